@@ -1,0 +1,24 @@
+/**
+ * Why a scrape failed. The scraper raises errors whose `name` is one of these kinds; they
+ * cross the RPC bus as Nameko `exc_type` and are mapped to HTTP statuses and UI messages
+ * by name, so the name is the contract.
+ */
+export const SCRAPE_ERROR_KINDS = [
+  'InvalidListingId', // the id is not 1–64 chars of [A-Za-z0-9._-]
+  'ListingNotFound', // the source answered 404 or 410
+  'NotAJobListing', // the page exists but holds no job posting
+  'SourceUnavailable', // the source could not be reached or answered 5xx
+  'SourceTimeout', // the source was too slow
+  'PageTooLarge' // the page is over the body-size cap
+] as const
+
+export type ScrapeErrorKind = (typeof SCRAPE_ERROR_KINDS)[number]
+
+export function isScrapeErrorKind(value: unknown): value is ScrapeErrorKind {
+  return typeof value === 'string' && (SCRAPE_ERROR_KINDS as readonly string[]).includes(value)
+}
+
+/** Nameko `exc_path` for a scraper error kind, so Python callers see a stable dotted path. */
+export function scrapeErrorPath(kind: ScrapeErrorKind): string {
+  return `scrapedeck.scraper.${kind}`
+}
