@@ -1,0 +1,198 @@
+/**
+ * Nameko-compatible RPC server: hosts one RpcService on the shared `rpc-<service>` queue,
+ * so our replicas, Python Nameko replicas and any Nameko caller can all share it.
+ * Every request gets a reply (an error reply if need be) before it is acked (protocol doc,
+ * sections 2, 5, 6 and 11).
+ */
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib'
+import { connectRecovering, publishConfirmed, watchChannel } from './connection'
+import {
+  contentDisallowedWire,
+  errorToWire,
+  incorrectSignatureWire,
+  malformedRequestWire,
+  methodNotFoundWire,
+  unserializableWire
+} from './error-mapping'
+import { bindArguments } from './signature'
+import type { RpcService } from './types'
+import {
+  CONTENT_TYPE,
+  DEFAULT_EXCHANGE,
+  EXCHANGE_OPTIONS,
+  SERVICE_QUEUE_OPTIONS,
+  decodeRequest,
+  encodeErrorReply,
+  encodeSuccessReply,
+  isRequestProblem,
+  methodFromRoutingKey,
+  replyProperties,
+  serializeResult,
+  serviceBindingKey,
+  serviceQueueName
+} from './wire'
+import type { WireError } from './wire'
+import { createLogger } from '../log'
+import type { Logger } from '../log'
+
+export interface RpcServerOptions {
+  amqpUri: string
+  /** Default 'nameko-rpc'. */
+  exchange?: string
+  /** Calls run at once; also the consumer prefetch, as in Nameko 2.x. Default 10. */
+  maxWorkers?: number
+  connectionName?: string
+  logger?: Logger
+  /** Connection attempts to retry before `start` gives up with BrokerUnavailable. Default 0. */
+  initialRetries?: number
+}
+
+interface Consumer {
+  channel: ConfirmChannel
+  consumerTag: string
+}
+
+export class RpcServer {
+  private readonly exchange: string
+  private readonly queue: string
+  private readonly maxWorkers: number
+  private readonly logger: Logger
+  private connection: RecoveringChannelModel | null = null
+  private consumer: Consumer | null = null
+  private readonly inFlight = new Set<Promise<void>>()
+  private stopping = false
+
+  constructor(
+    private readonly service: RpcService,
+    private readonly options: RpcServerOptions
+  ) {
+    if (service.name.includes('.')) throw new Error(`Service name "${service.name}" must not contain a dot (it breaks routing)`)
+    for (const method of Object.keys(service.methods)) {
+      if (method.includes('.')) throw new Error(`Method name "${method}" must not contain a dot (it breaks routing)`)
+    }
+    this.exchange = options.exchange ?? DEFAULT_EXCHANGE
+    this.queue = serviceQueueName(service.name)
+    this.maxWorkers = options.maxWorkers ?? 10
+    this.logger = options.logger ?? createLogger('rpc-server')
+  }
+
+  async start(): Promise<void> {
+    if (this.connection !== null) throw new Error('RpcServer already started')
+    this.stopping = false
+    this.connection = await connectRecovering({
+      amqpUri: this.options.amqpUri,
+      connectionName: this.options.connectionName ?? `scrapedeck-rpc-server-${this.service.name}`,
+      logger: this.logger,
+      initialRetries: this.options.initialRetries ?? 0,
+      setup: (model) => this.setup(model),
+      onDisconnect: () => {
+        this.consumer = null
+      }
+    })
+    this.logger.info('RPC server consuming', { service: this.service.name, queue: this.queue, maxWorkers: this.maxWorkers })
+  }
+
+  /** Stops taking requests, lets running calls reply and ack, then closes the connection. */
+  async stop(): Promise<void> {
+    if (this.connection === null || this.stopping) return
+    this.stopping = true
+    const consumer = this.consumer
+    if (consumer !== null) {
+      await consumer.channel.cancel(consumer.consumerTag).catch((err: Error) => {
+        this.logger.warn('Cannot cancel the RPC consumer', { error: err.message })
+      })
+    }
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight])
+    await this.connection.close()
+    this.connection = null
+    this.consumer = null
+    this.logger.info('RPC server stopped', { service: this.service.name })
+  }
+
+  /** Runs on every (re)connect: declares the exchange, the shared queue and its binding, consumes. */
+  private async setup(model: ChannelModel): Promise<void> {
+    const channel = await model.createConfirmChannel()
+    await channel.prefetch(this.maxWorkers)
+    await channel.assertExchange(this.exchange, 'topic', EXCHANGE_OPTIONS)
+    await channel.assertQueue(this.queue, SERVICE_QUEUE_OPTIONS)
+    await channel.bindQueue(this.queue, this.exchange, serviceBindingKey(this.service.name))
+    const { consumerTag } = await channel.consume(this.queue, (msg) => {
+      // null: the broker cancelled us (queue deleted); losing the channel re-runs setup.
+      if (msg === null) void channel.close().catch(() => {})
+      else this.onDelivery(channel, msg)
+    })
+    watchChannel(model, channel, () => {
+      if (this.consumer?.channel === channel) this.consumer = null
+    }, this.logger)
+    this.consumer = { channel, consumerTag }
+  }
+
+  private onDelivery(channel: ConfirmChannel, msg: ConsumeMessage): void {
+    if (this.stopping) {
+      // Arrived while we were cancelling: leave it to another replica.
+      safely(() => channel.nack(msg, false, true))
+      return
+    }
+    const task = this.handle(channel, msg).finally(() => this.inFlight.delete(task))
+    this.inFlight.add(task)
+  }
+
+  private async handle(channel: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
+    const { replyTo, correlationId } = msg.properties as { replyTo?: string; correlationId?: string }
+    const routingKey = msg.fields.routingKey
+    if (!replyTo) {
+      // Nobody to answer; Nameko itself crashes on these and requeues them forever.
+      this.logger.warn('Dropping RPC request without reply_to', { routingKey, correlationId })
+      safely(() => channel.nack(msg, false, false))
+      return
+    }
+    const { body, contentType } = await this.respond(msg)
+    try {
+      await publishConfirmed(channel, this.exchange, replyTo, body, replyProperties(correlationId, contentType))
+      channel.ack(msg)
+    } catch (err) {
+      // The channel died with the reply unconfirmed: the request is redelivered (at least once).
+      this.logger.warn('RPC reply not confirmed; request will be redelivered', { routingKey, error: (err as Error).message })
+    }
+  }
+
+  /** The reply body for one request; never throws. */
+  private async respond(msg: ConsumeMessage): Promise<{ body: Buffer; contentType: string }> {
+    const contentType = msg.properties.contentType as string | undefined
+    const request = decodeRequest(contentType, msg.content)
+    if (isRequestProblem(request)) {
+      this.logger.warn('Refusing RPC request', { routingKey: msg.fields.routingKey, problem: request.message })
+      const error = request.kind === 'content-type' ? contentDisallowedWire(request.message) : malformedRequestWire(request.message)
+      return { body: encodeErrorReply(error), contentType: CONTENT_TYPE }
+    }
+    return { body: await this.run(msg.fields.routingKey, request.args, request.kwargs), contentType: CONTENT_TYPE }
+  }
+
+  private async run(routingKey: string, args: unknown[], kwargs: Record<string, unknown>): Promise<Buffer> {
+    const name = methodFromRoutingKey(routingKey)
+    const method = Object.hasOwn(this.service.methods, name) ? this.service.methods[name] : undefined
+    if (method === undefined) return encodeErrorReply(methodNotFoundWire(name))
+    const bound = bindArguments(name, method, args, kwargs)
+    if (!bound.ok) return encodeErrorReply(incorrectSignatureWire(bound.message))
+
+    let result: unknown
+    try {
+      result = await method.handler(...bound.args)
+    } catch (err) {
+      const error: WireError = errorToWire(err)
+      this.logger.info('RPC handler raised', { service: this.service.name, method: name, excType: error.exc_type, value: error.value })
+      return encodeErrorReply(error)
+    }
+    const serialized = serializeResult(result)
+    return serialized === null ? encodeErrorReply(unserializableWire(result)) : encodeSuccessReply(serialized)
+  }
+}
+
+/** Acks and nacks throw once the channel is gone; the broker then redelivers anyway. */
+function safely(action: () => void): void {
+  try {
+    action()
+  } catch {
+    // Channel closed: nothing left to settle.
+  }
+}
