@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { isOperationName, operationResultSchema, parseRequest } from './contract'
+
+describe('contract', () => {
+  it('fills defaults and accepts a valid request', () => {
+    const r = parseRequest('logs', { service: 'scraper' })
+    expect(r).toEqual({ ok: true, value: { service: 'scraper', tail: 200, follow: false } })
+  })
+
+  it('names the operation and the field of an invalid request', () => {
+    const r = parseRequest('scale', { service: 'scraper', replicas: -1 })
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.kind).toBe('InvalidRequest')
+      expect(r.error.message).toMatch(/^Invalid scale request: replicas:/)
+    }
+  })
+
+  it('rejects unknown keys and unknown operations', () => {
+    expect(parseRequest('status', { extra: 1 }).ok).toBe(false)
+    expect(isOperationName('status')).toBe(true)
+    expect(isOperationName('toString')).toBe(false)
+  })
+
+  it('an error result survives a JSON round trip (what IPC and WebSocket do)', () => {
+    const result = { ok: false, error: { kind: 'EngineUnavailable', message: 'No engine', hint: 'Start dockerd' } }
+    const back = operationResultSchema('status').parse(JSON.parse(JSON.stringify(result)))
+    expect(back).toEqual(result)
+  })
+})

@@ -1,0 +1,253 @@
+/**
+ * The panel's one contract: every PanelController operation (request -> response) and every
+ * pushed event, as zod schemas with their inferred types. The Electron IPC handlers, the
+ * preload bridge, the web shell and the CLI are all derived from these two maps; main
+ * validates every request against them because types vanish at the process boundary.
+ */
+import { z } from 'zod'
+import { ListingIdSchema } from './listing'
+import { LookupResultSchema } from './lookup'
+import { ListingSearchOptionsSchema, ListingSearchResultSchema } from './listing-search'
+import { PanelErrorSchema, resultSchema } from './panel-error'
+import type { Result } from './panel-error'
+import { EngineConnectivitySchema, StackStatusSchema } from './stack-status'
+import { BrokerConnectivitySchema, BrokerMetricsSchema, MetricsSampleSchema } from './broker-metrics'
+
+export * from './panel-error'
+export * from './stack-status'
+export * from './broker-metrics'
+export type { LookupResult } from './lookup'
+export type { ListingSearchResult, ListingSearchOptions } from './listing-search'
+
+// ---- Building blocks -------------------------------------------------------------------
+
+const ServiceNameSchema = z.string().regex(/^[a-zA-Z0-9._-]{1,63}$/, 'A service name is 1–63 of letters, digits, ".", "_" or "-"')
+
+/**
+ * Optional id the caller picks for a long operation, so it can match the `progress` events
+ * that belong to it before the response arrives. The controller makes one up when absent.
+ */
+const OperationIdSchema = z.string().min(1).max(100).optional()
+
+export const ProgressOperationSchema = z.enum(['up', 'down', 'scale', 'start', 'stop', 'restart', 'build', 'pull'])
+
+export const ProgressEventSchema = z.object({
+  operationId: z.string(),
+  operation: ProgressOperationSchema,
+  /** Short machine name of the step: 'network', 'volume', 'image', 'create', 'start', 'healthy', 'stop', 'remove'. */
+  step: z.string(),
+  service: z.string().nullable(),
+  /** Container name, when the step is about one container. */
+  container: z.string().nullable(),
+  state: z.enum(['started', 'progress', 'done', 'failed']),
+  message: z.string(),
+  /** For pulls/builds with a measurable size or for n-of-m steps. */
+  current: z.number().nullable(),
+  total: z.number().nullable(),
+  error: PanelErrorSchema.nullable(),
+  /** ISO time. */
+  at: z.string()
+})
+export type ProgressEvent = z.infer<typeof ProgressEventSchema>
+
+export const OperationReportSchema = z.object({
+  operationId: z.string(),
+  tookMs: z.number(),
+  /** One line per thing done, for the CLI and the UI's toast. */
+  summary: z.array(z.string())
+})
+export type OperationReport = z.infer<typeof OperationReportSchema>
+
+export const LogLineSchema = z.object({
+  container: z.string(),
+  service: z.string(),
+  stream: z.enum(['stdout', 'stderr']),
+  /** The engine's timestamp (ISO), null if it sent none. */
+  time: z.string().nullable(),
+  line: z.string()
+})
+export type LogLine = z.infer<typeof LogLineSchema>
+
+export const ContainerStatsSchema = z.object({
+  container: z.string(),
+  service: z.string(),
+  cpuPercent: z.number(),
+  memoryBytes: z.number(),
+  memoryLimitBytes: z.number(),
+  /** ISO time of the engine's reading. */
+  read: z.string()
+})
+export type ContainerStats = z.infer<typeof ContainerStatsSchema>
+
+export const PanelConfigSchema = z.object({
+  project: z.string(),
+  composeFile: z.string(),
+  envFiles: z.array(z.string()),
+  dockerEndpoint: z.string(),
+  amqpUri: z.string(),
+  managementUrl: z.string(),
+  elasticsearchUrl: z.string(),
+  scraperService: z.string()
+})
+export type PanelConfig = z.infer<typeof PanelConfigSchema>
+
+// ---- Operations ------------------------------------------------------------------------
+
+const Empty = z.object({}).strict()
+const ServiceRequest = z.object({ service: ServiceNameSchema, operationId: OperationIdSchema }).strict()
+
+export const operations = {
+  /** The panel's effective configuration (endpoints; credentials are masked). */
+  config: { request: Empty, response: PanelConfigSchema },
+  /** One full snapshot; the `status` event pushes the same shape on every change. */
+  status: { request: Empty, response: StackStatusSchema },
+  /** Network, volumes, then containers in dependency order; builds or pulls missing images. */
+  up: {
+    request: z
+      .object({
+        /** Only these services (and what they depend on); all when absent. */
+        services: z.array(ServiceNameSchema).optional(),
+        operationId: OperationIdSchema
+      })
+      .strict(),
+    response: OperationReportSchema
+  },
+  /** Stops and removes the stack's containers and network; volumes only when asked. */
+  down: {
+    request: z.object({ removeVolumes: z.boolean().default(false), operationId: OperationIdSchema }).strict(),
+    response: OperationReportSchema
+  },
+  /** Adds containers with the next numbers, or stops the highest numbers gracefully. */
+  scale: {
+    request: z
+      .object({ service: ServiceNameSchema, replicas: z.number().int().min(0).max(32), operationId: OperationIdSchema })
+      .strict(),
+    response: OperationReportSchema
+  },
+  startService: { request: ServiceRequest, response: OperationReportSchema },
+  stopService: { request: ServiceRequest, response: OperationReportSchema },
+  restartService: { request: ServiceRequest, response: OperationReportSchema },
+  /**
+   * The last `tail` lines of a service's containers (or one container). With `follow`, the
+   * response carries a `streamId` and new lines arrive as `logLine` events until `stopLogs`
+   * or the container ends (`logEnd`).
+   */
+  logs: {
+    request: z
+      .object({
+        service: ServiceNameSchema,
+        /** Container name; all of the service's containers when absent. */
+        container: z.string().optional(),
+        tail: z.number().int().min(0).max(10_000).default(200),
+        follow: z.boolean().default(false)
+      })
+      .strict(),
+    response: z.object({ lines: z.array(LogLineSchema), streamId: z.string().nullable() })
+  },
+  stopLogs: { request: z.object({ streamId: z.string() }).strict(), response: z.object({ stopped: z.boolean() }) },
+  /** One CPU/memory reading per running container (of one service, or all). */
+  stats: {
+    request: z.object({ service: ServiceNameSchema.optional() }).strict(),
+    response: z.object({ containers: z.array(ContainerStatsSchema) })
+  },
+  /** The latest broker sample: queues, rates, consumers and cross-layer findings. */
+  metrics: { request: Empty, response: BrokerMetricsSchema },
+  /** The bounded history (oldest first) for charts. */
+  metricHistory: {
+    request: z.object({ sinceMs: z.number().optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict(),
+    response: z.object({ samples: z.array(MetricsSampleSchema), capacity: z.number().int() })
+  },
+  /** Cache first, else scrape over RPC and index (the listings flow of src/shared/lookup.ts). */
+  lookup: {
+    request: z.object({ id: ListingIdSchema, refresh: z.boolean().default(false) }).strict(),
+    response: LookupResultSchema
+  },
+  /** Full-text search over cached listings (src/shared/listing-search.ts). */
+  search: {
+    request: z.object({ query: z.string().min(1).max(500), options: ListingSearchOptionsSchema.optional() }).strict(),
+    response: ListingSearchResultSchema
+  },
+  /** The RPC console: any Nameko service and method. */
+  rpcCall: {
+    request: z
+      .object({
+        service: z.string().min(1).max(200),
+        method: z.string().min(1).max(200),
+        args: z.array(z.unknown()).default([]),
+        kwargs: z.record(z.string(), z.unknown()).default({}),
+        timeoutMs: z.number().int().min(1).max(600_000).default(30_000)
+      })
+      .strict(),
+    response: z.object({ result: z.unknown(), tookMs: z.number() })
+  }
+} as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
+
+export type Operations = typeof operations
+export type OperationName = keyof Operations
+/** What a caller passes (defaults may be left out). */
+export type OperationRequest<K extends OperationName> = z.input<Operations[K]['request']>
+/** What the controller receives after validation (defaults filled in). */
+export type ParsedRequest<K extends OperationName> = z.output<Operations[K]['request']>
+export type OperationResponse<K extends OperationName> = z.output<Operations[K]['response']>
+export type OperationResult<K extends OperationName> = Result<OperationResponse<K>>
+
+export const OPERATION_NAMES = Object.keys(operations) as OperationName[]
+
+export function isOperationName(value: unknown): value is OperationName {
+  return typeof value === 'string' && Object.hasOwn(operations, value)
+}
+
+/** Validates an untrusted request; the error names the operation and the offending field. */
+export function parseRequest<K extends OperationName>(operation: K, raw: unknown): Result<ParsedRequest<K>> {
+  const parsed = operations[operation].request.safeParse(raw ?? {})
+  if (parsed.success) return { ok: true, value: parsed.data as ParsedRequest<K> }
+  const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(request)'}: ${i.message}`)
+  return {
+    ok: false,
+    error: { kind: 'InvalidRequest', message: `Invalid ${operation} request: ${issues.join('; ')}`, hint: null }
+  }
+}
+
+export function operationResultSchema<K extends OperationName>(operation: K): z.ZodType<OperationResult<K>> {
+  return resultSchema(operations[operation].response) as z.ZodType<OperationResult<K>>
+}
+
+// ---- Events ----------------------------------------------------------------------------
+
+export const events = {
+  /** The whole stack status, after any change (Docker event) or periodic refresh. */
+  status: StackStatusSchema,
+  /** A step of up/down/scale/start/stop/restart, or a build/pull progress line. */
+  progress: ProgressEventSchema,
+  /** A log line of a followed stream. */
+  logLine: LogLineSchema.extend({ streamId: z.string() }),
+  /** A followed stream ended (container gone, engine lost, or stopLogs). */
+  logEnd: z.object({ streamId: z.string(), reason: z.string() }),
+  /** A broker sample, on the metrics interval. */
+  metrics: BrokerMetricsSchema,
+  /** The history point recorded with that sample. */
+  metricsSample: MetricsSampleSchema,
+  /** The Docker engine went away or came back. */
+  engine: EngineConnectivitySchema,
+  /** The broker's management API or AMQP connection went away or came back. */
+  broker: BrokerConnectivitySchema
+} as const satisfies Record<string, z.ZodType>
+
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventPayload<K extends EventName> = z.output<Events[K]>
+export type EventListener<K extends EventName> = (payload: EventPayload<K>) => void
+
+export const EVENT_NAMES = Object.keys(events) as EventName[]
+
+/** One envelope for transports that carry all events on one channel (WebSocket, IPC). */
+export type PanelEvent = { [K in EventName]: { event: K; payload: EventPayload<K> } }[EventName]
+
+// ---- The API every shell exposes -------------------------------------------------------
+
+/** What the renderer (through preload or the web shell) and the CLI program against. */
+export interface PanelApi {
+  invoke<K extends OperationName>(operation: K, request: OperationRequest<K>): Promise<OperationResult<K>>
+  /** Returns the function that unsubscribes. */
+  on<K extends EventName>(event: K, listener: EventListener<K>): () => void
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod'
+
+/**
+ * Errors cross process boundaries (IPC, WebSocket, CLI) as plain values, never as thrown
+ * class instances: a `kind` a program can branch on, a `message` a person can read, and a
+ * `hint` saying what to do about it (null when there is nothing useful to add).
+ */
+export const PANEL_ERROR_KINDS = [
+  // Request shape
+  'InvalidRequest', // a request did not match the contract's schema
+  'UnknownOperation', // no such operation in the contract
+  // Compose file
+  'ComposeFileNotFound',
+  'ComposeFileInvalid', // YAML syntax error or a key with a wrong value (message names file, line, key)
+  'ComposeUnsupported', // a key we do not implement (message names file, line, key)
+  'UnknownService', // a service name that is not in compose.yaml
+  // Docker engine
+  'EngineUnavailable', // the engine socket does not answer
+  'ImageUnavailable', // image absent, no build: and pull impossible (offline)
+  'BuildFailed',
+  'ContainerFailed', // a container exited or became unhealthy while we waited for it
+  'DependencyTimeout', // a dependency did not become healthy in time
+  'ContainerNotFound',
+  'OperationInProgress', // up/down/scale already running for this stack
+  // Broker and RPC
+  'BrokerUnavailable',
+  'ManagementUnavailable', // the RabbitMQ management API does not answer (AMQP fallback used)
+  'RpcTimeout',
+  'RpcUnknownService',
+  'RpcMethodNotFound',
+  'RpcIncorrectSignature',
+  'RpcRemoteError', // the remote method raised; message carries exc_type and value
+  // Listings (the scrape kinds of src/shared/scrape-errors.ts pass through by name)
+  'InvalidListingId',
+  'ListingNotFound',
+  'NotAJobListing',
+  'SourceUnavailable',
+  'SourceTimeout',
+  'PageTooLarge',
+  'ScrapeFailed', // the scraper failed in a way it does not name
+  'MalformedListing', // the scraper answered something that is not a Listing
+  'InvalidSearch',
+  'SearchUnavailable', // Elasticsearch does not answer
+  // Anything else: a bug, reported with its message rather than swallowed
+  'Internal'
+] as const
+
+export const PanelErrorKindSchema = z.enum(PANEL_ERROR_KINDS)
+export type PanelErrorKind = z.infer<typeof PanelErrorKindSchema>
+
+export const PanelErrorSchema = z.object({
+  kind: PanelErrorKindSchema,
+  message: z.string(),
+  hint: z.string().nullable()
+})
+export type PanelError = z.infer<typeof PanelErrorSchema>
+
+/** What every operation answers: a value or an error value, never a rejection across IPC. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: PanelError }
+
+export function resultSchema<T extends z.ZodType>(value: T): z.ZodType<Result<z.infer<T>>> {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: PanelErrorSchema })
+  ]) as unknown as z.ZodType<Result<z.infer<T>>>
+}
+
+export function panelError(kind: PanelErrorKind, message: string, hint: string | null = null): PanelError {
+  return { kind, message, hint }
+}
+
+export function isPanelError(value: unknown): value is PanelError {
+  return PanelErrorSchema.safeParse(value).success
+}

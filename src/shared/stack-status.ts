@@ -1,0 +1,89 @@
+import { z } from 'zod'
+import { PanelErrorSchema } from './panel-error'
+
+/** Where the panel looked for the Docker engine and what it found there. */
+export const EngineConnectivitySchema = z.object({
+  state: z.enum(['connected', 'unreachable', 'reconnecting']),
+  /** The socket or URL the panel talks to, e.g. `unix:///var/run/docker.sock`. */
+  endpoint: z.string(),
+  /** Engine version when connected. */
+  version: z.string().nullable(),
+  /** Plain words for a person, e.g. "No Docker engine answers at unix:///var/run/docker.sock". */
+  message: z.string(),
+  hint: z.string().nullable(),
+  /** ISO time the state last changed. */
+  since: z.string()
+})
+export type EngineConnectivity = z.infer<typeof EngineConnectivitySchema>
+
+export const ContainerStateSchema = z.enum(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'])
+export type ContainerState = z.infer<typeof ContainerStateSchema>
+
+/** 'none' when the service declares no healthcheck. */
+export const HealthSchema = z.enum(['healthy', 'unhealthy', 'starting', 'none'])
+export type Health = z.infer<typeof HealthSchema>
+
+export const PortBindingSchema = z.object({
+  containerPort: z.number().int(),
+  protocol: z.enum(['tcp', 'udp', 'sctp']),
+  hostIp: z.string().nullable(),
+  hostPort: z.number().int().nullable()
+})
+export type PortBinding = z.infer<typeof PortBindingSchema>
+
+export const ContainerStatusSchema = z.object({
+  id: z.string(),
+  /** `<project>_<service>_<n>`, as docker-compose v1 names it. */
+  name: z.string(),
+  service: z.string(),
+  /** com.docker.compose.container-number */
+  number: z.number().int(),
+  image: z.string(),
+  state: ContainerStateSchema,
+  health: HealthSchema,
+  /** ISO time the container last started; null if it never ran. */
+  startedAt: z.string().nullable(),
+  /** Milliseconds running, null when not running. */
+  uptimeMs: z.number().nullable(),
+  exitCode: z.number().int().nullable(),
+  restarts: z.number().int(),
+  ports: z.array(PortBindingSchema),
+  /** False when the container was made from a different version of the service's config. */
+  upToDate: z.boolean()
+})
+export type ContainerStatus = z.infer<typeof ContainerStatusSchema>
+
+/**
+ * 'up': every desired replica running and healthy; 'starting': running, health pending;
+ * 'degraded': fewer running/healthy than desired; 'down': none running and some desired;
+ * 'stopped': none desired (replicas 0) and none running.
+ */
+export const ServiceStateSchema = z.enum(['up', 'starting', 'degraded', 'down', 'stopped'])
+export type ServiceState = z.infer<typeof ServiceStateSchema>
+
+export const ServiceStatusSchema = z.object({
+  name: z.string(),
+  image: z.string(),
+  desiredReplicas: z.number().int(),
+  runningReplicas: z.number().int(),
+  healthyReplicas: z.number().int(),
+  hasHealthcheck: z.boolean(),
+  state: ServiceStateSchema,
+  /** Ordered by container number. */
+  containers: z.array(ContainerStatusSchema)
+})
+export type ServiceStatus = z.infer<typeof ServiceStatusSchema>
+
+export const StackStatusSchema = z.object({
+  project: z.string(),
+  composeFile: z.string(),
+  engine: EngineConnectivitySchema,
+  /** Set when compose.yaml cannot be loaded; services then lists only what runs. */
+  composeError: PanelErrorSchema.nullable(),
+  services: z.array(ServiceStatusSchema),
+  /** Containers labelled with our project but a service compose.yaml does not declare. */
+  orphans: z.array(ContainerStatusSchema),
+  /** ISO time this snapshot was taken. */
+  updatedAt: z.string()
+})
+export type StackStatus = z.infer<typeof StackStatusSchema>
