@@ -103,6 +103,9 @@ export class RpcServer {
       })
     }
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight])
+    // Closing the channel first flushes its acks: a bare connection.close can overtake them
+    // and the broker would requeue calls we already answered.
+    await this.consumer?.channel.close().catch(() => {})
     await this.connection.close()
     this.connection = null
     this.consumer = null
