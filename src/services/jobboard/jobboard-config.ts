@@ -1,0 +1,30 @@
+/** The job board's settings from the environment (PORT, HOST, JOBBOARD_*), checked up front. */
+import { envInt, envNumber, envString } from '../env.js'
+import { DEFAULT_CATALOG_OPTIONS } from './catalog.js'
+import { checkFailureRate, parseLatency } from './fault-model.js'
+import type { StartJobBoardOptions } from './server.js'
+
+export const DEFAULT_JOBBOARD_PORT = 8081
+
+export function jobBoardOptionsFromEnv(): StartJobBoardOptions {
+  const publicUrl = envString('JOBBOARD_PUBLIC_URL', '')
+  return {
+    host: envString('HOST', '127.0.0.1'),
+    port: envInt('PORT', DEFAULT_JOBBOARD_PORT),
+    seed: envInt('JOBBOARD_SEED', DEFAULT_CATALOG_OPTIONS.seed),
+    count: envInt('JOBBOARD_COUNT', DEFAULT_CATALOG_OPTIONS.count),
+    today: envString('JOBBOARD_TODAY', DEFAULT_CATALOG_OPTIONS.today),
+    latency: withName('JOBBOARD_LATENCY_MS', () => parseLatency(envString('JOBBOARD_LATENCY_MS', '0'))),
+    failureRate: withName('JOBBOARD_FAILURE_RATE', () => checkFailureRate(envNumber('JOBBOARD_FAILURE_RATE', 0))),
+    pageSize: envInt('JOBBOARD_PAGE_SIZE', 50),
+    ...(publicUrl ? { publicUrl } : {})
+  }
+}
+
+function withName<T>(name: string, read: () => T): T {
+  try {
+    return read()
+  } catch (error) {
+    throw new Error(`Environment variable ${name}: ${(error as Error).message}`)
+  }
+}
