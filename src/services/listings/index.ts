@@ -1,0 +1,12 @@
+/** The listings lookup flow over Elasticsearch: cache, lookup, search, and the RPC scrape. */
+export { ListingLookup } from './listing-lookup'
+export type { ListingLookupOptions, ScrapeFn } from './listing-lookup'
+export { ListingCache, CacheUnavailable } from './listing-cache'
+export type { CacheStatus, ListingCacheOptions } from './listing-cache'
+export { ListingRepository } from './listing-repository'
+export { DEFAULT_LISTINGS_INDEX } from './listing-index'
+export { createElasticsearchClient, DEFAULT_ES_REQUEST_TIMEOUT_MS } from './elasticsearch-client'
+export { searchListings, InvalidSearch } from './listing-search'
+export { rpcScrape, MalformedListing, SCRAPE_METHOD } from './rpc-scrape'
+export { ListingsService } from './listings-service'
+export type { ListingsServiceOptions, ElasticsearchHealth } from './listings-service'

@@ -1,0 +1,30 @@
+/** The real scrape function: an RPC call to the scraper service, its answer checked. */
+import { ListingSchema } from '../../shared/listing'
+import type { Listing } from '../../shared/listing'
+import type { RpcClient } from '../rpc/client'
+import type { ScrapeFn } from './listing-lookup'
+
+export const SCRAPE_METHOD = 'get_job_listing_info'
+
+/** The scraper answered something that is not a Listing (a different or broken scraper). */
+export class MalformedListing extends Error {
+  override name = 'MalformedListing'
+  constructor(
+    readonly service: string,
+    detail: string
+  ) {
+    super(`${service}.${SCRAPE_METHOD} answered something that is not a listing: ${detail}`)
+  }
+}
+
+export function rpcScrape(client: RpcClient, service: string, timeoutMs?: number): ScrapeFn {
+  return async (id: string): Promise<Listing> => {
+    const result = await client.call(service, SCRAPE_METHOD, [id], {}, timeoutMs === undefined ? {} : { timeoutMs })
+    const parsed = ListingSchema.safeParse(result)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw new MalformedListing(service, issue === undefined ? 'invalid' : `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    }
+    return parsed.data
+  }
+}
