@@ -1,8 +1,8 @@
 /**
  * The job board's catalog: `count` listings generated from a seed. Listing i depends only
  * on (seed, i), so a catalog of 500 starts with the same 300 listings as a catalog of 300,
- * and ids never change for a seed. Expiry is judged against an injected `today`, not the
- * clock, so the same options always give the same active/expired split.
+ * and ids and dates never change for a seed. Expiry is judged against an injected `today`,
+ * not the clock, so the same options always give the same active/expired split.
  */
 import { ListingIdSchema } from '../../shared/listing.js'
 import { COMPANIES, EMPLOYMENT_TYPES, PLACES, REMOTE_AREAS, ROLES, SENIORITIES } from './catalog-data.js'
@@ -68,7 +68,7 @@ export interface CatalogListing {
 export interface CatalogOptions {
   seed: number
   count: number
-  /** YYYY-MM-DD; the day expiry is judged against. */
+  /** YYYY-MM-DD; the day expiry is judged against (dates themselves are laid out around CATALOG_REFERENCE_DATE). */
   today: string
 }
 
@@ -78,7 +78,10 @@ export interface Catalog {
   byId: ReadonlyMap<string, CatalogListing>
 }
 
-export const DEFAULT_CATALOG_OPTIONS: CatalogOptions = { seed: 1, count: 300, today: '2026-12-01' }
+/** Listing dates are generated around this fixed day, so they do not move with the clock or with `today`. */
+export const CATALOG_REFERENCE_DATE = '2026-12-01'
+
+export const DEFAULT_CATALOG_OPTIONS: CatalogOptions = { seed: 1, count: 300, today: CATALOG_REFERENCE_DATE }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 const DAY_MS = 86_400_000
@@ -117,7 +120,7 @@ function generateListing(seed: number, index: number, today: string): CatalogLis
 
   const skills = random.sample(role.skills, random.int(3, Math.min(6, role.skills.length)))
   const employmentType = pickEmploymentType(random, seniority)
-  const datePosted = addDays(today, -random.int(0, 90))
+  const datePosted = addDays(CATALOG_REFERENCE_DATE, -random.int(0, 90))
   const validThrough = random.chance(0.1) ? null : addDays(datePosted, random.int(30, 120))
   const status: ListingStatus = validThrough !== null && validThrough < today ? 'expired' : 'active'
 
