@@ -46,6 +46,7 @@ export const API_ERROR_KINDS = [
   'ScrapeFailed', // the scraper failed in a way it does not name
   'MalformedListing', // the scraper answered something that is not a Listing
   'InvalidSearch', // bad query-string parameters for /joblistings
+  'InvalidParameter', // a bad query-string parameter elsewhere (say, ?refresh=maybe)
   'SearchUnavailable', // Elasticsearch cannot be searched now
   'NotFound', // no such route
   'MethodNotAllowed',

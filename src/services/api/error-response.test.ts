@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { ApiError, errorResponse } from './error-response'
+import { BrokerUnavailable, MethodNotFound, RemoteError, RpcTimeout, UnknownService } from '../rpc/errors'
+import {
+  InvalidListingId,
+  ListingNotFound,
+  NotAJobListing,
+  PageTooLarge,
+  SourceTimeout,
+  SourceUnavailable
+} from '../scraper/scrape-errors'
+import { MalformedListing } from '../listings/rpc-scrape'
+import { InvalidSearch } from '../listings/listing-search'
+
+describe('errorResponse', () => {
+  const cases: [string, unknown, number, string][] = [
+    ['invalid id', new InvalidListingId('a/b', 'bad'), 400, 'InvalidListingId'],
+    ['invalid search', new InvalidSearch('page: too small'), 400, 'InvalidSearch'],
+    ['bad parameter', new ApiError('InvalidParameter', 'refresh must be 0 or 1'), 400, 'InvalidParameter'],
+    ['not found at source', new ListingNotFound('http://x/jobs/1', 404), 404, 'ListingNotFound'],
+    ['no route', new ApiError('NotFound', 'no route'), 404, 'NotFound'],
+    ['not a listing', new NotAJobListing('http://x/jobs/1', 'no JobPosting'), 422, 'NotAJobListing'],
+    ['source down', new SourceUnavailable('http://x/jobs/1', 'ECONNREFUSED'), 502, 'SourceUnavailable'],
+    ['page too large', new PageTooLarge('http://x/jobs/1', 10, '11 bytes'), 502, 'PageTooLarge'],
+    ['malformed listing', new MalformedListing('svc', 'title: required'), 502, 'MalformedListing'],
+    ['broker down', new BrokerUnavailable('no connection'), 503, 'BrokerUnavailable'],
+    ['no scraper', new UnknownService('svc'), 503, 'UnknownService'],
+    ['search down', new ApiError('SearchUnavailable', 'es down'), 503, 'SearchUnavailable'],
+    ['rpc timeout', new RpcTimeout('svc', 'get_job_listing_info', 100), 504, 'RpcTimeout'],
+    ['source timeout', new SourceTimeout('http://x/jobs/1', 100), 504, 'SourceTimeout']
+  ]
+  it.each(cases)('%s → %i %s', (_label, err, status, kind) => {
+    const res = errorResponse(err)
+    expect(res.status).toBe(status)
+    expect(res.body.error.kind).toBe(kind)
+    expect(res.body.error.message.length).toBeGreaterThan(0)
+    expect(res.body.error.hint.length).toBeGreaterThan(0)
+  })
+
+  it('maps scraper errors that crossed the bus by their exc_type', () => {
+    expect(errorResponse(new RemoteError('ListingNotFound', 'scrapedeck.scraper.ListingNotFound', 'No listing at u')).status).toBe(404)
+    expect(errorResponse(new RemoteError('NotAJobListing', null, 'x')).status).toBe(422)
+    expect(errorResponse(new RemoteError('SourceTimeout', null, 'x')).status).toBe(504)
+    expect(errorResponse(new RemoteError('InvalidListingId', null, 'x')).body.error).toMatchObject({ kind: 'InvalidListingId', message: 'x' })
+  })
+
+  it('answers 502 ScrapeFailed for other remote failures', () => {
+    expect(errorResponse(new RemoteError('ValueError', 'builtins.ValueError', 'oops')).body.error).toMatchObject({ kind: 'ScrapeFailed', message: 'oops' })
+    expect(errorResponse(new MethodNotFound('MethodNotFound', 'nameko.exceptions.MethodNotFound', 'get_job_listing_info')).status).toBe(502)
+  })
+
+  it('hides the message of unexpected local errors', () => {
+    const res = errorResponse(new TypeError('secret internals'))
+    expect(res.status).toBe(500)
+    expect(res.body.error).toMatchObject({ kind: 'Internal', message: 'Internal error' })
+    expect(errorResponse('thrown string').status).toBe(500)
+  })
+})

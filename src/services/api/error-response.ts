@@ -1,0 +1,71 @@
+/**
+ * Maps an error to the API's answer: an HTTP status and `{ error: { kind, message, hint } }`.
+ * Errors are told apart by name (or, for errors that crossed the RPC bus, by Nameko's
+ * exc_type), never by class identity, so a scraper in another process or in Python maps
+ * the same way as one called in-process.
+ */
+import type { ApiErrorBody } from '../../shared/lookup'
+import { RemoteError } from '../rpc/errors'
+
+export interface ErrorResponse {
+  status: number
+  body: ApiErrorBody
+}
+
+interface Rule {
+  status: number
+  hint: string
+}
+
+const RULES: Record<string, Rule> = {
+  InvalidListingId: { status: 400, hint: 'A listing id is 1–64 characters of letters, digits, ".", "_" or "-".' },
+  InvalidSearch: { status: 400, hint: 'Check the query-string parameters: q, skill (repeatable), company, location, page, pageSize.' },
+  InvalidParameter: { status: 400, hint: 'Check the query-string parameters.' },
+  ListingNotFound: { status: 404, hint: 'The job board has no listing with this id (it may have been removed).' },
+  NotFound: { status: 404, hint: 'Routes: GET /joblisting/:id, GET /joblistings?q=, GET /health.' },
+  MethodNotAllowed: { status: 405, hint: 'Only GET is served.' },
+  NotAJobListing: { status: 422, hint: 'The page exists but holds no job posting; check the id.' },
+  SourceUnavailable: { status: 502, hint: 'The job board could not be reached or failed; try again later.' },
+  PageTooLarge: { status: 502, hint: 'The listing page is larger than the scraper accepts (SCRAPER_MAX_BYTES).' },
+  MalformedListing: { status: 502, hint: 'The scraper on the bus answered an unexpected shape; check which scraper version is running.' },
+  ScrapeFailed: { status: 502, hint: 'The scraper failed; see its logs.' },
+  BrokerUnavailable: { status: 503, hint: 'The API is not connected to RabbitMQ; check the broker (GET /health).' },
+  UnknownService: { status: 503, hint: 'No scraper is running: start one (npm run service:scraper) or scale the scraper service up.' },
+  SearchUnavailable: { status: 503, hint: 'Elasticsearch cannot be searched right now; lookups still work through the scraper.' },
+  RpcTimeout: { status: 504, hint: 'The scraper did not answer in time (RPC_TIMEOUT_MS); it may be overloaded — try again or add replicas.' },
+  SourceTimeout: { status: 504, hint: 'The job board was too slow to answer; try again later.' },
+  Internal: { status: 500, hint: 'An unexpected error; see the API logs.' }
+}
+
+/** The API error kind for an error: its name, or its exc_type if it came over RPC. */
+export function errorKind(err: unknown): string {
+  const name = err instanceof RemoteError ? err.excType : err instanceof Error ? err.name : undefined
+  if (name !== undefined && Object.hasOwn(RULES, name)) return name
+  // Any other failure reported by the remote side (MethodNotFound, a Python exception…).
+  if (err instanceof RemoteError) return 'ScrapeFailed'
+  return 'Internal'
+}
+
+export function errorResponse(err: unknown): ErrorResponse {
+  const kind = errorKind(err)
+  const rule = RULES[kind] ?? RULES['Internal']!
+  const message = kind === 'Internal' ? 'Internal error' : messageOf(err)
+  return { status: rule.status, body: { error: { kind, message, hint: rule.hint } } }
+}
+
+/** An error the API raises itself (route, parameter), in the same form. */
+export class ApiError extends Error {
+  constructor(
+    override readonly name: 'NotFound' | 'MethodNotAllowed' | 'InvalidParameter' | 'SearchUnavailable',
+    message: string,
+    options?: { cause?: unknown }
+  ) {
+    super(message, options)
+  }
+}
+
+function messageOf(err: unknown): string {
+  if (err instanceof RemoteError) return err.value === '' ? err.excType : err.value
+  if (err instanceof Error) return err.message
+  return String(err)
+}

@@ -1,0 +1,52 @@
+/**
+ * The API service process (`npm run service:api`). Env: PORT (8080), HOST (127.0.0.1),
+ * AMQP_URI, ELASTICSEARCH_URL, ELASTICSEARCH_INDEX (joblistings), SCRAPER_SERVICE_NAME,
+ * RPC_TIMEOUT_MS (30000), ES_REQUEST_TIMEOUT_MS (1500).
+ */
+import { DEFAULT_AMQP_URI, DEFAULT_ELASTICSEARCH_URL, DEFAULT_SCRAPER_SERVICE, envInt, envString } from '../env'
+import { createLogger } from '../log'
+import { DEFAULT_LISTINGS_INDEX } from '../listings/listing-index'
+import { RpcClient } from '../rpc/client'
+import { startApi } from './server'
+
+const logger = createLogger('api')
+
+async function main(): Promise<void> {
+  const rpcTimeoutMs = envInt('RPC_TIMEOUT_MS', 30_000)
+  const client = await RpcClient.connect({
+    amqpUri: envString('AMQP_URI', DEFAULT_AMQP_URI),
+    defaultTimeoutMs: rpcTimeoutMs,
+    connectionName: 'scrapedeck-api',
+    logger,
+    // In a stack the broker may still be starting.
+    initialRetries: envInt('AMQP_CONNECT_RETRIES', 30)
+  })
+  const api = await startApi({
+    port: envInt('PORT', 8080),
+    host: envString('HOST', '127.0.0.1'),
+    elasticsearchUrl: envString('ELASTICSEARCH_URL', DEFAULT_ELASTICSEARCH_URL),
+    index: envString('ELASTICSEARCH_INDEX', DEFAULT_LISTINGS_INDEX),
+    esRequestTimeoutMs: envInt('ES_REQUEST_TIMEOUT_MS', 1500),
+    rpc: { client, service: envString('SCRAPER_SERVICE_NAME', DEFAULT_SCRAPER_SERVICE), timeoutMs: rpcTimeoutMs },
+    logger
+  })
+
+  const shutdown = (signal: string): void => {
+    logger.info('Shutting down', { signal })
+    void api
+      .close()
+      .then(() => client.close())
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error('Unclean shutdown', { error: err instanceof Error ? err.message : String(err) })
+        process.exit(1)
+      })
+  }
+  process.once('SIGTERM', () => shutdown('SIGTERM'))
+  process.once('SIGINT', () => shutdown('SIGINT'))
+}
+
+main().catch((err: unknown) => {
+  logger.error('API failed to start', { error: err instanceof Error ? err.message : String(err) })
+  process.exit(1)
+})

@@ -1,0 +1,182 @@
+/**
+ * The REST API on Node's http module:
+ *   GET /joblisting/:id[?refresh=1]  the listing (source and age in headers)
+ *   GET /joblistings?q=&skill=&company=&location=&page=&pageSize=  search with facets
+ *   GET /health                      broker and Elasticsearch status
+ * Errors are `{ error: { kind, message, hint } }`; every request is logged as one JSON line.
+ */
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { performance } from 'node:perf_hooks'
+import { DEFAULT_ELASTICSEARCH_URL, DEFAULT_SCRAPER_SERVICE } from '../env'
+import { createLogger } from '../log'
+import type { Logger } from '../log'
+import { isTransientEsError } from '../listings/elasticsearch-client'
+import type { ListingCacheOptions } from '../listings/listing-cache'
+import type { ScrapeFn } from '../listings/listing-lookup'
+import { ListingsService } from '../listings/listings-service'
+import { rpcScrape } from '../listings/rpc-scrape'
+import type { RpcClient } from '../rpc/client'
+import { ApiError, errorKind, errorResponse } from './error-response'
+import { healthReport, healthStatusCode } from './health'
+import type { BrokerState } from './health'
+import { parseRefresh, parseSearchParams } from './query-params'
+
+export interface ApiOptions {
+  /** Default 8080; 0 picks a free port. */
+  port?: number
+  /** Default 127.0.0.1. */
+  host?: string
+  elasticsearchUrl?: string
+  /** Default 'joblistings'. */
+  index?: string
+  esRequestTimeoutMs?: number
+  cache?: Omit<ListingCacheOptions, 'logger'>
+  /** Scrape in-process (tests, benchmarks)… */
+  scrape?: ScrapeFn
+  /** …or over RPC. The caller owns the client and closes it after the API. */
+  rpc?: { client: RpcClient; service?: string; timeoutMs?: number }
+  logger?: Logger
+  /** How long close() lets requests in flight finish. Default 5000 ms. */
+  closeGraceMs?: number
+}
+
+export interface RunningApi {
+  url: string
+  listings: ListingsService
+  close: () => Promise<void>
+}
+
+interface Reply {
+  status: number
+  body: unknown
+  headers?: Record<string, string>
+}
+
+export async function startApi(options: ApiOptions): Promise<RunningApi> {
+  const logger = options.logger ?? createLogger('api')
+  const scraperService = options.rpc ? (options.rpc.service ?? DEFAULT_SCRAPER_SERVICE) : null
+  let scrape: ScrapeFn
+  if (options.scrape !== undefined) scrape = options.scrape
+  else if (options.rpc !== undefined) scrape = rpcScrape(options.rpc.client, scraperService ?? DEFAULT_SCRAPER_SERVICE, options.rpc.timeoutMs)
+  else throw new Error('startApi needs a scrape function or an RPC client')
+
+  const listings = new ListingsService({
+    elasticsearchUrl: options.elasticsearchUrl ?? DEFAULT_ELASTICSEARCH_URL,
+    ...(options.index !== undefined ? { index: options.index } : {}),
+    ...(options.esRequestTimeoutMs !== undefined ? { esRequestTimeoutMs: options.esRequestTimeoutMs } : {}),
+    ...(options.cache !== undefined ? { cache: options.cache } : {}),
+    scrape,
+    logger
+  })
+  await listings.start()
+
+  const brokerState = (): BrokerState => (options.rpc === undefined ? 'not-used' : options.rpc.client.connected ? 'connected' : 'disconnected')
+
+  async function route(method: string, url: URL): Promise<Reply> {
+    if (method !== 'GET') throw new ApiError('MethodNotAllowed', `${method} is not allowed`)
+    const path = url.pathname
+    if (path === '/health') {
+      const report = healthReport(brokerState(), scraperService, await listings.elasticsearchHealth(), listings.lookups.scrapesInFlight)
+      return { status: healthStatusCode(report), body: report }
+    }
+    if (path === '/joblistings') {
+      const { query, options: searchOptions } = parseSearchParams(url.searchParams)
+      try {
+        return { status: 200, body: await listings.search(query, searchOptions) }
+      } catch (err) {
+        if (isTransientEsError(err)) throw new ApiError('SearchUnavailable', 'Elasticsearch cannot be searched right now', { cause: err })
+        throw err
+      }
+    }
+    const match = /^\/joblisting\/([^/]*)$/.exec(path)
+    if (match !== null) {
+      const id = decodeId(match[1] ?? '')
+      const result = await listings.lookup(id, { refresh: parseRefresh(url.searchParams) })
+      const headers: Record<string, string> = {
+        'X-Scrapedeck-Source': result.source,
+        'X-Scrapedeck-Cache': result.cache,
+        'X-Scrapedeck-Took-Ms': result.tookMs.toFixed(1)
+      }
+      if (result.ageMs !== undefined) headers['Age'] = String(Math.floor(result.ageMs / 1000))
+      return { status: 200, body: result.listing, headers }
+    }
+    throw new ApiError('NotFound', `No route for ${path}`)
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now()
+    const method = req.method ?? 'GET'
+    const url = new URL(req.url ?? '/', 'http://api.invalid')
+    let reply: Reply
+    let failure: { kind: string; message: string } | undefined
+    try {
+      reply = await route(method, url)
+    } catch (err) {
+      const { status, body } = errorResponse(err)
+      reply = { status, body, headers: status === 405 ? { Allow: 'GET' } : {} }
+      failure = { kind: errorKind(err), message: err instanceof Error ? err.message : String(err) }
+      if (status === 500) logger.error('Unhandled error', { method, path: url.pathname, error: err instanceof Error ? err.stack : String(err) })
+    }
+    send(res, reply)
+    logger.info('request', {
+      method,
+      path: url.pathname,
+      status: reply.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      ...(reply.headers?.['X-Scrapedeck-Source'] ? { source: reply.headers['X-Scrapedeck-Source'], cache: reply.headers['X-Scrapedeck-Cache'] } : {}),
+      ...(failure ? { errorKind: failure.kind } : {})
+    })
+  }
+
+  const server = createServer((req, res) => void handle(req, res))
+  await listen(server, options.port ?? 8080, options.host ?? '127.0.0.1')
+  const address = server.address() as AddressInfo
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+  logger.info('API listening', { url, index: listings.repository.index, scraper: scraperService ?? 'in-process' })
+
+  let closing: Promise<void> | null = null
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      const grace = setTimeout(() => server.closeAllConnections(), options.closeGraceMs ?? 5000)
+      await closed
+      clearTimeout(grace)
+      await listings.close()
+      logger.info('API stopped')
+    })()
+    return closing
+  }
+  return { url, listings, close }
+}
+
+function decodeId(raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return raw // left as is: the id check refuses the stray "%"
+  }
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const body = JSON.stringify(reply.body)
+  res.writeHead(reply.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    ...reply.headers
+  })
+  res.end(body)
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
