@@ -82,16 +82,26 @@ export interface PythonResult {
 }
 
 /**
- * Runs Python code inside `with ClusterRpcProxy(config, timeout=...) as n:`; the code sees
- * `n` (the proxy) and `json`, and prints what the test should check.
+ * Runs Python code with `n` = a started `ClusterRpcProxy(config, timeout=...)` (as in
+ * `with ClusterRpcProxy(...) as n:`) and `json` in scope; the code prints what the test
+ * should check. The proxy's reply queue is deleted afterwards.
  */
 export function runClusterRpcProxy(code: string, options: { amqpUri?: string; timeoutSeconds?: number } = {}): Promise<PythonResult> {
   const script = [
     'import json, sys',
+    'from kombu import Connection',
     'from nameko.standalone.rpc import ClusterRpcProxy',
     'config = {"AMQP_URI": sys.argv[1]}',
-    'with ClusterRpcProxy(config, timeout=float(sys.argv[2])) as n:',
-    '    exec(sys.stdin.read())'
+    'proxy = ClusterRpcProxy(config, timeout=float(sys.argv[2]))',
+    'n = proxy.start()',
+    'try:',
+    '    exec(sys.stdin.read())',
+    'finally:',
+    // The proxy's reply queue would otherwise linger on the shared broker for 5 minutes.
+    '    reply_queue = proxy._reply_listener.queue.name',
+    '    proxy.stop()',
+    '    with Connection(sys.argv[1]) as conn:',
+    '        conn.default_channel.queue_delete(reply_queue)'
   ].join('\n')
   const child = spawn(`${NAMEKO_VENV_BIN}/python`, ['-c', script, options.amqpUri ?? TEST_AMQP_URI, String(options.timeoutSeconds ?? 10)], {
     stdio: ['pipe', 'pipe', 'pipe']

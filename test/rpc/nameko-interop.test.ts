@@ -1,0 +1,115 @@
+/** Interop with real Python Nameko 2.14.1, both ways, including errors. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RpcClient } from '../../src/services/rpc/client'
+import { RpcServer } from '../../src/services/rpc/server'
+import { IncorrectSignature, MethodNotFound, RemoteError } from '../../src/services/rpc/errors'
+import { silentLogger } from '../../src/services/log'
+import { TEST_AMQP_URI, deleteQueues, namekoUnavailableReason, runClusterRpcProxy, startNamekoService } from '../support/nameko'
+import type { NamekoService } from '../support/nameko'
+import { makeTestService, uniqueServiceName } from './test-services'
+
+const skipReason = namekoUnavailableReason()
+if (skipReason !== null) console.warn(`Skipping Nameko interop tests: ${skipReason}`)
+
+describe.skipIf(skipReason !== null)('our client → Python Nameko', () => {
+  const pythonService = uniqueServiceName('py_interop')
+  let hello: NamekoService
+  let interop: NamekoService
+  let client: RpcClient
+
+  beforeAll(async () => {
+    ;[hello, interop] = await Promise.all([
+      startNamekoService({ module: 'hello', serviceName: 'hello_microservice' }),
+      startNamekoService({ module: 'interop', serviceName: pythonService, env: { INTEROP_SERVICE_NAME: pythonService } })
+    ])
+    client = await RpcClient.connect({ amqpUri: TEST_AMQP_URI, defaultTimeoutMs: 15_000 })
+  })
+
+  afterAll(async () => {
+    await client?.close()
+    await Promise.all([hello?.stop(), interop?.stop()])
+    // hello_microservice's name is fixed by the spec: only delete its queue if nobody else uses it.
+    await deleteQueues(['rpc-hello_microservice'], { ifUnused: true })
+    await deleteQueues([`rpc-${pythonService}`])
+  })
+
+  it('calls hello_microservice.hello("Mike")', async () => {
+    await expect(client.call('hello_microservice', 'hello', ['Mike'])).resolves.toBe('Hello, Mike!')
+  })
+
+  it('passes kwargs through', async () => {
+    await expect(client.call(pythonService, 'echo', [], { value: [1, 'a'], more: { x: null } })).resolves.toEqual({
+      value: [1, 'a'],
+      extra: { more: { x: null } }
+    })
+  })
+
+  it('gets a Python ValueError as RemoteError with its fields', async () => {
+    const err = await client.call(pythonService, 'fail').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(RemoteError)
+    expect(err).toMatchObject({ excType: 'ValueError', excPath: 'builtins.ValueError', excArgs: ['bad', '42'], value: "('bad', 42)" })
+  })
+
+  it('gets Nameko MethodNotFound and IncorrectSignature as our classes', async () => {
+    await expect(client.call(pythonService, 'nosuch')).rejects.toMatchObject({ constructor: MethodNotFound, value: 'nosuch' })
+    const err = await client.call(pythonService, 'hello', []).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(IncorrectSignature)
+    expect((err as IncorrectSignature).value).toContain("missing 1 required positional argument: 'name'")
+  })
+})
+
+describe.skipIf(skipReason !== null)('Python ClusterRpcProxy → our server', () => {
+  const service = uniqueServiceName('ts_interop')
+  let server: RpcServer
+
+  beforeAll(async () => {
+    server = new RpcServer(makeTestService(service), { amqpUri: TEST_AMQP_URI, logger: silentLogger })
+    await server.start()
+  })
+
+  afterAll(async () => {
+    await server?.stop()
+    await deleteQueues([`rpc-${service}`])
+  })
+
+  it('answers positional and keyword calls', async () => {
+    const result = await runClusterRpcProxy(
+      `svc = n["${service}"]\nprint(json.dumps([svc.hello("Mike"), svc.greet("Bo", greeting="Yo"), svc.add(a=2, b=3)]))`
+    )
+    expect(result.stderr).toBe('')
+    expect(JSON.parse(result.stdout)).toEqual(['Hello, Mike!', 'Yo, Bo', 5])
+  })
+
+  it('raises nameko.exceptions.MethodNotFound and IncorrectSignature in Python', async () => {
+    const result = await runClusterRpcProxy(
+      [
+        'from nameko.exceptions import MethodNotFound, IncorrectSignature',
+        `svc = n["${service}"]`,
+        'try:',
+        '    svc.nosuch()',
+        'except MethodNotFound as e:',
+        '    print("MethodNotFound", e)',
+        'try:',
+        '    svc.hello()',
+        'except IncorrectSignature as e:',
+        '    print("IncorrectSignature", e)'
+      ].join('\n')
+    )
+    expect(result.stderr).toBe('')
+    expect(result.stdout).toBe("MethodNotFound nosuch\nIncorrectSignature hello() missing 1 required positional argument: 'name'\n")
+  })
+
+  it('raises RemoteError in Python for a handler error', async () => {
+    const result = await runClusterRpcProxy(
+      [
+        'from nameko.exceptions import RemoteError',
+        'try:',
+        `    n["${service}"].fail("listing 7 is gone")`,
+        'except RemoteError as e:',
+        '    print(json.dumps([type(e).__name__, e.exc_type, e.value, str(e)]))'
+      ].join('\n')
+    )
+    expect(result.stderr).toBe('')
+    expect(JSON.parse(result.stdout)).toEqual(['RemoteError', 'ListingGone', 'listing 7 is gone', 'ListingGone listing 7 is gone'])
+  })
+})
