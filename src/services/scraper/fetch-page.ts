@@ -1,0 +1,143 @@
+/**
+ * Fetches one page with hard limits: a deadline for the whole exchange (redirects and body
+ * included), a redirect cap, and a body-size cap enforced while streaming, so a hostile or
+ * broken source can neither hang a worker nor fill its memory.
+ */
+import { ListingNotFound, NotAJobListing, PageTooLarge, SourceTimeout, SourceUnavailable } from './scrape-errors'
+
+export interface FetchLimits {
+  timeoutMs: number
+  maxBytes: number
+  maxRedirects: number
+  userAgent: string
+}
+
+export interface FetchedPage {
+  /** The URL the body came from, after redirects. */
+  url: string
+  html: string
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+const NOT_FOUND_STATUSES = new Set([404, 410])
+/** Types a listing page can plausibly be served as; anything else (PDF, image, JSON) is not one. */
+const PAGE_TYPES = /^(text\/html|application\/xhtml\+xml|text\/plain)$/i
+
+export async function fetchPage(startUrl: string, limits: FetchLimits): Promise<FetchedPage> {
+  const deadline = AbortSignal.timeout(limits.timeoutMs)
+  try {
+    return await fetchWithinDeadline(startUrl, limits, deadline)
+  } catch (err) {
+    if (deadline.aborted) throw new SourceTimeout(startUrl, limits.timeoutMs)
+    throw err
+  }
+}
+
+async function fetchWithinDeadline(startUrl: string, limits: FetchLimits, deadline: AbortSignal): Promise<FetchedPage> {
+  const origin = new URL(startUrl).origin
+  let url = startUrl
+  for (let redirects = 0; ; redirects++) {
+    const response = await request(url, limits, deadline)
+    if (!REDIRECT_STATUSES.has(response.status)) return { url, html: await readPage(url, response, limits) }
+
+    await response.body?.cancel()
+    const location = response.headers.get('location')
+    if (location === null) throw new SourceUnavailable(url, `the source answered ${response.status} without a Location header`)
+    if (redirects >= limits.maxRedirects) {
+      throw new SourceUnavailable(startUrl, `more than ${limits.maxRedirects} redirects (last one from ${url} to ${location})`)
+    }
+    const next = new URL(location, url)
+    // Same origin only: the origin in the URL template is the one the operator chose to
+    // trust. Following a board's open redirect elsewhere would let a page make the scraper
+    // fetch arbitrary hosts, internal ones included.
+    if (next.origin !== origin) {
+      throw new SourceUnavailable(startUrl, `redirected to another origin (${next.href}); point SCRAPER_SOURCE_URL_TEMPLATE at it if it is the real source`)
+    }
+    url = next.href
+  }
+}
+
+async function request(url: string, limits: FetchLimits, deadline: AbortSignal): Promise<Response> {
+  try {
+    return await fetch(url, {
+      redirect: 'manual',
+      signal: deadline,
+      headers: { 'user-agent': limits.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1' }
+    })
+  } catch (err) {
+    if (deadline.aborted) throw err
+    throw new SourceUnavailable(url, `the request failed (${describeNetworkError(err)})`, { cause: err })
+  }
+}
+
+async function readPage(url: string, response: Response, limits: FetchLimits): Promise<string> {
+  if (NOT_FOUND_STATUSES.has(response.status)) {
+    await response.body?.cancel()
+    throw new ListingNotFound(url, response.status)
+  }
+  if (!response.ok) {
+    await response.body?.cancel()
+    throw new SourceUnavailable(url, `the source answered ${response.status} ${response.statusText}`.trimEnd())
+  }
+  const contentType = parseContentType(response.headers.get('content-type'))
+  if (contentType.mediaType !== null && !PAGE_TYPES.test(contentType.mediaType)) {
+    await response.body?.cancel()
+    throw new NotAJobListing(url, `it is served as ${contentType.mediaType}, not as an HTML page`)
+  }
+  const declaredLength = Number(response.headers.get('content-length') ?? NaN)
+  if (declaredLength > limits.maxBytes) {
+    await response.body?.cancel()
+    throw new PageTooLarge(url, limits.maxBytes, `Content-Length says ${declaredLength} bytes`)
+  }
+  const body = await readBodyCapped(url, response, limits.maxBytes)
+  return decode(body, contentType.charset)
+}
+
+/** Reads the body chunk by chunk and gives up as soon as it passes the cap, whatever Content-Length claimed. */
+async function readBodyCapped(url: string, response: Response, maxBytes: number): Promise<Uint8Array> {
+  if (response.body === null) return new Uint8Array()
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read().catch((err: unknown) => {
+      throw new SourceUnavailable(url, `the connection broke while reading the page (${describeNetworkError(err)})`, { cause: err })
+    })
+    if (done) break
+    size += value.byteLength
+    if (size > maxBytes) {
+      await reader.cancel()
+      throw new PageTooLarge(url, maxBytes, `stopped reading after ${size} bytes`)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks)
+}
+
+function decode(body: Uint8Array, charset: string | null): string {
+  try {
+    return new TextDecoder(charset ?? 'utf-8').decode(body)
+  } catch {
+    // An unknown charset label: UTF-8 is the best guess for a modern page.
+    return new TextDecoder('utf-8').decode(body)
+  }
+}
+
+function parseContentType(header: string | null): { mediaType: string | null; charset: string | null } {
+  if (header === null) return { mediaType: null, charset: null }
+  const [mediaType = '', ...params] = header.split(';').map((part) => part.trim())
+  const charsetParam = params.find((param) => param.toLowerCase().startsWith('charset='))
+  const charset = charsetParam?.slice('charset='.length).replace(/^"|"$/g, '') ?? null
+  return { mediaType: mediaType === '' ? null : mediaType.toLowerCase(), charset }
+}
+
+function describeNetworkError(err: unknown): string {
+  // undici reports "fetch failed" and keeps the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`.
+  const cause = (err as { cause?: unknown }).cause
+  const source = cause instanceof Error ? cause : err
+  if (source instanceof Error) {
+    const code = (source as { code?: unknown }).code
+    return typeof code === 'string' && !source.message.includes(code) ? `${code}: ${source.message}` : source.message
+  }
+  return String(source)
+}

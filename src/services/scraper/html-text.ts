@@ -1,0 +1,66 @@
+/**
+ * HTML to readable plain text: tags dropped, entities decoded, paragraphs and list items
+ * kept as line breaks so a description still reads like the page did.
+ */
+import { load } from 'cheerio'
+import type { AnyNode } from 'domhandler'
+
+/** Elements that start a new paragraph. */
+const PARAGRAPHS = new Set([
+  'p', 'div', 'section', 'article', 'header', 'footer', 'main', 'aside', 'blockquote', 'pre', 'table',
+  'ul', 'ol', 'dl', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'figure', 'form', 'fieldset', 'address', 'hr'
+])
+/** Elements that start a new line. */
+const LINES = new Set(['tr', 'dt', 'dd', 'li'])
+const INVISIBLE = new Set(['head', 'template', 'iframe', 'svg', 'noscript', 'button', 'select', 'object'])
+
+export function htmlToText(html: string): string {
+  const $ = load(html, null, false)
+  const parts: string[] = []
+  appendText($.root().contents().toArray(), parts)
+  return tidy(parts.join(''))
+}
+
+/** One line of text (a title, a company name): entities decoded, tags and extra spaces removed. */
+export function plainLine(value: string): string {
+  const text = /[&<]/.test(value) ? htmlToText(value) : value
+  return text.replace(/\s+/g, ' ').trim()
+}
+
+/**
+ * A description as plain text. Some boards (Greenhouse among them) put HTML-escaped HTML in
+ * JSON-LD, so the first pass yields tags as text; a second pass then removes those.
+ */
+export function descriptionText(value: string): string {
+  const once = htmlToText(value)
+  return /<\/?(p|br|div|ul|ol|li|strong|em|b|i|h[1-6]|span|a)\b[^>]*>/i.test(once) ? htmlToText(once) : once
+}
+
+function appendText(nodes: AnyNode[], parts: string[]): void {
+  for (const node of nodes) {
+    if (node.type === 'text') {
+      parts.push(node.data.replace(/\s+/g, ' '))
+    } else if (node.type === 'tag') {
+      if (INVISIBLE.has(node.name)) continue
+      if (node.name === 'br') {
+        parts.push('\n')
+        continue
+      }
+      const breakBefore = PARAGRAPHS.has(node.name) ? '\n\n' : LINES.has(node.name) ? '\n' : ''
+      parts.push(breakBefore, node.name === 'li' ? '• ' : '')
+      appendText(node.children, parts)
+      parts.push(breakBefore)
+    }
+    // Comments, CDATA, <script> and <style> (their own node types) carry no readable text.
+  }
+}
+
+/** Trims every line and keeps at most one blank line between paragraphs. */
+function tidy(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/ {2,}/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+}

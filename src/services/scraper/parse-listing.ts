@@ -1,0 +1,68 @@
+/**
+ * A listing page → Listing. Pure: no I/O, the clock comes in through `scrapedAt`.
+ * Sources in order of trust: JSON-LD JobPosting, then microdata, then plain HTML (only on
+ * pages with a job marker, see html-page.ts).
+ */
+import { load } from 'cheerio'
+import type { CheerioAPI } from 'cheerio'
+import { ListingSchema } from '../../shared/listing'
+import type { ExtractedFrom, Listing } from '../../shared/listing'
+import { readHtmlPosting } from './html-page'
+import type { JsonObject } from './json-object'
+import { findJsonLdPosting } from './json-ld'
+import { readMicrodataPosting } from './microdata'
+import { normalizePosting } from './normalize-posting'
+import { NotAJobListing } from './scrape-errors'
+
+export interface ParseContext {
+  id: string
+  url: string
+  scrapedAt: string
+}
+
+interface FoundPosting {
+  posting: JsonObject
+  nodesById?: Map<string, JsonObject>
+  extractedFrom: ExtractedFrom
+}
+
+export function parseListing(html: string, context: ParseContext): Listing {
+  const $ = load(html)
+  const found = findPosting($)
+  if (found === null) {
+    throw new NotAJobListing(
+      context.url,
+      'it has no schema.org JobPosting (JSON-LD or microdata) and no job marker in its HTML (an "Apply" link or button, or og:type job)'
+    )
+  }
+  const fields = normalizePosting(found.posting, context.url, found.nodesById)
+  // A posting without a title (it happens) still has a heading on the page.
+  const title = fields.title ?? pageHeading($)
+  if (title === null) throw new NotAJobListing(context.url, 'its JobPosting has no title and the page has no heading')
+
+  return ListingSchema.parse({
+    ID: context.id,
+    JSON: found.posting,
+    ...fields,
+    title,
+    scrapedAt: context.scrapedAt,
+    extractedFrom: found.extractedFrom
+  })
+}
+
+function findPosting($: CheerioAPI): FoundPosting | null {
+  const jsonLd = findJsonLdPosting($)
+  if (jsonLd !== null) return { posting: jsonLd.posting, nodesById: jsonLd.nodesById, extractedFrom: 'json-ld' }
+  const microdata = readMicrodataPosting($)
+  if (microdata !== null) return { posting: microdata, extractedFrom: 'microdata' }
+  const html = readHtmlPosting($)
+  if (html !== null) return { posting: html, extractedFrom: 'html' }
+  return null
+}
+
+function pageHeading($: CheerioAPI): string | null {
+  const heading = ($('h1').first().text() || $('meta[property="og:title"]').attr('content') || $('title').first().text())
+    .replace(/\s+/g, ' ')
+    .trim()
+  return heading === '' ? null : heading
+}

@@ -1,0 +1,62 @@
+/**
+ * The scraper's errors. Each `name` is one of SCRAPE_ERROR_KINDS: the name is what crosses
+ * the RPC bus as Nameko's `exc_type` (and what the API maps to an HTTP status), so it is
+ * set explicitly rather than left to the class name, which a bundler may mangle.
+ */
+import { scrapeErrorPath } from '../../shared/scrape-errors'
+import type { ScrapeErrorKind } from '../../shared/scrape-errors'
+
+export abstract class ScrapeError extends Error {
+  abstract override readonly name: ScrapeErrorKind
+  /** Nameko `exc_path`, so Python callers see a stable dotted path. */
+  get excPath(): string {
+    return scrapeErrorPath(this.name)
+  }
+}
+
+export class InvalidListingId extends ScrapeError {
+  override readonly name = 'InvalidListingId'
+  constructor(readonly id: unknown, reason: string) {
+    super(`Invalid listing id ${describeId(id)}: ${reason}`)
+  }
+}
+
+export class ListingNotFound extends ScrapeError {
+  override readonly name = 'ListingNotFound'
+  constructor(readonly url: string, readonly status: number) {
+    super(`No listing at ${url}: the source answered ${status}`)
+  }
+}
+
+export class NotAJobListing extends ScrapeError {
+  override readonly name = 'NotAJobListing'
+  constructor(readonly url: string, reason: string) {
+    super(`${url} is not a job listing: ${reason}`)
+  }
+}
+
+export class SourceUnavailable extends ScrapeError {
+  override readonly name = 'SourceUnavailable'
+  constructor(readonly url: string, reason: string, options?: { cause?: unknown }) {
+    super(`Could not scrape ${url}: ${reason}`, options)
+  }
+}
+
+export class SourceTimeout extends ScrapeError {
+  override readonly name = 'SourceTimeout'
+  constructor(readonly url: string, readonly timeoutMs: number) {
+    super(`${url} did not answer in full within ${timeoutMs} ms (SCRAPER_TIMEOUT_MS)`)
+  }
+}
+
+export class PageTooLarge extends ScrapeError {
+  override readonly name = 'PageTooLarge'
+  constructor(readonly url: string, readonly maxBytes: number, detail: string) {
+    super(`${url} is larger than the ${maxBytes}-byte limit (${detail})`)
+  }
+}
+
+function describeId(id: unknown): string {
+  if (typeof id === 'string') return JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)
+  return `of type ${id === null ? 'null' : typeof id}`
+}

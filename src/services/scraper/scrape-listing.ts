@@ -1,0 +1,37 @@
+/**
+ * One scrape: listing id → page URL → fetched page (within limits) → Listing.
+ */
+import type { Listing } from '../../shared/listing'
+import { fetchPage } from './fetch-page'
+import { listingUrl } from './listing-url'
+import { parseListing } from './parse-listing'
+
+export interface ScrapeOptions {
+  /** The listing page URL with `{id}` where the id goes, e.g. "http://127.0.0.1:8081/jobs/{id}". */
+  sourceUrlTemplate: string
+  timeoutMs?: number
+  maxBytes?: number
+  maxRedirects?: number
+  userAgent?: string
+  now?: () => Date
+}
+
+export const SCRAPE_DEFAULTS = {
+  timeoutMs: 10_000,
+  maxBytes: 5 * 1024 * 1024,
+  maxRedirects: 5,
+  userAgent: 'scrapedeck-scraper/0.1 (job listing scraper)'
+} as const
+
+export async function scrapeListing(id: string, options: ScrapeOptions): Promise<Listing> {
+  // Before any request: a bad id must never reach the network.
+  const url = listingUrl(id, options.sourceUrlTemplate)
+  const page = await fetchPage(url, {
+    timeoutMs: options.timeoutMs ?? SCRAPE_DEFAULTS.timeoutMs,
+    maxBytes: options.maxBytes ?? SCRAPE_DEFAULTS.maxBytes,
+    maxRedirects: options.maxRedirects ?? SCRAPE_DEFAULTS.maxRedirects,
+    userAgent: options.userAgent ?? SCRAPE_DEFAULTS.userAgent
+  })
+  const scrapedAt = (options.now ?? (() => new Date()))().toISOString()
+  return parseListing(page.html, { id, url: page.url, scrapedAt })
+}
