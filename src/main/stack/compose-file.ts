@@ -1,0 +1,130 @@
+/**
+ * Loads compose.yaml: YAML → interpolation → schema → normalized ComposeProject. Every
+ * problem is reported with the file, line and key; nothing is touched until a file loads.
+ */
+import { readFileSync } from 'node:fs'
+import { basename, dirname, resolve } from 'node:path'
+import { LineCounter, parseDocument } from 'yaml'
+import type { z } from 'zod'
+import { ComposeFileError, formatPath } from './compose-error'
+import type { ComposeIssue } from './compose-error'
+import { interpolateTree } from './compose-interpolation'
+import { normalizeProject } from './compose-normalize'
+import { ComposeFileSchema, KNOWN_UNSUPPORTED_KEYS } from './compose-schema'
+import type { ComposeProject } from './compose-model'
+import { locate } from './yaml-locator'
+import { readEnvFile } from './env-file'
+
+export interface LoadComposeOptions {
+  file: string
+  /** Project name; else the file's `name:`, else the directory's name. */
+  project?: string
+  /** Env files read for ${VAR} interpolation, in order (later wins); missing files are skipped. */
+  envFiles?: string[]
+  /** The shell environment; it wins over env files, as with the Compose CLI. Default process.env. */
+  env?: Readonly<Record<string, string | undefined>>
+}
+
+export function loadComposeProject(options: LoadComposeOptions): ComposeProject {
+  const file = resolve(options.file)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    const message = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message
+    throw new ComposeFileError('ComposeFileNotFound', file, [{ line: null, column: null, key: '', message, unsupported: false }])
+  }
+  return parseComposeText(text, { ...options, file })
+}
+
+/** The same as loadComposeProject, from text (the file name is used in messages and to resolve paths). */
+export function parseComposeText(text: string, options: LoadComposeOptions): ComposeProject {
+  const file = resolve(options.file)
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  if (doc.errors.length > 0) {
+    const issues = doc.errors.map((e): ComposeIssue => {
+      const pos = lines.linePos(e.pos[0])
+      return { line: pos.line, column: pos.col, key: '', message: `YAML: ${e.message.split('\n')[0]}`, unsupported: false }
+    })
+    throw new ComposeFileError('ComposeFileInvalid', file, issues)
+  }
+
+  const issues: ComposeIssue[] = []
+  const at = (path: (string | number)[], message: string, unsupported = false, childKey?: string): void => {
+    const pos = locate(doc, lines, path, childKey)
+    const key = formatPath(childKey === undefined ? path : [...path, childKey])
+    issues.push({ line: pos?.line ?? null, column: pos?.column ?? null, key, message, unsupported })
+  }
+  const fail = (): never => {
+    throw new ComposeFileError(issues.every((i) => i.unsupported) ? 'ComposeUnsupported' : 'ComposeFileInvalid', file, issues)
+  }
+
+  const tree = withoutExtensions(doc.toJS({ maxAliasCount: 100 }))
+  if (tree === null || typeof tree !== 'object' || Array.isArray(tree)) {
+    at([], 'the file must be a YAML map with a `services:` key')
+    fail()
+  }
+  const env = interpolationEnv(dirname(file), options)
+  const interpolated = interpolateTree(tree, env, (path, err) => at(path, err.message))
+  if (issues.length > 0) fail()
+
+  const parsed = ComposeFileSchema.safeParse(interpolated)
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) reportSchemaIssue(issue, at)
+    fail()
+  }
+  if (!parsed.success) throw new Error('unreachable')
+
+  const project = options.project ?? parsed.data.name ?? defaultProjectName(dirname(file))
+  const result = normalizeProject(parsed.data, { project, file, env }, at)
+  if (issues.length > 0) fail()
+  return result
+}
+
+type At = (path: (string | number)[], message: string, unsupported?: boolean, childKey?: string) => void
+
+function reportSchemaIssue(issue: z.core.$ZodIssue, at: At): void {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
+  if (issue.code === 'unrecognized_keys') {
+    for (const key of issue.keys) {
+      if (KNOWN_UNSUPPORTED_KEYS.has(key)) at(path, `"${key}" is valid Compose but not supported by the panel`, true, key)
+      else at(path, `unknown key "${key}"`, false, key)
+    }
+    return
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    at(path, 'is required')
+    return
+  }
+  at(path, issue.message)
+}
+
+/** `x-*` extension fields are allowed at the top level and in services, and ignored. */
+function withoutExtensions(tree: unknown): unknown {
+  if (tree === null || typeof tree !== 'object' || Array.isArray(tree)) return tree
+  const strip = (map: Record<string, unknown>): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(map).filter(([k]) => !k.startsWith('x-')))
+  const top = strip(tree as Record<string, unknown>)
+  const services = top['services']
+  if (services !== null && typeof services === 'object' && !Array.isArray(services)) {
+    top['services'] = Object.fromEntries(
+      Object.entries(services as Record<string, unknown>).map(([name, svc]) => [
+        name,
+        svc !== null && typeof svc === 'object' && !Array.isArray(svc) ? strip(svc as Record<string, unknown>) : svc
+      ])
+    )
+  }
+  return top
+}
+
+function interpolationEnv(dir: string, options: LoadComposeOptions): Record<string, string | undefined> {
+  const fromFiles: Record<string, string> = {}
+  for (const envFile of options.envFiles ?? []) Object.assign(fromFiles, readEnvFile(resolve(dir, envFile), { optional: true }))
+  return { ...fromFiles, ...(options.env ?? process.env) }
+}
+
+/** docker-compose v1: the directory name, lowercased, without characters it does not allow. */
+export function defaultProjectName(dir: string): string {
+  return basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, '') || 'default'
+}

@@ -1,0 +1,99 @@
+/**
+ * The compose project after loading: interpolated, validated and normalized into the one
+ * shape the orchestrator works with. Field shapes follow docker-compose v1.29's normalized
+ * service dict where that matters for the config hash (see compose-hash.ts).
+ */
+
+export interface PortSpec {
+  target: number
+  published: number | null
+  protocol: 'tcp' | 'udp' | 'sctp' | null
+  hostIp: string | null
+}
+
+export type VolumeMount =
+  | { type: 'volume'; /** key under top-level volumes */ name: string; target: string; readOnly: boolean }
+  | { type: 'bind'; /** absolute host path */ source: string; target: string; readOnly: boolean }
+  | { type: 'anonymous'; target: string; readOnly: boolean }
+
+export interface HealthcheckSpec {
+  /** As written (string or list), for the config hash. */
+  test: string | string[]
+  intervalNs: number | null
+  timeoutNs: number | null
+  retries: number | null
+  startPeriodNs: number | null
+}
+
+export type DependencyCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully'
+
+export interface BuildSpec {
+  /** Absolute path. */
+  context: string
+  dockerfile: string | null
+  args: Record<string, string>
+  target: string | null
+}
+
+export interface ServiceSpec {
+  name: string
+  /** The image to run: `image:` or, for build-only services, `<project>_<service>`. */
+  image: string
+  /** Whether `image:` was written (it changes the config hash and what up may pull). */
+  imageDeclared: boolean
+  build: BuildSpec | null
+  /** As written, for the hash; `commandArgv` is what the container gets. */
+  command: string | string[] | null
+  commandArgv: string[] | null
+  entrypoint: string | string[] | null
+  entrypointArgv: string[] | null
+  environment: Record<string, string>
+  ports: PortSpec[]
+  volumes: VolumeMount[]
+  /** Keys under top-level networks, with aliases. Ordered as compose picks the primary first. */
+  networks: { name: string; aliases: string[] }[]
+  healthcheck: HealthcheckSpec | null
+  /** True when `healthcheck: { disable: true }`. */
+  healthcheckDisabled: boolean
+  dependsOn: Record<string, DependencyCondition>
+  replicas: number
+  labels: Record<string, string>
+  restart: { Name: string; MaximumRetryCount: number } | null
+  /** As written ("20s"); `stopGraceSeconds` is what stop uses. */
+  stopGracePeriod: string | null
+  stopGraceSeconds: number
+  stopSignal: string | null
+  workingDir: string | null
+  user: string | null
+  hostname: string | null
+  init: boolean | null
+  tty: boolean | null
+}
+
+export interface NetworkSpec {
+  key: string
+  /** The engine's name: `<project>_<key>` unless `name:` or external. */
+  name: string
+  external: boolean
+  driver: string | null
+  labels: Record<string, string>
+}
+
+export interface VolumeSpec {
+  key: string
+  name: string
+  external: boolean
+  driver: string | null
+  labels: Record<string, string>
+}
+
+export interface ComposeProject {
+  project: string
+  /** Absolute path of the compose file. */
+  file: string
+  /** Directory relative paths resolve against. */
+  workingDir: string
+  services: Map<string, ServiceSpec>
+  networks: Map<string, NetworkSpec>
+  volumes: Map<string, VolumeSpec>
+}

@@ -1,0 +1,297 @@
+/** Turns a schema-valid compose file into the normalized ComposeProject the orchestrator uses. */
+import { homedir } from 'node:os'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import type { RawComposeFile, RawService } from './compose-schema'
+import type {
+  BuildSpec, ComposeProject, DependencyCondition, HealthcheckSpec, NetworkSpec, PortSpec, ServiceSpec, VolumeMount, VolumeSpec
+} from './compose-model'
+import { durationToNs, parsePort, splitCommand } from './compose-values'
+import { readEnvFile } from './env-file'
+
+type At = (path: (string | number)[], message: string, unsupported?: boolean, childKey?: string) => void
+
+interface Context {
+  project: string
+  file: string
+  env: Readonly<Record<string, string | undefined>>
+}
+
+export function normalizeProject(raw: RawComposeFile, ctx: Context, at: At): ComposeProject {
+  const dir = dirname(ctx.file)
+  const networks = new Map<string, NetworkSpec>()
+  for (const [key, def] of Object.entries(raw.networks ?? {})) {
+    networks.set(key, {
+      key,
+      name: def?.name ?? (def?.external === true ? key : `${ctx.project}_${key}`),
+      external: def?.external ?? false,
+      driver: def?.driver ?? null,
+      labels: toStringMap(def?.labels)
+    })
+  }
+  if (!networks.has('default')) {
+    networks.set('default', { key: 'default', name: `${ctx.project}_default`, external: false, driver: null, labels: {} })
+  }
+  const volumes = new Map<string, VolumeSpec>()
+  for (const [key, def] of Object.entries(raw.volumes ?? {})) {
+    volumes.set(key, {
+      key,
+      name: def?.name ?? (def?.external === true ? key : `${ctx.project}_${key}`),
+      external: def?.external ?? false,
+      driver: def?.driver ?? null,
+      labels: toStringMap(def?.labels)
+    })
+  }
+
+  const services = new Map<string, ServiceSpec>()
+  for (const [name, svc] of Object.entries(raw.services)) {
+    services.set(name, normalizeService(name, svc, { ...ctx, dir, networks, volumes }, (p, m, u, k) => at(['services', name, ...p], m, u, k)))
+  }
+  for (const [name, svc] of services) {
+    for (const dep of Object.keys(svc.dependsOn)) {
+      if (!services.has(dep)) at(['services', name, 'depends_on'], `depends on "${dep}", which is not a service in this file`)
+    }
+  }
+  const cycle = findCycle(services)
+  if (cycle !== null) at(['services', cycle[0] ?? '', 'depends_on'], `dependency cycle: ${cycle.join(' → ')}`)
+
+  // Only networks some service uses are part of the stack (the implicit default in particular).
+  const used = new Set([...services.values()].flatMap((s) => s.networks.map((n) => n.name)))
+  if (!used.has('default')) networks.delete('default')
+  return { project: ctx.project, file: ctx.file, workingDir: dir, services, networks, volumes }
+}
+
+interface ServiceContext extends Context {
+  dir: string
+  networks: Map<string, NetworkSpec>
+  volumes: Map<string, VolumeSpec>
+}
+
+function normalizeService(name: string, svc: RawService, ctx: ServiceContext, at: At): ServiceSpec {
+  if (svc.image === undefined && svc.build === undefined) at([], 'needs an `image:` or a `build:`')
+  if (svc.deploy?.replicas !== undefined && svc.scale !== undefined) at(['scale'], 'both `scale` and `deploy.replicas` are set; keep one')
+
+  const labels = toStringMap(svc.labels)
+  for (const key of Object.keys(labels)) {
+    if (key.startsWith('com.docker.compose.')) at(['labels'], `label "${key}" is reserved for Compose`)
+  }
+
+  return {
+    name,
+    image: svc.image ?? `${ctx.project.replace(/^[-_]+/, '')}_${name}`,
+    imageDeclared: svc.image !== undefined,
+    build: svc.build === undefined ? null : normalizeBuild(svc.build, ctx.dir),
+    command: svc.command ?? null,
+    commandArgv: argv(svc.command, ['command'], at),
+    entrypoint: svc.entrypoint ?? null,
+    entrypointArgv: argv(svc.entrypoint, ['entrypoint'], at),
+    environment: normalizeEnvironment(svc, ctx, at),
+    ports: (svc.ports ?? []).flatMap((p, i): PortSpec[] => {
+      try {
+        if (typeof p === 'number') return [parsePort(String(p))]
+        if (typeof p === 'string') return [parsePort(p)]
+        const published = p.published === undefined ? null : Number(p.published)
+        if (published !== null && !Number.isInteger(published)) throw new Error(`published "${p.published}" is not a port number`)
+        return [{ target: p.target, published, protocol: p.protocol ?? null, hostIp: p.host_ip ?? null }]
+      } catch (err) {
+        at(['ports', i], (err as Error).message)
+        return []
+      }
+    }),
+    volumes: (svc.volumes ?? []).flatMap((v, i) => normalizeVolume(v, ctx, (m, u) => at(['volumes', i], m, u))),
+    networks: normalizeNetworks(svc, ctx, at),
+    healthcheck: normalizeHealthcheck(svc, at),
+    healthcheckDisabled: svc.healthcheck?.disable === true,
+    dependsOn: normalizeDependsOn(svc),
+    replicas: svc.deploy?.replicas ?? svc.scale ?? 1,
+    labels,
+    restart: normalizeRestart(svc.restart),
+    stopGracePeriod: svc.stop_grace_period ?? null,
+    stopGraceSeconds: svc.stop_grace_period === undefined ? 10 : Math.ceil(durationToNs(svc.stop_grace_period) / 1e9),
+    stopSignal: svc.stop_signal ?? null,
+    workingDir: svc.working_dir ?? null,
+    user: svc.user ?? null,
+    hostname: svc.hostname ?? null,
+    init: svc.init ?? null,
+    tty: svc.tty ?? null
+  }
+}
+
+function argv(value: string | string[] | null | undefined, path: (string | number)[], at: At): string[] | null {
+  if (value === undefined || value === null) return null
+  if (Array.isArray(value)) return value
+  try {
+    return splitCommand(value)
+  } catch (err) {
+    at(path, (err as Error).message)
+    return null
+  }
+}
+
+function normalizeBuild(build: NonNullable<RawService['build']>, dir: string): BuildSpec {
+  if (typeof build === 'string') return { context: resolve(dir, build), dockerfile: null, args: {}, target: null }
+  return {
+    context: resolve(dir, build.context ?? '.'),
+    dockerfile: build.dockerfile ?? null,
+    args: toStringMap(build.args),
+    target: build.target ?? null
+  }
+}
+
+function normalizeEnvironment(svc: RawService, ctx: ServiceContext, at: At): Record<string, string> {
+  const env: Record<string, string> = {}
+  const files = svc.env_file === undefined ? [] : Array.isArray(svc.env_file) ? svc.env_file : [svc.env_file]
+  files.forEach((f, i) => {
+    try {
+      Object.assign(env, readEnvFile(resolve(ctx.dir, f), { optional: false }))
+    } catch (err) {
+      at(Array.isArray(svc.env_file) ? ['env_file', i] : ['env_file'], `cannot read env file ${resolve(ctx.dir, f)}: ${(err as Error).message}`)
+    }
+  })
+  const declared = svc.environment
+  if (Array.isArray(declared)) {
+    for (const entry of declared) {
+      const eq = entry.indexOf('=')
+      if (eq === -1) {
+        const fromShell = ctx.env[entry]
+        if (fromShell !== undefined) env[entry] = fromShell
+      } else env[entry.slice(0, eq)] = entry.slice(eq + 1)
+    }
+  } else if (declared !== undefined) {
+    for (const [key, value] of Object.entries(declared)) {
+      if (value === null) {
+        const fromShell = ctx.env[key]
+        if (fromShell !== undefined) env[key] = fromShell
+      } else env[key] = String(value)
+    }
+  }
+  return env
+}
+
+function normalizeVolume(v: string | { type: 'volume' | 'bind'; source?: string; target: string; read_only?: boolean }, ctx: ServiceContext, at: (message: string, unsupported?: boolean) => void): VolumeMount[] {
+  let source: string | undefined
+  let target: string
+  let readOnly = false
+  let type: 'volume' | 'bind' | undefined
+  if (typeof v === 'string') {
+    const parts = v.split(':')
+    if (parts.length > 3) {
+      at(`"${v}" is not SOURCE:TARGET[:MODE]`)
+      return []
+    }
+    if (parts.length === 1) return [{ type: 'anonymous', target: parts[0] ?? '', readOnly: false }]
+    source = parts[0]
+    target = parts[1] ?? ''
+    const mode = parts[2]
+    if (mode !== undefined && mode !== 'ro' && mode !== 'rw') {
+      at(`mode "${mode}" is not supported (use ro or rw)`, true)
+      return []
+    }
+    readOnly = mode === 'ro'
+  } else {
+    source = v.source
+    target = v.target
+    readOnly = v.read_only ?? false
+    type = v.type
+  }
+  if (!target.startsWith('/')) {
+    at(`the target "${target}" must be an absolute path in the container`)
+    return []
+  }
+  if (source === undefined || source === '') return [{ type: 'anonymous', target, readOnly }]
+  const isPath = source.startsWith('.') || source.startsWith('/') || source.startsWith('~')
+  if (type === 'bind' || (type === undefined && isPath)) {
+    const expanded = source.startsWith('~') ? homedir() + source.slice(1) : source
+    return [{ type: 'bind', source: isAbsolute(expanded) ? expanded : resolve(ctx.dir, expanded), target, readOnly }]
+  }
+  if (!ctx.volumes.has(source)) {
+    at(`named volume "${source}" is not declared under the top-level volumes:`)
+    return []
+  }
+  return [{ type: 'volume', name: source, target, readOnly }]
+}
+
+function normalizeNetworks(svc: RawService, ctx: ServiceContext, at: At): ServiceSpec['networks'] {
+  const declared = svc.networks
+  const entries: [string, string[]][] =
+    declared === undefined
+      ? [['default', []]]
+      : Array.isArray(declared)
+        ? declared.map((n) => [n, []])
+        : Object.entries(declared).map(([n, def]) => [n, def?.aliases ?? []])
+  const out: ServiceSpec['networks'] = []
+  for (const [key, aliases] of entries) {
+    if (!ctx.networks.has(key)) at(['networks'], `network "${key}" is not declared under the top-level networks:`)
+    else out.push({ name: key, aliases })
+  }
+  // Compose picks the primary network by name when no priority is set.
+  const trueName = (key: string): string => ctx.networks.get(key)?.name ?? key
+  return out.sort((a, b) => (trueName(a.name) < trueName(b.name) ? -1 : trueName(a.name) > trueName(b.name) ? 1 : 0))
+}
+
+function normalizeHealthcheck(svc: RawService, at: At): HealthcheckSpec | null {
+  const hc = svc.healthcheck
+  if (hc === undefined || hc.disable === true) return null
+  if (hc.test === undefined) {
+    at(['healthcheck'], 'needs `test:` (the panel does not merge with the image\'s own healthcheck)')
+    return null
+  }
+  if (Array.isArray(hc.test) && !['CMD', 'CMD-SHELL', 'NONE'].includes(hc.test[0] ?? '')) {
+    at(['healthcheck', 'test'], 'a list test starts with "CMD", "CMD-SHELL" or "NONE"')
+  }
+  return {
+    test: hc.test,
+    intervalNs: hc.interval === undefined ? null : durationToNs(hc.interval),
+    timeoutNs: hc.timeout === undefined ? null : durationToNs(hc.timeout),
+    retries: hc.retries ?? null,
+    startPeriodNs: hc.start_period === undefined ? null : durationToNs(hc.start_period)
+  }
+}
+
+function normalizeDependsOn(svc: RawService): Record<string, DependencyCondition> {
+  const deps = svc.depends_on
+  if (deps === undefined) return {}
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [d, 'service_started' as const]))
+  return Object.fromEntries(Object.entries(deps).map(([d, def]) => [d, def.condition ?? 'service_started']))
+}
+
+function normalizeRestart(restart: string | undefined): ServiceSpec['restart'] {
+  if (restart === undefined) return null
+  const [name = 'no', count] = restart.split(':')
+  return { Name: name, MaximumRetryCount: count === undefined ? 0 : Number(count) }
+}
+
+function toStringMap(value: Record<string, string | number | boolean | null> | string[] | undefined): Record<string, string> {
+  if (value === undefined) return {}
+  if (Array.isArray(value)) {
+    return Object.fromEntries(value.map((entry) => {
+      const eq = entry.indexOf('=')
+      return eq === -1 ? [entry, ''] : [entry.slice(0, eq), entry.slice(eq + 1)]
+    }))
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? '' : String(v)]))
+}
+
+/** A dependency cycle as a list of names (first = last), or null. */
+function findCycle(services: Map<string, ServiceSpec>): string[] | null {
+  const state = new Map<string, 'visiting' | 'done'>()
+  const stack: string[] = []
+  const visit = (name: string): string[] | null => {
+    if (state.get(name) === 'done') return null
+    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name]
+    state.set(name, 'visiting')
+    stack.push(name)
+    for (const dep of Object.keys(services.get(name)?.dependsOn ?? {})) {
+      if (!services.has(dep)) continue
+      const cycle = visit(dep)
+      if (cycle !== null) return cycle
+    }
+    stack.pop()
+    state.set(name, 'done')
+    return null
+  }
+  for (const name of services.keys()) {
+    const cycle = visit(name)
+    if (cycle !== null) return cycle
+  }
+  return null
+}

@@ -1,0 +1,147 @@
+/**
+ * The subset of the Compose file format the panel implements, as zod schemas over the
+ * parsed (and interpolated) YAML. Objects are strict, so a key we do not implement is an
+ * error naming that key rather than something silently ignored.
+ */
+import { z } from 'zod'
+
+const DURATION = /^(\d+(\.\d+)?(us|ms|s|m|h))+$/
+export const DurationSchema = z.string().regex(DURATION, 'a duration is like "10s", "1m30s" or "500ms"')
+
+const StringOrList = z.union([z.string(), z.array(z.string())], { error: 'expected a string or a list of strings' })
+const Scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' })
+
+const MapOrList = (what: string) =>
+  z.union([z.record(z.string(), Scalar.nullable()), z.array(z.string())], {
+    error: `${what} is a map of NAME: value or a list of "NAME=value"`
+  })
+
+const PortSchema = z.union(
+  [
+    z.string(),
+    z.number().int(),
+    z.strictObject({
+      target: z.number().int(),
+      published: z.union([z.number().int(), z.string()]).optional(),
+      protocol: z.enum(['tcp', 'udp', 'sctp']).optional(),
+      host_ip: z.string().optional(),
+      mode: z.literal('host').optional()
+    })
+  ],
+  { error: 'a port is "[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]" or a map with target, published, host_ip' }
+)
+
+const VolumeMountSchema = z.union(
+  [
+    z.string(),
+    z.strictObject({
+      type: z.enum(['volume', 'bind']),
+      source: z.string().optional(),
+      target: z.string(),
+      read_only: z.boolean().optional()
+    })
+  ],
+  { error: 'a volume is "SOURCE:TARGET[:ro]" or a map with type, source, target' }
+)
+
+const HealthcheckSchema = z.strictObject({
+  test: StringOrList.optional(),
+  interval: DurationSchema.optional(),
+  timeout: DurationSchema.optional(),
+  retries: z.number().int().min(0).optional(),
+  start_period: DurationSchema.optional(),
+  disable: z.boolean().optional()
+})
+
+const DependsOnSchema = z.union(
+  [
+    z.array(z.string()),
+    z.record(
+      z.string(),
+      z.strictObject({
+        condition: z.enum(['service_started', 'service_healthy', 'service_completed_successfully']).optional()
+      })
+    )
+  ],
+  { error: 'depends_on is a list of services or a map of service: { condition: service_started|service_healthy|service_completed_successfully }' }
+)
+
+const ServiceNetworksSchema = z.union(
+  [z.array(z.string()), z.record(z.string(), z.strictObject({ aliases: z.array(z.string()).optional() }).nullable())],
+  { error: 'networks is a list of network names or a map of name: { aliases: [...] }' }
+)
+
+const BuildSchema = z.union(
+  [
+    z.string(),
+    z.strictObject({
+      context: z.string().optional(),
+      dockerfile: z.string().optional(),
+      args: MapOrList('build.args').optional(),
+      target: z.string().optional()
+    })
+  ],
+  { error: 'build is a context path or a map with context, dockerfile, args, target' }
+)
+
+const RestartSchema = z
+  .string()
+  .regex(/^(no|always|unless-stopped|on-failure(:\d+)?)$/, 'restart is "no", "always", "unless-stopped" or "on-failure[:N]"')
+
+export const ServiceSchema = z.strictObject({
+  image: z.string().min(1).optional(),
+  build: BuildSchema.optional(),
+  command: StringOrList.nullable().optional(),
+  entrypoint: StringOrList.nullable().optional(),
+  environment: MapOrList('environment').optional(),
+  env_file: StringOrList.optional(),
+  ports: z.array(PortSchema).optional(),
+  volumes: z.array(VolumeMountSchema).optional(),
+  networks: ServiceNetworksSchema.optional(),
+  healthcheck: HealthcheckSchema.optional(),
+  depends_on: DependsOnSchema.optional(),
+  deploy: z.strictObject({ replicas: z.number().int().min(0).optional(), mode: z.literal('replicated').optional() }).optional(),
+  scale: z.number().int().min(0).optional(),
+  labels: MapOrList('labels').optional(),
+  restart: RestartSchema.optional(),
+  stop_grace_period: DurationSchema.optional(),
+  stop_signal: z.string().optional(),
+  working_dir: z.string().optional(),
+  user: z.string().optional(),
+  hostname: z.string().optional(),
+  init: z.boolean().optional(),
+  tty: z.boolean().optional()
+})
+export type RawService = z.infer<typeof ServiceSchema>
+
+const ResourceSchema = z
+  .strictObject({
+    name: z.string().optional(),
+    external: z.boolean().optional(),
+    driver: z.string().optional(),
+    labels: MapOrList('labels').optional()
+  })
+  .nullable()
+
+export const ComposeFileSchema = z.strictObject({
+  version: z.union([z.string(), z.number()]).optional(),
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a project name is lowercase letters, digits, "_" and "-"').optional(),
+  services: z.record(
+    z.string().regex(/^[a-zA-Z0-9._-]+$/, 'a service name is letters, digits, ".", "_" or "-"'),
+    ServiceSchema
+  ),
+  networks: z.record(z.string(), ResourceSchema).optional(),
+  volumes: z.record(z.string(), ResourceSchema).optional()
+})
+export type RawComposeFile = z.infer<typeof ComposeFileSchema>
+
+/** Compose keys that are valid Compose but that the panel does not implement (yet). */
+export const KNOWN_UNSUPPORTED_KEYS = new Set([
+  'secrets', 'configs', 'extends', 'profiles', 'container_name', 'network_mode', 'links', 'external_links',
+  'volumes_from', 'pid', 'ipc', 'privileged', 'cap_add', 'cap_drop', 'devices', 'dns', 'extra_hosts',
+  'logging', 'ulimits', 'sysctls', 'tmpfs', 'shm_size', 'mem_limit', 'cpus', 'resources', 'placement',
+  'restart_policy', 'update_config', 'rollback_config', 'endpoint_mode', 'security_opt', 'platform',
+  'expose', 'domainname', 'mac_address', 'read_only', 'stdin_open', 'isolation', 'runtime', 'userns_mode',
+  'ipam', 'driver_opts', 'attachable', 'internal', 'enable_ipv6', 'ipv4_address', 'ipv6_address', 'priority',
+  'cache_from', 'network', 'shm_size', 'labels_from', 'credential_spec', 'group_add', 'oom_score_adj'
+])
