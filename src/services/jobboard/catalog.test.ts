@@ -94,5 +94,6 @@ describe('formatLocation', () => {
     expect(formatLocation([berlin, austin], null)).toBe('Berlin, Germany; Austin, TX, United States')
     expect(formatLocation([], null)).toBe('Remote')
     expect(formatLocation([], 'Europe')).toBe('Remote (Europe)')
+    expect(formatLocation([{ city: 'Singapore', region: null, country: 'Singapore', currency: 'SGD' }], null)).toBe('Singapore')
   })
 })

@@ -154,7 +154,14 @@ function generateListing(seed: number, index: number, today: string): CatalogLis
  */
 export function formatLocation(places: readonly Place[], remoteArea: string | null): string {
   if (places.length === 0) return remoteArea === null ? 'Remote' : `Remote (${remoteArea})`
-  return places.map((place) => [place.city, place.region, place.country].filter((part) => part !== null).join(', ')).join('; ')
+  return places.map((place) => shownPlaceParts(place).join(', ')).join('; ')
+}
+
+/** The parts of a place a page shows: a city-state is "Singapore", not "Singapore, Singapore". */
+export function shownPlaceParts(place: Place): string[] {
+  const parts: string[] = []
+  for (const part of [place.city, place.region, place.country]) if (part !== null && !parts.includes(part)) parts.push(part)
+  return parts
 }
 
 function pickEmploymentType(random: SeededRandom, seniority: string): string[] {

@@ -109,6 +109,14 @@ describe('renderListingPage markup', () => {
     expect(cheerio.load(pageOf(range))('.job-salary').text()).toBe(formatSalary(range.salary!))
   })
 
+  it('shows a city-state once but keeps its country in the microdata', () => {
+    const singapore = { city: 'Singapore', region: null, country: 'Singapore', currency: 'SGD' }
+    const listing: CatalogListing = { ...base, places: [singapore], location: 'Singapore', page: { ...base.page, structure: 'microdata' } }
+    const $ = cheerio.load(pageOf(listing))
+    expect($('.job-location').text()).toBe('Singapore')
+    expect($('meta[itemprop="addressCountry"]').attr('content')).toBe('Singapore')
+  })
+
   it('formats salaries in a fixed locale', () => {
     expect(formatSalary({ min: 60000, max: 80000, currency: 'EUR', unit: 'YEAR' })).toBe('€60,000–€80,000 a year')
     expect(formatSalary({ min: 42.5, max: 42.5, currency: 'USD', unit: 'HOUR' })).toBe('$42.50 an hour')

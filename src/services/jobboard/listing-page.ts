@@ -78,12 +78,21 @@ function locationMicrodata(listing: CatalogListing): string {
 }
 
 function placeMicrodata(place: Place): string {
-  const parts = [
-    `<span itemprop="addressLocality">${escapeHtml(place.city)}</span>`,
-    ...(place.region === null ? [] : [`<span itemprop="addressRegion">${escapeHtml(place.region)}</span>`]),
-    `<span itemprop="addressCountry">${escapeHtml(place.country)}</span>`
-  ]
-  return `<span itemprop="jobLocation" itemscope itemtype="https://schema.org/Place"><span itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">${parts.join(', ')}</span></span>`
+  // Same rule as shownPlaceParts: a repeated part (a city-state's country) is not shown,
+  // but still belongs in the data.
+  const shown = new Set<string>()
+  const visible: string[] = []
+  let hidden = ''
+  for (const [prop, value] of [['addressLocality', place.city], ['addressRegion', place.region], ['addressCountry', place.country]] as const) {
+    if (value === null) continue
+    if (shown.has(value)) {
+      hidden += `<meta itemprop="${prop}" content="${escapeHtml(value)}">`
+    } else {
+      shown.add(value)
+      visible.push(`<span itemprop="${prop}">${escapeHtml(value)}</span>`)
+    }
+  }
+  return `<span itemprop="jobLocation" itemscope itemtype="https://schema.org/Place"><span itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">${visible.join(', ')}${hidden}</span></span>`
 }
 
 function salaryMicrodata(salary: CatalogSalary): string {
