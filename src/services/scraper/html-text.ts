@@ -32,7 +32,9 @@ export function plainLine(value: string): string {
  * JSON-LD, so the first pass yields tags as text; a second pass then removes those.
  */
 export function descriptionText(value: string): string {
-  const once = htmlToText(value)
+  // Plain text with line breaks (Workday does this) keeps them: they are its paragraphs.
+  const hasTags = /<[a-z!/]/i.test(value)
+  const once = htmlToText(hasTags ? value : value.replace(/\r?\n/g, '<br>'))
   return /<\/?(p|br|div|ul|ol|li|strong|em|b|i|h[1-6]|span|a)\b[^>]*>/i.test(once) ? htmlToText(once) : once
 }
 
@@ -46,10 +48,11 @@ function appendText(nodes: AnyNode[], parts: string[]): void {
         parts.push('\n')
         continue
       }
-      const breakBefore = PARAGRAPHS.has(node.name) ? '\n\n' : LINES.has(node.name) ? '\n' : ''
-      parts.push(breakBefore, node.name === 'li' ? '• ' : '')
+      const paragraph = PARAGRAPHS.has(node.name)
+      // A line element only needs a break before it: the next one, or the end of its list, ends it.
+      parts.push(paragraph ? '\n\n' : LINES.has(node.name) ? '\n' : '', node.name === 'li' ? '• ' : '')
       appendText(node.children, parts)
-      parts.push(breakBefore)
+      if (paragraph) parts.push('\n\n')
     }
     // Comments, CDATA, <script> and <style> (their own node types) carry no readable text.
   }

@@ -5,7 +5,7 @@
  * block is skipped, never fatal.
  */
 import type { CheerioAPI } from 'cheerio'
-import { hasSchemaType, isJsonObject } from './json-object'
+import { hasSchemaType, isBareReference, isJsonObject } from './json-object'
 import type { JsonObject } from './json-object'
 
 export interface JsonLdPosting {
@@ -30,7 +30,8 @@ export function findJsonLdPosting($: CheerioAPI): JsonLdPosting | null {
     const data = parseJsonLd($(script).text())
     for (const node of objectsIn(data, 0)) {
       const id = node['@id']
-      if (typeof id === 'string' && !nodesById.has(id)) nodesById.set(id, node)
+      // A bare `{"@id": …}` is a reference, not the node: it may come before the node it names.
+      if (typeof id === 'string' && !isBareReference(node) && !nodesById.has(id)) nodesById.set(id, node)
       if (posting === null && hasSchemaType(node, 'JobPosting')) posting = node
     }
   }

@@ -24,3 +24,8 @@ export function hasSchemaType(node: JsonObject, type: string): boolean {
 export function schemaName(value: string): string {
   return value.trim().replace(/^(https?:\/\/schema\.org\/|schema:)/i, '').toLowerCase()
 }
+
+/** `{"@id": "#org"}` (maybe with an `@type`): a pointer to a node described elsewhere on the page. */
+export function isBareReference(node: JsonObject): boolean {
+  return typeof node['@id'] === 'string' && Object.keys(node).every((key) => key === '@id' || key === '@type')
+}

@@ -4,7 +4,7 @@
  */
 import type { Listing } from '../../shared/listing'
 import { descriptionText, plainLine } from './html-text'
-import { asList, isJsonObject, schemaName } from './json-object'
+import { asList, isBareReference, isJsonObject, schemaName } from './json-object'
 import type { JsonObject } from './json-object'
 import { parseSalary } from './salary'
 
@@ -28,9 +28,8 @@ export function normalizePosting(posting: JsonObject, pageUrl: string, nodesById
 
 /** `{"@id": "#org"}` → the node with that id elsewhere on the page (common in @graph pages). */
 function resolveReference(value: unknown, nodesById: Map<string, JsonObject>): unknown {
-  if (!isJsonObject(value) || typeof value['@id'] !== 'string') return value
-  const isBareReference = Object.keys(value).every((key) => key === '@id' || key === '@type')
-  return isBareReference ? (nodesById.get(value['@id']) ?? value) : value
+  if (!isJsonObject(value) || !isBareReference(value)) return value
+  return nodesById.get(value['@id'] as string) ?? value
 }
 
 function firstText(value: unknown): string | null {

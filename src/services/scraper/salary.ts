@@ -49,10 +49,19 @@ function rangeOf(minValue: unknown, maxValue: unknown, single: unknown): Partial
   return { min, max }
 }
 
+/**
+ * An amount in text: groups of three digits after "," or "." are thousands ("120,000",
+ * "55.000"), one or two digits after them are cents ("24.50", "1.234,56"), "k" is thousands.
+ */
+const AMOUNT = /(\d{1,3}(?:([.,])\d{3})(?:\2\d{3})*|\d+)(?:[.,](\d{1,2}))?(?!\d)\s*(k\b)?/gi
+
 /** Reads "€55,000 – €65,000 a year", "45k", "24.50/hr". */
 export function fromText(text: string): Partial<Salary> {
-  const amounts = [...text.matchAll(/(\d[\d,]*(?:\.\d+)?)\s*([kK]\b)?/g)]
-    .map((match) => Number((match[1] ?? '').replace(/,/g, '')) * (match[2] ? 1000 : 1))
+  const amounts = [...text.matchAll(AMOUNT)]
+    .map((match) => {
+      const whole = (match[1] ?? '').replace(/[.,]/g, '')
+      return Number(`${whole}.${match[3] ?? '0'}`) * (match[4] ? 1000 : 1)
+    })
     .filter((amount) => Number.isFinite(amount))
   const [first = null, second = null] = amounts
   return {
