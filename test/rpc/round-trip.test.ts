@@ -88,6 +88,10 @@ describe('TS client ↔ TS server', () => {
     })
   })
 
+  it('refuses arguments JSON cannot hold before sending anything', async () => {
+    await expect(client.call(service, 'hello', [10n])).rejects.toThrow(/cannot be sent as JSON/)
+  })
+
   it('reports a service nobody declared as UnknownService', async () => {
     const started = Date.now()
     const err = await client.call(uniqueServiceName('nobody_home'), 'hello', ['x']).catch((e: unknown) => e)

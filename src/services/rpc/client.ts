@@ -85,6 +85,12 @@ export class RpcClient {
     if (this.closed) return Promise.reject(new BrokerUnavailable('RPC client is closed'))
     if (channel === null) return Promise.reject(new BrokerUnavailable('Not connected to the AMQP broker'))
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs
+    let content: Buffer
+    try {
+      content = encodeRequest(args, kwargs)
+    } catch (err) {
+      return Promise.reject(new TypeError(`Arguments of ${service}.${method} cannot be sent as JSON: ${(err as Error).message}`))
+    }
 
     return new Promise<T>((resolve, reject) => {
       const correlationId = randomUUID()
@@ -93,7 +99,6 @@ export class RpcClient {
       }, timeoutMs)
       this.pending.set(correlationId, { service, method, resolve: resolve as (value: unknown) => void, reject, timer })
 
-      const content = encodeRequest(args, kwargs)
       const properties = requestProperties(correlationId, this.replyKey, { 'nameko.call_id_stack': this.callIdStack })
       try {
         channel.publish(this.exchange, requestRoutingKey(service, method), content, properties, (err) => {

@@ -46,7 +46,7 @@ export async function connectRecovering(options: RecoveringConnectionOptions): P
     options.onDisconnect(err)
   })
   connection.on('connect', () => logger.info('AMQP connected', { connection: options.connectionName }))
-  connection.on('connect-failed', (err: Error) => logger.debug('AMQP reconnect failed', { error: err.message }))
+  connection.on('connect-failed', (err: Error) => logger.warn('AMQP reconnect attempt failed', { error: err.message }))
   // Without listeners these would be thrown as unhandled 'error' events.
   connection.on('error', (err: Error) => logger.debug('AMQP connection error', { error: err.message }))
   connection.on('reconnect-failed', (err: Error) => logger.error('AMQP recovery gave up', { error: err.message }))

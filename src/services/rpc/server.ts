@@ -61,6 +61,7 @@ export class RpcServer {
   private consumer: Consumer | null = null
   private readonly inFlight = new Set<Promise<void>>()
   private stopping = false
+  private stopped: Promise<void> | null = null
 
   constructor(
     private readonly service: RpcService,
@@ -77,8 +78,7 @@ export class RpcServer {
   }
 
   async start(): Promise<void> {
-    if (this.connection !== null) throw new Error('RpcServer already started')
-    this.stopping = false
+    if (this.connection !== null || this.stopped !== null) throw new Error('An RpcServer can be started once')
     this.connection = await connectRecovering({
       amqpUri: this.options.amqpUri,
       connectionName: this.options.connectionName ?? `scrapedeck-rpc-server-${this.service.name}`,
@@ -92,9 +92,17 @@ export class RpcServer {
     this.logger.info('RPC server consuming', { service: this.service.name, queue: this.queue, maxWorkers: this.maxWorkers })
   }
 
-  /** Stops taking requests, lets running calls reply and ack, then closes the connection. */
-  async stop(): Promise<void> {
-    if (this.connection === null || this.stopping) return
+  /**
+   * Stops taking requests, lets running calls reply and ack, then closes the connection.
+   * Waits as long as the handlers take. Calling it again returns the same promise.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.drainAndClose()
+    return this.stopped
+  }
+
+  private async drainAndClose(): Promise<void> {
+    if (this.connection === null) return
     this.stopping = true
     const consumer = this.consumer
     if (consumer !== null) {
