@@ -112,17 +112,26 @@ describe('job board routes (real server on 127.0.0.1)', () => {
     }
   })
 
-  it('ignores a hostile Host header when writing absolute links', async () => {
+  const canonicalWithHost = async (host: string): Promise<string | undefined> => {
     const { request } = await import('node:http')
     const body = await new Promise<string>((resolve, reject) => {
-      const req = request(`${board.url}/jobs/${activeId()}`, { headers: { host: 'evil"><script>x</script>' } }, (res) => {
+      const req = request(`${board.url}/jobs/${activeId()}`, { headers: { host } }, (res) => {
         let text = ''
         res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text))
       })
       req.on('error', reject).end()
     })
-    const $ = cheerio.load(body)
-    expect($('link[rel=canonical]').attr('href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/jobs\/\d+$/)
+    return cheerio.load(body)('link[rel=canonical]').attr('href')
+  }
+
+  it('writes absolute links for the Host the client used (pages are cached per host)', async () => {
+    const port = new URL(board.url).port
+    expect(await canonicalWithHost(`localhost:${port}`)).toBe(`http://localhost:${port}/jobs/${activeId()}`)
+    expect(await canonicalWithHost(`127.0.0.1:${port}`)).toBe(`http://127.0.0.1:${port}/jobs/${activeId()}`)
+  })
+
+  it('ignores a hostile Host header when writing absolute links', async () => {
+    expect(await canonicalWithHost('evil"><script>x</script>')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/jobs\/\d+$/)
   })
 })
 

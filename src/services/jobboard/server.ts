@@ -80,6 +80,20 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
   }
   const pendingTimers = new Set<NodeJS.Timeout>()
 
+  // Pages never change for a catalog, so each is rendered once per site address. The bound
+  // keeps a stream of made-up Host headers from growing the cache without limit.
+  const renderedPages = new Map<string, string>()
+  const listingPage = (listing: CatalogListing, siteUrl: string): string => {
+    const key = `${siteUrl} ${listing.id}`
+    let page = renderedPages.get(key)
+    if (page === undefined) {
+      page = renderListingPage({ listing, siteUrl, related: related(listing) })
+      if (renderedPages.size >= catalog.listings.length * 4) renderedPages.clear()
+      renderedPages.set(key, page)
+    }
+    return page
+  }
+
   const siteUrlFor = (request: IncomingMessage): string => {
     if (options.publicUrl) return options.publicUrl.replace(/\/+$/, '')
     const host = request.headers.host
@@ -105,7 +119,7 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
     if (listing.status === 'expired') return { status: 410, body: renderExpiredPage(listing), headers: { 'cache-control': 'public, max-age=3600' } }
     return {
       status: 200,
-      body: renderListingPage({ listing, siteUrl: siteUrlFor(request), related: related(listing) }),
+      body: listingPage(listing, siteUrlFor(request)),
       headers: { 'cache-control': 'public, max-age=300', 'last-modified': new Date(`${listing.datePosted}T00:00:00Z`).toUTCString() }
     }
   }
