@@ -7,7 +7,7 @@ import { RpcClient } from '../../src/services/rpc/client'
 import { RpcServer } from '../../src/services/rpc/server'
 import { BrokerUnavailable, IncorrectSignature, MethodNotFound, RemoteError, RpcTimeout, UnknownService } from '../../src/services/rpc/errors'
 import { silentLogger } from '../../src/services/log'
-import { TEST_AMQP_URI, deleteQueues } from '../support/nameko'
+import { TEST_AMQP_URI, deleteQueues, waitForConsumers } from '../support/nameko'
 import { makeGate, makeTestService, uniqueServiceName } from './test-services'
 
 const service = uniqueServiceName('rpc_rt')
@@ -156,7 +156,7 @@ describe('poison requests', () => {
   })
 })
 
-describe('stopping', () => {
+describe('lifecycle', () => {
   it('finishes in-flight calls (reply and ack) before closing', async () => {
     const local = uniqueServiceName('rpc_stop')
     const localGate = makeGate()
@@ -179,6 +179,21 @@ describe('stopping', () => {
       expect({ messageCount, consumerCount }).toEqual({ messageCount: 0, consumerCount: 0 })
     } finally {
       localGate.open()
+      await localServer.stop()
+      await deleteQueues([`rpc-${local}`])
+    }
+  })
+
+  it('re-declares its queue and consumes again if the queue is deleted under it', async () => {
+    const local = uniqueServiceName('rpc_redeclare')
+    const localServer = new RpcServer(makeTestService(local), { amqpUri: TEST_AMQP_URI, logger: silentLogger })
+    await localServer.start()
+    try {
+      await expect(client.call(local, 'hello', ['one'])).resolves.toBe('Hello, one!')
+      await deleteQueues([`rpc-${local}`])
+      await waitForConsumers(`rpc-${local}`, 1, { timeoutMs: 10_000 })
+      await expect(client.call(local, 'hello', ['two'])).resolves.toBe('Hello, two!')
+    } finally {
       await localServer.stop()
       await deleteQueues([`rpc-${local}`])
     }

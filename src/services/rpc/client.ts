@@ -130,7 +130,12 @@ export class RpcClient {
     channel.on('return', (msg: ConsumeMessage) => this.onReturn(msg))
     // Replies are not acked one by one: a reply lost with the connection belongs to a call
     // that has already failed with BrokerUnavailable.
-    await channel.consume(this.replyQueue, (msg) => (msg === null ? undefined : this.onReply(msg)), { noAck: true })
+    await channel.consume(
+      this.replyQueue,
+      // null: the broker cancelled us (reply queue deleted); losing the channel re-runs setup.
+      (msg) => (msg === null ? void channel.close().catch(() => {}) : this.onReply(msg)),
+      { noAck: true }
+    )
     watchChannel(model, channel, (reason) => this.lose(reason, channel), this.logger)
     this.channel = channel
   }
