@@ -1,0 +1,78 @@
+/** ServiceSpec → the Engine API's container create body, as docker-compose v1 would make it. */
+import type Docker from 'dockerode'
+import type { ComposeProject, ServiceSpec } from './compose-model'
+import { containerLabels, containerName } from './compose-labels'
+
+export function containerCreateOptions(
+  project: ComposeProject,
+  service: ServiceSpec,
+  number: number,
+  configHash: string
+): Docker.ContainerCreateOptions {
+  const exposed: Record<string, object> = {}
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {}
+  for (const p of service.ports) {
+    const key = `${p.target}/${p.protocol ?? 'tcp'}`
+    exposed[key] = {}
+    ;(bindings[key] ??= []).push({ HostIp: p.hostIp ?? '', HostPort: p.published === null ? '' : String(p.published) })
+  }
+  const primary = service.networks[0]
+  const primaryName = primary === undefined ? undefined : (project.networks.get(primary.name)?.name ?? primary.name)
+  const hc = service.healthcheck
+  return {
+    name: containerName(project.project, service.name, number),
+    Image: service.image,
+    Cmd: service.commandArgv ?? undefined,
+    Entrypoint: service.entrypointArgv ?? undefined,
+    Env: Object.entries(service.environment).map(([k, v]) => `${k}=${v}`),
+    Labels: containerLabels({
+      project: project.project,
+      service: service.name,
+      number,
+      configHash,
+      workingDir: project.workingDir,
+      configFile: project.file,
+      userLabels: service.labels
+    }),
+    Hostname: service.hostname ?? undefined,
+    User: service.user ?? undefined,
+    WorkingDir: service.workingDir ?? undefined,
+    Tty: service.tty ?? undefined,
+    ExposedPorts: exposed,
+    StopSignal: service.stopSignal ?? undefined,
+    StopTimeout: service.stopGraceSeconds,
+    Healthcheck: service.healthcheckDisabled
+      ? { Test: ['NONE'] }
+      : hc === null
+        ? undefined
+        : {
+            Test: typeof hc.test === 'string' ? ['CMD-SHELL', hc.test] : hc.test,
+            Interval: hc.intervalNs ?? undefined,
+            Timeout: hc.timeoutNs ?? undefined,
+            Retries: hc.retries ?? undefined,
+            StartPeriod: hc.startPeriodNs ?? undefined
+          },
+    HostConfig: {
+      PortBindings: bindings,
+      Mounts: service.volumes.map((v) =>
+        v.type === 'volume'
+          ? { Type: 'volume' as const, Source: project.volumes.get(v.name)?.name ?? v.name, Target: v.target, ReadOnly: v.readOnly }
+          : v.type === 'bind'
+            ? { Type: 'bind' as const, Source: v.source, Target: v.target, ReadOnly: v.readOnly }
+            : { Type: 'volume' as const, Source: '', Target: v.target, ReadOnly: v.readOnly }
+      ),
+      RestartPolicy: service.restart === null ? undefined : service.restart,
+      Init: service.init ?? undefined,
+      NetworkMode: primaryName
+    },
+    NetworkingConfig:
+      primary === undefined || primaryName === undefined
+        ? undefined
+        : { EndpointsConfig: { [primaryName]: { Aliases: [service.name, ...primary.aliases] } } }
+  }
+}
+
+/** Networks beyond the primary one, connected after create (the API takes one at create time). */
+export function extraNetworks(project: ComposeProject, service: ServiceSpec): { name: string; aliases: string[] }[] {
+  return service.networks.slice(1).map((n) => ({ name: project.networks.get(n.name)?.name ?? n.name, aliases: [service.name, ...n.aliases] }))
+}

@@ -1,0 +1,247 @@
+/**
+ * up / down / scale / start / stop / restart over the Engine API. Operations on one stack
+ * run one at a time (queued), because two of them converging the same service at once
+ * would race on container numbers.
+ */
+import type { ComposeProject, ServiceSpec } from './compose-model'
+import type { DockerEngine } from './docker-engine'
+import { ensureImage, imageId } from './image-provider'
+import { convergeService } from './service-converger'
+import { removeContainer, startContainer, stopGracefully, waitForCondition } from './container-ops'
+import { listProjectContainers } from './project-containers'
+import { ensureNetworks, ensureVolumes, removeResources } from './stack-resources'
+import { StackError } from './stack-error'
+import type { ProgressSink } from './stack-error'
+
+export interface StackOrchestratorOptions {
+  engine: DockerEngine
+  /** Reads compose.yaml afresh (throws ComposeFileError); called at the start of each operation. */
+  loadProject: () => ComposeProject
+  /** Project name to use when the file cannot be loaded (down still works then). */
+  projectName: string
+  /** How long up waits for one service's dependencies. Default 180 s. */
+  upTimeoutMs?: number
+}
+
+export class StackOrchestrator {
+  /** Replica counts set by scale (and up) in this session; otherwise what runs, else the file. */
+  private readonly desired = new Map<string, number>()
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(private readonly options: StackOrchestratorOptions) {}
+
+  private get docker(): DockerEngine['docker'] {
+    return this.options.engine.docker
+  }
+
+  /** What status shows as desired: a count set here, else the adopted count, else the file's. */
+  desiredReplicas(service: ServiceSpec, existing: number): number {
+    return this.desired.get(service.name) ?? (existing > 0 ? existing : service.replicas)
+  }
+
+  up(services: string[] | undefined, report: ProgressSink): Promise<string[]> {
+    return this.serialize(async () => {
+      const project = this.options.loadProject()
+      await this.options.engine.requireConnected()
+      const selected = withDependencies(project, services ?? [...project.services.keys()])
+      const summary: string[] = []
+
+      // Images first: if one cannot be had, nothing else has been touched.
+      const imageIds = new Map<string, string>()
+      for (const name of selected) {
+        const svc = service(project, name)
+        report({ step: 'image', service: name, container: null, state: 'started', message: `Image ${svc.image}` })
+        const id = await ensureImage(this.docker, svc, (p) =>
+          report({ step: p.step, service: name, container: null, state: 'progress', message: p.message, current: p.current, total: p.total })
+        )
+        imageIds.set(name, id)
+        report({ step: 'image', service: name, container: null, state: 'done', message: `Image ${svc.image} ready` })
+      }
+      await ensureNetworks(this.docker, project, report)
+      await ensureVolumes(this.docker, project, report)
+
+      const timeoutMs = this.options.upTimeoutMs ?? 180_000
+      const started = new Map<string, Promise<string[]>>()
+      const bring = (name: string): Promise<string[]> => {
+        let promise = started.get(name)
+        if (promise === undefined) {
+          const svc = service(project, name)
+          promise = (async () => {
+            await Promise.all(
+              Object.entries(svc.dependsOn).map(async ([dep, condition]) => {
+                const ids = await bring(dep)
+                report({ step: 'wait', service: name, container: null, state: 'started', message: `${name} waits for ${dep} (${condition.replace('service_', '')})` })
+                await Promise.all(ids.map((id, i) => waitForCondition(this.docker, id, `${dep} #${i + 1}`, condition, timeoutMs)))
+              })
+            )
+            const target = this.desired.get(name) ?? svc.replicas
+            const result = await convergeService(this.docker, project, svc, imageIds.get(name) ?? null, target, { recreateStale: true, report })
+            this.desired.set(name, target)
+            summary.push(...result.summary)
+            return result.ids
+          })()
+          started.set(name, promise)
+        }
+        return promise
+      }
+      const all = await Promise.all(selected.map(async (name) => ({ name, ids: await bring(name) })))
+
+      // Done means running and, where there is a healthcheck, healthy.
+      await Promise.all(
+        all.flatMap(({ name, ids }) =>
+          ids.map(async (id, i) => {
+            await waitForCondition(this.docker, id, `${name} #${i + 1}`, 'service_healthy', timeoutMs)
+            report({ step: 'healthy', service: name, container: id.slice(0, 12), state: 'done', message: `${name} #${i + 1} is up` })
+          })
+        )
+      )
+      if (summary.length === 0) summary.push('everything was already up')
+      return summary
+    })
+  }
+
+  down(removeVolumes: boolean, report: ProgressSink): Promise<string[]> {
+    return this.serialize(async () => {
+      let project: ComposeProject | null = null
+      try {
+        project = this.options.loadProject()
+      } catch {
+        // A broken compose file must not keep a stack from being taken down.
+      }
+      await this.options.engine.requireConnected()
+      const name = project?.project ?? this.options.projectName
+      const containers = await listProjectContainers(this.docker, name)
+      const summary: string[] = []
+      // Dependents stop before what they depend on; containers of services the file no longer has go first.
+      const levels = project === null ? [] : stopLevels(project)
+      const known = new Set(levels.flat())
+      const groups = [containers.filter((c) => !known.has(c.service)), ...levels.map((l) => containers.filter((c) => l.includes(c.service)))]
+      for (const group of groups) {
+        await Promise.all(
+          group.map(async (c) => {
+            report({ step: 'stop', service: c.service, container: c.name, state: 'started', message: `Stopping ${c.name}` })
+            await stopGracefully(this.docker, c.id, project?.services.get(c.service)?.stopGraceSeconds ?? 10)
+            await removeContainer(this.docker, c.id)
+            report({ step: 'remove', service: c.service, container: c.name, state: 'done', message: `Removed ${c.name}` })
+            summary.push(`removed ${c.name}`)
+          })
+        )
+      }
+      summary.push(...(await removeResources(this.docker, name, removeVolumes, report)))
+      this.desired.clear()
+      return summary
+    })
+  }
+
+  scale(serviceName: string, replicas: number, report: ProgressSink): Promise<string[]> {
+    return this.serialize(async () => {
+      const project = this.options.loadProject()
+      const svc = service(project, serviceName)
+      await this.options.engine.requireConnected()
+      const id = await imageId(this.docker, svc.image)
+      if (id === null && replicas > 0) {
+        throw new StackError('ImageUnavailable', `Image ${svc.image} of ${serviceName} is not on this machine`, 'Run up first: it builds or pulls missing images.')
+      }
+      await ensureNetworks(this.docker, project, report)
+      await ensureVolumes(this.docker, project, report)
+      const result = await convergeService(this.docker, project, svc, id, replicas, { recreateStale: false, report })
+      this.desired.set(serviceName, replicas)
+      return result.summary.length > 0 ? result.summary : [`${serviceName} already has ${replicas}`]
+    })
+  }
+
+  startService(serviceName: string, report: ProgressSink): Promise<string[]> {
+    return this.serialize(async () => {
+      const project = this.options.loadProject()
+      const svc = service(project, serviceName)
+      await this.options.engine.requireConnected()
+      const containers = await listProjectContainers(this.docker, project.project, serviceName)
+      if (containers.length === 0) {
+        const id = await imageId(this.docker, svc.image)
+        const target = this.desired.get(serviceName) || svc.replicas || 1
+        await ensureNetworks(this.docker, project, report)
+        await ensureVolumes(this.docker, project, report)
+        return (await convergeService(this.docker, project, svc, id, target, { recreateStale: false, report })).summary
+      }
+      await Promise.all(containers.map(async (c) => {
+        report({ step: 'start', service: serviceName, container: c.name, state: 'started', message: `Starting ${c.name}` })
+        await startContainer(this.docker, c.id)
+        report({ step: 'start', service: serviceName, container: c.name, state: 'done', message: `Started ${c.name}` })
+      }))
+      return containers.map((c) => `started ${c.name}`)
+    })
+  }
+
+  stopService(serviceName: string, report: ProgressSink): Promise<string[]> {
+    return this.serialize(async () => {
+      const project = this.options.loadProject()
+      const svc = service(project, serviceName)
+      await this.options.engine.requireConnected()
+      const containers = await listProjectContainers(this.docker, project.project, serviceName)
+      await Promise.all(containers.map(async (c) => {
+        report({ step: 'stop', service: serviceName, container: c.name, state: 'started', message: `Stopping ${c.name}` })
+        await stopGracefully(this.docker, c.id, svc.stopGraceSeconds)
+        report({ step: 'stop', service: serviceName, container: c.name, state: 'done', message: `Stopped ${c.name}` })
+      }))
+      return containers.map((c) => `stopped ${c.name}`)
+    })
+  }
+
+  restartService(serviceName: string, report: ProgressSink): Promise<string[]> {
+    return this.serialize(async () => {
+      const project = this.options.loadProject()
+      const svc = service(project, serviceName)
+      await this.options.engine.requireConnected()
+      const containers = await listProjectContainers(this.docker, project.project, serviceName)
+      await Promise.all(containers.map(async (c) => {
+        report({ step: 'restart', service: serviceName, container: c.name, state: 'started', message: `Restarting ${c.name}` })
+        await this.docker.getContainer(c.id).restart({ t: svc.stopGraceSeconds })
+        report({ step: 'restart', service: serviceName, container: c.name, state: 'done', message: `Restarted ${c.name}` })
+      }))
+      return containers.map((c) => `restarted ${c.name}`)
+    })
+  }
+
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+}
+
+function service(project: ComposeProject, name: string): ServiceSpec {
+  const svc = project.services.get(name)
+  if (svc === undefined) {
+    throw new StackError('UnknownService', `No service "${name}" in ${project.file}`, `Services: ${[...project.services.keys()].join(', ')}`)
+  }
+  return svc
+}
+
+/** The named services plus everything they depend on, each once. */
+export function withDependencies(project: ComposeProject, names: string[]): string[] {
+  const out = new Set<string>()
+  const visit = (name: string): void => {
+    if (out.has(name)) return
+    const svc = service(project, name)
+    for (const dep of Object.keys(svc.dependsOn)) visit(dep)
+    out.add(name)
+  }
+  names.forEach(visit)
+  return [...out]
+}
+
+/** Services grouped so that each group depends only on later groups (dependents first). */
+export function stopLevels(project: ComposeProject): string[][] {
+  const depth = new Map<string, number>()
+  const depthOf = (name: string): number => {
+    const known = depth.get(name)
+    if (known !== undefined) return known
+    const deps = Object.keys(project.services.get(name)?.dependsOn ?? {})
+    const d = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(depthOf))
+    depth.set(name, d)
+    return d
+  }
+  for (const name of project.services.keys()) depthOf(name)
+  const max = Math.max(0, ...depth.values())
+  return Array.from({ length: max + 1 }, (_, i) => [...depth].filter(([, d]) => d === max - i).map(([n]) => n))
+}
