@@ -127,6 +127,8 @@ case "${1:-up}" in
     log "stopped"
     ;;
   es:down) es_down ;;
+  # Used by docker/offline/build-images.sh: the zip only, for the offline Elasticsearch image.
+  es:fetch) es_fetch; echo "$CACHE/es/elasticsearch-$ES_VERSION.zip" ;;
   es:up) es_up ;;
   *) echo "usage: infra.sh up|down" >&2; exit 2 ;;
 esac

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# `npm run stack:images`: builds every image the stack needs without any image registry,
+# from what these machines do reach (Debian's mirror, Maven Central, the host's Node), and
+# writes their names to .env.images for `docker-compose --env-file .env.images ...`.
+#
+#   debian   debootstrap minbase bookworm, `docker import`ed
+#   node     the host's Node 20 binary (stripped) and npm on debian
+#   rabbitmq Debian's rabbitmq-server, management plugin on
+#   elasticsearch  the Maven Central integ-test zip on Debian's OpenJDK 17
+#   scraper, api, jobboard  docker/service.Dockerfile on node
+#
+# Idempotent: each image carries a label with a hash of its inputs (its Dockerfile and
+# context files, and its parent image's id); an image whose label matches is skipped.
+# Usage: build-images.sh [all|infra]   (infra: everything but the three service images)
+#        STACK_IMAGES_FORCE=1 rebuilds everything.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+OFFLINE="$ROOT/docker/offline"
+ENV_FILE="${STACK_IMAGES_ENV_FILE:-$ROOT/.env.images}"
+ES_VERSION="${ES_VERSION:-8.19.20}"
+LABEL=scrapedeck.inputs
+WHAT="${1:-all}"
+
+DEBIAN_IMAGE=scrapedeck/debian:bookworm
+NODE_IMAGE=scrapedeck/node:20
+RABBITMQ_IMAGE=scrapedeck/rabbitmq:3-management
+ELASTICSEARCH_IMAGE=scrapedeck/elasticsearch:$ES_VERSION
+SERVICES=(scraper api jobboard)
+
+case "$WHAT" in all) total=7 ;; infra) total=4 ;; *) echo "usage: $0 [all|infra]" >&2; exit 2 ;; esac
+step=0
+started_all=$SECONDS
+log() { printf '[stack:images] %s\n' "$*" >&2; }
+
+# A short hash of the given files/directories (contents and paths) plus any extra text.
+inputs_hash() {
+  local extra="$1"; shift
+  {
+    printf '%s\n' "$extra"
+    find "$@" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+  } | sha256sum | cut -c1-16
+}
+
+image_id() { docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true; }
+
+up_to_date() {
+  [ "${STACK_IMAGES_FORCE:-0}" != 1 ] &&
+    [ "$(docker image inspect -f "{{index .Config.Labels \"$LABEL\"}}" "$1" 2>/dev/null || true)" = "$2" ]
+}
+
+# Runs `docker build` on a tar context read from stdin, printing its "Step n/m" lines as
+# progress and the end of its log if it fails.
+docker_build() {
+  local image="$1" hash="$2" dockerfile="$3"; shift 3
+  local log_file; log_file="$(mktemp)"
+  if ! docker build --label "$LABEL=$hash" -t "$image" -f "$dockerfile" "$@" - 2>&1 \
+      | tee "$log_file" | grep --line-buffered -E '^Step [0-9]+/[0-9]+ : ' | cut -c1-110 | sed -u 's/^/    /' >&2; then
+    log "docker build of $image failed:"; tail -40 "$log_file" >&2; rm -f "$log_file"; return 1
+  fi
+  rm -f "$log_file"
+}
+
+# build IMAGE HASH FUNCTION [ARGS...]: runs `FUNCTION HASH ARGS...` unless IMAGE is up to date.
+build() {
+  local image="$1" hash="$2" fn="$3"; shift 3
+  step=$((step + 1))
+  if up_to_date "$image" "$hash"; then
+    log "$step/$total $image: up to date ($hash)"
+    return 0
+  fi
+  log "$step/$total $image: building ($hash)"
+  local t0=$SECONDS
+  "$fn" "$hash" "$@"
+  log "$step/$total $image: built in $((SECONDS - t0)) s, $(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}')"
+}
+
+build_debian() {
+  command -v debootstrap >/dev/null || { log "debootstrap is missing: apt-get install -y debootstrap"; return 1; }
+  bash "$OFFLINE/debian-rootfs.sh" "$DEBIAN_IMAGE" "$LABEL=$1"
+}
+
+build_node() {
+  local node_bin npm_dir
+  node_bin="$(readlink -f "$(command -v node)")"
+  npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
+  tar -C "$OFFLINE" -c node.Dockerfile -C "$(dirname "$node_bin")" "$(basename "$node_bin")" \
+      --transform "s,^$(basename "$node_bin")\$,node," -C "$(dirname "$npm_dir")" "$(basename "$npm_dir")" \
+    | docker_build "$NODE_IMAGE" "$1" node.Dockerfile --build-arg "BASE_IMAGE=$DEBIAN_IMAGE"
+}
+
+build_rabbitmq() {
+  tar -C "$OFFLINE" -c rabbitmq.Dockerfile rabbitmq.conf \
+    | docker_build "$RABBITMQ_IMAGE" "$1" rabbitmq.Dockerfile --build-arg "BASE_IMAGE=$DEBIAN_IMAGE"
+}
+
+es_zip() {
+  # scripts/infra.sh owns fetching the zip from Maven Central into its cache.
+  local zip="${SCRAPEDECK_CACHE:-$HOME/.cache/scrapedeck}/es/elasticsearch-$ES_VERSION.zip"
+  [ -s "$zip" ] || ES_VERSION="$ES_VERSION" bash "$ROOT/scripts/infra.sh" es:fetch >/dev/null
+  echo "$zip"
+}
+
+build_elasticsearch() {
+  local zip="$2"
+  tar -C "$OFFLINE" -c elasticsearch.Dockerfile elasticsearch.yml -C "$(dirname "$zip")" \
+      --transform "s,^$(basename "$zip")\$,elasticsearch.zip," "$(basename "$zip")" \
+    | docker_build "$ELASTICSEARCH_IMAGE" "$1" elasticsearch.Dockerfile --build-arg "BASE_IMAGE=$DEBIAN_IMAGE"
+}
+
+# The service images' build context: the sources the bundle is made from, plus the host's
+# node_modules as .deps/node_modules. Containers here cannot use the npm registry, so the
+# build stage runs `npm run build:services` with the dev dependencies `npm ci` installed on
+# the host from the same lockfile; the run stage still gets only the bundle.
+SERVICE_INPUTS=(package.json package-lock.json tsconfig.base.json tsconfig.json tsconfig.node.json
+  scripts src/services src/shared docker/service.Dockerfile)
+service_context() {
+  (cd "$ROOT" && tar -c "${SERVICE_INPUTS[@]}" \
+    --exclude=node_modules/.cache --exclude=node_modules/.tmp --exclude=node_modules/.vite \
+    --transform 's,^node_modules,.deps/node_modules,' node_modules)
+}
+
+build_service() {
+  service_context | docker_build "scrapedeck/$2:latest" "$1" docker/service.Dockerfile \
+    --build-arg "NODE_IMAGE=$NODE_IMAGE" --build-arg "SERVICE=$2"
+}
+
+write_env_file() {
+  {
+    echo "# Written by npm run stack:images: images built without a registry (docker/offline/)."
+    echo "# Use: docker-compose --env-file .env.images up -d"
+    echo "NODE_IMAGE=$NODE_IMAGE"
+    echo "RABBITMQ_IMAGE=$RABBITMQ_IMAGE"
+    echo "ELASTICSEARCH_IMAGE=$ELASTICSEARCH_IMAGE"
+    if [ "$WHAT" = all ]; then for s in "${SERVICES[@]}"; do echo "${s^^}_IMAGE=scrapedeck/$s:latest"; done; fi
+    # --env-file replaces .env, so carry its defaults along.
+    if [ -f "$ROOT/.env" ]; then echo "# from .env"; grep -v '^#' "$ROOT/.env"; fi
+  } >"$ENV_FILE"
+}
+
+main() {
+  docker info >/dev/null 2>&1 || { log "the Docker engine is not reachable (docker info failed)"; exit 1; }
+  if [ "$WHAT" = all ]; then
+    local missing=()
+    for s in "${SERVICES[@]}"; do [ -f "$ROOT/src/services/$s/main.ts" ] || missing+=("src/services/$s/main.ts"); done
+    [ ${#missing[@]} -eq 0 ] || { log "missing service entry points: ${missing[*]} (use: $0 infra)"; exit 1; }
+    [ -f "$ROOT/node_modules/.package-lock.json" ] || { log "node_modules is missing: run npm ci first"; exit 1; }
+  fi
+
+  local h
+  h="$(inputs_hash "" "$OFFLINE/debian-rootfs.sh")"
+  build "$DEBIAN_IMAGE" "$h" build_debian
+  local base; base="$(image_id "$DEBIAN_IMAGE")"
+
+  local node_bin; node_bin="$(readlink -f "$(command -v node)")"
+  h="$(inputs_hash "$base" "$OFFLINE/node.Dockerfile" "$node_bin" "$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")/package.json")"
+  build "$NODE_IMAGE" "$h" build_node
+
+  h="$(inputs_hash "$base" "$OFFLINE/rabbitmq.Dockerfile" "$OFFLINE/rabbitmq.conf")"
+  build "$RABBITMQ_IMAGE" "$h" build_rabbitmq
+
+  local zip; zip="$(es_zip)"
+  h="$(inputs_hash "$base" "$OFFLINE/elasticsearch.Dockerfile" "$OFFLINE/elasticsearch.yml" "$zip")"
+  build "$ELASTICSEARCH_IMAGE" "$h" build_elasticsearch "$zip"
+
+  if [ "$WHAT" = all ]; then
+    local node_id; node_id="$(image_id "$NODE_IMAGE")"
+    for s in "${SERVICES[@]}"; do
+      h="$(cd "$ROOT" && inputs_hash "$node_id $s" "${SERVICE_INPUTS[@]}" node_modules/.package-lock.json)"
+      build "scrapedeck/$s:latest" "$h" build_service "$s"
+    done
+  fi
+
+  write_env_file
+  log "done in $((SECONDS - started_all)) s; image names in ${ENV_FILE#"$ROOT/"}"
+  docker image ls --filter "label=$LABEL" --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' >&2
+}
+
+main
