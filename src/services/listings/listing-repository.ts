@@ -75,7 +75,8 @@ export class ListingRepository {
   }
 
   async search(request: Omit<estypes.SearchRequest, 'index'>): Promise<estypes.SearchResponse<unknown>> {
-    return this.client.search<unknown>({ ...request, index: this.index })
+    // A missing index (not created yet, or deleted) searches as empty rather than failing.
+    return this.client.search<unknown>({ ...request, index: this.index, ignore_unavailable: true })
   }
 
   /** Makes recent writes searchable now (tests and benchmarks; the index refreshes every second anyway). */
