@@ -21,10 +21,19 @@ export function htmlToText(html: string): string {
   return tidy(parts.join(''))
 }
 
-/** One line of text (a title, a company name): entities decoded, tags and extra spaces removed. */
+/**
+ * One line of text (a title, a company name): entities decoded, spaces collapsed. Tag-like
+ * text is kept as written: in a JSON-LD string or a decoded microdata value, "Angle &
+ * Bracket <Labs>" is a name, not markup.
+ */
 export function plainLine(value: string): string {
-  const text = /[&<]/.test(value) ? htmlToText(value) : value
+  const text = value.includes('&') ? decodeEntities(value) : value
   return text.replace(/\s+/g, ' ').trim()
+}
+
+/** Decodes HTML entities without parsing tags: with every "<" escaped, the parser sees only text. */
+function decodeEntities(value: string): string {
+  return load(value.replace(/</g, '&lt;'), null, false).root().text()
 }
 
 /**

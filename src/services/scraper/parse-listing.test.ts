@@ -118,6 +118,18 @@ describe('parseListing: JSON-LD', () => {
   })
 })
 
+describe('parseListing: text fields', () => {
+  it('keeps tag-like text in names as written, from JSON-LD and from microdata', () => {
+    const context = { id: '1', url: PAGE_URL, scrapedAt: SCRAPED_AT }
+    const jsonLd = '<script type="application/ld+json">{"@type":"JobPosting","title":"C++ <Senior> Dev","hiringOrganization":{"name":"Angle &amp; Bracket <Labs>"}}</script>'
+    expect(parseListing(jsonLd, context)).toMatchObject({ title: 'C++ <Senior> Dev', company: 'Angle & Bracket <Labs>' })
+    const microdata =
+      '<div itemscope itemtype="https://schema.org/JobPosting"><h1 itemprop="title">C++ &lt;Senior&gt; Dev</h1>' +
+      '<div itemprop="hiringOrganization" itemscope itemtype="https://schema.org/Organization"><span itemprop="name">Angle &amp; Bracket &lt;Labs&gt;</span></div></div>'
+    expect(parseListing(microdata, context)).toMatchObject({ title: 'C++ <Senior> Dev', company: 'Angle & Bracket <Labs>' })
+  })
+})
+
 describe('parseListing: microdata', () => {
   it('reads nested items (organization, place → address, salary → value) and ignores items outside the posting', () => {
     const listing = parse('microdata-only.html')
