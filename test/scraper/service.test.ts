@@ -68,6 +68,10 @@ describe('scraper service over RabbitMQ', () => {
     })
     await expect(client.call(service, 'get_job_listing_info', ['../admin'])).rejects.toMatchObject({ excType: 'InvalidListingId' })
     await expect(client.call(service, 'get_job_listing_info', ['blog-post'])).rejects.toMatchObject({ excType: 'NotAJobListing' })
+    await expect(client.call(service, 'get_job_listing_info', [{ id: 1 }])).rejects.toMatchObject({
+      excType: 'InvalidListingId',
+      value: 'Invalid listing id of type object: a listing id must be a string (or a non-negative integer)'
+    })
   })
 
   it('refuses a call without the id with IncorrectSignature', async () => {

@@ -6,6 +6,7 @@ import type { Listing } from '../../shared/listing'
 import { DEFAULT_SCRAPER_SERVICE } from '../env'
 import type { RpcService } from '../rpc/types'
 import { listingUrl } from './listing-url'
+import { InvalidListingId } from './scrape-errors'
 import { scrapeListing } from './scrape-listing'
 import type { ScrapeOptions } from './scrape-listing'
 
@@ -28,8 +29,10 @@ export function createScraperService(config: ScraperServiceConfig): RpcService {
 
 /**
  * Python callers may pass the id as an int (`get_job_listing_info(123)`); that is taken as
- * its decimal string. Anything else that is not a string is left for the id check to refuse.
+ * its decimal string. Any other non-string is refused here, before any request.
  */
 function listingIdFrom(value: unknown): string {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : (value as string)
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value)
+  throw new InvalidListingId(value, 'a listing id must be a string (or a non-negative integer)')
 }
