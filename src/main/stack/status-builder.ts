@@ -1,0 +1,135 @@
+/** One full StackStatus snapshot from the engine's containers and the compose file. */
+import type Docker from 'dockerode'
+import type {
+  ContainerState, ContainerStatus, EngineConnectivity, Health, PanelError, PortBinding, ServiceState, ServiceStatus, StackStatus
+} from '../../shared/contract'
+import type { ComposeProject, ServiceSpec } from './compose-model'
+import { configHash } from './compose-hash'
+import { imageId } from './image-provider'
+import { listProjectContainers } from './project-containers'
+import type { ProjectContainer } from './project-containers'
+
+export interface StatusInput {
+  docker: Docker
+  engine: EngineConnectivity
+  project: ComposeProject | null
+  projectName: string
+  composeFile: string
+  composeError: PanelError | null
+  desiredReplicas: (service: ServiceSpec, existing: number) => number
+}
+
+export async function buildStackStatus(input: StatusInput): Promise<StackStatus> {
+  const { project } = input
+  const base = {
+    project: project?.project ?? input.projectName,
+    composeFile: input.composeFile,
+    engine: input.engine,
+    composeError: input.composeError,
+    updatedAt: new Date().toISOString()
+  }
+  if (input.engine.state !== 'connected') {
+    const services = project === null ? [] : [...project.services.values()].map((s) => serviceStatus(s, [], input.desiredReplicas(s, 0)))
+    return { ...base, services, orphans: [] }
+  }
+  const listed = await listProjectContainers(input.docker, base.project)
+  const details = await Promise.all(listed.map((c) => inspect(input.docker, c)))
+  const hashes = new Map<string, string>()
+  if (project !== null) {
+    await Promise.all(
+      [...project.services.values()].map(async (s) => {
+        const id = await imageId(input.docker, s.image).catch(() => null)
+        hashes.set(s.name, configHash(project, s, id))
+      })
+    )
+  }
+  const containers = details.filter((c): c is ContainerStatus => c !== null)
+  // Up to date: the container's config-hash label equals what the file now describes.
+  for (const c of containers) {
+    const label = listed.find((l) => l.id === c.id)?.configHash ?? null
+    const want = hashes.get(c.service)
+    c.upToDate = want === undefined || label === want
+  }
+  const services = project === null ? [] : [...project.services.values()].map((s) => {
+    const own = containers.filter((c) => c.service === s.name)
+    return serviceStatus(s, own, input.desiredReplicas(s, own.length))
+  })
+  const orphans = containers.filter((c) => project === null || !project.services.has(c.service))
+  return { ...base, services, orphans }
+}
+
+function serviceStatus(spec: ServiceSpec, containers: ContainerStatus[], desired: number): ServiceStatus {
+  const hasHealthcheck = spec.healthcheck !== null
+  const running = containers.filter((c) => c.state === 'running')
+  const healthy = running.filter((c) => c.health === 'healthy' || (!hasHealthcheck && c.health === 'none'))
+  const starting = running.some((c) => c.health === 'starting')
+  let state: ServiceState
+  if (desired === 0 && running.length === 0) state = 'stopped'
+  else if (running.length === 0) state = 'down'
+  else if (healthy.length >= desired && running.length >= desired) state = 'up'
+  else if (starting && running.length >= desired) state = 'starting'
+  else state = 'degraded'
+  return {
+    name: spec.name,
+    image: spec.image,
+    desiredReplicas: desired,
+    runningReplicas: running.length,
+    healthyReplicas: healthy.length,
+    hasHealthcheck,
+    state,
+    containers
+  }
+}
+
+async function inspect(docker: Docker, c: ProjectContainer): Promise<ContainerStatus | null> {
+  let info: Docker.ContainerInspectInfo
+  try {
+    info = await docker.getContainer(c.id).inspect()
+  } catch {
+    return null // removed between list and inspect
+  }
+  const running = info.State.Running
+  const startedAt = info.State.StartedAt.startsWith('0001-') ? null : info.State.StartedAt
+  return {
+    id: c.id,
+    name: c.name,
+    service: c.service,
+    number: c.number,
+    image: c.image,
+    state: toState(info.State.Status),
+    health: toHealth(info.State.Health?.Status),
+    startedAt,
+    uptimeMs: running && startedAt !== null ? Math.max(0, Date.now() - Date.parse(startedAt)) : null,
+    exitCode: running ? null : info.State.ExitCode,
+    restarts: info.RestartCount,
+    ports: ports(c.ports),
+    upToDate: true
+  }
+}
+
+function ports(list: Docker.Port[]): PortBinding[] {
+  const seen = new Set<string>()
+  const out: PortBinding[] = []
+  for (const p of list) {
+    // The engine lists IPv4 and IPv6 bindings of one port separately; one is enough here.
+    const key = `${p.PrivatePort}/${p.Type}/${p.PublicPort ?? ''}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push({
+      containerPort: p.PrivatePort,
+      protocol: p.Type === 'udp' || p.Type === 'sctp' ? p.Type : 'tcp',
+      hostIp: p.IP ?? null,
+      hostPort: p.PublicPort ?? null
+    })
+  }
+  return out
+}
+
+function toState(status: string): ContainerState {
+  const known: ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']
+  return known.includes(status as ContainerState) ? (status as ContainerState) : 'dead'
+}
+
+function toHealth(status: string | undefined): Health {
+  return status === 'healthy' || status === 'unhealthy' || status === 'starting' ? status : 'none'
+}
