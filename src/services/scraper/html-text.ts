@@ -15,9 +15,12 @@ const LINES = new Set(['tr', 'dt', 'dd', 'li'])
 const INVISIBLE = new Set(['head', 'template', 'iframe', 'svg', 'noscript', 'button', 'select', 'object'])
 
 export function htmlToText(html: string): string {
-  const $ = load(html, null, false)
+  // Parsed as a document, not as a fragment: cheerio's parse5 fragment mode moves each
+  // top-level node one by one and takes seconds on a 250 KB description made of 50,000
+  // <br>s or <p>s (quadratic); the document parse stays linear. The content lands in <body>.
+  const $ = load(html)
   const parts: string[] = []
-  appendText($.root().contents().toArray(), parts)
+  appendText($('body').contents().toArray(), parts)
   return tidy(parts.join(''))
 }
 
