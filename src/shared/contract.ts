@@ -31,6 +31,8 @@ const OperationIdSchema = z.string().min(1).max(100).optional()
 
 export const ProgressOperationSchema = z.enum(['up', 'down', 'scale', 'start', 'stop', 'restart', 'build', 'pull'])
 
+export type ProgressOperation = z.infer<typeof ProgressOperationSchema>
+
 export const ProgressEventSchema = z.object({
   operationId: z.string(),
   operation: ProgressOperationSchema,

@@ -1,0 +1,76 @@
+/**
+ * Everything the panel needs to find the stack and its services, with environment overrides.
+ * One typed place, so the Electron app, the web shell and the CLI agree.
+ */
+import { resolve } from 'node:path'
+import { DEFAULT_AMQP_URI, DEFAULT_ELASTICSEARCH_URL, DEFAULT_SCRAPER_SERVICE } from '../../services/env'
+
+export interface PanelSettings {
+  /** DECK_COMPOSE_FILE; default ./compose.yaml. */
+  composeFile: string
+  /** DECK_PROJECT; default "scrapedeck". */
+  project: string
+  /** DECK_ENV_FILES (comma-separated, relative to the compose file); default ".env,.env.images". */
+  envFiles: string[]
+  /** DOCKER_HOST; default unix:///var/run/docker.sock. */
+  dockerEndpoint: string
+  /** AMQP_URI. */
+  amqpUri: string
+  /** RABBITMQ_MANAGEMENT_URL, _USER, _PASSWORD; default http://127.0.0.1:15672 guest/guest. */
+  managementUrl: string
+  managementUser: string
+  managementPassword: string
+  /** ELASTICSEARCH_URL. */
+  elasticsearchUrl: string
+  /** SCRAPER_SERVICE: the Nameko name lookups call. */
+  scraperService: string
+  /** DECK_RPC_SERVICES "composeService=namekoService,…": which replicas serve which queue. Default scraper=<SCRAPER_SERVICE>. */
+  rpcServices: Record<string, string>
+  /** DECK_METRICS_INTERVAL_MS; default 2000. */
+  metricsIntervalMs: number
+  /** DECK_STATUS_REFRESH_MS (the safety-net refresh); default 5000. */
+  statusRefreshMs: number
+  /** DECK_UP_TIMEOUT_MS (per dependency wait); default 180000. */
+  upTimeoutMs: number
+}
+
+export function loadPanelConfig(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): PanelSettings {
+  const str = (name: string, fallback: string): string => {
+    const v = env[name]
+    return v === undefined || v === '' ? fallback : v
+  }
+  const int = (name: string, fallback: number): number => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    const n = Number(raw)
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (milliseconds), got "${raw}"`)
+    return n
+  }
+  const scraperService = str('SCRAPER_SERVICE', DEFAULT_SCRAPER_SERVICE)
+  return {
+    composeFile: resolve(cwd, str('DECK_COMPOSE_FILE', 'compose.yaml')),
+    project: str('DECK_PROJECT', 'scrapedeck'),
+    envFiles: str('DECK_ENV_FILES', '.env,.env.images').split(',').map((s) => s.trim()).filter(Boolean),
+    dockerEndpoint: str('DOCKER_HOST', 'unix:///var/run/docker.sock'),
+    amqpUri: str('AMQP_URI', DEFAULT_AMQP_URI),
+    managementUrl: str('RABBITMQ_MANAGEMENT_URL', 'http://127.0.0.1:15672'),
+    managementUser: str('RABBITMQ_MANAGEMENT_USER', 'guest'),
+    managementPassword: str('RABBITMQ_MANAGEMENT_PASSWORD', 'guest'),
+    elasticsearchUrl: str('ELASTICSEARCH_URL', DEFAULT_ELASTICSEARCH_URL),
+    scraperService,
+    rpcServices: parseRpcServices(str('DECK_RPC_SERVICES', `scraper=${scraperService}`)),
+    metricsIntervalMs: int('DECK_METRICS_INTERVAL_MS', 2000),
+    statusRefreshMs: int('DECK_STATUS_REFRESH_MS', 5000),
+    upTimeoutMs: int('DECK_UP_TIMEOUT_MS', 180_000)
+  }
+}
+
+function parseRpcServices(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const pair of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [service, rpc] = pair.split('=')
+    if (!service || !rpc) throw new Error(`DECK_RPC_SERVICES entries are composeService=namekoService, got "${pair}"`)
+    out[service] = rpc
+  }
+  return out
+}
