@@ -1,0 +1,66 @@
+/** Human-readable output of the CLI (the --json output is the contract's value as is). */
+import type { BrokerMetrics, ContainerStats, LogLine, OperationReport, ProgressEvent, StackStatus } from '../../shared/contract'
+import type { ListingSearchResult } from '../../shared/listing-search'
+import type { LookupResult } from '../../shared/lookup'
+
+export function formatStatus(s: StackStatus): string {
+  const lines = [`project ${s.project} (${s.composeFile})`, `engine: ${s.engine.state} — ${s.engine.message}`]
+  if (s.composeError !== null) lines.push(`compose file: ${s.composeError.message}`)
+  for (const svc of s.services) {
+    lines.push(`${svc.name.padEnd(16)} ${svc.state.padEnd(9)} ${svc.runningReplicas}/${svc.desiredReplicas} running${svc.hasHealthcheck ? `, ${svc.healthyReplicas} healthy` : ''}  ${svc.image}`)
+    for (const c of svc.containers) {
+      const ports = c.ports.filter((p) => p.hostPort !== null).map((p) => `${p.hostIp ?? ''}:${p.hostPort}->${p.containerPort}/${p.protocol}`)
+      lines.push(
+        `  ${c.name.padEnd(28)} ${c.state.padEnd(8)} ${c.health === 'none' ? '' : c.health.padEnd(9)} ${c.uptimeMs === null ? `exit ${c.exitCode ?? '?'}` : `up ${duration(c.uptimeMs)}`}` +
+          `${c.restarts > 0 ? `, ${c.restarts} restarts` : ''}${c.upToDate ? '' : ', config changed'}${ports.length > 0 ? `  ${ports.join(' ')}` : ''}`
+      )
+    }
+  }
+  for (const c of s.orphans) lines.push(`orphan ${c.name} (${c.service}, not in the compose file) ${c.state}`)
+  return lines.join('\n')
+}
+
+export function formatProgress(p: ProgressEvent): string | null {
+  if (p.state === 'progress' && p.step !== 'build') return null
+  return `${p.state === 'failed' ? '✗' : p.state === 'done' ? '✓' : '·'} ${p.message}`
+}
+
+export function formatReport(r: OperationReport): string {
+  return [...r.summary, `done in ${(r.tookMs / 1000).toFixed(1)} s`].join('\n')
+}
+
+export function formatLogLine(l: LogLine): string {
+  return `${l.container} | ${l.line}`
+}
+
+export function formatStats(stats: { containers: ContainerStats[] }): string {
+  return stats.containers
+    .map((c) => `${c.container.padEnd(28)} cpu ${c.cpuPercent.toFixed(1).padStart(5)}%  mem ${(c.memoryBytes / 2 ** 20).toFixed(1)} MiB`)
+    .join('\n')
+}
+
+export function formatMetrics(m: BrokerMetrics): string {
+  const lines = [`source: ${m.source} (management ${m.broker.management.state}, amqp ${m.broker.amqp.state})`]
+  for (const q of m.queues) {
+    const rate = (r: number | null): string => (r === null ? '-' : r.toFixed(1))
+    lines.push(`${q.queue}: ready ${q.ready}, unacked ${q.unacked}, consumers ${q.consumers}, publish ${rate(q.publishRate)}/s, deliver ${rate(q.deliverRate)}/s, ack ${rate(q.ackRate)}/s`)
+  }
+  for (const f of m.findings) lines.push(`${f.severity}: ${f.message}`)
+  return lines.join('\n')
+}
+
+export function formatLookup(r: LookupResult): string {
+  const l = r.listing
+  return [`${l.title}${l.company ? ` — ${l.company}` : ''}${l.location ? ` (${l.location})` : ''}`, `${l.url}`, `from ${r.source}${r.ageMs === undefined ? '' : `, cached ${duration(r.ageMs)} ago`}, ${r.tookMs} ms`].join('\n')
+}
+
+export function formatSearch(r: ListingSearchResult): string {
+  return [`${r.total} listings`, ...r.hits.map((h) => `${h.listing.ID.padEnd(20)} ${h.listing.title}${h.listing.company ? ` — ${h.listing.company}` : ''}`)].join('\n')
+}
+
+function duration(ms: number): string {
+  const s = Math.floor(ms / 1000)
+  if (s < 60) return `${s}s`
+  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60}s`
+  return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`
+}
