@@ -154,7 +154,11 @@ export class PanelController implements PanelApi {
       const running = (await listProjectContainers(this.engine.docker, this.config.project, r.service)).filter((c) => c.state === 'running')
       return { containers: await Promise.all(running.map((c) => containerStats(this.engine.docker, c))) }
     },
-    metrics: () => this.broker.latest(),
+    metrics: async () => {
+      // Findings compare with running replicas, so a one-shot caller needs a status first.
+      if (this.lastStatus === null) this.lastStatus = await this.buildStatus().catch(() => null)
+      return this.broker.latest()
+    },
     metricHistory: async (r) => ({ samples: this.broker.samples(r.sinceMs, r.limit), capacity: this.broker.capacity }),
     lookup: async (r) => {
       const result = await (await this.listingsService()).lookup(r.id, { refresh: r.refresh })

@@ -1,0 +1,96 @@
+/** Shared setup of the engine tests: a unique project on the fixture stack, free loopback ports. */
+import { copyFileSync, existsSync, realpathSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { execFileSync } from 'node:child_process'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { randomBytes } from 'node:crypto'
+import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import type { PanelSettings } from '../../src/main/controller/panel-config'
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+export const STACK_FILE = join(REPO, 'test/engine/fixtures/stack/compose.yaml')
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+export function suffix(): string {
+  return randomBytes(3).toString('hex')
+}
+
+/** The node image's build context needs the host's node binary (too big to commit). */
+export function prepareNodeContext(): void {
+  const target = join(REPO, 'test/engine/fixtures/stack/node/node')
+  if (!existsSync(target)) copyFileSync(realpathSync(process.execPath), target)
+}
+
+export interface FixtureStack {
+  project: string
+  echoService: string
+  amqpPort: number
+  mgmtPort: number
+  amqpUri: string
+  managementUrl: string
+  config: PanelSettings
+  /** Environment for docker-compose v1 run against the same file and project. */
+  composeEnv: NodeJS.ProcessEnv
+}
+
+export async function fixtureStack(name: string): Promise<FixtureStack> {
+  prepareNodeContext()
+  const project = `deck${name}${suffix()}`
+  const echoService = `deck_test_echo_${suffix()}`
+  const amqpPort = await freePort()
+  const mgmtPort = await freePort()
+  const vars = {
+    DECK_TEST_REPO: REPO,
+    DECK_TEST_AMQP_PORT: String(amqpPort),
+    DECK_TEST_MGMT_PORT: String(mgmtPort),
+    DECK_TEST_ECHO_SERVICE: echoService
+  }
+  // The compose file interpolates from the process environment, as the Compose CLI does.
+  Object.assign(process.env, vars)
+  const amqpUri = `amqp://guest:guest@127.0.0.1:${amqpPort}`
+  const managementUrl = `http://127.0.0.1:${mgmtPort}`
+  const config = loadPanelConfig(
+    {
+      DECK_COMPOSE_FILE: STACK_FILE,
+      DECK_PROJECT: project,
+      AMQP_URI: amqpUri,
+      RABBITMQ_MANAGEMENT_URL: managementUrl,
+      DECK_RPC_SERVICES: `echo=${echoService}`,
+      DECK_METRICS_INTERVAL_MS: '500'
+    },
+    REPO
+  )
+  return { project, echoService, amqpPort, mgmtPort, amqpUri, managementUrl, config, composeEnv: { ...process.env, ...vars } }
+}
+
+export function dockerCompose(stack: FixtureStack, args: string[]): string {
+  return execFileSync('docker-compose', ['-f', STACK_FILE, '-p', stack.project, ...args], { env: stack.composeEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+/** Removes everything of a project, whatever made it (cleanup after a failed test). */
+export function removeProject(project: string): void {
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean)
+  if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' })
+  const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean)
+  if (nets.length > 0) execFileSync('docker', ['network', 'rm', ...nets], { stdio: 'ignore' })
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value !== null && value !== undefined && value !== false) return value
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, everyMs))
+  }
+}
