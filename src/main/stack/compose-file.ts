@@ -71,7 +71,7 @@ export function parseComposeText(text: string, options: LoadComposeOptions): Com
 
   const parsed = ComposeFileSchema.safeParse(interpolated)
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) reportSchemaIssue(issue, at)
+    for (const issue of parsed.error.issues) reportSchemaIssue(issue, interpolated, at)
     fail()
   }
   if (!parsed.success) throw new Error('unreachable')
@@ -84,7 +84,7 @@ export function parseComposeText(text: string, options: LoadComposeOptions): Com
 
 type At = (path: (string | number)[], message: string, unsupported?: boolean, childKey?: string) => void
 
-function reportSchemaIssue(issue: z.core.$ZodIssue, at: At): void {
+function reportSchemaIssue(issue: z.core.$ZodIssue, tree: unknown, at: At): void {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
   if (issue.code === 'unrecognized_keys') {
     for (const key of issue.keys) {
@@ -93,11 +93,20 @@ function reportSchemaIssue(issue: z.core.$ZodIssue, at: At): void {
     }
     return
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
+  if (issue.code === 'invalid_type' && valueAt(tree, path) === undefined) {
     at(path, 'is required')
     return
   }
   at(path, issue.message)
+}
+
+function valueAt(tree: unknown, path: (string | number)[]): unknown {
+  let node = tree
+  for (const seg of path) {
+    if (node === null || typeof node !== 'object') return undefined
+    node = (node as Record<string | number, unknown>)[seg]
+  }
+  return node
 }
 
 /** `x-*` extension fields are allowed at the top level and in services, and ignored. */
