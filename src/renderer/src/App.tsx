@@ -1,10 +1,67 @@
-import type { ReactElement } from 'react'
+import { useState } from 'react'
+import type { KeyboardEvent, ReactElement } from 'react'
+import { LookupView } from './lookup/LookupView'
+import { QueueView } from './queue/QueueView'
+import { StackView } from './stack/StackView'
+import { usePanelState } from './state/use-panel-state'
 
-export function App(): ReactElement {
+const TABS = [
+  { id: 'stack', label: 'Stack' },
+  { id: 'queue', label: 'Queue' },
+  { id: 'lookup', label: 'Lookup' }
+] as const
+type TabId = (typeof TABS)[number]['id']
+
+export function App({ banner }: { banner?: ReactElement | null }): ReactElement {
+  const state = usePanelState()
+  const [tab, setTab] = useState<TabId>('stack')
+  const findings = state.metrics?.findings.length ?? 0
+
+  // Arrow keys move between tabs, as in every tab list.
+  const onTabKey = (event: KeyboardEvent<HTMLButtonElement>, index: number): void => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0
+    if (step === 0) return
+    const next = TABS[(index + step + TABS.length) % TABS.length]
+    if (!next) return
+    setTab(next.id)
+    document.getElementById(`tab-${next.id}`)?.focus()
+  }
+
   return (
-    <main>
-      <h1>scrapedeck</h1>
-      <p>Control panel for the job-listing scraper stack.</p>
-    </main>
+    <div className="app">
+      <header className="app__header">
+        <span className="app__brand">scrapedeck</span>
+        <nav className="tabs" role="tablist" aria-label="Views">
+          {TABS.map((t, index) => (
+            <button
+              key={t.id}
+              id={`tab-${t.id}`}
+              type="button"
+              role="tab"
+              className="tabs__tab"
+              aria-selected={tab === t.id}
+              aria-controls={`panel-${t.id}`}
+              tabIndex={tab === t.id ? 0 : -1}
+              onClick={() => setTab(t.id)}
+              onKeyDown={(event) => onTabKey(event, index)}
+            >
+              {t.label}
+              {t.id === 'queue' && findings > 0 && <span className="tabs__badge" aria-label={`${findings} warnings`}>{findings}</span>}
+            </button>
+          ))}
+        </nav>
+        <span className={`engine engine--${state.status?.engine.state ?? 'unknown'}`}>
+          Docker: {state.status?.engine.state ?? '…'}
+        </span>
+      </header>
+      {banner}
+      {TABS.map((t) => (
+        <div key={t.id} id={`panel-${t.id}`} role="tabpanel" aria-labelledby={`tab-${t.id}`} hidden={tab !== t.id} className="app__panel">
+          {t.id === 'stack' && <StackView state={state} />}
+          {t.id === 'queue' && <QueueView state={state} />}
+          {t.id === 'lookup' && <LookupView />}
+        </div>
+      ))}
+    </div>
   )
 }

@@ -1,0 +1,109 @@
+/**
+ * The panel in a browser: the same controller and renderer as the desktop app, served on
+ * loopback over HTTP (the renderer build) and a WebSocket (operations and pushed events).
+ * Every request and upgrade must carry the random token of the URL this prints; the page
+ * that the token opened gets it as a same-site cookie, so its assets and socket load too.
+ */
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { WebSocketServer } from 'ws'
+import { SOCKET_PATH, TOKEN_COOKIE, TOKEN_PARAM } from '../../shared/socket-frames'
+import type { PanelBackend } from '../ipc/panel-dispatch'
+import { serveRendererFile } from './renderer-files'
+import { checkRequest } from './request-guard'
+import { runSocketSession } from './socket-session'
+
+export interface WebShellOptions {
+  controller: PanelBackend
+  /** 0 picks a free port. */
+  port: number
+  /** Loopback only: 127.0.0.1 (default), or ::1 / localhost. */
+  host?: string
+  /** A fresh random token when absent. */
+  token?: string
+  /** The renderer build to serve; default out/renderer of this checkout. */
+  rendererDir?: string
+}
+
+export interface WebShell {
+  /** http://127.0.0.1:<port>/?token=… */
+  url: string
+  token: string
+  port: number
+  close(): Promise<void>
+}
+
+export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url))
+const MAX_FRAME_BYTES = 1024 * 1024
+
+export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
+  const host = options.host ?? '127.0.0.1'
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    throw new Error(`The web shell listens on loopback only (127.0.0.1, ::1 or localhost), not ${host}.`)
+  }
+  const token = options.token ?? randomBytes(24).toString('base64url')
+  const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR
+  let port = options.port
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
+  sockets.on('connection', (socket) => runSocketSession(socket, options.controller))
+
+  const server = createServer((request, response) => {
+    void handleHttp(request, response)
+  })
+
+  async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const verdict = checkRequest(url, request.headers, port, token)
+    if (!verdict.ok) return answerPlain(response, verdict.status, verdict.reason)
+    if (request.method !== 'GET' && request.method !== 'HEAD') return answerPlain(response, 405, 'Only GET is served here.')
+    // The token travels on as a cookie, so the page's assets, its socket and a reload work
+    // after the renderer removes it from the address bar.
+    const cookie: Record<string, string> = url.searchParams.has(TOKEN_PARAM)
+      ? { 'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict` }
+      : {}
+    const served = await serveRendererFile(rendererDir, url.pathname, response, cookie)
+    if (!served) answerPlain(response, 404, `No such file: ${url.pathname}`)
+  }
+
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const verdict = url.pathname === SOCKET_PATH ? checkRequest(url, request.headers, port, token) : { ok: false as const, status: 404, reason: 'No socket here.' }
+    if (!verdict.ok) {
+      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : verdict.status === 403 ? 'Forbidden' : 'Not Found'}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${verdict.reason}\n`)
+      return
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request))
+  })
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, host, () => {
+      server.off('error', reject)
+      resolvePromise()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+  const urlHost = host === '::1' ? '[::1]' : host
+  const url = `http://${urlHost}:${port}/?${TOKEN_PARAM}=${token}`
+
+  return {
+    url,
+    token,
+    port,
+    close: async (): Promise<void> => {
+      for (const client of sockets.clients) client.terminate()
+      await new Promise<void>((resolvePromise) => sockets.close(() => resolvePromise()))
+      server.closeAllConnections()
+      await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()))
+    }
+  }
+}
+
+function answerPlain(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' })
+  response.end(`${text}\n`)
+}

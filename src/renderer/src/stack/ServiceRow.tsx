@@ -1,0 +1,87 @@
+import type { ReactElement } from 'react'
+import type { PanelError, ServiceStatus } from '../../../shared/contract'
+import { ErrorNotice } from '../components/ErrorNotice'
+import { ReplicaStepper } from './ReplicaStepper'
+import { STATE_LABELS, formatDuration, formatPorts, healthText, serviceUptimeMs } from './format-status'
+
+export type ServiceAction = 'startService' | 'stopService' | 'restartService'
+
+export interface ServiceRowProps {
+  service: ServiceStatus
+  snapshotAt: string
+  now: number
+  scalable: boolean
+  busy: boolean
+  error: PanelError | null
+  onAction: (action: ServiceAction) => void
+  onScale: (replicas: number) => void
+  onShowLogs: (container: string) => void
+  onDismissError: () => void
+}
+
+export function ServiceRow(props: ServiceRowProps): ReactElement {
+  const { service, snapshotAt, now, scalable, busy, error } = props
+  const uptime = serviceUptimeMs(service, snapshotAt, now)
+  const ports = [...new Set(service.containers.flatMap((c) => formatPorts(c.ports)))]
+  const running = service.runningReplicas > 0
+  return (
+    <>
+      <tr className="service-row" data-testid={`service-${service.name}`} data-state={service.state}>
+        <th scope="row" data-label="Service">
+          <span className={`light light--${service.state}`} aria-hidden="true" />
+          <span className="service-row__name">{service.name}</span>
+          <span className="service-row__state" data-testid={`state-${service.name}`}>
+            {STATE_LABELS[service.state]}
+          </span>
+        </th>
+        <td data-label="Health" data-testid={`health-${service.name}`}>
+          {healthText(service)}
+        </td>
+        <td data-label="Replicas">
+          <span data-testid={`replicas-${service.name}`}>
+            {service.runningReplicas}/{service.desiredReplicas}
+          </span>
+          {scalable && (
+            <ReplicaStepper service={service.name} desired={service.desiredReplicas} busy={busy} onScale={props.onScale} />
+          )}
+        </td>
+        <td data-label="Uptime">{uptime === null ? '—' : formatDuration(uptime)}</td>
+        <td data-label="Ports" className="service-row__ports">
+          {ports.length === 0 ? '—' : ports.map((p) => <code key={p}>{p}</code>)}
+        </td>
+        <td data-label="Actions" className="service-row__actions">
+          <button type="button" className="button" disabled={busy || running} onClick={() => props.onAction('startService')}>
+            Start<span className="visually-hidden"> {service.name}</span>
+          </button>
+          <button type="button" className="button" disabled={busy || !running} onClick={() => props.onAction('stopService')}>
+            Stop<span className="visually-hidden"> {service.name}</span>
+          </button>
+          <button type="button" className="button" disabled={busy || !running} onClick={() => props.onAction('restartService')}>
+            Restart<span className="visually-hidden"> {service.name}</span>
+          </button>
+          {service.containers.length > 0 && (
+            <details className="log-menu">
+              <summary className="button">Logs<span className="visually-hidden"> of {service.name}</span></summary>
+              <ul className="log-menu__list">
+                {service.containers.map((c) => (
+                  <li key={c.id}>
+                    <button type="button" className="button button--quiet" onClick={() => props.onShowLogs(c.name)}>
+                      {c.name} <span className="muted">({c.state})</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </td>
+      </tr>
+      {error && (
+        <tr className="service-row__error">
+          <td colSpan={6}>
+            <ErrorNotice error={error} onDismiss={props.onDismissError} />
+          </td>
+        </tr>
+      )}
+    </>
+  )
+}
