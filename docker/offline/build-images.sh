@@ -12,7 +12,8 @@
 # Idempotent: each image carries a label with a hash of its inputs (its Dockerfile and
 # context files, and its parent image's id); an image whose label matches is skipped.
 # Usage: build-images.sh [all|infra]   (infra: everything but the three service images)
-#        STACK_IMAGES_FORCE=1 rebuilds everything.
+#        STACK_IMAGES_FORCE=1 rebuilds everything; STACK_IMAGES_NAMESPACE (default scrapedeck)
+#        and STACK_IMAGES_ENV_FILE (default .env.images) choose names and output.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,10 +23,13 @@ ES_VERSION="${ES_VERSION:-8.19.20}"
 LABEL=scrapedeck.inputs
 WHAT="${1:-all}"
 
-DEBIAN_IMAGE=scrapedeck/debian:bookworm
-NODE_IMAGE=scrapedeck/node:20
-RABBITMQ_IMAGE=scrapedeck/rabbitmq:3-management
-ELASTICSEARCH_IMAGE=scrapedeck/elasticsearch:$ES_VERSION
+# Another namespace gives a separate set of images (e.g. to time a cold build beside a
+# stack that uses the usual ones).
+NS="${STACK_IMAGES_NAMESPACE:-scrapedeck}"
+DEBIAN_IMAGE=$NS/debian:bookworm
+NODE_IMAGE=$NS/node:20
+RABBITMQ_IMAGE=$NS/rabbitmq:3-management
+ELASTICSEARCH_IMAGE=$NS/elasticsearch:$ES_VERSION
 SERVICES=(scraper api jobboard)
 
 case "$WHAT" in all) total=7 ;; infra) total=4 ;; *) echo "usage: $0 [all|infra]" >&2; exit 2 ;; esac
@@ -121,7 +125,7 @@ service_context() {
 }
 
 build_service() {
-  service_context | docker_build "scrapedeck/$2:latest" "$1" docker/service.Dockerfile \
+  service_context | docker_build "$NS/$2:latest" "$1" docker/service.Dockerfile \
     --build-arg "NODE_IMAGE=$NODE_IMAGE" --build-arg "SERVICE=$2"
 }
 
@@ -132,7 +136,7 @@ write_env_file() {
     echo "NODE_IMAGE=$NODE_IMAGE"
     echo "RABBITMQ_IMAGE=$RABBITMQ_IMAGE"
     echo "ELASTICSEARCH_IMAGE=$ELASTICSEARCH_IMAGE"
-    if [ "$WHAT" = all ]; then for s in "${SERVICES[@]}"; do echo "${s^^}_IMAGE=scrapedeck/$s:latest"; done; fi
+    if [ "$WHAT" = all ]; then for s in "${SERVICES[@]}"; do echo "${s^^}_IMAGE=$NS/$s:latest"; done; fi
     # --env-file replaces .env, so carry its defaults along.
     if [ -f "$ROOT/.env" ]; then echo "# from .env"; grep -v '^#' "$ROOT/.env"; fi
   } >"$ENV_FILE"
@@ -167,13 +171,13 @@ main() {
     local node_id; node_id="$(image_id "$NODE_IMAGE")"
     for s in "${SERVICES[@]}"; do
       h="$(cd "$ROOT" && inputs_hash "$node_id $s" "${SERVICE_INPUTS[@]}" node_modules/.package-lock.json)"
-      build "scrapedeck/$s:latest" "$h" build_service "$s"
+      build "$NS/$s:latest" "$h" build_service "$s"
     done
   fi
 
   write_env_file
   log "done in $((SECONDS - started_all)) s; image names in ${ENV_FILE#"$ROOT/"}"
-  docker image ls --filter "label=$LABEL" --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' >&2
+  docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' "$NS/*" >&2
 }
 
 main
