@@ -16,6 +16,9 @@ export function LogDrawer(props: { service: string; container: string; onClose: 
   const [filter, setFilter] = useState('')
   const [error, setError] = useState<PanelError | null>(null)
   const [streamId, setStreamId] = useState<string | null>(null)
+  // Lines of a stream can arrive before the answer that names it; they wait here until then.
+  const early = useRef<(LogLine & { streamId: string })[]>([])
+  const current = useRef<string | null>(null)
   const bottom = useRef<HTMLDivElement>(null)
   const heading = useRef<HTMLHeadingElement>(null)
 
@@ -24,6 +27,8 @@ export function LogDrawer(props: { service: string; container: string; onClose: 
   useEffect(() => {
     let live = true
     let opened: string | null = null
+    current.current = null
+    early.current = []
     void api.invoke('logs', { service, container, tail: TAIL, follow }).then((result) => {
       if (!result.ok) {
         if (live) setError(result.error)
@@ -35,17 +40,22 @@ export function LogDrawer(props: { service: string; container: string; onClose: 
         return
       }
       setError(null)
-      setLines(result.value.lines)
+      const waiting = early.current.filter((l) => l.streamId === opened)
+      early.current = []
+      current.current = opened
+      setLines([...result.value.lines, ...waiting].slice(-MAX_LINES))
       setStreamId(opened)
     })
     return () => {
       live = false
+      current.current = null
       if (opened !== null) void api.invoke('stopLogs', { streamId: opened })
     }
   }, [api, service, container, follow])
 
   usePanelEvent('logLine', (line) => {
-    if (line.streamId === streamId) setLines((previous) => [...previous, line].slice(-MAX_LINES))
+    if (line.streamId === current.current) setLines((previous) => [...previous, line].slice(-MAX_LINES))
+    else if (current.current === null && early.current.length < MAX_LINES) early.current.push(line)
   })
   usePanelEvent('logEnd', (end) => {
     if (end.streamId === streamId) setStreamId(null)

@@ -46,10 +46,11 @@ export function ServiceRow(props: ServiceRowProps): ReactElement {
           )}
         </td>
         <td data-label="Uptime">{uptime === null ? '—' : formatDuration(uptime)}</td>
-        <td data-label="Ports" className="service-row__ports">
-          {ports.length === 0 ? '—' : ports.map((p) => <code key={p}>{p}</code>)}
+        <td data-label="Ports">
+          <div className="service-row__ports">{ports.length === 0 ? '—' : ports.map((p) => <code key={p}>{p}</code>)}</div>
         </td>
-        <td data-label="Actions" className="service-row__actions">
+        <td data-label="Actions">
+          <div className="service-row__actions">
           <button type="button" className="button" disabled={busy || running} onClick={() => props.onAction('startService')}>
             Start<span className="visually-hidden"> {service.name}</span>
           </button>
@@ -73,6 +74,7 @@ export function ServiceRow(props: ServiceRowProps): ReactElement {
               </ul>
             </details>
           )}
+          </div>
         </td>
       </tr>
       {error && (

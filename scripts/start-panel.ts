@@ -1,0 +1,27 @@
+/**
+ * `npm start`: the Electron app where Electron's binary is installed; where it is not (it is
+ * downloaded from GitHub at install time, which some machines cannot reach), say so in one
+ * line and start the web shell instead.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+function electronBinary(): string | null {
+  try {
+    // The electron package exports the binary's path, and throws when it was never installed.
+    const path = createRequire(import.meta.url)('electron') as unknown
+    return typeof path === 'string' && existsSync(path) ? path : null
+  } catch {
+    return null
+  }
+}
+
+const binary = electronBinary()
+const [command, args] = binary
+  ? ['npx', ['electron-vite', 'preview']]
+  : ['npx', ['tsx', 'src/main/web/main.ts']]
+if (!binary) console.log('scrapedeck: no Electron binary here (node_modules/electron/dist is missing), so starting the web shell instead.')
+const child = spawn(command, args, { stdio: 'inherit' })
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
+child.on('exit', (code) => process.exit(code ?? 1))
