@@ -22,6 +22,8 @@ export interface PanelSettings {
   managementPassword: string
   /** ELASTICSEARCH_URL. */
   elasticsearchUrl: string
+  /** LISTINGS_INDEX: the Elasticsearch index of cached listings; default "joblistings". */
+  listingsIndex: string
   /** SCRAPER_SERVICE: the Nameko name lookups call. */
   scraperService: string
   /** DECK_RPC_SERVICES "composeService=namekoService,…": which replicas serve which queue. Default scraper=<SCRAPER_SERVICE>. */
@@ -57,6 +59,7 @@ export function loadPanelConfig(env: Readonly<Record<string, string | undefined>
     managementUser: str('RABBITMQ_MANAGEMENT_USER', 'guest'),
     managementPassword: str('RABBITMQ_MANAGEMENT_PASSWORD', 'guest'),
     elasticsearchUrl: str('ELASTICSEARCH_URL', DEFAULT_ELASTICSEARCH_URL),
+    listingsIndex: str('LISTINGS_INDEX', 'joblistings'),
     scraperService,
     rpcServices: parseRpcServices(str('DECK_RPC_SERVICES', `scraper=${scraperService}`)),
     metricsIntervalMs: int('DECK_METRICS_INTERVAL_MS', 2000),

@@ -252,6 +252,7 @@ export class PanelController implements PanelApi {
       const creating = (async () => {
         const service = new ListingsService({
           elasticsearchUrl: this.config.elasticsearchUrl,
+          index: this.config.listingsIndex,
           scrape: async (id) => rpcScrape(await this.rpcClient(), this.config.scraperService)(id)
         })
         await service.start()
