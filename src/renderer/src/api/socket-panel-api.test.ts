@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { WebSocket, WebSocketServer } from 'ws'
+import type { AddressInfo } from 'node:net'
+import { SocketPanelApi, socketUrlFor } from './socket-panel-api'
+import type { SocketLike } from './socket-panel-api'
+
+/** A real WebSocket server that answers invokes the way the web shell frames them. */
+async function startServer(onFrame: (frame: { id: number; operation: string; request: unknown }, send: (data: unknown) => void) => void): Promise<{ url: string; server: WebSocketServer }> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+  await new Promise((resolve) => server.once('listening', resolve))
+  server.on('connection', (socket) => {
+    socket.on('message', (data) => onFrame(JSON.parse(data.toString()), (frame) => socket.send(JSON.stringify(frame))))
+  })
+  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`, server }
+}
+
+const cleanups: (() => void)[] = []
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup()
+})
+const createSocket = (url: string): SocketLike => new WebSocket(url) as unknown as SocketLike
+
+describe('SocketPanelApi', () => {
+  it('matches answers to invokes by id, even out of order', async () => {
+    const held: (() => void)[] = []
+    const { url, server } = await startServer((frame, send) => {
+      const answer = (): void => send({ type: 'result', id: frame.id, result: { ok: true, value: { echoed: frame.operation, request: frame.request } } })
+      // Hold the first answer until the second arrives, so answers cross.
+      if (frame.operation === 'status') held.push(answer)
+      else {
+        answer()
+        for (const h of held.splice(0)) h()
+      }
+    })
+    const api = new SocketPanelApi(url, createSocket)
+    cleanups.push(() => api.close(), () => server.close())
+    const first = api.invoke('status', {})
+    const second = api.invoke('lookup', { id: '42' })
+    expect(await second).toEqual({ ok: true, value: { echoed: 'lookup', request: { id: '42' } } })
+    expect(await first).toEqual({ ok: true, value: { echoed: 'status', request: {} } })
+  })
+
+  it('delivers pushed events to the listeners of that event until they unsubscribe', async () => {
+    let push: ((data: unknown) => void) | null = null
+    const { url, server } = await startServer((frame, send) => {
+      push = send
+      send({ type: 'result', id: frame.id, result: { ok: true, value: {} } })
+    })
+    const api = new SocketPanelApi(url, createSocket)
+    cleanups.push(() => api.close(), () => server.close())
+    const ends: unknown[] = []
+    const unsubscribe = api.on('logEnd', (payload) => ends.push(payload))
+    await api.invoke('config', {})
+    push!({ type: 'event', event: 'logEnd', payload: { streamId: 's1', reason: 'done' } })
+    push!({ type: 'event', event: 'logLine', payload: { streamId: 's1' } })
+    await expect.poll(() => ends.length).toBe(1)
+    unsubscribe()
+    push!({ type: 'event', event: 'logEnd', payload: { streamId: 's2', reason: 'done' } })
+    await api.invoke('config', {}) // a round trip later, the second event has surely arrived
+    expect(ends).toEqual([{ streamId: 's1', reason: 'done' }])
+  })
+
+  it('answers an error value, not a rejection, when the connection drops mid-call, then reconnects', async () => {
+    let connections = 0
+    const { url, server } = await startServer((frame, send) => {
+      if (frame.operation === 'status') {
+        for (const client of server.clients) client.terminate()
+        return
+      }
+      send({ type: 'result', id: frame.id, result: { ok: true, value: { connections } } })
+    })
+    server.on('connection', () => connections++)
+    const api = new SocketPanelApi(url, createSocket)
+    cleanups.push(() => api.close(), () => server.close())
+    const states: string[] = []
+    api.onConnection((s) => states.push(s))
+    const lost = await api.invoke('status', {})
+    expect(lost).toMatchObject({ ok: false, error: { kind: 'Internal' } })
+    expect(!lost.ok && lost.error.message).toMatch(/connection to the panel server was lost/)
+    const after = await api.invoke('config', {})
+    expect(after).toEqual({ ok: true, value: { connections: 2 } })
+    expect(states).toContain('closed')
+    expect(states.at(-1)).toBe('open')
+  })
+})
+
+describe('socketUrlFor', () => {
+  it('keeps host and token and picks ws or wss by the page scheme', () => {
+    expect(socketUrlFor({ protocol: 'http:', host: '127.0.0.1:7400', search: '?token=a%2Bb' })).toBe('ws://127.0.0.1:7400/ws?token=a%2Bb')
+    expect(socketUrlFor({ protocol: 'https:', host: 'x', search: '' })).toBe('wss://x/ws')
+  })
+})
