@@ -1,0 +1,169 @@
+/**
+ * The web shell over the real PanelController (real Docker engine, real RabbitMQ management
+ * API for metrics), on a project name of its own that this test never starts: who may connect,
+ * what a bad message gets back, and that events are pushed.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { PanelController } from '../../src/main/controller/panel-controller'
+import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startWebShell } from '../../src/main/web/web-shell'
+import type { WebShell } from '../../src/main/web/web-shell'
+import type { ServerFrame } from '../../src/shared/socket-frames'
+
+const REPO = resolve(fileURLToPath(import.meta.url), '../../..')
+const project = `deckweb${randomBytes(3).toString('hex')}`
+let controller: PanelController
+let shell: WebShell
+let rendererDir: string
+
+beforeAll(async () => {
+  // A renderer build stand-in: the shell serves whatever folder it is given.
+  rendererDir = mkdtempSync(join(tmpdir(), 'deck-renderer-'))
+  mkdirSync(join(rendererDir, 'assets'))
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>panel</title><script type="module" src="./assets/app.js"></script>')
+  writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("panel")')
+  controller = new PanelController(loadPanelConfig({ DECK_PROJECT: project, DECK_METRICS_INTERVAL_MS: '300' }, REPO))
+  await controller.start()
+  shell = await startWebShell({ controller, port: 0, host: '127.0.0.1', rendererDir })
+})
+
+afterAll(async () => {
+  await shell?.close()
+  await controller?.close()
+  rmSync(rendererDir, { recursive: true, force: true })
+})
+
+const base = (): string => `http://127.0.0.1:${shell.port}`
+
+/** Opens a socket; resolves with it when open, or with the refusal's HTTP status. */
+function connect(url: string, headers: Record<string, string> = {}): Promise<{ socket: WebSocket } | { status: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const socket = new WebSocket(url, { headers })
+    socket.once('open', () => resolvePromise({ socket }))
+    socket.once('unexpected-response', (_request, response) => resolvePromise({ status: response.statusCode ?? 0 }))
+    socket.once('error', reject)
+  })
+}
+
+/** Frames as they arrive, and a way to wait for the first one that matches. */
+function frames(socket: WebSocket): (match: (frame: ServerFrame) => boolean, timeoutMs?: number) => Promise<ServerFrame> {
+  const seen: ServerFrame[] = []
+  const waiters: { match: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = []
+  socket.on('message', (data) => {
+    const frame = JSON.parse(data.toString()) as ServerFrame
+    seen.push(frame)
+    for (const w of [...waiters]) {
+      if (!w.match(frame)) continue
+      waiters.splice(waiters.indexOf(w), 1)
+      w.resolve(frame)
+    }
+  })
+  return (match, timeoutMs = 10_000) =>
+    new Promise((resolvePromise, reject) => {
+      const found = seen.find(match)
+      if (found) return resolvePromise(found)
+      const timer = setTimeout(() => reject(new Error('no matching frame in time')), timeoutMs)
+      waiters.push({
+        match,
+        resolve: (f) => {
+          clearTimeout(timer)
+          resolvePromise(f)
+        }
+      })
+    })
+}
+
+describe('web shell: who may connect', () => {
+  it('refuses pages without the token (401) and serves them with it, CSP header and cookie included', async () => {
+    expect((await fetch(`${base()}/`)).status).toBe(401)
+    expect((await fetch(`${base()}/?token=wrong`)).status).toBe(401)
+    expect((await fetch(`${base()}/assets/app.js`)).status).toBe(401)
+    const page = await fetch(shell.url)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<title>panel</title>')
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    const cookie = page.headers.get('set-cookie') ?? ''
+    expect(cookie).toMatch(/HttpOnly/)
+    // The page's own assets load with the cookie alone.
+    const asset = await fetch(`${base()}/assets/app.js`, { headers: { cookie: cookie.split(';')[0] ?? '' } })
+    expect(asset.status).toBe(200)
+    expect(asset.headers.get('content-type')).toMatch(/javascript/)
+    expect((await fetch(`${base()}/assets/../../etc/passwd?token=${shell.token}`)).status).toBe(404)
+  })
+
+  it('refuses a foreign Host (DNS rebinding) even with the token', async () => {
+    const { request } = await import('node:http')
+    const status = await new Promise<number>((resolvePromise, reject) => {
+      request({ host: '127.0.0.1', port: shell.port, path: `/?token=${shell.token}`, headers: { host: `rebind.example:${shell.port}` } }, (response) => {
+        response.resume()
+        resolvePromise(response.statusCode ?? 0)
+      })
+        .on('error', reject)
+        .end()
+    })
+    expect(status).toBe(403)
+  })
+
+  it('refuses socket upgrades without the token (401) or from another origin (403)', async () => {
+    expect(await connect(`ws://127.0.0.1:${shell.port}/ws`)).toEqual({ status: 401 })
+    expect(await connect(`ws://127.0.0.1:${shell.port}/ws?token=nope`)).toEqual({ status: 401 })
+    expect(await connect(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`, { origin: 'http://evil.example' })).toEqual({ status: 403 })
+    const accepted = await connect(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`, { origin: `http://127.0.0.1:${shell.port}` })
+    expect('socket' in accepted).toBe(true)
+    if ('socket' in accepted) accepted.socket.close()
+  })
+})
+
+describe('web shell: messages', () => {
+  let socket: WebSocket
+  let next: ReturnType<typeof frames>
+  beforeAll(async () => {
+    const opened = await connect(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`)
+    if (!('socket' in opened)) throw new Error(`socket refused: ${opened.status}`)
+    socket = opened.socket
+    next = frames(socket)
+  })
+  afterAll(() => socket?.close())
+
+  const invoke = async (id: number, operation: string, request: unknown): Promise<ServerFrame> => {
+    socket.send(JSON.stringify({ type: 'invoke', id, operation, request }))
+    return next((f) => f.type === 'result' && f.id === id)
+  }
+
+  it('answers a valid invoke from the real controller', async () => {
+    const frame = await invoke(1, 'config', {})
+    expect(frame).toMatchObject({ type: 'result', id: 1, result: { ok: true, value: { project } } })
+    const status = await invoke(2, 'status', {})
+    expect(status).toMatchObject({ result: { ok: true, value: { project, engine: { state: 'connected' } } } })
+  })
+
+  it('rejects invalid messages with a clear error, and the socket stays usable', async () => {
+    socket.send('not json')
+    expect(await next((f) => f.type === 'rejected')).toMatchObject({ error: { kind: 'InvalidRequest', message: 'The frame is not valid JSON.' } })
+    socket.send(JSON.stringify({ type: 'invoke', operation: 'status' }))
+    expect(await next((f) => f.type === 'rejected' && f.error.message.includes('id'))).toMatchObject({ error: { kind: 'InvalidRequest' } })
+
+    const unknown = await invoke(3, 'deleteEverything', {})
+    expect(unknown).toMatchObject({ result: { ok: false, error: { kind: 'UnknownOperation' } } })
+    const badId = await invoke(4, 'lookup', { id: '../../etc/passwd' })
+    expect(badId).toMatchObject({ result: { ok: false, error: { kind: 'InvalidRequest' } } })
+    expect(badId.type === 'result' && !badId.result.ok && badId.result.error.message).toMatch(/^Invalid lookup request: id: A listing id is/)
+    const badScale = await invoke(5, 'scale', { service: 'scraper', replicas: 1000 })
+    expect(badScale.type === 'result' && !badScale.result.ok && badScale.result.error.message).toMatch(/replicas/)
+
+    expect(await invoke(6, 'config', {})).toMatchObject({ result: { ok: true } })
+  })
+
+  it('pushes the controller’s events: broker metrics on its interval', async () => {
+    const metrics = await next((f) => f.type === 'event' && f.event === 'metrics', 15_000)
+    expect(metrics).toMatchObject({ type: 'event', event: 'metrics', payload: { broker: { management: { state: expect.any(String) } } } })
+    const sample = await next((f) => f.type === 'event' && f.event === 'metricsSample', 15_000)
+    expect(sample.type === 'event' && typeof (sample.payload as { at: number }).at).toBe('number')
+  })
+})
