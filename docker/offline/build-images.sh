@@ -74,8 +74,10 @@ build() {
     return 0
   fi
   log "$step/$total $image: building ($hash)"
-  local t0=$SECONDS
+  local t0=$SECONDS previous; previous="$(image_id "$image")"
   "$fn" "$hash" "$@"
+  # The image this one replaces is now untagged: drop it unless a container still uses it.
+  if [ -n "$previous" ] && [ "$previous" != "$(image_id "$image")" ]; then docker rmi "$previous" >/dev/null 2>&1 || true; fi
   log "$step/$total $image: built in $((SECONDS - t0)) s, $(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}')"
 }
 
