@@ -1,0 +1,136 @@
+/**
+ * The panel end to end through its web shell, on a real stack of its own, from stopped to
+ * running at 3 scrapers and back: what a person sees at each step, with a screenshot of each
+ * step in test-results/. UPDATE_DOCS_SCREENSHOTS=1 also refreshes the two in docs/.
+ */
+import { copyFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, test } from '@playwright/test'
+import type { Page, TestInfo } from '@playwright/test'
+import { REPO, activeListingId, missingPrerequisite, startPanelServer } from './support/panel-server'
+import type { PanelServer } from './support/panel-server'
+
+const SERVICES = ['rabbitmq', 'elasticsearch', 'scraper', 'api', 'jobboard']
+const STACK_START_MS = 6 * 60_000
+
+let server: PanelServer | null = null
+const unavailable = missingPrerequisite()
+
+test.beforeAll(async () => {
+  if (unavailable) return
+  server = await startPanelServer()
+})
+
+test.afterAll(async () => {
+  await server?.stop()
+})
+
+async function shoot(page: Page, info: TestInfo, name: string, docsName?: string): Promise<void> {
+  const path = info.outputPath(`${name}.png`)
+  await page.screenshot({ path, fullPage: true })
+  await info.attach(name, { path, contentType: 'image/png' })
+  if (docsName && process.env['UPDATE_DOCS_SCREENSHOTS'] === '1') copyFileSync(path, join(REPO, 'docs', docsName))
+}
+
+test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to stopped', async ({ page }, info) => {
+  if (unavailable) console.log(`Skipped the real-stack e2e: ${unavailable}.`)
+  test.skip(unavailable !== null, unavailable ?? '')
+  if (!server) throw new Error('the panel server did not start')
+  const { url, ports } = server
+
+  const lookupsSent: string[] = []
+  page.on('websocket', (socket) => {
+    socket.on('framesent', (frame) => {
+      const text = String(frame.payload)
+      if (text.includes('"operation":"lookup"')) lookupsSent.push(text)
+    })
+  })
+  const row = (service: string) => page.getByTestId(`service-${service}`)
+
+  await test.step('the stack is stopped', async () => {
+    await page.goto(url)
+    await expect(page.getByRole('heading', { name: /^Stack/ })).toBeVisible()
+    for (const service of SERVICES) {
+      await expect(row(service)).toHaveAttribute('data-state', /^(down|stopped)$/)
+      await expect(page.getByTestId(`replicas-${service}`)).toHaveText(/^0\//)
+    }
+    // The token left the address bar; the cookie carries it.
+    expect(page.url()).not.toContain('token=')
+    await shoot(page, info, '01-stopped')
+  })
+
+  await test.step('Start stack: every service turns healthy on screen', async () => {
+    await page.getByRole('button', { name: 'Start stack' }).click()
+    await expect(page.getByTestId('operation-running')).toBeVisible()
+    await shoot(page, info, '02-starting')
+    for (const service of SERVICES) {
+      await expect(row(service)).toHaveAttribute('data-state', 'up', { timeout: STACK_START_MS })
+      await expect(page.getByTestId(`health-${service}`)).toHaveText('healthy')
+    }
+    await expect(page.getByTestId('operation-running')).toBeHidden({ timeout: 60_000 })
+    await shoot(page, info, '03-running')
+  })
+
+  await test.step('scale the scrapers to 3: 3 replicas on the page and 3 consumers on the queue', async () => {
+    const more = page.getByRole('button', { name: 'One scraper replica more' })
+    for (const target of [2, 3]) {
+      await expect(more).toBeEnabled({ timeout: 120_000 })
+      await more.click()
+      await expect(page.getByTestId('replicas-desired-scraper')).toHaveText(String(target))
+    }
+    await expect(page.getByTestId('replicas-scraper')).toHaveText('3/3', { timeout: 180_000 })
+    await expect(row('scraper')).toHaveAttribute('data-state', 'up', { timeout: 180_000 })
+    await shoot(page, info, '04-scaled-to-3', 'stack-3-replicas.png')
+    await page.getByRole('tab', { name: /^Queue/ }).click()
+    await expect(page.getByTestId('queue-consumers')).toHaveText('3', { timeout: 60_000 })
+    await expect(page.getByTestId('finding')).toHaveCount(0)
+    await shoot(page, info, '05-queue-3-consumers')
+  })
+
+  const id = await activeListingId(ports.jobboard)
+
+  await test.step(`look up listing ${id}: a card from a fresh scrape`, async () => {
+    await page.getByRole('tab', { name: 'Lookup' }).click()
+    await page.getByLabel('Listing id').fill(id)
+    await page.getByRole('button', { name: 'Look up' }).click()
+    const card = page.getByTestId('listing-card')
+    await expect(card).toBeVisible({ timeout: 60_000 })
+    await expect(card).toHaveAttribute('data-source', 'scrape')
+    await expect(page.getByTestId('listing-origin')).toContainText('Fresh scrape')
+    await expect(card.getByRole('heading')).not.toBeEmpty()
+    await expect(card.getByRole('link', { name: 'Open the listing' })).toHaveAttribute('href', new RegExp(`/jobs/${id}$`))
+    await shoot(page, info, '06-lookup-fresh', 'lookup-result.png')
+  })
+
+  await test.step('look it up again: from the cache', async () => {
+    await page.getByRole('button', { name: 'Look up' }).click()
+    await expect(page.getByTestId('listing-card')).toHaveAttribute('data-source', 'cache', { timeout: 30_000 })
+    await expect(page.getByTestId('listing-origin')).toContainText(/From the cache, cached \d+ s ago/)
+    await expect(page.getByTestId('lookup-history').getByRole('listitem')).toHaveCount(2)
+    await shoot(page, info, '07-lookup-cached')
+  })
+
+  await test.step('an invalid id: a clear message and no request', async () => {
+    const before = lookupsSent.length
+    expect(before).toBe(2)
+    const input = page.getByLabel('Listing id')
+    await input.fill('12/3')
+    await expect(page.getByTestId('listing-id-problem')).toHaveText(/A listing id is 1–64 characters of letters, digits/)
+    await expect(input).toHaveAttribute('aria-invalid', 'true')
+    await expect(page.getByRole('button', { name: 'Look up' })).toBeDisabled()
+    await input.press('Enter')
+    await page.waitForTimeout(500)
+    expect(lookupsSent.length).toBe(before)
+    await shoot(page, info, '08-invalid-id')
+  })
+
+  await test.step('Stop stack: all stopped', async () => {
+    await page.getByRole('tab', { name: 'Stack' }).click()
+    await page.getByRole('button', { name: 'Stop stack' }).click()
+    for (const service of SERVICES) {
+      await expect(row(service)).toHaveAttribute('data-state', /^(down|stopped)$/, { timeout: 180_000 })
+      await expect(page.getByTestId(`replicas-${service}`)).toHaveText(/^0\//)
+    }
+    await shoot(page, info, '09-stopped-again')
+  })
+})

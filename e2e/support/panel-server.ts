@@ -1,0 +1,158 @@
+/**
+ * The panel as a user starts it (`npm run web`), on a stack of its own: a unique compose
+ * project, free loopback host ports for every published service, the controller pointed at
+ * them. `stop()` ends the web shell and removes everything of the project (`down -v`).
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+
+export interface PanelServer {
+  url: string
+  project: string
+  ports: Record<'api' | 'rabbitmq' | 'management' | 'elasticsearch' | 'jobboard' | 'web', number>
+  stop(): Promise<void>
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no free port'))))
+    })
+  })
+}
+
+/** Why the real-stack e2e cannot run here, or null when it can. */
+export function missingPrerequisite(): string | null {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore' })
+  } catch {
+    return 'no Docker engine answers (`docker info` failed); start dockerd'
+  }
+  if (!existsSync(join(REPO, '.env.images'))) return 'no container images yet: run `npm run stack:images` (it writes .env.images)'
+  if (!commandExists('docker-compose')) {
+    return 'docker-compose (v1) is not installed; it is used to tear the stack down'
+  }
+  return null
+}
+
+function commandExists(command: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+export async function startPanelServer(): Promise<PanelServer> {
+  const project = `decke2e${randomBytes(3).toString('hex')}`
+  const ports = {
+    api: await freePort(),
+    rabbitmq: await freePort(),
+    management: await freePort(),
+    elasticsearch: await freePort(),
+    jobboard: await freePort(),
+    web: await freePort()
+  }
+  const token = randomBytes(18).toString('base64url')
+  const stackEnv = {
+    API_PORT: String(ports.api),
+    RABBITMQ_PORT: String(ports.rabbitmq),
+    RABBITMQ_MANAGEMENT_PORT: String(ports.management),
+    ELASTICSEARCH_PORT: String(ports.elasticsearch),
+    JOBBOARD_PORT: String(ports.jobboard)
+  }
+  const env = {
+    ...process.env,
+    ...stackEnv,
+    DECK_PROJECT: project,
+    DECK_WEB_PORT: String(ports.web),
+    DECK_WEB_TOKEN: token,
+    DECK_METRICS_INTERVAL_MS: '1000',
+    AMQP_URI: `amqp://guest:guest@127.0.0.1:${ports.rabbitmq}`,
+    RABBITMQ_MANAGEMENT_URL: `http://127.0.0.1:${ports.management}`,
+    ELASTICSEARCH_URL: `http://127.0.0.1:${ports.elasticsearch}`,
+    LOG_LEVEL: 'warn'
+  }
+  const child = spawn('npx', ['tsx', 'src/main/web/main.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const url = await waitForUrl(child)
+
+  return {
+    url,
+    project,
+    ports,
+    stop: async (): Promise<void> => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r))
+        child.kill('SIGTERM')
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
+        if (child.exitCode === null) child.kill('SIGKILL')
+      }
+      tearDownProject(project, stackEnv)
+    }
+  }
+}
+
+function waitForUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolveUrl, reject) => {
+    let output = ''
+    const timer = setTimeout(() => reject(new Error(`npm run web printed no URL in 120 s:\n${output}`)), 120_000)
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString()
+      const match = /scrapedeck web shell: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output)
+      if (match?.[1]) {
+        clearTimeout(timer)
+        resolveUrl(match[1])
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      process.stderr.write(chunk)
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`npm run web exited with ${code} before printing its URL:\n${output}`))
+    })
+  })
+}
+
+/** `docker-compose down -v` for the project, then anything left with its label (a failed run). */
+function tearDownProject(project: string, stackEnv: Record<string, string>): void {
+  try {
+    execFileSync('docker-compose', ['-f', 'compose.yaml', '--env-file', '.env.images', '-p', project, 'down', '-v', '--remove-orphans', '-t', '5'], {
+      cwd: REPO,
+      env: { ...process.env, ...stackEnv },
+      stdio: 'ignore'
+    })
+  } catch {
+    // Fall through to the label sweep below.
+  }
+  const label = `label=com.docker.compose.project=${project}`
+  const list = (args: string[]): string[] => execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean)
+  const containers = list(['ps', '-aq', '--filter', label])
+  if (containers.length > 0) execFileSync('docker', ['rm', '-f', '-v', ...containers], { stdio: 'ignore' })
+  const networks = list(['network', 'ls', '-q', '--filter', label])
+  if (networks.length > 0) execFileSync('docker', ['network', 'rm', ...networks], { stdio: 'ignore' })
+  const volumes = list(['volume', 'ls', '-q', '--filter', label])
+  if (volumes.length > 0) execFileSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' })
+}
+
+/** An active listing id of the stack's job board, read from its catalog on the loopback port. */
+export async function activeListingId(jobboardPort: number): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${jobboardPort}/jobs.json`)
+  const body = (await response.json()) as { jobs: { id: string; status: string; structure: string }[] }
+  const job = body.jobs.find((j) => j.status === 'active' && j.structure === 'json-ld') ?? body.jobs.find((j) => j.status === 'active')
+  if (!job) throw new Error('the job board lists no active job')
+  return job.id
+}
