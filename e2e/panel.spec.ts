@@ -124,6 +124,23 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
     await shoot(page, info, '08-invalid-id')
   })
 
+  await test.step('search the cached listings and narrow by a skill', async () => {
+    const title = (await page.getByTestId('listing-card').getByRole('heading').textContent()) ?? ''
+    const word = title.split(/\s+/).find((w) => w.length > 2) ?? title
+    await page.getByLabel('Search words').fill(word)
+    // The index makes a new document searchable within its refresh interval (1 s).
+    await expect(async () => {
+      await page.getByRole('button', { name: 'Search' }).click()
+      await expect(page.getByRole('button', { name: title }).first()).toBeVisible({ timeout: 1_000 })
+    }).toPass({ timeout: 20_000 })
+    const skill = (await page.getByTestId('listing-card').getByRole('listitem').first().textContent()) ?? ''
+    const facet = page.getByRole('group', { name: 'Skills' }).getByRole('checkbox', { name: new RegExp(`^${skill.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+\\)$`) })
+    await facet.check()
+    await expect(page.getByRole('status').filter({ hasText: `with ${skill}` })).toBeVisible()
+    await expect(page.getByRole('button', { name: title }).first()).toBeVisible()
+    await shoot(page, info, '09-search')
+  })
+
   await test.step('Stop stack: all stopped', async () => {
     await page.getByRole('tab', { name: 'Stack' }).click()
     await page.getByRole('button', { name: 'Stop stack' }).click()
@@ -131,6 +148,6 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
       await expect(row(service)).toHaveAttribute('data-state', /^(down|stopped)$/, { timeout: 180_000 })
       await expect(page.getByTestId(`replicas-${service}`)).toHaveText(/^0\//)
     }
-    await shoot(page, info, '09-stopped-again')
+    await shoot(page, info, '10-stopped-again')
   })
 })

@@ -29,6 +29,9 @@ export function QueueChart(props: { columns: QueueChartColumns; markers: ChartMa
       ctx.fillStyle = COLORS.marker
       ctx.setLineDash([4, 4])
       ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`
+      // Labels that would overlap the previous one go a line lower.
+      let previousEnd = -Infinity
+      let line = 0
       for (const marker of markersRef.current) {
         const x = Math.round(u.valToPos(marker.x, 'x', true))
         if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue
@@ -36,7 +39,9 @@ export function QueueChart(props: { columns: QueueChartColumns; markers: ChartMa
         ctx.moveTo(x, top)
         ctx.lineTo(x, top + height)
         ctx.stroke()
-        ctx.fillText(marker.label, x + 4, top + 12 * devicePixelRatio)
+        line = x < previousEnd ? (line + 1) % 4 : 0
+        ctx.fillText(marker.label, x + 4, top + (12 + line * 13) * devicePixelRatio)
+        previousEnd = Math.max(previousEnd, x + 8 + ctx.measureText(marker.label).width)
       }
       ctx.restore()
     }
