@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 
 function electronBinary(): string | null {
   try {
@@ -17,11 +18,11 @@ function electronBinary(): string | null {
   }
 }
 
+const bin = (name: string): string => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url))
 const binary = electronBinary()
-const [command, args] = binary
-  ? ['npx', ['electron-vite', 'preview']]
-  : ['npx', ['tsx', 'src/main/web/main.ts']]
+// The tools themselves, not npx, so a signal to this process reaches the panel.
+const [command, args] = binary ? [bin('electron-vite'), ['preview']] : [bin('tsx'), ['src/main/web/main.ts']]
 if (!binary) console.log('scrapedeck: no Electron binary here (node_modules/electron/dist is missing), so starting the web shell instead.')
-const child = spawn(command, args, { stdio: 'inherit' })
+const child = spawn(command, args, { stdio: 'inherit', cwd: fileURLToPath(new URL('..', import.meta.url)) })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
 child.on('exit', (code) => process.exit(code ?? 1))
