@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone on a fresh Debian 12 machine (as root): installs
+# and starts everything the tests need from the package registries (RabbitMQ, Elasticsearch,
+# Nameko, the Docker engine, Chromium), builds the stack's images with no image registry,
+# then runs typecheck, lint, unit, integration and end-to-end tests. Safe to run twice.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/setup-host.sh
+
+install_commands curl:curl unzip:unzip java:openjdk-17-jre-headless mvn:maven chromium:chromium
+# Debian's own python3 needs python3-venv for the Nameko peer's virtualenv.
+python3 -c 'import ensurepip' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }
+install_node_modules
+start_docker
+
+log "infrastructure (RabbitMQ, Elasticsearch, Nameko)"
+bash scripts/infra.sh up
+
+log "offline stack images"
+npm run stack:images
+
+log "typecheck, lint, unit and integration tests"
+npm test
+
+log "end-to-end tests (web shell in Chromium, real stack)"
+npm run build
+npm run test:e2e
