@@ -3,20 +3,11 @@
  * or ELECTRON_OVERRIDE_DIST_PATH). Where it does not, as on machines that cannot download it,
  * the spec is skipped and says why: it does not fake Electron.
  */
-import { createRequire } from 'node:module'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { _electron as electron, expect, test } from '@playwright/test'
 import { REPO } from './support/panel-server'
-
-function electronBinary(): string | null {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown
-    return typeof path === 'string' && existsSync(path) ? path : null
-  } catch {
-    return null
-  }
-}
+import { electronBinary } from '../src/main/electron-binary'
 
 const binary = electronBinary()
 const mainBuild = join(REPO, 'out/main/index.js')

@@ -4,19 +4,8 @@
  * line and start the web shell instead.
  */
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-
-function electronBinary(): string | null {
-  try {
-    // The electron package exports the binary's path, and throws when it was never installed.
-    const path = createRequire(import.meta.url)('electron') as unknown
-    return typeof path === 'string' && existsSync(path) ? path : null
-  } catch {
-    return null
-  }
-}
+import { electronBinary } from '../src/main/electron-binary'
 
 const bin = (name: string): string => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url))
 const binary = electronBinary()

@@ -163,12 +163,7 @@ export class StackOrchestrator {
         await ensureVolumes(this.docker, project, report)
         return (await convergeService(this.docker, project, svc, id, target, { recreateStale: false, report })).summary
       }
-      await Promise.all(containers.map(async (c) => {
-        report({ step: 'start', service: serviceName, container: c.name, state: 'started', message: `Starting ${c.name}` })
-        await startContainer(this.docker, c.id)
-        report({ step: 'start', service: serviceName, container: c.name, state: 'done', message: `Started ${c.name}` })
-      }))
-      return containers.map((c) => `started ${c.name}`)
+      return eachContainer(containers, serviceName, report, ['start', 'Starting', 'Started'], (c) => startContainer(this.docker, c.id))
     })
   }
 
@@ -178,12 +173,9 @@ export class StackOrchestrator {
       const svc = service(project, serviceName)
       await this.options.engine.requireConnected()
       const containers = await listProjectContainers(this.docker, project.project, serviceName)
-      await Promise.all(containers.map(async (c) => {
-        report({ step: 'stop', service: serviceName, container: c.name, state: 'started', message: `Stopping ${c.name}` })
-        await stopGracefully(this.docker, c.id, svc.stopGraceSeconds)
-        report({ step: 'stop', service: serviceName, container: c.name, state: 'done', message: `Stopped ${c.name}` })
-      }))
-      return containers.map((c) => `stopped ${c.name}`)
+      return eachContainer(containers, serviceName, report, ['stop', 'Stopping', 'Stopped'], (c) =>
+        stopGracefully(this.docker, c.id, svc.stopGraceSeconds)
+      )
     })
   }
 
@@ -193,12 +185,9 @@ export class StackOrchestrator {
       const svc = service(project, serviceName)
       await this.options.engine.requireConnected()
       const containers = await listProjectContainers(this.docker, project.project, serviceName)
-      await Promise.all(containers.map(async (c) => {
-        report({ step: 'restart', service: serviceName, container: c.name, state: 'started', message: `Restarting ${c.name}` })
-        await this.docker.getContainer(c.id).restart({ t: svc.stopGraceSeconds })
-        report({ step: 'restart', service: serviceName, container: c.name, state: 'done', message: `Restarted ${c.name}` })
-      }))
-      return containers.map((c) => `restarted ${c.name}`)
+      return eachContainer(containers, serviceName, report, ['restart', 'Restarting', 'Restarted'], (c) =>
+        this.docker.getContainer(c.id).restart({ t: svc.stopGraceSeconds })
+      )
     })
   }
 
@@ -207,6 +196,24 @@ export class StackOrchestrator {
     this.queue = run.catch(() => undefined)
     return run
   }
+}
+
+/** Runs one action on every container of a service in parallel, reporting each step. */
+async function eachContainer<C extends { id: string; name: string }>(
+  containers: C[],
+  serviceName: string,
+  report: ProgressSink,
+  [step, doing, done]: [string, string, string],
+  action: (container: C) => Promise<unknown>
+): Promise<string[]> {
+  await Promise.all(
+    containers.map(async (c) => {
+      report({ step, service: serviceName, container: c.name, state: 'started', message: `${doing} ${c.name}` })
+      await action(c)
+      report({ step, service: serviceName, container: c.name, state: 'done', message: `${done} ${c.name}` })
+    })
+  )
+  return containers.map((c) => `${done.toLowerCase()} ${c.name}`)
 }
 
 function service(project: ComposeProject, name: string): ServiceSpec {
