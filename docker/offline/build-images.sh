@@ -42,7 +42,8 @@ inputs_hash() {
   local extra="$1"; shift
   {
     printf '%s\n' "$extra"
-    find "$@" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+    # Paths relative to the checkout, so a fresh clone elsewhere finds its images current.
+    find "$@" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sed "s|  $ROOT/|  |"
   } | sha256sum | cut -c1-16
 }
 
