@@ -25,7 +25,9 @@ const statuses: StackStatus[] = []
 const project = `deckreconnect${suffix()}`
 
 async function startDockerd(): Promise<void> {
-  dockerd = spawn('dockerd', [
+  // In a network namespace of its own: a dockerd started with `--bridge none` deletes the
+  // host's docker0 interface on start-up, which would break the shared engine's containers.
+  dockerd = spawn('unshare', ['--net', '--', 'dockerd',
     '--host', endpoint, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'docker.pid'),
     '--bridge', 'none', '--iptables=false', '--ip-masq=false'
   ], { stdio: 'ignore' })
