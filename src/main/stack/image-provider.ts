@@ -1,8 +1,8 @@
 /** Makes a service's image present: it is there, or we build it (from `build:`), or we pull it. */
-import { readdirSync } from 'node:fs'
 import type Docker from 'dockerode'
 import type { ServiceSpec } from './compose-model'
 import { StackError } from './stack-error'
+import { packBuildContext } from './build-context'
 
 export interface ImageProgress {
   step: 'build' | 'pull'
@@ -36,15 +36,15 @@ export async function ensureImage(docker: Docker, service: ServiceSpec, onProgre
 async function build(docker: Docker, service: ServiceSpec, onProgress: (p: ImageProgress) => void): Promise<void> {
   const spec = service.build
   if (spec === null) return
-  let entries: string[]
+  let context: NodeJS.ReadableStream
   try {
-    entries = readdirSync(spec.context)
+    context = packBuildContext(spec.context, spec.dockerfile ?? undefined)
   } catch (err) {
     throw new StackError('BuildFailed', `Cannot read the build context ${spec.context} of service ${service.name}: ${(err as Error).message}`, 'Fix `build.context` in compose.yaml.')
   }
   onProgress({ step: 'build', message: `Building ${service.image} from ${spec.context}`, current: null, total: null })
   const stream = await docker.buildImage(
-    { context: spec.context, src: entries },
+    context,
     {
       t: service.image,
       dockerfile: spec.dockerfile ?? undefined,
