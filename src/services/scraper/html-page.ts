@@ -48,7 +48,7 @@ function meta($: CheerioAPI, key: string): string | null {
   return content === undefined || content.trim() === '' ? null : content.trim()
 }
 
-function canonicalUrl($: CheerioAPI): string | null {
+export function canonicalUrl($: CheerioAPI): string | null {
   return $('link[rel="canonical"]').attr('href') ?? meta($, 'og:url')
 }
 

@@ -184,3 +184,21 @@ describe('parseListing: plain HTML', () => {
     expect(() => parseListing('', { id: 'x', url: PAGE_URL, scrapedAt: SCRAPED_AT })).toThrow(NotAJobListing)
   })
 })
+
+describe('parseListing: the listing address', () => {
+  const page = (head: string, posting: Record<string, unknown>): string =>
+    `<html><head>${head}<script type="application/ld+json">${JSON.stringify({ '@type': 'JobPosting', title: 'Engineer', ...posting })}</script></head><body></body></html>`
+  const internal = { id: '7', url: 'http://jobboard:8081/jobs/7', scrapedAt: SCRAPED_AT }
+
+  it("takes the page's canonical link over the address it was fetched from", () => {
+    const listing = parseListing(page('<link rel="canonical" href="http://127.0.0.1:8081/jobs/7">', {}), internal)
+    expect(listing.url).toBe('http://127.0.0.1:8081/jobs/7')
+  })
+
+  it("still prefers the posting's own absolute url, and ignores a canonical link that is not http(s)", () => {
+    expect(parseListing(page('<link rel="canonical" href="http://a.example/x">', { url: 'https://b.example/job/7' }), internal).url).toBe(
+      'https://b.example/job/7'
+    )
+    expect(parseListing(page('<link rel="canonical" href="javascript:alert(1)">', {}), internal).url).toBe(internal.url)
+  })
+})

@@ -7,7 +7,7 @@ import { load } from 'cheerio'
 import type { CheerioAPI } from 'cheerio'
 import { ListingSchema } from '../../shared/listing'
 import type { ExtractedFrom, Listing } from '../../shared/listing'
-import { readHtmlPosting } from './html-page'
+import { canonicalUrl, readHtmlPosting } from './html-page'
 import type { JsonObject } from './json-object'
 import { findJsonLdPosting } from './json-ld'
 import { readMicrodataPosting } from './microdata'
@@ -35,7 +35,7 @@ export function parseListing(html: string, context: ParseContext): Listing {
       'it has no schema.org JobPosting (JSON-LD or microdata) and no job marker in its HTML (an "Apply" link or button, or og:type job)'
     )
   }
-  const fields = normalizePosting(found.posting, context.url, found.nodesById)
+  const fields = normalizePosting(found.posting, pageAddress($, context.url), found.nodesById)
   // A posting without a title (it happens) still has a heading on the page.
   const title = fields.title ?? pageHeading($)
   if (title === null) throw new NotAJobListing(context.url, 'its JobPosting has no title and the page has no heading')
@@ -58,6 +58,22 @@ function findPosting($: CheerioAPI): FoundPosting | null {
   const html = readHtmlPosting($)
   if (html !== null) return { posting: html, extractedFrom: 'html' }
   return null
+}
+
+/**
+ * The address a person should open: the page's own canonical link (or og:url) when it is an
+ * http(s) URL, else where we fetched it — which, inside a container network, is a host name
+ * (`jobboard:8081`) that only the scraper can reach.
+ */
+function pageAddress($: CheerioAPI, fetchedUrl: string): string {
+  const declared = canonicalUrl($)
+  if (declared === null) return fetchedUrl
+  try {
+    const url = new URL(declared, fetchedUrl)
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : fetchedUrl
+  } catch {
+    return fetchedUrl
+  }
 }
 
 function pageHeading($: CheerioAPI): string | null {
