@@ -89,7 +89,9 @@ export const PanelConfigSchema = z.object({
   amqpUri: z.string(),
   managementUrl: z.string(),
   elasticsearchUrl: z.string(),
-  scraperService: z.string()
+  scraperService: z.string(),
+  /** The compose service whose replicas serve scraperService's queue: the one the UI scales and charts. */
+  scraperComposeService: z.string()
 })
 export type PanelConfig = z.infer<typeof PanelConfigSchema>
 

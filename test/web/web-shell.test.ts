@@ -138,7 +138,7 @@ describe('web shell: messages', () => {
 
   it('answers a valid invoke from the real controller', async () => {
     const frame = await invoke(1, 'config', {})
-    expect(frame).toMatchObject({ type: 'result', id: 1, result: { ok: true, value: { project } } })
+    expect(frame).toMatchObject({ type: 'result', id: 1, result: { ok: true, value: { project, scraperComposeService: 'scraper' } } })
     const status = await invoke(2, 'status', {})
     expect(status).toMatchObject({ result: { ok: true, value: { project, engine: { state: 'connected' } } } })
   })

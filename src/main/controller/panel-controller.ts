@@ -124,7 +124,9 @@ export class PanelController implements PanelApi {
       amqpUri: redact(this.config.amqpUri),
       managementUrl: this.config.managementUrl,
       elasticsearchUrl: this.config.elasticsearchUrl,
-      scraperService: this.config.scraperService
+      scraperService: this.config.scraperService,
+      scraperComposeService:
+        Object.entries(this.config.rpcServices).find(([, rpc]) => rpc === this.config.scraperService)?.[0] ?? 'scraper'
     }),
     status: async () => {
       if (!this.engine.connected) await this.engine.probe()

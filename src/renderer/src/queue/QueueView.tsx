@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react'
 import type { ReactElement } from 'react'
 import type { QueueMetrics } from '../../../shared/contract'
 import { ErrorNotice } from '../components/ErrorNotice'
-import { SCRAPER_COMPOSE_SERVICE, scraperQueue } from '../state/scraper-service'
+import { scraperComposeService, scraperQueue } from '../state/scraper-service'
 import type { PanelState } from '../state/use-panel-state'
 import { QueueChart } from './QueueChart'
 import { chartMarkers, queueChartColumns } from './chart-data'
@@ -19,7 +19,7 @@ function defaultQueue(queues: QueueMetrics[], preferred: string | null): string 
 
 export function QueueView({ state }: { state: PanelState }): ReactElement {
   const { metrics, samples } = state
-  const scraperService = SCRAPER_COMPOSE_SERVICE
+  const scraperService = scraperComposeService(state.config)
   const [chosen, setChosen] = useState<string | null>(null)
   const queues = metrics?.queues ?? []
   const queueName = chosen ?? defaultQueue(queues, scraperQueue(state.config))

@@ -5,7 +5,7 @@ import { usePanelApi } from '../api/panel-context'
 import { newOperationId } from '../api/operation-id'
 import { useNow } from '../api/use-now'
 import { ErrorNotice } from '../components/ErrorNotice'
-import { SCRAPER_COMPOSE_SERVICE } from '../state/scraper-service'
+import { scraperComposeService } from '../state/scraper-service'
 import type { PanelState } from '../state/use-panel-state'
 import { LogDrawer } from './LogDrawer'
 import { ProgressList } from './ProgressList'
@@ -28,6 +28,7 @@ export function StackView({ state }: { state: PanelState }): ReactElement {
   const [lastReport, setLastReport] = useState<OperationReport | null>(null)
 
   const { status } = state
+  const scalableService = scraperComposeService(state.config)
 
   async function runStackOperation(label: string, call: (operationId: string) => Promise<Result<OperationReport>>): Promise<void> {
     const operationId = newOperationId(label)
@@ -125,7 +126,7 @@ export function StackView({ state }: { state: PanelState }): ReactElement {
                 service={service}
                 snapshotAt={status.updatedAt}
                 now={now}
-                scalable={service.name === SCRAPER_COMPOSE_SERVICE}
+                scalable={service.name === scalableService}
                 busy={running !== null || busyServices.has(service.name)}
                 error={serviceErrors[service.name] ?? null}
                 onAction={(action) => onAction(service.name, action)}

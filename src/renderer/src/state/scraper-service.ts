@@ -1,10 +1,9 @@
 import type { PanelConfig } from '../../../shared/contract'
 
-/**
- * The compose service whose replicas are scaled and charted. The contract's PanelConfig names
- * only the scraper's Nameko service, not its compose service, so this is compose.yaml's name.
- */
-export const SCRAPER_COMPOSE_SERVICE = 'scraper'
+/** The compose service whose replicas are scaled and charted (compose.yaml's `scraper` by default). */
+export function scraperComposeService(config: PanelConfig | null): string {
+  return config?.scraperComposeService ?? 'scraper'
+}
 
 /** The scraper's RPC queue: Nameko names it `rpc-<service>`. */
 export function scraperQueue(config: PanelConfig | null): string | null {
