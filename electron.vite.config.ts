@@ -8,6 +8,8 @@ export default defineConfig({
   preload: { build: { rollupOptions: { output: { format: 'cjs', entryFileNames: '[name].cjs' } } } },
   renderer: {
     resolve: { alias: { '@renderer': resolve('src/renderer/src') } },
-    plugins: [react()]
+    plugins: [react()],
+    // electron-vite leaves bundles unminified; the renderer is also served over HTTP by the web shell.
+    build: { minify: true }
   }
 })
