@@ -41,6 +41,8 @@ export const PANEL_ERROR_KINDS = [
   'MalformedListing', // the scraper answered something that is not a Listing
   'InvalidSearch',
   'SearchUnavailable', // Elasticsearch does not answer
+  // The page lost its connection to the panel (web shell) before an answer came
+  'PanelDisconnected',
   // Anything else: a bug, reported with its message rather than swallowed
   'Internal'
 ] as const

@@ -75,7 +75,7 @@ describe('SocketPanelApi', () => {
     const states: string[] = []
     api.onConnection((s) => states.push(s))
     const lost = await api.invoke('status', {})
-    expect(lost).toMatchObject({ ok: false, error: { kind: 'Internal' } })
+    expect(lost).toMatchObject({ ok: false, error: { kind: 'PanelDisconnected' } })
     expect(!lost.ok && lost.error.message).toMatch(/connection to the panel server was lost/)
     const after = await api.invoke('config', {})
     expect(after).toEqual({ ok: true, value: { connections: 2 } })

@@ -22,7 +22,7 @@ const OPEN = 1
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000]
 
 const connectionLost: PanelError = {
-  kind: 'Internal',
+  kind: 'PanelDisconnected',
   message: 'The connection to the panel server was lost before it answered.',
   hint: 'Check that `npm run web` is still running; the page reconnects by itself.'
 }

@@ -21,6 +21,7 @@ const TITLES: Partial<Record<PanelErrorKind, string>> = {
   ComposeFileInvalid: 'compose.yaml has an error',
   ComposeFileNotFound: 'compose.yaml was not found',
   InvalidRequest: 'The request was refused',
+  PanelDisconnected: 'Lost the connection to the panel',
   Internal: 'Something went wrong'
 }
 
