@@ -15,12 +15,20 @@ install_commands() {
 
 install_node_modules() {
   log "node dependencies"
-  # Electron's binary is downloaded from GitHub at install time; machines that cannot reach
-  # it (ours) skip the download, and `npm start` then serves the panel through the web shell.
-  export ELECTRON_SKIP_BINARY_DOWNLOAD="${ELECTRON_SKIP_BINARY_DOWNLOAD:-1}"
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci --no-audit --no-fund
+    # Electron's binary is not an npm package: its install script fetches it from GitHub,
+    # which our machines cannot reach. Install without it; ensure_electron_binary tries after.
+    ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
   fi
+}
+
+# Fetches Electron's binary where the network allows; elsewhere the panel runs as the web shell.
+ensure_electron_binary() {
+  [ "${ELECTRON_SKIP_BINARY_DOWNLOAD:-0}" = 1 ] && return 0
+  node -e "require('electron')" >/dev/null 2>&1 && return 0
+  log "downloading Electron's binary"
+  timeout 180 node node_modules/electron/install.js >/dev/null 2>&1 ||
+    log "Electron's binary cannot be downloaded here; the panel will run as the web shell"
 }
 
 start_docker() {

@@ -8,6 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup-host.sh
 
 install_node_modules
+ensure_electron_binary
 start_docker
 
 if [ -f .env.images ] || ! timeout 30 docker pull -q rabbitmq:3-management >/dev/null 2>&1; then
