@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checkRequest, isAllowedHost, isAllowedOrigin, tokenFromRequest, tokensEqual } from './request-guard'
+import { TOKEN_COOKIE } from '../../shared/socket-frames'
 
 const PORT = 7400
 const TOKEN = 'abc123-token'
@@ -54,5 +55,12 @@ describe('checkRequest', () => {
     expect(checkRequest(url('/?token=wrong'), host, PORT, TOKEN)).toMatchObject({ ok: false, status: 401 })
     expect(checkRequest(url(`/?token=${TOKEN}`), { host: 'evil.example:7400' }, PORT, TOKEN)).toMatchObject({ ok: false, status: 403 })
     expect(checkRequest(url(`/?token=${TOKEN}`), { ...host, origin: 'http://evil.example' }, PORT, TOKEN)).toMatchObject({ ok: false, status: 403 })
+  })
+})
+
+describe('a malformed token cookie', () => {
+  it('is no token (and does not throw)', () => {
+    const url = new URL('http://127.0.0.1:7400/')
+    expect(tokenFromRequest(url, { cookie: `${TOKEN_COOKIE}=%E0%A4%A` })).toBeNull()
   })
 })

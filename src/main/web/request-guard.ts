@@ -48,7 +48,12 @@ export function tokenFromRequest(url: URL, headers: IncomingHttpHeaders): string
   if (authorization?.startsWith('Bearer ')) return authorization.slice('Bearer '.length)
   for (const part of (headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=')
-    if (name === TOKEN_COOKIE) return decodeURIComponent(value.join('='))
+    if (name !== TOKEN_COOKIE) continue
+    try {
+      return decodeURIComponent(value.join('='))
+    } catch {
+      return null // a malformed escape is no token
+    }
   }
   return null
 }

@@ -52,7 +52,11 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   sockets.on('connection', (socket) => runSocketSession(socket, options.controller))
 
   const server = createServer((request, response) => {
-    void handleHttp(request, response)
+    // A failed request must not become an unhandled rejection, which would end the process.
+    handleHttp(request, response).catch((err: unknown) => {
+      if (!response.headersSent) answerPlain(response, 500, `The web shell failed on this request: ${(err as Error).message}`)
+      else response.destroy()
+    })
   })
 
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
