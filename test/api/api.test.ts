@@ -198,3 +198,21 @@ describe('other routes', () => {
     expect(requests.some((e) => e.fields['status'] === 504 && e.fields['errorKind'] === 'RpcTimeout')).toBe(true)
   })
 })
+
+describe('a request line the URL parser refuses', () => {
+  it('gets 400 and the API keeps serving', async () => {
+    const { connect } = await import('node:net')
+    const port = new URL(api.url).port
+    const statusLine = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.end('GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
+      )
+      let data = ''
+      socket.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')))
+      socket.on('end', () => resolve(data.split('\r\n')[0] ?? ''))
+      socket.on('error', reject)
+    })
+    expect(statusLine).toBe('HTTP/1.1 400 Bad Request')
+    expect((await fetch(`${api.url}/health`)).status).toBeLessThan(500)
+  })
+})

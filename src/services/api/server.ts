@@ -130,7 +130,14 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     })
   }
 
-  const server = createServer((req, res) => void handle(req, res))
+  const server = createServer((req, res) => {
+    // Nothing a request does may become an unhandled rejection: that would end the process.
+    handle(req, res).catch((err: unknown) => {
+      logger.error('Request failed outside its handler', { error: err instanceof Error ? err.stack : String(err) })
+      if (!res.headersSent) send(res, { status: 400, body: { error: { kind: 'BadRequest', message: 'The request could not be read.', hint: null } } })
+      else res.destroy()
+    })
+  })
   await listen(server, options.port ?? 8080, options.host ?? '127.0.0.1')
   const address = server.address() as AddressInfo
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
