@@ -7,9 +7,9 @@ import { execFileSync, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '../../test/support/free-port'
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -20,16 +20,6 @@ export interface PanelServer {
   stop(): Promise<void>
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no free port'))))
-    })
-  })
-}
 
 /** Why the real-stack e2e cannot run here, or null when it can. */
 export function missingPrerequisite(): string | null {

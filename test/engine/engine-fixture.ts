@@ -1,25 +1,17 @@
 /** Shared setup of the engine tests: a unique project on the fixture stack, free loopback ports. */
 import { copyFileSync, existsSync, realpathSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { execFileSync } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomBytes } from 'node:crypto'
 import { loadPanelConfig } from '../../src/main/controller/panel-config'
 import type { PanelSettings } from '../../src/main/controller/panel-config'
+import { freePort } from '../support/free-port'
+export { freePort } from '../support/free-port'
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const STACK_FILE = join(REPO, 'test/engine/fixtures/stack/compose.yaml')
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
 
 export function suffix(): string {
   return randomBytes(3).toString('hex')

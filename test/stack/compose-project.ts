@@ -5,9 +5,9 @@
  */
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '../support/free-port'
 
 const execFileAsync = promisify(execFile)
 
@@ -55,16 +55,6 @@ export function readEnvFile(path: string): Record<string, string> {
   return entries
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
 
 export class ComposeProject {
   private constructor(
