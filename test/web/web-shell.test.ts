@@ -167,3 +167,32 @@ describe('web shell: messages', () => {
     expect(sample.type === 'event' && typeof (sample.payload as { at: number }).at).toBe('number')
   })
 })
+
+describe('web shell: connections coming and going', () => {
+  it('pushes the current status to a page as soon as it connects (changes made while it was away are not lost)', async () => {
+    const opened = await connect(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`)
+    if (!('socket' in opened)) throw new Error(`socket refused: ${opened.status}`)
+    const next = frames(opened.socket)
+    try {
+      await expect(next((f) => f.type === 'event' && f.event === 'status', 5_000)).resolves.toMatchObject({ payload: { project } })
+    } finally {
+      opened.socket.close()
+    }
+  })
+
+  it('drops a client that sends a frame over the size limit, and keeps serving the others', async () => {
+    const opened = await connect(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`)
+    if (!('socket' in opened)) throw new Error(`socket refused: ${opened.status}`)
+    const closed = new Promise<number>((resolveClose) => opened.socket.once('close', (code) => resolveClose(code)))
+    opened.socket.on('error', () => undefined)
+    opened.socket.send('x'.repeat(2 * 1024 * 1024))
+    expect(await closed).toBeGreaterThan(0)
+
+    const again = await connect(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`)
+    if (!('socket' in again)) throw new Error(`socket refused after the bad client: ${again.status}`)
+    const next = frames(again.socket)
+    again.socket.send(JSON.stringify({ type: 'invoke', id: 1, operation: 'config', request: {} }))
+    await expect(next((f) => f.type === 'result' && f.id === 1)).resolves.toMatchObject({ result: { ok: true } })
+    again.socket.close()
+  })
+})

@@ -34,6 +34,16 @@ export function runSocketSession(socket: WebSocket, backend: PanelBackend): void
     void handleMessage(isBinary ? null : data.toString())
   })
 
+  // ws reports a protocol violation (an oversized or unmasked frame…) as 'error'; unheard,
+  // it would be thrown and end the whole web shell. Drop this client; 'close' cleans up.
+  socket.on('error', () => socket.terminate())
+
+  // A page that (re)connects gets the current status at once: `status` events are pushed only
+  // on change, and changes made while it was away would otherwise never reach it.
+  void dispatchRequest(backend, 'status', {}).then((result) => {
+    if (result.ok) send({ type: 'event', event: 'status', payload: result.value })
+  })
+
   socket.on('close', () => {
     unsubscribe()
     void logStreams.stopAll(backend)
