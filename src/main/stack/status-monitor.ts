@@ -25,6 +25,8 @@ export class StatusMonitor extends EventEmitter<MonitorEvents> {
   private dirty = false
   private timer: NodeJS.Timeout | null = null
   private stream: NodeJS.ReadableStream | null = null
+  /** An events request is under way: the engine's 'connected' and start() both ask for one. */
+  private opening = false
   private stopped = false
 
   constructor(private readonly options: StatusMonitorOptions) {
@@ -96,11 +98,13 @@ export class StatusMonitor extends EventEmitter<MonitorEvents> {
   }
 
   private openEvents(): void {
-    if (this.stream !== null || this.stopped) return
+    if (this.stream !== null || this.opening || this.stopped) return
+    this.opening = true
     const { engine, projectName } = this.options
     const filters = { type: ['container' as const], label: [`${LABEL.project}=${projectName}`] }
     engine.docker.getEvents({ filters }).then(
       (stream) => {
+        this.opening = false
         if (this.stopped || !engine.connected) {
           destroy(stream)
           return
@@ -120,7 +124,10 @@ export class StatusMonitor extends EventEmitter<MonitorEvents> {
         stream.on('close', lost)
         this.refresh() // anything that happened before the stream opened
       },
-      (err: unknown) => engine.reportFailure(err)
+      (err: unknown) => {
+        this.opening = false
+        engine.reportFailure(err)
+      }
     )
   }
 
