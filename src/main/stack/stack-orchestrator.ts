@@ -67,11 +67,11 @@ export class StackOrchestrator {
         if (promise === undefined) {
           const svc = service(project, name)
           promise = (async () => {
-            await Promise.all(
+            await settleAll(
               Object.entries(svc.dependsOn).map(async ([dep, condition]) => {
                 const ids = await bring(dep)
                 report({ step: 'wait', service: name, container: null, state: 'started', message: `${name} waits for ${dep} (${condition.replace('service_', '')})` })
-                await Promise.all(ids.map((id, i) => waitForCondition(this.docker, id, `${dep} #${i + 1}`, condition, timeoutMs)))
+                await settleAll(ids.map((id, i) => waitForCondition(this.docker, id, `${dep} #${i + 1}`, condition, timeoutMs)))
               })
             )
             const target = this.desired.get(name) ?? svc.replicas
@@ -84,14 +84,24 @@ export class StackOrchestrator {
         }
         return promise
       }
-      const all = await Promise.all(selected.map(async (name) => ({ name, ids: await bring(name) })))
+      const all = await settleAll(selected.map(async (name) => ({ name, ids: await bring(name) })))
 
-      // Done means running and, where there is a healthcheck, healthy.
-      await Promise.all(
+      // Done means running and, where there is a healthcheck, healthy — except for one-shot
+      // services (a dependency `service_completed_successfully`), which are done when they exit 0.
+      const oneShot = new Set(
+        selected.flatMap((name) =>
+          Object.entries(service(project, name).dependsOn)
+            .filter(([, condition]) => condition === 'service_completed_successfully')
+            .map(([dep]) => dep)
+        )
+      )
+      await settleAll(
         all.flatMap(({ name, ids }) =>
           ids.map(async (id, i) => {
-            await waitForCondition(this.docker, id, `${name} #${i + 1}`, 'service_healthy', timeoutMs)
-            report({ step: 'healthy', service: name, container: id.slice(0, 12), state: 'done', message: `${name} #${i + 1} is up` })
+            const condition = oneShot.has(name) ? 'service_completed_successfully' : 'service_healthy'
+            await waitForCondition(this.docker, id, `${name} #${i + 1}`, condition, timeoutMs)
+            const message = oneShot.has(name) ? `${name} #${i + 1} completed` : `${name} #${i + 1} is up`
+            report({ step: 'healthy', service: name, container: id.slice(0, 12), state: 'done', message })
           })
         )
       )
@@ -198,6 +208,17 @@ export class StackOrchestrator {
   }
 }
 
+/**
+ * Promise.all that waits for every branch before failing: a failed `up` must not leave
+ * branches still creating containers while the next queued operation (a `down`) runs.
+ */
+async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises)
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed !== undefined) throw failed.reason
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value)
+}
+
 /** Runs one action on every container of a service in parallel, reporting each step. */
 async function eachContainer<C extends { id: string; name: string }>(
   containers: C[],
@@ -206,7 +227,7 @@ async function eachContainer<C extends { id: string; name: string }>(
   [step, doing, done]: [string, string, string],
   action: (container: C) => Promise<unknown>
 ): Promise<string[]> {
-  await Promise.all(
+  await settleAll(
     containers.map(async (c) => {
       report({ step, service: serviceName, container: c.name, state: 'started', message: `${doing} ${c.name}` })
       await action(c)
