@@ -99,3 +99,18 @@ describe('lookup', () => {
     }
   })
 })
+
+describe('the index deleted while the service runs (someone cleared the cache)', () => {
+  it('comes back with the explicit mapping on the next write, so skill facets keep working', async () => {
+    const client = service.repository.client
+    await client.indices.delete({ index })
+    const listing = await service.lookup(uniqueId())
+    expect(listing.source).toBe('scrape')
+    await client.indices.refresh({ index })
+    const props = (await client.indices.getMapping({ index }))[index]?.mappings.properties ?? {}
+    expect(props['skills']).toEqual({ type: 'keyword' })
+    expect(props['JSON']).toMatchObject({ enabled: false })
+    const result = await service.search(listing.listing.title.split(' ')[0] ?? 'engineer', {})
+    expect(result.facets.skills.length).toBeGreaterThan(0)
+  })
+})

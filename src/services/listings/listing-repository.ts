@@ -24,6 +24,13 @@ export class ListingRepository {
 
   /** Creates the index with its mapping if it is missing; also serves as a liveness probe. */
   async ensureIndex(): Promise<void> {
+    // Also a template for the name: if the index is deleted while we run (to clear the cache),
+    // the next write auto-creates it with our mapping, not a dynamic one that breaks facets.
+    await this.client.indices.putIndexTemplate({
+      name: `${this.index}-listings`,
+      index_patterns: [this.index],
+      template: { settings: LISTINGS_SETTINGS, mappings: LISTINGS_MAPPINGS }
+    })
     if (await this.client.indices.exists({ index: this.index })) return
     try {
       await this.client.indices.create({ index: this.index, settings: LISTINGS_SETTINGS, mappings: LISTINGS_MAPPINGS })
@@ -84,8 +91,10 @@ export class ListingRepository {
     await this.client.indices.refresh({ index: this.index })
   }
 
+  /** Removes the index and its template (tests, and a user's "forget everything"). */
   async deleteIndex(): Promise<void> {
     await this.client.indices.delete({ index: this.index }, { ignore: [404] })
+    await this.client.indices.deleteIndexTemplate({ name: `${this.index}-listings` }, { ignore: [404] })
   }
 }
 
