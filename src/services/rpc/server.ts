@@ -49,7 +49,8 @@ export interface RpcServerOptions {
 
 interface Consumer {
   channel: ConfirmChannel
-  consumerTag: string
+  /** Null on a channel set up while stopping, which never consumes. */
+  consumerTag: string | null
 }
 
 export class RpcServer {
@@ -105,7 +106,7 @@ export class RpcServer {
     if (this.connection === null) return
     this.stopping = true
     const consumer = this.consumer
-    if (consumer !== null) {
+    if (consumer !== null && consumer.consumerTag !== null) {
       await consumer.channel.cancel(consumer.consumerTag).catch((err: Error) => {
         this.logger.warn('Cannot cancel the RPC consumer', { error: err.message })
       })
@@ -127,6 +128,12 @@ export class RpcServer {
     await channel.assertExchange(this.exchange, 'topic', EXCHANGE_OPTIONS)
     await channel.assertQueue(this.queue, SERVICE_QUEUE_OPTIONS)
     await channel.bindQueue(this.queue, this.exchange, serviceBindingKey(this.service.name))
+    // A reconnect while stop() drains must not start consuming again: every delivery would be
+    // requeued straight back to us until the drain ends.
+    if (this.stopping) {
+      this.consumer = { channel, consumerTag: null }
+      return
+    }
     const { consumerTag } = await channel.consume(this.queue, (msg) => {
       // null: the broker cancelled us (queue deleted); losing the channel re-runs setup.
       if (msg === null) void channel.close().catch(() => {})
