@@ -10,6 +10,7 @@ import type { ExtractedFrom, Listing } from '../../shared/listing'
 import { canonicalUrl, readHtmlPosting } from './html-page'
 import type { JsonObject } from './json-object'
 import { findJsonLdPosting } from './json-ld'
+import { defuseKombuTags } from './kombu-safe'
 import { readMicrodataPosting } from './microdata'
 import { normalizePosting } from './normalize-posting'
 import { NotAJobListing } from './scrape-errors'
@@ -42,7 +43,7 @@ export function parseListing(html: string, context: ParseContext): Listing {
 
   return ListingSchema.parse({
     ID: context.id,
-    JSON: found.posting,
+    JSON: defuseKombuTags(found.posting),
     ...fields,
     title,
     scrapedAt: context.scrapedAt,
