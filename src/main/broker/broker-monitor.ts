@@ -34,6 +34,7 @@ export class BrokerMonitor extends EventEmitter<MonitorEvents> {
   private connectivity: BrokerConnectivity
   private last: BrokerMetrics | null = null
   private timer: NodeJS.Timeout | null = null
+  private stopped = false
   private sampling: Promise<BrokerMetrics> | null = null
 
   constructor(private readonly options: BrokerMonitorOptions) {
@@ -52,7 +53,10 @@ export class BrokerMonitor extends EventEmitter<MonitorEvents> {
   }
 
   start(): void {
+    this.stopped = false
     const tick = (): void => {
+      // A sample in flight when stop() ran must not schedule another (which would reconnect AMQP).
+      if (this.stopped) return
       this.timer = setTimeout(() => void this.sample().finally(tick), this.options.intervalMs ?? 2000)
       this.timer.unref()
     }
@@ -60,6 +64,7 @@ export class BrokerMonitor extends EventEmitter<MonitorEvents> {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
     await this.probe.close()

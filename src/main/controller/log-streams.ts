@@ -23,7 +23,7 @@ export class LogStreams {
     const seen = new Set(lines.map((l) => `${l.container} ${l.time} ${l.line}`))
     const streamId = randomUUID()
     let open = sources.length
-    const stops = await Promise.all(
+    const opened = await Promise.allSettled(
       sources.map((s) =>
         followLogs(
           this.docker,
@@ -38,6 +38,14 @@ export class LogStreams {
         )
       )
     )
+    const stops = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+    const failed = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed !== undefined) {
+      // One container could not be followed (removed meanwhile): close the others' follows too,
+      // or they would stream on under an id no caller knows.
+      for (const stop of stops) stop()
+      throw failed.reason
+    }
     this.streams.set(streamId, stops)
     if (sources.length === 0) this.stop(streamId)
     return { lines, streamId }
