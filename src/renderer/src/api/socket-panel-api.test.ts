@@ -84,6 +84,22 @@ describe('SocketPanelApi', () => {
   })
 })
 
+describe('SocketPanelApi log follows', () => {
+  it('ends the follows of a dropped connection with a logEnd, since the server stopped them', async () => {
+    const { url, server } = await startServer((frame, send) => {
+      if (frame.operation === 'logs') send({ type: 'result', id: frame.id, result: { ok: true, value: { lines: [], streamId: 'follow-1' } } })
+      else if (frame.operation === 'status') for (const client of server.clients) client.terminate()
+    })
+    const api = new SocketPanelApi(url, createSocket)
+    cleanups.push(() => api.close(), () => server.close())
+    const ends: { streamId: string; reason: string }[] = []
+    api.on('logEnd', (end) => ends.push(end))
+    await api.invoke('logs', { service: 'api', follow: true })
+    await api.invoke('status', {})
+    expect(ends).toEqual([{ streamId: 'follow-1', reason: expect.stringMatching(/connection to the panel was lost/) }])
+  })
+})
+
 describe('socketUrlFor', () => {
   it('keeps host and token and picks ws or wss by the page scheme', () => {
     expect(socketUrlFor({ protocol: 'http:', host: '127.0.0.1:7400', search: '?token=a%2Bb' })).toBe('ws://127.0.0.1:7400/ws?token=a%2Bb')

@@ -37,6 +37,8 @@ export class SocketPanelApi implements PanelApi {
   private readonly listeners = new Map<EventName, Set<(payload: unknown) => void>>()
   private readonly stateListeners = new Set<(state: ConnectionState) => void>()
   private state: ConnectionState = 'connecting'
+  /** Log follows opened through this connection: the server stops them when it drops. */
+  private readonly followedLogs = new Set<string>()
 
   constructor(
     private readonly url: string,
@@ -48,10 +50,17 @@ export class SocketPanelApi implements PanelApi {
   invoke<K extends OperationName>(operation: K, request: OperationRequest<K>): Promise<OperationResult<K>> {
     const id = this.nextId++
     const frame = JSON.stringify({ type: 'invoke', id, operation, request })
-    return new Promise((resolve) => {
+    const answer = new Promise<OperationResult<K>>((resolve) => {
       this.pending.set(id, resolve as (result: Result<unknown>) => void)
       if (this.socket?.readyState === OPEN) this.socket.send(frame)
       else this.outbox.push(frame)
+    })
+    if (operation === 'stopLogs') this.followedLogs.delete((request as OperationRequest<'stopLogs'>).streamId)
+    if (operation !== 'logs') return answer
+    return answer.then((result) => {
+      const streamId = result.ok ? (result.value as { streamId?: string | null }).streamId : null
+      if (streamId) this.followedLogs.add(streamId)
+      return result
     })
   }
 
@@ -92,6 +101,11 @@ export class SocketPanelApi implements PanelApi {
         this.pending.delete(id)
         resolve({ ok: false, error: connectionLost })
       }
+      // The server ended this connection's log follows; its logEnd went down with the socket.
+      for (const streamId of this.followedLogs) {
+        this.emit('logEnd', { streamId, reason: 'The connection to the panel was lost; follow the log again.' })
+      }
+      this.followedLogs.clear()
       if (this.closedByUser) return
       const delay = RECONNECT_DELAYS_MS[Math.min(this.attempt++, RECONNECT_DELAYS_MS.length - 1)]
       setTimeout(() => this.connect(), delay)
@@ -111,11 +125,16 @@ export class SocketPanelApi implements PanelApi {
       this.pending.delete(frame.id)
       resolve?.(frame.result)
     } else if (frame.type === 'event') {
-      for (const listener of this.listeners.get(frame.event) ?? []) listener(frame.payload)
+      if (frame.event === 'logEnd') this.followedLogs.delete((frame.payload as { streamId: string }).streamId)
+      this.emit(frame.event, frame.payload)
     } else if (frame.type === 'rejected') {
       // Only a frame this client did not build could be rejected; say so where it shows.
       console.error(`scrapedeck: the server rejected a frame: ${frame.error.message}`)
     }
+  }
+
+  private emit(event: EventName, payload: unknown): void {
+    for (const listener of this.listeners.get(event) ?? []) listener(payload)
   }
 
   private setState(state: ConnectionState): void {
