@@ -162,10 +162,7 @@ export class StackOrchestrator {
 
   startService(serviceName: string, report: ProgressSink): Promise<string[]> {
     return this.serialize(async () => {
-      const project = this.options.loadProject()
-      const svc = service(project, serviceName)
-      await this.options.engine.requireConnected()
-      const containers = await listProjectContainers(this.docker, project.project, serviceName)
+      const { project, svc, containers } = await this.serviceContainers(serviceName)
       if (containers.length === 0) {
         const id = await imageId(this.docker, svc.image)
         const target = this.desired.get(serviceName) || svc.replicas || 1
@@ -179,10 +176,7 @@ export class StackOrchestrator {
 
   stopService(serviceName: string, report: ProgressSink): Promise<string[]> {
     return this.serialize(async () => {
-      const project = this.options.loadProject()
-      const svc = service(project, serviceName)
-      await this.options.engine.requireConnected()
-      const containers = await listProjectContainers(this.docker, project.project, serviceName)
+      const { svc, containers } = await this.serviceContainers(serviceName)
       return eachContainer(containers, serviceName, report, ['stop', 'Stopping', 'Stopped'], (c) =>
         stopGracefully(this.docker, c.id, svc.stopGraceSeconds)
       )
@@ -191,14 +185,23 @@ export class StackOrchestrator {
 
   restartService(serviceName: string, report: ProgressSink): Promise<string[]> {
     return this.serialize(async () => {
-      const project = this.options.loadProject()
-      const svc = service(project, serviceName)
-      await this.options.engine.requireConnected()
-      const containers = await listProjectContainers(this.docker, project.project, serviceName)
+      const { svc, containers } = await this.serviceContainers(serviceName)
       return eachContainer(containers, serviceName, report, ['restart', 'Restarting', 'Restarted'], (c) =>
         this.docker.getContainer(c.id).restart({ t: svc.stopGraceSeconds })
       )
     })
+  }
+
+  /** The file's view of one service and the engine's containers of it (start/stop/restart). */
+  private async serviceContainers(serviceName: string): Promise<{
+    project: ComposeProject
+    svc: ServiceSpec
+    containers: Awaited<ReturnType<typeof listProjectContainers>>
+  }> {
+    const project = this.options.loadProject()
+    const svc = service(project, serviceName)
+    await this.options.engine.requireConnected()
+    return { project, svc, containers: await listProjectContainers(this.docker, project.project, serviceName) }
   }
 
   private serialize<T>(work: () => Promise<T>): Promise<T> {
