@@ -5,10 +5,9 @@
  */
 import { errors as esErrors } from '@elastic/elasticsearch'
 import type { PanelError } from '../../shared/contract'
-import { isScrapeErrorKind } from '../../shared/scrape-errors'
+import { isScrapeErrorKind, ScrapeError } from '../../shared/scrape-errors'
 import { BrokerUnavailable, IncorrectSignature, MethodNotFound, RemoteError, RpcTimeout, UnknownService } from '../../services/rpc/errors'
 import { CacheUnavailable, InvalidSearch, MalformedListing } from '../../services/listings'
-import { ScrapeError } from '../../services/scraper/scrape-errors'
 import { ComposeFileError } from '../stack/compose-error'
 import { EngineUnavailableError, isConnectionError } from '../stack/docker-engine'
 import { StackError } from '../stack/stack-error'

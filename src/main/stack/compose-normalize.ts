@@ -16,31 +16,30 @@ interface Context {
   env: Readonly<Record<string, string | undefined>>
 }
 
-export function normalizeProject(raw: RawComposeFile, ctx: Context, at: At): ComposeProject {
-  const dir = dirname(ctx.file)
-  const networks = new Map<string, NetworkSpec>()
-  for (const [key, def] of Object.entries(raw.networks ?? {})) {
-    networks.set(key, {
+type RawResource = { name?: string | null; external?: boolean | null; driver?: string | null; labels?: unknown } | null | undefined
+
+/** Top-level networks and volumes read alike: the engine's name is `<project>_<key>` unless named or external. */
+function normalizeResources(raw: Record<string, RawResource> | null | undefined, project: string): Map<string, NetworkSpec & VolumeSpec> {
+  const out = new Map<string, NetworkSpec & VolumeSpec>()
+  for (const [key, def] of Object.entries(raw ?? {})) {
+    out.set(key, {
       key,
-      name: def?.name ?? (def?.external === true ? key : `${ctx.project}_${key}`),
+      name: def?.name ?? (def?.external === true ? key : `${project}_${key}`),
       external: def?.external ?? false,
       driver: def?.driver ?? null,
-      labels: toStringMap(def?.labels)
+      labels: toStringMap(def?.labels as Parameters<typeof toStringMap>[0])
     })
   }
+  return out
+}
+
+export function normalizeProject(raw: RawComposeFile, ctx: Context, at: At): ComposeProject {
+  const dir = dirname(ctx.file)
+  const networks: Map<string, NetworkSpec> = normalizeResources(raw.networks, ctx.project)
   if (!networks.has('default')) {
     networks.set('default', { key: 'default', name: `${ctx.project}_default`, external: false, driver: null, labels: {} })
   }
-  const volumes = new Map<string, VolumeSpec>()
-  for (const [key, def] of Object.entries(raw.volumes ?? {})) {
-    volumes.set(key, {
-      key,
-      name: def?.name ?? (def?.external === true ? key : `${ctx.project}_${key}`),
-      external: def?.external ?? false,
-      driver: def?.driver ?? null,
-      labels: toStringMap(def?.labels)
-    })
-  }
+  const volumes: Map<string, VolumeSpec> = normalizeResources(raw.volumes, ctx.project)
 
   const services = new Map<string, ServiceSpec>()
   for (const [name, svc] of Object.entries(raw.services)) {

@@ -18,7 +18,7 @@ import { ensureImage, imageId } from './image-provider'
 import type { ImageProgress } from './image-provider'
 import { listProjectContainers } from './project-containers'
 import type { ProjectContainer } from './project-containers'
-import { ensureNetworks, ensureVolumes, removeResources } from './stack-resources'
+import { ensureResources, removeResources } from './stack-resources'
 import type { ProgressSink } from './stack-error'
 import { buildStackStatus } from './status-builder'
 import type { StatusInput } from './status-builder'
@@ -123,9 +123,8 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
     return ensureImage(this.docker, service, onProgress)
   }
 
-  async ensureResources(project: ComposeProject, report: ProgressSink): Promise<void> {
-    await ensureNetworks(this.docker, project, report)
-    await ensureVolumes(this.docker, project, report)
+  ensureResources(project: ComposeProject, report: ProgressSink): Promise<void> {
+    return ensureResources(this.docker, project, report)
   }
 
   removeResources(project: string, options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]> {
