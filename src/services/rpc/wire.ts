@@ -1,5 +1,5 @@
 /**
- * Nameko's RPC wire format (see docs/nameko-rpc-protocol.md, sections 1–8): names, message
+ * Nameko's RPC wire format (docs/nameko-rpc-protocol.md): names, message
  * properties and the JSON bodies of requests and replies. Pure functions, no I/O.
  */
 import type { Options } from 'amqplib'
