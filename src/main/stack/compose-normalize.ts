@@ -7,8 +7,9 @@ import type {
 } from './compose-model'
 import { durationToNs, parsePort, splitCommand } from './compose-values'
 import { readEnvFile } from './env-file'
+import type { IssueAt } from './compose-error'
 
-type At = (path: (string | number)[], message: string, unsupported?: boolean, childKey?: string) => void
+type At = IssueAt
 
 interface Context {
   project: string
@@ -43,7 +44,7 @@ export function normalizeProject(raw: RawComposeFile, ctx: Context, at: At): Com
 
   const services = new Map<string, ServiceSpec>()
   for (const [name, svc] of Object.entries(raw.services)) {
-    services.set(name, normalizeService(name, svc, { ...ctx, dir, networks, volumes }, (p, m, u, k) => at(['services', name, ...p], m, u, k)))
+    services.set(name, normalizeService(name, svc, { ...ctx, dir, networks, volumes }, (p, m, o) => at(['services', name, ...p], m, o)))
   }
   for (const [name, svc] of services) {
     for (const dep of Object.keys(svc.dependsOn)) {
@@ -96,7 +97,7 @@ function normalizeService(name: string, svc: RawService, ctx: ServiceContext, at
         return []
       }
     }),
-    volumes: (svc.volumes ?? []).flatMap((v, i) => normalizeVolume(v, ctx, (m, u) => at(['volumes', i], m, u))),
+    volumes: (svc.volumes ?? []).flatMap((v, i) => normalizeVolume(v, ctx, (m, o) => at(['volumes', i], m, o))),
     networks: normalizeNetworks(svc, ctx, at),
     healthcheck: normalizeHealthcheck(svc, at),
     healthcheckDisabled: svc.healthcheck?.disable === true,
@@ -166,7 +167,7 @@ function normalizeEnvironment(svc: RawService, ctx: ServiceContext, at: At): Rec
   return env
 }
 
-function normalizeVolume(v: string | { type: 'volume' | 'bind'; source?: string; target: string; read_only?: boolean }, ctx: ServiceContext, at: (message: string, unsupported?: boolean) => void): VolumeMount[] {
+function normalizeVolume(v: string | { type: 'volume' | 'bind'; source?: string; target: string; read_only?: boolean }, ctx: ServiceContext, at: (message: string, options?: { unsupported?: boolean }) => void): VolumeMount[] {
   let source: string | undefined
   let target: string
   let readOnly = false
@@ -182,7 +183,7 @@ function normalizeVolume(v: string | { type: 'volume' | 'bind'; source?: string;
     target = parts[1] ?? ''
     const mode = parts[2]
     if (mode !== undefined && mode !== 'ro' && mode !== 'rw') {
-      at(`mode "${mode}" is not supported (use ro or rw)`, true)
+      at(`mode "${mode}" is not supported (use ro or rw)`, { unsupported: true })
       return []
     }
     readOnly = mode === 'ro'
