@@ -3,6 +3,8 @@
  */
 import { DEFAULT_AMQP_URI, DEFAULT_SCRAPER_SERVICE, envInt, envString } from '../env'
 import { createLogger } from '../log'
+import { hostname } from 'node:os'
+import { CrawlControlListener } from '../rpc/crawl-control'
 import { RpcServer } from '../rpc/server'
 import { SCRAPE_DEFAULTS } from './scrape-listing'
 import { createScraperService } from './service'
@@ -19,7 +21,10 @@ async function main(): Promise<void> {
     timeoutMs: envInt('SCRAPER_TIMEOUT_MS', SCRAPE_DEFAULTS.timeoutMs)
   })
   const maxWorkers = envInt('SCRAPER_MAX_WORKERS', 10)
-  const server = new RpcServer(service, { amqpUri, maxWorkers, logger })
+  // Requests of cancelled or paused crawls are answered without fetching (crawl-control.ts).
+  const control = new CrawlControlListener({ amqpUri, logger })
+  // The container's hostname tells a crawl which replica scraped each listing.
+  const server = new RpcServer(service, { amqpUri, maxWorkers, logger, replica: hostname(), screen: (headers) => control.screen(headers) })
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
@@ -28,6 +33,7 @@ async function main(): Promise<void> {
     logger.info('scraper stopping', { signal })
     try {
       await server.stop()
+      await control.stop()
       logger.info('scraper stopped')
       process.exit(0)
     } catch (err) {
@@ -38,6 +44,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
 
+  await control.start()
   await server.start()
   logger.info('scraper started', {
     service: service.name,
