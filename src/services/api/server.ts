@@ -21,7 +21,6 @@ import { rpcScrape } from '../listings/rpc-scrape'
 import type { RpcClient } from '../rpc/client'
 import type { Coordinator } from '../crawler/coordinator'
 import { handleCrawlRequest, isCrawlPath } from '../crawler/crawl-routes'
-import type { ExportWriter } from '../crawler/crawl-routes'
 import { ApiError, errorKind, errorResponse } from './error-response'
 import { healthReport, healthStatusCode } from './health'
 import type { BrokerState } from './health'
@@ -45,7 +44,7 @@ export interface ApiOptions {
   /** How long close() lets requests in flight finish. Default 5000 ms. */
   closeGraceMs?: number
   /** Serves /crawls (the caller owns the coordinator and closes it after the API). */
-  crawler?: { coordinator: Coordinator; writeExport: ExportWriter }
+  crawler?: Coordinator
 }
 
 export interface RunningApi {
@@ -116,7 +115,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     const method = req.method ?? 'GET'
     const url = new URL(req.url ?? '/', 'http://api.invalid')
     if (options.crawler !== undefined && isCrawlPath(url.pathname)) {
-      const status = await handleCrawlRequest(options.crawler.coordinator, options.crawler.writeExport, req, res, url, logger)
+      const status = await handleCrawlRequest(options.crawler, req, res, url, logger)
       logger.info('request', { method, path: url.pathname, status, ms: Math.round((performance.now() - started) * 10) / 10 })
       return
     }

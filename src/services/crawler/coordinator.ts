@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Client } from '@elastic/elasticsearch'
-import type { CrawlAction, CrawlDetail, CrawlItemsPage, CrawlStartOptions, CrawlStartResponse, CrawlSummary, ExportRow } from '../../shared/crawl'
+import type { CrawlAction, CrawlDetail, CrawlItemState, CrawlItemsPage, CrawlStartOptions, CrawlStartResponse, CrawlSummary, ExportRow } from '../../shared/crawl'
 import { createElasticsearchClient } from '../listings/elasticsearch-client'
 import { ListingRepository } from '../listings/listing-repository'
 import { CONTROL_TTL_MS, MAX_CONTROLLED_CRAWLS } from '../rpc/crawl-control'
@@ -19,7 +19,7 @@ import { CrawlStats } from './crawl-stats'
 import { CrawlStore } from './crawl-store'
 import { CrawlerLink } from './crawler-link'
 import { Dispatcher } from './dispatcher'
-import { exportRows } from './export-rows'
+import { crawlItemOf, exportRows } from './export-rows'
 import type { Backoff } from './item-outcome'
 import { ItemStore, crawlItemsQuery } from './item-store'
 import { ensureLedgerIndices, ledgerIndices } from './ledger-indices'
@@ -67,6 +67,8 @@ export class Coordinator {
   private timer: NodeJS.Timeout | null = null
   private ticking: Promise<void> | null = null
   private closed = false
+  private started = false
+  private linkStarted = false
   private lastAnnounce = 0
   private lastStaleCheck = 0
 
@@ -97,10 +99,20 @@ export class Coordinator {
     })
   }
 
+  /** Until started, the routes answer CrawlerUnavailable. */
+  get ready(): boolean {
+    return this.started
+  }
+
+  /** Safe to call again after it failed (Elasticsearch or the broker not up yet). */
   async start(): Promise<void> {
     await ensureLedgerIndices(this.es, ledgerIndices(this.options.indexPrefix))
-    await this.link.start((reply) => this.applier.take(reply))
+    if (!this.linkStarted) {
+      await this.link.start((reply) => this.applier.take(reply))
+      this.linkStarted = true
+    }
     await this.ingests.resumeAll()
+    this.started = true
     this.schedule(0)
     this.options.logger.info('Crawl coordinator started', { prefix: this.options.indexPrefix, window: this.options.window, service: this.options.service })
   }
@@ -137,20 +149,11 @@ export class Coordinator {
     return summary!
   }
 
-  async itemsPage(id: string, query: { state?: CrawlDoc['state'] | string; cursor?: string; limit: number }): Promise<CrawlItemsPage> {
+  async itemsPage(id: string, query: { state?: CrawlItemState; cursor?: string; limit: number }): Promise<CrawlItemsPage> {
     await this.crawl(id)
     const after = query.cursor === undefined ? undefined : parseCursor(query.cursor)
-    const page = await this.items.search(crawlItemsQuery(id, query.state as never), query.limit, after === undefined ? undefined : [after, id])
-    const items = page.map(({ doc }) => ({
-      listingId: doc.listingId,
-      state: doc.state,
-      attempts: doc.attempts,
-      errorKind: doc.errorKind,
-      errorMessage: doc.errorMessage,
-      replica: doc.replica,
-      tookMs: doc.tookMs,
-      updatedAt: doc.updatedAt
-    }))
+    const page = await this.items.search(crawlItemsQuery(id, query.state), query.limit, after === undefined ? undefined : [after, id])
+    const items = page.map(({ doc }) => crawlItemOf(doc))
     const last = page[page.length - 1]
     return { items, nextCursor: page.length === query.limit && last !== undefined ? String(last.doc.seq) : null }
   }

@@ -7,29 +7,26 @@
  * crawl's state does not allow 409, Elasticsearch down 503 CrawlerUnavailable.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Writable } from 'node:stream'
 import { CRAWL_ACTIONS, CRAWL_ITEM_STATES, CrawlIdSchema, CrawlItemsQuerySchema, CrawlStartRequestSchema, ExportFormatSchema, MAX_ID_LIST_BYTES } from '../../shared/crawl'
-import type { CrawlAction, ExportFormat, ExportRow } from '../../shared/crawl'
+import type { CrawlAction } from '../../shared/crawl'
 import { isTransientEsError } from '../listings/elasticsearch-client'
 import type { Logger } from '../log'
 import type { Coordinator } from './coordinator'
 import { CRAWL_ERROR_STATUS, CrawlError } from './crawl-errors'
+import { EXPORT_CONTENT_TYPES, writeExport } from './sources/export-writer'
 
 /** Room for an 8 MiB list inside its JSON request. */
 const MAX_BODY_BYTES = MAX_ID_LIST_BYTES * 2 + 64 * 1024
 
-export type ExportWriter = (format: ExportFormat, rows: AsyncIterable<ExportRow>, out: Writable) => Promise<void>
-
-export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = { jsonl: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' }
 
 export function isCrawlPath(path: string): boolean {
   return path === '/crawls' || path.startsWith('/crawls/')
 }
 
 /** Answers one /crawls request; returns the status sent, for the request log. */
-export async function handleCrawlRequest(coordinator: Coordinator, writeExport: ExportWriter, req: IncomingMessage, res: ServerResponse, url: URL, logger: Logger): Promise<number> {
+export async function handleCrawlRequest(coordinator: Coordinator, req: IncomingMessage, res: ServerResponse, url: URL, logger: Logger): Promise<number> {
   try {
-    return await route(coordinator, writeExport, req, res, url)
+    return await route(coordinator, req, res, url)
   } catch (err) {
     const { status, body } = errorBody(err)
     if (status === 500) logger.error('Crawl request failed', { path: url.pathname, error: err instanceof Error ? err.stack : String(err) })
@@ -42,7 +39,8 @@ export async function handleCrawlRequest(coordinator: Coordinator, writeExport: 
   }
 }
 
-async function route(coordinator: Coordinator, writeExport: ExportWriter, req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
+async function route(coordinator: Coordinator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
+  if (!coordinator.ready) throw new CrawlError('CrawlerUnavailable', 'The crawl coordinator is still starting', 'It waits for Elasticsearch and RabbitMQ; try again in a few seconds.')
   const method = req.method ?? 'GET'
   const parts = url.pathname.split('/').filter((p) => p !== '')
   if (parts.length === 1) {
@@ -88,8 +86,8 @@ async function route(coordinator: Coordinator, writeExport: ExportWriter, req: I
       'Content-Disposition': `attachment; filename="crawl-${crawlId}.${format.data}"`,
       'Cache-Control': 'no-store'
     })
+    // It ends the response (or destroys it if reading the ledger fails midway).
     await writeExport(format.data, rows, res)
-    res.end()
     return 200
   }
   if (parts.length === 3 && (CRAWL_ACTIONS as readonly string[]).includes(sub ?? '')) {

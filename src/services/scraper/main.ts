@@ -1,16 +1,13 @@
 /**
  * `npm run service:scraper`: the scraper RPC service on the broker until SIGTERM / SIGINT.
  */
-import { DEFAULT_AMQP_URI, DEFAULT_SCRAPER_SERVICE, envInt, envString } from '../env'
+import { DEFAULT_AMQP_URI, DEFAULT_SCRAPER_SERVICE, DEFAULT_SOURCE_URL_TEMPLATE, envInt, envString } from '../env'
 import { createLogger } from '../log'
 import { hostname } from 'node:os'
 import { CrawlControlListener } from '../rpc/crawl-control'
 import { RpcServer } from '../rpc/server'
 import { SCRAPE_DEFAULTS } from './scrape-listing'
 import { createScraperService } from './service'
-
-/** The local job board's default address (src/services/jobboard). */
-const DEFAULT_SOURCE_URL_TEMPLATE = 'http://127.0.0.1:8081/jobs/{id}'
 
 async function main(): Promise<void> {
   const logger = createLogger('scraper')
