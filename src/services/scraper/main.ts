@@ -20,8 +20,9 @@ async function main(): Promise<void> {
   const maxWorkers = envInt('SCRAPER_MAX_WORKERS', 10)
   // Requests of cancelled or paused crawls are answered without fetching (crawl-control.ts).
   const control = new CrawlControlListener({ amqpUri, logger })
-  // The container's hostname tells a crawl which replica scraped each listing.
-  const server = new RpcServer(service, { amqpUri, maxWorkers, logger, replica: hostname(), screen: (headers) => control.screen(headers) })
+  // The container's hostname tells a crawl which replica scraped each listing (SCRAPER_REPLICA_NAME for processes on one host).
+  const replica = envString('SCRAPER_REPLICA_NAME', hostname())
+  const server = new RpcServer(service, { amqpUri, maxWorkers, logger, replica, screen: (headers) => control.screen(headers) })
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     service: service.name,
     sourceUrlTemplate: envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE),
     maxWorkers,
+    replica,
     // The URI carries credentials; log where, not who.
     broker: new URL(amqpUri).host
   })
