@@ -9,6 +9,10 @@ import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { connect } from 'amqplib'
+import { expect } from 'vitest'
+import type { CrawlClient } from '../../src/services/crawler/crawl-client'
+import { CRAWL_ITEM_STATES } from '../../src/shared/crawl'
+import type { CrawlDetail, CrawlItem, CrawlSummary } from '../../src/shared/crawl'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
 import { deleteLedgerIndices, ledgerIndices } from '../../src/services/crawler/ledger-indices'
 import { startJobBoard } from '../../src/services/jobboard/server'
@@ -168,4 +172,32 @@ export async function waitUntil<T>(probe: () => Promise<T | null | undefined | f
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`)
     await new Promise((resolve) => setTimeout(resolve, everyMs))
   }
+}
+
+export async function waitForCrawl(client: CrawlClient, id: string, states: CrawlSummary['state'][] = ['done', 'cancelled'], timeoutMs = 150_000): Promise<CrawlDetail> {
+  return waitUntil(
+    async () => {
+      const detail = await client.get(id)
+      return states.includes(detail.state) ? detail : null
+    },
+    timeoutMs,
+    `crawl ${id} to be ${states.join(' or ')}`,
+    300
+  )
+}
+
+export function expectCountsAddUp(summary: CrawlSummary): void {
+  expect(CRAWL_ITEM_STATES.reduce((sum, state) => sum + summary[state], 0)).toBe(summary.total)
+}
+
+/** Every item of a crawl, page by page as a client would read them. */
+export async function allItems(client: CrawlClient, id: string): Promise<CrawlItem[]> {
+  const items: CrawlItem[] = []
+  let cursor: string | undefined
+  do {
+    const page = await client.items(id, { limit: 500, ...(cursor ? { cursor } : {}) })
+    items.push(...page.items)
+    cursor = page.nextCursor ?? undefined
+  } while (cursor !== undefined)
+  return items
 }

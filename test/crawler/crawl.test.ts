@@ -10,10 +10,9 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CrawlClient, CrawlClientError } from '../../src/services/crawler/crawl-client'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
-import type { CrawlDetail, CrawlItem, CrawlItemState, CrawlSummary } from '../../src/shared/crawl'
-import { CRAWL_ITEM_STATES } from '../../src/shared/crawl'
+import type { CrawlItemState } from '../../src/shared/crawl'
 import { ES_URL } from '../listings/fixtures'
-import { cleanUpStack, startApiProcess, startScraper, startTestBoard, uniqueStackNames, waitUntil } from './crawl-fixture'
+import { allItems, cleanUpStack, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
 import type { ServiceProcess, TestBoard } from './crawl-fixture'
 
 const names = uniqueStackNames('board')
@@ -56,8 +55,9 @@ describe('crawl of the whole board', () => {
     await waitUntil(async () => (await client.get(crawl.id)).done >= 150, 60_000, '150 done')
     await scrapers[0]!.kill('SIGKILL')
 
-    const detail = await waitForEnd(crawl.id)
+    const detail = await waitForCrawl(client, crawl.id)
     expectCountsAddUp(detail)
+    expect(detail.queued + detail.scraping).toBe(0)
     expect(detail.total).toBe(COUNT)
     expect(detail.done).toBe(board.activeIds.length)
     expect(detail.failed).toBe(board.expiredIds.length)
@@ -65,7 +65,7 @@ describe('crawl of the whole board', () => {
     expect(board.expiredIds).toEqual(expect.arrayContaining(detail.errors[0]!.exampleIds))
     expect(detail.replicas.map((r) => r.replica).sort()).toEqual(['replica-0', 'replica-1', 'replica-2'])
 
-    const items = await allItems(crawl.id)
+    const items = await allItems(client, crawl.id)
     expect(items).toHaveLength(COUNT)
     expect(new Set(items.map((i) => i.listingId)).size).toBe(COUNT)
     const expired = new Set(board.expiredIds)
@@ -96,8 +96,9 @@ describe('crawl of the whole board', () => {
     await new Promise((resolve) => setTimeout(resolve, 2000))
     api = await startApi()
 
-    const detail = await waitForEnd(crawl.id)
+    const detail = await waitForCrawl(client, crawl.id)
     expectCountsAddUp(detail)
+    expect(detail.queued + detail.scraping).toBe(0)
     expect(detail.total).toBe(COUNT)
     expect(detail.done).toBe(board.activeIds.length)
     expect(detail.failed).toBe(board.expiredIds.length)
@@ -107,7 +108,7 @@ describe('crawl of the whole board', () => {
     const ids = board.activeIds.slice(0, 20).join('\n')
     const { crawl } = await client.start({ source: { kind: 'ids', text: ids } })
     expect(crawl.total).toBe(20)
-    const detail = await waitForEnd(crawl.id)
+    const detail = await waitForCrawl(client, crawl.id)
     expect(detail.skipped).toBe(20)
   })
 })
@@ -123,34 +124,6 @@ describe('REST errors', () => {
     expect(badState).toMatchObject({ kind: 'InvalidCrawl', status: 400 })
   })
 })
-
-async function waitForEnd(id: string): Promise<CrawlDetail> {
-  return waitUntil(
-    async () => {
-      const detail = await client.get(id)
-      return detail.state === 'done' || detail.state === 'cancelled' ? detail : null
-    },
-    150_000,
-    `crawl ${id} to end`,
-    500
-  )
-}
-
-function expectCountsAddUp(summary: CrawlSummary): void {
-  expect(CRAWL_ITEM_STATES.reduce((sum, state) => sum + summary[state], 0)).toBe(summary.total)
-  expect(summary.queued + summary.scraping).toBe(0)
-}
-
-async function allItems(id: string): Promise<CrawlItem[]> {
-  const items: CrawlItem[] = []
-  let cursor: string | undefined
-  do {
-    const page = await client.items(id, { limit: 500, ...(cursor ? { cursor } : {}) })
-    items.push(...page.items)
-    cursor = page.nextCursor ?? undefined
-  } while (cursor !== undefined)
-  return items
-}
 
 /** The board's listings (expired ones too, as boards list them) as one urlset. */
 async function serveSitemap(testBoard: TestBoard): Promise<Server> {

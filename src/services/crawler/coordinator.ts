@@ -165,6 +165,8 @@ export class Coordinator {
     await this.announce().catch(() => {})
     if (action === 'cancel') this.ingests.abort(id)
     this.schedule(0)
+    // The answer's counts include what the action just changed.
+    await this.items.refresh()
     return this.summary(id)
   }
 
