@@ -40,6 +40,10 @@ export const PANEL_ERROR_KINDS = [
   'MalformedListing', // the scraper answered something that is not a Listing
   'InvalidSearch',
   'SearchUnavailable', // Elasticsearch does not answer
+  // Crawls (src/shared/crawl.ts)
+  'CrawlNotFound', // no crawl with this id (deleted, or never started)
+  'InvalidCrawl', // a crawl request or action the API refused (bad source, bad list, action not possible now)
+  'CrawlerUnavailable', // the API (its crawl coordinator) does not answer or cannot reach Elasticsearch
   // The page lost its connection to the panel (web shell) before an answer came
   'PanelDisconnected',
   // Anything else: a bug, reported with its message rather than swallowed

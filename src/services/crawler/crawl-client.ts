@@ -1,0 +1,161 @@
+/**
+ * REST client of the crawl coordinator (the API service's /crawls routes), for the panel,
+ * the CLI and tests. fetch only, no Node imports. Every failure is a CrawlClientError whose
+ * `kind` is a panel error kind: CrawlNotFound (404), InvalidCrawl (400/409/422), or
+ * CrawlerUnavailable (no answer, timeout, 5xx, an answer that is not the contract's).
+ */
+import type { z } from 'zod'
+import {
+  CrawlDeleteResponseSchema,
+  CrawlDetailSchema,
+  CrawlItemsPageSchema,
+  CrawlListResponseSchema,
+  CrawlStartResponseSchema,
+  CrawlSummarySchema
+} from '../../shared/crawl'
+import type {
+  CrawlAction,
+  CrawlDetail,
+  CrawlItemsPage,
+  CrawlItemsQuery,
+  CrawlListResponse,
+  CrawlStartRequest,
+  CrawlStartResponse,
+  CrawlSummary,
+  ExportFormat
+} from '../../shared/crawl'
+
+export type CrawlClientErrorKind = 'CrawlNotFound' | 'InvalidCrawl' | 'CrawlerUnavailable'
+
+export class CrawlClientError extends Error {
+  override readonly name = 'CrawlClientError'
+  constructor(
+    readonly kind: CrawlClientErrorKind,
+    message: string,
+    readonly hint: string | null = null,
+    /** The HTTP status, when the API answered. */
+    readonly status: number | null = null
+  ) {
+    super(message)
+  }
+}
+
+export interface CrawlClientOptions {
+  /** The API's base URL, e.g. http://127.0.0.1:8080. */
+  baseUrl: string
+  /** Per request, until the response headers. Default 10000 ms. */
+  timeoutMs?: number
+}
+
+export class CrawlClient {
+  private readonly baseUrl: string
+  private readonly timeoutMs: number
+
+  constructor(options: CrawlClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '')
+    this.timeoutMs = options.timeoutMs ?? 10_000
+  }
+
+  start(request: CrawlStartRequest): Promise<CrawlStartResponse> {
+    return this.json('POST', '/crawls', CrawlStartResponseSchema, request)
+  }
+
+  list(): Promise<CrawlListResponse> {
+    return this.json('GET', '/crawls', CrawlListResponseSchema)
+  }
+
+  get(id: string): Promise<CrawlDetail> {
+    return this.json('GET', `/crawls/${encodeURIComponent(id)}`, CrawlDetailSchema)
+  }
+
+  items(id: string, query: CrawlItemsQuery = {}): Promise<CrawlItemsPage> {
+    const params = new URLSearchParams()
+    if (query.state !== undefined) params.set('state', query.state)
+    if (query.cursor !== undefined) params.set('cursor', query.cursor)
+    if (query.limit !== undefined) params.set('limit', String(query.limit))
+    const qs = params.size > 0 ? `?${params.toString()}` : ''
+    return this.json('GET', `/crawls/${encodeURIComponent(id)}/items${qs}`, CrawlItemsPageSchema)
+  }
+
+  action(id: string, action: CrawlAction): Promise<CrawlSummary> {
+    return this.json('POST', `/crawls/${encodeURIComponent(id)}/${action}`, CrawlSummarySchema)
+  }
+
+  async remove(id: string): Promise<{ deleted: boolean }> {
+    return this.json('DELETE', `/crawls/${encodeURIComponent(id)}`, CrawlDeleteResponseSchema)
+  }
+
+  /** The export's body as it streams from the API (JSON Lines or CSV). */
+  async export(id: string, format: ExportFormat): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.request('GET', `/crawls/${encodeURIComponent(id)}/export?format=${format}`)
+    if (response.body === null) throw new CrawlClientError('CrawlerUnavailable', 'The export answered no body', null, response.status)
+    return response.body
+  }
+
+  private async json<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+    const response = await this.request(method, path, body)
+    let value: unknown
+    try {
+      value = await response.json()
+    } catch (err) {
+      throw new CrawlClientError('CrawlerUnavailable', `The API answered ${method} ${path} with a body that is not JSON: ${messageOf(err)}`)
+    }
+    const parsed = schema.safeParse(value)
+    if (!parsed.success) {
+      throw new CrawlClientError(
+        'CrawlerUnavailable',
+        `The API answered ${method} ${path} with an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        'The API may be an older version than the panel; rebuild the stack images.'
+      )
+    }
+    return parsed.data
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+    const url = `${this.baseUrl}${path}`
+    let response: Response
+    try {
+      response = await fetch(url, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.timeoutMs)
+      })
+    } catch (err) {
+      const timedOut = err instanceof Error && err.name === 'TimeoutError'
+      throw new CrawlClientError(
+        'CrawlerUnavailable',
+        timedOut ? `The API did not answer ${method} ${path} within ${this.timeoutMs} ms` : `The API at ${this.baseUrl} cannot be reached: ${messageOf(err)}`,
+        'Is the stack up? The crawl coordinator runs in the api service.'
+      )
+    }
+    if (response.ok) return response
+    throw await errorOf(response)
+  }
+}
+
+async function errorOf(response: Response): Promise<CrawlClientError> {
+  let kind = ''
+  let message = `The API answered ${response.status}`
+  let hint: string | null = null
+  try {
+    const body = (await response.json()) as { error?: { kind?: unknown; message?: unknown; hint?: unknown } }
+    if (typeof body.error?.kind === 'string') kind = body.error.kind
+    if (typeof body.error?.message === 'string') message = body.error.message
+    if (typeof body.error?.hint === 'string') hint = body.error.hint
+  } catch {
+    // Not the API's error shape (a proxy's page, say): the status says enough.
+  }
+  if (response.status === 404 && (kind === 'CrawlNotFound' || kind === '')) return new CrawlClientError('CrawlNotFound', message, hint, response.status)
+  if (response.status >= 400 && response.status < 500 && response.status !== 404) {
+    return new CrawlClientError('InvalidCrawl', message, hint, response.status)
+  }
+  // A 404 of another kind means no /crawls route: an API without the coordinator.
+  if (response.status === 404) return new CrawlClientError('CrawlerUnavailable', message, 'This API has no crawl routes; rebuild the stack images.', 404)
+  return new CrawlClientError('CrawlerUnavailable', message, hint, response.status)
+}
+
+function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.cause instanceof Error ? `${err.message} (${err.cause.message})` : err.message
+  return String(err)
+}
