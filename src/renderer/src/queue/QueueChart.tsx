@@ -3,9 +3,10 @@ import type { ReactElement } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import type { ChartMarker, QueueChartColumns } from './chart-data'
+import { drawMarkers } from './draw-markers'
 
 const HEIGHT = 260
-const COLORS = { ready: '#2563eb', unacked: '#d97706', consumers: '#059669', replicas: '#7c3aed', marker: '#6b7280' }
+const COLORS = { ready: '#2563eb', unacked: '#d97706', consumers: '#059669', replicas: '#7c3aed' }
 
 /** Depth (left axis) and consumers/replicas (right axis) over time, with scale/restart markers. */
 export function QueueChart(props: { columns: QueueChartColumns; markers: ChartMarker[]; label: string }): ReactElement {
@@ -21,30 +22,6 @@ export function QueueChart(props: { columns: QueueChartColumns; markers: ChartMa
   useEffect(() => {
     const element = container.current
     if (!element) return
-    const drawMarkers = (u: uPlot): void => {
-      const { ctx } = u
-      const { top, height } = u.bbox
-      ctx.save()
-      ctx.strokeStyle = COLORS.marker
-      ctx.fillStyle = COLORS.marker
-      ctx.setLineDash([4, 4])
-      ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`
-      // Labels that would overlap the previous one go a line lower.
-      let previousEnd = -Infinity
-      let line = 0
-      for (const marker of markersRef.current) {
-        const x = Math.round(u.valToPos(marker.x, 'x', true))
-        if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue
-        ctx.beginPath()
-        ctx.moveTo(x, top)
-        ctx.lineTo(x, top + height)
-        ctx.stroke()
-        line = x < previousEnd ? (line + 1) % 4 : 0
-        ctx.fillText(marker.label, x + 4, top + (12 + line * 13) * devicePixelRatio)
-        previousEnd = Math.max(previousEnd, x + 8 + ctx.measureText(marker.label).width)
-      }
-      ctx.restore()
-    }
     const options: uPlot.Options = {
       width: Math.max(280, element.clientWidth),
       height: HEIGHT,
@@ -57,7 +34,7 @@ export function QueueChart(props: { columns: QueueChartColumns; markers: ChartMa
         { label: 'Consumers', stroke: COLORS.consumers, width: 2, scale: 'count', paths: uPlot.paths.stepped?.({ align: 1 }) },
         { label: 'Replicas', stroke: COLORS.replicas, width: 2, dash: [6, 3], scale: 'count', paths: uPlot.paths.stepped?.({ align: 1 }) }
       ],
-      hooks: { draw: [drawMarkers] }
+      hooks: { draw: [(u) => drawMarkers(u, markersRef.current)] }
     }
     const plot = new uPlot(options, [[], [], [], [], []], element)
     chart.current = plot
