@@ -4,6 +4,7 @@ import type { CrawlItemState } from '../../../shared/crawl'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { ITEM_STATE_LABELS } from './crawl-labels'
 import { ITEMS_PAGE_SIZE, useCrawlItems } from './use-crawl-items'
+import { TableHead } from '../components/TableHead'
 
 /** The crawl's items one page at a time (never all of them), filtered by state. */
 export function CrawlItemsTable(props: {
@@ -43,17 +44,7 @@ export function CrawlItemsTable(props: {
       {view.items !== null && view.items.length === 0 && <p className="muted">No items{filter === null ? '' : ` in state ${ITEM_STATE_LABELS[filter]}`}.</p>}
       {view.items !== null && view.items.length > 0 && (
         <table className="compact-table crawl-items" data-testid="crawl-items" aria-busy={view.loading}>
-          <thead>
-            <tr>
-              <th scope="col">Listing</th>
-              <th scope="col">State</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Error</th>
-              <th scope="col">Replica</th>
-              <th scope="col">Took</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Listing', 'State', 'Attempts', 'Error', 'Replica', 'Took', 'Updated']} />
           <tbody>
             {view.items.map((item) => (
               <tr key={item.listingId} data-testid="crawl-item" data-state={item.state}>

@@ -3,21 +3,14 @@ import type { CrawlSummary } from '../../../shared/crawl'
 import { finishedCount, formatRate, percentFinished } from '../../../shared/crawl-progress'
 import { CrawlProgressBar } from './CrawlProgressBar'
 import { crawlStateLabel, crawlTitle } from './crawl-labels'
+import { TableHead } from '../components/TableHead'
 
 /** The crawls, newest first: title, state, a progress bar stacked by item state, rate. */
 export function CrawlList({ crawls, onOpen }: { crawls: CrawlSummary[]; onOpen: (id: string) => void }): ReactElement {
   if (crawls.length === 0) return <p className="muted">No crawls yet: start one above.</p>
   return (
     <table className="crawls" data-testid="crawl-list">
-      <thead>
-        <tr>
-          <th scope="col">Crawl</th>
-          <th scope="col">State</th>
-          <th scope="col" className="crawls__progress">Progress</th>
-          <th scope="col">Rate</th>
-          <th scope="col">Started</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Crawl', 'State', { label: 'Progress', className: 'crawls__progress' }, 'Rate', 'Started']} />
       <tbody>
         {crawls.map((crawl) => (
           <tr key={crawl.id} data-testid="crawl-row" data-crawl-id={crawl.id} data-state={crawl.state}>

@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react'
 import type { CrawlReplicaStats } from '../../../shared/crawl'
 import { formatRate } from '../../../shared/crawl-progress'
+import { TableHead } from '../components/TableHead'
 
 /** Which scraper replica (container hostname) finished how much, and its rate over the last 30 s. */
 export function ReplicaThroughput({ replicas }: { replicas: CrawlReplicaStats[] }): ReactElement {
@@ -11,14 +12,7 @@ export function ReplicaThroughput({ replicas }: { replicas: CrawlReplicaStats[] 
         <p className="muted">No replica has finished an id of this crawl yet.</p>
       ) : (
         <table className="compact-table">
-          <thead>
-            <tr>
-              <th scope="col">Replica</th>
-              <th scope="col">Rate (30 s)</th>
-              <th scope="col">Done</th>
-              <th scope="col">Failed</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Replica', 'Rate (30 s)', 'Done', 'Failed']} />
           <tbody>
             {[...replicas]
               .sort((a, b) => a.replica.localeCompare(b.replica))

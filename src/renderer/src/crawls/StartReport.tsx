@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react'
 import type { CrawlStartResponse } from '../../../shared/crawl'
 import { crawlTitle } from './crawl-labels'
+import { TableHead } from '../components/TableHead'
 
 /** What a start accepted and left out: the invalid lines (number + reason) and the duplicates. */
 export function StartReport({ report, onOpen, onDismiss }: { report: CrawlStartResponse; onOpen: () => void; onDismiss: () => void }): ReactElement {
@@ -29,13 +30,7 @@ export function StartReport({ report, onOpen, onDismiss }: { report: CrawlStartR
             {invalidCount > invalidLines.length && ` (the first ${invalidLines.length} below)`}:
           </p>
           <table className="invalid-lines">
-            <thead>
-              <tr>
-                <th scope="col">Line</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Text</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Line', 'Reason', 'Text']} />
             <tbody>
               {invalidLines.map((l) => (
                 <tr key={l.line} data-testid="crawl-invalid-line">
