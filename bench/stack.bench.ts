@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import Docker from 'dockerode'
-import { PanelController } from '../src/main/controller/panel-controller'
+import { PanelUnderTest } from '../test/support/panel-under-test'
 import { RpcClient } from '../src/services/rpc'
 import { dockerCompose, fixtureStack, removeProject } from '../test/engine/engine-fixture'
 import type { FixtureStack } from '../test/engine/engine-fixture'
@@ -32,9 +32,9 @@ function stats(xs: number[]): string {
   return `median ${(s[Math.floor(s.length / 2)]! / 1000).toFixed(2)} s, min ${(s[0]! / 1000).toFixed(2)}, max ${(s[s.length - 1]! / 1000).toFixed(2)}, mean ${(mean / 1000).toFixed(2)}`
 }
 
-async function panelUp(): Promise<{ ms: number; stack: FixtureStack; controller: PanelController }> {
+async function panelUp(): Promise<{ ms: number; stack: FixtureStack; controller: PanelUnderTest }> {
   const stack = await fixtureStack('bench')
-  const controller = new PanelController(stack.config)
+  const controller = new PanelUnderTest(stack.config)
   const t0 = performance.now()
   const result = await controller.invoke('up', {})
   const ms = performance.now() - t0
@@ -54,7 +54,7 @@ async function composeUp(): Promise<{ returnedMs: number; healthyMs: number }> {
   return { returnedMs, healthyMs }
 }
 
-async function scaleOut(stack: FixtureStack, controller: PanelController): Promise<{ returnedMs: number; answeringMs: number }> {
+async function scaleOut(stack: FixtureStack, controller: PanelUnderTest): Promise<{ returnedMs: number; answeringMs: number }> {
   const client = await RpcClient.connect({ amqpUri: stack.amqpUri })
   const before = new Set<string>()
   for (let i = 0; i < 20; i++) before.add((await client.call<{ host: string }>(stack.echoService, 'echo', [i])).host)

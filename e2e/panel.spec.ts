@@ -150,6 +150,29 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
     await shoot(page, info, '09-search')
   })
 
+  await test.step('a log follow of the API carries on through a web-shell restart', async () => {
+    await page.getByRole('tab', { name: 'Stack' }).click()
+    await page.getByTestId('service-api').getByText('Logs').click()
+    await page.getByRole('button', { name: new RegExp(`${server!.project}_api_1`) }).click()
+    const drawer = page.getByRole('complementary', { name: /^Logs of .*_api_1$/ })
+    const count = drawer.getByText(/^\d+ of \d+ lines/)
+    await expect(count).toBeVisible({ timeout: 30_000 })
+    const before = Number(/of (\d+) lines/.exec((await count.textContent()) ?? '')?.[1])
+    await server!.restartWebShell()
+    await expect(page.getByRole('alert').filter({ hasText: 'Lost the connection to the panel server' })).toBeHidden({ timeout: 30_000 })
+    // A request to the API makes it log a line; the drawer's follow, opened again under the
+    // same id after the reconnect, shows it without the user doing anything.
+    await expect(async () => {
+      await fetch(`http://127.0.0.1:${ports.api}/joblisting/${id}`)
+      const now = Number(/of (\d+) lines/.exec((await count.textContent()) ?? '')?.[1])
+      expect(now).toBeGreaterThan(before)
+    }).toPass({ timeout: 30_000 })
+    await expect(count).not.toContainText('stream ended')
+    await shoot(page, info, '10-log-follow-after-reconnect')
+    await drawer.getByLabel('Filter log lines').press('Escape')
+    await expect(drawer).toBeHidden()
+  })
+
   await test.step('Stop stack: all stopped', async () => {
     await page.getByRole('tab', { name: 'Stack' }).click()
     await page.getByRole('button', { name: 'Stop stack' }).click()
@@ -157,6 +180,6 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
       await expect(row(service)).toHaveAttribute('data-state', /^(down|stopped)$/, { timeout: 180_000 })
       await expect(page.getByTestId(`replicas-${service}`)).toHaveText(/^0\//)
     }
-    await shoot(page, info, '10-stopped-again')
+    await shoot(page, info, '11-stopped-again')
   })
 })

@@ -17,6 +17,8 @@ export interface PanelServer {
   url: string
   project: string
   ports: Record<'api' | 'rabbitmq' | 'management' | 'elasticsearch' | 'jobboard' | 'web', number>
+  /** Ends the web shell and starts it again on the same port and token (the stack stays up). */
+  restartWebShell(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -74,23 +76,43 @@ export async function startPanelServer(): Promise<PanelServer> {
     ELASTICSEARCH_URL: `http://127.0.0.1:${ports.elasticsearch}`,
     LOG_LEVEL: 'warn'
   }
-  const child = spawn('npx', ['tsx', 'src/main/web/main.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  const url = await waitForUrl(child)
+  const launch = async (): Promise<{ child: ChildProcess; url: string }> => {
+    // Its own process group: `npx` and `tsx` are wrappers, and a signal to the wrapper alone
+    // leaves the node process behind (found orphaned after a CI run).
+    const child = spawn('npx', ['tsx', 'src/main/web/main.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    return { child, url: await waitForUrl(child) }
+  }
+  let shell = await launch()
 
   return {
-    url,
+    url: shell.url,
     project,
     ports,
+    restartWebShell: async (): Promise<void> => {
+      await endProcessGroup(shell.child)
+      shell = await launch()
+    },
     stop: async (): Promise<void> => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r))
-        child.kill('SIGTERM')
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
-        if (child.exitCode === null) child.kill('SIGKILL')
-      }
+      await endProcessGroup(shell.child)
       tearDownProject(project, stackEnv)
     }
   }
+}
+
+/** SIGTERM to the whole group, SIGKILL after 10 s; resolves when the wrapper has exited. */
+async function endProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return
+  const exited = new Promise((r) => child.once('exit', r))
+  const signal = (name: NodeJS.Signals): void => {
+    try {
+      process.kill(-(child.pid as number), name)
+    } catch {
+      // The group is already gone.
+    }
+  }
+  signal('SIGTERM')
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
+  signal('SIGKILL')
 }
 
 function waitForUrl(child: ChildProcess): Promise<string> {

@@ -1,17 +1,21 @@
 /**
- * The Electron shell: one sandboxed window on the renderer, the PanelController behind the
- * typed IPC adapter, a CSP response header, and no navigation or new windows.
+ * The Electron main process: one PanelController (from the composition root), one panel
+ * session per window over IPC, a sandboxed renderer, a CSP response header, and no
+ * navigation or new windows.
  */
-import { app, BrowserWindow, session, shell } from 'electron'
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { PanelController } from './controller/panel-controller'
 import { loadPanelConfig } from './controller/panel-config'
-import { registerPanelIpc } from './ipc/ipc-adapter'
-import { CONTENT_SECURITY_POLICY } from './web/renderer-files'
+import { servePanelIpc } from './ipc/ipc-adapter'
+import type { IpcMainLike } from './ipc/ipc-adapter'
+import { CONTENT_SECURITY_POLICY } from './content-security-policy'
+import { createPanel } from './panel-composition'
+import { openPanelWindow } from './panel-window'
+import { PanelSession } from './session/panel-session'
 
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
 const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url))
-const devServerUrl = process.env['ELECTRON_RENDERER_URL']
+const devServerUrl = process.env['ELECTRON_RENDERER_URL'] || null
 
 /** Only our renderer may call the controller: the dev server's origin, or our own file. */
 function isTrustedUrl(url: string): boolean {
@@ -19,21 +23,6 @@ function isTrustedUrl(url: string): boolean {
   const own = pathToFileURL(rendererFile)
   const given = new URL(url)
   return given.protocol === 'file:' && given.pathname === own.pathname
-}
-
-function createWindow(controller: PanelController): void {
-  const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    show: false,
-    title: 'scrapedeck',
-    webPreferences: { preload: preloadPath, contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false }
-  })
-  const unregister = registerPanelIpc(window, controller, isTrustedUrl)
-  window.on('closed', unregister)
-  window.on('ready-to-show', () => window.show())
-  if (devServerUrl) void window.loadURL(devServerUrl)
-  else void window.loadFile(rendererFile)
 }
 
 // Every web contents: no navigation away, no new windows (links open in the user's browser).
@@ -51,11 +40,13 @@ void app.whenReady().then(async () => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  const controller = new PanelController(loadPanelConfig())
+  const panel = createPanel(loadPanelConfig())
   // The window opens even when Docker or the broker is down: it shows what is wrong.
-  controller.start().catch((error: unknown) => console.error('scrapedeck: controller start:', error))
-  createWindow(controller)
+  panel.controller.start().catch((error: unknown) => console.error('scrapedeck: controller start:', error))
+  const ipc = servePanelIpc(ipcMain as unknown as IpcMainLike, (deliver) => new PanelSession(panel.controller, deliver), isTrustedUrl)
+  openPanelWindow((options) => new BrowserWindow(options), ipc, { preloadPath, devServerUrl, rendererFile })
   app.on('window-all-closed', () => {
-    void controller.close().finally(() => app.quit())
+    ipc.close()
+    void panel.close().finally(() => app.quit())
   })
 })

@@ -7,7 +7,7 @@
 import { z } from 'zod'
 import { ListingIdSchema } from './listing'
 import { LookupResultSchema } from './lookup'
-import { ListingSearchOptionsSchema, ListingSearchResultSchema } from './listing-search'
+import { ListingSearchOptionsSchema, ListingSearchResultSchema, MAX_SEARCH_QUERY_LENGTH } from './listing-search'
 import { PanelErrorSchema, resultSchema } from './panel-error'
 import type { Result } from './panel-error'
 import { EngineConnectivitySchema, StackStatusSchema } from './stack-status'
@@ -33,15 +33,26 @@ const ServiceNameSchema = z.string().regex(/^[a-zA-Z0-9._-]{1,63}$/, 'A service 
  */
 const OperationIdSchema = z.string().min(1).max(100).optional()
 
+const StreamIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'A stream id is 1–100 of letters, digits, "_" or "-"')
+
+/** Limits a request may not pass, written once (the API and the CLI check the same ones). */
+export const MAX_LOG_TAIL = 10_000
+export const MAX_RPC_TIMEOUT_MS = 600_000
+
 export const ProgressOperationSchema = z.enum(['up', 'down', 'scale', 'start', 'stop', 'restart', 'build', 'pull'])
 
 export type ProgressOperation = z.infer<typeof ProgressOperationSchema>
 
+/** What one progress event is about; `failed` closes an operation that failed as a whole. */
+export const ProgressStepSchema = z.enum([
+  'image', 'build', 'pull', 'network', 'volume', 'wait', 'create', 'start', 'recreate', 'healthy', 'stop', 'remove', 'restart', 'failed'
+])
+export type ProgressStep = z.infer<typeof ProgressStepSchema>
+
 export const ProgressEventSchema = z.object({
   operationId: z.string(),
   operation: ProgressOperationSchema,
-  /** Short machine name of the step: 'network', 'volume', 'image', 'create', 'start', 'healthy', 'stop', 'remove'. */
-  step: z.string(),
+  step: ProgressStepSchema,
   service: z.string().nullable(),
   /** Container name, when the step is about one container. */
   container: z.string().nullable(),
@@ -146,13 +157,18 @@ export const operations = {
         service: ServiceNameSchema,
         /** Container name; all of the service's containers when absent. */
         container: z.string().optional(),
-        tail: z.number().int().min(0).max(10_000).default(200),
-        follow: z.boolean().default(false)
+        tail: z.number().int().min(0).max(MAX_LOG_TAIL).default(200),
+        follow: z.boolean().default(false),
+        /**
+         * The follow's id, picked by the caller (unique within its connection), so a client
+         * that reconnects can follow again under the same id; the session makes one up when absent.
+         */
+        streamId: StreamIdSchema.optional()
       })
       .strict(),
     response: z.object({ lines: z.array(LogLineSchema), streamId: z.string().nullable() })
   },
-  stopLogs: { request: z.object({ streamId: z.string() }).strict(), response: z.object({ stopped: z.boolean() }) },
+  stopLogs: { request: z.object({ streamId: StreamIdSchema }).strict(), response: z.object({ stopped: z.boolean() }) },
   /** One CPU/memory reading per running container (of one service, or all). */
   stats: {
     request: z.object({ service: ServiceNameSchema.optional() }).strict(),
@@ -172,7 +188,7 @@ export const operations = {
   },
   /** Full-text search over cached listings (src/shared/listing-search.ts). */
   search: {
-    request: z.object({ query: z.string().min(1).max(500), options: ListingSearchOptionsSchema.optional() }).strict(),
+    request: z.object({ query: z.string().min(1).max(MAX_SEARCH_QUERY_LENGTH), options: ListingSearchOptionsSchema.optional() }).strict(),
     response: ListingSearchResultSchema
   },
   /** The RPC console: any Nameko service and method. */
@@ -183,7 +199,7 @@ export const operations = {
         method: z.string().min(1).max(200),
         args: z.array(z.unknown()).default([]),
         kwargs: z.record(z.string(), z.unknown()).default({}),
-        timeoutMs: z.number().int().min(1).max(600_000).default(30_000)
+        timeoutMs: z.number().int().min(1).max(MAX_RPC_TIMEOUT_MS).default(30_000)
       })
       .strict(),
     response: z.object({ result: z.unknown(), tookMs: z.number() })
@@ -274,6 +290,15 @@ export type EventPayload<K extends EventName> = z.output<Events[K]>
 export type EventListener<K extends EventName> = (payload: EventPayload<K>) => void
 
 export const EVENT_NAMES = Object.keys(events) as EventName[]
+
+/** Events of a stream one client opened (a log follow): they go to that client alone. */
+export const CLIENT_EVENT_NAMES = ['logLine', 'logEnd'] as const satisfies readonly EventName[]
+export type ClientEventName = (typeof CLIENT_EVENT_NAMES)[number]
+/** Events every client gets: the stack, the broker, operations' progress. */
+export type BroadcastEventName = Exclude<EventName, ClientEventName>
+export const BROADCAST_EVENT_NAMES = EVENT_NAMES.filter(
+  (name): name is BroadcastEventName => !(CLIENT_EVENT_NAMES as readonly string[]).includes(name)
+)
 
 /** One envelope for transports that carry all events on one channel (WebSocket, IPC). */
 export type PanelEvent = { [K in EventName]: { event: K; payload: EventPayload<K> } }[EventName]

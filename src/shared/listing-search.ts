@@ -2,6 +2,8 @@
 import { z } from 'zod'
 import { ListingSchema } from './listing'
 
+/** The longest query the panel, the API and the listings layer accept. */
+export const MAX_SEARCH_QUERY_LENGTH = 500
 export const MAX_SEARCH_PAGE_SIZE = 100
 export const DEFAULT_SEARCH_PAGE_SIZE = 20
 /** Elasticsearch's default index.max_result_window: from + size may not go past it. */

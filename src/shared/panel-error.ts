@@ -21,7 +21,6 @@ export const PANEL_ERROR_KINDS = [
   'ContainerFailed', // a container exited or became unhealthy while we waited for it
   'DependencyTimeout', // a dependency did not become healthy in time
   'ContainerNotFound',
-  'OperationInProgress', // up/down/scale already running for this stack
   // Broker and RPC
   'BrokerUnavailable',
   'ManagementUnavailable', // the RabbitMQ management API does not answer (AMQP fallback used)
@@ -75,6 +74,3 @@ export function panelError(kind: PanelErrorKind, message: string, hint: string |
   return { kind, message, hint }
 }
 
-export function isPanelError(value: unknown): value is PanelError {
-  return PanelErrorSchema.safeParse(value).success
-}

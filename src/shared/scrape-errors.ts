@@ -22,3 +22,28 @@ export function isScrapeErrorKind(value: unknown): value is ScrapeErrorKind {
 export function scrapeErrorPath(kind: ScrapeErrorKind): string {
   return `scrapedeck.scraper.${kind}`
 }
+
+/**
+ * The base of every scrape error, in any layer. Its `name` is its kind: the name is what crosses
+ * the RPC bus as Nameko's `exc_type`, so it is set explicitly rather than left to the class
+ * name, which a bundler may mangle.
+ */
+export abstract class ScrapeError extends Error {
+  abstract override readonly name: ScrapeErrorKind
+  /** Nameko `exc_path`, so Python callers see a stable dotted path. */
+  get excPath(): string {
+    return scrapeErrorPath(this.name)
+  }
+}
+
+export class InvalidListingId extends ScrapeError {
+  override readonly name = 'InvalidListingId'
+  constructor(readonly id: unknown, reason: string) {
+    super(`Invalid listing id ${describeId(id)}: ${reason}`)
+  }
+}
+
+function describeId(id: unknown): string {
+  if (typeof id === 'string') return JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)
+  return `of type ${id === null ? 'null' : typeof id}`
+}

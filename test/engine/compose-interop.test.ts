@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PanelController } from '../../src/main/controller/panel-controller'
+import { PanelUnderTest } from '../support/panel-under-test'
 import { loadPanelConfig } from '../../src/main/controller/panel-config'
 import { dockerCompose, fixtureStack, REPO, removeProject, suffix } from './engine-fixture'
 import type { FixtureStack } from './engine-fixture'
@@ -20,12 +20,12 @@ function projectObjects(project: string): string {
 
 describe('the panel adopts a stack docker-compose v1 started', () => {
   let stack: FixtureStack
-  let controller: PanelController
+  let controller: PanelUnderTest
 
   beforeAll(async () => {
     stack = await fixtureStack('adopt')
     dockerCompose(stack, ['up', '-d', '--scale', 'sleeper=2', 'sleeper'])
-    controller = new PanelController(stack.config)
+    controller = new PanelUnderTest(stack.config)
   }, 120_000)
 
   afterAll(async () => {
@@ -62,9 +62,9 @@ describe('the panel adopts a stack docker-compose v1 started', () => {
 
 describe('nothing is touched when the file or an image is bad', () => {
   const dir = mkdtempSync(join(tmpdir(), 'deck-bad-'))
-  const controllers: PanelController[] = []
-  const controllerFor = (file: string, project: string): PanelController => {
-    const c = new PanelController(loadPanelConfig({ DECK_COMPOSE_FILE: file, DECK_PROJECT: project }, REPO))
+  const controllers: PanelUnderTest[] = []
+  const controllerFor = (file: string, project: string): PanelUnderTest => {
+    const c = new PanelUnderTest(loadPanelConfig({ DECK_COMPOSE_FILE: file, DECK_PROJECT: project }, REPO))
     controllers.push(c)
     return c
   }

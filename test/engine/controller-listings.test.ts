@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client } from '@elastic/elasticsearch'
-import { PanelController } from '../../src/main/controller/panel-controller'
+import { PanelUnderTest } from '../support/panel-under-test'
 import { loadPanelConfig } from '../../src/main/controller/panel-config'
 import { startJobBoard } from '../../src/services/jobboard/server'
 import type { RunningJobBoard } from '../../src/services/jobboard/server'
@@ -21,13 +21,13 @@ const serviceName = `deck_test_scraper_${id}`
 const index = `deck-test-listings-${id}`
 let board: RunningJobBoard
 let server: RpcServer
-let controller: PanelController
+let controller: PanelUnderTest
 
 beforeAll(async () => {
   board = await startJobBoard({ port: 0, count: 50, logger: silentLogger })
   server = new RpcServer(createScraperService({ serviceName, sourceUrlTemplate: `${board.url}/jobs/{id}` }), { amqpUri: TEST_AMQP_URI, logger: silentLogger })
   await server.start()
-  controller = new PanelController(
+  controller = new PanelUnderTest(
     loadPanelConfig({ DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: `decklistings${id}`, AMQP_URI: TEST_AMQP_URI, ELASTICSEARCH_URL: ES_URL, LISTINGS_INDEX: index, SCRAPER_SERVICE: serviceName }, REPO)
   )
 })

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Docker from 'dockerode'
-import { PanelController } from '../../src/main/controller/panel-controller'
+import { PanelUnderTest } from '../support/panel-under-test'
 import { loadPanelConfig } from '../../src/main/controller/panel-config'
 import type { EngineConnectivity, StackStatus } from '../../src/shared/contract'
 import { REPO, STACK_FILE, suffix, waitFor } from './engine-fixture'
@@ -19,7 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'deckd-'))
 const socket = join(dir, 'docker.sock')
 const endpoint = `unix://${socket}`
 let dockerd: ChildProcess | null = null
-let controller: PanelController
+let controller: PanelUnderTest
 const engineEvents: EngineConnectivity[] = []
 const statuses: StackStatus[] = []
 const project = `deckreconnect${suffix()}`
@@ -49,7 +49,7 @@ const haveDockerd = existsSync('/usr/sbin/dockerd') || existsSync('/usr/bin/dock
 beforeAll(async () => {
   if (!haveDockerd) return
   await startDockerd()
-  controller = new PanelController({ ...loadPanelConfig({ DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: project, DOCKER_HOST: endpoint }, REPO), statusRefreshMs: 60_000 })
+  controller = new PanelUnderTest({ ...loadPanelConfig({ DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: project, DOCKER_HOST: endpoint }, REPO), statusRefreshMs: 60_000 })
   controller.on('engine', (e) => engineEvents.push(e))
   controller.on('status', (s) => statuses.push(s))
   await controller.start({ metrics: false })

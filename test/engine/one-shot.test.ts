@@ -30,14 +30,14 @@ writeFileSync(
 `
 )
 const engine = new DockerEngine({ endpoint: 'unix:///var/run/docker.sock' })
-const orchestrator = new StackOrchestrator({ engine, projectName: project, upTimeoutMs: 30_000, loadProject: () => loadComposeProject({ file, project }) })
+const orchestrator = new StackOrchestrator({ runtime: engine, projectName: project, upTimeoutMs: 30_000, loadProject: () => loadComposeProject({ file, project }) })
 
 beforeAll(async () => {
   await engine.start()
 })
 
 afterAll(async () => {
-  await orchestrator.down(true, () => undefined).catch(() => undefined)
+  await orchestrator.down({ removeVolumes: true }, () => undefined).catch(() => undefined)
   engine.stop()
   rmSync(dir, { recursive: true, force: true })
 })

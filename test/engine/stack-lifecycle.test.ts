@@ -6,14 +6,14 @@
 import { execFileSync } from 'node:child_process'
 import amqp from 'amqplib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PanelController } from '../../src/main/controller/panel-controller'
+import { PanelUnderTest } from '../support/panel-under-test'
 import type { ProgressEvent, StackStatus } from '../../src/shared/contract'
 import { RpcClient } from '../../src/services/rpc'
 import { dockerCompose, fixtureStack, removeProject, waitFor } from './engine-fixture'
 import type { FixtureStack } from './engine-fixture'
 
 let stack: FixtureStack
-let controller: PanelController
+let controller: PanelUnderTest
 const progress: ProgressEvent[] = []
 const statuses: { at: number; status: StackStatus }[] = []
 
@@ -27,7 +27,7 @@ async function consumers(queue: string): Promise<number> {
 
 beforeAll(async () => {
   stack = await fixtureStack('life')
-  controller = new PanelController(stack.config)
+  controller = new PanelUnderTest(stack.config)
   controller.on('progress', (p) => progress.push(p))
   controller.on('status', (s) => statuses.push({ at: Date.now(), status: s }))
   await controller.start({ metrics: false })

@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { PanelController } from '../../src/main/controller/panel-controller'
+import { createPanel } from '../../src/main/panel-composition'
+import type { Panel } from '../../src/main/panel-composition'
 import { loadPanelConfig } from '../../src/main/controller/panel-config'
 import { startWebShell } from '../../src/main/web/web-shell'
 import type { WebShell } from '../../src/main/web/web-shell'
@@ -18,7 +19,7 @@ import type { ServerFrame } from '../../src/shared/socket-frames'
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../..')
 const project = `deckweb${randomBytes(3).toString('hex')}`
-let controller: PanelController
+let panel: Panel
 let shell: WebShell
 let rendererDir: string
 
@@ -28,14 +29,14 @@ beforeAll(async () => {
   mkdirSync(join(rendererDir, 'assets'))
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>panel</title><script type="module" src="./assets/app.js"></script>')
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("panel")')
-  controller = new PanelController(loadPanelConfig({ DECK_PROJECT: project, DECK_METRICS_INTERVAL_MS: '300' }, REPO))
-  await controller.start()
-  shell = await startWebShell({ controller, port: 0, host: '127.0.0.1', rendererDir })
+  panel = createPanel(loadPanelConfig({ DECK_PROJECT: project, DECK_METRICS_INTERVAL_MS: '300' }, REPO))
+  await panel.controller.start()
+  shell = await startWebShell({ controller: panel.controller, port: 0, host: '127.0.0.1', rendererDir })
 })
 
 afterAll(async () => {
   await shell?.close()
-  await controller?.close()
+  await panel?.close()
   rmSync(rendererDir, { recursive: true, force: true })
 })
 

@@ -6,6 +6,7 @@
 import amqp from 'amqplib'
 import type { ChannelModel } from 'amqplib'
 import type { QueueMetrics } from '../../shared/contract'
+import { rpcServiceOfQueue } from '../../shared/rpc-names'
 
 export class AmqpQueueProbe {
   private model: ChannelModel | null = null
@@ -23,7 +24,7 @@ export class AmqpQueueProbe {
         const ok = await channel.checkQueue(queue)
         out.push({
           queue,
-          service: queue.replace(/^rpc-/, ''),
+          service: rpcServiceOfQueue(queue) ?? queue,
           ready: ok.messageCount,
           unacked: 0,
           consumers: ok.consumerCount,

@@ -3,9 +3,10 @@ import type { QueueMetrics } from '../../shared/contract'
 import { crossLayerFindings } from './cross-layer-health'
 import { RingBuffer } from './ring-buffer'
 import { LatencyRecorder } from './latency-recorder'
+import { rpcQueueName } from '../../shared/rpc-names'
 
 const queue = (service: string, ready: number, consumers: number): QueueMetrics => ({
-  queue: `rpc-${service}`, service, ready, unacked: 0, consumers, publishRate: 0, deliverRate: 0, ackRate: 0, source: 'management'
+  queue: rpcQueueName(service), service, ready, unacked: 0, consumers, publishRate: 0, deliverRate: 0, ackRate: 0, source: 'management'
 })
 
 describe('ring buffer', () => {

@@ -12,6 +12,7 @@ import { LatencyRecorder } from './latency-recorder'
 import { fetchRpcQueues } from './management-api'
 import type { ManagementApiOptions } from './management-api'
 import { RingBuffer } from './ring-buffer'
+import { rpcQueueName } from '../../shared/rpc-names'
 
 export interface BrokerMonitorOptions {
   management: ManagementApiOptions
@@ -101,7 +102,7 @@ export class BrokerMonitor extends EventEmitter<MonitorEvents> {
       this.setState('management', 'unreachable', (err as Error).message)
     }
     // AMQP is checked every time: it is the fallback, and its state is worth showing anyway.
-    const names = [...new Set([...this.knownQueues, ...replicas.map((r) => `rpc-${r.rpcService}`)])]
+    const names = [...new Set([...this.knownQueues, ...replicas.map((r) => rpcQueueName(r.rpcService))])]
     try {
       const viaAmqp = await this.probe.check(source === 'management' ? [] : names)
       this.setState('amqp', 'connected', `AMQP broker at ${redact(this.options.amqpUri)}`)

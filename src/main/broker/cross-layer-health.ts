@@ -1,5 +1,6 @@
 /** Where Docker's view (replicas running) and RabbitMQ's view (consumers) of a service disagree. */
 import type { HealthFinding, QueueMetrics } from '../../shared/contract'
+import { rpcQueueName } from '../../shared/rpc-names'
 
 export interface ReplicaView {
   /** Compose service name, e.g. `scraper`. */
@@ -14,7 +15,7 @@ export function crossLayerFindings(queues: QueueMetrics[], replicas: ReplicaView
   const byService = new Map(queues.map((q) => [q.service, q]))
   for (const r of replicas) {
     const q = byService.get(r.rpcService)
-    const queue = `rpc-${r.rpcService}`
+    const queue = rpcQueueName(r.rpcService)
     const consumers = q?.consumers ?? 0
     if (r.running > consumers) {
       findings.push({

@@ -1,5 +1,6 @@
 /** Queue numbers from the RabbitMQ management HTTP API (`GET /api/queues/<vhost>`). */
 import type { QueueMetrics } from '../../shared/contract'
+import { rpcServiceOfQueue } from '../../shared/rpc-names'
 
 export interface ManagementApiOptions {
   /** e.g. http://127.0.0.1:15672 */
@@ -45,14 +46,14 @@ export async function fetchRpcQueues(options: ManagementApiOptions): Promise<Que
     throw new ManagementApiError(`RabbitMQ management API at ${options.url} answered ${response.status} ${response.statusText}${response.status === 401 ? ' (check the management credentials)' : ''}`)
   }
   const queues = (await response.json()) as RawQueue[]
-  return queues.filter((q) => q.name.startsWith('rpc-')).map(toMetrics).sort((a, b) => a.queue.localeCompare(b.queue))
+  return queues.filter((q) => rpcServiceOfQueue(q.name) !== null).map(toMetrics).sort((a, b) => a.queue.localeCompare(b.queue))
 }
 
 function toMetrics(q: RawQueue): QueueMetrics {
   const stats = q.message_stats
   return {
     queue: q.name,
-    service: q.name.slice('rpc-'.length),
+    service: rpcServiceOfQueue(q.name) ?? q.name,
     ready: q.messages_ready ?? 0,
     unacked: q.messages_unacknowledged ?? 0,
     consumers: q.consumers ?? 0,

@@ -1,10 +1,47 @@
 /** Human-readable output of the CLI (the --json output is the contract's value as is). */
-import type { BrokerMetrics, ContainerStats, LogLine, OperationReport, ProgressEvent, StackStatus } from '../../shared/contract'
+import type { BrokerMetrics, ContainerStats, LogLine, OperationName, OperationReport, OperationResponse, PanelEvent, ProgressEvent, StackStatus } from '../../shared/contract'
 import type { CrawlDetail, CrawlItemState, CrawlListResponse, CrawlStartResponse, CrawlSummary } from '../../shared/crawl'
 import { finishedCount, formatEta, formatRate, percentFinished, progressSegments } from '../../shared/crawl-progress'
 import type { CrawlCounts } from '../../shared/crawl-progress'
 import type { ListingSearchResult } from '../../shared/listing-search'
 import type { LookupResult } from '../../shared/lookup'
+
+type Formatters = { [K in OperationName]?: (value: OperationResponse<K>) => string }
+
+/** How each operation's answer reads in a terminal; the rest print as JSON. */
+const FORMATTERS: Formatters = {
+  status: formatStatus,
+  up: formatReport,
+  down: formatReport,
+  scale: formatReport,
+  startService: formatReport,
+  stopService: formatReport,
+  restartService: formatReport,
+  logs: (v) => v.lines.map(formatLogLine).join('\n'),
+  stats: formatStats,
+  metrics: formatMetrics,
+  lookup: formatLookup,
+  search: formatSearch
+}
+
+export function formatResult(operation: OperationName, value: unknown): string {
+  const format = FORMATTERS[operation] as ((v: unknown) => string) | undefined
+  return format === undefined ? JSON.stringify(value, null, 2) : format(value)
+}
+
+/** A pushed event as a terminal line (log lines to stdout, progress to stderr), or null to skip it. */
+export function formatEvent(event: PanelEvent, json: boolean): { stream: 'stdout' | 'stderr'; text: string } | null {
+  switch (event.event) {
+    case 'logLine':
+      return { stream: 'stdout', text: json ? JSON.stringify(event.payload) : formatLogLine(event.payload) }
+    case 'progress': {
+      const line = formatProgress(event.payload)
+      return line === null ? null : { stream: 'stderr', text: line }
+    }
+    default:
+      return null
+  }
+}
 
 export function formatStatus(s: StackStatus): string {
   const lines = [`project ${s.project} (${s.composeFile})`, `engine: ${s.engine.state} — ${s.engine.message}`]

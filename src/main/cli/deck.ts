@@ -1,12 +1,14 @@
 /**
- * `npm run deck -- <command>`: the third thin shell over PanelController. Results go to
- * stdout (as JSON with --json), progress and errors to stderr; a failure exits non-zero.
+ * `npm run deck -- <command>`: the terminal's frame mover over one panel session. Results go
+ * to stdout (as JSON with --json), progress and errors to stderr; a failure exits non-zero.
+ * A command that opened a stream (a log follow) runs until the stream ends or Ctrl-C.
  */
-import type { OperationName, OperationResponse } from '../../shared/contract'
-import { PanelController } from '../controller/panel-controller'
+import type { PanelEvent } from '../../shared/contract'
+import { createPanel } from '../panel-composition'
 import { loadPanelConfig } from '../controller/panel-config'
+import { PanelSession } from '../session/panel-session'
 import { parseCli, USAGE, UsageError } from './cli-args'
-import * as format from './cli-format'
+import { formatEvent, formatResult } from './cli-format'
 
 async function main(argv: string[]): Promise<number> {
   let command
@@ -19,60 +21,31 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err
   }
-  const controller = new PanelController(loadPanelConfig())
-  controller.on('progress', (p) => {
-    const line = format.formatProgress(p)
-    if (line !== null) process.stderr.write(`${line}\n`)
+  const panel = createPanel(loadPanelConfig())
+  let streamsEnded = (): void => {}
+  const session = new PanelSession(panel.controller, (event: PanelEvent) => {
+    const out = formatEvent(event, command.json)
+    if (out !== null) (out.stream === 'stdout' ? process.stdout : process.stderr).write(`${out.text}\n`)
+    if (session.openStreams().length === 0) streamsEnded()
   })
-  const follow = command.operation === 'logs' && command.request['follow'] === true
-  if (follow) {
-    controller.on('logLine', (l) => process.stdout.write(command.json ? `${JSON.stringify(l)}\n` : `${format.formatLogLine(l)}\n`))
-  }
   try {
-    const result = await controller.invoke(command.operation, command.request)
+    const result = await session.invoke(command.operation, command.request)
     if (!result.ok) {
       process.stderr.write(`deck: ${result.error.kind}: ${result.error.message}\n${result.error.hint ? `hint: ${result.error.hint}\n` : ''}`)
       return 1
     }
-    process.stdout.write(`${command.json ? JSON.stringify(result.value, null, 2) : human(command.operation, result.value)}\n`)
-    if (follow) {
-      const streamId = (result.value as OperationResponse<'logs'>).streamId
+    process.stdout.write(`${command.json ? JSON.stringify(result.value, null, 2) : formatResult(command.operation, result.value)}\n`)
+    if (session.openStreams().length > 0) {
       await new Promise<void>((resolve) => {
-        controller.on('logEnd', (e) => e.streamId === streamId && resolve())
+        streamsEnded = resolve
         process.once('SIGINT', () => resolve())
         process.once('SIGTERM', () => resolve())
       })
     }
     return 0
   } finally {
-    await controller.close()
-  }
-}
-
-function human<K extends OperationName>(operation: K, value: OperationResponse<K>): string {
-  const v = value as unknown
-  switch (operation) {
-    case 'status':
-      return format.formatStatus(v as OperationResponse<'status'>)
-    case 'up':
-    case 'down':
-    case 'scale':
-    case 'startService':
-    case 'stopService':
-    case 'restartService':
-      return format.formatReport(v as OperationResponse<'up'>)
-    case 'logs':
-      return (v as OperationResponse<'logs'>).lines.map(format.formatLogLine).join('\n')
-    case 'stats':
-      return format.formatStats(v as OperationResponse<'stats'>)
-    case 'metrics':
-      return format.formatMetrics(v as OperationResponse<'metrics'>)
-    case 'lookup':
-      return format.formatLookup(v as OperationResponse<'lookup'>)
-    case 'search':
-      return format.formatSearch(v as OperationResponse<'search'>)
-    default:
-      return JSON.stringify(value, null, 2)
+    session.dispose()
+    await panel.close()
   }
 }
 

@@ -7,7 +7,7 @@ import { basename, dirname, resolve } from 'node:path'
 import { LineCounter, parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { ComposeFileError, formatPath } from './compose-error'
-import type { ComposeIssue } from './compose-error'
+import type { ComposeIssue, IssueAt } from './compose-error'
 import { interpolateTree } from './compose-interpolation'
 import { normalizeProject } from './compose-normalize'
 import { ComposeFileSchema, KNOWN_UNSUPPORTED_KEYS } from './compose-schema'
@@ -51,7 +51,7 @@ export function parseComposeText(text: string, options: LoadComposeOptions): Com
   }
 
   const issues: ComposeIssue[] = []
-  const at = (path: (string | number)[], message: string, unsupported = false, childKey?: string): void => {
+  const at: At = (path, message, { unsupported = false, childKey } = {}) => {
     const pos = locate(doc, lines, path, childKey)
     const key = formatPath(childKey === undefined ? path : [...path, childKey])
     issues.push({ line: pos?.line ?? null, column: pos?.column ?? null, key, message, unsupported })
@@ -82,14 +82,14 @@ export function parseComposeText(text: string, options: LoadComposeOptions): Com
   return result
 }
 
-type At = (path: (string | number)[], message: string, unsupported?: boolean, childKey?: string) => void
+type At = IssueAt
 
 function reportSchemaIssue(issue: z.core.$ZodIssue, tree: unknown, at: At): void {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
   if (issue.code === 'unrecognized_keys') {
     for (const key of issue.keys) {
-      if (KNOWN_UNSUPPORTED_KEYS.has(key)) at(path, `"${key}" is valid Compose but not supported by the panel`, true, key)
-      else at(path, `unknown key "${key}"`, false, key)
+      if (KNOWN_UNSUPPORTED_KEYS.has(key)) at(path, `"${key}" is valid Compose but not supported by the panel`, { unsupported: true, childKey: key })
+      else at(path, `unknown key "${key}"`, { childKey: key })
     }
     return
   }

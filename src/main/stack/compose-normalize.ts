@@ -7,8 +7,9 @@ import type {
 } from './compose-model'
 import { durationToNs, parsePort, splitCommand } from './compose-values'
 import { readEnvFile } from './env-file'
+import type { IssueAt } from './compose-error'
 
-type At = (path: (string | number)[], message: string, unsupported?: boolean, childKey?: string) => void
+type At = IssueAt
 
 interface Context {
   project: string
@@ -16,35 +17,34 @@ interface Context {
   env: Readonly<Record<string, string | undefined>>
 }
 
-export function normalizeProject(raw: RawComposeFile, ctx: Context, at: At): ComposeProject {
-  const dir = dirname(ctx.file)
-  const networks = new Map<string, NetworkSpec>()
-  for (const [key, def] of Object.entries(raw.networks ?? {})) {
-    networks.set(key, {
+type RawResource = { name?: string | null; external?: boolean | null; driver?: string | null; labels?: unknown } | null | undefined
+
+/** Top-level networks and volumes read alike: the engine's name is `<project>_<key>` unless named or external. */
+function normalizeResources(raw: Record<string, RawResource> | null | undefined, project: string): Map<string, NetworkSpec & VolumeSpec> {
+  const out = new Map<string, NetworkSpec & VolumeSpec>()
+  for (const [key, def] of Object.entries(raw ?? {})) {
+    out.set(key, {
       key,
-      name: def?.name ?? (def?.external === true ? key : `${ctx.project}_${key}`),
+      name: def?.name ?? (def?.external === true ? key : `${project}_${key}`),
       external: def?.external ?? false,
       driver: def?.driver ?? null,
-      labels: toStringMap(def?.labels)
+      labels: toStringMap(def?.labels as Parameters<typeof toStringMap>[0])
     })
   }
+  return out
+}
+
+export function normalizeProject(raw: RawComposeFile, ctx: Context, at: At): ComposeProject {
+  const dir = dirname(ctx.file)
+  const networks: Map<string, NetworkSpec> = normalizeResources(raw.networks, ctx.project)
   if (!networks.has('default')) {
     networks.set('default', { key: 'default', name: `${ctx.project}_default`, external: false, driver: null, labels: {} })
   }
-  const volumes = new Map<string, VolumeSpec>()
-  for (const [key, def] of Object.entries(raw.volumes ?? {})) {
-    volumes.set(key, {
-      key,
-      name: def?.name ?? (def?.external === true ? key : `${ctx.project}_${key}`),
-      external: def?.external ?? false,
-      driver: def?.driver ?? null,
-      labels: toStringMap(def?.labels)
-    })
-  }
+  const volumes: Map<string, VolumeSpec> = normalizeResources(raw.volumes, ctx.project)
 
   const services = new Map<string, ServiceSpec>()
   for (const [name, svc] of Object.entries(raw.services)) {
-    services.set(name, normalizeService(name, svc, { ...ctx, dir, networks, volumes }, (p, m, u, k) => at(['services', name, ...p], m, u, k)))
+    services.set(name, normalizeService(name, svc, { ...ctx, dir, networks, volumes }, (p, m, o) => at(['services', name, ...p], m, o)))
   }
   for (const [name, svc] of services) {
     for (const dep of Object.keys(svc.dependsOn)) {
@@ -97,7 +97,7 @@ function normalizeService(name: string, svc: RawService, ctx: ServiceContext, at
         return []
       }
     }),
-    volumes: (svc.volumes ?? []).flatMap((v, i) => normalizeVolume(v, ctx, (m, u) => at(['volumes', i], m, u))),
+    volumes: (svc.volumes ?? []).flatMap((v, i) => normalizeVolume(v, ctx, (m, o) => at(['volumes', i], m, o))),
     networks: normalizeNetworks(svc, ctx, at),
     healthcheck: normalizeHealthcheck(svc, at),
     healthcheckDisabled: svc.healthcheck?.disable === true,
@@ -167,7 +167,7 @@ function normalizeEnvironment(svc: RawService, ctx: ServiceContext, at: At): Rec
   return env
 }
 
-function normalizeVolume(v: string | { type: 'volume' | 'bind'; source?: string; target: string; read_only?: boolean }, ctx: ServiceContext, at: (message: string, unsupported?: boolean) => void): VolumeMount[] {
+function normalizeVolume(v: string | { type: 'volume' | 'bind'; source?: string; target: string; read_only?: boolean }, ctx: ServiceContext, at: (message: string, options?: { unsupported?: boolean }) => void): VolumeMount[] {
   let source: string | undefined
   let target: string
   let readOnly = false
@@ -183,7 +183,7 @@ function normalizeVolume(v: string | { type: 'volume' | 'bind'; source?: string;
     target = parts[1] ?? ''
     const mode = parts[2]
     if (mode !== undefined && mode !== 'ro' && mode !== 'rw') {
-      at(`mode "${mode}" is not supported (use ro or rw)`, true)
+      at(`mode "${mode}" is not supported (use ro or rw)`, { unsupported: true })
       return []
     }
     readOnly = mode === 'ro'

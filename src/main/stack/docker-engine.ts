@@ -1,11 +1,27 @@
 /**
- * The Docker engine connection: one dockerode client, and a watch on whether the engine
- * answers. When it stops answering, the state says so (and where we looked) and a probe
- * loop reconnects by itself; everything else asks `requireConnected()` before acting.
+ * The Docker engine connection: the one owner of the dockerode client, and a watch on
+ * whether the engine answers. When it stops answering, the state says so (and where we
+ * looked) and a probe loop reconnects by itself; everything else asks `requireConnected()`
+ * before acting. Nothing outside this class touches dockerode: callers use the container
+ * runtime, logs, stats, events and status methods below.
  */
 import { EventEmitter } from 'node:events'
 import Docker from 'dockerode'
-import type { EngineConnectivity } from '../../shared/contract'
+import type { ContainerStats, EngineConnectivity, LogLine, StackStatus } from '../../shared/contract'
+import type { ComposeProject, DependencyCondition, ServiceSpec } from './compose-model'
+import type { ContainerRuntime } from './container-runtime'
+import { createContainer, removeContainer, startContainer, stopGracefully, waitForCondition } from './container-ops'
+import { containerStats } from './container-stats'
+import { followLogs, tailLogs } from './container-logs'
+import type { LogSource } from './container-logs'
+import { ensureImage, imageId } from './image-provider'
+import type { ImageProgress } from './image-provider'
+import { listProjectContainers } from './project-containers'
+import type { ProjectContainer } from './project-containers'
+import { ensureResources, removeResources } from './stack-resources'
+import type { ProgressSink } from './stack-error'
+import { buildStackStatus } from './status-builder'
+import type { StatusInput } from './status-builder'
 
 export interface DockerEngineOptions {
   /** `unix:///var/run/docker.sock`, a socket path, or `tcp://host:port`. */
@@ -33,8 +49,8 @@ export function dockerFromEndpoint(endpoint: string): Docker {
 
 type EngineEvents = { state: [EngineConnectivity] }
 
-export class DockerEngine extends EventEmitter<EngineEvents> {
-  readonly docker: Docker
+export class DockerEngine extends EventEmitter<EngineEvents> implements ContainerRuntime {
+  private readonly docker: Docker
   private current: EngineConnectivity
   private timer: NodeJS.Timeout | null = null
   private closed = false
@@ -91,6 +107,75 @@ export class DockerEngine extends EventEmitter<EngineEvents> {
   async requireConnected(): Promise<void> {
     if (this.connected) return
     if (!(await this.probe())) throw new EngineUnavailableError(this.current)
+  }
+
+  // ---- Container runtime (the orchestrator's and converger's view) ----------------------
+
+  listContainers(project: string, service?: string): Promise<ProjectContainer[]> {
+    return listProjectContainers(this.docker, project, service)
+  }
+
+  imageId(image: string): Promise<string | null> {
+    return imageId(this.docker, image)
+  }
+
+  ensureImage(service: ServiceSpec, onProgress: (progress: ImageProgress) => void): Promise<string> {
+    return ensureImage(this.docker, service, onProgress)
+  }
+
+  ensureResources(project: ComposeProject, report: ProgressSink): Promise<void> {
+    return ensureResources(this.docker, project, report)
+  }
+
+  removeResources(project: string, options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]> {
+    return removeResources(this.docker, project, options.removeVolumes, report)
+  }
+
+  async createContainer(project: ComposeProject, service: ServiceSpec, number: number, configHash: string): Promise<string> {
+    return (await createContainer(this.docker, project, service, number, configHash)).id
+  }
+
+  startContainer(id: string): Promise<void> {
+    return startContainer(this.docker, id)
+  }
+
+  stopContainer(id: string, graceSeconds: number): Promise<void> {
+    return stopGracefully(this.docker, id, graceSeconds)
+  }
+
+  async restartContainer(id: string, graceSeconds: number): Promise<void> {
+    await this.docker.getContainer(id).restart({ t: graceSeconds })
+  }
+
+  removeContainer(id: string): Promise<void> {
+    return removeContainer(this.docker, id)
+  }
+
+  waitFor(id: string, label: string, condition: DependencyCondition, timeoutMs: number): Promise<void> {
+    return waitForCondition(this.docker, id, label, condition, timeoutMs)
+  }
+
+  // ---- Observation: status, events, logs, stats -----------------------------------------
+
+  buildStatus(input: Omit<StatusInput, 'docker' | 'engine'>): Promise<StackStatus> {
+    return buildStackStatus({ ...input, docker: this.docker, engine: this.current })
+  }
+
+  /** The engine's container events of one project, as a stream that ends when the engine goes. */
+  containerEvents(labelFilter: string): Promise<NodeJS.ReadableStream> {
+    return this.docker.getEvents({ filters: { type: ['container'], label: [labelFilter] } })
+  }
+
+  tailLogs(sources: LogSource[], tail: number): Promise<LogLine[]> {
+    return tailLogs(this.docker, sources, tail)
+  }
+
+  followLogs(source: LogSource, sinceSeconds: number, onLine: (line: LogLine) => void, onEnd: (reason: string) => void): Promise<() => void> {
+    return followLogs(this.docker, source, sinceSeconds, onLine, onEnd)
+  }
+
+  containerStats(source: LogSource): Promise<ContainerStats> {
+    return containerStats(this.docker, source)
   }
 
   private async ping(): Promise<boolean> {

@@ -3,13 +3,12 @@
  * highest ones gracefully, starts stopped ones, recreates stale ones (config hash changed)
  * when asked, and creates the missing ones with the next container numbers.
  */
-import type Docker from 'dockerode'
 import type { ComposeProject, ServiceSpec } from './compose-model'
 import { configHash } from './compose-hash'
 import { containerName } from './compose-labels'
-import { createContainer, removeContainer, startContainer, stopGracefully } from './container-ops'
-import { listProjectContainers } from './project-containers'
+import type { ContainerRuntime } from './container-runtime'
 import type { ProjectContainer } from './project-containers'
+import type { ProgressStep } from '../../shared/contract'
 import type { ProgressSink } from './stack-error'
 
 export interface ConvergeOptions {
@@ -25,7 +24,7 @@ export interface ConvergeResult {
 }
 
 export async function convergeService(
-  docker: Docker,
+  runtime: ContainerRuntime,
   project: ComposeProject,
   service: ServiceSpec,
   imageId: string | null,
@@ -34,19 +33,19 @@ export async function convergeService(
 ): Promise<ConvergeResult> {
   const { report } = options
   const hash = configHash(project, service, imageId)
-  const existing = await listProjectContainers(docker, project.project, service.name)
+  const existing = await runtime.listContainers(project.project, service.name)
   const keep = existing.slice(0, target)
   const extra = existing.slice(target).reverse()
   const summary: string[] = []
-  const step = (stepName: string, c: string, state: 'started' | 'done', message: string): void =>
+  const step = (stepName: ProgressStep, c: string, state: 'started' | 'done', message: string): void =>
     report({ step: stepName, service: service.name, container: c, state, message })
 
   // Highest numbers first; all at once, each with the service's grace period.
   await Promise.all(
     extra.map(async (c) => {
       step('stop', c.name, 'started', `Stopping ${c.name} (grace ${service.stopGraceSeconds} s)`)
-      await stopGracefully(docker, c.id, service.stopGraceSeconds)
-      await removeContainer(docker, c.id)
+      await runtime.stopContainer(c.id, service.stopGraceSeconds)
+      await runtime.removeContainer(c.id)
       step('remove', c.name, 'done', `Removed ${c.name}`)
       summary.push(`removed ${c.name}`)
     })
@@ -57,7 +56,7 @@ export async function convergeService(
       if (options.recreateStale && c.configHash !== hash) return recreate(c)
       if (c.state !== 'running') {
         step('start', c.name, 'started', `Starting ${c.name}`)
-        await startContainer(docker, c.id)
+        await runtime.startContainer(c.id)
         step('start', c.name, 'done', `Started ${c.name}`)
         summary.push(`started ${c.name}`)
       }
@@ -67,13 +66,13 @@ export async function convergeService(
 
   async function recreate(c: ProjectContainer): Promise<string> {
     step('recreate', c.name, 'started', `Recreating ${c.name}: its configuration changed`)
-    await stopGracefully(docker, c.id, service.stopGraceSeconds)
-    await removeContainer(docker, c.id)
-    const created = await createContainer(docker, project, service, c.number, hash)
-    await startContainer(docker, created.id)
+    await runtime.stopContainer(c.id, service.stopGraceSeconds)
+    await runtime.removeContainer(c.id)
+    const createdId = await runtime.createContainer(project, service, c.number, hash)
+    await runtime.startContainer(createdId)
     step('recreate', c.name, 'done', `Recreated ${c.name}`)
     summary.push(`recreated ${c.name}`)
-    return created.id
+    return createdId
   }
 
   const missing = target - keep.length
@@ -83,11 +82,11 @@ export async function convergeService(
     numbers.map(async (number): Promise<string> => {
       const name = containerName(project.project, service.name, number)
       step('create', name, 'started', `Creating ${name}`)
-      const container = await createContainer(docker, project, service, number, hash)
-      await startContainer(docker, container.id)
+      const id = await runtime.createContainer(project, service, number, hash)
+      await runtime.startContainer(id)
       step('create', name, 'done', `Started ${name}`)
       summary.push(`created ${name}`)
-      return container.id
+      return id
     })
   )
   return { ids: [...ids, ...created], summary }

@@ -1,5 +1,5 @@
 /** A failure of a stack operation, carrying the contract's error kind and a hint. */
-import type { PanelErrorKind } from '../../shared/contract'
+import type { PanelErrorKind, ProgressStep } from '../../shared/contract'
 
 export class StackError extends Error {
   override name = 'StackError'
@@ -14,7 +14,7 @@ export class StackError extends Error {
 
 /** One step of an operation, as the orchestrator reports it (the controller adds ids and time). */
 export interface StepProgress {
-  step: string
+  step: ProgressStep
   service: string | null
   container: string | null
   state: 'started' | 'progress' | 'done' | 'failed'

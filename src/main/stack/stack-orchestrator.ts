@@ -4,17 +4,15 @@
  * would race on container numbers.
  */
 import type { ComposeProject, ServiceSpec } from './compose-model'
-import type { DockerEngine } from './docker-engine'
-import { ensureImage, imageId } from './image-provider'
+import type { ContainerRuntime } from './container-runtime'
 import { convergeService } from './service-converger'
-import { removeContainer, startContainer, stopGracefully, waitForCondition } from './container-ops'
-import { listProjectContainers } from './project-containers'
-import { ensureNetworks, ensureVolumes, removeResources } from './stack-resources'
+import type { ProjectContainer } from './project-containers'
 import { StackError } from './stack-error'
 import type { ProgressSink } from './stack-error'
+import type { ProgressStep } from '../../shared/contract'
 
 export interface StackOrchestratorOptions {
-  engine: DockerEngine
+  runtime: ContainerRuntime
   /** Reads compose.yaml afresh (throws ComposeFileError); called at the start of each operation. */
   loadProject: () => ComposeProject
   /** Project name to use when the file cannot be loaded (down still works then). */
@@ -30,8 +28,8 @@ export class StackOrchestrator {
 
   constructor(private readonly options: StackOrchestratorOptions) {}
 
-  private get docker(): DockerEngine['docker'] {
-    return this.options.engine.docker
+  private get runtime(): ContainerRuntime {
+    return this.options.runtime
   }
 
   /** What status shows as desired: a count set here, else the adopted count, else the file's. */
@@ -42,7 +40,7 @@ export class StackOrchestrator {
   up(services: string[] | undefined, report: ProgressSink): Promise<string[]> {
     return this.serialize(async () => {
       const project = this.options.loadProject()
-      await this.options.engine.requireConnected()
+      await this.runtime.requireConnected()
       const selected = withDependencies(project, services ?? [...project.services.keys()])
       const summary: string[] = []
 
@@ -51,14 +49,13 @@ export class StackOrchestrator {
       for (const name of selected) {
         const svc = service(project, name)
         report({ step: 'image', service: name, container: null, state: 'started', message: `Image ${svc.image}` })
-        const id = await ensureImage(this.docker, svc, (p) =>
+        const id = await this.runtime.ensureImage(svc, (p) =>
           report({ step: p.step, service: name, container: null, state: 'progress', message: p.message, current: p.current, total: p.total })
         )
         imageIds.set(name, id)
         report({ step: 'image', service: name, container: null, state: 'done', message: `Image ${svc.image} ready` })
       }
-      await ensureNetworks(this.docker, project, report)
-      await ensureVolumes(this.docker, project, report)
+      await this.runtime.ensureResources(project, report)
 
       const timeoutMs = this.options.upTimeoutMs ?? 180_000
       const started = new Map<string, Promise<string[]>>()
@@ -71,11 +68,11 @@ export class StackOrchestrator {
               Object.entries(svc.dependsOn).map(async ([dep, condition]) => {
                 const ids = await bring(dep)
                 report({ step: 'wait', service: name, container: null, state: 'started', message: `${name} waits for ${dep} (${condition.replace('service_', '')})` })
-                await settleAll(ids.map((id, i) => waitForCondition(this.docker, id, `${dep} #${i + 1}`, condition, timeoutMs)))
+                await settleAll(ids.map((id, i) => this.runtime.waitFor(id, `${dep} #${i + 1}`, condition, timeoutMs)))
               })
             )
             const target = this.desired.get(name) ?? svc.replicas
-            const result = await convergeService(this.docker, project, svc, imageIds.get(name) ?? null, target, { recreateStale: true, report })
+            const result = await convergeService(this.runtime, project, svc, imageIds.get(name) ?? null, target, { recreateStale: true, report })
             this.desired.set(name, target)
             summary.push(...result.summary)
             return result.ids
@@ -99,7 +96,7 @@ export class StackOrchestrator {
         all.flatMap(({ name, ids }) =>
           ids.map(async (id, i) => {
             const condition = oneShot.has(name) ? 'service_completed_successfully' : 'service_healthy'
-            await waitForCondition(this.docker, id, `${name} #${i + 1}`, condition, timeoutMs)
+            await this.runtime.waitFor(id, `${name} #${i + 1}`, condition, timeoutMs)
             const message = oneShot.has(name) ? `${name} #${i + 1} completed` : `${name} #${i + 1} is up`
             report({ step: 'healthy', service: name, container: id.slice(0, 12), state: 'done', message })
           })
@@ -110,7 +107,7 @@ export class StackOrchestrator {
     })
   }
 
-  down(removeVolumes: boolean, report: ProgressSink): Promise<string[]> {
+  down(options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]> {
     return this.serialize(async () => {
       let project: ComposeProject | null = null
       try {
@@ -118,9 +115,9 @@ export class StackOrchestrator {
       } catch {
         // A broken compose file must not keep a stack from being taken down.
       }
-      await this.options.engine.requireConnected()
+      await this.runtime.requireConnected()
       const name = project?.project ?? this.options.projectName
-      const containers = await listProjectContainers(this.docker, name)
+      const containers = await this.runtime.listContainers(name)
       const summary: string[] = []
       // Dependents stop before what they depend on; containers of services the file no longer has go first.
       const levels = project === null ? [] : stopLevels(project)
@@ -130,78 +127,67 @@ export class StackOrchestrator {
         await Promise.all(
           group.map(async (c) => {
             report({ step: 'stop', service: c.service, container: c.name, state: 'started', message: `Stopping ${c.name}` })
-            await stopGracefully(this.docker, c.id, project?.services.get(c.service)?.stopGraceSeconds ?? 10)
-            await removeContainer(this.docker, c.id)
+            await this.runtime.stopContainer(c.id, project?.services.get(c.service)?.stopGraceSeconds ?? 10)
+            await this.runtime.removeContainer(c.id)
             report({ step: 'remove', service: c.service, container: c.name, state: 'done', message: `Removed ${c.name}` })
             summary.push(`removed ${c.name}`)
           })
         )
       }
-      summary.push(...(await removeResources(this.docker, name, removeVolumes, report)))
+      summary.push(...(await this.runtime.removeResources(name, options, report)))
       this.desired.clear()
       return summary
     })
   }
 
   scale(serviceName: string, replicas: number, report: ProgressSink): Promise<string[]> {
-    return this.serialize(async () => {
-      const project = this.options.loadProject()
-      const svc = service(project, serviceName)
-      await this.options.engine.requireConnected()
-      const id = await imageId(this.docker, svc.image)
-      if (id === null && replicas > 0) {
-        throw new StackError('ImageUnavailable', `Image ${svc.image} of ${serviceName} is not on this machine`, 'Run up first: it builds or pulls missing images.')
-      }
-      await ensureNetworks(this.docker, project, report)
-      await ensureVolumes(this.docker, project, report)
-      const result = await convergeService(this.docker, project, svc, id, replicas, { recreateStale: false, report })
-      this.desired.set(serviceName, replicas)
-      return result.summary.length > 0 ? result.summary : [`${serviceName} already has ${replicas}`]
-    })
+    return this.serialize(() => this.converge(serviceName, replicas, report))
   }
 
+  /** Starts a service's containers; one with none gets the replicas it should have, like scale. */
   startService(serviceName: string, report: ProgressSink): Promise<string[]> {
     return this.serialize(async () => {
-      const { project, svc, containers } = await this.serviceContainers(serviceName)
-      if (containers.length === 0) {
-        const id = await imageId(this.docker, svc.image)
-        const target = this.desired.get(serviceName) || svc.replicas || 1
-        await ensureNetworks(this.docker, project, report)
-        await ensureVolumes(this.docker, project, report)
-        return (await convergeService(this.docker, project, svc, id, target, { recreateStale: false, report })).summary
-      }
-      return eachContainer(containers, serviceName, report, ['start', 'Starting', 'Started'], (c) => startContainer(this.docker, c.id))
+      const { svc, containers } = await this.serviceContainers(serviceName)
+      if (containers.length === 0) return this.converge(serviceName, this.desired.get(serviceName) || svc.replicas || 1, report)
+      return eachContainer(containers, serviceName, report, CONTAINER_ACTIONS.start, (c) => this.runtime.startContainer(c.id))
     })
   }
 
   stopService(serviceName: string, report: ProgressSink): Promise<string[]> {
     return this.serialize(async () => {
       const { svc, containers } = await this.serviceContainers(serviceName)
-      return eachContainer(containers, serviceName, report, ['stop', 'Stopping', 'Stopped'], (c) =>
-        stopGracefully(this.docker, c.id, svc.stopGraceSeconds)
-      )
+      return eachContainer(containers, serviceName, report, CONTAINER_ACTIONS.stop, (c) => this.runtime.stopContainer(c.id, svc.stopGraceSeconds))
     })
   }
 
   restartService(serviceName: string, report: ProgressSink): Promise<string[]> {
     return this.serialize(async () => {
       const { svc, containers } = await this.serviceContainers(serviceName)
-      return eachContainer(containers, serviceName, report, ['restart', 'Restarting', 'Restarted'], (c) =>
-        this.docker.getContainer(c.id).restart({ t: svc.stopGraceSeconds })
-      )
+      return eachContainer(containers, serviceName, report, CONTAINER_ACTIONS.restart, (c) => this.runtime.restartContainer(c.id, svc.stopGraceSeconds))
     })
   }
 
-  /** The file's view of one service and the engine's containers of it (start/stop/restart). */
-  private async serviceContainers(serviceName: string): Promise<{
-    project: ComposeProject
-    svc: ServiceSpec
-    containers: Awaited<ReturnType<typeof listProjectContainers>>
-  }> {
+  /** Adds containers with the next numbers, or stops the highest numbers; never recreates. */
+  private async converge(serviceName: string, replicas: number, report: ProgressSink): Promise<string[]> {
     const project = this.options.loadProject()
     const svc = service(project, serviceName)
-    await this.options.engine.requireConnected()
-    return { project, svc, containers: await listProjectContainers(this.docker, project.project, serviceName) }
+    await this.runtime.requireConnected()
+    const id = await this.runtime.imageId(svc.image)
+    if (id === null && replicas > 0) {
+      throw new StackError('ImageUnavailable', `Image ${svc.image} of ${serviceName} is not on this machine`, 'Run up first: it builds or pulls missing images.')
+    }
+    await this.runtime.ensureResources(project, report)
+    const result = await convergeService(this.runtime, project, svc, id, replicas, { recreateStale: false, report })
+    this.desired.set(serviceName, replicas)
+    return result.summary.length > 0 ? result.summary : [`${serviceName} already has ${replicas}`]
+  }
+
+  /** The file's view of one service and the engine's containers of it (start/stop/restart). */
+  private async serviceContainers(serviceName: string): Promise<{ project: ComposeProject; svc: ServiceSpec; containers: ProjectContainer[] }> {
+    const project = this.options.loadProject()
+    const svc = service(project, serviceName)
+    await this.runtime.requireConnected()
+    return { project, svc, containers: await this.runtime.listContainers(project.project, serviceName) }
   }
 
   private serialize<T>(work: () => Promise<T>): Promise<T> {
@@ -222,12 +208,25 @@ async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
   return results.map((r) => (r as PromiseFulfilledResult<T>).value)
 }
 
+/** How start/stop/restart of one container is reported: its step and the words for it. */
+interface ContainerAction {
+  step: ProgressStep
+  doing: string
+  done: string
+}
+
+const CONTAINER_ACTIONS = {
+  start: { step: 'start', doing: 'Starting', done: 'Started' },
+  stop: { step: 'stop', doing: 'Stopping', done: 'Stopped' },
+  restart: { step: 'restart', doing: 'Restarting', done: 'Restarted' }
+} as const satisfies Record<string, ContainerAction>
+
 /** Runs one action on every container of a service in parallel, reporting each step. */
 async function eachContainer<C extends { id: string; name: string }>(
   containers: C[],
   serviceName: string,
   report: ProgressSink,
-  [step, doing, done]: [string, string, string],
+  { step, doing, done }: ContainerAction,
   action: (container: C) => Promise<unknown>
 ): Promise<string[]> {
   await settleAll(

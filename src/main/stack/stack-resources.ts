@@ -1,42 +1,51 @@
 /** The project's networks and named volumes, created and labelled as docker-compose v1 does. */
 import type Docker from 'dockerode'
-import type { ComposeProject } from './compose-model'
+import type { ComposeProject, NetworkSpec, VolumeSpec } from './compose-model'
 import { COMPOSE_VERSION, LABEL } from './compose-labels'
 import type { ProgressSink } from './stack-error'
 import { StackError } from './stack-error'
 
-export async function ensureNetworks(docker: Docker, project: ComposeProject, report: ProgressSink): Promise<void> {
-  const existing = new Set((await docker.listNetworks()).map((n) => n.Name))
-  for (const net of project.networks.values()) {
-    if (existing.has(net.name)) continue
-    if (net.external) {
-      throw new StackError('ComposeFileInvalid', `External network ${net.name} does not exist`, `Create it with \`docker network create ${net.name}\`.`)
-    }
-    report({ step: 'network', service: null, container: null, state: 'started', message: `Creating network ${net.name}` })
-    await docker.createNetwork({
-      Name: net.name,
-      Driver: net.driver ?? 'bridge',
-      CheckDuplicate: true,
-      Labels: { ...net.labels, [LABEL.project]: project.project, [LABEL.network]: net.key, [LABEL.version]: COMPOSE_VERSION }
-    })
-    report({ step: 'network', service: null, container: null, state: 'done', message: `Network ${net.name} created` })
-  }
+/** How one kind of project resource is listed, created and labelled. */
+interface ResourceKind {
+  step: 'network' | 'volume'
+  existing: (docker: Docker) => Promise<string[]>
+  create: (docker: Docker, spec: NetworkSpec | VolumeSpec, labels: Record<string, string>) => Promise<unknown>
+  label: string
+  noun: string
 }
 
-export async function ensureVolumes(docker: Docker, project: ComposeProject, report: ProgressSink): Promise<void> {
-  const existing = new Set(((await docker.listVolumes()).Volumes ?? []).map((v) => v.Name))
-  for (const vol of project.volumes.values()) {
-    if (existing.has(vol.name)) continue
-    if (vol.external) {
-      throw new StackError('ComposeFileInvalid', `External volume ${vol.name} does not exist`, `Create it with \`docker volume create ${vol.name}\`.`)
+const NETWORKS: ResourceKind = {
+  step: 'network',
+  existing: async (docker) => (await docker.listNetworks()).map((n) => n.Name),
+  create: (docker, spec, labels) => docker.createNetwork({ Name: spec.name, Driver: spec.driver ?? 'bridge', CheckDuplicate: true, Labels: labels }),
+  label: LABEL.network,
+  noun: 'network'
+}
+
+const VOLUMES: ResourceKind = {
+  step: 'volume',
+  existing: async (docker) => ((await docker.listVolumes()).Volumes ?? []).map((v) => v.Name),
+  create: (docker, spec, labels) => docker.createVolume({ Name: spec.name, Driver: spec.driver ?? 'local', Labels: labels }),
+  label: LABEL.volume,
+  noun: 'volume'
+}
+
+/** The project's networks, then its named volumes: each created when missing; a missing external one is an error. */
+export async function ensureResources(docker: Docker, project: ComposeProject, report: ProgressSink): Promise<void> {
+  await ensureKind(docker, NETWORKS, project.networks.values(), project.project, report)
+  await ensureKind(docker, VOLUMES, project.volumes.values(), project.project, report)
+}
+
+async function ensureKind(docker: Docker, kind: ResourceKind, specs: Iterable<NetworkSpec | VolumeSpec>, project: string, report: ProgressSink): Promise<void> {
+  const existing = new Set(await kind.existing(docker))
+  for (const spec of specs) {
+    if (existing.has(spec.name)) continue
+    if (spec.external) {
+      throw new StackError('ComposeFileInvalid', `External ${kind.noun} ${spec.name} does not exist`, `Create it with \`docker ${kind.noun} create ${spec.name}\`.`)
     }
-    report({ step: 'volume', service: null, container: null, state: 'started', message: `Creating volume ${vol.name}` })
-    await docker.createVolume({
-      Name: vol.name,
-      Driver: vol.driver ?? 'local',
-      Labels: { ...vol.labels, [LABEL.project]: project.project, [LABEL.volume]: vol.key, [LABEL.version]: COMPOSE_VERSION }
-    })
-    report({ step: 'volume', service: null, container: null, state: 'done', message: `Volume ${vol.name} created` })
+    report({ step: kind.step, service: null, container: null, state: 'started', message: `Creating ${kind.noun} ${spec.name}` })
+    await kind.create(docker, spec, { ...spec.labels, [LABEL.project]: project, [kind.label]: spec.key, [LABEL.version]: COMPOSE_VERSION })
+    report({ step: kind.step, service: null, container: null, state: 'done', message: `${kind.noun === 'network' ? 'Network' : 'Volume'} ${spec.name} created` })
   }
 }
 

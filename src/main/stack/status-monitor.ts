@@ -101,8 +101,7 @@ export class StatusMonitor extends EventEmitter<MonitorEvents> {
     if (this.stream !== null || this.opening || this.stopped) return
     this.opening = true
     const { engine, projectName } = this.options
-    const filters = { type: ['container' as const], label: [`${LABEL.project}=${projectName}`] }
-    engine.docker.getEvents({ filters }).then(
+    engine.containerEvents(`${LABEL.project}=${projectName}`).then(
       (stream) => {
         this.opening = false
         if (this.stopped || !engine.connected) {

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { PanelController } from '../controller/panel-controller'
+import { createPanel } from '../panel-composition'
 import { loadPanelConfig } from '../controller/panel-config'
 import { envInt } from '../../services/env'
 import { DEFAULT_RENDERER_DIR, startWebShell } from './web-shell'
@@ -23,7 +23,8 @@ if (!existsSync(join(DEFAULT_RENDERER_DIR, 'index.html'))) {
   }
 }
 
-const controller = new PanelController(loadPanelConfig())
+const panel = createPanel(loadPanelConfig())
+const controller = panel.controller
 try {
   await controller.start()
 } catch (error) {
@@ -38,7 +39,7 @@ const stop = async (): Promise<void> => {
   if (closing) return
   closing = true
   await shell.close()
-  await controller.close()
+  await panel.close()
   process.exit(0)
 }
 process.on('SIGINT', () => void stop())

@@ -1,21 +1,22 @@
 /**
- * One browser's WebSocket: every frame it sends is parsed and validated against the
- * contract before the controller sees it, each invoke is answered with a result frame of
- * the same id, and every contract event is pushed. Log streams it opened stop when it goes.
+ * One browser's WebSocket, moved to and from a panel session: a text frame that parses as
+ * an invoke frame goes to the session and its Result comes back with the same id; every
+ * event the session delivers is pushed. Anything that is not an invoke frame is rejected.
+ * The session ends (and with it the log follows it opened) when the socket closes.
  */
 import type { WebSocket } from 'ws'
 import { panelError } from '../../shared/contract'
-import type { PanelEvent } from '../../shared/contract'
 import { InvokeFrameSchema } from '../../shared/socket-frames'
 import type { ServerFrame } from '../../shared/socket-frames'
-import { LogStreamTracker, dispatchRequest, subscribeToAllEvents } from '../ipc/panel-dispatch'
-import type { PanelBackend } from '../ipc/panel-dispatch'
+import type { PanelSession } from '../session/panel-session'
+import type { PanelEvent } from '../../shared/contract'
 
 /** A client this far behind on events is not reading; close it rather than buffer without bound. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
 
-export function runSocketSession(socket: WebSocket, backend: PanelBackend): void {
-  const logStreams = new LogStreamTracker()
+const EXAMPLE_FRAME = '{"type":"invoke","id":1,"operation":"status","request":{}}'
+
+export function runSocketSession(socket: WebSocket, newSession: (deliver: (event: PanelEvent) => void) => PanelSession): void {
   const send = (frame: ServerFrame): void => {
     if (socket.readyState !== socket.OPEN) return
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -24,52 +25,35 @@ export function runSocketSession(socket: WebSocket, backend: PanelBackend): void
     }
     socket.send(JSON.stringify(frame))
   }
+  const session = newSession((event) => send({ type: 'event', event: event.event, payload: event.payload }))
 
-  const unsubscribe = subscribeToAllEvents(backend, (event: PanelEvent) => {
-    logStreams.noteEvent(event)
-    send({ type: 'event', event: event.event, payload: event.payload })
-  })
-
-  socket.on('message', (data, isBinary) => {
-    void handleMessage(isBinary ? null : data.toString())
-  })
-
+  socket.on('message', (data, isBinary) => void receive(isBinary ? null : data.toString()))
   // ws reports a protocol violation (an oversized or unmasked frame…) as 'error'; unheard,
   // it would be thrown and end the whole web shell. Drop this client; 'close' cleans up.
   socket.on('error', () => socket.terminate())
+  socket.on('close', () => session.dispose())
 
   // A page that (re)connects gets the current status at once: `status` events are pushed only
   // on change, and changes made while it was away would otherwise never reach it.
-  void dispatchRequest(backend, 'status', {}).then((result) => {
+  void session.invoke('status', {}).then((result) => {
     if (result.ok) send({ type: 'event', event: 'status', payload: result.value })
   })
 
-  socket.on('close', () => {
-    unsubscribe()
-    void logStreams.stopAll(backend)
-  })
-
-  async function handleMessage(text: string | null): Promise<void> {
-    if (text === null) {
-      send({ type: 'rejected', error: panelError('InvalidRequest', 'Binary frames are not part of the panel protocol.', 'Send JSON text frames.') })
-      return
-    }
+  async function receive(text: string | null): Promise<void> {
+    const reject = (message: string, hint: string): void => send({ type: 'rejected', error: panelError('InvalidRequest', message, hint) })
+    if (text === null) return reject('Binary frames are not part of the panel protocol.', 'Send JSON text frames.')
     let json: unknown
     try {
       json = JSON.parse(text)
     } catch {
-      send({ type: 'rejected', error: panelError('InvalidRequest', 'The frame is not valid JSON.', 'Send {"type":"invoke","id":1,"operation":"status","request":{}}.') })
-      return
+      return reject('The frame is not valid JSON.', `Send ${EXAMPLE_FRAME}.`)
     }
     const frame = InvokeFrameSchema.safeParse(json)
     if (!frame.success) {
       const issues = frame.error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ')
-      send({ type: 'rejected', error: panelError('InvalidRequest', `Not an invoke frame: ${issues}`, 'A frame is {"type":"invoke","id":<number>,"operation":<name>,"request":{…}}.') })
-      return
+      return reject(`Not an invoke frame: ${issues}`, 'A frame is {"type":"invoke","id":<number>,"operation":<name>,"request":{…}}.')
     }
     const { id, operation, request } = frame.data
-    const result = await dispatchRequest(backend, operation, request)
-    logStreams.noteResult(operation, result)
-    send({ type: 'result', id, result })
+    send({ type: 'result', id, result: await session.invoke(operation, request) })
   }
 }

@@ -11,13 +11,14 @@ import type { AddressInfo, Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { WebSocketServer } from 'ws'
 import { SOCKET_PATH, TOKEN_COOKIE, TOKEN_PARAM } from '../../shared/socket-frames'
-import type { PanelBackend } from '../ipc/panel-dispatch'
+import { PanelSession } from '../session/panel-session'
+import type { SessionBackend } from '../session/panel-session'
 import { serveRendererFile } from './renderer-files'
 import { checkRequest } from './request-guard'
 import { runSocketSession } from './socket-session'
 
 export interface WebShellOptions {
-  controller: PanelBackend
+  controller: SessionBackend
   /** 0 picks a free port. */
   port: number
   /** Loopback only: 127.0.0.1 (default), or ::1 / localhost. */
@@ -49,7 +50,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   let port = options.port
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
-  sockets.on('connection', (socket) => runSocketSession(socket, options.controller))
+  sockets.on('connection', (socket) => runSocketSession(socket, (deliver) => new PanelSession(options.controller, deliver)))
 
   const server = createServer((request, response) => {
     // A failed request must not become an unhandled rejection, which would end the process.

@@ -4,12 +4,11 @@
  */
 import { performance } from 'node:perf_hooks'
 import type { estypes } from '@elastic/elasticsearch'
-import { DEFAULT_SEARCH_PAGE_SIZE, ListingSearchOptionsSchema } from '../../shared/listing-search'
+import { DEFAULT_SEARCH_PAGE_SIZE, ListingSearchOptionsSchema, MAX_SEARCH_QUERY_LENGTH } from '../../shared/listing-search'
 import type { FacetBucket, ListingSearchHit, ListingSearchOptions, ListingSearchResult } from '../../shared/listing-search'
 import { fromSource } from './listing-document'
 import type { ListingRepository } from './listing-repository'
 
-export const MAX_QUERY_LENGTH = 500
 const FACET_SIZE = 20
 
 /** The search request was malformed (bad page, too long a query…). */
@@ -22,7 +21,7 @@ export async function searchListings(repository: ListingRepository, query: strin
   const checked = ListingSearchOptionsSchema.safeParse(options)
   if (!checked.success) throw new InvalidSearch(checked.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '))
   const q = query.trim()
-  if (q.length > MAX_QUERY_LENGTH) throw new InvalidSearch(`The query is longer than ${MAX_QUERY_LENGTH} characters`)
+  if (q.length > MAX_SEARCH_QUERY_LENGTH) throw new InvalidSearch(`The query is longer than ${MAX_SEARCH_QUERY_LENGTH} characters`)
   const page = checked.data.page ?? 1
   const pageSize = checked.data.pageSize ?? DEFAULT_SEARCH_PAGE_SIZE
 

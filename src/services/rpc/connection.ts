@@ -25,7 +25,7 @@ export async function connectRecovering(options: RecoveringConnectionOptions): P
   let connection: RecoveringChannelModel
   try {
     connection = await connect(options.amqpUri, {
-      // Nagle + delayed ACKs cost ~40 ms per small message (performance-notes.md).
+      // Nagle + delayed ACKs cost ~40 ms per small message (docs/performance-notes.md).
       noDelay: true,
       clientProperties: { connection_name: options.connectionName },
       recovery: {

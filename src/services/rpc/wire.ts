@@ -1,8 +1,9 @@
 /**
- * Nameko's RPC wire format (see docs/nameko-rpc-protocol.md, sections 1–8): names, message
+ * Nameko's RPC wire format (docs/nameko-rpc-protocol.md): names, message
  * properties and the JSON bodies of requests and replies. Pure functions, no I/O.
  */
 import type { Options } from 'amqplib'
+import { rpcQueueName } from '../../shared/rpc-names'
 
 export const DEFAULT_EXCHANGE = 'nameko-rpc'
 export const CONTENT_TYPE = 'application/json'
@@ -15,7 +16,7 @@ export const EXCHANGE_OPTIONS: Options.AssertExchange = { durable: true, autoDel
 export const SERVICE_QUEUE_OPTIONS: Options.AssertQueue = { durable: true, exclusive: false, autoDelete: false }
 
 export function serviceQueueName(service: string): string {
-  return `rpc-${service}`
+  return rpcQueueName(service)
 }
 
 export function serviceBindingKey(service: string): string {

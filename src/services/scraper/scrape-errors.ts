@@ -3,23 +3,9 @@
  * the RPC bus as Nameko's `exc_type` (and what the API maps to an HTTP status), so it is
  * set explicitly rather than left to the class name, which a bundler may mangle.
  */
-import { scrapeErrorPath } from '../../shared/scrape-errors'
-import type { ScrapeErrorKind } from '../../shared/scrape-errors'
+import { ScrapeError } from '../../shared/scrape-errors'
 
-export abstract class ScrapeError extends Error {
-  abstract override readonly name: ScrapeErrorKind
-  /** Nameko `exc_path`, so Python callers see a stable dotted path. */
-  get excPath(): string {
-    return scrapeErrorPath(this.name)
-  }
-}
-
-export class InvalidListingId extends ScrapeError {
-  override readonly name = 'InvalidListingId'
-  constructor(readonly id: unknown, reason: string) {
-    super(`Invalid listing id ${describeId(id)}: ${reason}`)
-  }
-}
+export { ScrapeError, InvalidListingId } from '../../shared/scrape-errors'
 
 export class ListingNotFound extends ScrapeError {
   override readonly name = 'ListingNotFound'
@@ -54,9 +40,4 @@ export class PageTooLarge extends ScrapeError {
   constructor(readonly url: string, readonly maxBytes: number, detail: string) {
     super(`${url} is larger than the ${maxBytes}-byte limit (${detail})`)
   }
-}
-
-function describeId(id: unknown): string {
-  if (typeof id === 'string') return JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)
-  return `of type ${id === null ? 'null' : typeof id}`
 }

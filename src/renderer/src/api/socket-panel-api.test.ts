@@ -85,18 +85,58 @@ describe('SocketPanelApi', () => {
 })
 
 describe('SocketPanelApi log follows', () => {
-  it('ends the follows of a dropped connection with a logEnd, since the server stopped them', async () => {
+  it('follows again under the same stream id after a reconnect, from tail 0, and ends nothing', async () => {
+    const logRequests: { connection: number; request: { streamId?: string; tail?: number } }[] = []
+    let connections = 0
     const { url, server } = await startServer((frame, send) => {
-      if (frame.operation === 'logs') send({ type: 'result', id: frame.id, result: { ok: true, value: { lines: [], streamId: 'follow-1' } } })
+      if (frame.operation === 'logs') {
+        const request = frame.request as { streamId: string; tail?: number }
+        logRequests.push({ connection: connections, request })
+        send({ type: 'result', id: frame.id, result: { ok: true, value: { lines: [], streamId: request.streamId } } })
+        // The second connection's follow pushes a line under the id the view knows.
+        if (connections === 2) send({ type: 'event', event: 'logLine', payload: { streamId: request.streamId, container: 'c', service: 'api', stream: 'stdout', time: null, line: 'after' } })
+      } else if (frame.operation === 'status') for (const client of server.clients) client.terminate()
+    })
+    server.on('connection', () => connections++)
+    const api = new SocketPanelApi(url, createSocket)
+    cleanups.push(() => api.close(), () => server.close())
+    const ends: unknown[] = []
+    const lines: { streamId: string; line: string }[] = []
+    api.on('logEnd', (end) => ends.push(end))
+    api.on('logLine', (line) => lines.push(line))
+    const first = await api.invoke('logs', { service: 'api', follow: true, tail: 50 })
+    const streamId = first.ok ? first.value.streamId : null
+    expect(streamId).toMatch(/^[A-Za-z0-9_-]+$/)
+    await api.invoke('status', {})
+    await expect.poll(() => lines.length).toBe(1)
+    expect(lines[0]).toMatchObject({ streamId, line: 'after' })
+    expect(logRequests.map((r) => [r.connection, r.request.streamId, r.request.tail])).toEqual([
+      [1, streamId, 50],
+      [2, streamId, 0]
+    ])
+    expect(ends).toEqual([])
+  })
+
+  it('does not follow again what was stopped or ended before the drop', async () => {
+    const logRequests: string[] = []
+    const { url, server } = await startServer((frame, send) => {
+      const request = frame.request as { streamId: string }
+      if (frame.operation === 'logs') {
+        logRequests.push(request.streamId)
+        send({ type: 'result', id: frame.id, result: { ok: true, value: { lines: [], streamId: request.streamId } } })
+      } else if (frame.operation === 'stopLogs') send({ type: 'result', id: frame.id, result: { ok: true, value: { stopped: true } } })
       else if (frame.operation === 'status') for (const client of server.clients) client.terminate()
+      else send({ type: 'result', id: frame.id, result: { ok: true, value: {} } })
     })
     const api = new SocketPanelApi(url, createSocket)
     cleanups.push(() => api.close(), () => server.close())
-    const ends: { streamId: string; reason: string }[] = []
-    api.on('logEnd', (end) => ends.push(end))
-    await api.invoke('logs', { service: 'api', follow: true })
+    await api.invoke('logs', { service: 'api', follow: true, streamId: 'kept' })
+    await api.invoke('logs', { service: 'api', follow: true, streamId: 'stopped' })
+    await api.invoke('stopLogs', { streamId: 'stopped' })
     await api.invoke('status', {})
-    expect(ends).toEqual([{ streamId: 'follow-1', reason: expect.stringMatching(/connection to the panel was lost/) }])
+    await api.invoke('config', {})
+    await expect.poll(() => logRequests.length).toBe(3)
+    expect(logRequests).toEqual(['kept', 'stopped', 'kept'])
   })
 })
 

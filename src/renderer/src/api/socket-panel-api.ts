@@ -1,7 +1,9 @@
 /**
  * The PanelApi of the web shell: operations and events over one WebSocket. It reconnects
  * after the socket drops; invokes pending at that moment answer an error value (never a
- * rejection), like every other failure the renderer shows.
+ * rejection), like every other failure the renderer shows. Log follows survive a reconnect:
+ * each follow gets its stream id from this client, and after a reconnect the same follows
+ * are opened again under the same ids, so the views that listen to them notice nothing.
  */
 import type { EventListener, EventName, OperationName, OperationRequest, OperationResult, PanelApi } from '../../../shared/contract'
 import type { PanelError, Result } from '../../../shared/panel-error'
@@ -37,8 +39,10 @@ export class SocketPanelApi implements PanelApi {
   private readonly listeners = new Map<EventName, Set<(payload: unknown) => void>>()
   private readonly stateListeners = new Set<(state: ConnectionState) => void>()
   private state: ConnectionState = 'connecting'
-  /** Log follows opened through this connection: the server stops them when it drops. */
-  private readonly followedLogs = new Set<string>()
+  /** Log follows to keep, by stream id: the server stops them when the socket drops. */
+  private readonly follows = new Map<string, OperationRequest<'logs'>>()
+  private nextStreamId = 1
+  private readonly streamIdPrefix = `f${Date.now().toString(36)}`
 
   constructor(
     private readonly url: string,
@@ -48,19 +52,27 @@ export class SocketPanelApi implements PanelApi {
   }
 
   invoke<K extends OperationName>(operation: K, request: OperationRequest<K>): Promise<OperationResult<K>> {
+    if (operation === 'stopLogs') this.follows.delete((request as OperationRequest<'stopLogs'>).streamId)
+    if (operation === 'logs' && (request as OperationRequest<'logs'>).follow === true) {
+      const logs = request as OperationRequest<'logs'>
+      const streamId = logs.streamId ?? `${this.streamIdPrefix}-${this.nextStreamId++}`
+      const follow = { ...logs, streamId }
+      this.follows.set(streamId, follow)
+      return this.send('logs', follow).then((result) => {
+        if (!result.ok) this.follows.delete(streamId)
+        return result as OperationResult<K>
+      })
+    }
+    return this.send(operation, request)
+  }
+
+  private send<K extends OperationName>(operation: K, request: OperationRequest<K>): Promise<OperationResult<K>> {
     const id = this.nextId++
     const frame = JSON.stringify({ type: 'invoke', id, operation, request })
-    const answer = new Promise<OperationResult<K>>((resolve) => {
+    return new Promise<OperationResult<K>>((resolve) => {
       this.pending.set(id, resolve as (result: Result<unknown>) => void)
       if (this.socket?.readyState === OPEN) this.socket.send(frame)
       else this.outbox.push(frame)
-    })
-    if (operation === 'stopLogs') this.followedLogs.delete((request as OperationRequest<'stopLogs'>).streamId)
-    if (operation !== 'logs') return answer
-    return answer.then((result) => {
-      const streamId = result.ok ? (result.value as { streamId?: string | null }).streamId : null
-      if (streamId) this.followedLogs.add(streamId)
-      return result
     })
   }
 
@@ -89,9 +101,11 @@ export class SocketPanelApi implements PanelApi {
     this.socket = socket
     this.setState('connecting')
     socket.addEventListener('open', () => {
+      const reconnected = this.attempt > 0
       this.attempt = 0
       this.setState('open')
       for (const frame of this.outbox.splice(0)) socket.send(frame)
+      if (reconnected) this.followAgain()
     })
     socket.addEventListener('message', (event) => this.receive(event.data))
     socket.addEventListener('close', () => {
@@ -101,12 +115,12 @@ export class SocketPanelApi implements PanelApi {
         this.pending.delete(id)
         resolve({ ok: false, error: connectionLost })
       }
-      // The server ended this connection's log follows; its logEnd went down with the socket.
-      for (const streamId of this.followedLogs) {
-        this.emit('logEnd', { streamId, reason: 'The connection to the panel was lost; follow the log again.' })
+      if (this.closedByUser) {
+        // Nobody will follow again: end the follows for whoever shows them.
+        for (const streamId of this.follows.keys()) this.emit('logEnd', { streamId, reason: 'The panel connection was closed.' })
+        this.follows.clear()
+        return
       }
-      this.followedLogs.clear()
-      if (this.closedByUser) return
       const delay = RECONNECT_DELAYS_MS[Math.min(this.attempt++, RECONNECT_DELAYS_MS.length - 1)]
       setTimeout(() => this.connect(), delay)
     })
@@ -125,11 +139,25 @@ export class SocketPanelApi implements PanelApi {
       this.pending.delete(frame.id)
       resolve?.(frame.result)
     } else if (frame.type === 'event') {
-      if (frame.event === 'logEnd') this.followedLogs.delete((frame.payload as { streamId: string }).streamId)
+      if (frame.event === 'logEnd') this.follows.delete((frame.payload as { streamId: string }).streamId)
       this.emit(frame.event, frame.payload)
     } else if (frame.type === 'rejected') {
       // Only a frame this client did not build could be rejected; say so where it shows.
       console.error(`scrapedeck: the server rejected a frame: ${frame.error.message}`)
+    }
+  }
+
+  /**
+   * The server stopped this connection's follows when it dropped: open them again under the
+   * same ids, from now on (tail 0: the lines shown before the drop stay on screen).
+   */
+  private followAgain(): void {
+    for (const [streamId, follow] of this.follows) {
+      void this.send('logs', { ...follow, tail: 0 }).then((result) => {
+        if (result.ok || !this.follows.has(streamId)) return
+        this.follows.delete(streamId)
+        this.emit('logEnd', { streamId, reason: `The log could not be followed again after a reconnect: ${result.error.message}` })
+      })
     }
   }
 

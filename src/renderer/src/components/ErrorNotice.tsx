@@ -17,7 +17,6 @@ const TITLES: Partial<Record<PanelErrorKind, string>> = {
   ImageUnavailable: 'A container image is missing',
   ContainerFailed: 'A container failed',
   DependencyTimeout: 'A dependency did not become healthy',
-  OperationInProgress: 'Another stack operation is running',
   ComposeFileInvalid: 'compose.yaml has an error',
   ComposeFileNotFound: 'compose.yaml was not found',
   InvalidRequest: 'The request was refused',

@@ -9,7 +9,7 @@ export function listingIdProblem(id: string): string | null {
 }
 
 /** Listing id input, validated as you type: an invalid id is explained and never sent. */
-export function LookupForm(props: { busy: boolean; onLookup: (id: string, refresh: boolean) => void }): ReactElement {
+export function LookupForm(props: { busy: boolean; onLookup: (id: string, options: { refresh: boolean }) => void }): ReactElement {
   const [id, setId] = useState('')
   const [refresh, setRefresh] = useState(false)
   const [touched, setTouched] = useState(false)
@@ -23,7 +23,7 @@ export function LookupForm(props: { busy: boolean; onLookup: (id: string, refres
         event.preventDefault()
         setTouched(true)
         if (id === '' || problem !== null) return
-        props.onLookup(id, refresh)
+        props.onLookup(id, { refresh })
       }}
     >
       <label className="field field--grow">

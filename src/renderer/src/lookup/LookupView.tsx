@@ -24,7 +24,7 @@ export function LookupView(): ReactElement {
   const [error, setError] = useState<PanelError | null>(null)
   const [history, setHistory] = useState<HistoryEntry[]>([])
 
-  async function lookup(id: string, refresh: boolean): Promise<void> {
+  async function lookup(id: string, { refresh }: { refresh: boolean }): Promise<void> {
     setBusy(true)
     setError(null)
     const answer = await api.invoke('lookup', { id, refresh })
@@ -48,7 +48,7 @@ export function LookupView(): ReactElement {
           <LookupForm busy={busy} onLookup={(id, refresh) => void lookup(id, refresh)} />
           {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
           {result && <ListingCard result={result} />}
-          <ListingSearch onOpen={(id) => void lookup(id, false)} />
+          <ListingSearch onOpen={(id) => void lookup(id, { refresh: false })} />
         </div>
         <aside className="panel lookup-history" aria-labelledby="history-heading">
           <h2 id="history-heading">History</h2>
@@ -56,7 +56,7 @@ export function LookupView(): ReactElement {
           <ol className="history" data-testid="lookup-history">
             {history.map((entry) => (
               <li key={entry.n}>
-                <button type="button" className="button button--quiet" disabled={busy} onClick={() => void lookup(entry.id, false)}>
+                <button type="button" className="button button--quiet" disabled={busy} onClick={() => void lookup(entry.id, { refresh: false })}>
                   {entry.id}
                 </button>{' '}
                 <span className="muted">

@@ -1,0 +1,211 @@
+import { EventEmitter } from 'node:events'
+import { describe, expect, it } from 'vitest'
+import type { LogLine, ProgressEvent, StackStatus } from '../../shared/contract'
+import { PanelSession } from '../session/panel-session'
+import type { PanelEvent } from '../../shared/contract'
+import { StackError } from '../stack/stack-error'
+import type { ProgressSink } from '../stack/stack-error'
+import type { LogSource } from '../stack/container-logs'
+import type { ProjectContainer } from '../stack/project-containers'
+import { loadPanelConfig } from './panel-config'
+import { PanelController } from './panel-controller'
+import type { BrokerView, EngineView, OrchestratorView, PanelCollaborators, StatusView } from './panel-controller'
+
+const settings = loadPanelConfig({ AMQP_URI: 'amqp://deck:s3cret@127.0.0.1:5672', DECK_PROJECT: 'deck' }, '/srv/deck')
+
+function container(name: string, service: string): ProjectContainer {
+  return { id: `id-${name}`, name, service, number: 1, configHash: null, image: 'img', state: 'running', health: 'none', ports: [] }
+}
+
+const emptyStatus = { project: 'deck', services: [], orphans: [] } as unknown as StackStatus
+
+/** Small fakes of the collaborators: each records what the controller asked of it. */
+function fakes(): PanelCollaborators & {
+  calls: string[]
+  follows: { source: LogSource; onLine: (l: LogLine) => void; onEnd: (r: string) => void; stopped: boolean }[]
+  failNext: Error | null
+} {
+  const calls: string[] = []
+  const follows: { source: LogSource; onLine: (l: LogLine) => void; onEnd: (r: string) => void; stopped: boolean }[] = []
+  const state = { failNext: null as Error | null }
+  let connected = false
+  const engine = Object.assign(new EventEmitter(), {
+    get connected() {
+      return connected
+    },
+    probe: async () => {
+      calls.push('probe')
+      connected = true
+      return true
+    },
+    requireConnected: async () => undefined,
+    listContainers: async (_p: string, service?: string) => [container('deck_api_1', 'api'), container('deck_api_2', 'api'), container('deck_db_1', 'db')].filter((c) => service === undefined || c.service === service),
+    tailLogs: async (sources: LogSource[]) => sources.map((s) => ({ container: s.name, service: s.service, stream: 'stdout' as const, time: '1', line: `tail of ${s.name}` })),
+    followLogs: async (source: LogSource, _since: number, onLine: (l: LogLine) => void, onEnd: (r: string) => void) => {
+      const follow = { source, onLine, onEnd, stopped: false }
+      follows.push(follow)
+      return () => {
+        follow.stopped = true
+      }
+    },
+    containerStats: async (c: LogSource) => ({ container: c.name, service: c.service, cpuPercent: 1, memoryBytes: 2, memoryLimitBytes: 3, read: 'now' }),
+    start: async () => ({}) as never,
+    stop: () => undefined
+  }) as unknown as EngineView
+  const operation = (name: string) => async (...args: unknown[]) => {
+    const report = args.at(-1) as ProgressSink
+    calls.push(`${name} ${JSON.stringify(args.slice(0, -1))}`)
+    report({ step: 'create', service: 'api', container: 'deck_api_1', state: 'done', message: 'Started deck_api_1' })
+    if (state.failNext !== null) throw state.failNext
+    return [`${name} done`]
+  }
+  const orchestrator: OrchestratorView = {
+    up: operation('up'), down: operation('down'), scale: operation('scale'),
+    startService: operation('startService'), stopService: operation('stopService'), restartService: operation('restartService')
+  }
+  const status = Object.assign(new EventEmitter(), {
+    start: async () => emptyStatus,
+    stop: () => undefined,
+    refresh: () => calls.push('refresh'),
+    build: async () => {
+      calls.push('build status')
+      return emptyStatus
+    }
+  }) as unknown as StatusView
+  const broker = Object.assign(new EventEmitter(), {
+    start: () => undefined, stop: async () => undefined, latest: async () => ({ queues: [] }), samples: () => [], capacity: 10,
+    lookupLatency: { record: (ms: number) => calls.push(`latency ${ms}`) }
+  }) as unknown as BrokerView
+  const parts = {
+    settings, engine, orchestrator, status, broker, calls, follows,
+    listings: async () => ({ lookup: async (id: string) => ({ listing: { ID: id }, source: 'scrape', tookMs: 42, cache: 'stored' }) }) as never,
+    rpc: async () => ({ call: async (service: string, method: string) => `${service}.${method}` }) as never
+  }
+  return Object.defineProperty(parts, 'failNext', { get: () => state.failNext, set: (v: Error | null) => (state.failNext = v) }) as never
+}
+
+function connect(controller: PanelController): { session: PanelSession; events: PanelEvent[] } {
+  const events: PanelEvent[] = []
+  return { session: new PanelSession(controller, (e) => events.push(e)), events }
+}
+
+describe('PanelController', () => {
+  it('config shows endpoints with the AMQP password masked', async () => {
+    const { session } = connect(new PanelController(fakes()))
+    const result = await session.invoke('config', {})
+    expect(result.ok && (result.value as { amqpUri: string }).amqpUri).not.toContain('s3cret')
+    expect(result).toMatchObject({ ok: true, value: { project: 'deck', scraperComposeService: 'scraper' } })
+  })
+
+  it('a stack operation passes its request on and reports progress under the caller’s operation id', async () => {
+    const parts = fakes()
+    const { session, events } = connect(new PanelController(parts))
+    const result = await session.invoke('scale', { service: 'api', replicas: 3, operationId: 'op-7' })
+    expect(result).toMatchObject({ ok: true, value: { operationId: 'op-7', summary: ['scale done'] } })
+    expect(parts.calls).toContain('scale ["api",3]')
+    expect(parts.calls.at(-1)).toBe('refresh')
+    const progress = events.filter((e) => e.event === 'progress').map((e) => e.payload as ProgressEvent)
+    expect(progress).toEqual([expect.objectContaining({ operationId: 'op-7', operation: 'scale', step: 'create', state: 'done' })])
+    await session.invoke('down', { removeVolumes: true })
+    expect(parts.calls).toContain('down [{"removeVolumes":true}]')
+  })
+
+  it('a failed operation ends with a failed progress event carrying the error, and answers that error', async () => {
+    const parts = fakes()
+    parts.failNext = new StackError('ImageUnavailable', 'Image x is not on this machine', 'Run up first')
+    const { session, events } = connect(new PanelController(parts))
+    const result = await session.invoke('up', { operationId: 'op-1' })
+    expect(result).toEqual({ ok: false, error: { kind: 'ImageUnavailable', message: 'Image x is not on this machine', hint: 'Run up first' } })
+    const last = events.filter((e) => e.event === 'progress').at(-1)?.payload as ProgressEvent
+    expect(last).toMatchObject({ operationId: 'op-1', step: 'failed', state: 'failed', error: { kind: 'ImageUnavailable' } })
+    expect(parts.calls.at(-1)).toBe('refresh')
+  })
+
+  it('status probes an engine not yet connected before building the snapshot', async () => {
+    const parts = fakes()
+    const { session } = connect(new PanelController(parts))
+    await session.invoke('status', {})
+    expect(parts.calls.slice(0, 2)).toEqual(['probe', 'build status'])
+  })
+
+  it('logs: the tail of every container of the service, or of the one named; unknown → ContainerNotFound', async () => {
+    const { session } = connect(new PanelController(fakes()))
+    const all = await session.invoke('logs', { service: 'api' })
+    expect(all).toMatchObject({ ok: true, value: { streamId: null, lines: [{ line: 'tail of deck_api_1' }, { line: 'tail of deck_api_2' }] } })
+    const one = await session.invoke('logs', { service: 'api', container: 'deck_api_2' })
+    expect(one.ok && (one.value as { lines: unknown[] }).lines).toHaveLength(1)
+    expect(await session.invoke('logs', { service: 'nope' })).toMatchObject({ ok: false, error: { kind: 'ContainerNotFound' } })
+  })
+
+  it('a follow streams to the client that opened it only, skips lines the tail gave, and ends when every container ended', async () => {
+    const parts = fakes()
+    const controller = new PanelController(parts)
+    const a = connect(controller)
+    const b = connect(controller)
+    const result = await a.session.invoke('logs', { service: 'api', follow: true, streamId: 'mine' })
+    expect(result).toMatchObject({ ok: true, value: { streamId: 'mine' } })
+    const [first, second] = parts.follows
+    first?.onLine({ container: 'deck_api_1', service: 'api', stream: 'stdout', time: '1', line: 'tail of deck_api_1' })
+    first?.onLine({ container: 'deck_api_1', service: 'api', stream: 'stdout', time: '2', line: 'new' })
+    expect(a.events).toEqual([{ event: 'logLine', payload: expect.objectContaining({ streamId: 'mine', line: 'new' }) }])
+    expect(b.events).toEqual([])
+    first?.onEnd('deck_api_1 stopped logging')
+    expect(a.session.openStreams()).toEqual(['mine'])
+    second?.onEnd('deck_api_2 stopped logging')
+    expect(a.events.at(-1)).toEqual({ event: 'logEnd', payload: { streamId: 'mine', reason: 'deck_api_2 stopped logging' } })
+    expect(a.session.openStreams()).toEqual([])
+  })
+
+  it('stopLogs stops that client’s follow; another client cannot stop it; dispose stops the rest', async () => {
+    const parts = fakes()
+    const controller = new PanelController(parts)
+    const a = connect(controller)
+    const b = connect(controller)
+    await a.session.invoke('logs', { service: 'api', follow: true, streamId: 's1' })
+    await a.session.invoke('logs', { service: 'db', follow: true, streamId: 's2' })
+    expect(await b.session.invoke('stopLogs', { streamId: 's1' })).toEqual({ ok: true, value: { stopped: false } })
+    expect(await a.session.invoke('stopLogs', { streamId: 's1' })).toEqual({ ok: true, value: { stopped: true } })
+    expect(parts.follows.map((f) => f.stopped)).toEqual([true, true, false])
+    a.session.dispose()
+    expect(parts.follows.map((f) => f.stopped)).toEqual([true, true, true])
+  })
+
+  it('a second follow under an id the client already uses is refused', async () => {
+    const { session } = connect(new PanelController(fakes()))
+    await session.invoke('logs', { service: 'db', follow: true, streamId: 'dup' })
+    expect(await session.invoke('logs', { service: 'db', follow: true, streamId: 'dup' })).toMatchObject({ ok: false, error: { kind: 'InvalidRequest' } })
+  })
+
+  it('lookup records its latency for the queue chart; rpcCall answers with its time', async () => {
+    const parts = fakes()
+    const { session } = connect(new PanelController(parts))
+    expect(await session.invoke('lookup', { id: '42' })).toMatchObject({ ok: true, value: { listing: { ID: '42' } } })
+    expect(parts.calls).toContain('latency 42')
+    expect(await session.invoke('rpcCall', { service: 'greeter', method: 'hello' })).toMatchObject({ ok: true, value: { result: 'greeter.hello' } })
+  })
+
+  it('metrics builds a status first when it has none, so findings compare with running replicas', async () => {
+    const parts = fakes()
+    const { session } = connect(new PanelController(parts))
+    await session.invoke('metrics', {})
+    expect(parts.calls).toEqual(['build status'])
+    await session.invoke('metrics', {})
+    expect(parts.calls).toEqual(['build status'])
+  })
+
+  it('forwards status, engine and broker events to every session', () => {
+    const parts = fakes()
+    const controller = new PanelController(parts)
+    const a = connect(controller)
+    const b = connect(controller)
+    ;(parts.status as unknown as EventEmitter).emit('status', emptyStatus)
+    ;(parts.broker as unknown as EventEmitter).emit('broker', { amqp: {} })
+    expect(a.events.map((e) => e.event)).toEqual(['status', 'broker'])
+    expect(b.events.map((e) => e.event)).toEqual(['status', 'broker'])
+    b.session.dispose()
+    ;(parts.engine as unknown as EventEmitter).emit('state', { state: 'connected' })
+    expect(a.events.map((e) => e.event)).toEqual(['status', 'broker', 'engine'])
+    expect(b.events.map((e) => e.event)).toEqual(['status', 'broker'])
+    expect(controller.runningReplicas('api')).toBe(0)
+  })
+})

@@ -1,0 +1,91 @@
+/**
+ * The composition root: builds the real collaborators (Docker engine, orchestrator, status
+ * and broker monitors, the listings flow and the RPC client) from the panel's settings and
+ * hands them to one PanelController. Every shell (Electron, web, CLI) and the integration
+ * tests get their controller here, so there is one place where the real parts are wired.
+ */
+import type { StackStatus } from '../shared/contract'
+import { RpcClient } from '../services/rpc'
+import { ListingsService, rpcScrape } from '../services/listings'
+import { DockerEngine } from './stack/docker-engine'
+import { StackOrchestrator } from './stack/stack-orchestrator'
+import { StatusMonitor } from './stack/status-monitor'
+import { loadComposeProject } from './stack/compose-file'
+import type { ComposeProject } from './stack/compose-model'
+import { BrokerMonitor } from './broker/broker-monitor'
+import { PanelController } from './controller/panel-controller'
+import type { PanelSettings } from './controller/panel-config'
+import { LazyConnection } from './controller/lazy-connection'
+import { toPanelError } from './session/error-values'
+
+export interface Panel {
+  controller: PanelController
+  /** The real parts, for integration tests that look underneath the contract. */
+  broker: BrokerMonitor
+  /** Stops watching and closes every connection the panel opened. */
+  close(): Promise<void>
+}
+
+export function createPanel(settings: PanelSettings): Panel {
+  const engine = new DockerEngine({ endpoint: settings.dockerEndpoint })
+  const loadProject = (): ComposeProject =>
+    loadComposeProject({ file: settings.composeFile, project: settings.project, envFiles: settings.envFiles })
+  const orchestrator = new StackOrchestrator({ runtime: engine, loadProject, projectName: settings.project, upTimeoutMs: settings.upTimeoutMs })
+
+  const buildStatus = async (): Promise<StackStatus> => {
+    let project: ComposeProject | null = null
+    let composeError = null
+    try {
+      project = loadProject()
+    } catch (err) {
+      composeError = toPanelError(err)
+    }
+    return engine.buildStatus({
+      project,
+      projectName: settings.project,
+      composeFile: settings.composeFile,
+      composeError,
+      desiredReplicas: (s, n) => orchestrator.desiredReplicas(s, n)
+    })
+  }
+  const status = Object.assign(new StatusMonitor({ engine, projectName: settings.project, build: buildStatus, refreshMs: settings.statusRefreshMs }), {
+    build: buildStatus
+  })
+
+  let controller: PanelController | null = null
+  const broker = new BrokerMonitor({
+    management: { url: settings.managementUrl, username: settings.managementUser, password: settings.managementPassword },
+    amqpUri: settings.amqpUri,
+    intervalMs: settings.metricsIntervalMs,
+    replicas: () =>
+      Object.entries(settings.rpcServices).map(([service, rpcService]) => ({ service, rpcService, running: controller?.runningReplicas(service) ?? 0 }))
+  })
+
+  const rpc = new LazyConnection(
+    () => RpcClient.connect({ amqpUri: settings.amqpUri, connectionName: 'scrapedeck-panel' }),
+    (client) => client.close()
+  )
+  const listings = new LazyConnection(
+    async () => {
+      const service = new ListingsService({
+        elasticsearchUrl: settings.elasticsearchUrl,
+        index: settings.listingsIndex,
+        scrape: async (id) => rpcScrape(await rpc.get(), settings.scraperService)(id)
+      })
+      await service.start()
+      return service
+    },
+    (service) => service.close()
+  )
+
+  controller = new PanelController({ settings, engine, orchestrator, status, broker, listings: () => listings.get(), rpc: () => rpc.get() })
+  const built = controller
+  return {
+    controller: built,
+    broker,
+    close: async () => {
+      await built.close()
+      await Promise.allSettled([listings.close(), rpc.close()])
+    }
+  }
+}

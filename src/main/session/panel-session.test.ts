@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { BROADCAST_EVENT_NAMES } from '../../shared/contract'
+import type { BroadcastEventName, OperationName } from '../../shared/contract'
+import { StackError } from '../stack/stack-error'
+import { PanelSession } from './panel-session'
+import type { SessionBackend } from './panel-session'
+
+/** Records what reaches the controller, so a test can prove a bad request never did. */
+function recordingBackend(answer: (operation: OperationName) => unknown = () => ({})): SessionBackend & {
+  calls: { operation: string; request: unknown }[]
+  listeners: Map<string, (payload: unknown) => void>
+} {
+  const calls: { operation: string; request: unknown }[] = []
+  const listeners = new Map<string, (payload: unknown) => void>()
+  return {
+    calls,
+    listeners,
+    handle: (async (operation: OperationName, request: unknown) => {
+      calls.push({ operation, request })
+      return answer(operation)
+    }) as SessionBackend['handle'],
+    on: ((event: BroadcastEventName, listener: (payload: unknown) => void) => {
+      listeners.set(event, listener)
+      return () => listeners.delete(event)
+    }) as SessionBackend['on']
+  }
+}
+
+describe('PanelSession', () => {
+  it('refuses an unknown operation by name, listing the known ones, and calls nothing', async () => {
+    const backend = recordingBackend()
+    const result = await new PanelSession(backend, () => undefined).invoke('rm -rf', {})
+    expect(result).toMatchObject({ ok: false, error: { kind: 'UnknownOperation' } })
+    expect(!result.ok && result.error.message).toContain('"rm -rf"')
+    expect(!result.ok && result.error.hint).toContain('lookup')
+    expect(backend.calls).toEqual([])
+  })
+
+  it('refuses a request that breaks the contract, naming the field, and calls nothing', async () => {
+    const backend = recordingBackend()
+    const session = new PanelSession(backend, () => undefined)
+    const result = await session.invoke('lookup', { id: '../etc/passwd' })
+    expect(result).toMatchObject({ ok: false, error: { kind: 'InvalidRequest' } })
+    expect(!result.ok && result.error.message).toMatch(/^Invalid lookup request: id:/)
+    expect(await session.invoke('scale', { service: 'scraper', replicas: 99 })).toMatchObject({ ok: false })
+    expect(await session.invoke('status', { extra: true })).toMatchObject({ ok: false })
+    expect(await session.invoke('logs', { service: 'api', follow: true, streamId: 'a b' })).toMatchObject({ ok: false })
+    expect(backend.calls).toEqual([])
+  })
+
+  it('passes a valid request with its defaults filled in', async () => {
+    const backend = recordingBackend()
+    await new PanelSession(backend, () => undefined).invoke('lookup', { id: '104233' })
+    expect(backend.calls).toEqual([{ operation: 'lookup', request: { id: '104233', refresh: false } }])
+  })
+
+  it('turns a throw into its error value: a known class by its kind, anything else as Internal', async () => {
+    let error: unknown = new StackError('UnknownService', 'No service "x"', 'Services: api')
+    const session = new PanelSession(
+      recordingBackend(() => {
+        throw error
+      }),
+      () => undefined
+    )
+    expect(await session.invoke('status', {})).toEqual({ ok: false, error: { kind: 'UnknownService', message: 'No service "x"', hint: 'Services: api' } })
+    error = new Error('boom')
+    expect(await session.invoke('status', {})).toEqual({ ok: false, error: { kind: 'Internal', message: 'boom', hint: null } })
+  })
+
+  it('delivers every broadcast event until disposed, then answers PanelDisconnected', async () => {
+    const backend = recordingBackend()
+    const seen: unknown[] = []
+    const session = new PanelSession(backend, (event) => seen.push(event))
+    expect([...backend.listeners.keys()].sort()).toEqual([...BROADCAST_EVENT_NAMES].sort())
+    expect(BROADCAST_EVENT_NAMES).not.toContain('logLine')
+    backend.listeners.get('status')?.({ project: 'p' })
+    expect(seen).toEqual([{ event: 'status', payload: { project: 'p' } }])
+    session.dispose()
+    expect(backend.listeners.size).toBe(0)
+    expect(await session.invoke('status', {})).toMatchObject({ ok: false, error: { kind: 'PanelDisconnected' } })
+    expect(backend.calls).toEqual([])
+  })
+})

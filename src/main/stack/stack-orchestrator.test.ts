@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest'
+import { parseComposeText } from './compose-file'
+import type { ComposeProject, DependencyCondition, ServiceSpec } from './compose-model'
+import type { ContainerRuntime } from './container-runtime'
+import type { ProjectContainer } from './project-containers'
+import { StackOrchestrator, stopLevels, withDependencies } from './stack-orchestrator'
+
+const STACK = `services:
+  broker: { image: deck/broker }
+  search: { image: deck/search }
+  worker:
+    image: deck/worker
+    depends_on: { broker: { condition: service_healthy } }
+  api:
+    image: deck/api
+    depends_on:
+      broker: { condition: service_healthy }
+      search: { condition: service_started }
+  web:
+    image: deck/web
+    depends_on: [api]
+`
+
+function project(text = STACK): ComposeProject {
+  return parseComposeText(text, { file: '/srv/deck/compose.yaml', project: 'deck', env: {} })
+}
+
+/** An engine in memory that records what was asked of it, in order. */
+class FakeRuntime implements ContainerRuntime {
+  readonly log: string[] = []
+  readonly containers: ProjectContainer[] = []
+  private nextId = 1
+  /** Unacked work per container id: what a graceful stop must wait for (not modelled further). */
+  waitDelayMs = 0
+
+  async requireConnected(): Promise<void> {}
+  async listContainers(_project: string, service?: string): Promise<ProjectContainer[]> {
+    return this.containers.filter((c) => service === undefined || c.service === service).sort((a, b) => a.number - b.number)
+  }
+  async imageId(image: string): Promise<string | null> {
+    return `sha256:${image}`
+  }
+  async ensureImage(service: ServiceSpec): Promise<string> {
+    this.log.push(`image ${service.name}`)
+    return `sha256:${service.image}`
+  }
+  async ensureResources(): Promise<void> {
+    this.log.push('resources')
+  }
+  async removeResources(): Promise<string[]> {
+    this.log.push('remove resources')
+    return []
+  }
+  async createContainer(_project: ComposeProject, service: ServiceSpec, number: number, configHash: string): Promise<string> {
+    const id = `c${this.nextId++}`
+    this.containers.push({ id, name: `deck_${service.name}_${number}`, service: service.name, number, configHash, image: service.image, state: 'created', health: 'none', ports: [] })
+    this.log.push(`create ${service.name} ${number}`)
+    return id
+  }
+  async startContainer(id: string): Promise<void> {
+    this.byId(id).state = 'running'
+    this.log.push(`start ${this.byId(id).name}`)
+  }
+  async stopContainer(id: string): Promise<void> {
+    this.byId(id).state = 'exited'
+    this.log.push(`stop ${this.byId(id).name}`)
+  }
+  async restartContainer(id: string): Promise<void> {
+    this.log.push(`restart ${this.byId(id).name}`)
+  }
+  async removeContainer(id: string): Promise<void> {
+    const c = this.byId(id)
+    this.containers.splice(this.containers.indexOf(c), 1)
+    this.log.push(`remove ${c.name}`)
+  }
+  async waitFor(id: string, _label: string, condition: DependencyCondition): Promise<void> {
+    if (this.waitDelayMs > 0) await new Promise((r) => setTimeout(r, this.waitDelayMs))
+    this.log.push(`ready ${this.byId(id).name} (${condition})`)
+  }
+  private byId(id: string): ProjectContainer {
+    const c = this.containers.find((x) => x.id === id)
+    if (c === undefined) throw new Error(`no container ${id}`)
+    return c
+  }
+}
+
+function orchestrator(runtime: FakeRuntime, text = STACK): StackOrchestrator {
+  return new StackOrchestrator({ runtime, loadProject: () => project(text), projectName: 'deck', upTimeoutMs: 1000 })
+}
+
+const noReport = (): void => undefined
+const indexOf = (log: string[], entry: string): number => {
+  const i = log.indexOf(entry)
+  if (i === -1) throw new Error(`"${entry}" is not in the log:\n${log.join('\n')}`)
+  return i
+}
+
+describe('withDependencies and stopLevels', () => {
+  it('lists a service after everything it depends on, each once', () => {
+    const order = withDependencies(project(), ['web', 'worker'])
+    expect(new Set(order)).toEqual(new Set(['broker', 'search', 'api', 'web', 'worker']))
+    expect(order.indexOf('broker')).toBeLessThan(order.indexOf('api'))
+    expect(order.indexOf('search')).toBeLessThan(order.indexOf('api'))
+    expect(order.indexOf('api')).toBeLessThan(order.indexOf('web'))
+    expect(order.indexOf('broker')).toBeLessThan(order.indexOf('worker'))
+  })
+
+  it('groups services so that dependents stop before what they depend on', () => {
+    expect(stopLevels(project())).toEqual([['web'], ['worker', 'api'], ['broker', 'search']])
+  })
+
+  it('names the unknown service and the known ones', () => {
+    expect(() => withDependencies(project(), ['nope'])).toThrow(/No service "nope".*/)
+  })
+})
+
+describe('StackOrchestrator over a fake runtime', () => {
+  it('up: images and resources first, then each service only once its dependencies are ready', async () => {
+    const runtime = new FakeRuntime()
+    await orchestrator(runtime).up(undefined, noReport)
+    const log = runtime.log
+    const lastImage = Math.max(...['broker', 'search', 'worker', 'api', 'web'].map((s) => indexOf(log, `image ${s}`)))
+    expect(lastImage).toBeLessThan(indexOf(log, 'resources'))
+    expect(indexOf(log, 'resources')).toBeLessThan(indexOf(log, 'create broker 1'))
+    expect(indexOf(log, 'ready deck_broker_1 (service_healthy)')).toBeLessThan(indexOf(log, 'create api 1'))
+    expect(indexOf(log, 'ready deck_search_1 (service_started)')).toBeLessThan(indexOf(log, 'create api 1'))
+    expect(indexOf(log, 'ready deck_api_1 (service_started)')).toBeLessThan(indexOf(log, 'create web 1'))
+    expect(indexOf(log, 'ready deck_broker_1 (service_healthy)')).toBeLessThan(indexOf(log, 'create worker 1'))
+    expect(runtime.containers.map((c) => c.name).sort()).toEqual(['deck_api_1', 'deck_broker_1', 'deck_search_1', 'deck_web_1', 'deck_worker_1'])
+  })
+
+  it('up of one service brings what it depends on and nothing else', async () => {
+    const runtime = new FakeRuntime()
+    await orchestrator(runtime).up(['api'], noReport)
+    expect(runtime.containers.map((c) => c.service).sort()).toEqual(['api', 'broker', 'search'])
+  })
+
+  it('down: stops dependents before their dependencies, level by level, then removes resources', async () => {
+    const runtime = new FakeRuntime()
+    const stack = orchestrator(runtime)
+    await stack.up(undefined, noReport)
+    runtime.log.length = 0
+    await stack.down({ removeVolumes: false }, noReport)
+    const log = runtime.log
+    expect(indexOf(log, 'remove deck_web_1')).toBeLessThan(indexOf(log, 'stop deck_api_1'))
+    expect(indexOf(log, 'remove deck_api_1')).toBeLessThan(indexOf(log, 'stop deck_broker_1'))
+    expect(indexOf(log, 'remove deck_worker_1')).toBeLessThan(indexOf(log, 'stop deck_search_1'))
+    expect(log.at(-1)).toBe('remove resources')
+    expect(runtime.containers).toEqual([])
+  })
+
+  it('scale up adds the next numbers; scale down stops the highest numbers and keeps the lowest', async () => {
+    const runtime = new FakeRuntime()
+    const stack = orchestrator(runtime)
+    await stack.scale('worker', 4, noReport)
+    expect(runtime.containers.map((c) => c.number)).toEqual([1, 2, 3, 4])
+    runtime.log.length = 0
+    const summary = await stack.scale('worker', 2, noReport)
+    expect(runtime.containers.map((c) => c.name)).toEqual(['deck_worker_1', 'deck_worker_2'])
+    expect(runtime.log.filter((l) => l.startsWith('stop')).sort()).toEqual(['stop deck_worker_3', 'stop deck_worker_4'])
+    expect(summary.sort()).toEqual(['removed deck_worker_3', 'removed deck_worker_4'])
+    // A gap in the numbers is filled after the highest, never by reusing a lower one.
+    await stack.scale('worker', 3, noReport)
+    expect(runtime.containers.map((c) => c.number)).toEqual([1, 2, 3])
+  })
+
+  it('scale remembers the count: status shows it as desired and up keeps it', async () => {
+    const runtime = new FakeRuntime()
+    const stack = orchestrator(runtime)
+    await stack.scale('worker', 3, noReport)
+    const worker = project().services.get('worker') as ServiceSpec
+    expect(stack.desiredReplicas(worker, 0)).toBe(3)
+    await stack.up(undefined, noReport)
+    expect(runtime.containers.filter((c) => c.service === 'worker')).toHaveLength(3)
+  })
+
+  it('startService with no container goes through scale: it creates the replicas the service should have', async () => {
+    const runtime = new FakeRuntime()
+    const stack = orchestrator(runtime, STACK.replace('image: deck/worker', 'image: deck/worker\n    deploy: { replicas: 2 }'))
+    const summary = await stack.startService('worker', noReport)
+    expect(summary.sort()).toEqual(['created deck_worker_1', 'created deck_worker_2'])
+    await stack.stopService('worker', noReport)
+    runtime.log.length = 0
+    expect(await stack.startService('worker', noReport)).toEqual(['started deck_worker_1', 'started deck_worker_2'])
+    expect(runtime.log.filter((l) => l.startsWith('create'))).toEqual([])
+  })
+
+  it('runs operations one at a time, in the order they were asked', async () => {
+    const runtime = new FakeRuntime()
+    runtime.waitDelayMs = 5
+    const stack = orchestrator(runtime)
+    const up = stack.up(['worker'], noReport)
+    const down = stack.down({ removeVolumes: false }, noReport)
+    await Promise.all([up, down])
+    expect(indexOf(runtime.log, 'ready deck_worker_1 (service_healthy)')).toBeLessThan(indexOf(runtime.log, 'stop deck_worker_1'))
+    expect(runtime.containers).toEqual([])
+  })
+})
