@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { crawlDetail } from '../../shared/crawl-test-fixture'
-import { formatCrawlDetail, formatCrawlList, formatCrawlProgress, formatCrawlStartNotes, formatCrawlSummary, progressBar } from './cli-format'
+import {
+  formatCrawlDetail, formatCrawlList, formatCrawlProgress, formatCrawlStartNotes, formatCrawlSummary, formatEvent, formatResult, progressBar
+} from './cli-format'
 
 describe('crawl progress line', () => {
   it('fills the width with a bar whose cells follow the counts, then %, count, rate and ETA', () => {
@@ -56,5 +58,20 @@ describe('crawl summaries', () => {
     })
     expect(notes).toEqual(['line 4: not a listing id: a/b', '… and 2 more invalid lines', '3 invalid lines left out', '1 duplicate id counted once'])
     expect(formatCrawlStartNotes({ crawl: crawlDetail(), invalidLines: [], invalidCount: 0, duplicateCount: 0 })).toEqual([])
+  })
+})
+
+describe('crawl results and events in the terminal', () => {
+  it('prints only the id of a started crawl, and the detail for status', () => {
+    expect(formatResult('crawlStart', { crawl: crawlDetail({ id: 'c-9' }), invalidLines: [], invalidCount: 0, duplicateCount: 0 })).toBe('c-9')
+    expect(formatResult('crawlGet', crawlDetail())).toContain('ListingNotFound × 40')
+    expect(formatResult('crawlList', { crawls: [] })).toBe('no crawls')
+  })
+
+  it('draws a followed crawl as a progress line on stderr, as wide as asked', () => {
+    const out = formatEvent({ event: 'crawlProgress', payload: { followId: 'f', detail: crawlDetail() } }, true, 60)
+    expect(out?.stream).toBe('stderr')
+    expect(out?.text).toHaveLength(60)
+    expect(formatEvent({ event: 'crawlProgressEnd', payload: { followId: 'f', reason: 'done' } }, false)).toBeNull()
   })
 })

@@ -21,7 +21,13 @@ const FORMATTERS: Formatters = {
   stats: formatStats,
   metrics: formatMetrics,
   lookup: formatLookup,
-  search: formatSearch
+  search: formatSearch,
+  // `crawl start` prints only the id, so scripts can take it; formatCrawlStartNotes says the rest on stderr.
+  crawlStart: (v) => v.crawl.id,
+  crawlList: formatCrawlList,
+  crawlGet: formatCrawlDetail,
+  crawlAction: formatCrawlSummary,
+  crawlDelete: (v) => (v.deleted ? 'deleted' : 'nothing to delete')
 }
 
 export function formatResult(operation: OperationName, value: unknown): string {
@@ -29,8 +35,12 @@ export function formatResult(operation: OperationName, value: unknown): string {
   return format === undefined ? JSON.stringify(value, null, 2) : format(value)
 }
 
-/** A pushed event as a terminal line (log lines to stdout, progress to stderr), or null to skip it. */
-export function formatEvent(event: PanelEvent, json: boolean): { stream: 'stdout' | 'stderr'; text: string } | null {
+/**
+ * A pushed event as a terminal line (log lines to stdout, progress to stderr), or null to skip
+ * it. A followed crawl's progress is a bar `columns` wide, on stderr even with --json (whose
+ * stdout is the one final object).
+ */
+export function formatEvent(event: PanelEvent, json: boolean, columns = 80): { stream: 'stdout' | 'stderr'; text: string } | null {
   switch (event.event) {
     case 'logLine':
       return { stream: 'stdout', text: json ? JSON.stringify(event.payload) : formatLogLine(event.payload) }
@@ -38,6 +48,8 @@ export function formatEvent(event: PanelEvent, json: boolean): { stream: 'stdout
       const line = formatProgress(event.payload)
       return line === null ? null : { stream: 'stderr', text: line }
     }
+    case 'crawlProgress':
+      return { stream: 'stderr', text: formatCrawlProgress(event.payload.detail, columns) }
     default:
       return null
   }
