@@ -2,12 +2,14 @@
  * A crawl's detail, live: crawlFollow on mount, then crawlProgress events for that follow
  * (rendered at most RENDER_INTERVAL_MS apart), crawlUnfollow on unmount. Events that arrive
  * before crawlFollow answers are kept by followId and replayed once the id is known, so an
- * end that comes early is not missed.
+ * end that comes early is not missed. A follow the web shell's dropped connection ended is
+ * opened again at once (the call waits for the reconnect).
  */
 import { useCallback, useEffect, useState } from 'react'
 import type { PanelError } from '../../../shared/contract'
 import type { CrawlDetail, CrawlSummary } from '../../../shared/crawl'
 import { usePanelApi } from '../api/panel-context'
+import { FOLLOW_CONNECTION_LOST } from '../api/socket-panel-api'
 import { LatestThrottle } from './latest-throttle'
 
 /** At most 4 renders a second, whatever the server sends. */
@@ -41,7 +43,8 @@ export function useCrawlFollow(id: string): CrawlFollow {
       finished = true
       throttle.flush()
       throttle.cancel()
-      setEnded(reason)
+      if (reason === FOLLOW_CONNECTION_LOST && !closed) setAttempt((n) => n + 1)
+      else setEnded(reason)
     }
     const offProgress = api.on('crawlProgress', (event) => {
       if (followId === null) early.set(event.followId, { ...early.get(event.followId), detail: event.detail })
