@@ -27,4 +27,16 @@ describe('contract', () => {
     const back = operationResultSchema('status').parse(JSON.parse(JSON.stringify(result)))
     expect(back).toEqual(result)
   })
+
+  it('crawl operations fill the crawl contract\'s defaults and refuse a bad crawl id', () => {
+    expect(parseRequest('crawlStart', { source: { kind: 'board' } })).toEqual({
+      ok: true,
+      value: { source: { kind: 'board' }, refresh: false, maxAttempts: 3 }
+    })
+    expect(parseRequest('crawlItems', { id: 'c-1', state: 'failed' })).toEqual({ ok: true, value: { id: 'c-1', state: 'failed', limit: 100 } })
+    const bad = parseRequest('crawlGet', { id: '../etc' })
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) expect(bad.error.message).toMatch(/^Invalid crawlGet request: id:/)
+    expect(parseRequest('crawlExportUrl', { id: 'c-1', format: 'xml' }).ok).toBe(false)
+  })
 })

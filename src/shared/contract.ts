@@ -12,6 +12,10 @@ import { PanelErrorSchema, resultSchema } from './panel-error'
 import type { Result } from './panel-error'
 import { EngineConnectivitySchema, StackStatusSchema } from './stack-status'
 import { BrokerConnectivitySchema, BrokerMetricsSchema, MetricsSampleSchema } from './broker-metrics'
+import {
+  CrawlActionSchema, CrawlDeleteResponseSchema, CrawlDetailSchema, CrawlIdSchema, CrawlItemsPageSchema, CrawlItemsQuerySchema,
+  CrawlListResponseSchema, CrawlStartRequestSchema, CrawlStartResponseSchema, CrawlSummarySchema, ExportFormatSchema
+} from './crawl'
 
 export * from './panel-error'
 export * from './stack-status'
@@ -29,7 +33,7 @@ const ServiceNameSchema = z.string().regex(/^[a-zA-Z0-9._-]{1,63}$/, 'A service 
  */
 const OperationIdSchema = z.string().min(1).max(100).optional()
 
-const StreamIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'A stream id is 1–100 of letters, digits, "_" or "-"')
+export const StreamIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'A stream id is 1–100 of letters, digits, "_" or "-"')
 
 /** Limits a request may not pass, written once (the API and the CLI check the same ones). */
 export const MAX_LOG_TAIL = 10_000
@@ -199,6 +203,30 @@ export const operations = {
       })
       .strict(),
     response: z.object({ result: z.unknown(), tookMs: z.number() })
+  },
+  // -- Crawls (src/shared/crawl.ts): run by the coordinator in the stack; the panel is one of its clients.
+  crawlStart: { request: CrawlStartRequestSchema.strict(), response: CrawlStartResponseSchema },
+  /** Newest first, at most 100. */
+  crawlList: { request: Empty, response: CrawlListResponseSchema },
+  crawlGet: { request: z.object({ id: CrawlIdSchema }).strict(), response: CrawlDetailSchema },
+  /** One page of a crawl's items; pass `nextCursor` back for the next. */
+  crawlItems: { request: CrawlItemsQuerySchema.extend({ id: CrawlIdSchema }).strict(), response: CrawlItemsPageSchema },
+  crawlAction: { request: z.object({ id: CrawlIdSchema, action: CrawlActionSchema }).strict(), response: CrawlSummarySchema },
+  crawlDelete: { request: z.object({ id: CrawlIdSchema }).strict(), response: CrawlDeleteResponseSchema },
+  /**
+   * The detail now, then `crawlProgress` events (at most 4/s) until `crawlUnfollow` or the
+   * crawl ends: a last `crawlProgress` with the final detail, then `crawlProgressEnd`.
+   */
+  crawlFollow: {
+    /** `followId` as `streamId` of logs: picked by the caller to follow again after a reconnect. */
+    request: z.object({ id: CrawlIdSchema, followId: StreamIdSchema.optional() }).strict(),
+    response: z.object({ followId: z.string(), detail: CrawlDetailSchema })
+  },
+  crawlUnfollow: { request: z.object({ followId: StreamIdSchema }).strict(), response: z.object({ stopped: z.boolean() }) },
+  /** A URL that streams the export (the web shell's token-guarded download). */
+  crawlExportUrl: {
+    request: z.object({ id: CrawlIdSchema, format: ExportFormatSchema }).strict(),
+    response: z.object({ url: z.string() })
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 
@@ -250,7 +278,11 @@ export const events = {
   /** The Docker engine went away or came back. */
   engine: EngineConnectivitySchema,
   /** The broker's management API or AMQP connection went away or came back. */
-  broker: BrokerConnectivitySchema
+  broker: BrokerConnectivitySchema,
+  /** A followed crawl changed (throttled by the server to at most 4/s per crawl). */
+  crawlProgress: z.object({ followId: z.string(), detail: CrawlDetailSchema }),
+  /** A follow ended: the crawl ended, crawlUnfollow, or the coordinator went away. */
+  crawlProgressEnd: z.object({ followId: z.string(), reason: z.string() })
 } as const satisfies Record<string, z.ZodType>
 
 export type Events = typeof events
@@ -260,8 +292,8 @@ export type EventListener<K extends EventName> = (payload: EventPayload<K>) => v
 
 export const EVENT_NAMES = Object.keys(events) as EventName[]
 
-/** Events of a stream one client opened (a log follow): they go to that client alone. */
-export const CLIENT_EVENT_NAMES = ['logLine', 'logEnd'] as const satisfies readonly EventName[]
+/** Events of a stream one client opened (a log or crawl follow): they go to that client alone. */
+export const CLIENT_EVENT_NAMES = ['logLine', 'logEnd', 'crawlProgress', 'crawlProgressEnd'] as const satisfies readonly EventName[]
 export type ClientEventName = (typeof CLIENT_EVENT_NAMES)[number]
 /** Events every client gets: the stack, the broker, operations' progress. */
 export type BroadcastEventName = Exclude<EventName, ClientEventName>

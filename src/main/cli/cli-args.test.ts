@@ -23,3 +23,62 @@ describe('deck argument parsing', () => {
     expect(() => parseCli(['logs', 'a', '--tail'])).toThrow(/--tail needs a value/)
   })
 })
+
+describe('deck crawl', () => {
+  it('maps each crawl command to its contract operation', () => {
+    expect(parseCli(['crawl', 'start', '--board'])).toEqual({
+      operation: 'crawlStart',
+      request: { source: { kind: 'board' }, refresh: false },
+      json: false
+    })
+    expect(parseCli(['crawl', 'start', '--sitemap', 'https://jobs.example/sitemap.xml', '--refresh', '--max-attempts', '5', '--json'])).toEqual({
+      operation: 'crawlStart',
+      request: { source: { kind: 'sitemap', url: 'https://jobs.example/sitemap.xml' }, refresh: true, maxAttempts: 5 },
+      json: true
+    })
+    expect(parseCli(['crawl', 'status', 'c-1', '--json'])).toEqual({ operation: 'crawlGet', request: { id: 'c-1' }, json: true })
+    expect(parseCli(['crawl', 'list'])).toEqual({ operation: 'crawlList', request: {}, json: false })
+    for (const action of ['cancel', 'pause', 'resume', 'retry'] as const) {
+      expect(parseCli(['crawl', action, 'c-1'])).toEqual({ operation: 'crawlAction', request: { id: 'c-1', action }, json: false })
+    }
+    expect(parseCli(['crawl', 'delete', 'c-1'])).toEqual({ operation: 'crawlDelete', request: { id: 'c-1' }, json: false })
+  })
+
+  it('leaves the file read and the follow to the shell, and marks an export as streamed', () => {
+    expect(parseCli(['crawl', 'start', '--ids-file', 'ids.csv', '--follow'])).toEqual({
+      operation: 'crawlStart',
+      request: { source: { kind: 'ids', text: '' }, refresh: false },
+      json: false,
+      idsFile: 'ids.csv',
+      follow: true
+    })
+    expect(parseCli(['crawl', 'export', 'c-1', '--format', 'csv'])).toEqual({
+      operation: 'crawlExportUrl',
+      request: { id: 'c-1', format: 'csv' },
+      json: false,
+      streamsExport: true
+    })
+  })
+
+  it('refuses a crawl command it cannot mean, saying why', () => {
+    expect(() => parseCli(['crawl'])).toThrow(/crawl takes one of: start, status, list, cancel/)
+    expect(() => parseCli(['crawl', 'fly'])).toThrow(/unknown crawl command "fly"/)
+    expect(() => parseCli(['crawl', 'start'])).toThrow(/exactly one of --board, --sitemap URL, --ids-file FILE/)
+    expect(() => parseCli(['crawl', 'start', '--board', '--sitemap', 'http://x/s.xml'])).toThrow(/exactly one of/)
+    expect(() => parseCli(['crawl', 'start', '--sitemap'])).toThrow(/--sitemap needs a value/)
+    expect(() => parseCli(['crawl', 'start', '--sitemap', '--refresh'])).toThrow(/--sitemap needs a value/)
+    expect(() => parseCli(['crawl', 'start', '--board', '--max-attempts', '0'])).toThrow(/1 to 10/)
+    expect(() => parseCli(['crawl', 'start', '--board', '--max-attempts', '2.5'])).toThrow(/1 to 10/)
+    expect(() => parseCli(['crawl', 'start', '--board', 'extra'])).toThrow(/takes no arguments/)
+    expect(() => parseCli(['crawl', 'start', '--board', '--volumes'])).toThrow(/crawl start does not take --volumes/)
+    expect(() => parseCli(['crawl', 'status'])).toThrow(/crawl status takes <crawl id>/)
+    expect(() => parseCli(['crawl', 'status', 'a/b'])).toThrow(/"a\/b" is not a crawl id/)
+    expect(() => parseCli(['crawl', 'cancel', 'c-1', '--follow'])).toThrow(/crawl cancel does not take --follow/)
+    expect(() => parseCli(['crawl', 'export', 'c-1'])).toThrow(/needs --format jsonl\|csv/)
+    expect(() => parseCli(['crawl', 'export', 'c-1', '--format', 'xml'])).toThrow(/"xml" is not one of jsonl, csv/)
+  })
+
+  it('refuses a value option the command does not take', () => {
+    expect(() => parseCli(['status', '--format', 'csv'])).toThrow(/status does not take --format/)
+  })
+})

@@ -1,10 +1,18 @@
 /** `deck <command> [args] [--flags]` → one contract operation and its request. */
 import type { OperationName } from '../../shared/contract'
+import { CRAWL_ACTIONS, CrawlIdSchema, EXPORT_FORMATS } from '../../shared/crawl'
+import type { CrawlAction, ExportFormat } from '../../shared/crawl'
 
 export interface CliCommand {
   operation: OperationName
   request: Record<string, unknown>
   json: boolean
+  /** `crawl start --ids-file`: the file whose text goes into request.source.text (see ids-file.ts) before the call. */
+  idsFile?: string
+  /** `crawl start --follow`: draw the crawl's progress until it ends. */
+  follow?: boolean
+  /** `crawl export`: not printed as a value; the shell streams the export itself to stdout. */
+  streamsExport?: true
 }
 
 export class UsageError extends Error {
@@ -22,7 +30,17 @@ export const USAGE = `usage: npm run deck -- <command> [--json]
   metrics                    RabbitMQ queues and cross-layer findings
   lookup <id> [--refresh]    a listing: cache first, else scrape
   search <words…>            full-text search over cached listings
-  rpc <service> <method> [JSON args array]`
+  rpc <service> <method> [JSON args array]
+  crawl start --board | --sitemap URL | --ids-file FILE [--refresh] [--max-attempts N] [--follow]
+                             start a crawl, print its id (--follow: a progress bar until it ends;
+                             exit 0 only if it ended with no failed items)
+  crawl status <id>          counts by state, rate, ETA, replicas and errors
+  crawl list                 the crawls, newest first
+  crawl cancel|pause|resume|retry|delete <id>
+  crawl export <id> --format jsonl|csv   its results, to stdout`
+
+/** Options that take the next word as their value. */
+const VALUE_OPTIONS = new Set(['--tail', '--container', '--sitemap', '--ids-file', '--max-attempts', '--format'])
 
 export function parseCli(argv: string[]): CliCommand {
   const flags = new Set<string>()
@@ -30,9 +48,9 @@ export function parseCli(argv: string[]): CliCommand {
   const words: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
-    if (arg === '--tail' || arg === '--container') {
+    if (VALUE_OPTIONS.has(arg)) {
       const value = argv[++i]
-      if (value === undefined) throw new UsageError(`${arg} needs a value`)
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`)
       values.set(arg, value)
     } else if (arg.startsWith('--')) flags.add(arg)
     else words.push(arg)
@@ -42,9 +60,7 @@ export function parseCli(argv: string[]): CliCommand {
   const need = (n: number, what: string): void => {
     if (rest.length !== n) throw new UsageError(`${command} takes ${what}`)
   }
-  const allow = (...allowed: string[]): void => {
-    for (const f of flags) if (!allowed.includes(f)) throw new UsageError(`${command} does not take ${f}`)
-  }
+  const allow = (...allowed: string[]): void => refuseOthers(command ?? '', { flags, values, json }, allowed)
   const command_ = (operation: OperationName, request: Record<string, unknown>): CliCommand => ({ operation, request, json })
   switch (command) {
     case 'up':
@@ -72,7 +88,7 @@ export function parseCli(argv: string[]): CliCommand {
       need(1, '<service>')
       return command_(`${command}Service`, { service: rest[0] })
     case 'logs': {
-      allow('--follow')
+      allow('--follow', '--tail', '--container')
       need(1, '<service>')
       const tail = values.get('--tail')
       if (tail !== undefined && !/^\d+$/.test(tail)) throw new UsageError(`--tail "${tail}" is not a number`)
@@ -110,9 +126,104 @@ export function parseCli(argv: string[]): CliCommand {
       }
       return command_('rpcCall', { service: rest[0], method: rest[1], args })
     }
+    case 'crawl':
+      return crawlCommand(rest, { flags, values, json })
     case undefined:
       throw new UsageError('no command')
     default:
       throw new UsageError(`unknown command "${command}"`)
   }
+}
+
+const CRAWL_SUBCOMMANDS = ['start', 'status', 'list', ...CRAWL_ACTIONS, 'delete', 'export'] as const
+
+/** The options parseCli collected (--json already taken out). */
+interface Options {
+  flags: Set<string>
+  values: Map<string, string>
+  json: boolean
+}
+
+function refuseOthers(command: string, options: Options, allowed: string[]): void {
+  for (const f of [...options.flags, ...options.values.keys()]) {
+    if (!allowed.includes(f)) throw new UsageError(`${command} does not take ${f}`)
+  }
+}
+
+/** `deck crawl <subcommand> …`: the words after "crawl". */
+function crawlCommand(words: string[], options: Options): CliCommand {
+  const [sub, ...rest] = words
+  const name = `crawl ${sub ?? ''}`.trim()
+  const { json } = options
+  const allow = (...allowed: string[]): void => refuseOthers(name, options, allowed)
+  const crawlId = (): string => {
+    if (rest.length !== 1) throw new UsageError(`${name} takes <crawl id>`)
+    const id = rest[0] as string
+    const parsed = CrawlIdSchema.safeParse(id)
+    if (!parsed.success) throw new UsageError(`${name}: "${id}" is not a crawl id (${parsed.error.issues[0]?.message ?? 'invalid'})`)
+    return id
+  }
+  switch (sub) {
+    case 'start':
+      return crawlStart(rest, options)
+    case 'status':
+      allow()
+      return { operation: 'crawlGet', request: { id: crawlId() }, json }
+    case 'list':
+      allow()
+      if (rest.length > 0) throw new UsageError('crawl list takes no arguments')
+      return { operation: 'crawlList', request: {}, json }
+    case 'cancel':
+    case 'pause':
+    case 'resume':
+    case 'retry': {
+      allow()
+      const action: CrawlAction = sub
+      return { operation: 'crawlAction', request: { id: crawlId(), action }, json }
+    }
+    case 'delete':
+      allow()
+      return { operation: 'crawlDelete', request: { id: crawlId() }, json }
+    case 'export': {
+      allow('--format')
+      const id = crawlId()
+      const format = options.values.get('--format')
+      if (format === undefined) throw new UsageError('crawl export needs --format jsonl|csv')
+      if (!isExportFormat(format)) throw new UsageError(`crawl export: --format "${format}" is not one of ${EXPORT_FORMATS.join(', ')}`)
+      return { operation: 'crawlExportUrl', request: { id, format }, json, streamsExport: true }
+    }
+    case undefined:
+      throw new UsageError(`crawl takes one of: ${CRAWL_SUBCOMMANDS.join(', ')}`)
+    default:
+      throw new UsageError(`unknown crawl command "${sub}" (one of: ${CRAWL_SUBCOMMANDS.join(', ')})`)
+  }
+}
+
+function crawlStart(rest: string[], options: Options): CliCommand {
+  const { flags, values, json } = options
+  refuseOthers('crawl start', options, ['--board', '--sitemap', '--ids-file', '--refresh', '--max-attempts', '--follow'])
+  if (rest.length > 0) throw new UsageError(`crawl start takes no arguments, got "${rest.join(' ')}" (a sitemap goes after --sitemap)`)
+  const sitemap = values.get('--sitemap')
+  const idsFile = values.get('--ids-file')
+  const chosen = [flags.has('--board'), sitemap !== undefined, idsFile !== undefined].filter(Boolean).length
+  if (chosen !== 1) throw new UsageError('crawl start takes exactly one of --board, --sitemap URL, --ids-file FILE')
+  const source = sitemap !== undefined ? { kind: 'sitemap', url: sitemap } : idsFile !== undefined ? { kind: 'ids', text: '' } : { kind: 'board' }
+  const request: Record<string, unknown> = { source, refresh: flags.has('--refresh') }
+  const maxAttempts = values.get('--max-attempts')
+  if (maxAttempts !== undefined) {
+    const n = Number(maxAttempts)
+    if (!/^\d+$/.test(maxAttempts) || n < 1 || n > 10) throw new UsageError(`--max-attempts "${maxAttempts}" is not a whole number from 1 to 10`)
+    request['maxAttempts'] = n
+  }
+  return {
+    operation: 'crawlStart',
+    request,
+    json,
+    ...(idsFile === undefined ? {} : { idsFile }),
+    ...(flags.has('--follow') ? { follow: true } : {})
+  }
+}
+
+function isExportFormat(value: string): value is ExportFormat {
+  return (EXPORT_FORMATS as readonly string[]).includes(value)
 }

@@ -1,5 +1,8 @@
 /** Human-readable output of the CLI (the --json output is the contract's value as is). */
 import type { BrokerMetrics, ContainerStats, LogLine, OperationName, OperationReport, OperationResponse, PanelEvent, ProgressEvent, StackStatus } from '../../shared/contract'
+import type { CrawlDetail, CrawlItemState, CrawlListResponse, CrawlStartResponse, CrawlSummary } from '../../shared/crawl'
+import { finishedCount, formatEta, formatRate, percentFinished, progressSegments } from '../../shared/crawl-progress'
+import type { CrawlCounts } from '../../shared/crawl-progress'
 import type { ListingSearchResult } from '../../shared/listing-search'
 import type { LookupResult } from '../../shared/lookup'
 
@@ -18,7 +21,13 @@ const FORMATTERS: Formatters = {
   stats: formatStats,
   metrics: formatMetrics,
   lookup: formatLookup,
-  search: formatSearch
+  search: formatSearch,
+  // `crawl start` prints only the id, so scripts can take it; formatCrawlStartNotes says the rest on stderr.
+  crawlStart: (v) => v.crawl.id,
+  crawlList: formatCrawlList,
+  crawlGet: formatCrawlDetail,
+  crawlAction: formatCrawlSummary,
+  crawlDelete: (v) => (v.deleted ? 'deleted' : 'nothing to delete')
 }
 
 export function formatResult(operation: OperationName, value: unknown): string {
@@ -26,8 +35,12 @@ export function formatResult(operation: OperationName, value: unknown): string {
   return format === undefined ? JSON.stringify(value, null, 2) : format(value)
 }
 
-/** A pushed event as a terminal line (log lines to stdout, progress to stderr), or null to skip it. */
-export function formatEvent(event: PanelEvent, json: boolean): { stream: 'stdout' | 'stderr'; text: string } | null {
+/**
+ * A pushed event as a terminal line (log lines to stdout, progress to stderr), or null to skip
+ * it. A followed crawl's progress is a bar `columns` wide, on stderr even with --json (whose
+ * stdout is the one final object).
+ */
+export function formatEvent(event: PanelEvent, json: boolean, columns = 80): { stream: 'stdout' | 'stderr'; text: string } | null {
   switch (event.event) {
     case 'logLine':
       return { stream: 'stdout', text: json ? JSON.stringify(event.payload) : formatLogLine(event.payload) }
@@ -35,6 +48,8 @@ export function formatEvent(event: PanelEvent, json: boolean): { stream: 'stdout
       const line = formatProgress(event.payload)
       return line === null ? null : { stream: 'stderr', text: line }
     }
+    case 'crawlProgress':
+      return { stream: 'stderr', text: formatCrawlProgress(event.payload.detail, columns) }
     default:
       return null
   }
@@ -93,6 +108,80 @@ export function formatLookup(r: LookupResult): string {
 
 export function formatSearch(r: ListingSearchResult): string {
   return [`${r.total} listings`, ...r.hits.map((h) => `${h.listing.ID.padEnd(20)} ${h.listing.title}${h.listing.company ? ` — ${h.listing.company}` : ''}`)].join('\n')
+}
+
+// ---- Crawls ----------------------------------------------------------------------------
+
+/** One character per item state in the progress bar (done and skipped are both "finished well"). */
+const BAR_CHARS: Record<CrawlItemState, string> = { done: '#', skipped: '+', failed: '!', cancelled: '~', scraping: '>', queued: '.' }
+const MIN_BAR = 10
+
+/**
+ * One line of at most `width` characters: `[####!!>>....]  54% 540/1000  12.3/s  ETA 37 s`.
+ * The bar takes the room the text leaves (at least 10 cells).
+ */
+export function formatCrawlProgress(detail: CrawlSummary, width: number): string {
+  const finished = finishedCount(detail)
+  const eta = detail.state === 'running' ? `ETA ${formatEta(detail.etaSeconds)}` : detail.state
+  const text = ` ${String(percentFinished(detail)).padStart(3)}% ${finished}/${detail.total}${detail.ingesting ? '+' : ''}  ${formatRate(detail.ratePerSecond)}  ${eta}`
+  const cells = Math.max(MIN_BAR, width - text.length - 2)
+  return `[${progressBar(detail, cells)}]${text}`
+}
+
+/** The bar's cells by state, sized by largest remainder so they fill exactly `cells`. */
+export function progressBar(counts: CrawlCounts, cells: number): string {
+  const segments = progressSegments(counts)
+  if (segments.length === 0) return ' '.repeat(cells)
+  const exact = segments.map((s) => s.fraction * cells)
+  const sizes = exact.map(Math.floor)
+  let left = cells - sizes.reduce((a, b) => a + b, 0)
+  const byRemainder = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r)
+  for (const { i } of byRemainder) {
+    if (left <= 0) break
+    sizes[i] = (sizes[i] ?? 0) + 1
+    left--
+  }
+  return segments.map((s, i) => BAR_CHARS[s.state].repeat(sizes[i] ?? 0)).join('')
+}
+
+export function formatCrawlSummary(c: CrawlSummary): string {
+  return [
+    `crawl ${c.id}${c.name ? ` "${c.name}"` : ''}: ${c.state}${c.ingesting ? ' (still reading its source)' : ''}`,
+    `source ${c.source}, refresh ${c.refresh ? 'yes' : 'no'}, max attempts ${c.maxAttempts}`,
+    `total ${c.total}: queued ${c.queued}, scraping ${c.scraping}, done ${c.done}, failed ${c.failed}, skipped ${c.skipped}, cancelled ${c.cancelled} (${percentFinished(c)}% finished)`,
+    `rate ${formatRate(c.ratePerSecond)} over the last 30 s, ETA ${formatEta(c.etaSeconds)}`,
+    `created ${c.createdAt}${c.finishedAt === null ? '' : `, finished ${c.finishedAt}`}`
+  ].join('\n')
+}
+
+/** `deck crawl status`: the summary, then throughput per replica and the errors by kind. */
+export function formatCrawlDetail(d: CrawlDetail): string {
+  const lines = [formatCrawlSummary(d)]
+  if (d.replicas.length > 0) {
+    lines.push('replicas:')
+    for (const r of d.replicas) lines.push(`  ${r.replica.padEnd(28)} ${formatRate(r.ratePerSecond).padStart(8)}  done ${r.done}, failed ${r.failed}`)
+  }
+  if (d.errors.length > 0) {
+    lines.push('errors:')
+    for (const e of d.errors) lines.push(`  ${e.kind} × ${e.count}: ${e.exampleMessage} (e.g. ${e.exampleIds.join(', ')})`)
+  }
+  return lines.join('\n')
+}
+
+export function formatCrawlList(r: CrawlListResponse): string {
+  if (r.crawls.length === 0) return 'no crawls'
+  return r.crawls
+    .map((c) => `${c.id.padEnd(24)} ${c.state.padEnd(9)} ${`${percentFinished(c)}%`.padStart(4)} ${`${c.done}/${c.total}`.padStart(13)} failed ${String(c.failed).padEnd(6)} ${formatRate(c.ratePerSecond).padStart(8)}  ${c.source}`)
+    .join('\n')
+}
+
+/** What `crawl start` says on stderr besides the id: refused lines and duplicates. */
+export function formatCrawlStartNotes(r: CrawlStartResponse): string[] {
+  const notes = r.invalidLines.map((l) => `line ${l.line}: ${l.reason}: ${l.text}`)
+  if (r.invalidCount > r.invalidLines.length) notes.push(`… and ${r.invalidCount - r.invalidLines.length} more invalid lines`)
+  if (r.invalidCount > 0) notes.push(`${r.invalidCount} invalid line${r.invalidCount === 1 ? '' : 's'} left out`)
+  if (r.duplicateCount > 0) notes.push(`${r.duplicateCount} duplicate id${r.duplicateCount === 1 ? '' : 's'} counted once`)
+  return notes
 }
 
 function duration(ms: number): string {

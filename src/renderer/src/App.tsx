@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { KeyboardEvent, ReactElement } from 'react'
+import { CrawlsView } from './crawls/CrawlsView'
 import { LookupView } from './lookup/LookupView'
 import { QueueView } from './queue/QueueView'
 import { StackView } from './stack/StackView'
@@ -8,6 +9,7 @@ import { usePanelState } from './state/use-panel-state'
 const TABS = [
   { id: 'stack', label: 'Stack' },
   { id: 'queue', label: 'Queue' },
+  { id: 'crawls', label: 'Crawls' },
   { id: 'lookup', label: 'Lookup' }
 ] as const
 type TabId = (typeof TABS)[number]['id']
@@ -59,6 +61,7 @@ export function App({ banner }: { banner?: ReactElement | null }): ReactElement 
         <div key={t.id} id={`panel-${t.id}`} role="tabpanel" aria-labelledby={`tab-${t.id}`} hidden={tab !== t.id} className="app__panel">
           {t.id === 'stack' && <StackView state={state} />}
           {t.id === 'queue' && <QueueView state={state} />}
+          {t.id === 'crawls' && <CrawlsView state={state} active={tab === 'crawls'} />}
           {t.id === 'lookup' && <LookupView />}
         </div>
       ))}

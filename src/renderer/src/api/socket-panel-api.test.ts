@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import type { AddressInfo } from 'node:net'
-import { SocketPanelApi, socketUrlFor } from './socket-panel-api'
+import { FOLLOW_CONNECTION_LOST, SocketPanelApi, socketUrlFor } from './socket-panel-api'
 import type { SocketLike } from './socket-panel-api'
 
 /** A real WebSocket server that answers invokes the way the web shell frames them. */
@@ -141,6 +141,31 @@ describe('SocketPanelApi log follows', () => {
 })
 
 describe('socketUrlFor', () => {
+  it('ends the crawl follows a dropped connection stopped, and not those unfollowed or ended before', async () => {
+    let followed = 0
+    const { url, server } = await startServer((frame, send) => {
+      if (frame.operation === 'crawlFollow') send({ type: 'result', id: frame.id, result: { ok: true, value: { followId: `f${++followed}`, detail: {} } } })
+      else if (frame.operation === 'status') for (const client of server.clients) client.terminate()
+      else {
+        if (frame.operation === 'config') send({ type: 'event', event: 'crawlProgressEnd', payload: { followId: 'f3', reason: 'the crawl ended' } })
+        send({ type: 'result', id: frame.id, result: { ok: true, value: {} } })
+      }
+    })
+    const api = new SocketPanelApi(url, createSocket)
+    cleanups.push(() => api.close(), () => server.close())
+    const ends: unknown[] = []
+    api.on('crawlProgressEnd', (end) => ends.push(end))
+    for (let i = 0; i < 3; i++) await api.invoke('crawlFollow', { id: 'c-1' })
+    await api.invoke('crawlUnfollow', { followId: 'f2' })
+    await api.invoke('config', {}) // the server ends f3 on its own
+    await api.invoke('status', {})
+    await expect.poll(() => ends.length).toBe(2)
+    expect(ends).toEqual([
+      { followId: 'f3', reason: 'the crawl ended' },
+      { followId: 'f1', reason: FOLLOW_CONNECTION_LOST }
+    ])
+  })
+
   it('keeps host and token and picks ws or wss by the page scheme', () => {
     expect(socketUrlFor({ protocol: 'http:', host: '127.0.0.1:7400', search: '?token=a%2Bb' })).toBe('ws://127.0.0.1:7400/ws?token=a%2Bb')
     expect(socketUrlFor({ protocol: 'https:', host: 'x', search: '' })).toBe('wss://x/ws')

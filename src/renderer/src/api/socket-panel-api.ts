@@ -4,8 +4,10 @@
  * rejection), like every other failure the renderer shows. Log follows survive a reconnect:
  * each follow gets its stream id from this client, and after a reconnect the same follows
  * are opened again under the same ids, so the views that listen to them notice nothing.
+ * Crawl follows get their id from the server, so they are ended instead (crawlProgressEnd with
+ * FOLLOW_CONNECTION_LOST) and the view that showed one follows again.
  */
-import type { EventListener, EventName, OperationName, OperationRequest, OperationResult, PanelApi } from '../../../shared/contract'
+import type { EventListener, EventName, OperationName, OperationRequest, OperationResponse, OperationResult, PanelApi } from '../../../shared/contract'
 import type { PanelError, Result } from '../../../shared/panel-error'
 import type { ServerFrame } from '../../../shared/socket-frames'
 
@@ -19,6 +21,9 @@ export interface SocketLike {
 }
 
 export type ConnectionState = 'connecting' | 'open' | 'closed'
+
+/** The reason of the crawlProgressEnd this client sends for the crawl follows a dropped connection stopped. */
+export const FOLLOW_CONNECTION_LOST = 'the connection to the panel server was lost'
 
 const OPEN = 1
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000]
@@ -41,6 +46,8 @@ export class SocketPanelApi implements PanelApi {
   private state: ConnectionState = 'connecting'
   /** Log follows to keep, by stream id: the server stops them when the socket drops. */
   private readonly follows = new Map<string, OperationRequest<'logs'>>()
+  /** Crawl follows open on the server, by followId. */
+  private readonly crawlFollows = new Set<string>()
   private nextStreamId = 1
   private readonly streamIdPrefix = `f${Date.now().toString(36)}`
 
@@ -53,6 +60,13 @@ export class SocketPanelApi implements PanelApi {
 
   invoke<K extends OperationName>(operation: K, request: OperationRequest<K>): Promise<OperationResult<K>> {
     if (operation === 'stopLogs') this.follows.delete((request as OperationRequest<'stopLogs'>).streamId)
+    if (operation === 'crawlUnfollow') this.crawlFollows.delete((request as OperationRequest<'crawlUnfollow'>).followId)
+    if (operation === 'crawlFollow') {
+      return this.send(operation, request).then((result) => {
+        if (result.ok) this.crawlFollows.add((result.value as OperationResponse<'crawlFollow'>).followId)
+        return result
+      })
+    }
     if (operation === 'logs' && (request as OperationRequest<'logs'>).follow === true) {
       const logs = request as OperationRequest<'logs'>
       const streamId = logs.streamId ?? `${this.streamIdPrefix}-${this.nextStreamId++}`
@@ -115,6 +129,8 @@ export class SocketPanelApi implements PanelApi {
         this.pending.delete(id)
         resolve({ ok: false, error: connectionLost })
       }
+      for (const followId of this.crawlFollows) this.emit('crawlProgressEnd', { followId, reason: FOLLOW_CONNECTION_LOST })
+      this.crawlFollows.clear()
       if (this.closedByUser) {
         // Nobody will follow again: end the follows for whoever shows them.
         for (const streamId of this.follows.keys()) this.emit('logEnd', { streamId, reason: 'The panel connection was closed.' })
@@ -140,6 +156,7 @@ export class SocketPanelApi implements PanelApi {
       resolve?.(frame.result)
     } else if (frame.type === 'event') {
       if (frame.event === 'logEnd') this.follows.delete((frame.payload as { streamId: string }).streamId)
+      if (frame.event === 'crawlProgressEnd') this.crawlFollows.delete((frame.payload as { followId: string }).followId)
       this.emit(frame.event, frame.payload)
     } else if (frame.type === 'rejected') {
       // Only a frame this client did not build could be rejected; say so where it shows.

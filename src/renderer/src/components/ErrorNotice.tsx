@@ -21,6 +21,9 @@ const TITLES: Partial<Record<PanelErrorKind, string>> = {
   ComposeFileNotFound: 'compose.yaml was not found',
   InvalidRequest: 'The request was refused',
   PanelDisconnected: 'Lost the connection to the panel',
+  InvalidCrawl: 'The crawl was refused',
+  CrawlNotFound: 'No such crawl',
+  CrawlerUnavailable: 'The crawl coordinator does not answer',
   Internal: 'Something went wrong'
 }
 

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import { crawlDetail } from '../../shared/crawl-test-fixture'
+import {
+  formatCrawlDetail, formatCrawlList, formatCrawlProgress, formatCrawlStartNotes, formatCrawlSummary, formatEvent, formatResult, progressBar
+} from './cli-format'
+
+describe('crawl progress line', () => {
+  it('fills the width with a bar whose cells follow the counts, then %, count, rate and ETA', () => {
+    const line = formatCrawlProgress(crawlDetail(), 80)
+    expect(line).toHaveLength(80)
+    expect(line).toMatch(/^\[#+\++!+>+\.+\] {2}60% 600\/1000 {2}20\.0\/s {2}ETA 20 s$/)
+    const bar = line.slice(1, line.indexOf(']'))
+    // 500 of 1000 done: half the cells.
+    expect(bar.split('#').length - 1).toBe(Math.round(bar.length / 2))
+  })
+
+  it('keeps a bar of 10 cells when the terminal is narrow, and names the state once ended', () => {
+    const line = formatCrawlProgress(crawlDetail({ state: 'cancelled', etaSeconds: null }), 20)
+    expect(line.slice(0, 12)).toMatch(/^\[.{10}\]$/)
+    expect(line).toMatch(/cancelled$/)
+  })
+
+  it('sizes cells by largest remainder so they add up exactly', () => {
+    const counts = { total: 3, done: 1, skipped: 0, failed: 1, cancelled: 0, scraping: 0, queued: 1 }
+    expect(progressBar(counts, 10)).toHaveLength(10)
+    expect(progressBar(counts, 10)).toBe('####!!!...')
+    expect(progressBar({ ...counts, total: 0, done: 0, failed: 0, queued: 0 }, 4)).toBe('    ')
+  })
+})
+
+describe('crawl summaries', () => {
+  it('states the counts by state, percent, rate and ETA', () => {
+    const text = formatCrawlSummary(crawlDetail())
+    expect(text).toContain('crawl c-1 "whole board": running')
+    expect(text).toContain('total 1000: queued 300, scraping 100, done 500, failed 40, skipped 60, cancelled 0 (60% finished)')
+    expect(text).toContain('rate 20.0/s over the last 30 s, ETA 20 s')
+  })
+
+  it('adds the replicas and the errors by kind to the detail', () => {
+    const text = formatCrawlDetail(crawlDetail())
+    expect(text).toMatch(/scraper-1 +10\.0\/s {2}done 300, failed 20/)
+    expect(text).toContain('ListingNotFound × 40: No listing a1 on the board (e.g. a1, a2)')
+  })
+
+  it('lists crawls one a line, or says there are none', () => {
+    const lines = formatCrawlList({ crawls: [crawlDetail(), crawlDetail({ id: 'c-2', state: 'done' })] }).split('\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toMatch(/^c-2 +done +60% +500\/1000 failed 40 /)
+    expect(formatCrawlList({ crawls: [] })).toBe('no crawls')
+  })
+
+  it('reports the lines left out and the duplicates of a start', () => {
+    const notes = formatCrawlStartNotes({
+      crawl: crawlDetail(),
+      invalidLines: [{ line: 4, text: 'a/b', reason: 'not a listing id' }],
+      invalidCount: 3,
+      duplicateCount: 1
+    })
+    expect(notes).toEqual(['line 4: not a listing id: a/b', '… and 2 more invalid lines', '3 invalid lines left out', '1 duplicate id counted once'])
+    expect(formatCrawlStartNotes({ crawl: crawlDetail(), invalidLines: [], invalidCount: 0, duplicateCount: 0 })).toEqual([])
+  })
+})
+
+describe('crawl results and events in the terminal', () => {
+  it('prints only the id of a started crawl, and the detail for status', () => {
+    expect(formatResult('crawlStart', { crawl: crawlDetail({ id: 'c-9' }), invalidLines: [], invalidCount: 0, duplicateCount: 0 })).toBe('c-9')
+    expect(formatResult('crawlGet', crawlDetail())).toContain('ListingNotFound × 40')
+    expect(formatResult('crawlList', { crawls: [] })).toBe('no crawls')
+  })
+
+  it('draws a followed crawl as a progress line on stderr, as wide as asked', () => {
+    const out = formatEvent({ event: 'crawlProgress', payload: { followId: 'f', detail: crawlDetail() } }, true, 60)
+    expect(out?.stream).toBe('stderr')
+    expect(out?.text).toHaveLength(60)
+    expect(formatEvent({ event: 'crawlProgressEnd', payload: { followId: 'f', reason: 'done' } }, false)).toBeNull()
+  })
+})

@@ -1,0 +1,92 @@
+import { useMemo, useState } from 'react'
+import type { ReactElement } from 'react'
+import type { CrawlItemState } from '../../../shared/crawl'
+import { ErrorNotice } from '../components/ErrorNotice'
+import { chartMarkers } from '../queue/chart-data'
+import type { PanelState } from '../state/use-panel-state'
+import { CrawlActions } from './CrawlActions'
+import { CrawlCounts } from './CrawlCounts'
+import { CrawlErrors } from './CrawlErrors'
+import { CrawlItemsTable } from './CrawlItemsTable'
+import { CrawlPace } from './CrawlPace'
+import { CrawlProgressBar } from './CrawlProgressBar'
+import { CrawlRateChart } from './CrawlRateChart'
+import { ReplicaThroughput } from './ReplicaThroughput'
+import { crawlStateLabel, crawlTitle } from './crawl-labels'
+import { markersWithin, rateChartColumns } from './rate-chart-data'
+import { useCrawlFollow } from './use-crawl-follow'
+import { useScraperScale } from './use-scraper-scale'
+
+/** One crawl, live while the page is open: counts, pace and ETA beside the scraper stepper, chart, replicas, errors, items. */
+export function CrawlPage(props: { id: string; state: PanelState; onBack: () => void; onDeleted: () => void }): ReactElement {
+  const { id, state, onBack, onDeleted } = props
+  const follow = useCrawlFollow(id)
+  const scraper = useScraperScale(state)
+  const [filter, setFilter] = useState<CrawlItemState | null>(null)
+  const { detail } = follow
+
+  const columns = useMemo(() => rateChartColumns(detail?.timeline ?? []), [detail?.timeline])
+  const markers = useMemo(
+    () => markersWithin(chartMarkers(state.samples, scraper.service, []), columns),
+    [state.samples, scraper.service, columns]
+  )
+
+  return (
+    <section className="view crawl-page" aria-labelledby="crawl-heading" data-testid="crawl-page" data-crawl-id={id} data-state={detail?.state}>
+      <header className="view__header">
+        <div>
+          <button type="button" className="button button--quiet" onClick={onBack} data-testid="crawl-back">
+            ← All crawls
+          </button>
+          <h1 id="crawl-heading">
+            {detail === null ? id : crawlTitle(detail)}{' '}
+            {detail && (
+              <span className={`crawl-state crawl-state--${detail.state}`} data-testid="crawl-state">
+                {crawlStateLabel(detail)}
+              </span>
+            )}
+          </h1>
+          {detail && (
+            <p className="muted crawl-page__meta">
+              {detail.id} · {detail.source} · refresh {detail.refresh ? 'on' : 'off'} · at most {detail.maxAttempts} attempts · started{' '}
+              {new Date(detail.createdAt).toLocaleString()}
+              {detail.finishedAt !== null && ` · ended ${new Date(detail.finishedAt).toLocaleString()}`}
+            </p>
+          )}
+        </div>
+        {detail && <CrawlActions crawl={detail} onSummary={follow.applySummary} onDeleted={onDeleted} />}
+      </header>
+
+      {follow.error && (
+        <div className="crawl-page__problem">
+          <ErrorNotice error={follow.error} />
+          <button type="button" className="button" onClick={follow.retry}>
+            Try again
+          </button>
+        </div>
+      )}
+      {follow.ended !== null && detail !== null && (detail.state === 'running' || detail.state === 'paused') && (
+        <p className="muted" role="status">
+          No longer live: {follow.ended}.{' '}
+          <button type="button" className="button button--quiet" onClick={follow.retry}>
+            Follow again
+          </button>
+        </p>
+      )}
+      {detail === null && follow.error === null && <p className="muted">Loading the crawl…</p>}
+      {detail && (
+        <>
+          <CrawlProgressBar counts={detail} large />
+          <CrawlCounts crawl={detail} />
+          <CrawlPace crawl={detail} scraper={scraper} />
+          <CrawlRateChart columns={columns} markers={markers} label={`Ids of ${crawlTitle(detail)} finished per second over the last 10 minutes, with ${scraper.service} replica changes`} />
+          <div className="crawl-page__columns">
+            <ReplicaThroughput replicas={detail.replicas} />
+            <CrawlErrors errors={detail.errors} onShowFailed={() => setFilter('failed')} />
+          </div>
+          <CrawlItemsTable crawlId={id} filter={filter} onFilter={setFilter} />
+        </>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,120 @@
+import { useState } from 'react'
+import type { ReactElement } from 'react'
+import type { PanelError } from '../../../shared/contract'
+import type { CrawlStartRequest, CrawlStartResponse } from '../../../shared/crawl'
+import { usePanelApi } from '../api/panel-context'
+import { ErrorNotice } from '../components/ErrorNotice'
+import { IdsInput } from './IdsInput'
+import type { IdsValue } from './IdsInput'
+import { boardRequest, startRequest } from './new-crawl-request'
+import type { SourceChoice, StartRequestResult } from './new-crawl-request'
+
+/** Start a crawl: the whole board in one click, or a sitemap URL, or a list of ids; refresh and max attempts. */
+export function NewCrawlForm({ onStarted }: { onStarted: (response: CrawlStartResponse) => void }): ReactElement {
+  const api = usePanelApi()
+  const [source, setSource] = useState<SourceChoice>('sitemap')
+  const [sitemapUrl, setSitemapUrl] = useState('')
+  const [ids, setIds] = useState<IdsValue>({ text: '', fileName: null })
+  const [refresh, setRefresh] = useState(false)
+  const [maxAttempts, setMaxAttempts] = useState(3)
+  const [name, setName] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<PanelError | null>(null)
+
+  const start = async (built: StartRequestResult): Promise<void> => {
+    if (!built.ok) {
+      setError(built.error)
+      return
+    }
+    setBusy(true)
+    setError(null)
+    const result = await api.invoke('crawlStart', built.request satisfies CrawlStartRequest)
+    setBusy(false)
+    if (!result.ok) {
+      setError(result.error)
+      return
+    }
+    setIds({ text: '', fileName: null })
+    setName('')
+    onStarted(result.value)
+  }
+  const options = { refresh, maxAttempts, name }
+
+  return (
+    <section className="panel new-crawl" aria-labelledby="new-crawl-heading">
+      <h2 id="new-crawl-heading">New crawl</h2>
+      <div className="new-crawl__board">
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={busy}
+          data-testid="crawl-new-board"
+          onClick={() => void start(boardRequest(options))}
+        >
+          Crawl the whole board
+        </button>
+        <span className="muted">every listing in the stack’s job board, through its sitemap</span>
+      </div>
+      <form
+        className="new-crawl__form"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault()
+          void start(startRequest({ source, sitemapUrl, idsText: ids.text, ...options }))
+        }}
+      >
+        <fieldset className="new-crawl__sources">
+          <legend>…or crawl</legend>
+          <label className="checkbox">
+            <input type="radio" name="crawl-source" checked={source === 'sitemap'} onChange={() => setSource('sitemap')} data-testid="crawl-new-source-sitemap" /> a sitemap
+          </label>
+          <label className="checkbox">
+            <input type="radio" name="crawl-source" checked={source === 'ids'} onChange={() => setSource('ids')} data-testid="crawl-new-source-ids" /> a list of ids
+          </label>
+        </fieldset>
+        {source === 'sitemap' ? (
+          <label className="field field--grow">
+            <span>Sitemap or sitemap index URL (.xml or .xml.gz)</span>
+            <input
+              className="input"
+              type="url"
+              value={sitemapUrl}
+              placeholder="https://jobs.example/sitemap.xml"
+              spellCheck={false}
+              data-testid="crawl-new-sitemap"
+              onChange={(event) => setSitemapUrl(event.target.value)}
+            />
+          </label>
+        ) : (
+          <IdsInput value={ids} onChange={setIds} />
+        )}
+        <div className="new-crawl__options">
+          <label className="checkbox">
+            <input type="checkbox" checked={refresh} onChange={(event) => setRefresh(event.target.checked)} data-testid="crawl-new-refresh" /> Scrape
+            cached listings again
+          </label>
+          <label className="field">
+            <span>Max attempts</span>
+            <input
+              className="input new-crawl__attempts"
+              type="number"
+              min={1}
+              max={10}
+              value={maxAttempts}
+              data-testid="crawl-new-max-attempts"
+              onChange={(event) => setMaxAttempts(event.target.valueAsNumber)}
+            />
+          </label>
+          <label className="field">
+            <span>Name (optional)</span>
+            <input className="input" value={name} maxLength={200} onChange={(event) => setName(event.target.value)} data-testid="crawl-new-name" />
+          </label>
+          <button type="submit" className="button button--primary" disabled={busy} data-testid="crawl-new-start">
+            {busy ? 'Starting…' : 'Start crawl'}
+          </button>
+        </div>
+      </form>
+      {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
+    </section>
+  )
+}
