@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react'
 import type { LookupResult } from '../../../shared/contract'
-import { formatAge, formatSalary, formatTook } from './format-listing'
+import { formatAge, formatTook } from './format-listing'
+import { formatSalary } from '../../../shared/salary-text'
 
 const CACHE_NOTES = {
   ok: null,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { formatAge, formatSalary, formatTook } from './format-listing'
+import { formatAge, formatTook } from './format-listing'
+import { formatSalary } from '../../../shared/salary-text'
 import { listingIdProblem } from './LookupForm'
 
 describe('listing formatting', () => {
