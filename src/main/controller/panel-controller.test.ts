@@ -184,13 +184,13 @@ describe('PanelController', () => {
     expect(await session.invoke('rpcCall', { service: 'greeter', method: 'hello' })).toMatchObject({ ok: true, value: { result: 'greeter.hello' } })
   })
 
-  it('metrics builds a status first when it has none, so findings compare with running replicas', async () => {
+  it('metrics builds a status first when it has none, after probing the engine, so findings compare with running replicas', async () => {
     const parts = fakes()
     const { session } = connect(new PanelController(parts))
     await session.invoke('metrics', {})
-    expect(parts.calls).toEqual(['build status'])
+    expect(parts.calls).toEqual(['probe', 'build status'])
     await session.invoke('metrics', {})
-    expect(parts.calls).toEqual(['build status'])
+    expect(parts.calls).toEqual(['probe', 'build status'])
   })
 
   it('forwards status, engine and broker events to every session', () => {

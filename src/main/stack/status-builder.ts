@@ -122,7 +122,8 @@ function ports(list: Docker.Port[]): PortBinding[] {
       hostPort: p.PublicPort ?? null
     })
   }
-  return out
+  // The engine lists a container's bindings in no fixed order; sorted, a steady stack reads the same.
+  return out.sort((a, b) => a.containerPort - b.containerPort || a.protocol.localeCompare(b.protocol) || (a.hostPort ?? 0) - (b.hostPort ?? 0) || (a.hostIp ?? '').localeCompare(b.hostIp ?? ''))
 }
 
 function toState(status: string): ContainerState {
