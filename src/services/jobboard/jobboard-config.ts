@@ -20,7 +20,8 @@ export function jobBoardOptionsFromEnv(): StartJobBoardOptions {
     failureRate: withName('JOBBOARD_FAILURE_RATE', () => checkFailureRate(envNumber('JOBBOARD_FAILURE_RATE', 0))),
     pageSize: envInt('JOBBOARD_PAGE_SIZE', 50),
     sitemapPageSize: envInt('JOBBOARD_SITEMAP_PAGE_SIZE', SITEMAP_MAX_URLS),
-    hostile: withName('JOBBOARD_HOSTILE_COUNT', () =>
+    // The count is checked against the catalog when the board starts (it must not exceed the active listings).
+    hostile: withName('JOBBOARD_HOSTILE_NESTING', () =>
       checkHostileSettings({ count: envInt('JOBBOARD_HOSTILE_COUNT', 0), nesting: envInt('JOBBOARD_HOSTILE_NESTING', DEFAULT_HOSTILE_NESTING) })
     ),
     ...(publicUrl ? { publicUrl } : {})
