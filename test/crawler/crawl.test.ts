@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CrawlClient, CrawlClientError } from '../../src/services/crawler/crawl-client'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
-import type { CrawlItemState } from '../../src/shared/crawl'
+import type { CrawlDetail, CrawlItemState } from '../../src/shared/crawl'
 import { ES_URL } from '../listings/fixtures'
 import { allItems, cleanUpStack, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
 import type { ServiceProcess, TestBoard } from './crawl-fixture'
@@ -56,11 +56,7 @@ describe('crawl of the whole board', () => {
     await scrapers[0]!.kill('SIGKILL')
 
     const detail = await waitForCrawl(client, crawl.id)
-    expectCountsAddUp(detail)
-    expect(detail.queued + detail.scraping).toBe(0)
-    expect(detail.total).toBe(COUNT)
-    expect(detail.done).toBe(board.activeIds.length)
-    expect(detail.failed).toBe(board.expiredIds.length)
+    expectWholeBoard(detail)
     expect(detail.errors.map((e) => [e.kind, e.count])).toEqual([['ListingNotFound', board.expiredIds.length]])
     expect(board.expiredIds).toEqual(expect.arrayContaining(detail.errors[0]!.exampleIds))
     expect(detail.replicas.map((r) => r.replica).sort()).toEqual(['replica-0', 'replica-1', 'replica-2'])
@@ -97,11 +93,7 @@ describe('crawl of the whole board', () => {
     api = await startApi()
 
     const detail = await waitForCrawl(client, crawl.id)
-    expectCountsAddUp(detail)
-    expect(detail.queued + detail.scraping).toBe(0)
-    expect(detail.total).toBe(COUNT)
-    expect(detail.done).toBe(board.activeIds.length)
-    expect(detail.failed).toBe(board.expiredIds.length)
+    expectWholeBoard(detail)
   })
 
   it('skips ids already cached unless the crawl refreshes', { timeout: 60_000 }, async () => {
@@ -124,6 +116,15 @@ describe('REST errors', () => {
     expect(badState).toMatchObject({ kind: 'InvalidCrawl', status: 400 })
   })
 })
+
+/** Every id of the board ended: each active one done, each expired one failed. */
+function expectWholeBoard(detail: CrawlDetail): void {
+  expectCountsAddUp(detail)
+  expect(detail.queued + detail.scraping).toBe(0)
+  expect(detail.total).toBe(COUNT)
+  expect(detail.done).toBe(board.activeIds.length)
+  expect(detail.failed).toBe(board.expiredIds.length)
+}
 
 /** The board's listings (expired ones too, as boards list them) as one urlset. */
 async function serveSitemap(testBoard: TestBoard): Promise<Server> {
