@@ -52,14 +52,25 @@ describe('crawl of the whole board', () => {
   it('ends with every id done or failed with a reason, 0 lost with a replica killed mid-crawl', { timeout: 180_000 }, async () => {
     const { crawl } = await client.start({ source: { kind: 'board' }, maxAttempts: 10 })
     expect(crawl.state).toBe('running')
-    await waitUntil(async () => (await client.get(crawl.id)).done >= 150, 60_000, '150 done')
+    const midway = await waitUntil(async () => {
+      const detail = await client.get(crawl.id)
+      return detail.done >= 150 ? detail : null
+    }, 60_000, '150 done')
     await scrapers[0]!.kill('SIGKILL')
+    expect(midway.ratePerSecond).toBeGreaterThan(0)
+    expect(midway.etaSeconds).toBeGreaterThan(0)
+    expect((await client.list()).crawls[0]).toMatchObject({ id: crawl.id, state: 'running' })
 
     const detail = await waitForCrawl(client, crawl.id)
     expectWholeBoard(detail)
     expect(detail.errors.map((e) => [e.kind, e.count])).toEqual([['ListingNotFound', board.expiredIds.length]])
     expect(board.expiredIds).toEqual(expect.arrayContaining(detail.errors[0]!.exampleIds))
     expect(detail.replicas.map((r) => r.replica).sort()).toEqual(['replica-0', 'replica-1', 'replica-2'])
+    expect(detail.replicas.reduce((sum, r) => sum + r.done, 0)).toBe(detail.done)
+    expect(detail.etaSeconds).toBeNull()
+    // 5 s buckets over the last 10 min, holding every finished item of this crawl.
+    expect(detail.timeline).toHaveLength(120)
+    expect(detail.timeline.reduce((sum, point) => sum + point.completed, 0)).toBe(detail.done + detail.failed)
 
     const items = await allItems(client, crawl.id)
     expect(items).toHaveLength(COUNT)
