@@ -106,6 +106,11 @@ export class ItemStore {
     }
   }
 
+  async count(query: estypes.QueryDslQueryContainer): Promise<number> {
+    const res = await this.client.count({ index: this.index, query, ignore_unavailable: true })
+    return res.count
+  }
+
   async deleteMany(items: ItemDoc[]): Promise<void> {
     if (items.length === 0) return
     await this.client.bulk({ operations: items.map((item) => ({ delete: { _index: this.index, _id: itemDocId(item.crawlId, item.listingId) } })) })
