@@ -74,6 +74,16 @@ describe('readSitemapIds: a urlset', () => {
     expect((await collect(`${SITE}/s.xml`, { fetchImpl })).ids).toEqual(['1', '1'])
   })
 
+  it('takes listings only from urlset/url/loc and sitemaps only from sitemapindex/sitemap/loc', async () => {
+    const { fetchImpl, requested } = fakeFetch({
+      [`${SITE}/s.xml`]: `<urlset><sitemap><loc>${SITE}/other.xml</loc></sitemap><url><loc>${SITE}/jobs/1</loc></url></urlset>`,
+      [`${SITE}/i.xml`]: `<sitemapindex><url><loc>${SITE}/jobs/2</loc></url></sitemapindex>`
+    })
+    expect((await collect(`${SITE}/s.xml`, { fetchImpl })).ids).toEqual(['1'])
+    expect((await collect(`${SITE}/i.xml`, { fetchImpl })).ids).toEqual([])
+    expect(requested).toEqual([`${SITE}/s.xml`, `${SITE}/i.xml`])
+  })
+
   it('reads a sitemap that starts with a byte order mark', async () => {
     const { fetchImpl } = fakeFetch({ [`${SITE}/s.xml`]: `\uFEFF${urlset([`${SITE}/jobs/1`])}` })
     expect((await collect(`${SITE}/s.xml`, { fetchImpl })).ids).toEqual(['1'])
