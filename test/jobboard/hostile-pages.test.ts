@@ -1,7 +1,7 @@
 /**
  * The board's hostile listings against the scraper's real fetch and parse: a normal page
  * scrapes in milliseconds, a hostile one holds the scraper's CPU for seconds even at a small
- * nesting (the default nesting stalls it for minutes).
+ * nesting (the default, 10,000, stalls it for about half a minute).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startJobBoard } from '../../src/services/jobboard/server.js'
