@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CrawlClient, CrawlClientError } from '../../src/services/crawler/crawl-client'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
-import type { CrawlItemState } from '../../src/shared/crawl'
+import type { CrawlDetail, CrawlItemState } from '../../src/shared/crawl'
 import { ES_URL } from '../listings/fixtures'
 import { allItems, cleanUpStack, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
 import type { ServiceProcess, TestBoard } from './crawl-fixture'
@@ -52,18 +52,25 @@ describe('crawl of the whole board', () => {
   it('ends with every id done or failed with a reason, 0 lost with a replica killed mid-crawl', { timeout: 180_000 }, async () => {
     const { crawl } = await client.start({ source: { kind: 'board' }, maxAttempts: 10 })
     expect(crawl.state).toBe('running')
-    await waitUntil(async () => (await client.get(crawl.id)).done >= 150, 60_000, '150 done')
+    const midway = await waitUntil(async () => {
+      const detail = await client.get(crawl.id)
+      return detail.done >= 150 ? detail : null
+    }, 60_000, '150 done')
     await scrapers[0]!.kill('SIGKILL')
+    expect(midway.ratePerSecond).toBeGreaterThan(0)
+    expect(midway.etaSeconds).toBeGreaterThan(0)
+    expect((await client.list()).crawls[0]).toMatchObject({ id: crawl.id, state: 'running' })
 
     const detail = await waitForCrawl(client, crawl.id)
-    expectCountsAddUp(detail)
-    expect(detail.queued + detail.scraping).toBe(0)
-    expect(detail.total).toBe(COUNT)
-    expect(detail.done).toBe(board.activeIds.length)
-    expect(detail.failed).toBe(board.expiredIds.length)
+    expectWholeBoard(detail)
     expect(detail.errors.map((e) => [e.kind, e.count])).toEqual([['ListingNotFound', board.expiredIds.length]])
     expect(board.expiredIds).toEqual(expect.arrayContaining(detail.errors[0]!.exampleIds))
     expect(detail.replicas.map((r) => r.replica).sort()).toEqual(['replica-0', 'replica-1', 'replica-2'])
+    expect(detail.replicas.reduce((sum, r) => sum + r.done, 0)).toBe(detail.done)
+    expect(detail.etaSeconds).toBeNull()
+    // 5 s buckets over the last 10 min, holding every finished item of this crawl.
+    expect(detail.timeline).toHaveLength(120)
+    expect(detail.timeline.reduce((sum, point) => sum + point.completed, 0)).toBe(detail.done + detail.failed)
 
     const items = await allItems(client, crawl.id)
     expect(items).toHaveLength(COUNT)
@@ -97,11 +104,7 @@ describe('crawl of the whole board', () => {
     api = await startApi()
 
     const detail = await waitForCrawl(client, crawl.id)
-    expectCountsAddUp(detail)
-    expect(detail.queued + detail.scraping).toBe(0)
-    expect(detail.total).toBe(COUNT)
-    expect(detail.done).toBe(board.activeIds.length)
-    expect(detail.failed).toBe(board.expiredIds.length)
+    expectWholeBoard(detail)
   })
 
   it('skips ids already cached unless the crawl refreshes', { timeout: 60_000 }, async () => {
@@ -124,6 +127,15 @@ describe('REST errors', () => {
     expect(badState).toMatchObject({ kind: 'InvalidCrawl', status: 400 })
   })
 })
+
+/** Every id of the board ended: each active one done, each expired one failed. */
+function expectWholeBoard(detail: CrawlDetail): void {
+  expectCountsAddUp(detail)
+  expect(detail.queued + detail.scraping).toBe(0)
+  expect(detail.total).toBe(COUNT)
+  expect(detail.done).toBe(board.activeIds.length)
+  expect(detail.failed).toBe(board.expiredIds.length)
+}
 
 /** The board's listings (expired ones too, as boards list them) as one urlset. */
 async function serveSitemap(testBoard: TestBoard): Promise<Server> {
