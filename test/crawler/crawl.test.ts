@@ -57,6 +57,7 @@ describe('crawl of the whole board', () => {
       return detail.done >= 150 ? detail : null
     }, 60_000, '150 done')
     await scrapers[0]!.kill('SIGKILL')
+    const killedAt = Date.now()
     expect(midway.ratePerSecond).toBeGreaterThan(0)
     expect(midway.etaSeconds).toBeGreaterThan(0)
     expect((await client.list()).crawls[0]).toMatchObject({ id: crawl.id, state: 'running' })
@@ -80,6 +81,8 @@ describe('crawl of the whole board', () => {
       expect(item.state).toBe(expired.has(item.listingId) ? 'failed' : 'done')
       if (item.state === 'failed') expect(item.errorKind).toBe('ListingNotFound')
     }
+    // The killed replica really stopped: nothing it answered was stored after the kill.
+    expect(items.filter((i) => i.replica === 'replica-0' && Date.parse(i.updatedAt) > killedAt + 1000)).toEqual([])
     // Transient 503s were retried (15 % of pages); a permanent failure was never tried again.
     expect(items.some((i) => i.state === 'done' && i.attempts > 1)).toBe(true)
     for (const item of items.filter((i) => i.state === 'failed')) {
@@ -98,7 +101,9 @@ describe('crawl of the whole board', () => {
   it('loses nothing when the coordinator is killed mid-crawl and started again', { timeout: 180_000 }, async () => {
     const { crawl } = await client.start({ source: { kind: 'board' }, refresh: true, maxAttempts: 10 })
     await waitUntil(async () => (await client.get(crawl.id)).done >= 120, 60_000, '120 done')
+    const oldUrl = client
     await api.kill('SIGKILL')
+    await expect(oldUrl.list()).rejects.toMatchObject({ kind: 'CrawlerUnavailable' })
     // Replies keep coming into the durable reply queue meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 2000))
     api = await startApi()
