@@ -42,12 +42,12 @@ export async function startTestBoard(options: StartJobBoardOptions): Promise<Tes
     const match = /^\/jobs\/([^/?]+)/.exec(req.url ?? '')
     if (match?.[1]) hits.push({ id: decodeURIComponent(match[1]), at: Date.now() })
   })
-  const listings = board.catalog.listings
+  const entries = board.catalog.entries
   return {
     board,
     hits,
-    activeIds: listings.filter((l) => l.status === 'active').map((l) => l.id),
-    expiredIds: listings.filter((l) => l.status === 'expired').map((l) => l.id)
+    activeIds: entries.filter((l) => l.status === 'active').map((l) => l.id),
+    expiredIds: entries.filter((l) => l.status === 'expired').map((l) => l.id)
   }
 }
 

@@ -1,12 +1,10 @@
 /**
- * Crawls on a real stack: the job board (600 listings, 100 ms a page, 15 % of pages 503),
+ * Crawls on a real stack: the job board (600 listings, 100 ms a page, 15 % of pages 503,
+ * the whole board read through its /sitemap.xml),
  * three scraper processes and the API process with its coordinator, on the shared RabbitMQ
  * and Elasticsearch. A crawl of the whole board ends with every id done or failed with a
  * reason, with a replica SIGKILLed mid-crawl and, in another crawl, the coordinator itself.
  */
-import { createServer } from 'node:http'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CrawlClient, CrawlClientError } from '../../src/services/crawler/crawl-client'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
@@ -18,24 +16,19 @@ import type { ServiceProcess, TestBoard } from './crawl-fixture'
 const names = uniqueStackNames('board')
 const COUNT = 600
 let board: TestBoard
-let sitemap: Server
 const scrapers: ServiceProcess[] = []
 let api: ServiceProcess
 let client: CrawlClient
 
 beforeAll(async () => {
   board = await startTestBoard({ count: COUNT, seed: 11, latency: '100', failureRate: 0.15 })
-  sitemap = await serveSitemap(board)
-  const sitemapUrl = `http://127.0.0.1:${(sitemap.address() as AddressInfo).port}/sitemap.xml`
   for (let i = 0; i < 3; i += 1) scrapers.push(await startScraper(names, board, `replica-${i}`, { SCRAPER_MAX_WORKERS: '4' }))
-  const started = await startApi(sitemapUrl)
-  api = started
+  api = await startApi()
 }, 120_000)
 
-let apiEnv: Record<string, string> = {}
-async function startApi(sitemapUrl?: string): Promise<ServiceProcess> {
-  if (sitemapUrl !== undefined) apiEnv = { CRAWL_BOARD_SITEMAP_URL: sitemapUrl, CRAWL_WINDOW: '150' }
-  const { api: process, url } = await startApiProcess(names, board, apiEnv)
+/** The API with its coordinator, reading the whole board through the board's own /sitemap.xml. */
+async function startApi(): Promise<ServiceProcess> {
+  const { api: process, url } = await startApiProcess(names, board, { CRAWL_WINDOW: '150' })
   client = new CrawlClient({ baseUrl: url })
   return process
 }
@@ -44,7 +37,6 @@ afterAll(async () => {
   await api?.kill()
   for (const scraper of scrapers) await scraper.kill()
   await board?.board.close()
-  await new Promise((resolve) => sitemap?.close(resolve))
   await cleanUpStack(names)
 })
 
@@ -140,13 +132,4 @@ function expectWholeBoard(detail: CrawlDetail): void {
   expect(detail.total).toBe(COUNT)
   expect(detail.done).toBe(board.activeIds.length)
   expect(detail.failed).toBe(board.expiredIds.length)
-}
-
-/** The board's listings (expired ones too, as boards list them) as one urlset. */
-async function serveSitemap(testBoard: TestBoard): Promise<Server> {
-  const locs = testBoard.board.catalog.listings.map((l) => `<url><loc>${testBoard.board.url}/jobs/${l.id}</loc></url>`).join('')
-  const body = `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs}</urlset>`
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end(body))
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return server
 }
