@@ -37,6 +37,7 @@ export const PANEL_ERROR_KINDS = [
   'SourceUnavailable',
   'SourceTimeout',
   'PageTooLarge',
+  'PageTooComplex',
   'ScrapeFailed', // the scraper failed in a way it does not name
   'MalformedListing', // the scraper answered something that is not a Listing
   'InvalidSearch',

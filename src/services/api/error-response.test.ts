@@ -5,6 +5,7 @@ import {
   InvalidListingId,
   ListingNotFound,
   NotAJobListing,
+  PageTooComplex,
   PageTooLarge,
   SourceTimeout,
   SourceUnavailable
@@ -22,6 +23,7 @@ describe('errorResponse', () => {
     ['not a listing', new NotAJobListing('http://x/jobs/1', 'no JobPosting'), 422, 'NotAJobListing'],
     ['source down', new SourceUnavailable('http://x/jobs/1', 'ECONNREFUSED'), 502, 'SourceUnavailable'],
     ['page too large', new PageTooLarge('http://x/jobs/1', 10, '11 bytes'), 502, 'PageTooLarge'],
+    ['page too complex', new PageTooComplex('http://x/jobs/1', 'nests 600 deep'), 502, 'PageTooComplex'],
     ['malformed listing', new MalformedListing('svc', 'title: required'), 502, 'MalformedListing'],
     ['broker down', new BrokerUnavailable('no connection'), 503, 'BrokerUnavailable'],
     ['no scraper', new UnknownService('svc'), 503, 'UnknownService'],
@@ -41,6 +43,7 @@ describe('errorResponse', () => {
     expect(errorResponse(new RemoteError('ListingNotFound', 'scrapedeck.scraper.ListingNotFound', 'No listing at u')).status).toBe(404)
     expect(errorResponse(new RemoteError('NotAJobListing', null, 'x')).status).toBe(422)
     expect(errorResponse(new RemoteError('SourceTimeout', null, 'x')).status).toBe(504)
+    expect(errorResponse(new RemoteError('PageTooComplex', 'scrapedeck.scraper.PageTooComplex', 'x')).body.error.kind).toBe('PageTooComplex')
     expect(errorResponse(new RemoteError('InvalidListingId', null, 'x')).body.error).toMatchObject({ kind: 'InvalidListingId', message: 'x' })
   })
 

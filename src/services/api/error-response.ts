@@ -27,6 +27,7 @@ const RULES: Record<string, Rule> = {
   NotAJobListing: { status: 422, hint: 'The page exists but holds no job posting; check the id.' },
   SourceUnavailable: { status: 502, hint: 'The job board could not be reached or failed; try again later.' },
   PageTooLarge: { status: 502, hint: 'The listing page is larger than the scraper accepts (SCRAPER_MAX_BYTES).' },
+  PageTooComplex: { status: 502, hint: 'The listing page is nested too deeply or too large to parse safely; retrying will not help.' },
   MalformedListing: { status: 502, hint: 'The scraper on the bus answered an unexpected shape; check which scraper version is running.' },
   ScrapeFailed: { status: 502, hint: 'The scraper failed; see its logs.' },
   BrokerUnavailable: { status: 503, hint: 'The API is not connected to RabbitMQ; check the broker (GET /health).' },

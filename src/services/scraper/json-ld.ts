@@ -7,6 +7,7 @@
 import type { CheerioAPI } from 'cheerio'
 import { hasSchemaType, isBareReference, isJsonObject } from './json-object'
 import type { JsonObject } from './json-object'
+import { checkJson } from './json-scan'
 
 export interface JsonLdPosting {
   posting: JsonObject
@@ -45,6 +46,7 @@ export function findJsonLdPosting($: CheerioAPI): JsonLdPosting | null {
  */
 export function parseJsonLd(text: string): unknown {
   const source = text.trim().replace(/^<!--|-->$/g, '').replace(/^\/\/\s*<!\[CDATA\[|\/\/\s*\]\]>$/g, '').trim()
+  checkJson(source)
   const attempts = [
     source,
     source.replace(CONTROL_CHARACTERS, ' '),

@@ -1,7 +1,8 @@
 /**
  * A listing page → Listing. Pure: no I/O, the clock comes in through `scrapedAt`.
  * Sources in order of trust: JSON-LD JobPosting, then microdata, then plain HTML (only on
- * pages with a job marker, see html-page.ts).
+ * pages with a job marker, see html-page.ts). Every piece of markup and every JSON-LD block
+ * is pre-scanned against PAGE_LIMITS before it is parsed (page-limits.ts).
  */
 import { load } from 'cheerio'
 import type { CheerioAPI } from 'cheerio'
@@ -13,7 +14,9 @@ import { findJsonLdPosting } from './json-ld'
 import { defuseKombuTags } from './kombu-safe'
 import { readMicrodataPosting } from './microdata'
 import { normalizePosting } from './normalize-posting'
-import { NotAJobListing } from './scrape-errors'
+import { checkMarkup } from './markup-scan'
+import { TooComplex } from './page-limits'
+import { NotAJobListing, PageTooComplex } from './scrape-errors'
 
 export interface ParseContext {
   id: string
@@ -28,6 +31,16 @@ interface FoundPosting {
 }
 
 export function parseListing(html: string, context: ParseContext): Listing {
+  try {
+    return parseWithinLimits(html, context)
+  } catch (err) {
+    if (err instanceof TooComplex) throw new PageTooComplex(context.url, err.message)
+    throw err
+  }
+}
+
+function parseWithinLimits(html: string, context: ParseContext): Listing {
+  checkMarkup(html, 'the page')
   const $ = load(html)
   const found = findPosting($)
   if (found === null) {

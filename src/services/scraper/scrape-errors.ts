@@ -56,6 +56,23 @@ export class PageTooLarge extends ScrapeError {
   }
 }
 
+export class PageTooComplex extends ScrapeError {
+  override readonly name = 'PageTooComplex'
+  constructor(readonly url: string, detail: string) {
+    super(`${url} is too complex to parse safely: ${detail}`)
+  }
+}
+
+/**
+ * A scraper error rebuilt on this side of a thread boundary: structured cloning keeps an
+ * error's message but not its class or name, so the parse worker sends kind and message.
+ */
+export class RelayedScrapeError extends ScrapeError {
+  constructor(override readonly name: ScrapeErrorKind, message: string) {
+    super(message)
+  }
+}
+
 function describeId(id: unknown): string {
   if (typeof id === 'string') return JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)
   return `of type ${id === null ? 'null' : typeof id}`
