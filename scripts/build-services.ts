@@ -9,12 +9,18 @@
  * libraries (amqplib, @elastic/transport) `require()` Node built-ins, which an ESM bundle
  * has no `require` for.
  *
+ * The scraper parses pages on worker threads (src/services/scraper/parse-pool.ts), so its
+ * image also ships two thread entry points beside scraper.mjs: its parse task
+ * (scraper-parse-worker.mjs) and piscina's own thread bootstrap, which piscina loads as
+ * `worker.js` from its own folder (`__dirname`) and which is bundled as CommonJS, the way
+ * piscina ships it.
+ *
  * Usage: npm run build:services [-- <name>...]   (default: every entry below)
  */
 import { build } from 'esbuild'
 import type { Metafile } from 'esbuild'
 import { existsSync } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -26,8 +32,12 @@ const SERVICE_ENTRIES: Readonly<Record<string, string>> = {
   scraper: 'src/services/scraper/main.ts',
   api: 'src/services/api/main.ts',
   jobboard: 'src/services/jobboard/main.ts',
-  'scraper-healthcheck': 'scripts/scraper-healthcheck.ts'
+  'scraper-healthcheck': 'scripts/scraper-healthcheck.ts',
+  'scraper-parse-worker': 'src/services/scraper/parse-worker.ts'
 }
+
+/** piscina's thread bootstrap, bundled to dist/services/worker.js (the name piscina looks for). */
+const PISCINA_WORKER = 'node_modules/piscina/dist/worker.js'
 
 const REQUIRE_SHIM = [
   "import { createRequire as __scrapedeckCreateRequire } from 'node:module';",
@@ -44,6 +54,8 @@ async function bundle(name: string, entry: string): Promise<{ bytes: number; inp
     format: 'esm',
     target: 'node20',
     banner: { js: REQUIRE_SHIM },
+    // Bundled CommonJS (piscina) finds its files through __dirname, which ESM lacks.
+    define: { __dirname: 'import.meta.dirname' },
     // Readable stack traces in `docker logs` matter more than the few hundred kB that
     // minifying identifiers would save next to a ~90 MB Node binary.
     minifySyntax: true,
@@ -53,6 +65,28 @@ async function bundle(name: string, entry: string): Promise<{ bytes: number; inp
     metafile: true,
     logLevel: 'warning'
   })
+  return { bytes: (await stat(outfile)).size, inputs: countInputs(result.metafile) }
+}
+
+/** CommonJS: piscina's worker.js require()s its siblings; dist/services/package.json says so. */
+async function bundlePiscinaWorker(): Promise<{ bytes: number; inputs: number }> {
+  const outfile = path.join(OUT_DIR, 'worker.js')
+  const result = await build({
+    entryPoints: [path.join(ROOT, PISCINA_WORKER)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // An optional native module for `niceIncrement`, which we do not use.
+    external: ['@napi-rs/nice'],
+    minifySyntax: true,
+    minifyWhitespace: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning'
+  })
+  await writeFile(path.join(OUT_DIR, 'package.json'), '{ "type": "commonjs" }\n')
   return { bytes: (await stat(outfile)).size, inputs: countInputs(result.metafile) }
 }
 
@@ -78,6 +112,10 @@ async function main(): Promise<void> {
     const { bytes, inputs } = await bundle(name, SERVICE_ENTRIES[name] as string)
     const ms = Math.round(performance.now() - started)
     console.log(`dist/services/${name}.mjs  ${(bytes / 1024).toFixed(0)} kB from ${inputs} files  (${ms} ms)`)
+  }
+  if (names.includes('scraper')) {
+    const { bytes, inputs } = await bundlePiscinaWorker()
+    console.log(`dist/services/worker.js  ${(bytes / 1024).toFixed(0)} kB from ${inputs} files  (piscina's thread bootstrap)`)
   }
 }
 

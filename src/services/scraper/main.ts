@@ -4,6 +4,7 @@
 import { DEFAULT_AMQP_URI, DEFAULT_SCRAPER_SERVICE, envInt, envString } from '../env'
 import { createLogger } from '../log'
 import { RpcServer } from '../rpc/server'
+import { PARSE_DEFAULTS } from './parse-pool'
 import { SCRAPE_DEFAULTS } from './scrape-listing'
 import { createScraperService } from './service'
 
@@ -16,7 +17,13 @@ async function main(): Promise<void> {
   const service = createScraperService({
     serviceName: envString('SCRAPER_SERVICE_NAME', DEFAULT_SCRAPER_SERVICE),
     sourceUrlTemplate: envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE),
-    timeoutMs: envInt('SCRAPER_TIMEOUT_MS', SCRAPE_DEFAULTS.timeoutMs)
+    timeoutMs: envInt('SCRAPER_TIMEOUT_MS', SCRAPE_DEFAULTS.timeoutMs),
+    parse: {
+      timeoutMs: envInt('SCRAPER_PARSE_TIMEOUT_MS', PARSE_DEFAULTS.timeoutMs),
+      // 0: one thread per core (at least 2).
+      threads: envInt('SCRAPER_PARSE_THREADS', 0) || undefined,
+      logger
+    }
   })
   const maxWorkers = envInt('SCRAPER_MAX_WORKERS', 10)
   const server = new RpcServer(service, { amqpUri, maxWorkers, logger })
@@ -28,6 +35,7 @@ async function main(): Promise<void> {
     logger.info('scraper stopping', { signal })
     try {
       await server.stop()
+      await service.close()
       logger.info('scraper stopped')
       process.exit(0)
     } catch (err) {

@@ -3,6 +3,7 @@
  * well under a second, before cheerio sees them; pages within the limits still parse.
  */
 import { describe, expect, it } from 'vitest'
+import { HOSTILE_PAGES } from '../../../test/fixtures/hostile-pages'
 import { parseListing } from './parse-listing'
 import { PAGE_LIMITS } from './page-limits'
 
@@ -20,15 +21,15 @@ function refusedQuickly(html: string, detail: RegExp): void {
 
 describe('parseListing on hostile pages', () => {
   it('refuses a body of 200k nested <div>', () => {
-    refusedQuickly(`<html><body><a href="/apply">Apply</a>${'<div>'.repeat(200_000)}</body></html>`, /the page nests elements more than 512 deep/)
+    refusedQuickly(HOSTILE_PAGES.deepBody(), /the page nests elements more than 512 deep/)
   })
 
   it('refuses a JSON-LD description of 40k nested <div>', () => {
-    refusedQuickly(jsonLdPage({ description: '<div>'.repeat(40_000) }), /a description nests elements/)
+    refusedQuickly(HOSTILE_PAGES.deepDescription(), /a description nests elements/)
   })
 
   it('refuses 400k one-character skills', () => {
-    refusedQuickly(jsonLdPage({ skills: Array.from({ length: 400_000 }, () => '&') }), /array has more than 5000 items/)
+    refusedQuickly(HOSTILE_PAGES.manySkills(), /array has more than 5000 items/)
   })
 
   it('refuses a JSON-LD block nested 100k levels deep', () => {
