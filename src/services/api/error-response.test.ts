@@ -47,6 +47,11 @@ describe('errorResponse', () => {
     expect(errorResponse(new RemoteError('InvalidListingId', null, 'x')).body.error).toMatchObject({ kind: 'InvalidListingId', message: 'x' })
   })
 
+  it('names a poison request that no replica could finish', () => {
+    const poison = new RemoteError('TooManyDeliveries', 'scrapedeck.rpc.TooManyDeliveries', 'The request was delivered 6 times')
+    expect(errorResponse(poison)).toMatchObject({ status: 502, body: { error: { kind: 'TooManyDeliveries', message: 'The request was delivered 6 times' } } })
+  })
+
   it('answers 502 ScrapeFailed for other remote failures', () => {
     expect(errorResponse(new RemoteError('ValueError', 'builtins.ValueError', 'oops')).body.error).toMatchObject({ kind: 'ScrapeFailed', message: 'oops' })
     expect(errorResponse(new MethodNotFound('MethodNotFound', 'nameko.exceptions.MethodNotFound', 'get_job_listing_info')).status).toBe(502)

@@ -30,6 +30,7 @@ const RULES: Record<string, Rule> = {
   PageTooComplex: { status: 502, hint: 'The listing page is nested too deeply or too large to parse safely; retrying will not help.' },
   MalformedListing: { status: 502, hint: 'The scraper on the bus answered an unexpected shape; check which scraper version is running.' },
   ScrapeFailed: { status: 502, hint: 'The scraper failed; see its logs.' },
+  TooManyDeliveries: { status: 502, hint: 'Every scraper that took this request died or stopped before answering; see the scraper logs for this id.' },
   BrokerUnavailable: { status: 503, hint: 'The API is not connected to RabbitMQ; check the broker (GET /health).' },
   UnknownService: { status: 503, hint: 'No scraper is running: start one (npm run service:scraper) or scale the scraper service up.' },
   SearchUnavailable: { status: 503, hint: 'Elasticsearch cannot be searched right now; lookups still work through the scraper.' },

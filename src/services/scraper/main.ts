@@ -3,6 +3,7 @@
  */
 import { DEFAULT_AMQP_URI, DEFAULT_SCRAPER_SERVICE, envInt, envString } from '../env'
 import { createLogger } from '../log'
+import { DEFAULT_MAX_DELIVERIES } from '../rpc/delivery-count'
 import { RpcServer } from '../rpc/server'
 import { PARSE_DEFAULTS } from './parse-pool'
 import { SCRAPE_DEFAULTS } from './scrape-listing'
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
     }
   })
   const maxWorkers = envInt('SCRAPER_MAX_WORKERS', 10)
-  const server = new RpcServer(service, { amqpUri, maxWorkers, logger })
+  const maxDeliveries = envInt('RPC_MAX_DELIVERIES', DEFAULT_MAX_DELIVERIES)
+  const server = new RpcServer(service, { amqpUri, maxWorkers, maxDeliveries, logger })
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
