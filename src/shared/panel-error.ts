@@ -34,6 +34,7 @@ export const PANEL_ERROR_KINDS = [
   'InvalidListingId',
   'ListingNotFound',
   'NotAJobListing',
+  'UnreadablePosting',
   'SourceUnavailable',
   'SourceTimeout',
   'PageTooLarge',

@@ -7,6 +7,7 @@ export const SCRAPE_ERROR_KINDS = [
   'InvalidListingId', // the id is not 1–64 chars of [A-Za-z0-9._-]
   'ListingNotFound', // the source answered 404 or 410
   'NotAJobListing', // the page exists but holds no job posting
+  'UnreadablePosting', // the page has a JobPosting, but its JSON-LD cannot be read even repaired
   'SourceUnavailable', // the source could not be reached or answered 5xx
   'SourceTimeout', // the source was too slow
   'PageTooLarge', // the page is over the body-size cap
@@ -27,6 +28,7 @@ export const SCRAPE_ERROR_RETRY: Readonly<Record<ScrapeErrorKind, 'permanent' | 
   InvalidListingId: 'permanent',
   ListingNotFound: 'permanent',
   NotAJobListing: 'permanent',
+  UnreadablePosting: 'permanent',
   SourceUnavailable: 'transient',
   SourceTimeout: 'transient',
   PageTooLarge: 'permanent',

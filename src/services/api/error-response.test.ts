@@ -8,7 +8,8 @@ import {
   PageTooComplex,
   PageTooLarge,
   SourceTimeout,
-  SourceUnavailable
+  SourceUnavailable,
+  UnreadablePosting
 } from '../scraper/scrape-errors'
 import { MalformedListing } from '../listings/rpc-scrape'
 import { InvalidSearch } from '../listings/listing-search'
@@ -21,6 +22,7 @@ describe('errorResponse', () => {
     ['not found at source', new ListingNotFound('http://x/jobs/1', 404), 404, 'ListingNotFound'],
     ['no route', new ApiError('NotFound', 'no route'), 404, 'NotFound'],
     ['not a listing', new NotAJobListing('http://x/jobs/1', 'no JobPosting'), 422, 'NotAJobListing'],
+    ['unreadable posting', new UnreadablePosting('http://x/jobs/1', 'cannot be read'), 422, 'UnreadablePosting'],
     ['source down', new SourceUnavailable('http://x/jobs/1', 'ECONNREFUSED'), 502, 'SourceUnavailable'],
     ['page too large', new PageTooLarge('http://x/jobs/1', 10, '11 bytes'), 502, 'PageTooLarge'],
     ['page too complex', new PageTooComplex('http://x/jobs/1', 'nests 600 deep'), 502, 'PageTooComplex'],

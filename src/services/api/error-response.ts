@@ -25,6 +25,7 @@ const RULES: Record<string, Rule> = {
   NotFound: { status: 404, hint: 'Routes: GET /joblisting/:id, GET /joblistings?q=, GET /health.' },
   MethodNotAllowed: { status: 405, hint: 'Only GET is served.' },
   NotAJobListing: { status: 422, hint: 'The page exists but holds no job posting; check the id.' },
+  UnreadablePosting: { status: 422, hint: 'The page holds a job posting whose JSON-LD is too broken to read, even repaired; the board must fix it.' },
   SourceUnavailable: { status: 502, hint: 'The job board could not be reached or failed; try again later.' },
   PageTooLarge: { status: 502, hint: 'The listing page is larger than the scraper accepts (SCRAPER_MAX_BYTES).' },
   PageTooComplex: { status: 502, hint: 'The listing page is nested too deeply or too large to parse safely; retrying will not help.' },

@@ -10,13 +10,13 @@ import { ListingSchema } from '../../shared/listing'
 import type { ExtractedFrom, Listing } from '../../shared/listing'
 import { canonicalUrl, readHtmlPosting } from './html-page'
 import type { JsonObject } from './json-object'
-import { findJsonLdPosting } from './json-ld'
+import { findJsonLdPosting, hasUnreadablePosting } from './json-ld'
 import { defuseKombuTags } from './kombu-safe'
 import { readMicrodataPosting } from './microdata'
 import { normalizePosting } from './normalize-posting'
 import { checkMarkup } from './markup-scan'
 import { TooComplex } from './page-limits'
-import { NotAJobListing, PageTooComplex } from './scrape-errors'
+import { NotAJobListing, PageTooComplex, UnreadablePosting } from './scrape-errors'
 
 export interface ParseContext {
   id: string
@@ -43,6 +43,10 @@ function parseWithinLimits(html: string, context: ParseContext): Listing {
   checkMarkup(html, 'the page')
   const $ = load(html)
   const found = findPosting($)
+  // "Not a job listing" is only for pages with no posting at all.
+  if (found === null && hasUnreadablePosting($)) {
+    throw new UnreadablePosting(context.url, 'its JSON-LD names a JobPosting but is not JSON, even after repair')
+  }
   if (found === null) {
     throw new NotAJobListing(
       context.url,

