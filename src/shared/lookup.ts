@@ -49,6 +49,7 @@ export const API_ERROR_KINDS = [
   'InvalidSearch', // bad query-string parameters for /joblistings
   'InvalidParameter', // a bad query-string parameter elsewhere (say, ?refresh=maybe)
   'SearchUnavailable', // Elasticsearch cannot be searched now
+  'BadRequest', // a request target that is not a URL path
   'NotFound', // no such route
   'MethodNotAllowed',
   'Internal'

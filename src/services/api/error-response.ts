@@ -21,6 +21,7 @@ const RULES: Record<string, Rule> = {
   InvalidListingId: { status: 400, hint: 'A listing id is 1–64 characters of letters, digits, ".", "_" or "-".' },
   InvalidSearch: { status: 400, hint: 'Check the query-string parameters: q, skill (repeatable), company, location, page, pageSize.' },
   InvalidParameter: { status: 400, hint: 'Check the query-string parameters.' },
+  BadRequest: { status: 400, hint: 'Send GET with a path such as /joblisting/<id>.' },
   ListingNotFound: { status: 404, hint: 'The job board has no listing with this id (it may have been removed).' },
   NotFound: { status: 404, hint: 'Routes: GET /joblisting/:id, GET /joblistings?q=, GET /health.' },
   MethodNotAllowed: { status: 405, hint: 'Only GET is served.' },
@@ -59,7 +60,7 @@ export function errorResponse(err: unknown): ErrorResponse {
 /** An error the API raises itself (route, parameter), in the same form. */
 export class ApiError extends Error {
   constructor(
-    override readonly name: 'NotFound' | 'MethodNotAllowed' | 'InvalidParameter' | 'SearchUnavailable',
+    override readonly name: 'NotFound' | 'MethodNotAllowed' | 'InvalidParameter' | 'SearchUnavailable' | 'BadRequest',
     message: string,
     options?: { cause?: unknown }
   ) {
