@@ -12,7 +12,7 @@ import {
   UnreadablePosting
 } from '../scraper/scrape-errors'
 import { MalformedListing } from '../listings/rpc-scrape'
-import { InvalidSearch } from '../listings/listing-search'
+import { InvalidSearch, SearchUnavailable } from '../listings/listing-search'
 
 describe('errorResponse', () => {
   const cases: [string, unknown, number, string][] = [
@@ -29,7 +29,7 @@ describe('errorResponse', () => {
     ['malformed listing', new MalformedListing('svc', 'title: required'), 502, 'MalformedListing'],
     ['broker down', new BrokerUnavailable('no connection'), 503, 'BrokerUnavailable'],
     ['no scraper', new UnknownService('svc'), 503, 'UnknownService'],
-    ['search down', new ApiError('SearchUnavailable', 'es down'), 503, 'SearchUnavailable'],
+    ['search down', new SearchUnavailable('es down'), 503, 'SearchUnavailable'],
     ['rpc timeout', new RpcTimeout('svc', 'get_job_listing_info', 100), 504, 'RpcTimeout'],
     ['source timeout', new SourceTimeout('http://x/jobs/1', 100), 504, 'SourceTimeout']
   ]

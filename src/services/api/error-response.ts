@@ -5,6 +5,7 @@
  * the same way as one called in-process.
  */
 import type { ApiErrorBody } from '../../shared/lookup'
+import { SEARCH_UNAVAILABLE_HINT } from '../listings/listing-search'
 import { RemoteError } from '../rpc/errors'
 
 export interface ErrorResponse {
@@ -35,7 +36,7 @@ const RULES: Record<string, Rule> = {
   TooManyDeliveries: { status: 502, hint: 'Every scraper that took this request died or stopped before answering; see the scraper logs for this id.' },
   BrokerUnavailable: { status: 503, hint: 'The API is not connected to RabbitMQ; check the broker (GET /health).' },
   UnknownService: { status: 503, hint: 'No scraper is running: start one (npm run service:scraper) or scale the scraper service up.' },
-  SearchUnavailable: { status: 503, hint: 'Elasticsearch cannot be searched right now; lookups still work through the scraper.' },
+  SearchUnavailable: { status: 503, hint: SEARCH_UNAVAILABLE_HINT },
   RpcTimeout: { status: 504, hint: 'The scraper did not answer in time (RPC_TIMEOUT_MS); it may be overloaded — try again or add replicas.' },
   SourceTimeout: { status: 504, hint: 'The job board was too slow to answer; try again later.' },
   Internal: { status: 500, hint: 'An unexpected error; see the API logs.' }
@@ -60,7 +61,7 @@ export function errorResponse(err: unknown): ErrorResponse {
 /** An error the API raises itself (route, parameter), in the same form. */
 export class ApiError extends Error {
   constructor(
-    override readonly name: 'NotFound' | 'MethodNotAllowed' | 'InvalidParameter' | 'SearchUnavailable' | 'BadRequest',
+    override readonly name: 'NotFound' | 'MethodNotAllowed' | 'InvalidParameter' | 'BadRequest',
     message: string,
     options?: { cause?: unknown }
   ) {

@@ -12,7 +12,6 @@ import { performance } from 'node:perf_hooks'
 import { DEFAULT_ELASTICSEARCH_URL, DEFAULT_SCRAPER_SERVICE } from '../env'
 import { createLogger } from '../log'
 import type { Logger } from '../log'
-import { isTransientEsError } from '../listings/elasticsearch-client'
 import type { ListingCacheOptions } from '../listings/listing-cache'
 import type { ScrapeFn } from '../listings/listing-lookup'
 import { ListingsService } from '../listings/listings-service'
@@ -83,12 +82,8 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     }
     if (path === '/joblistings') {
       const { query, options: searchOptions } = parseSearchParams(url.searchParams)
-      try {
-        return { status: 200, body: await listings.search(query, searchOptions) }
-      } catch (err) {
-        if (isTransientEsError(err)) throw new ApiError('SearchUnavailable', 'Elasticsearch cannot be searched right now', { cause: err })
-        throw err
-      }
+      // An Elasticsearch outage comes up as SearchUnavailable from the listings layer.
+      return { status: 200, body: await listings.search(query, searchOptions) }
     }
     const match = /^\/joblisting\/([^/]*)$/.exec(path)
     if (match !== null) {
