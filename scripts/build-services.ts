@@ -18,7 +18,7 @@
  * Usage: npm run build:services [-- <name>...]   (default: every entry below)
  */
 import { build } from 'esbuild'
-import type { Metafile } from 'esbuild'
+import type { BuildOptions, Metafile } from 'esbuild'
 import { existsSync } from 'node:fs'
 import { stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -44,26 +44,31 @@ const REQUIRE_SHIM = [
   'const require = __scrapedeckCreateRequire(import.meta.url);'
 ].join('\n')
 
+/** What every bundle shares. */
+const COMMON: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  // Readable stack traces in `docker logs` matter more than the few hundred kB that
+  // minifying identifiers would save next to a ~90 MB Node binary.
+  minifySyntax: true,
+  minifyWhitespace: true,
+  keepNames: true,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning'
+}
+
 async function bundle(name: string, entry: string): Promise<{ bytes: number; inputs: number }> {
   const outfile = path.join(OUT_DIR, `${name}.mjs`)
   const result = await build({
+    ...COMMON,
     entryPoints: [path.join(ROOT, entry)],
     outfile,
-    bundle: true,
-    platform: 'node',
     format: 'esm',
-    target: 'node20',
     banner: { js: REQUIRE_SHIM },
     // Bundled CommonJS (piscina) finds its files through __dirname, which ESM lacks.
-    define: { __dirname: 'import.meta.dirname' },
-    // Readable stack traces in `docker logs` matter more than the few hundred kB that
-    // minifying identifiers would save next to a ~90 MB Node binary.
-    minifySyntax: true,
-    minifyWhitespace: true,
-    keepNames: true,
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'warning'
+    define: { __dirname: 'import.meta.dirname' }
   })
   return { bytes: (await stat(outfile)).size, inputs: countInputs(result.metafile) }
 }
@@ -72,19 +77,12 @@ async function bundle(name: string, entry: string): Promise<{ bytes: number; inp
 async function bundlePiscinaWorker(): Promise<{ bytes: number; inputs: number }> {
   const outfile = path.join(OUT_DIR, 'worker.js')
   const result = await build({
+    ...COMMON,
     entryPoints: [path.join(ROOT, PISCINA_WORKER)],
     outfile,
-    bundle: true,
-    platform: 'node',
     format: 'cjs',
-    target: 'node20',
     // An optional native module for `niceIncrement`, which we do not use.
-    external: ['@napi-rs/nice'],
-    minifySyntax: true,
-    minifyWhitespace: true,
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'warning'
+    external: ['@napi-rs/nice']
   })
   await writeFile(path.join(OUT_DIR, 'package.json'), '{ "type": "commonjs" }\n')
   return { bytes: (await stat(outfile)).size, inputs: countInputs(result.metafile) }
@@ -96,7 +94,8 @@ function countInputs(metafile: Metafile | undefined): number {
 
 async function main(): Promise<void> {
   const requested = process.argv.slice(2)
-  const names = requested.length > 0 ? requested : Object.keys(SERVICE_ENTRIES)
+  // The scraper is never built without its parse thread: one without the other cannot run.
+  const names = requested.length > 0 ? requested.flatMap((name) => (name === 'scraper' ? [name, 'scraper-parse-worker'] : [name])) : Object.keys(SERVICE_ENTRIES)
   const missing: string[] = []
   for (const name of names) {
     const entry = SERVICE_ENTRIES[name]
