@@ -33,9 +33,11 @@ export const PANEL_ERROR_KINDS = [
   'InvalidListingId',
   'ListingNotFound',
   'NotAJobListing',
+  'UnreadablePosting',
   'SourceUnavailable',
   'SourceTimeout',
   'PageTooLarge',
+  'PageTooComplex',
   'ScrapeFailed', // the scraper failed in a way it does not name
   'MalformedListing', // the scraper answered something that is not a Listing
   'InvalidSearch',
