@@ -49,7 +49,9 @@ describe('API service process', () => {
       expect(await res.json()).toMatchObject({ status: 'ok', broker: { status: 'connected', scraperService: 'api_process_test_none' } })
 
       child.kill('SIGTERM')
-      expect(await exited).toBe(0)
+      const code = await exited
+      if (code !== 0) console.log(stderr.split('\n').slice(-8).join('\n'))
+      expect(code).toBe(0)
       const lines = stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
       expect(lines).toEqual(expect.arrayContaining([expect.objectContaining({ msg: 'request', method: 'GET', path: '/health', status: 200 })]))
       expect(lines.at(-1)).toMatchObject({ msg: 'API stopped' })
