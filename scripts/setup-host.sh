@@ -42,3 +42,28 @@ start_docker() {
   echo "dockerd did not start" >&2
   return 1
 }
+
+# Docker Compose v2 as the docker CLI plugin: the interop tests run it against the panel's
+# stacks. Debian 12 ships only v1.29, so build v2 from its Go module (a few minutes, once:
+# the binary is cached under /root/.cache, which survives fresh clones on this machine).
+COMPOSE_V2_VERSION=v2.32.4
+install_compose_v2() {
+  local cache="${SCRAPEDECK_CACHE:-/root/.cache/scrapedeck}/compose-v2/$COMPOSE_V2_VERSION"
+  local plugin="$HOME/.docker/cli-plugins/docker-compose"
+  if [ ! -x "$cache/cmd" ]; then
+    install_commands go:golang
+    log "building Docker Compose $COMPOSE_V2_VERSION from its Go module (once; cached in $cache)"
+    mkdir -p "$cache"
+    # The version ldflag is what `docker compose version` prints and what v2 writes into
+    # com.docker.compose.version; without it the binary calls itself "dev".
+    GOBIN="$cache" GOFLAGS=-buildvcs=false go install -trimpath \
+      -ldflags "-w -X github.com/docker/compose/v2/internal.Version=$COMPOSE_V2_VERSION" \
+      "github.com/docker/compose/v2/cmd@$COMPOSE_V2_VERSION"
+  fi
+  if ! cmp -s "$cache/cmd" "$plugin"; then
+    mkdir -p "$(dirname "$plugin")"
+    cp "$cache/cmd" "$plugin"
+    chmod +x "$plugin"
+  fi
+  docker compose version >/dev/null
+}

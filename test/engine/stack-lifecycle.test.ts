@@ -11,6 +11,7 @@ import type { ProgressEvent, StackStatus } from '../../src/shared/contract'
 import { RpcClient } from '../../src/services/rpc'
 import { dockerCompose, fixtureStack, removeProject, waitFor } from './engine-fixture'
 import type { FixtureStack } from './engine-fixture'
+import { containerName } from '../../src/main/stack/compose-labels'
 
 let stack: FixtureStack
 let controller: PanelController
@@ -52,7 +53,7 @@ describe('stack lifecycle on the real engine', () => {
       ['sleeper', 'up', 1, 1]
     ])
     const rabbit = status.value.services[0]?.containers[0]
-    expect(rabbit?.name).toBe(`${stack.project}_rabbitmq_1`)
+    expect(rabbit?.name).toBe(containerName('v2', stack.project, 'rabbitmq', 1))
     expect(rabbit?.ports).toContainEqual({ containerPort: 5672, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: stack.amqpPort })
     const mine = progress.filter((p) => p.operationId === 'up-1')
     // echo waited for rabbitmq to be healthy before it was created
@@ -146,7 +147,7 @@ describe('stack lifecycle on the real engine', () => {
       await new Promise((r) => setTimeout(r, 1000))
       const down = await controller.invoke('scale', { service: 'echo', replicas: 1 })
       expect(down.ok).toBe(true)
-      if (down.ok) expect(down.value.summary.sort()).toEqual([`removed ${stack.project}_echo_2`, `removed ${stack.project}_echo_3`])
+      if (down.ok) expect(down.value.summary.sort()).toEqual([`removed ${containerName('v2', stack.project, 'echo', 2)}`, `removed ${containerName('v2', stack.project, 'echo', 3)}`])
       await new Promise((r) => setTimeout(r, 1500))
     } finally {
       running = false
@@ -165,7 +166,7 @@ describe('stack lifecycle on the real engine', () => {
   })
 
   it('a container killed from outside is pushed as a status change within a second', async () => {
-    const name = `${stack.project}_sleeper_1`
+    const name = containerName('v2', stack.project, 'sleeper', 1)
     const before = statuses.length
     const killedAt = Date.now()
     execFileSync('docker', ['kill', name])

@@ -1,12 +1,12 @@
 /**
  * Brings one service to N containers: keeps the lowest numbers, stops and removes the
- * highest ones gracefully, starts stopped ones, recreates stale ones (config hash changed)
- * when asked, and creates the missing ones with the next container numbers.
+ * highest ones gracefully, starts stopped ones, recreates stale ones (config changed, as
+ * the Compose that made them judges it: config-match.ts) when asked, and creates the missing ones with the next container numbers.
  */
 import type Docker from 'dockerode'
 import type { ComposeProject, ServiceSpec } from './compose-model'
-import { configHash } from './compose-hash'
 import { containerName } from './compose-labels'
+import { expectedConfig, isCurrent, writeFlavour } from './config-match'
 import { createContainer, removeContainer, startContainer, stopGracefully } from './container-ops'
 import { listProjectContainers } from './project-containers'
 import type { ProjectContainer } from './project-containers'
@@ -33,8 +33,10 @@ export async function convergeService(
   options: ConvergeOptions
 ): Promise<ConvergeResult> {
   const { report } = options
-  const hash = configHash(project, service, imageId)
   const existing = await listProjectContainers(docker, project.project, service.name)
+  const expected = expectedConfig(project, service, imageId)
+  const flavour = writeFlavour(project, existing)
+  const identity = { flavour, configHash: expected.hash(flavour), imageId }
   const keep = existing.slice(0, target)
   const extra = existing.slice(target).reverse()
   const summary: string[] = []
@@ -54,7 +56,7 @@ export async function convergeService(
 
   const ids = await Promise.all(
     keep.map(async (c): Promise<string> => {
-      if (options.recreateStale && c.configHash !== hash) return recreate(c)
+      if (options.recreateStale && !isCurrent(c, expected)) return recreate(c)
       if (c.state !== 'running') {
         step('start', c.name, 'started', `Starting ${c.name}`)
         await startContainer(docker, c.id)
@@ -69,7 +71,7 @@ export async function convergeService(
     step('recreate', c.name, 'started', `Recreating ${c.name}: its configuration changed`)
     await stopGracefully(docker, c.id, service.stopGraceSeconds)
     await removeContainer(docker, c.id)
-    const created = await createContainer(docker, project, service, c.number, hash)
+    const created = await createContainer(docker, project, service, c.number, identity)
     await startContainer(docker, created.id)
     step('recreate', c.name, 'done', `Recreated ${c.name}`)
     summary.push(`recreated ${c.name}`)
@@ -81,9 +83,9 @@ export async function convergeService(
   const numbers = Array.from({ length: Math.max(0, missing) }, () => next++)
   const created = await Promise.all(
     numbers.map(async (number): Promise<string> => {
-      const name = containerName(project.project, service.name, number)
+      const name = containerName(flavour, project.project, service.name, number)
       step('create', name, 'started', `Creating ${name}`)
-      const container = await createContainer(docker, project, service, number, hash)
+      const container = await createContainer(docker, project, service, number, identity)
       await startContainer(docker, container.id)
       step('create', name, 'done', `Started ${name}`)
       summary.push(`created ${name}`)

@@ -1,7 +1,10 @@
-/** The project's networks and named volumes, created and labelled as docker-compose v1 does. */
+/**
+ * The project's networks and named volumes, labelled as Compose does. No config-hash label:
+ * v2 then takes them as they are (it only compares a hash that is there).
+ */
 import type Docker from 'dockerode'
 import type { ComposeProject } from './compose-model'
-import { COMPOSE_VERSION, LABEL } from './compose-labels'
+import { COMPOSE_VERSIONS, LABEL } from './compose-labels'
 import type { ProgressSink } from './stack-error'
 import { StackError } from './stack-error'
 
@@ -17,7 +20,7 @@ export async function ensureNetworks(docker: Docker, project: ComposeProject, re
       Name: net.name,
       Driver: net.driver ?? 'bridge',
       CheckDuplicate: true,
-      Labels: { ...net.labels, [LABEL.project]: project.project, [LABEL.network]: net.key, [LABEL.version]: COMPOSE_VERSION }
+      Labels: { ...net.labels, [LABEL.project]: project.project, [LABEL.network]: net.key, [LABEL.version]: COMPOSE_VERSIONS[project.writeAs] }
     })
     report({ step: 'network', service: null, container: null, state: 'done', message: `Network ${net.name} created` })
   }
@@ -34,7 +37,7 @@ export async function ensureVolumes(docker: Docker, project: ComposeProject, rep
     await docker.createVolume({
       Name: vol.name,
       Driver: vol.driver ?? 'local',
-      Labels: { ...vol.labels, [LABEL.project]: project.project, [LABEL.volume]: vol.key, [LABEL.version]: COMPOSE_VERSION }
+      Labels: { ...vol.labels, [LABEL.project]: project.project, [LABEL.volume]: vol.key, [LABEL.version]: COMPOSE_VERSIONS[project.writeAs] }
     })
     report({ step: 'volume', service: null, container: null, state: 'done', message: `Volume ${vol.name} created` })
   }
