@@ -9,6 +9,7 @@ import { containerName } from './compose-labels'
 import { expectedConfig, isCurrent, writeFlavour } from './config-match'
 import { createContainer, removeContainer, startContainer, stopGracefully } from './container-ops'
 import { listProjectContainers } from './project-containers'
+import { portErrorFromEngine } from './port-check'
 import type { ProjectContainer } from './project-containers'
 import type { ProgressSink } from './stack-error'
 
@@ -59,7 +60,9 @@ export async function convergeService(
       if (options.recreateStale && !isCurrent(c, expected)) return recreate(c)
       if (c.state !== 'running') {
         step('start', c.name, 'started', `Starting ${c.name}`)
-        await startContainer(docker, c.id)
+        await startContainer(docker, c.id).catch(async (err: unknown) => {
+          throw await portErrorFromEngine(docker, project, service.name, err)
+        })
         step('start', c.name, 'done', `Started ${c.name}`)
         summary.push(`started ${c.name}`)
       }
@@ -72,10 +75,21 @@ export async function convergeService(
     await stopGracefully(docker, c.id, service.stopGraceSeconds)
     await removeContainer(docker, c.id)
     const created = await createContainer(docker, project, service, c.number, identity)
-    await startContainer(docker, created.id)
+    await startCreated(created.id)
     step('recreate', c.name, 'done', `Recreated ${c.name}`)
     summary.push(`recreated ${c.name}`)
     return created.id
+  }
+
+  /** Starts a container just created; one whose port is taken is removed again, not left behind half-made. */
+  async function startCreated(id: string): Promise<void> {
+    try {
+      await startContainer(docker, id)
+    } catch (err) {
+      const mapped = await portErrorFromEngine(docker, project, service.name, err)
+      if (mapped !== err) await removeContainer(docker, id)
+      throw mapped
+    }
   }
 
   const missing = target - keep.length
@@ -86,7 +100,7 @@ export async function convergeService(
       const name = containerName(flavour, project.project, service.name, number)
       step('create', name, 'started', `Creating ${name}`)
       const container = await createContainer(docker, project, service, number, identity)
-      await startContainer(docker, container.id)
+      await startCreated(container.id)
       step('create', name, 'done', `Started ${name}`)
       summary.push(`created ${name}`)
       return container.id

@@ -10,6 +10,7 @@ import { convergeService } from './service-converger'
 import { removeContainer, startContainer, stopGracefully, waitForCondition } from './container-ops'
 import { listProjectContainers } from './project-containers'
 import { ensureNetworks, ensureVolumes, removeResources } from './stack-resources'
+import { assertPortsFree } from './port-check'
 import { StackError } from './stack-error'
 import type { ProgressSink } from './stack-error'
 
@@ -57,6 +58,8 @@ export class StackOrchestrator {
         imageIds.set(name, id)
         report({ step: 'image', service: name, container: null, state: 'done', message: `Image ${svc.image} ready` })
       }
+      // A taken host port stops up here too, before any network or container exists.
+      await assertPortsFree(this.docker, project, selected)
       await ensureNetworks(this.docker, project, report)
       await ensureVolumes(this.docker, project, report)
 
