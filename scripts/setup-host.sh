@@ -25,7 +25,8 @@ install_node_modules() {
 # Fetches Electron's binary where the network allows; elsewhere the panel runs as the web shell.
 ensure_electron_binary() {
   [ "${ELECTRON_SKIP_BINARY_DOWNLOAD:-0}" = 1 ] && return 0
-  node -e "require('electron')" >/dev/null 2>&1 && return 0
+  # Not require('electron'): in Electron 45 that itself downloads a missing binary.
+  [ -f node_modules/electron/path.txt ] && [ -e "node_modules/electron/dist/$(cat node_modules/electron/path.txt)" ] && return 0
   log "downloading Electron's binary"
   timeout 180 node node_modules/electron/install.js >/dev/null 2>&1 ||
     log "Electron's binary cannot be downloaded here; the panel will run as the web shell"
