@@ -42,7 +42,7 @@ async function bundle(name: string, entry: string): Promise<{ bytes: number; inp
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node24', // the images' Node (docker/offline/build-images.sh, node:24-bookworm-slim)
     banner: { js: REQUIRE_SHIM },
     // Readable stack traces in `docker logs` matter more than the few hundred kB that
     // minifying identifiers would save next to a ~90 MB Node binary.
