@@ -1,7 +1,7 @@
 # One image per service, from one Dockerfile: --build-arg SERVICE=scraper|api|jobboard.
 # Build stage: dev dependencies + `npm run build:services` (esbuild bundles each service with
 # all its dependencies). Run stage: the base Node image, one bundled file, a non-root user.
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src

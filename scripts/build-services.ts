@@ -66,6 +66,7 @@ async function bundle(name: string, entry: string): Promise<{ bytes: number; inp
     entryPoints: [path.join(ROOT, entry)],
     outfile,
     format: 'esm',
+    target: 'node24', // the images' Node (docker/offline/build-images.sh, node:24-bookworm-slim)
     banner: { js: REQUIRE_SHIM },
     // Bundled CommonJS (piscina) finds its files through __dirname, which ESM lacks.
     define: { __dirname: 'import.meta.dirname' }

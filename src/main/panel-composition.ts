@@ -41,7 +41,7 @@ export interface PanelShellOptions {
 export function createPanel(settings: PanelSettings, shell: PanelShellOptions = {}): Panel {
   const engine = new DockerEngine({ endpoint: settings.dockerEndpoint })
   const loadProject = (): ComposeProject =>
-    loadComposeProject({ file: settings.composeFile, project: settings.project, envFiles: settings.envFiles })
+    loadComposeProject({ file: settings.composeFile, project: settings.project, envFiles: settings.envFiles, compat: settings.composeCompat })
   const orchestrator = new StackOrchestrator({ runtime: engine, loadProject, projectName: settings.project, upTimeoutMs: settings.upTimeoutMs })
 
   const buildStatus = async (): Promise<StackStatus> => {

@@ -14,7 +14,7 @@ import type { BrokerView, EngineView, OrchestratorView, PanelCollaborators, Stat
 const settings = loadPanelConfig({ AMQP_URI: 'amqp://deck:s3cret@127.0.0.1:5672', DECK_PROJECT: 'deck' }, '/srv/deck')
 
 function container(name: string, service: string): ProjectContainer {
-  return { id: `id-${name}`, name, service, number: 1, configHash: null, image: 'img', state: 'running', health: 'none', ports: [] }
+  return { id: `id-${name}`, name, service, number: 1, configHash: null, composeVersion: null, imageLabel: null, image: 'img', state: 'running', health: 'none', ports: [] }
 }
 
 const emptyStatus = { project: 'deck', services: [], orphans: [] } as unknown as StackStatus

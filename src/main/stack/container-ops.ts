@@ -2,6 +2,7 @@
 import type Docker from 'dockerode'
 import type { ComposeProject, DependencyCondition, ServiceSpec } from './compose-model'
 import { containerCreateOptions, extraNetworks } from './container-spec'
+import type { ContainerIdentity } from './container-spec'
 import { StackError } from './stack-error'
 
 export async function createContainer(
@@ -9,9 +10,9 @@ export async function createContainer(
   project: ComposeProject,
   service: ServiceSpec,
   number: number,
-  configHash: string
+  identity: ContainerIdentity
 ): Promise<Docker.Container> {
-  const container = await docker.createContainer(containerCreateOptions(project, service, number, configHash))
+  const container = await docker.createContainer(containerCreateOptions(project, service, number, identity))
   for (const net of extraNetworks(project, service)) {
     await docker.getNetwork(net.name).connect({ Container: container.id, EndpointConfig: { Aliases: net.aliases } })
   }
