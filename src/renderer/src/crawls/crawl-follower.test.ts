@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { EventName, EventPayload, OperationResult, PanelApi } from '../../../shared/contract'
+import type { CrawlDetail } from '../../../shared/crawl'
+import { crawlDetail } from '../../../shared/crawl-test-fixture'
+import { FOLLOW_CONNECTION_LOST } from '../api/socket-panel-api'
+import { followCrawl } from './crawl-follower'
+import type { FollowListener } from './crawl-follower'
+
+/** A PanelApi whose crawlFollow answers when the test says, and whose events the test pushes. */
+function fakeApi(): PanelApi & {
+  calls: string[]
+  answerFollow: (result: OperationResult<'crawlFollow'>) => Promise<void>
+  push: <K extends EventName>(event: K, payload: EventPayload<K>) => void
+} {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>()
+  let answer: ((result: OperationResult<'crawlFollow'>) => void) | null = null
+  const calls: string[] = []
+  return {
+    calls,
+    invoke: ((operation: string, request: unknown) => {
+      calls.push(`${operation} ${JSON.stringify(request)}`)
+      if (operation === 'crawlFollow') return new Promise<OperationResult<'crawlFollow'>>((resolve) => (answer = resolve))
+      return Promise.resolve({ ok: true, value: { stopped: true } })
+    }) as PanelApi['invoke'],
+    on: ((event: string, listener: (payload: unknown) => void) => {
+      const set = listeners.get(event) ?? new Set()
+      listeners.set(event, set)
+      set.add(listener)
+      return () => set.delete(listener)
+    }) as PanelApi['on'],
+    answerFollow: async (result) => {
+      answer?.(result)
+      await Promise.resolve()
+    },
+    push: (event, payload) => {
+      for (const l of listeners.get(event) ?? []) l(payload)
+    }
+  }
+}
+
+function recorder(): FollowListener & { details: CrawlDetail[]; log: string[] } {
+  const details: CrawlDetail[] = []
+  const log: string[] = []
+  return {
+    details,
+    log,
+    detail: (d) => details.push(d),
+    error: (e) => log.push(`error ${e.kind}`),
+    ended: (reason) => log.push(`ended ${reason}`),
+    lost: () => log.push('lost')
+  }
+}
+
+const followed = (followId: string, done = 0): OperationResult<'crawlFollow'> => ({ ok: true, value: { followId, detail: crawlDetail({ done }) } })
+
+describe('followCrawl', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('shows the first detail, then the newest of its own events at most once per interval, and unfollows on stop', async () => {
+    const api = fakeApi()
+    const on = recorder()
+    const stop = followCrawl(api, 'c-1', on, 250)
+    await api.answerFollow(followed('f1', 1))
+    for (let done = 2; done <= 6; done++) api.push('crawlProgress', { followId: 'f1', detail: crawlDetail({ done }) })
+    api.push('crawlProgress', { followId: 'someone-else', detail: crawlDetail({ done: 99 }) })
+    vi.advanceTimersByTime(250)
+    expect(on.details.map((d) => d.done)).toEqual([1, 2, 6])
+    stop()
+    expect(api.calls).toEqual(['crawlFollow {"id":"c-1"}', 'crawlUnfollow {"followId":"f1"}'])
+  })
+
+  it('replays what came before the answer: the last detail and an early end, and then does not unfollow', async () => {
+    const api = fakeApi()
+    const on = recorder()
+    const stop = followCrawl(api, 'c-1', on, 250)
+    api.push('crawlProgress', { followId: 'f1', detail: crawlDetail({ done: 5, state: 'done' }) })
+    api.push('crawlProgressEnd', { followId: 'f1', reason: 'the crawl ended' })
+    await api.answerFollow(followed('f1', 1))
+    expect(on.details.map((d) => d.done)).toEqual([5])
+    expect(on.log).toEqual(['ended the crawl ended'])
+    stop()
+    expect(api.calls).toEqual(['crawlFollow {"id":"c-1"}'])
+  })
+
+  it('unfollows a follow whose answer comes after stop, and tells nothing', async () => {
+    const api = fakeApi()
+    const on = recorder()
+    followCrawl(api, 'c-1', on, 250)()
+    await api.answerFollow(followed('f7'))
+    expect(api.calls).toEqual(['crawlFollow {"id":"c-1"}', 'crawlUnfollow {"followId":"f7"}'])
+    expect(on.details).toEqual([])
+  })
+
+  it('hands on the pending detail before an end, tells a lost connection apart, and reports a refused follow', async () => {
+    const api = fakeApi()
+    const on = recorder()
+    followCrawl(api, 'c-1', on, 250)
+    await api.answerFollow(followed('f1', 1))
+    api.push('crawlProgress', { followId: 'f1', detail: crawlDetail({ done: 2 }) })
+    api.push('crawlProgress', { followId: 'f1', detail: crawlDetail({ done: 3 }) })
+    api.push('crawlProgressEnd', { followId: 'f1', reason: FOLLOW_CONNECTION_LOST })
+    expect(on.details.map((d) => d.done)).toEqual([1, 2, 3])
+    expect(on.log).toEqual(['lost'])
+
+    const refused = recorder()
+    const api2 = fakeApi()
+    followCrawl(api2, 'nope', refused, 250)
+    await api2.answerFollow({ ok: false, error: { kind: 'CrawlNotFound', message: 'No crawl nope', hint: null } })
+    expect(refused.log).toEqual(['error CrawlNotFound'])
+  })
+})
