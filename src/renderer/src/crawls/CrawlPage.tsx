@@ -84,7 +84,7 @@ export function CrawlPage(props: { id: string; state: PanelState; onBack: () => 
             <ReplicaThroughput replicas={detail.replicas} />
             <CrawlErrors errors={detail.errors} onShowFailed={() => setFilter('failed')} />
           </div>
-          <CrawlItemsTable crawlId={id} filter={filter} onFilter={setFilter} />
+          <CrawlItemsTable crawlId={id} updatedAt={detail.updatedAt} filter={filter} onFilter={setFilter} />
         </>
       )}
     </section>
