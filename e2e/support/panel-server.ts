@@ -71,6 +71,8 @@ export async function startPanelServer(): Promise<PanelServer> {
     DECK_WEB_PORT: String(ports.web),
     DECK_WEB_TOKEN: token,
     DECK_METRICS_INTERVAL_MS: '1000',
+    // A loaded machine (CI beside other jobs) can take minutes to start Elasticsearch.
+    DECK_UP_TIMEOUT_MS: '420000',
     AMQP_URI: `amqp://guest:guest@127.0.0.1:${ports.rabbitmq}`,
     RABBITMQ_MANAGEMENT_URL: `http://127.0.0.1:${ports.management}`,
     ELASTICSEARCH_URL: `http://127.0.0.1:${ports.elasticsearch}`,

@@ -3,13 +3,14 @@
  * session per window over IPC, a sandboxed renderer, a CSP response header, and no
  * navigation or new windows.
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { loadPanelConfig } from './controller/panel-config'
 import { servePanelIpc } from './ipc/ipc-adapter'
 import type { IpcMainLike } from './ipc/ipc-adapter'
 import { CONTENT_SECURITY_POLICY } from './content-security-policy'
 import { createPanel } from './panel-composition'
+import { CrawlIdSchema, ExportFormatSchema } from '../shared/crawl'
 import { openPanelWindow } from './panel-window'
 import { PanelSession } from './session/panel-session'
 
@@ -24,6 +25,13 @@ function isTrustedUrl(url: string): boolean {
   const given = new URL(url)
   return given.protocol === 'file:' && given.pathname === own.pathname
 }
+
+/**
+ * A crawl's export in the desktop app: the renderer's download link points at this scheme,
+ * main streams the export from the coordinator, and Electron's download shows a save dialog.
+ */
+const EXPORT_SCHEME = 'scrapedeck-export'
+protocol.registerSchemesAsPrivileged([{ scheme: EXPORT_SCHEME, privileges: { stream: true } }])
 
 // Every web contents: no navigation away, no new windows (links open in the user's browser).
 app.on('web-contents-created', (_event, contents) => {
@@ -40,7 +48,19 @@ void app.whenReady().then(async () => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  const panel = createPanel(loadPanelConfig())
+  const panel = createPanel(loadPanelConfig(), { exportUrl: (id, format) => `${EXPORT_SCHEME}://crawls/${encodeURIComponent(id)}?format=${format}` })
+  protocol.handle(EXPORT_SCHEME, async (request) => {
+    const url = new URL(request.url)
+    const id = CrawlIdSchema.safeParse(decodeURIComponent(url.pathname.replace(/^\/+/, '')))
+    const format = ExportFormatSchema.safeParse(url.searchParams.get('format'))
+    if (url.host !== 'crawls' || !id.success || !format.success) return new Response('Not a crawl export.', { status: 400 })
+    try {
+      const body = await panel.controller.openExport(id.data, format.data)
+      return new Response(body, { headers: { 'Content-Disposition': `attachment; filename="crawl-${id.data}.${format.data}"` } })
+    } catch (error) {
+      return new Response(`The export failed: ${(error as Error).message}`, { status: 502 })
+    }
+  })
   // The window opens even when Docker or the broker is down: it shows what is wrong.
   panel.controller.start().catch((error: unknown) => console.error('scrapedeck: controller start:', error))
   const ipc = servePanelIpc(ipcMain as unknown as IpcMainLike, (deliver) => new PanelSession(panel.controller, deliver), isTrustedUrl)

@@ -5,6 +5,8 @@
  * tests get their controller here, so there is one place where the real parts are wired.
  */
 import type { StackStatus } from '../shared/contract'
+import type { ExportFormat } from '../shared/crawl'
+import { CrawlClient } from '../services/crawler/crawl-client'
 import { RpcClient } from '../services/rpc'
 import { ListingsService, rpcScrape } from '../services/listings'
 import { DockerEngine } from './stack/docker-engine'
@@ -26,7 +28,17 @@ export interface Panel {
   close(): Promise<void>
 }
 
-export function createPanel(settings: PanelSettings): Panel {
+/** The web shell's download path of a crawl's export (served by src/main/web/export-route.ts). */
+export function webExportUrl(id: string, format: ExportFormat): string {
+  return `/exports/crawls/${encodeURIComponent(id)}?format=${format}`
+}
+
+export interface PanelShellOptions {
+  /** Where this shell's client downloads a crawl's export; the web shell's path by default. */
+  exportUrl?: (id: string, format: ExportFormat) => string
+}
+
+export function createPanel(settings: PanelSettings, shell: PanelShellOptions = {}): Panel {
   const engine = new DockerEngine({ endpoint: settings.dockerEndpoint })
   const loadProject = (): ComposeProject =>
     loadComposeProject({ file: settings.composeFile, project: settings.project, envFiles: settings.envFiles })
@@ -78,7 +90,17 @@ export function createPanel(settings: PanelSettings): Panel {
     (service) => service.close()
   )
 
-  controller = new PanelController({ settings, engine, orchestrator, status, broker, listings: () => listings.get(), rpc: () => rpc.get() })
+  controller = new PanelController({
+    settings,
+    engine,
+    orchestrator,
+    status,
+    broker,
+    listings: () => listings.get(),
+    rpc: () => rpc.get(),
+    crawls: new CrawlClient({ baseUrl: settings.apiUrl }),
+    exportUrl: shell.exportUrl ?? webExportUrl
+  })
   const built = controller
   return {
     controller: built,

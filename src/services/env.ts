@@ -26,3 +26,5 @@ export function envNumber(name: string, fallback: number): number {
 export const DEFAULT_AMQP_URI = 'amqp://guest:guest@127.0.0.1:5672'
 export const DEFAULT_ELASTICSEARCH_URL = 'http://127.0.0.1:9200'
 export const DEFAULT_SCRAPER_SERVICE = 'stack_overflow_job_listings_scraping_microservice'
+/** The scraper's `{id}` URL on the local job board (src/services/jobboard). */
+export const DEFAULT_SOURCE_URL_TEMPLATE = 'http://127.0.0.1:8081/jobs/{id}'

@@ -33,7 +33,7 @@ const ServiceNameSchema = z.string().regex(/^[a-zA-Z0-9._-]{1,63}$/, 'A service 
  */
 const OperationIdSchema = z.string().min(1).max(100).optional()
 
-const StreamIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'A stream id is 1–100 of letters, digits, "_" or "-"')
+export const StreamIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'A stream id is 1–100 of letters, digits, "_" or "-"')
 
 /** Limits a request may not pass, written once (the API and the CLI check the same ones). */
 export const MAX_LOG_TAIL = 10_000
@@ -218,10 +218,11 @@ export const operations = {
    * crawl ends: a last `crawlProgress` with the final detail, then `crawlProgressEnd`.
    */
   crawlFollow: {
-    request: z.object({ id: CrawlIdSchema }).strict(),
+    /** `followId` as `streamId` of logs: picked by the caller to follow again after a reconnect. */
+    request: z.object({ id: CrawlIdSchema, followId: StreamIdSchema.optional() }).strict(),
     response: z.object({ followId: z.string(), detail: CrawlDetailSchema })
   },
-  crawlUnfollow: { request: z.object({ followId: z.string() }).strict(), response: z.object({ stopped: z.boolean() }) },
+  crawlUnfollow: { request: z.object({ followId: StreamIdSchema }).strict(), response: z.object({ stopped: z.boolean() }) },
   /** A URL that streams the export (the web shell's token-guarded download). */
   crawlExportUrl: {
     request: z.object({ id: CrawlIdSchema, format: ExportFormatSchema }).strict(),
@@ -291,8 +292,8 @@ export type EventListener<K extends EventName> = (payload: EventPayload<K>) => v
 
 export const EVENT_NAMES = Object.keys(events) as EventName[]
 
-/** Events of a stream one client opened (a log follow): they go to that client alone. */
-export const CLIENT_EVENT_NAMES = ['logLine', 'logEnd'] as const satisfies readonly EventName[]
+/** Events of a stream one client opened (a log or crawl follow): they go to that client alone. */
+export const CLIENT_EVENT_NAMES = ['logLine', 'logEnd', 'crawlProgress', 'crawlProgressEnd'] as const satisfies readonly EventName[]
 export type ClientEventName = (typeof CLIENT_EVENT_NAMES)[number]
 /** Events every client gets: the stack, the broker, operations' progress. */
 export type BroadcastEventName = Exclude<EventName, ClientEventName>

@@ -1,19 +1,27 @@
 /**
  * `npm run deck -- <command>`: the terminal's frame mover over one panel session. Results go
  * to stdout (as JSON with --json), progress and errors to stderr; a failure exits non-zero.
- * A command that opened a stream (a log follow) runs until the stream ends or Ctrl-C.
+ * A command that opened a stream (a log follow, a crawl follow) runs until the stream ends
+ * or Ctrl-C; `crawl export` streams the export itself to stdout.
  */
-import type { PanelEvent } from '../../shared/contract'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import type { OperationResponse, PanelEvent, PanelError } from '../../shared/contract'
+import type { CrawlDetail, ExportFormat } from '../../shared/crawl'
 import { createPanel } from '../panel-composition'
 import { loadPanelConfig } from '../controller/panel-config'
 import { PanelSession } from '../session/panel-session'
+import { toPanelError } from '../session/error-values'
 import { parseCli, USAGE, UsageError } from './cli-args'
-import { formatEvent, formatResult } from './cli-format'
+import type { CliCommand } from './cli-args'
+import { formatCrawlStartNotes, formatEvent, formatResult } from './cli-format'
+import { withIdsFile } from './ids-file'
 
 async function main(argv: string[]): Promise<number> {
-  let command
+  let command: CliCommand
   try {
-    command = parseCli(argv)
+    command = await withIdsFile(parseCli(argv))
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`deck: ${err.message}\n${USAGE}\n`)
@@ -23,24 +31,52 @@ async function main(argv: string[]): Promise<number> {
   }
   const panel = createPanel(loadPanelConfig())
   let streamsEnded = (): void => {}
+  let lastCrawl: CrawlDetail | null = null
+  const columns = process.stderr.columns ?? 80
   const session = new PanelSession(panel.controller, (event: PanelEvent) => {
-    const out = formatEvent(event, command.json)
+    if (event.event === 'crawlProgress') lastCrawl = event.payload.detail
+    const out = formatEvent(event, command.json, columns)
     if (out !== null) (out.stream === 'stdout' ? process.stdout : process.stderr).write(`${out.text}\n`)
     if (session.openStreams().length === 0) streamsEnded()
   })
+  const fail = (error: PanelError): number => {
+    process.stderr.write(`deck: ${error.kind}: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`)
+    return 1
+  }
   try {
     const result = await session.invoke(command.operation, command.request)
-    if (!result.ok) {
-      process.stderr.write(`deck: ${result.error.kind}: ${result.error.message}\n${result.error.hint ? `hint: ${result.error.hint}\n` : ''}`)
-      return 1
+    if (!result.ok) return fail(result.error)
+    if (command.streamsExport) {
+      const { id, format } = command.request as { id: string; format: ExportFormat }
+      try {
+        const body = await panel.controller.openExport(id, format)
+        await pipeline(Readable.fromWeb(body as WebReadableStream<Uint8Array>), process.stdout)
+      } catch (err) {
+        return fail(toPanelError(err))
+      }
+      return 0
     }
     process.stdout.write(`${command.json ? JSON.stringify(result.value, null, 2) : formatResult(command.operation, result.value)}\n`)
+    if (command.operation === 'crawlStart') {
+      const started = result.value as OperationResponse<'crawlStart'>
+      for (const note of formatCrawlStartNotes(started)) process.stderr.write(`${note}\n`)
+      if (command.follow) {
+        const followed = await session.invoke('crawlFollow', { id: started.crawl.id })
+        if (!followed.ok) return fail(followed.error)
+        lastCrawl = (followed.value as OperationResponse<'crawlFollow'>).detail
+      }
+    }
     if (session.openStreams().length > 0) {
       await new Promise<void>((resolve) => {
         streamsEnded = resolve
         process.once('SIGINT', () => resolve())
         process.once('SIGTERM', () => resolve())
       })
+    }
+    // A followed crawl succeeds only when it ended with nothing failed.
+    if (command.follow && lastCrawl !== null) {
+      const crawl: CrawlDetail = lastCrawl
+      return crawl.state === 'done' && crawl.failed === 0 ? 0 : 1
     }
     return 0
   } finally {

@@ -22,6 +22,8 @@ export interface PanelSettings {
   managementPassword: string
   /** ELASTICSEARCH_URL. */
   elasticsearchUrl: string
+  /** DECK_API_URL: the stack's REST API, which runs the crawl coordinator; default http://127.0.0.1:8080. */
+  apiUrl: string
   /** LISTINGS_INDEX: the Elasticsearch index of cached listings; default "joblistings". */
   listingsIndex: string
   /** SCRAPER_SERVICE: the Nameko name lookups call. */
@@ -59,6 +61,7 @@ export function loadPanelConfig(env: Readonly<Record<string, string | undefined>
     managementUser: str('RABBITMQ_MANAGEMENT_USER', 'guest'),
     managementPassword: str('RABBITMQ_MANAGEMENT_PASSWORD', 'guest'),
     elasticsearchUrl: str('ELASTICSEARCH_URL', DEFAULT_ELASTICSEARCH_URL),
+    apiUrl: str('DECK_API_URL', 'http://127.0.0.1:8080'),
     listingsIndex: str('LISTINGS_INDEX', 'joblistings'),
     scraperService,
     rpcServices: parseRpcServices(str('DECK_RPC_SERVICES', `scraper=${scraperService}`)),

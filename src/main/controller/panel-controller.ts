@@ -22,8 +22,12 @@ import type { RpcClient } from '../../services/rpc'
 import type { ListingsService } from '../../services/listings'
 import { toPanelError } from '../session/error-values'
 import type { ClientChannel } from '../session/client-channel'
+import type { ExportFormat } from '../../shared/crawl'
+import type { CrawlClient } from '../../services/crawler/crawl-client'
 import { openLogStream } from './log-stream'
 import type { PanelSettings } from './panel-config'
+import { crawlHandlers } from './crawl-handlers'
+import { CrawlWatches } from './crawl-watch'
 
 /** The parts of each collaborator the controller uses: what a unit test fakes. */
 export type EngineView = Pick<DockerEngine, 'connected' | 'probe' | 'requireConnected' | 'listContainers' | 'tailLogs' | 'followLogs' | 'containerStats' | 'start' | 'stop' | 'on'>
@@ -40,6 +44,12 @@ export interface PanelCollaborators {
   /** Connected on first use; a failed connect is tried again by the next call. */
   listings: () => Promise<ListingsService>
   rpc: () => Promise<RpcClient>
+  /** The crawl coordinator's REST client (the API service runs the coordinator). */
+  crawls: Pick<CrawlClient, 'start' | 'list' | 'get' | 'items' | 'action' | 'remove' | 'export'>
+  /** Where this shell's client downloads a crawl's export. */
+  exportUrl: (id: string, format: ExportFormat) => string
+  /** How often a followed crawl is polled. Default 500 ms. */
+  crawlPollMs?: number
 }
 
 type Handler<K extends OperationName> = (request: ParsedRequest<K>, client: ClientChannel) => Promise<OperationResponse<K>>
@@ -49,9 +59,13 @@ type EventArgs = { [K in BroadcastEventName]: [EventPayload<K>] }
 export class PanelController {
   private readonly events = new EventEmitter<EventArgs>()
   private lastStatus: StackStatus | null = null
+  private readonly crawlWatches: CrawlWatches
+  private readonly table: Handlers
 
   constructor(private readonly parts: PanelCollaborators) {
     this.events.setMaxListeners(100)
+    this.crawlWatches = new CrawlWatches((id) => parts.crawls.get(id), { intervalMs: parts.crawlPollMs })
+    this.table = this.handlers()
     const { engine, status, broker } = parts
     engine.on('state', (s) => this.emit('engine', s))
     status.on('status', (s) => {
@@ -74,6 +88,7 @@ export class PanelController {
   }
 
   async close(): Promise<void> {
+    this.crawlWatches.stopAll()
     this.parts.status.stop()
     this.parts.engine.stop()
     await this.parts.broker.stop()
@@ -81,8 +96,13 @@ export class PanelController {
 
   /** Runs one validated request; throws what went wrong (the session makes it a value). */
   handle<K extends OperationName>(operation: K, request: ParsedRequest<K>, client: ClientChannel): Promise<OperationResponse<K>> {
-    const handler = this.handlers[operation] as Handler<K>
+    const handler = this.table[operation] as Handler<K>
     return handler(request, client)
+  }
+
+  /** A crawl's export as it streams from the coordinator (not an operation: a shell pipes it to a file or a download). */
+  openExport(id: string, format: ExportFormat): Promise<ReadableStream<Uint8Array>> {
+    return this.parts.crawls.export(id, format)
   }
 
   on<K extends BroadcastEventName>(event: K, listener: EventListener<K>): () => void {
@@ -95,65 +115,68 @@ export class PanelController {
     ;(this.events.emit as (e: K, p: EventPayload<K>) => boolean)(event, payload)
   }
 
-  private readonly handlers: Handlers = {
-    config: async () => {
-      const s = this.parts.settings
-      return {
-        project: s.project,
-        composeFile: s.composeFile,
-        envFiles: s.envFiles,
-        dockerEndpoint: s.dockerEndpoint,
-        amqpUri: redact(s.amqpUri),
-        managementUrl: s.managementUrl,
-        elasticsearchUrl: s.elasticsearchUrl,
-        scraperService: s.scraperService,
-        scraperComposeService: Object.entries(s.rpcServices).find(([, rpc]) => rpc === s.scraperService)?.[0] ?? 'scraper'
-      }
-    },
-    status: async () => {
-      if (!this.parts.engine.connected) await this.parts.engine.probe()
-      this.lastStatus = await this.parts.status.build()
-      return this.lastStatus
-    },
-    up: (r) => this.operation('up', r.operationId, (report) => this.parts.orchestrator.up(r.services, report)),
-    down: (r) => this.operation('down', r.operationId, (report) => this.parts.orchestrator.down({ removeVolumes: r.removeVolumes }, report)),
-    scale: (r) => this.operation('scale', r.operationId, (report) => this.parts.orchestrator.scale(r.service, r.replicas, report)),
-    startService: (r) => this.operation('start', r.operationId, (report) => this.parts.orchestrator.startService(r.service, report)),
-    stopService: (r) => this.operation('stop', r.operationId, (report) => this.parts.orchestrator.stopService(r.service, report)),
-    restartService: (r) => this.operation('restart', r.operationId, (report) => this.parts.orchestrator.restartService(r.service, report)),
-    logs: async (r, client) => {
-      const { engine, settings } = this.parts
-      await engine.requireConnected()
-      const containers = (await engine.listContainers(settings.project, r.service)).filter((c) => r.container === undefined || c.name === r.container)
-      if (containers.length === 0) {
-        throw new StackError('ContainerNotFound', `No container of ${r.service}${r.container ? ` named ${r.container}` : ''} in project ${settings.project}`, 'Is the stack up?')
-      }
-      return openLogStream(engine, client, containers, r)
-    },
-    stopLogs: async (r, client) => ({ stopped: client.stop(r.streamId) }),
-    stats: async (r) => {
-      const { engine, settings } = this.parts
-      await engine.requireConnected()
-      const running = (await engine.listContainers(settings.project, r.service)).filter((c) => c.state === 'running')
-      return { containers: await Promise.all(running.map((c) => engine.containerStats(c))) }
-    },
-    metrics: async () => {
-      // Findings compare with running replicas, so a one-shot caller needs a status first.
-      if (this.lastStatus === null) this.lastStatus = await this.parts.status.build().catch(() => null)
-      return this.parts.broker.latest()
-    },
-    metricHistory: async (r) => ({ samples: this.parts.broker.samples(r.sinceMs, r.limit), capacity: this.parts.broker.capacity }),
-    lookup: async (r) => {
-      const result = await (await this.parts.listings()).lookup(r.id, { refresh: r.refresh })
-      this.parts.broker.lookupLatency.record(result.tookMs)
-      return result
-    },
-    search: async (r) => (await this.parts.listings()).search(r.query, r.options),
-    rpcCall: async (r) => {
-      const client = await this.parts.rpc()
-      const started = performance.now()
-      const result = await client.call(r.service, r.method, r.args, r.kwargs, { timeoutMs: r.timeoutMs })
-      return { result, tookMs: Math.round(performance.now() - started) }
+  private handlers(): Handlers {
+    return {
+      config: async () => {
+        const s = this.parts.settings
+        return {
+          project: s.project,
+          composeFile: s.composeFile,
+          envFiles: s.envFiles,
+          dockerEndpoint: s.dockerEndpoint,
+          amqpUri: redact(s.amqpUri),
+          managementUrl: s.managementUrl,
+          elasticsearchUrl: s.elasticsearchUrl,
+          scraperService: s.scraperService,
+          scraperComposeService: Object.entries(s.rpcServices).find(([, rpc]) => rpc === s.scraperService)?.[0] ?? 'scraper'
+        }
+      },
+      status: async () => {
+        if (!this.parts.engine.connected) await this.parts.engine.probe()
+        this.lastStatus = await this.parts.status.build()
+        return this.lastStatus
+      },
+      up: (r) => this.operation('up', r.operationId, (report) => this.parts.orchestrator.up(r.services, report)),
+      down: (r) => this.operation('down', r.operationId, (report) => this.parts.orchestrator.down({ removeVolumes: r.removeVolumes }, report)),
+      scale: (r) => this.operation('scale', r.operationId, (report) => this.parts.orchestrator.scale(r.service, r.replicas, report)),
+      startService: (r) => this.operation('start', r.operationId, (report) => this.parts.orchestrator.startService(r.service, report)),
+      stopService: (r) => this.operation('stop', r.operationId, (report) => this.parts.orchestrator.stopService(r.service, report)),
+      restartService: (r) => this.operation('restart', r.operationId, (report) => this.parts.orchestrator.restartService(r.service, report)),
+      logs: async (r, client) => {
+        const { engine, settings } = this.parts
+        await engine.requireConnected()
+        const containers = (await engine.listContainers(settings.project, r.service)).filter((c) => r.container === undefined || c.name === r.container)
+        if (containers.length === 0) {
+          throw new StackError('ContainerNotFound', `No container of ${r.service}${r.container ? ` named ${r.container}` : ''} in project ${settings.project}`, 'Is the stack up?')
+        }
+        return openLogStream(engine, client, containers, r)
+      },
+      stopLogs: async (r, client) => ({ stopped: client.stop(r.streamId) }),
+      stats: async (r) => {
+        const { engine, settings } = this.parts
+        await engine.requireConnected()
+        const running = (await engine.listContainers(settings.project, r.service)).filter((c) => c.state === 'running')
+        return { containers: await Promise.all(running.map((c) => engine.containerStats(c))) }
+      },
+      metrics: async () => {
+        // Findings compare with running replicas, so a one-shot caller needs a status first.
+        if (this.lastStatus === null) this.lastStatus = await this.parts.status.build().catch(() => null)
+        return this.parts.broker.latest()
+      },
+      metricHistory: async (r) => ({ samples: this.parts.broker.samples(r.sinceMs, r.limit), capacity: this.parts.broker.capacity }),
+      lookup: async (r) => {
+        const result = await (await this.parts.listings()).lookup(r.id, { refresh: r.refresh })
+        this.parts.broker.lookupLatency.record(result.tookMs)
+        return result
+      },
+      search: async (r) => (await this.parts.listings()).search(r.query, r.options),
+      rpcCall: async (r) => {
+        const client = await this.parts.rpc()
+        const started = performance.now()
+        const result = await client.call(r.service, r.method, r.args, r.kwargs, { timeoutMs: r.timeoutMs })
+        return { result, tookMs: Math.round(performance.now() - started) }
+      },
+      ...crawlHandlers({ crawls: this.parts.crawls, watches: this.crawlWatches, exportUrl: this.parts.exportUrl })
     }
   }
 

@@ -13,12 +13,14 @@ import { WebSocketServer } from 'ws'
 import { SOCKET_PATH, TOKEN_COOKIE, TOKEN_PARAM } from '../../shared/socket-frames'
 import { PanelSession } from '../session/panel-session'
 import type { SessionBackend } from '../session/panel-session'
+import type { PanelController } from '../controller/panel-controller'
+import { serveExport } from './export-route'
 import { serveRendererFile } from './renderer-files'
 import { checkRequest } from './request-guard'
 import { runSocketSession } from './socket-session'
 
 export interface WebShellOptions {
-  controller: SessionBackend
+  controller: SessionBackend & Pick<PanelController, 'openExport'>
   /** 0 picks a free port. */
   port: number
   /** Loopback only: 127.0.0.1 (default), or ::1 / localhost. */
@@ -70,6 +72,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     const cookie: Record<string, string> = url.searchParams.has(TOKEN_PARAM)
       ? { 'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict` }
       : {}
+    if (await serveExport(url, response, (id, format) => options.controller.openExport(id, format))) return
     const served = await serveRendererFile(rendererDir, url.pathname, response, cookie)
     if (!served) answerPlain(response, 404, `No such file: ${url.pathname}`)
   }

@@ -1,40 +1,53 @@
 /**
  * The API service process (`npm run service:api`). Env: PORT (8080), HOST (127.0.0.1),
  * AMQP_URI, ELASTICSEARCH_URL, ELASTICSEARCH_INDEX (joblistings), SCRAPER_SERVICE_NAME,
- * RPC_TIMEOUT_MS (30000), ES_REQUEST_TIMEOUT_MS (1500).
+ * RPC_TIMEOUT_MS (30000), ES_REQUEST_TIMEOUT_MS (1500); the crawl coordinator's CRAWL_* (see
+ * src/services/crawler/coordinator-config.ts).
  */
 import { DEFAULT_AMQP_URI, DEFAULT_ELASTICSEARCH_URL, DEFAULT_SCRAPER_SERVICE, envInt, envString } from '../env'
 import { createLogger } from '../log'
 import { DEFAULT_LISTINGS_INDEX } from '../listings/listing-index'
 import { RpcClient } from '../rpc/client'
+import { coordinatorFromEnv, startCoordinator } from '../crawler/coordinator-config'
 import { startApi } from './server'
 
 const logger = createLogger('api')
 
 async function main(): Promise<void> {
   const rpcTimeoutMs = envInt('RPC_TIMEOUT_MS', 30_000)
+  const amqpUri = envString('AMQP_URI', DEFAULT_AMQP_URI)
   const client = await RpcClient.connect({
-    amqpUri: envString('AMQP_URI', DEFAULT_AMQP_URI),
+    amqpUri,
     defaultTimeoutMs: rpcTimeoutMs,
     connectionName: 'scrapedeck-api',
     logger,
     // In a stack the broker may still be starting.
     initialRetries: envInt('AMQP_CONNECT_RETRIES', 30)
   })
+  const elasticsearchUrl = envString('ELASTICSEARCH_URL', DEFAULT_ELASTICSEARCH_URL)
+  const index = envString('ELASTICSEARCH_INDEX', DEFAULT_LISTINGS_INDEX)
+  const service = envString('SCRAPER_SERVICE_NAME', DEFAULT_SCRAPER_SERVICE)
+  // Crawls run in this process (see coordinator.ts for why); it starts once ES and the broker answer.
+  const coordinator = coordinatorFromEnv({ amqpUri, elasticsearchUrl, listingsIndex: index, service, logger })
+  const stopStarting = new AbortController()
+  void startCoordinator(coordinator, logger, stopStarting.signal)
   const api = await startApi({
     port: envInt('PORT', 8080),
     host: envString('HOST', '127.0.0.1'),
-    elasticsearchUrl: envString('ELASTICSEARCH_URL', DEFAULT_ELASTICSEARCH_URL),
-    index: envString('ELASTICSEARCH_INDEX', DEFAULT_LISTINGS_INDEX),
+    elasticsearchUrl,
+    index,
     esRequestTimeoutMs: envInt('ES_REQUEST_TIMEOUT_MS', 1500),
-    rpc: { client, service: envString('SCRAPER_SERVICE_NAME', DEFAULT_SCRAPER_SERVICE), timeoutMs: rpcTimeoutMs },
+    rpc: { client, service, timeoutMs: rpcTimeoutMs },
+    crawler: coordinator,
     logger
   })
 
   const shutdown = (signal: string): void => {
     logger.info('Shutting down', { signal })
+    stopStarting.abort()
     void api
       .close()
+      .then(() => coordinator.close())
       .then(() => client.close())
       .then(() => process.exit(0))
       .catch((err: unknown) => {

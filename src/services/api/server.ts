@@ -3,6 +3,7 @@
  *   GET /joblisting/:id[?refresh=1]  the listing (source and age in headers)
  *   GET /joblistings?q=&skill=&company=&location=&page=&pageSize=  search with facets
  *   GET /health                      broker and Elasticsearch status
+ *   /crawls…                         the crawl coordinator (src/services/crawler/crawl-routes.ts)
  * Errors are `{ error: { kind, message, hint } }`; every request is logged as one JSON line.
  */
 import { createServer } from 'node:http'
@@ -18,6 +19,8 @@ import type { ScrapeFn } from '../listings/listing-lookup'
 import { ListingsService } from '../listings/listings-service'
 import { rpcScrape } from '../listings/rpc-scrape'
 import type { RpcClient } from '../rpc/client'
+import type { Coordinator } from '../crawler/coordinator'
+import { handleCrawlRequest, isCrawlPath } from '../crawler/crawl-routes'
 import { ApiError, errorKind, errorResponse } from './error-response'
 import { healthReport, healthStatusCode } from './health'
 import type { BrokerState } from './health'
@@ -40,6 +43,8 @@ export interface ApiOptions {
   logger?: Logger
   /** How long close() lets requests in flight finish. Default 5000 ms. */
   closeGraceMs?: number
+  /** Serves /crawls (the caller owns the coordinator and closes it after the API). */
+  crawler?: Coordinator
 }
 
 export interface RunningApi {
@@ -109,6 +114,11 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     const started = performance.now()
     const method = req.method ?? 'GET'
     const url = new URL(req.url ?? '/', 'http://api.invalid')
+    if (options.crawler !== undefined && isCrawlPath(url.pathname)) {
+      const status = await handleCrawlRequest(options.crawler, req, res, url, logger)
+      logger.info('request', { method, path: url.pathname, status, ms: Math.round((performance.now() - started) * 10) / 10 })
+      return
+    }
     let reply: Reply
     let failure: { kind: string; message: string } | undefined
     try {

@@ -5,7 +5,9 @@
  * sections 2, 5, 6 and 11).
  */
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib'
+import { performance } from 'node:perf_hooks'
 import { connectRecovering, publishConfirmed, watchChannel } from './connection'
+import { REPLICA_HEADER, TOOK_MS_HEADER } from './crawl-control'
 import {
   contentDisallowedWire,
   errorToWire,
@@ -45,6 +47,13 @@ export interface RpcServerOptions {
   logger?: Logger
   /** Connection attempts to retry before `start` gives up with BrokerUnavailable. Default 0. */
   initialRetries?: number
+  /**
+   * Put on every reply as headers (REPLICA_HEADER, TOOK_MS_HEADER), so a caller can tell which
+   * replica answered and how long the handler took. Nameko callers ignore unknown headers.
+   */
+  replica?: string
+  /** Answers a request with this error instead of running it (crawl-control.ts: a cancelled crawl). */
+  screen?: (headers: Record<string, unknown> | undefined) => WireError | null
 }
 
 interface Consumer {
@@ -164,9 +173,14 @@ export class RpcServer {
       safely(() => channel.nack(msg, false, false))
       return
     }
+    const started = performance.now()
     const { body, contentType } = await this.respond(msg)
+    const properties = replyProperties(correlationId, contentType)
+    if (this.options.replica !== undefined) {
+      properties.headers = { [REPLICA_HEADER]: this.options.replica, [TOOK_MS_HEADER]: Math.round(performance.now() - started) }
+    }
     try {
-      await publishConfirmed(channel, this.exchange, replyTo, body, replyProperties(correlationId, contentType))
+      await publishConfirmed(channel, this.exchange, replyTo, body, properties)
       channel.ack(msg)
     } catch (err) {
       // The channel died with the reply unconfirmed: the request is redelivered (at least once).
@@ -183,6 +197,8 @@ export class RpcServer {
       const error = request.kind === 'content-type' ? contentDisallowedWire(request.message) : malformedRequestWire(request.message)
       return { body: encodeErrorReply(error), contentType: CONTENT_TYPE }
     }
+    const screened = this.options.screen?.(msg.properties.headers as Record<string, unknown> | undefined) ?? null
+    if (screened !== null) return { body: encodeErrorReply(screened), contentType: CONTENT_TYPE }
     return { body: await this.run(msg.fields.routingKey, request.args, request.kwargs), contentType: CONTENT_TYPE }
   }
 

@@ -24,7 +24,7 @@ export function listingUrl(id: unknown, sourceUrlTemplate: string): string {
 }
 
 /** The template up to the placeholder, as the URL parser normalizes it. */
-function templatePrefix(sourceUrlTemplate: string): URL {
+export function templatePrefix(sourceUrlTemplate: string): URL {
   const at = sourceUrlTemplate.indexOf(ID_PLACEHOLDER)
   if (at < 0) throw new Error(`The source URL template must contain ${ID_PLACEHOLDER}: "${sourceUrlTemplate}"`)
   let prefix: URL

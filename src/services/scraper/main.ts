@@ -1,14 +1,13 @@
 /**
  * `npm run service:scraper`: the scraper RPC service on the broker until SIGTERM / SIGINT.
  */
-import { DEFAULT_AMQP_URI, DEFAULT_SCRAPER_SERVICE, envInt, envString } from '../env'
+import { DEFAULT_AMQP_URI, DEFAULT_SCRAPER_SERVICE, DEFAULT_SOURCE_URL_TEMPLATE, envInt, envString } from '../env'
 import { createLogger } from '../log'
+import { hostname } from 'node:os'
+import { CrawlControlListener } from '../rpc/crawl-control'
 import { RpcServer } from '../rpc/server'
 import { SCRAPE_DEFAULTS } from './scrape-listing'
 import { createScraperService } from './service'
-
-/** The local job board's default address (src/services/jobboard). */
-const DEFAULT_SOURCE_URL_TEMPLATE = 'http://127.0.0.1:8081/jobs/{id}'
 
 async function main(): Promise<void> {
   const logger = createLogger('scraper')
@@ -19,7 +18,11 @@ async function main(): Promise<void> {
     timeoutMs: envInt('SCRAPER_TIMEOUT_MS', SCRAPE_DEFAULTS.timeoutMs)
   })
   const maxWorkers = envInt('SCRAPER_MAX_WORKERS', 10)
-  const server = new RpcServer(service, { amqpUri, maxWorkers, logger })
+  // Requests of cancelled or paused crawls are answered without fetching (crawl-control.ts).
+  const control = new CrawlControlListener({ amqpUri, logger })
+  // The container's hostname tells a crawl which replica scraped each listing (SCRAPER_REPLICA_NAME for processes on one host).
+  const replica = envString('SCRAPER_REPLICA_NAME', hostname())
+  const server = new RpcServer(service, { amqpUri, maxWorkers, logger, replica, screen: (headers) => control.screen(headers) })
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
     logger.info('scraper stopping', { signal })
     try {
       await server.stop()
+      await control.stop()
       logger.info('scraper stopped')
       process.exit(0)
     } catch (err) {
@@ -38,11 +42,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
 
+  await control.start()
   await server.start()
   logger.info('scraper started', {
     service: service.name,
     sourceUrlTemplate: envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE),
     maxWorkers,
+    replica,
     // The URI carries credentials; log where, not who.
     broker: new URL(amqpUri).host
   })

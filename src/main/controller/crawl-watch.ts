@@ -1,0 +1,112 @@
+/**
+ * One poll loop per followed crawl, however many clients follow it: the coordinator is
+ * asked for the crawl's detail at most every `intervalMs` (so progress is throttled per
+ * crawl, not per client), and a detail goes out only when it changed. A watch ends for
+ * everyone when the crawl ends, is deleted, or the coordinator stops answering.
+ */
+import type { CrawlDetail } from '../../shared/crawl'
+import { CrawlClientError } from '../../services/crawler/crawl-client'
+
+export interface CrawlWatcher {
+  onDetail(detail: CrawlDetail): void
+  onEnd(reason: string): void
+}
+
+interface Watch {
+  watchers: Set<CrawlWatcher>
+  last: string
+  failures: number
+  timer: NodeJS.Timeout | null
+}
+
+export interface CrawlWatchOptions {
+  /** Default 500 ms: at most 2 details a second per crawl. */
+  intervalMs?: number
+  /** Consecutive failed polls before the watch gives up. Default 20 (10 s at 500 ms). */
+  maxFailures?: number
+}
+
+export class CrawlWatches {
+  private readonly watches = new Map<string, Watch>()
+  private readonly intervalMs: number
+  private readonly maxFailures: number
+
+  constructor(
+    private readonly fetchDetail: (id: string) => Promise<CrawlDetail>,
+    options: CrawlWatchOptions = {}
+  ) {
+    this.intervalMs = options.intervalMs ?? 500
+    this.maxFailures = options.maxFailures ?? 20
+  }
+
+  /** Follows a crawl whose detail the caller has just read; returns the function that stops following. */
+  watch(current: CrawlDetail, watcher: CrawlWatcher): () => void {
+    let watch = this.watches.get(current.id)
+    if (watch === undefined) {
+      watch = { watchers: new Set(), last: JSON.stringify(current), failures: 0, timer: null }
+      this.watches.set(current.id, watch)
+      this.schedule(current.id, watch)
+    }
+    watch.watchers.add(watcher)
+    const owned = watch
+    return () => {
+      owned.watchers.delete(watcher)
+      if (owned.watchers.size === 0) this.drop(current.id, owned)
+    }
+  }
+
+  /** Crawls followed right now (for tests and diagnostics). */
+  watched(): string[] {
+    return [...this.watches.keys()]
+  }
+
+  stopAll(): void {
+    for (const [id, watch] of this.watches) this.end(id, watch, 'The panel is closing.')
+  }
+
+  private schedule(id: string, watch: Watch): void {
+    watch.timer = setTimeout(() => void this.poll(id, watch), this.intervalMs)
+    watch.timer.unref()
+  }
+
+  private async poll(id: string, watch: Watch): Promise<void> {
+    watch.timer = null
+    let detail: CrawlDetail
+    try {
+      detail = await this.fetchDetail(id)
+      watch.failures = 0
+    } catch (err) {
+      if (err instanceof CrawlClientError && err.kind === 'CrawlNotFound') return this.end(id, watch, 'The crawl was deleted.')
+      if (++watch.failures >= this.maxFailures) {
+        return this.end(id, watch, `The crawl coordinator stopped answering: ${(err as Error).message}. Follow the crawl again when it is back.`)
+      }
+      if (this.watches.get(id) === watch) this.schedule(id, watch)
+      return
+    }
+    if (this.watches.get(id) !== watch) return
+    const text = JSON.stringify(detail)
+    if (text !== watch.last) {
+      watch.last = text
+      for (const w of [...watch.watchers]) w.onDetail(detail)
+    }
+    if (hasEnded(detail)) return this.end(id, watch, `The crawl is ${detail.state}.`)
+    this.schedule(id, watch)
+  }
+
+  private end(id: string, watch: Watch, reason: string): void {
+    this.drop(id, watch)
+    for (const w of [...watch.watchers]) w.onEnd(reason)
+    watch.watchers.clear()
+  }
+
+  private drop(id: string, watch: Watch): void {
+    if (watch.timer !== null) clearTimeout(watch.timer)
+    watch.timer = null
+    if (this.watches.get(id) === watch) this.watches.delete(id)
+  }
+}
+
+/** A crawl that will not change any more: done or cancelled, and nothing left to read in. */
+export function hasEnded(detail: CrawlDetail): boolean {
+  return (detail.state === 'done' || detail.state === 'cancelled') && !detail.ingesting
+}

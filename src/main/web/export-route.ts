@@ -1,0 +1,49 @@
+/**
+ * `GET /exports/crawls/:id?format=jsonl|csv` on the web shell: a crawl's export streamed from
+ * the coordinator to the browser as a download, behind the same token check as every other
+ * request (the page's cookie carries it). The browser's own download UI is the save dialog.
+ */
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import type { ServerResponse } from 'node:http'
+import { CrawlIdSchema, ExportFormatSchema } from '../../shared/crawl'
+import type { ExportFormat } from '../../shared/crawl'
+import { CrawlClientError } from '../../services/crawler/crawl-client'
+
+export const EXPORT_PATH_PREFIX = '/exports/crawls/'
+
+const CONTENT_TYPES: Record<ExportFormat, string> = { jsonl: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' }
+
+export type OpenExport = (id: string, format: ExportFormat) => Promise<ReadableStream<Uint8Array>>
+
+/** Answers the request when its path is an export's; false when it is not. */
+export async function serveExport(url: URL, response: ServerResponse, openExport: OpenExport): Promise<boolean> {
+  if (!url.pathname.startsWith(EXPORT_PATH_PREFIX)) return false
+  const id = CrawlIdSchema.safeParse(decodeURIComponent(url.pathname.slice(EXPORT_PATH_PREFIX.length)))
+  const format = ExportFormatSchema.safeParse(url.searchParams.get('format') ?? '')
+  if (!id.success) return plain(response, 400, 'Not a crawl id.')
+  if (!format.success) return plain(response, 400, 'format must be jsonl or csv.')
+  let body: ReadableStream<Uint8Array>
+  try {
+    body = await openExport(id.data, format.data)
+  } catch (err) {
+    if (err instanceof CrawlClientError) return plain(response, err.kind === 'CrawlNotFound' ? 404 : err.kind === 'InvalidCrawl' ? 400 : 502, err.message)
+    throw err
+  }
+  response.writeHead(200, {
+    'Content-Type': CONTENT_TYPES[format.data],
+    'Content-Disposition': `attachment; filename="crawl-${id.data}.${format.data}"`,
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store'
+  })
+  // Streamed with backpressure: a big crawl's export is never held in memory here.
+  await pipeline(Readable.fromWeb(body as WebReadableStream<Uint8Array>), response).catch(() => response.destroy())
+  return true
+}
+
+function plain(response: ServerResponse, status: number, text: string): true {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' })
+  response.end(`${text}\n`)
+  return true
+}

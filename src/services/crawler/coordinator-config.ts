@@ -1,0 +1,54 @@
+/**
+ * The coordinator's settings from the API service's environment:
+ *   CRAWL_INDEX_PREFIX (scrapedeck), CRAWL_WINDOW (5000 requests outstanding),
+ *   CRAWL_STALE_MS (600000: unanswered this long after dispatch → a failed attempt),
+ *   CRAWL_BACKOFF_MS (1000) / CRAWL_BACKOFF_MAX_MS (30000), CRAWL_BOARD_SITEMAP_URL
+ *   (http://127.0.0.1:8081/sitemap.xml), SCRAPER_SOURCE_URL_TEMPLATE (the scraper's `{id}` URL).
+ */
+import { DEFAULT_SOURCE_URL_TEMPLATE, envInt, envString } from '../env'
+import type { Logger } from '../log'
+import { SCRAPE_METHOD } from '../listings/rpc-scrape'
+import { Coordinator } from './coordinator'
+import { readSitemapIds } from './sources/sitemap'
+
+export const DEFAULT_BOARD_SITEMAP_URL = 'http://127.0.0.1:8081/sitemap.xml'
+
+export interface CoordinatorEnvContext {
+  amqpUri: string
+  elasticsearchUrl: string
+  listingsIndex: string
+  service: string
+  logger: Logger
+}
+
+export function coordinatorFromEnv(context: CoordinatorEnvContext): Coordinator {
+  return new Coordinator({
+    ...context,
+    method: SCRAPE_METHOD,
+    indexPrefix: envString('CRAWL_INDEX_PREFIX', 'scrapedeck'),
+    window: Math.max(1, envInt('CRAWL_WINDOW', 5000)),
+    staleMs: Math.max(1000, envInt('CRAWL_STALE_MS', 600_000)),
+    backoff: { baseMs: envInt('CRAWL_BACKOFF_MS', 1000), maxMs: envInt('CRAWL_BACKOFF_MAX_MS', 30_000) },
+    sources: {
+      boardSitemapUrl: envString('CRAWL_BOARD_SITEMAP_URL', DEFAULT_BOARD_SITEMAP_URL),
+      template: envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE),
+      readSitemap: readSitemapIds
+    },
+    amqpInitialRetries: envInt('AMQP_CONNECT_RETRIES', 30)
+  })
+}
+
+/** Starts the coordinator, retrying while Elasticsearch or the broker is not up yet (a stack still starting). */
+export async function startCoordinator(coordinator: Coordinator, logger: Logger, signal?: AbortSignal): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await coordinator.start()
+      return
+    } catch (err) {
+      if (signal?.aborted) return
+      const delayMs = Math.min(10_000, 500 * 2 ** Math.min(attempt, 5))
+      logger.warn('Crawl coordinator cannot start yet; retrying', { error: err instanceof Error ? err.message : String(err), delayMs })
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+    }
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * The crawl coordinator, run inside the API service: it already holds the Elasticsearch and
+ * AMQP connections, and all of a crawl's state is in the ledger and in durable queues, so
+ * restarting the api container is a coordinator restart that loses nothing. One loop keeps
+ * the scraper queue full (dispatcher), expires stale requests, marks finished crawls done
+ * and announces crawl control; replies are applied as they come (reply-applier).
+ */
+import { randomBytes } from 'node:crypto'
+import type { Client } from '@elastic/elasticsearch'
+import type { CrawlAction, CrawlDetail, CrawlItemState, CrawlItemsPage, CrawlStartOptions, CrawlStartResponse, CrawlSummary, ExportRow } from '../../shared/crawl'
+import { createElasticsearchClient } from '../listings/elasticsearch-client'
+import { ListingRepository } from '../listings/listing-repository'
+import { CONTROL_TTL_MS, MAX_CONTROLLED_CRAWLS } from '../rpc/crawl-control'
+import type { Logger } from '../log'
+import { applyAction, deleteCrawl } from './crawl-actions'
+import { CrawlError, crawlNotFound } from './crawl-errors'
+import { CrawlIngests } from './crawl-ingests'
+import { CrawlStats } from './crawl-stats'
+import { CrawlStore } from './crawl-store'
+import { CrawlerLink } from './crawler-link'
+import { Dispatcher } from './dispatcher'
+import { crawlItemOf, exportRows } from './export-rows'
+import type { Backoff } from './item-outcome'
+import { ItemStore, crawlItemsQuery } from './item-store'
+import { ensureLedgerIndices, ledgerIndices } from './ledger-indices'
+import type { CrawlDoc } from './ledger-docs'
+import { ReplyApplier } from './reply-applier'
+import type { SourceSettings } from './crawl-sources'
+
+export interface CoordinatorOptions {
+  elasticsearchUrl: string
+  /** The listings cache index the API's lookups use. */
+  listingsIndex: string
+  /** Ledger indices are `<prefix>-crawls` and `<prefix>-crawl-items`; the reply queue is `<prefix>-crawler-replies`. */
+  indexPrefix: string
+  amqpUri: string
+  /** The scraper's RPC service name and method. */
+  service: string
+  method: string
+  /** Requests outstanding at most (CRAWL_WINDOW). */
+  window: number
+  /** A request unanswered this long is tried again (CRAWL_STALE_MS). */
+  staleMs: number
+  backoff: Backoff
+  sources: SourceSettings
+  logger: Logger
+  tickMs?: number
+  amqpInitialRetries?: number
+}
+
+/** How long a cancelled or deleted crawl is still announced: its requests may sit in the queue that long. */
+const ANNOUNCE_CANCELLED_MS = 15 * 60_000
+const ANNOUNCE_EVERY_MS = 2000
+const STALE_CHECK_EVERY_MS = 5000
+
+export class Coordinator {
+  readonly crawls: CrawlStore
+  readonly items: ItemStore
+  readonly stats: CrawlStats
+  readonly link: CrawlerLink
+  readonly dispatcher: Dispatcher
+  private readonly es: Client
+  private readonly applier: ReplyApplier
+  private readonly ingests: CrawlIngests
+  private readonly coordinatorId = `${randomBytes(6).toString('hex')}`
+  private readonly deleted = new Map<string, number>()
+  private timer: NodeJS.Timeout | null = null
+  private ticking: Promise<void> | null = null
+  private closed = false
+  private started = false
+  private linkStarted = false
+  private lastAnnounce = 0
+  private lastStaleCheck = 0
+
+  constructor(private readonly options: CoordinatorOptions) {
+    this.es = createElasticsearchClient(options.elasticsearchUrl, 30_000)
+    const indices = ledgerIndices(options.indexPrefix)
+    this.crawls = new CrawlStore(this.es, indices.crawls)
+    this.items = new ItemStore(this.es, indices.items)
+    this.stats = new CrawlStats(this.es, indices.items)
+    this.link = new CrawlerLink({
+      amqpUri: options.amqpUri,
+      service: options.service,
+      method: options.method,
+      replyQueue: `${options.indexPrefix}-crawler-replies`,
+      prefetch: 1000,
+      logger: options.logger,
+      initialRetries: options.amqpInitialRetries ?? 30
+    })
+    this.dispatcher = new Dispatcher({ items: this.items, link: this.link, logger: options.logger, backoff: options.backoff, window: options.window, staleMs: options.staleMs })
+    this.applier = new ReplyApplier({ items: this.items, listings: new ListingRepository(this.es, options.listingsIndex), backoff: options.backoff, logger: options.logger })
+    this.ingests = new CrawlIngests({
+      crawls: this.crawls,
+      items: this.items,
+      es: this.es,
+      listingsIndex: options.listingsIndex,
+      sources: options.sources,
+      logger: options.logger
+    })
+  }
+
+  /** Until started, the routes answer CrawlerUnavailable. */
+  get ready(): boolean {
+    return this.started
+  }
+
+  /** Safe to call again after it failed (Elasticsearch or the broker not up yet). */
+  async start(): Promise<void> {
+    await ensureLedgerIndices(this.es, ledgerIndices(this.options.indexPrefix))
+    if (!this.linkStarted) {
+      await this.link.start((reply) => this.applier.take(reply))
+      this.linkStarted = true
+    }
+    await this.ingests.resumeAll()
+    this.started = true
+    this.schedule(0)
+    this.options.logger.info('Crawl coordinator started', { prefix: this.options.indexPrefix, window: this.options.window, service: this.options.service })
+  }
+
+  /** Stops the loop and the AMQP link; unapplied replies stay in the durable reply queue. */
+  async close(): Promise<void> {
+    this.closed = true
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.ingests.abortAll()
+    await this.ticking
+    await this.applier.close()
+    await this.link.close()
+    await this.es.close()
+  }
+
+  async startCrawl(request: CrawlStartOptions): Promise<CrawlStartResponse> {
+    const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`
+    const started = await this.ingests.start(id, request)
+    const [crawl] = await this.stats.summaries([started.crawl])
+    this.schedule(0)
+    return { ...started.result, crawl: crawl! }
+  }
+
+  async list(): Promise<CrawlSummary[]> {
+    return this.stats.summaries(await this.crawls.list())
+  }
+
+  async detail(id: string): Promise<CrawlDetail> {
+    return this.stats.detail(await this.crawl(id))
+  }
+
+  async summary(id: string): Promise<CrawlSummary> {
+    const [summary] = await this.stats.summaries([await this.crawl(id)])
+    return summary!
+  }
+
+  async itemsPage(id: string, query: { state?: CrawlItemState; cursor?: string; limit: number }): Promise<CrawlItemsPage> {
+    await this.crawl(id)
+    const after = query.cursor === undefined ? undefined : parseCursor(query.cursor)
+    const page = await this.items.search(crawlItemsQuery(id, query.state), query.limit, after === undefined ? undefined : [after, id])
+    const items = page.map(({ doc }) => crawlItemOf(doc))
+    const last = page[page.length - 1]
+    return { items, nextCursor: page.length === query.limit && last !== undefined ? String(last.doc.seq) : null }
+  }
+
+  async action(id: string, action: CrawlAction): Promise<CrawlSummary> {
+    const crawl = await this.crawl(id)
+    await applyAction(crawl, action, { crawls: this.crawls, items: this.items })
+    // Scrapers learn of a cancel or pause (or a resume) at once, not at the next announcement.
+    await this.announce().catch(() => {})
+    if (action === 'cancel') this.ingests.abort(id)
+    this.schedule(0)
+    // The answer's counts include what the action just changed.
+    await this.items.refresh()
+    return this.summary(id)
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.crawl(id)
+    this.ingests.abort(id)
+    this.deleted.set(id, Date.now())
+    await this.announce().catch(() => {})
+    await deleteCrawl(id, { crawls: this.crawls, items: this.items })
+  }
+
+  async exportRows(id: string): Promise<AsyncGenerator<ExportRow>> {
+    await this.crawl(id)
+    return exportRows(id, this.items, this.es, this.options.listingsIndex)
+  }
+
+  private async crawl(id: string): Promise<CrawlDoc> {
+    const crawl = await this.crawls.get(id)
+    if (crawl === null) throw crawlNotFound(id)
+    return crawl
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.closed) return
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.timer = null
+      if (this.ticking !== null) return this.schedule(50)
+      this.ticking = this.tick()
+        .catch((err: unknown) => this.options.logger.warn('Crawl loop failed; retrying', { error: err instanceof Error ? err.message : String(err) }))
+        .finally(() => {
+          this.ticking = null
+          this.schedule(this.options.tickMs ?? 500)
+        })
+    }, delayMs)
+  }
+
+  private async tick(): Promise<void> {
+    const now = Date.now()
+    if (now - this.lastAnnounce >= ANNOUNCE_EVERY_MS) await this.announce()
+    const running = await this.crawls.list(['running'], 1000)
+    await this.dispatcher.dispatch(running.map((c) => c.id))
+    if (now - this.lastStaleCheck >= STALE_CHECK_EVERY_MS) {
+      this.lastStaleCheck = now
+      await this.dispatcher.expireStale()
+    }
+    await this.finishDone(running.filter((c) => !c.ingesting))
+  }
+
+  /** A running crawl with nothing queued or in flight is done. */
+  private async finishDone(crawls: CrawlDoc[]): Promise<void> {
+    for (const summary of await this.stats.summaries(crawls)) {
+      if (summary.queued + summary.scraping > 0) continue
+      const at = new Date().toISOString()
+      await this.crawls.update(summary.id, { state: 'done', finishedAt: at, updatedAt: at })
+      this.options.logger.info('Crawl done', { id: summary.id, total: summary.total, done: summary.done, failed: summary.failed, skipped: summary.skipped })
+    }
+  }
+
+  /** Tells every scraper which crawls' requests to answer without scraping. */
+  private async announce(): Promise<void> {
+    this.lastAnnounce = Date.now()
+    const crawls: Record<string, 'cancelled' | 'paused'> = {}
+    for (const [id, at] of this.deleted) {
+      if (Date.now() - at > ANNOUNCE_CANCELLED_MS) this.deleted.delete(id)
+      else crawls[id] = 'cancelled'
+    }
+    for (const crawl of await this.crawls.list(['paused', 'cancelled'], MAX_CONTROLLED_CRAWLS)) {
+      if (crawl.state === 'paused') crawls[crawl.id] = 'paused'
+      else if (crawl.finishedAt !== null && Date.now() - Date.parse(crawl.finishedAt) < ANNOUNCE_CANCELLED_MS) crawls[crawl.id] = 'cancelled'
+    }
+    await this.link.announce({ coordinator: this.coordinatorId, ttlMs: CONTROL_TTL_MS, crawls })
+  }
+}
+
+function parseCursor(cursor: string): number {
+  if (!/^\d{1,15}$/.test(cursor)) throw new CrawlError('InvalidCrawl', `Not a cursor: "${cursor.slice(0, 40)}"`, 'Pass back the nextCursor of the previous page.')
+  return Number(cursor)
+}

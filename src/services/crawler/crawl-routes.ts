@@ -1,0 +1,142 @@
+/**
+ * The /crawls REST routes of the API service, over the coordinator:
+ *   POST /crawls, GET /crawls, GET /crawls/:id, GET /crawls/:id/items?state=&cursor=&limit=,
+ *   POST /crawls/:id/{cancel,pause,resume,retry}, DELETE /crawls/:id,
+ *   GET /crawls/:id/export?format=jsonl|csv (streamed)
+ * Bad input is 400 with kind InvalidCrawl, an unknown crawl 404 CrawlNotFound, an action the
+ * crawl's state does not allow 409, Elasticsearch down 503 CrawlerUnavailable.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { CRAWL_ACTIONS, CRAWL_ITEM_STATES, CrawlIdSchema, CrawlItemsQuerySchema, CrawlStartRequestSchema, ExportFormatSchema, MAX_ID_LIST_BYTES } from '../../shared/crawl'
+import type { CrawlAction } from '../../shared/crawl'
+import { isTransientEsError } from '../listings/elasticsearch-client'
+import type { Logger } from '../log'
+import type { Coordinator } from './coordinator'
+import { CRAWL_ERROR_STATUS, CrawlError } from './crawl-errors'
+import { EXPORT_CONTENT_TYPES, writeExport } from './sources/export-writer'
+
+/** Room for an 8 MiB list inside its JSON request. */
+const MAX_BODY_BYTES = MAX_ID_LIST_BYTES * 2 + 64 * 1024
+
+
+export function isCrawlPath(path: string): boolean {
+  return path === '/crawls' || path.startsWith('/crawls/')
+}
+
+/** Answers one /crawls request; returns the status sent, for the request log. */
+export async function handleCrawlRequest(coordinator: Coordinator, req: IncomingMessage, res: ServerResponse, url: URL, logger: Logger): Promise<number> {
+  try {
+    return await route(coordinator, req, res, url)
+  } catch (err) {
+    const { status, body } = errorBody(err)
+    if (status === 500) logger.error('Crawl request failed', { path: url.pathname, error: err instanceof Error ? err.stack : String(err) })
+    if (res.headersSent) {
+      res.destroy(err instanceof Error ? err : undefined)
+      return res.statusCode
+    }
+    sendJson(res, status, body)
+    return status
+  }
+}
+
+async function route(coordinator: Coordinator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
+  if (!coordinator.ready) throw new CrawlError('CrawlerUnavailable', 'The crawl coordinator is still starting', 'It waits for Elasticsearch and RabbitMQ; try again in a few seconds.')
+  const method = req.method ?? 'GET'
+  const parts = url.pathname.split('/').filter((p) => p !== '')
+  if (parts.length === 1) {
+    if (method === 'GET') return sendJson(res, 200, { crawls: await coordinator.list() })
+    if (method === 'POST') {
+      const parsed = CrawlStartRequestSchema.safeParse(await readJson(req))
+      if (!parsed.success) throw invalid(parsed.error.issues)
+      return sendJson(res, 201, await coordinator.startCrawl(parsed.data))
+    }
+    throw notAllowed(method, 'GET, POST')
+  }
+  const id = CrawlIdSchema.safeParse(parts[1] ?? '')
+  if (!id.success) throw new CrawlError('InvalidCrawl', `Not a crawl id: "${(parts[1] ?? '').slice(0, 80)}"`, 'A crawl id is 1–64 of letters, digits, "_" or "-".')
+  const crawlId = id.data
+  const sub = parts[2]
+  if (parts.length === 2) {
+    if (method === 'GET') return sendJson(res, 200, await coordinator.detail(crawlId))
+    if (method === 'DELETE') {
+      await coordinator.remove(crawlId)
+      return sendJson(res, 200, { deleted: true })
+    }
+    throw notAllowed(method, 'GET, DELETE')
+  }
+  if (parts.length === 3 && sub === 'items') {
+    if (method !== 'GET') throw notAllowed(method, 'GET')
+    const state = url.searchParams.get('state')
+    const limit = url.searchParams.get('limit')
+    const query = CrawlItemsQuerySchema.safeParse({
+      ...(state ? { state } : {}),
+      ...(url.searchParams.get('cursor') ? { cursor: url.searchParams.get('cursor') } : {}),
+      ...(limit ? { limit: /^\d{1,4}$/.test(limit) ? Number(limit) : limit } : {})
+    })
+    if (!query.success) throw invalid(query.error.issues, `state is one of ${CRAWL_ITEM_STATES.join(', ')}; limit 1–500.`)
+    return sendJson(res, 200, await coordinator.itemsPage(crawlId, query.data))
+  }
+  if (parts.length === 3 && sub === 'export') {
+    if (method !== 'GET') throw notAllowed(method, 'GET')
+    const format = ExportFormatSchema.safeParse(url.searchParams.get('format') ?? 'jsonl')
+    if (!format.success) throw new CrawlError('InvalidCrawl', `Unknown export format "${url.searchParams.get('format')}"`, 'format is jsonl or csv.')
+    const rows = await coordinator.exportRows(crawlId)
+    res.writeHead(200, {
+      'Content-Type': EXPORT_CONTENT_TYPES[format.data],
+      'Content-Disposition': `attachment; filename="crawl-${crawlId}.${format.data}"`,
+      'Cache-Control': 'no-store'
+    })
+    // It ends the response (or destroys it if reading the ledger fails midway).
+    await writeExport(format.data, rows, res)
+    return 200
+  }
+  if (parts.length === 3 && (CRAWL_ACTIONS as readonly string[]).includes(sub ?? '')) {
+    if (method !== 'POST') throw notAllowed(method, 'POST')
+    return sendJson(res, 200, await coordinator.action(crawlId, sub as CrawlAction))
+  }
+  throw new CrawlError('InvalidCrawl', `No route for ${method} ${url.pathname}`, 'See the /crawls routes in the README.')
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY_BYTES) throw new CrawlError('InvalidCrawl', `The request body is over ${MAX_BODY_BYTES} bytes`, 'An id list is at most 8 MiB.')
+    chunks.push(chunk as Buffer)
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch (err) {
+    throw new CrawlError('InvalidCrawl', `The request body is not JSON: ${(err as Error).message}`, 'Send a CrawlStartRequest as application/json.')
+  }
+}
+
+function invalid(issues: { path: PropertyKey[]; message: string }[], hint = 'See CrawlStartRequest: { source: {kind: board|sitemap|ids, …}, refresh?, maxAttempts? (1–10), name? }.'): CrawlError {
+  const issue = issues[0]
+  const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.map(String).join('.')}: `
+  return new CrawlError('InvalidCrawl', `${where}${issue?.message ?? 'invalid request'}`, hint)
+}
+
+function notAllowed(method: string, allowed: string): CrawlError {
+  return new CrawlError('InvalidCrawl', `${method} is not allowed here`, `Allowed: ${allowed}.`)
+}
+
+function errorBody(err: unknown): { status: number; body: { error: { kind: string; message: string; hint: string } } } {
+  if (err instanceof CrawlError) {
+    // A state conflict is still bad input to the client (InvalidCrawl), with its own status.
+    const kind = err.kind === 'CrawlConflict' ? 'InvalidCrawl' : err.kind
+    return { status: CRAWL_ERROR_STATUS[err.kind], body: { error: { kind, message: err.message, hint: err.hint } } }
+  }
+  if (isTransientEsError(err)) {
+    return { status: 503, body: { error: { kind: 'CrawlerUnavailable', message: 'The crawl ledger (Elasticsearch) cannot be reached', hint: 'Check Elasticsearch (GET /health).' } } }
+  }
+  return { status: 500, body: { error: { kind: 'Internal', message: 'Internal error', hint: 'An unexpected error; see the API logs.' } } }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): number {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' })
+  res.end(text)
+  return status
+}

@@ -1,0 +1,48 @@
+/** The crawls index: one document per crawl, read and written whole or in part. */
+import type { Client } from '@elastic/elasticsearch'
+import type { CrawlState } from '../../shared/crawl'
+import type { CrawlDoc } from './ledger-docs'
+
+export const MAX_LISTED_CRAWLS = 100
+
+export class CrawlStore {
+  constructor(
+    private readonly client: Client,
+    readonly index: string
+  ) {}
+
+  async create(doc: CrawlDoc): Promise<void> {
+    await this.client.create({ index: this.index, id: doc.id, document: doc, refresh: 'wait_for' })
+  }
+
+  async get(id: string): Promise<CrawlDoc | null> {
+    const res = await this.client.get<CrawlDoc>({ index: this.index, id }, { ignore: [404] })
+    return res.found && res._source !== undefined ? res._source : null
+  }
+
+  async update(id: string, changes: Partial<CrawlDoc>): Promise<void> {
+    await this.client.update({ index: this.index, id, doc: { ...changes, updatedAt: changes.updatedAt ?? new Date().toISOString() }, refresh: 'wait_for' })
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.client.delete({ index: this.index, id, refresh: 'wait_for' }, { ignore: [404] })
+  }
+
+  /** Newest first. */
+  async list(states?: CrawlState[], size = MAX_LISTED_CRAWLS): Promise<CrawlDoc[]> {
+    const res = await this.client.search<CrawlDoc>({
+      index: this.index,
+      size,
+      sort: [{ createdAt: 'desc' }],
+      ignore_unavailable: true,
+      ...(states === undefined ? {} : { query: { terms: { state: states } } })
+    })
+    return res.hits.hits.flatMap((hit) => (hit._source === undefined ? [] : [hit._source]))
+  }
+
+  /** Crawls being read from their source (to resume after a restart). */
+  async ingesting(): Promise<CrawlDoc[]> {
+    const res = await this.client.search<CrawlDoc>({ index: this.index, size: 1000, query: { term: { ingesting: true } }, ignore_unavailable: true })
+    return res.hits.hits.flatMap((hit) => (hit._source === undefined ? [] : [hit._source]))
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The crawl-items index: bulk creates at ingest, reads for dispatch and replies, and guarded
+ * bulk updates. Every update carries the seq_no/primary_term it was decided on, so two
+ * writers (replies, dispatch, an action) can never overwrite each other's decision: the
+ * loser gets a conflict and decides again from the fresh document.
+ */
+import type { Client, estypes } from '@elastic/elasticsearch'
+import type { CrawlItemState } from '../../shared/crawl'
+import type { ItemDoc, StoredItem } from './ledger-docs'
+import { itemDocId } from './ledger-indices'
+
+export interface ItemUpdate {
+  item: StoredItem
+  changes: Partial<ItemDoc>
+}
+
+export interface UpdateOutcome {
+  updated: StoredItem[]
+  /** Changed by someone else since it was read. */
+  conflicts: StoredItem[]
+  /** Elasticsearch failed (or refused) these; worth deciding again later. */
+  failed: { item: StoredItem; reason: string }[]
+}
+
+export class ItemStore {
+  constructor(
+    private readonly client: Client,
+    readonly index: string
+  ) {}
+
+  /** Creates items; an existing _id is a duplicate (counted, not written). */
+  async createMany(items: ItemDoc[]): Promise<{ created: number; duplicates: number }> {
+    if (items.length === 0) return { created: 0, duplicates: 0 }
+    const operations = items.flatMap((item) => [{ create: { _index: this.index, _id: itemDocId(item.crawlId, item.listingId) } }, item])
+    const res = await this.client.bulk({ operations })
+    let created = 0
+    let duplicates = 0
+    for (const entry of res.items) {
+      const result = entry.create
+      if (result === undefined) continue
+      if (result.error === undefined) created += 1
+      else if (result.status === 409) duplicates += 1
+      else throw new Error(`The ledger refused an item: ${result.error.type}: ${result.error.reason ?? ''}`)
+    }
+    return { created, duplicates }
+  }
+
+  /** Realtime reads by listing id (missing ones are left out). */
+  async getMany(keys: { crawlId: string; listingId: string }[]): Promise<Map<string, StoredItem>> {
+    const found = new Map<string, StoredItem>()
+    if (keys.length === 0) return found
+    const res = await this.client.mget<ItemDoc>({ index: this.index, ids: keys.map((k) => itemDocId(k.crawlId, k.listingId)) })
+    for (const doc of res.docs) {
+      if (!('found' in doc) || !doc.found || doc._source === undefined) continue
+      found.set(doc._id, { doc: doc._source, seqNo: doc._seq_no ?? 0, primaryTerm: doc._primary_term ?? 0 })
+    }
+    return found
+  }
+
+  async updateMany(updates: ItemUpdate[], options: { waitForRefresh?: boolean } = {}): Promise<UpdateOutcome> {
+    const outcome: UpdateOutcome = { updated: [], conflicts: [], failed: [] }
+    if (updates.length === 0) return outcome
+    const operations = updates.flatMap(({ item, changes }) => [
+      { update: { _index: this.index, _id: itemDocId(item.doc.crawlId, item.doc.listingId), if_seq_no: item.seqNo, if_primary_term: item.primaryTerm } },
+      { doc: changes }
+    ])
+    const res = await this.client.bulk({ operations, ...(options.waitForRefresh ? { refresh: 'wait_for' as const } : {}) })
+    res.items.forEach((entry, i) => {
+      const update = updates[i]
+      const result = entry.update
+      if (update === undefined || result === undefined) return
+      if (result.error === undefined) {
+        outcome.updated.push({ doc: { ...update.item.doc, ...update.changes }, seqNo: result._seq_no ?? 0, primaryTerm: result._primary_term ?? 0 })
+      } else if (result.status === 409) outcome.conflicts.push(update.item)
+      else outcome.failed.push({ item: update.item, reason: `${result.error.type}: ${result.error.reason ?? ''}` })
+    })
+    return outcome
+  }
+
+  /** Items of the given crawls in one state, by seq (which interleaves crawls fairly). */
+  async search(query: estypes.QueryDslQueryContainer, size: number, searchAfter?: estypes.SortResults): Promise<StoredItem[]> {
+    const res = await this.client.search<ItemDoc>({
+      index: this.index,
+      query,
+      size,
+      sort: [{ seq: 'asc' }, { crawlId: 'asc' }],
+      seq_no_primary_term: true,
+      ignore_unavailable: true,
+      ...(searchAfter ? { search_after: searchAfter } : {})
+    })
+    return res.hits.hits.flatMap((hit) =>
+      hit._source === undefined ? [] : [{ doc: hit._source, seqNo: hit._seq_no ?? 0, primaryTerm: hit._primary_term ?? 0 }]
+    )
+  }
+
+  /** Every item matching, in pages of `pageSize`; memory stays one page. */
+  async *scan(query: estypes.QueryDslQueryContainer, pageSize = 500): AsyncGenerator<StoredItem[]> {
+    let after: estypes.SortResults | undefined
+    for (;;) {
+      const page = await this.search(query, pageSize, after)
+      if (page.length === 0) return
+      yield page
+      const last = page[page.length - 1]!
+      after = [last.doc.seq, last.doc.crawlId]
+      if (page.length < pageSize) return
+    }
+  }
+
+  async count(query: estypes.QueryDslQueryContainer): Promise<number> {
+    const res = await this.client.count({ index: this.index, query, ignore_unavailable: true })
+    return res.count
+  }
+
+  async deleteMany(items: ItemDoc[]): Promise<void> {
+    if (items.length === 0) return
+    await this.client.bulk({ operations: items.map((item) => ({ delete: { _index: this.index, _id: itemDocId(item.crawlId, item.listingId) } })) })
+  }
+
+  async refresh(): Promise<void> {
+    await this.client.indices.refresh({ index: this.index })
+  }
+}
+
+export function crawlItemsQuery(crawlIds: string | string[], states?: CrawlItemState | CrawlItemState[]): estypes.QueryDslQueryContainer {
+  const filter: estypes.QueryDslQueryContainer[] = [{ terms: { crawlId: Array.isArray(crawlIds) ? crawlIds : [crawlIds] } }]
+  if (states !== undefined) filter.push({ terms: { state: Array.isArray(states) ? states : [states] } })
+  return { bool: { filter } }
+}

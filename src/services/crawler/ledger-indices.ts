@@ -1,0 +1,97 @@
+/**
+ * The crawl ledger's two Elasticsearch indices, their explicit mappings and the index
+ * templates that carry them (so an index deleted at run time comes back mapped, not dynamic):
+ *   <prefix>-crawls       one document per crawl, _id = crawl id
+ *   <prefix>-crawl-items  one document per crawl × listing id, _id = `${crawlId}:${listingId}`
+ * Core field types only: the integ-test Elasticsearch has no extra modules.
+ */
+import { errors } from '@elastic/elasticsearch'
+import type { Client, estypes } from '@elastic/elasticsearch'
+
+export const DEFAULT_CRAWL_INDEX_PREFIX = 'scrapedeck'
+
+export interface LedgerIndices {
+  crawls: string
+  items: string
+}
+
+export function ledgerIndices(prefix: string): LedgerIndices {
+  return { crawls: `${prefix}-crawls`, items: `${prefix}-crawl-items` }
+}
+
+/** The deterministic item id: the same listing ingested twice into a crawl is one document. */
+export function itemDocId(crawlId: string, listingId: string): string {
+  return `${crawlId}:${listingId}`
+}
+
+const SETTINGS: estypes.IndicesIndexSettings = { number_of_shards: 1, number_of_replicas: 0 }
+
+export const CRAWLS_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: false,
+  properties: {
+    id: { type: 'keyword' },
+    name: { type: 'keyword', ignore_above: 256 },
+    state: { type: 'keyword' },
+    source: { type: 'keyword', index: false },
+    sourceSpec: { type: 'object', enabled: false },
+    ingesting: { type: 'boolean' },
+    ingestError: { type: 'keyword', index: false },
+    sourceRead: { type: 'long' },
+    duplicateCount: { type: 'long' },
+    invalidCount: { type: 'long' },
+    refresh: { type: 'boolean' },
+    maxAttempts: { type: 'integer' },
+    createdAt: { type: 'date' },
+    updatedAt: { type: 'date' },
+    finishedAt: { type: 'date' }
+  }
+}
+
+export const ITEMS_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: false,
+  properties: {
+    crawlId: { type: 'keyword' },
+    listingId: { type: 'keyword' },
+    /** The id's position in its source: orders dispatch (and interleaves crawls) and pages. */
+    seq: { type: 'long' },
+    state: { type: 'keyword' },
+    attempts: { type: 'integer' },
+    /** attempts allowed before the item fails for good; retry raises it by maxAttempts. */
+    attemptLimit: { type: 'integer' },
+    /** Publishes so far; the reply's correlation id carries it, so late replies are told apart. */
+    dispatch: { type: 'integer' },
+    errorKind: { type: 'keyword' },
+    errorMessage: { type: 'keyword', index: false },
+    replica: { type: 'keyword' },
+    tookMs: { type: 'double' },
+    /** Not dispatched before this time (backoff after a transient failure). */
+    notBefore: { type: 'date' },
+    dispatchedAt: { type: 'date' },
+    finishedAt: { type: 'date' },
+    updatedAt: { type: 'date' }
+  }
+}
+
+/** Puts both templates and creates both indices if missing. Also a liveness probe. */
+export async function ensureLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
+  for (const [index, mappings] of [
+    [indices.crawls, CRAWLS_MAPPINGS],
+    [indices.items, ITEMS_MAPPINGS]
+  ] as const) {
+    await client.indices.putIndexTemplate({ name: `${index}-ledger`, index_patterns: [index], template: { settings: SETTINGS, mappings } })
+    if (await client.indices.exists({ index })) continue
+    try {
+      await client.indices.create({ index, settings: SETTINGS, mappings })
+    } catch (err) {
+      if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception')) throw err
+    }
+  }
+}
+
+/** Removes both indices and templates (tests). */
+export async function deleteLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
+  for (const index of [indices.crawls, indices.items]) {
+    await client.indices.delete({ index }, { ignore: [404] })
+    await client.indices.deleteIndexTemplate({ name: `${index}-ledger` }, { ignore: [404] })
+  }
+}

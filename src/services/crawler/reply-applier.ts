@@ -1,0 +1,142 @@
+/**
+ * Applies scrape replies to the ledger in batches: reads the items (realtime), decides each
+ * (item-outcome.ts), stores done listings in the listings cache, writes the items with one
+ * guarded bulk request, and only then acks the replies. A reply for an item that has moved
+ * on (a later dispatch, a cancel) is acked and ignored; a write that lost a race or failed
+ * is decided again at the next flush, so nothing is acked before its result is stored.
+ */
+import { toDocument } from '../listings/listing-document'
+import type { ListingDocument } from '../listings/listing-document'
+import type { ListingRepository } from '../listings/listing-repository'
+import { REPLICA_HEADER, TOOK_MS_HEADER } from '../rpc/crawl-control'
+import { decodeReply } from '../rpc/wire'
+import type { Logger } from '../log'
+import type { DeliveredReply } from './crawler-link'
+import { applyOutcome, outcomeOf, parseCorrelationId } from './item-outcome'
+import type { Backoff } from './item-outcome'
+import type { ItemStore, ItemUpdate } from './item-store'
+import { itemDocId } from './ledger-indices'
+
+export interface ReplyApplierOptions {
+  items: ItemStore
+  listings: ListingRepository
+  backoff: Backoff
+  logger: Logger
+  /** Flush when this many replies wait… */
+  batchSize?: number
+  /** …or this long after the first one arrived. */
+  flushMs?: number
+  /** Told after each flush that changed items (the coordinator checks for finished crawls). */
+  onApplied?: (crawlIds: Set<string>) => void
+}
+
+interface Pending {
+  reply: DeliveredReply
+  key: { crawlId: string; listingId: string; dispatch: number }
+}
+
+export class ReplyApplier {
+  private buffer: Pending[] = []
+  private timer: NodeJS.Timeout | null = null
+  private flushing: Promise<void> | null = null
+  private closed = false
+  /** Replies applied (acked with a ledger change) since start; for tests and logs. */
+  applied = 0
+
+  constructor(private readonly options: ReplyApplierOptions) {}
+
+  take(reply: DeliveredReply): void {
+    const key = parseCorrelationId(reply.msg.properties.correlationId)
+    if (key === null) {
+      this.options.logger.warn('Dropping a reply that is not a crawl reply', { correlationId: String(reply.msg.properties.correlationId) })
+      reply.ack()
+      return
+    }
+    this.buffer.push({ reply, key })
+    this.schedule(this.buffer.length >= (this.options.batchSize ?? 500) ? 0 : (this.options.flushMs ?? 200))
+  }
+
+  /** Stops flushing; replies not yet applied stay unacked and come back from the broker. */
+  async close(): Promise<void> {
+    this.closed = true
+    if (this.timer !== null) clearTimeout(this.timer)
+    await this.flushing
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.closed || this.flushing !== null) return
+    if (this.timer !== null && delayMs > 0) return
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.flushing = this.flush()
+        .catch((err: unknown) => {
+          this.options.logger.warn('Could not apply replies to the ledger; retrying', { error: err instanceof Error ? err.message : String(err) })
+          return new Promise<void>((resolve) => setTimeout(resolve, 1000))
+        })
+        .finally(() => {
+          this.flushing = null
+          if (this.buffer.length > 0) this.schedule(0)
+        })
+    }, delayMs)
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.buffer.splice(0, this.options.batchSize ?? 500)
+    if (batch.length === 0) return
+    try {
+      await this.apply(batch)
+    } catch (err) {
+      this.buffer.unshift(...batch)
+      throw err
+    }
+  }
+
+  private async apply(batch: Pending[]): Promise<void> {
+    const stored = await this.options.items.getMany(batch.map((p) => p.key))
+    const now = new Date()
+    const updates: ItemUpdate[] = []
+    const acks: Pending[][] = []
+    const listings: ListingDocument[] = []
+    const seen = new Map<string, number>()
+    for (const pending of batch) {
+      const id = itemDocId(pending.key.crawlId, pending.key.listingId)
+      const item = stored.get(id)
+      if (item === undefined || item.doc.state !== 'scraping' || item.doc.dispatch !== pending.key.dispatch) {
+        pending.reply.ack() // Its crawl was deleted or cancelled, or a later attempt owns the item.
+        continue
+      }
+      const already = seen.get(id)
+      if (already !== undefined) {
+        acks[already]!.push(pending) // The same reply delivered twice: settled with the first.
+        continue
+      }
+      const headers = (pending.reply.msg.properties.headers ?? {}) as Record<string, unknown>
+      const replica = typeof headers[REPLICA_HEADER] === 'string' ? headers[REPLICA_HEADER] : null
+      const tookMs = typeof headers[TOOK_MS_HEADER] === 'number' ? headers[TOOK_MS_HEADER] : null
+      const outcome = outcomeOf(decodeReply(pending.reply.msg.content))
+      if (outcome.kind === 'done') listings.push(toDocument(outcome.listing, now))
+      seen.set(id, updates.length)
+      updates.push({ item, changes: applyOutcome(item.doc, outcome, { replica, tookMs }, now, this.options.backoff) })
+      acks.push([pending])
+    }
+    if (listings.length > 0) {
+      const outcome = await this.options.listings.putMany(listings)
+      if (outcome.failed.length > 0) throw new Error(`The listings cache did not take ${outcome.failed.length} listings`)
+      for (const { doc, reason } of outcome.rejected) this.options.logger.warn('The listings cache refused a listing', { id: doc.ID, reason })
+    }
+    const result = await this.options.items.updateMany(updates)
+    const retry = new Set([...result.conflicts, ...result.failed.map((f) => f.item)])
+    const crawlIds = new Set<string>()
+    updates.forEach((update, i) => {
+      const group = acks[i] ?? []
+      if (retry.has(update.item)) this.buffer.push(...group)
+      else {
+        for (const pending of group) pending.reply.ack()
+        this.applied += 1
+        crawlIds.add(update.item.doc.crawlId)
+      }
+    })
+    if (crawlIds.size > 0) this.options.onApplied?.(crawlIds)
+  }
+}
