@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { EventName, EventPayload, OperationResult, PanelApi } from '../../../shared/contract'
 import type { CrawlDetail } from '../../../shared/crawl'
 import { crawlDetail } from '../../../shared/crawl-test-fixture'
-import { FOLLOW_CONNECTION_LOST } from '../api/socket-panel-api'
 import { followCrawl } from './crawl-follower'
 import type { FollowListener } from './crawl-follower'
 
@@ -46,8 +45,7 @@ function recorder(): FollowListener & { details: CrawlDetail[]; log: string[] } 
     log,
     detail: (d) => details.push(d),
     error: (e) => log.push(`error ${e.kind}`),
-    ended: (reason) => log.push(`ended ${reason}`),
-    lost: () => log.push('lost')
+    ended: (reason) => log.push(`ended ${reason}`)
   }
 }
 
@@ -96,16 +94,18 @@ describe('followCrawl', () => {
     expect(on.details).toEqual([])
   })
 
-  it('hands on the pending detail before an end, tells a lost connection apart, and reports a refused follow', async () => {
+  it('hands on the pending detail before an end, then nothing more, and reports a refused follow', async () => {
     const api = fakeApi()
     const on = recorder()
     followCrawl(api, 'c-1', on, 250)
     await api.answerFollow(followed('f1', 1))
     api.push('crawlProgress', { followId: 'f1', detail: crawlDetail({ done: 2 }) })
     api.push('crawlProgress', { followId: 'f1', detail: crawlDetail({ done: 3 }) })
-    api.push('crawlProgressEnd', { followId: 'f1', reason: FOLLOW_CONNECTION_LOST })
+    api.push('crawlProgressEnd', { followId: 'f1', reason: 'the crawl ended' })
+    api.push('crawlProgress', { followId: 'f1', detail: crawlDetail({ done: 4 }) })
+    vi.advanceTimersByTime(1000)
     expect(on.details.map((d) => d.done)).toEqual([1, 2, 3])
-    expect(on.log).toEqual(['lost'])
+    expect(on.log).toEqual(['ended the crawl ended'])
 
     const refused = recorder()
     const api2 = fakeApi()

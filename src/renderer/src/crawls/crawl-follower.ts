@@ -6,7 +6,6 @@
  */
 import type { PanelApi, PanelError } from '../../../shared/contract'
 import type { CrawlDetail } from '../../../shared/crawl'
-import { FOLLOW_CONNECTION_LOST } from '../api/socket-panel-api'
 import { LatestThrottle } from './latest-throttle'
 
 export interface FollowListener {
@@ -14,8 +13,6 @@ export interface FollowListener {
   error: (error: PanelError) => void
   /** The follow ended (the crawl ended, the coordinator went away…): nothing more comes. */
   ended: (reason: string) => void
-  /** The web shell's connection dropped and took the follow with it: follow again. */
-  lost: () => void
 }
 
 /** Starts the follow; the function returned stops it. */
@@ -30,8 +27,7 @@ export function followCrawl(api: PanelApi, id: string, listener: FollowListener,
     finished = true
     throttle.flush()
     throttle.cancel()
-    if (reason === FOLLOW_CONNECTION_LOST) listener.lost()
-    else listener.ended(reason)
+    listener.ended(reason)
   }
   const offProgress = api.on('crawlProgress', (event) => {
     if (followId === null) early.set(event.followId, { ...early.get(event.followId), detail: event.detail })

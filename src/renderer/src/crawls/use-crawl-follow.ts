@@ -1,7 +1,6 @@
 /**
  * A crawl's detail, live while the component is mounted (crawl-follower.ts; rendered at most
- * RENDER_INTERVAL_MS apart). A follow the web shell's dropped connection ended is opened
- * again at once (the call waits for the reconnect).
+ * RENDER_INTERVAL_MS apart). The web shell's client keeps the follow across a reconnect.
  */
 import { useCallback, useEffect, useState } from 'react'
 import type { PanelError } from '../../../shared/contract'
@@ -32,7 +31,7 @@ export function useCrawlFollow(id: string): CrawlFollow {
 
   useEffect(
     () =>
-      followCrawl(api, id, { detail: setDetail, error: setError, ended: setEnded, lost: () => setAttempt((n) => n + 1) }, RENDER_INTERVAL_MS),
+      followCrawl(api, id, { detail: setDetail, error: setError, ended: setEnded }, RENDER_INTERVAL_MS),
     [api, id, attempt]
   )
 
