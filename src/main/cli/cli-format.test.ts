@@ -70,7 +70,7 @@ describe('crawl results and events in the terminal', () => {
 
   it('draws a followed crawl as a progress line on stderr, as wide as asked', () => {
     const out = formatEvent({ event: 'crawlProgress', payload: { followId: 'f', detail: crawlDetail() } }, true, 60)
-    expect(out?.stream).toBe('stderr')
+    expect(out).toMatchObject({ stream: 'stderr', inPlace: true })
     expect(out?.text).toHaveLength(60)
     expect(formatEvent({ event: 'crawlProgressEnd', payload: { followId: 'f', reason: 'done' } }, false)).toBeNull()
   })

@@ -47,12 +47,19 @@ export function formatNotes(operation: OperationName, value: unknown): string[] 
   return []
 }
 
+export interface TerminalLine {
+  stream: 'stdout' | 'stderr'
+  text: string
+  /** On a terminal, write it over the previous line of its kind (`\r`, no newline): a live progress bar. */
+  inPlace?: true
+}
+
 /**
  * A pushed event as a terminal line (log lines to stdout, progress to stderr), or null to skip
  * it. A followed crawl's progress is a bar `columns` wide, on stderr even with --json (whose
  * stdout is the one final object).
  */
-export function formatEvent(event: PanelEvent, json: boolean, columns = 80): { stream: 'stdout' | 'stderr'; text: string } | null {
+export function formatEvent(event: PanelEvent, json: boolean, columns = 80): TerminalLine | null {
   switch (event.event) {
     case 'logLine':
       return { stream: 'stdout', text: json ? JSON.stringify(event.payload) : formatLogLine(event.payload) }
@@ -61,7 +68,7 @@ export function formatEvent(event: PanelEvent, json: boolean, columns = 80): { s
       return line === null ? null : { stream: 'stderr', text: line }
     }
     case 'crawlProgress':
-      return { stream: 'stderr', text: formatCrawlProgress(event.payload.detail, columns) }
+      return { stream: 'stderr', text: formatCrawlProgress(event.payload.detail, columns), inPlace: true }
     default:
       return null
   }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import type { AddressInfo } from 'node:net'
-import { FOLLOW_CONNECTION_LOST, SocketPanelApi, socketUrlFor } from './socket-panel-api'
+import { SocketPanelApi, socketUrlFor } from './socket-panel-api'
 import type { SocketLike } from './socket-panel-api'
 
 /** A real WebSocket server that answers invokes the way the web shell frames them. */
@@ -141,29 +141,41 @@ describe('SocketPanelApi log follows', () => {
 })
 
 describe('socketUrlFor', () => {
-  it('ends the crawl follows a dropped connection stopped, and not those unfollowed or ended before', async () => {
-    let followed = 0
+  it('follows crawls again under the same followId after a reconnect, handing on the fresh detail, but not those unfollowed or ended', async () => {
+    const follows: { connection: number; followId: string }[] = []
+    let connections = 0
     const { url, server } = await startServer((frame, send) => {
-      if (frame.operation === 'crawlFollow') send({ type: 'result', id: frame.id, result: { ok: true, value: { followId: `f${++followed}`, detail: {} } } })
-      else if (frame.operation === 'status') for (const client of server.clients) client.terminate()
+      if (frame.operation === 'crawlFollow') {
+        const { followId } = frame.request as { followId: string }
+        follows.push({ connection: connections, followId })
+        send({ type: 'result', id: frame.id, result: { ok: true, value: { followId, detail: { connection: connections } } } })
+      } else if (frame.operation === 'status') for (const client of server.clients) client.terminate()
       else {
-        if (frame.operation === 'config') send({ type: 'event', event: 'crawlProgressEnd', payload: { followId: 'f3', reason: 'the crawl ended' } })
-        send({ type: 'result', id: frame.id, result: { ok: true, value: {} } })
+        const third = follows[2]?.followId
+        if (frame.operation === 'config' && third) send({ type: 'event', event: 'crawlProgressEnd', payload: { followId: third, reason: 'the crawl ended' } })
+        send({ type: 'result', id: frame.id, result: { ok: true, value: { stopped: true } } })
       }
     })
+    server.on('connection', () => connections++)
     const api = new SocketPanelApi(url, createSocket)
     cleanups.push(() => api.close(), () => server.close())
     const ends: unknown[] = []
+    const progress: unknown[] = []
     api.on('crawlProgressEnd', (end) => ends.push(end))
-    for (let i = 0; i < 3; i++) await api.invoke('crawlFollow', { id: 'c-1' })
-    await api.invoke('crawlUnfollow', { followId: 'f2' })
-    await api.invoke('config', {}) // the server ends f3 on its own
-    await api.invoke('status', {})
-    await expect.poll(() => ends.length).toBe(2)
-    expect(ends).toEqual([
-      { followId: 'f3', reason: 'the crawl ended' },
-      { followId: 'f1', reason: FOLLOW_CONNECTION_LOST }
-    ])
+    api.on('crawlProgress', (event) => progress.push(event))
+    const ids: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const r = await api.invoke('crawlFollow', { id: 'c-1' })
+      if (r.ok) ids.push(r.value.followId)
+    }
+    expect(new Set(ids).size).toBe(3)
+    await api.invoke('crawlUnfollow', { followId: ids[1] as string })
+    await api.invoke('config', {}) // the server ends the third on its own
+    await api.invoke('status', {}) // and drops the connection
+    await expect.poll(() => progress.length).toBe(1)
+    expect(follows.map((f) => [f.connection, f.followId])).toEqual([...ids.map((id) => [1, id]), [2, ids[0]]])
+    expect(progress).toEqual([{ followId: ids[0], detail: { connection: 2 } }])
+    expect(ends).toEqual([{ followId: ids[2], reason: 'the crawl ended' }])
   })
 
   it('keeps host and token and picks ws or wss by the page scheme', () => {

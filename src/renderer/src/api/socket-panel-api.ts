@@ -4,10 +4,10 @@
  * rejection), like every other failure the renderer shows. Log follows survive a reconnect:
  * each follow gets its stream id from this client, and after a reconnect the same follows
  * are opened again under the same ids, so the views that listen to them notice nothing.
- * Crawl follows get their id from the server, so they are ended instead (crawlProgressEnd with
- * FOLLOW_CONNECTION_LOST) and the view that showed one follows again.
+ * Crawl follows too (their followId picked here as well); the fresh detail a follow answers
+ * again is handed to the view as a crawlProgress event.
  */
-import type { EventListener, EventName, OperationName, OperationRequest, OperationResponse, OperationResult, PanelApi } from '../../../shared/contract'
+import type { EventListener, EventName, OperationName, OperationRequest, OperationResult, PanelApi } from '../../../shared/contract'
 import type { PanelError, Result } from '../../../shared/panel-error'
 import type { ServerFrame } from '../../../shared/socket-frames'
 
@@ -21,9 +21,6 @@ export interface SocketLike {
 }
 
 export type ConnectionState = 'connecting' | 'open' | 'closed'
-
-/** The reason of the crawlProgressEnd this client sends for the crawl follows a dropped connection stopped. */
-export const FOLLOW_CONNECTION_LOST = 'the connection to the panel server was lost'
 
 const OPEN = 1
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000]
@@ -46,8 +43,8 @@ export class SocketPanelApi implements PanelApi {
   private state: ConnectionState = 'connecting'
   /** Log follows to keep, by stream id: the server stops them when the socket drops. */
   private readonly follows = new Map<string, OperationRequest<'logs'>>()
-  /** Crawl follows open on the server, by followId. */
-  private readonly crawlFollows = new Set<string>()
+  /** Crawl follows to keep, by followId, for the same reason. */
+  private readonly crawlFollows = new Map<string, OperationRequest<'crawlFollow'>>()
   private nextStreamId = 1
   private readonly streamIdPrefix = `f${Date.now().toString(36)}`
 
@@ -62,14 +59,18 @@ export class SocketPanelApi implements PanelApi {
     if (operation === 'stopLogs') this.follows.delete((request as OperationRequest<'stopLogs'>).streamId)
     if (operation === 'crawlUnfollow') this.crawlFollows.delete((request as OperationRequest<'crawlUnfollow'>).followId)
     if (operation === 'crawlFollow') {
-      return this.send(operation, request).then((result) => {
-        if (result.ok) this.crawlFollows.add((result.value as OperationResponse<'crawlFollow'>).followId)
-        return result
+      const asked = request as OperationRequest<'crawlFollow'>
+      const followId = asked.followId ?? this.newStreamId()
+      const follow = { ...asked, followId }
+      this.crawlFollows.set(followId, follow)
+      return this.send('crawlFollow', follow).then((result) => {
+        if (!result.ok) this.crawlFollows.delete(followId)
+        return result as OperationResult<K>
       })
     }
     if (operation === 'logs' && (request as OperationRequest<'logs'>).follow === true) {
       const logs = request as OperationRequest<'logs'>
-      const streamId = logs.streamId ?? `${this.streamIdPrefix}-${this.nextStreamId++}`
+      const streamId = logs.streamId ?? this.newStreamId()
       const follow = { ...logs, streamId }
       this.follows.set(streamId, follow)
       return this.send('logs', follow).then((result) => {
@@ -129,12 +130,12 @@ export class SocketPanelApi implements PanelApi {
         this.pending.delete(id)
         resolve({ ok: false, error: connectionLost })
       }
-      for (const followId of this.crawlFollows) this.emit('crawlProgressEnd', { followId, reason: FOLLOW_CONNECTION_LOST })
-      this.crawlFollows.clear()
       if (this.closedByUser) {
         // Nobody will follow again: end the follows for whoever shows them.
         for (const streamId of this.follows.keys()) this.emit('logEnd', { streamId, reason: 'The panel connection was closed.' })
         this.follows.clear()
+        for (const followId of this.crawlFollows.keys()) this.emit('crawlProgressEnd', { followId, reason: 'The panel connection was closed.' })
+        this.crawlFollows.clear()
         return
       }
       const delay = RECONNECT_DELAYS_MS[Math.min(this.attempt++, RECONNECT_DELAYS_MS.length - 1)]
@@ -176,6 +177,21 @@ export class SocketPanelApi implements PanelApi {
         this.emit('logEnd', { streamId, reason: `The log could not be followed again after a reconnect: ${result.error.message}` })
       })
     }
+    for (const [followId, follow] of this.crawlFollows) {
+      void this.send('crawlFollow', follow).then((result) => {
+        if (!this.crawlFollows.has(followId)) return
+        if (result.ok) {
+          this.emit('crawlProgress', { followId, detail: result.value.detail })
+          return
+        }
+        this.crawlFollows.delete(followId)
+        this.emit('crawlProgressEnd', { followId, reason: `The crawl could not be followed again after a reconnect: ${result.error.message}` })
+      })
+    }
+  }
+
+  private newStreamId(): string {
+    return `${this.streamIdPrefix}-${this.nextStreamId++}`
   }
 
   private emit(event: EventName, payload: unknown): void {

@@ -5,26 +5,31 @@ import type { CrawlAction, CrawlSummary, ExportFormat } from '../../../shared/cr
 import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
 
+const DOING: Record<CrawlAction, string> = { cancel: 'Cancelling', pause: 'Pausing', resume: 'Resuming', retry: 'Retrying the failed ids' }
+
 /** Retry failed, pause, resume, cancel, delete (asked twice) and export; each offered only when it can apply. */
 export function CrawlActions(props: { crawl: CrawlSummary; onSummary: (summary: CrawlSummary) => void; onDeleted: () => void }): ReactElement {
   const { crawl, onSummary, onDeleted } = props
   const api = usePanelApi()
-  const [busy, setBusy] = useState(false)
+  /** What is being done, in words, while an action's answer is awaited (a cancel can take seconds). */
+  const [pending, setPending] = useState<string | null>(null)
+  const busy = pending !== null
   const [error, setError] = useState<PanelError | null>(null)
   const [confirmDelete, setConfirmDelete] = useState(false)
   const link = useRef<HTMLAnchorElement>(null)
 
-  const run = async <T,>(call: () => Promise<Result<T>>, then: (value: T) => void): Promise<void> => {
-    setBusy(true)
+  const run = async <T,>(doing: string, call: () => Promise<Result<T>>, then: (value: T) => void): Promise<void> => {
+    setPending(doing)
     setError(null)
     const result = await call()
-    setBusy(false)
+    setPending(null)
     if (result.ok) then(result.value)
     else setError(result.error)
   }
-  const act = (action: CrawlAction): void => void run(() => api.invoke('crawlAction', { id: crawl.id, action }), onSummary)
+  const act = (action: CrawlAction): void => void run(DOING[action], () => api.invoke('crawlAction', { id: crawl.id, action }), onSummary)
   const remove = (): void =>
     void run(
+      'Deleting',
       () => api.invoke('crawlDelete', { id: crawl.id }),
       () => {
         setConfirmDelete(false)
@@ -34,6 +39,7 @@ export function CrawlActions(props: { crawl: CrawlSummary; onSummary: (summary: 
   // The shell answers with a URL that streams the export; a download link fetches it as a file.
   const exportAs = (format: ExportFormat): void =>
     void run(
+      'Preparing the export',
       () => api.invoke('crawlExportUrl', { id: crawl.id, format }),
       ({ url }) => {
         const a = link.current
@@ -81,6 +87,11 @@ export function CrawlActions(props: { crawl: CrawlSummary; onSummary: (summary: 
           <button type="button" className="button" disabled={busy} onClick={() => setConfirmDelete(true)} data-testid="crawl-delete">
             Delete…
           </button>
+        )}
+        {pending !== null && (
+          <span className="muted" role="status" data-testid="crawl-action-pending">
+            {pending}…
+          </span>
         )}
         <a ref={link} className="visually-hidden" aria-hidden="true" tabIndex={-1} data-testid="crawl-export-link">
           download

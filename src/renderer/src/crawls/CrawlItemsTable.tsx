@@ -9,11 +9,13 @@ import { TableHead } from '../components/TableHead'
 /** The crawl's items one page at a time (never all of them), filtered by state. */
 export function CrawlItemsTable(props: {
   crawlId: string
+  /** The crawl's updatedAt: the first page is asked again as it changes. */
+  updatedAt: string
   filter: CrawlItemState | null
   onFilter: (state: CrawlItemState | null) => void
 }): ReactElement {
-  const { crawlId, filter, onFilter } = props
-  const view = useCrawlItems(crawlId, filter)
+  const { crawlId, updatedAt, filter, onFilter } = props
+  const view = useCrawlItems(crawlId, filter, updatedAt)
   return (
     <section className="panel" aria-labelledby="crawl-items-heading">
       <div className="view__header">

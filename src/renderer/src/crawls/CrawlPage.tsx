@@ -25,7 +25,7 @@ export function CrawlPage(props: { id: string; state: PanelState; onBack: () => 
   const [filter, setFilter] = useState<CrawlItemState | null>(null)
   const { detail } = follow
 
-  const columns = useMemo(() => rateChartColumns(detail?.timeline ?? []), [detail?.timeline])
+  const columns = useMemo(() => rateChartColumns(detail?.timeline ?? [], detail?.createdAt ?? ''), [detail?.timeline, detail?.createdAt])
   const markers = useMemo(
     () => markersWithin(chartMarkers(state.samples, scraper.service, []), columns),
     [state.samples, scraper.service, columns]
@@ -84,7 +84,7 @@ export function CrawlPage(props: { id: string; state: PanelState; onBack: () => 
             <ReplicaThroughput replicas={detail.replicas} />
             <CrawlErrors errors={detail.errors} onShowFailed={() => setFilter('failed')} />
           </div>
-          <CrawlItemsTable crawlId={id} filter={filter} onFilter={setFilter} />
+          <CrawlItemsTable crawlId={id} updatedAt={detail.updatedAt} filter={filter} onFilter={setFilter} />
         </>
       )}
     </section>

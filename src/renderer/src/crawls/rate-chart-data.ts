@@ -6,11 +6,13 @@ import type { ChartMarker } from '../queue/chart-data'
 /** x (epoch seconds, the bucket's start), items finished per second in that bucket. */
 export type RateChartColumns = [number[], number[]]
 
-export function rateChartColumns(timeline: CrawlTimelinePoint[]): RateChartColumns {
+/** `startedAt` (the crawl's createdAt): buckets that end before it are left out, so a young crawl fills the chart. */
+export function rateChartColumns(timeline: CrawlTimelinePoint[], startedAt: string): RateChartColumns {
   const columns: RateChartColumns = [[], []]
+  const firstBucket = Date.parse(startedAt) - CRAWL_TIMELINE_BUCKET_SECONDS * 1000
   for (const point of timeline) {
     const at = Date.parse(point.at)
-    if (Number.isNaN(at)) continue
+    if (Number.isNaN(at) || at <= firstBucket) continue
     columns[0].push(at / 1000)
     columns[1].push(point.completed / CRAWL_TIMELINE_BUCKET_SECONDS)
   }

@@ -1,7 +1,8 @@
 /**
  * One page of a crawl's items at a time (crawlItems with its cursor), never the whole crawl:
  * a 10,000-id crawl shows 50 rows. The cursors of the pages already seen are kept so
- * "Previous" goes back without the server keeping state.
+ * "Previous" goes back without the server keeping state. The first page follows the crawl:
+ * it is asked again when the crawl changed, at most every LIVE_REFRESH_MS.
  */
 import { useCallback, useEffect, useState } from 'react'
 import type { PanelError } from '../../../shared/contract'
@@ -9,6 +10,7 @@ import type { CrawlItem, CrawlItemState } from '../../../shared/crawl'
 import { usePanelApi } from '../api/panel-context'
 
 export const ITEMS_PAGE_SIZE = 50
+export const LIVE_REFRESH_MS = 5000
 
 export interface CrawlItemsView {
   items: CrawlItem[] | null
@@ -22,7 +24,8 @@ export interface CrawlItemsView {
   reload: () => void
 }
 
-export function useCrawlItems(id: string, state: CrawlItemState | null): CrawlItemsView {
+/** `updatedAt`: the crawl's, as the live detail has it. */
+export function useCrawlItems(id: string, state: CrawlItemState | null, updatedAt: string): CrawlItemsView {
   const api = usePanelApi()
   // cursors[i] opens page i + 1; the first page has none.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined])
@@ -40,7 +43,8 @@ export function useCrawlItems(id: string, state: CrawlItemState | null): CrawlIt
     setCursors([undefined])
   }
   const cursor = cursors.at(-1)
-  const queryKey = JSON.stringify([id, state, cursor ?? null, asked])
+  const liveSlot = cursors.length === 1 ? Math.floor(Date.parse(updatedAt) / LIVE_REFRESH_MS) : null
+  const queryKey = JSON.stringify([id, state, cursor ?? null, asked, liveSlot])
 
   useEffect(() => {
     let live = true
