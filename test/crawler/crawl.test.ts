@@ -122,6 +122,20 @@ describe('REST errors', () => {
     expect(missing).toMatchObject({ kind: 'CrawlNotFound', status: 404 })
     const badState = await client.items('no-such-crawl', { state: 'bogus' as CrawlItemState }).catch((e: unknown) => e)
     expect(badState).toMatchObject({ kind: 'InvalidCrawl', status: 400 })
+    // A sitemap that cannot be read fails the request with its reason; no crawl is made.
+    const before = (await client.list()).crawls.length
+    const unreachable = await client.start({ source: { kind: 'sitemap', url: 'http://127.0.0.1:9/sitemap.xml' } }).catch((e: unknown) => e)
+    expect(unreachable).toMatchObject({ kind: 'InvalidCrawl', status: 400, message: expect.stringContaining('127.0.0.1:9') })
+    expect((await client.list()).crawls).toHaveLength(before)
+  })
+
+  it('reports invalid lines and counts duplicates once; an action the state does not allow is 409', { timeout: 60_000 }, async () => {
+    const [first, second] = board.activeIds
+    const started = await client.start({ source: { kind: 'ids', text: `${first}\nnot an id!\n${second}\n${first}\n` } })
+    expect(started).toMatchObject({ invalidCount: 1, duplicateCount: 1, crawl: { total: 2, source: 'list of 2 ids' } })
+    expect(started.invalidLines).toEqual([expect.objectContaining({ line: 2, text: 'not an id!' })])
+    await waitForCrawl(client, started.crawl.id, ['done'])
+    await expect(client.action(started.crawl.id, 'pause')).rejects.toMatchObject({ kind: 'InvalidCrawl', status: 409 })
   })
 })
 
