@@ -74,7 +74,12 @@ export function spawnService(script: 'scraper' | 'api', env: Record<string, stri
     if (output.length > 4_000_000) output = output.slice(-2_000_000)
     for (const listener of listeners) listener()
   })
+  let stopping = false
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  // A service that dies on its own is a finding: show why, or the test only sees ECONNREFUSED.
+  child.once('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`\n${script} exited by itself (code ${code}, signal ${signal}); its last output:\n${output.slice(-4000)}\n`)
+  })
   return {
     child,
     output: () => output,
@@ -97,6 +102,7 @@ export function spawnService(script: 'scraper' | 'api', env: Record<string, stri
     },
     async kill(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return
+      stopping = true
       child.kill(signal)
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
       await exited
