@@ -154,6 +154,14 @@ export async function startApiProcess(names: CrawlStackNames, board: TestBoard, 
   return { api, url: url! }
 }
 
+/** Stops a test's processes and board, then removes what it created on the shared broker and Elasticsearch. */
+export async function stopCrawlStack(names: CrawlStackNames, parts: { api?: ServiceProcess; scrapers: ServiceProcess[]; board?: TestBoard }): Promise<void> {
+  await parts.api?.kill()
+  for (const scraper of parts.scrapers) await scraper.kill()
+  await parts.board?.board.close()
+  await cleanUpStack(names)
+}
+
 /** Removes what a test created on the shared broker and Elasticsearch. */
 export async function cleanUpStack(names: CrawlStackNames): Promise<void> {
   const es = createElasticsearchClient(ES_URL, 30_000)

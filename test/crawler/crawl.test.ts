@@ -10,7 +10,7 @@ import { CrawlClient, CrawlClientError } from '../../src/services/crawler/crawl-
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
 import type { CrawlDetail, CrawlItemState } from '../../src/shared/crawl'
 import { ES_URL } from '../listings/fixtures'
-import { allItems, cleanUpStack, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
+import { allItems, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, stopCrawlStack, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
 import type { ServiceProcess, TestBoard } from './crawl-fixture'
 
 const names = uniqueStackNames('board')
@@ -33,12 +33,7 @@ async function startApi(): Promise<ServiceProcess> {
   return process
 }
 
-afterAll(async () => {
-  await api?.kill()
-  for (const scraper of scrapers) await scraper.kill()
-  await board?.board.close()
-  await cleanUpStack(names)
-})
+afterAll(() => stopCrawlStack(names, { api, scrapers, board }))
 
 describe('crawl of the whole board', () => {
   it('ends with every id done or failed with a reason, 0 lost with a replica killed mid-crawl', { timeout: 180_000 }, async () => {
