@@ -61,6 +61,8 @@ export const CrawlSummarySchema = z.object({
   source: z.string(),
   /** Ids are still being read from the source; `total` grows meanwhile. */
   ingesting: z.boolean(),
+  /** Why reading the source stopped early (the crawl goes on with the ids it got), else null. */
+  ingestError: z.string().nullable().optional(),
   refresh: z.boolean(),
   maxAttempts: z.number().int(),
   // Always queued + scraping + done + failed + skipped + cancelled === total, from the ledger.

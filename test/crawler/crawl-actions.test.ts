@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CrawlClient } from '../../src/services/crawler/crawl-client'
 import { EXPORT_COLUMNS } from '../../src/shared/crawl'
-import { allItems, cleanUpStack, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
+import { allItems, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, stopCrawlStack, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
 import type { ServiceProcess, TestBoard } from './crawl-fixture'
 
 const names = uniqueStackNames('actions')
@@ -24,12 +24,7 @@ beforeAll(async () => {
   client = new CrawlClient({ baseUrl: started.url })
 }, 120_000)
 
-afterAll(async () => {
-  await api?.kill()
-  for (const scraper of scrapers) await scraper.kill()
-  await board?.board.close()
-  await cleanUpStack(names)
-})
+afterAll(() => stopCrawlStack(names, { api, scrapers, board }))
 
 describe('crawl actions', () => {
   it('cancel: within 5 s none of its ids reaches the board; another crawl goes on', { timeout: 120_000 }, async () => {

@@ -74,7 +74,12 @@ export function spawnService(script: 'scraper' | 'api', env: Record<string, stri
     if (output.length > 4_000_000) output = output.slice(-2_000_000)
     for (const listener of listeners) listener()
   })
+  let stopping = false
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  // A service that dies on its own is a finding: show why, or the test only sees ECONNREFUSED.
+  child.once('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`\n${script} exited by itself (code ${code}, signal ${signal}); its last output:\n${output.slice(-4000)}\n`)
+  })
   return {
     child,
     output: () => output,
@@ -97,6 +102,7 @@ export function spawnService(script: 'scraper' | 'api', env: Record<string, stri
     },
     async kill(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return
+      stopping = true
       child.kill(signal)
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
       await exited
@@ -146,6 +152,14 @@ export async function startApiProcess(names: CrawlStackNames, board: TestBoard, 
   const [, url] = await api.waitFor(/"msg":"API listening","url":"([^"]+)"/)
   await api.waitFor(/"msg":"Crawl coordinator started"/)
   return { api, url: url! }
+}
+
+/** Stops a test's processes and board, then removes what it created on the shared broker and Elasticsearch. */
+export async function stopCrawlStack(names: CrawlStackNames, parts: { api?: ServiceProcess; scrapers: ServiceProcess[]; board?: TestBoard }): Promise<void> {
+  await parts.api?.kill()
+  for (const scraper of parts.scrapers) await scraper.kill()
+  await parts.board?.board.close()
+  await cleanUpStack(names)
 }
 
 /** Removes what a test created on the shared broker and Elasticsearch. */

@@ -10,7 +10,7 @@ import { CrawlClient, CrawlClientError } from '../../src/services/crawler/crawl-
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
 import type { CrawlDetail, CrawlItemState } from '../../src/shared/crawl'
 import { ES_URL } from '../listings/fixtures'
-import { allItems, cleanUpStack, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
+import { allItems, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, stopCrawlStack, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
 import type { ServiceProcess, TestBoard } from './crawl-fixture'
 
 const names = uniqueStackNames('board')
@@ -33,12 +33,7 @@ async function startApi(): Promise<ServiceProcess> {
   return process
 }
 
-afterAll(async () => {
-  await api?.kill()
-  for (const scraper of scrapers) await scraper.kill()
-  await board?.board.close()
-  await cleanUpStack(names)
-})
+afterAll(() => stopCrawlStack(names, { api, scrapers, board }))
 
 describe('crawl of the whole board', () => {
   it('ends with every id done or failed with a reason, 0 lost with a replica killed mid-crawl', { timeout: 180_000 }, async () => {
@@ -122,6 +117,20 @@ describe('REST errors', () => {
     expect(missing).toMatchObject({ kind: 'CrawlNotFound', status: 404 })
     const badState = await client.items('no-such-crawl', { state: 'bogus' as CrawlItemState }).catch((e: unknown) => e)
     expect(badState).toMatchObject({ kind: 'InvalidCrawl', status: 400 })
+    // A sitemap that cannot be read fails the request with its reason; no crawl is made.
+    const before = (await client.list()).crawls.length
+    const unreachable = await client.start({ source: { kind: 'sitemap', url: 'http://127.0.0.1:9/sitemap.xml' } }).catch((e: unknown) => e)
+    expect(unreachable).toMatchObject({ kind: 'InvalidCrawl', status: 400, message: expect.stringContaining('127.0.0.1:9') })
+    expect((await client.list()).crawls).toHaveLength(before)
+  })
+
+  it('reports invalid lines and counts duplicates once; an action the state does not allow is 409', { timeout: 60_000 }, async () => {
+    const [first, second] = board.activeIds
+    const started = await client.start({ source: { kind: 'ids', text: `${first}\nnot an id!\n${second}\n${first}\n` } })
+    expect(started).toMatchObject({ invalidCount: 1, duplicateCount: 1, crawl: { total: 2, source: 'list of 2 ids' } })
+    expect(started.invalidLines).toEqual([expect.objectContaining({ line: 2, text: 'not an id!' })])
+    await waitForCrawl(client, started.crawl.id, ['done'])
+    await expect(client.action(started.crawl.id, 'pause')).rejects.toMatchObject({ kind: 'InvalidCrawl', status: 409 })
   })
 })
 

@@ -10,9 +10,9 @@ import type { Client } from '@elastic/elasticsearch'
 import type { CrawlAction, CrawlDetail, CrawlItemState, CrawlItemsPage, CrawlStartOptions, CrawlStartResponse, CrawlSummary, ExportRow } from '../../shared/crawl'
 import { createElasticsearchClient } from '../listings/elasticsearch-client'
 import { ListingRepository } from '../listings/listing-repository'
-import { CONTROL_TTL_MS, MAX_CONTROLLED_CRAWLS } from '../rpc/crawl-control'
 import type { Logger } from '../log'
 import { applyAction, deleteCrawl } from './crawl-actions'
+import { ANNOUNCE_EVERY_MS, ControlAnnouncer } from './control-announcer'
 import { CrawlError, crawlNotFound } from './crawl-errors'
 import { CrawlIngests } from './crawl-ingests'
 import { CrawlStats } from './crawl-stats'
@@ -48,9 +48,6 @@ export interface CoordinatorOptions {
   amqpInitialRetries?: number
 }
 
-/** How long a cancelled or deleted crawl is still announced: its requests may sit in the queue that long. */
-const ANNOUNCE_CANCELLED_MS = 15 * 60_000
-const ANNOUNCE_EVERY_MS = 2000
 const STALE_CHECK_EVERY_MS = 5000
 
 export class Coordinator {
@@ -62,15 +59,13 @@ export class Coordinator {
   private readonly es: Client
   private readonly applier: ReplyApplier
   private readonly ingests: CrawlIngests
-  private readonly coordinatorId = `${randomBytes(6).toString('hex')}`
-  private readonly deleted = new Map<string, number>()
+  private readonly announcer: ControlAnnouncer
   private timer: NodeJS.Timeout | null = null
   private ticking: Promise<void> | null = null
   private closed = false
   private started = false
   private linkStarted = false
   private starting: Promise<void> | null = null
-  private lastAnnounce = 0
   private lastStaleCheck = 0
 
   constructor(private readonly options: CoordinatorOptions) {
@@ -88,6 +83,7 @@ export class Coordinator {
       logger: options.logger,
       initialRetries: options.amqpInitialRetries ?? 30
     })
+    this.announcer = new ControlAnnouncer(this.crawls, this.link)
     this.dispatcher = new Dispatcher({ items: this.items, link: this.link, logger: options.logger, backoff: options.backoff, window: options.window, staleMs: options.staleMs })
     this.applier = new ReplyApplier({ items: this.items, listings: new ListingRepository(this.es, options.listingsIndex), backoff: options.backoff, logger: options.logger })
     this.ingests = new CrawlIngests({
@@ -172,7 +168,7 @@ export class Coordinator {
     const crawl = await this.crawl(id)
     await applyAction(crawl, action, { crawls: this.crawls, items: this.items })
     // Scrapers learn of a cancel or pause (or a resume) at once, not at the next announcement.
-    await this.announce().catch(() => {})
+    await this.announcer.announce().catch(() => {})
     if (action === 'cancel') this.ingests.abort(id)
     this.schedule(0)
     // The answer's counts include what the action just changed.
@@ -183,8 +179,8 @@ export class Coordinator {
   async remove(id: string): Promise<void> {
     await this.crawl(id)
     this.ingests.abort(id)
-    this.deleted.set(id, Date.now())
-    await this.announce().catch(() => {})
+    this.announcer.markDeleted(id)
+    await this.announcer.announce().catch(() => {})
     await deleteCrawl(id, { crawls: this.crawls, items: this.items })
   }
 
@@ -216,7 +212,7 @@ export class Coordinator {
 
   private async tick(): Promise<void> {
     const now = Date.now()
-    if (now - this.lastAnnounce >= ANNOUNCE_EVERY_MS) await this.announce()
+    if (now - this.announcer.lastAnnounce >= ANNOUNCE_EVERY_MS) await this.announcer.announce()
     const running = await this.crawls.list(['running'], 1000)
     await this.dispatcher.dispatch(running.map((c) => c.id))
     if (now - this.lastStaleCheck >= STALE_CHECK_EVERY_MS) {
@@ -236,21 +232,6 @@ export class Coordinator {
       await this.crawls.update(summary.id, { state: 'done', finishedAt: at, updatedAt: at })
       this.options.logger.info('Crawl done', { id: summary.id, total: summary.total, done: summary.done, failed: summary.failed, skipped: summary.skipped })
     }
-  }
-
-  /** Tells every scraper which crawls' requests to answer without scraping. */
-  private async announce(): Promise<void> {
-    this.lastAnnounce = Date.now()
-    const crawls: Record<string, 'cancelled' | 'paused'> = {}
-    for (const [id, at] of this.deleted) {
-      if (Date.now() - at > ANNOUNCE_CANCELLED_MS) this.deleted.delete(id)
-      else crawls[id] = 'cancelled'
-    }
-    for (const crawl of await this.crawls.list(['paused', 'cancelled'], MAX_CONTROLLED_CRAWLS)) {
-      if (crawl.state === 'paused') crawls[crawl.id] = 'paused'
-      else if (crawl.finishedAt !== null && Date.now() - Date.parse(crawl.finishedAt) < ANNOUNCE_CANCELLED_MS) crawls[crawl.id] = 'cancelled'
-    }
-    await this.link.announce({ coordinator: this.coordinatorId, ttlMs: CONTROL_TTL_MS, crawls })
   }
 }
 

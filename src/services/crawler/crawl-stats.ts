@@ -110,6 +110,7 @@ function summaryOf(crawl: CrawlDoc, counts: Counts, recentFinished: number): Cra
     state: crawl.state,
     source: crawl.source,
     ingesting: crawl.ingesting,
+    ingestError: crawl.ingestError,
     refresh: crawl.refresh,
     maxAttempts: crawl.maxAttempts,
     total,
