@@ -16,6 +16,7 @@ import { toPanelError } from '../session/error-values'
 import { parseCli, USAGE, UsageError } from './cli-args'
 import type { CliCommand } from './cli-args'
 import { formatEvent, formatNotes, formatResult } from './cli-format'
+import type { TerminalLine } from './cli-format'
 import { withIdsFile } from './ids-file'
 
 async function main(argv: string[]): Promise<number> {
@@ -36,9 +37,22 @@ async function main(argv: string[]): Promise<number> {
   const session = new PanelSession(panel.controller, (event: PanelEvent) => {
     if (event.event === 'crawlProgress') lastCrawl = event.payload.detail
     const out = formatEvent(event, command.json, columns)
-    if (out !== null) (out.stream === 'stdout' ? process.stdout : process.stderr).write(`${out.text}\n`)
+    if (out !== null) writeLine(out)
     if (session.openStreams().length === 0) streamsEnded()
   })
+  // A live progress bar redraws over itself on a terminal; piped, every state is a line of its own.
+  let overwriting = false
+  const writeLine = (out: TerminalLine): void => {
+    const stream = out.stream === 'stdout' ? process.stdout : process.stderr
+    if (out.inPlace && stream.isTTY) {
+      stream.write(`\r${out.text}`)
+      overwriting = true
+      return
+    }
+    if (overwriting) process.stderr.write('\n')
+    overwriting = false
+    stream.write(`${out.text}\n`)
+  }
   const fail = (error: PanelError): number => {
     process.stderr.write(`deck: ${error.kind}: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`)
     return 1
@@ -73,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
         process.once('SIGTERM', () => resolve())
       })
     }
+    if (overwriting) process.stderr.write('\n')
     // A followed crawl succeeds only when it ended with nothing failed.
     if (command.follow && lastCrawl !== null) {
       const crawl: CrawlDetail = lastCrawl

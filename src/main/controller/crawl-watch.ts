@@ -17,6 +17,8 @@ interface Watch {
   last: string
   failures: number
   timer: NodeJS.Timeout | null
+  /** Polls since the crawl's state said it ended while its counts had not settled yet. */
+  settling: number
 }
 
 export interface CrawlWatchOptions {
@@ -43,7 +45,7 @@ export class CrawlWatches {
   watch(current: CrawlDetail, watcher: CrawlWatcher): () => void {
     let watch = this.watches.get(current.id)
     if (watch === undefined) {
-      watch = { watchers: new Set(), last: JSON.stringify(current), failures: 0, timer: null }
+      watch = { watchers: new Set(), last: JSON.stringify(current), failures: 0, timer: null, settling: 0 }
       this.watches.set(current.id, watch)
       this.schedule(current.id, watch)
     }
@@ -89,7 +91,11 @@ export class CrawlWatches {
       watch.last = text
       for (const w of [...watch.watchers]) w.onDetail(detail)
     }
-    if (hasEnded(detail)) return this.end(id, watch, `The crawl is ${detail.state}.`)
+    if (hasEnded(detail)) {
+      // A cancel is answered before the coordinator has moved every queued item to
+      // `cancelled`: keep polling until the counts settle (bounded), so the last detail is final.
+      if (hasSettled(detail) || ++watch.settling >= MAX_SETTLING_POLLS) return this.end(id, watch, `The crawl is ${detail.state}.`)
+    }
     this.schedule(id, watch)
   }
 
@@ -106,7 +112,15 @@ export class CrawlWatches {
   }
 }
 
-/** A crawl that will not change any more: done or cancelled, and nothing left to read in. */
+/** Polls an ended crawl may take for its counts to settle before the watch ends anyway (30 s at 500 ms). */
+const MAX_SETTLING_POLLS = 60
+
+/** A crawl whose state will not change any more: done or cancelled, and nothing left to read in. */
 export function hasEnded(detail: CrawlDetail): boolean {
   return (detail.state === 'done' || detail.state === 'cancelled') && !detail.ingesting
+}
+
+/** Nothing of it is waiting or in a scraper: its counts are final. */
+function hasSettled(detail: CrawlDetail): boolean {
+  return detail.queued === 0 && detail.scraping === 0
 }
