@@ -20,21 +20,6 @@ export function isScrapeErrorKind(value: unknown): value is ScrapeErrorKind {
   return typeof value === 'string' && (SCRAPE_ERROR_KINDS as readonly string[]).includes(value)
 }
 
-/**
- * Whether trying the same id again can help. A permanent failure is a fact about the page
- * (or the id); a transient one is about the source right now. Crawls retry only transient ones.
- */
-export const SCRAPE_ERROR_RETRY: Readonly<Record<ScrapeErrorKind, 'permanent' | 'transient'>> = {
-  InvalidListingId: 'permanent',
-  ListingNotFound: 'permanent',
-  NotAJobListing: 'permanent',
-  UnreadablePosting: 'permanent',
-  SourceUnavailable: 'transient',
-  SourceTimeout: 'transient',
-  PageTooLarge: 'permanent',
-  PageTooComplex: 'permanent'
-}
-
 /** Nameko `exc_path` for a scraper error kind, so Python callers see a stable dotted path. */
 export function scrapeErrorPath(kind: ScrapeErrorKind): string {
   return `scrapedeck.scraper.${kind}`

@@ -1,6 +1,6 @@
 /**
  * Search with Elasticsearch unreachable: the listings layer itself says SearchUnavailable,
- * so the API and the panel (src/main/controller/error-values.ts, by error name) report the
+ * so the API and the panel (src/main/session/error-values.ts) report the
  * same kind — not the panel's `Internal` with a raw ECONNREFUSED. Uses a closed port; the
  * shared Elasticsearch is left alone.
  */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import { connect } from 'amqplib'
 import { RpcClient } from '../../src/services/rpc/client'
-import { DELIVERY_COUNT_HEADER } from '../../src/services/rpc/delivery-count'
+import { countedProperties } from '../../src/services/rpc/delivery-count'
 import { DEFAULT_EXCHANGE, EXCHANGE_OPTIONS, encodeRequest, requestProperties } from '../../src/services/rpc/wire'
 import { RpcServer } from '../../src/services/rpc/server'
 import { IncorrectSignature, MethodNotFound, RemoteError } from '../../src/services/rpc/errors'
@@ -13,6 +13,8 @@ import type { NamekoService } from '../support/nameko'
 import { makeTestService, uniqueServiceName } from './test-services'
 
 const skipReason = namekoUnavailableReason()
+/** A redelivered request as our server sees it, for the counted copy it would publish. */
+const REDELIVERED = { properties: { headers: {} } } as unknown as Parameters<typeof countedProperties>[0]
 // CI installs Nameko (scripts/infra.sh), so there a missing peer is a failure, not a skip.
 if (skipReason !== null && process.env['CI']) throw new Error(`Nameko interop tests cannot run in CI: ${skipReason}`)
 if (skipReason !== null) console.warn(`Skipping Nameko interop tests: ${skipReason}`)
@@ -65,7 +67,9 @@ describe.skipIf(skipReason !== null)('our client → Python Nameko', () => {
       const { queue } = await channel.assertQueue('', { exclusive: true })
       await channel.bindQueue(queue, DEFAULT_EXCHANGE, replyKey)
       const reply = new Promise<string>((resolve) => void channel.consume(queue, (msg) => msg !== null && resolve(msg.content.toString()), { noAck: true }))
-      const properties = requestProperties(randomUUID(), replyKey, { [DELIVERY_COUNT_HEADER]: 2 })
+      // 460 as a number would go out as AMQP type "s" (0x01CC), which py-amqp reads as a
+      // one-byte string 0xCC and fails to decode (delivery-count.ts); we send it as a string.
+      const properties = requestProperties(randomUUID(), replyKey, countedProperties(REDELIVERED, 460).headers ?? {})
       channel.publish(DEFAULT_EXCHANGE, 'hello_microservice.hello', encodeRequest(['Counted'], {}), properties)
       expect(JSON.parse(await reply)).toEqual({ result: 'Hello, Counted!', error: null })
     } finally {

@@ -7,6 +7,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import { DEFAULT_SEARCH_PAGE_SIZE, ListingSearchOptionsSchema, MAX_SEARCH_QUERY_LENGTH } from '../../shared/listing-search'
 import type { FacetBucket, ListingSearchHit, ListingSearchOptions, ListingSearchResult } from '../../shared/listing-search'
 import { describeEsError, isTransientEsError } from './elasticsearch-client'
+import { CacheUnavailable } from './listing-cache'
 import { fromSource } from './listing-document'
 import type { ListingRepository } from './listing-repository'
 
@@ -21,11 +22,12 @@ export const SEARCH_UNAVAILABLE_HINT = 'Elasticsearch cannot be searched right n
 
 /**
  * Elasticsearch could not run the search (down, slow, failing). Thrown by the listings layer
- * itself, so the API and the panel both see one kind, SearchUnavailable, and one hint,
- * rather than each classifying the client's raw errors (ECONNREFUSED…) on its own.
+ * itself, so the API and the panel both see one kind, SearchUnavailable, rather than each
+ * classifying the client's raw errors (ECONNREFUSED…) on its own. A CacheUnavailable (the
+ * same Elasticsearch is not there), so whatever maps those by class maps this one too.
  */
-export class SearchUnavailable extends Error {
-  override readonly name = 'SearchUnavailable'
+export class SearchUnavailable extends CacheUnavailable {
+  override name = 'SearchUnavailable'
   readonly hint = SEARCH_UNAVAILABLE_HINT
 }
 

@@ -13,6 +13,7 @@ describe('deliveryVerdict', () => {
     expect(deliveryVerdict(delivery(true), 3)).toEqual({ action: 'count', deliveries: 2 })
     expect(deliveryVerdict(delivery(false, 2), 3)).toEqual({ action: 'run' })
     expect(deliveryVerdict(delivery(true, 2), 3)).toEqual({ action: 'count', deliveries: 3 })
+    expect(deliveryVerdict(delivery(true, '2'), 3)).toEqual({ action: 'count', deliveries: 3 })
     expect(deliveryVerdict(delivery(true, 3), 3)).toEqual({ action: 'refuse', deliveries: 4 })
   })
 
@@ -24,7 +25,7 @@ describe('deliveryVerdict', () => {
 describe('countedProperties', () => {
   it('keeps what the reply needs, adds the count, drops user_id and unset properties', () => {
     const props = countedProperties(delivery(true, 2), 3)
-    expect(props).toEqual({ correlationId: 'c-1', replyTo: 'r-1', contentType: 'application/json', headers: { [DELIVERY_COUNT_HEADER]: 3 } })
+    expect(props).toEqual({ correlationId: 'c-1', replyTo: 'r-1', contentType: 'application/json', headers: { [DELIVERY_COUNT_HEADER]: '3' } })
   })
 })
 

@@ -50,7 +50,10 @@ export function countedProperties(msg: Pick<ConsumeMessage, 'properties'>, deliv
     timestamp: p.timestamp,
     type: p.type,
     appId: p.appId,
-    headers: { ...(p.headers ?? {}), [DELIVERY_COUNT_HEADER]: deliveries }
+    // A string, not a number: amqplib writes 128–32767 as AMQP type 's' (a short int to
+    // RabbitMQ), which py-amqp reads as a short *string* — a Nameko replica would fail to
+    // decode the request.
+    headers: { ...(p.headers ?? {}), [DELIVERY_COUNT_HEADER]: String(deliveries) }
   }
   return Object.fromEntries(Object.entries(copied).filter(([, value]) => value !== undefined)) as Options.Publish
 }
