@@ -90,8 +90,16 @@ describe.skipIf(skipReason !== null)('Python ClusterRpcProxy → our server', ()
   let server: RpcServer
 
   beforeAll(async () => {
-    server = new RpcServer(makeTestService(service), { amqpUri: TEST_AMQP_URI, logger: silentLogger })
+    // As the scraper runs: with the replica headers a crawl reads on every reply.
+    server = new RpcServer(makeTestService(service), { amqpUri: TEST_AMQP_URI, logger: silentLogger, replica: 'interop-replica' })
     await server.start()
+  })
+
+  it('decodes a reply that carries our replica and handler-time headers (a time of 128 ms or more broke py-amqp as a number)', async () => {
+    // ~200 ms: as an integer header its low byte (0xC8…) is not UTF-8 for py-amqp.
+    const result = await runClusterRpcProxy(`print(json.dumps(n["${service}"].sleep(200)))`)
+    expect(result.stderr).toBe('')
+    expect(JSON.parse(result.stdout)).toBe(200)
   })
 
   afterAll(async () => {

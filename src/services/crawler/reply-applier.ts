@@ -113,7 +113,7 @@ export class ReplyApplier {
       }
       const headers = (pending.reply.msg.properties.headers ?? {}) as Record<string, unknown>
       const replica = typeof headers[REPLICA_HEADER] === 'string' ? headers[REPLICA_HEADER] : null
-      const tookMs = typeof headers[TOOK_MS_HEADER] === 'number' ? headers[TOOK_MS_HEADER] : null
+      const tookMs = tookMsOf(headers[TOOK_MS_HEADER])
       const outcome = outcomeOf(decodeReply(pending.reply.msg.content))
       if (outcome.kind === 'done') listings.push(toDocument(outcome.listing, now))
       seen.set(id, updates.length)
@@ -139,4 +139,10 @@ export class ReplyApplier {
     })
     if (crawlIds.size > 0) this.options.onApplied?.(crawlIds)
   }
+}
+
+/** The handler time a replica put on its reply: a string header (see rpc/server.ts), or a number from older replicas. */
+function tookMsOf(value: unknown): number | null {
+  const n = typeof value === 'string' ? Number(value) : value
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null
 }

@@ -186,7 +186,9 @@ export class RpcServer {
     const { body, contentType } = await this.respond(msg)
     const properties = replyProperties(correlationId, contentType)
     if (this.options.replica !== undefined) {
-      properties.headers = { [REPLICA_HEADER]: this.options.replica, [TOOK_MS_HEADER]: Math.round(performance.now() - started) }
+      // A string, not a number: amqplib writes integers 128–32767 as a type py-amqp misreads,
+      // and a Nameko caller then fails to decode the reply (UnicodeDecodeError).
+      properties.headers = { [REPLICA_HEADER]: this.options.replica, [TOOK_MS_HEADER]: String(Math.round(performance.now() - started)) }
     }
     try {
       await publishConfirmed(channel, this.exchange, replyTo, body, properties)
