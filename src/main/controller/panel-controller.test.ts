@@ -53,8 +53,9 @@ function fakes(): PanelCollaborators & {
     stop: () => undefined
   }) as unknown as EngineView
   const operation = (name: string) => async (...args: unknown[]) => {
-    const report = args.at(-1) as ProgressSink
-    calls.push(`${name} ${JSON.stringify(args.slice(0, -1))}`)
+    const at = args.findIndex((a) => typeof a === 'function')
+    const report = args[at] as ProgressSink
+    calls.push(`${name} ${JSON.stringify(args.slice(0, at))}`)
     report({ step: 'create', service: 'api', container: 'deck_api_1', state: 'done', message: 'Started deck_api_1' })
     if (state.failNext !== null) throw state.failNext
     return [`${name} done`]
