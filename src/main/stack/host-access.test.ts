@@ -50,8 +50,10 @@ describe('pre-flight: what a compose file can do to the host', () => {
       - ./sneaky:/through-a-link
       - ${root}/elsewhere:/e
       - cache:/cache
+      - theirs:/theirs
 volumes:
   cache: {}
+  theirs: { external: true }
 `
     const findings = hostAccessFindings(load(text), { home: HOME })
     expect(findings.map((f) => [f.kind, f.severity, f.line])).toEqual([
@@ -62,7 +64,8 @@ volumes:
       ['host-mount', 'high', 9],
       ['host-mount', 'high', 10],
       ['host-mount', 'critical', 14], // ./sneaky is a symlink to /
-      ['outside-mount', 'medium', 15]
+      ['outside-mount', 'medium', 15],
+      ['outside-mount', 'medium', 17]
     ])
     expect(findings[2]?.message).toContain('(read-only)')
     expect(findings.every((f) => f.file === FILE && f.service === 'evil' && f.hint.length > 0)).toBe(true)
@@ -134,6 +137,27 @@ volumes:
       ['privileged', 'high', 10, 'root'],
       ['network-mode', 'medium', 13, 'side'],
       ['network-mode', 'medium', 17, 'joined']
+    ])
+  })
+
+  it('names the host network and external networks joined under another name', () => {
+    const text = `services:
+  a:
+    image: alpine
+    networks: [sneaky]
+  b:
+    image: alpine
+    networks:
+      other: {}
+      own: {}
+networks:
+  sneaky: { name: host, external: true }
+  other: { external: true }
+  own: {}
+`
+    expect(summary(text)).toEqual([
+      ['network-mode', 'high', 4, 'a'],
+      ['network-mode', 'medium', 7, 'b']
     ])
   })
 

@@ -44,6 +44,13 @@ export function hostAccessFindings(project: ComposeProject, options: PreflightOp
       findings.push({ kind, severity, file: project.file, line: at(path), service: name, message, hint })
     }
     serviceFindings(svc, { projectDir, home, add })
+    networkFindings(project, svc, add)
+    svc.volumes.forEach((v, i) => {
+      const volume = v.type === 'volume' ? project.volumes.get(v.name) : undefined
+      if (volume?.external === true) {
+        add('outside-mount', 'medium', ['volumes', i], `mounts the external volume "${volume.name}" at ${v.target}: data from outside this project`, 'Use a volume of the project unless it must share that data.')
+      }
+    })
   }
   return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
 }
@@ -120,6 +127,19 @@ function serviceFindings(svc: ServiceSpec, ctx: FindingContext): void {
       add('privileged', 'high', ['security_opt', i], `turns off confinement: security_opt "${opt}"`, 'Remove it; the default profile is what keeps the container in.')
     }
   })
+}
+
+/** Networks of the service that are not the project's own: the host's, or an external one. */
+function networkFindings(project: ComposeProject, svc: ServiceSpec, add: FindingContext['add']): void {
+  for (const { name: key } of svc.networks) {
+    const net = project.networks.get(key)
+    if (net === undefined) continue
+    if (['host', 'bridge', 'none'].includes(net.name) || net.name.startsWith('container:')) {
+      add('network-mode', net.name === 'host' ? 'high' : 'medium', ['networks'], `joins the engine's "${net.name}" network (network "${key}")`, 'Use a network of the project.')
+    } else if (net.external) {
+      add('network-mode', 'medium', ['networks'], `joins the external network "${net.name}", shared with containers outside this project`, 'Use a network of the project unless it must reach those containers.')
+    }
+  }
 }
 
 type Place = 'inside' | 'root' | 'system' | 'home' | 'outside'
