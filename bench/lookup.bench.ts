@@ -1,7 +1,7 @@
 /**
  * Lookup latency through the REST API: `npx tsx bench/lookup.bench.ts` (about 40 s;
  * BENCH_IDS sets how many listings, default 200). Against the real Elasticsearch on
- * 127.0.0.1:9200 and a local job board on an ephemeral loopback port:
+ * the test infrastructure's Elasticsearch (test/infra.env) and a local job board on an ephemeral loopback port:
  *   1. uncached: each id once (cache miss → scrape the board's page → index → answer)
  *   2. cached: the same ids again (Elasticsearch hit)
  *   3. cached, 16 in flight: throughput
@@ -20,8 +20,9 @@ import { RpcServer } from '../src/services/rpc/server'
 import { createScraperService } from '../src/services/scraper/service'
 import { scrapeListing } from '../src/services/scraper/scrape-listing'
 import { TEST_AMQP_URI, deleteQueues } from '../test/support/nameko'
+import { TEST_ES_URL } from '../test/support/test-endpoints'
 
-const ES_URL = process.env['ELASTICSEARCH_URL'] ?? 'http://127.0.0.1:9200'
+const ES_URL = TEST_ES_URL
 const IDS = Number(process.env['BENCH_IDS'] ?? 200)
 const IN_FLIGHT = 16
 const suffix = randomBytes(4).toString('hex')

@@ -1,7 +1,7 @@
 # One image per service, from one Dockerfile: --build-arg SERVICE=scraper|api|jobboard.
 # Build stage: dev dependencies + `npm run build:services` (esbuild bundles each service with
 # all its dependencies). Run stage: the base Node image, one bundled file, a non-root user.
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
@@ -17,13 +17,16 @@ COPY scripts ./scripts
 COPY src/shared ./src/shared
 COPY src/services ./src/services
 RUN npm run build:services
+# What this service's image runs, in /out: its bundle as main.mjs, and the scraper's
+# healthcheck (a few kB, only run by the scraper; see scripts/scraper-healthcheck.ts). The
+# scraper also needs its parse-thread entry points beside main.mjs (see scripts/build-services.ts).
+ARG SERVICE
+RUN mkdir /out && cp dist/services/${SERVICE}.mjs /out/main.mjs && cp dist/services/scraper-healthcheck.mjs /out/ && \
+    if [ "$SERVICE" = scraper ]; then cp dist/services/scraper-parse-worker.mjs dist/services/worker.js /out/; fi
 
 FROM ${NODE_IMAGE}
-ARG SERVICE
 ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
-COPY --from=build /src/dist/services/${SERVICE}.mjs ./main.mjs
-# Tiny (a few kB) and only run by the scraper's healthcheck (see scripts/scraper-healthcheck.ts).
-COPY --from=build /src/dist/services/scraper-healthcheck.mjs ./
+COPY --from=build /out/ ./
 USER node
 CMD ["node", "/app/main.mjs"]

@@ -9,6 +9,7 @@ import { expect, test } from '@playwright/test'
 import type { Page, TestInfo } from '@playwright/test'
 import { REPO, activeListingId, missingPrerequisite, startPanelServer } from './support/panel-server'
 import type { PanelServer } from './support/panel-server'
+import { containerName } from '../src/main/stack/compose-labels'
 
 const SERVICES = ['rabbitmq', 'elasticsearch', 'scraper', 'api', 'jobboard']
 const STACK_START_MS = 6 * 60_000
@@ -83,8 +84,8 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
     await shoot(page, info, '04-scaled-to-3', 'stack-3-replicas.png')
     // The log drawer of one replica: its lines, a filter, Escape to close.
     await page.getByTestId('service-scraper').getByText('Logs').click()
-    await page.getByRole('button', { name: new RegExp(`${server!.project}_scraper_3`) }).click()
-    const drawer = page.getByRole('complementary', { name: /^Logs of .*_scraper_3$/ })
+    await page.getByRole('button', { name: new RegExp(containerName('v2', server!.project, 'scraper', 3)) }).click()
+    const drawer = page.getByRole('complementary', { name: /^Logs of .*-scraper-3$/ })
     await expect(drawer.getByText(/^[1-9]\d* of [1-9]\d* lines/)).toBeVisible({ timeout: 30_000 })
     await drawer.getByLabel('Filter log lines').fill('no line says this')
     await expect(drawer.getByText(/^0 of [1-9]\d* lines/)).toBeVisible()
@@ -153,8 +154,8 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
   await test.step('a log follow of the API carries on through a web-shell restart', async () => {
     await page.getByRole('tab', { name: 'Stack' }).click()
     await page.getByTestId('service-api').getByText('Logs').click()
-    await page.getByRole('button', { name: new RegExp(`${server!.project}_api_1`) }).click()
-    const drawer = page.getByRole('complementary', { name: /^Logs of .*_api_1$/ })
+    await page.getByRole('button', { name: new RegExp(`${server!.project}-api-1`) }).click()
+    const drawer = page.getByRole('complementary', { name: /^Logs of .*-api-1$/ })
     const count = drawer.getByText(/^\d+ of \d+ lines/)
     await expect(count).toBeVisible({ timeout: 30_000 })
     const before = Number(/of (\d+) lines/.exec((await count.textContent()) ?? '')?.[1])

@@ -9,12 +9,18 @@
  * libraries (amqplib, @elastic/transport) `require()` Node built-ins, which an ESM bundle
  * has no `require` for.
  *
+ * The scraper parses pages on worker threads (src/services/scraper/parse-pool.ts), so its
+ * image also ships two thread entry points beside scraper.mjs: its parse task
+ * (scraper-parse-worker.mjs) and piscina's own thread bootstrap, which piscina loads as
+ * `worker.js` from its own folder (`__dirname`) and which is bundled as CommonJS, the way
+ * piscina ships it.
+ *
  * Usage: npm run build:services [-- <name>...]   (default: every entry below)
  */
 import { build } from 'esbuild'
-import type { Metafile } from 'esbuild'
+import type { BuildOptions, Metafile } from 'esbuild'
 import { existsSync } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -26,33 +32,60 @@ const SERVICE_ENTRIES: Readonly<Record<string, string>> = {
   scraper: 'src/services/scraper/main.ts',
   api: 'src/services/api/main.ts',
   jobboard: 'src/services/jobboard/main.ts',
-  'scraper-healthcheck': 'scripts/scraper-healthcheck.ts'
+  'scraper-healthcheck': 'scripts/scraper-healthcheck.ts',
+  'scraper-parse-worker': 'src/services/scraper/parse-worker.ts'
 }
+
+/** piscina's thread bootstrap, bundled to dist/services/worker.js (the name piscina looks for). */
+const PISCINA_WORKER = 'node_modules/piscina/dist/worker.js'
 
 const REQUIRE_SHIM = [
   "import { createRequire as __scrapedeckCreateRequire } from 'node:module';",
   'const require = __scrapedeckCreateRequire(import.meta.url);'
 ].join('\n')
 
+/** What every bundle shares. */
+const COMMON: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  // Readable stack traces in `docker logs` matter more than the few hundred kB that
+  // minifying identifiers would save next to a ~90 MB Node binary.
+  minifySyntax: true,
+  minifyWhitespace: true,
+  keepNames: true,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning'
+}
+
 async function bundle(name: string, entry: string): Promise<{ bytes: number; inputs: number }> {
   const outfile = path.join(OUT_DIR, `${name}.mjs`)
   const result = await build({
+    ...COMMON,
     entryPoints: [path.join(ROOT, entry)],
     outfile,
-    bundle: true,
-    platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node24', // the images' Node (docker/offline/build-images.sh, node:24-bookworm-slim)
     banner: { js: REQUIRE_SHIM },
-    // Readable stack traces in `docker logs` matter more than the few hundred kB that
-    // minifying identifiers would save next to a ~90 MB Node binary.
-    minifySyntax: true,
-    minifyWhitespace: true,
-    keepNames: true,
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'warning'
+    // Bundled CommonJS (piscina) finds its files through __dirname, which ESM lacks.
+    define: { __dirname: 'import.meta.dirname' }
   })
+  return { bytes: (await stat(outfile)).size, inputs: countInputs(result.metafile) }
+}
+
+/** CommonJS: piscina's worker.js require()s its siblings; dist/services/package.json says so. */
+async function bundlePiscinaWorker(): Promise<{ bytes: number; inputs: number }> {
+  const outfile = path.join(OUT_DIR, 'worker.js')
+  const result = await build({
+    ...COMMON,
+    entryPoints: [path.join(ROOT, PISCINA_WORKER)],
+    outfile,
+    format: 'cjs',
+    // An optional native module for `niceIncrement`, which we do not use.
+    external: ['@napi-rs/nice']
+  })
+  await writeFile(path.join(OUT_DIR, 'package.json'), '{ "type": "commonjs" }\n')
   return { bytes: (await stat(outfile)).size, inputs: countInputs(result.metafile) }
 }
 
@@ -62,7 +95,8 @@ function countInputs(metafile: Metafile | undefined): number {
 
 async function main(): Promise<void> {
   const requested = process.argv.slice(2)
-  const names = requested.length > 0 ? requested : Object.keys(SERVICE_ENTRIES)
+  // The scraper is never built without its parse thread: one without the other cannot run.
+  const names = requested.length > 0 ? requested.flatMap((name) => (name === 'scraper' ? [name, 'scraper-parse-worker'] : [name])) : Object.keys(SERVICE_ENTRIES)
   const missing: string[] = []
   for (const name of names) {
     const entry = SERVICE_ENTRIES[name]
@@ -78,6 +112,10 @@ async function main(): Promise<void> {
     const { bytes, inputs } = await bundle(name, SERVICE_ENTRIES[name] as string)
     const ms = Math.round(performance.now() - started)
     console.log(`dist/services/${name}.mjs  ${(bytes / 1024).toFixed(0)} kB from ${inputs} files  (${ms} ms)`)
+  }
+  if (names.includes('scraper')) {
+    const { bytes, inputs } = await bundlePiscinaWorker()
+    console.log(`dist/services/worker.js  ${(bytes / 1024).toFixed(0)} kB from ${inputs} files  (piscina's thread bootstrap)`)
   }
 }
 

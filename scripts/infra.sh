@@ -3,16 +3,27 @@
 # Elasticsearch (integ-test zip from Maven Central) as host processes on 127.0.0.1,
 # plus the pinned Python Nameko used as an interop peer.
 # `up` installs what is missing, starts what is stopped and is safe to run twice.
+# Ports come from test/infra.env (overridable by the environment), apart from the stack's.
+# Each set of ports is its own instance (RabbitMQ node, Elasticsearch home), so one on other
+# ports runs beside it and `down` stops only the instance of the ports it is given.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${SCRAPEDECK_CACHE:-$HOME/.cache/scrapedeck}"
 ES_VERSION="${ES_VERSION:-8.19.20}"
-ES_PORT="${ES_PORT:-9200}"
-ES_HOME="$CACHE/es-run/elasticsearch-$ES_VERSION"
+# test/infra.env's values, unless the environment sets them.
+while IFS='=' read -r key value; do
+  [[ "$key" =~ ^[A-Z_]+$ ]] && [ -z "${!key:-}" ] && printf -v "$key" '%s' "$value"
+done <"$ROOT/test/infra.env"
+AMQP_PORT="$TEST_AMQP_PORT"
+RABBITMQ_MGMT_PORT="$TEST_RABBITMQ_MANAGEMENT_PORT"
+ES_PORT="$TEST_ELASTICSEARCH_PORT"
+ES_HOME="$CACHE/es-run/$ES_PORT/elasticsearch-$ES_VERSION"
 ES_USER=esrun
-AMQP_PORT="${AMQP_PORT:-5672}"
-RABBITMQ_MGMT_PORT="${RABBITMQ_MGMT_PORT:-15672}"
+# A node of its own: name, data, logs, plugins file and distribution port (the default,
+# AMQP port + 20000, can exceed 65535) all follow the AMQP port; distribution on loopback only.
+RABBITMQ_NODE="scrapedeck-$AMQP_PORT@$(hostname -s)"
+RABBITMQ_BASE="/var/lib/rabbitmq/scrapedeck-$AMQP_PORT"
 NAMEKO_VENV="$ROOT/.venv-nameko"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
@@ -26,20 +37,26 @@ apt_install() {
 
 rabbitmq_up() {
   command -v rabbitmq-server >/dev/null || { log "installing rabbitmq-server"; apt_install rabbitmq-server; }
-  if rabbitmqctl -q status >/dev/null 2>&1; then
-    log "RabbitMQ already running"
+  if rabbitmqctl -q -n "$RABBITMQ_NODE" status >/dev/null 2>&1; then
+    log "RabbitMQ $RABBITMQ_NODE already running"
   else
-    mkdir -p "$CACHE"
-    cat >"$CACHE/rabbitmq.conf" <<CONF
+    mkdir -p "$RABBITMQ_BASE/mnesia" "$RABBITMQ_BASE/log"
+    cat >"$RABBITMQ_BASE/rabbitmq.conf" <<CONF
 listeners.tcp.default = 127.0.0.1:$AMQP_PORT
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $RABBITMQ_MGMT_PORT
 CONF
-    log "starting RabbitMQ"
-    RABBITMQ_CONFIG_FILE="$CACHE/rabbitmq.conf" rabbitmq-server -detached
-    rabbitmqctl -q await_startup --timeout 120 >/dev/null 2>&1 || { sleep 3; rabbitmqctl -q await_startup --timeout 120; }
+    echo '[rabbitmq_management].' >"$RABBITMQ_BASE/enabled_plugins"
+    chown -R rabbitmq: "$RABBITMQ_BASE"
+    log "starting RabbitMQ $RABBITMQ_NODE on 127.0.0.1:$AMQP_PORT (management $RABBITMQ_MGMT_PORT)"
+    RABBITMQ_NODENAME="$RABBITMQ_NODE" RABBITMQ_DIST_PORT="$((AMQP_PORT + 10000))" \
+      RABBITMQ_CONFIG_FILE="$RABBITMQ_BASE/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$RABBITMQ_BASE/enabled_plugins" \
+      RABBITMQ_MNESIA_BASE="$RABBITMQ_BASE/mnesia" RABBITMQ_LOG_BASE="$RABBITMQ_BASE/log" \
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}' \
+      rabbitmq-server -detached
+    rabbitmqctl -q -n "$RABBITMQ_NODE" await_startup --timeout 120 >/dev/null 2>&1 ||
+      { sleep 3; rabbitmqctl -q -n "$RABBITMQ_NODE" await_startup --timeout 120; }
   fi
-  rabbitmq-plugins -q list -e -m | grep -qx rabbitmq_management || rabbitmq-plugins -q enable rabbitmq_management >/dev/null
   for _ in $(seq 60); do curl -fsS -u guest:guest "http://127.0.0.1:$RABBITMQ_MGMT_PORT/api/overview" >/dev/null 2>&1 && return 0; sleep 1; done
   log "RabbitMQ management API did not answer on 127.0.0.1:$RABBITMQ_MGMT_PORT"; return 1
 }
@@ -55,13 +72,14 @@ es_fetch() {
   fi
   if [ ! -x "$ES_HOME/bin/elasticsearch" ]; then
     command -v unzip >/dev/null || apt_install unzip
-    mkdir -p "$CACHE/es-run"
+    mkdir -p "$(dirname "$ES_HOME")"
     rm -rf "$ES_HOME"
-    unzip -q "$zip" -d "$CACHE/es-run"
+    unzip -q "$zip" -d "$(dirname "$ES_HOME")"
     cat >>"$ES_HOME/config/elasticsearch.yml" <<CONF
 discovery.type: single-node
 network.host: 127.0.0.1
 http.port: $ES_PORT
+transport.port: $((ES_PORT + 100))
 xpack.security.enabled: false
 action.destructive_requires_name: false
 cluster.routing.allocation.disk.threshold_enabled: false
@@ -86,7 +104,7 @@ es_up() {
   id -u "$ES_USER" >/dev/null 2>&1 || useradd -r -M -s /usr/sbin/nologin "$ES_USER"
   chown -R "$ES_USER:" "$ES_HOME"
   # A parent directory the user cannot traverse makes ES fail with a misleading error.
-  chmod o+x "$HOME" "$CACHE" "$CACHE/es-run" 2>/dev/null || true
+  chmod o+x "$HOME" "$CACHE" "$CACHE/es-run" "$(dirname "$ES_HOME")" 2>/dev/null || true
   local java_home; java_home="$(es_java_home)"
   log "starting Elasticsearch $ES_VERSION (java: $java_home)"
   runuser -u "$ES_USER" -- env ES_JAVA_HOME="$java_home" ES_JAVA_OPTS="${ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
@@ -116,14 +134,14 @@ case "${1:-up}" in
     rabbitmq_up
     es_up
     nameko_up
-    echo "AMQP_URI=amqp://guest:guest@127.0.0.1:$AMQP_PORT"
-    echo "RABBITMQ_MANAGEMENT_URL=http://127.0.0.1:$RABBITMQ_MGMT_PORT"
-    echo "ELASTICSEARCH_URL=http://127.0.0.1:$ES_PORT"
+    echo "TEST_AMQP_URI=amqp://guest:guest@127.0.0.1:$AMQP_PORT"
+    echo "TEST_RABBITMQ_MANAGEMENT_URL=http://127.0.0.1:$RABBITMQ_MGMT_PORT"
+    echo "TEST_ELASTICSEARCH_URL=http://127.0.0.1:$ES_PORT"
     echo "NAMEKO=$NAMEKO_VENV/bin/nameko"
     ;;
   down)
     es_down
-    rabbitmqctl -q stop >/dev/null 2>&1 || true
+    rabbitmqctl -q -n "$RABBITMQ_NODE" stop >/dev/null 2>&1 || true
     log "stopped"
     ;;
   es:down) es_down ;;

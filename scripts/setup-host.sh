@@ -25,7 +25,8 @@ install_node_modules() {
 # Fetches Electron's binary where the network allows; elsewhere the panel runs as the web shell.
 ensure_electron_binary() {
   [ "${ELECTRON_SKIP_BINARY_DOWNLOAD:-0}" = 1 ] && return 0
-  node -e "require('electron')" >/dev/null 2>&1 && return 0
+  # Not require('electron'): in Electron 45 that itself downloads a missing binary.
+  [ -f node_modules/electron/path.txt ] && [ -e "node_modules/electron/dist/$(cat node_modules/electron/path.txt)" ] && return 0
   log "downloading Electron's binary"
   timeout 180 node node_modules/electron/install.js >/dev/null 2>&1 ||
     log "Electron's binary cannot be downloaded here; the panel will run as the web shell"
@@ -41,4 +42,29 @@ start_docker() {
   tail -30 /var/log/dockerd.log
   echo "dockerd did not start" >&2
   return 1
+}
+
+# Docker Compose v2 as the docker CLI plugin: the interop tests run it against the panel's
+# stacks. Debian 12 ships only v1.29, so build v2 from its Go module (a few minutes, once:
+# the binary is cached under /root/.cache, which survives fresh clones on this machine).
+COMPOSE_V2_VERSION=v2.32.4
+install_compose_v2() {
+  local cache="${SCRAPEDECK_CACHE:-/root/.cache/scrapedeck}/compose-v2/$COMPOSE_V2_VERSION"
+  local plugin="$HOME/.docker/cli-plugins/docker-compose"
+  if [ ! -x "$cache/cmd" ]; then
+    install_commands go:golang
+    log "building Docker Compose $COMPOSE_V2_VERSION from its Go module (once; cached in $cache)"
+    mkdir -p "$cache"
+    # The version ldflag is what `docker compose version` prints and what v2 writes into
+    # com.docker.compose.version; without it the binary calls itself "dev".
+    GOBIN="$cache" GOFLAGS=-buildvcs=false go install -trimpath \
+      -ldflags "-w -X github.com/docker/compose/v2/internal.Version=$COMPOSE_V2_VERSION" \
+      "github.com/docker/compose/v2/cmd@$COMPOSE_V2_VERSION"
+  fi
+  if ! cmp -s "$cache/cmd" "$plugin"; then
+    mkdir -p "$(dirname "$plugin")"
+    cp "$cache/cmd" "$plugin"
+    chmod +x "$plugin"
+  fi
+  docker compose version >/dev/null
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh Debian 12 machine (as root): installs
 # and starts everything the tests need from the package registries (RabbitMQ, Elasticsearch,
-# Nameko, the Docker engine, Chromium), builds the stack's images with no image registry,
+# Nameko, the Docker engine, Docker Compose v2, Chromium), builds the stack's images with no image registry,
 # then runs typecheck, lint, unit, integration and end-to-end tests. Safe to run twice.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,6 +12,7 @@ install_commands curl:curl unzip:unzip java:openjdk-17-jre-headless mvn:maven ch
 python3 -c 'import ensurepip' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }
 install_node_modules
 start_docker
+install_compose_v2
 
 log "infrastructure (RabbitMQ, Elasticsearch, Nameko)"
 bash scripts/infra.sh up

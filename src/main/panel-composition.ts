@@ -45,7 +45,7 @@ export interface PanelShellOptions {
 export function createPanel(settings: PanelSettings, shell: PanelShellOptions = {}): Panel {
   const engine = new DockerEngine({ endpoint: settings.dockerEndpoint })
   const loadProject = (): ComposeProject =>
-    loadComposeProject({ file: settings.composeFile, project: settings.project, envFiles: settings.envFiles })
+    loadComposeProject({ file: settings.composeFile, project: settings.project, envFiles: settings.envFiles, compat: settings.composeCompat })
   const gate = new HostAccessGate(shell.approvals ?? new FileApprovals(settings.hostAccessFile))
   const orchestrator = new StackOrchestrator({
     runtime: engine,

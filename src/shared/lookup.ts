@@ -44,10 +44,12 @@ export const API_ERROR_KINDS = [
   'UnknownService', // no scraper has ever listened on the bus
   'RpcTimeout', // the scraper did not answer in time
   'ScrapeFailed', // the scraper failed in a way it does not name
+  'TooManyDeliveries', // the request was delivered RPC_MAX_DELIVERIES times and never answered
   'MalformedListing', // the scraper answered something that is not a Listing
   'InvalidSearch', // bad query-string parameters for /joblistings
   'InvalidParameter', // a bad query-string parameter elsewhere (say, ?refresh=maybe)
   'SearchUnavailable', // Elasticsearch cannot be searched now
+  'BadRequest', // a request target that is not a URL path
   'NotFound', // no such route
   'MethodNotAllowed',
   'Internal'

@@ -20,6 +20,7 @@ export const PANEL_ERROR_KINDS = [
   'ImageUnavailable', // image absent, no build: and pull impossible (offline)
   'BuildFailed',
   'ContainerFailed', // a container exited or became unhealthy while we waited for it
+  'PortInUse', // a host port the stack publishes is taken (message: service, port, holder; hint: the variable that moves it)
   'DependencyTimeout', // a dependency did not become healthy in time
   'ContainerNotFound',
   // Broker and RPC
@@ -34,9 +35,11 @@ export const PANEL_ERROR_KINDS = [
   'InvalidListingId',
   'ListingNotFound',
   'NotAJobListing',
+  'UnreadablePosting',
   'SourceUnavailable',
   'SourceTimeout',
   'PageTooLarge',
+  'PageTooComplex',
   'ScrapeFailed', // the scraper failed in a way it does not name
   'MalformedListing', // the scraper answered something that is not a Listing
   'InvalidSearch',

@@ -7,15 +7,32 @@ export const SCRAPE_ERROR_KINDS = [
   'InvalidListingId', // the id is not 1–64 chars of [A-Za-z0-9._-]
   'ListingNotFound', // the source answered 404 or 410
   'NotAJobListing', // the page exists but holds no job posting
+  'UnreadablePosting', // the page has a JobPosting, but its JSON-LD cannot be read even repaired
   'SourceUnavailable', // the source could not be reached or answered 5xx
   'SourceTimeout', // the source was too slow
-  'PageTooLarge' // the page is over the body-size cap
+  'PageTooLarge', // the page is over the body-size cap
+  'PageTooComplex' // the page nests too deep, holds too many items, or took too long to parse
 ] as const
 
 export type ScrapeErrorKind = (typeof SCRAPE_ERROR_KINDS)[number]
 
 export function isScrapeErrorKind(value: unknown): value is ScrapeErrorKind {
   return typeof value === 'string' && (SCRAPE_ERROR_KINDS as readonly string[]).includes(value)
+}
+
+/**
+ * Whether trying the same id again can help. A permanent failure is a fact about the page
+ * (or the id); a transient one is about the source right now. Crawls retry only transient ones.
+ */
+export const SCRAPE_ERROR_RETRY: Readonly<Record<ScrapeErrorKind, 'permanent' | 'transient'>> = {
+  InvalidListingId: 'permanent',
+  ListingNotFound: 'permanent',
+  NotAJobListing: 'permanent',
+  UnreadablePosting: 'permanent',
+  SourceUnavailable: 'transient',
+  SourceTimeout: 'transient',
+  PageTooLarge: 'permanent',
+  PageTooComplex: 'permanent'
 }
 
 /** Nameko `exc_path` for a scraper error kind, so Python callers see a stable dotted path. */

@@ -24,6 +24,12 @@ export type ServerFrame =
 
 /** The query parameter (and cookie) that carries the web shell's access token. */
 export const TOKEN_PARAM = 'token'
-export const TOKEN_COOKIE = 'scrapedeck_token'
+/**
+ * The cookie that carries the token, named per port: cookies ignore ports, so two web shells
+ * on one host (127.0.0.1:7400 and :7401) would otherwise overwrite each other's token.
+ */
+export function tokenCookieName(port: number): string {
+  return `scrapedeck_token_${port}`
+}
 /** Path of the WebSocket endpoint. */
 export const SOCKET_PATH = '/ws'

@@ -42,12 +42,12 @@ export async function startTestBoard(options: StartJobBoardOptions): Promise<Tes
     const match = /^\/jobs\/([^/?]+)/.exec(req.url ?? '')
     if (match?.[1]) hits.push({ id: decodeURIComponent(match[1]), at: Date.now() })
   })
-  const listings = board.catalog.listings
+  const entries = board.catalog.entries
   return {
     board,
     hits,
-    activeIds: listings.filter((l) => l.status === 'active').map((l) => l.id),
-    expiredIds: listings.filter((l) => l.status === 'expired').map((l) => l.id)
+    activeIds: entries.filter((l) => l.status === 'active').map((l) => l.id),
+    expiredIds: entries.filter((l) => l.status === 'expired').map((l) => l.id)
   }
 }
 
@@ -60,7 +60,9 @@ export interface ServiceProcess {
 }
 
 export function spawnService(script: 'scraper' | 'api', env: Record<string, string>): ServiceProcess {
-  const child = spawn(`${ROOT}node_modules/.bin/tsx`, [`src/services/${script}/main.ts`], {
+  // `node --import tsx`, not the tsx CLI: the CLI runs the script in a child of its own, which
+  // a SIGKILL of the CLI would leave running.
+  const child = spawn(process.execPath, ['--import', 'tsx', `src/services/${script}/main.ts`], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe']
@@ -175,15 +177,19 @@ export async function waitUntil<T>(probe: () => Promise<T | null | undefined | f
 }
 
 export async function waitForCrawl(client: CrawlClient, id: string, states: CrawlSummary['state'][] = ['done', 'cancelled'], timeoutMs = 150_000): Promise<CrawlDetail> {
+  let last: CrawlDetail | null = null
   return waitUntil(
     async () => {
-      const detail = await client.get(id)
-      return states.includes(detail.state) ? detail : null
+      last = await client.get(id)
+      return states.includes(last.state) ? last : null
     },
     timeoutMs,
     `crawl ${id} to be ${states.join(' or ')}`,
     300
-  )
+  ).catch((err: unknown) => {
+    const counts = last === null ? 'no answer' : JSON.stringify(Object.fromEntries(['state', 'ingesting', 'total', ...CRAWL_ITEM_STATES].map((k) => [k, last![k as keyof CrawlDetail]])))
+    throw new Error(`${(err as Error).message}; last seen ${counts}`)
+  })
 }
 
 export function expectCountsAddUp(summary: CrawlSummary): void {

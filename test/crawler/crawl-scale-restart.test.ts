@@ -1,6 +1,6 @@
 /**
  * A crawl while the fleet changes under it: scrapers added mid-crawl raise the rate it drains
- * at (board at 200 ms a page), and a RabbitMQ restart mid-crawl loses nothing. The broker
+ * at (board at 400 ms a page), and a RabbitMQ restart mid-crawl loses nothing. The broker
  * is the shared one (`rabbitmqctl stop_app` / `start_app`), so the outage is kept short.
  */
 import { execFile } from 'node:child_process'
@@ -12,15 +12,18 @@ import type { ServiceProcess, TestBoard } from './crawl-fixture'
 
 const run = promisify(execFile)
 const names = uniqueStackNames('fleet')
-const WORKERS = '4'
+// Few workers on a slow board: the rate is bound by the board's latency, not by this machine's
+// CPU, so adding replicas shows even on a busy 2-core machine.
+const WORKERS = '2'
+const SCRAPER_ENV = { SCRAPER_MAX_WORKERS: WORKERS, SCRAPER_PARSE_THREADS: '1' }
 let board: TestBoard
 const scrapers: ServiceProcess[] = []
 let api: ServiceProcess
 let client: CrawlClient
 
 beforeAll(async () => {
-  board = await startTestBoard({ count: 1500, seed: 23, latency: '200' })
-  scrapers.push(await startScraper(names, board, 'replica-1', { SCRAPER_MAX_WORKERS: WORKERS }))
+  board = await startTestBoard({ count: 600, seed: 23, latency: '400' })
+  scrapers.push(await startScraper(names, board, 'replica-1', SCRAPER_ENV))
   const started = await startApiProcess(names, board, { CRAWL_WINDOW: '400' })
   api = started.api
   client = new CrawlClient({ baseUrl: started.url })
@@ -47,15 +50,15 @@ async function measuredRate(id: string, seconds: number): Promise<number> {
 
 describe('a crawl while the fleet changes', () => {
   it('scaling the scrapers 1 → 3 mid-crawl raises the rate the backlog drains at', { timeout: 180_000 }, async () => {
-    const ids = board.activeIds.slice(0, 900)
+    const ids = board.activeIds.slice(0, 300)
     const { crawl } = await client.start({ source: { kind: 'ids', text: ids.join('\n') } })
-    await waitUntil(async () => (await client.get(crawl.id)).done >= 20, 60_000, 'the first 20 done')
-    const one = await measuredRate(crawl.id, 6)
-    scrapers.push(await startScraper(names, board, 'replica-2', { SCRAPER_MAX_WORKERS: WORKERS }))
-    scrapers.push(await startScraper(names, board, 'replica-3', { SCRAPER_MAX_WORKERS: WORKERS }))
+    await waitUntil(async () => (await client.get(crawl.id)).done >= 10, 60_000, 'the first 10 done')
+    const one = await measuredRate(crawl.id, 8)
+    scrapers.push(await startScraper(names, board, 'replica-2', SCRAPER_ENV))
+    scrapers.push(await startScraper(names, board, 'replica-3', SCRAPER_ENV))
     await new Promise((resolve) => setTimeout(resolve, 2000))
-    const three = await measuredRate(crawl.id, 6)
-    console.log(`crawl rate: ${one.toFixed(1)}/s with 1 replica, ${three.toFixed(1)}/s with 3 (${WORKERS} workers each, 200 ms a page)`)
+    const three = await measuredRate(crawl.id, 8)
+    console.log(`crawl rate: ${one.toFixed(1)}/s with 1 replica, ${three.toFixed(1)}/s with 3 (${WORKERS} workers each, 400 ms a page)`)
     // Ideal is 3×; a loaded 2-core machine gets less, but well over one replica's rate.
     expect(three).toBeGreaterThan(one * 1.6)
     const detail = await waitForCrawl(client, crawl.id)
@@ -65,9 +68,9 @@ describe('a crawl while the fleet changes', () => {
   })
 
   it('a RabbitMQ restart mid-crawl loses nothing: every id ends done or failed with its reason', { timeout: 240_000 }, async () => {
-    const ids = [...board.activeIds.slice(900, 1100), ...board.expiredIds.slice(0, 20)]
+    const ids = [...board.activeIds.slice(300, 400), ...board.expiredIds.slice(0, 20)]
     const { crawl } = await client.start({ source: { kind: 'ids', text: ids.join('\n') }, maxAttempts: 5 })
-    await waitUntil(async () => (await client.get(crawl.id)).done >= 40, 60_000, '40 done')
+    await waitUntil(async () => (await client.get(crawl.id)).done >= 20, 60_000, '20 done')
     await run('rabbitmqctl', ['stop_app'], { timeout: 60_000 })
     try {
       await new Promise((resolve) => setTimeout(resolve, 3000))
@@ -78,7 +81,7 @@ describe('a crawl while the fleet changes', () => {
     const detail = await waitForCrawl(client, crawl.id, ['done'], 200_000)
     expectCountsAddUp(detail)
     expect(detail.total).toBe(ids.length)
-    expect(detail.done).toBe(200)
+    expect(detail.done).toBe(100)
     expect(detail.failed).toBe(20)
     const items = await allItems(client, crawl.id)
     expect(new Set(items.map((i) => i.listingId)).size).toBe(ids.length)

@@ -9,6 +9,7 @@ import { startApi } from '../../src/services/api/server'
 import type { RunningApi } from '../../src/services/api/server'
 import { CrawlClient } from '../../src/services/crawler/crawl-client'
 import { Coordinator } from '../../src/services/crawler/coordinator'
+import { newItem } from '../../src/services/crawler/ledger-docs'
 import { readSitemapIds } from '../../src/services/crawler/sources/sitemap'
 import { SCRAPE_METHOD } from '../../src/services/listings/rpc-scrape'
 import { silentLogger } from '../../src/services/log'
@@ -89,5 +90,44 @@ describe('stale requests', () => {
     // Each attempt was one request to the scraper, no more.
     expect(calls.filter((c) => c.startsWith('stall-'))).toHaveLength(4)
     expect(detail.replicas).toEqual([expect.objectContaining({ replica: 'fake-1', done: 30 })])
+  })
+
+  it('publishes again what a coordinator killed mid-dispatch marked scraping but never published', { timeout: 30_000 }, async () => {
+    // The ledger as a coordinator leaves it when killed between its two writes of a dispatch.
+    const now = new Date().toISOString()
+    const crawlId = `orphans-${Date.now().toString(36)}`
+    await coordinator.crawls.create({
+      id: crawlId,
+      name: 'orphans',
+      state: 'running',
+      source: 'list of 3 ids',
+      sourceSpec: { kind: 'ids' },
+      ingesting: false,
+      ingestError: null,
+      sourceRead: 3,
+      duplicateCount: 0,
+      invalidCount: 0,
+      refresh: false,
+      maxAttempts: 3,
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: null
+    })
+    const longAgo = new Date(Date.now() - 60_000).toISOString()
+    await coordinator.items.createMany(
+      ['orphan-1', 'orphan-2', 'orphan-3'].map((id, seq) => ({
+        ...newItem(crawlId, id, seq, 3, 'queued', now),
+        state: 'scraping' as const,
+        attempts: 1,
+        dispatch: 1,
+        dispatchedAt: longAgo,
+        published: false
+      }))
+    )
+    const detail = await waitForCrawl(client, crawlId, ['done'], 20_000)
+    expect([detail.done, detail.total]).toEqual([3, 3])
+    // One publish each, the same dispatch: no attempt was counted for the lost publish.
+    expect((await allItems(client, crawlId)).map((i) => i.attempts)).toEqual([1, 1, 1])
+    expect(calls.filter((c) => c.startsWith('orphan-'))).toHaveLength(3)
   })
 })

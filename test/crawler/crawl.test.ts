@@ -1,16 +1,14 @@
 /**
- * Crawls on a real stack: the job board (600 listings, 100 ms a page, 15 % of pages 503),
+ * Crawls on a real stack: the job board (600 listings, 100 ms a page, 15 % of pages 503,
+ * the whole board read through its /sitemap.xml),
  * three scraper processes and the API process with its coordinator, on the shared RabbitMQ
  * and Elasticsearch. A crawl of the whole board ends with every id done or failed with a
  * reason, with a replica SIGKILLed mid-crawl and, in another crawl, the coordinator itself.
  */
-import { createServer } from 'node:http'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CrawlClient, CrawlClientError } from '../../src/services/crawler/crawl-client'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
-import type { CrawlItemState } from '../../src/shared/crawl'
+import type { CrawlDetail, CrawlItemState } from '../../src/shared/crawl'
 import { ES_URL } from '../listings/fixtures'
 import { allItems, cleanUpStack, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
 import type { ServiceProcess, TestBoard } from './crawl-fixture'
@@ -18,24 +16,19 @@ import type { ServiceProcess, TestBoard } from './crawl-fixture'
 const names = uniqueStackNames('board')
 const COUNT = 600
 let board: TestBoard
-let sitemap: Server
 const scrapers: ServiceProcess[] = []
 let api: ServiceProcess
 let client: CrawlClient
 
 beforeAll(async () => {
   board = await startTestBoard({ count: COUNT, seed: 11, latency: '100', failureRate: 0.15 })
-  sitemap = await serveSitemap(board)
-  const sitemapUrl = `http://127.0.0.1:${(sitemap.address() as AddressInfo).port}/sitemap.xml`
   for (let i = 0; i < 3; i += 1) scrapers.push(await startScraper(names, board, `replica-${i}`, { SCRAPER_MAX_WORKERS: '4' }))
-  const started = await startApi(sitemapUrl)
-  api = started
+  api = await startApi()
 }, 120_000)
 
-let apiEnv: Record<string, string> = {}
-async function startApi(sitemapUrl?: string): Promise<ServiceProcess> {
-  if (sitemapUrl !== undefined) apiEnv = { CRAWL_BOARD_SITEMAP_URL: sitemapUrl, CRAWL_WINDOW: '150' }
-  const { api: process, url } = await startApiProcess(names, board, apiEnv)
+/** The API with its coordinator, reading the whole board through the board's own /sitemap.xml. */
+async function startApi(): Promise<ServiceProcess> {
+  const { api: process, url } = await startApiProcess(names, board, { CRAWL_WINDOW: '150' })
   client = new CrawlClient({ baseUrl: url })
   return process
 }
@@ -44,7 +37,6 @@ afterAll(async () => {
   await api?.kill()
   for (const scraper of scrapers) await scraper.kill()
   await board?.board.close()
-  await new Promise((resolve) => sitemap?.close(resolve))
   await cleanUpStack(names)
 })
 
@@ -52,18 +44,26 @@ describe('crawl of the whole board', () => {
   it('ends with every id done or failed with a reason, 0 lost with a replica killed mid-crawl', { timeout: 180_000 }, async () => {
     const { crawl } = await client.start({ source: { kind: 'board' }, maxAttempts: 10 })
     expect(crawl.state).toBe('running')
-    await waitUntil(async () => (await client.get(crawl.id)).done >= 150, 60_000, '150 done')
+    const midway = await waitUntil(async () => {
+      const detail = await client.get(crawl.id)
+      return detail.done >= 150 ? detail : null
+    }, 60_000, '150 done')
     await scrapers[0]!.kill('SIGKILL')
+    const killedAt = Date.now()
+    expect(midway.ratePerSecond).toBeGreaterThan(0)
+    expect(midway.etaSeconds).toBeGreaterThan(0)
+    expect((await client.list()).crawls[0]).toMatchObject({ id: crawl.id, state: 'running' })
 
     const detail = await waitForCrawl(client, crawl.id)
-    expectCountsAddUp(detail)
-    expect(detail.queued + detail.scraping).toBe(0)
-    expect(detail.total).toBe(COUNT)
-    expect(detail.done).toBe(board.activeIds.length)
-    expect(detail.failed).toBe(board.expiredIds.length)
+    expectWholeBoard(detail)
     expect(detail.errors.map((e) => [e.kind, e.count])).toEqual([['ListingNotFound', board.expiredIds.length]])
     expect(board.expiredIds).toEqual(expect.arrayContaining(detail.errors[0]!.exampleIds))
     expect(detail.replicas.map((r) => r.replica).sort()).toEqual(['replica-0', 'replica-1', 'replica-2'])
+    expect(detail.replicas.reduce((sum, r) => sum + r.done, 0)).toBe(detail.done)
+    expect(detail.etaSeconds).toBeNull()
+    // 5 s buckets over the last 10 min, holding every finished item of this crawl.
+    expect(detail.timeline).toHaveLength(120)
+    expect(detail.timeline.reduce((sum, point) => sum + point.completed, 0)).toBe(detail.done + detail.failed)
 
     const items = await allItems(client, crawl.id)
     expect(items).toHaveLength(COUNT)
@@ -73,6 +73,8 @@ describe('crawl of the whole board', () => {
       expect(item.state).toBe(expired.has(item.listingId) ? 'failed' : 'done')
       if (item.state === 'failed') expect(item.errorKind).toBe('ListingNotFound')
     }
+    // The killed replica really stopped: nothing it answered was stored after the kill.
+    expect(items.filter((i) => i.replica === 'replica-0' && Date.parse(i.updatedAt) > killedAt + 1000)).toEqual([])
     // Transient 503s were retried (15 % of pages); a permanent failure was never tried again.
     expect(items.some((i) => i.state === 'done' && i.attempts > 1)).toBe(true)
     for (const item of items.filter((i) => i.state === 'failed')) {
@@ -91,17 +93,15 @@ describe('crawl of the whole board', () => {
   it('loses nothing when the coordinator is killed mid-crawl and started again', { timeout: 180_000 }, async () => {
     const { crawl } = await client.start({ source: { kind: 'board' }, refresh: true, maxAttempts: 10 })
     await waitUntil(async () => (await client.get(crawl.id)).done >= 120, 60_000, '120 done')
+    const oldUrl = client
     await api.kill('SIGKILL')
+    await expect(oldUrl.list()).rejects.toMatchObject({ kind: 'CrawlerUnavailable' })
     // Replies keep coming into the durable reply queue meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 2000))
     api = await startApi()
 
     const detail = await waitForCrawl(client, crawl.id)
-    expectCountsAddUp(detail)
-    expect(detail.queued + detail.scraping).toBe(0)
-    expect(detail.total).toBe(COUNT)
-    expect(detail.done).toBe(board.activeIds.length)
-    expect(detail.failed).toBe(board.expiredIds.length)
+    expectWholeBoard(detail)
   })
 
   it('skips ids already cached unless the crawl refreshes', { timeout: 60_000 }, async () => {
@@ -125,11 +125,11 @@ describe('REST errors', () => {
   })
 })
 
-/** The board's listings (expired ones too, as boards list them) as one urlset. */
-async function serveSitemap(testBoard: TestBoard): Promise<Server> {
-  const locs = testBoard.board.catalog.listings.map((l) => `<url><loc>${testBoard.board.url}/jobs/${l.id}</loc></url>`).join('')
-  const body = `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs}</urlset>`
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end(body))
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return server
+/** Every id of the board ended: each active one done, each expired one failed. */
+function expectWholeBoard(detail: CrawlDetail): void {
+  expectCountsAddUp(detail)
+  expect(detail.queued + detail.scraping).toBe(0)
+  expect(detail.total).toBe(COUNT)
+  expect(detail.done).toBe(board.activeIds.length)
+  expect(detail.failed).toBe(board.expiredIds.length)
 }

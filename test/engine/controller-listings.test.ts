@@ -1,6 +1,6 @@
 /**
- * lookup, search and the RPC console through the controller: real RabbitMQ (127.0.0.1:5672),
- * real Elasticsearch (127.0.0.1:9200), our scraper service on the bus scraping a local job
+ * lookup, search and the RPC console through the controller: real RabbitMQ and Elasticsearch
+ * (the test infrastructure: test/support/test-endpoints.ts), our scraper service on the bus scraping a local job
  * board. Unique service name and index, removed afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,9 +13,10 @@ import { silentLogger } from '../../src/services/log'
 import { RpcServer } from '../../src/services/rpc'
 import { createScraperService } from '../../src/services/scraper/service'
 import { TEST_AMQP_URI, deleteQueues } from '../support/nameko'
+import { TEST_ES_URL } from '../support/test-endpoints'
 import { REPO, STACK_FILE, suffix } from './engine-fixture'
 
-const ES_URL = process.env['ELASTICSEARCH_URL'] ?? 'http://127.0.0.1:9200'
+const ES_URL = TEST_ES_URL
 const id = suffix()
 const serviceName = `deck_test_scraper_${id}`
 const index = `deck-test-listings-${id}`

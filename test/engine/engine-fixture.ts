@@ -1,7 +1,7 @@
 /** Shared setup of the engine tests: a unique project on the fixture stack, free loopback ports. */
 import { copyFileSync, existsSync, mkdtempSync, realpathSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomBytes } from 'node:crypto'
@@ -75,21 +75,41 @@ export async function fixtureStack(name: string): Promise<FixtureStack> {
  */
 function acceptHostAccess(config: PanelSettings): void {
   config.hostAccessFile = join(mkdtempSync(join(tmpdir(), 'deck-approvals-')), 'host-access.json')
-  const project = loadComposeProject({ file: config.composeFile, project: config.project, envFiles: config.envFiles })
+  const project = loadComposeProject({ file: config.composeFile, project: config.project, envFiles: config.envFiles, compat: config.composeCompat })
   const gate = new HostAccessGate(new FileApprovals(config.hostAccessFile))
   gate.admit(project, [...project.services.keys()], gate.preflight(project).fileHash)
+}
+
+/** Why `docker compose` (v2, the CLI plugin) cannot run here, or null when it can. */
+export function composeV2UnavailableReason(): string | null {
+  try {
+    const version = execFileSync('docker', ['compose', 'version', '--short'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+    return version.startsWith('2.') ? null : `\`docker compose version\` says "${version}", not 2.x`
+  } catch {
+    return 'the Docker Compose v2 CLI plugin is not installed (scripts/setup-host.sh install_compose_v2 builds it)'
+  }
+}
+
+/** Runs Compose v1 (`docker-compose`) or v2 (`docker compose`) on a file and project; returns stdout and stderr. */
+export function composeCli(tool: 'v1' | 'v2', file: string, project: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
+  const [cmd, pre] = tool === 'v1' ? ['docker-compose', []] : ['docker', ['compose']]
+  const result = spawnSync(cmd, [...pre, '-f', file, '-p', project, ...args], { env, encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`${cmd} ${[...pre, ...args].join(' ')} failed (${result.status}): ${result.stderr}`)
+  return result.stdout + result.stderr
 }
 
 export function dockerCompose(stack: FixtureStack, args: string[]): string {
   return execFileSync('docker-compose', ['-f', STACK_FILE, '-p', stack.project, ...args], { env: stack.composeEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
-/** Removes everything of a project, whatever made it (cleanup after a failed test). */
+/** Removes everything of a project (containers, networks, volumes), whatever made it (cleanup after a failed test). */
 export function removeProject(project: string): void {
   const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean)
   if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' })
   const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean)
   if (nets.length > 0) execFileSync('docker', ['network', 'rm', ...nets], { stdio: 'ignore' })
+  const volumes = execFileSync('docker', ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean)
+  if (volumes.length > 0) execFileSync('docker', ['volume', 'rm', ...volumes], { stdio: 'ignore' })
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 60_000, everyMs = 100): Promise<T> {

@@ -44,7 +44,9 @@ describe('service:jobboard process', () => {
     [{ JOBBOARD_FAILURE_RATE: '2' }, /JOBBOARD_FAILURE_RATE: Failure rate must be a number from 0 to 1/],
     [{ JOBBOARD_LATENCY_MS: 'slow' }, /JOBBOARD_LATENCY_MS: Latency must be/],
     [{ JOBBOARD_COUNT: 'many' }, /JOBBOARD_COUNT must be a non-negative integer/],
-    [{ JOBBOARD_TODAY: 'tomorrow' }, /YYYY-MM-DD/]
+    [{ JOBBOARD_TODAY: 'tomorrow' }, /YYYY-MM-DD/],
+    [{ JOBBOARD_SITEMAP_PAGE_SIZE: '50001' }, /Sitemap page size must be a whole number from 1 to 50000/],
+    [{ JOBBOARD_HOSTILE_NESTING: '0', JOBBOARD_HOSTILE_COUNT: '1' }, /JOBBOARD_HOSTILE_NESTING: Hostile page nesting must be/]
   ])('refuses to start with bad settings %j and says why', async (env, message) => {
     const { child, stderr } = startProcess({ PORT: '0', ...env })
     const [code] = await once(child, 'exit')

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Listing } from '../../src/shared/listing'
 
-export const ES_URL = process.env['ELASTICSEARCH_URL'] ?? 'http://127.0.0.1:9200'
+export { TEST_ES_URL as ES_URL } from '../support/test-endpoints'
 
 export function uniqueIndex(prefix: string): string {
   return `test-${prefix}-${randomBytes(4).toString('hex')}`

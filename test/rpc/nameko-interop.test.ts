@@ -1,6 +1,10 @@
 /** Interop with real Python Nameko 2.14.1, both ways, including errors. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { randomUUID } from 'node:crypto'
+import { connect } from 'amqplib'
 import { RpcClient } from '../../src/services/rpc/client'
+import { DELIVERY_COUNT_HEADER } from '../../src/services/rpc/delivery-count'
+import { DEFAULT_EXCHANGE, EXCHANGE_OPTIONS, encodeRequest, requestProperties } from '../../src/services/rpc/wire'
 import { RpcServer } from '../../src/services/rpc/server'
 import { IncorrectSignature, MethodNotFound, RemoteError } from '../../src/services/rpc/errors'
 import { silentLogger } from '../../src/services/log'
@@ -50,6 +54,23 @@ describe.skipIf(skipReason !== null)('our client → Python Nameko', () => {
     const err = await client.call(pythonService, 'fail').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RemoteError)
     expect(err).toMatchObject({ excType: 'ValueError', excPath: 'builtins.ValueError', excArgs: ['bad', '42'], value: "('bad', 42)" })
+  })
+
+  it('answers a counted copy (our delivery-count header), as a queue shared with our replicas hands it over', async () => {
+    const connection = await connect(TEST_AMQP_URI)
+    try {
+      const channel = await connection.createChannel()
+      await channel.assertExchange(DEFAULT_EXCHANGE, 'topic', EXCHANGE_OPTIONS)
+      const replyKey = randomUUID()
+      const { queue } = await channel.assertQueue('', { exclusive: true })
+      await channel.bindQueue(queue, DEFAULT_EXCHANGE, replyKey)
+      const reply = new Promise<string>((resolve) => void channel.consume(queue, (msg) => msg !== null && resolve(msg.content.toString()), { noAck: true }))
+      const properties = requestProperties(randomUUID(), replyKey, { [DELIVERY_COUNT_HEADER]: 2 })
+      channel.publish(DEFAULT_EXCHANGE, 'hello_microservice.hello', encodeRequest(['Counted'], {}), properties)
+      expect(JSON.parse(await reply)).toEqual({ result: 'Hello, Counted!', error: null })
+    } finally {
+      await connection.close()
+    }
   })
 
   it('gets Nameko MethodNotFound and IncorrectSignature as our classes', async () => {

@@ -7,12 +7,12 @@ import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { connect } from 'amqplib'
+import { TEST_AMQP_URI } from './test-endpoints'
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const NAMEKO_VENV_BIN = `${REPO_ROOT}.venv-nameko/bin`
 export const NAMEKO_FIXTURES = `${REPO_ROOT}test/fixtures/nameko`
-/** Loopback only; 127.0.0.1 rather than localhost keeps eventlet's DNS out of it. */
-export const TEST_AMQP_URI = process.env['AMQP_URI'] ?? 'amqp://guest:guest@127.0.0.1:5672'
+export { TEST_AMQP_URI } from './test-endpoints'
 
 /** Why Nameko tests cannot run here, or null if they can. */
 export function namekoUnavailableReason(): string | null {

@@ -22,6 +22,8 @@ export interface StaticResponse {
   redirect?: string
   /** Generate a body of `totalBytes` chunk by chunk, honouring backpressure; never held in memory. */
   stream?: StreamedBody
+  /** Write these chunks as they come, then end: a test can hold the rest of a body back. */
+  chunks?: AsyncIterable<string | Buffer>
   /** Drop the connection without an answer. */
   destroy?: boolean
 }
@@ -122,6 +124,18 @@ async function serveCanned(answer: StaticResponse, path: string, response: Serve
     })
     return
   }
+  if (answer.chunks !== undefined) {
+    response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers })
+    for await (const chunk of answer.chunks) {
+      if (response.destroyed) return
+      const bytes = Buffer.byteLength(chunk)
+      const flushed = response.write(chunk)
+      streamed.set(path, (streamed.get(path) ?? 0) + bytes)
+      if (!flushed) await drained(response)
+    }
+    if (!response.destroyed) response.end()
+    return
+  }
   response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers })
   response.end(answer.body ?? '')
 }
@@ -140,19 +154,22 @@ async function streamBody(response: ServerResponse, body: StreamedBody, onWrite:
     const flushed = response.write(piece)
     sent += piece.length
     onWrite(piece.length)
-    if (!flushed) {
-      await new Promise<void>((done) => {
-        const finish = (): void => {
-          response.off('drain', finish)
-          response.off('close', finish)
-          done()
-        }
-        response.on('drain', finish)
-        response.on('close', finish)
-      })
-    }
+    if (!flushed) await drained(response)
   }
   if (!response.destroyed) response.end()
+}
+
+/** Resolves once the response can take more, or has closed. */
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise<void>((done) => {
+    const finish = (): void => {
+      response.off('drain', finish)
+      response.off('close', finish)
+      done()
+    }
+    response.on('drain', finish)
+    response.on('close', finish)
+  })
 }
 
 async function serveFile(root: string | null, path: string, response: ServerResponse): Promise<void> {

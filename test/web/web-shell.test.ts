@@ -13,6 +13,7 @@ import { WebSocket } from 'ws'
 import { createPanel } from '../../src/main/panel-composition'
 import type { Panel } from '../../src/main/panel-composition'
 import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { TEST_AMQP_URI, TEST_ES_URL, TEST_MANAGEMENT_URL } from '../support/test-endpoints'
 import { startWebShell } from '../../src/main/web/web-shell'
 import type { WebShell } from '../../src/main/web/web-shell'
 import type { ServerFrame } from '../../src/shared/socket-frames'
@@ -29,7 +30,7 @@ beforeAll(async () => {
   mkdirSync(join(rendererDir, 'assets'))
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>panel</title><script type="module" src="./assets/app.js"></script>')
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("panel")')
-  panel = createPanel(loadPanelConfig({ DECK_PROJECT: project, DECK_METRICS_INTERVAL_MS: '300' }, REPO))
+  panel = createPanel(loadPanelConfig({ DECK_PROJECT: project, DECK_METRICS_INTERVAL_MS: '300', AMQP_URI: TEST_AMQP_URI, RABBITMQ_MANAGEMENT_URL: TEST_MANAGEMENT_URL, ELASTICSEARCH_URL: TEST_ES_URL }, REPO))
   await panel.controller.start()
   shell = await startWebShell({ controller: panel.controller, port: 0, host: '127.0.0.1', rendererDir })
 })
@@ -79,6 +80,41 @@ function frames(socket: WebSocket): (match: (frame: ServerFrame) => boolean, tim
       })
     })
 }
+
+describe('web shell: limits and bad input', () => {
+  it('answers a malformed percent-escape with 400, not 500', async () => {
+    expect((await fetch(`${base()}/assets/%E0%A4%A.js?token=${shell.token}`)).status).toBe(400)
+  })
+
+  it('names its cookie after its port, so two shells on one host keep their own tokens', async () => {
+    const cookie = (await fetch(shell.url)).headers.get('set-cookie') ?? ''
+    expect(cookie.startsWith(`scrapedeck_token_${shell.port}=`)).toBe(true)
+  })
+
+  it('refuses a weak DECK_WEB_TOKEN at start, saying why', async () => {
+    await expect(startWebShell({ controller: panel.controller, port: 0, rendererDir, token: 'secret' })).rejects.toThrow(/too weak: it has 6 characters/)
+    await expect(startWebShell({ controller: panel.controller, port: 0, rendererDir, token: 'a'.repeat(40) })).rejects.toThrow(/too few different characters/)
+  })
+
+  it('answers 503 to a socket past its cap, and takes one again when a socket closes', async () => {
+    const small = await startWebShell({ controller: panel.controller, port: 0, rendererDir, maxSockets: 2 })
+    try {
+      const url = `ws://127.0.0.1:${small.port}/ws?token=${small.token}`
+      const first = await connect(url)
+      const second = await connect(url)
+      expect(await connect(url)).toEqual({ status: 503 })
+      if ('socket' in first) first.socket.close()
+      await expect.poll(async () => {
+        const next = await connect(url)
+        if ('socket' in next) next.socket.close()
+        return 'socket' in next
+      }).toBe(true)
+      if ('socket' in second) second.socket.close()
+    } finally {
+      await small.close()
+    }
+  })
+})
 
 describe('web shell: who may connect', () => {
   it('refuses pages without the token (401) and serves them with it, CSP header and cookie included', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { crawlDetail } from '../../shared/crawl-test-fixture'
 import {
-  formatCrawlDetail, formatCrawlList, formatCrawlProgress, formatCrawlStartNotes, formatCrawlSummary, formatEvent, formatResult, progressBar
+  formatCrawlDetail, formatCrawlList, formatCrawlProgress, formatCrawlStartNotes, formatCrawlSummary, formatEvent, formatNotes, formatResult, progressBar
 } from './cli-format'
 
 describe('crawl progress line', () => {
@@ -88,5 +88,15 @@ describe('preflight output', () => {
       '1 finding; file hash ab; not accepted (deck up --allow-host-access to start it anyway)'
     ])
     expect(formatResult('preflight', { fileHash: 'ab', findings: [], accepted: true })).toBe('nothing reaches outside the project')
+  })
+})
+
+describe('formatNotes', () => {
+  it('says on stderr that a lookup whose write is pending was not cached (the run ends, and the queue with it)', () => {
+    const lookup = (cache: string): unknown => ({ listing: {}, source: 'scrape', cache, tookMs: 5 })
+    expect(formatNotes('lookup', lookup('write-pending'))).toEqual([expect.stringMatching(/was not cached/)])
+    expect(formatNotes('lookup', lookup('unavailable'))).toEqual([expect.stringMatching(/not cached/)])
+    expect(formatNotes('lookup', lookup('ok'))).toEqual([])
+    expect(formatNotes('status', {})).toEqual([])
   })
 })

@@ -47,6 +47,18 @@ export function formatResult(operation: OperationName, value: unknown): string {
   return format === undefined ? JSON.stringify(value, null, 2) : format(value)
 }
 
+/** What stderr should add to an answer: what did not happen that a person would assume did. */
+export function formatNotes(operation: OperationName, value: unknown): string[] {
+  if (operation === 'crawlStart') return formatCrawlStartNotes(value as CrawlStartResponse)
+  if (operation === 'lookup') {
+    const cache = (value as LookupResult).cache
+    // A one-shot run ends here, and the pending-writes queue with it: the listing is not stored.
+    if (cache === 'write-pending') return ['note: Elasticsearch took no write, so this listing was not cached; look it up again once Elasticsearch is back.']
+    if (cache === 'unavailable') return ['note: Elasticsearch could not be read; this listing came from the scraper and was not cached.']
+  }
+  return []
+}
+
 /**
  * A pushed event as a terminal line (log lines to stdout, progress to stderr), or null to skip
  * it. A followed crawl's progress is a bar `columns` wide, on stderr even with --json (whose

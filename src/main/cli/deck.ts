@@ -16,7 +16,7 @@ import { PanelSession } from '../session/panel-session'
 import { toPanelError } from '../session/error-values'
 import { parseCli, USAGE, UsageError } from './cli-args'
 import type { CliCommand } from './cli-args'
-import { formatCrawlStartNotes, formatEvent, formatResult } from './cli-format'
+import { formatEvent, formatNotes, formatResult } from './cli-format'
 import { withIdsFile } from './ids-file'
 
 async function main(argv: string[]): Promise<number> {
@@ -66,9 +66,9 @@ async function main(argv: string[]): Promise<number> {
       return 0
     }
     process.stdout.write(`${command.json ? JSON.stringify(result.value, null, 2) : formatResult(command.operation, result.value)}\n`)
+    for (const note of formatNotes(command.operation, result.value)) process.stderr.write(`${note}\n`)
     if (command.operation === 'crawlStart') {
       const started = result.value as OperationResponse<'crawlStart'>
-      for (const note of formatCrawlStartNotes(started)) process.stderr.write(`${note}\n`)
       if (command.follow) {
         const followed = await session.invoke('crawlFollow', { id: started.crawl.id })
         if (!followed.ok) return fail(followed.error)

@@ -4,24 +4,30 @@
  */
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { DEFAULT_AMQP_URI, DEFAULT_ELASTICSEARCH_URL, DEFAULT_SCRAPER_SERVICE } from '../../services/env'
+import { DEFAULT_SCRAPER_SERVICE } from '../../services/env'
+import { parseComposeCompat } from '../stack/compose-labels'
+import type { ComposeFlavour } from '../stack/compose-labels'
+import { composeProjectName, composeVariables } from '../stack/compose-settings'
+import { STACK_PORTS, publishedPort } from '../stack/stack-ports'
 
 export interface PanelSettings {
   /** DECK_COMPOSE_FILE; default ./compose.yaml. */
   composeFile: string
-  /** DECK_PROJECT; default "scrapedeck". */
+  /** DECK_PROJECT; else what Compose uses (COMPOSE_PROJECT_NAME, which .env sets, or the file's `name:`); else "scrapedeck". */
   project: string
   /** DECK_ENV_FILES (comma-separated, relative to the compose file); default ".env,.env.images". */
   envFiles: string[]
   /** DOCKER_HOST; default unix:///var/run/docker.sock. */
   dockerEndpoint: string
-  /** AMQP_URI. */
+  /** Which Compose new containers imitate: DECK_COMPOSE_COMPAT "v1" or "v2" (default). */
+  composeCompat: ComposeFlavour
+  /** AMQP_URI; default the stack's published port (RABBITMQ_PORT, as compose.yaml reads it). */
   amqpUri: string
-  /** RABBITMQ_MANAGEMENT_URL, _USER, _PASSWORD; default http://127.0.0.1:15672 guest/guest. */
+  /** RABBITMQ_MANAGEMENT_URL (default from RABBITMQ_MANAGEMENT_PORT), _USER, _PASSWORD (default guest/guest). */
   managementUrl: string
   managementUser: string
   managementPassword: string
-  /** ELASTICSEARCH_URL. */
+  /** ELASTICSEARCH_URL; default from ELASTICSEARCH_PORT. */
   elasticsearchUrl: string
   /** DECK_API_URL: the stack's REST API, which runs the crawl coordinator; default http://127.0.0.1:8080. */
   apiUrl: string
@@ -54,17 +60,24 @@ export function loadPanelConfig(env: Readonly<Record<string, string | undefined>
     return n
   }
   const scraperService = str('SCRAPER_SERVICE', DEFAULT_SCRAPER_SERVICE)
+  const composeFile = resolve(cwd, str('DECK_COMPOSE_FILE', 'compose.yaml'))
+  const envFiles = str('DECK_ENV_FILES', '.env,.env.images').split(',').map((s) => s.trim()).filter(Boolean)
+  // The stack's own settings (shell over .env files, as Compose reads them) give the defaults,
+  // so moving a published port moves the panel's endpoint with it.
+  const compose = composeVariables(composeFile, envFiles, env)
+  const port = (p: (typeof STACK_PORTS)[keyof typeof STACK_PORTS]): number => publishedPort(p, compose)
   return {
-    composeFile: resolve(cwd, str('DECK_COMPOSE_FILE', 'compose.yaml')),
-    project: str('DECK_PROJECT', 'scrapedeck'),
-    envFiles: str('DECK_ENV_FILES', '.env,.env.images').split(',').map((s) => s.trim()).filter(Boolean),
+    composeFile,
+    project: str('DECK_PROJECT', composeProjectName(composeFile, compose) ?? 'scrapedeck'),
+    envFiles,
+    composeCompat: parseComposeCompat(compose['DECK_COMPOSE_COMPAT']),
     dockerEndpoint: str('DOCKER_HOST', 'unix:///var/run/docker.sock'),
-    amqpUri: str('AMQP_URI', DEFAULT_AMQP_URI),
-    managementUrl: str('RABBITMQ_MANAGEMENT_URL', 'http://127.0.0.1:15672'),
+    amqpUri: str('AMQP_URI', `amqp://guest:guest@127.0.0.1:${port(STACK_PORTS.amqp)}`),
+    managementUrl: str('RABBITMQ_MANAGEMENT_URL', `http://127.0.0.1:${port(STACK_PORTS.management)}`),
     managementUser: str('RABBITMQ_MANAGEMENT_USER', 'guest'),
     managementPassword: str('RABBITMQ_MANAGEMENT_PASSWORD', 'guest'),
-    elasticsearchUrl: str('ELASTICSEARCH_URL', DEFAULT_ELASTICSEARCH_URL),
-    apiUrl: str('DECK_API_URL', 'http://127.0.0.1:8080'),
+    elasticsearchUrl: str('ELASTICSEARCH_URL', `http://127.0.0.1:${port(STACK_PORTS.elasticsearch)}`),
+    apiUrl: str('DECK_API_URL', `http://127.0.0.1:${port(STACK_PORTS.api)}`),
     listingsIndex: str('LISTINGS_INDEX', 'joblistings'),
     scraperService,
     rpcServices: parseRpcServices(str('DECK_RPC_SERVICES', `scraper=${scraperService}`)),

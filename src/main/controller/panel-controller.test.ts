@@ -14,7 +14,7 @@ import type { BrokerView, EngineView, OrchestratorView, PanelCollaborators, Stat
 const settings = loadPanelConfig({ AMQP_URI: 'amqp://deck:s3cret@127.0.0.1:5672', DECK_PROJECT: 'deck' }, '/srv/deck')
 
 function container(name: string, service: string): ProjectContainer {
-  return { id: `id-${name}`, name, service, number: 1, configHash: null, image: 'img', state: 'running', health: 'none', ports: [] }
+  return { id: `id-${name}`, name, service, number: 1, configHash: null, composeVersion: null, imageLabel: null, image: 'img', state: 'running', health: 'none', ports: [] }
 }
 
 const emptyStatus = { project: 'deck', services: [], orphans: [] } as unknown as StackStatus
@@ -201,13 +201,13 @@ describe('PanelController', () => {
     expect(await session.invoke('rpcCall', { service: 'greeter', method: 'hello' })).toMatchObject({ ok: true, value: { result: 'greeter.hello' } })
   })
 
-  it('metrics builds a status first when it has none, so findings compare with running replicas', async () => {
+  it('metrics builds a status first when it has none, after probing the engine, so findings compare with running replicas', async () => {
     const parts = fakes()
     const { session } = connect(new PanelController(parts))
     await session.invoke('metrics', {})
-    expect(parts.calls).toEqual(['build status'])
+    expect(parts.calls).toEqual(['probe', 'build status'])
     await session.invoke('metrics', {})
-    expect(parts.calls).toEqual(['build status'])
+    expect(parts.calls).toEqual(['probe', 'build status'])
   })
 
   it('forwards status, engine and broker events to every session', () => {

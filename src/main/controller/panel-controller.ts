@@ -162,8 +162,12 @@ export class PanelController {
         return { containers: await Promise.all(running.map((c) => engine.containerStats(c))) }
       },
       metrics: async () => {
-        // Findings compare with running replicas, so a one-shot caller needs a status first.
-        if (this.lastStatus === null) this.lastStatus = await this.parts.status.build().catch(() => null)
+        // Findings compare with running replicas, so a one-shot caller needs a status first,
+        // built after the engine answered (unprobed, it would count 0 replicas and warn).
+        if (this.lastStatus === null) {
+          if (!this.parts.engine.connected) await this.parts.engine.probe()
+          this.lastStatus = await this.parts.status.build().catch(() => null)
+        }
         return this.parts.broker.latest()
       },
       metricHistory: async (r) => ({ samples: this.parts.broker.samples(r.sinceMs, r.limit), capacity: this.parts.broker.capacity }),

@@ -8,6 +8,7 @@ import type { PanelError } from '../../shared/contract'
 import { isScrapeErrorKind, ScrapeError } from '../../shared/scrape-errors'
 import { BrokerUnavailable, IncorrectSignature, MethodNotFound, RemoteError, RpcTimeout, UnknownService } from '../../services/rpc/errors'
 import { CacheUnavailable, InvalidSearch, MalformedListing } from '../../services/listings'
+import { SearchUnavailable } from '../../services/listings/listing-search'
 import { ComposeFileError } from '../stack/compose-error'
 import { EngineUnavailableError, isConnectionError } from '../stack/docker-engine'
 import { StackError } from '../stack/stack-error'
@@ -36,6 +37,7 @@ export function toPanelError(err: unknown): PanelError {
   if (err instanceof ScrapeError) return { kind: err.name, message: err.message, hint: null }
   if (err instanceof MalformedListing) return { kind: 'MalformedListing', message: err.message, hint: null }
   if (err instanceof InvalidSearch) return { kind: 'InvalidSearch', message: err.message, hint: null }
+  if (err instanceof SearchUnavailable) return { kind: 'SearchUnavailable', message: err.message, hint: err.hint }
   if (err instanceof CacheUnavailable || err instanceof esErrors.ElasticsearchClientError) {
     return { kind: 'SearchUnavailable', message: `Elasticsearch: ${err.message}`, hint: ELASTICSEARCH_HINT }
   }

@@ -44,8 +44,8 @@ x-anchors: {}
     const api = p.services.get('api')
     expect(api?.commandArgv).toEqual(['node', 'main.js', '--port', '8080'])
     expect(api?.ports).toEqual([
-      { target: 8080, published: 9090, protocol: null, hostIp: '127.0.0.1' },
-      { target: 7000, published: 7000, protocol: 'udp', hostIp: null }
+      { target: 8080, published: 9090, protocol: null, hostIp: '127.0.0.1', publishedVariable: 'API_PORT' },
+      { target: 7000, published: 7000, protocol: 'udp', hostIp: null, publishedVariable: 'MISSING' }
     ])
     expect(api?.environment).toEqual({ MODE: 'prod', COUNT: '3' })
     expect(api?.dependsOn).toEqual({ rabbitmq: 'service_healthy' })

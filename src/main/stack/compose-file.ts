@@ -16,15 +16,19 @@ import { ComposeFileSchema, KNOWN_UNSUPPORTED_KEYS } from './compose-schema'
 import type { ComposeProject, ComposeSource } from './compose-model'
 import { locate } from './yaml-locator'
 import { readEnvFile } from './env-file'
+import { parseComposeCompat } from './compose-labels'
+import type { ComposeFlavour } from './compose-labels'
 
 export interface LoadComposeOptions {
   file: string
-  /** Project name; else the file's `name:`, else the directory's name. */
+  /** Project name; else COMPOSE_PROJECT_NAME (environment, env files), else the file's `name:`, else the directory's name. */
   project?: string
   /** Env files read for ${VAR} interpolation, in order (later wins); missing files are skipped. */
   envFiles?: string[]
   /** The shell environment; it wins over env files, as with the Compose CLI. Default process.env. */
   env?: Readonly<Record<string, string | undefined>>
+  /** Which Compose new containers imitate; default DECK_COMPOSE_COMPAT from that environment, else v2. */
+  compat?: ComposeFlavour
 }
 
 export function loadComposeProject(options: LoadComposeOptions): ComposeProject {
@@ -78,8 +82,9 @@ export function parseComposeText(text: string, options: LoadComposeOptions): Com
   }
   if (!parsed.success) throw new Error('unreachable')
 
-  const project = options.project ?? parsed.data.name ?? defaultProjectName(dirname(file))
-  const result = normalizeProject(parsed.data, { project, file, env, source: composeSource(text, doc, lines) }, at)
+  const project = options.project || env['COMPOSE_PROJECT_NAME'] || parsed.data.name || defaultProjectName(dirname(file))
+  const writeAs = options.compat ?? parseComposeCompat(env['DECK_COMPOSE_COMPAT'])
+  const result = normalizeProject(parsed.data, { project, writeAs, file, env, written: tree as Record<string, unknown>, source: composeSource(text, doc, lines) }, at)
   if (issues.length > 0) fail()
   return result
 }

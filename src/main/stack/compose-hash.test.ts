@@ -71,11 +71,17 @@ volumes:
 networks:
   back: {}
 `,
-      { file: join(dir, 'docker-compose.yml'), project: 'cfh2', env: {} }
+      { file: join(dir, 'docker-compose.yml'), project: 'cfh2', env: {}, compat: 'v1' }
     )
     // The build context is an absolute path, so rebuild the expected dict's hash for this dir:
     // docker-compose printed b32dc990… for /tmp/cfh2; here we only pin b (path-independent).
     expect(configHash(p, p.services.get('b')!, IMAGE_ID)).toBe('00a0227f7b565a4c1d1a9e9a6055ca60116a2fd54f3d929fd394be31cc9d6a87')
     expect(p.services.get('a')?.image).toBe('cfh2_a')
+  })
+
+  it('a build-only service builds <project>-<service> when imitating v2 (the default)', () => {
+    const p = parseComposeText('services:\n  a:\n    build: .\n', { file: '/tmp/cfh3/compose.yaml', project: 'cfh3', env: {} })
+    expect(p.writeAs).toBe('v2')
+    expect(p.services.get('a')?.image).toBe('cfh3-a')
   })
 })

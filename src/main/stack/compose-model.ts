@@ -3,12 +3,15 @@
  * shape the orchestrator works with. Field shapes follow docker-compose v1.29's normalized
  * service dict where that matters for the config hash (see compose-hash.ts).
  */
+import type { ComposeFlavour } from './compose-labels'
 
 export interface PortSpec {
   target: number
   published: number | null
   protocol: 'tcp' | 'udp' | 'sctp' | null
   hostIp: string | null
+  /** The variable the published port is written with (`${RABBITMQ_PORT:-5672}`), for messages saying how to move it. */
+  publishedVariable: string | null
 }
 
 export type VolumeMount =
@@ -37,7 +40,7 @@ export interface BuildSpec {
 
 export interface ServiceSpec {
   name: string
-  /** The image to run: `image:` or, for build-only services, `<project>_<service>`. */
+  /** The image to run: `image:` or, for build-only services, `<project>-<service>` (v1: `_`). */
   image: string
   /** Whether `image:` was written (it changes the config hash and what up may pull). */
   imageDeclared: boolean
@@ -57,6 +60,8 @@ export interface ServiceSpec {
   healthcheckDisabled: boolean
   dependsOn: Record<string, DependencyCondition>
   replicas: number
+  /** `deploy:` as written (without replicas), null when absent: Compose v2 hashes its presence. */
+  deploy: { mode: string | null } | null
   labels: Record<string, string>
   restart: { Name: string; MaximumRetryCount: number } | null
   /** As written ("20s"); `stopGraceSeconds` is what stop uses. */
@@ -120,6 +125,8 @@ export interface VolumeSpec {
 
 export interface ComposeProject {
   project: string
+  /** Which Compose new containers imitate (DECK_COMPOSE_COMPAT); existing ones are judged as their maker would. */
+  writeAs: ComposeFlavour
   /** Absolute path of the compose file. */
   file: string
   /** Directory relative paths resolve against. */

@@ -8,11 +8,16 @@ import type {
 import { durationToNs, memoryToBytes, parsePort, splitCommand } from './compose-values'
 import { readEnvFile } from './env-file'
 import type { IssueAt } from './compose-error'
+import { defaultImageName } from './compose-labels'
+import type { ComposeFlavour } from './compose-labels'
 
 type At = IssueAt
 
 interface Context {
   project: string
+  writeAs: ComposeFlavour
+  /** The file's tree before interpolation: which variable a value was written with. */
+  written: Record<string, unknown>
   file: string
   env: Readonly<Record<string, string | undefined>>
   source: ComposeSource
@@ -65,7 +70,7 @@ export function normalizeProject(raw: RawComposeFile, ctx: Context, at: At): Com
   // Only networks some service uses are part of the stack (the implicit default in particular).
   const used = new Set([...services.values()].flatMap((s) => s.networks.map((n) => n.name)))
   if (!used.has('default')) networks.delete('default')
-  return { project: ctx.project, file: ctx.file, workingDir: dir, services, networks, volumes, source: ctx.source }
+  return { project: ctx.project, writeAs: ctx.writeAs, file: ctx.file, workingDir: dir, services, networks, volumes, source: ctx.source }
 }
 
 interface ServiceContext extends Context {
@@ -85,7 +90,7 @@ function normalizeService(name: string, svc: RawService, ctx: ServiceContext, at
 
   return {
     name,
-    image: svc.image ?? `${ctx.project.replace(/^[-_]+/, '')}_${name}`,
+    image: svc.image ?? defaultImageName(ctx.writeAs, ctx.project, name),
     imageDeclared: svc.image !== undefined,
     build: svc.build === undefined ? null : normalizeBuild(svc.build, ctx.dir),
     command: svc.command ?? null,
@@ -94,12 +99,13 @@ function normalizeService(name: string, svc: RawService, ctx: ServiceContext, at
     entrypointArgv: argv(svc.entrypoint, ['entrypoint'], at),
     environment: normalizeEnvironment(svc, ctx, at),
     ports: (svc.ports ?? []).flatMap((p, i): PortSpec[] => {
+      const publishedVariable = portVariable(ctx.written, name, i)
       try {
-        if (typeof p === 'number') return [parsePort(String(p))]
-        if (typeof p === 'string') return [parsePort(p)]
+        if (typeof p === 'number') return [{ ...parsePort(String(p)), publishedVariable }]
+        if (typeof p === 'string') return [{ ...parsePort(p), publishedVariable }]
         const published = p.published === undefined ? null : Number(p.published)
         if (published !== null && !Number.isInteger(published)) throw new Error(`published "${p.published}" is not a port number`)
-        return [{ target: p.target, published, protocol: p.protocol ?? null, hostIp: p.host_ip ?? null }]
+        return [{ target: p.target, published, protocol: p.protocol ?? null, hostIp: p.host_ip ?? null, publishedVariable }]
       } catch (err) {
         at(['ports', i], (err as Error).message)
         return []
@@ -111,6 +117,7 @@ function normalizeService(name: string, svc: RawService, ctx: ServiceContext, at
     healthcheckDisabled: svc.healthcheck?.disable === true,
     dependsOn: normalizeDependsOn(svc),
     replicas: svc.deploy?.replicas ?? svc.scale ?? 1,
+    deploy: svc.deploy === undefined ? null : { mode: svc.deploy.mode ?? null },
     labels,
     restart: normalizeRestart(svc.restart),
     stopGracePeriod: svc.stop_grace_period ?? null,
@@ -166,6 +173,15 @@ function normalizeHardening(svc: RawService, at: At): HardeningSettings {
     cpus,
     pidsLimit: svc.pids_limit ?? null
   }
+}
+
+/** The variable in the published part of a port as written: "127.0.0.1:${API_PORT:-8080}:8080" → API_PORT. */
+function portVariable(written: Record<string, unknown>, service: string, index: number): string | null {
+  const services = written['services'] as Record<string, { ports?: unknown[] } | undefined> | undefined
+  const entry = services?.[service]?.ports?.[index]
+  const text = typeof entry === 'string' ? entry.replace(/:[^:]*$/, '') : entry !== null && typeof entry === 'object' ? (entry as Record<string, unknown>)['published'] : undefined
+  if (typeof text !== 'string') return null
+  return /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1] ?? null
 }
 
 function argv(value: string | string[] | null | undefined, path: (string | number)[], at: At): string[] | null {

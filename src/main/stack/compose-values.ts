@@ -46,7 +46,7 @@ export function splitCommand(text: string): string[] {
 }
 
 /** "[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]" → PortSpec; throws with the reason. */
-export function parsePort(text: string): PortSpec {
+export function parsePort(text: string): Omit<PortSpec, 'publishedVariable'> {
   const [address = '', protocolText, extra] = text.split('/')
   if (extra !== undefined) throw new Error(`"${text}" has more than one "/"`)
   const protocol = protocolText === undefined ? null : protocolText

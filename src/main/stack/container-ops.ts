@@ -2,6 +2,7 @@
 import type Docker from 'dockerode'
 import type { ComposeProject, DependencyCondition, ServiceSpec } from './compose-model'
 import { containerCreateOptions, extraNetworks } from './container-spec'
+import type { ContainerIdentity } from './container-spec'
 import { StackError } from './stack-error'
 import { LABEL } from './compose-labels'
 
@@ -10,9 +11,9 @@ export async function createContainer(
   project: ComposeProject,
   service: ServiceSpec,
   number: number,
-  configHash: string
+  identity: ContainerIdentity
 ): Promise<Docker.Container> {
-  const container = await docker.createContainer(containerCreateOptions(project, service, number, configHash, await sharedNetworkMode(docker, project, service)))
+  const container = await docker.createContainer(containerCreateOptions(project, service, number, identity, await sharedNetworkMode(docker, project, service)))
   for (const net of extraNetworks(project, service)) {
     await docker.getNetwork(net.name).connect({ Container: container.id, EndpointConfig: { Aliases: net.aliases } })
   }

@@ -5,6 +5,7 @@
  */
 import type { ComposeProject, DependencyCondition, ServiceSpec } from './compose-model'
 import type { ImageProgress } from './image-provider'
+import type { ContainerIdentity } from './container-spec'
 import type { ProjectContainer } from './project-containers'
 import type { ProgressSink } from './stack-error'
 
@@ -17,12 +18,15 @@ export interface ContainerRuntime {
   imageId(image: string): Promise<string | null>
   /** Builds or pulls the service's image when missing; its id. */
   ensureImage(service: ServiceSpec, onProgress: (progress: ImageProgress) => void): Promise<string>
+  /** Throws PortInUse (service, port, holder, the variable that moves it) when a port the services publish is taken. */
+  assertPortsFree(project: ComposeProject, services: string[]): Promise<void>
   /** The project's networks and named volumes, created when missing. */
   ensureResources(project: ComposeProject, report: ProgressSink): Promise<void>
   /** Removes the project's networks (and volumes when asked); one summary line each. */
   removeResources(project: string, options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]>
-  createContainer(project: ComposeProject, service: ServiceSpec, number: number, configHash: string): Promise<string>
-  startContainer(id: string): Promise<void>
+  createContainer(project: ComposeProject, service: ServiceSpec, number: number, identity: ContainerIdentity): Promise<string>
+  /** Starts it unless it runs; with its owner, a taken host port fails as PortInUse naming service, port and holder. */
+  startContainer(id: string, owner?: { project: ComposeProject; service: string }): Promise<void>
   stopContainer(id: string, graceSeconds: number): Promise<void>
   restartContainer(id: string, graceSeconds: number): Promise<void>
   removeContainer(id: string): Promise<void>

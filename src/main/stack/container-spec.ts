@@ -1,13 +1,21 @@
-/** ServiceSpec → the Engine API's container create body, as docker-compose v1 would make it. */
+/** ServiceSpec → the Engine API's container create body, as Docker Compose (v1 or v2) would make it. */
 import type Docker from 'dockerode'
 import type { ComposeProject, ServiceSpec } from './compose-model'
 import { containerLabels, containerName } from './compose-labels'
+import type { ComposeFlavour } from './compose-labels'
+
+/** Which Compose the container imitates and what it records of the config it runs. */
+export interface ContainerIdentity {
+  flavour: ComposeFlavour
+  configHash: string
+  imageId: string | null
+}
 
 export function containerCreateOptions(
   project: ComposeProject,
   service: ServiceSpec,
   number: number,
-  configHash: string,
+  identity: ContainerIdentity,
   /** network_mode "service:x" resolved to "container:<id>" (see container-ops.ts). */
   resolvedNetworkMode: string | null = null
 ): Docker.ContainerCreateOptions {
@@ -22,7 +30,7 @@ export function containerCreateOptions(
   const primaryName = primary === undefined ? undefined : (project.networks.get(primary.name)?.name ?? primary.name)
   const hc = service.healthcheck
   return {
-    name: containerName(project.project, service.name, number),
+    name: containerName(identity.flavour, project.project, service.name, number),
     Image: service.image,
     Cmd: service.commandArgv ?? undefined,
     Entrypoint: service.entrypointArgv ?? undefined,
@@ -31,7 +39,10 @@ export function containerCreateOptions(
       project: project.project,
       service: service.name,
       number,
-      configHash,
+      flavour: identity.flavour,
+      configHash: identity.configHash,
+      imageId: identity.imageId,
+      dependsOn: service.dependsOn,
       workingDir: project.workingDir,
       configFile: project.file,
       userLabels: service.labels

@@ -19,6 +19,8 @@ import type { ImageProgress } from './image-provider'
 import { listProjectContainers } from './project-containers'
 import type { ProjectContainer } from './project-containers'
 import { ensureResources, removeResources } from './stack-resources'
+import { assertPortsFree, portErrorFromEngine } from './port-check'
+import type { ContainerIdentity } from './container-spec'
 import type { ProgressSink } from './stack-error'
 import { buildStackStatus } from './status-builder'
 import type { StatusInput } from './status-builder'
@@ -123,6 +125,10 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
     return ensureImage(this.docker, service, onProgress)
   }
 
+  assertPortsFree(project: ComposeProject, services: string[]): Promise<void> {
+    return assertPortsFree(this.docker, project, services)
+  }
+
   ensureResources(project: ComposeProject, report: ProgressSink): Promise<void> {
     return ensureResources(this.docker, project, report)
   }
@@ -131,12 +137,16 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
     return removeResources(this.docker, project, options.removeVolumes, report)
   }
 
-  async createContainer(project: ComposeProject, service: ServiceSpec, number: number, configHash: string): Promise<string> {
-    return (await createContainer(this.docker, project, service, number, configHash)).id
+  async createContainer(project: ComposeProject, service: ServiceSpec, number: number, identity: ContainerIdentity): Promise<string> {
+    return (await createContainer(this.docker, project, service, number, identity)).id
   }
 
-  startContainer(id: string): Promise<void> {
-    return startContainer(this.docker, id)
+  async startContainer(id: string, owner?: { project: ComposeProject; service: string }): Promise<void> {
+    try {
+      await startContainer(this.docker, id)
+    } catch (err) {
+      throw owner === undefined ? err : await portErrorFromEngine(this.docker, owner.project, owner.service, err)
+    }
   }
 
   stopContainer(id: string, graceSeconds: number): Promise<void> {

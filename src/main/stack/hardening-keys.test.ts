@@ -37,7 +37,8 @@ const TEXT = `services:
     network_mode: "service:c"
     depends_on: [c]
 `
-const project = parseComposeText(TEXT, { file: FILE, project: 'hashcheck', env: {} })
+const project = parseComposeText(TEXT, { file: FILE, project: 'hashcheck', env: {}, compat: 'v1' })
+const ID = { flavour: 'v1' as const, configHash: 'h', imageId: null }
 const svc = (name: string) => project.services.get(name) ?? (() => { throw new Error(name) })()
 
 describe('hardening and host keys', () => {
@@ -51,7 +52,7 @@ describe('hardening and host keys', () => {
   })
 
   it('go into the container create body', () => {
-    const a = containerCreateOptions(project, svc('a'), 1, 'h')
+    const a = containerCreateOptions(project, svc('a'), 1, ID)
     expect(a.User).toBe('1000:1000')
     expect(a.HostConfig).toMatchObject({
       ReadonlyRootfs: true,
@@ -65,11 +66,11 @@ describe('hardening and host keys', () => {
       IpcMode: 'private',
       Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/xnull', CgroupPermissions: 'r' }]
     })
-    expect(containerCreateOptions(project, svc('b'), 1, 'h').HostConfig).toMatchObject({ Memory: 512 * 1024 ** 2, NanoCpus: 1e9 })
-    const c = containerCreateOptions(project, svc('c'), 1, 'h')
+    expect(containerCreateOptions(project, svc('b'), 1, ID).HostConfig).toMatchObject({ Memory: 512 * 1024 ** 2, NanoCpus: 1e9 })
+    const c = containerCreateOptions(project, svc('c'), 1, ID)
     expect(c.HostConfig).toMatchObject({ NetworkMode: 'host', NanoCpus: 5e8 })
     expect(c.NetworkingConfig).toBeUndefined()
-    expect(containerCreateOptions(project, svc('d'), 1, 'h', 'container:abc').HostConfig?.NetworkMode).toBe('container:abc')
+    expect(containerCreateOptions(project, svc('d'), 1, ID, 'container:abc').HostConfig?.NetworkMode).toBe('container:abc')
   })
 
   it('refuse what cannot be applied, with the line', () => {

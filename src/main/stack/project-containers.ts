@@ -8,6 +8,10 @@ export interface ProjectContainer {
   service: string
   number: number
   configHash: string | null
+  /** `com.docker.compose.version`: which Compose made it (the panel writes the one it imitates). */
+  composeVersion: string | null
+  /** `com.docker.compose.image` (v2): the image id it was created from. */
+  imageLabel: string | null
   image: string
   /** Engine state: created, running, paused, restarting, removing, exited, dead. */
   state: string
@@ -28,6 +32,8 @@ export async function listProjectContainers(docker: Docker, project: string, ser
       service: c.Labels[LABEL.service] ?? '',
       number: Number(c.Labels[LABEL.number] ?? 0),
       configHash: c.Labels[LABEL.configHash] ?? null,
+      composeVersion: c.Labels[LABEL.version] ?? null,
+      imageLabel: c.Labels[LABEL.image] ?? null,
       image: c.Image,
       state: c.State,
       health: healthFromStatus(c.Status),

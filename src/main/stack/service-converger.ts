@@ -1,15 +1,16 @@
 /**
  * Brings one service to N containers: keeps the lowest numbers, stops and removes the
- * highest ones gracefully, starts stopped ones, recreates stale ones (config hash changed)
- * when asked, and creates the missing ones with the next container numbers.
+ * highest ones gracefully, starts stopped ones, recreates stale ones (config changed, as
+ * the Compose that made them judges it: config-match.ts) when asked, and creates the missing ones with the next container numbers.
  */
 import type { ComposeProject, ServiceSpec } from './compose-model'
-import { configHash } from './compose-hash'
 import { containerName } from './compose-labels'
 import type { ContainerRuntime } from './container-runtime'
+import { expectedConfig, isCurrent, writeFlavour } from './config-match'
 import type { ProjectContainer } from './project-containers'
 import type { ProgressStep } from '../../shared/contract'
 import type { ProgressSink } from './stack-error'
+import { StackError } from './stack-error'
 
 export interface ConvergeOptions {
   /** Recreate containers whose config hash differs from the file's (up does; scale does not). */
@@ -32,8 +33,12 @@ export async function convergeService(
   options: ConvergeOptions
 ): Promise<ConvergeResult> {
   const { report } = options
-  const hash = configHash(project, service, imageId)
   const existing = await runtime.listContainers(project.project, service.name)
+  const expected = expectedConfig(project, service, imageId)
+  const flavour = writeFlavour(project, existing)
+  const identity = { flavour, configHash: expected.hash(flavour), imageId }
+  // A start that fails on a taken host port says which service, port and holder (port-check.ts).
+  const owner = { project, service: service.name }
   const keep = existing.slice(0, target)
   const extra = existing.slice(target).reverse()
   const summary: string[] = []
@@ -53,10 +58,10 @@ export async function convergeService(
 
   const ids = await Promise.all(
     keep.map(async (c): Promise<string> => {
-      if (options.recreateStale && c.configHash !== hash) return recreate(c)
+      if (options.recreateStale && !isCurrent(c, expected)) return recreate(c)
       if (c.state !== 'running') {
         step('start', c.name, 'started', `Starting ${c.name}`)
-        await runtime.startContainer(c.id)
+        await runtime.startContainer(c.id, owner)
         step('start', c.name, 'done', `Started ${c.name}`)
         summary.push(`started ${c.name}`)
       }
@@ -68,11 +73,21 @@ export async function convergeService(
     step('recreate', c.name, 'started', `Recreating ${c.name}: its configuration changed`)
     await runtime.stopContainer(c.id, service.stopGraceSeconds)
     await runtime.removeContainer(c.id)
-    const createdId = await runtime.createContainer(project, service, c.number, hash)
-    await runtime.startContainer(createdId)
+    const createdId = await runtime.createContainer(project, service, c.number, identity)
+    await startCreated(createdId)
     step('recreate', c.name, 'done', `Recreated ${c.name}`)
     summary.push(`recreated ${c.name}`)
     return createdId
+  }
+
+  /** Starts a container just created; one whose port is taken is removed again, not left behind half-made. */
+  async function startCreated(id: string): Promise<void> {
+    try {
+      await runtime.startContainer(id, owner)
+    } catch (err) {
+      if (err instanceof StackError && err.kind === 'PortInUse') await runtime.removeContainer(id)
+      throw err
+    }
   }
 
   const missing = target - keep.length
@@ -80,10 +95,10 @@ export async function convergeService(
   const numbers = Array.from({ length: Math.max(0, missing) }, () => next++)
   const created = await Promise.all(
     numbers.map(async (number): Promise<string> => {
-      const name = containerName(project.project, service.name, number)
+      const name = containerName(flavour, project.project, service.name, number)
       step('create', name, 'started', `Creating ${name}`)
-      const id = await runtime.createContainer(project, service, number, hash)
-      await runtime.startContainer(id)
+      const id = await runtime.createContainer(project, service, number, identity)
+      await startCreated(id)
       step('create', name, 'done', `Started ${name}`)
       summary.push(`created ${name}`)
       return id

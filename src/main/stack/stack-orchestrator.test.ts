@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { parseComposeText } from './compose-file'
 import type { ComposeProject, DependencyCondition, ServiceSpec } from './compose-model'
 import type { ContainerRuntime } from './container-runtime'
+import type { ContainerIdentity } from './container-spec'
+import { containerName } from './compose-labels'
 import type { ProjectContainer } from './project-containers'
 import { StackOrchestrator, stopLevels, withDependencies } from './stack-orchestrator'
 import { StackError } from './stack-error'
@@ -45,6 +47,9 @@ class FakeRuntime implements ContainerRuntime {
     this.log.push(`image ${service.name}`)
     return `sha256:${service.image}`
   }
+  async assertPortsFree(): Promise<void> {
+    this.log.push('ports')
+  }
   async ensureResources(): Promise<void> {
     this.log.push('resources')
   }
@@ -52,9 +57,9 @@ class FakeRuntime implements ContainerRuntime {
     this.log.push('remove resources')
     return []
   }
-  async createContainer(_project: ComposeProject, service: ServiceSpec, number: number, configHash: string): Promise<string> {
+  async createContainer(_project: ComposeProject, service: ServiceSpec, number: number, identity: ContainerIdentity): Promise<string> {
     const id = `c${this.nextId++}`
-    this.containers.push({ id, name: `deck_${service.name}_${number}`, service: service.name, number, configHash, image: service.image, state: 'created', health: 'none', ports: [] })
+    this.containers.push({ id, name: containerName(identity.flavour, 'deck', service.name, number), service: service.name, number, configHash: identity.configHash, composeVersion: null, imageLabel: null, image: service.image, state: 'created', health: 'none', ports: [] })
     this.log.push(`create ${service.name} ${number}`)
     return id
   }
@@ -123,11 +128,11 @@ describe('StackOrchestrator over a fake runtime', () => {
     const lastImage = Math.max(...['broker', 'search', 'worker', 'api', 'web'].map((s) => indexOf(log, `image ${s}`)))
     expect(lastImage).toBeLessThan(indexOf(log, 'resources'))
     expect(indexOf(log, 'resources')).toBeLessThan(indexOf(log, 'create broker 1'))
-    expect(indexOf(log, 'ready deck_broker_1 (service_healthy)')).toBeLessThan(indexOf(log, 'create api 1'))
-    expect(indexOf(log, 'ready deck_search_1 (service_started)')).toBeLessThan(indexOf(log, 'create api 1'))
-    expect(indexOf(log, 'ready deck_api_1 (service_started)')).toBeLessThan(indexOf(log, 'create web 1'))
-    expect(indexOf(log, 'ready deck_broker_1 (service_healthy)')).toBeLessThan(indexOf(log, 'create worker 1'))
-    expect(runtime.containers.map((c) => c.name).sort()).toEqual(['deck_api_1', 'deck_broker_1', 'deck_search_1', 'deck_web_1', 'deck_worker_1'])
+    expect(indexOf(log, 'ready deck-broker-1 (service_healthy)')).toBeLessThan(indexOf(log, 'create api 1'))
+    expect(indexOf(log, 'ready deck-search-1 (service_started)')).toBeLessThan(indexOf(log, 'create api 1'))
+    expect(indexOf(log, 'ready deck-api-1 (service_started)')).toBeLessThan(indexOf(log, 'create web 1'))
+    expect(indexOf(log, 'ready deck-broker-1 (service_healthy)')).toBeLessThan(indexOf(log, 'create worker 1'))
+    expect(runtime.containers.map((c) => c.name).sort()).toEqual(['deck-api-1', 'deck-broker-1', 'deck-search-1', 'deck-web-1', 'deck-worker-1'])
   })
 
   it('up and scale ask admit first, with what they would create; a refusal touches nothing', async () => {
@@ -161,9 +166,9 @@ describe('StackOrchestrator over a fake runtime', () => {
     runtime.log.length = 0
     await stack.down({ removeVolumes: false }, noReport)
     const log = runtime.log
-    expect(indexOf(log, 'remove deck_web_1')).toBeLessThan(indexOf(log, 'stop deck_api_1'))
-    expect(indexOf(log, 'remove deck_api_1')).toBeLessThan(indexOf(log, 'stop deck_broker_1'))
-    expect(indexOf(log, 'remove deck_worker_1')).toBeLessThan(indexOf(log, 'stop deck_search_1'))
+    expect(indexOf(log, 'remove deck-web-1')).toBeLessThan(indexOf(log, 'stop deck-api-1'))
+    expect(indexOf(log, 'remove deck-api-1')).toBeLessThan(indexOf(log, 'stop deck-broker-1'))
+    expect(indexOf(log, 'remove deck-worker-1')).toBeLessThan(indexOf(log, 'stop deck-search-1'))
     expect(log.at(-1)).toBe('remove resources')
     expect(runtime.containers).toEqual([])
   })
@@ -175,9 +180,9 @@ describe('StackOrchestrator over a fake runtime', () => {
     expect(runtime.containers.map((c) => c.number)).toEqual([1, 2, 3, 4])
     runtime.log.length = 0
     const summary = await stack.scale('worker', 2, noReport)
-    expect(runtime.containers.map((c) => c.name)).toEqual(['deck_worker_1', 'deck_worker_2'])
-    expect(runtime.log.filter((l) => l.startsWith('stop')).sort()).toEqual(['stop deck_worker_3', 'stop deck_worker_4'])
-    expect(summary.sort()).toEqual(['removed deck_worker_3', 'removed deck_worker_4'])
+    expect(runtime.containers.map((c) => c.name)).toEqual(['deck-worker-1', 'deck-worker-2'])
+    expect(runtime.log.filter((l) => l.startsWith('stop')).sort()).toEqual(['stop deck-worker-3', 'stop deck-worker-4'])
+    expect(summary.sort()).toEqual(['removed deck-worker-3', 'removed deck-worker-4'])
     // A gap in the numbers is filled after the highest, never by reusing a lower one.
     await stack.scale('worker', 3, noReport)
     expect(runtime.containers.map((c) => c.number)).toEqual([1, 2, 3])
@@ -197,10 +202,10 @@ describe('StackOrchestrator over a fake runtime', () => {
     const runtime = new FakeRuntime()
     const stack = orchestrator(runtime, STACK.replace('image: deck/worker', 'image: deck/worker\n    deploy: { replicas: 2 }'))
     const summary = await stack.startService('worker', noReport)
-    expect(summary.sort()).toEqual(['created deck_worker_1', 'created deck_worker_2'])
+    expect(summary.sort()).toEqual(['created deck-worker-1', 'created deck-worker-2'])
     await stack.stopService('worker', noReport)
     runtime.log.length = 0
-    expect(await stack.startService('worker', noReport)).toEqual(['started deck_worker_1', 'started deck_worker_2'])
+    expect(await stack.startService('worker', noReport)).toEqual(['started deck-worker-1', 'started deck-worker-2'])
     expect(runtime.log.filter((l) => l.startsWith('create'))).toEqual([])
   })
 
@@ -211,7 +216,7 @@ describe('StackOrchestrator over a fake runtime', () => {
     const up = stack.up(['worker'], noReport)
     const down = stack.down({ removeVolumes: false }, noReport)
     await Promise.all([up, down])
-    expect(indexOf(runtime.log, 'ready deck_worker_1 (service_healthy)')).toBeLessThan(indexOf(runtime.log, 'stop deck_worker_1'))
+    expect(indexOf(runtime.log, 'ready deck-worker-1 (service_healthy)')).toBeLessThan(indexOf(runtime.log, 'stop deck-worker-1'))
     expect(runtime.containers).toEqual([])
   })
 })

@@ -66,6 +66,8 @@ export class StackOrchestrator {
         imageIds.set(name, id)
         report({ step: 'image', service: name, container: null, state: 'done', message: `Image ${svc.image} ready` })
       }
+      // A taken host port stops up here too, before any network or container exists.
+      await this.runtime.assertPortsFree(project, selected)
       await this.runtime.ensureResources(project, report)
 
       const timeoutMs = this.options.upTimeoutMs ?? 180_000

@@ -1,7 +1,10 @@
-/** The project's networks and named volumes, created and labelled as docker-compose v1 does. */
+/**
+ * The project's networks and named volumes, labelled as Compose does. No config-hash label:
+ * v2 then takes them as they are (it only compares a hash that is there).
+ */
 import type Docker from 'dockerode'
 import type { ComposeProject, NetworkSpec, VolumeSpec } from './compose-model'
-import { COMPOSE_VERSION, LABEL } from './compose-labels'
+import { COMPOSE_VERSIONS, LABEL } from './compose-labels'
 import type { ProgressSink } from './stack-error'
 import { StackError } from './stack-error'
 
@@ -32,11 +35,11 @@ const VOLUMES: ResourceKind = {
 
 /** The project's networks, then its named volumes: each created when missing; a missing external one is an error. */
 export async function ensureResources(docker: Docker, project: ComposeProject, report: ProgressSink): Promise<void> {
-  await ensureKind(docker, NETWORKS, project.networks.values(), project.project, report)
-  await ensureKind(docker, VOLUMES, project.volumes.values(), project.project, report)
+  await ensureKind(docker, NETWORKS, project.networks.values(), project, report)
+  await ensureKind(docker, VOLUMES, project.volumes.values(), project, report)
 }
 
-async function ensureKind(docker: Docker, kind: ResourceKind, specs: Iterable<NetworkSpec | VolumeSpec>, project: string, report: ProgressSink): Promise<void> {
+async function ensureKind(docker: Docker, kind: ResourceKind, specs: Iterable<NetworkSpec | VolumeSpec>, project: ComposeProject, report: ProgressSink): Promise<void> {
   const existing = new Set(await kind.existing(docker))
   for (const spec of specs) {
     if (existing.has(spec.name)) continue
@@ -44,7 +47,7 @@ async function ensureKind(docker: Docker, kind: ResourceKind, specs: Iterable<Ne
       throw new StackError('ComposeFileInvalid', `External ${kind.noun} ${spec.name} does not exist`, `Create it with \`docker ${kind.noun} create ${spec.name}\`.`)
     }
     report({ step: kind.step, service: null, container: null, state: 'started', message: `Creating ${kind.noun} ${spec.name}` })
-    await kind.create(docker, spec, { ...spec.labels, [LABEL.project]: project, [kind.label]: spec.key, [LABEL.version]: COMPOSE_VERSION })
+    await kind.create(docker, spec, { ...spec.labels, [LABEL.project]: project.project, [kind.label]: spec.key, [LABEL.version]: COMPOSE_VERSIONS[project.writeAs] })
     report({ step: kind.step, service: null, container: null, state: 'done', message: `${kind.noun === 'network' ? 'Network' : 'Volume'} ${spec.name} created` })
   }
 }

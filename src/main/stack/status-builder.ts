@@ -4,7 +4,8 @@ import type {
   ContainerState, ContainerStatus, EngineConnectivity, Health, PanelError, PortBinding, ServiceState, ServiceStatus, StackStatus
 } from '../../shared/contract'
 import type { ComposeProject, ServiceSpec } from './compose-model'
-import { configHash } from './compose-hash'
+import { expectedConfig, isCurrent } from './config-match'
+import type { ExpectedConfig } from './config-match'
 import { imageId } from './image-provider'
 import { listProjectContainers } from './project-containers'
 import type { ProjectContainer } from './project-containers'
@@ -34,21 +35,21 @@ export async function buildStackStatus(input: StatusInput): Promise<StackStatus>
   }
   const listed = await listProjectContainers(input.docker, base.project)
   const details = await Promise.all(listed.map((c) => inspect(input.docker, c)))
-  const hashes = new Map<string, string>()
+  const expected = new Map<string, ExpectedConfig>()
   if (project !== null) {
     await Promise.all(
       [...project.services.values()].map(async (s) => {
         const id = await imageId(input.docker, s.image).catch(() => null)
-        hashes.set(s.name, configHash(project, s, id))
+        expected.set(s.name, expectedConfig(project, s, id))
       })
     )
   }
   const containers = details.filter((c): c is ContainerStatus => c !== null)
-  // Up to date: the container's config-hash label equals what the file now describes.
+  // Up to date: the container runs what the file now describes, as the Compose that made it judges.
   for (const c of containers) {
-    const label = listed.find((l) => l.id === c.id)?.configHash ?? null
-    const want = hashes.get(c.service)
-    c.upToDate = want === undefined || label === want
+    const labels = listed.find((l) => l.id === c.id)
+    const want = expected.get(c.service)
+    c.upToDate = want === undefined || labels === undefined || isCurrent(labels, want)
   }
   const services = project === null ? [] : [...project.services.values()].map((s) => {
     const own = containers.filter((c) => c.service === s.name)
@@ -122,7 +123,8 @@ function ports(list: Docker.Port[]): PortBinding[] {
       hostPort: p.PublicPort ?? null
     })
   }
-  return out
+  // The engine lists a container's bindings in no fixed order; sorted, a steady stack reads the same.
+  return out.sort((a, b) => a.containerPort - b.containerPort || a.protocol.localeCompare(b.protocol) || (a.hostPort ?? 0) - (b.hostPort ?? 0) || (a.hostIp ?? '').localeCompare(b.hostIp ?? ''))
 }
 
 function toState(status: string): ContainerState {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checkRequest, isAllowedHost, isAllowedOrigin, tokenFromRequest, tokensEqual } from './request-guard'
-import { TOKEN_COOKIE } from '../../shared/socket-frames'
+import { tokenCookieName } from '../../shared/socket-frames'
 
 const PORT = 7400
 const TOKEN = 'abc123-token'
@@ -33,10 +33,12 @@ describe('isAllowedOrigin', () => {
 
 describe('tokens', () => {
   it('reads the token from the query, a bearer header or the cookie', () => {
-    expect(tokenFromRequest(url('/?token=q'), {})).toBe('q')
-    expect(tokenFromRequest(url('/'), { authorization: 'Bearer b' })).toBe('b')
-    expect(tokenFromRequest(url('/'), { cookie: 'x=1; scrapedeck_token=c%2Bd; y=2' })).toBe('c+d')
-    expect(tokenFromRequest(url('/'), {})).toBeNull()
+    expect(tokenFromRequest(url('/?token=q'), {}, PORT)).toBe('q')
+    expect(tokenFromRequest(url('/'), { authorization: 'Bearer b' }, PORT)).toBe('b')
+    expect(tokenFromRequest(url('/'), { cookie: `x=1; ${tokenCookieName(PORT)}=c%2Bd; y=2` }, PORT)).toBe('c+d')
+    // Another web shell's cookie on the same host (cookies ignore ports) is not this one's token.
+    expect(tokenFromRequest(url('/'), { cookie: `${tokenCookieName(PORT + 1)}=c%2Bd` }, PORT)).toBeNull()
+    expect(tokenFromRequest(url('/'), {}, PORT)).toBeNull()
   })
   it('compares tokens of any length without throwing', () => {
     expect(tokensEqual(TOKEN, TOKEN)).toBe(true)
@@ -61,6 +63,6 @@ describe('checkRequest', () => {
 describe('a malformed token cookie', () => {
   it('is no token (and does not throw)', () => {
     const url = new URL('http://127.0.0.1:7400/')
-    expect(tokenFromRequest(url, { cookie: `${TOKEN_COOKIE}=%E0%A4%A` })).toBeNull()
+    expect(tokenFromRequest(url, { cookie: `${tokenCookieName(PORT)}=%E0%A4%A` }, PORT)).toBeNull()
   })
 })

@@ -5,7 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
-import { TOKEN_COOKIE, TOKEN_PARAM } from '../../shared/socket-frames'
+import { TOKEN_PARAM, tokenCookieName } from '../../shared/socket-frames'
 
 export type GuardVerdict = { ok: true } | { ok: false; status: 401 | 403; reason: string }
 
@@ -41,14 +41,14 @@ export function tokensEqual(expected: string, given: string | null): boolean {
 }
 
 /** The token a request carries, from the URL, the cookie or an Authorization header. */
-export function tokenFromRequest(url: URL, headers: IncomingHttpHeaders): string | null {
+export function tokenFromRequest(url: URL, headers: IncomingHttpHeaders, port: number): string | null {
   const fromQuery = url.searchParams.get(TOKEN_PARAM)
   if (fromQuery !== null) return fromQuery
   const authorization = headers.authorization
   if (authorization?.startsWith('Bearer ')) return authorization.slice('Bearer '.length)
   for (const part of (headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=')
-    if (name !== TOKEN_COOKIE) continue
+    if (name !== tokenCookieName(port)) continue
     try {
       return decodeURIComponent(value.join('='))
     } catch {
@@ -65,7 +65,7 @@ export function checkRequest(url: URL, headers: IncomingHttpHeaders, port: numbe
   if (!isAllowedOrigin(headers.origin, port)) {
     return { ok: false, status: 403, reason: `Origin ${JSON.stringify(headers.origin)} may not use this panel.` }
   }
-  if (!tokensEqual(token, tokenFromRequest(url, headers))) {
+  if (!tokensEqual(token, tokenFromRequest(url, headers, port))) {
     return { ok: false, status: 401, reason: 'Missing or wrong token: open the URL the panel printed (it ends in ?token=…).' }
   }
   return { ok: true }

@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { WebSocketServer } from 'ws'
-import { SOCKET_PATH, TOKEN_COOKIE, TOKEN_PARAM } from '../../shared/socket-frames'
+import { SOCKET_PATH, TOKEN_PARAM, tokenCookieName } from '../../shared/socket-frames'
 import { PanelSession } from '../session/panel-session'
 import type { SessionBackend } from '../session/panel-session'
 import type { PanelController } from '../controller/panel-controller'
@@ -29,6 +29,8 @@ export interface WebShellOptions {
   token?: string
   /** The renderer build to serve; default out/renderer of this checkout. */
   rendererDir?: string
+  /** Open sockets at most; one more is answered 503. Default 32. */
+  maxSockets?: number
 }
 
 export interface WebShell {
@@ -47,7 +49,12 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   if (!['127.0.0.1', '::1', 'localhost'].includes(host)) {
     throw new Error(`The web shell listens on loopback only (127.0.0.1, ::1 or localhost), not ${host}.`)
   }
+  if (options.token !== undefined) {
+    const weakness = tokenWeakness(options.token)
+    if (weakness !== null) throw new Error(`DECK_WEB_TOKEN is too weak: ${weakness}. Leave it unset for a random one, or use e.g. \`openssl rand -base64 32\`.`)
+  }
   const token = options.token ?? randomBytes(24).toString('base64url')
+  const maxSockets = options.maxSockets ?? 32
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR
   let port = options.port
 
@@ -67,10 +74,11 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     const verdict = checkRequest(url, request.headers, port, token)
     if (!verdict.ok) return answerPlain(response, verdict.status, verdict.reason)
     if (request.method !== 'GET' && request.method !== 'HEAD') return answerPlain(response, 405, 'Only GET is served here.')
+    if (!decodes(url.pathname)) return answerPlain(response, 400, 'The path has a malformed percent-escape.')
     // The token travels on as a cookie, so the page's assets, its socket and a reload work
     // after the renderer removes it from the address bar.
     const cookie: Record<string, string> = url.searchParams.has(TOKEN_PARAM)
-      ? { 'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict` }
+      ? { 'Set-Cookie': `${tokenCookieName(port)}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict` }
       : {}
     if (await serveExport(url, response, (id, format) => options.controller.openExport(id, format))) return
     const served = await serveRendererFile(rendererDir, url.pathname, response, cookie)
@@ -80,6 +88,10 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     const verdict = url.pathname === SOCKET_PATH ? checkRequest(url, request.headers, port, token) : { ok: false as const, status: 404, reason: 'No socket here.' }
+    if (verdict.ok && sockets.clients.size >= maxSockets) {
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nThis panel already has ${maxSockets} connections; close a tab and reload.\n`)
+      return
+    }
     if (!verdict.ok) {
       socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : verdict.status === 403 ? 'Forbidden' : 'Not Found'}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${verdict.reason}\n`)
       return
@@ -108,6 +120,22 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       server.closeAllConnections()
       await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()))
     }
+  }
+}
+
+/** Why a token someone chose is too easy to guess, or null when it is not. */
+export function tokenWeakness(token: string): string | null {
+  if (token.length < 24) return `it has ${token.length} characters, fewer than 24`
+  if (new Set(token).size < 10) return 'it repeats too few different characters'
+  return null
+}
+
+function decodes(path: string): boolean {
+  try {
+    decodeURIComponent(path)
+    return true
+  } catch {
+    return false
   }
 }
 

@@ -5,12 +5,14 @@ import {
   InvalidListingId,
   ListingNotFound,
   NotAJobListing,
+  PageTooComplex,
   PageTooLarge,
   SourceTimeout,
-  SourceUnavailable
+  SourceUnavailable,
+  UnreadablePosting
 } from '../scraper/scrape-errors'
 import { MalformedListing } from '../listings/rpc-scrape'
-import { InvalidSearch } from '../listings/listing-search'
+import { InvalidSearch, SearchUnavailable } from '../listings/listing-search'
 
 describe('errorResponse', () => {
   const cases: [string, unknown, number, string][] = [
@@ -20,12 +22,14 @@ describe('errorResponse', () => {
     ['not found at source', new ListingNotFound('http://x/jobs/1', 404), 404, 'ListingNotFound'],
     ['no route', new ApiError('NotFound', 'no route'), 404, 'NotFound'],
     ['not a listing', new NotAJobListing('http://x/jobs/1', 'no JobPosting'), 422, 'NotAJobListing'],
+    ['unreadable posting', new UnreadablePosting('http://x/jobs/1', 'cannot be read'), 422, 'UnreadablePosting'],
     ['source down', new SourceUnavailable('http://x/jobs/1', 'ECONNREFUSED'), 502, 'SourceUnavailable'],
     ['page too large', new PageTooLarge('http://x/jobs/1', 10, '11 bytes'), 502, 'PageTooLarge'],
+    ['page too complex', new PageTooComplex('http://x/jobs/1', 'nests 600 deep'), 502, 'PageTooComplex'],
     ['malformed listing', new MalformedListing('svc', 'title: required'), 502, 'MalformedListing'],
     ['broker down', new BrokerUnavailable('no connection'), 503, 'BrokerUnavailable'],
     ['no scraper', new UnknownService('svc'), 503, 'UnknownService'],
-    ['search down', new ApiError('SearchUnavailable', 'es down'), 503, 'SearchUnavailable'],
+    ['search down', new SearchUnavailable('es down'), 503, 'SearchUnavailable'],
     ['rpc timeout', new RpcTimeout('svc', 'get_job_listing_info', 100), 504, 'RpcTimeout'],
     ['source timeout', new SourceTimeout('http://x/jobs/1', 100), 504, 'SourceTimeout']
   ]
@@ -41,7 +45,13 @@ describe('errorResponse', () => {
     expect(errorResponse(new RemoteError('ListingNotFound', 'scrapedeck.scraper.ListingNotFound', 'No listing at u')).status).toBe(404)
     expect(errorResponse(new RemoteError('NotAJobListing', null, 'x')).status).toBe(422)
     expect(errorResponse(new RemoteError('SourceTimeout', null, 'x')).status).toBe(504)
+    expect(errorResponse(new RemoteError('PageTooComplex', 'scrapedeck.scraper.PageTooComplex', 'x')).body.error.kind).toBe('PageTooComplex')
     expect(errorResponse(new RemoteError('InvalidListingId', null, 'x')).body.error).toMatchObject({ kind: 'InvalidListingId', message: 'x' })
+  })
+
+  it('names a poison request that no replica could finish', () => {
+    const poison = new RemoteError('TooManyDeliveries', 'scrapedeck.rpc.TooManyDeliveries', 'The request was delivered 6 times')
+    expect(errorResponse(poison)).toMatchObject({ status: 502, body: { error: { kind: 'TooManyDeliveries', message: 'The request was delivered 6 times' } } })
   })
 
   it('answers 502 ScrapeFailed for other remote failures', () => {

@@ -5,6 +5,7 @@
  * the same way as one called in-process.
  */
 import type { ApiErrorBody } from '../../shared/lookup'
+import { SEARCH_UNAVAILABLE_HINT } from '../listings/listing-search'
 import { RemoteError } from '../rpc/errors'
 
 export interface ErrorResponse {
@@ -21,17 +22,21 @@ const RULES: Record<string, Rule> = {
   InvalidListingId: { status: 400, hint: 'A listing id is 1–64 characters of letters, digits, ".", "_" or "-".' },
   InvalidSearch: { status: 400, hint: 'Check the query-string parameters: q, skill (repeatable), company, location, page, pageSize.' },
   InvalidParameter: { status: 400, hint: 'Check the query-string parameters.' },
+  BadRequest: { status: 400, hint: 'Send GET with a path such as /joblisting/<id>.' },
   ListingNotFound: { status: 404, hint: 'The job board has no listing with this id (it may have been removed).' },
   NotFound: { status: 404, hint: 'Routes: GET /joblisting/:id, GET /joblistings?q=, GET /health.' },
   MethodNotAllowed: { status: 405, hint: 'Only GET is served.' },
   NotAJobListing: { status: 422, hint: 'The page exists but holds no job posting; check the id.' },
+  UnreadablePosting: { status: 422, hint: 'The page holds a job posting whose JSON-LD is too broken to read, even repaired; the board must fix it.' },
   SourceUnavailable: { status: 502, hint: 'The job board could not be reached or failed; try again later.' },
   PageTooLarge: { status: 502, hint: 'The listing page is larger than the scraper accepts (SCRAPER_MAX_BYTES).' },
+  PageTooComplex: { status: 502, hint: 'The listing page is nested too deeply or too large to parse safely; retrying will not help.' },
   MalformedListing: { status: 502, hint: 'The scraper on the bus answered an unexpected shape; check which scraper version is running.' },
   ScrapeFailed: { status: 502, hint: 'The scraper failed; see its logs.' },
+  TooManyDeliveries: { status: 502, hint: 'Every scraper that took this request died or stopped before answering; see the scraper logs for this id.' },
   BrokerUnavailable: { status: 503, hint: 'The API is not connected to RabbitMQ; check the broker (GET /health).' },
   UnknownService: { status: 503, hint: 'No scraper is running: start one (npm run service:scraper) or scale the scraper service up.' },
-  SearchUnavailable: { status: 503, hint: 'Elasticsearch cannot be searched right now; lookups still work through the scraper.' },
+  SearchUnavailable: { status: 503, hint: SEARCH_UNAVAILABLE_HINT },
   RpcTimeout: { status: 504, hint: 'The scraper did not answer in time (RPC_TIMEOUT_MS); it may be overloaded — try again or add replicas.' },
   SourceTimeout: { status: 504, hint: 'The job board was too slow to answer; try again later.' },
   Internal: { status: 500, hint: 'An unexpected error; see the API logs.' }
@@ -56,7 +61,7 @@ export function errorResponse(err: unknown): ErrorResponse {
 /** An error the API raises itself (route, parameter), in the same form. */
 export class ApiError extends Error {
   constructor(
-    override readonly name: 'NotFound' | 'MethodNotAllowed' | 'InvalidParameter' | 'SearchUnavailable',
+    override readonly name: 'NotFound' | 'MethodNotAllowed' | 'InvalidParameter' | 'BadRequest',
     message: string,
     options?: { cause?: unknown }
   ) {

@@ -13,7 +13,6 @@ import { performance } from 'node:perf_hooks'
 import { DEFAULT_ELASTICSEARCH_URL, DEFAULT_SCRAPER_SERVICE } from '../env'
 import { createLogger } from '../log'
 import type { Logger } from '../log'
-import { isTransientEsError } from '../listings/elasticsearch-client'
 import type { ListingCacheOptions } from '../listings/listing-cache'
 import type { ScrapeFn } from '../listings/listing-lookup'
 import { ListingsService } from '../listings/listings-service'
@@ -88,12 +87,8 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     }
     if (path === '/joblistings') {
       const { query, options: searchOptions } = parseSearchParams(url.searchParams)
-      try {
-        return { status: 200, body: await listings.search(query, searchOptions) }
-      } catch (err) {
-        if (isTransientEsError(err)) throw new ApiError('SearchUnavailable', 'Elasticsearch cannot be searched right now', { cause: err })
-        throw err
-      }
+      // An Elasticsearch outage comes up as SearchUnavailable from the listings layer.
+      return { status: 200, body: await listings.search(query, searchOptions) }
     }
     const match = /^\/joblisting\/([^/]*)$/.exec(path)
     if (match !== null) {
@@ -113,8 +108,8 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now()
     const method = req.method ?? 'GET'
-    const url = new URL(req.url ?? '/', 'http://api.invalid')
-    if (options.crawler !== undefined && isCrawlPath(url.pathname)) {
+    const url = requestUrl(req.url)
+    if (url !== null && options.crawler !== undefined && isCrawlPath(url.pathname)) {
       const status = await handleCrawlRequest(options.crawler, req, res, url, logger)
       logger.info('request', { method, path: url.pathname, status, ms: Math.round((performance.now() - started) * 10) / 10 })
       return
@@ -122,17 +117,20 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     let reply: Reply
     let failure: { kind: string; message: string } | undefined
     try {
+      // A target the URL parser refuses (`GET //[`) is the client's fault: it gets a 400
+      // and one request line in the log, never an error with a stack.
+      if (url === null) throw new ApiError('BadRequest', 'The request target is not a valid URL path')
       reply = await route(method, url)
     } catch (err) {
       const { status, body } = errorResponse(err)
       reply = { status, body, headers: status === 405 ? { Allow: 'GET' } : {} }
       failure = { kind: errorKind(err), message: err instanceof Error ? err.message : String(err) }
-      if (status === 500) logger.error('Unhandled error', { method, path: url.pathname, error: err instanceof Error ? err.stack : String(err) })
+      if (status === 500) logger.error('Unhandled error', { method, path: url?.pathname, error: err instanceof Error ? err.stack : String(err) })
     }
     send(res, reply)
     logger.info('request', {
       method,
-      path: url.pathname,
+      path: url?.pathname ?? clip(req.url ?? ''),
       status: reply.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       ...(reply.headers?.['X-Scrapedeck-Source'] ? { source: reply.headers['X-Scrapedeck-Source'], cache: reply.headers['X-Scrapedeck-Cache'] } : {}),
@@ -147,6 +145,16 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       if (!res.headersSent) send(res, { status: 400, body: { error: { kind: 'BadRequest', message: 'The request could not be read.', hint: null } } })
       else res.destroy()
     })
+  })
+  // What Node's HTTP parser refuses (a request line it cannot read, a header too large)
+  // never reaches `handle`: answer 400 as Node would, and log it as one client-error line.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy()
+      return
+    }
+    logger.warn('client error', { code: err.code, error: err.message })
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
   })
   await listen(server, options.port ?? 8080, options.host ?? '127.0.0.1')
   const address = server.address() as AddressInfo
@@ -167,6 +175,19 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     return closing
   }
   return { url, listings, close }
+}
+
+function requestUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://api.invalid')
+  } catch {
+    return null
+  }
+}
+
+/** A client-supplied string as it goes into a log line: short, one line. */
+function clip(text: string): string {
+  return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)
 }
 
 function decodeId(raw: string): string {

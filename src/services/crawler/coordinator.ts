@@ -69,6 +69,7 @@ export class Coordinator {
   private closed = false
   private started = false
   private linkStarted = false
+  private starting: Promise<void> | null = null
   private lastAnnounce = 0
   private lastStaleCheck = 0
 
@@ -105,12 +106,19 @@ export class Coordinator {
   }
 
   /** Safe to call again after it failed (Elasticsearch or the broker not up yet). */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting = this.startOnce().finally(() => (this.starting = null))
+    return this.starting
+  }
+
+  private async startOnce(): Promise<void> {
+    if (this.closed) throw new Error('The coordinator is closed')
     await ensureLedgerIndices(this.es, ledgerIndices(this.options.indexPrefix))
-    if (!this.linkStarted) {
+    if (!this.linkStarted && !this.closed) {
       await this.link.start((reply) => this.applier.take(reply))
       this.linkStarted = true
     }
+    if (this.closed) return
     await this.ingests.resumeAll()
     this.started = true
     this.schedule(0)
@@ -122,6 +130,8 @@ export class Coordinator {
     this.closed = true
     if (this.timer !== null) clearTimeout(this.timer)
     this.ingests.abortAll()
+    // A start still under way finishes (or fails) first, so nothing it opens outlives close().
+    await this.starting?.catch(() => {})
     await this.ticking
     await this.applier.close()
     await this.link.close()
@@ -210,6 +220,8 @@ export class Coordinator {
     const running = await this.crawls.list(['running'], 1000)
     await this.dispatcher.dispatch(running.map((c) => c.id))
     if (now - this.lastStaleCheck >= STALE_CHECK_EVERY_MS) {
+      // The first pass of a new coordinator publishes at once what the last one left unconfirmed.
+      await this.dispatcher.republishUnconfirmed(this.lastStaleCheck === 0 ? 0 : undefined)
       this.lastStaleCheck = now
       await this.dispatcher.expireStale()
     }

@@ -5,7 +5,7 @@
  * down), and announces crawl control. It declares the scraper's queue too, so a backlog can
  * build before any scraper runs (same arguments as Nameko's, so both can declare it).
  */
-import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib'
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib'
 import { connectRecovering, publishConfirmed, watchChannel } from '../rpc/connection'
 import { CRAWL_CONTROL_EXCHANGE, CRAWL_ID_HEADER } from '../rpc/crawl-control'
 import type { ControlAnnouncement } from '../rpc/crawl-control'
@@ -49,7 +49,6 @@ export interface DeliveredReply {
 export class CrawlerLink {
   private connection: RecoveringChannelModel | null = null
   private publisher: ConfirmChannel | null = null
-  private consumerChannel: Channel | null = null
   private onReply: (reply: DeliveredReply) => void = () => {}
 
   constructor(private readonly options: CrawlerLinkOptions) {}
@@ -68,7 +67,6 @@ export class CrawlerLink {
       setup: (model) => this.setup(model),
       onDisconnect: () => {
         this.publisher = null
-        this.consumerChannel = null
       }
     })
   }
@@ -140,6 +138,5 @@ export class CrawlerLink {
     consumer.on('close', () => void model.close().catch(() => {}))
     consumer.on('error', (err: Error) => this.options.logger.warn('Reply channel error', { error: err.message }))
     this.publisher = publisher
-    this.consumerChannel = consumer
   }
 }

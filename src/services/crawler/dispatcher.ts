@@ -1,9 +1,13 @@
 /**
  * Keeps the scraper queue full: up to `window` requests outstanding (items `scraping`)
- * across all running crawls. Each batch is first marked `scraping` in the ledger (guarded,
- * so an item changed meanwhile is left alone), then published with confirms; a batch the
- * broker did not take goes back to `queued`. Items dispatched but unanswered past the stale
- * deadline (a replica died on them, or the page stalls it) count as a failed attempt.
+ * across all running crawls. Each batch is first marked `scraping`, `published: false` in
+ * the ledger (guarded, so an item changed meanwhile is left alone), then published with
+ * confirms, then marked `published`; a batch the broker did not take goes back to `queued`.
+ * A coordinator killed between the first write and the confirm leaves items `scraping` but
+ * unpublished: they are published again (same dispatch, so one reply counts) once they are
+ * older than UNPUBLISHED_GRACE_MS, or at once by the next coordinator's first pass.
+ * Items dispatched but unanswered past the stale deadline (a replica died on them, or the
+ * page stalls it) count as a failed attempt.
  */
 import type { estypes } from '@elastic/elasticsearch'
 import type { Logger } from '../log'
@@ -13,6 +17,9 @@ import type { Backoff } from './item-outcome'
 import { crawlItemsQuery } from './item-store'
 import type { ItemStore, ItemUpdate } from './item-store'
 import type { StoredItem } from './ledger-docs'
+
+/** How long an unconfirmed dispatch may be on its way before it is published again. */
+export const UNPUBLISHED_GRACE_MS = 30_000
 
 export interface DispatcherOptions {
   items: ItemStore
@@ -58,7 +65,7 @@ export class Dispatcher {
       const marked = await this.options.items.updateMany(
         candidates.map((item) => ({
           item,
-          changes: { state: 'scraping', attempts: item.doc.attempts + 1, dispatch: item.doc.dispatch + 1, dispatchedAt: at, notBefore: null, updatedAt: at }
+          changes: { state: 'scraping', attempts: item.doc.attempts + 1, dispatch: item.doc.dispatch + 1, dispatchedAt: at, published: false, notBefore: null, updatedAt: at }
         }))
       )
       if (marked.updated.length > 0) await this.publish(marked.updated)
@@ -93,6 +100,26 @@ export class Dispatcher {
     return this.options.items.count({ term: { state: 'scraping' } })
   }
 
+  /**
+   * Publishes items marked `scraping` whose publish was never confirmed (the coordinator died
+   * in between), older than `graceMs`: 0 on a new coordinator's first pass, when none of
+   * them can still be on its way.
+   */
+  async republishUnconfirmed(graceMs = UNPUBLISHED_GRACE_MS): Promise<number> {
+    if (!this.options.link.connected) return 0
+    // Our own dispatches of this tick were marked published after the dispatcher's refresh.
+    await this.options.items.refresh()
+    const before = Date.now() - graceMs
+    const items = await this.options.items.search(
+      { bool: { filter: [{ term: { state: 'scraping' } }, { term: { published: false } }, { range: { dispatchedAt: { lte: before, format: 'epoch_millis' } } }] } },
+      this.options.batchSize ?? 500
+    )
+    if (items.length === 0) return 0
+    this.options.logger.warn('Publishing again scrape requests whose publish was not confirmed', { count: items.length })
+    await this.publish(items)
+    return items.length
+  }
+
   private async publish(items: StoredItem[]): Promise<void> {
     try {
       await this.options.link.publish(
@@ -104,6 +131,9 @@ export class Dispatcher {
       this.options.logger.warn('Scrape requests not confirmed by the broker; requeued', { count: items.length, error: (err as Error).message })
       const at = new Date().toISOString()
       await this.options.items.updateMany(items.map((item) => ({ item, changes: { state: 'queued', attempts: Math.max(0, item.doc.attempts - 1), updatedAt: at } })))
+      return
     }
+    // A conflict here means a reply already settled the item: nothing left to mark.
+    await this.options.items.updateMany(items.map((item) => ({ item, changes: { published: true } })))
   }
 }

@@ -15,6 +15,7 @@ export const TRANSIENT_KINDS = new Set(['SourceUnavailable', 'SourceTimeout', 'C
 export const PERMANENT_KINDS = new Set([
   'ListingNotFound',
   'NotAJobListing',
+  'UnreadablePosting',
   'InvalidListingId',
   'PageTooLarge',
   'PageTooComplex',

@@ -37,6 +37,8 @@ export interface ItemDoc {
   tookMs: number | null
   notBefore: string | null
   dispatchedAt: string | null
+  /** The broker confirmed the current dispatch (see dispatcher.ts). */
+  published: boolean
   finishedAt: string | null
   updatedAt: string
 }
@@ -63,6 +65,7 @@ export function newItem(crawlId: string, listingId: string, seq: number, attempt
     tookMs: null,
     notBefore: null,
     dispatchedAt: null,
+    published: false,
     finishedAt: state === 'skipped' ? now : null,
     updatedAt: now
   }

@@ -67,6 +67,8 @@ export const ITEMS_MAPPINGS: estypes.MappingTypeMapping = {
     /** Not dispatched before this time (backoff after a transient failure). */
     notBefore: { type: 'date' },
     dispatchedAt: { type: 'date' },
+    /** False between the ledger's "scraping" and the broker's confirm: a crash there leaves it to publish again. */
+    published: { type: 'boolean' },
     finishedAt: { type: 'date' },
     updatedAt: { type: 'date' }
   }

@@ -8,7 +8,37 @@ describe('generateCatalog', () => {
 
   it('defaults to 300 listings and is identical for the same options', () => {
     expect(listings).toHaveLength(300)
-    expect(generateCatalog()).toEqual(catalog)
+    expect(generateCatalog().listings).toEqual(listings)
+    expect(catalog.entries).toEqual(listings.map((l, index) => ({ id: l.id, index, datePosted: l.datePosted, status: l.status })))
+  })
+
+  it('generates a listing again identically after the cache has let it go', () => {
+    const big = generateCatalog({ count: 5000 })
+    const first = big.at(0)
+    for (let i = 1; i < 5000; i++) big.at(i)
+    const again = big.at(0)
+    expect(again).not.toBe(first)
+    expect(again).toEqual(first)
+  })
+
+  it('finds a listing by id, and nothing for ids that are not in the catalog', () => {
+    const big = generateCatalog({ count: 2000 })
+    const last = big.entries[1999]!
+    expect(big.byId.get(last.id)?.id).toBe(last.id)
+    for (const id of ['1', '0200000', String(Number(last.id) + 1), '999999999', 'abc', '', String(Number(big.entries[5]!.id) + 1)]) {
+      expect(big.byId.get(id), id).toBeUndefined()
+    }
+    expect(() => big.at(2000)).toThrow(RangeError)
+  })
+
+  it('holds 50,000 listings as entries, each generated whole on demand with the same id, date and status', () => {
+    const big = generateCatalog({ count: 50_000 })
+    expect(big.entries).toHaveLength(50_000)
+    expect(new Set(big.entries.map((e) => e.id)).size).toBe(50_000)
+    for (const index of [0, 12_345, 49_999]) {
+      const listing = big.at(index)
+      expect({ id: listing.id, index, datePosted: listing.datePosted, status: listing.status }).toEqual(big.entries[index])
+    }
   })
 
   it('changes with the seed, and a longer catalog extends a shorter one', () => {

@@ -3,6 +3,11 @@
  * on (seed, i), so a catalog of 500 starts with the same 300 listings as a catalog of 300,
  * and ids and dates never change for a seed. Expiry is judged against an injected `today`,
  * not the clock, so the same options always give the same active/expired split.
+ *
+ * Generated lazily, so a board of 50,000 or 100,000 listings stays small: up front only each
+ * listing's id, date and status (the draws before its salary, description and page style),
+ * and whole listings on demand, the recent ones kept in a bounded cache. An id maps back to
+ * its index by arithmetic (ids grow by a fixed stride), so there is no id map either.
  */
 import { ListingIdSchema } from '../../shared/listing.js'
 import { COMPANIES, EMPLOYMENT_TYPES, PLACES, REMOTE_AREAS, ROLES, SENIORITIES } from './catalog-data.js'
@@ -72,10 +77,25 @@ export interface CatalogOptions {
   today: string
 }
 
+/** What is known of every listing without generating it whole. */
+export interface CatalogEntry {
+  id: string
+  /** 0-based position in the catalog. */
+  index: number
+  /** YYYY-MM-DD */
+  datePosted: string
+  status: ListingStatus
+}
+
 export interface Catalog {
   options: CatalogOptions
-  listings: CatalogListing[]
-  byId: ReadonlyMap<string, CatalogListing>
+  /** Every listing's id, date and status, in catalog order. */
+  entries: readonly CatalogEntry[]
+  /** Listing `index` (0-based), generated on demand. */
+  at(index: number): CatalogListing
+  byId: { get(id: string): CatalogListing | undefined }
+  /** Every listing, generated now: for tests and small catalogs, not for a board's requests. */
+  readonly listings: readonly CatalogListing[]
 }
 
 /** Listing dates are generated around this fixed day, so they do not move with the clock or with `today`. */
@@ -90,6 +110,9 @@ const DAY_MS = 86_400_000
 const ID_BASE = 200_000
 const ID_STRIDE = 397
 
+/** Whole listings kept after generation; a page view needs a listing and its three "similar jobs". */
+const LISTING_CACHE_SIZE = 2_000
+
 export function generateCatalog(options: Partial<CatalogOptions> = {}): Catalog {
   // Pick the three fields: callers pass wider option objects (the server's) straight through.
   const { seed = DEFAULT_CATALOG_OPTIONS.seed, count = DEFAULT_CATALOG_OPTIONS.count, today = DEFAULT_CATALOG_OPTIONS.today } = options
@@ -100,11 +123,66 @@ export function generateCatalog(options: Partial<CatalogOptions> = {}): Catalog 
   }
   if (!ISO_DATE.test(today) || Number.isNaN(Date.parse(today))) throw new Error(`Catalog "today" must be a date as YYYY-MM-DD, got "${today}"`)
 
-  const listings = Array.from({ length: count }, (_, index) => generateListing(seed, index, today))
-  return { options: resolved, listings, byId: new Map(listings.map((listing) => [listing.id, listing])) }
+  const entries: CatalogEntry[] = Array.from({ length: count }, (_, index) => {
+    const { id, datePosted, status } = drawListingHead(seed, index, today)
+    return { id, index, datePosted, status }
+  })
+  const cache = new Map<number, CatalogListing>()
+  const at = (index: number): CatalogListing => {
+    if (!Number.isInteger(index) || index < 0 || index >= count) throw new RangeError(`No listing at index ${index} in a catalog of ${count}`)
+    let listing = cache.get(index)
+    if (listing === undefined) {
+      listing = generateListing(seed, index, today)
+      if (cache.size >= LISTING_CACHE_SIZE) cache.delete(cache.keys().next().value as number)
+    } else {
+      cache.delete(index) // re-inserted below: most recently used last
+    }
+    cache.set(index, listing)
+    return listing
+  }
+  return {
+    options: resolved,
+    entries,
+    at,
+    byId: {
+      get(id) {
+        const index = indexOfId(id)
+        return index !== null && index < count && entries[index]?.id === id ? at(index) : undefined
+      }
+    },
+    get listings() {
+      return entries.map((entry) => at(entry.index))
+    }
+  }
 }
 
-function generateListing(seed: number, index: number, today: string): CatalogListing {
+/** The only index whose id can be `id`: ids are ID_BASE + index × ID_STRIDE + a gap below the stride. */
+function indexOfId(id: string): number | null {
+  if (!/^[1-9]\d{0,9}$/.test(id)) return null
+  const index = Math.floor((Number(id) - ID_BASE) / ID_STRIDE)
+  return index >= 0 ? index : null
+}
+
+interface ListingHead {
+  random: SeededRandom
+  id: string
+  role: (typeof ROLES)[number]
+  seniority: string
+  company: string
+  workplace: Workplace
+  places: Place[]
+  remoteArea: string | null
+  location: string
+  title: string
+  skills: string[]
+  employmentType: string[]
+  datePosted: string
+  validThrough: string | null
+  status: ListingStatus
+}
+
+/** A listing's first draws, through its dates; the rest (salary, description, page) continue from `random`. */
+function drawListingHead(seed: number, index: number, today: string): ListingHead {
   const random = createSeededRandom(hashSeed(seed, 'listing', index))
   const id = ListingIdSchema.parse(String(ID_BASE + index * ID_STRIDE + random.int(0, ID_STRIDE - 1)))
 
@@ -123,7 +201,11 @@ function generateListing(seed: number, index: number, today: string): CatalogLis
   const datePosted = addDays(CATALOG_REFERENCE_DATE, -random.int(0, 90))
   const validThrough = random.chance(0.1) ? null : addDays(datePosted, random.int(30, 120))
   const status: ListingStatus = validThrough !== null && validThrough < today ? 'expired' : 'active'
+  return { random, id, role, seniority, company, workplace, places, remoteArea, location, title, skills, employmentType, datePosted, validThrough, status }
+}
 
+function generateListing(seed: number, index: number, today: string): CatalogListing {
+  const { random, id, company, workplace, places, remoteArea, location, title, skills, employmentType, datePosted, validThrough, status } = drawListingHead(seed, index, today)
   return {
     id,
     title,

@@ -2,7 +2,9 @@
 import { envInt, envNumber, envString } from '../env.js'
 import { DEFAULT_CATALOG_OPTIONS } from './catalog.js'
 import { checkFailureRate, parseLatency } from './fault-model.js'
+import { DEFAULT_HOSTILE_NESTING, checkHostileSettings } from './hostile-pages.js'
 import type { StartJobBoardOptions } from './server.js'
+import { SITEMAP_MAX_URLS } from './sitemap-xml.js'
 
 export const DEFAULT_JOBBOARD_PORT = 8081
 
@@ -17,6 +19,11 @@ export function jobBoardOptionsFromEnv(): StartJobBoardOptions {
     latency: withName('JOBBOARD_LATENCY_MS', () => parseLatency(envString('JOBBOARD_LATENCY_MS', '0'))),
     failureRate: withName('JOBBOARD_FAILURE_RATE', () => checkFailureRate(envNumber('JOBBOARD_FAILURE_RATE', 0))),
     pageSize: envInt('JOBBOARD_PAGE_SIZE', 50),
+    sitemapPageSize: envInt('JOBBOARD_SITEMAP_PAGE_SIZE', SITEMAP_MAX_URLS),
+    // The count is checked against the catalog when the board starts (it must not exceed the active listings).
+    hostile: withName('JOBBOARD_HOSTILE_NESTING', () =>
+      checkHostileSettings({ count: envInt('JOBBOARD_HOSTILE_COUNT', 0), nesting: envInt('JOBBOARD_HOSTILE_NESTING', DEFAULT_HOSTILE_NESTING) })
+    ),
     ...(publicUrl ? { publicUrl } : {})
   }
 }

@@ -9,8 +9,19 @@ async function main(): Promise<void> {
   const options = jobBoardOptionsFromEnv()
   const board = await startJobBoard({ ...options, logger })
   const { seed, count, today } = board.catalog.options
-  const active = board.catalog.listings.filter((listing) => listing.status === 'active').length
-  logger.info('job board listening', { url: board.url, seed, count, today, active, expired: count - active, latency: options.latency, failureRate: options.failureRate })
+  const active = board.catalog.entries.filter((entry) => entry.status === 'active').length
+  logger.info('job board listening', {
+    url: board.url,
+    seed,
+    count,
+    today,
+    active,
+    expired: count - active,
+    latency: options.latency,
+    failureRate: options.failureRate,
+    sitemapPageSize: options.sitemapPageSize,
+    hostileIds: [...board.hostileIds]
+  })
 
   let stopping = false
   const stop = (signal: string): void => {

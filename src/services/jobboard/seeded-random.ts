@@ -19,8 +19,12 @@ export interface SeededRandom {
 /** FNV-1a over the parts, so (seed, "listing", 17) and (seed, "latency", 17) give unrelated streams. */
 export function hashSeed(...parts: ReadonlyArray<string | number>): number {
   let hash = 0x811c9dc5
-  for (const char of parts.join('\u0000')) {
-    hash ^= char.codePointAt(0) ?? 0
+  const text = parts.join('\u0000')
+  // By code point, as `for…of` would go, without its per-character strings (the catalog hashes once per listing).
+  for (let i = 0; i < text.length; i++) {
+    const code = text.codePointAt(i) ?? 0
+    if (code > 0xffff) i++
+    hash ^= code
     hash = Math.imul(hash, 0x01000193)
   }
   return hash >>> 0

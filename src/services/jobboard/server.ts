@@ -1,19 +1,35 @@
 /**
  * The job board's HTTP server, on Node's http module. Listing pages, the index and the
- * 404/410 pages pass through the fault model (latency, 503s); /health and /jobs.json do
- * not, so tools can always find out what the board holds.
+ * 404/410 pages pass through the fault model (latency, 503s); /health, /jobs.json, the
+ * sitemaps and /_stats do not, so tools can always find out what the board holds and a
+ * crawl can always learn its ids.
  */
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { createGzip } from 'node:zlib'
 import type { Logger } from '../log.js'
 import { silentLogger } from '../log.js'
+import { createAccessStats } from './access-stats.js'
+import type { AccessStats } from './access-stats.js'
 import { renderExpiredPage, renderIndexPage, renderStatusPage } from './board-pages.js'
 import { generateCatalog } from './catalog.js'
-import type { Catalog, CatalogListing, CatalogOptions } from './catalog.js'
+import type { Catalog, CatalogEntry, CatalogListing, CatalogOptions } from './catalog.js'
 import { NO_LATENCY, createFaultModel, parseLatency } from './fault-model.js'
 import type { LatencyRange } from './fault-model.js'
+import { NO_HOSTILE_PAGES, checkHostileSettings, pickHostileIds, withParserBomb } from './hostile-pages.js'
+import type { HostileSettings } from './hostile-pages.js'
 import { listingPath, renderListingPage } from './listing-page.js'
+import {
+  SITEMAP_INDEX_PATH,
+  SITEMAP_MAX_URLS,
+  parseSitemapPagePath,
+  sitemapIndexChunks,
+  sitemapPageChunks,
+  sitemapPageCount
+} from './sitemap-xml.js'
 
 export interface JobBoardOptions extends Partial<CatalogOptions> {
   /** A ready catalog; otherwise one is generated from seed/count/today. */
@@ -24,6 +40,10 @@ export interface JobBoardOptions extends Partial<CatalogOptions> {
   failureRate?: number
   /** Listings per index page. */
   pageSize?: number
+  /** Urls per sitemap page, 1 to 50,000 (the protocol's limit, and the default). */
+  sitemapPageSize?: number
+  /** Listings whose page stalls an HTML parser (see hostile-pages.ts); none by default. */
+  hostile?: HostileSettings
   /** Base URL for canonical links and JSON-LD urls; by default taken from the Host header. */
   publicUrl?: string
   logger?: Logger
@@ -32,6 +52,10 @@ export interface JobBoardOptions extends Partial<CatalogOptions> {
 export interface JobBoardServer {
   server: Server
   catalog: Catalog
+  /** Requests so far, as `GET /_stats` answers. */
+  stats: AccessStats
+  /** Ids whose page is hostile (empty unless asked for). */
+  hostileIds: ReadonlySet<string>
 }
 
 export interface RunningJobBoard extends JobBoardServer {
@@ -53,11 +77,25 @@ interface Reply {
   headers?: Record<string, string>
 }
 
+/** A 200 whose body is written chunk by chunk as the client takes it. */
+interface StreamedReply {
+  contentType: string
+  chunks: Iterable<string>
+  /** Gzip the chunks on the way out (a .gz file, or Content-Encoding: gzip). */
+  gzip: boolean
+  headers?: Record<string, string>
+}
+
 const HTML = 'text/html; charset=utf-8'
 const JSON_TYPE = 'application/json; charset=utf-8'
 const NO_STORE = 'no-store'
 const RELATED_COUNT = 3
 const HOST_HEADER = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
+const XML = 'application/xml; charset=utf-8'
+const GZIP = 'application/gzip'
+/** Rendered pages kept; a crawl asks for each page about once, a person for a few again and again. */
+const RENDERED_PAGE_CACHE_SIZE = 500
+const JOBS_PER_CHUNK = 200
 
 export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
   const catalog = options.catalog ?? generateCatalog(options)
@@ -67,39 +105,76 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
   const pageSize = options.pageSize ?? 50
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`Index page size must be a positive integer, got ${pageSize}`)
 
+  const sitemapPageSize = options.sitemapPageSize ?? SITEMAP_MAX_URLS
+  if (!Number.isInteger(sitemapPageSize) || sitemapPageSize < 1 || sitemapPageSize > SITEMAP_MAX_URLS) {
+    throw new Error(`Sitemap page size must be a whole number from 1 to ${SITEMAP_MAX_URLS}, got ${sitemapPageSize}`)
+  }
+  const hostile = checkHostileSettings(options.hostile ?? NO_HOSTILE_PAGES)
+  const hostileIds = pickHostileIds(catalog.entries, hostile.count)
+  const stats = createAccessStats((id) => catalog.byId.get(id) !== undefined)
+
   // Newest first, as boards list them; expired listings are reachable by id only.
-  const active = catalog.listings
-    .filter((listing) => listing.status === 'active')
+  const active = catalog.entries
+    .filter((entry) => entry.status === 'active')
     .sort((a, b) => b.datePosted.localeCompare(a.datePosted) || a.id.localeCompare(b.id))
-  const activeIndex = new Map(active.map((listing, index) => [listing.id, index]))
+  const activeIndex = new Map(active.map((entry, index) => [entry.id, index]))
   const related = (listing: CatalogListing): CatalogListing[] => {
     const start = activeIndex.get(listing.id) ?? 0
-    return Array.from({ length: Math.min(RELATED_COUNT, active.length - 1) }, (_, i) => active[(start + 1 + i) % active.length]).filter(
-      (other): other is CatalogListing => other !== undefined && other.id !== listing.id
-    )
+    return Array.from({ length: Math.min(RELATED_COUNT, active.length - 1) }, (_, i) => active[(start + 1 + i) % active.length])
+      .filter((other): other is CatalogEntry => other !== undefined && other.id !== listing.id)
+      .map((other) => catalog.at(other.index))
   }
   const pendingTimers = new Set<NodeJS.Timeout>()
 
-  // Pages never change for a catalog, so each is rendered once per site address. The bound
-  // keeps a stream of made-up Host headers from growing the cache without limit.
+  // Pages never change for a catalog, so each is rendered once per site address, and the
+  // recent ones are kept: bounded, so neither a 50,000-listing crawl nor a stream of
+  // made-up Host headers grows the cache without limit.
   const renderedPages = new Map<string, string>()
   const listingPage = (listing: CatalogListing, siteUrl: string): string => {
     const key = `${siteUrl} ${listing.id}`
     let page = renderedPages.get(key)
     if (page === undefined) {
       page = renderListingPage({ listing, siteUrl, related: related(listing) })
-      if (renderedPages.size >= catalog.listings.length * 4) renderedPages.clear()
-      renderedPages.set(key, page)
+      if (hostileIds.has(listing.id)) page = withParserBomb(page, hostile.nesting)
+      if (renderedPages.size >= RENDERED_PAGE_CACHE_SIZE) renderedPages.delete(renderedPages.keys().next().value as string)
+    } else {
+      renderedPages.delete(key) // re-inserted below: most recently used last
     }
+    renderedPages.set(key, page)
     return page
   }
 
-  const siteUrlFor = (request: IncomingMessage): string => {
-    if (options.publicUrl) return options.publicUrl.replace(/\/+$/, '')
+  /** The address the request came in on, from its Host header (or the socket). */
+  const requestOrigin = (request: IncomingMessage): string => {
     const host = request.headers.host
     if (host && HOST_HEADER.test(host)) return `http://${host}`
     const address = request.socket.localAddress ?? '127.0.0.1'
     return `http://${address.includes(':') ? `[${address}]` : address}:${request.socket.localPort ?? 80}`
+  }
+  const siteUrlFor = (request: IncomingMessage): string => (options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : requestOrigin(request))
+
+  const sitemapPages = sitemapPageCount(catalog.entries.length, sitemapPageSize)
+  /** A sitemap route's answer; 'missing' for a page past the end; null for any other path. */
+  const sitemapReply = (request: IncomingMessage, path: string): StreamedReply | 'missing' | null => {
+    const gzipFile = path.endsWith('.gz')
+    // A plain .xml is gzipped in transit for a client that accepts it; a .gz is the file itself.
+    const encoded = !gzipFile && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
+    const format = {
+      contentType: gzipFile ? GZIP : XML,
+      gzip: gzipFile || encoded,
+      headers: gzipFile ? {} : { vary: 'Accept-Encoding', ...(encoded ? { 'content-encoding': 'gzip' } : {}) }
+    }
+    if (path === SITEMAP_INDEX_PATH || path === `${SITEMAP_INDEX_PATH}.gz`) {
+      // Its pages are named by the address the index was asked on, not the public URL:
+      // whoever read the index (a crawler inside the stack, by the service name) must be able
+      // to fetch them. The listings' locs are the public URLs their pages declare.
+      return { ...format, chunks: sitemapIndexChunks(sitemapPages, requestOrigin(request), gzipFile) }
+    }
+    const page = parseSitemapPagePath(path)
+    if (page === null) return null
+    if (page.page > sitemapPages) return 'missing'
+    const entries = catalog.entries.slice((page.page - 1) * sitemapPageSize, page.page * sitemapPageSize)
+    return { ...format, chunks: sitemapPageChunks(entries, siteUrlFor(request)) }
   }
 
   const pageReply = (request: IncomingMessage, path: string, query: URLSearchParams): Reply => {
@@ -109,7 +184,7 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
       const pageCount = Math.max(1, Math.ceil(active.length / pageSize))
       if (Number.isNaN(page)) return { status: 400, body: renderStatusPage('Bad request', `"page" must be a whole number from 1, got "${raw}".`) }
       if (page > pageCount) return { status: 404, body: renderStatusPage('No such page', `There are ${pageCount} pages of jobs.`) }
-      const listings = active.slice((page - 1) * pageSize, page * pageSize)
+      const listings = active.slice((page - 1) * pageSize, page * pageSize).map((entry) => catalog.at(entry.index))
       return { status: 200, body: renderIndexPage({ listings, page, pageCount, total: active.length }), headers: { 'cache-control': 'public, max-age=60' } }
     }
     const match = /^\/jobs\/([^/]+)$/.exec(path)
@@ -138,6 +213,22 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
     logger.debug('request', { method: request.method, path: request.url, status: reply.status, ms: Date.now() - started, ...fields })
   }
 
+  const stream = (request: IncomingMessage, response: ServerResponse, reply: StreamedReply, started: number): void => {
+    response.writeHead(200, { 'content-type': reply.contentType, 'cache-control': NO_STORE, 'x-content-type-options': 'nosniff', ...reply.headers })
+    if (request.method === 'HEAD') {
+      response.end()
+      logger.debug('request', { method: request.method, path: request.url, status: 200, ms: Date.now() - started })
+      return
+    }
+    // pipeline() waits for the client to drain each chunk, and destroys the source if it goes away.
+    const source = Readable.from(reply.chunks)
+    const sent = reply.gzip ? pipeline(source, createGzip(), response) : pipeline(source, response)
+    sent.then(
+      () => logger.debug('request', { method: request.method, path: request.url, status: 200, ms: Date.now() - started, streamed: true }),
+      (error: unknown) => logger.debug('response abandoned', { path: request.url, error: String(error) })
+    )
+  }
+
   const server = createServer((request, response) => {
     const started = Date.now()
     const [path = '', search = ''] = (request.url ?? '').split('?', 2)
@@ -146,14 +237,28 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
       return
     }
     if (path === '/health') {
-      const body = { status: 'ok', listings: catalog.listings.length, active: active.length, expired: catalog.listings.length - active.length }
+      const total = catalog.entries.length
+      const body = { status: 'ok', listings: total, active: active.length, expired: total - active.length }
       send(request, response, { status: 200, body: JSON.stringify(body), contentType: JSON_TYPE, headers: { 'cache-control': NO_STORE } }, started)
       return
     }
-    if (path === '/jobs.json') {
-      send(request, response, { status: 200, body: jobsJson(catalog), contentType: JSON_TYPE, headers: { 'cache-control': NO_STORE } }, started)
+    if (path === '/_stats') {
+      send(request, response, { status: 200, body: JSON.stringify(stats.snapshot()), contentType: JSON_TYPE, headers: { 'cache-control': NO_STORE } }, started)
       return
     }
+    if (path === '/jobs.json') {
+      stream(request, response, { contentType: JSON_TYPE, chunks: jobsJsonChunks(catalog, hostileIds), gzip: false }, started)
+      return
+    }
+    const sitemap = sitemapReply(request, path)
+    if (sitemap !== null) {
+      stats.record('sitemap')
+      if (sitemap === 'missing') send(request, response, { status: 404, body: renderStatusPage('No such sitemap', `There are ${sitemapPages} sitemap pages.`) }, started)
+      else stream(request, response, sitemap, started)
+      return
+    }
+    const listingMatch = /^\/jobs\/([^/]+)$/.exec(path)
+    stats.record(listingMatch ? 'listing' : path === '/' ? 'index' : 'other', listingMatch?.[1] === undefined ? undefined : safeDecode(listingMatch[1]))
     const fault = faults.next()
     const answer = (): void => {
       if (fault.fail) {
@@ -179,22 +284,43 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
     for (const timer of pendingTimers) clearTimeout(timer)
     pendingTimers.clear()
   })
-  return { server, catalog }
+  return { server, catalog, stats, hostileIds }
 }
 
-/** What tools and tests need to choose ids: every id with its status and a few visible facts. */
-function jobsJson(catalog: Catalog): string {
-  const jobs = catalog.listings.map((listing) => ({
-    id: listing.id,
-    status: listing.status,
-    url: listingPath(listing.id),
-    title: listing.title,
-    company: listing.company,
-    location: listing.location,
-    structure: listing.page.structure
-  }))
-  const active = jobs.filter((job) => job.status === 'active').length
-  return JSON.stringify({ ...catalog.options, total: jobs.length, active, expired: jobs.length - active, jobs })
+/**
+ * What tools and tests need to choose ids: every id with its status and a few visible facts.
+ * Streamed listing by listing: on a board of 50,000 it is megabytes, and each listing is
+ * generated for it.
+ */
+function* jobsJsonChunks(catalog: Catalog, hostileIds: ReadonlySet<string>): Generator<string> {
+  const total = catalog.entries.length
+  const active = catalog.entries.filter((entry) => entry.status === 'active').length
+  const head = JSON.stringify({ ...catalog.options, total, active, expired: total - active, hostile: hostileIds.size })
+  yield `${head.slice(0, -1)},"jobs":[`
+  let batch: string[] = []
+  let first = true
+  const flush = (): string => {
+    const text = (first || batch.length === 0 ? '' : ',') + batch.join(',')
+    if (batch.length > 0) first = false
+    batch = []
+    return text
+  }
+  for (const entry of catalog.entries) {
+    const listing = catalog.at(entry.index)
+    const job = {
+      id: listing.id,
+      status: listing.status,
+      url: listingPath(listing.id),
+      title: listing.title,
+      company: listing.company,
+      location: listing.location,
+      structure: listing.page.structure,
+      ...(hostileIds.has(listing.id) ? { hostile: true } : {})
+    }
+    batch.push(JSON.stringify(job))
+    if (batch.length === JOBS_PER_CHUNK) yield flush()
+  }
+  yield `${flush()}]}`
 }
 
 function safeDecode(segment: string): string | undefined {

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks'
 import type { estypes } from '@elastic/elasticsearch'
 import { DEFAULT_SEARCH_PAGE_SIZE, ListingSearchOptionsSchema, MAX_SEARCH_QUERY_LENGTH } from '../../shared/listing-search'
 import type { FacetBucket, ListingSearchHit, ListingSearchOptions, ListingSearchResult } from '../../shared/listing-search'
+import { describeEsError, isTransientEsError } from './elasticsearch-client'
 import { fromSource } from './listing-document'
 import type { ListingRepository } from './listing-repository'
 
@@ -14,6 +15,18 @@ const FACET_SIZE = 20
 /** The search request was malformed (bad page, too long a query…). */
 export class InvalidSearch extends Error {
   override name = 'InvalidSearch'
+}
+
+export const SEARCH_UNAVAILABLE_HINT = 'Elasticsearch cannot be searched right now; lookups still work through the scraper.'
+
+/**
+ * Elasticsearch could not run the search (down, slow, failing). Thrown by the listings layer
+ * itself, so the API and the panel both see one kind, SearchUnavailable, and one hint,
+ * rather than each classifying the client's raw errors (ECONNREFUSED…) on its own.
+ */
+export class SearchUnavailable extends Error {
+  override readonly name = 'SearchUnavailable'
+  readonly hint = SEARCH_UNAVAILABLE_HINT
 }
 
 export async function searchListings(repository: ListingRepository, query: string, options: ListingSearchOptions = {}): Promise<ListingSearchResult> {
@@ -25,7 +38,10 @@ export async function searchListings(repository: ListingRepository, query: strin
   const page = checked.data.page ?? 1
   const pageSize = checked.data.pageSize ?? DEFAULT_SEARCH_PAGE_SIZE
 
-  const res = await repository.search(buildSearchRequest(q, checked.data, page, pageSize))
+  const res = await repository.search(buildSearchRequest(q, checked.data, page, pageSize)).catch((err: unknown) => {
+    if (isTransientEsError(err)) throw new SearchUnavailable(`Elasticsearch cannot be searched right now (${describeEsError(err)})`, { cause: err })
+    throw err
+  })
   const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0)
   const hits: ListingSearchHit[] = []
   for (const hit of res.hits.hits) {

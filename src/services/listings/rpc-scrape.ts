@@ -1,7 +1,11 @@
-/** The real scrape function: an RPC call to the scraper service, its answer checked. */
+/**
+ * The real scrape function: an RPC call to the scraper service, its answer checked. A scrape
+ * is idempotent, so it waits out a broker restart within its deadline (idempotent-call.ts).
+ */
 import { ListingSchema } from '../../shared/listing'
 import type { Listing } from '../../shared/listing'
 import type { RpcClient } from '../rpc/client'
+import { callIdempotent } from '../rpc/idempotent-call'
 import type { ScrapeFn } from './listing-lookup'
 
 export const SCRAPE_METHOD = 'get_job_listing_info'
@@ -19,7 +23,7 @@ export class MalformedListing extends Error {
 
 export function rpcScrape(client: RpcClient, service: string, timeoutMs?: number): ScrapeFn {
   return async (id: string): Promise<Listing> => {
-    const result = await client.call(service, SCRAPE_METHOD, [id], {}, timeoutMs === undefined ? {} : { timeoutMs })
+    const result = await callIdempotent(client, service, SCRAPE_METHOD, [id], {}, timeoutMs)
     const parsed = ListingSchema.safeParse(result)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]

@@ -36,7 +36,7 @@ const DEFAULT_TIMEOUT_MS = 30_000
 
 export class RpcClient {
   private readonly exchange: string
-  private readonly defaultTimeoutMs: number
+  readonly defaultTimeoutMs: number
   private readonly logger: Logger
   /** Binding key of our reply queue, sent as `reply_to`; kept across reconnects. */
   private readonly replyKey = randomUUID()
@@ -47,6 +47,8 @@ export class RpcClient {
   private connection: RecoveringChannelModel | null = null
   private channel: ConfirmChannel | null = null
   private closed = false
+  /** Callers of whenConnected, told on the next (re)connect or on close. */
+  private readonly connectWaiters = new Set<() => void>()
 
   private constructor(private readonly options: RpcClientOptions) {
     this.exchange = options.exchange ?? DEFAULT_EXCHANGE
@@ -72,6 +74,20 @@ export class RpcClient {
 
   get connected(): boolean {
     return this.channel !== null && !this.closed
+  }
+
+  /** Resolves true once connected (at once if already), false on close or after timeoutMs. */
+  whenConnected(timeoutMs: number): Promise<boolean> {
+    if (this.connected || this.closed) return Promise.resolve(this.connected)
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        this.connectWaiters.delete(done)
+        resolve(this.connected)
+      }
+      const timer = setTimeout(done, timeoutMs)
+      this.connectWaiters.add(done)
+    })
   }
 
   call<T = unknown>(
@@ -117,6 +133,7 @@ export class RpcClient {
     this.closed = true
     this.channel = null
     this.failPending('RPC client closed')
+    for (const waiter of [...this.connectWaiters]) waiter()
     await this.connection?.close()
   }
 
@@ -138,6 +155,7 @@ export class RpcClient {
     )
     watchChannel(model, channel, (reason) => this.lose(reason, channel), this.logger)
     this.channel = channel
+    for (const waiter of [...this.connectWaiters]) waiter()
   }
 
   private onReply(msg: ConsumeMessage): void {

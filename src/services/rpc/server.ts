@@ -8,6 +8,7 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelMod
 import { performance } from 'node:perf_hooks'
 import { connectRecovering, publishConfirmed, watchChannel } from './connection'
 import { REPLICA_HEADER, TOOK_MS_HEADER } from './crawl-control'
+import { DEFAULT_MAX_DELIVERIES, countedProperties, deliveryVerdict, tooManyDeliveriesWire } from './delivery-count'
 import {
   contentDisallowedWire,
   errorToWire,
@@ -54,6 +55,8 @@ export interface RpcServerOptions {
   replica?: string
   /** Answers a request with this error instead of running it (crawl-control.ts: a cancelled crawl). */
   screen?: (headers: Record<string, unknown> | undefined) => WireError | null
+  /** Deliveries of one request before it is answered TooManyDeliveries (delivery-count.ts). Default 5. */
+  maxDeliveries?: number
 }
 
 interface Consumer {
@@ -66,10 +69,13 @@ export class RpcServer {
   private readonly exchange: string
   private readonly queue: string
   private readonly maxWorkers: number
+  private readonly maxDeliveries: number
   private readonly logger: Logger
   private connection: RecoveringChannelModel | null = null
   private consumer: Consumer | null = null
   private readonly inFlight = new Set<Promise<void>>()
+  /** Counted copies whose original's ack may not have reached the broker yet, by request key. */
+  private readonly acksInTransit = new Map<string, Promise<void>>()
   private stopping = false
   private stopped: Promise<void> | null = null
 
@@ -84,6 +90,7 @@ export class RpcServer {
     this.exchange = options.exchange ?? DEFAULT_EXCHANGE
     this.queue = serviceQueueName(service.name)
     this.maxWorkers = options.maxWorkers ?? 10
+    this.maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES
     this.logger = options.logger ?? createLogger('rpc-server')
   }
 
@@ -173,6 +180,8 @@ export class RpcServer {
       safely(() => channel.nack(msg, false, false))
       return
     }
+    if (await this.settledAsRedelivery(channel, msg, replyTo)) return
+    await this.acksInTransit.get(requestKey(msg))
     const started = performance.now()
     const { body, contentType } = await this.respond(msg)
     const properties = replyProperties(correlationId, contentType)
@@ -185,6 +194,50 @@ export class RpcServer {
     } catch (err) {
       // The channel died with the reply unconfirmed: the request is redelivered (at least once).
       this.logger.warn('RPC reply not confirmed; request will be redelivered', { routingKey, error: (err as Error).message })
+    }
+  }
+
+  /**
+   * A redelivered request is counted before it runs again (delivery-count.ts): republished
+   * with its count and acked, or, past maxDeliveries, answered TooManyDeliveries and acked.
+   * True when the request is settled here and must not run.
+   */
+  private async settledAsRedelivery(channel: ConfirmChannel, msg: ConsumeMessage, replyTo: string): Promise<boolean> {
+    const verdict = deliveryVerdict(msg, this.maxDeliveries)
+    if (verdict.action === 'run') return false
+    const routingKey = msg.fields.routingKey
+    const correlationId = msg.properties.correlationId as string | undefined
+    try {
+      if (verdict.action === 'count') await this.republishCounted(channel, msg, verdict.deliveries)
+      else {
+        this.logger.warn('Refusing an RPC request delivered too often', { routingKey, correlationId, deliveries: verdict.deliveries })
+        const body = encodeErrorReply(tooManyDeliveriesWire(verdict.deliveries, this.maxDeliveries))
+        await publishConfirmed(channel, this.exchange, replyTo, body, replyProperties(correlationId, CONTENT_TYPE))
+        channel.ack(msg)
+      }
+    } catch (err) {
+      this.logger.warn('Redelivered RPC request not settled; it will be delivered again', { routingKey, error: (err as Error).message })
+    }
+    return true
+  }
+
+  /**
+   * The copy may come straight back to us, even before the publish is confirmed, and kill
+   * us (it may be a poison request) before our ack of the original has left the socket:
+   * both would then be redelivered and a poison request would multiply. So the copy waits
+   * (see handle) until a round trip on this channel after the ack proves the broker has it.
+   */
+  private async republishCounted(channel: ConfirmChannel, msg: ConsumeMessage, deliveries: number): Promise<void> {
+    const key = requestKey(msg)
+    let settled!: () => void
+    this.acksInTransit.set(key, new Promise<void>((resolve) => (settled = resolve)))
+    try {
+      await publishConfirmed(channel, this.exchange, msg.fields.routingKey, msg.content, countedProperties(msg, deliveries))
+      channel.ack(msg)
+      await channel.checkQueue(this.queue)
+    } finally {
+      this.acksInTransit.delete(key)
+      settled()
     }
   }
 
@@ -220,6 +273,11 @@ export class RpcServer {
     const serialized = serializeResult(result)
     return serialized === null ? encodeErrorReply(unserializableWire(result)) : encodeSuccessReply(serialized)
   }
+}
+
+/** A request and its counted copies share this key. */
+function requestKey(msg: ConsumeMessage): string {
+  return `${msg.fields.routingKey} ${String(msg.properties.correlationId)}`
 }
 
 /** Acks and nacks throw once the channel is gone; the broker then redelivers anyway. */

@@ -1,7 +1,8 @@
 /**
  * Fetches one page with hard limits: a deadline for the whole exchange (redirects and body
  * included), a redirect cap, and a body-size cap enforced while streaming, so a hostile or
- * broken source can neither hang a worker nor fill its memory.
+ * broken source can neither hang a worker nor fill its memory. A request whose connection
+ * is reset under it (a stale kept-alive connection) is retried once.
  */
 import { ListingNotFound, NotAJobListing, PageTooLarge, SourceTimeout, SourceUnavailable } from './scrape-errors'
 
@@ -57,17 +58,38 @@ async function fetchWithinDeadline(startUrl: string, limits: FetchLimits, deadli
   }
 }
 
+/**
+ * Network errors that mean the connection died under the request: most often a kept-alive
+ * connection the source closed (its idle timer fired) just as we reused it. A GET is safe to
+ * send again, so these get one retry on a fresh connection, within the same deadline.
+ */
+const CONNECTION_RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'])
+
 async function request(url: string, limits: FetchLimits, deadline: AbortSignal): Promise<Response> {
   try {
-    return await fetch(url, {
-      redirect: 'manual',
-      signal: deadline,
-      headers: { 'user-agent': limits.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1' }
-    })
+    return await get(url, limits, deadline)
   } catch (err) {
-    if (deadline.aborted) throw err
-    throw new SourceUnavailable(url, `the request failed (${describeNetworkError(err)})`, { cause: err })
+    if (deadline.aborted || !CONNECTION_RESET_CODES.has(networkErrorCode(err) ?? '')) throw requestFailed(url, err, deadline)
   }
+  try {
+    return await get(url, limits, deadline)
+  } catch (err) {
+    throw requestFailed(url, err, deadline)
+  }
+}
+
+function get(url: string, limits: FetchLimits, deadline: AbortSignal): Promise<Response> {
+  return fetch(url, {
+    redirect: 'manual',
+    signal: deadline,
+    headers: { 'user-agent': limits.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1' }
+  })
+}
+
+/** The deadline's own abort goes up as is (fetchPage names it); anything else is SourceUnavailable. */
+function requestFailed(url: string, err: unknown, deadline: AbortSignal): unknown {
+  if (deadline.aborted) return err
+  return new SourceUnavailable(url, `the request failed (${describeNetworkError(err)})`, { cause: err })
 }
 
 async function readPage(url: string, response: Response, limits: FetchLimits): Promise<string> {
@@ -132,12 +154,21 @@ function parseContentType(header: string | null): { mediaType: string | null; ch
 }
 
 function describeNetworkError(err: unknown): string {
-  // undici reports "fetch failed" and keeps the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`.
-  const cause = (err as { cause?: unknown }).cause
-  const source = cause instanceof Error ? cause : err
+  const source = networkErrorSource(err)
   if (source instanceof Error) {
-    const code = (source as { code?: unknown }).code
-    return typeof code === 'string' && !source.message.includes(code) ? `${code}: ${source.message}` : source.message
+    const code = networkErrorCode(err)
+    return code !== null && !source.message.includes(code) ? `${code}: ${source.message}` : source.message
   }
   return String(source)
+}
+
+/** undici reports "fetch failed" and keeps the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`. */
+function networkErrorSource(err: unknown): unknown {
+  const cause = (err as { cause?: unknown }).cause
+  return cause instanceof Error ? cause : err
+}
+
+function networkErrorCode(err: unknown): string | null {
+  const code = (networkErrorSource(err) as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : null
 }

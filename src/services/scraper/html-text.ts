@@ -4,6 +4,7 @@
  */
 import { load } from 'cheerio'
 import type { AnyNode } from 'domhandler'
+import { checkMarkup } from './markup-scan'
 
 /** Elements that start a new paragraph. */
 const PARAGRAPHS = new Set([
@@ -18,6 +19,8 @@ export function htmlToText(html: string): string {
   // Parsed as a document, not as a fragment: cheerio's parse5 fragment mode moves each
   // top-level node one by one and takes seconds on a 250 KB description made of 50,000
   // <br>s or <p>s (quadratic); the document parse stays linear. The content lands in <body>.
+  // Its nesting is bounded first: parse5 and appendText are both super-linear in depth.
+  checkMarkup(html, 'a description')
   const $ = load(html)
   const parts: string[] = []
   appendText($('body').contents().toArray(), parts)

@@ -35,7 +35,14 @@ describe('parseJsonLd', () => {
     expect(parseJsonLd('<!--{"a":2}-->')).toEqual({ a: 2 })
   })
 
+  it('repairs trailing commas, comments and glued objects', () => {
+    expect(parseJsonLd('{"a":1,}')).toEqual({ a: 1 })
+    expect(parseJsonLd('{"a": /* x */ 1 // y\n}')).toEqual({ a: 1 })
+    expect(parseJsonLd('{"a":1}{"b":[2]} ["c"]')).toEqual([{ a: 1 }, { b: [2] }, ['c']])
+  })
+
   it('gives undefined for text that is not JSON even after repairs', () => {
-    expect(parseJsonLd('{"a":1,}')).toBeUndefined()
+    expect(parseJsonLd('var x = 1; function(){}')).toBeUndefined()
+    expect(parseJsonLd('<p>not json</p>')).toBeUndefined()
   })
 })

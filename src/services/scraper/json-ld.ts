@@ -1,12 +1,14 @@
 /**
  * Finds the JobPosting in a page's JSON-LD. Pages carry several blocks (breadcrumbs,
  * organization, the posting), wrap nodes in top-level arrays or `@graph`, nest the posting
- * under a WebPage's `mainEntity`, and sometimes ship blocks that are not valid JSON: such a
- * block is skipped, never fatal.
+ * under a WebPage's `mainEntity`, and often ship blocks that are not valid JSON: those are
+ * repaired (json-repair.ts), and a block that cannot be is skipped, never fatal.
  */
 import type { CheerioAPI } from 'cheerio'
 import { hasSchemaType, isBareReference, isJsonObject } from './json-object'
 import type { JsonObject } from './json-object'
+import { repairJson } from './json-repair'
+import { checkJson } from './json-scan'
 
 export interface JsonLdPosting {
   posting: JsonObject
@@ -23,40 +25,63 @@ const MAX_DEPTH = 6
 
 export function findJsonLdPosting($: CheerioAPI): JsonLdPosting | null {
   const nodesById = new Map<string, JsonObject>()
+  // A block that is valid JSON is trusted over one we repaired: a broken block beside a good
+  // one is often a leftover (a draft, a template default).
   let posting: JsonObject | null = null
-  for (const script of $('script').toArray()) {
-    const type = ($(script).attr('type') ?? '').split(';')[0]?.trim().toLowerCase()
-    if (type !== 'application/ld+json') continue
-    const data = parseJsonLd($(script).text())
-    for (const node of objectsIn(data, 0)) {
+  let repairedPosting: JsonObject | null = null
+  for (const block of jsonLdBlocks($)) {
+    const parsed = readJsonLd(block)
+    for (const node of objectsIn(parsed?.value, 0)) {
       const id = node['@id']
       // A bare `{"@id": …}` is a reference, not the node: it may come before the node it names.
       if (typeof id === 'string' && !isBareReference(node) && !nodesById.has(id)) nodesById.set(id, node)
-      if (posting === null && hasSchemaType(node, 'JobPosting')) posting = node
+      if (!hasSchemaType(node, 'JobPosting')) continue
+      if (parsed?.repaired) repairedPosting ??= node
+      else posting ??= node
     }
   }
-  return posting === null ? null : { posting, nodesById }
+  const found = posting ?? repairedPosting
+  return found === null ? null : { posting: found, nodesById }
+}
+
+/** Whether the page has a block that names a JobPosting but cannot be read even repaired. */
+export function hasUnreadablePosting($: CheerioAPI): boolean {
+  return jsonLdBlocks($).some((block) => /JobPosting/i.test(block) && parseJsonLd(block) === undefined)
+}
+
+function jsonLdBlocks($: CheerioAPI): string[] {
+  return $('script')
+    .toArray()
+    .filter((script) => ($(script).attr('type') ?? '').split(';')[0]?.trim().toLowerCase() === 'application/ld+json')
+    .map((script) => $(script).text())
 }
 
 /**
- * Parses a block, repairing the two faults real pages have most: raw line breaks inside
- * strings (invalid JSON that browsers never complain about) and a block that was
- * HTML-escaped as a whole (`{&quot;@type&quot;: …}`). Anything else is given up on.
+ * Parses a block. The faults real pages have most are fixed first, as they always were:
+ * raw line breaks inside strings (invalid JSON that browsers never complain about) and a
+ * block that was HTML-escaped as a whole (`{&quot;@type&quot;: …}`); then jsonrepair gets
+ * what is left. Undefined when nothing works.
  */
 export function parseJsonLd(text: string): unknown {
+  return readJsonLd(text)?.value
+}
+
+function readJsonLd(text: string): { value: unknown; repaired: boolean } | undefined {
   const source = text.trim().replace(/^<!--|-->$/g, '').replace(/^\/\/\s*<!\[CDATA\[|\/\/\s*\]\]>$/g, '').trim()
-  const attempts = [
-    source,
-    source.replace(CONTROL_CHARACTERS, ' '),
-    source.includes('&quot;') ? decodeQuotedEntities(source) : null
-  ]
-  for (const attempt of attempts) {
-    if (attempt === null) continue
-    try {
-      return JSON.parse(attempt) as unknown
-    } catch {
-      // try the next repair
+  checkJson(source)
+  const candidates = [source, source.includes('&quot;') ? decodeQuotedEntities(source) : null].filter((c): c is string => c !== null)
+  for (const candidate of candidates) {
+    for (const attempt of [candidate, candidate.replace(CONTROL_CHARACTERS, ' ')]) {
+      try {
+        return { value: JSON.parse(attempt) as unknown, repaired: false }
+      } catch {
+        // try the next repair
+      }
     }
+  }
+  for (const candidate of candidates) {
+    const value = repairJson(candidate)
+    if (value !== undefined) return { value, repaired: true }
   }
   return undefined
 }

@@ -5,7 +5,9 @@ import { DEFAULT_AMQP_URI, DEFAULT_SCRAPER_SERVICE, DEFAULT_SOURCE_URL_TEMPLATE,
 import { createLogger } from '../log'
 import { hostname } from 'node:os'
 import { CrawlControlListener } from '../rpc/crawl-control'
+import { DEFAULT_MAX_DELIVERIES } from '../rpc/delivery-count'
 import { RpcServer } from '../rpc/server'
+import { PARSE_DEFAULTS } from './parse-pool'
 import { SCRAPE_DEFAULTS } from './scrape-listing'
 import { createScraperService } from './service'
 
@@ -15,14 +17,21 @@ async function main(): Promise<void> {
   const service = createScraperService({
     serviceName: envString('SCRAPER_SERVICE_NAME', DEFAULT_SCRAPER_SERVICE),
     sourceUrlTemplate: envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE),
-    timeoutMs: envInt('SCRAPER_TIMEOUT_MS', SCRAPE_DEFAULTS.timeoutMs)
+    timeoutMs: envInt('SCRAPER_TIMEOUT_MS', SCRAPE_DEFAULTS.timeoutMs),
+    parse: {
+      timeoutMs: envInt('SCRAPER_PARSE_TIMEOUT_MS', PARSE_DEFAULTS.timeoutMs),
+      // 0: one thread per core (at least 2).
+      threads: envInt('SCRAPER_PARSE_THREADS', 0) || undefined,
+      logger
+    }
   })
   const maxWorkers = envInt('SCRAPER_MAX_WORKERS', 10)
+  const maxDeliveries = envInt('RPC_MAX_DELIVERIES', DEFAULT_MAX_DELIVERIES)
   // Requests of cancelled or paused crawls are answered without fetching (crawl-control.ts).
   const control = new CrawlControlListener({ amqpUri, logger })
   // The container's hostname tells a crawl which replica scraped each listing (SCRAPER_REPLICA_NAME for processes on one host).
   const replica = envString('SCRAPER_REPLICA_NAME', hostname())
-  const server = new RpcServer(service, { amqpUri, maxWorkers, logger, replica, screen: (headers) => control.screen(headers) })
+  const server = new RpcServer(service, { amqpUri, maxWorkers, maxDeliveries, logger, replica, screen: (headers) => control.screen(headers) })
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
@@ -32,6 +41,7 @@ async function main(): Promise<void> {
     try {
       await server.stop()
       await control.stop()
+      await service.close()
       logger.info('scraper stopped')
       process.exit(0)
     } catch (err) {

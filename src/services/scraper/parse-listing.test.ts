@@ -84,7 +84,7 @@ describe('parseListing: JSON-LD', () => {
     expect(listing.datePosted).toBe('2024-07-01T09:30:00-05:00')
   })
 
-  it('skips malformed blocks (even a JobPosting one) and uses the next good block', () => {
+  it('prefers a valid JobPosting block over one it had to repair (a broken draft before the real one)', () => {
     const listing = parse('broken-then-good.html')
     expect(listing.title).toBe('Site Reliability Engineer')
     expect(listing.location).toBe('Toronto, ON, CA')

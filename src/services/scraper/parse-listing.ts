@@ -1,7 +1,8 @@
 /**
  * A listing page → Listing. Pure: no I/O, the clock comes in through `scrapedAt`.
  * Sources in order of trust: JSON-LD JobPosting, then microdata, then plain HTML (only on
- * pages with a job marker, see html-page.ts).
+ * pages with a job marker, see html-page.ts). Every piece of markup and every JSON-LD block
+ * is pre-scanned against PAGE_LIMITS before it is parsed (page-limits.ts).
  */
 import { load } from 'cheerio'
 import type { CheerioAPI } from 'cheerio'
@@ -9,11 +10,13 @@ import { ListingSchema } from '../../shared/listing'
 import type { ExtractedFrom, Listing } from '../../shared/listing'
 import { canonicalUrl, readHtmlPosting } from './html-page'
 import type { JsonObject } from './json-object'
-import { findJsonLdPosting } from './json-ld'
+import { findJsonLdPosting, hasUnreadablePosting } from './json-ld'
 import { defuseKombuTags } from './kombu-safe'
 import { readMicrodataPosting } from './microdata'
 import { normalizePosting } from './normalize-posting'
-import { NotAJobListing } from './scrape-errors'
+import { checkMarkup } from './markup-scan'
+import { TooComplex } from './page-limits'
+import { NotAJobListing, PageTooComplex, UnreadablePosting } from './scrape-errors'
 
 export interface ParseContext {
   id: string
@@ -28,8 +31,22 @@ interface FoundPosting {
 }
 
 export function parseListing(html: string, context: ParseContext): Listing {
+  try {
+    return parseWithinLimits(html, context)
+  } catch (err) {
+    if (err instanceof TooComplex) throw new PageTooComplex(context.url, err.message)
+    throw err
+  }
+}
+
+function parseWithinLimits(html: string, context: ParseContext): Listing {
+  checkMarkup(html, 'the page')
   const $ = load(html)
   const found = findPosting($)
+  // "Not a job listing" is only for pages with no posting at all.
+  if (found === null && hasUnreadablePosting($)) {
+    throw new UnreadablePosting(context.url, 'its JSON-LD names a JobPosting but is not JSON, even after repair')
+  }
   if (found === null) {
     throw new NotAJobListing(
       context.url,

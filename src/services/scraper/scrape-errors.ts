@@ -4,6 +4,7 @@
  * set explicitly rather than left to the class name, which a bundler may mangle.
  */
 import { ScrapeError } from '../../shared/scrape-errors'
+import type { ScrapeErrorKind } from '../../shared/scrape-errors'
 
 export { ScrapeError, InvalidListingId } from '../../shared/scrape-errors'
 
@@ -18,6 +19,13 @@ export class NotAJobListing extends ScrapeError {
   override readonly name = 'NotAJobListing'
   constructor(readonly url: string, reason: string) {
     super(`${url} is not a job listing: ${reason}`)
+  }
+}
+
+export class UnreadablePosting extends ScrapeError {
+  override readonly name = 'UnreadablePosting'
+  constructor(readonly url: string, reason: string) {
+    super(`${url} has a job posting that cannot be read: ${reason}`)
   }
 }
 
@@ -39,5 +47,22 @@ export class PageTooLarge extends ScrapeError {
   override readonly name = 'PageTooLarge'
   constructor(readonly url: string, readonly maxBytes: number, detail: string) {
     super(`${url} is larger than the ${maxBytes}-byte limit (${detail})`)
+  }
+}
+
+export class PageTooComplex extends ScrapeError {
+  override readonly name = 'PageTooComplex'
+  constructor(readonly url: string, detail: string) {
+    super(`${url} is too complex to parse safely: ${detail}`)
+  }
+}
+
+/**
+ * A scraper error rebuilt on this side of a thread boundary: structured cloning keeps an
+ * error's message but not its class or name, so the parse worker sends kind and message.
+ */
+export class RelayedScrapeError extends ScrapeError {
+  constructor(override readonly name: ScrapeErrorKind, message: string) {
+    super(message)
   }
 }

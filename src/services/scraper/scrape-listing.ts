@@ -1,10 +1,12 @@
 /**
- * One scrape: listing id → page URL → fetched page (within limits) → Listing.
+ * One scrape: listing id → page URL → fetched page (within limits) → Listing, parsed on a
+ * worker thread under its own deadline (parse-pool.ts).
  */
 import type { Listing } from '../../shared/listing'
 import { fetchPage } from './fetch-page'
 import { listingUrl } from './listing-url'
-import { parseListing } from './parse-listing'
+import { sharedParsePool } from './parse-pool'
+import type { ParsePool } from './parse-pool'
 
 export interface ScrapeOptions {
   /** The listing page URL with `{id}` where the id goes, e.g. "http://127.0.0.1:8081/jobs/{id}". */
@@ -14,6 +16,8 @@ export interface ScrapeOptions {
   maxRedirects?: number
   userAgent?: string
   now?: () => Date
+  /** Where pages are parsed; default: the pool the process shares. */
+  parsePool?: ParsePool
 }
 
 export const SCRAPE_DEFAULTS = {
@@ -33,5 +37,5 @@ export async function scrapeListing(id: string, options: ScrapeOptions): Promise
     userAgent: options.userAgent ?? SCRAPE_DEFAULTS.userAgent
   })
   const scrapedAt = (options.now ?? (() => new Date()))().toISOString()
-  return parseListing(page.html, { id, url: page.url, scrapedAt })
+  return (options.parsePool ?? sharedParsePool()).parse(page.html, { id, url: page.url, scrapedAt })
 }

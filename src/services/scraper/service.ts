@@ -1,23 +1,33 @@
 /**
  * The scraper as an RPC service: one method, `get_job_listing_info(job_listing_id)`, the
- * name and signature the seed project's Nameko callers use.
+ * name and signature the seed project's Nameko callers use. It owns its parse pool: close()
+ * ends the pool's threads once the RPC server has drained.
  */
 import type { Listing } from '../../shared/listing'
 import { DEFAULT_SCRAPER_SERVICE } from '../env'
 import type { RpcService } from '../rpc/types'
 import { listingUrl } from './listing-url'
+import { ParsePool } from './parse-pool'
+import type { ParsePoolOptions } from './parse-pool'
 import { InvalidListingId } from './scrape-errors'
 import { scrapeListing } from './scrape-listing'
 import type { ScrapeOptions } from './scrape-listing'
 
-export type ScraperServiceConfig = { serviceName?: string } & ScrapeOptions
+export type ScraperServiceConfig = { serviceName?: string; parse?: ParsePoolOptions } & Omit<ScrapeOptions, 'parsePool'>
 
-export function createScraperService(config: ScraperServiceConfig): RpcService {
-  const { serviceName = DEFAULT_SCRAPER_SERVICE, ...options } = config
+export interface ScraperService extends RpcService {
+  close: () => Promise<void>
+}
+
+export function createScraperService(config: ScraperServiceConfig): ScraperService {
+  const { serviceName = DEFAULT_SCRAPER_SERVICE, parse, ...scrape } = config
   // Fail at start-up, not on the first call, when the template itself is unusable.
-  listingUrl('probe', options.sourceUrlTemplate)
+  listingUrl('probe', scrape.sourceUrlTemplate)
+  const parsePool = new ParsePool(parse)
+  const options: ScrapeOptions = { ...scrape, parsePool }
   return {
     name: serviceName,
+    close: () => parsePool.close(),
     methods: {
       get_job_listing_info: {
         params: ['job_listing_id'],

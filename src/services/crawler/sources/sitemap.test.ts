@@ -74,6 +74,29 @@ describe('readSitemapIds: a urlset', () => {
     expect((await collect(`${SITE}/s.xml`, { fetchImpl })).ids).toEqual(['1', '1'])
   })
 
+  it('takes listings only from urlset/url/loc and sitemaps only from sitemapindex/sitemap/loc', async () => {
+    const { fetchImpl, requested } = fakeFetch({
+      [`${SITE}/s.xml`]: `<urlset><sitemap><loc>${SITE}/other.xml</loc></sitemap><url><loc>${SITE}/jobs/1</loc></url></urlset>`,
+      [`${SITE}/i.xml`]: `<sitemapindex><url><loc>${SITE}/jobs/2</loc></url></sitemapindex>`
+    })
+    expect((await collect(`${SITE}/s.xml`, { fetchImpl })).ids).toEqual(['1'])
+    expect((await collect(`${SITE}/i.xml`, { fetchImpl })).ids).toEqual([])
+    expect(requested).toEqual([`${SITE}/s.xml`, `${SITE}/i.xml`])
+  })
+
+  it('reads a sitemap that starts with a byte order mark', async () => {
+    const { fetchImpl } = fakeFetch({ [`${SITE}/s.xml`]: `\uFEFF${urlset([`${SITE}/jobs/1`])}` })
+    expect((await collect(`${SITE}/s.xml`, { fetchImpl })).ids).toEqual(['1'])
+  })
+
+  it('never expands entities a DOCTYPE declares (no entity bombs, no external files)', async () => {
+    const { fetchImpl } = fakeFetch({
+      [`${SITE}/bomb.xml`]: `<?xml version="1.0"?><!DOCTYPE u [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><urlset><url><loc>${SITE}/jobs/&b;</loc></url></urlset>`,
+      [`${SITE}/xxe.xml`]: `<?xml version="1.0"?><!DOCTYPE u [<!ENTITY e SYSTEM "file:///etc/hostname">]><urlset><url><loc>${SITE}/jobs/&e;</loc></url></urlset>`
+    })
+    for (const path of ['bomb.xml', 'xxe.xml']) expect((await failure(collect(`${SITE}/${path}`, { fetchImpl }))).message).toMatch(/undefined entity/)
+  })
+
   it('yields nothing for an empty urlset', async () => {
     const { fetchImpl } = fakeFetch({ [`${SITE}/s.xml`]: '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>' })
     expect(await collect(`${SITE}/s.xml`, { fetchImpl })).toEqual({ ids: [], skips: [] })

@@ -161,7 +161,11 @@ async function* sitemapEntries(url: string, depth: number, context: ReadContext)
     ).catch((error: unknown) => {
       throw request.explain(error, `Could not fetch the sitemap ${url}`)
     })
-    checkStatus(url, response)
+    if (!response.ok) {
+      // Close the connection rather than leave the error page's body to the garbage collector.
+      await response.body?.cancel().catch(() => undefined)
+      checkStatus(url, response)
+    }
     if (response.body === null) throw new CrawlSourceError('InvalidCrawl', `The sitemap ${url} answered ${response.status} with no body`)
 
     const found: SitemapEntry[] = []
@@ -213,7 +217,8 @@ function sitemapParser(url: string, contentType: string | null, found: SitemapEn
       onRoot(name)
     }
     path.push(name)
-    if (name === 'loc' && path.length === 3 && (path[1] === 'url' || path[1] === 'sitemap')) loc = ''
+    // A listing is urlset/url/loc, a sitemap sitemapindex/sitemap/loc; other locs (image:loc…) are not ours.
+    if (name === 'loc' && path.length === 3 && ((path[0] === 'urlset' && path[1] === 'url') || (path[0] === 'sitemapindex' && path[1] === 'sitemap'))) loc = ''
   })
   const onText = (text: string): void => {
     if (loc !== null) loc += text
@@ -239,8 +244,8 @@ function sitemapParser(url: string, contentType: string | null, found: SitemapEn
   return parser
 }
 
-function checkStatus(url: string, response: Response): void {
-  if (response.ok) return
+/** Throws the error for a response that is not ok. */
+function checkStatus(url: string, response: Response): never {
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
   if (response.status >= 500 || response.status === 429 || response.status === 408) {
     throw new CrawlSourceError('SourceUnavailable', `The sitemap ${url} answered HTTP ${status}`, 'The site is busy or down: try again later.')
