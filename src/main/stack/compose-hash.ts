@@ -89,8 +89,11 @@ function hostAndHardeningOptions(s: ServiceSpec): Record<string, unknown> {
   if (d.readOnly !== null) o['read_only'] = d.readOnly
   if (d.tmpfs !== null) o['tmpfs'] = d.tmpfs
   if (d.securityOpt !== null) o['security_opt'] = d.securityOpt.map((v) => [v, null])
-  if (d.memLimit !== null) o['mem_limit'] = d.memLimit
-  if (d.cpus !== null) o['cpus'] = d.cpus.fromDeploy ? new PythonFloat(d.cpus.value) : d.cpus.value
+  // compose v1.29 translates deploy.resources.limits: memory replaces mem_limit (null when absent), cpus becomes a float.
+  if (d.deployLimits !== null) o['mem_limit'] = d.deployLimits.memory
+  else if (d.memLimit !== null) o['mem_limit'] = d.memLimit
+  if (d.deployLimits?.cpus != null) o['cpus'] = new PythonFloat(d.deployLimits.cpus)
+  else if (d.cpus !== null) o['cpus'] = d.cpus
   if (d.pidsLimit !== null) o['pids_limit'] = d.pidsLimit
   return o
 }

@@ -98,11 +98,14 @@ export interface HardeningSettings {
   /** "PATH[:OPTIONS]" entries. */
   tmpfs: string[] | null
   securityOpt: string[] | null
-  /** As written (mem_limit, or deploy.resources.limits.memory which wins), for the hash; `memoryBytes` is what the engine gets. */
+  /** `mem_limit` and `cpus` as written, for the hashes. */
   memLimit: string | number | null
+  cpus: number | null
+  /** `deploy.resources.limits` as written, for the hashes; null when there is none. */
+  deployLimits: { memory: string | number | null; cpus: number | null } | null
+  /** What the engine gets: deploy.resources.limits win over mem_limit and cpus, as in Compose. */
   memoryBytes: number | null
-  /** As written; from deploy.resources.limits compose makes it a float (it matters to the hash). */
-  cpus: { value: number; fromDeploy: boolean } | null
+  nanoCpus: number | null
   pidsLimit: number | null
 }
 

@@ -156,9 +156,9 @@ function normalizeHostSettings(svc: RawService, at: At): HostSettings {
 
 function normalizeHardening(svc: RawService, at: At): HardeningSettings {
   const limits = svc.deploy?.resources?.limits
-  // As compose v1.29 translates deploy.resources.limits: they replace mem_limit and cpus.
-  const memLimit = limits?.memory ?? svc.mem_limit ?? null
-  const cpus = limits?.cpus !== undefined ? { value: Number(limits.cpus), fromDeploy: true } : svc.cpus !== undefined ? { value: Number(svc.cpus), fromDeploy: false } : null
+  const deployLimits = limits === undefined ? null : { memory: limits.memory ?? null, cpus: limits.cpus === undefined ? null : Number(limits.cpus) }
+  const memory = deployLimits?.memory ?? svc.mem_limit ?? null
+  const cpus = deployLimits?.cpus ?? (svc.cpus === undefined ? null : Number(svc.cpus))
   ;(svc.security_opt ?? []).forEach((opt, i) => {
     if (opt !== 'no-new-privileges' && !/^[a-z-]+[=:].+$/.test(opt)) at(['security_opt', i], `"${opt}" is not KEY:VALUE (e.g. "no-new-privileges:true")`)
     else if (/^seccomp[=:]/.test(opt) && !/^seccomp[=:]unconfined$/.test(opt)) at(['security_opt', i], 'a seccomp profile file is not supported by the panel', { unsupported: true })
@@ -168,9 +168,11 @@ function normalizeHardening(svc: RawService, at: At): HardeningSettings {
     readOnly: svc.read_only ?? null,
     tmpfs: svc.tmpfs === undefined ? null : Array.isArray(svc.tmpfs) ? svc.tmpfs : [svc.tmpfs],
     securityOpt: svc.security_opt ?? null,
-    memLimit,
-    memoryBytes: memLimit === null ? null : memoryToBytes(memLimit),
-    cpus,
+    memLimit: svc.mem_limit ?? null,
+    cpus: svc.cpus === undefined ? null : Number(svc.cpus),
+    deployLimits,
+    memoryBytes: memory === null ? null : memoryToBytes(memory),
+    nanoCpus: cpus === null ? null : Math.round(cpus * 1e9),
     pidsLimit: svc.pids_limit ?? null
   }
 }

@@ -119,7 +119,7 @@ function hardeningConfig(service: ServiceSpec): Docker.HostConfig {
     })),
     SecurityOpt: h.securityOpt ?? undefined,
     Memory: h.memoryBytes ?? undefined,
-    NanoCpus: h.cpus === null ? undefined : Math.round(h.cpus.value * 1e9),
+    NanoCpus: h.nanoCpus ?? undefined,
     PidsLimit: h.pidsLimit ?? undefined
   }
 }

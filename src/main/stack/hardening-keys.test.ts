@@ -1,11 +1,13 @@
 /**
- * The host and hardening keys end to end of the pure steps: the config hash equals what
- * docker-compose 1.29.2 computes (`docker-compose -p hashcheck config --hash='*'` over the
- * same file, image absent), and the create body carries each key where the engine wants it.
+ * The host and hardening keys end to end of the pure steps: the config hashes equal what
+ * docker-compose 1.29.2 and docker compose 2.32.4 compute (`config --hash='*'` with
+ * `-p hashcheck` over the same file, image absent), and the create body carries each key
+ * where the engine wants it.
  */
 import { describe, expect, it } from 'vitest'
 import { parseComposeText } from './compose-file'
 import { configHash } from './compose-hash'
+import { configHashV2 } from './compose-hash-v2'
 import { containerCreateOptions } from './container-spec'
 
 const FILE = '/tmp/hashcheck/compose.yaml'
@@ -48,6 +50,15 @@ describe('hardening and host keys', () => {
       b: '423bbc345387a5f9b16d22bcd760a69df0b111c9a1be173be2f2984cf9f21135',
       c: 'cd6ca0961e8216699c8a8ad38cd9027d9324ffbd3c68e6d40366befaf0c1527a',
       d: 'ba1af4573ef574f2c5ae9d8145d39d7d3d0b9d9d9519a8fae55074c75a6ba70f'
+    })
+  })
+
+  it('hash as docker compose 2.32.4 does', () => {
+    expect(Object.fromEntries([...project.services.values()].map((s) => [s.name, configHashV2(s)]))).toEqual({
+      a: '7b89d7aebfc9d2128efc97922af5f9e8f4e61df759fba4ed0ac7b58a7ce6c5d1',
+      b: '3c4182fbf68f7a051f74e0c511f4fde0ce524b849b4ceab3aca5117e432c7c35',
+      c: 'f5909f7b13688fa5c63e69d2bb7754534969f2c872d09918b8a41a7497fd073f',
+      d: 'e9c61c0ef16fdd83d667e3b1846202fe3f5ad21a7e5816f3a5bf9c709444a4a5'
     })
   })
 
