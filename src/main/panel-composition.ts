@@ -13,6 +13,8 @@ import { DockerEngine } from './stack/docker-engine'
 import { StackOrchestrator } from './stack/stack-orchestrator'
 import { StatusMonitor } from './stack/status-monitor'
 import { loadComposeProject } from './stack/compose-file'
+import { FileApprovals, HostAccessGate } from './stack/host-access-gate'
+import type { HostAccessApprovals } from './stack/host-access-gate'
 import type { ComposeProject } from './stack/compose-model'
 import { BrokerMonitor } from './broker/broker-monitor'
 import { PanelController } from './controller/panel-controller'
@@ -36,13 +38,22 @@ export function webExportUrl(id: string, format: ExportFormat): string {
 export interface PanelShellOptions {
   /** Where this shell's client downloads a crawl's export; the web shell's path by default. */
   exportUrl?: (id: string, format: ExportFormat) => string
+  /** Where accepted host access is remembered; settings.hostAccessFile by default (the CLI keeps it in memory). */
+  approvals?: HostAccessApprovals
 }
 
 export function createPanel(settings: PanelSettings, shell: PanelShellOptions = {}): Panel {
   const engine = new DockerEngine({ endpoint: settings.dockerEndpoint })
   const loadProject = (): ComposeProject =>
     loadComposeProject({ file: settings.composeFile, project: settings.project, envFiles: settings.envFiles, compat: settings.composeCompat })
-  const orchestrator = new StackOrchestrator({ runtime: engine, loadProject, projectName: settings.project, upTimeoutMs: settings.upTimeoutMs })
+  const gate = new HostAccessGate(shell.approvals ?? new FileApprovals(settings.hostAccessFile))
+  const orchestrator = new StackOrchestrator({
+    runtime: engine,
+    loadProject,
+    projectName: settings.project,
+    upTimeoutMs: settings.upTimeoutMs,
+    admit: (project, services, allow) => gate.admit(project, services, allow)
+  })
 
   const buildStatus = async (): Promise<StackStatus> => {
     let project: ComposeProject | null = null
@@ -99,7 +110,8 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     listings: () => listings.get(),
     rpc: () => rpc.get(),
     crawls: new CrawlClient({ baseUrl: settings.apiUrl }),
-    exportUrl: shell.exportUrl ?? webExportUrl
+    exportUrl: shell.exportUrl ?? webExportUrl,
+    preflight: (services) => gate.preflight(loadProject(), services)
   })
   const built = controller
   return {

@@ -11,6 +11,7 @@ import { ListingSearchOptionsSchema, ListingSearchResultSchema, MAX_SEARCH_QUERY
 import { PanelErrorSchema, resultSchema } from './panel-error'
 import type { Result } from './panel-error'
 import { EngineConnectivitySchema, StackStatusSchema } from './stack-status'
+import { PreflightResultSchema } from './host-access'
 import { BrokerConnectivitySchema, BrokerMetricsSchema, MetricsSampleSchema } from './broker-metrics'
 import {
   CrawlActionSchema, CrawlDeleteResponseSchema, CrawlDetailSchema, CrawlIdSchema, CrawlItemsPageSchema, CrawlItemsQuerySchema,
@@ -20,6 +21,7 @@ import {
 export * from './panel-error'
 export * from './stack-status'
 export * from './broker-metrics'
+export * from './host-access'
 export type { LookupResult } from './lookup'
 export type { ListingSearchResult, ListingSearchOptions } from './listing-search'
 
@@ -126,10 +128,17 @@ export const operations = {
       .object({
         /** Only these services (and what they depend on); all when absent. */
         services: z.array(ServiceNameSchema).optional(),
-        operationId: OperationIdSchema
+        operationId: OperationIdSchema,
+        /** The `fileHash` of a `preflight` the user accepted; needed when the file reaches the host. */
+        allowHostAccess: z.string().regex(/^[0-9a-f]{64}$/, 'allowHostAccess is the fileHash a preflight answered').optional()
       })
       .strict(),
     response: OperationReportSchema
+  },
+  /** What the compose file (these services and their dependencies) can do to the host, and whether it was accepted. */
+  preflight: {
+    request: z.object({ services: z.array(ServiceNameSchema).optional() }).strict(),
+    response: PreflightResultSchema
   },
   /** Stops and removes the stack's containers and network; volumes only when asked. */
   down: {

@@ -14,6 +14,7 @@ export const PANEL_ERROR_KINDS = [
   'ComposeFileInvalid', // YAML syntax error or a key with a wrong value (message names file, line, key)
   'ComposeUnsupported', // a key we do not implement (message names file, line, key)
   'UnknownService', // a service name that is not in compose.yaml
+  'HostAccessNotAllowed', // the file reaches the host (see src/shared/host-access.ts) and that was not accepted
   // Docker engine
   'EngineUnavailable', // the engine socket does not answer
   'ImageUnavailable', // image absent, no build: and pull impossible (offline)

@@ -1,5 +1,6 @@
 /** Shared setup of the engine tests: a unique project on the fixture stack, free loopback ports. */
-import { copyFileSync, existsSync, realpathSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, realpathSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -7,6 +8,8 @@ import { randomBytes } from 'node:crypto'
 import { loadPanelConfig } from '../../src/main/controller/panel-config'
 import type { PanelSettings } from '../../src/main/controller/panel-config'
 import { freePort } from '../support/free-port'
+import { loadComposeProject } from '../../src/main/stack/compose-file'
+import { FileApprovals, HostAccessGate } from '../../src/main/stack/host-access-gate'
 export { freePort } from '../support/free-port'
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -62,7 +65,19 @@ export async function fixtureStack(name: string): Promise<FixtureStack> {
     },
     REPO
   )
+  acceptHostAccess(config)
   return { project, echoService, amqpPort, mgmtPort, amqpUri, managementUrl, config, composeEnv: { ...process.env, ...vars } }
+}
+
+/**
+ * The fixture stack mounts the repository (outside its folder) read-only, which the
+ * pre-flight rightly names; the tests accept it as a user would, in their own approvals file.
+ */
+function acceptHostAccess(config: PanelSettings): void {
+  config.hostAccessFile = join(mkdtempSync(join(tmpdir(), 'deck-approvals-')), 'host-access.json')
+  const project = loadComposeProject({ file: config.composeFile, project: config.project, envFiles: config.envFiles, compat: config.composeCompat })
+  const gate = new HostAccessGate(new FileApprovals(config.hostAccessFile))
+  gate.admit(project, [...project.services.keys()], gate.preflight(project).fileHash)
 }
 
 /** Why `docker compose` (v2, the CLI plugin) cannot run here, or null when it can. */

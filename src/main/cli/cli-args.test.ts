@@ -5,6 +5,9 @@ describe('deck argument parsing', () => {
   it('maps commands to contract operations', () => {
     expect(parseCli(['up'])).toEqual({ operation: 'up', request: {}, json: false })
     expect(parseCli(['up', 'api', '--json'])).toEqual({ operation: 'up', request: { services: ['api'] }, json: true })
+    expect(parseCli(['up', '--allow-host-access'])).toEqual({ operation: 'up', request: {}, json: false, allowHostAccess: true })
+    expect(parseCli(['preflight', 'api'])).toEqual({ operation: 'preflight', request: { services: ['api'] }, json: false })
+    expect(() => parseCli(['preflight', '--allow-host-access'])).toThrow(UsageError)
     expect(parseCli(['down', '--volumes']).request).toEqual({ removeVolumes: true })
     expect(parseCli(['scale', 'scraper', '3']).request).toEqual({ service: 'scraper', replicas: 3 })
     expect(parseCli(['restart', 'api']).operation).toBe('restartService')

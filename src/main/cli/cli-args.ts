@@ -11,6 +11,8 @@ export interface CliCommand {
   idsFile?: string
   /** `crawl start --follow`: draw the crawl's progress until it ends. */
   follow?: boolean
+  /** `up --allow-host-access`: run the pre-flight first and pass its file hash (the findings go to stderr). */
+  allowHostAccess?: boolean
   /** `crawl export`: not printed as a value; the shell streams the export itself to stdout. */
   streamsExport?: true
 }
@@ -20,7 +22,10 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `usage: npm run deck -- <command> [--json]
-  up [service…]              create and start the stack (progress on stderr)
+  up [service…] [--allow-host-access]
+                             create and start the stack (progress on stderr); a file that
+                             reaches the host (see preflight) runs only with --allow-host-access
+  preflight [service…]       what the compose file can do to the host, with file:line
   down [--volumes]           stop and remove it (volumes only with --volumes)
   status                     services, replicas, health, containers
   scale <service> <n>        run n replicas of a service
@@ -64,8 +69,11 @@ export function parseCli(argv: string[]): CliCommand {
   const command_ = (operation: OperationName, request: Record<string, unknown>): CliCommand => ({ operation, request, json })
   switch (command) {
     case 'up':
+      allow('--allow-host-access')
+      return { ...command_('up', rest.length > 0 ? { services: rest } : {}), ...(flags.has('--allow-host-access') ? { allowHostAccess: true } : {}) }
+    case 'preflight':
       allow()
-      return command_('up', rest.length > 0 ? { services: rest } : {})
+      return command_('preflight', rest.length > 0 ? { services: rest } : {})
     case 'down':
       allow('--volumes')
       need(0, 'no arguments')

@@ -76,6 +76,21 @@ describe('crawl results and events in the terminal', () => {
   })
 })
 
+describe('preflight output', () => {
+  const finding = {
+    kind: 'docker-socket' as const, severity: 'critical' as const, file: '/p/compose.yaml', line: 6, service: 'evil',
+    message: 'mounts the Docker socket', hint: 'Remove the mount.'
+  }
+  it('one line per finding with file:line, its hint, then the hash and whether it is accepted', () => {
+    expect(formatResult('preflight', { fileHash: 'ab', findings: [finding], accepted: false }).split('\n')).toEqual([
+      '/p/compose.yaml:6: evil: mounts the Docker socket [critical]',
+      '  hint: Remove the mount.',
+      '1 finding; file hash ab; not accepted (deck up --allow-host-access to start it anyway)'
+    ])
+    expect(formatResult('preflight', { fileHash: 'ab', findings: [], accepted: true })).toBe('nothing reaches outside the project')
+  })
+})
+
 describe('formatNotes', () => {
   it('says on stderr that a lookup whose write is pending was not cached (the run ends, and the queue with it)', () => {
     const lookup = (cache: string): unknown => ({ listing: {}, source: 'scrape', cache, tookMs: 5 })

@@ -1,5 +1,8 @@
 /** Human-readable output of the CLI (the --json output is the contract's value as is). */
-import type { BrokerMetrics, ContainerStats, LogLine, OperationName, OperationReport, OperationResponse, PanelEvent, ProgressEvent, StackStatus } from '../../shared/contract'
+import type {
+  BrokerMetrics, ContainerStats, LogLine, OperationName, OperationReport, OperationResponse, PanelEvent, PreflightResult, ProgressEvent, StackStatus
+} from '../../shared/contract'
+import { formatFinding } from '../../shared/host-access'
 import type { CrawlDetail, CrawlItemState, CrawlListResponse, CrawlStartResponse, CrawlSummary } from '../../shared/crawl'
 import { finishedCount, formatEta, formatRate, percentFinished, progressSegments } from '../../shared/crawl-progress'
 import type { CrawlCounts } from '../../shared/crawl-progress'
@@ -27,7 +30,16 @@ const FORMATTERS: Formatters = {
   crawlList: formatCrawlList,
   crawlGet: formatCrawlDetail,
   crawlAction: formatCrawlSummary,
-  crawlDelete: (v) => (v.deleted ? 'deleted' : 'nothing to delete')
+  crawlDelete: (v) => (v.deleted ? 'deleted' : 'nothing to delete'),
+  preflight: formatPreflight
+}
+
+/** One line per finding and its hint; the last line says whether it was accepted. */
+export function formatPreflight(p: PreflightResult): string {
+  if (p.findings.length === 0) return 'nothing reaches outside the project'
+  const lines = p.findings.flatMap((f) => [formatFinding(f), `  hint: ${f.hint}`])
+  lines.push(`${p.findings.length} finding${p.findings.length === 1 ? '' : 's'}; file hash ${p.fileHash}; ${p.accepted ? 'accepted' : 'not accepted (deck up --allow-host-access to start it anyway)'}`)
+  return lines.join('\n')
 }
 
 export function formatResult(operation: OperationName, value: unknown): string {

@@ -10,6 +10,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { OperationResponse, PanelEvent, PanelError } from '../../shared/contract'
 import type { CrawlDetail, ExportFormat } from '../../shared/crawl'
 import { createPanel } from '../panel-composition'
+import { MemoryApprovals } from '../stack/host-access-gate'
 import { loadPanelConfig } from '../controller/panel-config'
 import { PanelSession } from '../session/panel-session'
 import { toPanelError } from '../session/error-values'
@@ -30,7 +31,8 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err
   }
-  const panel = createPanel(loadPanelConfig())
+  // Each CLI run asks again: accepting host access is --allow-host-access on that command.
+  const panel = createPanel(loadPanelConfig(), { approvals: new MemoryApprovals() })
   let streamsEnded = (): void => {}
   let lastCrawl: CrawlDetail | null = null
   const columns = process.stderr.columns ?? 80
@@ -58,6 +60,13 @@ async function main(argv: string[]): Promise<number> {
     return 1
   }
   try {
+    if (command.allowHostAccess === true) {
+      const checked = await session.invoke('preflight', { services: command.request['services'] })
+      if (!checked.ok) return fail(checked.error)
+      const preflight = checked.value as OperationResponse<'preflight'>
+      if (preflight.findings.length > 0) process.stderr.write(`deck: starting anyway (--allow-host-access):\n${formatResult('preflight', preflight)}\n`)
+      command.request['allowHostAccess'] = preflight.fileHash
+    }
     const result = await session.invoke(command.operation, command.request)
     if (!result.ok) return fail(result.error)
     if (command.streamsExport) {

@@ -2,7 +2,8 @@
  * Everything the panel needs to find the stack and its services, with environment overrides.
  * One typed place, so the Electron app, the web shell and the CLI agree.
  */
-import { resolve } from 'node:path'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { DEFAULT_SCRAPER_SERVICE } from '../../services/env'
 import { parseComposeCompat } from '../stack/compose-labels'
 import type { ComposeFlavour } from '../stack/compose-labels'
@@ -42,6 +43,8 @@ export interface PanelSettings {
   statusRefreshMs: number
   /** DECK_UP_TIMEOUT_MS (per dependency wait); default 180000. */
   upTimeoutMs: number
+  /** DECK_HOST_ACCESS_FILE: the compose file hashes the user accepted; default $XDG_CONFIG_HOME/scrapedeck/host-access.json. */
+  hostAccessFile: string
 }
 
 export function loadPanelConfig(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): PanelSettings {
@@ -80,7 +83,8 @@ export function loadPanelConfig(env: Readonly<Record<string, string | undefined>
     rpcServices: parseRpcServices(str('DECK_RPC_SERVICES', `scraper=${scraperService}`)),
     metricsIntervalMs: int('DECK_METRICS_INTERVAL_MS', 2000),
     statusRefreshMs: int('DECK_STATUS_REFRESH_MS', 5000),
-    upTimeoutMs: int('DECK_UP_TIMEOUT_MS', 180_000)
+    upTimeoutMs: int('DECK_UP_TIMEOUT_MS', 180_000),
+    hostAccessFile: resolve(cwd, str('DECK_HOST_ACCESS_FILE', join(str('XDG_CONFIG_HOME', join(homedir(), '.config')), 'scrapedeck', 'host-access.json')))
   }
 }
 

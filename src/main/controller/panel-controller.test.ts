@@ -53,8 +53,9 @@ function fakes(): PanelCollaborators & {
     stop: () => undefined
   }) as unknown as EngineView
   const operation = (name: string) => async (...args: unknown[]) => {
-    const report = args.at(-1) as ProgressSink
-    calls.push(`${name} ${JSON.stringify(args.slice(0, -1))}`)
+    const at = args.findIndex((a) => typeof a === 'function')
+    const report = args[at] as ProgressSink
+    calls.push(`${name} ${JSON.stringify([...args.slice(0, at), ...args.slice(at + 1)])}`)
     report({ step: 'create', service: 'api', container: 'deck_api_1', state: 'done', message: 'Started deck_api_1' })
     if (state.failNext !== null) throw state.failNext
     return [`${name} done`]
@@ -79,7 +80,11 @@ function fakes(): PanelCollaborators & {
   const parts = {
     settings, engine, orchestrator, status, broker, calls, follows,
     listings: async () => ({ lookup: async (id: string) => ({ listing: { ID: id }, source: 'scrape', tookMs: 42, cache: 'stored' }) }) as never,
-    rpc: async () => ({ call: async (service: string, method: string) => `${service}.${method}` }) as never
+    rpc: async () => ({ call: async (service: string, method: string) => `${service}.${method}` }) as never,
+    preflight: (services: string[] | undefined) => {
+      calls.push(`preflight ${JSON.stringify(services ?? null)}`)
+      return { fileHash: 'a'.repeat(64), findings: [], accepted: true }
+    }
   }
   return Object.defineProperty(parts, 'failNext', { get: () => state.failNext, set: (v: Error | null) => (state.failNext = v) }) as never
 }
@@ -108,6 +113,18 @@ describe('PanelController', () => {
     expect(progress).toEqual([expect.objectContaining({ operationId: 'op-7', operation: 'scale', step: 'create', state: 'done' })])
     await session.invoke('down', { removeVolumes: true })
     expect(parts.calls).toContain('down [{"removeVolumes":true}]')
+  })
+
+  it('preflight answers the gate\'s result; up passes the accepted file hash on', async () => {
+    const parts = fakes()
+    const { session } = connect(new PanelController(parts))
+    const pre = await session.invoke('preflight', { services: ['api'] })
+    expect(pre).toEqual({ ok: true, value: { fileHash: 'a'.repeat(64), findings: [], accepted: true } })
+    expect(parts.calls).toContain('preflight ["api"]')
+    await session.invoke('up', { allowHostAccess: 'a'.repeat(64) })
+    expect(parts.calls).toContain(`up [null,{"allowHostAccess":"${'a'.repeat(64)}"}]`)
+    const bad = await session.invoke('up', { allowHostAccess: 'yes' })
+    expect(bad.ok === false && bad.error.kind).toBe('InvalidRequest')
   })
 
   it('a failed operation ends with a failed progress event carrying the error, and answers that error', async () => {

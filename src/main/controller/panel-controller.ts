@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import type {
-  BroadcastEventName, EventListener, EventPayload, OperationName, OperationResponse, ParsedRequest, ProgressOperation, StackStatus
+  BroadcastEventName, EventListener, EventPayload, OperationName, OperationResponse, ParsedRequest, PreflightResult, ProgressOperation, StackStatus
 } from '../../shared/contract'
 import type { StackOrchestrator } from '../stack/stack-orchestrator'
 import type { DockerEngine } from '../stack/docker-engine'
@@ -48,6 +48,8 @@ export interface PanelCollaborators {
   crawls: Pick<CrawlClient, 'start' | 'list' | 'get' | 'items' | 'action' | 'remove' | 'export'>
   /** Where this shell's client downloads a crawl's export. */
   exportUrl: (id: string, format: ExportFormat) => string
+  /** The pre-flight of the compose file as it is now (host-access-gate.ts). */
+  preflight: (services: string[] | undefined) => PreflightResult
   /** How often a followed crawl is polled. Default 500 ms. */
   crawlPollMs?: number
 }
@@ -136,7 +138,8 @@ export class PanelController {
         this.lastStatus = await this.parts.status.build()
         return this.lastStatus
       },
-      up: (r) => this.operation('up', r.operationId, (report) => this.parts.orchestrator.up(r.services, report)),
+      up: (r) => this.operation('up', r.operationId, (report) => this.parts.orchestrator.up(r.services, report, { allowHostAccess: r.allowHostAccess })),
+      preflight: async (r) => this.parts.preflight(r.services),
       down: (r) => this.operation('down', r.operationId, (report) => this.parts.orchestrator.down({ removeVolumes: r.removeVolumes }, report)),
       scale: (r) => this.operation('scale', r.operationId, (report) => this.parts.orchestrator.scale(r.service, r.replicas, report)),
       startService: (r) => this.operation('start', r.operationId, (report) => this.parts.orchestrator.startService(r.service, report)),

@@ -91,9 +91,9 @@ describe('compose file: errors name the file, the line and the key', () => {
   })
 
   it('valid Compose we do not implement is "unsupported"', () => {
-    const err = errorOf('services:\n  api:\n    image: a\n\n    privileged: true\n')
+    const err = errorOf('services:\n  api:\n    image: a\n\n    sysctls: { net.core.somaxconn: 1024 }\n')
     expect(err.kind).toBe('ComposeUnsupported')
-    expect(err.issues[0]).toMatchObject({ line: 5, key: 'services.api.privileged', unsupported: true })
+    expect(err.issues[0]).toMatchObject({ line: 5, key: 'services.api.sysctls', unsupported: true })
   })
 
   it('a wrong value type points at the value', () => {

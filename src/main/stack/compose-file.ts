@@ -4,14 +4,16 @@
  */
 import { readFileSync } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
+import { createHash } from 'node:crypto'
 import { LineCounter, parseDocument } from 'yaml'
+import type { Document } from 'yaml'
 import type { z } from 'zod'
 import { ComposeFileError, formatPath } from './compose-error'
 import type { ComposeIssue, IssueAt } from './compose-error'
 import { interpolateTree } from './compose-interpolation'
 import { normalizeProject } from './compose-normalize'
 import { ComposeFileSchema, KNOWN_UNSUPPORTED_KEYS } from './compose-schema'
-import type { ComposeProject } from './compose-model'
+import type { ComposeProject, ComposeSource } from './compose-model'
 import { locate } from './yaml-locator'
 import { readEnvFile } from './env-file'
 import { parseComposeCompat } from './compose-labels'
@@ -82,12 +84,19 @@ export function parseComposeText(text: string, options: LoadComposeOptions): Com
 
   const project = options.project || env['COMPOSE_PROJECT_NAME'] || parsed.data.name || defaultProjectName(dirname(file))
   const writeAs = options.compat ?? parseComposeCompat(env['DECK_COMPOSE_COMPAT'])
-  const result = normalizeProject(parsed.data, { project, writeAs, file, env, written: tree as Record<string, unknown> }, at)
+  const result = normalizeProject(parsed.data, { project, writeAs, file, env, written: tree as Record<string, unknown>, source: composeSource(text, doc, lines) }, at)
   if (issues.length > 0) fail()
   return result
 }
 
 type At = IssueAt
+
+function composeSource(text: string, doc: Document, lines: LineCounter): ComposeSource {
+  return {
+    sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+    lineOf: (path) => locate(doc, lines, path)?.line ?? null
+  }
+}
 
 function reportSchemaIssue(issue: z.core.$ZodIssue, tree: unknown, at: At): void {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')

@@ -8,8 +8,8 @@
  * through the `com.docker.compose.image` label instead.
  */
 import { createHash } from 'node:crypto'
-import type { ServiceSpec, VolumeMount } from './compose-model'
-import { durationToNs } from './compose-values'
+import type { HardeningSettings, ServiceSpec, VolumeMount } from './compose-model'
+import { durationToNs, memoryToBytes } from './compose-values'
 
 export function configHashV2(service: ServiceSpec): string {
   return createHash('sha256').update(goJson(serviceConfig(service)), 'utf8').digest('hex')
@@ -25,17 +25,27 @@ const goMap = (record: Record<string, unknown>): GoMap => new GoMap(Object.entri
 /** The service's fields in compose-go's declaration order; undefined = omitted (`omitempty`). */
 export function serviceConfig(s: ServiceSpec): Record<string, unknown> {
   const networks = new GoMap(s.networks.map((n) => [n.name, n.aliases.length > 0 ? { aliases: n.aliases } : null]))
+  const { host: h, hardening: d } = s
   return {
+    cap_add: nonEmptyList(h.capAdd),
+    cap_drop: nonEmptyList(d.capDrop),
+    cpus: d.cpus ?? undefined,
     command: s.commandArgv,
-    deploy: s.deploy === null ? undefined : { mode: s.deploy.mode ?? undefined, resources: {}, placement: {} },
+    deploy: s.deploy === null && !hasLimits(d) ? undefined : { mode: s.deploy?.mode ?? undefined, resources: resources(d), placement: {} },
+    devices: nonEmptyList(h.devices)?.map(deviceMapping),
     entrypoint: s.entrypointArgv,
     environment: nonEmptyMap(s.environment),
     hostname: s.hostname ?? undefined,
     healthcheck: healthcheck(s),
     image: s.imageDeclared ? s.image : undefined,
     init: s.init ?? undefined,
+    ipc: h.ipc ?? undefined,
     labels: nonEmptyMap(s.labels),
+    mem_limit: d.memLimit === null ? undefined : String(memoryToBytes(d.memLimit)),
+    network_mode: h.networkMode ?? undefined,
     networks: s.networks.length > 0 ? networks : undefined,
+    pid: h.pid ?? undefined,
+    pids_limit: d.pidsLimit ?? undefined,
     ports: s.ports.length === 0 ? undefined : s.ports.map((p) => ({
       mode: 'ingress',
       host_ip: p.hostIp ?? undefined,
@@ -43,9 +53,13 @@ export function serviceConfig(s: ServiceSpec): Record<string, unknown> {
       published: p.published === null ? undefined : String(p.published),
       protocol: p.protocol ?? 'tcp'
     })),
+    privileged: h.privileged === true ? true : undefined,
+    read_only: d.readOnly === true ? true : undefined,
     restart: s.restart === null ? undefined : s.restart.MaximumRetryCount > 0 ? `${s.restart.Name}:${s.restart.MaximumRetryCount}` : s.restart.Name,
+    security_opt: nonEmptyList(d.securityOpt),
     stop_grace_period: s.stopGracePeriod === null ? undefined : goDuration(durationToNs(s.stopGracePeriod)),
     stop_signal: s.stopSignal ?? undefined,
+    tmpfs: nonEmptyList(d.tmpfs),
     tty: s.tty === true ? true : undefined,
     user: s.user ?? undefined,
     volumes: s.volumes.length === 0 ? undefined : s.volumes.map(volume),
@@ -72,6 +86,28 @@ function volume(v: VolumeMount): Record<string, unknown> {
   if (v.type === 'bind') return { type: 'bind', source: v.source, target: v.target, read_only: readOnly, bind: { create_host_path: true } }
   // compose-go keeps the key under top-level volumes as the source, not the engine's name.
   return { type: 'volume', source: v.type === 'volume' ? v.name : undefined, target: v.target, read_only: readOnly, volume: {} }
+}
+
+/** The host and hardening keys (see hostAndHardeningOptions in compose-hash.ts for v1). */
+function nonEmptyList<T>(list: T[] | null): T[] | undefined {
+  return list === null || list.length === 0 ? undefined : list
+}
+
+function hasLimits(d: HardeningSettings): boolean {
+  return d.deployLimits !== null
+}
+
+/** deploy.resources as compose-go holds it: limits with cpus a float32 and memory in bytes (a string). */
+function resources(d: HardeningSettings): Record<string, unknown> {
+  const l = d.deployLimits
+  if (l === null) return {}
+  return { limits: { cpus: l.cpus ?? undefined, memory: l.memory === null ? undefined : String(memoryToBytes(l.memory)) } }
+}
+
+/** "HOST[:CONTAINER[:PERMISSIONS]]" → compose-go's DeviceMapping. */
+function deviceMapping(device: string): Record<string, unknown> {
+  const [source, target = source, permissions = 'rwm'] = device.split(':')
+  return { source, target, permissions }
 }
 
 function nonEmptyMap(record: Record<string, string>): GoMap | undefined {

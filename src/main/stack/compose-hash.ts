@@ -21,8 +21,8 @@ export function configDict(project: ComposeProject, service: ServiceSpec, imageI
     options: options(project, service),
     image_id: imageId,
     links: [],
-    net: Object.keys(networks)[0] ?? 'none',
-    ipc_mode: null,
+    net: networkModeId(service.host.networkMode) ?? Object.keys(networks)[0] ?? 'none',
+    ipc_mode: service.host.ipc,
     networks,
     secrets: [],
     volumes_from: []
@@ -65,7 +65,45 @@ function options(project: ComposeProject, s: ServiceSpec): Record<string, unknow
   if (s.init !== null) o['init'] = s.init
   if (s.tty !== null) o['tty'] = s.tty
   o['volumes'] = s.volumes.map((v) => volumeRepr(project, v))
+  return { ...o, ...hostAndHardeningOptions(s) }
+}
+
+/** compose's NetworkMode.id: the mode, or the service name of "service:x" (a "container:x" keeps its name here, not its id). */
+function networkModeId(mode: string | null): string | null {
+  if (mode === null) return null
+  return mode.startsWith('service:') ? mode.slice('service:'.length) : mode
+}
+
+/**
+ * The host and hardening keys as they sit in compose's options: as written, tmpfs as a list,
+ * security_opt as SecurityOpt tuples (value, src_file), deploy.resources.limits as mem_limit
+ * and a float cpus. pid, ipc and network_mode are popped from options (ipc and net are above).
+ */
+function hostAndHardeningOptions(s: ServiceSpec): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  const { host: h, hardening: d } = s
+  if (h.privileged !== null) o['privileged'] = h.privileged
+  if (h.capAdd !== null) o['cap_add'] = h.capAdd
+  if (h.devices !== null) o['devices'] = h.devices
+  if (d.capDrop !== null) o['cap_drop'] = d.capDrop
+  if (d.readOnly !== null) o['read_only'] = d.readOnly
+  if (d.tmpfs !== null) o['tmpfs'] = d.tmpfs
+  if (d.securityOpt !== null) o['security_opt'] = d.securityOpt.map((v) => [v, null])
+  // compose v1.29 translates deploy.resources.limits: memory replaces mem_limit (null when absent), cpus becomes a float.
+  if (d.deployLimits !== null) o['mem_limit'] = d.deployLimits.memory
+  else if (d.memLimit !== null) o['mem_limit'] = d.memLimit
+  if (d.deployLimits?.cpus != null) o['cpus'] = new PythonFloat(d.deployLimits.cpus)
+  else if (d.cpus !== null) o['cpus'] = d.cpus
+  if (d.pidsLimit !== null) o['pids_limit'] = d.pidsLimit
   return o
+}
+
+/** A number Python holds as a float: `1.0` stays "1.0" in its JSON. */
+class PythonFloat {
+  constructor(readonly value: number) {}
+  toJSON(): string {
+    return Number.isInteger(this.value) ? this.value.toFixed(1) : String(this.value)
+  }
 }
 
 function volumeRepr(project: ComposeProject, v: VolumeMount): [string | null, string, string] {
@@ -83,6 +121,7 @@ export function jsonHash(value: unknown): string {
 
 function pythonJson(value: unknown): string {
   if (value === null || value === undefined) return 'null'
+  if (value instanceof PythonFloat) return value.toJSON()
   if (Array.isArray(value)) return `[${value.map(pythonJson).join(',')}]`
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -73,6 +73,40 @@ export interface ServiceSpec {
   hostname: string | null
   init: boolean | null
   tty: boolean | null
+  /** Env files as absolute paths (their contents are in `environment`; the pre-flight checks where they are). */
+  envFiles: string[]
+  host: HostSettings
+  hardening: HardeningSettings
+}
+
+/** Keys that reach the host; null or empty when not written. */
+export interface HostSettings {
+  /** "host", "none", "bridge", "container:NAME" or "service:NAME". */
+  networkMode: string | null
+  privileged: boolean | null
+  pid: 'host' | null
+  ipc: string | null
+  capAdd: string[] | null
+  /** As written: "HOST[:CONTAINER[:PERMISSIONS]]". */
+  devices: string[] | null
+}
+
+/** Keys that take power away from a container; null when not written. */
+export interface HardeningSettings {
+  capDrop: string[] | null
+  readOnly: boolean | null
+  /** "PATH[:OPTIONS]" entries. */
+  tmpfs: string[] | null
+  securityOpt: string[] | null
+  /** `mem_limit` and `cpus` as written, for the hashes. */
+  memLimit: string | number | null
+  cpus: number | null
+  /** `deploy.resources.limits` as written, for the hashes; null when there is none. */
+  deployLimits: { memory: string | number | null; cpus: number | null } | null
+  /** What the engine gets: deploy.resources.limits win over mem_limit and cpus, as in Compose. */
+  memoryBytes: number | null
+  nanoCpus: number | null
+  pidsLimit: number | null
 }
 
 export interface NetworkSpec {
@@ -103,4 +137,13 @@ export interface ComposeProject {
   services: Map<string, ServiceSpec>
   networks: Map<string, NetworkSpec>
   volumes: Map<string, VolumeSpec>
+  source: ComposeSource
+}
+
+/** The file the project was read from, for messages that point into it. */
+export interface ComposeSource {
+  /** sha256 of the file's text. */
+  sha256: string
+  /** The 1-based line of a key path (e.g. ["services", "api", "ports", 0]), or null. */
+  lineOf(path: readonly (string | number)[]): number | null
 }

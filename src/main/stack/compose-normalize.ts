@@ -3,9 +3,9 @@ import { homedir } from 'node:os'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import type { RawComposeFile, RawService } from './compose-schema'
 import type {
-  BuildSpec, ComposeProject, DependencyCondition, HealthcheckSpec, NetworkSpec, PortSpec, ServiceSpec, VolumeMount, VolumeSpec
+  BuildSpec, ComposeProject, ComposeSource, HardeningSettings, HostSettings, DependencyCondition, HealthcheckSpec, NetworkSpec, PortSpec, ServiceSpec, VolumeMount, VolumeSpec
 } from './compose-model'
-import { durationToNs, parsePort, splitCommand } from './compose-values'
+import { durationToNs, memoryToBytes, parsePort, splitCommand } from './compose-values'
 import { readEnvFile } from './env-file'
 import type { IssueAt } from './compose-error'
 import { defaultImageName } from './compose-labels'
@@ -20,6 +20,7 @@ interface Context {
   written: Record<string, unknown>
   file: string
   env: Readonly<Record<string, string | undefined>>
+  source: ComposeSource
 }
 
 type RawResource = { name?: string | null; external?: boolean | null; driver?: string | null; labels?: unknown } | null | undefined
@@ -56,13 +57,20 @@ export function normalizeProject(raw: RawComposeFile, ctx: Context, at: At): Com
       if (!services.has(dep)) at(['services', name, 'depends_on'], `depends on "${dep}", which is not a service in this file`)
     }
   }
+  for (const [name, svc] of services) {
+    const shared = svc.host.networkMode?.startsWith('service:') === true ? svc.host.networkMode.slice('service:'.length) : null
+    if (shared === null) continue
+    if (!services.has(shared)) at(['services', name, 'network_mode'], `"${shared}" is not a service in this file`)
+    // Compose adds the dependency itself; the panel asks for it in writing so the start order is visible.
+    else if (svc.dependsOn[shared] === undefined) at(['services', name, 'network_mode'], `uses the network of "${shared}": add "${shared}" to depends_on`)
+  }
   const cycle = findCycle(services)
   if (cycle !== null) at(['services', cycle[0] ?? '', 'depends_on'], `dependency cycle: ${cycle.join(' → ')}`)
 
   // Only networks some service uses are part of the stack (the implicit default in particular).
   const used = new Set([...services.values()].flatMap((s) => s.networks.map((n) => n.name)))
   if (!used.has('default')) networks.delete('default')
-  return { project: ctx.project, writeAs: ctx.writeAs, file: ctx.file, workingDir: dir, services, networks, volumes }
+  return { project: ctx.project, writeAs: ctx.writeAs, file: ctx.file, workingDir: dir, services, networks, volumes, source: ctx.source }
 }
 
 interface ServiceContext extends Context {
@@ -119,7 +127,53 @@ function normalizeService(name: string, svc: RawService, ctx: ServiceContext, at
     user: svc.user ?? null,
     hostname: svc.hostname ?? null,
     init: svc.init ?? null,
-    tty: svc.tty ?? null
+    tty: svc.tty ?? null,
+    envFiles: envFileList(svc).map((f) => resolve(ctx.dir, f)),
+    host: normalizeHostSettings(svc, at),
+    hardening: normalizeHardening(svc, at)
+  }
+}
+
+function envFileList(svc: RawService): string[] {
+  return svc.env_file === undefined ? [] : Array.isArray(svc.env_file) ? svc.env_file : [svc.env_file]
+}
+
+function normalizeHostSettings(svc: RawService, at: At): HostSettings {
+  if (svc.network_mode !== undefined && svc.networks !== undefined) at(['network_mode'], '`network_mode` and `networks` cannot be combined')
+  ;(svc.devices ?? []).forEach((d, i) => {
+    const parts = d.split(':')
+    if (parts.length > 3 || !parts.every((p) => p !== '')) at(['devices', i], `"${d}" is not HOST_PATH[:CONTAINER_PATH[:PERMISSIONS]]`)
+  })
+  return {
+    networkMode: svc.network_mode ?? null,
+    privileged: svc.privileged ?? null,
+    pid: svc.pid ?? null,
+    ipc: svc.ipc ?? null,
+    capAdd: svc.cap_add ?? null,
+    devices: svc.devices ?? null
+  }
+}
+
+function normalizeHardening(svc: RawService, at: At): HardeningSettings {
+  const limits = svc.deploy?.resources?.limits
+  const deployLimits = limits === undefined ? null : { memory: limits.memory ?? null, cpus: limits.cpus === undefined ? null : Number(limits.cpus) }
+  const memory = deployLimits?.memory ?? svc.mem_limit ?? null
+  const cpus = deployLimits?.cpus ?? (svc.cpus === undefined ? null : Number(svc.cpus))
+  ;(svc.security_opt ?? []).forEach((opt, i) => {
+    if (opt !== 'no-new-privileges' && !/^[a-z-]+[=:].+$/.test(opt)) at(['security_opt', i], `"${opt}" is not KEY:VALUE (e.g. "no-new-privileges:true")`)
+    else if (/^seccomp[=:]/.test(opt) && !/^seccomp[=:]unconfined$/.test(opt)) at(['security_opt', i], 'a seccomp profile file is not supported by the panel', { unsupported: true })
+  })
+  return {
+    capDrop: svc.cap_drop ?? null,
+    readOnly: svc.read_only ?? null,
+    tmpfs: svc.tmpfs === undefined ? null : Array.isArray(svc.tmpfs) ? svc.tmpfs : [svc.tmpfs],
+    securityOpt: svc.security_opt ?? null,
+    memLimit: svc.mem_limit ?? null,
+    cpus: svc.cpus === undefined ? null : Number(svc.cpus),
+    deployLimits,
+    memoryBytes: memory === null ? null : memoryToBytes(memory),
+    nanoCpus: cpus === null ? null : Math.round(cpus * 1e9),
+    pidsLimit: svc.pids_limit ?? null
   }
 }
 
@@ -155,8 +209,7 @@ function normalizeBuild(build: NonNullable<RawService['build']>, dir: string): B
 
 function normalizeEnvironment(svc: RawService, ctx: ServiceContext, at: At): Record<string, string> {
   const env: Record<string, string> = {}
-  const files = svc.env_file === undefined ? [] : Array.isArray(svc.env_file) ? svc.env_file : [svc.env_file]
-  files.forEach((f, i) => {
+  envFileList(svc).forEach((f, i) => {
     try {
       Object.assign(env, readEnvFile(resolve(ctx.dir, f), { optional: false }))
     } catch (err) {
@@ -227,6 +280,8 @@ function normalizeVolume(v: string | { type: 'volume' | 'bind'; source?: string;
 }
 
 function normalizeNetworks(svc: RawService, ctx: ServiceContext, at: At): ServiceSpec['networks'] {
+  // A container in another network namespace joins no network of its own.
+  if (svc.network_mode !== undefined) return []
   const declared = svc.networks
   const entries: [string, string[]][] =
     declared === undefined

@@ -88,6 +88,36 @@ const RestartSchema = z
   .string()
   .regex(/^(no|always|unless-stopped|on-failure(:\d+)?)$/, 'restart is "no", "always", "unless-stopped" or "on-failure[:N]"')
 
+const MemorySchema = z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?\s*([bkmg]b?)?$/i)], {
+  error: 'a memory size is bytes or like "512m", "1g"'
+})
+const CpusSchema = z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/)], { error: 'cpus is a number like 0.5 or "1.5"' })
+const ResourceLimitsSchema = z.strictObject({ memory: MemorySchema.optional(), cpus: CpusSchema.optional() })
+
+/** Keys that reach the host (host-access.ts names every use of them before up). */
+const HostKeys = {
+  network_mode: z
+    .string()
+    .regex(/^(host|none|bridge|container:.+|service:.+)$/, 'network_mode is "host", "none", "bridge", "container:NAME" or "service:NAME"')
+    .optional(),
+  privileged: z.boolean().optional(),
+  pid: z.literal('host', { error: 'pid: only "host" is supported' }).optional(),
+  ipc: z.enum(['host', 'private', 'shareable', 'none'], { error: 'ipc is "host", "private", "shareable" or "none"' }).optional(),
+  cap_add: z.array(z.string()).optional(),
+  devices: z.array(z.string()).optional()
+}
+
+/** Keys that take power away from a container. */
+const HardeningKeys = {
+  cap_drop: z.array(z.string()).optional(),
+  read_only: z.boolean().optional(),
+  tmpfs: StringOrList.optional(),
+  security_opt: z.array(z.string()).optional(),
+  mem_limit: MemorySchema.optional(),
+  cpus: CpusSchema.optional(),
+  pids_limit: z.number().int().optional()
+}
+
 export const ServiceSchema = z.strictObject({
   image: z.string().min(1).optional(),
   build: BuildSchema.optional(),
@@ -100,7 +130,13 @@ export const ServiceSchema = z.strictObject({
   networks: ServiceNetworksSchema.optional(),
   healthcheck: HealthcheckSchema.optional(),
   depends_on: DependsOnSchema.optional(),
-  deploy: z.strictObject({ replicas: z.number().int().min(0).optional(), mode: z.literal('replicated').optional() }).optional(),
+  deploy: z
+    .strictObject({
+      replicas: z.number().int().min(0).optional(),
+      mode: z.literal('replicated').optional(),
+      resources: z.strictObject({ limits: ResourceLimitsSchema.optional() }).optional()
+    })
+    .optional(),
   scale: z.number().int().min(0).optional(),
   labels: MapOrList('labels').optional(),
   restart: RestartSchema.optional(),
@@ -110,7 +146,9 @@ export const ServiceSchema = z.strictObject({
   user: z.string().optional(),
   hostname: z.string().optional(),
   init: z.boolean().optional(),
-  tty: z.boolean().optional()
+  tty: z.boolean().optional(),
+  ...HostKeys,
+  ...HardeningKeys
 })
 export type RawService = z.infer<typeof ServiceSchema>
 
@@ -137,11 +175,11 @@ export type RawComposeFile = z.infer<typeof ComposeFileSchema>
 
 /** Compose keys that are valid Compose but that the panel does not implement (yet). */
 export const KNOWN_UNSUPPORTED_KEYS = new Set([
-  'secrets', 'configs', 'extends', 'profiles', 'container_name', 'network_mode', 'links', 'external_links',
-  'volumes_from', 'pid', 'ipc', 'privileged', 'cap_add', 'cap_drop', 'devices', 'dns', 'extra_hosts',
-  'logging', 'ulimits', 'sysctls', 'tmpfs', 'shm_size', 'mem_limit', 'cpus', 'resources', 'placement',
-  'restart_policy', 'update_config', 'rollback_config', 'endpoint_mode', 'security_opt', 'platform',
-  'expose', 'domainname', 'mac_address', 'read_only', 'stdin_open', 'isolation', 'runtime', 'userns_mode',
+  'secrets', 'configs', 'extends', 'profiles', 'container_name', 'links', 'external_links',
+  'volumes_from', 'dns', 'extra_hosts',
+  'logging', 'ulimits', 'sysctls', 'shm_size', 'placement', 'reservations',
+  'restart_policy', 'update_config', 'rollback_config', 'endpoint_mode', 'platform',
+  'expose', 'domainname', 'mac_address', 'stdin_open', 'isolation', 'runtime', 'userns_mode',
   'ipam', 'driver_opts', 'attachable', 'internal', 'enable_ipv6', 'ipv4_address', 'ipv6_address', 'priority',
   'cache_from', 'network', 'shm_size', 'labels_from', 'credential_spec', 'group_add', 'oom_score_adj'
 ])

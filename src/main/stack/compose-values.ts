@@ -72,3 +72,13 @@ function portNumber(value: string, whole: string): number {
   if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new Error(`"${whole}": "${value}" is not a port number (1–65535)`)
   return n
 }
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }
+
+/** "512m" → 536870912, as docker-py's parse_bytes (1024-based, an optional trailing "b"). */
+export function memoryToBytes(value: string | number): number {
+  if (typeof value === 'number') return value
+  const m = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i.exec(value.trim())
+  if (m === null) throw new Error(`"${value}" is not a memory size like "512m"`)
+  return Math.floor(Number(m[1]) * (BYTE_UNITS[(m[2] ?? '').toLowerCase()] ?? 1))
+}

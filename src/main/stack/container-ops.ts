@@ -4,6 +4,7 @@ import type { ComposeProject, DependencyCondition, ServiceSpec } from './compose
 import { containerCreateOptions, extraNetworks } from './container-spec'
 import type { ContainerIdentity } from './container-spec'
 import { StackError } from './stack-error'
+import { LABEL } from './compose-labels'
 
 export async function createContainer(
   docker: Docker,
@@ -12,11 +13,26 @@ export async function createContainer(
   number: number,
   identity: ContainerIdentity
 ): Promise<Docker.Container> {
-  const container = await docker.createContainer(containerCreateOptions(project, service, number, identity))
+  const container = await docker.createContainer(containerCreateOptions(project, service, number, identity, await sharedNetworkMode(docker, project, service)))
   for (const net of extraNetworks(project, service)) {
     await docker.getNetwork(net.name).connect({ Container: container.id, EndpointConfig: { Aliases: net.aliases } })
   }
   return container
+}
+
+/** network_mode "service:x" → "container:<id of x's first running container>", as compose v1 does. */
+async function sharedNetworkMode(docker: Docker, project: ComposeProject, service: ServiceSpec): Promise<string | null> {
+  const mode = service.host.networkMode
+  if (mode === null || !mode.startsWith('service:')) return null
+  const shared = mode.slice('service:'.length)
+  const running = await docker.listContainers({
+    filters: { label: [`${LABEL.project}=${project.project}`, `${LABEL.service}=${shared}`], status: ['running'] }
+  })
+  const first = running.sort((a, b) => Number(a.Labels[LABEL.number]) - Number(b.Labels[LABEL.number]))[0]
+  if (first === undefined) {
+    throw new StackError('ContainerFailed', `${service.name} uses the network of ${shared}, which has no running container`, `Start ${shared} first.`)
+  }
+  return `container:${first.Id}`
 }
 
 /** Starts a container unless it already runs (304 from the engine is not an error). */

@@ -15,7 +15,9 @@ export function containerCreateOptions(
   project: ComposeProject,
   service: ServiceSpec,
   number: number,
-  identity: ContainerIdentity
+  identity: ContainerIdentity,
+  /** network_mode "service:x" resolved to "container:<id>" (see container-ops.ts). */
+  resolvedNetworkMode: string | null = null
 ): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {}
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {}
@@ -74,7 +76,9 @@ export function containerCreateOptions(
       ),
       RestartPolicy: service.restart === null ? undefined : service.restart,
       Init: service.init ?? undefined,
-      NetworkMode: primaryName
+      NetworkMode: resolvedNetworkMode ?? service.host.networkMode ?? primaryName,
+      ...hostAccessConfig(service),
+      ...hardeningConfig(service)
     },
     NetworkingConfig:
       primary === undefined || primaryName === undefined
@@ -86,4 +90,36 @@ export function containerCreateOptions(
 /** Networks beyond the primary one, connected after create (the API takes one at create time). */
 export function extraNetworks(project: ComposeProject, service: ServiceSpec): { name: string; aliases: string[] }[] {
   return service.networks.slice(1).map((n) => ({ name: project.networks.get(n.name)?.name ?? n.name, aliases: [service.name, ...n.aliases] }))
+}
+
+/** The keys that reach the host, as docker-compose v1 passes them (host-access.ts lists them before up). */
+function hostAccessConfig(service: ServiceSpec): Docker.HostConfig {
+  const h = service.host
+  return {
+    Privileged: h.privileged ?? undefined,
+    PidMode: h.pid ?? undefined,
+    IpcMode: h.ipc ?? undefined,
+    CapAdd: h.capAdd ?? undefined,
+    Devices: h.devices?.map((d) => {
+      const [onHost = '', inContainer = onHost, permissions = 'rwm'] = d.split(':')
+      return { PathOnHost: onHost, PathInContainer: inContainer, CgroupPermissions: permissions }
+    })
+  }
+}
+
+/** The keys that take power away from a container. */
+function hardeningConfig(service: ServiceSpec): Docker.HostConfig {
+  const h = service.hardening
+  return {
+    CapDrop: h.capDrop ?? undefined,
+    ReadonlyRootfs: h.readOnly ?? undefined,
+    Tmpfs: h.tmpfs === null ? undefined : Object.fromEntries(h.tmpfs.map((t) => {
+      const colon = t.indexOf(':')
+      return colon === -1 ? [t, ''] : [t.slice(0, colon), t.slice(colon + 1)]
+    })),
+    SecurityOpt: h.securityOpt ?? undefined,
+    Memory: h.memoryBytes ?? undefined,
+    NanoCpus: h.nanoCpus ?? undefined,
+    PidsLimit: h.pidsLimit ?? undefined
+  }
 }

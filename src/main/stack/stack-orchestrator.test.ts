@@ -6,6 +6,7 @@ import type { ContainerIdentity } from './container-spec'
 import { containerName } from './compose-labels'
 import type { ProjectContainer } from './project-containers'
 import { StackOrchestrator, stopLevels, withDependencies } from './stack-orchestrator'
+import { StackError } from './stack-error'
 
 const STACK = `services:
   broker: { image: deck/broker }
@@ -132,6 +133,24 @@ describe('StackOrchestrator over a fake runtime', () => {
     expect(indexOf(log, 'ready deck-api-1 (service_started)')).toBeLessThan(indexOf(log, 'create web 1'))
     expect(indexOf(log, 'ready deck-broker-1 (service_healthy)')).toBeLessThan(indexOf(log, 'create worker 1'))
     expect(runtime.containers.map((c) => c.name).sort()).toEqual(['deck-api-1', 'deck-broker-1', 'deck-search-1', 'deck-web-1', 'deck-worker-1'])
+  })
+
+  it('up and scale ask admit first, with what they would create; a refusal touches nothing', async () => {
+    const runtime = new FakeRuntime()
+    const asked: string[] = []
+    const stack = new StackOrchestrator({
+      runtime,
+      loadProject: () => project(),
+      projectName: 'deck',
+      admit: (_p, services, allow) => {
+        asked.push(`${[...services].sort().join(',')} ${allow ?? '-'}`)
+        throw new StackError('HostAccessNotAllowed', 'no')
+      }
+    })
+    await expect(stack.up(['api'], noReport, { allowHostAccess: 'h' })).rejects.toThrow('no')
+    await expect(stack.scale('worker', 2, noReport)).rejects.toThrow('no')
+    expect(asked).toEqual(['api,broker,search h', 'broker,worker -'])
+    expect(runtime.log).toEqual([])
   })
 
   it('up of one service brings what it depends on and nothing else', async () => {

@@ -19,6 +19,16 @@ export interface StackOrchestratorOptions {
   projectName: string
   /** How long up waits for one service's dependencies. Default 180 s. */
   upTimeoutMs?: number
+  /**
+   * Called before anything that creates containers, with the services it would create;
+   * throws to refuse (host-access-gate.ts: a file that reaches the host, not accepted).
+   */
+  admit?: (project: ComposeProject, services: string[], allowHostAccess: string | undefined) => void
+}
+
+export interface UpOptions {
+  /** The fileHash of the pre-flight the user accepted. */
+  allowHostAccess?: string
 }
 
 export class StackOrchestrator {
@@ -37,11 +47,12 @@ export class StackOrchestrator {
     return this.desired.get(service.name) ?? (existing > 0 ? existing : service.replicas)
   }
 
-  up(services: string[] | undefined, report: ProgressSink): Promise<string[]> {
+  up(services: string[] | undefined, report: ProgressSink, options: UpOptions = {}): Promise<string[]> {
     return this.serialize(async () => {
       const project = this.options.loadProject()
-      await this.runtime.requireConnected()
       const selected = withDependencies(project, services ?? [...project.services.keys()])
+      this.options.admit?.(project, selected, options.allowHostAccess)
+      await this.runtime.requireConnected()
       const summary: string[] = []
 
       // Images first: if one cannot be had, nothing else has been touched.
@@ -173,6 +184,7 @@ export class StackOrchestrator {
   private async converge(serviceName: string, replicas: number, report: ProgressSink): Promise<string[]> {
     const project = this.options.loadProject()
     const svc = service(project, serviceName)
+    if (replicas > 0) this.options.admit?.(project, withDependencies(project, [serviceName]), undefined)
     await this.runtime.requireConnected()
     const id = await this.runtime.imageId(svc.image)
     if (id === null && replicas > 0) {

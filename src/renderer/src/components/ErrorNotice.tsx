@@ -19,6 +19,7 @@ const TITLES: Partial<Record<PanelErrorKind, string>> = {
   DependencyTimeout: 'A dependency did not become healthy',
   ComposeFileInvalid: 'compose.yaml has an error',
   ComposeFileNotFound: 'compose.yaml was not found',
+  HostAccessNotAllowed: 'compose.yaml reaches the host',
   InvalidRequest: 'The request was refused',
   PanelDisconnected: 'Lost the connection to the panel',
   PortInUse: 'A port the stack needs is taken',

@@ -1,12 +1,13 @@
 import { useState } from 'react'
 import type { ReactElement } from 'react'
-import type { OperationReport, PanelError, Result } from '../../../shared/contract'
+import type { OperationReport, PanelError, PreflightResult, Result } from '../../../shared/contract'
 import { usePanelApi } from '../api/panel-context'
 import { newOperationId } from '../api/operation-id'
 import { useNow } from '../api/use-now'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { scraperComposeService } from '../state/scraper-service'
 import type { PanelState } from '../state/use-panel-state'
+import { HostAccessDialog } from './HostAccessDialog'
 import { LogDrawer } from './LogDrawer'
 import { ProgressList } from './ProgressList'
 import { ServiceRow } from './ServiceRow'
@@ -26,6 +27,7 @@ export function StackView({ state }: { state: PanelState }): ReactElement {
   const [busyServices, setBusyServices] = useState<Set<string>>(new Set())
   const [logs, setLogs] = useState<{ service: string; container: string } | null>(null)
   const [lastReport, setLastReport] = useState<OperationReport | null>(null)
+  const [hostAccess, setHostAccess] = useState<PreflightResult | null>(null)
 
   const { status } = state
   const scalableService = scraperComposeService(state.config)
@@ -39,6 +41,18 @@ export function StackView({ state }: { state: PanelState }): ReactElement {
     setRunning(null)
     if (result.ok) setLastReport(result.value)
     else setStackError(result.error)
+  }
+
+  const startStack = (allowHostAccess?: string): Promise<void> =>
+    runStackOperation('Starting the stack', (operationId) => api.invoke('up', { operationId, allowHostAccess }))
+
+  /** Start stack: a file that reaches the host, not yet accepted, asks first (HostAccessDialog). */
+  async function onStartStack(): Promise<void> {
+    setStackError(null)
+    const checked = await api.invoke('preflight', {})
+    if (!checked.ok) setStackError(checked.error)
+    else if (!checked.value.accepted) setHostAccess(checked.value)
+    else await startStack()
   }
 
   async function runServiceOperation(service: string, call: (operationId: string) => Promise<Result<OperationReport>>): Promise<void> {
@@ -72,7 +86,7 @@ export function StackView({ state }: { state: PanelState }): ReactElement {
             type="button"
             className="button button--primary"
             disabled={running !== null}
-            onClick={() => void runStackOperation('Starting the stack', (operationId) => api.invoke('up', { operationId }))}
+            onClick={() => void onStartStack()}
           >
             Start stack
           </button>
@@ -142,6 +156,16 @@ export function StackView({ state }: { state: PanelState }): ReactElement {
         <p className="muted">
           Containers of this project that compose.yaml does not declare: {status.orphans.map((o) => o.name).join(', ')}.
         </p>
+      )}
+      {hostAccess && (
+        <HostAccessDialog
+          preflight={hostAccess}
+          onStart={(fileHash) => {
+            setHostAccess(null)
+            void startStack(fileHash)
+          }}
+          onCancel={() => setHostAccess(null)}
+        />
       )}
       {logs && <LogDrawer key={logs.container} service={logs.service} container={logs.container} onClose={() => setLogs(null)} />}
     </section>
