@@ -1,16 +1,14 @@
 /**
  * A crawl while the fleet changes under it: scrapers added mid-crawl raise the rate it drains
  * at (board at 400 ms a page), and a RabbitMQ restart mid-crawl loses nothing. The broker
- * is the shared one (`rabbitmqctl stop_app` / `start_app`), so the outage is kept short.
+ * is the test infrastructure's node (`rabbitmqctl -n … stop_app` / `start_app`), so the outage is kept short.
  */
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CrawlClient } from '../../src/services/crawler/crawl-client'
+import { testRabbitmqctl } from '../support/test-endpoints'
 import { allItems, cleanUpStack, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
 import type { ServiceProcess, TestBoard } from './crawl-fixture'
 
-const run = promisify(execFile)
 const names = uniqueStackNames('fleet')
 // Few workers on a slow board: the rate is bound by the board's latency, not by this machine's
 // CPU, so adding replicas shows even on a busy 2-core machine.
@@ -71,12 +69,12 @@ describe('a crawl while the fleet changes', () => {
     const ids = [...board.activeIds.slice(300, 400), ...board.expiredIds.slice(0, 20)]
     const { crawl } = await client.start({ source: { kind: 'ids', text: ids.join('\n') }, maxAttempts: 5 })
     await waitUntil(async () => (await client.get(crawl.id)).done >= 20, 60_000, '20 done')
-    await run('rabbitmqctl', ['stop_app'], { timeout: 60_000 })
+    await testRabbitmqctl('stop_app')
     try {
       await new Promise((resolve) => setTimeout(resolve, 3000))
     } finally {
-      await run('rabbitmqctl', ['start_app'], { timeout: 60_000 })
-      await run('rabbitmqctl', ['await_startup'], { timeout: 60_000 })
+      await testRabbitmqctl('start_app')
+      await testRabbitmqctl('await_startup')
     }
     const detail = await waitForCrawl(client, crawl.id, ['done'], 200_000)
     expectCountsAddUp(detail)

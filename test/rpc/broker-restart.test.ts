@@ -3,21 +3,17 @@
  * broker, so the outage is kept to the few seconds the checks need.
  */
 import { afterAll, expect, it } from 'vitest'
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { RpcClient } from '../../src/services/rpc/client'
 import { RpcServer } from '../../src/services/rpc/server'
 import { BrokerUnavailable } from '../../src/services/rpc/errors'
 import { silentLogger } from '../../src/services/log'
 import { TEST_AMQP_URI, deleteQueues, waitForConsumers } from '../support/nameko'
+import { testRabbitmqctl } from '../support/test-endpoints'
 import { makeGate, makeTestService, uniqueServiceName, waitUntil } from './test-services'
 
-const run = promisify(execFile)
 const service = uniqueServiceName('rpc_restart')
 
-async function rabbitmqctl(command: 'stop_app' | 'start_app' | 'await_startup'): Promise<void> {
-  await run('rabbitmqctl', [command], { timeout: 60_000 })
-}
+const rabbitmqctl = testRabbitmqctl
 
 afterAll(async () => {
   await deleteQueues([`rpc-${service}`])
