@@ -92,7 +92,7 @@ async function measure(client: CrawlClient, replicas: number): Promise<Measureme
 }
 
 async function setReplicas(target: number): Promise<void> {
-  while (scrapers.length < target) scrapers.push(await startScraper(names, board!, `bench-${scrapers.length + 1}`, { SCRAPER_MAX_WORKERS: MAX_WORKERS, LOG_LEVEL: 'warn' }))
+  while (scrapers.length < target) scrapers.push(await startScraper(names, board!, `bench-${scrapers.length + 1}`, { SCRAPER_MAX_WORKERS: MAX_WORKERS }))
   while (scrapers.length > target) await scrapers.pop()!.kill('SIGTERM')
 }
 
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   console.log(`board ${BOARD_COUNT} listings at ${LATENCY_MS} ms a page; SCRAPER_MAX_WORKERS ${MAX_WORKERS}; ${SECONDS} s per measurement after ${WARMUP_SECONDS} s warm-up`)
 
   board = await startTestBoard({ count: BOARD_COUNT, latency: { minMs: LATENCY_MS, maxMs: LATENCY_MS } })
-  const apiProcess = await startApiProcess(names, board, { LOG_LEVEL: 'warn' })
+  const apiProcess = await startApiProcess(names, board)
   api = apiProcess.api
   const client = new CrawlClient({ baseUrl: apiProcess.url, timeoutMs: 30_000 })
   const ids = board.board.catalog.listings.map((l) => l.id).join('\n')

@@ -27,7 +27,9 @@ import type { PanelServer } from './support/panel-server'
 const BOARD_COUNT = 3000
 const BOARD_LATENCY_MS = 1000
 const SERVICES = ['rabbitmq', 'elasticsearch', 'scraper', 'api', 'jobboard']
-const STACK_START_MS = 7 * 60_000
+/** Elasticsearch took over 7 min to turn healthy beside other stacks at a load average of 40. */
+const UP_TIMEOUT_MS = 10 * 60_000
+const STACK_START_MS = UP_TIMEOUT_MS + 60_000
 /** The crawl's rate is over the last 30 s: read it once a whole window is at one replica. */
 const RATE_WINDOW_MS = 30_000
 /** Three replicas should finish ids ~3× as fast; accept 1.6× on a loaded machine. */
@@ -39,7 +41,7 @@ const unavailable = missingPrerequisite()
 
 test.beforeAll(async () => {
   if (unavailable) return
-  server = await startPanelServer({ stackEnv: { JOBBOARD_COUNT: String(BOARD_COUNT), JOBBOARD_LATENCY_MS: String(BOARD_LATENCY_MS) } })
+  server = await startPanelServer({ stackEnv: { JOBBOARD_COUNT: String(BOARD_COUNT), JOBBOARD_LATENCY_MS: String(BOARD_LATENCY_MS) }, upTimeoutMs: UP_TIMEOUT_MS })
 })
 
 test.afterAll(async () => {

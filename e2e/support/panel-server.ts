@@ -50,6 +50,8 @@ function commandExists(command: string): boolean {
 export interface PanelServerOptions {
   /** More of compose.yaml's variables for the stack, e.g. JOBBOARD_COUNT / JOBBOARD_LATENCY_MS for a big, slow board. */
   stackEnv?: Record<string, string>
+  /** DECK_UP_TIMEOUT_MS: how long each dependency may take to turn healthy (default 7 min). */
+  upTimeoutMs?: number
 }
 
 export async function startPanelServer(options: PanelServerOptions = {}): Promise<PanelServer> {
@@ -79,7 +81,7 @@ export async function startPanelServer(options: PanelServerOptions = {}): Promis
     DECK_WEB_TOKEN: token,
     DECK_METRICS_INTERVAL_MS: '1000',
     // A loaded machine (CI beside other jobs) can take minutes to start Elasticsearch.
-    DECK_UP_TIMEOUT_MS: '420000',
+    DECK_UP_TIMEOUT_MS: String(options.upTimeoutMs ?? 420_000),
     AMQP_URI: `amqp://guest:guest@127.0.0.1:${ports.rabbitmq}`,
     RABBITMQ_MANAGEMENT_URL: `http://127.0.0.1:${ports.management}`,
     ELASTICSEARCH_URL: `http://127.0.0.1:${ports.elasticsearch}`,
