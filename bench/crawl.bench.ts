@@ -12,10 +12,11 @@
  * BENCH_SECONDS. Crawls of the same ids (refresh) are added whenever the backlog runs low, so
  * the scrapers never wait for work. Efficiency = rate(n) ÷ (n × rate(1)).
  */
+import { readFileSync } from 'node:fs'
 import { loadavg, cpus, totalmem } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { CrawlClient } from '../src/services/crawler/crawl-client'
-import { cleanUpStack, startApiProcess, startScraper, startTestBoard, uniqueStackNames } from '../test/support/crawl-stack'
+import { cleanUpStack, startApiProcess, startScraper, startTestBoard, uniqueStackNames, waitUntil } from '../test/support/crawl-stack'
 import type { CrawlStackNames, ServiceProcess, TestBoard } from '../test/support/crawl-stack'
 
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 200)
@@ -34,6 +35,28 @@ interface Measurement {
   rate: number
   boardPagesPerSecond: number
   load1: number
+  /** CPU used during the measurement, in cores (1.0 = one core busy): API + coordinator, all scrapers, this process (the board). */
+  cpu: { api: number; scrapers: number; board: number }
+}
+
+/** User + system CPU seconds of a child process so far, from /proc (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
+}
+
+function cpuNow(): { api: number; scrapers: number; board: number } {
+  const own = process.cpuUsage()
+  return {
+    api: cpuSeconds(api?.child.pid),
+    scrapers: scrapers.reduce((sum, s) => sum + cpuSeconds(s.child.pid), 0),
+    board: (own.user + own.system) / 1e6
+  }
 }
 
 const names: CrawlStackNames = uniqueStackNames('bench')
@@ -79,11 +102,18 @@ async function measure(client: CrawlClient, replicas: number): Promise<Measureme
   await sleep(WARMUP_SECONDS * 1000)
   const before = await ledgerTotals(client)
   const hitsBefore = board!.hits.length
+  const cpuBefore = cpuNow()
   const t0 = performance.now()
   await sleep(SECONDS * 1000)
   const after = await ledgerTotals(client)
   const seconds = (performance.now() - t0) / 1000
+  const cpuAfter = cpuNow()
   return {
+    cpu: {
+      api: (cpuAfter.api - cpuBefore.api) / seconds,
+      scrapers: (cpuAfter.scrapers - cpuBefore.scrapers) / seconds,
+      board: (cpuAfter.board - cpuBefore.board) / seconds
+    },
     replicas,
     rate: (after.finished - before.finished) / seconds,
     boardPagesPerSecond: (board!.hits.length - hitsBefore) / seconds,
@@ -121,11 +151,14 @@ async function main(): Promise<void> {
   const feeder = feedCrawls(client, ids)
   const measurements: Measurement[] = []
   try {
+    // The first crawls' ids are written to the ledger and published before anything is
+    // measured: that start-up work would otherwise count against the first n = 1.
+    await waitUntil(async () => (await ledgerTotals(client)).backlog >= LOW_BACKLOG, 120_000, 'the first crawls to be in the ledger', 1000)
     for (const n of plan) {
       await setReplicas(n)
       const m = await measure(client, n)
       measurements.push(m)
-      console.log(`  ${n} replica(s): ${m.rate.toFixed(1)} listings/s (board ${m.boardPagesPerSecond.toFixed(1)} pages/s, load ${m.load1.toFixed(2)})`)
+      console.log(`  ${n} replica(s): ${m.rate.toFixed(1)} listings/s (board ${m.boardPagesPerSecond.toFixed(1)} pages/s, load ${m.load1.toFixed(2)}; CPU cores: api ${m.cpu.api.toFixed(2)}, scrapers ${m.cpu.scrapers.toFixed(2)}, board ${m.cpu.board.toFixed(2)})`)
     }
   } finally {
     await feeder.stop()
