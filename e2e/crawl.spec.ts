@@ -6,7 +6,7 @@
  * Screenshots of each step go to test-results/; UPDATE_DOCS_SCREENSHOTS=1 also refreshes
  * docs/crawl-running.png.
  */
-import { copyFileSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { expect, test } from '@playwright/test'
@@ -52,7 +52,8 @@ async function shoot(page: Page, info: TestInfo, name: string, docsName?: string
   const path = info.outputPath(`${name}.png`)
   await page.screenshot({ path, fullPage: true })
   await info.attach(name, { path, contentType: 'image/png' })
-  if (docsName && process.env['UPDATE_DOCS_SCREENSHOTS'] === '1') copyFileSync(path, join(REPO, 'docs', docsName))
+  // The README's picture is what a person sees first (the viewport), not the whole items table.
+  if (docsName && process.env['UPDATE_DOCS_SCREENSHOTS'] === '1') await page.screenshot({ path: join(REPO, 'docs', docsName) })
 }
 
 /** "12.3/s" or "140/s" → 12.3 / 140; "0/s" → 0. */
