@@ -1,7 +1,8 @@
 /**
  * The panel as a user starts it (`npm run web`), on a stack of its own: a unique compose
  * project, free loopback host ports for every published service, the controller pointed at
- * them. `stop()` ends the web shell and removes everything of the project (`down -v`).
+ * them (DECK_API_URL at the API's published port, for the crawl coordinator). `stop()` ends
+ * the web shell and removes everything of the project (`down -v`).
  */
 import { execFileSync, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -46,7 +47,14 @@ function commandExists(command: string): boolean {
   }
 }
 
-export async function startPanelServer(): Promise<PanelServer> {
+export interface PanelServerOptions {
+  /** More of compose.yaml's variables for the stack, e.g. JOBBOARD_COUNT / JOBBOARD_LATENCY_MS for a big, slow board. */
+  stackEnv?: Record<string, string>
+  /** DECK_UP_TIMEOUT_MS: how long each dependency may take to turn healthy (default 7 min). */
+  upTimeoutMs?: number
+}
+
+export async function startPanelServer(options: PanelServerOptions = {}): Promise<PanelServer> {
   const project = `decke2e${randomBytes(3).toString('hex')}`
   const ports = {
     api: await freePort(),
@@ -62,7 +70,8 @@ export async function startPanelServer(): Promise<PanelServer> {
     RABBITMQ_PORT: String(ports.rabbitmq),
     RABBITMQ_MANAGEMENT_PORT: String(ports.management),
     ELASTICSEARCH_PORT: String(ports.elasticsearch),
-    JOBBOARD_PORT: String(ports.jobboard)
+    JOBBOARD_PORT: String(ports.jobboard),
+    ...options.stackEnv
   }
   const env = {
     ...process.env,
@@ -72,10 +81,11 @@ export async function startPanelServer(): Promise<PanelServer> {
     DECK_WEB_TOKEN: token,
     DECK_METRICS_INTERVAL_MS: '1000',
     // A loaded machine (CI beside other jobs) can take minutes to start Elasticsearch.
-    DECK_UP_TIMEOUT_MS: '420000',
+    DECK_UP_TIMEOUT_MS: String(options.upTimeoutMs ?? 420_000),
     AMQP_URI: `amqp://guest:guest@127.0.0.1:${ports.rabbitmq}`,
     RABBITMQ_MANAGEMENT_URL: `http://127.0.0.1:${ports.management}`,
     ELASTICSEARCH_URL: `http://127.0.0.1:${ports.elasticsearch}`,
+    DECK_API_URL: `http://127.0.0.1:${ports.api}`,
     LOG_LEVEL: 'warn'
   }
   const launch = async (): Promise<{ child: ChildProcess; url: string }> => {
