@@ -153,6 +153,9 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
 
   await test.step('a log follow of the API carries on through a web-shell restart', async () => {
     await page.getByRole('tab', { name: 'Stack' }).click()
+    // The scraper row's Logs menu from the scaling step is still open and covers the api row.
+    const openMenu = page.locator('[data-testid="service-scraper"] details[open] > summary')
+    if ((await openMenu.count()) > 0) await openMenu.click()
     await page.getByTestId('service-api').getByText('Logs').click()
     await page.getByRole('button', { name: new RegExp(`${server!.project}-api-1`) }).click()
     const drawer = page.getByRole('complementary', { name: /^Logs of .*-api-1$/ })

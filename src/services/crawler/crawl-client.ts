@@ -113,21 +113,27 @@ export class CrawlClient {
 
   private async request(method: string, path: string, body?: unknown): Promise<Response> {
     const url = `${this.baseUrl}${path}`
+    // The deadline is for the answer's headers only: an export streams for as long as it is
+    // big, and AbortSignal.timeout would cut its body off mid-download.
+    const deadline = new AbortController()
+    const timer = setTimeout(() => deadline.abort(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), this.timeoutMs)
     let response: Response
     try {
       response = await fetch(url, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.timeoutMs)
+        signal: deadline.signal
       })
     } catch (err) {
-      const timedOut = err instanceof Error && err.name === 'TimeoutError'
+      const timedOut = deadline.signal.aborted
       throw new CrawlClientError(
         'CrawlerUnavailable',
         timedOut ? `The API did not answer ${method} ${path} within ${this.timeoutMs} ms` : `The API at ${this.baseUrl} cannot be reached: ${messageOf(err)}`,
         'Is the stack up? The crawl coordinator runs in the api service.'
       )
+    } finally {
+      clearTimeout(timer)
     }
     if (response.ok) return response
     throw await errorOf(response)
