@@ -17,7 +17,8 @@ let api: ServiceProcess
 let client: CrawlClient
 
 beforeAll(async () => {
-  board = await startTestBoard({ count: 700, seed: 5, latency: '100' })
+  // Slow enough (2 × 4 workers at 400 ms: ~20/s) that a cancel or pause lands mid-crawl on a fast idle machine too.
+  board = await startTestBoard({ count: 700, seed: 5, latency: '400' })
   for (let i = 0; i < 2; i += 1) scrapers.push(await startScraper(names, board, `replica-${i}`, { SCRAPER_MAX_WORKERS: '4' }))
   const started = await startApiProcess(names, board, { CRAWL_WINDOW: '400' })
   api = started.api

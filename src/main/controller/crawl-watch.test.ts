@@ -58,6 +58,15 @@ describe('CrawlWatches', () => {
     expect(r.details.at(-1)).toEqual(settled)
   })
 
+  it('sends a crawl that had already ended when followed once, as its last detail, then ends', async () => {
+    const done = crawlDetail({ state: 'done', queued: 0, scraping: 0, done: 900 })
+    const watches = new CrawlWatches(coordinator([done]).fetch, { intervalMs: 5 })
+    const r = recorder()
+    watches.watch(done, r.watcher)
+    await expect.poll(() => r.ends.length).toBe(1)
+    expect(r.details).toEqual([done])
+  })
+
   it('ends for everyone when the crawl is deleted, or when the coordinator stays silent', async () => {
     const deleted = new CrawlWatches(coordinator([new CrawlClientError('CrawlNotFound', 'gone')]).fetch, { intervalMs: 5 })
     const one = recorder()

@@ -87,15 +87,16 @@ export class CrawlWatches {
     }
     if (this.watches.get(id) !== watch) return
     const text = JSON.stringify(detail)
-    if (text !== watch.last) {
+    // A cancel is answered before the coordinator has moved every queued item to `cancelled`:
+    // an ended crawl is followed until its counts settle (bounded), so its last detail is final.
+    const final = hasEnded(detail) && (hasSettled(detail) || ++watch.settling >= MAX_SETTLING_POLLS)
+    // The final detail always goes out, changed or not: a follower's last event is the end state
+    // (a crawl that ended before the follow began sends nothing else).
+    if (text !== watch.last || final) {
       watch.last = text
       for (const w of [...watch.watchers]) w.onDetail(detail)
     }
-    if (hasEnded(detail)) {
-      // A cancel is answered before the coordinator has moved every queued item to
-      // `cancelled`: keep polling until the counts settle (bounded), so the last detail is final.
-      if (hasSettled(detail) || ++watch.settling >= MAX_SETTLING_POLLS) return this.end(id, watch, `The crawl is ${detail.state}.`)
-    }
+    if (final) return this.end(id, watch, `The crawl is ${detail.state}.`)
     this.schedule(id, watch)
   }
 
