@@ -67,8 +67,9 @@ export class CrawlWatches {
   }
 
   private schedule(id: string, watch: Watch): void {
+    // Not unref'd: a followed crawl is what keeps `deck crawl start --follow` running; every
+    // shell stops its watches on close (stopAll, or the session's dispose).
     watch.timer = setTimeout(() => void this.poll(id, watch), this.intervalMs)
-    watch.timer.unref()
   }
 
   private async poll(id: string, watch: Watch): Promise<void> {
