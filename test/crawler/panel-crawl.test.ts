@@ -106,6 +106,8 @@ describe('crawls through the panel session', () => {
     const started = await run(tsx, ['src/main/cli/deck.ts', 'crawl', 'start', '--ids-file', file, '--follow', '--json'], { cwd: REPO, env, timeout: 100_000 })
     const value = JSON.parse(started.stdout) as OperationResponse<'crawlStart'>
     expect(value.crawl.total).toBe(10)
+    // It followed to the end: its last progress line is the finished crawl.
+    expect(started.stderr.trim().split('\n').at(-1)).toMatch(/100% 10\/10 .*done$/)
     const status = await run(tsx, ['src/main/cli/deck.ts', 'crawl', 'status', value.crawl.id, '--json'], { cwd: REPO, env, timeout: 60_000 })
     const summary = JSON.parse(status.stdout) as Record<string, unknown>
     for (const key of ['id', 'state', 'total', 'queued', 'scraping', 'done', 'failed', 'skipped', 'cancelled', 'ratePerSecond', 'etaSeconds']) expect(summary).toHaveProperty(key)
