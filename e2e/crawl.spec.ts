@@ -7,14 +7,14 @@
  * docs/crawl-running.png.
  */
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { expect, test } from '@playwright/test'
-import type { Page, TestInfo } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import { CRAWL_ITEM_STATES, EXPORT_COLUMNS } from '../src/shared/crawl'
 import type { CrawlItemState } from '../src/shared/crawl'
-import { REPO, missingPrerequisite, startPanelServer } from './support/panel-server'
+import { missingPrerequisite, startPanelServer } from './support/panel-server'
 import type { PanelServer } from './support/panel-server'
+import { shoot } from './support/screenshots'
 
 /**
  * A board the scrapers cannot drain at once. With SCRAPER_MAX_WORKERS 10 a replica finishes
@@ -47,14 +47,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop()
 })
-
-async function shoot(page: Page, info: TestInfo, name: string, docsName?: string): Promise<void> {
-  const path = info.outputPath(`${name}.png`)
-  await page.screenshot({ path, fullPage: true })
-  await info.attach(name, { path, contentType: 'image/png' })
-  // The README's picture is what a person sees first (the viewport), not the whole items table.
-  if (docsName && process.env['UPDATE_DOCS_SCREENSHOTS'] === '1') await page.screenshot({ path: join(REPO, 'docs', docsName) })
-}
 
 /** "12.3/s" or "140/s" → 12.3 / 140; "0/s" → 0. */
 function rateOf(text: string | null): number {
@@ -165,7 +157,7 @@ test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel anoth
     const rateAtThree = rateOf(await rate.textContent())
     info.annotations.push({ type: 'rate at 3 scrapers', description: `${rateAtThree}/s (×${(rateAtThree / rateAtOne).toFixed(2)})` })
     await expect(page.getByTestId('crawl-replica-row')).toHaveCount(3, { timeout: 30_000 })
-    await shoot(page, info, '04-rate-at-three', 'crawl-running.png')
+    await shoot(page, info, '04-rate-at-three', { file: 'crawl-running.png', view: 'viewport' })
   })
 
   await test.step(`a second crawl of ${SECOND_CRAWL_IDS} pasted ids, cancelled: its counts add up`, async () => {

@@ -3,12 +3,10 @@
  * running at 3 scrapers and back: what a person sees at each step, with a screenshot of each
  * step in test-results/. UPDATE_DOCS_SCREENSHOTS=1 also refreshes the two in docs/.
  */
-import { copyFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
-import type { Page, TestInfo } from '@playwright/test'
-import { REPO, activeListingId, missingPrerequisite, startPanelServer } from './support/panel-server'
+import { activeListingId, missingPrerequisite, startPanelServer } from './support/panel-server'
 import type { PanelServer } from './support/panel-server'
+import { shoot } from './support/screenshots'
 import { containerName } from '../src/main/stack/compose-labels'
 
 const SERVICES = ['rabbitmq', 'elasticsearch', 'scraper', 'api', 'jobboard']
@@ -25,13 +23,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop()
 })
-
-async function shoot(page: Page, info: TestInfo, name: string, docsName?: string): Promise<void> {
-  const path = info.outputPath(`${name}.png`)
-  await page.screenshot({ path, fullPage: true })
-  await info.attach(name, { path, contentType: 'image/png' })
-  if (docsName && process.env['UPDATE_DOCS_SCREENSHOTS'] === '1') copyFileSync(path, join(REPO, 'docs', docsName))
-}
 
 test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to stopped', async ({ page }, info) => {
   if (unavailable) console.log(`Skipped the real-stack e2e: ${unavailable}.`)
@@ -81,7 +72,7 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
     }
     await expect(page.getByTestId('replicas-scraper')).toHaveText('3/3', { timeout: 180_000 })
     await expect(row('scraper')).toHaveAttribute('data-state', 'up', { timeout: 180_000 })
-    await shoot(page, info, '04-scaled-to-3', 'stack-3-replicas.png')
+    await shoot(page, info, '04-scaled-to-3', { file: 'stack-3-replicas.png', view: 'page' })
     // The log drawer of one replica: its lines, a filter, Escape to close.
     await page.getByTestId('service-scraper').getByText('Logs').click()
     await page.getByRole('button', { name: new RegExp(containerName('v2', server!.project, 'scraper', 3)) }).click()
@@ -109,7 +100,7 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
     await expect(page.getByTestId('listing-origin')).toContainText('Fresh scrape')
     await expect(card.getByRole('heading')).not.toBeEmpty()
     await expect(card.getByRole('link', { name: 'Open the listing' })).toHaveAttribute('href', new RegExp(`/jobs/${id}$`))
-    await shoot(page, info, '06-lookup-fresh', 'lookup-result.png')
+    await shoot(page, info, '06-lookup-fresh', { file: 'lookup-result.png', view: 'page' })
   })
 
   await test.step('look it up again: from the cache', async () => {
