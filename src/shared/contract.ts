@@ -10,7 +10,7 @@ import { LookupResultSchema } from './lookup'
 import { ListingSearchOptionsSchema, ListingSearchResultSchema, MAX_SEARCH_QUERY_LENGTH } from './listing-search'
 import { PanelErrorSchema, resultSchema } from './panel-error'
 import type { Result } from './panel-error'
-import { EngineConnectivitySchema, StackStatusSchema } from './stack-status'
+import { EngineConnectivitySchema, MAX_REPLICAS, StackStatusSchema } from './stack-status'
 import { PreflightResultSchema } from './host-access'
 import { BrokerConnectivitySchema, BrokerMetricsSchema, MetricsSampleSchema } from './broker-metrics'
 import {
@@ -148,7 +148,7 @@ export const operations = {
   /** Adds containers with the next numbers, or stops the highest numbers gracefully. */
   scale: {
     request: z
-      .object({ service: ServiceNameSchema, replicas: z.number().int().min(0).max(32), operationId: OperationIdSchema })
+      .object({ service: ServiceNameSchema, replicas: z.number().int().min(0).max(MAX_REPLICAS), operationId: OperationIdSchema })
       .strict(),
     response: OperationReportSchema
   },

@@ -2,6 +2,9 @@ import { z } from 'zod'
 import { PanelErrorSchema } from './panel-error'
 
 /** Where the panel looked for the Docker engine and what it found there. */
+/** The most containers of one service the panel runs: what `scale` accepts and what a compose file may ask for. */
+export const MAX_REPLICAS = 32
+
 export const EngineConnectivitySchema = z.object({
   state: z.enum(['connected', 'unreachable', 'reconnecting']),
   /** The socket or URL the panel talks to, e.g. `unix:///var/run/docker.sock`. */
