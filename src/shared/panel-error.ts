@@ -57,10 +57,16 @@ export const PANEL_ERROR_KINDS = [
 export const PanelErrorKindSchema = z.enum(PANEL_ERROR_KINDS)
 export type PanelErrorKind = z.infer<typeof PanelErrorKindSchema>
 
+/** What a remote (Nameko) method raised, as its error reply carried it: the RPC console shows it as is. */
+export const RemoteErrorDetailSchema = z.object({ excType: z.string(), excPath: z.string().nullable(), value: z.string() })
+export type RemoteErrorDetail = z.infer<typeof RemoteErrorDetailSchema>
+
 export const PanelErrorSchema = z.object({
   kind: PanelErrorKindSchema,
   message: z.string(),
-  hint: z.string().nullable()
+  hint: z.string().nullable(),
+  /** Set when the error is a remote method's exception (an error reply), absent otherwise. */
+  remote: RemoteErrorDetailSchema.optional()
 })
 export type PanelError = z.infer<typeof PanelErrorSchema>
 

@@ -15,6 +15,8 @@ describe('deck argument parsing', () => {
     expect(parseCli(['lookup', 'abc-1', '--refresh']).request).toEqual({ id: 'abc-1', refresh: true })
     expect(parseCli(['search', 'senior', 'rust']).request).toEqual({ query: 'senior rust' })
     expect(parseCli(['rpc', 'svc', 'm', '[1,"a"]']).request).toEqual({ service: 'svc', method: 'm', args: [1, 'a'] })
+    expect(parseCli(['rpc', 'svc', 'm', '', '{"k": null}']).request).toEqual({ service: 'svc', method: 'm', args: [], kwargs: { k: null } })
+    expect(parseCli(['rpc-services'])).toEqual({ operation: 'rpcServices', request: {}, json: false })
   })
 
   it('refuses what it cannot mean', () => {
@@ -22,7 +24,10 @@ describe('deck argument parsing', () => {
     expect(() => parseCli(['fly'])).toThrow(/unknown command "fly"/)
     expect(() => parseCli(['scale', 'a'])).toThrow(/scale takes <service> <n>/)
     expect(() => parseCli(['status', '--follow'])).toThrow(/does not take --follow/)
-    expect(() => parseCli(['rpc', 's', 'm', '{nope'])).toThrow(/JSON array/)
+    expect(() => parseCli(['rpc', 's', 'm', '{nope'])).toThrow(/^rpc: args is not valid JSON \(line 1, column 2\)/)
+    expect(() => parseCli(['rpc', 's', 'm', '{}'])).toThrow(/^rpc: args must be a JSON array .*; this is an object$/)
+    expect(() => parseCli(['rpc', 's', 'm', '[]', '[]'])).toThrow(/^rpc: kwargs must be a JSON object .*; this is an array$/)
+    expect(() => parseCli(['rpc-services', 'x'])).toThrow(/rpc-services takes no arguments/)
     expect(() => parseCli(['logs', 'a', '--tail'])).toThrow(/--tail needs a value/)
   })
 })

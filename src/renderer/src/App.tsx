@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { KeyboardEvent, ReactElement } from 'react'
+import { ConsoleView } from './console/ConsoleView'
 import { CrawlsView } from './crawls/CrawlsView'
 import { LookupView } from './lookup/LookupView'
 import { QueueView } from './queue/QueueView'
@@ -10,7 +11,8 @@ const TABS = [
   { id: 'stack', label: 'Stack' },
   { id: 'queue', label: 'Queue' },
   { id: 'crawls', label: 'Crawls' },
-  { id: 'lookup', label: 'Lookup' }
+  { id: 'lookup', label: 'Lookup' },
+  { id: 'console', label: 'Console' }
 ] as const
 type TabId = (typeof TABS)[number]['id']
 
@@ -63,6 +65,7 @@ export function App({ banner }: { banner?: ReactElement | null }): ReactElement 
           {t.id === 'queue' && <QueueView state={state} />}
           {t.id === 'crawls' && <CrawlsView state={state} active={tab === 'crawls'} />}
           {t.id === 'lookup' && <LookupView />}
+          {t.id === 'console' && <ConsoleView active={tab === 'console'} />}
         </div>
       ))}
     </div>
