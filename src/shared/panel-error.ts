@@ -23,6 +23,7 @@ export const PANEL_ERROR_KINDS = [
   'PortInUse', // a host port the stack publishes is taken (message: service, port, holder; hint: the variable that moves it)
   'DependencyTimeout', // a dependency did not become healthy in time
   'ContainerNotFound',
+  'SwarmUnavailable', // swarm mode was asked for, and this engine is not a swarm manager
   // Broker and RPC
   'BrokerUnavailable',
   'ManagementUnavailable', // the RabbitMQ management API does not answer (AMQP fallback used)

@@ -22,7 +22,10 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
-export const USAGE = `usage: npm run deck -- <command> [--json]
+export const USAGE = `usage: npm run deck -- [--swarm [--publish-public]] <command> [--json]
+  --swarm                    drive the stack on the swarm DOCKER_HOST manages (or DECK_MODE=swarm)
+  --publish-public           on a swarm, publish 127.0.0.1 ports on every interface of their node
+                             (default: the manager's loopback relay keeps them on 127.0.0.1)
   up [service…] [--allow-host-access]
                              create and start the stack (progress on stderr); a file that
                              reaches the host (see preflight) runs only with --allow-host-access

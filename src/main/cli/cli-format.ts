@@ -96,7 +96,8 @@ export function formatStatus(s: StackStatus): string {
       const ports = c.ports.filter((p) => p.hostPort !== null).map((p) => `${p.hostIp ?? ''}:${p.hostPort}->${p.containerPort}/${p.protocol}`)
       lines.push(
         `  ${c.name.padEnd(28)} ${c.state.padEnd(8)} ${c.health === 'none' ? '' : c.health.padEnd(9)} ${c.uptimeMs === null ? `exit ${c.exitCode ?? '?'}` : `up ${duration(c.uptimeMs)}`}` +
-          `${c.restarts > 0 ? `, ${c.restarts} restarts` : ''}${c.upToDate ? '' : ', config changed'}${ports.length > 0 ? `  ${ports.join(' ')}` : ''}`
+          `${c.restarts > 0 ? `, ${c.restarts} restarts` : ''}${c.upToDate ? '' : ', config changed'}${ports.length > 0 ? `  ${ports.join(' ')}` : ''}` +
+          (c.task === undefined ? '' : `  on ${c.task.node ?? '(unassigned)'}, task ${c.task.state}${c.task.desiredState === 'running' ? '' : ` → ${c.task.desiredState}`}${c.task.error === null ? '' : `: ${c.task.error}`}`)
       )
     }
   }
