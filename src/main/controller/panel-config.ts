@@ -45,6 +45,8 @@ export interface PanelSettings {
   upTimeoutMs: number
   /** DECK_HOST_ACCESS_FILE: the compose file hashes the user accepted; default $XDG_CONFIG_HOME/scrapedeck/host-access.json. */
   hostAccessFile: string
+  /** The desktop app's notification settings (JSON), `~/.config/scrapedeck/notifications.json`. */
+  notificationsFile: string
 }
 
 export function loadPanelConfig(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): PanelSettings {
@@ -60,6 +62,7 @@ export function loadPanelConfig(env: Readonly<Record<string, string | undefined>
     return n
   }
   const scraperService = str('SCRAPER_SERVICE', DEFAULT_SCRAPER_SERVICE)
+  const configDir = join(str('XDG_CONFIG_HOME', join(homedir(), '.config')), 'scrapedeck')
   const composeFile = resolve(cwd, str('DECK_COMPOSE_FILE', 'compose.yaml'))
   const envFiles = str('DECK_ENV_FILES', '.env,.env.images').split(',').map((s) => s.trim()).filter(Boolean)
   // The stack's own settings (shell over .env files, as Compose reads them) give the defaults,
@@ -84,7 +87,8 @@ export function loadPanelConfig(env: Readonly<Record<string, string | undefined>
     metricsIntervalMs: int('DECK_METRICS_INTERVAL_MS', 2000),
     statusRefreshMs: int('DECK_STATUS_REFRESH_MS', 5000),
     upTimeoutMs: int('DECK_UP_TIMEOUT_MS', 180_000),
-    hostAccessFile: resolve(cwd, str('DECK_HOST_ACCESS_FILE', join(str('XDG_CONFIG_HOME', join(homedir(), '.config')), 'scrapedeck', 'host-access.json')))
+    hostAccessFile: resolve(cwd, str('DECK_HOST_ACCESS_FILE', join(configDir, 'host-access.json'))),
+    notificationsFile: resolve(cwd, str('DECK_NOTIFICATIONS_FILE', join(configDir, 'notifications.json')))
   }
 }
 
