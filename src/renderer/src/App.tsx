@@ -59,7 +59,7 @@ export function App({ banner }: { banner?: ReactElement | null }): ReactElement 
       {banner}
       {TABS.map((t) => (
         <div key={t.id} id={`panel-${t.id}`} role="tabpanel" aria-labelledby={`tab-${t.id}`} hidden={tab !== t.id} className="app__panel">
-          {t.id === 'stack' && <StackView state={state} />}
+          {t.id === 'stack' && <StackView state={state} active={tab === 'stack'} />}
           {t.id === 'queue' && <QueueView state={state} />}
           {t.id === 'crawls' && <CrawlsView state={state} active={tab === 'crawls'} />}
           {t.id === 'lookup' && <LookupView />}
