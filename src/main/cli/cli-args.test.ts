@@ -15,6 +15,8 @@ describe('deck argument parsing', () => {
     expect(parseCli(['lookup', 'abc-1', '--refresh']).request).toEqual({ id: 'abc-1', refresh: true })
     expect(parseCli(['search', 'senior', 'rust']).request).toEqual({ query: 'senior rust' })
     expect(parseCli(['rpc', 'svc', 'm', '[1,"a"]']).request).toEqual({ service: 'svc', method: 'm', args: [1, 'a'] })
+    expect(parseCli(['stats', 'api'])).toEqual({ operation: 'stats', request: { service: 'api' }, json: false })
+    expect(parseCli(['stats', '--follow', '--json'])).toEqual({ operation: 'statsFollow', request: {}, json: true, follow: true })
   })
 
   it('refuses what it cannot mean', () => {
