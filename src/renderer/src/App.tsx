@@ -2,6 +2,7 @@ import { useState } from 'react'
 import type { KeyboardEvent, ReactElement } from 'react'
 import { CrawlsView } from './crawls/CrawlsView'
 import { LookupView } from './lookup/LookupView'
+import { NotificationSettingsView } from './notifications/NotificationSettingsView'
 import { QueueView } from './queue/QueueView'
 import { StackView } from './stack/StackView'
 import { usePanelState } from './state/use-panel-state'
@@ -10,7 +11,8 @@ const TABS = [
   { id: 'stack', label: 'Stack' },
   { id: 'queue', label: 'Queue' },
   { id: 'crawls', label: 'Crawls' },
-  { id: 'lookup', label: 'Lookup' }
+  { id: 'lookup', label: 'Lookup' },
+  { id: 'settings', label: 'Settings' }
 ] as const
 type TabId = (typeof TABS)[number]['id']
 
@@ -63,6 +65,7 @@ export function App({ banner }: { banner?: ReactElement | null }): ReactElement 
           {t.id === 'queue' && <QueueView state={state} />}
           {t.id === 'crawls' && <CrawlsView state={state} active={tab === 'crawls'} />}
           {t.id === 'lookup' && <LookupView />}
+          {t.id === 'settings' && <NotificationSettingsView />}
         </div>
       ))}
     </div>
