@@ -13,6 +13,8 @@ import { createPanel } from './panel-composition'
 import { CrawlIdSchema, ExportFormatSchema } from '../shared/crawl'
 import { openPanelWindow } from './panel-window'
 import { PanelSession } from './session/panel-session'
+import { NotificationSettingsFile } from './notifications/settings-file'
+import { startDesktopNotifier } from './notifications/desktop-notifier'
 
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
 const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url))
@@ -48,7 +50,12 @@ void app.whenReady().then(async () => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  const panel = createPanel(loadPanelConfig(), { exportUrl: (id, format) => `${EXPORT_SCHEME}://crawls/${encodeURIComponent(id)}?format=${format}` })
+  const settings = loadPanelConfig()
+  const notificationSettings = new NotificationSettingsFile(settings.notificationsFile)
+  const panel = createPanel(settings, {
+    exportUrl: (id, format) => `${EXPORT_SCHEME}://crawls/${encodeURIComponent(id)}?format=${format}`,
+    notificationSettings
+  })
   protocol.handle(EXPORT_SCHEME, async (request) => {
     const url = new URL(request.url)
     const id = CrawlIdSchema.safeParse(decodeURIComponent(url.pathname.replace(/^\/+/, '')))
@@ -63,10 +70,12 @@ void app.whenReady().then(async () => {
   })
   // The window opens even when Docker or the broker is down: it shows what is wrong.
   panel.controller.start().catch((error: unknown) => console.error('scrapedeck: controller start:', error))
+  const stopNotifier = startDesktopNotifier(panel.controller, notificationSettings)
   const ipc = servePanelIpc(ipcMain as unknown as IpcMainLike, (deliver) => new PanelSession(panel.controller, deliver), isTrustedUrl)
   openPanelWindow((options) => new BrowserWindow(options), ipc, { preloadPath, devServerUrl, rendererFile })
   app.on('window-all-closed', () => {
     ipc.close()
+    stopNotifier()
     void panel.close().finally(() => app.quit())
   })
 })

@@ -26,6 +26,8 @@ import { swarmFindings } from './stack/swarm/swarm-preflight'
 import type { PanelSettings } from './controller/panel-config'
 import { LazyConnection } from './controller/lazy-connection'
 import { toPanelError } from './session/error-values'
+import type { NotificationSettingsStore } from './notifications/settings-file'
+import { serviceLimits } from './stack/service-limits'
 
 export interface Panel {
   controller: PanelController
@@ -45,6 +47,8 @@ export interface PanelShellOptions {
   exportUrl?: (id: string, format: ExportFormat) => string
   /** Where accepted host access is remembered; settings.hostAccessFile by default (the CLI keeps it in memory). */
   approvals?: HostAccessApprovals
+  /** The desktop app keeps notification settings in a file; the web shell in the browser (none here). */
+  notificationSettings?: NotificationSettingsStore
 }
 
 export function createPanel(settings: PanelSettings, shell: PanelShellOptions = {}): Panel {
@@ -121,7 +125,16 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     rpc: () => rpc.get(),
     crawls: new CrawlClient({ baseUrl: settings.apiUrl }),
     exportUrl: shell.exportUrl ?? webExportUrl,
-    preflight: (services) => gate.preflight(loadProject(), services)
+    preflight: (services) => gate.preflight(loadProject(), services),
+    // A compose file that does not load leaves the host line without limits (the status shows the error).
+    serviceLimits: () => {
+      try {
+        return serviceLimits(loadProject())
+      } catch {
+        return {}
+      }
+    },
+    notificationSettings: shell.notificationSettings ?? null
   })
   const built = controller
   return {

@@ -18,6 +18,8 @@ import {
   CrawlActionSchema, CrawlDeleteResponseSchema, CrawlDetailSchema, CrawlIdSchema, CrawlItemsPageSchema, CrawlItemsQuerySchema,
   CrawlListResponseSchema, CrawlStartRequestSchema, CrawlStartResponseSchema, CrawlSummarySchema, ExportFormatSchema
 } from './crawl'
+import { ContainerHistorySchema, HostInfoSchema } from './fleet-stats'
+import { AutoscaleDecisionSchema, NotificationSettingsSchema } from './notifications/notification-settings'
 
 export * from './panel-error'
 export * from './stack-status'
@@ -246,8 +248,41 @@ export const operations = {
   crawlExportUrl: {
     request: z.object({ id: CrawlIdSchema, format: ExportFormatSchema }).strict(),
     response: z.object({ url: z.string() })
-  }
+  },
+  ...fleetOperations()
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
+
+// ---- Fleet: resource use and notifications (src/shared/fleet-stats.ts, src/shared/notifications/) ----
+
+function fleetOperations() {
+  return {
+    /** The engine host's cores, memory and running containers, and each service's limits from compose.yaml. */
+    hostInfo: { request: Empty, response: HostInfoSchema },
+    /**
+     * The running containers' recent readings now, then `statsSample` events (at most one a
+     * second per container, from one shared engine stream each) until `statsUnfollow`.
+     */
+    statsFollow: {
+      request: z.object({ service: ServiceNameSchema.optional(), followId: StreamIdSchema.optional() }).strict(),
+      response: z.object({ followId: z.string(), history: z.array(ContainerHistorySchema) })
+    },
+    statsUnfollow: { request: z.object({ followId: StreamIdSchema }).strict(), response: z.object({ stopped: z.boolean() }) },
+    /** The app's notification settings (a JSON file in the user's config directory); the web shell keeps its own. */
+    notificationSettings: { request: Empty, response: NotificationSettingsSchema },
+    setNotificationSettings: { request: NotificationSettingsSchema, response: NotificationSettingsSchema }
+  } as const
+}
+
+function fleetEvents() {
+  return {
+    /** A reading of a followed container. */
+    statsSample: z.object({ followId: z.string(), stats: ContainerStatsSchema }),
+    /** A stats follow ended (statsUnfollow, or the engine went away). */
+    statsEnd: z.object({ followId: z.string(), reason: z.string() }),
+    /** The autoscaler changed a service's replicas (the notifications' source; emitted by the autoscaler). */
+    autoscaleDecision: AutoscaleDecisionSchema
+  } as const
+}
 
 export type Operations = typeof operations
 export type OperationName = keyof Operations
@@ -301,7 +336,8 @@ export const events = {
   /** A followed crawl changed (throttled by the server to at most 4/s per crawl). */
   crawlProgress: z.object({ followId: z.string(), detail: CrawlDetailSchema }),
   /** A follow ended: the crawl ended, crawlUnfollow, or the coordinator went away. */
-  crawlProgressEnd: z.object({ followId: z.string(), reason: z.string() })
+  crawlProgressEnd: z.object({ followId: z.string(), reason: z.string() }),
+  ...fleetEvents()
 } as const satisfies Record<string, z.ZodType>
 
 export type Events = typeof events
@@ -312,7 +348,7 @@ export type EventListener<K extends EventName> = (payload: EventPayload<K>) => v
 export const EVENT_NAMES = Object.keys(events) as EventName[]
 
 /** Events of a stream one client opened (a log or crawl follow): they go to that client alone. */
-export const CLIENT_EVENT_NAMES = ['logLine', 'logEnd', 'crawlProgress', 'crawlProgressEnd'] as const satisfies readonly EventName[]
+export const CLIENT_EVENT_NAMES = ['logLine', 'logEnd', 'crawlProgress', 'crawlProgressEnd', 'statsSample', 'statsEnd'] as const satisfies readonly EventName[]
 export type ClientEventName = (typeof CLIENT_EVENT_NAMES)[number]
 /** Events every client gets: the stack, the broker, operations' progress. */
 export type BroadcastEventName = Exclude<EventName, ClientEventName>

@@ -49,6 +49,8 @@ export const PANEL_ERROR_KINDS = [
   'CrawlNotFound', // no crawl with this id (deleted, or never started)
   'InvalidCrawl', // a crawl request or action the API refused (bad source, bad list, action not possible now)
   'CrawlerUnavailable', // the API (its crawl coordinator) does not answer or cannot reach Elasticsearch
+  // Fleet (src/shared/fleet-stats.ts, src/shared/notifications/)
+  'NotificationSettingsUnavailable', // this shell keeps no notification settings (the web shell keeps them in the browser)
   // The page lost its connection to the panel (web shell) before an answer came
   'PanelDisconnected',
   // Anything else: a bug, reported with its message rather than swallowed

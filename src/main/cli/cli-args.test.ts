@@ -17,6 +17,8 @@ describe('deck argument parsing', () => {
     expect(parseCli(['rpc', 'svc', 'm', '[1,"a"]']).request).toEqual({ service: 'svc', method: 'm', args: [1, 'a'] })
     expect(parseCli(['rpc', 'svc', 'm', '', '{"k": null}']).request).toEqual({ service: 'svc', method: 'm', args: [], kwargs: { k: null } })
     expect(parseCli(['rpc-services'])).toEqual({ operation: 'rpcServices', request: {}, json: false })
+    expect(parseCli(['stats', 'api'])).toEqual({ operation: 'stats', request: { service: 'api' }, json: false })
+    expect(parseCli(['stats', '--follow', '--json'])).toEqual({ operation: 'statsFollow', request: {}, json: true, follow: true })
   })
 
   it('refuses what it cannot mean', () => {

@@ -10,7 +10,7 @@ export interface CliCommand {
   json: boolean
   /** `crawl start --ids-file`: the file whose text goes into request.source.text (see ids-file.ts) before the call. */
   idsFile?: string
-  /** `crawl start --follow`: draw the crawl's progress until it ends. */
+  /** `crawl start --follow`: draw the crawl's progress until it ends; `stats --follow`: the live table. */
   follow?: boolean
   /** `up --allow-host-access`: run the pre-flight first and pass its file hash (the findings go to stderr). */
   allowHostAccess?: boolean
@@ -35,7 +35,7 @@ export const USAGE = `usage: npm run deck -- [--swarm [--publish-public]] <comma
   scale <service> <n>        run n replicas of a service
   start|stop|restart <service>
   logs <service> [--follow] [--tail N] [--container NAME]
-  stats [service]            CPU and memory per container
+  stats [service] [--follow] CPU and memory per container (--follow: live, one reading a second)
   metrics                    RabbitMQ queues and cross-layer findings
   lookup <id> [--refresh]    a listing: cache first, else scrape
   search <words…>            full-text search over cached listings
@@ -113,9 +113,11 @@ export function parseCli(argv: string[]): CliCommand {
         ...(values.has('--container') ? { container: values.get('--container') } : {})
       })
     }
-    case 'stats':
-      allow()
-      return command_('stats', rest[0] === undefined ? {} : { service: rest[0] })
+    case 'stats': {
+      allow('--follow')
+      const request = rest[0] === undefined ? {} : { service: rest[0] }
+      return flags.has('--follow') ? { ...command_('statsFollow', request), follow: true } : command_('stats', request)
+    }
     case 'metrics':
       allow()
       return command_('metrics', {})

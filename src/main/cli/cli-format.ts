@@ -8,6 +8,8 @@ import { finishedCount, formatEta, formatRate, percentFinished, progressSegments
 import type { CrawlCounts } from '../../shared/crawl-progress'
 import type { ListingSearchResult } from '../../shared/listing-search'
 import type { LookupResult } from '../../shared/lookup'
+import { formatBytes } from '../../shared/fleet-stats'
+import type { ContainerHistory } from '../../shared/fleet-stats'
 
 type Formatters = { [K in OperationName]?: (value: OperationResponse<K>) => string }
 
@@ -22,6 +24,7 @@ const FORMATTERS: Formatters = {
   restartService: formatReport,
   logs: (v) => v.lines.map(formatLogLine).join('\n'),
   stats: formatStats,
+  statsFollow: (v) => formatStats({ containers: latestOfHistory(v.history) }),
   metrics: formatMetrics,
   lookup: formatLookup,
   search: formatSearch,
@@ -118,10 +121,23 @@ export function formatLogLine(l: LogLine): string {
   return `${l.container} | ${l.line}`
 }
 
+/** A table like `docker stats`: one row per container, sorted by name. */
 export function formatStats(stats: { containers: ContainerStats[] }): string {
-  return stats.containers
-    .map((c) => `${c.container.padEnd(28)} cpu ${c.cpuPercent.toFixed(1).padStart(5)}%  mem ${(c.memoryBytes / 2 ** 20).toFixed(1)} MiB`)
-    .join('\n')
+  const rows = [...stats.containers].sort((a, b) => a.container.localeCompare(b.container))
+  const width = Math.max(9, ...rows.map((c) => c.container.length)) + 2
+  const header = `${'CONTAINER'.padEnd(width)}${'SERVICE'.padEnd(16)}${'CPU %'.padStart(7)}  MEM / LIMIT`
+  const lines = rows.map(
+    (c) => `${c.container.padEnd(width)}${c.service.padEnd(16)}${c.cpuPercent.toFixed(1).padStart(7)}  ${formatBytes(c.memoryBytes)} / ${c.memoryLimitBytes > 0 ? formatBytes(c.memoryLimitBytes) : '-'}`
+  )
+  return [header, ...(lines.length === 0 ? ['(no running containers)'] : lines)].join('\n')
+}
+
+/** The latest reading of each container of a follow's history. */
+export function latestOfHistory(history: ContainerHistory[]): ContainerStats[] {
+  return history.flatMap((h) => {
+    const last = h.readings.at(-1)
+    return last === undefined ? [] : [{ ...last, container: h.container, service: h.service }]
+  })
 }
 
 export function formatMetrics(m: BrokerMetrics): string {

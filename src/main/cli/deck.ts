@@ -20,6 +20,7 @@ import type { CliCommand } from './cli-args'
 import { formatEvent, formatNotes, formatResult } from './cli-format'
 import type { TerminalLine } from './cli-format'
 import { withIdsFile } from './ids-file'
+import { LiveStatsTable } from './live-stats-table'
 
 async function main(argv: string[]): Promise<number> {
   let command: CliCommand
@@ -41,9 +42,11 @@ async function main(argv: string[]): Promise<number> {
   const panel = createPanel(loadPanelConfig(), { approvals: new MemoryApprovals() })
   let streamsEnded = (): void => {}
   let lastCrawl: CrawlDetail | null = null
+  let liveStats: LiveStatsTable | null = null
   const columns = process.stderr.columns ?? 80
   const session = new PanelSession(panel.controller, (event: PanelEvent) => {
     if (event.event === 'crawlProgress') lastCrawl = event.payload.detail
+    if (event.event === 'statsSample') liveStats?.push(event.payload.stats)
     const out = formatEvent(event, command.json, columns)
     if (out !== null) writeLine(out)
     if (session.openStreams().length === 0) streamsEnded()
@@ -84,8 +87,14 @@ async function main(argv: string[]): Promise<number> {
       if (preflight.findings.length > 0) process.stderr.write(`deck: starting anyway (--allow-host-access):\n${formatResult('preflight', preflight)}\n`)
       command.request['allowHostAccess'] = preflight.fileHash
     }
+    // A stats follow tracks containers coming and going: that takes the status monitor.
+    if (command.operation === 'statsFollow') await panel.controller.start({ metrics: false })
     const result = await session.invoke(command.operation, command.request)
     if (!result.ok) return fail(result.error)
+    if (command.operation === 'statsFollow') {
+      const { history } = result.value as OperationResponse<'statsFollow'>
+      liveStats = new LiveStatsTable({ write: (text) => process.stdout.write(text), tty: process.stdout.isTTY === true, json: command.json }, history)
+    }
     if (command.streamsExport) {
       const { id, format } = command.request as { id: string; format: ExportFormat }
       try {
@@ -96,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0
     }
-    process.stdout.write(`${command.json ? JSON.stringify(result.value, null, 2) : formatResult(command.operation, result.value)}\n`)
+    if (liveStats === null) process.stdout.write(`${command.json ? JSON.stringify(result.value, null, 2) : formatResult(command.operation, result.value)}\n`)
     for (const note of formatNotes(command.operation, result.value)) process.stderr.write(`${note}\n`)
     if (command.operation === 'crawlStart') {
       const started = result.value as OperationResponse<'crawlStart'>
@@ -113,6 +122,7 @@ async function main(argv: string[]): Promise<number> {
         process.once('SIGTERM', () => resolve())
       })
     }
+    liveStats?.stop()
     if (overwriting) process.stderr.write('\n')
     // A followed crawl succeeds only when it ended with nothing failed.
     if (command.follow && lastCrawl !== null) {

@@ -53,6 +53,8 @@ export interface PanelSettings {
   swarmPublish: SwarmPublish
   /** DECK_SWARM_RELAY_IMAGE: the loopback relay's image (needs node); default the stack's NODE_IMAGE. */
   swarmRelayImage: string
+  /** The desktop app's notification settings (JSON), `~/.config/scrapedeck/notifications.json`. */
+  notificationsFile: string
 }
 
 export type DeckMode = 'compose' | 'swarm'
@@ -76,6 +78,7 @@ export function loadPanelConfig(env: Readonly<Record<string, string | undefined>
     return n
   }
   const scraperService = str('SCRAPER_SERVICE', DEFAULT_SCRAPER_SERVICE)
+  const configDir = join(str('XDG_CONFIG_HOME', join(homedir(), '.config')), 'scrapedeck')
   const composeFile = resolve(cwd, str('DECK_COMPOSE_FILE', 'compose.yaml'))
   const envFiles = str('DECK_ENV_FILES', '.env,.env.images').split(',').map((s) => s.trim()).filter(Boolean)
   // The stack's own settings (shell over .env files, as Compose reads them) give the defaults,
@@ -100,10 +103,11 @@ export function loadPanelConfig(env: Readonly<Record<string, string | undefined>
     metricsIntervalMs: int('DECK_METRICS_INTERVAL_MS', 2000),
     statusRefreshMs: int('DECK_STATUS_REFRESH_MS', 5000),
     upTimeoutMs: int('DECK_UP_TIMEOUT_MS', 180_000),
-    hostAccessFile: resolve(cwd, str('DECK_HOST_ACCESS_FILE', join(str('XDG_CONFIG_HOME', join(homedir(), '.config')), 'scrapedeck', 'host-access.json'))),
+    hostAccessFile: resolve(cwd, str('DECK_HOST_ACCESS_FILE', join(configDir, 'host-access.json'))),
     mode: parseMode(env['DECK_MODE']),
     swarmPublish: parseSwarmPublish(env['DECK_SWARM_PUBLISH']),
-    swarmRelayImage: str('DECK_SWARM_RELAY_IMAGE', compose['NODE_IMAGE'] || 'node:24-bookworm-slim')
+    swarmRelayImage: str('DECK_SWARM_RELAY_IMAGE', compose['NODE_IMAGE'] || 'node:24-bookworm-slim'),
+    notificationsFile: resolve(cwd, str('DECK_NOTIFICATIONS_FILE', join(configDir, 'notifications.json')))
   }
 }
 

@@ -28,9 +28,14 @@ import { openLogStream } from './log-stream'
 import type { PanelSettings } from './panel-config'
 import { crawlHandlers } from './crawl-handlers'
 import { CrawlWatches } from './crawl-watch'
+import type { AutoscaleDecision } from '../../shared/notifications/notification-settings'
+import type { ServiceLimits } from '../../shared/fleet-stats'
+import type { NotificationSettingsStore } from '../notifications/settings-file'
+import { fleetHandlers } from './fleet-handlers'
+import { StatsWatches, runningContainers } from './stats-watch'
 
 /** The parts of each collaborator the controller uses: what a unit test fakes. */
-export type EngineView = Pick<DockerEngine, 'connected' | 'probe' | 'requireConnected' | 'listContainers' | 'tailLogs' | 'followLogs' | 'containerStats' | 'start' | 'stop' | 'on'>
+export type EngineView = Pick<DockerEngine, 'connected' | 'probe' | 'requireConnected' | 'listContainers' | 'tailLogs' | 'followLogs' | 'containerStats' | 'followStats' | 'host' | 'start' | 'stop' | 'on'>
 export type OrchestratorView = Pick<StackOrchestrator, 'up' | 'down' | 'scale' | 'startService' | 'stopService' | 'restartService'>
 export type StatusView = Pick<StatusMonitor, 'start' | 'stop' | 'refresh' | 'on'> & { build(): Promise<StackStatus> }
 export type BrokerView = Pick<BrokerMonitor, 'start' | 'stop' | 'latest' | 'samples' | 'capacity' | 'lookupLatency' | 'rpcServices' | 'on'>
@@ -52,6 +57,10 @@ export interface PanelCollaborators {
   preflight: (services: string[] | undefined) => PreflightResult
   /** How often a followed crawl is polled. Default 500 ms. */
   crawlPollMs?: number
+  /** Each compose service's limits from compose.yaml (the host line's ceiling); none known when absent. */
+  serviceLimits?: () => Record<string, ServiceLimits>
+  /** The desktop app's notification settings; null or absent where the shell keeps its own (web). */
+  notificationSettings?: NotificationSettingsStore | null
 }
 
 type Handler<K extends OperationName> = (request: ParsedRequest<K>, client: ClientChannel) => Promise<OperationResponse<K>>
@@ -62,16 +71,19 @@ export class PanelController {
   private readonly events = new EventEmitter<EventArgs>()
   private lastStatus: StackStatus | null = null
   private readonly crawlWatches: CrawlWatches
+  private readonly statsWatches: StatsWatches
   private readonly table: Handlers
 
   constructor(private readonly parts: PanelCollaborators) {
     this.events.setMaxListeners(100)
     this.crawlWatches = new CrawlWatches((id) => parts.crawls.get(id), { intervalMs: parts.crawlPollMs })
+    this.statsWatches = new StatsWatches(parts.engine, async () => runningContainers(this.lastStatus ?? (this.lastStatus = await parts.status.build())))
     this.table = this.handlers()
     const { engine, status, broker } = parts
     engine.on('state', (s) => this.emit('engine', s))
     status.on('status', (s) => {
       this.lastStatus = s
+      this.statsWatches.update(runningContainers(s))
       this.emit('status', s)
     })
     broker.on('metrics', (m) => this.emit('metrics', m))
@@ -91,6 +103,7 @@ export class PanelController {
 
   async close(): Promise<void> {
     this.crawlWatches.stopAll()
+    this.statsWatches.stopAll('The panel is closing.')
     this.parts.status.stop()
     this.parts.engine.stop()
     await this.parts.broker.stop()
@@ -105,6 +118,11 @@ export class PanelController {
   /** A crawl's export as it streams from the coordinator (not an operation: a shell pipes it to a file or a download). */
   openExport(id: string, format: ExportFormat): Promise<ReadableStream<Uint8Array>> {
     return this.parts.crawls.export(id, format)
+  }
+
+  /** The autoscaler's hook: each step it takes goes to every client (and so to their notifications). */
+  announceAutoscale(decision: AutoscaleDecision): void {
+    this.emit('autoscaleDecision', decision)
   }
 
   on<K extends BroadcastEventName>(event: K, listener: EventListener<K>): () => void {
@@ -184,7 +202,13 @@ export class PanelController {
         return { result, tookMs: Math.round(performance.now() - started) }
       },
       rpcServices: async () => ({ services: await this.parts.broker.rpcServices() }),
-      ...crawlHandlers({ crawls: this.parts.crawls, watches: this.crawlWatches, exportUrl: this.parts.exportUrl })
+      ...crawlHandlers({ crawls: this.parts.crawls, watches: this.crawlWatches, exportUrl: this.parts.exportUrl }),
+      ...fleetHandlers({
+        engine: this.parts.engine,
+        watches: this.statsWatches,
+        serviceLimits: this.parts.serviceLimits ?? (() => ({})),
+        notificationSettings: this.parts.notificationSettings ?? null
+      })
     }
   }
 

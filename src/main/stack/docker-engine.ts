@@ -11,7 +11,9 @@ import type { ContainerStats, EngineConnectivity, LogLine, StackStatus } from '.
 import type { ComposeProject, DependencyCondition, ServiceSpec } from './compose-model'
 import type { ContainerRuntime } from './container-runtime'
 import { createContainer, removeContainer, startContainer, stopGracefully, waitForCondition } from './container-ops'
-import { containerStats } from './container-stats'
+import { containerStats, followStats } from './container-stats'
+import { engineHost } from './engine-host'
+import type { EngineHost } from './engine-host'
 import { followLogs, tailLogs } from './container-logs'
 import type { LogSource } from './container-logs'
 import { ensureImage, imageId } from './image-provider'
@@ -186,6 +188,14 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
 
   containerStats(source: LogSource): Promise<ContainerStats> {
     return containerStats(this.docker, source)
+  }
+
+  followStats(source: LogSource, onReading: (reading: ContainerStats) => void, onEnd: (reason: string) => void): Promise<() => void> {
+    return followStats(this.docker, source, onReading, onEnd)
+  }
+
+  host(): Promise<EngineHost> {
+    return engineHost(this.docker, this.options.endpoint)
   }
 
   private async ping(): Promise<boolean> {

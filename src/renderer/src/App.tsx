@@ -3,6 +3,7 @@ import type { KeyboardEvent, ReactElement } from 'react'
 import { ConsoleView } from './console/ConsoleView'
 import { CrawlsView } from './crawls/CrawlsView'
 import { LookupView } from './lookup/LookupView'
+import { NotificationSettingsView } from './notifications/NotificationSettingsView'
 import { QueueView } from './queue/QueueView'
 import { StackView } from './stack/StackView'
 import { usePanelState } from './state/use-panel-state'
@@ -12,7 +13,8 @@ const TABS = [
   { id: 'queue', label: 'Queue' },
   { id: 'crawls', label: 'Crawls' },
   { id: 'lookup', label: 'Lookup' },
-  { id: 'console', label: 'Console' }
+  { id: 'console', label: 'Console' },
+  { id: 'settings', label: 'Settings' }
 ] as const
 type TabId = (typeof TABS)[number]['id']
 
@@ -61,11 +63,12 @@ export function App({ banner }: { banner?: ReactElement | null }): ReactElement 
       {banner}
       {TABS.map((t) => (
         <div key={t.id} id={`panel-${t.id}`} role="tabpanel" aria-labelledby={`tab-${t.id}`} hidden={tab !== t.id} className="app__panel">
-          {t.id === 'stack' && <StackView state={state} />}
+          {t.id === 'stack' && <StackView state={state} active={tab === 'stack'} />}
           {t.id === 'queue' && <QueueView state={state} />}
           {t.id === 'crawls' && <CrawlsView state={state} active={tab === 'crawls'} />}
           {t.id === 'lookup' && <LookupView />}
           {t.id === 'console' && <ConsoleView active={tab === 'console'} />}
+          {t.id === 'settings' && <NotificationSettingsView />}
         </div>
       ))}
     </div>

@@ -5,6 +5,7 @@ import { App } from './App'
 import { PanelApiContext } from './api/panel-context'
 import { SocketPanelApi, socketUrlFor } from './api/socket-panel-api'
 import { ConnectionBanner } from './components/ConnectionBanner'
+import { startBrowserNotifier } from './notifications/browser-notifier'
 import './styles/app.css'
 
 // In Electron the preload provides the API; in a browser it is the web shell's socket.
@@ -16,6 +17,7 @@ if (window.scrapedeck) {
   const socketApi = new SocketPanelApi(socketUrlFor(window.location), (url) => new WebSocket(url))
   api = socketApi
   banner = <ConnectionBanner api={socketApi} />
+  startBrowserNotifier(socketApi, window.localStorage)
   // The server set the token as a cookie too; keep it out of the address bar and history.
   if (new URLSearchParams(window.location.search).has('token')) window.history.replaceState(null, '', window.location.pathname)
 }

@@ -76,4 +76,13 @@ export class SwarmEngineView {
   containerStats(source: LogSource): Promise<ContainerStats> {
     return this.swarm.taskStats(source)
   }
+
+  followStats(source: LogSource, onReading: (reading: ContainerStats) => void, onEnd: (reason: string) => void): Promise<() => void> {
+    return this.swarm.followTaskStats(source, onReading, onEnd)
+  }
+
+  /** The manager's engine: the host line describes the machine the panel talks to. */
+  host(): ReturnType<DockerEngine['host']> {
+    return this.engine.host()
+  }
 }

@@ -12,7 +12,7 @@ import type { DockerEngine } from '../docker-engine'
 import { StackError } from '../stack-error'
 import { LogSplitter } from '../container-logs'
 import type { LogSource } from '../container-logs'
-import { containerStats } from '../container-stats'
+import { containerStats, followStats } from '../container-stats'
 import type { ContainerStats, LogLine, PanelError, StackStatus } from '../../../shared/contract'
 import {
   deployService, ensureOverlayNetwork, listNodes, listServiceTasks, listStackServices, removeService, removeWhenFree, setReplicas,
@@ -191,10 +191,19 @@ export class SwarmEngine {
 
   /** CPU and memory of a replica whose container runs on this node (the engine reads only its own). */
   async taskStats(source: LogSource): Promise<ContainerStats> {
+    return containerStats(this.docker, await this.localTaskContainer(source))
+  }
+
+  async followTaskStats(source: LogSource, onReading: (reading: ContainerStats) => void, onEnd: (reason: string) => void): Promise<() => void> {
+    return followStats(this.docker, await this.localTaskContainer(source), onReading, onEnd)
+  }
+
+  /** A task's container, as a stats source, when it runs on this (the manager's) engine. */
+  private async localTaskContainer(source: LogSource): Promise<LogSource> {
     const task = (await this.docker.getTask(source.id).inspect()) as SwarmTask
     const containerId = task.Status.ContainerStatus?.ContainerID
     const local = containerId !== undefined && (await this.docker.listContainers({ filters: { id: [containerId] } })).length > 0
     if (!local) throw new StackError('ContainerNotFound', `${source.name} runs on another node`, 'Stats are read from the engine a replica runs on; this panel talks to the manager only.')
-    return containerStats(this.docker, { ...source, id: containerId })
+    return { ...source, id: containerId }
   }
 }

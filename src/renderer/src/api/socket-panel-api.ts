@@ -45,6 +45,8 @@ export class SocketPanelApi implements PanelApi {
   private readonly follows = new Map<string, OperationRequest<'logs'>>()
   /** Crawl follows to keep, by followId, for the same reason. */
   private readonly crawlFollows = new Map<string, OperationRequest<'crawlFollow'>>()
+  /** Stats follows to keep, by followId, for the same reason. */
+  private readonly statsFollows = new Map<string, OperationRequest<'statsFollow'>>()
   private nextStreamId = 1
   private readonly streamIdPrefix = `f${Date.now().toString(36)}`
 
@@ -58,6 +60,16 @@ export class SocketPanelApi implements PanelApi {
   invoke<K extends OperationName>(operation: K, request: OperationRequest<K>): Promise<OperationResult<K>> {
     if (operation === 'stopLogs') this.follows.delete((request as OperationRequest<'stopLogs'>).streamId)
     if (operation === 'crawlUnfollow') this.crawlFollows.delete((request as OperationRequest<'crawlUnfollow'>).followId)
+    if (operation === 'statsUnfollow') this.statsFollows.delete((request as OperationRequest<'statsUnfollow'>).followId)
+    if (operation === 'statsFollow') {
+      const follow = { ...(request as OperationRequest<'statsFollow'>) }
+      const followId = (follow.followId ??= this.newStreamId())
+      this.statsFollows.set(followId, follow)
+      return this.send('statsFollow', follow).then((result) => {
+        if (!result.ok) this.statsFollows.delete(followId)
+        return result as OperationResult<K>
+      })
+    }
     if (operation === 'crawlFollow') {
       const asked = request as OperationRequest<'crawlFollow'>
       const followId = asked.followId ?? this.newStreamId()
@@ -136,6 +148,8 @@ export class SocketPanelApi implements PanelApi {
         this.follows.clear()
         for (const followId of this.crawlFollows.keys()) this.emit('crawlProgressEnd', { followId, reason: 'The panel connection was closed.' })
         this.crawlFollows.clear()
+        for (const followId of this.statsFollows.keys()) this.emit('statsEnd', { followId, reason: 'The panel connection was closed.' })
+        this.statsFollows.clear()
         return
       }
       const delay = RECONNECT_DELAYS_MS[Math.min(this.attempt++, RECONNECT_DELAYS_MS.length - 1)]
@@ -157,6 +171,7 @@ export class SocketPanelApi implements PanelApi {
       resolve?.(frame.result)
     } else if (frame.type === 'event') {
       if (frame.event === 'logEnd') this.follows.delete((frame.payload as { streamId: string }).streamId)
+      if (frame.event === 'statsEnd') this.statsFollows.delete((frame.payload as { followId: string }).followId)
       if (frame.event === 'crawlProgressEnd') this.crawlFollows.delete((frame.payload as { followId: string }).followId)
       this.emit(frame.event, frame.payload)
     } else if (frame.type === 'rejected') {
@@ -175,6 +190,13 @@ export class SocketPanelApi implements PanelApi {
         if (result.ok || !this.follows.has(streamId)) return
         this.follows.delete(streamId)
         this.emit('logEnd', { streamId, reason: `The log could not be followed again after a reconnect: ${result.error.message}` })
+      })
+    }
+    for (const [followId, follow] of this.statsFollows) {
+      void this.send('statsFollow', follow).then((result) => {
+        if (result.ok || !this.statsFollows.has(followId)) return
+        this.statsFollows.delete(followId)
+        this.emit('statsEnd', { followId, reason: `Resource use could not be followed again after a reconnect: ${result.error.message}` })
       })
     }
     for (const [followId, follow] of this.crawlFollows) {

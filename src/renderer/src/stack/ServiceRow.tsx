@@ -2,6 +2,9 @@ import type { ReactElement } from 'react'
 import type { PanelError, ServiceStatus } from '../../../shared/contract'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { ReplicaStepper } from './ReplicaStepper'
+import { Sparkline } from './Sparkline'
+import type { ServiceUse } from './stats-series'
+import { formatBytes } from '../../../shared/fleet-stats'
 import { STATE_LABELS, formatDuration, formatPorts, healthText, replicasPerNode, serviceUptimeMs } from './format-status'
 
 export type ServiceAction = 'startService' | 'stopService' | 'restartService'
@@ -17,6 +20,10 @@ export interface ServiceRowProps {
   onScale: (replicas: number) => void
   onShowLogs: (container: string) => void
   onDismissError: () => void
+  /** CPU and memory of its running containers; null when none has a reading. */
+  use: ServiceUse | null
+  /** Why one more replica would pass the host (shown beside the stepper), else null. */
+  ceilingWarning: string | null
 }
 
 export function ServiceRow(props: ServiceRowProps): ReactElement {
@@ -50,6 +57,22 @@ export function ServiceRow(props: ServiceRowProps): ReactElement {
           )}
           {scalable && (
             <ReplicaStepper service={service.name} desired={service.desiredReplicas} busy={busy} onScale={props.onScale} />
+          )}
+          {scalable && props.ceilingWarning && (
+            <p className="ceiling-warning" role="alert" data-testid={`ceiling-warning-${service.name}`}>
+              {props.ceilingWarning}
+            </p>
+          )}
+        </td>
+        <td data-label="CPU / memory">
+          {props.use === null ? (
+            '—'
+          ) : (
+            <div className="service-row__use">
+              <span data-testid={`cpu-${service.name}`}>{props.use.cpuPercent.toFixed(1)} %</span>
+              <span data-testid={`memory-${service.name}`}>{formatBytes(props.use.memoryBytes)}</span>
+              <Sparkline values={props.use.series} label={`${service.name} CPU over the last ${props.use.series.length} s`} testId={`sparkline-${service.name}`} />
+            </div>
           )}
         </td>
         <td data-label="Uptime">{uptime === null ? '—' : formatDuration(uptime)}</td>
@@ -86,7 +109,7 @@ export function ServiceRow(props: ServiceRowProps): ReactElement {
       </tr>
       {error && (
         <tr className="service-row__error">
-          <td colSpan={6}>
+          <td colSpan={7}>
             <ErrorNotice error={error} onDismiss={props.onDismissError} />
           </td>
         </tr>

@@ -11,6 +11,11 @@ import { HostAccessDialog } from './HostAccessDialog'
 import { LogDrawer } from './LogDrawer'
 import { ProgressList } from './ProgressList'
 import { ServiceRow } from './ServiceRow'
+import { HostLine } from './HostLine'
+import { latestReadings, serviceUse } from './stats-series'
+import { useFleetStats } from './use-fleet-stats'
+import { nextReplicaCeiling } from '../../../shared/fleet-stats'
+import { usePageVisible } from '../crawls/use-page-visible'
 import type { ServiceAction } from './ServiceRow'
 
 interface Running {
@@ -18,8 +23,10 @@ interface Running {
   label: string
 }
 
-export function StackView({ state }: { state: PanelState }): ReactElement {
+export function StackView({ state, active = true }: { state: PanelState; active?: boolean }): ReactElement {
   const api = usePanelApi()
+  const visible = usePageVisible()
+  const fleet = useFleetStats(active && visible)
   const now = useNow()
   const [running, setRunning] = useState<Running | null>(null)
   const [stackError, setStackError] = useState<PanelError | null>(null)
@@ -76,6 +83,10 @@ export function StackView({ state }: { state: PanelState }): ReactElement {
 
   const progress = running ? state.progress.filter((p) => p.operationId === running.operationId) : []
   const anyRunning = status?.services.some((s) => s.runningReplicas > 0) ?? false
+  const runningNames = (names: { name: string; state: string }[]): string[] => names.filter((c) => c.state === 'running').map((c) => c.name)
+  const allRunning = new Set(status ? runningNames([...status.services.flatMap((s) => s.containers), ...status.orphans]) : [])
+  const ceiling =
+    fleet.host && scalableService ? nextReplicaCeiling(fleet.host, scalableService, latestReadings(fleet.byContainer, allRunning)) : null
 
   return (
     <section className="view" aria-labelledby="stack-heading">
@@ -128,6 +139,7 @@ export function StackView({ state }: { state: PanelState }): ReactElement {
               <th scope="col">Service</th>
               <th scope="col">Health</th>
               <th scope="col">Replicas</th>
+              <th scope="col">CPU / memory</th>
               <th scope="col">Uptime</th>
               <th scope="col">Ports</th>
               <th scope="col">Actions</th>
@@ -147,11 +159,14 @@ export function StackView({ state }: { state: PanelState }): ReactElement {
                 onScale={(replicas) => onScale(service.name, replicas)}
                 onShowLogs={(container) => setLogs({ service: service.name, container })}
                 onDismissError={() => setServiceErrors(({ [service.name]: _, ...rest }) => rest)}
+                use={serviceUse(fleet.byContainer, runningNames(service.containers))}
+                ceilingWarning={ceiling?.reason ?? null}
               />
             ))}
           </tbody>
         </table>
       )}
+      {fleet.host && <HostLine host={fleet.host} />}
       {status && status.orphans.length > 0 && (
         <p className="muted">
           Containers of this project that compose.yaml does not declare: {status.orphans.map((o) => o.name).join(', ')}.

@@ -1,0 +1,107 @@
+/**
+ * Which notices the panel's events call for, written once for both shells: a pure state
+ * machine fed the status, metrics and progress events every client gets, the crawl list and
+ * the autoscaler's decisions. The first status and crawl list only set the baseline (opening
+ * the panel on a broken stack does not ring); a container the panel itself stops or replaces
+ * (stop, scale down, restart, recreate) does not count as exiting.
+ */
+import type { BrokerMetrics, ProgressEvent, StackStatus } from '../contract'
+import type { CrawlSummary } from '../crawl'
+import type { AutoscaleDecision, NotificationSettings, PanelNotice } from './notification-settings'
+
+/** How long a container the panel stopped stays expected to exit. */
+const EXPECTED_EXIT_MS = 120_000
+const PANEL_STOP_STEPS = new Set(['stop', 'restart', 'recreate', 'remove'])
+
+interface ContainerSeen {
+  state: string
+  health: string
+}
+
+export class NoticeRules {
+  private containers: Map<string, ContainerSeen> | null = null
+  private crawls: Map<string, CrawlSummary['state']> | null = null
+  private readonly expectedExits = new Map<string, number>()
+  private backlogOverSince: number | null = null
+  private backlogNotified = false
+
+  /** The Nameko service whose queue's backlog is watched (the scraper's). */
+  constructor(private readonly scraperService: () => string | null) {}
+
+  progress(event: ProgressEvent, now: number): void {
+    if (event.container !== null && PANEL_STOP_STEPS.has(event.step)) this.expectedExits.set(event.container, now + EXPECTED_EXIT_MS)
+  }
+
+  status(status: StackStatus, now: number): PanelNotice[] {
+    const containers = [...status.services.flatMap((s) => s.containers), ...status.orphans]
+    const previous = this.containers
+    this.containers = new Map(containers.map((c) => [c.id, { state: c.state, health: c.health }]))
+    for (const [name, until] of this.expectedExits) if (until < now) this.expectedExits.delete(name)
+    if (previous === null) return []
+    const notices: PanelNotice[] = []
+    for (const c of containers) {
+      const before = previous.get(c.id)
+      if (before === undefined) continue
+      if (c.health === 'unhealthy' && before.health !== 'unhealthy') {
+        notices.push({ kind: 'containerUnhealthy', title: `${c.name} is unhealthy`, body: `Its healthcheck fails (service ${c.service}).`, tag: `unhealthy-${c.name}` })
+      }
+      const exited = (c.state === 'exited' || c.state === 'dead') && before.state !== 'exited' && before.state !== 'dead'
+      if (exited && !this.expectedExits.has(c.name)) {
+        const code = c.exitCode === null ? '' : ` with code ${c.exitCode}`
+        notices.push({ kind: 'containerExited', title: `${c.name} exited`, body: `It stopped${code} (service ${c.service}); the panel did not stop it.`, tag: `exited-${c.name}` })
+      }
+    }
+    return notices
+  }
+
+  metrics(metrics: BrokerMetrics, now: number, settings: NotificationSettings): PanelNotice[] {
+    const service = this.scraperService()
+    const queue = metrics.queues.find((q) => q.service === service)
+    if (queue === undefined) return []
+    const backlog = queue.ready + queue.unacked
+    if (backlog <= settings.backlogThreshold) {
+      this.backlogOverSince = null
+      this.backlogNotified = false
+      return []
+    }
+    this.backlogOverSince ??= now
+    if (this.backlogNotified || now - this.backlogOverSince < settings.backlogForSeconds * 1000) return []
+    this.backlogNotified = true
+    return [
+      {
+        kind: 'backlogHigh',
+        title: `Scraper backlog: ${backlog} requests`,
+        body: `Over ${settings.backlogThreshold} for ${Math.round((now - this.backlogOverSince) / 1000)} s on ${queue.queue}, with ${queue.consumers} consumer${queue.consumers === 1 ? '' : 's'}.`,
+        tag: 'backlog'
+      }
+    ]
+  }
+
+  crawlList(crawls: CrawlSummary[]): PanelNotice[] {
+    const previous = this.crawls
+    this.crawls = new Map(crawls.map((c) => [c.id, c.state]))
+    if (previous === null) return []
+    const notices: PanelNotice[] = []
+    for (const c of crawls) {
+      const before = previous.get(c.id)
+      const ended = c.state === 'done' || c.state === 'cancelled'
+      if (before === undefined || before === 'done' || before === 'cancelled' || !ended) continue
+      const counts = `${c.done} done, ${c.failed} failed, ${c.skipped} skipped of ${c.total}`
+      if (c.failed > 0) notices.push({ kind: 'crawlFailed', title: `Crawl ${c.name} ended with failures`, body: counts, tag: `crawl-${c.id}` })
+      else notices.push({ kind: 'crawlFinished', title: `Crawl ${c.name} ${c.state === 'cancelled' ? 'was cancelled' : 'finished'}`, body: counts, tag: `crawl-${c.id}` })
+    }
+    return notices
+  }
+
+  autoscale(decision: AutoscaleDecision): PanelNotice[] {
+    const direction = decision.toReplicas > decision.fromReplicas ? 'up' : 'down'
+    return [
+      {
+        kind: 'autoscaleStep',
+        title: `Autoscale ${decision.service} ${direction}: ${decision.fromReplicas} → ${decision.toReplicas}`,
+        body: decision.reason,
+        tag: `autoscale-${decision.service}`
+      }
+    ]
+  }
+}
