@@ -7,7 +7,7 @@ import type { AutoscaleSettings, HostCeiling } from '../../shared/autoscale'
 const T0 = 1_000_000
 const settings: DecisionInput['settings'] = { min: 1, max: 8, target: 50, activationBacklog: 0, stabilizationSeconds: 300 }
 
-function input(over: Partial<DecisionInput> & { ready?: number; unacked?: number; settings?: Partial<AutoscaleSettings> }): DecisionInput {
+function input(over: Omit<Partial<DecisionInput>, 'settings'> & { ready?: number; unacked?: number; settings?: Partial<AutoscaleSettings> }): DecisionInput {
   const { ready = 0, unacked = 0, settings: s, ...rest } = over
   return {
     at: T0,
