@@ -21,6 +21,7 @@ import { PanelController } from './controller/panel-controller'
 import type { PanelSettings } from './controller/panel-config'
 import { LazyConnection } from './controller/lazy-connection'
 import { toPanelError } from './session/error-values'
+import { createAutoscaler } from './autoscale/create-autoscaler'
 
 export interface Panel {
   controller: PanelController
@@ -111,7 +112,8 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     rpc: () => rpc.get(),
     crawls: new CrawlClient({ baseUrl: settings.apiUrl }),
     exportUrl: shell.exportUrl ?? webExportUrl,
-    preflight: (services) => gate.preflight(loadProject(), services)
+    preflight: (services) => gate.preflight(loadProject(), services),
+    autoscaler: createAutoscaler({ settings, broker, runtime: engine, orchestrator, loadProject })
   })
   const built = controller
   return {

@@ -136,3 +136,17 @@ export const AutoscaleStateSchema = z.object({
   decisions: z.array(AutoscaleDecisionSchema)
 })
 export type AutoscaleState = z.infer<typeof AutoscaleStateSchema>
+
+/** "1 → 5 (up): ceil((200 ready + 30 unacked) ÷ 50) = 5, clamped to max; Scale up at once: 1 → 5": one decision for people. */
+export function decisionSummary(d: AutoscaleDecision): string {
+  const change = d.action === 'none' ? `${d.current} kept` : `${d.current} → ${d.desired} (${d.action})`
+  const clamp = d.clamp === null ? '' : `, clamped to ${d.clamp} ${d.recommended}${d.clamp === 'host' && d.hostCeiling !== null ? ` (${d.hostCeiling.reason})` : ''}`
+  const stopped = d.stopped.length === 0 ? '' : `; stopped ${d.stopped.map((s) => `${s.replica} (${s.unacked} unacked)`).join(', ')}`
+  const outcome = d.outcome === null ? '' : `; ${d.outcome}`
+  return `${change}: ${d.formula}${clamp}; ${d.reason}${stopped}${outcome}`
+}
+
+/** The settings in one line: "on, 1–8 replicas, 50 per replica, activation 0, window 300 s, every 5 s". */
+export function settingsSummary(s: AutoscaleSettings): string {
+  return `${s.enabled ? 'on' : 'off'}, ${s.min}–${s.max} replicas, ${s.target} per replica, activation ${s.activationBacklog}, window ${s.stabilizationSeconds} s, every ${s.intervalSeconds} s`
+}

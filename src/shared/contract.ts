@@ -17,6 +17,7 @@ import {
   CrawlActionSchema, CrawlDeleteResponseSchema, CrawlDetailSchema, CrawlIdSchema, CrawlItemsPageSchema, CrawlItemsQuerySchema,
   CrawlListResponseSchema, CrawlStartRequestSchema, CrawlStartResponseSchema, CrawlSummarySchema, ExportFormatSchema
 } from './crawl'
+import { AutoscaleDecisionSchema, AutoscaleSettingsPatchSchema, AutoscaleSettingsSchema, AutoscaleStateSchema } from './autoscale'
 
 export * from './panel-error'
 export * from './stack-status'
@@ -236,6 +237,17 @@ export const operations = {
   crawlExportUrl: {
     request: z.object({ id: CrawlIdSchema, format: ExportFormatSchema }).strict(),
     response: z.object({ url: z.string() })
+  },
+  // -- Autoscale (src/shared/autoscale.ts): a service's replicas from its queue's backlog, off until turned on.
+  /** A service's settings and its last decisions (newest last). */
+  autoscaleGet: {
+    request: z.object({ service: ServiceNameSchema, limit: z.number().int().min(1).max(720).default(50) }).strict(),
+    response: AutoscaleStateSchema
+  },
+  /** Changes some settings (`enabled: true` turns it on and evaluates at once); answers the state after. */
+  autoscaleSet: {
+    request: z.object({ service: ServiceNameSchema, settings: AutoscaleSettingsPatchSchema }).strict(),
+    response: AutoscaleStateSchema
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 
@@ -291,7 +303,11 @@ export const events = {
   /** A followed crawl changed (throttled by the server to at most 4/s per crawl). */
   crawlProgress: z.object({ followId: z.string(), detail: CrawlDetailSchema }),
   /** A follow ended: the crawl ended, crawlUnfollow, or the coordinator went away. */
-  crawlProgressEnd: z.object({ followId: z.string(), reason: z.string() })
+  crawlProgressEnd: z.object({ followId: z.string(), reason: z.string() }),
+  /** An autoscale evaluation: its inputs, formula, clamp, cooldown and what was done. */
+  autoscaleDecision: AutoscaleDecisionSchema,
+  /** A service's autoscale settings changed (by any client). */
+  autoscaleSettings: z.object({ service: z.string(), settings: AutoscaleSettingsSchema })
 } as const satisfies Record<string, z.ZodType>
 
 export type Events = typeof events

@@ -8,6 +8,8 @@ import { finishedCount, formatEta, formatRate, percentFinished, progressSegments
 import type { CrawlCounts } from '../../shared/crawl-progress'
 import type { ListingSearchResult } from '../../shared/listing-search'
 import type { LookupResult } from '../../shared/lookup'
+import { decisionSummary, settingsSummary } from '../../shared/autoscale'
+import type { AutoscaleDecision, AutoscaleState } from '../../shared/autoscale'
 
 type Formatters = { [K in OperationName]?: (value: OperationResponse<K>) => string }
 
@@ -31,7 +33,9 @@ const FORMATTERS: Formatters = {
   crawlGet: formatCrawlDetail,
   crawlAction: formatCrawlSummary,
   crawlDelete: (v) => (v.deleted ? 'deleted' : 'nothing to delete'),
-  preflight: formatPreflight
+  preflight: formatPreflight,
+  autoscaleGet: formatAutoscaleState,
+  autoscaleSet: formatAutoscaleState
 }
 
 /** One line per finding and its hint; the last line says whether it was accepted. */
@@ -81,9 +85,19 @@ export function formatEvent(event: PanelEvent, json: boolean, columns = 80): Ter
     }
     case 'crawlProgress':
       return { stream: 'stderr', text: formatCrawlProgress(event.payload.detail, columns), inPlace: true }
+    case 'autoscaleDecision':
+      return { stream: 'stdout', text: json ? JSON.stringify(event.payload) : formatDecision(event.payload) }
     default:
       return null
   }
+}
+
+export function formatAutoscaleState(s: AutoscaleState): string {
+  return [`autoscale ${s.service}: ${settingsSummary(s.settings)}`, ...s.decisions.map(formatDecision)].join('\n')
+}
+
+export function formatDecision(d: AutoscaleDecision): string {
+  return `${new Date(d.at).toISOString()} ${d.service} ${decisionSummary(d)}`
 }
 
 export function formatStatus(s: StackStatus): string {

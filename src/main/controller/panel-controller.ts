@@ -28,6 +28,8 @@ import { openLogStream } from './log-stream'
 import type { PanelSettings } from './panel-config'
 import { crawlHandlers } from './crawl-handlers'
 import { CrawlWatches } from './crawl-watch'
+import { autoscaleHandlers } from './autoscale-handlers'
+import type { AutoscalerView } from './autoscale-handlers'
 
 /** The parts of each collaborator the controller uses: what a unit test fakes. */
 export type EngineView = Pick<DockerEngine, 'connected' | 'probe' | 'requireConnected' | 'listContainers' | 'tailLogs' | 'followLogs' | 'containerStats' | 'start' | 'stop' | 'on'>
@@ -52,6 +54,8 @@ export interface PanelCollaborators {
   preflight: (services: string[] | undefined) => PreflightResult
   /** How often a followed crawl is polled. Default 500 ms. */
   crawlPollMs?: number
+  /** Scales services from their queue's backlog, where the user turned it on. */
+  autoscaler?: AutoscalerView
 }
 
 type Handler<K extends OperationName> = (request: ParsedRequest<K>, client: ClientChannel) => Promise<OperationResponse<K>>
@@ -77,6 +81,8 @@ export class PanelController {
     broker.on('metrics', (m) => this.emit('metrics', m))
     broker.on('sample', (s) => this.emit('metricsSample', s))
     broker.on('broker', (b) => this.emit('broker', b))
+    parts.autoscaler?.on('decision', (d) => this.emit('autoscaleDecision', d))
+    parts.autoscaler?.on('settings', (s) => this.emit('autoscaleSettings', s))
   }
 
   /**
@@ -91,6 +97,7 @@ export class PanelController {
 
   async close(): Promise<void> {
     this.crawlWatches.stopAll()
+    await this.parts.autoscaler?.close()
     this.parts.status.stop()
     this.parts.engine.stop()
     await this.parts.broker.stop()
@@ -183,7 +190,8 @@ export class PanelController {
         const result = await client.call(r.service, r.method, r.args, r.kwargs, { timeoutMs: r.timeoutMs })
         return { result, tookMs: Math.round(performance.now() - started) }
       },
-      ...crawlHandlers({ crawls: this.parts.crawls, watches: this.crawlWatches, exportUrl: this.parts.exportUrl })
+      ...crawlHandlers({ crawls: this.parts.crawls, watches: this.crawlWatches, exportUrl: this.parts.exportUrl }),
+      ...autoscaleHandlers(this.parts.autoscaler)
     }
   }
 
