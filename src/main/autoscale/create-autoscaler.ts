@@ -13,10 +13,9 @@ import { Autoscaler } from './autoscaler'
 import { stackScaleTarget } from './stack-scale-target'
 import type { StackScaleTargetParts } from './stack-scale-target'
 
-export interface AutoscalerParts extends Omit<StackScaleTargetParts, 'report' | 'projectName' | 'runtime'> {
+export interface AutoscalerParts extends Pick<StackScaleTargetParts, 'runtime' | 'orchestrator' | 'loadProject'> {
   settings: PanelSettings
   broker: Pick<BrokerMonitor, 'fresh'>
-  runtime: StackScaleTargetParts['runtime']
 }
 
 export function createAutoscaler({ settings, broker, runtime, orchestrator, loadProject }: AutoscalerParts): Autoscaler {
@@ -27,14 +26,16 @@ export function createAutoscaler({ settings, broker, runtime, orchestrator, load
       const rpc = settings.rpcServices[service]
       return rpc === undefined ? null : rpcQueueName(rpc)
     },
-    figures: async (queue) => {
-      // The monitor's own sample when it is recent; a CLI that never started the monitor samples here.
-      const metrics = await broker.fresh(settings.metricsIntervalMs * 2)
-      const q = metrics.queues.find((x) => x.queue === queue)
-      return q === undefined ? null : { ready: q.ready, unacked: q.unacked }
-    },
+    figures: (queue) => queueFigures(broker, queue, settings.metricsIntervalMs * 2),
     consumers: (queue) => fetchConsumerLoads(management, queue),
     host: () => ({ cores: availableParallelism(), freeMemoryBytes: freemem() }),
     logger: createLogger('autoscale')
   })
+}
+
+/** A queue's ready and unacked from the monitor's sample when it is recent; a CLI that never started the monitor samples here. */
+export async function queueFigures(broker: Pick<BrokerMonitor, 'fresh'>, queue: string, maxAgeMs: number): Promise<{ ready: number; unacked: number } | null> {
+  const metrics = await broker.fresh(maxAgeMs)
+  const q = metrics.queues.find((x) => x.queue === queue)
+  return q === undefined ? null : { ready: q.ready, unacked: q.unacked }
 }

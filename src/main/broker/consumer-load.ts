@@ -39,7 +39,7 @@ export async function fetchConsumerLoads(options: ManagementApiOptions, queue: s
   const vhost = encodeURIComponent(options.vhost ?? '/')
   const [consumers, channels, connections] = await Promise.all([
     managementGet<RawConsumer[]>(options, `/api/consumers/${vhost}`),
-    managementGet<RawChannel[]>(options, `/api/channels/${vhost}?columns=name,messages_unacknowledged`),
+    managementGet<RawChannel[]>(options, `/api/vhosts/${vhost}/channels?columns=name,messages_unacknowledged`),
     managementGet<RawConnection[]>(options, `/api/vhosts/${vhost}/connections?columns=name,client_properties`)
   ])
   const unackedByChannel = new Map(channels.map((c) => [c.name, c.messages_unacknowledged ?? 0]))

@@ -48,7 +48,7 @@ export async function managementGet<T>(options: ManagementApiOptions, path: stri
     throw new ManagementApiError(`RabbitMQ management API at ${options.url} does not answer (${cause})`)
   }
   if (!response.ok) {
-    throw new ManagementApiError(`RabbitMQ management API at ${options.url} answered ${response.status} ${response.statusText}${response.status === 401 ? ' (check the management credentials)' : ''}`)
+    throw new ManagementApiError(`RabbitMQ management API at ${options.url} answered ${response.status} ${response.statusText} for ${path.split('?')[0]}${response.status === 401 ? ' (check the management credentials)' : ''}`)
   }
   return (await response.json()) as T
 }
