@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react'
+import type { ReactElement, ReactNode } from 'react'
 import type { PanelError, ServiceStatus } from '../../../shared/contract'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { ReplicaStepper } from './ReplicaStepper'
@@ -17,6 +17,8 @@ export interface ServiceRowProps {
   onScale: (replicas: number) => void
   onShowLogs: (container: string) => void
   onDismissError: () => void
+  /** Drawn under the stepper: the autoscale toggle and its settings (scalable rows only). */
+  autoscale?: ReactNode
 }
 
 export function ServiceRow(props: ServiceRowProps): ReactElement {
@@ -44,6 +46,7 @@ export function ServiceRow(props: ServiceRowProps): ReactElement {
           {scalable && (
             <ReplicaStepper service={service.name} desired={service.desiredReplicas} busy={busy} onScale={props.onScale} />
           )}
+          {scalable && props.autoscale}
         </td>
         <td data-label="Uptime">{uptime === null ? '—' : formatDuration(uptime)}</td>
         <td data-label="Ports">

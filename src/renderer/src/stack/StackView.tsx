@@ -11,6 +11,8 @@ import { HostAccessDialog } from './HostAccessDialog'
 import { LogDrawer } from './LogDrawer'
 import { ProgressList } from './ProgressList'
 import { ServiceRow } from './ServiceRow'
+import { AutoscaleControl } from '../autoscale/AutoscaleControl'
+import { useAutoscale } from '../autoscale/use-autoscale'
 import type { ServiceAction } from './ServiceRow'
 
 interface Running {
@@ -31,6 +33,7 @@ export function StackView({ state }: { state: PanelState }): ReactElement {
 
   const { status } = state
   const scalableService = scraperComposeService(state.config)
+  const autoscale = useAutoscale(scalableService)
 
   async function runStackOperation(label: string, call: (operationId: string) => Promise<Result<OperationReport>>): Promise<void> {
     const operationId = newOperationId(label)
@@ -141,6 +144,7 @@ export function StackView({ state }: { state: PanelState }): ReactElement {
                 snapshotAt={status.updatedAt}
                 now={now}
                 scalable={service.name === scalableService}
+                autoscale={<AutoscaleControl service={service.name} autoscale={autoscale} />}
                 busy={running !== null || busyServices.has(service.name)}
                 error={serviceErrors[service.name] ?? null}
                 onAction={(action) => onAction(service.name, action)}
