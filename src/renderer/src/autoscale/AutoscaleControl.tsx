@@ -1,6 +1,6 @@
 /**
  * Beside the replica stepper: the autoscale toggle, its settings (min, max, target per
- * replica, window), and why the service has the replicas it has — the latest decision, and
+ * replica, window; editable before it is turned on), and why the service has the replicas it has — the latest decision, and
  * the last ones that changed something.
  */
 import { useState } from 'react'
@@ -37,7 +37,7 @@ export function AutoscaleControl({ service, autoscale }: { service: string; auto
         />
         Autoscale<span className="visually-hidden"> {service}</span>
       </label>
-      {settings.enabled && <SettingsForm settings={settings} saving={saving} onChange={autoscale.change} />}
+      <SettingsForm service={service} settings={settings} saving={saving} onChange={autoscale.change} />
       {error && <ErrorNotice error={error} onDismiss={autoscale.dismissError} />}
       {settings.enabled && latest !== undefined && (
         <p className="autoscale__why" data-testid={`autoscale-why-${service}`}>
@@ -61,7 +61,7 @@ export function AutoscaleControl({ service, autoscale }: { service: string; auto
 }
 
 /** The numbers, each sent when it is left (or Enter): a half-typed value is not a setting. */
-function SettingsForm(props: { settings: AutoscaleSettings; saving: boolean; onChange: (patch: AutoscaleSettingsPatch) => void }): ReactElement {
+function SettingsForm(props: { service: string; settings: AutoscaleSettings; saving: boolean; onChange: (patch: AutoscaleSettingsPatch) => void }): ReactElement {
   const { settings } = props
   const [draft, setDraft] = useState<Partial<Record<NumberSetting, string>>>({})
   const commit = (key: NumberSetting): void => {
@@ -78,6 +78,7 @@ function SettingsForm(props: { settings: AutoscaleSettings; saving: boolean; onC
           <span>{f.label}</span>
           <input
             className="input autoscale__input"
+            data-testid={`autoscale-${f.key}-${props.service}`}
             type="number"
             min={f.min}
             max={f.max}
