@@ -139,9 +139,12 @@ build_elasticsearch() {
 SERVICE_INPUTS=(package.json package-lock.json tsconfig.base.json tsconfig.json tsconfig.node.json
   scripts src/services src/shared docker/service.Dockerfile)
 service_context() {
+  # node_modules may be a symlink (a worktree using another checkout's): pack what it points to.
+  local deps
+  deps="$(readlink -f "$ROOT/node_modules")"
   (cd "$ROOT" && tar -c "${SERVICE_INPUTS[@]}" \
     --exclude=node_modules/.cache --exclude=node_modules/.tmp --exclude=node_modules/.vite \
-    --transform 's,^node_modules,.deps/node_modules,' node_modules)
+    -C "$(dirname "$deps")" --transform "s,^$(basename "$deps"),.deps/node_modules," "$(basename "$deps")")
 }
 
 build_service() {

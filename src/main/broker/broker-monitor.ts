@@ -82,6 +82,12 @@ export class BrokerMonitor extends EventEmitter<MonitorEvents> {
     return queues.map(({ service, queue, consumers, ready, unacked }) => ({ service, queue, consumers, ready, unacked }))
   }
 
+  /** The latest sample if it is at most `maxAgeMs` old, else a new one (a caller that may run without start()). */
+  async fresh(maxAgeMs: number): Promise<BrokerMetrics> {
+    const last = this.last
+    return last !== null && Date.now() - Date.parse(last.at) <= maxAgeMs ? last : this.sample()
+  }
+
   samples(sinceMs?: number, limit?: number): MetricsSample[] {
     const all = this.history.toArray().filter((s) => sinceMs === undefined || s.at > sinceMs)
     return limit === undefined ? all : all.slice(-limit)

@@ -92,3 +92,25 @@ describe('deck crawl', () => {
     expect(() => parseCli(['status', '--format', 'csv'])).toThrow(/status does not take --format/)
   })
 })
+
+describe('deck autoscale', () => {
+  it('turns autoscaling on with the settings given, and waits for one decision or, with --follow, all', () => {
+    expect(parseCli(['autoscale', 'scraper', '--min', '1', '--max', '8', '--target', '50'])).toEqual({
+      operation: 'autoscaleSet',
+      request: { service: 'scraper', settings: { enabled: true, min: 1, max: 8, target: 50 } },
+      json: false,
+      untilEvents: { event: 'autoscaleDecision', count: 1 }
+    })
+    const follow = parseCli(['autoscale', 'scraper', '--window', '5', '--interval', '1', '--activation', '3', '--follow', '--json'])
+    expect(follow.request).toEqual({ service: 'scraper', settings: { enabled: true, stabilizationSeconds: 5, intervalSeconds: 1, activationBacklog: 3 } })
+    expect(follow.untilEvents).toEqual({ event: 'autoscaleDecision', count: null })
+    expect(follow.json).toBe(true)
+  })
+
+  it('says what is wrong', () => {
+    expect(() => parseCli(['autoscale'])).toThrow(/autoscale takes <service>/)
+    expect(() => parseCli(['autoscale', 'scraper', '--max', 'lots'])).toThrow(/--max "lots" is not a whole number/)
+    expect(() => parseCli(['autoscale', 'scraper', '--volumes'])).toThrow(/autoscale does not take --volumes/)
+    expect(() => parseCli(['autoscale', 'scraper', '--min'])).toThrow(/--min needs a value/)
+  })
+})

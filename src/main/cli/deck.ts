@@ -43,12 +43,16 @@ async function main(argv: string[]): Promise<number> {
   let streamsEnded = (): void => {}
   let lastCrawl: CrawlDetail | null = null
   let liveStats: LiveStatsTable | null = null
+  // `autoscale`: the events it waits for, counted as they are printed.
+  let awaited = command.untilEvents?.count ?? null
+  let eventsSeen = (): void => {}
   const columns = process.stderr.columns ?? 80
   const session = new PanelSession(panel.controller, (event: PanelEvent) => {
     if (event.event === 'crawlProgress') lastCrawl = event.payload.detail
     if (event.event === 'statsSample') liveStats?.push(event.payload.stats)
     const out = formatEvent(event, command.json, columns)
     if (out !== null) writeLine(out)
+    if (event.event === command.untilEvents?.event && awaited !== null && --awaited <= 0) eventsSeen()
     if (session.openStreams().length === 0) streamsEnded()
   })
   // A live progress bar redraws over itself on a terminal; piped, every state is a line of its own.
@@ -114,6 +118,13 @@ async function main(argv: string[]): Promise<number> {
         if (!followed.ok) return fail(followed.error)
         lastCrawl = (followed.value as OperationResponse<'crawlFollow'>).detail
       }
+    }
+    if (command.untilEvents !== undefined && (awaited === null || awaited > 0)) {
+      await new Promise<void>((resolve) => {
+        eventsSeen = resolve
+        process.once('SIGINT', () => resolve())
+        process.once('SIGTERM', () => resolve())
+      })
     }
     if (session.openStreams().length > 0) {
       await new Promise<void>((resolve) => {

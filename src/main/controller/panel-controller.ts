@@ -28,11 +28,12 @@ import { openLogStream } from './log-stream'
 import type { PanelSettings } from './panel-config'
 import { crawlHandlers } from './crawl-handlers'
 import { CrawlWatches } from './crawl-watch'
-import type { AutoscaleDecision } from '../../shared/notifications/notification-settings'
 import type { ServiceLimits } from '../../shared/fleet-stats'
 import type { NotificationSettingsStore } from '../notifications/settings-file'
 import { fleetHandlers } from './fleet-handlers'
 import { StatsWatches, runningContainers } from './stats-watch'
+import { autoscaleHandlers } from './autoscale-handlers'
+import type { AutoscalerView } from './autoscale-handlers'
 
 /** The parts of each collaborator the controller uses: what a unit test fakes. */
 export type EngineView = Pick<DockerEngine, 'connected' | 'probe' | 'requireConnected' | 'listContainers' | 'tailLogs' | 'followLogs' | 'containerStats' | 'followStats' | 'host' | 'start' | 'stop' | 'on'>
@@ -61,6 +62,8 @@ export interface PanelCollaborators {
   serviceLimits?: () => Record<string, ServiceLimits>
   /** The desktop app's notification settings; null or absent where the shell keeps its own (web). */
   notificationSettings?: NotificationSettingsStore | null
+  /** Scales services from their queue's backlog, where the user turned it on. */
+  autoscaler?: AutoscalerView
 }
 
 type Handler<K extends OperationName> = (request: ParsedRequest<K>, client: ClientChannel) => Promise<OperationResponse<K>>
@@ -89,6 +92,8 @@ export class PanelController {
     broker.on('metrics', (m) => this.emit('metrics', m))
     broker.on('sample', (s) => this.emit('metricsSample', s))
     broker.on('broker', (b) => this.emit('broker', b))
+    parts.autoscaler?.on('decision', (d) => this.emit('autoscaleDecision', d))
+    parts.autoscaler?.on('settings', (s) => this.emit('autoscaleSettings', s))
   }
 
   /**
@@ -104,6 +109,7 @@ export class PanelController {
   async close(): Promise<void> {
     this.crawlWatches.stopAll()
     this.statsWatches.stopAll('The panel is closing.')
+    await this.parts.autoscaler?.close()
     this.parts.status.stop()
     this.parts.engine.stop()
     await this.parts.broker.stop()
@@ -118,11 +124,6 @@ export class PanelController {
   /** A crawl's export as it streams from the coordinator (not an operation: a shell pipes it to a file or a download). */
   openExport(id: string, format: ExportFormat): Promise<ReadableStream<Uint8Array>> {
     return this.parts.crawls.export(id, format)
-  }
-
-  /** The autoscaler's hook: each step it takes goes to every client (and so to their notifications). */
-  announceAutoscale(decision: AutoscaleDecision): void {
-    this.emit('autoscaleDecision', decision)
   }
 
   on<K extends BroadcastEventName>(event: K, listener: EventListener<K>): () => void {
@@ -208,7 +209,8 @@ export class PanelController {
         watches: this.statsWatches,
         serviceLimits: this.parts.serviceLimits ?? (() => ({})),
         notificationSettings: this.parts.notificationSettings ?? null
-      })
+      }),
+      ...autoscaleHandlers(this.parts.autoscaler)
     }
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { AutoscaleDecision } from '../autoscale'
 import type { BrokerMetrics, ContainerStatus, StackStatus } from '../contract'
 import type { CrawlSummary } from '../crawl'
 import { NoticeRateLimit } from './notice-rate-limit'
@@ -66,9 +67,10 @@ describe('NoticeRules', () => {
     ])
   })
 
-  it('says each autoscale step with its reason', () => {
-    const [notice] = new NoticeRules(() => null).autoscale({ service: 'scraper', fromReplicas: 2, toReplicas: 4, reason: 'backlog 200 ÷ 50 = 4', at: 'now' })
+  it('says each autoscale step with its reason, and nothing of an evaluation that changed nothing', () => {
+    const [notice] = new NoticeRules(() => null).autoscale({ service: 'scraper', action: 'up', current: 2, desired: 4, reason: 'backlog 200 ÷ 50 = 4', at: 0 } as unknown as AutoscaleDecision)
     expect(notice).toMatchObject({ kind: 'autoscaleStep', title: 'Autoscale scraper up: 2 → 4', body: 'backlog 200 ÷ 50 = 4' })
+    expect(new NoticeRules(() => null).autoscale({ service: 'scraper', action: 'none', current: 2, desired: 2, reason: 'r', at: 0 } as unknown as AutoscaleDecision)).toEqual([])
   })
 })
 

@@ -7,7 +7,8 @@
  */
 import type { BrokerMetrics, ProgressEvent, StackStatus } from '../contract'
 import type { CrawlSummary } from '../crawl'
-import type { AutoscaleDecision, NotificationSettings, PanelNotice } from './notification-settings'
+import type { AutoscaleDecision } from '../autoscale'
+import type { NotificationSettings, PanelNotice } from './notification-settings'
 
 /** How long a container the panel stopped stays expected to exit. */
 const EXPECTED_EXIT_MS = 120_000
@@ -93,12 +94,13 @@ export class NoticeRules {
     return notices
   }
 
+  /** Only steps are news: the autoscaler also broadcasts every evaluation that changed nothing. */
   autoscale(decision: AutoscaleDecision): PanelNotice[] {
-    const direction = decision.toReplicas > decision.fromReplicas ? 'up' : 'down'
+    if (decision.action === 'none') return []
     return [
       {
         kind: 'autoscaleStep',
-        title: `Autoscale ${decision.service} ${direction}: ${decision.fromReplicas} → ${decision.toReplicas}`,
+        title: `Autoscale ${decision.service} ${decision.action}: ${decision.current} → ${decision.desired}`,
         body: decision.reason,
         tag: `autoscale-${decision.service}`
       }

@@ -41,23 +41,6 @@ export function readNotificationSettings(raw: unknown): NotificationSettings {
   return parsed.success ? parsed.data : DEFAULT_NOTIFICATION_SETTINGS
 }
 
-/**
- * What the autoscaler broadcasts after each step it takes (`autoscaleDecision`): the
- * notifications' source. The autoscaler may say more; these fields are what a notice shows.
- */
-export const AutoscaleDecisionSchema = z
-  .object({
-    service: z.string(),
-    fromReplicas: z.number().int(),
-    toReplicas: z.number().int(),
-    /** One line: the inputs and the rule that decided ("backlog 1200 ÷ 50 per replica → 24, clamped to max 8"). */
-    reason: z.string(),
-    /** ISO time. */
-    at: z.string()
-  })
-  .loose()
-export type AutoscaleDecision = z.infer<typeof AutoscaleDecisionSchema>
-
 /** One notice to show: the same in both shells. */
 export interface PanelNotice {
   kind: NotificationKind
