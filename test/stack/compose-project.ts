@@ -132,7 +132,11 @@ export class ComposeProject {
   }
 
   /** Waits until the project has `expected[service]` containers per service, all running and healthy. */
-  async waitHealthy(expected: Readonly<Record<string, number>>, timeoutMs = 180_000): Promise<ContainerState[]> {
+  /**
+   * `tolerateUnhealthy`: keep waiting through "unhealthy" (on a loaded machine a health check
+   * can time out on a healthy service); a container that exited still ends the wait.
+   */
+  async waitHealthy(expected: Readonly<Record<string, number>>, timeoutMs = 180_000, options: { tolerateUnhealthy?: boolean } = {}): Promise<ContainerState[]> {
     const deadline = Date.now() + timeoutMs
     let last: ContainerState[] = []
     while (Date.now() < deadline) {
@@ -141,7 +145,7 @@ export class ComposeProject {
         ([service, count]) => last.filter((c) => c.service === service).length === count
       )
       if (counts && last.every((c) => c.status === 'running' && c.health === 'healthy')) return last
-      if (last.some((c) => c.health === 'unhealthy' || c.status === 'exited')) break
+      if (last.some((c) => (c.health === 'unhealthy' && options.tolerateUnhealthy !== true) || c.status === 'exited')) break
       await new Promise((resolve) => setTimeout(resolve, 1_000))
     }
     const summary = last.map((c) => `${c.name}: ${c.status}/${c.health ?? 'no healthcheck'}`).join(', ')
