@@ -150,3 +150,10 @@ export function decisionSummary(d: AutoscaleDecision): string {
 export function settingsSummary(s: AutoscaleSettings): string {
   return `${s.enabled ? 'on' : 'off'}, ${s.min}–${s.max} replicas, ${s.target} per replica, activation ${s.activationBacklog}, window ${s.stabilizationSeconds} s, every ${s.intervalSeconds} s`
 }
+
+/** Replicas after the decision was carried out: a scale-down stops only idle replicas, so it may do less than it wanted. */
+export function replicasAfter(d: AutoscaleDecision): number {
+  if (d.action === 'up') return d.outcome === null ? d.desired : d.current
+  if (d.action === 'down') return d.current - d.stopped.length
+  return d.current
+}

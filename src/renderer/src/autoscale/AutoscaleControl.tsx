@@ -5,7 +5,7 @@
  */
 import { useState } from 'react'
 import type { ReactElement } from 'react'
-import { AUTOSCALE_LIMITS, decisionSummary } from '../../../shared/autoscale'
+import { AUTOSCALE_LIMITS, decisionSummary, replicasAfter } from '../../../shared/autoscale'
 import type { AutoscaleSettings, AutoscaleSettingsPatch } from '../../../shared/autoscale'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { scaleDecisions } from './use-autoscale'
@@ -41,7 +41,7 @@ export function AutoscaleControl({ service, autoscale }: { service: string; auto
       {error && <ErrorNotice error={error} onDismiss={autoscale.dismissError} />}
       {settings.enabled && latest !== undefined && (
         <p className="autoscale__why" data-testid={`autoscale-why-${service}`}>
-          <strong>Why {latest.action === 'none' ? latest.current : latest.desired} replicas:</strong> {decisionSummary(latest)}
+          <strong>Why {replicasAfter(latest)} replicas:</strong> {decisionSummary(latest)}
         </p>
       )}
       {changes.length > 0 && (

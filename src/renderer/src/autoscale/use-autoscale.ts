@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'react'
 import type { PanelError } from '../../../shared/contract'
+import { replicasAfter } from '../../../shared/autoscale'
 import type { AutoscaleDecision, AutoscaleSettings, AutoscaleSettingsPatch } from '../../../shared/autoscale'
 import { usePanelApi, usePanelEvent } from '../api/panel-context'
 
@@ -60,7 +61,7 @@ export function useAutoscale(service: string): Autoscale {
   return { settings, decisions, error, saving, change, dismissError: () => setError(null) }
 }
 
-/** The decisions that changed something (or tried to): what the chart marks and the list shows. */
+/** The decisions that changed the replicas: what the chart marks and the list shows (a held step repeats every interval). */
 export function scaleDecisions(decisions: AutoscaleDecision[]): AutoscaleDecision[] {
-  return decisions.filter((d) => d.action !== 'none' || d.outcome !== null)
+  return decisions.filter((d) => replicasAfter(d) !== d.current)
 }

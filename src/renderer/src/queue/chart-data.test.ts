@@ -36,15 +36,16 @@ describe('chartMarkers', () => {
 })
 
 describe('autoscaleMarkers', () => {
-  const decision = (at: number, current: number, desired: number, action: AutoscaleDecision['action'], outcome: string | null = null): AutoscaleDecision => ({
+  const decision = (at: number, current: number, desired: number, action: AutoscaleDecision['action'], stopped = 0): AutoscaleDecision => ({
     at, service: 'scraper', queue: Q, ready: 0, unacked: 0, backlog: 0, current, target: 50, active: false, hostCeiling: null,
-    formula: 'f', raw: desired, clamp: null, recommended: desired, stabilized: desired, desired, action, rule: 'steady', reason: 'r', stopped: [], outcome
+    formula: 'f', raw: desired, clamp: null, recommended: desired, stabilized: desired, desired, action, rule: 'steady', reason: 'r',
+    stopped: Array.from({ length: stopped }, (_, i) => ({ replica: `r${i}`, unacked: 0 })), outcome: stopped < current - desired ? 'busy' : null
   })
-  it('marks each decision at its time, with what it changed, and drops those before the chart begins', () => {
-    const marks = autoscaleMarkers([decision(500, 1, 4, 'up'), decision(3000, 1, 5, 'up'), decision(4000, 3, 3, 'none', 'Stopped 0 of 2')], [sample(1000, 1), sample(5000, 5)])
+  it('marks each decision at its time, with what it did, and drops those before the chart begins', () => {
+    const marks = autoscaleMarkers([decision(500, 1, 4, 'up'), decision(3000, 1, 5, 'up'), decision(4000, 5, 2, 'down', 1)], [sample(1000, 1), sample(5000, 5)])
     expect(marks).toEqual([
       { x: 3, label: 'autoscale 1→5' },
-      { x: 4, label: 'autoscale held 3' }
+      { x: 4, label: 'autoscale 5→4' }
     ])
   })
 })

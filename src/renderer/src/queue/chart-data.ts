@@ -1,6 +1,7 @@
 /** Turns the metrics history into the columns the queue chart draws, and finds its markers. */
 import type { MetricsSample } from '../../../shared/contract'
 import type { RestartMark } from '../state/use-panel-state'
+import { replicasAfter } from '../../../shared/autoscale'
 import type { AutoscaleDecision } from '../../../shared/autoscale'
 
 export interface ChartMarker {
@@ -43,10 +44,8 @@ export function chartMarkers(samples: MetricsSample[], replicaService: string, r
   return markers.sort((a, b) => a.x - b.x)
 }
 
-/** An autoscale decision that changed something, where it was taken: "autoscale 1→4" (history before the first sample is off the chart). */
+/** Autoscale decisions where they were taken, with what they did: "autoscale 1→4" (those before the first sample are off the chart). */
 export function autoscaleMarkers(decisions: AutoscaleDecision[], samples: MetricsSample[]): ChartMarker[] {
   const first = samples[0]?.at ?? Infinity
-  return decisions
-    .filter((d) => d.at >= first)
-    .map((d) => ({ x: d.at / 1000, label: d.action === 'none' ? `autoscale held ${d.current}` : `autoscale ${d.current}→${d.desired}` }))
+  return decisions.filter((d) => d.at >= first).map((d) => ({ x: d.at / 1000, label: `autoscale ${d.current}→${replicasAfter(d)}` }))
 }
