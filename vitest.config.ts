@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config'
 // Unit tests sit beside the code (*.test.ts) and touch no service.
 // Integration tests (test/**/*.test.ts) run against the real RabbitMQ, Elasticsearch,
 // Nameko and Docker engine that `.ci/run` / `npm run infra:up` start.
+// The fault suite (test/faults/, `npm run test:faults`) is a project of its own, so
+// `npm test` does not run it: it brings up a whole stack and breaks it on purpose.
 export default defineConfig({
   test: {
     projects: [
@@ -11,10 +13,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/faults/**'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false
+        }
+      },
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          // Each scenario bounds its own requests; these bound a scenario whole.
+          testTimeout: 240_000,
+          hookTimeout: 300_000
         }
       }
     ]

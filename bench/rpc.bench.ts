@@ -1,33 +1,35 @@
 /**
- * RPC round-trip benchmark: `npx tsx bench/rpc.bench.ts` (about 30 s; BENCH_SECONDS sets
- * each phase's length per pair, default 4). hello(name) → "Hello, name!" for:
- *   1. our RpcClient → our RpcServer
- *   2. a bare amqplib ping-pong with the same properties (confirm channels, mandatory,
- *      persistent, JSON bodies, ack after confirmed reply): the floor
- *   3. our RpcClient → Python Nameko 2.14.1 `hello_microservice`
- * Client and server of 1 and 2 share this process; Nameko runs in its own.
+ * RPC round-trip benchmark: `npx tsx bench/rpc.bench.ts` (about 2 min; BENCH_SECONDS sets
+ * each phase's length per pair, default 3). hello(name) → "Hello, name!", sequential and with
+ * 64 calls in flight, for:
+ *   - the floor: a bare amqplib ping-pong with our properties and safety (confirm channels
+ *     both ways, mandatory, persistent, JSON bodies, ack after the confirmed reply)
+ *   - our RpcClient → our RpcServer, our RpcClient → Python Nameko
+ *   - Python Nameko ClusterRpcProxy → Python Nameko service (the original design), and
+ *     ClusterRpcProxy → our RpcServer (bench/peers/nameko_rpc_driver.py, call_async window)
+ *   - 64 in flight only: floor variants that say what each safety costs (transient messages,
+ *     no reply confirm, direct reply-to, prefetch 64), and our server with maxWorkers 64.
+ * The pairs take turns in slices. Prints the table and ours↔ours ÷ Nameko↔Nameko.
  */
+import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { connect } from 'amqplib'
-import type { ChannelModel, ConsumeMessage } from 'amqplib'
+import type { ChannelModel, ConsumeMessage, Options } from 'amqplib'
 import { RpcClient } from '../src/services/rpc/client'
 import { RpcServer } from '../src/services/rpc/server'
 import { silentLogger } from '../src/services/log'
-import { TEST_AMQP_URI, deleteQueues, namekoUnavailableReason, startNamekoService } from '../test/support/nameko'
+import { TEST_AMQP_URI, deleteQueues, waitForConsumers } from '../test/support/nameko'
 import { encodeRequest, encodeSuccessReply, replyProperties, requestProperties } from '../src/services/rpc/wire'
+import { PEERS_DIR, benchVenvBin, startLinePeer } from './support/python-peers'
+import type { LinePeer } from './support/python-peers'
+import { machineLine } from './support/machine'
 
-const PHASE_MS = Number(process.env['BENCH_SECONDS'] ?? 4) * 1000
+const PHASE_MS = Number(process.env['BENCH_SECONDS'] ?? 3) * 1000
 const SLICES = 10
 const IN_FLIGHT = 64
 const suffix = randomUUID().slice(0, 8)
 
 type Call = (name: string) => Promise<unknown>
-
-interface Pair {
-  name: string
-  call: Call
-  close: () => Promise<void>
-}
 
 interface Stats {
   latencies: number[]
@@ -36,34 +38,83 @@ interface Stats {
   concurrentMs: number
 }
 
+interface Pair {
+  name: string
+  /** Floor variants: only the 64-in-flight phase is theirs to show. */
+  concurrentOnly?: boolean
+  warmup: () => Promise<void>
+  sequential: (ms: number, stats: Stats) => Promise<void>
+  concurrent: (ms: number, stats: Stats) => Promise<void>
+  close: () => Promise<void>
+}
+
 interface Result {
   pair: string
+  calls: number
   sequentialPerSecond: number
   p50Ms: number
   p99Ms: number
+  concurrentCalls: number
   concurrentPerSecond: number
 }
 
-async function runSequential(pair: Pair, ms: number, stats: Stats): Promise<void> {
-  const start = performance.now()
-  while (performance.now() - start < ms) {
-    const t0 = performance.now()
-    await pair.call('Mike')
-    stats.latencies.push(performance.now() - t0)
+/** A JS caller's pair: the bench times its calls itself. */
+function jsPair(name: string, call: Call, close: () => Promise<void>, concurrentOnly = false): Pair {
+  return {
+    name,
+    concurrentOnly,
+    warmup: async () => {
+      for (let i = 0; i < 200; i++) await call('warmup')
+    },
+    async sequential(ms, stats) {
+      const start = performance.now()
+      while (performance.now() - start < ms) {
+        const t0 = performance.now()
+        await call('Mike')
+        stats.latencies.push(performance.now() - t0)
+      }
+      stats.sequentialMs += performance.now() - start
+    },
+    async concurrent(ms, stats) {
+      const start = performance.now()
+      const worker = async (): Promise<void> => {
+        while (performance.now() - start < ms) {
+          await call('Mike')
+          stats.concurrentCalls += 1
+        }
+      }
+      await Promise.all(Array.from({ length: IN_FLIGHT }, worker))
+      stats.concurrentMs += performance.now() - start
+    },
+    close
   }
-  stats.sequentialMs += performance.now() - start
 }
 
-async function runConcurrent(pair: Pair, ms: number, stats: Stats): Promise<void> {
-  const start = performance.now()
-  const worker = async (): Promise<void> => {
-    while (performance.now() - start < ms) {
-      await pair.call('Mike')
-      stats.concurrentCalls += 1
-    }
+interface DriverAnswer {
+  calls: number
+  ms: number
+  latencies: number[]
+}
+
+/** A Nameko ClusterRpcProxy caller's pair: the Python driver times its own calls. */
+function pythonPair(name: string, driver: LinePeer, service: string, close: () => Promise<void>): Pair {
+  return {
+    name,
+    warmup: async () => {
+      await driver.ask(`warmup ${service} 200`)
+    },
+    async sequential(ms, stats) {
+      const answer = await driver.ask<DriverAnswer>(`seq ${service} ${ms}`)
+      stats.latencies.push(...answer.latencies)
+      stats.sequentialMs += answer.ms
+    },
+    async concurrent(ms, stats) {
+      const answer = await driver.ask<DriverAnswer>(`conc ${service} ${ms} ${IN_FLIGHT}`)
+      stats.concurrentCalls += answer.calls
+      stats.concurrentMs += answer.ms
+    },
+    close
   }
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker))
-  stats.concurrentMs += performance.now() - start
 }
 
 /**
@@ -72,13 +123,13 @@ async function runConcurrent(pair: Pair, ms: number, stats: Stats): Promise<void
  */
 async function measure(pairs: readonly Pair[]): Promise<Result[]> {
   const stats = pairs.map((): Stats => ({ latencies: [], sequentialMs: 0, concurrentCalls: 0, concurrentMs: 0 }))
-  for (const pair of pairs) for (let i = 0; i < 200; i++) await pair.call('warmup')
+  for (const pair of pairs) await pair.warmup()
   const sliceMs = PHASE_MS / SLICES
   for (let slice = 0; slice < SLICES; slice++) {
-    for (const [i, pair] of pairs.entries()) await runSequential(pair, sliceMs, stats[i] as Stats)
+    for (const [i, pair] of pairs.entries()) if (pair.concurrentOnly !== true) await pair.sequential(sliceMs, stats[i] as Stats)
   }
   for (let slice = 0; slice < SLICES; slice++) {
-    for (const [i, pair] of pairs.entries()) await runConcurrent(pair, sliceMs, stats[i] as Stats)
+    for (const [i, pair] of pairs.entries()) await pair.concurrent(sliceMs, stats[i] as Stats)
   }
   return pairs.map((pair, i) => {
     const { latencies, sequentialMs, concurrentCalls, concurrentMs } = stats[i] as Stats
@@ -86,9 +137,11 @@ async function measure(pairs: readonly Pair[]): Promise<Result[]> {
     const pick = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN
     return {
       pair: pair.name,
-      sequentialPerSecond: Math.round((latencies.length / sequentialMs) * 1000),
+      calls: latencies.length,
+      sequentialPerSecond: sequentialMs > 0 ? Math.round((latencies.length / sequentialMs) * 1000) : NaN,
       p50Ms: round2(pick(0.5)),
       p99Ms: round2(pick(0.99)),
+      concurrentCalls,
       concurrentPerSecond: Math.round((concurrentCalls / concurrentMs) * 1000)
     }
   })
@@ -98,112 +151,202 @@ function round2(n: number): number {
   return Math.round(n * 100) / 100
 }
 
-async function setupOurs(): Promise<Pair> {
-  const service = `bench_ours_${suffix}`
+async function startOurServer(service: string, maxWorkers?: number): Promise<RpcServer> {
   const server = new RpcServer(
     { name: service, methods: { hello: { params: ['name'], handler: (name) => `Hello, ${String(name)}!` } } },
-    { amqpUri: TEST_AMQP_URI, logger: silentLogger }
+    { amqpUri: TEST_AMQP_URI, logger: silentLogger, ...(maxWorkers !== undefined ? { maxWorkers } : {}) }
   )
   await server.start()
+  return server
+}
+
+async function setupOurs(label: string, maxWorkers?: number): Promise<Pair> {
+  const service = `bench_ours${maxWorkers ?? ''}_${suffix}`
+  const server = await startOurServer(service, maxWorkers)
   const client = await RpcClient.connect({ amqpUri: TEST_AMQP_URI })
-  return {
-    name: 'our client → our server',
-    call: (name) => client.call(service, 'hello', [name]),
-    async close() {
+  return jsPair(
+    label,
+    (name) => client.call(service, 'hello', [name]),
+    async () => {
       await client.close()
       await server.stop()
       await deleteQueues([`rpc-${service}`])
-    }
-  }
+    },
+    maxWorkers !== undefined
+  )
 }
 
-/** The least code that speaks the same wire format with the same safety (confirms, acks). */
-async function setupBare(): Promise<Pair> {
-  const service = `bench_bare_${suffix}`
+interface FloorVariant {
+  label: string
+  /** delivery_mode 1 on requests and replies (Nameko sends 2). */
+  transient?: boolean
+  /** Ack the request right after publishing the reply, without waiting for its confirm. */
+  noReplyConfirm?: boolean
+  /** RabbitMQ's direct reply-to (amq.rabbitmq.reply-to): Nameko replies to its exchange, so no Nameko peer can use it. */
+  directReplyTo?: boolean
+  prefetch?: number
+}
+
+/** The least code that speaks the same wire format with the same safety (confirms, acks), or a variant of it. */
+async function setupBare(variant: FloorVariant, concurrentOnly: boolean): Promise<Pair> {
+  const service = `bench_bare_${randomUUID().slice(0, 8)}`
   const queue = `rpc-${service}`
   const serverConn: ChannelModel = await connect(TEST_AMQP_URI, { noDelay: true })
   const clientConn: ChannelModel = await connect(TEST_AMQP_URI, { noDelay: true })
   const sch = await serverConn.createConfirmChannel()
-  await sch.prefetch(10)
+  await sch.prefetch(variant.prefetch ?? 10)
   await sch.assertExchange('nameko-rpc', 'topic', { durable: true })
   await sch.assertQueue(queue, { durable: true })
   await sch.bindQueue(queue, 'nameko-rpc', `${service}.*`)
+  const deliveryMode = (props: Options.Publish): Options.Publish => (variant.transient === true ? { ...props, deliveryMode: 1 } : props)
   await sch.consume(queue, (msg) => {
     if (msg === null) return
     const { args } = JSON.parse(msg.content.toString()) as { args: [string] }
     const body = encodeSuccessReply(JSON.stringify(`Hello, ${args[0]}!`))
-    sch.publish('nameko-rpc', msg.properties.replyTo as string, body, replyProperties(msg.properties.correlationId as string, 'application/json'), (err) => {
-      if (!err) sch.ack(msg)
-    })
+    const props = deliveryMode(replyProperties(msg.properties.correlationId as string, 'application/json'))
+    const replyTo = msg.properties.replyTo as string
+    const [exchange, key] = variant.directReplyTo === true ? ['', replyTo] : ['nameko-rpc', replyTo]
+    if (variant.noReplyConfirm === true) {
+      sch.publish(exchange, key, body, props)
+      sch.ack(msg)
+    } else {
+      sch.publish(exchange, key, body, props, (err) => {
+        if (!err) sch.ack(msg)
+      })
+    }
   })
 
   const cch = await clientConn.createConfirmChannel()
-  const replyKey = randomUUID()
-  const { queue: replyQueue } = await cch.assertQueue('', { exclusive: true })
-  await cch.bindQueue(replyQueue, 'nameko-rpc', replyKey)
   const pending = new Map<string, (value: unknown) => void>()
-  await cch.consume(
-    replyQueue,
-    (msg: ConsumeMessage | null) => {
-      if (msg === null) return
-      const id = msg.properties.correlationId as string
-      pending.get(id)?.((JSON.parse(msg.content.toString()) as { result: unknown }).result)
-      pending.delete(id)
-    },
-    { noAck: true }
-  )
+  const onReply = (msg: ConsumeMessage | null): void => {
+    if (msg === null) return
+    const id = msg.properties.correlationId as string
+    pending.get(id)?.((JSON.parse(msg.content.toString()) as { result: unknown }).result)
+    pending.delete(id)
+  }
+  let replyKey: string
+  if (variant.directReplyTo === true) {
+    replyKey = 'amq.rabbitmq.reply-to'
+    await cch.consume(replyKey, onReply, { noAck: true })
+  } else {
+    replyKey = randomUUID()
+    const { queue: replyQueue } = await cch.assertQueue('', { exclusive: true })
+    await cch.bindQueue(replyQueue, 'nameko-rpc', replyKey)
+    await cch.consume(replyQueue, onReply, { noAck: true })
+  }
   const call: Call = (name) =>
     new Promise((resolve) => {
       const id = randomUUID()
       pending.set(id, resolve)
-      cch.publish('nameko-rpc', `${service}.hello`, encodeRequest([name], {}), requestProperties(id, replyKey, {}), () => {})
+      cch.publish('nameko-rpc', `${service}.hello`, encodeRequest([name], {}), deliveryMode(requestProperties(id, replyKey, {})), () => {})
     })
-  return {
-    name: 'bare amqplib ping-pong (floor)',
+  return jsPair(
+    variant.label,
     call,
-    async close() {
+    async () => {
       await clientConn.close()
       await serverConn.close()
       await deleteQueues([queue])
-    }
-  }
+    },
+    concurrentOnly
+  )
 }
 
-async function setupNameko(): Promise<Pair | null> {
-  const reason = namekoUnavailableReason()
-  if (reason !== null) {
-    console.error(`skipping our client → Nameko: ${reason}`)
-    return null
+interface NamekoProcess {
+  stop: () => Promise<void>
+}
+
+/** `nameko run` of bench/peers/hello_bench.py under the given service name. */
+async function startNamekoService(service: string, bin: string): Promise<NamekoProcess> {
+  const child = spawn(`${bin}/nameko`, ['run', '--broker', TEST_AMQP_URI, 'hello_bench'], {
+    cwd: PEERS_DIR,
+    env: { ...process.env, BENCH_SERVICE_NAME: service },
+    stdio: ['ignore', 'ignore', 'pipe']
+  })
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    await exited
+    clearTimeout(timer)
   }
-  const nameko = await startNamekoService({ module: 'hello', serviceName: 'hello_microservice' })
-  const client = await RpcClient.connect({ amqpUri: TEST_AMQP_URI })
-  return {
-    name: 'our client → Python Nameko 2.14.1',
-    call: (name) => client.call('hello_microservice', 'hello', [name]),
-    async close() {
-      await client.close()
-      await nameko.stop()
-      await deleteQueues(['rpc-hello_microservice'], { ifUnused: true })
-    }
+  try {
+    await Promise.race([
+      waitForConsumers(`rpc-${service}`, 1, { timeoutMs: 60_000 }),
+      exited.then(() => {
+        throw new Error(`nameko run exited early:\n${stderr}`)
+      })
+    ])
+  } catch (err) {
+    await stop()
+    throw err
   }
+  return { stop }
 }
 
 const pairs: Pair[] = []
+const cleanups: (() => Promise<void>)[] = []
 let results: Result[]
+const startedAt = new Date().toISOString()
+const machine = machineLine()
 try {
-  pairs.push(await setupBare(), await setupOurs())
-  const nameko = await setupNameko()
-  if (nameko !== null) pairs.push(nameko)
+  const bin = benchVenvBin()
+  const namekoService = `bench_nameko_${suffix}`
+  const nameko = await startNamekoService(namekoService, bin)
+  cleanups.push(async () => {
+    await nameko.stop()
+    await deleteQueues([`rpc-${namekoService}`])
+  })
+  const driver = await startLinePeer('nameko_rpc_driver.py', [TEST_AMQP_URI])
+  cleanups.push(() => driver.stop())
+  const oursForNameko = `bench_ours_for_nameko_${suffix}`
+  const ourServerForNameko = await startOurServer(oursForNameko)
+  cleanups.push(async () => {
+    await ourServerForNameko.stop()
+    await deleteQueues([`rpc-${oursForNameko}`])
+  })
+  const ourClientForNameko = await RpcClient.connect({ amqpUri: TEST_AMQP_URI })
+  cleanups.push(() => ourClientForNameko.close())
+
+  pairs.push(
+    await setupBare({ label: 'floor: bare amqplib ping-pong' }, false),
+    await setupOurs('our client → our server'),
+    pythonPair('Nameko ClusterRpcProxy → Nameko service', driver, namekoService, async () => {}),
+    pythonPair('Nameko ClusterRpcProxy → our server', driver, oursForNameko, async () => {}),
+    jsPair('our client → Nameko service', (name) => ourClientForNameko.call(namekoService, 'hello', [name]), async () => {}),
+    await setupBare({ label: 'floor, transient replies', transient: true }, true),
+    await setupBare({ label: 'floor, reply not awaited before ack', noReplyConfirm: true }, true),
+    await setupBare({ label: 'floor, prefetch 64', prefetch: 64 }, true),
+    await setupBare({ label: 'floor, prefetch 64 + transient replies', prefetch: 64, transient: true }, true),
+    await setupBare({ label: 'floor, direct reply-to (not Nameko-compatible)', directReplyTo: true }, true),
+    await setupOurs('our client → our server, maxWorkers 64', 64)
+  )
   results = await measure(pairs)
 } finally {
   for (const pair of pairs) await pair.close()
+  for (const cleanup of cleanups.reverse()) await cleanup()
 }
-const floor = results[0] as Result
-console.log(`\n${PHASE_MS / 1000} s per phase and pair, in ${SLICES} interleaved slices; ${new Date().toISOString()}`)
+const byName = (prefix: string): Result => results.find((r) => r.pair.startsWith(prefix)) as Result
+const floor = byName('floor: bare')
+const ours = byName('our client → our server')
+const namekoPair = byName('Nameko ClusterRpcProxy → Nameko')
+console.log(`\nrpc bench ${startedAt}; ${machine}`)
+console.log(`command: npx tsx bench/rpc.bench.ts (BENCH_SECONDS=${PHASE_MS / 1000}, ${SLICES} interleaved slices per phase)`)
 console.log(`| pair | sequential calls/s | p50 | p99 | ${IN_FLIGHT} in flight, calls/s | seq. vs floor | ${IN_FLIGHT}-in-flight vs floor |`)
 console.log('|---|---|---|---|---|---|---|')
 for (const r of results) {
-  const seqRatio = (r.sequentialPerSecond / floor.sequentialPerSecond).toFixed(2)
+  const seq = Number.isNaN(r.sequentialPerSecond) ? '–' : String(r.sequentialPerSecond)
+  const seqRatio = Number.isNaN(r.sequentialPerSecond) ? '–' : (r.sequentialPerSecond / floor.sequentialPerSecond).toFixed(2)
   const concRatio = (r.concurrentPerSecond / floor.concurrentPerSecond).toFixed(2)
-  console.log(`| ${r.pair} | ${r.sequentialPerSecond} | ${r.p50Ms} ms | ${r.p99Ms} ms | ${r.concurrentPerSecond} | ${seqRatio} | ${concRatio} |`)
+  const lat = Number.isNaN(r.sequentialPerSecond) ? '– | –' : `${r.p50Ms} ms | ${r.p99Ms} ms`
+  console.log(`| ${r.pair} | ${seq} | ${lat} | ${r.concurrentPerSecond} | ${seqRatio} | ${concRatio} |`)
 }
+console.log(`raw: ${JSON.stringify(results.map((r) => ({ pair: r.pair, seqCalls: r.calls, concCalls: r.concurrentCalls })))}`)
+console.log(
+  `ratio ours↔ours ÷ Nameko↔Nameko: sequential ${(ours.sequentialPerSecond / namekoPair.sequentialPerSecond).toFixed(2)} (target ≥ 3.5), ` +
+    `${IN_FLIGHT} in flight ${(ours.concurrentPerSecond / namekoPair.concurrentPerSecond).toFixed(2)} (target ≥ 15); ` +
+    `ours ÷ floor: sequential ${(ours.sequentialPerSecond / floor.sequentialPerSecond).toFixed(2)} (target ≥ 0.9)`
+)

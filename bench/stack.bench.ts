@@ -5,8 +5,11 @@
  *   1. up: the panel's `up` (returns when every container is running and healthy) against
  *      `docker-compose up -d` (returns when started; depends_on waits for rabbitmq healthy)
  *      followed by polling until every container is healthy. Fresh project per round.
- *   2. scale echo 1 → 3: time until the scale call returns, and until both new replicas
- *      have answered an RPC call (calls keep flowing from the host the whole time).
+ *   2. scale echo +1 (1 → 2): time until the scale call returns, and until the new replica
+ *      has answered an RPC call (calls keep flowing from the host the whole time).
+ *   3. a container killed (`docker kill` of the sleeper, from outside the panel) → the panel's
+ *      `status` event showing it not running, at a subscriber of the panel's session.
+ * Prints the ratios against the targets of issue 15 (panel ÷ compose ≤ 0.8, +1 ≤ 2 s, kill ≤ 300 ms).
  */
 import { execFileSync } from 'node:child_process'
 import Docker from 'dockerode'
@@ -14,9 +17,26 @@ import { PanelUnderTest } from '../test/support/panel-under-test'
 import { RpcClient } from '../src/services/rpc'
 import { dockerCompose, fixtureStack, removeProject } from '../test/engine/engine-fixture'
 import type { FixtureStack } from '../test/engine/engine-fixture'
+import type { StackStatus } from '../src/shared/stack-status'
+import { machineLine } from './support/machine'
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3)
 const docker = new Docker()
+/** Projects this run made and has not removed yet: a stopped or failed run removes them. */
+const activeProjects = new Set<string>()
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const project of activeProjects) removeProject(project)
+    process.exit(1)
+  })
+}
+const failed = (err: unknown): void => {
+  console.error(`stack bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+  for (const project of activeProjects) removeProject(project)
+  process.exit(1)
+}
+process.once('unhandledRejection', failed)
+process.once('uncaughtException', failed)
 
 async function allHealthy(project: string, expected: number): Promise<void> {
   for (;;) {
@@ -34,7 +54,10 @@ function stats(xs: number[]): string {
 
 async function panelUp(): Promise<{ ms: number; stack: FixtureStack; controller: PanelUnderTest }> {
   const stack = await fixtureStack('bench')
+  activeProjects.add(stack.project)
   const controller = new PanelUnderTest(stack.config)
+  // Started first (engine events, status), as the shells start it; not part of `up`.
+  await controller.start({ metrics: false })
   const t0 = performance.now()
   const result = await controller.invoke('up', {})
   const ms = performance.now() - t0
@@ -44,6 +67,7 @@ async function panelUp(): Promise<{ ms: number; stack: FixtureStack; controller:
 
 async function composeUp(): Promise<{ returnedMs: number; healthyMs: number }> {
   const stack = await fixtureStack('benchc')
+  activeProjects.add(stack.project)
   const t0 = performance.now()
   dockerCompose(stack, ['up', '-d'])
   const returnedMs = performance.now() - t0
@@ -51,6 +75,7 @@ async function composeUp(): Promise<{ returnedMs: number; healthyMs: number }> {
   const healthyMs = performance.now() - t0
   execFileSync('docker-compose', ['-f', 'test/engine/fixtures/stack/compose.yaml', '-p', stack.project, 'down'], { env: stack.composeEnv, stdio: 'ignore' })
   removeProject(stack.project)
+  activeProjects.delete(stack.project)
   return { returnedMs, healthyMs }
 }
 
@@ -67,10 +92,10 @@ async function scaleOut(stack: FixtureStack, controller: PanelUnderTest): Promis
       if (!before.has(host) && !seen.has(host)) seen.set(host, performance.now() - t0)
     }
   })
-  const result = await controller.invoke('scale', { service: 'echo', replicas: 3 })
+  const result = await controller.invoke('scale', { service: 'echo', replicas: 2 })
   const returnedMs = performance.now() - t0
   if (!result.ok) throw new Error(result.error.message)
-  while (seen.size < 2) await new Promise((r) => setTimeout(r, 20))
+  while (seen.size < 1) await new Promise((r) => setTimeout(r, 20))
   running = false
   await Promise.all(callers)
   await client.close()
@@ -80,7 +105,29 @@ async function scaleOut(stack: FixtureStack, controller: PanelUnderTest): Promis
   return { returnedMs, answeringMs }
 }
 
+/** `docker kill` of a running container → the first `status` event in which it is not running. */
+async function killToEvent(controller: PanelUnderTest, project: string): Promise<number> {
+  const [victim] = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${project}`, 'com.docker.compose.service=sleeper'] } })
+  if (victim === undefined) throw new Error('no running sleeper container to kill')
+  let t0 = 0
+  const seen = new Promise<number>((resolve) => {
+    const off = controller.on('status', (status: StackStatus) => {
+      const container = status.services.flatMap((s) => s.containers).find((c) => c.id === victim.Id || victim.Id.startsWith(c.id))
+      if (t0 > 0 && container !== undefined && container.state !== 'running') {
+        off()
+        resolve(performance.now() - t0)
+      }
+    })
+  })
+  t0 = performance.now()
+  await docker.getContainer(victim.Id).kill()
+  return Promise.race([seen, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no status event within 30 s of the kill')), 30_000))])
+}
+
+const startedAt = new Date().toISOString()
+const machine = machineLine()
 const panel: number[] = []
+const killEvent: number[] = []
 const composeReturned: number[] = []
 const composeHealthy: number[] = []
 const scaleReturned: number[] = []
@@ -96,14 +143,24 @@ for (let round = 1; round <= ROUNDS; round++) {
     scaleReturned.push(s.returnedMs)
     scaleAnswering.push(s.answeringMs)
   }
+  killEvent.push(await killToEvent(controller, stack.project))
   await controller.invoke('down', {})
   await controller.close()
   removeProject(stack.project)
+  activeProjects.delete(stack.project)
   console.log(`round ${round}: compose up -d ${(c.returnedMs / 1000).toFixed(2)} s (healthy ${(c.healthyMs / 1000).toFixed(2)} s), panel up (healthy) ${(ms / 1000).toFixed(2)} s`)
 }
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+console.log(`\nstack bench ${startedAt}; ${machine}; command: npx tsx bench/stack.bench.ts (BENCH_ROUNDS=${ROUNDS})`)
+console.log(`raw ms: ${JSON.stringify({ panel, composeReturned, composeHealthy, scaleReturned, scaleAnswering, killEvent }, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`)
 console.log(`panel up → all healthy:            ${stats(panel)}`)
 console.log(`docker-compose up -d returns:      ${stats(composeReturned)}`)
 console.log(`docker-compose up -d → all healthy: ${stats(composeHealthy)}`)
-console.log(`scale 1→3 call returns:            ${stats(scaleReturned)}`)
-console.log(`scale 1→3 → both new replicas answer RPC: ${stats(scaleAnswering)}`)
+console.log(`scale +1 call returns:             ${stats(scaleReturned)}`)
+console.log(`scale +1 → the new replica answers RPC: ${stats(scaleAnswering)}`)
+console.log(`container killed → status event:   ${stats(killEvent)}`)
+console.log(
+  `ratios: panel ÷ docker-compose up -d (both to all healthy) ${(median(panel) / median(composeHealthy)).toFixed(2)} (target ≤ 0.8); ` +
+    `+1 answering ${(median(scaleAnswering) / 1000).toFixed(2)} s (target ≤ 2 s); kill → event ${Math.round(median(killEvent))} ms (target ≤ 300 ms)`
+)
 process.exit(0)

@@ -18,6 +18,11 @@ import type { HostAccessApprovals } from './stack/host-access-gate'
 import type { ComposeProject } from './stack/compose-model'
 import { BrokerMonitor } from './broker/broker-monitor'
 import { PanelController } from './controller/panel-controller'
+import type { EngineView, OrchestratorView } from './controller/panel-controller'
+import { SwarmEngine } from './stack/swarm/swarm-engine'
+import { SwarmEngineView } from './stack/swarm/swarm-engine-view'
+import { SwarmOrchestrator } from './stack/swarm/swarm-orchestrator'
+import { swarmFindings } from './stack/swarm/swarm-preflight'
 import type { PanelSettings } from './controller/panel-config'
 import { LazyConnection } from './controller/lazy-connection'
 import { toPanelError } from './session/error-values'
@@ -50,14 +55,18 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
   const engine = new DockerEngine({ endpoint: settings.dockerEndpoint })
   const loadProject = (): ComposeProject =>
     loadComposeProject({ file: settings.composeFile, project: settings.project, envFiles: settings.envFiles, compat: settings.composeCompat })
-  const gate = new HostAccessGate(shell.approvals ?? new FileApprovals(settings.hostAccessFile))
-  const orchestrator = new StackOrchestrator({
-    runtime: engine,
-    loadProject,
-    projectName: settings.project,
-    upTimeoutMs: settings.upTimeoutMs,
-    admit: (project, services, allow) => gate.admit(project, services, allow)
-  })
+  const swarm = settings.mode === 'swarm' ? new SwarmEngine(engine) : null
+  const gate = new HostAccessGate(
+    shell.approvals ?? new FileApprovals(settings.hostAccessFile),
+    swarm === null ? undefined : (project, services) => swarmFindings(project, { services, publish: settings.swarmPublish })
+  )
+  const admit = (project: ComposeProject, services: string[], allow: string | undefined): void => gate.admit(project, services, allow)
+  const options = { loadProject, projectName: settings.project, upTimeoutMs: settings.upTimeoutMs, admit }
+  // The engine driver: containers on this engine (Compose's way), or a stack on its swarm.
+  const compose = swarm === null ? new StackOrchestrator({ ...options, runtime: engine }) : null
+  const orchestrator: OrchestratorView =
+    compose ?? new SwarmOrchestrator({ ...options, engine, swarm: swarm as SwarmEngine, relayImage: settings.swarmRelayImage, publish: settings.swarmPublish })
+  const engineView: EngineView = swarm === null ? engine : new SwarmEngineView(engine, swarm)
 
   const buildStatus = async (): Promise<StackStatus> => {
     let project: ComposeProject | null = null
@@ -67,17 +76,18 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     } catch (err) {
       composeError = toPanelError(err)
     }
-    return engine.buildStatus({
-      project,
-      projectName: settings.project,
-      composeFile: settings.composeFile,
-      composeError,
-      desiredReplicas: (s, n) => orchestrator.desiredReplicas(s, n)
-    })
+    const request = { project, projectName: settings.project, composeFile: settings.composeFile, composeError }
+    if (swarm !== null) return swarm.buildStatus(request)
+    return engine.buildStatus({ ...request, desiredReplicas: (s, n) => compose?.desiredReplicas(s, n) ?? n })
   }
-  const status = Object.assign(new StatusMonitor({ engine, projectName: settings.project, build: buildStatus, refreshMs: settings.statusRefreshMs }), {
-    build: buildStatus
+  const monitor = new StatusMonitor({
+    engine,
+    projectName: settings.project,
+    build: buildStatus,
+    refreshMs: settings.statusRefreshMs,
+    events: swarm === null ? undefined : () => swarm.events(settings.project)
   })
+  const status = Object.assign(monitor, { build: buildStatus })
 
   let controller: PanelController | null = null
   const broker = new BrokerMonitor({
@@ -107,7 +117,7 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
 
   controller = new PanelController({
     settings,
-    engine,
+    engine: engineView,
     orchestrator,
     status,
     broker,

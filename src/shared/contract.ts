@@ -10,8 +10,9 @@ import { LookupResultSchema } from './lookup'
 import { ListingSearchOptionsSchema, ListingSearchResultSchema, MAX_SEARCH_QUERY_LENGTH } from './listing-search'
 import { PanelErrorSchema, resultSchema } from './panel-error'
 import type { Result } from './panel-error'
-import { EngineConnectivitySchema, StackStatusSchema } from './stack-status'
+import { EngineConnectivitySchema, MAX_REPLICAS, StackStatusSchema } from './stack-status'
 import { PreflightResultSchema } from './host-access'
+import { DEFAULT_RPC_TIMEOUT_MS, RpcNameSchema, RpcServiceSchema, rpcPayloadProblem } from './rpc-console'
 import { BrokerConnectivitySchema, BrokerMetricsSchema, MetricsSampleSchema } from './broker-metrics'
 import {
   CrawlActionSchema, CrawlDeleteResponseSchema, CrawlDetailSchema, CrawlIdSchema, CrawlItemsPageSchema, CrawlItemsQuerySchema,
@@ -24,6 +25,7 @@ export * from './panel-error'
 export * from './stack-status'
 export * from './broker-metrics'
 export * from './host-access'
+export * from './rpc-console'
 export type { LookupResult } from './lookup'
 export type { ListingSearchResult, ListingSearchOptions } from './listing-search'
 
@@ -150,7 +152,7 @@ export const operations = {
   /** Adds containers with the next numbers, or stops the highest numbers gracefully. */
   scale: {
     request: z
-      .object({ service: ServiceNameSchema, replicas: z.number().int().min(0).max(32), operationId: OperationIdSchema })
+      .object({ service: ServiceNameSchema, replicas: z.number().int().min(0).max(MAX_REPLICAS), operationId: OperationIdSchema })
       .strict(),
     response: OperationReportSchema
   },
@@ -202,19 +204,27 @@ export const operations = {
     request: z.object({ query: z.string().min(1).max(MAX_SEARCH_QUERY_LENGTH), options: ListingSearchOptionsSchema.optional() }).strict(),
     response: ListingSearchResultSchema
   },
-  /** The RPC console: any Nameko service and method. */
+  // -- The RPC console (src/shared/rpc-console.ts): any Nameko service and method.
+  /** One call; a remote exception is an `RpcRemoteError` (or a listing kind) whose `remote` holds exc_type and value. */
   rpcCall: {
     request: z
       .object({
-        service: z.string().min(1).max(200),
-        method: z.string().min(1).max(200),
+        service: RpcNameSchema,
+        method: RpcNameSchema,
         args: z.array(z.unknown()).default([]),
         kwargs: z.record(z.string(), z.unknown()).default({}),
-        timeoutMs: z.number().int().min(1).max(MAX_RPC_TIMEOUT_MS).default(30_000)
+        timeoutMs: z.number().int().min(1).max(MAX_RPC_TIMEOUT_MS).default(DEFAULT_RPC_TIMEOUT_MS)
       })
-      .strict(),
+      .strict()
+      .superRefine((r, ctx) => {
+        const problem = rpcPayloadProblem(r.args, r.kwargs)
+        if (problem !== null) ctx.addIssue({ code: 'custom', path: ['args'], message: problem })
+      }),
     response: z.object({ result: z.unknown(), tookMs: z.number() })
   },
+  /** The Nameko services on the bus: every `rpc-*` queue the management API lists, by name. */
+  rpcServices: { request: Empty, response: z.object({ services: z.array(RpcServiceSchema) }) },
+  // -- end of the RPC console.
   // -- Crawls (src/shared/crawl.ts): run by the coordinator in the stack; the panel is one of its clients.
   crawlStart: { request: CrawlStartRequestSchema.strict(), response: CrawlStartResponseSchema },
   /** Newest first, at most 100. */

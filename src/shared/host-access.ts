@@ -18,14 +18,19 @@ export const HOST_ACCESS_KINDS = [
   'host-pid', // pid: host
   'host-ipc', // ipc: host
   'capability', // cap_add of a capability that reaches the host
-  'device' // a host device passed in
+  'device', // a host device passed in
+  'swarm-public-port', // on a swarm: a port that becomes reachable on every interface of a node
+  'swarm-key' // on a swarm: a key swarm ignores or treats differently, and what the panel does instead (a note)
 ] as const
 
 export const HostAccessKindSchema = z.enum(HOST_ACCESS_KINDS)
 export type HostAccessKind = z.infer<typeof HostAccessKindSchema>
 
-/** critical: control of the host; high: reads or writes host data; medium: exposure or shared namespaces. */
-export const HostAccessSeveritySchema = z.enum(['critical', 'high', 'medium'])
+/**
+ * critical: control of the host; high: reads or writes host data; medium: exposure or shared
+ * namespaces; note: nothing to accept, something to know (how a swarm treats a key).
+ */
+export const HostAccessSeveritySchema = z.enum(['critical', 'high', 'medium', 'note'])
 export type HostAccessSeverity = z.infer<typeof HostAccessSeveritySchema>
 
 export const HostAccessFindingSchema = z.object({
@@ -52,6 +57,9 @@ export const PreflightResultSchema = z.object({
   accepted: z.boolean()
 })
 export type PreflightResult = z.infer<typeof PreflightResultSchema>
+
+/** Whether starting the file needs the user's yes for this finding (a note needs none). */
+export const needsAcceptance = (finding: HostAccessFinding): boolean => finding.severity !== 'note'
 
 /** `file:line: service: message` — one line per finding, as the CLI, errors and the dialog show them. */
 export function findingLocation(finding: HostAccessFinding): string {

@@ -23,6 +23,7 @@ export const PANEL_ERROR_KINDS = [
   'PortInUse', // a host port the stack publishes is taken (message: service, port, holder; hint: the variable that moves it)
   'DependencyTimeout', // a dependency did not become healthy in time
   'ContainerNotFound',
+  'SwarmUnavailable', // swarm mode was asked for, and this engine is not a swarm manager
   // Broker and RPC
   'BrokerUnavailable',
   'ManagementUnavailable', // the RabbitMQ management API does not answer (AMQP fallback used)
@@ -59,10 +60,16 @@ export const PANEL_ERROR_KINDS = [
 export const PanelErrorKindSchema = z.enum(PANEL_ERROR_KINDS)
 export type PanelErrorKind = z.infer<typeof PanelErrorKindSchema>
 
+/** What a remote (Nameko) method raised, as its error reply carried it: the RPC console shows it as is. */
+export const RemoteErrorDetailSchema = z.object({ excType: z.string(), excPath: z.string().nullable(), value: z.string() })
+export type RemoteErrorDetail = z.infer<typeof RemoteErrorDetailSchema>
+
 export const PanelErrorSchema = z.object({
   kind: PanelErrorKindSchema,
   message: z.string(),
-  hint: z.string().nullable()
+  hint: z.string().nullable(),
+  /** Set when the error is a remote method's exception (an error reply), absent otherwise. */
+  remote: RemoteErrorDetailSchema.optional()
 })
 export type PanelError = z.infer<typeof PanelErrorSchema>
 

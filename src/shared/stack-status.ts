@@ -2,6 +2,9 @@ import { z } from 'zod'
 import { PanelErrorSchema } from './panel-error'
 
 /** Where the panel looked for the Docker engine and what it found there. */
+/** The most containers of one service the panel runs: what `scale` accepts and what a compose file may ask for. */
+export const MAX_REPLICAS = 32
+
 export const EngineConnectivitySchema = z.object({
   state: z.enum(['connected', 'unreachable', 'reconnecting']),
   /** The socket or URL the panel talks to, e.g. `unix:///var/run/docker.sock`. */
@@ -31,6 +34,16 @@ export const PortBindingSchema = z.object({
 })
 export type PortBinding = z.infer<typeof PortBindingSchema>
 
+export const SwarmTaskStatusSchema = z.object({
+  /** The node's hostname; null while unassigned. */
+  node: z.string().nullable(),
+  /** The task's state (new … running, complete, failed, shutdown, rejected) and the state swarm wants. */
+  state: z.string(),
+  desiredState: z.string(),
+  error: z.string().nullable()
+})
+export type SwarmTaskStatus = z.infer<typeof SwarmTaskStatusSchema>
+
 export const ContainerStatusSchema = z.object({
   id: z.string(),
   /** `<project>_<service>_<n>`, as docker-compose v1 names it. */
@@ -49,7 +62,9 @@ export const ContainerStatusSchema = z.object({
   restarts: z.number().int(),
   ports: z.array(PortBindingSchema),
   /** False when the container was made from a different version of the service's config. */
-  upToDate: z.boolean()
+  upToDate: z.boolean(),
+  /** On a swarm: the replica's task (the row is a task, its id the task's). Absent with Compose. */
+  task: SwarmTaskStatusSchema.optional()
 })
 export type ContainerStatus = z.infer<typeof ContainerStatusSchema>
 

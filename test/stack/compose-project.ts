@@ -56,22 +56,32 @@ export function readEnvFile(path: string): Record<string, string> {
 }
 
 
+export interface ComposeProjectOptions {
+  /** Name prefix; a random tag is appended. Default "sdstack". */
+  prefix?: string
+  /** Host ports; default free ones. */
+  ports?: StackPorts
+  /** More variables for compose.yaml's interpolation (JOBBOARD_HOSTILE_COUNT, …). */
+  env?: Readonly<Record<string, string>>
+}
+
 export class ComposeProject {
   private constructor(
     readonly name: string,
-    readonly ports: StackPorts
+    readonly ports: StackPorts,
+    private readonly env: Readonly<Record<string, string>>
   ) {}
 
-  static async create(): Promise<ComposeProject> {
-    const name = `sdstack${Math.random().toString(36).slice(2, 8)}`
-    const ports: StackPorts = {
+  static async create(options: ComposeProjectOptions = {}): Promise<ComposeProject> {
+    const name = `${options.prefix ?? 'sdstack'}${Math.random().toString(36).slice(2, 8)}`
+    const ports: StackPorts = options.ports ?? {
       api: await freePort(),
       jobboard: await freePort(),
       rabbitmq: await freePort(),
       rabbitmqManagement: await freePort(),
       elasticsearch: await freePort()
     }
-    return new ComposeProject(name, ports)
+    return new ComposeProject(name, ports, options.env ?? {})
   }
 
   get volumeName(): string {
@@ -86,6 +96,7 @@ export class ComposeProject {
   async compose(args: readonly string[], timeoutMs = 240_000): Promise<string> {
     const env = {
       ...process.env,
+      ...this.env,
       API_PORT: String(this.ports.api),
       JOBBOARD_PORT: String(this.ports.jobboard),
       RABBITMQ_PORT: String(this.ports.rabbitmq),

@@ -86,6 +86,18 @@ describe('web shell: limits and bad input', () => {
     expect((await fetch(`${base()}/assets/%E0%A4%A.js?token=${shell.token}`)).status).toBe(400)
   })
 
+  it('answers a CONNECT request with 405 instead of closing the connection without a word', async () => {
+    const { connect: connectTcp } = await import('node:net')
+    const answer = await new Promise<string>((resolvePromise, reject) => {
+      const socket = connectTcp(shell.port, '127.0.0.1', () => socket.write(`CONNECT /?token=${shell.token} HTTP/1.1\r\nHost: 127.0.0.1:${shell.port}\r\n\r\n`))
+      let text = ''
+      socket.on('data', (chunk) => (text += chunk.toString()))
+      socket.on('close', () => resolvePromise(text))
+      socket.on('error', reject)
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 405 /)
+  })
+
   it('names its cookie after its port, so two shells on one host keep their own tokens', async () => {
     const cookie = (await fetch(shell.url)).headers.get('set-cookie') ?? ''
     expect(cookie.startsWith(`scrapedeck_token_${shell.port}=`)).toBe(true)

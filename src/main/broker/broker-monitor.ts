@@ -4,7 +4,7 @@
  * lookup latency) and cross-layer findings against the replicas Docker runs.
  */
 import { EventEmitter } from 'node:events'
-import type { BrokerConnectivity, BrokerMetrics, EndpointState, MetricsSample, QueueMetrics } from '../../shared/contract'
+import type { BrokerConnectivity, BrokerMetrics, EndpointState, MetricsSample, QueueMetrics, RpcService } from '../../shared/contract'
 import { AmqpQueueProbe } from './amqp-queue-probe'
 import { crossLayerFindings } from './cross-layer-health'
 import type { ReplicaView } from './cross-layer-health'
@@ -74,6 +74,12 @@ export class BrokerMonitor extends EventEmitter<MonitorEvents> {
   /** The latest sample, taking one if there is none yet. */
   async latest(): Promise<BrokerMetrics> {
     return this.last ?? (await this.sample())
+  }
+
+  /** The Nameko services on the bus now, fresh from the management API (AMQP cannot list queues). */
+  async rpcServices(): Promise<RpcService[]> {
+    const queues = await fetchRpcQueues(this.options.management)
+    return queues.map(({ service, queue, consumers, ready, unacked }) => ({ service, queue, consumers, ready, unacked }))
   }
 
   samples(sinceMs?: number, limit?: number): MetricsSample[] {

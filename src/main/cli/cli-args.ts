@@ -2,6 +2,7 @@
 import type { OperationName } from '../../shared/contract'
 import { CRAWL_ACTIONS, CrawlIdSchema, EXPORT_FORMATS } from '../../shared/crawl'
 import type { CrawlAction, ExportFormat } from '../../shared/crawl'
+import { parseRpcArgs, parseRpcKwargs } from '../../shared/rpc-console'
 
 export interface CliCommand {
   operation: OperationName
@@ -21,7 +22,10 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
-export const USAGE = `usage: npm run deck -- <command> [--json]
+export const USAGE = `usage: npm run deck -- [--swarm [--publish-public]] <command> [--json]
+  --swarm                    drive the stack on the swarm DOCKER_HOST manages (or DECK_MODE=swarm)
+  --publish-public           on a swarm, publish 127.0.0.1 ports on every interface of their node
+                             (default: the manager's loopback relay keeps them on 127.0.0.1)
   up [service…] [--allow-host-access]
                              create and start the stack (progress on stderr); a file that
                              reaches the host (see preflight) runs only with --allow-host-access
@@ -35,7 +39,9 @@ export const USAGE = `usage: npm run deck -- <command> [--json]
   metrics                    RabbitMQ queues and cross-layer findings
   lookup <id> [--refresh]    a listing: cache first, else scrape
   search <words…>            full-text search over cached listings
-  rpc <service> <method> [JSON args array]
+  rpc <service> <method> [JSON args array] [JSON kwargs object]
+                             one Nameko RPC call; the result as JSON
+  rpc-services               the Nameko services on the bus: queue, consumers, ready, unacked
   crawl start --board | --sitemap URL | --ids-file FILE [--refresh] [--max-attempts N] [--follow]
                              start a crawl, print its id (--follow: a progress bar until it ends;
                              exit 0 only if it ended with no failed items)
@@ -125,17 +131,17 @@ export function parseCli(argv: string[]): CliCommand {
       return command_('search', { query: rest.join(' ') })
     case 'rpc': {
       allow()
-      if (rest.length < 2 || rest.length > 3) throw new UsageError('rpc takes <service> <method> [JSON args array]')
-      let args: unknown = []
-      if (rest[2] !== undefined) {
-        try {
-          args = JSON.parse(rest[2])
-        } catch {
-          throw new UsageError(`rpc: arguments must be a JSON array, got ${rest[2]}`)
-        }
-      }
-      return command_('rpcCall', { service: rest[0], method: rest[1], args })
+      if (rest.length < 2 || rest.length > 4) throw new UsageError('rpc takes <service> <method> [JSON args array] [JSON kwargs object]')
+      const args = parseRpcArgs(rest[2] ?? '')
+      if (!args.ok) throw new UsageError(`rpc: ${args.problem}`)
+      const kwargs = parseRpcKwargs(rest[3] ?? '')
+      if (!kwargs.ok) throw new UsageError(`rpc: ${kwargs.problem}`)
+      return command_('rpcCall', { service: rest[0], method: rest[1], args: args.value, ...(rest[3] === undefined ? {} : { kwargs: kwargs.value }) })
     }
+    case 'rpc-services':
+      allow()
+      need(0, 'no arguments')
+      return command_('rpcServices', {})
     case 'crawl':
       return crawlCommand(rest, { flags, values, json })
     case undefined:

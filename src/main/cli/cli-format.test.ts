@@ -100,3 +100,18 @@ describe('formatNotes', () => {
     expect(formatNotes('status', {})).toEqual([])
   })
 })
+
+describe('deck rpc-services', () => {
+  it('one aligned row per service under a header', () => {
+    const services = [
+      { service: 'greeter', queue: 'rpc-greeter', consumers: 2, ready: 0, unacked: 1 },
+      { service: 'stack_overflow_scraper', queue: 'rpc-stack_overflow_scraper', consumers: 3, ready: 1200, unacked: 30 }
+    ]
+    expect(formatResult('rpcServices', { services }).split('\n')).toEqual([
+      'service                 consumers     ready   unacked',
+      'greeter                         2         0         1',
+      'stack_overflow_scraper          3      1200        30'
+    ])
+    expect(formatResult('rpcServices', { services: [] })).toBe('no Nameko services on the bus (no rpc-* queues)')
+  })
+})

@@ -1,6 +1,6 @@
 /** Human-readable output of the CLI (the --json output is the contract's value as is). */
 import type {
-  BrokerMetrics, ContainerStats, LogLine, OperationName, OperationReport, OperationResponse, PanelEvent, PreflightResult, ProgressEvent, StackStatus
+  BrokerMetrics, ContainerStats, LogLine, OperationName, OperationReport, OperationResponse, PanelEvent, PreflightResult, ProgressEvent, RpcService, StackStatus
 } from '../../shared/contract'
 import { formatFinding } from '../../shared/host-access'
 import type { CrawlDetail, CrawlItemState, CrawlListResponse, CrawlStartResponse, CrawlSummary } from '../../shared/crawl'
@@ -34,7 +34,8 @@ const FORMATTERS: Formatters = {
   crawlGet: formatCrawlDetail,
   crawlAction: formatCrawlSummary,
   crawlDelete: (v) => (v.deleted ? 'deleted' : 'nothing to delete'),
-  preflight: formatPreflight
+  preflight: formatPreflight,
+  rpcServices: formatRpcServices
 }
 
 /** One line per finding and its hint; the last line says whether it was accepted. */
@@ -98,7 +99,8 @@ export function formatStatus(s: StackStatus): string {
       const ports = c.ports.filter((p) => p.hostPort !== null).map((p) => `${p.hostIp ?? ''}:${p.hostPort}->${p.containerPort}/${p.protocol}`)
       lines.push(
         `  ${c.name.padEnd(28)} ${c.state.padEnd(8)} ${c.health === 'none' ? '' : c.health.padEnd(9)} ${c.uptimeMs === null ? `exit ${c.exitCode ?? '?'}` : `up ${duration(c.uptimeMs)}`}` +
-          `${c.restarts > 0 ? `, ${c.restarts} restarts` : ''}${c.upToDate ? '' : ', config changed'}${ports.length > 0 ? `  ${ports.join(' ')}` : ''}`
+          `${c.restarts > 0 ? `, ${c.restarts} restarts` : ''}${c.upToDate ? '' : ', config changed'}${ports.length > 0 ? `  ${ports.join(' ')}` : ''}` +
+          (c.task === undefined ? '' : `  on ${c.task.node ?? '(unassigned)'}, task ${c.task.state}${c.task.desiredState === 'running' ? '' : ` → ${c.task.desiredState}`}${c.task.error === null ? '' : `: ${c.task.error}`}`)
       )
     }
   }
@@ -146,6 +148,14 @@ export function formatMetrics(m: BrokerMetrics): string {
   }
   for (const f of m.findings) lines.push(`${f.severity}: ${f.message}`)
   return lines.join('\n')
+}
+
+/** One row per Nameko service on the bus, under a header. */
+export function formatRpcServices({ services }: { services: RpcService[] }): string {
+  if (services.length === 0) return 'no Nameko services on the bus (no rpc-* queues)'
+  const width = Math.max(...services.map((s) => s.service.length), 'service'.length)
+  const row = (cells: (string | number)[]): string => `${String(cells[0]).padEnd(width)}  ${cells.slice(1).map((c) => String(c).padStart(9)).join(' ')}`
+  return [row(['service', 'consumers', 'ready', 'unacked']), ...services.map((s) => row([s.service, s.consumers, s.ready, s.unacked]))].join('\n')
 }
 
 export function formatLookup(r: LookupResult): string {

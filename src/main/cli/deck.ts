@@ -14,6 +14,7 @@ import { MemoryApprovals } from '../stack/host-access-gate'
 import { loadPanelConfig } from '../controller/panel-config'
 import { PanelSession } from '../session/panel-session'
 import { toPanelError } from '../session/error-values'
+import { needsAcceptance } from '../../shared/host-access'
 import { parseCli, USAGE, UsageError } from './cli-args'
 import type { CliCommand } from './cli-args'
 import { formatEvent, formatNotes, formatResult } from './cli-format'
@@ -23,6 +24,11 @@ import { LiveStatsTable } from './live-stats-table'
 
 async function main(argv: string[]): Promise<number> {
   let command: CliCommand
+  // The driver's flags apply to every command: `deck --swarm up`, `deck --swarm --publish-public up`.
+  const publishPublic = argv.includes('--publish-public')
+  if (argv.includes('--swarm')) process.env['DECK_MODE'] = 'swarm'
+  if (publishPublic) process.env['DECK_SWARM_PUBLISH'] = 'public'
+  argv = argv.filter((a) => a !== '--swarm' && a !== '--publish-public')
   try {
     command = await withIdsFile(parseCli(argv))
   } catch (err) {
@@ -63,6 +69,17 @@ async function main(argv: string[]): Promise<number> {
     return 1
   }
   try {
+    // --publish-public is the yes to the ports it makes public, and to nothing else.
+    if (publishPublic && command.operation === 'up' && command.allowHostAccess !== true) {
+      const checked = await session.invoke('preflight', { services: command.request['services'] })
+      if (!checked.ok) return fail(checked.error)
+      const preflight = checked.value as OperationResponse<'preflight'>
+      const asked = preflight.findings.filter(needsAcceptance)
+      if (asked.length > 0 && asked.every((f) => f.kind === 'swarm-public-port')) {
+        process.stderr.write(`deck: publishing on every interface (--publish-public):\n${formatResult('preflight', preflight)}\n`)
+        command.request['allowHostAccess'] = preflight.fileHash
+      }
+    }
     if (command.allowHostAccess === true) {
       const checked = await session.invoke('preflight', { services: command.request['services'] })
       if (!checked.ok) return fail(checked.error)

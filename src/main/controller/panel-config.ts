@@ -9,6 +9,8 @@ import { parseComposeCompat } from '../stack/compose-labels'
 import type { ComposeFlavour } from '../stack/compose-labels'
 import { composeProjectName, composeVariables } from '../stack/compose-settings'
 import { STACK_PORTS, publishedPort } from '../stack/stack-ports'
+import { parseSwarmPublish } from '../stack/swarm/swarm-preflight'
+import type { SwarmPublish } from '../stack/swarm/swarm-preflight'
 
 export interface PanelSettings {
   /** DECK_COMPOSE_FILE; default ./compose.yaml. */
@@ -45,8 +47,22 @@ export interface PanelSettings {
   upTimeoutMs: number
   /** DECK_HOST_ACCESS_FILE: the compose file hashes the user accepted; default $XDG_CONFIG_HOME/scrapedeck/host-access.json. */
   hostAccessFile: string
+  /** DECK_MODE "compose" (default: containers on one engine) or "swarm" (a stack on the swarm whose manager DOCKER_HOST is); `deck --swarm`. */
+  mode: DeckMode
+  /** DECK_SWARM_PUBLISH "loopback" (default: 127.0.0.1 ports served by the manager's relay) or "public"; `deck --publish-public`. */
+  swarmPublish: SwarmPublish
+  /** DECK_SWARM_RELAY_IMAGE: the loopback relay's image (needs node); default the stack's NODE_IMAGE. */
+  swarmRelayImage: string
   /** The desktop app's notification settings (JSON), `~/.config/scrapedeck/notifications.json`. */
   notificationsFile: string
+}
+
+export type DeckMode = 'compose' | 'swarm'
+
+function parseMode(value: string | undefined): DeckMode {
+  if (value === undefined || value === '' || value === 'compose') return 'compose'
+  if (value === 'swarm') return 'swarm'
+  throw new Error(`DECK_MODE is "compose" (default) or "swarm", got "${value}"`)
 }
 
 export function loadPanelConfig(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): PanelSettings {
@@ -88,6 +104,9 @@ export function loadPanelConfig(env: Readonly<Record<string, string | undefined>
     statusRefreshMs: int('DECK_STATUS_REFRESH_MS', 5000),
     upTimeoutMs: int('DECK_UP_TIMEOUT_MS', 180_000),
     hostAccessFile: resolve(cwd, str('DECK_HOST_ACCESS_FILE', join(configDir, 'host-access.json'))),
+    mode: parseMode(env['DECK_MODE']),
+    swarmPublish: parseSwarmPublish(env['DECK_SWARM_PUBLISH']),
+    swarmRelayImage: str('DECK_SWARM_RELAY_IMAGE', compose['NODE_IMAGE'] || 'node:24-bookworm-slim'),
     notificationsFile: resolve(cwd, str('DECK_NOTIFICATIONS_FILE', join(configDir, 'notifications.json')))
   }
 }

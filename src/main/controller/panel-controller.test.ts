@@ -4,6 +4,7 @@ import type { LogLine, ProgressEvent, StackStatus } from '../../shared/contract'
 import { PanelSession } from '../session/panel-session'
 import type { PanelEvent } from '../../shared/contract'
 import { StackError } from '../stack/stack-error'
+import { RemoteError } from '../../services/rpc/errors'
 import type { ProgressSink } from '../stack/stack-error'
 import type { LogSource } from '../stack/container-logs'
 import type { ProjectContainer } from '../stack/project-containers'
@@ -75,12 +76,18 @@ function fakes(): PanelCollaborators & {
   }) as unknown as StatusView
   const broker = Object.assign(new EventEmitter(), {
     start: () => undefined, stop: async () => undefined, latest: async () => ({ queues: [] }), samples: () => [], capacity: 10,
-    lookupLatency: { record: (ms: number) => calls.push(`latency ${ms}`) }
+    lookupLatency: { record: (ms: number) => calls.push(`latency ${ms}`) },
+    rpcServices: async () => [{ service: 'greeter', queue: 'rpc-greeter', consumers: 2, ready: 0, unacked: 1 }]
   }) as unknown as BrokerView
   const parts = {
     settings, engine, orchestrator, status, broker, calls, follows,
     listings: async () => ({ lookup: async (id: string) => ({ listing: { ID: id }, source: 'scrape', tookMs: 42, cache: 'stored' }) }) as never,
-    rpc: async () => ({ call: async (service: string, method: string) => `${service}.${method}` }) as never,
+    rpc: async () => ({
+      call: async (service: string, method: string) => {
+        if (method === 'fail') throw new RemoteError('ValueError', 'builtins.ValueError', "('bad', 42)")
+        return `${service}.${method}`
+      }
+    }) as never,
     preflight: (services: string[] | undefined) => {
       calls.push(`preflight ${JSON.stringify(services ?? null)}`)
       return { fileHash: 'a'.repeat(64), findings: [], accepted: true }
@@ -199,6 +206,15 @@ describe('PanelController', () => {
     expect(await session.invoke('lookup', { id: '42' })).toMatchObject({ ok: true, value: { listing: { ID: '42' } } })
     expect(parts.calls).toContain('latency 42')
     expect(await session.invoke('rpcCall', { service: 'greeter', method: 'hello' })).toMatchObject({ ok: true, value: { result: 'greeter.hello' } })
+  })
+
+  it('rpcServices lists the broker’s services; a remote exception keeps its exc_type and value', async () => {
+    const { session } = connect(new PanelController(fakes()))
+    expect(await session.invoke('rpcServices', {})).toEqual({ ok: true, value: { services: [{ service: 'greeter', queue: 'rpc-greeter', consumers: 2, ready: 0, unacked: 1 }] } })
+    expect(await session.invoke('rpcCall', { service: 'greeter', method: 'fail' })).toEqual({
+      ok: false,
+      error: { kind: 'RpcRemoteError', message: "ValueError ('bad', 42)", hint: null, remote: { excType: 'ValueError', excPath: 'builtins.ValueError', value: "('bad', 42)" } }
+    })
   })
 
   it('metrics builds a status first when it has none, after probing the engine, so findings compare with running replicas', async () => {

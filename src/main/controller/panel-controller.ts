@@ -38,7 +38,7 @@ import { StatsWatches, runningContainers } from './stats-watch'
 export type EngineView = Pick<DockerEngine, 'connected' | 'probe' | 'requireConnected' | 'listContainers' | 'tailLogs' | 'followLogs' | 'containerStats' | 'followStats' | 'host' | 'start' | 'stop' | 'on'>
 export type OrchestratorView = Pick<StackOrchestrator, 'up' | 'down' | 'scale' | 'startService' | 'stopService' | 'restartService'>
 export type StatusView = Pick<StatusMonitor, 'start' | 'stop' | 'refresh' | 'on'> & { build(): Promise<StackStatus> }
-export type BrokerView = Pick<BrokerMonitor, 'start' | 'stop' | 'latest' | 'samples' | 'capacity' | 'lookupLatency' | 'on'>
+export type BrokerView = Pick<BrokerMonitor, 'start' | 'stop' | 'latest' | 'samples' | 'capacity' | 'lookupLatency' | 'rpcServices' | 'on'>
 
 export interface PanelCollaborators {
   settings: PanelSettings
@@ -201,6 +201,7 @@ export class PanelController {
         const result = await client.call(r.service, r.method, r.args, r.kwargs, { timeoutMs: r.timeoutMs })
         return { result, tookMs: Math.round(performance.now() - started) }
       },
+      rpcServices: async () => ({ services: await this.parts.broker.rpcServices() }),
       ...crawlHandlers({ crawls: this.parts.crawls, watches: this.crawlWatches, exportUrl: this.parts.exportUrl }),
       ...fleetHandlers({
         engine: this.parts.engine,

@@ -4,7 +4,7 @@
  * its message, so a bug is reported rather than dressed up as something it is not.
  */
 import { errors as esErrors } from '@elastic/elasticsearch'
-import type { PanelError } from '../../shared/contract'
+import type { PanelError, RemoteErrorDetail } from '../../shared/contract'
 import { isScrapeErrorKind, ScrapeError } from '../../shared/scrape-errors'
 import { BrokerUnavailable, IncorrectSignature, MethodNotFound, RemoteError, RpcTimeout, UnknownService } from '../../services/rpc/errors'
 import { CacheUnavailable, InvalidSearch, MalformedListing } from '../../services/listings'
@@ -14,6 +14,7 @@ import { EngineUnavailableError, isConnectionError } from '../stack/docker-engin
 import { StackError } from '../stack/stack-error'
 import { StreamIdInUse } from './client-channel'
 import { CrawlClientError } from '../../services/crawler/crawl-client'
+import { ManagementApiError } from '../broker/management-api'
 
 const ELASTICSEARCH_HINT = 'Is Elasticsearch running? Check ELASTICSEARCH_URL; lookups still work through the scraper.'
 
@@ -27,11 +28,14 @@ export function toPanelError(err: unknown): PanelError {
   if (err instanceof EngineUnavailableError) return { kind: 'EngineUnavailable', message: err.connectivity.message, hint: err.connectivity.hint }
   if (err instanceof RpcTimeout) return { kind: 'RpcTimeout', message: err.message, hint: 'Is a replica of that service running and consuming? See the queue panel.' }
   if (err instanceof UnknownService) return { kind: 'RpcUnknownService', message: err.message, hint: 'No replica of that service has ever connected to this broker; start it.' }
-  if (err instanceof MethodNotFound) return { kind: 'RpcMethodNotFound', message: err.message, hint: null }
-  if (err instanceof IncorrectSignature) return { kind: 'RpcIncorrectSignature', message: err.message, hint: null }
+  if (err instanceof MethodNotFound) return { kind: 'RpcMethodNotFound', message: err.message, hint: null, remote: remoteDetail(err) }
+  if (err instanceof IncorrectSignature) return { kind: 'RpcIncorrectSignature', message: err.message, hint: null, remote: remoteDetail(err) }
   if (err instanceof RemoteError) {
-    if (isScrapeErrorKind(err.excType)) return { kind: err.excType, message: err.value, hint: null }
-    return { kind: 'RpcRemoteError', message: err.message, hint: null }
+    if (isScrapeErrorKind(err.excType)) return { kind: err.excType, message: err.value, hint: null, remote: remoteDetail(err) }
+    return { kind: 'RpcRemoteError', message: err.message, hint: null, remote: remoteDetail(err) }
+  }
+  if (err instanceof ManagementApiError) {
+    return { kind: 'ManagementUnavailable', message: err.message, hint: 'Is the RabbitMQ management plugin on? Check RABBITMQ_MANAGEMENT_URL and its credentials.' }
   }
   if (err instanceof BrokerUnavailable) return { kind: 'BrokerUnavailable', message: err.message, hint: 'Is RabbitMQ running? Check AMQP_URI.' }
   if (err instanceof ScrapeError) return { kind: err.name, message: err.message, hint: null }
@@ -49,4 +53,8 @@ export function toPanelError(err: unknown): PanelError {
     return { kind: e.statusCode === 404 ? 'ContainerNotFound' : 'ContainerFailed', message, hint: null }
   }
   return { kind: 'Internal', message: e?.message ?? String(err), hint: null }
+}
+
+function remoteDetail(err: RemoteError): RemoteErrorDetail {
+  return { excType: err.excType, excPath: err.excPath, value: err.value }
 }

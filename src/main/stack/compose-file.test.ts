@@ -137,3 +137,32 @@ describe('compose file: errors name the file, the line and the key', () => {
     expect(() => loadComposeProject({ file: '/nonexistent/compose.yaml' })).toThrow(/\/nonexistent\/compose\.yaml: file not found/)
   })
 })
+
+describe('compose file: hostile files are refused, not crashed on (found by the fault suite)', () => {
+  it('aliases that expand past the alias limit (a "billion laughs" file)', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 5 }, (_, i) => `${'bcdef'[i]}: &${'bcdef'[i]} [${Array(9).fill(`*${'abcde'[i]}`).join(', ')}]`)]
+    const err = errorOf(`${levels.join('\n')}\nservices:\n  web:\n    image: a\n`)
+    expect(err.kind).toBe('ComposeFileInvalid')
+    expect(err.issues[0]?.message).toMatch(/^YAML: .*alias.*write the values out/)
+  })
+
+  it('an alias that contains itself', () => {
+    const err = errorOf('x: &x [1, *x]\nservices:\n  web:\n    image: a\n')
+    expect(err.issues[0]).toMatchObject({ key: 'x[1]', message: expect.stringMatching(/contains itself/) })
+  })
+
+  it('values nested deeper than compose ever nests', () => {
+    const deep = `services:\n  web:\n    image: a\n    command: ${'['.repeat(70)}1${']'.repeat(70)}\n`
+    expect(errorOf(deep).issues[0]?.message).toMatch(/nest more than 64 levels/)
+  })
+
+  it('a file over 1 MiB, before parsing it', () => {
+    const err = errorOf(`services:\n  web:\n    image: a\n    command: "${'x'.repeat(1024 * 1024)}"\n`)
+    expect(err.issues[0]?.message).toMatch(/the file is 1\.0 MiB; a compose file may be at most 1 MiB/)
+  })
+
+  it('more replicas than the panel runs', () => {
+    expect(errorOf('services:\n  web:\n    image: a\n    deploy:\n      replicas: 1000000000\n').issues[0]).toMatchObject({ key: 'services.web.deploy.replicas', message: expect.stringMatching(/at most 32 replicas/) })
+    expect(errorOf('services:\n  web:\n    image: a\n    scale: 33\n').issues[0]?.key).toBe('services.web.scale')
+  })
+})

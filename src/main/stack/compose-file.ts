@@ -19,6 +19,11 @@ import { readEnvFile } from './env-file'
 import { parseComposeCompat } from './compose-labels'
 import type { ComposeFlavour } from './compose-labels'
 
+/** A compose file is kilobytes; one of megabytes is a mistake or an attack, and would stall the panel for seconds. */
+export const MAX_COMPOSE_FILE_BYTES = 1024 * 1024
+/** Compose nests a handful of levels; a deeper (or self-referring) tree would overflow the stack of every walk below. */
+const MAX_TREE_DEPTH = 64
+
 export interface LoadComposeOptions {
   file: string
   /** Project name; else COMPOSE_PROJECT_NAME (environment, env files), else the file's `name:`, else the directory's name. */
@@ -46,6 +51,11 @@ export function loadComposeProject(options: LoadComposeOptions): ComposeProject 
 /** The same as loadComposeProject, from text (the file name is used in messages and to resolve paths). */
 export function parseComposeText(text: string, options: LoadComposeOptions): ComposeProject {
   const file = resolve(options.file)
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > MAX_COMPOSE_FILE_BYTES) {
+    const size = `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+    throw new ComposeFileError('ComposeFileInvalid', file, [{ line: null, column: null, key: '', message: `the file is ${size}; a compose file may be at most ${MAX_COMPOSE_FILE_BYTES / 1024 / 1024} MiB`, unsupported: false }])
+  }
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
   if (doc.errors.length > 0) {
@@ -66,7 +76,7 @@ export function parseComposeText(text: string, options: LoadComposeOptions): Com
     throw new ComposeFileError(issues.every((i) => i.unsupported) ? 'ComposeUnsupported' : 'ComposeFileInvalid', file, issues)
   }
 
-  const tree = withoutExtensions(doc.toJS({ maxAliasCount: 100 }))
+  const tree = withoutExtensions(plainTree(doc, at, fail))
   if (tree === null || typeof tree !== 'object' || Array.isArray(tree)) {
     at([], 'the file must be a YAML map with a `services:` key')
     fail()
@@ -90,6 +100,36 @@ export function parseComposeText(text: string, options: LoadComposeOptions): Com
 }
 
 type At = IssueAt
+
+/** The document as plain values, refused when its aliases expand too far, refer to themselves or nest too deep. */
+function plainTree(doc: Document, at: At, fail: () => never): unknown {
+  let tree: unknown
+  try {
+    tree = doc.toJS({ maxAliasCount: 100 })
+  } catch (err) {
+    // yaml throws a ReferenceError when aliases expand past maxAliasCount (a "billion laughs" file).
+    at([], `YAML: ${(err as Error).message.split('\n')[0]} (its aliases expand to more than 100 uses); write the values out`)
+    fail()
+  }
+  const problem = shapeProblem(tree, [])
+  if (problem !== null) {
+    at(problem.path, problem.message)
+    fail()
+  }
+  return tree
+}
+
+function shapeProblem(node: unknown, ancestors: unknown[]): { path: (string | number)[]; message: string } | null {
+  if (node === null || typeof node !== 'object') return null
+  if (ancestors.includes(node)) return { path: [], message: 'YAML: an alias refers to a node that contains it (a value that contains itself)' }
+  if (ancestors.length >= MAX_TREE_DEPTH) return { path: [], message: `YAML: values nest more than ${MAX_TREE_DEPTH} levels deep` }
+  const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node)
+  for (const [key, child] of entries) {
+    const found = shapeProblem(child, [...ancestors, node])
+    if (found !== null) return { ...found, path: [key, ...found.path] }
+  }
+  return null
+}
 
 function composeSource(text: string, doc: Document, lines: LineCounter): ComposeSource {
   return {

@@ -4,6 +4,7 @@
  * error naming that key rather than something silently ignored.
  */
 import { z } from 'zod'
+import { MAX_REPLICAS } from '../../shared/stack-status'
 
 const DURATION = /^(\d+(\.\d+)?(us|ms|s|m|h))+$/
 export const DurationSchema = z.string().regex(DURATION, 'a duration is like "10s", "1m30s" or "500ms"')
@@ -91,6 +92,7 @@ const RestartSchema = z
 const MemorySchema = z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?\s*([bkmg]b?)?$/i)], {
   error: 'a memory size is bytes or like "512m", "1g"'
 })
+const ReplicasSchema = z.number().int().min(0).max(MAX_REPLICAS, `at most ${MAX_REPLICAS} replicas of a service (the panel's limit)`)
 const CpusSchema = z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/)], { error: 'cpus is a number like 0.5 or "1.5"' })
 const ResourceLimitsSchema = z.strictObject({ memory: MemorySchema.optional(), cpus: CpusSchema.optional() })
 
@@ -132,12 +134,12 @@ export const ServiceSchema = z.strictObject({
   depends_on: DependsOnSchema.optional(),
   deploy: z
     .strictObject({
-      replicas: z.number().int().min(0).optional(),
+      replicas: ReplicasSchema.optional(),
       mode: z.literal('replicated').optional(),
       resources: z.strictObject({ limits: ResourceLimitsSchema.optional() }).optional()
     })
     .optional(),
-  scale: z.number().int().min(0).optional(),
+  scale: ReplicasSchema.optional(),
   labels: MapOrList('labels').optional(),
   restart: RestartSchema.optional(),
   stop_grace_period: DurationSchema.optional(),

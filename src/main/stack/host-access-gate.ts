@@ -5,8 +5,8 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { formatFinding } from '../../shared/host-access'
-import type { PreflightResult } from '../../shared/host-access'
+import { formatFinding, needsAcceptance } from '../../shared/host-access'
+import type { HostAccessFinding, PreflightResult } from '../../shared/host-access'
 import type { ComposeProject } from './compose-model'
 import { hostAccessFindings, hostAccessHash } from './host-access'
 import { StackError } from './stack-error'
@@ -67,19 +67,29 @@ export class FileApprovals implements HostAccessApprovals {
 export const HOST_ACCESS_HINT =
   'Read each line and fix the file if it is not what you want. To start it anyway: "Start anyway" in the panel\'s dialog, or `npm run deck -- up --allow-host-access`.'
 
+/** More findings of a driver (the swarm's, swarm-preflight.ts), in the same shape. */
+export type DriverFindings = (project: ComposeProject, services: string[] | undefined) => HostAccessFinding[]
+
 export class HostAccessGate {
-  constructor(private readonly approvals: HostAccessApprovals) {}
+  constructor(
+    private readonly approvals: HostAccessApprovals,
+    private readonly driverFindings: DriverFindings = () => []
+  ) {}
 
   preflight(project: ComposeProject, services?: string[]): PreflightResult {
-    const fileHash = hostAccessHash(project, hostAccessFindings(project))
-    const findings = hostAccessFindings(project, { services })
-    const accepted = findings.length === 0 || this.approvals.accepted(project.project, project.file) === fileHash
+    const findingsOf = (selection: string[] | undefined): HostAccessFinding[] =>
+      [...hostAccessFindings(project, { services: selection }), ...this.driverFindings(project, selection)].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+    const fileHash = hostAccessHash(project, findingsOf(undefined))
+    const findings = findingsOf(services)
+    const accepted = !findings.some(needsAcceptance) || this.approvals.accepted(project.project, project.file) === fileHash
     return { fileHash, findings, accepted }
   }
 
   /** Throws HostAccessNotAllowed unless the selection reaches nothing, or its file hash is (now) accepted. */
   admit(project: ComposeProject, services: string[], allowHostAccess?: string): void {
-    const { fileHash, findings, accepted } = this.preflight(project, services)
+    const result = this.preflight(project, services)
+    const { fileHash, accepted } = result
+    const findings = result.findings.filter(needsAcceptance)
     if (findings.length === 0) return
     if (allowHostAccess === fileHash) {
       this.approvals.accept(project.project, project.file, fileHash)

@@ -64,12 +64,7 @@ function serviceStatus(spec: ServiceSpec, containers: ContainerStatus[], desired
   const running = containers.filter((c) => c.state === 'running')
   const healthy = running.filter((c) => c.health === 'healthy' || (!hasHealthcheck && c.health === 'none'))
   const starting = running.some((c) => c.health === 'starting')
-  let state: ServiceState
-  if (desired === 0 && running.length === 0) state = 'stopped'
-  else if (running.length === 0) state = 'down'
-  else if (healthy.length >= desired && running.length >= desired) state = 'up'
-  else if (starting && running.length >= desired) state = 'starting'
-  else state = 'degraded'
+  const state = serviceState(desired, running.length, healthy.length, starting)
   return {
     name: spec.name,
     image: spec.image,
@@ -80,6 +75,15 @@ function serviceStatus(spec: ServiceSpec, containers: ContainerStatus[], desired
     state,
     containers
   }
+}
+
+/** A service's state from its replica counts (the compose and swarm drivers judge alike). */
+export function serviceState(desired: number, running: number, healthy: number, starting: boolean): ServiceState {
+  if (desired === 0 && running === 0) return 'stopped'
+  if (running === 0) return 'down'
+  if (healthy >= desired && running >= desired) return 'up'
+  if (starting && running >= desired) return 'starting'
+  return 'degraded'
 }
 
 async function inspect(docker: Docker, c: ProjectContainer): Promise<ContainerStatus | null> {

@@ -14,6 +14,8 @@ export interface StatusMonitorOptions {
   build: () => Promise<StackStatus>
   /** Safety-net refresh interval. Default 5000 ms. */
   refreshMs?: number
+  /** The events that mean "look again"; default the project's container events (the swarm driver adds its services'). */
+  events?: () => Promise<NodeJS.ReadableStream>
 }
 
 type MonitorEvents = { status: [StackStatus] }
@@ -101,7 +103,8 @@ export class StatusMonitor extends EventEmitter<MonitorEvents> {
     if (this.stream !== null || this.opening || this.stopped) return
     this.opening = true
     const { engine, projectName } = this.options
-    engine.containerEvents(`${LABEL.project}=${projectName}`).then(
+    const events = this.options.events ?? (() => engine.containerEvents(`${LABEL.project}=${projectName}`))
+    events().then(
       (stream) => {
         this.opening = false
         if (this.stopped || !engine.connected) {

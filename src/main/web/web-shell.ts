@@ -85,6 +85,12 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     if (!served) answerPlain(response, 404, `No such file: ${url.pathname}`)
   }
 
+  // Node closes a CONNECT (proxy) request without a word when nothing listens for it: answer it.
+  server.on('connect', (_request: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => socket.destroy())
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nOnly GET is served here.\n')
+  })
+
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     const verdict = url.pathname === SOCKET_PATH ? checkRequest(url, request.headers, port, token) : { ok: false as const, status: 404, reason: 'No socket here.' }

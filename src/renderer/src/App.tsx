@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { KeyboardEvent, ReactElement } from 'react'
+import { ConsoleView } from './console/ConsoleView'
 import { CrawlsView } from './crawls/CrawlsView'
 import { LookupView } from './lookup/LookupView'
 import { NotificationSettingsView } from './notifications/NotificationSettingsView'
@@ -12,6 +13,7 @@ const TABS = [
   { id: 'queue', label: 'Queue' },
   { id: 'crawls', label: 'Crawls' },
   { id: 'lookup', label: 'Lookup' },
+  { id: 'console', label: 'Console' },
   { id: 'settings', label: 'Settings' }
 ] as const
 type TabId = (typeof TABS)[number]['id']
@@ -65,6 +67,7 @@ export function App({ banner }: { banner?: ReactElement | null }): ReactElement 
           {t.id === 'queue' && <QueueView state={state} />}
           {t.id === 'crawls' && <CrawlsView state={state} active={tab === 'crawls'} />}
           {t.id === 'lookup' && <LookupView />}
+          {t.id === 'console' && <ConsoleView active={tab === 'console'} />}
           {t.id === 'settings' && <NotificationSettingsView />}
         </div>
       ))}

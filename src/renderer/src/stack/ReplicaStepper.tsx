@@ -1,6 +1,5 @@
 import type { ReactElement } from 'react'
-
-const MAX_REPLICAS = 32
+import { MAX_REPLICAS } from '../../../shared/stack-status'
 
 /** − n +: each click asks for one replica more or fewer at once. */
 export function ReplicaStepper(props: {

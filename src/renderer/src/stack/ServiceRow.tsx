@@ -5,7 +5,7 @@ import { ReplicaStepper } from './ReplicaStepper'
 import { Sparkline } from './Sparkline'
 import type { ServiceUse } from './stats-series'
 import { formatBytes } from '../../../shared/fleet-stats'
-import { STATE_LABELS, formatDuration, formatPorts, healthText, serviceUptimeMs } from './format-status'
+import { STATE_LABELS, formatDuration, formatPorts, healthText, replicasPerNode, serviceUptimeMs } from './format-status'
 
 export type ServiceAction = 'startService' | 'stopService' | 'restartService'
 
@@ -31,6 +31,8 @@ export function ServiceRow(props: ServiceRowProps): ReactElement {
   const uptime = serviceUptimeMs(service, snapshotAt, now)
   const ports = [...new Set(service.containers.flatMap((c) => formatPorts(c.ports)))]
   const running = service.runningReplicas > 0
+  // On a swarm: how many of the replicas each node runs.
+  const nodes = replicasPerNode(service)
   return (
     <>
       <tr className="service-row" data-testid={`service-${service.name}`} data-state={service.state}>
@@ -48,6 +50,11 @@ export function ServiceRow(props: ServiceRowProps): ReactElement {
           <span data-testid={`replicas-${service.name}`}>
             {service.runningReplicas}/{service.desiredReplicas}
           </span>
+          {nodes.length > 0 && (
+            <div className="muted" data-testid={`nodes-${service.name}`}>
+              {nodes.map(([node, n]) => `${node} ×${n}`).join(', ')}
+            </div>
+          )}
           {scalable && (
             <ReplicaStepper service={service.name} desired={service.desiredReplicas} busy={busy} onScale={props.onScale} />
           )}
@@ -90,7 +97,7 @@ export function ServiceRow(props: ServiceRowProps): ReactElement {
                 {service.containers.map((c) => (
                   <li key={c.id}>
                     <button type="button" className="button button--quiet" onClick={() => props.onShowLogs(c.name)}>
-                      {c.name} <span className="muted">({c.state})</span>
+                      {c.name} <span className="muted">({c.state}{c.task?.node ? ` on ${c.task.node}` : ''})</span>
                     </button>
                   </li>
                 ))}

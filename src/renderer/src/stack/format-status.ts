@@ -41,3 +41,14 @@ export function healthText(service: ServiceStatus): string {
   if (service.healthyReplicas === service.runningReplicas) return 'healthy'
   return `${service.healthyReplicas}/${service.runningReplicas} healthy${starting ? ', starting' : ''}`
 }
+
+/** On a swarm, [node, replicas running there] for a service; empty for containers of one engine. */
+export function replicasPerNode(service: ServiceStatus): [string, number][] {
+  const counts = new Map<string, number>()
+  for (const c of service.containers) {
+    if (c.task === undefined || c.state !== 'running') continue
+    const node = c.task.node ?? 'unassigned'
+    counts.set(node, (counts.get(node) ?? 0) + 1)
+  }
+  return [...counts].sort(([a], [b]) => a.localeCompare(b))
+}

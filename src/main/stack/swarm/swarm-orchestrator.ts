@@ -1,0 +1,264 @@
+/**
+ * up / down / scale / start / stop / restart of the compose file as a stack on a swarm, over
+ * the service API: the swarm driver behind the same operations the compose driver has.
+ * Swarm ignores depends_on, so up deploys in dependency order and waits for each
+ * dependency's replicas to run (healthy, where there is a check) as Compose would. Scale is a
+ * service update; stop is scale to 0 (the count before is kept on the service, for start).
+ */
+import type Docker from 'dockerode'
+import type { ComposeProject, ServiceSpec } from '../compose-model'
+import type { DockerEngine } from '../docker-engine'
+import { StackError } from '../stack-error'
+import type { ProgressSink } from '../stack-error'
+import { stopLevels, withDependencies } from '../stack-orchestrator'
+import type { UpOptions } from '../stack-orchestrator'
+import type { SwarmEngine } from './swarm-engine'
+import { overlayNetworkSpec, stackNetworkKeys, stackServiceName, swarmServiceSpec } from './swarm-spec'
+import { relayRoutes } from './swarm-relay'
+import { publicPorts } from './swarm-preflight'
+import type { SwarmPublish } from './swarm-preflight'
+import { currentTasks } from './swarm-status'
+
+/** The replica count a stopped service had, so start brings that many back. */
+export const REPLICAS_BEFORE_STOP = 'io.scrapedeck.swarm.replicas-before-stop'
+
+export interface SwarmOrchestratorOptions {
+  engine: DockerEngine
+  swarm: SwarmEngine
+  loadProject: () => ComposeProject
+  projectName: string
+  /** The image the loopback relay runs (it needs node). */
+  relayImage: string
+  /** What becomes of a 127.0.0.1 port: kept on the manager's loopback (relay), or published by swarm on every interface. */
+  publish: SwarmPublish
+  upTimeoutMs?: number
+  admit?: (project: ComposeProject, services: string[], allowHostAccess: string | undefined) => void
+  /** How often replicas are counted while waiting. Default 500 ms. */
+  pollMs?: number
+}
+
+export class SwarmOrchestrator {
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(private readonly options: SwarmOrchestratorOptions) {}
+
+  up(services: string[] | undefined, report: ProgressSink, options: UpOptions = {}): Promise<string[]> {
+    return this.serialize(async () => {
+      const { engine, swarm } = this.options
+      const project = this.options.loadProject()
+      const selected = withDependencies(project, services ?? [...project.services.keys()])
+      this.options.admit?.(project, selected, options.allowHostAccess)
+      await swarm.requireManager()
+      const summary: string[] = []
+
+      // Images first. On one node, the engine's own image is what the tasks run, pinned by id.
+      const images = new Map<string, string>()
+      for (const name of selected) {
+        const svc = project.services.get(name) as ServiceSpec
+        report({ step: 'image', service: name, container: null, state: 'started', message: `Image ${svc.image}` })
+        images.set(name, await engine.ensureImage(svc, (p) => report({ step: p.step, service: name, container: null, state: 'progress', message: p.message, current: p.current, total: p.total })))
+        report({ step: 'image', service: name, container: null, state: 'done', message: `Image ${svc.image} ready (${images.get(name)?.slice(7, 19)})` })
+      }
+      if ((await swarm.nodeCount()) > 1) {
+        report({ step: 'image', service: null, container: null, state: 'progress', message: 'This swarm has more than one node: tasks placed on another node need the same image ids there (no registry yet)' })
+      }
+      const routes = this.options.publish === 'loopback' ? relayRoutes(project, selected) : []
+      if (routes.length > 0 && (await engine.imageId(this.options.relayImage)) === null) {
+        throw new StackError('ImageUnavailable', `The loopback relay's image ${this.options.relayImage} is not on this machine`, 'Run `npm run stack:images` (it builds it), or set DECK_SWARM_RELAY_IMAGE to an image with node.')
+      }
+
+      for (const key of stackNetworkKeys(project)) {
+        const spec = overlayNetworkSpec(project, key)
+        if (await swarm.ensureNetwork(spec)) {
+          report({ step: 'network', service: null, container: null, state: 'done', message: `Created overlay network ${spec.Name}` })
+          summary.push(`created network ${spec.Name}`)
+        }
+      }
+      // The relay is rebuilt for this file's routes; a port taken by someone else stops up here.
+      await swarm.removeRelay(project.project)
+      if (routes.length > 0) {
+        await engine.assertPortsFree(project, [...new Set(routes.map((r) => r.service))])
+        await swarm.startRelay(project, routes, this.options.relayImage)
+        report({ step: 'start', service: null, container: null, state: 'done', message: `Loopback relay: ${routes.map((r) => `${r.hostIp}:${r.published} → ${r.service}:${r.target}`).join(', ')}` })
+      }
+
+      const timeoutMs = this.options.upTimeoutMs ?? 180_000
+      const deployed = new Map<string, Promise<number>>()
+      const deploy = (name: string): Promise<number> => {
+        let promise = deployed.get(name)
+        if (promise === undefined) {
+          const svc = project.services.get(name) as ServiceSpec
+          promise = (async () => {
+            await Promise.all(
+              Object.keys(svc.dependsOn).map(async (dep) => {
+                const replicas = await deploy(dep)
+                report({ step: 'wait', service: name, container: null, state: 'started', message: `${name} waits for ${dep} (${replicas} running)` })
+                await this.waitRunning(project.project, dep, replicas, timeoutMs)
+              })
+            )
+            const existing = await swarm.service(project.project, name)
+            const replicas = existing?.Spec?.Mode?.Replicated?.Replicas || svc.replicas
+            const spec = swarmServiceSpec(project, svc, images.get(name) as string, replicas, { public: publicPorts(svc, this.options.publish) })
+            report({ step: 'create', service: name, container: null, state: 'started', message: `Deploying ${spec.Name} (${replicas})` })
+            const how = await swarm.deployService(spec)
+            summary.push(`${how} service ${spec.Name}`)
+            return replicas
+          })()
+          deployed.set(name, promise)
+        }
+        return promise
+      }
+      const counts = await Promise.all(selected.map(async (name) => ({ name, replicas: await deploy(name) })))
+      await Promise.all(
+        counts.map(async ({ name, replicas }) => {
+          await this.waitRunning(project.project, name, replicas, timeoutMs)
+          report({ step: 'healthy', service: name, container: null, state: 'done', message: `${name}: ${replicas} running` })
+        })
+      )
+      return summary
+    })
+  }
+
+  down(options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]> {
+    return this.serialize(async () => {
+      const { swarm } = this.options
+      let project: ComposeProject | null = null
+      try {
+        project = this.options.loadProject()
+      } catch {
+        // A broken compose file must not keep a stack from being taken down.
+      }
+      const stack = project?.project ?? this.options.projectName
+      await swarm.requireManager()
+      const summary: string[] = []
+      const services = await swarm.services(stack)
+      const order = project === null ? [] : stopLevels(project).flat().map((s) => stackServiceName(stack, s))
+      services.sort((a, b) => order.indexOf(a.Spec?.Name ?? '') - order.indexOf(b.Spec?.Name ?? ''))
+      for (const s of services) {
+        report({ step: 'remove', service: s.Spec?.Name ?? s.ID, container: null, state: 'started', message: `Removing service ${s.Spec?.Name}` })
+        await swarm.removeService(s.ID)
+        summary.push(`removed service ${s.Spec?.Name}`)
+      }
+      if (await swarm.removeRelay(stack)) summary.push('removed the loopback relay')
+      // Tasks stop after their service is gone; networks and volumes are free once their containers are.
+      await this.until(async () => (await swarm.taskContainers(stack)).length === 0, 60_000, 'the stack\'s containers to stop')
+      const resources = await swarm.removeResources(stack, options.removeVolumes)
+      for (const line of resources) report({ step: 'remove', service: null, container: null, state: 'done', message: line })
+      return [...summary, ...resources]
+    })
+  }
+
+  scale(serviceName: string, replicas: number, report: ProgressSink): Promise<string[]> {
+    return this.serialize(async () => {
+      const { project, service } = await this.deployed(serviceName)
+      if (replicas > 0) this.options.admit?.(project, withDependencies(project, [serviceName]), undefined)
+      report({ step: replicas > 0 ? 'start' : 'stop', service: serviceName, container: null, state: 'started', message: `Scaling ${serviceName} to ${replicas}` })
+      await this.options.swarm.setReplicas(service.ID, replicas)
+      await this.waitRunning(project.project, serviceName, replicas, this.options.upTimeoutMs ?? 180_000)
+      report({ step: 'healthy', service: serviceName, container: null, state: 'done', message: `${serviceName}: ${replicas} running` })
+      return [`scaled ${serviceName} to ${replicas}`]
+    })
+  }
+
+  startService(serviceName: string, report: ProgressSink): Promise<string[]> {
+    return this.serialize(async () => {
+      const { project, service } = await this.deployed(serviceName)
+      const before = Number(service.Spec?.Labels?.[REPLICAS_BEFORE_STOP] ?? 0)
+      const current = service.Spec?.Mode?.Replicated?.Replicas ?? 0
+      const target = current > 0 ? current : before > 0 ? before : (project.services.get(serviceName)?.replicas || 1)
+      this.options.admit?.(project, withDependencies(project, [serviceName]), undefined)
+      report({ step: 'start', service: serviceName, container: null, state: 'started', message: `Starting ${serviceName} (${target})` })
+      await this.options.swarm.updateService(service.ID, (spec) => ({ ...spec, Mode: { Replicated: { Replicas: target } } }))
+      await this.waitRunning(project.project, serviceName, target, this.options.upTimeoutMs ?? 180_000)
+      report({ step: 'start', service: serviceName, container: null, state: 'done', message: `Started ${serviceName}` })
+      return [`started ${serviceName} (${target})`]
+    })
+  }
+
+  stopService(serviceName: string, report: ProgressSink): Promise<string[]> {
+    return this.serialize(async () => {
+      const { project, service } = await this.deployed(serviceName)
+      const current = service.Spec?.Mode?.Replicated?.Replicas ?? 0
+      report({ step: 'stop', service: serviceName, container: null, state: 'started', message: `Stopping ${serviceName}` })
+      await this.options.swarm.updateService(service.ID, (spec) => ({
+        ...spec,
+        Labels: { ...spec.Labels, ...(current > 0 ? { [REPLICAS_BEFORE_STOP]: String(current) } : {}) },
+        Mode: { Replicated: { Replicas: 0 } }
+      }))
+      await this.waitRunning(project.project, serviceName, 0, this.options.upTimeoutMs ?? 180_000)
+      report({ step: 'stop', service: serviceName, container: null, state: 'done', message: `Stopped ${serviceName}` })
+      return [`stopped ${serviceName}`]
+    })
+  }
+
+  /** A rolling restart: every task replaced (`docker service update --force`). */
+  restartService(serviceName: string, report: ProgressSink): Promise<string[]> {
+    return this.serialize(async () => {
+      const { project, service } = await this.deployed(serviceName)
+      report({ step: 'restart', service: serviceName, container: null, state: 'started', message: `Restarting ${serviceName}` })
+      await this.options.swarm.updateService(service.ID, (spec) => ({
+        ...spec,
+        TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: ((spec.TaskTemplate as Docker.ContainerTaskSpec | undefined)?.ForceUpdate ?? 0) + 1 }
+      }))
+      await this.waitRunning(project.project, serviceName, service.Spec?.Mode?.Replicated?.Replicas ?? 0, this.options.upTimeoutMs ?? 180_000)
+      report({ step: 'restart', service: serviceName, container: null, state: 'done', message: `Restarted ${serviceName}` })
+      return [`restarted ${serviceName}`]
+    })
+  }
+
+  private async deployed(serviceName: string): Promise<{ project: ComposeProject; service: Docker.Service }> {
+    const project = this.options.loadProject()
+    if (!project.services.has(serviceName)) {
+      throw new StackError('UnknownService', `No service "${serviceName}" in ${project.file}`, `Services: ${[...project.services.keys()].join(', ')}`)
+    }
+    await this.options.swarm.requireManager()
+    const service = await this.options.swarm.service(project.project, serviceName)
+    if (service === null) throw new StackError('ContainerNotFound', `${serviceName} is not deployed on this swarm (stack ${project.project})`, 'Run up first.')
+    return { project, service }
+  }
+
+  /**
+   * Until exactly `replicas` tasks of the service run (healthy, where it has a check: swarm
+   * reports a task running only then). Tasks failing again and again with one error fail the
+   * wait with that error; swarm would go on replacing them.
+   */
+  private async waitRunning(stack: string, name: string, replicas: number, timeoutMs: number): Promise<void> {
+    let lastError: string | null = null
+    await this.until(
+      async () => {
+        const service = await this.options.swarm.service(stack, name)
+        if (service === null) return replicas === 0
+        const tasks = await this.options.swarm.tasks([service.ID])
+        const failed = tasks.filter((t) => t.Status.State === 'failed' || t.Status.State === 'rejected')
+        lastError = failed.at(-1)?.Status.Err ?? lastError
+        const sameError = failed.filter((t) => t.Status.Err === lastError).length
+        if (sameError >= 3 && !tasks.some((t) => t.Status.State === 'running')) {
+          throw new StackError('ContainerFailed', `${name}'s tasks keep failing: ${lastError}`, 'See `npm run deck -- logs ' + name + '` or `docker service ps ' + stackServiceName(stack, name) + ' --no-trunc`.')
+        }
+        const running = currentTasks(tasks).filter((t) => t.Status.State === 'running' && t.DesiredState === 'running').length
+        const stopping = tasks.some((t) => t.DesiredState !== 'running' && t.Status.State === 'running')
+        return running === replicas && (replicas > 0 || !stopping)
+      },
+      timeoutMs,
+      `${replicas} ${name} replica(s) running`,
+      () => lastError
+    )
+  }
+
+  private async until(check: () => Promise<boolean>, timeoutMs: number, what: string, detail: () => string | null = () => null): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (!(await check())) {
+      if (Date.now() > deadline) {
+        const why = detail()
+        throw new StackError('DependencyTimeout', `Waited ${Math.round(timeoutMs / 1000)} s for ${what}${why === null ? '' : ` (last task error: ${why})`}`, 'See `docker service ps` for the tasks and their errors.')
+      }
+      await new Promise((r) => setTimeout(r, this.options.pollMs ?? 500))
+    }
+  }
+
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * ServiceSpec → the Engine API's swarm service spec, as `docker stack deploy` would write it
+ * (names `<stack>_<service>`, the com.docker.stack.* labels, the service key as its network
+ * alias), so `docker stack ls/ps` sees the panel's stack. Pure: swarm-services.ts sends it.
+ */
+import type Docker from 'dockerode'
+import type { ComposeProject, NetworkSpec, ServiceSpec, VolumeSpec } from '../compose-model'
+
+export const STACK_LABEL = {
+  namespace: 'com.docker.stack.namespace',
+  image: 'com.docker.stack.image',
+  /** Ours: the loopback relay container of a stack (swarm-relay.ts). */
+  relay: 'io.scrapedeck.swarm.relay'
+} as const
+
+/** The network every service joins when the file names none: Compose's and `docker stack`'s `default`. */
+export const DEFAULT_NETWORK = 'default'
+
+export const stackServiceName = (stack: string, service: string): string => `${stack}_${service}`
+export const stackResourceName = (stack: string, key: string): string => `${stack}_${key}`
+
+export function stackLabels(stack: string, labels: Record<string, string> = {}): Record<string, string> {
+  return { ...labels, [STACK_LABEL.namespace]: stack }
+}
+
+/** The networks a service joins, by key: the file's, or `default`. */
+export function serviceNetworkKeys(service: ServiceSpec): string[] {
+  return service.networks.length > 0 ? service.networks.map((n) => n.name) : [DEFAULT_NETWORK]
+}
+
+/** Every network key the stack's services use (the overlay networks to create). */
+export function stackNetworkKeys(project: ComposeProject): string[] {
+  return [...new Set([...project.services.values()].flatMap(serviceNetworkKeys))]
+}
+
+/** The engine's name of a network key (the file's `name:`, else `<stack>_<key>`). */
+export function networkName(project: ComposeProject, key: string): string {
+  const net: NetworkSpec | undefined = project.networks.get(key)
+  return net !== undefined && (net.external || net.name !== `${project.project}_${key}`) ? net.name : stackResourceName(project.project, key)
+}
+
+/** An overlay network of the stack; attachable so the manager's loopback relay can join it. */
+export function overlayNetworkSpec(project: ComposeProject, key: string): Docker.NetworkCreateOptions {
+  return {
+    Name: networkName(project, key),
+    Driver: 'overlay',
+    Attachable: true,
+    CheckDuplicate: true,
+    Labels: stackLabels(project.project, project.networks.get(key)?.labels)
+  }
+}
+
+export function volumeName(project: ComposeProject, volume: VolumeSpec): string {
+  return volume.external || volume.name !== `${project.project}_${volume.key}` ? volume.name : stackResourceName(project.project, volume.key)
+}
+
+export interface SwarmPortPlan {
+  /** Published by swarm itself in host mode (on every interface of the node running the task). */
+  public: Docker.PortConfig[]
+}
+
+/**
+ * The swarm service spec of one compose service.
+ * `image` is what the tasks run: an image id on one node (it cannot drift), a registry
+ * digest reference on many. Endpoint mode is dnsrr: the service name resolves to its tasks'
+ * addresses, which needs no IPVS in the kernel (VIP mode does, and routes nothing without it).
+ */
+export function swarmServiceSpec(
+  project: ComposeProject,
+  service: ServiceSpec,
+  image: string,
+  replicas: number,
+  ports: SwarmPortPlan
+): Docker.CreateServiceOptions {
+  const hc = service.healthcheck
+  const mounts: Docker.MountSettings[] = service.volumes.map((v) => {
+    if (v.type === 'bind') return { Type: 'bind', Source: v.source, Target: v.target, ReadOnly: v.readOnly }
+    if (v.type === 'anonymous') return { Type: 'volume', Source: '', Target: v.target, ReadOnly: v.readOnly }
+    const spec = project.volumes.get(v.name)
+    const source = spec === undefined ? stackResourceName(project.project, v.name) : volumeName(project, spec)
+    return {
+      Type: 'volume',
+      Source: source,
+      Target: v.target,
+      ReadOnly: v.readOnly,
+      // The engine fills NoCopy and DriverConfig in; dockerode's types want them written.
+      VolumeOptions: { Labels: stackLabels(project.project, spec?.labels) } as Docker.MountSettings['VolumeOptions']
+    }
+  })
+  for (const entry of service.hardening.tmpfs ?? []) {
+    mounts.push({ Type: 'tmpfs', Source: '', Target: entry.split(':')[0] as string })
+  }
+  const limits: Docker.ResourceLimits = {}
+  if (service.hardening.memoryBytes !== null) limits.MemoryBytes = service.hardening.memoryBytes
+  if (service.hardening.nanoCpus !== null) limits.NanoCPUs = service.hardening.nanoCpus
+  if (service.hardening.pidsLimit !== null) limits.Pids = service.hardening.pidsLimit
+  return {
+    Name: stackServiceName(project.project, service.name),
+    Labels: stackLabels(project.project, { [STACK_LABEL.image]: service.image }),
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: image,
+        Labels: stackLabels(project.project, service.labels),
+        Command: service.entrypointArgv ?? undefined,
+        Args: service.commandArgv ?? undefined,
+        Hostname: service.hostname ?? undefined,
+        Env: Object.entries(service.environment).map(([k, v]) => `${k}=${v}`),
+        Dir: service.workingDir ?? undefined,
+        User: service.user ?? undefined,
+        Init: service.init ?? undefined,
+        TTY: service.tty ?? undefined,
+        ReadOnly: service.hardening.readOnly ?? undefined,
+        Mounts: mounts,
+        StopSignal: service.stopSignal ?? undefined,
+        StopGracePeriod: service.stopGraceSeconds * 1e9,
+        CapabilityDrop: service.hardening.capDrop ?? undefined,
+        CapabilityAdd: service.host.capAdd ?? undefined,
+        HealthCheck: service.healthcheckDisabled
+          ? { Test: ['NONE'] }
+          : hc === null
+            ? undefined
+            : {
+                Test: typeof hc.test === 'string' ? ['CMD-SHELL', hc.test] : hc.test,
+                Interval: hc.intervalNs ?? undefined,
+                Timeout: hc.timeoutNs ?? undefined,
+                Retries: hc.retries ?? undefined,
+                StartPeriod: hc.startPeriodNs ?? undefined
+              }
+      },
+      Resources: Object.keys(limits).length > 0 ? { Limits: limits } : undefined,
+      RestartPolicy: restartPolicy(service),
+      // Single-node and a manager-only relay: tasks go where the scheduler puts them.
+      Networks: serviceNetworkKeys(service).map((key) => ({
+        Target: networkName(project, key),
+        Aliases: [service.name, ...(service.networks.find((n) => n.name === key)?.aliases ?? [])]
+      }))
+    },
+    Mode: { Replicated: { Replicas: replicas } },
+    EndpointSpec: { Mode: 'dnsrr', Ports: ports.public }
+  }
+}
+
+/**
+ * A swarm task is always restarted when it exits unless told otherwise (`docker stack`'s
+ * default is condition "any"); compose's `restart:` maps to it as the Compose spec says.
+ */
+function restartPolicy(service: ServiceSpec): Docker.TaskRestartPolicy & { Condition?: string; MaxAttempts?: number } {
+  const name = service.restart?.Name ?? null
+  if (name === 'no') return { Condition: 'none' }
+  if (name === 'on-failure') return { Condition: 'on-failure', MaxAttempts: service.restart?.MaximumRetryCount || undefined }
+  return { Condition: 'any' }
+}
