@@ -66,9 +66,13 @@ describe('NoticeRules', () => {
     ])
   })
 
-  it('says each autoscale step with its reason', () => {
-    const [notice] = new NoticeRules(() => null).autoscale({ service: 'scraper', fromReplicas: 2, toReplicas: 4, reason: 'backlog 200 ÷ 50 = 4', at: 'now' })
-    expect(notice).toMatchObject({ kind: 'autoscaleStep', title: 'Autoscale scraper up: 2 → 4', body: 'backlog 200 ÷ 50 = 4' })
+  it('says each autoscale step that scaled, with its formula and reason', () => {
+    const rules = new NoticeRules(() => null)
+    const decision = { at: 0, service: 'scraper', current: 2, desired: 4, action: 'up' as const, formula: 'ceil(200 ÷ 50) = 4', reason: 'scale up at once', outcome: null }
+    expect(rules.autoscale(decision)).toEqual([
+      { kind: 'autoscaleStep', title: 'Autoscale scraper up: 2 → 4', body: 'ceil(200 ÷ 50) = 4; scale up at once', tag: 'autoscale-scraper' }
+    ])
+    expect(rules.autoscale({ ...decision, desired: 2, action: 'none' })).toEqual([])
   })
 })
 

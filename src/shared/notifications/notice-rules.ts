@@ -93,13 +93,15 @@ export class NoticeRules {
     return notices
   }
 
+  /** Only evaluations that scaled: one every few seconds says "none" most of the time. */
   autoscale(decision: AutoscaleDecision): PanelNotice[] {
-    const direction = decision.toReplicas > decision.fromReplicas ? 'up' : 'down'
+    if (decision.action === 'none' || decision.desired === decision.current) return []
+    const failed = decision.outcome === null ? '' : ` (${decision.outcome})`
     return [
       {
         kind: 'autoscaleStep',
-        title: `Autoscale ${decision.service} ${direction}: ${decision.fromReplicas} → ${decision.toReplicas}`,
-        body: decision.reason,
+        title: `Autoscale ${decision.service} ${decision.action}: ${decision.current} → ${decision.desired}`,
+        body: `${decision.formula}; ${decision.reason}${failed}`,
         tag: `autoscale-${decision.service}`
       }
     ]

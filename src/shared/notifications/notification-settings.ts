@@ -42,18 +42,25 @@ export function readNotificationSettings(raw: unknown): NotificationSettings {
 }
 
 /**
- * What the autoscaler broadcasts after each step it takes (`autoscaleDecision`): the
- * notifications' source. The autoscaler may say more; these fields are what a notice shows.
+ * What a notice needs of the autoscaler's `autoscaleDecision` broadcast (one per evaluation):
+ * the fields the autoscale branch's own AutoscaleDecisionSchema (src/shared/autoscale.ts there)
+ * has under the same names, so its schema can replace this one when both are merged.
  */
 export const AutoscaleDecisionSchema = z
   .object({
+    /** Epoch milliseconds of the evaluation. */
+    at: z.number(),
     service: z.string(),
-    fromReplicas: z.number().int(),
-    toReplicas: z.number().int(),
-    /** One line: the inputs and the rule that decided ("backlog 1200 ÷ 50 per replica → 24, clamped to max 8"). */
+    /** Running replicas when evaluated, and what the autoscaler scales to. */
+    current: z.number().int(),
+    desired: z.number().int(),
+    action: z.enum(['up', 'down', 'none']),
+    /** e.g. "ceil(230 ÷ 50) = 5". */
+    formula: z.string(),
+    /** One sentence: the cooldown, the limit or the tolerance that decided it. */
     reason: z.string(),
-    /** ISO time. */
-    at: z.string()
+    /** Set when the scale step failed or was cut short. */
+    outcome: z.string().nullable()
   })
   .loose()
 export type AutoscaleDecision = z.infer<typeof AutoscaleDecisionSchema>

@@ -37,11 +37,11 @@ describe('startNotifier', () => {
     api.push('status', exited as unknown as StackStatus)
     expect(shown.map((n) => n.title)).toEqual(['d-api-1 exited'])
     settings = { ...settings, kinds: { ...settings.kinds, autoscaleStep: false } }
-    api.push('autoscaleDecision', { service: 'scraper', fromReplicas: 1, toReplicas: 2, reason: 'r', at: 'now' })
+    api.push('autoscaleDecision', { at: 0, service: 'scraper', current: 1, desired: 2, action: 'up', formula: 'f', reason: 'r', outcome: null })
     expect(shown).toHaveLength(1)
     settings = DEFAULT_NOTIFICATION_SETTINGS
     stop()
-    api.push('autoscaleDecision', { service: 'scraper', fromReplicas: 1, toReplicas: 2, reason: 'r', at: 'now' })
+    api.push('autoscaleDecision', { at: 0, service: 'scraper', current: 1, desired: 2, action: 'up', formula: 'f', reason: 'r', outcome: null })
     expect(shown).toHaveLength(1)
   })
 
@@ -51,13 +51,13 @@ describe('startNotifier', () => {
     let clock = 0
     const settings = { ...DEFAULT_NOTIFICATION_SETTINGS, maxPerKindPerMinute: 1 }
     const stop = startNotifier({ api, settings: () => settings, show: (n) => shown.push(n), crawlPollMs: 60_000, now: () => clock })
-    const step = { service: 'scraper', fromReplicas: 1, toReplicas: 2, reason: 'r', at: 'now' }
+    const step = { at: 0, service: 'scraper', current: 1, desired: 2, action: 'up', formula: 'f', reason: 'r', outcome: null }
     api.push('autoscaleDecision', step)
     api.push('autoscaleDecision', step)
     api.push('autoscaleDecision', step)
     clock = 61_000
     api.push('autoscaleDecision', step)
-    expect(shown.map((n) => n.body)).toEqual(['r', 'r (2 more like it held back)'])
+    expect(shown.map((n) => n.body)).toEqual(['f; r', 'f; r (2 more like it held back)'])
     stop()
   })
 })
