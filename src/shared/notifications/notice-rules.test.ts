@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import type { AutoscaleDecision } from '../autoscale'
 import type { BrokerMetrics, ContainerStatus, StackStatus } from '../contract'
 import type { CrawlSummary } from '../crawl'
 import { NoticeRateLimit } from './notice-rate-limit'
@@ -67,10 +66,13 @@ describe('NoticeRules', () => {
     ])
   })
 
-  it('says each autoscale step with its reason, and nothing of an evaluation that changed nothing', () => {
-    const [notice] = new NoticeRules(() => null).autoscale({ service: 'scraper', action: 'up', current: 2, desired: 4, reason: 'backlog 200 ÷ 50 = 4', at: 0 } as unknown as AutoscaleDecision)
-    expect(notice).toMatchObject({ kind: 'autoscaleStep', title: 'Autoscale scraper up: 2 → 4', body: 'backlog 200 ÷ 50 = 4' })
-    expect(new NoticeRules(() => null).autoscale({ service: 'scraper', action: 'none', current: 2, desired: 2, reason: 'r', at: 0 } as unknown as AutoscaleDecision)).toEqual([])
+  it('says each autoscale step that scaled, with its formula and reason', () => {
+    const rules = new NoticeRules(() => null)
+    const decision = { at: 0, service: 'scraper', current: 2, desired: 4, action: 'up' as const, formula: 'ceil(200 ÷ 50) = 4', reason: 'scale up at once', outcome: null }
+    expect(rules.autoscale(decision)).toEqual([
+      { kind: 'autoscaleStep', title: 'Autoscale scraper up: 2 → 4', body: 'ceil(200 ÷ 50) = 4; scale up at once', tag: 'autoscale-scraper' }
+    ])
+    expect(rules.autoscale({ ...decision, desired: 2, action: 'none' })).toEqual([])
   })
 })
 

@@ -10,6 +10,9 @@ import type { CrawlSummary } from '../crawl'
 import type { AutoscaleDecision } from '../autoscale'
 import type { NotificationSettings, PanelNotice } from './notification-settings'
 
+/** What a notice reads of an autoscale decision. */
+export type AutoscaleStep = Pick<AutoscaleDecision, 'service' | 'current' | 'desired' | 'action' | 'formula' | 'reason' | 'outcome'>
+
 /** How long a container the panel stopped stays expected to exit. */
 const EXPECTED_EXIT_MS = 120_000
 const PANEL_STOP_STEPS = new Set(['stop', 'restart', 'recreate', 'remove'])
@@ -94,14 +97,15 @@ export class NoticeRules {
     return notices
   }
 
-  /** Only steps are news: the autoscaler also broadcasts every evaluation that changed nothing. */
-  autoscale(decision: AutoscaleDecision): PanelNotice[] {
-    if (decision.action === 'none') return []
+  /** Only evaluations that scaled: one every few seconds says "none" most of the time. */
+  autoscale(decision: AutoscaleStep): PanelNotice[] {
+    if (decision.action === 'none' || decision.desired === decision.current) return []
+    const failed = decision.outcome === null ? '' : ` (${decision.outcome})`
     return [
       {
         kind: 'autoscaleStep',
         title: `Autoscale ${decision.service} ${decision.action}: ${decision.current} → ${decision.desired}`,
-        body: decision.reason,
+        body: `${decision.formula}; ${decision.reason}${failed}`,
         tag: `autoscale-${decision.service}`
       }
     ]

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import type { AutoscaleDecision } from '../autoscale'
 import type { EventName, PanelApi, StackStatus } from '../contract'
 import { startNotifier } from './panel-notifier'
 import { DEFAULT_NOTIFICATION_SETTINGS } from './notification-settings'
@@ -28,10 +27,6 @@ function fakeApi(): PanelApi & { push: (event: EventName, payload: unknown) => v
 const running = { services: [{ containers: [{ id: '1', name: 'd-api-1', service: 'api', state: 'running', health: 'none', exitCode: null }] }], orphans: [] }
 const exited = { services: [{ containers: [{ id: '1', name: 'd-api-1', service: 'api', state: 'exited', health: 'none', exitCode: 1 }] }], orphans: [] }
 
-/** An autoscale step as the autoscaler broadcasts it; a notice reads only these fields. */
-const step = (current: number, desired: number): AutoscaleDecision =>
-  ({ service: 'scraper', action: desired > current ? 'up' : 'down', current, desired, reason: 'r', at: 0 }) as unknown as AutoscaleDecision
-
 describe('startNotifier', () => {
   it('shows what the rules say, minus the kinds switched off, and stops with its stop function', () => {
     const api = fakeApi()
@@ -42,11 +37,11 @@ describe('startNotifier', () => {
     api.push('status', exited as unknown as StackStatus)
     expect(shown.map((n) => n.title)).toEqual(['d-api-1 exited'])
     settings = { ...settings, kinds: { ...settings.kinds, autoscaleStep: false } }
-    api.push('autoscaleDecision', step(1, 2))
+    api.push('autoscaleDecision', { at: 0, service: 'scraper', current: 1, desired: 2, action: 'up', formula: 'f', reason: 'r', outcome: null })
     expect(shown).toHaveLength(1)
     settings = DEFAULT_NOTIFICATION_SETTINGS
     stop()
-    api.push('autoscaleDecision', step(1, 2))
+    api.push('autoscaleDecision', { at: 0, service: 'scraper', current: 1, desired: 2, action: 'up', formula: 'f', reason: 'r', outcome: null })
     expect(shown).toHaveLength(1)
   })
 
@@ -56,12 +51,13 @@ describe('startNotifier', () => {
     let clock = 0
     const settings = { ...DEFAULT_NOTIFICATION_SETTINGS, maxPerKindPerMinute: 1 }
     const stop = startNotifier({ api, settings: () => settings, show: (n) => shown.push(n), crawlPollMs: 60_000, now: () => clock })
-    api.push('autoscaleDecision', step(1, 2))
-    api.push('autoscaleDecision', step(1, 2))
-    api.push('autoscaleDecision', step(1, 2))
+    const step = { at: 0, service: 'scraper', current: 1, desired: 2, action: 'up', formula: 'f', reason: 'r', outcome: null }
+    api.push('autoscaleDecision', step)
+    api.push('autoscaleDecision', step)
+    api.push('autoscaleDecision', step)
     clock = 61_000
-    api.push('autoscaleDecision', step(1, 2))
-    expect(shown.map((n) => n.body)).toEqual(['r', 'r (2 more like it held back)'])
+    api.push('autoscaleDecision', step)
+    expect(shown.map((n) => n.body)).toEqual(['f; r', 'f; r (2 more like it held back)'])
     stop()
   })
 })
