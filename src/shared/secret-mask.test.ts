@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MASK, maskDeep, secretMasker } from './secret-mask'
+import { userinfoOf, withUserinfo } from './stack-credentials'
 
 describe('secretMasker', () => {
   const mask = secretMasker(['Zq9-xY_w3', 'p@ss w/rd'])
@@ -40,5 +41,21 @@ describe('maskDeep', () => {
   it('returns the same object when nothing needed masking', () => {
     const value = { a: ['x', { b: 1 }] }
     expect(maskDeep(value, mask)).toBe(value)
+  })
+})
+
+describe('withUserinfo / userinfoOf', () => {
+  it('puts the user and password into a URI that names none, as given otherwise', () => {
+    expect(withUserinfo('amqp://rabbitmq:5672', 'deck', 'a/b')).toBe('amqp://deck:a%2Fb@rabbitmq:5672')
+    expect(withUserinfo('http://elasticsearch:9200', 'elastic', 'x')).toBe('http://elastic:x@elasticsearch:9200')
+    expect(withUserinfo('http://es:9200/', 'elastic', 'x')).toBe('http://elastic:x@es:9200/')
+    expect(withUserinfo('amqp://other:pw@rabbitmq:5672', 'deck', 'x')).toBe('amqp://other:pw@rabbitmq:5672')
+    expect(withUserinfo('amqp://rabbitmq:5672', undefined, 'x')).toBe('amqp://rabbitmq:5672')
+  })
+
+  it('reads them back decoded', () => {
+    expect(userinfoOf('amqp://deck:a%2Fb@rabbitmq:5672')).toEqual({ user: 'deck', password: 'a/b' })
+    expect(userinfoOf('amqp://rabbitmq:5672')).toBeNull()
+    expect(userinfoOf('not a uri')).toBeNull()
   })
 })
