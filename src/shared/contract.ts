@@ -107,6 +107,8 @@ export const PanelConfigSchema = z.object({
   project: z.string(),
   composeFile: z.string(),
   envFiles: z.array(z.string()),
+  /** The stack's generated credentials (a 0600 env file beside the compose file); its path only. */
+  credentialsFile: z.string().nullable(),
   dockerEndpoint: z.string(),
   amqpUri: z.string(),
   managementUrl: z.string(),

@@ -13,6 +13,10 @@ import { fetchRpcQueues } from './management-api'
 import type { ManagementApiOptions } from './management-api'
 import { RingBuffer } from './ring-buffer'
 import { rpcQueueName } from '../../shared/rpc-names'
+import { secretMasker } from '../../shared/secret-mask'
+
+/** The URI without its password, for messages. */
+const redact = secretMasker()
 
 export interface BrokerMonitorOptions {
   management: ManagementApiOptions
@@ -151,16 +155,5 @@ export class BrokerMonitor extends EventEmitter<MonitorEvents> {
     const since = before.state === state ? before.since : new Date().toISOString()
     this.connectivity = { ...this.connectivity, [which]: { ...before, state, message, since } }
     if (before.state !== state) this.emit('broker', this.connectivity)
-  }
-}
-
-/** The URI without its password, for messages. */
-export function redact(uri: string): string {
-  try {
-    const url = new URL(uri)
-    if (url.password !== '') url.password = '***'
-    return url.toString().replace(/\/$/, '')
-  } catch {
-    return uri
   }
 }

@@ -8,6 +8,7 @@ describe('deck argument parsing', () => {
     expect(parseCli(['up', '--allow-host-access'])).toEqual({ operation: 'up', request: {}, json: false, allowHostAccess: true })
     expect(parseCli(['preflight', 'api'])).toEqual({ operation: 'preflight', request: { services: ['api'] }, json: false })
     expect(() => parseCli(['preflight', '--allow-host-access'])).toThrow(UsageError)
+    expect(parseCli(['config', '--json'])).toEqual({ operation: 'config', request: {}, json: true })
     expect(parseCli(['down', '--volumes']).request).toEqual({ removeVolumes: true })
     expect(parseCli(['scale', 'scraper', '3']).request).toEqual({ service: 'scraper', replicas: 3 })
     expect(parseCli(['restart', 'api']).operation).toBe('restartService')

@@ -35,6 +35,8 @@ export const USAGE = `usage: npm run deck -- [--swarm [--publish-public]] <comma
   preflight [service…]       what the compose file can do to the host, with file:line
   down [--volumes]           stop and remove it (volumes only with --volumes)
   status                     services, replicas, health, containers
+  config                     the panel's endpoints (passwords masked) and the stack's
+                             credentials file, which it writes if there is none yet
   scale <service> <n>        run n replicas of a service
   start|stop|restart <service>
   logs <service> [--follow] [--tail N] [--container NAME]
@@ -101,9 +103,10 @@ export function parseCli(argv: string[]): CliCommand {
       need(0, 'no arguments')
       return command_('down', { removeVolumes: flags.has('--volumes') })
     case 'status':
+    case 'config':
       allow()
       need(0, 'no arguments')
-      return command_('status', {})
+      return command_(command, {})
     case 'scale': {
       allow()
       need(2, '<service> <n>')

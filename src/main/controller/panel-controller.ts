@@ -16,11 +16,11 @@ import type { DockerEngine } from '../stack/docker-engine'
 import type { StatusMonitor } from '../stack/status-monitor'
 import { StackError } from '../stack/stack-error'
 import type { ProgressSink } from '../stack/stack-error'
-import { redact } from '../broker/broker-monitor'
 import type { BrokerMonitor } from '../broker/broker-monitor'
 import type { RpcClient } from '../../services/rpc'
 import type { ListingsService } from '../../services/listings'
 import { toPanelError } from '../session/error-values'
+import { secretMasker } from '../../shared/secret-mask'
 import type { ClientChannel } from '../session/client-channel'
 import type { ExportFormat } from '../../shared/crawl'
 import type { CrawlClient } from '../../services/crawler/crawl-client'
@@ -76,8 +76,11 @@ export class PanelController {
   private readonly crawlWatches: CrawlWatches
   private readonly statsWatches: StatsWatches
   private readonly table: Handlers
+  /** Masks the settings' passwords and any URI password in text (sessions apply it to everything they send). */
+  readonly mask: (text: string) => string
 
   constructor(private readonly parts: PanelCollaborators) {
+    this.mask = secretMasker(parts.settings.secrets)
     this.events.setMaxListeners(100)
     this.crawlWatches = new CrawlWatches((id) => parts.crawls.get(id), { intervalMs: parts.crawlPollMs })
     this.statsWatches = new StatsWatches(parts.engine, async () => runningContainers(this.lastStatus ?? (this.lastStatus = await parts.status.build())))
@@ -144,10 +147,11 @@ export class PanelController {
           project: s.project,
           composeFile: s.composeFile,
           envFiles: s.envFiles,
+          credentialsFile: s.credentialsFile,
           dockerEndpoint: s.dockerEndpoint,
-          amqpUri: redact(s.amqpUri),
-          managementUrl: s.managementUrl,
-          elasticsearchUrl: s.elasticsearchUrl,
+          amqpUri: this.mask(s.amqpUri),
+          managementUrl: this.mask(s.managementUrl),
+          elasticsearchUrl: this.mask(s.elasticsearchUrl),
           scraperService: s.scraperService,
           scraperComposeService: Object.entries(s.rpcServices).find(([, rpc]) => rpc === s.scraperService)?.[0] ?? 'scraper'
         }
