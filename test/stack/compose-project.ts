@@ -130,8 +130,9 @@ export class ComposeProject {
       const { stdout, stderr } = await execFileAsync('docker-compose', fullArgs, { cwd: REPO_ROOT, env, timeout: timeoutMs })
       return stdout + stderr
     } catch (error) {
-      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string }
-      throw new Error(`docker-compose ${args.join(' ')} failed: ${stderr || stdout || String(error)}`)
+      const { stdout = '', stderr = '', killed = false } = error as { stdout?: string; stderr?: string; killed?: boolean }
+      const how = killed ? `was stopped after ${timeoutMs / 1000} s` : 'failed'
+      throw new Error(`docker-compose ${args.join(' ')} ${how}: ${stderr || stdout || String(error)}`)
     }
   }
 
