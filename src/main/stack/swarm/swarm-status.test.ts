@@ -26,6 +26,9 @@ describe('swarm status from tasks', () => {
       task('gone', 3, 'shutdown', 'shutdown', '2026-01-01T00:00:01Z')
     ]
     expect(currentTasks(tasks).map((t) => t.ID)).toEqual(['new', 'two'])
+    // Waiting out the restart delay, a replacement is "ready", not yet "running": still the slot's task.
+    const waiting = [tasks[0]!, task('next', 1, 'new', 'ready', '2026-01-01T00:00:03Z')]
+    expect(currentTasks(waiting).map((t) => [t.ID, t.Status.State])).toEqual([['next', 'new']])
     const service = { ID: 'svc-scraper', Spec: { Name: 'st_scraper', Mode: { Replicated: { Replicas: 2 } } } } as Docker.Service
     const status = buildSwarmStatus({
       engine, project, projectName: 'st', composeFile: file, composeError: null, services: [service], tasks, nodes: [{ id: 'n1', hostname: 'manager-1', role: 'manager', state: 'ready' }], routes: relayRoutes(project), now: Date.parse('2026-01-01T00:01:00Z')

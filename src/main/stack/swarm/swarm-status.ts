@@ -62,16 +62,21 @@ export function buildSwarmStatus(input: SwarmStatusInput): StackStatus {
   return { ...base, services, orphans }
 }
 
-/** The task of each slot swarm wants running (else the newest of the slot, while it stops). */
+/**
+ * The task of each slot swarm wants running (else the newest of the slot, while it stops). A
+ * replacement waits out the restart delay with desired state "ready" before "running": it is
+ * the slot's task then too, or a replica would vanish from the status between the two.
+ */
 export function currentTasks(tasks: SwarmTask[]): SwarmTask[] {
+  const wanted = (t: SwarmTask): boolean => t.DesiredState === 'running' || t.DesiredState === 'ready'
   const bySlot = new Map<number, SwarmTask>()
   const newest = [...tasks].sort((a, b) => (b.CreatedAt ?? '').localeCompare(a.CreatedAt ?? ''))
   for (const t of newest) {
     const slot = t.Slot ?? 0
     const held = bySlot.get(slot)
     if (held === undefined) {
-      if (t.DesiredState === 'running' || t.Status.State === 'running') bySlot.set(slot, t)
-    } else if (held.DesiredState !== 'running' && t.DesiredState === 'running') bySlot.set(slot, t)
+      if (wanted(t) || t.Status.State === 'running') bySlot.set(slot, t)
+    } else if (!wanted(held) && wanted(t)) bySlot.set(slot, t)
   }
   return [...bySlot.values()].sort((a, b) => (a.Slot ?? 0) - (b.Slot ?? 0))
 }
