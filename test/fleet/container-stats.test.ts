@@ -156,6 +156,8 @@ it('answers the host line: cores, memory and the service limits from compose.yam
   const host = await call(s, 'hostInfo', {})
   if (!host.ok) throw new Error(host.error.message)
   expect(host.value.cores).toBeGreaterThanOrEqual(1)
+  expect(host.value.cpuBusyCores).toBeGreaterThanOrEqual(0)
+  expect(host.value.cpuBusyCores).toBeLessThanOrEqual(host.value.cores)
   expect(host.value.memoryTotalBytes).toBeGreaterThan(0)
   expect(host.value.memoryAvailableBytes).toBeGreaterThan(0)
   expect(host.value.memoryAvailableBytes).toBeLessThanOrEqual(host.value.memoryTotalBytes)
