@@ -13,11 +13,12 @@
  * The management API names each consumer's connection peer address; containers on the
  * project network reach the broker without NAT, so that address is this container's own.
  *
- * Configured by the same env as the scraper: AMQP_URI (credentials and vhost),
- * SCRAPER_SERVICE_NAME, and RABBITMQ_MANAGEMENT_URL (default: the AMQP host on port 15672).
+ * Configured by the same env as the scraper: AMQP_URI (credentials and vhost; the stack's
+ * RABBITMQ_DEFAULT_USER / _PASS fill in a URI without a user), SCRAPER_SERVICE_NAME, and
+ * RABBITMQ_MANAGEMENT_URL (default: the AMQP host on port 15672).
  */
 import { networkInterfaces } from 'node:os'
-import { DEFAULT_AMQP_URI, DEFAULT_SCRAPER_SERVICE, envString } from '../src/services/env'
+import { DEFAULT_SCRAPER_SERVICE, amqpUriFromEnv, envString } from '../src/services/env'
 
 const TIMEOUT_MS = 4_000
 
@@ -42,10 +43,11 @@ function consumerPeers(body: unknown): string[] {
 }
 
 async function check(): Promise<string> {
-  const amqp = new URL(envString('AMQP_URI', DEFAULT_AMQP_URI))
+  const amqp = new URL(amqpUriFromEnv())
   const management = new URL(envString('RABBITMQ_MANAGEMENT_URL', `http://${amqp.hostname}:15672`))
   const vhost = amqp.pathname.length > 1 ? decodeURIComponent(amqp.pathname.slice(1)) : '/'
   const queue = `rpc-${envString('SCRAPER_SERVICE_NAME', DEFAULT_SCRAPER_SERVICE)}`
+  // A URI without a user logs in as amqplib does then: guest.
   const user = decodeURIComponent(amqp.username || 'guest')
   const password = decodeURIComponent(amqp.password || 'guest')
 

@@ -114,7 +114,7 @@ build_node() {
 }
 
 build_rabbitmq() {
-  tar -C "$OFFLINE" -c rabbitmq.Dockerfile rabbitmq.conf \
+  tar -C "$OFFLINE" -c rabbitmq.Dockerfile rabbitmq.conf rabbitmq-entrypoint.sh \
     | docker_build "$RABBITMQ_IMAGE" "$1" rabbitmq.Dockerfile --build-arg "BASE_IMAGE=$DEBIAN_IMAGE"
 }
 
@@ -127,7 +127,7 @@ es_zip() {
 
 build_elasticsearch() {
   local zip="$2"
-  tar -C "$OFFLINE" -c elasticsearch.Dockerfile elasticsearch.yml -C "$(dirname "$zip")" \
+  tar -C "$OFFLINE" -c elasticsearch.Dockerfile elasticsearch.yml elasticsearch-entrypoint.sh -C "$(dirname "$zip")" \
       --transform "s,^$(basename "$zip")\$,elasticsearch.zip," "$(basename "$zip")" \
     | docker_build "$ELASTICSEARCH_IMAGE" "$1" elasticsearch.Dockerfile --build-arg "BASE_IMAGE=$DEBIAN_IMAGE"
 }
@@ -139,9 +139,12 @@ build_elasticsearch() {
 SERVICE_INPUTS=(package.json package-lock.json tsconfig.base.json tsconfig.json tsconfig.node.json
   scripts src/services src/shared docker/service.Dockerfile)
 service_context() {
+  # node_modules may be a symlink (a worktree using another checkout's): pack what it points to.
+  local deps
+  deps="$(readlink -f "$ROOT/node_modules")"
   (cd "$ROOT" && tar -c "${SERVICE_INPUTS[@]}" \
     --exclude=node_modules/.cache --exclude=node_modules/.tmp --exclude=node_modules/.vite \
-    --transform 's,^node_modules,.deps/node_modules,' node_modules)
+    -C "$(dirname "$deps")" --transform "s,^$(basename "$deps"),.deps/node_modules," "$(basename "$deps")")
 }
 
 build_service() {
@@ -180,11 +183,11 @@ main() {
   h="$(inputs_hash "$base" "$OFFLINE/node.Dockerfile" "$node_bin" "$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")/package.json")"
   build "$NODE_IMAGE" "$h" build_node "$node_bin"
 
-  h="$(inputs_hash "$base" "$OFFLINE/rabbitmq.Dockerfile" "$OFFLINE/rabbitmq.conf")"
+  h="$(inputs_hash "$base" "$OFFLINE/rabbitmq.Dockerfile" "$OFFLINE/rabbitmq.conf" "$OFFLINE/rabbitmq-entrypoint.sh")"
   build "$RABBITMQ_IMAGE" "$h" build_rabbitmq
 
   local zip; zip="$(es_zip)"
-  h="$(inputs_hash "$base" "$OFFLINE/elasticsearch.Dockerfile" "$OFFLINE/elasticsearch.yml" "$zip")"
+  h="$(inputs_hash "$base" "$OFFLINE/elasticsearch.Dockerfile" "$OFFLINE/elasticsearch.yml" "$OFFLINE/elasticsearch-entrypoint.sh" "$zip")"
   build "$ELASTICSEARCH_IMAGE" "$h" build_elasticsearch "$zip"
 
   if [ "$WHAT" = all ]; then

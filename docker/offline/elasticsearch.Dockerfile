@@ -2,7 +2,8 @@
 # on Debian's OpenJDK 17: a stand-in for docker.elastic.co/elasticsearch/elasticsearch on
 # machines with no image registry. Same paths and uid as the official image, so compose's
 # volume (/usr/share/elasticsearch/data) and healthcheck (curl) fit both.
-# Context (assembled by build-images.sh): elasticsearch.zip, elasticsearch.yml.
+# Security is on: the entrypoint puts ELASTIC_PASSWORD in the keystore (elasticsearch-entrypoint.sh).
+# Context (assembled by build-images.sh): elasticsearch.zip, elasticsearch.yml, elasticsearch-entrypoint.sh.
 ARG BASE_IMAGE=scrapedeck/debian:bookworm
 
 FROM ${BASE_IMAGE} AS unpack
@@ -26,4 +27,5 @@ ENV ES_JAVA_HOME=/opt/java ES_JAVA_OPTS="-Xms512m -Xmx512m" PATH=/usr/share/elas
 WORKDIR /usr/share/elasticsearch
 USER elasticsearch
 EXPOSE 9200
-CMD ["elasticsearch"]
+COPY elasticsearch-entrypoint.sh /usr/local/bin/elasticsearch-entrypoint.sh
+CMD ["/usr/local/bin/elasticsearch-entrypoint.sh"]

@@ -82,9 +82,8 @@ export async function startPanelServer(options: PanelServerOptions = {}): Promis
     DECK_METRICS_INTERVAL_MS: '1000',
     // A loaded machine (CI beside other jobs) can take minutes to start Elasticsearch.
     DECK_UP_TIMEOUT_MS: String(options.upTimeoutMs ?? 420_000),
-    AMQP_URI: `amqp://guest:guest@127.0.0.1:${ports.rabbitmq}`,
-    RABBITMQ_MANAGEMENT_URL: `http://127.0.0.1:${ports.management}`,
-    ELASTICSEARCH_URL: `http://127.0.0.1:${ports.elasticsearch}`,
+    // The AMQP, management and Elasticsearch endpoints the panel derives from the ports above,
+    // with the stack's generated credentials (the file it writes beside compose.yaml).
     DECK_API_URL: `http://127.0.0.1:${ports.api}`,
     LOG_LEVEL: 'warn'
   }

@@ -28,6 +28,7 @@ import { LazyConnection } from './controller/lazy-connection'
 import { toPanelError } from './session/error-values'
 import type { NotificationSettingsStore } from './notifications/settings-file'
 import { serviceLimits } from './stack/service-limits'
+import { createAutoscaler } from './autoscale/create-autoscaler'
 
 export interface Panel {
   controller: PanelController
@@ -134,7 +135,9 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
         return {}
       }
     },
-    notificationSettings: shell.notificationSettings ?? null
+    notificationSettings: shell.notificationSettings ?? null,
+    // Scale-down stops chosen idle replicas: the compose driver can; on a swarm the swarm picks the tasks.
+    autoscaler: compose === null ? undefined : createAutoscaler({ settings, broker, runtime: engine, orchestrator: compose, loadProject })
   })
   const built = controller
   return {

@@ -1,4 +1,5 @@
 /** Typed reads of the environment variables that configure a service. */
+import { CREDENTIAL_VARIABLES, ELASTIC_USER, withUserinfo } from '../shared/stack-credentials'
 
 export function envString(name: string, fallback: string): string {
   const value = process.env[name]
@@ -23,8 +24,22 @@ export function envNumber(name: string, fallback: number): number {
   return value
 }
 
-export const DEFAULT_AMQP_URI = 'amqp://guest:guest@127.0.0.1:5672'
+export const DEFAULT_AMQP_URI = 'amqp://127.0.0.1:5672'
 export const DEFAULT_ELASTICSEARCH_URL = 'http://127.0.0.1:9200'
 export const DEFAULT_SCRAPER_SERVICE = 'stack_overflow_job_listings_scraping_microservice'
 /** The scraper's `{id}` URL on the local job board (src/services/jobboard). */
 export const DEFAULT_SOURCE_URL_TEMPLATE = 'http://127.0.0.1:8081/jobs/{id}'
+
+/**
+ * AMQP_URI, with the stack's user and password (RABBITMQ_DEFAULT_USER / RABBITMQ_DEFAULT_PASS,
+ * which compose.yaml passes from the credentials file) when the URI names no user.
+ */
+export function amqpUriFromEnv(): string {
+  return withUserinfo(envString('AMQP_URI', DEFAULT_AMQP_URI), process.env[CREDENTIAL_VARIABLES.rabbitmqUser], process.env[CREDENTIAL_VARIABLES.rabbitmqPassword])
+}
+
+/** ELASTICSEARCH_URL, as the `elastic` user with ELASTIC_PASSWORD (the credentials file) when it names no user. */
+export function elasticsearchUrlFromEnv(): string {
+  const password = process.env[CREDENTIAL_VARIABLES.elasticPassword]
+  return withUserinfo(envString('ELASTICSEARCH_URL', DEFAULT_ELASTICSEARCH_URL), password ? ELASTIC_USER : undefined, password)
+}

@@ -19,7 +19,8 @@ import {
   CrawlListResponseSchema, CrawlStartRequestSchema, CrawlStartResponseSchema, CrawlSummarySchema, ExportFormatSchema
 } from './crawl'
 import { ContainerHistorySchema, HostInfoSchema } from './fleet-stats'
-import { AutoscaleDecisionSchema, NotificationSettingsSchema } from './notifications/notification-settings'
+import { NotificationSettingsSchema } from './notifications/notification-settings'
+import { AutoscaleDecisionSchema, AutoscaleSettingsPatchSchema, AutoscaleSettingsSchema, AutoscaleStateSchema } from './autoscale'
 
 export * from './panel-error'
 export * from './stack-status'
@@ -106,6 +107,8 @@ export const PanelConfigSchema = z.object({
   project: z.string(),
   composeFile: z.string(),
   envFiles: z.array(z.string()),
+  /** The stack's generated credentials (a 0600 env file beside the compose file); its path only. */
+  credentialsFile: z.string().nullable(),
   dockerEndpoint: z.string(),
   amqpUri: z.string(),
   managementUrl: z.string(),
@@ -249,7 +252,18 @@ export const operations = {
     request: z.object({ id: CrawlIdSchema, format: ExportFormatSchema }).strict(),
     response: z.object({ url: z.string() })
   },
-  ...fleetOperations()
+  ...fleetOperations(),
+  // -- Autoscale (src/shared/autoscale.ts): a service's replicas from its queue's backlog, off until turned on.
+  /** A service's settings and its last decisions (newest last). */
+  autoscaleGet: {
+    request: z.object({ service: ServiceNameSchema, limit: z.number().int().min(1).max(720).default(50) }).strict(),
+    response: AutoscaleStateSchema
+  },
+  /** Changes some settings (`enabled: true` turns it on and evaluates at once); answers the state after. */
+  autoscaleSet: {
+    request: z.object({ service: ServiceNameSchema, settings: AutoscaleSettingsPatchSchema }).strict(),
+    response: AutoscaleStateSchema
+  }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 
 // ---- Fleet: resource use and notifications (src/shared/fleet-stats.ts, src/shared/notifications/) ----
@@ -278,9 +292,7 @@ function fleetEvents() {
     /** A reading of a followed container. */
     statsSample: z.object({ followId: z.string(), stats: ContainerStatsSchema }),
     /** A stats follow ended (statsUnfollow, or the engine went away). */
-    statsEnd: z.object({ followId: z.string(), reason: z.string() }),
-    /** The autoscaler changed a service's replicas (the notifications' source; emitted by the autoscaler). */
-    autoscaleDecision: AutoscaleDecisionSchema
+    statsEnd: z.object({ followId: z.string(), reason: z.string() })
   } as const
 }
 
@@ -337,7 +349,11 @@ export const events = {
   crawlProgress: z.object({ followId: z.string(), detail: CrawlDetailSchema }),
   /** A follow ended: the crawl ended, crawlUnfollow, or the coordinator went away. */
   crawlProgressEnd: z.object({ followId: z.string(), reason: z.string() }),
-  ...fleetEvents()
+  ...fleetEvents(),
+  /** An autoscale evaluation: its inputs, formula, clamp, cooldown and what was done. */
+  autoscaleDecision: AutoscaleDecisionSchema,
+  /** A service's autoscale settings changed (by any client). */
+  autoscaleSettings: z.object({ service: z.string(), settings: AutoscaleSettingsSchema })
 } as const satisfies Record<string, z.ZodType>
 
 export type Events = typeof events

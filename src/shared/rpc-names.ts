@@ -13,3 +13,10 @@ export function rpcQueueName(service: string): string {
 export function rpcServiceOfQueue(queue: string): string | null {
   return queue.startsWith(RPC_QUEUE_PREFIX) ? queue.slice(RPC_QUEUE_PREFIX.length) : null
 }
+
+/**
+ * The AMQP client property an RPC server's connection carries with its replica's name (its
+ * hostname in a container), so the management API's connections say which replica holds each
+ * consumer: the autoscaler stops only replicas with nothing unacked (src/main/broker/consumer-load.ts).
+ */
+export const REPLICA_CLIENT_PROPERTY = 'scrapedeck_replica'

@@ -70,7 +70,7 @@ function judge(entry: CorpusEntry, outcome: CorpusOutcome): Answer {
 export async function composeCorpusScenario(): Promise<ScenarioTally> {
   const dir = mkdtempSync(join(tmpdir(), 'deck-faults-compose-'))
   const files = writeComposeCorpus(dir)
-  const tally = new ScenarioTally(`${files.length} malformed and hostile compose files (parser + pre-flight)`, 15_000)
+  const tally = new ScenarioTally(`${files.length} malformed and hostile compose files (parser + pre-flight)`, 30_000)
   let runner: Runner | null = null
   let findings = 0
   try {

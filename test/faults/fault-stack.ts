@@ -32,6 +32,7 @@ export interface ContainerFacts {
   startedAt: string
   oomKilled: boolean
   exitCode: number
+  networks: number
 }
 
 export class FaultStack {
@@ -47,9 +48,13 @@ export class FaultStack {
       env: { JOBBOARD_HOSTILE_COUNT: String(HOSTILE_LISTINGS), JOBBOARD_LATENCY_MS: '20-80', JOBBOARD_COUNT: '1000' }
     })
     const stack = new FaultStack(project)
+    const swarm = await run('docker', ['info', '--format', '{{.Swarm.LocalNodeState}}']).then((r) => r.stdout.trim(), () => 'unknown')
+    // A bridge network made while the engine is in a swarm loses its containers when the swarm is left.
+    if (swarm !== 'inactive') console.warn(`fault stack: the Docker engine's swarm is ${swarm}; if it leaves the swarm during the suite, the stack's containers lose their network`)
     try {
-      await project.compose(['up', '-d', '--scale', `scraper=${FAULT_STACK_SERVICES.scraper}`])
-      await project.waitHealthy(FAULT_STACK_SERVICES, 240_000)
+      // Generous: on a loaded machine Elasticsearch (which the api waits for) takes minutes to start.
+      await project.compose(['up', '-d', '--scale', `scraper=${FAULT_STACK_SERVICES.scraper}`], 480_000)
+      await project.waitHealthy(FAULT_STACK_SERVICES, 300_000, { tolerateUnhealthy: true })
     } catch (err) {
       await stack.down()
       throw err
@@ -79,11 +84,11 @@ export class FaultStack {
     const { stdout } = await run('docker', ['ps', '-a', '-q', '--filter', `label=com.docker.compose.project=${this.project.name}`])
     const ids = stdout.split('\n').filter(Boolean)
     if (ids.length === 0) return []
-    const format = '{{.Id}}|{{.Name}}|{{index .Config.Labels "com.docker.compose.service"}}|{{.State.Status}}|{{.State.StartedAt}}|{{.State.OOMKilled}}|{{.State.ExitCode}}'
+    const format = '{{.Id}}|{{.Name}}|{{index .Config.Labels "com.docker.compose.service"}}|{{.State.Status}}|{{.State.StartedAt}}|{{.State.OOMKilled}}|{{.State.ExitCode}}|{{len .NetworkSettings.Networks}}'
     const inspected = await run('docker', ['inspect', '-f', format, ...ids])
     return inspected.stdout.split('\n').filter(Boolean).map((line) => {
-      const [id = '', name = '', service = '', status = '', startedAt = '', oom = '', exitCode = '0'] = line.split('|')
-      return { id, name: name.replace(/^\//, ''), service, status, startedAt, oomKilled: oom === 'true', exitCode: Number(exitCode) }
+      const [id = '', name = '', service = '', status = '', startedAt = '', oom = '', exitCode = '0', networks = '0'] = line.split('|')
+      return { id, name: name.replace(/^\//, ''), service, status, startedAt, oomKilled: oom === 'true', exitCode: Number(exitCode), networks: Number(networks) }
     })
   }
 
@@ -110,6 +115,8 @@ export class FaultStack {
       if (is === undefined) out.push(`${was.name} is gone`)
       else if (is.status !== 'running') out.push(`${is.name} is ${is.status} (exit ${is.exitCode}${is.oomKilled ? ', OOM-killed' : ''})`)
       else if (is.startedAt !== was.startedAt) out.push(`${is.name} restarted by itself`)
+      // Seen when something else on a shared engine ran `docker swarm leave` while this stack ran.
+      else if (is.networks === 0 && was.networks > 0) out.push(`${is.name} lost its network (did the engine leave a swarm?)`)
     }
     return out
   }

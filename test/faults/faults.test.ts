@@ -96,7 +96,7 @@ describe('faults on the real stack', () => {
     jobs = await boardJobs(s)
     if (jobs.hostile.length !== HOSTILE_LISTINGS) throw new Error(`the board serves ${jobs.hostile.length} hostile listings, not ${HOSTILE_LISTINGS}`)
     fresh = new FreshIds(jobs.active)
-  }, 300_000)
+  }, 840_000)
 
   it('hostile pages among normal lookups', async () => {
     record(await hostilePages(stack!, jobs.hostile, fresh.take(60)))

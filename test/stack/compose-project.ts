@@ -1,18 +1,24 @@
 /**
  * Drives one throwaway Compose project of compose.yaml through Debian's `docker-compose`
  * (v1.29), with the offline images from .env.images and free host ports on 127.0.0.1, so
- * it can run beside the host's RabbitMQ / Elasticsearch and other tests' projects.
+ * it can run beside the host's RabbitMQ / Elasticsearch and other tests' projects. The
+ * stack's credentials file is made first, as the panel makes it (`deck config` / `deck up`),
+ * so this is also what a user gets running Compose by hand after the panel.
  */
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../support/free-port'
+import { credentialsFilePath, ensureCredentialsFile } from '../../src/main/stack/credentials-file'
+import type { StackCredentials } from '../../src/shared/stack-credentials'
 
 const execFileAsync = promisify(execFile)
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const ENV_IMAGES_FILE = `${REPO_ROOT}.env.images`
+export const COMPOSE_FILE = `${REPO_ROOT}compose.yaml`
+export const CREDENTIALS_FILE = credentialsFilePath(COMPOSE_FILE)
 const SERVICE_IMAGE_KEYS = ['RABBITMQ_IMAGE', 'ELASTICSEARCH_IMAGE', 'SCRAPER_IMAGE', 'API_IMAGE', 'JOBBOARD_IMAGE'] as const
 
 export interface StackPorts {
@@ -69,7 +75,8 @@ export class ComposeProject {
   private constructor(
     readonly name: string,
     readonly ports: StackPorts,
-    private readonly env: Readonly<Record<string, string>>
+    private readonly env: Readonly<Record<string, string>>,
+    readonly credentials: StackCredentials
   ) {}
 
   static async create(options: ComposeProjectOptions = {}): Promise<ComposeProject> {
@@ -81,7 +88,22 @@ export class ComposeProject {
       rabbitmqManagement: await freePort(),
       elasticsearch: await freePort()
     }
-    return new ComposeProject(name, ports, options.env ?? {})
+    return new ComposeProject(name, ports, options.env ?? {}, ensureCredentialsFile(CREDENTIALS_FILE))
+  }
+
+  /** `amqp://user:password@127.0.0.1:<published port>` with the generated user. */
+  get amqpUri(): string {
+    return `amqp://${this.credentials.rabbitmqUser}:${this.credentials.rabbitmqPassword}@127.0.0.1:${this.ports.rabbitmq}`
+  }
+
+  /** The Basic authorization header value of the generated RabbitMQ user (its management API). */
+  get rabbitmqAuth(): string {
+    return basicAuth(this.credentials.rabbitmqUser, this.credentials.rabbitmqPassword)
+  }
+
+  /** The Basic authorization header value of Elasticsearch's `elastic` user. */
+  get elasticAuth(): string {
+    return basicAuth('elastic', this.credentials.elasticPassword)
   }
 
   get volumeName(): string {
@@ -103,7 +125,7 @@ export class ComposeProject {
       RABBITMQ_MANAGEMENT_PORT: String(this.ports.rabbitmqManagement),
       ELASTICSEARCH_PORT: String(this.ports.elasticsearch)
     }
-    const fullArgs = ['-p', this.name, '--env-file', ENV_IMAGES_FILE, '-f', `${REPO_ROOT}compose.yaml`, ...args]
+    const fullArgs = ['-p', this.name, '--env-file', ENV_IMAGES_FILE, '-f', COMPOSE_FILE, ...args]
     try {
       const { stdout, stderr } = await execFileAsync('docker-compose', fullArgs, { cwd: REPO_ROOT, env, timeout: timeoutMs })
       return stdout + stderr
@@ -132,7 +154,11 @@ export class ComposeProject {
   }
 
   /** Waits until the project has `expected[service]` containers per service, all running and healthy. */
-  async waitHealthy(expected: Readonly<Record<string, number>>, timeoutMs = 180_000): Promise<ContainerState[]> {
+  /**
+   * `tolerateUnhealthy`: keep waiting through "unhealthy" (on a loaded machine a health check
+   * can time out on a healthy service); a container that exited still ends the wait.
+   */
+  async waitHealthy(expected: Readonly<Record<string, number>>, timeoutMs = 180_000, options: { tolerateUnhealthy?: boolean } = {}): Promise<ContainerState[]> {
     const deadline = Date.now() + timeoutMs
     let last: ContainerState[] = []
     while (Date.now() < deadline) {
@@ -141,7 +167,7 @@ export class ComposeProject {
         ([service, count]) => last.filter((c) => c.service === service).length === count
       )
       if (counts && last.every((c) => c.status === 'running' && c.health === 'healthy')) return last
-      if (last.some((c) => c.health === 'unhealthy' || c.status === 'exited')) break
+      if (last.some((c) => (c.health === 'unhealthy' && options.tolerateUnhealthy !== true) || c.status === 'exited')) break
       await new Promise((resolve) => setTimeout(resolve, 1_000))
     }
     const summary = last.map((c) => `${c.name}: ${c.status}/${c.health ?? 'no healthcheck'}`).join(', ')
@@ -156,4 +182,8 @@ export class ComposeProject {
       return false
     }
   }
+}
+
+export function basicAuth(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 }

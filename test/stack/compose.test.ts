@@ -1,20 +1,27 @@
 /**
  * compose.yaml against the real Docker engine with Debian's docker-compose 1.29 and the
  * offline images (`npm run stack:images`): health, a lookup through the api, scale-out,
- * Nameko interop, Elasticsearch persistence, and what `down` leaves behind. Everything is
- * reached through ports the stack publishes on 127.0.0.1.
+ * Nameko interop, Elasticsearch persistence, and what `down` leaves behind; the generated
+ * credentials (RabbitMQ refuses guest, Elasticsearch refuses anonymous requests, the panel's
+ * `config` shows no password). Everything is reached through ports the stack publishes on 127.0.0.1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFile } from 'node:child_process'
+import { statSync } from 'node:fs'
 import { promisify } from 'node:util'
+import { connect } from 'amqplib'
+import { CREDENTIAL_VARIABLES } from '../../src/shared/stack-credentials'
 import { ListingSchema } from '../../src/shared/listing'
 import { DEFAULT_SCRAPER_SERVICE } from '../../src/services/env'
 import { namekoUnavailableReason, runClusterRpcProxy } from '../support/nameko'
-import { ComposeProject, stackUnavailableReason } from './compose-project'
+import { COMPOSE_FILE, CREDENTIALS_FILE, ComposeProject, REPO_ROOT, basicAuth, stackUnavailableReason } from './compose-project'
 
 const execFileAsync = promisify(execFile)
 const RPC_QUEUE = `rpc-${DEFAULT_SCRAPER_SERVICE}`
 const ALL_SERVICES = { rabbitmq: 1, elasticsearch: 1, scraper: 1, api: 1, jobboard: 1 }
+// Elasticsearch's start: under a minute on an idle 2-core machine, up to ~8 min beside other
+// jobs (measured at load average 60); compose.yaml's start_period allows 10.
+const ES_START_MS = 600_000
 
 let project: ComposeProject
 let activeIds: string[] = []
@@ -36,9 +43,8 @@ async function lookUp(id: string): Promise<void> {
 }
 
 async function rpcQueueConsumers(): Promise<number> {
-  const auth = `Basic ${Buffer.from('guest:guest').toString('base64')}`
   const url = `http://127.0.0.1:${project.ports.rabbitmqManagement}/api/queues/%2F/${RPC_QUEUE}`
-  const { status, body } = await getJson(url, { headers: { authorization: auth } })
+  const { status, body } = await getJson(url, { headers: { authorization: project.rabbitmqAuth } })
   if (status !== 200) return -1
   return (body as { consumers: number }).consumers
 }
@@ -66,8 +72,8 @@ describe('compose.yaml on the Docker engine (docker-compose 1.29, offline images
   }, 120_000)
 
   it('is accepted by docker-compose 1.29 and brings every service up healthy, ports on 127.0.0.1 only', async () => {
-    await project.compose(['up', '-d'])
-    const containers = await project.waitHealthy(ALL_SERVICES)
+    await project.compose(['up', '-d'], ES_START_MS)
+    const containers = await project.waitHealthy(ALL_SERVICES, ES_START_MS)
     // deploy.replicas: 1 and no container_name: Compose numbers the scraper replicas itself.
     expect(containers.filter((c) => c.service === 'scraper').map((c) => c.name)).toEqual([`${project.name}_scraper_1`])
 
@@ -78,7 +84,45 @@ describe('compose.yaml on the Docker engine (docker-compose 1.29, offline images
     const hostIps = stdout.split(/\s+/).filter((ip) => ip !== '')
     expect(hostIps.length).toBe(5) // api, jobboard, elasticsearch, rabbitmq x2; the scraper publishes none
     expect(new Set(hostIps)).toEqual(new Set(['127.0.0.1']))
-  }, 300_000)
+  }, 2 * ES_START_MS)
+
+  it('runs RabbitMQ with the generated user only: guest is refused on AMQP and the management API; the file is 0600', async () => {
+    expect(statSync(CREDENTIALS_FILE).mode & 0o777).toBe(0o600)
+    const { credentials } = project
+    const { stdout } = await execFileAsync('docker', ['inspect', '-f', '{{json .Config.Env}}', `${project.name}_rabbitmq_1`])
+    const env = JSON.parse(stdout) as string[]
+    expect(env).toContain(`${CREDENTIAL_VARIABLES.rabbitmqUser}=${credentials.rabbitmqUser}`)
+    const management = `http://127.0.0.1:${project.ports.rabbitmqManagement}/api/whoami`
+    expect((await fetch(management, { headers: { authorization: basicAuth('guest', 'guest') } })).status).toBe(401)
+    expect((await getJson(management, { headers: { authorization: project.rabbitmqAuth } })).body).toMatchObject({ name: credentials.rabbitmqUser })
+    const users = await getJson(`http://127.0.0.1:${project.ports.rabbitmqManagement}/api/users`, { headers: { authorization: project.rabbitmqAuth } })
+    expect((users.body as { name: string }[]).map((u) => u.name)).toEqual([credentials.rabbitmqUser])
+    await expect(connect(`amqp://guest:guest@127.0.0.1:${project.ports.rabbitmq}`)).rejects.toThrow(/ACCESS_REFUSED|403/)
+    await (await connect(project.amqpUri)).close()
+  }, 60_000)
+
+  it('runs Elasticsearch with security on: 401 without a login or with a wrong one, 200 as elastic with the generated password', async () => {
+    const health = `http://127.0.0.1:${project.ports.elasticsearch}/_cluster/health`
+    expect((await fetch(health)).status).toBe(401)
+    expect((await fetch(health, { headers: { authorization: basicAuth('elastic', 'changeme') } })).status).toBe(401)
+    const ok = await getJson(health, { headers: { authorization: project.elasticAuth } })
+    expect(ok.status).toBe(200)
+    expect(ok.body).toMatchObject({ number_of_nodes: 1 })
+  }, 60_000)
+
+  it("the panel's `deck config` (the shell the file was made by) names the credentials file and shows no password", async () => {
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'src/main/cli/deck.ts', 'config', '--json'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DECK_COMPOSE_FILE: COMPOSE_FILE, DECK_PROJECT: project.name, RABBITMQ_PORT: String(project.ports.rabbitmq), ELASTICSEARCH_PORT: String(project.ports.elasticsearch) },
+      timeout: 60_000
+    })
+    const config = JSON.parse(stdout) as { credentialsFile: string; amqpUri: string; elasticsearchUrl: string }
+    expect(config.credentialsFile).toBe(CREDENTIALS_FILE)
+    expect(config.amqpUri).toBe(`amqp://${project.credentials.rabbitmqUser}:***@127.0.0.1:${project.ports.rabbitmq}`)
+    expect(config.elasticsearchUrl).toBe(`http://elastic:***@127.0.0.1:${project.ports.elasticsearch}`)
+    expect(stdout).not.toContain(project.credentials.rabbitmqPassword)
+    expect(stdout).not.toContain(project.credentials.elasticPassword)
+  }, 90_000)
 
   it('answers GET /joblisting/<id> through the api for an active listing of the job board', async () => {
     const { status, body } = await getJson(`http://127.0.0.1:${project.ports.jobboard}/jobs.json`)
@@ -101,7 +145,7 @@ describe('compose.yaml on the Docker engine (docker-compose 1.29, offline images
     if (unavailable !== null) throw new Error(unavailable)
     const id = activeIds[10] as string
     const result = await runClusterRpcProxy(`print(json.dumps(n.${DEFAULT_SCRAPER_SERVICE}.get_job_listing_info(${JSON.stringify(id)})))`, {
-      amqpUri: `amqp://guest:guest@127.0.0.1:${project.ports.rabbitmq}`,
+      amqpUri: project.amqpUri,
       timeoutSeconds: 30
     })
     expect(result.code, result.stderr).toBe(0)
@@ -111,22 +155,23 @@ describe('compose.yaml on the Docker engine (docker-compose 1.29, offline images
   it('keeps Elasticsearch data across a restart and a re-creation of its container (named volume)', async () => {
     const es = `http://127.0.0.1:${project.ports.elasticsearch}`
     const doc = `${es}/survive-${project.name}/_doc/1`
+    const auth = { authorization: project.elasticAuth }
     const put = await getJson(`${doc}?refresh=true`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({ marker: project.name })
     })
     expect(put.status, JSON.stringify(put.body)).toBe(201)
 
-    await project.compose(['restart', 'elasticsearch'])
-    await project.waitHealthy({ ...ALL_SERVICES, scraper: 3 })
-    expect((await getJson(doc)).body).toMatchObject({ found: true, _source: { marker: project.name } })
+    await project.compose(['restart', 'elasticsearch'], ES_START_MS)
+    await project.waitHealthy({ ...ALL_SERVICES, scraper: 3 }, ES_START_MS)
+    expect((await getJson(doc, { headers: auth })).body).toMatchObject({ found: true, _source: { marker: project.name } })
 
     // A new container keeps only what is on the volume.
-    await project.compose(['up', '-d', '--no-deps', '--force-recreate', 'elasticsearch'])
-    await project.waitHealthy({ ...ALL_SERVICES, scraper: 3 })
-    expect((await getJson(doc)).body).toMatchObject({ found: true, _source: { marker: project.name } })
-  }, 300_000)
+    await project.compose(['up', '-d', '--no-deps', '--force-recreate', 'elasticsearch'], ES_START_MS)
+    await project.waitHealthy({ ...ALL_SERVICES, scraper: 3 }, ES_START_MS)
+    expect((await getJson(doc, { headers: auth })).body).toMatchObject({ found: true, _source: { marker: project.name } })
+  }, 4 * ES_START_MS)
 
   it('removes containers and network on down but keeps the named volume unless -v', async () => {
     await project.compose(['down'])

@@ -1,7 +1,8 @@
 /**
  * A RabbitMQ node of a test's own, in a container from the stack's offline image on a free
  * loopback port, for tests that restart the broker: the shared one on 5672 serves every
- * other suite and must stay up. The container is removed by stop().
+ * other suite and must stay up. It gets a user and password of its own, as the stack's
+ * broker does (the image has no guest). The container is removed by stop().
  */
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -10,6 +11,7 @@ import { connect } from 'amqplib'
 import { promisify } from 'node:util'
 import { ENV_IMAGES_FILE, readEnvFile } from '../stack/compose-project'
 import { freePort } from './free-port'
+import { CREDENTIAL_VARIABLES } from '../../src/shared/stack-credentials'
 
 const run = promisify(execFile)
 
@@ -29,8 +31,11 @@ function rabbitmqImage(): string {
 export async function startOwnBroker(): Promise<OwnBroker> {
   const name = `scrapedeck-test-rabbitmq-${randomBytes(4).toString('hex')}`
   const port = await freePort()
-  await run('docker', ['run', '-d', '--rm', '--name', name, '-p', `127.0.0.1:${port}:5672`, rabbitmqImage()])
-  const amqpUri = `amqp://guest:guest@127.0.0.1:${port}`
+  const user = `test-${randomBytes(3).toString('hex')}`
+  const password = randomBytes(18).toString('base64url')
+  await run('docker', ['run', '-d', '--rm', '--name', name, '-p', `127.0.0.1:${port}:5672`,
+    '-e', `${CREDENTIAL_VARIABLES.rabbitmqUser}=${user}`, '-e', `${CREDENTIAL_VARIABLES.rabbitmqPassword}=${password}`, rabbitmqImage()])
+  const amqpUri = `amqp://${user}:${password}@127.0.0.1:${port}`
   const ctl = async (command: string): Promise<void> => {
     await run('docker', ['exec', name, 'rabbitmqctl', '-q', command], { timeout: 60_000 })
   }

@@ -13,6 +13,10 @@ import { fetchRpcQueues } from './management-api'
 import type { ManagementApiOptions } from './management-api'
 import { RingBuffer } from './ring-buffer'
 import { rpcQueueName } from '../../shared/rpc-names'
+import { secretMasker } from '../../shared/secret-mask'
+
+/** The URI without its password, for messages. */
+const redact = secretMasker()
 
 export interface BrokerMonitorOptions {
   management: ManagementApiOptions
@@ -82,6 +86,12 @@ export class BrokerMonitor extends EventEmitter<MonitorEvents> {
     return queues.map(({ service, queue, consumers, ready, unacked }) => ({ service, queue, consumers, ready, unacked }))
   }
 
+  /** The latest sample if it is at most `maxAgeMs` old, else a new one (a caller that may run without start()). */
+  async fresh(maxAgeMs: number): Promise<BrokerMetrics> {
+    const last = this.last
+    return last !== null && Date.now() - Date.parse(last.at) <= maxAgeMs ? last : this.sample()
+  }
+
   samples(sinceMs?: number, limit?: number): MetricsSample[] {
     const all = this.history.toArray().filter((s) => sinceMs === undefined || s.at > sinceMs)
     return limit === undefined ? all : all.slice(-limit)
@@ -145,16 +155,5 @@ export class BrokerMonitor extends EventEmitter<MonitorEvents> {
     const since = before.state === state ? before.since : new Date().toISOString()
     this.connectivity = { ...this.connectivity, [which]: { ...before, state, message, since } }
     if (before.state !== state) this.emit('broker', this.connectivity)
-  }
-}
-
-/** The URI without its password, for messages. */
-export function redact(uri: string): string {
-  try {
-    const url = new URL(uri)
-    if (url.password !== '') url.password = '***'
-    return url.toString().replace(/\/$/, '')
-  } catch {
-    return uri
   }
 }

@@ -1,4 +1,4 @@
-/** Queue numbers from the RabbitMQ management HTTP API (`GET /api/queues/<vhost>`). */
+/** Queue numbers from the RabbitMQ management HTTP API (`GET /api/queues/<vhost>`), and its one GET helper. */
 import type { QueueMetrics } from '../../shared/contract'
 import { rpcServiceOfQueue } from '../../shared/rpc-names'
 
@@ -31,10 +31,15 @@ export class ManagementApiError extends Error {
 export async function fetchRpcQueues(options: ManagementApiOptions): Promise<QueueMetrics[]> {
   const vhost = encodeURIComponent(options.vhost ?? '/')
   const columns = 'name,messages_ready,messages_unacknowledged,consumers,message_stats'
-  const url = `${options.url.replace(/\/$/, '')}/api/queues/${vhost}?columns=${columns}`
+  const queues = await managementGet<RawQueue[]>(options, `/api/queues/${vhost}?columns=${columns}`)
+  return queues.filter((q) => rpcServiceOfQueue(q.name) !== null).map(toMetrics).sort((a, b) => a.queue.localeCompare(b.queue))
+}
+
+/** One GET of the management API, as JSON; an unreachable or refusing API is a ManagementApiError saying which. */
+export async function managementGet<T>(options: ManagementApiOptions, path: string): Promise<T> {
   let response: Response
   try {
-    response = await fetch(url, {
+    response = await fetch(`${options.url.replace(/\/$/, '')}${path}`, {
       headers: { authorization: `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}` },
       signal: AbortSignal.timeout(options.timeoutMs ?? 3000)
     })
@@ -43,10 +48,9 @@ export async function fetchRpcQueues(options: ManagementApiOptions): Promise<Que
     throw new ManagementApiError(`RabbitMQ management API at ${options.url} does not answer (${cause})`)
   }
   if (!response.ok) {
-    throw new ManagementApiError(`RabbitMQ management API at ${options.url} answered ${response.status} ${response.statusText}${response.status === 401 ? ' (check the management credentials)' : ''}`)
+    throw new ManagementApiError(`RabbitMQ management API at ${options.url} answered ${response.status} ${response.statusText} for ${path.split('?')[0]}${response.status === 401 ? ' (check the management credentials)' : ''}`)
   }
-  const queues = (await response.json()) as RawQueue[]
-  return queues.filter((q) => rpcServiceOfQueue(q.name) !== null).map(toMetrics).sort((a, b) => a.queue.localeCompare(b.queue))
+  return (await response.json()) as T
 }
 
 function toMetrics(q: RawQueue): QueueMetrics {

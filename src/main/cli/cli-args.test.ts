@@ -8,6 +8,7 @@ describe('deck argument parsing', () => {
     expect(parseCli(['up', '--allow-host-access'])).toEqual({ operation: 'up', request: {}, json: false, allowHostAccess: true })
     expect(parseCli(['preflight', 'api'])).toEqual({ operation: 'preflight', request: { services: ['api'] }, json: false })
     expect(() => parseCli(['preflight', '--allow-host-access'])).toThrow(UsageError)
+    expect(parseCli(['config', '--json'])).toEqual({ operation: 'config', request: {}, json: true })
     expect(parseCli(['down', '--volumes']).request).toEqual({ removeVolumes: true })
     expect(parseCli(['scale', 'scraper', '3']).request).toEqual({ service: 'scraper', replicas: 3 })
     expect(parseCli(['restart', 'api']).operation).toBe('restartService')
@@ -90,5 +91,27 @@ describe('deck crawl', () => {
 
   it('refuses a value option the command does not take', () => {
     expect(() => parseCli(['status', '--format', 'csv'])).toThrow(/status does not take --format/)
+  })
+})
+
+describe('deck autoscale', () => {
+  it('turns autoscaling on with the settings given, and waits for one decision or, with --follow, all', () => {
+    expect(parseCli(['autoscale', 'scraper', '--min', '1', '--max', '8', '--target', '50'])).toEqual({
+      operation: 'autoscaleSet',
+      request: { service: 'scraper', settings: { enabled: true, min: 1, max: 8, target: 50 } },
+      json: false,
+      untilEvents: { event: 'autoscaleDecision', count: 1 }
+    })
+    const follow = parseCli(['autoscale', 'scraper', '--window', '5', '--interval', '1', '--activation', '3', '--follow', '--json'])
+    expect(follow.request).toEqual({ service: 'scraper', settings: { enabled: true, stabilizationSeconds: 5, intervalSeconds: 1, activationBacklog: 3 } })
+    expect(follow.untilEvents).toEqual({ event: 'autoscaleDecision', count: null })
+    expect(follow.json).toBe(true)
+  })
+
+  it('says what is wrong', () => {
+    expect(() => parseCli(['autoscale'])).toThrow(/autoscale takes <service>/)
+    expect(() => parseCli(['autoscale', 'scraper', '--max', 'lots'])).toThrow(/--max "lots" is not a whole number/)
+    expect(() => parseCli(['autoscale', 'scraper', '--volumes'])).toThrow(/autoscale does not take --volumes/)
+    expect(() => parseCli(['autoscale', 'scraper', '--min'])).toThrow(/--min needs a value/)
   })
 })

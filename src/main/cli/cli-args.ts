@@ -3,6 +3,7 @@ import type { OperationName } from '../../shared/contract'
 import { CRAWL_ACTIONS, CrawlIdSchema, EXPORT_FORMATS } from '../../shared/crawl'
 import type { CrawlAction, ExportFormat } from '../../shared/crawl'
 import { parseRpcArgs, parseRpcKwargs } from '../../shared/rpc-console'
+import type { AutoscaleSettingsPatch } from '../../shared/autoscale'
 
 export interface CliCommand {
   operation: OperationName
@@ -16,6 +17,8 @@ export interface CliCommand {
   allowHostAccess?: boolean
   /** `crawl export`: not printed as a value; the shell streams the export itself to stdout. */
   streamsExport?: true
+  /** `autoscale`: stay and print these events, `count` of them or (null) until Ctrl-C. */
+  untilEvents?: { event: 'autoscaleDecision'; count: number | null }
 }
 
 export class UsageError extends Error {
@@ -32,6 +35,8 @@ export const USAGE = `usage: npm run deck -- [--swarm [--publish-public]] <comma
   preflight [service…]       what the compose file can do to the host, with file:line
   down [--volumes]           stop and remove it (volumes only with --volumes)
   status                     services, replicas, health, containers
+  config                     the panel's endpoints (passwords masked) and the stack's
+                             credentials file, which it writes if there is none yet
   scale <service> <n>        run n replicas of a service
   start|stop|restart <service>
   logs <service> [--follow] [--tail N] [--container NAME]
@@ -48,10 +53,23 @@ export const USAGE = `usage: npm run deck -- [--swarm [--publish-public]] <comma
   crawl status <id>          counts by state, rate, ETA, replicas and errors
   crawl list                 the crawls, newest first
   crawl cancel|pause|resume|retry|delete <id>
-  crawl export <id> --format jsonl|csv   its results, to stdout`
+  crawl export <id> --format jsonl|csv   its results, to stdout
+  autoscale <service> [--min N] [--max N] [--target N] [--activation N] [--window S] [--interval S] [--follow]
+                             turn autoscaling from the queue's backlog on in this process and print
+                             its decision (--follow: every decision until Ctrl-C; without it, one step)`
+
+/** `autoscale`'s options and the setting each sets (whole numbers; the contract checks the bounds). */
+const AUTOSCALE_OPTIONS = {
+  '--min': 'min',
+  '--max': 'max',
+  '--target': 'target',
+  '--activation': 'activationBacklog',
+  '--window': 'stabilizationSeconds',
+  '--interval': 'intervalSeconds'
+} as const satisfies Record<string, keyof AutoscaleSettingsPatch>
 
 /** Options that take the next word as their value. */
-const VALUE_OPTIONS = new Set(['--tail', '--container', '--sitemap', '--ids-file', '--max-attempts', '--format'])
+const VALUE_OPTIONS = new Set(['--tail', '--container', '--sitemap', '--ids-file', '--max-attempts', '--format', ...Object.keys(AUTOSCALE_OPTIONS)])
 
 export function parseCli(argv: string[]): CliCommand {
   const flags = new Set<string>()
@@ -85,9 +103,10 @@ export function parseCli(argv: string[]): CliCommand {
       need(0, 'no arguments')
       return command_('down', { removeVolumes: flags.has('--volumes') })
     case 'status':
+    case 'config':
       allow()
       need(0, 'no arguments')
-      return command_('status', {})
+      return command_(command, {})
     case 'scale': {
       allow()
       need(2, '<service> <n>')
@@ -144,6 +163,8 @@ export function parseCli(argv: string[]): CliCommand {
       return command_('rpcServices', {})
     case 'crawl':
       return crawlCommand(rest, { flags, values, json })
+    case 'autoscale':
+      return autoscaleCommand(rest, { flags, values, json })
     case undefined:
       throw new UsageError('no command')
     default:
@@ -242,4 +263,22 @@ function crawlStart(rest: string[], options: Options): CliCommand {
 
 function isExportFormat(value: string): value is ExportFormat {
   return (EXPORT_FORMATS as readonly string[]).includes(value)
+}
+
+function autoscaleCommand(rest: string[], options: Options): CliCommand {
+  refuseOthers('autoscale', options, ['--follow', ...Object.keys(AUTOSCALE_OPTIONS)])
+  if (rest.length !== 1) throw new UsageError('autoscale takes <service>')
+  const settings: Record<string, unknown> = { enabled: true }
+  for (const [option, key] of Object.entries(AUTOSCALE_OPTIONS)) {
+    const raw = options.values.get(option)
+    if (raw === undefined) continue
+    if (!/^\d+$/.test(raw)) throw new UsageError(`autoscale: ${option} "${raw}" is not a whole number`)
+    settings[key] = Number(raw)
+  }
+  return {
+    operation: 'autoscaleSet',
+    request: { service: rest[0], settings },
+    json: options.json,
+    untilEvents: { event: 'autoscaleDecision', count: options.flags.has('--follow') ? null : 1 }
+  }
 }

@@ -10,6 +10,8 @@ import type { ListingSearchResult } from '../../shared/listing-search'
 import type { LookupResult } from '../../shared/lookup'
 import { formatBytes } from '../../shared/fleet-stats'
 import type { ContainerHistory } from '../../shared/fleet-stats'
+import { decisionSummary, settingsSummary } from '../../shared/autoscale'
+import type { AutoscaleDecision, AutoscaleState } from '../../shared/autoscale'
 
 type Formatters = { [K in OperationName]?: (value: OperationResponse<K>) => string }
 
@@ -35,7 +37,9 @@ const FORMATTERS: Formatters = {
   crawlAction: formatCrawlSummary,
   crawlDelete: (v) => (v.deleted ? 'deleted' : 'nothing to delete'),
   preflight: formatPreflight,
-  rpcServices: formatRpcServices
+  rpcServices: formatRpcServices,
+  autoscaleGet: formatAutoscaleState,
+  autoscaleSet: formatAutoscaleState
 }
 
 /** One line per finding and its hint; the last line says whether it was accepted. */
@@ -85,9 +89,19 @@ export function formatEvent(event: PanelEvent, json: boolean, columns = 80): Ter
     }
     case 'crawlProgress':
       return { stream: 'stderr', text: formatCrawlProgress(event.payload.detail, columns), inPlace: true }
+    case 'autoscaleDecision':
+      return { stream: 'stdout', text: json ? JSON.stringify(event.payload) : formatDecision(event.payload) }
     default:
       return null
   }
+}
+
+export function formatAutoscaleState(s: AutoscaleState): string {
+  return [`autoscale ${s.service}: ${settingsSummary(s.settings)}`, ...s.decisions.map(formatDecision)].join('\n')
+}
+
+export function formatDecision(d: AutoscaleDecision): string {
+  return `${new Date(d.at).toISOString()} ${d.service} ${decisionSummary(d)}`
 }
 
 export function formatStatus(s: StackStatus): string {

@@ -15,6 +15,8 @@ import { loadPanelConfig } from '../controller/panel-config'
 import { PanelSession } from '../session/panel-session'
 import { toPanelError } from '../session/error-values'
 import { needsAcceptance } from '../../shared/host-access'
+import { CredentialsFileError } from '../stack/credentials-file'
+import { maskDeep, secretMasker } from '../../shared/secret-mask'
 import { parseCli, USAGE, UsageError } from './cli-args'
 import type { CliCommand } from './cli-args'
 import { formatEvent, formatNotes, formatResult } from './cli-format'
@@ -39,16 +41,28 @@ async function main(argv: string[]): Promise<number> {
     throw err
   }
   // Each CLI run asks again: accepting host access is --allow-host-access on that command.
-  const panel = createPanel(loadPanelConfig(), { approvals: new MemoryApprovals() })
+  let settings
+  try {
+    settings = loadPanelConfig()
+  } catch (err) {
+    if (!(err instanceof CredentialsFileError)) throw err
+    process.stderr.write(`deck: CredentialsFile: ${err.message}\nhint: ${err.hint}\n`)
+    return 1
+  }
+  const panel = createPanel(settings, { approvals: new MemoryApprovals() })
   let streamsEnded = (): void => {}
   let lastCrawl: CrawlDetail | null = null
   let liveStats: LiveStatsTable | null = null
+  // `autoscale`: the events it waits for, counted as they are printed.
+  let awaited = command.untilEvents?.count ?? null
+  let eventsSeen = (): void => {}
   const columns = process.stderr.columns ?? 80
   const session = new PanelSession(panel.controller, (event: PanelEvent) => {
     if (event.event === 'crawlProgress') lastCrawl = event.payload.detail
     if (event.event === 'statsSample') liveStats?.push(event.payload.stats)
     const out = formatEvent(event, command.json, columns)
     if (out !== null) writeLine(out)
+    if (event.event === command.untilEvents?.event && awaited !== null && --awaited <= 0) eventsSeen()
     if (session.openStreams().length === 0) streamsEnded()
   })
   // A live progress bar redraws over itself on a terminal; piped, every state is a line of its own.
@@ -64,7 +78,8 @@ async function main(argv: string[]): Promise<number> {
     overwriting = false
     stream.write(`${out.text}\n`)
   }
-  const fail = (error: PanelError): number => {
+  const fail = (unmasked: PanelError): number => {
+    const error = maskDeep(unmasked, panel.controller.mask)
     process.stderr.write(`deck: ${error.kind}: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`)
     return 1
   }
@@ -115,6 +130,13 @@ async function main(argv: string[]): Promise<number> {
         lastCrawl = (followed.value as OperationResponse<'crawlFollow'>).detail
       }
     }
+    if (command.untilEvents !== undefined && (awaited === null || awaited > 0)) {
+      await new Promise<void>((resolve) => {
+        eventsSeen = resolve
+        process.once('SIGINT', () => resolve())
+        process.once('SIGTERM', () => resolve())
+      })
+    }
     if (session.openStreams().length > 0) {
       await new Promise<void>((resolve) => {
         streamsEnded = resolve
@@ -139,7 +161,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`deck: ${(err as Error).stack ?? String(err)}\n`)
+    process.stderr.write(`deck: ${secretMasker()((err as Error).stack ?? String(err))}\n`)
     process.exit(1)
   }
 )

@@ -2,9 +2,13 @@
  * Everything the panel needs to find the stack and its services, with environment overrides.
  * One typed place, so the Electron app, the web shell and the CLI agree.
  */
+import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { DEFAULT_SCRAPER_SERVICE } from '../../services/env'
+import { ELASTIC_USER, userinfoOf, withUserinfo } from '../../shared/stack-credentials'
+import type { StackCredentials } from '../../shared/stack-credentials'
+import { credentialsFilePath, ensureCredentialsFile } from '../stack/credentials-file'
 import { parseComposeCompat } from '../stack/compose-labels'
 import type { ComposeFlavour } from '../stack/compose-labels'
 import { composeProjectName, composeVariables } from '../stack/compose-settings'
@@ -23,14 +27,21 @@ export interface PanelSettings {
   dockerEndpoint: string
   /** Which Compose new containers imitate: DECK_COMPOSE_COMPAT "v1" or "v2" (default). */
   composeCompat: ComposeFlavour
-  /** AMQP_URI; default the stack's published port (RABBITMQ_PORT, as compose.yaml reads it). */
+  /**
+   * The stack's credentials file (src/main/stack/credentials-file.ts) beside the compose file,
+   * written on first need; null when there is no compose file.
+   */
+  credentialsFile: string | null
+  /** AMQP_URI; default the stack's published port (RABBITMQ_PORT, as compose.yaml reads it) with the generated user. */
   amqpUri: string
-  /** RABBITMQ_MANAGEMENT_URL (default from RABBITMQ_MANAGEMENT_PORT), _USER, _PASSWORD (default guest/guest). */
+  /** RABBITMQ_MANAGEMENT_URL (default from RABBITMQ_MANAGEMENT_PORT), _USER, _PASSWORD (default: the AMQP URI's user). */
   managementUrl: string
   managementUser: string
   managementPassword: string
-  /** ELASTICSEARCH_URL; default from ELASTICSEARCH_PORT. */
+  /** ELASTICSEARCH_URL; default from ELASTICSEARCH_PORT, as the `elastic` user with the generated password. */
   elasticsearchUrl: string
+  /** Every password above: what the panel masks in all it shows (src/shared/secret-mask.ts). */
+  secrets: string[]
   /** DECK_API_URL: the stack's REST API, which runs the crawl coordinator; default http://127.0.0.1:8080. */
   apiUrl: string
   /** LISTINGS_INDEX: the Elasticsearch index of cached listings; default "joblistings". */
@@ -85,17 +96,26 @@ export function loadPanelConfig(env: Readonly<Record<string, string | undefined>
   // so moving a published port moves the panel's endpoint with it.
   const compose = composeVariables(composeFile, envFiles, env)
   const port = (p: (typeof STACK_PORTS)[keyof typeof STACK_PORTS]): number => publishedPort(p, compose)
+  const credentialsFile = existsSync(composeFile) ? credentialsFilePath(composeFile) : null
+  const credentials: StackCredentials | null = credentialsFile === null ? null : ensureCredentialsFile(credentialsFile)
+  const amqpUri = str('AMQP_URI', withUserinfo(`amqp://127.0.0.1:${port(STACK_PORTS.amqp)}`, credentials?.rabbitmqUser, credentials?.rabbitmqPassword))
+  const amqpUser = userinfoOf(amqpUri)
+  const managementPassword = str('RABBITMQ_MANAGEMENT_PASSWORD', amqpUser?.password ?? '')
+  const elasticsearchUrl = str('ELASTICSEARCH_URL', withUserinfo(`http://127.0.0.1:${port(STACK_PORTS.elasticsearch)}`, credentials === null ? undefined : ELASTIC_USER, credentials?.elasticPassword))
+  const secrets = [credentials?.rabbitmqPassword, credentials?.elasticPassword, amqpUser?.password, managementPassword, userinfoOf(elasticsearchUrl)?.password]
   return {
     composeFile,
     project: str('DECK_PROJECT', composeProjectName(composeFile, compose) ?? 'scrapedeck'),
     envFiles,
     composeCompat: parseComposeCompat(compose['DECK_COMPOSE_COMPAT']),
     dockerEndpoint: str('DOCKER_HOST', 'unix:///var/run/docker.sock'),
-    amqpUri: str('AMQP_URI', `amqp://guest:guest@127.0.0.1:${port(STACK_PORTS.amqp)}`),
+    credentialsFile,
+    amqpUri,
     managementUrl: str('RABBITMQ_MANAGEMENT_URL', `http://127.0.0.1:${port(STACK_PORTS.management)}`),
-    managementUser: str('RABBITMQ_MANAGEMENT_USER', 'guest'),
-    managementPassword: str('RABBITMQ_MANAGEMENT_PASSWORD', 'guest'),
-    elasticsearchUrl: str('ELASTICSEARCH_URL', `http://127.0.0.1:${port(STACK_PORTS.elasticsearch)}`),
+    managementUser: str('RABBITMQ_MANAGEMENT_USER', amqpUser?.user ?? ''),
+    managementPassword,
+    elasticsearchUrl,
+    secrets: [...new Set(secrets.filter((s): s is string => s !== undefined && s !== ''))],
     apiUrl: str('DECK_API_URL', `http://127.0.0.1:${port(STACK_PORTS.api)}`),
     listingsIndex: str('LISTINGS_INDEX', 'joblistings'),
     scraperService,

@@ -12,7 +12,7 @@ import { loadPanelConfig } from './panel-config'
 import { PanelController } from './panel-controller'
 import type { BrokerView, EngineView, OrchestratorView, PanelCollaborators, StatusView } from './panel-controller'
 
-const settings = loadPanelConfig({ AMQP_URI: 'amqp://deck:s3cret@127.0.0.1:5672', DECK_PROJECT: 'deck' }, '/srv/deck')
+const settings = loadPanelConfig({ AMQP_URI: 'amqp://deck:s3cret@127.0.0.1:5672', ELASTICSEARCH_URL: 'http://elastic:es-s3cret@127.0.0.1:9200', DECK_PROJECT: 'deck' }, '/srv/deck')
 
 function container(name: string, service: string): ProjectContainer {
   return { id: `id-${name}`, name, service, number: 1, configHash: null, composeVersion: null, imageLabel: null, image: 'img', state: 'running', health: 'none', ports: [] }
@@ -102,10 +102,11 @@ function connect(controller: PanelController): { session: PanelSession; events: 
 }
 
 describe('PanelController', () => {
-  it('config shows endpoints with the AMQP password masked', async () => {
+  it('config shows endpoints with every password masked', async () => {
     const { session } = connect(new PanelController(fakes()))
     const result = await session.invoke('config', {})
-    expect(result.ok && (result.value as { amqpUri: string }).amqpUri).not.toContain('s3cret')
+    expect(JSON.stringify(result)).not.toContain('s3cret')
+    expect(result).toMatchObject({ ok: true, value: { amqpUri: 'amqp://deck:***@127.0.0.1:5672', elasticsearchUrl: 'http://elastic:***@127.0.0.1:9200', credentialsFile: null } })
     expect(result).toMatchObject({ ok: true, value: { project: 'deck', scraperComposeService: 'scraper' } })
   })
 

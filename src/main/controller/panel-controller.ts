@@ -16,11 +16,11 @@ import type { DockerEngine } from '../stack/docker-engine'
 import type { StatusMonitor } from '../stack/status-monitor'
 import { StackError } from '../stack/stack-error'
 import type { ProgressSink } from '../stack/stack-error'
-import { redact } from '../broker/broker-monitor'
 import type { BrokerMonitor } from '../broker/broker-monitor'
 import type { RpcClient } from '../../services/rpc'
 import type { ListingsService } from '../../services/listings'
 import { toPanelError } from '../session/error-values'
+import { secretMasker } from '../../shared/secret-mask'
 import type { ClientChannel } from '../session/client-channel'
 import type { ExportFormat } from '../../shared/crawl'
 import type { CrawlClient } from '../../services/crawler/crawl-client'
@@ -28,11 +28,12 @@ import { openLogStream } from './log-stream'
 import type { PanelSettings } from './panel-config'
 import { crawlHandlers } from './crawl-handlers'
 import { CrawlWatches } from './crawl-watch'
-import type { AutoscaleDecision } from '../../shared/notifications/notification-settings'
 import type { ServiceLimits } from '../../shared/fleet-stats'
 import type { NotificationSettingsStore } from '../notifications/settings-file'
 import { fleetHandlers } from './fleet-handlers'
 import { StatsWatches, runningContainers } from './stats-watch'
+import { autoscaleHandlers } from './autoscale-handlers'
+import type { AutoscalerView } from './autoscale-handlers'
 
 /** The parts of each collaborator the controller uses: what a unit test fakes. */
 export type EngineView = Pick<DockerEngine, 'connected' | 'probe' | 'requireConnected' | 'listContainers' | 'tailLogs' | 'followLogs' | 'containerStats' | 'followStats' | 'host' | 'start' | 'stop' | 'on'>
@@ -61,6 +62,8 @@ export interface PanelCollaborators {
   serviceLimits?: () => Record<string, ServiceLimits>
   /** The desktop app's notification settings; null or absent where the shell keeps its own (web). */
   notificationSettings?: NotificationSettingsStore | null
+  /** Scales services from their queue's backlog, where the user turned it on. */
+  autoscaler?: AutoscalerView
 }
 
 type Handler<K extends OperationName> = (request: ParsedRequest<K>, client: ClientChannel) => Promise<OperationResponse<K>>
@@ -73,8 +76,11 @@ export class PanelController {
   private readonly crawlWatches: CrawlWatches
   private readonly statsWatches: StatsWatches
   private readonly table: Handlers
+  /** Masks the settings' passwords and any URI password in text (sessions apply it to everything they send). */
+  readonly mask: (text: string) => string
 
   constructor(private readonly parts: PanelCollaborators) {
+    this.mask = secretMasker(parts.settings.secrets)
     this.events.setMaxListeners(100)
     this.crawlWatches = new CrawlWatches((id) => parts.crawls.get(id), { intervalMs: parts.crawlPollMs })
     this.statsWatches = new StatsWatches(parts.engine, async () => runningContainers(this.lastStatus ?? (this.lastStatus = await parts.status.build())))
@@ -89,6 +95,8 @@ export class PanelController {
     broker.on('metrics', (m) => this.emit('metrics', m))
     broker.on('sample', (s) => this.emit('metricsSample', s))
     broker.on('broker', (b) => this.emit('broker', b))
+    parts.autoscaler?.on('decision', (d) => this.emit('autoscaleDecision', d))
+    parts.autoscaler?.on('settings', (s) => this.emit('autoscaleSettings', s))
   }
 
   /**
@@ -104,6 +112,7 @@ export class PanelController {
   async close(): Promise<void> {
     this.crawlWatches.stopAll()
     this.statsWatches.stopAll('The panel is closing.')
+    await this.parts.autoscaler?.close()
     this.parts.status.stop()
     this.parts.engine.stop()
     await this.parts.broker.stop()
@@ -118,11 +127,6 @@ export class PanelController {
   /** A crawl's export as it streams from the coordinator (not an operation: a shell pipes it to a file or a download). */
   openExport(id: string, format: ExportFormat): Promise<ReadableStream<Uint8Array>> {
     return this.parts.crawls.export(id, format)
-  }
-
-  /** The autoscaler's hook: each step it takes goes to every client (and so to their notifications). */
-  announceAutoscale(decision: AutoscaleDecision): void {
-    this.emit('autoscaleDecision', decision)
   }
 
   on<K extends BroadcastEventName>(event: K, listener: EventListener<K>): () => void {
@@ -143,10 +147,11 @@ export class PanelController {
           project: s.project,
           composeFile: s.composeFile,
           envFiles: s.envFiles,
+          credentialsFile: s.credentialsFile,
           dockerEndpoint: s.dockerEndpoint,
-          amqpUri: redact(s.amqpUri),
-          managementUrl: s.managementUrl,
-          elasticsearchUrl: s.elasticsearchUrl,
+          amqpUri: this.mask(s.amqpUri),
+          managementUrl: this.mask(s.managementUrl),
+          elasticsearchUrl: this.mask(s.elasticsearchUrl),
           scraperService: s.scraperService,
           scraperComposeService: Object.entries(s.rpcServices).find(([, rpc]) => rpc === s.scraperService)?.[0] ?? 'scraper'
         }
@@ -208,7 +213,8 @@ export class PanelController {
         watches: this.statsWatches,
         serviceLimits: this.parts.serviceLimits ?? (() => ({})),
         notificationSettings: this.parts.notificationSettings ?? null
-      })
+      }),
+      ...autoscaleHandlers(this.parts.autoscaler)
     }
   }
 

@@ -61,6 +61,7 @@ function backend(): SessionBackend & { calls: string[]; emit: (event: BroadcastE
       listeners.add(entry)
       return () => listeners.delete(entry)
     }) as SessionBackend['on'],
+    mask: (text) => text,
     emit: (event, payload) => {
       for (const l of listeners) if (l.event === event) l.listener(payload)
     },

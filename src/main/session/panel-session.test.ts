@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { BROADCAST_EVENT_NAMES } from '../../shared/contract'
 import type { BroadcastEventName, OperationName } from '../../shared/contract'
 import { StackError } from '../stack/stack-error'
+import { BrokerUnavailable } from '../../services/rpc/errors'
+import { secretMasker } from '../../shared/secret-mask'
 import { PanelSession } from './panel-session'
 import type { SessionBackend } from './panel-session'
 
 /** Records what reaches the controller, so a test can prove a bad request never did. */
-function recordingBackend(answer: (operation: OperationName) => unknown = () => ({})): SessionBackend & {
+function recordingBackend(answer: (operation: OperationName) => unknown = () => ({}), secrets: string[] = []): SessionBackend & {
   calls: { operation: string; request: unknown }[]
   listeners: Map<string, (payload: unknown) => void>
 } {
@@ -22,7 +24,8 @@ function recordingBackend(answer: (operation: OperationName) => unknown = () => 
     on: ((event: BroadcastEventName, listener: (payload: unknown) => void) => {
       listeners.set(event, listener)
       return () => listeners.delete(event)
-    }) as SessionBackend['on']
+    }) as SessionBackend['on'],
+    mask: secretMasker(secrets)
   }
 }
 
@@ -79,5 +82,24 @@ describe('PanelSession', () => {
     expect(backend.listeners.size).toBe(0)
     expect(await session.invoke('status', {})).toMatchObject({ ok: false, error: { kind: 'PanelDisconnected' } })
     expect(backend.calls).toEqual([])
+  })
+
+  it('masks credentials in answers, error values and events', async () => {
+    const secret = 'Gen3rated-pw_x'
+    let fail = false
+    const backend = recordingBackend(() => {
+      if (fail) throw new BrokerUnavailable(`Cannot connect to the AMQP broker at amqp://deck-1:${secret}@127.0.0.1:5672: ECONNREFUSED`)
+      return { amqpUri: `amqp://deck-1:${secret}@127.0.0.1:5672`, lines: [{ text: `password is ${secret}` }] }
+    }, [secret])
+    const seen: unknown[] = []
+    const session = new PanelSession(backend, (event) => seen.push(event))
+    expect(await session.invoke('status', {})).toEqual({ ok: true, value: { amqpUri: 'amqp://deck-1:***@127.0.0.1:5672', lines: [{ text: 'password is ***' }] } })
+    fail = true
+    const failed = await session.invoke('status', {})
+    expect(failed).toMatchObject({ ok: false, error: { kind: 'BrokerUnavailable' } })
+    expect(JSON.stringify(failed)).not.toContain(secret)
+    expect(!failed.ok && failed.error.message).toContain('amqp://deck-1:***@127.0.0.1:5672')
+    backend.listeners.get('broker')?.({ amqp: { message: `AMQP broker at amqp://deck-1:${secret}@h` } })
+    expect(seen).toEqual([{ event: 'broker', payload: { amqp: { message: 'AMQP broker at amqp://deck-1:***@h' } } }])
   })
 })

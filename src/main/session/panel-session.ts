@@ -4,6 +4,8 @@
  * the request against the contract, calls the controller and turns anything thrown into an
  * error value, so a caller always gets a Result. It delivers every broadcast event and the
  * events of the streams this client opened, and stops those streams when the client goes.
+ * Everything it hands a client (answers, error values, events, log lines) passes the
+ * backend's masker, so no credential reaches a window, a socket or a terminal.
  * Shells only move frames between their transport and `invoke` / `deliver`.
  */
 import { randomUUID } from 'node:crypto'
@@ -13,8 +15,9 @@ import type { PanelController } from '../controller/panel-controller'
 import { StreamIdInUse } from './client-channel'
 import type { ClientChannel } from './client-channel'
 import { toPanelError } from './error-values'
+import { maskDeep } from '../../shared/secret-mask'
 
-export type SessionBackend = Pick<PanelController, 'handle' | 'on'>
+export type SessionBackend = Pick<PanelController, 'handle' | 'on' | 'mask'>
 
 export class PanelSession {
   private readonly streams = new Map<string, () => void>()
@@ -41,9 +44,9 @@ export class PanelSession {
     const parsed = parseRequest(operation, request)
     if (!parsed.ok) return parsed
     try {
-      return { ok: true, value: await this.controller.handle(operation as OperationName, parsed.value, this.channel) }
+      return { ok: true, value: maskDeep(await this.controller.handle(operation as OperationName, parsed.value, this.channel), this.controller.mask) }
     } catch (err) {
-      return { ok: false, error: toPanelError(err) }
+      return { ok: false, error: maskDeep(toPanelError(err), this.controller.mask) }
     }
   }
 
@@ -63,7 +66,7 @@ export class PanelSession {
   }
 
   private push(event: PanelEvent): void {
-    if (!this.disposed) this.deliver(event)
+    if (!this.disposed) this.deliver(maskDeep(event, this.controller.mask))
   }
 
   private readonly channel: ClientChannel = {

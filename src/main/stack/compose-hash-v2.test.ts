@@ -1,4 +1,5 @@
 /** Pins the Compose v2 config hash to what docker compose v2.32.4 printed (`config --hash`) for the same file. */
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseComposeText } from './compose-file'
 import { configHashV2, goDuration, goJson } from './compose-hash-v2'
@@ -78,6 +79,21 @@ describe('config hash matches Docker Compose v2.32', () => {
     expect(configHashV2(changed.services.get('c')!)).not.toBe(hash('c'))
     const scaled = parseComposeText(FILE.replace('scale: 2', 'scale: 5'), { file: '/tmp/v2hash/compose.yaml', project: 'v2h', env: {} })
     expect(configHashV2(scaled.services.get('c')!)).toBe(hash('c'))
+  })
+})
+
+describe('config hash of a service with env_file (Docker Compose v2.32)', () => {
+  const DIR = '/tmp/v2hashenv'
+  const file = 'services:\n  d:\n    image: x\n    env_file: [vars.env]\n    environment:\n      SHARED: from-key\n      OTHER: two\n'
+  const hashWith = (vars: string): string => {
+    mkdirSync(DIR, { recursive: true })
+    writeFileSync(`${DIR}/vars.env`, vars)
+    return configHashV2(parseComposeText(file, { file: `${DIR}/compose.yaml`, project: 'v2h', env: {} }).services.get('d')!)
+  }
+
+  it('hashes the file by its path and `environment:` alone: a new secret in the file is the same hash', () => {
+    expect(hashWith('SECRET=one\nSHARED=from-file\n')).toBe('8005518ce04eb89fe52b4732b53a3fcbf316b35e93fd2feba80e470bfcce43b5')
+    expect(hashWith('SECRET=changed\nSHARED=from-file\n')).toBe('8005518ce04eb89fe52b4732b53a3fcbf316b35e93fd2feba80e470bfcce43b5')
   })
 })
 

@@ -98,6 +98,7 @@ function normalizeService(name: string, svc: RawService, ctx: ServiceContext, at
     entrypoint: svc.entrypoint ?? null,
     entrypointArgv: argv(svc.entrypoint, ['entrypoint'], at),
     environment: normalizeEnvironment(svc, ctx, at),
+    declaredEnvironment: declaredEnvironment(svc, ctx),
     ports: (svc.ports ?? []).flatMap((p, i): PortSpec[] => {
       const publishedVariable = portVariable(ctx.written, name, i)
       try {
@@ -207,6 +208,7 @@ function normalizeBuild(build: NonNullable<RawService['build']>, dir: string): B
   }
 }
 
+/** The container's environment: the env files' values, then the `environment:` key's over them. */
 function normalizeEnvironment(svc: RawService, ctx: ServiceContext, at: At): Record<string, string> {
   const env: Record<string, string> = {}
   envFileList(svc).forEach((f, i) => {
@@ -216,6 +218,12 @@ function normalizeEnvironment(svc: RawService, ctx: ServiceContext, at: At): Rec
       at(Array.isArray(svc.env_file) ? ['env_file', i] : ['env_file'], `cannot read env file ${resolve(ctx.dir, f)}: ${(err as Error).message}`)
     }
   })
+  return { ...env, ...declaredEnvironment(svc, ctx) }
+}
+
+/** The `environment:` key alone, a bare name taking its value from the shell (Compose v2 hashes it apart from env files). */
+function declaredEnvironment(svc: RawService, ctx: ServiceContext): Record<string, string> {
+  const env: Record<string, string> = {}
   const declared = svc.environment
   if (Array.isArray(declared)) {
     for (const entry of declared) {

@@ -52,11 +52,12 @@ describe('the panel\'s endpoints follow the stack\'s published ports', () => {
   it('defaults from RABBITMQ_PORT, RABBITMQ_MANAGEMENT_PORT, ELASTICSEARCH_PORT (shell over .env); explicit URLs win', () => {
     const dir = projectDir({ 'compose.yaml': 'services:\n  a:\n    image: x\n', '.env': 'RABBITMQ_PORT=35672\nELASTICSEARCH_PORT=39200\n' })
     const config = loadPanelConfig({ DECK_COMPOSE_FILE: 'compose.yaml', RABBITMQ_MANAGEMENT_PORT: '35673', ELASTICSEARCH_PORT: '49200' }, dir)
-    expect(config.amqpUri).toBe('amqp://guest:guest@127.0.0.1:35672')
+    expect(config.amqpUri).toMatch(/^amqp:\/\/deck-[0-9a-f]{8}:[\w-]{32}@127\.0\.0\.1:35672$/)
     expect(config.managementUrl).toBe('http://127.0.0.1:35673')
-    expect(config.elasticsearchUrl).toBe('http://127.0.0.1:49200')
+    expect(config.elasticsearchUrl).toMatch(/^http:\/\/elastic:[\w-]{32}@127\.0\.0\.1:49200$/)
     expect(loadPanelConfig({ DECK_COMPOSE_FILE: 'compose.yaml', AMQP_URI: 'amqp://u:p@127.0.0.1:1' }, dir).amqpUri).toBe('amqp://u:p@127.0.0.1:1')
-    expect(loadPanelConfig({ DECK_COMPOSE_FILE: join(projectDir({}), 'compose.yaml') }, dir).amqpUri).toBe('amqp://guest:guest@127.0.0.1:5672')
+    // No compose file: no stack, so no credentials to derive (and none invented).
+    expect(loadPanelConfig({ DECK_COMPOSE_FILE: join(projectDir({}), 'compose.yaml') }, dir).amqpUri).toBe('amqp://127.0.0.1:5672')
   })
 
   it('a port variable that is not a port is an error naming it', () => {

@@ -46,15 +46,7 @@ export async function convergeService(
     report({ step: stepName, service: service.name, container: c, state, message })
 
   // Highest numbers first; all at once, each with the service's grace period.
-  await Promise.all(
-    extra.map(async (c) => {
-      step('stop', c.name, 'started', `Stopping ${c.name} (grace ${service.stopGraceSeconds} s)`)
-      await runtime.stopContainer(c.id, service.stopGraceSeconds)
-      await runtime.removeContainer(c.id)
-      step('remove', c.name, 'done', `Removed ${c.name}`)
-      summary.push(`removed ${c.name}`)
-    })
-  )
+  summary.push(...(await removeGracefully(runtime, service, extra, report)))
 
   const ids = await Promise.all(
     keep.map(async (c): Promise<string> => {
@@ -105,4 +97,17 @@ export async function convergeService(
     })
   )
   return { ids: [...ids, ...created], summary }
+}
+
+/** Stops (SIGTERM, then the service's grace period) and removes these containers, all at once; one summary line each. */
+export async function removeGracefully(runtime: ContainerRuntime, service: ServiceSpec, containers: ProjectContainer[], report: ProgressSink): Promise<string[]> {
+  return Promise.all(
+    containers.map(async (c) => {
+      report({ step: 'stop', service: service.name, container: c.name, state: 'started', message: `Stopping ${c.name} (grace ${service.stopGraceSeconds} s)` })
+      await runtime.stopContainer(c.id, service.stopGraceSeconds)
+      await runtime.removeContainer(c.id)
+      report({ step: 'remove', service: service.name, container: c.name, state: 'done', message: `Removed ${c.name}` })
+      return `removed ${c.name}`
+    })
+  )
 }

@@ -188,6 +188,21 @@ describe('StackOrchestrator over a fake runtime', () => {
     expect(runtime.containers.map((c) => c.number)).toEqual([1, 2, 3])
   })
 
+  it('removeReplicas stops the chosen containers, not the highest numbers, and remembers the count', async () => {
+    const runtime = new FakeRuntime()
+    const stack = orchestrator(runtime)
+    await stack.scale('worker', 4, noReport)
+    const [, second, third] = runtime.containers
+    runtime.log.length = 0
+    const summary = await stack.removeReplicas('worker', [second!.id, third!.name], noReport)
+    expect(summary.sort()).toEqual(['removed deck-worker-2', 'removed deck-worker-3'])
+    expect(runtime.containers.map((c) => c.name)).toEqual(['deck-worker-1', 'deck-worker-4'])
+    expect(runtime.log.filter((l) => l.startsWith('stop')).sort()).toEqual(['stop deck-worker-2', 'stop deck-worker-3'])
+    expect(stack.desiredReplicas(project().services.get('worker') as ServiceSpec, 2)).toBe(2)
+    await expect(stack.removeReplicas('worker', ['c99'], noReport)).rejects.toThrow('No container c99 of worker')
+    expect(runtime.containers).toHaveLength(2)
+  })
+
   it('scale remembers the count: status shows it as desired and up keeps it', async () => {
     const runtime = new FakeRuntime()
     const stack = orchestrator(runtime)

@@ -5,7 +5,7 @@
  */
 import type { ComposeProject, ServiceSpec } from './compose-model'
 import type { ContainerRuntime } from './container-runtime'
-import { convergeService } from './service-converger'
+import { convergeService, removeGracefully } from './service-converger'
 import type { ProjectContainer } from './project-containers'
 import { StackError } from './stack-error'
 import type { ProgressSink } from './stack-error'
@@ -155,6 +155,25 @@ export class StackOrchestrator {
 
   scale(serviceName: string, replicas: number, report: ProgressSink): Promise<string[]> {
     return this.serialize(() => this.converge(serviceName, replicas, report))
+  }
+
+  /**
+   * Scales down by stopping these containers (the autoscaler picks the idle ones), not the
+   * highest numbers; ids that are not the service's are an error, and nothing is stopped then.
+   */
+  removeReplicas(serviceName: string, containerIds: string[], report: ProgressSink): Promise<string[]> {
+    return this.serialize(async () => {
+      const { svc, containers } = await this.serviceContainers(serviceName)
+      const chosen = containerIds.map((id) => containers.find((c) => c.id === id || c.id.startsWith(id) || c.name === id))
+      const unknown = containerIds.filter((_, i) => chosen[i] === undefined)
+      if (unknown.length > 0) {
+        throw new StackError('ContainerNotFound', `No container ${unknown.join(', ')} of ${serviceName}`, 'It may have been removed meanwhile: read the status again.')
+      }
+      const stopping = [...new Set(chosen as ProjectContainer[])]
+      const summary = await removeGracefully(this.runtime, svc, stopping, report)
+      this.desired.set(serviceName, containers.filter((c) => c.state === 'running' && !stopping.includes(c)).length)
+      return summary
+    })
   }
 
   /** Starts a service's containers; one with none gets the replicas it should have, like scale. */

@@ -1,10 +1,11 @@
 /**
  * The API service process (`npm run service:api`). Env: PORT (8080), HOST (127.0.0.1),
- * AMQP_URI, ELASTICSEARCH_URL, ELASTICSEARCH_INDEX (joblistings), SCRAPER_SERVICE_NAME,
+ * AMQP_URI and ELASTICSEARCH_URL (with the credentials of RABBITMQ_DEFAULT_USER / _PASS and
+ * ELASTIC_PASSWORD when they name none), ELASTICSEARCH_INDEX (joblistings), SCRAPER_SERVICE_NAME,
  * RPC_TIMEOUT_MS (30000), ES_REQUEST_TIMEOUT_MS (1500); the crawl coordinator's CRAWL_* (see
  * src/services/crawler/coordinator-config.ts).
  */
-import { DEFAULT_AMQP_URI, DEFAULT_ELASTICSEARCH_URL, DEFAULT_SCRAPER_SERVICE, envInt, envString } from '../env'
+import { DEFAULT_SCRAPER_SERVICE, amqpUriFromEnv, elasticsearchUrlFromEnv, envInt, envString } from '../env'
 import { createLogger } from '../log'
 import { DEFAULT_LISTINGS_INDEX } from '../listings/listing-index'
 import { RpcClient } from '../rpc/client'
@@ -15,7 +16,7 @@ const logger = createLogger('api')
 
 async function main(): Promise<void> {
   const rpcTimeoutMs = envInt('RPC_TIMEOUT_MS', 30_000)
-  const amqpUri = envString('AMQP_URI', DEFAULT_AMQP_URI)
+  const amqpUri = amqpUriFromEnv()
   const client = await RpcClient.connect({
     amqpUri,
     defaultTimeoutMs: rpcTimeoutMs,
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     // In a stack the broker may still be starting.
     initialRetries: envInt('AMQP_CONNECT_RETRIES', 30)
   })
-  const elasticsearchUrl = envString('ELASTICSEARCH_URL', DEFAULT_ELASTICSEARCH_URL)
+  const elasticsearchUrl = elasticsearchUrlFromEnv()
   const index = envString('ELASTICSEARCH_INDEX', DEFAULT_LISTINGS_INDEX)
   const service = envString('SCRAPER_SERVICE_NAME', DEFAULT_SCRAPER_SERVICE)
   // Crawls run in this process (see coordinator.ts for why); it starts once ES and the broker answer.

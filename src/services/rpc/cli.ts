@@ -6,7 +6,7 @@
  */
 import { RpcClient } from './client'
 import { RemoteError } from './errors'
-import { DEFAULT_AMQP_URI, envInt, envString } from '../env'
+import { amqpUriFromEnv, envInt } from '../env'
 import { parseCliArgs } from './cli-args'
 
 const USAGE = "usage: npm run rpc -- <service>.<method> '<json args array>' ['<json kwargs object>']  (env: AMQP_URI, RPC_TIMEOUT_MS)"
@@ -20,7 +20,7 @@ async function main(): Promise<number> {
   let client: RpcClient | null = null
   try {
     client = await RpcClient.connect({
-      amqpUri: envString('AMQP_URI', DEFAULT_AMQP_URI),
+      amqpUri: amqpUriFromEnv(),
       defaultTimeoutMs: envInt('RPC_TIMEOUT_MS', 30_000),
       connectionName: 'scrapedeck-rpc-cli'
     })

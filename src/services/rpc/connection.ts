@@ -11,6 +11,8 @@ import type { Logger } from '../log'
 export interface RecoveringConnectionOptions {
   amqpUri: string
   connectionName: string
+  /** More AMQP client properties (the management API shows them on the connection). */
+  clientProperties?: Record<string, string>
   logger: Logger
   /** Reconnect attempts before the first connection succeeds; after that, retries never stop. */
   initialRetries: number
@@ -27,7 +29,7 @@ export async function connectRecovering(options: RecoveringConnectionOptions): P
     connection = await connect(options.amqpUri, {
       // Nagle + delayed ACKs cost ~40 ms per small message (docs/performance-notes.md).
       noDelay: true,
-      clientProperties: { connection_name: options.connectionName },
+      clientProperties: { ...options.clientProperties, connection_name: options.connectionName },
       recovery: {
         initialDelay: 200,
         maxDelay: 5000,

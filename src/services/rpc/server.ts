@@ -8,6 +8,7 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelMod
 import { performance } from 'node:perf_hooks'
 import { connectRecovering, publishConfirmed, watchChannel } from './connection'
 import { REPLICA_HEADER, TOOK_MS_HEADER } from './crawl-control'
+import { REPLICA_CLIENT_PROPERTY } from '../../shared/rpc-names'
 import { DEFAULT_MAX_DELIVERIES, countedProperties, deliveryVerdict, tooManyDeliveriesWire } from './delivery-count'
 import {
   contentDisallowedWire,
@@ -51,6 +52,7 @@ export interface RpcServerOptions {
   /**
    * Put on every reply as headers (REPLICA_HEADER, TOOK_MS_HEADER), so a caller can tell which
    * replica answered and how long the handler took. Nameko callers ignore unknown headers.
+   * Also the connection's REPLICA_CLIENT_PROPERTY, so the broker shows which replica consumes.
    */
   replica?: string
   /** Answers a request with this error instead of running it (crawl-control.ts: a cancelled crawl). */
@@ -99,6 +101,7 @@ export class RpcServer {
     this.connection = await connectRecovering({
       amqpUri: this.options.amqpUri,
       connectionName: this.options.connectionName ?? `scrapedeck-rpc-server-${this.service.name}`,
+      clientProperties: this.options.replica === undefined ? undefined : { [REPLICA_CLIENT_PROPERTY]: this.options.replica },
       logger: this.logger,
       initialRetries: this.options.initialRetries ?? 0,
       setup: (model) => this.setup(model),

@@ -1,7 +1,7 @@
 /**
  * `npm run service:scraper`: the scraper RPC service on the broker until SIGTERM / SIGINT.
  */
-import { DEFAULT_AMQP_URI, DEFAULT_SCRAPER_SERVICE, DEFAULT_SOURCE_URL_TEMPLATE, envInt, envString } from '../env'
+import { DEFAULT_SCRAPER_SERVICE, DEFAULT_SOURCE_URL_TEMPLATE, amqpUriFromEnv, envInt, envString } from '../env'
 import { createLogger } from '../log'
 import { hostname } from 'node:os'
 import { CrawlControlListener } from '../rpc/crawl-control'
@@ -13,7 +13,7 @@ import { createScraperService } from './service'
 
 async function main(): Promise<void> {
   const logger = createLogger('scraper')
-  const amqpUri = envString('AMQP_URI', DEFAULT_AMQP_URI)
+  const amqpUri = amqpUriFromEnv()
   const service = createScraperService({
     serviceName: envString('SCRAPER_SERVICE_NAME', DEFAULT_SCRAPER_SERVICE),
     sourceUrlTemplate: envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE),

@@ -7,7 +7,11 @@
  */
 import type { BrokerMetrics, ProgressEvent, StackStatus } from '../contract'
 import type { CrawlSummary } from '../crawl'
-import type { AutoscaleDecision, NotificationSettings, PanelNotice } from './notification-settings'
+import type { AutoscaleDecision } from '../autoscale'
+import type { NotificationSettings, PanelNotice } from './notification-settings'
+
+/** What a notice reads of an autoscale decision. */
+export type AutoscaleStep = Pick<AutoscaleDecision, 'service' | 'current' | 'desired' | 'action' | 'formula' | 'reason' | 'outcome'>
 
 /** How long a container the panel stopped stays expected to exit. */
 const EXPECTED_EXIT_MS = 120_000
@@ -99,7 +103,7 @@ export class NoticeRules {
   }
 
   /** Only evaluations that scaled: one every few seconds says "none" most of the time. */
-  autoscale(decision: AutoscaleDecision): PanelNotice[] {
+  autoscale(decision: AutoscaleStep): PanelNotice[] {
     if (decision.action === 'none' || decision.desired === decision.current) return []
     const failed = decision.outcome === null ? '' : ` (${decision.outcome})`
     return [

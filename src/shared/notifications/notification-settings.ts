@@ -41,30 +41,6 @@ export function readNotificationSettings(raw: unknown): NotificationSettings {
   return parsed.success ? parsed.data : DEFAULT_NOTIFICATION_SETTINGS
 }
 
-/**
- * What a notice needs of the autoscaler's `autoscaleDecision` broadcast (one per evaluation):
- * the fields the autoscale branch's own AutoscaleDecisionSchema (src/shared/autoscale.ts there)
- * has under the same names, so its schema can replace this one when both are merged.
- */
-export const AutoscaleDecisionSchema = z
-  .object({
-    /** Epoch milliseconds of the evaluation. */
-    at: z.number(),
-    service: z.string(),
-    /** Running replicas when evaluated, and what the autoscaler scales to. */
-    current: z.number().int(),
-    desired: z.number().int(),
-    action: z.enum(['up', 'down', 'none']),
-    /** e.g. "ceil(230 ÷ 50) = 5". */
-    formula: z.string(),
-    /** One sentence: the cooldown, the limit or the tolerance that decided it. */
-    reason: z.string(),
-    /** Set when the scale step failed or was cut short. */
-    outcome: z.string().nullable()
-  })
-  .loose()
-export type AutoscaleDecision = z.infer<typeof AutoscaleDecisionSchema>
-
 /** One notice to show: the same in both shells. */
 export interface PanelNotice {
   kind: NotificationKind

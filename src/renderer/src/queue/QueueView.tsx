@@ -5,7 +5,8 @@ import { ErrorNotice } from '../components/ErrorNotice'
 import { scraperComposeService, scraperQueue } from '../state/scraper-service'
 import type { PanelState } from '../state/use-panel-state'
 import { QueueChart } from './QueueChart'
-import { chartMarkers, queueChartColumns } from './chart-data'
+import { autoscaleMarkers, chartMarkers, queueChartColumns } from './chart-data'
+import { scaleDecisions, useAutoscale } from '../autoscale/use-autoscale'
 
 function rate(value: number | null): string {
   return value === null ? 'n/a' : `${value.toFixed(value < 10 ? 1 : 0)}/s`
@@ -26,7 +27,11 @@ export function QueueView({ state }: { state: PanelState }): ReactElement {
   const queue = queues.find((q) => q.queue === queueName)
 
   const columns = useMemo(() => queueChartColumns(samples, queueName ?? '', scraperService), [samples, queueName, scraperService])
-  const markers = useMemo(() => chartMarkers(samples, scraperService, state.restarts), [samples, scraperService, state.restarts])
+  const { decisions } = useAutoscale(scraperService)
+  const markers = useMemo(
+    () => [...chartMarkers(samples, scraperService, state.restarts), ...autoscaleMarkers(scaleDecisions(decisions), samples)].sort((a, b) => a.x - b.x),
+    [samples, scraperService, state.restarts, decisions]
+  )
 
   return (
     <section className="view" aria-labelledby="queue-heading">

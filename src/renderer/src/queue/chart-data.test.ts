@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { MetricsSample } from '../../../shared/contract'
-import { chartMarkers, queueChartColumns } from './chart-data'
+import { autoscaleMarkers, chartMarkers, queueChartColumns } from './chart-data'
+import type { AutoscaleDecision } from '../../../shared/autoscale'
 
 const Q = 'rpc-scraping'
 function sample(at: number, replicas: number | undefined, ready?: number): MetricsSample {
@@ -30,6 +31,21 @@ describe('chartMarkers', () => {
       { x: 3, label: 'scraper 1→3' },
       { x: 4.5, label: 'restart api' },
       { x: 6, label: 'scraper 3→0' }
+    ])
+  })
+})
+
+describe('autoscaleMarkers', () => {
+  const decision = (at: number, current: number, desired: number, action: AutoscaleDecision['action'], stopped = 0): AutoscaleDecision => ({
+    at, service: 'scraper', queue: Q, ready: 0, unacked: 0, backlog: 0, current, target: 50, active: false, hostCeiling: null,
+    formula: 'f', raw: desired, clamp: null, recommended: desired, stabilized: desired, desired, action, rule: 'steady', reason: 'r',
+    stopped: Array.from({ length: stopped }, (_, i) => ({ replica: `r${i}`, unacked: 0 })), outcome: stopped < current - desired ? 'busy' : null
+  })
+  it('marks each decision at its time, with what it did, and drops those before the chart begins', () => {
+    const marks = autoscaleMarkers([decision(500, 1, 4, 'up'), decision(3000, 1, 5, 'up'), decision(4000, 5, 2, 'down', 1)], [sample(1000, 1), sample(5000, 5)])
+    expect(marks).toEqual([
+      { x: 3, label: 'autoscale 1→5' },
+      { x: 4, label: 'autoscale 5→4' }
     ])
   })
 })

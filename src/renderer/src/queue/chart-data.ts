@@ -1,6 +1,8 @@
 /** Turns the metrics history into the columns the queue chart draws, and finds its markers. */
 import type { MetricsSample } from '../../../shared/contract'
 import type { RestartMark } from '../state/use-panel-state'
+import { replicasAfter } from '../../../shared/autoscale'
+import type { AutoscaleDecision } from '../../../shared/autoscale'
 
 export interface ChartMarker {
   /** Epoch seconds, the chart's x unit. */
@@ -40,4 +42,10 @@ export function chartMarkers(samples: MetricsSample[], replicaService: string, r
     if (restart.at >= first) markers.push({ x: restart.at / 1000, label: `restart ${restart.service}` })
   }
   return markers.sort((a, b) => a.x - b.x)
+}
+
+/** Autoscale decisions where they were taken, with what they did: "autoscale 1→4" (those before the first sample are off the chart). */
+export function autoscaleMarkers(decisions: AutoscaleDecision[], samples: MetricsSample[]): ChartMarker[] {
+  const first = samples[0]?.at ?? Infinity
+  return decisions.filter((d) => d.at >= first).map((d) => ({ x: d.at / 1000, label: `autoscale ${d.current}→${replicasAfter(d)}` }))
 }

@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react'
+import type { ReactElement, ReactNode } from 'react'
 import type { PanelError, ServiceStatus } from '../../../shared/contract'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { ReplicaStepper } from './ReplicaStepper'
@@ -24,6 +24,8 @@ export interface ServiceRowProps {
   use: ServiceUse | null
   /** Why one more replica would pass the host (shown beside the stepper), else null. */
   ceilingWarning: string | null
+  /** Drawn under the stepper: the autoscale toggle and its settings (scalable rows only). */
+  autoscale?: ReactNode
 }
 
 export function ServiceRow(props: ServiceRowProps): ReactElement {
@@ -63,6 +65,7 @@ export function ServiceRow(props: ServiceRowProps): ReactElement {
               {props.ceilingWarning}
             </p>
           )}
+          {scalable && props.autoscale}
         </td>
         <td data-label="CPU / memory">
           {props.use === null ? (

@@ -16,6 +16,8 @@ import { latestReadings, serviceUse } from './stats-series'
 import { useFleetStats } from './use-fleet-stats'
 import { nextReplicaCeiling } from '../../../shared/fleet-stats'
 import { usePageVisible } from '../crawls/use-page-visible'
+import { AutoscaleControl } from '../autoscale/AutoscaleControl'
+import { useAutoscale } from '../autoscale/use-autoscale'
 import type { ServiceAction } from './ServiceRow'
 
 interface Running {
@@ -38,6 +40,7 @@ export function StackView({ state, active = true }: { state: PanelState; active?
 
   const { status } = state
   const scalableService = scraperComposeService(state.config)
+  const autoscale = useAutoscale(scalableService)
 
   async function runStackOperation(label: string, call: (operationId: string) => Promise<Result<OperationReport>>): Promise<void> {
     const operationId = newOperationId(label)
@@ -153,6 +156,7 @@ export function StackView({ state, active = true }: { state: PanelState; active?
                 snapshotAt={status.updatedAt}
                 now={now}
                 scalable={service.name === scalableService}
+                autoscale={<AutoscaleControl service={service.name} autoscale={autoscale} />}
                 busy={running !== null || busyServices.has(service.name)}
                 error={serviceErrors[service.name] ?? null}
                 onAction={(action) => onAction(service.name, action)}

@@ -1,0 +1,41 @@
+/**
+ * Wires the panel's Autoscaler to the real parts: queue figures from the broker monitor,
+ * per-consumer unacked from the management API, the host's cores and free memory, and the
+ * stack's containers as the scale target.
+ */
+import { availableParallelism, freemem } from 'node:os'
+import { rpcQueueName } from '../../shared/rpc-names'
+import { createLogger } from '../../services/log'
+import type { BrokerMonitor } from '../broker/broker-monitor'
+import { fetchConsumerLoads } from '../broker/consumer-load'
+import type { PanelSettings } from '../controller/panel-config'
+import { Autoscaler } from './autoscaler'
+import { stackScaleTarget } from './stack-scale-target'
+import type { StackScaleTargetParts } from './stack-scale-target'
+
+export interface AutoscalerParts extends Pick<StackScaleTargetParts, 'runtime' | 'orchestrator' | 'loadProject'> {
+  settings: PanelSettings
+  broker: Pick<BrokerMonitor, 'fresh'>
+}
+
+export function createAutoscaler({ settings, broker, runtime, orchestrator, loadProject }: AutoscalerParts): Autoscaler {
+  const management = { url: settings.managementUrl, username: settings.managementUser, password: settings.managementPassword }
+  return new Autoscaler({
+    target: stackScaleTarget({ runtime, orchestrator, loadProject, projectName: settings.project, report: () => undefined }),
+    queueOf: (service) => {
+      const rpc = settings.rpcServices[service]
+      return rpc === undefined ? null : rpcQueueName(rpc)
+    },
+    figures: (queue) => queueFigures(broker, queue, settings.metricsIntervalMs * 2),
+    consumers: (queue) => fetchConsumerLoads(management, queue),
+    host: () => ({ cores: availableParallelism(), freeMemoryBytes: freemem() }),
+    logger: createLogger('autoscale')
+  })
+}
+
+/** A queue's ready and unacked from the monitor's sample when it is recent; a CLI that never started the monitor samples here. */
+export async function queueFigures(broker: Pick<BrokerMonitor, 'fresh'>, queue: string, maxAgeMs: number): Promise<{ ready: number; unacked: number } | null> {
+  const metrics = await broker.fresh(maxAgeMs)
+  const q = metrics.queues.find((x) => x.queue === queue)
+  return q === undefined ? null : { ready: q.ready, unacked: q.unacked }
+}
