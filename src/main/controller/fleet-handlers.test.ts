@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ContainerStats, OperationName, PanelEvent } from '../../shared/contract'
 import { PanelSession } from '../session/panel-session'
+import { secretMasker } from '../../shared/secret-mask'
 import type { SessionBackend } from '../session/panel-session'
 import { NotificationSettingsFile } from '../notifications/settings-file'
 import { fleetHandlers } from './fleet-handlers'
@@ -41,7 +42,8 @@ function setup(notificationSettings: FleetParts['notificationSettings'] = null) 
   })
   const backend: SessionBackend = {
     handle: ((operation: OperationName, request: never, client: never) => (handlers as Record<string, (r: never, c: never) => Promise<unknown>>)[operation]!(request, client)) as SessionBackend['handle'],
-    on: () => () => undefined
+    on: () => () => undefined,
+    mask: secretMasker()
   }
   const events: PanelEvent[] = []
   const session = new PanelSession(backend, (event) => events.push(event))
