@@ -72,7 +72,7 @@ test('resource use in the stack table, a killed container notified, and the sett
     await expect(page.getByTestId('memory-jobboard')).toHaveText(/^\d+(\.\d)? (KiB|MiB)$/)
     // Two readings at least draw a line.
     await expect(page.getByTestId('sparkline-jobboard').locator('polyline')).toHaveCount(1, { timeout: 20_000 })
-    await expect(page.getByTestId('host-line')).toHaveText(/^Host: \d+ cores · memory .+ used of .+ · \d+ containers running$/)
+    await expect(page.getByTestId('host-line')).toHaveText(/^Host: \d+ cores \(\d+\.\d busy\) · memory .+ used of .+ · \d+ containers running$/)
     await shoot(page, info, '01-stats', { file: 'fleet-stats.png', view: 'viewport' })
   })
 

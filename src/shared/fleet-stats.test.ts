@@ -5,7 +5,7 @@ import type { HostInfo } from './fleet-stats'
 
 const GiB = 2 ** 30
 const host = (memoryAvailableBytes: number | null, limits: { memoryBytes: number | null; cpus: number | null }): HostInfo => ({
-  cores: 2, memoryTotalBytes: 24 * GiB, memoryAvailableBytes, containersRunning: 3, serviceLimits: { scraper: limits }
+  cores: 2, cpuBusyCores: null, memoryTotalBytes: 24 * GiB, memoryAvailableBytes, containersRunning: 3, serviceLimits: { scraper: limits }
 })
 const use = (service: string, cpuPercent: number): ContainerStats => ({ container: `d-${service}`, service, cpuPercent, memoryBytes: 0, memoryLimitBytes: 0, read: 'x' })
 
@@ -26,6 +26,8 @@ describe('nextReplicaCeiling', () => {
     )
     expect(nextReplicaCeiling(host(null, { memoryBytes: null, cpus: null }), 'scraper', [use('scraper', 70), use('scraper', 70), use('api', 10)]).over).toBe(true)
     expect(nextReplicaCeiling(host(null, { memoryBytes: null, cpus: null }), 'scraper', [use('scraper', 40), use('scraper', 40)]).over).toBe(false)
+    // The host's own count of busy cores wins over the containers' sum: other work takes cores too.
+    expect(nextReplicaCeiling({ ...host(null, { memoryBytes: null, cpus: 0.5 }), cpuBusyCores: 1.8 }, 'scraper', [use('scraper', 10)]).reason).toContain('0.20 of 2 are free')
   })
 })
 

@@ -23,6 +23,8 @@ export type ServiceLimits = z.infer<typeof ServiceLimitsSchema>
 export const HostInfoSchema = z.object({
   /** The engine host's cores (docker info NCPU). */
   cores: z.number().int(),
+  /** Cores busy on the host now, by every process; null when the engine is not on this machine. */
+  cpuBusyCores: z.number().nullable(),
   memoryTotalBytes: z.number(),
   /** Memory the host could still give (MemAvailable); null when the engine is not on this machine. */
   memoryAvailableBytes: z.number().nullable(),
@@ -52,11 +54,11 @@ export interface HostCeiling {
 /**
  * Whether one more replica of `service` fits: its memory limit within the host's available
  * memory, and its CPU (its `cpus` limit, else what its replicas use on average now) within
- * the cores the running containers leave free.
+ * the cores left free (by every process when the host says, else by the running containers).
  */
 export function nextReplicaCeiling(host: HostInfo, service: string, latest: ContainerStats[]): HostCeiling {
   const limits = host.serviceLimits[service] ?? { memoryBytes: null, cpus: null }
-  const usedCores = latest.reduce((sum, s) => sum + s.cpuPercent / 100, 0)
+  const usedCores = host.cpuBusyCores ?? latest.reduce((sum, s) => sum + s.cpuPercent / 100, 0)
   const freeCores = Math.max(0, host.cores - usedCores)
   const own = latest.filter((s) => s.service === service)
   const replicaCores = limits.cpus ?? (own.length > 0 ? own.reduce((sum, s) => sum + s.cpuPercent / 100, 0) / own.length : 0)

@@ -2,11 +2,12 @@
  * Resource use against the real engine: a container of our own that spins (its `cpus: 0.5`
  * caps it at half a core) and holds ~60 MB shows that in the follow's readings, its CPU within
  * tolerance of the kernel's own accounting; two clients
- * share one engine stream; and the stream closes at the engine when the last client stops.
+ * share one engine stream; the stream closes at the engine when the last client stops; and
+ * the desktop app's notifier, over an in-process session, says when the container is killed.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -17,6 +18,10 @@ import { loadPanelConfig } from '../../src/main/controller/panel-config'
 import { PanelSession } from '../../src/main/session/panel-session'
 import { REPO, suffix } from '../engine/engine-fixture'
 import { engineConnections } from '../support/engine-connections'
+import { inProcessApi } from '../../src/main/notifications/in-process-api'
+import { startNotifier } from '../../src/shared/notifications/panel-notifier'
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../src/shared/notifications/notification-settings'
+import type { PanelNotice } from '../../src/shared/notifications/notification-settings'
 
 const dir = mkdtempSync(join(tmpdir(), 'deck-stats-'))
 const file = join(dir, 'compose.yaml')
@@ -156,6 +161,8 @@ it('answers the host line: cores, memory and the service limits from compose.yam
   const host = await call(s, 'hostInfo', {})
   if (!host.ok) throw new Error(host.error.message)
   expect(host.value.cores).toBeGreaterThanOrEqual(1)
+  expect(host.value.cpuBusyCores).toBeGreaterThanOrEqual(0)
+  expect(host.value.cpuBusyCores).toBeLessThanOrEqual(host.value.cores)
   expect(host.value.memoryTotalBytes).toBeGreaterThan(0)
   expect(host.value.memoryAvailableBytes).toBeGreaterThan(0)
   expect(host.value.memoryAvailableBytes).toBeLessThanOrEqual(host.value.memoryTotalBytes)
@@ -187,4 +194,24 @@ it('deck stats burn --follow --json prints a reading a line until Ctrl-C, then e
   expect(last?.service).toBe('burn')
   expect(last?.cpuPercent).toBeGreaterThan(0)
   expect(last?.memoryBytes).toBeGreaterThan(MEMORY_HELD * 0.8)
+})
+
+it('the desktop app\'s notifier (over an in-process session) says so when the container is killed outside the panel', async () => {
+  const api = inProcessApi(panel.controller)
+  const shown: PanelNotice[] = []
+  const stop = startNotifier({ api, settings: () => DEFAULT_NOTIFICATION_SETTINGS, show: (notice) => shown.push(notice), crawlPollMs: 60_000 })
+  try {
+    const status = await api.invoke('status', {})
+    if (!status.ok) throw new Error(status.error.message)
+    const burn = status.value.services.find((s) => s.name === 'burn')?.containers[0]
+    if (burn === undefined) throw new Error('no burn container')
+    // The notifier takes the stack as it is when it starts as its baseline (its own status call).
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    execFileSync('docker', ['kill', burn.name])
+    await until('the exit notice', () => shown.some((n) => n.kind === 'containerExited'), 20_000)
+    expect(shown.find((n) => n.kind === 'containerExited')).toMatchObject({ title: `${burn.name} exited`, tag: `exited-${burn.name}` })
+  } finally {
+    stop()
+    api.dispose()
+  }
 })

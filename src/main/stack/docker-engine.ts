@@ -12,7 +12,7 @@ import type { ComposeProject, DependencyCondition, ServiceSpec } from './compose
 import type { ContainerRuntime } from './container-runtime'
 import { createContainer, removeContainer, startContainer, stopGracefully, waitForCondition } from './container-ops'
 import { containerStats, followStats } from './container-stats'
-import { engineHost } from './engine-host'
+import { HostCpu, engineHost } from './engine-host'
 import type { EngineHost } from './engine-host'
 import { followLogs, tailLogs } from './container-logs'
 import type { LogSource } from './container-logs'
@@ -59,6 +59,7 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
   private timer: NodeJS.Timeout | null = null
   private closed = false
   private probing: Promise<boolean> | null = null
+  private readonly hostCpu = new HostCpu()
 
   constructor(private readonly options: DockerEngineOptions) {
     super()
@@ -195,7 +196,7 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
   }
 
   host(): Promise<EngineHost> {
-    return engineHost(this.docker, this.options.endpoint)
+    return engineHost(this.docker, this.options.endpoint, this.hostCpu)
   }
 
   private async ping(): Promise<boolean> {

@@ -87,3 +87,15 @@ describe('NoticeRateLimit', () => {
     expect(limit.admit('containerExited', 61_000, 3)).toEqual({ show: true, heldBack: 1 })
   })
 })
+
+describe('NoticeRules.baseline', () => {
+  it('is the stack at the start, unless a status event came first', () => {
+    const rules = new NoticeRules(() => null)
+    rules.baseline(status(container('d-api-1', 'running')), 0)
+    expect(rules.status(status(container('d-api-1', 'exited')), 1).map((n) => n.kind)).toEqual(['containerExited'])
+    const late = new NoticeRules(() => null)
+    late.status(status(container('d-api-1', 'exited')), 0)
+    late.baseline(status(container('d-api-1', 'running')), 1)
+    expect(late.status(status(container('d-api-1', 'exited')), 2)).toEqual([])
+  })
+})

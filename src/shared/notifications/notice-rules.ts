@@ -36,6 +36,11 @@ export class NoticeRules {
     if (event.container !== null && PANEL_STOP_STEPS.has(event.step)) this.expectedExits.set(event.container, now + EXPECTED_EXIT_MS)
   }
 
+  /** The stack as it is when the notifier starts, unless a status event came first. */
+  baseline(status: StackStatus, now: number): void {
+    if (this.containers === null) this.status(status, now)
+  }
+
   status(status: StackStatus, now: number): PanelNotice[] {
     const containers = [...status.services.flatMap((s) => s.containers), ...status.orphans]
     const previous = this.containers

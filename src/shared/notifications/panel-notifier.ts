@@ -39,6 +39,10 @@ export function startNotifier(options: NotifierOptions): () => void {
   void api.invoke('config', {}).then((result) => {
     if (result.ok) scraperService = result.value.scraperService
   })
+  // The first change after the start is news too: the stack as it is now is the baseline.
+  void api.invoke('status', {}).then((result) => {
+    if (result.ok) rules.baseline(result.value, now())
+  })
   const offs = [
     api.on('progress', (event) => rules.progress(event, now())),
     api.on('status', (status) => deliver(rules.status(status, now()))),

@@ -178,6 +178,31 @@ describe('socketUrlFor', () => {
     expect(ends).toEqual([{ followId: ids[2], reason: 'the crawl ended' }])
   })
 
+  it('follows stats again under the same followId after a reconnect, but not one unfollowed', async () => {
+    const follows: { connection: number; followId: string }[] = []
+    let connections = 0
+    const { url, server } = await startServer((frame, send) => {
+      if (frame.operation === 'statsFollow') {
+        const { followId } = frame.request as { followId: string }
+        follows.push({ connection: connections, followId })
+        send({ type: 'result', id: frame.id, result: { ok: true, value: { followId, history: [] } } })
+      } else if (frame.operation === 'status') for (const client of server.clients) client.terminate()
+      else send({ type: 'result', id: frame.id, result: { ok: true, value: { stopped: true } } })
+    })
+    server.on('connection', () => connections++)
+    const api = new SocketPanelApi(url, createSocket)
+    cleanups.push(() => api.close(), () => server.close())
+    const ids: string[] = []
+    for (let i = 0; i < 2; i++) {
+      const r = await api.invoke('statsFollow', {})
+      if (r.ok) ids.push(r.value.followId)
+    }
+    await api.invoke('statsUnfollow', { followId: ids[1] as string })
+    await api.invoke('status', {}) // the server drops the connection
+    await expect.poll(() => follows.length).toBe(3)
+    expect(follows.map((f) => [f.connection, f.followId])).toEqual([[1, ids[0]], [1, ids[1]], [2, ids[0]]])
+  })
+
   it('keeps host and token and picks ws or wss by the page scheme', () => {
     expect(socketUrlFor({ protocol: 'http:', host: '127.0.0.1:7400', search: '?token=a%2Bb' })).toBe('ws://127.0.0.1:7400/ws?token=a%2Bb')
     expect(socketUrlFor({ protocol: 'https:', host: 'x', search: '' })).toBe('wss://x/ws')
