@@ -8,6 +8,13 @@ if [ -z "${ELASTIC_PASSWORD:-}" ]; then
   echo "elasticsearch: ELASTIC_PASSWORD must be set (the stack's credentials file; \`npm run deck -- config\` writes it)" >&2
   exit 64
 fi
-# One JVM start, not two: --force also creates the keystore when there is none yet.
-printf '%s' "$ELASTIC_PASSWORD" | elasticsearch-keystore add --stdin --force bootstrap.password >/dev/null
+# The keystore tool is a JVM start of its own (28 s to 4 min on a loaded 2-core machine): run it
+# only when the keystore does not hold this password yet (a new container, or a new password),
+# known by a digest of the last one written. --force also creates the keystore.
+digest="$(printf '%s' "$ELASTIC_PASSWORD" | sha256sum | cut -d' ' -f1)"
+marker=config/.bootstrap-password.sha256
+if [ ! -f config/elasticsearch.keystore ] || [ "$(cat "$marker" 2>/dev/null)" != "$digest" ]; then
+  printf '%s' "$ELASTIC_PASSWORD" | elasticsearch-keystore add --stdin --force bootstrap.password >/dev/null
+  printf '%s\n' "$digest" >"$marker"
+fi
 exec elasticsearch "$@"

@@ -29,7 +29,7 @@ beforeAll(async () => {
   await server.start()
   client = await RpcClient.connect({ amqpUri: broker.amqpUri, defaultTimeoutMs: 20_000, logger: silentLogger })
   api = await startApi({ port: 0, elasticsearchUrl: ES_URL, index: uniqueIndex('restart'), rpc: { client, service, timeoutMs: 20_000 }, logger: silentLogger })
-}, 120_000)
+}, 240_000)
 
 afterAll(async () => {
   await api?.listings.repository.deleteIndex().catch(() => undefined)

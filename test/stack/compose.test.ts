@@ -19,9 +19,9 @@ import { COMPOSE_FILE, CREDENTIALS_FILE, ComposeProject, REPO_ROOT, basicAuth, s
 const execFileAsync = promisify(execFile)
 const RPC_QUEUE = `rpc-${DEFAULT_SCRAPER_SERVICE}`
 const ALL_SERVICES = { rabbitmq: 1, elasticsearch: 1, scraper: 1, api: 1, jobboard: 1 }
-// Elasticsearch's start: under a minute on an idle 2-core machine, up to ~8 min beside other
-// jobs (measured at load average 60); compose.yaml's start_period allows 10.
-const ES_START_MS = 600_000
+// Elasticsearch's start (keystore, then the node) took up to ~10 min here beside other
+// jobs (measured at load average 55); compose.yaml's start_period allows 10.
+const ES_START_MS = 900_000
 
 let project: ComposeProject
 let activeIds: string[] = []

@@ -43,8 +43,9 @@ export async function startOwnBroker(): Promise<OwnBroker> {
     await run('docker', ['rm', '-f', name]).catch(() => undefined)
   }
   try {
-    // rabbitmqctl cannot reach a node that is still booting: wait for AMQP itself.
-    await waitForAmqp(amqpUri, 60_000)
+    // rabbitmqctl cannot reach a node that is still booting: wait for AMQP itself (96 s here
+    // beside other jobs, load average ~55).
+    await waitForAmqp(amqpUri, 180_000)
   } catch (err) {
     await stop()
     throw err
