@@ -1,13 +1,14 @@
 /**
  * The panel end to end through its web shell, on a real stack of its own, from stopped to
  * running at 3 scrapers and back: what a person sees at each step, with a screenshot of each
- * step in test-results/. UPDATE_DOCS_SCREENSHOTS=1 also refreshes the two in docs/.
+ * step in test-results/. UPDATE_DOCS_SCREENSHOTS=1 also refreshes the three in docs/.
  */
 import { expect, test } from '@playwright/test'
 import { activeListingId, missingPrerequisite, startPanelServer } from './support/panel-server'
 import type { PanelServer } from './support/panel-server'
 import { shoot } from './support/screenshots'
 import { containerName } from '../src/main/stack/compose-labels'
+import { exerciseConsole } from './support/console-step'
 
 const SERVICES = ['rabbitmq', 'elasticsearch', 'scraper', 'api', 'jobboard']
 const STACK_START_MS = 6 * 60_000
@@ -140,6 +141,10 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
     await expect(page.getByRole('status').filter({ hasText: `with ${skill}` })).toBeVisible()
     await expect(page.getByRole('button', { name: title }).first()).toBeVisible()
     await shoot(page, info, '09-search')
+  })
+
+  await test.step('the Console: the services on the bus, calls to a Python Nameko peer and to our scraper, the history after a reload', async () => {
+    await exerciseConsole(page, info, { amqpUri: server!.amqpUri, scraperConsumers: 3 })
   })
 
   await test.step('a log follow of the API carries on through a web-shell restart', async () => {

@@ -18,6 +18,8 @@ export interface PanelServer {
   url: string
   project: string
   ports: Record<'api' | 'rabbitmq' | 'management' | 'elasticsearch' | 'jobboard' | 'web', number>
+  /** The stack's broker as the panel reaches it (its published port), for peers a spec adds to the bus. */
+  amqpUri: string
   /** Ends the web shell and starts it again on the same port and token (the stack stays up). */
   restartWebShell(): Promise<void>
   stop(): Promise<void>
@@ -99,6 +101,7 @@ export async function startPanelServer(options: PanelServerOptions = {}): Promis
     url: shell.url,
     project,
     ports,
+    amqpUri: env.AMQP_URI,
     restartWebShell: async (): Promise<void> => {
       await endProcessGroup(shell.child)
       shell = await launch()
