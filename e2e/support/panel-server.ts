@@ -11,6 +11,8 @@ import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../../test/support/free-port'
+import { credentialsFilePath, ensureCredentialsFile } from '../../src/main/stack/credentials-file'
+import { withUserinfo } from '../../src/shared/stack-credentials'
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -101,7 +103,7 @@ export async function startPanelServer(options: PanelServerOptions = {}): Promis
     url: shell.url,
     project,
     ports,
-    amqpUri: env.AMQP_URI,
+    amqpUri: stackAmqpUri(ports.rabbitmq),
     restartWebShell: async (): Promise<void> => {
       await endProcessGroup(shell.child)
       shell = await launch()
@@ -181,4 +183,10 @@ export async function activeListingId(jobboardPort: number): Promise<string> {
   const job = body.jobs.find((j) => j.status === 'active' && j.structure === 'json-ld') ?? body.jobs.find((j) => j.status === 'active')
   if (!job) throw new Error('the job board lists no active job')
   return job.id
+}
+
+/** The stack's AMQP endpoint with its generated user (the file the panel made beside compose.yaml). */
+function stackAmqpUri(port: number): string {
+  const credentials = ensureCredentialsFile(credentialsFilePath(join(REPO, 'compose.yaml')))
+  return withUserinfo(`amqp://127.0.0.1:${port}`, credentials.rabbitmqUser, credentials.rabbitmqPassword)
 }
