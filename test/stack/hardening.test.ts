@@ -40,7 +40,7 @@ describe('compose.yaml hardening, applied by the panel (real engine)', () => {
       ELASTICSEARCH_PORT: String(stack.ports.elasticsearch)
     })
     const settings = loadPanelConfig(
-      { DECK_PROJECT: stack.name, DECK_HOST_ACCESS_FILE: join(mkdtempSync(join(tmpdir(), 'deck-harden-')), 'approvals.json'), DECK_UP_TIMEOUT_MS: '540000' },
+      { DECK_PROJECT: stack.name, DECK_HOST_ACCESS_FILE: join(mkdtempSync(join(tmpdir(), 'deck-harden-')), 'approvals.json'), DECK_UP_TIMEOUT_MS: '900000' },
       REPO_ROOT
     )
     file = loadComposeProject({ file: settings.composeFile, project: settings.project, envFiles: settings.envFiles })
@@ -91,5 +91,5 @@ describe('compose.yaml hardening, applied by the panel (real engine)', () => {
     expect(readOnly).toEqual(['api', 'jobboard', 'rabbitmq', 'scraper'])
     const api = containers.find((c) => c.Config.Labels['com.docker.compose.service'] === 'api')
     expect(() => execFileSync('docker', ['exec', api?.Name.slice(1) ?? '', 'touch', '/probe'], { stdio: 'pipe' })).toThrow(/Read-only file system/)
-  }, 600_000)
+  }, 1_200_000)
 })
