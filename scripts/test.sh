@@ -2,7 +2,7 @@
 # The whole test suite, from a fresh clone on a fresh Debian 12 machine (as root): installs
 # and starts everything the tests need from the package registries (RabbitMQ, Elasticsearch,
 # Nameko, the Docker engine, Docker Compose v2, Chromium), builds the stack's images with no image registry,
-# then runs typecheck, lint, unit, integration and end-to-end tests. Safe to run twice.
+# then runs typecheck, lint, unit, integration, fault and end-to-end tests. Safe to run twice.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup-host.sh
@@ -22,6 +22,9 @@ npm run stack:images
 
 log "typecheck, lint, unit and integration tests"
 npm test
+
+log "fault suite (a stack of its own, broken on purpose; prints one table)"
+npm run test:faults
 
 log "end-to-end tests (web shell in Chromium, real stack)"
 npm run build
