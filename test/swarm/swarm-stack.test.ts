@@ -31,7 +31,7 @@ function ok<T>(result: { ok: true; value: T } | { ok: false; error: { kind: stri
 
 async function consumers(): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${stack.ports.management}/api/queues/%2F/${RPC_QUEUE}`, {
-    headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` },
+    headers: { authorization: `Basic ${Buffer.from(`${stack.settings.managementUser}:${stack.settings.managementPassword}`).toString('base64')}` },
     signal: AbortSignal.timeout(5000)
   })
   return res.ok ? ((await res.json()) as { consumers: number }).consumers : -1

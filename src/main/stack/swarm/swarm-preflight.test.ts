@@ -1,10 +1,11 @@
 /** The swarm pre-flight on fixture compose files: each key swarm treats differently, and each kind of port. */
 import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseComposeText } from '../compose-file'
 import { HostAccessGate, MemoryApprovals } from '../host-access-gate'
 import { StackError } from '../stack-error'
+import { loadOurCompose } from './our-compose-fixture'
 import { parseSwarmPublish, publicPorts, swarmFindings } from './swarm-preflight'
 import type { SwarmPublish } from './swarm-preflight'
 
@@ -68,8 +69,7 @@ describe('swarm pre-flight', () => {
   })
 
   it('our compose.yaml on a swarm: notes only, every port kept on loopback', () => {
-    const file = resolve(__dirname, '../../../../compose.yaml')
-    const project = parseComposeText(readFileSync(file, 'utf8'), { file, project: 'scrapedeck', env: { SCRAPER_SOURCE_URL_TEMPLATE: 'http://jobboard:8081/jobs/{id}' } })
+    const project = loadOurCompose('scrapedeck')
     const findings = swarmFindings(project, { publish: 'loopback' })
     expect(findings.length).toBeGreaterThan(0)
     expect(findings.every((f) => f.severity === 'note')).toBe(true)

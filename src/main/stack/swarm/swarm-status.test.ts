@@ -1,16 +1,14 @@
 /** Status from swarm tasks, and the service spec `docker stack deploy` would write (pure parts). */
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type Docker from 'dockerode'
-import { parseComposeText } from '../compose-file'
+import { loadOurCompose } from './our-compose-fixture'
 import { buildSwarmStatus, currentTasks } from './swarm-status'
 import type { SwarmTask } from './swarm-services'
 import { relayRoutes } from './swarm-relay'
 import { STACK_LABEL, overlayNetworkSpec, swarmServiceSpec } from './swarm-spec'
 
-const file = resolve(__dirname, '../../../../compose.yaml')
-const project = parseComposeText(readFileSync(file, 'utf8'), { file, project: 'st', env: { SCRAPER_SOURCE_URL_TEMPLATE: 'http://jobboard:8081/jobs/{id}' } })
+const project = loadOurCompose('st')
+const file = project.file
 const engine = { state: 'connected' as const, endpoint: 'unix:///x', version: '20.10', message: '', hint: null, since: '' }
 
 const task = (id: string, slot: number, state: string, desired: string, created: string, extra: Partial<SwarmTask['Status']> = {}): SwarmTask => ({
