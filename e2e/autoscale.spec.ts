@@ -47,7 +47,10 @@ async function startService(page: Page, service: string): Promise<void> {
 /** Nameko RPC requests for `get_job_listing_info`, published as a caller would (replies go to a queue nobody reads). */
 async function publishBacklog(amqpPort: number, jobboardPort: number, count: number): Promise<void> {
   const jobs = (await (await fetch(`http://127.0.0.1:${jobboardPort}/jobs.json`)).json()) as { jobs: { id: string }[] }
-  const connection = await connect(`amqp://guest:guest@127.0.0.1:${amqpPort}`)
+  // The broker user the panel itself uses (panel-config.ts reads the same variables).
+  const user = encodeURIComponent(process.env['RABBITMQ_MANAGEMENT_USER'] ?? 'guest')
+  const password = encodeURIComponent(process.env['RABBITMQ_MANAGEMENT_PASSWORD'] ?? 'guest')
+  const connection = await connect(`amqp://${user}:${password}@127.0.0.1:${amqpPort}`)
   const channel = await connection.createConfirmChannel()
   const replies = await channel.assertQueue(`e2e-autoscale-replies-${randomUUID()}`, { durable: false, autoDelete: false })
   for (let i = 0; i < count; i++) {

@@ -125,7 +125,8 @@ describe('Autoscaler', () => {
   it('runs its loop once enabled, and stops it when disabled', async () => {
     const { scaler, seen } = setup()
     scaler.configure('scraper', { enabled: true, intervalSeconds: 1 })
-    await new Promise((r) => setTimeout(r, 50))
+    // The first evaluation runs at once (polled: a loaded machine delays timers).
+    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20))
     expect(seen).toHaveLength(1)
     scaler.configure('scraper', { enabled: false })
     await new Promise((r) => setTimeout(r, 1100))
