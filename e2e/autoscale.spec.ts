@@ -45,12 +45,10 @@ async function startService(page: Page, service: string): Promise<void> {
 }
 
 /** Nameko RPC requests for `get_job_listing_info`, published as a caller would (replies go to a queue nobody reads). */
-async function publishBacklog(amqpPort: number, jobboardPort: number, count: number): Promise<void> {
+async function publishBacklog(amqpUri: string, jobboardPort: number, count: number): Promise<void> {
   const jobs = (await (await fetch(`http://127.0.0.1:${jobboardPort}/jobs.json`)).json()) as { jobs: { id: string }[] }
-  // The broker user the panel itself uses (panel-config.ts reads the same variables).
-  const user = encodeURIComponent(process.env['RABBITMQ_MANAGEMENT_USER'] ?? 'guest')
-  const password = encodeURIComponent(process.env['RABBITMQ_MANAGEMENT_PASSWORD'] ?? 'guest')
-  const connection = await connect(`amqp://${user}:${password}@127.0.0.1:${amqpPort}`)
+  // The stack's generated user (its credentials file), as the panel itself connects.
+  const connection = await connect(amqpUri)
   const channel = await connection.createConfirmChannel()
   const replies = await channel.assertQueue(`e2e-autoscale-replies-${randomUUID()}`, { durable: false, autoDelete: false })
   for (let i = 0; i < count; i++) {
@@ -81,7 +79,7 @@ test('autoscale the scrapers from a backlog: the toggle on, the first decision a
     // Its RPC server declares the exchange and the queue: publish once it consumes.
     await page.getByRole('tab', { name: /^Queue/ }).click()
     await expect(page.getByTestId('queue-consumers')).toHaveText('1', { timeout: 120_000 })
-    await publishBacklog(ports.rabbitmq, ports.jobboard, BACKLOG)
+    await publishBacklog(server.amqpUri, ports.jobboard, BACKLOG)
     await expect(async () => expect(Number(await page.getByTestId('queue-ready').textContent())).toBeGreaterThan(100)).toPass({ timeout: 30_000 })
     await page.getByRole('tab', { name: 'Stack' }).click()
   })
