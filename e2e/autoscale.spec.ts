@@ -67,7 +67,7 @@ test('autoscale the scrapers from a backlog: the toggle on, the first decision a
   if (unavailable) console.log(`Skipped the real-stack autoscale e2e: ${unavailable}.`)
   test.skip(unavailable !== null, unavailable ?? '')
   if (!server) throw new Error('the panel server did not start')
-  const { url, ports } = server
+  const { url, ports, amqpUri } = server
 
   await test.step('start RabbitMQ, the job board and one scraper from their rows', async () => {
     await page.goto(url)
@@ -79,7 +79,7 @@ test('autoscale the scrapers from a backlog: the toggle on, the first decision a
     // Its RPC server declares the exchange and the queue: publish once it consumes.
     await page.getByRole('tab', { name: /^Queue/ }).click()
     await expect(page.getByTestId('queue-consumers')).toHaveText('1', { timeout: 120_000 })
-    await publishBacklog(server.amqpUri, ports.jobboard, BACKLOG)
+    await publishBacklog(amqpUri, ports.jobboard, BACKLOG)
     await expect(async () => expect(Number(await page.getByTestId('queue-ready').textContent())).toBeGreaterThan(100)).toPass({ timeout: 30_000 })
     await page.getByRole('tab', { name: 'Stack' }).click()
   })
