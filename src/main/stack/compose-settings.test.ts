@@ -7,6 +7,7 @@ import { loadComposeProject, parseComposeText } from './compose-file'
 import { composeProjectName, composeVariables } from './compose-settings'
 import { STACK_PORTS, publishedPort } from './stack-ports'
 import { loadPanelConfig } from '../controller/panel-config'
+import { copyOurCompose } from './our-compose-fixture'
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
@@ -34,17 +35,18 @@ describe('project name, as Compose picks it', () => {
   })
 
   it('the repository: every tool calls the stack "scrapedeck", whatever the checkout is named', () => {
-    const file = join(REPO, 'compose.yaml')
+    // A copy in a folder of another name: the name comes from the files, not the folder.
+    const file = copyOurCompose()
     const variables = composeVariables(file, ['.env'], {})
     expect(composeProjectName(file, variables)).toBe('scrapedeck')
     expect(loadComposeProject({ file, envFiles: ['.env'], env: {} }).project).toBe('scrapedeck')
-    expect(loadPanelConfig({}, REPO).project).toBe('scrapedeck')
+    expect(loadPanelConfig({ DECK_COMPOSE_FILE: file }, dirname(file)).project).toBe('scrapedeck')
   })
 })
 
 describe('the panel\'s endpoints follow the stack\'s published ports', () => {
   it('STACK_PORTS are the variables and defaults compose.yaml publishes with', () => {
-    const project = loadComposeProject({ file: join(REPO, 'compose.yaml'), envFiles: ['.env'], env: {} })
+    const project = loadComposeProject({ file: copyOurCompose(), envFiles: ['.env'], env: {} })
     const published = [...project.services.values()].flatMap((s) => s.ports.map((p) => [p.publishedVariable, p.published]))
     expect(published.sort()).toEqual(Object.values(STACK_PORTS).map((p) => [p.variable, p.default]).sort())
   })

@@ -1,11 +1,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseComposeText } from './compose-file'
 import { hostAccessFindings } from './host-access'
 import { FileApprovals, HostAccessGate, MemoryApprovals } from './host-access-gate'
 import { StackError } from './stack-error'
+import { copyOurCompose } from './our-compose-fixture'
 
 // A project folder with a sibling outside it, so "outside the project" is a real path.
 const root = mkdtempSync(join(tmpdir(), 'deck-preflight-'))
@@ -28,7 +29,7 @@ function summary(text: string, services?: string[]) {
 
 describe('pre-flight: what a compose file can do to the host', () => {
   it('our own compose.yaml reaches nothing outside the project', () => {
-    const file = resolve(__dirname, '../../../compose.yaml')
+    const file = copyOurCompose()
     const project = parseComposeText(readFileSync(file, 'utf8'), { file, project: 'scrapedeck', env: { SCRAPER_SOURCE_URL_TEMPLATE: 'http://127.0.0.1:1/{id}' } })
     expect(hostAccessFindings(project)).toEqual([])
   })

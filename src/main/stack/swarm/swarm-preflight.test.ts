@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { parseComposeText } from '../compose-file'
 import { HostAccessGate, MemoryApprovals } from '../host-access-gate'
 import { StackError } from '../stack-error'
-import { loadOurCompose } from './our-compose-fixture'
+import { loadOurCompose } from '../our-compose-fixture'
 import { parseSwarmPublish, publicPorts, swarmFindings } from './swarm-preflight'
 import type { SwarmPublish } from './swarm-preflight'
 
