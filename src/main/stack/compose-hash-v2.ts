@@ -34,9 +34,9 @@ export function serviceConfig(s: ServiceSpec): Record<string, unknown> {
     deploy: s.deploy === null && !hasLimits(d) ? undefined : { mode: s.deploy?.mode ?? undefined, resources: resources(d), placement: {} },
     devices: nonEmptyList(h.devices)?.map(deviceMapping),
     entrypoint: s.entrypointArgv,
-    // v2 hashes env files by path, not by contents (compose-go keeps them apart until a container is made).
-    environment: nonEmptyMap(s.declaredEnvironment),
-    env_file: nonEmptyList(s.envFiles),
+    // `up` hashes the env files' values merged into environment, env_file itself discarded
+    // (compose-go's WithDiscardEnvFile); `config --hash` keeps them apart and prints another hash.
+    environment: nonEmptyMap(s.environment),
     hostname: s.hostname ?? undefined,
     healthcheck: healthcheck(s),
     image: s.imageDeclared ? s.image : undefined,

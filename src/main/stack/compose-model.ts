@@ -51,8 +51,6 @@ export interface ServiceSpec {
   entrypoint: string | string[] | null
   entrypointArgv: string[] | null
   environment: Record<string, string>
-  /** `environment:` alone, without the env files' values: what Compose v2 hashes (with the files' paths). */
-  declaredEnvironment: Record<string, string>
   ports: PortSpec[]
   volumes: VolumeMount[]
   /** Keys under top-level networks, with aliases. Ordered as compose picks the primary first. */

@@ -98,7 +98,6 @@ function normalizeService(name: string, svc: RawService, ctx: ServiceContext, at
     entrypoint: svc.entrypoint ?? null,
     entrypointArgv: argv(svc.entrypoint, ['entrypoint'], at),
     environment: normalizeEnvironment(svc, ctx, at),
-    declaredEnvironment: declaredEnvironment(svc, ctx),
     ports: (svc.ports ?? []).flatMap((p, i): PortSpec[] => {
       const publishedVariable = portVariable(ctx.written, name, i)
       try {
