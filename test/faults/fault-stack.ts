@@ -130,11 +130,13 @@ export class FaultStack {
 
   /** The ids among `ids` that the stack's Elasticsearch holds a listing for. */
   async storedIds(ids: readonly string[]): Promise<Set<string>> {
-    await fetch(`${this.elasticsearchUrl}/_refresh`, { method: 'POST' })
+    // As the `elastic` user: the stack's Elasticsearch runs with security on (401 otherwise).
+    const authorization = this.project.elasticAuth
+    await fetch(`${this.elasticsearchUrl}/_refresh`, { method: 'POST', headers: { authorization } })
     const stored = new Set<string>()
     for (let i = 0; i < ids.length; i += 500) {
       const body = { ids: ids.slice(i, i + 500) }
-      const res = await fetch(`${this.elasticsearchUrl}/joblistings/_mget?_source=false`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      const res = await fetch(`${this.elasticsearchUrl}/joblistings/_mget?_source=false`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(body) })
       if (!res.ok) throw new Error(`Elasticsearch _mget answered ${res.status}: ${await res.text()}`)
       for (const doc of ((await res.json()) as { docs: { _id: string; found: boolean }[] }).docs) if (doc.found) stored.add(doc._id)
     }
@@ -148,15 +150,20 @@ export class FaultStack {
   async unstored(answered: readonly string[], withinMs = 20_000): Promise<[number, string]> {
     const deadline = Date.now() + withinMs
     let missing = [...answered]
+    let lastError: string | null = null
     for (;;) {
-      const found = await this.storedIds(missing).catch(() => new Set<string>())
+      // Elasticsearch may still be coming back; a refusal that lasts shows in the message below.
+      const found = await this.storedIds(missing).catch((err: unknown) => {
+        lastError = (err as Error).message
+        return new Set<string>()
+      })
       missing = missing.filter((id) => !found.has(id))
       if (missing.length === 0 || Date.now() > deadline) break
       await new Promise((resolve) => setTimeout(resolve, 500))
     }
     const pending = await this.health().then((h) => h.elasticsearch.pendingWrites, () => '?')
     const states = missing.slice(0, 5).map((id) => `${id} (cache: ${this.cacheStates.get(id) ?? '?'})`)
-    return [missing.length, `answered 200 but not in Elasticsearch after ${withinMs / 1000} s (${pending} writes still pending): ${states.join(', ')}`]
+    return [missing.length, `answered 200 but not in Elasticsearch after ${withinMs / 1000} s (${pending} writes still pending${lastError === null ? '' : `; last check: ${lastError}`}): ${states.join(', ')}`]
   }
 
   async health(): Promise<{ status: string; elasticsearch: { available: boolean; pendingWrites: number } }> {
