@@ -91,8 +91,10 @@ test('autoscale the scrapers from a backlog: the toggle on, the first decision a
     await max.fill(String(MAX))
     await max.press('Enter')
     await expect(max).toHaveValue(String(MAX))
-    await toggle.check()
-    await expect(toggle).toBeChecked()
+    // The switch is controlled: it turns on when the panel has answered autoscaleSet, which can
+    // take longer than check()'s own look right after the click (it failed so in CI).
+    await toggle.click()
+    await expect(toggle).toBeChecked({ timeout: 15_000 })
     const why = page.getByTestId('autoscale-why-scraper')
     await expect(why).toContainText(`Why ${MAX} replicas:`, { timeout: 20_000 })
     await expect(why).toContainText(/1 → 3 \(up\): ceil\(\(\d+ ready \+ \d+ unacked\) ÷ 50\) = \d+, clamped to max 3; Scale up at once: 1 → 3/)
