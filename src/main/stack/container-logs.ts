@@ -35,6 +35,17 @@ export async function followLogs(
   const container = docker.getContainer(source.id)
   const tty = (await container.inspect()).Config.Tty
   const stream = (await container.logs({ stdout: true, stderr: true, timestamps: true, follow: true, since: sinceSeconds })) as NodeJS.ReadableStream
+  return pipeLogStream(stream, source, tty, onLine, onEnd)
+}
+
+/** An engine log stream (a container's or a swarm task's) as lines until it ends or the returned stop is called. */
+export function pipeLogStream(
+  stream: NodeJS.ReadableStream,
+  source: LogSource,
+  tty: boolean,
+  onLine: (line: LogLine) => void,
+  onEnd: (reason: string) => void
+): () => void {
   const splitter = new LogSplitter(source, tty)
   let ended = false
   const end = (reason: string): void => {

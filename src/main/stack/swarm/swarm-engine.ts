@@ -10,7 +10,7 @@ import type { ComposeProject } from '../compose-model'
 import { dockerFromEndpoint } from '../docker-engine'
 import type { DockerEngine } from '../docker-engine'
 import { StackError } from '../stack-error'
-import { LogSplitter } from '../container-logs'
+import { LogSplitter, pipeLogStream } from '../container-logs'
 import type { LogSource } from '../container-logs'
 import { containerStats, followStats } from '../container-stats'
 import type { ContainerStats, LogLine, PanelError, StackStatus } from '../../../shared/contract'
@@ -172,21 +172,7 @@ export class SwarmEngine {
 
   async followLogs(source: LogSource, sinceSeconds: number, onLine: (line: LogLine) => void, onEnd: (reason: string) => void): Promise<() => void> {
     const stream = (await this.task(source.id).logs({ stdout: true, stderr: true, timestamps: true, follow: true, since: sinceSeconds })) as NodeJS.ReadableStream
-    const splitter = new LogSplitter(source, false)
-    let ended = false
-    const end = (reason: string): void => {
-      if (ended) return
-      ended = true
-      for (const line of splitter.end()) onLine(line)
-      onEnd(reason)
-    }
-    stream.on('data', (chunk: Buffer) => splitter.push(chunk).forEach(onLine))
-    stream.on('end', () => end(`${source.name} stopped logging`))
-    stream.on('error', (err: Error) => end(`log stream of ${source.name} failed: ${err.message}`))
-    return () => {
-      ;(stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.()
-      end('stopped')
-    }
+    return pipeLogStream(stream, source, false, onLine, onEnd)
   }
 
   /** CPU and memory of a replica whose container runs on this node (the engine reads only its own). */
