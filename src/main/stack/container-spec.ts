@@ -28,7 +28,6 @@ export function containerCreateOptions(
   }
   const primary = service.networks[0]
   const primaryName = primary === undefined ? undefined : (project.networks.get(primary.name)?.name ?? primary.name)
-  const hc = service.healthcheck
   return {
     name: containerName(identity.flavour, project.project, service.name, number),
     Image: service.image,
@@ -54,17 +53,7 @@ export function containerCreateOptions(
     ExposedPorts: exposed,
     StopSignal: service.stopSignal ?? undefined,
     StopTimeout: service.stopGraceSeconds,
-    Healthcheck: service.healthcheckDisabled
-      ? { Test: ['NONE'] }
-      : hc === null
-        ? undefined
-        : {
-            Test: typeof hc.test === 'string' ? ['CMD-SHELL', hc.test] : hc.test,
-            Interval: hc.intervalNs ?? undefined,
-            Timeout: hc.timeoutNs ?? undefined,
-            Retries: hc.retries ?? undefined,
-            StartPeriod: hc.startPeriodNs ?? undefined
-          },
+    Healthcheck: engineHealthcheck(service),
     HostConfig: {
       PortBindings: bindings,
       Mounts: service.volumes.map((v) =>
@@ -88,6 +77,20 @@ export function containerCreateOptions(
 }
 
 /** Networks beyond the primary one, connected after create (the API takes one at create time). */
+/** The file's healthcheck as the Engine API takes it (a container's Healthcheck, a swarm task's HealthCheck). */
+export function engineHealthcheck(service: ServiceSpec): Docker.HealthConfig | undefined {
+  const hc = service.healthcheck
+  if (service.healthcheckDisabled) return { Test: ['NONE'] }
+  if (hc === null) return undefined
+  return {
+    Test: typeof hc.test === 'string' ? ['CMD-SHELL', hc.test] : hc.test,
+    Interval: hc.intervalNs ?? undefined,
+    Timeout: hc.timeoutNs ?? undefined,
+    Retries: hc.retries ?? undefined,
+    StartPeriod: hc.startPeriodNs ?? undefined
+  }
+}
+
 export function extraNetworks(project: ComposeProject, service: ServiceSpec): { name: string; aliases: string[] }[] {
   return service.networks.slice(1).map((n) => ({ name: project.networks.get(n.name)?.name ?? n.name, aliases: [service.name, ...n.aliases] }))
 }

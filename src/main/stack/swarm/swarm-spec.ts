@@ -5,6 +5,7 @@
  */
 import type Docker from 'dockerode'
 import type { ComposeProject, NetworkSpec, ServiceSpec, VolumeSpec } from '../compose-model'
+import { engineHealthcheck } from '../container-spec'
 
 export const STACK_LABEL = {
   namespace: 'com.docker.stack.namespace',
@@ -72,7 +73,6 @@ export function swarmServiceSpec(
   replicas: number,
   ports: SwarmPortPlan
 ): Docker.CreateServiceOptions {
-  const hc = service.healthcheck
   const mounts: Docker.MountSettings[] = service.volumes.map((v) => {
     if (v.type === 'bind') return { Type: 'bind', Source: v.source, Target: v.target, ReadOnly: v.readOnly }
     if (v.type === 'anonymous') return { Type: 'volume', Source: '', Target: v.target, ReadOnly: v.readOnly }
@@ -115,17 +115,7 @@ export function swarmServiceSpec(
         StopGracePeriod: service.stopGraceSeconds * 1e9,
         CapabilityDrop: service.hardening.capDrop ?? undefined,
         CapabilityAdd: service.host.capAdd ?? undefined,
-        HealthCheck: service.healthcheckDisabled
-          ? { Test: ['NONE'] }
-          : hc === null
-            ? undefined
-            : {
-                Test: typeof hc.test === 'string' ? ['CMD-SHELL', hc.test] : hc.test,
-                Interval: hc.intervalNs ?? undefined,
-                Timeout: hc.timeoutNs ?? undefined,
-                Retries: hc.retries ?? undefined,
-                StartPeriod: hc.startPeriodNs ?? undefined
-              }
+        HealthCheck: engineHealthcheck(service)
       },
       Resources: Object.keys(limits).length > 0 ? { Limits: limits } : undefined,
       RestartPolicy: restartPolicy(service),
