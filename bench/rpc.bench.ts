@@ -11,14 +11,13 @@
  *     no reply confirm, direct reply-to, prefetch 64), and our server with maxWorkers 64.
  * The pairs take turns in slices. Prints the table and ours↔ours ÷ Nameko↔Nameko.
  */
-import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { connect } from 'amqplib'
 import type { ChannelModel, ConsumeMessage, Options } from 'amqplib'
 import { RpcClient } from '../src/services/rpc/client'
 import { RpcServer } from '../src/services/rpc/server'
 import { silentLogger } from '../src/services/log'
-import { TEST_AMQP_URI, deleteQueues, waitForConsumers } from '../test/support/nameko'
+import { TEST_AMQP_URI, deleteQueues, startNamekoService } from '../test/support/nameko'
 import { encodeRequest, encodeSuccessReply, replyProperties, requestProperties } from '../src/services/rpc/wire'
 import { PEERS_DIR, benchVenvBin, startLinePeer } from './support/python-peers'
 import type { LinePeer } from './support/python-peers'
@@ -252,41 +251,6 @@ async function setupBare(variant: FloorVariant, concurrentOnly: boolean): Promis
   )
 }
 
-interface NamekoProcess {
-  stop: () => Promise<void>
-}
-
-/** `nameko run` of bench/peers/hello_bench.py under the given service name. */
-async function startNamekoService(service: string, bin: string): Promise<NamekoProcess> {
-  const child = spawn(`${bin}/nameko`, ['run', '--broker', TEST_AMQP_URI, 'hello_bench'], {
-    cwd: PEERS_DIR,
-    env: { ...process.env, BENCH_SERVICE_NAME: service },
-    stdio: ['ignore', 'ignore', 'pipe']
-  })
-  let stderr = ''
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    await exited
-    clearTimeout(timer)
-  }
-  try {
-    await Promise.race([
-      waitForConsumers(`rpc-${service}`, 1, { timeoutMs: 60_000 }),
-      exited.then(() => {
-        throw new Error(`nameko run exited early:\n${stderr}`)
-      })
-    ])
-  } catch (err) {
-    await stop()
-    throw err
-  }
-  return { stop }
-}
-
 const pairs: Pair[] = []
 const cleanups: (() => Promise<void>)[] = []
 let results: Result[]
@@ -295,7 +259,14 @@ const machine = machineLine()
 try {
   const bin = benchVenvBin()
   const namekoService = `bench_nameko_${suffix}`
-  const nameko = await startNamekoService(namekoService, bin)
+  const nameko = await startNamekoService({
+    module: 'hello_bench',
+    serviceName: namekoService,
+    cwd: PEERS_DIR,
+    env: { BENCH_SERVICE_NAME: namekoService },
+    bin,
+    timeoutMs: 60_000
+  })
   cleanups.push(async () => {
     await nameko.stop()
     await deleteQueues([`rpc-${namekoService}`])

@@ -36,11 +36,13 @@ export interface StartNamekoOptions {
   env?: Record<string, string>
   amqpUri?: string
   timeoutMs?: number
+  /** The virtualenv's bin directory with `nameko` in it (the benches have their own venv). */
+  bin?: string
 }
 
 export async function startNamekoService(options: StartNamekoOptions): Promise<NamekoService> {
   const amqpUri = options.amqpUri ?? TEST_AMQP_URI
-  const child = spawn(`${NAMEKO_VENV_BIN}/nameko`, ['run', '--broker', amqpUri, options.module], {
+  const child = spawn(`${options.bin ?? NAMEKO_VENV_BIN}/nameko`, ['run', '--broker', amqpUri, options.module], {
     cwd: options.cwd ?? NAMEKO_FIXTURES,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe']
