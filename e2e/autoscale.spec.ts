@@ -11,8 +11,7 @@ import { connect } from 'amqplib'
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
 import { DEFAULT_SCRAPER_SERVICE } from '../src/services/env'
-import { missingPrerequisite, startPanelServer } from './support/panel-server'
-import type { PanelServer } from './support/panel-server'
+import { panelServerForSpec } from './support/panel-server'
 import { shoot } from './support/screenshots'
 
 /** A board at 1 s a page: ~10 listings/s a replica, so 400 requests stay a backlog while the replicas start. */
@@ -21,17 +20,7 @@ const BACKLOG = 400
 const MAX = 3
 const SERVICES = ['rabbitmq', 'jobboard', 'scraper']
 
-let server: PanelServer | null = null
-const unavailable = missingPrerequisite()
-
-test.beforeAll(async () => {
-  if (unavailable) return
-  server = await startPanelServer({ stackEnv: { JOBBOARD_LATENCY_MS: String(BOARD_LATENCY_MS) } })
-})
-
-test.afterAll(async () => {
-  await server?.stop()
-})
+const panelServer = panelServerForSpec('the real-stack autoscale e2e', { stackEnv: { JOBBOARD_LATENCY_MS: String(BOARD_LATENCY_MS) } })
 
 /**
  * Starts a service from its row. RabbitMQ must be healthy (its management API gives the queue's
@@ -64,10 +53,7 @@ async function publishBacklog(amqpUri: string, jobboardPort: number, count: numb
 }
 
 test('autoscale the scrapers from a backlog: the toggle on, the first decision and why, 3 scrapers, the chart marked', async ({ page }, info) => {
-  if (unavailable) console.log(`Skipped the real-stack autoscale e2e: ${unavailable}.`)
-  test.skip(unavailable !== null, unavailable ?? '')
-  if (!server) throw new Error('the panel server did not start')
-  const { url, ports, amqpUri } = server
+  const { url, ports, amqpUri } = panelServer()
 
   await test.step('start RabbitMQ, the job board and one scraper from their rows', async () => {
     await page.goto(url)

@@ -12,8 +12,7 @@ import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
 import { CRAWL_ITEM_STATES, EXPORT_COLUMNS } from '../src/shared/crawl'
 import type { CrawlItemState } from '../src/shared/crawl'
-import { missingPrerequisite, startPanelServer } from './support/panel-server'
-import type { PanelServer } from './support/panel-server'
+import { panelServerForSpec } from './support/panel-server'
 import { shoot } from './support/screenshots'
 
 /**
@@ -36,17 +35,7 @@ const RATE_WINDOW_MS = 30_000
 const MIN_RATE_GAIN = 1.6
 const SECOND_CRAWL_IDS = 300
 
-let server: PanelServer | null = null
-const unavailable = missingPrerequisite()
-
-test.beforeAll(async () => {
-  if (unavailable) return
-  server = await startPanelServer({ stackEnv: { JOBBOARD_COUNT: String(BOARD_COUNT), JOBBOARD_LATENCY_MS: String(BOARD_LATENCY_MS) }, upTimeoutMs: UP_TIMEOUT_MS })
-})
-
-test.afterAll(async () => {
-  await server?.stop()
-})
+const panelServer = panelServerForSpec('the real-stack crawl e2e', { stackEnv: { JOBBOARD_COUNT: String(BOARD_COUNT), JOBBOARD_LATENCY_MS: String(BOARD_LATENCY_MS) }, upTimeoutMs: UP_TIMEOUT_MS })
 
 /** "12.3/s" or "140/s" → 12.3 / 140; "0/s" → 0. */
 function rateOf(text: string | null): number {
@@ -67,10 +56,7 @@ async function countsOnPage(page: Page): Promise<{ total: number; byState: Recor
 }
 
 test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel another crawl, export CSV', async ({ page }, info) => {
-  if (unavailable) console.log(`Skipped the real-stack crawl e2e: ${unavailable}.`)
-  test.skip(unavailable !== null, unavailable ?? '')
-  if (!server) throw new Error('the panel server did not start')
-  const { url, ports } = server
+  const { url, ports } = panelServer()
   const crawlsTab = page.getByRole('tab', { name: 'Crawls' })
 
   await test.step('Start stack: every service healthy', async () => {

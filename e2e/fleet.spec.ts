@@ -9,22 +9,11 @@
 import { execFileSync } from 'node:child_process'
 import { expect, test } from '@playwright/test'
 import type { Page } from '@playwright/test'
-import { missingPrerequisite, startPanelServer } from './support/panel-server'
-import type { PanelServer } from './support/panel-server'
+import { panelServerForSpec } from './support/panel-server'
 import { shoot } from './support/screenshots'
 import { containerName } from '../src/main/stack/compose-labels'
 
-let server: PanelServer | null = null
-const unavailable = missingPrerequisite()
-
-test.beforeAll(async () => {
-  if (unavailable) return
-  server = await startPanelServer()
-})
-
-test.afterAll(async () => {
-  await server?.stop()
-})
+const panelServer = panelServerForSpec('the fleet e2e')
 
 interface RecordedNotice {
   title: string
@@ -52,11 +41,8 @@ function notices(page: Page): Promise<RecordedNotice[]> {
 }
 
 test('resource use in the stack table, a killed container notified, and the settings that silence it', async ({ page, context }, info) => {
-  if (unavailable) console.log(`Skipped the fleet e2e: ${unavailable}.`)
-  test.skip(unavailable !== null, unavailable ?? '')
-  if (!server) throw new Error('the panel server did not start')
   test.setTimeout(180_000)
-  const { url, project } = server
+  const { url, project } = panelServer()
   const board = containerName('v2', project, 'jobboard', 1)
 
   await context.grantPermissions(['notifications'])

@@ -4,8 +4,7 @@
  * step in test-results/. UPDATE_DOCS_SCREENSHOTS=1 also refreshes the three in docs/.
  */
 import { expect, test } from '@playwright/test'
-import { activeListingId, missingPrerequisite, startPanelServer } from './support/panel-server'
-import type { PanelServer } from './support/panel-server'
+import { activeListingId, panelServerForSpec } from './support/panel-server'
 import { shoot } from './support/screenshots'
 import { containerName } from '../src/main/stack/compose-labels'
 import { exerciseConsole } from './support/console-step'
@@ -13,22 +12,10 @@ import { exerciseConsole } from './support/console-step'
 const SERVICES = ['rabbitmq', 'elasticsearch', 'scraper', 'api', 'jobboard']
 const STACK_START_MS = 6 * 60_000
 
-let server: PanelServer | null = null
-const unavailable = missingPrerequisite()
-
-test.beforeAll(async () => {
-  if (unavailable) return
-  server = await startPanelServer()
-})
-
-test.afterAll(async () => {
-  await server?.stop()
-})
+const panelServer = panelServerForSpec('the real-stack e2e')
 
 test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to stopped', async ({ page }, info) => {
-  if (unavailable) console.log(`Skipped the real-stack e2e: ${unavailable}.`)
-  test.skip(unavailable !== null, unavailable ?? '')
-  if (!server) throw new Error('the panel server did not start')
+  const server = panelServer()
   const { url, ports } = server
 
   const lookupsSent: string[] = []
@@ -76,7 +63,7 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
     await shoot(page, info, '04-scaled-to-3', { file: 'stack-3-replicas.png', view: 'page' })
     // The log drawer of one replica: its lines, a filter, Escape to close.
     await page.getByTestId('service-scraper').getByText('Logs').click()
-    await page.getByRole('button', { name: new RegExp(containerName('v2', server!.project, 'scraper', 3)) }).click()
+    await page.getByRole('button', { name: new RegExp(containerName('v2', server.project, 'scraper', 3)) }).click()
     const drawer = page.getByRole('complementary', { name: /^Logs of .*-scraper-3$/ })
     await expect(drawer.getByText(/^[1-9]\d* of [1-9]\d* lines/)).toBeVisible({ timeout: 30_000 })
     await drawer.getByLabel('Filter log lines').fill('no line says this')
@@ -144,7 +131,7 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
   })
 
   await test.step('the Console: the services on the bus, calls to a Python Nameko peer and to our scraper, the history after a reload', async () => {
-    await exerciseConsole(page, info, { amqpUri: server!.amqpUri, scraperConsumers: 3 })
+    await exerciseConsole(page, info, { amqpUri: server.amqpUri, scraperConsumers: 3 })
   })
 
   await test.step('a log follow of the API carries on through a web-shell restart', async () => {
@@ -153,12 +140,12 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
     const openMenu = page.locator('[data-testid="service-scraper"] details[open] > summary')
     if ((await openMenu.count()) > 0) await openMenu.click()
     await page.getByTestId('service-api').getByText('Logs').click()
-    await page.getByRole('button', { name: new RegExp(`${server!.project}-api-1`) }).click()
+    await page.getByRole('button', { name: new RegExp(`${server.project}-api-1`) }).click()
     const drawer = page.getByRole('complementary', { name: /^Logs of .*-api-1$/ })
     const count = drawer.getByText(/^\d+ of \d+ lines/)
     await expect(count).toBeVisible({ timeout: 30_000 })
     const before = Number(/of (\d+) lines/.exec((await count.textContent()) ?? '')?.[1])
-    await server!.restartWebShell()
+    await server.restartWebShell()
     await expect(page.getByRole('alert').filter({ hasText: 'Lost the connection to the panel server' })).toBeHidden({ timeout: 30_000 })
     // A request to the API makes it log a line; the drawer's follow, opened again under the
     // same id after the reconnect, shows it without the user doing anything.

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { test } from '@playwright/test'
 import { freePort } from '../../test/support/free-port'
 import { credentialsFilePath, ensureCredentialsFile } from '../../src/main/stack/credentials-file'
 import { withUserinfo } from '../../src/shared/stack-credentials'
@@ -27,6 +28,28 @@ export interface PanelServer {
   stop(): Promise<void>
 }
 
+
+/**
+ * A spec's panel server: started before its tests, stopped after them. The test calls the
+ * returned function first; it gives the running server, or skips the test saying which
+ * prerequisite this machine lacks.
+ */
+export function panelServerForSpec(what: string, options: PanelServerOptions = {}): () => PanelServer {
+  const unavailable = missingPrerequisite()
+  let server: PanelServer | null = null
+  test.beforeAll(async () => {
+    if (unavailable === null) server = await startPanelServer(options)
+  })
+  test.afterAll(async () => {
+    await server?.stop()
+  })
+  return () => {
+    if (unavailable !== null) console.log(`Skipped ${what}: ${unavailable}.`)
+    test.skip(unavailable !== null, unavailable ?? '')
+    if (server === null) throw new Error('the panel server did not start')
+    return server
+  }
+}
 
 /** Why the real-stack e2e cannot run here, or null when it can. */
 export function missingPrerequisite(): string | null {
