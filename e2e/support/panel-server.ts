@@ -14,6 +14,8 @@ import { test } from '@playwright/test'
 import { freePort } from '../../test/support/free-port'
 import { credentialsFilePath, ensureCredentialsFile } from '../../src/main/stack/credentials-file'
 import { withUserinfo } from '../../src/shared/stack-credentials'
+import { joinSwarm, stackLeftovers } from '../../test/swarm/swarm-fixture'
+import type { SwarmSession } from '../../test/swarm/swarm-fixture'
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -79,6 +81,11 @@ export interface PanelServerOptions {
   stackEnv?: Record<string, string>
   /** DECK_UP_TIMEOUT_MS: how long each dependency may take to turn healthy (default 7 min). */
   upTimeoutMs?: number
+  /**
+   * The stack on a single-node swarm (DECK_MODE=swarm): the engine is made a swarm manager
+   * for the spec unless it is one, and left as it was found by stop().
+   */
+  swarm?: boolean
 }
 
 export async function startPanelServer(options: PanelServerOptions = {}): Promise<PanelServer> {
@@ -92,6 +99,7 @@ export async function startPanelServer(options: PanelServerOptions = {}): Promis
     web: await freePort()
   }
   const token = randomBytes(18).toString('base64url')
+  const swarm = options.swarm === true ? joinSwarm() : null
   const stackEnv = {
     API_PORT: String(ports.api),
     RABBITMQ_PORT: String(ports.rabbitmq),
@@ -112,7 +120,8 @@ export async function startPanelServer(options: PanelServerOptions = {}): Promis
     // The AMQP, management and Elasticsearch endpoints the panel derives from the ports above,
     // with the stack's generated credentials (the file it writes beside compose.yaml).
     DECK_API_URL: `http://127.0.0.1:${ports.api}`,
-    LOG_LEVEL: 'warn'
+    LOG_LEVEL: 'warn',
+    ...(swarm === null ? {} : { DECK_MODE: 'swarm' })
   }
   const launch = async (): Promise<{ child: ChildProcess; url: string }> => {
     // Its own process group: `npx` and `tsx` are wrappers, and a signal to the wrapper alone
@@ -120,7 +129,13 @@ export async function startPanelServer(options: PanelServerOptions = {}): Promis
     const child = spawn('npx', ['tsx', 'src/main/web/main.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     return { child, url: await waitForUrl(child) }
   }
-  let shell = await launch()
+  let shell: { child: ChildProcess; url: string }
+  try {
+    shell = await launch()
+  } catch (err) {
+    swarm?.leave()
+    throw err
+  }
 
   return {
     url: shell.url,
@@ -133,7 +148,8 @@ export async function startPanelServer(options: PanelServerOptions = {}): Promis
     },
     stop: async (): Promise<void> => {
       await endProcessGroup(shell.child)
-      tearDownProject(project, stackEnv)
+      if (swarm === null) tearDownProject(project, stackEnv)
+      else tearDownSwarmStack(project, env, swarm)
     }
   }
 }
@@ -197,6 +213,24 @@ function tearDownProject(project: string, stackEnv: Record<string, string>): voi
   if (networks.length > 0) execFileSync('docker', ['network', 'rm', ...networks], { stdio: 'ignore' })
   const volumes = list(['volume', 'ls', '-q', '--filter', label])
   if (volumes.length > 0) execFileSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' })
+}
+
+/** `deck --swarm down --volumes`, anything of the stack still there (a failed run), then the swarm as found. */
+function tearDownSwarmStack(project: string, env: NodeJS.ProcessEnv, swarm: SwarmSession): void {
+  try {
+    execFileSync('npx', ['tsx', 'src/main/cli/deck.ts', 'down', '--volumes'], { cwd: REPO, env, stdio: 'ignore', timeout: 180_000 })
+  } catch {
+    // Fall through to the sweep below.
+  }
+  for (const leftover of stackLeftovers(project)) {
+    const [kind, id] = leftover.split(' ') as [string, string]
+    try {
+      execFileSync('docker', kind === 'container' ? ['rm', '-f', '-v', id] : [kind, 'rm', id], { stdio: 'ignore' })
+    } catch {
+      // Gone already, or going: leaving the swarm removes its services anyway.
+    }
+  }
+  swarm.leave()
 }
 
 /** An active listing id of the stack's job board, read from its catalog on the loopback port. */

@@ -3,6 +3,7 @@ import type { PanelError, ServiceStatus } from '../../../shared/contract'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { ReplicaStepper } from './ReplicaStepper'
 import { Sparkline } from './Sparkline'
+import { SwarmTasks } from './SwarmTasks'
 import type { ServiceUse } from './stats-series'
 import { formatBytes } from '../../../shared/fleet-stats'
 import { STATE_LABELS, formatDuration, formatPorts, healthText, replicasPerNode, serviceUptimeMs } from './format-status'
@@ -110,6 +111,7 @@ export function ServiceRow(props: ServiceRowProps): ReactElement {
           </div>
         </td>
       </tr>
+      <SwarmTasks service={service} />
       {error && (
         <tr className="service-row__error">
           <td colSpan={7}>
