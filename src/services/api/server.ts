@@ -54,7 +54,10 @@ export interface RunningApi {
 
 interface Reply {
   status: number
-  body: unknown
+  /** Sent as JSON… */
+  body?: unknown
+  /** …unless the answer is already its JSON bytes (a listing lookup). */
+  json?: Buffer
   headers?: Record<string, string>
 }
 
@@ -93,14 +96,14 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     const match = /^\/joblisting\/([^/]*)$/.exec(path)
     if (match !== null) {
       const id = decodeId(match[1] ?? '')
-      const result = await listings.lookup(id, { refresh: parseRefresh(url.searchParams) })
+      const result = await listings.lookupAnswer(id, { refresh: parseRefresh(url.searchParams) })
       const headers: Record<string, string> = {
         'X-Scrapedeck-Source': result.source,
         'X-Scrapedeck-Cache': result.cache,
         'X-Scrapedeck-Took-Ms': result.tookMs.toFixed(1)
       }
       if (result.ageMs !== undefined) headers['Age'] = String(Math.floor(result.ageMs / 1000))
-      return { status: 200, body: result.listing, headers }
+      return { status: 200, json: result.answer, headers }
     }
     throw new ApiError('NotFound', `No route for ${path}`)
   }
@@ -199,7 +202,7 @@ function decodeId(raw: string): string {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-  const body = JSON.stringify(reply.body)
+  const body = reply.json ?? JSON.stringify(reply.body)
   res.writeHead(reply.status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
