@@ -5,7 +5,7 @@ import { describeAnswer, sourceEndpoint } from './listing-source-reader'
 describe('sourceEndpoint', () => {
   it('sends the URL credentials as Basic auth, decoded as the official client decodes them', () => {
     const endpoint = sourceEndpoint('http://elastic:p%40ss%3Aw0rd@127.0.0.1:9200', 'joblistings')
-    expect(endpoint).toEqual({ https: false, hostname: '127.0.0.1', port: 9200, pathPrefix: '/joblistings/_source/', authorization: expect.any(String) })
+    expect(endpoint).toEqual({ origin: 'http://127.0.0.1:9200', pathPrefix: '/joblistings/_source/', authorization: expect.any(String) })
     expect(endpoint.authorization).toBe(`Basic ${Buffer.from('elastic:p@ss:w0rd').toString('base64')}`)
   })
 
@@ -13,9 +13,9 @@ describe('sourceEndpoint', () => {
     expect(sourceEndpoint('http://127.0.0.1:19200', 'test-x').authorization).toBeNull()
   })
 
-  it('keeps a path prefix, unbrackets IPv6 and defaults the port by scheme', () => {
-    expect(sourceEndpoint('https://[::1]/es/', 'idx')).toMatchObject({ https: true, hostname: '::1', port: 443, pathPrefix: '/es/idx/_source/' })
-    expect(sourceEndpoint('http://localhost', 'a b')).toMatchObject({ port: 80, pathPrefix: '/a%20b/_source/' })
+  it('keeps a path prefix and IPv6 hosts, and leaves the credentials out of the origin', () => {
+    expect(sourceEndpoint('https://u:p@[::1]:9243/es/', 'idx')).toMatchObject({ origin: 'https://[::1]:9243', pathPrefix: '/es/idx/_source/' })
+    expect(sourceEndpoint('http://localhost', 'a b')).toMatchObject({ origin: 'http://localhost', pathPrefix: '/a%20b/_source/' })
   })
 
   it('refuses a URL that is not http(s)', () => {

@@ -82,6 +82,6 @@ export class ListingsService {
   async close(): Promise<void> {
     await this.cache.close()
     await this.client.close()
-    this.reader.close()
+    await this.reader.close()
   }
 }
