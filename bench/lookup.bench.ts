@@ -1,7 +1,8 @@
 /**
  * Cached lookups under load: `npx tsx bench/lookup.bench.ts` (about 2 min; BENCH_IDS cached
  * ids, default 300; BENCH_SECONDS per slice, default 3; BENCH_SLICES, default 5;
- * BENCH_CONNECTIONS, default 32). autocannon drives GET /joblisting/:id over the ids in turn,
+ * BENCH_CONNECTIONS, default 32;
+ * BENCH_PORT_BASE, default 27010). autocannon drives GET /joblisting/:id over the ids in turn,
  * on loopback, against:
  *   - ours: the API service process (src/services/api/main.ts, as the stack runs it, request
  *     log on, to a file), Elasticsearch hit
@@ -34,8 +35,9 @@ const SLICE_S = Number(process.env['BENCH_SECONDS'] ?? 3)
 const SLICES = Number(process.env['BENCH_SLICES'] ?? 5)
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32)
 const PROFILE_DIR = process.env['BENCH_PROFILE']
-/** Our port range (27000-27099): ours, Flask as written, Flask tuned, the bare Node hop. */
-const PORTS = { ours: 27010, flask: 27011, gunicorn: 27012, hop: 27013 }
+/** Ours, Flask as written, Flask tuned, the bare Node hop: four ports from BENCH_PORT_BASE (default 27010), so two people can run it at once. */
+const PORT_BASE = Number(process.env['BENCH_PORT_BASE'] ?? 27010)
+const PORTS = { ours: PORT_BASE, flask: PORT_BASE + 1, gunicorn: PORT_BASE + 2, hop: PORT_BASE + 3 }
 
 interface Target {
   name: string

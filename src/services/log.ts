@@ -1,6 +1,9 @@
 /**
  * Structured logs: one JSON object per line on stderr, so `docker logs` and the panel's
  * log drawer can both read them and stdout stays free for a command's real output.
+ * Lines are written once per event-loop turn, not one by one: a write to a file or pipe is
+ * a synchronous system call in Node, and the API logs a line per request. What is still
+ * queued when the process exits is written on exit.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
@@ -15,12 +18,49 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 
 export function createLogger(component: string, level: LogLevel = (process.env['LOG_LEVEL'] as LogLevel) || 'info'): Logger {
   const threshold = ORDER[level] ?? ORDER.info
-  const write = (lvl: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[lvl] < threshold) return
-    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: lvl, component, msg, ...fields }) + '\n')
+  const prefix = (lvl: LogLevel): string => `","level":"${lvl}","component":${JSON.stringify(component)},"msg":`
+  const write = (lvl: LogLevel) => {
+    const head = prefix(lvl)
+    return (msg: string, fields?: Record<string, unknown>) => {
+      if (ORDER[lvl] < threshold) return
+      queueLine(`{"time":"${new Date().toISOString()}${head}${JSON.stringify(msg)}${fieldsText(fields)}\n`)
+    }
   }
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') }
 }
+
+/**
+ * `,"a":1,…}`: the fields after the fixed ones, without building a merged object. A field
+ * named like a fixed one (time, level, component, msg) comes later in the line, so a JSON
+ * reader sees its value, as it did when the fields were spread over the fixed ones.
+ */
+export function fieldsText(fields: Record<string, unknown> | undefined): string {
+  if (fields === undefined) return '}'
+  const text = JSON.stringify(fields)
+  return text === '{}' ? '}' : `,${text.slice(1)}`
+}
+
+/** Past this much queued text a turn's lines are written at once. */
+const MAX_QUEUED = 64 * 1024
+let queued = ''
+let flushing: NodeJS.Immediate | null = null
+
+function queueLine(line: string): void {
+  queued += line
+  if (queued.length >= MAX_QUEUED) flushLines()
+  else flushing ??= setImmediate(flushLines).unref()
+}
+
+function flushLines(): void {
+  if (flushing !== null) clearImmediate(flushing)
+  flushing = null
+  if (queued === '') return
+  const text = queued
+  queued = ''
+  process.stderr.write(text)
+}
+
+process.on('exit', flushLines)
 
 /** A logger that drops everything, for tests and library callers that did not ask for logs. */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }

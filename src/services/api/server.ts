@@ -23,6 +23,7 @@ import { handleCrawlRequest, isCrawlPath } from '../crawler/crawl-routes'
 import { ApiError, errorKind, errorResponse } from './error-response'
 import { healthReport, healthStatusCode } from './health'
 import type { BrokerState } from './health'
+import { LOOKUP_PATH_PREFIX, plainLookupId } from './lookup-target'
 import { parseRefresh, parseSearchParams } from './query-params'
 
 export interface ApiOptions {
@@ -54,7 +55,10 @@ export interface RunningApi {
 
 interface Reply {
   status: number
-  body: unknown
+  /** Sent as JSON… */
+  body?: unknown
+  /** …unless the answer is already its JSON bytes (a listing lookup). */
+  json?: Buffer
   headers?: Record<string, string>
 }
 
@@ -90,25 +94,28 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       // An Elasticsearch outage comes up as SearchUnavailable from the listings layer.
       return { status: 200, body: await listings.search(query, searchOptions) }
     }
-    const match = /^\/joblisting\/([^/]*)$/.exec(path)
-    if (match !== null) {
-      const id = decodeId(match[1] ?? '')
-      const result = await listings.lookup(id, { refresh: parseRefresh(url.searchParams) })
-      const headers: Record<string, string> = {
-        'X-Scrapedeck-Source': result.source,
-        'X-Scrapedeck-Cache': result.cache,
-        'X-Scrapedeck-Took-Ms': result.tookMs.toFixed(1)
-      }
-      if (result.ageMs !== undefined) headers['Age'] = String(Math.floor(result.ageMs / 1000))
-      return { status: 200, body: result.listing, headers }
+    if (path.startsWith(LOOKUP_PATH_PREFIX) && !path.includes('/', LOOKUP_PATH_PREFIX.length)) {
+      return lookup(decodeId(path.slice(LOOKUP_PATH_PREFIX.length)), parseRefresh(url.searchParams))
     }
     throw new ApiError('NotFound', `No route for ${path}`)
+  }
+
+  async function lookup(id: string, refresh: boolean): Promise<Reply> {
+    const result = await listings.lookupAnswer(id, { refresh })
+    const headers: Record<string, string> = {
+      'X-Scrapedeck-Source': result.source,
+      'X-Scrapedeck-Cache': result.cache,
+      'X-Scrapedeck-Took-Ms': result.tookMs.toFixed(1)
+    }
+    if (result.ageMs !== undefined) headers['Age'] = String(Math.floor(result.ageMs / 1000))
+    return { status: 200, json: result.answer, headers }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now()
     const method = req.method ?? 'GET'
-    const url = requestUrl(req.url)
+    const plainId = method === 'GET' ? plainLookupId(req.url) : null
+    const url = plainId === null ? requestUrl(req.url) : null
     if (url !== null && options.crawler !== undefined && isCrawlPath(url.pathname)) {
       const status = await handleCrawlRequest(options.crawler, req, res, url, logger)
       logger.info('request', { method, path: url.pathname, status, ms: Math.round((performance.now() - started) * 10) / 10 })
@@ -119,8 +126,9 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     try {
       // A target the URL parser refuses (`GET //[`) is the client's fault: it gets a 400
       // and one request line in the log, never an error with a stack.
-      if (url === null) throw new ApiError('BadRequest', 'The request target is not a valid URL path')
-      reply = await route(method, url)
+      if (plainId !== null) reply = await lookup(plainId, false)
+      else if (url === null) throw new ApiError('BadRequest', 'The request target is not a valid URL path')
+      else reply = await route(method, url)
     } catch (err) {
       const { status, body } = errorResponse(err)
       reply = { status, body, headers: status === 405 ? { Allow: 'GET' } : {} }
@@ -128,13 +136,15 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       if (status === 500) logger.error('Unhandled error', { method, path: url?.pathname, error: err instanceof Error ? err.stack : String(err) })
     }
     send(res, reply)
+    // One flat object; the fields left undefined are not written.
     logger.info('request', {
       method,
-      path: url?.pathname ?? clip(req.url ?? ''),
+      path: plainId !== null ? req.url : (url?.pathname ?? clip(req.url ?? '')),
       status: reply.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
-      ...(reply.headers?.['X-Scrapedeck-Source'] ? { source: reply.headers['X-Scrapedeck-Source'], cache: reply.headers['X-Scrapedeck-Cache'] } : {}),
-      ...(failure ? { errorKind: failure.kind } : {})
+      source: reply.headers?.['X-Scrapedeck-Source'],
+      cache: reply.headers?.['X-Scrapedeck-Cache'],
+      errorKind: failure?.kind
     })
   }
 
@@ -199,7 +209,7 @@ function decodeId(raw: string): string {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-  const body = JSON.stringify(reply.body)
+  const body = reply.json ?? JSON.stringify(reply.body)
   res.writeHead(reply.status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),

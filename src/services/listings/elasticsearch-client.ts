@@ -4,6 +4,7 @@
  * answers instead, and ListingCache retries writes itself).
  */
 import { Client, errors } from '@elastic/elasticsearch'
+import { ElasticsearchReadFailed } from './listing-source-reader'
 
 export const DEFAULT_ES_REQUEST_TIMEOUT_MS = 1500
 
@@ -30,6 +31,7 @@ export function describeEsError(err: unknown): string {
     return `Elasticsearch answered ${err.statusCode ?? '?'}: ${reason?.reason ?? reason?.type ?? err.message}`
   }
   if (err instanceof errors.TimeoutError) return 'Elasticsearch did not answer in time'
+  if (err instanceof ElasticsearchReadFailed) return err.message
   if (err instanceof Error) return `${err.name}: ${err.message}`
   return String(err)
 }

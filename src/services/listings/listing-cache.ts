@@ -5,8 +5,11 @@
  * answers again it flushes the writes that failed meanwhile, so none is silently lost.
  */
 import { describeEsError, isTransientEsError } from './elasticsearch-client'
+import { answerOfSource } from './listing-answer'
+import type { CachedAnswer } from './listing-answer'
 import type { CachedListing, ListingDocument } from './listing-document'
 import type { ListingRepository } from './listing-repository'
+import type { ListingSourceReader } from './listing-source-reader'
 import { PendingWrites } from './pending-writes'
 import { backoffDelay } from './backoff'
 import { silentLogger } from '../log'
@@ -55,6 +58,8 @@ export class ListingCache {
 
   constructor(
     readonly repository: ListingRepository,
+    /** The hot read: a cached listing's bytes, past the official client. */
+    private readonly reader: ListingSourceReader,
     options: ListingCacheOptions = {}
   ) {
     this.pending = new PendingWrites(options.pendingCapacity ?? 1000)
@@ -74,14 +79,16 @@ export class ListingCache {
   }
 
   /** A cached listing, null on a miss; throws CacheUnavailable if the cache cannot be read. */
-  async read(id: string): Promise<CachedListing | null> {
-    if (!this.available) throw new CacheUnavailable(this.lastError ?? 'Elasticsearch is unavailable')
-    try {
-      return await this.repository.get(id)
-    } catch (err) {
-      this.markDown(err)
-      throw new CacheUnavailable(describeEsError(err), { cause: err })
-    }
+  read(id: string): Promise<CachedListing | null> {
+    return this.guarded(() => this.repository.get(id))
+  }
+
+  /** A cached listing as the API answers it (its JSON bytes), null on a miss; throws as read() does. */
+  readAnswer(id: string): Promise<CachedAnswer | null> {
+    return this.guarded(async () => {
+      const source = await this.reader.read(id)
+      return source === null ? null : answerOfSource(source)
+    })
   }
 
   /** Stores a listing now, or queues it for when Elasticsearch is back. Never throws. */
@@ -132,6 +139,17 @@ export class ListingCache {
         pendingWrites: this.pending.size,
         ids: this.pending.peek(20).map((doc) => doc.ID)
       })
+    }
+  }
+
+  /** Skips a cache known to be down; a read that fails marks it down. */
+  private async guarded<T>(read: () => Promise<T>): Promise<T> {
+    if (!this.available) throw new CacheUnavailable(this.lastError ?? 'Elasticsearch is unavailable')
+    try {
+      return await read()
+    } catch (err) {
+      this.markDown(err)
+      throw new CacheUnavailable(describeEsError(err), { cause: err })
     }
   }
 

@@ -25,6 +25,12 @@ export interface ListingLookupOptions {
   now?: () => number
 }
 
+/** A lookup as the API answers it: the listing already as its JSON bytes. */
+export type LookupAnswer = Omit<LookupResult, 'listing'> & { answer: Buffer }
+
+const SKIPPED = Symbol('cache not read')
+const UNREADABLE = Symbol('cache unreadable')
+
 interface ScrapeOutcome {
   listing: Listing
   /** Whether the scraped listing is in the cache now. */
@@ -47,32 +53,53 @@ export class ListingLookup {
 
   async lookup(id: string, options: LookupOptions = {}): Promise<LookupResult> {
     const started = performance.now()
-    const checked = ListingIdSchema.safeParse(id)
-    if (!checked.success) throw new InvalidListingId(id, checked.error.issues.map((issue) => issue.message).join('; '))
-
-    let cacheReadable = true
-    if (options.refresh !== true) {
-      try {
-        const cached = await this.cache.read(id)
-        if (cached !== null) {
-          const ageMs = Math.max(0, this.now() - Date.parse(cached.cachedAt))
-          return { listing: cached.listing, source: 'cache', ageMs, cache: 'ok', tookMs: performance.now() - started }
-        }
-      } catch (err) {
-        if (!(err instanceof CacheUnavailable)) throw err
-        cacheReadable = false
-      }
+    checkId(id)
+    const cached = options.refresh === true ? SKIPPED : await this.readCache(() => this.cache.read(id))
+    if (cached !== SKIPPED && cached !== UNREADABLE && cached !== null) {
+      return { listing: cached.listing, source: 'cache', ageMs: this.ageMs(cached.cachedAt), cache: 'ok', tookMs: performance.now() - started }
     }
+    return this.fromScrape(id, cached !== UNREADABLE, started)
+  }
 
-    // A refresh joins a scrape already running for the id: that one is just as fresh.
-    const outcome = await this.flights.run(id, () => this.scrapeAndStore(id))
-    const cache: CacheState = !cacheReadable || outcome.stored === 'not-stored' ? 'unavailable' : outcome.stored
-    return { listing: outcome.listing, source: 'scrape', cache, tookMs: performance.now() - started }
+  /**
+   * The same lookup, answered as the JSON bytes the API sends: a cache hit is the stored
+   * bytes themselves (listing-answer.ts), read past the official client.
+   */
+  async lookupAnswer(id: string, options: LookupOptions = {}): Promise<LookupAnswer> {
+    const started = performance.now()
+    checkId(id)
+    const cached = options.refresh === true ? SKIPPED : await this.readCache(() => this.cache.readAnswer(id))
+    if (cached !== SKIPPED && cached !== UNREADABLE && cached !== null) {
+      return { answer: cached.answer, source: 'cache', ageMs: this.ageMs(cached.cachedAt), cache: 'ok', tookMs: performance.now() - started }
+    }
+    const { listing, ...result } = await this.fromScrape(id, cached !== UNREADABLE, started)
+    return { ...result, answer: Buffer.from(JSON.stringify(listing)) }
   }
 
   /** Scrapes currently in flight (for health and tests). */
   get scrapesInFlight(): number {
     return this.flights.size
+  }
+
+  /** The cached value, null on a miss, UNREADABLE when the cache is down (never a reason to fail). */
+  private async readCache<T>(read: () => Promise<T | null>): Promise<T | null | typeof UNREADABLE> {
+    try {
+      return await read()
+    } catch (err) {
+      if (!(err instanceof CacheUnavailable)) throw err
+      return UNREADABLE
+    }
+  }
+
+  private ageMs(cachedAt: string): number {
+    return Math.max(0, this.now() - Date.parse(cachedAt))
+  }
+
+  private async fromScrape(id: string, cacheReadable: boolean, started: number): Promise<LookupResult> {
+    // A refresh joins a scrape already running for the id: that one is just as fresh.
+    const outcome = await this.flights.run(id, () => this.scrapeAndStore(id))
+    const cache: CacheState = !cacheReadable || outcome.stored === 'not-stored' ? 'unavailable' : outcome.stored
+    return { listing: outcome.listing, source: 'scrape', cache, tookMs: performance.now() - started }
   }
 
   private async scrapeAndStore(id: string): Promise<ScrapeOutcome> {
@@ -81,4 +108,9 @@ export class ListingLookup {
     if (outcome === 'rejected') this.logger.warn('Scraped listing could not be cached', { id })
     return { listing, stored: outcome === 'stored' ? 'ok' : outcome === 'pending' ? 'write-pending' : 'not-stored' }
   }
+}
+
+function checkId(id: string): void {
+  const checked = ListingIdSchema.safeParse(id)
+  if (!checked.success) throw new InvalidListingId(id, checked.error.issues.map((issue) => issue.message).join('; '))
 }

@@ -1,17 +1,19 @@
 /**
  * Wires the lookup flow together for a process (the API service, the panel): one
- * Elasticsearch client, the cache over it, lookups and search.
+ * Elasticsearch client, the hot-read source reader beside it, the cache over both,
+ * lookups and search.
  */
 import type { Client } from '@elastic/elasticsearch'
 import type { ListingSearchOptions, ListingSearchResult } from '../../shared/listing-search'
 import type { LookupOptions, LookupResult } from '../../shared/lookup'
-import { createElasticsearchClient, describeEsError } from './elasticsearch-client'
+import { DEFAULT_ES_REQUEST_TIMEOUT_MS, createElasticsearchClient, describeEsError } from './elasticsearch-client'
 import { ListingCache } from './listing-cache'
 import type { CacheStatus, ListingCacheOptions } from './listing-cache'
 import { DEFAULT_LISTINGS_INDEX } from './listing-index'
 import { ListingLookup } from './listing-lookup'
-import type { ScrapeFn } from './listing-lookup'
+import type { LookupAnswer, ScrapeFn } from './listing-lookup'
 import { ListingRepository } from './listing-repository'
+import { ListingSourceReader } from './listing-source-reader'
 import { searchListings } from './listing-search'
 import { silentLogger } from '../log'
 import type { Logger } from '../log'
@@ -38,12 +40,14 @@ export class ListingsService {
   readonly cache: ListingCache
   readonly lookups: ListingLookup
   private readonly client: Client
+  private readonly reader: ListingSourceReader
 
   constructor(options: ListingsServiceOptions) {
     const logger = options.logger ?? silentLogger
     this.client = createElasticsearchClient(options.elasticsearchUrl, options.esRequestTimeoutMs)
     this.repository = new ListingRepository(this.client, options.index ?? DEFAULT_LISTINGS_INDEX)
-    this.cache = new ListingCache(this.repository, { ...options.cache, logger })
+    this.reader = new ListingSourceReader(options.elasticsearchUrl, this.repository.index, options.esRequestTimeoutMs ?? DEFAULT_ES_REQUEST_TIMEOUT_MS)
+    this.cache = new ListingCache(this.repository, this.reader, { ...options.cache, logger })
     this.lookups = new ListingLookup({ cache: this.cache, scrape: options.scrape, logger })
   }
 
@@ -54,6 +58,11 @@ export class ListingsService {
 
   lookup(id: string, options?: LookupOptions): Promise<LookupResult> {
     return this.lookups.lookup(id, options)
+  }
+
+  /** The lookup as the API answers it: the listing's JSON bytes (a cache hit passes the stored bytes through). */
+  lookupAnswer(id: string, options?: LookupOptions): Promise<LookupAnswer> {
+    return this.lookups.lookupAnswer(id, options)
   }
 
   search(query: string, options?: ListingSearchOptions): Promise<ListingSearchResult> {
@@ -73,5 +82,6 @@ export class ListingsService {
   async close(): Promise<void> {
     await this.cache.close()
     await this.client.close()
+    await this.reader.close()
   }
 }
