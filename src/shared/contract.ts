@@ -52,7 +52,7 @@ export type ProgressOperation = z.infer<typeof ProgressOperationSchema>
 
 /** What one progress event is about; `failed` closes an operation that failed as a whole. */
 export const ProgressStepSchema = z.enum([
-  'image', 'build', 'pull', 'network', 'volume', 'wait', 'create', 'start', 'recreate', 'healthy', 'stop', 'remove', 'restart', 'failed'
+  'image', 'build', 'pull', 'push', 'network', 'volume', 'wait', 'create', 'start', 'recreate', 'healthy', 'stop', 'remove', 'restart', 'failed'
 ])
 export type ProgressStep = z.infer<typeof ProgressStepSchema>
 

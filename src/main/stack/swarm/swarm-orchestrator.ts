@@ -1,6 +1,7 @@
 /**
  * up / down / scale / start / stop / restart of the compose file as a stack on a swarm, over
  * the service API: the swarm driver behind the same operations the compose driver has.
+ * Images exist on every node through the stack's registry on the manager (swarm-registry.ts).
  * Swarm ignores depends_on, so up deploys in dependency order and waits for each
  * dependency's replicas to run (healthy, where there is a check) as Compose would. Scale is a
  * service update; stop is scale to 0 (the count before is kept on the service, for start).
@@ -18,6 +19,8 @@ import { relayRoutes } from './swarm-relay'
 import { publicPorts } from './swarm-preflight'
 import type { SwarmPublish } from './swarm-preflight'
 import { currentTasks } from './swarm-status'
+import { registryHost } from './swarm-registry'
+import type { RegistryAddress } from './swarm-registry'
 
 /** The replica count a stopped service had, so start brings that many back. */
 export const REPLICAS_BEFORE_STOP = 'io.scrapedeck.swarm.replicas-before-stop'
@@ -27,6 +30,10 @@ export interface SwarmOrchestratorOptions {
   swarm: SwarmEngine
   loadProject: () => ComposeProject
   projectName: string
+  /** The image of the stack's registry (Debian's docker-registry, from the offline image builder). */
+  registryImage: string
+  /** Where the registry listens on the manager, and the nodes pull from. */
+  registry: RegistryAddress
   /** The image the loopback relay runs (it needs node). */
   relayImage: string
   /** What becomes of a 127.0.0.1 port: kept on the manager's loopback (relay), or published by swarm on every interface. */
@@ -51,17 +58,9 @@ export class SwarmOrchestrator {
       await swarm.requireManager()
       const summary: string[] = []
 
-      // Images first. On one node, the engine's own image is what the tasks run, pinned by id.
+      // Images first: each pinned by a digest every node can pull (the stack's registry's, for one that exists only here).
       const images = new Map<string, string>()
-      for (const name of selected) {
-        const svc = project.services.get(name) as ServiceSpec
-        report({ step: 'image', service: name, container: null, state: 'started', message: `Image ${svc.image}` })
-        images.set(name, await engine.ensureImage(svc, (p) => report({ step: p.step, service: name, container: null, state: 'progress', message: p.message, current: p.current, total: p.total })))
-        report({ step: 'image', service: name, container: null, state: 'done', message: `Image ${svc.image} ready (${images.get(name)?.slice(7, 19)})` })
-      }
-      if ((await swarm.nodeCount()) > 1) {
-        report({ step: 'image', service: null, container: null, state: 'progress', message: 'This swarm has more than one node: tasks placed on another node need the same image ids there (no registry yet)' })
-      }
+      for (const name of selected) images.set(name, await this.imageReference(project, project.services.get(name) as ServiceSpec, report))
       const routes = this.options.publish === 'loopback' ? relayRoutes(project, selected) : []
       if (routes.length > 0 && (await engine.imageId(this.options.relayImage)) === null) {
         throw new StackError('ImageUnavailable', `The loopback relay's image ${this.options.relayImage} is not on this machine`, 'Run `npm run stack:images` (it builds it), or set DECK_SWARM_RELAY_IMAGE to an image with node.')
@@ -140,6 +139,7 @@ export class SwarmOrchestrator {
         summary.push(`removed service ${s.Spec?.Name}`)
       }
       if (await swarm.removeRelay(stack)) summary.push('removed the loopback relay')
+      if (await swarm.removeRegistry(stack)) summary.push("removed the stack's registry")
       // Tasks stop after their service is gone; networks and volumes are free once their containers are.
       await this.until(async () => (await swarm.taskContainers(stack)).length === 0, 60_000, 'the stack\'s containers to stop')
       const resources = await swarm.removeResources(stack, options.removeVolumes)
@@ -204,6 +204,37 @@ export class SwarmOrchestrator {
       report({ step: 'restart', service: serviceName, container: null, state: 'done', message: `Restarted ${serviceName}` })
       return [`restarted ${serviceName}`]
     })
+  }
+
+  /**
+   * The reference a service's tasks run: the image (built or pulled first, if missing) by a
+   * digest of the registry it came from, or, when it exists only on this engine (built here:
+   * `build:` or the offline image builder), pushed to the stack's registry and pinned by the
+   * digest the push returned.
+   */
+  private async imageReference(project: ComposeProject, svc: ServiceSpec, report: ProgressSink): Promise<string> {
+    const { engine, swarm } = this.options
+    const progress = (p: { step?: 'build' | 'pull' | 'push'; message: string; current: number | null; total: number | null }): void =>
+      report({ step: p.step ?? 'push', service: svc.name, container: null, state: 'progress', message: p.message, current: p.current, total: p.total })
+    report({ step: 'image', service: svc.name, container: null, state: 'started', message: `Image ${svc.image}` })
+    const id = await engine.ensureImage(svc, progress)
+    let reference = await swarm.pullableReference(id)
+    if (reference === null) {
+      await this.ensureRegistry(project.project, report)
+      reference = await swarm.pushToRegistry(this.options.registry, svc.image, id, progress)
+    }
+    report({ step: 'image', service: svc.name, container: null, state: 'done', message: `Image ${svc.image} ready as ${reference}` })
+    return reference
+  }
+
+  private async ensureRegistry(stack: string, report: ProgressSink): Promise<void> {
+    const { engine, swarm, registryImage, registry } = this.options
+    if ((await engine.imageId(registryImage)) === null) {
+      throw new StackError('ImageUnavailable', `The stack registry's image ${registryImage} is not on this machine`, 'Run `npm run stack:images` (it builds it from Debian\'s docker-registry), or set DECK_SWARM_REGISTRY_IMAGE.')
+    }
+    if (await swarm.startRegistry(stack, registryImage, registry)) {
+      report({ step: 'start', service: null, container: null, state: 'done', message: `Started the stack's registry on ${registryHost(registry)}` })
+    }
   }
 
   private async deployed(serviceName: string): Promise<{ project: ComposeProject; service: Docker.Service }> {
