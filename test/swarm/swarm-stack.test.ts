@@ -173,7 +173,7 @@ describe.skipIf(unavailable !== null)('the stack on a single-node swarm', () => 
     }
   })
 
-  it('down removes every service, network, volume and the relay', { timeout: 120_000 }, async () => {
+  it('down removes every service, network, volume, the relay and the registry', { timeout: 120_000 }, async () => {
     const started = Date.now()
     ok(await panel!.invoke('down', { removeVolumes: true }))
     console.log(`swarm down: ${((Date.now() - started) / 1000).toFixed(1)} s`)

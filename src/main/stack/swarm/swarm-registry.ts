@@ -90,9 +90,9 @@ export async function startRegistry(docker: Docker, stack: string, image: string
 }
 
 /**
- * Removes the stack's registry container, and the engine's tags that name images in it (the
- * push made them; they point at a registry that is gone). Only tags: an image another name
- * still holds stays, and one in use by a container is left alone.
+ * Removes the stack's registry container, and the engine's names for images in it (the push
+ * made them; they point at a registry that is gone). Only names: an image another name still
+ * holds stays, and one in use by a container is left alone.
  */
 export async function removeRegistry(docker: Docker, stack: string): Promise<boolean> {
   const container = docker.getContainer(registryContainerName(stack))
@@ -105,8 +105,9 @@ export async function removeRegistry(docker: Docker, stack: string): Promise<boo
     throw err
   }
   if (host !== undefined) {
-    const tags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`${host}/`))
-    for (const tag of tags) await docker.getImage(tag).remove({ noprune: true }).catch(() => undefined)
+    // Tags and digest references both: an image rolled past keeps only its digest reference.
+    const names = (await docker.listImages({ digests: true })).flatMap((i) => [...(i.RepoTags ?? []), ...(i.RepoDigests ?? [])]).filter((t) => t.startsWith(`${host}/`))
+    for (const name of names) await docker.getImage(name).remove({ noprune: true }).catch(() => undefined)
   }
   return true
 }

@@ -128,8 +128,25 @@ export function swarmServiceSpec(
       }))
     },
     Mode: { Replicated: { Replicas: replicas } },
+    UpdateConfig: updateConfig(service),
     EndpointSpec: { Mode: 'dnsrr', Ports: ports.public }
   }
+}
+
+/**
+ * `deploy.update_config` as the Engine API's UpdateConfig (durations in ns); keys not written
+ * take the engine's defaults (parallelism 1 and stop-first written out, the rest left out:
+ * pause, monitor 5 s), as `docker stack deploy` gives them.
+ */
+export function updateConfig(service: ServiceSpec): Docker.UpdateConfig | undefined {
+  const u = service.updateConfig
+  if (u === null) return undefined
+  const config: Docker.UpdateConfig = { Parallelism: u.parallelism ?? 1, Order: u.order ?? 'stop-first' }
+  if (u.delayNs !== null) config.Delay = u.delayNs
+  if (u.failureAction !== null) config.FailureAction = u.failureAction
+  if (u.monitorNs !== null) config.Monitor = u.monitorNs
+  if (u.maxFailureRatio !== null) config.MaxFailureRatio = u.maxFailureRatio
+  return config
 }
 
 /**
