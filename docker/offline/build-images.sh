@@ -8,6 +8,7 @@
 #            stripped) and the host's npm on debian
 #   rabbitmq Debian's rabbitmq-server, management plugin on
 #   elasticsearch  the Maven Central integ-test zip on Debian's OpenJDK 17
+#   registry Debian's docker-registry (the swarm driver's image registry on the manager)
 #   scraper, api, jobboard  docker/service.Dockerfile on node
 #
 # Idempotent: each image carries a label with a hash of its inputs (its Dockerfile and
@@ -33,9 +34,10 @@ NODE_VERSION="${NODE_VERSION:-24.22.3}"
 NODE_IMAGE=$NS/node:24
 RABBITMQ_IMAGE=$NS/rabbitmq:3-management
 ELASTICSEARCH_IMAGE=$NS/elasticsearch:$ES_VERSION
+REGISTRY_IMAGE=$NS/registry:2
 SERVICES=(scraper api jobboard)
 
-case "$WHAT" in all) total=7 ;; infra) total=4 ;; *) echo "usage: $0 [all|infra]" >&2; exit 2 ;; esac
+case "$WHAT" in all) total=8 ;; infra) total=5 ;; *) echo "usage: $0 [all|infra]" >&2; exit 2 ;; esac
 step=0
 started_all=$SECONDS
 log() { printf '[stack:images] %s\n' "$*" >&2; }
@@ -132,6 +134,11 @@ build_elasticsearch() {
     | docker_build "$ELASTICSEARCH_IMAGE" "$1" elasticsearch.Dockerfile --build-arg "BASE_IMAGE=$DEBIAN_IMAGE"
 }
 
+build_registry() {
+  tar -C "$OFFLINE" -c registry.Dockerfile registry.yml \
+    | docker_build "$REGISTRY_IMAGE" "$1" registry.Dockerfile --build-arg "BASE_IMAGE=$DEBIAN_IMAGE"
+}
+
 # The service images' build context: the sources the bundle is made from, plus the host's
 # node_modules as .deps/node_modules. Containers here cannot use the npm registry, so the
 # build stage runs `npm run build:services` with the dev dependencies `npm ci` installed on
@@ -159,6 +166,7 @@ write_env_file() {
     echo "NODE_IMAGE=$NODE_IMAGE"
     echo "RABBITMQ_IMAGE=$RABBITMQ_IMAGE"
     echo "ELASTICSEARCH_IMAGE=$ELASTICSEARCH_IMAGE"
+    echo "REGISTRY_IMAGE=$REGISTRY_IMAGE"
     if [ "$WHAT" = all ]; then for s in "${SERVICES[@]}"; do echo "${s^^}_IMAGE=$NS/$s:latest"; done; fi
     # --env-file replaces .env, so carry its defaults along.
     if [ -f "$ROOT/.env" ]; then echo "# from .env"; grep -v '^#' "$ROOT/.env"; fi
@@ -189,6 +197,9 @@ main() {
   local zip; zip="$(es_zip)"
   h="$(inputs_hash "$base" "$OFFLINE/elasticsearch.Dockerfile" "$OFFLINE/elasticsearch.yml" "$OFFLINE/elasticsearch-entrypoint.sh" "$zip")"
   build "$ELASTICSEARCH_IMAGE" "$h" build_elasticsearch "$zip"
+
+  h="$(inputs_hash "$base" "$OFFLINE/registry.Dockerfile" "$OFFLINE/registry.yml")"
+  build "$REGISTRY_IMAGE" "$h" build_registry
 
   if [ "$WHAT" = all ]; then
     local node_id; node_id="$(image_id "$NODE_IMAGE")"

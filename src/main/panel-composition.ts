@@ -66,7 +66,16 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
   // The engine driver: containers on this engine (Compose's way), or a stack on its swarm.
   const compose = swarm === null ? new StackOrchestrator({ ...options, runtime: engine }) : null
   const orchestrator: OrchestratorView =
-    compose ?? new SwarmOrchestrator({ ...options, engine, swarm: swarm as SwarmEngine, relayImage: settings.swarmRelayImage, publish: settings.swarmPublish })
+    compose ??
+    new SwarmOrchestrator({
+      ...options,
+      engine,
+      swarm: swarm as SwarmEngine,
+      relayImage: settings.swarmRelayImage,
+      registryImage: settings.swarmRegistryImage,
+      registry: settings.swarmRegistry,
+      publish: settings.swarmPublish
+    })
   const engineView: EngineView = swarm === null ? engine : new SwarmEngineView(engine, swarm)
 
   const buildStatus = async (): Promise<StackStatus> => {

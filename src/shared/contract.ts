@@ -46,13 +46,13 @@ export const StreamIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'A stre
 export const MAX_LOG_TAIL = 10_000
 export const MAX_RPC_TIMEOUT_MS = 600_000
 
-export const ProgressOperationSchema = z.enum(['up', 'down', 'scale', 'start', 'stop', 'restart', 'build', 'pull'])
+export const ProgressOperationSchema = z.enum(['up', 'down', 'scale', 'start', 'stop', 'restart', 'update', 'build', 'pull'])
 
 export type ProgressOperation = z.infer<typeof ProgressOperationSchema>
 
 /** What one progress event is about; `failed` closes an operation that failed as a whole. */
 export const ProgressStepSchema = z.enum([
-  'image', 'build', 'pull', 'network', 'volume', 'wait', 'create', 'start', 'recreate', 'healthy', 'stop', 'remove', 'restart', 'failed'
+  'image', 'build', 'pull', 'push', 'network', 'volume', 'wait', 'create', 'start', 'recreate', 'healthy', 'stop', 'remove', 'restart', 'update', 'failed'
 ])
 export type ProgressStep = z.infer<typeof ProgressStepSchema>
 
@@ -162,6 +162,12 @@ export const operations = {
   startService: { request: ServiceRequest, response: OperationReportSchema },
   stopService: { request: ServiceRequest, response: OperationReportSchema },
   restartService: { request: ServiceRequest, response: OperationReportSchema },
+  /**
+   * A rolling update of one service on a swarm to its image as it is now (rebuilt first when it
+   * has `build:`), pushed to the stack's registry and pinned by the new digest, as the file's
+   * `deploy.update_config` says; answers once swarm reports the update completed.
+   */
+  updateService: { request: ServiceRequest, response: OperationReportSchema },
   /**
    * The last `tail` lines of a service's containers (or one container). With `follow`, the
    * response carries a `streamId` and new lines arrive as `logLine` events until `stopLogs`

@@ -49,12 +49,12 @@ export function joinSwarm(): SwarmSession {
 export interface SwarmStack {
   project: string
   settings: PanelSettings
-  ports: { api: number; jobboard: number; rabbitmq: number; management: number; elasticsearch: number }
+  ports: { api: number; jobboard: number; rabbitmq: number; management: number; elasticsearch: number; registry: number }
 }
 
 export async function swarmStackSettings(label: string, extra: Record<string, string> = {}): Promise<SwarmStack> {
   const project = `sd${label}${Math.random().toString(36).slice(2, 7)}`
-  const ports = { api: await freePort(), jobboard: await freePort(), rabbitmq: await freePort(), management: await freePort(), elasticsearch: await freePort() }
+  const ports = { api: await freePort(), jobboard: await freePort(), rabbitmq: await freePort(), management: await freePort(), elasticsearch: await freePort(), registry: await freePort() }
   const vars: Record<string, string> = {
     DECK_MODE: 'swarm',
     DECK_PROJECT: project,
@@ -67,6 +67,7 @@ export async function swarmStackSettings(label: string, extra: Record<string, st
     RABBITMQ_PORT: String(ports.rabbitmq),
     RABBITMQ_MANAGEMENT_PORT: String(ports.management),
     ELASTICSEARCH_PORT: String(ports.elasticsearch),
+    DECK_SWARM_REGISTRY: `127.0.0.1:${ports.registry}`,
     AMQP_URI: '',
     RABBITMQ_MANAGEMENT_URL: '',
     ELASTICSEARCH_URL: '',

@@ -1,9 +1,10 @@
 /**
  * compose.yaml as a stack on a real single-node swarm, through the panel (DECK_MODE=swarm):
- * deploy → every service running and healthy, reached only on 127.0.0.1; scale scraper 4 →
+ * deploy → every service running and healthy, its image pinned by digest from the stack's
+ * registry, reached only on 127.0.0.1; scale scraper 4 →
  * 4 consumers on its queue; a crawl of the board completes; a killed task's container is
  * replaced by swarm and the panel shows it soon after swarm's event; down removes every
- * service, network, volume and the relay, and the engine's swarm state is left as found.
+ * service, network, volume, the relay and the registry, and the engine's swarm state is left as found.
  */
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -76,6 +77,12 @@ describe.skipIf(unavailable !== null)('the stack on a single-node swarm', () => 
       ['api', 'up', 1, 1],
       ['jobboard', 'up', 1, 1]
     ])
+    // Every image from the stack's registry, pinned by digest (our offline images exist only here).
+    // (`service ls` shows an image without its digest: inspect shows the spec.)
+    const ids = docker('service', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack.project}`).split('\n')
+    const images = docker('service', 'inspect', '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', ...ids).split('\n')
+    expect(images).toHaveLength(5)
+    for (const image of images) expect(image).toMatch(new RegExp(`^127\\.0\\.0\\.1:${stack.ports.registry}/.+@sha256:[0-9a-f]{64}$`))
     const node = docker('node', 'ls', '--format', '{{.Hostname}}')
     expect(status.services.flatMap((s) => s.containers.map((c) => c.task?.node))).toEqual(Array(5).fill(node))
     expect(docker('stack', 'ls', '--format', '{{.Name}} {{.Services}}').split('\n')).toContain(`${stack.project} 5`)
@@ -166,11 +173,12 @@ describe.skipIf(unavailable !== null)('the stack on a single-node swarm', () => 
     }
   })
 
-  it('down removes every service, network, volume and the relay', { timeout: 120_000 }, async () => {
+  it('down removes every service, network, volume, the relay and the registry', { timeout: 120_000 }, async () => {
     const started = Date.now()
     ok(await panel!.invoke('down', { removeVolumes: true }))
     console.log(`swarm down: ${((Date.now() - started) / 1000).toFixed(1)} s`)
     expect(stackLeftovers(stack.project)).toEqual([])
+    expect(docker('ps', '-aq', '--filter', `name=${stack.project}_registry`)).toBe('')
     expect(docker('stack', 'ls', '--format', '{{.Name}}').split('\n')).not.toContain(stack.project)
   })
 })

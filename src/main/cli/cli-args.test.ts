@@ -12,6 +12,7 @@ describe('deck argument parsing', () => {
     expect(parseCli(['down', '--volumes']).request).toEqual({ removeVolumes: true })
     expect(parseCli(['scale', 'scraper', '3']).request).toEqual({ service: 'scraper', replicas: 3 })
     expect(parseCli(['restart', 'api']).operation).toBe('restartService')
+    expect(parseCli(['update', 'scraper'])).toEqual({ operation: 'updateService', request: { service: 'scraper' }, json: false })
     expect(parseCli(['logs', 'api', '--follow', '--tail', '10']).request).toEqual({ service: 'api', follow: true, tail: 10 })
     expect(parseCli(['lookup', 'abc-1', '--refresh']).request).toEqual({ id: 'abc-1', refresh: true })
     expect(parseCli(['search', 'senior', 'rust']).request).toEqual({ query: 'senior rust' })

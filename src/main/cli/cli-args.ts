@@ -39,6 +39,8 @@ export const USAGE = `usage: npm run deck -- [--swarm [--publish-public]] <comma
                              credentials file, which it writes if there is none yet
   scale <service> <n>        run n replicas of a service
   start|stop|restart <service>
+  update <service>           on a swarm: roll the service to its image as it is now (rebuilt if it
+                             has build:), honouring deploy.update_config
   logs <service> [--follow] [--tail N] [--container NAME]
   stats [service] [--follow] CPU and memory per container (--follow: live, one reading a second)
   metrics                    RabbitMQ queues and cross-layer findings
@@ -117,6 +119,7 @@ export function parseCli(argv: string[]): CliCommand {
     case 'start':
     case 'stop':
     case 'restart':
+    case 'update':
       allow()
       need(1, '<service>')
       return command_(`${command}Service`, { service: rest[0] })

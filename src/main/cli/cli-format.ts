@@ -24,6 +24,7 @@ const FORMATTERS: Formatters = {
   startService: formatReport,
   stopService: formatReport,
   restartService: formatReport,
+  updateService: formatReport,
   logs: (v) => v.lines.map(formatLogLine).join('\n'),
   stats: formatStats,
   statsFollow: (v) => formatStats({ containers: latestOfHistory(v.history) }),

@@ -15,6 +15,8 @@ import { composeProjectName, composeVariables } from '../stack/compose-settings'
 import { STACK_PORTS, publishedPort } from '../stack/stack-ports'
 import { parseSwarmPublish } from '../stack/swarm/swarm-preflight'
 import type { SwarmPublish } from '../stack/swarm/swarm-preflight'
+import { parseRegistryAddress } from '../stack/swarm/swarm-registry'
+import type { RegistryAddress } from '../stack/swarm/swarm-registry'
 
 export interface PanelSettings {
   /** DECK_COMPOSE_FILE; default ./compose.yaml. */
@@ -64,6 +66,10 @@ export interface PanelSettings {
   swarmPublish: SwarmPublish
   /** DECK_SWARM_RELAY_IMAGE: the loopback relay's image (needs node); default the stack's NODE_IMAGE. */
   swarmRelayImage: string
+  /** DECK_SWARM_REGISTRY "ip:port": where the stack's registry listens on the manager and the nodes pull from; default 127.0.0.1:5000 (one node). */
+  swarmRegistry: RegistryAddress
+  /** DECK_SWARM_REGISTRY_IMAGE: the registry's image; default the stack's REGISTRY_IMAGE (`npm run stack:images` builds it). */
+  swarmRegistryImage: string
   /** The desktop app's notification settings (JSON), `~/.config/scrapedeck/notifications.json`. */
   notificationsFile: string
 }
@@ -127,6 +133,8 @@ export function loadPanelConfig(env: Readonly<Record<string, string | undefined>
     mode: parseMode(env['DECK_MODE']),
     swarmPublish: parseSwarmPublish(env['DECK_SWARM_PUBLISH']),
     swarmRelayImage: str('DECK_SWARM_RELAY_IMAGE', compose['NODE_IMAGE'] || 'node:24-bookworm-slim'),
+    swarmRegistry: parseRegistryAddress(env['DECK_SWARM_REGISTRY']),
+    swarmRegistryImage: str('DECK_SWARM_REGISTRY_IMAGE', compose['REGISTRY_IMAGE'] || 'scrapedeck/registry:2'),
     notificationsFile: resolve(cwd, str('DECK_NOTIFICATIONS_FILE', join(configDir, 'notifications.json')))
   }
 }

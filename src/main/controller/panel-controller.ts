@@ -37,7 +37,10 @@ import type { AutoscalerView } from './autoscale-handlers'
 
 /** The parts of each collaborator the controller uses: what a unit test fakes. */
 export type EngineView = Pick<DockerEngine, 'connected' | 'probe' | 'requireConnected' | 'listContainers' | 'tailLogs' | 'followLogs' | 'containerStats' | 'followStats' | 'host' | 'start' | 'stop' | 'on'>
-export type OrchestratorView = Pick<StackOrchestrator, 'up' | 'down' | 'scale' | 'startService' | 'stopService' | 'restartService'>
+export type OrchestratorView = Pick<StackOrchestrator, 'up' | 'down' | 'scale' | 'startService' | 'stopService' | 'restartService'> & {
+  /** A rolling update: the swarm driver's alone (the compose driver recreates with up). */
+  updateService?: (service: string, report: ProgressSink) => Promise<string[]>
+}
 export type StatusView = Pick<StatusMonitor, 'start' | 'stop' | 'refresh' | 'on'> & { build(): Promise<StackStatus> }
 export type BrokerView = Pick<BrokerMonitor, 'start' | 'stop' | 'latest' | 'samples' | 'capacity' | 'lookupLatency' | 'rpcServices' | 'on'>
 
@@ -168,6 +171,14 @@ export class PanelController {
       startService: (r) => this.operation('start', r.operationId, (report) => this.parts.orchestrator.startService(r.service, report)),
       stopService: (r) => this.operation('stop', r.operationId, (report) => this.parts.orchestrator.stopService(r.service, report)),
       restartService: (r) => this.operation('restart', r.operationId, (report) => this.parts.orchestrator.restartService(r.service, report)),
+      updateService: (r) =>
+        this.operation('update', r.operationId, (report) => {
+          const { orchestrator } = this.parts
+          if (orchestrator.updateService === undefined) {
+            throw new StackError('SwarmUnavailable', `A rolling update of ${r.service} is a swarm operation; this panel drives the stack with Compose`, `Use \`deck --swarm update ${r.service}\` (DECK_MODE=swarm) on a swarm, or \`deck up ${r.service}\` to recreate its containers on the new image.`)
+          }
+          return orchestrator.updateService(r.service, report)
+        }),
       logs: async (r, client) => {
         const { engine, settings } = this.parts
         await engine.requireConnected()

@@ -62,6 +62,8 @@ export interface ServiceSpec {
   replicas: number
   /** `deploy:` as written (without replicas), null when absent: Compose v2 hashes its presence. */
   deploy: { mode: string | null } | null
+  /** `deploy.update_config`, null when absent: how the swarm driver rolls the service to a new spec. */
+  updateConfig: UpdateConfigSpec | null
   labels: Record<string, string>
   restart: { Name: string; MaximumRetryCount: number } | null
   /** As written ("20s"); `stopGraceSeconds` is what stop uses. */
@@ -77,6 +79,16 @@ export interface ServiceSpec {
   envFiles: string[]
   host: HostSettings
   hardening: HardeningSettings
+}
+
+/** `deploy.update_config` with durations in nanoseconds; null where not written (the engine's default holds). */
+export interface UpdateConfigSpec {
+  parallelism: number | null
+  delayNs: number | null
+  order: 'stop-first' | 'start-first' | null
+  failureAction: 'continue' | 'rollback' | 'pause' | null
+  monitorNs: number | null
+  maxFailureRatio: number | null
 }
 
 /** Keys that reach the host; null or empty when not written. */

@@ -3,7 +3,7 @@ import { homedir } from 'node:os'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import type { RawComposeFile, RawService } from './compose-schema'
 import type {
-  BuildSpec, ComposeProject, ComposeSource, HardeningSettings, HostSettings, DependencyCondition, HealthcheckSpec, NetworkSpec, PortSpec, ServiceSpec, VolumeMount, VolumeSpec
+  BuildSpec, ComposeProject, ComposeSource, HardeningSettings, HostSettings, DependencyCondition, HealthcheckSpec, NetworkSpec, PortSpec, ServiceSpec, UpdateConfigSpec, VolumeMount, VolumeSpec
 } from './compose-model'
 import { durationToNs, memoryToBytes, parsePort, splitCommand } from './compose-values'
 import { readEnvFile } from './env-file'
@@ -118,6 +118,7 @@ function normalizeService(name: string, svc: RawService, ctx: ServiceContext, at
     dependsOn: normalizeDependsOn(svc),
     replicas: svc.deploy?.replicas ?? svc.scale ?? 1,
     deploy: svc.deploy === undefined ? null : { mode: svc.deploy.mode ?? null },
+    updateConfig: normalizeUpdateConfig(svc.deploy?.update_config),
     labels,
     restart: normalizeRestart(svc.restart),
     stopGracePeriod: svc.stop_grace_period ?? null,
@@ -372,4 +373,16 @@ function findCycle(services: Map<string, ServiceSpec>): string[] | null {
     if (cycle !== null) return cycle
   }
   return null
+}
+
+function normalizeUpdateConfig(u: NonNullable<RawService['deploy']>['update_config']): UpdateConfigSpec | null {
+  if (u === undefined) return null
+  return {
+    parallelism: u.parallelism ?? null,
+    delayNs: u.delay === undefined ? null : durationToNs(u.delay),
+    order: u.order ?? null,
+    failureAction: u.failure_action ?? null,
+    monitorNs: u.monitor === undefined ? null : durationToNs(u.monitor),
+    maxFailureRatio: u.max_failure_ratio ?? null
+  }
 }

@@ -95,6 +95,15 @@ const MemorySchema = z.union([z.number().int().min(0), z.string().regex(/^\d+(\.
 const ReplicasSchema = z.number().int().min(0).max(MAX_REPLICAS, `at most ${MAX_REPLICAS} replicas of a service (the panel's limit)`)
 const CpusSchema = z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/)], { error: 'cpus is a number like 0.5 or "1.5"' })
 const ResourceLimitsSchema = z.strictObject({ memory: MemorySchema.optional(), cpus: CpusSchema.optional() })
+/** `deploy.update_config`: how a swarm rolls a service to a new spec (the compose driver has no rolling update). */
+const UpdateConfigSchema = z.strictObject({
+  parallelism: z.number().int().min(0, 'parallelism is 0 (all at once) or more tasks at a time').optional(),
+  delay: DurationSchema.optional(),
+  order: z.enum(['stop-first', 'start-first']).optional(),
+  failure_action: z.enum(['continue', 'rollback', 'pause']).optional(),
+  monitor: DurationSchema.optional(),
+  max_failure_ratio: z.number().min(0).max(1, 'max_failure_ratio is a fraction from 0 to 1').optional()
+})
 
 /** Keys that reach the host (host-access.ts names every use of them before up). */
 const HostKeys = {
@@ -136,7 +145,8 @@ export const ServiceSchema = z.strictObject({
     .strictObject({
       replicas: ReplicasSchema.optional(),
       mode: z.literal('replicated').optional(),
-      resources: z.strictObject({ limits: ResourceLimitsSchema.optional() }).optional()
+      resources: z.strictObject({ limits: ResourceLimitsSchema.optional() }).optional(),
+      update_config: UpdateConfigSchema.optional()
     })
     .optional(),
   scale: ReplicasSchema.optional(),
@@ -180,7 +190,7 @@ export const KNOWN_UNSUPPORTED_KEYS = new Set([
   'secrets', 'configs', 'extends', 'profiles', 'container_name', 'links', 'external_links',
   'volumes_from', 'dns', 'extra_hosts',
   'logging', 'ulimits', 'sysctls', 'shm_size', 'placement', 'reservations',
-  'restart_policy', 'update_config', 'rollback_config', 'endpoint_mode', 'platform',
+  'restart_policy', 'rollback_config', 'endpoint_mode', 'platform',
   'expose', 'domainname', 'mac_address', 'stdin_open', 'isolation', 'runtime', 'userns_mode',
   'ipam', 'driver_opts', 'attachable', 'internal', 'enable_ipv6', 'ipv4_address', 'ipv6_address', 'priority',
   'cache_from', 'network', 'shm_size', 'labels_from', 'credential_spec', 'group_add', 'oom_score_adj'

@@ -124,8 +124,8 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
     return imageId(this.docker, image)
   }
 
-  ensureImage(service: ServiceSpec, onProgress: (progress: ImageProgress) => void): Promise<string> {
-    return ensureImage(this.docker, service, onProgress)
+  ensureImage(service: ServiceSpec, onProgress: (progress: ImageProgress) => void, options: { rebuild?: boolean } = {}): Promise<string> {
+    return ensureImage(this.docker, service, onProgress, options)
   }
 
   assertPortsFree(project: ComposeProject, services: string[]): Promise<void> {

@@ -22,9 +22,12 @@ export async function imageId(docker: Docker, image: string): Promise<string | n
   }
 }
 
-/** Returns the image id, building or pulling first when the image is missing. */
-export async function ensureImage(docker: Docker, service: ServiceSpec, onProgress: (p: ImageProgress) => void): Promise<string> {
-  const existing = await imageId(docker, service.image)
+/**
+ * Returns the image id, building or pulling first when the image is missing; with `rebuild`,
+ * a service with `build:` is built again even so (the engine's layer cache keeps an unchanged one quick).
+ */
+export async function ensureImage(docker: Docker, service: ServiceSpec, onProgress: (p: ImageProgress) => void, options: { rebuild?: boolean } = {}): Promise<string> {
+  const existing = options.rebuild === true && service.build !== null ? null : await imageId(docker, service.image)
   if (existing !== null) return existing
   if (service.build !== null) await build(docker, service, onProgress)
   else await pull(docker, service, onProgress)

@@ -22,6 +22,8 @@ import type { SwarmState, SwarmTask } from './swarm-services'
 import { STACK_LABEL, stackServiceName } from './swarm-spec'
 import { relayRoutes, removeRelay, startRelay } from './swarm-relay'
 import type { RelayRoute } from './swarm-relay'
+import { pullableDigest, pushImage, registryReference, removeRegistry, startRegistry } from './swarm-registry'
+import type { PushProgress, RegistryAddress } from './swarm-registry'
 import { buildSwarmStatus } from './swarm-status'
 
 export interface StatusRequest {
@@ -100,9 +102,27 @@ export class SwarmEngine {
     return removeRelay(this.docker, stack)
   }
 
-  /** The stack's task containers still on this node (not the relay). */
+  startRegistry(stack: string, image: string, address: RegistryAddress): Promise<boolean> {
+    return startRegistry(this.docker, stack, image, address)
+  }
+
+  removeRegistry(stack: string): Promise<boolean> {
+    return removeRegistry(this.docker, stack)
+  }
+
+  /** The digest reference of an image pullable from where it came from, or null: it exists only on this engine. */
+  async pullableReference(imageId: string): Promise<string | null> {
+    return pullableDigest((await this.docker.getImage(imageId).inspect()).RepoDigests ?? [])
+  }
+
+  /** Pushes the image `name` (as `imageId`) to the stack's registry; its `registry/name@sha256:…`. */
+  pushToRegistry(address: RegistryAddress, name: string, imageId: string, onProgress: (p: PushProgress) => void): Promise<string> {
+    return pushImage(this.docker, imageId, registryReference(address, name), onProgress)
+  }
+
+  /** The stack's task containers still on this node (not the relay's or the registry's). */
   async taskContainers(stack: string): Promise<Docker.ContainerInfo[]> {
-    return (await stackContainers(this.docker, stack)).filter((c) => c.Labels[STACK_LABEL.relay] === undefined)
+    return (await stackContainers(this.docker, stack)).filter((c) => c.Labels[STACK_LABEL.relay] === undefined && c.Labels[STACK_LABEL.registry] === undefined)
   }
 
   /** Removes the stack's networks, and its volumes when asked, retrying while a task's endpoint lingers. */

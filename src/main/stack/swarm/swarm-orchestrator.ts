@@ -1,10 +1,12 @@
 /**
  * up / down / scale / start / stop / restart of the compose file as a stack on a swarm, over
  * the service API: the swarm driver behind the same operations the compose driver has.
+ * Images exist on every node through the stack's registry on the manager (swarm-registry.ts).
  * Swarm ignores depends_on, so up deploys in dependency order and waits for each
  * dependency's replicas to run (healthy, where there is a check) as Compose would. Scale is a
  * service update; stop is scale to 0 (the count before is kept on the service, for start).
  */
+import { isDeepStrictEqual } from 'node:util'
 import type Docker from 'dockerode'
 import type { ComposeProject, ServiceSpec } from '../compose-model'
 import type { DockerEngine } from '../docker-engine'
@@ -13,11 +15,22 @@ import type { ProgressSink } from '../stack-error'
 import { stopLevels, withDependencies } from '../stack-orchestrator'
 import type { UpOptions } from '../stack-orchestrator'
 import type { SwarmEngine } from './swarm-engine'
-import { overlayNetworkSpec, stackNetworkKeys, stackServiceName, swarmServiceSpec } from './swarm-spec'
+import { overlayNetworkSpec, stackNetworkKeys, stackServiceName, swarmServiceSpec, updateConfig } from './swarm-spec'
 import { relayRoutes } from './swarm-relay'
 import { publicPorts } from './swarm-preflight'
 import type { SwarmPublish } from './swarm-preflight'
 import { currentTasks } from './swarm-status'
+import { registryHost } from './swarm-registry'
+import type { RegistryAddress } from './swarm-registry'
+
+interface UpdateStatus {
+  State?: string
+  StartedAt?: string
+  Message?: string
+}
+
+/** The service's last update as swarm reports it (dockerode's types lack it). */
+const updateStatus = (service: Docker.Service): UpdateStatus | undefined => (service as Docker.Service & { UpdateStatus?: UpdateStatus }).UpdateStatus
 
 /** The replica count a stopped service had, so start brings that many back. */
 export const REPLICAS_BEFORE_STOP = 'io.scrapedeck.swarm.replicas-before-stop'
@@ -27,6 +40,10 @@ export interface SwarmOrchestratorOptions {
   swarm: SwarmEngine
   loadProject: () => ComposeProject
   projectName: string
+  /** The image of the stack's registry (Debian's docker-registry, from the offline image builder). */
+  registryImage: string
+  /** Where the registry listens on the manager, and the nodes pull from. */
+  registry: RegistryAddress
   /** The image the loopback relay runs (it needs node). */
   relayImage: string
   /** What becomes of a 127.0.0.1 port: kept on the manager's loopback (relay), or published by swarm on every interface. */
@@ -51,17 +68,9 @@ export class SwarmOrchestrator {
       await swarm.requireManager()
       const summary: string[] = []
 
-      // Images first. On one node, the engine's own image is what the tasks run, pinned by id.
+      // Images first: each pinned by a digest every node can pull (the stack's registry's, for one that exists only here).
       const images = new Map<string, string>()
-      for (const name of selected) {
-        const svc = project.services.get(name) as ServiceSpec
-        report({ step: 'image', service: name, container: null, state: 'started', message: `Image ${svc.image}` })
-        images.set(name, await engine.ensureImage(svc, (p) => report({ step: p.step, service: name, container: null, state: 'progress', message: p.message, current: p.current, total: p.total })))
-        report({ step: 'image', service: name, container: null, state: 'done', message: `Image ${svc.image} ready (${images.get(name)?.slice(7, 19)})` })
-      }
-      if ((await swarm.nodeCount()) > 1) {
-        report({ step: 'image', service: null, container: null, state: 'progress', message: 'This swarm has more than one node: tasks placed on another node need the same image ids there (no registry yet)' })
-      }
+      for (const name of selected) images.set(name, await this.imageReference(project, project.services.get(name) as ServiceSpec, report))
       const routes = this.options.publish === 'loopback' ? relayRoutes(project, selected) : []
       if (routes.length > 0 && (await engine.imageId(this.options.relayImage)) === null) {
         throw new StackError('ImageUnavailable', `The loopback relay's image ${this.options.relayImage} is not on this machine`, 'Run `npm run stack:images` (it builds it), or set DECK_SWARM_RELAY_IMAGE to an image with node.')
@@ -140,6 +149,7 @@ export class SwarmOrchestrator {
         summary.push(`removed service ${s.Spec?.Name}`)
       }
       if (await swarm.removeRelay(stack)) summary.push('removed the loopback relay')
+      if (await swarm.removeRegistry(stack)) summary.push("removed the stack's registry")
       // Tasks stop after their service is gone; networks and volumes are free once their containers are.
       await this.until(async () => (await swarm.taskContainers(stack)).length === 0, 60_000, 'the stack\'s containers to stop')
       const resources = await swarm.removeResources(stack, options.removeVolumes)
@@ -204,6 +214,94 @@ export class SwarmOrchestrator {
       report({ step: 'restart', service: serviceName, container: null, state: 'done', message: `Restarted ${serviceName}` })
       return [`restarted ${serviceName}`]
     })
+  }
+
+  /**
+   * The reference a service's tasks run: the image (built or pulled first, if missing) by a
+   * digest of the registry it came from, or, when it exists only on this engine (built here:
+   * `build:` or the offline image builder), pushed to the stack's registry and pinned by the
+   * digest the push returned.
+   */
+  private async imageReference(project: ComposeProject, svc: ServiceSpec, report: ProgressSink, options: { rebuild?: boolean } = {}): Promise<string> {
+    const { engine, swarm } = this.options
+    const progress = (p: { step?: 'build' | 'pull' | 'push'; message: string; current: number | null; total: number | null }): void =>
+      report({ step: p.step ?? 'push', service: svc.name, container: null, state: 'progress', message: p.message, current: p.current, total: p.total })
+    report({ step: 'image', service: svc.name, container: null, state: 'started', message: `Image ${svc.image}` })
+    const id = await engine.ensureImage(svc, progress, options)
+    let reference = await swarm.pullableReference(id)
+    if (reference === null) {
+      await this.ensureRegistry(project.project, report)
+      reference = await swarm.pushToRegistry(this.options.registry, svc.image, id, progress)
+    }
+    report({ step: 'image', service: svc.name, container: null, state: 'done', message: `Image ${svc.image} ready as ${reference}` })
+    return reference
+  }
+
+  private async ensureRegistry(stack: string, report: ProgressSink): Promise<void> {
+    const { engine, swarm, registryImage, registry } = this.options
+    if ((await engine.imageId(registryImage)) === null) {
+      throw new StackError('ImageUnavailable', `The stack registry's image ${registryImage} is not on this machine`, 'Run `npm run stack:images` (it builds it from Debian\'s docker-registry), or set DECK_SWARM_REGISTRY_IMAGE.')
+    }
+    if (await swarm.startRegistry(stack, registryImage, registry)) {
+      report({ step: 'start', service: null, container: null, state: 'done', message: `Started the stack's registry on ${registryHost(registry)}` })
+    }
+  }
+
+  /**
+   * A rolling update to the service's image as it is now: rebuilt when it has `build:`, pushed,
+   * and set by its new digest with the file's update_config, which swarm follows (how many
+   * tasks at a time, start-first or stop-first, what to do on failure). Done when swarm says
+   * the update completed and every replica runs the new digest; a pause or rollback is an error.
+   */
+  updateService(serviceName: string, report: ProgressSink): Promise<string[]> {
+    return this.serialize(async () => {
+      const { project, service } = await this.deployed(serviceName)
+      const svc = project.services.get(serviceName) as ServiceSpec
+      this.options.admit?.(project, withDependencies(project, [serviceName]), undefined)
+      const image = await this.imageReference(project, svc, report, { rebuild: true })
+      const spec = service.Spec as Docker.ServiceSpec
+      const before = (spec.TaskTemplate as Docker.ContainerTaskSpec | undefined)?.ContainerSpec?.Image
+      const config = updateConfig(svc)
+      if (before === image && isDeepStrictEqual(spec.UpdateConfig, config ?? spec.UpdateConfig)) {
+        report({ step: 'update', service: serviceName, container: null, state: 'done', message: `${serviceName} runs ${image} already` })
+        return [`${serviceName} is up to date (${image})`]
+      }
+      report({ step: 'update', service: serviceName, container: null, state: 'started', message: `Rolling ${serviceName} to ${image}` })
+      await this.options.swarm.updateService(service.ID, (current) => {
+        const template = current.TaskTemplate as Docker.ContainerTaskSpec
+        return { ...current, TaskTemplate: { ...template, ContainerSpec: { ...template.ContainerSpec, Image: image } }, UpdateConfig: config ?? current.UpdateConfig }
+      })
+      const replicas = spec.Mode?.Replicated?.Replicas ?? 0
+      await this.waitUpdated(project.project, serviceName, image, replicas, updateStatus(service)?.StartedAt, report)
+      report({ step: 'update', service: serviceName, container: null, state: 'done', message: `${serviceName}: ${replicas} replica(s) on ${image}` })
+      return [`updated ${serviceName} to ${image}`]
+    })
+  }
+
+  /** Until swarm's UpdateStatus says completed and every replica runs `image`; a paused or rolled-back update fails with swarm's message. */
+  private async waitUpdated(stack: string, name: string, image: string, replicas: number, previousStart: string | undefined, report: ProgressSink): Promise<void> {
+    let shown = -1
+    await this.until(
+      async () => {
+        const service = await this.options.swarm.service(stack, name)
+        if (service === null) throw new StackError('ContainerNotFound', `${name} was removed during its update`, 'Run up again.')
+        // The status of an earlier update (one that rolled back, say) is not this one's.
+        const last = updateStatus(service)
+        const status = last?.StartedAt === previousStart ? undefined : last
+        if (status?.State !== undefined && /paused|rollback/.test(status.State)) {
+          throw new StackError('ContainerFailed', `Swarm stopped the update of ${name} (${status.State}): ${status.Message ?? 'no message'}`, `See \`docker service ps ${stackServiceName(stack, name)} --no-trunc\`; after a fix, \`deck --swarm update ${name}\` again.`)
+        }
+        const tasks = currentTasks(await this.options.swarm.tasks([service.ID])).filter((t) => t.DesiredState === 'running' && t.Status.State === 'running')
+        const updated = tasks.filter((t) => t.Spec?.ContainerSpec?.Image === image).length
+        if (updated !== shown) {
+          shown = updated
+          report({ step: 'update', service: name, container: null, state: 'progress', message: `${name}: ${updated}/${replicas} on the new image`, current: updated, total: replicas })
+        }
+        return (status?.State === undefined || status.State === 'completed') && updated === replicas && tasks.length === replicas
+      },
+      this.options.upTimeoutMs ?? 180_000,
+      `the update of ${name} to complete`
+    )
   }
 
   private async deployed(serviceName: string): Promise<{ project: ComposeProject; service: Docker.Service }> {

@@ -43,7 +43,7 @@ export function swarmFindings(project: ComposeProject, options: { services?: str
     const note = (path: (string | number)[], message: string, hint: string): void => add('swarm-key', 'note', path, message, hint)
     svc.ports.forEach((p, i) => portFinding(p, options.publish, (severity, message, hint) => add(severity === 'note' ? 'swarm-key' : 'swarm-public-port', severity, ['ports', i], message, hint)))
     if (svc.build !== null) {
-      note(['build'], 'build: swarm does not build: the panel builds the image on the manager and pins the service to its image id', 'One node runs it as is; on more nodes, tasks placed elsewhere need the image there (a registry).')
+      note(['build'], 'build: swarm does not build: the panel builds the image on the manager, pushes it to the stack\'s registry there and pins the service to the pushed digest', 'Workers pull it from DECK_SWARM_REGISTRY (default 127.0.0.1:5000, the manager alone): with more nodes, set it to the manager\'s address and list that in each worker\'s insecure-registries.')
     }
     if (Object.keys(svc.dependsOn).length > 0) {
       note(['depends_on'], `depends_on: swarm starts every service at once: the panel deploys ${name} only once ${Object.keys(svc.dependsOn).join(', ')} run (healthy)`, 'A dependency that restarts later is not waited for: the service must reconnect by itself (ours do).')

@@ -11,7 +11,9 @@ export const STACK_LABEL = {
   namespace: 'com.docker.stack.namespace',
   image: 'com.docker.stack.image',
   /** Ours: the loopback relay container of a stack (swarm-relay.ts). */
-  relay: 'io.scrapedeck.swarm.relay'
+  relay: 'io.scrapedeck.swarm.relay',
+  /** Ours: the image registry container of a stack, its value the address nodes pull from (swarm-registry.ts). */
+  registry: 'io.scrapedeck.swarm.registry'
 } as const
 
 /** The network every service joins when the file names none: Compose's and `docker stack`'s `default`. */
@@ -62,8 +64,8 @@ export interface SwarmPortPlan {
 
 /**
  * The swarm service spec of one compose service.
- * `image` is what the tasks run: an image id on one node (it cannot drift), a registry
- * digest reference on many. Endpoint mode is dnsrr: the service name resolves to its tasks'
+ * `image` is what the tasks run: `registry/name@sha256:…`, pinned by digest so every node
+ * runs the same bytes (swarm-registry.ts). Endpoint mode is dnsrr: the service name resolves to its tasks'
  * addresses, which needs no IPVS in the kernel (VIP mode does, and routes nothing without it).
  */
 export function swarmServiceSpec(
@@ -126,8 +128,25 @@ export function swarmServiceSpec(
       }))
     },
     Mode: { Replicated: { Replicas: replicas } },
+    UpdateConfig: updateConfig(service),
     EndpointSpec: { Mode: 'dnsrr', Ports: ports.public }
   }
+}
+
+/**
+ * `deploy.update_config` as the Engine API's UpdateConfig (durations in ns); keys not written
+ * take the engine's defaults (parallelism 1 and stop-first written out, the rest left out:
+ * pause, monitor 5 s), as `docker stack deploy` gives them.
+ */
+export function updateConfig(service: ServiceSpec): Docker.UpdateConfig | undefined {
+  const u = service.updateConfig
+  if (u === null) return undefined
+  const config: Docker.UpdateConfig = { Parallelism: u.parallelism ?? 1, Order: u.order ?? 'stop-first' }
+  if (u.delayNs !== null) config.Delay = u.delayNs
+  if (u.failureAction !== null) config.FailureAction = u.failureAction
+  if (u.monitorNs !== null) config.Monitor = u.monitorNs
+  if (u.maxFailureRatio !== null) config.MaxFailureRatio = u.maxFailureRatio
+  return config
 }
 
 /**
