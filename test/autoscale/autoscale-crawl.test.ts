@@ -26,7 +26,7 @@ const names = uniqueStackNames('autoscale')
 const queue = rpcQueueName(names.service)
 // Two calls at once per replica on a board at 400 ms a page: ~5 listings/s a replica, bound by
 // the board, not by this machine's CPU, so the backlog lasts long enough to watch.
-const SCRAPER_ENV = { SCRAPER_MAX_WORKERS: '2', SCRAPER_PARSE_THREADS: '1' }
+const SCRAPER_ENV = { SCRAPER_MAX_WORKERS: '2', SCRAPER_PREFETCH: '4', SCRAPER_PARSE_THREADS: '1' }
 const LISTINGS = 240
 const MAX = 4
 const WINDOW_SECONDS = 6
@@ -113,7 +113,7 @@ describe('autoscale from a real crawl backlog', () => {
       return all.length === MAX ? all : null
     }, 20_000, `${MAX} consumers on ${queue}`)
     expect(loads.map((l) => l.replica).sort()).toEqual([...fleet.keys()].sort())
-    for (const l of loads) expect(l.unacked).toBeLessThanOrEqual(2)
+    for (const l of loads) expect(l.unacked).toBeLessThanOrEqual(Number(SCRAPER_ENV.SCRAPER_PREFETCH))
 
     const done = await waitForCrawl(client, crawl.id, ['done'], 120_000)
     const drainedAt = Date.now()

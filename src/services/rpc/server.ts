@@ -20,6 +20,7 @@ import {
 } from './error-mapping'
 import { bindArguments } from './signature'
 import type { RpcService } from './types'
+import { WorkerSlots } from './worker-slots'
 import {
   CONTENT_TYPE,
   DEFAULT_EXCHANGE,
@@ -43,8 +44,15 @@ export interface RpcServerOptions {
   amqpUri: string
   /** Default 'nameko-rpc'. */
   exchange?: string
-  /** Calls run at once; also the consumer prefetch, as in Nameko 2.x. Default 10. */
+  /** Calls run at once. Default 10. */
   maxWorkers?: number
+  /**
+   * Requests held unacked at once (the consumer prefetch), at least maxWorkers. Default
+   * maxWorkers, as in Nameko 2.x. More lets a worker that has answered take the next request
+   * at once, while its reply waits for the broker's confirm and its ack for the next delivery;
+   * the extra requests wait here and go back to the broker if the server stops.
+   */
+  prefetch?: number
   connectionName?: string
   logger?: Logger
   /** Connection attempts to retry before `start` gives up with BrokerUnavailable. Default 0. */
@@ -71,6 +79,8 @@ export class RpcServer {
   private readonly exchange: string
   private readonly queue: string
   private readonly maxWorkers: number
+  private readonly prefetch: number
+  private readonly workers: WorkerSlots
   private readonly maxDeliveries: number
   private readonly logger: Logger
   private connection: RecoveringChannelModel | null = null
@@ -92,6 +102,8 @@ export class RpcServer {
     this.exchange = options.exchange ?? DEFAULT_EXCHANGE
     this.queue = serviceQueueName(service.name)
     this.maxWorkers = options.maxWorkers ?? 10
+    this.prefetch = Math.max(this.maxWorkers, options.prefetch ?? this.maxWorkers)
+    this.workers = new WorkerSlots(this.maxWorkers)
     this.maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES
     this.logger = options.logger ?? createLogger('rpc-server')
   }
@@ -109,7 +121,7 @@ export class RpcServer {
         this.consumer = null
       }
     })
-    this.logger.info('RPC server consuming', { service: this.service.name, queue: this.queue, maxWorkers: this.maxWorkers })
+    this.logger.info('RPC server consuming', { service: this.service.name, queue: this.queue, maxWorkers: this.maxWorkers, prefetch: this.prefetch })
   }
 
   /**
@@ -130,6 +142,8 @@ export class RpcServer {
         this.logger.warn('Cannot cancel the RPC consumer', { error: err.message })
       })
     }
+    // Requests waiting for a worker have not started: back to the broker for another replica.
+    this.workers.refuseWaiting()
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight])
     // Closing the channel first flushes its acks: a bare connection.close can overtake them
     // and the broker would requeue calls we already answered.
@@ -143,7 +157,7 @@ export class RpcServer {
   /** Runs on every (re)connect: declares the exchange, the shared queue and its binding, consumes. */
   private async setup(model: ChannelModel): Promise<void> {
     const channel = await model.createConfirmChannel()
-    await channel.prefetch(this.maxWorkers)
+    await channel.prefetch(this.prefetch)
     await channel.assertExchange(this.exchange, 'topic', EXCHANGE_OPTIONS)
     await channel.assertQueue(this.queue, SERVICE_QUEUE_OPTIONS)
     await channel.bindQueue(this.queue, this.exchange, serviceBindingKey(this.service.name))
@@ -185,8 +199,17 @@ export class RpcServer {
     }
     if (await this.settledAsRedelivery(channel, msg, replyTo)) return
     await this.acksInTransit.get(requestKey(msg))
+    if (!(await this.workers.acquire())) {
+      safely(() => channel.nack(msg, false, true))
+      return
+    }
+    if (this.consumer?.channel !== channel) {
+      // Its channel died while it waited for a worker: the broker has requeued it already.
+      this.workers.release()
+      return
+    }
     const started = performance.now()
-    const { body, contentType } = await this.respond(msg)
+    const { body, contentType } = await this.respond(msg).finally(() => this.workers.release())
     const properties = replyProperties(correlationId, contentType)
     if (this.options.replica !== undefined) {
       // A string, not a number: amqplib writes integers 128–32767 as a type py-amqp misreads,

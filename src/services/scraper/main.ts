@@ -26,12 +26,14 @@ async function main(): Promise<void> {
     }
   })
   const maxWorkers = envInt('SCRAPER_MAX_WORKERS', 10)
+  // Twice the workers: a worker that has answered takes a waiting request at once (rpc/server.ts).
+  const prefetch = envInt('SCRAPER_PREFETCH', 2 * maxWorkers)
   const maxDeliveries = envInt('RPC_MAX_DELIVERIES', DEFAULT_MAX_DELIVERIES)
   // Requests of cancelled or paused crawls are answered without fetching (crawl-control.ts).
   const control = new CrawlControlListener({ amqpUri, logger })
   // The container's hostname tells a crawl which replica scraped each listing (SCRAPER_REPLICA_NAME for processes on one host).
   const replica = envString('SCRAPER_REPLICA_NAME', hostname())
-  const server = new RpcServer(service, { amqpUri, maxWorkers, maxDeliveries, logger, replica, screen: (headers) => control.screen(headers) })
+  const server = new RpcServer(service, { amqpUri, maxWorkers, prefetch, maxDeliveries, logger, replica, screen: (headers) => control.screen(headers) })
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     service: service.name,
     sourceUrlTemplate: envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE),
     maxWorkers,
+    prefetch,
     replica,
     // The URI carries credentials; log where, not who.
     broker: new URL(amqpUri).host
