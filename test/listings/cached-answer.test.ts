@@ -236,5 +236,11 @@ describe('the hot read through a gate that checks credentials', () => {
     } finally {
       await gate.open()
     }
+    // The write that timed out lands once the gate answers again (and cannot race afterAll's index delete).
+    await waitFor('the pending write to land', 30_000, async () => {
+      const h = await health(api)
+      return h.elasticsearch.available && h.elasticsearch.pendingWrites === 0 ? h : undefined
+    })
+    expect((await getText(api, `/joblisting/${id}`)).headers.get('x-scrapedeck-source')).toBe('cache')
   })
 })
