@@ -121,7 +121,8 @@ export async function startPanelServer(options: PanelServerOptions = {}): Promis
     // with the stack's generated credentials (the file it writes beside compose.yaml).
     DECK_API_URL: `http://127.0.0.1:${ports.api}`,
     LOG_LEVEL: 'warn',
-    ...(swarm === null ? {} : { DECK_MODE: 'swarm' })
+    // On a swarm, the stack's registry on a free loopback port too.
+    ...(swarm === null ? {} : { DECK_MODE: 'swarm', DECK_SWARM_REGISTRY: `127.0.0.1:${await freePort()}` })
   }
   const launch = async (): Promise<{ child: ChildProcess; url: string }> => {
     // Its own process group: `npx` and `tsx` are wrappers, and a signal to the wrapper alone
