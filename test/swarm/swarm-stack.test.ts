@@ -3,7 +3,8 @@
  * deploy → every service running and healthy, its image pinned by digest from the stack's
  * registry, reached only on 127.0.0.1; scale scraper 4 →
  * 4 consumers on its queue; a crawl of the board completes; a killed task's container is
- * replaced by swarm and the panel shows it soon after swarm's event; down removes every
+ * replaced by swarm and the panel shows it soon after swarm's event; autoscale takes an idle
+ * scraper service down to its min through the swarm's replica count; down removes every
  * service, network, volume, the relay and the registry, and the engine's swarm state is left as found.
  */
 import Docker from 'dockerode'
@@ -171,6 +172,25 @@ describe.skipIf(unavailable !== null)('the stack on a single-node swarm', () => 
     } finally {
       ;(events as NodeJS.ReadableStream & { destroy(): void }).destroy()
     }
+  })
+
+  it('autoscale on a swarm: an idle queue takes the scraper from 4 to its min 2 through the service\'s replica count', { timeout: 150_000 }, async () => {
+    const started = Date.now()
+    ok(await panel!.invoke('autoscaleSet', { service: 'scraper', settings: { enabled: true, min: 2, max: 4, activationBacklog: 0, stabilizationSeconds: 2, intervalSeconds: 1 } }))
+    try {
+      await expect
+        .poll(async () => ok(await panel!.invoke('autoscaleGet', { service: 'scraper' })).decisions.some((d) => d.action === 'down' && d.desired === 2), { timeout: 90_000, interval: 1000 })
+        .toBe(true)
+    } finally {
+      ok(await panel!.invoke('autoscaleSet', { service: 'scraper', settings: { enabled: false } }))
+    }
+    const down = ok(await panel!.invoke('autoscaleGet', { service: 'scraper' })).decisions.find((d) => d.action === 'down')!
+    expect([down.current, down.desired, down.stopped.length]).toEqual([4, 2, 2])
+    expect(docker('service', 'inspect', '--format', '{{.Spec.Mode.Replicated.Replicas}}', `${stack.project}_scraper`)).toBe('2')
+    await expect.poll(consumers, { timeout: 30_000, interval: 500 }).toBe(2)
+    const scraper = ok(await panel!.invoke('status', {})).services.find((s) => s.name === 'scraper')!
+    expect([scraper.desiredReplicas, scraper.runningReplicas]).toEqual([2, 2])
+    console.log(`swarm autoscale 4 → 2 on an idle queue: ${((Date.now() - started) / 1000).toFixed(1)} s from turning it on`)
   })
 
   it('down removes every service, network, volume, the relay and the registry', { timeout: 120_000 }, async () => {
