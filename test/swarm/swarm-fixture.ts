@@ -22,13 +22,17 @@ export interface SwarmSession {
   leave(): void
 }
 
-/** Makes the engine a single-node swarm manager unless it is one; `leave()` undoes only what this did. */
-export function joinSwarm(): SwarmSession {
+/**
+ * Makes the engine a swarm manager unless it is one; `leave()` undoes only what this did.
+ * It advertises 127.0.0.1 (one node) unless told another of this machine's addresses (one a
+ * worker in a container of the test's own can reach).
+ */
+export function joinSwarm(advertiseAddr = '127.0.0.1'): SwarmSession {
   const before = swarmNodeState()
   if (before === 'active') return { madeByUs: false, leave: () => undefined }
   if (before !== 'inactive') throw new Error(`The engine's swarm state is "${before}": not touching it`)
   const hadGatewayBridge = docker('network', 'ls', '--format', '{{.Name}}').split('\n').includes('docker_gwbridge')
-  docker('swarm', 'init', '--advertise-addr', '127.0.0.1')
+  docker('swarm', 'init', '--advertise-addr', advertiseAddr)
   return {
     madeByUs: true,
     leave() {

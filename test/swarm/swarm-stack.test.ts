@@ -202,7 +202,3 @@ describe.skipIf(unavailable !== null)('the stack on a single-node swarm', () => 
     expect(docker('stack', 'ls', '--format', '{{.Name}}').split('\n')).not.toContain(stack.project)
   })
 })
-
-describe('two nodes', () => {
-  it.skip('scraper tasks on a manager and a dind worker — skipped: not built. A second engine needs a docker:dind-like image, which the offline image builder (docker/offline/) does not make yet, and the stack images on it, which needs the registry (issue 14 step 3, not done); this kernel also lacks IPVS (swarm VIPs route nothing here, so the driver uses dnsrr), and VXLAN overlay between two engines was not tried', () => {})
-})
