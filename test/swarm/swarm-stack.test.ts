@@ -13,7 +13,7 @@ import type { StackStatus } from '../../src/shared/contract'
 import { DEFAULT_SCRAPER_SERVICE } from '../../src/services/env'
 import { PanelUnderTest } from '../support/panel-under-test'
 import { stackUnavailableReason } from '../stack/compose-project'
-import { docker, joinSwarm, stackLeftovers, swarmNodeState, swarmStackSettings } from './swarm-fixture'
+import { docker, downAndClose, joinSwarm, ok, stackLeftovers, swarmNodeState, swarmStackSettings } from './swarm-fixture'
 import type { SwarmSession, SwarmStack } from './swarm-fixture'
 
 const unavailable = await stackUnavailableReason()
@@ -26,10 +26,6 @@ let panel: PanelUnderTest | undefined
 let stateBefore = ''
 const statuses: { at: number; status: StackStatus }[] = []
 
-function ok<T>(result: { ok: true; value: T } | { ok: false; error: { kind: string; message: string } }): T {
-  if (!result.ok) throw new Error(`${result.error.kind}: ${result.error.message}`)
-  return result.value
-}
 
 async function consumers(): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${stack.ports.management}/api/queues/%2F/${RPC_QUEUE}`, {
@@ -58,8 +54,7 @@ describe.skipIf(unavailable !== null)('the stack on a single-node swarm', () => 
 
   afterAll(async () => {
     try {
-      if (panel !== undefined && stackLeftovers(stack.project).length > 0) await panel.invoke('down', { removeVolumes: true })
-      await panel?.close()
+      await downAndClose(panel, stack.project)
     } finally {
       swarm?.leave()
     }

@@ -21,11 +21,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PanelUnderTest } from '../support/panel-under-test'
 import { freePort } from '../support/free-port'
 import { stackUnavailableReason } from '../stack/compose-project'
-import { docker, joinSwarm, stackLeftovers, swarmNodeState, swarmStackSettings } from './swarm-fixture'
+import { NODE_IMAGE, docker, downAndClose, hostnameWebService, joinSwarm, ok, stackLeftovers, swarmNodeState, swarmStackSettings } from './swarm-fixture'
 import type { SwarmSession, SwarmStack } from './swarm-fixture'
 
 const DIND_IMAGE = process.env['DIND_IMAGE'] || 'scrapedeck/dind:bookworm'
-const NODE_IMAGE = 'scrapedeck/node:24'
 
 function imageMissing(): string | null {
   try {
@@ -39,17 +38,7 @@ const engineInSwarm = (): string | null => (swarmNodeState() === 'inactive' ? nu
 const unavailable = (await stackUnavailableReason()) ?? imageMissing() ?? engineInSwarm()
 if (unavailable !== null) console.warn(`Skipping the two-node swarm suite: ${unavailable}`)
 
-const serve = "require('node:http').createServer((q, s) => s.end(require('node:os').hostname())).listen(8080)"
-const COMPOSE_FILE = `
-services:
-  web:
-    image: ${NODE_IMAGE}
-    command: ["node", "-e", "${serve}"]
-    ports: ["127.0.0.1:\${WEB_PORT}:8080"]
-    stop_grace_period: 1s
-    deploy:
-      replicas: 2
-`
+const COMPOSE_FILE = `services:\n${hostnameWebService('ports: ["127.0.0.1:${WEB_PORT}:8080"]', 'deploy: { replicas: 2 }')}\n`
 
 let swarm: SwarmSession | undefined
 let stack: SwarmStack
@@ -59,10 +48,6 @@ let forwarder = ''
 let webPort = 0
 const inWorker = (...args: string[]): string => docker('exec', worker, 'docker', ...args)
 
-function ok<T>(result: { ok: true; value: T } | { ok: false; error: { kind: string; message: string } }): T {
-  if (!result.ok) throw new Error(`${result.error.kind}: ${result.error.message}`)
-  return result.value
-}
 
 function getOnNewConnection(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -136,8 +121,7 @@ describe.skipIf(unavailable !== null)('the stack on two nodes: the manager and a
 
   afterAll(async () => {
     try {
-      if (panel !== undefined && stackLeftovers(stack.project).length > 0) await panel.invoke('down', { removeVolumes: true })
-      await panel?.close()
+      await downAndClose(panel, stack.project)
       try {
         inWorker('swarm', 'leave', '--force')
       } catch {
