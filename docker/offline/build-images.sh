@@ -9,6 +9,7 @@
 #   rabbitmq Debian's rabbitmq-server, management plugin on
 #   elasticsearch  the Maven Central integ-test zip on Debian's OpenJDK 17
 #   registry Debian's docker-registry (the swarm driver's image registry on the manager)
+#   dind     Debian's docker.io: a second engine in a container (the two-node swarm test's worker)
 #   scraper, api, jobboard  docker/service.Dockerfile on node
 #
 # Idempotent: each image carries a label with a hash of its inputs (its Dockerfile and
@@ -35,9 +36,10 @@ NODE_IMAGE=$NS/node:24
 RABBITMQ_IMAGE=$NS/rabbitmq:3-management
 ELASTICSEARCH_IMAGE=$NS/elasticsearch:$ES_VERSION
 REGISTRY_IMAGE=$NS/registry:2
+DIND_IMAGE=$NS/dind:bookworm
 SERVICES=(scraper api jobboard)
 
-case "$WHAT" in all) total=8 ;; infra) total=5 ;; *) echo "usage: $0 [all|infra]" >&2; exit 2 ;; esac
+case "$WHAT" in all) total=9 ;; infra) total=6 ;; *) echo "usage: $0 [all|infra]" >&2; exit 2 ;; esac
 step=0
 started_all=$SECONDS
 log() { printf '[stack:images] %s\n' "$*" >&2; }
@@ -139,6 +141,11 @@ build_registry() {
     | docker_build "$REGISTRY_IMAGE" "$1" registry.Dockerfile --build-arg "BASE_IMAGE=$DEBIAN_IMAGE"
 }
 
+build_dind() {
+  tar -C "$OFFLINE" -c dind.Dockerfile dind-entrypoint.sh \
+    | docker_build "$DIND_IMAGE" "$1" dind.Dockerfile --build-arg "BASE_IMAGE=$DEBIAN_IMAGE"
+}
+
 # The service images' build context: the sources the bundle is made from, plus the host's
 # node_modules as .deps/node_modules. Containers here cannot use the npm registry, so the
 # build stage runs `npm run build:services` with the dev dependencies `npm ci` installed on
@@ -167,6 +174,7 @@ write_env_file() {
     echo "RABBITMQ_IMAGE=$RABBITMQ_IMAGE"
     echo "ELASTICSEARCH_IMAGE=$ELASTICSEARCH_IMAGE"
     echo "REGISTRY_IMAGE=$REGISTRY_IMAGE"
+    echo "DIND_IMAGE=$DIND_IMAGE"
     if [ "$WHAT" = all ]; then for s in "${SERVICES[@]}"; do echo "${s^^}_IMAGE=$NS/$s:latest"; done; fi
     # --env-file replaces .env, so carry its defaults along.
     if [ -f "$ROOT/.env" ]; then echo "# from .env"; grep -v '^#' "$ROOT/.env"; fi
@@ -200,6 +208,9 @@ main() {
 
   h="$(inputs_hash "$base" "$OFFLINE/registry.Dockerfile" "$OFFLINE/registry.yml")"
   build "$REGISTRY_IMAGE" "$h" build_registry
+
+  h="$(inputs_hash "$base" "$OFFLINE/dind.Dockerfile" "$OFFLINE/dind-entrypoint.sh")"
+  build "$DIND_IMAGE" "$h" build_dind
 
   if [ "$WHAT" = all ]; then
     local node_id; node_id="$(image_id "$NODE_IMAGE")"

@@ -29,6 +29,8 @@ import { toPanelError } from './session/error-values'
 import type { NotificationSettingsStore } from './notifications/settings-file'
 import { serviceLimits } from './stack/service-limits'
 import { createAutoscaler } from './autoscale/create-autoscaler'
+import { stackScaleTarget } from './autoscale/stack-scale-target'
+import { swarmScaleTarget } from './autoscale/swarm-scale-target'
 
 export interface Panel {
   controller: PanelController
@@ -65,17 +67,25 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
   const options = { loadProject, projectName: settings.project, upTimeoutMs: settings.upTimeoutMs, admit }
   // The engine driver: containers on this engine (Compose's way), or a stack on its swarm.
   const compose = swarm === null ? new StackOrchestrator({ ...options, runtime: engine }) : null
-  const orchestrator: OrchestratorView =
-    compose ??
-    new SwarmOrchestrator({
-      ...options,
-      engine,
-      swarm: swarm as SwarmEngine,
-      relayImage: settings.swarmRelayImage,
-      registryImage: settings.swarmRegistryImage,
-      registry: settings.swarmRegistry,
-      publish: settings.swarmPublish
-    })
+  const onSwarm =
+    swarm === null
+      ? null
+      : new SwarmOrchestrator({
+          ...options,
+          engine,
+          swarm,
+          relayImage: settings.swarmRelayImage,
+          registryImage: settings.swarmRegistryImage,
+          registry: settings.swarmRegistry,
+          publish: settings.swarmPublish
+        })
+  const orchestrator: OrchestratorView = (compose ?? onSwarm) as OrchestratorView
+  // Where an autoscaler's scale steps report: nowhere (its decisions are the record).
+  const noReport = (): void => undefined
+  const scaleTarget =
+    onSwarm !== null && swarm !== null
+      ? swarmScaleTarget({ swarm, orchestrator: onSwarm, loadProject, projectName: settings.project, report: noReport })
+      : stackScaleTarget({ runtime: engine, orchestrator: compose as StackOrchestrator, loadProject, projectName: settings.project, report: noReport })
   const engineView: EngineView = swarm === null ? engine : new SwarmEngineView(engine, swarm)
 
   const buildStatus = async (): Promise<StackStatus> => {
@@ -145,8 +155,8 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
       }
     },
     notificationSettings: shell.notificationSettings ?? null,
-    // Scale-down stops chosen idle replicas: the compose driver can; on a swarm the swarm picks the tasks.
-    autoscaler: compose === null ? undefined : createAutoscaler({ settings, broker, runtime: engine, orchestrator: compose, loadProject })
+    // Scale-down stops the chosen idle replicas with the compose driver; on a swarm, swarm picks which tasks go.
+    autoscaler: createAutoscaler({ settings, broker, target: scaleTarget })
   })
   const built = controller
   return {

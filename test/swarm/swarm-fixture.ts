@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { loadPanelConfig } from '../../src/main/controller/panel-config'
 import type { PanelSettings } from '../../src/main/controller/panel-config'
 import { freePort } from '../support/free-port'
+import type { PanelUnderTest } from '../support/panel-under-test'
 import { REPO_ROOT } from '../stack/compose-project'
 
 const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
@@ -22,13 +23,17 @@ export interface SwarmSession {
   leave(): void
 }
 
-/** Makes the engine a single-node swarm manager unless it is one; `leave()` undoes only what this did. */
-export function joinSwarm(): SwarmSession {
+/**
+ * Makes the engine a swarm manager unless it is one; `leave()` undoes only what this did.
+ * It advertises 127.0.0.1 (one node) unless told another of this machine's addresses (one a
+ * worker in a container of the test's own can reach).
+ */
+export function joinSwarm(advertiseAddr = '127.0.0.1'): SwarmSession {
   const before = swarmNodeState()
   if (before === 'active') return { madeByUs: false, leave: () => undefined }
   if (before !== 'inactive') throw new Error(`The engine's swarm state is "${before}": not touching it`)
   const hadGatewayBridge = docker('network', 'ls', '--format', '{{.Name}}').split('\n').includes('docker_gwbridge')
-  docker('swarm', 'init', '--advertise-addr', '127.0.0.1')
+  docker('swarm', 'init', '--advertise-addr', advertiseAddr)
   return {
     madeByUs: true,
     leave() {
@@ -90,6 +95,27 @@ export function stackLeftovers(project: string): string[] {
     ...docker('volume', 'ls', '-q', '--filter', label).split('\n').filter(Boolean).map((v) => `volume ${v}`),
     ...docker('ps', '-aq', '--filter', label).split('\n').filter(Boolean).map((c) => `container ${c}`)
   ]
+}
+
+/** The offline builder's node image: what the suites' small compose files run. */
+export const NODE_IMAGE = 'scrapedeck/node:24'
+
+/** A compose service `web` on NODE_IMAGE answering every HTTP request on 8080 with its hostname, plus these YAML lines. */
+export function hostnameWebService(...lines: string[]): string {
+  const serve = "require('node:http').createServer((q, s) => s.end(require('node:os').hostname())).listen(8080)"
+  return ['  web:', `    image: ${NODE_IMAGE}`, `    command: ["node", "-e", "${serve}"]`, '    stop_grace_period: 1s', ...lines.map((l) => `    ${l}`)].join('\n')
+}
+
+/** An operation's value, or the panel's error as a thrown one (kind and message). */
+export function ok<T>(result: { ok: true; value: T } | { ok: false; error: { kind: string; message: string } }): T {
+  if (!result.ok) throw new Error(`${result.error.kind}: ${result.error.message}`)
+  return result.value
+}
+
+/** The suite's teardown: down (with volumes) if the stack left anything, then the panel closed. */
+export async function downAndClose(panel: PanelUnderTest | undefined, project: string): Promise<void> {
+  if (panel !== undefined && stackLeftovers(project).length > 0) await panel.invoke('down', { removeVolumes: true })
+  await panel?.close()
 }
 
 export { docker }

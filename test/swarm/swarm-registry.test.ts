@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PanelUnderTest } from '../support/panel-under-test'
 import { stackUnavailableReason } from '../stack/compose-project'
-import { docker, joinSwarm, stackLeftovers, swarmNodeState, swarmStackSettings } from './swarm-fixture'
+import { NODE_IMAGE, docker, downAndClose, hostnameWebService, joinSwarm, ok, stackLeftovers, swarmNodeState, swarmStackSettings } from './swarm-fixture'
 import type { SwarmSession, SwarmStack } from './swarm-fixture'
 
 const unavailable = await stackUnavailableReason()
@@ -26,22 +26,10 @@ let registry = ''
 let dir = ''
 const builtTags: string[] = []
 
-function ok<T>(result: { ok: true; value: T } | { ok: false; error: { kind: string; message: string } }): T {
-  if (!result.ok) throw new Error(`${result.error.kind}: ${result.error.message}`)
-  return result.value
-}
-
-const NODE_IMAGE = 'scrapedeck/node:24'
-const serve = "require('node:http').createServer((q, s) => s.end(process.env.HOSTNAME)).listen(8080)"
-
 /** The worker's image is named after the stack (the fixture sets COMPOSE_PROJECT_NAME): the test's own. */
 const COMPOSE_FILE = `
-
 services:
-  web:
-    image: ${NODE_IMAGE}
-    command: ["node", "-e", "${serve}"]
-    stop_grace_period: 1s
+${hostnameWebService()}
   worker:
     image: \${COMPOSE_PROJECT_NAME}/worker:latest
     build: ./worker
@@ -100,8 +88,7 @@ describe.skipIf(unavailable !== null)('the stack registry on a single-node swarm
 
   afterAll(async () => {
     try {
-      if (panel !== undefined && stackLeftovers(stack.project).length > 0) await panel.invoke('down', { removeVolumes: true })
-      await panel?.close()
+      await downAndClose(panel, stack.project)
       for (const tag of builtTags) {
         try {
           docker('image', 'rm', tag)

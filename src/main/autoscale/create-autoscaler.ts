@@ -1,7 +1,8 @@
 /**
  * Wires the panel's Autoscaler to the real parts: queue figures from the broker monitor,
  * per-consumer unacked from the management API, the host's cores and free memory, and the
- * stack's containers as the scale target.
+ * scale target of the panel's driver: the stack's containers (stack-scale-target.ts) or its
+ * swarm tasks (swarm-scale-target.ts).
  */
 import { availableParallelism, freemem } from 'node:os'
 import { rpcQueueName } from '../../shared/rpc-names'
@@ -10,18 +11,18 @@ import type { BrokerMonitor } from '../broker/broker-monitor'
 import { fetchConsumerLoads } from '../broker/consumer-load'
 import type { PanelSettings } from '../controller/panel-config'
 import { Autoscaler } from './autoscaler'
-import { stackScaleTarget } from './stack-scale-target'
-import type { StackScaleTargetParts } from './stack-scale-target'
+import type { ScaleTarget } from './autoscaler'
 
-export interface AutoscalerParts extends Pick<StackScaleTargetParts, 'runtime' | 'orchestrator' | 'loadProject'> {
+export interface AutoscalerParts {
   settings: PanelSettings
   broker: Pick<BrokerMonitor, 'fresh'>
+  target: ScaleTarget
 }
 
-export function createAutoscaler({ settings, broker, runtime, orchestrator, loadProject }: AutoscalerParts): Autoscaler {
+export function createAutoscaler({ settings, broker, target }: AutoscalerParts): Autoscaler {
   const management = { url: settings.managementUrl, username: settings.managementUser, password: settings.managementPassword }
   return new Autoscaler({
-    target: stackScaleTarget({ runtime, orchestrator, loadProject, projectName: settings.project, report: () => undefined }),
+    target,
     queueOf: (service) => {
       const rpc = settings.rpcServices[service]
       return rpc === undefined ? null : rpcQueueName(rpc)

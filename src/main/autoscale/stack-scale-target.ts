@@ -4,7 +4,7 @@
  * A container's replica name is its hostname, as its RPC server reports it: the first 12
  * characters of its id unless the compose file sets `hostname:`.
  */
-import type { ComposeProject } from '../stack/compose-model'
+import type { ComposeProject, ServiceSpec } from '../stack/compose-model'
 import type { ContainerRuntime } from '../stack/container-runtime'
 import type { StackOrchestrator } from '../stack/stack-orchestrator'
 import type { ProgressSink } from '../stack/stack-error'
@@ -33,9 +33,12 @@ export function stackScaleTarget(parts: StackScaleTargetParts): ScaleTarget {
     stop: async (service, replicas) => {
       await parts.orchestrator.removeReplicas(service, replicas.map((r) => r.id), parts.report)
     },
-    perReplica: (service) => {
-      const hardening = spec(service)?.hardening
-      return { cpus: hardening?.nanoCpus ? hardening.nanoCpus / 1e9 : null, memoryBytes: hardening?.memoryBytes ?? null }
-    }
+    perReplica: (service) => perReplicaLimits(spec(service))
   }
+}
+
+/** What one replica of a service may take (compose `cpus` / `mem_limit`, or deploy limits), for the host ceiling. */
+export function perReplicaLimits(service: ServiceSpec | undefined): { cpus: number | null; memoryBytes: number | null } {
+  const hardening = service?.hardening
+  return { cpus: hardening?.nanoCpus ? hardening.nanoCpus / 1e9 : null, memoryBytes: hardening?.memoryBytes ?? null }
 }

@@ -146,6 +146,13 @@ describe('PanelController', () => {
     expect(parts.calls.at(-1)).toBe('refresh')
   })
 
+  it('updateService with the compose driver (no rolling update) answers SwarmUnavailable, naming what to do instead', async () => {
+    const { session } = connect(new PanelController(fakes()))
+    const result = await session.invoke('updateService', { service: 'scraper' })
+    expect(result.ok === false && result.error.kind).toBe('SwarmUnavailable')
+    expect(result.ok === false && result.error.hint).toMatch(/deck --swarm update scraper.*deck up scraper/)
+  })
+
   it('status probes an engine not yet connected before building the snapshot', async () => {
     const parts = fakes()
     const { session } = connect(new PanelController(parts))

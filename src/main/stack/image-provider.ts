@@ -92,16 +92,20 @@ async function pull(docker: Docker, service: ServiceSpec, onProgress: (p: ImageP
   })
 }
 
-interface ProgressEvent {
+/** One line of the engine's build, pull or push progress stream. */
+export interface ProgressEvent {
   stream?: string
   status?: string
   id?: string
   error?: string
   errorDetail?: { message?: string }
   progressDetail?: { current?: number; total?: number }
+  /** A push's last line: the digest the registry gave. */
+  aux?: { Digest?: string }
 }
 
-function follow(docker: Docker, stream: NodeJS.ReadableStream, onEvent: (e: ProgressEvent) => void): Promise<void> {
+/** Follows a progress stream to its end; an error line in it fails the whole. */
+export function follow(docker: Docker, stream: NodeJS.ReadableStream, onEvent: (e: ProgressEvent) => void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
       stream,

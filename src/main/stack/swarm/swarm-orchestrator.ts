@@ -149,9 +149,10 @@ export class SwarmOrchestrator {
         summary.push(`removed service ${s.Spec?.Name}`)
       }
       if (await swarm.removeRelay(stack)) summary.push('removed the loopback relay')
-      if (await swarm.removeRegistry(stack)) summary.push("removed the stack's registry")
-      // Tasks stop after their service is gone; networks and volumes are free once their containers are.
+      // Tasks stop after their service is gone; networks, volumes and the images pushed to the
+      // registry (the registry's names for them are dropped with it) are free once their containers are.
       await this.until(async () => (await swarm.taskContainers(stack)).length === 0, 60_000, 'the stack\'s containers to stop')
+      if (await swarm.removeRegistry(stack)) summary.push("removed the stack's registry")
       const resources = await swarm.removeResources(stack, options.removeVolumes)
       for (const line of resources) report({ step: 'remove', service: null, container: null, state: 'done', message: line })
       return [...summary, ...resources]

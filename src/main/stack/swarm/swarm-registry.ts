@@ -16,6 +16,7 @@
  */
 import type Docker from 'dockerode'
 import { StackError } from '../stack-error'
+import { follow } from '../image-provider'
 import { STACK_LABEL, stackLabels, stackResourceName } from './swarm-spec'
 
 export interface RegistryAddress {
@@ -139,15 +140,6 @@ export interface PushProgress {
   total: number | null
 }
 
-interface PushEvent {
-  status?: string
-  id?: string
-  error?: string
-  errorDetail?: { message?: string }
-  progressDetail?: { current?: number; total?: number }
-  aux?: { Digest?: string }
-}
-
 /**
  * Tags the image as `repo:tag` and pushes it; returns `repo@sha256:…`, the digest the
  * registry gave. A registry that has just started may refuse connections for a moment, so a
@@ -170,25 +162,14 @@ export async function pushImage(docker: Docker, imageId: string, ref: { repo: st
 }
 
 async function pushOnce(docker: Docker, ref: { repo: string; tag: string }, onProgress: (p: PushProgress) => void): Promise<string> {
-  const name = `${ref.repo}:${ref.tag}`
   // The engine wants an X-Registry-Auth header even for a registry without auth: an empty one.
   const stream = await docker.getImage(ref.repo).push({ tag: ref.tag, authconfig: {} as Docker.AuthConfig })
-  return new Promise<string>((resolve, reject) => {
-    let digest: string | null = null
-    docker.modem.followProgress(
-      stream,
-      (err: Error | null, output: PushEvent[]) => {
-        const failed = output?.find((e) => e.error !== undefined)
-        if (err !== null) reject(err)
-        else if (failed !== undefined) reject(new Error(failed.errorDetail?.message ?? failed.error))
-        else if (digest === null) reject(new Error(`the registry answered no digest for ${name}`))
-        else resolve(digest)
-      },
-      (event: PushEvent) => {
-        if (event.aux?.Digest !== undefined) digest = event.aux.Digest
-        if (event.error !== undefined) return
-        onProgress({ message: [event.id, event.status].filter(Boolean).join(': '), current: event.progressDetail?.current ?? null, total: event.progressDetail?.total ?? null })
-      }
-    )
+  let digest: string | null = null
+  await follow(docker, stream, (event) => {
+    if (event.aux?.Digest !== undefined) digest = event.aux.Digest
+    if (event.error !== undefined) return
+    onProgress({ message: [event.id, event.status].filter(Boolean).join(': '), current: event.progressDetail?.current ?? null, total: event.progressDetail?.total ?? null })
   })
+  if (digest === null) throw new Error(`the registry answered no digest for ${ref.repo}:${ref.tag}`)
+  return digest
 }

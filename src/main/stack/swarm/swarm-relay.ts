@@ -39,19 +39,32 @@ export function relayRoutes(project: ComposeProject, services: string[] = [...pr
 
 export const relayContainerName = (stack: string): string => stackResourceName(stack, 'loopback-relay')
 
-/** A TCP forwarder, one server per route of RELAY_ROUTES ("listen=host:port,…"); a new lookup per connection follows tasks as they move. */
+/**
+ * A TCP forwarder, one server per route of RELAY_ROUTES ("listen=host:port,…"). Each
+ * connection looks the service up again (following tasks as they move) and takes its tasks'
+ * addresses in turn: the resolver sorts the dnsrr answer the same way every time, so the first
+ * address alone would send every connection to one replica.
+ */
 export const RELAY_SCRIPT = `
 const net = require('node:net')
+const dns = require('node:dns')
 for (const route of (process.env.RELAY_ROUTES || '').split(',').filter(Boolean)) {
   const [listen, to] = route.split('=')
   const at = to.lastIndexOf(':')
   const host = to.slice(0, at), port = Number(to.slice(at + 1))
+  let turn = 0
   net.createServer((client) => {
-    const upstream = net.connect(port, host)
-    const end = () => { client.destroy(); upstream.destroy() }
-    client.on('error', end); upstream.on('error', end)
-    client.on('close', end); upstream.on('close', end)
-    client.pipe(upstream).pipe(client)
+    client.pause()
+    client.on('error', () => client.destroy())
+    dns.lookup(host, { all: true }, (err, addresses) => {
+      if (err || addresses.length === 0 || client.destroyed) return client.destroy()
+      const upstream = net.connect(port, addresses[turn++ % addresses.length].address)
+      const end = () => { client.destroy(); upstream.destroy() }
+      upstream.on('error', end)
+      client.on('close', end); upstream.on('close', end)
+      client.pipe(upstream).pipe(client)
+      client.resume()
+    })
   }).listen(Number(listen))
 }
 `
