@@ -84,6 +84,32 @@ describe('config hash matches Docker Compose v2.32', () => {
   })
 })
 
+describe('config hash of a service with deploy.update_config (docker compose v2.32.4 config --hash)', () => {
+  const FILE_U = `services:
+  d:
+    image: x
+    deploy:
+      update_config: { parallelism: 1, delay: 1500ms, order: start-first, failure_action: rollback, monitor: 1m, max_failure_ratio: 0.25 }
+  e:
+    image: x
+    deploy:
+      mode: replicated
+      update_config: { parallelism: 0 }
+  f:
+    image: x
+    deploy:
+      update_config: { order: stop-first }
+`
+  const p = parseComposeText(FILE_U, { file: '/tmp/v2u/compose.yaml', project: 'v2u', env: {} })
+  const hash = (name: string): string => configHashV2(p.services.get(name)!)
+
+  it('every key, a parallelism of 0 (kept: a pointer in compose-go) and one key alone', () => {
+    expect(hash('d')).toBe('91ed7dbc7bdbefa081e0eb1c7114db94fdf77d14124d6ff29f3404adf44746f5')
+    expect(hash('e')).toBe('0c522fd8f7438703dd7ef750f63b6fef2b3e39870ef74e804c6b66e72d0c94a4')
+    expect(hash('f')).toBe('dd4990cef0cded04f160d998d8692c6c4f253546c4719fa55d491a7463e942c3')
+  })
+})
+
 describe('config hash of a service with env_file (Docker Compose v2.32 up)', () => {
   const DIR = mkdtempSync(join(tmpdir(), 'v2hashenv-'))
   const hashOf = (file: string, vars: string): string => {

@@ -31,7 +31,10 @@ export function serviceConfig(s: ServiceSpec): Record<string, unknown> {
     cap_drop: nonEmptyList(d.capDrop),
     cpus: d.cpus ?? undefined,
     command: s.commandArgv,
-    deploy: s.deploy === null && !hasLimits(d) ? undefined : { mode: s.deploy?.mode ?? undefined, resources: resources(d), placement: {} },
+    deploy:
+      s.deploy === null && !hasLimits(d)
+        ? undefined
+        : { mode: s.deploy?.mode ?? undefined, update_config: updateConfig(s), resources: resources(d), placement: {} },
     devices: nonEmptyList(h.devices)?.map(deviceMapping),
     entrypoint: s.entrypointArgv,
     // `up` hashes the env files' values merged into environment, env_file itself discarded
@@ -66,6 +69,21 @@ export function serviceConfig(s: ServiceSpec): Record<string, unknown> {
     user: s.user ?? undefined,
     volumes: s.volumes.length === 0 ? undefined : s.volumes.map(volume),
     working_dir: s.workingDir ?? undefined
+  }
+}
+
+/** compose-go's UpdateConfig: durations as Go prints them, zero values left out (parallelism is a pointer: 0 stays). */
+function updateConfig(s: ServiceSpec): Record<string, unknown> | undefined {
+  const u = s.updateConfig
+  if (u === null) return undefined
+  const ns = (value: number | null): string | undefined => (value === null || value === 0 ? undefined : goDuration(value))
+  return {
+    parallelism: u.parallelism ?? undefined,
+    delay: ns(u.delayNs),
+    failure_action: u.failureAction ?? undefined,
+    monitor: ns(u.monitorNs),
+    max_failure_ratio: u.maxFailureRatio === null || u.maxFailureRatio === 0 ? undefined : u.maxFailureRatio,
+    order: u.order ?? undefined
   }
 }
 
