@@ -31,7 +31,7 @@ export function SwarmTasks({ service }: { service: ServiceStatus }): ReactElemen
                 <tr key={t.id} data-testid="swarm-task">
                   <td>{t.name}</td>
                   <td data-testid="swarm-task-node">{t.node ?? 'unassigned'}</td>
-                  <td>{t.state}</td>
+                  <td data-testid="swarm-task-state">{t.state}</td>
                   <td>{t.desiredState}</td>
                   <td className={t.error === null ? 'muted' : 'swarm-tasks__error'}>{t.error ?? '—'}</td>
                 </tr>
