@@ -8,7 +8,8 @@
  *   - Python Nameko ClusterRpcProxy → Python Nameko service (the original design), and
  *     ClusterRpcProxy → our RpcServer (bench/peers/nameko_rpc_driver.py, call_async window)
  *   - 64 in flight only: floor variants that say what each safety costs (transient messages,
- *     no reply confirm, direct reply-to, prefetch 64), and our server with maxWorkers 64.
+ *     no reply confirm, direct reply-to, prefetch 64), and our server with prefetch 20 (the
+ *     scraper's setting) and with maxWorkers 64.
  * The pairs take turns in slices. Prints the table and ours↔ours ÷ Nameko↔Nameko.
  */
 import { randomUUID } from 'node:crypto'
@@ -150,18 +151,24 @@ function round2(n: number): number {
   return Math.round(n * 100) / 100
 }
 
-async function startOurServer(service: string, maxWorkers?: number): Promise<RpcServer> {
+/** Our server's concurrency settings: default (10 workers, prefetch 10), or a variant. */
+interface OurServerVariant {
+  maxWorkers?: number
+  prefetch?: number
+}
+
+async function startOurServer(service: string, variant: OurServerVariant = {}): Promise<RpcServer> {
   const server = new RpcServer(
     { name: service, methods: { hello: { params: ['name'], handler: (name) => `Hello, ${String(name)}!` } } },
-    { amqpUri: TEST_AMQP_URI, logger: silentLogger, ...(maxWorkers !== undefined ? { maxWorkers } : {}) }
+    { amqpUri: TEST_AMQP_URI, logger: silentLogger, ...variant }
   )
   await server.start()
   return server
 }
 
-async function setupOurs(label: string, maxWorkers?: number): Promise<Pair> {
-  const service = `bench_ours${maxWorkers ?? ''}_${suffix}`
-  const server = await startOurServer(service, maxWorkers)
+async function setupOurs(label: string, variant?: OurServerVariant): Promise<Pair> {
+  const service = `bench_ours${variant?.maxWorkers ?? ''}${variant?.prefetch ?? ''}_${suffix}`
+  const server = await startOurServer(service, variant)
   const client = await RpcClient.connect({ amqpUri: TEST_AMQP_URI })
   return jsPair(
     label,
@@ -171,7 +178,7 @@ async function setupOurs(label: string, maxWorkers?: number): Promise<Pair> {
       await server.stop()
       await deleteQueues([`rpc-${service}`])
     },
-    maxWorkers !== undefined
+    variant !== undefined
   )
 }
 
@@ -293,7 +300,8 @@ try {
     await setupBare({ label: 'floor, prefetch 64', prefetch: 64 }, true),
     await setupBare({ label: 'floor, prefetch 64 + transient replies', prefetch: 64, transient: true }, true),
     await setupBare({ label: 'floor, direct reply-to (not Nameko-compatible)', directReplyTo: true }, true),
-    await setupOurs('our client → our server, maxWorkers 64', 64)
+    await setupOurs('our client → our server, prefetch 20 (the scraper\'s: 2 × its 10 workers)', { prefetch: 20 }),
+    await setupOurs('our client → our server, maxWorkers 64', { maxWorkers: 64 })
   )
   results = await measure(pairs)
 } finally {
