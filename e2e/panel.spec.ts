@@ -6,6 +6,7 @@
 import { expect, test } from '@playwright/test'
 import { activeListingId, panelServerForSpec } from './support/panel-server'
 import { shoot } from './support/screenshots'
+import { scaleScrapersFromStepper } from './support/scale-step'
 import { containerName } from '../src/main/stack/compose-labels'
 import { exerciseConsole } from './support/console-step'
 
@@ -52,14 +53,7 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
   })
 
   await test.step('scale the scrapers to 3: 3 replicas on the page and 3 consumers on the queue', async () => {
-    const more = page.getByRole('button', { name: 'One scraper replica more' })
-    for (const target of [2, 3]) {
-      await expect(more).toBeEnabled({ timeout: 120_000 })
-      await more.click()
-      await expect(page.getByTestId('replicas-desired-scraper')).toHaveText(String(target))
-    }
-    await expect(page.getByTestId('replicas-scraper')).toHaveText('3/3', { timeout: 180_000 })
-    await expect(row('scraper')).toHaveAttribute('data-state', 'up', { timeout: 180_000 })
+    await scaleScrapersFromStepper(page, 1, 3)
     await shoot(page, info, '04-scaled-to-3', { file: 'stack-3-replicas.png', view: 'page' })
     // The log drawer of one replica: its lines, a filter, Escape to close.
     await page.getByTestId('service-scraper').getByText('Logs').click()

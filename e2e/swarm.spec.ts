@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process'
 import { expect, test } from '@playwright/test'
 import { panelServerForSpec } from './support/panel-server'
 import { shoot } from './support/screenshots'
+import { scaleScrapersFromStepper } from './support/scale-step'
 
 const SERVICES = ['rabbitmq', 'elasticsearch', 'scraper', 'api', 'jobboard']
 const STACK_START_MS = 10 * 60_000
@@ -30,14 +31,7 @@ test('a swarm stack from the panel: deployed, 3 scrapers, and which node runs ea
   })
 
   await test.step('scale the scrapers to 3 from the stepper: 3 tasks, each on a node', async () => {
-    const more = page.getByRole('button', { name: 'One scraper replica more' })
-    for (const target of [2, 3]) {
-      await expect(more).toBeEnabled({ timeout: 120_000 })
-      await more.click()
-      await expect(page.getByTestId('replicas-desired-scraper')).toHaveText(String(target))
-    }
-    await expect(page.getByTestId('replicas-scraper')).toHaveText('3/3', { timeout: 180_000 })
-    await expect(row('scraper')).toHaveAttribute('data-state', 'up', { timeout: 180_000 })
+    await scaleScrapersFromStepper(page, 1, 3)
     await expect(page.getByTestId('nodes-scraper')).toHaveText(`${node} ×3`)
     const tasks = page.getByTestId('tasks-scraper')
     await tasks.getByText('Tasks of scraper (3)').click()
