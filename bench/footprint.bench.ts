@@ -164,6 +164,20 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
 
+/** Each of the project's containers: state, exit code, OOM kill, restarts; and the API's last log lines. */
+function showProjectContainers(): void {
+  try {
+    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `name=^${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean)
+    if (ids.length === 0) return
+    const format = '{{.Name}} {{.State.Status}} exit {{.State.ExitCode}} oom {{.State.OOMKilled}} restarts {{.RestartCount}} health {{if .State.Health}}{{.State.Health.Status}}{{end}}'
+    console.error(execFileSync('docker', ['inspect', '--format', format, ...ids], { encoding: 'utf8' }))
+    const api = execFileSync('docker', ['ps', '-aq', '--filter', `name=^${project}[-_]api`], { encoding: 'utf8' }).trim()
+    if (api !== '') console.error(execFileSync('docker', ['logs', '--tail', '30', api], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
+  } catch (err) {
+    console.error(`could not show the project's containers: ${(err as Error).message}`)
+  }
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString()
   const machine = machineLine()
@@ -177,6 +191,7 @@ async function main(): Promise<void> {
   shell.stdout.on('data', (c: Buffer) => (shellOut += c.toString()))
   shell.stderr.on('data', (c: Buffer) => (shellOut += c.toString()))
   let up = false
+  let measured = false
   try {
     await waitUntil(async () => shellOut.includes('scrapedeck web shell:'), 60_000, `the web shell to start:\n${shellOut}`, 200)
     await sleep(5000)
@@ -235,7 +250,10 @@ async function main(): Promise<void> {
     console.log(`| crawl: peak RPC queue depth (sampled every second${queueReadFailures > 0 ? `; ${queueReadFailures} reads failed` : ''}) | ${peakQueue} | – |`)
     console.log(`| crawl: peak API + coordinator container memory | ${peakApiMb.toFixed(0)} MiB | – |`)
     console.log(`image sizes (MB): ${JSON.stringify(images)}`)
+    measured = true
   } finally {
+    // A failed run's containers are about to go: say first how each stands and what the API logged.
+    if (up && !measured) showProjectContainers()
     if (up) {
       try {
         deck('down', '--volumes')
