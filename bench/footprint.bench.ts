@@ -1,11 +1,14 @@
 /**
  * Footprint, and a 10,000-id crawl in the real stack: `npx tsx bench/footprint.bench.ts`
  * (about 4 min with the stack images present; BENCH_REPLICAS, default 3; BENCH_SKIP_BUILD=1
- * keeps an existing out/renderer). In order:
+ * keeps an existing out/renderer; BENCH_PORT_BASE, default 27000, puts the stack's ports at
+ * base+72…base+92). In order:
  *   1. the renderer bundle, gzipped (`electron-vite build`, as `npm run build`)
- *   2. the web shell (`npm run web`'s main) RSS idle, with no stack
+ *   2. the web shell RSS idle, with no stack, run as `npm run web` and `npm start` run it: the
+ *      tsx CLI, which runs src/main/web/main.ts in a child node process with tsx's loader; the
+ *      shell is that child, and the CLI beside it is counted apart
  *   3. the stack (compose.yaml, .env.images) brought up with `deck up` under its own project
- *      name and ports 27072-27092 (board: 10,000 listings at 200 ms a page), scraper × BENCH_REPLICAS:
+ *      name and ports base+72…base+92 (board: 10,000 listings at 200 ms a page), scraper × BENCH_REPLICAS:
  *      scraper replica RSS idle (docker stats), image sizes
  *   4. a crawl of the whole board (10,000 ids) through the API: time to done, peak RPC queue
  *      depth (management API), peak API + coordinator container memory, web shell RSS
@@ -18,7 +21,10 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
+import { managementGet } from '../src/main/broker/management-api'
+import { credentialsFilePath, ensureCredentialsFile } from '../src/main/stack/credentials-file'
 import { CrawlClient } from '../src/services/crawler/crawl-client'
+import { rpcQueueName } from '../src/shared/rpc-names'
 import { DEFAULT_SCRAPER_SERVICE } from '../src/services/env'
 import { waitUntil } from '../test/support/crawl-stack'
 import { machineLine } from './support/machine'
@@ -27,16 +33,18 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const REPLICAS = Number(process.env['BENCH_REPLICAS'] ?? 3)
 const BOARD_COUNT = 10_000
 const project = `benchfp${randomBytes(3).toString('hex')}`
-/** Our port range (27000-27099). */
+/** A range of 100 ports of the bench's own (several benches share the machine). */
+const PORT_BASE = Number(process.env['BENCH_PORT_BASE'] ?? 27000)
+const port = (offset: number): string => String(PORT_BASE + offset)
 const STACK_ENV: Record<string, string> = {
   DECK_PROJECT: project,
-  RABBITMQ_PORT: '27072',
-  RABBITMQ_MANAGEMENT_PORT: '27073',
-  ELASTICSEARCH_PORT: '27092',
-  API_PORT: '27080',
-  JOBBOARD_PORT: '27081',
-  DECK_API_URL: 'http://127.0.0.1:27080',
-  DECK_WEB_PORT: '27074',
+  RABBITMQ_PORT: port(72),
+  RABBITMQ_MANAGEMENT_PORT: port(73),
+  ELASTICSEARCH_PORT: port(92),
+  API_PORT: port(80),
+  JOBBOARD_PORT: port(81),
+  DECK_API_URL: `http://127.0.0.1:${port(80)}`,
+  DECK_WEB_PORT: port(74),
   DECK_WEB_TOKEN: randomBytes(24).toString('hex'),
   JOBBOARD_COUNT: String(BOARD_COUNT),
   JOBBOARD_LATENCY_MS: '200',
@@ -73,11 +81,29 @@ async function apiAnswers(): Promise<boolean> {
   return (await fetch(`${STACK_ENV['DECK_API_URL']}/health`)).ok
 }
 
+/**
+ * The stack's RabbitMQ user (it has no guest): from the checkout's credentials file, which the
+ * panel writes on first need; written here first if missing, as `deck up` would.
+ */
+const CREDENTIALS = ensureCredentialsFile(credentialsFilePath(join(ROOT, 'compose.yaml')))
+
+/** The scraper queue at the stack's management API. */
+async function scraperQueue(): Promise<{ consumers?: number; messages?: number }> {
+  return managementGet(
+    { url: `http://127.0.0.1:${STACK_ENV['RABBITMQ_MANAGEMENT_PORT']}`, username: CREDENTIALS.rabbitmqUser, password: CREDENTIALS.rabbitmqPassword },
+    `/api/queues/%2F/${encodeURIComponent(rpcQueueName(DEFAULT_SCRAPER_SERVICE))}?columns=consumers,messages`
+  )
+}
+
 async function scrapersConsuming(): Promise<boolean> {
-  const res = await fetch(`http://127.0.0.1:${STACK_ENV['RABBITMQ_MANAGEMENT_PORT']}/api/queues/%2F/${encodeURIComponent(`rpc-${DEFAULT_SCRAPER_SERVICE}`)}`, {
-    headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` }
-  })
-  return res.ok && ((await res.json()) as { consumers?: number }).consumers === REPLICAS
+  return (await scraperQueue()).consumers === REPLICAS
+}
+
+/** The web shell's own process: the tsx CLI's one child (the CLI runs the script in it). */
+function childOf(pid: number): number {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+  if (children.length !== 1) throw new Error(`expected the tsx CLI (pid ${pid}) to have one child, found ${children.length}`)
+  return children[0]!
 }
 
 function rssMb(pid: number): number {
@@ -131,15 +157,25 @@ function imageSizesMb(): Record<string, number> {
 }
 
 async function queueDepth(): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${STACK_ENV['RABBITMQ_MANAGEMENT_PORT']}/api/queues/%2F/${encodeURIComponent(`rpc-${DEFAULT_SCRAPER_SERVICE}`)}`, {
-    headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` }
-  })
-  if (!res.ok) return 0
-  return ((await res.json()) as { messages?: number }).messages ?? 0
+  return (await scraperQueue()).messages ?? 0
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** Each of the project's containers: state, exit code, OOM kill, restarts; and the API's last log lines. */
+function showProjectContainers(): void {
+  try {
+    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `name=^${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean)
+    if (ids.length === 0) return
+    const format = '{{.Name}} {{.State.Status}} exit {{.State.ExitCode}} oom {{.State.OOMKilled}} restarts {{.RestartCount}} health {{if .State.Health}}{{.State.Health.Status}}{{end}}'
+    console.error(execFileSync('docker', ['inspect', '--format', format, ...ids], { encoding: 'utf8' }))
+    const api = execFileSync('docker', ['ps', '-aq', '--filter', `name=^${project}[-_]api`], { encoding: 'utf8' }).trim()
+    if (api !== '') console.error(execFileSync('docker', ['logs', '--tail', '30', api], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
+  } catch (err) {
+    console.error(`could not show the project's containers: ${(err as Error).message}`)
+  }
 }
 
 async function main(): Promise<void> {
@@ -149,16 +185,20 @@ async function main(): Promise<void> {
   const bundle = rendererGzipKb()
   console.log(`renderer bundle: ${bundle.files} files, ${bundle.rawKb} KB, ${bundle.gzipKb} KB gzipped`)
 
-  const shell = spawn(process.execPath, ['--import', 'tsx', 'src/main/web/main.ts'], { cwd: ROOT, env: { ...process.env, ...STACK_ENV }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // As `npm run web` and `npm start` (scripts/start-panel.ts) run it: the tsx CLI itself.
+  const shell = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/main/web/main.ts'], { cwd: ROOT, env: { ...process.env, ...STACK_ENV }, stdio: ['ignore', 'pipe', 'pipe'] })
   let shellOut = ''
   shell.stdout.on('data', (c: Buffer) => (shellOut += c.toString()))
   shell.stderr.on('data', (c: Buffer) => (shellOut += c.toString()))
   let up = false
+  let measured = false
   try {
     await waitUntil(async () => shellOut.includes('scrapedeck web shell:'), 60_000, `the web shell to start:\n${shellOut}`, 200)
     await sleep(5000)
-    const shellIdleMb = rssMb(shell.pid as number)
-    console.log(`web shell RSS idle (no stack): ${shellIdleMb.toFixed(0)} MB`)
+    const shellPid = childOf(shell.pid as number)
+    const shellIdleMb = rssMb(shellPid)
+    const cliMb = rssMb(shell.pid as number)
+    console.log(`web shell RSS idle (no stack): ${shellIdleMb.toFixed(0)} MB (the tsx CLI beside it: ${cliMb.toFixed(0)} MB)`)
 
     up = true
     const upStarted = performance.now()
@@ -174,18 +214,20 @@ async function main(): Promise<void> {
     const idleMem = containerMemMb()
     const scraperIdle = [...idleMem].filter(([name]) => name.includes('scraper')).map(([, mb]) => mb)
     console.log(`stack up + scale ${REPLICAS}: ${upSeconds.toFixed(1)} s; idle container memory MiB: ${JSON.stringify(Object.fromEntries([...idleMem].map(([n, mb]) => [n, Math.round(mb)])))}`)
-    const shellStackIdleMb = rssMb(shell.pid as number)
+    const shellStackIdleMb = rssMb(shellPid)
 
     const client = new CrawlClient({ baseUrl: STACK_ENV['DECK_API_URL'] as string, timeoutMs: 30_000 })
     const crawlStarted = performance.now()
     const crawl = await client.start({ source: { kind: 'board' }, refresh: true, maxAttempts: 3, name: 'bench-10k' })
     let peakQueue = 0
+    let queueReadFailures = 0
     let peakApiMb = 0
     let peakShellMb = 0
     let last = await client.get(crawl.crawl.id)
     for (;;) {
-      peakQueue = Math.max(peakQueue, await queueDepth())
-      peakShellMb = Math.max(peakShellMb, rssMb(shell.pid as number))
+      // A read that fails is counted and shown, not taken as an empty queue.
+      peakQueue = Math.max(peakQueue, await queueDepth().catch(() => ((queueReadFailures += 1), 0)))
+      peakShellMb = Math.max(peakShellMb, rssMb(shellPid))
       const api = [...containerMemMb()].find(([name]) => name.includes('api'))
       if (api !== undefined) peakApiMb = Math.max(peakApiMb, api[1])
       last = await client.get(crawl.crawl.id)
@@ -200,15 +242,18 @@ async function main(): Promise<void> {
     console.log('| figure | value | target |')
     console.log('|---|---|---|')
     console.log(`| renderer bundle gzipped (${bundle.files} files, ${bundle.rawKb} KB raw) | ${bundle.gzipKb} KB | ≤ 300 KB |`)
-    console.log(`| web shell RSS idle, no stack | ${shellIdleMb.toFixed(0)} MB | ≤ 150 MB |`)
+    console.log(`| web shell RSS idle, no stack (its node process; the tsx CLI that started it ${cliMb.toFixed(0)} MB more) | ${shellIdleMb.toFixed(0)} MB | ≤ 150 MB |`)
     console.log(`| web shell RSS, stack up, idle | ${shellStackIdleMb.toFixed(0)} MB | ≤ 150 MB |`)
     console.log(`| web shell RSS peak, stack + crawl running | ${peakShellMb.toFixed(0)} MB | ≤ 150 MB |`)
     console.log(`| scraper replica memory idle (docker stats), each | ${scraperIdle.map((mb) => mb.toFixed(0)).join(', ')} MiB | ≤ 80 MB |`)
     console.log(`| crawl of ${last.total} ids (${REPLICAS} replicas): time | ${crawlSeconds.toFixed(1)} s (${(last.total / crawlSeconds).toFixed(1)} ids/s; done ${last.done}, failed ${last.failed}) | – |`)
-    console.log(`| crawl: peak RPC queue depth | ${peakQueue} | – |`)
+    console.log(`| crawl: peak RPC queue depth (sampled every second${queueReadFailures > 0 ? `; ${queueReadFailures} reads failed` : ''}) | ${peakQueue} | – |`)
     console.log(`| crawl: peak API + coordinator container memory | ${peakApiMb.toFixed(0)} MiB | – |`)
     console.log(`image sizes (MB): ${JSON.stringify(images)}`)
+    measured = true
   } finally {
+    // A failed run's containers are about to go: say first how each stands and what the API logged.
+    if (up && !measured) showProjectContainers()
     if (up) {
       try {
         deck('down', '--volumes')

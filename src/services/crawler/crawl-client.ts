@@ -13,6 +13,7 @@ import {
   CrawlStartResponseSchema,
   CrawlSummarySchema
 } from '../../shared/crawl'
+import { isConnectionReset } from '../connection-reset'
 import type {
   CrawlAction,
   CrawlDetail,
@@ -117,13 +118,20 @@ export class CrawlClient {
     // big, and AbortSignal.timeout would cut its body off mid-download.
     const deadline = new AbortController()
     const timer = setTimeout(() => deadline.abort(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), this.timeoutMs)
-    let response: Response
-    try {
-      response = await fetch(url, {
+    const send = (): Promise<Response> =>
+      fetch(url, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: deadline.signal
+      })
+    let response: Response
+    try {
+      // A GET on a kept-alive connection the API closed just then (its idle timeout) never
+      // reached it: sent once more on a fresh connection. Other methods are not repeated.
+      response = await send().catch((err: unknown) => {
+        if (method !== 'GET' || deadline.signal.aborted || !isConnectionReset(err)) throw err
+        return send()
       })
     } catch (err) {
       const timedOut = deadline.signal.aborted

@@ -4,6 +4,7 @@
  * broken source can neither hang a worker nor fill its memory. A request whose connection
  * is reset under it (a stale kept-alive connection) is retried once.
  */
+import { isConnectionReset, networkErrorCode, networkErrorSource } from '../connection-reset'
 import { ListingNotFound, NotAJobListing, PageTooLarge, SourceTimeout, SourceUnavailable } from './scrape-errors'
 
 export interface FetchLimits {
@@ -58,18 +59,12 @@ async function fetchWithinDeadline(startUrl: string, limits: FetchLimits, deadli
   }
 }
 
-/**
- * Network errors that mean the connection died under the request: most often a kept-alive
- * connection the source closed (its idle timer fired) just as we reused it. A GET is safe to
- * send again, so these get one retry on a fresh connection, within the same deadline.
- */
-const CONNECTION_RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'])
-
+/** A GET whose connection died under it (connection-reset.ts) gets one retry on a fresh connection, within the same deadline. */
 async function request(url: string, limits: FetchLimits, deadline: AbortSignal): Promise<Response> {
   try {
     return await get(url, limits, deadline)
   } catch (err) {
-    if (deadline.aborted || !CONNECTION_RESET_CODES.has(networkErrorCode(err) ?? '')) throw requestFailed(url, err, deadline)
+    if (deadline.aborted || !isConnectionReset(err)) throw requestFailed(url, err, deadline)
   }
   try {
     return await get(url, limits, deadline)
@@ -160,15 +155,4 @@ function describeNetworkError(err: unknown): string {
     return code !== null && !source.message.includes(code) ? `${code}: ${source.message}` : source.message
   }
   return String(source)
-}
-
-/** undici reports "fetch failed" and keeps the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`. */
-function networkErrorSource(err: unknown): unknown {
-  const cause = (err as { cause?: unknown }).cause
-  return cause instanceof Error ? cause : err
-}
-
-function networkErrorCode(err: unknown): string | null {
-  const code = (networkErrorSource(err) as { code?: unknown } | null)?.code
-  return typeof code === 'string' ? code : null
 }
