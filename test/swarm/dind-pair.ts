@@ -15,13 +15,15 @@
 import { execFileSync } from 'node:child_process'
 import { connect, createServer } from 'node:net'
 import type { Server } from 'node:net'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Docker from 'dockerode'
 import { waitFor } from '../engine/engine-fixture'
+import { ENV_IMAGES_FILE, readEnvFile } from '../stack/compose-project'
 
-export const DIND_IMAGE = process.env['DIND_IMAGE'] || 'scrapedeck/dind:bookworm'
+/** DIND_IMAGE from the environment, else the one the offline image builder wrote to .env.images. */
+export const DIND_IMAGE = process.env['DIND_IMAGE'] || (existsSync(ENV_IMAGES_FILE) ? readEnvFile(ENV_IMAGES_FILE)['DIND_IMAGE'] : undefined) || 'scrapedeck/dind:bookworm'
 
 const host = new Docker()
 
