@@ -108,10 +108,12 @@ describe('autoscale from a real crawl backlog', () => {
     expect(up).toMatchObject({ current: 1, desired: MAX, clamp: 'max' })
     expect(up?.backlog).toBeGreaterThan(MAX * 20)
     // Each consumer is mapped to its replica by the client property its RPC server sends; at most its prefetch unacked.
+    // The management API lists a new consumer before its channel's details (emitted with the
+    // channel's first statistics): until then it names no connection, so no replica.
     const loads = await waitUntil(async () => {
       const all = await fetchConsumerLoads(management, queue)
-      return all.length === MAX ? all : null
-    }, 20_000, `${MAX} consumers on ${queue}`)
+      return all.length === MAX && all.every((l) => l.replica !== null) ? all : null
+    }, 20_000, `${MAX} consumers on ${queue}, each mapped to its replica`)
     expect(loads.map((l) => l.replica).sort()).toEqual([...fleet.keys()].sort())
     for (const l of loads) expect(l.unacked).toBeLessThanOrEqual(Number(SCRAPER_ENV.SCRAPER_PREFETCH))
 
