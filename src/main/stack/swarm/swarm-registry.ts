@@ -142,8 +142,9 @@ export interface PushProgress {
 
 /**
  * Tags the image as `repo:tag` and pushes it; returns `repo@sha256:…`, the digest the
- * registry gave. A registry that has just started may refuse connections for a moment, so a
- * refused push is tried again for a few seconds.
+ * registry gave. A registry that has just started may refuse connections for a moment (or its
+ * port's proxy accepts and closes them: "server closed idle connection", seen in CI), so such
+ * a push is tried again for a few seconds.
  */
 export async function pushImage(docker: Docker, imageId: string, ref: { repo: string; tag: string }, onProgress: (p: PushProgress) => void, readyTimeoutMs = 15_000): Promise<string> {
   await docker.getImage(imageId).tag({ repo: ref.repo, tag: ref.tag })
@@ -153,7 +154,7 @@ export async function pushImage(docker: Docker, imageId: string, ref: { repo: st
       return `${ref.repo}@${await pushOnce(docker, ref, onProgress)}`
     } catch (err) {
       const message = (err as Error).message
-      if (!/connection refused|connection reset|EOF/i.test(message) || Date.now() > deadline) {
+      if (!/connection refused|connection reset|closed idle connection|EOF/i.test(message) || Date.now() > deadline) {
         throw new StackError('ImageUnavailable', `Pushing ${ref.repo}:${ref.tag} to the stack's registry failed: ${message.split('\n')[0]}`, "See the log of the stack's registry container (`docker logs <stack>_registry`); with more than one node, check DECK_SWARM_REGISTRY.")
       }
       await new Promise((r) => setTimeout(r, 300))
