@@ -11,6 +11,7 @@
 import { Pool } from 'undici'
 import type { Dispatcher } from 'undici'
 import { userinfoOf } from '../../shared/stack-credentials'
+import { isConnectionReset } from '../connection-reset'
 
 /** Elasticsearch could not be read: its message is the one line for logs and health. */
 export class ElasticsearchReadFailed extends Error {
@@ -80,9 +81,9 @@ export class ListingSourceReader {
     try {
       return await this.get(id)
     } catch (err) {
-      // A kept-alive connection the server closed as we wrote on it: one retry on a fresh
-      // one (the GET is idempotent); a down Elasticsearch refuses that one at once.
-      if (err instanceof ElasticsearchReadFailed && (err.cause as { code?: string } | undefined)?.code === 'UND_ERR_SOCKET') return this.get(id)
+      // A kept-alive connection the server closed as we wrote on it (connection-reset.ts): one
+      // retry on a fresh one (the GET is idempotent); a down Elasticsearch refuses that one at once.
+      if (err instanceof ElasticsearchReadFailed && isConnectionReset(err)) return this.get(id)
       throw err
     }
   }
