@@ -31,6 +31,7 @@ import { serviceLimits } from './stack/service-limits'
 import { createAutoscaler } from './autoscale/create-autoscaler'
 import { stackScaleTarget } from './autoscale/stack-scale-target'
 import { swarmScaleTarget } from './autoscale/swarm-scale-target'
+import type { ScaleTarget } from './autoscale/autoscaler'
 
 export interface Panel {
   controller: PanelController
@@ -65,27 +66,31 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
   )
   const admit = (project: ComposeProject, services: string[], allow: string | undefined): void => gate.admit(project, services, allow)
   const options = { loadProject, projectName: settings.project, upTimeoutMs: settings.upTimeoutMs, admit }
-  // The engine driver: containers on this engine (Compose's way), or a stack on its swarm.
-  const compose = swarm === null ? new StackOrchestrator({ ...options, runtime: engine }) : null
-  const onSwarm =
-    swarm === null
-      ? null
-      : new SwarmOrchestrator({
-          ...options,
-          engine,
-          swarm,
-          relayImage: settings.swarmRelayImage,
-          registryImage: settings.swarmRegistryImage,
-          registry: settings.swarmRegistry,
-          publish: settings.swarmPublish
-        })
-  const orchestrator: OrchestratorView = (compose ?? onSwarm) as OrchestratorView
-  // Where an autoscaler's scale steps report: nowhere (its decisions are the record).
+  // The engine driver: containers on this engine (Compose's way), or a stack on its swarm,
+  // with the scale target an autoscaler drives it through. Its scale steps report nowhere:
+  // its decisions are the record.
   const noReport = (): void => undefined
-  const scaleTarget =
-    onSwarm !== null && swarm !== null
-      ? swarmScaleTarget({ swarm, orchestrator: onSwarm, loadProject, projectName: settings.project, report: noReport })
-      : stackScaleTarget({ runtime: engine, orchestrator: compose as StackOrchestrator, loadProject, projectName: settings.project, report: noReport })
+  const target = { loadProject, projectName: settings.project, report: noReport }
+  let compose: StackOrchestrator | null = null
+  let orchestrator: OrchestratorView
+  let scaleTarget: ScaleTarget
+  if (swarm === null) {
+    compose = new StackOrchestrator({ ...options, runtime: engine })
+    orchestrator = compose
+    scaleTarget = stackScaleTarget({ ...target, runtime: engine, orchestrator: compose })
+  } else {
+    const onSwarm = new SwarmOrchestrator({
+      ...options,
+      engine,
+      swarm,
+      relayImage: settings.swarmRelayImage,
+      registryImage: settings.swarmRegistryImage,
+      registry: settings.swarmRegistry,
+      publish: settings.swarmPublish
+    })
+    orchestrator = onSwarm
+    scaleTarget = swarmScaleTarget({ ...target, swarm, orchestrator: onSwarm })
+  }
   const engineView: EngineView = swarm === null ? engine : new SwarmEngineView(engine, swarm)
 
   const buildStatus = async (): Promise<StackStatus> => {
