@@ -110,7 +110,8 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     projectName: settings.project,
     build: buildStatus,
     refreshMs: settings.statusRefreshMs,
-    events: swarm === null ? undefined : () => swarm.events(settings.project)
+    events: swarm === null ? undefined : () => swarm.events(settings.project),
+    settleMs: swarm === null ? undefined : 500
   })
   const status = Object.assign(monitor, { build: buildStatus })
 

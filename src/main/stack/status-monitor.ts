@@ -16,6 +16,12 @@ export interface StatusMonitorOptions {
   refreshMs?: number
   /** The events that mean "look again"; default the project's container events (the swarm driver adds its services'). */
   events?: () => Promise<NodeJS.ReadableStream>
+  /**
+   * Look again this long after an event too (default: not). A swarm reports a task's new
+   * state a moment after its container's event, and no event says so: without a second
+   * look the status would wait for the safety-net refresh.
+   */
+  settleMs?: number
 }
 
 type MonitorEvents = { status: [StackStatus] }
@@ -113,7 +119,11 @@ export class StatusMonitor extends EventEmitter<MonitorEvents> {
         }
         this.stream = stream
         // Any container event of ours means "look again"; the status is rebuilt whole.
-        stream.on('data', () => this.refresh())
+        stream.on('data', () => {
+          this.refresh()
+          const settle = this.options.settleMs
+          if (settle !== undefined) setTimeout(() => this.stopped || this.refresh(), settle).unref()
+        })
         const lost = (): void => {
           if (this.stream !== stream) return
           this.stream = null
