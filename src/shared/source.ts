@@ -1,0 +1,114 @@
+/**
+ * The source contract: a job board the fleet may scrape, its politeness settings, and what
+ * the stack knows of each of its hosts right now. Sources are data in the stack (their own
+ * ledger index), so boards come and go while the fleet runs. Shared by the coordinator, the
+ * scraper, the panel, the CLI and REST. No Node imports: the renderer bundles this file.
+ */
+import { z } from 'zod'
+
+export const SOURCE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/
+export const SourceNameSchema = z
+  .string()
+  .regex(SOURCE_NAME_PATTERN, 'A source name is 1–63 of lower-case letters, digits and "-", starting with a letter or digit')
+export type SourceName = z.infer<typeof SourceNameSchema>
+
+/** The source the stack makes at first start: its own job board. */
+export const DEFAULT_SOURCE_NAME = 'jobboard'
+
+const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'A URL here is an absolute http(s) URL' })
+
+export const DEFAULT_MAX_IN_FLIGHT = 2
+export const DEFAULT_MIN_GAP_MS = 1000
+
+/** What to do with a host's items once it is marked blocked (it kept refusing). */
+export const ON_BLOCKED = ['wait', 'fail'] as const
+export const OnBlockedSchema = z.enum(ON_BLOCKED)
+
+/**
+ * Per host of a source, for every crawl and every replica together, measured by when a fetch
+ * starts: at most `maxInFlight` fetches at once and at least `minGapMs` between two starts.
+ * robots.txt's Crawl-delay raises the gap; it never lowers it.
+ */
+export const PolitenessSchema = z.object({
+  maxInFlight: z.number().int().min(1, 'At most N requests in flight: N is at least 1').max(64).default(DEFAULT_MAX_IN_FLIGHT),
+  minGapMs: z.number().int().min(0).max(3_600_000).default(DEFAULT_MIN_GAP_MS),
+  /** Off only by an explicit, logged choice of the user. */
+  respectRobots: z.boolean().default(true),
+  /** Scrapy's AutoThrottle rule: the gap follows the host's latency ÷ maxInFlight, never below minGapMs. */
+  autoThrottle: z.boolean().default(false),
+  onBlocked: OnBlockedSchema.default('wait')
+})
+export type Politeness = z.output<typeof PolitenessSchema>
+export type PolitenessInput = z.input<typeof PolitenessSchema>
+
+export const SourceSpecSchema = z
+  .object({
+    name: SourceNameSchema,
+    /** A listing page URL with `{id}`, e.g. https://board.example/jobs/{id}; null = only the URLs its sitemaps list. */
+    listingUrlTemplate: z
+      .string()
+      .refine((t) => t.includes('{id}'), 'A listing URL template contains {id}')
+      .refine((t) => /^https?:\/\//.test(t), 'A listing URL template is an http(s) URL')
+      .nullable()
+      .default(null),
+    sitemapUrls: z.array(HttpUrlSchema).max(20).default([]),
+    politeness: PolitenessSchema.default(PolitenessSchema.parse({}))
+  })
+  .refine((s) => s.listingUrlTemplate !== null || s.sitemapUrls.length > 0, 'A source needs a listing URL template or at least one sitemap URL')
+export type SourceSpec = z.output<typeof SourceSpecSchema>
+export type SourceSpecInput = z.input<typeof SourceSpecSchema>
+
+/** Every field but the name may be edited. */
+export const SourceEditSchema = z.object({
+  listingUrlTemplate: z.string().nullable().optional(),
+  sitemapUrls: z.array(HttpUrlSchema).max(20).optional(),
+  politeness: PolitenessSchema.partial().optional()
+})
+export type SourceEdit = z.infer<typeof SourceEditSchema>
+
+const IsoTimeSchema = z.string()
+
+export const SourceSchema = z.object({
+  name: SourceNameSchema,
+  listingUrlTemplate: z.string().nullable(),
+  sitemapUrls: z.array(z.string()),
+  politeness: PolitenessSchema,
+  paused: z.boolean(),
+  createdAt: IsoTimeSchema,
+  updatedAt: IsoTimeSchema
+})
+export type Source = z.infer<typeof SourceSchema>
+
+export const ROBOTS_STATES = ['unknown', 'allowed-all', 'fetched', 'unreachable', 'ignored'] as const
+export const RobotsStateSchema = z.enum(ROBOTS_STATES)
+
+/** What the stack knows of one host right now (the Sources view, `deck source show`, GET /sources/:name). */
+export const HostStatusSchema = z.object({
+  host: z.string(),
+  source: SourceNameSchema,
+  maxInFlight: z.number().int(),
+  /** minGapMs raised by robots Crawl-delay or AutoThrottle. */
+  effectiveGapMs: z.number().int(),
+  inFlight: z.number().int(),
+  /** Fetch starts over the last minute ÷ 60, against allowedPerSecond. */
+  requestsPerSecond: z.number(),
+  allowedPerSecond: z.number(),
+  robots: z.object({
+    state: RobotsStateSchema,
+    fetchedAt: IsoTimeSchema.nullable(),
+    crawlDelayMs: z.number().int().nullable(),
+    disallowedCount: z.number().int()
+  }),
+  /** Paused by a 429/503 (or a failing robots.txt) until then. */
+  backoffUntil: IsoTimeSchema.nullable(),
+  backoffReason: z.string().nullable(),
+  blocked: z.boolean(),
+  lastAnswer: z.string().nullable()
+})
+export type HostStatus = z.infer<typeof HostStatusSchema>
+
+export const SourceDetailSchema = SourceSchema.extend({ hosts: z.array(HostStatusSchema) })
+export type SourceDetail = z.infer<typeof SourceDetailSchema>
+
+export const SourceListResponseSchema = z.object({ sources: z.array(SourceDetailSchema) })
+export type SourceListResponse = z.infer<typeof SourceListResponseSchema>
