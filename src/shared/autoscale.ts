@@ -56,7 +56,6 @@ export type AutoscaleSettingsPatch = z.infer<typeof AutoscaleSettingsPatchSchema
 
 export const AUTOSCALE_ACTIONS = ['up', 'down', 'none'] as const
 export const AutoscaleActionSchema = z.enum(AUTOSCALE_ACTIONS)
-export type AutoscaleAction = z.infer<typeof AutoscaleActionSchema>
 
 /** Which bound the raw recommendation hit, if any. */
 export const CLAMP_BOUNDS = ['min', 'max', 'host'] as const
@@ -80,7 +79,6 @@ export const DECISION_RULES = [
   'no-metrics'
 ] as const
 export const DecisionRuleSchema = z.enum(DECISION_RULES)
-export type DecisionRule = z.infer<typeof DecisionRuleSchema>
 
 export const HostCeilingSchema = z.object({
   replicas: z.number().int(),

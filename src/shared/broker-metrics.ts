@@ -16,7 +16,6 @@ export const BrokerConnectivitySchema = z.object({
 export type BrokerConnectivity = z.infer<typeof BrokerConnectivitySchema>
 
 export const MetricsSourceSchema = z.enum(['management', 'amqp', 'none'])
-export type MetricsSource = z.infer<typeof MetricsSourceSchema>
 
 export const QueueMetricsSchema = z.object({
   /** e.g. `rpc-stack_overflow_job_listings_scraping_microservice` */

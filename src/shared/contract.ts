@@ -28,7 +28,7 @@ export * from './broker-metrics'
 export * from './host-access'
 export * from './rpc-console'
 export type { LookupResult } from './lookup'
-export type { ListingSearchResult, ListingSearchOptions } from './listing-search'
+export type { ListingSearchResult } from './listing-search'
 
 // ---- Building blocks -------------------------------------------------------------------
 

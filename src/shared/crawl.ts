@@ -4,7 +4,6 @@
  * panel and the CLI. No Node imports: the renderer bundles this file.
  */
 import { z } from 'zod'
-import { ListingIdSchema } from './listing'
 
 /** queued = in the ledger, not yet published; scraping = published to the scraper queue (backlog or a replica). */
 export const CRAWL_ITEM_STATES = ['queued', 'scraping', 'done', 'failed', 'skipped', 'cancelled'] as const
@@ -16,7 +15,6 @@ export const CrawlStateSchema = z.enum(CRAWL_STATES)
 export type CrawlState = z.infer<typeof CrawlStateSchema>
 
 export const CrawlIdSchema = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'A crawl id is 1–64 of letters, digits, "_" or "-"')
-export type CrawlId = z.infer<typeof CrawlIdSchema>
 
 /** Largest pasted list or file the API accepts (bytes of UTF-8). */
 export const MAX_ID_LIST_BYTES = 8 * 1024 * 1024
@@ -189,7 +187,6 @@ export const EXPORT_COLUMNS = [
   'salary',
   'skills'
 ] as const
-export type ExportColumn = (typeof EXPORT_COLUMNS)[number]
 export type ExportRow = {
   listingId: string
   state: CrawlItemState
@@ -207,6 +204,3 @@ export type ExportRow = {
   salary: string | null
   skills: string | null
 }
-
-/** Listing ids in a crawl follow the scraper's rule. */
-export const CrawlListingIdSchema = ListingIdSchema

@@ -39,7 +39,6 @@ export const ListingSchema = z.object({
   extractedFrom: ExtractedFromSchema
 })
 
-export type ListingId = z.infer<typeof ListingIdSchema>
 export type Salary = z.infer<typeof SalarySchema>
 export type ExtractedFrom = z.infer<typeof ExtractedFromSchema>
 export type Listing = z.infer<typeof ListingSchema>

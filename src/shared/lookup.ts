@@ -26,7 +26,6 @@ export const LookupResultSchema = z.object({
   tookMs: z.number().nonnegative()
 })
 
-export type LookupSource = z.infer<typeof LookupSourceSchema>
 export type CacheState = z.infer<typeof CacheStateSchema>
 export type LookupResult = z.infer<typeof LookupResultSchema>
 

@@ -4,7 +4,7 @@
  * `event` frame. A frame the server cannot match to an id is answered with `rejected`.
  */
 import { z } from 'zod'
-import type { EventName, OperationName } from './contract'
+import type { EventName } from './contract'
 import type { PanelError, Result } from './panel-error'
 
 export const InvokeFrameSchema = z
@@ -15,7 +15,6 @@ export const InvokeFrameSchema = z
     request: z.unknown()
   })
   .strict()
-export type InvokeFrame = z.infer<typeof InvokeFrameSchema> & { operation: OperationName }
 
 export type ServerFrame =
   | { type: 'result'; id: number; result: Result<unknown> }

@@ -20,15 +20,6 @@ export interface StackCredentials {
   elasticPassword: string
 }
 
-/** The credentials named in an environment (a container's, from the file), or null where one is missing. */
-export function credentialsFromEnv(env: Readonly<Record<string, string | undefined>>): StackCredentials | null {
-  const rabbitmqUser = env[CREDENTIAL_VARIABLES.rabbitmqUser]
-  const rabbitmqPassword = env[CREDENTIAL_VARIABLES.rabbitmqPassword]
-  const elasticPassword = env[CREDENTIAL_VARIABLES.elasticPassword]
-  if (!rabbitmqUser || !rabbitmqPassword || !elasticPassword) return null
-  return { rabbitmqUser, rabbitmqPassword, elasticPassword }
-}
-
 /**
  * The URI with this user and password, unless it names a user already (an explicit URI wins).
  * Both are percent-encoded, so any character survives the trip.

@@ -42,7 +42,6 @@ export const SwarmTaskStatusSchema = z.object({
   desiredState: z.string(),
   error: z.string().nullable()
 })
-export type SwarmTaskStatus = z.infer<typeof SwarmTaskStatusSchema>
 
 export const ContainerStatusSchema = z.object({
   id: z.string(),

@@ -15,6 +15,7 @@ import { loadPanelConfig } from '../controller/panel-config'
 import { PanelSession } from '../session/panel-session'
 import { toPanelError } from '../session/error-values'
 import { needsAcceptance } from '../../shared/host-access'
+import { crawlSucceeded } from '../../shared/crawl-progress'
 import { CredentialsFileError } from '../stack/credentials-file'
 import { maskDeep, secretMasker } from '../../shared/secret-mask'
 import { parseCli, USAGE, UsageError } from './cli-args'
@@ -146,11 +147,7 @@ async function main(argv: string[]): Promise<number> {
     }
     liveStats?.stop()
     if (overwriting) process.stderr.write('\n')
-    // A followed crawl succeeds only when it ended with nothing failed.
-    if (command.follow && lastCrawl !== null) {
-      const crawl: CrawlDetail = lastCrawl
-      return crawl.state === 'done' && crawl.failed === 0 ? 0 : 1
-    }
+    if (command.follow && lastCrawl !== null) return crawlSucceeded(lastCrawl) ? 0 : 1
     return 0
   } finally {
     session.dispose()

@@ -8,8 +8,6 @@
 import { errors } from '@elastic/elasticsearch'
 import type { Client, estypes } from '@elastic/elasticsearch'
 
-export const DEFAULT_CRAWL_INDEX_PREFIX = 'scrapedeck'
-
 export interface LedgerIndices {
   crawls: string
   items: string

@@ -8,7 +8,6 @@
  * takes effect at the next announcement; a set expires if not repeated (coordinator gone).
  */
 import { z } from 'zod'
-import type { ChannelModel } from 'amqplib'
 import { connectRecovering } from './connection'
 import type { WireError } from './wire'
 import type { Logger } from '../log'
@@ -31,12 +30,6 @@ export const ControlAnnouncementSchema = z.object({
   crawls: z.record(z.string().max(64), z.enum(['cancelled', 'paused']))
 })
 export type ControlAnnouncement = z.infer<typeof ControlAnnouncementSchema>
-
-export async function assertControlExchange(model: ChannelModel): Promise<void> {
-  const channel = await model.createChannel()
-  await channel.assertExchange(CRAWL_CONTROL_EXCHANGE, 'fanout', { durable: true, autoDelete: false })
-  await channel.close()
-}
 
 /** The scraper side: holds the latest announcement of each coordinator. */
 export class CrawlControlListener {

@@ -31,7 +31,6 @@ export const NotificationSettingsSchema = z.object({
   maxPerKindPerMinute: z.number().int().min(1).max(60).default(3)
 })
 export type NotificationSettings = z.output<typeof NotificationSettingsSchema>
-export type NotificationSettingsInput = z.input<typeof NotificationSettingsSchema>
 
 export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = NotificationSettingsSchema.parse({})
 

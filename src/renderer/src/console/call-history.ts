@@ -16,7 +16,6 @@ const OutcomeSchema = z.discriminatedUnion('kind', [
   /** `excType` when the remote method raised; else the panel's error kind says what failed. */
   z.object({ kind: z.literal('error'), errorKind: z.string(), excType: z.string().nullable(), tookMs: z.number() })
 ])
-export type CallOutcome = z.infer<typeof OutcomeSchema>
 
 const HistoryEntrySchema = z.object({
   id: z.string(),
