@@ -10,7 +10,7 @@
  *      service runs bundled, as the shipped services do (bundleEcho).
  *   3. a container killed (`docker kill` of the sleeper, from outside the panel) → the panel's
  *      `status` event showing it not running, at a subscriber of the panel's session.
- * Prints the ratios against the targets of issue 15 (panel ÷ compose ≤ 0.8, +1 ≤ 2 s, kill ≤ 300 ms).
+ * Prints the ratios against their targets (panel ÷ compose ≤ 0.8, +1 ≤ 2 s, kill ≤ 300 ms).
  */
 import { execFileSync } from 'node:child_process'
 import Docker from 'dockerode'

@@ -17,7 +17,8 @@ install_node_modules() {
   log "node dependencies"
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     # Electron's binary is not an npm package: its install script fetches it from GitHub,
-    # which our machines cannot reach. Install without it; ensure_electron_binary tries after.
+    # which a machine without internet access (only package registries) cannot reach. Install
+    # without it; ensure_electron_binary tries after.
     ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
   fi
 }

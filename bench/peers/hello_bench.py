@@ -1,5 +1,5 @@
 """
-The Nameko service of bench/rpc.bench.ts: the protocol doc's hello_microservice, under a name
+The Nameko service of bench/rpc.bench.ts: Nameko's example hello_microservice, under a name
 of the bench's choosing (BENCH_SERVICE_NAME) so that a bench never shares a queue with a test.
     BENCH_SERVICE_NAME=bench_x nameko run --broker AMQP_URI hello_bench
 """

@@ -18,8 +18,8 @@ export const SalarySchema = z.object({
 export const ExtractedFromSchema = z.enum(['json-ld', 'microdata', 'html'])
 
 /**
- * What the scraper returns for one listing. `ID` and `JSON` are the seed project's two
- * fields (the id asked for, and the JobPosting object as found on the page); the rest is
+ * What the scraper returns for one listing. `ID` and `JSON` are the two fields Nameko callers
+ * read (the id asked for, and the JobPosting object as found on the page); the rest is
  * normalized so the UI and the search index need not understand every board's shape.
  */
 export const ListingSchema = z.object({

@@ -104,7 +104,7 @@ describe('a cached listing on the test Elasticsearch', () => {
     expect(hit.text).toBe(JSON.stringify((await api.listings.lookup(id)).listing))
   })
 
-  it('stored in the old layout is parsed and answered as before', async () => {
+  it('stored without the layout marker is parsed and answered', async () => {
     const id = uniqueId('old')
     const cachedAt = new Date(Date.now() - 90_000).toISOString()
     await api.listings.repository.client.index({ index, id, document: { ...scrapedOutOfOrder(id), cachedAt }, refresh: true })

@@ -68,7 +68,7 @@ describe('a listing stored in the answer layout', () => {
     expect(cut?.answer.toString('utf8')).toBe(answerBefore(source.toString('utf8')))
     expect(cut?.answer.toString('utf8')).toBe(JSON.stringify(ListingSchema.parse(value)))
     expect(cut?.cachedAt).toBe(CACHED_AT.toISOString())
-    // And the same as a document in the old layout (no marker, fields as scraped) was answered.
+    // And the same as a document without the layout marker (fields as scraped) is answered.
     expect(cut?.answer.toString('utf8')).toBe(answerBefore(JSON.stringify({ ...value, cachedAt: CACHED_AT.toISOString() })))
   })
 
@@ -79,7 +79,7 @@ describe('a listing stored in the answer layout', () => {
 })
 
 describe('any other stored document', () => {
-  it('in the old layout is parsed, checked and answered as before', () => {
+  it('without the layout marker is parsed, checked and answered', () => {
     const old = JSON.stringify({ ...awkward[4]![1], cachedAt: CACHED_AT.toISOString() })
     expect(answerOfLayout(Buffer.from(old))).toBeNull()
     const answer = answerOfSource(Buffer.from(old))

@@ -1,7 +1,7 @@
 /**
  * Nameko-compatible RPC client: calls `<service>.<method>` on any Nameko 2.x/3.x service or
  * on our RpcServer. One reply queue per client, bound to the RPC exchange under a uuid that
- * goes out as `reply_to` (protocol doc, section 4 and 11).
+ * goes out as `reply_to` (docs/nameko-rpc-protocol.md, point 4).
  */
 import { randomUUID } from 'node:crypto'
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib'

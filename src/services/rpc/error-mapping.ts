@@ -1,5 +1,5 @@
 /**
- * Errors to and from Nameko's wire error object (protocol doc, section 5).
+ * Errors to and from Nameko's wire error object (docs/nameko-rpc-protocol.md, points 4 and 5).
  */
 import { inspect } from 'node:util'
 import { IncorrectSignature, MalformedRequest, MethodNotFound, RemoteError } from './errors'

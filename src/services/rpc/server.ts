@@ -1,8 +1,8 @@
 /**
  * Nameko-compatible RPC server: hosts one RpcService on the shared `rpc-<service>` queue,
  * so our replicas, Python Nameko replicas and any Nameko caller can all share it.
- * Every request gets a reply (an error reply if need be) before it is acked (protocol doc,
- * sections 2, 5, 6 and 11).
+ * Every request gets a reply (an error reply if need be) before it is acked
+ * (docs/nameko-rpc-protocol.md, points 2, 5 and 7).
  */
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib'
 import { performance } from 'node:perf_hooks'

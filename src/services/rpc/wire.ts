@@ -1,6 +1,6 @@
 /**
- * Nameko's RPC wire format (docs/nameko-rpc-protocol.md): names, message
- * properties and the JSON bodies of requests and replies. Pure functions, no I/O.
+ * Nameko's RPC wire format: names, message properties and the JSON bodies of requests and
+ * replies. Pure functions, no I/O. "Point N" is a point of docs/nameko-rpc-protocol.md.
  */
 import type { Options } from 'amqplib'
 import { rpcQueueName } from '../../shared/rpc-names'
@@ -12,7 +12,7 @@ export const CONTENT_ENCODING = 'utf-8'
 /** Exchange flags kombu uses; any other flags get a 406 from the broker. */
 export const EXCHANGE_OPTIONS: Options.AssertExchange = { durable: true, autoDelete: false, internal: false }
 
-/** The shared service queue: durable, not exclusive, no arguments (section 2). */
+/** The shared service queue: durable, not exclusive, no arguments (point 2 of the doc). */
 export const SERVICE_QUEUE_OPTIONS: Options.AssertQueue = { durable: true, exclusive: false, autoDelete: false }
 
 export function serviceQueueName(service: string): string {
@@ -37,7 +37,7 @@ export interface RequestBody {
   kwargs: Record<string, unknown>
 }
 
-/** Nameko's error object in a reply (section 5). */
+/** Nameko's error object in a reply (point 4 of the doc). */
 export interface WireError {
   exc_type: string
   exc_path: string | null
@@ -79,7 +79,7 @@ export type RequestProblem =
   | { kind: 'malformed'; message: string }
 
 /**
- * Decodes a request body. kombu accepts exactly `application/json` (section 7); anything
+ * Decodes a request body. kombu accepts exactly `application/json` (point 3); anything
  * else is refused the way kombu would refuse it, but we still answer so the caller does not hang.
  */
 export function decodeRequest(contentType: string | undefined, content: Buffer): RequestBody | RequestProblem {
@@ -124,7 +124,7 @@ export function serializeResult(result: unknown): string | null {
 
 export type DecodedReply = { ok: true; result: unknown } | { ok: false; error: WireError } | { ok: 'malformed'; message: string }
 
-/** Decodes a reply body: any falsy `error` is success and then `result` must be present (section 5). */
+/** Decodes a reply body: any falsy `error` is success and then `result` must be present (point 4). */
 export function decodeReply(content: Buffer): DecodedReply {
   const text = content.toString('utf8')
   let body: unknown

@@ -1,6 +1,6 @@
 /**
  * kombu ≥ 5.3 decodes any JSON object whose only keys are `__type__` and `__value__` as a
- * tagged value (datetime, decimal…) and raises on an unknown type (protocol doc, section 7).
+ * tagged value (datetime, decimal…) and raises on an unknown type (docs/nameko-rpc-protocol.md, point 8).
  * A scraped JobPosting is foreign data and may hold such an object; marked with a third key
  * it travels as the plain object it is.
  */

@@ -1,7 +1,6 @@
 /**
- * Hostile pages (the shapes issue 11's attack run used) are refused as PageTooComplex in
- * a fraction of the time they used to take, before cheerio sees them; pages within the
- * limits still parse.
+ * Hostile pages (deep nesting, a huge JSON-LD array) are refused as PageTooComplex by the
+ * pre-scan, before cheerio spends seconds on them; pages within the limits still parse.
  */
 import { describe, expect, it } from 'vitest'
 import { HOSTILE_PAGES } from '../../../test/fixtures/hostile-pages'

@@ -1,6 +1,6 @@
 /**
  * The scraper as an RPC service: one method, `get_job_listing_info(job_listing_id)`, the
- * name and signature the seed project's Nameko callers use. It owns its parse pool: close()
+ * name and signature existing Nameko callers use. It owns its parse pool: close()
  * ends the pool's threads once the RPC server has drained.
  */
 import type { Listing } from '../../shared/listing'
