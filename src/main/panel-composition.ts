@@ -6,7 +6,7 @@
  */
 import type { StackStatus } from '../shared/contract'
 import type { ExportFormat } from '../shared/crawl'
-import { CrawlClient } from '../services/crawler/crawl-client'
+import { CrawlClient } from './clients/crawl-client'
 import { RpcClient } from '../services/rpc'
 import { ListingsService, rpcScrape } from '../services/listings'
 import { DockerEngine } from './stack/docker-engine'
