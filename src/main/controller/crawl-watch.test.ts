@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { crawlDetail } from '../../shared/crawl-test-fixture'
+import { crawlDetail } from '../../../test/support/crawl-detail'
 import type { CrawlDetail } from '../../shared/crawl'
 import { CrawlClientError } from '../clients/crawl-client'
 import { CrawlWatches } from './crawl-watch'

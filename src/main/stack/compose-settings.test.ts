@@ -7,7 +7,7 @@ import { loadComposeProject, parseComposeText } from './compose-file'
 import { composeProjectName, composeVariables } from './compose-settings'
 import { STACK_PORTS, publishedPort } from './stack-ports'
 import { loadPanelConfig } from '../controller/panel-config'
-import { copyOurCompose } from './our-compose-fixture'
+import { copyOurCompose } from '../../../test/support/our-compose'
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
