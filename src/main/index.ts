@@ -40,12 +40,14 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event) => event.preventDefault())
   contents.on('will-attach-webview', (event) => event.preventDefault())
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https:') || url.startsWith('http:')) void shell.openExternal(url)
+    if (url.startsWith('https:') || url.startsWith('http:')) {
+      shell.openExternal(url).catch((error: unknown) => console.error(`scrapedeck: could not open ${url}:`, error))
+    }
     return { action: 'deny' }
   })
 })
 
-void app.whenReady().then(async () => {
+app.whenReady().then(async () => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
@@ -78,6 +80,13 @@ void app.whenReady().then(async () => {
   app.on('window-all-closed', () => {
     ipc.close()
     stopNotifier()
-    void panel.close().finally(() => app.quit())
+    panel
+      .close()
+      .catch((error: unknown) => console.error('scrapedeck: closing the panel:', error))
+      .finally(() => app.quit())
   })
+}).catch((error: unknown) => {
+  // A bad config or an unwritable credentials file: without this the app would sit windowless.
+  console.error('scrapedeck: cannot start:', error)
+  app.exit(1)
 })

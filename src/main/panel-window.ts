@@ -44,7 +44,8 @@ export function openPanelWindow<W extends PanelWindowLike>(
   const window = createWindow(panelWindowConstructorOptions(options.preloadPath))
   ipc.attach(window.webContents)
   window.on('ready-to-show', () => window.show())
-  if (options.devServerUrl !== null) void window.loadURL(options.devServerUrl)
-  else void window.loadFile(options.rendererFile)
+  const loaded = options.devServerUrl !== null ? window.loadURL(options.devServerUrl) : window.loadFile(options.rendererFile)
+  // A page that fails to load leaves the window blank; the reason belongs in the panel's log.
+  loaded.catch((error: unknown) => console.error('scrapedeck: the panel page did not load:', error))
   return window
 }

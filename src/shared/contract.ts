@@ -385,6 +385,10 @@ export type PanelEvent = { [K in EventName]: { event: K; payload: EventPayload<K
 
 /** What the renderer (through preload or the web shell) and the CLI program against. */
 export interface PanelApi {
+  /**
+   * Never rejects: every failure, a lost connection included, is an error value. A caller
+   * that does not wait for the answer (`void api.invoke(…).then(…)`) therefore loses nothing.
+   */
   invoke<K extends OperationName>(operation: K, request: OperationRequest<K>): Promise<OperationResult<K>>
   /** Returns the function that unsubscribes. */
   on<K extends EventName>(event: K, listener: EventListener<K>): () => void

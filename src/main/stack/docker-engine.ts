@@ -95,7 +95,7 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
     this.timer = null
   }
 
-  /** Asks the engine now (one probe at a time); true when it answered. */
+  /** Asks the engine now (one probe at a time); true when it answered. Never rejects, so a caller may leave it unawaited. */
   probe(): Promise<boolean> {
     this.probing ??= this.ping().finally(() => {
       this.probing = null
