@@ -12,9 +12,9 @@ import { RpcClient } from '../../src/services/rpc'
 import { STACK_FILE, composeCli, composeV2UnavailableReason, fixtureStack, removeProject, waitFor } from './engine-fixture'
 import type { FixtureStack } from './engine-fixture'
 import { containerName } from '../../src/main/stack/compose-labels'
+import { requiredPart } from '../support/required-part'
 
-const v2Missing = composeV2UnavailableReason()
-if (v2Missing !== null) console.warn(`Skipping the Compose v2 check of the lifecycle suite: ${v2Missing}`)
+const v2Missing = requiredPart('Docker Compose v2', composeV2UnavailableReason())
 
 let stack: FixtureStack
 let controller: PanelUnderTest
@@ -68,7 +68,7 @@ describe('stack lifecycle on the real engine', () => {
   })
 
   // Compose v2 is what the panel imitates by default (the interop tests cover v1 and v2 both ways).
-  it.skipIf(v2Missing !== null && !process.env['CI'])('Compose v2 sees the panel-made containers, and finds them up to date', () => {
+  it.skipIf(v2Missing !== null)('Compose v2 sees the panel-made containers, and finds them up to date', () => {
     const ids = composeCli('v2', STACK_FILE, stack.project, ['ps', '-q'], stack.composeEnv).split('\n').filter((line) => /^[0-9a-f]{12,}$/.test(line)).sort()
     const ours = execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${stack.project}`], { encoding: 'utf8' })
       .split('\n').filter(Boolean).sort()

@@ -14,11 +14,9 @@ import type { NamekoService } from '../support/nameko'
 import { PanelUnderTest } from '../support/panel-under-test'
 import { TEST_MANAGEMENT_URL } from '../support/test-endpoints'
 import { makeTestService, uniqueServiceName } from './test-services'
+import { requiredPart } from '../support/required-part'
 
-const skipReason = namekoUnavailableReason()
-// CI installs Nameko (scripts/infra.sh), so there a missing peer is a failure, not a skip.
-if (skipReason !== null && process.env['CI']) throw new Error(`The console's Nameko test cannot run in CI: ${skipReason}`)
-if (skipReason !== null) console.warn(`Skipping the console's Nameko test: ${skipReason}`)
+const skipReason = requiredPart('Python Nameko', namekoUnavailableReason())
 
 const REPO = new URL('../..', import.meta.url).pathname
 
