@@ -51,9 +51,7 @@ const INLINE_SCRIPT_PROBE = `new Promise((resolve) => {
   document.head.appendChild(script)
 })`
 
-async function observePanelWindow(ipc: ReturnType<typeof servePanelIpc>): Promise<Record<string, unknown>> {
-  const window = openPanelWindow((options) => new BrowserWindow(options), ipc, { preloadPath, devServerUrl: null, rendererFile })
-  const contents = window.webContents
+async function observePanelWindow(contents: WebContents): Promise<Record<string, unknown>> {
   await loaded(contents)
   const exposed: unknown = await contents.executeJavaScript(`({
     api: Object.keys(window.scrapedeck ?? {}).sort(),
@@ -72,14 +70,6 @@ async function observePanelWindow(ipc: ReturnType<typeof servePanelIpc>): Promis
     poll()
   }, "the stub controller's error on the page")
 
-  const urlBefore = contents.getURL()
-  const navigations: string[] = []
-  for (const target of ['https://example.invalid/', 'file:///etc/hostname']) {
-    const attempted = once<string>((resolve) => contents.once('will-navigate', (_e, url) => resolve(url)), `will-navigate to ${target}`)
-    await contents.executeJavaScript(`location.href = ${JSON.stringify(target)}`)
-    navigations.push(await attempted)
-  }
-  const afterNavigation = { url: contents.getURL(), apiStillThere: (await contents.executeJavaScript(`typeof window.scrapedeck.invoke`)) as string }
   const windowOpen: unknown = await contents.executeJavaScript(`[window.open('https://example.invalid/popup') === null, window.open('about:blank') === null]`)
   return {
     exposed,
@@ -89,9 +79,6 @@ async function observePanelWindow(ipc: ReturnType<typeof servePanelIpc>): Promis
     answered,
     invalid,
     stubErrorShown,
-    urlBefore,
-    navigations,
-    afterNavigation,
     windowOpen,
     windowsAfterOpen: BrowserWindow.getAllWindows().length,
     openedExternally
@@ -99,23 +86,52 @@ async function observePanelWindow(ipc: ReturnType<typeof servePanelIpc>): Promis
 }
 
 /**
+ * Last, since a navigation that is not refused leaves the page: then the next attempt is made
+ * from a page that is going away, and the page is no longer ours at the end.
+ */
+async function observeNavigation(contents: WebContents): Promise<Record<string, unknown>> {
+  const urlBefore = contents.getURL()
+  const navigations: string[] = []
+  for (const target of ['https://example.invalid/', 'file:///etc/hostname']) {
+    const attempted = once<string>((resolve) => contents.once('will-navigate', (_e, url) => resolve(url)), `will-navigate to ${target}`)
+    await contents.executeJavaScript(`location.href = ${JSON.stringify(target)}`)
+    navigations.push(await attempted)
+  }
+  const afterNavigation = { url: contents.getURL(), apiStillThere: (await contents.executeJavaScript(`typeof window.scrapedeck?.invoke`)) as string }
+  return { urlBefore, navigations, afterNavigation }
+}
+
+/** One observation step; a failure is recorded, so one broken guard does not hide the others. */
+async function step(name: string, observe: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  try {
+    return await observe()
+  } catch (error) {
+    return { [`${name}Error`]: (error as Error).message }
+  }
+}
+
+/**
  * The panel's window options plus the preload in subframes, so a subframe holds the same
- * `window.scrapedeck` as its page: the IPC frame check is then the only thing that can refuse it.
+ * `window.scrapedeck` as its page, and the subframe loads the panel's own renderer file, so
+ * its URL is trusted: the frame check is then the only thing that can refuse its call. The
+ * window has a session of its own, without the CSP header, whose frame-ancestors 'none' would
+ * (rightly) keep the renderer out of any frame.
  */
 async function observeSubframeCall(ipc: ReturnType<typeof servePanelIpc>): Promise<Record<string, unknown>> {
   const options = panelWindowConstructorOptions(preloadPath)
-  const window = new BrowserWindow({ ...options, webPreferences: { ...options.webPreferences, nodeIntegrationInSubFrames: true } })
+  const window = new BrowserWindow({ ...options, webPreferences: { ...options.webPreferences, nodeIntegrationInSubFrames: true, partition: 'electron22-subframe-probe' } })
   ipc.attach(window.webContents)
   const contents = window.webContents
   void window.loadFile(rendererFile)
   await loaded(contents)
   const frameLoaded = once<void>((resolve) => contents.once('did-frame-finish-load', (_e, isMainFrame) => !isMainFrame && resolve()), 'subframe load')
-  await contents.executeJavaScript(`{ const f = document.createElement('iframe'); f.srcdoc = '<p>sub</p>'; document.body.appendChild(f) }; null`)
+  await contents.executeJavaScript(`{ const f = document.createElement('iframe'); f.src = location.href; document.body.appendChild(f) }; null`)
   await frameLoaded
   const subframe = contents.mainFrame.frames[0]
   if (subframe === undefined) throw new Error('Electron 22 smoke: the subframe is missing')
   return {
     subframeUrl: subframe.url,
+    subframeUrlTrusted: isTrustedUrl(subframe.url),
     subframeApi: (await subframe.executeJavaScript(`Object.keys(window.scrapedeck ?? {}).sort()`)) as unknown,
     subframeAnswer: (await subframe.executeJavaScript(`window.scrapedeck.invoke('config', {})`)) as unknown,
     mainFrameAnswer: (await contents.executeJavaScript(`window.scrapedeck.invoke('config', {})`)) as unknown
@@ -131,7 +147,13 @@ void app.whenReady().then(async () => {
   try {
     enforceSessionPolicy(session.defaultSession)
     const ipc = servePanelIpc(ipcMain as unknown as IpcMainLike, (deliver) => new PanelSession(stubController, deliver), isTrustedUrl)
-    const result = { electron: process.versions.electron, ...(await observePanelWindow(ipc)), ...(await observeSubframeCall(ipc)) }
+    const window = openPanelWindow((options) => new BrowserWindow(options), ipc, { preloadPath, devServerUrl: null, rendererFile })
+    const result = {
+      electron: process.versions.electron,
+      ...(await step('panelWindow', () => observePanelWindow(window.webContents))),
+      ...(await step('subframe', () => observeSubframeCall(ipc))),
+      ...(await step('navigation', () => observeNavigation(window.webContents)))
+    }
     console.log(`SMOKE_RESULT ${JSON.stringify(result)}`)
     ipc.close()
     clearTimeout(quitTimer)
