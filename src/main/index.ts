@@ -5,7 +5,7 @@
  */
 import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron'
 import { fileURLToPath } from 'node:url'
-import { loadPanelConfig } from './controller/panel-config'
+import { ensureStackCredentials, loadPanelConfig } from './config/panel-config'
 import { servePanelIpc } from './ipc/ipc-adapter'
 import type { IpcMainLike } from './ipc/ipc-adapter'
 import { createPanel } from './panel-composition'
@@ -34,6 +34,8 @@ app.on('web-contents-created', (_event, contents) => refuseNavigation(contents, 
 
 void app.whenReady().then(async () => {
   enforceSessionPolicy(session.defaultSession)
+  // The stack this panel may bring up reads its credentials file: written now if missing.
+  ensureStackCredentials()
   const settings = loadPanelConfig()
   const notificationSettings = new NotificationSettingsFile(settings.notificationsFile)
   const panel = createPanel(settings, {
