@@ -42,7 +42,7 @@ export interface Panel {
 }
 
 /** The web shell's download path of a crawl's export (served by src/main/web/export-route.ts). */
-export function webExportUrl(id: string, format: ExportFormat): string {
+function webExportUrl(id: string, format: ExportFormat): string {
   return `/exports/crawls/${encodeURIComponent(id)}?format=${format}`
 }
 

@@ -24,7 +24,7 @@ export function envNumber(name: string, fallback: number): number {
   return value
 }
 
-export const DEFAULT_AMQP_URI = 'amqp://127.0.0.1:5672'
+const DEFAULT_AMQP_URI = 'amqp://127.0.0.1:5672'
 export const DEFAULT_ELASTICSEARCH_URL = 'http://127.0.0.1:9200'
 export const DEFAULT_SCRAPER_SERVICE = 'stack_overflow_job_listings_scraping_microservice'
 /** The scraper's `{id}` URL on the local job board (src/services/jobboard). */

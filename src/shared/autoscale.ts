@@ -54,15 +54,15 @@ export type AutoscaleSettings = z.infer<typeof AutoscaleSettingsSchema>
 export const AutoscaleSettingsPatchSchema = AutoscaleSettingsShape.partial().strict()
 export type AutoscaleSettingsPatch = z.infer<typeof AutoscaleSettingsPatchSchema>
 
-export const AUTOSCALE_ACTIONS = ['up', 'down', 'none'] as const
-export const AutoscaleActionSchema = z.enum(AUTOSCALE_ACTIONS)
+const AUTOSCALE_ACTIONS = ['up', 'down', 'none'] as const
+const AutoscaleActionSchema = z.enum(AUTOSCALE_ACTIONS)
 
 /** Which bound the raw recommendation hit, if any. */
-export const CLAMP_BOUNDS = ['min', 'max', 'host'] as const
-export const ClampBoundSchema = z.enum(CLAMP_BOUNDS)
+const CLAMP_BOUNDS = ['min', 'max', 'host'] as const
+const ClampBoundSchema = z.enum(CLAMP_BOUNDS)
 
 /** Why the decision is what it is, as a kind a program can match and a sentence for people. */
-export const DECISION_RULES = [
+const DECISION_RULES = [
   /** Recommendation above current: at once, at most +max(100 %, 4). */
   'scale-up',
   /** Scaled up, but the step limit held it below the recommendation. */
@@ -78,9 +78,9 @@ export const DECISION_RULES = [
   /** The broker's figures for the queue are missing: nothing is changed. */
   'no-metrics'
 ] as const
-export const DecisionRuleSchema = z.enum(DECISION_RULES)
+const DecisionRuleSchema = z.enum(DECISION_RULES)
 
-export const HostCeilingSchema = z.object({
+const HostCeilingSchema = z.object({
   replicas: z.number().int(),
   /** e.g. "2 cores ÷ 0.25 cpu = 8; 9.5 GiB free ÷ 1.5 GiB = +6". */
   reason: z.string()

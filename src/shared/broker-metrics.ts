@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-export const EndpointStateSchema = z.object({
+const EndpointStateSchema = z.object({
   state: z.enum(['connected', 'unreachable']),
   endpoint: z.string(),
   message: z.string(),
@@ -15,7 +15,7 @@ export const BrokerConnectivitySchema = z.object({
 })
 export type BrokerConnectivity = z.infer<typeof BrokerConnectivitySchema>
 
-export const MetricsSourceSchema = z.enum(['management', 'amqp', 'none'])
+const MetricsSourceSchema = z.enum(['management', 'amqp', 'none'])
 
 export const QueueMetricsSchema = z.object({
   /** e.g. `rpc-stack_overflow_job_listings_scraping_microservice` */
@@ -34,7 +34,7 @@ export const QueueMetricsSchema = z.object({
 export type QueueMetrics = z.infer<typeof QueueMetricsSchema>
 
 /** Where the container layer and the broker layer disagree. */
-export const HealthFindingSchema = z.object({
+const HealthFindingSchema = z.object({
   kind: z.enum(['replicas-not-consuming', 'backlog-without-consumers', 'consumers-without-replicas']),
   severity: z.enum(['warning', 'error']),
   /** Compose service (for replica findings) or Nameko service. */

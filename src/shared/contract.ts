@@ -40,23 +40,23 @@ const ServiceNameSchema = z.string().regex(/^[a-zA-Z0-9._-]{1,63}$/, 'A service 
  */
 const OperationIdSchema = z.string().min(1).max(100).optional()
 
-export const StreamIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'A stream id is 1–100 of letters, digits, "_" or "-"')
+const StreamIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'A stream id is 1–100 of letters, digits, "_" or "-"')
 
 /** Limits a request may not pass, written once (the API and the CLI check the same ones). */
-export const MAX_LOG_TAIL = 10_000
+const MAX_LOG_TAIL = 10_000
 export const MAX_RPC_TIMEOUT_MS = 600_000
 
-export const ProgressOperationSchema = z.enum(['up', 'down', 'scale', 'start', 'stop', 'restart', 'update', 'build', 'pull'])
+const ProgressOperationSchema = z.enum(['up', 'down', 'scale', 'start', 'stop', 'restart', 'update', 'build', 'pull'])
 
 export type ProgressOperation = z.infer<typeof ProgressOperationSchema>
 
 /** What one progress event is about; `failed` closes an operation that failed as a whole. */
-export const ProgressStepSchema = z.enum([
+const ProgressStepSchema = z.enum([
   'image', 'build', 'pull', 'push', 'network', 'volume', 'wait', 'create', 'start', 'recreate', 'healthy', 'stop', 'remove', 'restart', 'update', 'failed'
 ])
 export type ProgressStep = z.infer<typeof ProgressStepSchema>
 
-export const ProgressEventSchema = z.object({
+const ProgressEventSchema = z.object({
   operationId: z.string(),
   operation: ProgressOperationSchema,
   step: ProgressStepSchema,
@@ -74,7 +74,7 @@ export const ProgressEventSchema = z.object({
 })
 export type ProgressEvent = z.infer<typeof ProgressEventSchema>
 
-export const OperationReportSchema = z.object({
+const OperationReportSchema = z.object({
   operationId: z.string(),
   tookMs: z.number(),
   /** One line per thing done, for the CLI and the UI's toast. */
@@ -82,7 +82,7 @@ export const OperationReportSchema = z.object({
 })
 export type OperationReport = z.infer<typeof OperationReportSchema>
 
-export const LogLineSchema = z.object({
+const LogLineSchema = z.object({
   container: z.string(),
   service: z.string(),
   stream: z.enum(['stdout', 'stderr']),
@@ -92,7 +92,7 @@ export const LogLineSchema = z.object({
 })
 export type LogLine = z.infer<typeof LogLineSchema>
 
-export const ContainerStatsSchema = z.object({
+const ContainerStatsSchema = z.object({
   container: z.string(),
   service: z.string(),
   cpuPercent: z.number(),
@@ -103,7 +103,7 @@ export const ContainerStatsSchema = z.object({
 })
 export type ContainerStats = z.infer<typeof ContainerStatsSchema>
 
-export const PanelConfigSchema = z.object({
+const PanelConfigSchema = z.object({
   project: z.string(),
   composeFile: z.string(),
   envFiles: z.array(z.string()),
@@ -124,7 +124,7 @@ export type PanelConfig = z.infer<typeof PanelConfigSchema>
 const Empty = z.object({}).strict()
 const ServiceRequest = z.object({ service: ServiceNameSchema, operationId: OperationIdSchema }).strict()
 
-export const operations = {
+const operations = {
   /** The panel's effective configuration (endpoints; credentials are masked). */
   config: { request: Empty, response: PanelConfigSchema },
   /** One full snapshot; the `status` event pushes the same shape on every change. */
@@ -302,7 +302,7 @@ function fleetEvents() {
   } as const
 }
 
-export type Operations = typeof operations
+type Operations = typeof operations
 export type OperationName = keyof Operations
 /** What a caller passes (defaults may be left out). */
 export type OperationRequest<K extends OperationName> = z.input<Operations[K]['request']>
@@ -334,7 +334,7 @@ export function operationResultSchema<K extends OperationName>(operation: K): z.
 
 // ---- Events ----------------------------------------------------------------------------
 
-export const events = {
+const events = {
   /** The whole stack status, after any change (Docker event) or periodic refresh. */
   status: StackStatusSchema,
   /** A step of up/down/scale/start/stop/restart, or a build/pull progress line. */
@@ -362,15 +362,15 @@ export const events = {
   autoscaleSettings: z.object({ service: z.string(), settings: AutoscaleSettingsSchema })
 } as const satisfies Record<string, z.ZodType>
 
-export type Events = typeof events
+type Events = typeof events
 export type EventName = keyof Events
 export type EventPayload<K extends EventName> = z.output<Events[K]>
 export type EventListener<K extends EventName> = (payload: EventPayload<K>) => void
 
-export const EVENT_NAMES = Object.keys(events) as EventName[]
+const EVENT_NAMES = Object.keys(events) as EventName[]
 
 /** Events of a stream one client opened (a log or crawl follow): they go to that client alone. */
-export const CLIENT_EVENT_NAMES = ['logLine', 'logEnd', 'crawlProgress', 'crawlProgressEnd', 'statsSample', 'statsEnd'] as const satisfies readonly EventName[]
+const CLIENT_EVENT_NAMES = ['logLine', 'logEnd', 'crawlProgress', 'crawlProgressEnd', 'statsSample', 'statsEnd'] as const satisfies readonly EventName[]
 export type ClientEventName = (typeof CLIENT_EVENT_NAMES)[number]
 /** Events every client gets: the stack, the broker, operations' progress. */
 export type BroadcastEventName = Exclude<EventName, ClientEventName>

@@ -8,7 +8,7 @@ import type { CrawlDetail, CrawlItemState, CrawlSummary } from './crawl'
 export type CrawlCounts = Pick<CrawlSummary, CrawlItemState | 'total'>
 
 /** Left to right in a progress bar: finished states first, then what is still to do. */
-export const SEGMENT_ORDER = ['done', 'skipped', 'failed', 'cancelled', 'scraping', 'queued'] as const satisfies readonly CrawlItemState[]
+const SEGMENT_ORDER = ['done', 'skipped', 'failed', 'cancelled', 'scraping', 'queued'] as const satisfies readonly CrawlItemState[]
 
 export interface ProgressSegment {
   state: CrawlItemState

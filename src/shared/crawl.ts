@@ -7,11 +7,11 @@ import { z } from 'zod'
 
 /** queued = in the ledger, not yet published; scraping = published to the scraper queue (backlog or a replica). */
 export const CRAWL_ITEM_STATES = ['queued', 'scraping', 'done', 'failed', 'skipped', 'cancelled'] as const
-export const CrawlItemStateSchema = z.enum(CRAWL_ITEM_STATES)
+const CrawlItemStateSchema = z.enum(CRAWL_ITEM_STATES)
 export type CrawlItemState = z.infer<typeof CrawlItemStateSchema>
 
-export const CRAWL_STATES = ['running', 'paused', 'done', 'cancelled'] as const
-export const CrawlStateSchema = z.enum(CRAWL_STATES)
+const CRAWL_STATES = ['running', 'paused', 'done', 'cancelled'] as const
+const CrawlStateSchema = z.enum(CRAWL_STATES)
 export type CrawlState = z.infer<typeof CrawlStateSchema>
 
 export const CrawlIdSchema = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'A crawl id is 1–64 of letters, digits, "_" or "-"')
@@ -19,7 +19,7 @@ export const CrawlIdSchema = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'A crawl 
 /** Largest pasted list or file the API accepts (bytes of UTF-8). */
 export const MAX_ID_LIST_BYTES = 8 * 1024 * 1024
 
-export const CrawlSourceSchema = z.discriminatedUnion('kind', [
+const CrawlSourceSchema = z.discriminatedUnion('kind', [
   /** The stack's job board, through its /sitemap.xml. */
   z.object({ kind: z.literal('board') }),
   /** A sitemap or sitemap index (gzip allowed). */
@@ -41,7 +41,7 @@ export const CrawlStartRequestSchema = z.object({
 export type CrawlStartRequest = z.input<typeof CrawlStartRequestSchema>
 export type CrawlStartOptions = z.output<typeof CrawlStartRequestSchema>
 
-export const InvalidLineSchema = z.object({
+const InvalidLineSchema = z.object({
   line: z.number().int(),
   /** The line as given, truncated to 200 characters. */
   text: z.string(),
@@ -81,7 +81,7 @@ export const CrawlSummarySchema = z.object({
 })
 export type CrawlSummary = z.infer<typeof CrawlSummarySchema>
 
-export const CrawlReplicaStatsSchema = z.object({
+const CrawlReplicaStatsSchema = z.object({
   /** The scraper's hostname (its container's). */
   replica: z.string(),
   done: z.number().int(),
@@ -91,7 +91,7 @@ export const CrawlReplicaStatsSchema = z.object({
 })
 export type CrawlReplicaStats = z.infer<typeof CrawlReplicaStatsSchema>
 
-export const CrawlErrorGroupSchema = z.object({
+const CrawlErrorGroupSchema = z.object({
   kind: z.string(),
   count: z.number().int(),
   /** At most 5. */
@@ -100,7 +100,7 @@ export const CrawlErrorGroupSchema = z.object({
 })
 export type CrawlErrorGroup = z.infer<typeof CrawlErrorGroupSchema>
 
-export const CrawlTimelinePointSchema = z.object({ at: IsoTimeSchema, completed: z.number().int() })
+const CrawlTimelinePointSchema = z.object({ at: IsoTimeSchema, completed: z.number().int() })
 export type CrawlTimelinePoint = z.infer<typeof CrawlTimelinePointSchema>
 
 /** Seconds per timeline bucket, and how far back the timeline goes. */
@@ -126,7 +126,7 @@ export const CrawlStartResponseSchema = z.object({
 })
 export type CrawlStartResponse = z.infer<typeof CrawlStartResponseSchema>
 
-export const CrawlItemSchema = z.object({
+const CrawlItemSchema = z.object({
   listingId: z.string(),
   state: CrawlItemStateSchema,
   attempts: z.number().int(),

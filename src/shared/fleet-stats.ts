@@ -12,7 +12,7 @@ export const STATS_HISTORY = 120
 export const STATS_MIN_INTERVAL_MS = 1000
 
 /** What a new replica of a compose service is allowed to take, from compose.yaml. */
-export const ServiceLimitsSchema = z.object({
+const ServiceLimitsSchema = z.object({
   /** mem_limit or deploy.resources.limits.memory, in bytes; null when unlimited. */
   memoryBytes: z.number().nullable(),
   /** cpus or deploy.resources.limits.cpus; null when unlimited. */

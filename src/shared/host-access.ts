@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 
-export const HOST_ACCESS_KINDS = [
+const HOST_ACCESS_KINDS = [
   'docker-socket', // the engine's socket: full control of the host
   'host-mount', // a bind mount of the host root, a system directory or a home directory
   'outside-mount', // a bind mount of some other path outside the project's folder
@@ -23,17 +23,17 @@ export const HOST_ACCESS_KINDS = [
   'swarm-key' // on a swarm: a key swarm ignores or treats differently, and what the panel does instead (a note)
 ] as const
 
-export const HostAccessKindSchema = z.enum(HOST_ACCESS_KINDS)
+const HostAccessKindSchema = z.enum(HOST_ACCESS_KINDS)
 export type HostAccessKind = z.infer<typeof HostAccessKindSchema>
 
 /**
  * critical: control of the host; high: reads or writes host data; medium: exposure or shared
  * namespaces; note: nothing to accept, something to know (how a swarm treats a key).
  */
-export const HostAccessSeveritySchema = z.enum(['critical', 'high', 'medium', 'note'])
+const HostAccessSeveritySchema = z.enum(['critical', 'high', 'medium', 'note'])
 export type HostAccessSeverity = z.infer<typeof HostAccessSeveritySchema>
 
-export const HostAccessFindingSchema = z.object({
+const HostAccessFindingSchema = z.object({
   kind: HostAccessKindSchema,
   severity: HostAccessSeveritySchema,
   /** The compose file (absolute path). */

@@ -4,10 +4,10 @@ import { ListingSchema } from './listing'
 
 /** The longest query the panel, the API and the listings layer accept. */
 export const MAX_SEARCH_QUERY_LENGTH = 500
-export const MAX_SEARCH_PAGE_SIZE = 100
+const MAX_SEARCH_PAGE_SIZE = 100
 export const DEFAULT_SEARCH_PAGE_SIZE = 20
 /** Elasticsearch's default index.max_result_window: from + size may not go past it. */
-export const MAX_SEARCH_WINDOW = 10_000
+const MAX_SEARCH_WINDOW = 10_000
 
 export const ListingSearchOptionsSchema = z
   .object({
@@ -27,9 +27,9 @@ export const ListingSearchOptionsSchema = z
 
 export type ListingSearchOptions = z.infer<typeof ListingSearchOptionsSchema>
 
-export const FacetBucketSchema = z.object({ value: z.string(), count: z.number().int() })
+const FacetBucketSchema = z.object({ value: z.string(), count: z.number().int() })
 
-export const ListingSearchHitSchema = z.object({
+const ListingSearchHitSchema = z.object({
   listing: ListingSchema,
   score: z.number().nullable(),
   cachedAt: z.string(),

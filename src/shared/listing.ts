@@ -8,14 +8,14 @@ export const ListingIdSchema = z
   .regex(LISTING_ID_PATTERN, 'A listing id is 1–64 characters of letters, digits, ".", "_" or "-"')
   .refine((id) => id !== '.' && id !== '..', 'A listing id cannot be "." or ".."')
 
-export const SalarySchema = z.object({
+const SalarySchema = z.object({
   min: z.number().nullable(),
   max: z.number().nullable(),
   currency: z.string().nullable(),
   unit: z.string().nullable()
 })
 
-export const ExtractedFromSchema = z.enum(['json-ld', 'microdata', 'html'])
+const ExtractedFromSchema = z.enum(['json-ld', 'microdata', 'html'])
 
 /**
  * What the scraper returns for one listing. `ID` and `JSON` are the two fields Nameko callers

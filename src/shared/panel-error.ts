@@ -57,11 +57,11 @@ export const PANEL_ERROR_KINDS = [
   'Internal'
 ] as const
 
-export const PanelErrorKindSchema = z.enum(PANEL_ERROR_KINDS)
+const PanelErrorKindSchema = z.enum(PANEL_ERROR_KINDS)
 export type PanelErrorKind = z.infer<typeof PanelErrorKindSchema>
 
 /** What a remote (Nameko) method raised, as its error reply carried it: the RPC console shows it as is. */
-export const RemoteErrorDetailSchema = z.object({ excType: z.string(), excPath: z.string().nullable(), value: z.string() })
+const RemoteErrorDetailSchema = z.object({ excType: z.string(), excPath: z.string().nullable(), value: z.string() })
 export type RemoteErrorDetail = z.infer<typeof RemoteErrorDetailSchema>
 
 export const PanelErrorSchema = z.object({

@@ -19,14 +19,14 @@ export const EngineConnectivitySchema = z.object({
 })
 export type EngineConnectivity = z.infer<typeof EngineConnectivitySchema>
 
-export const ContainerStateSchema = z.enum(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'])
+const ContainerStateSchema = z.enum(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'])
 export type ContainerState = z.infer<typeof ContainerStateSchema>
 
 /** 'none' when the service declares no healthcheck. */
-export const HealthSchema = z.enum(['healthy', 'unhealthy', 'starting', 'none'])
+const HealthSchema = z.enum(['healthy', 'unhealthy', 'starting', 'none'])
 export type Health = z.infer<typeof HealthSchema>
 
-export const PortBindingSchema = z.object({
+const PortBindingSchema = z.object({
   containerPort: z.number().int(),
   protocol: z.enum(['tcp', 'udp', 'sctp']),
   hostIp: z.string().nullable(),
@@ -34,7 +34,7 @@ export const PortBindingSchema = z.object({
 })
 export type PortBinding = z.infer<typeof PortBindingSchema>
 
-export const SwarmTaskStatusSchema = z.object({
+const SwarmTaskStatusSchema = z.object({
   /** The node's hostname; null while unassigned. */
   node: z.string().nullable(),
   /** The task's state (new … running, complete, failed, shutdown, rejected) and the state swarm wants. */
@@ -43,7 +43,7 @@ export const SwarmTaskStatusSchema = z.object({
   error: z.string().nullable()
 })
 
-export const ContainerStatusSchema = z.object({
+const ContainerStatusSchema = z.object({
   id: z.string(),
   /** `<project>_<service>_<n>`, as docker-compose v1 names it. */
   name: z.string(),
@@ -72,10 +72,10 @@ export type ContainerStatus = z.infer<typeof ContainerStatusSchema>
  * 'degraded': fewer running/healthy than desired; 'down': none running and some desired;
  * 'stopped': none desired (replicas 0) and none running.
  */
-export const ServiceStateSchema = z.enum(['up', 'starting', 'degraded', 'down', 'stopped'])
+const ServiceStateSchema = z.enum(['up', 'starting', 'degraded', 'down', 'stopped'])
 export type ServiceState = z.infer<typeof ServiceStateSchema>
 
-export const ServiceStatusSchema = z.object({
+const ServiceStatusSchema = z.object({
   name: z.string(),
   image: z.string(),
   desiredReplicas: z.number().int(),

@@ -14,9 +14,9 @@
 import type { AutoscaleDecision, AutoscaleSettings, HostCeiling } from '../../shared/autoscale'
 
 /** A change of 10 % or less is not worth a scale-down (the HPA's default tolerance). */
-export const TOLERANCE = 0.1
+const TOLERANCE = 0.1
 /** Scale-up adds at most max(100 % of current, 4) replicas per step (the HPA's default policy). */
-export const SCALE_UP_PODS = 4
+const SCALE_UP_PODS = 4
 
 export interface Recommendation {
   at: number

@@ -6,9 +6,9 @@
 import type { HostCeiling } from '../../shared/autoscale'
 
 /** A scraper waits on pages most of the time: without a `cpus` limit, four replicas per core. */
-export const DEFAULT_CPUS_PER_REPLICA = 0.25
+const DEFAULT_CPUS_PER_REPLICA = 0.25
 /** Without a `mem_limit`: what a Node service with two parse threads needs at most. */
-export const DEFAULT_MEMORY_PER_REPLICA = 1536 * 1024 * 1024
+const DEFAULT_MEMORY_PER_REPLICA = 1536 * 1024 * 1024
 
 export interface HostCeilingInput {
   cores: number

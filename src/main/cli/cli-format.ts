@@ -44,7 +44,7 @@ const FORMATTERS: Formatters = {
 }
 
 /** One line per finding and its hint; the last line says whether it was accepted. */
-export function formatPreflight(p: PreflightResult): string {
+function formatPreflight(p: PreflightResult): string {
   if (p.findings.length === 0) return 'nothing reaches outside the project'
   const lines = p.findings.flatMap((f) => [formatFinding(f), `  hint: ${f.hint}`])
   lines.push(`${p.findings.length} finding${p.findings.length === 1 ? '' : 's'}; file hash ${p.fileHash}; ${p.accepted ? 'accepted' : 'not accepted (deck up --allow-host-access to start it anyway)'}`)
@@ -97,15 +97,15 @@ export function formatEvent(event: PanelEvent, json: boolean, columns = 80): Ter
   }
 }
 
-export function formatAutoscaleState(s: AutoscaleState): string {
+function formatAutoscaleState(s: AutoscaleState): string {
   return [`autoscale ${s.service}: ${settingsSummary(s.settings)}`, ...s.decisions.map(formatDecision)].join('\n')
 }
 
-export function formatDecision(d: AutoscaleDecision): string {
+function formatDecision(d: AutoscaleDecision): string {
   return `${new Date(d.at).toISOString()} ${d.service} ${decisionSummary(d)}`
 }
 
-export function formatStatus(s: StackStatus): string {
+function formatStatus(s: StackStatus): string {
   const lines = [`project ${s.project} (${s.composeFile})`, `engine: ${s.engine.state} — ${s.engine.message}`]
   if (s.composeError !== null) lines.push(`compose file: ${s.composeError.message}`)
   for (const svc of s.services) {
@@ -123,16 +123,16 @@ export function formatStatus(s: StackStatus): string {
   return lines.join('\n')
 }
 
-export function formatProgress(p: ProgressEvent): string | null {
+function formatProgress(p: ProgressEvent): string | null {
   if (p.state === 'progress' && p.step !== 'build') return null
   return `${p.state === 'failed' ? '✗' : p.state === 'done' ? '✓' : '·'} ${p.message}`
 }
 
-export function formatReport(r: OperationReport): string {
+function formatReport(r: OperationReport): string {
   return [...r.summary, `done in ${(r.tookMs / 1000).toFixed(1)} s`].join('\n')
 }
 
-export function formatLogLine(l: LogLine): string {
+function formatLogLine(l: LogLine): string {
   return `${l.container} | ${l.line}`
 }
 
@@ -155,7 +155,7 @@ export function latestOfHistory(history: ContainerHistory[]): ContainerStats[] {
   })
 }
 
-export function formatMetrics(m: BrokerMetrics): string {
+function formatMetrics(m: BrokerMetrics): string {
   const lines = [`source: ${m.source} (management ${m.broker.management.state}, amqp ${m.broker.amqp.state})`]
   for (const q of m.queues) {
     const rate = (r: number | null): string => (r === null ? '-' : r.toFixed(1))
@@ -166,19 +166,19 @@ export function formatMetrics(m: BrokerMetrics): string {
 }
 
 /** One row per Nameko service on the bus, under a header. */
-export function formatRpcServices({ services }: { services: RpcService[] }): string {
+function formatRpcServices({ services }: { services: RpcService[] }): string {
   if (services.length === 0) return 'no Nameko services on the bus (no rpc-* queues)'
   const width = Math.max(...services.map((s) => s.service.length), 'service'.length)
   const row = (cells: (string | number)[]): string => `${String(cells[0]).padEnd(width)}  ${cells.slice(1).map((c) => String(c).padStart(9)).join(' ')}`
   return [row(['service', 'consumers', 'ready', 'unacked']), ...services.map((s) => row([s.service, s.consumers, s.ready, s.unacked]))].join('\n')
 }
 
-export function formatLookup(r: LookupResult): string {
+function formatLookup(r: LookupResult): string {
   const l = r.listing
   return [`${l.title}${l.company ? ` — ${l.company}` : ''}${l.location ? ` (${l.location})` : ''}`, `${l.url}`, `from ${r.source}${r.ageMs === undefined ? '' : `, cached ${duration(r.ageMs)} ago`}, ${r.tookMs} ms`].join('\n')
 }
 
-export function formatSearch(r: ListingSearchResult): string {
+function formatSearch(r: ListingSearchResult): string {
   return [`${r.total} listings`, ...r.hits.map((h) => `${h.listing.ID.padEnd(20)} ${h.listing.title}${h.listing.company ? ` — ${h.listing.company}` : ''}`)].join('\n')
 }
 

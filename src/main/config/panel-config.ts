@@ -76,7 +76,7 @@ export interface PanelSettings {
   notificationsFile: string
 }
 
-export type DeckMode = 'compose' | 'swarm'
+type DeckMode = 'compose' | 'swarm'
 
 function parseMode(value: string | undefined): DeckMode {
   if (value === undefined || value === '' || value === 'compose') return 'compose'

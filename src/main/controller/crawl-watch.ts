@@ -118,7 +118,7 @@ export class CrawlWatches {
 const MAX_SETTLING_POLLS = 60
 
 /** A crawl whose state will not change any more: done or cancelled, and nothing left to read in. */
-export function hasEnded(detail: CrawlDetail): boolean {
+function hasEnded(detail: CrawlDetail): boolean {
   return (detail.state === 'done' || detail.state === 'cancelled') && !detail.ingesting
 }
 

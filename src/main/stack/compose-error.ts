@@ -24,7 +24,7 @@ export class ComposeFileError extends Error {
   }
 }
 
-export function formatIssue(file: string, issue: ComposeIssue): string {
+function formatIssue(file: string, issue: ComposeIssue): string {
   const where = issue.line === null ? file : `${file}:${issue.line}${issue.column === null ? '' : `:${issue.column}`}`
   return issue.key === '' ? `${where}: ${issue.message}` : `${where}: ${issue.key}: ${issue.message}`
 }

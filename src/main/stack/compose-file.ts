@@ -20,7 +20,7 @@ import { parseComposeCompat } from './compose-labels'
 import type { ComposeFlavour } from './compose-labels'
 
 /** A compose file is kilobytes; one of megabytes is a mistake or an attack, and would stall the panel for seconds. */
-export const MAX_COMPOSE_FILE_BYTES = 1024 * 1024
+const MAX_COMPOSE_FILE_BYTES = 1024 * 1024
 /** Compose nests a handful of levels; a deeper (or self-referring) tree would overflow the stack of every walk below. */
 const MAX_TREE_DEPTH = 64
 
@@ -188,6 +188,6 @@ function interpolationEnv(dir: string, options: LoadComposeOptions): Record<stri
 }
 
 /** docker-compose v1: the directory name, lowercased, without characters it does not allow. */
-export function defaultProjectName(dir: string): string {
+function defaultProjectName(dir: string): string {
   return basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, '') || 'default'
 }

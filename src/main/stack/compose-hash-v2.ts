@@ -23,7 +23,7 @@ class GoMap {
 const goMap = (record: Record<string, unknown>): GoMap => new GoMap(Object.entries(record))
 
 /** The service's fields in compose-go's declaration order; undefined = omitted (`omitempty`). */
-export function serviceConfig(s: ServiceSpec): Record<string, unknown> {
+function serviceConfig(s: ServiceSpec): Record<string, unknown> {
   const networks = new GoMap(s.networks.map((n) => [n.name, n.aliases.length > 0 ? { aliases: n.aliases } : null]))
   const { host: h, hardening: d } = s
   return {

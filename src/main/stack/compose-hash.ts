@@ -12,7 +12,7 @@ export function configHash(project: ComposeProject, service: ServiceSpec, imageI
   return jsonHash(configDict(project, service, imageId))
 }
 
-export function configDict(project: ComposeProject, service: ServiceSpec, imageId: string | null): Record<string, unknown> {
+function configDict(project: ComposeProject, service: ServiceSpec, imageId: string | null): Record<string, unknown> {
   const networks: Record<string, Record<string, unknown>> = {}
   for (const n of service.networks) {
     networks[project.networks.get(n.name)?.name ?? n.name] = n.aliases.length > 0 ? { aliases: n.aliases } : {}
@@ -114,7 +114,7 @@ function volumeRepr(project: ComposeProject, v: VolumeMount): [string | null, st
 }
 
 /** Python's `json.dumps(obj, sort_keys=True, separators=(',', ':'))` (ensure_ascii on), then sha256. */
-export function jsonHash(value: unknown): string {
+function jsonHash(value: unknown): string {
   const json = pythonJson(value)
   return createHash('sha256').update(json, 'utf8').digest('hex')
 }

@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { MAX_REPLICAS } from '../../shared/stack-status'
 
 const DURATION = /^(\d+(\.\d+)?(us|ms|s|m|h))+$/
-export const DurationSchema = z.string().regex(DURATION, 'a duration is like "10s", "1m30s" or "500ms"')
+const DurationSchema = z.string().regex(DURATION, 'a duration is like "10s", "1m30s" or "500ms"')
 
 const StringOrList = z.union([z.string(), z.array(z.string())], { error: 'expected a string or a list of strings' })
 const Scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' })
@@ -129,7 +129,7 @@ const HardeningKeys = {
   pids_limit: z.number().int().optional()
 }
 
-export const ServiceSchema = z.strictObject({
+const ServiceSchema = z.strictObject({
   image: z.string().min(1).optional(),
   build: BuildSchema.optional(),
   command: StringOrList.nullable().optional(),

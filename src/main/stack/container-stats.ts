@@ -69,7 +69,7 @@ export async function followStats(
   }
 }
 
-export function readingOf(raw: RawStats, source: StatsSource): ContainerStats {
+function readingOf(raw: RawStats, source: StatsSource): ContainerStats {
   const cpuDelta = raw.cpu_stats.cpu_usage.total_usage - raw.precpu_stats.cpu_usage.total_usage
   const systemDelta = (raw.cpu_stats.system_cpu_usage ?? 0) - (raw.precpu_stats.system_cpu_usage ?? 0)
   const cpus = raw.cpu_stats.online_cpus ?? raw.cpu_stats.cpu_usage.percpu_usage?.length ?? 1

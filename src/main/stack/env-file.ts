@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 
 /** Parses env-file text. Blank lines and `#` comments are skipped; surrounding quotes are removed. */
-export function parseEnvFile(text: string): Record<string, string> {
+function parseEnvFile(text: string): Record<string, string> {
   const values: Record<string, string> = {}
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim()

@@ -64,7 +64,7 @@ export class FileApprovals implements HostAccessApprovals {
   }
 }
 
-export const HOST_ACCESS_HINT =
+const HOST_ACCESS_HINT =
   'Read each line and fix the file if it is not what you want. To start it anyway: "Start anyway" in the panel\'s dialog, or `npm run deck -- up --allow-host-access`.'
 
 /** More findings of a driver (the swarm's, swarm-preflight.ts), in the same shape. */

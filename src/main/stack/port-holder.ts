@@ -22,7 +22,7 @@ export async function describePortHolder(docker: Docker, port: number): Promise<
 }
 
 /** Inodes of the TCP sockets listening on the port (state 0A), IPv4 and IPv6. */
-export async function listeningInodes(port: number): Promise<Set<string>> {
+async function listeningInodes(port: number): Promise<Set<string>> {
   const inodes = new Set<string>()
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     const text = await readFile(table, 'utf8').catch(() => '')

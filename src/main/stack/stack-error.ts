@@ -13,7 +13,7 @@ export class StackError extends Error {
 }
 
 /** One step of an operation, as the orchestrator reports it (the controller adds ids and time). */
-export interface StepProgress {
+interface StepProgress {
   step: ProgressStep
   service: string | null
   container: string | null

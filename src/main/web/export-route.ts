@@ -11,7 +11,7 @@ import { CrawlIdSchema, ExportFormatSchema } from '../../shared/crawl'
 import type { ExportFormat } from '../../shared/crawl'
 import { CrawlClientError } from '../clients/crawl-client'
 
-export const EXPORT_PATH_PREFIX = '/exports/crawls/'
+const EXPORT_PATH_PREFIX = '/exports/crawls/'
 
 const CONTENT_TYPES: Record<ExportFormat, string> = { jsonl: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' }
 

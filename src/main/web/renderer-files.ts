@@ -19,7 +19,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json'
 }
 
-export const SECURITY_HEADERS: Record<string, string> = {
+const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',

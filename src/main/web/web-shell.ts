@@ -130,7 +130,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
 }
 
 /** Why a token someone chose is too easy to guess, or null when it is not. */
-export function tokenWeakness(token: string): string | null {
+function tokenWeakness(token: string): string | null {
   if (token.length < 24) return `it has ${token.length} characters, fewer than 24`
   if (new Set(token).size < 10) return 'it repeats too few different characters'
   return null

@@ -11,7 +11,7 @@ import { SCRAPE_METHOD } from '../listings/rpc-scrape'
 import { Coordinator } from './coordinator'
 import { readSitemapIds } from './sources/sitemap'
 
-export const DEFAULT_BOARD_SITEMAP_URL = 'http://127.0.0.1:8081/sitemap.xml'
+const DEFAULT_BOARD_SITEMAP_URL = 'http://127.0.0.1:8081/sitemap.xml'
 
 export interface CoordinatorEnvContext {
   amqpUri: string

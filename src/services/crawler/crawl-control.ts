@@ -24,7 +24,7 @@ export const CONTROL_TTL_MS = 10_000
 /** Crawls one announcement may name: bounds a listener's memory. */
 export const MAX_CONTROLLED_CRAWLS = 5000
 
-export const ControlAnnouncementSchema = z.object({
+const ControlAnnouncementSchema = z.object({
   coordinator: z.string().max(200),
   ttlMs: z.number().int().positive().max(600_000),
   crawls: z.record(z.string().max(64), z.enum(['cancelled', 'paused']))

@@ -132,11 +132,11 @@ function sourceError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err))
 }
 
-export const INGEST_BATCH = 1000
+const INGEST_BATCH = 1000
 /** Invalid lines reported back in full; the rest are counted. */
-export const MAX_REPORTED_INVALID = 100
+const MAX_REPORTED_INVALID = 100
 
-export interface IngestContext {
+interface IngestContext {
   crawls: CrawlStore
   items: ItemStore
   /** The listings cache, to skip ids already cached. */
@@ -159,7 +159,7 @@ export interface IngestResult {
  * Progress (ids read) is saved after every batch, so an ingest cut short by a restart
  * resumes where it was.
  */
-export async function ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry> | Iterable<SourceEntry>, ctx: IngestContext): Promise<IngestResult> {
+async function ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry> | Iterable<SourceEntry>, ctx: IngestContext): Promise<IngestResult> {
   const result: IngestResult = { invalidLines: [], invalidCount: crawl.invalidCount, duplicateCount: crawl.duplicateCount }
   // Ids before this were ingested by an earlier run (before a restart).
   const skip = crawl.sourceRead

@@ -12,7 +12,7 @@ export type SourceEntry =
   | { kind: 'duplicate'; line: number; text: string }
 
 /** The signature of sources/sitemap.ts's readSitemapIds, injected so tests can swap it. */
-export type SitemapReader = (url: string, options: { template: string; matchOrigin?: boolean; signal?: AbortSignal }) => AsyncIterable<string>
+type SitemapReader = (url: string, options: { template: string; matchOrigin?: boolean; signal?: AbortSignal }) => AsyncIterable<string>
 
 export interface SourceSettings {
   /** The board's sitemap (CRAWL_BOARD_SITEMAP_URL). */

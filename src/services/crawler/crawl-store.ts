@@ -3,7 +3,7 @@ import type { Client } from '@elastic/elasticsearch'
 import type { CrawlState } from '../../shared/crawl'
 import type { CrawlDoc } from './ledger-docs'
 
-export const MAX_LISTED_CRAWLS = 100
+const MAX_LISTED_CRAWLS = 100
 
 export class CrawlStore {
   constructor(

@@ -19,7 +19,7 @@ import type { ItemStore, ItemUpdate } from './item-store'
 import type { StoredItem } from './ledger-docs'
 
 /** How long an unconfirmed dispatch may be on its way before it is published again. */
-export const UNPUBLISHED_GRACE_MS = 30_000
+const UNPUBLISHED_GRACE_MS = 30_000
 
 export interface DispatcherOptions {
   items: ItemStore

@@ -24,7 +24,7 @@ export function itemDocId(crawlId: string, listingId: string): string {
 
 const SETTINGS: estypes.IndicesIndexSettings = { number_of_shards: 1, number_of_replicas: 0 }
 
-export const CRAWLS_MAPPINGS: estypes.MappingTypeMapping = {
+const CRAWLS_MAPPINGS: estypes.MappingTypeMapping = {
   dynamic: false,
   properties: {
     id: { type: 'keyword' },
@@ -45,7 +45,7 @@ export const CRAWLS_MAPPINGS: estypes.MappingTypeMapping = {
   }
 }
 
-export const ITEMS_MAPPINGS: estypes.MappingTypeMapping = {
+const ITEMS_MAPPINGS: estypes.MappingTypeMapping = {
   dynamic: false,
   properties: {
     crawlId: { type: 'keyword' },

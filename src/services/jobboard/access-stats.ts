@@ -5,7 +5,7 @@
  * Bounded: ids are counted only when they are in the catalog; anything else is one counter.
  */
 
-export type RequestKind = 'listing' | 'index' | 'sitemap' | 'other'
+type RequestKind = 'listing' | 'index' | 'sitemap' | 'other'
 
 export interface AccessStatsSnapshot {
   /** ISO time the counting started. */

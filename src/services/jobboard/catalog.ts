@@ -18,7 +18,7 @@ import { createSeededRandom, hashSeed } from './seeded-random.js'
 import type { SeededRandom } from './seeded-random.js'
 
 export type { Place } from './catalog-data.js'
-export type { DescriptionBlock } from './listing-description.js'
+
 
 /** How the posting is embedded in the page; the scraper must handle every one of these. */
 export type PageStructure = 'json-ld' | 'json-ld-array' | 'json-ld-graph' | 'microdata'
@@ -27,9 +27,9 @@ export const PAGE_STRUCTURES: readonly PageStructure[] = ['json-ld', 'json-ld-ar
 /** How the JSON-LD `description` is written: plain text, HTML, or HTML with its markup entity-encoded. */
 export type DescriptionFormat = 'text' | 'html' | 'html-entities'
 
-export type Workplace = 'onsite' | 'hybrid' | 'remote'
-export type ListingStatus = 'active' | 'expired'
-export type SalaryUnit = 'HOUR' | 'MONTH' | 'YEAR'
+type Workplace = 'onsite' | 'hybrid' | 'remote'
+type ListingStatus = 'active' | 'expired'
+type SalaryUnit = 'HOUR' | 'MONTH' | 'YEAR'
 
 /** A single figure has min === max. */
 export interface CatalogSalary {
@@ -39,7 +39,7 @@ export interface CatalogSalary {
   unit: SalaryUnit
 }
 
-export interface PageStyle {
+interface PageStyle {
   structure: PageStructure
   descriptionFormat: DescriptionFormat
   /** A second, unrelated JSON-LD block (BreadcrumbList) that a scraper must skip. */
@@ -99,7 +99,7 @@ export interface Catalog {
 }
 
 /** Listing dates are generated around this fixed day, so they do not move with the clock or with `today`. */
-export const CATALOG_REFERENCE_DATE = '2026-12-01'
+const CATALOG_REFERENCE_DATE = '2026-12-01'
 
 export const DEFAULT_CATALOG_OPTIONS: CatalogOptions = { seed: 1, count: 300, today: CATALOG_REFERENCE_DATE }
 
@@ -240,7 +240,7 @@ export function formatLocation(places: readonly Place[], remoteArea: string | nu
 }
 
 /** The parts of a place a page shows: a city-state is "Singapore", not "Singapore, Singapore". */
-export function shownPlaceParts(place: Place): string[] {
+function shownPlaceParts(place: Place): string[] {
   const parts: string[] = []
   for (const part of [place.city, place.region, place.country]) if (part !== null && !parts.includes(part)) parts.push(part)
   return parts

@@ -17,7 +17,7 @@ export interface FaultSettings {
   failureRate: number
 }
 
-export interface Fault {
+interface Fault {
   /** 1-based sequence number among the requests the model has seen. */
   requestNumber: number
   delayMs: number
@@ -39,7 +39,7 @@ export function parseLatency(text: string): LatencyRange {
   return checkLatency({ minMs, maxMs })
 }
 
-export function checkLatency(latency: LatencyRange): LatencyRange {
+function checkLatency(latency: LatencyRange): LatencyRange {
   const { minMs, maxMs } = latency
   if (!Number.isInteger(minMs) || !Number.isInteger(maxMs) || minMs < 0 || maxMs < minMs || maxMs > 600_000) {
     throw new Error(`Latency must be whole milliseconds with 0 <= min <= max <= 600000, got ${minMs}-${maxMs}`)

@@ -6,7 +6,7 @@ import { DEFAULT_HOSTILE_NESTING, checkHostileSettings } from './hostile-pages.j
 import type { StartJobBoardOptions } from './server.js'
 import { SITEMAP_MAX_URLS } from './sitemap-xml.js'
 
-export const DEFAULT_JOBBOARD_PORT = 8081
+const DEFAULT_JOBBOARD_PORT = 8081
 
 export function jobBoardOptionsFromEnv(): StartJobBoardOptions {
   const publicUrl = envString('JOBBOARD_PUBLIC_URL', '')

@@ -1,7 +1,7 @@
 /** The HTML shell every board page shares: doctype, head, site header and footer. */
 import { escapeHtml } from './html-escape.js'
 
-export const SITE_NAME = 'Local Job Board'
+const SITE_NAME = 'Local Job Board'
 
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1d232a}
 .site-header,.site-footer{padding:.75rem 1.5rem;background:#f3f5f7}main{max-width:52rem;margin:0 auto;padding:1.5rem}

@@ -31,7 +31,7 @@ import {
   sitemapPageCount
 } from './sitemap-xml.js'
 
-export interface JobBoardOptions extends Partial<CatalogOptions> {
+interface JobBoardOptions extends Partial<CatalogOptions> {
   /** A ready catalog; otherwise one is generated from seed/count/today. */
   catalog?: Catalog
   /** Per-request delay: a range, or text as "120" / "50-400". */
@@ -49,7 +49,7 @@ export interface JobBoardOptions extends Partial<CatalogOptions> {
   logger?: Logger
 }
 
-export interface JobBoardServer {
+interface JobBoardServer {
   server: Server
   catalog: Catalog
   /** Requests so far, as `GET /_stats` answers. */
@@ -97,7 +97,7 @@ const GZIP = 'application/gzip'
 const RENDERED_PAGE_CACHE_SIZE = 500
 const JOBS_PER_CHUNK = 200
 
-export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
+function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
   const catalog = options.catalog ?? generateCatalog(options)
   const logger = options.logger ?? silentLogger
   const latency = typeof options.latency === 'string' ? parseLatency(options.latency) : (options.latency ?? NO_LATENCY)

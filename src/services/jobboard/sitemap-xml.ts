@@ -10,7 +10,7 @@ import { listingPath } from './listing-page.js'
 
 /** The protocol's limit on urls per sitemap, and so the largest page size. */
 export const SITEMAP_MAX_URLS = 50_000
-export const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9'
+const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9'
 export const SITEMAP_INDEX_PATH = '/sitemap.xml'
 
 const URLS_PER_CHUNK = 500

@@ -74,7 +74,7 @@ export async function searchListings(repository: ListingRepository, query: strin
   }
 }
 
-export function buildSearchRequest(
+function buildSearchRequest(
   q: string,
   options: ListingSearchOptions,
   page: number,

@@ -5,7 +5,7 @@ import { inspect } from 'node:util'
 import { IncorrectSignature, MalformedRequest, MethodNotFound, RemoteError } from './errors'
 import type { WireError } from './wire'
 
-export const NAMEKO_PATHS = {
+const NAMEKO_PATHS = {
   MethodNotFound: 'nameko.exceptions.MethodNotFound',
   IncorrectSignature: 'nameko.exceptions.IncorrectSignature',
   MalformedRequest: 'nameko.exceptions.MalformedRequest',

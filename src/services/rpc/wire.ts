@@ -7,7 +7,7 @@ import { rpcQueueName } from '../../shared/rpc-names'
 
 export const DEFAULT_EXCHANGE = 'nameko-rpc'
 export const CONTENT_TYPE = 'application/json'
-export const CONTENT_ENCODING = 'utf-8'
+const CONTENT_ENCODING = 'utf-8'
 
 /** Exchange flags kombu uses; any other flags get a 406 from the broker. */
 export const EXCHANGE_OPTIONS: Options.AssertExchange = { durable: true, autoDelete: false, internal: false }
@@ -168,6 +168,6 @@ function unwrapKombuTypes(_key: string, value: unknown): unknown {
   return typeof type === 'string' && KOMBU_STRING_TYPES.has(type) ? value['__value__'] : value
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
+function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -30,7 +30,7 @@ export function readHtmlPosting($: CheerioAPI): JsonObject | null {
   }
 }
 
-export function hasJobMarker($: CheerioAPI): boolean {
+function hasJobMarker($: CheerioAPI): boolean {
   const applyControl = $('a, button, input[type="submit"], input[type="button"]')
     .toArray()
     .some((el) => {

@@ -3,7 +3,7 @@
  * must not bury the desktop. What is held back is counted and said with the next notice of
  * that kind that goes out ("and 4 more").
  */
-export const RATE_WINDOW_MS = 60_000
+const RATE_WINDOW_MS = 60_000
 
 export class NoticeRateLimit {
   private readonly shown = new Map<string, number[]>()

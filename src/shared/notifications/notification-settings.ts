@@ -6,8 +6,7 @@
 import { z } from 'zod'
 
 export const NOTIFICATION_KINDS = ['containerUnhealthy', 'containerExited', 'backlogHigh', 'crawlFinished', 'crawlFailed', 'autoscaleStep'] as const
-export const NotificationKindSchema = z.enum(NOTIFICATION_KINDS)
-export type NotificationKind = z.infer<typeof NotificationKindSchema>
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
 /** The settings panel's label of each kind. */
 export const NOTIFICATION_LABELS: Record<NotificationKind, string> = {

@@ -33,7 +33,7 @@ interface UpdateStatus {
 const updateStatus = (service: Docker.Service): UpdateStatus | undefined => (service as Docker.Service & { UpdateStatus?: UpdateStatus }).UpdateStatus
 
 /** The replica count a stopped service had, so start brings that many back. */
-export const REPLICAS_BEFORE_STOP = 'io.scrapedeck.swarm.replicas-before-stop'
+const REPLICAS_BEFORE_STOP = 'io.scrapedeck.swarm.replicas-before-stop'
 
 export interface SwarmOrchestratorOptions {
   engine: DockerEngine

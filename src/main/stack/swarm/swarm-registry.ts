@@ -28,8 +28,8 @@ export interface RegistryAddress {
 /** The port the registry listens on inside its container (registry.yml). */
 const REGISTRY_CONTAINER_PORT = 5000
 
-export const registryContainerName = (stack: string): string => stackResourceName(stack, 'registry')
-export const registryVolumeName = (stack: string): string => stackResourceName(stack, 'registry')
+const registryContainerName = (stack: string): string => stackResourceName(stack, 'registry')
+const registryVolumeName = (stack: string): string => stackResourceName(stack, 'registry')
 export const registryHost = (address: RegistryAddress): string => `${address.host}:${address.port}`
 
 /** DECK_SWARM_REGISTRY: "ip:port" (an address literal, so exactly that interface is bound). */

@@ -37,7 +37,7 @@ export function relayRoutes(project: ComposeProject, services: string[] = [...pr
   return routes
 }
 
-export const relayContainerName = (stack: string): string => stackResourceName(stack, 'loopback-relay')
+const relayContainerName = (stack: string): string => stackResourceName(stack, 'loopback-relay')
 
 /**
  * A TCP forwarder, one server per route of RELAY_ROUTES ("listen=host:port,…"). Each
@@ -45,7 +45,7 @@ export const relayContainerName = (stack: string): string => stackResourceName(s
  * addresses in turn: the resolver sorts the dnsrr answer the same way every time, so the first
  * address alone would send every connection to one replica.
  */
-export const RELAY_SCRIPT = `
+const RELAY_SCRIPT = `
 const net = require('node:net')
 const dns = require('node:dns')
 for (const route of (process.env.RELAY_ROUTES || '').split(',').filter(Boolean)) {
@@ -69,7 +69,7 @@ for (const route of (process.env.RELAY_ROUTES || '').split(',').filter(Boolean))
 }
 `
 
-export function relayCreateOptions(project: ComposeProject, routes: RelayRoute[], image: string): Docker.ContainerCreateOptions {
+function relayCreateOptions(project: ComposeProject, routes: RelayRoute[], image: string): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {}
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {}
   for (const r of routes) {
@@ -99,7 +99,7 @@ export function relayCreateOptions(project: ComposeProject, routes: RelayRoute[]
 }
 
 /** The overlay networks the routes' services are on (the relay joins each). */
-export function relayNetworks(project: ComposeProject, routes: RelayRoute[]): string[] {
+function relayNetworks(project: ComposeProject, routes: RelayRoute[]): string[] {
   const keys = new Set(routes.flatMap((r) => serviceNetworkKeys(project.services.get(r.service)!)))
   return [...keys].map((key) => networkName(project, key))
 }

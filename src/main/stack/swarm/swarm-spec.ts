@@ -17,7 +17,7 @@ export const STACK_LABEL = {
 } as const
 
 /** The network every service joins when the file names none: Compose's and `docker stack`'s `default`. */
-export const DEFAULT_NETWORK = 'default'
+const DEFAULT_NETWORK = 'default'
 
 export const stackServiceName = (stack: string, service: string): string => `${stack}_${service}`
 export const stackResourceName = (stack: string, key: string): string => `${stack}_${key}`
@@ -53,7 +53,7 @@ export function overlayNetworkSpec(project: ComposeProject, key: string): Docker
   }
 }
 
-export function volumeName(project: ComposeProject, volume: VolumeSpec): string {
+function volumeName(project: ComposeProject, volume: VolumeSpec): string {
   return volume.external || volume.name !== `${project.project}_${volume.key}` ? volume.name : stackResourceName(project.project, volume.key)
 }
 

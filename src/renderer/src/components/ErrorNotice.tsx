@@ -31,7 +31,7 @@ const TITLES: Partial<Record<PanelErrorKind, string>> = {
   Internal: 'Something went wrong'
 }
 
-export function errorTitle(kind: PanelErrorKind): string {
+function errorTitle(kind: PanelErrorKind): string {
   return TITLES[kind] ?? kind.replace(/([a-z])([A-Z])/g, '$1 $2')
 }
 

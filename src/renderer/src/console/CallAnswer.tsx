@@ -12,7 +12,7 @@ import type { CallRequest } from './call-form'
 export type Answer = { request: CallRequest; tookMs: number } & ({ ok: true; result: unknown } | { ok: false; error: PanelError })
 
 /** More than this much JSON makes the page sluggish and nobody reads it on screen. */
-export const MAX_SHOWN_CHARS = 100_000
+const MAX_SHOWN_CHARS = 100_000
 
 export function CallAnswer({ answer }: { answer: Answer }): ReactElement {
   const { request } = answer

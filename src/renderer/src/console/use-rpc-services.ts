@@ -6,7 +6,7 @@ import type { RpcService } from '../../../shared/contract'
 import { usePolled } from '../api/use-polled'
 import type { Polled } from '../api/use-polled'
 
-export const RPC_SERVICES_REFRESH_MS = 5000
+const RPC_SERVICES_REFRESH_MS = 5000
 
 export type RpcServiceList = Omit<Polled<unknown>, 'value'> & { services: RpcService[] | null }
 

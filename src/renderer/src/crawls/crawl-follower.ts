@@ -13,7 +13,7 @@ import { LatestThrottle } from './latest-throttle'
 
 /** How often, and how many times, an ended crawl with unsettled counts is asked again. */
 export const SETTLE_INTERVAL_MS = 1000
-export const SETTLE_TRIES = 15
+const SETTLE_TRIES = 15
 
 export interface FollowListener {
   detail: (detail: CrawlDetail) => void

@@ -1,7 +1,7 @@
 /** Plain words for the states of a crawl and of its items, as the Crawls view shows them. */
 import type { CrawlItemState, CrawlState, CrawlSummary } from '../../../shared/crawl'
 
-export const CRAWL_STATE_LABELS: Record<CrawlState, string> = {
+const CRAWL_STATE_LABELS: Record<CrawlState, string> = {
   running: 'Running',
   paused: 'Paused',
   done: 'Finished',

@@ -9,7 +9,7 @@ import { usePanelApi } from '../api/panel-context'
 import { followCrawl } from './crawl-follower'
 
 /** At most 4 renders a second, whatever the server sends. */
-export const RENDER_INTERVAL_MS = 250
+const RENDER_INTERVAL_MS = 250
 
 export interface CrawlFollow {
   detail: CrawlDetail | null

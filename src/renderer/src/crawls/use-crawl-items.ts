@@ -10,7 +10,7 @@ import type { CrawlItem, CrawlItemState } from '../../../shared/crawl'
 import { usePanelApi } from '../api/panel-context'
 
 export const ITEMS_PAGE_SIZE = 50
-export const LIVE_REFRESH_MS = 5000
+const LIVE_REFRESH_MS = 5000
 
 export interface CrawlItemsView {
   items: CrawlItem[] | null

@@ -7,7 +7,7 @@ import type { PanelError } from '../../../shared/contract'
 import type { CrawlSummary } from '../../../shared/crawl'
 import { usePolled } from '../api/use-polled'
 
-export const CRAWL_LIST_REFRESH_MS = 3000
+const CRAWL_LIST_REFRESH_MS = 3000
 
 export interface CrawlList {
   /** Newest first; null until the first answer. */

@@ -7,7 +7,7 @@ import type { PanelApi, Result } from '../../../shared/contract'
 import { NotificationSettingsSchema, readNotificationSettings } from '../../../shared/notifications/notification-settings'
 import type { NotificationSettings } from '../../../shared/notifications/notification-settings'
 
-export const STORAGE_KEY = 'scrapedeck.notifications'
+const STORAGE_KEY = 'scrapedeck.notifications'
 
 export interface SettingsStore {
   load(): Promise<Result<NotificationSettings>>

@@ -7,7 +7,7 @@ import type { BrokerMetrics, MetricsSample, PanelConfig, PanelError, ProgressEve
 import { usePanelApi, usePanelEvent } from '../api/panel-context'
 
 /** History the queue chart keeps (the last 15 minutes). */
-export const HISTORY_WINDOW_MS = 15 * 60_000
+const HISTORY_WINDOW_MS = 15 * 60_000
 const MAX_PROGRESS = 300
 
 export interface RestartMark {
@@ -75,7 +75,7 @@ export function usePanelState(): PanelState {
 }
 
 /** Oldest first, one sample per timestamp, trimmed to the chart's window. */
-export function mergeSamples(a: MetricsSample[], b: MetricsSample[]): MetricsSample[] {
+function mergeSamples(a: MetricsSample[], b: MetricsSample[]): MetricsSample[] {
   const byTime = new Map<number, MetricsSample>()
   for (const sample of [...a, ...b]) byTime.set(sample.at, sample)
   const merged = [...byTime.values()].sort((x, y) => x.at - y.at)

@@ -18,7 +18,7 @@ export const EXPORT_CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
 }
 
 /** How lists (employment types, skills) are joined into one cell. */
-export const EXPORT_LIST_SEPARATOR = '; '
+const EXPORT_LIST_SEPARATOR = '; '
 
 /** An item of the ledger and, when it is done, its scraped listing, as one export row. */
 export function exportRow(item: CrawlItem, listing: Listing | null): ExportRow {

@@ -8,7 +8,7 @@ import { ID_PLACEHOLDER, templatePrefix } from '../../scraper/listing-url'
 import { listingIdProblem } from './listing-id-problem'
 import { CrawlSourceError } from './source-error'
 
-export type LocMatch = { id: string } | { reason: string }
+type LocMatch = { id: string } | { reason: string }
 
 export interface LocMatcherOptions {
   /**

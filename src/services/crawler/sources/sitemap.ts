@@ -59,7 +59,7 @@ interface SitemapLimits {
   idleTimeoutMs: number
 }
 
-export const SITEMAP_DEFAULTS: Readonly<SitemapLimits> = {
+const SITEMAP_DEFAULTS: Readonly<SitemapLimits> = {
   maxUrls: 1_000_000,
   maxDepth: 3,
   maxBytesPerSitemap: 50 * 1024 * 1024,
