@@ -13,7 +13,7 @@ import { createPanel } from '../panel-composition'
 import { MemoryApprovals } from '../stack/host-access-gate'
 import { ensureStackCredentials, loadPanelConfig } from '../config/panel-config'
 import { PanelSession } from '../session/panel-session'
-import { toPanelError } from '../session/error-values'
+import { toPanelError } from '../error-values'
 import { needsAcceptance } from '../../shared/host-access'
 import { CredentialsFileError } from '../stack/credentials-file'
 import { maskDeep, secretMasker } from '../../shared/secret-mask'
@@ -53,7 +53,8 @@ async function main(argv: string[]): Promise<number> {
     settings = loadPanelConfig()
   } catch (err) {
     if (!(err instanceof CredentialsFileError)) throw err
-    process.stderr.write(`deck: CredentialsFile: ${err.message}\nhint: ${err.hint}\n`)
+    const error = toPanelError(err)
+    process.stderr.write(`deck: ${error.kind}: ${error.message}\nhint: ${error.hint}\n`)
     return 1
   }
   const panel = createPanel(settings, { approvals: new MemoryApprovals() })
