@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ERROR_KINDS, ERROR_RULES, errorRule, hintFor, isErrorKind } from './error-kinds'
+import { ERROR_KINDS, ERROR_RULES, hintFor, isErrorKind } from './error-kinds'
 import { PANEL_ERROR_KINDS, PanelErrorKindSchema, panelError } from './panel-error'
 import { SCRAPE_ERROR_KINDS } from './scrape-errors'
 
@@ -28,7 +28,7 @@ describe('the error kind table', () => {
     ['SourceTimeout', 504, true],
     ['RpcTimeout', 504, true]
   ] as const)('%s is HTTP %i, retryable %s', (kind, status, retryable) => {
-    expect(errorRule(kind)).toMatchObject({ status, retryable })
+    expect(ERROR_RULES[kind]).toMatchObject({ status, retryable })
   })
 
   it('gives each kind one hint, which an error with a hint of its own overrides', () => {

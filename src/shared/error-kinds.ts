@@ -83,10 +83,6 @@ export function isErrorKind(value: unknown): value is ErrorKind {
   return typeof value === 'string' && Object.hasOwn(ERROR_RULES, value)
 }
 
-export function errorRule(kind: ErrorKind): ErrorRule {
-  return ERROR_RULES[kind]
-}
-
 /** The error's own hint when it has one (it knows the port, the field), else the kind's. */
 export function hintFor(kind: ErrorKind, own: string | null | undefined = null): string | null {
   return own ?? ERROR_RULES[kind].hint
