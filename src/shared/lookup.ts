@@ -34,13 +34,10 @@ export interface LookupOptions {
   refresh?: boolean
 }
 
-/**
- * The body of every API error answer. `kind` is a ScrapeErrorKind or one of the API's own
- * (BrokerUnavailable, RpcTimeout, InvalidSearch, NotFound…); the kind is the contract: the
- * panel picks its message by kind, not by HTTP status.
- */
+/** The body of every API error answer. */
 export interface ApiErrorBody {
   error: {
+    /** An ErrorKind (src/shared/error-kinds.ts): the kind is the contract, the status follows from it. */
     kind: string
     message: string
     /** What the caller can do about it. */

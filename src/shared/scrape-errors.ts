@@ -16,10 +16,6 @@ export const SCRAPE_ERROR_KINDS = [
 
 export type ScrapeErrorKind = (typeof SCRAPE_ERROR_KINDS)[number]
 
-export function isScrapeErrorKind(value: unknown): value is ScrapeErrorKind {
-  return typeof value === 'string' && (SCRAPE_ERROR_KINDS as readonly string[]).includes(value)
-}
-
 /** Nameko `exc_path` for a scraper error kind, so Python callers see a stable dotted path. */
 export function scrapeErrorPath(kind: ScrapeErrorKind): string {
   return `scrapedeck.scraper.${kind}`
