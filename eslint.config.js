@@ -49,7 +49,22 @@ const browserOnlyImports = {
   ]
 }
 
-const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/*.spec.ts', '**/*-test-fixture.ts']
+const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/*.spec.ts']
+
+// Shipped code (src/ outside its tests) never reaches into test/, and the RPC layer stays
+// generic: the crawler plugs into it through the server's hooks, never the other way round.
+const shippedCodeZones = [
+  {
+    target: './src',
+    from: './test',
+    message: 'Shipped code cannot import test fixtures or support; only *.test.ts files may.'
+  },
+  {
+    target: './src/services/rpc',
+    from: './src/services/crawler',
+    message: 'The RPC layer knows nothing of crawls; the crawler plugs in through the server hooks.'
+  }
+]
 
 export default tseslint.config(
   {
@@ -89,6 +104,11 @@ export default tseslint.config(
     // Plain JavaScript files are in no tsconfig: lint them without type information.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: testFiles,
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: [...layerZones, ...shippedCodeZones] }] }
   },
   {
     files: ['src/shared/**/*.ts', 'src/renderer/**/*.{ts,tsx}'],
