@@ -10,6 +10,7 @@ import type { ContainerHistory } from '../../shared/fleet-stats'
 import { STATS_HISTORY, STATS_MIN_INTERVAL_MS } from '../../shared/fleet-stats'
 import { RingBuffer } from '../broker/ring-buffer'
 import type { StatsSource } from '../stack/container-stats'
+import type { StreamSource } from './stream-source'
 
 export interface StatsEngine {
   followStats(source: StatsSource, onReading: (reading: ContainerStats) => void, onEnd: (reason: string) => void): Promise<() => void>
@@ -142,6 +143,24 @@ export class StatsWatches {
 
   private closeAll(): void {
     for (const [id, stream] of this.streams) this.close(id, stream)
+  }
+}
+
+/**
+ * The `stats` stream: the kept readings of the running containers (of one service, or all),
+ * none on resume, then each new reading.
+ */
+export function statsStreamSource(watches: Pick<StatsWatches, 'watch'>): StreamSource<'stats'> {
+  return async ({ service }, sink, { resume }) => {
+    const wanted = (reading: { service: string }): boolean => service === undefined || reading.service === service
+    const watch = await watches.watch({
+      onReading: (reading) => {
+        if (wanted(reading)) sink.push([reading])
+      },
+      onEnd: (reason) => sink.end(reason)
+    })
+    const initial = resume ? [] : watch.history.filter(wanted).flatMap((h) => h.readings.map((r) => ({ ...r, container: h.container, service: h.service })))
+    return { initial, stop: watch.stop }
   }
 }
 

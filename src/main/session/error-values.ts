@@ -12,7 +12,7 @@ import { SearchUnavailable } from '../../services/listings/listing-search'
 import { ComposeFileError } from '../stack/compose-error'
 import { EngineUnavailableError, isConnectionError } from '../stack/docker-engine'
 import { StackError } from '../stack/stack-error'
-import { StreamIdInUse } from './client-channel'
+import { StreamRefused } from './client-streams'
 import { CrawlClientError } from '../../services/crawler/crawl-client'
 import { ManagementApiError } from '../broker/management-api'
 
@@ -22,7 +22,7 @@ export function toPanelError(err: unknown): PanelError {
   if (err instanceof ComposeFileError) {
     return { kind: err.kind, message: err.message, hint: 'Fix the file and try again; nothing was changed.' }
   }
-  if (err instanceof StreamIdInUse) return { kind: 'InvalidRequest', message: err.message, hint: 'Stop that stream first, or follow under another id.' }
+  if (err instanceof StreamRefused) return { kind: 'InvalidRequest', message: err.message, hint: err.hint }
   if (err instanceof CrawlClientError) return { kind: err.kind, message: err.message, hint: err.hint }
   if (err instanceof StackError) return { kind: err.kind, message: err.message, hint: err.hint }
   if (err instanceof EngineUnavailableError) return { kind: 'EngineUnavailable', message: err.connectivity.message, hint: err.connectivity.hint }
