@@ -182,10 +182,10 @@ const StreamKindSchema = z.enum(STREAM_KINDS as [StreamKind, ...StreamKind[]])
 
 /** The kind is checked first, then the params against that kind's schema (the error names `params.<field>`). */
 const StreamOpenSchema = z
-  .object({ kind: StreamKindSchema, params: z.unknown(), streamId: StreamIdSchema.optional(), resume: z.boolean().default(false) })
+  .object({ kind: StreamKindSchema, params: z.record(z.string(), z.unknown()), streamId: StreamIdSchema.optional(), resume: z.boolean().default(false) })
   .strict()
   .transform((open, ctx) => {
-    const params = streams[open.kind].params.safeParse(open.params ?? {})
+    const params = streams[open.kind].params.safeParse(open.params)
     if (params.success) return { ...open, params: params.data } as StreamOpen
     for (const issue of params.error.issues) ctx.addIssue({ code: 'custom', path: ['params', ...issue.path], message: issue.message })
     return z.NEVER
