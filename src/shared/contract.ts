@@ -136,7 +136,8 @@ export type PanelConfig = z.infer<typeof PanelConfigSchema>
  * gets `streamData` events with that id (the first carries the state now: a log's tail, the
  * crawl's detail, the recent readings) until `streamEnd`, which comes once, and closes it
  * with `streamClose`. The panel closes a client's streams when the client goes.
- * A new kind is one entry here and its source in the controller (stream-sources.ts).
+ * A new kind is one entry here, its source in PanelController.streams (controller/stream-source.ts)
+ * and the view that calls followStream; docs/streams.md lists the steps.
  */
 export const streams = {
   /** A service's (or one container's) log: the last `tail` lines, then each new line. */
