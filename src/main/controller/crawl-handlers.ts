@@ -5,7 +5,7 @@
  */
 import type { OperationName, OperationResponse, ParsedRequest } from '../../shared/contract'
 import type { ExportFormat } from '../../shared/crawl'
-import type { CrawlClient } from '../../services/crawler/crawl-client'
+import type { CrawlClient } from '../clients/crawl-client'
 
 type CrawlOperation = Extract<OperationName, `crawl${string}`>
 type Handler<K extends OperationName> = (request: ParsedRequest<K>) => Promise<OperationResponse<K>>

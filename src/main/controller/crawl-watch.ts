@@ -5,8 +5,8 @@
  * everyone when the crawl ends, is deleted, or the coordinator stops answering.
  */
 import type { CrawlDetail } from '../../shared/crawl'
-import { CrawlClientError } from '../../services/crawler/crawl-client'
-import type { CrawlClient } from '../../services/crawler/crawl-client'
+import { CrawlClientError } from '../clients/crawl-client'
+import type { CrawlClient } from '../clients/crawl-client'
 import type { StreamSource } from './stream-source'
 
 export interface CrawlWatcher {
