@@ -6,7 +6,6 @@
  * memory stays bounded whatever the fleet's size or the time watched.
  */
 import type { ContainerStats, StackStatus } from '../../shared/contract'
-import type { ContainerHistory } from '../../shared/fleet-stats'
 import { STATS_HISTORY, STATS_MIN_INTERVAL_MS } from '../../shared/fleet-stats'
 import { RingBuffer } from '../broker/ring-buffer'
 import type { StatsSource } from '../stack/container-stats'
@@ -56,8 +55,8 @@ export class StatsWatches {
     this.now = options.now ?? Date.now
   }
 
-  /** Starts watching; returns the history so far and the function that stops this watcher. */
-  async watch(watcher: StatsWatcher): Promise<{ history: ContainerHistory[]; stop: () => void }> {
+  /** Starts watching; returns the kept readings (oldest first per container) and the function that stops this watcher. */
+  async watch(watcher: StatsWatcher): Promise<{ history: ContainerStats[]; stop: () => void }> {
     const first = this.watchers.size === 0
     this.watchers.add(watcher)
     if (first) this.update(await this.running())
@@ -91,12 +90,8 @@ export class StatsWatches {
     for (const w of watchers) w.onEnd(reason)
   }
 
-  private history(): ContainerHistory[] {
-    return [...this.streams.values()].map((s) => ({
-      container: s.source.name,
-      service: s.source.service,
-      readings: s.history.toArray().map(({ cpuPercent, memoryBytes, memoryLimitBytes, read }) => ({ cpuPercent, memoryBytes, memoryLimitBytes, read }))
-    }))
+  private history(): ContainerStats[] {
+    return [...this.streams.values()].flatMap((s) => s.history.toArray())
   }
 
   private open(source: StatsSource): void {
@@ -159,8 +154,7 @@ export function statsStreamSource(watches: Pick<StatsWatches, 'watch'>): StreamS
       },
       onEnd: (reason) => sink.end(reason)
     })
-    const initial = resume ? [] : watch.history.filter(wanted).flatMap((h) => h.readings.map((r) => ({ ...r, container: h.container, service: h.service })))
-    return { initial, stop: watch.stop }
+    return { initial: resume ? [] : watch.history.filter(wanted), stop: watch.stop }
   }
 }
 
