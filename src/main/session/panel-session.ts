@@ -14,7 +14,7 @@ import type { OperationName, ParsedRequest, PanelEvent, Result, StreamOperationN
 import type { PanelController } from '../controller/panel-controller'
 import { ClientStreams } from './client-streams'
 import type { ClientStreamLimits } from './client-streams'
-import { toPanelError } from './error-values'
+import { toPanelError } from '../error-values'
 import { maskDeep } from '../../shared/secret-mask'
 
 export type SessionBackend = Pick<PanelController, 'handle' | 'on' | 'mask' | 'streams'>
