@@ -22,8 +22,8 @@ export interface ContainerRuntime {
   assertPortsFree(project: ComposeProject, services: string[]): Promise<void>
   /** The project's networks and named volumes, created when missing. */
   ensureResources(project: ComposeProject, report: ProgressSink): Promise<void>
-  /** Removes the project's networks (and volumes when asked); one summary line each. */
-  removeResources(project: string, options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]>
+  /** Removes the project's networks (and volumes when asked: its labelled ones and the file's named ones, which up adopts); one summary line each. */
+  removeResources(project: ComposeProject | string, options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]>
   createContainer(project: ComposeProject, service: ServiceSpec, number: number, identity: ContainerIdentity): Promise<string>
   /** Starts it unless it runs; with its owner, a taken host port fails as PortInUse naming service, port and holder. */
   startContainer(id: string, owner?: { project: ComposeProject; service: string }): Promise<void>

@@ -10,7 +10,7 @@ import { homedir } from 'node:os'
 import { dirname, relative, isAbsolute, sep } from 'node:path'
 import type { HostAccessFinding, HostAccessKind, HostAccessSeverity } from '../../shared/host-access'
 import type { ComposeProject, ServiceSpec } from './compose-model'
-import { withDependencies } from './stack-orchestrator'
+import { withDependencies } from './drivers/orchestration'
 
 /** The Docker engine's socket, wherever a distribution puts it. */
 const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock']

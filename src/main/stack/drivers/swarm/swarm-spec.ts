@@ -4,8 +4,8 @@
  * alias), so `docker stack ls/ps` sees the panel's stack. Pure: swarm-services.ts sends it.
  */
 import type Docker from 'dockerode'
-import type { ComposeProject, NetworkSpec, ServiceSpec, VolumeSpec } from '../compose-model'
-import { engineHealthcheck } from '../container-spec'
+import type { ComposeProject, NetworkSpec, ServiceSpec, VolumeSpec } from '../../compose-model'
+import { engineHealthcheck } from '../../container-spec'
 
 export const STACK_LABEL = {
   namespace: 'com.docker.stack.namespace',

@@ -8,9 +8,9 @@
  * to publish them (DECK_SWARM_PUBLISH=public, `deck --publish-public`), which is a finding.
  */
 import type Docker from 'dockerode'
-import type { HostAccessFinding, HostAccessKind, HostAccessSeverity } from '../../../shared/host-access'
-import type { ComposeProject, PortSpec, ServiceSpec } from '../compose-model'
-import { withDependencies } from '../stack-orchestrator'
+import type { HostAccessFinding, HostAccessKind, HostAccessSeverity } from '../../../../shared/host-access'
+import type { ComposeProject, PortSpec, ServiceSpec } from '../../compose-model'
+import { withDependencies } from '../orchestration'
 import { isLoopback } from './swarm-relay'
 
 /** What becomes of the file's loopback ports on a swarm. */

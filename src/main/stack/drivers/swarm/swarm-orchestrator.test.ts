@@ -4,10 +4,11 @@
  */
 import { describe, expect, it } from 'vitest'
 import type Docker from 'dockerode'
-import { parseComposeText } from '../compose-file'
-import type { DockerEngine } from '../docker-engine'
-import { StackError } from '../stack-error'
+import { parseComposeText } from '../../compose-file'
+import type { DockerEngine } from '../../docker-engine'
+import { StackError } from '../../stack-error'
 import type { SwarmEngine } from './swarm-engine'
+import type { SwarmTask } from './swarm-services'
 import { SwarmOrchestrator } from './swarm-orchestrator'
 
 const STACK = `services:
@@ -51,8 +52,9 @@ class FakeSwarm {
   async taskContainers(): Promise<Docker.ContainerInfo[]> {
     return []
   }
-  async tasks(): Promise<[]> {
-    return []
+  /** One running task per deployed service: a deployed service is up at once. */
+  async tasks(serviceIds: string[]): Promise<SwarmTask[]> {
+    return serviceIds.filter((id) => this.deployed.has(id)).map((id) => ({ ID: `${id}.1`, ServiceID: id, Slot: 1, DesiredState: 'running', Status: { State: 'running' } }))
   }
   async service(stack: string, name: string): Promise<Docker.Service | null> {
     return this.deployed.get(`${stack}_${name}`) ?? null
