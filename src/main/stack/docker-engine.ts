@@ -124,16 +124,16 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
 
   // ---- Container runtime (the orchestrator's and converger's view) ----------------------
 
-  listContainers(project: string, service?: string): Promise<ProjectContainer[]> {
-    return listProjectContainers(this.docker, project, service)
+  listContainers(project: string, serviceName?: string): Promise<ProjectContainer[]> {
+    return listProjectContainers(this.docker, project, serviceName)
   }
 
   imageId(image: string): Promise<string | null> {
     return imageId(this.docker, image)
   }
 
-  ensureImage(service: ServiceSpec, onProgress: (progress: ImageProgress) => void, options: { rebuild?: boolean } = {}): Promise<string> {
-    return ensureImage(this.docker, service, onProgress, options)
+  ensureImage(spec: ServiceSpec, onProgress: (progress: ImageProgress) => void, options: { rebuild?: boolean } = {}): Promise<string> {
+    return ensureImage(this.docker, spec, onProgress, options)
   }
 
   assertPortsFree(project: ComposeProject, services: string[]): Promise<void> {
@@ -148,8 +148,8 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
     return removeResources(this.docker, project, options.removeVolumes, report)
   }
 
-  async createContainer(project: ComposeProject, service: ServiceSpec, number: number, identity: ContainerIdentity): Promise<string> {
-    return (await createContainer(this.docker, project, service, number, identity)).id
+  async createContainer(project: ComposeProject, spec: ServiceSpec, number: number, identity: ContainerIdentity): Promise<string> {
+    return (await createContainer(this.docker, project, spec, number, identity)).id
   }
 
   async startContainer(id: string, owner?: { project: ComposeProject; service: string }): Promise<void> {
