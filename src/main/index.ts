@@ -5,7 +5,7 @@
  */
 import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { loadPanelConfig } from './controller/panel-config'
+import { ensureStackCredentials, loadPanelConfig } from './config/panel-config'
 import { servePanelIpc } from './ipc/ipc-adapter'
 import type { IpcMainLike } from './ipc/ipc-adapter'
 import { CONTENT_SECURITY_POLICY } from './content-security-policy'
@@ -50,6 +50,8 @@ void app.whenReady().then(async () => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  // The stack this panel may bring up reads its credentials file: written now if missing.
+  ensureStackCredentials()
   const settings = loadPanelConfig()
   const notificationSettings = new NotificationSettingsFile(settings.notificationsFile)
   const panel = createPanel(settings, {

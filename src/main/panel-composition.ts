@@ -5,7 +5,7 @@
  * tests get their controller here, so there is one place where the real parts are wired.
  */
 import type { ExportFormat } from '../shared/crawl'
-import { CrawlClient } from '../services/crawler/crawl-client'
+import { CrawlClient } from './clients/crawl-client'
 import { RpcClient } from '../services/rpc'
 import { ListingsService, rpcScrape } from '../services/listings'
 import { DockerEngine } from './stack/docker-engine'
@@ -17,7 +17,7 @@ import { DRIVERS } from './stack/drivers/driver-registry'
 import { StackStatusSource } from './stack/stack-status-source'
 import { BrokerMonitor } from './broker/broker-monitor'
 import { PanelController } from './controller/panel-controller'
-import type { PanelSettings } from './controller/panel-config'
+import type { PanelSettings } from './config/panel-config'
 import { LazyConnection } from './controller/lazy-connection'
 import { toPanelError } from './session/error-values'
 import type { NotificationSettingsStore } from './notifications/settings-file'

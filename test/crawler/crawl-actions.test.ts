@@ -5,7 +5,7 @@
  * retry re-runs only the failed ids; delete removes the crawl; export streams every item.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CrawlClient } from '../../src/services/crawler/crawl-client'
+import { CrawlClient } from '../../src/main/clients/crawl-client'
 import { EXPORT_COLUMNS } from '../../src/shared/crawl'
 import { allItems, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, stopCrawlStack, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
 import type { ServiceProcess, TestBoard } from './crawl-fixture'

@@ -4,7 +4,7 @@
  * is the test infrastructure's node (`rabbitmqctl -n … stop_app` / `start_app`), so the outage is kept short.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CrawlClient } from '../../src/services/crawler/crawl-client'
+import { CrawlClient } from '../../src/main/clients/crawl-client'
 import { testRabbitmqctl } from '../support/test-endpoints'
 import { allItems, cleanUpStack, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
 import type { ServiceProcess, TestBoard } from './crawl-fixture'

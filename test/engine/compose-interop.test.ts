@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PanelUnderTest } from '../support/panel-under-test'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import { composeCli, composeV2UnavailableReason, dockerCompose, fixtureStack, freePort, REPO, removeProject, suffix } from './engine-fixture'
 import type { FixtureStack } from './engine-fixture'
 
@@ -62,7 +62,7 @@ for (const { tool, compat } of INTEROP_CASES) describe(`the panel (writing as ${
     const vars = { DECK_TEST_REPO: REPO, DECK_TEST_INTEROP_PORT: String(await freePort()), DECK_TEST_INTEROP_VALUE: `v-${suffix()}` }
     // The loader interpolates from the process environment, as the Compose CLI does.
     Object.assign(process.env, vars, { DECK_COMPOSE_COMPAT: compat })
-    const panel = new PanelUnderTest(loadPanelConfig({ DECK_COMPOSE_FILE: INTEROP_FILE, DECK_PROJECT: project, DECK_COMPOSE_COMPAT: compat }, REPO))
+    const panel = new PanelUnderTest(startupPanelConfig({ DECK_COMPOSE_FILE: INTEROP_FILE, DECK_PROJECT: project, DECK_COMPOSE_COMPAT: compat }, REPO))
     controllers.push(panel)
     return { project, env: { ...process.env, ...vars }, panel }
   }
@@ -159,7 +159,7 @@ describe('nothing is touched when the file or an image is bad', () => {
   const dir = mkdtempSync(join(tmpdir(), 'deck-bad-'))
   const controllers: PanelUnderTest[] = []
   const controllerFor = (file: string, project: string): PanelUnderTest => {
-    const c = new PanelUnderTest(loadPanelConfig({ DECK_COMPOSE_FILE: file, DECK_PROJECT: project }, REPO))
+    const c = new PanelUnderTest(startupPanelConfig({ DECK_COMPOSE_FILE: file, DECK_PROJECT: project }, REPO))
     controllers.push(c)
     return c
   }

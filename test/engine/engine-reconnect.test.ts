@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Docker from 'dockerode'
 import { PanelUnderTest } from '../support/panel-under-test'
 import { SecondDockerd, secondDockerdUnavailableReason } from '../support/second-dockerd'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import type { EngineConnectivity, StackStatus } from '../../src/shared/contract'
 import { REPO, STACK_FILE, suffix, waitFor } from './engine-fixture'
 
@@ -25,7 +25,7 @@ const haveDockerd = noDockerd === null
 beforeAll(async () => {
   if (!haveDockerd) return
   await dockerd.start()
-  controller = new PanelUnderTest({ ...loadPanelConfig({ DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: project, DOCKER_HOST: endpoint }, REPO), statusRefreshMs: 60_000 })
+  controller = new PanelUnderTest({ ...startupPanelConfig({ DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: project, DOCKER_HOST: endpoint }, REPO), statusRefreshMs: 60_000 })
   controller.on('engine', (e) => engineEvents.push(e))
   controller.on('status', (s) => statuses.push(s))
   await controller.start({ metrics: false })

@@ -6,6 +6,7 @@ import { RpcClient } from '../../src/services/rpc/client'
 import { countedProperties } from '../../src/services/rpc/delivery-count'
 import { DEFAULT_EXCHANGE, EXCHANGE_OPTIONS, encodeRequest, requestProperties } from '../../src/services/rpc/wire'
 import { RpcServer } from '../../src/services/rpc/server'
+import { crawlReplyHeaders } from '../../src/services/crawler/crawl-control'
 import { IncorrectSignature, MethodNotFound, RemoteError } from '../../src/services/rpc/errors'
 import { silentLogger } from '../../src/services/log'
 import { TEST_AMQP_URI, deleteQueues, namekoUnavailableReason, runClusterRpcProxy, startNamekoService } from '../support/nameko'
@@ -91,7 +92,12 @@ describe.skipIf(skipReason !== null)('Python ClusterRpcProxy → our server', ()
 
   beforeAll(async () => {
     // As the scraper runs: with the replica headers a crawl reads on every reply.
-    server = new RpcServer(makeTestService(service), { amqpUri: TEST_AMQP_URI, logger: silentLogger, replica: 'interop-replica' })
+    server = new RpcServer(makeTestService(service), {
+      amqpUri: TEST_AMQP_URI,
+      logger: silentLogger,
+      replica: 'interop-replica',
+      replyHeaders: (tookMs) => crawlReplyHeaders('interop-replica', tookMs)
+    })
     await server.start()
   })
 

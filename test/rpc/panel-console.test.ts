@@ -4,7 +4,7 @@
  * Nameko 2.14.1 service — a result, kwargs, and remote errors with their exc_type and value.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import { RpcServer } from '../../src/services/rpc/server'
 import { silentLogger } from '../../src/services/log'
 import { MAX_RPC_PAYLOAD_BYTES } from '../../src/shared/contract'
@@ -23,7 +23,7 @@ if (skipReason !== null) console.warn(`Skipping the console's Nameko test: ${ski
 const REPO = new URL('../..', import.meta.url).pathname
 
 function panelOn(managementUrl: string): PanelUnderTest {
-  return new PanelUnderTest(loadPanelConfig({ DECK_PROJECT: uniqueServiceName('deckconsole'), AMQP_URI: TEST_AMQP_URI, RABBITMQ_MANAGEMENT_URL: managementUrl }, REPO))
+  return new PanelUnderTest(startupPanelConfig({ DECK_PROJECT: uniqueServiceName('deckconsole'), AMQP_URI: TEST_AMQP_URI, RABBITMQ_MANAGEMENT_URL: managementUrl }, REPO))
 }
 
 describe.skipIf(skipReason !== null)('the RPC console through a panel session', () => {

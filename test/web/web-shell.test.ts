@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { createPanel } from '../../src/main/panel-composition'
 import type { Panel } from '../../src/main/panel-composition'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import { TEST_AMQP_URI, TEST_ES_URL, TEST_MANAGEMENT_URL } from '../support/test-endpoints'
 import { startWebShell } from '../../src/main/web/web-shell'
 import type { WebShell } from '../../src/main/web/web-shell'
@@ -30,7 +30,7 @@ beforeAll(async () => {
   mkdirSync(join(rendererDir, 'assets'))
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>panel</title><script type="module" src="./assets/app.js"></script>')
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("panel")')
-  panel = createPanel(loadPanelConfig({ DECK_PROJECT: project, DECK_METRICS_INTERVAL_MS: '300', AMQP_URI: TEST_AMQP_URI, RABBITMQ_MANAGEMENT_URL: TEST_MANAGEMENT_URL, ELASTICSEARCH_URL: TEST_ES_URL }, REPO))
+  panel = createPanel(startupPanelConfig({ DECK_PROJECT: project, DECK_METRICS_INTERVAL_MS: '300', AMQP_URI: TEST_AMQP_URI, RABBITMQ_MANAGEMENT_URL: TEST_MANAGEMENT_URL, ELASTICSEARCH_URL: TEST_ES_URL }, REPO))
   await panel.controller.start()
   shell = await startWebShell({ controller: panel.controller, port: 0, host: '127.0.0.1', rendererDir })
 })
