@@ -140,7 +140,10 @@ export class ComposeOrchestrator extends Orchestration {
   startService(serviceName: string, report: ProgressSink): Promise<string[]> {
     return this.onService(serviceName, async (project, spec) => {
       const containers = await this.containersOf(project, serviceName)
-      if (containers.length === 0) return this.converge(project, spec, this.desired.get(serviceName) || spec.replicas || 1, report)
+      if (containers.length === 0) {
+        this.admitService(project, serviceName)
+        return this.converge(project, spec, this.desired.get(serviceName) || spec.replicas || 1, report)
+      }
       return eachContainer(containers, serviceName, report, CONTAINER_ACTIONS.start, (c) => this.runtime.startContainer(c.id))
     })
   }
@@ -159,7 +162,6 @@ export class ComposeOrchestrator extends Orchestration {
 
   /** Adds containers with the next numbers, or stops the highest numbers; never recreates. */
   private async converge(project: ComposeProject, spec: ServiceSpec, replicas: number, report: ProgressSink): Promise<string[]> {
-    if (replicas > 0) this.admitService(project, spec.name)
     const id = await this.runtime.imageId(spec.image)
     if (id === null && replicas > 0) {
       throw new StackError('ImageUnavailable', `Image ${spec.image} of ${spec.name} is not on this machine`, 'Run up first: it builds or pulls missing images.')

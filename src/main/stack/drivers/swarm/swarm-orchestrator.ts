@@ -150,7 +150,7 @@ export class SwarmOrchestrator extends Orchestration implements RollingUpdate {
       const target = current > 0 ? current : before > 0 ? before : spec.replicas || 1
       this.admitService(project, serviceName)
       report({ step: 'start', service: serviceName, container: null, state: 'started', message: `Starting ${serviceName} (${target})` })
-      await this.options.swarm.updateService(deployed.ID, (current) => ({ ...current, Mode: { Replicated: { Replicas: target } } }))
+      await this.options.swarm.updateService(deployed.ID, (swarmSpec) => ({ ...swarmSpec, Mode: { Replicated: { Replicas: target } } }))
       await this.waitRunning(project.project, serviceName, target, this.upTimeoutMs)
       report({ step: 'start', service: serviceName, container: null, state: 'done', message: `Started ${serviceName}` })
       return [`started ${serviceName} (${target})`]
