@@ -19,7 +19,7 @@ import { BrokerMonitor } from './broker/broker-monitor'
 import { PanelController } from './controller/panel-controller'
 import type { PanelSettings } from './config/panel-config'
 import { LazyConnection } from './controller/lazy-connection'
-import { toPanelError } from './session/error-values'
+import { toPanelError } from './error-values'
 import type { NotificationSettingsStore } from './notifications/settings-file'
 import { createAutoscaler } from './autoscale/create-autoscaler'
 

@@ -14,6 +14,7 @@ import { PanelUnderTest } from '../support/panel-under-test'
 import { startupPanelConfig } from '../support/panel-settings'
 import { composeCli, composeV2UnavailableReason, dockerCompose, fixtureStack, freePort, REPO, removeProject, suffix } from './engine-fixture'
 import type { FixtureStack } from './engine-fixture'
+import { requiredPart } from '../support/required-part'
 
 function projectObjects(project: string): string {
   const containers = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).trim()
@@ -22,10 +23,7 @@ function projectObjects(project: string): string {
 }
 
 const INTEROP_FILE = join(REPO, 'test/engine/fixtures/interop/compose.yaml')
-const v2Missing = composeV2UnavailableReason()
-// CI installs Compose v2 (scripts/test.sh → install_compose_v2): there its absence fails.
-if (v2Missing !== null && process.env['CI']) throw new Error(`Compose v2 interop tests cannot run in CI: ${v2Missing}`)
-if (v2Missing !== null) console.warn(`Skipping the Compose v2 interop tests: ${v2Missing}`)
+const v2Missing = requiredPart('Docker Compose v2', composeV2UnavailableReason())
 
 /** id, name and start time of each container of a project: a recreate or restart changes one. */
 function snapshot(project: string): string[] {

@@ -11,6 +11,7 @@ import { SecondDockerd, secondDockerdUnavailableReason } from '../support/second
 import { startupPanelConfig } from '../support/panel-settings'
 import type { EngineConnectivity, StackStatus } from '../../src/shared/contract'
 import { REPO, STACK_FILE, suffix, waitFor } from './engine-fixture'
+import { requiredPart } from '../support/required-part'
 
 const dockerd = new SecondDockerd()
 const { socket, endpoint } = dockerd
@@ -18,8 +19,7 @@ let controller: PanelUnderTest
 const engineEvents: EngineConnectivity[] = []
 const statuses: StackStatus[] = []
 const project = `deckreconnect${suffix()}`
-const noDockerd = secondDockerdUnavailableReason()
-if (noDockerd !== null) console.info(`engine reconnect tests skipped: ${noDockerd}`)
+const noDockerd = requiredPart('a dockerd binary', secondDockerdUnavailableReason())
 const haveDockerd = noDockerd === null
 
 beforeAll(async () => {
