@@ -4,8 +4,8 @@
  * alias), so `docker stack ls/ps` sees the panel's stack. Pure: swarm-services.ts sends it.
  */
 import type Docker from 'dockerode'
-import type { ComposeProject, NetworkSpec, ServiceSpec, VolumeSpec } from '../compose-model'
-import { engineHealthcheck } from '../container-spec'
+import type { ComposeProject, NetworkSpec, ServiceSpec, VolumeSpec } from '../../compose-model'
+import { engineHealthcheck } from '../../container-spec'
 
 export const STACK_LABEL = {
   namespace: 'com.docker.stack.namespace',
@@ -19,7 +19,7 @@ export const STACK_LABEL = {
 /** The network every service joins when the file names none: Compose's and `docker stack`'s `default`. */
 export const DEFAULT_NETWORK = 'default'
 
-export const stackServiceName = (stack: string, service: string): string => `${stack}_${service}`
+export const stackServiceName = (stack: string, serviceName: string): string => `${stack}_${serviceName}`
 export const stackResourceName = (stack: string, key: string): string => `${stack}_${key}`
 
 export function stackLabels(stack: string, labels: Record<string, string> = {}): Record<string, string> {
@@ -27,8 +27,8 @@ export function stackLabels(stack: string, labels: Record<string, string> = {}):
 }
 
 /** The networks a service joins, by key: the file's, or `default`. */
-export function serviceNetworkKeys(service: ServiceSpec): string[] {
-  return service.networks.length > 0 ? service.networks.map((n) => n.name) : [DEFAULT_NETWORK]
+export function serviceNetworkKeys(spec: ServiceSpec): string[] {
+  return spec.networks.length > 0 ? spec.networks.map((n) => n.name) : [DEFAULT_NETWORK]
 }
 
 /** Every network key the stack's services use (the overlay networks to create). */
@@ -70,65 +70,65 @@ export interface SwarmPortPlan {
  */
 export function swarmServiceSpec(
   project: ComposeProject,
-  service: ServiceSpec,
+  spec: ServiceSpec,
   image: string,
   replicas: number,
   ports: SwarmPortPlan
 ): Docker.CreateServiceOptions {
-  const mounts: Docker.MountSettings[] = service.volumes.map((v) => {
+  const mounts: Docker.MountSettings[] = spec.volumes.map((v) => {
     if (v.type === 'bind') return { Type: 'bind', Source: v.source, Target: v.target, ReadOnly: v.readOnly }
     if (v.type === 'anonymous') return { Type: 'volume', Source: '', Target: v.target, ReadOnly: v.readOnly }
-    const spec = project.volumes.get(v.name)
-    const source = spec === undefined ? stackResourceName(project.project, v.name) : volumeName(project, spec)
+    const volume = project.volumes.get(v.name)
+    const source = volume === undefined ? stackResourceName(project.project, v.name) : volumeName(project, volume)
     return {
       Type: 'volume',
       Source: source,
       Target: v.target,
       ReadOnly: v.readOnly,
       // The engine fills NoCopy and DriverConfig in; dockerode's types want them written.
-      VolumeOptions: { Labels: stackLabels(project.project, spec?.labels) } as Docker.MountSettings['VolumeOptions']
+      VolumeOptions: { Labels: stackLabels(project.project, volume?.labels) } as Docker.MountSettings['VolumeOptions']
     }
   })
-  for (const entry of service.hardening.tmpfs ?? []) {
+  for (const entry of spec.hardening.tmpfs ?? []) {
     mounts.push({ Type: 'tmpfs', Source: '', Target: entry.split(':')[0] as string })
   }
   const limits: Docker.ResourceLimits = {}
-  if (service.hardening.memoryBytes !== null) limits.MemoryBytes = service.hardening.memoryBytes
-  if (service.hardening.nanoCpus !== null) limits.NanoCPUs = service.hardening.nanoCpus
-  if (service.hardening.pidsLimit !== null) limits.Pids = service.hardening.pidsLimit
+  if (spec.hardening.memoryBytes !== null) limits.MemoryBytes = spec.hardening.memoryBytes
+  if (spec.hardening.nanoCpus !== null) limits.NanoCPUs = spec.hardening.nanoCpus
+  if (spec.hardening.pidsLimit !== null) limits.Pids = spec.hardening.pidsLimit
   return {
-    Name: stackServiceName(project.project, service.name),
-    Labels: stackLabels(project.project, { [STACK_LABEL.image]: service.image }),
+    Name: stackServiceName(project.project, spec.name),
+    Labels: stackLabels(project.project, { [STACK_LABEL.image]: spec.image }),
     TaskTemplate: {
       ContainerSpec: {
         Image: image,
-        Labels: stackLabels(project.project, service.labels),
-        Command: service.entrypointArgv ?? undefined,
-        Args: service.commandArgv ?? undefined,
-        Hostname: service.hostname ?? undefined,
-        Env: Object.entries(service.environment).map(([k, v]) => `${k}=${v}`),
-        Dir: service.workingDir ?? undefined,
-        User: service.user ?? undefined,
-        Init: service.init ?? undefined,
-        TTY: service.tty ?? undefined,
-        ReadOnly: service.hardening.readOnly ?? undefined,
+        Labels: stackLabels(project.project, spec.labels),
+        Command: spec.entrypointArgv ?? undefined,
+        Args: spec.commandArgv ?? undefined,
+        Hostname: spec.hostname ?? undefined,
+        Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
+        Dir: spec.workingDir ?? undefined,
+        User: spec.user ?? undefined,
+        Init: spec.init ?? undefined,
+        TTY: spec.tty ?? undefined,
+        ReadOnly: spec.hardening.readOnly ?? undefined,
         Mounts: mounts,
-        StopSignal: service.stopSignal ?? undefined,
-        StopGracePeriod: service.stopGraceSeconds * 1e9,
-        CapabilityDrop: service.hardening.capDrop ?? undefined,
-        CapabilityAdd: service.host.capAdd ?? undefined,
-        HealthCheck: engineHealthcheck(service)
+        StopSignal: spec.stopSignal ?? undefined,
+        StopGracePeriod: spec.stopGraceSeconds * 1e9,
+        CapabilityDrop: spec.hardening.capDrop ?? undefined,
+        CapabilityAdd: spec.host.capAdd ?? undefined,
+        HealthCheck: engineHealthcheck(spec)
       },
       Resources: Object.keys(limits).length > 0 ? { Limits: limits } : undefined,
-      RestartPolicy: restartPolicy(service),
+      RestartPolicy: restartPolicy(spec),
       // Single-node and a manager-only relay: tasks go where the scheduler puts them.
-      Networks: serviceNetworkKeys(service).map((key) => ({
+      Networks: serviceNetworkKeys(spec).map((key) => ({
         Target: networkName(project, key),
-        Aliases: [service.name, ...(service.networks.find((n) => n.name === key)?.aliases ?? [])]
+        Aliases: [spec.name, ...(spec.networks.find((n) => n.name === key)?.aliases ?? [])]
       }))
     },
     Mode: { Replicated: { Replicas: replicas } },
-    UpdateConfig: updateConfig(service),
+    UpdateConfig: updateConfig(spec),
     EndpointSpec: { Mode: 'dnsrr', Ports: ports.public }
   }
 }
@@ -138,8 +138,8 @@ export function swarmServiceSpec(
  * take the engine's defaults (parallelism 1 and stop-first written out, the rest left out:
  * pause, monitor 5 s), as `docker stack deploy` gives them.
  */
-export function updateConfig(service: ServiceSpec): Docker.UpdateConfig | undefined {
-  const u = service.updateConfig
+export function updateConfig(spec: ServiceSpec): Docker.UpdateConfig | undefined {
+  const u = spec.updateConfig
   if (u === null) return undefined
   const config: Docker.UpdateConfig = { Parallelism: u.parallelism ?? 1, Order: u.order ?? 'stop-first' }
   if (u.delayNs !== null) config.Delay = u.delayNs
@@ -153,9 +153,9 @@ export function updateConfig(service: ServiceSpec): Docker.UpdateConfig | undefi
  * A swarm task is always restarted when it exits unless told otherwise (`docker stack`'s
  * default is condition "any"); compose's `restart:` maps to it as the Compose spec says.
  */
-function restartPolicy(service: ServiceSpec): Docker.TaskRestartPolicy & { Condition?: string; MaxAttempts?: number } {
-  const name = service.restart?.Name ?? null
+function restartPolicy(spec: ServiceSpec): Docker.TaskRestartPolicy & { Condition?: string; MaxAttempts?: number } {
+  const name = spec.restart?.Name ?? null
   if (name === 'no') return { Condition: 'none' }
-  if (name === 'on-failure') return { Condition: 'on-failure', MaxAttempts: service.restart?.MaximumRetryCount || undefined }
+  if (name === 'on-failure') return { Condition: 'on-failure', MaxAttempts: spec.restart?.MaximumRetryCount || undefined }
   return { Condition: 'any' }
 }

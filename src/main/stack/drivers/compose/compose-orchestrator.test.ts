@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { parseComposeText } from './compose-file'
-import type { ComposeProject, DependencyCondition, ServiceSpec } from './compose-model'
-import type { ContainerRuntime } from './container-runtime'
-import type { ContainerIdentity } from './container-spec'
-import { containerName } from './compose-labels'
-import type { ProjectContainer } from './project-containers'
-import { StackOrchestrator, stopLevels, withDependencies } from './stack-orchestrator'
-import { StackError } from './stack-error'
+import { parseComposeText } from '../../compose-file'
+import type { ComposeProject, DependencyCondition, ServiceSpec } from '../../compose-model'
+import type { ContainerRuntime } from '../../container-runtime'
+import type { ContainerIdentity } from '../../container-spec'
+import { containerName } from '../../compose-labels'
+import type { ProjectContainer } from '../../project-containers'
+import { ComposeOrchestrator } from './compose-orchestrator'
+import { stopLevels, withDependencies } from '../orchestration'
+import { StackError } from '../../stack-error'
 
 const STACK = `services:
   broker: { image: deck/broker }
@@ -90,8 +91,8 @@ class FakeRuntime implements ContainerRuntime {
   }
 }
 
-function orchestrator(runtime: FakeRuntime, text = STACK): StackOrchestrator {
-  return new StackOrchestrator({ runtime, loadProject: () => project(text), projectName: 'deck', upTimeoutMs: 1000 })
+function orchestrator(runtime: FakeRuntime, text = STACK): ComposeOrchestrator {
+  return new ComposeOrchestrator({ runtime, loadProject: () => project(text), projectName: 'deck', upTimeoutMs: 1000 })
 }
 
 const noReport = (): void => undefined
@@ -120,7 +121,7 @@ describe('withDependencies and stopLevels', () => {
   })
 })
 
-describe('StackOrchestrator over a fake runtime', () => {
+describe('ComposeOrchestrator over a fake runtime', () => {
   it('up: images and resources first, then each service only once its dependencies are ready', async () => {
     const runtime = new FakeRuntime()
     await orchestrator(runtime).up(undefined, noReport)
@@ -138,7 +139,7 @@ describe('StackOrchestrator over a fake runtime', () => {
   it('up and scale ask admit first, with what they would create; a refusal touches nothing', async () => {
     const runtime = new FakeRuntime()
     const asked: string[] = []
-    const stack = new StackOrchestrator({
+    const stack = new ComposeOrchestrator({
       runtime,
       loadProject: () => project(),
       projectName: 'deck',

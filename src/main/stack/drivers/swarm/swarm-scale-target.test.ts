@@ -1,8 +1,8 @@
 /** The swarm scale target: running tasks as replicas (named by their container's hostname), up and down as a replica count. */
 import { describe, expect, it } from 'vitest'
 import type Docker from 'dockerode'
-import { parseComposeText } from '../stack/compose-file'
-import type { SwarmTask } from '../stack/swarm/swarm-services'
+import { parseComposeText } from '../../compose-file'
+import type { SwarmTask } from './swarm-services'
 import { swarmScaleTarget } from './swarm-scale-target'
 
 const FILE = `services:

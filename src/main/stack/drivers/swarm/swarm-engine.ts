@@ -1,19 +1,19 @@
 /**
- * The swarm side of the engine connection: the one owner of the dockerode client the swarm
- * driver uses (the connection's state and reconnects stay DockerEngine's). It answers what
+ * The swarm side of the engine connection, over DockerEngine's dockerode client (the one the
+ * process has; its state and reconnects stay DockerEngine's). It answers what
  * the swarm orchestrator, the status monitor and the controller's logs and stats ask of a
  * stack deployed on a swarm, over the service, task and node API.
  */
 import { PassThrough } from 'node:stream'
 import type Docker from 'dockerode'
-import type { ComposeProject } from '../compose-model'
-import { dockerFromEndpoint } from '../docker-engine'
-import type { DockerEngine } from '../docker-engine'
-import { StackError } from '../stack-error'
-import { LogSplitter, pipeLogStream } from '../container-logs'
-import type { LogSource } from '../container-logs'
-import { containerStats, followStats } from '../container-stats'
-import type { ContainerStats, LogLine, PanelError, StackStatus } from '../../../shared/contract'
+import type { ComposeProject } from '../../compose-model'
+import type { DockerEngine } from '../../docker-engine'
+import { StackError } from '../../stack-error'
+import { LogSplitter, pipeLogStream } from '../../container-logs'
+import type { LogSource } from '../../container-logs'
+import { containerStats, followStats } from '../../container-stats'
+import type { ContainerStats, LogLine } from '../../../../shared/contract'
+import type { EngineStatus, StatusRequest } from '../stack-driver'
 import {
   deployService, ensureOverlayNetwork, listNodes, listServiceTasks, listStackServices, removeService, removeWhenFree, setReplicas,
   stackContainers, stackNetworks, stackVolumes, swarmState, updateService
@@ -26,18 +26,11 @@ import { pullableDigest, pushImage, registryReference, removeRegistry, startRegi
 import type { PushProgress, RegistryAddress } from './swarm-registry'
 import { buildSwarmStatus } from './swarm-status'
 
-export interface StatusRequest {
-  project: ComposeProject | null
-  projectName: string
-  composeFile: string
-  composeError: PanelError | null
-}
-
 export class SwarmEngine {
-  readonly docker: Docker
+  private readonly docker: Docker
 
-  constructor(readonly engine: DockerEngine) {
-    this.docker = dockerFromEndpoint(engine.connectivity.endpoint)
+  constructor(private readonly engine: DockerEngine) {
+    this.docker = engine.client
   }
 
   state(): Promise<SwarmState> {
@@ -125,23 +118,34 @@ export class SwarmEngine {
     return (await stackContainers(this.docker, stack)).filter((c) => c.Labels[STACK_LABEL.relay] === undefined && c.Labels[STACK_LABEL.registry] === undefined)
   }
 
-  /** Removes the stack's networks, and its volumes when asked, retrying while a task's endpoint lingers. */
-  async removeResources(stack: string, removeVolumes: boolean): Promise<string[]> {
+  /**
+   * Removes the stack's networks, and when asked its volumes (labelled with the stack, and the
+   * file's named volumes that exist, which tasks use by name whoever made them), retrying
+   * while a task's endpoint lingers. A volume still refused then is named as left, with why.
+   */
+  async removeResources(project: ComposeProject | string, removeVolumes: boolean): Promise<string[]> {
+    const stack = typeof project === 'string' ? project : project.project
     const removed: string[] = []
     for (const net of await stackNetworks(this.docker, stack)) {
       await removeWhenFree(() => this.docker.getNetwork(net.Id).remove())
       removed.push(`removed network ${net.Name}`)
     }
     if (removeVolumes) {
-      for (const name of await stackVolumes(this.docker, stack)) {
-        await removeWhenFree(() => this.docker.getVolume(name).remove())
-        removed.push(`removed volume ${name}`)
+      const existing = new Set(((await this.docker.listVolumes()).Volumes ?? []).map((v) => v.Name))
+      const named = typeof project === 'string' ? [] : [...project.volumes.values()].filter((v) => !v.external && existing.has(v.name)).map((v) => v.name)
+      for (const name of new Set([...(await stackVolumes(this.docker, stack)), ...named])) {
+        try {
+          await removeWhenFree(() => this.docker.getVolume(name).remove())
+          removed.push(`removed volume ${name}`)
+        } catch (err) {
+          removed.push(`left volume ${name}: ${(err as { json?: { message?: string } }).json?.message ?? (err as Error).message}`)
+        }
       }
     }
     return removed
   }
 
-  async buildStatus(request: StatusRequest): Promise<StackStatus> {
+  async buildStatus(request: StatusRequest): Promise<EngineStatus> {
     const engine = this.engine.connectivity
     const stack = request.project?.project ?? request.projectName
     const routes = request.project === null ? [] : relayRoutes(request.project)

@@ -5,12 +5,13 @@
  * so the UI and the CLI read both alike. Pure: swarm-engine.ts fetches what it reads.
  */
 import type Docker from 'dockerode'
-import type { ContainerState, ContainerStatus, EngineConnectivity, Health, PanelError, PortBinding, ServiceStatus, StackStatus } from '../../../shared/contract'
-import type { ComposeProject, ServiceSpec } from '../compose-model'
+import type { ContainerState, ContainerStatus, EngineConnectivity, Health, PanelError, PortBinding, ServiceStatus } from '../../../../shared/contract'
+import type { EngineStatus } from '../stack-driver'
+import type { ComposeProject, ServiceSpec } from '../../compose-model'
 import type { RelayRoute } from './swarm-relay'
 import type { SwarmNode, SwarmTask } from './swarm-services'
 import { STACK_LABEL, stackServiceName } from './swarm-spec'
-import { serviceState } from '../status-builder'
+import { serviceState } from '../../status-builder'
 
 export interface SwarmStatusInput {
   engine: EngineConnectivity
@@ -28,7 +29,7 @@ export interface SwarmStatusInput {
 /** Task states before the container runs. */
 const PENDING = new Set(['new', 'allocated', 'pending', 'assigned', 'accepted', 'preparing', 'ready'])
 
-export function buildSwarmStatus(input: SwarmStatusInput): StackStatus {
+export function buildSwarmStatus(input: SwarmStatusInput): EngineStatus {
   const stack = input.project?.project ?? input.projectName
   const base = { project: stack, composeFile: input.composeFile, engine: input.engine, composeError: input.composeError, updatedAt: new Date(input.now ?? Date.now()).toISOString() }
   const byName = new Map(input.services.map((s) => [s.Spec?.Name ?? '', s]))

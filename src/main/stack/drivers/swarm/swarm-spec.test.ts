@@ -1,7 +1,7 @@
 /** `deploy.update_config` from the file to the swarm service spec's UpdateConfig, and bad values refused with their line. */
 import { describe, expect, it } from 'vitest'
-import { ComposeFileError } from '../compose-error'
-import { parseComposeText } from '../compose-file'
+import { ComposeFileError } from '../../compose-error'
+import { parseComposeText } from '../../compose-file'
 import { swarmServiceSpec } from './swarm-spec'
 
 const FILE = '/srv/deck/compose.yaml'

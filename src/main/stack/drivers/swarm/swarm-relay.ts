@@ -7,7 +7,7 @@
  * holds), and forwards each connection to the service by name (its tasks, dnsrr).
  */
 import type Docker from 'dockerode'
-import type { ComposeProject } from '../compose-model'
+import type { ComposeProject } from '../../compose-model'
 import { STACK_LABEL, networkName, serviceNetworkKeys, stackLabels, stackResourceName } from './swarm-spec'
 
 export interface RelayRoute {

@@ -2,14 +2,14 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseComposeText } from '../compose-file'
-import { HostAccessGate, MemoryApprovals } from '../host-access-gate'
-import { StackError } from '../stack-error'
-import { loadOurCompose } from '../../../../test/support/our-compose'
+import { parseComposeText } from '../../compose-file'
+import { HostAccessGate, MemoryApprovals } from '../../host-access-gate'
+import { StackError } from '../../stack-error'
+import { loadOurCompose } from '../../../../../test/support/our-compose'
 import { parseSwarmPublish, publicPorts, swarmFindings } from './swarm-preflight'
 import type { SwarmPublish } from './swarm-preflight'
 
-const FIXTURE_DIR = join(__dirname, '../../../../test/fixtures/swarm')
+const FIXTURE_DIR = join(__dirname, '../../../../../test/fixtures/swarm')
 const FIXTURE = join(FIXTURE_DIR, 'swarm-keys.yaml')
 const fixture = () => parseComposeText(readFileSync(FIXTURE, 'utf8'), { file: FIXTURE, project: 'fx', env: {} })
 const summary = (publish: SwarmPublish) => swarmFindings(fixture(), { publish }).map((f) => [f.line, f.service, f.kind, f.severity, f.message.split(':')[0]])

@@ -15,8 +15,8 @@
  * as the stack's other volumes are.
  */
 import type Docker from 'dockerode'
-import { StackError } from '../stack-error'
-import { follow } from '../image-provider'
+import { StackError } from '../../stack-error'
+import { follow } from '../../image-provider'
 import { STACK_LABEL, stackLabels, stackResourceName } from './swarm-spec'
 
 export interface RegistryAddress {

@@ -4,22 +4,23 @@
  * A container's replica name is its hostname, as its RPC server reports it: the first 12
  * characters of its id unless the compose file sets `hostname:`.
  */
-import type { ComposeProject, ServiceSpec } from '../stack/compose-model'
-import type { ContainerRuntime } from '../stack/container-runtime'
-import type { StackOrchestrator } from '../stack/stack-orchestrator'
-import type { ProgressSink } from '../stack/stack-error'
-import type { ScaleTarget } from './autoscaler'
+import type { ComposeProject } from '../../compose-model'
+import type { ContainerRuntime } from '../../container-runtime'
+import type { ProgressSink } from '../../stack-error'
+import { replicaLimits } from '../../service-limits'
+import type { ScaleTarget } from '../../../autoscale/autoscaler'
+import type { ComposeOrchestrator } from './compose-orchestrator'
 
-export interface StackScaleTargetParts {
+export interface ComposeScaleTargetParts {
   runtime: Pick<ContainerRuntime, 'listContainers'>
-  orchestrator: Pick<StackOrchestrator, 'scale' | 'removeReplicas'>
+  orchestrator: Pick<ComposeOrchestrator, 'scale' | 'removeReplicas'>
   loadProject: () => ComposeProject
   projectName: string
   /** Where the scale steps' progress goes (the controller's progress events). */
   report: ProgressSink
 }
 
-export function stackScaleTarget(parts: StackScaleTargetParts): ScaleTarget {
+export function composeScaleTarget(parts: ComposeScaleTargetParts): ScaleTarget {
   const spec = (service: string) => parts.loadProject().services.get(service)
   return {
     running: async (service) => {
@@ -33,12 +34,6 @@ export function stackScaleTarget(parts: StackScaleTargetParts): ScaleTarget {
     stop: async (service, replicas) => {
       await parts.orchestrator.removeReplicas(service, replicas.map((r) => r.id), parts.report)
     },
-    perReplica: (service) => perReplicaLimits(spec(service))
+    perReplica: (service) => replicaLimits(spec(service))
   }
-}
-
-/** What one replica of a service may take (compose `cpus` / `mem_limit`, or deploy limits), for the host ceiling. */
-export function perReplicaLimits(service: ServiceSpec | undefined): { cpus: number | null; memoryBytes: number | null } {
-  const hardening = service?.hardening
-  return { cpus: hardening?.nanoCpus ? hardening.nanoCpus / 1e9 : null, memoryBytes: hardening?.memoryBytes ?? null }
 }

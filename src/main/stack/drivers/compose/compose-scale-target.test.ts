@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { parseComposeText } from '../stack/compose-file'
-import type { ProjectContainer } from '../stack/project-containers'
-import { stackScaleTarget } from './stack-scale-target'
+import { parseComposeText } from '../../compose-file'
+import type { ProjectContainer } from '../../project-containers'
+import { composeScaleTarget } from './compose-scale-target'
 
 const FILE = `services:
   scraper: { image: deck/scraper, mem_limit: 1536m }
@@ -12,10 +12,10 @@ function container(id: string, service: string, number: number, state: string): 
   return { id, name: `deck-${service}-${number}`, service, number, configHash: null, composeVersion: null, imageLabel: null, image: `deck/${service}`, state, health: 'none', ports: [] }
 }
 
-describe('stackScaleTarget', () => {
+describe('composeScaleTarget', () => {
   const calls: string[] = []
   const containers = [container('a'.repeat(64), 'scraper', 1, 'running'), container('b'.repeat(64), 'scraper', 2, 'exited'), container('c'.repeat(64), 'named', 1, 'running')]
-  const target = stackScaleTarget({
+  const target = composeScaleTarget({
     runtime: { listContainers: async (_p, service) => containers.filter((c) => c.service === service) },
     orchestrator: {
       scale: async (service, n) => {

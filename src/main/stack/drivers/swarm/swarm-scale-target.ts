@@ -7,14 +7,14 @@
  * hostname, as its RPC server reports it: the container id's first 12 characters unless the
  * file sets `hostname:`.
  */
-import type { ComposeProject } from '../stack/compose-model'
-import type { ProgressSink } from '../stack/stack-error'
-import type { SwarmEngine } from '../stack/swarm/swarm-engine'
-import type { SwarmOrchestrator } from '../stack/swarm/swarm-orchestrator'
-import { stackServiceName } from '../stack/swarm/swarm-spec'
-import { currentTasks } from '../stack/swarm/swarm-status'
-import type { ScaleTarget } from './autoscaler'
-import { perReplicaLimits } from './stack-scale-target'
+import type { ComposeProject } from '../../compose-model'
+import type { ProgressSink } from '../../stack-error'
+import type { SwarmEngine } from './swarm-engine'
+import type { SwarmOrchestrator } from './swarm-orchestrator'
+import { stackServiceName } from './swarm-spec'
+import { currentTasks } from './swarm-status'
+import type { ScaleTarget } from '../../../autoscale/autoscaler'
+import { replicaLimits } from '../../service-limits'
 
 export interface SwarmScaleTargetParts {
   swarm: Pick<SwarmEngine, 'service' | 'tasks'>
@@ -45,6 +45,6 @@ export function swarmScaleTarget(parts: SwarmScaleTargetParts): ScaleTarget {
       const now = (await running(service)).length
       await parts.orchestrator.scale(service, Math.max(0, now - replicas.length), parts.report)
     },
-    perReplica: (service) => perReplicaLimits(spec(service))
+    perReplica: (service) => replicaLimits(spec(service))
   }
 }

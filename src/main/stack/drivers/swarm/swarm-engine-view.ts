@@ -1,18 +1,18 @@
 /**
  * The controller's view of the engine when the stack runs on a swarm: connectivity is the
  * Docker engine's, and a service's "containers" are its replicas' tasks (current one per
- * slot), whose logs and stats come from the task API. Same shape as the compose driver's, so
- * the controller does not know which driver it has.
+ * slot), whose logs and stats come from the task API.
  */
-import type { DockerEngine } from '../docker-engine'
-import type { ProjectContainer } from '../project-containers'
-import type { LogSource } from '../container-logs'
-import type { ContainerStats, LogLine } from '../../../shared/contract'
+import type { DockerEngine } from '../../docker-engine'
+import type { ProjectContainer } from '../../project-containers'
+import type { LogSource } from '../../container-logs'
+import type { ContainerStats, LogLine } from '../../../../shared/contract'
+import type { EngineView } from '../stack-driver'
 import type { SwarmEngine } from './swarm-engine'
 import { stackServiceName } from './swarm-spec'
 import { currentTasks, taskState } from './swarm-status'
 
-export class SwarmEngineView {
+export class SwarmEngineView implements EngineView {
   constructor(
     private readonly engine: DockerEngine,
     private readonly swarm: SwarmEngine
