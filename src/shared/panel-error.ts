@@ -29,6 +29,7 @@ export const PANEL_ERROR_KINDS = [
   'ManagementUnavailable', // the RabbitMQ management API does not answer (AMQP fallback used)
   'RpcTimeout',
   'RpcUnknownService',
+  'RpcNoConsumer', // the service's queue exists and no replica consumes it (nothing was sent)
   'RpcMethodNotFound',
   'RpcIncorrectSignature',
   'RpcRemoteError', // the remote method raised; message carries exc_type and value

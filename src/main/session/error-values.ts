@@ -6,7 +6,7 @@
 import { errors as esErrors } from '@elastic/elasticsearch'
 import type { PanelError, RemoteErrorDetail } from '../../shared/contract'
 import { isScrapeErrorKind, ScrapeError } from '../../shared/scrape-errors'
-import { BrokerUnavailable, IncorrectSignature, MethodNotFound, RemoteError, RpcTimeout, UnknownService } from '../../services/rpc/errors'
+import { BrokerUnavailable, IncorrectSignature, MethodNotFound, NoConsumer, RemoteError, RpcTimeout, UnknownService } from '../../services/rpc/errors'
 import { CacheUnavailable, InvalidSearch, MalformedListing } from '../../services/listings'
 import { SearchUnavailable } from '../../services/listings/listing-search'
 import { ComposeFileError } from '../stack/compose-error'
@@ -27,6 +27,7 @@ export function toPanelError(err: unknown): PanelError {
   if (err instanceof StackError) return { kind: err.kind, message: err.message, hint: err.hint }
   if (err instanceof EngineUnavailableError) return { kind: 'EngineUnavailable', message: err.connectivity.message, hint: err.connectivity.hint }
   if (err instanceof RpcTimeout) return { kind: 'RpcTimeout', message: err.message, hint: 'Is a replica of that service running and consuming? See the queue panel.' }
+  if (err instanceof NoConsumer) return { kind: 'RpcNoConsumer', message: err.message, hint: 'Scale it up: `deck scale scraper 1`, or + on its row in the Stack view. Nothing was queued.' }
   if (err instanceof UnknownService) return { kind: 'RpcUnknownService', message: err.message, hint: 'No replica of that service has ever connected to this broker; start it.' }
   if (err instanceof MethodNotFound) return { kind: 'RpcMethodNotFound', message: err.message, hint: null, remote: remoteDetail(err) }
   if (err instanceof IncorrectSignature) return { kind: 'RpcIncorrectSignature', message: err.message, hint: null, remote: remoteDetail(err) }

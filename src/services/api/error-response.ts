@@ -36,6 +36,7 @@ const RULES: Record<string, Rule> = {
   TooManyDeliveries: { status: 502, hint: 'Every scraper that took this request died or stopped before answering; see the scraper logs for this id.' },
   BrokerUnavailable: { status: 503, hint: 'The API is not connected to RabbitMQ; check the broker (GET /health).' },
   UnknownService: { status: 503, hint: 'No scraper is running: start one (npm run service:scraper) or scale the scraper service up.' },
+  NoConsumer: { status: 503, hint: 'No scraper replica is consuming its queue: scale the scraper service up. Nothing was queued.' },
   SearchUnavailable: { status: 503, hint: SEARCH_UNAVAILABLE_HINT },
   RpcTimeout: { status: 504, hint: 'The scraper did not answer in time (RPC_TIMEOUT_MS); it may be overloaded — try again or add replicas.' },
   SourceTimeout: { status: 504, hint: 'The job board was too slow to answer; try again later.' },
