@@ -46,8 +46,8 @@ stage_images() { npm run -s stack:images -- all; }
 stage_typecheck() { npm run -s typecheck; }
 stage_lint() { npm run -s lint; }
 stage_unit() { npx vitest run --project unit; }
-stage_integration() { npx vitest run --project integration --exclude "$SWARM_TESTS/**"; }
-stage_faults() { npm run -s test:faults; }
+stage_integration() { vitest_timed integration --project integration --exclude "$SWARM_TESTS/**"; }
+stage_faults() { vitest_timed faults --project faults; }
 stage_build() { npm run -s build; }
 stage_e2e() {
   local specs=()
@@ -55,10 +55,26 @@ stage_e2e() {
   npx playwright test "${specs[@]}"
 }
 stage_swarm() {
-  npx vitest run --project integration "$SWARM_TESTS"
+  vitest_timed swarm --project integration "$SWARM_TESTS"
   npx playwright test "$SWARM_SPEC"
 }
 stage_bare_debian() { bash scripts/bare-debian-check.sh; }
+
+# vitest_timed NAME ARGS...: `vitest run ARGS` that also writes test-results/vitest-NAME.json
+# and prints its files by duration, slowest first (what to look at when CI grows).
+vitest_timed() {
+  local name="$1" report="test-results/vitest-$1.json" rc=0
+  shift
+  mkdir -p test-results
+  npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$report" || rc=$?
+  [ -s "$report" ] && node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))
+    const files = r.testResults.map((f) => [(f.endTime - f.startTime) / 1000, f.name.replace(process.cwd() + "/", "")]).sort((a, b) => b[0] - a[0])
+    console.log(`${process.argv[2]}: files by duration (${files.length}, ${files.reduce((s, f) => s + f[0], 0).toFixed(0)} s in all)`)
+    for (const [s, name] of files.slice(0, 15)) console.log(`  ${s.toFixed(1).padStart(7)} s  ${name}`)
+  ' "$report" "$name" || true
+  return "$rc"
+}
 
 # lane NAME STAGE...: runs the stages in order, each timed; the first that fails ends the
 # lane (set -e), so call it as a statement of its own, not in a condition.

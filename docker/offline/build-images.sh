@@ -96,7 +96,11 @@ build() {
 
 build_debian() {
   command -v debootstrap >/dev/null || { log "debootstrap is missing: apt-get install -y debootstrap"; return 1; }
-  bash "$OFFLINE/debian-rootfs.sh" "$DEBIAN_IMAGE" "$LABEL=$1"
+  # The root filesystem is kept in the cache by its inputs' hash, so another namespace or
+  # clone imports it in seconds instead of running debootstrap again.
+  local cache="${SCRAPEDECK_CACHE:-$HOME/.cache/scrapedeck}"
+  ROOTFS_TAR="$cache/rootfs/debian-bookworm-$1.tar" DEBOOTSTRAP_CACHE="$cache/debootstrap-debs" \
+    bash "$OFFLINE/debian-rootfs.sh" "$DEBIAN_IMAGE" "$LABEL=$1"
 }
 
 # The official Node binary for Linux x64, as the npm registry ships it (package

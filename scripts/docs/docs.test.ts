@@ -16,7 +16,7 @@ describe('docs that stay true of the code', () => {
     const out = execFileSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'src/main/cli/deck.ts'), '--help'], { encoding: 'utf8' })
     expect(out.startsWith('deck: the panel')).toBe(true)
     expect(cliDoc()).toContain(out.trimEnd())
-  })
+  }, 60_000)
 
   it('docs/configuration.md names every environment variable the code reads', () => {
     const doc = readFileSync(join(root, 'docs/configuration.md'), 'utf8')
