@@ -60,12 +60,13 @@ stage_swarm() {
 }
 stage_bare_debian() { bash scripts/bare-debian-check.sh; }
 
-# vitest_timed NAME ARGS...: `vitest run ARGS` that also writes test-results/vitest-NAME.json
-# and prints its files by duration, slowest first (what to look at when CI grows).
+# vitest_timed NAME ARGS...: `vitest run ARGS` that also writes .cache/ci/vitest-NAME.json
+# and prints its files by duration, slowest first (what to look at when CI grows). Not in
+# test-results/: Playwright empties that directory when it starts.
 vitest_timed() {
-  local name="$1" report="test-results/vitest-$1.json" rc=0
+  local name="$1" report=".cache/ci/vitest-$1.json" rc=0
   shift
-  mkdir -p test-results
+  mkdir -p .cache/ci
   npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$report" || rc=$?
   [ -s "$report" ] && node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))
@@ -103,7 +104,7 @@ run_lanes() {
 
 finish() {
   print_stage_table
-  printf '| %-44s | %4dm%02ds | %-6s |\n' "whole run" $(((SECONDS - STARTED) / 60)) $(((SECONDS - STARTED) % 60)) ""
+  printf '| %-48s | %4dm%02ds | %-6s |\n' "whole run" $(((SECONDS - STARTED) / 60)) $(((SECONDS - STARTED) % 60)) ""
   rm -f "$stage_times"
 }
 
