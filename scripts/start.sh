@@ -31,7 +31,7 @@ setup_start() {
   install_basics
   timed "Node $NODE_VERSION" ensure_node
   timed "node dependencies (npm ci)" install_node_modules
-  ensure_electron_binary
+  timed "Electron's binary (where it can be downloaded)" ensure_electron_binary
   timed "Docker engine" start_docker
 }
 
