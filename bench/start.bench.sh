@@ -6,7 +6,8 @@
 # Usage: bench/start.bench.sh [NAMESPACE]
 #   NAMESPACE (default scrapedeckbench): the images' namespace. A new one means images built
 #   from nothing (the debootstrap base included); run it twice for the second-run figure.
-#   START_BENCH_PORT_BASE (default 28000) picks six ports in a row.
+#   START_BENCH_PORT_BASE (default 28000) picks six ports in a row. DECK_UP_TIMEOUT_MS defaults
+#   to 10 min here: on a loaded machine Elasticsearch takes minutes to turn healthy.
 #   START_BENCH_RUNS (default 2): runs of start.sh in the same clone; the second is what a user
 #   who runs it again waits (the stack is still up then, the panel was stopped).
 set -euo pipefail
@@ -20,7 +21,8 @@ project="startbench$$"
 git clone -q "$ROOT" "$clone"
 export STACK_IMAGES_NAMESPACE="$ns" COMPOSE_PROJECT_NAME="$project" DECK_PROJECT="$project" \
   RABBITMQ_PORT=$((base + 1)) RABBITMQ_MANAGEMENT_PORT=$((base + 2)) ELASTICSEARCH_PORT=$((base + 3)) \
-  API_PORT=$((base + 4)) JOBBOARD_PORT=$((base + 5)) DECK_WEB_PORT=$((base + 6))
+  API_PORT=$((base + 4)) JOBBOARD_PORT=$((base + 5)) DECK_WEB_PORT=$((base + 6)) \
+  DECK_UP_TIMEOUT_MS="${DECK_UP_TIMEOUT_MS:-600000}"
 
 cleanup() {
   [ -z "${pid:-}" ] || kill -- -"$pid" 2>/dev/null || true
