@@ -17,8 +17,11 @@ print_start_plan() {
   [ "$major" -ge 24 ] || plan+=("Node $NODE_VERSION and npm $NPM_VERSION from the npm registry, into $SCRAPEDECK_CACHE (~10 s)")
   { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; } &&
     plan+=("the Node dependencies with npm ci (~15 s; ~1 min with an empty npm cache)")
-  command -v docker >/dev/null 2>&1 || plan+=("Debian's docker.io and debootstrap (~30 s)")
-  docker info >/dev/null 2>&1 || plan+=("start the Docker engine (~5 s)")
+  if ! command -v docker >/dev/null 2>&1; then
+    plan+=("Debian's docker.io and debootstrap, and start the engine unless one answers (~30 s)")
+  elif ! docker info >/dev/null 2>&1; then
+    plan+=("start the Docker engine (~5 s)")
+  fi
   if [ "${1:-}" != --setup-only ]; then
     plan+=("the stack's images from Debian packages, where their inputs changed (~2 s when current, ~2 min from nothing)")
     plan+=("start the stack: deck up (~25 s)" "start the panel")
