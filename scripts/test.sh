@@ -2,14 +2,16 @@
 # The whole test suite, from a fresh clone on a fresh Debian 12 machine (as root): installs
 # and starts everything the tests need from the package registries (Node 24, RabbitMQ,
 # Elasticsearch, Nameko, the Docker engine, Docker Compose v2, Chromium), builds the stack's
-# images with no image registry, then runs typecheck, lint, unit, integration, fault and
-# end-to-end tests, and checks the setup itself on a bare Debian 12. Safe to run twice.
+# images with no image registry, then runs typecheck, lint, unit, integration, fault,
+# end-to-end and Electron 22 smoke tests, and checks the setup itself on a bare Debian 12.
+# Safe to run twice.
 # Prints a table of every stage's time at the end, passed or not.
 #
 # Stages that do not disturb each other run side by side, in lanes (each line of a lane's
 # output starts with its name):
 #   tests     integration tests, but for the swarm's
-#   checks    typecheck, lint, unit, build, fault suite, end-to-end but for the swarm's
+#   checks    typecheck, lint, unit, build, fault suite, end-to-end but for the swarm's,
+#             the Electron 22 smoke test
 #   bare      scripts/bare-debian-check.sh: the setup of both commands on a bare Debian 12
 # then, alone, the swarm's integration tests and end-to-end spec: swarm is one per engine,
 # and a bridge network made while the engine is in a swarm loses its containers when the
@@ -26,7 +28,7 @@ SWARM_SPEC=e2e/swarm.spec.ts
 setup_test() {
   install_basics
   timed "system packages" install_commands curl:curl unzip:unzip java:openjdk-17-jre-headless mvn:maven chromium:chromium \
-    docker-compose:docker-compose
+    docker-compose:docker-compose xvfb-run:xvfb
   # Debian's own python3 needs python3-venv for the Nameko peer's virtualenv.
   if ! python3 -c 'import ensurepip' 2>/dev/null; then timed "python3-venv" install_commands_always python3-venv; fi
   timed "Node $NODE_VERSION" ensure_node
@@ -53,6 +55,13 @@ stage_e2e() {
   local specs=()
   mapfile -t specs < <(ls e2e/*.spec.ts | grep -vxF "$SWARM_SPEC")
   npx playwright test "${specs[@]}"
+}
+# The window and preload layer in Electron 22 (the newest Electron binary this machine can
+# get), after `npm run build`: a stub controller behind the real window setup, under Xvfb.
+stage_electron22() {
+  local binary
+  binary="$(bash scripts/fetch-electron22.sh)"
+  ELECTRON22_BINARY="$binary" npm run -s test:electron22
 }
 stage_swarm() {
   vitest_timed swarm --project integration "$SWARM_TESTS"
@@ -117,7 +126,7 @@ main() {
   timed "infrastructure (RabbitMQ, Elasticsearch, Nameko)" stage_infra
   timed "stack images" stage_images
   local tests="tests stage_integration"
-  local checks="checks stage_typecheck stage_lint stage_unit stage_build stage_faults stage_e2e"
+  local checks="checks stage_typecheck stage_lint stage_unit stage_build stage_faults stage_e2e stage_electron22"
   local bare="bare stage_bare_debian"
   if [ "${DECK_CI_SERIAL:-0}" = 1 ]; then
     lane $checks
