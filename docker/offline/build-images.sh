@@ -160,7 +160,7 @@ build_dind() {
 # build stage runs `npm run build:services` with the dev dependencies `npm ci` installed on
 # the host from the same lockfile; the run stage still gets only the bundle.
 SERVICE_INPUTS=(package.json package-lock.json tsconfig.base.json tsconfig.json tsconfig.node.json
-  scripts src/services src/shared docker/service.Dockerfile)
+  scripts/build-services.ts scripts/scraper-healthcheck.ts src/services src/shared docker/service.Dockerfile)
 service_context() {
   # node_modules may be a symlink (a worktree using another checkout's): pack what it points to.
   local deps
