@@ -60,11 +60,10 @@ ensure_node >/dev/null
 npx tsc --version >/dev/null || fail "tsc does not run from node_modules"
 docker compose version | grep -q "$COMPOSE_V2_VERSION" || fail "docker compose is not $COMPOSE_V2_VERSION"
 built_with="$(cat "$SCRAPEDECK_CACHE/compose-v2/$COMPOSE_V2_VERSION/built-with")"
-debian_go="$(/usr/bin/go version 2>/dev/null || echo none)"
 docker info --format '{{.ServerVersion}}' >/dev/null || fail "the docker CLI does not reach the host's engine"
 for c in curl unzip java mvn chromium docker-compose debootstrap python3; do command -v "$c" >/dev/null || fail "$c is missing after the setup"; done
 python3 -c 'import ensurepip' || fail "python3-venv is missing after the setup"
-say "after: Node $(node --version) for the scripts (Debian's $debian_node untouched), Compose $COMPOSE_V2_VERSION built with $built_with (Debian's Go: ${debian_go#go version }), engine $(docker info --format '{{.ServerVersion}}') through the socket"
+say "after: Node $(node --version) for the scripts (Debian's $debian_node untouched), Compose $COMPOSE_V2_VERSION built with $built_with, engine $(docker info --format '{{.ServerVersion}}') through the socket"
 say "passed"
 INSIDE
 

@@ -155,7 +155,8 @@ install_compose_v2() {
     (cd /tmp && GOTOOLCHAIN=local GOPATH="$SCRAPEDECK_CACHE/gopath" GOBIN="$cache" GOFLAGS='-buildvcs=false -modcacherw' \
       "$go" install -trimpath -ldflags "-w -X github.com/docker/compose/v2/internal.Version=$COMPOSE_V2_VERSION" \
       "github.com/docker/compose/v2/cmd@$COMPOSE_V2_VERSION")
-    "$go" env GOVERSION >"$cache/built-with"
+    # What built it, for the bare-Debian check to report: the toolchain, and the Go that fetched it.
+    { "$go" env GOVERSION; cat "$(dirname "$(dirname "$go")")/fetched-with" 2>/dev/null || true; } | paste -sd' ' >"$cache/built-with"
   fi
   if ! cmp -s "$cache/cmd" "$plugin"; then
     mkdir -p "$(dirname "$plugin")"
@@ -188,6 +189,7 @@ go_for_compose() {
     rm -rf "$root" && mkdir -p "$(dirname "$root")" && cp -a "$dir" "$root"
     chmod -R u+w "$root"
     chmod +x "$root"/bin/* "$root"/pkg/tool/*/*
+    echo "(fetched from the Go module proxy by $(go env GOVERSION))" >"$root/fetched-with"
   fi
   echo "$root/bin/go"
 }
