@@ -10,6 +10,7 @@ import type { RunningApi } from '../../src/services/api/server'
 import { CrawlClient } from '../../src/services/crawler/crawl-client'
 import { Coordinator } from '../../src/services/crawler/coordinator'
 import { newItem } from '../../src/services/crawler/ledger-docs'
+import { politenessFromJson } from '../../src/services/politeness/politeness-settings'
 import { readSitemapIds } from '../../src/services/crawler/sources/sitemap'
 import { SCRAPE_METHOD } from '../../src/services/listings/rpc-scrape'
 import { silentLogger } from '../../src/services/log'
@@ -57,6 +58,8 @@ beforeAll(async () => {
     staleMs: STALE_MS,
     backoff: { baseMs: 50, maxMs: 200 },
     sources: { boardSitemapUrl: 'http://127.0.0.1:9/sitemap.xml', template: 'http://127.0.0.1:9/jobs/{id}', readSitemap: readSitemapIds },
+    politeness: politenessFromJson('100/0'),
+    hostOf: () => '127.0.0.1:9',
     logger: silentLogger,
     tickMs: 200
   })

@@ -57,7 +57,7 @@ export interface ServiceProcess {
   kill(signal?: NodeJS.Signals): Promise<void>
 }
 
-export function spawnService(script: 'scraper' | 'api', env: Record<string, string>): ServiceProcess {
+export function spawnService(script: 'scraper' | 'api' | 'jobboard', env: Record<string, string>): ServiceProcess {
   // `node --import tsx`, not the tsx CLI: the CLI runs the script in a child of its own, which
   // a SIGKILL of the CLI would leave running.
   const child = spawn(process.execPath, ['--import', 'tsx', `src/services/${script}/main.ts`], {
@@ -120,7 +120,10 @@ export function uniqueStackNames(label: string): CrawlStackNames {
   return { service: `crawl_${tag.replace(/-/g, '_')}`, prefix: `test-crawl-${tag}`, listingsIndex: `test-crawl-listings-${tag}` }
 }
 
-export async function startScraper(names: CrawlStackNames, board: TestBoard, replica: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+/** Where the services find the board: an in-process TestBoard, or a board process (its URL). */
+export type BoardAddress = Pick<TestBoard, 'board'> | { board: { url: string } }
+
+export async function startScraper(names: CrawlStackNames, board: BoardAddress, replica: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
   const scraper = spawnService('scraper', {
     AMQP_URI: TEST_AMQP_URI,
     SCRAPER_SERVICE_NAME: names.service,
@@ -132,7 +135,7 @@ export async function startScraper(names: CrawlStackNames, board: TestBoard, rep
   return scraper
 }
 
-export async function startApiProcess(names: CrawlStackNames, board: TestBoard, env: Record<string, string> = {}): Promise<{ api: ServiceProcess; url: string }> {
+export async function startApiProcess(names: CrawlStackNames, board: BoardAddress, env: Record<string, string> = {}): Promise<{ api: ServiceProcess; url: string }> {
   const api = spawnService('api', {
     PORT: '0',
     HOST: '127.0.0.1',
@@ -145,6 +148,8 @@ export async function startApiProcess(names: CrawlStackNames, board: TestBoard, 
     CRAWL_INDEX_PREFIX: names.prefix,
     CRAWL_BACKOFF_MS: '100',
     CRAWL_BACKOFF_MAX_MS: '1000',
+    // The test board takes what the fleet gives; the politeness tests set their own limits.
+    CRAWL_POLITENESS: '64/0',
     ...env
   })
   const [, url] = await api.waitFor(/"msg":"API listening","url":"([^"]+)"/)

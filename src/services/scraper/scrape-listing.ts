@@ -3,6 +3,8 @@
  * worker thread under its own deadline (parse-pool.ts).
  */
 import type { Listing } from '../../shared/listing'
+import type { FetchSlot } from '../politeness/fetch-slot'
+import { slotTimeoutMs, waitForSlot } from '../politeness/slot-gate'
 import { fetchPage } from './fetch-page'
 import { listingUrl } from './listing-url'
 import { sharedParsePool } from './parse-pool'
@@ -27,11 +29,19 @@ export const SCRAPE_DEFAULTS = {
   userAgent: 'scrapedeck-scraper/0.1 (job listing scraper)'
 } as const
 
-export async function scrapeListing(id: string, options: ScrapeOptions): Promise<Listing> {
+/** When a crawl's request may fetch (fetch-slot.ts); none for a single lookup. */
+export interface SlotGrant {
+  slot: FetchSlot
+  seenBefore: boolean
+}
+
+export async function scrapeListing(id: string, options: ScrapeOptions, grant: SlotGrant | null = null): Promise<Listing> {
   // Before any request: a bad id must never reach the network.
   const url = listingUrl(id, options.sourceUrlTemplate)
+  const timeoutMs = options.timeoutMs ?? SCRAPE_DEFAULTS.timeoutMs
+  if (grant !== null) await waitForSlot(grant.slot, grant.seenBefore)
   const page = await fetchPage(url, {
-    timeoutMs: options.timeoutMs ?? SCRAPE_DEFAULTS.timeoutMs,
+    timeoutMs: grant === null ? timeoutMs : slotTimeoutMs(grant.slot, timeoutMs),
     maxBytes: options.maxBytes ?? SCRAPE_DEFAULTS.maxBytes,
     maxRedirects: options.maxRedirects ?? SCRAPE_DEFAULTS.maxRedirects,
     userAgent: options.userAgent ?? SCRAPE_DEFAULTS.userAgent

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { createSiteGate, parseSiteLimit } from './site-limit'
+
+describe('the board limit and its truth', () => {
+  it('refuses past N in flight or under D between arrivals, and counts what it saw', () => {
+    let now = 0
+    const gate = createSiteGate({ maxInFlight: 2, minGapMs: 100, retryAfterS: 1 }, () => now)
+    const a = gate.arrive()
+    now = 100
+    const b = gate.arrive()
+    now = 250
+    const c = gate.arrive() // 2 already in flight
+    c.done()
+    a.done()
+    now = 320
+    const d = gate.arrive() // 70 ms after c
+    d.done()
+    b.done()
+    expect([a.refuse, b.refuse, c.refuse, d.refuse]).toEqual([false, false, true, true])
+    expect(gate.snapshot()).toEqual({ limit: { maxInFlight: 2, minGapMs: 100, retryAfterS: 1 }, served: 2, refused: 2, shortestGapMs: 70, maxConcurrency: 3 })
+  })
+
+  it('parses JOBBOARD_LIMIT', () => {
+    expect(parseSiteLimit('')).toBeNull()
+    expect(parseSiteLimit('2/250')).toEqual({ maxInFlight: 2, minGapMs: 250, retryAfterS: 1 })
+    expect(parseSiteLimit('4/1000/5')).toEqual({ maxInFlight: 4, minGapMs: 1000, retryAfterS: 5 })
+    expect(() => parseSiteLimit('0/100')).toThrow(/N ≥ 1/)
+    expect(() => parseSiteLimit('fast')).toThrow(/expected "N\/D"/)
+  })
+})
