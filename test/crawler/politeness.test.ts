@@ -7,7 +7,7 @@
  * mid-crawl: the board never sees the limit exceeded, and every item ends done.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CrawlClient } from '../../src/services/crawler/crawl-client'
+import { CrawlClient } from '../../src/main/clients/crawl-client'
 import type { SiteTruth } from '../../src/services/jobboard/site-limit'
 import { cleanUpStack, expectCountsAddUp, spawnService, startApiProcess, startScraper, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
 import type { ServiceProcess } from './crawl-fixture'
@@ -26,7 +26,7 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     JOBBOARD_COUNT: '120',
     JOBBOARD_SEED: '41',
-    JOBBOARD_LATENCY_MS: '20-150',
+    JOBBOARD_LATENCY_MS: '150-450',
     JOBBOARD_LIMIT: `${LIMIT.maxInFlight}/${LIMIT.minGapMs}/${LIMIT.retryAfterS}`
   })
   const [, url] = await boardProcess.waitFor(/"msg":"job board listening","url":"([^"]+)"/)

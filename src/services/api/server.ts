@@ -3,7 +3,7 @@
  *   GET /joblisting/:id[?refresh=1]  the listing (source and age in headers)
  *   GET /joblistings?q=&skill=&company=&location=&page=&pageSize=  search with facets
  *   GET /health                      broker and Elasticsearch status
- *   /crawls…                         the crawl coordinator (src/services/crawler/crawl-routes.ts)
+ *   /crawls…                         the crawl coordinator (crawl-routes.ts)
  * Errors are `{ error: { kind, message, hint } }`; every request is logged as one JSON line.
  */
 import { createServer } from 'node:http'
@@ -19,7 +19,7 @@ import { ListingsService } from '../listings/listings-service'
 import { rpcScrape } from '../listings/rpc-scrape'
 import type { RpcClient } from '../rpc/client'
 import type { Coordinator } from '../crawler/coordinator'
-import { handleCrawlRequest, isCrawlPath } from '../crawler/crawl-routes'
+import { handleCrawlRequest, isCrawlPath } from './crawl-routes'
 import { ApiError, errorKind, errorResponse } from './error-response'
 import { healthReport, healthStatusCode } from './health'
 import type { BrokerState } from './health'

@@ -1,10 +1,10 @@
 /**
  * Tells every scraper which of this coordinator's crawls to answer without scraping
- * (rpc/crawl-control.ts): the paused ones, and the cancelled or deleted ones for as long as
+ * (crawl-control.ts): the paused ones, and the cancelled or deleted ones for as long as
  * their requests may still sit in the queue. Each announcement is the whole set.
  */
 import { randomBytes } from 'node:crypto'
-import { CONTROL_TTL_MS, MAX_CONTROLLED_CRAWLS } from '../rpc/crawl-control'
+import { CONTROL_TTL_MS, MAX_CONTROLLED_CRAWLS } from './crawl-control'
 import type { CrawlerLink } from './crawler-link'
 import type { CrawlStore } from './crawl-store'
 

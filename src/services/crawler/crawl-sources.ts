@@ -4,8 +4,12 @@
  * source entries for the ingest.
  */
 import type { CrawlSource } from '../../shared/crawl'
-import type { SourceEntry } from './crawl-ingest'
 import { parseIdList } from './sources/id-list'
+
+export type SourceEntry =
+  | { kind: 'id'; id: string }
+  | { kind: 'invalid'; line: number; text: string; reason: string }
+  | { kind: 'duplicate'; line: number; text: string }
 
 /** The signature of sources/sitemap.ts's readSitemapIds, injected so tests can swap it. */
 export type SitemapReader = (url: string, options: { template: string; matchOrigin?: boolean; signal?: AbortSignal }) => AsyncIterable<string>

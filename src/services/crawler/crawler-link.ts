@@ -7,8 +7,8 @@
  */
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib'
 import { connectRecovering, publishConfirmed, watchChannel } from '../rpc/connection'
-import { CRAWL_CONTROL_EXCHANGE, CRAWL_ID_HEADER } from '../rpc/crawl-control'
-import type { ControlAnnouncement } from '../rpc/crawl-control'
+import { CRAWL_CONTROL_EXCHANGE, CRAWL_ID_HEADER } from './crawl-control'
+import type { ControlAnnouncement } from './crawl-control'
 import { BrokerUnavailable } from '../rpc/errors'
 import {
   DEFAULT_EXCHANGE,

@@ -7,7 +7,7 @@ import { ListingSchema } from '../../shared/listing'
 import type { Listing } from '../../shared/listing'
 import { FETCH_SLOT_MISSED } from '../politeness/fetch-slot'
 import { SOURCE_REFUSED, retryAfterOf } from '../politeness/refusal'
-import { CRAWL_CANCELLED, CRAWL_PAUSED } from '../rpc/crawl-control'
+import { CRAWL_CANCELLED, CRAWL_PAUSED } from './crawl-control'
 import type { DecodedReply } from '../rpc/wire'
 import type { ItemDoc } from './ledger-docs'
 
