@@ -59,7 +59,7 @@ beforeAll(async () => {
     staleMs: STALE_MS,
     backoff: { baseMs: 50, maxMs: 200 },
     sources: { boardSitemapUrl: 'http://127.0.0.1:9/sitemap.xml', template: 'http://127.0.0.1:9/jobs/{id}', readSitemap: readSitemapIds },
-    politeness: politenessFromJson('100/0'),
+    politeness: politenessFromJson('off'),
     hostOf: () => '127.0.0.1:9',
     logger: silentLogger,
     tickMs: 200

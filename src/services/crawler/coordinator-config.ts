@@ -13,7 +13,7 @@ import { SCRAPE_METHOD } from '../listings/rpc-scrape'
 import { Coordinator } from './coordinator'
 import { SLOT_PLAN } from './dispatcher'
 import { readSitemapIds } from './sources/sitemap'
-import { hostOf, politenessFromJson } from '../politeness/politeness-settings'
+import { POLITENESS_OFF, hostOf, politenessFromJson } from '../politeness/politeness-settings'
 
 export const DEFAULT_BOARD_SITEMAP_URL = 'http://127.0.0.1:8081/sitemap.xml'
 
@@ -29,6 +29,9 @@ export function coordinatorFromEnv(context: CoordinatorEnvContext): Coordinator 
   const template = envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE)
   // Every item is on the one source's host until crawls name their sources.
   const host = hostOf(template.replace('{id}', 'id'))
+  const politenessSetting = envString('CRAWL_POLITENESS', '')
+  const politeness = politenessFromJson(politenessSetting)
+  if (politenessSetting.trim() === POLITENESS_OFF) context.logger.warn('Politeness is off (CRAWL_POLITENESS=off): hosts get whatever the crawl window allows')
   return new Coordinator({
     ...context,
     method: SCRAPE_METHOD,
@@ -41,7 +44,7 @@ export function coordinatorFromEnv(context: CoordinatorEnvContext): Coordinator 
       template,
       readSitemap: readSitemapIds
     },
-    politeness: politenessFromJson(envString('CRAWL_POLITENESS', '')),
+    politeness,
     hostOf: () => host,
     slotPlan: { ...SLOT_PLAN, marginMs: Math.max(0, envInt('CRAWL_SLOT_MARGIN_MS', SLOT_PLAN.marginMs)) },
     amqpInitialRetries: envInt('AMQP_CONNECT_RETRIES', 30)

@@ -110,7 +110,7 @@ export class Coordinator {
       listings: new ListingRepository(this.es, options.listingsIndex),
       backoff: options.backoff,
       logger: options.logger,
-      onRefused: (host, retryAfterMs, message) => this.pauseHost(host, retryAfterMs, message),
+      onRefused: (host, refusal) => this.pauseHost(host, refusal),
       onServed: (host) => this.hostServed(host)
     })
     this.ingests = new CrawlIngests({
@@ -216,12 +216,15 @@ export class Coordinator {
     return exportRows(id, this.items, this.es, this.options.listingsIndex)
   }
 
-  /** A 429/503: the host is paused for every crawl (and blocked if it keeps refusing); retried until a write wins. */
-  private async pauseHost(host: string, retryAfterMs: number | null, message: string): Promise<void> {
+  /**
+   * A 429: the host is paused for every crawl (and blocked if it keeps refusing); retried until
+   * a write wins. A page it served in the same batch of replies ends the previous run of refusals.
+   */
+  private async pauseHost(host: string, refusal: { retryAfterMs: number | null; message: string; servedToo: boolean }): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const now = Date.now()
       const clock = await this.hostClocks.update(host, (doc) => {
-        const next = afterRefusal(doc, { retryAfterMs, message }, now)
+        const next = afterRefusal(refusal.servedToo ? { ...doc, refusals: 0 } : doc, refusal, now)
         return { doc: next, result: next }
       })
       if (clock !== null) {

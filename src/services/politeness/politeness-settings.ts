@@ -4,13 +4,18 @@
  * "hosts": {"board.example:8080": {…}}}`, each a Politeness (maxInFlight, minGapMs, …), every
  * field optional (defaults 2 in flight, 1000 ms between starts). The short form "N/D" (e.g.
  * "64/0") sets the default's maxInFlight and minGapMs, for where JSON is awkward (compose).
+ * "off" turns politeness off for every host: an explicit choice, for a local board with no
+ * limit (the stack's own, the crawl tests'), logged by the coordinator at start.
  */
+
+export const POLITENESS_OFF = 'off'
 import { z } from 'zod'
 import { PolitenessSchema } from '../../shared/source'
 import type { Politeness } from '../../shared/source'
 
 export interface PolitenessLookup {
-  politenessFor(host: string): Politeness
+  /** Null when politeness is off (CRAWL_POLITENESS=off): the host gets what the crawl window allows. */
+  politenessFor(host: string): Politeness | null
 }
 
 const SettingsSchema = z.strictObject({
@@ -24,6 +29,7 @@ export function hostOf(url: string): string {
 }
 
 export function politenessFromJson(text: string): PolitenessLookup {
+  if (text.trim() === POLITENESS_OFF) return { politenessFor: () => null }
   const short = /^\s*(\d{1,3})\/(\d{1,7})\s*$/.exec(text)
   if (short !== null) text = JSON.stringify({ default: { maxInFlight: Number(short[1]), minGapMs: Number(short[2]) } })
   let json: unknown

@@ -1,11 +1,13 @@
 /**
- * A host telling us to slow down (429 Too Many Requests, 503 Service Unavailable), as the
- * scraper reports it and the coordinator reads it back. The wait the host asked for
+ * A host telling us to slow down (429 Too Many Requests), as the scraper reports it and the
+ * coordinator reads it back. A 503 stays a transient failure of the item (SourceUnavailable,
+ * retried with its attempts counted) until hosts can be told apart from a board whose pages
+ * fail at random. The wait the host asked for
  * (Retry-After, seconds or an HTTP date) travels in the error's message, written and parsed
  * here only.
  */
 export const SOURCE_REFUSED = 'SourceRefused'
-export const REFUSING_STATUSES = new Set([429, 503])
+export const REFUSING_STATUSES = new Set([429])
 
 export class SourceRefused extends Error {
   override readonly name = SOURCE_REFUSED
