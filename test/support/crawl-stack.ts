@@ -120,6 +120,20 @@ export function uniqueStackNames(label: string): CrawlStackNames {
   return { service: `crawl_${tag.replace(/-/g, '_')}`, prefix: `test-crawl-${tag}`, listingsIndex: `test-crawl-listings-${tag}` }
 }
 
+/** The job board as a process of its own (as in the stack), so the test runner's work does not delay when it sees requests. */
+export interface BoardProcess {
+  board: { url: string }
+  process: ServiceProcess
+  activeIds: string[]
+}
+
+export async function startBoardProcess(env: Record<string, string>): Promise<BoardProcess> {
+  const process = spawnService('jobboard', { PORT: '0', HOST: '127.0.0.1', ...env })
+  const [, url] = await process.waitFor(/"msg":"job board listening","url":"([^"]+)"/)
+  const jobs = (await (await fetch(`${url!}/jobs.json`)).json()) as { jobs: { id: string; status: string }[] }
+  return { board: { url: url! }, process, activeIds: jobs.jobs.filter((j) => j.status === 'active').map((j) => j.id) }
+}
+
 /** Where the services find the board: an in-process TestBoard, or a board process (its URL). */
 export type BoardAddress = Pick<TestBoard, 'board'> | { board: { url: string } }
 

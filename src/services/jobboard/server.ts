@@ -15,7 +15,7 @@ import { silentLogger } from '../log.js'
 import { createAccessStats } from './access-stats.js'
 import type { AccessStats } from './access-stats.js'
 import { createSiteGate } from './site-limit.js'
-import type { SiteGate, SiteLimit } from './site-limit.js'
+import type { RefusalSpell, SiteGate, SiteLimit } from './site-limit.js'
 import { renderExpiredPage, renderIndexPage, renderStatusPage } from './board-pages.js'
 import { generateCatalog } from './catalog.js'
 import type { Catalog, CatalogEntry, CatalogListing, CatalogOptions } from './catalog.js'
@@ -50,6 +50,8 @@ export interface JobBoardOptions extends Partial<CatalogOptions> {
   publicUrl?: string
   /** The politeness the board enforces on page requests (429 + Retry-After beyond it); none by default. */
   limit?: SiteLimit | null
+  /** A spell of 429s from the first page request (tests of backing off); none by default. */
+  refuseFor?: RefusalSpell | null
   logger?: Logger
 }
 
@@ -118,7 +120,7 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
   const hostile = checkHostileSettings(options.hostile ?? NO_HOSTILE_PAGES)
   const hostileIds = pickHostileIds(catalog.entries, hostile.count)
   const stats = createAccessStats((id) => catalog.byId.get(id) !== undefined)
-  const site = createSiteGate(options.limit ?? null)
+  const site = createSiteGate(options.limit ?? null, undefined, options.refuseFor ?? null)
 
   // Newest first, as boards list them; expired listings are reachable by id only.
   const active = catalog.entries
@@ -270,7 +272,7 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
     const arrival = site.arrive()
     response.on('close', arrival.done)
     if (arrival.refuse) {
-      const retryAfter = String(options.limit?.retryAfterS ?? 1)
+      const retryAfter = String(arrival.retryAfterS)
       send(request, response, { status: 429, body: renderStatusPage('Too many requests', `Slow down: retry after ${retryAfter} s.`), headers: { 'retry-after': retryAfter } }, started)
       return
     }

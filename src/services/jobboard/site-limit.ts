@@ -14,12 +14,20 @@ export interface SiteLimit {
   retryAfterS: number
 }
 
+/** For `forMs` from the first page request, every page request is answered 429 + Retry-After. */
+export interface RefusalSpell {
+  forMs: number
+  retryAfterS: number
+}
+
 export interface SiteTruth {
   limit: SiteLimit | null
   /** Page requests answered (not refused). */
   served: number
-  /** 429s sent because the limit was exceeded. */
+  /** 429s sent (the limit exceeded, or during a refusal spell). */
   refused: number
+  /** Requests that came before the Retry-After of an earlier 429 had run out. */
+  early: number
   /** Shortest time between two request arrivals, ms (null before the second). */
   shortestGapMs: number | null
   /** Most requests being answered at once. */
@@ -28,11 +36,14 @@ export interface SiteTruth {
 
 export interface SiteGate {
   /** Called as a page request arrives: whether to refuse it, and `done` for when its answer ends. */
-  arrive(): { refuse: boolean; done: () => void }
+  arrive(): { refuse: boolean; retryAfterS: number; done: () => void }
   snapshot(): SiteTruth
 }
 
-export function createSiteGate(limit: SiteLimit | null, now: () => number = () => performance.now()): SiteGate {
+export function createSiteGate(limit: SiteLimit | null, now: () => number = () => performance.now(), spell: RefusalSpell | null = null): SiteGate {
+  let firstArrival: number | null = null
+  let retryUntil = -Infinity
+  let early = 0
   let served = 0
   let refused = 0
   let shortestGapMs: number | null = null
@@ -45,14 +56,21 @@ export function createSiteGate(limit: SiteLimit | null, now: () => number = () =
       const gap = lastArrival === null ? null : at - lastArrival
       lastArrival = at
       if (gap !== null && (shortestGapMs === null || gap < shortestGapMs)) shortestGapMs = gap
-      const refuse = limit !== null && (inFlight >= limit.maxInFlight || (gap !== null && gap < limit.minGapMs))
+      firstArrival ??= at
+      if (at < retryUntil) early += 1
+      const spelled = spell !== null && at - firstArrival < spell.forMs
+      const limited = limit !== null && (inFlight >= limit.maxInFlight || (gap !== null && gap < limit.minGapMs))
+      const refuse = spelled || limited
       inFlight += 1
       maxConcurrency = Math.max(maxConcurrency, inFlight)
-      if (refuse) refused += 1
-      else served += 1
+      if (refuse) {
+        refused += 1
+        retryUntil = Math.max(retryUntil, at + 1000 * (spelled ? spell.retryAfterS : limit!.retryAfterS))
+      } else served += 1
       let ended = false
       return {
         refuse,
+        retryAfterS: spelled ? spell.retryAfterS : (limit?.retryAfterS ?? 1),
         done: () => {
           if (ended) return
           ended = true
@@ -60,7 +78,7 @@ export function createSiteGate(limit: SiteLimit | null, now: () => number = () =
         }
       }
     },
-    snapshot: () => ({ limit, served, refused, shortestGapMs: shortestGapMs === null ? null : Math.round(shortestGapMs * 1000) / 1000, maxConcurrency })
+    snapshot: () => ({ limit, served, refused, early, shortestGapMs: shortestGapMs === null ? null : Math.round(shortestGapMs * 1000) / 1000, maxConcurrency })
   }
 }
 
@@ -70,4 +88,12 @@ export function parseSiteLimit(text: string): SiteLimit | null {
   const match = /^\s*(\d{1,4})\/(\d{1,7})(?:\/(\d{1,5}))?\s*$/.exec(text)
   if (match === null || Number(match[1]) < 1) throw new Error(`expected "N/D" or "N/D/R" (N ≥ 1 requests in flight, D ms between starts, R s of Retry-After), got "${text}"`)
   return { maxInFlight: Number(match[1]), minGapMs: Number(match[2]), retryAfterS: match[3] === undefined ? 1 : Number(match[3]) }
+}
+
+/** JOBBOARD_REFUSE_FOR: "MS/R": for MS ms from the first page request, answer 429 + Retry-After: R; empty = never. */
+export function parseRefusalSpell(text: string): RefusalSpell | null {
+  if (text.trim() === '') return null
+  const match = /^\s*(\d{1,9})\/(\d{1,5})\s*$/.exec(text)
+  if (match === null) throw new Error(`expected "MS/R" (refuse for MS ms with Retry-After R s), got "${text}"`)
+  return { forMs: Number(match[1]), retryAfterS: Number(match[2]) }
 }
