@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { ListingIdSchema } from './listing'
 import { LookupResultSchema } from './lookup'
 import { ListingSearchOptionsSchema, ListingSearchResultSchema, MAX_SEARCH_QUERY_LENGTH } from './listing-search'
-import { PanelErrorSchema, resultSchema } from './panel-error'
+import { PanelErrorSchema, panelError, resultSchema } from './panel-error'
 import type { Result } from './panel-error'
 import { EngineConnectivitySchema, MAX_REPLICAS, StackStatusSchema } from './stack-status'
 import { PreflightResultSchema } from './host-access'
@@ -322,10 +322,7 @@ export function parseRequest<K extends OperationName>(operation: K, raw: unknown
   const parsed = operations[operation].request.safeParse(raw ?? {})
   if (parsed.success) return { ok: true, value: parsed.data as ParsedRequest<K> }
   const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(request)'}: ${i.message}`)
-  return {
-    ok: false,
-    error: { kind: 'InvalidRequest', message: `Invalid ${operation} request: ${issues.join('; ')}`, hint: null }
-  }
+  return { ok: false, error: panelError('InvalidRequest', `Invalid ${operation} request: ${issues.join('; ')}`) }
 }
 
 export function operationResultSchema<K extends OperationName>(operation: K): z.ZodType<OperationResult<K>> {

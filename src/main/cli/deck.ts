@@ -7,13 +7,13 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
-import type { OperationName, OperationResponse, PanelEvent, PanelError } from '../../shared/contract'
+import type { OperationResponse, PanelEvent, PanelError } from '../../shared/contract'
 import type { CrawlDetail, ExportFormat } from '../../shared/crawl'
 import { createPanel } from '../panel-composition'
 import { MemoryApprovals } from '../stack/host-access-gate'
 import { ensureStackCredentials, loadPanelConfig } from '../config/panel-config'
 import { PanelSession } from '../session/panel-session'
-import { toPanelError } from '../session/error-values'
+import { toPanelError } from '../error-values'
 import { needsAcceptance } from '../../shared/host-access'
 import { CredentialsFileError } from '../stack/credentials-file'
 import { maskDeep, secretMasker } from '../../shared/secret-mask'
@@ -23,12 +23,6 @@ import { formatEvent, formatNotes, formatResult } from './cli-format'
 import type { TerminalLine } from './cli-format'
 import { withIdsFile } from './ids-file'
 import { LiveStatsTable } from './live-stats-table'
-
-/**
- * The commands that may create the stack's containers, whose services read the credentials
- * file, and `config`, which shows it: they write it first if there is none yet.
- */
-const WRITES_CREDENTIALS: ReadonlySet<OperationName> = new Set<OperationName>(['up', 'scale', 'updateService', 'config'])
 
 async function main(argv: string[]): Promise<number> {
   let command: CliCommand
@@ -49,11 +43,14 @@ async function main(argv: string[]): Promise<number> {
   // Each CLI run asks again: accepting host access is --allow-host-access on that command.
   let settings
   try {
-    if (WRITES_CREDENTIALS.has(command.operation)) ensureStackCredentials()
+    // A deck run is a panel start: every command reads compose.yaml, whose services name the
+    // credentials file as their env_file, so it is written first if there is none yet.
+    ensureStackCredentials()
     settings = loadPanelConfig()
   } catch (err) {
     if (!(err instanceof CredentialsFileError)) throw err
-    process.stderr.write(`deck: CredentialsFile: ${err.message}\nhint: ${err.hint}\n`)
+    const error = toPanelError(err)
+    process.stderr.write(`deck: ${error.kind}: ${error.message}\nhint: ${error.hint}\n`)
     return 1
   }
   const panel = createPanel(settings, { approvals: new MemoryApprovals() })

@@ -221,7 +221,12 @@ describe('PanelController', () => {
     expect(await session.invoke('rpcServices', {})).toEqual({ ok: true, value: { services: [{ service: 'greeter', queue: 'rpc-greeter', consumers: 2, ready: 0, unacked: 1 }] } })
     expect(await session.invoke('rpcCall', { service: 'greeter', method: 'fail' })).toEqual({
       ok: false,
-      error: { kind: 'RpcRemoteError', message: "ValueError ('bad', 42)", hint: null, remote: { excType: 'ValueError', excPath: 'builtins.ValueError', value: "('bad', 42)" } }
+      error: {
+        kind: 'RpcRemoteError',
+        message: "ValueError ('bad', 42)",
+        hint: "The remote method raised; see that service's logs.",
+        remote: { excType: 'ValueError', excPath: 'builtins.ValueError', value: "('bad', 42)" }
+      }
     })
   })
 

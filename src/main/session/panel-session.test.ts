@@ -67,7 +67,7 @@ describe('PanelSession', () => {
     )
     expect(await session.invoke('status', {})).toEqual({ ok: false, error: { kind: 'UnknownService', message: 'No service "x"', hint: 'Services: api' } })
     error = new Error('boom')
-    expect(await session.invoke('status', {})).toEqual({ ok: false, error: { kind: 'Internal', message: 'boom', hint: null } })
+    expect(await session.invoke('status', {})).toEqual({ ok: false, error: { kind: 'Internal', message: 'boom', hint: 'An unexpected error; see the logs of the process that reported it.' } })
   })
 
   it('delivers every broadcast event until disposed, then answers PanelDisconnected', async () => {

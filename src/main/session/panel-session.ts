@@ -14,7 +14,7 @@ import type { ClientEventName, EventPayload, OperationName, PanelEvent, Result }
 import type { PanelController } from '../controller/panel-controller'
 import { StreamIdInUse } from './client-channel'
 import type { ClientChannel } from './client-channel'
-import { toPanelError } from './error-values'
+import { toPanelError } from '../error-values'
 import { maskDeep } from '../../shared/secret-mask'
 
 export type SessionBackend = Pick<PanelController, 'handle' | 'on' | 'mask'>

@@ -20,7 +20,8 @@ import { rpcScrape } from '../listings/rpc-scrape'
 import type { RpcClient } from '../rpc/client'
 import type { Coordinator } from '../crawler/coordinator'
 import { handleCrawlRequest, isCrawlPath } from './crawl-routes'
-import { ApiError, errorKind, errorResponse } from './error-response'
+import { ApiError } from './api-error'
+import { errorKind, errorResponse } from './error-response'
 import { healthReport, healthStatusCode } from './health'
 import type { BrokerState } from './health'
 import { LOOKUP_PATH_PREFIX, plainLookupId } from './lookup-target'
@@ -152,7 +153,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     // Nothing a request does may become an unhandled rejection: that would end the process.
     handle(req, res).catch((err: unknown) => {
       logger.error('Request failed outside its handler', { error: err instanceof Error ? err.stack : String(err) })
-      if (!res.headersSent) send(res, { status: 400, body: { error: { kind: 'BadRequest', message: 'The request could not be read.', hint: null } } })
+      if (!res.headersSent) send(res, errorResponse(new ApiError('BadRequest', 'The request could not be read.')))
       else res.destroy()
     })
   })
