@@ -13,7 +13,7 @@ import { CacheUnavailable } from '../services/listings/listing-cache'
 import { InvalidSearch, SearchUnavailable } from '../services/listings/listing-search'
 import { ElasticsearchReadFailed } from '../services/listings/listing-source-reader'
 import { MalformedListing } from '../services/listings/rpc-scrape'
-import { BrokerUnavailable, IncorrectSignature, MalformedRequest, MethodNotFound, RemoteError, RpcTimeout, UnknownService } from '../services/rpc/errors'
+import { BrokerUnavailable, IncorrectSignature, MalformedRequest, MethodNotFound, NoConsumer, RemoteError, RpcTimeout, UnknownService } from '../services/rpc/errors'
 import {
   ListingNotFound,
   NotAJobListing,
@@ -27,7 +27,7 @@ import {
 import { ManagementApiError } from './broker/management-api'
 import { CrawlClientError } from './clients/crawl-client'
 import { toPanelError } from './error-values'
-import { StreamIdInUse } from './session/client-channel'
+import { StreamRefused } from './session/client-streams'
 import { ComposeFileError } from './stack/compose-error'
 import { CredentialsFileError } from './stack/credentials-file'
 import { EngineUnavailableError } from './stack/docker-engine'
@@ -37,7 +37,7 @@ import { StackError } from './stack/stack-error'
 const SAMPLES: Record<string, [Error, ErrorKind]> = {
   ManagementApiError: [new ManagementApiError('GET /api/queues answered 401'), 'ManagementUnavailable'],
   CrawlClientError: [new CrawlClientError('CrawlConflict', 'Cannot pause crawl c-1: it is done', null, 409), 'CrawlConflict'],
-  StreamIdInUse: [new StreamIdInUse('s-1'), 'InvalidRequest'],
+  StreamRefused: [new StreamRefused('This client already has a stream with id s-1.', 'Close that stream first.'), 'InvalidRequest'],
   ComposeFileError: [new ComposeFileError('ComposeFileInvalid', 'compose.yaml', [{ line: 3, column: 1, key: 'services', message: 'bad', unsupported: false }]), 'ComposeFileInvalid'],
   CredentialsFileError: [new CredentialsFileError('The credentials file has no ELASTIC_PASSWORD', 'Add the line.'), 'CredentialsFileInvalid'],
   EngineUnavailableError: [new EngineUnavailableError({ state: 'unreachable', endpoint: 'unix:///var/run/docker.sock', version: null, message: 'connect ENOENT', hint: 'Start Docker.', since: '2026-12-07T12:00:00Z' }), 'EngineUnavailable'],
@@ -55,6 +55,7 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
   IncorrectSignature: [new IncorrectSignature('IncorrectSignature', 'nameko.exceptions.IncorrectSignature', 'takes 1'), 'RpcIncorrectSignature'],
   MalformedRequest: [new MalformedRequest('MalformedRequest', 'nameko.exceptions.MalformedRequest', 'no args'), 'RpcRemoteError'],
   UnknownService: [new UnknownService('scraper'), 'RpcUnknownService'],
+  NoConsumer: [new NoConsumer('scraper'), 'RpcNoConsumer'],
   RpcTimeout: [new RpcTimeout('scraper', 'get_job_listing_info', 100), 'RpcTimeout'],
   BrokerUnavailable: [new BrokerUnavailable('Not connected'), 'BrokerUnavailable'],
   InvalidListingId: [new InvalidListingId('a/b', 'bad character'), 'InvalidListingId'],
@@ -141,7 +142,7 @@ describe('toPanelError', () => {
 })
 
 /** The panel's own errors: they never reach the API, which would answer them Internal. */
-const PANEL_ONLY = new Set(['ManagementApiError', 'CrawlClientError', 'StreamIdInUse', 'ComposeFileError', 'CredentialsFileError', 'EngineUnavailableError', 'StackError'])
+const PANEL_ONLY = new Set(['ManagementApiError', 'CrawlClientError', 'StreamRefused', 'ComposeFileError', 'CredentialsFileError', 'EngineUnavailableError', 'StackError'])
 
 describe('one kind, one answer in every layer', () => {
   it.each(Object.entries(SAMPLES).filter(([name]) => !PANEL_ONLY.has(name)))('a %s is the same kind, status and hint in the API as in the panel', (_name, [err, kind]) => {

@@ -11,7 +11,7 @@ export interface CliCommand {
   json: boolean
   /** `crawl start --ids-file`: the file whose text goes into request.source.text (see ids-file.ts) before the call. */
   idsFile?: string
-  /** `crawl start --follow`: draw the crawl's progress until it ends; `stats --follow`: the live table. */
+  /** `--follow`: open a stream (the command's own, or the crawl's for `crawl start`) and show it until it ends or Ctrl-C. */
   follow?: boolean
   /** `up --allow-host-access`: run the pre-flight first and pass its file hash (the findings go to stderr). */
   allowHostAccess?: boolean
@@ -25,7 +25,10 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
-export const USAGE = `usage: npm run deck -- [--swarm [--publish-public]] <command> [--json]
+export const USAGE = `deck: the panel's commands in a terminal (results on stdout, progress and errors on stderr)
+
+usage: npm run deck -- [--swarm [--publish-public]] <command> [--json]
+  --help                     this text
   --swarm                    drive the stack on the swarm DOCKER_HOST manages (or DECK_MODE=swarm)
   --publish-public           on a swarm, publish 127.0.0.1 ports on every interface of their node
                              (default: the manager's loopback relay keeps them on 127.0.0.1)
@@ -59,6 +62,11 @@ export const USAGE = `usage: npm run deck -- [--swarm [--publish-public]] <comma
   autoscale <service> [--min N] [--max N] [--target N] [--activation N] [--window S] [--interval S] [--follow]
                              turn autoscaling from the queue's backlog on in this process and print
                              its decision (--follow: every decision until Ctrl-C; without it, one step)`
+
+/** `deck`, `deck help`, `deck --help`, `deck -h`: the usage text, not an error. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')
+}
 
 /** `autoscale`'s options and the setting each sets (whole numbers; the contract checks the bounds). */
 const AUTOSCALE_OPTIONS = {
@@ -128,17 +136,17 @@ export function parseCli(argv: string[]): CliCommand {
       need(1, '<service>')
       const tail = values.get('--tail')
       if (tail !== undefined && !/^\d+$/.test(tail)) throw new UsageError(`--tail "${tail}" is not a number`)
-      return command_('logs', {
+      const request = {
         service: rest[0],
-        follow: flags.has('--follow'),
         ...(tail === undefined ? {} : { tail: Number(tail) }),
         ...(values.has('--container') ? { container: values.get('--container') } : {})
-      })
+      }
+      return flags.has('--follow') ? { ...command_('streamOpen', { kind: 'logs', params: request }), follow: true } : command_('logs', request)
     }
     case 'stats': {
       allow('--follow')
       const request = rest[0] === undefined ? {} : { service: rest[0] }
-      return flags.has('--follow') ? { ...command_('statsFollow', request), follow: true } : command_('stats', request)
+      return flags.has('--follow') ? { ...command_('streamOpen', { kind: 'stats', params: request }), follow: true } : command_('stats', request)
     }
     case 'metrics':
       allow()

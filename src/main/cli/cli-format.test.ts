@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { crawlDetail } from '../../../test/support/crawl-detail'
 import {
-  formatCrawlDetail, formatCrawlList, formatCrawlProgress, formatCrawlStartNotes, formatCrawlSummary, formatEvent, formatNotes, formatResult, progressBar
+  formatCrawlDetail, formatCrawlList, formatCrawlProgress, formatCrawlStartNotes, formatCrawlSummary, formatEvent, formatLookup, formatMs, formatNotes, formatResult, progressBar
 } from './cli-format'
 
 describe('crawl progress line', () => {
@@ -69,10 +69,20 @@ describe('crawl results and events in the terminal', () => {
   })
 
   it('draws a followed crawl as a progress line on stderr, as wide as asked', () => {
-    const out = formatEvent({ event: 'crawlProgress', payload: { followId: 'f', detail: crawlDetail() } }, true, 60)
+    const out = formatEvent({ event: 'streamData', payload: { streamId: 'f', kind: 'crawl', items: [crawlDetail({ done: 1 }), crawlDetail()] } }, true, 60)
     expect(out).toMatchObject({ stream: 'stderr', inPlace: true })
     expect(out?.text).toHaveLength(60)
-    expect(formatEvent({ event: 'crawlProgressEnd', payload: { followId: 'f', reason: 'done' } }, false)).toBeNull()
+    expect(out?.text).toBe(formatEvent({ event: 'streamData', payload: { streamId: 'f', kind: 'crawl', items: [crawlDetail()] } }, true, 60)?.text)
+    expect(formatEvent({ event: 'streamData', payload: { streamId: 'f', kind: 'crawl', items: [] } }, false)).toBeNull()
+    expect(formatEvent({ event: 'streamEnd', payload: { streamId: 'f', reason: 'done' } }, false)).toBeNull()
+  })
+
+  it('prints a followed log’s lines on stdout, as JSON lines with --json', () => {
+    const line = { container: 'deck-api-1', service: 'api', stream: 'stdout' as const, time: '2026-12-01T23:00:00.000Z', line: 'hello' }
+    const data = { event: 'streamData' as const, payload: { streamId: 's', kind: 'logs' as const, items: [line, { ...line, line: 'again' }] } }
+    expect(formatEvent(data, false)).toMatchObject({ stream: 'stdout' })
+    expect(formatEvent(data, false)?.text.split('\n')).toHaveLength(2)
+    expect(formatEvent(data, true)?.text.split('\n').map((l) => (JSON.parse(l) as { line: string }).line)).toEqual(['hello', 'again'])
   })
 })
 
@@ -113,5 +123,11 @@ describe('deck rpc-services', () => {
       'stack_overflow_scraper          3      1200        30'
     ])
     expect(formatResult('rpcServices', { services: [] })).toBe('no Nameko services on the bus (no rpc-* queues)')
+  })
+
+  it('prints a lookup\'s time rounded, as a person reads it', () => {
+    const lookup = { listing: { title: 'Dev', company: '', location: '', url: 'http://x/1' }, source: 'scrape', cache: 'ok', tookMs: 3.897726999999918 } as never
+    expect(formatLookup(lookup)).toMatch(/, 3\.9 ms$/)
+    expect(formatMs(1234.5678)).toBe('1235 ms')
   })
 })

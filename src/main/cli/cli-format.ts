@@ -1,6 +1,6 @@
 /** Human-readable output of the CLI (the --json output is the contract's value as is). */
 import type {
-  BrokerMetrics, ContainerStats, LogLine, OperationName, OperationReport, OperationResponse, PanelEvent, PreflightResult, ProgressEvent, RpcService, StackStatus
+  BrokerMetrics, ContainerStats, LogLine, OperationName, OperationReport, OperationResponse, PanelEvent, PreflightResult, ProgressEvent, RpcService, StackStatus, StreamData
 } from '../../shared/contract'
 import { formatFinding } from '../../shared/host-access'
 import type { CrawlDetail, CrawlItemState, CrawlListResponse, CrawlStartResponse, CrawlSummary } from '../../shared/crawl'
@@ -9,7 +9,6 @@ import type { CrawlCounts } from '../../shared/crawl-progress'
 import type { ListingSearchResult } from '../../shared/listing-search'
 import type { LookupResult } from '../../shared/lookup'
 import { formatBytes } from '../../shared/fleet-stats'
-import type { ContainerHistory } from '../../shared/fleet-stats'
 import { decisionSummary, settingsSummary } from '../../shared/autoscale'
 import type { AutoscaleDecision, AutoscaleState } from '../../shared/autoscale'
 
@@ -27,7 +26,6 @@ const FORMATTERS: Formatters = {
   updateService: formatReport,
   logs: (v) => v.lines.map(formatLogLine).join('\n'),
   stats: formatStats,
-  statsFollow: (v) => formatStats({ containers: latestOfHistory(v.history) }),
   metrics: formatMetrics,
   lookup: formatLookup,
   search: formatSearch,
@@ -82,17 +80,31 @@ export interface TerminalLine {
  */
 export function formatEvent(event: PanelEvent, json: boolean, columns = 80): TerminalLine | null {
   switch (event.event) {
-    case 'logLine':
-      return { stream: 'stdout', text: json ? JSON.stringify(event.payload) : formatLogLine(event.payload) }
+    case 'streamData':
+      return formatStreamData(event.payload, json, columns)
     case 'progress': {
       const line = formatProgress(event.payload)
       return line === null ? null : { stream: 'stderr', text: line }
     }
-    case 'crawlProgress':
-      return { stream: 'stderr', text: formatCrawlProgress(event.payload.detail, columns), inPlace: true }
     case 'autoscaleDecision':
       return { stream: 'stdout', text: json ? JSON.stringify(event.payload) : formatDecision(event.payload) }
     default:
+      return null
+  }
+}
+
+/**
+ * A stream's items: log lines to stdout (one JSON object a line with --json), a crawl's
+ * latest detail as its progress bar; stats readings are the live table's (live-stats-table.ts).
+ */
+function formatStreamData(data: StreamData, json: boolean, columns: number): TerminalLine | null {
+  if (data.items.length === 0) return null
+  switch (data.kind) {
+    case 'logs':
+      return { stream: 'stdout', text: data.items.map((line) => (json ? JSON.stringify(line) : formatLogLine(line))).join('\n') }
+    case 'crawl':
+      return { stream: 'stderr', text: formatCrawlProgress(data.items.at(-1) as CrawlDetail, columns), inPlace: true }
+    case 'stats':
       return null
   }
 }
@@ -147,12 +159,9 @@ export function formatStats(stats: { containers: ContainerStats[] }): string {
   return [header, ...(lines.length === 0 ? ['(no running containers)'] : lines)].join('\n')
 }
 
-/** The latest reading of each container of a follow's history. */
-export function latestOfHistory(history: ContainerHistory[]): ContainerStats[] {
-  return history.flatMap((h) => {
-    const last = h.readings.at(-1)
-    return last === undefined ? [] : [{ ...last, container: h.container, service: h.service }]
-  })
+/** The latest of each container's readings. */
+export function latestReadings(readings: ContainerStats[]): ContainerStats[] {
+  return [...new Map(readings.map((r) => [r.container, r])).values()]
 }
 
 function formatMetrics(m: BrokerMetrics): string {
@@ -173,9 +182,9 @@ function formatRpcServices({ services }: { services: RpcService[] }): string {
   return [row(['service', 'consumers', 'ready', 'unacked']), ...services.map((s) => row([s.service, s.consumers, s.ready, s.unacked]))].join('\n')
 }
 
-function formatLookup(r: LookupResult): string {
+export function formatLookup(r: LookupResult): string {
   const l = r.listing
-  return [`${l.title}${l.company ? ` — ${l.company}` : ''}${l.location ? ` (${l.location})` : ''}`, `${l.url}`, `from ${r.source}${r.ageMs === undefined ? '' : `, cached ${duration(r.ageMs)} ago`}, ${r.tookMs} ms`].join('\n')
+  return [`${l.title}${l.company ? ` — ${l.company}` : ''}${l.location ? ` (${l.location})` : ''}`, `${l.url}`, `from ${r.source}${r.ageMs === undefined ? '' : `, cached ${duration(r.ageMs)} ago`}, ${formatMs(r.tookMs)}`].join('\n')
 }
 
 function formatSearch(r: ListingSearchResult): string {
@@ -254,6 +263,11 @@ export function formatCrawlStartNotes(r: CrawlStartResponse): string[] {
   if (r.invalidCount > 0) notes.push(`${r.invalidCount} invalid line${r.invalidCount === 1 ? '' : 's'} left out`)
   if (r.duplicateCount > 0) notes.push(`${r.duplicateCount} duplicate id${r.duplicateCount === 1 ? '' : 's'} counted once`)
   return notes
+}
+
+/** A duration measured with performance.now(): whole milliseconds, or one decimal under 10 ms. */
+export function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`
 }
 
 function duration(ms: number): string {

@@ -1,8 +1,8 @@
 /**
  * `npm run deck -- <command>`: the terminal's frame mover over one panel session. Results go
  * to stdout (as JSON with --json), progress and errors to stderr; a failure exits non-zero.
- * A command that opened a stream (a log follow, a crawl follow) runs until the stream ends
- * or Ctrl-C; `crawl export` streams the export itself to stdout.
+ * A command with --follow opens a stream (a log, a crawl, resource use) and runs until the
+ * stream ends or Ctrl-C; `crawl export` streams the export itself to stdout.
  */
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -18,7 +18,7 @@ import { needsAcceptance } from '../../shared/host-access'
 import { crawlSucceeded } from '../../shared/crawl-progress'
 import { CredentialsFileError } from '../stack/credentials-file'
 import { maskDeep, secretMasker } from '../../shared/secret-mask'
-import { parseCli, USAGE, UsageError } from './cli-args'
+import { parseCli, USAGE, UsageError, wantsHelp } from './cli-args'
 import type { CliCommand } from './cli-args'
 import { formatEvent, formatNotes, formatResult } from './cli-format'
 import type { TerminalLine } from './cli-format'
@@ -32,6 +32,10 @@ async function main(argv: string[]): Promise<number> {
   if (argv.includes('--swarm')) process.env['DECK_MODE'] = 'swarm'
   if (publishPublic) process.env['DECK_SWARM_PUBLISH'] = 'public'
   argv = argv.filter((a) => a !== '--swarm' && a !== '--publish-public')
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${USAGE}\n`)
+    return 0
+  }
   try {
     command = await withIdsFile(parseCli(argv))
   } catch (err) {
@@ -57,14 +61,20 @@ async function main(argv: string[]): Promise<number> {
   const panel = createPanel(settings, { approvals: new MemoryApprovals() })
   let streamsEnded = (): void => {}
   let lastCrawl: CrawlDetail | null = null
-  let liveStats: LiveStatsTable | null = null
+  // Set by the stats stream's first items (an object: TypeScript does not see a callback assign a let).
+  const live: { stats: LiveStatsTable | null } = { stats: null }
   // `autoscale`: the events it waits for, counted as they are printed.
   let awaited = command.untilEvents?.count ?? null
   let eventsSeen = (): void => {}
   const columns = process.stderr.columns ?? 80
   const session = new PanelSession(panel.controller, (event: PanelEvent) => {
-    if (event.event === 'crawlProgress') lastCrawl = event.payload.detail
-    if (event.event === 'statsSample') liveStats?.push(event.payload.stats)
+    if (event.event === 'streamData' && event.payload.kind === 'crawl') lastCrawl = event.payload.items.at(-1) ?? lastCrawl
+    if (event.event === 'streamData' && event.payload.kind === 'stats') {
+      const readings = event.payload.items
+      // The first items are the recent readings the table starts from; then one row each.
+      if (live.stats === null) live.stats = new LiveStatsTable({ write: (text) => process.stdout.write(text), tty: process.stdout.isTTY === true, json: command.json }, readings)
+      else for (const reading of readings) live.stats.push(reading)
+    }
     const out = formatEvent(event, command.json, columns)
     if (out !== null) writeLine(out)
     if (event.event === command.untilEvents?.event && awaited !== null && --awaited <= 0) eventsSeen()
@@ -107,14 +117,10 @@ async function main(argv: string[]): Promise<number> {
       if (preflight.findings.length > 0) process.stderr.write(`deck: starting anyway (--allow-host-access):\n${formatResult('preflight', preflight)}\n`)
       command.request['allowHostAccess'] = preflight.fileHash
     }
-    // A stats follow tracks containers coming and going: that takes the status monitor.
-    if (command.operation === 'statsFollow') await panel.controller.start({ metrics: false })
+    // A stats stream tracks containers coming and going: that takes the status monitor.
+    if (command.operation === 'streamOpen' && command.request['kind'] === 'stats') await panel.controller.start({ metrics: false })
     const result = await session.invoke(command.operation, command.request)
     if (!result.ok) return fail(result.error)
-    if (command.operation === 'statsFollow') {
-      const { history } = result.value as OperationResponse<'statsFollow'>
-      liveStats = new LiveStatsTable({ write: (text) => process.stdout.write(text), tty: process.stdout.isTTY === true, json: command.json }, history)
-    }
     if (command.streamsExport) {
       const { id, format } = command.request as { id: string; format: ExportFormat }
       try {
@@ -125,14 +131,14 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0
     }
-    if (liveStats === null) process.stdout.write(`${command.json ? JSON.stringify(result.value, null, 2) : formatResult(command.operation, result.value)}\n`)
+    // A stream's answer is only its id: what it shows are its items.
+    if (command.operation !== 'streamOpen') process.stdout.write(`${command.json ? JSON.stringify(result.value, null, 2) : formatResult(command.operation, result.value)}\n`)
     for (const note of formatNotes(command.operation, result.value)) process.stderr.write(`${note}\n`)
     if (command.operation === 'crawlStart') {
       const started = result.value as OperationResponse<'crawlStart'>
       if (command.follow) {
-        const followed = await session.invoke('crawlFollow', { id: started.crawl.id })
+        const followed = await session.invoke('streamOpen', { kind: 'crawl', params: { id: started.crawl.id } })
         if (!followed.ok) return fail(followed.error)
-        lastCrawl = (followed.value as OperationResponse<'crawlFollow'>).detail
       }
     }
     if (command.untilEvents !== undefined && (awaited === null || awaited > 0)) {
@@ -149,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
         process.once('SIGTERM', () => resolve())
       })
     }
-    liveStats?.stop()
+    live.stats?.stop()
     if (overwriting) process.stderr.write('\n')
     if (command.follow && lastCrawl !== null) return crawlSucceeded(lastCrawl) ? 0 : 1
     return 0

@@ -3,17 +3,18 @@
  * passed in by a composition root (src/main/panel-composition.ts), so it is unit-tested
  * with small fakes. It receives requests already validated by a panel session and throws
  * on failure; the session turns throws into error values. Events for everyone (status,
- * progress, metrics…) go out through `on`; a client's own streams (log follows) go to the
- * client channel the session passes with each request.
+ * progress, metrics…) go out through `on`; the live views a client opens are fed by the
+ * stream sources in `streams` (one per kind of the contract), which the session drives.
  */
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import type {
-  BroadcastEventName, EventListener, EventPayload, OperationName, OperationResponse, ParsedRequest, PreflightResult, ProgressOperation, StackStatus
+  BroadcastEventName, EventListener, EventPayload, OperationName, OperationResponse, ParsedRequest, PreflightResult, ProgressOperation,
+  StreamOperationName, StreamParams
 } from '../../shared/contract'
-import type { StackOrchestrator } from '../stack/stack-orchestrator'
-import type { DockerEngine } from '../stack/docker-engine'
-import type { StatusMonitor } from '../stack/status-monitor'
+import type { LogSource } from '../stack/container-logs'
+import type { StackDriver } from '../stack/drivers/stack-driver'
+import type { StackStatusSource } from '../stack/stack-status-source'
 import { StackError } from '../stack/stack-error'
 import type { ProgressSink } from '../stack/stack-error'
 import type { BrokerMonitor } from '../broker/broker-monitor'
@@ -21,33 +22,28 @@ import type { RpcClient } from '../../services/rpc'
 import type { ListingsService } from '../../services/listings'
 import { toPanelError } from '../error-values'
 import { secretMasker } from '../../shared/secret-mask'
-import type { ClientChannel } from '../session/client-channel'
 import type { ExportFormat } from '../../shared/crawl'
 import type { CrawlClient } from '../clients/crawl-client'
 import { openLogStream } from './log-stream'
 import type { PanelSettings } from '../config/panel-config'
 import { crawlHandlers } from './crawl-handlers'
-import { CrawlWatches } from './crawl-watch'
-import type { ServiceLimits } from '../../shared/fleet-stats'
+import { CrawlWatches, crawlStreamSource } from './crawl-watch'
 import type { NotificationSettingsStore } from '../notifications/settings-file'
 import { fleetHandlers } from './fleet-handlers'
-import { StatsWatches, runningContainers } from './stats-watch'
+import { StatsWatches, runningContainers, statsStreamSource } from './stats-watch'
+import type { StreamSources } from './stream-source'
 import { autoscaleHandlers } from './autoscale-handlers'
 import type { AutoscalerView } from './autoscale-handlers'
 
 /** The parts of each collaborator the controller uses: what a unit test fakes. */
-export type EngineView = Pick<DockerEngine, 'connected' | 'probe' | 'requireConnected' | 'listContainers' | 'tailLogs' | 'followLogs' | 'containerStats' | 'followStats' | 'host' | 'start' | 'stop' | 'on'>
-export type OrchestratorView = Pick<StackOrchestrator, 'up' | 'down' | 'scale' | 'startService' | 'stopService' | 'restartService'> & {
-  /** A rolling update: the swarm driver's alone (the compose driver recreates with up). */
-  updateService?: (service: string, report: ProgressSink) => Promise<string[]>
-}
-export type StatusView = Pick<StatusMonitor, 'start' | 'stop' | 'refresh' | 'on'> & { build(): Promise<StackStatus> }
+export type DriverView = Pick<StackDriver, 'mode' | 'operations' | 'rollingUpdate' | 'engine'>
+export type StatusView = Pick<StackStatusSource, 'start' | 'stop' | 'refresh' | 'on' | 'build' | 'latest' | 'serviceLimits'>
 export type BrokerView = Pick<BrokerMonitor, 'start' | 'stop' | 'latest' | 'samples' | 'capacity' | 'lookupLatency' | 'rpcServices' | 'on'>
 
 export interface PanelCollaborators {
   settings: PanelSettings
-  engine: EngineView
-  orchestrator: OrchestratorView
+  /** The engine driver: the stack's operations and the engine's view of what runs. */
+  driver: DriverView
   status: StatusView
   broker: BrokerView
   /** Connected on first use; a failed connect is tried again by the next call. */
@@ -61,24 +57,25 @@ export interface PanelCollaborators {
   preflight: (services: string[] | undefined) => PreflightResult
   /** How often a followed crawl is polled. Default 500 ms. */
   crawlPollMs?: number
-  /** Each compose service's limits from compose.yaml (the host line's ceiling); none known when absent. */
-  serviceLimits?: () => Record<string, ServiceLimits>
   /** The desktop app's notification settings; null or absent where the shell keeps its own (web). */
   notificationSettings?: NotificationSettingsStore | null
   /** Scales services from their queue's backlog, where the user turned it on. */
   autoscaler?: AutoscalerView
 }
 
-type Handler<K extends OperationName> = (request: ParsedRequest<K>, client: ClientChannel) => Promise<OperationResponse<K>>
-type Handlers = { [K in OperationName]: Handler<K> }
+/** Every operation but the stream ones, which the session answers from `streams`. */
+export type ControllerOperation = Exclude<OperationName, StreamOperationName>
+type Handler<K extends ControllerOperation> = (request: ParsedRequest<K>) => Promise<OperationResponse<K>>
+type Handlers = { [K in ControllerOperation]: Handler<K> }
 type EventArgs = { [K in BroadcastEventName]: [EventPayload<K>] }
 
 export class PanelController {
   private readonly events = new EventEmitter<EventArgs>()
-  private lastStatus: StackStatus | null = null
   private readonly crawlWatches: CrawlWatches
   private readonly statsWatches: StatsWatches
   private readonly table: Handlers
+  /** The source of each stream kind a client can open. */
+  readonly streams: StreamSources
   /** Masks the settings' passwords and any URI password in text (sessions apply it to everything they send). */
   readonly mask: (text: string) => string
 
@@ -86,12 +83,16 @@ export class PanelController {
     this.mask = secretMasker(parts.settings.secrets)
     this.events.setMaxListeners(100)
     this.crawlWatches = new CrawlWatches((id) => parts.crawls.get(id), { intervalMs: parts.crawlPollMs })
-    this.statsWatches = new StatsWatches(parts.engine, async () => runningContainers(this.lastStatus ?? (this.lastStatus = await parts.status.build())))
+    this.statsWatches = new StatsWatches(parts.driver.engine, async () => runningContainers(parts.status.latest ?? (await parts.status.build())))
     this.table = this.handlers()
-    const { engine, status, broker } = parts
-    engine.on('state', (s) => this.emit('engine', s))
+    this.streams = {
+      logs: async (params, sink, options) => openLogStream(parts.driver.engine, await this.logSources(params), params, sink, options),
+      crawl: crawlStreamSource(parts.crawls, this.crawlWatches),
+      stats: statsStreamSource(this.statsWatches)
+    }
+    const { driver, status, broker } = parts
+    driver.engine.on('state', (s) => this.emit('engine', s))
     status.on('status', (s) => {
-      this.lastStatus = s
       this.statsWatches.update(runningContainers(s))
       this.emit('status', s)
     })
@@ -107,8 +108,8 @@ export class PanelController {
    * broker metrics. A one-shot CLI command can skip this and just invoke.
    */
   async start(options: { metrics?: boolean } = {}): Promise<void> {
-    await this.parts.engine.start()
-    this.lastStatus = await this.parts.status.start()
+    await this.parts.driver.engine.start()
+    await this.parts.status.start()
     if (options.metrics !== false) this.parts.broker.start()
   }
 
@@ -117,14 +118,14 @@ export class PanelController {
     this.statsWatches.stopAll('The panel is closing.')
     await this.parts.autoscaler?.close()
     this.parts.status.stop()
-    this.parts.engine.stop()
+    this.parts.driver.engine.stop()
     await this.parts.broker.stop()
   }
 
   /** Runs one validated request; throws what went wrong (the session makes it a value). */
-  handle<K extends OperationName>(operation: K, request: ParsedRequest<K>, client: ClientChannel): Promise<OperationResponse<K>> {
+  handle<K extends ControllerOperation>(operation: K, request: ParsedRequest<K>): Promise<OperationResponse<K>> {
     const handler = this.table[operation] as Handler<K>
-    return handler(request, client)
+    return handler(request)
   }
 
   /** A crawl's export as it streams from the coordinator (not an operation: a shell pipes it to a file or a download). */
@@ -136,6 +137,18 @@ export class PanelController {
     const l = listener as (...args: EventArgs[K]) => void
     this.events.on(event, l as never)
     return () => this.events.off(event, l as never)
+  }
+
+  /** The containers a log request names (a service's, or one of them); none is an error. */
+  private async logSources(r: Pick<StreamParams<'logs'>, 'service' | 'container'>): Promise<LogSource[]> {
+    const { settings } = this.parts
+    const { engine } = this.parts.driver
+    await engine.requireConnected()
+    const containers = (await engine.listContainers(settings.project, r.service)).filter((c) => r.container === undefined || c.name === r.container)
+    if (containers.length === 0) {
+      throw new StackError('ContainerNotFound', `No container of ${r.service}${r.container ? ` named ${r.container}` : ''} in project ${settings.project}`, 'Is the stack up?')
+    }
+    return containers
   }
 
   private emit<K extends BroadcastEventName>(event: K, payload: EventPayload<K>): void {
@@ -160,37 +173,29 @@ export class PanelController {
         }
       },
       status: async () => {
-        if (!this.parts.engine.connected) await this.parts.engine.probe()
-        this.lastStatus = await this.parts.status.build()
-        return this.lastStatus
+        const { engine } = this.parts.driver
+        if (!engine.connected) await engine.probe()
+        return this.parts.status.build()
       },
-      up: (r) => this.operation('up', r.operationId, (report) => this.parts.orchestrator.up(r.services, report, { allowHostAccess: r.allowHostAccess })),
+      up: (r) => this.operation('up', r.operationId, (report) => this.stack.up(r.services, report, { allowHostAccess: r.allowHostAccess })),
       preflight: async (r) => this.parts.preflight(r.services),
-      down: (r) => this.operation('down', r.operationId, (report) => this.parts.orchestrator.down({ removeVolumes: r.removeVolumes }, report)),
-      scale: (r) => this.operation('scale', r.operationId, (report) => this.parts.orchestrator.scale(r.service, r.replicas, report)),
-      startService: (r) => this.operation('start', r.operationId, (report) => this.parts.orchestrator.startService(r.service, report)),
-      stopService: (r) => this.operation('stop', r.operationId, (report) => this.parts.orchestrator.stopService(r.service, report)),
-      restartService: (r) => this.operation('restart', r.operationId, (report) => this.parts.orchestrator.restartService(r.service, report)),
+      down: (r) => this.operation('down', r.operationId, (report) => this.stack.down({ removeVolumes: r.removeVolumes }, report)),
+      scale: (r) => this.operation('scale', r.operationId, (report) => this.stack.scale(r.service, r.replicas, report)),
+      startService: (r) => this.operation('start', r.operationId, (report) => this.stack.startService(r.service, report)),
+      stopService: (r) => this.operation('stop', r.operationId, (report) => this.stack.stopService(r.service, report)),
+      restartService: (r) => this.operation('restart', r.operationId, (report) => this.stack.restartService(r.service, report)),
       updateService: (r) =>
         this.operation('update', r.operationId, (report) => {
-          const { orchestrator } = this.parts
-          if (orchestrator.updateService === undefined) {
-            throw new StackError('SwarmUnavailable', `A rolling update of ${r.service} is a swarm operation; this panel drives the stack with Compose`, `Use \`deck --swarm update ${r.service}\` (DECK_MODE=swarm) on a swarm, or \`deck up ${r.service}\` to recreate its containers on the new image.`)
+          const { rollingUpdate, mode } = this.parts.driver
+          if (rollingUpdate === null) {
+            throw new StackError('SwarmUnavailable', `A rolling update of ${r.service} is a swarm operation; this panel drives the stack with ${mode === 'compose' ? 'Compose' : mode}`, `Use \`deck --swarm update ${r.service}\` (DECK_MODE=swarm) on a swarm, or \`deck up ${r.service}\` to recreate its containers on the new image.`)
           }
-          return orchestrator.updateService(r.service, report)
+          return rollingUpdate.updateService(r.service, report)
         }),
-      logs: async (r, client) => {
-        const { engine, settings } = this.parts
-        await engine.requireConnected()
-        const containers = (await engine.listContainers(settings.project, r.service)).filter((c) => r.container === undefined || c.name === r.container)
-        if (containers.length === 0) {
-          throw new StackError('ContainerNotFound', `No container of ${r.service}${r.container ? ` named ${r.container}` : ''} in project ${settings.project}`, 'Is the stack up?')
-        }
-        return openLogStream(engine, client, containers, r)
-      },
-      stopLogs: async (r, client) => ({ stopped: client.stop(r.streamId) }),
+      logs: async (r) => ({ lines: await this.parts.driver.engine.tailLogs(await this.logSources(r), r.tail) }),
       stats: async (r) => {
-        const { engine, settings } = this.parts
+        const { settings } = this.parts
+        const { engine } = this.parts.driver
         await engine.requireConnected()
         const running = (await engine.listContainers(settings.project, r.service)).filter((c) => c.state === 'running')
         return { containers: await Promise.all(running.map((c) => engine.containerStats(c))) }
@@ -198,9 +203,10 @@ export class PanelController {
       metrics: async () => {
         // Findings compare with running replicas, so a one-shot caller needs a status first,
         // built after the engine answered (unprobed, it would count 0 replicas and warn).
-        if (this.lastStatus === null) {
-          if (!this.parts.engine.connected) await this.parts.engine.probe()
-          this.lastStatus = await this.parts.status.build().catch(() => null)
+        if (this.parts.status.latest === null) {
+          const { engine } = this.parts.driver
+          if (!engine.connected) await engine.probe()
+          await this.parts.status.build().catch(() => null)
         }
         return this.parts.broker.latest()
       },
@@ -218,20 +224,18 @@ export class PanelController {
         return { result, tookMs: Math.round(performance.now() - started) }
       },
       rpcServices: async () => ({ services: await this.parts.broker.rpcServices() }),
-      ...crawlHandlers({ crawls: this.parts.crawls, watches: this.crawlWatches, exportUrl: this.parts.exportUrl }),
+      ...crawlHandlers({ crawls: this.parts.crawls, exportUrl: this.parts.exportUrl }),
       ...fleetHandlers({
-        engine: this.parts.engine,
-        watches: this.statsWatches,
-        serviceLimits: this.parts.serviceLimits ?? (() => ({})),
+        engine: this.parts.driver.engine,
+        serviceLimits: () => this.parts.status.serviceLimits(),
         notificationSettings: this.parts.notificationSettings ?? null
       }),
       ...autoscaleHandlers(this.parts.autoscaler)
     }
   }
 
-  /** Running replicas per compose service that serves an RPC queue, for cross-layer health. */
-  runningReplicas(service: string): number {
-    return this.lastStatus?.services.find((s) => s.name === service)?.runningReplicas ?? 0
+  private get stack(): StackDriver['operations'] {
+    return this.parts.driver.operations
   }
 
   /** Runs a stack operation with progress events under one operation id. */

@@ -26,6 +26,11 @@ import { ensureLedgerIndices, ledgerIndices } from './ledger-indices'
 import type { CrawlDoc } from './ledger-docs'
 import { ReplyApplier } from './reply-applier'
 import type { SourceSettings } from './crawl-sources'
+import { afterRefusal } from '../politeness/host-backoff'
+import { HostClocks } from '../politeness/host-clock'
+import type { PolitenessLookup } from '../politeness/politeness-settings'
+import type { SlotPlanOptions } from '../politeness/slot-schedule'
+import type { ItemDoc } from './ledger-docs'
 
 export interface CoordinatorOptions {
   elasticsearchUrl: string
@@ -43,6 +48,11 @@ export interface CoordinatorOptions {
   staleMs: number
   backoff: Backoff
   sources: SourceSettings
+  /** Per host limits (politeness/politeness-settings.ts) and the host an item's page is on. */
+  politeness: PolitenessLookup
+  hostOf: (item: ItemDoc) => string
+  /** How far ahead slots are handed out and the margin between them (dispatcher.ts SLOT_PLAN by default). */
+  slotPlan?: SlotPlanOptions
   logger: Logger
   tickMs?: number
   amqpInitialRetries?: number
@@ -56,6 +66,7 @@ export class Coordinator {
   readonly stats: CrawlStats
   readonly link: CrawlerLink
   readonly dispatcher: Dispatcher
+  readonly hostClocks: HostClocks
   private readonly es: Client
   private readonly applier: ReplyApplier
   private readonly ingests: CrawlIngests
@@ -84,8 +95,24 @@ export class Coordinator {
       initialRetries: options.amqpInitialRetries ?? 30
     })
     this.announcer = new ControlAnnouncer(this.crawls, this.link)
-    this.dispatcher = new Dispatcher({ items: this.items, link: this.link, logger: options.logger, backoff: options.backoff, window: options.window, staleMs: options.staleMs })
-    this.applier = new ReplyApplier({ items: this.items, listings: new ListingRepository(this.es, options.listingsIndex), backoff: options.backoff, logger: options.logger })
+    this.hostClocks = new HostClocks(this.es, indices.hosts)
+    this.dispatcher = new Dispatcher({
+      items: this.items,
+      link: this.link,
+      logger: options.logger,
+      backoff: options.backoff,
+      window: options.window,
+      staleMs: options.staleMs,
+      politeness: { clocks: this.hostClocks, settings: options.politeness, hostOf: options.hostOf, ...(options.slotPlan ? { plan: options.slotPlan } : {}) }
+    })
+    this.applier = new ReplyApplier({
+      items: this.items,
+      listings: new ListingRepository(this.es, options.listingsIndex),
+      backoff: options.backoff,
+      logger: options.logger,
+      onRefused: (host, refusal) => this.pauseHost(host, refusal),
+      onServed: (host) => this.hostServed(host)
+    })
     this.ingests = new CrawlIngests({
       crawls: this.crawls,
       items: this.items,
@@ -187,6 +214,30 @@ export class Coordinator {
   async exportRows(id: string): Promise<AsyncGenerator<ExportRow>> {
     await this.crawl(id)
     return exportRows(id, this.items, this.es, this.options.listingsIndex)
+  }
+
+  /**
+   * A 429: the host is paused for every crawl (and blocked if it keeps refusing); retried until
+   * a write wins. A page it served in the same batch of replies ends the previous run of refusals.
+   */
+  private async pauseHost(host: string, refusal: { retryAfterMs: number | null; message: string; servedToo: boolean }): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const now = Date.now()
+      const clock = await this.hostClocks.update(host, (doc) => {
+        const next = afterRefusal(refusal.servedToo ? { ...doc, refusals: 0 } : doc, refusal, now)
+        return { doc: next, result: next }
+      })
+      if (clock !== null) {
+        this.options.logger.warn(clock.blocked ? 'Host blocked: it keeps refusing' : 'Host refused; paused for every crawl', { host, pausedUntil: new Date(clock.pausedUntil).toISOString(), refusals: clock.refusals, reason: clock.pauseReason })
+        return
+      }
+    }
+    throw new Error(`Could not record that ${host} refused: its clock kept changing under us`)
+  }
+
+  /** A page served ends a run of refusals (no write when there was none). */
+  private async hostServed(host: string): Promise<void> {
+    await this.hostClocks.update(host, (doc) => (doc.refusals === 0 ? null : { doc: { ...doc, refusals: 0 }, result: true }))
   }
 
   private async crawl(id: string): Promise<CrawlDoc> {

@@ -21,6 +21,8 @@ import {
   serviceQueueName
 } from '../rpc/wire'
 import type { Logger } from '../log'
+import { FETCH_SLOT_HEADER, encodeFetchSlot } from '../politeness/fetch-slot'
+import type { FetchSlot } from '../politeness/fetch-slot'
 
 export interface CrawlerLinkOptions {
   amqpUri: string
@@ -38,6 +40,8 @@ export interface ScrapeRequest {
   correlationId: string
   crawlId: string
   listingId: string
+  /** When the scraper may fetch (null: whenever it takes the request). */
+  slot: FetchSlot | null
 }
 
 /** A delivered reply; `ack` settles it on the channel it came from (a no-op if that channel is gone). */
@@ -90,7 +94,10 @@ export class CrawlerLink {
           DEFAULT_EXCHANGE,
           routingKey,
           encodeRequest([request.listingId], {}),
-          requestProperties(request.correlationId, this.options.replyQueue, { [CRAWL_ID_HEADER]: request.crawlId })
+          requestProperties(request.correlationId, this.options.replyQueue, {
+            [CRAWL_ID_HEADER]: request.crawlId,
+            ...(request.slot === null ? {} : { [FETCH_SLOT_HEADER]: encodeFetchSlot(request.slot) })
+          })
         )
       )
     )

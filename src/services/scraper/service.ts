@@ -5,13 +5,15 @@
  */
 import type { Listing } from '../../shared/listing'
 import { DEFAULT_SCRAPER_SERVICE } from '../env'
+import { FETCH_SLOT_HEADER, decodeFetchSlot } from '../politeness/fetch-slot'
+import { currentRequestContext } from '../rpc/request-context'
 import type { RpcService } from '../rpc/types'
 import { listingUrl } from './listing-url'
 import { ParsePool } from './parse-pool'
 import type { ParsePoolOptions } from './parse-pool'
 import { InvalidListingId } from './scrape-errors'
 import { scrapeListing } from './scrape-listing'
-import type { ScrapeOptions } from './scrape-listing'
+import type { ScrapeOptions, SlotGrant } from './scrape-listing'
 
 export type ScraperServiceConfig = { serviceName?: string; parse?: ParsePoolOptions } & Omit<ScrapeOptions, 'parsePool'>
 
@@ -31,7 +33,7 @@ export function createScraperService(config: ScraperServiceConfig): ScraperServi
     methods: {
       get_job_listing_info: {
         params: ['job_listing_id'],
-        handler: (jobListingId: unknown): Promise<Listing> => scrapeListing(listingIdFrom(jobListingId), options)
+        handler: (jobListingId: unknown): Promise<Listing> => scrapeListing(listingIdFrom(jobListingId), options, slotGrant())
       }
     }
   }
@@ -45,4 +47,11 @@ function listingIdFrom(value: unknown): string {
   if (typeof value === 'string') return value
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value)
   throw new InvalidListingId(value, 'a listing id must be a string (or a non-negative integer)')
+}
+
+/** The fetch slot the request being served carries, if any (a crawl's request does). */
+function slotGrant(): SlotGrant | null {
+  const context = currentRequestContext()
+  const slot = context === null ? null : decodeFetchSlot(context.headers[FETCH_SLOT_HEADER])
+  return slot === null ? null : { slot, seenBefore: context!.seenBefore }
 }

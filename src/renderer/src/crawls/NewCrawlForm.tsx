@@ -6,7 +6,7 @@ import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { IdsInput } from './IdsInput'
 import type { IdsValue } from './IdsInput'
-import { boardRequest, startRequest } from './new-crawl-request'
+import { boardRequest, missingSource, startRequest } from './new-crawl-request'
 import type { SourceChoice, StartRequestResult } from './new-crawl-request'
 
 /** Start a crawl: the whole board in one click, or a sitemap URL, or a list of ids; refresh and max attempts. */
@@ -39,6 +39,7 @@ export function NewCrawlForm({ onStarted }: { onStarted: (response: CrawlStartRe
     onStarted(result.value)
   }
   const options = { refresh, maxAttempts, name }
+  const missing = missingSource({ source, sitemapUrl, idsText: ids.text })
 
   return (
     <section className="panel new-crawl" aria-labelledby="new-crawl-heading">
@@ -109,8 +110,9 @@ export function NewCrawlForm({ onStarted }: { onStarted: (response: CrawlStartRe
             <span>Name (optional)</span>
             <input className="input" value={name} maxLength={200} onChange={(event) => setName(event.target.value)} data-testid="crawl-new-name" />
           </label>
-          <button type="submit" className="button button--primary" disabled={busy} data-testid="crawl-new-start">
-            {busy ? 'Starting…' : 'Start crawl'}
+          {/* Secondary, and disabled until its source is given: the board crawl above is the main action. */}
+          <button type="submit" className="button" disabled={busy || missing !== null} title={missing ?? undefined} data-testid="crawl-new-start">
+            {busy ? 'Starting…' : source === 'sitemap' ? 'Crawl this sitemap' : 'Crawl these ids'}
           </button>
         </div>
       </form>

@@ -27,13 +27,23 @@ export function boardRequest(options: CrawlOptions): StartRequestResult {
   return checked({ source: { kind: 'board' }, ...common(options) })
 }
 
+/**
+ * What the chosen source still lacks before the form can start it (null: nothing). The form
+ * keeps its start button disabled with this as its title, so the board crawl stays the one
+ * action a new user can take at first.
+ */
+export function missingSource(values: Pick<NewCrawlValues, 'source' | 'sitemapUrl' | 'idsText'>): string | null {
+  if (values.source === 'sitemap') return values.sitemapUrl.trim() === '' ? 'Type the URL of a sitemap first.' : null
+  return values.idsText.trim() === '' ? 'Paste ids or choose a file first.' : null
+}
+
 export function startRequest(values: NewCrawlValues): StartRequestResult {
+  const missing = missingSource(values)
   if (values.source === 'sitemap') {
-    const url = values.sitemapUrl.trim()
-    if (url === '') return refused('Type the URL of a sitemap first.', 'For example https://jobs.example/sitemap.xml (a sitemap index or .xml.gz works too).')
-    return checked({ source: { kind: 'sitemap', url }, ...common(values) })
+    if (missing !== null) return refused(missing, 'For example https://jobs.example/sitemap.xml (a sitemap index or .xml.gz works too).')
+    return checked({ source: { kind: 'sitemap', url: values.sitemapUrl.trim() }, ...common(values) })
   }
-  if (values.idsText.trim() === '') return refused('Paste ids or choose a file first.', 'One id a line, or a CSV with an "id" column.')
+  if (missing !== null) return refused(missing, 'One id a line, or a CSV with an "id" column.')
   return checked({ source: { kind: 'ids', text: values.idsText }, ...common(values) })
 }
 
