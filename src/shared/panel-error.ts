@@ -41,6 +41,8 @@ export const PANEL_ERROR_KINDS = [
   'SourceTimeout',
   'PageTooLarge',
   'PageTooComplex',
+  'UnknownSource', // a lookup or crawl named a source that is not registered (or has no listing URL template)
+  'SourcePaused', // the source is paused
   'ScrapeFailed', // the scraper failed in a way it does not name
   'MalformedListing', // the scraper answered something that is not a Listing
   'InvalidSearch',
@@ -49,6 +51,12 @@ export const PANEL_ERROR_KINDS = [
   'CrawlNotFound', // no crawl with this id (deleted, or never started)
   'InvalidCrawl', // a crawl request or action the API refused (bad source, bad list, action not possible now)
   'CrawlerUnavailable', // the API (its crawl coordinator) does not answer or cannot reach Elasticsearch
+  // Sources (src/shared/source.ts)
+  'InvalidSource', // a source the API refused (message: the field and the reason)
+  'SourceNotFound',
+  'SourceNameTaken',
+  'SourceConflict', // the default source cannot be removed, or the source kept changing under an edit
+  'SourcesUnavailable', // the API cannot reach the source store (Elasticsearch)
   // Fleet (src/shared/fleet-stats.ts, src/shared/notifications/)
   'NotificationSettingsUnavailable', // this shell keeps no notification settings (the web shell keeps them in the browser)
   // The page lost its connection to the panel (web shell) before an answer came

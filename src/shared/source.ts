@@ -41,16 +41,33 @@ export const PolitenessSchema = z.object({
 export type Politeness = z.output<typeof PolitenessSchema>
 export type PolitenessInput = z.input<typeof PolitenessSchema>
 
+export const ID_PLACEHOLDER = '{id}'
+
+/**
+ * Why a listing URL template cannot be used, or null: it must be an absolute http(s) URL with
+ * one `{id}` before any fragment, so the part before `{id}` is a prefix the scraper can hold
+ * every fetch to.
+ */
+export function listingUrlTemplateProblem(template: string): string | null {
+  if (!/^https?:\/\//i.test(template)) return 'A listing URL template is an http(s) URL'
+  const at = template.indexOf(ID_PLACEHOLDER)
+  if (at < 0) return 'A listing URL template contains {id}'
+  if (template.indexOf(ID_PLACEHOLDER, at + 1) >= 0) return 'A listing URL template contains {id} once'
+  if (template.slice(0, at).includes('#')) return 'The {id} of a listing URL template cannot be in the URL fragment'
+  if (!URL.canParse(template.replace(ID_PLACEHOLDER, 'id'))) return 'A listing URL template is an absolute URL'
+  return null
+}
+
+export const ListingUrlTemplateSchema = z.string().max(2000).superRefine((template, ctx) => {
+  const problem = listingUrlTemplateProblem(template)
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem })
+})
+
 export const SourceSpecSchema = z
   .object({
     name: SourceNameSchema,
     /** A listing page URL with `{id}`, e.g. https://board.example/jobs/{id}; null = only the URLs its sitemaps list. */
-    listingUrlTemplate: z
-      .string()
-      .refine((t) => t.includes('{id}'), 'A listing URL template contains {id}')
-      .refine((t) => /^https?:\/\//.test(t), 'A listing URL template is an http(s) URL')
-      .nullable()
-      .default(null),
+    listingUrlTemplate: ListingUrlTemplateSchema.nullable().default(null),
     sitemapUrls: z.array(HttpUrlSchema).max(20).default([]),
     politeness: PolitenessSchema.default(PolitenessSchema.parse({}))
   })
@@ -60,7 +77,7 @@ export type SourceSpecInput = z.input<typeof SourceSpecSchema>
 
 /** Every field but the name may be edited. */
 export const SourceEditSchema = z.object({
-  listingUrlTemplate: z.string().nullable().optional(),
+  listingUrlTemplate: ListingUrlTemplateSchema.nullable().optional(),
   sitemapUrls: z.array(HttpUrlSchema).max(20).optional(),
   politeness: PolitenessSchema.partial().optional()
 })
@@ -112,3 +129,19 @@ export type SourceDetail = z.infer<typeof SourceDetailSchema>
 
 export const SourceListResponseSchema = z.object({ sources: z.array(SourceDetailSchema) })
 export type SourceListResponse = z.infer<typeof SourceListResponseSchema>
+
+/** Error kinds a scraper answers a request of a source it may not scrape with. */
+export const UNKNOWN_SOURCE = 'UnknownSource'
+export const SOURCE_PAUSED = 'SourcePaused'
+
+/** Errors of the source surfaces (REST, panel, CLI): kind → HTTP status. */
+export const SOURCE_ERROR_STATUS = { InvalidSource: 400, SourceNotFound: 404, SourceNameTaken: 409, SourceConflict: 409, SourcesUnavailable: 503 } as const
+export type SourceErrorKind = keyof typeof SOURCE_ERROR_STATUS
+
+/** What the stack's scrapers are told of every source (the crawl-control fanout carries it). */
+export const AnnouncedSourceSchema = z.object({
+  name: SourceNameSchema,
+  listingUrlTemplate: z.string().nullable(),
+  paused: z.boolean()
+})
+export type AnnouncedSource = z.infer<typeof AnnouncedSourceSchema>

@@ -38,6 +38,8 @@ const RULES: Record<string, Rule> = {
   UnknownService: { status: 503, hint: 'No scraper is running: start one (npm run service:scraper) or scale the scraper service up.' },
   SearchUnavailable: { status: 503, hint: SEARCH_UNAVAILABLE_HINT },
   RpcTimeout: { status: 504, hint: 'The scraper did not answer in time (RPC_TIMEOUT_MS); it may be overloaded — try again or add replicas.' },
+  UnknownSource: { status: 404, hint: 'Name a registered source (deck source list, GET /sources); one needs a listing URL template to look up ids.' },
+  SourcePaused: { status: 409, hint: 'Resume the source first (deck source resume NAME, POST /sources/:name/resume).' },
   SourceTimeout: { status: 504, hint: 'The job board was too slow to answer; try again later.' },
   Internal: { status: 500, hint: 'An unexpected error; see the API logs.' }
 }

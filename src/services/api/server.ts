@@ -4,6 +4,7 @@
  *   GET /joblistings?q=&skill=&company=&location=&page=&pageSize=  search with facets
  *   GET /health                      broker and Elasticsearch status
  *   /crawls…                         the crawl coordinator (src/services/crawler/crawl-routes.ts)
+ *   /sources…                        the boards the fleet may scrape (source-routes.ts)
  * Errors are `{ error: { kind, message, hint } }`; every request is logged as one JSON line.
  */
 import { createServer } from 'node:http'
@@ -20,6 +21,8 @@ import { rpcScrape } from '../listings/rpc-scrape'
 import type { RpcClient } from '../rpc/client'
 import type { Coordinator } from '../crawler/coordinator'
 import { handleCrawlRequest, isCrawlPath } from '../crawler/crawl-routes'
+import type { SourceRegistry } from '../sources/source-registry'
+import { handleSourceRequest, isSourcePath } from './source-routes'
 import { ApiError, errorKind, errorResponse } from './error-response'
 import { healthReport, healthStatusCode } from './health'
 import type { BrokerState } from './health'
@@ -45,6 +48,8 @@ export interface ApiOptions {
   closeGraceMs?: number
   /** Serves /crawls (the caller owns the coordinator and closes it after the API). */
   crawler?: Coordinator
+  /** Serves /sources; default: the coordinator's. */
+  sources?: SourceRegistry
 }
 
 export interface RunningApi {
@@ -118,6 +123,12 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     const url = plainId === null ? requestUrl(req.url) : null
     if (url !== null && options.crawler !== undefined && isCrawlPath(url.pathname)) {
       const status = await handleCrawlRequest(options.crawler, req, res, url, logger)
+      logger.info('request', { method, path: url.pathname, status, ms: Math.round((performance.now() - started) * 10) / 10 })
+      return
+    }
+    const sources = options.sources ?? options.crawler?.sources
+    if (url !== null && sources !== undefined && isSourcePath(url.pathname)) {
+      const status = await handleSourceRequest(sources, req, res, url, logger)
       logger.info('request', { method, path: url.pathname, status, ms: Math.round((performance.now() - started) * 10) / 10 })
       return
     }

@@ -26,6 +26,9 @@ import { ensureLedgerIndices, ledgerIndices } from './ledger-indices'
 import type { CrawlDoc } from './ledger-docs'
 import { ReplyApplier } from './reply-applier'
 import type { SourceSettings } from './crawl-sources'
+import { ensureSourcesIndex, sourcesIndex } from '../sources/source-index'
+import { SourceRegistry } from '../sources/source-registry'
+import { SourceStore } from '../sources/source-store'
 
 export interface CoordinatorOptions {
   elasticsearchUrl: string
@@ -56,6 +59,8 @@ export class Coordinator {
   readonly stats: CrawlStats
   readonly link: CrawlerLink
   readonly dispatcher: Dispatcher
+  /** The boards the fleet may scrape (`<prefix>-sources`); scrapers learn them from the announcements. */
+  readonly sources: SourceRegistry
   private readonly es: Client
   private readonly applier: ReplyApplier
   private readonly ingests: CrawlIngests
@@ -83,7 +88,10 @@ export class Coordinator {
       logger: options.logger,
       initialRetries: options.amqpInitialRetries ?? 30
     })
-    this.announcer = new ControlAnnouncer(this.crawls, this.link)
+    const sourceStore = new SourceStore(this.es, sourcesIndex(options.indexPrefix))
+    this.announcer = new ControlAnnouncer(this.crawls, this.link, sourceStore)
+    // Scrapers learn of a change at once, not at the next announcement.
+    this.sources = new SourceRegistry({ store: sourceStore, onChange: () => this.announcer.announce().catch(() => {}) })
     this.dispatcher = new Dispatcher({ items: this.items, link: this.link, logger: options.logger, backoff: options.backoff, window: options.window, staleMs: options.staleMs })
     this.applier = new ReplyApplier({ items: this.items, listings: new ListingRepository(this.es, options.listingsIndex), backoff: options.backoff, logger: options.logger })
     this.ingests = new CrawlIngests({
@@ -110,6 +118,11 @@ export class Coordinator {
   private async startOnce(): Promise<void> {
     if (this.closed) throw new Error('The coordinator is closed')
     await ensureLedgerIndices(this.es, ledgerIndices(this.options.indexPrefix))
+    await ensureSourcesIndex(this.es, this.sources.store.index)
+    await this.sources.store.ensureDefault({
+      listingUrlTemplate: this.options.sources.template,
+      sitemapUrls: [this.options.sources.boardSitemapUrl]
+    })
     if (!this.linkStarted && !this.closed) {
       await this.link.start((reply) => this.applier.take(reply))
       this.linkStarted = true

@@ -14,6 +14,7 @@ export const TRANSIENT_KINDS = new Set(['SourceUnavailable', 'SourceTimeout', 'C
 /** Another attempt cannot help. Kinds in neither set count as transient (maxAttempts bounds them). */
 export const PERMANENT_KINDS = new Set([
   'ListingNotFound',
+  'UnknownSource',
   'NotAJobListing',
   'UnreadablePosting',
   'InvalidListingId',
@@ -30,18 +31,24 @@ export const PERMANENT_KINDS = new Set([
   'PoisonMessage'
 ])
 
+/** How long an item of a paused source waits before it is offered again (the scraper refuses it while paused). */
+export const SOURCE_PAUSED_RECHECK_MS = 5000
+
 export type ReplyOutcome =
   | { kind: 'done'; listing: Listing }
   | { kind: 'error'; errorKind: string; message: string }
   /** The crawl was paused when a scraper took it: back to queued, no attempt counted. */
   | { kind: 'paused' }
   | { kind: 'cancelled' }
+  /** The item's source is paused: it waits, no attempt counted, and is offered again later. */
+  | { kind: 'sourcePaused' }
 
 export function outcomeOf(reply: DecodedReply): ReplyOutcome {
   if (reply.ok === 'malformed') return { kind: 'error', errorKind: 'MalformedListing', message: reply.message }
   if (reply.ok === false) {
     if (reply.error.exc_type === CRAWL_PAUSED) return { kind: 'paused' }
     if (reply.error.exc_type === CRAWL_CANCELLED) return { kind: 'cancelled' }
+    if (reply.error.exc_type === 'SourcePaused') return { kind: 'sourcePaused' }
     return { kind: 'error', errorKind: reply.error.exc_type, message: reply.error.value || reply.error.exc_type }
   }
   const parsed = ListingSchema.safeParse(reply.result)
@@ -80,6 +87,8 @@ export function applyOutcome(item: ItemDoc, outcome: ReplyOutcome, meta: ReplyMe
       return { state: 'queued', attempts: Math.max(0, item.attempts - 1), updatedAt: at, notBefore: null }
     case 'cancelled':
       return { state: 'cancelled', finishedAt: at, updatedAt: at }
+    case 'sourcePaused':
+      return { state: 'queued', attempts: Math.max(0, item.attempts - 1), updatedAt: at, notBefore: new Date(now.getTime() + SOURCE_PAUSED_RECHECK_MS).toISOString() }
     case 'error':
       return failure(item, outcome.errorKind, outcome.message, meta, now, backoff)
   }

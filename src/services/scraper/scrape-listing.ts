@@ -7,10 +7,13 @@ import { fetchPage } from './fetch-page'
 import { listingUrl } from './listing-url'
 import { sharedParsePool } from './parse-pool'
 import type { ParsePool } from './parse-pool'
+import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 
 export interface ScrapeOptions {
   /** The listing page URL with `{id}` where the id goes, e.g. "http://127.0.0.1:8081/jobs/{id}". */
   sourceUrlTemplate: string
+  /** The source's name, written into the listing; default: the default source. */
+  sourceName?: string
   timeoutMs?: number
   maxBytes?: number
   maxRedirects?: number
@@ -27,6 +30,18 @@ export const SCRAPE_DEFAULTS = {
   userAgent: 'scrapedeck-scraper/0.1 (job listing scraper)'
 } as const
 
+/**
+ * The one User-Agent every fetch sends: who we are and, once the user has set one
+ * (SCRAPER_CONTACT_URL), where a site's operator can reach us, in the `+URL` form crawlers use.
+ */
+export function userAgentWithContact(contactUrl: string | null): string {
+  if (contactUrl === null || contactUrl === '') return SCRAPE_DEFAULTS.userAgent
+  if (!/^https?:\/\/\S+$/i.test(contactUrl) && !/^mailto:\S+$/i.test(contactUrl)) {
+    throw new Error(`SCRAPER_CONTACT_URL must be an http(s) or mailto: URL, not "${contactUrl}"`)
+  }
+  return `scrapedeck-scraper/0.1 (job listing scraper; +${contactUrl})`
+}
+
 export async function scrapeListing(id: string, options: ScrapeOptions): Promise<Listing> {
   // Before any request: a bad id must never reach the network.
   const url = listingUrl(id, options.sourceUrlTemplate)
@@ -37,5 +52,6 @@ export async function scrapeListing(id: string, options: ScrapeOptions): Promise
     userAgent: options.userAgent ?? SCRAPE_DEFAULTS.userAgent
   })
   const scrapedAt = (options.now ?? (() => new Date()))().toISOString()
-  return (options.parsePool ?? sharedParsePool()).parse(page.html, { id, url: page.url, scrapedAt })
+  const listing = await (options.parsePool ?? sharedParsePool()).parse(page.html, { id, url: page.url, scrapedAt })
+  return { ...listing, source: options.sourceName ?? DEFAULT_SOURCE_NAME }
 }
