@@ -145,3 +145,13 @@ export const AnnouncedSourceSchema = z.object({
   paused: z.boolean()
 })
 export type AnnouncedSource = z.infer<typeof AnnouncedSourceSchema>
+
+/**
+ * The `_id` of a listing of a source, in the listings cache and everywhere an id must be
+ * unique across sources: `<source>:<id>` (neither a source name nor a listing id holds ":").
+ * The default source's listings keep the bare id, so the cache and the callers that knew no
+ * sources go on finding them.
+ */
+export function sourceListingKey(source: string | undefined, id: string): string {
+  return source === undefined || source === DEFAULT_SOURCE_NAME ? id : `${source}:${id}`
+}

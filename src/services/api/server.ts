@@ -1,6 +1,6 @@
 /**
  * The REST API on Node's http module:
- *   GET /joblisting/:id[?refresh=1]  the listing (source and age in headers)
+ *   GET /joblisting/:id[?refresh=1][&source=NAME]  the listing of the default source or NAME (cache or scrape, and age, in headers)
  *   GET /joblistings?q=&skill=&company=&location=&page=&pageSize=  search with facets
  *   GET /health                      broker and Elasticsearch status
  *   /crawls…                         the crawl coordinator (src/services/crawler/crawl-routes.ts)
@@ -27,7 +27,7 @@ import { ApiError, errorKind, errorResponse } from './error-response'
 import { healthReport, healthStatusCode } from './health'
 import type { BrokerState } from './health'
 import { LOOKUP_PATH_PREFIX, plainLookupId } from './lookup-target'
-import { parseRefresh, parseSearchParams } from './query-params'
+import { parseRefresh, parseSearchParams, parseSource } from './query-params'
 
 export interface ApiOptions {
   /** Default 8080; 0 picks a free port. */
@@ -100,13 +100,13 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       return { status: 200, body: await listings.search(query, searchOptions) }
     }
     if (path.startsWith(LOOKUP_PATH_PREFIX) && !path.includes('/', LOOKUP_PATH_PREFIX.length)) {
-      return lookup(decodeId(path.slice(LOOKUP_PATH_PREFIX.length)), parseRefresh(url.searchParams))
+      return lookup(decodeId(path.slice(LOOKUP_PATH_PREFIX.length)), parseRefresh(url.searchParams), parseSource(url.searchParams))
     }
     throw new ApiError('NotFound', `No route for ${path}`)
   }
 
-  async function lookup(id: string, refresh: boolean): Promise<Reply> {
-    const result = await listings.lookupAnswer(id, { refresh })
+  async function lookup(id: string, refresh: boolean, source?: string): Promise<Reply> {
+    const result = await listings.lookupAnswer(id, source === undefined ? { refresh } : { refresh, source })
     const headers: Record<string, string> = {
       'X-Scrapedeck-Source': result.source,
       'X-Scrapedeck-Cache': result.cache,

@@ -10,7 +10,7 @@ import type { DecodedReply } from '../rpc/wire'
 import type { ItemDoc } from './ledger-docs'
 
 /** Worth another attempt: the source, the broker or a replica may do better next time. */
-export const TRANSIENT_KINDS = new Set(['SourceUnavailable', 'SourceTimeout', 'ConnectionReset', 'BrokerUnavailable', 'RpcTimeout', 'ReplicaLost', 'ScrapeFailed'])
+export const TRANSIENT_KINDS = new Set(['SourceUnavailable', 'SourceTimeout', 'ConnectionReset', 'BrokerUnavailable', 'RpcTimeout', 'ReplicaLost', 'ScrapeFailed', 'SourcePaused'])
 /** Another attempt cannot help. Kinds in neither set count as transient (maxAttempts bounds them). */
 export const PERMANENT_KINDS = new Set([
   'ListingNotFound',

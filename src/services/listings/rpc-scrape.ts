@@ -7,8 +7,11 @@ import type { Listing } from '../../shared/listing'
 import type { RpcClient } from '../rpc/client'
 import { callIdempotent } from '../rpc/idempotent-call'
 import type { ScrapeFn } from './listing-lookup'
+import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 
 export const SCRAPE_METHOD = 'get_job_listing_info'
+/** The same scrape on a named source: (source, job_listing_id). */
+export const SOURCE_SCRAPE_METHOD = 'get_source_listing_info'
 
 /** The scraper answered something that is not a Listing (a different or broken scraper). */
 export class MalformedListing extends Error {
@@ -22,8 +25,12 @@ export class MalformedListing extends Error {
 }
 
 export function rpcScrape(client: RpcClient, service: string, timeoutMs?: number): ScrapeFn {
-  return async (id: string): Promise<Listing> => {
-    const result = await callIdempotent(client, service, SCRAPE_METHOD, [id], {}, timeoutMs)
+  return async (id: string, source?: string): Promise<Listing> => {
+    // The default source goes by the method every scraper (and any Nameko one) has had.
+    const result =
+      source === undefined || source === DEFAULT_SOURCE_NAME
+        ? await callIdempotent(client, service, SCRAPE_METHOD, [id], {}, timeoutMs)
+        : await callIdempotent(client, service, SOURCE_SCRAPE_METHOD, [source, id], {}, timeoutMs)
     const parsed = ListingSchema.safeParse(result)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
