@@ -7,6 +7,7 @@
 import type { StackStatus } from '../shared/contract'
 import type { ExportFormat } from '../shared/crawl'
 import { CrawlClient } from '../services/crawler/crawl-client'
+import { SourceClient } from './clients/source-client'
 import { RpcClient } from '../services/rpc'
 import { ListingsService, rpcScrape } from '../services/listings'
 import { DockerEngine } from './stack/docker-engine'
@@ -150,6 +151,7 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     listings: () => listings.get(),
     rpc: () => rpc.get(),
     crawls: new CrawlClient({ baseUrl: settings.apiUrl }),
+    sources: new SourceClient({ baseUrl: settings.apiUrl }),
     exportUrl: shell.exportUrl ?? webExportUrl,
     preflight: (services) => gate.preflight(loadProject(), services),
     // A compose file that does not load leaves the host line without limits (the status shows the error).

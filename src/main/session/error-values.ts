@@ -14,6 +14,7 @@ import { EngineUnavailableError, isConnectionError } from '../stack/docker-engin
 import { StackError } from '../stack/stack-error'
 import { StreamIdInUse } from './client-channel'
 import { CrawlClientError } from '../../services/crawler/crawl-client'
+import { SourceClientError } from '../clients/source-client'
 import { ManagementApiError } from '../broker/management-api'
 
 const ELASTICSEARCH_HINT = 'Is Elasticsearch running? Check ELASTICSEARCH_URL; lookups still work through the scraper.'
@@ -24,6 +25,7 @@ export function toPanelError(err: unknown): PanelError {
   }
   if (err instanceof StreamIdInUse) return { kind: 'InvalidRequest', message: err.message, hint: 'Stop that stream first, or follow under another id.' }
   if (err instanceof CrawlClientError) return { kind: err.kind, message: err.message, hint: err.hint }
+  if (err instanceof SourceClientError) return { kind: err.kind, message: err.message, hint: err.hint }
   if (err instanceof StackError) return { kind: err.kind, message: err.message, hint: err.hint }
   if (err instanceof EngineUnavailableError) return { kind: 'EngineUnavailable', message: err.connectivity.message, hint: err.connectivity.hint }
   if (err instanceof RpcTimeout) return { kind: 'RpcTimeout', message: err.message, hint: 'Is a replica of that service running and consuming? See the queue panel.' }
