@@ -99,7 +99,7 @@ export class Coordinator {
       items: this.items,
       es: this.es,
       listingsIndex: options.listingsIndex,
-      sources: options.sources,
+      sources: { ...options.sources, registry: sourceStore },
       logger: options.logger
     })
   }

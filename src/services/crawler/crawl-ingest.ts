@@ -1,7 +1,7 @@
 /**
  * Reads a crawl's ids into the ledger in bulk batches, never holding more than one batch:
- * each id becomes an item whose _id is `${crawlId}:${listingId}` written with op type
- * `create`, so an id seen twice is one item and the bulk's conflict answers count the
+ * each id of a source becomes an item whose _id is itemDocId (crawl, source, id) written with
+ * op type `create`, so an id of a source seen twice is one item and the bulk's conflict answers count the
  * duplicates. Ids already in the listings cache are `skipped` unless the crawl refreshes.
  * Progress (ids read) is saved after every batch, so an ingest cut short by a restart
  * resumes where it was.
@@ -11,10 +11,11 @@ import type { InvalidLine } from '../../shared/crawl'
 import type { CrawlStore } from './crawl-store'
 import type { ItemStore } from './item-store'
 import { newItem } from './ledger-docs'
+import { sourceListingKey } from '../../shared/source'
 import type { CrawlDoc, ItemDoc } from './ledger-docs'
 
 export type SourceEntry =
-  | { kind: 'id'; id: string }
+  | { kind: 'id'; id: string; source: string }
   | { kind: 'invalid'; line: number; text: string; reason: string }
   | { kind: 'duplicate'; line: number; text: string }
 
@@ -42,7 +43,7 @@ export async function ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry
   // Ids before this were ingested by an earlier run (before a restart).
   const skip = crawl.sourceRead
   let read = 0
-  let batch: string[] = []
+  let batch: { id: string; source: string }[] = []
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return
     const ids = batch
@@ -50,7 +51,9 @@ export async function ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry
     const firstSeq = read - ids.length
     const cached = crawl.refresh ? new Set<string>() : await cachedIds(ctx, ids)
     const now = new Date().toISOString()
-    const docs: ItemDoc[] = ids.map((id, i) => newItem(crawl.id, id, firstSeq + i, crawl.maxAttempts, cached.has(id) ? 'skipped' : 'queued', now))
+    const docs: ItemDoc[] = ids.map(({ id, source }, i) =>
+      newItem(crawl.id, id, firstSeq + i, crawl.maxAttempts, cached.has(sourceListingKey(source, id)) ? 'skipped' : 'queued', now, source)
+    )
     const { duplicates } = await ctx.items.createMany(docs)
     result.duplicateCount += duplicates
     await ctx.crawls.update(crawl.id, { sourceRead: read, duplicateCount: result.duplicateCount, invalidCount: result.invalidCount })
@@ -68,15 +71,16 @@ export async function ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry
     }
     read += 1
     if (read <= skip) continue
-    batch.push(entry.id)
+    batch.push({ id: entry.id, source: entry.source })
     if (batch.length >= INGEST_BATCH) await flush()
   }
   await flush()
   return result
 }
 
-async function cachedIds(ctx: IngestContext, ids: string[]): Promise<Set<string>> {
-  const res = await ctx.es.mget({ index: ctx.listingsIndex, ids, _source: false }, { ignore: [404] })
+/** The listings-cache _ids (sourceListingKey) of the batch's ids already cached. */
+async function cachedIds(ctx: IngestContext, ids: { id: string; source: string }[]): Promise<Set<string>> {
+  const res = await ctx.es.mget({ index: ctx.listingsIndex, ids: ids.map(({ id, source }) => sourceListingKey(source, id)), _source: false }, { ignore: [404] })
   const found = new Set<string>()
   for (const doc of res.docs ?? []) if ('found' in doc && doc.found) found.add(doc._id)
   return found

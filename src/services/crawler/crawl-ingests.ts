@@ -5,7 +5,7 @@
  * restart, sitemap ingests cut short resume where they were.
  */
 import type { Client } from '@elastic/elasticsearch'
-import type { CrawlStartOptions } from '../../shared/crawl'
+import type { CrawlSource, CrawlStartOptions } from '../../shared/crawl'
 import type { Logger } from '../log'
 import { CrawlError } from './crawl-errors'
 import { ingest } from './crawl-ingest'
@@ -39,7 +39,7 @@ export class CrawlIngests {
       name: request.name ?? `${sourceLabel(source)} ${now.slice(0, 16).replace('T', ' ')}`,
       state: 'running',
       source: sourceLabel(source),
-      sourceSpec: source.kind === 'sitemap' ? { kind: 'sitemap', url: source.url } : { kind: source.kind },
+      sourceSpec: sourceSpecOf(source),
       ingesting: true,
       ingestError: null,
       sourceRead: 0,
@@ -85,7 +85,7 @@ export class CrawlIngests {
         await this.options.crawls.update(crawl.id, { ingesting: false, ...(crawl.state === 'cancelled' ? {} : { ingestError: 'The API restarted while the list was read' }) })
         continue
       }
-      const source = crawl.sourceSpec.kind === 'sitemap' ? { kind: 'sitemap' as const, url: crawl.sourceSpec.url ?? '' } : { kind: 'board' as const }
+      const source = crawlSourceOf(crawl.sourceSpec)
       const controller = new AbortController()
       this.options.logger.info('Resuming the ingest of a crawl', { id: crawl.id, sourceRead: crawl.sourceRead })
       this.background(crawl, sourceEntries(source, this.options.sources, controller.signal), controller)
@@ -116,6 +116,20 @@ export class CrawlIngests {
   private ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry>, signal: AbortSignal): Promise<IngestResult> {
     return ingest(crawl, entries, { crawls: this.options.crawls, items: this.options.items, es: this.options.es, listingsIndex: this.options.listingsIndex, signal })
   }
+}
+
+/** What a crawl keeps of its source to read it again after a restart (not an id list's text). */
+function sourceSpecOf(source: CrawlSource): CrawlDoc['sourceSpec'] {
+  if (source.kind === 'sitemap') return { kind: 'sitemap', url: source.url, ...(source.source === undefined ? {} : { source: source.source }) }
+  if (source.kind === 'sources') return { kind: 'sources', names: source.names }
+  if (source.kind === 'ids') return { kind: 'ids', ...(source.source === undefined ? {} : { source: source.source }) }
+  return { kind: 'board' }
+}
+
+function crawlSourceOf(spec: CrawlDoc['sourceSpec']): CrawlSource {
+  if (spec.kind === 'sitemap') return { kind: 'sitemap', url: spec.url ?? '', ...(spec.source === undefined ? {} : { source: spec.source }) }
+  if (spec.kind === 'sources') return { kind: 'sources', names: spec.names ?? [] }
+  return { kind: 'board' }
 }
 
 async function* prepend(first: IteratorResult<SourceEntry>, rest: AsyncIterator<SourceEntry>): AsyncGenerator<SourceEntry> {

@@ -13,6 +13,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Logger } from '../log'
 import type { CrawlerLink } from './crawler-link'
 import { correlationId, failure } from './item-outcome'
+import { itemSource } from './ledger-docs'
 import type { Backoff } from './item-outcome'
 import { crawlItemsQuery } from './item-store'
 import type { ItemStore, ItemUpdate } from './item-store'
@@ -123,7 +124,12 @@ export class Dispatcher {
   private async publish(items: StoredItem[]): Promise<void> {
     try {
       await this.options.link.publish(
-        items.map(({ doc }) => ({ crawlId: doc.crawlId, listingId: doc.listingId, correlationId: correlationId(doc.crawlId, doc.listingId, doc.dispatch) }))
+        items.map(({ doc }) => ({
+          crawlId: doc.crawlId,
+          listingId: doc.listingId,
+          source: itemSource(doc),
+          correlationId: correlationId(doc.crawlId, doc.listingId, doc.dispatch, doc.source)
+        }))
       )
     } catch (err) {
       // Not taken by the broker (or not known to be): back to queued, the attempt not counted.

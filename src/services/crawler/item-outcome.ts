@@ -8,6 +8,7 @@ import type { Listing } from '../../shared/listing'
 import { CRAWL_CANCELLED, CRAWL_PAUSED } from '../rpc/crawl-control'
 import type { DecodedReply } from '../rpc/wire'
 import type { ItemDoc } from './ledger-docs'
+import { DEFAULT_SOURCE_NAME, sourceListingKey } from '../../shared/source'
 
 /** Worth another attempt: the source, the broker or a replica may do better next time. */
 export const TRANSIENT_KINDS = new Set(['SourceUnavailable', 'SourceTimeout', 'ConnectionReset', 'BrokerUnavailable', 'RpcTimeout', 'ReplicaLost', 'ScrapeFailed', 'SourcePaused'])
@@ -105,16 +106,23 @@ export function failure(item: ItemDoc, errorKind: string, message: string, meta:
   return { ...base, state: 'queued', errorMessage: message, notBefore: new Date(now.getTime() + retryDelayMs(item.attempts, backoff)).toISOString() }
 }
 
-/** Correlation id of one publish of an item: crawl and listing ids never hold ":". */
-export function correlationId(crawlId: string, listingId: string, dispatch: number): string {
-  return `${crawlId}:${listingId}:${dispatch}`
+/**
+ * Correlation id of one publish of an item: `crawl:id:dispatch`, or `crawl:source:id:dispatch`
+ * for a source other than the default (sourceListingKey). Crawl ids, source names and listing
+ * ids never hold ":".
+ */
+export function correlationId(crawlId: string, listingId: string, dispatch: number, source?: string): string {
+  return `${crawlId}:${sourceListingKey(source, listingId)}:${dispatch}`
 }
 
-export function parseCorrelationId(value: unknown): { crawlId: string; listingId: string; dispatch: number } | null {
+export function parseCorrelationId(value: unknown): { crawlId: string; listingId: string; source: string; dispatch: number } | null {
   if (typeof value !== 'string') return null
   const parts = value.split(':')
-  if (parts.length !== 3) return null
-  const [crawlId = '', listingId = '', dispatch = ''] = parts
-  if (crawlId === '' || listingId === '' || !/^\d{1,9}$/.test(dispatch)) return null
-  return { crawlId, listingId, dispatch: Number(dispatch) }
+  if (parts.length !== 3 && parts.length !== 4) return null
+  const crawlId = parts[0] ?? ''
+  const dispatch = parts[parts.length - 1] ?? ''
+  const listingId = parts[parts.length - 2] ?? ''
+  const source = parts.length === 4 ? (parts[1] ?? '') : DEFAULT_SOURCE_NAME
+  if (crawlId === '' || listingId === '' || source === '' || !/^\d{1,9}$/.test(dispatch)) return null
+  return { crawlId, listingId, source, dispatch: Number(dispatch) }
 }
