@@ -12,6 +12,7 @@ import { formatBytes } from '../../shared/fleet-stats'
 import type { ContainerHistory } from '../../shared/fleet-stats'
 import { decisionSummary, settingsSummary } from '../../shared/autoscale'
 import type { AutoscaleDecision, AutoscaleState } from '../../shared/autoscale'
+import { formatSourceDetail, formatSourceList } from './source-format'
 
 type Formatters = { [K in OperationName]?: (value: OperationResponse<K>) => string }
 
@@ -39,6 +40,12 @@ const FORMATTERS: Formatters = {
   crawlDelete: (v) => (v.deleted ? 'deleted' : 'nothing to delete'),
   preflight: formatPreflight,
   rpcServices: formatRpcServices,
+  sourceList: formatSourceList,
+  sourceGet: formatSourceDetail,
+  sourceAdd: formatSourceDetail,
+  sourceEdit: formatSourceDetail,
+  sourceAction: formatSourceDetail,
+  sourceRemove: (v) => (v.deleted ? 'removed' : 'nothing to remove'),
   autoscaleGet: formatAutoscaleState,
   autoscaleSet: formatAutoscaleState
 }
