@@ -45,3 +45,9 @@ describe('source validation', () => {
     expect(sourceListingKey('other-board', '42')).toBe('other-board:42')
   })
 })
+
+describe('a source edit', () => {
+  it('holds only the politeness fields given, so the others are kept', () => {
+    expect(SourceEditSchema.parse({ politeness: { autoThrottle: true } })).toEqual({ politeness: { autoThrottle: true } })
+  })
+})

@@ -29,15 +29,25 @@ export const OnBlockedSchema = z.enum(ON_BLOCKED)
  * starts: at most `maxInFlight` fetches at once and at least `minGapMs` between two starts.
  * robots.txt's Crawl-delay raises the gap; it never lowers it.
  */
-export const PolitenessSchema = z.object({
-  maxInFlight: z.number().int().min(1, 'At most N requests in flight: N is at least 1').max(64).default(DEFAULT_MAX_IN_FLIGHT),
-  minGapMs: z.number().int().min(0).max(3_600_000).default(DEFAULT_MIN_GAP_MS),
+const POLITENESS_FIELDS = {
+  maxInFlight: z.number().int().min(1, 'At most N requests in flight: N is at least 1').max(64),
+  minGapMs: z.number().int().min(0).max(3_600_000),
   /** Off only by an explicit, logged choice of the user. */
-  respectRobots: z.boolean().default(true),
+  respectRobots: z.boolean(),
   /** Scrapy's AutoThrottle rule: the gap follows the host's latency ÷ maxInFlight, never below minGapMs. */
-  autoThrottle: z.boolean().default(false),
-  onBlocked: OnBlockedSchema.default('wait')
+  autoThrottle: z.boolean(),
+  onBlocked: OnBlockedSchema
+}
+
+export const PolitenessSchema = z.object({
+  maxInFlight: POLITENESS_FIELDS.maxInFlight.default(DEFAULT_MAX_IN_FLIGHT),
+  minGapMs: POLITENESS_FIELDS.minGapMs.default(DEFAULT_MIN_GAP_MS),
+  respectRobots: POLITENESS_FIELDS.respectRobots.default(true),
+  autoThrottle: POLITENESS_FIELDS.autoThrottle.default(false),
+  onBlocked: POLITENESS_FIELDS.onBlocked.default('wait')
 })
+/** An edit's politeness: only the fields given (no defaults, which would overwrite the others). */
+export const PolitenessEditSchema = z.object(POLITENESS_FIELDS).partial()
 export type Politeness = z.output<typeof PolitenessSchema>
 export type PolitenessInput = z.input<typeof PolitenessSchema>
 
@@ -79,7 +89,7 @@ export type SourceSpecInput = z.input<typeof SourceSpecSchema>
 export const SourceEditSchema = z.object({
   listingUrlTemplate: ListingUrlTemplateSchema.nullable().optional(),
   sitemapUrls: z.array(HttpUrlSchema).max(20).optional(),
-  politeness: PolitenessSchema.partial().optional()
+  politeness: PolitenessEditSchema.optional()
 })
 export type SourceEdit = z.infer<typeof SourceEditSchema>
 

@@ -11,11 +11,14 @@ import type { ItemDoc } from './ledger-docs'
 import { DEFAULT_SOURCE_NAME, sourceListingKey } from '../../shared/source'
 
 /** Worth another attempt: the source, the broker or a replica may do better next time. */
-export const TRANSIENT_KINDS = new Set(['SourceUnavailable', 'SourceTimeout', 'ConnectionReset', 'BrokerUnavailable', 'RpcTimeout', 'ReplicaLost', 'ScrapeFailed', 'SourcePaused'])
+export const TRANSIENT_KINDS = new Set(['SourceUnavailable', 'SourceTimeout', 'ConnectionReset', 'BrokerUnavailable', 'RpcTimeout', 'ReplicaLost', 'ScrapeFailed', 'SourcePaused',
+  // A crawl dispatches only sources the registry holds (crawl-sources.ts): a scraper that knows
+  // none by that name has not heard the announcement yet (crawl-control.ts), or was paused since.
+  'UnknownSource'
+])
 /** Another attempt cannot help. Kinds in neither set count as transient (maxAttempts bounds them). */
 export const PERMANENT_KINDS = new Set([
   'ListingNotFound',
-  'UnknownSource',
   'NotAJobListing',
   'UnreadablePosting',
   'InvalidListingId',

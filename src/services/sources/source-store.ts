@@ -2,6 +2,8 @@
  * Sources in Elasticsearch: create, read, edit, pause, resume, remove. Every change is a
  * read-modify-write guarded by the document's sequence number (optimistic concurrency), so
  * two API replicas editing one source at once never lose an edit: the loser reads again.
+ * Writes refresh the index at once: they are rare (a person's edit) and the next list must
+ * show them.
  */
 import { errors } from '@elastic/elasticsearch'
 import type { Client } from '@elastic/elasticsearch'
@@ -47,7 +49,7 @@ export class SourceStore {
     const at = this.now().toISOString()
     const source: Source = { ...spec.data, paused: false, createdAt: at, updatedAt: at }
     try {
-      await this.client.create({ index: this.index, id: source.name, document: source, refresh: 'wait_for' })
+      await this.client.create({ index: this.index, id: source.name, document: source, refresh: true })
     } catch (err) {
       if (isConflict(err)) throw sourceNameTaken(source.name)
       throw err
@@ -84,7 +86,7 @@ export class SourceStore {
 
   async remove(name: string): Promise<void> {
     if (name === DEFAULT_SOURCE_NAME) throw defaultSourceKept()
-    const res = await this.client.delete({ index: this.index, id: name, refresh: 'wait_for' }, { ignore: [404] })
+    const res = await this.client.delete({ index: this.index, id: name, refresh: true }, { ignore: [404] })
     if (res.result === 'not_found') throw sourceNotFound(name)
   }
 
@@ -93,7 +95,7 @@ export class SourceStore {
       const { source, seqNo, primaryTerm } = await this.read(name)
       const next: Source = { ...apply(source), updatedAt: this.now().toISOString() }
       try {
-        await this.client.index({ index: this.index, id: name, document: next, if_seq_no: seqNo, if_primary_term: primaryTerm, refresh: 'wait_for' })
+        await this.client.index({ index: this.index, id: name, document: next, if_seq_no: seqNo, if_primary_term: primaryTerm, refresh: true })
         return next
       } catch (err) {
         if (!isConflict(err)) throw err
