@@ -25,7 +25,7 @@ export class ControlAnnouncer {
   constructor(
     private readonly crawls: CrawlStore,
     private readonly link: CrawlerLink,
-    private readonly sources?: SourceStore
+    private readonly sources?: { store: SourceStore; service: string }
   ) {}
 
   markDeleted(id: string): void {
@@ -44,7 +44,12 @@ export class ControlAnnouncer {
       if (crawl.state === 'paused') crawls[crawl.id] = 'paused'
       else if (crawl.finishedAt !== null && now - Date.parse(crawl.finishedAt) < ANNOUNCE_CANCELLED_MS) crawls[crawl.id] = 'cancelled'
     }
-    const sources: AnnouncedSource[] | undefined = (await this.sources?.list())?.map(({ name, listingUrlTemplate, paused }) => ({ name, listingUrlTemplate, paused }))
-    await this.link.announce({ coordinator: this.coordinatorId, ttlMs: CONTROL_TTL_MS, crawls, ...(sources === undefined ? {} : { sources }) })
+    const sources: AnnouncedSource[] | undefined = (await this.sources?.store.list())?.map(({ name, listingUrlTemplate, paused }) => ({ name, listingUrlTemplate, paused }))
+    await this.link.announce({
+      coordinator: this.coordinatorId,
+      ttlMs: CONTROL_TTL_MS,
+      crawls,
+      ...(sources === undefined || this.sources === undefined ? {} : { sources, service: this.sources.service })
+    })
   }
 }

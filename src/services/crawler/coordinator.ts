@@ -89,7 +89,7 @@ export class Coordinator {
       initialRetries: options.amqpInitialRetries ?? 30
     })
     const sourceStore = new SourceStore(this.es, sourcesIndex(options.indexPrefix))
-    this.announcer = new ControlAnnouncer(this.crawls, this.link, sourceStore)
+    this.announcer = new ControlAnnouncer(this.crawls, this.link, { store: sourceStore, service: options.service })
     // Scrapers learn of a change at once, not at the next announcement.
     this.sources = new SourceRegistry({ store: sourceStore, onChange: () => this.announcer.announce().catch(() => {}) })
     this.dispatcher = new Dispatcher({ items: this.items, link: this.link, logger: options.logger, backoff: options.backoff, window: options.window, staleMs: options.staleMs })

@@ -36,7 +36,13 @@ export const ControlAnnouncementSchema = z.object({
   ttlMs: z.number().int().positive().max(600_000),
   crawls: z.record(z.string().max(64), z.enum(['cancelled', 'paused'])),
   /** Every registered source; absent from coordinators that keep none. */
-  sources: z.array(AnnouncedSourceSchema).max(MAX_ANNOUNCED_SOURCES).optional()
+  sources: z.array(AnnouncedSourceSchema).max(MAX_ANNOUNCED_SOURCES).optional(),
+  /**
+   * The scraper service the sources are for: only its listeners take them. The fanout reaches
+   * every scraper on the broker, and two stacks (or test runs) sharing one broker each have
+   * their own sources, a "jobboard" of their own among them.
+   */
+  service: z.string().max(255).optional()
 })
 export type ControlAnnouncement = z.infer<typeof ControlAnnouncementSchema>
 
@@ -53,7 +59,7 @@ export class CrawlControlListener {
   private sources: { byName: Map<string, AnnouncedSource>; expiresAt: number } | null = null
   private connection: { close(): Promise<void> } | null = null
 
-  constructor(private readonly options: { amqpUri: string; logger: Logger; connectionName?: string }) {}
+  constructor(private readonly options: { amqpUri: string; logger: Logger; connectionName?: string; /** This scraper's service: it takes the sources announced for it alone. */ service?: string }) {}
 
   async start(): Promise<void> {
     this.connection = await connectRecovering({
@@ -88,7 +94,7 @@ export class CrawlControlListener {
     }
     const entries = Object.entries(parsed.crawls).slice(0, MAX_CONTROLLED_CRAWLS)
     this.sets.set(parsed.coordinator, { crawls: new Map(entries), expiresAt: Date.now() + parsed.ttlMs })
-    if (parsed.sources !== undefined) {
+    if (parsed.sources !== undefined && parsed.service !== undefined && parsed.service === this.options.service) {
       this.sources = { byName: new Map(parsed.sources.map((source) => [source.name, source])), expiresAt: Date.now() + parsed.ttlMs }
     }
     if (this.sets.size > 100) this.dropExpired()

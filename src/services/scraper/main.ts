@@ -16,10 +16,11 @@ async function main(): Promise<void> {
   const amqpUri = amqpUriFromEnv()
   // Requests of cancelled or paused crawls are answered without fetching, and the registered
   // sources arrive with the same announcements (crawl-control.ts).
-  const control = new CrawlControlListener({ amqpUri, logger })
+  const serviceName = envString('SCRAPER_SERVICE_NAME', DEFAULT_SCRAPER_SERVICE)
+  const control = new CrawlControlListener({ amqpUri, logger, service: serviceName })
   const contactUrl = envString('SCRAPER_CONTACT_URL', '')
   const service = createScraperService({
-    serviceName: envString('SCRAPER_SERVICE_NAME', DEFAULT_SCRAPER_SERVICE),
+    serviceName,
     sourceUrlTemplate: envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE),
     sources: () => control.announcedSources(),
     userAgent: userAgentWithContact(contactUrl),
