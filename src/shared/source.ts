@@ -23,6 +23,7 @@ export const DEFAULT_MIN_GAP_MS = 1000
 /** What to do with a host's items once it is marked blocked (it kept refusing). */
 export const ON_BLOCKED = ['wait', 'fail'] as const
 export const OnBlockedSchema = z.enum(ON_BLOCKED)
+export type OnBlocked = z.infer<typeof OnBlockedSchema>
 
 /**
  * Per host of a source, for every crawl and every replica together, measured by when a fetch

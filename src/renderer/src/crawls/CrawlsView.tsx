@@ -42,6 +42,7 @@ export function CrawlsView({ state, active }: { state: PanelState; active: boole
         <h1 id="crawls-heading">Crawls</h1>
       </header>
       <NewCrawlForm
+        active={active}
         onStarted={(response) => {
           setReport(response)
           list.refresh()
