@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config'
 // Nameko and Docker engine that `.ci/run` / `npm run infra:up` start.
 // The fault suite (test/faults/, `npm run test:faults`) is a project of its own, so
 // `npm test` does not run it: it brings up a whole stack and breaks it on purpose.
+// The Electron 22 smoke test (test/electron22/, `npm run test:electron22`) is one too.
 export default defineConfig({
   test: {
     projects: [
@@ -13,12 +14,16 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/faults/**'],
+          exclude: ['test/faults/**', 'test/electron22/**'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false
         }
+      },
+      {
+        // Needs the renderer build (npm run build), so scripts/test.sh runs it after building.
+        test: { name: 'electron22', include: ['test/electron22/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 150_000 }
       },
       {
         test: {

@@ -4,14 +4,13 @@
  * navigation or new windows.
  */
 import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { loadPanelConfig } from './controller/panel-config'
+import { fileURLToPath } from 'node:url'
+import { ensureStackCredentials, loadPanelConfig } from './config/panel-config'
 import { servePanelIpc } from './ipc/ipc-adapter'
 import type { IpcMainLike } from './ipc/ipc-adapter'
-import { CONTENT_SECURITY_POLICY } from './content-security-policy'
 import { createPanel } from './panel-composition'
 import { CrawlIdSchema, ExportFormatSchema } from '../shared/crawl'
-import { openPanelWindow } from './panel-window'
+import { enforceSessionPolicy, isPanelRendererUrl, openPanelWindow, refuseNavigation } from './panel-window'
 import { PanelSession } from './session/panel-session'
 import { NotificationSettingsFile } from './notifications/settings-file'
 import { startDesktopNotifier } from './notifications/desktop-notifier'
@@ -21,12 +20,7 @@ const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta
 const devServerUrl = process.env['ELECTRON_RENDERER_URL'] || null
 
 /** Only our renderer may call the controller: the dev server's origin, or our own file. */
-function isTrustedUrl(url: string): boolean {
-  if (devServerUrl) return new URL(url).origin === new URL(devServerUrl).origin
-  const own = pathToFileURL(rendererFile)
-  const given = new URL(url)
-  return given.protocol === 'file:' && given.pathname === own.pathname
-}
+const isTrustedUrl = (url: string): boolean => isPanelRendererUrl(url, { devServerUrl, rendererFile })
 
 /**
  * A crawl's export in the desktop app: the renderer's download link points at this scheme,
@@ -36,20 +30,12 @@ const EXPORT_SCHEME = 'scrapedeck-export'
 protocol.registerSchemesAsPrivileged([{ scheme: EXPORT_SCHEME, privileges: { stream: true } }])
 
 // Every web contents: no navigation away, no new windows (links open in the user's browser).
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event) => event.preventDefault())
-  contents.on('will-attach-webview', (event) => event.preventDefault())
-  contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https:') || url.startsWith('http:')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-})
+app.on('web-contents-created', (_event, contents) => refuseNavigation(contents, (url) => shell.openExternal(url)))
 
 void app.whenReady().then(async () => {
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
-  })
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  enforceSessionPolicy(session.defaultSession)
+  // The stack this panel may bring up reads its credentials file: written now if missing.
+  ensureStackCredentials()
   const settings = loadPanelConfig()
   const notificationSettings = new NotificationSettingsFile(settings.notificationsFile)
   const panel = createPanel(settings, {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   crawlSucceeded, etaAtReplicas, finishedCount, formatEta, formatRate, percentFinished, perReplicaRate, progressSegments, remainingCount
 } from './crawl-progress'
-import { crawlDetail } from './crawl-test-fixture'
+import { crawlDetail } from '../../test/support/crawl-detail'
 
 describe('crawl counts', () => {
   it('splits the total into finished and remaining, and rounds the percent down', () => {

@@ -62,6 +62,7 @@ afterAll(async () => {
 describe('GET /joblisting/:id', () => {
   it('answers a miss from the scraper, then the same listing from the cache', async () => {
     const id = uniqueId()
+    const firstAt = Date.now()
     const first = await get<Listing>(api.url, `/joblisting/${id}`)
     expect(first.status).toBe(200)
     expect(first.headers.get('x-scrapedeck-source')).toBe('scrape')
@@ -72,7 +73,9 @@ describe('GET /joblisting/:id', () => {
     const second = await get<Listing>(api.url, `/joblisting/${id}`)
     expect(second.status).toBe(200)
     expect(second.headers.get('x-scrapedeck-source')).toBe('cache')
-    expect(Number(second.headers.get('age'))).toBeGreaterThanOrEqual(0)
+    // Whole seconds since it was stored: present, and no older than this test's first request.
+    expect(second.headers.get('age')).toMatch(/^\d+$/)
+    expect(Number(second.headers.get('age'))).toBeLessThanOrEqual(Math.ceil((Date.now() - firstAt) / 1000))
     expect(second.body).toEqual(first.body)
     expect(scrapes.filter((s) => s === id)).toHaveLength(1)
   })

@@ -8,7 +8,7 @@
  * every stopped replica drained and exited 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CrawlClient } from '../../src/services/crawler/crawl-client'
+import { CrawlClient } from '../../src/main/clients/crawl-client'
 import { BrokerMonitor } from '../../src/main/broker/broker-monitor'
 import { fetchConsumerLoads } from '../../src/main/broker/consumer-load'
 import { Autoscaler } from '../../src/main/autoscale/autoscaler'

@@ -5,7 +5,7 @@
  * retry re-runs only the failed ids; delete removes the crawl; export streams every item.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CrawlClient } from '../../src/services/crawler/crawl-client'
+import { CrawlClient } from '../../src/main/clients/crawl-client'
 import { EXPORT_COLUMNS } from '../../src/shared/crawl'
 import { allItems, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, stopCrawlStack, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
 import type { ServiceProcess, TestBoard } from './crawl-fixture'
@@ -57,17 +57,26 @@ describe('crawl actions', () => {
     const { crawl } = await client.start({ source: { kind: 'ids', text: ids.join('\n') }, refresh: true })
     await waitUntil(async () => (await client.get(crawl.id)).done >= 20, 60_000, '20 done')
     expect((await client.action(crawl.id, 'pause')).state).toBe('paused')
-    const pausedAt = Date.now()
     // The queued requests come back `queued` as the scrapers answer them "paused".
     const held = await waitUntil(async () => {
       const detail = await client.get(crawl.id)
       return detail.scraping === 0 ? detail : null
     }, 20_000, 'nothing in flight')
+    const heldAt = Date.now()
     expect(held.queued).toBeGreaterThan(0)
     expectCountsAddUp(held)
-    await new Promise((resolve) => setTimeout(resolve, 2000))
+    // A scraper that fetches a page and only then answers "paused" leaves board hits of
+    // items that are not done: every id the board saw by now must be a done item.
     const ofCrawl = new Set(ids)
-    expect(board.hits.filter((h) => ofCrawl.has(h.id) && h.at > pausedAt + 5000)).toEqual([])
+    const doneAtHold = new Set((await allItems(client, crawl.id)).filter((i) => i.state === 'done').map((i) => i.listingId))
+    expect(board.hits.filter((h) => ofCrawl.has(h.id) && !doneAtHold.has(h.id)).map((h) => h.id)).toEqual([])
+    // While held, the scrapers stay busy with another crawl: when it is done they have taken
+    // many requests, and none of them may have been one of the paused crawl's.
+    const otherIds = board.activeIds.slice(300, 360)
+    const other = (await client.start({ source: { kind: 'ids', text: otherIds.join('\n') }, refresh: true })).crawl
+    expect((await waitForCrawl(client, other.id, ['done'])).done).toBe(otherIds.length)
+    expect(board.hits.filter((h) => ofCrawl.has(h.id) && h.at > heldAt).map((h) => h.id)).toEqual([])
+    expect((await client.get(crawl.id)).done).toBe(held.done)
 
     expect((await client.action(crawl.id, 'resume')).state).toBe('running')
     const detail = await waitForCrawl(client, crawl.id, ['done'])

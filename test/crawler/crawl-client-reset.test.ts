@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createServer } from 'node:net'
 import type { AddressInfo, Server, Socket } from 'node:net'
-import { CrawlClient, CrawlClientError } from '../../src/services/crawler/crawl-client'
+import { CrawlClient, CrawlClientError } from '../../src/main/clients/crawl-client'
 
 let server: Server | null = null
 

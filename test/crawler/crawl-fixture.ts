@@ -3,7 +3,7 @@
  * and waits and checks on a crawl through its REST client.
  */
 import { expect } from 'vitest'
-import type { CrawlClient } from '../../src/services/crawler/crawl-client'
+import type { CrawlClient } from '../../src/main/clients/crawl-client'
 import { CRAWL_ITEM_STATES } from '../../src/shared/crawl'
 import type { CrawlDetail, CrawlItem, CrawlSummary } from '../../src/shared/crawl'
 import { waitUntil } from '../support/crawl-stack'

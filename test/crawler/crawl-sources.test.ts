@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SourceClient } from '../../src/main/clients/source-client'
-import { CrawlClient, CrawlClientError } from '../../src/services/crawler/crawl-client'
+import { CrawlClient, CrawlClientError } from '../../src/main/clients/crawl-client'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
 import { ES_URL } from '../listings/fixtures'
 import { allItems, expectCountsAddUp, startApiProcess, startScraper, startTestBoard, stopCrawlStack, uniqueStackNames, waitForCrawl } from './crawl-fixture'

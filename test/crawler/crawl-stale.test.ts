@@ -7,8 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApi } from '../../src/services/api/server'
 import type { RunningApi } from '../../src/services/api/server'
-import { CrawlClient } from '../../src/services/crawler/crawl-client'
+import { CrawlClient } from '../../src/main/clients/crawl-client'
 import { Coordinator } from '../../src/services/crawler/coordinator'
+import { crawlReplyHeaders } from '../../src/services/crawler/crawl-control'
 import { newItem } from '../../src/services/crawler/ledger-docs'
 import { readSitemapIds } from '../../src/services/crawler/sources/sitemap'
 import { SCRAPE_METHOD } from '../../src/services/listings/rpc-scrape'
@@ -43,7 +44,7 @@ beforeAll(async () => {
         }
       }
     },
-    { amqpUri: TEST_AMQP_URI, logger: silentLogger, maxWorkers: 20, replica: 'fake-1' }
+    { amqpUri: TEST_AMQP_URI, logger: silentLogger, maxWorkers: 20, replica: 'fake-1', replyHeaders: (tookMs) => crawlReplyHeaders('fake-1', tookMs) }
   )
   await server.start()
   coordinator = new Coordinator({

@@ -6,7 +6,7 @@
  * reason, with a replica SIGKILLed mid-crawl and, in another crawl, the coordinator itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CrawlClient, CrawlClientError } from '../../src/services/crawler/crawl-client'
+import { CrawlClient, CrawlClientError } from '../../src/main/clients/crawl-client'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
 import type { CrawlDetail, CrawlItemState } from '../../src/shared/crawl'
 import { ES_URL } from '../listings/fixtures'

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import { startWebShell } from '../../src/main/web/web-shell'
 import type { WebShell } from '../../src/main/web/web-shell'
 import type { CrawlDetail } from '../../src/shared/crawl'
@@ -38,7 +38,7 @@ beforeAll(async () => {
   const started = await startApiProcess(names, board)
   api = started.api
   apiUrl = started.url
-  panel = new PanelUnderTest(loadPanelConfig({ DECK_API_URL: apiUrl, AMQP_URI: TEST_AMQP_URI, ELASTICSEARCH_URL: ES_URL, DECK_PROJECT: `deckcrawl${Date.now()}` }, REPO))
+  panel = new PanelUnderTest(startupPanelConfig({ DECK_API_URL: apiUrl, AMQP_URI: TEST_AMQP_URI, ELASTICSEARCH_URL: ES_URL, DECK_PROJECT: `deckcrawl${Date.now()}` }, REPO))
   shell = await startWebShell({ controller: panel.panel.controller, port: 0, host: '127.0.0.1', rendererDir: dir })
 }, 120_000)
 

@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PanelUnderTest } from '../support/panel-under-test'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import { composeCli, composeV2UnavailableReason, dockerCompose, fixtureStack, freePort, REPO, removeProject, suffix } from './engine-fixture'
 import type { FixtureStack } from './engine-fixture'
+import { requiredPart } from '../support/required-part'
 
 function projectObjects(project: string): string {
   const containers = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).trim()
@@ -22,10 +23,7 @@ function projectObjects(project: string): string {
 }
 
 const INTEROP_FILE = join(REPO, 'test/engine/fixtures/interop/compose.yaml')
-const v2Missing = composeV2UnavailableReason()
-// CI installs Compose v2 (scripts/test.sh → install_compose_v2): there its absence fails.
-if (v2Missing !== null && process.env['CI']) throw new Error(`Compose v2 interop tests cannot run in CI: ${v2Missing}`)
-if (v2Missing !== null) console.warn(`Skipping the Compose v2 interop tests: ${v2Missing}`)
+const v2Missing = requiredPart('Docker Compose v2', composeV2UnavailableReason())
 
 /** id, name and start time of each container of a project: a recreate or restart changes one. */
 function snapshot(project: string): string[] {
@@ -62,7 +60,7 @@ for (const { tool, compat } of INTEROP_CASES) describe(`the panel (writing as ${
     const vars = { DECK_TEST_REPO: REPO, DECK_TEST_INTEROP_PORT: String(await freePort()), DECK_TEST_INTEROP_VALUE: `v-${suffix()}` }
     // The loader interpolates from the process environment, as the Compose CLI does.
     Object.assign(process.env, vars, { DECK_COMPOSE_COMPAT: compat })
-    const panel = new PanelUnderTest(loadPanelConfig({ DECK_COMPOSE_FILE: INTEROP_FILE, DECK_PROJECT: project, DECK_COMPOSE_COMPAT: compat }, REPO))
+    const panel = new PanelUnderTest(startupPanelConfig({ DECK_COMPOSE_FILE: INTEROP_FILE, DECK_PROJECT: project, DECK_COMPOSE_COMPAT: compat }, REPO))
     controllers.push(panel)
     return { project, env: { ...process.env, ...vars }, panel }
   }
@@ -159,7 +157,7 @@ describe('nothing is touched when the file or an image is bad', () => {
   const dir = mkdtempSync(join(tmpdir(), 'deck-bad-'))
   const controllers: PanelUnderTest[] = []
   const controllerFor = (file: string, project: string): PanelUnderTest => {
-    const c = new PanelUnderTest(loadPanelConfig({ DECK_COMPOSE_FILE: file, DECK_PROJECT: project }, REPO))
+    const c = new PanelUnderTest(startupPanelConfig({ DECK_COMPOSE_FILE: file, DECK_PROJECT: project }, REPO))
     controllers.push(c)
     return c
   }

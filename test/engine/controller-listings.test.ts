@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client } from '@elastic/elasticsearch'
 import { PanelUnderTest } from '../support/panel-under-test'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import { startJobBoard } from '../../src/services/jobboard/server'
 import type { RunningJobBoard } from '../../src/services/jobboard/server'
 import { silentLogger } from '../../src/services/log'
@@ -29,7 +29,7 @@ beforeAll(async () => {
   server = new RpcServer(createScraperService({ serviceName, sourceUrlTemplate: `${board.url}/jobs/{id}` }), { amqpUri: TEST_AMQP_URI, logger: silentLogger })
   await server.start()
   controller = new PanelUnderTest(
-    loadPanelConfig({ DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: `decklistings${id}`, AMQP_URI: TEST_AMQP_URI, ELASTICSEARCH_URL: ES_URL, LISTINGS_INDEX: index, SCRAPER_SERVICE: serviceName }, REPO)
+    startupPanelConfig({ DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: `decklistings${id}`, AMQP_URI: TEST_AMQP_URI, ELASTICSEARCH_URL: ES_URL, LISTINGS_INDEX: index, SCRAPER_SERVICE: serviceName }, REPO)
   )
 })
 

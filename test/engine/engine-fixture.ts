@@ -5,8 +5,8 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomBytes } from 'node:crypto'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
-import type { PanelSettings } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
+import type { PanelSettings } from '../../src/main/config/panel-config'
 import { freePort } from '../support/free-port'
 import { loadComposeProject } from '../../src/main/stack/compose-file'
 import { FileApprovals, HostAccessGate } from '../../src/main/stack/host-access-gate'
@@ -54,7 +54,7 @@ export async function fixtureStack(name: string): Promise<FixtureStack> {
   Object.assign(process.env, vars)
   const amqpUri = `amqp://guest:guest@127.0.0.1:${amqpPort}`
   const managementUrl = `http://127.0.0.1:${mgmtPort}`
-  const config = loadPanelConfig(
+  const config = startupPanelConfig(
     {
       DECK_COMPOSE_FILE: STACK_FILE,
       DECK_PROJECT: project,

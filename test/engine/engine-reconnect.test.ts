@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Docker from 'dockerode'
 import { PanelUnderTest } from '../support/panel-under-test'
 import { SecondDockerd, secondDockerdUnavailableReason } from '../support/second-dockerd'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import type { EngineConnectivity, StackStatus } from '../../src/shared/contract'
 import { REPO, STACK_FILE, suffix, waitFor } from './engine-fixture'
+import { requiredPart } from '../support/required-part'
 
 const dockerd = new SecondDockerd()
 const { socket, endpoint } = dockerd
@@ -18,14 +19,13 @@ let controller: PanelUnderTest
 const engineEvents: EngineConnectivity[] = []
 const statuses: StackStatus[] = []
 const project = `deckreconnect${suffix()}`
-const noDockerd = secondDockerdUnavailableReason()
-if (noDockerd !== null) console.info(`engine reconnect tests skipped: ${noDockerd}`)
+const noDockerd = requiredPart('a dockerd binary', secondDockerdUnavailableReason())
 const haveDockerd = noDockerd === null
 
 beforeAll(async () => {
   if (!haveDockerd) return
   await dockerd.start()
-  controller = new PanelUnderTest({ ...loadPanelConfig({ DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: project, DOCKER_HOST: endpoint }, REPO), statusRefreshMs: 60_000 })
+  controller = new PanelUnderTest({ ...startupPanelConfig({ DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: project, DOCKER_HOST: endpoint }, REPO), statusRefreshMs: 60_000 })
   controller.on('engine', (e) => engineEvents.push(e))
   controller.on('status', (s) => statuses.push(s))
   await controller.start({ metrics: false })

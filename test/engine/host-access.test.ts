@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import { PanelUnderTest } from '../support/panel-under-test'
 import { REPO, removeProject, suffix } from './engine-fixture'
 
@@ -46,7 +46,7 @@ function panelFor(text: string, name: string): { panel: PanelUnderTest; project:
   const project = `deckhostile${name}${suffix()}`
   projects.push(project)
   const env = { DECK_COMPOSE_FILE: file, DECK_PROJECT: project, DECK_HOST_ACCESS_FILE: join(root, `${name}-approvals.json`) }
-  return { panel: new PanelUnderTest(loadPanelConfig(env, REPO)), project, file, env }
+  return { panel: new PanelUnderTest(startupPanelConfig(env, REPO)), project, file, env }
 }
 
 function objectsOf(project: string): string {
@@ -105,7 +105,7 @@ describe('host access before up (real engine)', () => {
     } finally {
       await first.panel.close()
     }
-    const again = new PanelUnderTest(loadPanelConfig(first.env, REPO))
+    const again = new PanelUnderTest(startupPanelConfig(first.env, REPO))
     try {
       const pre = await again.invoke('preflight', {})
       expect(pre.ok && pre.value.accepted).toBe(true)

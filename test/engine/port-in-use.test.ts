@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PanelUnderTest } from '../support/panel-under-test'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import { REPO, freePort, removeProject, suffix } from './engine-fixture'
 
 function projectObjects(project: string): string {
@@ -51,7 +51,7 @@ describe('up with a published port already taken', () => {
       ].join('\n')
     )
     process.env['DECK_TEST_WEB_PORT'] = String(port)
-    controller = new PanelUnderTest(loadPanelConfig({ DECK_COMPOSE_FILE: join(dir, 'compose.yaml'), DECK_PROJECT: project }, REPO))
+    controller = new PanelUnderTest(startupPanelConfig({ DECK_COMPOSE_FILE: join(dir, 'compose.yaml'), DECK_PROJECT: project }, REPO))
   })
 
   afterAll(async () => {

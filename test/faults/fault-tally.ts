@@ -28,6 +28,8 @@ export class ScenarioTally {
   /** The first few unclear failures, hangs, losses and crashes, to say what they were. */
   readonly examples: string[] = []
   readonly problems: string[] = []
+  /** Set by scenarios whose requests should mostly succeed: a stack that refuses them all, clearly, still fails. */
+  private successFloor: { atLeast: number; of: number; what: string } | null = null
   private readonly startedAt = Date.now()
   tookMs = 0
 
@@ -85,6 +87,14 @@ export class ScenarioTally {
     this.note(`problem: ${what}`)
   }
 
+  /**
+   * At least `ratio` of `of` requests must end succeeded (answered within the bound and, where
+   * the scenario checks, stored): clear failures count against it.
+   */
+  requireSuccess(ratio: number, of: number, what: string): void {
+    this.successFloor = { atLeast: Math.ceil(ratio * of), of, what }
+  }
+
   note(example: string): void {
     if (this.examples.length < 8) this.examples.push(example)
   }
@@ -101,6 +111,10 @@ export class ScenarioTally {
     if (this.lost > 0) out.push(`${this.lost} lost`)
     if (this.crashes > 0) out.push(`${this.crashes} crashes`)
     if (this.failedUnclearly > 0) out.push(`${this.failedUnclearly} failed without a clear kind`)
+    if (this.successFloor !== null && this.succeeded < this.successFloor.atLeast) {
+      const { atLeast, of, what } = this.successFloor
+      out.push(`only ${this.succeeded} of ${of} ${what} succeeded, at least ${atLeast} needed`)
+    }
     out.push(...this.problems)
     return out
   }

@@ -22,6 +22,7 @@ import { FreshIds, brokerRestart, elasticsearchOutage, replicaKill } from './sta
 import { boardJobs, fuzzedIdsThroughApi, hostilePages } from './stack-input-scenarios'
 import type { BoardJobs } from './stack-input-scenarios'
 import { fuzzedWebShellFrames } from './web-shell-fuzz'
+import { requiredPart } from '../support/required-part'
 
 const FUZZED_IDS = 10_000
 const TABLE_FILE = process.env['FAULTS_TABLE_FILE'] ?? join(REPO_ROOT, 'test-results', 'faults.md')
@@ -84,7 +85,7 @@ describe('faults without the stack', () => {
     record(await composeCorpusScenario())
   })
 
-  const noDockerd = secondDockerdUnavailableReason()
+  const noDockerd = requiredPart('a dockerd binary', secondDockerdUnavailableReason())
   it.skipIf(noDockerd !== null)(`the Docker engine restarted under panel requests: the panel reconnects${noDockerd === null ? '' : ` (skipped: ${noDockerd})`}`, async () => {
     record(await engineRestart())
   })

@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import type { Result } from '../../src/shared/panel-error'
 import type { EngineConnectivity } from '../../src/shared/contract'
 import { REPO, STACK_FILE, suffix, waitFor } from '../engine/engine-fixture'
@@ -27,7 +27,7 @@ export function resultAnswer(result: Result<unknown>): Answer {
 /** A panel on the fault stack, as the desktop app would be with the stack's ports in its environment. */
 export function panelOnStack(stack: FaultStack): PanelUnderTest {
   const { ports, name } = stack.project
-  return new PanelUnderTest(loadPanelConfig({
+  return new PanelUnderTest(startupPanelConfig({
     DECK_COMPOSE_FILE: join(REPO, 'compose.yaml'),
     DECK_PROJECT: name,
     API_PORT: String(ports.api),
@@ -59,7 +59,7 @@ export async function engineRestart(): Promise<ScenarioTally> {
   const tally = new ScenarioTally('Docker engine restart under panel requests (second dockerd)', 10_000)
   const dockerd = new SecondDockerd()
   await dockerd.start()
-  const panel = new PanelUnderTest({ ...loadPanelConfig({ DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: `deckfaults${suffix()}`, DOCKER_HOST: dockerd.endpoint }, REPO), statusRefreshMs: 60_000 })
+  const panel = new PanelUnderTest({ ...startupPanelConfig({ DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: `deckfaults${suffix()}`, DOCKER_HOST: dockerd.endpoint }, REPO), statusRefreshMs: 60_000 })
   const engineEvents: EngineConnectivity[] = []
   panel.on('engine', (e) => engineEvents.push(e))
   try {

@@ -28,11 +28,14 @@ export async function hostilePages(stack: FaultStack, hostile: readonly string[]
   // Hostile ones first in each round, so normal lookups run while replicas are on a hostile page.
   work.sort((a, b) => Number(b.hostile) - Number(a.hostile))
   const stored: string[] = []
+  // A hostile page next door must not cost a normal listing its answer.
+  tally.requireSuccess(0.99, normal.length, 'normal lookups among hostile pages')
   await inPool(work.length, 12, async (i) => {
     const { id, hostile: isHostile } = work[i]!
     const answer = await tally.track(() => stack.lookup(id, id))
     if (answer !== 'hung' && answer.ok) {
-      if (isHostile) tally.note(`hostile listing ${id} answered 200`)
+      // A hostile page is no listing: a 200 for it is something stored that should not be.
+      if (isHostile) tally.problem(`hostile listing ${id} answered 200`)
       else stored.push(id)
     }
   })

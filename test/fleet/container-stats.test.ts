@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { ContainerStats, OperationName, OperationRequest, OperationResult, PanelEvent } from '../../src/shared/contract'
 import { createPanel } from '../../src/main/panel-composition'
 import type { Panel } from '../../src/main/panel-composition'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import { PanelSession } from '../../src/main/session/panel-session'
 import { REPO, suffix } from '../engine/engine-fixture'
 import { engineConnections } from '../support/engine-connections'
@@ -89,7 +89,7 @@ beforeAll(async () => {
   // Without keep-alive, a connection to the engine lives only as long as its request: what is
   // left open between requests is the status monitor's event stream and the stats streams.
   http.globalAgent = new http.Agent({ keepAlive: false })
-  const settings = loadPanelConfig(env, dir)
+  const settings = startupPanelConfig(env, dir)
   panel = createPanel(settings)
   await panel.controller.start({ metrics: false })
   const { session: s } = session()

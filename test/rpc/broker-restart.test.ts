@@ -43,9 +43,8 @@ it('fails in-flight and new calls fast while the broker is down, then client and
       expect(failedAt).toBeLessThanOrEqual(stoppedAt + 1000)
       expect(client.connected).toBe(false)
 
-      const calledAt = Date.now()
-      await expect(client.call(service, 'hello', ['during'])).rejects.toBeInstanceOf(BrokerUnavailable)
-      expect(Date.now() - calledAt).toBeLessThan(100)
+      // A call that waited for the broker would end in RpcTimeout; this one is refused at once.
+      await expect(client.call(service, 'hello', ['during'], {}, { timeoutMs: 60_000 })).rejects.toBeInstanceOf(BrokerUnavailable)
     } finally {
       await rabbitmqctl('start_app')
     }

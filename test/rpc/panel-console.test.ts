@@ -4,7 +4,7 @@
  * Nameko 2.14.1 service — a result, kwargs, and remote errors with their exc_type and value.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import { RpcServer } from '../../src/services/rpc/server'
 import { silentLogger } from '../../src/services/log'
 import { MAX_RPC_PAYLOAD_BYTES } from '../../src/shared/contract'
@@ -14,16 +14,14 @@ import type { NamekoService } from '../support/nameko'
 import { PanelUnderTest } from '../support/panel-under-test'
 import { TEST_MANAGEMENT_URL } from '../support/test-endpoints'
 import { makeTestService, uniqueServiceName } from './test-services'
+import { requiredPart } from '../support/required-part'
 
-const skipReason = namekoUnavailableReason()
-// CI installs Nameko (scripts/infra.sh), so there a missing peer is a failure, not a skip.
-if (skipReason !== null && process.env['CI']) throw new Error(`The console's Nameko test cannot run in CI: ${skipReason}`)
-if (skipReason !== null) console.warn(`Skipping the console's Nameko test: ${skipReason}`)
+const skipReason = requiredPart('Python Nameko', namekoUnavailableReason())
 
 const REPO = new URL('../..', import.meta.url).pathname
 
 function panelOn(managementUrl: string): PanelUnderTest {
-  return new PanelUnderTest(loadPanelConfig({ DECK_PROJECT: uniqueServiceName('deckconsole'), AMQP_URI: TEST_AMQP_URI, RABBITMQ_MANAGEMENT_URL: managementUrl }, REPO))
+  return new PanelUnderTest(startupPanelConfig({ DECK_PROJECT: uniqueServiceName('deckconsole'), AMQP_URI: TEST_AMQP_URI, RABBITMQ_MANAGEMENT_URL: managementUrl }, REPO))
 }
 
 describe.skipIf(skipReason !== null)('the RPC console through a panel session', () => {
@@ -68,11 +66,15 @@ describe.skipIf(skipReason !== null)('the RPC console through a panel session', 
   })
 
   it('calls the Python service: the result and the time taken', async () => {
+    const calledAt = performance.now()
     const answer = await panel.invoke('rpcCall', { service: pythonService, method: 'hello', args: ['Mike'] })
+    const wallMs = performance.now() - calledAt
     if (!answer.ok) throw new Error(`${answer.error.kind}: ${answer.error.message}`)
     expect(answer.value.result).toBe('Hello, Mike!')
-    expect(answer.value.tookMs).toBeGreaterThanOrEqual(0)
-    expect(answer.value.tookMs).toBeLessThan(15_000)
+    // The call's own time: more than nothing (a round trip through the broker to Python) and
+    // within what the caller waited; a constant or a timestamp would fail one of the two.
+    expect(answer.value.tookMs).toBeGreaterThan(0)
+    expect(answer.value.tookMs).toBeLessThanOrEqual(Math.ceil(wallMs))
     const echoed = await panel.invoke('rpcCall', { service: pythonService, method: 'echo', kwargs: { value: [1, 'a'], more: { x: null } } })
     expect(echoed).toMatchObject({ ok: true, value: { result: { value: [1, 'a'], extra: { more: { x: null } } } } })
   })

@@ -12,8 +12,8 @@ import { connect } from 'amqplib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../src/services/log'
 import { RpcClient } from '../../src/services/rpc/client'
-import { CRAWL_CONTROL_EXCHANGE, CrawlControlListener } from '../../src/services/rpc/crawl-control'
-import type { ControlAnnouncement } from '../../src/services/rpc/crawl-control'
+import { CRAWL_CONTROL_EXCHANGE, CrawlControlListener, crawlServerHooks } from '../../src/services/crawler/crawl-control'
+import type { ControlAnnouncement } from '../../src/services/crawler/crawl-control'
 import { RpcServer } from '../../src/services/rpc/server'
 import { userAgentWithContact } from '../../src/services/scraper/scrape-listing'
 import { createScraperService } from '../../src/services/scraper/service'
@@ -54,7 +54,7 @@ beforeAll(async () => {
     userAgent: userAgentWithContact(CONTACT),
     timeoutMs: 5000
   })
-  server = new RpcServer(scraper, { amqpUri: TEST_AMQP_URI, logger: silentLogger, screen: (headers) => control.screen(headers) })
+  server = new RpcServer(scraper, { amqpUri: TEST_AMQP_URI, logger: silentLogger, ...crawlServerHooks(control, 'sources-test') })
   await server.start()
   client = await RpcClient.connect({ amqpUri: TEST_AMQP_URI, defaultTimeoutMs: 15_000 })
 }, 60_000)

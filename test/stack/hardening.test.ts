@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import { loadComposeProject } from '../../src/main/stack/compose-file'
 import type { ComposeProject as Project } from '../../src/main/stack/compose-model'
 import { PanelUnderTest } from '../support/panel-under-test'
@@ -39,7 +39,7 @@ describe('compose.yaml hardening, applied by the panel (real engine)', () => {
       RABBITMQ_MANAGEMENT_PORT: String(stack.ports.rabbitmqManagement),
       ELASTICSEARCH_PORT: String(stack.ports.elasticsearch)
     })
-    const settings = loadPanelConfig(
+    const settings = startupPanelConfig(
       { DECK_PROJECT: stack.name, DECK_HOST_ACCESS_FILE: join(mkdtempSync(join(tmpdir(), 'deck-harden-')), 'approvals.json'), DECK_UP_TIMEOUT_MS: '900000' },
       REPO_ROOT
     )

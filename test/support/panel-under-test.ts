@@ -4,7 +4,7 @@
  * validation, error mapping and event routing as the shells do.
  */
 import type { EventListener, EventName, OperationName, OperationRequest, OperationResult, PanelApi } from '../../src/shared/contract'
-import type { PanelSettings } from '../../src/main/controller/panel-config'
+import type { PanelSettings } from '../../src/main/config/panel-config'
 import { createPanel } from '../../src/main/panel-composition'
 import type { Panel } from '../../src/main/panel-composition'
 import { PanelSession } from '../../src/main/session/panel-session'

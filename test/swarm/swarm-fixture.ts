@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
-import type { PanelSettings } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
+import type { PanelSettings } from '../../src/main/config/panel-config'
 import { freePort } from '../support/free-port'
 import type { PanelUnderTest } from '../support/panel-under-test'
 import { REPO_ROOT } from '../stack/compose-project'
@@ -81,7 +81,7 @@ export async function swarmStackSettings(label: string, extra: Record<string, st
   }
   // The compose file interpolates from the process environment, as the Compose CLI does.
   Object.assign(process.env, vars)
-  return { project, ports, settings: loadPanelConfig(process.env, REPO_ROOT) }
+  return { project, ports, settings: startupPanelConfig(process.env, REPO_ROOT) }
 }
 
 /** What the stack left on the engine: its services, networks, volumes and containers, by the stack label. */

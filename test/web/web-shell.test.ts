@@ -5,14 +5,15 @@
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
+import { connect as connectTcp } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { createPanel } from '../../src/main/panel-composition'
 import type { Panel } from '../../src/main/panel-composition'
-import { loadPanelConfig } from '../../src/main/controller/panel-config'
+import { startupPanelConfig } from '../support/panel-settings'
 import { TEST_AMQP_URI, TEST_ES_URL, TEST_MANAGEMENT_URL } from '../support/test-endpoints'
 import { startWebShell } from '../../src/main/web/web-shell'
 import type { WebShell } from '../../src/main/web/web-shell'
@@ -23,6 +24,9 @@ const project = `deckweb${randomBytes(3).toString('hex')}`
 let panel: Panel
 let shell: WebShell
 let rendererDir: string
+/** Files beside the renderer build that no request may read: a sibling folder whose name starts with the build's. */
+let secretDir: string
+const SECRET = `not-for-the-web-${randomBytes(6).toString('hex')}`
 
 beforeAll(async () => {
   // A renderer build stand-in: the shell serves whatever folder it is given.
@@ -30,7 +34,11 @@ beforeAll(async () => {
   mkdirSync(join(rendererDir, 'assets'))
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>panel</title><script type="module" src="./assets/app.js"></script>')
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("panel")')
-  panel = createPanel(loadPanelConfig({ DECK_PROJECT: project, DECK_METRICS_INTERVAL_MS: '300', AMQP_URI: TEST_AMQP_URI, RABBITMQ_MANAGEMENT_URL: TEST_MANAGEMENT_URL, ELASTICSEARCH_URL: TEST_ES_URL }, REPO))
+  secretDir = `${rendererDir}-secret`
+  mkdirSync(secretDir)
+  writeFileSync(join(secretDir, 'secret.txt'), SECRET)
+  writeFileSync(join(rendererDir, '..', `${basename(rendererDir)}.txt`), SECRET)
+  panel = createPanel(startupPanelConfig({ DECK_PROJECT: project, DECK_METRICS_INTERVAL_MS: '300', AMQP_URI: TEST_AMQP_URI, RABBITMQ_MANAGEMENT_URL: TEST_MANAGEMENT_URL, ELASTICSEARCH_URL: TEST_ES_URL }, REPO))
   await panel.controller.start()
   shell = await startWebShell({ controller: panel.controller, port: 0, host: '127.0.0.1', rendererDir })
 })
@@ -39,6 +47,8 @@ afterAll(async () => {
   await shell?.close()
   await panel?.close()
   rmSync(rendererDir, { recursive: true, force: true })
+  rmSync(secretDir, { recursive: true, force: true })
+  rmSync(`${rendererDir}.txt`, { force: true })
 })
 
 const base = (): string => `http://127.0.0.1:${shell.port}`
@@ -87,7 +97,6 @@ describe('web shell: limits and bad input', () => {
   })
 
   it('answers a CONNECT request with 405 instead of closing the connection without a word', async () => {
-    const { connect: connectTcp } = await import('node:net')
     const answer = await new Promise<string>((resolvePromise, reject) => {
       const socket = connectTcp(shell.port, '127.0.0.1', () => socket.write(`CONNECT /?token=${shell.token} HTTP/1.1\r\nHost: 127.0.0.1:${shell.port}\r\n\r\n`))
       let text = ''
@@ -125,6 +134,55 @@ describe('web shell: limits and bad input', () => {
     } finally {
       await small.close()
     }
+  })
+})
+
+/**
+ * One GET written by hand on a TCP socket: the request line goes out byte for byte, where
+ * `fetch` would have collapsed `..` and turned backslashes into slashes before sending.
+ */
+function rawGet(requestTarget: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const socket = connectTcp(shell.port, '127.0.0.1', () =>
+      socket.write(`GET ${requestTarget} HTTP/1.1\r\nHost: 127.0.0.1:${shell.port}\r\nConnection: close\r\n\r\n`)
+    )
+    let text = ''
+    socket.on('data', (chunk) => (text += chunk.toString('latin1')))
+    socket.on('error', reject)
+    socket.on('close', () => {
+      const status = /^HTTP\/1\.1 (\d{3}) /.exec(text)
+      if (status?.[1] === undefined) return reject(new Error(`not an HTTP answer: ${JSON.stringify(text.slice(0, 200))}`))
+      resolvePromise({ status: Number(status[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4) })
+    })
+  })
+}
+
+describe('web shell: paths cannot leave the renderer folder', () => {
+  it('serves a file inside it to a hand-written request (the probe below can succeed)', async () => {
+    const answer = await rawGet(`/assets/app.js?token=${shell.token}`)
+    expect(answer).toMatchObject({ status: 200, body: 'console.log("panel")' })
+  })
+
+  // Each reaches, once decoded and resolved, a file outside the folder that exists.
+  const sibling = (): string => basename(secretDir)
+  const escapes: [string, () => string][] = [
+    ['dot-dot segments', () => `/../${sibling()}/secret.txt`],
+    ['encoded dots', () => `/%2e%2e/${sibling()}/secret.txt`],
+    ['encoded slashes', () => `/..%2f${sibling()}%2fsecret.txt`],
+    ['encoded dots and slashes', () => `/%2e%2e%2f${sibling()}%2fsecret.txt`],
+    ['upper-case escapes', () => `/%2E%2E%2F${sibling()}%2Fsecret.txt`],
+    ['from a subfolder', () => `/assets/..%2f..%2f${sibling()}%2fsecret.txt`],
+    ['a file next to the folder', () => `/..%2f${basename(rendererDir)}.txt`],
+    ['backslashes', () => `/..\\${sibling()}\\secret.txt`],
+    ['encoded backslashes', () => `/..%5c${sibling()}%5csecret.txt`],
+    ['mixed separators', () => `/assets\\..%2f..%5c..%2f${sibling()}/secret.txt`],
+    ['an absolute path', () => `/${encodeURIComponent(join(secretDir, 'secret.txt'))}`],
+    ['double-encoded', () => `/%252e%252e%252f${sibling()}%252fsecret.txt`]
+  ]
+  it.each(escapes)('refuses %s (no byte of the file outside)', async (_name, target) => {
+    const answer = await rawGet(`${target()}?token=${shell.token}`)
+    expect(answer.body).not.toContain(SECRET)
+    expect([400, 404]).toContain(answer.status)
   })
 })
 
@@ -235,7 +293,8 @@ describe('web shell: connections coming and going', () => {
     const closed = new Promise<number>((resolveClose) => opened.socket.once('close', (code) => resolveClose(code)))
     opened.socket.on('error', () => undefined)
     opened.socket.send('x'.repeat(2 * 1024 * 1024))
-    expect(await closed).toBeGreaterThan(0)
+    // 1009, Message Too Big: closed for the size, not for any other reason.
+    expect(await closed).toBe(1009)
 
     const again = await connect(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`)
     if (!('socket' in again)) throw new Error(`socket refused after the bad client: ${again.status}`)

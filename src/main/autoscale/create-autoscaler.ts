@@ -9,7 +9,7 @@ import { rpcQueueName } from '../../shared/rpc-names'
 import { createLogger } from '../../services/log'
 import type { BrokerMonitor } from '../broker/broker-monitor'
 import { fetchConsumerLoads } from '../broker/consumer-load'
-import type { PanelSettings } from '../controller/panel-config'
+import type { PanelSettings } from '../config/panel-config'
 import { Autoscaler } from './autoscaler'
 import type { ScaleTarget } from './autoscaler'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { crawlDetail } from '../../shared/crawl-test-fixture'
+import { crawlDetail } from '../../../test/support/crawl-detail'
 import {
   formatCrawlDetail, formatCrawlList, formatCrawlProgress, formatCrawlStartNotes, formatCrawlSummary, formatEvent, formatNotes, formatResult, progressBar
 } from './cli-format'

@@ -7,11 +7,11 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
-import type { OperationResponse, PanelEvent, PanelError } from '../../shared/contract'
+import type { OperationName, OperationResponse, PanelEvent, PanelError } from '../../shared/contract'
 import type { CrawlDetail, ExportFormat } from '../../shared/crawl'
 import { createPanel } from '../panel-composition'
 import { MemoryApprovals } from '../stack/host-access-gate'
-import { loadPanelConfig } from '../controller/panel-config'
+import { ensureStackCredentials, loadPanelConfig } from '../config/panel-config'
 import { PanelSession } from '../session/panel-session'
 import { toPanelError } from '../session/error-values'
 import { needsAcceptance } from '../../shared/host-access'
@@ -23,6 +23,12 @@ import { formatEvent, formatNotes, formatResult } from './cli-format'
 import type { TerminalLine } from './cli-format'
 import { withIdsFile } from './ids-file'
 import { LiveStatsTable } from './live-stats-table'
+
+/**
+ * The commands that may create the stack's containers, whose services read the credentials
+ * file, and `config`, which shows it: they write it first if there is none yet.
+ */
+const WRITES_CREDENTIALS: ReadonlySet<OperationName> = new Set<OperationName>(['up', 'scale', 'updateService', 'config'])
 
 async function main(argv: string[]): Promise<number> {
   let command: CliCommand
@@ -43,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
   // Each CLI run asks again: accepting host access is --allow-host-access on that command.
   let settings
   try {
+    if (WRITES_CREDENTIALS.has(command.operation)) ensureStackCredentials()
     settings = loadPanelConfig()
   } catch (err) {
     if (!(err instanceof CredentialsFileError)) throw err

@@ -5,7 +5,7 @@
  */
 import type { OperationName, OperationResponse, ParsedRequest } from '../../shared/contract'
 import type { ExportFormat } from '../../shared/crawl'
-import type { CrawlClient } from '../../services/crawler/crawl-client'
+import type { CrawlClient } from '../clients/crawl-client'
 import type { ClientChannel } from '../session/client-channel'
 import type { CrawlWatches } from './crawl-watch'
 

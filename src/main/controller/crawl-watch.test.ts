@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { crawlDetail } from '../../shared/crawl-test-fixture'
+import { crawlDetail } from '../../../test/support/crawl-detail'
 import type { CrawlDetail } from '../../shared/crawl'
-import { CrawlClientError } from '../../services/crawler/crawl-client'
+import { CrawlClientError } from '../clients/crawl-client'
 import { CrawlWatches } from './crawl-watch'
 
 /** A coordinator whose answers the test scripts, one per poll. */

@@ -5,7 +5,7 @@
  * everyone when the crawl ends, is deleted, or the coordinator stops answering.
  */
 import type { CrawlDetail } from '../../shared/crawl'
-import { CrawlClientError } from '../../services/crawler/crawl-client'
+import { CrawlClientError } from '../clients/crawl-client'
 
 export interface CrawlWatcher {
   onDetail(detail: CrawlDetail): void

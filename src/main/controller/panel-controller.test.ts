@@ -8,7 +8,7 @@ import { RemoteError } from '../../services/rpc/errors'
 import type { ProgressSink } from '../stack/stack-error'
 import type { LogSource } from '../stack/container-logs'
 import type { ProjectContainer } from '../stack/project-containers'
-import { loadPanelConfig } from './panel-config'
+import { loadPanelConfig } from '../config/panel-config'
 import { PanelController } from './panel-controller'
 import type { BrokerView, EngineView, OrchestratorView, PanelCollaborators, StatusView } from './panel-controller'
 

@@ -13,7 +13,7 @@ import { ComposeFileError } from '../stack/compose-error'
 import { EngineUnavailableError, isConnectionError } from '../stack/docker-engine'
 import { StackError } from '../stack/stack-error'
 import { StreamIdInUse } from './client-channel'
-import { CrawlClientError } from '../../services/crawler/crawl-client'
+import { CrawlClientError } from '../clients/crawl-client'
 import { SourceClientError } from '../clients/source-client'
 import { ManagementApiError } from '../broker/management-api'
 

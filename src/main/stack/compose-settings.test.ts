@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { loadComposeProject, parseComposeText } from './compose-file'
 import { composeProjectName, composeVariables } from './compose-settings'
 import { STACK_PORTS, publishedPort } from './stack-ports'
-import { loadPanelConfig } from '../controller/panel-config'
-import { copyOurCompose } from './our-compose-fixture'
+import { ensureStackCredentials, loadPanelConfig } from '../config/panel-config'
+import { copyOurCompose } from '../../../test/support/our-compose'
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
@@ -53,6 +53,7 @@ describe('the panel\'s endpoints follow the stack\'s published ports', () => {
 
   it('defaults from RABBITMQ_PORT, RABBITMQ_MANAGEMENT_PORT, ELASTICSEARCH_PORT (shell over .env); explicit URLs win', () => {
     const dir = projectDir({ 'compose.yaml': 'services:\n  a:\n    image: x\n', '.env': 'RABBITMQ_PORT=35672\nELASTICSEARCH_PORT=39200\n' })
+    ensureStackCredentials({ DECK_COMPOSE_FILE: 'compose.yaml' }, dir)
     const config = loadPanelConfig({ DECK_COMPOSE_FILE: 'compose.yaml', RABBITMQ_MANAGEMENT_PORT: '35673', ELASTICSEARCH_PORT: '49200' }, dir)
     expect(config.amqpUri).toMatch(/^amqp:\/\/deck-[0-9a-f]{8}:[\w-]{32}@127\.0\.0\.1:35672$/)
     expect(config.managementUrl).toBe('http://127.0.0.1:35673')

@@ -1,9 +1,9 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CREDENTIALS_FILE_NAME, CredentialsFileError, credentialsFilePath, ensureCredentialsFile, generateCredentials } from './credentials-file'
-import { loadPanelConfig } from '../controller/panel-config'
+import { ensureStackCredentials, loadPanelConfig } from '../config/panel-config'
 import { secretMasker } from '../../shared/secret-mask'
 
 function projectDir(): string {
@@ -48,6 +48,7 @@ describe('the stack credentials file', () => {
 describe('the panel settings from the credentials file', () => {
   it('put the generated user into the AMQP URI, the management login and the Elasticsearch URL, and list every password as a secret', () => {
     const dir = projectDir()
+    expect(ensureStackCredentials({ DECK_COMPOSE_FILE: 'compose.yaml' }, dir)).toBe(join(dir, CREDENTIALS_FILE_NAME))
     const settings = loadPanelConfig({ DECK_COMPOSE_FILE: 'compose.yaml' }, dir)
     const credentials = ensureCredentialsFile(join(dir, CREDENTIALS_FILE_NAME))
     expect(settings.credentialsFile).toBe(join(dir, CREDENTIALS_FILE_NAME))
@@ -58,6 +59,21 @@ describe('the panel settings from the credentials file', () => {
     const shown = secretMasker(settings.secrets)(JSON.stringify(settings))
     expect(shown).not.toContain(credentials.rabbitmqPassword)
     expect(shown).not.toContain(credentials.elasticPassword)
+  })
+
+  it('are loaded without writing a file: before the credentials step the endpoints carry no user', () => {
+    const dir = projectDir()
+    const settings = loadPanelConfig({ DECK_COMPOSE_FILE: 'compose.yaml' }, dir)
+    expect(readdirSync(dir)).toEqual(['compose.yaml'])
+    expect(existsSync(join(dir, CREDENTIALS_FILE_NAME))).toBe(false)
+    expect(settings.credentialsFile).toBe(join(dir, CREDENTIALS_FILE_NAME))
+    expect([settings.amqpUri, settings.elasticsearchUrl, settings.secrets]).toEqual(['amqp://127.0.0.1:5672', 'http://127.0.0.1:9200', []])
+  })
+
+  it('the credentials step writes nothing when there is no compose file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deck-creds-'))
+    expect(ensureStackCredentials({ DECK_COMPOSE_FILE: 'compose.yaml' }, dir)).toBeNull()
+    expect(readdirSync(dir)).toEqual([])
   })
 
   it('an explicit AMQP_URI wins, and the management login follows its user', () => {

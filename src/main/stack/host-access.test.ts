@@ -6,7 +6,7 @@ import { parseComposeText } from './compose-file'
 import { hostAccessFindings } from './host-access'
 import { FileApprovals, HostAccessGate, MemoryApprovals } from './host-access-gate'
 import { StackError } from './stack-error'
-import { copyOurCompose } from './our-compose-fixture'
+import { copyOurCompose } from '../../../test/support/our-compose'
 
 // A project folder with a sibling outside it, so "outside the project" is a real path.
 const root = mkdtempSync(join(tmpdir(), 'deck-preflight-'))

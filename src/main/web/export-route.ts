@@ -9,7 +9,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { ServerResponse } from 'node:http'
 import { CrawlIdSchema, ExportFormatSchema } from '../../shared/crawl'
 import type { ExportFormat } from '../../shared/crawl'
-import { CrawlClientError } from '../../services/crawler/crawl-client'
+import { CrawlClientError } from '../clients/crawl-client'
 
 export const EXPORT_PATH_PREFIX = '/exports/crawls/'
 

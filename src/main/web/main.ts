@@ -2,13 +2,13 @@
  * `npm run web`: the panel in a browser. Builds the renderer if there is no build yet, starts
  * the PanelController, serves both on 127.0.0.1 and prints the URL with its token.
  * DECK_WEB_PORT moves the port (default 7400); the controller reads its own settings
- * (DECK_PROJECT, AMQP_URI, … see src/main/controller/panel-config.ts).
+ * (DECK_PROJECT, AMQP_URI, … see src/main/config/panel-config.ts).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createPanel } from '../panel-composition'
-import { loadPanelConfig } from '../controller/panel-config'
+import { ensureStackCredentials, loadPanelConfig } from '../config/panel-config'
 import { envInt } from '../../services/env'
 import { DEFAULT_RENDERER_DIR, startWebShell } from './web-shell'
 
@@ -23,6 +23,8 @@ if (!existsSync(join(DEFAULT_RENDERER_DIR, 'index.html'))) {
   }
 }
 
+// The stack this panel may bring up reads its credentials file: written now if missing.
+ensureStackCredentials()
 const panel = createPanel(loadPanelConfig())
 const controller = panel.controller
 try {

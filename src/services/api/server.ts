@@ -3,7 +3,7 @@
  *   GET /joblisting/:id[?refresh=1][&source=NAME]  the listing of the default source or NAME (cache or scrape, and age, in headers)
  *   GET /joblistings?q=&skill=&company=&location=&page=&pageSize=  search with facets
  *   GET /health                      broker and Elasticsearch status
- *   /crawls…                         the crawl coordinator (src/services/crawler/crawl-routes.ts)
+ *   /crawls…                         the crawl coordinator (crawl-routes.ts)
  *   /sources…                        the boards the fleet may scrape (source-routes.ts)
  * Errors are `{ error: { kind, message, hint } }`; every request is logged as one JSON line.
  */
@@ -20,7 +20,7 @@ import { ListingsService } from '../listings/listings-service'
 import { rpcScrape } from '../listings/rpc-scrape'
 import type { RpcClient } from '../rpc/client'
 import type { Coordinator } from '../crawler/coordinator'
-import { handleCrawlRequest, isCrawlPath } from '../crawler/crawl-routes'
+import { handleCrawlRequest, isCrawlPath } from './crawl-routes'
 import type { SourceRegistry } from '../sources/source-registry'
 import { handleSourceRequest, isSourcePath } from './source-routes'
 import { ApiError, errorKind, errorResponse } from './error-response'

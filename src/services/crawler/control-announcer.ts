@@ -1,11 +1,11 @@
 /**
  * Tells every scraper which of this coordinator's crawls to answer without scraping
- * (rpc/crawl-control.ts): the paused ones, and the cancelled or deleted ones for as long as
+ * (crawl-control.ts): the paused ones, and the cancelled or deleted ones for as long as
  * their requests may still sit in the queue. Each announcement is the whole set, and carries
  * every source (name, listing URL template, paused) so scrapers learn sources at run time.
  */
 import { randomBytes } from 'node:crypto'
-import { CONTROL_TTL_MS, MAX_CONTROLLED_CRAWLS } from '../rpc/crawl-control'
+import { CONTROL_TTL_MS, MAX_CONTROLLED_CRAWLS } from './crawl-control'
 import type { CrawlerLink } from './crawler-link'
 import type { CrawlStore } from './crawl-store'
 import type { SourceStore } from '../sources/source-store'

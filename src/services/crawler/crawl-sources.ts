@@ -7,10 +7,14 @@
 import type { CrawlSource } from '../../shared/crawl'
 import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 import type { Source } from '../../shared/source'
-import type { SourceEntry } from './crawl-ingest'
 import { parseIdList } from './sources/id-list'
 import { CrawlSourceError } from './sources/source-error'
 import { SourceError } from '../sources/source-errors'
+
+export type SourceEntry =
+  | { kind: 'id'; id: string; source: string }
+  | { kind: 'invalid'; line: number; text: string; reason: string }
+  | { kind: 'duplicate'; line: number; text: string }
 
 /** The signature of sources/sitemap.ts's readSitemapIds, injected so tests can swap it. */
 export type SitemapReader = (url: string, options: { template: string; matchOrigin?: boolean; signal?: AbortSignal }) => AsyncIterable<string>

@@ -9,8 +9,8 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelMod
 import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 import { SOURCE_SCRAPE_METHOD } from '../listings/rpc-scrape'
 import { connectRecovering, publishConfirmed, watchChannel } from '../rpc/connection'
-import { CRAWL_CONTROL_EXCHANGE, CRAWL_ID_HEADER } from '../rpc/crawl-control'
-import type { ControlAnnouncement } from '../rpc/crawl-control'
+import { CRAWL_CONTROL_EXCHANGE, CRAWL_ID_HEADER } from './crawl-control'
+import type { ControlAnnouncement } from './crawl-control'
 import { BrokerUnavailable } from '../rpc/errors'
 import {
   DEFAULT_EXCHANGE,

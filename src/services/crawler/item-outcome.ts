@@ -5,7 +5,7 @@
  */
 import { ListingSchema } from '../../shared/listing'
 import type { Listing } from '../../shared/listing'
-import { CRAWL_CANCELLED, CRAWL_PAUSED } from '../rpc/crawl-control'
+import { CRAWL_CANCELLED, CRAWL_PAUSED } from './crawl-control'
 import type { DecodedReply } from '../rpc/wire'
 import type { ItemDoc } from './ledger-docs'
 import { DEFAULT_SOURCE_NAME, sourceListingKey } from '../../shared/source'

@@ -8,7 +8,7 @@
 import { toDocument } from '../listings/listing-document'
 import type { ListingDocument } from '../listings/listing-document'
 import type { ListingRepository } from '../listings/listing-repository'
-import { REPLICA_HEADER, TOOK_MS_HEADER } from '../rpc/crawl-control'
+import { REPLICA_HEADER, TOOK_MS_HEADER } from './crawl-control'
 import { decodeReply } from '../rpc/wire'
 import type { Logger } from '../log'
 import type { DeliveredReply } from './crawler-link'

@@ -7,7 +7,6 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib'
 import { performance } from 'node:perf_hooks'
 import { connectRecovering, publishConfirmed, watchChannel } from './connection'
-import { REPLICA_HEADER, TOOK_MS_HEADER } from './crawl-control'
 import { REPLICA_CLIENT_PROPERTY } from '../../shared/rpc-names'
 import { DEFAULT_MAX_DELIVERIES, countedProperties, deliveryVerdict, tooManyDeliveriesWire } from './delivery-count'
 import {
@@ -57,14 +56,19 @@ export interface RpcServerOptions {
   logger?: Logger
   /** Connection attempts to retry before `start` gives up with BrokerUnavailable. Default 0. */
   initialRetries?: number
-  /**
-   * Put on every reply as headers (REPLICA_HEADER, TOOK_MS_HEADER), so a caller can tell which
-   * replica answered and how long the handler took. Nameko callers ignore unknown headers.
-   * Also the connection's REPLICA_CLIENT_PROPERTY, so the broker shows which replica consumes.
-   */
+  /** The connection's REPLICA_CLIENT_PROPERTY, so the broker shows which replica consumes. */
   replica?: string
-  /** Answers a request with this error instead of running it (crawl-control.ts: a cancelled crawl). */
-  screen?: (headers: Record<string, unknown> | undefined) => WireError | null
+  /**
+   * Runs before a well-formed request's method, with the request's headers: an error to answer
+   * instead of running it, or null to run it. The crawler plugs its crawl control in here.
+   */
+  beforeHandle?: (headers: Record<string, unknown> | undefined) => WireError | null
+  /**
+   * Headers put on every reply, given how long the handler took. Values are strings: amqplib
+   * writes integers 128–32767 as a type py-amqp misreads, and a Nameko caller then fails to
+   * decode the reply (UnicodeDecodeError). Nameko callers ignore unknown headers.
+   */
+  replyHeaders?: (tookMs: number) => Record<string, string>
   /** Deliveries of one request before it is answered TooManyDeliveries (delivery-count.ts). Default 5. */
   maxDeliveries?: number
 }
@@ -211,11 +215,7 @@ export class RpcServer {
     const started = performance.now()
     const { body, contentType } = await this.respond(msg).finally(() => this.workers.release())
     const properties = replyProperties(correlationId, contentType)
-    if (this.options.replica !== undefined) {
-      // A string, not a number: amqplib writes integers 128–32767 as a type py-amqp misreads,
-      // and a Nameko caller then fails to decode the reply (UnicodeDecodeError).
-      properties.headers = { [REPLICA_HEADER]: this.options.replica, [TOOK_MS_HEADER]: String(Math.round(performance.now() - started)) }
-    }
+    if (this.options.replyHeaders !== undefined) properties.headers = this.options.replyHeaders(Math.round(performance.now() - started))
     try {
       await publishConfirmed(channel, this.exchange, replyTo, body, properties)
       channel.ack(msg)
@@ -278,8 +278,8 @@ export class RpcServer {
       const error = request.kind === 'content-type' ? contentDisallowedWire(request.message) : malformedRequestWire(request.message)
       return { body: encodeErrorReply(error), contentType: CONTENT_TYPE }
     }
-    const screened = this.options.screen?.(msg.properties.headers as Record<string, unknown> | undefined) ?? null
-    if (screened !== null) return { body: encodeErrorReply(screened), contentType: CONTENT_TYPE }
+    const refused = this.options.beforeHandle?.(msg.properties.headers as Record<string, unknown> | undefined) ?? null
+    if (refused !== null) return { body: encodeErrorReply(refused), contentType: CONTENT_TYPE }
     return { body: await this.run(msg.fields.routingKey, request.args, request.kwargs), contentType: CONTENT_TYPE }
   }
 

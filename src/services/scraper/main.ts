@@ -4,7 +4,7 @@
 import { DEFAULT_SCRAPER_SERVICE, DEFAULT_SOURCE_URL_TEMPLATE, amqpUriFromEnv, envInt, envString } from '../env'
 import { createLogger } from '../log'
 import { hostname } from 'node:os'
-import { CrawlControlListener } from '../rpc/crawl-control'
+import { CrawlControlListener, crawlServerHooks } from '../crawler/crawl-control'
 import { DEFAULT_MAX_DELIVERIES } from '../rpc/delivery-count'
 import { RpcServer } from '../rpc/server'
 import { PARSE_DEFAULTS } from './parse-pool'
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const maxDeliveries = envInt('RPC_MAX_DELIVERIES', DEFAULT_MAX_DELIVERIES)
   // The container's hostname tells a crawl which replica scraped each listing (SCRAPER_REPLICA_NAME for processes on one host).
   const replica = envString('SCRAPER_REPLICA_NAME', hostname())
-  const server = new RpcServer(service, { amqpUri, maxWorkers, prefetch, maxDeliveries, logger, replica, screen: (headers) => control.screen(headers) })
+  const server = new RpcServer(service, { amqpUri, maxWorkers, prefetch, maxDeliveries, logger, replica, ...crawlServerHooks(control, replica) })
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {

@@ -56,11 +56,10 @@ describe('checkMarkup', () => {
     expect(() => checkMarkup('<span/>'.repeat(maxDepth + 1), 'x')).toThrow(/deep/)
   })
 
-  it('scans a 5 MB hostile page in well under a second', () => {
-    const started = performance.now()
-    expect(() => checkMarkup('<div>'.repeat(1_000_000), 'x')).toThrow()
+  // How fast is bench/markup-scan.bench.ts's to measure.
+  it('scans 5 MB hostile pages to the end: too deep refused, degenerate tags and comments let through', () => {
+    expect(() => checkMarkup('<div>'.repeat(1_000_000), 'x')).toThrow(/deep/)
     expect(() => checkMarkup('<a<'.repeat(1_500_000), 'x')).not.toThrow()
     expect(() => checkMarkup('<!--'.repeat(1_000_000), 'x')).not.toThrow()
-    expect(performance.now() - started).toBeLessThan(1000)
   })
 })

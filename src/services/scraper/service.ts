@@ -20,7 +20,7 @@ import type { ScrapeOptions } from './scrape-listing'
 export type ScraperServiceConfig = {
   serviceName?: string
   parse?: ParsePoolOptions
-  /** The registered sources as last announced (rpc/crawl-control.ts); without them only the default source, at `sourceUrlTemplate`. */
+  /** The registered sources as last announced (crawler/crawl-control.ts); without them only the default source, at `sourceUrlTemplate`. */
   sources?: AnnouncedSources
 } & Omit<ScrapeOptions, 'parsePool' | 'sourceName'>
 

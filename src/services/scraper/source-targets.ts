@@ -1,6 +1,6 @@
 /**
  * Which listing URL template a request for a source may use. The registry comes from the
- * coordinators' announcements (rpc/crawl-control.ts); without one (no coordinator lately, a
+ * coordinators' announcements (crawler/crawl-control.ts); without one (no coordinator lately, a
  * scraper run on its own for Nameko callers) only the default source is known, with the
  * template of SCRAPER_SOURCE_URL_TEMPLATE. Nothing a caller sends picks the template: only a
  * source's name, looked up here.

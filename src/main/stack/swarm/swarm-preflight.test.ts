@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest'
 import { parseComposeText } from '../compose-file'
 import { HostAccessGate, MemoryApprovals } from '../host-access-gate'
 import { StackError } from '../stack-error'
-import { loadOurCompose } from '../our-compose-fixture'
+import { loadOurCompose } from '../../../../test/support/our-compose'
 import { parseSwarmPublish, publicPorts, swarmFindings } from './swarm-preflight'
 import type { SwarmPublish } from './swarm-preflight'
 
-const FIXTURE = join(__dirname, 'fixtures', 'swarm-keys.yaml')
+const FIXTURE_DIR = join(__dirname, '../../../../test/fixtures/swarm')
+const FIXTURE = join(FIXTURE_DIR, 'swarm-keys.yaml')
 const fixture = () => parseComposeText(readFileSync(FIXTURE, 'utf8'), { file: FIXTURE, project: 'fx', env: {} })
 const summary = (publish: SwarmPublish) => swarmFindings(fixture(), { publish }).map((f) => [f.line, f.service, f.kind, f.severity, f.message.split(':')[0]])
 
@@ -23,7 +24,7 @@ describe('swarm pre-flight', () => {
         [11, 'app', 'swarm-key', 'note', 'restart'],
         [12, 'app', 'swarm-key', 'note', 'security_opt'],
         [13, 'app', 'swarm-key', 'note', 'hostname'],
-        [22, 'app', 'swarm-key', 'note', 'bind mount of ' + join(__dirname, 'fixtures', 'data')],
+        [22, 'app', 'swarm-key', 'note', 'bind mount of ' + join(FIXTURE_DIR, 'data')],
         [25, 'db', 'swarm-key', 'note', 'privileged'],
         [26, 'db', 'swarm-key', 'note', 'network_mode "host"'],
         [27, 'db', 'swarm-key', 'note', 'restart']

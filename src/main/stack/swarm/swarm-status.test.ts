@@ -1,7 +1,7 @@
 /** Status from swarm tasks, and the service spec `docker stack deploy` would write (pure parts). */
 import { describe, expect, it } from 'vitest'
 import type Docker from 'dockerode'
-import { loadOurCompose } from '../our-compose-fixture'
+import { loadOurCompose } from '../../../../test/support/our-compose'
 import { buildSwarmStatus, currentTasks } from './swarm-status'
 import type { SwarmTask } from './swarm-services'
 import { relayRoutes } from './swarm-relay'

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { EventName, EventPayload, OperationResult, PanelApi } from '../../../shared/contract'
 import type { CrawlDetail } from '../../../shared/crawl'
-import { crawlDetail } from '../../../shared/crawl-test-fixture'
+import { crawlDetail } from '../../../../test/support/crawl-detail'
 import { SETTLE_INTERVAL_MS, followCrawl } from './crawl-follower'
 import type { FollowListener } from './crawl-follower'
 

@@ -1,7 +1,7 @@
 /**
  * Crawl control on the bus: the crawl coordinator announces, every ~2 s on the fanout
  * exchange `crawl-control`, which of its crawls are cancelled or paused; each scraper's RPC
- * server listens and answers requests of those crawls (header `x-crawl-id`) at once with a
+ * server listens (through its `beforeHandle` hook) and answers requests of those crawls (header `x-crawl-id`) at once with a
  * CrawlCancelled / CrawlPaused error instead of fetching, so requests already queued are
  * not scraped. Requests without the header (single lookups, Nameko callers) are untouched.
  * Each announcement is its coordinator's whole set and replaces the last one, so a resume
@@ -10,16 +10,15 @@
  * scrapers learn sources at run time, with no restart and no store of their own.
  */
 import { z } from 'zod'
-import type { ChannelModel } from 'amqplib'
-import { connectRecovering } from './connection'
-import type { WireError } from './wire'
+import { connectRecovering } from '../rpc/connection'
+import type { WireError } from '../rpc/wire'
 import type { Logger } from '../log'
 import { AnnouncedSourceSchema } from '../../shared/source'
 import type { AnnouncedSource } from '../../shared/source'
 
 export const CRAWL_CONTROL_EXCHANGE = 'crawl-control'
 export const CRAWL_ID_HEADER = 'x-crawl-id'
-/** Set by a scraper on every reply: which replica (its hostname) answered, and its handler's time. */
+/** Set by a scraper on every reply (crawlReplyHeaders): which replica (its hostname) answered, and its handler's time. */
 export const REPLICA_HEADER = 'x-scrapedeck-replica'
 export const TOOK_MS_HEADER = 'x-scrapedeck-took-ms'
 export const CRAWL_CANCELLED = 'CrawlCancelled'
@@ -45,12 +44,6 @@ export const ControlAnnouncementSchema = z.object({
   service: z.string().max(255).optional()
 })
 export type ControlAnnouncement = z.infer<typeof ControlAnnouncementSchema>
-
-export async function assertControlExchange(model: ChannelModel): Promise<void> {
-  const channel = await model.createChannel()
-  await channel.assertExchange(CRAWL_CONTROL_EXCHANGE, 'fanout', { durable: true, autoDelete: false })
-  await channel.close()
-}
 
 /** The scraper side: holds the latest announcement of each coordinator. */
 export class CrawlControlListener {
@@ -126,4 +119,23 @@ export class CrawlControlListener {
     const now = Date.now()
     for (const [key, set] of this.sets) if (set.expiresAt < now) this.sets.delete(key)
   }
+}
+
+/**
+ * The crawl side of a scraper's RPC server (its `beforeHandle` and `replyHeaders` hooks):
+ * requests of cancelled or paused crawls are refused, and every reply says which replica
+ * answered and how long its handler took, which a crawl records per item.
+ */
+export function crawlServerHooks(
+  control: Pick<CrawlControlListener, 'screen'>,
+  replica: string
+): { beforeHandle: (headers: Record<string, unknown> | undefined) => WireError | null; replyHeaders: (tookMs: number) => Record<string, string> } {
+  return {
+    beforeHandle: (headers) => control.screen(headers),
+    replyHeaders: (tookMs) => crawlReplyHeaders(replica, tookMs)
+  }
+}
+
+export function crawlReplyHeaders(replica: string, tookMs: number): Record<string, string> {
+  return { [REPLICA_HEADER]: replica, [TOOK_MS_HEADER]: String(tookMs) }
 }

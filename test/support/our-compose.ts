@@ -1,16 +1,16 @@
 /**
- * The repository's compose.yaml (and its .env), for a unit test: copied into a temporary folder
+ * The repository's compose.yaml (and its .env), for a test: copied into a temporary folder
  * with credentials of its own (the file reads them from .credentials.env beside it, which a
  * fresh clone does not have yet), so the test neither needs nor writes the checkout's credentials.
  */
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs'
-import { parseComposeText } from './compose-file'
-import type { ComposeProject } from './compose-model'
-import { credentialsFilePath, ensureCredentialsFile } from './credentials-file'
+import { parseComposeText } from '../../src/main/stack/compose-file'
+import type { ComposeProject } from '../../src/main/stack/compose-model'
+import { credentialsFilePath, ensureCredentialsFile } from '../../src/main/stack/credentials-file'
 
-const REPO = resolve(__dirname, '../../..')
+const REPO = resolve(__dirname, '../..')
 
 /** A folder holding copies of compose.yaml and .env, and a credentials file; returns the compose file's path. */
 export function copyOurCompose(): string {

@@ -1,6 +1,8 @@
 /**
  * Everything the panel needs to find the stack and its services, with environment overrides.
- * One typed place, so the Electron app, the web shell and the CLI agree.
+ * One typed place, so the Electron app, the web shell and the CLI agree. Loading only reads:
+ * the stack's credentials file is written by its own step, ensureStackCredentials, which the
+ * panel's start, `deck up` and `deck config` run before they load.
  */
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
@@ -8,7 +10,7 @@ import { join, resolve } from 'node:path'
 import { DEFAULT_SCRAPER_SERVICE } from '../../services/env'
 import { ELASTIC_USER, userinfoOf, withUserinfo } from '../../shared/stack-credentials'
 import type { StackCredentials } from '../../shared/stack-credentials'
-import { credentialsFilePath, ensureCredentialsFile } from '../stack/credentials-file'
+import { credentialsFilePath, ensureCredentialsFile, readCredentialsFile } from '../stack/credentials-file'
 import { parseComposeCompat } from '../stack/compose-labels'
 import type { ComposeFlavour } from '../stack/compose-labels'
 import { composeProjectName, composeVariables } from '../stack/compose-settings'
@@ -31,7 +33,7 @@ export interface PanelSettings {
   composeCompat: ComposeFlavour
   /**
    * The stack's credentials file (src/main/stack/credentials-file.ts) beside the compose file,
-   * written on first need; null when there is no compose file.
+   * whether written yet or not (ensureStackCredentials writes it); null when there is no compose file.
    */
   credentialsFile: string | null
   /** AMQP_URI; default the stack's published port (RABBITMQ_PORT, as compose.yaml reads it) with the generated user. */
@@ -82,7 +84,29 @@ function parseMode(value: string | undefined): DeckMode {
   throw new Error(`DECK_MODE is "compose" (default) or "swarm", got "${value}"`)
 }
 
-export function loadPanelConfig(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): PanelSettings {
+type Env = Readonly<Record<string, string | undefined>>
+
+/** DECK_COMPOSE_FILE (default ./compose.yaml), absolute. */
+function composeFileOf(env: Env, cwd: string): string {
+  const named = env['DECK_COMPOSE_FILE']
+  return resolve(cwd, named === undefined || named === '' ? 'compose.yaml' : named)
+}
+
+/**
+ * Writes the stack's credentials file (fresh random values) beside the compose file if it is
+ * missing, and returns its path; null when there is no compose file, hence no stack to secure.
+ * Run before loadPanelConfig by whatever may bring the stack up, so its services and the
+ * panel's endpoints read one set of credentials.
+ */
+export function ensureStackCredentials(env: Env = process.env, cwd = process.cwd()): string | null {
+  const composeFile = composeFileOf(env, cwd)
+  if (!existsSync(composeFile)) return null
+  const path = credentialsFilePath(composeFile)
+  ensureCredentialsFile(path)
+  return path
+}
+
+export function loadPanelConfig(env: Env = process.env, cwd = process.cwd()): PanelSettings {
   const str = (name: string, fallback: string): string => {
     const v = env[name]
     return v === undefined || v === '' ? fallback : v
@@ -96,14 +120,15 @@ export function loadPanelConfig(env: Readonly<Record<string, string | undefined>
   }
   const scraperService = str('SCRAPER_SERVICE', DEFAULT_SCRAPER_SERVICE)
   const configDir = join(str('XDG_CONFIG_HOME', join(homedir(), '.config')), 'scrapedeck')
-  const composeFile = resolve(cwd, str('DECK_COMPOSE_FILE', 'compose.yaml'))
+  const composeFile = composeFileOf(env, cwd)
   const envFiles = str('DECK_ENV_FILES', '.env,.env.images').split(',').map((s) => s.trim()).filter(Boolean)
   // The stack's own settings (shell over .env files, as Compose reads them) give the defaults,
   // so moving a published port moves the panel's endpoint with it.
   const compose = composeVariables(composeFile, envFiles, env)
   const port = (p: (typeof STACK_PORTS)[keyof typeof STACK_PORTS]): number => publishedPort(p, compose)
   const credentialsFile = existsSync(composeFile) ? credentialsFilePath(composeFile) : null
-  const credentials: StackCredentials | null = credentialsFile === null ? null : ensureCredentialsFile(credentialsFile)
+  // Not there yet (ensureStackCredentials has not run): endpoints without a user, as for no stack.
+  const credentials: StackCredentials | null = credentialsFile === null || !existsSync(credentialsFile) ? null : readCredentialsFile(credentialsFile)
   const amqpUri = str('AMQP_URI', withUserinfo(`amqp://127.0.0.1:${port(STACK_PORTS.amqp)}`, credentials?.rabbitmqUser, credentials?.rabbitmqPassword))
   const amqpUser = userinfoOf(amqpUri)
   const managementPassword = str('RABBITMQ_MANAGEMENT_PASSWORD', amqpUser?.password ?? '')

@@ -11,9 +11,9 @@ import { CRAWL_ACTIONS, CRAWL_ITEM_STATES, CrawlIdSchema, CrawlItemsQuerySchema,
 import type { CrawlAction } from '../../shared/crawl'
 import { isTransientEsError } from '../listings/elasticsearch-client'
 import type { Logger } from '../log'
-import type { Coordinator } from './coordinator'
-import { CRAWL_ERROR_STATUS, CrawlError } from './crawl-errors'
-import { EXPORT_CONTENT_TYPES, writeExport } from './sources/export-writer'
+import type { Coordinator } from '../crawler/coordinator'
+import { CRAWL_ERROR_STATUS, CrawlError } from '../crawler/crawl-errors'
+import { EXPORT_CONTENT_TYPES, writeExport } from '../crawler/sources/export-writer'
 
 /** Room for an 8 MiB list inside its JSON request. */
 const MAX_BODY_BYTES = MAX_ID_LIST_BYTES * 2 + 64 * 1024

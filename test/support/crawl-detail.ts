@@ -1,9 +1,8 @@
 /**
  * A consistent CrawlDetail for unit tests of the clients that draw crawls (the panel's
  * Crawls view, the CLI's formatting), so each test states only the fields it is about.
- * Not used by any shipped code.
  */
-import type { CrawlDetail } from './crawl'
+import type { CrawlDetail } from '../../src/shared/crawl'
 
 export function crawlDetail(patch: Partial<CrawlDetail> = {}): CrawlDetail {
   const base: CrawlDetail = {

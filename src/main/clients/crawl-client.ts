@@ -13,7 +13,7 @@ import {
   CrawlStartResponseSchema,
   CrawlSummarySchema
 } from '../../shared/crawl'
-import { isConnectionReset } from '../connection-reset'
+import { isConnectionReset } from '../../services/connection-reset'
 import type {
   CrawlAction,
   CrawlDetail,
