@@ -134,7 +134,7 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
       const service = new ListingsService({
         elasticsearchUrl: settings.elasticsearchUrl,
         index: settings.listingsIndex,
-        scrape: async (id) => rpcScrape(await rpc.get(), settings.scraperService)(id)
+        scrape: async (id, source) => rpcScrape(await rpc.get(), settings.scraperService)(id, source)
       })
       await service.start()
       return service
