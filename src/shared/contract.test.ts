@@ -4,7 +4,22 @@ import { isOperationName, operationResultSchema, parseRequest } from './contract
 describe('contract', () => {
   it('fills defaults and accepts a valid request', () => {
     const r = parseRequest('logs', { service: 'scraper' })
-    expect(r).toEqual({ ok: true, value: { service: 'scraper', tail: 200, follow: false } })
+    expect(r).toEqual({ ok: true, value: { service: 'scraper', tail: 200 } })
+  })
+
+  it('a stream open is checked against its kind: the params get that kind’s defaults, a bad one is named by its path', () => {
+    expect(parseRequest('streamOpen', { kind: 'logs', params: { service: 'api' }, streamId: 'v1' })).toEqual({
+      ok: true,
+      value: { kind: 'logs', params: { service: 'api', tail: 200 }, streamId: 'v1', resume: false }
+    })
+    expect(parseRequest('streamOpen', { kind: 'stats', params: {} })).toEqual({ ok: true, value: { kind: 'stats', params: {}, resume: false } })
+    const noParams = parseRequest('streamOpen', { kind: 'stats' })
+    expect(!noParams.ok && noParams.error.message).toMatch(/^Invalid streamOpen request: params: .*expected record/)
+    const crawl = parseRequest('streamOpen', { kind: 'crawl', params: { id: '../etc' } })
+    expect(!crawl.ok && crawl.error.message).toMatch(/^Invalid streamOpen request: params\.id:/)
+    // The params of one kind are not accepted for another.
+    expect(parseRequest('streamOpen', { kind: 'crawl', params: { service: 'api' } }).ok).toBe(false)
+    expect(parseRequest('streamOpen', { kind: 'logs', params: {}, extra: 1 }).ok).toBe(false)
   })
 
   it('names the operation and the field of an invalid request', () => {

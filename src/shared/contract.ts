@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { ListingIdSchema } from './listing'
 import { LookupResultSchema } from './lookup'
 import { ListingSearchOptionsSchema, ListingSearchResultSchema, MAX_SEARCH_QUERY_LENGTH } from './listing-search'
-import { PanelErrorSchema, resultSchema } from './panel-error'
+import { PanelErrorSchema, panelError, resultSchema } from './panel-error'
 import type { Result } from './panel-error'
 import { EngineConnectivitySchema, MAX_REPLICAS, StackStatusSchema } from './stack-status'
 import { PreflightResultSchema } from './host-access'
@@ -18,7 +18,7 @@ import {
   CrawlActionSchema, CrawlDeleteResponseSchema, CrawlDetailSchema, CrawlIdSchema, CrawlItemsPageSchema, CrawlItemsQuerySchema,
   CrawlListResponseSchema, CrawlStartRequestSchema, CrawlStartResponseSchema, CrawlSummarySchema, ExportFormatSchema
 } from './crawl'
-import { ContainerHistorySchema, HostInfoSchema } from './fleet-stats'
+import { HostInfoSchema } from './fleet-stats'
 import { SourceDetailSchema, SourceEditSchema, SourceListResponseSchema, SourceNameSchema, SourceSpecSchema } from './source'
 import { NotificationSettingsSchema } from './notifications/notification-settings'
 import { AutoscaleDecisionSchema, AutoscaleSettingsPatchSchema, AutoscaleSettingsSchema, AutoscaleStateSchema } from './autoscale'
@@ -93,6 +93,15 @@ export const LogLineSchema = z.object({
 })
 export type LogLine = z.infer<typeof LogLineSchema>
 
+const LogStreamParamsSchema = z
+  .object({
+    service: ServiceNameSchema,
+    /** Container name; all of the service's containers when absent. */
+    container: z.string().optional(),
+    tail: z.number().int().min(0).max(MAX_LOG_TAIL).default(200)
+  })
+  .strict()
+
 export const ContainerStatsSchema = z.object({
   container: z.string(),
   service: z.string(),
@@ -119,6 +128,98 @@ export const PanelConfigSchema = z.object({
   scraperComposeService: z.string()
 })
 export type PanelConfig = z.infer<typeof PanelConfigSchema>
+
+// ---- Streams ---------------------------------------------------------------------------
+
+/**
+ * Every live view a client can open, by kind: the params it is opened with and the item it
+ * pushes. A client opens one with `streamOpen` (a kind, its params, and the id it picked),
+ * gets `streamData` events with that id (the first carries the state now: a log's tail, the
+ * crawl's detail, the recent readings) until `streamEnd`, which comes once, and closes it
+ * with `streamClose`. The panel closes a client's streams when the client goes.
+ * A new kind is one entry here, its source in PanelController.streams (controller/stream-source.ts)
+ * and the view that calls followStream; docs/streams.md lists the steps.
+ */
+export const streams = {
+  /** A service's (or one container's) log: the last `tail` lines, then each new line. */
+  logs: { params: LogStreamParamsSchema, item: LogLineSchema },
+  /**
+   * A crawl's detail, at most 2 a second, and only when it changed; the last one is the
+   * ended crawl's final detail. Ends when the crawl ends, is deleted or the coordinator goes.
+   */
+  crawl: { params: z.object({ id: CrawlIdSchema }).strict(), item: CrawlDetailSchema },
+  /**
+   * Each running container's readings (of one service, or all): the recent ones first, then
+   * at most one a second per container, from one engine stream per container shared by all.
+   */
+  stats: { params: z.object({ service: ServiceNameSchema.optional() }).strict(), item: ContainerStatsSchema }
+} as const satisfies Record<string, { params: z.ZodType; item: z.ZodType }>
+
+export type Streams = typeof streams
+export type StreamKind = keyof Streams
+export const STREAM_KINDS = Object.keys(streams) as StreamKind[]
+/** What an opener passes (defaults may be left out) and what the source receives. */
+export type StreamParamsInput<K extends StreamKind> = z.input<Streams[K]['params']>
+export type StreamParams<K extends StreamKind> = z.output<Streams[K]['params']>
+export type StreamItem<K extends StreamKind> = z.output<Streams[K]['item']>
+
+interface StreamOpenFields {
+  /**
+   * Picked by the caller, unique within its connection, so it can match the first items (sent
+   * before the answer) and open the stream again under the same id after a reconnect; the
+   * session makes one up when absent.
+   */
+  streamId?: string
+  /**
+   * The caller shows this stream's earlier items already (it opens it again after a
+   * reconnect): send no backlog (no log tail, no recent readings), only what is current.
+   */
+  resume?: boolean
+}
+export type StreamOpenRequest = { [K in StreamKind]: StreamOpenFields & { kind: K; params: StreamParamsInput<K> } }[StreamKind]
+export type StreamOpen = { [K in StreamKind]: { kind: K; params: StreamParams<K>; streamId?: string; resume: boolean } }[StreamKind]
+export type StreamData = { [K in StreamKind]: { streamId: string; kind: K; items: StreamItem<K>[] } }[StreamKind]
+
+const StreamKindSchema = z.enum(STREAM_KINDS as [StreamKind, ...StreamKind[]])
+
+/** The kind is checked first, then the params against that kind's schema (the error names `params.<field>`). */
+const StreamOpenSchema = z
+  .object({ kind: StreamKindSchema, params: z.record(z.string(), z.unknown()), streamId: StreamIdSchema.optional(), resume: z.boolean().default(false) })
+  .strict()
+  .transform((open, ctx) => {
+    const params = streams[open.kind].params.safeParse(open.params)
+    if (params.success) return { ...open, params: params.data } as StreamOpen
+    for (const issue of params.error.issues) ctx.addIssue({ code: 'custom', path: ['params', ...issue.path], message: issue.message })
+    return z.NEVER
+  }) as unknown as z.ZodType<StreamOpen, StreamOpenRequest>
+
+const StreamDataSchema = z.discriminatedUnion(
+  'kind',
+  STREAM_KINDS.map((kind) => z.object({ streamId: z.string(), kind: z.literal(kind), items: z.array(streams[kind].item) })) as unknown as [
+    z.ZodObject<{ streamId: z.ZodString; kind: z.ZodLiteral<StreamKind>; items: z.ZodArray<z.ZodType> }>
+  ]
+) as unknown as z.ZodType<StreamData>
+
+function streamOperations() {
+  return {
+    /** Opens a stream of the client that asks; its items and its end go to that client alone. */
+    streamOpen: { request: StreamOpenSchema, response: z.object({ streamId: z.string() }) },
+    /** Closes one of this client's streams (its `streamEnd` says `closed`); false when it has none by that id. */
+    streamClose: { request: z.object({ streamId: StreamIdSchema }).strict(), response: z.object({ closed: z.boolean() }) }
+  } as const
+}
+
+function streamEvents() {
+  return {
+    /** Items of one stream, in order; the first event of a stream carries the state when it opened. */
+    streamData: StreamDataSchema,
+    /** A stream ended, once: closed by its client, or its source ended (container gone, crawl ended, engine lost). */
+    streamEnd: z.object({ streamId: z.string(), reason: z.string() })
+  } as const
+}
+
+/** The operations the session answers itself (a client's streams), not the controller. */
+export type StreamOperationName = keyof ReturnType<typeof streamOperations>
 
 // ---- Operations ------------------------------------------------------------------------
 
@@ -169,29 +270,8 @@ export const operations = {
    * `deploy.update_config` says; answers once swarm reports the update completed.
    */
   updateService: { request: ServiceRequest, response: OperationReportSchema },
-  /**
-   * The last `tail` lines of a service's containers (or one container). With `follow`, the
-   * response carries a `streamId` and new lines arrive as `logLine` events until `stopLogs`
-   * or the container ends (`logEnd`).
-   */
-  logs: {
-    request: z
-      .object({
-        service: ServiceNameSchema,
-        /** Container name; all of the service's containers when absent. */
-        container: z.string().optional(),
-        tail: z.number().int().min(0).max(MAX_LOG_TAIL).default(200),
-        follow: z.boolean().default(false),
-        /**
-         * The follow's id, picked by the caller (unique within its connection), so a client
-         * that reconnects can follow again under the same id; the session makes one up when absent.
-         */
-        streamId: StreamIdSchema.optional()
-      })
-      .strict(),
-    response: z.object({ lines: z.array(LogLineSchema), streamId: z.string().nullable() })
-  },
-  stopLogs: { request: z.object({ streamId: StreamIdSchema }).strict(), response: z.object({ stopped: z.boolean() }) },
+  /** The last `tail` lines of a service's containers (or one container); a `logs` stream follows them. */
+  logs: { request: LogStreamParamsSchema, response: z.object({ lines: z.array(LogLineSchema) }) },
   /** One CPU/memory reading per running container (of one service, or all). */
   stats: {
     request: z.object({ service: ServiceNameSchema.optional() }).strict(),
@@ -245,16 +325,6 @@ export const operations = {
   crawlItems: { request: CrawlItemsQuerySchema.extend({ id: CrawlIdSchema }).strict(), response: CrawlItemsPageSchema },
   crawlAction: { request: z.object({ id: CrawlIdSchema, action: CrawlActionSchema }).strict(), response: CrawlSummarySchema },
   crawlDelete: { request: z.object({ id: CrawlIdSchema }).strict(), response: CrawlDeleteResponseSchema },
-  /**
-   * The detail now, then `crawlProgress` events (at most 4/s) until `crawlUnfollow` or the
-   * crawl ends: a last `crawlProgress` with the final detail, then `crawlProgressEnd`.
-   */
-  crawlFollow: {
-    /** `followId` as `streamId` of logs: picked by the caller to follow again after a reconnect. */
-    request: z.object({ id: CrawlIdSchema, followId: StreamIdSchema.optional() }).strict(),
-    response: z.object({ followId: z.string(), detail: CrawlDetailSchema })
-  },
-  crawlUnfollow: { request: z.object({ followId: StreamIdSchema }).strict(), response: z.object({ stopped: z.boolean() }) },
   /** A URL that streams the export (the web shell's token-guarded download). */
   crawlExportUrl: {
     request: z.object({ id: CrawlIdSchema, format: ExportFormatSchema }).strict(),
@@ -268,6 +338,7 @@ export const operations = {
   sourceEdit: { request: z.object({ name: SourceNameSchema, edit: SourceEditSchema.strict() }).strict(), response: SourceDetailSchema },
   sourceAction: { request: z.object({ name: SourceNameSchema, action: z.enum(['pause', 'resume']) }).strict(), response: SourceDetailSchema },
   sourceRemove: { request: z.object({ name: SourceNameSchema }).strict(), response: z.object({ deleted: z.boolean() }) },
+  ...streamOperations(),
   ...fleetOperations(),
   // -- Autoscale (src/shared/autoscale.ts): a service's replicas from its queue's backlog, off until turned on.
   /** A service's settings and its last decisions (newest last). */
@@ -288,27 +359,9 @@ function fleetOperations() {
   return {
     /** The engine host's cores, memory and running containers, and each service's limits from compose.yaml. */
     hostInfo: { request: Empty, response: HostInfoSchema },
-    /**
-     * The running containers' recent readings now, then `statsSample` events (at most one a
-     * second per container, from one shared engine stream each) until `statsUnfollow`.
-     */
-    statsFollow: {
-      request: z.object({ service: ServiceNameSchema.optional(), followId: StreamIdSchema.optional() }).strict(),
-      response: z.object({ followId: z.string(), history: z.array(ContainerHistorySchema) })
-    },
-    statsUnfollow: { request: z.object({ followId: StreamIdSchema }).strict(), response: z.object({ stopped: z.boolean() }) },
     /** The app's notification settings (a JSON file in the user's config directory); the web shell keeps its own. */
     notificationSettings: { request: Empty, response: NotificationSettingsSchema },
     setNotificationSettings: { request: NotificationSettingsSchema, response: NotificationSettingsSchema }
-  } as const
-}
-
-function fleetEvents() {
-  return {
-    /** A reading of a followed container. */
-    statsSample: z.object({ followId: z.string(), stats: ContainerStatsSchema }),
-    /** A stats follow ended (statsUnfollow, or the engine went away). */
-    statsEnd: z.object({ followId: z.string(), reason: z.string() })
   } as const
 }
 
@@ -332,10 +385,7 @@ export function parseRequest<K extends OperationName>(operation: K, raw: unknown
   const parsed = operations[operation].request.safeParse(raw ?? {})
   if (parsed.success) return { ok: true, value: parsed.data as ParsedRequest<K> }
   const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(request)'}: ${i.message}`)
-  return {
-    ok: false,
-    error: { kind: 'InvalidRequest', message: `Invalid ${operation} request: ${issues.join('; ')}`, hint: null }
-  }
+  return { ok: false, error: panelError('InvalidRequest', `Invalid ${operation} request: ${issues.join('; ')}`) }
 }
 
 export function operationResultSchema<K extends OperationName>(operation: K): z.ZodType<OperationResult<K>> {
@@ -349,10 +399,6 @@ export const events = {
   status: StackStatusSchema,
   /** A step of up/down/scale/start/stop/restart, or a build/pull progress line. */
   progress: ProgressEventSchema,
-  /** A log line of a followed stream. */
-  logLine: LogLineSchema.extend({ streamId: z.string() }),
-  /** A followed stream ended (container gone, engine lost, or stopLogs). */
-  logEnd: z.object({ streamId: z.string(), reason: z.string() }),
   /** A broker sample, on the metrics interval. */
   metrics: BrokerMetricsSchema,
   /** The history point recorded with that sample. */
@@ -361,11 +407,7 @@ export const events = {
   engine: EngineConnectivitySchema,
   /** The broker's management API or AMQP connection went away or came back. */
   broker: BrokerConnectivitySchema,
-  /** A followed crawl changed (throttled by the server to at most 4/s per crawl). */
-  crawlProgress: z.object({ followId: z.string(), detail: CrawlDetailSchema }),
-  /** A follow ended: the crawl ended, crawlUnfollow, or the coordinator went away. */
-  crawlProgressEnd: z.object({ followId: z.string(), reason: z.string() }),
-  ...fleetEvents(),
+  ...streamEvents(),
   /** An autoscale evaluation: its inputs, formula, clamp, cooldown and what was done. */
   autoscaleDecision: AutoscaleDecisionSchema,
   /** A service's autoscale settings changed (by any client). */
@@ -379,8 +421,8 @@ export type EventListener<K extends EventName> = (payload: EventPayload<K>) => v
 
 export const EVENT_NAMES = Object.keys(events) as EventName[]
 
-/** Events of a stream one client opened (a log or crawl follow): they go to that client alone. */
-export const CLIENT_EVENT_NAMES = ['logLine', 'logEnd', 'crawlProgress', 'crawlProgressEnd', 'statsSample', 'statsEnd'] as const satisfies readonly EventName[]
+/** Events of a stream one client opened: they go to that client alone. */
+export const CLIENT_EVENT_NAMES = ['streamData', 'streamEnd'] as const satisfies readonly EventName[]
 export type ClientEventName = (typeof CLIENT_EVENT_NAMES)[number]
 /** Events every client gets: the stack, the broker, operations' progress. */
 export type BroadcastEventName = Exclude<EventName, ClientEventName>

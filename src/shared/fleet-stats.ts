@@ -34,16 +34,6 @@ export const HostInfoSchema = z.object({
 })
 export type HostInfo = z.infer<typeof HostInfoSchema>
 
-export const ContainerHistorySchema = z.object({
-  container: z.string(),
-  service: z.string(),
-  /** Oldest first, at most STATS_HISTORY. */
-  readings: z.array(
-    z.object({ cpuPercent: z.number(), memoryBytes: z.number(), memoryLimitBytes: z.number(), read: z.string() })
-  )
-})
-export type ContainerHistory = z.infer<typeof ContainerHistorySchema>
-
 export interface HostCeiling {
   /** True when one more replica would pass the host's free cores or memory. */
   over: boolean

@@ -37,31 +37,9 @@ export interface LookupOptions {
   source?: string
 }
 
-/**
- * Kinds of error the API answers with, beyond the scraper's own (SCRAPE_ERROR_KINDS).
- * The kind is the contract: the panel picks its message by kind, not by HTTP status.
- */
-export const API_ERROR_KINDS = [
-  'BrokerUnavailable', // no AMQP connection
-  'UnknownService', // no scraper has ever listened on the bus
-  'RpcTimeout', // the scraper did not answer in time
-  'ScrapeFailed', // the scraper failed in a way it does not name
-  'TooManyDeliveries', // the request was delivered RPC_MAX_DELIVERIES times and never answered
-  'MalformedListing', // the scraper answered something that is not a Listing
-  'InvalidSearch', // bad query-string parameters for /joblistings
-  'InvalidParameter', // a bad query-string parameter elsewhere (say, ?refresh=maybe)
-  'SearchUnavailable', // Elasticsearch cannot be searched now
-  'BadRequest', // a request target that is not a URL path
-  'NotFound', // no such route
-  'MethodNotAllowed',
-  'Internal'
-] as const
-
-export type ApiErrorKind = (typeof API_ERROR_KINDS)[number]
-
 export const ApiErrorBodySchema = z.object({
   error: z.object({
-    /** A ScrapeErrorKind or an ApiErrorKind. */
+    /** An ErrorKind (src/shared/error-kinds.ts): the kind is the contract, the status follows from it. */
     kind: z.string(),
     message: z.string(),
     /** What the caller can do about it. */

@@ -145,9 +145,9 @@ export type SourceListResponse = z.infer<typeof SourceListResponseSchema>
 export const UNKNOWN_SOURCE = 'UnknownSource'
 export const SOURCE_PAUSED = 'SourcePaused'
 
-/** Errors of the source surfaces (REST, panel, CLI): kind → HTTP status. */
-export const SOURCE_ERROR_STATUS = { InvalidSource: 400, SourceNotFound: 404, SourceNameTaken: 409, SourceConflict: 409, SourcesUnavailable: 503 } as const
-export type SourceErrorKind = keyof typeof SOURCE_ERROR_STATUS
+/** Error kinds of the source surfaces (REST, panel, CLI); their statuses and hints are in error-kinds.ts. */
+export const SOURCE_ERROR_KINDS = ['InvalidSource', 'SourceNotFound', 'SourceNameTaken', 'SourceConflict', 'SourcesUnavailable'] as const
+export type SourceErrorKind = (typeof SOURCE_ERROR_KINDS)[number]
 
 /** What the stack's scrapers are told of every source (the crawl-control fanout carries it). */
 export const AnnouncedSourceSchema = z.object({

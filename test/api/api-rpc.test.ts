@@ -97,10 +97,10 @@ describe('API over real RPC', () => {
     expect(res.body.error.kind).toBe('MalformedListing')
   })
 
-  it('answers 503 UnknownService when no scraper is running', async () => {
+  it('answers 503 RpcUnknownService when no scraper is running', async () => {
     const res = await get<ApiErrorBody>(apiToNowhere.url, `/joblisting/${uniqueId()}`)
     expect(res.status).toBe(503)
-    expect(res.body.error.kind).toBe('UnknownService')
+    expect(res.body.error.kind).toBe('RpcUnknownService')
   })
 
   it('reports the broker as connected in health', async () => {

@@ -97,9 +97,9 @@ describe('GET /joblisting/:id', () => {
     ['notjob-', 422, 'NotAJobListing'],
     ['down-', 502, 'SourceUnavailable'],
     ['huge-', 502, 'PageTooLarge'],
-    ['pyerr-', 502, 'ScrapeFailed'],
+    ['pyerr-', 502, 'RpcRemoteError'],
     ['nobroker-', 503, 'BrokerUnavailable'],
-    ['noscraper-', 503, 'UnknownService'],
+    ['noscraper-', 503, 'RpcUnknownService'],
     ['slowsrc-', 504, 'SourceTimeout'],
     ['slowrpc-', 504, 'RpcTimeout']
   ]

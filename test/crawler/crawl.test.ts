@@ -130,7 +130,7 @@ describe('REST errors', () => {
     expect(started).toMatchObject({ invalidCount: 1, duplicateCount: 1, crawl: { total: 2, source: 'list of 2 ids' } })
     expect(started.invalidLines).toEqual([expect.objectContaining({ line: 2, text: 'not an id!' })])
     await waitForCrawl(client, started.crawl.id, ['done'])
-    await expect(client.action(started.crawl.id, 'pause')).rejects.toMatchObject({ kind: 'InvalidCrawl', status: 409 })
+    await expect(client.action(started.crawl.id, 'pause')).rejects.toMatchObject({ kind: 'CrawlConflict', status: 409 })
   })
 })
 

@@ -65,10 +65,16 @@ describe('crawls through the panel session', () => {
 
     const progress: { at: number; detail: CrawlDetail }[] = []
     const ends: string[] = []
-    panel.on('crawlProgress', (p) => progress.push({ at: Date.now(), detail: p.detail }))
-    panel.on('crawlProgressEnd', (e) => ends.push(e.reason))
-    const followed = await panel.invoke('crawlFollow', { id: started.value.crawl.id, followId: 'mine' })
-    expect(followed).toMatchObject({ ok: true, value: { followId: 'mine' } })
+    panel.on('streamData', (d) => {
+      if (d.streamId === 'mine' && d.kind === 'crawl') for (const detail of d.items) progress.push({ at: Date.now(), detail })
+    })
+    panel.on('streamEnd', (e) => {
+      if (e.streamId === 'mine') ends.push(e.reason)
+    })
+    const followed = await panel.invoke('streamOpen', { kind: 'crawl', params: { id: started.value.crawl.id }, streamId: 'mine' })
+    expect(followed).toEqual({ ok: true, value: { streamId: 'mine' } })
+    // The first item is the detail when the stream opened: the crawl as it was started.
+    expect(progress[0]?.detail).toMatchObject({ id: started.value.crawl.id, total: 30 })
     expect(panel.session.openStreams()).toEqual(['mine'])
     await expect.poll(() => ends.length, { timeout: 90_000 }).toBe(1)
     expect(ends[0]).toMatch(/done/)
@@ -93,7 +99,8 @@ describe('crawls through the panel session', () => {
 
   it('answers an unknown crawl with CrawlNotFound and a bad id with InvalidRequest, as values', async () => {
     expect(await panel.invoke('crawlGet', { id: 'no-such-crawl' })).toMatchObject({ ok: false, error: { kind: 'CrawlNotFound' } })
-    expect(await panel.invoke('crawlFollow', { id: 'no-such-crawl' })).toMatchObject({ ok: false, error: { kind: 'CrawlNotFound' } })
+    expect(await panel.invoke('streamOpen', { kind: 'crawl', params: { id: 'no-such-crawl' } })).toMatchObject({ ok: false, error: { kind: 'CrawlNotFound' } })
+    expect(panel.session.openStreams()).toEqual([])
     expect(await panel.invoke('crawlGet', { id: '../etc' })).toMatchObject({ ok: false, error: { kind: 'InvalidRequest' } })
     expect((await fetch(`http://127.0.0.1:${shell.port}/exports/crawls/no-such-crawl?format=csv&token=${shell.token}`)).status).toBe(404)
   })

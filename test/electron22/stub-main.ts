@@ -18,10 +18,12 @@ const preloadPath = process.env['SMOKE_PRELOAD'] ?? ''
 const rendererFile = process.env['SMOKE_RENDERER'] ?? ''
 const isTrustedUrl = (url: string): boolean => isPanelRendererUrl(url, { devServerUrl: null, rendererFile })
 
+const noStream = (): Promise<never> => Promise.reject(new Error(STUB_ERROR))
 const stubController: SessionBackend = {
   handle: () => Promise.reject(new Error(STUB_ERROR)),
   on: () => () => {},
-  mask: (text) => text
+  mask: (text) => text,
+  streams: { logs: noStream, crawl: noStream, stats: noStream }
 }
 
 const openedExternally: string[] = []

@@ -41,6 +41,14 @@ describe('deck CLI', () => {
     expect(r.stderr).toMatch(/hint: Services: rabbitmq, echo, sleeper/)
   })
 
+  it('logs --follow opens the logs stream: with no container up it exits 1, naming the service and the hint', () => {
+    const r = deck('logs', 'echo', '--follow')
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(new RegExp(`deck: ContainerNotFound: No container of echo in project ${project}`))
+    expect(r.stderr).toMatch(/hint: Is the stack up\?/)
+  })
+
   it('a usage error exits 2 with the usage', () => {
     const r = deck('scale', 'echo', 'many')
     expect(r.code).toBe(2)

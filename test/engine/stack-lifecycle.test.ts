@@ -187,15 +187,16 @@ describe('stack lifecycle on the real engine', () => {
     const tail = await controller.invoke('logs', { service: 'echo', tail: 50 })
     if (!tail.ok) throw new Error(tail.error.message)
     expect(tail.value.lines.some((l) => l.line.includes(`${stack.echoService} consuming`))).toBe(true)
-    expect(tail.value.streamId).toBeNull()
 
     const lines: string[] = []
     const ends: string[] = []
-    const offLine = controller.on('logLine', (l) => lines.push(l.line))
-    const offEnd = controller.on('logEnd', (e) => ends.push(e.streamId))
-    const follow = await controller.invoke('logs', { service: 'echo', tail: 0, follow: true })
+    const offLine = controller.on('streamData', (d) => {
+      if (d.kind === 'logs') lines.push(...d.items.map((l) => l.line))
+    })
+    const offEnd = controller.on('streamEnd', (e) => ends.push(e.streamId))
+    const follow = await controller.invoke('streamOpen', { kind: 'logs', params: { service: 'echo', tail: 0 } })
     if (!follow.ok) throw new Error(follow.error.message)
-    const streamId = follow.value.streamId ?? ''
+    const { streamId } = follow.value
     const marker = `hello-${stack.project}`
     const said = await controller.invoke('rpcCall', { service: stack.echoService, method: 'say', args: [marker] })
     expect(said.ok).toBe(true)
@@ -204,9 +205,9 @@ describe('stack lifecycle on the real engine', () => {
     // A restart stops the container, which ends the engine's follow: the stream says so.
     const restarted = await controller.invoke('restartService', { service: 'echo' })
     expect(restarted.ok).toBe(true)
-    await waitFor('logEnd for the stream', () => ends.includes(streamId), 10_000)
+    await waitFor('the end of the stream', () => ends.includes(streamId), 10_000)
     expect(lines.some((l) => l.includes('SIGTERM'))).toBe(true)
-    expect(await controller.invoke('stopLogs', { streamId })).toEqual({ ok: true, value: { stopped: false } })
+    expect(await controller.invoke('streamClose', { streamId })).toEqual({ ok: true, value: { closed: false } })
     offLine()
     offEnd()
 

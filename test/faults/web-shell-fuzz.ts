@@ -21,7 +21,7 @@ import type { Answer } from './fault-tally'
 import { fuzzedIds } from './id-fuzz'
 
 /** Operations that only read: a fuzzed frame must never start, stop or scale anything. */
-const READ_ONLY_OPERATIONS = ['config', 'status', 'metrics', 'metricHistory', 'lookup', 'search', 'preflight', 'crawlList', 'crawlGet', 'crawlItems', 'stopLogs', 'crawlUnfollow']
+const READ_ONLY_OPERATIONS = ['config', 'status', 'metrics', 'metricHistory', 'lookup', 'search', 'preflight', 'crawlList', 'crawlGet', 'crawlItems', 'streamClose']
 const ODD_OPERATIONS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '', 'STATUS', 'status ', 'up\u0000', 'x'.repeat(10_000)]
 
 function fuzzValue(random: SeededRandom, depth = 0): unknown {
@@ -35,7 +35,7 @@ function fuzzValue(random: SeededRandom, depth = 0): unknown {
     case 5: return random.pick(['id', 'q', 'service', 'streamId'])
     case 6: return Array.from({ length: random.int(0, 4) }, () => fuzzValue(random, depth + 1))
     default: {
-      const keys = ['id', 'q', 'refresh', 'service', 'replicas', 'page', 'pageSize', 'skill', 'streamId', 'followId', 'services', '__proto__', 'constructor', 'status', 'cursor', 'limit']
+      const keys = ['id', 'q', 'refresh', 'service', 'replicas', 'page', 'pageSize', 'skill', 'streamId', 'kind', 'params', 'services', '__proto__', 'constructor', 'status', 'cursor', 'limit']
       return Object.fromEntries(Array.from({ length: random.int(0, 4) }, () => [random.pick(keys), fuzzValue(random, depth + 1)]))
     }
   }

@@ -43,15 +43,20 @@ writeFileSync(
 const env = { DECK_COMPOSE_FILE: file, DECK_PROJECT: project, DECK_ENV_FILES: '', DECK_HOST_ACCESS_FILE: join(dir, 'host-access.json'), DECK_STATUS_REFRESH_MS: '60000' }
 let panel: Panel
 const sessions: PanelSession[] = []
-function session(): { session: PanelSession; samples: ContainerStats[]; ends: string[] } {
+/** A client: the first items of its stats stream (the kept history), the live readings after them, and its ends. */
+function session(): { session: PanelSession; first: ContainerStats[][]; samples: ContainerStats[]; ends: string[] } {
+  const first: ContainerStats[][] = []
   const samples: ContainerStats[] = []
   const ends: string[] = []
   const s = new PanelSession(panel.controller, (event: PanelEvent) => {
-    if (event.event === 'statsSample') samples.push(event.payload.stats)
-    if (event.event === 'statsEnd') ends.push(event.payload.reason)
+    if (event.event === 'streamData' && event.payload.kind === 'stats') {
+      if (first.length === 0) first.push(event.payload.items)
+      else samples.push(...event.payload.items)
+    }
+    if (event.event === 'streamEnd') ends.push(event.payload.reason)
   })
   sessions.push(s)
-  return { session: s, samples, ends }
+  return { session: s, first, samples, ends }
 }
 
 function call<K extends OperationName>(s: PanelSession, operation: K, request: OperationRequest<K>): Promise<OperationResult<K>> {
@@ -107,7 +112,7 @@ afterAll(async () => {
 it('shows the spinning container\'s CPU as the kernel counts it and its memory, and one engine stream serves two clients', async () => {
   const before = await steadyConnections()
   const one = session()
-  const follow = await call(one.session, 'statsFollow', { service: 'burn' })
+  const follow = await call(one.session, 'streamOpen', { kind: 'stats', params: { service: 'burn' } })
   expect(follow.ok).toBe(true)
   // The spin starts once the variable is filled: wait for readings that hold the memory.
   const holding = (): ContainerStats[] => one.samples.filter((r) => r.memoryBytes > MEMORY_HELD * 0.8)
@@ -141,16 +146,17 @@ it('shows the spinning container\'s CPU as the kernel counts it and its memory, 
   const withOne = await steadyConnections()
   expect(withOne).toBe(before + 1)
   const two = session()
-  const second = await call(two.session, 'statsFollow', { service: 'burn' })
+  const second = await call(two.session, 'streamOpen', { kind: 'stats', params: { service: 'burn' } })
   if (!second.ok) throw new Error(second.error.message)
   // The second client gets the history kept so far at once, then the same live readings.
-  expect(second.value.history[0]?.readings.length).toBeGreaterThanOrEqual(3)
+  expect(two.first[0]?.length).toBeGreaterThanOrEqual(3)
+  expect(two.first[0]?.every((r) => r.service === 'burn')).toBe(true)
   await until('a live reading for the second client', () => two.samples.length >= 2)
   expect(await steadyConnections()).toBe(withOne)
 
   if (!follow.ok) return
-  await call(one.session, 'statsUnfollow', { followId: follow.value.followId })
-  expect(one.ends).toEqual(['stopped'])
+  expect(await call(one.session, 'streamClose', { streamId: follow.value.streamId })).toEqual({ ok: true, value: { closed: true } })
+  expect(one.ends).toEqual(['closed'])
   expect(await steadyConnections()).toBe(withOne)
   two.session.dispose()
   await until('the engine stream to close', () => engineConnections() <= before, 5000)

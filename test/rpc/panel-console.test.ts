@@ -83,7 +83,7 @@ describe.skipIf(skipReason !== null)('the RPC console through a panel session', 
     const answer = await panel.invoke('rpcCall', { service: pythonService, method: 'fail' })
     expect(answer).toEqual({
       ok: false,
-      error: { kind: 'RpcRemoteError', message: "ValueError ('bad', 42)", hint: null, remote: { excType: 'ValueError', excPath: 'builtins.ValueError', value: "('bad', 42)" } }
+      error: { kind: 'RpcRemoteError', message: "ValueError ('bad', 42)", hint: "The remote method raised; see that service's logs.", remote: { excType: 'ValueError', excPath: 'builtins.ValueError', value: "('bad', 42)" } }
     })
   })
 

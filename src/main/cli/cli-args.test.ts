@@ -13,14 +13,20 @@ describe('deck argument parsing', () => {
     expect(parseCli(['scale', 'scraper', '3']).request).toEqual({ service: 'scraper', replicas: 3 })
     expect(parseCli(['restart', 'api']).operation).toBe('restartService')
     expect(parseCli(['update', 'scraper'])).toEqual({ operation: 'updateService', request: { service: 'scraper' }, json: false })
-    expect(parseCli(['logs', 'api', '--follow', '--tail', '10']).request).toEqual({ service: 'api', follow: true, tail: 10 })
+    expect(parseCli(['logs', 'api', '--tail', '10'])).toEqual({ operation: 'logs', request: { service: 'api', tail: 10 }, json: false })
+    expect(parseCli(['logs', 'api', '--follow', '--tail', '10'])).toEqual({
+      operation: 'streamOpen',
+      request: { kind: 'logs', params: { service: 'api', tail: 10 } },
+      json: false,
+      follow: true
+    })
     expect(parseCli(['lookup', 'abc-1', '--refresh']).request).toEqual({ id: 'abc-1', refresh: true })
     expect(parseCli(['search', 'senior', 'rust']).request).toEqual({ query: 'senior rust' })
     expect(parseCli(['rpc', 'svc', 'm', '[1,"a"]']).request).toEqual({ service: 'svc', method: 'm', args: [1, 'a'] })
     expect(parseCli(['rpc', 'svc', 'm', '', '{"k": null}']).request).toEqual({ service: 'svc', method: 'm', args: [], kwargs: { k: null } })
     expect(parseCli(['rpc-services'])).toEqual({ operation: 'rpcServices', request: {}, json: false })
     expect(parseCli(['stats', 'api'])).toEqual({ operation: 'stats', request: { service: 'api' }, json: false })
-    expect(parseCli(['stats', '--follow', '--json'])).toEqual({ operation: 'statsFollow', request: {}, json: true, follow: true })
+    expect(parseCli(['stats', '--follow', '--json'])).toEqual({ operation: 'streamOpen', request: { kind: 'stats', params: {} }, json: true, follow: true })
   })
 
   it('refuses what it cannot mean', () => {

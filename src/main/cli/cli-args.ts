@@ -12,7 +12,7 @@ export interface CliCommand {
   json: boolean
   /** `crawl start --ids-file`: the file whose text goes into request.source.text (see ids-file.ts) before the call. */
   idsFile?: string
-  /** `crawl start --follow`: draw the crawl's progress until it ends; `stats --follow`: the live table. */
+  /** `--follow`: open a stream (the command's own, or the crawl's for `crawl start`) and show it until it ends or Ctrl-C. */
   follow?: boolean
   /** `up --allow-host-access`: run the pre-flight first and pass its file hash (the findings go to stderr). */
   allowHostAccess?: boolean
@@ -140,17 +140,17 @@ export function parseCli(argv: string[]): CliCommand {
       need(1, '<service>')
       const tail = values.get('--tail')
       if (tail !== undefined && !/^\d+$/.test(tail)) throw new UsageError(`--tail "${tail}" is not a number`)
-      return command_('logs', {
+      const request = {
         service: rest[0],
-        follow: flags.has('--follow'),
         ...(tail === undefined ? {} : { tail: Number(tail) }),
         ...(values.has('--container') ? { container: values.get('--container') } : {})
-      })
+      }
+      return flags.has('--follow') ? { ...command_('streamOpen', { kind: 'logs', params: request }), follow: true } : command_('logs', request)
     }
     case 'stats': {
       allow('--follow')
       const request = rest[0] === undefined ? {} : { service: rest[0] }
-      return flags.has('--follow') ? { ...command_('statsFollow', request), follow: true } : command_('stats', request)
+      return flags.has('--follow') ? { ...command_('streamOpen', { kind: 'stats', params: request }), follow: true } : command_('stats', request)
     }
     case 'metrics':
       allow()

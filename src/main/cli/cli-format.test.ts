@@ -69,10 +69,20 @@ describe('crawl results and events in the terminal', () => {
   })
 
   it('draws a followed crawl as a progress line on stderr, as wide as asked', () => {
-    const out = formatEvent({ event: 'crawlProgress', payload: { followId: 'f', detail: crawlDetail() } }, true, 60)
+    const out = formatEvent({ event: 'streamData', payload: { streamId: 'f', kind: 'crawl', items: [crawlDetail({ done: 1 }), crawlDetail()] } }, true, 60)
     expect(out).toMatchObject({ stream: 'stderr', inPlace: true })
     expect(out?.text).toHaveLength(60)
-    expect(formatEvent({ event: 'crawlProgressEnd', payload: { followId: 'f', reason: 'done' } }, false)).toBeNull()
+    expect(out?.text).toBe(formatEvent({ event: 'streamData', payload: { streamId: 'f', kind: 'crawl', items: [crawlDetail()] } }, true, 60)?.text)
+    expect(formatEvent({ event: 'streamData', payload: { streamId: 'f', kind: 'crawl', items: [] } }, false)).toBeNull()
+    expect(formatEvent({ event: 'streamEnd', payload: { streamId: 'f', reason: 'done' } }, false)).toBeNull()
+  })
+
+  it('prints a followed log’s lines on stdout, as JSON lines with --json', () => {
+    const line = { container: 'deck-api-1', service: 'api', stream: 'stdout' as const, time: '2026-12-01T23:00:00.000Z', line: 'hello' }
+    const data = { event: 'streamData' as const, payload: { streamId: 's', kind: 'logs' as const, items: [line, { ...line, line: 'again' }] } }
+    expect(formatEvent(data, false)).toMatchObject({ stream: 'stdout' })
+    expect(formatEvent(data, false)?.text.split('\n')).toHaveLength(2)
+    expect(formatEvent(data, true)?.text.split('\n').map((l) => (JSON.parse(l) as { line: string }).line)).toEqual(['hello', 'again'])
   })
 })
 

@@ -1,6 +1,6 @@
 /** Human-readable output of the CLI (the --json output is the contract's value as is). */
 import type {
-  BrokerMetrics, ContainerStats, LogLine, OperationName, OperationReport, OperationResponse, PanelEvent, PreflightResult, ProgressEvent, RpcService, StackStatus
+  BrokerMetrics, ContainerStats, LogLine, OperationName, OperationReport, OperationResponse, PanelEvent, PreflightResult, ProgressEvent, RpcService, StackStatus, StreamData
 } from '../../shared/contract'
 import { formatFinding } from '../../shared/host-access'
 import type { CrawlDetail, CrawlItemState, CrawlListResponse, CrawlStartResponse, CrawlSummary } from '../../shared/crawl'
@@ -9,7 +9,6 @@ import type { CrawlCounts } from '../../shared/crawl-progress'
 import type { ListingSearchResult } from '../../shared/listing-search'
 import type { LookupResult } from '../../shared/lookup'
 import { formatBytes } from '../../shared/fleet-stats'
-import type { ContainerHistory } from '../../shared/fleet-stats'
 import { decisionSummary, settingsSummary } from '../../shared/autoscale'
 import type { AutoscaleDecision, AutoscaleState } from '../../shared/autoscale'
 import { formatSourceDetail, formatSourceList } from './source-format'
@@ -28,7 +27,6 @@ const FORMATTERS: Formatters = {
   updateService: formatReport,
   logs: (v) => v.lines.map(formatLogLine).join('\n'),
   stats: formatStats,
-  statsFollow: (v) => formatStats({ containers: latestOfHistory(v.history) }),
   metrics: formatMetrics,
   lookup: formatLookup,
   search: formatSearch,
@@ -89,17 +87,31 @@ export interface TerminalLine {
  */
 export function formatEvent(event: PanelEvent, json: boolean, columns = 80): TerminalLine | null {
   switch (event.event) {
-    case 'logLine':
-      return { stream: 'stdout', text: json ? JSON.stringify(event.payload) : formatLogLine(event.payload) }
+    case 'streamData':
+      return formatStreamData(event.payload, json, columns)
     case 'progress': {
       const line = formatProgress(event.payload)
       return line === null ? null : { stream: 'stderr', text: line }
     }
-    case 'crawlProgress':
-      return { stream: 'stderr', text: formatCrawlProgress(event.payload.detail, columns), inPlace: true }
     case 'autoscaleDecision':
       return { stream: 'stdout', text: json ? JSON.stringify(event.payload) : formatDecision(event.payload) }
     default:
+      return null
+  }
+}
+
+/**
+ * A stream's items: log lines to stdout (one JSON object a line with --json), a crawl's
+ * latest detail as its progress bar; stats readings are the live table's (live-stats-table.ts).
+ */
+function formatStreamData(data: StreamData, json: boolean, columns: number): TerminalLine | null {
+  if (data.items.length === 0) return null
+  switch (data.kind) {
+    case 'logs':
+      return { stream: 'stdout', text: data.items.map((line) => (json ? JSON.stringify(line) : formatLogLine(line))).join('\n') }
+    case 'crawl':
+      return { stream: 'stderr', text: formatCrawlProgress(data.items.at(-1) as CrawlDetail, columns), inPlace: true }
+    case 'stats':
       return null
   }
 }
@@ -154,12 +166,9 @@ export function formatStats(stats: { containers: ContainerStats[] }): string {
   return [header, ...(lines.length === 0 ? ['(no running containers)'] : lines)].join('\n')
 }
 
-/** The latest reading of each container of a follow's history. */
-export function latestOfHistory(history: ContainerHistory[]): ContainerStats[] {
-  return history.flatMap((h) => {
-    const last = h.readings.at(-1)
-    return last === undefined ? [] : [{ ...last, container: h.container, service: h.service }]
-  })
+/** The latest of each container's readings. */
+export function latestReadings(readings: ContainerStats[]): ContainerStats[] {
+  return [...new Map(readings.map((r) => [r.container, r])).values()]
 }
 
 export function formatMetrics(m: BrokerMetrics): string {

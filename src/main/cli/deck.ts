@@ -1,19 +1,19 @@
 /**
  * `npm run deck -- <command>`: the terminal's frame mover over one panel session. Results go
  * to stdout (as JSON with --json), progress and errors to stderr; a failure exits non-zero.
- * A command that opened a stream (a log follow, a crawl follow) runs until the stream ends
- * or Ctrl-C; `crawl export` streams the export itself to stdout.
+ * A command with --follow opens a stream (a log, a crawl, resource use) and runs until the
+ * stream ends or Ctrl-C; `crawl export` streams the export itself to stdout.
  */
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
-import type { OperationName, OperationResponse, PanelEvent, PanelError } from '../../shared/contract'
+import type { OperationResponse, PanelEvent, PanelError } from '../../shared/contract'
 import type { CrawlDetail, ExportFormat } from '../../shared/crawl'
 import { createPanel } from '../panel-composition'
 import { MemoryApprovals } from '../stack/host-access-gate'
 import { ensureStackCredentials, loadPanelConfig } from '../config/panel-config'
 import { PanelSession } from '../session/panel-session'
-import { toPanelError } from '../session/error-values'
+import { toPanelError } from '../error-values'
 import { needsAcceptance } from '../../shared/host-access'
 import { CredentialsFileError } from '../stack/credentials-file'
 import { maskDeep, secretMasker } from '../../shared/secret-mask'
@@ -23,12 +23,6 @@ import { formatEvent, formatNotes, formatResult } from './cli-format'
 import type { TerminalLine } from './cli-format'
 import { withIdsFile } from './ids-file'
 import { LiveStatsTable } from './live-stats-table'
-
-/**
- * The commands that may create the stack's containers, whose services read the credentials
- * file, and `config`, which shows it: they write it first if there is none yet.
- */
-const WRITES_CREDENTIALS: ReadonlySet<OperationName> = new Set<OperationName>(['up', 'scale', 'updateService', 'config'])
 
 async function main(argv: string[]): Promise<number> {
   let command: CliCommand
@@ -49,24 +43,33 @@ async function main(argv: string[]): Promise<number> {
   // Each CLI run asks again: accepting host access is --allow-host-access on that command.
   let settings
   try {
-    if (WRITES_CREDENTIALS.has(command.operation)) ensureStackCredentials()
+    // A deck run is a panel start: every command reads compose.yaml, whose services name the
+    // credentials file as their env_file, so it is written first if there is none yet.
+    ensureStackCredentials()
     settings = loadPanelConfig()
   } catch (err) {
     if (!(err instanceof CredentialsFileError)) throw err
-    process.stderr.write(`deck: CredentialsFile: ${err.message}\nhint: ${err.hint}\n`)
+    const error = toPanelError(err)
+    process.stderr.write(`deck: ${error.kind}: ${error.message}\nhint: ${error.hint}\n`)
     return 1
   }
   const panel = createPanel(settings, { approvals: new MemoryApprovals() })
   let streamsEnded = (): void => {}
   let lastCrawl: CrawlDetail | null = null
-  let liveStats: LiveStatsTable | null = null
+  // Set by the stats stream's first items (an object: TypeScript does not see a callback assign a let).
+  const live: { stats: LiveStatsTable | null } = { stats: null }
   // `autoscale`: the events it waits for, counted as they are printed.
   let awaited = command.untilEvents?.count ?? null
   let eventsSeen = (): void => {}
   const columns = process.stderr.columns ?? 80
   const session = new PanelSession(panel.controller, (event: PanelEvent) => {
-    if (event.event === 'crawlProgress') lastCrawl = event.payload.detail
-    if (event.event === 'statsSample') liveStats?.push(event.payload.stats)
+    if (event.event === 'streamData' && event.payload.kind === 'crawl') lastCrawl = event.payload.items.at(-1) ?? lastCrawl
+    if (event.event === 'streamData' && event.payload.kind === 'stats') {
+      const readings = event.payload.items
+      // The first items are the recent readings the table starts from; then one row each.
+      if (live.stats === null) live.stats = new LiveStatsTable({ write: (text) => process.stdout.write(text), tty: process.stdout.isTTY === true, json: command.json }, readings)
+      else for (const reading of readings) live.stats.push(reading)
+    }
     const out = formatEvent(event, command.json, columns)
     if (out !== null) writeLine(out)
     if (event.event === command.untilEvents?.event && awaited !== null && --awaited <= 0) eventsSeen()
@@ -109,14 +112,10 @@ async function main(argv: string[]): Promise<number> {
       if (preflight.findings.length > 0) process.stderr.write(`deck: starting anyway (--allow-host-access):\n${formatResult('preflight', preflight)}\n`)
       command.request['allowHostAccess'] = preflight.fileHash
     }
-    // A stats follow tracks containers coming and going: that takes the status monitor.
-    if (command.operation === 'statsFollow') await panel.controller.start({ metrics: false })
+    // A stats stream tracks containers coming and going: that takes the status monitor.
+    if (command.operation === 'streamOpen' && command.request['kind'] === 'stats') await panel.controller.start({ metrics: false })
     const result = await session.invoke(command.operation, command.request)
     if (!result.ok) return fail(result.error)
-    if (command.operation === 'statsFollow') {
-      const { history } = result.value as OperationResponse<'statsFollow'>
-      liveStats = new LiveStatsTable({ write: (text) => process.stdout.write(text), tty: process.stdout.isTTY === true, json: command.json }, history)
-    }
     if (command.streamsExport) {
       const { id, format } = command.request as { id: string; format: ExportFormat }
       try {
@@ -127,14 +126,14 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0
     }
-    if (liveStats === null) process.stdout.write(`${command.json ? JSON.stringify(result.value, null, 2) : formatResult(command.operation, result.value)}\n`)
+    // A stream's answer is only its id: what it shows are its items.
+    if (command.operation !== 'streamOpen') process.stdout.write(`${command.json ? JSON.stringify(result.value, null, 2) : formatResult(command.operation, result.value)}\n`)
     for (const note of formatNotes(command.operation, result.value)) process.stderr.write(`${note}\n`)
     if (command.operation === 'crawlStart') {
       const started = result.value as OperationResponse<'crawlStart'>
       if (command.follow) {
-        const followed = await session.invoke('crawlFollow', { id: started.crawl.id })
+        const followed = await session.invoke('streamOpen', { kind: 'crawl', params: { id: started.crawl.id } })
         if (!followed.ok) return fail(followed.error)
-        lastCrawl = (followed.value as OperationResponse<'crawlFollow'>).detail
       }
     }
     if (command.untilEvents !== undefined && (awaited === null || awaited > 0)) {
@@ -151,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
         process.once('SIGTERM', () => resolve())
       })
     }
-    liveStats?.stop()
+    live.stats?.stop()
     if (overwriting) process.stderr.write('\n')
     // A followed crawl succeeds only when it ended with nothing failed.
     if (command.follow && lastCrawl !== null) {

@@ -16,10 +16,11 @@ describe('deck stats', () => {
     ])
   })
 
-  it('piped, --follow writes the history’s latest readings, then each reading as a line', () => {
+  it('piped, --follow writes each container’s latest first reading, then each reading as a line', () => {
     const written: string[] = []
     const table = new LiveStatsTable({ write: (t) => written.push(t), tty: false, json: true }, [
-      { container: 'deck-api-1', service: 'api', readings: [{ cpuPercent: 1, memoryBytes: 2, memoryLimitBytes: 3, read: 'a' }] }
+      { ...reading('deck-api-1', 7), service: 'api' },
+      { ...reading('deck-api-1', 1), service: 'api' }
     ])
     table.push(reading('deck-scraper-1', 50))
     table.stop()

@@ -3,8 +3,7 @@
  * second (when a reading changed it); piped, every reading is a line of its own (JSON with --json).
  */
 import type { ContainerStats } from '../../shared/contract'
-import type { ContainerHistory } from '../../shared/fleet-stats'
-import { formatStats, latestOfHistory } from './cli-format'
+import { formatStats, latestReadings } from './cli-format'
 
 export interface LiveStatsOutput {
   write(text: string): void
@@ -20,10 +19,11 @@ export class LiveStatsTable {
 
   constructor(
     private readonly out: LiveStatsOutput,
-    history: ContainerHistory[],
+    /** The stream's first items: the recent readings, of which each container's latest is shown. */
+    initial: ContainerStats[],
     intervalMs = 1000
   ) {
-    for (const reading of latestOfHistory(history)) this.latest.set(reading.container, reading)
+    for (const reading of latestReadings(initial)) this.latest.set(reading.container, reading)
     if (out.tty && !out.json) {
       this.draw()
       this.timer = setInterval(() => this.changed && this.draw(), intervalMs)

@@ -1,8 +1,9 @@
 /**
  * REST client of the crawl coordinator (the API service's /crawls routes), for the panel,
  * the CLI and tests. fetch only, no Node imports. Every failure is a CrawlClientError whose
- * `kind` is a panel error kind: CrawlNotFound (404), InvalidCrawl (400/409/422), or
- * CrawlerUnavailable (no answer, timeout, 5xx, an answer that is not the contract's).
+ * `kind` is the error kind the API answered (src/shared/error-kinds.ts: CrawlNotFound,
+ * InvalidCrawl, CrawlConflict…), or CrawlerUnavailable when there was no usable answer (none,
+ * a timeout, an API without crawl routes, a body that is not the contract's).
  */
 import type { z } from 'zod'
 import {
@@ -14,6 +15,8 @@ import {
   CrawlSummarySchema
 } from '../../shared/crawl'
 import { isConnectionReset } from '../../services/connection-reset'
+import { ERROR_RULES, isErrorKind } from '../../shared/error-kinds'
+import type { ErrorKind } from '../../shared/error-kinds'
 import type {
   CrawlAction,
   CrawlDetail,
@@ -26,13 +29,12 @@ import type {
   ExportFormat
 } from '../../shared/crawl'
 
-export type CrawlClientErrorKind = 'CrawlNotFound' | 'InvalidCrawl' | 'CrawlerUnavailable'
-
 export class CrawlClientError extends Error {
   override readonly name = 'CrawlClientError'
   constructor(
-    readonly kind: CrawlClientErrorKind,
+    readonly kind: ErrorKind,
     message: string,
+    /** The API's hint (or this client's); null for the kind's own. */
     readonly hint: string | null = null,
     /** The HTTP status, when the API answered. */
     readonly status: number | null = null
@@ -149,24 +151,25 @@ export class CrawlClient {
 }
 
 async function errorOf(response: Response): Promise<CrawlClientError> {
-  let kind = ''
+  let kind: unknown
   let message = `The API answered ${response.status}`
   let hint: string | null = null
   try {
     const body = (await response.json()) as { error?: { kind?: unknown; message?: unknown; hint?: unknown } }
-    if (typeof body.error?.kind === 'string') kind = body.error.kind
+    kind = body.error?.kind
     if (typeof body.error?.message === 'string') message = body.error.message
     if (typeof body.error?.hint === 'string') hint = body.error.hint
   } catch {
     // Not the API's error shape (a proxy's page, say): the status says enough.
   }
-  if (response.status === 404 && (kind === 'CrawlNotFound' || kind === '')) return new CrawlClientError('CrawlNotFound', message, hint, response.status)
-  if (response.status >= 400 && response.status < 500 && response.status !== 404) {
-    return new CrawlClientError('InvalidCrawl', message, hint, response.status)
-  }
-  // A 404 of another kind means no /crawls route: an API without the coordinator.
-  if (response.status === 404) return new CrawlClientError('CrawlerUnavailable', message, 'This API has no crawl routes; rebuild the stack images.', 404)
-  return new CrawlClientError('CrawlerUnavailable', message, hint, response.status)
+  const status = response.status
+  if (status === 404 && (kind === undefined || kind === 'CrawlNotFound')) return new CrawlClientError('CrawlNotFound', message, hint, status)
+  // Any other 404 means no /crawls route: an API without the coordinator.
+  if (status === 404) return new CrawlClientError('CrawlerUnavailable', message, 'This API has no crawl routes; rebuild the stack images.', status)
+  // The kind is the truth; its status must agree, or the answer is not one of ours.
+  if (isErrorKind(kind) && ERROR_RULES[kind].status === status) return new CrawlClientError(kind, message, hint, status)
+  if (status >= 400 && status < 500) return new CrawlClientError('InvalidCrawl', message, hint, status)
+  return new CrawlClientError('CrawlerUnavailable', message, hint, status)
 }
 
 function messageOf(err: unknown): string {

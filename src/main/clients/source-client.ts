@@ -5,7 +5,7 @@
  * SourcesUnavailable (no answer, timeout, 5xx, an answer that is not the contract's).
  */
 import { z } from 'zod'
-import { SOURCE_ERROR_STATUS, SourceDetailSchema, SourceListResponseSchema } from '../../shared/source'
+import { SOURCE_ERROR_KINDS, SourceDetailSchema, SourceListResponseSchema } from '../../shared/source'
 import type { SourceDetail, SourceEdit, SourceErrorKind, SourceListResponse, SourceSpecInput } from '../../shared/source'
 
 export class SourceClientError extends Error {
@@ -111,7 +111,7 @@ async function errorOf(response: Response): Promise<SourceClientError> {
   } catch {
     // Not the API's error shape (a proxy's page, say): the status says enough.
   }
-  if (Object.hasOwn(SOURCE_ERROR_STATUS, kind)) return new SourceClientError(kind as SourceErrorKind, message, hint, response.status)
+  if ((SOURCE_ERROR_KINDS as readonly string[]).includes(kind)) return new SourceClientError(kind as SourceErrorKind, message, hint, response.status)
   // A 404 of another kind means no /sources route: an API older than sources.
   if (response.status === 404) return new SourceClientError('SourcesUnavailable', message, 'This API has no /sources routes; rebuild the stack images.', 404)
   if (response.status >= 400 && response.status < 500) return new SourceClientError('InvalidSource', message, hint, response.status)

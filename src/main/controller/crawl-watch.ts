@@ -6,6 +6,8 @@
  */
 import type { CrawlDetail } from '../../shared/crawl'
 import { CrawlClientError } from '../clients/crawl-client'
+import type { CrawlClient } from '../clients/crawl-client'
+import type { StreamSource } from './stream-source'
 
 export interface CrawlWatcher {
   onDetail(detail: CrawlDetail): void
@@ -111,6 +113,15 @@ export class CrawlWatches {
     if (watch.timer !== null) clearTimeout(watch.timer)
     watch.timer = null
     if (this.watches.get(id) === watch) this.watches.delete(id)
+  }
+}
+
+/** The `crawl` stream: the detail now, then each changed detail of the crawl's shared watch, until it ends. */
+export function crawlStreamSource(crawls: Pick<CrawlClient, 'get'>, watches: Pick<CrawlWatches, 'watch'>): StreamSource<'crawl'> {
+  return async ({ id }, sink) => {
+    const detail = await crawls.get(id)
+    const stop = watches.watch(detail, { onDetail: (next) => sink.push([next]), onEnd: (reason) => sink.end(reason) })
+    return { initial: [detail], stop }
   }
 }
 

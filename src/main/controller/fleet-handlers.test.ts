@@ -9,7 +9,8 @@ import type { SessionBackend } from '../session/panel-session'
 import { NotificationSettingsFile } from '../notifications/settings-file'
 import { fleetHandlers } from './fleet-handlers'
 import type { FleetParts } from './fleet-handlers'
-import { StatsWatches } from './stats-watch'
+import { StatsWatches, statsStreamSource } from './stats-watch'
+import type { StreamSources } from './stream-source'
 
 function reading(container: string, service: string): ContainerStats {
   return { container, service, cpuPercent: 1, memoryBytes: 2, memoryLimitBytes: 3, read: new Date().toISOString() }
@@ -36,14 +37,18 @@ function setup(notificationSettings: FleetParts['notificationSettings'] = null) 
   )
   const handlers = fleetHandlers({
     engine: { requireConnected: async () => undefined, host: async () => ({ cores: 2, cpuBusyCores: 0.5, memoryTotalBytes: 10, memoryAvailableBytes: 5, containersRunning: 2 }) },
-    watches,
     serviceLimits: () => ({ scraper: { memoryBytes: 4, cpus: null } }),
     notificationSettings
   })
+  const elsewhere = async (): Promise<never> => {
+    throw new Error('not a fleet stream')
+  }
+  const sources: StreamSources = { stats: statsStreamSource(watches), logs: elsewhere, crawl: elsewhere }
   const backend: SessionBackend = {
-    handle: ((operation: OperationName, request: never, client: never) => (handlers as Record<string, (r: never, c: never) => Promise<unknown>>)[operation]!(request, client)) as SessionBackend['handle'],
+    handle: ((operation: OperationName, request: never) => (handlers as Record<string, (r: never) => Promise<unknown>>)[operation]!(request)) as SessionBackend['handle'],
     on: () => () => undefined,
-    mask: secretMasker()
+    mask: secretMasker(),
+    streams: sources
   }
   const events: PanelEvent[] = []
   const session = new PanelSession(backend, (event) => events.push(event))
@@ -51,27 +56,41 @@ function setup(notificationSettings: FleetParts['notificationSettings'] = null) 
 }
 
 describe('fleet handlers', () => {
-  it('a stats follow gets its service’s readings, and ends with statsEnd when its client goes', async () => {
+  it('a stats stream gets its service’s readings, and its engine streams close when its client goes', async () => {
     const { session, events, streams, watches } = setup()
-    const follow = await session.invoke('statsFollow', { service: 'scraper' })
+    const follow = await session.invoke('streamOpen', { kind: 'stats', params: { service: 'scraper' } })
     expect(follow.ok).toBe(true)
     await Promise.resolve()
     streams.get('d-scraper-1')?.push(reading('d-scraper-1', 'scraper'))
     streams.get('d-api-1')?.push(reading('d-api-1', 'api'))
-    expect(events.filter((e) => e.event === 'statsSample').map((e) => (e.payload as { stats: ContainerStats }).stats.container)).toEqual(['d-scraper-1'])
+    const items = events.flatMap((e) => (e.event === 'streamData' && e.payload.kind === 'stats' ? [e.payload.items] : []))
+    // The first items are the (empty) history when it opened; then the scraper's reading alone.
+    expect(items.map((batch) => batch.map((r) => r.container))).toEqual([[], ['d-scraper-1']])
     session.dispose()
     expect(watches.openStreams()).toEqual([])
     expect([...streams.values()].every((s) => s.stopped)).toBe(true)
   })
 
-  it('statsUnfollow stops the follow and says so', async () => {
-    const { session, events } = setup()
-    const follow = await session.invoke('statsFollow', {})
-    if (!follow.ok) throw new Error('follow failed')
-    const { followId } = follow.value as { followId: string }
-    expect(await session.invoke('statsUnfollow', { followId })).toEqual({ ok: true, value: { stopped: true } })
-    expect(events.at(-1)).toEqual({ event: 'statsEnd', payload: { followId, reason: 'stopped' } })
-    expect(session.openStreams()).toEqual([])
+  it('a stats stream opened again sends the kept readings first, none when it resumes; streamClose ends it', async () => {
+    const { session, events, streams, watches } = setup()
+    const first = await session.invoke('streamOpen', { kind: 'stats', params: {}, streamId: 'first' })
+    expect(first).toEqual({ ok: true, value: { streamId: 'first' } })
+    await Promise.resolve()
+    streams.get('d-api-1')?.push(reading('d-api-1', 'api'))
+    await session.invoke('streamOpen', { kind: 'stats', params: {}, streamId: 'again' })
+    await session.invoke('streamOpen', { kind: 'stats', params: {}, streamId: 'resumed', resume: true })
+    const firstItems = (id: string): string[] | undefined => {
+      const data = events.find((e) => e.event === 'streamData' && e.payload.streamId === id)
+      return data?.event === 'streamData' ? data.payload.items.map((r) => ('container' in r ? r.container : '?')) : undefined
+    }
+    expect(firstItems('again')).toEqual(['d-api-1'])
+    expect(firstItems('resumed')).toEqual([])
+    expect(await session.invoke('streamClose', { streamId: 'first' })).toEqual({ ok: true, value: { closed: true } })
+    expect(events.at(-1)).toEqual({ event: 'streamEnd', payload: { streamId: 'first', reason: 'closed' } })
+    expect(session.openStreams().sort()).toEqual(['again', 'resumed'])
+    await session.invoke('streamClose', { streamId: 'again' })
+    await session.invoke('streamClose', { streamId: 'resumed' })
+    expect(watches.openStreams()).toEqual([])
   })
 
   it('hostInfo adds the limits from compose.yaml to what the engine says', async () => {

@@ -1,36 +1,25 @@
 /**
- * One `logs` request: the tail of some containers and, with `follow`, one stream over all
- * of them under one id, owned by the client that asked (its lines go to it alone).
+ * The `logs` stream: the tail of some containers, then every new line of all of them (one
+ * engine follow per container), ending when the last container stops logging.
  */
-import type { LogLine, OperationResponse, ParsedRequest } from '../../shared/contract'
+import type { LogLine, StreamParams } from '../../shared/contract'
 import type { LogSource } from '../stack/container-logs'
 import type { DockerEngine } from '../stack/docker-engine'
-import type { ClientChannel } from '../session/client-channel'
+import type { OpenedStream, StreamOpenOptions, StreamSink } from './stream-source'
 
 type LogEngine = Pick<DockerEngine, 'tailLogs' | 'followLogs'>
 
-export async function openLogStream(engine: LogEngine, client: ClientChannel, sources: LogSource[], request: ParsedRequest<'logs'>): Promise<OperationResponse<'logs'>> {
+export async function openLogStream(
+  engine: LogEngine,
+  sources: LogSource[],
+  params: StreamParams<'logs'>,
+  sink: StreamSink<LogLine>,
+  { resume }: StreamOpenOptions
+): Promise<OpenedStream<LogLine>> {
   const since = Date.now() / 1000
-  const lines = await engine.tailLogs(sources, request.tail)
-  if (!request.follow) return { lines, streamId: null }
-  const streamId = request.streamId ?? client.newStreamId()
+  const lines = resume ? [] : await engine.tailLogs(sources, params.tail)
   // The follow starts a little before the tail ended; drop what the tail already gave.
   const seen = new Set(lines.map(lineKey))
-  const stops: (() => void)[] = []
-  let ended = false
-  const end = (reason: string): void => {
-    if (ended) return
-    ended = true
-    client.release(streamId)
-    client.send('logEnd', { streamId, reason })
-  }
-  // Own the id before any follow opens, so a stop that races the opening still stops them all.
-  let stopRequested = false
-  client.own(streamId, () => {
-    stopRequested = true
-    for (const stop of stops) stop()
-    end('stopped')
-  })
   let open = sources.length
   const opened = await Promise.allSettled(
     sources.map((s) =>
@@ -38,26 +27,26 @@ export async function openLogStream(engine: LogEngine, client: ClientChannel, so
         s,
         since,
         (line) => {
-          if (!seen.delete(lineKey(line))) client.send('logLine', { ...line, streamId })
+          if (!seen.delete(lineKey(line))) sink.push([line])
         },
         (reason) => {
-          if (--open === 0) end(reason)
+          if (--open === 0) sink.end(reason)
         }
       )
     )
   )
-  for (const r of opened) if (r.status === 'fulfilled') stops.push(r.value)
+  const stops = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+  const stop = (): void => {
+    for (const s of stops) s()
+  }
   const failed = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected')
   if (failed !== undefined) {
     // One container could not be followed (removed meanwhile): close the others' follows
-    // too, or they would stream on under an id the caller never got.
-    ended = true
-    client.release(streamId)
-    for (const stop of stops) stop()
+    // too, or they would stream on for a stream that never opened.
+    stop()
     throw failed.reason
   }
-  if (stopRequested) for (const stop of stops) stop()
-  return { lines, streamId }
+  return { initial: lines, stop }
 }
 
 function lineKey(line: LogLine): string {

@@ -163,49 +163,60 @@ describe('PanelController', () => {
   it('logs: the tail of every container of the service, or of the one named; unknown → ContainerNotFound', async () => {
     const { session } = connect(new PanelController(fakes()))
     const all = await session.invoke('logs', { service: 'api' })
-    expect(all).toMatchObject({ ok: true, value: { streamId: null, lines: [{ line: 'tail of deck_api_1' }, { line: 'tail of deck_api_2' }] } })
+    expect(all).toMatchObject({ ok: true, value: { lines: [{ line: 'tail of deck_api_1' }, { line: 'tail of deck_api_2' }] } })
     const one = await session.invoke('logs', { service: 'api', container: 'deck_api_2' })
     expect(one.ok && (one.value as { lines: unknown[] }).lines).toHaveLength(1)
     expect(await session.invoke('logs', { service: 'nope' })).toMatchObject({ ok: false, error: { kind: 'ContainerNotFound' } })
   })
 
-  it('a follow streams to the client that opened it only, skips lines the tail gave, and ends when every container ended', async () => {
+  it('a logs stream goes to the client that opened it only: the tail first, then new lines without those the tail gave, until every container ended', async () => {
     const parts = fakes()
     const controller = new PanelController(parts)
     const a = connect(controller)
     const b = connect(controller)
-    const result = await a.session.invoke('logs', { service: 'api', follow: true, streamId: 'mine' })
-    expect(result).toMatchObject({ ok: true, value: { streamId: 'mine' } })
+    const result = await a.session.invoke('streamOpen', { kind: 'logs', params: { service: 'api' }, streamId: 'mine' })
+    expect(result).toEqual({ ok: true, value: { streamId: 'mine' } })
     const [first, second] = parts.follows
     first?.onLine({ container: 'deck_api_1', service: 'api', stream: 'stdout', time: '1', line: 'tail of deck_api_1' })
     first?.onLine({ container: 'deck_api_1', service: 'api', stream: 'stdout', time: '2', line: 'new' })
-    expect(a.events).toEqual([{ event: 'logLine', payload: expect.objectContaining({ streamId: 'mine', line: 'new' }) }])
+    const lines = a.events.map((e) => (e.event === 'streamData' && e.payload.kind === 'logs' ? e.payload.items.map((l) => l.line) : e.event))
+    expect(lines).toEqual([['tail of deck_api_1', 'tail of deck_api_2'], ['new']])
     expect(b.events).toEqual([])
     first?.onEnd('deck_api_1 stopped logging')
     expect(a.session.openStreams()).toEqual(['mine'])
     second?.onEnd('deck_api_2 stopped logging')
-    expect(a.events.at(-1)).toEqual({ event: 'logEnd', payload: { streamId: 'mine', reason: 'deck_api_2 stopped logging' } })
+    expect(a.events.at(-1)).toEqual({ event: 'streamEnd', payload: { streamId: 'mine', reason: 'deck_api_2 stopped logging' } })
     expect(a.session.openStreams()).toEqual([])
   })
 
-  it('stopLogs stops that client’s follow; another client cannot stop it; dispose stops the rest', async () => {
+  it('a logs stream resumed after a reconnect sends no tail; one of an unknown service is refused and leaves nothing open', async () => {
+    const { session, events } = connect(new PanelController(fakes()))
+    expect(await session.invoke('streamOpen', { kind: 'logs', params: { service: 'api' }, streamId: 'r', resume: true })).toMatchObject({ ok: true })
+    expect(events).toEqual([{ event: 'streamData', payload: { streamId: 'r', kind: 'logs', items: [] } }])
+    expect(await session.invoke('streamOpen', { kind: 'logs', params: { service: 'nope' }, streamId: 'x' })).toMatchObject({ ok: false, error: { kind: 'ContainerNotFound' } })
+    expect(session.openStreams()).toEqual(['r'])
+  })
+
+  it('streamClose closes that client’s stream; another client cannot close it; dispose closes the rest', async () => {
     const parts = fakes()
     const controller = new PanelController(parts)
     const a = connect(controller)
     const b = connect(controller)
-    await a.session.invoke('logs', { service: 'api', follow: true, streamId: 's1' })
-    await a.session.invoke('logs', { service: 'db', follow: true, streamId: 's2' })
-    expect(await b.session.invoke('stopLogs', { streamId: 's1' })).toEqual({ ok: true, value: { stopped: false } })
-    expect(await a.session.invoke('stopLogs', { streamId: 's1' })).toEqual({ ok: true, value: { stopped: true } })
+    await a.session.invoke('streamOpen', { kind: 'logs', params: { service: 'api' }, streamId: 's1' })
+    await a.session.invoke('streamOpen', { kind: 'logs', params: { service: 'db' }, streamId: 's2' })
+    expect(await b.session.invoke('streamClose', { streamId: 's1' })).toEqual({ ok: true, value: { closed: false } })
+    expect(await a.session.invoke('streamClose', { streamId: 's1' })).toEqual({ ok: true, value: { closed: true } })
     expect(parts.follows.map((f) => f.stopped)).toEqual([true, true, false])
     a.session.dispose()
     expect(parts.follows.map((f) => f.stopped)).toEqual([true, true, true])
   })
 
-  it('a second follow under an id the client already uses is refused', async () => {
+  it('a second stream under an id the client already uses is refused, and the first one stays', async () => {
     const { session } = connect(new PanelController(fakes()))
-    await session.invoke('logs', { service: 'db', follow: true, streamId: 'dup' })
-    expect(await session.invoke('logs', { service: 'db', follow: true, streamId: 'dup' })).toMatchObject({ ok: false, error: { kind: 'InvalidRequest' } })
+    await session.invoke('streamOpen', { kind: 'logs', params: { service: 'db' }, streamId: 'dup' })
+    const again = await session.invoke('streamOpen', { kind: 'logs', params: { service: 'db' }, streamId: 'dup' })
+    expect(again).toMatchObject({ ok: false, error: { kind: 'InvalidRequest', message: expect.stringContaining('dup') } })
+    expect(session.openStreams()).toEqual(['dup'])
   })
 
   it('lookup records its latency for the queue chart; rpcCall answers with its time', async () => {
@@ -221,7 +232,12 @@ describe('PanelController', () => {
     expect(await session.invoke('rpcServices', {})).toEqual({ ok: true, value: { services: [{ service: 'greeter', queue: 'rpc-greeter', consumers: 2, ready: 0, unacked: 1 }] } })
     expect(await session.invoke('rpcCall', { service: 'greeter', method: 'fail' })).toEqual({
       ok: false,
-      error: { kind: 'RpcRemoteError', message: "ValueError ('bad', 42)", hint: null, remote: { excType: 'ValueError', excPath: 'builtins.ValueError', value: "('bad', 42)" } }
+      error: {
+        kind: 'RpcRemoteError',
+        message: "ValueError ('bad', 42)",
+        hint: "The remote method raised; see that service's logs.",
+        remote: { excType: 'ValueError', excPath: 'builtins.ValueError', value: "('bad', 42)" }
+      }
     })
   })
 

@@ -3,14 +3,16 @@
  * passed in by a composition root (src/main/panel-composition.ts), so it is unit-tested
  * with small fakes. It receives requests already validated by a panel session and throws
  * on failure; the session turns throws into error values. Events for everyone (status,
- * progress, metrics…) go out through `on`; a client's own streams (log follows) go to the
- * client channel the session passes with each request.
+ * progress, metrics…) go out through `on`; the live views a client opens are fed by the
+ * stream sources in `streams` (one per kind of the contract), which the session drives.
  */
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import type {
-  BroadcastEventName, EventListener, EventPayload, OperationName, OperationResponse, ParsedRequest, PreflightResult, ProgressOperation, StackStatus
+  BroadcastEventName, EventListener, EventPayload, OperationName, OperationResponse, ParsedRequest, PreflightResult, ProgressOperation, StackStatus,
+  StreamOperationName, StreamParams
 } from '../../shared/contract'
+import type { LogSource } from '../stack/container-logs'
 import type { StackOrchestrator } from '../stack/stack-orchestrator'
 import type { DockerEngine } from '../stack/docker-engine'
 import type { StatusMonitor } from '../stack/status-monitor'
@@ -19,9 +21,8 @@ import type { ProgressSink } from '../stack/stack-error'
 import type { BrokerMonitor } from '../broker/broker-monitor'
 import type { RpcClient } from '../../services/rpc'
 import type { ListingsService } from '../../services/listings'
-import { toPanelError } from '../session/error-values'
+import { toPanelError } from '../error-values'
 import { secretMasker } from '../../shared/secret-mask'
-import type { ClientChannel } from '../session/client-channel'
 import type { ExportFormat } from '../../shared/crawl'
 import type { CrawlClient } from '../clients/crawl-client'
 import { openLogStream } from './log-stream'
@@ -30,11 +31,12 @@ import { crawlHandlers } from './crawl-handlers'
 import { sourceHandlers } from './source-handlers'
 import { SourceClientError } from '../clients/source-client'
 import type { SourceClientView } from './source-handlers'
-import { CrawlWatches } from './crawl-watch'
+import { CrawlWatches, crawlStreamSource } from './crawl-watch'
 import type { ServiceLimits } from '../../shared/fleet-stats'
 import type { NotificationSettingsStore } from '../notifications/settings-file'
 import { fleetHandlers } from './fleet-handlers'
-import { StatsWatches, runningContainers } from './stats-watch'
+import { StatsWatches, runningContainers, statsStreamSource } from './stats-watch'
+import type { StreamSources } from './stream-source'
 import { autoscaleHandlers } from './autoscale-handlers'
 import type { AutoscalerView } from './autoscale-handlers'
 
@@ -74,8 +76,10 @@ export interface PanelCollaborators {
   autoscaler?: AutoscalerView
 }
 
-type Handler<K extends OperationName> = (request: ParsedRequest<K>, client: ClientChannel) => Promise<OperationResponse<K>>
-type Handlers = { [K in OperationName]: Handler<K> }
+/** Every operation but the stream ones, which the session answers from `streams`. */
+export type ControllerOperation = Exclude<OperationName, StreamOperationName>
+type Handler<K extends ControllerOperation> = (request: ParsedRequest<K>) => Promise<OperationResponse<K>>
+type Handlers = { [K in ControllerOperation]: Handler<K> }
 type EventArgs = { [K in BroadcastEventName]: [EventPayload<K>] }
 
 export class PanelController {
@@ -84,6 +88,8 @@ export class PanelController {
   private readonly crawlWatches: CrawlWatches
   private readonly statsWatches: StatsWatches
   private readonly table: Handlers
+  /** The source of each stream kind a client can open. */
+  readonly streams: StreamSources
   /** Masks the settings' passwords and any URI password in text (sessions apply it to everything they send). */
   readonly mask: (text: string) => string
 
@@ -93,6 +99,11 @@ export class PanelController {
     this.crawlWatches = new CrawlWatches((id) => parts.crawls.get(id), { intervalMs: parts.crawlPollMs })
     this.statsWatches = new StatsWatches(parts.engine, async () => runningContainers(this.lastStatus ?? (this.lastStatus = await parts.status.build())))
     this.table = this.handlers()
+    this.streams = {
+      logs: async (params, sink, options) => openLogStream(parts.engine, await this.logSources(params), params, sink, options),
+      crawl: crawlStreamSource(parts.crawls, this.crawlWatches),
+      stats: statsStreamSource(this.statsWatches)
+    }
     const { engine, status, broker } = parts
     engine.on('state', (s) => this.emit('engine', s))
     status.on('status', (s) => {
@@ -127,9 +138,9 @@ export class PanelController {
   }
 
   /** Runs one validated request; throws what went wrong (the session makes it a value). */
-  handle<K extends OperationName>(operation: K, request: ParsedRequest<K>, client: ClientChannel): Promise<OperationResponse<K>> {
+  handle<K extends ControllerOperation>(operation: K, request: ParsedRequest<K>): Promise<OperationResponse<K>> {
     const handler = this.table[operation] as Handler<K>
-    return handler(request, client)
+    return handler(request)
   }
 
   /** A crawl's export as it streams from the coordinator (not an operation: a shell pipes it to a file or a download). */
@@ -141,6 +152,17 @@ export class PanelController {
     const l = listener as (...args: EventArgs[K]) => void
     this.events.on(event, l as never)
     return () => this.events.off(event, l as never)
+  }
+
+  /** The containers a log request names (a service's, or one of them); none is an error. */
+  private async logSources(r: Pick<StreamParams<'logs'>, 'service' | 'container'>): Promise<LogSource[]> {
+    const { engine, settings } = this.parts
+    await engine.requireConnected()
+    const containers = (await engine.listContainers(settings.project, r.service)).filter((c) => r.container === undefined || c.name === r.container)
+    if (containers.length === 0) {
+      throw new StackError('ContainerNotFound', `No container of ${r.service}${r.container ? ` named ${r.container}` : ''} in project ${settings.project}`, 'Is the stack up?')
+    }
+    return containers
   }
 
   private emit<K extends BroadcastEventName>(event: K, payload: EventPayload<K>): void {
@@ -184,16 +206,7 @@ export class PanelController {
           }
           return orchestrator.updateService(r.service, report)
         }),
-      logs: async (r, client) => {
-        const { engine, settings } = this.parts
-        await engine.requireConnected()
-        const containers = (await engine.listContainers(settings.project, r.service)).filter((c) => r.container === undefined || c.name === r.container)
-        if (containers.length === 0) {
-          throw new StackError('ContainerNotFound', `No container of ${r.service}${r.container ? ` named ${r.container}` : ''} in project ${settings.project}`, 'Is the stack up?')
-        }
-        return openLogStream(engine, client, containers, r)
-      },
-      stopLogs: async (r, client) => ({ stopped: client.stop(r.streamId) }),
+      logs: async (r) => ({ lines: await this.parts.engine.tailLogs(await this.logSources(r), r.tail) }),
       stats: async (r) => {
         const { engine, settings } = this.parts
         await engine.requireConnected()
@@ -223,11 +236,10 @@ export class PanelController {
         return { result, tookMs: Math.round(performance.now() - started) }
       },
       rpcServices: async () => ({ services: await this.parts.broker.rpcServices() }),
-      ...crawlHandlers({ crawls: this.parts.crawls, watches: this.crawlWatches, exportUrl: this.parts.exportUrl }),
+      ...crawlHandlers({ crawls: this.parts.crawls, exportUrl: this.parts.exportUrl }),
       ...sourceHandlers(this.parts.sources ?? NO_SOURCES),
       ...fleetHandlers({
         engine: this.parts.engine,
-        watches: this.statsWatches,
         serviceLimits: this.parts.serviceLimits ?? (() => ({})),
         notificationSettings: this.parts.notificationSettings ?? null
       }),

@@ -81,7 +81,7 @@ describe('StatsWatches', () => {
       stream.push(cpu)
     }
     const later = await watches.watch(collector())
-    expect(later.history[0]?.readings.map((r) => r.cpuPercent)).toEqual([4, 5, 6])
+    expect(later.history.map((r) => r.cpuPercent)).toEqual([4, 5, 6])
   })
 
   it('follows the fleet: a new container gets a stream, a gone one loses it, an ended stream is forgotten', async () => {

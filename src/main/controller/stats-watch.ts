@@ -6,10 +6,10 @@
  * memory stays bounded whatever the fleet's size or the time watched.
  */
 import type { ContainerStats, StackStatus } from '../../shared/contract'
-import type { ContainerHistory } from '../../shared/fleet-stats'
 import { STATS_HISTORY, STATS_MIN_INTERVAL_MS } from '../../shared/fleet-stats'
 import { RingBuffer } from '../broker/ring-buffer'
 import type { StatsSource } from '../stack/container-stats'
+import type { StreamSource } from './stream-source'
 
 export interface StatsEngine {
   followStats(source: StatsSource, onReading: (reading: ContainerStats) => void, onEnd: (reason: string) => void): Promise<() => void>
@@ -55,8 +55,8 @@ export class StatsWatches {
     this.now = options.now ?? Date.now
   }
 
-  /** Starts watching; returns the history so far and the function that stops this watcher. */
-  async watch(watcher: StatsWatcher): Promise<{ history: ContainerHistory[]; stop: () => void }> {
+  /** Starts watching; returns the kept readings (oldest first per container) and the function that stops this watcher. */
+  async watch(watcher: StatsWatcher): Promise<{ history: ContainerStats[]; stop: () => void }> {
     const first = this.watchers.size === 0
     this.watchers.add(watcher)
     if (first) this.update(await this.running())
@@ -90,12 +90,8 @@ export class StatsWatches {
     for (const w of watchers) w.onEnd(reason)
   }
 
-  private history(): ContainerHistory[] {
-    return [...this.streams.values()].map((s) => ({
-      container: s.source.name,
-      service: s.source.service,
-      readings: s.history.toArray().map(({ cpuPercent, memoryBytes, memoryLimitBytes, read }) => ({ cpuPercent, memoryBytes, memoryLimitBytes, read }))
-    }))
+  private history(): ContainerStats[] {
+    return [...this.streams.values()].flatMap((s) => s.history.toArray())
   }
 
   private open(source: StatsSource): void {
@@ -142,6 +138,23 @@ export class StatsWatches {
 
   private closeAll(): void {
     for (const [id, stream] of this.streams) this.close(id, stream)
+  }
+}
+
+/**
+ * The `stats` stream: the kept readings of the running containers (of one service, or all),
+ * none on resume, then each new reading.
+ */
+export function statsStreamSource(watches: Pick<StatsWatches, 'watch'>): StreamSource<'stats'> {
+  return async ({ service }, sink, { resume }) => {
+    const wanted = (reading: { service: string }): boolean => service === undefined || reading.service === service
+    const watch = await watches.watch({
+      onReading: (reading) => {
+        if (wanted(reading)) sink.push([reading])
+      },
+      onEnd: (reason) => sink.end(reason)
+    })
+    return { initial: resume ? [] : watch.history.filter(wanted), stop: watch.stop }
   }
 }
 

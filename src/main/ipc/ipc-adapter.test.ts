@@ -47,6 +47,10 @@ class FakeWebContents extends EventEmitter implements WebContentsLike {
   }
 }
 
+async function refuseStream(): Promise<never> {
+  throw new Error('no streams here')
+}
+
 function backend(): SessionBackend & { calls: string[]; emit: (event: BroadcastEventName, payload: unknown) => void; listenerCount: () => number } {
   const calls: string[] = []
   const listeners = new Set<{ event: string; listener: (payload: unknown) => void }>()
@@ -62,6 +66,7 @@ function backend(): SessionBackend & { calls: string[]; emit: (event: BroadcastE
       return () => listeners.delete(entry)
     }) as SessionBackend['on'],
     mask: (text) => text,
+    streams: { logs: refuseStream, crawl: refuseStream, stats: refuseStream },
     emit: (event, payload) => {
       for (const l of listeners) if (l.event === event) l.listener(payload)
     },

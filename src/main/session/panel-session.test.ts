@@ -25,8 +25,13 @@ function recordingBackend(answer: (operation: OperationName) => unknown = () => 
       listeners.set(event, listener)
       return () => listeners.delete(event)
     }) as SessionBackend['on'],
-    mask: secretMasker(secrets)
+    mask: secretMasker(secrets),
+    streams: { logs: refuseStream, crawl: refuseStream, stats: refuseStream }
   }
+}
+
+async function refuseStream(): Promise<never> {
+  throw new Error('no streams here')
 }
 
 describe('PanelSession', () => {
@@ -47,7 +52,13 @@ describe('PanelSession', () => {
     expect(!result.ok && result.error.message).toMatch(/^Invalid lookup request: id:/)
     expect(await session.invoke('scale', { service: 'scraper', replicas: 99 })).toMatchObject({ ok: false })
     expect(await session.invoke('status', { extra: true })).toMatchObject({ ok: false })
-    expect(await session.invoke('logs', { service: 'api', follow: true, streamId: 'a b' })).toMatchObject({ ok: false })
+    expect(await session.invoke('logs', { service: 'api', follow: true })).toMatchObject({ ok: false })
+    const badId = await session.invoke('streamOpen', { kind: 'logs', params: { service: 'api' }, streamId: 'a b' })
+    expect(!badId.ok && badId.error.message).toMatch(/^Invalid streamOpen request: streamId:/)
+    const badKind = await session.invoke('streamOpen', { kind: 'tail', params: {} })
+    expect(!badKind.ok && badKind.error.message).toMatch(/^Invalid streamOpen request: kind: .*"logs"/)
+    const badParams = await session.invoke('streamOpen', { kind: 'logs', params: { service: 'api', tail: -1 } })
+    expect(!badParams.ok && badParams.error.message).toMatch(/^Invalid streamOpen request: params\.tail:/)
     expect(backend.calls).toEqual([])
   })
 
@@ -67,7 +78,7 @@ describe('PanelSession', () => {
     )
     expect(await session.invoke('status', {})).toEqual({ ok: false, error: { kind: 'UnknownService', message: 'No service "x"', hint: 'Services: api' } })
     error = new Error('boom')
-    expect(await session.invoke('status', {})).toEqual({ ok: false, error: { kind: 'Internal', message: 'boom', hint: null } })
+    expect(await session.invoke('status', {})).toEqual({ ok: false, error: { kind: 'Internal', message: 'boom', hint: 'An unexpected error; see the logs of the process that reported it.' } })
   })
 
   it('delivers every broadcast event until disposed, then answers PanelDisconnected', async () => {
@@ -75,7 +86,8 @@ describe('PanelSession', () => {
     const seen: unknown[] = []
     const session = new PanelSession(backend, (event) => seen.push(event))
     expect([...backend.listeners.keys()].sort()).toEqual([...BROADCAST_EVENT_NAMES].sort())
-    expect(BROADCAST_EVENT_NAMES).not.toContain('logLine')
+    expect(BROADCAST_EVENT_NAMES).not.toContain('streamData')
+    expect(BROADCAST_EVENT_NAMES).not.toContain('streamEnd')
     backend.listeners.get('status')?.({ project: 'p' })
     expect(seen).toEqual([{ event: 'status', payload: { project: 'p' } }])
     session.dispose()

@@ -2,32 +2,34 @@
  * One connected client of the panel (an Electron window, a WebSocket, a CLI run). The only
  * path from an untrusted message to the controller: it checks the operation name, validates
  * the request against the contract, calls the controller and turns anything thrown into an
- * error value, so a caller always gets a Result. It delivers every broadcast event and the
- * events of the streams this client opened, and stops those streams when the client goes.
+ * error value, so a caller always gets a Result. It delivers every broadcast event, and
+ * answers the stream operations itself: the client's streams (client-streams.ts) are its
+ * own, their events go to it alone, and they close when the client goes.
  * Everything it hands a client (answers, error values, events, log lines) passes the
  * backend's masker, so no credential reaches a window, a socket or a terminal.
  * Shells only move frames between their transport and `invoke` / `deliver`.
  */
-import { randomUUID } from 'node:crypto'
 import { BROADCAST_EVENT_NAMES, OPERATION_NAMES, isOperationName, panelError, parseRequest } from '../../shared/contract'
-import type { ClientEventName, EventPayload, OperationName, PanelEvent, Result } from '../../shared/contract'
+import type { OperationName, ParsedRequest, PanelEvent, Result, StreamOperationName } from '../../shared/contract'
 import type { PanelController } from '../controller/panel-controller'
-import { StreamIdInUse } from './client-channel'
-import type { ClientChannel } from './client-channel'
-import { toPanelError } from './error-values'
+import { ClientStreams } from './client-streams'
+import type { ClientStreamLimits } from './client-streams'
+import { toPanelError } from '../error-values'
 import { maskDeep } from '../../shared/secret-mask'
 
-export type SessionBackend = Pick<PanelController, 'handle' | 'on' | 'mask'>
+export type SessionBackend = Pick<PanelController, 'handle' | 'on' | 'mask' | 'streams'>
 
 export class PanelSession {
-  private readonly streams = new Map<string, () => void>()
+  private readonly streams: ClientStreams
   private readonly unsubscribers: (() => void)[]
   private disposed = false
 
   constructor(
     private readonly controller: SessionBackend,
-    private readonly deliver: (event: PanelEvent) => void
+    private readonly deliver: (event: PanelEvent) => void,
+    streamLimits?: ClientStreamLimits
   ) {
+    this.streams = new ClientStreams(controller.streams, (event) => this.push(event), streamLimits)
     this.unsubscribers = BROADCAST_EVENT_NAMES.map((name) =>
       controller.on(name, (payload) => this.push({ event: name, payload } as PanelEvent))
     )
@@ -44,15 +46,15 @@ export class PanelSession {
     const parsed = parseRequest(operation, request)
     if (!parsed.ok) return parsed
     try {
-      return { ok: true, value: maskDeep(await this.controller.handle(operation as OperationName, parsed.value, this.channel), this.controller.mask) }
+      return { ok: true, value: maskDeep(await this.answer(operation, parsed.value), this.controller.mask) }
     } catch (err) {
       return { ok: false, error: maskDeep(toPanelError(err), this.controller.mask) }
     }
   }
 
-  /** The ids of the streams this client has open (for tests and diagnostics). */
+  /** The ids of the streams this client has open. */
   openStreams(): string[] {
-    return [...this.streams.keys()]
+    return this.streams.ids()
   }
 
   /** The client went away: unsubscribe, and stop every stream it opened. */
@@ -60,35 +62,22 @@ export class PanelSession {
     if (this.disposed) return
     this.disposed = true
     for (const unsubscribe of this.unsubscribers) unsubscribe()
-    const stops = [...this.streams.values()]
-    this.streams.clear()
-    for (const stop of stops) stop()
+    this.streams.closeAll()
+  }
+
+  private answer(operation: OperationName, request: ParsedRequest<OperationName>): Promise<unknown> {
+    if (isStreamOperation(operation)) {
+      if (operation === 'streamOpen') return this.streams.open(request as ParsedRequest<'streamOpen'>)
+      return Promise.resolve({ closed: this.streams.close((request as ParsedRequest<'streamClose'>).streamId) })
+    }
+    return this.controller.handle(operation, request as ParsedRequest<typeof operation>)
   }
 
   private push(event: PanelEvent): void {
     if (!this.disposed) this.deliver(maskDeep(event, this.controller.mask))
   }
+}
 
-  private readonly channel: ClientChannel = {
-    send: <K extends ClientEventName>(event: K, payload: EventPayload<K>) => this.push({ event, payload } as PanelEvent),
-    newStreamId: () => randomUUID(),
-    own: (streamId, stop) => {
-      if (this.disposed) {
-        stop()
-        return
-      }
-      if (this.streams.has(streamId)) throw new StreamIdInUse(streamId)
-      this.streams.set(streamId, stop)
-    },
-    release: (streamId) => {
-      this.streams.delete(streamId)
-    },
-    stop: (streamId) => {
-      const stop = this.streams.get(streamId)
-      if (stop === undefined) return false
-      this.streams.delete(streamId)
-      stop()
-      return true
-    }
-  }
+function isStreamOperation(operation: OperationName): operation is StreamOperationName {
+  return operation === 'streamOpen' || operation === 'streamClose'
 }

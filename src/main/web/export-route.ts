@@ -9,6 +9,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { ServerResponse } from 'node:http'
 import { CrawlIdSchema, ExportFormatSchema } from '../../shared/crawl'
 import type { ExportFormat } from '../../shared/crawl'
+import { ERROR_RULES } from '../../shared/error-kinds'
 import { CrawlClientError } from '../clients/crawl-client'
 
 export const EXPORT_PATH_PREFIX = '/exports/crawls/'
@@ -28,7 +29,11 @@ export async function serveExport(url: URL, response: ServerResponse, openExport
   try {
     body = await openExport(id.data, format.data)
   } catch (err) {
-    if (err instanceof CrawlClientError) return plain(response, err.kind === 'CrawlNotFound' ? 404 : err.kind === 'InvalidCrawl' ? 400 : 502, err.message)
+    if (err instanceof CrawlClientError) {
+      // The caller's mistake keeps its kind's status; the coordinator failing is this gateway's 502.
+      const status = ERROR_RULES[err.kind].status
+      return plain(response, status < 500 ? status : 502, err.message)
+    }
     throw err
   }
   response.writeHead(200, {

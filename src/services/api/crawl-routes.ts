@@ -3,16 +3,19 @@
  *   POST /crawls, GET /crawls, GET /crawls/:id, GET /crawls/:id/items?state=&cursor=&limit=,
  *   POST /crawls/:id/{cancel,pause,resume,retry}, DELETE /crawls/:id,
  *   GET /crawls/:id/export?format=jsonl|csv (streamed)
- * Bad input is 400 with kind InvalidCrawl, an unknown crawl 404 CrawlNotFound, an action the
- * crawl's state does not allow 409, Elasticsearch down 503 CrawlerUnavailable.
+ * Bad input is 400 InvalidCrawl, an unknown crawl 404 CrawlNotFound, an action the crawl's
+ * state does not allow 409 CrawlConflict, Elasticsearch down 503 CrawlerUnavailable (each
+ * status is its kind's, src/shared/error-kinds.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { CRAWL_ACTIONS, CRAWL_ITEM_STATES, CrawlIdSchema, CrawlItemsQuerySchema, CrawlStartRequestSchema, ExportFormatSchema, MAX_ID_LIST_BYTES } from '../../shared/crawl'
 import type { CrawlAction } from '../../shared/crawl'
 import { isTransientEsError } from '../listings/elasticsearch-client'
 import type { Logger } from '../log'
+import { errorResponse } from './error-response'
+import type { ErrorResponse } from './error-response'
 import type { Coordinator } from '../crawler/coordinator'
-import { CRAWL_ERROR_STATUS, CrawlError } from '../crawler/crawl-errors'
+import { CrawlError } from '../crawler/crawl-errors'
 import { EXPORT_CONTENT_TYPES, writeExport } from '../crawler/sources/export-writer'
 
 /** Room for an 8 MiB list inside its JSON request. */
@@ -28,7 +31,7 @@ export async function handleCrawlRequest(coordinator: Coordinator, req: Incoming
   try {
     return await route(coordinator, req, res, url)
   } catch (err) {
-    const { status, body } = errorBody(err)
+    const { status, body } = crawlErrorResponse(err)
     if (status === 500) logger.error('Crawl request failed', { path: url.pathname, error: err instanceof Error ? err.stack : String(err) })
     if (res.headersSent) {
       res.destroy(err instanceof Error ? err : undefined)
@@ -122,16 +125,10 @@ function notAllowed(method: string, allowed: string): CrawlError {
   return new CrawlError('InvalidCrawl', `${method} is not allowed here`, `Allowed: ${allowed}.`)
 }
 
-function errorBody(err: unknown): { status: number; body: { error: { kind: string; message: string; hint: string } } } {
-  if (err instanceof CrawlError) {
-    // A state conflict is still bad input to the client (InvalidCrawl), with its own status.
-    const kind = err.kind === 'CrawlConflict' ? 'InvalidCrawl' : err.kind
-    return { status: CRAWL_ERROR_STATUS[err.kind], body: { error: { kind, message: err.message, hint: err.hint } } }
-  }
-  if (isTransientEsError(err)) {
-    return { status: 503, body: { error: { kind: 'CrawlerUnavailable', message: 'The crawl ledger (Elasticsearch) cannot be reached', hint: 'Check Elasticsearch (GET /health).' } } }
-  }
-  return { status: 500, body: { error: { kind: 'Internal', message: 'Internal error', hint: 'An unexpected error; see the API logs.' } } }
+/** Elasticsearch failing here is the crawl ledger's, so the crawler's, not the listing search's. */
+function crawlErrorResponse(err: unknown): ErrorResponse {
+  if (isTransientEsError(err)) return errorResponse(new CrawlError('CrawlerUnavailable', 'The crawl ledger (Elasticsearch) cannot be reached', 'Check Elasticsearch (GET /health).', { cause: err }))
+  return errorResponse(err)
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): number {

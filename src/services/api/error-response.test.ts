@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError, errorResponse } from './error-response'
+import { ApiError } from './api-error'
+import { errorResponse } from './error-response'
+import { CrawlError } from '../crawler/crawl-errors'
+import { CacheUnavailable } from '../listings/listing-cache'
 import { BrokerUnavailable, MethodNotFound, RemoteError, RpcTimeout, UnknownService } from '../rpc/errors'
 import {
   InvalidListingId,
@@ -28,7 +31,10 @@ describe('errorResponse', () => {
     ['page too complex', new PageTooComplex('http://x/jobs/1', 'nests 600 deep'), 502, 'PageTooComplex'],
     ['malformed listing', new MalformedListing('svc', 'title: required'), 502, 'MalformedListing'],
     ['broker down', new BrokerUnavailable('no connection'), 503, 'BrokerUnavailable'],
-    ['no scraper', new UnknownService('svc'), 503, 'UnknownService'],
+    ['no scraper', new UnknownService('svc'), 503, 'RpcUnknownService'],
+    ['listings cache down', new CacheUnavailable('es down'), 503, 'SearchUnavailable'],
+    ['crawl state conflict', new CrawlError('CrawlConflict', 'it is done', 'pause applies to a running crawl.'), 409, 'CrawlConflict'],
+    ['unknown crawl', new CrawlError('CrawlNotFound', 'No crawl c-1'), 404, 'CrawlNotFound'],
     ['search down', new SearchUnavailable('es down'), 503, 'SearchUnavailable'],
     ['rpc timeout', new RpcTimeout('svc', 'get_job_listing_info', 100), 504, 'RpcTimeout'],
     ['source timeout', new SourceTimeout('http://x/jobs/1', 100), 504, 'SourceTimeout']
@@ -54,9 +60,18 @@ describe('errorResponse', () => {
     expect(errorResponse(poison)).toMatchObject({ status: 502, body: { error: { kind: 'TooManyDeliveries', message: 'The request was delivered 6 times' } } })
   })
 
-  it('answers 502 ScrapeFailed for other remote failures', () => {
-    expect(errorResponse(new RemoteError('ValueError', 'builtins.ValueError', 'oops')).body.error).toMatchObject({ kind: 'ScrapeFailed', message: 'oops' })
-    expect(errorResponse(new MethodNotFound('MethodNotFound', 'nameko.exceptions.MethodNotFound', 'get_job_listing_info')).status).toBe(502)
+  it('answers 502 RpcRemoteError for a remote exception no kind names, and Nameko\'s own by theirs', () => {
+    expect(errorResponse(new RemoteError('ValueError', 'builtins.ValueError', 'oops'))).toEqual({
+      status: 502,
+      body: { error: { kind: 'RpcRemoteError', message: 'ValueError oops', hint: 'The remote method raised; see that service\'s logs.' } }
+    })
+    expect(errorResponse(new MethodNotFound('MethodNotFound', 'nameko.exceptions.MethodNotFound', 'get_job_listing_info'))).toMatchObject({ status: 502, body: { error: { kind: 'RpcMethodNotFound' } } })
+  })
+
+  it('keeps an error\'s own hint, and gives the kind\'s where it has none', () => {
+    expect(errorResponse(new CrawlError('InvalidCrawl', 'source.url: Invalid url', 'Give a full address.')).body.error.hint).toBe('Give a full address.')
+    expect(errorResponse(new CrawlError('CrawlNotFound', 'No crawl c-1')).body.error.hint).toBe('List the crawls with GET /crawls; a deleted crawl is gone for good.')
+    expect(errorResponse(new BrokerUnavailable('no connection')).body.error.hint).toBe("Is RabbitMQ running? Check AMQP_URI (the API's GET /health shows its broker link).")
   })
 
   it('hides the message of unexpected local errors', () => {

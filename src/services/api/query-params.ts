@@ -1,7 +1,7 @@
 /** Query-string parsing for the API's routes; bad values are errors, never silently ignored. */
 import type { ListingSearchOptions } from '../../shared/listing-search'
 import { InvalidSearch } from '../listings/listing-search'
-import { ApiError } from './error-response'
+import { ApiError } from './api-error'
 
 export interface SearchParams {
   query: string

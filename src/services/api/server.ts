@@ -23,7 +23,8 @@ import type { Coordinator } from '../crawler/coordinator'
 import { handleCrawlRequest, isCrawlPath } from './crawl-routes'
 import type { SourceRegistry } from '../sources/source-registry'
 import { handleSourceRequest, isSourcePath } from './source-routes'
-import { ApiError, errorKind, errorResponse } from './error-response'
+import { ApiError } from './api-error'
+import { errorKind, errorResponse } from './error-response'
 import { healthReport, healthStatusCode } from './health'
 import type { BrokerState } from './health'
 import { LOOKUP_PATH_PREFIX, plainLookupId } from './lookup-target'
@@ -163,7 +164,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     // Nothing a request does may become an unhandled rejection: that would end the process.
     handle(req, res).catch((err: unknown) => {
       logger.error('Request failed outside its handler', { error: err instanceof Error ? err.stack : String(err) })
-      if (!res.headersSent) send(res, { status: 400, body: { error: { kind: 'BadRequest', message: 'The request could not be read.', hint: null } } })
+      if (!res.headersSent) send(res, errorResponse(new ApiError('BadRequest', 'The request could not be read.')))
       else res.destroy()
     })
   })

@@ -7,7 +7,8 @@
  * SourceNotFound, a taken name 409 SourceNameTaken, Elasticsearch down 503 SourcesUnavailable.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { SOURCE_ERROR_STATUS, SourceEditSchema, SourceNameSchema } from '../../shared/source'
+import { ERROR_RULES } from '../../shared/error-kinds'
+import { SourceEditSchema, SourceNameSchema } from '../../shared/source'
 import { isTransientEsError } from '../listings/elasticsearch-client'
 import type { Logger } from '../log'
 import { SourceError, invalidSource } from '../sources/source-errors'
@@ -91,7 +92,7 @@ function notAllowed(method: string, allowed: string): SourceError {
 }
 
 function errorBody(err: unknown): { status: number; body: { error: { kind: string; message: string; hint: string } } } {
-  if (err instanceof SourceError) return { status: SOURCE_ERROR_STATUS[err.kind], body: { error: { kind: err.kind, message: err.message, hint: err.hint } } }
+  if (err instanceof SourceError) return { status: ERROR_RULES[err.kind].status, body: { error: { kind: err.kind, message: err.message, hint: err.hint } } }
   if (isTransientEsError(err)) {
     return { status: 503, body: { error: { kind: 'SourcesUnavailable', message: 'The source store (Elasticsearch) cannot be reached', hint: 'Check Elasticsearch (GET /health).' } } }
   }

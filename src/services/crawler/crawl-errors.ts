@@ -1,14 +1,17 @@
-/** The coordinator's own errors; the REST routes answer them as `{ error: { kind, message, hint } }`. */
-export type CrawlErrorKind = 'CrawlNotFound' | 'InvalidCrawl' | 'CrawlConflict' | 'CrawlerUnavailable'
+/**
+ * The coordinator's own errors. The kind is an error kind (src/shared/error-kinds.ts), which
+ * gives the /crawls routes their status; the hint is this error's own, null for its kind's.
+ */
+import type { ErrorKind } from '../../shared/error-kinds'
 
-export const CRAWL_ERROR_STATUS: Record<CrawlErrorKind, number> = { CrawlNotFound: 404, InvalidCrawl: 400, CrawlConflict: 409, CrawlerUnavailable: 503 }
+export type CrawlErrorKind = Extract<ErrorKind, 'CrawlNotFound' | 'InvalidCrawl' | 'CrawlConflict' | 'CrawlerUnavailable'>
 
 export class CrawlError extends Error {
   override readonly name = 'CrawlError'
   constructor(
     readonly kind: CrawlErrorKind,
     message: string,
-    readonly hint: string,
+    readonly hint: string | null = null,
     options?: { cause?: unknown }
   ) {
     super(message, options)
@@ -16,5 +19,5 @@ export class CrawlError extends Error {
 }
 
 export function crawlNotFound(id: string): CrawlError {
-  return new CrawlError('CrawlNotFound', `No crawl ${id}`, 'List the crawls with GET /crawls; a deleted crawl is gone for good.')
+  return new CrawlError('CrawlNotFound', `No crawl ${id}`)
 }

@@ -143,7 +143,8 @@ async function* prepend(first: IteratorResult<SourceEntry>, rest: AsyncIterator<
 }
 
 function sourceError(err: unknown): Error {
-  if (err instanceof CrawlSourceError) return new CrawlError('InvalidCrawl', err.message, err.hint ?? 'Check the source of the crawl.')
+  // A source that cannot be read (even one down just now) is a start request refused: 400.
+  if (err instanceof CrawlSourceError) return new CrawlError('InvalidCrawl', err.message, err.hint ?? 'Check the source of the crawl.', { cause: err })
   return err instanceof Error ? err : new Error(String(err))
 }
 

@@ -1,8 +1,9 @@
 /**
  * What a reply (or a missing one) does to a ledger item: pure decisions, no I/O.
  * Transient failures are retried with exponential backoff and jitter until the item's
- * attempt limit; permanent ones fail at once with their kind.
+ * attempt limit; permanent ones (isPermanent) fail at once with their kind.
  */
+import { ERROR_RULES, isErrorKind } from '../../shared/error-kinds'
 import { ListingSchema } from '../../shared/listing'
 import type { Listing } from '../../shared/listing'
 import { CRAWL_CANCELLED, CRAWL_PAUSED } from './crawl-control'
@@ -10,33 +11,32 @@ import type { DecodedReply } from '../rpc/wire'
 import type { ItemDoc } from './ledger-docs'
 import { DEFAULT_SOURCE_NAME, sourceListingKey } from '../../shared/source'
 
-/** Worth another attempt: the source, the broker or a replica may do better next time. */
-export const TRANSIENT_KINDS = new Set(['SourceUnavailable', 'SourceTimeout', 'ConnectionReset', 'BrokerUnavailable', 'RpcTimeout', 'ReplicaLost', 'ScrapeFailed', 'SourcePaused',
-  // A crawl dispatches only sources the registry holds (crawl-sources.ts): a scraper that knows
-  // none by that name has not heard the announcement yet (crawl-control.ts), or was paused since.
-  'UnknownSource'
-])
-/** Another attempt cannot help. Kinds in neither set count as transient (maxAttempts bounds them). */
-export const PERMANENT_KINDS = new Set([
-  'ListingNotFound',
-  'NotAJobListing',
-  'UnreadablePosting',
-  'InvalidListingId',
-  'PageTooLarge',
-  'PageTooComplex',
-  'MalformedListing',
+/**
+ * Exception types of Nameko and of the bus itself (not error kinds) that another attempt
+ * cannot help: the request or the service is wrong, not the moment.
+ */
+const PERMANENT_WIRE_TYPES: ReadonlySet<string> = new Set([
   'MethodNotFound',
   'IncorrectSignature',
   'MalformedRequest',
   'ContentDisallowed',
   'UnserializableValueError',
-  // The scraper's RPC server gave up on a request that kept killing or stalling replicas.
-  'TooManyDeliveries',
   'PoisonMessage'
 ])
 
 /** How long an item of a paused source waits before it is offered again (the scraper refuses it while paused). */
 export const SOURCE_PAUSED_RECHECK_MS = 5000
+
+/**
+ * True when another attempt cannot help: an error kind the table calls not retryable (a page
+ * that is not a listing, too large, unreadable; a request that kept killing replicas), or one
+ * of Nameko's own. Anything else (a source down, a replica lost, an exception nobody named)
+ * is tried again, up to the item's maxAttempts.
+ */
+export function isPermanent(errorKind: string): boolean {
+  if (isErrorKind(errorKind)) return !ERROR_RULES[errorKind].retryable
+  return PERMANENT_WIRE_TYPES.has(errorKind)
+}
 
 export type ReplyOutcome =
   | { kind: 'done'; listing: Listing }
@@ -102,7 +102,7 @@ export function applyOutcome(item: ItemDoc, outcome: ReplyOutcome, meta: ReplyMe
 export function failure(item: ItemDoc, errorKind: string, message: string, meta: ReplyMeta, now: Date, backoff: Backoff): Partial<ItemDoc> {
   const at = now.toISOString()
   const base = { errorKind, replica: meta.replica, tookMs: meta.tookMs, updatedAt: at }
-  if (PERMANENT_KINDS.has(errorKind)) return { ...base, state: 'failed', errorMessage: message, finishedAt: at, notBefore: null }
+  if (isPermanent(errorKind)) return { ...base, state: 'failed', errorMessage: message, finishedAt: at, notBefore: null }
   if (item.attempts >= item.attemptLimit) {
     return { ...base, state: 'failed', errorMessage: `${message} (gave up after ${item.attempts} attempts)`, finishedAt: at, notBefore: null }
   }

@@ -18,8 +18,6 @@ export class InvalidSearch extends Error {
   override name = 'InvalidSearch'
 }
 
-export const SEARCH_UNAVAILABLE_HINT = 'Elasticsearch cannot be searched right now; lookups still work through the scraper.'
-
 /**
  * Elasticsearch could not run the search (down, slow, failing). Thrown by the listings layer
  * itself, so the API and the panel both see one kind, SearchUnavailable, rather than each
@@ -28,7 +26,6 @@ export const SEARCH_UNAVAILABLE_HINT = 'Elasticsearch cannot be searched right n
  */
 export class SearchUnavailable extends CacheUnavailable {
   override name = 'SearchUnavailable'
-  readonly hint = SEARCH_UNAVAILABLE_HINT
 }
 
 export async function searchListings(repository: ListingRepository, query: string, options: ListingSearchOptions = {}): Promise<ListingSearchResult> {

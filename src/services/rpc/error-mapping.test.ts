@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { errorFromWire, errorToWire, safeArgs, unserializableWire } from './error-mapping'
-import { IncorrectSignature, MalformedRequest, MethodNotFound, RemoteError } from './errors'
+import { IncorrectSignature, MalformedRequest, MethodNotFound, RemoteError, RpcTimeout, UnknownService } from './errors'
 
 describe('errorFromWire', () => {
   it('builds the three registered Nameko exceptions from their exc_path', () => {
@@ -36,6 +36,15 @@ describe('errorToWire', () => {
       value: 'gone'
     })
     expect(errorToWire(new TypeError('nope'))).toEqual({ exc_type: 'TypeError', exc_path: 'scrapedeck.TypeError', exc_args: ['nope'], value: 'nope' })
+  })
+
+  it('names an error by its error kind when it carries one, and a local RPC error by its kind', () => {
+    const refused = Object.assign(new Error('Crawl c-1 is cancelled'), { name: 'CrawlError', kind: 'InvalidCrawl' })
+    expect(errorToWire(refused)).toEqual({ exc_type: 'InvalidCrawl', exc_path: 'scrapedeck.InvalidCrawl', exc_args: ['Crawl c-1 is cancelled'], value: 'Crawl c-1 is cancelled' })
+    expect(errorToWire(new UnknownService('scraper'))).toMatchObject({ exc_type: 'RpcUnknownService', value: 'Unknown service `scraper`' })
+    expect(errorToWire(new RpcTimeout('scraper', 'get', 100))).toMatchObject({ exc_type: 'RpcTimeout' })
+    // A `kind` that is not an error kind is just a field.
+    expect(errorToWire(Object.assign(new Error('x'), { kind: 'id' })).exc_type).toBe('Error')
   })
 
   it('passes a nested RemoteError on as Nameko RemoteError', () => {

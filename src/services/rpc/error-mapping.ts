@@ -2,6 +2,7 @@
  * Errors to and from Nameko's wire error object (protocol doc, section 5).
  */
 import { inspect } from 'node:util'
+import { isErrorKind } from '../../shared/error-kinds'
 import { IncorrectSignature, MalformedRequest, MethodNotFound, RemoteError } from './errors'
 import type { WireError } from './wire'
 
@@ -42,9 +43,10 @@ export function errorToWire(thrown: unknown): WireError {
   }
   if (thrown instanceof Error) {
     const excPath = (thrown as { excPath?: unknown }).excPath
+    const excType = wireName(thrown)
     return {
-      exc_type: thrown.name,
-      exc_path: typeof excPath === 'string' ? excPath : `scrapedeck.${thrown.name}`,
+      exc_type: excType,
+      exc_path: typeof excPath === 'string' ? excPath : `scrapedeck.${excType}`,
       exc_args: [thrown.message],
       value: thrown.message
     }
@@ -52,6 +54,15 @@ export function errorToWire(thrown: unknown): WireError {
   // `throw "text"` and friends: no name to go by.
   const text = typeof thrown === 'string' ? thrown : inspect(thrown)
   return { exc_type: 'Error', exc_path: 'scrapedeck.Error', exc_args: [text], value: text }
+}
+
+/**
+ * An error that carries an error kind (a CrawlError's `kind`) travels under it, so the caller
+ * maps it as the thrower meant (src/shared/error-kinds.ts); any other under its name.
+ */
+function wireName(thrown: Error): string {
+  const kind = (thrown as { kind?: unknown }).kind
+  return isErrorKind(kind) ? kind : thrown.name
 }
 
 export function methodNotFoundWire(method: string): WireError {

@@ -1,6 +1,8 @@
 /**
- * Errors of the Nameko-compatible RPC layer. A caller tells them apart with `instanceof`
- * (or `name`, once they have crossed a process boundary as plain objects).
+ * Errors of the Nameko-compatible RPC layer. A caller tells them apart with `instanceof`.
+ * The local ones are named by their error kind (src/shared/error-kinds.ts), so the name they
+ * travel under once they cross the bus (errorToWire) means the same everywhere. The
+ * RemoteError family keeps Nameko's names, which Python callers rely on.
  */
 
 /** The remote side raised: carries Nameko's error fields as they came over the wire. */
@@ -33,7 +35,7 @@ export class MalformedRequest extends RemoteError {
 
 /** No queue is bound for the service: nobody has ever declared `rpc-<service>`. */
 export class UnknownService extends Error {
-  override name = 'UnknownService'
+  override name = 'RpcUnknownService'
   constructor(readonly service: string) {
     super(`Unknown service \`${service}\``)
   }

@@ -3,6 +3,7 @@ import { WebSocket, WebSocketServer } from 'ws'
 import type { AddressInfo } from 'node:net'
 import { SocketPanelApi, socketUrlFor } from './socket-panel-api'
 import type { SocketLike } from './socket-panel-api'
+import type { StreamData, StreamOpenRequest } from '../../../shared/contract'
 
 /** A real WebSocket server that answers invokes the way the web shell frames them. */
 async function startServer(onFrame: (frame: { id: number; operation: string; request: unknown }, send: (data: unknown) => void) => void): Promise<{ url: string; server: WebSocketServer }> {
@@ -49,13 +50,13 @@ describe('SocketPanelApi', () => {
     const api = new SocketPanelApi(url, createSocket)
     cleanups.push(() => api.close(), () => server.close())
     const ends: unknown[] = []
-    const unsubscribe = api.on('logEnd', (payload) => ends.push(payload))
+    const unsubscribe = api.on('streamEnd', (payload) => ends.push(payload))
     await api.invoke('config', {})
-    push!({ type: 'event', event: 'logEnd', payload: { streamId: 's1', reason: 'done' } })
-    push!({ type: 'event', event: 'logLine', payload: { streamId: 's1' } })
+    push!({ type: 'event', event: 'streamEnd', payload: { streamId: 's1', reason: 'done' } })
+    push!({ type: 'event', event: 'streamData', payload: { streamId: 's1', kind: 'logs', items: [] } })
     await expect.poll(() => ends.length).toBe(1)
     unsubscribe()
-    push!({ type: 'event', event: 'logEnd', payload: { streamId: 's2', reason: 'done' } })
+    push!({ type: 'event', event: 'streamEnd', payload: { streamId: 's2', reason: 'done' } })
     await api.invoke('config', {}) // a round trip later, the second event has surely arrived
     expect(ends).toEqual([{ streamId: 's1', reason: 'done' }])
   })
@@ -84,125 +85,84 @@ describe('SocketPanelApi', () => {
   })
 })
 
-describe('SocketPanelApi log follows', () => {
-  it('follows again under the same stream id after a reconnect, from tail 0, and ends nothing', async () => {
-    const logRequests: { connection: number; request: { streamId?: string; tail?: number } }[] = []
+describe('SocketPanelApi streams', () => {
+  /**
+   * A server whose streamOpen answers ok (pushing one item of the connection's number first;
+   * a stream named `ended` ends at once), and which drops the socket on `status`.
+   */
+  async function streamServer(refuseAfterReconnect: string[] = []) {
+    const opens: { connection: number; request: StreamOpenRequest }[] = []
     let connections = 0
     const { url, server } = await startServer((frame, send) => {
-      if (frame.operation === 'logs') {
-        const request = frame.request as { streamId: string; tail?: number }
-        logRequests.push({ connection: connections, request })
-        send({ type: 'result', id: frame.id, result: { ok: true, value: { lines: [], streamId: request.streamId } } })
-        // The second connection's follow pushes a line under the id the view knows.
-        if (connections === 2) send({ type: 'event', event: 'logLine', payload: { streamId: request.streamId, container: 'c', service: 'api', stream: 'stdout', time: null, line: 'after' } })
+      const answer = (result: unknown): void => send({ type: 'result', id: frame.id, result })
+      if (frame.operation === 'streamOpen') {
+        const request = frame.request as StreamOpenRequest
+        opens.push({ connection: connections, request })
+        if (connections > 1 && refuseAfterReconnect.includes(request.streamId ?? '')) {
+          return answer({ ok: false, error: { kind: 'ContainerNotFound', message: 'gone', hint: null } })
+        }
+        send({ type: 'event', event: 'streamData', payload: { streamId: request.streamId, kind: request.kind, items: [{ connection: connections }] } })
+        answer({ ok: true, value: { streamId: request.streamId } })
+        if (request.streamId === 'ended') send({ type: 'event', event: 'streamEnd', payload: { streamId: 'ended', reason: 'container gone' } })
       } else if (frame.operation === 'status') for (const client of server.clients) client.terminate()
+      else if (frame.operation === 'streamClose') answer({ ok: true, value: { closed: true } })
+      else answer({ ok: true, value: {} })
     })
     server.on('connection', () => connections++)
     const api = new SocketPanelApi(url, createSocket)
     cleanups.push(() => api.close(), () => server.close())
-    const ends: unknown[] = []
-    const lines: { streamId: string; line: string }[] = []
-    api.on('logEnd', (end) => ends.push(end))
-    api.on('logLine', (line) => lines.push(line))
-    const first = await api.invoke('logs', { service: 'api', follow: true, tail: 50 })
-    const streamId = first.ok ? first.value.streamId : null
-    expect(streamId).toMatch(/^[A-Za-z0-9_-]+$/)
-    await api.invoke('status', {})
-    await expect.poll(() => lines.length).toBe(1)
-    expect(lines[0]).toMatchObject({ streamId, line: 'after' })
-    expect(logRequests.map((r) => [r.connection, r.request.streamId, r.request.tail])).toEqual([
-      [1, streamId, 50],
-      [2, streamId, 0]
+    const data: StreamData[] = []
+    const ends: { streamId: string; reason: string }[] = []
+    api.on('streamData', (d) => data.push(d))
+    api.on('streamEnd', (e) => ends.push(e))
+    return { api, opens, data, ends }
+  }
+
+  it('opens every kind again under the same id after a reconnect, resumed, handing on what the reopen sends, and ends nothing', async () => {
+    const { api, opens, data, ends } = await streamServer()
+    const logs = await api.invoke('streamOpen', { kind: 'logs', params: { service: 'api', tail: 50 } })
+    await api.invoke('streamOpen', { kind: 'crawl', params: { id: 'c-1' }, streamId: 'mine' })
+    await api.invoke('streamOpen', { kind: 'stats', params: {}, streamId: 'fleet' })
+    // An id is picked here when the caller gave none, so the stream can be opened again.
+    const logsId = logs.ok ? logs.value.streamId : null
+    expect(logsId).toMatch(/^[A-Za-z0-9_-]+$/)
+    await api.invoke('status', {}) // the server drops the connection
+    await expect.poll(() => opens.length).toBe(6)
+    expect(opens.map((o) => [o.connection, o.request.streamId, o.request.kind, o.request.resume ?? false])).toEqual([
+      [1, logsId, 'logs', false],
+      [1, 'mine', 'crawl', false],
+      [1, 'fleet', 'stats', false],
+      [2, logsId, 'logs', true],
+      [2, 'mine', 'crawl', true],
+      [2, 'fleet', 'stats', true]
     ])
+    expect(opens[3]?.request.params).toEqual({ service: 'api', tail: 50 })
+    await expect.poll(() => data.length).toBe(6)
+    expect(data.filter((d) => d.streamId === 'mine').map((d) => d.items)).toEqual([[{ connection: 1 }], [{ connection: 2 }]])
     expect(ends).toEqual([])
   })
 
-  it('does not follow again what was stopped or ended before the drop', async () => {
-    const logRequests: string[] = []
-    const { url, server } = await startServer((frame, send) => {
-      const request = frame.request as { streamId: string }
-      if (frame.operation === 'logs') {
-        logRequests.push(request.streamId)
-        send({ type: 'result', id: frame.id, result: { ok: true, value: { lines: [], streamId: request.streamId } } })
-      } else if (frame.operation === 'stopLogs') send({ type: 'result', id: frame.id, result: { ok: true, value: { stopped: true } } })
-      else if (frame.operation === 'status') for (const client of server.clients) client.terminate()
-      else send({ type: 'result', id: frame.id, result: { ok: true, value: {} } })
-    })
-    const api = new SocketPanelApi(url, createSocket)
-    cleanups.push(() => api.close(), () => server.close())
-    await api.invoke('logs', { service: 'api', follow: true, streamId: 'kept' })
-    await api.invoke('logs', { service: 'api', follow: true, streamId: 'stopped' })
-    await api.invoke('stopLogs', { streamId: 'stopped' })
+  it('does not open again what was closed or ended before the drop; a stream refused on reopening ends with the reason', async () => {
+    const { api, opens, ends } = await streamServer(['refused'])
+    for (const streamId of ['kept', 'closed', 'ended', 'refused']) await api.invoke('streamOpen', { kind: 'logs', params: { service: 'api' }, streamId })
+    await api.invoke('streamClose', { streamId: 'closed' })
     await api.invoke('status', {})
-    await api.invoke('config', {})
-    await expect.poll(() => logRequests.length).toBe(3)
-    expect(logRequests).toEqual(['kept', 'stopped', 'kept'])
+    await expect.poll(() => ends.length).toBe(2)
+    expect(ends[0]).toEqual({ streamId: 'ended', reason: 'container gone' })
+    expect(opens.filter((o) => o.connection === 2).map((o) => o.request.streamId)).toEqual(['kept', 'refused'])
+    expect(ends[1]).toEqual({ streamId: 'refused', reason: 'The stream could not be opened again after a reconnect: gone' })
+  })
+
+  it('ends its open streams for their views when closed by its user', async () => {
+    const { api, ends } = await streamServer()
+    await api.invoke('streamOpen', { kind: 'logs', params: { service: 'api' }, streamId: 'a' })
+    api.close()
+    expect(ends).toEqual([])
+    await expect.poll(() => ends).toEqual([{ streamId: 'a', reason: 'The panel connection was closed.' }])
   })
 })
 
 describe('socketUrlFor', () => {
-  it('follows crawls again under the same followId after a reconnect, handing on the fresh detail, but not those unfollowed or ended', async () => {
-    const follows: { connection: number; followId: string }[] = []
-    let connections = 0
-    const { url, server } = await startServer((frame, send) => {
-      if (frame.operation === 'crawlFollow') {
-        const { followId } = frame.request as { followId: string }
-        follows.push({ connection: connections, followId })
-        send({ type: 'result', id: frame.id, result: { ok: true, value: { followId, detail: { connection: connections } } } })
-      } else if (frame.operation === 'status') for (const client of server.clients) client.terminate()
-      else {
-        const third = follows[2]?.followId
-        if (frame.operation === 'config' && third) send({ type: 'event', event: 'crawlProgressEnd', payload: { followId: third, reason: 'the crawl ended' } })
-        send({ type: 'result', id: frame.id, result: { ok: true, value: { stopped: true } } })
-      }
-    })
-    server.on('connection', () => connections++)
-    const api = new SocketPanelApi(url, createSocket)
-    cleanups.push(() => api.close(), () => server.close())
-    const ends: unknown[] = []
-    const progress: unknown[] = []
-    api.on('crawlProgressEnd', (end) => ends.push(end))
-    api.on('crawlProgress', (event) => progress.push(event))
-    const ids: string[] = []
-    for (let i = 0; i < 3; i++) {
-      const r = await api.invoke('crawlFollow', { id: 'c-1' })
-      if (r.ok) ids.push(r.value.followId)
-    }
-    expect(new Set(ids).size).toBe(3)
-    await api.invoke('crawlUnfollow', { followId: ids[1] as string })
-    await api.invoke('config', {}) // the server ends the third on its own
-    await api.invoke('status', {}) // and drops the connection
-    await expect.poll(() => progress.length).toBe(1)
-    expect(follows.map((f) => [f.connection, f.followId])).toEqual([...ids.map((id) => [1, id]), [2, ids[0]]])
-    expect(progress).toEqual([{ followId: ids[0], detail: { connection: 2 } }])
-    expect(ends).toEqual([{ followId: ids[2], reason: 'the crawl ended' }])
-  })
-
-  it('follows stats again under the same followId after a reconnect, but not one unfollowed', async () => {
-    const follows: { connection: number; followId: string }[] = []
-    let connections = 0
-    const { url, server } = await startServer((frame, send) => {
-      if (frame.operation === 'statsFollow') {
-        const { followId } = frame.request as { followId: string }
-        follows.push({ connection: connections, followId })
-        send({ type: 'result', id: frame.id, result: { ok: true, value: { followId, history: [] } } })
-      } else if (frame.operation === 'status') for (const client of server.clients) client.terminate()
-      else send({ type: 'result', id: frame.id, result: { ok: true, value: { stopped: true } } })
-    })
-    server.on('connection', () => connections++)
-    const api = new SocketPanelApi(url, createSocket)
-    cleanups.push(() => api.close(), () => server.close())
-    const ids: string[] = []
-    for (let i = 0; i < 2; i++) {
-      const r = await api.invoke('statsFollow', {})
-      if (r.ok) ids.push(r.value.followId)
-    }
-    await api.invoke('statsUnfollow', { followId: ids[1] as string })
-    await api.invoke('status', {}) // the server drops the connection
-    await expect.poll(() => follows.length).toBe(3)
-    expect(follows.map((f) => [f.connection, f.followId])).toEqual([[1, ids[0]], [1, ids[1]], [2, ids[0]]])
-  })
-
   it('keeps host and token and picks ws or wss by the page scheme', () => {
     expect(socketUrlFor({ protocol: 'http:', host: '127.0.0.1:7400', search: '?token=a%2Bb' })).toBe('ws://127.0.0.1:7400/ws?token=a%2Bb')
     expect(socketUrlFor({ protocol: 'https:', host: 'x', search: '' })).toBe('wss://x/ws')

@@ -1,13 +1,12 @@
 /**
  * The PanelApi of the web shell: operations and events over one WebSocket. It reconnects
  * after the socket drops; invokes pending at that moment answer an error value (never a
- * rejection), like every other failure the renderer shows. Log follows survive a reconnect:
- * each follow gets its stream id from this client, and after a reconnect the same follows
- * are opened again under the same ids, so the views that listen to them notice nothing.
- * Crawl follows too (their followId picked here as well); the fresh detail a follow answers
- * again is handed to the view as a crawlProgress event.
+ * rejection), like every other failure the renderer shows. Streams survive a reconnect,
+ * whatever their kind: each open stream is kept here by its id (picked here when the caller
+ * gave none), and after a reconnect opened again under the same id with `resume`, so the
+ * views that listen to it notice nothing but the state it sends first.
  */
-import type { EventListener, EventName, OperationName, OperationRequest, OperationResult, PanelApi } from '../../../shared/contract'
+import type { EventListener, EventName, OperationName, OperationRequest, OperationResult, PanelApi, StreamOpenRequest } from '../../../shared/contract'
 import type { PanelError, Result } from '../../../shared/panel-error'
 import type { ServerFrame } from '../../../shared/socket-frames'
 
@@ -41,12 +40,8 @@ export class SocketPanelApi implements PanelApi {
   private readonly listeners = new Map<EventName, Set<(payload: unknown) => void>>()
   private readonly stateListeners = new Set<(state: ConnectionState) => void>()
   private state: ConnectionState = 'connecting'
-  /** Log follows to keep, by stream id: the server stops them when the socket drops. */
-  private readonly follows = new Map<string, OperationRequest<'logs'>>()
-  /** Crawl follows to keep, by followId, for the same reason. */
-  private readonly crawlFollows = new Map<string, OperationRequest<'crawlFollow'>>()
-  /** Stats follows to keep, by followId, for the same reason. */
-  private readonly statsFollows = new Map<string, OperationRequest<'statsFollow'>>()
+  /** The open streams, by id, to open again after a reconnect: the server closes them when the socket drops. */
+  private readonly streams = new Map<string, StreamOpenRequest>()
   private nextStreamId = 1
   private readonly streamIdPrefix = `f${Date.now().toString(36)}`
 
@@ -58,39 +53,16 @@ export class SocketPanelApi implements PanelApi {
   }
 
   invoke<K extends OperationName>(operation: K, request: OperationRequest<K>): Promise<OperationResult<K>> {
-    if (operation === 'stopLogs') this.follows.delete((request as OperationRequest<'stopLogs'>).streamId)
-    if (operation === 'crawlUnfollow') this.crawlFollows.delete((request as OperationRequest<'crawlUnfollow'>).followId)
-    if (operation === 'statsUnfollow') this.statsFollows.delete((request as OperationRequest<'statsUnfollow'>).followId)
-    if (operation === 'statsFollow') {
-      const follow = { ...(request as OperationRequest<'statsFollow'>) }
-      const followId = (follow.followId ??= this.newStreamId())
-      this.statsFollows.set(followId, follow)
-      return this.send('statsFollow', follow).then((result) => {
-        if (!result.ok) this.statsFollows.delete(followId)
-        return result as OperationResult<K>
-      })
-    }
-    if (operation === 'crawlFollow') {
-      const asked = request as OperationRequest<'crawlFollow'>
-      const followId = asked.followId ?? this.newStreamId()
-      const follow = { ...asked, followId }
-      this.crawlFollows.set(followId, follow)
-      return this.send('crawlFollow', follow).then((result) => {
-        if (!result.ok) this.crawlFollows.delete(followId)
-        return result as OperationResult<K>
-      })
-    }
-    if (operation === 'logs' && (request as OperationRequest<'logs'>).follow === true) {
-      const logs = request as OperationRequest<'logs'>
-      const streamId = logs.streamId ?? this.newStreamId()
-      const follow = { ...logs, streamId }
-      this.follows.set(streamId, follow)
-      return this.send('logs', follow).then((result) => {
-        if (!result.ok) this.follows.delete(streamId)
-        return result as OperationResult<K>
-      })
-    }
-    return this.send(operation, request)
+    if (operation === 'streamClose') this.streams.delete((request as OperationRequest<'streamClose'>).streamId)
+    if (operation !== 'streamOpen') return this.send(operation, request)
+    const asked = request as StreamOpenRequest
+    const streamId = asked.streamId ?? this.newStreamId()
+    const open = { ...asked, streamId }
+    this.streams.set(streamId, open)
+    return this.send('streamOpen', open).then((result) => {
+      if (!result.ok) this.streams.delete(streamId)
+      return result as OperationResult<K>
+    })
   }
 
   private send<K extends OperationName>(operation: K, request: OperationRequest<K>): Promise<OperationResult<K>> {
@@ -143,13 +115,9 @@ export class SocketPanelApi implements PanelApi {
         resolve({ ok: false, error: connectionLost })
       }
       if (this.closedByUser) {
-        // Nobody will follow again: end the follows for whoever shows them.
-        for (const streamId of this.follows.keys()) this.emit('logEnd', { streamId, reason: 'The panel connection was closed.' })
-        this.follows.clear()
-        for (const followId of this.crawlFollows.keys()) this.emit('crawlProgressEnd', { followId, reason: 'The panel connection was closed.' })
-        this.crawlFollows.clear()
-        for (const followId of this.statsFollows.keys()) this.emit('statsEnd', { followId, reason: 'The panel connection was closed.' })
-        this.statsFollows.clear()
+        // Nothing will be opened again: end the streams for whoever shows them.
+        for (const streamId of this.streams.keys()) this.emit('streamEnd', { streamId, reason: 'The panel connection was closed.' })
+        this.streams.clear()
         return
       }
       const delay = RECONNECT_DELAYS_MS[Math.min(this.attempt++, RECONNECT_DELAYS_MS.length - 1)]
@@ -170,9 +138,7 @@ export class SocketPanelApi implements PanelApi {
       this.pending.delete(frame.id)
       resolve?.(frame.result)
     } else if (frame.type === 'event') {
-      if (frame.event === 'logEnd') this.follows.delete((frame.payload as { streamId: string }).streamId)
-      if (frame.event === 'statsEnd') this.statsFollows.delete((frame.payload as { followId: string }).followId)
-      if (frame.event === 'crawlProgressEnd') this.crawlFollows.delete((frame.payload as { followId: string }).followId)
+      if (frame.event === 'streamEnd') this.streams.delete((frame.payload as { streamId: string }).streamId)
       this.emit(frame.event, frame.payload)
     } else if (frame.type === 'rejected') {
       // Only a frame this client did not build could be rejected; say so where it shows.
@@ -181,33 +147,15 @@ export class SocketPanelApi implements PanelApi {
   }
 
   /**
-   * The server stopped this connection's follows when it dropped: open them again under the
-   * same ids, from now on (tail 0: the lines shown before the drop stay on screen).
+   * The server closed this connection's streams when it dropped: open them again under the
+   * same ids, resumed (no backlog: what was shown before the drop stays on screen).
    */
   private followAgain(): void {
-    for (const [streamId, follow] of this.follows) {
-      void this.send('logs', { ...follow, tail: 0 }).then((result) => {
-        if (result.ok || !this.follows.has(streamId)) return
-        this.follows.delete(streamId)
-        this.emit('logEnd', { streamId, reason: `The log could not be followed again after a reconnect: ${result.error.message}` })
-      })
-    }
-    for (const [followId, follow] of this.statsFollows) {
-      void this.send('statsFollow', follow).then((result) => {
-        if (result.ok || !this.statsFollows.has(followId)) return
-        this.statsFollows.delete(followId)
-        this.emit('statsEnd', { followId, reason: `Resource use could not be followed again after a reconnect: ${result.error.message}` })
-      })
-    }
-    for (const [followId, follow] of this.crawlFollows) {
-      void this.send('crawlFollow', follow).then((result) => {
-        if (!this.crawlFollows.has(followId)) return
-        if (result.ok) {
-          this.emit('crawlProgress', { followId, detail: result.value.detail })
-          return
-        }
-        this.crawlFollows.delete(followId)
-        this.emit('crawlProgressEnd', { followId, reason: `The crawl could not be followed again after a reconnect: ${result.error.message}` })
+    for (const [streamId, open] of this.streams) {
+      void this.send('streamOpen', { ...open, resume: true }).then((result) => {
+        if (result.ok || !this.streams.has(streamId)) return
+        this.streams.delete(streamId)
+        this.emit('streamEnd', { streamId, reason: `The stream could not be opened again after a reconnect: ${result.error.message}` })
       })
     }
   }

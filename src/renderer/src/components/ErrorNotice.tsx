@@ -26,6 +26,7 @@ const TITLES: Partial<Record<PanelErrorKind, string>> = {
   PageTooComplex: 'That page is too complex to parse safely',
   UnreadablePosting: 'The posting on that page cannot be read',
   InvalidCrawl: 'The crawl was refused',
+  CrawlConflict: 'The crawl cannot do that now',
   CrawlNotFound: 'No such crawl',
   CrawlerUnavailable: 'The crawl coordinator does not answer',
   Internal: 'Something went wrong'

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react'
 import type { ReactElement } from 'react'
 import type { LogLine, PanelError } from '../../../shared/contract'
-import { usePanelApi, usePanelEvent } from '../api/panel-context'
+import { usePanelApi } from '../api/panel-context'
+import { followStream } from '../api/follow-stream'
 import { ErrorNotice } from '../components/ErrorNotice'
 
 const TAIL = 200
@@ -15,51 +16,44 @@ export function LogDrawer(props: { service: string; container: string; onClose: 
   const [follow, setFollow] = useState(true)
   const [filter, setFilter] = useState('')
   const [error, setError] = useState<PanelError | null>(null)
-  const [streamId, setStreamId] = useState<string | null>(null)
-  // Lines of a stream can arrive before the answer that names it; they wait here until then.
-  const early = useRef<(LogLine & { streamId: string })[]>([])
-  const current = useRef<string | null>(null)
+  const [ended, setEnded] = useState(false)
   const bottom = useRef<HTMLDivElement>(null)
   const heading = useRef<HTMLHeadingElement>(null)
 
   useEffect(() => heading.current?.focus(), [container])
 
   useEffect(() => {
+    if (follow) {
+      // The tail comes as the stream's first lines, which replace what was shown; lines after
+      // that (and after a reconnect, which sends no tail again) add to them.
+      let first = true
+      return followStream(api, 'logs', { service, container, tail: TAIL }, {
+        items: (added) => {
+          const replace = first
+          first = false
+          if (replace) {
+            setError(null)
+            setEnded(false)
+          }
+          setLines((previous) => (replace ? added : [...previous, ...added]).slice(-MAX_LINES))
+        },
+        ended: () => setEnded(true),
+        failed: setError
+      })
+    }
     let live = true
-    let opened: string | null = null
-    current.current = null
-    early.current = []
-    void api.invoke('logs', { service, container, tail: TAIL, follow }).then((result) => {
-      if (!result.ok) {
-        if (live) setError(result.error)
-        return
-      }
-      opened = result.value.streamId
-      if (!live) {
-        if (opened !== null) void api.invoke('stopLogs', { streamId: opened })
-        return
-      }
-      setError(null)
-      const waiting = early.current.filter((l) => l.streamId === opened)
-      early.current = []
-      current.current = opened
-      setLines([...result.value.lines, ...waiting].slice(-MAX_LINES))
-      setStreamId(opened)
+    void api.invoke('logs', { service, container, tail: TAIL }).then((result) => {
+      if (!live) return
+      setEnded(false)
+      if (result.ok) {
+        setError(null)
+        setLines(result.value.lines)
+      } else setError(result.error)
     })
     return () => {
       live = false
-      current.current = null
-      if (opened !== null) void api.invoke('stopLogs', { streamId: opened })
     }
   }, [api, service, container, follow])
-
-  usePanelEvent('logLine', (line) => {
-    if (line.streamId === current.current) setLines((previous) => [...previous, line].slice(-MAX_LINES))
-    else if (current.current === null && early.current.length < MAX_LINES) early.current.push(line)
-  })
-  usePanelEvent('logEnd', (end) => {
-    if (end.streamId === streamId) setStreamId(null)
-  })
 
   useEffect(() => {
     if (follow) bottom.current?.scrollIntoView({ block: 'end' })
@@ -92,7 +86,7 @@ export function LogDrawer(props: { service: string; container: string; onClose: 
           onChange={(event) => setFilter(event.target.value)}
         />
         <span className="muted">
-          {shown.length} of {lines.length} lines{follow && streamId === null && lines.length > 0 ? ' (stream ended)' : ''}
+          {shown.length} of {lines.length} lines{follow && ended ? ' (stream ended)' : ''}
         </span>
         <button type="button" className="button" onClick={onClose}>
           Close

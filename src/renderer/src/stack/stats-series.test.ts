@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ContainerStats } from '../../../shared/contract'
-import { fromHistory, latestReadings, serviceUse, withReadings } from './stats-series'
+import { latestReadings, serviceUse, withReadings } from './stats-series'
 
 function reading(container: string, second: number, cpuPercent: number, memoryBytes = 100): ContainerStats {
   return { container, service: container.split('-')[1] ?? '', cpuPercent, memoryBytes, memoryLimitBytes: 1000, read: new Date(second * 1000).toISOString() }
@@ -23,10 +23,5 @@ describe('stats series', () => {
     expect(serviceUse(map, ['d-scraper-1', 'd-scraper-2'])).toEqual({ cpuPercent: 25, memoryBytes: 170, series: [15, 20] })
     expect(serviceUse(map, ['d-jobboard-1'])).toBeNull()
     expect(latestReadings(map, new Set(['d-api-1'])).map((r) => r.cpuPercent)).toEqual([99])
-  })
-
-  it('reads a follow answer’s history', () => {
-    const map = fromHistory([{ container: 'd-api-1', service: 'api', readings: [{ cpuPercent: 1, memoryBytes: 2, memoryLimitBytes: 3, read: 'x' }] }])
-    expect(map.get('d-api-1')).toEqual([{ container: 'd-api-1', service: 'api', cpuPercent: 1, memoryBytes: 2, memoryLimitBytes: 3, read: 'x' }])
   })
 })

@@ -4,7 +4,6 @@
  * CPU a second at a time for the sparkline.
  */
 import type { ContainerStats } from '../../../shared/contract'
-import type { ContainerHistory } from '../../../shared/fleet-stats'
 import { STATS_HISTORY } from '../../../shared/fleet-stats'
 
 /** Readings per container name, oldest first. */
@@ -18,11 +17,6 @@ export function withReadings(current: StatsByContainer, readings: ContainerStats
     next.set(reading.container, list.slice(-capacity))
   }
   return next
-}
-
-/** The readings a follow's answer carried, as the same map. */
-export function fromHistory(history: ContainerHistory[]): Map<string, ContainerStats[]> {
-  return new Map(history.map((h) => [h.container, h.readings.map((r) => ({ ...r, container: h.container, service: h.service }))]))
 }
 
 /** The latest reading of each container, for the host ceiling. */

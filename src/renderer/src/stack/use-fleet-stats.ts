@@ -7,7 +7,8 @@ import { useEffect, useRef, useState } from 'react'
 import type { ContainerStats, PanelError } from '../../../shared/contract'
 import type { HostInfo } from '../../../shared/fleet-stats'
 import { usePanelApi } from '../api/panel-context'
-import { fromHistory, withReadings } from './stats-series'
+import { followStream } from '../api/follow-stream'
+import { withReadings } from './stats-series'
 import type { StatsByContainer } from './stats-series'
 
 const DRAW_INTERVAL_MS = 1000
@@ -29,42 +30,34 @@ export function useFleetStats(active: boolean): FleetStats {
 
   useEffect(() => {
     if (!active) return
-    let followId: string | null = null
-    let stopped = false
     let retry: ReturnType<typeof setTimeout> | null = null
-    const offSample = api.on('statsSample', (event) => {
-      if (event.followId === followId) pending.current.push(event.stats)
-    })
-    const offEnd = api.on('statsEnd', (event) => {
-      if (event.followId !== followId || stopped) return
-      followId = null
-      retry = setTimeout(() => setAttempt((n) => n + 1), 2000)
-    })
-    void api.invoke('statsFollow', {}).then((result) => {
-      if (stopped) {
-        if (result.ok) void api.invoke('statsUnfollow', { followId: result.value.followId })
-        return
-      }
-      if (!result.ok) {
-        setError(result.error)
+    let first = true
+    const close = followStream(api, 'stats', {}, {
+      // The first readings are the recent ones kept by the server: they replace what was drawn.
+      items: (readings) => {
+        if (first) {
+          first = false
+          pending.current = []
+          setError(null)
+          setByContainer(withReadings(new Map(), readings))
+        } else pending.current.push(...readings)
+      },
+      ended: () => {
+        retry = setTimeout(() => setAttempt((n) => n + 1), 2000)
+      },
+      failed: (failure) => {
+        setError(failure)
         retry = setTimeout(() => setAttempt((n) => n + 1), 5000)
-        return
       }
-      setError(null)
-      followId = result.value.followId
-      setByContainer(fromHistory(result.value.history))
     })
     const draw = setInterval(() => {
       const readings = pending.current.splice(0)
       if (readings.length > 0) setByContainer((current) => withReadings(current, readings))
     }, DRAW_INTERVAL_MS)
     return () => {
-      stopped = true
-      offSample()
-      offEnd()
+      close()
       clearInterval(draw)
       if (retry !== null) clearTimeout(retry)
-      if (followId !== null) void api.invoke('statsUnfollow', { followId })
     }
   }, [api, active, attempt])
 

@@ -1,8 +1,10 @@
 /**
- * The one error the crawl sources throw: a `kind` the API maps to its error body (a panel
- * error kind), a message naming the source and what went wrong, and a hint for the user.
+ * The one error the crawl sources throw: an error kind (src/shared/error-kinds.ts), a message
+ * naming the source and what went wrong, and a hint for the user.
  */
-export type CrawlSourceErrorKind = 'InvalidCrawl' | 'SourceUnavailable'
+import type { ErrorKind } from '../../../shared/error-kinds'
+
+export type CrawlSourceErrorKind = Extract<ErrorKind, 'InvalidCrawl' | 'SourceUnavailable'>
 
 export class CrawlSourceError extends Error {
   override readonly name = 'CrawlSourceError'
