@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
-// Unit tests sit beside the code (*.test.ts) and touch no service.
+// Unit tests sit beside the code (*.test.ts) and touch no service; scripts/ has its own
+// (the generated docs' checks).
 // Integration tests (test/**/*.test.ts) run against the real RabbitMQ, Elasticsearch,
 // Nameko and Docker engine that `.ci/run` / `npm run infra:up` start.
 // The fault suite (test/faults/, `npm run test:faults`) is a project of its own, so
@@ -9,7 +10,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node' } },
+      { test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'], environment: 'node' } },
       {
         test: {
           name: 'integration',

@@ -13,7 +13,8 @@ COPY package.json package-lock.json .dep[s] ./
 RUN if [ -d node_modules ]; then echo "node_modules from the build context"; \
     else npm ci --ignore-scripts --no-audit --no-fund; fi
 COPY tsconfig.base.json tsconfig.json tsconfig.node.json ./
-COPY scripts ./scripts
+# Only the two scripts the bundle is made from, so a change to any other script rebuilds nothing.
+COPY scripts/build-services.ts scripts/scraper-healthcheck.ts ./scripts/
 COPY src/shared ./src/shared
 COPY src/services ./src/services
 RUN npm run build:services

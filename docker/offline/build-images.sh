@@ -14,7 +14,14 @@
 #
 # Idempotent: each image carries a label with a hash of its inputs (its Dockerfile and
 # context files, and its parent image's id); an image whose label matches is skipped.
-# Usage: build-images.sh [all|infra]   (infra: everything but the three service images)
+# Images that do not depend on each other build at the same time (the engine runs builds
+# side by side); the three service images build one after another, since the second and
+# third reuse the first one's build stage from the layer cache.
+# Usage: build-images.sh [all|stack|infra|base]
+#          all    every image above
+#          stack  what the default stack runs: all but registry and dind (test and swarm only)
+#          infra  everything but the three service images
+#          base   the debian image alone
 #        STACK_IMAGES_FORCE=1 rebuilds everything; STACK_IMAGES_NAMESPACE (default scrapedeck)
 #        and STACK_IMAGES_ENV_FILE (default .env.images) choose names and output.
 set -euo pipefail
@@ -39,8 +46,7 @@ REGISTRY_IMAGE=$NS/registry:2
 DIND_IMAGE=$NS/dind:bookworm
 SERVICES=(scraper api jobboard)
 
-case "$WHAT" in all) total=9 ;; infra) total=6 ;; *) echo "usage: $0 [all|infra]" >&2; exit 2 ;; esac
-step=0
+case "$WHAT" in all | stack | infra | base) ;; *) echo "usage: $0 [all|stack|infra|base]" >&2; exit 2 ;; esac
 started_all=$SECONDS
 log() { printf '[stack:images] %s\n' "$*" >&2; }
 
@@ -67,7 +73,7 @@ docker_build() {
   local image="$1" hash="$2" dockerfile="$3"; shift 3
   local log_file; log_file="$(mktemp)"
   if ! docker build --label "$LABEL=$hash" -t "$image" -f "$dockerfile" "$@" - 2>&1 \
-      | tee "$log_file" | grep --line-buffered -E '^Step [0-9]+/[0-9]+ : ' | cut -c1-110 | sed -u 's/^/    /' >&2; then
+      | tee "$log_file" | grep --line-buffered -E '^Step [0-9]+/[0-9]+ : ' | cut -c1-110 | sed -u "s|^|    ${image##*/}: |" >&2; then
     log "docker build of $image failed:"; tail -40 "$log_file" >&2; rm -f "$log_file"; return 1
   fi
   rm -f "$log_file"
@@ -76,22 +82,25 @@ docker_build() {
 # build IMAGE HASH FUNCTION [ARGS...]: runs `FUNCTION HASH ARGS...` unless IMAGE is up to date.
 build() {
   local image="$1" hash="$2" fn="$3"; shift 3
-  step=$((step + 1))
   if up_to_date "$image" "$hash"; then
-    log "$step/$total $image: up to date ($hash)"
+    log "$image: up to date ($hash)"
     return 0
   fi
-  log "$step/$total $image: building ($hash)"
+  log "$image: building ($hash)"
   local t0=$SECONDS previous; previous="$(image_id "$image")"
   "$fn" "$hash" "$@"
   # The image this one replaces is now untagged: drop it unless a container still uses it.
   if [ -n "$previous" ] && [ "$previous" != "$(image_id "$image")" ]; then docker rmi "$previous" >/dev/null 2>&1 || true; fi
-  log "$step/$total $image: built in $((SECONDS - t0)) s, $(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}')"
+  log "$image: built in $((SECONDS - t0)) s, $(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}')"
 }
 
 build_debian() {
   command -v debootstrap >/dev/null || { log "debootstrap is missing: apt-get install -y debootstrap"; return 1; }
-  bash "$OFFLINE/debian-rootfs.sh" "$DEBIAN_IMAGE" "$LABEL=$1"
+  # The root filesystem is kept in the cache by its inputs' hash, so another namespace or
+  # clone imports it in seconds instead of running debootstrap again.
+  local cache="${SCRAPEDECK_CACHE:-$HOME/.cache/scrapedeck}"
+  ROOTFS_TAR="$cache/rootfs/debian-bookworm-$1.tar" DEBOOTSTRAP_CACHE="$cache/debootstrap-debs" \
+    bash "$OFFLINE/debian-rootfs.sh" "$DEBIAN_IMAGE" "$LABEL=$1"
 }
 
 # The official Node binary for Linux x64, as the npm registry ships it (package
@@ -151,7 +160,7 @@ build_dind() {
 # build stage runs `npm run build:services` with the dev dependencies `npm ci` installed on
 # the host from the same lockfile; the run stage still gets only the bundle.
 SERVICE_INPUTS=(package.json package-lock.json tsconfig.base.json tsconfig.json tsconfig.node.json
-  scripts src/services src/shared docker/service.Dockerfile)
+  scripts/build-services.ts scripts/scraper-healthcheck.ts src/services src/shared docker/service.Dockerfile)
 service_context() {
   # node_modules may be a symlink (a worktree using another checkout's): pack what it points to.
   local deps
@@ -175,50 +184,68 @@ write_env_file() {
     echo "ELASTICSEARCH_IMAGE=$ELASTICSEARCH_IMAGE"
     echo "REGISTRY_IMAGE=$REGISTRY_IMAGE"
     echo "DIND_IMAGE=$DIND_IMAGE"
-    if [ "$WHAT" = all ]; then for s in "${SERVICES[@]}"; do echo "${s^^}_IMAGE=$NS/$s:latest"; done; fi
+    if [ "$WHAT" = all ] || [ "$WHAT" = stack ]; then for s in "${SERVICES[@]}"; do echo "${s^^}_IMAGE=$NS/$s:latest"; done; fi
     # --env-file replaces .env, so carry its defaults along.
     if [ -f "$ROOT/.env" ]; then echo "# from .env"; grep -v '^#' "$ROOT/.env"; fi
   } >"$ENV_FILE"
 }
 
+# Runs each given function in the background and waits for all of them; fails if any did
+# (each prints its own error).
+in_parallel() {
+  local pids=() fn failed=0
+  for fn in "$@"; do "$fn" & pids+=($!); done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  return "$failed"
+}
+
+node_and_services() {
+  local node_bin; node_bin="$(node_binary)"
+  local h
+  h="$(inputs_hash "$BASE_ID" "$OFFLINE/node.Dockerfile" "$node_bin" "$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")/package.json")"
+  build "$NODE_IMAGE" "$h" build_node "$node_bin"
+  [ "$WHAT" = all ] || [ "$WHAT" = stack ] || return 0
+  local node_id s; node_id="$(image_id "$NODE_IMAGE")"
+  for s in "${SERVICES[@]}"; do
+    h="$(cd "$ROOT" && inputs_hash "$node_id $s" "${SERVICE_INPUTS[@]}" node_modules/.package-lock.json)"
+    build "$NS/$s:latest" "$h" build_service "$s"
+  done
+}
+
+rabbitmq_image() {
+  build "$RABBITMQ_IMAGE" "$(inputs_hash "$BASE_ID" "$OFFLINE/rabbitmq.Dockerfile" "$OFFLINE/rabbitmq.conf" "$OFFLINE/rabbitmq-entrypoint.sh")" build_rabbitmq
+}
+
+elasticsearch_image() {
+  local zip; zip="$(es_zip)"
+  build "$ELASTICSEARCH_IMAGE" "$(inputs_hash "$BASE_ID" "$OFFLINE/elasticsearch.Dockerfile" "$OFFLINE/elasticsearch.yml" "$OFFLINE/elasticsearch-entrypoint.sh" "$zip")" \
+    build_elasticsearch "$zip"
+}
+
+registry_image() {
+  build "$REGISTRY_IMAGE" "$(inputs_hash "$BASE_ID" "$OFFLINE/registry.Dockerfile" "$OFFLINE/registry.yml")" build_registry
+}
+
+dind_image() {
+  build "$DIND_IMAGE" "$(inputs_hash "$BASE_ID" "$OFFLINE/dind.Dockerfile" "$OFFLINE/dind-entrypoint.sh")" build_dind
+}
+
 main() {
   docker info >/dev/null 2>&1 || { log "the Docker engine is not reachable (docker info failed)"; exit 1; }
-  if [ "$WHAT" = all ]; then
+  if [ "$WHAT" = all ] || [ "$WHAT" = stack ]; then
     local missing=()
     for s in "${SERVICES[@]}"; do [ -f "$ROOT/src/services/$s/main.ts" ] || missing+=("src/services/$s/main.ts"); done
     [ ${#missing[@]} -eq 0 ] || { log "missing service entry points: ${missing[*]} (use: $0 infra)"; exit 1; }
     [ -f "$ROOT/node_modules/.package-lock.json" ] || { log "node_modules is missing: run npm ci first"; exit 1; }
   fi
 
-  local h
-  h="$(inputs_hash "" "$OFFLINE/debian-rootfs.sh")"
-  build "$DEBIAN_IMAGE" "$h" build_debian
-  local base; base="$(image_id "$DEBIAN_IMAGE")"
+  build "$DEBIAN_IMAGE" "$(inputs_hash "" "$OFFLINE/debian-rootfs.sh")" build_debian
+  BASE_ID="$(image_id "$DEBIAN_IMAGE")"
+  [ "$WHAT" = base ] && { log "done in $((SECONDS - started_all)) s"; return 0; }
 
-  local node_bin; node_bin="$(node_binary)"
-  h="$(inputs_hash "$base" "$OFFLINE/node.Dockerfile" "$node_bin" "$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")/package.json")"
-  build "$NODE_IMAGE" "$h" build_node "$node_bin"
-
-  h="$(inputs_hash "$base" "$OFFLINE/rabbitmq.Dockerfile" "$OFFLINE/rabbitmq.conf" "$OFFLINE/rabbitmq-entrypoint.sh")"
-  build "$RABBITMQ_IMAGE" "$h" build_rabbitmq
-
-  local zip; zip="$(es_zip)"
-  h="$(inputs_hash "$base" "$OFFLINE/elasticsearch.Dockerfile" "$OFFLINE/elasticsearch.yml" "$OFFLINE/elasticsearch-entrypoint.sh" "$zip")"
-  build "$ELASTICSEARCH_IMAGE" "$h" build_elasticsearch "$zip"
-
-  h="$(inputs_hash "$base" "$OFFLINE/registry.Dockerfile" "$OFFLINE/registry.yml")"
-  build "$REGISTRY_IMAGE" "$h" build_registry
-
-  h="$(inputs_hash "$base" "$OFFLINE/dind.Dockerfile" "$OFFLINE/dind-entrypoint.sh")"
-  build "$DIND_IMAGE" "$h" build_dind
-
-  if [ "$WHAT" = all ]; then
-    local node_id; node_id="$(image_id "$NODE_IMAGE")"
-    for s in "${SERVICES[@]}"; do
-      h="$(cd "$ROOT" && inputs_hash "$node_id $s" "${SERVICE_INPUTS[@]}" node_modules/.package-lock.json)"
-      build "$NS/$s:latest" "$h" build_service "$s"
-    done
-  fi
+  local parts=(node_and_services rabbitmq_image elasticsearch_image)
+  [ "$WHAT" = stack ] || parts+=(registry_image dind_image)
+  in_parallel "${parts[@]}" || { log "failed after $((SECONDS - started_all)) s"; exit 1; }
 
   write_env_file
   log "done in $((SECONDS - started_all)) s; image names in ${ENV_FILE#"$ROOT/"}"

@@ -2,15 +2,28 @@
 # Builds a minimal Debian bookworm root filesystem with debootstrap and imports it as an
 # image: the base every offline image starts from, since no registry can give us one.
 # Usage: debian-rootfs.sh IMAGE_TAG LABEL_KEY=VALUE...
+#   ROOTFS_TAR=FILE: import FILE if it exists, else build the root filesystem, keep it there
+#   and import it (the caller names FILE by a hash of this script, so a change rebuilds it).
+#   DEBOOTSTRAP_CACHE=DIR: where debootstrap keeps the packages it downloads, for next time.
 set -euo pipefail
 
 image="$1"; shift
 mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+changes=()
+for label in "$@"; do changes+=(--change "LABEL $label"); done
+import() { docker import "${changes[@]}" --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' - "$image" >/dev/null; }
+if [ -n "${ROOTFS_TAR:-}" ] && [ -s "$ROOTFS_TAR" ]; then
+  import <"$ROOTFS_TAR"
+  exit 0
+fi
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 rootfs="$work/rootfs"
 
-debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 \
+cache_dir=()
+[ -z "${DEBOOTSTRAP_CACHE:-}" ] || { mkdir -p "$DEBOOTSTRAP_CACHE" && cache_dir=(--cache-dir="$DEBOOTSTRAP_CACHE"); }
+debootstrap --variant=minbase "${cache_dir[@]}" bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 \
   || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
 
 # Same sources as a stock bookworm image, so security updates reach the derived images.
@@ -56,7 +69,10 @@ rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
   "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/man[2-9] "$rootfs"/usr/share/locale/* \
   "$rootfs"/var/log/* "$rootfs"/tmp/*
 
-changes=()
-for label in "$@"; do changes+=(--change "LABEL $label"); done
-tar -C "$rootfs" --numeric-owner -c . \
-  | docker import "${changes[@]}" --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' - "$image" >/dev/null
+if [ -n "${ROOTFS_TAR:-}" ]; then
+  mkdir -p "$(dirname "$ROOTFS_TAR")"
+  tar -C "$rootfs" --numeric-owner -c . >"$ROOTFS_TAR.part" && mv "$ROOTFS_TAR.part" "$ROOTFS_TAR"
+  import <"$ROOTFS_TAR"
+else
+  tar -C "$rootfs" --numeric-owner -c . | import
+fi

@@ -13,7 +13,7 @@ import { CacheUnavailable } from '../services/listings/listing-cache'
 import { InvalidSearch, SearchUnavailable } from '../services/listings/listing-search'
 import { ElasticsearchReadFailed } from '../services/listings/listing-source-reader'
 import { MalformedListing } from '../services/listings/rpc-scrape'
-import { BrokerUnavailable, IncorrectSignature, MalformedRequest, MethodNotFound, RemoteError, RpcTimeout, UnknownService } from '../services/rpc/errors'
+import { BrokerUnavailable, IncorrectSignature, MalformedRequest, MethodNotFound, NoConsumer, RemoteError, RpcTimeout, UnknownService } from '../services/rpc/errors'
 import {
   ListingNotFound,
   NotAJobListing,
@@ -58,6 +58,7 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
   IncorrectSignature: [new IncorrectSignature('IncorrectSignature', 'nameko.exceptions.IncorrectSignature', 'takes 1'), 'RpcIncorrectSignature'],
   MalformedRequest: [new MalformedRequest('MalformedRequest', 'nameko.exceptions.MalformedRequest', 'no args'), 'RpcRemoteError'],
   UnknownService: [new UnknownService('scraper'), 'RpcUnknownService'],
+  NoConsumer: [new NoConsumer('scraper'), 'RpcNoConsumer'],
   RpcTimeout: [new RpcTimeout('scraper', 'get_job_listing_info', 100), 'RpcTimeout'],
   BrokerUnavailable: [new BrokerUnavailable('Not connected'), 'BrokerUnavailable'],
   InvalidListingId: [new InvalidListingId('a/b', 'bad character'), 'InvalidListingId'],

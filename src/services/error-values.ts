@@ -17,7 +17,7 @@ import { CacheUnavailable } from './listings/listing-cache'
 import { InvalidSearch } from './listings/listing-search'
 import { ElasticsearchReadFailed } from './listings/listing-source-reader'
 import { MalformedListing } from './listings/rpc-scrape'
-import { BrokerUnavailable, IncorrectSignature, MethodNotFound, RemoteError, RpcTimeout, UnknownService } from './rpc/errors'
+import { BrokerUnavailable, IncorrectSignature, MethodNotFound, NoConsumer, RemoteError, RpcTimeout, UnknownService } from './rpc/errors'
 
 export interface ErrorValue {
   kind: ErrorKind
@@ -32,6 +32,7 @@ export function serviceErrorValue(err: unknown): ErrorValue | null {
   if (err instanceof CrawlError || err instanceof CrawlSourceError || err instanceof SourceError) return { kind: err.kind, message: err.message, hint: err.hint }
   if (err instanceof ScrapeError || err instanceof ApiError) return { kind: err.name, message: err.message, hint: null }
   if (err instanceof UnknownService) return { kind: 'RpcUnknownService', message: err.message, hint: null }
+  if (err instanceof NoConsumer) return { kind: 'RpcNoConsumer', message: err.message, hint: null }
   if (err instanceof RpcTimeout) return { kind: 'RpcTimeout', message: err.message, hint: null }
   if (err instanceof BrokerUnavailable) return { kind: 'BrokerUnavailable', message: err.message, hint: null }
   if (err instanceof MalformedListing) return { kind: 'MalformedListing', message: err.message, hint: null }

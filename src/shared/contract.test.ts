@@ -31,6 +31,15 @@ describe('contract', () => {
     }
   })
 
+  it('says a replica count over the limit in the panel\'s words, not the schema library\'s', () => {
+    const r = parseRequest('scale', { service: 'scraper', replicas: 500 })
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.message).toBe("Invalid scale request: replicas: at most 32 replicas of one service (the panel's limit)")
+      expect(r.error.message).not.toMatch(/Too big|expected number/)
+    }
+  })
+
   it('rejects unknown keys and unknown operations', () => {
     expect(parseRequest('status', { extra: 1 }).ok).toBe(false)
     expect(isOperationName('status')).toBe(true)

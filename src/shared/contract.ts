@@ -257,7 +257,15 @@ export const operations = {
   /** Adds containers with the next numbers, or stops the highest numbers gracefully. */
   scale: {
     request: z
-      .object({ service: ServiceNameSchema, replicas: z.number().int().min(0).max(MAX_REPLICAS), operationId: OperationIdSchema })
+      .object({
+        service: ServiceNameSchema,
+        replicas: z
+          .number()
+          .int({ error: 'a whole number of replicas' })
+          .min(0, { error: 'a number of replicas cannot be negative' })
+          .max(MAX_REPLICAS, { error: `at most ${MAX_REPLICAS} replicas of one service (the panel's limit)` }),
+        operationId: OperationIdSchema
+      })
       .strict(),
     response: OperationReportSchema
   },

@@ -47,6 +47,7 @@ export const ERROR_RULES = {
   ManagementUnavailable: rule(503, true, 'Is the RabbitMQ management plugin on? Check RABBITMQ_MANAGEMENT_URL and its credentials.'),
   RpcTimeout: rule(504, true, 'No replica answered in time (RPC_TIMEOUT_MS): is one running and consuming? Try again or add replicas.'),
   RpcUnknownService: rule(503, true, 'No replica of that service has ever connected to this broker: start one (deck up, or scale it up).'),
+  RpcNoConsumer: rule(503, true, 'No replica consumes its queue: scale it up (`deck scale scraper 1`, or + on its row in the Stack view). Nothing was queued.'), // the queue exists, no replica consumes it, so nothing was sent
   RpcMethodNotFound: rule(502, false, 'The service has no such method; check which version of it is running.'),
   RpcIncorrectSignature: rule(502, false, 'The method takes other arguments; check which version of the service is running.'),
   RpcRemoteError: rule(502, false, 'The remote method raised; see that service\'s logs.'), // message carries exc_type and value

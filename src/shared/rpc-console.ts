@@ -53,7 +53,8 @@ function parseJsonField(field: string, text: string, empty: unknown): ParsedJson
     return { ok: true, value: JSON.parse(text) as unknown }
   } catch (err) {
     // V8 quotes the whole text back ("…" is not valid JSON): the field shows it already, and it may be 64 KiB.
-    const reason = (err as Error).message.replace(/, ".*" is not valid JSON$/s, '')
+    // Newer V8 (Node 22+, Chromium 124+) also appends "(line L column C)", which where() says already.
+    const reason = (err as Error).message.replace(/, ".*" is not valid JSON$/s, '').replace(/ \(line \d+ column \d+\)$/, '')
     return { ok: false, problem: `${field} is not valid JSON${where(text, reason)}: ${reason}` }
   }
 }

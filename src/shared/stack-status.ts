@@ -89,8 +89,20 @@ export const ServiceStatusSchema = z.object({
 })
 export type ServiceStatus = z.infer<typeof ServiceStatusSchema>
 
+/** How the panel drives the stack: containers on one engine (Compose's way) or a stack on a swarm. */
+export const DeckModeSchema = z.enum(['compose', 'swarm'])
+export type DeckMode = z.infer<typeof DeckModeSchema>
+
+/** What the stack's driver can do beyond up/down/scale/start/stop/restart. */
+export const DriverCapabilitiesSchema = z.object({
+  /** `updateService`: a rolling update to the service's rebuilt image (otherwise up recreates). */
+  rollingUpdate: z.boolean()
+})
+export type DriverCapabilities = z.infer<typeof DriverCapabilitiesSchema>
+
 export const StackStatusSchema = z.object({
   project: z.string(),
+  driver: z.object({ mode: DeckModeSchema, capabilities: DriverCapabilitiesSchema }),
   composeFile: z.string(),
   engine: EngineConnectivitySchema,
   /** Set when compose.yaml cannot be loaded; services then lists only what runs. */

@@ -11,6 +11,7 @@ import { CrawlClient } from '../../src/main/clients/crawl-client'
 import { Coordinator } from '../../src/services/crawler/coordinator'
 import { crawlReplyHeaders } from '../../src/services/crawler/crawl-control'
 import { newItem } from '../../src/services/crawler/ledger-docs'
+import { politenessFromJson } from '../../src/services/politeness/politeness-settings'
 import { readSitemapIds } from '../../src/services/crawler/sources/sitemap'
 import { SCRAPE_METHOD } from '../../src/services/listings/rpc-scrape'
 import { silentLogger } from '../../src/services/log'
@@ -58,6 +59,8 @@ beforeAll(async () => {
     staleMs: STALE_MS,
     backoff: { baseMs: 50, maxMs: 200 },
     sources: { boardSitemapUrl: 'http://127.0.0.1:9/sitemap.xml', template: 'http://127.0.0.1:9/jobs/{id}', readSitemap: readSitemapIds },
+    politeness: politenessFromJson('off'),
+    hostOf: () => '127.0.0.1:9',
     logger: silentLogger,
     tickMs: 200
   })

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { DockerEngine } from '../../src/main/stack/docker-engine'
-import { StackOrchestrator } from '../../src/main/stack/stack-orchestrator'
+import { ComposeOrchestrator } from '../../src/main/stack/drivers/compose/compose-orchestrator'
 import { loadComposeProject } from '../../src/main/stack/compose-file'
 import { suffix } from './engine-fixture'
 
@@ -30,7 +30,7 @@ writeFileSync(
 `
 )
 const engine = new DockerEngine({ endpoint: 'unix:///var/run/docker.sock' })
-const orchestrator = new StackOrchestrator({ runtime: engine, projectName: project, upTimeoutMs: 30_000, loadProject: () => loadComposeProject({ file, project }) })
+const orchestrator = new ComposeOrchestrator({ runtime: engine, projectName: project, upTimeoutMs: 30_000, loadProject: () => loadComposeProject({ file, project }) })
 
 beforeAll(async () => {
   await engine.start()

@@ -58,7 +58,7 @@ export interface ServiceProcess {
   kill(signal?: NodeJS.Signals): Promise<void>
 }
 
-export function spawnService(script: 'scraper' | 'api', env: Record<string, string>): ServiceProcess {
+export function spawnService(script: 'scraper' | 'api' | 'jobboard', env: Record<string, string>): ServiceProcess {
   // `node --import tsx`, not the tsx CLI: the CLI runs the script in a child of its own, which
   // a SIGKILL of the CLI would leave running.
   const child = spawn(process.execPath, ['--import', 'tsx', `src/services/${script}/main.ts`], {
@@ -121,7 +121,24 @@ export function uniqueStackNames(label: string): CrawlStackNames {
   return { service: `crawl_${tag.replace(/-/g, '_')}`, prefix: `test-crawl-${tag}`, listingsIndex: `test-crawl-listings-${tag}` }
 }
 
-export async function startScraper(names: CrawlStackNames, board: TestBoard, replica: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+/** The job board as a process of its own (as in the stack), so the test runner's work does not delay when it sees requests. */
+export interface BoardProcess {
+  board: { url: string }
+  process: ServiceProcess
+  activeIds: string[]
+}
+
+export async function startBoardProcess(env: Record<string, string>): Promise<BoardProcess> {
+  const process = spawnService('jobboard', { PORT: '0', HOST: '127.0.0.1', ...env })
+  const [, url] = await process.waitFor(/"msg":"job board listening","url":"([^"]+)"/)
+  const jobs = (await (await fetch(`${url!}/jobs.json`)).json()) as { jobs: { id: string; status: string }[] }
+  return { board: { url: url! }, process, activeIds: jobs.jobs.filter((j) => j.status === 'active').map((j) => j.id) }
+}
+
+/** Where the services find the board: an in-process TestBoard, or a board process (its URL). */
+export type BoardAddress = Pick<TestBoard, 'board'> | { board: { url: string } }
+
+export async function startScraper(names: CrawlStackNames, board: BoardAddress, replica: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
   const scraper = spawnService('scraper', {
     AMQP_URI: TEST_AMQP_URI,
     SCRAPER_SERVICE_NAME: names.service,
@@ -133,7 +150,7 @@ export async function startScraper(names: CrawlStackNames, board: TestBoard, rep
   return scraper
 }
 
-export async function startApiProcess(names: CrawlStackNames, board: TestBoard, env: Record<string, string> = {}): Promise<{ api: ServiceProcess; url: string }> {
+export async function startApiProcess(names: CrawlStackNames, board: BoardAddress, env: Record<string, string> = {}): Promise<{ api: ServiceProcess; url: string }> {
   const api = spawnService('api', {
     PORT: '0',
     HOST: '127.0.0.1',
@@ -146,6 +163,8 @@ export async function startApiProcess(names: CrawlStackNames, board: TestBoard, 
     CRAWL_INDEX_PREFIX: names.prefix,
     CRAWL_BACKOFF_MS: '100',
     CRAWL_BACKOFF_MAX_MS: '1000',
+    // The test board has no limit; the politeness tests set their own.
+    CRAWL_POLITENESS: 'off',
     ...env
   })
   const [, url] = await api.waitFor(/"msg":"API listening","url":"([^"]+)"/)

@@ -26,7 +26,10 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
-export const USAGE = `usage: npm run deck -- [--swarm [--publish-public]] <command> [--json]
+export const USAGE = `deck: the panel's commands in a terminal (results on stdout, progress and errors on stderr)
+
+usage: npm run deck -- [--swarm [--publish-public]] <command> [--json]
+  --help                     this text
   --swarm                    drive the stack on the swarm DOCKER_HOST manages (or DECK_MODE=swarm)
   --publish-public           on a swarm, publish 127.0.0.1 ports on every interface of their node
                              (default: the manager's loopback relay keeps them on 127.0.0.1)
@@ -64,6 +67,11 @@ ${SOURCE_USAGE}
   autoscale <service> [--min N] [--max N] [--target N] [--activation N] [--window S] [--interval S] [--follow]
                              turn autoscaling from the queue's backlog on in this process and print
                              its decision (--follow: every decision until Ctrl-C; without it, one step)`
+
+/** `deck`, `deck help`, `deck --help`, `deck -h`: the usage text, not an error. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')
+}
 
 /** `autoscale`'s options and the setting each sets (whole numbers; the contract checks the bounds). */
 const AUTOSCALE_OPTIONS = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { crawlDetail } from '../../../test/support/crawl-detail'
 import {
-  formatCrawlDetail, formatCrawlList, formatCrawlProgress, formatCrawlStartNotes, formatCrawlSummary, formatEvent, formatNotes, formatResult, progressBar
+  formatCrawlDetail, formatCrawlList, formatCrawlProgress, formatCrawlStartNotes, formatCrawlSummary, formatEvent, formatLookup, formatMs, formatNotes, formatResult, progressBar
 } from './cli-format'
 
 describe('crawl progress line', () => {
@@ -123,5 +123,11 @@ describe('deck rpc-services', () => {
       'stack_overflow_scraper          3      1200        30'
     ])
     expect(formatResult('rpcServices', { services: [] })).toBe('no Nameko services on the bus (no rpc-* queues)')
+  })
+
+  it('prints a lookup\'s time rounded, as a person reads it', () => {
+    const lookup = { listing: { title: 'Dev', company: '', location: '', url: 'http://x/1' }, source: 'scrape', cache: 'ok', tookMs: 3.897726999999918 } as never
+    expect(formatLookup(lookup)).toMatch(/, 3\.9 ms$/)
+    expect(formatMs(1234.5678)).toBe('1235 ms')
   })
 })

@@ -191,7 +191,7 @@ export function formatRpcServices({ services }: { services: RpcService[] }): str
 
 export function formatLookup(r: LookupResult): string {
   const l = r.listing
-  return [`${l.title}${l.company ? ` — ${l.company}` : ''}${l.location ? ` (${l.location})` : ''}`, `${l.url}`, `from ${r.source}${r.ageMs === undefined ? '' : `, cached ${duration(r.ageMs)} ago`}, ${r.tookMs} ms`].join('\n')
+  return [`${l.title}${l.company ? ` — ${l.company}` : ''}${l.location ? ` (${l.location})` : ''}`, `${l.url}`, `from ${r.source}${r.ageMs === undefined ? '' : `, cached ${duration(r.ageMs)} ago`}, ${formatMs(r.tookMs)}`].join('\n')
 }
 
 export function formatSearch(r: ListingSearchResult): string {
@@ -270,6 +270,11 @@ export function formatCrawlStartNotes(r: CrawlStartResponse): string[] {
   if (r.invalidCount > 0) notes.push(`${r.invalidCount} invalid line${r.invalidCount === 1 ? '' : 's'} left out`)
   if (r.duplicateCount > 0) notes.push(`${r.duplicateCount} duplicate id${r.duplicateCount === 1 ? '' : 's'} counted once`)
   return notes
+}
+
+/** A duration measured with performance.now(): whole milliseconds, or one decimal under 10 ms. */
+export function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`
 }
 
 function duration(ms: number): string {

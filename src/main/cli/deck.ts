@@ -17,7 +17,7 @@ import { toPanelError } from '../error-values'
 import { needsAcceptance } from '../../shared/host-access'
 import { CredentialsFileError } from '../stack/credentials-file'
 import { maskDeep, secretMasker } from '../../shared/secret-mask'
-import { parseCli, USAGE, UsageError } from './cli-args'
+import { parseCli, USAGE, UsageError, wantsHelp } from './cli-args'
 import type { CliCommand } from './cli-args'
 import { formatEvent, formatNotes, formatResult } from './cli-format'
 import type { TerminalLine } from './cli-format'
@@ -31,6 +31,10 @@ async function main(argv: string[]): Promise<number> {
   if (argv.includes('--swarm')) process.env['DECK_MODE'] = 'swarm'
   if (publishPublic) process.env['DECK_SWARM_PUBLISH'] = 'public'
   argv = argv.filter((a) => a !== '--swarm' && a !== '--publish-public')
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${USAGE}\n`)
+    return 0
+  }
   try {
     command = await withIdsFile(parseCli(argv))
   } catch (err) {

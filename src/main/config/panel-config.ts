@@ -10,15 +10,16 @@ import { join, resolve } from 'node:path'
 import { DEFAULT_SCRAPER_SERVICE } from '../../services/env'
 import { ELASTIC_USER, userinfoOf, withUserinfo } from '../../shared/stack-credentials'
 import type { StackCredentials } from '../../shared/stack-credentials'
+import type { DeckMode } from '../../shared/stack-status'
 import { credentialsFilePath, ensureCredentialsFile, readCredentialsFile } from '../stack/credentials-file'
 import { parseComposeCompat } from '../stack/compose-labels'
 import type { ComposeFlavour } from '../stack/compose-labels'
 import { composeProjectName, composeVariables } from '../stack/compose-settings'
 import { STACK_PORTS, publishedPort } from '../stack/stack-ports'
-import { parseSwarmPublish } from '../stack/swarm/swarm-preflight'
-import type { SwarmPublish } from '../stack/swarm/swarm-preflight'
-import { parseRegistryAddress } from '../stack/swarm/swarm-registry'
-import type { RegistryAddress } from '../stack/swarm/swarm-registry'
+import { parseSwarmPublish } from '../stack/drivers/swarm/swarm-preflight'
+import type { SwarmPublish } from '../stack/drivers/swarm/swarm-preflight'
+import { parseRegistryAddress } from '../stack/drivers/swarm/swarm-registry'
+import type { RegistryAddress } from '../stack/drivers/swarm/swarm-registry'
 
 export interface PanelSettings {
   /** DECK_COMPOSE_FILE; default ./compose.yaml. */
@@ -76,7 +77,6 @@ export interface PanelSettings {
   notificationsFile: string
 }
 
-export type DeckMode = 'compose' | 'swarm'
 
 function parseMode(value: string | undefined): DeckMode {
   if (value === undefined || value === '' || value === 'compose') return 'compose'

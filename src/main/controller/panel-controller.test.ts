@@ -10,7 +10,8 @@ import type { LogSource } from '../stack/container-logs'
 import type { ProjectContainer } from '../stack/project-containers'
 import { loadPanelConfig } from '../config/panel-config'
 import { PanelController } from './panel-controller'
-import type { BrokerView, EngineView, OrchestratorView, PanelCollaborators, StatusView } from './panel-controller'
+import type { BrokerView, DriverView, PanelCollaborators, StatusView } from './panel-controller'
+import type { EngineView, StackOperations } from '../stack/drivers/stack-driver'
 
 const settings = loadPanelConfig({ AMQP_URI: 'amqp://deck:s3cret@127.0.0.1:5672', ELASTICSEARCH_URL: 'http://elastic:es-s3cret@127.0.0.1:9200', DECK_PROJECT: 'deck' }, '/srv/deck')
 
@@ -18,7 +19,7 @@ function container(name: string, service: string): ProjectContainer {
   return { id: `id-${name}`, name, service, number: 1, configHash: null, composeVersion: null, imageLabel: null, image: 'img', state: 'running', health: 'none', ports: [] }
 }
 
-const emptyStatus = { project: 'deck', services: [], orphans: [] } as unknown as StackStatus
+const emptyStatus = { project: 'deck', driver: { mode: 'compose', capabilities: { rollingUpdate: false } }, services: [], orphans: [] } as unknown as StackStatus
 
 /** Small fakes of the collaborators: each records what the controller asked of it. */
 function fakes(): PanelCollaborators & {
@@ -61,26 +62,30 @@ function fakes(): PanelCollaborators & {
     if (state.failNext !== null) throw state.failNext
     return [`${name} done`]
   }
-  const orchestrator: OrchestratorView = {
+  const operations: StackOperations = {
     up: operation('up'), down: operation('down'), scale: operation('scale'),
     startService: operation('startService'), stopService: operation('stopService'), restartService: operation('restartService')
   }
+  const driver: DriverView = { mode: 'compose', operations, rollingUpdate: null, engine }
   const status = Object.assign(new EventEmitter(), {
+    latest: null as StackStatus | null,
+    serviceLimits: () => ({}),
     start: async () => emptyStatus,
     stop: () => undefined,
     refresh: () => calls.push('refresh'),
     build: async () => {
       calls.push('build status')
+      status.latest = emptyStatus
       return emptyStatus
     }
-  }) as unknown as StatusView
+  })
   const broker = Object.assign(new EventEmitter(), {
     start: () => undefined, stop: async () => undefined, latest: async () => ({ queues: [] }), samples: () => [], capacity: 10,
     lookupLatency: { record: (ms: number) => calls.push(`latency ${ms}`) },
     rpcServices: async () => [{ service: 'greeter', queue: 'rpc-greeter', consumers: 2, ready: 0, unacked: 1 }]
   }) as unknown as BrokerView
   const parts = {
-    settings, engine, orchestrator, status, broker, calls, follows,
+    settings, driver, status: status as unknown as StatusView, broker, calls, follows,
     listings: async () => ({ lookup: async (id: string) => ({ listing: { ID: id }, source: 'scrape', tookMs: 42, cache: 'stored' }) }) as never,
     rpc: async () => ({
       call: async (service: string, method: string) => {
@@ -260,9 +265,8 @@ describe('PanelController', () => {
     expect(a.events.map((e) => e.event)).toEqual(['status', 'broker'])
     expect(b.events.map((e) => e.event)).toEqual(['status', 'broker'])
     b.session.dispose()
-    ;(parts.engine as unknown as EventEmitter).emit('state', { state: 'connected' })
+    ;(parts.driver.engine as unknown as EventEmitter).emit('state', { state: 'connected' })
     expect(a.events.map((e) => e.event)).toEqual(['status', 'broker', 'engine'])
     expect(b.events.map((e) => e.event)).toEqual(['status', 'broker'])
-    expect(controller.runningReplicas('api')).toBe(0)
   })
 })

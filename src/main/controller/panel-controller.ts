@@ -9,13 +9,12 @@
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import type {
-  BroadcastEventName, EventListener, EventPayload, OperationName, OperationResponse, ParsedRequest, PreflightResult, ProgressOperation, StackStatus,
+  BroadcastEventName, EventListener, EventPayload, OperationName, OperationResponse, ParsedRequest, PreflightResult, ProgressOperation,
   StreamOperationName, StreamParams
 } from '../../shared/contract'
 import type { LogSource } from '../stack/container-logs'
-import type { StackOrchestrator } from '../stack/stack-orchestrator'
-import type { DockerEngine } from '../stack/docker-engine'
-import type { StatusMonitor } from '../stack/status-monitor'
+import type { StackDriver } from '../stack/drivers/stack-driver'
+import type { StackStatusSource } from '../stack/stack-status-source'
 import { StackError } from '../stack/stack-error'
 import type { ProgressSink } from '../stack/stack-error'
 import type { BrokerMonitor } from '../broker/broker-monitor'
@@ -32,7 +31,6 @@ import { sourceHandlers } from './source-handlers'
 import { SourceClientError } from '../clients/source-client'
 import type { SourceClientView } from './source-handlers'
 import { CrawlWatches, crawlStreamSource } from './crawl-watch'
-import type { ServiceLimits } from '../../shared/fleet-stats'
 import type { NotificationSettingsStore } from '../notifications/settings-file'
 import { fleetHandlers } from './fleet-handlers'
 import { StatsWatches, runningContainers, statsStreamSource } from './stats-watch'
@@ -41,18 +39,14 @@ import { autoscaleHandlers } from './autoscale-handlers'
 import type { AutoscalerView } from './autoscale-handlers'
 
 /** The parts of each collaborator the controller uses: what a unit test fakes. */
-export type EngineView = Pick<DockerEngine, 'connected' | 'probe' | 'requireConnected' | 'listContainers' | 'tailLogs' | 'followLogs' | 'containerStats' | 'followStats' | 'host' | 'start' | 'stop' | 'on'>
-export type OrchestratorView = Pick<StackOrchestrator, 'up' | 'down' | 'scale' | 'startService' | 'stopService' | 'restartService'> & {
-  /** A rolling update: the swarm driver's alone (the compose driver recreates with up). */
-  updateService?: (service: string, report: ProgressSink) => Promise<string[]>
-}
-export type StatusView = Pick<StatusMonitor, 'start' | 'stop' | 'refresh' | 'on'> & { build(): Promise<StackStatus> }
+export type DriverView = Pick<StackDriver, 'mode' | 'operations' | 'rollingUpdate' | 'engine'>
+export type StatusView = Pick<StackStatusSource, 'start' | 'stop' | 'refresh' | 'on' | 'build' | 'latest' | 'serviceLimits'>
 export type BrokerView = Pick<BrokerMonitor, 'start' | 'stop' | 'latest' | 'samples' | 'capacity' | 'lookupLatency' | 'rpcServices' | 'on'>
 
 export interface PanelCollaborators {
   settings: PanelSettings
-  engine: EngineView
-  orchestrator: OrchestratorView
+  /** The engine driver: the stack's operations and the engine's view of what runs. */
+  driver: DriverView
   status: StatusView
   broker: BrokerView
   /** Connected on first use; a failed connect is tried again by the next call. */
@@ -68,8 +62,6 @@ export interface PanelCollaborators {
   preflight: (services: string[] | undefined) => PreflightResult
   /** How often a followed crawl is polled. Default 500 ms. */
   crawlPollMs?: number
-  /** Each compose service's limits from compose.yaml (the host line's ceiling); none known when absent. */
-  serviceLimits?: () => Record<string, ServiceLimits>
   /** The desktop app's notification settings; null or absent where the shell keeps its own (web). */
   notificationSettings?: NotificationSettingsStore | null
   /** Scales services from their queue's backlog, where the user turned it on. */
@@ -84,7 +76,6 @@ type EventArgs = { [K in BroadcastEventName]: [EventPayload<K>] }
 
 export class PanelController {
   private readonly events = new EventEmitter<EventArgs>()
-  private lastStatus: StackStatus | null = null
   private readonly crawlWatches: CrawlWatches
   private readonly statsWatches: StatsWatches
   private readonly table: Handlers
@@ -97,17 +88,16 @@ export class PanelController {
     this.mask = secretMasker(parts.settings.secrets)
     this.events.setMaxListeners(100)
     this.crawlWatches = new CrawlWatches((id) => parts.crawls.get(id), { intervalMs: parts.crawlPollMs })
-    this.statsWatches = new StatsWatches(parts.engine, async () => runningContainers(this.lastStatus ?? (this.lastStatus = await parts.status.build())))
+    this.statsWatches = new StatsWatches(parts.driver.engine, async () => runningContainers(parts.status.latest ?? (await parts.status.build())))
     this.table = this.handlers()
     this.streams = {
-      logs: async (params, sink, options) => openLogStream(parts.engine, await this.logSources(params), params, sink, options),
+      logs: async (params, sink, options) => openLogStream(parts.driver.engine, await this.logSources(params), params, sink, options),
       crawl: crawlStreamSource(parts.crawls, this.crawlWatches),
       stats: statsStreamSource(this.statsWatches)
     }
-    const { engine, status, broker } = parts
-    engine.on('state', (s) => this.emit('engine', s))
+    const { driver, status, broker } = parts
+    driver.engine.on('state', (s) => this.emit('engine', s))
     status.on('status', (s) => {
-      this.lastStatus = s
       this.statsWatches.update(runningContainers(s))
       this.emit('status', s)
     })
@@ -123,8 +113,8 @@ export class PanelController {
    * broker metrics. A one-shot CLI command can skip this and just invoke.
    */
   async start(options: { metrics?: boolean } = {}): Promise<void> {
-    await this.parts.engine.start()
-    this.lastStatus = await this.parts.status.start()
+    await this.parts.driver.engine.start()
+    await this.parts.status.start()
     if (options.metrics !== false) this.parts.broker.start()
   }
 
@@ -133,7 +123,7 @@ export class PanelController {
     this.statsWatches.stopAll('The panel is closing.')
     await this.parts.autoscaler?.close()
     this.parts.status.stop()
-    this.parts.engine.stop()
+    this.parts.driver.engine.stop()
     await this.parts.broker.stop()
   }
 
@@ -156,7 +146,8 @@ export class PanelController {
 
   /** The containers a log request names (a service's, or one of them); none is an error. */
   private async logSources(r: Pick<StreamParams<'logs'>, 'service' | 'container'>): Promise<LogSource[]> {
-    const { engine, settings } = this.parts
+    const { settings } = this.parts
+    const { engine } = this.parts.driver
     await engine.requireConnected()
     const containers = (await engine.listContainers(settings.project, r.service)).filter((c) => r.container === undefined || c.name === r.container)
     if (containers.length === 0) {
@@ -187,28 +178,29 @@ export class PanelController {
         }
       },
       status: async () => {
-        if (!this.parts.engine.connected) await this.parts.engine.probe()
-        this.lastStatus = await this.parts.status.build()
-        return this.lastStatus
+        const { engine } = this.parts.driver
+        if (!engine.connected) await engine.probe()
+        return this.parts.status.build()
       },
-      up: (r) => this.operation('up', r.operationId, (report) => this.parts.orchestrator.up(r.services, report, { allowHostAccess: r.allowHostAccess })),
+      up: (r) => this.operation('up', r.operationId, (report) => this.stack.up(r.services, report, { allowHostAccess: r.allowHostAccess })),
       preflight: async (r) => this.parts.preflight(r.services),
-      down: (r) => this.operation('down', r.operationId, (report) => this.parts.orchestrator.down({ removeVolumes: r.removeVolumes }, report)),
-      scale: (r) => this.operation('scale', r.operationId, (report) => this.parts.orchestrator.scale(r.service, r.replicas, report)),
-      startService: (r) => this.operation('start', r.operationId, (report) => this.parts.orchestrator.startService(r.service, report)),
-      stopService: (r) => this.operation('stop', r.operationId, (report) => this.parts.orchestrator.stopService(r.service, report)),
-      restartService: (r) => this.operation('restart', r.operationId, (report) => this.parts.orchestrator.restartService(r.service, report)),
+      down: (r) => this.operation('down', r.operationId, (report) => this.stack.down({ removeVolumes: r.removeVolumes }, report)),
+      scale: (r) => this.operation('scale', r.operationId, (report) => this.stack.scale(r.service, r.replicas, report)),
+      startService: (r) => this.operation('start', r.operationId, (report) => this.stack.startService(r.service, report)),
+      stopService: (r) => this.operation('stop', r.operationId, (report) => this.stack.stopService(r.service, report)),
+      restartService: (r) => this.operation('restart', r.operationId, (report) => this.stack.restartService(r.service, report)),
       updateService: (r) =>
         this.operation('update', r.operationId, (report) => {
-          const { orchestrator } = this.parts
-          if (orchestrator.updateService === undefined) {
-            throw new StackError('SwarmUnavailable', `A rolling update of ${r.service} is a swarm operation; this panel drives the stack with Compose`, `Use \`deck --swarm update ${r.service}\` (DECK_MODE=swarm) on a swarm, or \`deck up ${r.service}\` to recreate its containers on the new image.`)
+          const { rollingUpdate, mode } = this.parts.driver
+          if (rollingUpdate === null) {
+            throw new StackError('SwarmUnavailable', `A rolling update of ${r.service} is a swarm operation; this panel drives the stack with ${mode === 'compose' ? 'Compose' : mode}`, `Use \`deck --swarm update ${r.service}\` (DECK_MODE=swarm) on a swarm, or \`deck up ${r.service}\` to recreate its containers on the new image.`)
           }
-          return orchestrator.updateService(r.service, report)
+          return rollingUpdate.updateService(r.service, report)
         }),
-      logs: async (r) => ({ lines: await this.parts.engine.tailLogs(await this.logSources(r), r.tail) }),
+      logs: async (r) => ({ lines: await this.parts.driver.engine.tailLogs(await this.logSources(r), r.tail) }),
       stats: async (r) => {
-        const { engine, settings } = this.parts
+        const { settings } = this.parts
+        const { engine } = this.parts.driver
         await engine.requireConnected()
         const running = (await engine.listContainers(settings.project, r.service)).filter((c) => c.state === 'running')
         return { containers: await Promise.all(running.map((c) => engine.containerStats(c))) }
@@ -216,9 +208,10 @@ export class PanelController {
       metrics: async () => {
         // Findings compare with running replicas, so a one-shot caller needs a status first,
         // built after the engine answered (unprobed, it would count 0 replicas and warn).
-        if (this.lastStatus === null) {
-          if (!this.parts.engine.connected) await this.parts.engine.probe()
-          this.lastStatus = await this.parts.status.build().catch(() => null)
+        if (this.parts.status.latest === null) {
+          const { engine } = this.parts.driver
+          if (!engine.connected) await engine.probe()
+          await this.parts.status.build().catch(() => null)
         }
         return this.parts.broker.latest()
       },
@@ -239,17 +232,16 @@ export class PanelController {
       ...crawlHandlers({ crawls: this.parts.crawls, exportUrl: this.parts.exportUrl }),
       ...sourceHandlers(this.parts.sources ?? NO_SOURCES),
       ...fleetHandlers({
-        engine: this.parts.engine,
-        serviceLimits: this.parts.serviceLimits ?? (() => ({})),
+        engine: this.parts.driver.engine,
+        serviceLimits: () => this.parts.status.serviceLimits(),
         notificationSettings: this.parts.notificationSettings ?? null
       }),
       ...autoscaleHandlers(this.parts.autoscaler)
     }
   }
 
-  /** Running replicas per compose service that serves an RPC queue, for cross-layer health. */
-  runningReplicas(service: string): number {
-    return this.lastStatus?.services.find((s) => s.name === service)?.runningReplicas ?? 0
+  private get stack(): StackDriver['operations'] {
+    return this.parts.driver.operations
   }
 
   /** Runs a stack operation with progress events under one operation id. */

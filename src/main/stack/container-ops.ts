@@ -9,20 +9,20 @@ import { LABEL } from './compose-labels'
 export async function createContainer(
   docker: Docker,
   project: ComposeProject,
-  service: ServiceSpec,
+  spec: ServiceSpec,
   number: number,
   identity: ContainerIdentity
 ): Promise<Docker.Container> {
-  const container = await docker.createContainer(containerCreateOptions(project, service, number, identity, await sharedNetworkMode(docker, project, service)))
-  for (const net of extraNetworks(project, service)) {
+  const container = await docker.createContainer(containerCreateOptions(project, spec, number, identity, await sharedNetworkMode(docker, project, spec)))
+  for (const net of extraNetworks(project, spec)) {
     await docker.getNetwork(net.name).connect({ Container: container.id, EndpointConfig: { Aliases: net.aliases } })
   }
   return container
 }
 
 /** network_mode "service:x" → "container:<id of x's first running container>", as compose v1 does. */
-async function sharedNetworkMode(docker: Docker, project: ComposeProject, service: ServiceSpec): Promise<string | null> {
-  const mode = service.host.networkMode
+async function sharedNetworkMode(docker: Docker, project: ComposeProject, spec: ServiceSpec): Promise<string | null> {
+  const mode = spec.host.networkMode
   if (mode === null || !mode.startsWith('service:')) return null
   const shared = mode.slice('service:'.length)
   const running = await docker.listContainers({
@@ -30,7 +30,7 @@ async function sharedNetworkMode(docker: Docker, project: ComposeProject, servic
   })
   const first = running.sort((a, b) => Number(a.Labels[LABEL.number]) - Number(b.Labels[LABEL.number]))[0]
   if (first === undefined) {
-    throw new StackError('ContainerFailed', `${service.name} uses the network of ${shared}, which has no running container`, `Start ${shared} first.`)
+    throw new StackError('ContainerFailed', `${spec.name} uses the network of ${shared}, which has no running container`, `Start ${shared} first.`)
   }
   return `container:${first.Id}`
 }

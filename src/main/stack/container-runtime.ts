@@ -17,14 +17,14 @@ export interface ContainerRuntime {
   /** The local image's id, or null when the image is not on this machine. */
   imageId(image: string): Promise<string | null>
   /** Builds or pulls the service's image when missing; its id. */
-  ensureImage(service: ServiceSpec, onProgress: (progress: ImageProgress) => void): Promise<string>
+  ensureImage(spec: ServiceSpec, onProgress: (progress: ImageProgress) => void): Promise<string>
   /** Throws PortInUse (service, port, holder, the variable that moves it) when a port the services publish is taken. */
   assertPortsFree(project: ComposeProject, services: string[]): Promise<void>
   /** The project's networks and named volumes, created when missing. */
   ensureResources(project: ComposeProject, report: ProgressSink): Promise<void>
-  /** Removes the project's networks (and volumes when asked); one summary line each. */
-  removeResources(project: string, options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]>
-  createContainer(project: ComposeProject, service: ServiceSpec, number: number, identity: ContainerIdentity): Promise<string>
+  /** Removes the project's networks (and volumes when asked: its labelled ones and the file's named ones, which up adopts); one summary line each. */
+  removeResources(project: ComposeProject | string, options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]>
+  createContainer(project: ComposeProject, spec: ServiceSpec, number: number, identity: ContainerIdentity): Promise<string>
   /** Starts it unless it runs; with its owner, a taken host port fails as PortInUse naming service, port and holder. */
   startContainer(id: string, owner?: { project: ComposeProject; service: string }): Promise<void>
   stopContainer(id: string, graceSeconds: number): Promise<void>

@@ -13,7 +13,7 @@ export interface ContainerIdentity {
 
 export function containerCreateOptions(
   project: ComposeProject,
-  service: ServiceSpec,
+  spec: ServiceSpec,
   number: number,
   identity: ContainerIdentity,
   /** network_mode "service:x" resolved to "container:<id>" (see container-ops.ts). */
@@ -21,66 +21,66 @@ export function containerCreateOptions(
 ): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {}
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {}
-  for (const p of service.ports) {
+  for (const p of spec.ports) {
     const key = `${p.target}/${p.protocol ?? 'tcp'}`
     exposed[key] = {}
     ;(bindings[key] ??= []).push({ HostIp: p.hostIp ?? '', HostPort: p.published === null ? '' : String(p.published) })
   }
-  const primary = service.networks[0]
+  const primary = spec.networks[0]
   const primaryName = primary === undefined ? undefined : (project.networks.get(primary.name)?.name ?? primary.name)
   return {
-    name: containerName(identity.flavour, project.project, service.name, number),
-    Image: service.image,
-    Cmd: service.commandArgv ?? undefined,
-    Entrypoint: service.entrypointArgv ?? undefined,
-    Env: Object.entries(service.environment).map(([k, v]) => `${k}=${v}`),
+    name: containerName(identity.flavour, project.project, spec.name, number),
+    Image: spec.image,
+    Cmd: spec.commandArgv ?? undefined,
+    Entrypoint: spec.entrypointArgv ?? undefined,
+    Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
     Labels: containerLabels({
       project: project.project,
-      service: service.name,
+      service: spec.name,
       number,
       flavour: identity.flavour,
       configHash: identity.configHash,
       imageId: identity.imageId,
-      dependsOn: service.dependsOn,
+      dependsOn: spec.dependsOn,
       workingDir: project.workingDir,
       configFile: project.file,
-      userLabels: service.labels
+      userLabels: spec.labels
     }),
-    Hostname: service.hostname ?? undefined,
-    User: service.user ?? undefined,
-    WorkingDir: service.workingDir ?? undefined,
-    Tty: service.tty ?? undefined,
+    Hostname: spec.hostname ?? undefined,
+    User: spec.user ?? undefined,
+    WorkingDir: spec.workingDir ?? undefined,
+    Tty: spec.tty ?? undefined,
     ExposedPorts: exposed,
-    StopSignal: service.stopSignal ?? undefined,
-    StopTimeout: service.stopGraceSeconds,
-    Healthcheck: engineHealthcheck(service),
+    StopSignal: spec.stopSignal ?? undefined,
+    StopTimeout: spec.stopGraceSeconds,
+    Healthcheck: engineHealthcheck(spec),
     HostConfig: {
       PortBindings: bindings,
-      Mounts: service.volumes.map((v) =>
+      Mounts: spec.volumes.map((v) =>
         v.type === 'volume'
           ? { Type: 'volume' as const, Source: project.volumes.get(v.name)?.name ?? v.name, Target: v.target, ReadOnly: v.readOnly }
           : v.type === 'bind'
             ? { Type: 'bind' as const, Source: v.source, Target: v.target, ReadOnly: v.readOnly }
             : { Type: 'volume' as const, Source: '', Target: v.target, ReadOnly: v.readOnly }
       ),
-      RestartPolicy: service.restart === null ? undefined : service.restart,
-      Init: service.init ?? undefined,
-      NetworkMode: resolvedNetworkMode ?? service.host.networkMode ?? primaryName,
-      ...hostAccessConfig(service),
-      ...hardeningConfig(service)
+      RestartPolicy: spec.restart === null ? undefined : spec.restart,
+      Init: spec.init ?? undefined,
+      NetworkMode: resolvedNetworkMode ?? spec.host.networkMode ?? primaryName,
+      ...hostAccessConfig(spec),
+      ...hardeningConfig(spec)
     },
     NetworkingConfig:
       primary === undefined || primaryName === undefined
         ? undefined
-        : { EndpointsConfig: { [primaryName]: { Aliases: [service.name, ...primary.aliases] } } }
+        : { EndpointsConfig: { [primaryName]: { Aliases: [spec.name, ...primary.aliases] } } }
   }
 }
 
 /** Networks beyond the primary one, connected after create (the API takes one at create time). */
 /** The file's healthcheck as the Engine API takes it (a container's Healthcheck, a swarm task's HealthCheck). */
-export function engineHealthcheck(service: ServiceSpec): Docker.HealthConfig | undefined {
-  const hc = service.healthcheck
-  if (service.healthcheckDisabled) return { Test: ['NONE'] }
+export function engineHealthcheck(spec: ServiceSpec): Docker.HealthConfig | undefined {
+  const hc = spec.healthcheck
+  if (spec.healthcheckDisabled) return { Test: ['NONE'] }
   if (hc === null) return undefined
   return {
     Test: typeof hc.test === 'string' ? ['CMD-SHELL', hc.test] : hc.test,
@@ -91,13 +91,13 @@ export function engineHealthcheck(service: ServiceSpec): Docker.HealthConfig | u
   }
 }
 
-export function extraNetworks(project: ComposeProject, service: ServiceSpec): { name: string; aliases: string[] }[] {
-  return service.networks.slice(1).map((n) => ({ name: project.networks.get(n.name)?.name ?? n.name, aliases: [service.name, ...n.aliases] }))
+export function extraNetworks(project: ComposeProject, spec: ServiceSpec): { name: string; aliases: string[] }[] {
+  return spec.networks.slice(1).map((n) => ({ name: project.networks.get(n.name)?.name ?? n.name, aliases: [spec.name, ...n.aliases] }))
 }
 
 /** The keys that reach the host, as docker-compose v1 passes them (host-access.ts lists them before up). */
-function hostAccessConfig(service: ServiceSpec): Docker.HostConfig {
-  const h = service.host
+function hostAccessConfig(spec: ServiceSpec): Docker.HostConfig {
+  const h = spec.host
   return {
     Privileged: h.privileged ?? undefined,
     PidMode: h.pid ?? undefined,
@@ -111,8 +111,8 @@ function hostAccessConfig(service: ServiceSpec): Docker.HostConfig {
 }
 
 /** The keys that take power away from a container. */
-function hardeningConfig(service: ServiceSpec): Docker.HostConfig {
-  const h = service.hardening
+function hardeningConfig(spec: ServiceSpec): Docker.HostConfig {
+  const h = spec.hardening
   return {
     CapDrop: h.capDrop ?? undefined,
     ReadonlyRootfs: h.readOnly ?? undefined,

@@ -1,15 +1,18 @@
 /**
- * The Docker engine connection: the one owner of the dockerode client, and a watch on
+ * The Docker engine connection: it makes the process's one dockerode client, and watches
  * whether the engine answers. When it stops answering, the state says so (and where we
  * looked) and a probe loop reconnects by itself; everything else asks `requireConnected()`
- * before acting. Nothing outside this class touches dockerode: callers use the container
- * runtime, logs, stats, events and status methods below.
+ * before acting. The engine-call modules (container-ops.ts, stack-resources.ts,
+ * swarm-services.ts, …) are functions of that client, passed to them; none makes its own.
+ * The compose driver uses this class as its container runtime; the swarm driver's
+ * SwarmEngine is built on `client`.
  */
 import { EventEmitter } from 'node:events'
 import Docker from 'dockerode'
-import type { ContainerStats, EngineConnectivity, LogLine, StackStatus } from '../../shared/contract'
+import type { ContainerStats, EngineConnectivity, LogLine } from '../../shared/contract'
 import type { ComposeProject, DependencyCondition, ServiceSpec } from './compose-model'
 import type { ContainerRuntime } from './container-runtime'
+import type { EngineStatus, EngineView } from './drivers/stack-driver'
 import { createContainer, removeContainer, startContainer, stopGracefully, waitForCondition } from './container-ops'
 import { containerStats, followStats } from './container-stats'
 import { HostCpu, engineHost } from './engine-host'
@@ -43,7 +46,7 @@ export class EngineUnavailableError extends Error {
   }
 }
 
-export function dockerFromEndpoint(endpoint: string): Docker {
+function dockerFromEndpoint(endpoint: string): Docker {
   if (endpoint.startsWith('tcp://') || endpoint.startsWith('http://')) {
     const url = new URL(endpoint.replace(/^tcp:/, 'http:'))
     return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http' })
@@ -53,7 +56,7 @@ export function dockerFromEndpoint(endpoint: string): Docker {
 
 type EngineEvents = { state: [EngineConnectivity] }
 
-export class DockerEngine extends EventEmitter<EngineEvents> implements ContainerRuntime {
+export class DockerEngine extends EventEmitter<EngineEvents> implements ContainerRuntime, EngineView {
   private readonly docker: Docker
   private current: EngineConnectivity
   private timer: NodeJS.Timeout | null = null
@@ -72,6 +75,11 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
       hint: null,
       since: new Date().toISOString()
     }
+  }
+
+  /** The process's dockerode client, for a driver that calls the engine beyond the container runtime. */
+  get client(): Docker {
+    return this.docker
   }
 
   get connectivity(): EngineConnectivity {
@@ -116,16 +124,16 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
 
   // ---- Container runtime (the orchestrator's and converger's view) ----------------------
 
-  listContainers(project: string, service?: string): Promise<ProjectContainer[]> {
-    return listProjectContainers(this.docker, project, service)
+  listContainers(project: string, serviceName?: string): Promise<ProjectContainer[]> {
+    return listProjectContainers(this.docker, project, serviceName)
   }
 
   imageId(image: string): Promise<string | null> {
     return imageId(this.docker, image)
   }
 
-  ensureImage(service: ServiceSpec, onProgress: (progress: ImageProgress) => void, options: { rebuild?: boolean } = {}): Promise<string> {
-    return ensureImage(this.docker, service, onProgress, options)
+  ensureImage(spec: ServiceSpec, onProgress: (progress: ImageProgress) => void, options: { rebuild?: boolean } = {}): Promise<string> {
+    return ensureImage(this.docker, spec, onProgress, options)
   }
 
   assertPortsFree(project: ComposeProject, services: string[]): Promise<void> {
@@ -136,12 +144,12 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
     return ensureResources(this.docker, project, report)
   }
 
-  removeResources(project: string, options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]> {
+  removeResources(project: ComposeProject | string, options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]> {
     return removeResources(this.docker, project, options.removeVolumes, report)
   }
 
-  async createContainer(project: ComposeProject, service: ServiceSpec, number: number, identity: ContainerIdentity): Promise<string> {
-    return (await createContainer(this.docker, project, service, number, identity)).id
+  async createContainer(project: ComposeProject, spec: ServiceSpec, number: number, identity: ContainerIdentity): Promise<string> {
+    return (await createContainer(this.docker, project, spec, number, identity)).id
   }
 
   async startContainer(id: string, owner?: { project: ComposeProject; service: string }): Promise<void> {
@@ -170,7 +178,7 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
 
   // ---- Observation: status, events, logs, stats -----------------------------------------
 
-  buildStatus(input: Omit<StatusInput, 'docker' | 'engine'>): Promise<StackStatus> {
+  buildStatus(input: Omit<StatusInput, 'docker' | 'engine'>): Promise<EngineStatus> {
     return buildStackStatus({ ...input, docker: this.docker, engine: this.current })
   }
 

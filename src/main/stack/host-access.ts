@@ -10,7 +10,7 @@ import { homedir } from 'node:os'
 import { dirname, relative, isAbsolute, sep } from 'node:path'
 import type { HostAccessFinding, HostAccessKind, HostAccessSeverity } from '../../shared/host-access'
 import type { ComposeProject, ServiceSpec } from './compose-model'
-import { withDependencies } from './stack-orchestrator'
+import { withDependencies } from './drivers/orchestration'
 
 /** The Docker engine's socket, wherever a distribution puts it. */
 const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock']
@@ -37,15 +37,15 @@ export function hostAccessFindings(project: ComposeProject, options: PreflightOp
   const selected = options.services === undefined ? [...project.services.keys()] : withDependencies(project, options.services)
   const findings: HostAccessFinding[] = []
   for (const name of selected) {
-    const svc = project.services.get(name)
-    if (svc === undefined) continue
+    const spec = project.services.get(name)
+    if (spec === undefined) continue
     const at = (path: (string | number)[]): number | null => project.source.lineOf(['services', name, ...path])
     const add = (kind: HostAccessKind, severity: HostAccessSeverity, path: (string | number)[], message: string, hint: string): void => {
       findings.push({ kind, severity, file: project.file, line: at(path), service: name, message, hint })
     }
-    serviceFindings(svc, { projectDir, home, add })
-    networkFindings(project, svc, add)
-    svc.volumes.forEach((v, i) => {
+    serviceFindings(spec, { projectDir, home, add })
+    networkFindings(project, spec, add)
+    spec.volumes.forEach((v, i) => {
       const volume = v.type === 'volume' ? project.volumes.get(v.name) : undefined
       if (volume?.external === true) {
         add('outside-mount', 'medium', ['volumes', i], `mounts the external volume "${volume.name}" at ${v.target}: data from outside this project`, 'Use a volume of the project unless it must share that data.')
@@ -70,9 +70,9 @@ interface FindingContext {
   add: (kind: HostAccessKind, severity: HostAccessSeverity, path: (string | number)[], message: string, hint: string) => void
 }
 
-function serviceFindings(svc: ServiceSpec, ctx: FindingContext): void {
+function serviceFindings(spec: ServiceSpec, ctx: FindingContext): void {
   const { add } = ctx
-  svc.volumes.forEach((v, i) => {
+  spec.volumes.forEach((v, i) => {
     if (v.type !== 'bind') return
     const path = ['volumes', i]
     const source = real(v.source)
@@ -88,41 +88,41 @@ function serviceFindings(svc: ServiceSpec, ctx: FindingContext): void {
       add('host-mount', 'high', path, `mounts ${place === 'home' ? 'a home directory' : 'a host system path'} ${source} at ${v.target}${ro}`, 'Mount a folder of the project, or a named volume, instead.')
     } else add('outside-mount', 'medium', path, `mounts ${source}, outside the project's folder, at ${v.target}${ro}`, 'Keep bind mounts under the project folder, or use a named volume.')
   })
-  svc.envFiles.forEach((file, i) => {
+  spec.envFiles.forEach((file, i) => {
     const place = classifyPath(real(file), ctx)
     if (place === 'inside') return
-    add('env-file', place === 'outside' ? 'medium' : 'high', svc.envFiles.length > 1 ? ['env_file', i] : ['env_file'],
+    add('env-file', place === 'outside' ? 'medium' : 'high', spec.envFiles.length > 1 ? ['env_file', i] : ['env_file'],
       `reads env file ${file}, outside the project's folder: its contents go into the container's environment`, 'Keep env files in the project folder.')
   })
-  if (svc.build !== null) {
-    const place = classifyPath(real(svc.build.context), ctx)
+  if (spec.build !== null) {
+    const place = classifyPath(real(spec.build.context), ctx)
     if (place !== 'inside') {
       add('build-context', place === 'outside' ? 'medium' : 'high', ['build'],
-        `builds from ${svc.build.context}, outside the project's folder: every file there is sent to the engine and may be copied into the image`, 'Use a build context inside the project folder.')
+        `builds from ${spec.build.context}, outside the project's folder: every file there is sent to the engine and may be copied into the image`, 'Use a build context inside the project folder.')
     }
   }
-  svc.ports.forEach((p, i) => {
-    if (svc.host.networkMode !== null) return
+  spec.ports.forEach((p, i) => {
+    if (spec.host.networkMode !== null) return
     if (p.hostIp !== null && !['', '0.0.0.0', '::', '[::]'].includes(p.hostIp)) return
     const published = p.published === null ? 'a random host port' : `host port ${p.published}`
     add('public-port', 'medium', ['ports', i], `publishes ${p.target}/${p.protocol ?? 'tcp'} on ${published} of every interface, reachable from other machines`, `Bind it to loopback: "127.0.0.1:${p.published ?? ''}${p.published === null ? '' : ':'}${p.target}".`)
   })
-  const mode = svc.host.networkMode
+  const mode = spec.host.networkMode
   if (mode === 'host') add('network-mode', 'high', ['network_mode'], "uses the host's network stack: it can bind any host port and reach every host-local service", 'Use the project networks and published ports on 127.0.0.1.')
   else if (mode?.startsWith('container:') === true) add('network-mode', 'medium', ['network_mode'], `joins the network namespace of container ${mode.slice(10)}, which is not part of this project`, 'Use the project networks.')
   else if (mode?.startsWith('service:') === true) add('network-mode', 'medium', ['network_mode'], `shares the network namespace of service ${mode.slice(8)}`, 'Use the project networks unless the two must share localhost.')
-  if (svc.host.privileged === true) add('privileged', 'critical', ['privileged'], 'runs privileged: every capability and every host device, no confinement', 'Remove `privileged`; add only the capabilities it needs.')
-  if (svc.host.pid === 'host') add('host-pid', 'critical', ['pid'], "shares the host's process namespace: it sees, and may signal, every host process", 'Remove `pid: host`.')
-  if (svc.host.ipc === 'host') add('host-ipc', 'high', ['ipc'], "shares the host's IPC namespace (shared memory of host processes)", 'Remove `ipc: host`.')
-  ;(svc.host.capAdd ?? []).forEach((cap, i) => {
+  if (spec.host.privileged === true) add('privileged', 'critical', ['privileged'], 'runs privileged: every capability and every host device, no confinement', 'Remove `privileged`; add only the capabilities it needs.')
+  if (spec.host.pid === 'host') add('host-pid', 'critical', ['pid'], "shares the host's process namespace: it sees, and may signal, every host process", 'Remove `pid: host`.')
+  if (spec.host.ipc === 'host') add('host-ipc', 'high', ['ipc'], "shares the host's IPC namespace (shared memory of host processes)", 'Remove `ipc: host`.')
+  ;(spec.host.capAdd ?? []).forEach((cap, i) => {
     const name = cap.toUpperCase().replace(/^CAP_/, '')
     if (!DANGEROUS_CAPS.has(name)) return
     add('capability', CRITICAL_CAPS.has(name) ? 'critical' : 'high', ['cap_add', i], `adds capability ${name}, which reaches the host`, 'Drop it unless the service cannot work without it.')
   })
-  ;(svc.host.devices ?? []).forEach((d, i) => {
+  ;(spec.host.devices ?? []).forEach((d, i) => {
     add('device', 'high', ['devices', i], `gets host device ${d.split(':')[0] ?? d}`, 'Remove the device unless the service needs that hardware.')
   })
-  ;(svc.hardening.securityOpt ?? []).forEach((opt, i) => {
+  ;(spec.hardening.securityOpt ?? []).forEach((opt, i) => {
     if (/^(seccomp|apparmor)[=:]unconfined$/.test(opt) || /^label[=:]disable$/.test(opt)) {
       add('privileged', 'high', ['security_opt', i], `turns off confinement: security_opt "${opt}"`, 'Remove it; the default profile is what keeps the container in.')
     }
@@ -130,8 +130,8 @@ function serviceFindings(svc: ServiceSpec, ctx: FindingContext): void {
 }
 
 /** Networks of the service that are not the project's own: the host's, or an external one. */
-function networkFindings(project: ComposeProject, svc: ServiceSpec, add: FindingContext['add']): void {
-  for (const { name: key } of svc.networks) {
+function networkFindings(project: ComposeProject, spec: ServiceSpec, add: FindingContext['add']): void {
+  for (const { name: key } of spec.networks) {
     const net = project.networks.get(key)
     if (net === undefined) continue
     if (['host', 'bridge', 'none'].includes(net.name) || net.name.startsWith('container:')) {

@@ -27,26 +27,26 @@ export interface ConvergeResult {
 export async function convergeService(
   runtime: ContainerRuntime,
   project: ComposeProject,
-  service: ServiceSpec,
+  spec: ServiceSpec,
   imageId: string | null,
   target: number,
   options: ConvergeOptions
 ): Promise<ConvergeResult> {
   const { report } = options
-  const existing = await runtime.listContainers(project.project, service.name)
-  const expected = expectedConfig(project, service, imageId)
+  const existing = await runtime.listContainers(project.project, spec.name)
+  const expected = expectedConfig(project, spec, imageId)
   const flavour = writeFlavour(project, existing)
   const identity = { flavour, configHash: expected.hash(flavour), imageId }
   // A start that fails on a taken host port says which service, port and holder (port-check.ts).
-  const owner = { project, service: service.name }
+  const owner = { project, service: spec.name }
   const keep = existing.slice(0, target)
   const extra = existing.slice(target).reverse()
   const summary: string[] = []
   const step = (stepName: ProgressStep, c: string, state: 'started' | 'done', message: string): void =>
-    report({ step: stepName, service: service.name, container: c, state, message })
+    report({ step: stepName, service: spec.name, container: c, state, message })
 
   // Highest numbers first; all at once, each with the service's grace period.
-  summary.push(...(await removeGracefully(runtime, service, extra, report)))
+  summary.push(...(await removeGracefully(runtime, spec, extra, report)))
 
   const ids = await Promise.all(
     keep.map(async (c): Promise<string> => {
@@ -63,9 +63,9 @@ export async function convergeService(
 
   async function recreate(c: ProjectContainer): Promise<string> {
     step('recreate', c.name, 'started', `Recreating ${c.name}: its configuration changed`)
-    await runtime.stopContainer(c.id, service.stopGraceSeconds)
+    await runtime.stopContainer(c.id, spec.stopGraceSeconds)
     await runtime.removeContainer(c.id)
-    const createdId = await runtime.createContainer(project, service, c.number, identity)
+    const createdId = await runtime.createContainer(project, spec, c.number, identity)
     await startCreated(createdId)
     step('recreate', c.name, 'done', `Recreated ${c.name}`)
     summary.push(`recreated ${c.name}`)
@@ -87,9 +87,9 @@ export async function convergeService(
   const numbers = Array.from({ length: Math.max(0, missing) }, () => next++)
   const created = await Promise.all(
     numbers.map(async (number): Promise<string> => {
-      const name = containerName(flavour, project.project, service.name, number)
+      const name = containerName(flavour, project.project, spec.name, number)
       step('create', name, 'started', `Creating ${name}`)
-      const id = await runtime.createContainer(project, service, number, identity)
+      const id = await runtime.createContainer(project, spec, number, identity)
       await startCreated(id)
       step('create', name, 'done', `Started ${name}`)
       summary.push(`created ${name}`)
@@ -100,13 +100,13 @@ export async function convergeService(
 }
 
 /** Stops (SIGTERM, then the service's grace period) and removes these containers, all at once; one summary line each. */
-export async function removeGracefully(runtime: ContainerRuntime, service: ServiceSpec, containers: ProjectContainer[], report: ProgressSink): Promise<string[]> {
+export async function removeGracefully(runtime: ContainerRuntime, spec: ServiceSpec, containers: ProjectContainer[], report: ProgressSink): Promise<string[]> {
   return Promise.all(
     containers.map(async (c) => {
-      report({ step: 'stop', service: service.name, container: c.name, state: 'started', message: `Stopping ${c.name} (grace ${service.stopGraceSeconds} s)` })
-      await runtime.stopContainer(c.id, service.stopGraceSeconds)
+      report({ step: 'stop', service: spec.name, container: c.name, state: 'started', message: `Stopping ${c.name} (grace ${spec.stopGraceSeconds} s)` })
+      await runtime.stopContainer(c.id, spec.stopGraceSeconds)
       await runtime.removeContainer(c.id)
-      report({ step: 'remove', service: service.name, container: c.name, state: 'done', message: `Removed ${c.name}` })
+      report({ step: 'remove', service: spec.name, container: c.name, state: 'done', message: `Removed ${c.name}` })
       return `removed ${c.name}`
     })
   )

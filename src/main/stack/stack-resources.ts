@@ -52,10 +52,17 @@ async function ensureKind(docker: Docker, kind: ResourceKind, specs: Iterable<Ne
   }
 }
 
-/** Removes the project's own networks (and volumes when asked); external ones are left alone. */
-export async function removeResources(docker: Docker, project: string, removeVolumes: boolean, report: ProgressSink): Promise<string[]> {
+/**
+ * Removes the project's own networks and, when asked, its volumes: those labelled with the
+ * project, and the file's named volumes that up used although something else made them (a
+ * swarm deploy's, an older tool's), since up adopts an existing volume by name. External
+ * ones are left alone. A volume the engine will not remove (in use by a container of another
+ * project) is reported and named in the summary as left, with the engine's reason.
+ */
+export async function removeResources(docker: Docker, project: ComposeProject | string, removeVolumes: boolean, report: ProgressSink): Promise<string[]> {
+  const name = typeof project === 'string' ? project : project.project
   const done: string[] = []
-  const networks = await docker.listNetworks({ filters: { label: [`${LABEL.project}=${project}`] } })
+  const networks = await docker.listNetworks({ filters: { label: [`${LABEL.project}=${name}`] } })
   for (const net of networks) {
     try {
       await docker.getNetwork(net.Id).remove()
@@ -66,12 +73,29 @@ export async function removeResources(docker: Docker, project: string, removeVol
     }
   }
   if (removeVolumes) {
-    const volumes = (await docker.listVolumes({ filters: { label: [`${LABEL.project}=${project}`] } })).Volumes ?? []
-    for (const vol of volumes) {
-      await docker.getVolume(vol.Name).remove()
-      report({ step: 'volume', service: null, container: null, state: 'done', message: `Volume ${vol.Name} removed` })
-      done.push(`removed volume ${vol.Name}`)
+    for (const volume of await projectVolumes(docker, project)) {
+      try {
+        await docker.getVolume(volume).remove()
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) continue
+        const reason = (err as { json?: { message?: string } }).json?.message ?? (err as Error).message
+        report({ step: 'volume', service: null, container: null, state: 'failed', message: `Volume ${volume} left: ${reason}` })
+        done.push(`left volume ${volume}: ${reason}`)
+        continue
+      }
+      report({ step: 'volume', service: null, container: null, state: 'done', message: `Volume ${volume} removed` })
+      done.push(`removed volume ${volume}`)
     }
   }
   return done
+}
+
+/** The volumes down removes: labelled with the project, and the file's own named volumes that exist. */
+async function projectVolumes(docker: Docker, project: ComposeProject | string): Promise<string[]> {
+  const name = typeof project === 'string' ? project : project.project
+  const labelled = ((await docker.listVolumes({ filters: { label: [`${LABEL.project}=${name}`] } })).Volumes ?? []).map((v) => v.Name)
+  if (typeof project === 'string') return labelled
+  const existing = new Set(((await docker.listVolumes()).Volumes ?? []).map((v) => v.Name))
+  const named = [...project.volumes.values()].filter((v) => !v.external && existing.has(v.name)).map((v) => v.name)
+  return [...new Set([...labelled, ...named])]
 }

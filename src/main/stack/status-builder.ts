@@ -1,8 +1,9 @@
 /** One full StackStatus snapshot from the engine's containers and the compose file. */
 import type Docker from 'dockerode'
 import type {
-  ContainerState, ContainerStatus, EngineConnectivity, Health, PanelError, PortBinding, ServiceState, ServiceStatus, StackStatus
+  ContainerState, ContainerStatus, EngineConnectivity, Health, PanelError, PortBinding, ServiceState, ServiceStatus
 } from '../../shared/contract'
+import type { EngineStatus } from './drivers/stack-driver'
 import type { ComposeProject, ServiceSpec } from './compose-model'
 import { expectedConfig, isCurrent } from './config-match'
 import type { ExpectedConfig } from './config-match'
@@ -20,7 +21,7 @@ export interface StatusInput {
   desiredReplicas: (service: ServiceSpec, existing: number) => number
 }
 
-export async function buildStackStatus(input: StatusInput): Promise<StackStatus> {
+export async function buildStackStatus(input: StatusInput): Promise<EngineStatus> {
   const { project } = input
   const base = {
     project: project?.project ?? input.projectName,

@@ -29,6 +29,12 @@ import type { SourceSettings } from './crawl-sources'
 import { ensureSourcesIndex, sourcesIndex } from '../sources/source-index'
 import { SourceRegistry } from '../sources/source-registry'
 import { SourceStore } from '../sources/source-store'
+import { afterRefusal } from '../politeness/host-backoff'
+import { HostClocks } from '../politeness/host-clock'
+import type { PolitenessLookup } from '../politeness/politeness-settings'
+import type { SlotPlanOptions } from '../politeness/slot-schedule'
+import type { ItemDoc } from './ledger-docs'
+import { itemSource } from './ledger-docs'
 
 export interface CoordinatorOptions {
   elasticsearchUrl: string
@@ -46,6 +52,11 @@ export interface CoordinatorOptions {
   staleMs: number
   backoff: Backoff
   sources: SourceSettings
+  /** Per host limits (politeness/politeness-settings.ts) and the host an item's page is on. */
+  politeness: PolitenessLookup
+  hostOf: (item: ItemDoc) => string
+  /** How far ahead slots are handed out and the margin between them (dispatcher.ts SLOT_PLAN by default). */
+  slotPlan?: SlotPlanOptions
   logger: Logger
   tickMs?: number
   amqpInitialRetries?: number
@@ -61,6 +72,7 @@ export class Coordinator {
   readonly dispatcher: Dispatcher
   /** The boards the fleet may scrape (`<prefix>-sources`); scrapers learn them from the announcements. */
   readonly sources: SourceRegistry
+  readonly hostClocks: HostClocks
   private readonly es: Client
   private readonly applier: ReplyApplier
   private readonly ingests: CrawlIngests
@@ -92,8 +104,29 @@ export class Coordinator {
     this.announcer = new ControlAnnouncer(this.crawls, this.link, { store: sourceStore, service: options.service })
     // Scrapers learn of a change at once, not at the next announcement.
     this.sources = new SourceRegistry({ store: sourceStore, onChange: () => this.announcer.announce().catch(() => {}) })
-    this.dispatcher = new Dispatcher({ items: this.items, link: this.link, logger: options.logger, backoff: options.backoff, window: options.window, staleMs: options.staleMs })
-    this.applier = new ReplyApplier({ items: this.items, listings: new ListingRepository(this.es, options.listingsIndex), backoff: options.backoff, logger: options.logger })
+    this.hostClocks = new HostClocks(this.es, indices.hosts)
+    this.dispatcher = new Dispatcher({
+      items: this.items,
+      link: this.link,
+      logger: options.logger,
+      backoff: options.backoff,
+      window: options.window,
+      staleMs: options.staleMs,
+      politeness: {
+        clocks: this.hostClocks,
+        settings: options.politeness,
+        // An item of a registered source is paced by its source's host; the configured rule is the fallback.
+        hostOf: (item) => this.announcer.sourceHosts.get(itemSource(item)) ?? options.hostOf(item),
+        ...(options.slotPlan ? { plan: options.slotPlan } : {}) }
+    })
+    this.applier = new ReplyApplier({
+      items: this.items,
+      listings: new ListingRepository(this.es, options.listingsIndex),
+      backoff: options.backoff,
+      logger: options.logger,
+      onRefused: (host, refusal) => this.pauseHost(host, refusal),
+      onServed: (host) => this.hostServed(host)
+    })
     this.ingests = new CrawlIngests({
       crawls: this.crawls,
       items: this.items,
@@ -200,6 +233,30 @@ export class Coordinator {
   async exportRows(id: string): Promise<AsyncGenerator<ExportRow>> {
     await this.crawl(id)
     return exportRows(id, this.items, this.es, this.options.listingsIndex)
+  }
+
+  /**
+   * A 429: the host is paused for every crawl (and blocked if it keeps refusing); retried until
+   * a write wins. A page it served in the same batch of replies ends the previous run of refusals.
+   */
+  private async pauseHost(host: string, refusal: { retryAfterMs: number | null; message: string; servedToo: boolean }): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const now = Date.now()
+      const clock = await this.hostClocks.update(host, (doc) => {
+        const next = afterRefusal(refusal.servedToo ? { ...doc, refusals: 0 } : doc, refusal, now)
+        return { doc: next, result: next }
+      })
+      if (clock !== null) {
+        this.options.logger.warn(clock.blocked ? 'Host blocked: it keeps refusing' : 'Host refused; paused for every crawl', { host, pausedUntil: new Date(clock.pausedUntil).toISOString(), refusals: clock.refusals, reason: clock.pauseReason })
+        return
+      }
+    }
+    throw new Error(`Could not record that ${host} refused: its clock kept changing under us`)
+  }
+
+  /** A page served ends a run of refusals (no write when there was none). */
+  private async hostServed(host: string): Promise<void> {
+    await this.hostClocks.update(host, (doc) => (doc.refusals === 0 ? null : { doc: { ...doc, refusals: 0 }, result: true }))
   }
 
   private async crawl(id: string): Promise<CrawlDoc> {

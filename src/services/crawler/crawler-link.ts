@@ -23,6 +23,8 @@ import {
   serviceQueueName
 } from '../rpc/wire'
 import type { Logger } from '../log'
+import { FETCH_SLOT_HEADER, encodeFetchSlot } from '../politeness/fetch-slot'
+import type { FetchSlot } from '../politeness/fetch-slot'
 
 export interface CrawlerLinkOptions {
   amqpUri: string
@@ -44,6 +46,8 @@ export interface ScrapeRequest {
   listingId: string
   /** The item's source: the default one goes by `method` (get_job_listing_info), any other by sourceMethod. */
   source: string
+  /** When the scraper may fetch (null: whenever it takes the request). */
+  slot: FetchSlot | null
 }
 
 /** A delivered reply; `ack` settles it on the channel it came from (a no-op if that channel is gone). */
@@ -97,7 +101,10 @@ export class CrawlerLink {
           DEFAULT_EXCHANGE,
           request.source === DEFAULT_SOURCE_NAME ? routingKey : sourceRoutingKey,
           encodeRequest(request.source === DEFAULT_SOURCE_NAME ? [request.listingId] : [request.source, request.listingId], {}),
-          requestProperties(request.correlationId, this.options.replyQueue, { [CRAWL_ID_HEADER]: request.crawlId })
+          requestProperties(request.correlationId, this.options.replyQueue, {
+            [CRAWL_ID_HEADER]: request.crawlId,
+            ...(request.slot === null ? {} : { [FETCH_SLOT_HEADER]: encodeFetchSlot(request.slot) })
+          })
         )
       )
     )

@@ -8,19 +8,40 @@
  * older than UNPUBLISHED_GRACE_MS, or at once by the next coordinator's first pass.
  * Items dispatched but unanswered past the stale deadline (a replica died on them, or the
  * page stalls it) count as a failed attempt.
+ *
+ * Politeness: an item is dispatched only with a fetch slot of its host (politeness/): the
+ * slots are reserved in a batch per host per tick from the host's shared clock, so a host
+ * with no slot free now keeps its items queued while the other hosts' items go out.
  */
 import type { estypes } from '@elastic/elasticsearch'
 import type { Logger } from '../log'
 import type { CrawlerLink } from './crawler-link'
 import { correlationId, failure } from './item-outcome'
 import { itemSource } from './ledger-docs'
+import { itemDocId } from './ledger-indices'
 import type { Backoff } from './item-outcome'
 import { crawlItemsQuery } from './item-store'
 import type { ItemStore, ItemUpdate } from './item-store'
-import type { StoredItem } from './ledger-docs'
+import type { ItemDoc, StoredItem } from './ledger-docs'
+import type { FetchSlot } from '../politeness/fetch-slot'
+import type { HostClocks } from '../politeness/host-clock'
+import type { PolitenessLookup } from '../politeness/politeness-settings'
+import { DEFAULT_SLOT_MARGIN_MS, MAX_SLOT_WINDOW_MS, planSlots } from '../politeness/slot-schedule'
+import type { SlotPlanOptions } from '../politeness/slot-schedule'
 
 /** How long an unconfirmed dispatch may be on its way before it is published again. */
 export const UNPUBLISHED_GRACE_MS = 30_000
+
+/** Slots start at least this far ahead (publish and delivery) and are handed out at most this far ahead. */
+export const SLOT_PLAN: SlotPlanOptions = { leadMs: 150, horizonMs: 1500, marginMs: DEFAULT_SLOT_MARGIN_MS }
+
+export interface DispatchPoliteness {
+  clocks: HostClocks
+  settings: PolitenessLookup
+  /** The host an item's page is on. */
+  hostOf: (item: ItemDoc) => string
+  plan?: SlotPlanOptions
+}
 
 export interface DispatcherOptions {
   items: ItemStore
@@ -33,6 +54,7 @@ export interface DispatcherOptions {
   staleMs: number
   /** Items per bulk write and publish. */
   batchSize?: number
+  politeness: DispatchPoliteness
 }
 
 export class Dispatcher {
@@ -62,16 +84,30 @@ export class Dispatcher {
       if (candidates.length === 0) break
       const last = candidates[candidates.length - 1]!
       after = [last.doc.seq, last.doc.crawlId]
+      const slotted = await this.slotted(candidates, now.getTime())
       const at = now.toISOString()
       const marked = await this.options.items.updateMany(
-        candidates.map((item) => ({
+        slotted.map(({ item, slot, host }) => ({
           item,
-          changes: { state: 'scraping', attempts: item.doc.attempts + 1, dispatch: item.doc.dispatch + 1, dispatchedAt: at, published: false, notBefore: null, updatedAt: at }
+          changes: {
+            state: 'scraping',
+            attempts: item.doc.attempts + 1,
+            dispatch: item.doc.dispatch + 1,
+            dispatchedAt: at,
+            published: false,
+            notBefore: null,
+            updatedAt: at,
+            host,
+            slotAt: slot?.startAt ?? null
+          }
         }))
       )
-      if (marked.updated.length > 0) await this.publish(marked.updated)
+      const slots = new Map(slotted.flatMap(({ item, slot }) => (slot === null ? [] : [[itemDocId(item.doc.crawlId, item.doc.listingId, item.doc.source), slot] as const])))
+      if (marked.updated.length > 0) await this.publish(marked.updated, slots)
       sent += marked.updated.length
       free -= marked.updated.length
+      // A host out of slots keeps the rest of its items for a later tick.
+      if (slotted.length < candidates.length) break
       if (candidates.length < requested) break
     }
     this.published += sent
@@ -97,6 +133,42 @@ export class Dispatcher {
     return result.updated.length
   }
 
+  /**
+   * The candidates that may go out now, in order, each with its fetch slot. A host with no
+   * gap (minGapMs 0) is bound by in-flight only: at most maxInFlight of its requests
+   * outstanding, counted in the ledger, and its requests carry no slot.
+   */
+  private async slotted(candidates: StoredItem[], now: number): Promise<{ item: StoredItem; slot: FetchSlot | null; host: string }[]> {
+    const { clocks, settings, hostOf, plan = SLOT_PLAN } = this.options.politeness
+    const byHost = new Map<string, StoredItem[]>()
+    for (const item of candidates) {
+      const host = hostOf(item.doc)
+      byHost.set(host, [...(byHost.get(host) ?? []), item])
+    }
+    const slotted: { item: StoredItem; slot: FetchSlot | null; host: string }[] = []
+    for (const [host, items] of byHost) {
+      const politeness = settings.politenessFor(host)
+      if (politeness === null) {
+        for (const item of items) slotted.push({ item, slot: null, host })
+        continue
+      }
+      if (politeness.minGapMs === 0) {
+        const clock = await clocks.get(host)
+        if (clock.blocked || clock.pausedUntil > now) continue
+        const outstanding = await this.options.items.count({ bool: { filter: [{ term: { state: 'scraping' } }, { term: { host } }] } })
+        for (const item of items.slice(0, Math.max(0, politeness.maxInFlight - outstanding))) slotted.push({ item, slot: null, host })
+        continue
+      }
+      const slots = await clocks.update(host, (clock) => {
+        if (clock.blocked) return null
+        const planned = planSlots(clock, politeness, politeness.minGapMs, now, items.length, plan)
+        return planned.slots.length === 0 ? null : { doc: { ...clock, nextSlotAt: planned.nextSlotAt }, result: planned.slots }
+      })
+      ;(slots ?? []).forEach((slot, i) => slotted.push({ item: items[i]!, slot, host }))
+    }
+    return slotted
+  }
+
   private async outstanding(): Promise<number> {
     return this.options.items.count({ term: { state: 'scraping' } })
   }
@@ -110,25 +182,34 @@ export class Dispatcher {
     if (!this.options.link.connected) return 0
     // Our own dispatches of this tick were marked published after the dispatcher's refresh.
     await this.options.items.refresh()
-    const before = Date.now() - graceMs
+    const now = Date.now()
     const items = await this.options.items.search(
-      { bool: { filter: [{ term: { state: 'scraping' } }, { term: { published: false } }, { range: { dispatchedAt: { lte: before, format: 'epoch_millis' } } }] } },
+      { bool: { filter: [{ term: { state: 'scraping' } }, { term: { published: false } }, { range: { dispatchedAt: { lte: now - graceMs, format: 'epoch_millis' } } }] } },
       this.options.batchSize ?? 500
     )
-    if (items.length === 0) return 0
-    this.options.logger.warn('Publishing again scrape requests whose publish was not confirmed', { count: items.length })
-    await this.publish(items)
-    return items.length
+    // A slotted request is never published twice: a copy might already be in the queue and
+    // fetch in that slot. Once its slot has closed no copy can fetch, so it is dispatched anew.
+    const closed = items.filter((item) => item.doc.slotAt != null && now > item.doc.slotAt + MAX_SLOT_WINDOW_MS)
+    const unslotted = items.filter((item) => item.doc.slotAt == null)
+    if (closed.length > 0) {
+      const at = new Date(now).toISOString()
+      await this.options.items.updateMany(closed.map((item) => ({ item, changes: { state: 'queued', attempts: Math.max(0, item.doc.attempts - 1), updatedAt: at } })))
+    }
+    if (unslotted.length === 0) return closed.length
+    this.options.logger.warn('Publishing again scrape requests whose publish was not confirmed', { count: unslotted.length })
+    await this.publish(unslotted, new Map())
+    return closed.length + unslotted.length
   }
 
-  private async publish(items: StoredItem[]): Promise<void> {
+  private async publish(items: StoredItem[], slots: Map<string, FetchSlot>): Promise<void> {
     try {
       await this.options.link.publish(
         items.map(({ doc }) => ({
           crawlId: doc.crawlId,
           listingId: doc.listingId,
           source: itemSource(doc),
-          correlationId: correlationId(doc.crawlId, doc.listingId, doc.dispatch, doc.source)
+          correlationId: correlationId(doc.crawlId, doc.listingId, doc.dispatch, doc.source),
+          slot: slots.get(itemDocId(doc.crawlId, doc.listingId, doc.source)) ?? null
         }))
       )
     } catch (err) {

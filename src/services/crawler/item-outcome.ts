@@ -6,6 +6,8 @@
 import { ERROR_RULES, isErrorKind } from '../../shared/error-kinds'
 import { ListingSchema } from '../../shared/listing'
 import type { Listing } from '../../shared/listing'
+import { FETCH_SLOT_MISSED } from '../politeness/fetch-slot'
+import { SOURCE_REFUSED, retryAfterOf } from '../politeness/refusal'
 import { CRAWL_CANCELLED, CRAWL_PAUSED } from './crawl-control'
 import type { DecodedReply } from '../rpc/wire'
 import type { ItemDoc } from './ledger-docs'
@@ -46,6 +48,10 @@ export type ReplyOutcome =
   | { kind: 'cancelled' }
   /** The item's source is paused: it waits, no attempt counted, and is offered again later. */
   | { kind: 'sourcePaused' }
+  /** Not fetched: the request reached the scraper outside its fetch slot. Re-slotted, no attempt counted. */
+  | { kind: 'slot-missed' }
+  /** The host answered 429/503: it is paused for every crawl; the item waits, no attempt counted. */
+  | { kind: 'refused'; retryAfterMs: number | null; message: string }
 
 export function outcomeOf(reply: DecodedReply): ReplyOutcome {
   if (reply.ok === 'malformed') return { kind: 'error', errorKind: 'MalformedListing', message: reply.message }
@@ -53,6 +59,8 @@ export function outcomeOf(reply: DecodedReply): ReplyOutcome {
     if (reply.error.exc_type === CRAWL_PAUSED) return { kind: 'paused' }
     if (reply.error.exc_type === CRAWL_CANCELLED) return { kind: 'cancelled' }
     if (reply.error.exc_type === 'SourcePaused') return { kind: 'sourcePaused' }
+    if (reply.error.exc_type === FETCH_SLOT_MISSED) return { kind: 'slot-missed' }
+    if (reply.error.exc_type === SOURCE_REFUSED) return { kind: 'refused', retryAfterMs: retryAfterOf(reply.error.value), message: reply.error.value }
     return { kind: 'error', errorKind: reply.error.exc_type, message: reply.error.value || reply.error.exc_type }
   }
   const parsed = ListingSchema.safeParse(reply.result)
@@ -88,6 +96,8 @@ export function applyOutcome(item: ItemDoc, outcome: ReplyOutcome, meta: ReplyMe
     case 'done':
       return { state: 'done', errorKind: null, errorMessage: null, replica: meta.replica, tookMs: meta.tookMs, finishedAt: at, updatedAt: at, notBefore: null }
     case 'paused':
+    case 'slot-missed':
+    case 'refused':
       return { state: 'queued', attempts: Math.max(0, item.attempts - 1), updatedAt: at, notBefore: null }
     case 'cancelled':
       return { state: 'cancelled', finishedAt: at, updatedAt: at }

@@ -47,6 +47,10 @@ export interface ItemDoc {
   dispatchedAt: string | null
   /** The broker confirmed the current dispatch (see dispatcher.ts). */
   published: boolean
+  /** The host of the item's page, set at dispatch (politeness is per host). */
+  host?: string | null
+  /** Epoch ms the current dispatch's fetch slot opens; null for a request with no slot. */
+  slotAt?: number | null
   finishedAt: string | null
   updatedAt: string
 }

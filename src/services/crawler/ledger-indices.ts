@@ -3,6 +3,8 @@
  * templates that carry them (so an index deleted at run time comes back mapped, not dynamic):
  *   <prefix>-crawls       one document per crawl, _id = crawl id
  *   <prefix>-crawl-items  one document per crawl × source × listing id, _id = itemDocId()
+ *   <prefix>-hosts        one document per host the fleet fetches from: its fetch schedule and
+ *                         what it told us (politeness/host-clock.ts), _id = host
  * Core field types only: the integ-test Elasticsearch has no extra modules.
  */
 import { errors } from '@elastic/elasticsearch'
@@ -14,10 +16,11 @@ export const DEFAULT_CRAWL_INDEX_PREFIX = 'scrapedeck'
 export interface LedgerIndices {
   crawls: string
   items: string
+  hosts: string
 }
 
 export function ledgerIndices(prefix: string): LedgerIndices {
-  return { crawls: `${prefix}-crawls`, items: `${prefix}-crawl-items` }
+  return { crawls: `${prefix}-crawls`, items: `${prefix}-crawl-items`, hosts: `${prefix}-hosts` }
 }
 
 /**
@@ -75,16 +78,34 @@ export const ITEMS_MAPPINGS: estypes.MappingTypeMapping = {
     dispatchedAt: { type: 'date' },
     /** False between the ledger's "scraping" and the broker's confirm: a crash there leaves it to publish again. */
     published: { type: 'boolean' },
+    /** The host the item's page is on, and when its current dispatch's fetch slot opens (politeness/). */
+    host: { type: 'keyword' },
+    slotAt: { type: 'date' },
     finishedAt: { type: 'date' },
     updatedAt: { type: 'date' }
   }
 }
 
-/** Puts both templates and creates both indices if missing. Also a liveness probe. */
+export const HOSTS_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: false,
+  properties: {
+    host: { type: 'keyword' },
+    nextSlotAt: { type: 'date' },
+    pausedUntil: { type: 'date' },
+    pauseReason: { type: 'keyword', index: false },
+    refusals: { type: 'integer' },
+    blocked: { type: 'boolean' },
+    lastAnswer: { type: 'keyword', index: false },
+    updatedAt: { type: 'date' }
+  }
+}
+
+/** Puts every template and creates every index if missing. Also a liveness probe. */
 export async function ensureLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
   for (const [index, mappings] of [
     [indices.crawls, CRAWLS_MAPPINGS],
-    [indices.items, ITEMS_MAPPINGS]
+    [indices.items, ITEMS_MAPPINGS],
+    [indices.hosts, HOSTS_MAPPINGS]
   ] as const) {
     await client.indices.putIndexTemplate({ name: `${index}-ledger`, index_patterns: [index], template: { settings: SETTINGS, mappings } })
     if (await client.indices.exists({ index })) continue
@@ -96,9 +117,9 @@ export async function ensureLedgerIndices(client: Client, indices: LedgerIndices
   }
 }
 
-/** Removes both indices and templates (tests). */
+/** Removes every ledger index and template (tests). */
 export async function deleteLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
-  for (const index of [indices.crawls, indices.items]) {
+  for (const index of [indices.crawls, indices.items, indices.hosts]) {
     await client.indices.delete({ index }, { ignore: [404] })
     await client.indices.deleteIndexTemplate({ name: `${index}-ledger` }, { ignore: [404] })
   }

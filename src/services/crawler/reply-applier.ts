@@ -28,6 +28,10 @@ export interface ReplyApplierOptions {
   flushMs?: number
   /** Told after each flush that changed items (the coordinator checks for finished crawls). */
   onApplied?: (crawlIds: Set<string>) => void
+  /** Told of each host that refused (429/503) in a flush, once its items are back in the queue. */
+  onRefused?: (host: string, refusal: { retryAfterMs: number | null; message: string; servedToo: boolean }) => Promise<void>
+  /** Told of each host that served a page in a flush (it ends a run of refusals). */
+  onServed?: (host: string) => Promise<void>
 }
 
 interface Pending {
@@ -99,6 +103,8 @@ export class ReplyApplier {
     const acks: Pending[][] = []
     const listings: ListingDocument[] = []
     const seen = new Map<string, number>()
+    const refusals = new Map<string, { retryAfterMs: number | null; message: string }>()
+    const served = new Set<string>()
     for (const pending of batch) {
       const id = itemDocId(pending.key.crawlId, pending.key.listingId, pending.key.source)
       const item = stored.get(id)
@@ -116,10 +122,15 @@ export class ReplyApplier {
       const tookMs = tookMsOf(headers[TOOK_MS_HEADER])
       const outcome = outcomeOf(decodeReply(pending.reply.msg.content))
       if (outcome.kind === 'done') listings.push(toDocument(outcome.listing, now))
+      if (outcome.kind === 'refused' && item.doc.host != null) refusals.set(item.doc.host, { retryAfterMs: outcome.retryAfterMs, message: outcome.message })
+      if (outcome.kind === 'done' && item.doc.host != null) served.add(item.doc.host)
       seen.set(id, updates.length)
       updates.push({ item, changes: applyOutcome(item.doc, outcome, { replica, tookMs }, now, this.options.backoff) })
       acks.push([pending])
     }
+    // The host is paused before its items are requeued, so no tick re-slots them early.
+    for (const [host, refusal] of refusals) await this.options.onRefused?.(host, { ...refusal, servedToo: served.has(host) })
+    for (const host of served) if (!refusals.has(host)) await this.options.onServed?.(host)
     if (listings.length > 0) {
       const outcome = await this.options.listings.putMany(listings)
       if (outcome.failed.length > 0) throw new Error(`The listings cache did not take ${outcome.failed.length} listings`)

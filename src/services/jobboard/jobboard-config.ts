@@ -4,6 +4,7 @@ import { DEFAULT_CATALOG_OPTIONS } from './catalog.js'
 import { checkFailureRate, parseLatency } from './fault-model.js'
 import { DEFAULT_HOSTILE_NESTING, checkHostileSettings } from './hostile-pages.js'
 import type { StartJobBoardOptions } from './server.js'
+import { parseRefusalSpell, parseSiteLimit } from './site-limit.js'
 import { SITEMAP_MAX_URLS } from './sitemap-xml.js'
 
 export const DEFAULT_JOBBOARD_PORT = 8081
@@ -24,6 +25,8 @@ export function jobBoardOptionsFromEnv(): StartJobBoardOptions {
     hostile: withName('JOBBOARD_HOSTILE_NESTING', () =>
       checkHostileSettings({ count: envInt('JOBBOARD_HOSTILE_COUNT', 0), nesting: envInt('JOBBOARD_HOSTILE_NESTING', DEFAULT_HOSTILE_NESTING) })
     ),
+    limit: withName('JOBBOARD_LIMIT', () => parseSiteLimit(envString('JOBBOARD_LIMIT', ''))),
+    refuseFor: withName('JOBBOARD_REFUSE_FOR', () => parseRefusalSpell(envString('JOBBOARD_REFUSE_FOR', ''))),
     ...(publicUrl ? { publicUrl } : {})
   }
 }

@@ -14,6 +14,8 @@ import type { Logger } from '../log.js'
 import { silentLogger } from '../log.js'
 import { createAccessStats } from './access-stats.js'
 import type { AccessStats } from './access-stats.js'
+import { createSiteGate } from './site-limit.js'
+import type { RefusalSpell, SiteGate, SiteLimit } from './site-limit.js'
 import { renderExpiredPage, renderIndexPage, renderStatusPage } from './board-pages.js'
 import { generateCatalog } from './catalog.js'
 import type { Catalog, CatalogEntry, CatalogListing, CatalogOptions } from './catalog.js'
@@ -46,6 +48,10 @@ export interface JobBoardOptions extends Partial<CatalogOptions> {
   hostile?: HostileSettings
   /** Base URL for canonical links and JSON-LD urls; by default taken from the Host header. */
   publicUrl?: string
+  /** The politeness the board enforces on page requests (429 + Retry-After beyond it); none by default. */
+  limit?: SiteLimit | null
+  /** A spell of 429s from the first page request (tests of backing off); none by default. */
+  refuseFor?: RefusalSpell | null
   logger?: Logger
 }
 
@@ -56,6 +62,8 @@ export interface JobBoardServer {
   stats: AccessStats
   /** Ids whose page is hostile (empty unless asked for). */
   hostileIds: ReadonlySet<string>
+  /** How page requests arrived (gaps, concurrency) and were answered, as `GET /_stats` reports under `site`. */
+  site: SiteGate
 }
 
 export interface RunningJobBoard extends JobBoardServer {
@@ -112,6 +120,7 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
   const hostile = checkHostileSettings(options.hostile ?? NO_HOSTILE_PAGES)
   const hostileIds = pickHostileIds(catalog.entries, hostile.count)
   const stats = createAccessStats((id) => catalog.byId.get(id) !== undefined)
+  const site = createSiteGate(options.limit ?? null, undefined, options.refuseFor ?? null)
 
   // Newest first, as boards list them; expired listings are reachable by id only.
   const active = catalog.entries
@@ -243,7 +252,8 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
       return
     }
     if (path === '/_stats') {
-      send(request, response, { status: 200, body: JSON.stringify(stats.snapshot()), contentType: JSON_TYPE, headers: { 'cache-control': NO_STORE } }, started)
+      const body = JSON.stringify({ ...stats.snapshot(), site: site.snapshot() })
+      send(request, response, { status: 200, body, contentType: JSON_TYPE, headers: { 'cache-control': NO_STORE } }, started)
       return
     }
     if (path === '/jobs.json') {
@@ -259,6 +269,13 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
     }
     const listingMatch = /^\/jobs\/([^/]+)$/.exec(path)
     stats.record(listingMatch ? 'listing' : path === '/' ? 'index' : 'other', listingMatch?.[1] === undefined ? undefined : safeDecode(listingMatch[1]))
+    const arrival = site.arrive()
+    response.on('close', arrival.done)
+    if (arrival.refuse) {
+      const retryAfter = String(arrival.retryAfterS)
+      send(request, response, { status: 429, body: renderStatusPage('Too many requests', `Slow down: retry after ${retryAfter} s.`), headers: { 'retry-after': retryAfter } }, started)
+      return
+    }
     const fault = faults.next()
     const answer = (): void => {
       if (fault.fail) {
@@ -284,7 +301,7 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
     for (const timer of pendingTimers) clearTimeout(timer)
     pendingTimers.clear()
   })
-  return { server, catalog, stats, hostileIds }
+  return { server, catalog, stats, hostileIds, site }
 }
 
 /**

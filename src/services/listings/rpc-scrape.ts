@@ -6,6 +6,7 @@ import { ListingSchema } from '../../shared/listing'
 import type { Listing } from '../../shared/listing'
 import type { RpcClient } from '../rpc/client'
 import { callIdempotent } from '../rpc/idempotent-call'
+import { NoConsumer } from '../rpc/errors'
 import type { ScrapeFn } from './listing-lookup'
 import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 
@@ -26,6 +27,10 @@ export class MalformedListing extends Error {
 
 export function rpcScrape(client: RpcClient, service: string, timeoutMs?: number): ScrapeFn {
   return async (id: string, source?: string): Promise<Listing> => {
+    // With no replica consuming, the request would wait out the whole timeout and stay
+    // queued for whichever replica starts next: say so now and send nothing. (While the
+    // broker is away the count cannot be read; the call then waits for it as it does.)
+    if (client.connected && (await client.consumerCount(service)) === 0) throw new NoConsumer(service)
     // The default source goes by the method every scraper (and any Nameko one) has had.
     const result =
       source === undefined || source === DEFAULT_SOURCE_NAME

@@ -8,7 +8,7 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelMod
 import { BrokerUnavailable, RemoteError, RpcTimeout, UnknownService } from './errors'
 import { errorFromWire } from './error-mapping'
 import { connectRecovering, watchChannel } from './connection'
-import { DEFAULT_EXCHANGE, EXCHANGE_OPTIONS, decodeReply, encodeRequest, requestProperties, requestRoutingKey } from './wire'
+import { DEFAULT_EXCHANGE, EXCHANGE_OPTIONS, decodeReply, encodeRequest, requestProperties, requestRoutingKey, serviceQueueName } from './wire'
 import { silentLogger } from '../log'
 import type { Logger } from '../log'
 
@@ -125,6 +125,24 @@ export class RpcClient {
         this.settle(correlationId, new BrokerUnavailable(`Cannot publish to ${service}.${method}: ${(err as Error).message}`, { cause: err }))
       }
     })
+  }
+
+  /**
+   * How many consumers the broker counts on `rpc-<service>` now, or null when there is no such
+   * queue: a passive declare on a channel of its own (a missing queue closes its channel).
+   */
+  async consumerCount(service: string): Promise<number | null> {
+    if (this.connection === null || this.closed) throw new BrokerUnavailable('Not connected to the AMQP broker')
+    const channel = await this.connection.createChannel()
+    channel.on('error', () => {})
+    try {
+      return (await channel.checkQueue(serviceQueueName(service))).consumerCount
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) return null
+      throw new BrokerUnavailable(`Cannot read the queue of ${service}: ${(err as Error).message}`, { cause: err })
+    } finally {
+      await channel.close().catch(() => {})
+    }
   }
 
   /** Fails calls still waiting with BrokerUnavailable and closes the connection. */

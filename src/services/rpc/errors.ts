@@ -41,6 +41,17 @@ export class UnknownService extends Error {
   }
 }
 
+/**
+ * The service's queue exists but no replica consumes it: a request sent now would only wait
+ * there (and run whenever a replica starts), so a caller that can say so at once does.
+ */
+export class NoConsumer extends Error {
+  override name = 'NoConsumer'
+  constructor(readonly service: string) {
+    super(`No replica of \`${service}\` is consuming its queue`)
+  }
+}
+
 /** No reply within the per-call timeout. The request may still run later (Nameko keeps it queued). */
 export class RpcTimeout extends Error {
   override name = 'RpcTimeout'

@@ -8,7 +8,8 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelMod
 import { performance } from 'node:perf_hooks'
 import { connectRecovering, publishConfirmed, watchChannel } from './connection'
 import { REPLICA_CLIENT_PROPERTY } from '../../shared/rpc-names'
-import { DEFAULT_MAX_DELIVERIES, countedProperties, deliveryVerdict, tooManyDeliveriesWire } from './delivery-count'
+import { DEFAULT_MAX_DELIVERIES, DELIVERY_COUNT_HEADER, countedProperties, deliveryVerdict, tooManyDeliveriesWire } from './delivery-count'
+import { runWithRequestContext } from './request-context'
 import {
   contentDisallowedWire,
   errorToWire,
@@ -280,7 +281,9 @@ export class RpcServer {
     }
     const refused = this.options.beforeHandle?.(msg.properties.headers as Record<string, unknown> | undefined) ?? null
     if (refused !== null) return { body: encodeErrorReply(refused), contentType: CONTENT_TYPE }
-    return { body: await this.run(msg.fields.routingKey, request.args, request.kwargs), contentType: CONTENT_TYPE }
+    const headers = (msg.properties.headers ?? {}) as Record<string, unknown>
+    const context = { headers, seenBefore: msg.fields.redelivered || Number(headers[DELIVERY_COUNT_HEADER] ?? 1) > 1 }
+    return { body: await runWithRequestContext(context, () => this.run(msg.fields.routingKey, request.args, request.kwargs)), contentType: CONTENT_TYPE }
   }
 
   private async run(routingKey: string, args: unknown[], kwargs: Record<string, unknown>): Promise<Buffer> {

@@ -4,6 +4,7 @@
 import { DEFAULT_SCRAPER_SERVICE, DEFAULT_SOURCE_URL_TEMPLATE, amqpUriFromEnv, envInt, envString } from '../env'
 import { createLogger } from '../log'
 import { hostname } from 'node:os'
+import { warmFetch } from '../politeness/warm-fetch'
 import { CrawlControlListener, crawlServerHooks } from '../crawler/crawl-control'
 import { DEFAULT_MAX_DELIVERIES } from '../rpc/delivery-count'
 import { RpcServer } from '../rpc/server'
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
 
+  await warmFetch()
   await control.start()
   await server.start()
   logger.info('scraper started', {

@@ -3,6 +3,10 @@
  * worker thread under its own deadline (parse-pool.ts).
  */
 import type { Listing } from '../../shared/listing'
+import type { FetchSlot } from '../politeness/fetch-slot'
+import { HostPauses } from '../politeness/host-pauses'
+import { SourceRefused } from '../politeness/refusal'
+import { slotTimeoutMs, waitForSlot } from '../politeness/slot-gate'
 import { fetchPage } from './fetch-page'
 import { listingUrl } from './listing-url'
 import { sharedParsePool } from './parse-pool'
@@ -21,7 +25,11 @@ export interface ScrapeOptions {
   now?: () => Date
   /** Where pages are parsed; default: the pool the process shares. */
   parsePool?: ParsePool
+  /** Hosts that told this scraper to wait (a crawl's slotted fetches honour them); default: the process's. */
+  hostPauses?: HostPauses
 }
+
+const processHostPauses = new HostPauses()
 
 export const SCRAPE_DEFAULTS = {
   timeoutMs: 10_000,
@@ -42,14 +50,30 @@ export function userAgentWithContact(contactUrl: string | null): string {
   return `scrapedeck-scraper/0.1 (job listing scraper; +${contactUrl})`
 }
 
-export async function scrapeListing(id: string, options: ScrapeOptions): Promise<Listing> {
+/** When a crawl's request may fetch (fetch-slot.ts); none for a single lookup. */
+export interface SlotGrant {
+  slot: FetchSlot
+  seenBefore: boolean
+}
+
+export async function scrapeListing(id: string, options: ScrapeOptions, grant: SlotGrant | null = null): Promise<Listing> {
   // Before any request: a bad id must never reach the network.
   const url = listingUrl(id, options.sourceUrlTemplate)
+  const timeoutMs = options.timeoutMs ?? SCRAPE_DEFAULTS.timeoutMs
+  const pauses = options.hostPauses ?? processHostPauses
+  const host = new URL(url).host
+  if (grant !== null) {
+    await waitForSlot(grant.slot, grant.seenBefore)
+    pauses.check(host)
+  }
   const page = await fetchPage(url, {
-    timeoutMs: options.timeoutMs ?? SCRAPE_DEFAULTS.timeoutMs,
+    timeoutMs: grant === null ? timeoutMs : slotTimeoutMs(grant.slot, timeoutMs),
     maxBytes: options.maxBytes ?? SCRAPE_DEFAULTS.maxBytes,
     maxRedirects: options.maxRedirects ?? SCRAPE_DEFAULTS.maxRedirects,
     userAgent: options.userAgent ?? SCRAPE_DEFAULTS.userAgent
+  }).catch((err: unknown) => {
+    if (err instanceof SourceRefused && err.retryAfterMs !== null) pauses.pause(host, err.retryAfterMs)
+    throw err
   })
   const scrapedAt = (options.now ?? (() => new Date()))().toISOString()
   const listing = await (options.parsePool ?? sharedParsePool()).parse(page.html, { id, url: page.url, scrapedAt })

@@ -7,6 +7,8 @@
  */
 import type { Listing } from '../../shared/listing'
 import { DEFAULT_SCRAPER_SERVICE } from '../env'
+import { FETCH_SLOT_HEADER, decodeFetchSlot } from '../politeness/fetch-slot'
+import { currentRequestContext } from '../rpc/request-context'
 import type { RpcService } from '../rpc/types'
 import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 import { SourceTargets } from './source-targets'
@@ -15,7 +17,7 @@ import { ParsePool } from './parse-pool'
 import type { ParsePoolOptions } from './parse-pool'
 import { InvalidListingId } from './scrape-errors'
 import { scrapeListing } from './scrape-listing'
-import type { ScrapeOptions } from './scrape-listing'
+import type { ScrapeOptions, SlotGrant } from './scrape-listing'
 
 export type ScraperServiceConfig = {
   serviceName?: string
@@ -36,7 +38,7 @@ export function createScraperService(config: ScraperServiceConfig): ScraperServi
     // Both checked before any request: neither a bad id nor a bad source reaches the network.
     const listingId = listingIdFrom(id)
     const sourceUrlTemplate = targets.templateOf(source)
-    return scrapeListing(listingId, { ...scrape, parsePool, sourceUrlTemplate, sourceName: source as string })
+    return scrapeListing(listingId, { ...scrape, parsePool, sourceUrlTemplate, sourceName: source as string }, slotGrant())
   }
   return {
     name: serviceName,
@@ -62,4 +64,11 @@ function listingIdFrom(value: unknown): string {
   if (typeof value === 'string') return value
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value)
   throw new InvalidListingId(value, 'a listing id must be a string (or a non-negative integer)')
+}
+
+/** The fetch slot the request being served carries, if any (a crawl's request does). */
+function slotGrant(): SlotGrant | null {
+  const context = currentRequestContext()
+  const slot = context === null ? null : decodeFetchSlot(context.headers[FETCH_SLOT_HEADER])
+  return slot === null ? null : { slot, seenBefore: context!.seenBefore }
 }

@@ -14,6 +14,7 @@ const TITLES: Partial<Record<PanelErrorKind, string>> = {
   SourceTimeout: 'The job board took too long',
   RpcTimeout: 'No scraper answered in time',
   RpcUnknownService: 'No scraper is running',
+  RpcNoConsumer: 'No scraper is running',
   ImageUnavailable: 'A container image is missing',
   ContainerFailed: 'A container failed',
   DependencyTimeout: 'A dependency did not become healthy',

@@ -6,7 +6,7 @@ import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { IdsInput } from './IdsInput'
 import type { IdsValue } from './IdsInput'
-import { boardRequest, startRequest } from './new-crawl-request'
+import { boardRequest, missingSource, startRequest } from './new-crawl-request'
 import { DEFAULT_SOURCE_NAME } from '../../../shared/source'
 import { SourcePicker } from '../sources/SourcePicker'
 import { useSources } from '../sources/use-sources'
@@ -45,6 +45,7 @@ export function NewCrawlForm({ onStarted, active }: { onStarted: (response: Craw
     onStarted(result.value)
   }
   const options = { refresh, maxAttempts, name }
+  const missing = missingSource({ source, sourceNames, sitemapUrl, idsText: ids.text })
 
   return (
     <section className="panel new-crawl" aria-labelledby="new-crawl-heading">
@@ -137,8 +138,9 @@ export function NewCrawlForm({ onStarted, active }: { onStarted: (response: Craw
             <span>Name (optional)</span>
             <input className="input" value={name} maxLength={200} onChange={(event) => setName(event.target.value)} data-testid="crawl-new-name" />
           </label>
-          <button type="submit" className="button button--primary" disabled={busy} data-testid="crawl-new-start">
-            {busy ? 'Starting…' : 'Start crawl'}
+          {/* Secondary, and disabled until its source is given: the board crawl above is the main action. */}
+          <button type="submit" className="button" disabled={busy || missing !== null} title={missing ?? undefined} data-testid="crawl-new-start">
+            {busy ? 'Starting…' : source === 'sitemap' ? 'Crawl this sitemap' : 'Crawl these ids'}
           </button>
         </div>
       </form>

@@ -32,18 +32,29 @@ export function boardRequest(options: CrawlOptions): StartRequestResult {
   return checked({ source: { kind: 'board' }, ...common(options) })
 }
 
+/**
+ * What the chosen source still lacks before the form can start it (null: nothing). The form
+ * keeps its start button disabled with this as its title, so the board crawl stays the one
+ * action a new user can take at first.
+ */
+export function missingSource(values: Pick<NewCrawlValues, 'source' | 'sitemapUrl' | 'idsText'> & { sourceNames?: string[] }): string | null {
+  if (values.source === 'sources') return (values.sourceNames ?? []).length === 0 ? 'Tick at least one source first.' : null
+  if (values.source === 'sitemap') return values.sitemapUrl.trim() === '' ? 'Type the URL of a sitemap first.' : null
+  return values.idsText.trim() === '' ? 'Paste ids or choose a file first.' : null
+}
+
 export function startRequest(values: NewCrawlValues): StartRequestResult {
   if (values.source === 'sources') {
     if (values.sourceNames.length === 0) return refused('Tick at least one source first.', 'Each source is read through its sitemaps; add sources in the Sources view.')
     return checked({ source: { kind: 'sources', names: values.sourceNames }, ...common(values) })
   }
   const of = values.of === DEFAULT_SOURCE_NAME ? {} : { source: values.of }
+  const missing = missingSource(values)
   if (values.source === 'sitemap') {
-    const url = values.sitemapUrl.trim()
-    if (url === '') return refused('Type the URL of a sitemap first.', 'For example https://jobs.example/sitemap.xml (a sitemap index or .xml.gz works too).')
-    return checked({ source: { kind: 'sitemap', url, ...of }, ...common(values) })
+    if (missing !== null) return refused(missing, 'For example https://jobs.example/sitemap.xml (a sitemap index or .xml.gz works too).')
+    return checked({ source: { kind: 'sitemap', url: values.sitemapUrl.trim(), ...of }, ...common(values) })
   }
-  if (values.idsText.trim() === '') return refused('Paste ids or choose a file first.', 'One id a line, or a CSV with an "id" column.')
+  if (missing !== null) return refused(missing, 'One id a line, or a CSV with an "id" column.')
   return checked({ source: { kind: 'ids', text: values.idsText, ...of }, ...common(values) })
 }
 

@@ -1,0 +1,65 @@
+/**
+ * What every coordinator shares about a host, one Elasticsearch document per host
+ * (`<prefix>-hosts`, _id = host): where its slot schedule ends, until when it is paused and
+ * why, how often it refused in a row. Every change is a read then a write guarded by
+ * if_seq_no/if_primary_term, so two coordinators (two `api` replicas) never hand out the same
+ * stretch of a host's schedule: the loser of a race gets null and tries at its next tick.
+ * Slots are reserved in batches, so this costs two requests per host per tick, not per fetch.
+ */
+import { errors } from '@elastic/elasticsearch'
+import type { Client } from '@elastic/elasticsearch'
+
+export interface HostClockDoc {
+  host: string
+  /** Epoch ms: where the host's handed-out schedule ends. */
+  nextSlotAt: number
+  /** Epoch ms: no fetch starts before this (0 = not paused). */
+  pausedUntil: number
+  pauseReason: string | null
+  /** Refusals (429/503) in a row since the last page it served. */
+  refusals: number
+  blocked: boolean
+  lastAnswer: string | null
+  updatedAt: string
+}
+
+export function freshHostClock(host: string): HostClockDoc {
+  return { host, nextSlotAt: 0, pausedUntil: 0, pauseReason: null, refusals: 0, blocked: false, lastAnswer: null, updatedAt: new Date(0).toISOString() }
+}
+
+export class HostClocks {
+  constructor(
+    private readonly client: Client,
+    readonly index: string
+  ) {}
+
+  async get(host: string): Promise<HostClockDoc> {
+    const res = await this.client.get<HostClockDoc>({ index: this.index, id: host }, { ignore: [404] })
+    return res.found && res._source !== undefined ? res._source : freshHostClock(host)
+  }
+
+  async all(): Promise<HostClockDoc[]> {
+    const res = await this.client.search<HostClockDoc>({ index: this.index, size: 1000, query: { match_all: {} } }, { ignore: [404] })
+    return (res.hits?.hits ?? []).flatMap((hit) => (hit._source === undefined ? [] : [hit._source]))
+  }
+
+  /**
+   * Reads the host's document, lets `change` decide the new one (and a result), writes it
+   * only if nobody wrote in between. Null when another writer won (or `change` declines).
+   */
+  async update<T>(host: string, change: (doc: HostClockDoc) => { doc: HostClockDoc; result: T } | null): Promise<T | null> {
+    const res = await this.client.get<HostClockDoc>({ index: this.index, id: host }, { ignore: [404] })
+    const current = res.found && res._source !== undefined ? res._source : freshHostClock(host)
+    const decided = change(current)
+    if (decided === null) return null
+    const doc = { ...decided.doc, host, updatedAt: new Date().toISOString() }
+    try {
+      if (res.found) await this.client.index({ index: this.index, id: host, document: doc, if_seq_no: res._seq_no!, if_primary_term: res._primary_term! })
+      else await this.client.index({ index: this.index, id: host, document: doc, op_type: 'create' })
+    } catch (err) {
+      if (err instanceof errors.ResponseError && err.statusCode === 409) return null
+      throw err
+    }
+    return decided.result
+  }
+}
