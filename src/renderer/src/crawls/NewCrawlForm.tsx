@@ -9,13 +9,12 @@ import type { IdsValue } from './IdsInput'
 import { boardRequest, missingSource, startRequest } from './new-crawl-request'
 import { DEFAULT_SOURCE_NAME } from '../../../shared/source'
 import { SourcePicker } from '../sources/SourcePicker'
-import { useSources } from '../sources/use-sources'
+import type { SourceDetail } from '../../../shared/source'
 import type { SourceChoice, StartRequestResult } from './new-crawl-request'
 
 /** Start a crawl: the whole board in one click, or registered sources, a sitemap URL or a list of ids (of a source); refresh and max attempts. */
-export function NewCrawlForm({ onStarted, active }: { onStarted: (response: CrawlStartResponse) => void; active: boolean }): ReactElement {
+export function NewCrawlForm({ onStarted, sources }: { onStarted: (response: CrawlStartResponse) => void; sources: SourceDetail[] | null }): ReactElement {
   const api = usePanelApi()
-  const { sources } = useSources(active)
   const [source, setSource] = useState<SourceChoice>('sitemap')
   const [sourceNames, setSourceNames] = useState<string[]>([])
   const [of, setOf] = useState(DEFAULT_SOURCE_NAME)
