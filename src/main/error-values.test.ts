@@ -24,6 +24,8 @@ import {
   SourceUnavailable,
   UnreadablePosting
 } from '../services/scraper/scrape-errors'
+import { FetchSlotMissed } from '../services/politeness/fetch-slot'
+import { SourceRefused } from '../services/politeness/refusal'
 import { ManagementApiError } from './broker/management-api'
 import { CrawlClientError } from './clients/crawl-client'
 import { SourceClientError } from './clients/source-client'
@@ -38,6 +40,8 @@ import { StackError } from './stack/stack-error'
 
 /** One of each error class the code throws, and the kind it must become. */
 const SAMPLES: Record<string, [Error, ErrorKind]> = {
+  SourceRefused: [new SourceRefused('http://board.test/jobs/1', 429, 5000), 'SourceRefused'],
+  FetchSlotMissed: [new FetchSlotMissed('the slot closed 40 ms ago'), 'FetchSlotMissed'],
   ManagementApiError: [new ManagementApiError('GET /api/queues answered 401'), 'ManagementUnavailable'],
   CrawlClientError: [new CrawlClientError('CrawlConflict', 'Cannot pause crawl c-1: it is done', null, 409), 'CrawlConflict'],
   StreamRefused: [new StreamRefused('This client already has a stream with id s-1.', 'Close that stream first.'), 'InvalidRequest'],

@@ -17,6 +17,8 @@ import { CacheUnavailable } from './listings/listing-cache'
 import { InvalidSearch } from './listings/listing-search'
 import { ElasticsearchReadFailed } from './listings/listing-source-reader'
 import { MalformedListing } from './listings/rpc-scrape'
+import { FetchSlotMissed } from './politeness/fetch-slot'
+import { SourceRefused } from './politeness/refusal'
 import { BrokerUnavailable, IncorrectSignature, MethodNotFound, NoConsumer, RemoteError, RpcTimeout, UnknownService } from './rpc/errors'
 
 export interface ErrorValue {
@@ -31,6 +33,7 @@ export function serviceErrorValue(err: unknown): ErrorValue | null {
   if (err instanceof RemoteError) return remoteErrorValue(err)
   if (err instanceof CrawlError || err instanceof CrawlSourceError || err instanceof SourceError) return { kind: err.kind, message: err.message, hint: err.hint }
   if (err instanceof ScrapeError || err instanceof ApiError) return { kind: err.name, message: err.message, hint: null }
+  if (err instanceof SourceRefused || err instanceof FetchSlotMissed) return { kind: err.name, message: err.message, hint: null }
   if (err instanceof UnknownService) return { kind: 'RpcUnknownService', message: err.message, hint: null }
   if (err instanceof NoConsumer) return { kind: 'RpcNoConsumer', message: err.message, hint: null }
   if (err instanceof RpcTimeout) return { kind: 'RpcTimeout', message: err.message, hint: null }

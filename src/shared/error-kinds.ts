@@ -59,6 +59,8 @@ export const ERROR_RULES = {
   UnreadablePosting: rule(422, false, 'The page holds a job posting whose JSON-LD is too broken to read, even repaired; the board must fix it.'),
   SourceUnavailable: rule(502, true, 'The job board could not be reached or failed; try again later.'),
   SourceTimeout: rule(504, true, 'The job board was too slow to answer; try again later.'),
+  SourceRefused: rule(503, true, 'The job board asked us to slow down (429): crawls wait as long as it asks; try a lookup again later.'), // the host answered 429
+  FetchSlotMissed: rule(503, true, 'The request reached a scraper after its politeness slot had closed; a crawl gives it a new slot without counting an attempt.'),
   PageTooLarge: rule(502, false, 'The listing page is larger than the scraper accepts (SCRAPER_MAX_BYTES).'),
   PageTooComplex: rule(502, false, 'The listing page is nested too deeply or too large to parse safely; retrying will not help.'),
   // A source the scraper does not hold: in a crawl (which dispatches registered sources only)
