@@ -28,6 +28,9 @@ import { FetchSlotMissed } from '../services/politeness/fetch-slot'
 import { SourceRefused } from '../services/politeness/refusal'
 import { ManagementApiError } from './broker/management-api'
 import { CrawlClientError } from './clients/crawl-client'
+import { SourceClientError } from './clients/source-client'
+import { SourceError } from '../services/sources/source-errors'
+import { SourcePaused, UnknownSource } from '../shared/scrape-errors'
 import { toPanelError } from './error-values'
 import { StreamRefused } from './session/client-streams'
 import { ComposeFileError } from './stack/compose-error'
@@ -70,7 +73,11 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
   SourceTimeout: [new SourceTimeout('http://board/jobs/1', 100), 'SourceTimeout'],
   PageTooLarge: [new PageTooLarge('http://board/jobs/1', 10, '11 bytes'), 'PageTooLarge'],
   PageTooComplex: [new PageTooComplex('http://board/jobs/1', 'nests 600 deep'), 'PageTooComplex'],
-  RelayedScrapeError: [new RelayedScrapeError('NotAJobListing', 'no posting'), 'NotAJobListing']
+  RelayedScrapeError: [new RelayedScrapeError('NotAJobListing', 'no posting'), 'NotAJobListing'],
+  UnknownSource: [new UnknownSource('board-b'), 'UnknownSource'],
+  SourcePaused: [new SourcePaused('board-b'), 'SourcePaused'],
+  SourceError: [new SourceError('SourceNameTaken', 'A source named "b" already exists', 'Pick another name.'), 'SourceNameTaken'],
+  SourceClientError: [new SourceClientError('InvalidSource', 'listingUrlTemplate: A listing URL template contains {id}', null, 400), 'InvalidSource']
 }
 
 /** Error classes that never leave their module as themselves, and what they become there. */
@@ -78,7 +85,8 @@ const CONVERTED: Record<string, string> = {
   ScrapeError: 'abstract: thrown only as one of its subclasses',
   UsageError: 'the CLI prints its usage text instead (cli-args.ts)',
   InterpolationError: 'becomes a ComposeFileInvalid issue of the file (compose-interpolation.ts)',
-  TooComplex: 'becomes PageTooComplex (parse-listing.ts)'
+  TooComplex: 'becomes PageTooComplex (parse-listing.ts)',
+  SourceUsageError: 'becomes a UsageError (cli-args.ts)'
 }
 
 /** Every `class X extends <an error class>` in the shipped code. */
@@ -146,7 +154,7 @@ describe('toPanelError', () => {
 })
 
 /** The panel's own errors: they never reach the API, which would answer them Internal. */
-const PANEL_ONLY = new Set(['ManagementApiError', 'CrawlClientError', 'StreamRefused', 'ComposeFileError', 'CredentialsFileError', 'EngineUnavailableError', 'StackError'])
+const PANEL_ONLY = new Set(['ManagementApiError', 'CrawlClientError', 'SourceClientError', 'StreamRefused', 'ComposeFileError', 'CredentialsFileError', 'EngineUnavailableError', 'StackError'])
 
 describe('one kind, one answer in every layer', () => {
   it.each(Object.entries(SAMPLES).filter(([name]) => !PANEL_ONLY.has(name)))('a %s is the same kind, status and hint in the API as in the panel', (_name, [err, kind]) => {

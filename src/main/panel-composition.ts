@@ -6,6 +6,7 @@
  */
 import type { ExportFormat } from '../shared/crawl'
 import { CrawlClient } from './clients/crawl-client'
+import { SourceClient } from './clients/source-client'
 import { RpcClient } from '../services/rpc'
 import { ListingsService, rpcScrape } from '../services/listings'
 import { DockerEngine } from './stack/docker-engine'
@@ -78,7 +79,7 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
       const service = new ListingsService({
         elasticsearchUrl: settings.elasticsearchUrl,
         index: settings.listingsIndex,
-        scrape: async (id) => rpcScrape(await rpc.get(), settings.scraperService)(id)
+        scrape: async (id, source) => rpcScrape(await rpc.get(), settings.scraperService)(id, source)
       })
       await service.start()
       return service
@@ -94,6 +95,7 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     listings: () => listings.get(),
     rpc: () => rpc.get(),
     crawls: new CrawlClient({ baseUrl: settings.apiUrl }),
+    sources: new SourceClient({ baseUrl: settings.apiUrl }),
     exportUrl: shell.exportUrl ?? webExportUrl,
     preflight: (services) => gate.preflight(loadProject(), services),
     notificationSettings: shell.notificationSettings ?? null,

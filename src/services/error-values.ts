@@ -6,6 +6,7 @@
  * one called in-process. The API, its /crawls routes and the panel all classify through here.
  */
 import { errors as esErrors } from '@elastic/elasticsearch'
+import { SourceError } from './sources/source-errors'
 import { isErrorKind } from '../shared/error-kinds'
 import type { ErrorKind } from '../shared/error-kinds'
 import { ScrapeError } from '../shared/scrape-errors'
@@ -30,7 +31,7 @@ export interface ErrorValue {
 /** Null for an error no service raises on purpose: the caller reports it as Internal. */
 export function serviceErrorValue(err: unknown): ErrorValue | null {
   if (err instanceof RemoteError) return remoteErrorValue(err)
-  if (err instanceof CrawlError || err instanceof CrawlSourceError) return { kind: err.kind, message: err.message, hint: err.hint }
+  if (err instanceof CrawlError || err instanceof CrawlSourceError || err instanceof SourceError) return { kind: err.kind, message: err.message, hint: err.hint }
   if (err instanceof ScrapeError || err instanceof ApiError) return { kind: err.name, message: err.message, hint: null }
   if (err instanceof SourceRefused || err instanceof FetchSlotMissed) return { kind: err.name, message: err.message, hint: null }
   if (err instanceof UnknownService) return { kind: 'RpcUnknownService', message: err.message, hint: null }

@@ -19,6 +19,7 @@ import {
   CrawlListResponseSchema, CrawlStartRequestSchema, CrawlStartResponseSchema, CrawlSummarySchema, ExportFormatSchema
 } from './crawl'
 import { HostInfoSchema } from './fleet-stats'
+import { SourceDetailSchema, SourceEditSchema, SourceListResponseSchema, SourceNameSchema, SourceSpecSchema } from './source'
 import { NotificationSettingsSchema } from './notifications/notification-settings'
 import { AutoscaleDecisionSchema, AutoscaleSettingsPatchSchema, AutoscaleSettingsSchema, AutoscaleStateSchema } from './autoscale'
 
@@ -293,7 +294,8 @@ const operations = {
   },
   /** Cache first, else scrape over RPC and index (the listings flow of src/shared/lookup.ts). */
   lookup: {
-    request: z.object({ id: ListingIdSchema, refresh: z.boolean().default(false) }).strict(),
+    /** `source`: the registered source to look the id up on; absent, the default source. */
+    request: z.object({ id: ListingIdSchema, refresh: z.boolean().default(false), source: SourceNameSchema.optional() }).strict(),
     response: LookupResultSchema
   },
   /** Full-text search over cached listings (src/shared/listing-search.ts). */
@@ -336,6 +338,14 @@ const operations = {
     request: z.object({ id: CrawlIdSchema, format: ExportFormatSchema }).strict(),
     response: z.object({ url: z.string() })
   },
+  // -- Sources (src/shared/source.ts): the boards the fleet may scrape, kept by the api service.
+  sourceList: { request: Empty, response: SourceListResponseSchema },
+  sourceGet: { request: z.object({ name: SourceNameSchema }).strict(), response: SourceDetailSchema },
+  sourceAdd: { request: SourceSpecSchema, response: SourceDetailSchema },
+  /** Any field but the name; politeness fields not given are kept. */
+  sourceEdit: { request: z.object({ name: SourceNameSchema, edit: SourceEditSchema.strict() }).strict(), response: SourceDetailSchema },
+  sourceAction: { request: z.object({ name: SourceNameSchema, action: z.enum(['pause', 'resume']) }).strict(), response: SourceDetailSchema },
+  sourceRemove: { request: z.object({ name: SourceNameSchema }).strict(), response: z.object({ deleted: z.boolean() }) },
   ...streamOperations(),
   ...fleetOperations(),
   // -- Autoscale (src/shared/autoscale.ts): a service's replicas from its queue's backlog, off until turned on.

@@ -4,6 +4,7 @@
  * panel and the CLI. No Node imports: the renderer bundles this file.
  */
 import { z } from 'zod'
+import { SourceNameSchema } from './source'
 
 /** queued = in the ledger, not yet published; scraping = published to the scraper queue (backlog or a replica). */
 export const CRAWL_ITEM_STATES = ['queued', 'scraping', 'done', 'failed', 'skipped', 'cancelled'] as const
@@ -19,15 +20,28 @@ export const CrawlIdSchema = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'A crawl 
 /** Largest pasted list or file the API accepts (bytes of UTF-8). */
 export const MAX_ID_LIST_BYTES = 8 * 1024 * 1024
 
+/** Sources one crawl may cover. */
+const MAX_CRAWL_SOURCES = 20
+
 const CrawlSourceSchema = z.discriminatedUnion('kind', [
-  /** The stack's job board, through its /sitemap.xml. */
+  /** The default source (the stack's job board), through its sitemap(s). */
   z.object({ kind: z.literal('board') }),
-  /** A sitemap or sitemap index (gzip allowed). */
-  z.object({ kind: z.literal('sitemap'), url: z.url({ protocol: /^https?$/, error: 'A sitemap URL is an http(s) URL' }) }),
-  /** Pasted text or a file's content: one id a line, or CSV with an `id` column. */
+  /** Registered sources (shared/source.ts), each through its sitemap(s): a crawl of 3 boards is one crawl. */
+  z.object({
+    kind: z.literal('sources'),
+    names: z
+      .array(SourceNameSchema)
+      .min(1, 'A crawl of sources names at least one')
+      .max(MAX_CRAWL_SOURCES, `A crawl covers at most ${MAX_CRAWL_SOURCES} sources`)
+      .refine((names) => new Set(names).size === names.length, 'A crawl names each source once')
+  }),
+  /** A sitemap or sitemap index (gzip allowed); its URLs are matched against `source`'s listing URL template (default: the default source). */
+  z.object({ kind: z.literal('sitemap'), url: z.url({ protocol: /^https?$/, error: 'A sitemap URL is an http(s) URL' }), source: SourceNameSchema.optional() }),
+  /** Pasted text or a file's content: one id a line, or CSV with an `id` column; ids of `source` (default: the default source). */
   z.object({
     kind: z.literal('ids'),
-    text: z.string().refine((text) => new TextEncoder().encode(text).length <= MAX_ID_LIST_BYTES, 'An id list is at most 8 MiB')
+    text: z.string().refine((text) => new TextEncoder().encode(text).length <= MAX_ID_LIST_BYTES, 'An id list is at most 8 MiB'),
+    source: SourceNameSchema.optional()
   })
 ])
 export type CrawlSource = z.infer<typeof CrawlSourceSchema>
@@ -128,6 +142,8 @@ export type CrawlStartResponse = z.infer<typeof CrawlStartResponseSchema>
 
 const CrawlItemSchema = z.object({
   listingId: z.string(),
+  /** The source the id is of (shared/source.ts). */
+  source: z.string(),
   state: CrawlItemStateSchema,
   attempts: z.number().int(),
   errorKind: z.string().nullable(),
@@ -171,6 +187,7 @@ export type ExportFormat = z.infer<typeof ExportFormatSchema>
  * joined by "; ".
  */
 export const EXPORT_COLUMNS = [
+  'source',
   'listingId',
   'state',
   'attempts',
@@ -188,6 +205,7 @@ export const EXPORT_COLUMNS = [
   'skills'
 ] as const
 export type ExportRow = {
+  source: string
   listingId: string
   state: CrawlItemState
   attempts: number

@@ -63,6 +63,10 @@ export const ERROR_RULES = {
   FetchSlotMissed: rule(503, true, 'The request reached a scraper after its politeness slot had closed; a crawl gives it a new slot without counting an attempt.'),
   PageTooLarge: rule(502, false, 'The listing page is larger than the scraper accepts (SCRAPER_MAX_BYTES).'),
   PageTooComplex: rule(502, false, 'The listing page is nested too deeply or too large to parse safely; retrying will not help.'),
+  // A source the scraper does not hold: in a crawl (which dispatches registered sources only)
+  // its scraper has not heard the announcement yet, so a later attempt may succeed.
+  UnknownSource: rule(404, true, 'Name a registered source (deck source list, GET /sources); looking ids up needs its listing URL template.'),
+  SourcePaused: rule(409, true, 'Resume the source first (deck source resume NAME, POST /sources/:name/resume).'),
   MalformedListing: rule(502, false, 'The scraper on the bus answered an unexpected shape; check which scraper version is running.'),
   InvalidSearch: rule(400, false, 'Check the search parameters: q, skill (repeatable), company, location, page, pageSize.'),
   SearchUnavailable: rule(503, true, 'Elasticsearch cannot be searched right now (check ELASTICSEARCH_URL); lookups still work through the scraper.'),
@@ -71,6 +75,12 @@ export const ERROR_RULES = {
   InvalidCrawl: rule(400, false, 'See CrawlStartRequest: { source: {kind: board|sitemap|ids, …}, refresh?, maxAttempts? (1–10), name? }.'),
   CrawlConflict: rule(409, false, 'The crawl\'s state does not allow this action now; refresh it and choose another.'), // pause a finished crawl, resume a running one
   CrawlerUnavailable: rule(503, true, 'Is the stack up? The crawl coordinator runs in the api service and needs Elasticsearch (GET /health).'),
+  // Sources (src/shared/source.ts)
+  InvalidSource: rule(400, false, 'A source is { name, listingUrlTemplate: "https://board.example/jobs/{id}" or null, sitemapUrls: [http(s) URLs], politeness: { maxInFlight ≥ 1, minGapMs ≥ 0, respectRobots, autoThrottle, onBlocked: wait|fail } }.'), // message: the field and the reason
+  SourceNotFound: rule(404, false, 'List the sources with `deck source list` or GET /sources.'),
+  SourceNameTaken: rule(409, false, 'Pick another name, or edit that source.'),
+  SourceConflict: rule(409, false, 'The default source cannot be removed (pause it instead), or someone else kept editing it: read it again and retry.'),
+  SourcesUnavailable: rule(503, true, 'Is the stack up? Sources are kept by the api service in Elasticsearch (GET /health).'),
   // The panel
   NotificationSettingsUnavailable: rule(501, false, 'This shell keeps no notification settings (the web shell keeps them in the browser).'),
   PanelDisconnected: rule(503, true, 'The page lost its connection to the panel; it reconnects by itself.'), // web shell: the socket dropped before an answer came

@@ -36,7 +36,9 @@ export const ListingSchema = z.object({
   description: z.string(),
   url: z.string(),
   scrapedAt: z.string(),
-  extractedFrom: ExtractedFromSchema
+  extractedFrom: ExtractedFromSchema,
+  /** The source (shared/source.ts) it was scraped from; absent on listings cached before sources were named (the default source's). */
+  source: z.string().optional()
 })
 
 export type Salary = z.infer<typeof SalarySchema>

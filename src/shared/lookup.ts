@@ -32,6 +32,8 @@ export type LookupResult = z.infer<typeof LookupResultSchema>
 export interface LookupOptions {
   /** Scrape again even if the listing is cached (and replace the cached copy). */
   refresh?: boolean
+  /** The source (shared/source.ts) to look the id up on; default: the default source. */
+  source?: string
 }
 
 /** The body of every API error answer. */

@@ -11,7 +11,9 @@ export const SCRAPE_ERROR_KINDS = [
   'SourceUnavailable', // the source could not be reached or answered 5xx
   'SourceTimeout', // the source was too slow
   'PageTooLarge', // the page is over the body-size cap
-  'PageTooComplex' // the page nests too deep, holds too many items, or took too long to parse
+  'PageTooComplex', // the page nests too deep, holds too many items, or took too long to parse
+  'UnknownSource', // no registered source has this name (or it has no listing URL template)
+  'SourcePaused' // the source is paused: nothing of it is fetched until it is resumed
 ] as const
 
 export type ScrapeErrorKind = (typeof SCRAPE_ERROR_KINDS)[number]
@@ -44,4 +46,22 @@ export class InvalidListingId extends ScrapeError {
 function describeId(id: unknown): string {
   if (typeof id === 'string') return JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)
   return `of type ${id === null ? 'null' : typeof id}`
+}
+
+/** The source is not one the fleet may scrape: not registered, or registered without a listing URL template. */
+export class UnknownSource extends ScrapeError {
+  override readonly name = 'UnknownSource'
+  constructor(
+    readonly source: string,
+    reason = 'no source of that name is registered'
+  ) {
+    super(`Unknown source "${source.length > 80 ? `${source.slice(0, 80)}…` : source}": ${reason}`)
+  }
+}
+
+export class SourcePaused extends ScrapeError {
+  override readonly name = 'SourcePaused'
+  constructor(readonly source: string) {
+    super(`The source "${source}" is paused; nothing of it is fetched until it is resumed`)
+  }
 }

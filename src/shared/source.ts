@@ -10,59 +10,84 @@ export const SOURCE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/
 export const SourceNameSchema = z
   .string()
   .regex(SOURCE_NAME_PATTERN, 'A source name is 1–63 of lower-case letters, digits and "-", starting with a letter or digit')
-export type SourceName = z.infer<typeof SourceNameSchema>
 
 /** The source the stack makes at first start: its own job board. */
 export const DEFAULT_SOURCE_NAME = 'jobboard'
 
 const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'A URL here is an absolute http(s) URL' })
 
-export const DEFAULT_MAX_IN_FLIGHT = 2
-export const DEFAULT_MIN_GAP_MS = 1000
+const DEFAULT_MAX_IN_FLIGHT = 2
+const DEFAULT_MIN_GAP_MS = 1000
 
 /** What to do with a host's items once it is marked blocked (it kept refusing). */
 export const ON_BLOCKED = ['wait', 'fail'] as const
-export const OnBlockedSchema = z.enum(ON_BLOCKED)
+const OnBlockedSchema = z.enum(ON_BLOCKED)
+export type OnBlocked = z.infer<typeof OnBlockedSchema>
 
 /**
  * Per host of a source, for every crawl and every replica together, measured by when a fetch
  * starts: at most `maxInFlight` fetches at once and at least `minGapMs` between two starts.
  * robots.txt's Crawl-delay raises the gap; it never lowers it.
  */
-export const PolitenessSchema = z.object({
-  maxInFlight: z.number().int().min(1, 'At most N requests in flight: N is at least 1').max(64).default(DEFAULT_MAX_IN_FLIGHT),
-  minGapMs: z.number().int().min(0).max(3_600_000).default(DEFAULT_MIN_GAP_MS),
+const POLITENESS_FIELDS = {
+  maxInFlight: z.number().int().min(1, 'At most N requests in flight: N is at least 1').max(64),
+  minGapMs: z.number().int().min(0).max(3_600_000),
   /** Off only by an explicit, logged choice of the user. */
-  respectRobots: z.boolean().default(true),
+  respectRobots: z.boolean(),
   /** Scrapy's AutoThrottle rule: the gap follows the host's latency ÷ maxInFlight, never below minGapMs. */
-  autoThrottle: z.boolean().default(false),
-  onBlocked: OnBlockedSchema.default('wait')
+  autoThrottle: z.boolean(),
+  onBlocked: OnBlockedSchema
+}
+
+export const PolitenessSchema = z.object({
+  maxInFlight: POLITENESS_FIELDS.maxInFlight.default(DEFAULT_MAX_IN_FLIGHT),
+  minGapMs: POLITENESS_FIELDS.minGapMs.default(DEFAULT_MIN_GAP_MS),
+  respectRobots: POLITENESS_FIELDS.respectRobots.default(true),
+  autoThrottle: POLITENESS_FIELDS.autoThrottle.default(false),
+  onBlocked: POLITENESS_FIELDS.onBlocked.default('wait')
 })
+/** An edit's politeness: only the fields given (no defaults, which would overwrite the others). */
+const PolitenessEditSchema = z.object(POLITENESS_FIELDS).partial()
 export type Politeness = z.output<typeof PolitenessSchema>
-export type PolitenessInput = z.input<typeof PolitenessSchema>
+
+const ID_PLACEHOLDER = '{id}'
+
+/**
+ * Why a listing URL template cannot be used, or null: it must be an absolute http(s) URL with
+ * one `{id}` before any fragment, so the part before `{id}` is a prefix the scraper can hold
+ * every fetch to.
+ */
+export function listingUrlTemplateProblem(template: string): string | null {
+  if (!/^https?:\/\//i.test(template)) return 'A listing URL template is an http(s) URL'
+  const at = template.indexOf(ID_PLACEHOLDER)
+  if (at < 0) return 'A listing URL template contains {id}'
+  if (template.indexOf(ID_PLACEHOLDER, at + 1) >= 0) return 'A listing URL template contains {id} once'
+  if (template.slice(0, at).includes('#')) return 'The {id} of a listing URL template cannot be in the URL fragment'
+  if (!URL.canParse(template.replace(ID_PLACEHOLDER, 'id'))) return 'A listing URL template is an absolute URL'
+  return null
+}
+
+const ListingUrlTemplateSchema = z.string().max(2000).superRefine((template, ctx) => {
+  const problem = listingUrlTemplateProblem(template)
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem })
+})
 
 export const SourceSpecSchema = z
   .object({
     name: SourceNameSchema,
     /** A listing page URL with `{id}`, e.g. https://board.example/jobs/{id}; null = only the URLs its sitemaps list. */
-    listingUrlTemplate: z
-      .string()
-      .refine((t) => t.includes('{id}'), 'A listing URL template contains {id}')
-      .refine((t) => /^https?:\/\//.test(t), 'A listing URL template is an http(s) URL')
-      .nullable()
-      .default(null),
+    listingUrlTemplate: ListingUrlTemplateSchema.nullable().default(null),
     sitemapUrls: z.array(HttpUrlSchema).max(20).default([]),
     politeness: PolitenessSchema.default(PolitenessSchema.parse({}))
   })
   .refine((s) => s.listingUrlTemplate !== null || s.sitemapUrls.length > 0, 'A source needs a listing URL template or at least one sitemap URL')
-export type SourceSpec = z.output<typeof SourceSpecSchema>
 export type SourceSpecInput = z.input<typeof SourceSpecSchema>
 
 /** Every field but the name may be edited. */
 export const SourceEditSchema = z.object({
-  listingUrlTemplate: z.string().nullable().optional(),
+  listingUrlTemplate: ListingUrlTemplateSchema.nullable().optional(),
   sitemapUrls: z.array(HttpUrlSchema).max(20).optional(),
-  politeness: PolitenessSchema.partial().optional()
+  politeness: PolitenessEditSchema.optional()
 })
 export type SourceEdit = z.infer<typeof SourceEditSchema>
 
@@ -79,11 +104,11 @@ export const SourceSchema = z.object({
 })
 export type Source = z.infer<typeof SourceSchema>
 
-export const ROBOTS_STATES = ['unknown', 'allowed-all', 'fetched', 'unreachable', 'ignored'] as const
-export const RobotsStateSchema = z.enum(ROBOTS_STATES)
+const ROBOTS_STATES = ['unknown', 'allowed-all', 'fetched', 'unreachable', 'ignored'] as const
+const RobotsStateSchema = z.enum(ROBOTS_STATES)
 
 /** What the stack knows of one host right now (the Sources view, `deck source show`, GET /sources/:name). */
-export const HostStatusSchema = z.object({
+const HostStatusSchema = z.object({
   host: z.string(),
   source: SourceNameSchema,
   maxInFlight: z.number().int(),
@@ -112,3 +137,25 @@ export type SourceDetail = z.infer<typeof SourceDetailSchema>
 
 export const SourceListResponseSchema = z.object({ sources: z.array(SourceDetailSchema) })
 export type SourceListResponse = z.infer<typeof SourceListResponseSchema>
+
+/** Error kinds of the source surfaces (REST, panel, CLI); their statuses and hints are in error-kinds.ts. */
+export const SOURCE_ERROR_KINDS = ['InvalidSource', 'SourceNotFound', 'SourceNameTaken', 'SourceConflict', 'SourcesUnavailable'] as const
+export type SourceErrorKind = (typeof SOURCE_ERROR_KINDS)[number]
+
+/** What the stack's scrapers are told of every source (the crawl-control fanout carries it). */
+export const AnnouncedSourceSchema = z.object({
+  name: SourceNameSchema,
+  listingUrlTemplate: z.string().nullable(),
+  paused: z.boolean()
+})
+export type AnnouncedSource = z.infer<typeof AnnouncedSourceSchema>
+
+/**
+ * The `_id` of a listing of a source, in the listings cache and everywhere an id must be
+ * unique across sources: `<source>:<id>` (neither a source name nor a listing id holds ":").
+ * The default source's listings keep the bare id, so the cache and the callers that knew no
+ * sources go on finding them.
+ */
+export function sourceListingKey(source: string | undefined, id: string): string {
+  return source === undefined || source === DEFAULT_SOURCE_NAME ? id : `${source}:${id}`
+}

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { connect } from 'amqplib'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
 import { deleteLedgerIndices, ledgerIndices } from '../../src/services/crawler/ledger-indices'
+import { deleteSourcesIndex, sourcesIndex } from '../../src/services/sources/source-index'
 import { startJobBoard } from '../../src/services/jobboard/server'
 import type { RunningJobBoard, StartJobBoardOptions } from '../../src/services/jobboard/server'
 import { TEST_AMQP_URI } from './nameko'
@@ -183,6 +184,7 @@ export async function stopCrawlStack(names: CrawlStackNames, parts: { api?: Serv
 export async function cleanUpStack(names: CrawlStackNames): Promise<void> {
   const es = createElasticsearchClient(ES_URL, 30_000)
   await deleteLedgerIndices(es, ledgerIndices(names.prefix))
+  await deleteSourcesIndex(es, sourcesIndex(names.prefix))
   await es.indices.delete({ index: names.listingsIndex }, { ignore: [404] })
   await es.indices.deleteIndexTemplate({ name: `${names.listingsIndex}-listings` }, { ignore: [404] })
   await es.close()

@@ -81,7 +81,9 @@ describe('deck crawl', () => {
   it('refuses a crawl command it cannot mean, saying why', () => {
     expect(() => parseCli(['crawl'])).toThrow(/crawl takes one of: start, status, list, cancel/)
     expect(() => parseCli(['crawl', 'fly'])).toThrow(/unknown crawl command "fly"/)
-    expect(() => parseCli(['crawl', 'start'])).toThrow(/exactly one of --board, --sitemap URL, --ids-file FILE/)
+    expect(() => parseCli(['crawl', 'start'])).toThrow(/exactly one of --board, --source NAME…, --sitemap URL, --ids-file FILE/)
+    expect(() => parseCli(['crawl', 'start', '--board', '--source', 'a'])).toThrow(/--board is the default source/)
+    expect(() => parseCli(['crawl', 'start', '--sitemap', 'http://x/s.xml', '--source', 'a', '--source', 'b'])).toThrow(/a sitemap or an id list is of one --source/)
     expect(() => parseCli(['crawl', 'start', '--board', '--sitemap', 'http://x/s.xml'])).toThrow(/exactly one of/)
     expect(() => parseCli(['crawl', 'start', '--sitemap'])).toThrow(/--sitemap needs a value/)
     expect(() => parseCli(['crawl', 'start', '--sitemap', '--refresh'])).toThrow(/--sitemap needs a value/)
@@ -96,8 +98,57 @@ describe('deck crawl', () => {
     expect(() => parseCli(['crawl', 'export', 'c-1', '--format', 'xml'])).toThrow(/"xml" is not one of jsonl, csv/)
   })
 
+  it('crawls named sources as one crawl, and says whose ids a sitemap or a list holds', () => {
+    expect(parseCli(['crawl', 'start', '--source', 'a', '--source', 'b', '--follow'])).toEqual({
+      operation: 'crawlStart',
+      request: { source: { kind: 'sources', names: ['a', 'b'] }, refresh: false },
+      json: false,
+      follow: true
+    })
+    expect(parseCli(['crawl', 'start', '--sitemap', 'https://b.example/s.xml', '--source', 'b']).request['source']).toEqual({ kind: 'sitemap', url: 'https://b.example/s.xml', source: 'b' })
+    expect(parseCli(['crawl', 'start', '--ids-file', 'ids.txt', '--source', 'b']).request['source']).toEqual({ kind: 'ids', text: '', source: 'b' })
+  })
+
   it('refuses a value option the command does not take', () => {
     expect(() => parseCli(['status', '--format', 'csv'])).toThrow(/status does not take --format/)
+  })
+})
+
+describe('deck source and lookup --source', () => {
+  it('maps each source command to its contract operation', () => {
+    expect(parseCli(['source', 'list', '--json'])).toEqual({ operation: 'sourceList', request: {}, json: true })
+    expect(parseCli(['source', 'show', 'b'])).toEqual({ operation: 'sourceGet', request: { name: 'b' }, json: false })
+    expect(
+      parseCli(['source', 'add', 'b', '--template', 'https://b.example/jobs/{id}', '--sitemap-url', 'https://b.example/s1.xml', '--sitemap-url', 'https://b.example/s2.xml', '--max-in-flight', '0', '--ignore-robots'])
+    ).toEqual({
+      operation: 'sourceAdd',
+      request: {
+        name: 'b',
+        listingUrlTemplate: 'https://b.example/jobs/{id}',
+        sitemapUrls: ['https://b.example/s1.xml', 'https://b.example/s2.xml'],
+        // 0 goes on to the contract, which says why it is refused in the words every surface uses.
+        politeness: { maxInFlight: 0, respectRobots: false }
+      },
+      json: false
+    })
+    expect(parseCli(['source', 'edit', 'b', '--no-template', '--min-gap-ms', '250', '--on-blocked', 'fail'])).toEqual({
+      operation: 'sourceEdit',
+      request: { name: 'b', edit: { listingUrlTemplate: null, politeness: { minGapMs: 250, onBlocked: 'fail' } } },
+      json: false
+    })
+    expect(parseCli(['source', 'pause', 'b'])).toEqual({ operation: 'sourceAction', request: { name: 'b', action: 'pause' }, json: false })
+    expect(parseCli(['source', 'resume', 'b'])).toEqual({ operation: 'sourceAction', request: { name: 'b', action: 'resume' }, json: false })
+    expect(parseCli(['source', 'remove', 'b'])).toEqual({ operation: 'sourceRemove', request: { name: 'b' }, json: false })
+    expect(parseCli(['lookup', '42', '--source', 'b'])).toEqual({ operation: 'lookup', request: { id: '42', refresh: false, source: 'b' }, json: false })
+  })
+
+  it('refuses a source command it cannot mean, saying why', () => {
+    expect(() => parseCli(['source'])).toThrow('source takes one of: list, show, add, edit, pause, resume, remove')
+    expect(() => parseCli(['source', 'edit', 'b'])).toThrow('source edit: say what to change')
+    expect(() => parseCli(['source', 'add', 'b', '--max-in-flight', 'two'])).toThrow('source add: --max-in-flight "two" is not a whole number')
+    expect(() => parseCli(['source', 'add', 'b', '--on-blocked', 'retry'])).toThrow('source add: --on-blocked "retry" is not one of wait, fail')
+    expect(() => parseCli(['source', 'pause', 'b', '--template', 'x'])).toThrow('source pause does not take --template')
+    expect(() => parseCli(['lookup', '42', '--source', 'a', '--source', 'b'])).toThrow('lookup takes one --source')
   })
 })
 

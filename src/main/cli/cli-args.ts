@@ -4,6 +4,7 @@ import { CRAWL_ACTIONS, CrawlIdSchema, EXPORT_FORMATS } from '../../shared/crawl
 import type { CrawlAction, ExportFormat } from '../../shared/crawl'
 import { parseRpcArgs, parseRpcKwargs } from '../../shared/rpc-console'
 import type { AutoscaleSettingsPatch } from '../../shared/autoscale'
+import { SOURCE_LIST_OPTIONS, SOURCE_USAGE, SOURCE_VALUE_OPTIONS, SourceUsageError, sourceCommand } from './source-args'
 
 export interface CliCommand {
   operation: OperationName
@@ -47,18 +48,22 @@ usage: npm run deck -- [--swarm [--publish-public]] <command> [--json]
   logs <service> [--follow] [--tail N] [--container NAME]
   stats [service] [--follow] CPU and memory per container (--follow: live, one reading a second)
   metrics                    RabbitMQ queues and cross-layer findings
-  lookup <id> [--refresh]    a listing: cache first, else scrape
+  lookup <id> [--refresh] [--source NAME]
+                             a listing of the default source (or NAME): cache first, else scrape
   search <words…>            full-text search over cached listings
   rpc <service> <method> [JSON args array] [JSON kwargs object]
                              one Nameko RPC call; the result as JSON
   rpc-services               the Nameko services on the bus: queue, consumers, ready, unacked
-  crawl start --board | --sitemap URL | --ids-file FILE [--refresh] [--max-attempts N] [--follow]
+  crawl start --board | --source NAME… | --sitemap URL | --ids-file FILE [--refresh] [--max-attempts N] [--follow]
                              start a crawl, print its id (--follow: a progress bar until it ends;
-                             exit 0 only if it ended with no failed items)
+                             exit 0 only if it ended with no failed items); --source A --source B
+                             crawls those sources' sitemaps as one crawl; with --sitemap or
+                             --ids-file, one --source says whose ids they are (default: jobboard)
   crawl status <id>          counts by state, rate, ETA, replicas and errors
   crawl list                 the crawls, newest first
   crawl cancel|pause|resume|retry|delete <id>
   crawl export <id> --format jsonl|csv   its results, to stdout
+${SOURCE_USAGE}
   autoscale <service> [--min N] [--max N] [--target N] [--activation N] [--window S] [--interval S] [--follow]
                              turn autoscaling from the queue's backlog on in this process and print
                              its decision (--follow: every decision until Ctrl-C; without it, one step)`
@@ -79,15 +84,22 @@ const AUTOSCALE_OPTIONS = {
 } as const satisfies Record<string, keyof AutoscaleSettingsPatch>
 
 /** Options that take the next word as their value. */
-const VALUE_OPTIONS = new Set(['--tail', '--container', '--sitemap', '--ids-file', '--max-attempts', '--format', ...Object.keys(AUTOSCALE_OPTIONS)])
+const VALUE_OPTIONS = new Set(['--tail', '--container', '--sitemap', '--ids-file', '--max-attempts', '--format', ...SOURCE_VALUE_OPTIONS, ...Object.keys(AUTOSCALE_OPTIONS)])
+/** Options that take a value and may be given more than once. */
+const LIST_OPTIONS = new Set<string>(['--source', ...SOURCE_LIST_OPTIONS])
 
 export function parseCli(argv: string[]): CliCommand {
   const flags = new Set<string>()
   const values = new Map<string, string>()
+  const lists = new Map<string, string[]>()
   const words: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
-    if (VALUE_OPTIONS.has(arg)) {
+    if (LIST_OPTIONS.has(arg)) {
+      const value = argv[++i]
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`)
+      lists.set(arg, [...(lists.get(arg) ?? []), value])
+    } else if (VALUE_OPTIONS.has(arg)) {
       const value = argv[++i]
       if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`)
       values.set(arg, value)
@@ -99,7 +111,7 @@ export function parseCli(argv: string[]): CliCommand {
   const need = (n: number, what: string): void => {
     if (rest.length !== n) throw new UsageError(`${command} takes ${what}`)
   }
-  const allow = (...allowed: string[]): void => refuseOthers(command ?? '', { flags, values, json }, allowed)
+  const allow = (...allowed: string[]): void => refuseOthers(command ?? '', { flags, values, lists, json }, allowed)
   const command_ = (operation: OperationName, request: Record<string, unknown>): CliCommand => ({ operation, request, json })
   switch (command) {
     case 'up':
@@ -151,10 +163,13 @@ export function parseCli(argv: string[]): CliCommand {
     case 'metrics':
       allow()
       return command_('metrics', {})
-    case 'lookup':
-      allow('--refresh')
+    case 'lookup': {
+      allow('--refresh', '--source')
       need(1, '<listing id>')
-      return command_('lookup', { id: rest[0], refresh: flags.has('--refresh') })
+      const sources = lists.get('--source') ?? []
+      if (sources.length > 1) throw new UsageError('lookup takes one --source')
+      return command_('lookup', { id: rest[0], refresh: flags.has('--refresh'), ...(sources[0] === undefined ? {} : { source: sources[0] }) })
+    }
     case 'search':
       allow()
       if (rest.length === 0) throw new UsageError('search takes <words…>')
@@ -173,9 +188,16 @@ export function parseCli(argv: string[]): CliCommand {
       need(0, 'no arguments')
       return command_('rpcServices', {})
     case 'crawl':
-      return crawlCommand(rest, { flags, values, json })
+      return crawlCommand(rest, { flags, values, lists, json })
+    case 'source':
+      try {
+        return { ...sourceCommand(rest, { flags, values, lists }), json }
+      } catch (err) {
+        if (err instanceof SourceUsageError) throw new UsageError(err.message)
+        throw err
+      }
     case 'autoscale':
-      return autoscaleCommand(rest, { flags, values, json })
+      return autoscaleCommand(rest, { flags, values, lists, json })
     case undefined:
       throw new UsageError('no command')
     default:
@@ -189,11 +211,13 @@ const CRAWL_SUBCOMMANDS = ['start', 'status', 'list', ...CRAWL_ACTIONS, 'delete'
 interface Options {
   flags: Set<string>
   values: Map<string, string>
+  /** Every value of the options that may be repeated (--source). */
+  lists: Map<string, string[]>
   json: boolean
 }
 
 function refuseOthers(command: string, options: Options, allowed: string[]): void {
-  for (const f of [...options.flags, ...options.values.keys()]) {
+  for (const f of [...options.flags, ...options.values.keys(), ...options.lists.keys()]) {
     if (!allowed.includes(f)) throw new UsageError(`${command} does not take ${f}`)
   }
 }
@@ -249,13 +273,24 @@ function crawlCommand(words: string[], options: Options): CliCommand {
 
 function crawlStart(rest: string[], options: Options): CliCommand {
   const { flags, values, json } = options
-  refuseOthers('crawl start', options, ['--board', '--sitemap', '--ids-file', '--refresh', '--max-attempts', '--follow'])
+  refuseOthers('crawl start', options, ['--board', '--source', '--sitemap', '--ids-file', '--refresh', '--max-attempts', '--follow'])
   if (rest.length > 0) throw new UsageError(`crawl start takes no arguments, got "${rest.join(' ')}" (a sitemap goes after --sitemap)`)
   const sitemap = values.get('--sitemap')
   const idsFile = values.get('--ids-file')
+  const names = options.lists.get('--source') ?? []
   const chosen = [flags.has('--board'), sitemap !== undefined, idsFile !== undefined].filter(Boolean).length
-  if (chosen !== 1) throw new UsageError('crawl start takes exactly one of --board, --sitemap URL, --ids-file FILE')
-  const source = sitemap !== undefined ? { kind: 'sitemap', url: sitemap } : idsFile !== undefined ? { kind: 'ids', text: '' } : { kind: 'board' }
+  if (chosen > 1 || (chosen === 0 && names.length === 0)) throw new UsageError('crawl start takes exactly one of --board, --source NAME…, --sitemap URL, --ids-file FILE')
+  if (flags.has('--board') && names.length > 0) throw new UsageError('crawl start: --board is the default source; name sources with --source instead')
+  if ((sitemap !== undefined || idsFile !== undefined) && names.length > 1) throw new UsageError('crawl start: a sitemap or an id list is of one --source')
+  const of = names[0] === undefined ? {} : { source: names[0] }
+  const source =
+    sitemap !== undefined
+      ? { kind: 'sitemap', url: sitemap, ...of }
+      : idsFile !== undefined
+        ? { kind: 'ids', text: '', ...of }
+        : names.length > 0
+          ? { kind: 'sources', names }
+          : { kind: 'board' }
   const request: Record<string, unknown> = { source, refresh: flags.has('--refresh') }
   const maxAttempts = values.get('--max-attempts')
   if (maxAttempts !== undefined) {

@@ -11,6 +11,7 @@ import type { LookupResult } from '../../shared/lookup'
 import { formatBytes } from '../../shared/fleet-stats'
 import { decisionSummary, settingsSummary } from '../../shared/autoscale'
 import type { AutoscaleDecision, AutoscaleState } from '../../shared/autoscale'
+import { formatSourceDetail, formatSourceList } from './source-format'
 
 type Formatters = { [K in OperationName]?: (value: OperationResponse<K>) => string }
 
@@ -37,6 +38,12 @@ const FORMATTERS: Formatters = {
   crawlDelete: (v) => (v.deleted ? 'deleted' : 'nothing to delete'),
   preflight: formatPreflight,
   rpcServices: formatRpcServices,
+  sourceList: formatSourceList,
+  sourceGet: formatSourceDetail,
+  sourceAdd: formatSourceDetail,
+  sourceEdit: formatSourceDetail,
+  sourceAction: formatSourceDetail,
+  sourceRemove: (v) => (v.deleted ? 'removed' : 'nothing to remove'),
   autoscaleGet: formatAutoscaleState,
   autoscaleSet: formatAutoscaleState
 }

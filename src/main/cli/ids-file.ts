@@ -29,7 +29,9 @@ export async function readIdsFile(path: string): Promise<string> {
 export async function withIdsFile(command: CliCommand): Promise<CliCommand> {
   if (command.idsFile === undefined) return command
   const text = await readIdsFile(command.idsFile)
-  return { ...command, request: { ...command.request, source: { kind: 'ids', text } } }
+  // The source the ids are of (--source) stays.
+  const of = (command.request['source'] as { source?: string } | undefined)?.source
+  return { ...command, request: { ...command.request, source: { kind: 'ids', text, ...(of === undefined ? {} : { source: of }) } } }
 }
 
 function mib(bytes: number): string {

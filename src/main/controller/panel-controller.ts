@@ -27,6 +27,9 @@ import type { CrawlClient } from '../clients/crawl-client'
 import { openLogStream } from './log-stream'
 import type { PanelSettings } from '../config/panel-config'
 import { crawlHandlers } from './crawl-handlers'
+import { sourceHandlers } from './source-handlers'
+import { SourceClientError } from '../clients/source-client'
+import type { SourceClientView } from './source-handlers'
 import { CrawlWatches, crawlStreamSource } from './crawl-watch'
 import type { NotificationSettingsStore } from '../notifications/settings-file'
 import { fleetHandlers } from './fleet-handlers'
@@ -51,6 +54,8 @@ export interface PanelCollaborators {
   rpc: () => Promise<RpcClient>
   /** The crawl coordinator's REST client (the API service runs the coordinator). */
   crawls: Pick<CrawlClient, 'start' | 'list' | 'get' | 'items' | 'action' | 'remove' | 'export'>
+  /** The api service's /sources client; absent, the source operations answer SourcesUnavailable. */
+  sources?: SourceClientView
   /** Where this shell's client downloads a crawl's export. */
   exportUrl: (id: string, format: ExportFormat) => string
   /** The pre-flight of the compose file as it is now (host-access-gate.ts). */
@@ -212,7 +217,7 @@ export class PanelController {
       },
       metricHistory: async (r) => ({ samples: this.parts.broker.samples(r.sinceMs, r.limit), capacity: this.parts.broker.capacity }),
       lookup: async (r) => {
-        const result = await (await this.parts.listings()).lookup(r.id, { refresh: r.refresh })
+        const result = await (await this.parts.listings()).lookup(r.id, r.source === undefined ? { refresh: r.refresh } : { refresh: r.refresh, source: r.source })
         this.parts.broker.lookupLatency.record(result.tookMs)
         return result
       },
@@ -225,6 +230,7 @@ export class PanelController {
       },
       rpcServices: async () => ({ services: await this.parts.broker.rpcServices() }),
       ...crawlHandlers({ crawls: this.parts.crawls, exportUrl: this.parts.exportUrl }),
+      ...sourceHandlers(this.parts.sources ?? NO_SOURCES),
       ...fleetHandlers({
         engine: this.parts.driver.engine,
         serviceLimits: () => this.parts.status.serviceLimits(),
@@ -268,3 +274,8 @@ export class PanelController {
     }
   }
 }
+
+/** A shell composed without an API client: every source operation says so. */
+const noSources = (): Promise<never> =>
+  Promise.reject(new SourceClientError('SourcesUnavailable', 'This panel has no API to ask for sources', 'Start the stack (its api service keeps the sources).'))
+const NO_SOURCES: SourceClientView = { list: noSources, get: noSources, add: noSources, edit: noSources, setPaused: noSources, remove: noSources }

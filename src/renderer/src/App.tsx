@@ -5,6 +5,7 @@ import { CrawlsView } from './crawls/CrawlsView'
 import { LookupView } from './lookup/LookupView'
 import { NotificationSettingsView } from './notifications/NotificationSettingsView'
 import { QueueView } from './queue/QueueView'
+import { SourcesView } from './sources/SourcesView'
 import { StackView } from './stack/StackView'
 import { usePanelState } from './state/use-panel-state'
 
@@ -12,6 +13,7 @@ const TABS = [
   { id: 'stack', label: 'Stack' },
   { id: 'queue', label: 'Queue' },
   { id: 'crawls', label: 'Crawls' },
+  { id: 'sources', label: 'Sources' },
   { id: 'lookup', label: 'Lookup' },
   { id: 'console', label: 'Console' },
   { id: 'settings', label: 'Settings' }
@@ -66,7 +68,8 @@ export function App({ banner }: { banner?: ReactElement | null }): ReactElement 
           {t.id === 'stack' && <StackView state={state} active={tab === 'stack'} />}
           {t.id === 'queue' && <QueueView state={state} />}
           {t.id === 'crawls' && <CrawlsView state={state} active={tab === 'crawls'} />}
-          {t.id === 'lookup' && <LookupView />}
+          {t.id === 'sources' && <SourcesView active={tab === 'sources'} />}
+          {t.id === 'lookup' && <LookupView active={tab === 'lookup'} />}
           {t.id === 'console' && <ConsoleView active={tab === 'console'} />}
           {t.id === 'settings' && <NotificationSettingsView />}
         </div>

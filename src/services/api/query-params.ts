@@ -31,6 +31,12 @@ export function parseRefresh(params: URLSearchParams): boolean {
   throw new ApiError('InvalidParameter', `refresh must be 1, true, 0 or false, got "${raw}"`)
 }
 
+/** `?source=NAME` looks the id up on that source; absent or empty, the default source. The name itself is checked by the lookup. */
+export function parseSource(params: URLSearchParams): string | undefined {
+  const raw = params.get('source')
+  return raw === null || raw === '' ? undefined : raw
+}
+
 function positiveInt(params: URLSearchParams, name: string): number | undefined {
   const raw = params.get(name)
   if (raw === null || raw === '') return undefined

@@ -1,9 +1,10 @@
 /**
  * The REST API on Node's http module:
- *   GET /joblisting/:id[?refresh=1]  the listing (source and age in headers)
+ *   GET /joblisting/:id[?refresh=1][&source=NAME]  the listing of the default source or NAME (cache or scrape, and age, in headers)
  *   GET /joblistings?q=&skill=&company=&location=&page=&pageSize=  search with facets
  *   GET /health                      broker and Elasticsearch status
  *   /crawls…                         the crawl coordinator (crawl-routes.ts)
+ *   /sources…                        the boards the fleet may scrape (source-routes.ts)
  * Errors are `{ error: { kind, message, hint } }`; every request is logged as one JSON line.
  */
 import { createServer } from 'node:http'
@@ -20,12 +21,14 @@ import { rpcScrape } from '../listings/rpc-scrape'
 import type { RpcClient } from '../rpc/client'
 import type { Coordinator } from '../crawler/coordinator'
 import { handleCrawlRequest, isCrawlPath } from './crawl-routes'
+import type { SourceRegistry } from '../sources/source-registry'
+import { handleSourceRequest, isSourcePath } from './source-routes'
 import { ApiError } from './api-error'
 import { errorKind, errorResponse } from './error-response'
 import { healthReport, healthStatusCode } from './health'
 import type { BrokerState } from './health'
 import { LOOKUP_PATH_PREFIX, plainLookupId } from './lookup-target'
-import { parseRefresh, parseSearchParams } from './query-params'
+import { parseRefresh, parseSearchParams, parseSource } from './query-params'
 
 export interface ApiOptions {
   /** Default 8080; 0 picks a free port. */
@@ -46,6 +49,8 @@ export interface ApiOptions {
   closeGraceMs?: number
   /** Serves /crawls (the caller owns the coordinator and closes it after the API). */
   crawler?: Coordinator
+  /** Serves /sources; default: the coordinator's. */
+  sources?: SourceRegistry
 }
 
 export interface RunningApi {
@@ -96,13 +101,13 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       return { status: 200, body: await listings.search(query, searchOptions) }
     }
     if (path.startsWith(LOOKUP_PATH_PREFIX) && !path.includes('/', LOOKUP_PATH_PREFIX.length)) {
-      return lookup(decodeId(path.slice(LOOKUP_PATH_PREFIX.length)), parseRefresh(url.searchParams))
+      return lookup(decodeId(path.slice(LOOKUP_PATH_PREFIX.length)), parseRefresh(url.searchParams), parseSource(url.searchParams))
     }
     throw new ApiError('NotFound', `No route for ${path}`)
   }
 
-  async function lookup(id: string, refresh: boolean): Promise<Reply> {
-    const result = await listings.lookupAnswer(id, { refresh })
+  async function lookup(id: string, refresh: boolean, source?: string): Promise<Reply> {
+    const result = await listings.lookupAnswer(id, source === undefined ? { refresh } : { refresh, source })
     const headers: Record<string, string> = {
       'X-Scrapedeck-Source': result.source,
       'X-Scrapedeck-Cache': result.cache,
@@ -119,6 +124,12 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     const url = plainId === null ? requestUrl(req.url) : null
     if (url !== null && options.crawler !== undefined && isCrawlPath(url.pathname)) {
       const status = await handleCrawlRequest(options.crawler, req, res, url, logger)
+      logger.info('request', { method, path: url.pathname, status, ms: Math.round((performance.now() - started) * 10) / 10 })
+      return
+    }
+    const sources = options.sources ?? options.crawler?.sources
+    if (url !== null && sources !== undefined && isSourcePath(url.pathname)) {
+      const status = await handleSourceRequest(sources, req, res, url, logger)
       logger.info('request', { method, path: url.pathname, status, ms: Math.round((performance.now() - started) * 10) / 10 })
       return
     }

@@ -1,12 +1,16 @@
 /**
  * Tells every scraper which of this coordinator's crawls to answer without scraping
  * (crawl-control.ts): the paused ones, and the cancelled or deleted ones for as long as
- * their requests may still sit in the queue. Each announcement is the whole set.
+ * their requests may still sit in the queue. Each announcement is the whole set, and carries
+ * every source (name, listing URL template, paused) so scrapers learn sources at run time.
  */
 import { randomBytes } from 'node:crypto'
 import { CONTROL_TTL_MS, MAX_CONTROLLED_CRAWLS } from './crawl-control'
 import type { CrawlerLink } from './crawler-link'
 import type { CrawlStore } from './crawl-store'
+import type { SourceStore } from '../sources/source-store'
+import type { AnnouncedSource } from '../../shared/source'
+import { hostOf } from '../politeness/politeness-settings'
 
 /** How long a cancelled or deleted crawl is still announced: its requests may sit in the queue that long. */
 const ANNOUNCE_CANCELLED_MS = 15 * 60_000
@@ -18,10 +22,13 @@ export class ControlAnnouncer {
   /** Deleted crawls have no document left to say so. */
   private readonly deleted = new Map<string, number>()
   lastAnnounce = 0
+  /** Each source's host (from its listing URL template) as of the last announcement: politeness paces by host. */
+  sourceHosts: ReadonlyMap<string, string> = new Map()
 
   constructor(
     private readonly crawls: CrawlStore,
-    private readonly link: CrawlerLink
+    private readonly link: CrawlerLink,
+    private readonly sources?: { store: SourceStore; service: string }
   ) {}
 
   markDeleted(id: string): void {
@@ -40,6 +47,15 @@ export class ControlAnnouncer {
       if (crawl.state === 'paused') crawls[crawl.id] = 'paused'
       else if (crawl.finishedAt !== null && now - Date.parse(crawl.finishedAt) < ANNOUNCE_CANCELLED_MS) crawls[crawl.id] = 'cancelled'
     }
-    await this.link.announce({ coordinator: this.coordinatorId, ttlMs: CONTROL_TTL_MS, crawls })
+    const sources: AnnouncedSource[] | undefined = (await this.sources?.store.list())?.map(({ name, listingUrlTemplate, paused }) => ({ name, listingUrlTemplate, paused }))
+    if (sources !== undefined) {
+      this.sourceHosts = new Map(sources.flatMap((s) => (s.listingUrlTemplate === null ? [] : [[s.name, hostOf(s.listingUrlTemplate.replace('{id}', 'id'))] as const])))
+    }
+    await this.link.announce({
+      coordinator: this.coordinatorId,
+      ttlMs: CONTROL_TTL_MS,
+      crawls,
+      ...(sources === undefined || this.sources === undefined ? {} : { sources, service: this.sources.service })
+    })
   }
 }

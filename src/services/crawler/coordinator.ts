@@ -26,11 +26,15 @@ import { ensureLedgerIndices, ledgerIndices } from './ledger-indices'
 import type { CrawlDoc } from './ledger-docs'
 import { ReplyApplier } from './reply-applier'
 import type { SourceSettings } from './crawl-sources'
+import { ensureSourcesIndex, sourcesIndex } from '../sources/source-index'
+import { SourceRegistry } from '../sources/source-registry'
+import { SourceStore } from '../sources/source-store'
 import { afterRefusal } from '../politeness/host-backoff'
 import { HostClocks } from '../politeness/host-clock'
 import type { PolitenessLookup } from '../politeness/politeness-settings'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 import type { ItemDoc } from './ledger-docs'
+import { itemSource } from './ledger-docs'
 
 export interface CoordinatorOptions {
   elasticsearchUrl: string
@@ -66,6 +70,8 @@ export class Coordinator {
   readonly stats: CrawlStats
   readonly link: CrawlerLink
   readonly dispatcher: Dispatcher
+  /** The boards the fleet may scrape (`<prefix>-sources`); scrapers learn them from the announcements. */
+  readonly sources: SourceRegistry
   readonly hostClocks: HostClocks
   private readonly es: Client
   private readonly applier: ReplyApplier
@@ -94,7 +100,10 @@ export class Coordinator {
       logger: options.logger,
       initialRetries: options.amqpInitialRetries ?? 30
     })
-    this.announcer = new ControlAnnouncer(this.crawls, this.link)
+    const sourceStore = new SourceStore(this.es, sourcesIndex(options.indexPrefix))
+    this.announcer = new ControlAnnouncer(this.crawls, this.link, { store: sourceStore, service: options.service })
+    // Scrapers learn of a change at once, not at the next announcement.
+    this.sources = new SourceRegistry({ store: sourceStore, onChange: () => this.announcer.announce().catch(() => {}) })
     this.hostClocks = new HostClocks(this.es, indices.hosts)
     this.dispatcher = new Dispatcher({
       items: this.items,
@@ -103,7 +112,12 @@ export class Coordinator {
       backoff: options.backoff,
       window: options.window,
       staleMs: options.staleMs,
-      politeness: { clocks: this.hostClocks, settings: options.politeness, hostOf: options.hostOf, ...(options.slotPlan ? { plan: options.slotPlan } : {}) }
+      politeness: {
+        clocks: this.hostClocks,
+        settings: options.politeness,
+        // An item of a registered source is paced by its source's host; the configured rule is the fallback.
+        hostOf: (item) => this.announcer.sourceHosts.get(itemSource(item)) ?? options.hostOf(item),
+        ...(options.slotPlan ? { plan: options.slotPlan } : {}) }
     })
     this.applier = new ReplyApplier({
       items: this.items,
@@ -118,7 +132,7 @@ export class Coordinator {
       items: this.items,
       es: this.es,
       listingsIndex: options.listingsIndex,
-      sources: options.sources,
+      sources: { ...options.sources, registry: sourceStore },
       logger: options.logger
     })
   }
@@ -137,6 +151,11 @@ export class Coordinator {
   private async startOnce(): Promise<void> {
     if (this.closed) throw new Error('The coordinator is closed')
     await ensureLedgerIndices(this.es, ledgerIndices(this.options.indexPrefix))
+    await ensureSourcesIndex(this.es, this.sources.store.index)
+    await this.sources.store.ensureDefault({
+      listingUrlTemplate: this.options.sources.template,
+      sitemapUrls: [this.options.sources.boardSitemapUrl]
+    })
     if (!this.linkStarted && !this.closed) {
       await this.link.start((reply) => this.applier.take(reply))
       this.linkStarted = true

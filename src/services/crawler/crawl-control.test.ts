@@ -34,3 +34,28 @@ describe('crawl control listener', () => {
     expect(listener.screen({ [CRAWL_ID_HEADER]: 'c1' })).toBeNull()
   })
 })
+
+describe('sources on the crawl-control announcements', () => {
+  const take = (listener: CrawlControlListener, body: object): void => listener.take(Buffer.from(JSON.stringify({ coordinator: 'a', ttlMs: 10_000, crawls: {}, ...body })))
+  const board = { name: 'jobboard', listingUrlTemplate: 'http://board/jobs/{id}', paused: false }
+
+  it('takes the sources announced for its own service, and only those', () => {
+    const listener = new CrawlControlListener({ amqpUri: 'amqp://unused', logger: silentLogger, service: 'mine' })
+    expect(listener.announcedSources()).toBeNull()
+    take(listener, { service: 'theirs', sources: [{ ...board, listingUrlTemplate: 'http://their-board/jobs/{id}' }] })
+    take(listener, { sources: [board] })
+    expect(listener.announcedSources()).toBeNull()
+    take(listener, { service: 'mine', sources: [board] })
+    expect([...(listener.announcedSources()?.values() ?? [])]).toEqual([board])
+    // An announcement without sources (crawl control only) leaves them as they were.
+    take(listener, {})
+    expect(listener.announcedSources()?.get('jobboard')).toEqual(board)
+  })
+
+  it('forgets the sources once no announcement repeats them', async () => {
+    const listener = new CrawlControlListener({ amqpUri: 'amqp://unused', logger: silentLogger, service: 'mine' })
+    take(listener, { service: 'mine', sources: [board], ttlMs: 1 })
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(listener.announcedSources()).toBeNull()
+  })
+})

@@ -6,11 +6,15 @@
  * not scraped. Requests without the header (single lookups, Nameko callers) are untouched.
  * Each announcement is its coordinator's whole set and replaces the last one, so a resume
  * takes effect at the next announcement; a set expires if not repeated (coordinator gone).
+ * An announcement also carries every registered source (shared/source.ts): that is how
+ * scrapers learn sources at run time, with no restart and no store of their own.
  */
 import { z } from 'zod'
 import { connectRecovering } from '../rpc/connection'
 import type { WireError } from '../rpc/wire'
 import type { Logger } from '../log'
+import { AnnouncedSourceSchema } from '../../shared/source'
+import type { AnnouncedSource } from '../../shared/source'
 
 export const CRAWL_CONTROL_EXCHANGE = 'crawl-control'
 export const CRAWL_ID_HEADER = 'x-crawl-id'
@@ -23,20 +27,32 @@ export const CRAWL_PAUSED = 'CrawlPaused'
 export const CONTROL_TTL_MS = 10_000
 /** Crawls one announcement may name: bounds a listener's memory. */
 export const MAX_CONTROLLED_CRAWLS = 5000
+/** Sources one announcement may name. */
+const MAX_ANNOUNCED_SOURCES = 1000
 
 const ControlAnnouncementSchema = z.object({
   coordinator: z.string().max(200),
   ttlMs: z.number().int().positive().max(600_000),
-  crawls: z.record(z.string().max(64), z.enum(['cancelled', 'paused']))
+  crawls: z.record(z.string().max(64), z.enum(['cancelled', 'paused'])),
+  /** Every registered source; absent from coordinators that keep none. */
+  sources: z.array(AnnouncedSourceSchema).max(MAX_ANNOUNCED_SOURCES).optional(),
+  /**
+   * The scraper service the sources are for: only its listeners take them. The fanout reaches
+   * every scraper on the broker, and two stacks (or test runs) sharing one broker each have
+   * their own sources, a "jobboard" of their own among them.
+   */
+  service: z.string().max(255).optional()
 })
 export type ControlAnnouncement = z.infer<typeof ControlAnnouncementSchema>
 
 /** The scraper side: holds the latest announcement of each coordinator. */
 export class CrawlControlListener {
   private readonly sets = new Map<string, { crawls: Map<string, 'cancelled' | 'paused'>; expiresAt: number }>()
+  /** The sources of the latest announcement that carried them: every coordinator reads the same store, so the latest is the newest. */
+  private sources: { byName: Map<string, AnnouncedSource>; expiresAt: number } | null = null
   private connection: { close(): Promise<void> } | null = null
 
-  constructor(private readonly options: { amqpUri: string; logger: Logger; connectionName?: string }) {}
+  constructor(private readonly options: { amqpUri: string; logger: Logger; connectionName?: string; /** This scraper's service: it takes the sources announced for it alone. */ service?: string }) {}
 
   async start(): Promise<void> {
     this.connection = await connectRecovering({
@@ -71,6 +87,9 @@ export class CrawlControlListener {
     }
     const entries = Object.entries(parsed.crawls).slice(0, MAX_CONTROLLED_CRAWLS)
     this.sets.set(parsed.coordinator, { crawls: new Map(entries), expiresAt: Date.now() + parsed.ttlMs })
+    if (parsed.sources !== undefined && parsed.service !== undefined && parsed.service === this.options.service) {
+      this.sources = { byName: new Map(parsed.sources.map((source) => [source.name, source])), expiresAt: Date.now() + parsed.ttlMs }
+    }
     if (this.sets.size > 100) this.dropExpired()
   }
 
@@ -88,6 +107,12 @@ export class CrawlControlListener {
       return { exc_type: excType, exc_path: `scrapedeck.crawler.${excType}`, exc_args: [value], value }
     }
     return null
+  }
+
+  /** The registered sources by name, or null when no coordinator has announced them lately. */
+  announcedSources(): ReadonlyMap<string, AnnouncedSource> | null {
+    if (this.sources === null || this.sources.expiresAt < Date.now()) return null
+    return this.sources.byName
   }
 
   private dropExpired(): void {

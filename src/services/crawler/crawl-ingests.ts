@@ -5,7 +5,7 @@
  * restart, sitemap ingests cut short resume where they were.
  */
 import type { Client } from '@elastic/elasticsearch'
-import type { CrawlStartOptions, InvalidLine } from '../../shared/crawl'
+import type { CrawlSource, CrawlStartOptions, InvalidLine } from '../../shared/crawl'
 import type { Logger } from '../log'
 import { CrawlError } from './crawl-errors'
 import { sourceEntries, sourceLabel } from './crawl-sources'
@@ -13,6 +13,7 @@ import type { SourceEntry, SourceSettings } from './crawl-sources'
 import type { CrawlStore } from './crawl-store'
 import type { ItemStore } from './item-store'
 import { newItem } from './ledger-docs'
+import { sourceListingKey } from '../../shared/source'
 import type { CrawlDoc, ItemDoc } from './ledger-docs'
 import { CrawlSourceError } from './sources/source-error'
 
@@ -38,7 +39,7 @@ export class CrawlIngests {
       name: request.name ?? `${sourceLabel(source)} ${now.slice(0, 16).replace('T', ' ')}`,
       state: 'running',
       source: sourceLabel(source),
-      sourceSpec: source.kind === 'sitemap' ? { kind: 'sitemap', url: source.url } : { kind: source.kind },
+      sourceSpec: sourceSpecOf(source),
       ingesting: true,
       ingestError: null,
       sourceRead: 0,
@@ -84,7 +85,7 @@ export class CrawlIngests {
         await this.options.crawls.update(crawl.id, { ingesting: false, ...(crawl.state === 'cancelled' ? {} : { ingestError: 'The API restarted while the list was read' }) })
         continue
       }
-      const source = crawl.sourceSpec.kind === 'sitemap' ? { kind: 'sitemap' as const, url: crawl.sourceSpec.url ?? '' } : { kind: 'board' as const }
+      const source = crawlSourceOf(crawl.sourceSpec)
       const controller = new AbortController()
       this.options.logger.info('Resuming the ingest of a crawl', { id: crawl.id, sourceRead: crawl.sourceRead })
       this.background(crawl, sourceEntries(source, this.options.sources, controller.signal), controller)
@@ -115,6 +116,20 @@ export class CrawlIngests {
   private ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry>, signal: AbortSignal): Promise<IngestResult> {
     return ingest(crawl, entries, { crawls: this.options.crawls, items: this.options.items, es: this.options.es, listingsIndex: this.options.listingsIndex, signal })
   }
+}
+
+/** What a crawl keeps of its source to read it again after a restart (not an id list's text). */
+function sourceSpecOf(source: CrawlSource): CrawlDoc['sourceSpec'] {
+  if (source.kind === 'sitemap') return { kind: 'sitemap', url: source.url, ...(source.source === undefined ? {} : { source: source.source }) }
+  if (source.kind === 'sources') return { kind: 'sources', names: source.names }
+  if (source.kind === 'ids') return { kind: 'ids', ...(source.source === undefined ? {} : { source: source.source }) }
+  return { kind: 'board' }
+}
+
+function crawlSourceOf(spec: CrawlDoc['sourceSpec']): CrawlSource {
+  if (spec.kind === 'sitemap') return { kind: 'sitemap', url: spec.url ?? '', ...(spec.source === undefined ? {} : { source: spec.source }) }
+  if (spec.kind === 'sources') return { kind: 'sources', names: spec.names ?? [] }
+  return { kind: 'board' }
 }
 
 async function* prepend(first: IteratorResult<SourceEntry>, rest: AsyncIterator<SourceEntry>): AsyncGenerator<SourceEntry> {
@@ -154,7 +169,7 @@ export interface IngestResult {
 
 /**
  * Reads a crawl's ids into the ledger in bulk batches, never holding more than one batch:
- * each id becomes an item whose _id is `${crawlId}:${listingId}` written with op type
+ * each id of a source becomes an item whose _id is itemDocId (crawl, source, id) written with op type
  * `create`, so an id seen twice is one item and the bulk's conflict answers count the
  * duplicates. Ids already in the listings cache are `skipped` unless the crawl refreshes.
  * Progress (ids read) is saved after every batch, so an ingest cut short by a restart
@@ -165,7 +180,7 @@ async function ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry> | Ite
   // Ids before this were ingested by an earlier run (before a restart).
   const skip = crawl.sourceRead
   let read = 0
-  let batch: string[] = []
+  let batch: { id: string; source: string }[] = []
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return
     const ids = batch
@@ -173,7 +188,9 @@ async function ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry> | Ite
     const firstSeq = read - ids.length
     const cached = crawl.refresh ? new Set<string>() : await cachedIds(ctx, ids)
     const now = new Date().toISOString()
-    const docs: ItemDoc[] = ids.map((id, i) => newItem(crawl.id, id, firstSeq + i, crawl.maxAttempts, cached.has(id) ? 'skipped' : 'queued', now))
+    const docs: ItemDoc[] = ids.map(({ id, source }, i) =>
+      newItem(crawl.id, id, firstSeq + i, crawl.maxAttempts, cached.has(sourceListingKey(source, id)) ? 'skipped' : 'queued', now, source)
+    )
     const { duplicates } = await ctx.items.createMany(docs)
     result.duplicateCount += duplicates
     await ctx.crawls.update(crawl.id, { sourceRead: read, duplicateCount: result.duplicateCount, invalidCount: result.invalidCount })
@@ -191,15 +208,16 @@ async function ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry> | Ite
     }
     read += 1
     if (read <= skip) continue
-    batch.push(entry.id)
+    batch.push({ id: entry.id, source: entry.source })
     if (batch.length >= INGEST_BATCH) await flush()
   }
   await flush()
   return result
 }
 
-async function cachedIds(ctx: IngestContext, ids: string[]): Promise<Set<string>> {
-  const res = await ctx.es.mget({ index: ctx.listingsIndex, ids, _source: false }, { ignore: [404] })
+/** The listings-cache _ids (sourceListingKey) of the batch's ids already cached. */
+async function cachedIds(ctx: IngestContext, ids: { id: string; source: string }[]): Promise<Set<string>> {
+  const res = await ctx.es.mget({ index: ctx.listingsIndex, ids: ids.map(({ id, source }) => sourceListingKey(source, id)), _source: false }, { ignore: [404] })
   const found = new Set<string>()
   for (const doc of res.docs ?? []) if ('found' in doc && doc.found) found.add(doc._id)
   return found

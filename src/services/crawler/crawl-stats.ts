@@ -4,6 +4,7 @@
  * kind with example ids, and the 5 s timeline.
  */
 import type { Client, estypes } from '@elastic/elasticsearch'
+import { sourceListingKey } from '../../shared/source'
 import { CRAWL_ITEM_STATES, CRAWL_RATE_WINDOW_SECONDS, CRAWL_TIMELINE_BUCKET_SECONDS, CRAWL_TIMELINE_SPAN_SECONDS } from '../../shared/crawl'
 import type { CrawlDetail, CrawlErrorGroup, CrawlItemState, CrawlReplicaStats, CrawlSummary, CrawlTimelinePoint } from '../../shared/crawl'
 import type { CrawlDoc } from './ledger-docs'
@@ -62,7 +63,7 @@ export class CrawlStats {
         },
         errors: {
           filter: { term: { state: 'failed' } },
-          aggs: { kinds: { terms: { field: 'errorKind', size: 50 }, aggs: { examples: { top_hits: { size: 5, sort: [{ seq: 'asc' }], _source: ['listingId', 'errorMessage'] } } } } }
+          aggs: { kinds: { terms: { field: 'errorKind', size: 50 }, aggs: { examples: { top_hits: { size: 5, sort: [{ seq: 'asc' }], _source: ['listingId', 'source', 'errorMessage'] } } } } }
         },
         timeline: {
           filter: finished(timelineStart),
@@ -83,12 +84,13 @@ export class CrawlStats {
     const errorsAgg = aggs?.['errors'] as Aggs | undefined
     const errors: CrawlErrorGroup[] = buckets(errorsAgg, 'kinds').map((b) => {
       const hits = ((b['examples'] as estypes.AggregationsTopHitsAggregate | undefined)?.hits.hits ?? []).map(
-        (hit) => (hit._source ?? {}) as { listingId?: string; errorMessage?: string | null }
+        (hit) => (hit._source ?? {}) as { listingId?: string; source?: string; errorMessage?: string | null }
       )
       return {
         kind: String(b.key),
         count: b.doc_count,
-        exampleIds: hits.flatMap((h) => (h.listingId === undefined ? [] : [h.listingId])),
+        // `source:id` for a source other than the default: a crawl of several boards has the same id on each.
+        exampleIds: hits.flatMap((h) => (h.listingId === undefined ? [] : [sourceListingKey(h.source, h.listingId)])),
         exampleMessage: hits[0]?.errorMessage ?? ''
       }
     })

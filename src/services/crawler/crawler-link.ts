@@ -6,6 +6,8 @@
  * build before any scraper runs (same arguments as Nameko's, so both can declare it).
  */
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib'
+import { DEFAULT_SOURCE_NAME } from '../../shared/source'
+import { SOURCE_SCRAPE_METHOD } from '../listings/rpc-scrape'
 import { connectRecovering, publishConfirmed, watchChannel } from '../rpc/connection'
 import { CRAWL_CONTROL_EXCHANGE, CRAWL_ID_HEADER } from './crawl-control'
 import type { ControlAnnouncement } from './crawl-control'
@@ -28,6 +30,8 @@ export interface CrawlerLinkOptions {
   amqpUri: string
   service: string
   method: string
+  /** The scraper's method that takes (source, id); default get_source_listing_info. */
+  sourceMethod?: string
   /** Name of the durable reply queue, also its routing key on the RPC exchange. */
   replyQueue: string
   /** Unacked replies held at once. */
@@ -40,6 +44,8 @@ export interface ScrapeRequest {
   correlationId: string
   crawlId: string
   listingId: string
+  /** The item's source: the default one goes by `method` (get_job_listing_info), any other by sourceMethod. */
+  source: string
   /** When the scraper may fetch (null: whenever it takes the request). */
   slot: FetchSlot | null
 }
@@ -87,13 +93,14 @@ export class CrawlerLink {
     const channel = this.publisher
     if (channel === null) throw new BrokerUnavailable('The crawler is not connected to the AMQP broker')
     const routingKey = requestRoutingKey(this.options.service, this.options.method)
+    const sourceRoutingKey = requestRoutingKey(this.options.service, this.options.sourceMethod ?? SOURCE_SCRAPE_METHOD)
     await Promise.all(
       requests.map((request) =>
         publishConfirmed(
           channel,
           DEFAULT_EXCHANGE,
-          routingKey,
-          encodeRequest([request.listingId], {}),
+          request.source === DEFAULT_SOURCE_NAME ? routingKey : sourceRoutingKey,
+          encodeRequest(request.source === DEFAULT_SOURCE_NAME ? [request.listingId] : [request.source, request.listingId], {}),
           requestProperties(request.correlationId, this.options.replyQueue, {
             [CRAWL_ID_HEADER]: request.crawlId,
             ...(request.slot === null ? {} : { [FETCH_SLOT_HEADER]: encodeFetchSlot(request.slot) })

@@ -17,6 +17,8 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Logger } from '../log'
 import type { CrawlerLink } from './crawler-link'
 import { correlationId, failure } from './item-outcome'
+import { itemSource } from './ledger-docs'
+import { itemDocId } from './ledger-indices'
 import type { Backoff } from './item-outcome'
 import { crawlItemsQuery } from './item-store'
 import type { ItemStore, ItemUpdate } from './item-store'
@@ -100,7 +102,7 @@ export class Dispatcher {
           }
         }))
       )
-      const slots = new Map(slotted.flatMap(({ item, slot }) => (slot === null ? [] : [[`${item.doc.crawlId}:${item.doc.listingId}`, slot] as const])))
+      const slots = new Map(slotted.flatMap(({ item, slot }) => (slot === null ? [] : [[itemDocId(item.doc.crawlId, item.doc.listingId, item.doc.source), slot] as const])))
       if (marked.updated.length > 0) await this.publish(marked.updated, slots)
       sent += marked.updated.length
       free -= marked.updated.length
@@ -205,8 +207,9 @@ export class Dispatcher {
         items.map(({ doc }) => ({
           crawlId: doc.crawlId,
           listingId: doc.listingId,
-          correlationId: correlationId(doc.crawlId, doc.listingId, doc.dispatch),
-          slot: slots.get(`${doc.crawlId}:${doc.listingId}`) ?? null
+          source: itemSource(doc),
+          correlationId: correlationId(doc.crawlId, doc.listingId, doc.dispatch, doc.source),
+          slot: slots.get(itemDocId(doc.crawlId, doc.listingId, doc.source)) ?? null
         }))
       )
     } catch (err) {

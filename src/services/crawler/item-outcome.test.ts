@@ -40,7 +40,11 @@ describe('item outcomes', () => {
   })
 
   it('round-trips correlation ids and refuses foreign ones', () => {
-    expect(parseCorrelationId(correlationId('crawl-1', 'job.7_x', 3))).toEqual({ crawlId: 'crawl-1', listingId: 'job.7_x', dispatch: 3 })
+    expect(parseCorrelationId(correlationId('crawl-1', 'job.7_x', 3))).toEqual({ crawlId: 'crawl-1', listingId: 'job.7_x', source: 'jobboard', dispatch: 3 })
+    expect(correlationId('crawl-1', 'job.7_x', 3, 'jobboard')).toBe('crawl-1:job.7_x:3')
+    expect(correlationId('crawl-1', '42', 2, 'other-board')).toBe('crawl-1:other-board:42:2')
+    expect(parseCorrelationId('crawl-1:other-board:42:2')).toEqual({ crawlId: 'crawl-1', listingId: '42', source: 'other-board', dispatch: 2 })
+    expect(parseCorrelationId('a:b:c:d:1')).toBeNull()
     expect(parseCorrelationId('7f0c2d4e-uuid')).toBeNull()
     expect(parseCorrelationId('a:b:c')).toBeNull()
     expect(parseCorrelationId(undefined)).toBeNull()

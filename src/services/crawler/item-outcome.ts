@@ -11,6 +11,7 @@ import { SOURCE_REFUSED, retryAfterOf } from '../politeness/refusal'
 import { CRAWL_CANCELLED, CRAWL_PAUSED } from './crawl-control'
 import type { DecodedReply } from '../rpc/wire'
 import type { ItemDoc } from './ledger-docs'
+import { DEFAULT_SOURCE_NAME, sourceListingKey } from '../../shared/source'
 
 /**
  * Exception types of Nameko and of the bus itself (not error kinds) that another attempt
@@ -24,6 +25,9 @@ const PERMANENT_WIRE_TYPES: ReadonlySet<string> = new Set([
   'UnserializableValueError',
   'PoisonMessage'
 ])
+
+/** How long an item of a paused source waits before it is offered again (the scraper refuses it while paused). */
+const SOURCE_PAUSED_RECHECK_MS = 5000
 
 /**
  * True when another attempt cannot help: an error kind the table calls not retryable (a page
@@ -42,6 +46,8 @@ export type ReplyOutcome =
   /** The crawl was paused when a scraper took it: back to queued, no attempt counted. */
   | { kind: 'paused' }
   | { kind: 'cancelled' }
+  /** The item's source is paused: it waits, no attempt counted, and is offered again later. */
+  | { kind: 'sourcePaused' }
   /** Not fetched: the request reached the scraper outside its fetch slot. Re-slotted, no attempt counted. */
   | { kind: 'slot-missed' }
   /** The host answered 429/503: it is paused for every crawl; the item waits, no attempt counted. */
@@ -52,6 +58,7 @@ export function outcomeOf(reply: DecodedReply): ReplyOutcome {
   if (reply.ok === false) {
     if (reply.error.exc_type === CRAWL_PAUSED) return { kind: 'paused' }
     if (reply.error.exc_type === CRAWL_CANCELLED) return { kind: 'cancelled' }
+    if (reply.error.exc_type === 'SourcePaused') return { kind: 'sourcePaused' }
     if (reply.error.exc_type === FETCH_SLOT_MISSED) return { kind: 'slot-missed' }
     if (reply.error.exc_type === SOURCE_REFUSED) return { kind: 'refused', retryAfterMs: retryAfterOf(reply.error.value), message: reply.error.value }
     return { kind: 'error', errorKind: reply.error.exc_type, message: reply.error.value || reply.error.exc_type }
@@ -94,6 +101,8 @@ export function applyOutcome(item: ItemDoc, outcome: ReplyOutcome, meta: ReplyMe
       return { state: 'queued', attempts: Math.max(0, item.attempts - 1), updatedAt: at, notBefore: null }
     case 'cancelled':
       return { state: 'cancelled', finishedAt: at, updatedAt: at }
+    case 'sourcePaused':
+      return { state: 'queued', attempts: Math.max(0, item.attempts - 1), updatedAt: at, notBefore: new Date(now.getTime() + SOURCE_PAUSED_RECHECK_MS).toISOString() }
     case 'error':
       return failure(item, outcome.errorKind, outcome.message, meta, now, backoff)
   }
@@ -110,16 +119,23 @@ export function failure(item: ItemDoc, errorKind: string, message: string, meta:
   return { ...base, state: 'queued', errorMessage: message, notBefore: new Date(now.getTime() + retryDelayMs(item.attempts, backoff)).toISOString() }
 }
 
-/** Correlation id of one publish of an item: crawl and listing ids never hold ":". */
-export function correlationId(crawlId: string, listingId: string, dispatch: number): string {
-  return `${crawlId}:${listingId}:${dispatch}`
+/**
+ * Correlation id of one publish of an item: `crawl:id:dispatch`, or `crawl:source:id:dispatch`
+ * for a source other than the default (sourceListingKey). Crawl ids, source names and listing
+ * ids never hold ":".
+ */
+export function correlationId(crawlId: string, listingId: string, dispatch: number, source?: string): string {
+  return `${crawlId}:${sourceListingKey(source, listingId)}:${dispatch}`
 }
 
-export function parseCorrelationId(value: unknown): { crawlId: string; listingId: string; dispatch: number } | null {
+export function parseCorrelationId(value: unknown): { crawlId: string; listingId: string; source: string; dispatch: number } | null {
   if (typeof value !== 'string') return null
   const parts = value.split(':')
-  if (parts.length !== 3) return null
-  const [crawlId = '', listingId = '', dispatch = ''] = parts
-  if (crawlId === '' || listingId === '' || !/^\d{1,9}$/.test(dispatch)) return null
-  return { crawlId, listingId, dispatch: Number(dispatch) }
+  if (parts.length !== 3 && parts.length !== 4) return null
+  const crawlId = parts[0] ?? ''
+  const dispatch = parts[parts.length - 1] ?? ''
+  const listingId = parts[parts.length - 2] ?? ''
+  const source = parts.length === 4 ? (parts[1] ?? '') : DEFAULT_SOURCE_NAME
+  if (crawlId === '' || listingId === '' || source === '' || !/^\d{1,9}$/.test(dispatch)) return null
+  return { crawlId, listingId, source, dispatch: Number(dispatch) }
 }

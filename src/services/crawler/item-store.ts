@@ -31,7 +31,7 @@ export class ItemStore {
   /** Creates items; an existing _id is a duplicate (counted, not written). */
   async createMany(items: ItemDoc[]): Promise<{ created: number; duplicates: number }> {
     if (items.length === 0) return { created: 0, duplicates: 0 }
-    const operations = items.flatMap((item) => [{ create: { _index: this.index, _id: itemDocId(item.crawlId, item.listingId) } }, item])
+    const operations = items.flatMap((item) => [{ create: { _index: this.index, _id: itemDocId(item.crawlId, item.listingId, item.source) } }, item])
     const res = await this.client.bulk({ operations })
     let created = 0
     let duplicates = 0
@@ -45,11 +45,11 @@ export class ItemStore {
     return { created, duplicates }
   }
 
-  /** Realtime reads by listing id (missing ones are left out). */
-  async getMany(keys: { crawlId: string; listingId: string }[]): Promise<Map<string, StoredItem>> {
+  /** Realtime reads by crawl, source and listing id (missing ones are left out), keyed by itemDocId. */
+  async getMany(keys: { crawlId: string; listingId: string; source?: string }[]): Promise<Map<string, StoredItem>> {
     const found = new Map<string, StoredItem>()
     if (keys.length === 0) return found
-    const res = await this.client.mget<ItemDoc>({ index: this.index, ids: keys.map((k) => itemDocId(k.crawlId, k.listingId)) })
+    const res = await this.client.mget<ItemDoc>({ index: this.index, ids: keys.map((k) => itemDocId(k.crawlId, k.listingId, k.source)) })
     for (const doc of res.docs) {
       if (!('found' in doc) || !doc.found || doc._source === undefined) continue
       found.set(doc._id, { doc: doc._source, seqNo: doc._seq_no ?? 0, primaryTerm: doc._primary_term ?? 0 })
@@ -61,7 +61,7 @@ export class ItemStore {
     const outcome: UpdateOutcome = { updated: [], conflicts: [], failed: [] }
     if (updates.length === 0) return outcome
     const operations = updates.flatMap(({ item, changes }) => [
-      { update: { _index: this.index, _id: itemDocId(item.doc.crawlId, item.doc.listingId), if_seq_no: item.seqNo, if_primary_term: item.primaryTerm } },
+      { update: { _index: this.index, _id: itemDocId(item.doc.crawlId, item.doc.listingId, item.doc.source), if_seq_no: item.seqNo, if_primary_term: item.primaryTerm } },
       { doc: changes }
     ])
     const res = await this.client.bulk({ operations, ...(options.waitForRefresh ? { refresh: 'wait_for' as const } : {}) })
@@ -113,7 +113,7 @@ export class ItemStore {
 
   async deleteMany(items: ItemDoc[]): Promise<void> {
     if (items.length === 0) return
-    await this.client.bulk({ operations: items.map((item) => ({ delete: { _index: this.index, _id: itemDocId(item.crawlId, item.listingId) } })) })
+    await this.client.bulk({ operations: items.map((item) => ({ delete: { _index: this.index, _id: itemDocId(item.crawlId, item.listingId, item.source) } })) })
   }
 
   async refresh(): Promise<void> {

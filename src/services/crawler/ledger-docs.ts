@@ -1,5 +1,11 @@
 /** The ledger's documents as stored in Elasticsearch (see ledger-indices.ts for the mappings). */
 import type { CrawlItemState, CrawlSource, CrawlState } from '../../shared/crawl'
+import { DEFAULT_SOURCE_NAME } from '../../shared/source'
+
+/** An item's source, the default one for items written before sources. */
+export function itemSource(doc: { source?: string | undefined }): string {
+  return doc.source ?? DEFAULT_SOURCE_NAME
+}
 
 export interface CrawlDoc {
   id: string
@@ -8,7 +14,7 @@ export interface CrawlDoc {
   /** Human label, e.g. "sitemap https://…". */
   source: string
   /** What to read ids from again after a restart (the text of an id list is not kept). */
-  sourceSpec: { kind: CrawlSource['kind']; url?: string }
+  sourceSpec: { kind: CrawlSource['kind']; url?: string; source?: string; names?: string[] }
   ingesting: boolean
   /** Why reading the source stopped early, if it did. */
   ingestError: string | null
@@ -26,6 +32,8 @@ export interface CrawlDoc {
 export interface ItemDoc {
   crawlId: string
   listingId: string
+  /** The source the id is of (shared/source.ts); absent in items from before sources: the default source. */
+  source?: string
   seq: number
   state: CrawlItemState
   attempts: number
@@ -54,10 +62,11 @@ export interface StoredItem {
   primaryTerm: number
 }
 
-export function newItem(crawlId: string, listingId: string, seq: number, attemptLimit: number, state: 'queued' | 'skipped', now: string): ItemDoc {
+export function newItem(crawlId: string, listingId: string, seq: number, attemptLimit: number, state: 'queued' | 'skipped', now: string, source: string = DEFAULT_SOURCE_NAME): ItemDoc {
   return {
     crawlId,
     listingId,
+    source,
     seq,
     state,
     attempts: 0,

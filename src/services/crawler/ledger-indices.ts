@@ -2,13 +2,14 @@
  * The crawl ledger's two Elasticsearch indices, their explicit mappings and the index
  * templates that carry them (so an index deleted at run time comes back mapped, not dynamic):
  *   <prefix>-crawls       one document per crawl, _id = crawl id
- *   <prefix>-crawl-items  one document per crawl × listing id, _id = `${crawlId}:${listingId}`
+ *   <prefix>-crawl-items  one document per crawl × source × listing id, _id = itemDocId()
  *   <prefix>-hosts        one document per host the fleet fetches from: its fetch schedule and
  *                         what it told us (politeness/host-clock.ts), _id = host
  * Core field types only: the integ-test Elasticsearch has no extra modules.
  */
 import { errors } from '@elastic/elasticsearch'
 import type { Client, estypes } from '@elastic/elasticsearch'
+import { sourceListingKey } from '../../shared/source'
 
 export interface LedgerIndices {
   crawls: string
@@ -20,9 +21,13 @@ export function ledgerIndices(prefix: string): LedgerIndices {
   return { crawls: `${prefix}-crawls`, items: `${prefix}-crawl-items`, hosts: `${prefix}-hosts` }
 }
 
-/** The deterministic item id: the same listing ingested twice into a crawl is one document. */
-export function itemDocId(crawlId: string, listingId: string): string {
-  return `${crawlId}:${listingId}`
+/**
+ * The deterministic item id: the same listing of a source ingested twice into a crawl is one
+ * document. `${crawlId}:${listingId}` for the default source (as before sources), else
+ * `${crawlId}:${source}:${listingId}` (shared/source.ts's sourceListingKey).
+ */
+export function itemDocId(crawlId: string, listingId: string, source?: string): string {
+  return `${crawlId}:${sourceListingKey(source, listingId)}`
 }
 
 const SETTINGS: estypes.IndicesIndexSettings = { number_of_shards: 1, number_of_replicas: 0 }
@@ -53,6 +58,7 @@ const ITEMS_MAPPINGS: estypes.MappingTypeMapping = {
   properties: {
     crawlId: { type: 'keyword' },
     listingId: { type: 'keyword' },
+    source: { type: 'keyword' },
     /** The id's position in its source: orders dispatch (and interleaves crawls) and pages. */
     seq: { type: 'long' },
     state: { type: 'keyword' },

@@ -36,7 +36,7 @@ export interface ReplyApplierOptions {
 
 interface Pending {
   reply: DeliveredReply
-  key: { crawlId: string; listingId: string; dispatch: number }
+  key: { crawlId: string; listingId: string; source: string; dispatch: number }
 }
 
 export class ReplyApplier {
@@ -106,7 +106,7 @@ export class ReplyApplier {
     const refusals = new Map<string, { retryAfterMs: number | null; message: string }>()
     const served = new Set<string>()
     for (const pending of batch) {
-      const id = itemDocId(pending.key.crawlId, pending.key.listingId)
+      const id = itemDocId(pending.key.crawlId, pending.key.listingId, pending.key.source)
       const item = stored.get(id)
       if (item === undefined || item.doc.state !== 'scraping' || item.doc.dispatch !== pending.key.dispatch) {
         pending.reply.ack() // Its crawl was deleted or cancelled, or a later attempt owns the item.

@@ -27,6 +27,7 @@ function listing(overrides: Partial<Listing> = {}): Listing {
     url: 'http://127.0.0.1:9/jobs/job-1',
     scrapedAt: '2026-12-02T01:40:00.000Z',
     extractedFrom: 'json-ld',
+    source: 'jobboard',
     ...overrides
   }
 }

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { ListingSchema } from '../../shared/listing'
 import type { Listing } from '../../shared/listing'
+import { sourceListingKey } from '../../shared/source'
 
 /**
  * Names the Listing shape a document was written for. It is derived from the schema, so a
@@ -39,4 +40,9 @@ export function fromSource(source: unknown): CachedListing | null {
   const parsed = ListingSchema.safeParse(source)
   if (!parsed.success || typeof cachedAt !== 'string') return null
   return { listing: parsed.data, cachedAt }
+}
+
+/** A listing's `_id` in the cache: its id, prefixed by its source unless that is the default source (shared/source.ts). */
+export function listingDocId(doc: { ID: string; source?: string | undefined }): string {
+  return sourceListingKey(doc.source, doc.ID)
 }

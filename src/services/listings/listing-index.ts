@@ -21,6 +21,7 @@ export const LISTINGS_MAPPINGS: estypes.MappingTypeMapping = {
   dynamic: false,
   properties: {
     ID: { type: 'keyword' },
+    source: { type: 'keyword' },
     title: { type: 'text' },
     description: { type: 'text' },
     skills: { type: 'keyword' },

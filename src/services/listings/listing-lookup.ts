@@ -7,6 +7,8 @@ import { ListingIdSchema } from '../../shared/listing'
 import type { Listing } from '../../shared/listing'
 import type { CacheState, LookupOptions, LookupResult } from '../../shared/lookup'
 import { InvalidListingId } from '../../shared/scrape-errors'
+import { SourceNameSchema, sourceListingKey } from '../../shared/source'
+import { UnknownSource } from '../../shared/scrape-errors'
 import { CacheUnavailable } from './listing-cache'
 import type { ListingCache } from './listing-cache'
 import { toDocument } from './listing-document'
@@ -14,8 +16,8 @@ import { SingleFlight } from './single-flight'
 import { silentLogger } from '../log'
 import type { Logger } from '../log'
 
-/** Fetches one listing from its source; throws the scraper's errors (or RPC errors). */
-export type ScrapeFn = (id: string) => Promise<Listing>
+/** Fetches one listing from its source (default: the default source); throws the scraper's errors (or RPC errors). */
+export type ScrapeFn = (id: string, source?: string) => Promise<Listing>
 
 export interface ListingLookupOptions {
   cache: ListingCache
@@ -54,11 +56,12 @@ export class ListingLookup {
   async lookup(id: string, options: LookupOptions = {}): Promise<LookupResult> {
     const started = performance.now()
     checkId(id)
-    const cached = options.refresh === true ? SKIPPED : await this.readCache(() => this.cache.read(id))
+    const key = keyOf(id, options.source)
+    const cached = options.refresh === true ? SKIPPED : await this.readCache(() => this.cache.read(key))
     if (cached !== SKIPPED && cached !== UNREADABLE && cached !== null) {
       return { listing: cached.listing, source: 'cache', ageMs: this.ageMs(cached.cachedAt), cache: 'ok', tookMs: performance.now() - started }
     }
-    return this.fromScrape(id, cached !== UNREADABLE, started)
+    return this.fromScrape(id, options.source, cached !== UNREADABLE, started)
   }
 
   /**
@@ -68,11 +71,12 @@ export class ListingLookup {
   async lookupAnswer(id: string, options: LookupOptions = {}): Promise<LookupAnswer> {
     const started = performance.now()
     checkId(id)
-    const cached = options.refresh === true ? SKIPPED : await this.readCache(() => this.cache.readAnswer(id))
+    const key = keyOf(id, options.source)
+    const cached = options.refresh === true ? SKIPPED : await this.readCache(() => this.cache.readAnswer(key))
     if (cached !== SKIPPED && cached !== UNREADABLE && cached !== null) {
       return { answer: cached.answer, source: 'cache', ageMs: this.ageMs(cached.cachedAt), cache: 'ok', tookMs: performance.now() - started }
     }
-    const { listing, ...result } = await this.fromScrape(id, cached !== UNREADABLE, started)
+    const { listing, ...result } = await this.fromScrape(id, options.source, cached !== UNREADABLE, started)
     return { ...result, answer: Buffer.from(JSON.stringify(listing)) }
   }
 
@@ -95,19 +99,25 @@ export class ListingLookup {
     return Math.max(0, this.now() - Date.parse(cachedAt))
   }
 
-  private async fromScrape(id: string, cacheReadable: boolean, started: number): Promise<LookupResult> {
+  private async fromScrape(id: string, source: string | undefined, cacheReadable: boolean, started: number): Promise<LookupResult> {
     // A refresh joins a scrape already running for the id: that one is just as fresh.
-    const outcome = await this.flights.run(id, () => this.scrapeAndStore(id))
+    const outcome = await this.flights.run(keyOf(id, source), () => this.scrapeAndStore(id, source))
     const cache: CacheState = !cacheReadable || outcome.stored === 'not-stored' ? 'unavailable' : outcome.stored
     return { listing: outcome.listing, source: 'scrape', cache, tookMs: performance.now() - started }
   }
 
-  private async scrapeAndStore(id: string): Promise<ScrapeOutcome> {
-    const listing = await this.scrape(id)
+  private async scrapeAndStore(id: string, source: string | undefined): Promise<ScrapeOutcome> {
+    const listing = source === undefined ? await this.scrape(id) : await this.scrape(id, source)
     const outcome = await this.cache.write(toDocument(listing, new Date(this.now())))
     if (outcome === 'rejected') this.logger.warn('Scraped listing could not be cached', { id })
     return { listing, stored: outcome === 'stored' ? 'ok' : outcome === 'pending' ? 'write-pending' : 'not-stored' }
   }
+}
+
+/** The cache key of an id on a source; a name that cannot be a source's is refused before any read. */
+function keyOf(id: string, source: string | undefined): string {
+  if (source !== undefined && !SourceNameSchema.safeParse(source).success) throw new UnknownSource(source, 'a source name is 1–63 of lower-case letters, digits and "-"')
+  return sourceListingKey(source, id)
 }
 
 function checkId(id: string): void {

@@ -1,12 +1,14 @@
 /**
- * The cache index over the official client: one document per listing, keyed by listing id.
+ * The cache index over the official client: one document per listing, keyed by source and
+ * listing id (listingDocId).
  * Knows Elasticsearch, not availability: errors go up as they come (ListingCache decides).
  */
 import { errors } from '@elastic/elasticsearch'
 import type { Client, estypes } from '@elastic/elasticsearch'
-import { fromSource } from './listing-document'
+import { fromSource, listingDocId } from './listing-document'
 import type { CachedListing, ListingDocument } from './listing-document'
 import { LISTINGS_MAPPINGS, LISTINGS_SETTINGS } from './listing-index'
+
 
 export interface BulkOutcome {
   stored: ListingDocument[]
@@ -40,7 +42,7 @@ export class ListingRepository {
     }
   }
 
-  /** Null on a miss, and on a stored document that is no longer a valid Listing. */
+  /** Null on a miss, and on a stored document that is no longer a valid Listing; `id` is the `_id` (listingDocId). */
   async get(id: string): Promise<CachedListing | null> {
     const res = await this.client.get({ index: this.index, id }, { ignore: [404] })
     if (!res.found) return null
@@ -54,7 +56,7 @@ export class ListingRepository {
    */
   async put(doc: ListingDocument): Promise<void> {
     try {
-      await this.client.index({ index: this.index, id: doc.ID, document: doc, version: versionOf(doc), version_type: 'external' })
+      await this.client.index({ index: this.index, id: listingDocId(doc), document: doc, version: versionOf(doc), version_type: 'external' })
     } catch (err) {
       if (err instanceof errors.ResponseError && err.statusCode === 409) return
       throw err
@@ -65,7 +67,7 @@ export class ListingRepository {
     const outcome: BulkOutcome = { stored: [], rejected: [], failed: [] }
     if (docs.length === 0) return outcome
     const operations = docs.flatMap((doc) => [
-      { index: { _index: this.index, _id: doc.ID, version: versionOf(doc), version_type: 'external' as const } },
+      { index: { _index: this.index, _id: listingDocId(doc), version: versionOf(doc), version_type: 'external' as const } },
       doc
     ])
     const res = await this.client.bulk({ operations })

@@ -1,9 +1,10 @@
 /**
  * Listings that could not be written to Elasticsearch yet, waiting to be retried. Keyed by
- * listing id, so the newest copy of a listing replaces an older one instead of taking a
+ * source and listing id, so the newest copy of a listing replaces an older one instead of taking a
  * second slot. Bounded: when full, the oldest entry is evicted and handed back so the
  * caller can log it — a loss that is counted and said, never a silent one.
  */
+import { listingDocId } from './listing-document'
 import type { ListingDocument } from './listing-document'
 
 export class PendingWrites {
@@ -17,9 +18,9 @@ export class PendingWrites {
 
   /** Queues a document; returns the document evicted to make room, if any. */
   add(doc: ListingDocument): ListingDocument | undefined {
-    const existing = this.entries.get(doc.ID)
+    const existing = this.entries.get(listingDocId(doc))
     if (existing !== undefined && existing.cachedAt > doc.cachedAt) return undefined
-    this.entries.delete(doc.ID)
+    this.entries.delete(listingDocId(doc))
     let evicted: ListingDocument | undefined
     if (this.entries.size >= this.capacity) {
       const oldest = this.entries.keys().next()
@@ -29,7 +30,7 @@ export class PendingWrites {
         this.evictedCount += 1
       }
     }
-    this.entries.set(doc.ID, doc)
+    this.entries.set(listingDocId(doc), doc)
     return evicted
   }
 
@@ -48,8 +49,8 @@ export class PendingWrites {
    * queued one is newer still (queued while this one was being written).
    */
   settle(doc: ListingDocument): void {
-    const current = this.entries.get(doc.ID)
-    if (current !== undefined && current.cachedAt <= doc.cachedAt) this.entries.delete(doc.ID)
+    const current = this.entries.get(listingDocId(doc))
+    if (current !== undefined && current.cachedAt <= doc.cachedAt) this.entries.delete(listingDocId(doc))
   }
 
   get size(): number {

@@ -8,8 +8,11 @@ import type { RpcClient } from '../rpc/client'
 import { callIdempotent } from '../rpc/idempotent-call'
 import { NoConsumer } from '../rpc/errors'
 import type { ScrapeFn } from './listing-lookup'
+import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 
 export const SCRAPE_METHOD = 'get_job_listing_info'
+/** The same scrape on a named source: (source, job_listing_id). */
+export const SOURCE_SCRAPE_METHOD = 'get_source_listing_info'
 
 /** The scraper answered something that is not a Listing (a different or broken scraper). */
 export class MalformedListing extends Error {
@@ -23,12 +26,16 @@ export class MalformedListing extends Error {
 }
 
 export function rpcScrape(client: RpcClient, service: string, timeoutMs?: number): ScrapeFn {
-  return async (id: string): Promise<Listing> => {
+  return async (id: string, source?: string): Promise<Listing> => {
     // With no replica consuming, the request would wait out the whole timeout and stay
     // queued for whichever replica starts next: say so now and send nothing. (While the
     // broker is away the count cannot be read; the call then waits for it as it does.)
     if (client.connected && (await client.consumerCount(service)) === 0) throw new NoConsumer(service)
-    const result = await callIdempotent(client, service, SCRAPE_METHOD, [id], {}, timeoutMs)
+    // The default source goes by the method every scraper (and any Nameko one) has had.
+    const result =
+      source === undefined || source === DEFAULT_SOURCE_NAME
+        ? await callIdempotent(client, service, SCRAPE_METHOD, [id], {}, timeoutMs)
+        : await callIdempotent(client, service, SOURCE_SCRAPE_METHOD, [source, id], {}, timeoutMs)
     const parsed = ListingSchema.safeParse(result)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]

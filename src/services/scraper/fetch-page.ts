@@ -50,11 +50,11 @@ async function fetchWithinDeadline(startUrl: string, limits: FetchLimits, deadli
       throw new SourceUnavailable(startUrl, `more than ${limits.maxRedirects} redirects (last one from ${url} to ${location})`)
     }
     const next = new URL(location, url)
-    // Same origin only: the origin in the URL template is the one the operator chose to
+    // Same origin only: the origin in the source's URL template is the one the user chose to
     // trust. Following a board's open redirect elsewhere would let a page make the scraper
     // fetch arbitrary hosts, internal ones included.
     if (next.origin !== origin) {
-      throw new SourceUnavailable(startUrl, `redirected to another origin (${next.href}); point SCRAPER_SOURCE_URL_TEMPLATE at it if it is the real source`)
+      throw new SourceUnavailable(startUrl, `redirected to another origin (${next.href}); point the source's listing URL template at it if it is the real board`)
     }
     url = next.href
   }

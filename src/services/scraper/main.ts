@@ -9,15 +9,22 @@ import { CrawlControlListener, crawlServerHooks } from '../crawler/crawl-control
 import { DEFAULT_MAX_DELIVERIES } from '../rpc/delivery-count'
 import { RpcServer } from '../rpc/server'
 import { PARSE_DEFAULTS } from './parse-pool'
-import { SCRAPE_DEFAULTS } from './scrape-listing'
+import { SCRAPE_DEFAULTS, userAgentWithContact } from './scrape-listing'
 import { createScraperService } from './service'
 
 async function main(): Promise<void> {
   const logger = createLogger('scraper')
   const amqpUri = amqpUriFromEnv()
+  // Requests of cancelled or paused crawls are answered without fetching, and the registered
+  // sources arrive with the same announcements (crawl-control.ts).
+  const serviceName = envString('SCRAPER_SERVICE_NAME', DEFAULT_SCRAPER_SERVICE)
+  const control = new CrawlControlListener({ amqpUri, logger, service: serviceName })
+  const contactUrl = envString('SCRAPER_CONTACT_URL', '')
   const service = createScraperService({
-    serviceName: envString('SCRAPER_SERVICE_NAME', DEFAULT_SCRAPER_SERVICE),
+    serviceName,
     sourceUrlTemplate: envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE),
+    sources: () => control.announcedSources(),
+    userAgent: userAgentWithContact(contactUrl),
     timeoutMs: envInt('SCRAPER_TIMEOUT_MS', SCRAPE_DEFAULTS.timeoutMs),
     parse: {
       timeoutMs: envInt('SCRAPER_PARSE_TIMEOUT_MS', PARSE_DEFAULTS.timeoutMs),
@@ -30,8 +37,6 @@ async function main(): Promise<void> {
   // Twice the workers: a worker that has answered takes a waiting request at once (rpc/server.ts).
   const prefetch = envInt('SCRAPER_PREFETCH', 2 * maxWorkers)
   const maxDeliveries = envInt('RPC_MAX_DELIVERIES', DEFAULT_MAX_DELIVERIES)
-  // Requests of cancelled or paused crawls are answered without fetching (crawl-control.ts).
-  const control = new CrawlControlListener({ amqpUri, logger })
   // The container's hostname tells a crawl which replica scraped each listing (SCRAPER_REPLICA_NAME for processes on one host).
   const replica = envString('SCRAPER_REPLICA_NAME', hostname())
   const server = new RpcServer(service, { amqpUri, maxWorkers, prefetch, maxDeliveries, logger, replica, ...crawlServerHooks(control, replica) })
@@ -61,6 +66,7 @@ async function main(): Promise<void> {
   logger.info('scraper started', {
     service: service.name,
     sourceUrlTemplate: envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE),
+    contactUrl: contactUrl === '' ? null : contactUrl,
     maxWorkers,
     prefetch,
     replica,

@@ -11,10 +11,13 @@ import { fetchPage } from './fetch-page'
 import { listingUrl } from './listing-url'
 import { sharedParsePool } from './parse-pool'
 import type { ParsePool } from './parse-pool'
+import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 
 export interface ScrapeOptions {
   /** The listing page URL with `{id}` where the id goes, e.g. "http://127.0.0.1:8081/jobs/{id}". */
   sourceUrlTemplate: string
+  /** The source's name, written into the listing; default: the default source. */
+  sourceName?: string
   timeoutMs?: number
   maxBytes?: number
   maxRedirects?: number
@@ -34,6 +37,18 @@ export const SCRAPE_DEFAULTS = {
   maxRedirects: 5,
   userAgent: 'scrapedeck-scraper/0.1 (job listing scraper)'
 } as const
+
+/**
+ * The one User-Agent every fetch sends: who we are and, once the user has set one
+ * (SCRAPER_CONTACT_URL), where a site's operator can reach us, in the `+URL` form crawlers use.
+ */
+export function userAgentWithContact(contactUrl: string | null): string {
+  if (contactUrl === null || contactUrl === '') return SCRAPE_DEFAULTS.userAgent
+  if (!/^https?:\/\/\S+$/i.test(contactUrl) && !/^mailto:\S+$/i.test(contactUrl)) {
+    throw new Error(`SCRAPER_CONTACT_URL must be an http(s) or mailto: URL, not "${contactUrl}"`)
+  }
+  return `scrapedeck-scraper/0.1 (job listing scraper; +${contactUrl})`
+}
 
 /** When a crawl's request may fetch (fetch-slot.ts); none for a single lookup. */
 export interface SlotGrant {
@@ -61,5 +76,6 @@ export async function scrapeListing(id: string, options: ScrapeOptions, grant: S
     throw err
   })
   const scrapedAt = (options.now ?? (() => new Date()))().toISOString()
-  return (options.parsePool ?? sharedParsePool()).parse(page.html, { id, url: page.url, scrapedAt })
+  const listing = await (options.parsePool ?? sharedParsePool()).parse(page.html, { id, url: page.url, scrapedAt })
+  return { ...listing, source: options.sourceName ?? DEFAULT_SOURCE_NAME }
 }

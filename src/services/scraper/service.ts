@@ -1,39 +1,56 @@
 /**
- * The scraper as an RPC service: one method, `get_job_listing_info(job_listing_id)`, the
- * name and signature existing Nameko callers use. It owns its parse pool: close()
- * ends the pool's threads once the RPC server has drained.
+ * The scraper as an RPC service:
+ *   get_job_listing_info(job_listing_id)             the default source, the name and signature
+ *                                                    Nameko callers have always used
+ *   get_source_listing_info(source, job_listing_id)  any registered source, by name
+ * It owns its parse pool: close() ends the pool's threads once the RPC server has drained.
  */
 import type { Listing } from '../../shared/listing'
 import { DEFAULT_SCRAPER_SERVICE } from '../env'
 import { FETCH_SLOT_HEADER, decodeFetchSlot } from '../politeness/fetch-slot'
 import { currentRequestContext } from '../rpc/request-context'
 import type { RpcService } from '../rpc/types'
-import { listingUrl } from './listing-url'
+import { DEFAULT_SOURCE_NAME } from '../../shared/source'
+import { SourceTargets } from './source-targets'
+import type { AnnouncedSources } from './source-targets'
 import { ParsePool } from './parse-pool'
 import type { ParsePoolOptions } from './parse-pool'
 import { InvalidListingId } from './scrape-errors'
 import { scrapeListing } from './scrape-listing'
 import type { ScrapeOptions, SlotGrant } from './scrape-listing'
 
-export type ScraperServiceConfig = { serviceName?: string; parse?: ParsePoolOptions } & Omit<ScrapeOptions, 'parsePool'>
+export type ScraperServiceConfig = {
+  serviceName?: string
+  parse?: ParsePoolOptions
+  /** The registered sources as last announced (crawler/crawl-control.ts); without them only the default source, at `sourceUrlTemplate`. */
+  sources?: AnnouncedSources
+} & Omit<ScrapeOptions, 'parsePool' | 'sourceName'>
 
 export interface ScraperService extends RpcService {
   close: () => Promise<void>
 }
 
 export function createScraperService(config: ScraperServiceConfig): ScraperService {
-  const { serviceName = DEFAULT_SCRAPER_SERVICE, parse, ...scrape } = config
-  // Fail at start-up, not on the first call, when the template itself is unusable.
-  listingUrl('probe', scrape.sourceUrlTemplate)
+  const { serviceName = DEFAULT_SCRAPER_SERVICE, parse, sources, ...scrape } = config
+  const targets = new SourceTargets(scrape.sourceUrlTemplate, sources)
   const parsePool = new ParsePool(parse)
-  const options: ScrapeOptions = { ...scrape, parsePool }
+  const scrapeFrom = (source: unknown, id: unknown): Promise<Listing> => {
+    // Both checked before any request: neither a bad id nor a bad source reaches the network.
+    const listingId = listingIdFrom(id)
+    const sourceUrlTemplate = targets.templateOf(source)
+    return scrapeListing(listingId, { ...scrape, parsePool, sourceUrlTemplate, sourceName: source as string }, slotGrant())
+  }
   return {
     name: serviceName,
     close: () => parsePool.close(),
     methods: {
       get_job_listing_info: {
         params: ['job_listing_id'],
-        handler: (jobListingId: unknown): Promise<Listing> => scrapeListing(listingIdFrom(jobListingId), options, slotGrant())
+        handler: (jobListingId: unknown): Promise<Listing> => scrapeFrom(DEFAULT_SOURCE_NAME, jobListingId)
+      },
+      get_source_listing_info: {
+        params: ['source', 'job_listing_id'],
+        handler: (source: unknown, jobListingId: unknown): Promise<Listing> => scrapeFrom(source, jobListingId)
       }
     }
   }

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { ReactElement } from 'react'
+import { useSources } from '../sources/use-sources'
 import type { CrawlStartResponse } from '../../../shared/crawl'
 import { ErrorNotice } from '../components/ErrorNotice'
 import type { PanelState } from '../state/use-panel-state'
@@ -17,6 +18,8 @@ export function CrawlsView({ state, active }: { state: PanelState; active: boole
   const [openId, setOpenId] = useState<string | null>(null)
   const [report, setReport] = useState<CrawlStartResponse | null>(null)
   const list = useCrawlList(active && openId === null)
+  // The New crawl form's source choices.
+  const { sources } = useSources(active && openId === null)
 
   if (openId !== null) {
     return (
@@ -42,6 +45,7 @@ export function CrawlsView({ state, active }: { state: PanelState; active: boole
         <h1 id="crawls-heading">Crawls</h1>
       </header>
       <NewCrawlForm
+        sources={sources}
         onStarted={(response) => {
           setReport(response)
           list.refresh()

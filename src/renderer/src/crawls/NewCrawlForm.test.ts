@@ -9,7 +9,7 @@ import { missingSource } from './new-crawl-request'
 describe('New crawl form', () => {
   it('opens with the board crawl as its one main action, the sitemap button disabled until a URL is typed', () => {
     const markup = renderToStaticMarkup(
-      createElement(PanelApiContext.Provider, { value: {} as PanelApi }, createElement(NewCrawlForm, { onStarted: () => {} }))
+      createElement(PanelApiContext.Provider, { value: {} as PanelApi }, createElement(NewCrawlForm, { onStarted: () => {}, sources: null }))
     )
     const buttonTag = (testId: string): string => markup.match(new RegExp(`<button[^>]*data-testid="${testId}"[^>]*>`))?.[0] ?? ''
     expect(buttonTag('crawl-new-board')).toMatch(/class="button button--primary"/)

@@ -7,12 +7,17 @@ import { ErrorNotice } from '../components/ErrorNotice'
 import { IdsInput } from './IdsInput'
 import type { IdsValue } from './IdsInput'
 import { boardRequest, missingSource, startRequest } from './new-crawl-request'
+import { DEFAULT_SOURCE_NAME } from '../../../shared/source'
+import { SourcePicker } from '../sources/SourcePicker'
+import type { SourceDetail } from '../../../shared/source'
 import type { SourceChoice, StartRequestResult } from './new-crawl-request'
 
-/** Start a crawl: the whole board in one click, or a sitemap URL, or a list of ids; refresh and max attempts. */
-export function NewCrawlForm({ onStarted }: { onStarted: (response: CrawlStartResponse) => void }): ReactElement {
+/** Start a crawl: the whole board in one click, or registered sources, a sitemap URL or a list of ids (of a source); refresh and max attempts. */
+export function NewCrawlForm({ onStarted, sources }: { onStarted: (response: CrawlStartResponse) => void; sources: SourceDetail[] | null }): ReactElement {
   const api = usePanelApi()
   const [source, setSource] = useState<SourceChoice>('sitemap')
+  const [sourceNames, setSourceNames] = useState<string[]>([])
+  const [of, setOf] = useState(DEFAULT_SOURCE_NAME)
   const [sitemapUrl, setSitemapUrl] = useState('')
   const [ids, setIds] = useState<IdsValue>({ text: '', fileName: null })
   const [refresh, setRefresh] = useState(false)
@@ -39,7 +44,7 @@ export function NewCrawlForm({ onStarted }: { onStarted: (response: CrawlStartRe
     onStarted(result.value)
   }
   const options = { refresh, maxAttempts, name }
-  const missing = missingSource({ source, sitemapUrl, idsText: ids.text })
+  const missing = missingSource({ source, sourceNames, sitemapUrl, idsText: ids.text })
 
   return (
     <section className="panel new-crawl" aria-labelledby="new-crawl-heading">
@@ -61,11 +66,15 @@ export function NewCrawlForm({ onStarted }: { onStarted: (response: CrawlStartRe
         noValidate
         onSubmit={(event) => {
           event.preventDefault()
-          void start(startRequest({ source, sitemapUrl, idsText: ids.text, ...options }))
+          void start(startRequest({ source, sourceNames, of, sitemapUrl, idsText: ids.text, ...options }))
         }}
       >
         <fieldset className="new-crawl__sources">
           <legend>…or crawl</legend>
+          <label className="checkbox">
+            <input type="radio" name="crawl-source" checked={source === 'sources'} onChange={() => setSource('sources')} data-testid="crawl-new-source-sources" /> registered
+            sources
+          </label>
           <label className="checkbox">
             <input type="radio" name="crawl-source" checked={source === 'sitemap'} onChange={() => setSource('sitemap')} data-testid="crawl-new-source-sitemap" /> a sitemap
           </label>
@@ -73,7 +82,25 @@ export function NewCrawlForm({ onStarted }: { onStarted: (response: CrawlStartRe
             <input type="radio" name="crawl-source" checked={source === 'ids'} onChange={() => setSource('ids')} data-testid="crawl-new-source-ids" /> a list of ids
           </label>
         </fieldset>
-        {source === 'sitemap' ? (
+        {source === 'sources' && (
+          <fieldset className="new-crawl__source-names" data-testid="crawl-new-source-names">
+            <legend>Sources, each through its sitemaps, as one crawl</legend>
+            {(sources ?? []).map((s) => (
+              <label key={s.name} className="checkbox">
+                <input
+                  type="checkbox"
+                  disabled={s.paused}
+                  checked={sourceNames.includes(s.name)}
+                  onChange={(event) => setSourceNames((names) => (event.target.checked ? [...names, s.name] : names.filter((n) => n !== s.name)))}
+                />{' '}
+                {s.name}
+                {s.paused && <span className="muted"> (paused)</span>}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        {source !== 'sources' && <SourcePicker sources={sources} value={of} onChange={setOf} testId="crawl-new-of" />}
+        {source === 'sources' ? null : source === 'sitemap' ? (
           <label className="field field--grow">
             <span>Sitemap or sitemap index URL (.xml or .xml.gz)</span>
             <input

@@ -5,8 +5,9 @@
 import type { PanelError } from '../../../shared/contract'
 import { CrawlStartRequestSchema, MAX_ID_LIST_BYTES } from '../../../shared/crawl'
 import type { CrawlStartRequest } from '../../../shared/crawl'
+import { DEFAULT_SOURCE_NAME } from '../../../shared/source'
 
-export type SourceChoice = 'sitemap' | 'ids'
+export type SourceChoice = 'sources' | 'sitemap' | 'ids'
 
 export interface CrawlOptions {
   refresh: boolean
@@ -16,6 +17,10 @@ export interface CrawlOptions {
 
 export interface NewCrawlValues extends CrawlOptions {
   source: SourceChoice
+  /** The registered sources ticked (source 'sources'). */
+  sourceNames: string[]
+  /** The source a sitemap's pages or a list's ids are of (default: the default source). */
+  of: string
   sitemapUrl: string
   /** Pasted text, or a chosen file's content. */
   idsText: string
@@ -32,19 +37,25 @@ export function boardRequest(options: CrawlOptions): StartRequestResult {
  * keeps its start button disabled with this as its title, so the board crawl stays the one
  * action a new user can take at first.
  */
-export function missingSource(values: Pick<NewCrawlValues, 'source' | 'sitemapUrl' | 'idsText'>): string | null {
+export function missingSource(values: Pick<NewCrawlValues, 'source' | 'sitemapUrl' | 'idsText'> & { sourceNames?: string[] }): string | null {
+  if (values.source === 'sources') return (values.sourceNames ?? []).length === 0 ? 'Tick at least one source first.' : null
   if (values.source === 'sitemap') return values.sitemapUrl.trim() === '' ? 'Type the URL of a sitemap first.' : null
   return values.idsText.trim() === '' ? 'Paste ids or choose a file first.' : null
 }
 
 export function startRequest(values: NewCrawlValues): StartRequestResult {
+  if (values.source === 'sources') {
+    if (values.sourceNames.length === 0) return refused('Tick at least one source first.', 'Each source is read through its sitemaps; add sources in the Sources view.')
+    return checked({ source: { kind: 'sources', names: values.sourceNames }, ...common(values) })
+  }
+  const of = values.of === DEFAULT_SOURCE_NAME ? {} : { source: values.of }
   const missing = missingSource(values)
   if (values.source === 'sitemap') {
     if (missing !== null) return refused(missing, 'For example https://jobs.example/sitemap.xml (a sitemap index or .xml.gz works too).')
-    return checked({ source: { kind: 'sitemap', url: values.sitemapUrl.trim() }, ...common(values) })
+    return checked({ source: { kind: 'sitemap', url: values.sitemapUrl.trim(), ...of }, ...common(values) })
   }
   if (missing !== null) return refused(missing, 'One id a line, or a CSV with an "id" column.')
-  return checked({ source: { kind: 'ids', text: values.idsText }, ...common(values) })
+  return checked({ source: { kind: 'ids', text: values.idsText, ...of }, ...common(values) })
 }
 
 /** A file too big to send is refused before it is read. */
@@ -68,7 +79,7 @@ function checked(request: CrawlStartRequest): StartRequestResult {
   if (parsed.success) return { ok: true, request }
   const issue = parsed.error.issues[0]
   const field = issue?.path.at(-1)
-  const label = field === 'maxAttempts' ? 'Max attempts' : field === 'url' ? 'Sitemap URL' : field === 'name' ? 'Name' : 'The request'
+  const label = field === 'maxAttempts' ? 'Max attempts' : field === 'url' ? 'Sitemap URL' : field === 'name' ? 'Name' : field === 'names' ? 'Sources' : 'The request'
   return refused(`${label}: ${issue?.message ?? 'invalid'}.`, null)
 }
 

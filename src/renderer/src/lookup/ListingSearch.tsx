@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { ReactElement } from 'react'
+import { DEFAULT_SOURCE_NAME } from '../../../shared/source'
 import type { ListingSearchResult, PanelError } from '../../../shared/contract'
 import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
@@ -7,7 +8,8 @@ import { formatTook } from './format-listing'
 import { renderHighlight } from './highlight'
 
 /** Full-text search over cached listings, narrowed by skill facets. */
-export function ListingSearch(props: { onOpen: (id: string) => void }): ReactElement {
+/** `onOpen` gets the hit's id and its source (the default one for listings cached before sources). */
+export function ListingSearch(props: { onOpen: (id: string, source: string) => void }): ReactElement {
   const api = usePanelApi()
   const [query, setQuery] = useState('')
   const [skills, setSkills] = useState<string[]>([])
@@ -80,7 +82,7 @@ export function ListingSearch(props: { onOpen: (id: string) => void }): ReactEle
             <ol className="hits">
               {result.hits.map((hit) => (
                 <li key={hit.listing.ID} className="hit">
-                  <button type="button" className="hit__title" onClick={() => props.onOpen(hit.listing.ID)}>
+                  <button type="button" className="hit__title" onClick={() => props.onOpen(hit.listing.ID, hit.listing.source ?? DEFAULT_SOURCE_NAME)}>
                     {hit.highlights.title?.[0] ? renderHighlight(hit.highlights.title[0]) : hit.listing.title}
                   </button>
                   <p className="muted">

@@ -1,6 +1,9 @@
 import { useState } from 'react'
 import type { ReactElement } from 'react'
 import { ListingIdSchema } from '../../../shared/listing'
+import { DEFAULT_SOURCE_NAME } from '../../../shared/source'
+import type { SourceDetail } from '../../../shared/source'
+import { SourcePicker } from '../sources/SourcePicker'
 
 /** The first problem with an id, in the schema's own words; null when it is valid. */
 export function listingIdProblem(id: string): string | null {
@@ -9,8 +12,14 @@ export function listingIdProblem(id: string): string | null {
 }
 
 /** Listing id input, validated as you type: an invalid id is explained and never sent. */
-export function LookupForm(props: { busy: boolean; onLookup: (id: string, options: { refresh: boolean }) => void }): ReactElement {
+export function LookupForm(props: {
+  busy: boolean
+  /** The registered sources for the picker (null until they arrive). */
+  sources: SourceDetail[] | null
+  onLookup: (id: string, options: { refresh: boolean; source: string }) => void
+}): ReactElement {
   const [id, setId] = useState('')
+  const [source, setSource] = useState(DEFAULT_SOURCE_NAME)
   const [refresh, setRefresh] = useState(false)
   const [touched, setTouched] = useState(false)
   const problem = id === '' ? null : listingIdProblem(id)
@@ -23,7 +32,7 @@ export function LookupForm(props: { busy: boolean; onLookup: (id: string, option
         event.preventDefault()
         setTouched(true)
         if (id === '' || problem !== null) return
-        props.onLookup(id, { refresh })
+        props.onLookup(id, { refresh, source })
       }}
     >
       <label className="field field--grow">
@@ -40,6 +49,7 @@ export function LookupForm(props: { busy: boolean; onLookup: (id: string, option
           onChange={(event) => setId(event.target.value)}
         />
       </label>
+      <SourcePicker sources={props.sources} value={source} onChange={setSource} testId="lookup-source" />
       <label className="checkbox">
         <input type="checkbox" checked={refresh} onChange={(event) => setRefresh(event.target.checked)} /> Scrape again
       </label>

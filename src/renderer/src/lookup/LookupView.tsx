@@ -7,30 +7,34 @@ import { ListingCard } from './ListingCard'
 import { ListingSearch } from './ListingSearch'
 import { LookupForm } from './LookupForm'
 import { formatTook } from './format-listing'
+import { useSources } from '../sources/use-sources'
+import { DEFAULT_SOURCE_NAME } from '../../../shared/source'
 
 interface HistoryEntry {
   n: number
   id: string
+  source: string
   at: Date
   outcome: { source: LookupResult['source']; tookMs: number } | { error: PanelError['kind'] }
 }
 
 const HISTORY_SIZE = 20
 
-export function LookupView(): ReactElement {
+export function LookupView({ active }: { active: boolean }): ReactElement {
   const api = usePanelApi()
+  const { sources } = useSources(active)
   const [busy, setBusy] = useState(false)
   const [result, setResult] = useState<LookupResult | null>(null)
   const [error, setError] = useState<PanelError | null>(null)
   const [history, setHistory] = useState<HistoryEntry[]>([])
 
-  async function lookup(id: string, { refresh }: { refresh: boolean }): Promise<void> {
+  async function lookup(id: string, { refresh, source }: { refresh: boolean; source: string }): Promise<void> {
     setBusy(true)
     setError(null)
-    const answer = await api.invoke('lookup', { id, refresh })
+    const answer = await api.invoke('lookup', source === DEFAULT_SOURCE_NAME ? { id, refresh } : { id, refresh, source })
     setBusy(false)
     const outcome = answer.ok ? { source: answer.value.source, tookMs: answer.value.tookMs } : { error: answer.error.kind }
-    setHistory((h) => [{ n: (h[0]?.n ?? 0) + 1, id, at: new Date(), outcome }, ...h].slice(0, HISTORY_SIZE))
+    setHistory((h) => [{ n: (h[0]?.n ?? 0) + 1, id, source, at: new Date(), outcome }, ...h].slice(0, HISTORY_SIZE))
     if (answer.ok) setResult(answer.value)
     else {
       setResult(null)
@@ -45,10 +49,10 @@ export function LookupView(): ReactElement {
       </header>
       <div className="lookup-layout">
         <div className="lookup-main">
-          <LookupForm busy={busy} onLookup={(id, refresh) => void lookup(id, refresh)} />
+          <LookupForm busy={busy} sources={sources} onLookup={(id, options) => void lookup(id, options)} />
           {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
           {result && <ListingCard result={result} />}
-          <ListingSearch onOpen={(id) => void lookup(id, { refresh: false })} />
+          <ListingSearch onOpen={(id, source) => void lookup(id, { refresh: false, source })} />
         </div>
         <aside className="panel lookup-history" aria-labelledby="history-heading">
           <h2 id="history-heading">History</h2>
@@ -56,8 +60,8 @@ export function LookupView(): ReactElement {
           <ol className="history" data-testid="lookup-history">
             {history.map((entry) => (
               <li key={entry.n}>
-                <button type="button" className="button button--quiet" disabled={busy} onClick={() => void lookup(entry.id, { refresh: false })}>
-                  {entry.id}
+                <button type="button" className="button button--quiet" disabled={busy} onClick={() => void lookup(entry.id, { refresh: false, source: entry.source })}>
+                  {entry.source === DEFAULT_SOURCE_NAME ? entry.id : `${entry.source}: ${entry.id}`}
                 </button>{' '}
                 <span className="muted">
                   {'error' in entry.outcome

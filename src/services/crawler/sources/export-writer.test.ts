@@ -8,6 +8,7 @@ import { exportRow, neutralizeFormula, writeExport } from './export-writer'
 
 const item = (over: Partial<CrawlItem> = {}): CrawlItem => ({
   listingId: '200001',
+  source: 'jobboard',
   state: 'done',
   attempts: 1,
   errorKind: null,
@@ -52,6 +53,7 @@ const failed = exportRow(item({ listingId: '200398', state: 'failed', attempts: 
 describe('exportRow', () => {
   it('flattens a done item and its listing: lists joined by "; ", salary as the panel shows it', () => {
     expect(exportRow(item(), listing)).toEqual({
+      source: 'jobboard',
       listingId: '200001',
       state: 'done',
       attempts: 1,

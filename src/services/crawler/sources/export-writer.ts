@@ -24,6 +24,7 @@ const EXPORT_LIST_SEPARATOR = '; '
 export function exportRow(item: CrawlItem, listing: Listing | null): ExportRow {
   const done = item.state === 'done' && listing !== null ? listing : null
   return {
+    source: item.source,
     listingId: item.listingId,
     state: item.state,
     attempts: item.attempts,

@@ -1,0 +1,112 @@
+import { useState } from 'react'
+import type { ReactElement } from 'react'
+import type { PanelError } from '../../../shared/contract'
+import type { HostStatus, SourceDetail } from '../../../shared/source'
+import { usePanelApi } from '../api/panel-context'
+import { ErrorNotice } from '../components/ErrorNotice'
+import { TableHead } from '../components/TableHead'
+import { SourceForm } from './SourceForm'
+import { useSources } from './use-sources'
+
+/** The boards the fleet may scrape: each with its hosts as the politeness engine reports them; add, edit, pause, resume, remove. */
+export function SourcesView({ active }: { active: boolean }): ReactElement {
+  const api = usePanelApi()
+  const { sources, error, refresh } = useSources(active)
+  const [form, setForm] = useState<{ editing: SourceDetail | null } | null>(null)
+  const [actionError, setActionError] = useState<PanelError | null>(null)
+
+  const act = async (call: () => Promise<{ ok: true } | { ok: false; error: PanelError }>): Promise<void> => {
+    const answer = await call()
+    setActionError(answer.ok ? null : answer.error)
+    refresh()
+  }
+
+  return (
+    <section className="view" aria-labelledby="sources-heading">
+      <header className="view__header">
+        <h1 id="sources-heading">Sources</h1>
+        <button type="button" className="button button--primary" data-testid="source-add" onClick={() => setForm({ editing: null })}>
+          Add a source
+        </button>
+      </header>
+      {form !== null && (
+        <SourceForm
+          key={form.editing?.name ?? '(new)'}
+          editing={form.editing}
+          onDone={() => {
+            setForm(null)
+            refresh()
+          }}
+        />
+      )}
+      {error && <ErrorNotice error={error} />}
+      {actionError && <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} />}
+      {sources === null ? (
+        <p className="muted">Asking the stack for its sources…</p>
+      ) : (
+        <table className="sources" data-testid="source-list">
+          <TableHead columns={['Source', 'Listing URL', 'Politeness', 'Hosts', '']} />
+          <tbody>
+            {sources.map((source) => (
+              <tr key={source.name} data-testid="source-row" data-source={source.name} data-paused={source.paused}>
+                <th scope="row">
+                  {source.name}
+                  {source.paused && <span className="muted"> · paused</span>}
+                </th>
+                <td>{source.listingUrlTemplate ?? <span className="muted">sitemap only</span>}</td>
+                <td>
+                  {source.politeness.maxInFlight} in flight, {source.politeness.minGapMs} ms apart
+                  {!source.politeness.respectRobots && <strong> · robots.txt ignored</strong>}
+                </td>
+                <td>{source.hosts.length === 0 ? <span className="muted">none fetched yet</span> : <HostList hosts={source.hosts} />}</td>
+                <td className="sources__actions">
+                  <button type="button" className="button button--quiet" onClick={() => setForm({ editing: source })}>
+                    Edit
+                  </button>
+                  <button
+                    type="button"
+                    className="button button--quiet"
+                    data-testid="source-pause-resume"
+                    onClick={() => void act(() => api.invoke('sourceAction', { name: source.name, action: source.paused ? 'resume' : 'pause' }))}
+                  >
+                    {source.paused ? 'Resume' : 'Pause'}
+                  </button>
+                  <button
+                    type="button"
+                    className="button button--quiet"
+                    onClick={() => {
+                      if (window.confirm(`Remove the source ${source.name}? Crawls of it keep their results.`)) void act(() => api.invoke('sourceRemove', { name: source.name }))
+                    }}
+                  >
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
+
+function HostList({ hosts }: { hosts: HostStatus[] }): ReactElement {
+  return (
+    <ul className="sources__hosts">
+      {hosts.map((h) => (
+        <li key={h.host} data-testid="source-host">
+          <strong>{h.host}</strong> {h.inFlight}/{h.maxInFlight} in flight · {h.requestsPerSecond.toFixed(2)} of {h.allowedPerSecond.toFixed(2)} req/s · robots {h.robots.state}
+          {h.robots.crawlDelayMs !== null && ` (crawl-delay ${h.robots.crawlDelayMs} ms)`}
+          {h.robots.disallowedCount > 0 && ` · ${h.robots.disallowedCount} disallowed`}
+          {h.blocked && <span className="crawls__failed"> · blocked: {h.lastAnswer ?? 'no answer'}</span>}
+          {!h.blocked && h.backoffUntil !== null && (
+            <span>
+              {' '}
+              · backing off until {new Date(h.backoffUntil).toLocaleTimeString()} ({h.backoffReason ?? 'told to'})
+            </span>
+          )}
+        </li>
+      ))}
+    </ul>
+  )
+}
