@@ -6,7 +6,7 @@ import { ListingSchema } from '../../shared/listing'
 import type { Listing } from '../../shared/listing'
 import type { RpcClient } from '../rpc/client'
 import { callIdempotent } from '../rpc/idempotent-call'
-import { NoConsumer } from '../rpc/errors'
+import { BrokerUnavailable, NoConsumer } from '../rpc/errors'
 import type { ScrapeFn } from './listing-lookup'
 import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 
@@ -30,7 +30,7 @@ export function rpcScrape(client: RpcClient, service: string, timeoutMs?: number
     // With no replica consuming, the request would wait out the whole timeout and stay
     // queued for whichever replica starts next: say so now and send nothing. (While the
     // broker is away the count cannot be read; the call then waits for it as it does.)
-    if (client.connected && (await client.consumerCount(service)) === 0) throw new NoConsumer(service)
+    if (await noReplicaConsumes(client, service)) throw new NoConsumer(service)
     // The default source goes by the method every scraper (and any Nameko one) has had.
     const result =
       source === undefined || source === DEFAULT_SOURCE_NAME
@@ -43,4 +43,22 @@ export function rpcScrape(client: RpcClient, service: string, timeoutMs?: number
     }
     return parsed.data
   }
+}
+
+/**
+ * After the broker came back, its replicas reconnect a moment after us: until they do, an
+ * empty queue means "wait", not "none runs", and the call rides out the gap. The count is an
+ * early refusal only; when it cannot be read the call goes ahead and waits as it always did.
+ */
+const RECONNECT_GRACE_MS = 60_000
+
+async function noReplicaConsumes(client: RpcClient, service: string): Promise<boolean> {
+  if (!client.connected) return false
+  const sinceReconnect = client.sinceReconnectMs()
+  if (sinceReconnect !== null && sinceReconnect < RECONNECT_GRACE_MS) return false
+  const count = await client.consumerCount(service).catch((err: unknown) => {
+    if (err instanceof BrokerUnavailable) return null
+    throw err
+  })
+  return count === 0
 }

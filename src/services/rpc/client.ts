@@ -47,6 +47,9 @@ export class RpcClient {
   private connection: RecoveringChannelModel | null = null
   private channel: ConfirmChannel | null = null
   private closed = false
+  /** When the connection last came back after a loss; null until one was lost. */
+  private reconnectedAt: number | null = null
+  private lostOnce = false
   /** Callers of whenConnected, told on the next (re)connect or on close. */
   private readonly connectWaiters = new Set<() => void>()
 
@@ -74,6 +77,11 @@ export class RpcClient {
 
   get connected(): boolean {
     return this.channel !== null && !this.closed
+  }
+
+  /** Milliseconds since the connection came back after a loss; null if it was never lost. */
+  sinceReconnectMs(): number | null {
+    return this.reconnectedAt === null ? null : Date.now() - this.reconnectedAt
   }
 
   /** Resolves true once connected (at once if already), false on close or after timeoutMs. */
@@ -133,7 +141,13 @@ export class RpcClient {
    */
   async consumerCount(service: string): Promise<number | null> {
     if (this.connection === null || this.closed) throw new BrokerUnavailable('Not connected to the AMQP broker')
-    const channel = await this.connection.createChannel()
+    let channel: Awaited<ReturnType<ChannelModel['createChannel']>>
+    try {
+      channel = await this.connection.createChannel()
+    } catch (err) {
+      // The connection went between the check above and the open: the broker is restarting.
+      throw new BrokerUnavailable(`Cannot open a channel to read the queue of ${service}: ${(err as Error).message}`, { cause: err })
+    }
     channel.on('error', () => {})
     try {
       return (await channel.checkQueue(serviceQueueName(service))).consumerCount
@@ -173,6 +187,7 @@ export class RpcClient {
     )
     watchChannel(model, channel, (reason) => this.lose(reason, channel), this.logger)
     this.channel = channel
+    if (this.lostOnce) this.reconnectedAt = Date.now()
     for (const waiter of [...this.connectWaiters]) waiter()
   }
 
@@ -214,6 +229,7 @@ export class RpcClient {
   private lose(reason: string, channel?: ConfirmChannel): void {
     if (channel !== undefined && this.channel !== channel) return
     this.channel = null
+    this.lostOnce = true
     this.failPending(`AMQP ${reason} while the call was in flight`)
   }
 
