@@ -24,7 +24,13 @@ export default defineConfig({
       },
       {
         // Needs the renderer build (npm run build), so scripts/test.sh runs it after building.
-        test: { name: 'electron22', include: ['test/electron22/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 150_000 }
+        test: {
+          name: 'electron22',
+          include: ['test/electron22/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 150_000
+        }
       },
       {
         test: {

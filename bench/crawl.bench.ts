@@ -27,7 +27,14 @@ import { performance } from 'node:perf_hooks'
 import { managementGet } from '../src/main/broker/management-api'
 import { CrawlClient } from '../src/main/clients/crawl-client'
 import { rpcQueueName } from '../src/shared/rpc-names'
-import { cleanUpStack, startApiProcess, startScraper, startTestBoard, uniqueStackNames, waitUntil } from '../test/support/crawl-stack'
+import {
+  cleanUpStack,
+  startApiProcess,
+  startScraper,
+  startTestBoard,
+  uniqueStackNames,
+  waitUntil
+} from '../test/support/crawl-stack'
 import type { CrawlStackNames, ServiceProcess, TestBoard } from '../test/support/crawl-stack'
 import { TEST_MANAGEMENT_URL } from '../test/support/test-endpoints'
 import { machineLine } from './support/machine'
@@ -65,7 +72,9 @@ interface Measurement {
 function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return 0
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ')
     return (Number(fields[11]) + Number(fields[12])) / 100
   } catch {
     return 0
@@ -112,7 +121,8 @@ function feedCrawls(client: CrawlClient, text: string): { stop: () => Promise<vo
   const loop = (async () => {
     while (running) {
       const { backlog } = await ledgerTotals(client)
-      if (backlog < LOW_BACKLOG) await client.start({ source: { kind: 'ids', text }, refresh: true, maxAttempts: 3, name: 'bench' })
+      if (backlog < LOW_BACKLOG)
+        await client.start({ source: { kind: 'ids', text }, refresh: true, maxAttempts: 3, name: 'bench' })
       await sleep(1000)
     }
   })()
@@ -147,7 +157,10 @@ async function settle(client: CrawlClient): Promise<number> {
 
 /** Unacked requests on the scraper queue (the management API refreshes it every 5 s). */
 async function unackedAtBroker(): Promise<number> {
-  const queue = await managementGet<{ messages_unacknowledged?: number }>(MANAGEMENT, `/api/queues/%2F/${encodeURIComponent(rpcQueueName(names.service))}?columns=messages_unacknowledged`)
+  const queue = await managementGet<{ messages_unacknowledged?: number }>(
+    MANAGEMENT,
+    `/api/queues/%2F/${encodeURIComponent(rpcQueueName(names.service))}?columns=messages_unacknowledged`
+  )
   return queue.messages_unacknowledged ?? 0
 }
 
@@ -156,7 +169,14 @@ function sampleInFlight(): { stop: () => Promise<{ openAtBoard: number; unackedA
   const open: number[] = []
   const unacked: number[] = []
   const boardTimer = setInterval(() => open.push(openAtBoard), 100)
-  const brokerTimer = setInterval(() => void unackedAtBroker().then((n) => unacked.push(n), () => {}), 2000)
+  const brokerTimer = setInterval(
+    () =>
+      void unackedAtBroker().then(
+        (n) => unacked.push(n),
+        () => {}
+      ),
+    2000
+  )
   return {
     stop: async () => {
       clearInterval(boardTimer)
@@ -237,7 +257,12 @@ async function main(): Promise<void> {
   try {
     // The first crawls' ids are written to the ledger and published before anything is
     // measured: that start-up work would otherwise count against the first n = 1.
-    await waitUntil(async () => (await ledgerTotals(client)).backlog >= LOW_BACKLOG, 120_000, 'the first crawls to be in the ledger', 1000)
+    await waitUntil(
+      async () => (await ledgerTotals(client)).backlog >= LOW_BACKLOG,
+      120_000,
+      'the first crawls to be in the ledger',
+      1000
+    )
     for (const n of plan) {
       await setReplicas(n)
       const m = await measure(client, n)
@@ -255,7 +280,9 @@ async function main(): Promise<void> {
   const rateAt = (n: number): number => mean(measurements.filter((m) => m.replicas === n).map((m) => m.rate))
   const one = rateAt(1)
   console.log('')
-  console.log('| replicas | listings/s (mean) | raw measurements | ideal n × 10 / latency | efficiency rate(n) ÷ (n × rate(1)) | open at the board (of n × 10) | ms a listing a worker |')
+  console.log(
+    '| replicas | listings/s (mean) | raw measurements | ideal n × 10 / latency | efficiency rate(n) ÷ (n × rate(1)) | open at the board (of n × 10) | ms a listing a worker |'
+  )
   console.log('| --- | --- | --- | --- | --- | --- | --- |')
   for (let n = 1; n <= MAX_REPLICAS; n++) {
     const at = measurements.filter((m) => m.replicas === n)
@@ -263,10 +290,16 @@ async function main(): Promise<void> {
     const ideal = (n * Number(MAX_WORKERS) * 1000) / LATENCY_MS
     const open = at.map((m) => m.openAtBoard.toFixed(1)).join(', ')
     const ms = at.map((m) => msPerListing(m).toFixed(0)).join(', ')
-    console.log(`| ${n} | ${rateAt(n).toFixed(1)} | ${raw} | ${ideal.toFixed(0)} | ${(rateAt(n) / (n * one)).toFixed(3)} | ${open} | ${ms} |`)
+    console.log(
+      `| ${n} | ${rateAt(n).toFixed(1)} | ${raw} | ${ideal.toFixed(0)} | ${(rateAt(n) / (n * one)).toFixed(3)} | ${open} | ${ms} |`
+    )
   }
   console.log(`efficiency at 3 replicas: ${(rateAt(3) / (3 * one)).toFixed(3)} (target ≥ 0.93)`)
-  console.log(`\nended ${new Date().toISOString()} · load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  console.log(
+    `\nended ${new Date().toISOString()} · load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`
+  )
 }
 
 async function cleanUp(): Promise<void> {

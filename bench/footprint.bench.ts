@@ -90,7 +90,11 @@ const CREDENTIALS = ensureCredentialsFile(credentialsFilePath(join(ROOT, 'compos
 /** The scraper queue at the stack's management API. */
 async function scraperQueue(): Promise<{ consumers?: number; messages?: number }> {
   return managementGet(
-    { url: `http://127.0.0.1:${STACK_ENV['RABBITMQ_MANAGEMENT_PORT']}`, username: CREDENTIALS.rabbitmqUser, password: CREDENTIALS.rabbitmqPassword },
+    {
+      url: `http://127.0.0.1:${STACK_ENV['RABBITMQ_MANAGEMENT_PORT']}`,
+      username: CREDENTIALS.rabbitmqUser,
+      password: CREDENTIALS.rabbitmqPassword
+    },
     `/api/queues/%2F/${encodeURIComponent(rpcQueueName(DEFAULT_SCRAPER_SERVICE))}?columns=consumers,messages`
   )
 }
@@ -101,8 +105,13 @@ async function scrapersConsuming(): Promise<boolean> {
 
 /** The web shell's own process: the tsx CLI's one child (the CLI runs the script in it). */
 function childOf(pid: number): number {
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
-  if (children.length !== 1) throw new Error(`expected the tsx CLI (pid ${pid}) to have one child, found ${children.length}`)
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number)
+  if (children.length !== 1)
+    throw new Error(`expected the tsx CLI (pid ${pid}) to have one child, found ${children.length}`)
   return children[0]!
 }
 
@@ -120,7 +129,11 @@ function filesUnder(dir: string): string[] {
 
 function rendererGzipKb(): { files: number; rawKb: number; gzipKb: number } {
   if (process.env['BENCH_SKIP_BUILD'] !== '1' || !existsSync(join(ROOT, 'out/renderer/index.html'))) {
-    execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } })
+    execFileSync('npx', ['electron-vite', 'build'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' }
+    })
   }
   const files = filesUnder(join(ROOT, 'out/renderer')).filter((f) => /\.(js|css|html)$/.test(f))
   let raw = 0
@@ -135,7 +148,9 @@ function rendererGzipKb(): { files: number; rawKb: number; gzipKb: number } {
 
 /** `docker stats --no-stream` memory of the project's containers, MiB by container name. */
 function containerMemMb(): Map<string, number> {
-  const out = execFileSync('docker', ['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}}'], { encoding: 'utf8' })
+  const out = execFileSync('docker', ['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}}'], {
+    encoding: 'utf8'
+  })
   const mem = new Map<string, number>()
   for (const line of out.split('\n')) {
     const [name, usage] = line.split(' ')
@@ -152,7 +167,14 @@ function imageSizesMb(): Record<string, number> {
   const env = readFileSync(join(ROOT, '.env.images'), 'utf8')
   const images = [...env.matchAll(/^[A-Z_]+_IMAGE=(\S+)$/gm)].map((m) => m[1] as string)
   return Object.fromEntries(
-    images.map((image) => [image, Math.round(Number(execFileSync('docker', ['image', 'inspect', '--format', '{{.Size}}', image], { encoding: 'utf8' }).trim()) / 1e6)])
+    images.map((image) => [
+      image,
+      Math.round(
+        Number(
+          execFileSync('docker', ['image', 'inspect', '--format', '{{.Size}}', image], { encoding: 'utf8' }).trim()
+        ) / 1e6
+      )
+    ])
   )
 }
 
@@ -167,12 +189,20 @@ function sleep(ms: number): Promise<void> {
 /** Each of the project's containers: state, exit code, OOM kill, restarts; and the API's last log lines. */
 function showProjectContainers(): void {
   try {
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `name=^${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean)
+    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `name=^${project}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
     if (ids.length === 0) return
-    const format = '{{.Name}} {{.State.Status}} exit {{.State.ExitCode}} oom {{.State.OOMKilled}} restarts {{.RestartCount}} health {{if .State.Health}}{{.State.Health.Status}}{{end}}'
+    const format =
+      '{{.Name}} {{.State.Status}} exit {{.State.ExitCode}} oom {{.State.OOMKilled}} restarts {{.RestartCount}} health {{if .State.Health}}{{.State.Health.Status}}{{end}}'
     console.error(execFileSync('docker', ['inspect', '--format', format, ...ids], { encoding: 'utf8' }))
-    const api = execFileSync('docker', ['ps', '-aq', '--filter', `name=^${project}[-_]api`], { encoding: 'utf8' }).trim()
-    if (api !== '') console.error(execFileSync('docker', ['logs', '--tail', '30', api], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
+    const api = execFileSync('docker', ['ps', '-aq', '--filter', `name=^${project}[-_]api`], {
+      encoding: 'utf8'
+    }).trim()
+    if (api !== '')
+      console.error(
+        execFileSync('docker', ['logs', '--tail', '30', api], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      )
   } catch (err) {
     console.error(`could not show the project's containers: ${(err as Error).message}`)
   }
@@ -181,24 +211,36 @@ function showProjectContainers(): void {
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString()
   const machine = machineLine()
-  if (!existsSync(join(ROOT, '.env.images'))) throw new Error('no .env.images: run npm run stack:images first (the bench uses the offline images)')
+  if (!existsSync(join(ROOT, '.env.images')))
+    throw new Error('no .env.images: run npm run stack:images first (the bench uses the offline images)')
   const bundle = rendererGzipKb()
   console.log(`renderer bundle: ${bundle.files} files, ${bundle.rawKb} KB, ${bundle.gzipKb} KB gzipped`)
 
   // As `npm run web` and `npm start` (scripts/start-panel.ts) run it: the tsx CLI itself.
-  const shell = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/main/web/main.ts'], { cwd: ROOT, env: { ...process.env, ...STACK_ENV }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const shell = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/main/web/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...STACK_ENV },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let shellOut = ''
   shell.stdout.on('data', (c: Buffer) => (shellOut += c.toString()))
   shell.stderr.on('data', (c: Buffer) => (shellOut += c.toString()))
   let up = false
   let measured = false
   try {
-    await waitUntil(async () => shellOut.includes('scrapedeck web shell:'), 60_000, `the web shell to start:\n${shellOut}`, 200)
+    await waitUntil(
+      async () => shellOut.includes('scrapedeck web shell:'),
+      60_000,
+      `the web shell to start:\n${shellOut}`,
+      200
+    )
     await sleep(5000)
     const shellPid = childOf(shell.pid as number)
     const shellIdleMb = rssMb(shellPid)
     const cliMb = rssMb(shell.pid as number)
-    console.log(`web shell RSS idle (no stack): ${shellIdleMb.toFixed(0)} MB (the tsx CLI beside it: ${cliMb.toFixed(0)} MB)`)
+    console.log(
+      `web shell RSS idle (no stack): ${shellIdleMb.toFixed(0)} MB (the tsx CLI beside it: ${cliMb.toFixed(0)} MB)`
+    )
 
     up = true
     const upStarted = performance.now()
@@ -206,14 +248,18 @@ async function main(): Promise<void> {
     const upNote = await upTolerant(['up'], apiAnswers)
     if (upNote !== null) notes.push(upNote)
     // The management API counts consumers every 5 s: give it time before judging the scale.
-    const scaleNote = await upTolerant(['scale', 'scraper', String(REPLICAS)], () => sleep(12_000).then(scrapersConsuming))
+    const scaleNote = await upTolerant(['scale', 'scraper', String(REPLICAS)], () =>
+      sleep(12_000).then(scrapersConsuming)
+    )
     if (scaleNote !== null) notes.push(scaleNote)
     for (const note of notes) console.log(`note: ${note}`)
     const upSeconds = (performance.now() - upStarted) / 1000
     await sleep(5000)
     const idleMem = containerMemMb()
     const scraperIdle = [...idleMem].filter(([name]) => name.includes('scraper')).map(([, mb]) => mb)
-    console.log(`stack up + scale ${REPLICAS}: ${upSeconds.toFixed(1)} s; idle container memory MiB: ${JSON.stringify(Object.fromEntries([...idleMem].map(([n, mb]) => [n, Math.round(mb)])))}`)
+    console.log(
+      `stack up + scale ${REPLICAS}: ${upSeconds.toFixed(1)} s; idle container memory MiB: ${JSON.stringify(Object.fromEntries([...idleMem].map(([n, mb]) => [n, Math.round(mb)])))}`
+    )
     const shellStackIdleMb = rssMb(shellPid)
 
     const client = new CrawlClient({ baseUrl: STACK_ENV['DECK_API_URL'] as string, timeoutMs: 30_000 })
@@ -232,22 +278,37 @@ async function main(): Promise<void> {
       if (api !== undefined) peakApiMb = Math.max(peakApiMb, api[1])
       last = await client.get(crawl.crawl.id)
       if (!last.ingesting && last.total > 0 && last.queued + last.scraping === 0) break
-      if (performance.now() - crawlStarted > 600_000) throw new Error(`the crawl did not end in 10 min: ${JSON.stringify(last)}`)
+      if (performance.now() - crawlStarted > 600_000)
+        throw new Error(`the crawl did not end in 10 min: ${JSON.stringify(last)}`)
       await sleep(1000)
     }
     const crawlSeconds = (performance.now() - crawlStarted) / 1000
     const images = imageSizesMb()
-    console.log(`\nfootprint bench ${startedAt}; ${machine} (at the start); now load ${machineLine().split('load average ')[1]}`)
-    console.log(`command: npx tsx bench/footprint.bench.ts (BENCH_REPLICAS=${REPLICAS}; board ${BOARD_COUNT} at 200 ms a page)`)
+    console.log(
+      `\nfootprint bench ${startedAt}; ${machine} (at the start); now load ${machineLine().split('load average ')[1]}`
+    )
+    console.log(
+      `command: npx tsx bench/footprint.bench.ts (BENCH_REPLICAS=${REPLICAS}; board ${BOARD_COUNT} at 200 ms a page)`
+    )
     console.log('| figure | value | target |')
     console.log('|---|---|---|')
-    console.log(`| renderer bundle gzipped (${bundle.files} files, ${bundle.rawKb} KB raw) | ${bundle.gzipKb} KB | ≤ 300 KB |`)
-    console.log(`| web shell RSS idle, no stack (its node process; the tsx CLI that started it ${cliMb.toFixed(0)} MB more) | ${shellIdleMb.toFixed(0)} MB | ≤ 150 MB |`)
+    console.log(
+      `| renderer bundle gzipped (${bundle.files} files, ${bundle.rawKb} KB raw) | ${bundle.gzipKb} KB | ≤ 300 KB |`
+    )
+    console.log(
+      `| web shell RSS idle, no stack (its node process; the tsx CLI that started it ${cliMb.toFixed(0)} MB more) | ${shellIdleMb.toFixed(0)} MB | ≤ 150 MB |`
+    )
     console.log(`| web shell RSS, stack up, idle | ${shellStackIdleMb.toFixed(0)} MB | ≤ 150 MB |`)
     console.log(`| web shell RSS peak, stack + crawl running | ${peakShellMb.toFixed(0)} MB | ≤ 150 MB |`)
-    console.log(`| scraper replica memory idle (docker stats), each | ${scraperIdle.map((mb) => mb.toFixed(0)).join(', ')} MiB | ≤ 80 MB |`)
-    console.log(`| crawl of ${last.total} ids (${REPLICAS} replicas): time | ${crawlSeconds.toFixed(1)} s (${(last.total / crawlSeconds).toFixed(1)} ids/s; done ${last.done}, failed ${last.failed}) | – |`)
-    console.log(`| crawl: peak RPC queue depth (sampled every second${queueReadFailures > 0 ? `; ${queueReadFailures} reads failed` : ''}) | ${peakQueue} | – |`)
+    console.log(
+      `| scraper replica memory idle (docker stats), each | ${scraperIdle.map((mb) => mb.toFixed(0)).join(', ')} MiB | ≤ 80 MB |`
+    )
+    console.log(
+      `| crawl of ${last.total} ids (${REPLICAS} replicas): time | ${crawlSeconds.toFixed(1)} s (${(last.total / crawlSeconds).toFixed(1)} ids/s; done ${last.done}, failed ${last.failed}) | – |`
+    )
+    console.log(
+      `| crawl: peak RPC queue depth (sampled every second${queueReadFailures > 0 ? `; ${queueReadFailures} reads failed` : ''}) | ${peakQueue} | – |`
+    )
     console.log(`| crawl: peak API + coordinator container memory | ${peakApiMb.toFixed(0)} MiB | – |`)
     console.log(`image sizes (MB): ${JSON.stringify(images)}`)
     measured = true

@@ -95,7 +95,10 @@ async function load(target: Target, ids: readonly string[], seconds: number): Pr
     ]
   })
   const bad = result.non2xx + result.errors + result.timeouts
-  if (bad > 0) throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts of ${result.requests.total}`)
+  if (bad > 0)
+    throw new Error(
+      `${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts of ${result.requests.total}`
+    )
   return { requests: result.requests.total, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99 }
 }
 
@@ -110,7 +113,11 @@ async function loadFreshConnections(target: Target, ids: readonly string[], seco
       const t0 = performance.now()
       const req = httpGet(`${target.base}${path}`, { agent: false }, (res) => {
         res.resume()
-        res.once('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`${target.name}: ${path} answered ${res.statusCode}`))))
+        res.once('end', () =>
+          res.statusCode === 200
+            ? resolve(performance.now() - t0)
+            : reject(new Error(`${target.name}: ${path} answered ${res.statusCode}`))
+        )
       })
       req.once('error', reject)
     })
@@ -120,7 +127,8 @@ async function loadFreshConnections(target: Target, ids: readonly string[], seco
     })
   )
   latencies.sort((a, b) => a - b)
-  const pick = (q: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN)
+  const pick = (q: number): number =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN)
   return { requests: latencies.length, seconds: (performance.now() - started) / 1000, p50: pick(0.5), p99: pick(0.99) }
 }
 
@@ -154,7 +162,13 @@ async function main(): Promise<void> {
       CRAWL_INDEX_PREFIX: names.prefix
     }
     const profileArgs = PROFILE_DIR !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []
-    const api = startProcess(process.execPath, [...profileArgs, '--import', 'tsx', 'src/services/api/main.ts'], apiEnv, ROOT, join(logDir, 'api.log'))
+    const api = startProcess(
+      process.execPath,
+      [...profileArgs, '--import', 'tsx', 'src/services/api/main.ts'],
+      apiEnv,
+      ROOT,
+      join(logDir, 'api.log')
+    )
     procs.push(api)
     const peerEnv = {
       ELASTICSEARCH_URL: TEST_ES_URL,
@@ -162,11 +176,33 @@ async function main(): Promise<void> {
       AMQP_URI: TEST_AMQP_URI,
       SCRAPER_SERVICE_NAME: names.service
     }
-    procs.push(startProcess(`${bin}/python`, ['flask_api.py'], { ...peerEnv, PORT: String(PORTS.flask) }, PEERS_DIR, join(logDir, 'flask.log')))
     procs.push(
-      startProcess(`${bin}/gunicorn`, ['-w', '2', '-k', 'gthread', '--threads', '8', '-b', `127.0.0.1:${PORTS.gunicorn}`, 'flask_api:app'], peerEnv, PEERS_DIR, join(logDir, 'gunicorn.log'))
+      startProcess(
+        `${bin}/python`,
+        ['flask_api.py'],
+        { ...peerEnv, PORT: String(PORTS.flask) },
+        PEERS_DIR,
+        join(logDir, 'flask.log')
+      )
     )
-    procs.push(startProcess(process.execPath, ['node_hop.mjs'], { ...peerEnv, PORT: String(PORTS.hop) }, PEERS_DIR, join(logDir, 'hop.log')))
+    procs.push(
+      startProcess(
+        `${bin}/gunicorn`,
+        ['-w', '2', '-k', 'gthread', '--threads', '8', '-b', `127.0.0.1:${PORTS.gunicorn}`, 'flask_api:app'],
+        peerEnv,
+        PEERS_DIR,
+        join(logDir, 'gunicorn.log')
+      )
+    )
+    procs.push(
+      startProcess(
+        process.execPath,
+        ['node_hop.mjs'],
+        { ...peerEnv, PORT: String(PORTS.hop) },
+        PEERS_DIR,
+        join(logDir, 'hop.log')
+      )
+    )
     await waitForOk(`http://127.0.0.1:${PORTS.ours}/health`, 'our API')
 
     // Fill the cache through our API: a miss scrapes over RPC and indexes.
@@ -180,15 +216,38 @@ async function main(): Promise<void> {
     await waitForOk(`http://127.0.0.1:${PORTS.flask}/joblisting/${first}`, 'the Flask peer')
     await waitForOk(`http://127.0.0.1:${PORTS.gunicorn}/joblisting/${first}`, 'the gunicorn peer')
     await waitForOk(`http://127.0.0.1:${PORTS.hop}/joblisting/${first}`, 'the bare Node hop')
-    const cachedSource = (await fetch(`http://127.0.0.1:${PORTS.ours}/joblisting/${first}`)).headers.get('x-scrapedeck-source')
+    const cachedSource = (await fetch(`http://127.0.0.1:${PORTS.ours}/joblisting/${first}`)).headers.get(
+      'x-scrapedeck-source'
+    )
     if (cachedSource !== 'cache') throw new Error(`our API answered a filled id from ${cachedSource}, not the cache`)
 
     const targets: Target[] = [
-      { name: 'ours: GET /joblisting/:id (API process)', base: `http://127.0.0.1:${PORTS.ours}`, path: (id) => `/joblisting/${id}` },
-      { name: 'floor: Elasticsearch GET /<index>/_source/<id>', base: TEST_ES_URL, path: (id) => `/${names.listingsIndex}/_source/${id}` },
-      { name: 'bare Node hop: http → ES _source, bytes passed through (bench/peers/node_hop.mjs)', base: `http://127.0.0.1:${PORTS.hop}`, path: (id) => `/joblisting/${id}` },
-      { name: 'Flask + flask-restful as written (Flask server, a new connection per request)', closesConnections: true, base: `http://127.0.0.1:${PORTS.flask}`, path: (id) => `/joblisting/${id}` },
-      { name: 'Flask + flask-restful tuned (gunicorn 2 × 8 threads)', base: `http://127.0.0.1:${PORTS.gunicorn}`, path: (id) => `/joblisting/${id}` }
+      {
+        name: 'ours: GET /joblisting/:id (API process)',
+        base: `http://127.0.0.1:${PORTS.ours}`,
+        path: (id) => `/joblisting/${id}`
+      },
+      {
+        name: 'floor: Elasticsearch GET /<index>/_source/<id>',
+        base: TEST_ES_URL,
+        path: (id) => `/${names.listingsIndex}/_source/${id}`
+      },
+      {
+        name: 'bare Node hop: http → ES _source, bytes passed through (bench/peers/node_hop.mjs)',
+        base: `http://127.0.0.1:${PORTS.hop}`,
+        path: (id) => `/joblisting/${id}`
+      },
+      {
+        name: 'Flask + flask-restful as written (Flask server, a new connection per request)',
+        closesConnections: true,
+        base: `http://127.0.0.1:${PORTS.flask}`,
+        path: (id) => `/joblisting/${id}`
+      },
+      {
+        name: 'Flask + flask-restful tuned (gunicorn 2 × 8 threads)',
+        base: `http://127.0.0.1:${PORTS.gunicorn}`,
+        path: (id) => `/joblisting/${id}`
+      }
     ]
     for (const target of targets) await load(target, ids, 1) // warm-up: JIT, connections, ES caches
     const slices = targets.map((): SliceResult[] => [])
@@ -199,14 +258,32 @@ async function main(): Promise<void> {
       const list = slices[i] as SliceResult[]
       const requests = list.reduce((sum, r) => sum + r.requests, 0)
       const seconds = list.reduce((sum, r) => sum + r.seconds, 0)
-      return { name: target.name, perSecond: Math.round(requests / seconds), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)), requests, slices: list }
+      return {
+        name: target.name,
+        perSecond: Math.round(requests / seconds),
+        p50: median(list.map((r) => r.p50)),
+        p99: median(list.map((r) => r.p99)),
+        requests,
+        slices: list
+      }
     })
-    const [ours, floor, hop, flask, tuned] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0], (typeof rows)[0], (typeof rows)[0]]
+    const [ours, floor, hop, flask, tuned] = rows as [
+      (typeof rows)[0],
+      (typeof rows)[0],
+      (typeof rows)[0],
+      (typeof rows)[0],
+      (typeof rows)[0]
+    ]
     console.log(`\nlookup bench ${startedAt}; ${machine} (at the start)`)
-    console.log(`command: npx tsx bench/lookup.bench.ts (BENCH_IDS=${IDS}, ${SLICES} slices × ${SLICE_S} s per target, ${CONNECTIONS} connections, autocannon)`)
+    console.log(
+      `command: npx tsx bench/lookup.bench.ts (BENCH_IDS=${IDS}, ${SLICES} slices × ${SLICE_S} s per target, ${CONNECTIONS} connections, autocannon)`
+    )
     console.log('| target | req/s | p50 ms | p99 ms | requests | ours ÷ this (req/s) |')
     console.log('|---|---|---|---|---|---|')
-    for (const r of rows) console.log(`| ${r.name} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.requests} | ${(ours.perSecond / r.perSecond).toFixed(2)} |`)
+    for (const r of rows)
+      console.log(
+        `| ${r.name} | ${r.perSecond} | ${r.p50} | ${r.p99} | ${r.requests} | ${(ours.perSecond / r.perSecond).toFixed(2)} |`
+      )
     console.log(`raw slices: ${JSON.stringify(rows.map((r) => ({ name: r.name, slices: r.slices })))}`)
     console.log(
       `ratios: ours ÷ Flask as written ${(ours.perSecond / flask.perSecond).toFixed(1)} (target ≥ 10), ours ÷ Flask tuned ${(ours.perSecond / tuned.perSecond).toFixed(1)}, ` +

@@ -31,4 +31,6 @@ for (let round = 0; round < rounds; round++) {
 }
 totals.sort((a, b) => a - b)
 const median = totals[Math.floor(totals.length / 2)] ?? 0
-console.log(`three pages together, ${rounds} rounds: median ${median.toFixed(0)} ms, best ${totals[0]?.toFixed(0)} ms, worst ${totals.at(-1)?.toFixed(0)} ms (target < 1000 ms)`)
+console.log(
+  `three pages together, ${rounds} rounds: median ${median.toFixed(0)} ms, best ${totals[0]?.toFixed(0)} ms, worst ${totals.at(-1)?.toFixed(0)} ms (target < 1000 ms)`
+)

@@ -126,7 +126,8 @@ async function measure(pairs: readonly Pair[]): Promise<Result[]> {
   for (const pair of pairs) await pair.warmup()
   const sliceMs = PHASE_MS / SLICES
   for (let slice = 0; slice < SLICES; slice++) {
-    for (const [i, pair] of pairs.entries()) if (pair.concurrentOnly !== true) await pair.sequential(sliceMs, stats[i] as Stats)
+    for (const [i, pair] of pairs.entries())
+      if (pair.concurrentOnly !== true) await pair.sequential(sliceMs, stats[i] as Stats)
   }
   for (let slice = 0; slice < SLICES; slice++) {
     for (const [i, pair] of pairs.entries()) await pair.concurrent(sliceMs, stats[i] as Stats)
@@ -134,7 +135,8 @@ async function measure(pairs: readonly Pair[]): Promise<Result[]> {
   return pairs.map((pair, i) => {
     const { latencies, sequentialMs, concurrentCalls, concurrentMs } = stats[i] as Stats
     latencies.sort((a, b) => a - b)
-    const pick = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN
+    const pick = (q: number): number =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN
     return {
       pair: pair.name,
       calls: latencies.length,
@@ -204,7 +206,8 @@ async function setupBare(variant: FloorVariant, concurrentOnly: boolean): Promis
   await sch.assertExchange('nameko-rpc', 'topic', { durable: true })
   await sch.assertQueue(queue, { durable: true })
   await sch.bindQueue(queue, 'nameko-rpc', `${service}.*`)
-  const deliveryMode = (props: Options.Publish): Options.Publish => (variant.transient === true ? { ...props, deliveryMode: 1 } : props)
+  const deliveryMode = (props: Options.Publish): Options.Publish =>
+    variant.transient === true ? { ...props, deliveryMode: 1 } : props
   await sch.consume(queue, (msg) => {
     if (msg === null) return
     const { args } = JSON.parse(msg.content.toString()) as { args: [string] }
@@ -244,7 +247,13 @@ async function setupBare(variant: FloorVariant, concurrentOnly: boolean): Promis
     new Promise((resolve) => {
       const id = randomUUID()
       pending.set(id, resolve)
-      cch.publish('nameko-rpc', `${service}.hello`, encodeRequest([name], {}), deliveryMode(requestProperties(id, replyKey, {})), () => {})
+      cch.publish(
+        'nameko-rpc',
+        `${service}.hello`,
+        encodeRequest([name], {}),
+        deliveryMode(requestProperties(id, replyKey, {})),
+        () => {}
+      )
     })
   return jsPair(
     variant.label,
@@ -294,13 +303,17 @@ try {
     await setupOurs('our client → our server'),
     pythonPair('Nameko ClusterRpcProxy → Nameko service', driver, namekoService, async () => {}),
     pythonPair('Nameko ClusterRpcProxy → our server', driver, oursForNameko, async () => {}),
-    jsPair('our client → Nameko service', (name) => ourClientForNameko.call(namekoService, 'hello', [name]), async () => {}),
+    jsPair(
+      'our client → Nameko service',
+      (name) => ourClientForNameko.call(namekoService, 'hello', [name]),
+      async () => {}
+    ),
     await setupBare({ label: 'floor, transient replies', transient: true }, true),
     await setupBare({ label: 'floor, reply not awaited before ack', noReplyConfirm: true }, true),
     await setupBare({ label: 'floor, prefetch 64', prefetch: 64 }, true),
     await setupBare({ label: 'floor, prefetch 64 + transient replies', prefetch: 64, transient: true }, true),
     await setupBare({ label: 'floor, direct reply-to (not Nameko-compatible)', directReplyTo: true }, true),
-    await setupOurs('our client → our server, prefetch 20 (the scraper\'s: 2 × its 10 workers)', { prefetch: 20 }),
+    await setupOurs("our client → our server, prefetch 20 (the scraper's: 2 × its 10 workers)", { prefetch: 20 }),
     await setupOurs('our client → our server, maxWorkers 64', { maxWorkers: 64 })
   )
   results = await measure(pairs)
@@ -313,17 +326,25 @@ const floor = byName('floor: bare')
 const ours = byName('our client → our server')
 const namekoPair = byName('Nameko ClusterRpcProxy → Nameko')
 console.log(`\nrpc bench ${startedAt}; ${machine}`)
-console.log(`command: npx tsx bench/rpc.bench.ts (BENCH_SECONDS=${PHASE_MS / 1000}, ${SLICES} interleaved slices per phase)`)
-console.log(`| pair | sequential calls/s | p50 | p99 | ${IN_FLIGHT} in flight, calls/s | seq. vs floor | ${IN_FLIGHT}-in-flight vs floor |`)
+console.log(
+  `command: npx tsx bench/rpc.bench.ts (BENCH_SECONDS=${PHASE_MS / 1000}, ${SLICES} interleaved slices per phase)`
+)
+console.log(
+  `| pair | sequential calls/s | p50 | p99 | ${IN_FLIGHT} in flight, calls/s | seq. vs floor | ${IN_FLIGHT}-in-flight vs floor |`
+)
 console.log('|---|---|---|---|---|---|---|')
 for (const r of results) {
   const seq = Number.isNaN(r.sequentialPerSecond) ? '–' : String(r.sequentialPerSecond)
-  const seqRatio = Number.isNaN(r.sequentialPerSecond) ? '–' : (r.sequentialPerSecond / floor.sequentialPerSecond).toFixed(2)
+  const seqRatio = Number.isNaN(r.sequentialPerSecond)
+    ? '–'
+    : (r.sequentialPerSecond / floor.sequentialPerSecond).toFixed(2)
   const concRatio = (r.concurrentPerSecond / floor.concurrentPerSecond).toFixed(2)
   const lat = Number.isNaN(r.sequentialPerSecond) ? '– | –' : `${r.p50Ms} ms | ${r.p99Ms} ms`
   console.log(`| ${r.pair} | ${seq} | ${lat} | ${r.concurrentPerSecond} | ${seqRatio} | ${concRatio} |`)
 }
-console.log(`raw: ${JSON.stringify(results.map((r) => ({ pair: r.pair, seqCalls: r.calls, concCalls: r.concurrentCalls })))}`)
+console.log(
+  `raw: ${JSON.stringify(results.map((r) => ({ pair: r.pair, seqCalls: r.calls, concCalls: r.concurrentCalls })))}`
+)
 console.log(
   `ratio ours↔ours ÷ Nameko↔Nameko: sequential ${(ours.sequentialPerSecond / namekoPair.sequentialPerSecond).toFixed(2)} (target ≥ 3.5), ` +
     `${IN_FLIGHT} in flight ${(ours.concurrentPerSecond / namekoPair.concurrentPerSecond).toFixed(2)} (target ≥ 15); ` +

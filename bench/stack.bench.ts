@@ -42,8 +42,15 @@ process.once('uncaughtException', failed)
 
 async function allHealthy(project: string, expected: number): Promise<void> {
   for (;;) {
-    const list = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } })
-    if (list.length === expected && list.every((c) => c.State === 'running' && !c.Status.includes('starting') && !c.Status.includes('unhealthy'))) return
+    const list = await docker.listContainers({
+      all: true,
+      filters: { label: [`com.docker.compose.project=${project}`] }
+    })
+    if (
+      list.length === expected &&
+      list.every((c) => c.State === 'running' && !c.Status.includes('starting') && !c.Status.includes('unhealthy'))
+    )
+      return
     await new Promise((r) => setTimeout(r, 50))
   }
 }
@@ -75,13 +82,19 @@ async function composeUp(): Promise<{ returnedMs: number; healthyMs: number }> {
   const returnedMs = performance.now() - t0
   await allHealthy(stack.project, 3)
   const healthyMs = performance.now() - t0
-  execFileSync('docker-compose', ['-f', 'test/engine/fixtures/stack/compose.yaml', '-p', stack.project, 'down'], { env: stack.composeEnv, stdio: 'ignore' })
+  execFileSync('docker-compose', ['-f', 'test/engine/fixtures/stack/compose.yaml', '-p', stack.project, 'down'], {
+    env: stack.composeEnv,
+    stdio: 'ignore'
+  })
   removeProject(stack.project)
   activeProjects.delete(stack.project)
   return { returnedMs, healthyMs }
 }
 
-async function scaleOut(stack: FixtureStack, controller: PanelUnderTest): Promise<{ returnedMs: number; answeringMs: number }> {
+async function scaleOut(
+  stack: FixtureStack,
+  controller: PanelUnderTest
+): Promise<{ returnedMs: number; answeringMs: number }> {
   const client = await RpcClient.connect({ amqpUri: stack.amqpUri })
   const before = new Set<string>()
   for (let i = 0; i < 20; i++) before.add((await client.call<{ host: string }>(stack.echoService, 'echo', [i])).host)
@@ -109,12 +122,16 @@ async function scaleOut(stack: FixtureStack, controller: PanelUnderTest): Promis
 
 /** `docker kill` of a running container → the first `status` event in which it is not running. */
 async function killToEvent(controller: PanelUnderTest, project: string): Promise<number> {
-  const [victim] = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${project}`, 'com.docker.compose.service=sleeper'] } })
+  const [victim] = await docker.listContainers({
+    filters: { label: [`com.docker.compose.project=${project}`, 'com.docker.compose.service=sleeper'] }
+  })
   if (victim === undefined) throw new Error('no running sleeper container to kill')
   let t0 = 0
   const seen = new Promise<number>((resolve) => {
     const off = controller.on('status', (status: StackStatus) => {
-      const container = status.services.flatMap((s) => s.containers).find((c) => c.id === victim.Id || victim.Id.startsWith(c.id))
+      const container = status.services
+        .flatMap((s) => s.containers)
+        .find((c) => c.id === victim.Id || victim.Id.startsWith(c.id))
       if (t0 > 0 && container !== undefined && container.state !== 'running') {
         off()
         resolve(performance.now() - t0)
@@ -123,7 +140,12 @@ async function killToEvent(controller: PanelUnderTest, project: string): Promise
   })
   t0 = performance.now()
   await docker.getContainer(victim.Id).kill()
-  return Promise.race([seen, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no status event within 30 s of the kill')), 30_000))])
+  return Promise.race([
+    seen,
+    new Promise<number>((_, reject) =>
+      setTimeout(() => reject(new Error('no status event within 30 s of the kill')), 30_000)
+    )
+  ])
 }
 
 /**
@@ -171,11 +193,15 @@ for (let round = 1; round <= ROUNDS; round++) {
   await controller.close()
   removeProject(stack.project)
   activeProjects.delete(stack.project)
-  console.log(`round ${round}: compose up -d ${(c.returnedMs / 1000).toFixed(2)} s (healthy ${(c.healthyMs / 1000).toFixed(2)} s), panel up (healthy) ${(ms / 1000).toFixed(2)} s`)
+  console.log(
+    `round ${round}: compose up -d ${(c.returnedMs / 1000).toFixed(2)} s (healthy ${(c.healthyMs / 1000).toFixed(2)} s), panel up (healthy) ${(ms / 1000).toFixed(2)} s`
+  )
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 console.log(`\nstack bench ${startedAt}; ${machine}; command: npx tsx bench/stack.bench.ts (BENCH_ROUNDS=${ROUNDS})`)
-console.log(`raw ms: ${JSON.stringify({ panel, composeReturned, composeHealthy, scaleReturned, scaleAnswering, killEvent }, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`)
+console.log(
+  `raw ms: ${JSON.stringify({ panel, composeReturned, composeHealthy, scaleReturned, scaleAnswering, killEvent }, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`
+)
 console.log(`panel up → all healthy:            ${stats(panel)}`)
 console.log(`docker-compose up -d returns:      ${stats(composeReturned)}`)
 console.log(`docker-compose up -d → all healthy: ${stats(composeHealthy)}`)

@@ -20,7 +20,9 @@ const BACKLOG = 400
 const MAX = 3
 const SERVICES = ['rabbitmq', 'jobboard', 'scraper']
 
-const panelServer = panelServerForSpec('the real-stack autoscale e2e', { stackEnv: { JOBBOARD_LATENCY_MS: String(BOARD_LATENCY_MS) } })
+const panelServer = panelServerForSpec('the real-stack autoscale e2e', {
+  stackEnv: { JOBBOARD_LATENCY_MS: String(BOARD_LATENCY_MS) }
+})
 
 /**
  * Starts a service from its row. RabbitMQ must be healthy (its management API gives the queue's
@@ -29,8 +31,12 @@ const panelServer = panelServerForSpec('the real-stack autoscale e2e', { stackEn
  */
 async function startService(page: Page, service: string): Promise<void> {
   await page.getByRole('button', { name: `Start ${service}`, exact: true }).click()
-  if (service === 'rabbitmq') await expect(page.getByTestId(`health-${service}`)).toHaveText('healthy', { timeout: 420_000 })
-  else await expect(page.getByTestId(`service-${service}`)).not.toHaveAttribute('data-state', /^(down|stopped)$/, { timeout: 120_000 })
+  if (service === 'rabbitmq')
+    await expect(page.getByTestId(`health-${service}`)).toHaveText('healthy', { timeout: 420_000 })
+  else
+    await expect(page.getByTestId(`service-${service}`)).not.toHaveAttribute('data-state', /^(down|stopped)$/, {
+      timeout: 120_000
+    })
 }
 
 /** Nameko RPC requests for `get_job_listing_info`, published as a caller would (replies go to a queue nobody reads). */
@@ -39,20 +45,30 @@ async function publishBacklog(amqpUri: string, jobboardPort: number, count: numb
   // The stack's generated user (its credentials file), as the panel itself connects.
   const connection = await connect(amqpUri)
   const channel = await connection.createConfirmChannel()
-  const replies = await channel.assertQueue(`e2e-autoscale-replies-${randomUUID()}`, { durable: false, autoDelete: false })
+  const replies = await channel.assertQueue(`e2e-autoscale-replies-${randomUUID()}`, {
+    durable: false,
+    autoDelete: false
+  })
   for (let i = 0; i < count; i++) {
     const id = jobs.jobs[i % jobs.jobs.length]?.id ?? '1'
-    channel.publish('nameko-rpc', `${DEFAULT_SCRAPER_SERVICE}.get_job_listing_info`, Buffer.from(JSON.stringify({ args: [id], kwargs: {} })), {
-      replyTo: replies.queue,
-      correlationId: randomUUID(),
-      contentType: 'application/json'
-    })
+    channel.publish(
+      'nameko-rpc',
+      `${DEFAULT_SCRAPER_SERVICE}.get_job_listing_info`,
+      Buffer.from(JSON.stringify({ args: [id], kwargs: {} })),
+      {
+        replyTo: replies.queue,
+        correlationId: randomUUID(),
+        contentType: 'application/json'
+      }
+    )
   }
   await channel.waitForConfirms()
   await connection.close()
 }
 
-test('autoscale the scrapers from a backlog: the toggle on, the first decision and why, 3 scrapers, the chart marked', async ({ page }, info) => {
+test('autoscale the scrapers from a backlog: the toggle on, the first decision and why, 3 scrapers, the chart marked', async ({
+  page
+}, info) => {
   const { url, ports, amqpUri } = panelServer()
 
   await test.step('start RabbitMQ, the job board and one scraper from their rows', async () => {
@@ -66,7 +82,9 @@ test('autoscale the scrapers from a backlog: the toggle on, the first decision a
     await page.getByRole('tab', { name: /^Queue/ }).click()
     await expect(page.getByTestId('queue-consumers')).toHaveText('1', { timeout: 120_000 })
     await publishBacklog(amqpUri, ports.jobboard, BACKLOG)
-    await expect(async () => expect(Number(await page.getByTestId('queue-ready').textContent())).toBeGreaterThan(100)).toPass({ timeout: 30_000 })
+    await expect(async () =>
+      expect(Number(await page.getByTestId('queue-ready').textContent())).toBeGreaterThan(100)
+    ).toPass({ timeout: 30_000 })
     await page.getByRole('tab', { name: 'Stack' }).click()
   })
 
@@ -83,7 +101,9 @@ test('autoscale the scrapers from a backlog: the toggle on, the first decision a
     await expect(toggle).toBeChecked({ timeout: 15_000 })
     const why = page.getByTestId('autoscale-why-scraper')
     await expect(why).toContainText(`Why ${MAX} replicas:`, { timeout: 20_000 })
-    await expect(why).toContainText(/1 → 3 \(up\): ceil\(\(\d+ ready \+ \d+ unacked\) ÷ 50\) = \d+, clamped to max 3; Scale up at once: 1 → 3/)
+    await expect(why).toContainText(
+      /1 → 3 \(up\): ceil\(\(\d+ ready \+ \d+ unacked\) ÷ 50\) = \d+, clamped to max 3; Scale up at once: 1 → 3/
+    )
     await expect(page.getByTestId('replicas-scraper')).toHaveText(`${MAX}/${MAX}`, { timeout: 60_000 })
     await page.getByTestId('autoscale-scraper').getByText('Last scale decisions').click()
     await expect(page.getByTestId('autoscale-decisions-scraper')).toContainText('1 → 3 (up)')

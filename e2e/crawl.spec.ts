@@ -35,7 +35,10 @@ const RATE_WINDOW_MS = 30_000
 const MIN_RATE_GAIN = 1.6
 const SECOND_CRAWL_IDS = 300
 
-const panelServer = panelServerForSpec('the real-stack crawl e2e', { stackEnv: { JOBBOARD_COUNT: String(BOARD_COUNT), JOBBOARD_LATENCY_MS: String(BOARD_LATENCY_MS) }, upTimeoutMs: UP_TIMEOUT_MS })
+const panelServer = panelServerForSpec('the real-stack crawl e2e', {
+  stackEnv: { JOBBOARD_COUNT: String(BOARD_COUNT), JOBBOARD_LATENCY_MS: String(BOARD_LATENCY_MS) },
+  upTimeoutMs: UP_TIMEOUT_MS
+})
 
 /** "12.3/s" or "140/s" → 12.3 / 140; "0/s" → 0. */
 function rateOf(text: string | null): number {
@@ -51,11 +54,14 @@ function countOf(text: string | null): number {
 
 async function countsOnPage(page: Page): Promise<{ total: number; byState: Record<CrawlItemState, number> }> {
   const byState = Object.fromEntries(CRAWL_ITEM_STATES.map((state) => [state, 0])) as Record<CrawlItemState, number>
-  for (const state of CRAWL_ITEM_STATES) byState[state] = countOf(await page.getByTestId(`crawl-count-${state}`).textContent())
+  for (const state of CRAWL_ITEM_STATES)
+    byState[state] = countOf(await page.getByTestId(`crawl-count-${state}`).textContent())
   return { total: countOf(await page.getByTestId('crawl-count-total').textContent()), byState }
 }
 
-test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel another crawl, export CSV', async ({ page }, info) => {
+test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel another crawl, export CSV', async ({
+  page
+}, info) => {
   const { url, ports } = panelServer()
   const crawlsTab = page.getByRole('tab', { name: 'Crawls' })
 
@@ -72,7 +78,8 @@ test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel anoth
       await page.waitForTimeout(1_000)
     }
     await expect(failure).toHaveCount(0)
-    for (const service of SERVICES) await expect(page.getByTestId(`service-${service}`)).toHaveAttribute('data-state', 'up')
+    for (const service of SERVICES)
+      await expect(page.getByTestId(`service-${service}`)).toHaveAttribute('data-state', 'up')
     await expect(page.getByTestId('operation-running')).toBeHidden({ timeout: 60_000 })
     await expect(page.getByTestId('replicas-scraper')).toHaveText('1/1')
   })
@@ -86,7 +93,9 @@ test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel anoth
     await expect(async () => {
       if (await report.isVisible()) return
       await page.getByTestId('crawl-new-board').click()
-      await expect(report.or(page.getByText('The crawl coordinator is still starting'))).toBeVisible({ timeout: 30_000 })
+      await expect(report.or(page.getByText('The crawl coordinator is still starting'))).toBeVisible({
+        timeout: 30_000
+      })
       await expect(report).toBeVisible({ timeout: 1_000 })
     }).toPass({ timeout: 180_000, intervals: [3_000] })
     await report.getByTestId('crawl-open-started').click()
@@ -95,7 +104,9 @@ test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel anoth
     firstId = (await crawlPage.getAttribute('data-crawl-id')) ?? ''
     expect(firstId).not.toBe('')
     // The sitemap is read in the background: every listing of the board becomes an id.
-    await expect(page.getByTestId('crawl-count-total')).toHaveText(BOARD_COUNT.toLocaleString('en-US'), { timeout: 60_000 })
+    await expect(page.getByTestId('crawl-count-total')).toHaveText(BOARD_COUNT.toLocaleString('en-US'), {
+      timeout: 60_000
+    })
     await shoot(page, info, '01-crawl-started')
   })
 
@@ -104,7 +115,9 @@ test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel anoth
     const chooser = page.getByRole('combobox', { name: 'Queue' })
     // Only offered when the broker has more than one RPC queue: pick the scraper's.
     if ((await chooser.count()) > 0) {
-      const values = await chooser.locator('option').evaluateAll((options) => options.map((o) => o.getAttribute('value') ?? ''))
+      const values = await chooser
+        .locator('option')
+        .evaluateAll((options) => options.map((o) => o.getAttribute('value') ?? ''))
       const scraperQueue = values.find((v) => v.startsWith('rpc-') && !v.includes('reply'))
       if (scraperQueue) await chooser.selectOption(scraperQueue)
     }
@@ -141,13 +154,18 @@ test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel anoth
       expect(now).toBeGreaterThanOrEqual(rateAtOne * MIN_RATE_GAIN)
     }).toPass({ timeout: 90_000, intervals: [2_000] })
     const rateAtThree = rateOf(await rate.textContent())
-    info.annotations.push({ type: 'rate at 3 scrapers', description: `${rateAtThree}/s (×${(rateAtThree / rateAtOne).toFixed(2)})` })
+    info.annotations.push({
+      type: 'rate at 3 scrapers',
+      description: `${rateAtThree}/s (×${(rateAtThree / rateAtOne).toFixed(2)})`
+    })
     await expect(page.getByTestId('crawl-replica-row')).toHaveCount(3, { timeout: 30_000 })
     await shoot(page, info, '04-rate-at-three', { file: 'crawl-running.png', view: 'viewport' })
   })
 
   await test.step(`a second crawl of ${SECOND_CRAWL_IDS} pasted ids, cancelled: its counts add up`, async () => {
-    const jobs = (await (await fetch(`http://127.0.0.1:${ports.jobboard}/jobs.json`)).json()) as { jobs: { id: string }[] }
+    const jobs = (await (await fetch(`http://127.0.0.1:${ports.jobboard}/jobs.json`)).json()) as {
+      jobs: { id: string }[]
+    }
     const ids = jobs.jobs.slice(-SECOND_CRAWL_IDS).map((j) => j.id)
     await page.getByTestId('crawl-back').click()
     await page.getByTestId('crawl-new-source-ids').check()
@@ -178,7 +196,10 @@ test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel anoth
     await page.getByTestId('crawl-back').click()
     await page.getByTestId('crawl-list').locator(`[data-crawl-id="${firstId}"]`).getByRole('button').first().click()
     await expect(page.getByTestId('crawl-page')).toHaveAttribute('data-crawl-id', firstId)
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('crawl-export-csv').click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.getByTestId('crawl-export-csv').click()
+    ])
     expect(download.suggestedFilename()).toBe(`crawl-${firstId}.csv`)
     const text = readFileSync(await download.path(), 'utf8')
     const rows = parse(text, { bom: true }) as string[][]
@@ -202,7 +223,9 @@ test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel anoth
     await page.getByRole('tab', { name: 'Stack' }).click()
     await page.getByRole('button', { name: 'Stop stack' }).click()
     for (const service of SERVICES) {
-      await expect(page.getByTestId(`service-${service}`)).toHaveAttribute('data-state', /^(down|stopped)$/, { timeout: 180_000 })
+      await expect(page.getByTestId(`service-${service}`)).toHaveAttribute('data-state', /^(down|stopped)$/, {
+        timeout: 180_000
+      })
     }
     await shoot(page, info, '07-stopped')
   })

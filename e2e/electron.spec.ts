@@ -20,10 +20,16 @@ test('Electron 45: one window on the panel, typed API only, invalid id refused w
       : !existsSync(mainBuild)
         ? 'no Electron main build: run `npm run build` first'
         : null
-  if (reason) console.log(`Skipped the Electron 45 spec: ${reason}; the Electron 22 smoke test (npm run test:electron22) covers the window and preload layer.`)
+  if (reason)
+    console.log(
+      `Skipped the Electron 45 spec: ${reason}; the Electron 22 smoke test (npm run test:electron22) covers the window and preload layer.`
+    )
   test.skip(reason !== null, reason ?? '')
 
-  const app = await electron.launch({ args: [mainBuild], env: { ...process.env, DECK_PROJECT: `deckelectron${process.pid}` } })
+  const app = await electron.launch({
+    args: [mainBuild],
+    env: { ...process.env, DECK_PROJECT: `deckelectron${process.pid}` }
+  })
   try {
     const page = await app.firstWindow()
     expect(app.windows()).toHaveLength(1)
@@ -36,7 +42,10 @@ test('Electron 45: one window on the panel, typed API only, invalid id refused w
     }))
     expect(exposed).toEqual({ api: ['invoke', 'on'], node: 'undefined' })
     const invalid = await page.evaluate(() =>
-      (globalThis as { scrapedeck?: { invoke(op: string, request: unknown): Promise<unknown> } }).scrapedeck?.invoke('lookup', { id: '../x' })
+      (globalThis as { scrapedeck?: { invoke(op: string, request: unknown): Promise<unknown> } }).scrapedeck?.invoke(
+        'lookup',
+        { id: '../x' }
+      )
     )
     expect(invalid).toMatchObject({ ok: false, error: { kind: 'InvalidRequest' } })
     await page.getByRole('tab', { name: 'Lookup' }).click()

@@ -40,7 +40,10 @@ function notices(page: Page): Promise<RecordedNotice[]> {
   return page.evaluate('window.__notices') as Promise<RecordedNotice[]>
 }
 
-test('resource use in the stack table, a killed container notified, and the settings that silence it', async ({ page, context }, info) => {
+test('resource use in the stack table, a killed container notified, and the settings that silence it', async ({
+  page,
+  context
+}, info) => {
   test.setTimeout(180_000)
   const { url, project } = panelServer()
   const board = containerName('v2', project, 'jobboard', 1)
@@ -58,14 +61,18 @@ test('resource use in the stack table, a killed container notified, and the sett
     await expect(page.getByTestId('memory-jobboard')).toHaveText(/^\d+(\.\d)? (KiB|MiB)$/)
     // Two readings at least draw a line.
     await expect(page.getByTestId('sparkline-jobboard').locator('polyline')).toHaveCount(1, { timeout: 20_000 })
-    await expect(page.getByTestId('host-line')).toHaveText(/^Host: \d+ cores \(\d+\.\d busy\) · memory .+ used of .+ · \d+ containers running$/)
+    await expect(page.getByTestId('host-line')).toHaveText(
+      /^Host: \d+ cores \(\d+\.\d busy\) · memory .+ used of .+ · \d+ containers running$/
+    )
     await shoot(page, info, '01-stats', { file: 'fleet-stats.png', view: 'viewport' })
   })
 
   await test.step('killed outside the panel: "exited" shows as a desktop notification', async () => {
     execFileSync('docker', ['kill', board])
     await expect(page.getByTestId('service-jobboard')).toHaveAttribute('data-state', 'down', { timeout: 20_000 })
-    await expect.poll(async () => (await notices(page)).map((n) => n.title), { timeout: 20_000 }).toContain(`${board} exited`)
+    await expect
+      .poll(async () => (await notices(page)).map((n) => n.title), { timeout: 20_000 })
+      .toContain(`${board} exited`)
     const notice = (await notices(page)).find((n) => n.title === `${board} exited`)
     expect(notice?.body).toContain('the panel did not stop it')
   })

@@ -81,7 +81,10 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
     await expect(card).toHaveAttribute('data-source', 'scrape')
     await expect(page.getByTestId('listing-origin')).toContainText('Fresh scrape')
     await expect(card.getByRole('heading')).not.toBeEmpty()
-    await expect(card.getByRole('link', { name: 'Open the listing' })).toHaveAttribute('href', new RegExp(`/jobs/${id}$`))
+    await expect(card.getByRole('link', { name: 'Open the listing' })).toHaveAttribute(
+      'href',
+      new RegExp(`/jobs/${id}$`)
+    )
     await shoot(page, info, '06-lookup-fresh', { file: 'lookup-result.png', view: 'page' })
   })
 
@@ -98,7 +101,9 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
     expect(before).toBe(2)
     const input = page.getByLabel('Listing id')
     await input.fill('12/3')
-    await expect(page.getByTestId('listing-id-problem')).toHaveText(/A listing id is 1–64 characters of letters, digits/)
+    await expect(page.getByTestId('listing-id-problem')).toHaveText(
+      /A listing id is 1–64 characters of letters, digits/
+    )
     await expect(input).toHaveAttribute('aria-invalid', 'true')
     await expect(page.getByRole('button', { name: 'Look up' })).toBeDisabled()
     await input.press('Enter')
@@ -117,7 +122,9 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
       await expect(page.getByRole('button', { name: title }).first()).toBeVisible({ timeout: 1_000 })
     }).toPass({ timeout: 20_000 })
     const skill = (await page.getByTestId('listing-card').getByRole('listitem').first().textContent()) ?? ''
-    const facet = page.getByRole('group', { name: 'Skills' }).getByRole('checkbox', { name: new RegExp(`^${skill.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+\\)$`) })
+    const facet = page
+      .getByRole('group', { name: 'Skills' })
+      .getByRole('checkbox', { name: new RegExp(`^${skill.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+\\)$`) })
     await facet.check()
     await expect(page.getByRole('status').filter({ hasText: `with ${skill}` })).toBeVisible()
     await expect(page.getByRole('button', { name: title }).first()).toBeVisible()
@@ -140,7 +147,9 @@ test('from a stopped stack to 3 scrapers, lookups fresh and cached, and back to 
     await expect(count).toBeVisible({ timeout: 30_000 })
     const before = Number(/of (\d+) lines/.exec((await count.textContent()) ?? '')?.[1])
     await server.restartWebShell()
-    await expect(page.getByRole('alert').filter({ hasText: 'Lost the connection to the panel server' })).toBeHidden({ timeout: 30_000 })
+    await expect(page.getByRole('alert').filter({ hasText: 'Lost the connection to the panel server' })).toBeHidden({
+      timeout: 30_000
+    })
     // A request to the API makes it log a line; the drawer's follow, opened again under the
     // same id after the reconnect, shows it without the user doing anything.
     await expect(async () => {

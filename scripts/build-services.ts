@@ -96,7 +96,10 @@ function countInputs(metafile: Metafile | undefined): number {
 async function main(): Promise<void> {
   const requested = process.argv.slice(2)
   // The scraper is never built without its parse thread: one without the other cannot run.
-  const names = requested.length > 0 ? requested.flatMap((name) => (name === 'scraper' ? [name, 'scraper-parse-worker'] : [name])) : Object.keys(SERVICE_ENTRIES)
+  const names =
+    requested.length > 0
+      ? requested.flatMap((name) => (name === 'scraper' ? [name, 'scraper-parse-worker'] : [name]))
+      : Object.keys(SERVICE_ENTRIES)
   const missing: string[] = []
   for (const name of names) {
     const entry = SERVICE_ENTRIES[name]
@@ -115,7 +118,9 @@ async function main(): Promise<void> {
   }
   if (names.includes('scraper')) {
     const { bytes, inputs } = await bundlePiscinaWorker()
-    console.log(`dist/services/worker.js  ${(bytes / 1024).toFixed(0)} kB from ${inputs} files  (piscina's thread bootstrap)`)
+    console.log(
+      `dist/services/worker.js  ${(bytes / 1024).toFixed(0)} kB from ${inputs} files  (piscina's thread bootstrap)`
+    )
   }
 }
 

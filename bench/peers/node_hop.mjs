@@ -14,7 +14,10 @@ const agent = new Agent({ keepAlive: true, maxSockets: 256 })
 createServer((req, res) => {
   const id = req.url.slice('/joblisting/'.length)
   const upstream = request({ host: es.hostname, port: es.port, path: `/${index}/_source/${id}`, agent }, (answer) => {
-    res.writeHead(answer.statusCode, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': answer.headers['content-length'] })
+    res.writeHead(answer.statusCode, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': answer.headers['content-length']
+    })
     answer.pipe(res)
   })
   upstream.once('error', () => res.writeHead(502).end())

@@ -29,7 +29,8 @@ export function benchVenvBin(): string {
 
 function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'] })
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`)
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`)
 }
 
 /** A Python process that answers each line written to its stdin with one JSON line. */
@@ -39,7 +40,11 @@ export interface LinePeer {
   stop(): Promise<void>
 }
 
-export async function startLinePeer(script: string, args: string[], env: Record<string, string> = {}): Promise<LinePeer> {
+export async function startLinePeer(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {}
+): Promise<LinePeer> {
   const child = spawn(`${benchVenvBin()}/python`, [`${PEERS_DIR}/${script}`, ...args], {
     cwd: PEERS_DIR,
     env: { ...process.env, ...env },

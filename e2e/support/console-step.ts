@@ -12,15 +12,30 @@ import { uniqueServiceName } from '../../test/rpc/test-services'
 import { deleteQueues, namekoUnavailableReason, startNamekoService } from '../../test/support/nameko'
 import { shoot } from './screenshots'
 
-export async function exerciseConsole(page: Page, info: TestInfo, stack: { amqpUri: string; scraperConsumers: number }): Promise<void> {
+export async function exerciseConsole(
+  page: Page,
+  info: TestInfo,
+  stack: { amqpUri: string; scraperConsumers: number }
+): Promise<void> {
   const unavailable = namekoUnavailableReason()
-  if (unavailable !== null && process.env['CI']) throw new Error(`The Console step cannot call Python Nameko in CI: ${unavailable}`)
+  if (unavailable !== null && process.env['CI'])
+    throw new Error(`The Console step cannot call Python Nameko in CI: ${unavailable}`)
   if (unavailable !== null) console.log(`The Console step calls only our scraper: ${unavailable}.`)
   const pythonService = uniqueServiceName('e2e_console_py')
-  const peer = unavailable === null ? await startNamekoService({ module: 'interop', serviceName: pythonService, env: { INTEROP_SERVICE_NAME: pythonService }, amqpUri: stack.amqpUri }) : null
+  const peer =
+    unavailable === null
+      ? await startNamekoService({
+          module: 'interop',
+          serviceName: pythonService,
+          env: { INTEROP_SERVICE_NAME: pythonService },
+          amqpUri: stack.amqpUri
+        })
+      : null
   try {
     await page.getByRole('tab', { name: 'Console' }).click()
-    await expect(page.getByTestId(`rpc-service-${DEFAULT_SCRAPER_SERVICE}`).getByTestId('rpc-service-consumers')).toHaveText(String(stack.scraperConsumers), { timeout: 30_000 })
+    await expect(
+      page.getByTestId(`rpc-service-${DEFAULT_SCRAPER_SERVICE}`).getByTestId('rpc-service-consumers')
+    ).toHaveText(String(stack.scraperConsumers), { timeout: 30_000 })
     const call = async (service: string, method: string, args: string): Promise<void> => {
       await page.getByTestId(`rpc-service-${service}`).getByRole('button', { name: service }).click()
       await expect(page.getByLabel('Service', { exact: true })).toHaveValue(service)
@@ -38,10 +53,15 @@ export async function exerciseConsole(page: Page, info: TestInfo, stack: { amqpU
     await page.getByLabel('args (JSON array)').fill('{"name": ')
     await expect(page.getByTestId('console-args-problem')).toHaveText(/^args is not valid JSON/)
     await page.getByLabel('args (JSON array)').fill('{}')
-    await expect(page.getByTestId('console-args-problem')).toHaveText(/^args must be a JSON array .*; this is an object$/)
+    await expect(page.getByTestId('console-args-problem')).toHaveText(
+      /^args must be a JSON array .*; this is an object$/
+    )
     let calls = 1
     if (peer !== null) {
-      await expect(page.getByTestId(`rpc-service-${pythonService}`).getByTestId('rpc-service-consumers')).toHaveText('1', { timeout: 30_000 })
+      await expect(page.getByTestId(`rpc-service-${pythonService}`).getByTestId('rpc-service-consumers')).toHaveText(
+        '1',
+        { timeout: 30_000 }
+      )
       await call(pythonService, 'hello', '["Mike"]')
       await expect(answer).toHaveAttribute('data-outcome', 'result')
       await expect(page.getByTestId('rpc-result')).toHaveText('"Hello, Mike!"')

@@ -30,7 +30,6 @@ export interface PanelServer {
   stop(): Promise<void>
 }
 
-
 /**
  * A spec's panel server: started before its tests, stopped after them. The test calls the
  * returned function first; it gives the running server, or skips the test saying which
@@ -60,7 +59,8 @@ export function missingPrerequisite(): string | null {
   } catch {
     return 'no Docker engine answers (`docker info` failed); start dockerd'
   }
-  if (!existsSync(join(REPO, '.env.images'))) return 'no container images yet: run `npm run stack:images` (it writes .env.images)'
+  if (!existsSync(join(REPO, '.env.images')))
+    return 'no container images yet: run `npm run stack:images` (it writes .env.images)'
   if (!commandExists('docker-compose')) {
     return 'docker-compose (v1) is not installed; it is used to tear the stack down'
   }
@@ -127,7 +127,12 @@ export async function startPanelServer(options: PanelServerOptions = {}): Promis
   const launch = async (): Promise<{ child: ChildProcess; url: string }> => {
     // Its own process group: `npx` and `tsx` are wrappers, and a signal to the wrapper alone
     // leaves the node process behind (found orphaned after a CI run).
-    const child = spawn('npx', ['tsx', 'src/main/web/main.ts'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    const child = spawn('npx', ['tsx', 'src/main/web/main.ts'], {
+      cwd: REPO,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true
+    })
     return { child, url: await waitForUrl(child) }
   }
   let shell: { child: ChildProcess; url: string }
@@ -198,16 +203,21 @@ function waitForUrl(child: ChildProcess): Promise<string> {
 /** `docker-compose down -v` for the project, then anything left with its label (a failed run). */
 function tearDownProject(project: string, stackEnv: Record<string, string>): void {
   try {
-    execFileSync('docker-compose', ['-f', 'compose.yaml', '--env-file', '.env.images', '-p', project, 'down', '-v', '--remove-orphans', '-t', '5'], {
-      cwd: REPO,
-      env: { ...process.env, ...stackEnv },
-      stdio: 'ignore'
-    })
+    execFileSync(
+      'docker-compose',
+      ['-f', 'compose.yaml', '--env-file', '.env.images', '-p', project, 'down', '-v', '--remove-orphans', '-t', '5'],
+      {
+        cwd: REPO,
+        env: { ...process.env, ...stackEnv },
+        stdio: 'ignore'
+      }
+    )
   } catch {
     // Fall through to the label sweep below.
   }
   const label = `label=com.docker.compose.project=${project}`
-  const list = (args: string[]): string[] => execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean)
+  const list = (args: string[]): string[] =>
+    execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean)
   const containers = list(['ps', '-aq', '--filter', label])
   if (containers.length > 0) execFileSync('docker', ['rm', '-f', '-v', ...containers], { stdio: 'ignore' })
   const networks = list(['network', 'ls', '-q', '--filter', label])
@@ -219,7 +229,12 @@ function tearDownProject(project: string, stackEnv: Record<string, string>): voi
 /** `deck --swarm down --volumes`, anything of the stack still there (a failed run), then the swarm as found. */
 function tearDownSwarmStack(project: string, env: NodeJS.ProcessEnv, swarm: SwarmSession): void {
   try {
-    execFileSync('npx', ['tsx', 'src/main/cli/deck.ts', 'down', '--volumes'], { cwd: REPO, env, stdio: 'ignore', timeout: 180_000 })
+    execFileSync('npx', ['tsx', 'src/main/cli/deck.ts', 'down', '--volumes'], {
+      cwd: REPO,
+      env,
+      stdio: 'ignore',
+      timeout: 180_000
+    })
   } catch {
     // Fall through to the sweep below.
   }
@@ -238,7 +253,9 @@ function tearDownSwarmStack(project: string, env: NodeJS.ProcessEnv, swarm: Swar
 export async function activeListingId(jobboardPort: number): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${jobboardPort}/jobs.json`)
   const body = (await response.json()) as { jobs: { id: string; status: string; structure: string }[] }
-  const job = body.jobs.find((j) => j.status === 'active' && j.structure === 'json-ld') ?? body.jobs.find((j) => j.status === 'active')
+  const job =
+    body.jobs.find((j) => j.status === 'active' && j.structure === 'json-ld') ??
+    body.jobs.find((j) => j.status === 'active')
   if (!job) throw new Error('the job board lists no active job')
   return job.id
 }

@@ -8,7 +8,12 @@ import { join } from 'node:path'
 import type { Page, TestInfo } from '@playwright/test'
 import { REPO } from './panel-server'
 
-export async function shoot(page: Page, info: TestInfo, name: string, docs?: { file: string; view: 'page' | 'viewport' }): Promise<void> {
+export async function shoot(
+  page: Page,
+  info: TestInfo,
+  name: string,
+  docs?: { file: string; view: 'page' | 'viewport' }
+): Promise<void> {
   const path = info.outputPath(`${name}.png`)
   await page.screenshot({ path, fullPage: true })
   await info.attach(name, { path, contentType: 'image/png' })

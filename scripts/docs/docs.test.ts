@@ -8,12 +8,17 @@ import { envReads } from './env-reads'
 const root = join(import.meta.dirname, '..', '..')
 
 describe('docs that stay true of the code', () => {
-  it('docs/cli.md is the CLI\'s own usage text (npm run docs:cli rewrites it)', () => {
-    expect(readFileSync(join(root, CLI_DOC_PATH), 'utf8'), 'docs/cli.md differs from the CLI: run `npm run docs:cli`').toBe(cliDoc())
+  it("docs/cli.md is the CLI's own usage text (npm run docs:cli rewrites it)", () => {
+    expect(
+      readFileSync(join(root, CLI_DOC_PATH), 'utf8'),
+      'docs/cli.md differs from the CLI: run `npm run docs:cli`'
+    ).toBe(cliDoc())
   })
 
   it('`deck --help` prints that usage text on stdout, exit 0, with no error before it', () => {
-    const out = execFileSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'src/main/cli/deck.ts'), '--help'], { encoding: 'utf8' })
+    const out = execFileSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'src/main/cli/deck.ts'), '--help'], {
+      encoding: 'utf8'
+    })
     expect(out.startsWith('deck: the panel')).toBe(true)
     expect(cliDoc()).toContain(out.trimEnd())
   }, 60_000)

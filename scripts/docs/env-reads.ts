@@ -46,12 +46,20 @@ export function envReads(root: string): EnvRead[] {
   }
   const isSource = (p: string): boolean => /\.(ts|tsx)$/.test(p) && !/\.test\.tsx?$/.test(p)
   // scripts/docs/ holds this scanner, whose comments name the patterns, not variables.
-  const scanned = [...filesUnder(root, 'src', isSource), ...filesUnder(root, 'scripts', isSource)].filter((f) => !f.startsWith('scripts/docs/'))
+  const scanned = [...filesUnder(root, 'src', isSource), ...filesUnder(root, 'scripts', isSource)].filter(
+    (f) => !f.startsWith('scripts/docs/')
+  )
   for (const file of scanned) {
     const text = readFileSync(join(root, file), 'utf8')
-    add(file, TS_PATTERNS.flatMap((p) => matches(text, p)))
+    add(
+      file,
+      TS_PATTERNS.flatMap((p) => matches(text, p))
+    )
   }
-  for (const file of [...filesUnder(root, 'scripts', (p) => p.endsWith('.sh')), ...filesUnder(root, 'docker', (p) => p.endsWith('.sh'))]) {
+  for (const file of [
+    ...filesUnder(root, 'scripts', (p) => p.endsWith('.sh')),
+    ...filesUnder(root, 'docker', (p) => p.endsWith('.sh'))
+  ]) {
     add(file, matches(readFileSync(join(root, file), 'utf8'), SHELL_PATTERN))
   }
   add('compose.yaml', matches(readFileSync(join(root, 'compose.yaml'), 'utf8'), COMPOSE_PATTERN))

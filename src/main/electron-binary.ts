@@ -14,7 +14,11 @@ export function electronBinary(): string | null {
     const pathFile = join(packageDir, 'path.txt')
     const executable = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null
     const override = process.env['ELECTRON_OVERRIDE_DIST_PATH']
-    const binary = override ? join(override, executable ?? 'electron') : executable === null ? null : join(packageDir, 'dist', executable)
+    const binary = override
+      ? join(override, executable ?? 'electron')
+      : executable === null
+        ? null
+        : join(packageDir, 'dist', executable)
     return binary !== null && existsSync(binary) ? binary : null
   } catch {
     return null

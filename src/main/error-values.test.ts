@@ -13,7 +13,16 @@ import { CacheUnavailable } from '../services/listings/listing-cache'
 import { InvalidSearch, SearchUnavailable } from '../services/listings/listing-search'
 import { ElasticsearchReadFailed } from '../services/listings/listing-source-reader'
 import { MalformedListing } from '../services/listings/rpc-scrape'
-import { BrokerUnavailable, IncorrectSignature, MalformedRequest, MethodNotFound, NoConsumer, RemoteError, RpcTimeout, UnknownService } from '../services/rpc/errors'
+import {
+  BrokerUnavailable,
+  IncorrectSignature,
+  MalformedRequest,
+  MethodNotFound,
+  NoConsumer,
+  RemoteError,
+  RpcTimeout,
+  UnknownService
+} from '../services/rpc/errors'
 import {
   ListingNotFound,
   NotAJobListing,
@@ -43,11 +52,35 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
   SourceRefused: [new SourceRefused('http://board.test/jobs/1', 429, 5000), 'SourceRefused'],
   FetchSlotMissed: [new FetchSlotMissed('the slot closed 40 ms ago'), 'FetchSlotMissed'],
   ManagementApiError: [new ManagementApiError('GET /api/queues answered 401'), 'ManagementUnavailable'],
-  CrawlClientError: [new CrawlClientError('CrawlConflict', 'Cannot pause crawl c-1: it is done', null, 409), 'CrawlConflict'],
-  StreamRefused: [new StreamRefused('This client already has a stream with id s-1.', 'Close that stream first.'), 'InvalidRequest'],
-  ComposeFileError: [new ComposeFileError('ComposeFileInvalid', 'compose.yaml', [{ line: 3, column: 1, key: 'services', message: 'bad', unsupported: false }]), 'ComposeFileInvalid'],
-  CredentialsFileError: [new CredentialsFileError('The credentials file has no ELASTIC_PASSWORD', 'Add the line.'), 'CredentialsFileInvalid'],
-  EngineUnavailableError: [new EngineUnavailableError({ state: 'unreachable', endpoint: 'unix:///var/run/docker.sock', version: null, message: 'connect ENOENT', hint: 'Start Docker.', since: '2026-12-07T12:00:00Z' }), 'EngineUnavailable'],
+  CrawlClientError: [
+    new CrawlClientError('CrawlConflict', 'Cannot pause crawl c-1: it is done', null, 409),
+    'CrawlConflict'
+  ],
+  StreamRefused: [
+    new StreamRefused('This client already has a stream with id s-1.', 'Close that stream first.'),
+    'InvalidRequest'
+  ],
+  ComposeFileError: [
+    new ComposeFileError('ComposeFileInvalid', 'compose.yaml', [
+      { line: 3, column: 1, key: 'services', message: 'bad', unsupported: false }
+    ]),
+    'ComposeFileInvalid'
+  ],
+  CredentialsFileError: [
+    new CredentialsFileError('The credentials file has no ELASTIC_PASSWORD', 'Add the line.'),
+    'CredentialsFileInvalid'
+  ],
+  EngineUnavailableError: [
+    new EngineUnavailableError({
+      state: 'unreachable',
+      endpoint: 'unix:///var/run/docker.sock',
+      version: null,
+      message: 'connect ENOENT',
+      hint: 'Start Docker.',
+      since: '2026-12-07T12:00:00Z'
+    }),
+    'EngineUnavailable'
+  ],
   StackError: [new StackError('PortInUse', 'Port 8080 is taken', 'Set API_PORT in .env.'), 'PortInUse'],
   ApiError: [new ApiError('MethodNotAllowed', 'POST is not allowed'), 'MethodNotAllowed'],
   CrawlError: [new CrawlError('CrawlNotFound', 'No crawl c-1'), 'CrawlNotFound'],
@@ -58,9 +91,18 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
   ElasticsearchReadFailed: [new ElasticsearchReadFailed('answered 503'), 'SearchUnavailable'],
   MalformedListing: [new MalformedListing('scraper', 'title: required'), 'MalformedListing'],
   RemoteError: [new RemoteError('ValueError', 'builtins.ValueError', 'bad'), 'RpcRemoteError'],
-  MethodNotFound: [new MethodNotFound('MethodNotFound', 'nameko.exceptions.MethodNotFound', 'nosuch'), 'RpcMethodNotFound'],
-  IncorrectSignature: [new IncorrectSignature('IncorrectSignature', 'nameko.exceptions.IncorrectSignature', 'takes 1'), 'RpcIncorrectSignature'],
-  MalformedRequest: [new MalformedRequest('MalformedRequest', 'nameko.exceptions.MalformedRequest', 'no args'), 'RpcRemoteError'],
+  MethodNotFound: [
+    new MethodNotFound('MethodNotFound', 'nameko.exceptions.MethodNotFound', 'nosuch'),
+    'RpcMethodNotFound'
+  ],
+  IncorrectSignature: [
+    new IncorrectSignature('IncorrectSignature', 'nameko.exceptions.IncorrectSignature', 'takes 1'),
+    'RpcIncorrectSignature'
+  ],
+  MalformedRequest: [
+    new MalformedRequest('MalformedRequest', 'nameko.exceptions.MalformedRequest', 'no args'),
+    'RpcRemoteError'
+  ],
   UnknownService: [new UnknownService('scraper'), 'RpcUnknownService'],
   NoConsumer: [new NoConsumer('scraper'), 'RpcNoConsumer'],
   RpcTimeout: [new RpcTimeout('scraper', 'get_job_listing_info', 100), 'RpcTimeout'],
@@ -76,8 +118,14 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
   RelayedScrapeError: [new RelayedScrapeError('NotAJobListing', 'no posting'), 'NotAJobListing'],
   UnknownSource: [new UnknownSource('board-b'), 'UnknownSource'],
   SourcePaused: [new SourcePaused('board-b'), 'SourcePaused'],
-  SourceError: [new SourceError('SourceNameTaken', 'A source named "b" already exists', 'Pick another name.'), 'SourceNameTaken'],
-  SourceClientError: [new SourceClientError('InvalidSource', 'listingUrlTemplate: A listing URL template contains {id}', null, 400), 'InvalidSource']
+  SourceError: [
+    new SourceError('SourceNameTaken', 'A source named "b" already exists', 'Pick another name.'),
+    'SourceNameTaken'
+  ],
+  SourceClientError: [
+    new SourceClientError('InvalidSource', 'listingUrlTemplate: A listing URL template contains {id}', null, 400),
+    'InvalidSource'
+  ]
 }
 
 /** Error classes that never leave their module as themselves, and what they become there. */
@@ -129,10 +177,14 @@ describe('toPanelError', () => {
     for (const [name, [err]] of Object.entries(SAMPLES)) expect(err.constructor.name, name).toBe(name)
   })
 
-  it('keeps an error\'s own hint, and the kind\'s otherwise', () => {
-    expect(toPanelError(new StackError('PortInUse', 'Port 8080 is taken', 'Set API_PORT in .env.')).hint).toBe('Set API_PORT in .env.')
+  it("keeps an error's own hint, and the kind's otherwise", () => {
+    expect(toPanelError(new StackError('PortInUse', 'Port 8080 is taken', 'Set API_PORT in .env.')).hint).toBe(
+      'Set API_PORT in .env.'
+    )
     expect(toPanelError(new BrokerUnavailable('Not connected')).hint).toBe(ERROR_RULES.BrokerUnavailable.hint)
-    expect(toPanelError(new ComposeFileError('ComposeUnsupported', 'compose.yaml', [])).hint).toBe('Fix the file and try again; nothing was changed.')
+    expect(toPanelError(new ComposeFileError('ComposeUnsupported', 'compose.yaml', [])).hint).toBe(
+      'Fix the file and try again; nothing was changed.'
+    )
   })
 
   it('carries what a remote method raised, and a scraper kind that crossed the bus by its exc_type', () => {
@@ -142,29 +194,55 @@ describe('toPanelError', () => {
       hint: "The remote method raised; see that service's logs.",
       remote: { excType: 'ValueError', excPath: 'builtins.ValueError', value: "('bad', 42)" }
     })
-    expect(toPanelError(new RemoteError('ListingNotFound', 'scrapedeck.scraper.ListingNotFound', 'No listing at u'))).toMatchObject({ kind: 'ListingNotFound', message: 'No listing at u' })
-    expect(toPanelError(new RemoteError('TooManyDeliveries', 'scrapedeck.rpc.TooManyDeliveries', 'delivered 6 times')).kind).toBe('TooManyDeliveries')
+    expect(
+      toPanelError(new RemoteError('ListingNotFound', 'scrapedeck.scraper.ListingNotFound', 'No listing at u'))
+    ).toMatchObject({ kind: 'ListingNotFound', message: 'No listing at u' })
+    expect(
+      toPanelError(new RemoteError('TooManyDeliveries', 'scrapedeck.rpc.TooManyDeliveries', 'delivered 6 times')).kind
+    ).toBe('TooManyDeliveries')
   })
 
   it('reports what matches nothing as Internal with its message', () => {
-    expect(toPanelError(new TypeError('x is undefined'))).toEqual({ kind: 'Internal', message: 'x is undefined', hint: ERROR_RULES.Internal.hint })
-    expect(toPanelError(Object.assign(new Error('no such container'), { statusCode: 404 })).kind).toBe('ContainerNotFound')
+    expect(toPanelError(new TypeError('x is undefined'))).toEqual({
+      kind: 'Internal',
+      message: 'x is undefined',
+      hint: ERROR_RULES.Internal.hint
+    })
+    expect(toPanelError(Object.assign(new Error('no such container'), { statusCode: 404 })).kind).toBe(
+      'ContainerNotFound'
+    )
     expect(toPanelError(new esErrors.ConnectionError('connect ECONNREFUSED')).kind).toBe('SearchUnavailable')
   })
 })
 
 /** The panel's own errors: they never reach the API, which would answer them Internal. */
-const PANEL_ONLY = new Set(['ManagementApiError', 'CrawlClientError', 'SourceClientError', 'StreamRefused', 'ComposeFileError', 'CredentialsFileError', 'EngineUnavailableError', 'StackError'])
+const PANEL_ONLY = new Set([
+  'ManagementApiError',
+  'CrawlClientError',
+  'SourceClientError',
+  'StreamRefused',
+  'ComposeFileError',
+  'CredentialsFileError',
+  'EngineUnavailableError',
+  'StackError'
+])
 
 describe('one kind, one answer in every layer', () => {
-  it.each(Object.entries(SAMPLES).filter(([name]) => !PANEL_ONLY.has(name)))('a %s is the same kind, status and hint in the API as in the panel', (_name, [err, kind]) => {
-    const { status, body } = errorResponse(err)
-    expect(body.error.kind).toBe(kind)
-    expect(status).toBe(ERROR_RULES[kind].status)
-    expect(body.error.hint).toBe(toPanelError(err).hint)
-  })
+  it.each(Object.entries(SAMPLES).filter(([name]) => !PANEL_ONLY.has(name)))(
+    'a %s is the same kind, status and hint in the API as in the panel',
+    (_name, [err, kind]) => {
+      const { status, body } = errorResponse(err)
+      expect(body.error.kind).toBe(kind)
+      expect(status).toBe(ERROR_RULES[kind].status)
+      expect(body.error.hint).toBe(toPanelError(err).hint)
+    }
+  )
 
-  it('answers the panel\'s own errors Internal in the API, with their message kept out', () => {
-    for (const name of PANEL_ONLY) expect(errorResponse(SAMPLES[name]![0]), name).toMatchObject({ status: 500, body: { error: { kind: 'Internal', message: 'Internal error' } } })
+  it("answers the panel's own errors Internal in the API, with their message kept out", () => {
+    for (const name of PANEL_ONLY)
+      expect(errorResponse(SAMPLES[name]![0]), name).toMatchObject({
+        status: 500,
+        body: { error: { kind: 'Internal', message: 'Internal error' } }
+      })
   })
 })

@@ -30,10 +30,13 @@ export function toPanelError(err: unknown): PanelError {
 function panelErrorValue(err: unknown): ErrorValue | null {
   if (err instanceof ComposeFileError) return { kind: err.kind, message: err.message, hint: null }
   if (err instanceof StreamRefused) return { kind: 'InvalidRequest', message: err.message, hint: err.hint }
-  if (err instanceof CrawlClientError || err instanceof SourceClientError || err instanceof StackError) return { kind: err.kind, message: err.message, hint: err.hint }
-  if (err instanceof EngineUnavailableError) return { kind: 'EngineUnavailable', message: err.connectivity.message, hint: err.connectivity.hint }
+  if (err instanceof CrawlClientError || err instanceof SourceClientError || err instanceof StackError)
+    return { kind: err.kind, message: err.message, hint: err.hint }
+  if (err instanceof EngineUnavailableError)
+    return { kind: 'EngineUnavailable', message: err.connectivity.message, hint: err.connectivity.hint }
   if (err instanceof ManagementApiError) return { kind: 'ManagementUnavailable', message: err.message, hint: null }
-  if (err instanceof CredentialsFileError) return { kind: 'CredentialsFileInvalid', message: err.message, hint: err.hint }
+  if (err instanceof CredentialsFileError)
+    return { kind: 'CredentialsFileInvalid', message: err.message, hint: err.hint }
   return null
 }
 

@@ -32,43 +32,53 @@ protocol.registerSchemesAsPrivileged([{ scheme: EXPORT_SCHEME, privileges: { str
 // Every web contents: no navigation away, no new windows (links open in the user's browser).
 app.on('web-contents-created', (_event, contents) => refuseNavigation(contents, (url) => shell.openExternal(url)))
 
-app.whenReady().then(async () => {
-  enforceSessionPolicy(session.defaultSession)
-  // The stack this panel may bring up reads its credentials file: written now if missing.
-  ensureStackCredentials()
-  const settings = loadPanelConfig()
-  const notificationSettings = new NotificationSettingsFile(settings.notificationsFile)
-  const panel = createPanel(settings, {
-    exportUrl: (id, format) => `${EXPORT_SCHEME}://crawls/${encodeURIComponent(id)}?format=${format}`,
-    notificationSettings
+app
+  .whenReady()
+  .then(async () => {
+    enforceSessionPolicy(session.defaultSession)
+    // The stack this panel may bring up reads its credentials file: written now if missing.
+    ensureStackCredentials()
+    const settings = loadPanelConfig()
+    const notificationSettings = new NotificationSettingsFile(settings.notificationsFile)
+    const panel = createPanel(settings, {
+      exportUrl: (id, format) => `${EXPORT_SCHEME}://crawls/${encodeURIComponent(id)}?format=${format}`,
+      notificationSettings
+    })
+    protocol.handle(EXPORT_SCHEME, async (request) => {
+      const url = new URL(request.url)
+      const id = CrawlIdSchema.safeParse(decodeURIComponent(url.pathname.replace(/^\/+/, '')))
+      const format = ExportFormatSchema.safeParse(url.searchParams.get('format'))
+      if (url.host !== 'crawls' || !id.success || !format.success)
+        return new Response('Not a crawl export.', { status: 400 })
+      try {
+        const body = await panel.controller.openExport(id.data, format.data)
+        return new Response(body, {
+          headers: { 'Content-Disposition': `attachment; filename="crawl-${id.data}.${format.data}"` }
+        })
+      } catch (error) {
+        return new Response(`The export failed: ${(error as Error).message}`, { status: 502 })
+      }
+    })
+    // The window opens even when Docker or the broker is down: it shows what is wrong.
+    panel.controller.start().catch((error: unknown) => console.error('scrapedeck: controller start:', error))
+    const stopNotifier = startDesktopNotifier(panel.controller, notificationSettings)
+    const ipc = servePanelIpc(
+      ipcMain as unknown as IpcMainLike,
+      (deliver) => new PanelSession(panel.controller, deliver),
+      isTrustedUrl
+    )
+    openPanelWindow((options) => new BrowserWindow(options), ipc, { preloadPath, devServerUrl, rendererFile })
+    app.on('window-all-closed', () => {
+      ipc.close()
+      stopNotifier()
+      panel
+        .close()
+        .catch((error: unknown) => console.error('scrapedeck: closing the panel:', error))
+        .finally(() => app.quit())
+    })
   })
-  protocol.handle(EXPORT_SCHEME, async (request) => {
-    const url = new URL(request.url)
-    const id = CrawlIdSchema.safeParse(decodeURIComponent(url.pathname.replace(/^\/+/, '')))
-    const format = ExportFormatSchema.safeParse(url.searchParams.get('format'))
-    if (url.host !== 'crawls' || !id.success || !format.success) return new Response('Not a crawl export.', { status: 400 })
-    try {
-      const body = await panel.controller.openExport(id.data, format.data)
-      return new Response(body, { headers: { 'Content-Disposition': `attachment; filename="crawl-${id.data}.${format.data}"` } })
-    } catch (error) {
-      return new Response(`The export failed: ${(error as Error).message}`, { status: 502 })
-    }
+  .catch((error: unknown) => {
+    // A bad config or an unwritable credentials file: without this the app would sit windowless.
+    console.error('scrapedeck: cannot start:', error)
+    app.exit(1)
   })
-  // The window opens even when Docker or the broker is down: it shows what is wrong.
-  panel.controller.start().catch((error: unknown) => console.error('scrapedeck: controller start:', error))
-  const stopNotifier = startDesktopNotifier(panel.controller, notificationSettings)
-  const ipc = servePanelIpc(ipcMain as unknown as IpcMainLike, (deliver) => new PanelSession(panel.controller, deliver), isTrustedUrl)
-  openPanelWindow((options) => new BrowserWindow(options), ipc, { preloadPath, devServerUrl, rendererFile })
-  app.on('window-all-closed', () => {
-    ipc.close()
-    stopNotifier()
-    panel
-      .close()
-      .catch((error: unknown) => console.error('scrapedeck: closing the panel:', error))
-      .finally(() => app.quit())
-  })
-}).catch((error: unknown) => {
-  // A bad config or an unwritable credentials file: without this the app would sit windowless.
-  console.error('scrapedeck: cannot start:', error)
-  app.exit(1)
-})

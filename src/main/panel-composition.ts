@@ -49,11 +49,24 @@ export interface PanelShellOptions {
 export function createPanel(settings: PanelSettings, shell: PanelShellOptions = {}): Panel {
   const engine = new DockerEngine({ endpoint: settings.dockerEndpoint })
   const loadProject = (): ComposeProject =>
-    loadComposeProject({ file: settings.composeFile, project: settings.project, envFiles: settings.envFiles, compat: settings.composeCompat })
+    loadComposeProject({
+      file: settings.composeFile,
+      project: settings.project,
+      envFiles: settings.envFiles,
+      compat: settings.composeCompat
+    })
   // The engine driver for the mode: containers on this engine (Compose's way), or a stack on its swarm.
   const chosen = DRIVERS[settings.mode]
-  const gate = new HostAccessGate(shell.approvals ?? new FileApprovals(settings.hostAccessFile), chosen.findings?.(settings))
-  const driver = chosen.create({ engine, settings, loadProject, admit: (project, services, allow) => gate.admit(project, services, allow) })
+  const gate = new HostAccessGate(
+    shell.approvals ?? new FileApprovals(settings.hostAccessFile),
+    chosen.findings?.(settings)
+  )
+  const driver = chosen.create({
+    engine,
+    settings,
+    loadProject,
+    admit: (project, services, allow) => gate.admit(project, services, allow)
+  })
   const status = new StackStatusSource({
     engine,
     driver,
@@ -64,10 +77,19 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     refreshMs: settings.statusRefreshMs
   })
   const broker = new BrokerMonitor({
-    management: { url: settings.managementUrl, username: settings.managementUser, password: settings.managementPassword },
+    management: {
+      url: settings.managementUrl,
+      username: settings.managementUser,
+      password: settings.managementPassword
+    },
     amqpUri: settings.amqpUri,
     intervalMs: settings.metricsIntervalMs,
-    replicas: () => Object.entries(settings.rpcServices).map(([service, rpcService]) => ({ service, rpcService, running: status.runningReplicas(service) }))
+    replicas: () =>
+      Object.entries(settings.rpcServices).map(([service, rpcService]) => ({
+        service,
+        rpcService,
+        running: status.runningReplicas(service)
+      }))
   })
 
   const rpc = new LazyConnection(

@@ -34,7 +34,13 @@ export function panelWindowConstructorOptions(preloadPath: string): {
     height: 800,
     show: false,
     title: 'scrapedeck',
-    webPreferences: { preload: preloadPath, contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false }
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false
+    }
   }
 }
 
@@ -46,14 +52,18 @@ export function openPanelWindow<W extends PanelWindowLike>(
   const window = createWindow(panelWindowConstructorOptions(options.preloadPath))
   ipc.attach(window.webContents)
   window.on('ready-to-show', () => window.show())
-  const loaded = options.devServerUrl !== null ? window.loadURL(options.devServerUrl) : window.loadFile(options.rendererFile)
+  const loaded =
+    options.devServerUrl !== null ? window.loadURL(options.devServerUrl) : window.loadFile(options.rendererFile)
   // A page that fails to load leaves the window blank; the reason belongs in the panel's log.
   loaded.catch((error: unknown) => console.error('scrapedeck: the panel page did not load:', error))
   return window
 }
 
 /** True when `url` is the renderer this app loads: the dev server's origin, or our own file. */
-export function isPanelRendererUrl(url: string, options: Pick<PanelWindowOptions, 'devServerUrl' | 'rendererFile'>): boolean {
+export function isPanelRendererUrl(
+  url: string,
+  options: Pick<PanelWindowOptions, 'devServerUrl' | 'rendererFile'>
+): boolean {
   let given: URL
   try {
     given = new URL(url)
@@ -92,7 +102,9 @@ export interface PanelSessionLike {
       ) => void
     ): void
   }
-  setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void): void
+  setPermissionRequestHandler(
+    handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void
+  ): void
 }
 
 /** The CSP on every response, and no permission (camera, notifications, …) for any page. */

@@ -35,11 +35,19 @@ export const DEFAULT_SOURCE_URL_TEMPLATE = 'http://127.0.0.1:8081/jobs/{id}'
  * which compose.yaml passes from the credentials file) when the URI names no user.
  */
 export function amqpUriFromEnv(): string {
-  return withUserinfo(envString('AMQP_URI', DEFAULT_AMQP_URI), process.env[CREDENTIAL_VARIABLES.rabbitmqUser], process.env[CREDENTIAL_VARIABLES.rabbitmqPassword])
+  return withUserinfo(
+    envString('AMQP_URI', DEFAULT_AMQP_URI),
+    process.env[CREDENTIAL_VARIABLES.rabbitmqUser],
+    process.env[CREDENTIAL_VARIABLES.rabbitmqPassword]
+  )
 }
 
 /** ELASTICSEARCH_URL, as the `elastic` user with ELASTIC_PASSWORD (the credentials file) when it names no user. */
 export function elasticsearchUrlFromEnv(): string {
   const password = process.env[CREDENTIAL_VARIABLES.elasticPassword]
-  return withUserinfo(envString('ELASTICSEARCH_URL', DEFAULT_ELASTICSEARCH_URL), password ? ELASTIC_USER : undefined, password)
+  return withUserinfo(
+    envString('ELASTICSEARCH_URL', DEFAULT_ELASTICSEARCH_URL),
+    password ? ELASTIC_USER : undefined,
+    password
+  )
 }

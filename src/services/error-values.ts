@@ -19,7 +19,15 @@ import { ElasticsearchReadFailed } from './listings/listing-source-reader'
 import { MalformedListing } from './listings/rpc-scrape'
 import { FetchSlotMissed } from './politeness/fetch-slot'
 import { SourceRefused } from './politeness/refusal'
-import { BrokerUnavailable, IncorrectSignature, MethodNotFound, NoConsumer, RemoteError, RpcTimeout, UnknownService } from './rpc/errors'
+import {
+  BrokerUnavailable,
+  IncorrectSignature,
+  MethodNotFound,
+  NoConsumer,
+  RemoteError,
+  RpcTimeout,
+  UnknownService
+} from './rpc/errors'
 
 export interface ErrorValue {
   kind: ErrorKind
@@ -31,9 +39,11 @@ export interface ErrorValue {
 /** Null for an error no service raises on purpose: the caller reports it as Internal. */
 export function serviceErrorValue(err: unknown): ErrorValue | null {
   if (err instanceof RemoteError) return remoteErrorValue(err)
-  if (err instanceof CrawlError || err instanceof CrawlSourceError || err instanceof SourceError) return { kind: err.kind, message: err.message, hint: err.hint }
+  if (err instanceof CrawlError || err instanceof CrawlSourceError || err instanceof SourceError)
+    return { kind: err.kind, message: err.message, hint: err.hint }
   if (err instanceof ScrapeError || err instanceof ApiError) return { kind: err.name, message: err.message, hint: null }
-  if (err instanceof SourceRefused || err instanceof FetchSlotMissed) return { kind: err.name, message: err.message, hint: null }
+  if (err instanceof SourceRefused || err instanceof FetchSlotMissed)
+    return { kind: err.name, message: err.message, hint: null }
   if (err instanceof UnknownService) return { kind: 'RpcUnknownService', message: err.message, hint: null }
   if (err instanceof NoConsumer) return { kind: 'RpcNoConsumer', message: err.message, hint: null }
   if (err instanceof RpcTimeout) return { kind: 'RpcTimeout', message: err.message, hint: null }
@@ -42,8 +52,10 @@ export function serviceErrorValue(err: unknown): ErrorValue | null {
   if (err instanceof InvalidSearch) return { kind: 'InvalidSearch', message: err.message, hint: null }
   // SearchUnavailable is a CacheUnavailable: the listings' Elasticsearch is not there.
   if (err instanceof CacheUnavailable) return { kind: 'SearchUnavailable', message: err.message, hint: null }
-  if (err instanceof ElasticsearchReadFailed) return { kind: 'SearchUnavailable', message: `Elasticsearch: ${err.message}`, hint: null }
-  if (err instanceof esErrors.ElasticsearchClientError) return { kind: 'SearchUnavailable', message: `Elasticsearch: ${err.message}`, hint: null }
+  if (err instanceof ElasticsearchReadFailed)
+    return { kind: 'SearchUnavailable', message: `Elasticsearch: ${err.message}`, hint: null }
+  if (err instanceof esErrors.ElasticsearchClientError)
+    return { kind: 'SearchUnavailable', message: `Elasticsearch: ${err.message}`, hint: null }
   return null
 }
 
@@ -54,6 +66,7 @@ export function serviceErrorValue(err: unknown): ErrorValue | null {
 function remoteErrorValue(err: RemoteError): ErrorValue {
   if (err instanceof MethodNotFound) return { kind: 'RpcMethodNotFound', message: err.message, hint: null }
   if (err instanceof IncorrectSignature) return { kind: 'RpcIncorrectSignature', message: err.message, hint: null }
-  if (isErrorKind(err.excType) && err.excType !== 'Internal') return { kind: err.excType, message: err.value === '' ? err.excType : err.value, hint: null }
+  if (isErrorKind(err.excType) && err.excType !== 'Internal')
+    return { kind: err.excType, message: err.value === '' ? err.excType : err.value, hint: null }
   return { kind: 'RpcRemoteError', message: err.message, hint: null }
 }

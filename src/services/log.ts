@@ -17,7 +17,10 @@ export interface Logger {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
-export function createLogger(component: string, level: LogLevel = (process.env['LOG_LEVEL'] as LogLevel) || 'info'): Logger {
+export function createLogger(
+  component: string,
+  level: LogLevel = (process.env['LOG_LEVEL'] as LogLevel) || 'info'
+): Logger {
   const threshold = ORDER[level] ?? ORDER.info
   const prefix = (lvl: LogLevel): string => `","level":"${lvl}","component":${JSON.stringify(component)},"msg":`
   const write = (lvl: LogLevel) => {

@@ -1,12 +1,35 @@
 import { describe, expect, it } from 'vitest'
-import { AUTOSCALE_DEFAULTS, AutoscaleSettingsSchema, decisionSummary, replicasAfter, settingsSummary } from './autoscale'
+import {
+  AUTOSCALE_DEFAULTS,
+  AutoscaleSettingsSchema,
+  decisionSummary,
+  replicasAfter,
+  settingsSummary
+} from './autoscale'
 import type { AutoscaleDecision } from './autoscale'
 
 const decision: AutoscaleDecision = {
-  at: 0, service: 'scraper', queue: 'rpc-scr', ready: 380, unacked: 20, backlog: 400, current: 4, target: 50, active: true,
+  at: 0,
+  service: 'scraper',
+  queue: 'rpc-scr',
+  ready: 380,
+  unacked: 20,
+  backlog: 400,
+  current: 4,
+  target: 50,
+  active: true,
   hostCeiling: { replicas: 6, reason: '2 cores ÷ 0.25 cpu = 8; 3.0 GiB free ÷ 1.5 GiB = 4 + 2' },
-  formula: 'ceil((380 ready + 20 unacked) ÷ 50) = 8', raw: 8, clamp: 'host', recommended: 6, stabilized: 6, desired: 6,
-  action: 'up', rule: 'scale-up', reason: 'Scale up at once: 4 → 6', stopped: [], outcome: null
+  formula: 'ceil((380 ready + 20 unacked) ÷ 50) = 8',
+  raw: 8,
+  clamp: 'host',
+  recommended: 6,
+  stabilized: 6,
+  desired: 6,
+  action: 'up',
+  rule: 'scale-up',
+  reason: 'Scale up at once: 4 → 6',
+  stopped: [],
+  outcome: null
 }
 
 describe('autoscale texts', () => {
@@ -14,9 +37,20 @@ describe('autoscale texts', () => {
     expect(decisionSummary(decision)).toBe(
       '4 → 6 (up): ceil((380 ready + 20 unacked) ÷ 50) = 8, clamped to host 6 (2 cores ÷ 0.25 cpu = 8; 3.0 GiB free ÷ 1.5 GiB = 4 + 2); Scale up at once: 4 → 6'
     )
-    const held = { ...decision, action: 'down' as const, desired: 1, clamp: null, stopped: [{ replica: 'deck-scraper-4', unacked: 0 }], outcome: 'Stopped 1 of 3: …' }
-    expect(decisionSummary(held)).toMatch(/^4 → 1 \(down\): .*; stopped deck-scraper-4 \(0 unacked\); Stopped 1 of 3: …$/)
-    expect(settingsSummary({ ...AUTOSCALE_DEFAULTS, enabled: true })).toBe('on, 1–8 replicas, 50 per replica, activation 0, window 300 s, every 5 s')
+    const held = {
+      ...decision,
+      action: 'down' as const,
+      desired: 1,
+      clamp: null,
+      stopped: [{ replica: 'deck-scraper-4', unacked: 0 }],
+      outcome: 'Stopped 1 of 3: …'
+    }
+    expect(decisionSummary(held)).toMatch(
+      /^4 → 1 \(down\): .*; stopped deck-scraper-4 \(0 unacked\); Stopped 1 of 3: …$/
+    )
+    expect(settingsSummary({ ...AUTOSCALE_DEFAULTS, enabled: true })).toBe(
+      'on, 1–8 replicas, 50 per replica, activation 0, window 300 s, every 5 s'
+    )
   })
 
   it('counts the replicas a decision left: a held scale-down stopped only its idle ones, a failed scale-up none', () => {

@@ -39,12 +39,17 @@ const AutoscaleSettingsShape = z.object({
   /** At or below this backlog the service is idle and goes to `min` after the window. */
   activationBacklog: z.number().int().min(0).max(AUTOSCALE_LIMITS.maxTarget),
   /** Scale-down goes only to the highest recommendation of this many last seconds. */
-  stabilizationSeconds: z.number().int().min(AUTOSCALE_LIMITS.minStabilizationSeconds).max(AUTOSCALE_LIMITS.maxStabilizationSeconds),
+  stabilizationSeconds: z
+    .number()
+    .int()
+    .min(AUTOSCALE_LIMITS.minStabilizationSeconds)
+    .max(AUTOSCALE_LIMITS.maxStabilizationSeconds),
   /** How often the backlog is evaluated. */
   intervalSeconds: z.number().int().min(AUTOSCALE_LIMITS.minIntervalSeconds).max(AUTOSCALE_LIMITS.maxIntervalSeconds)
 })
 
-const minNotAboveMax = (s: { min?: number; max?: number }): boolean => s.min === undefined || s.max === undefined || s.min <= s.max
+const minNotAboveMax = (s: { min?: number; max?: number }): boolean =>
+  s.min === undefined || s.max === undefined || s.min <= s.max
 const MIN_ABOVE_MAX = { message: 'min must not be above max', path: ['min'] }
 
 export const AutoscaleSettingsSchema = AutoscaleSettingsShape.refine(minNotAboveMax, MIN_ABOVE_MAX)
@@ -138,8 +143,12 @@ export type AutoscaleState = z.infer<typeof AutoscaleStateSchema>
 /** "1 → 5 (up): ceil((200 ready + 30 unacked) ÷ 50) = 5, clamped to max; Scale up at once: 1 → 5": one decision for people. */
 export function decisionSummary(d: AutoscaleDecision): string {
   const change = d.action === 'none' ? `${d.current} kept` : `${d.current} → ${d.desired} (${d.action})`
-  const clamp = d.clamp === null ? '' : `, clamped to ${d.clamp} ${d.recommended}${d.clamp === 'host' && d.hostCeiling !== null ? ` (${d.hostCeiling.reason})` : ''}`
-  const stopped = d.stopped.length === 0 ? '' : `; stopped ${d.stopped.map((s) => `${s.replica} (${s.unacked} unacked)`).join(', ')}`
+  const clamp =
+    d.clamp === null
+      ? ''
+      : `, clamped to ${d.clamp} ${d.recommended}${d.clamp === 'host' && d.hostCeiling !== null ? ` (${d.hostCeiling.reason})` : ''}`
+  const stopped =
+    d.stopped.length === 0 ? '' : `; stopped ${d.stopped.map((s) => `${s.replica} (${s.unacked} unacked)`).join(', ')}`
   const outcome = d.outcome === null ? '' : `; ${d.outcome}`
   return `${change}: ${d.formula}${clamp}; ${d.reason}${stopped}${outcome}`
 }

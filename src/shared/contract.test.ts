@@ -12,7 +12,10 @@ describe('contract', () => {
       ok: true,
       value: { kind: 'logs', params: { service: 'api', tail: 200 }, streamId: 'v1', resume: false }
     })
-    expect(parseRequest('streamOpen', { kind: 'stats', params: {} })).toEqual({ ok: true, value: { kind: 'stats', params: {}, resume: false } })
+    expect(parseRequest('streamOpen', { kind: 'stats', params: {} })).toEqual({
+      ok: true,
+      value: { kind: 'stats', params: {}, resume: false }
+    })
     const noParams = parseRequest('streamOpen', { kind: 'stats' })
     expect(!noParams.ok && noParams.error.message).toMatch(/^Invalid streamOpen request: params: .*expected record/)
     const crawl = parseRequest('streamOpen', { kind: 'crawl', params: { id: '../etc' } })
@@ -31,11 +34,13 @@ describe('contract', () => {
     }
   })
 
-  it('says a replica count over the limit in the panel\'s words, not the schema library\'s', () => {
+  it("says a replica count over the limit in the panel's words, not the schema library's", () => {
     const r = parseRequest('scale', { service: 'scraper', replicas: 500 })
     expect(r.ok).toBe(false)
     if (!r.ok) {
-      expect(r.error.message).toBe("Invalid scale request: replicas: at most 32 replicas of one service (the panel's limit)")
+      expect(r.error.message).toBe(
+        "Invalid scale request: replicas: at most 32 replicas of one service (the panel's limit)"
+      )
       expect(r.error.message).not.toMatch(/Too big|expected number/)
     }
   })
@@ -52,12 +57,15 @@ describe('contract', () => {
     expect(back).toEqual(result)
   })
 
-  it('crawl operations fill the crawl contract\'s defaults and refuse a bad crawl id', () => {
+  it("crawl operations fill the crawl contract's defaults and refuse a bad crawl id", () => {
     expect(parseRequest('crawlStart', { source: { kind: 'board' } })).toEqual({
       ok: true,
       value: { source: { kind: 'board' }, refresh: false, maxAttempts: 3 }
     })
-    expect(parseRequest('crawlItems', { id: 'c-1', state: 'failed' })).toEqual({ ok: true, value: { id: 'c-1', state: 'failed', limit: 100 } })
+    expect(parseRequest('crawlItems', { id: 'c-1', state: 'failed' })).toEqual({
+      ok: true,
+      value: { id: 'c-1', state: 'failed', limit: 100 }
+    })
     const bad = parseRequest('crawlGet', { id: '../etc' })
     expect(bad.ok).toBe(false)
     if (!bad.ok) expect(bad.error.message).toMatch(/^Invalid crawlGet request: id:/)

@@ -15,13 +15,33 @@ import { PreflightResultSchema } from './host-access'
 import { DEFAULT_RPC_TIMEOUT_MS, RpcNameSchema, RpcServiceSchema, rpcPayloadProblem } from './rpc-console'
 import { BrokerConnectivitySchema, BrokerMetricsSchema, MetricsSampleSchema } from './broker-metrics'
 import {
-  CrawlActionSchema, CrawlDeleteResponseSchema, CrawlDetailSchema, CrawlIdSchema, CrawlItemsPageSchema, CrawlItemsQuerySchema,
-  CrawlListResponseSchema, CrawlStartRequestSchema, CrawlStartResponseSchema, CrawlSummarySchema, ExportFormatSchema
+  CrawlActionSchema,
+  CrawlDeleteResponseSchema,
+  CrawlDetailSchema,
+  CrawlIdSchema,
+  CrawlItemsPageSchema,
+  CrawlItemsQuerySchema,
+  CrawlListResponseSchema,
+  CrawlStartRequestSchema,
+  CrawlStartResponseSchema,
+  CrawlSummarySchema,
+  ExportFormatSchema
 } from './crawl'
 import { HostInfoSchema } from './fleet-stats'
-import { SourceDetailSchema, SourceEditSchema, SourceListResponseSchema, SourceNameSchema, SourceSpecSchema } from './source'
+import {
+  SourceDetailSchema,
+  SourceEditSchema,
+  SourceListResponseSchema,
+  SourceNameSchema,
+  SourceSpecSchema
+} from './source'
 import { NotificationSettingsSchema } from './notifications/notification-settings'
-import { AutoscaleDecisionSchema, AutoscaleSettingsPatchSchema, AutoscaleSettingsSchema, AutoscaleStateSchema } from './autoscale'
+import {
+  AutoscaleDecisionSchema,
+  AutoscaleSettingsPatchSchema,
+  AutoscaleSettingsSchema,
+  AutoscaleStateSchema
+} from './autoscale'
 
 export * from './panel-error'
 export * from './stack-status'
@@ -29,11 +49,13 @@ export * from './broker-metrics'
 export * from './host-access'
 export * from './rpc-console'
 export type { LookupResult } from './lookup'
-export type { ListingSearchResult,  } from './listing-search'
+export type { ListingSearchResult } from './listing-search'
 
 // ---- Building blocks -------------------------------------------------------------------
 
-const ServiceNameSchema = z.string().regex(/^[a-zA-Z0-9._-]{1,63}$/, 'A service name is 1–63 of letters, digits, ".", "_" or "-"')
+const ServiceNameSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9._-]{1,63}$/, 'A service name is 1–63 of letters, digits, ".", "_" or "-"')
 
 /**
  * Optional id the caller picks for a long operation, so it can match the `progress` events
@@ -53,7 +75,22 @@ export type ProgressOperation = z.infer<typeof ProgressOperationSchema>
 
 /** What one progress event is about; `failed` closes an operation that failed as a whole. */
 const ProgressStepSchema = z.enum([
-  'image', 'build', 'pull', 'push', 'network', 'volume', 'wait', 'create', 'start', 'recreate', 'healthy', 'stop', 'remove', 'restart', 'update', 'failed'
+  'image',
+  'build',
+  'pull',
+  'push',
+  'network',
+  'volume',
+  'wait',
+  'create',
+  'start',
+  'recreate',
+  'healthy',
+  'stop',
+  'remove',
+  'restart',
+  'update',
+  'failed'
 ])
 export type ProgressStep = z.infer<typeof ProgressStepSchema>
 
@@ -176,28 +213,38 @@ interface StreamOpenFields {
    */
   resume?: boolean
 }
-export type StreamOpenRequest = { [K in StreamKind]: StreamOpenFields & { kind: K; params: StreamParamsInput<K> } }[StreamKind]
-export type StreamOpen = { [K in StreamKind]: { kind: K; params: StreamParams<K>; streamId?: string; resume: boolean } }[StreamKind]
+export type StreamOpenRequest = {
+  [K in StreamKind]: StreamOpenFields & { kind: K; params: StreamParamsInput<K> }
+}[StreamKind]
+export type StreamOpen = {
+  [K in StreamKind]: { kind: K; params: StreamParams<K>; streamId?: string; resume: boolean }
+}[StreamKind]
 export type StreamData = { [K in StreamKind]: { streamId: string; kind: K; items: StreamItem<K>[] } }[StreamKind]
 
 const StreamKindSchema = z.enum(STREAM_KINDS as [StreamKind, ...StreamKind[]])
 
 /** The kind is checked first, then the params against that kind's schema (the error names `params.<field>`). */
 const StreamOpenSchema = z
-  .object({ kind: StreamKindSchema, params: z.record(z.string(), z.unknown()), streamId: StreamIdSchema.optional(), resume: z.boolean().default(false) })
+  .object({
+    kind: StreamKindSchema,
+    params: z.record(z.string(), z.unknown()),
+    streamId: StreamIdSchema.optional(),
+    resume: z.boolean().default(false)
+  })
   .strict()
   .transform((open, ctx) => {
     const params = streams[open.kind].params.safeParse(open.params)
     if (params.success) return { ...open, params: params.data } as StreamOpen
-    for (const issue of params.error.issues) ctx.addIssue({ code: 'custom', path: ['params', ...issue.path], message: issue.message })
+    for (const issue of params.error.issues)
+      ctx.addIssue({ code: 'custom', path: ['params', ...issue.path], message: issue.message })
     return z.NEVER
   }) as unknown as z.ZodType<StreamOpen, StreamOpenRequest>
 
 const StreamDataSchema = z.discriminatedUnion(
   'kind',
-  STREAM_KINDS.map((kind) => z.object({ streamId: z.string(), kind: z.literal(kind), items: z.array(streams[kind].item) })) as unknown as [
-    z.ZodObject<{ streamId: z.ZodString; kind: z.ZodLiteral<StreamKind>; items: z.ZodArray<z.ZodType> }>
-  ]
+  STREAM_KINDS.map((kind) =>
+    z.object({ streamId: z.string(), kind: z.literal(kind), items: z.array(streams[kind].item) })
+  ) as unknown as [z.ZodObject<{ streamId: z.ZodString; kind: z.ZodLiteral<StreamKind>; items: z.ZodArray<z.ZodType> }>]
 ) as unknown as z.ZodType<StreamData>
 
 function streamOperations() {
@@ -205,7 +252,10 @@ function streamOperations() {
     /** Opens a stream of the client that asks; its items and its end go to that client alone. */
     streamOpen: { request: StreamOpenSchema, response: z.object({ streamId: z.string() }) },
     /** Closes one of this client's streams (its `streamEnd` says `closed`); false when it has none by that id. */
-    streamClose: { request: z.object({ streamId: StreamIdSchema }).strict(), response: z.object({ closed: z.boolean() }) }
+    streamClose: {
+      request: z.object({ streamId: StreamIdSchema }).strict(),
+      response: z.object({ closed: z.boolean() })
+    }
   } as const
 }
 
@@ -239,7 +289,10 @@ const operations = {
         services: z.array(ServiceNameSchema).optional(),
         operationId: OperationIdSchema,
         /** The `fileHash` of a `preflight` the user accepted; needed when the file reaches the host. */
-        allowHostAccess: z.string().regex(/^[0-9a-f]{64}$/, 'allowHostAccess is the fileHash a preflight answered').optional()
+        allowHostAccess: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, 'allowHostAccess is the fileHash a preflight answered')
+          .optional()
       })
       .strict(),
     response: OperationReportSchema
@@ -289,18 +342,24 @@ const operations = {
   metrics: { request: Empty, response: BrokerMetricsSchema },
   /** The bounded history (oldest first) for charts. */
   metricHistory: {
-    request: z.object({ sinceMs: z.number().optional(), limit: z.number().int().min(1).max(10_000).optional() }).strict(),
+    request: z
+      .object({ sinceMs: z.number().optional(), limit: z.number().int().min(1).max(10_000).optional() })
+      .strict(),
     response: z.object({ samples: z.array(MetricsSampleSchema), capacity: z.number().int() })
   },
   /** Cache first, else scrape over RPC and index (the listings flow of src/shared/lookup.ts). */
   lookup: {
     /** `source`: the registered source to look the id up on; absent, the default source. */
-    request: z.object({ id: ListingIdSchema, refresh: z.boolean().default(false), source: SourceNameSchema.optional() }).strict(),
+    request: z
+      .object({ id: ListingIdSchema, refresh: z.boolean().default(false), source: SourceNameSchema.optional() })
+      .strict(),
     response: LookupResultSchema
   },
   /** Full-text search over cached listings (src/shared/listing-search.ts). */
   search: {
-    request: z.object({ query: z.string().min(1).max(MAX_SEARCH_QUERY_LENGTH), options: ListingSearchOptionsSchema.optional() }).strict(),
+    request: z
+      .object({ query: z.string().min(1).max(MAX_SEARCH_QUERY_LENGTH), options: ListingSearchOptionsSchema.optional() })
+      .strict(),
     response: ListingSearchResultSchema
   },
   // -- The RPC console (src/shared/rpc-console.ts): any Nameko service and method.
@@ -331,7 +390,10 @@ const operations = {
   crawlGet: { request: z.object({ id: CrawlIdSchema }).strict(), response: CrawlDetailSchema },
   /** One page of a crawl's items; pass `nextCursor` back for the next. */
   crawlItems: { request: CrawlItemsQuerySchema.extend({ id: CrawlIdSchema }).strict(), response: CrawlItemsPageSchema },
-  crawlAction: { request: z.object({ id: CrawlIdSchema, action: CrawlActionSchema }).strict(), response: CrawlSummarySchema },
+  crawlAction: {
+    request: z.object({ id: CrawlIdSchema, action: CrawlActionSchema }).strict(),
+    response: CrawlSummarySchema
+  },
   crawlDelete: { request: z.object({ id: CrawlIdSchema }).strict(), response: CrawlDeleteResponseSchema },
   /** A URL that streams the export (the web shell's token-guarded download). */
   crawlExportUrl: {
@@ -343,9 +405,18 @@ const operations = {
   sourceGet: { request: z.object({ name: SourceNameSchema }).strict(), response: SourceDetailSchema },
   sourceAdd: { request: SourceSpecSchema, response: SourceDetailSchema },
   /** Any field but the name; politeness fields not given are kept. */
-  sourceEdit: { request: z.object({ name: SourceNameSchema, edit: SourceEditSchema.strict() }).strict(), response: SourceDetailSchema },
-  sourceAction: { request: z.object({ name: SourceNameSchema, action: z.enum(['pause', 'resume']) }).strict(), response: SourceDetailSchema },
-  sourceRemove: { request: z.object({ name: SourceNameSchema }).strict(), response: z.object({ deleted: z.boolean() }) },
+  sourceEdit: {
+    request: z.object({ name: SourceNameSchema, edit: SourceEditSchema.strict() }).strict(),
+    response: SourceDetailSchema
+  },
+  sourceAction: {
+    request: z.object({ name: SourceNameSchema, action: z.enum(['pause', 'resume']) }).strict(),
+    response: SourceDetailSchema
+  },
+  sourceRemove: {
+    request: z.object({ name: SourceNameSchema }).strict(),
+    response: z.object({ deleted: z.boolean() })
+  },
   ...streamOperations(),
   ...fleetOperations(),
   // -- Autoscale (src/shared/autoscale.ts): a service's replicas from its queue's backlog, off until turned on.

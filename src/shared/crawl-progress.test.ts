@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import {
-  crawlSucceeded, etaAtReplicas, finishedCount, formatEta, formatRate, percentFinished, perReplicaRate, progressSegments, remainingCount
+  crawlSucceeded,
+  etaAtReplicas,
+  finishedCount,
+  formatEta,
+  formatRate,
+  percentFinished,
+  perReplicaRate,
+  progressSegments,
+  remainingCount
 } from './crawl-progress'
 import { crawlDetail } from '../../test/support/crawl-detail'
 

@@ -8,7 +8,14 @@ import type { CrawlDetail, CrawlItemState, CrawlSummary } from './crawl'
 export type CrawlCounts = Pick<CrawlSummary, CrawlItemState | 'total'>
 
 /** Left to right in a progress bar: finished states first, then what is still to do. */
-const SEGMENT_ORDER = ['done', 'skipped', 'failed', 'cancelled', 'scraping', 'queued'] as const satisfies readonly CrawlItemState[]
+const SEGMENT_ORDER = [
+  'done',
+  'skipped',
+  'failed',
+  'cancelled',
+  'scraping',
+  'queued'
+] as const satisfies readonly CrawlItemState[]
 
 export interface ProgressSegment {
   state: CrawlItemState
@@ -84,7 +91,10 @@ export function perReplicaRate(detail: Pick<CrawlDetail, 'replicas'>): number | 
  * measured per-replica rate (linear scaling: the board or the broker may bound it sooner).
  * 0 when nothing remains; null when the crawl has ended, nothing was measured, or replicas < 1.
  */
-export function etaAtReplicas(detail: CrawlCounts & Pick<CrawlDetail, 'replicas' | 'state'>, replicas: number): number | null {
+export function etaAtReplicas(
+  detail: CrawlCounts & Pick<CrawlDetail, 'replicas' | 'state'>,
+  replicas: number
+): number | null {
   if (detail.state === 'done' || detail.state === 'cancelled') return null
   const remaining = remainingCount(detail)
   if (remaining === 0) return 0

@@ -15,7 +15,9 @@ const CRAWL_STATES = ['running', 'paused', 'done', 'cancelled'] as const
 const CrawlStateSchema = z.enum(CRAWL_STATES)
 export type CrawlState = z.infer<typeof CrawlStateSchema>
 
-export const CrawlIdSchema = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'A crawl id is 1–64 of letters, digits, "_" or "-"')
+export const CrawlIdSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'A crawl id is 1–64 of letters, digits, "_" or "-"')
 
 /** Largest pasted list or file the API accepts (bytes of UTF-8). */
 export const MAX_ID_LIST_BYTES = 8 * 1024 * 1024
@@ -36,11 +38,17 @@ const CrawlSourceSchema = z.discriminatedUnion('kind', [
       .refine((names) => new Set(names).size === names.length, 'A crawl names each source once')
   }),
   /** A sitemap or sitemap index (gzip allowed); its URLs are matched against `source`'s listing URL template (default: the default source). */
-  z.object({ kind: z.literal('sitemap'), url: z.url({ protocol: /^https?$/, error: 'A sitemap URL is an http(s) URL' }), source: SourceNameSchema.optional() }),
+  z.object({
+    kind: z.literal('sitemap'),
+    url: z.url({ protocol: /^https?$/, error: 'A sitemap URL is an http(s) URL' }),
+    source: SourceNameSchema.optional()
+  }),
   /** Pasted text or a file's content: one id a line, or CSV with an `id` column; ids of `source` (default: the default source). */
   z.object({
     kind: z.literal('ids'),
-    text: z.string().refine((text) => new TextEncoder().encode(text).length <= MAX_ID_LIST_BYTES, 'An id list is at most 8 MiB'),
+    text: z
+      .string()
+      .refine((text) => new TextEncoder().encode(text).length <= MAX_ID_LIST_BYTES, 'An id list is at most 8 MiB'),
     source: SourceNameSchema.optional()
   })
 ])

@@ -33,10 +33,16 @@ describe('the error kind table', () => {
 
   it('gives each kind one hint, which an error with a hint of its own overrides', () => {
     expect(hintFor('CrawlNotFound')).toBe('List the crawls with GET /crawls; a deleted crawl is gone for good.')
-    expect(hintFor('RpcUnknownService')).toBe('No replica of that service has ever connected to this broker: start one (deck up, or scale it up).')
+    expect(hintFor('RpcUnknownService')).toBe(
+      'No replica of that service has ever connected to this broker: start one (deck up, or scale it up).'
+    )
     expect(hintFor('PortInUse', 'Set API_PORT in .env to move it.')).toBe('Set API_PORT in .env to move it.')
     expect(hintFor('PortInUse', null)).toBe(ERROR_RULES.PortInUse.hint)
-    expect(panelError('BrokerUnavailable', 'down')).toEqual({ kind: 'BrokerUnavailable', message: 'down', hint: "Is RabbitMQ running? Check AMQP_URI (the API's GET /health shows its broker link)." })
+    expect(panelError('BrokerUnavailable', 'down')).toEqual({
+      kind: 'BrokerUnavailable',
+      message: 'down',
+      hint: "Is RabbitMQ running? Check AMQP_URI (the API's GET /health shows its broker link)."
+    })
     expect(panelError('BrokerUnavailable', 'down', null).hint).toBeNull()
   })
 
@@ -49,7 +55,7 @@ describe('the error kind table', () => {
     }
   })
 
-  it('is the contract\'s list of kinds, and holds every kind the scraper raises', () => {
+  it("is the contract's list of kinds, and holds every kind the scraper raises", () => {
     expect(PANEL_ERROR_KINDS).toEqual(Object.keys(ERROR_RULES))
     for (const kind of SCRAPE_ERROR_KINDS) expect(PanelErrorKindSchema.safeParse(kind).success, kind).toBe(true)
     expect(isErrorKind('CrawlConflict')).toBe(true)

@@ -51,15 +51,24 @@ export function nextReplicaCeiling(host: HostInfo, service: string, latest: Cont
   const usedCores = host.cpuBusyCores ?? latest.reduce((sum, s) => sum + s.cpuPercent / 100, 0)
   const freeCores = Math.max(0, host.cores - usedCores)
   const own = latest.filter((s) => s.service === service)
-  const replicaCores = limits.cpus ?? (own.length > 0 ? own.reduce((sum, s) => sum + s.cpuPercent / 100, 0) / own.length : 0)
+  const replicaCores =
+    limits.cpus ?? (own.length > 0 ? own.reduce((sum, s) => sum + s.cpuPercent / 100, 0) / own.length : 0)
   const reasons: string[] = []
-  if (limits.memoryBytes !== null && host.memoryAvailableBytes !== null && limits.memoryBytes > host.memoryAvailableBytes) {
-    reasons.push(`its memory limit (${formatBytes(limits.memoryBytes)}) is more than the host has free (${formatBytes(host.memoryAvailableBytes)})`)
+  if (
+    limits.memoryBytes !== null &&
+    host.memoryAvailableBytes !== null &&
+    limits.memoryBytes > host.memoryAvailableBytes
+  ) {
+    reasons.push(
+      `its memory limit (${formatBytes(limits.memoryBytes)}) is more than the host has free (${formatBytes(host.memoryAvailableBytes)})`
+    )
   }
   if (replicaCores > freeCores) {
     reasons.push(`it needs ${replicaCores.toFixed(2)} cores and ${freeCores.toFixed(2)} of ${host.cores} are free`)
   }
-  return reasons.length === 0 ? { over: false, reason: null } : { over: true, reason: `One more ${service} replica would pass the host: ${reasons.join('; ')}.` }
+  return reasons.length === 0
+    ? { over: false, reason: null }
+    : { over: true, reason: `One more ${service} replica would pass the host: ${reasons.join('; ')}.` }
 }
 
 /** 1536 → "1.5 KiB", as `docker stats` prints memory. */

@@ -40,4 +40,3 @@ export function resultSchema<T extends z.ZodType>(value: T): z.ZodType<Result<z.
 export function panelError(kind: PanelErrorKind, message: string, hint: string | null = hintFor(kind)): PanelError {
   return { kind, message, hint }
 }
-

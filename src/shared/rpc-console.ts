@@ -25,7 +25,13 @@ function formatKiB(bytes: number): string {
 }
 
 /** A Nameko service on the bus: its `rpc-*` queue and who consumes it, as the broker counts them now. */
-export const RpcServiceSchema = QueueMetricsSchema.pick({ service: true, queue: true, consumers: true, ready: true, unacked: true })
+export const RpcServiceSchema = QueueMetricsSchema.pick({
+  service: true,
+  queue: true,
+  consumers: true,
+  ready: true,
+  unacked: true
+})
 export type RpcService = z.infer<typeof RpcServiceSchema>
 
 /** A text field's JSON, or what is wrong with it in words a person can act on. */
@@ -35,7 +41,10 @@ export type ParsedJson<T> = { ok: true; value: T } | { ok: false; problem: strin
 export function parseRpcArgs(text: string): ParsedJson<unknown[]> {
   const parsed = parseJsonField('args', text, [])
   if (!parsed.ok || Array.isArray(parsed.value)) return parsed as ParsedJson<unknown[]>
-  return { ok: false, problem: `args must be a JSON array of positional arguments, e.g. ["Mike"]; this is ${jsonTypeOf(parsed.value)}` }
+  return {
+    ok: false,
+    problem: `args must be a JSON array of positional arguments, e.g. ["Mike"]; this is ${jsonTypeOf(parsed.value)}`
+  }
 }
 
 /** Keyword arguments: a JSON object; an empty field is none. */
@@ -43,8 +52,12 @@ export function parseRpcKwargs(text: string): ParsedJson<Record<string, unknown>
   const parsed = parseJsonField('kwargs', text, {})
   if (!parsed.ok) return parsed
   const value = parsed.value
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { ok: true, value: value as Record<string, unknown> }
-  return { ok: false, problem: `kwargs must be a JSON object of keyword arguments, e.g. {"name": "Mike"}; this is ${jsonTypeOf(value)}` }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return { ok: true, value: value as Record<string, unknown> }
+  return {
+    ok: false,
+    problem: `kwargs must be a JSON object of keyword arguments, e.g. {"name": "Mike"}; this is ${jsonTypeOf(value)}`
+  }
 }
 
 function parseJsonField(field: string, text: string, empty: unknown): ParsedJson<unknown> {
@@ -54,7 +67,9 @@ function parseJsonField(field: string, text: string, empty: unknown): ParsedJson
   } catch (err) {
     // V8 quotes the whole text back ("…" is not valid JSON): the field shows it already, and it may be 64 KiB.
     // Newer V8 (Node 22+, Chromium 124+) also appends "(line L column C)", which where() says already.
-    const reason = (err as Error).message.replace(/, ".*" is not valid JSON$/s, '').replace(/ \(line \d+ column \d+\)$/, '')
+    const reason = (err as Error).message
+      .replace(/, ".*" is not valid JSON$/s, '')
+      .replace(/ \(line \d+ column \d+\)$/, '')
     return { ok: false, problem: `${field} is not valid JSON${where(text, reason)}: ${reason}` }
   }
 }

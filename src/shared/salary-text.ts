@@ -4,7 +4,13 @@
  */
 import type { Salary } from './listing'
 
-const UNIT_WORDS: Record<string, string> = { YEAR: 'a year', MONTH: 'a month', WEEK: 'a week', DAY: 'a day', HOUR: 'an hour' }
+const UNIT_WORDS: Record<string, string> = {
+  YEAR: 'a year',
+  MONTH: 'a month',
+  WEEK: 'a week',
+  DAY: 'a day',
+  HOUR: 'an hour'
+}
 
 /** 60,000–80,000 EUR a year; "from 50,000 USD"; null when nothing is known. */
 export function formatSalary(salary: Salary | null): string | null {
@@ -18,6 +24,7 @@ export function formatSalary(salary: Salary | null): string | null {
         : salary.min !== null
           ? `from ${number(salary.min)}`
           : `up to ${number(salary.max ?? 0)}`
-  const unit = salary.unit === null ? '' : ` ${UNIT_WORDS[salary.unit.toUpperCase()] ?? `per ${salary.unit.toLowerCase()}`}`
+  const unit =
+    salary.unit === null ? '' : ` ${UNIT_WORDS[salary.unit.toUpperCase()] ?? `per ${salary.unit.toLowerCase()}`}`
   return `${amount}${salary.currency === null ? '' : ` ${salary.currency}`}${unit}`
 }

@@ -38,7 +38,10 @@ export abstract class ScrapeError extends Error {
 
 export class InvalidListingId extends ScrapeError {
   override readonly name = 'InvalidListingId'
-  constructor(readonly id: unknown, reason: string) {
+  constructor(
+    readonly id: unknown,
+    reason: string
+  ) {
     super(`Invalid listing id ${describeId(id)}: ${reason}`)
   }
 }

@@ -6,17 +6,25 @@ describe('secretMasker', () => {
   const mask = secretMasker(['Zq9-xY_w3', 'p@ss w/rd'])
 
   it('masks the password of any URI, keeping the user and the host', () => {
-    expect(mask('Cannot connect to amqp://deck-1a2b:hunter2@127.0.0.1:5672 (ECONNREFUSED)')).toBe(`Cannot connect to amqp://deck-1a2b:${MASK}@127.0.0.1:5672 (ECONNREFUSED)`)
-    expect(mask('node http://elastic:s%2Fx@elasticsearch:9200/_cluster/health')).toBe(`node http://elastic:${MASK}@elasticsearch:9200/_cluster/health`)
+    expect(mask('Cannot connect to amqp://deck-1a2b:hunter2@127.0.0.1:5672 (ECONNREFUSED)')).toBe(
+      `Cannot connect to amqp://deck-1a2b:${MASK}@127.0.0.1:5672 (ECONNREFUSED)`
+    )
+    expect(mask('node http://elastic:s%2Fx@elasticsearch:9200/_cluster/health')).toBe(
+      `node http://elastic:${MASK}@elasticsearch:9200/_cluster/health`
+    )
     expect(mask('"amqps://:only@h" and "amqp://u:p@h2"')).toBe(`"amqps://:${MASK}@h" and "amqp://u:${MASK}@h2"`)
   })
 
   it('leaves URIs without a password and ports alone', () => {
-    expect(mask('http://127.0.0.1:9200/path@x and amqp://rabbitmq:5672')).toBe('http://127.0.0.1:9200/path@x and amqp://rabbitmq:5672')
+    expect(mask('http://127.0.0.1:9200/path@x and amqp://rabbitmq:5672')).toBe(
+      'http://127.0.0.1:9200/path@x and amqp://rabbitmq:5672'
+    )
   })
 
   it('masks every known secret wherever it appears, raw or percent-encoded', () => {
-    expect(mask('login failed for password Zq9-xY_w3, again Zq9-xY_w3')).toBe(`login failed for password ${MASK}, again ${MASK}`)
+    expect(mask('login failed for password Zq9-xY_w3, again Zq9-xY_w3')).toBe(
+      `login failed for password ${MASK}, again ${MASK}`
+    )
     expect(mask('user=x&pass=p%40ss%20w%2Frd')).toBe(`user=x&pass=${MASK}`)
   })
 
@@ -34,8 +42,16 @@ describe('maskDeep', () => {
   const mask = secretMasker(['s3cret-value'])
 
   it('masks strings at any depth and keeps other values', () => {
-    const value = { kind: 'BrokerUnavailable', message: 'amqp://u:s3cret-value@h', nested: [{ line: 'pw s3cret-value' }, 3, null, true] }
-    expect(maskDeep(value, mask)).toEqual({ kind: 'BrokerUnavailable', message: `amqp://u:${MASK}@h`, nested: [{ line: `pw ${MASK}` }, 3, null, true] })
+    const value = {
+      kind: 'BrokerUnavailable',
+      message: 'amqp://u:s3cret-value@h',
+      nested: [{ line: 'pw s3cret-value' }, 3, null, true]
+    }
+    expect(maskDeep(value, mask)).toEqual({
+      kind: 'BrokerUnavailable',
+      message: `amqp://u:${MASK}@h`,
+      nested: [{ line: `pw ${MASK}` }, 3, null, true]
+    })
   })
 
   it('returns the same object when nothing needed masking', () => {

@@ -15,7 +15,9 @@ const BASIC_AUTH = /\b(basic\s+)(?=[A-Za-z]*[0-9+/])[A-Za-z0-9+/]{8,}={0,2}/gi
 
 /** A masker for these secrets (empty ones ignored); it always masks URI passwords and Basic values. */
 export function secretMasker(secrets: readonly string[] = []): (text: string) => string {
-  const values = [...new Set(secrets.flatMap((s) => (s === '' ? [] : [s, encodeURIComponent(s)])))].sort((a, b) => b.length - a.length)
+  const values = [...new Set(secrets.flatMap((s) => (s === '' ? [] : [s, encodeURIComponent(s)])))].sort(
+    (a, b) => b.length - a.length
+  )
   return (text) => {
     let out = text.replace(URI_PASSWORD, `$1${MASK}@`).replace(BASIC_AUTH, `$1${MASK}`)
     for (const value of values) out = out.split(value).join(MASK)

@@ -9,7 +9,10 @@ import { z } from 'zod'
 export const SOURCE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/
 export const SourceNameSchema = z
   .string()
-  .regex(SOURCE_NAME_PATTERN, 'A source name is 1–63 of lower-case letters, digits and "-", starting with a letter or digit')
+  .regex(
+    SOURCE_NAME_PATTERN,
+    'A source name is 1–63 of lower-case letters, digits and "-", starting with a letter or digit'
+  )
 
 /** The source the stack makes at first start: its own job board. */
 export const DEFAULT_SOURCE_NAME = 'jobboard'
@@ -67,10 +70,13 @@ export function listingUrlTemplateProblem(template: string): string | null {
   return null
 }
 
-const ListingUrlTemplateSchema = z.string().max(2000).superRefine((template, ctx) => {
-  const problem = listingUrlTemplateProblem(template)
-  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem })
-})
+const ListingUrlTemplateSchema = z
+  .string()
+  .max(2000)
+  .superRefine((template, ctx) => {
+    const problem = listingUrlTemplateProblem(template)
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem })
+  })
 
 export const SourceSpecSchema = z
   .object({
@@ -80,7 +86,10 @@ export const SourceSpecSchema = z
     sitemapUrls: z.array(HttpUrlSchema).max(20).default([]),
     politeness: PolitenessSchema.default(PolitenessSchema.parse({}))
   })
-  .refine((s) => s.listingUrlTemplate !== null || s.sitemapUrls.length > 0, 'A source needs a listing URL template or at least one sitemap URL')
+  .refine(
+    (s) => s.listingUrlTemplate !== null || s.sitemapUrls.length > 0,
+    'A source needs a listing URL template or at least one sitemap URL'
+  )
 export type SourceSpecInput = z.input<typeof SourceSpecSchema>
 
 /** Every field but the name may be edited. */
@@ -139,7 +148,13 @@ export const SourceListResponseSchema = z.object({ sources: z.array(SourceDetail
 export type SourceListResponse = z.infer<typeof SourceListResponseSchema>
 
 /** Error kinds of the source surfaces (REST, panel, CLI); their statuses and hints are in error-kinds.ts. */
-export const SOURCE_ERROR_KINDS = ['InvalidSource', 'SourceNotFound', 'SourceNameTaken', 'SourceConflict', 'SourcesUnavailable'] as const
+export const SOURCE_ERROR_KINDS = [
+  'InvalidSource',
+  'SourceNotFound',
+  'SourceNameTaken',
+  'SourceConflict',
+  'SourcesUnavailable'
+] as const
 export type SourceErrorKind = (typeof SOURCE_ERROR_KINDS)[number]
 
 /** What the stack's scrapers are told of every source (the crawl-control fanout carries it). */

@@ -38,7 +38,9 @@ export function withUserinfo(uri: string, user: string | undefined, password: st
 export function userinfoOf(uri: string): { user: string; password: string } | null {
   try {
     const url = new URL(uri)
-    return url.username === '' ? null : { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+    return url.username === ''
+      ? null
+      : { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
   } catch {
     return null
   }

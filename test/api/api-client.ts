@@ -20,8 +20,10 @@ export interface CapturedLog {
 
 export function capturingLogger(): { logger: Logger; entries: CapturedLog[] } {
   const entries: CapturedLog[] = []
-  const at = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => {
-    entries.push({ level, msg, fields })
-  }
+  const at =
+    (level: string) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      entries.push({ level, msg, fields })
+    }
   return { entries, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } }
 }

@@ -27,7 +27,16 @@ describe('API service process', () => {
   it('starts from env, answers /health, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
     const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['src/services/api/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', AMQP_URI: TEST_AMQP_URI, ELASTICSEARCH_URL: ES_URL, ELASTICSEARCH_INDEX: index, SCRAPER_SERVICE_NAME: 'api_process_test_none', CRAWL_INDEX_PREFIX: crawlPrefix },
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        AMQP_URI: TEST_AMQP_URI,
+        ELASTICSEARCH_URL: ES_URL,
+        ELASTICSEARCH_INDEX: index,
+        SCRAPER_SERVICE_NAME: 'api_process_test_none',
+        CRAWL_INDEX_PREFIX: crawlPrefix
+      },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     let stderr = ''
@@ -46,14 +55,24 @@ describe('API service process', () => {
       })
       const res = await fetch(`${url}/health`)
       expect(res.status).toBe(200)
-      expect(await res.json()).toMatchObject({ status: 'ok', broker: { status: 'connected', scraperService: 'api_process_test_none' } })
+      expect(await res.json()).toMatchObject({
+        status: 'ok',
+        broker: { status: 'connected', scraperService: 'api_process_test_none' }
+      })
 
       child.kill('SIGTERM')
       const code = await exited
       if (code !== 0) console.log(stderr.split('\n').slice(-8).join('\n'))
       expect(code).toBe(0)
-      const lines = stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
-      expect(lines).toEqual(expect.arrayContaining([expect.objectContaining({ msg: 'request', method: 'GET', path: '/health', status: 200 })]))
+      const lines = stderr
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ msg: 'request', method: 'GET', path: '/health', status: 200 })
+        ])
+      )
       expect(lines.at(-1)).toMatchObject({ msg: 'API stopped' })
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL')

@@ -49,9 +49,21 @@ beforeAll(async () => {
   )
   await server.start()
   client = await RpcClient.connect({ amqpUri: TEST_AMQP_URI, defaultTimeoutMs: 5000, logger: silentLogger })
-  api = await startApi({ port: 0, elasticsearchUrl: ES_URL, index, rpc: { client, service: serviceName, timeoutMs: RPC_TIMEOUT_MS }, logger: silentLogger })
+  api = await startApi({
+    port: 0,
+    elasticsearchUrl: ES_URL,
+    index,
+    rpc: { client, service: serviceName, timeoutMs: RPC_TIMEOUT_MS },
+    logger: silentLogger
+  })
   // Same broker, a service nobody runs.
-  apiToNowhere = await startApi({ port: 0, elasticsearchUrl: ES_URL, index, rpc: { client, service: `${serviceName}_none` }, logger: silentLogger })
+  apiToNowhere = await startApi({
+    port: 0,
+    elasticsearchUrl: ES_URL,
+    index,
+    rpc: { client, service: `${serviceName}_none` },
+    logger: silentLogger
+  })
 })
 
 afterAll(async () => {
@@ -111,7 +123,13 @@ describe('API over real RPC', () => {
 
   it('answers 503 BrokerUnavailable once the RPC client is closed, and health says so', async () => {
     const closedClient = await RpcClient.connect({ amqpUri: TEST_AMQP_URI, logger: silentLogger })
-    const lonely = await startApi({ port: 0, elasticsearchUrl: ES_URL, index, rpc: { client: closedClient, service: serviceName }, logger: silentLogger })
+    const lonely = await startApi({
+      port: 0,
+      elasticsearchUrl: ES_URL,
+      index,
+      rpc: { client: closedClient, service: serviceName },
+      logger: silentLogger
+    })
     try {
       await closedClient.close()
       const res = await get<ApiErrorBody>(lonely.url, `/joblisting/${uniqueId()}`)

@@ -9,7 +9,13 @@ import type { Listing } from '../../src/shared/listing'
 import type { ApiErrorBody } from '../../src/shared/lookup'
 import type { ListingSearchResult } from '../../src/shared/listing-search'
 import { BrokerUnavailable, RemoteError, RpcTimeout, UnknownService } from '../../src/services/rpc/errors'
-import { ListingNotFound, NotAJobListing, PageTooLarge, SourceTimeout, SourceUnavailable } from '../../src/services/scraper/scrape-errors'
+import {
+  ListingNotFound,
+  NotAJobListing,
+  PageTooLarge,
+  SourceTimeout,
+  SourceUnavailable
+} from '../../src/services/scraper/scrape-errors'
 import { ES_URL, makeListing, uniqueId, uniqueIndex } from '../listings/fixtures'
 import { capturingLogger, get } from './api-client'
 
@@ -46,8 +52,18 @@ const searchListings: Partial<Listing>[] = [
     skills: ['Kubernetes', 'Go'],
     company: 'Orbital Freight'
   },
-  { title: 'Frontend Developer', description: `Ship React screens for the ${searchTag} dashboard.`, skills: ['React', 'TypeScript'], company: 'Acme Widgets' },
-  { title: 'Data Engineer', description: 'Pipelines in Python.', skills: ['Python', 'Kubernetes'], company: 'Orbital Freight' }
+  {
+    title: 'Frontend Developer',
+    description: `Ship React screens for the ${searchTag} dashboard.`,
+    skills: ['React', 'TypeScript'],
+    company: 'Acme Widgets'
+  },
+  {
+    title: 'Data Engineer',
+    description: 'Pipelines in Python.',
+    skills: ['Python', 'Kubernetes'],
+    company: 'Orbital Freight'
+  }
 ]
 
 beforeAll(async () => {
@@ -114,7 +130,13 @@ describe('GET /joblisting/:id', () => {
 
   it('refuses invalid ids with 400 before scraping', async () => {
     const before = scrapes.length
-    for (const path of ['/joblisting/a%2Fb', `/joblisting/${'x'.repeat(65)}`, '/joblisting/', '/joblisting/bad%zz', '/joblisting/sp%20ace']) {
+    for (const path of [
+      '/joblisting/a%2Fb',
+      `/joblisting/${'x'.repeat(65)}`,
+      '/joblisting/',
+      '/joblisting/bad%zz',
+      '/joblisting/sp%20ace'
+    ]) {
       const res = await get<ApiErrorBody>(api.url, path)
       expect(res.status, path).toBe(400)
       expect(res.body.error.kind).toBe('InvalidListingId')
@@ -148,8 +170,18 @@ describe('GET /joblistings', () => {
     // Highlights are HTML-escaped around the <em> marks.
     expect(platform?.highlights.description?.[0]).toContain(`<em>${searchTag}</em>`)
     expect(platform?.highlights.description?.[0]).toContain('&lt;deploys&gt;')
-    expect(res.body.facets.skills).toEqual(expect.arrayContaining([{ value: 'Kubernetes', count: 1 }, { value: 'React', count: 1 }]))
-    expect(res.body.facets.company).toEqual(expect.arrayContaining([{ value: 'Orbital Freight', count: 1 }, { value: 'Acme Widgets', count: 1 }]))
+    expect(res.body.facets.skills).toEqual(
+      expect.arrayContaining([
+        { value: 'Kubernetes', count: 1 },
+        { value: 'React', count: 1 }
+      ])
+    )
+    expect(res.body.facets.company).toEqual(
+      expect.arrayContaining([
+        { value: 'Orbital Freight', count: 1 },
+        { value: 'Acme Widgets', count: 1 }
+      ])
+    )
     expect(res.body.page).toBe(1)
   })
 
@@ -178,9 +210,17 @@ describe('GET /joblistings', () => {
 
 describe('other routes', () => {
   it('reports health: Elasticsearch up, broker not used by an in-process scraper', async () => {
-    const res = await get<{ status: string; broker: { status: string }; elasticsearch: { status: string; pendingWrites: number } }>(api.url, '/health')
+    const res = await get<{
+      status: string
+      broker: { status: string }
+      elasticsearch: { status: string; pendingWrites: number }
+    }>(api.url, '/health')
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ status: 'ok', broker: { status: 'not-used' }, elasticsearch: { status: 'up', pendingWrites: 0 } })
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      broker: { status: 'not-used' },
+      elasticsearch: { status: 'up', pendingWrites: 0 }
+    })
   })
 
   it('answers unknown routes with 404 and other methods with 405', async () => {
@@ -196,7 +236,14 @@ describe('other routes', () => {
     const requests = log.entries.filter((e) => e.msg === 'request')
     expect(requests.length).toBeGreaterThan(10)
     for (const entry of requests) {
-      expect(entry.fields).toEqual(expect.objectContaining({ method: expect.any(String), path: expect.any(String), status: expect.any(Number), ms: expect.any(Number) }))
+      expect(entry.fields).toEqual(
+        expect.objectContaining({
+          method: expect.any(String),
+          path: expect.any(String),
+          status: expect.any(Number),
+          ms: expect.any(Number)
+        })
+      )
     }
     expect(requests.some((e) => e.fields['status'] === 504 && e.fields['errorKind'] === 'RpcTimeout')).toBe(true)
   })

@@ -24,11 +24,20 @@ let api: RunningApi
 
 beforeAll(async () => {
   broker = await startOwnBroker()
-  const scraper = { name: service, methods: { get_job_listing_info: { params: ['job_listing_id'], handler: (id: unknown) => makeListing(String(id)) } } }
+  const scraper = {
+    name: service,
+    methods: { get_job_listing_info: { params: ['job_listing_id'], handler: (id: unknown) => makeListing(String(id)) } }
+  }
   server = new RpcServer(scraper, { amqpUri: broker.amqpUri, logger: silentLogger })
   await server.start()
   client = await RpcClient.connect({ amqpUri: broker.amqpUri, defaultTimeoutMs: 20_000, logger: silentLogger })
-  api = await startApi({ port: 0, elasticsearchUrl: ES_URL, index: uniqueIndex('restart'), rpc: { client, service, timeoutMs: 20_000 }, logger: silentLogger })
+  api = await startApi({
+    port: 0,
+    elasticsearchUrl: ES_URL,
+    index: uniqueIndex('restart'),
+    rpc: { client, service, timeoutMs: 20_000 },
+    logger: silentLogger
+  })
 }, 240_000)
 
 afterAll(async () => {
@@ -62,7 +71,9 @@ it('still gives up within its deadline when the broker stays away', async () => 
   try {
     await waitUntil(() => !client.connected, 10_000, 'the client to see the broker go')
     const started = Date.now()
-    await expect(callIdempotent(client, service, 'get_job_listing_info', ['y'], {}, 1000)).rejects.toBeInstanceOf(BrokerUnavailable)
+    await expect(callIdempotent(client, service, 'get_job_listing_info', ['y'], {}, 1000)).rejects.toBeInstanceOf(
+      BrokerUnavailable
+    )
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
     expect(Date.now() - started).toBeLessThan(3000)
   } finally {

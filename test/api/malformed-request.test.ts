@@ -13,7 +13,13 @@ const log = capturingLogger()
 let api: RunningApi
 
 beforeAll(async () => {
-  api = await startApi({ port: 0, elasticsearchUrl: ES_URL, index: uniqueIndex('badreq'), scrape: async (id) => makeListing(id), logger: log.logger })
+  api = await startApi({
+    port: 0,
+    elasticsearchUrl: ES_URL,
+    index: uniqueIndex('badreq'),
+    scrape: async (id) => makeListing(id),
+    logger: log.logger
+  })
 })
 
 afterAll(async () => {
@@ -49,6 +55,11 @@ it.each(['GET //[ HTTP/1.1', 'GET http://a:b@[ HTTP/1.1', 'GET //x:99999/ HTTP/1
 
 it('names the problem in the body when the request got as far as the API', async () => {
   const answer = await raw('GET //[ HTTP/1.1')
-  expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { kind: 'BadRequest', hint: expect.any(String) } })
-  expect(log.entries.at(-1)).toMatchObject({ msg: 'request', fields: { status: 400, errorKind: 'BadRequest', path: '"//["' } })
+  expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+    error: { kind: 'BadRequest', hint: expect.any(String) }
+  })
+  expect(log.entries.at(-1)).toMatchObject({
+    msg: 'request',
+    fields: { status: 400, errorKind: 'BadRequest', path: '"//["' }
+  })
 })

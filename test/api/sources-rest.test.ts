@@ -32,8 +32,18 @@ async function scrape(id: string, source?: string): Promise<Listing> {
 
 beforeAll(async () => {
   await ensureSourcesIndex(es, index)
-  await store.ensureDefault({ listingUrlTemplate: 'http://127.0.0.1:9/jobs/{id}', sitemapUrls: ['http://127.0.0.1:9/sitemap.xml'] })
-  api = await startApi({ port: 0, elasticsearchUrl: ES_URL, index: listingsIndex, scrape, sources: registry, logger: silentLogger })
+  await store.ensureDefault({
+    listingUrlTemplate: 'http://127.0.0.1:9/jobs/{id}',
+    sitemapUrls: ['http://127.0.0.1:9/sitemap.xml']
+  })
+  api = await startApi({
+    port: 0,
+    elasticsearchUrl: ES_URL,
+    index: listingsIndex,
+    scrape,
+    sources: registry,
+    logger: silentLogger
+  })
   client = new SourceClient({ baseUrl: api.url })
 })
 
@@ -44,19 +54,42 @@ afterAll(async () => {
   await es.close()
 })
 
-async function send(method: string, path: string, body?: unknown): Promise<{ status: number; body: { error?: { kind: string; message: string; hint: string } } & Record<string, unknown> }> {
-  const res = await fetch(`${api.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) })
+async function send(
+  method: string,
+  path: string,
+  body?: unknown
+): Promise<{
+  status: number
+  body: { error?: { kind: string; message: string; hint: string } } & Record<string, unknown>
+}> {
+  const res = await fetch(`${api.url}${path}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+  })
   return { status: res.status, body: (await res.json()) as never }
 }
 
 describe('/sources', () => {
   it('adds, shows, edits, pauses, resumes and removes a source, telling the scrapers of each change', async () => {
     const before = changes
-    const added = await client.add({ name: 'board-b', listingUrlTemplate: 'https://b.example/jobs/{id}', politeness: { maxInFlight: 4 } })
-    expect(added).toMatchObject({ name: 'board-b', paused: false, sitemapUrls: [], hosts: [], politeness: { maxInFlight: 4, minGapMs: 1000, respectRobots: true } })
+    const added = await client.add({
+      name: 'board-b',
+      listingUrlTemplate: 'https://b.example/jobs/{id}',
+      politeness: { maxInFlight: 4 }
+    })
+    expect(added).toMatchObject({
+      name: 'board-b',
+      paused: false,
+      sitemapUrls: [],
+      hosts: [],
+      politeness: { maxInFlight: 4, minGapMs: 1000, respectRobots: true }
+    })
     expect((await client.list()).sources.map((s) => s.name)).toEqual(['board-b', 'jobboard'])
 
-    const edited = await client.edit('board-b', { sitemapUrls: ['https://b.example/sitemap.xml'], politeness: { minGapMs: 250 } })
+    const edited = await client.edit('board-b', {
+      sitemapUrls: ['https://b.example/sitemap.xml'],
+      politeness: { minGapMs: 250 }
+    })
     // Politeness fields not given are kept.
     expect(edited.politeness).toMatchObject({ maxInFlight: 4, minGapMs: 250 })
     expect(edited.sitemapUrls).toEqual(['https://b.example/sitemap.xml'])
@@ -67,17 +100,33 @@ describe('/sources', () => {
     expect((await client.setPaused('board-b', false)).paused).toBe(false)
 
     expect(await client.remove('board-b')).toEqual({ deleted: true })
-    await expect(client.get('board-b')).rejects.toMatchObject({ kind: 'SourceNotFound', status: 404, message: 'No source named "board-b"' })
+    await expect(client.get('board-b')).rejects.toMatchObject({
+      kind: 'SourceNotFound',
+      status: 404,
+      message: 'No source named "board-b"'
+    })
     expect(changes - before).toBe(5)
   })
 
   it('answers bad input with 400 InvalidSource and the field and reason', async () => {
     const cases: [unknown, string][] = [
-      [{ name: 'x', listingUrlTemplate: 'ftp://b.example/jobs/{id}' }, 'listingUrlTemplate: A listing URL template is an http(s) URL'],
-      [{ name: 'x', listingUrlTemplate: 'https://b.example/jobs/' }, 'listingUrlTemplate: A listing URL template contains {id}'],
-      [{ name: 'x', listingUrlTemplate: 'https://b.example/jobs/{id}', politeness: { maxInFlight: 0 } }, 'politeness.maxInFlight: At most N requests in flight: N is at least 1'],
+      [
+        { name: 'x', listingUrlTemplate: 'ftp://b.example/jobs/{id}' },
+        'listingUrlTemplate: A listing URL template is an http(s) URL'
+      ],
+      [
+        { name: 'x', listingUrlTemplate: 'https://b.example/jobs/' },
+        'listingUrlTemplate: A listing URL template contains {id}'
+      ],
+      [
+        { name: 'x', listingUrlTemplate: 'https://b.example/jobs/{id}', politeness: { maxInFlight: 0 } },
+        'politeness.maxInFlight: At most N requests in flight: N is at least 1'
+      ],
       [{ name: 'x' }, 'A source needs a listing URL template or at least one sitemap URL'],
-      [{ name: 'Not A Name', listingUrlTemplate: 'https://b.example/{id}' }, 'name: A source name is 1–63 of lower-case letters, digits and "-", starting with a letter or digit']
+      [
+        { name: 'Not A Name', listingUrlTemplate: 'https://b.example/{id}' },
+        'name: A source name is 1–63 of lower-case letters, digits and "-", starting with a letter or digit'
+      ]
     ]
     for (const [body, message] of cases) {
       const res = await send('POST', '/sources', body)
@@ -88,18 +137,37 @@ describe('/sources', () => {
     expect((await send('PATCH', '/sources/jobboard', { politeness: { maxInFlight: 0 } })).body.error?.message).toBe(
       'politeness.maxInFlight: At most N requests in flight: N is at least 1'
     )
-    expect((await send('PATCH', '/sources/jobboard', { name: 'renamed' })).body.error).toMatchObject({ kind: 'InvalidSource' })
+    expect((await send('PATCH', '/sources/jobboard', { name: 'renamed' })).body.error).toMatchObject({
+      kind: 'InvalidSource'
+    })
     expect((await send('POST', '/sources', 'not json')).status).toBe(400)
   })
 
   it('answers 404 for an unknown source, 409 for a taken name and for removing the default source', async () => {
-    expect(await send('GET', '/sources/nope')).toMatchObject({ status: 404, body: { error: { kind: 'SourceNotFound' } } })
-    expect(await send('POST', '/sources/nope/pause')).toMatchObject({ status: 404, body: { error: { kind: 'SourceNotFound' } } })
+    expect(await send('GET', '/sources/nope')).toMatchObject({
+      status: 404,
+      body: { error: { kind: 'SourceNotFound' } }
+    })
+    expect(await send('POST', '/sources/nope/pause')).toMatchObject({
+      status: 404,
+      body: { error: { kind: 'SourceNotFound' } }
+    })
     expect(await send('DELETE', '/sources/nope')).toMatchObject({ status: 404 })
-    const taken = await send('POST', '/sources', { name: 'jobboard', listingUrlTemplate: 'https://elsewhere.example/{id}' })
-    expect(taken).toMatchObject({ status: 409, body: { error: { kind: 'SourceNameTaken', message: 'A source named "jobboard" already exists' } } })
-    expect(await send('DELETE', '/sources/jobboard')).toMatchObject({ status: 409, body: { error: { kind: 'SourceConflict', message: 'The default source "jobboard" cannot be removed' } } })
-    await expect(client.add({ name: 'jobboard', listingUrlTemplate: 'https://e.example/{id}' })).rejects.toBeInstanceOf(SourceClientError)
+    const taken = await send('POST', '/sources', {
+      name: 'jobboard',
+      listingUrlTemplate: 'https://elsewhere.example/{id}'
+    })
+    expect(taken).toMatchObject({
+      status: 409,
+      body: { error: { kind: 'SourceNameTaken', message: 'A source named "jobboard" already exists' } }
+    })
+    expect(await send('DELETE', '/sources/jobboard')).toMatchObject({
+      status: 409,
+      body: { error: { kind: 'SourceConflict', message: 'The default source "jobboard" cannot be removed' } }
+    })
+    await expect(client.add({ name: 'jobboard', listingUrlTemplate: 'https://e.example/{id}' })).rejects.toBeInstanceOf(
+      SourceClientError
+    )
   })
 
   it('loses no edit when edits race (optimistic concurrency), and keeps them across a new store', async () => {
@@ -120,7 +188,10 @@ describe('/sources', () => {
     // A second first start keeps the default source as the user left it.
     await client.edit('jobboard', { politeness: { minGapMs: 5 } })
     await again.ensureDefault({ listingUrlTemplate: 'http://127.0.0.1:9/other/{id}', sitemapUrls: [] })
-    expect(await again.get('jobboard')).toMatchObject({ listingUrlTemplate: 'http://127.0.0.1:9/jobs/{id}', politeness: { minGapMs: 5 } })
+    expect(await again.get('jobboard')).toMatchObject({
+      listingUrlTemplate: 'http://127.0.0.1:9/jobs/{id}',
+      politeness: { minGapMs: 5 }
+    })
   })
 
   it('looks an id up on a named source, cached apart from the same id of the default source', async () => {

@@ -46,7 +46,12 @@ beforeAll(async () => {
   await channel.waitForConfirms()
   await connection.close()
   // The management API's figures lag the queue by its statistics interval.
-  await waitUntil(async () => (await fetchRpcQueues(management)).find((q) => q.queue === queue)?.ready === BACKLOG, 30_000, `${BACKLOG} ready on ${queue}`, 500)
+  await waitUntil(
+    async () => (await fetchRpcQueues(management)).find((q) => q.queue === queue)?.ready === BACKLOG,
+    30_000,
+    `${BACKLOG} ready on ${queue}`,
+    500
+  )
 })
 
 afterAll(async () => {
@@ -57,20 +62,31 @@ afterAll(async () => {
 })
 
 describe('deck autoscale', () => {
-  it('prints one decision from the queue\'s backlog, with its formula and clamp', () => {
+  it("prints one decision from the queue's backlog, with its formula and clamp", () => {
     const r = deck('autoscale', 'sleeper', '--min', '0', '--max', '0', '--target', '50')
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const lines = r.stdout.trim().split('\n')
     expect(lines[0]).toBe('autoscale sleeper: on, 0–0 replicas, 50 per replica, activation 0, window 300 s, every 5 s')
-    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z sleeper 0 kept: ceil\(\(120 ready \+ 0 unacked\) ÷ 50\) = 3, clamped to max 0; At the recommendation: 0 kept$/)
+    expect(lines[1]).toMatch(
+      /^\d{4}-\d\d-\d\dT[\d:.]+Z sleeper 0 kept: ceil\(\(120 ready \+ 0 unacked\) ÷ 50\) = 3, clamped to max 0; At the recommendation: 0 kept$/
+    )
   })
 
   it('--json prints the decision as the contract has it', () => {
     const r = deck('autoscale', 'sleeper', '--min', '0', '--max', '0', '--target', '40', '--json')
     expect(r.code).toBe(0)
     const decision = AutoscaleDecisionSchema.parse(JSON.parse(r.stdout.trim().split('\n').at(-1) as string))
-    expect(decision).toMatchObject({ service: 'sleeper', queue, ready: BACKLOG, backlog: BACKLOG, raw: 3, clamp: 'max', desired: 0, action: 'none' })
+    expect(decision).toMatchObject({
+      service: 'sleeper',
+      queue,
+      ready: BACKLOG,
+      backlog: BACKLOG,
+      raw: 3,
+      clamp: 'max',
+      desired: 0,
+      action: 'none'
+    })
   })
 
   it('refuses settings that do not fit, and a service without a queue', () => {

@@ -26,7 +26,9 @@ async function flakyApi(drop: number): Promise<{ url: string; requests: string[]
       requests.push(chunk.toString('latin1').split('\r\n')[0]!)
       if (index < drop) return void socket.destroy()
       const body = '{"crawls":[]}'
-      socket.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`)
+      socket.end(
+        `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`
+      )
     })
   })
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', () => resolve()))

@@ -10,7 +10,12 @@ import { waitUntil } from '../support/crawl-stack'
 
 export * from '../support/crawl-stack'
 
-export async function waitForCrawl(client: CrawlClient, id: string, states: CrawlSummary['state'][] = ['done', 'cancelled'], timeoutMs = 150_000): Promise<CrawlDetail> {
+export async function waitForCrawl(
+  client: CrawlClient,
+  id: string,
+  states: CrawlSummary['state'][] = ['done', 'cancelled'],
+  timeoutMs = 150_000
+): Promise<CrawlDetail> {
   return waitUntil(
     async () => {
       const detail = await client.get(id)

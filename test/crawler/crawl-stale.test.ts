@@ -45,7 +45,13 @@ beforeAll(async () => {
         }
       }
     },
-    { amqpUri: TEST_AMQP_URI, logger: silentLogger, maxWorkers: 20, replica: 'fake-1', replyHeaders: (tookMs) => crawlReplyHeaders('fake-1', tookMs) }
+    {
+      amqpUri: TEST_AMQP_URI,
+      logger: silentLogger,
+      maxWorkers: 20,
+      replica: 'fake-1',
+      replyHeaders: (tookMs) => crawlReplyHeaders('fake-1', tookMs)
+    }
   )
   await server.start()
   coordinator = new Coordinator({
@@ -58,14 +64,25 @@ beforeAll(async () => {
     window: 100,
     staleMs: STALE_MS,
     backoff: { baseMs: 50, maxMs: 200 },
-    sources: { boardSitemapUrl: 'http://127.0.0.1:9/sitemap.xml', template: 'http://127.0.0.1:9/jobs/{id}', readSitemap: readSitemapIds },
+    sources: {
+      boardSitemapUrl: 'http://127.0.0.1:9/sitemap.xml',
+      template: 'http://127.0.0.1:9/jobs/{id}',
+      readSitemap: readSitemapIds
+    },
     politeness: politenessFromJson('off'),
     hostOf: () => '127.0.0.1:9',
     logger: silentLogger,
     tickMs: 200
   })
   await coordinator.start()
-  api = await startApi({ port: 0, elasticsearchUrl: ES_URL, index: names.listingsIndex, scrape: () => Promise.reject(new Error('unused')), crawler: coordinator, logger: silentLogger })
+  api = await startApi({
+    port: 0,
+    elasticsearchUrl: ES_URL,
+    index: names.listingsIndex,
+    scrape: () => Promise.reject(new Error('unused')),
+    crawler: coordinator,
+    logger: silentLogger
+  })
   client = new CrawlClient({ baseUrl: api.url })
 })
 
@@ -78,60 +95,68 @@ afterAll(async () => {
 })
 
 describe('stale requests', () => {
-  it('fails a page that stalls its scraper after maxAttempts, with a reason; the rest is done', { timeout: 60_000 }, async () => {
-    const ids = [...Array.from({ length: 30 }, (_, i) => `ok-${i}`), 'stall-1', 'stall-2']
-    const { crawl } = await client.start({ source: { kind: 'ids', text: ids.join('\n') }, maxAttempts: 2 })
-    const detail = await waitForCrawl(client, crawl.id, ['done'], 45_000)
-    expectCountsAddUp(detail)
-    expect([detail.done, detail.failed]).toEqual([30, 2])
-    expect(detail.errors).toEqual([expect.objectContaining({ kind: 'RpcTimeout', count: 2 })])
-    expect(detail.errors[0]!.exampleMessage).toMatch(/No reply within 3 s .*gave up after 2 attempts/)
-    const failed = (await allItems(client, crawl.id)).filter((i) => i.state === 'failed')
-    expect(failed.map((i) => [i.listingId, i.attempts]).sort()).toEqual([
-      ['stall-1', 2],
-      ['stall-2', 2]
-    ])
-    // Each attempt was one request to the scraper, no more.
-    expect(calls.filter((c) => c.startsWith('stall-'))).toHaveLength(4)
-    expect(detail.replicas).toEqual([expect.objectContaining({ replica: 'fake-1', done: 30 })])
-  })
+  it(
+    'fails a page that stalls its scraper after maxAttempts, with a reason; the rest is done',
+    { timeout: 60_000 },
+    async () => {
+      const ids = [...Array.from({ length: 30 }, (_, i) => `ok-${i}`), 'stall-1', 'stall-2']
+      const { crawl } = await client.start({ source: { kind: 'ids', text: ids.join('\n') }, maxAttempts: 2 })
+      const detail = await waitForCrawl(client, crawl.id, ['done'], 45_000)
+      expectCountsAddUp(detail)
+      expect([detail.done, detail.failed]).toEqual([30, 2])
+      expect(detail.errors).toEqual([expect.objectContaining({ kind: 'RpcTimeout', count: 2 })])
+      expect(detail.errors[0]!.exampleMessage).toMatch(/No reply within 3 s .*gave up after 2 attempts/)
+      const failed = (await allItems(client, crawl.id)).filter((i) => i.state === 'failed')
+      expect(failed.map((i) => [i.listingId, i.attempts]).sort()).toEqual([
+        ['stall-1', 2],
+        ['stall-2', 2]
+      ])
+      // Each attempt was one request to the scraper, no more.
+      expect(calls.filter((c) => c.startsWith('stall-'))).toHaveLength(4)
+      expect(detail.replicas).toEqual([expect.objectContaining({ replica: 'fake-1', done: 30 })])
+    }
+  )
 
-  it('publishes again what a coordinator killed mid-dispatch marked scraping but never published', { timeout: 30_000 }, async () => {
-    // The ledger as a coordinator leaves it when killed between its two writes of a dispatch.
-    const now = new Date().toISOString()
-    const crawlId = `orphans-${Date.now().toString(36)}`
-    await coordinator.crawls.create({
-      id: crawlId,
-      name: 'orphans',
-      state: 'running',
-      source: 'list of 3 ids',
-      sourceSpec: { kind: 'ids' },
-      ingesting: false,
-      ingestError: null,
-      sourceRead: 3,
-      duplicateCount: 0,
-      invalidCount: 0,
-      refresh: false,
-      maxAttempts: 3,
-      createdAt: now,
-      updatedAt: now,
-      finishedAt: null
-    })
-    const longAgo = new Date(Date.now() - 60_000).toISOString()
-    await coordinator.items.createMany(
-      ['orphan-1', 'orphan-2', 'orphan-3'].map((id, seq) => ({
-        ...newItem(crawlId, id, seq, 3, 'queued', now),
-        state: 'scraping' as const,
-        attempts: 1,
-        dispatch: 1,
-        dispatchedAt: longAgo,
-        published: false
-      }))
-    )
-    const detail = await waitForCrawl(client, crawlId, ['done'], 20_000)
-    expect([detail.done, detail.total]).toEqual([3, 3])
-    // One publish each, the same dispatch: no attempt was counted for the lost publish.
-    expect((await allItems(client, crawlId)).map((i) => i.attempts)).toEqual([1, 1, 1])
-    expect(calls.filter((c) => c.startsWith('orphan-'))).toHaveLength(3)
-  })
+  it(
+    'publishes again what a coordinator killed mid-dispatch marked scraping but never published',
+    { timeout: 30_000 },
+    async () => {
+      // The ledger as a coordinator leaves it when killed between its two writes of a dispatch.
+      const now = new Date().toISOString()
+      const crawlId = `orphans-${Date.now().toString(36)}`
+      await coordinator.crawls.create({
+        id: crawlId,
+        name: 'orphans',
+        state: 'running',
+        source: 'list of 3 ids',
+        sourceSpec: { kind: 'ids' },
+        ingesting: false,
+        ingestError: null,
+        sourceRead: 3,
+        duplicateCount: 0,
+        invalidCount: 0,
+        refresh: false,
+        maxAttempts: 3,
+        createdAt: now,
+        updatedAt: now,
+        finishedAt: null
+      })
+      const longAgo = new Date(Date.now() - 60_000).toISOString()
+      await coordinator.items.createMany(
+        ['orphan-1', 'orphan-2', 'orphan-3'].map((id, seq) => ({
+          ...newItem(crawlId, id, seq, 3, 'queued', now),
+          state: 'scraping' as const,
+          attempts: 1,
+          dispatch: 1,
+          dispatchedAt: longAgo,
+          published: false
+        }))
+      )
+      const detail = await waitForCrawl(client, crawlId, ['done'], 20_000)
+      expect([detail.done, detail.total]).toEqual([3, 3])
+      // One publish each, the same dispatch: no attempt was counted for the lost publish.
+      expect((await allItems(client, crawlId)).map((i) => i.attempts)).toEqual([1, 1, 1])
+      expect(calls.filter((c) => c.startsWith('orphan-'))).toHaveLength(3)
+    }
+  )
 })

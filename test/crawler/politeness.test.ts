@@ -9,7 +9,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CrawlClient } from '../../src/main/clients/crawl-client'
 import type { SiteTruth } from '../../src/services/jobboard/site-limit'
-import { cleanUpStack, expectCountsAddUp, startApiProcess, startBoardProcess, startScraper, uniqueStackNames, waitForCrawl, waitUntil } from './crawl-fixture'
+import {
+  cleanUpStack,
+  expectCountsAddUp,
+  startApiProcess,
+  startBoardProcess,
+  startScraper,
+  uniqueStackNames,
+  waitForCrawl,
+  waitUntil
+} from './crawl-fixture'
 import type { BoardProcess, ServiceProcess } from './crawl-fixture'
 
 const LIMIT = { maxInFlight: 2, minGapMs: 200, retryAfterS: 1 }
@@ -30,7 +39,9 @@ beforeAll(async () => {
   scrapers.push(await startScraper(names, board, 'polite-1'))
   const host = new URL(board.board.url).host
   apiEnv = {
-    CRAWL_POLITENESS: JSON.stringify({ hosts: { [host]: { maxInFlight: LIMIT.maxInFlight, minGapMs: LIMIT.minGapMs } } }),
+    CRAWL_POLITENESS: JSON.stringify({
+      hosts: { [host]: { maxInFlight: LIMIT.maxInFlight, minGapMs: LIMIT.minGapMs } }
+    }),
     // Seven processes on a shared 2-core machine: the delay from a scraper's slot check to the
     // board seeing the request varied by up to ~100 ms under load, more than the default margin.
     CRAWL_SLOT_MARGIN_MS: '150'
@@ -54,7 +65,9 @@ async function siteTruth(): Promise<SiteTruth> {
 
 function expectLimitHeld(truth: SiteTruth): void {
   expect(truth.refused, 'requests the board refused with 429 (the limit was exceeded)').toBe(0)
-  expect(truth.shortestGapMs, 'the shortest gap between two request starts the board saw').toBeGreaterThanOrEqual(LIMIT.minGapMs)
+  expect(truth.shortestGapMs, 'the shortest gap between two request starts the board saw').toBeGreaterThanOrEqual(
+    LIMIT.minGapMs
+  )
   expect(truth.maxConcurrency, 'the most requests the board answered at once').toBeLessThanOrEqual(LIMIT.maxInFlight)
 }
 
@@ -71,30 +84,40 @@ describe('politeness, measured at the site', () => {
     expectLimitHeld(truth)
   })
 
-  it('4 replicas, 2 API processes, two crawls on the host at once, a replica and a coordinator killed mid-crawl: the limit is shared, not multiplied', { timeout: 150_000 }, async () => {
-    for (const name of ['polite-2', 'polite-3', 'polite-4']) scrapers.push(await startScraper(names, board, name))
-    const second = await startApiProcess(names, board, apiEnv)
-    apis.push(second.api)
-    const secondClient = new CrawlClient({ baseUrl: second.url })
-    const servedBefore = (await siteTruth()).served
-    const a = board.activeIds.slice(20, 45)
-    const b = board.activeIds.slice(45, 70)
-    const [first, other] = [await client.start({ source: { kind: 'ids', text: a.join('\n') } }), await secondClient.start({ source: { kind: 'ids', text: b.join('\n') } })]
-    await waitUntil(async () => (await secondClient.get(first.crawl.id)).done >= 5, 60_000, '5 done')
-    await scrapers[1]!.kill('SIGKILL')
-    await apis[0]!.kill('SIGKILL')
-    const restarted = await startApiProcess(names, board, apiEnv)
-    apis.push(restarted.api)
-    const one = await waitForCrawl(secondClient, first.crawl.id, ['done'], 120_000)
-    const two = await waitForCrawl(secondClient, other.crawl.id, ['done'], 120_000)
-    for (const [detail, ids] of [[one, a], [two, b]] as const) {
-      expectCountsAddUp(detail)
-      expect(detail).toMatchObject({ done: ids.length, failed: 0 })
+  it(
+    '4 replicas, 2 API processes, two crawls on the host at once, a replica and a coordinator killed mid-crawl: the limit is shared, not multiplied',
+    { timeout: 150_000 },
+    async () => {
+      for (const name of ['polite-2', 'polite-3', 'polite-4']) scrapers.push(await startScraper(names, board, name))
+      const second = await startApiProcess(names, board, apiEnv)
+      apis.push(second.api)
+      const secondClient = new CrawlClient({ baseUrl: second.url })
+      const servedBefore = (await siteTruth()).served
+      const a = board.activeIds.slice(20, 45)
+      const b = board.activeIds.slice(45, 70)
+      const [first, other] = [
+        await client.start({ source: { kind: 'ids', text: a.join('\n') } }),
+        await secondClient.start({ source: { kind: 'ids', text: b.join('\n') } })
+      ]
+      await waitUntil(async () => (await secondClient.get(first.crawl.id)).done >= 5, 60_000, '5 done')
+      await scrapers[1]!.kill('SIGKILL')
+      await apis[0]!.kill('SIGKILL')
+      const restarted = await startApiProcess(names, board, apiEnv)
+      apis.push(restarted.api)
+      const one = await waitForCrawl(secondClient, first.crawl.id, ['done'], 120_000)
+      const two = await waitForCrawl(secondClient, other.crawl.id, ['done'], 120_000)
+      for (const [detail, ids] of [
+        [one, a],
+        [two, b]
+      ] as const) {
+        expectCountsAddUp(detail)
+        expect(detail).toMatchObject({ done: ids.length, failed: 0 })
+      }
+      const truth = await siteTruth()
+      console.log(`4 replicas, 2 coordinators, 2 crawls: ${JSON.stringify(truth)}`)
+      // A page fetched twice (a killed replica's answer lost) is served twice; none is skipped.
+      expect(truth.served - servedBefore).toBeGreaterThanOrEqual(a.length + b.length)
+      expectLimitHeld(truth)
     }
-    const truth = await siteTruth()
-    console.log(`4 replicas, 2 coordinators, 2 crawls: ${JSON.stringify(truth)}`)
-    // A page fetched twice (a killed replica's answer lost) is served twice; none is skipped.
-    expect(truth.served - servedBefore).toBeGreaterThanOrEqual(a.length + b.length)
-    expectLimitHeld(truth)
-  })
+  )
 })

@@ -26,7 +26,8 @@ const NOT_FROM_PANEL = 'This request did not come from the panel window.'
 
 const missing = requiredPart(
   'Electron 22 (scripts/fetch-electron22.sh), Xvfb and the panel build (npm run build)',
-  electron22UnavailableReason() ?? (existsSync(preload) && existsSync(renderer) ? null : `${preload} or ${renderer} is missing: run npm run build`)
+  electron22UnavailableReason() ??
+    (existsSync(preload) && existsSync(renderer) ? null : `${preload} or ${renderer} is missing: run npm run build`)
 )
 
 interface Observed {
@@ -72,14 +73,20 @@ async function runStubMain(): Promise<Observed> {
     // Native addons of the Docker client's SSH transport: never loaded by a window.
     loader: { '.node': 'empty' },
     // Node 16 has the web streams only in stream/web; the bundled HTTP client wants them global.
-    banner: { js: "Object.assign(globalThis, Object.fromEntries(Object.entries(require('stream/web')).filter(([k]) => !(k in globalThis))));" },
+    banner: {
+      js: "Object.assign(globalThis, Object.fromEntries(Object.entries(require('stream/web')).filter(([k]) => !(k in globalThis))));"
+    },
     logLevel: 'warning'
   })
-  const child = spawn('xvfb-run', ['-a', electron22Binary(), '--no-sandbox', `--user-data-dir=${join(work, 'user-data')}`], {
-    env: { ...process.env, SCRAPEDECK_ELECTRON22_MAIN: main, SMOKE_PRELOAD: preload, SMOKE_RENDERER: renderer },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true
-  })
+  const child = spawn(
+    'xvfb-run',
+    ['-a', electron22Binary(), '--no-sandbox', `--user-data-dir=${join(work, 'user-data')}`],
+    {
+      env: { ...process.env, SCRAPEDECK_ELECTRON22_MAIN: main, SMOKE_PRELOAD: preload, SMOKE_RENDERER: renderer },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true
+    }
+  )
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -112,7 +119,11 @@ afterAll(() => {
 describe.skipIf(missing !== null)('Electron 22: the panel window and its preload', () => {
   it('runs in Electron 22, every step of the stub main completed', () => {
     expect(observed.electron).toMatch(/^22\./)
-    expect([observed.panelWindowError, observed.subframeError, observed.navigationError]).toEqual([undefined, undefined, undefined])
+    expect([observed.panelWindowError, observed.subframeError, observed.navigationError]).toEqual([
+      undefined,
+      undefined,
+      undefined
+    ])
   })
 
   it('exposes exactly the typed API through the context bridge, and nothing of Node', () => {
@@ -128,18 +139,29 @@ describe.skipIf(missing !== null)('Electron 22: the panel window and its preload
   })
 
   it('keeps sandbox and contextIsolation on (no Node in the renderer, no webviews)', () => {
-    expect(observed.webPreferences).toEqual({ sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false })
+    expect(observed.webPreferences).toEqual({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webviewTag: false
+    })
     // Chromium's OS sandbox is off (--no-sandbox, needed as root); the renderer still runs Electron's sandboxed mode.
     expect(observed.rendererArgs.join(' ')).toContain('--enable-sandbox')
   })
 
   it('blocks an inline script by the CSP response header', () => {
-    expect(observed.inlineScript).toEqual({ ran: false, violation: { directive: 'script-src-elem', policy: CONTENT_SECURITY_POLICY } })
+    expect(observed.inlineScript).toEqual({
+      ran: false,
+      violation: { directive: 'script-src-elem', policy: CONTENT_SECURITY_POLICY }
+    })
   })
 
   it('answers the main frame from the controller, validating the request first', () => {
     expect(observed.answered).toEqual({ ok: false, error: { kind: 'Internal', message: STUB_ERROR, hint: null } })
-    expect(observed.invalid).toMatchObject({ ok: false, error: { kind: 'InvalidRequest', message: expect.stringMatching(/^Invalid lookup request: id:/) as unknown } })
+    expect(observed.invalid).toMatchObject({
+      ok: false,
+      error: { kind: 'InvalidRequest', message: expect.stringMatching(/^Invalid lookup request: id:/) as unknown }
+    })
     expect(observed.stubErrorShown).toBe(true)
   })
 
@@ -159,7 +181,13 @@ describe.skipIf(missing !== null)('Electron 22: the panel window and its preload
     expect(observed.subframeUrl).toBe(`file://${renderer}`)
     expect(observed.subframeUrlTrusted).toBe(true)
     expect(observed.subframeApi).toEqual(['invoke', 'on'])
-    expect(observed.subframeAnswer).toEqual({ ok: false, error: { kind: 'InvalidRequest', message: NOT_FROM_PANEL, hint: null } })
-    expect(observed.mainFrameAnswer).toEqual({ ok: false, error: { kind: 'Internal', message: STUB_ERROR, hint: null } })
+    expect(observed.subframeAnswer).toEqual({
+      ok: false,
+      error: { kind: 'InvalidRequest', message: NOT_FROM_PANEL, hint: null }
+    })
+    expect(observed.mainFrameAnswer).toEqual({
+      ok: false,
+      error: { kind: 'Internal', message: STUB_ERROR, hint: null }
+    })
   })
 })

@@ -7,7 +7,13 @@
  */
 import { readFileSync } from 'node:fs'
 import { app, BrowserWindow, ipcMain, session, type WebContents } from 'electron'
-import { enforceSessionPolicy, isPanelRendererUrl, openPanelWindow, panelWindowConstructorOptions, refuseNavigation } from '../../src/main/panel-window'
+import {
+  enforceSessionPolicy,
+  isPanelRendererUrl,
+  openPanelWindow,
+  panelWindowConstructorOptions,
+  refuseNavigation
+} from '../../src/main/panel-window'
 import { servePanelIpc, type IpcMainLike } from '../../src/main/ipc/ipc-adapter'
 import { PanelSession, type SessionBackend } from '../../src/main/session/panel-session'
 
@@ -27,7 +33,9 @@ const stubController: SessionBackend = {
 }
 
 const openedExternally: string[] = []
-app.on('web-contents-created', (_event, contents) => refuseNavigation(contents, (url) => Promise.resolve(void openedExternally.push(url))))
+app.on('web-contents-created', (_event, contents) =>
+  refuseNavigation(contents, (url) => Promise.resolve(void openedExternally.push(url)))
+)
 
 function once<T>(subscribe: (resolve: (value: T) => void) => void, what: string, timeoutMs = 15_000): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -39,7 +47,8 @@ function once<T>(subscribe: (resolve: (value: T) => void) => void, what: string,
   })
 }
 
-const loaded = (contents: WebContents): Promise<void> => once((resolve) => contents.once('did-finish-load', () => resolve()), 'page load')
+const loaded = (contents: WebContents): Promise<void> =>
+  once((resolve) => contents.once('did-finish-load', () => resolve()), 'page load')
 
 /** Appends an inline script; resolves with whether it ran and the CSP violation it caused. */
 const INLINE_SCRIPT_PROBE = `new Promise((resolve) => {
@@ -68,14 +77,23 @@ async function observePanelWindow(contents: WebContents): Promise<Record<string,
   const invalid: unknown = await contents.executeJavaScript(`window.scrapedeck.invoke('lookup', { id: '../x' })`)
   const stubErrorShown = await once<boolean>((resolve) => {
     const poll = (): void =>
-      void contents.executeJavaScript(`document.body.innerText.includes(${JSON.stringify(STUB_ERROR)})`).then((shown: boolean) => (shown ? resolve(true) : setTimeout(poll, 100)))
+      void contents
+        .executeJavaScript(`document.body.innerText.includes(${JSON.stringify(STUB_ERROR)})`)
+        .then((shown: boolean) => (shown ? resolve(true) : setTimeout(poll, 100)))
     poll()
   }, "the stub controller's error on the page")
 
-  const windowOpen: unknown = await contents.executeJavaScript(`[window.open('https://example.invalid/popup') === null, window.open('about:blank') === null]`)
+  const windowOpen: unknown = await contents.executeJavaScript(
+    `[window.open('https://example.invalid/popup') === null, window.open('about:blank') === null]`
+  )
   return {
     exposed,
-    webPreferences: { sandbox: prefs.sandbox, contextIsolation: prefs.contextIsolation, nodeIntegration: prefs.nodeIntegration, webviewTag: prefs.webviewTag },
+    webPreferences: {
+      sandbox: prefs.sandbox,
+      contextIsolation: prefs.contextIsolation,
+      nodeIntegration: prefs.nodeIntegration,
+      webviewTag: prefs.webviewTag
+    },
     rendererArgs: rendererArgs.filter((arg) => /sandbox|node-integration|context-isolation/.test(arg)),
     inlineScript,
     answered,
@@ -95,11 +113,17 @@ async function observeNavigation(contents: WebContents): Promise<Record<string, 
   const urlBefore = contents.getURL()
   const navigations: string[] = []
   for (const target of ['https://example.invalid/', 'file:///etc/hostname']) {
-    const attempted = once<string>((resolve) => contents.once('will-navigate', (_e, url) => resolve(url)), `will-navigate to ${target}`)
+    const attempted = once<string>(
+      (resolve) => contents.once('will-navigate', (_e, url) => resolve(url)),
+      `will-navigate to ${target}`
+    )
     await contents.executeJavaScript(`location.href = ${JSON.stringify(target)}`)
     navigations.push(await attempted)
   }
-  const afterNavigation = { url: contents.getURL(), apiStillThere: (await contents.executeJavaScript(`typeof window.scrapedeck?.invoke`)) as string }
+  const afterNavigation = {
+    url: contents.getURL(),
+    apiStillThere: (await contents.executeJavaScript(`typeof window.scrapedeck?.invoke`)) as string
+  }
   return { urlBefore, navigations, afterNavigation }
 }
 
@@ -121,13 +145,25 @@ async function step(name: string, observe: () => Promise<Record<string, unknown>
  */
 async function observeSubframeCall(ipc: ReturnType<typeof servePanelIpc>): Promise<Record<string, unknown>> {
   const options = panelWindowConstructorOptions(preloadPath)
-  const window = new BrowserWindow({ ...options, webPreferences: { ...options.webPreferences, nodeIntegrationInSubFrames: true, partition: 'electron22-subframe-probe' } })
+  const window = new BrowserWindow({
+    ...options,
+    webPreferences: {
+      ...options.webPreferences,
+      nodeIntegrationInSubFrames: true,
+      partition: 'electron22-subframe-probe'
+    }
+  })
   ipc.attach(window.webContents)
   const contents = window.webContents
   void window.loadFile(rendererFile)
   await loaded(contents)
-  const frameLoaded = once<void>((resolve) => contents.once('did-frame-finish-load', (_e, isMainFrame) => !isMainFrame && resolve()), 'subframe load')
-  await contents.executeJavaScript(`{ const f = document.createElement('iframe'); f.src = location.href; document.body.appendChild(f) }; null`)
+  const frameLoaded = once<void>(
+    (resolve) => contents.once('did-frame-finish-load', (_e, isMainFrame) => !isMainFrame && resolve()),
+    'subframe load'
+  )
+  await contents.executeJavaScript(
+    `{ const f = document.createElement('iframe'); f.src = location.href; document.body.appendChild(f) }; null`
+  )
   await frameLoaded
   const subframe = contents.mainFrame.frames[0]
   if (subframe === undefined) throw new Error('Electron 22 smoke: the subframe is missing')
@@ -148,8 +184,16 @@ void app.whenReady().then(async () => {
   }, 60_000)
   try {
     enforceSessionPolicy(session.defaultSession)
-    const ipc = servePanelIpc(ipcMain as unknown as IpcMainLike, (deliver) => new PanelSession(stubController, deliver), isTrustedUrl)
-    const window = openPanelWindow((options) => new BrowserWindow(options), ipc, { preloadPath, devServerUrl: null, rendererFile })
+    const ipc = servePanelIpc(
+      ipcMain as unknown as IpcMainLike,
+      (deliver) => new PanelSession(stubController, deliver),
+      isTrustedUrl
+    )
+    const window = openPanelWindow((options) => new BrowserWindow(options), ipc, {
+      preloadPath,
+      devServerUrl: null,
+      rendererFile
+    })
     const result = {
       electron: process.versions.electron,
       ...(await step('panelWindow', () => observePanelWindow(window.webContents))),

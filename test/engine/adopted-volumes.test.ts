@@ -14,7 +14,8 @@ import { ComposeOrchestrator } from '../../src/main/stack/drivers/compose/compos
 import { loadComposeProject } from '../../src/main/stack/compose-file'
 import { removeProject, suffix } from './engine-fixture'
 
-const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+const docker = (...args: string[]): string =>
+  execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
 const volumeExists = (name: string): boolean => docker('volume', 'ls', '-q', '--filter', `name=^${name}$`) === name
 
 describe('down --volumes with volumes up adopted', () => {
@@ -24,7 +25,12 @@ describe('down --volumes with volumes up adopted', () => {
   const holder = `${project}-holder`
   const dir = mkdtempSync(join(tmpdir(), 'deck-volumes-'))
   const engine = new DockerEngine({ endpoint: 'unix:///var/run/docker.sock' })
-  const orchestrator = new ComposeOrchestrator({ runtime: engine, projectName: project, upTimeoutMs: 30_000, loadProject: () => loadComposeProject({ file: join(dir, 'compose.yaml'), project }) })
+  const orchestrator = new ComposeOrchestrator({
+    runtime: engine,
+    projectName: project,
+    upTimeoutMs: 30_000,
+    loadProject: () => loadComposeProject({ file: join(dir, 'compose.yaml'), project })
+  })
 
   beforeAll(async () => {
     writeFileSync(
@@ -43,7 +49,8 @@ describe('down --volumes with volumes up adopted', () => {
       ].join('\n')
     )
     // As a swarm deploy of the same file leaves them: the stack's label, not Compose's.
-    for (const name of [adopted, busy]) docker('volume', 'create', '--label', `com.docker.stack.namespace=${project}`, name)
+    for (const name of [adopted, busy])
+      docker('volume', 'create', '--label', `com.docker.stack.namespace=${project}`, name)
     // A container of no project of ours still references the second one.
     docker('create', '--name', holder, '-v', `${busy}:/x`, 'scrapedeck/debian:bookworm', 'true')
     await engine.start()

@@ -41,7 +41,19 @@ describe('broker metrics fallback', () => {
     expect(m.broker.management.message).toContain(`127.0.0.1:${deadPort}`)
     expect(m.broker.amqp.state).toBe('connected')
     expect(m.broker.amqp.endpoint).not.toContain('guest:guest')
-    expect(m.queues).toEqual([{ queue, service, ready: 3, unacked: 0, consumers: 0, publishRate: null, deliverRate: null, ackRate: null, source: 'amqp' }])
+    expect(m.queues).toEqual([
+      {
+        queue,
+        service,
+        ready: 3,
+        unacked: 0,
+        consumers: 0,
+        publishRate: null,
+        deliverRate: null,
+        ackRate: null,
+        source: 'amqp'
+      }
+    ])
     expect(m.findings).toEqual([expect.objectContaining({ kind: 'backlog-without-consumers', queue })])
     expect(changes.at(-1)?.amqp.state).toBe('connected')
     expect(monitor.samples().at(-1)?.queues[queue]).toMatchObject({ ready: 3, consumers: 0 })

@@ -17,12 +17,16 @@ function deck(...args: string[]): { code: number | null; stdout: string; stderr:
 }
 
 describe('deck CLI', () => {
-  it('status --json prints the contract\'s StackStatus', () => {
+  it("status --json prints the contract's StackStatus", () => {
     const r = deck('status', '--json')
     expect(r.code).toBe(0)
     const status = StackStatusSchema.parse(JSON.parse(r.stdout))
     expect(status.project).toBe(project)
-    expect(status.services.map((s) => [s.name, s.state])).toEqual([['rabbitmq', 'down'], ['echo', 'down'], ['sleeper', 'down']])
+    expect(status.services.map((s) => [s.name, s.state])).toEqual([
+      ['rabbitmq', 'down'],
+      ['echo', 'down'],
+      ['sleeper', 'down']
+    ])
   })
 
   it('status prints a human table', () => {

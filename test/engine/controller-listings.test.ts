@@ -26,10 +26,23 @@ let controller: PanelUnderTest
 
 beforeAll(async () => {
   board = await startJobBoard({ port: 0, count: 50, logger: silentLogger })
-  server = new RpcServer(createScraperService({ serviceName, sourceUrlTemplate: `${board.url}/jobs/{id}` }), { amqpUri: TEST_AMQP_URI, logger: silentLogger })
+  server = new RpcServer(createScraperService({ serviceName, sourceUrlTemplate: `${board.url}/jobs/{id}` }), {
+    amqpUri: TEST_AMQP_URI,
+    logger: silentLogger
+  })
   await server.start()
   controller = new PanelUnderTest(
-    startupPanelConfig({ DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: `decklistings${id}`, AMQP_URI: TEST_AMQP_URI, ELASTICSEARCH_URL: ES_URL, LISTINGS_INDEX: index, SCRAPER_SERVICE: serviceName }, REPO)
+    startupPanelConfig(
+      {
+        DECK_COMPOSE_FILE: STACK_FILE,
+        DECK_PROJECT: `decklistings${id}`,
+        AMQP_URI: TEST_AMQP_URI,
+        ELASTICSEARCH_URL: ES_URL,
+        LISTINGS_INDEX: index,
+        SCRAPER_SERVICE: serviceName
+      },
+      REPO
+    )
   )
 })
 
@@ -70,7 +83,10 @@ describe('listings through the controller', () => {
   })
 
   it('errors keep their kind: invalid id, listing not found, unknown RPC service', async () => {
-    expect(await controller.invoke('lookup', { id: '../etc' })).toMatchObject({ ok: false, error: { kind: 'InvalidRequest' } })
+    expect(await controller.invoke('lookup', { id: '../etc' })).toMatchObject({
+      ok: false,
+      error: { kind: 'InvalidRequest' }
+    })
     const missing = await controller.invoke('lookup', { id: 'no-such-listing-999' })
     expect(missing).toMatchObject({ ok: false, error: { kind: 'ListingNotFound' } })
     const unknown = await controller.invoke('rpcCall', { service: `nobody_${id}`, method: 'x', timeoutMs: 2000 })

@@ -15,7 +15,6 @@ export { freePort } from '../support/free-port'
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const STACK_FILE = join(REPO, 'test/engine/fixtures/stack/compose.yaml')
 
-
 export function suffix(): string {
   return randomBytes(3).toString('hex')
 }
@@ -66,7 +65,16 @@ export async function fixtureStack(name: string): Promise<FixtureStack> {
     REPO
   )
   acceptHostAccess(config)
-  return { project, echoService, amqpPort, mgmtPort, amqpUri, managementUrl, config, composeEnv: { ...process.env, ...vars } }
+  return {
+    project,
+    echoService,
+    amqpPort,
+    mgmtPort,
+    amqpUri,
+    managementUrl,
+    config,
+    composeEnv: { ...process.env, ...vars }
+  }
 }
 
 /**
@@ -75,7 +83,12 @@ export async function fixtureStack(name: string): Promise<FixtureStack> {
  */
 function acceptHostAccess(config: PanelSettings): void {
   config.hostAccessFile = join(mkdtempSync(join(tmpdir(), 'deck-approvals-')), 'host-access.json')
-  const project = loadComposeProject({ file: config.composeFile, project: config.project, envFiles: config.envFiles, compat: config.composeCompat })
+  const project = loadComposeProject({
+    file: config.composeFile,
+    project: config.project,
+    envFiles: config.envFiles,
+    compat: config.composeCompat
+  })
   const gate = new HostAccessGate(new FileApprovals(config.hostAccessFile))
   gate.admit(project, [...project.services.keys()], gate.preflight(project).fileHash)
 }
@@ -83,7 +96,10 @@ function acceptHostAccess(config: PanelSettings): void {
 /** Why `docker compose` (v2, the CLI plugin) cannot run here, or null when it can. */
 export function composeV2UnavailableReason(): string | null {
   try {
-    const version = execFileSync('docker', ['compose', 'version', '--short'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+    const version = execFileSync('docker', ['compose', 'version', '--short'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe']
+    }).trim()
     return version.startsWith('2.') ? null : `\`docker compose version\` says "${version}", not 2.x`
   } catch {
     return 'the Docker Compose v2 CLI plugin is not installed (scripts/setup-host.sh install_compose_v2 builds it)'
@@ -91,28 +107,60 @@ export function composeV2UnavailableReason(): string | null {
 }
 
 /** Runs Compose v1 (`docker-compose`) or v2 (`docker compose`) on a file and project; returns stdout and stderr. */
-export function composeCli(tool: 'v1' | 'v2', file: string, project: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
+export function composeCli(
+  tool: 'v1' | 'v2',
+  file: string,
+  project: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env
+): string {
   const [cmd, pre] = tool === 'v1' ? ['docker-compose', []] : ['docker', ['compose']]
   const result = spawnSync(cmd, [...pre, '-f', file, '-p', project, ...args], { env, encoding: 'utf8' })
-  if (result.status !== 0) throw new Error(`${cmd} ${[...pre, ...args].join(' ')} failed (${result.status}): ${result.stderr}`)
+  if (result.status !== 0)
+    throw new Error(`${cmd} ${[...pre, ...args].join(' ')} failed (${result.status}): ${result.stderr}`)
   return result.stdout + result.stderr
 }
 
 export function dockerCompose(stack: FixtureStack, args: string[]): string {
-  return execFileSync('docker-compose', ['-f', STACK_FILE, '-p', stack.project, ...args], { env: stack.composeEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  return execFileSync('docker-compose', ['-f', STACK_FILE, '-p', stack.project, ...args], {
+    env: stack.composeEnv,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
 }
 
 /** Removes everything of a project (containers, networks, volumes), whatever made it (cleanup after a failed test). */
 export function removeProject(project: string): void {
-  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean)
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], {
+    encoding: 'utf8'
+  })
+    .split('\n')
+    .filter(Boolean)
   if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' })
-  const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean)
+  const nets = execFileSync(
+    'docker',
+    ['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`],
+    { encoding: 'utf8' }
+  )
+    .split('\n')
+    .filter(Boolean)
   if (nets.length > 0) execFileSync('docker', ['network', 'rm', ...nets], { stdio: 'ignore' })
-  const volumes = execFileSync('docker', ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean)
+  const volumes = execFileSync(
+    'docker',
+    ['volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`],
+    { encoding: 'utf8' }
+  )
+    .split('\n')
+    .filter(Boolean)
   if (volumes.length > 0) execFileSync('docker', ['volume', 'rm', ...volumes], { stdio: 'ignore' })
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 60_000,
+  everyMs = 100
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe()

@@ -40,18 +40,31 @@ const MILD = `services:
 `
 
 const projects: string[] = []
-function panelFor(text: string, name: string): { panel: PanelUnderTest; project: string; file: string; env: Record<string, string> } {
+function panelFor(
+  text: string,
+  name: string
+): { panel: PanelUnderTest; project: string; file: string; env: Record<string, string> } {
   const file = join(dir, `${name}.yaml`)
   writeFileSync(file, text)
   const project = `deckhostile${name}${suffix()}`
   projects.push(project)
-  const env = { DECK_COMPOSE_FILE: file, DECK_PROJECT: project, DECK_HOST_ACCESS_FILE: join(root, `${name}-approvals.json`) }
+  const env = {
+    DECK_COMPOSE_FILE: file,
+    DECK_PROJECT: project,
+    DECK_HOST_ACCESS_FILE: join(root, `${name}-approvals.json`)
+  }
   return { panel: new PanelUnderTest(startupPanelConfig(env, REPO)), project, file, env }
 }
 
 function objectsOf(project: string): string {
-  const containers = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).trim()
-  const networks = execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).trim()
+  const containers = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], {
+    encoding: 'utf8'
+  }).trim()
+  const networks = execFileSync(
+    'docker',
+    ['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`],
+    { encoding: 'utf8' }
+  ).trim()
   return containers + networks
 }
 
@@ -124,7 +137,13 @@ describe('host access before up (real engine)', () => {
     const deck = (...args: string[]) =>
       spawnSync('npx', ['tsx', 'src/main/cli/deck.ts', ...args], {
         cwd: REPO,
-        env: { ...process.env, DECK_COMPOSE_FILE: file, DECK_PROJECT: project, DECK_HOST_ACCESS_FILE: join(root, 'cli.json'), LOG_LEVEL: 'error' },
+        env: {
+          ...process.env,
+          DECK_COMPOSE_FILE: file,
+          DECK_PROJECT: project,
+          DECK_HOST_ACCESS_FILE: join(root, 'cli.json'),
+          LOG_LEVEL: 'error'
+        },
         encoding: 'utf8',
         timeout: 60_000
       })

@@ -30,7 +30,10 @@ for (const [path, text] of Object.entries(files)) {
 }
 
 afterAll(async () => {
-  await docker.getImage(image).remove({ force: true }).catch(() => undefined)
+  await docker
+    .getImage(image)
+    .remove({ force: true })
+    .catch(() => undefined)
   rmSync(dir, { recursive: true, force: true })
 })
 

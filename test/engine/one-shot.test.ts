@@ -30,7 +30,12 @@ writeFileSync(
 `
 )
 const engine = new DockerEngine({ endpoint: 'unix:///var/run/docker.sock' })
-const orchestrator = new ComposeOrchestrator({ runtime: engine, projectName: project, upTimeoutMs: 30_000, loadProject: () => loadComposeProject({ file, project }) })
+const orchestrator = new ComposeOrchestrator({
+  runtime: engine,
+  projectName: project,
+  upTimeoutMs: 30_000,
+  loadProject: () => loadComposeProject({ file, project })
+})
 
 beforeAll(async () => {
   await engine.start()

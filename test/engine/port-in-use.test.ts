@@ -51,7 +51,9 @@ describe('up with a published port already taken', () => {
       ].join('\n')
     )
     process.env['DECK_TEST_WEB_PORT'] = String(port)
-    controller = new PanelUnderTest(startupPanelConfig({ DECK_COMPOSE_FILE: join(dir, 'compose.yaml'), DECK_PROJECT: project }, REPO))
+    controller = new PanelUnderTest(
+      startupPanelConfig({ DECK_COMPOSE_FILE: join(dir, 'compose.yaml'), DECK_PROJECT: project }, REPO)
+    )
   })
 
   afterAll(async () => {
@@ -67,19 +69,28 @@ describe('up with a published port already taken', () => {
     expect(up.error.message).toBe(
       `A port the stack publishes is already in use: 127.0.0.1:${port} (service web) is held by process node (pid ${process.pid}). Nothing was started.`
     )
-    expect(up.error.hint).toBe("Stop what holds it, or move the stack's port: set DECK_TEST_WEB_PORT (in .env or the environment).")
+    expect(up.error.hint).toBe(
+      "Stop what holds it, or move the stack's port: set DECK_TEST_WEB_PORT (in .env or the environment)."
+    )
     expect(projectObjects(project)).toBe('')
   })
 
   it('a port another container publishes: that container is named', async () => {
     const other = await freePort()
     const holder = `deckporthold${suffix()}`
-    execFileSync('docker', ['run', '-d', '--name', holder, '-p', `127.0.0.1:${other}:80`, 'scrapedeck/debian:bookworm', 'sleep', 'infinity'], { stdio: 'ignore' })
+    execFileSync(
+      'docker',
+      ['run', '-d', '--name', holder, '-p', `127.0.0.1:${other}:80`, 'scrapedeck/debian:bookworm', 'sleep', 'infinity'],
+      { stdio: 'ignore' }
+    )
     try {
       process.env['DECK_TEST_WEB_PORT'] = String(other)
       const up = await controller.invoke('up', {})
       expect(up).toMatchObject({ ok: false, error: { kind: 'PortInUse' } })
-      if (!up.ok) expect(up.error.message).toContain(`127.0.0.1:${other} (service web) is held by container ${holder}. Nothing was started.`)
+      if (!up.ok)
+        expect(up.error.message).toContain(
+          `127.0.0.1:${other} (service web) is held by container ${holder}. Nothing was started.`
+        )
       expect(projectObjects(project)).toBe('')
     } finally {
       process.env['DECK_TEST_WEB_PORT'] = String(port)
@@ -91,6 +102,8 @@ describe('up with a published port already taken', () => {
     await new Promise((resolve) => listener.close(resolve))
     const up = await controller.invoke('up', {})
     if (!up.ok) throw new Error(up.error.message)
-    expect(execFileSync('docker', ['port', `${project}-web-1`, '8080/tcp'], { encoding: 'utf8' }).trim()).toBe(`127.0.0.1:${port}`)
+    expect(execFileSync('docker', ['port', `${project}-web-1`, '8080/tcp'], { encoding: 'utf8' }).trim()).toBe(
+      `127.0.0.1:${port}`
+    )
   })
 })

@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PanelUnderTest } from '../support/panel-under-test'
 import type { ProgressEvent, StackStatus } from '../../src/shared/contract'
 import { RpcClient } from '../../src/services/rpc'
-import { STACK_FILE, composeCli, composeV2UnavailableReason, fixtureStack, removeProject, waitFor } from './engine-fixture'
+import {
+  STACK_FILE,
+  composeCli,
+  composeV2UnavailableReason,
+  fixtureStack,
+  removeProject,
+  waitFor
+} from './engine-fixture'
 import type { FixtureStack } from './engine-fixture'
 import { containerName } from '../../src/main/stack/compose-labels'
 import { requiredPart } from '../support/required-part'
@@ -57,7 +64,12 @@ describe('stack lifecycle on the real engine', () => {
     ])
     const rabbit = status.value.services[0]?.containers[0]
     expect(rabbit?.name).toBe(containerName('v2', stack.project, 'rabbitmq', 1))
-    expect(rabbit?.ports).toContainEqual({ containerPort: 5672, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: stack.amqpPort })
+    expect(rabbit?.ports).toContainEqual({
+      containerPort: 5672,
+      protocol: 'tcp',
+      hostIp: '127.0.0.1',
+      hostPort: stack.amqpPort
+    })
     const mine = progress.filter((p) => p.operationId === 'up-1')
     // echo waited for rabbitmq to be healthy before it was created
     const rabbitHealthy = mine.findIndex((p) => p.step === 'wait' && p.service === 'echo')
@@ -69,14 +81,30 @@ describe('stack lifecycle on the real engine', () => {
 
   // Compose v2 is what the panel imitates by default (the interop tests cover v1 and v2 both ways).
   it.skipIf(v2Missing !== null)('Compose v2 sees the panel-made containers, and finds them up to date', () => {
-    const ids = composeCli('v2', STACK_FILE, stack.project, ['ps', '-q'], stack.composeEnv).split('\n').filter((line) => /^[0-9a-f]{12,}$/.test(line)).sort()
-    const ours = execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${stack.project}`], { encoding: 'utf8' })
-      .split('\n').filter(Boolean).sort()
+    const ids = composeCli('v2', STACK_FILE, stack.project, ['ps', '-q'], stack.composeEnv)
+      .split('\n')
+      .filter((line) => /^[0-9a-f]{12,}$/.test(line))
+      .sort()
+    const ours = execFileSync(
+      'docker',
+      ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${stack.project}`],
+      { encoding: 'utf8' }
+    )
+      .split('\n')
+      .filter(Boolean)
+      .sort()
     expect(ids).toEqual(ours)
     expect(ids).toHaveLength(3)
     // Same config hash and image: compose recreates nothing.
     expect(composeCli('v2', STACK_FILE, stack.project, ['up', '-d'], stack.composeEnv)).not.toMatch(/Recreat/)
-    const after = execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${stack.project}`], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()
+    const after = execFileSync(
+      'docker',
+      ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${stack.project}`],
+      { encoding: 'utf8' }
+    )
+      .split('\n')
+      .filter(Boolean)
+      .sort()
     expect(after).toEqual(ours)
   })
 
@@ -89,22 +117,43 @@ describe('stack lifecycle on the real engine', () => {
     await ch.waitForConfirms()
     try {
       // The management API's own figures lag a few seconds behind; wait until it counts all 7.
-      await waitFor('management API to count the backlog', async () => {
-        const res = await fetch(`${stack.managementUrl}/api/queues/%2F/${backlog}`, { headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` } })
-        return res.ok && ((await res.json()) as { messages_ready: number }).messages_ready === 7
-      }, 30_000, 250)
+      await waitFor(
+        'management API to count the backlog',
+        async () => {
+          const res = await fetch(`${stack.managementUrl}/api/queues/%2F/${backlog}`, {
+            headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` }
+          })
+          return res.ok && ((await res.json()) as { messages_ready: number }).messages_ready === 7
+        },
+        30_000,
+        250
+      )
       await controller.invoke('status', {})
       const metrics = await controller.broker.sample()
-      const res = await fetch(`${stack.managementUrl}/api/queues/%2F?columns=name,messages_ready,messages_unacknowledged,consumers`, {
-        headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` }
-      })
-      const direct = ((await res.json()) as { name: string; messages_ready: number; messages_unacknowledged: number; consumers: number }[]).filter((q) => q.name.startsWith('rpc-'))
+      const res = await fetch(
+        `${stack.managementUrl}/api/queues/%2F?columns=name,messages_ready,messages_unacknowledged,consumers`,
+        {
+          headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` }
+        }
+      )
+      const direct = (
+        (await res.json()) as {
+          name: string
+          messages_ready: number
+          messages_unacknowledged: number
+          consumers: number
+        }[]
+      ).filter((q) => q.name.startsWith('rpc-'))
       expect(metrics.source).toBe('management')
       expect(metrics.queues.map((q) => [q.queue, q.ready, q.unacked, q.consumers])).toEqual(
-        direct.sort((a, b) => a.name.localeCompare(b.name)).map((q) => [q.name, q.messages_ready, q.messages_unacknowledged, q.consumers])
+        direct
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((q) => [q.name, q.messages_ready, q.messages_unacknowledged, q.consumers])
       )
       expect(metrics.queues.find((q) => q.queue === `rpc-${stack.echoService}`)?.consumers).toBe(1)
-      expect(metrics.findings).toContainEqual(expect.objectContaining({ kind: 'backlog-without-consumers', queue: backlog }))
+      expect(metrics.findings).toContainEqual(
+        expect.objectContaining({ kind: 'backlog-without-consumers', queue: backlog })
+      )
       expect(metrics.findings.filter((f) => f.service === 'echo')).toEqual([])
       // AMQP fallback gives the same ready/consumer numbers when management is unreachable.
       const { AmqpQueueProbe } = await import('../../src/main/broker/amqp-queue-probe')
@@ -144,13 +193,19 @@ describe('stack lifecycle on the real engine', () => {
       const up = await controller.invoke('scale', { service: 'echo', replicas: 3 })
       expect(up.ok).toBe(true)
       await waitFor('replies from 3 replicas', () => hosts.size === 3, 60_000, 10)
-      console.log(`scale 1→3: both new replicas answering ${Math.round(performance.now() - t0)} ms after the scale call`)
+      console.log(
+        `scale 1→3: both new replicas answering ${Math.round(performance.now() - t0)} ms after the scale call`
+      )
       // The broker agrees (its statistics lag a few seconds behind).
       await waitFor('3 consumers on the echo queue', async () => (await consumers(queue)) === 3, 60_000, 200)
       await new Promise((r) => setTimeout(r, 1000))
       const down = await controller.invoke('scale', { service: 'echo', replicas: 1 })
       expect(down.ok).toBe(true)
-      if (down.ok) expect(down.value.summary.sort()).toEqual([`removed ${containerName('v2', stack.project, 'echo', 2)}`, `removed ${containerName('v2', stack.project, 'echo', 3)}`])
+      if (down.ok)
+        expect(down.value.summary.sort()).toEqual([
+          `removed ${containerName('v2', stack.project, 'echo', 2)}`,
+          `removed ${containerName('v2', stack.project, 'echo', 3)}`
+        ])
       await new Promise((r) => setTimeout(r, 1500))
     } finally {
       running = false
@@ -173,8 +228,13 @@ describe('stack lifecycle on the real engine', () => {
     const before = statuses.length
     const killedAt = Date.now()
     execFileSync('docker', ['kill', name])
-    const seen = await waitFor('a status push with the sleeper not running', () =>
-      statuses.slice(before).find((s) => s.status.services.find((x) => x.name === 'sleeper')?.runningReplicas === 0), 5000, 10)
+    const seen = await waitFor(
+      'a status push with the sleeper not running',
+      () =>
+        statuses.slice(before).find((s) => s.status.services.find((x) => x.name === 'sleeper')?.runningReplicas === 0),
+      5000,
+      10
+    )
     const latency = seen.at - killedAt
     // How fast is bench/stack.bench.ts's to measure (a bound here flakes on a loaded machine).
     console.log(`container killed → status pushed in ${latency} ms`)
@@ -218,16 +278,28 @@ describe('stack lifecycle on the real engine', () => {
   })
 
   it('errors are values: unknown service, invalid request', async () => {
-    expect(await controller.invoke('scale', { service: 'nope', replicas: 2 })).toMatchObject({ ok: false, error: { kind: 'UnknownService' } })
-    expect(await controller.invoke('scale', { service: 'echo', replicas: -1 })).toMatchObject({ ok: false, error: { kind: 'InvalidRequest' } })
+    expect(await controller.invoke('scale', { service: 'nope', replicas: 2 })).toMatchObject({
+      ok: false,
+      error: { kind: 'UnknownService' }
+    })
+    expect(await controller.invoke('scale', { service: 'echo', replicas: -1 })).toMatchObject({
+      ok: false,
+      error: { kind: 'InvalidRequest' }
+    })
   })
 
   it('down removes containers and network, keeps volumes unless asked', async () => {
     const result = await controller.invoke('down', {})
     expect(result.ok).toBe(true)
-    const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${stack.project}`], { encoding: 'utf8' }).trim()
+    const left = execFileSync(
+      'docker',
+      ['ps', '-aq', '--filter', `label=com.docker.compose.project=${stack.project}`],
+      { encoding: 'utf8' }
+    ).trim()
     expect(left).toBe('')
-    const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `name=${stack.project}_default`], { encoding: 'utf8' }).trim()
+    const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `name=${stack.project}_default`], {
+      encoding: 'utf8'
+    }).trim()
     expect(nets).toBe('')
     const status = await controller.invoke('status', {})
     if (!status.ok) throw new Error(status.error.message)

@@ -24,11 +24,24 @@ for (const file of process.argv.slice(2)) {
   try {
     const project = loadComposeProject({ file, project: 'corpus', env: {}, envFiles: [] })
     const { findings } = new HostAccessGate(new MemoryApprovals()).preflight(project)
-    result = { outcome: 'loaded', kind: null, findings: findings.length, message: findings.map((f) => `${f.kind}: ${f.message}`).join('; ').slice(0, 300) }
+    result = {
+      outcome: 'loaded',
+      kind: null,
+      findings: findings.length,
+      message: findings
+        .map((f) => `${f.kind}: ${f.message}`)
+        .join('; ')
+        .slice(0, 300)
+    }
   } catch (err) {
     const e = err as Error & { kind?: unknown }
     const kind = typeof e.kind === 'string' ? e.kind : null
-    result = { outcome: kind === null ? 'threw' : 'refused', kind: kind ?? e.name, findings: 0, message: String(e.message).slice(0, 300) }
+    result = {
+      outcome: kind === null ? 'threw' : 'refused',
+      kind: kind ?? e.name,
+      findings: 0,
+      message: String(e.message).slice(0, 300)
+    }
   }
   process.stdout.write(`${JSON.stringify({ file, ...result, ms: Math.round(performance.now() - started) })}\n`)
 }

@@ -29,7 +29,10 @@ class Runner {
   stderr = ''
 
   constructor(files: string[]) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', RUNNER, ...files], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    this.child = spawn(process.execPath, ['--import', 'tsx', RUNNER, ...files], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     this.child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-2000)
     })
@@ -60,10 +63,17 @@ class Runner {
 
 function judge(entry: CorpusEntry, outcome: CorpusOutcome): Answer {
   const what = `${entry.name}: ${outcome.message}`
-  if (outcome.outcome === 'threw') return { ok: false, kind: null, detail: `${entry.name}: threw ${outcome.kind}: ${outcome.message}` }
+  if (outcome.outcome === 'threw')
+    return { ok: false, kind: null, detail: `${entry.name}: threw ${outcome.kind}: ${outcome.message}` }
   if (outcome.outcome === 'refused') return { ok: false, kind: outcome.kind, detail: what }
-  if (entry.expect === 'error') return { ok: false, kind: null, detail: `${entry.name}: loaded (${outcome.findings} findings), but it should have been refused` }
-  if (entry.expect === 'finding' && outcome.findings === 0) return { ok: false, kind: null, detail: `${entry.name}: loaded with no pre-flight finding` }
+  if (entry.expect === 'error')
+    return {
+      ok: false,
+      kind: null,
+      detail: `${entry.name}: loaded (${outcome.findings} findings), but it should have been refused`
+    }
+  if (entry.expect === 'finding' && outcome.findings === 0)
+    return { ok: false, kind: null, detail: `${entry.name}: loaded with no pre-flight finding` }
   return { ok: true }
 }
 

@@ -20,7 +20,8 @@ function portsFromBase(): StackPorts | undefined {
   const raw = process.env['FAULTS_PORT_BASE']
   if (raw === undefined || raw === '') return undefined
   const base = Number(raw)
-  if (!Number.isInteger(base) || base < 1024 || base > 65530) throw new Error(`FAULTS_PORT_BASE must be a port number, got "${raw}"`)
+  if (!Number.isInteger(base) || base < 1024 || base > 65530)
+    throw new Error(`FAULTS_PORT_BASE must be a port number, got "${raw}"`)
   return { api: base, jobboard: base + 1, rabbitmq: base + 2, rabbitmqManagement: base + 3, elasticsearch: base + 4 }
 }
 
@@ -48,9 +49,15 @@ export class FaultStack {
       env: { JOBBOARD_HOSTILE_COUNT: String(HOSTILE_LISTINGS), JOBBOARD_LATENCY_MS: '20-80', JOBBOARD_COUNT: '1000' }
     })
     const stack = new FaultStack(project)
-    const swarm = await run('docker', ['info', '--format', '{{.Swarm.LocalNodeState}}']).then((r) => r.stdout.trim(), () => 'unknown')
+    const swarm = await run('docker', ['info', '--format', '{{.Swarm.LocalNodeState}}']).then(
+      (r) => r.stdout.trim(),
+      () => 'unknown'
+    )
     // A bridge network made while the engine is in a swarm loses its containers when the swarm is left.
-    if (swarm !== 'inactive') console.warn(`fault stack: the Docker engine's swarm is ${swarm}; if it leaves the swarm during the suite, the stack's containers lose their network`)
+    if (swarm !== 'inactive')
+      console.warn(
+        `fault stack: the Docker engine's swarm is ${swarm}; if it leaves the swarm during the suite, the stack's containers lose their network`
+      )
     try {
       // Generous: on a loaded machine Elasticsearch (which the api waits for) takes minutes to start.
       await project.compose(['up', '-d', '--scale', `scraper=${FAULT_STACK_SERVICES.scraper}`], 480_000)
@@ -81,19 +88,49 @@ export class FaultStack {
   }
 
   async containers(): Promise<ContainerFacts[]> {
-    const { stdout } = await run('docker', ['ps', '-a', '-q', '--filter', `label=com.docker.compose.project=${this.project.name}`])
+    const { stdout } = await run('docker', [
+      'ps',
+      '-a',
+      '-q',
+      '--filter',
+      `label=com.docker.compose.project=${this.project.name}`
+    ])
     const ids = stdout.split('\n').filter(Boolean)
     if (ids.length === 0) return []
-    const format = '{{.Id}}|{{.Name}}|{{index .Config.Labels "com.docker.compose.service"}}|{{.State.Status}}|{{.State.StartedAt}}|{{.State.OOMKilled}}|{{.State.ExitCode}}|{{len .NetworkSettings.Networks}}'
+    const format =
+      '{{.Id}}|{{.Name}}|{{index .Config.Labels "com.docker.compose.service"}}|{{.State.Status}}|{{.State.StartedAt}}|{{.State.OOMKilled}}|{{.State.ExitCode}}|{{len .NetworkSettings.Networks}}'
     const inspected = await run('docker', ['inspect', '-f', format, ...ids])
-    return inspected.stdout.split('\n').filter(Boolean).map((line) => {
-      const [id = '', name = '', service = '', status = '', startedAt = '', oom = '', exitCode = '0', networks = '0'] = line.split('|')
-      return { id, name: name.replace(/^\//, ''), service, status, startedAt, oomKilled: oom === 'true', exitCode: Number(exitCode), networks: Number(networks) }
-    })
+    return inspected.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [
+          id = '',
+          name = '',
+          service = '',
+          status = '',
+          startedAt = '',
+          oom = '',
+          exitCode = '0',
+          networks = '0'
+        ] = line.split('|')
+        return {
+          id,
+          name: name.replace(/^\//, ''),
+          service,
+          status,
+          startedAt,
+          oomKilled: oom === 'true',
+          exitCode: Number(exitCode),
+          networks: Number(networks)
+        }
+      })
   }
 
   async container(service: keyof typeof FAULT_STACK_SERVICES, index = 0): Promise<ContainerFacts> {
-    const found = (await this.containers()).filter((c) => c.service === service).sort((a, b) => a.name.localeCompare(b.name))[index]
+    const found = (await this.containers())
+      .filter((c) => c.service === service)
+      .sort((a, b) => a.name.localeCompare(b.name))[index]
     if (found === undefined) throw new Error(`no ${service} container #${index + 1} in ${this.project.name}`)
     return found
   }
@@ -113,10 +150,12 @@ export class FaultStack {
       if (asked.has(was.name)) continue
       const is = now.find((c) => c.id === was.id)
       if (is === undefined) out.push(`${was.name} is gone`)
-      else if (is.status !== 'running') out.push(`${is.name} is ${is.status} (exit ${is.exitCode}${is.oomKilled ? ', OOM-killed' : ''})`)
+      else if (is.status !== 'running')
+        out.push(`${is.name} is ${is.status} (exit ${is.exitCode}${is.oomKilled ? ', OOM-killed' : ''})`)
       else if (is.startedAt !== was.startedAt) out.push(`${is.name} restarted by itself`)
       // Seen when something else on a shared engine ran `docker swarm leave` while this stack ran.
-      else if (is.networks === 0 && was.networks > 0) out.push(`${is.name} lost its network (did the engine leave a swarm?)`)
+      else if (is.networks === 0 && was.networks > 0)
+        out.push(`${is.name} lost its network (did the engine leave a swarm?)`)
     }
     return out
   }
@@ -124,7 +163,8 @@ export class FaultStack {
   /** GET /joblisting/:path as an Answer: 200 with the listing's id, or the error kind it named. */
   async lookup(path: string, expectId?: string): Promise<Answer> {
     const res = await fetch(`${this.apiUrl}/joblisting/${path}`)
-    if (res.status === 200 && expectId !== undefined) this.cacheStates.set(expectId, res.headers.get('x-scrapedeck-cache') ?? 'none')
+    if (res.status === 200 && expectId !== undefined)
+      this.cacheStates.set(expectId, res.headers.get('x-scrapedeck-cache') ?? 'none')
     return apiAnswer(res, expectId)
   }
 
@@ -136,9 +176,14 @@ export class FaultStack {
     const stored = new Set<string>()
     for (let i = 0; i < ids.length; i += 500) {
       const body = { ids: ids.slice(i, i + 500) }
-      const res = await fetch(`${this.elasticsearchUrl}/joblistings/_mget?_source=false`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(body) })
+      const res = await fetch(`${this.elasticsearchUrl}/joblistings/_mget?_source=false`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify(body)
+      })
       if (!res.ok) throw new Error(`Elasticsearch _mget answered ${res.status}: ${await res.text()}`)
-      for (const doc of ((await res.json()) as { docs: { _id: string; found: boolean }[] }).docs) if (doc.found) stored.add(doc._id)
+      for (const doc of ((await res.json()) as { docs: { _id: string; found: boolean }[] }).docs)
+        if (doc.found) stored.add(doc._id)
     }
     return stored
   }
@@ -161,13 +206,22 @@ export class FaultStack {
       if (missing.length === 0 || Date.now() > deadline) break
       await new Promise((resolve) => setTimeout(resolve, 500))
     }
-    const pending = await this.health().then((h) => h.elasticsearch.pendingWrites, () => '?')
+    const pending = await this.health().then(
+      (h) => h.elasticsearch.pendingWrites,
+      () => '?'
+    )
     const states = missing.slice(0, 5).map((id) => `${id} (cache: ${this.cacheStates.get(id) ?? '?'})`)
-    return [missing.length, `answered 200 but not in Elasticsearch after ${withinMs / 1000} s (${pending} writes still pending${lastError === null ? '' : `; last check: ${lastError}`}): ${states.join(', ')}`]
+    return [
+      missing.length,
+      `answered 200 but not in Elasticsearch after ${withinMs / 1000} s (${pending} writes still pending${lastError === null ? '' : `; last check: ${lastError}`}): ${states.join(', ')}`
+    ]
   }
 
   async health(): Promise<{ status: string; elasticsearch: { available: boolean; pendingWrites: number } }> {
-    return (await (await fetch(`${this.apiUrl}/health`)).json()) as { status: string; elasticsearch: { available: boolean; pendingWrites: number } }
+    return (await (await fetch(`${this.apiUrl}/health`)).json()) as {
+      status: string
+      elasticsearch: { available: boolean; pendingWrites: number }
+    }
   }
 }
 
@@ -182,7 +236,8 @@ export async function apiAnswer(res: Response, expectId?: string): Promise<Answe
   }
   if (res.status === 200) {
     const id = (body as { ID?: unknown }).ID
-    if (expectId !== undefined && id !== expectId) return { ok: false, kind: null, detail: `200 with listing ${String(id)}, not ${expectId}` }
+    if (expectId !== undefined && id !== expectId)
+      return { ok: false, kind: null, detail: `200 with listing ${String(id)}, not ${expectId}` }
     return { ok: true }
   }
   const error = (body as { error?: { kind?: unknown; message?: unknown } }).error

@@ -46,7 +46,11 @@ export class ScenarioTally {
     const hung = new Promise<'hung'>((resolve) => {
       timer = setTimeout(() => resolve('hung'), this.boundMs)
     })
-    const answered = send().catch((err: unknown): Answer => ({ ok: false, kind: null, detail: `threw ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}` }))
+    const answered = send().catch((err: unknown): Answer => ({
+      ok: false,
+      kind: null,
+      detail: `threw ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`
+    }))
     const answer = await Promise.race([answered, hung])
     clearTimeout(timer)
     this.count(answer, label)
@@ -121,7 +125,11 @@ export class ScenarioTally {
 }
 
 /** Runs `count` requests, at most `concurrency` at once. */
-export async function inPool(count: number, concurrency: number, request: (index: number) => Promise<unknown>): Promise<void> {
+export async function inPool(
+  count: number,
+  concurrency: number,
+  request: (index: number) => Promise<unknown>
+): Promise<void> {
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < count) await request(next++)
@@ -135,10 +143,14 @@ function kindsText(tally: ScenarioTally): string {
 }
 
 export function faultTable(tallies: readonly ScenarioTally[]): string {
-  const rows = tallies.map((t) =>
-    `| ${t.name} | ${t.sent} | ${t.succeeded} | ${t.failedClearly} | ${t.failedUnclearly} | ${t.hung} | ${t.lost} | ${t.crashes} | ${(t.boundMs / 1000).toFixed(0)} s | ${(t.tookMs / 1000).toFixed(1)} s | ${kindsText(t)} |`)
+  const rows = tallies.map(
+    (t) =>
+      `| ${t.name} | ${t.sent} | ${t.succeeded} | ${t.failedClearly} | ${t.failedUnclearly} | ${t.hung} | ${t.lost} | ${t.crashes} | ${(t.boundMs / 1000).toFixed(0)} s | ${(t.tookMs / 1000).toFixed(1)} s | ${kindsText(t)} |`
+  )
   const total = (pick: (t: ScenarioTally) => number): number => tallies.reduce((sum, t) => sum + pick(t), 0)
-  rows.push(`| **all** | ${total((t) => t.sent)} | ${total((t) => t.succeeded)} | ${total((t) => t.failedClearly)} | ${total((t) => t.failedUnclearly)} | ${total((t) => t.hung)} | ${total((t) => t.lost)} | ${total((t) => t.crashes)} | | ${(total((t) => t.tookMs) / 1000).toFixed(1)} s | |`)
+  rows.push(
+    `| **all** | ${total((t) => t.sent)} | ${total((t) => t.succeeded)} | ${total((t) => t.failedClearly)} | ${total((t) => t.failedUnclearly)} | ${total((t) => t.hung)} | ${total((t) => t.lost)} | ${total((t) => t.crashes)} | | ${(total((t) => t.tookMs) / 1000).toFixed(1)} s | |`
+  )
   return [
     '| scenario | sent | succeeded | failed clearly | failed unclearly | hung | lost | crashes | bound | took | failure kinds, findings |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',

@@ -57,7 +57,9 @@ async function thePanel(): Promise<PanelUnderTest> {
 
 function record(tally: ScenarioTally): void {
   tallies.push(tally)
-  console.info(`faults: ${tally.name}: ${tally.sent} sent, ${tally.succeeded} ok, ${tally.failedClearly} clear, ${tally.failedUnclearly} unclear, ${tally.hung} hung, ${tally.lost} lost, ${tally.crashes} crashes (${(tally.tookMs / 1000).toFixed(1)} s)`)
+  console.info(
+    `faults: ${tally.name}: ${tally.sent} sent, ${tally.succeeded} ok, ${tally.failedClearly} clear, ${tally.failedUnclearly} unclear, ${tally.hung} hung, ${tally.lost} lost, ${tally.crashes} crashes (${(tally.tookMs / 1000).toFixed(1)} s)`
+  )
   expect(tally.faults, tally.examples.join('\n')).toEqual([])
 }
 
@@ -68,13 +70,16 @@ beforeAll(() => {
 
 afterAll(async () => {
   await panel?.close()
-  await (stackUp ?? Promise.resolve(null)).then((s) => s?.down(), () => undefined)
+  await (stackUp ?? Promise.resolve(null)).then(
+    (s) => s?.down(),
+    () => undefined
+  )
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim()
   const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ')
   const heading = [
     `## Fault suite — ${startedAt.toISOString()} (commit ${commit})`,
     '',
-    `\`npm run test:faults\`; load average (1/5/15 min) ${load(loadAtStart)} at the start, ${load(loadavg())} at the end; ${(((Date.now() - startedAt.getTime()) / 1000)).toFixed(0)} s in all.`
+    `\`npm run test:faults\`; load average (1/5/15 min) ${load(loadAtStart)} at the start, ${load(loadavg())} at the end; ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s in all.`
   ].join('\n')
   const text = writeFaultTable(TABLE_FILE, tallies, heading)
   console.info(`\n${text}\n(written to ${TABLE_FILE})`)
@@ -86,16 +91,20 @@ describe('faults without the stack', () => {
   })
 
   const noDockerd = requiredPart('a dockerd binary', secondDockerdUnavailableReason())
-  it.skipIf(noDockerd !== null)(`the Docker engine restarted under panel requests: the panel reconnects${noDockerd === null ? '' : ` (skipped: ${noDockerd})`}`, async () => {
-    record(await engineRestart())
-  })
+  it.skipIf(noDockerd !== null)(
+    `the Docker engine restarted under panel requests: the panel reconnects${noDockerd === null ? '' : ` (skipped: ${noDockerd})`}`,
+    async () => {
+      record(await engineRestart())
+    }
+  )
 })
 
 describe('faults on the real stack', () => {
   beforeAll(async () => {
     const s = await theStack()
     jobs = await boardJobs(s)
-    if (jobs.hostile.length !== HOSTILE_LISTINGS) throw new Error(`the board serves ${jobs.hostile.length} hostile listings, not ${HOSTILE_LISTINGS}`)
+    if (jobs.hostile.length !== HOSTILE_LISTINGS)
+      throw new Error(`the board serves ${jobs.hostile.length} hostile listings, not ${HOSTILE_LISTINGS}`)
     fresh = new FreshIds(jobs.active)
   }, 840_000)
 

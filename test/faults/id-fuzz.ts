@@ -16,7 +16,37 @@ export interface FuzzedId {
   wellFormed: boolean
 }
 
-const NASTY = ['../', '..%2F', '%00', '\u0000', '\n', '\r\n', ' ', '\t', '/', '\\', '?', '#', '&', '%', '"', "'", '<script>', '${x}', '*', '$', ';', '|', '`', '\u202e', '\ufeff', 'é', '漢', '😀', '\ud800']
+const NASTY = [
+  '../',
+  '..%2F',
+  '%00',
+  '\u0000',
+  '\n',
+  '\r\n',
+  ' ',
+  '\t',
+  '/',
+  '\\',
+  '?',
+  '#',
+  '&',
+  '%',
+  '"',
+  "'",
+  '<script>',
+  '${x}',
+  '*',
+  '$',
+  ';',
+  '|',
+  '`',
+  '\u202e',
+  '\ufeff',
+  'é',
+  '漢',
+  '😀',
+  '\ud800'
+]
 const WORD = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-'
 const BAD_ESCAPES = ['%', '%E0%A4%A', '%zz', '%C0%AF', '%ED%A0%80', '%FF%FE', '%25%']
 
@@ -28,8 +58,10 @@ export function fuzzedIds(count: number, seed = 11): FuzzedId[] {
     const shape = random.int(0, 99)
     let id: string
     let raw: string | undefined
-    if (shape < 4) id = `fuzz-${word(random.int(1, 20))}` // well-formed, unknown to the board
-    else if (shape < 12) id = word(random.int(65, 400)) // too long
+    if (shape < 4)
+      id = `fuzz-${word(random.int(1, 20))}` // well-formed, unknown to the board
+    else if (shape < 12)
+      id = word(random.int(65, 400)) // too long
     else if (shape < 16) id = ''
     else if (shape < 24) {
       id = ''
@@ -37,11 +69,17 @@ export function fuzzedIds(count: number, seed = 11): FuzzedId[] {
     } else if (shape < 30) id = random.pick(['.', '..', `../../${word(4)}`, `..\\${word(4)}`, `%2e%2e%2f${word(4)}`])
     else if (shape < 36) id = String.fromCharCode(random.int(0, 31)) + word(random.int(0, 10))
     else {
-      const parts = Array.from({ length: random.int(1, 4) }, () => (random.chance(0.5) ? random.pick(NASTY) : word(random.int(1, 12))))
+      const parts = Array.from({ length: random.int(1, 4) }, () =>
+        random.chance(0.5) ? random.pick(NASTY) : word(random.int(1, 12))
+      )
       id = parts.join('')
       if (LISTING_ID_PATTERN.test(id)) id += random.pick(NASTY)
     }
-    out.push({ id: raw ?? id, path: raw ?? pathSegment(id), wellFormed: raw === undefined && ListingIdSchema.safeParse(id).success })
+    out.push({
+      id: raw ?? id,
+      path: raw ?? pathSegment(id),
+      wellFormed: raw === undefined && ListingIdSchema.safeParse(id).success
+    })
   }
   return out
 }

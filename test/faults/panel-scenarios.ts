@@ -27,21 +27,33 @@ export function resultAnswer(result: Result<unknown>): Answer {
 /** A panel on the fault stack, as the desktop app would be with the stack's ports in its environment. */
 export function panelOnStack(stack: FaultStack): PanelUnderTest {
   const { ports, name } = stack.project
-  return new PanelUnderTest(startupPanelConfig({
-    DECK_COMPOSE_FILE: join(REPO, 'compose.yaml'),
-    DECK_PROJECT: name,
-    API_PORT: String(ports.api),
-    RABBITMQ_PORT: String(ports.rabbitmq),
-    RABBITMQ_MANAGEMENT_PORT: String(ports.rabbitmqManagement),
-    ELASTICSEARCH_PORT: String(ports.elasticsearch),
-    DECK_METRICS_INTERVAL_MS: '1000',
-    DECK_HOST_ACCESS_FILE: join(mkdtempSync(join(tmpdir(), 'deck-faults-')), 'host-access.json')
-  }, REPO))
+  return new PanelUnderTest(
+    startupPanelConfig(
+      {
+        DECK_COMPOSE_FILE: join(REPO, 'compose.yaml'),
+        DECK_PROJECT: name,
+        API_PORT: String(ports.api),
+        RABBITMQ_PORT: String(ports.rabbitmq),
+        RABBITMQ_MANAGEMENT_PORT: String(ports.rabbitmqManagement),
+        ELASTICSEARCH_PORT: String(ports.elasticsearch),
+        DECK_METRICS_INTERVAL_MS: '1000',
+        DECK_HOST_ACCESS_FILE: join(mkdtempSync(join(tmpdir(), 'deck-faults-')), 'host-access.json')
+      },
+      REPO
+    )
+  )
 }
 
-export async function fuzzedIdsThroughPanel(stack: FaultStack, panel: PanelUnderTest, count: number): Promise<ScenarioTally> {
+export async function fuzzedIdsThroughPanel(
+  stack: FaultStack,
+  panel: PanelUnderTest,
+  count: number
+): Promise<ScenarioTally> {
   const ids = fuzzedIds(count, 12)
-  const tally = new ScenarioTally(`${count} fuzzed ids through a panel session (${ids.filter((i) => i.wellFormed).length} well-formed)`, 15_000)
+  const tally = new ScenarioTally(
+    `${count} fuzzed ids through a panel session (${ids.filter((i) => i.wellFormed).length} well-formed)`,
+    15_000
+  )
   const before = await stack.containers()
   await inPool(ids.length, 32, async (i) => {
     await tally.track(async () => resultAnswer(await panel.invoke('lookup', { id: ids[i]!.id, refresh: false })))
@@ -59,7 +71,13 @@ export async function engineRestart(): Promise<ScenarioTally> {
   const tally = new ScenarioTally('Docker engine restart under panel requests (second dockerd)', 10_000)
   const dockerd = new SecondDockerd()
   await dockerd.start()
-  const panel = new PanelUnderTest({ ...startupPanelConfig({ DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: `deckfaults${suffix()}`, DOCKER_HOST: dockerd.endpoint }, REPO), statusRefreshMs: 60_000 })
+  const panel = new PanelUnderTest({
+    ...startupPanelConfig(
+      { DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: `deckfaults${suffix()}`, DOCKER_HOST: dockerd.endpoint },
+      REPO
+    ),
+    statusRefreshMs: 60_000
+  })
   const engineEvents: EngineConnectivity[] = []
   panel.on('engine', (e) => engineEvents.push(e))
   try {
@@ -71,7 +89,9 @@ export async function engineRestart(): Promise<ScenarioTally> {
         if (i % 2 === 0) {
           const status = await panel.invoke('status', {})
           if (!status.ok) return resultAnswer(status)
-          return status.value.engine.state === 'connected' ? { ok: true } : { ok: false, kind: 'EngineUnavailable', detail: status.value.engine.message ?? '' }
+          return status.value.engine.state === 'connected'
+            ? { ok: true }
+            : { ok: false, kind: 'EngineUnavailable', detail: status.value.engine.message ?? '' }
         }
         return resultAnswer(await panel.invoke('scale', { service: 'sleeper', replicas: 0 }))
       })
@@ -80,12 +100,23 @@ export async function engineRestart(): Promise<ScenarioTally> {
     try {
       await sleep(1000)
       await dockerd.stop()
-      await waitFor('the panel to see the engine go', () => engineEvents.find((e) => e.state === 'unreachable'), 10_000, 50)
+      await waitFor(
+        'the panel to see the engine go',
+        () => engineEvents.find((e) => e.state === 'unreachable'),
+        10_000,
+        50
+      )
       await sleep(1500)
       const back = engineEvents.length
       await dockerd.start()
-      const reconnected = await waitFor('the panel to reconnect', () => engineEvents.slice(back).find((e) => e.state === 'connected'), 20_000, 50).catch(() => null)
-      if (reconnected === null) tally.problem('the panel did not report the engine connected within 20 s of its restart')
+      const reconnected = await waitFor(
+        'the panel to reconnect',
+        () => engineEvents.slice(back).find((e) => e.state === 'connected'),
+        20_000,
+        50
+      ).catch(() => null)
+      if (reconnected === null)
+        tally.problem('the panel did not report the engine connected within 20 s of its restart')
       // Requests after the reconnect must succeed again.
       const okBefore = tally.succeeded
       await sleep(1000)

@@ -13,7 +13,9 @@ export interface BoardJobs {
 }
 
 export async function boardJobs(stack: FaultStack): Promise<BoardJobs> {
-  const jobs = (await (await fetch(`${stack.boardUrl}/jobs.json`)).json()) as { jobs: { id: string; status: string; hostile?: boolean }[] }
+  const jobs = (await (await fetch(`${stack.boardUrl}/jobs.json`)).json()) as {
+    jobs: { id: string; status: string; hostile?: boolean }[]
+  }
   return {
     active: jobs.jobs.filter((j) => j.status === 'active' && j.hostile !== true).map((j) => j.id),
     hostile: jobs.jobs.filter((j) => j.hostile === true).map((j) => j.id)
@@ -21,10 +23,20 @@ export async function boardJobs(stack: FaultStack): Promise<BoardJobs> {
 }
 
 /** Each hostile listing three times, with 60 normal lookups in between; normal answers must be stored. */
-export async function hostilePages(stack: FaultStack, hostile: readonly string[], normal: readonly string[]): Promise<ScenarioTally> {
-  const tally = new ScenarioTally(`hostile pages (${hostile.length} hostile listings ×3 among ${normal.length} normal lookups)`, 30_000)
+export async function hostilePages(
+  stack: FaultStack,
+  hostile: readonly string[],
+  normal: readonly string[]
+): Promise<ScenarioTally> {
+  const tally = new ScenarioTally(
+    `hostile pages (${hostile.length} hostile listings ×3 among ${normal.length} normal lookups)`,
+    30_000
+  )
   const before = await stack.containers()
-  const work = [...normal.map((id) => ({ id, hostile: false })), ...[0, 1, 2].flatMap(() => hostile.map((id) => ({ id, hostile: true })))]
+  const work = [
+    ...normal.map((id) => ({ id, hostile: false })),
+    ...[0, 1, 2].flatMap(() => hostile.map((id) => ({ id, hostile: true })))
+  ]
   // Hostile ones first in each round, so normal lookups run while replicas are on a hostile page.
   work.sort((a, b) => Number(b.hostile) - Number(a.hostile))
   const stored: string[] = []
@@ -47,7 +59,10 @@ export async function hostilePages(stack: FaultStack, hostile: readonly string[]
 /** 10,000 fuzzed ids through the API, 32 at a time; every answer must name a kind. */
 export async function fuzzedIdsThroughApi(stack: FaultStack, count: number): Promise<ScenarioTally> {
   const ids = fuzzedIds(count, 11)
-  const tally = new ScenarioTally(`${count} fuzzed ids through the API (${ids.filter((i) => i.wellFormed).length} well-formed)`, 15_000)
+  const tally = new ScenarioTally(
+    `${count} fuzzed ids through the API (${ids.filter((i) => i.wellFormed).length} well-formed)`,
+    15_000
+  )
   const before = await stack.containers()
   await inPool(ids.length, 32, async (i) => {
     await tally.track(() => stack.lookup(ids[i]!.path))

@@ -13,7 +13,8 @@ export class FreshIds {
   private next = 0
   constructor(private readonly ids: readonly string[]) {}
   take(count: number): string[] {
-    if (this.next + count > this.ids.length) throw new Error(`the board has only ${this.ids.length} normal listings; ${this.next + count} needed`)
+    if (this.next + count > this.ids.length)
+      throw new Error(`the board has only ${this.ids.length} normal listings; ${this.next + count} needed`)
     const out = this.ids.slice(this.next, this.next + count)
     this.next += count
     return out
@@ -27,7 +28,13 @@ interface Load {
 }
 
 /** Lookups of `ids`, one started every `everyMs` (at most `concurrency` in flight). */
-function paced(stack: FaultStack, tally: ScenarioTally, ids: readonly string[], everyMs: number, concurrency: number): Load {
+function paced(
+  stack: FaultStack,
+  tally: ScenarioTally,
+  ids: readonly string[],
+  everyMs: number,
+  concurrency: number
+): Load {
   const answered: string[] = []
   const startedAt = Date.now()
   const done = inPool(ids.length, concurrency, async (i) => {
@@ -43,7 +50,9 @@ async function untilLookupsWork(stack: FaultStack, ids: FreshIds, timeoutMs: num
   const deadline = Date.now() + timeoutMs
   const [id] = ids.take(1)
   for (;;) {
-    const answer = await stack.lookup(id!, id).catch((err: unknown) => ({ ok: false as const, kind: null, detail: String(err) }))
+    const answer = await stack
+      .lookup(id!, id)
+      .catch((err: unknown) => ({ ok: false as const, kind: null, detail: String(err) }))
     if (answer.ok) return
     if (Date.now() > deadline) throw new Error(`lookups still fail ${timeoutMs} ms after the fault: ${answer.detail}`)
     await sleep(500)
@@ -86,7 +95,10 @@ export async function replicaKill(stack: FaultStack, ids: FreshIds, count = 150)
 
 /** Elasticsearch stopped: lookups answer from the scraper; once it is back every pending write lands. */
 export async function elasticsearchOutage(stack: FaultStack, ids: FreshIds, count = 60): Promise<ScenarioTally> {
-  const tally = new ScenarioTally(`Elasticsearch outage and recovery (${count} lookups and 10 searches while down)`, 30_000)
+  const tally = new ScenarioTally(
+    `Elasticsearch outage and recovery (${count} lookups and 10 searches while down)`,
+    30_000
+  )
   const before = await stack.containers()
   const es = await stack.container('elasticsearch')
   await stack.docker(['stop', '-t', '10', es.name])
@@ -97,7 +109,9 @@ export async function elasticsearchOutage(stack: FaultStack, ids: FreshIds, coun
     await tally.track(async () => {
       const res = await fetch(`${stack.apiUrl}/joblistings?q=engineer`)
       const body = (await res.json()) as { error?: { kind?: string; message?: string } }
-      return res.ok ? { ok: true } : { ok: false, kind: body.error?.kind ?? null, detail: `${res.status} ${body.error?.message ?? ''}` }
+      return res.ok
+        ? { ok: true }
+        : { ok: false, kind: body.error?.kind ?? null, detail: `${res.status} ${body.error?.message ?? ''}` }
     })
   })
   await Promise.all([load.done, searches])
@@ -110,7 +124,9 @@ export async function elasticsearchOutage(stack: FaultStack, ids: FreshIds, coun
     const health = await stack.health().catch(() => null)
     if (health?.elasticsearch.available === true && health.elasticsearch.pendingWrites === 0) break
     if (Date.now() > deadline) {
-      tally.problem(`pending writes not flushed 180 s after Elasticsearch started (${health?.elasticsearch.pendingWrites ?? '?'} left)`)
+      tally.problem(
+        `pending writes not flushed 180 s after Elasticsearch started (${health?.elasticsearch.pendingWrites ?? '?'} left)`
+      )
       break
     }
     await sleep(1000)

@@ -11,7 +11,13 @@ import { execFileSync, spawn } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { ContainerStats, OperationName, OperationRequest, OperationResult, PanelEvent } from '../../src/shared/contract'
+import type {
+  ContainerStats,
+  OperationName,
+  OperationRequest,
+  OperationResult,
+  PanelEvent
+} from '../../src/shared/contract'
 import { createPanel } from '../../src/main/panel-composition'
 import type { Panel } from '../../src/main/panel-composition'
 import { startupPanelConfig } from '../support/panel-settings'
@@ -40,7 +46,13 @@ writeFileSync(
 `
 )
 
-const env = { DECK_COMPOSE_FILE: file, DECK_PROJECT: project, DECK_ENV_FILES: '', DECK_HOST_ACCESS_FILE: join(dir, 'host-access.json'), DECK_STATUS_REFRESH_MS: '60000' }
+const env = {
+  DECK_COMPOSE_FILE: file,
+  DECK_PROJECT: project,
+  DECK_ENV_FILES: '',
+  DECK_HOST_ACCESS_FILE: join(dir, 'host-access.json'),
+  DECK_STATUS_REFRESH_MS: '60000'
+}
 let panel: Panel
 const sessions: PanelSession[] = []
 /** A client: the first items of its stats stream (the kept history), the live readings after them, and its ends. */
@@ -59,7 +71,11 @@ function session(): { session: PanelSession; first: ContainerStats[][]; samples:
   return { session: s, first, samples, ends }
 }
 
-function call<K extends OperationName>(s: PanelSession, operation: K, request: OperationRequest<K>): Promise<OperationResult<K>> {
+function call<K extends OperationName>(
+  s: PanelSession,
+  operation: K,
+  request: OperationRequest<K>
+): Promise<OperationResult<K>> {
   return s.invoke(operation, request) as Promise<OperationResult<K>>
 }
 
@@ -75,7 +91,9 @@ async function until(what: string, check: () => boolean, timeoutMs = 20_000): Pr
 function cgroupCpuNs(id: string): number {
   const v1 = `/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`
   if (existsSync(v1)) return Number(readFileSync(v1, 'utf8').trim())
-  const v2 = [`/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`, `/sys/fs/cgroup/docker/${id}/cpu.stat`].find((p) => existsSync(p))
+  const v2 = [`/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`, `/sys/fs/cgroup/docker/${id}/cpu.stat`].find(
+    (p) => existsSync(p)
+  )
   if (v2 === undefined) throw new Error(`no cgroup CPU accounting found for container ${id}`)
   return Number(/^usage_usec (\d+)$/m.exec(readFileSync(v2, 'utf8'))?.[1] ?? NaN) * 1000
 }
@@ -109,7 +127,7 @@ afterAll(async () => {
   await panel.close()
 })
 
-it('shows the spinning container\'s CPU as the kernel counts it and its memory, and one engine stream serves two clients', async () => {
+it("shows the spinning container's CPU as the kernel counts it and its memory, and one engine stream serves two clients", async () => {
   const before = await steadyConnections()
   const one = session()
   const follow = await call(one.session, 'streamOpen', { kind: 'stats', params: { service: 'burn' } })
@@ -135,7 +153,9 @@ it('shows the spinning container\'s CPU as the kernel counts it and its memory, 
   expect(window.length).toBeGreaterThanOrEqual(3)
   const kernelPercent = ((t1.cpuNs - t0.cpuNs) / 1e6 / (t1.at - t0.at)) * 100
   const oursPercent = window.reduce((sum, r) => sum + r.cpuPercent, 0) / window.length
-  console.log(`burn container: readings ${oursPercent.toFixed(1)} % CPU, kernel ${kernelPercent.toFixed(1)} % over ${t1.at - t0.at} ms`)
+  console.log(
+    `burn container: readings ${oursPercent.toFixed(1)} % CPU, kernel ${kernelPercent.toFixed(1)} % over ${t1.at - t0.at} ms`
+  )
   expect(kernelPercent).toBeGreaterThan(2)
   expect(oursPercent).toBeLessThan(75) // capped at 0.5 cores = 50 %
   expect(Math.abs(oursPercent - kernelPercent)).toBeLessThan(Math.max(5, kernelPercent * 0.35))
@@ -155,7 +175,10 @@ it('shows the spinning container\'s CPU as the kernel counts it and its memory, 
   expect(await steadyConnections()).toBe(withOne)
 
   if (!follow.ok) return
-  expect(await call(one.session, 'streamClose', { streamId: follow.value.streamId })).toEqual({ ok: true, value: { closed: true } })
+  expect(await call(one.session, 'streamClose', { streamId: follow.value.streamId })).toEqual({
+    ok: true,
+    value: { closed: true }
+  })
   expect(one.ends).toEqual(['closed'])
   expect(await steadyConnections()).toBe(withOne)
   two.session.dispose()
@@ -177,17 +200,25 @@ it('answers the host line: cores, memory and the service limits from compose.yam
 })
 
 it('deck stats burn --follow --json prints a reading a line until Ctrl-C, then exits 0', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/deck.ts', 'stats', 'burn', '--follow', '--json'], {
-    cwd: REPO,
-    env: { ...process.env, ...env, LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/main/cli/deck.ts', 'stats', 'burn', '--follow', '--json'],
+    {
+      cwd: REPO,
+      env: { ...process.env, ...env, LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const readings = (): ContainerStats[] => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as ContainerStats)
+  const readings = (): ContainerStats[] =>
+    stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as ContainerStats)
   try {
     await until('three live readings from deck', () => readings().length >= 3, 30_000)
   } catch (err) {
@@ -202,10 +233,15 @@ it('deck stats burn --follow --json prints a reading a line until Ctrl-C, then e
   expect(last?.memoryBytes).toBeGreaterThan(MEMORY_HELD * 0.8)
 })
 
-it('the desktop app\'s notifier (over an in-process session) says so when the container is killed outside the panel', async () => {
+it("the desktop app's notifier (over an in-process session) says so when the container is killed outside the panel", async () => {
   const api = inProcessApi(panel.controller)
   const shown: PanelNotice[] = []
-  const stop = startNotifier({ api, settings: () => DEFAULT_NOTIFICATION_SETTINGS, show: (notice) => shown.push(notice), crawlPollMs: 60_000 })
+  const stop = startNotifier({
+    api,
+    settings: () => DEFAULT_NOTIFICATION_SETTINGS,
+    show: (notice) => shown.push(notice),
+    crawlPollMs: 60_000
+  })
   try {
     const status = await api.invoke('status', {})
     if (!status.ok) throw new Error(status.error.message)
@@ -215,7 +251,10 @@ it('the desktop app\'s notifier (over an in-process session) says so when the co
     await new Promise((resolve) => setTimeout(resolve, 500))
     execFileSync('docker', ['kill', burn.name])
     await until('the exit notice', () => shown.some((n) => n.kind === 'containerExited'), 20_000)
-    expect(shown.find((n) => n.kind === 'containerExited')).toMatchObject({ title: `${burn.name} exited`, tag: `exited-${burn.name}` })
+    expect(shown.find((n) => n.kind === 'containerExited')).toMatchObject({
+      title: `${burn.name} exited`,
+      tag: `exited-${burn.name}`
+    })
   } finally {
     stop()
     api.dispose()

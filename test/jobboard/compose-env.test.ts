@@ -27,7 +27,15 @@ describe('compose.yaml: the job board settings from the environment', () => {
   })
 
   it('passes a big, slow board through', () => {
-    expect(jobboardEnvironment({ JOBBOARD_COUNT: '10000', JOBBOARD_LATENCY_MS: '200', JOBBOARD_SITEMAP_PAGE_SIZE: '2500', JOBBOARD_HOSTILE_COUNT: '1', JOBBOARD_HOSTILE_NESTING: '5000' })).toMatchObject({
+    expect(
+      jobboardEnvironment({
+        JOBBOARD_COUNT: '10000',
+        JOBBOARD_LATENCY_MS: '200',
+        JOBBOARD_SITEMAP_PAGE_SIZE: '2500',
+        JOBBOARD_HOSTILE_COUNT: '1',
+        JOBBOARD_HOSTILE_NESTING: '5000'
+      })
+    ).toMatchObject({
       JOBBOARD_COUNT: '10000',
       JOBBOARD_LATENCY_MS: '200',
       JOBBOARD_SITEMAP_PAGE_SIZE: '2500',

@@ -45,7 +45,9 @@ describe('hostile listings (board with 2 hostile pages, nesting 3000)', () => {
     const normalId = jobs.jobs.find((job) => job.status === 'active' && job.hostile !== true)!.id
     await expect(scrapeListing(normalId, { sourceUrlTemplate: template })).resolves.toMatchObject({ ID: normalId })
     const started = performance.now()
-    await expect(scrapeListing([...board.hostileIds][0]!, { sourceUrlTemplate: template })).rejects.toMatchObject({ name: 'PageTooComplex' })
+    await expect(scrapeListing([...board.hostileIds][0]!, { sourceUrlTemplate: template })).rejects.toMatchObject({
+      name: 'PageTooComplex'
+    })
     const tookMs = performance.now() - started
     console.info(`scrape: hostile page (nesting 3000) refused in ${tookMs.toFixed(0)} ms`)
     expect(tookMs).toBeLessThan(5_000)

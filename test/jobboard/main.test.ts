@@ -7,8 +7,16 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const TSX = `${ROOT}node_modules/.bin/tsx`
 
 /** Runs `npm run service:jobboard`'s entry point with the given env; resolves once it logs its address. */
-function startProcess(env: Record<string, string>): { child: ReturnType<typeof spawn>; listening: Promise<string>; stderr: () => string } {
-  const child = spawn(TSX, ['src/services/jobboard/main.ts'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+function startProcess(env: Record<string, string>): {
+  child: ReturnType<typeof spawn>
+  listening: Promise<string>
+  stderr: () => string
+} {
+  const child = spawn(TSX, ['src/services/jobboard/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let stderr = ''
   const listening = new Promise<string>((resolve, reject) => {
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -25,7 +33,12 @@ function startProcess(env: Record<string, string>): { child: ReturnType<typeof s
 
 describe('service:jobboard process', () => {
   it('serves the configured catalog and exits 0 on SIGTERM', async () => {
-    const { child, listening } = startProcess({ PORT: '0', HOST: '127.0.0.1', JOBBOARD_SEED: '3', JOBBOARD_COUNT: '40' })
+    const { child, listening } = startProcess({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JOBBOARD_SEED: '3',
+      JOBBOARD_COUNT: '40'
+    })
     try {
       const url = await listening
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
@@ -46,7 +59,10 @@ describe('service:jobboard process', () => {
     [{ JOBBOARD_COUNT: 'many' }, /JOBBOARD_COUNT must be a non-negative integer/],
     [{ JOBBOARD_TODAY: 'tomorrow' }, /YYYY-MM-DD/],
     [{ JOBBOARD_SITEMAP_PAGE_SIZE: '50001' }, /Sitemap page size must be a whole number from 1 to 50000/],
-    [{ JOBBOARD_HOSTILE_NESTING: '0', JOBBOARD_HOSTILE_COUNT: '1' }, /JOBBOARD_HOSTILE_NESTING: Hostile page nesting must be/]
+    [
+      { JOBBOARD_HOSTILE_NESTING: '0', JOBBOARD_HOSTILE_COUNT: '1' },
+      /JOBBOARD_HOSTILE_NESTING: Hostile page nesting must be/
+    ]
   ])('refuses to start with bad settings %j and says why', async (env, message) => {
     const { child, stderr } = startProcess({ PORT: '0', ...env })
     const [code] = await once(child, 'exit')

@@ -14,7 +14,8 @@ import { scrapeListing } from '../../src/services/scraper/scrape-listing.js'
  * Names with tag-like text ("Angle & Bracket <Labs>") are checked on their own: a scraper
  * that strips anything looking like a tag from plain fields loses real text on them.
  */
-const hasTagLikeText = (listing: CatalogListing): boolean => /<[A-Za-z/]/.test(listing.company) || /<[A-Za-z/]/.test(listing.title)
+const hasTagLikeText = (listing: CatalogListing): boolean =>
+  /<[A-Za-z/]/.test(listing.company) || /<[A-Za-z/]/.test(listing.title)
 
 describe('scraper parseListing over every active job board page', () => {
   let board: RunningJobBoard
@@ -28,7 +29,10 @@ describe('scraper parseListing over every active job board page', () => {
       const url = `${board.url}/jobs/${listing.id}`
       const response = await fetch(url)
       expect(response.status, url).toBe(200)
-      parsed.set(listing.id, parseListing(await response.text(), { id: listing.id, url, scrapedAt: '2026-12-01T00:00:00.000Z' }))
+      parsed.set(
+        listing.id,
+        parseListing(await response.text(), { id: listing.id, url, scrapedAt: '2026-12-01T00:00:00.000Z' })
+      )
     }
   })
   afterAll(async () => board.close())
@@ -44,8 +48,15 @@ describe('scraper parseListing over every active job board page', () => {
         location: listing.location,
         extractedFrom: listing.page.structure === 'microdata' ? 'microdata' : 'json-ld'
       }
-      const actual = { title: got.title, company: got.company, location: got.location, extractedFrom: got.extractedFrom }
-      return JSON.stringify(actual) === JSON.stringify(expected) ? [] : [{ id: listing.id, page: listing.page, expected, actual }]
+      const actual = {
+        title: got.title,
+        company: got.company,
+        location: got.location,
+        extractedFrom: got.extractedFrom
+      }
+      return JSON.stringify(actual) === JSON.stringify(expected)
+        ? []
+        : [{ id: listing.id, page: listing.page, expected, actual }]
     })
     expect(mismatches).toEqual([])
   })
@@ -67,7 +78,9 @@ describe('scraper parseListing over every active job board page', () => {
         validThrough: got.validThrough?.slice(0, 10) ?? null,
         salary: got.salary
       }
-      return JSON.stringify(actual) === JSON.stringify(expected) ? [] : [{ id: listing.id, page: listing.page, expected, actual }]
+      return JSON.stringify(actual) === JSON.stringify(expected)
+        ? []
+        : [{ id: listing.id, page: listing.page, expected, actual }]
     })
     expect(mismatches).toEqual([])
   })
@@ -96,10 +109,19 @@ describe('scraper scrapeListing against the board’s statuses', () => {
       const template = `${board.url}/jobs/{id}`
       const expired = board.catalog.listings.find((listing) => listing.status === 'expired')!
       const activeOne = board.catalog.listings.find((listing) => listing.status === 'active')!
-      await expect(scrapeListing('1', { sourceUrlTemplate: template })).rejects.toMatchObject({ name: 'ListingNotFound' })
-      await expect(scrapeListing(expired.id, { sourceUrlTemplate: template })).rejects.toMatchObject({ name: 'ListingNotFound' })
-      await expect(scrapeListing(activeOne.id, { sourceUrlTemplate: `${flaky.url}/jobs/{id}` })).rejects.toMatchObject({ name: 'SourceUnavailable' })
-      await expect(scrapeListing(activeOne.id, { sourceUrlTemplate: template })).resolves.toMatchObject({ ID: activeOne.id, title: activeOne.title })
+      await expect(scrapeListing('1', { sourceUrlTemplate: template })).rejects.toMatchObject({
+        name: 'ListingNotFound'
+      })
+      await expect(scrapeListing(expired.id, { sourceUrlTemplate: template })).rejects.toMatchObject({
+        name: 'ListingNotFound'
+      })
+      await expect(scrapeListing(activeOne.id, { sourceUrlTemplate: `${flaky.url}/jobs/{id}` })).rejects.toMatchObject({
+        name: 'SourceUnavailable'
+      })
+      await expect(scrapeListing(activeOne.id, { sourceUrlTemplate: template })).resolves.toMatchObject({
+        ID: activeOne.id,
+        title: activeOne.title
+      })
     } finally {
       await Promise.all([board.close(), flaky.close()])
     }

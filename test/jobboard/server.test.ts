@@ -8,7 +8,14 @@ interface JobsJson {
   total: number
   active: number
   expired: number
-  jobs: Array<{ id: string; status: 'active' | 'expired'; url: string; title: string; company: string; location: string }>
+  jobs: Array<{
+    id: string
+    status: 'active' | 'expired'
+    url: string
+    title: string
+    company: string
+    location: string
+  }>
 }
 
 describe('job board routes (real server on 127.0.0.1)', () => {
@@ -73,12 +80,15 @@ describe('job board routes (real server on 127.0.0.1)', () => {
     expect($('script[type="application/ld+json"]').length).toBe(0)
   })
 
-  it.each(['/jobs/1', '/jobs/%E0%A4%A', `/jobs/`, '/jobs/200301/extra', '/nowhere', '/jobs.json/x'])('answers 404 for %s', async (path) => {
-    const response = await fetch(board.url + path)
-    expect(response.status).toBe(404)
-    expect(response.headers.get('cache-control')).toBe('no-store')
-    await response.arrayBuffer()
-  })
+  it.each(['/jobs/1', '/jobs/%E0%A4%A', `/jobs/`, '/jobs/200301/extra', '/nowhere', '/jobs.json/x'])(
+    'answers 404 for %s',
+    async (path) => {
+      const response = await fetch(board.url + path)
+      expect(response.status).toBe(404)
+      expect(response.headers.get('cache-control')).toBe('no-store')
+      await response.arrayBuffer()
+    }
+  )
 
   it.each(['POST', 'PUT', 'DELETE', 'OPTIONS'])('answers %s with 405 and Allow', async (method) => {
     const response = await fetch(`${board.url}/jobs/${activeId()}`, { method })
@@ -95,8 +105,16 @@ describe('job board routes (real server on 127.0.0.1)', () => {
       const response: Response = await fetch(board.url + path)
       expect(response.status).toBe(200)
       const $ = cheerio.load(await response.text())
-      seen.push(...$('.job-card').toArray().map((el) => $(el).attr('data-job-id')!))
-      dates = dates.concat($('.job-card time').toArray().map((el) => $(el).attr('datetime')!))
+      seen.push(
+        ...$('.job-card')
+          .toArray()
+          .map((el) => $(el).attr('data-job-id')!)
+      )
+      dates = dates.concat(
+        $('.job-card time')
+          .toArray()
+          .map((el) => $(el).attr('datetime')!)
+      )
       path = $('a[rel=next]').attr('href')
     }
     expect(seen.length).toBe(jobs.active)
@@ -105,7 +123,12 @@ describe('job board routes (real server on 127.0.0.1)', () => {
   })
 
   it('rejects a bad page number with 400 and a page past the end with 404', async () => {
-    for (const [query, status] of [['?page=0', 400], ['?page=abc', 400], ['?page=-1', 400], ['?page=999', 404]] as const) {
+    for (const [query, status] of [
+      ['?page=0', 400],
+      ['?page=abc', 400],
+      ['?page=-1', 400],
+      ['?page=999', 404]
+    ] as const) {
       const response = await fetch(`${board.url}/${query}`)
       expect(response.status, query).toBe(status)
       await response.arrayBuffer()
@@ -117,7 +140,10 @@ describe('job board routes (real server on 127.0.0.1)', () => {
     const body = await new Promise<string>((resolve, reject) => {
       const req = request(`${board.url}/jobs/${activeId()}`, { headers: { host } }, (res) => {
         let text = ''
-        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text))
+        res
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (text += chunk))
+          .on('end', () => resolve(text))
       })
       req.on('error', reject).end()
     })

@@ -50,7 +50,10 @@ function scrapedOutOfOrder(id: string): Listing {
     JSON: { '@type': 'JobPosting', '10': 'integer-like key', note: 'é 😀' },
     scrapedAt: '2026-12-02T01:40:00.000Z'
   })
-  return { tracking: 'not a Listing field', ...Object.fromEntries(Object.entries(listing).reverse()) } as unknown as Listing
+  return {
+    tracking: 'not a Listing field',
+    ...Object.fromEntries(Object.entries(listing).reverse())
+  } as unknown as Listing
 }
 
 describe('a cached listing on the test Elasticsearch', () => {
@@ -113,7 +116,12 @@ describe('a cached listing on the test Elasticsearch', () => {
   it('stored without the layout marker is parsed and answered', async () => {
     const id = uniqueId('old')
     const cachedAt = new Date(Date.now() - 90_000).toISOString()
-    await api.listings.repository.client.index({ index, id, document: { ...scrapedOutOfOrder(id), cachedAt }, refresh: true })
+    await api.listings.repository.client.index({
+      index,
+      id,
+      document: { ...scrapedOutOfOrder(id), cachedAt },
+      refresh: true
+    })
     const hit = await getText(api, `/joblisting/${id}`)
     expect(hit.headers.get('x-scrapedeck-source')).toBe('cache')
     expect(Number(hit.headers.get('age'))).toBeGreaterThanOrEqual(90)
@@ -130,7 +138,13 @@ describe('a cached listing on the test Elasticsearch', () => {
     expect(res.headers.get('x-scrapedeck-cache')).toBe('ok')
     expect(scraper.calls.filter((c) => c === id)).toHaveLength(1)
 
-    const elsewhere = await startApi({ port: 0, elasticsearchUrl: ES_URL, index: uniqueIndex('noindex'), scrape: scraper.scrape, logger: silentLogger })
+    const elsewhere = await startApi({
+      port: 0,
+      elasticsearchUrl: ES_URL,
+      index: uniqueIndex('noindex'),
+      scrape: scraper.scrape,
+      logger: silentLogger
+    })
     try {
       await elsewhere.listings.repository.deleteIndex()
       const noIndex = await getText(elsewhere, `/joblisting/${uniqueId('noindex')}`)
@@ -177,11 +191,19 @@ describe('the hot read through a gate that checks credentials', () => {
     expect(hit.headers.get('x-scrapedeck-source')).toBe('cache')
     const reads = gate.seen.filter((s) => s.path === `/${index}/_source/${id}`)
     expect(reads).toHaveLength(2)
-    expect(reads.every((r) => r.authorization === `Basic ${Buffer.from('elastic:p@ss:w0rd').toString('base64')}`)).toBe(true)
+    expect(reads.every((r) => r.authorization === `Basic ${Buffer.from('elastic:p@ss:w0rd').toString('base64')}`)).toBe(
+      true
+    )
   })
 
   it('answers from the scraper when the credentials are refused, and says why in health', async () => {
-    const wrong = await startApi({ port: 0, elasticsearchUrl: gate.url.replace('p%40ss', 'nope'), index, scrape: scraper.scrape, logger: silentLogger })
+    const wrong = await startApi({
+      port: 0,
+      elasticsearchUrl: gate.url.replace('p%40ss', 'nope'),
+      index,
+      scrape: scraper.scrape,
+      logger: silentLogger
+    })
     try {
       const res = await getText(wrong, `/joblisting/${uniqueId('refused')}`)
       expect(res.status).toBe(200)
@@ -193,60 +215,68 @@ describe('the hot read through a gate that checks credentials', () => {
     }
   })
 
-  it('answers from the scraper in an outage, keeps the write pending, and serves hits again once Elasticsearch is back', { timeout: 60_000 }, async () => {
-    const cachedId = uniqueId('before')
-    const lateId = uniqueId('during')
-    await getText(api, `/joblisting/${cachedId}`)
-    expect((await getText(api, `/joblisting/${cachedId}`)).headers.get('x-scrapedeck-source')).toBe('cache')
+  it(
+    'answers from the scraper in an outage, keeps the write pending, and serves hits again once Elasticsearch is back',
+    { timeout: 60_000 },
+    async () => {
+      const cachedId = uniqueId('before')
+      const lateId = uniqueId('during')
+      await getText(api, `/joblisting/${cachedId}`)
+      expect((await getText(api, `/joblisting/${cachedId}`)).headers.get('x-scrapedeck-source')).toBe('cache')
 
-    await gate.shut()
-    try {
-      const again = await getText(api, `/joblisting/${cachedId}`)
-      expect(again.status).toBe(200)
-      expect(again.headers.get('x-scrapedeck-source')).toBe('scrape')
-      expect(again.headers.get('x-scrapedeck-cache')).toBe('unavailable')
-      const during = await getText(api, `/joblisting/${lateId}`)
-      expect(during.status).toBe(200)
-      expect(during.headers.get('x-scrapedeck-cache')).toBe('unavailable')
-      const down = await health(api)
-      expect(down.status).toBe('degraded')
-      expect(down.elasticsearch).toMatchObject({ status: 'down', available: false, pendingWrites: 2 })
-      expect(down.elasticsearch.lastError).toMatch(/could not be reached|ECONNREFUSED|ECONNRESET/)
-    } finally {
-      await gate.open()
+      await gate.shut()
+      try {
+        const again = await getText(api, `/joblisting/${cachedId}`)
+        expect(again.status).toBe(200)
+        expect(again.headers.get('x-scrapedeck-source')).toBe('scrape')
+        expect(again.headers.get('x-scrapedeck-cache')).toBe('unavailable')
+        const during = await getText(api, `/joblisting/${lateId}`)
+        expect(during.status).toBe(200)
+        expect(during.headers.get('x-scrapedeck-cache')).toBe('unavailable')
+        const down = await health(api)
+        expect(down.status).toBe('degraded')
+        expect(down.elasticsearch).toMatchObject({ status: 'down', available: false, pendingWrites: 2 })
+        expect(down.elasticsearch.lastError).toMatch(/could not be reached|ECONNREFUSED|ECONNRESET/)
+      } finally {
+        await gate.open()
+      }
+      await waitFor('the pending writes to land', 30_000, async () => {
+        const h = await health(api)
+        return h.elasticsearch.available && h.elasticsearch.pendingWrites === 0 ? h : undefined
+      })
+      const calls = scraper.calls.length
+      const hit = await getText(api, `/joblisting/${lateId}`)
+      expect(hit.headers.get('x-scrapedeck-source')).toBe('cache')
+      expect(JSON.parse(hit.text)).toMatchObject({ ID: lateId })
+      expect(scraper.calls.length).toBe(calls)
     }
-    await waitFor('the pending writes to land', 30_000, async () => {
-      const h = await health(api)
-      return h.elasticsearch.available && h.elasticsearch.pendingWrites === 0 ? h : undefined
-    })
-    const calls = scraper.calls.length
-    const hit = await getText(api, `/joblisting/${lateId}`)
-    expect(hit.headers.get('x-scrapedeck-source')).toBe('cache')
-    expect(JSON.parse(hit.text)).toMatchObject({ ID: lateId })
-    expect(scraper.calls.length).toBe(calls)
-  })
+  )
 
-  it('gives up on an Elasticsearch that hangs after the request timeout and answers from the scraper', { timeout: 60_000 }, async () => {
-    const id = uniqueId('hang')
-    await getText(api, `/joblisting/${id}`)
-    gate.hang()
-    try {
-      const started = Date.now()
-      const res = await getText(api, `/joblisting/${id}`)
-      expect(res.status).toBe(200)
-      expect(res.headers.get('x-scrapedeck-source')).toBe('scrape')
-      expect(res.headers.get('x-scrapedeck-cache')).toBe('unavailable')
-      // The read's 500 ms timeout, then the scrape (the write to the hung gate does not block the answer).
-      expect(Date.now() - started).toBeLessThan(2500)
-      expect((await health(api)).elasticsearch.lastError).toMatch(/did not answer in time/)
-    } finally {
-      await gate.open()
+  it(
+    'gives up on an Elasticsearch that hangs after the request timeout and answers from the scraper',
+    { timeout: 60_000 },
+    async () => {
+      const id = uniqueId('hang')
+      await getText(api, `/joblisting/${id}`)
+      gate.hang()
+      try {
+        const started = Date.now()
+        const res = await getText(api, `/joblisting/${id}`)
+        expect(res.status).toBe(200)
+        expect(res.headers.get('x-scrapedeck-source')).toBe('scrape')
+        expect(res.headers.get('x-scrapedeck-cache')).toBe('unavailable')
+        // The read's 500 ms timeout, then the scrape (the write to the hung gate does not block the answer).
+        expect(Date.now() - started).toBeLessThan(2500)
+        expect((await health(api)).elasticsearch.lastError).toMatch(/did not answer in time/)
+      } finally {
+        await gate.open()
+      }
+      // The write that timed out lands once the gate answers again (and cannot race afterAll's index delete).
+      await waitFor('the pending write to land', 30_000, async () => {
+        const h = await health(api)
+        return h.elasticsearch.available && h.elasticsearch.pendingWrites === 0 ? h : undefined
+      })
+      expect((await getText(api, `/joblisting/${id}`)).headers.get('x-scrapedeck-source')).toBe('cache')
     }
-    // The write that timed out lands once the gate answers again (and cannot race afterAll's index delete).
-    await waitFor('the pending write to land', 30_000, async () => {
-      const h = await health(api)
-      return h.elasticsearch.available && h.elasticsearch.pendingWrites === 0 ? h : undefined
-    })
-    expect((await getText(api, `/joblisting/${id}`)).headers.get('x-scrapedeck-source')).toBe('cache')
-  })
+  )
 })

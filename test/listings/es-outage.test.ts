@@ -58,55 +58,59 @@ afterAll(async () => {
 })
 
 describe('Elasticsearch outage', () => {
-  it('answers through the scraper while Elasticsearch is down and lands the pending write when it is back', { timeout: 240_000 }, async () => {
-    const cachedId = uniqueId('before')
-    const lateId = uniqueId('during')
-    expect((await get(api.url, `/joblisting/${cachedId}`)).headers.get('x-scrapedeck-cache')).toBe('ok')
-    expect((await get(api.url, `/joblisting/${cachedId}`)).headers.get('x-scrapedeck-source')).toBe('cache')
+  it(
+    'answers through the scraper while Elasticsearch is down and lands the pending write when it is back',
+    { timeout: 240_000 },
+    async () => {
+      const cachedId = uniqueId('before')
+      const lateId = uniqueId('during')
+      expect((await get(api.url, `/joblisting/${cachedId}`)).headers.get('x-scrapedeck-cache')).toBe('ok')
+      expect((await get(api.url, `/joblisting/${cachedId}`)).headers.get('x-scrapedeck-source')).toBe('cache')
 
-    try {
-      await infra('es:down')
+      try {
+        await infra('es:down')
 
-      const started = Date.now()
-      const during = await get<Listing>(api.url, `/joblisting/${lateId}`)
-      expect(during.status).toBe(200)
-      expect(during.body.ID).toBe(lateId)
-      expect(during.headers.get('x-scrapedeck-source')).toBe('scrape')
-      expect(during.headers.get('x-scrapedeck-cache')).toBe('unavailable')
-      // Bounded by the short Elasticsearch timeout, not by client retries.
-      expect(Date.now() - started).toBeLessThan(5000)
+        const started = Date.now()
+        const during = await get<Listing>(api.url, `/joblisting/${lateId}`)
+        expect(during.status).toBe(200)
+        expect(during.body.ID).toBe(lateId)
+        expect(during.headers.get('x-scrapedeck-source')).toBe('scrape')
+        expect(during.headers.get('x-scrapedeck-cache')).toBe('unavailable')
+        // Bounded by the short Elasticsearch timeout, not by client retries.
+        expect(Date.now() - started).toBeLessThan(5000)
 
-      // A listing that was cached is scraped again rather than failing; quick now that
-      // the cache is known to be down.
-      const t = Date.now()
-      const again = await get(api.url, `/joblisting/${cachedId}`)
-      expect(again.status).toBe(200)
-      expect(again.headers.get('x-scrapedeck-cache')).toBe('unavailable')
-      expect(Date.now() - t).toBeLessThan(1000)
+        // A listing that was cached is scraped again rather than failing; quick now that
+        // the cache is known to be down.
+        const t = Date.now()
+        const again = await get(api.url, `/joblisting/${cachedId}`)
+        expect(again.status).toBe(200)
+        expect(again.headers.get('x-scrapedeck-cache')).toBe('unavailable')
+        expect(Date.now() - t).toBeLessThan(1000)
 
-      const health = await get<Health>(api.url, '/health')
-      expect(health.status).toBe(200)
-      expect(health.body.status).toBe('degraded')
-      expect(health.body.elasticsearch).toMatchObject({ status: 'down', available: false, pendingWrites: 2 })
+        const health = await get<Health>(api.url, '/health')
+        expect(health.status).toBe(200)
+        expect(health.body.status).toBe('degraded')
+        expect(health.body.elasticsearch).toMatchObject({ status: 'down', available: false, pendingWrites: 2 })
 
-      const search = await get<{ error: { kind: string } }>(api.url, '/joblistings?q=engineer')
-      expect(search.status).toBe(503)
-      expect(search.body.error.kind).toBe('SearchUnavailable')
-    } finally {
-      await infra('es:up')
+        const search = await get<{ error: { kind: string } }>(api.url, '/joblistings?q=engineer')
+        expect(search.status).toBe(503)
+        expect(search.body.error.kind).toBe('SearchUnavailable')
+      } finally {
+        await infra('es:up')
+      }
+
+      const recovered = await waitFor('the pending writes to land', 60_000, async () => {
+        const h = await get<Health>(api.url, '/health')
+        return h.body.elasticsearch.available && h.body.elasticsearch.pendingWrites === 0 ? h.body : undefined
+      })
+      expect(recovered.status).toBe('ok')
+
+      const scrapesBefore = scraper.calls.length
+      const hit = await get<Listing>(api.url, `/joblisting/${lateId}`)
+      expect(hit.headers.get('x-scrapedeck-source')).toBe('cache')
+      expect(hit.headers.get('x-scrapedeck-cache')).toBe('ok')
+      expect(hit.body.ID).toBe(lateId)
+      expect(scraper.calls.length).toBe(scrapesBefore)
     }
-
-    const recovered = await waitFor('the pending writes to land', 60_000, async () => {
-      const h = await get<Health>(api.url, '/health')
-      return h.body.elasticsearch.available && h.body.elasticsearch.pendingWrites === 0 ? h.body : undefined
-    })
-    expect(recovered.status).toBe('ok')
-
-    const scrapesBefore = scraper.calls.length
-    const hit = await get<Listing>(api.url, `/joblisting/${lateId}`)
-    expect(hit.headers.get('x-scrapedeck-source')).toBe('cache')
-    expect(hit.headers.get('x-scrapedeck-cache')).toBe('ok')
-    expect(hit.body.ID).toBe(lateId)
-    expect(scraper.calls.length).toBe(scrapesBefore)
-  })
+  )
 })

@@ -33,7 +33,10 @@ export function makeListing(id: string, overrides: Partial<Listing> = {}): Listi
 }
 
 /** A scrape function that counts its calls and takes a little time, like a real scrape. */
-export function countingScrape(delayMs = 50, make: (id: string) => Listing = (id) => makeListing(id)): {
+export function countingScrape(
+  delayMs = 50,
+  make: (id: string) => Listing = (id) => makeListing(id)
+): {
   scrape: (id: string) => Promise<Listing>
   calls: string[]
 } {

@@ -20,7 +20,13 @@ beforeAll(async () => {
   const closed = await startStaticServer({})
   const url = closed.origin
   await closed.close()
-  service = new ListingsService({ elasticsearchUrl: url, index: uniqueIndex('nosearch'), esRequestTimeoutMs: 500, scrape: countingScrape(0).scrape, logger: silentLogger })
+  service = new ListingsService({
+    elasticsearchUrl: url,
+    index: uniqueIndex('nosearch'),
+    esRequestTimeoutMs: 500,
+    scrape: countingScrape(0).scrape,
+    logger: silentLogger
+  })
   await service.start()
 })
 

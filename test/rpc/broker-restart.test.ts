@@ -44,7 +44,9 @@ it('fails in-flight and new calls fast while the broker is down, then client and
       expect(client.connected).toBe(false)
 
       // A call that waited for the broker would end in RpcTimeout; this one is refused at once.
-      await expect(client.call(service, 'hello', ['during'], {}, { timeoutMs: 60_000 })).rejects.toBeInstanceOf(BrokerUnavailable)
+      await expect(client.call(service, 'hello', ['during'], {}, { timeoutMs: 60_000 })).rejects.toBeInstanceOf(
+        BrokerUnavailable
+      )
     } finally {
       await rabbitmqctl('start_app')
     }
@@ -56,7 +58,9 @@ it('fails in-flight and new calls fast while the broker is down, then client and
     // The request that was in flight at the restart was requeued and has run by now; its
     // late reply must not confuse the client.
     await expect(client.call(service, 'add', [2, 3])).resolves.toBe(5)
-    console.info(`broker restart: in-flight call failed ${failedAt - stopIssuedAt} ms after stop_app was issued (it took ${stoppedAt - stopIssuedAt} ms)`)
+    console.info(
+      `broker restart: in-flight call failed ${failedAt - stopIssuedAt} ms after stop_app was issued (it took ${stoppedAt - stopIssuedAt} ms)`
+    )
   } finally {
     gate.open()
     await client.close()

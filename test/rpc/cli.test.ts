@@ -13,8 +13,12 @@ let server: RpcServer
 
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, AMQP_URI: TEST_AMQP_URI, RPC_TIMEOUT_MS: '5000' } }, (err, stdout, stderr) =>
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr })
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', CLI, ...args],
+      { env: { ...process.env, AMQP_URI: TEST_AMQP_URI, RPC_TIMEOUT_MS: '5000' } },
+      (err, stdout, stderr) =>
+        resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr })
     )
   })
 }
@@ -30,12 +34,23 @@ afterAll(async () => {
 })
 
 it('prints the JSON result and exits 0', async () => {
-  await expect(cli(`${service}.hello`, '["Mike"]')).resolves.toEqual({ code: 0, stdout: '"Hello, Mike!"\n', stderr: '' })
-  await expect(cli(`${service}.greet`, '["Bo"]', '{"greeting":"Yo"}')).resolves.toMatchObject({ code: 0, stdout: '"Yo, Bo"\n' })
+  await expect(cli(`${service}.hello`, '["Mike"]')).resolves.toEqual({
+    code: 0,
+    stdout: '"Hello, Mike!"\n',
+    stderr: ''
+  })
+  await expect(cli(`${service}.greet`, '["Bo"]', '{"greeting":"Yo"}')).resolves.toMatchObject({
+    code: 0,
+    stdout: '"Yo, Bo"\n'
+  })
 })
 
 it('prints a remote error type and message on stderr and exits 1', async () => {
-  await expect(cli(`${service}.fail`, '["gone"]')).resolves.toEqual({ code: 1, stdout: '', stderr: 'ListingGone: gone\n' })
+  await expect(cli(`${service}.fail`, '["gone"]')).resolves.toEqual({
+    code: 1,
+    stdout: '',
+    stderr: 'ListingGone: gone\n'
+  })
   await expect(cli(`${service}.nosuch`)).resolves.toMatchObject({ code: 1, stderr: 'MethodNotFound: nosuch\n' })
 })
 

@@ -9,7 +9,13 @@ import { RpcServer } from '../../src/services/rpc/server'
 import { crawlReplyHeaders } from '../../src/services/crawler/crawl-control'
 import { IncorrectSignature, MethodNotFound, RemoteError } from '../../src/services/rpc/errors'
 import { silentLogger } from '../../src/services/log'
-import { TEST_AMQP_URI, deleteQueues, namekoUnavailableReason, runClusterRpcProxy, startNamekoService } from '../support/nameko'
+import {
+  TEST_AMQP_URI,
+  deleteQueues,
+  namekoUnavailableReason,
+  runClusterRpcProxy,
+  startNamekoService
+} from '../support/nameko'
 import type { NamekoService } from '../support/nameko'
 import { makeTestService, uniqueServiceName } from './test-services'
 import { requiredPart } from '../support/required-part'
@@ -27,7 +33,11 @@ describe.skipIf(skipReason !== null)('our client → Python Nameko', () => {
   beforeAll(async () => {
     ;[hello, interop] = await Promise.all([
       startNamekoService({ module: 'hello', serviceName: 'hello_microservice' }),
-      startNamekoService({ module: 'interop', serviceName: pythonService, env: { INTEROP_SERVICE_NAME: pythonService } })
+      startNamekoService({
+        module: 'interop',
+        serviceName: pythonService,
+        env: { INTEROP_SERVICE_NAME: pythonService }
+      })
     ])
     client = await RpcClient.connect({ amqpUri: TEST_AMQP_URI, defaultTimeoutMs: 15_000 })
   })
@@ -54,7 +64,12 @@ describe.skipIf(skipReason !== null)('our client → Python Nameko', () => {
   it('gets a Python ValueError as RemoteError with its fields', async () => {
     const err = await client.call(pythonService, 'fail').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RemoteError)
-    expect(err).toMatchObject({ excType: 'ValueError', excPath: 'builtins.ValueError', excArgs: ['bad', '42'], value: "('bad', 42)" })
+    expect(err).toMatchObject({
+      excType: 'ValueError',
+      excPath: 'builtins.ValueError',
+      excArgs: ['bad', '42'],
+      value: "('bad', 42)"
+    })
   })
 
   it('answers a counted copy (our delivery-count header), as a queue shared with our replicas hands it over', async () => {
@@ -65,7 +80,10 @@ describe.skipIf(skipReason !== null)('our client → Python Nameko', () => {
       const replyKey = randomUUID()
       const { queue } = await channel.assertQueue('', { exclusive: true })
       await channel.bindQueue(queue, DEFAULT_EXCHANGE, replyKey)
-      const reply = new Promise<string>((resolve) => void channel.consume(queue, (msg) => msg !== null && resolve(msg.content.toString()), { noAck: true }))
+      const reply = new Promise<string>(
+        (resolve) =>
+          void channel.consume(queue, (msg) => msg !== null && resolve(msg.content.toString()), { noAck: true })
+      )
       // 460 as a number would go out as AMQP type "s" (0x01CC), which py-amqp reads as a
       // one-byte string 0xCC and fails to decode (delivery-count.ts); we send it as a string.
       const properties = requestProperties(randomUUID(), replyKey, countedProperties(REDELIVERED, 460).headers ?? {})
@@ -77,7 +95,10 @@ describe.skipIf(skipReason !== null)('our client → Python Nameko', () => {
   })
 
   it('gets Nameko MethodNotFound and IncorrectSignature as our classes', async () => {
-    await expect(client.call(pythonService, 'nosuch')).rejects.toMatchObject({ constructor: MethodNotFound, value: 'nosuch' })
+    await expect(client.call(pythonService, 'nosuch')).rejects.toMatchObject({
+      constructor: MethodNotFound,
+      value: 'nosuch'
+    })
     const err = await client.call(pythonService, 'hello', []).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(IncorrectSignature)
     expect((err as IncorrectSignature).value).toContain("missing 1 required positional argument: 'name'")
@@ -135,7 +156,9 @@ describe.skipIf(skipReason !== null)('Python ClusterRpcProxy → our server', ()
       ].join('\n')
     )
     expect(result.stderr).toBe('')
-    expect(result.stdout).toBe("MethodNotFound nosuch\nIncorrectSignature hello() missing 1 required positional argument: 'name'\n")
+    expect(result.stdout).toBe(
+      "MethodNotFound nosuch\nIncorrectSignature hello() missing 1 required positional argument: 'name'\n"
+    )
   })
 
   it('raises RemoteError in Python for a handler error', async () => {
@@ -149,6 +172,11 @@ describe.skipIf(skipReason !== null)('Python ClusterRpcProxy → our server', ()
       ].join('\n')
     )
     expect(result.stderr).toBe('')
-    expect(JSON.parse(result.stdout)).toEqual(['RemoteError', 'ListingGone', 'listing 7 is gone', 'ListingGone listing 7 is gone'])
+    expect(JSON.parse(result.stdout)).toEqual([
+      'RemoteError',
+      'ListingGone',
+      'listing 7 is gone',
+      'ListingGone listing 7 is gone'
+    ])
   })
 })

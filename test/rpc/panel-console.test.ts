@@ -21,7 +21,16 @@ const skipReason = requiredPart('Python Nameko', namekoUnavailableReason())
 const REPO = new URL('../..', import.meta.url).pathname
 
 function panelOn(managementUrl: string): PanelUnderTest {
-  return new PanelUnderTest(startupPanelConfig({ DECK_PROJECT: uniqueServiceName('deckconsole'), AMQP_URI: TEST_AMQP_URI, RABBITMQ_MANAGEMENT_URL: managementUrl }, REPO))
+  return new PanelUnderTest(
+    startupPanelConfig(
+      {
+        DECK_PROJECT: uniqueServiceName('deckconsole'),
+        AMQP_URI: TEST_AMQP_URI,
+        RABBITMQ_MANAGEMENT_URL: managementUrl
+      },
+      REPO
+    )
+  )
 }
 
 describe.skipIf(skipReason !== null)('the RPC console through a panel session', () => {
@@ -34,7 +43,11 @@ describe.skipIf(skipReason !== null)('the RPC console through a panel session', 
   beforeAll(async () => {
     ours = new RpcServer(makeTestService(nodeService), { amqpUri: TEST_AMQP_URI, logger: silentLogger })
     ;[python] = await Promise.all([
-      startNamekoService({ module: 'interop', serviceName: pythonService, env: { INTEROP_SERVICE_NAME: pythonService } }),
+      startNamekoService({
+        module: 'interop',
+        serviceName: pythonService,
+        env: { INTEROP_SERVICE_NAME: pythonService }
+      }),
       ours.start()
     ])
     panel = panelOn(TEST_MANAGEMENT_URL)
@@ -75,7 +88,11 @@ describe.skipIf(skipReason !== null)('the RPC console through a panel session', 
     // within what the caller waited; a constant or a timestamp would fail one of the two.
     expect(answer.value.tookMs).toBeGreaterThan(0)
     expect(answer.value.tookMs).toBeLessThanOrEqual(Math.ceil(wallMs))
-    const echoed = await panel.invoke('rpcCall', { service: pythonService, method: 'echo', kwargs: { value: [1, 'a'], more: { x: null } } })
+    const echoed = await panel.invoke('rpcCall', {
+      service: pythonService,
+      method: 'echo',
+      kwargs: { value: [1, 'a'], more: { x: null } }
+    })
     expect(echoed).toMatchObject({ ok: true, value: { result: { value: [1, 'a'], extra: { more: { x: null } } } } })
   })
 
@@ -83,20 +100,44 @@ describe.skipIf(skipReason !== null)('the RPC console through a panel session', 
     const answer = await panel.invoke('rpcCall', { service: pythonService, method: 'fail' })
     expect(answer).toEqual({
       ok: false,
-      error: { kind: 'RpcRemoteError', message: "ValueError ('bad', 42)", hint: "The remote method raised; see that service's logs.", remote: { excType: 'ValueError', excPath: 'builtins.ValueError', value: "('bad', 42)" } }
+      error: {
+        kind: 'RpcRemoteError',
+        message: "ValueError ('bad', 42)",
+        hint: "The remote method raised; see that service's logs.",
+        remote: { excType: 'ValueError', excPath: 'builtins.ValueError', value: "('bad', 42)" }
+      }
     })
   })
 
   it('Nameko’s own MethodNotFound and IncorrectSignature keep their kinds and remote fields', async () => {
     const missing = await panel.invoke('rpcCall', { service: pythonService, method: 'no_such_method' })
-    expect(missing).toMatchObject({ ok: false, error: { kind: 'RpcMethodNotFound', remote: { excType: 'MethodNotFound', excPath: 'nameko.exceptions.MethodNotFound' } } })
+    expect(missing).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'RpcMethodNotFound',
+        remote: { excType: 'MethodNotFound', excPath: 'nameko.exceptions.MethodNotFound' }
+      }
+    })
     const wrong = await panel.invoke('rpcCall', { service: pythonService, method: 'hello', args: ['a', 'b'] })
-    expect(wrong).toMatchObject({ ok: false, error: { kind: 'RpcIncorrectSignature', remote: { excType: 'IncorrectSignature', value: expect.stringContaining('hello') } } })
+    expect(wrong).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'RpcIncorrectSignature',
+        remote: { excType: 'IncorrectSignature', value: expect.stringContaining('hello') }
+      }
+    })
   })
 
   it('a payload over the contract’s bound is refused before it is sent', async () => {
-    const answer = await panel.invoke('rpcCall', { service: pythonService, method: 'echo', args: ['x'.repeat(MAX_RPC_PAYLOAD_BYTES)] })
-    expect(answer).toMatchObject({ ok: false, error: { kind: 'InvalidRequest', message: /args and kwargs together are 64\.0 KiB of JSON/ } })
+    const answer = await panel.invoke('rpcCall', {
+      service: pythonService,
+      method: 'echo',
+      args: ['x'.repeat(MAX_RPC_PAYLOAD_BYTES)]
+    })
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { kind: 'InvalidRequest', message: /args and kwargs together are 64\.0 KiB of JSON/ }
+    })
   })
 })
 
@@ -106,7 +147,11 @@ describe('the service list without a management API', () => {
     try {
       expect(await panel.invoke('rpcServices', {})).toMatchObject({
         ok: false,
-        error: { kind: 'ManagementUnavailable', message: /does not answer \(ECONNREFUSED\)/, hint: /RABBITMQ_MANAGEMENT_URL/ }
+        error: {
+          kind: 'ManagementUnavailable',
+          message: /does not answer \(ECONNREFUSED\)/,
+          hint: /RABBITMQ_MANAGEMENT_URL/
+        }
       })
     } finally {
       await panel.close()

@@ -27,9 +27,15 @@ interface Replica {
 
 /** Starts one replica and waits until it consumes. */
 async function startReplica(): Promise<Replica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CRASHING_SERVER, service, TEST_AMQP_URI, String(MAX_DELIVERIES)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CRASHING_SERVER, service, TEST_AMQP_URI, String(MAX_DELIVERIES)],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  )
   let out = ''
-  const ready = new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()).includes('ready') && resolve()))
+  const ready = new Promise<void>((resolve) =>
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()).includes('ready') && resolve())
+  )
   const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(out.includes('crashing'))))
   await Promise.race([ready, exited])
   return { exited, stop: () => child.kill('SIGTERM') }
@@ -46,7 +52,10 @@ it('answers a request that kills every replica with TooManyDeliveries after maxD
     let crashes = 0
     let outcome: { value?: unknown; error?: unknown } | undefined
     while (outcome === undefined && crashes <= MAX_DELIVERIES) {
-      const next = await Promise.race([replica.exited.then((crashed) => ({ crashed })), call.then((answer) => ({ answer }))])
+      const next = await Promise.race([
+        replica.exited.then((crashed) => ({ crashed })),
+        call.then((answer) => ({ answer }))
+      ])
       if ('answer' in next) outcome = next.answer
       else {
         if (next.crashed) crashes++
@@ -54,7 +63,10 @@ it('answers a request that kills every replica with TooManyDeliveries after maxD
       }
     }
     expect(crashes).toBe(MAX_DELIVERIES)
-    expect(outcome?.error).toMatchObject({ excType: 'TooManyDeliveries', value: expect.stringContaining(`delivered ${MAX_DELIVERIES + 1} times`) })
+    expect(outcome?.error).toMatchObject({
+      excType: 'TooManyDeliveries',
+      value: expect.stringContaining(`delivered ${MAX_DELIVERIES + 1} times`)
+    })
 
     const connection = await connect(TEST_AMQP_URI)
     const channel = await connection.createChannel()

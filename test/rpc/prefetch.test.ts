@@ -36,44 +36,63 @@ async function ready(): Promise<number> {
 }
 
 describe('RpcServer with prefetch above maxWorkers', () => {
-  it('runs maxWorkers calls at once, holds prefetch, and gives back the waiting ones when it stops', { timeout: 60_000 }, async () => {
-    const gate = makeGate()
-    const started: unknown[] = []
-    const tracked = { started: (value: unknown) => (started.push(value), gate.started(value)), release: gate.release }
-    const first = new RpcServer(makeTestService(service, tracked), { amqpUri: TEST_AMQP_URI, logger: silentLogger, maxWorkers: 2, prefetch: 4 })
-    await first.start()
-    let second: RpcServer | null = null
-    try {
-      const calls = [1, 2, 3, 4, 5, 6].map((n) => client.call(service, 'slow', [n]))
-      await gate.waitForStarts(2)
-      // Four delivered (two running, two waiting for a worker), two still on the queue.
-      await waitUntil(async () => (await ready()) === 2, 10_000, 'two requests left on the queue')
-      expect(started).toHaveLength(2)
+  it(
+    'runs maxWorkers calls at once, holds prefetch, and gives back the waiting ones when it stops',
+    { timeout: 60_000 },
+    async () => {
+      const gate = makeGate()
+      const started: unknown[] = []
+      const tracked = { started: (value: unknown) => (started.push(value), gate.started(value)), release: gate.release }
+      const first = new RpcServer(makeTestService(service, tracked), {
+        amqpUri: TEST_AMQP_URI,
+        logger: silentLogger,
+        maxWorkers: 2,
+        prefetch: 4
+      })
+      await first.start()
+      let second: RpcServer | null = null
+      try {
+        const calls = [1, 2, 3, 4, 5, 6].map((n) => client.call(service, 'slow', [n]))
+        await gate.waitForStarts(2)
+        // Four delivered (two running, two waiting for a worker), two still on the queue.
+        await waitUntil(async () => (await ready()) === 2, 10_000, 'two requests left on the queue')
+        expect(started).toHaveLength(2)
 
-      const stopping = first.stop()
-      // The two waiting ones go back to the queue at once; the two running ones finish first.
-      // Had the server started them (more than maxWorkers at once), they would not come back.
-      await waitUntil(async () => (await ready()) === 4, 10_000, 'the waiting requests back on the queue')
-      expect(started).toHaveLength(2)
-      gate.open()
-      await stopping
+        const stopping = first.stop()
+        // The two waiting ones go back to the queue at once; the two running ones finish first.
+        // Had the server started them (more than maxWorkers at once), they would not come back.
+        await waitUntil(async () => (await ready()) === 4, 10_000, 'the waiting requests back on the queue')
+        expect(started).toHaveLength(2)
+        gate.open()
+        await stopping
 
-      second = new RpcServer(makeTestService(service, tracked), { amqpUri: TEST_AMQP_URI, logger: silentLogger, maxWorkers: 2, prefetch: 4 })
-      await second.start()
-      await expect(Promise.all(calls)).resolves.toEqual([1, 2, 3, 4, 5, 6])
-      // Each call ran once: the handed-back ones had never started.
-      expect([...started].sort()).toEqual([1, 2, 3, 4, 5, 6])
-    } finally {
-      gate.open()
-      await first.stop()
-      await second?.stop()
+        second = new RpcServer(makeTestService(service, tracked), {
+          amqpUri: TEST_AMQP_URI,
+          logger: silentLogger,
+          maxWorkers: 2,
+          prefetch: 4
+        })
+        await second.start()
+        await expect(Promise.all(calls)).resolves.toEqual([1, 2, 3, 4, 5, 6])
+        // Each call ran once: the handed-back ones had never started.
+        expect([...started].sort()).toEqual([1, 2, 3, 4, 5, 6])
+      } finally {
+        gate.open()
+        await first.stop()
+        await second?.stop()
+      }
     }
-  })
+  )
 
   it('takes prefetch below maxWorkers as maxWorkers', async () => {
     const local = uniqueServiceName('rpc_prefetch_low')
     const gate = makeGate()
-    const server = new RpcServer(makeTestService(local, gate), { amqpUri: TEST_AMQP_URI, logger: silentLogger, maxWorkers: 3, prefetch: 1 })
+    const server = new RpcServer(makeTestService(local, gate), {
+      amqpUri: TEST_AMQP_URI,
+      logger: silentLogger,
+      maxWorkers: 3,
+      prefetch: 1
+    })
     await server.start()
     try {
       const calls = [1, 2, 3].map((n) => client.call(local, 'slow', [n]))

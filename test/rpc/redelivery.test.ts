@@ -20,7 +20,9 @@ afterAll(async () => {
 
 it('redelivers the request of a killed replica to another one', async () => {
   // node itself, not the tsx wrapper: SIGKILL must hit the process holding the connection.
-  const doomed = spawn(process.execPath, ['--import', 'tsx', HANGING_SERVER, service, TEST_AMQP_URI], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const doomed = spawn(process.execPath, ['--import', 'tsx', HANGING_SERVER, service, TEST_AMQP_URI], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
   let doomedOut = ''
   const sawStart = new Promise<void>((resolve) =>
     doomed.stdout.on('data', (chunk: Buffer) => {

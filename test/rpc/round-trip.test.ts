@@ -5,7 +5,14 @@ import type { ChannelModel } from 'amqplib'
 import { randomUUID } from 'node:crypto'
 import { RpcClient } from '../../src/services/rpc/client'
 import { RpcServer } from '../../src/services/rpc/server'
-import { BrokerUnavailable, IncorrectSignature, MethodNotFound, RemoteError, RpcTimeout, UnknownService } from '../../src/services/rpc/errors'
+import {
+  BrokerUnavailable,
+  IncorrectSignature,
+  MethodNotFound,
+  RemoteError,
+  RpcTimeout,
+  UnknownService
+} from '../../src/services/rpc/errors'
 import { silentLogger } from '../../src/services/log'
 import { TEST_AMQP_URI, deleteQueues, waitForConsumers } from '../support/nameko'
 import { makeGate, makeTestService, uniqueServiceName, waitUntil } from './test-services'
@@ -54,7 +61,12 @@ describe('TS client ↔ TS server', () => {
   it('answers an unknown method with MethodNotFound', async () => {
     const err = await client.call(service, 'nosuch').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(MethodNotFound)
-    expect(err).toMatchObject({ excType: 'MethodNotFound', excPath: 'nameko.exceptions.MethodNotFound', value: 'nosuch', excArgs: ['nosuch'] })
+    expect(err).toMatchObject({
+      excType: 'MethodNotFound',
+      excPath: 'nameko.exceptions.MethodNotFound',
+      value: 'nosuch',
+      excArgs: ['nosuch']
+    })
   })
 
   it('does not expose inherited object members as methods', async () => {
@@ -75,8 +87,17 @@ describe('TS client ↔ TS server', () => {
   it('turns a handler error into RemoteError with its name, excPath and message', async () => {
     const err = await client.call(service, 'fail', ['listing 7 is gone']).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RemoteError)
-    expect(err).toMatchObject({ excType: 'ListingGone', excPath: 'scrapedeck.test.ListingGone', value: 'listing 7 is gone', excArgs: ['listing 7 is gone'] })
-    await expect(client.call(service, 'crash')).rejects.toMatchObject({ excType: 'TypeError', excPath: 'scrapedeck.TypeError', value: 'handler bug' })
+    expect(err).toMatchObject({
+      excType: 'ListingGone',
+      excPath: 'scrapedeck.test.ListingGone',
+      value: 'listing 7 is gone',
+      excArgs: ['listing 7 is gone']
+    })
+    await expect(client.call(service, 'crash')).rejects.toMatchObject({
+      excType: 'TypeError',
+      excPath: 'scrapedeck.TypeError',
+      value: 'handler bug'
+    })
   })
 
   it('answers a result JSON cannot hold with UnserializableValueError', async () => {
@@ -110,13 +131,19 @@ describe('poison requests', () => {
   })
 
   /** Publishes a hand-made request and returns the reply body, or null if none comes. */
-  async function rawRequest(content: string, properties: Record<string, unknown>, withReplyTo = true): Promise<unknown> {
+  async function rawRequest(
+    content: string,
+    properties: Record<string, unknown>,
+    withReplyTo = true
+  ): Promise<unknown> {
     const channel = await raw.createChannel()
     const replyKey = randomUUID()
     const { queue } = await channel.assertQueue('', { exclusive: true })
     await channel.bindQueue(queue, 'nameko-rpc', replyKey)
     const reply = new Promise<unknown>((resolve) => {
-      void channel.consume(queue, (msg) => resolve(msg === null ? null : JSON.parse(msg.content.toString())), { noAck: true })
+      void channel.consume(queue, (msg) => resolve(msg === null ? null : JSON.parse(msg.content.toString())), {
+        noAck: true
+      })
       setTimeout(() => resolve(null), 1500)
     })
     channel.publish('nameko-rpc', `${service}.hello`, Buffer.from(content), {
@@ -137,7 +164,9 @@ describe('poison requests', () => {
   it('refuses a content type other than exactly application/json, with a reply', async () => {
     const body = await rawRequest('{"args":["x"],"kwargs":{}}', { contentType: 'application/json; charset=utf-8' })
     expect(body).toMatchObject({ result: null, error: { exc_type: 'ContentDisallowed' } })
-    expect(await rawRequest('{"args":["x"],"kwargs":{}}', {})).toMatchObject({ error: { exc_type: 'ContentDisallowed' } })
+    expect(await rawRequest('{"args":["x"],"kwargs":{}}', {})).toMatchObject({
+      error: { exc_type: 'ContentDisallowed' }
+    })
   })
 
   it('answers bad JSON and missing kwargs with MalformedRequest', async () => {
@@ -168,7 +197,11 @@ describe('lifecycle', () => {
   it('finishes in-flight calls (reply and ack) before closing', async () => {
     const local = uniqueServiceName('rpc_stop')
     const localGate = makeGate()
-    const localServer = new RpcServer(makeTestService(local, localGate), { amqpUri: TEST_AMQP_URI, logger: silentLogger, maxWorkers: 5 })
+    const localServer = new RpcServer(makeTestService(local, localGate), {
+      amqpUri: TEST_AMQP_URI,
+      logger: silentLogger,
+      maxWorkers: 5
+    })
     await localServer.start()
     try {
       const calls = [1, 2, 3, 4, 5].map((n) => client.call(local, 'slow', [n]))
@@ -176,7 +209,11 @@ describe('lifecycle', () => {
       let stopped = false
       const stopping = localServer.stop().then(() => (stopped = true))
       // Stopping has begun (the consumer is gone) and must still wait for the five in flight.
-      await waitUntil(async () => (await consumersOf(`rpc-${local}`)) === 0, 10_000, 'the server to cancel its consumer')
+      await waitUntil(
+        async () => (await consumersOf(`rpc-${local}`)) === 0,
+        10_000,
+        'the server to cancel its consumer'
+      )
       expect(stopped).toBe(false)
       localGate.open()
       await expect(Promise.all(calls)).resolves.toEqual([1, 2, 3, 4, 5])
@@ -216,6 +253,8 @@ describe('lifecycle', () => {
   })
 
   it('fails connect to a dead port fast with BrokerUnavailable', async () => {
-    await expect(RpcClient.connect({ amqpUri: 'amqp://guest:guest@127.0.0.1:1' })).rejects.toBeInstanceOf(BrokerUnavailable)
+    await expect(RpcClient.connect({ amqpUri: 'amqp://guest:guest@127.0.0.1:1' })).rejects.toBeInstanceOf(
+      BrokerUnavailable
+    )
   })
 })

@@ -16,13 +16,20 @@ export class ListingGone extends Error {
  * A service with one method per behaviour under test. `gate` lets a test hold calls to
  * `slow` open until it says so.
  */
-export function makeTestService(name: string, gate?: { started: (arg: unknown) => void; release: Promise<void> }): RpcService {
+export function makeTestService(
+  name: string,
+  gate?: { started: (arg: unknown) => void; release: Promise<void> }
+): RpcService {
   return {
     name,
     methods: {
       hello: { params: ['name'], handler: (who) => `Hello, ${String(who)}!` },
       add: { params: ['a', 'b'], handler: (a, b) => (a as number) + (b as number) },
-      greet: { params: ['name', 'greeting'], required: 1, handler: (who, greeting = 'Hi') => `${String(greeting)}, ${String(who)}` },
+      greet: {
+        params: ['name', 'greeting'],
+        required: 1,
+        handler: (who, greeting = 'Hi') => `${String(greeting)}, ${String(who)}`
+      },
       sleep: { params: ['ms'], handler: (ms) => new Promise((resolve) => setTimeout(() => resolve(ms), ms as number)) },
       fail: {
         params: ['message'],
@@ -50,7 +57,12 @@ export function makeTestService(name: string, gate?: { started: (arg: unknown) =
 }
 
 /** A gate for `slow`: resolves `started` promises in call order, and releases all at once. */
-export function makeGate(): { started: (arg: unknown) => void; release: Promise<void>; open: () => void; waitForStarts: (n: number) => Promise<void> } {
+export function makeGate(): {
+  started: (arg: unknown) => void
+  release: Promise<void>
+  open: () => void
+  waitForStarts: (n: number) => Promise<void>
+} {
   let open!: () => void
   const release = new Promise<void>((resolve) => (open = resolve))
   let count = 0
@@ -62,11 +74,16 @@ export function makeGate(): { started: (arg: unknown) => void; release: Promise<
       count += 1
       for (const waiter of waiters.filter((w) => w.n <= count)) waiter.resolve()
     },
-    waitForStarts: (n) => (count >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })))
+    waitForStarts: (n) =>
+      count >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))
   }
 }
 
-export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)

@@ -34,10 +34,18 @@ beforeAll(async () => {
   await promisify(execFile)('npx', ['tsx', 'scripts/build-services.ts', 'scraper'], { cwd: ROOT })
   copyFileSync(join(DIST, 'scraper.mjs'), join(app, 'main.mjs'))
   for (const file of ['scraper-parse-worker.mjs', 'worker.js']) copyFileSync(join(DIST, file), join(app, file))
-  source = await startStaticServer({ root: join(ROOT, 'test/fixtures/pages'), routes: { '/deep': { body: HOSTILE_PAGES.deepDescription() } } })
+  source = await startStaticServer({
+    root: join(ROOT, 'test/fixtures/pages'),
+    routes: { '/deep': { body: HOSTILE_PAGES.deepDescription() } }
+  })
   scraper = spawn(process.execPath, [join(app, 'main.mjs')], {
     cwd: app,
-    env: { PATH: process.env['PATH'], AMQP_URI: TEST_AMQP_URI, SCRAPER_SERVICE_NAME: service, SCRAPER_SOURCE_URL_TEMPLATE: `${source.origin}/{id}` },
+    env: {
+      PATH: process.env['PATH'],
+      AMQP_URI: TEST_AMQP_URI,
+      SCRAPER_SERVICE_NAME: service,
+      SCRAPER_SOURCE_URL_TEMPLATE: `${source.origin}/{id}`
+    },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   scraper.stdout?.on('data', (chunk: Buffer) => (logs += chunk.toString()))
@@ -57,6 +65,10 @@ afterAll(async () => {
 it('answers from the bundled files alone, parsing on its threads', async () => {
   const listing = await client.call<Listing>(service, 'get_job_listing_info', ['greenhouse-range'])
   expect(listing, logs).toMatchObject({ ID: 'greenhouse-range', title: 'Senior Backend Engineer' })
-  await expect(client.call(service, 'get_job_listing_info', ['deep'])).rejects.toMatchObject({ excType: 'PageTooComplex' })
-  await expect(client.call<Listing>(service, 'get_job_listing_info', ['lever-remote'])).resolves.toMatchObject({ ID: 'lever-remote' })
+  await expect(client.call(service, 'get_job_listing_info', ['deep'])).rejects.toMatchObject({
+    excType: 'PageTooComplex'
+  })
+  await expect(client.call<Listing>(service, 'get_job_listing_info', ['lever-remote'])).resolves.toMatchObject({
+    ID: 'lever-remote'
+  })
 })

@@ -28,8 +28,15 @@ let client: RpcClient
 
 beforeAll(async () => {
   const slow = HOSTILE_PAGES.slowButLegal()
-  source = await startStaticServer({ root: FIXTURES, routes: { '/slow': { body: slow }, '/deep': { body: HOSTILE_PAGES.deepBody() } } })
-  service = createScraperService({ serviceName: name, sourceUrlTemplate: `${source.origin}/{id}`, parse: { threads: 2, timeoutMs: PARSE_TIMEOUT_MS } })
+  source = await startStaticServer({
+    root: FIXTURES,
+    routes: { '/slow': { body: slow }, '/deep': { body: HOSTILE_PAGES.deepBody() } }
+  })
+  service = createScraperService({
+    serviceName: name,
+    sourceUrlTemplate: `${source.origin}/{id}`,
+    parse: { threads: 2, timeoutMs: PARSE_TIMEOUT_MS }
+  })
   server = new RpcServer(service, { amqpUri: TEST_AMQP_URI, maxWorkers: 10, logger: silentLogger })
   await server.start()
   client = await RpcClient.connect({ amqpUri: TEST_AMQP_URI, defaultTimeoutMs: 20_000 })
@@ -63,7 +70,10 @@ describe('a hostile page on one replica', () => {
       })
     )
     const outcome = await hostile
-    expect(outcome.error).toMatchObject({ excType: 'PageTooComplex', value: expect.stringContaining(`took longer than ${PARSE_TIMEOUT_MS} ms`) })
+    expect(outcome.error).toMatchObject({
+      excType: 'PageTooComplex',
+      value: expect.stringContaining(`took longer than ${PARSE_TIMEOUT_MS} ms`)
+    })
     expect(outcome.at).toBeGreaterThanOrEqual(PARSE_TIMEOUT_MS)
     // On a blocked event loop every normal call would have waited for the hostile parse.
     expect(Math.max(...normalAt)).toBeLessThan(outcome.at)
@@ -71,8 +81,13 @@ describe('a hostile page on one replica', () => {
 
   it('refuses a page over the pre-scan limits at once, and the replica still serves', async () => {
     const started = performance.now()
-    await expect(client.call(name, 'get_job_listing_info', ['deep'])).rejects.toMatchObject({ excType: 'PageTooComplex', value: expect.stringMatching(/512 deep/) })
+    await expect(client.call(name, 'get_job_listing_info', ['deep'])).rejects.toMatchObject({
+      excType: 'PageTooComplex',
+      value: expect.stringMatching(/512 deep/)
+    })
     expect(performance.now() - started).toBeLessThan(PARSE_TIMEOUT_MS)
-    await expect(client.call<Listing>(name, 'get_job_listing_info', ['greenhouse-range'])).resolves.toMatchObject({ title: 'Senior Backend Engineer' })
+    await expect(client.call<Listing>(name, 'get_job_listing_info', ['greenhouse-range'])).resolves.toMatchObject({
+      title: 'Senior Backend Engineer'
+    })
   })
 })

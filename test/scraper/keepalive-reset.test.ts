@@ -56,7 +56,9 @@ describe('a reset kept-alive connection', () => {
   })
 
   it('is not retried twice: a source that resets every request is SourceUnavailable', async () => {
-    await expect(scrapeListing('x', { sourceUrlTemplate: `${origin}/always-reset/{id}`, timeoutMs: 5000 })).rejects.toMatchObject({
+    await expect(
+      scrapeListing('x', { sourceUrlTemplate: `${origin}/always-reset/{id}`, timeoutMs: 5000 })
+    ).rejects.toMatchObject({
       name: 'SourceUnavailable',
       message: expect.stringMatching(/ECONNRESET|other side closed|socket/i)
     })

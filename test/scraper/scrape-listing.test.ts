@@ -17,7 +17,9 @@ let elsewhere: StaticServer
 let options: ScrapeOptions
 
 beforeAll(async () => {
-  elsewhere = await startStaticServer({ routes: { '/jobs/x': { body: '<h1>Elsewhere</h1><a href="/apply">Apply</a>' } } })
+  elsewhere = await startStaticServer({
+    routes: { '/jobs/x': { body: '<h1>Elsewhere</h1><a href="/apply">Apply</a>' } }
+  })
   source = await startStaticServer({
     root: FIXTURES,
     routes: {
@@ -38,11 +40,19 @@ beforeAll(async () => {
       '/jobs/pdf': { headers: { 'content-type': 'application/pdf' }, body: '%PDF-1.7' },
       '/jobs/latin1': {
         headers: { 'content-type': 'text/html; charset=iso-8859-1' },
-        body: Buffer.from('<script type="application/ld+json">{"@type":"JobPosting","title":"Ingénieur","description":"Café"}</script>', 'latin1')
+        body: Buffer.from(
+          '<script type="application/ld+json">{"@type":"JobPosting","title":"Ingénieur","description":"Café"}</script>',
+          'latin1'
+        )
       }
     }
   })
-  options = { sourceUrlTemplate: `${source.origin}/pages/{id}`, timeoutMs: 1000, maxBytes: 1 * MiB, now: () => new Date('2024-11-05T12:00:00Z') }
+  options = {
+    sourceUrlTemplate: `${source.origin}/pages/{id}`,
+    timeoutMs: 1000,
+    maxBytes: 1 * MiB,
+    now: () => new Date('2024-11-05T12:00:00Z')
+  }
 })
 
 afterAll(async () => {
@@ -137,7 +147,9 @@ describe('scrapeListing over HTTP', () => {
 
   it('gives up on a body that trickles in past the deadline', async () => {
     const started = Date.now()
-    await expect(scrapeListing('trickle', { ...jobs(), timeoutMs: 500 })).rejects.toMatchObject({ name: 'SourceTimeout' })
+    await expect(scrapeListing('trickle', { ...jobs(), timeoutMs: 500 })).rejects.toMatchObject({
+      name: 'SourceTimeout'
+    })
     expect(Date.now() - started).toBeLessThan(2000)
   })
 
@@ -166,7 +178,10 @@ describe('scrapeListing over HTTP', () => {
 
   it.each(['../admin', 'a/b', '..', 'a?x=1', ''])('refuses the id %j before any request', async (id) => {
     const before = source.requests.length
-    await expect(scrapeListing(id, jobs())).rejects.toMatchObject({ name: 'InvalidListingId', excPath: 'scrapedeck.scraper.InvalidListingId' })
+    await expect(scrapeListing(id, jobs())).rejects.toMatchObject({
+      name: 'InvalidListingId',
+      excPath: 'scrapedeck.scraper.InvalidListingId'
+    })
     expect(source.requests.length).toBe(before)
   })
 
@@ -175,6 +190,9 @@ describe('scrapeListing over HTTP', () => {
       name: 'NotAJobListing',
       message: expect.stringContaining(`${source.origin}/pages/blog-post is not a job listing`)
     })
-    await expect(scrapeListing('pdf', jobs())).rejects.toMatchObject({ name: 'NotAJobListing', message: expect.stringContaining('application/pdf') })
+    await expect(scrapeListing('pdf', jobs())).rejects.toMatchObject({
+      name: 'NotAJobListing',
+      message: expect.stringContaining('application/pdf')
+    })
   })
 })

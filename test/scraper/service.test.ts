@@ -53,8 +53,15 @@ afterAll(async () => {
 describe('scraper service over RabbitMQ', () => {
   it('answers get_job_listing_info with a Listing, by position or by keyword', async () => {
     const listing = await client.call<Listing>(service, 'get_job_listing_info', ['lever-remote'])
-    expect(listing).toMatchObject({ ID: 'lever-remote', title: 'Staff Product Designer', location: 'Remote (United States, Canada)', extractedFrom: 'json-ld' })
-    const byKeyword = await client.call<Listing>(service, 'get_job_listing_info', [], { job_listing_id: 'microdata-only' })
+    expect(listing).toMatchObject({
+      ID: 'lever-remote',
+      title: 'Staff Product Designer',
+      location: 'Remote (United States, Canada)',
+      extractedFrom: 'json-ld'
+    })
+    const byKeyword = await client.call<Listing>(service, 'get_job_listing_info', [], {
+      job_listing_id: 'microdata-only'
+    })
     expect(byKeyword.company).toBe('Helios Robotics')
   })
 
@@ -66,8 +73,12 @@ describe('scraper service over RabbitMQ', () => {
       excPath: 'scrapedeck.scraper.ListingNotFound',
       value: `No listing at ${source.origin}/gone: the source answered 410`
     })
-    await expect(client.call(service, 'get_job_listing_info', ['../admin'])).rejects.toMatchObject({ excType: 'InvalidListingId' })
-    await expect(client.call(service, 'get_job_listing_info', ['blog-post'])).rejects.toMatchObject({ excType: 'NotAJobListing' })
+    await expect(client.call(service, 'get_job_listing_info', ['../admin'])).rejects.toMatchObject({
+      excType: 'InvalidListingId'
+    })
+    await expect(client.call(service, 'get_job_listing_info', ['blog-post'])).rejects.toMatchObject({
+      excType: 'NotAJobListing'
+    })
     await expect(client.call(service, 'get_job_listing_info', [{ id: 1 }])).rejects.toMatchObject({
       excType: 'InvalidListingId',
       value: 'Invalid listing id of type object: a listing id must be a string (or a non-negative integer)'

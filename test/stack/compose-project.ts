@@ -19,7 +19,13 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const ENV_IMAGES_FILE = `${REPO_ROOT}.env.images`
 export const COMPOSE_FILE = `${REPO_ROOT}compose.yaml`
 export const CREDENTIALS_FILE = credentialsFilePath(COMPOSE_FILE)
-const SERVICE_IMAGE_KEYS = ['RABBITMQ_IMAGE', 'ELASTICSEARCH_IMAGE', 'SCRAPER_IMAGE', 'API_IMAGE', 'JOBBOARD_IMAGE'] as const
+const SERVICE_IMAGE_KEYS = [
+  'RABBITMQ_IMAGE',
+  'ELASTICSEARCH_IMAGE',
+  'SCRAPER_IMAGE',
+  'API_IMAGE',
+  'JOBBOARD_IMAGE'
+] as const
 
 export interface StackPorts {
   api: number
@@ -60,7 +66,6 @@ export function readEnvFile(path: string): Record<string, string> {
   }
   return entries
 }
-
 
 export interface ComposeProjectOptions {
   /** Name prefix; a random tag is appended. Default "sdstack". */
@@ -127,10 +132,18 @@ export class ComposeProject {
     }
     const fullArgs = ['-p', this.name, '--env-file', ENV_IMAGES_FILE, '-f', COMPOSE_FILE, ...args]
     try {
-      const { stdout, stderr } = await execFileAsync('docker-compose', fullArgs, { cwd: REPO_ROOT, env, timeout: timeoutMs })
+      const { stdout, stderr } = await execFileAsync('docker-compose', fullArgs, {
+        cwd: REPO_ROOT,
+        env,
+        timeout: timeoutMs
+      })
       return stdout + stderr
     } catch (error) {
-      const { stdout = '', stderr = '', killed = false } = error as { stdout?: string; stderr?: string; killed?: boolean }
+      const {
+        stdout = '',
+        stderr = '',
+        killed = false
+      } = error as { stdout?: string; stderr?: string; killed?: boolean }
       const how = killed ? `was stopped after ${timeoutMs / 1000} s` : 'failed'
       throw new Error(`docker-compose ${args.join(' ')} ${how}: ${stderr || stdout || String(error)}`)
     }
@@ -139,11 +152,16 @@ export class ComposeProject {
   /** The project's containers, found by the labels Compose puts on them. */
   async containers(): Promise<ContainerState[]> {
     const { stdout } = await execFileAsync('docker', [
-      'ps', '-a', '-q', '--filter', `label=com.docker.compose.project=${this.name}`
+      'ps',
+      '-a',
+      '-q',
+      '--filter',
+      `label=com.docker.compose.project=${this.name}`
     ])
     const ids = stdout.split('\n').filter((id) => id !== '')
     if (ids.length === 0) return []
-    const format = '{{.Name}}|{{index .Config.Labels "com.docker.compose.service"}}|{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}'
+    const format =
+      '{{.Name}}|{{index .Config.Labels "com.docker.compose.service"}}|{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}'
     const inspected = await execFileAsync('docker', ['inspect', '-f', format, ...ids])
     return inspected.stdout
       .split('\n')
@@ -159,7 +177,11 @@ export class ComposeProject {
    * `tolerateUnhealthy`: keep waiting through "unhealthy" (on a loaded machine a health check
    * can time out on a healthy service); a container that exited still ends the wait.
    */
-  async waitHealthy(expected: Readonly<Record<string, number>>, timeoutMs = 180_000, options: { tolerateUnhealthy?: boolean } = {}): Promise<ContainerState[]> {
+  async waitHealthy(
+    expected: Readonly<Record<string, number>>,
+    timeoutMs = 180_000,
+    options: { tolerateUnhealthy?: boolean } = {}
+  ): Promise<ContainerState[]> {
     const deadline = Date.now() + timeoutMs
     let last: ContainerState[] = []
     while (Date.now() < deadline) {
@@ -168,7 +190,8 @@ export class ComposeProject {
         ([service, count]) => last.filter((c) => c.service === service).length === count
       )
       if (counts && last.every((c) => c.status === 'running' && c.health === 'healthy')) return last
-      if (last.some((c) => (c.health === 'unhealthy' && options.tolerateUnhealthy !== true) || c.status === 'exited')) break
+      if (last.some((c) => (c.health === 'unhealthy' && options.tolerateUnhealthy !== true) || c.status === 'exited'))
+        break
       await new Promise((resolve) => setTimeout(resolve, 1_000))
     }
     const summary = last.map((c) => `${c.name}: ${c.status}/${c.health ?? 'no healthcheck'}`).join(', ')

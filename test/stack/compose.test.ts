@@ -14,7 +14,14 @@ import { CREDENTIAL_VARIABLES } from '../../src/shared/stack-credentials'
 import { ListingSchema } from '../../src/shared/listing'
 import { DEFAULT_SCRAPER_SERVICE } from '../../src/services/env'
 import { namekoUnavailableReason, runClusterRpcProxy } from '../support/nameko'
-import { COMPOSE_FILE, CREDENTIALS_FILE, ComposeProject, REPO_ROOT, basicAuth, stackUnavailableReason } from './compose-project'
+import {
+  COMPOSE_FILE,
+  CREDENTIALS_FILE,
+  ComposeProject,
+  REPO_ROOT,
+  basicAuth,
+  stackUnavailableReason
+} from './compose-project'
 
 const execFileAsync = promisify(execFile)
 const RPC_QUEUE = `rpc-${DEFAULT_SCRAPER_SERVICE}`
@@ -49,7 +56,12 @@ async function rpcQueueConsumers(): Promise<number> {
   return (body as { consumers: number }).consumers
 }
 
-async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let value = await probe()
   while (!done(value)) {
@@ -71,33 +83,52 @@ describe('compose.yaml on the Docker engine (docker-compose 1.29, offline images
     await project?.compose(['down', '-v', '--remove-orphans']).catch((error: unknown) => console.error(error))
   }, 120_000)
 
-  it('is accepted by docker-compose 1.29 and brings every service up healthy, ports on 127.0.0.1 only', async () => {
-    await project.compose(['up', '-d'], ES_START_MS)
-    const containers = await project.waitHealthy(ALL_SERVICES, ES_START_MS)
-    // deploy.replicas: 1 and no container_name: Compose numbers the scraper replicas itself.
-    expect(containers.filter((c) => c.service === 'scraper').map((c) => c.name)).toEqual([`${project.name}_scraper_1`])
+  it(
+    'is accepted by docker-compose 1.29 and brings every service up healthy, ports on 127.0.0.1 only',
+    async () => {
+      await project.compose(['up', '-d'], ES_START_MS)
+      const containers = await project.waitHealthy(ALL_SERVICES, ES_START_MS)
+      // deploy.replicas: 1 and no container_name: Compose numbers the scraper replicas itself.
+      expect(containers.filter((c) => c.service === 'scraper').map((c) => c.name)).toEqual([
+        `${project.name}_scraper_1`
+      ])
 
-    const { stdout } = await execFileAsync('docker', [
-      'inspect', '-f', '{{range $p, $b := .NetworkSettings.Ports}}{{range $b}}{{.HostIp}} {{end}}{{end}}',
-      ...containers.map((c) => c.name)
-    ])
-    const hostIps = stdout.split(/\s+/).filter((ip) => ip !== '')
-    expect(hostIps.length).toBe(5) // api, jobboard, elasticsearch, rabbitmq x2; the scraper publishes none
-    expect(new Set(hostIps)).toEqual(new Set(['127.0.0.1']))
-  }, 2 * ES_START_MS)
+      const { stdout } = await execFileAsync('docker', [
+        'inspect',
+        '-f',
+        '{{range $p, $b := .NetworkSettings.Ports}}{{range $b}}{{.HostIp}} {{end}}{{end}}',
+        ...containers.map((c) => c.name)
+      ])
+      const hostIps = stdout.split(/\s+/).filter((ip) => ip !== '')
+      expect(hostIps.length).toBe(5) // api, jobboard, elasticsearch, rabbitmq x2; the scraper publishes none
+      expect(new Set(hostIps)).toEqual(new Set(['127.0.0.1']))
+    },
+    2 * ES_START_MS
+  )
 
   it('runs RabbitMQ with the generated user only: guest is refused on AMQP and the management API; the file is 0600', async () => {
     expect(statSync(CREDENTIALS_FILE).mode & 0o777).toBe(0o600)
     const { credentials } = project
-    const { stdout } = await execFileAsync('docker', ['inspect', '-f', '{{json .Config.Env}}', `${project.name}_rabbitmq_1`])
+    const { stdout } = await execFileAsync('docker', [
+      'inspect',
+      '-f',
+      '{{json .Config.Env}}',
+      `${project.name}_rabbitmq_1`
+    ])
     const env = JSON.parse(stdout) as string[]
     expect(env).toContain(`${CREDENTIAL_VARIABLES.rabbitmqUser}=${credentials.rabbitmqUser}`)
     const management = `http://127.0.0.1:${project.ports.rabbitmqManagement}/api/whoami`
     expect((await fetch(management, { headers: { authorization: basicAuth('guest', 'guest') } })).status).toBe(401)
-    expect((await getJson(management, { headers: { authorization: project.rabbitmqAuth } })).body).toMatchObject({ name: credentials.rabbitmqUser })
-    const users = await getJson(`http://127.0.0.1:${project.ports.rabbitmqManagement}/api/users`, { headers: { authorization: project.rabbitmqAuth } })
+    expect((await getJson(management, { headers: { authorization: project.rabbitmqAuth } })).body).toMatchObject({
+      name: credentials.rabbitmqUser
+    })
+    const users = await getJson(`http://127.0.0.1:${project.ports.rabbitmqManagement}/api/users`, {
+      headers: { authorization: project.rabbitmqAuth }
+    })
     expect((users.body as { name: string }[]).map((u) => u.name)).toEqual([credentials.rabbitmqUser])
-    await expect(connect(`amqp://guest:guest@127.0.0.1:${project.ports.rabbitmq}`)).rejects.toThrow(/ACCESS_REFUSED|403/)
+    await expect(connect(`amqp://guest:guest@127.0.0.1:${project.ports.rabbitmq}`)).rejects.toThrow(
+      /ACCESS_REFUSED|403/
+    )
     await (await connect(project.amqpUri)).close()
   }, 60_000)
 
@@ -111,11 +142,21 @@ describe('compose.yaml on the Docker engine (docker-compose 1.29, offline images
   }, 60_000)
 
   it("the panel's `deck config` (the shell the file was made by) names the credentials file and shows no password", async () => {
-    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'src/main/cli/deck.ts', 'config', '--json'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DECK_COMPOSE_FILE: COMPOSE_FILE, DECK_PROJECT: project.name, RABBITMQ_PORT: String(project.ports.rabbitmq), ELASTICSEARCH_PORT: String(project.ports.elasticsearch) },
-      timeout: 60_000
-    })
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['--import', 'tsx', 'src/main/cli/deck.ts', 'config', '--json'],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          DECK_COMPOSE_FILE: COMPOSE_FILE,
+          DECK_PROJECT: project.name,
+          RABBITMQ_PORT: String(project.ports.rabbitmq),
+          ELASTICSEARCH_PORT: String(project.ports.elasticsearch)
+        },
+        timeout: 60_000
+      }
+    )
     const config = JSON.parse(stdout) as { credentialsFile: string; amqpUri: string; elasticsearchUrl: string }
     expect(config.credentialsFile).toBe(CREDENTIALS_FILE)
     expect(config.amqpUri).toBe(`amqp://${project.credentials.rabbitmqUser}:***@127.0.0.1:${project.ports.rabbitmq}`)
@@ -127,7 +168,9 @@ describe('compose.yaml on the Docker engine (docker-compose 1.29, offline images
   it('answers GET /joblisting/<id> through the api for an active listing of the job board', async () => {
     const { status, body } = await getJson(`http://127.0.0.1:${project.ports.jobboard}/jobs.json`)
     expect(status).toBe(200)
-    activeIds = (body as { jobs: { id: string; status: string }[] }).jobs.filter((j) => j.status === 'active').map((j) => j.id)
+    activeIds = (body as { jobs: { id: string; status: string }[] }).jobs
+      .filter((j) => j.status === 'active')
+      .map((j) => j.id)
     expect(activeIds.length).toBeGreaterThan(10)
     await lookUp(activeIds[0] as string)
   }, 60_000)
@@ -144,34 +187,47 @@ describe('compose.yaml on the Docker engine (docker-compose 1.29, offline images
     const unavailable = namekoUnavailableReason()
     if (unavailable !== null) throw new Error(unavailable)
     const id = activeIds[10] as string
-    const result = await runClusterRpcProxy(`print(json.dumps(n.${DEFAULT_SCRAPER_SERVICE}.get_job_listing_info(${JSON.stringify(id)})))`, {
-      amqpUri: project.amqpUri,
-      timeoutSeconds: 30
-    })
+    const result = await runClusterRpcProxy(
+      `print(json.dumps(n.${DEFAULT_SCRAPER_SERVICE}.get_job_listing_info(${JSON.stringify(id)})))`,
+      {
+        amqpUri: project.amqpUri,
+        timeoutSeconds: 30
+      }
+    )
     expect(result.code, result.stderr).toBe(0)
     expect(ListingSchema.parse(JSON.parse(result.stdout)).ID).toBe(id)
   }, 60_000)
 
-  it('keeps Elasticsearch data across a restart and a re-creation of its container (named volume)', async () => {
-    const es = `http://127.0.0.1:${project.ports.elasticsearch}`
-    const doc = `${es}/survive-${project.name}/_doc/1`
-    const auth = { authorization: project.elasticAuth }
-    const put = await getJson(`${doc}?refresh=true`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', ...auth },
-      body: JSON.stringify({ marker: project.name })
-    })
-    expect(put.status, JSON.stringify(put.body)).toBe(201)
+  it(
+    'keeps Elasticsearch data across a restart and a re-creation of its container (named volume)',
+    async () => {
+      const es = `http://127.0.0.1:${project.ports.elasticsearch}`
+      const doc = `${es}/survive-${project.name}/_doc/1`
+      const auth = { authorization: project.elasticAuth }
+      const put = await getJson(`${doc}?refresh=true`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({ marker: project.name })
+      })
+      expect(put.status, JSON.stringify(put.body)).toBe(201)
 
-    await project.compose(['restart', 'elasticsearch'], ES_START_MS)
-    await project.waitHealthy({ ...ALL_SERVICES, scraper: 3 }, ES_START_MS)
-    expect((await getJson(doc, { headers: auth })).body).toMatchObject({ found: true, _source: { marker: project.name } })
+      await project.compose(['restart', 'elasticsearch'], ES_START_MS)
+      await project.waitHealthy({ ...ALL_SERVICES, scraper: 3 }, ES_START_MS)
+      expect((await getJson(doc, { headers: auth })).body).toMatchObject({
+        found: true,
+        _source: { marker: project.name }
+      })
 
-    // A new container keeps only what is on the volume.
-    await project.compose(['up', '-d', '--no-deps', '--force-recreate', 'elasticsearch'], ES_START_MS)
-    await project.waitHealthy({ ...ALL_SERVICES, scraper: 3 }, ES_START_MS)
-    expect((await getJson(doc, { headers: auth })).body).toMatchObject({ found: true, _source: { marker: project.name } })
-  }, 4 * ES_START_MS)
+      // A new container keeps only what is on the volume.
+      await project.compose(['up', '-d', '--no-deps', '--force-recreate', 'elasticsearch'], ES_START_MS)
+      await project.waitHealthy({ ...ALL_SERVICES, scraper: 3 }, ES_START_MS)
+      expect((await getJson(doc, { headers: auth })).body).toMatchObject({
+        found: true,
+        _source: { marker: project.name }
+      })
+    },
+    4 * ES_START_MS
+  )
 
   it('removes containers and network on down but keeps the named volume unless -v', async () => {
     await project.compose(['down'])

@@ -19,7 +19,14 @@ interface Inspected {
   Name: string
   Config: { User: string; Labels: Record<string, string> }
   State: { Health?: { Status: string } }
-  HostConfig: { ReadonlyRootfs: boolean; CapDrop: string[] | null; SecurityOpt: string[] | null; Memory: number; PidsLimit: number | null; Tmpfs: Record<string, string> | null }
+  HostConfig: {
+    ReadonlyRootfs: boolean
+    CapDrop: string[] | null
+    SecurityOpt: string[] | null
+    Memory: number
+    PidsLimit: number | null
+    Tmpfs: Record<string, string> | null
+  }
 }
 
 let stack: ComposeProject
@@ -40,7 +47,11 @@ describe('compose.yaml hardening, applied by the panel (real engine)', () => {
       ELASTICSEARCH_PORT: String(stack.ports.elasticsearch)
     })
     const settings = startupPanelConfig(
-      { DECK_PROJECT: stack.name, DECK_HOST_ACCESS_FILE: join(mkdtempSync(join(tmpdir(), 'deck-harden-')), 'approvals.json'), DECK_UP_TIMEOUT_MS: '900000' },
+      {
+        DECK_PROJECT: stack.name,
+        DECK_HOST_ACCESS_FILE: join(mkdtempSync(join(tmpdir(), 'deck-harden-')), 'approvals.json'),
+        DECK_UP_TIMEOUT_MS: '900000'
+      },
       REPO_ROOT
     )
     file = loadComposeProject({ file: settings.composeFile, project: settings.project, envFiles: settings.envFiles })
@@ -58,9 +69,15 @@ describe('compose.yaml hardening, applied by the panel (real engine)', () => {
     const up = await panel.invoke('up', {})
     if (!up.ok) throw new Error(`${up.error.kind}: ${up.error.message}`)
 
-    const ids = execFileSync('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${stack.name}`], { encoding: 'utf8' }).split('\n').filter(Boolean)
+    const ids = execFileSync('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${stack.name}`], {
+      encoding: 'utf8'
+    })
+      .split('\n')
+      .filter(Boolean)
     const containers = JSON.parse(execFileSync('docker', ['inspect', ...ids], { encoding: 'utf8' })) as Inspected[]
-    expect(new Set(containers.map((c) => c.Config.Labels['com.docker.compose.service']))).toEqual(new Set(file.services.keys()))
+    expect(new Set(containers.map((c) => c.Config.Labels['com.docker.compose.service']))).toEqual(
+      new Set(file.services.keys())
+    )
     for (const c of containers) {
       const svc = file.services.get(c.Config.Labels['com.docker.compose.service'] ?? '')
       if (svc === undefined) throw new Error(`${c.Name}: not a service of the file`)
@@ -85,11 +102,17 @@ describe('compose.yaml hardening, applied by the panel (real engine)', () => {
       expect(seen.capDrop, c.Name).toEqual(['ALL'])
       expect(seen.securityOpt, c.Name).toEqual(['no-new-privileges:true'])
       expect(seen.memory, c.Name).toBeGreaterThan(0)
-      if (svc.hardening.tmpfs !== null) expect(Object.keys(c.HostConfig.Tmpfs ?? {}), c.Name).toEqual(svc.hardening.tmpfs)
+      if (svc.hardening.tmpfs !== null)
+        expect(Object.keys(c.HostConfig.Tmpfs ?? {}), c.Name).toEqual(svc.hardening.tmpfs)
     }
-    const readOnly = containers.filter((c) => c.HostConfig.ReadonlyRootfs).map((c) => c.Config.Labels['com.docker.compose.service']).sort()
+    const readOnly = containers
+      .filter((c) => c.HostConfig.ReadonlyRootfs)
+      .map((c) => c.Config.Labels['com.docker.compose.service'])
+      .sort()
     expect(readOnly).toEqual(['api', 'jobboard', 'rabbitmq', 'scraper'])
     const api = containers.find((c) => c.Config.Labels['com.docker.compose.service'] === 'api')
-    expect(() => execFileSync('docker', ['exec', api?.Name.slice(1) ?? '', 'touch', '/probe'], { stdio: 'pipe' })).toThrow(/Read-only file system/)
+    expect(() =>
+      execFileSync('docker', ['exec', api?.Name.slice(1) ?? '', 'touch', '/probe'], { stdio: 'pipe' })
+    ).toThrow(/Read-only file system/)
   }, 1_200_000)
 })

@@ -29,7 +29,9 @@ export function crawlDetail(patch: Partial<CrawlDetail> = {}): CrawlDetail {
       { replica: 'scraper-1', done: 300, failed: 20, ratePerSecond: 10 },
       { replica: 'scraper-2', done: 200, failed: 20, ratePerSecond: 10 }
     ],
-    errors: [{ kind: 'ListingNotFound', count: 40, exampleIds: ['a1', 'a2'], exampleMessage: 'No listing a1 on the board' }],
+    errors: [
+      { kind: 'ListingNotFound', count: 40, exampleIds: ['a1', 'a2'], exampleMessage: 'No listing a1 on the board' }
+    ],
     timeline: []
   }
   return { ...base, ...patch }

@@ -77,7 +77,10 @@ export function spawnService(script: 'scraper' | 'api' | 'jobboard', env: Record
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   // A service that dies on its own is a finding: show why, or the test only sees ECONNREFUSED.
   child.once('exit', (code, signal) => {
-    if (!stopping) process.stderr.write(`\n${script} exited by itself (code ${code}, signal ${signal}); its last output:\n${output.slice(-4000)}\n`)
+    if (!stopping)
+      process.stderr.write(
+        `\n${script} exited by itself (code ${code}, signal ${signal}); its last output:\n${output.slice(-4000)}\n`
+      )
   })
   return {
     child,
@@ -118,7 +121,11 @@ export interface CrawlStackNames {
 
 export function uniqueStackNames(label: string): CrawlStackNames {
   const tag = `${label}-${randomBytes(4).toString('hex')}`
-  return { service: `crawl_${tag.replace(/-/g, '_')}`, prefix: `test-crawl-${tag}`, listingsIndex: `test-crawl-listings-${tag}` }
+  return {
+    service: `crawl_${tag.replace(/-/g, '_')}`,
+    prefix: `test-crawl-${tag}`,
+    listingsIndex: `test-crawl-listings-${tag}`
+  }
 }
 
 /** The job board as a process of its own (as in the stack), so the test runner's work does not delay when it sees requests. */
@@ -138,7 +145,12 @@ export async function startBoardProcess(env: Record<string, string>): Promise<Bo
 /** Where the services find the board: an in-process TestBoard, or a board process (its URL). */
 export type BoardAddress = Pick<TestBoard, 'board'> | { board: { url: string } }
 
-export async function startScraper(names: CrawlStackNames, board: BoardAddress, replica: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+export async function startScraper(
+  names: CrawlStackNames,
+  board: BoardAddress,
+  replica: string,
+  env: Record<string, string> = {}
+): Promise<ServiceProcess> {
   const scraper = spawnService('scraper', {
     AMQP_URI: TEST_AMQP_URI,
     SCRAPER_SERVICE_NAME: names.service,
@@ -150,7 +162,11 @@ export async function startScraper(names: CrawlStackNames, board: BoardAddress, 
   return scraper
 }
 
-export async function startApiProcess(names: CrawlStackNames, board: BoardAddress, env: Record<string, string> = {}): Promise<{ api: ServiceProcess; url: string }> {
+export async function startApiProcess(
+  names: CrawlStackNames,
+  board: BoardAddress,
+  env: Record<string, string> = {}
+): Promise<{ api: ServiceProcess; url: string }> {
   const api = spawnService('api', {
     PORT: '0',
     HOST: '127.0.0.1',
@@ -173,7 +189,10 @@ export async function startApiProcess(names: CrawlStackNames, board: BoardAddres
 }
 
 /** Ends a crawl stack's processes (API first, so nothing dispatches to a stopped scraper), then removes what it made. */
-export async function stopCrawlStack(names: CrawlStackNames, parts: { api?: ServiceProcess; scrapers: ServiceProcess[]; board?: TestBoard }): Promise<void> {
+export async function stopCrawlStack(
+  names: CrawlStackNames,
+  parts: { api?: ServiceProcess; scrapers: ServiceProcess[]; board?: TestBoard }
+): Promise<void> {
   await parts.api?.kill()
   for (const scraper of parts.scrapers) await scraper.kill()
   await parts.board?.board.close()
@@ -194,7 +213,12 @@ export async function cleanUpStack(names: CrawlStackNames): Promise<void> {
   await connection.close()
 }
 
-export async function waitUntil<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string, everyMs = 250): Promise<T> {
+export async function waitUntil<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 250
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
   for (;;) {
@@ -204,7 +228,8 @@ export async function waitUntil<T>(probe: () => Promise<T | null | undefined | f
     } catch (err) {
       last = err
     }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`)
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`)
     await new Promise((resolve) => setTimeout(resolve, everyMs))
   }
 }

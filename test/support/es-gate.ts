@@ -32,15 +32,21 @@ export async function startEsGate(credentials: { user: string; password: string 
     if (seen.length < 200) seen.push({ path: req.url ?? '', authorization: req.headers.authorization })
     if (hanging) return
     if (req.headers.authorization !== expected) {
-      const body = JSON.stringify({ error: { type: 'security_exception', reason: 'missing authentication credentials for REST request' }, status: 401 })
+      const body = JSON.stringify({
+        error: { type: 'security_exception', reason: 'missing authentication credentials for REST request' },
+        status: 401
+      })
       res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="security"' }).end(body)
       return
     }
     const { authorization: _authorization, ...headers } = req.headers
-    const out = request({ hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(res)
-    })
+    const out = request(
+      { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(res)
+      }
+    )
     out.once('error', () => res.destroy())
     req.pipe(out)
   }

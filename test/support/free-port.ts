@@ -13,7 +13,13 @@ export async function freePort(): Promise<number> {
   for (let port = Number(match[1]); port <= Number(match[2]); port++) {
     if (handedOut.has(port)) continue
     handedOut.add(port)
-    if (await listenAndRelease(port).then(() => true, () => false)) return port
+    if (
+      await listenAndRelease(port).then(
+        () => true,
+        () => false
+      )
+    )
+      return port
   }
   throw new Error(`no free port left in TEST_PORT_RANGE ${range}`)
 }
@@ -26,7 +32,9 @@ function listenAndRelease(port: number): Promise<number> {
     server.once('error', reject)
     server.listen(port, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => (typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no free port'))))
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no free port'))
+      )
     })
   })
 }

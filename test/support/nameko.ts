@@ -88,7 +88,10 @@ export interface PythonResult {
  * `with ClusterRpcProxy(...) as n:`) and `json` in scope; the code prints what the test
  * should check. The proxy's reply queue is deleted afterwards.
  */
-export function runClusterRpcProxy(code: string, options: { amqpUri?: string; timeoutSeconds?: number } = {}): Promise<PythonResult> {
+export function runClusterRpcProxy(
+  code: string,
+  options: { amqpUri?: string; timeoutSeconds?: number } = {}
+): Promise<PythonResult> {
   const script = [
     'import json, sys',
     'from kombu import Connection',
@@ -105,9 +108,13 @@ export function runClusterRpcProxy(code: string, options: { amqpUri?: string; ti
     '    with Connection(sys.argv[1]) as conn:',
     '        conn.default_channel.queue_delete(reply_queue)'
   ].join('\n')
-  const child = spawn(`${NAMEKO_VENV_BIN}/python`, ['-c', script, options.amqpUri ?? TEST_AMQP_URI, String(options.timeoutSeconds ?? 10)], {
-    stdio: ['pipe', 'pipe', 'pipe']
-  })
+  const child = spawn(
+    `${NAMEKO_VENV_BIN}/python`,
+    ['-c', script, options.amqpUri ?? TEST_AMQP_URI, String(options.timeoutSeconds ?? 10)],
+    {
+      stdio: ['pipe', 'pipe', 'pipe']
+    }
+  )
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -120,7 +127,11 @@ export function runClusterRpcProxy(code: string, options: { amqpUri?: string; ti
 }
 
 /** Polls the queue until it has at least `count` consumers. */
-export async function waitForConsumers(queue: string, count: number, options: { amqpUri?: string; timeoutMs?: number } = {}): Promise<void> {
+export async function waitForConsumers(
+  queue: string,
+  count: number,
+  options: { amqpUri?: string; timeoutMs?: number } = {}
+): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000)
   const connection = await connect(options.amqpUri ?? TEST_AMQP_URI)
   try {
@@ -143,7 +154,10 @@ export async function waitForConsumers(queue: string, count: number, options: { 
 }
 
 /** Deletes queues; with `ifUnused`, leaves alone any queue someone else is consuming. */
-export async function deleteQueues(queues: readonly string[], options: { amqpUri?: string; ifUnused?: boolean } = {}): Promise<void> {
+export async function deleteQueues(
+  queues: readonly string[],
+  options: { amqpUri?: string; ifUnused?: boolean } = {}
+): Promise<void> {
   const connection = await connect(options.amqpUri ?? TEST_AMQP_URI)
   try {
     for (const queue of queues) {

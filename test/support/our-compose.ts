@@ -24,5 +24,9 @@ export function copyOurCompose(): string {
 
 export function loadOurCompose(project: string): ComposeProject {
   const file = copyOurCompose()
-  return parseComposeText(readFileSync(file, 'utf8'), { file, project, env: { SCRAPER_SOURCE_URL_TEMPLATE: 'http://jobboard:8081/jobs/{id}' } })
+  return parseComposeText(readFileSync(file, 'utf8'), {
+    file,
+    project,
+    env: { SCRAPER_SOURCE_URL_TEMPLATE: 'http://jobboard:8081/jobs/{id}' }
+  })
 }

@@ -33,8 +33,20 @@ export async function startOwnBroker(): Promise<OwnBroker> {
   const port = await freePort()
   const user = `test-${randomBytes(3).toString('hex')}`
   const password = randomBytes(18).toString('base64url')
-  await run('docker', ['run', '-d', '--rm', '--name', name, '-p', `127.0.0.1:${port}:5672`,
-    '-e', `${CREDENTIAL_VARIABLES.rabbitmqUser}=${user}`, '-e', `${CREDENTIAL_VARIABLES.rabbitmqPassword}=${password}`, rabbitmqImage()])
+  await run('docker', [
+    'run',
+    '-d',
+    '--rm',
+    '--name',
+    name,
+    '-p',
+    `127.0.0.1:${port}:5672`,
+    '-e',
+    `${CREDENTIAL_VARIABLES.rabbitmqUser}=${user}`,
+    '-e',
+    `${CREDENTIAL_VARIABLES.rabbitmqPassword}=${password}`,
+    rabbitmqImage()
+  ])
   const amqpUri = `amqp://${user}:${password}@127.0.0.1:${port}`
   const ctl = async (command: string): Promise<void> => {
     await run('docker', ['exec', name, 'rabbitmqctl', '-q', command], { timeout: 60_000 })

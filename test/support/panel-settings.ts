@@ -6,7 +6,10 @@
 import { ensureStackCredentials, loadPanelConfig } from '../../src/main/config/panel-config'
 import type { PanelSettings } from '../../src/main/config/panel-config'
 
-export function startupPanelConfig(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): PanelSettings {
+export function startupPanelConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd = process.cwd()
+): PanelSettings {
   ensureStackCredentials(env, cwd)
   return loadPanelConfig(env, cwd)
 }

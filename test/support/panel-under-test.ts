@@ -3,7 +3,14 @@
  * as the contract's PanelApi (invoke + on), so integration tests go through the same
  * validation, error mapping and event routing as the shells do.
  */
-import type { EventListener, EventName, OperationName, OperationRequest, OperationResult, PanelApi } from '../../src/shared/contract'
+import type {
+  EventListener,
+  EventName,
+  OperationName,
+  OperationRequest,
+  OperationResult,
+  PanelApi
+} from '../../src/shared/contract'
 import type { PanelSettings } from '../../src/main/config/panel-config'
 import { createPanel } from '../../src/main/panel-composition'
 import type { Panel } from '../../src/main/panel-composition'

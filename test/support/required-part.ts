@@ -7,7 +7,8 @@
  */
 export function requiredPart(part: string, missing: string | null): string | null {
   if (missing === null) return null
-  if (process.env['CI']) throw new Error(`${part} is missing, and the test command installs it (CI=${process.env['CI']}): ${missing}`)
+  if (process.env['CI'])
+    throw new Error(`${part} is missing, and the test command installs it (CI=${process.env['CI']}): ${missing}`)
   console.warn(`Skipping the tests that need ${part}: ${missing}`)
   return missing
 }

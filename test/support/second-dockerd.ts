@@ -13,7 +13,9 @@ import { waitFor } from '../engine/engine-fixture'
 
 /** Why a second dockerd cannot run here, or null when it can. */
 export function secondDockerdUnavailableReason(): string | null {
-  return existsSync('/usr/sbin/dockerd') || existsSync('/usr/bin/dockerd') ? null : 'no dockerd binary (/usr/sbin/dockerd, /usr/bin/dockerd) on this machine'
+  return existsSync('/usr/sbin/dockerd') || existsSync('/usr/bin/dockerd')
+    ? null
+    : 'no dockerd binary (/usr/sbin/dockerd, /usr/bin/dockerd) on this machine'
 }
 
 export class SecondDockerd {
@@ -32,10 +34,27 @@ export class SecondDockerd {
   async start(): Promise<void> {
     // In a network namespace of its own: a dockerd started with `--bridge none` deletes the
     // host's docker0 interface on start-up, which would break the shared engine's containers.
-    const proc = spawn('unshare', ['--net', '--', 'dockerd',
-      '--host', this.endpoint, '--data-root', join(this.dir, 'data'), '--exec-root', join(this.dir, 'exec'), '--pidfile', join(this.dir, 'docker.pid'),
-      '--bridge', 'none', '--iptables=false', '--ip-masq=false'
-    ], { stdio: 'ignore' })
+    const proc = spawn(
+      'unshare',
+      [
+        '--net',
+        '--',
+        'dockerd',
+        '--host',
+        this.endpoint,
+        '--data-root',
+        join(this.dir, 'data'),
+        '--exec-root',
+        join(this.dir, 'exec'),
+        '--pidfile',
+        join(this.dir, 'docker.pid'),
+        '--bridge',
+        'none',
+        '--iptables=false',
+        '--ip-masq=false'
+      ],
+      { stdio: 'ignore' }
+    )
     this.proc = proc
     proc.once('exit', () => {
       if (this.proc === proc) {
@@ -43,7 +62,17 @@ export class SecondDockerd {
         this.proc = null
       }
     })
-    await waitFor('the second dockerd to answer', async () => existsSync(this.socket) && (await new Docker({ socketPath: this.socket }).ping().then(() => true, () => false)), 30_000, 200)
+    await waitFor(
+      'the second dockerd to answer',
+      async () =>
+        existsSync(this.socket) &&
+        (await new Docker({ socketPath: this.socket }).ping().then(
+          () => true,
+          () => false
+        )),
+      30_000,
+      200
+    )
   }
 
   async stop(): Promise<void> {

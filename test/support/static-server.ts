@@ -79,7 +79,10 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     const path = new URL(request.url ?? '/', 'http://localhost').pathname
     requests.push({ method: request.method ?? 'GET', path, headers: request.headers })
     const route = options.routes?.[path]
-    const answer = route === undefined ? serveFile(root, path, response) : serveCanned(typeof route === 'function' ? route(request) : route, path, response, streamed)
+    const answer =
+      route === undefined
+        ? serveFile(root, path, response)
+        : serveCanned(typeof route === 'function' ? route(request) : route, path, response, streamed)
     answer.catch((err: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' })
       response.end(`static-server: ${(err as Error).message}`)
@@ -104,7 +107,12 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   }
 }
 
-async function serveCanned(answer: StaticResponse, path: string, response: ServerResponse, streamed: Map<string, number>): Promise<void> {
+async function serveCanned(
+  answer: StaticResponse,
+  path: string,
+  response: ServerResponse,
+  streamed: Map<string, number>
+): Promise<void> {
   if (answer.delayMs !== undefined) {
     await new Promise((done) => setTimeout(done, answer.delayMs))
     if (response.destroyed) return
@@ -141,7 +149,11 @@ async function serveCanned(answer: StaticResponse, path: string, response: Serve
 }
 
 /** Writes filler HTML until `totalBytes` or until the client goes away, whichever is first. */
-async function streamBody(response: ServerResponse, body: StreamedBody, onWrite: (bytes: number) => void): Promise<void> {
+async function streamBody(
+  response: ServerResponse,
+  body: StreamedBody,
+  onWrite: (bytes: number) => void
+): Promise<void> {
   const { totalBytes, chunkBytes = 64 * 1024, chunkDelayMs = 0 } = body
   const chunk = Buffer.alloc(chunkBytes, '<p>filler</p>\n')
   let sent = 0

@@ -23,7 +23,10 @@ import { waitFor } from '../engine/engine-fixture'
 import { ENV_IMAGES_FILE, readEnvFile } from '../stack/compose-project'
 
 /** DIND_IMAGE from the environment, else the one the offline image builder wrote to .env.images. */
-export const DIND_IMAGE = process.env['DIND_IMAGE'] || (existsSync(ENV_IMAGES_FILE) ? readEnvFile(ENV_IMAGES_FILE)['DIND_IMAGE'] : undefined) || 'scrapedeck/dind:bookworm'
+export const DIND_IMAGE =
+  process.env['DIND_IMAGE'] ||
+  (existsSync(ENV_IMAGES_FILE) ? readEnvFile(ENV_IMAGES_FILE)['DIND_IMAGE'] : undefined) ||
+  'scrapedeck/dind:bookworm'
 
 const host = new Docker()
 
@@ -83,15 +86,29 @@ export class DindPair {
     this.manager = await this.startNode('manager')
     this.worker = await this.startNode('worker')
     for (const port of loopbackPorts) {
-      await this.execDetached(this.manager.name, ['socat', `TCP-LISTEN:${port},bind=${this.manager.address},fork,reuseaddr`, `TCP:127.0.0.1:${port}`])
+      await this.execDetached(this.manager.name, [
+        'socat',
+        `TCP-LISTEN:${port},bind=${this.manager.address},fork,reuseaddr`,
+        `TCP:127.0.0.1:${port}`
+      ])
     }
     await this.manager.engine.swarmInit({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: this.manager.address })
     const swarm = (await this.manager.engine.swarmInspect()) as { JoinTokens: { Worker: string } }
-    await this.worker.engine.swarmJoin({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: this.worker.address, RemoteAddrs: [`${this.manager.address}:2377`], JoinToken: swarm.JoinTokens.Worker })
-    await waitFor('both nodes ready', async () => {
-      const nodes = (await this.manager.engine.listNodes()) as Array<{ Status: { State: string } }>
-      return nodes.length === 2 && nodes.every((n) => n.Status.State === 'ready')
-    }, 60_000, 500)
+    await this.worker.engine.swarmJoin({
+      ListenAddr: '0.0.0.0:2377',
+      AdvertiseAddr: this.worker.address,
+      RemoteAddrs: [`${this.manager.address}:2377`],
+      JoinToken: swarm.JoinTokens.Worker
+    })
+    await waitFor(
+      'both nodes ready',
+      async () => {
+        const nodes = (await this.manager.engine.listNodes()) as Array<{ Status: { State: string } }>
+        return nodes.length === 2 && nodes.every((n) => n.Status.State === 'ready')
+      },
+      60_000,
+      500
+    )
   }
 
   /** Copies an image from the shared engine into the given engines (no registry needed). */
@@ -99,7 +116,9 @@ export class DindPair {
     for (const node of nodes) {
       const tar = await host.getImage(name).get()
       const result = await node.engine.loadImage(tar)
-      await new Promise<void>((resolve, reject) => node.engine.modem.followProgress(result, (err: Error | null) => (err ? reject(err) : resolve())))
+      await new Promise<void>((resolve, reject) =>
+        node.engine.modem.followProgress(result, (err: Error | null) => (err ? reject(err) : resolve()))
+      )
     }
   }
 
@@ -170,16 +189,25 @@ export class DindPair {
     if (!address) throw new Error(`${name} has no address on ${this.network}`)
     const socket = join(socketDir, 'docker.sock')
     const engine = new Docker({ socketPath: socket })
-    await waitFor(`the ${role} engine in ${name}`, async () => {
-      try {
-        return (await engine.ping()) !== undefined
-      } catch {
-        return false
-      }
-    }, 60_000, 300)
+    await waitFor(
+      `the ${role} engine in ${name}`,
+      async () => {
+        try {
+          return (await engine.ping()) !== undefined
+        } catch {
+          return false
+        }
+      },
+      60_000,
+      300
+    )
     const endpoint = `unix://${socket}`
     const cli = (...args: string[]): string =>
-      execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DOCKER_HOST: endpoint } }).trim()
+      execFileSync('docker', args, {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, DOCKER_HOST: endpoint }
+      }).trim()
     return { name, address, endpoint, engine, cli }
   }
 }

@@ -13,7 +13,8 @@ import { freePort } from '../support/free-port'
 import type { PanelUnderTest } from '../support/panel-under-test'
 import { REPO_ROOT } from '../stack/compose-project'
 
-const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+const docker = (...args: string[]): string =>
+  execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
 
 export const swarmNodeState = (): string => docker('info', '--format', '{{.Swarm.LocalNodeState}}')
 
@@ -54,12 +55,26 @@ export function joinSwarm(advertiseAddr = '127.0.0.1'): SwarmSession {
 export interface SwarmStack {
   project: string
   settings: PanelSettings
-  ports: { api: number; jobboard: number; rabbitmq: number; management: number; elasticsearch: number; registry: number }
+  ports: {
+    api: number
+    jobboard: number
+    rabbitmq: number
+    management: number
+    elasticsearch: number
+    registry: number
+  }
 }
 
 export async function swarmStackSettings(label: string, extra: Record<string, string> = {}): Promise<SwarmStack> {
   const project = `sd${label}${Math.random().toString(36).slice(2, 7)}`
-  const ports = { api: await freePort(), jobboard: await freePort(), rabbitmq: await freePort(), management: await freePort(), elasticsearch: await freePort(), registry: await freePort() }
+  const ports = {
+    api: await freePort(),
+    jobboard: await freePort(),
+    rabbitmq: await freePort(),
+    management: await freePort(),
+    elasticsearch: await freePort(),
+    registry: await freePort()
+  }
   const vars: Record<string, string> = {
     DECK_MODE: 'swarm',
     DECK_PROJECT: project,
@@ -91,9 +106,18 @@ export function stackLeftovers(project: string): string[] {
   const services = state === 'active' ? docker('service', 'ls', '-q', '--filter', label).split('\n') : []
   return [
     ...services.filter(Boolean).map((s) => `service ${s}`),
-    ...docker('network', 'ls', '-q', '--filter', label).split('\n').filter(Boolean).map((n) => `network ${n}`),
-    ...docker('volume', 'ls', '-q', '--filter', label).split('\n').filter(Boolean).map((v) => `volume ${v}`),
-    ...docker('ps', '-aq', '--filter', label).split('\n').filter(Boolean).map((c) => `container ${c}`)
+    ...docker('network', 'ls', '-q', '--filter', label)
+      .split('\n')
+      .filter(Boolean)
+      .map((n) => `network ${n}`),
+    ...docker('volume', 'ls', '-q', '--filter', label)
+      .split('\n')
+      .filter(Boolean)
+      .map((v) => `volume ${v}`),
+    ...docker('ps', '-aq', '--filter', label)
+      .split('\n')
+      .filter(Boolean)
+      .map((c) => `container ${c}`)
   ]
 }
 
@@ -103,7 +127,13 @@ export const NODE_IMAGE = 'scrapedeck/node:24'
 /** A compose service `web` on NODE_IMAGE answering every HTTP request on 8080 with its hostname, plus these YAML lines. */
 export function hostnameWebService(...lines: string[]): string {
   const serve = "require('node:http').createServer((q, s) => s.end(require('node:os').hostname())).listen(8080)"
-  return ['  web:', `    image: ${NODE_IMAGE}`, `    command: ["node", "-e", "${serve}"]`, '    stop_grace_period: 1s', ...lines.map((l) => `    ${l}`)].join('\n')
+  return [
+    '  web:',
+    `    image: ${NODE_IMAGE}`,
+    `    command: ["node", "-e", "${serve}"]`,
+    '    stop_grace_period: 1s',
+    ...lines.map((l) => `    ${l}`)
+  ].join('\n')
 }
 
 /** An operation's value, or the panel's error as a thrown one (kind and message). */

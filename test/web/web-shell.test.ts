@@ -32,13 +32,27 @@ beforeAll(async () => {
   // A renderer build stand-in: the shell serves whatever folder it is given.
   rendererDir = mkdtempSync(join(tmpdir(), 'deck-renderer-'))
   mkdirSync(join(rendererDir, 'assets'))
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>panel</title><script type="module" src="./assets/app.js"></script>')
+  writeFileSync(
+    join(rendererDir, 'index.html'),
+    '<!doctype html><title>panel</title><script type="module" src="./assets/app.js"></script>'
+  )
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("panel")')
   secretDir = `${rendererDir}-secret`
   mkdirSync(secretDir)
   writeFileSync(join(secretDir, 'secret.txt'), SECRET)
   writeFileSync(join(rendererDir, '..', `${basename(rendererDir)}.txt`), SECRET)
-  panel = createPanel(startupPanelConfig({ DECK_PROJECT: project, DECK_METRICS_INTERVAL_MS: '300', AMQP_URI: TEST_AMQP_URI, RABBITMQ_MANAGEMENT_URL: TEST_MANAGEMENT_URL, ELASTICSEARCH_URL: TEST_ES_URL }, REPO))
+  panel = createPanel(
+    startupPanelConfig(
+      {
+        DECK_PROJECT: project,
+        DECK_METRICS_INTERVAL_MS: '300',
+        AMQP_URI: TEST_AMQP_URI,
+        RABBITMQ_MANAGEMENT_URL: TEST_MANAGEMENT_URL,
+        ELASTICSEARCH_URL: TEST_ES_URL
+      },
+      REPO
+    )
+  )
   await panel.controller.start()
   shell = await startWebShell({ controller: panel.controller, port: 0, host: '127.0.0.1', rendererDir })
 })
@@ -54,7 +68,10 @@ afterAll(async () => {
 const base = (): string => `http://127.0.0.1:${shell.port}`
 
 /** Opens a socket; resolves with it when open, or with the refusal's HTTP status. */
-function connect(url: string, headers: Record<string, string> = {}): Promise<{ socket: WebSocket } | { status: number }> {
+function connect(
+  url: string,
+  headers: Record<string, string> = {}
+): Promise<{ socket: WebSocket } | { status: number }> {
   return new Promise((resolvePromise, reject) => {
     const socket = new WebSocket(url, { headers })
     socket.once('open', () => resolvePromise({ socket }))
@@ -64,7 +81,9 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<{ s
 }
 
 /** Frames as they arrive, and a way to wait for the first one that matches. */
-function frames(socket: WebSocket): (match: (frame: ServerFrame) => boolean, timeoutMs?: number) => Promise<ServerFrame> {
+function frames(
+  socket: WebSocket
+): (match: (frame: ServerFrame) => boolean, timeoutMs?: number) => Promise<ServerFrame> {
   const seen: ServerFrame[] = []
   const waiters: { match: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = []
   socket.on('message', (data) => {
@@ -98,7 +117,9 @@ describe('web shell: limits and bad input', () => {
 
   it('answers a CONNECT request with 405 instead of closing the connection without a word', async () => {
     const answer = await new Promise<string>((resolvePromise, reject) => {
-      const socket = connectTcp(shell.port, '127.0.0.1', () => socket.write(`CONNECT /?token=${shell.token} HTTP/1.1\r\nHost: 127.0.0.1:${shell.port}\r\n\r\n`))
+      const socket = connectTcp(shell.port, '127.0.0.1', () =>
+        socket.write(`CONNECT /?token=${shell.token} HTTP/1.1\r\nHost: 127.0.0.1:${shell.port}\r\n\r\n`)
+      )
       let text = ''
       socket.on('data', (chunk) => (text += chunk.toString()))
       socket.on('close', () => resolvePromise(text))
@@ -113,8 +134,12 @@ describe('web shell: limits and bad input', () => {
   })
 
   it('refuses a weak DECK_WEB_TOKEN at start, saying why', async () => {
-    await expect(startWebShell({ controller: panel.controller, port: 0, rendererDir, token: 'secret' })).rejects.toThrow(/too weak: it has 6 characters/)
-    await expect(startWebShell({ controller: panel.controller, port: 0, rendererDir, token: 'a'.repeat(40) })).rejects.toThrow(/too few different characters/)
+    await expect(
+      startWebShell({ controller: panel.controller, port: 0, rendererDir, token: 'secret' })
+    ).rejects.toThrow(/too weak: it has 6 characters/)
+    await expect(
+      startWebShell({ controller: panel.controller, port: 0, rendererDir, token: 'a'.repeat(40) })
+    ).rejects.toThrow(/too few different characters/)
   })
 
   it('answers 503 to a socket past its cap, and takes one again when a socket closes', async () => {
@@ -125,11 +150,13 @@ describe('web shell: limits and bad input', () => {
       const second = await connect(url)
       expect(await connect(url)).toEqual({ status: 503 })
       if ('socket' in first) first.socket.close()
-      await expect.poll(async () => {
-        const next = await connect(url)
-        if ('socket' in next) next.socket.close()
-        return 'socket' in next
-      }).toBe(true)
+      await expect
+        .poll(async () => {
+          const next = await connect(url)
+          if ('socket' in next) next.socket.close()
+          return 'socket' in next
+        })
+        .toBe(true)
       if ('socket' in second) second.socket.close()
     } finally {
       await small.close()
@@ -151,7 +178,8 @@ function rawGet(requestTarget: string): Promise<{ status: number; body: string }
     socket.on('error', reject)
     socket.on('close', () => {
       const status = /^HTTP\/1\.1 (\d{3}) /.exec(text)
-      if (status?.[1] === undefined) return reject(new Error(`not an HTTP answer: ${JSON.stringify(text.slice(0, 200))}`))
+      if (status?.[1] === undefined)
+        return reject(new Error(`not an HTTP answer: ${JSON.stringify(text.slice(0, 200))}`))
       resolvePromise({ status: Number(status[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4) })
     })
   })
@@ -207,10 +235,18 @@ describe('web shell: who may connect', () => {
   it('refuses a foreign Host (DNS rebinding) even with the token', async () => {
     const { request } = await import('node:http')
     const status = await new Promise<number>((resolvePromise, reject) => {
-      request({ host: '127.0.0.1', port: shell.port, path: `/?token=${shell.token}`, headers: { host: `rebind.example:${shell.port}` } }, (response) => {
-        response.resume()
-        resolvePromise(response.statusCode ?? 0)
-      })
+      request(
+        {
+          host: '127.0.0.1',
+          port: shell.port,
+          path: `/?token=${shell.token}`,
+          headers: { host: `rebind.example:${shell.port}` }
+        },
+        (response) => {
+          response.resume()
+          resolvePromise(response.statusCode ?? 0)
+        }
+      )
         .on('error', reject)
         .end()
     })
@@ -220,8 +256,12 @@ describe('web shell: who may connect', () => {
   it('refuses socket upgrades without the token (401) or from another origin (403)', async () => {
     expect(await connect(`ws://127.0.0.1:${shell.port}/ws`)).toEqual({ status: 401 })
     expect(await connect(`ws://127.0.0.1:${shell.port}/ws?token=nope`)).toEqual({ status: 401 })
-    expect(await connect(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`, { origin: 'http://evil.example' })).toEqual({ status: 403 })
-    const accepted = await connect(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`, { origin: `http://127.0.0.1:${shell.port}` })
+    expect(
+      await connect(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`, { origin: 'http://evil.example' })
+    ).toEqual({ status: 403 })
+    const accepted = await connect(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`, {
+      origin: `http://127.0.0.1:${shell.port}`
+    })
     expect('socket' in accepted).toBe(true)
     if ('socket' in accepted) accepted.socket.close()
   })
@@ -245,22 +285,32 @@ describe('web shell: messages', () => {
 
   it('answers a valid invoke from the real controller', async () => {
     const frame = await invoke(1, 'config', {})
-    expect(frame).toMatchObject({ type: 'result', id: 1, result: { ok: true, value: { project, scraperComposeService: 'scraper' } } })
+    expect(frame).toMatchObject({
+      type: 'result',
+      id: 1,
+      result: { ok: true, value: { project, scraperComposeService: 'scraper' } }
+    })
     const status = await invoke(2, 'status', {})
     expect(status).toMatchObject({ result: { ok: true, value: { project, engine: { state: 'connected' } } } })
   })
 
   it('rejects invalid messages with a clear error, and the socket stays usable', async () => {
     socket.send('not json')
-    expect(await next((f) => f.type === 'rejected')).toMatchObject({ error: { kind: 'InvalidRequest', message: 'The frame is not valid JSON.' } })
+    expect(await next((f) => f.type === 'rejected')).toMatchObject({
+      error: { kind: 'InvalidRequest', message: 'The frame is not valid JSON.' }
+    })
     socket.send(JSON.stringify({ type: 'invoke', operation: 'status' }))
-    expect(await next((f) => f.type === 'rejected' && f.error.message.includes('id'))).toMatchObject({ error: { kind: 'InvalidRequest' } })
+    expect(await next((f) => f.type === 'rejected' && f.error.message.includes('id'))).toMatchObject({
+      error: { kind: 'InvalidRequest' }
+    })
 
     const unknown = await invoke(3, 'deleteEverything', {})
     expect(unknown).toMatchObject({ result: { ok: false, error: { kind: 'UnknownOperation' } } })
     const badId = await invoke(4, 'lookup', { id: '../../etc/passwd' })
     expect(badId).toMatchObject({ result: { ok: false, error: { kind: 'InvalidRequest' } } })
-    expect(badId.type === 'result' && !badId.result.ok && badId.result.error.message).toMatch(/^Invalid lookup request: id: A listing id is/)
+    expect(badId.type === 'result' && !badId.result.ok && badId.result.error.message).toMatch(
+      /^Invalid lookup request: id: A listing id is/
+    )
     const badScale = await invoke(5, 'scale', { service: 'scraper', replicas: 1000 })
     expect(badScale.type === 'result' && !badScale.result.ok && badScale.result.error.message).toMatch(/replicas/)
 
@@ -269,7 +319,11 @@ describe('web shell: messages', () => {
 
   it('pushes the controller’s events: broker metrics on its interval', async () => {
     const metrics = await next((f) => f.type === 'event' && f.event === 'metrics', 15_000)
-    expect(metrics).toMatchObject({ type: 'event', event: 'metrics', payload: { broker: { management: { state: expect.any(String) } } } })
+    expect(metrics).toMatchObject({
+      type: 'event',
+      event: 'metrics',
+      payload: { broker: { management: { state: expect.any(String) } } }
+    })
     const sample = await next((f) => f.type === 'event' && f.event === 'metricsSample', 15_000)
     expect(sample.type === 'event' && typeof (sample.payload as { at: number }).at).toBe('number')
   })
@@ -281,7 +335,9 @@ describe('web shell: connections coming and going', () => {
     if (!('socket' in opened)) throw new Error(`socket refused: ${opened.status}`)
     const next = frames(opened.socket)
     try {
-      await expect(next((f) => f.type === 'event' && f.event === 'status', 5_000)).resolves.toMatchObject({ payload: { project } })
+      await expect(next((f) => f.type === 'event' && f.event === 'status', 5_000)).resolves.toMatchObject({
+        payload: { project }
+      })
     } finally {
       opened.socket.close()
     }

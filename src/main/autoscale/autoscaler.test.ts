@@ -8,16 +8,57 @@ import type { AutoscaleDecision } from '../../shared/autoscale'
 import { silentLogger } from '../../services/log'
 
 const ref = (n: number): ReplicaRef => ({ id: `id${n}`, name: `scraper-${n}`, replica: `host${n}` })
-const load = (replica: string | null, unacked: number): ConsumerLoad => ({ replica, unacked, peerHost: null, consumerTag: `ctag-${replica}` })
+const load = (replica: string | null, unacked: number): ConsumerLoad => ({
+  replica,
+  unacked,
+  peerHost: null,
+  consumerTag: `ctag-${replica}`
+})
 
 describe('pickIdleReplicas', () => {
   it.each([
-    { name: 'idle ones only, newest first', loads: [load('host1', 0), load('host2', 3), load('host3', 0)], count: 2, chosen: ['id3', 'id1'], busy: ['id2'] },
-    { name: 'fewer idle than wanted: only the idle', loads: [load('host1', 2), load('host2', 3), load('host3', 0)], count: 2, chosen: ['id3'], busy: ['id1', 'id2'] },
-    { name: 'a replica without a consumer goes first', loads: [load('host1', 0), load('host3', 0)], count: 1, chosen: ['id2'], busy: [] },
-    { name: 'an unnamed busy consumer might be a replica without its own: not taken', loads: [load('host1', 0), load(null, 4)], count: 2, chosen: ['id1'], busy: ['id2', 'id3'] },
-    { name: 'an unnamed idle consumer does not block', loads: [load('host1', 1), load(null, 0)], count: 2, chosen: ['id3', 'id2'], busy: ['id1'] },
-    { name: 'two consumers of one replica add up', loads: [load('host1', 0), load('host1', 1), load('host2', 0), load('host3', 0)], count: 3, chosen: ['id3', 'id2'], busy: ['id1'] }
+    {
+      name: 'idle ones only, newest first',
+      loads: [load('host1', 0), load('host2', 3), load('host3', 0)],
+      count: 2,
+      chosen: ['id3', 'id1'],
+      busy: ['id2']
+    },
+    {
+      name: 'fewer idle than wanted: only the idle',
+      loads: [load('host1', 2), load('host2', 3), load('host3', 0)],
+      count: 2,
+      chosen: ['id3'],
+      busy: ['id1', 'id2']
+    },
+    {
+      name: 'a replica without a consumer goes first',
+      loads: [load('host1', 0), load('host3', 0)],
+      count: 1,
+      chosen: ['id2'],
+      busy: []
+    },
+    {
+      name: 'an unnamed busy consumer might be a replica without its own: not taken',
+      loads: [load('host1', 0), load(null, 4)],
+      count: 2,
+      chosen: ['id1'],
+      busy: ['id2', 'id3']
+    },
+    {
+      name: 'an unnamed idle consumer does not block',
+      loads: [load('host1', 1), load(null, 0)],
+      count: 2,
+      chosen: ['id3', 'id2'],
+      busy: ['id1']
+    },
+    {
+      name: 'two consumers of one replica add up',
+      loads: [load('host1', 0), load('host1', 1), load('host2', 0), load('host3', 0)],
+      count: 3,
+      chosen: ['id3', 'id2'],
+      busy: ['id1']
+    }
   ])('$name', ({ loads, count, chosen, busy }) => {
     const pick = pickIdleReplicas([ref(1), ref(2), ref(3)], loads, count)
     expect(pick.chosen.map((c) => c.ref.id)).toEqual(chosen)
@@ -49,7 +90,13 @@ class MemoryTarget implements ScaleTarget {
   }
 }
 
-function setup(): { scaler: Autoscaler; target: MemoryTarget; backlog: { ready: number; unacked: number }; clock: { now: number }; seen: AutoscaleDecision[] } {
+function setup(): {
+  scaler: Autoscaler
+  target: MemoryTarget
+  backlog: { ready: number; unacked: number }
+  clock: { now: number }
+  seen: AutoscaleDecision[]
+} {
   const target = new MemoryTarget()
   const backlog = { ready: 0, unacked: 0 }
   const clock = { now: 1_000_000 }
@@ -70,9 +117,18 @@ function setup(): { scaler: Autoscaler; target: MemoryTarget; backlog: { ready: 
 describe('Autoscaler', () => {
   it('is off by default and refuses a service without a queue or settings that do not fit', () => {
     const { scaler } = setup()
-    expect(scaler.state('scraper').settings).toMatchObject({ enabled: false, min: 1, max: 8, target: 50, stabilizationSeconds: 300, intervalSeconds: 5 })
+    expect(scaler.state('scraper').settings).toMatchObject({
+      enabled: false,
+      min: 1,
+      max: 8,
+      target: 50,
+      stabilizationSeconds: 300,
+      intervalSeconds: 5
+    })
     expect(() => scaler.state('api')).toThrow('api serves no RPC queue')
-    expect(() => scaler.configure('scraper', { min: 5, max: 3 })).toThrow('Autoscale settings of scraper: min: min must not be above max')
+    expect(() => scaler.configure('scraper', { min: 5, max: 3 })).toThrow(
+      'Autoscale settings of scraper: min: min must not be above max'
+    )
     expect(scaler.state('scraper').settings.min).toBe(1)
   })
 
@@ -92,7 +148,16 @@ describe('Autoscaler', () => {
     target.unacked.set('host1', 1)
     clock.now += 31_000
     const down = await scaler.evaluate('scraper')
-    expect(down).toMatchObject({ action: 'down', desired: 1, stopped: [{ replica: 'scraper-4', unacked: 0 }, { replica: 'scraper-3', unacked: 0 }, { replica: 'scraper-2', unacked: 0 }], outcome: null })
+    expect(down).toMatchObject({
+      action: 'down',
+      desired: 1,
+      stopped: [
+        { replica: 'scraper-4', unacked: 0 },
+        { replica: 'scraper-3', unacked: 0 },
+        { replica: 'scraper-2', unacked: 0 }
+      ],
+      outcome: null
+    })
     expect(target.replicas.map((r) => r.name)).toEqual(['scraper-1'])
     expect(seen.map((d) => d.action)).toEqual(['up', 'none', 'down'])
     expect(scaler.state('scraper').decisions).toHaveLength(3)
@@ -109,7 +174,9 @@ describe('Autoscaler', () => {
     clock.now += 6_000
     const d = await scaler.evaluate('scraper')
     expect(d).toMatchObject({ action: 'down', desired: 1, stopped: [{ replica: 'scraper-3', unacked: 0 }] })
-    expect(d.outcome).toBe('Stopped 1 of 2: 2 replicas have calls in flight (scraper-1 2 unacked, scraper-2 1 unacked) and are left for a later evaluation')
+    expect(d.outcome).toBe(
+      'Stopped 1 of 2: 2 replicas have calls in flight (scraper-1 2 unacked, scraper-2 1 unacked) and are left for a later evaluation'
+    )
     expect(target.replicas.map((r) => r.name)).toEqual(['scraper-1', 'scraper-2'])
   })
 

@@ -8,7 +8,12 @@
  */
 import { EventEmitter } from 'node:events'
 import { AUTOSCALE_DEFAULTS, AutoscaleSettingsSchema } from '../../shared/autoscale'
-import type { AutoscaleDecision, AutoscaleSettings, AutoscaleSettingsPatch, AutoscaleState } from '../../shared/autoscale'
+import type {
+  AutoscaleDecision,
+  AutoscaleSettings,
+  AutoscaleSettingsPatch,
+  AutoscaleState
+} from '../../shared/autoscale'
 import type { ConsumerLoad } from '../broker/consumer-load'
 import { RingBuffer } from '../broker/ring-buffer'
 import { StackError } from '../stack/stack-error'
@@ -76,7 +81,11 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     const parsed = AutoscaleSettingsSchema.safeParse({ ...s.settings, ...patch })
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      throw new StackError('InvalidRequest', `Autoscale settings of ${service}: ${issue?.path.join('.') || 'settings'}: ${issue?.message ?? 'invalid'}`, `Now: min ${s.settings.min}, max ${s.settings.max}`)
+      throw new StackError(
+        'InvalidRequest',
+        `Autoscale settings of ${service}: ${issue?.path.join('.') || 'settings'}: ${issue?.message ?? 'invalid'}`,
+        `Now: min ${s.settings.min}, max ${s.settings.max}`
+      )
     }
     const wasEnabled = s.settings.enabled
     s.settings = parsed.data
@@ -112,9 +121,20 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     let s = this.services.get(service)
     if (s === undefined) {
       if (this.options.queueOf(service) === null) {
-        throw new StackError('UnknownService', `${service} serves no RPC queue, so it has no backlog to scale from`, 'Autoscale a service listed in DECK_RPC_SERVICES (the scraper by default).')
+        throw new StackError(
+          'UnknownService',
+          `${service} serves no RPC queue, so it has no backlog to scale from`,
+          'Autoscale a service listed in DECK_RPC_SERVICES (the scraper by default).'
+        )
       }
-      s = { settings: { ...AUTOSCALE_DEFAULTS }, window: [], seeded: false, decisions: new RingBuffer(this.options.keep ?? 720), timer: null, evaluating: null }
+      s = {
+        settings: { ...AUTOSCALE_DEFAULTS },
+        window: [],
+        seeded: false,
+        decisions: new RingBuffer(this.options.keep ?? 720),
+        timer: null,
+        evaluating: null
+      }
       this.services.set(service, s)
     }
     return s
@@ -130,9 +150,12 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     s.timer = setTimeout(() => {
       s.timer = null
       void this.evaluate(service)
-        .catch((err: unknown) => this.options.logger.warn('autoscale evaluation failed', { service, error: (err as Error).message }))
+        .catch((err: unknown) =>
+          this.options.logger.warn('autoscale evaluation failed', { service, error: (err as Error).message })
+        )
         .finally(() => {
-          if (!this.closed && s.settings.enabled && s.timer === null) this.schedule(service, s, s.settings.intervalSeconds * 1000)
+          if (!this.closed && s.settings.enabled && s.timer === null)
+            this.schedule(service, s, s.settings.intervalSeconds * 1000)
         })
     }, delayMs)
   }
@@ -141,16 +164,35 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     const { target } = this.options
     const queue = this.options.queueOf(service) as string
     const at = this.now()
-    const [running, figures] = await Promise.all([target.running(service), this.options.figures(queue).catch(() => null)])
+    const [running, figures] = await Promise.all([
+      target.running(service),
+      this.options.figures(queue).catch(() => null)
+    ])
     if (!s.seeded) {
       s.window = [{ at, replicas: running.length }]
       s.seeded = true
     }
     const per = target.perReplica(service)
     const host = this.options.host()
-    const ceiling = hostCeiling({ cores: host.cores, freeMemoryBytes: host.freeMemoryBytes, current: running.length, cpusPerReplica: per.cpus, memoryPerReplicaBytes: per.memoryBytes })
-    const decision = decide({ at, service, queue, settings: s.settings, figures, current: running.length, hostCeiling: ceiling, window: s.window })
-    if (figures !== null) s.window = pruneWindow(s.window, at, s.settings.stabilizationSeconds, { at, replicas: decision.recommended })
+    const ceiling = hostCeiling({
+      cores: host.cores,
+      freeMemoryBytes: host.freeMemoryBytes,
+      current: running.length,
+      cpusPerReplica: per.cpus,
+      memoryPerReplicaBytes: per.memoryBytes
+    })
+    const decision = decide({
+      at,
+      service,
+      queue,
+      settings: s.settings,
+      figures,
+      current: running.length,
+      hostCeiling: ceiling,
+      window: s.window
+    })
+    if (figures !== null)
+      s.window = pruneWindow(s.window, at, s.settings.stabilizationSeconds, { at, replicas: decision.recommended })
     const done = await this.apply(service, queue, decision, running)
     s.decisions.push(done)
     this.options.logger.info('autoscale decision', { ...done })
@@ -159,7 +201,12 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   }
 
   /** Carries the decision out; what happened goes into its `stopped` and `outcome`. */
-  private async apply(service: string, queue: string, decision: AutoscaleDecision, running: ReplicaRef[]): Promise<AutoscaleDecision> {
+  private async apply(
+    service: string,
+    queue: string,
+    decision: AutoscaleDecision,
+    running: ReplicaRef[]
+  ): Promise<AutoscaleDecision> {
     const { target } = this.options
     try {
       if (decision.action === 'up') {
@@ -168,7 +215,11 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       }
       if (decision.action !== 'down') return decision
       const pick = pickIdleReplicas(running, await this.options.consumers(queue), decision.current - decision.desired)
-      if (pick.chosen.length > 0) await target.stop(service, pick.chosen.map((c) => c.ref))
+      if (pick.chosen.length > 0)
+        await target.stop(
+          service,
+          pick.chosen.map((c) => c.ref)
+        )
       const stopped = pick.chosen.map((c) => ({ replica: c.ref.name, unacked: c.unacked }))
       const wanted = decision.current - decision.desired
       const outcome =

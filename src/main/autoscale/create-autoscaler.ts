@@ -20,7 +20,11 @@ export interface AutoscalerParts {
 }
 
 export function createAutoscaler({ settings, broker, target }: AutoscalerParts): Autoscaler {
-  const management = { url: settings.managementUrl, username: settings.managementUser, password: settings.managementPassword }
+  const management = {
+    url: settings.managementUrl,
+    username: settings.managementUser,
+    password: settings.managementPassword
+  }
   return new Autoscaler({
     target,
     queueOf: (service) => {
@@ -35,7 +39,11 @@ export function createAutoscaler({ settings, broker, target }: AutoscalerParts):
 }
 
 /** A queue's ready and unacked from the monitor's sample when it is recent; a CLI that never started the monitor samples here. */
-export async function queueFigures(broker: Pick<BrokerMonitor, 'fresh'>, queue: string, maxAgeMs: number): Promise<{ ready: number; unacked: number } | null> {
+export async function queueFigures(
+  broker: Pick<BrokerMonitor, 'fresh'>,
+  queue: string,
+  maxAgeMs: number
+): Promise<{ ready: number; unacked: number } | null> {
   const metrics = await broker.fresh(maxAgeMs)
   const q = metrics.queues.find((x) => x.queue === queue)
   return q === undefined ? null : { ready: q.ready, unacked: q.unacked }

@@ -43,7 +43,12 @@ export function scaleUpLimit(current: number): number {
 }
 
 /** The recommendations still inside the window at `at`, plus the new one. */
-export function pruneWindow(window: readonly Recommendation[], at: number, stabilizationSeconds: number, next?: Recommendation): Recommendation[] {
+export function pruneWindow(
+  window: readonly Recommendation[],
+  at: number,
+  stabilizationSeconds: number,
+  next?: Recommendation
+): Recommendation[] {
   const since = at - stabilizationSeconds * 1000
   const kept = window.filter((r) => r.at > since && r.at <= at)
   return next === undefined ? kept : [...kept, next]
@@ -106,11 +111,21 @@ export function decide(input: DecisionInput): AutoscaleDecision {
   }
 
   const inWindow = pruneWindow(input.window, at, settings.stabilizationSeconds)
-  const highest = inWindow.reduce<Recommendation>((best, r) => (r.replicas > best.replicas ? r : best), { at, replicas: recommended })
+  const highest = inWindow.reduce<Recommendation>((best, r) => (r.replicas > best.replicas ? r : best), {
+    at,
+    replicas: recommended
+  })
   const stabilized = clampToBounds(highest.replicas, settings)
   const windowText = `${settings.stabilizationSeconds} s`
   if (recommended === current) {
-    return { ...inputs, stabilized, desired: current, action: 'none', rule: 'steady', reason: `At the recommendation: ${current} kept` }
+    return {
+      ...inputs,
+      stabilized,
+      desired: current,
+      action: 'none',
+      rule: 'steady',
+      reason: `At the recommendation: ${current} kept`
+    }
   }
   if (stabilized >= current) {
     const ago = Math.round((at - highest.at) / 1000)

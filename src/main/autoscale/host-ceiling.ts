@@ -21,8 +21,12 @@ export interface HostCeilingInput {
 }
 
 export function hostCeiling(input: HostCeilingInput): HostCeiling {
-  const cpus = input.cpusPerReplica !== null && input.cpusPerReplica > 0 ? input.cpusPerReplica : DEFAULT_CPUS_PER_REPLICA
-  const memory = input.memoryPerReplicaBytes !== null && input.memoryPerReplicaBytes > 0 ? input.memoryPerReplicaBytes : DEFAULT_MEMORY_PER_REPLICA
+  const cpus =
+    input.cpusPerReplica !== null && input.cpusPerReplica > 0 ? input.cpusPerReplica : DEFAULT_CPUS_PER_REPLICA
+  const memory =
+    input.memoryPerReplicaBytes !== null && input.memoryPerReplicaBytes > 0
+      ? input.memoryPerReplicaBytes
+      : DEFAULT_MEMORY_PER_REPLICA
   const byCores = Math.floor(input.cores / cpus + 1e-9)
   const more = Math.max(0, Math.floor(input.freeMemoryBytes / memory))
   const byMemory = input.current + more

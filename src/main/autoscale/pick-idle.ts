@@ -22,7 +22,11 @@ export interface IdlePick {
   busy: { ref: ReplicaRef; unacked: number | null }[]
 }
 
-export function pickIdleReplicas(replicas: readonly ReplicaRef[], loads: readonly ConsumerLoad[], count: number): IdlePick {
+export function pickIdleReplicas(
+  replicas: readonly ReplicaRef[],
+  loads: readonly ConsumerLoad[],
+  count: number
+): IdlePick {
   const unmappedBusy = loads.some((l) => l.replica === null && l.unacked > 0)
   const rated = replicas.map((ref, index) => {
     const own = loads.filter((l) => l.replica === ref.replica)

@@ -49,7 +49,9 @@ export class AmqpQueueProbe {
 
   private async connection(): Promise<ChannelModel> {
     if (this.model !== null) return this.model
-    const model = await amqp.connect(this.amqpUri, { clientProperties: { connection_name: 'scrapedeck-panel-metrics' } })
+    const model = await amqp.connect(this.amqpUri, {
+      clientProperties: { connection_name: 'scrapedeck-panel-metrics' }
+    })
     model.on('error', () => {})
     model.on('close', () => {
       if (this.model === model) this.model = null

@@ -6,7 +6,15 @@ import { LatencyRecorder } from './latency-recorder'
 import { rpcQueueName } from '../../shared/rpc-names'
 
 const queue = (service: string, ready: number, consumers: number): QueueMetrics => ({
-  queue: rpcQueueName(service), service, ready, unacked: 0, consumers, publishRate: 0, deliverRate: 0, ackRate: 0, source: 'management'
+  queue: rpcQueueName(service),
+  service,
+  ready,
+  unacked: 0,
+  consumers,
+  publishRate: 0,
+  deliverRate: 0,
+  ackRate: 0,
+  source: 'management'
 })
 
 describe('ring buffer', () => {
@@ -22,16 +30,28 @@ describe('ring buffer', () => {
 describe('cross-layer findings', () => {
   it('flags replicas that run but do not consume', () => {
     const f = crossLayerFindings([queue('scr', 0, 1)], [{ service: 'scraper', rpcService: 'scr', running: 3 }])
-    expect(f).toEqual([expect.objectContaining({ kind: 'replicas-not-consuming', severity: 'warning', service: 'scraper', message: '2 of 3 scraper replicas run but do not consume rpc-scr (1 consumer)' })])
+    expect(f).toEqual([
+      expect.objectContaining({
+        kind: 'replicas-not-consuming',
+        severity: 'warning',
+        service: 'scraper',
+        message: '2 of 3 scraper replicas run but do not consume rpc-scr (1 consumer)'
+      })
+    ])
   })
 
   it('flags a backlog nobody consumes, and consumers from outside the stack', () => {
-    const f = crossLayerFindings([queue('scr', 0, 2), queue('other', 5, 0)], [{ service: 'scraper', rpcService: 'scr', running: 1 }])
+    const f = crossLayerFindings(
+      [queue('scr', 0, 2), queue('other', 5, 0)],
+      [{ service: 'scraper', rpcService: 'scr', running: 1 }]
+    )
     expect(f.map((x) => x.kind)).toEqual(['consumers-without-replicas', 'backlog-without-consumers'])
   })
 
   it('says nothing when the layers agree', () => {
-    expect(crossLayerFindings([queue('scr', 10, 2)], [{ service: 'scraper', rpcService: 'scr', running: 2 }])).toEqual([])
+    expect(crossLayerFindings([queue('scr', 10, 2)], [{ service: 'scraper', rpcService: 'scr', running: 2 }])).toEqual(
+      []
+    )
   })
 })
 

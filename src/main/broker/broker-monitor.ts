@@ -4,7 +4,14 @@
  * lookup latency) and cross-layer findings against the replicas Docker runs.
  */
 import { EventEmitter } from 'node:events'
-import type { BrokerConnectivity, BrokerMetrics, EndpointState, MetricsSample, QueueMetrics, RpcService } from '../../shared/contract'
+import type {
+  BrokerConnectivity,
+  BrokerMetrics,
+  EndpointState,
+  MetricsSample,
+  QueueMetrics,
+  RpcService
+} from '../../shared/contract'
 import { AmqpQueueProbe } from './amqp-queue-probe'
 import { crossLayerFindings } from './cross-layer-health'
 import type { ReplicaView } from './cross-layer-health'
@@ -83,7 +90,13 @@ export class BrokerMonitor extends EventEmitter<MonitorEvents> {
   /** The Nameko services on the bus now, fresh from the management API (AMQP cannot list queues). */
   async rpcServices(): Promise<RpcService[]> {
     const queues = await fetchRpcQueues(this.options.management)
-    return queues.map(({ service, queue, consumers, ready, unacked }) => ({ service, queue, consumers, ready, unacked }))
+    return queues.map(({ service, queue, consumers, ready, unacked }) => ({
+      service,
+      queue,
+      consumers,
+      ready,
+      unacked
+    }))
   }
 
   /** The latest sample if it is at most `maxAgeMs` old, else a new one (a caller that may run without start()). */
@@ -127,7 +140,11 @@ export class BrokerMonitor extends EventEmitter<MonitorEvents> {
         source = 'amqp'
       }
     } catch (err) {
-      this.setState('amqp', 'unreachable', `AMQP broker at ${redact(this.options.amqpUri)} does not answer (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+      this.setState(
+        'amqp',
+        'unreachable',
+        `AMQP broker at ${redact(this.options.amqpUri)} does not answer (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
+      )
     }
     const metrics: BrokerMetrics = {
       at: new Date().toISOString(),
@@ -138,7 +155,19 @@ export class BrokerMonitor extends EventEmitter<MonitorEvents> {
     }
     const point: MetricsSample = {
       at: Date.now(),
-      queues: Object.fromEntries(queues.map((q) => [q.queue, { ready: q.ready, unacked: q.unacked, consumers: q.consumers, publishRate: q.publishRate, deliverRate: q.deliverRate, ackRate: q.ackRate }])),
+      queues: Object.fromEntries(
+        queues.map((q) => [
+          q.queue,
+          {
+            ready: q.ready,
+            unacked: q.unacked,
+            consumers: q.consumers,
+            publishRate: q.publishRate,
+            deliverRate: q.deliverRate,
+            ackRate: q.ackRate
+          }
+        ])
+      ),
       replicas: Object.fromEntries(replicas.map((r) => [r.service, r.running])),
       lookupLatency: this.lookupLatency.drain()
     }

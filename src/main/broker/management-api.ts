@@ -32,7 +32,10 @@ export async function fetchRpcQueues(options: ManagementApiOptions): Promise<Que
   const vhost = encodeURIComponent(options.vhost ?? '/')
   const columns = 'name,messages_ready,messages_unacknowledged,consumers,message_stats'
   const queues = await managementGet<RawQueue[]>(options, `/api/queues/${vhost}?columns=${columns}`)
-  return queues.filter((q) => rpcServiceOfQueue(q.name) !== null).map(toMetrics).sort((a, b) => a.queue.localeCompare(b.queue))
+  return queues
+    .filter((q) => rpcServiceOfQueue(q.name) !== null)
+    .map(toMetrics)
+    .sort((a, b) => a.queue.localeCompare(b.queue))
 }
 
 /** One GET of the management API, as JSON; an unreachable or refusing API is a ManagementApiError saying which. */
@@ -48,7 +51,9 @@ export async function managementGet<T>(options: ManagementApiOptions, path: stri
     throw new ManagementApiError(`RabbitMQ management API at ${options.url} does not answer (${cause})`)
   }
   if (!response.ok) {
-    throw new ManagementApiError(`RabbitMQ management API at ${options.url} answered ${response.status} ${response.statusText} for ${path.split('?')[0]}${response.status === 401 ? ' (check the management credentials)' : ''}`)
+    throw new ManagementApiError(
+      `RabbitMQ management API at ${options.url} answered ${response.status} ${response.statusText} for ${path.split('?')[0]}${response.status === 401 ? ' (check the management credentials)' : ''}`
+    )
   }
   return (await response.json()) as T
 }

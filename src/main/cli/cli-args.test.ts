@@ -5,15 +5,32 @@ describe('deck argument parsing', () => {
   it('maps commands to contract operations', () => {
     expect(parseCli(['up'])).toEqual({ operation: 'up', request: {}, json: false })
     expect(parseCli(['up', 'api', '--json'])).toEqual({ operation: 'up', request: { services: ['api'] }, json: true })
-    expect(parseCli(['up', '--allow-host-access'])).toEqual({ operation: 'up', request: {}, json: false, allowHostAccess: true })
-    expect(parseCli(['preflight', 'api'])).toEqual({ operation: 'preflight', request: { services: ['api'] }, json: false })
+    expect(parseCli(['up', '--allow-host-access'])).toEqual({
+      operation: 'up',
+      request: {},
+      json: false,
+      allowHostAccess: true
+    })
+    expect(parseCli(['preflight', 'api'])).toEqual({
+      operation: 'preflight',
+      request: { services: ['api'] },
+      json: false
+    })
     expect(() => parseCli(['preflight', '--allow-host-access'])).toThrow(UsageError)
     expect(parseCli(['config', '--json'])).toEqual({ operation: 'config', request: {}, json: true })
     expect(parseCli(['down', '--volumes']).request).toEqual({ removeVolumes: true })
     expect(parseCli(['scale', 'scraper', '3']).request).toEqual({ service: 'scraper', replicas: 3 })
     expect(parseCli(['restart', 'api']).operation).toBe('restartService')
-    expect(parseCli(['update', 'scraper'])).toEqual({ operation: 'updateService', request: { service: 'scraper' }, json: false })
-    expect(parseCli(['logs', 'api', '--tail', '10'])).toEqual({ operation: 'logs', request: { service: 'api', tail: 10 }, json: false })
+    expect(parseCli(['update', 'scraper'])).toEqual({
+      operation: 'updateService',
+      request: { service: 'scraper' },
+      json: false
+    })
+    expect(parseCli(['logs', 'api', '--tail', '10'])).toEqual({
+      operation: 'logs',
+      request: { service: 'api', tail: 10 },
+      json: false
+    })
     expect(parseCli(['logs', 'api', '--follow', '--tail', '10'])).toEqual({
       operation: 'streamOpen',
       request: { kind: 'logs', params: { service: 'api', tail: 10 } },
@@ -23,10 +40,20 @@ describe('deck argument parsing', () => {
     expect(parseCli(['lookup', 'abc-1', '--refresh']).request).toEqual({ id: 'abc-1', refresh: true })
     expect(parseCli(['search', 'senior', 'rust']).request).toEqual({ query: 'senior rust' })
     expect(parseCli(['rpc', 'svc', 'm', '[1,"a"]']).request).toEqual({ service: 'svc', method: 'm', args: [1, 'a'] })
-    expect(parseCli(['rpc', 'svc', 'm', '', '{"k": null}']).request).toEqual({ service: 'svc', method: 'm', args: [], kwargs: { k: null } })
+    expect(parseCli(['rpc', 'svc', 'm', '', '{"k": null}']).request).toEqual({
+      service: 'svc',
+      method: 'm',
+      args: [],
+      kwargs: { k: null }
+    })
     expect(parseCli(['rpc-services'])).toEqual({ operation: 'rpcServices', request: {}, json: false })
     expect(parseCli(['stats', 'api'])).toEqual({ operation: 'stats', request: { service: 'api' }, json: false })
-    expect(parseCli(['stats', '--follow', '--json'])).toEqual({ operation: 'streamOpen', request: { kind: 'stats', params: {} }, json: true, follow: true })
+    expect(parseCli(['stats', '--follow', '--json'])).toEqual({
+      operation: 'streamOpen',
+      request: { kind: 'stats', params: {} },
+      json: true,
+      follow: true
+    })
   })
 
   it('refuses what it cannot mean', () => {
@@ -36,7 +63,9 @@ describe('deck argument parsing', () => {
     expect(() => parseCli(['status', '--follow'])).toThrow(/does not take --follow/)
     expect(() => parseCli(['rpc', 's', 'm', '{nope'])).toThrow(/^rpc: args is not valid JSON \(line 1, column 2\)/)
     expect(() => parseCli(['rpc', 's', 'm', '{}'])).toThrow(/^rpc: args must be a JSON array .*; this is an object$/)
-    expect(() => parseCli(['rpc', 's', 'm', '[]', '[]'])).toThrow(/^rpc: kwargs must be a JSON object .*; this is an array$/)
+    expect(() => parseCli(['rpc', 's', 'm', '[]', '[]'])).toThrow(
+      /^rpc: kwargs must be a JSON object .*; this is an array$/
+    )
     expect(() => parseCli(['rpc-services', 'x'])).toThrow(/rpc-services takes no arguments/)
     expect(() => parseCli(['logs', 'a', '--tail'])).toThrow(/--tail needs a value/)
   })
@@ -49,17 +78,40 @@ describe('deck crawl', () => {
       request: { source: { kind: 'board' }, refresh: false },
       json: false
     })
-    expect(parseCli(['crawl', 'start', '--sitemap', 'https://jobs.example/sitemap.xml', '--refresh', '--max-attempts', '5', '--json'])).toEqual({
+    expect(
+      parseCli([
+        'crawl',
+        'start',
+        '--sitemap',
+        'https://jobs.example/sitemap.xml',
+        '--refresh',
+        '--max-attempts',
+        '5',
+        '--json'
+      ])
+    ).toEqual({
       operation: 'crawlStart',
       request: { source: { kind: 'sitemap', url: 'https://jobs.example/sitemap.xml' }, refresh: true, maxAttempts: 5 },
       json: true
     })
-    expect(parseCli(['crawl', 'status', 'c-1', '--json'])).toEqual({ operation: 'crawlGet', request: { id: 'c-1' }, json: true })
+    expect(parseCli(['crawl', 'status', 'c-1', '--json'])).toEqual({
+      operation: 'crawlGet',
+      request: { id: 'c-1' },
+      json: true
+    })
     expect(parseCli(['crawl', 'list'])).toEqual({ operation: 'crawlList', request: {}, json: false })
     for (const action of ['cancel', 'pause', 'resume', 'retry'] as const) {
-      expect(parseCli(['crawl', action, 'c-1'])).toEqual({ operation: 'crawlAction', request: { id: 'c-1', action }, json: false })
+      expect(parseCli(['crawl', action, 'c-1'])).toEqual({
+        operation: 'crawlAction',
+        request: { id: 'c-1', action },
+        json: false
+      })
     }
-    expect(parseCli(['crawl', 'delete', 'c-1'])).toEqual({ operation: 'crawlDelete', request: { id: 'c-1' }, json: false })
+    expect(parseCli(['crawl', 'delete', 'c-1'])).toEqual({
+      operation: 'crawlDelete',
+      request: { id: 'c-1' },
+      json: false
+    })
   })
 
   it('leaves the file read and the follow to the shell, and marks an export as streamed', () => {
@@ -81,9 +133,13 @@ describe('deck crawl', () => {
   it('refuses a crawl command it cannot mean, saying why', () => {
     expect(() => parseCli(['crawl'])).toThrow(/crawl takes one of: start, status, list, cancel/)
     expect(() => parseCli(['crawl', 'fly'])).toThrow(/unknown crawl command "fly"/)
-    expect(() => parseCli(['crawl', 'start'])).toThrow(/exactly one of --board, --source NAME…, --sitemap URL, --ids-file FILE/)
+    expect(() => parseCli(['crawl', 'start'])).toThrow(
+      /exactly one of --board, --source NAME…, --sitemap URL, --ids-file FILE/
+    )
     expect(() => parseCli(['crawl', 'start', '--board', '--source', 'a'])).toThrow(/--board is the default source/)
-    expect(() => parseCli(['crawl', 'start', '--sitemap', 'http://x/s.xml', '--source', 'a', '--source', 'b'])).toThrow(/a sitemap or an id list is of one --source/)
+    expect(() => parseCli(['crawl', 'start', '--sitemap', 'http://x/s.xml', '--source', 'a', '--source', 'b'])).toThrow(
+      /a sitemap or an id list is of one --source/
+    )
     expect(() => parseCli(['crawl', 'start', '--board', '--sitemap', 'http://x/s.xml'])).toThrow(/exactly one of/)
     expect(() => parseCli(['crawl', 'start', '--sitemap'])).toThrow(/--sitemap needs a value/)
     expect(() => parseCli(['crawl', 'start', '--sitemap', '--refresh'])).toThrow(/--sitemap needs a value/)
@@ -105,8 +161,14 @@ describe('deck crawl', () => {
       json: false,
       follow: true
     })
-    expect(parseCli(['crawl', 'start', '--sitemap', 'https://b.example/s.xml', '--source', 'b']).request['source']).toEqual({ kind: 'sitemap', url: 'https://b.example/s.xml', source: 'b' })
-    expect(parseCli(['crawl', 'start', '--ids-file', 'ids.txt', '--source', 'b']).request['source']).toEqual({ kind: 'ids', text: '', source: 'b' })
+    expect(
+      parseCli(['crawl', 'start', '--sitemap', 'https://b.example/s.xml', '--source', 'b']).request['source']
+    ).toEqual({ kind: 'sitemap', url: 'https://b.example/s.xml', source: 'b' })
+    expect(parseCli(['crawl', 'start', '--ids-file', 'ids.txt', '--source', 'b']).request['source']).toEqual({
+      kind: 'ids',
+      text: '',
+      source: 'b'
+    })
   })
 
   it('refuses a value option the command does not take', () => {
@@ -119,7 +181,20 @@ describe('deck source and lookup --source', () => {
     expect(parseCli(['source', 'list', '--json'])).toEqual({ operation: 'sourceList', request: {}, json: true })
     expect(parseCli(['source', 'show', 'b'])).toEqual({ operation: 'sourceGet', request: { name: 'b' }, json: false })
     expect(
-      parseCli(['source', 'add', 'b', '--template', 'https://b.example/jobs/{id}', '--sitemap-url', 'https://b.example/s1.xml', '--sitemap-url', 'https://b.example/s2.xml', '--max-in-flight', '0', '--ignore-robots'])
+      parseCli([
+        'source',
+        'add',
+        'b',
+        '--template',
+        'https://b.example/jobs/{id}',
+        '--sitemap-url',
+        'https://b.example/s1.xml',
+        '--sitemap-url',
+        'https://b.example/s2.xml',
+        '--max-in-flight',
+        '0',
+        '--ignore-robots'
+      ])
     ).toEqual({
       operation: 'sourceAdd',
       request: {
@@ -136,17 +211,37 @@ describe('deck source and lookup --source', () => {
       request: { name: 'b', edit: { listingUrlTemplate: null, politeness: { minGapMs: 250, onBlocked: 'fail' } } },
       json: false
     })
-    expect(parseCli(['source', 'pause', 'b'])).toEqual({ operation: 'sourceAction', request: { name: 'b', action: 'pause' }, json: false })
-    expect(parseCli(['source', 'resume', 'b'])).toEqual({ operation: 'sourceAction', request: { name: 'b', action: 'resume' }, json: false })
-    expect(parseCli(['source', 'remove', 'b'])).toEqual({ operation: 'sourceRemove', request: { name: 'b' }, json: false })
-    expect(parseCli(['lookup', '42', '--source', 'b'])).toEqual({ operation: 'lookup', request: { id: '42', refresh: false, source: 'b' }, json: false })
+    expect(parseCli(['source', 'pause', 'b'])).toEqual({
+      operation: 'sourceAction',
+      request: { name: 'b', action: 'pause' },
+      json: false
+    })
+    expect(parseCli(['source', 'resume', 'b'])).toEqual({
+      operation: 'sourceAction',
+      request: { name: 'b', action: 'resume' },
+      json: false
+    })
+    expect(parseCli(['source', 'remove', 'b'])).toEqual({
+      operation: 'sourceRemove',
+      request: { name: 'b' },
+      json: false
+    })
+    expect(parseCli(['lookup', '42', '--source', 'b'])).toEqual({
+      operation: 'lookup',
+      request: { id: '42', refresh: false, source: 'b' },
+      json: false
+    })
   })
 
   it('refuses a source command it cannot mean, saying why', () => {
     expect(() => parseCli(['source'])).toThrow('source takes one of: list, show, add, edit, pause, resume, remove')
     expect(() => parseCli(['source', 'edit', 'b'])).toThrow('source edit: say what to change')
-    expect(() => parseCli(['source', 'add', 'b', '--max-in-flight', 'two'])).toThrow('source add: --max-in-flight "two" is not a whole number')
-    expect(() => parseCli(['source', 'add', 'b', '--on-blocked', 'retry'])).toThrow('source add: --on-blocked "retry" is not one of wait, fail')
+    expect(() => parseCli(['source', 'add', 'b', '--max-in-flight', 'two'])).toThrow(
+      'source add: --max-in-flight "two" is not a whole number'
+    )
+    expect(() => parseCli(['source', 'add', 'b', '--on-blocked', 'retry'])).toThrow(
+      'source add: --on-blocked "retry" is not one of wait, fail'
+    )
     expect(() => parseCli(['source', 'pause', 'b', '--template', 'x'])).toThrow('source pause does not take --template')
     expect(() => parseCli(['lookup', '42', '--source', 'a', '--source', 'b'])).toThrow('lookup takes one --source')
   })
@@ -160,8 +255,22 @@ describe('deck autoscale', () => {
       json: false,
       untilEvents: { event: 'autoscaleDecision', count: 1 }
     })
-    const follow = parseCli(['autoscale', 'scraper', '--window', '5', '--interval', '1', '--activation', '3', '--follow', '--json'])
-    expect(follow.request).toEqual({ service: 'scraper', settings: { enabled: true, stabilizationSeconds: 5, intervalSeconds: 1, activationBacklog: 3 } })
+    const follow = parseCli([
+      'autoscale',
+      'scraper',
+      '--window',
+      '5',
+      '--interval',
+      '1',
+      '--activation',
+      '3',
+      '--follow',
+      '--json'
+    ])
+    expect(follow.request).toEqual({
+      service: 'scraper',
+      settings: { enabled: true, stabilizationSeconds: 5, intervalSeconds: 1, activationBacklog: 3 }
+    })
     expect(follow.untilEvents).toEqual({ event: 'autoscaleDecision', count: null })
     expect(follow.json).toBe(true)
   })

@@ -84,7 +84,16 @@ const AUTOSCALE_OPTIONS = {
 } as const satisfies Record<string, keyof AutoscaleSettingsPatch>
 
 /** Options that take the next word as their value. */
-const VALUE_OPTIONS = new Set(['--tail', '--container', '--sitemap', '--ids-file', '--max-attempts', '--format', ...SOURCE_VALUE_OPTIONS, ...Object.keys(AUTOSCALE_OPTIONS)])
+const VALUE_OPTIONS = new Set([
+  '--tail',
+  '--container',
+  '--sitemap',
+  '--ids-file',
+  '--max-attempts',
+  '--format',
+  ...SOURCE_VALUE_OPTIONS,
+  ...Object.keys(AUTOSCALE_OPTIONS)
+])
 /** Options that take a value and may be given more than once. */
 const LIST_OPTIONS = new Set<string>(['--source', ...SOURCE_LIST_OPTIONS])
 
@@ -112,11 +121,18 @@ export function parseCli(argv: string[]): CliCommand {
     if (rest.length !== n) throw new UsageError(`${command} takes ${what}`)
   }
   const allow = (...allowed: string[]): void => refuseOthers(command ?? '', { flags, values, lists, json }, allowed)
-  const command_ = (operation: OperationName, request: Record<string, unknown>): CliCommand => ({ operation, request, json })
+  const command_ = (operation: OperationName, request: Record<string, unknown>): CliCommand => ({
+    operation,
+    request,
+    json
+  })
   switch (command) {
     case 'up':
       allow('--allow-host-access')
-      return { ...command_('up', rest.length > 0 ? { services: rest } : {}), ...(flags.has('--allow-host-access') ? { allowHostAccess: true } : {}) }
+      return {
+        ...command_('up', rest.length > 0 ? { services: rest } : {}),
+        ...(flags.has('--allow-host-access') ? { allowHostAccess: true } : {})
+      }
     case 'preflight':
       allow()
       return command_('preflight', rest.length > 0 ? { services: rest } : {})
@@ -153,12 +169,16 @@ export function parseCli(argv: string[]): CliCommand {
         ...(tail === undefined ? {} : { tail: Number(tail) }),
         ...(values.has('--container') ? { container: values.get('--container') } : {})
       }
-      return flags.has('--follow') ? { ...command_('streamOpen', { kind: 'logs', params: request }), follow: true } : command_('logs', request)
+      return flags.has('--follow')
+        ? { ...command_('streamOpen', { kind: 'logs', params: request }), follow: true }
+        : command_('logs', request)
     }
     case 'stats': {
       allow('--follow')
       const request = rest[0] === undefined ? {} : { service: rest[0] }
-      return flags.has('--follow') ? { ...command_('streamOpen', { kind: 'stats', params: request }), follow: true } : command_('stats', request)
+      return flags.has('--follow')
+        ? { ...command_('streamOpen', { kind: 'stats', params: request }), follow: true }
+        : command_('stats', request)
     }
     case 'metrics':
       allow()
@@ -168,7 +188,11 @@ export function parseCli(argv: string[]): CliCommand {
       need(1, '<listing id>')
       const sources = lists.get('--source') ?? []
       if (sources.length > 1) throw new UsageError('lookup takes one --source')
-      return command_('lookup', { id: rest[0], refresh: flags.has('--refresh'), ...(sources[0] === undefined ? {} : { source: sources[0] }) })
+      return command_('lookup', {
+        id: rest[0],
+        refresh: flags.has('--refresh'),
+        ...(sources[0] === undefined ? {} : { source: sources[0] })
+      })
     }
     case 'search':
       allow()
@@ -176,12 +200,18 @@ export function parseCli(argv: string[]): CliCommand {
       return command_('search', { query: rest.join(' ') })
     case 'rpc': {
       allow()
-      if (rest.length < 2 || rest.length > 4) throw new UsageError('rpc takes <service> <method> [JSON args array] [JSON kwargs object]')
+      if (rest.length < 2 || rest.length > 4)
+        throw new UsageError('rpc takes <service> <method> [JSON args array] [JSON kwargs object]')
       const args = parseRpcArgs(rest[2] ?? '')
       if (!args.ok) throw new UsageError(`rpc: ${args.problem}`)
       const kwargs = parseRpcKwargs(rest[3] ?? '')
       if (!kwargs.ok) throw new UsageError(`rpc: ${kwargs.problem}`)
-      return command_('rpcCall', { service: rest[0], method: rest[1], args: args.value, ...(rest[3] === undefined ? {} : { kwargs: kwargs.value }) })
+      return command_('rpcCall', {
+        service: rest[0],
+        method: rest[1],
+        args: args.value,
+        ...(rest[3] === undefined ? {} : { kwargs: kwargs.value })
+      })
     }
     case 'rpc-services':
       allow()
@@ -232,7 +262,8 @@ function crawlCommand(words: string[], options: Options): CliCommand {
     if (rest.length !== 1) throw new UsageError(`${name} takes <crawl id>`)
     const id = rest[0] as string
     const parsed = CrawlIdSchema.safeParse(id)
-    if (!parsed.success) throw new UsageError(`${name}: "${id}" is not a crawl id (${parsed.error.issues[0]?.message ?? 'invalid'})`)
+    if (!parsed.success)
+      throw new UsageError(`${name}: "${id}" is not a crawl id (${parsed.error.issues[0]?.message ?? 'invalid'})`)
     return id
   }
   switch (sub) {
@@ -261,7 +292,8 @@ function crawlCommand(words: string[], options: Options): CliCommand {
       const id = crawlId()
       const format = options.values.get('--format')
       if (format === undefined) throw new UsageError('crawl export needs --format jsonl|csv')
-      if (!isExportFormat(format)) throw new UsageError(`crawl export: --format "${format}" is not one of ${EXPORT_FORMATS.join(', ')}`)
+      if (!isExportFormat(format))
+        throw new UsageError(`crawl export: --format "${format}" is not one of ${EXPORT_FORMATS.join(', ')}`)
       return { operation: 'crawlExportUrl', request: { id, format }, json, streamsExport: true }
     }
     case undefined:
@@ -273,15 +305,27 @@ function crawlCommand(words: string[], options: Options): CliCommand {
 
 function crawlStart(rest: string[], options: Options): CliCommand {
   const { flags, values, json } = options
-  refuseOthers('crawl start', options, ['--board', '--source', '--sitemap', '--ids-file', '--refresh', '--max-attempts', '--follow'])
-  if (rest.length > 0) throw new UsageError(`crawl start takes no arguments, got "${rest.join(' ')}" (a sitemap goes after --sitemap)`)
+  refuseOthers('crawl start', options, [
+    '--board',
+    '--source',
+    '--sitemap',
+    '--ids-file',
+    '--refresh',
+    '--max-attempts',
+    '--follow'
+  ])
+  if (rest.length > 0)
+    throw new UsageError(`crawl start takes no arguments, got "${rest.join(' ')}" (a sitemap goes after --sitemap)`)
   const sitemap = values.get('--sitemap')
   const idsFile = values.get('--ids-file')
   const names = options.lists.get('--source') ?? []
   const chosen = [flags.has('--board'), sitemap !== undefined, idsFile !== undefined].filter(Boolean).length
-  if (chosen > 1 || (chosen === 0 && names.length === 0)) throw new UsageError('crawl start takes exactly one of --board, --source NAME…, --sitemap URL, --ids-file FILE')
-  if (flags.has('--board') && names.length > 0) throw new UsageError('crawl start: --board is the default source; name sources with --source instead')
-  if ((sitemap !== undefined || idsFile !== undefined) && names.length > 1) throw new UsageError('crawl start: a sitemap or an id list is of one --source')
+  if (chosen > 1 || (chosen === 0 && names.length === 0))
+    throw new UsageError('crawl start takes exactly one of --board, --source NAME…, --sitemap URL, --ids-file FILE')
+  if (flags.has('--board') && names.length > 0)
+    throw new UsageError('crawl start: --board is the default source; name sources with --source instead')
+  if ((sitemap !== undefined || idsFile !== undefined) && names.length > 1)
+    throw new UsageError('crawl start: a sitemap or an id list is of one --source')
   const of = names[0] === undefined ? {} : { source: names[0] }
   const source =
     sitemap !== undefined
@@ -295,7 +339,8 @@ function crawlStart(rest: string[], options: Options): CliCommand {
   const maxAttempts = values.get('--max-attempts')
   if (maxAttempts !== undefined) {
     const n = Number(maxAttempts)
-    if (!/^\d+$/.test(maxAttempts) || n < 1 || n > 10) throw new UsageError(`--max-attempts "${maxAttempts}" is not a whole number from 1 to 10`)
+    if (!/^\d+$/.test(maxAttempts) || n < 1 || n > 10)
+      throw new UsageError(`--max-attempts "${maxAttempts}" is not a whole number from 1 to 10`)
     request['maxAttempts'] = n
   }
   return {

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { crawlDetail } from '../../../test/support/crawl-detail'
 import {
-  formatCrawlDetail, formatCrawlList, formatCrawlProgress, formatCrawlStartNotes, formatCrawlSummary, formatEvent, formatLookup, formatMs, formatNotes, formatResult, progressBar
+  formatCrawlDetail,
+  formatCrawlList,
+  formatCrawlProgress,
+  formatCrawlStartNotes,
+  formatCrawlSummary,
+  formatEvent,
+  formatLookup,
+  formatMs,
+  formatNotes,
+  formatResult,
+  progressBar
 } from './cli-format'
 
 describe('crawl progress line', () => {
@@ -32,7 +42,9 @@ describe('crawl summaries', () => {
   it('states the counts by state, percent, rate and ETA', () => {
     const text = formatCrawlSummary(crawlDetail())
     expect(text).toContain('crawl c-1 "whole board": running')
-    expect(text).toContain('total 1000: queued 300, scraping 100, done 500, failed 40, skipped 60, cancelled 0 (60% finished)')
+    expect(text).toContain(
+      'total 1000: queued 300, scraping 100, done 500, failed 40, skipped 60, cancelled 0 (60% finished)'
+    )
     expect(text).toContain('rate 20.0/s over the last 30 s, ETA 20 s')
   })
 
@@ -56,40 +68,82 @@ describe('crawl summaries', () => {
       invalidCount: 3,
       duplicateCount: 1
     })
-    expect(notes).toEqual(['line 4: not a listing id: a/b', '… and 2 more invalid lines', '3 invalid lines left out', '1 duplicate id counted once'])
-    expect(formatCrawlStartNotes({ crawl: crawlDetail(), invalidLines: [], invalidCount: 0, duplicateCount: 0 })).toEqual([])
+    expect(notes).toEqual([
+      'line 4: not a listing id: a/b',
+      '… and 2 more invalid lines',
+      '3 invalid lines left out',
+      '1 duplicate id counted once'
+    ])
+    expect(
+      formatCrawlStartNotes({ crawl: crawlDetail(), invalidLines: [], invalidCount: 0, duplicateCount: 0 })
+    ).toEqual([])
   })
 })
 
 describe('crawl results and events in the terminal', () => {
   it('prints only the id of a started crawl, and the detail for status', () => {
-    expect(formatResult('crawlStart', { crawl: crawlDetail({ id: 'c-9' }), invalidLines: [], invalidCount: 0, duplicateCount: 0 })).toBe('c-9')
+    expect(
+      formatResult('crawlStart', {
+        crawl: crawlDetail({ id: 'c-9' }),
+        invalidLines: [],
+        invalidCount: 0,
+        duplicateCount: 0
+      })
+    ).toBe('c-9')
     expect(formatResult('crawlGet', crawlDetail())).toContain('ListingNotFound × 40')
     expect(formatResult('crawlList', { crawls: [] })).toBe('no crawls')
   })
 
   it('draws a followed crawl as a progress line on stderr, as wide as asked', () => {
-    const out = formatEvent({ event: 'streamData', payload: { streamId: 'f', kind: 'crawl', items: [crawlDetail({ done: 1 }), crawlDetail()] } }, true, 60)
+    const out = formatEvent(
+      {
+        event: 'streamData',
+        payload: { streamId: 'f', kind: 'crawl', items: [crawlDetail({ done: 1 }), crawlDetail()] }
+      },
+      true,
+      60
+    )
     expect(out).toMatchObject({ stream: 'stderr', inPlace: true })
     expect(out?.text).toHaveLength(60)
-    expect(out?.text).toBe(formatEvent({ event: 'streamData', payload: { streamId: 'f', kind: 'crawl', items: [crawlDetail()] } }, true, 60)?.text)
+    expect(out?.text).toBe(
+      formatEvent({ event: 'streamData', payload: { streamId: 'f', kind: 'crawl', items: [crawlDetail()] } }, true, 60)
+        ?.text
+    )
     expect(formatEvent({ event: 'streamData', payload: { streamId: 'f', kind: 'crawl', items: [] } }, false)).toBeNull()
     expect(formatEvent({ event: 'streamEnd', payload: { streamId: 'f', reason: 'done' } }, false)).toBeNull()
   })
 
   it('prints a followed log’s lines on stdout, as JSON lines with --json', () => {
-    const line = { container: 'deck-api-1', service: 'api', stream: 'stdout' as const, time: '2026-12-01T23:00:00.000Z', line: 'hello' }
-    const data = { event: 'streamData' as const, payload: { streamId: 's', kind: 'logs' as const, items: [line, { ...line, line: 'again' }] } }
+    const line = {
+      container: 'deck-api-1',
+      service: 'api',
+      stream: 'stdout' as const,
+      time: '2026-12-01T23:00:00.000Z',
+      line: 'hello'
+    }
+    const data = {
+      event: 'streamData' as const,
+      payload: { streamId: 's', kind: 'logs' as const, items: [line, { ...line, line: 'again' }] }
+    }
     expect(formatEvent(data, false)).toMatchObject({ stream: 'stdout' })
     expect(formatEvent(data, false)?.text.split('\n')).toHaveLength(2)
-    expect(formatEvent(data, true)?.text.split('\n').map((l) => (JSON.parse(l) as { line: string }).line)).toEqual(['hello', 'again'])
+    expect(
+      formatEvent(data, true)
+        ?.text.split('\n')
+        .map((l) => (JSON.parse(l) as { line: string }).line)
+    ).toEqual(['hello', 'again'])
   })
 })
 
 describe('preflight output', () => {
   const finding = {
-    kind: 'docker-socket' as const, severity: 'critical' as const, file: '/p/compose.yaml', line: 6, service: 'evil',
-    message: 'mounts the Docker socket', hint: 'Remove the mount.'
+    kind: 'docker-socket' as const,
+    severity: 'critical' as const,
+    file: '/p/compose.yaml',
+    line: 6,
+    service: 'evil',
+    message: 'mounts the Docker socket',
+    hint: 'Remove the mount.'
   }
   it('one line per finding with file:line, its hint, then the hash and whether it is accepted', () => {
     expect(formatResult('preflight', { fileHash: 'ab', findings: [finding], accepted: false }).split('\n')).toEqual([
@@ -97,7 +151,9 @@ describe('preflight output', () => {
       '  hint: Remove the mount.',
       '1 finding; file hash ab; not accepted (deck up --allow-host-access to start it anyway)'
     ])
-    expect(formatResult('preflight', { fileHash: 'ab', findings: [], accepted: true })).toBe('nothing reaches outside the project')
+    expect(formatResult('preflight', { fileHash: 'ab', findings: [], accepted: true })).toBe(
+      'nothing reaches outside the project'
+    )
   })
 })
 
@@ -125,8 +181,13 @@ describe('deck rpc-services', () => {
     expect(formatResult('rpcServices', { services: [] })).toBe('no Nameko services on the bus (no rpc-* queues)')
   })
 
-  it('prints a lookup\'s time rounded, as a person reads it', () => {
-    const lookup = { listing: { title: 'Dev', company: '', location: '', url: 'http://x/1' }, source: 'scrape', cache: 'ok', tookMs: 3.897726999999918 } as never
+  it("prints a lookup's time rounded, as a person reads it", () => {
+    const lookup = {
+      listing: { title: 'Dev', company: '', location: '', url: 'http://x/1' },
+      source: 'scrape',
+      cache: 'ok',
+      tookMs: 3.897726999999918
+    } as never
     expect(formatLookup(lookup)).toMatch(/, 3\.9 ms$/)
     expect(formatMs(1234.5678)).toBe('1235 ms')
   })

@@ -1,9 +1,26 @@
 /** Human-readable output of the CLI (the --json output is the contract's value as is). */
 import type {
-  BrokerMetrics, ContainerStats, LogLine, OperationName, OperationReport, OperationResponse, PanelEvent, PreflightResult, ProgressEvent, RpcService, StackStatus, StreamData
+  BrokerMetrics,
+  ContainerStats,
+  LogLine,
+  OperationName,
+  OperationReport,
+  OperationResponse,
+  PanelEvent,
+  PreflightResult,
+  ProgressEvent,
+  RpcService,
+  StackStatus,
+  StreamData
 } from '../../shared/contract'
 import { formatFinding } from '../../shared/host-access'
-import type { CrawlDetail, CrawlItemState, CrawlListResponse, CrawlStartResponse, CrawlSummary } from '../../shared/crawl'
+import type {
+  CrawlDetail,
+  CrawlItemState,
+  CrawlListResponse,
+  CrawlStartResponse,
+  CrawlSummary
+} from '../../shared/crawl'
 import { finishedCount, formatEta, formatRate, percentFinished, progressSegments } from '../../shared/crawl-progress'
 import type { CrawlCounts } from '../../shared/crawl-progress'
 import type { ListingSearchResult } from '../../shared/listing-search'
@@ -52,7 +69,9 @@ const FORMATTERS: Formatters = {
 function formatPreflight(p: PreflightResult): string {
   if (p.findings.length === 0) return 'nothing reaches outside the project'
   const lines = p.findings.flatMap((f) => [formatFinding(f), `  hint: ${f.hint}`])
-  lines.push(`${p.findings.length} finding${p.findings.length === 1 ? '' : 's'}; file hash ${p.fileHash}; ${p.accepted ? 'accepted' : 'not accepted (deck up --allow-host-access to start it anyway)'}`)
+  lines.push(
+    `${p.findings.length} finding${p.findings.length === 1 ? '' : 's'}; file hash ${p.fileHash}; ${p.accepted ? 'accepted' : 'not accepted (deck up --allow-host-access to start it anyway)'}`
+  )
   return lines.join('\n')
 }
 
@@ -67,8 +86,12 @@ export function formatNotes(operation: OperationName, value: unknown): string[] 
   if (operation === 'lookup') {
     const cache = (value as LookupResult).cache
     // A one-shot run ends here, and the pending-writes queue with it: the listing is not stored.
-    if (cache === 'write-pending') return ['note: Elasticsearch took no write, so this listing was not cached; look it up again once Elasticsearch is back.']
-    if (cache === 'unavailable') return ['note: Elasticsearch could not be read; this listing came from the scraper and was not cached.']
+    if (cache === 'write-pending')
+      return [
+        'note: Elasticsearch took no write, so this listing was not cached; look it up again once Elasticsearch is back.'
+      ]
+    if (cache === 'unavailable')
+      return ['note: Elasticsearch could not be read; this listing came from the scraper and was not cached.']
   }
   return []
 }
@@ -108,7 +131,10 @@ function formatStreamData(data: StreamData, json: boolean, columns: number): Ter
   if (data.items.length === 0) return null
   switch (data.kind) {
     case 'logs':
-      return { stream: 'stdout', text: data.items.map((line) => (json ? JSON.stringify(line) : formatLogLine(line))).join('\n') }
+      return {
+        stream: 'stdout',
+        text: data.items.map((line) => (json ? JSON.stringify(line) : formatLogLine(line))).join('\n')
+      }
     case 'crawl':
       return { stream: 'stderr', text: formatCrawlProgress(data.items.at(-1) as CrawlDetail, columns), inPlace: true }
     case 'stats':
@@ -128,13 +154,19 @@ function formatStatus(s: StackStatus): string {
   const lines = [`project ${s.project} (${s.composeFile})`, `engine: ${s.engine.state} — ${s.engine.message}`]
   if (s.composeError !== null) lines.push(`compose file: ${s.composeError.message}`)
   for (const svc of s.services) {
-    lines.push(`${svc.name.padEnd(16)} ${svc.state.padEnd(9)} ${svc.runningReplicas}/${svc.desiredReplicas} running${svc.hasHealthcheck ? `, ${svc.healthyReplicas} healthy` : ''}  ${svc.image}`)
+    lines.push(
+      `${svc.name.padEnd(16)} ${svc.state.padEnd(9)} ${svc.runningReplicas}/${svc.desiredReplicas} running${svc.hasHealthcheck ? `, ${svc.healthyReplicas} healthy` : ''}  ${svc.image}`
+    )
     for (const c of svc.containers) {
-      const ports = c.ports.filter((p) => p.hostPort !== null).map((p) => `${p.hostIp ?? ''}:${p.hostPort}->${p.containerPort}/${p.protocol}`)
+      const ports = c.ports
+        .filter((p) => p.hostPort !== null)
+        .map((p) => `${p.hostIp ?? ''}:${p.hostPort}->${p.containerPort}/${p.protocol}`)
       lines.push(
         `  ${c.name.padEnd(28)} ${c.state.padEnd(8)} ${c.health === 'none' ? '' : c.health.padEnd(9)} ${c.uptimeMs === null ? `exit ${c.exitCode ?? '?'}` : `up ${duration(c.uptimeMs)}`}` +
           `${c.restarts > 0 ? `, ${c.restarts} restarts` : ''}${c.upToDate ? '' : ', config changed'}${ports.length > 0 ? `  ${ports.join(' ')}` : ''}` +
-          (c.task === undefined ? '' : `  on ${c.task.node ?? '(unassigned)'}, task ${c.task.state}${c.task.desiredState === 'running' ? '' : ` → ${c.task.desiredState}`}${c.task.error === null ? '' : `: ${c.task.error}`}`)
+          (c.task === undefined
+            ? ''
+            : `  on ${c.task.node ?? '(unassigned)'}, task ${c.task.state}${c.task.desiredState === 'running' ? '' : ` → ${c.task.desiredState}`}${c.task.error === null ? '' : `: ${c.task.error}`}`)
       )
     }
   }
@@ -161,7 +193,8 @@ export function formatStats(stats: { containers: ContainerStats[] }): string {
   const width = Math.max(9, ...rows.map((c) => c.container.length)) + 2
   const header = `${'CONTAINER'.padEnd(width)}${'SERVICE'.padEnd(16)}${'CPU %'.padStart(7)}  MEM / LIMIT`
   const lines = rows.map(
-    (c) => `${c.container.padEnd(width)}${c.service.padEnd(16)}${c.cpuPercent.toFixed(1).padStart(7)}  ${formatBytes(c.memoryBytes)} / ${c.memoryLimitBytes > 0 ? formatBytes(c.memoryLimitBytes) : '-'}`
+    (c) =>
+      `${c.container.padEnd(width)}${c.service.padEnd(16)}${c.cpuPercent.toFixed(1).padStart(7)}  ${formatBytes(c.memoryBytes)} / ${c.memoryLimitBytes > 0 ? formatBytes(c.memoryLimitBytes) : '-'}`
   )
   return [header, ...(lines.length === 0 ? ['(no running containers)'] : lines)].join('\n')
 }
@@ -175,7 +208,9 @@ function formatMetrics(m: BrokerMetrics): string {
   const lines = [`source: ${m.source} (management ${m.broker.management.state}, amqp ${m.broker.amqp.state})`]
   for (const q of m.queues) {
     const rate = (r: number | null): string => (r === null ? '-' : r.toFixed(1))
-    lines.push(`${q.queue}: ready ${q.ready}, unacked ${q.unacked}, consumers ${q.consumers}, publish ${rate(q.publishRate)}/s, deliver ${rate(q.deliverRate)}/s, ack ${rate(q.ackRate)}/s`)
+    lines.push(
+      `${q.queue}: ready ${q.ready}, unacked ${q.unacked}, consumers ${q.consumers}, publish ${rate(q.publishRate)}/s, deliver ${rate(q.deliverRate)}/s, ack ${rate(q.ackRate)}/s`
+    )
   }
   for (const f of m.findings) lines.push(`${f.severity}: ${f.message}`)
   return lines.join('\n')
@@ -185,23 +220,46 @@ function formatMetrics(m: BrokerMetrics): string {
 function formatRpcServices({ services }: { services: RpcService[] }): string {
   if (services.length === 0) return 'no Nameko services on the bus (no rpc-* queues)'
   const width = Math.max(...services.map((s) => s.service.length), 'service'.length)
-  const row = (cells: (string | number)[]): string => `${String(cells[0]).padEnd(width)}  ${cells.slice(1).map((c) => String(c).padStart(9)).join(' ')}`
-  return [row(['service', 'consumers', 'ready', 'unacked']), ...services.map((s) => row([s.service, s.consumers, s.ready, s.unacked]))].join('\n')
+  const row = (cells: (string | number)[]): string =>
+    `${String(cells[0]).padEnd(width)}  ${cells
+      .slice(1)
+      .map((c) => String(c).padStart(9))
+      .join(' ')}`
+  return [
+    row(['service', 'consumers', 'ready', 'unacked']),
+    ...services.map((s) => row([s.service, s.consumers, s.ready, s.unacked]))
+  ].join('\n')
 }
 
 export function formatLookup(r: LookupResult): string {
   const l = r.listing
-  return [`${l.title}${l.company ? ` — ${l.company}` : ''}${l.location ? ` (${l.location})` : ''}`, `${l.url}`, `from ${r.source}${r.ageMs === undefined ? '' : `, cached ${duration(r.ageMs)} ago`}, ${formatMs(r.tookMs)}`].join('\n')
+  return [
+    `${l.title}${l.company ? ` — ${l.company}` : ''}${l.location ? ` (${l.location})` : ''}`,
+    `${l.url}`,
+    `from ${r.source}${r.ageMs === undefined ? '' : `, cached ${duration(r.ageMs)} ago`}, ${formatMs(r.tookMs)}`
+  ].join('\n')
 }
 
 function formatSearch(r: ListingSearchResult): string {
-  return [`${r.total} listings`, ...r.hits.map((h) => `${h.listing.ID.padEnd(20)} ${h.listing.title}${h.listing.company ? ` — ${h.listing.company}` : ''}`)].join('\n')
+  return [
+    `${r.total} listings`,
+    ...r.hits.map(
+      (h) => `${h.listing.ID.padEnd(20)} ${h.listing.title}${h.listing.company ? ` — ${h.listing.company}` : ''}`
+    )
+  ].join('\n')
 }
 
 // ---- Crawls ----------------------------------------------------------------------------
 
 /** One character per item state in the progress bar (done and skipped are both "finished well"). */
-const BAR_CHARS: Record<CrawlItemState, string> = { done: '#', skipped: '+', failed: '!', cancelled: '~', scraping: '>', queued: '.' }
+const BAR_CHARS: Record<CrawlItemState, string> = {
+  done: '#',
+  skipped: '+',
+  failed: '!',
+  cancelled: '~',
+  scraping: '>',
+  queued: '.'
+}
 const MIN_BAR = 10
 
 /**
@@ -247,11 +305,15 @@ export function formatCrawlDetail(d: CrawlDetail): string {
   const lines = [formatCrawlSummary(d)]
   if (d.replicas.length > 0) {
     lines.push('replicas:')
-    for (const r of d.replicas) lines.push(`  ${r.replica.padEnd(28)} ${formatRate(r.ratePerSecond).padStart(8)}  done ${r.done}, failed ${r.failed}`)
+    for (const r of d.replicas)
+      lines.push(
+        `  ${r.replica.padEnd(28)} ${formatRate(r.ratePerSecond).padStart(8)}  done ${r.done}, failed ${r.failed}`
+      )
   }
   if (d.errors.length > 0) {
     lines.push('errors:')
-    for (const e of d.errors) lines.push(`  ${e.kind} × ${e.count}: ${e.exampleMessage} (e.g. ${e.exampleIds.join(', ')})`)
+    for (const e of d.errors)
+      lines.push(`  ${e.kind} × ${e.count}: ${e.exampleMessage} (e.g. ${e.exampleIds.join(', ')})`)
   }
   return lines.join('\n')
 }
@@ -259,16 +321,21 @@ export function formatCrawlDetail(d: CrawlDetail): string {
 export function formatCrawlList(r: CrawlListResponse): string {
   if (r.crawls.length === 0) return 'no crawls'
   return r.crawls
-    .map((c) => `${c.id.padEnd(24)} ${c.state.padEnd(9)} ${`${percentFinished(c)}%`.padStart(4)} ${`${c.done}/${c.total}`.padStart(13)} failed ${String(c.failed).padEnd(6)} ${formatRate(c.ratePerSecond).padStart(8)}  ${c.source}`)
+    .map(
+      (c) =>
+        `${c.id.padEnd(24)} ${c.state.padEnd(9)} ${`${percentFinished(c)}%`.padStart(4)} ${`${c.done}/${c.total}`.padStart(13)} failed ${String(c.failed).padEnd(6)} ${formatRate(c.ratePerSecond).padStart(8)}  ${c.source}`
+    )
     .join('\n')
 }
 
 /** What `crawl start` says on stderr besides the id: refused lines and duplicates. */
 export function formatCrawlStartNotes(r: CrawlStartResponse): string[] {
   const notes = r.invalidLines.map((l) => `line ${l.line}: ${l.reason}: ${l.text}`)
-  if (r.invalidCount > r.invalidLines.length) notes.push(`… and ${r.invalidCount - r.invalidLines.length} more invalid lines`)
+  if (r.invalidCount > r.invalidLines.length)
+    notes.push(`… and ${r.invalidCount - r.invalidLines.length} more invalid lines`)
   if (r.invalidCount > 0) notes.push(`${r.invalidCount} invalid line${r.invalidCount === 1 ? '' : 's'} left out`)
-  if (r.duplicateCount > 0) notes.push(`${r.duplicateCount} duplicate id${r.duplicateCount === 1 ? '' : 's'} counted once`)
+  if (r.duplicateCount > 0)
+    notes.push(`${r.duplicateCount} duplicate id${r.duplicateCount === 1 ? '' : 's'} counted once`)
   return notes
 }
 

@@ -68,11 +68,16 @@ async function main(argv: string[]): Promise<number> {
   let eventsSeen = (): void => {}
   const columns = process.stderr.columns ?? 80
   const session = new PanelSession(panel.controller, (event: PanelEvent) => {
-    if (event.event === 'streamData' && event.payload.kind === 'crawl') lastCrawl = event.payload.items.at(-1) ?? lastCrawl
+    if (event.event === 'streamData' && event.payload.kind === 'crawl')
+      lastCrawl = event.payload.items.at(-1) ?? lastCrawl
     if (event.event === 'streamData' && event.payload.kind === 'stats') {
       const readings = event.payload.items
       // The first items are the recent readings the table starts from; then one row each.
-      if (live.stats === null) live.stats = new LiveStatsTable({ write: (text) => process.stdout.write(text), tty: process.stdout.isTTY === true, json: command.json }, readings)
+      if (live.stats === null)
+        live.stats = new LiveStatsTable(
+          { write: (text) => process.stdout.write(text), tty: process.stdout.isTTY === true, json: command.json },
+          readings
+        )
       else for (const reading of readings) live.stats.push(reading)
     }
     const out = formatEvent(event, command.json, columns)
@@ -106,7 +111,9 @@ async function main(argv: string[]): Promise<number> {
       const preflight = checked.value as OperationResponse<'preflight'>
       const asked = preflight.findings.filter(needsAcceptance)
       if (asked.length > 0 && asked.every((f) => f.kind === 'swarm-public-port')) {
-        process.stderr.write(`deck: publishing on every interface (--publish-public):\n${formatResult('preflight', preflight)}\n`)
+        process.stderr.write(
+          `deck: publishing on every interface (--publish-public):\n${formatResult('preflight', preflight)}\n`
+        )
         command.request['allowHostAccess'] = preflight.fileHash
       }
     }
@@ -114,11 +121,13 @@ async function main(argv: string[]): Promise<number> {
       const checked = await session.invoke('preflight', { services: command.request['services'] })
       if (!checked.ok) return fail(checked.error)
       const preflight = checked.value as OperationResponse<'preflight'>
-      if (preflight.findings.length > 0) process.stderr.write(`deck: starting anyway (--allow-host-access):\n${formatResult('preflight', preflight)}\n`)
+      if (preflight.findings.length > 0)
+        process.stderr.write(`deck: starting anyway (--allow-host-access):\n${formatResult('preflight', preflight)}\n`)
       command.request['allowHostAccess'] = preflight.fileHash
     }
     // A stats stream tracks containers coming and going: that takes the status monitor.
-    if (command.operation === 'streamOpen' && command.request['kind'] === 'stats') await panel.controller.start({ metrics: false })
+    if (command.operation === 'streamOpen' && command.request['kind'] === 'stats')
+      await panel.controller.start({ metrics: false })
     const result = await session.invoke(command.operation, command.request)
     if (!result.ok) return fail(result.error)
     if (command.streamsExport) {
@@ -132,7 +141,10 @@ async function main(argv: string[]): Promise<number> {
       return 0
     }
     // A stream's answer is only its id: what it shows are its items.
-    if (command.operation !== 'streamOpen') process.stdout.write(`${command.json ? JSON.stringify(result.value, null, 2) : formatResult(command.operation, result.value)}\n`)
+    if (command.operation !== 'streamOpen')
+      process.stdout.write(
+        `${command.json ? JSON.stringify(result.value, null, 2) : formatResult(command.operation, result.value)}\n`
+      )
     for (const note of formatNotes(command.operation, result.value)) process.stderr.write(`${note}\n`)
     if (command.operation === 'crawlStart') {
       const started = result.value as OperationResponse<'crawlStart'>

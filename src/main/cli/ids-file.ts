@@ -17,10 +17,14 @@ export async function readIdsFile(path: string): Promise<string> {
   } catch (err) {
     if (err instanceof UsageError) throw err
     const code = (err as NodeJS.ErrnoException).code
-    throw new UsageError(code === 'ENOENT' ? `--ids-file ${path}: no such file` : `--ids-file ${path}: ${(err as Error).message}`)
+    throw new UsageError(
+      code === 'ENOENT' ? `--ids-file ${path}: no such file` : `--ids-file ${path}: ${(err as Error).message}`
+    )
   }
   if (size > MAX_ID_LIST_BYTES) {
-    throw new UsageError(`--ids-file ${path} is ${mib(size)} MiB; a list of ids is at most ${mib(MAX_ID_LIST_BYTES)} MiB (split it into several crawls)`)
+    throw new UsageError(
+      `--ids-file ${path} is ${mib(size)} MiB; a list of ids is at most ${mib(MAX_ID_LIST_BYTES)} MiB (split it into several crawls)`
+    )
   }
   return readFile(path, 'utf8')
 }
@@ -31,7 +35,10 @@ export async function withIdsFile(command: CliCommand): Promise<CliCommand> {
   const text = await readIdsFile(command.idsFile)
   // The source the ids are of (--source) stays.
   const of = (command.request['source'] as { source?: string } | undefined)?.source
-  return { ...command, request: { ...command.request, source: { kind: 'ids', text, ...(of === undefined ? {} : { source: of }) } } }
+  return {
+    ...command,
+    request: { ...command.request, source: { kind: 'ids', text, ...(of === undefined ? {} : { source: of }) } }
+  }
 }
 
 function mib(bytes: number): string {

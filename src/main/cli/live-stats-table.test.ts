@@ -4,12 +4,19 @@ import { formatStats } from './cli-format'
 import { LiveStatsTable } from './live-stats-table'
 
 const reading = (container: string, cpuPercent: number): ContainerStats => ({
-  container, service: 'scraper', cpuPercent, memoryBytes: 64 * 2 ** 20, memoryLimitBytes: 2 ** 30, read: '2026-12-01T23:00:00.000Z'
+  container,
+  service: 'scraper',
+  cpuPercent,
+  memoryBytes: 64 * 2 ** 20,
+  memoryLimitBytes: 2 ** 30,
+  read: '2026-12-01T23:00:00.000Z'
 })
 
 describe('deck stats', () => {
   it('prints a table with a header, sorted by container', () => {
-    expect(formatStats({ containers: [reading('deck-scraper-2', 12.345), reading('deck-scraper-1', 3)] }).split('\n')).toEqual([
+    expect(
+      formatStats({ containers: [reading('deck-scraper-2', 12.345), reading('deck-scraper-1', 3)] }).split('\n')
+    ).toEqual([
       'CONTAINER       SERVICE           CPU %  MEM / LIMIT',
       'deck-scraper-1  scraper             3.0  64.0 MiB / 1.0 GiB',
       'deck-scraper-2  scraper            12.3  64.0 MiB / 1.0 GiB'
@@ -24,7 +31,10 @@ describe('deck stats', () => {
     ])
     table.push(reading('deck-scraper-1', 50))
     table.stop()
-    expect(written.map((w) => JSON.parse(w) as ContainerStats).map((r) => [r.container, r.cpuPercent])).toEqual([['deck-api-1', 1], ['deck-scraper-1', 50]])
+    expect(written.map((w) => JSON.parse(w) as ContainerStats).map((r) => [r.container, r.cpuPercent])).toEqual([
+      ['deck-api-1', 1],
+      ['deck-scraper-1', 50]
+    ])
   })
 
   it('on a terminal, redraws the table over the last one', () => {

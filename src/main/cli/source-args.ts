@@ -30,10 +30,24 @@ export const SOURCE_VALUE_OPTIONS = ['--template', '--max-in-flight', '--min-gap
 export const SOURCE_LIST_OPTIONS = ['--sitemap-url'] as const
 
 const SUBCOMMANDS = ['list', 'show', 'add', 'edit', 'pause', 'resume', 'remove'] as const
-const ADD_OPTIONS = ['--template', '--sitemap-url', '--max-in-flight', '--min-gap-ms', '--ignore-robots', '--auto-throttle', '--on-blocked']
+const ADD_OPTIONS = [
+  '--template',
+  '--sitemap-url',
+  '--max-in-flight',
+  '--min-gap-ms',
+  '--ignore-robots',
+  '--auto-throttle',
+  '--on-blocked'
+]
 const EDIT_OPTIONS = [...ADD_OPTIONS, '--no-template', '--respect-robots', '--no-auto-throttle']
 
-export function sourceCommand(words: string[], options: SourceOptions): { operation: 'sourceList' | 'sourceGet' | 'sourceAdd' | 'sourceEdit' | 'sourceAction' | 'sourceRemove'; request: Record<string, unknown> } {
+export function sourceCommand(
+  words: string[],
+  options: SourceOptions
+): {
+  operation: 'sourceList' | 'sourceGet' | 'sourceAdd' | 'sourceEdit' | 'sourceAction' | 'sourceRemove'
+  request: Record<string, unknown>
+} {
   const [sub, ...rest] = words
   const command = `source ${sub ?? ''}`.trim()
   const allow = (allowed: string[]): void => {
@@ -66,14 +80,16 @@ export function sourceCommand(words: string[], options: SourceOptions): { operat
       allow(EDIT_OPTIONS)
       const edit: Record<string, unknown> = {}
       const template = options.values.get('--template')
-      if (template !== undefined && options.flags.has('--no-template')) throw new SourceUsageError('source edit takes --template or --no-template, not both')
+      if (template !== undefined && options.flags.has('--no-template'))
+        throw new SourceUsageError('source edit takes --template or --no-template, not both')
       if (template !== undefined) edit['listingUrlTemplate'] = template
       if (options.flags.has('--no-template')) edit['listingUrlTemplate'] = null
       const sitemaps = options.lists.get('--sitemap-url')
       if (sitemaps !== undefined) edit['sitemapUrls'] = sitemaps
       const politeness = politenessOf(options, command)
       if (Object.keys(politeness).length > 0) edit['politeness'] = politeness
-      if (Object.keys(edit).length === 0) throw new SourceUsageError('source edit: say what to change (see the options of source edit)')
+      if (Object.keys(edit).length === 0)
+        throw new SourceUsageError('source edit: say what to change (see the options of source edit)')
       return { operation: 'sourceEdit', request: { name: name(), edit } }
     }
     case 'pause':
@@ -100,15 +116,18 @@ function politenessOf(options: SourceOptions, command: string): Record<string, u
   }
   whole('--max-in-flight', 'maxInFlight')
   whole('--min-gap-ms', 'minGapMs')
-  if (options.flags.has('--ignore-robots') && options.flags.has('--respect-robots')) throw new SourceUsageError(`${command} takes --ignore-robots or --respect-robots, not both`)
+  if (options.flags.has('--ignore-robots') && options.flags.has('--respect-robots'))
+    throw new SourceUsageError(`${command} takes --ignore-robots or --respect-robots, not both`)
   if (options.flags.has('--ignore-robots')) politeness['respectRobots'] = false
   if (options.flags.has('--respect-robots')) politeness['respectRobots'] = true
-  if (options.flags.has('--auto-throttle') && options.flags.has('--no-auto-throttle')) throw new SourceUsageError(`${command} takes --auto-throttle or --no-auto-throttle, not both`)
+  if (options.flags.has('--auto-throttle') && options.flags.has('--no-auto-throttle'))
+    throw new SourceUsageError(`${command} takes --auto-throttle or --no-auto-throttle, not both`)
   if (options.flags.has('--auto-throttle')) politeness['autoThrottle'] = true
   if (options.flags.has('--no-auto-throttle')) politeness['autoThrottle'] = false
   const onBlocked = options.values.get('--on-blocked')
   if (onBlocked !== undefined) {
-    if (!(ON_BLOCKED as readonly string[]).includes(onBlocked)) throw new SourceUsageError(`${command}: --on-blocked "${onBlocked}" is not one of ${ON_BLOCKED.join(', ')}`)
+    if (!(ON_BLOCKED as readonly string[]).includes(onBlocked))
+      throw new SourceUsageError(`${command}: --on-blocked "${onBlocked}" is not one of ${ON_BLOCKED.join(', ')}`)
     politeness['onBlocked'] = onBlocked
   }
   return politeness

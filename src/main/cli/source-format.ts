@@ -3,7 +3,12 @@ import type { HostStatus, SourceDetail, SourceListResponse } from '../../shared/
 
 export function formatSourceList(r: SourceListResponse): string {
   if (r.sources.length === 0) return 'no sources'
-  return r.sources.map((s) => `${s.name.padEnd(20)} ${(s.paused ? 'paused' : 'active').padEnd(7)} ${s.listingUrlTemplate ?? `(sitemap only: ${s.sitemapUrls.join(', ')})`}${hostsSuffix(s.hosts)}`).join('\n')
+  return r.sources
+    .map(
+      (s) =>
+        `${s.name.padEnd(20)} ${(s.paused ? 'paused' : 'active').padEnd(7)} ${s.listingUrlTemplate ?? `(sitemap only: ${s.sitemapUrls.join(', ')})`}${hostsSuffix(s.hosts)}`
+    )
+    .join('\n')
 }
 
 export function formatSourceDetail(s: SourceDetail): string {
@@ -22,7 +27,11 @@ export function formatSourceDetail(s: SourceDetail): string {
 }
 
 function formatHost(h: HostStatus): string {
-  const state = h.blocked ? `BLOCKED (${h.lastAnswer ?? 'no answer'})` : h.backoffUntil !== null ? `backing off until ${h.backoffUntil} (${h.backoffReason ?? 'told to'})` : 'ok'
+  const state = h.blocked
+    ? `BLOCKED (${h.lastAnswer ?? 'no answer'})`
+    : h.backoffUntil !== null
+      ? `backing off until ${h.backoffUntil} (${h.backoffReason ?? 'told to'})`
+      : 'ok'
   return `${h.host}: ${h.inFlight}/${h.maxInFlight} in flight, ${h.requestsPerSecond.toFixed(2)}/${h.allowedPerSecond.toFixed(2)} req/s, gap ${h.effectiveGapMs} ms, robots ${h.robots.state}, ${state}`
 }
 

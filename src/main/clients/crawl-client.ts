@@ -91,17 +91,26 @@ export class CrawlClient {
   /** The export's body as it streams from the API (JSON Lines or CSV). */
   async export(id: string, format: ExportFormat): Promise<ReadableStream<Uint8Array>> {
     const response = await this.request('GET', `/crawls/${encodeURIComponent(id)}/export?format=${format}`)
-    if (response.body === null) throw new CrawlClientError('CrawlerUnavailable', 'The export answered no body', null, response.status)
+    if (response.body === null)
+      throw new CrawlClientError('CrawlerUnavailable', 'The export answered no body', null, response.status)
     return response.body
   }
 
-  private async json<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+  private async json<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    body?: unknown
+  ): Promise<z.infer<S>> {
     const response = await this.request(method, path, body)
     let value: unknown
     try {
       value = await response.json()
     } catch (err) {
-      throw new CrawlClientError('CrawlerUnavailable', `The API answered ${method} ${path} with a body that is not JSON: ${messageOf(err)}`)
+      throw new CrawlClientError(
+        'CrawlerUnavailable',
+        `The API answered ${method} ${path} with a body that is not JSON: ${messageOf(err)}`
+      )
     }
     const parsed = schema.safeParse(value)
     if (!parsed.success) {
@@ -119,7 +128,10 @@ export class CrawlClient {
     // The deadline is for the answer's headers only: an export streams for as long as it is
     // big, and AbortSignal.timeout would cut its body off mid-download.
     const deadline = new AbortController()
-    const timer = setTimeout(() => deadline.abort(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), this.timeoutMs)
+    const timer = setTimeout(
+      () => deadline.abort(Object.assign(new Error('timeout'), { name: 'TimeoutError' })),
+      this.timeoutMs
+    )
     const send = (): Promise<Response> =>
       fetch(url, {
         method,
@@ -139,7 +151,9 @@ export class CrawlClient {
       const timedOut = deadline.signal.aborted
       throw new CrawlClientError(
         'CrawlerUnavailable',
-        timedOut ? `The API did not answer ${method} ${path} within ${this.timeoutMs} ms` : `The API at ${this.baseUrl} cannot be reached: ${messageOf(err)}`,
+        timedOut
+          ? `The API did not answer ${method} ${path} within ${this.timeoutMs} ms`
+          : `The API at ${this.baseUrl} cannot be reached: ${messageOf(err)}`,
         'Is the stack up? The crawl coordinator runs in the api service.'
       )
     } finally {
@@ -163,9 +177,16 @@ async function errorOf(response: Response): Promise<CrawlClientError> {
     // Not the API's error shape (a proxy's page, say): the status says enough.
   }
   const status = response.status
-  if (status === 404 && (kind === undefined || kind === 'CrawlNotFound')) return new CrawlClientError('CrawlNotFound', message, hint, status)
+  if (status === 404 && (kind === undefined || kind === 'CrawlNotFound'))
+    return new CrawlClientError('CrawlNotFound', message, hint, status)
   // Any other 404 means no /crawls route: an API without the coordinator.
-  if (status === 404) return new CrawlClientError('CrawlerUnavailable', message, 'This API has no crawl routes; rebuild the stack images.', status)
+  if (status === 404)
+    return new CrawlClientError(
+      'CrawlerUnavailable',
+      message,
+      'This API has no crawl routes; rebuild the stack images.',
+      status
+    )
   // The kind is the truth; its status must agree, or the answer is not one of ours.
   if (isErrorKind(kind) && ERROR_RULES[kind].status === status) return new CrawlClientError(kind, message, hint, status)
   if (status >= 400 && status < 500) return new CrawlClientError('InvalidCrawl', message, hint, status)

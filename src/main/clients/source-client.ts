@@ -6,7 +6,13 @@
  */
 import { z } from 'zod'
 import { SOURCE_ERROR_KINDS, SourceDetailSchema, SourceListResponseSchema } from '../../shared/source'
-import type { SourceDetail, SourceEdit, SourceErrorKind, SourceListResponse, SourceSpecInput } from '../../shared/source'
+import type {
+  SourceDetail,
+  SourceEdit,
+  SourceErrorKind,
+  SourceListResponse,
+  SourceSpecInput
+} from '../../shared/source'
 
 export class SourceClientError extends Error {
   override readonly name = 'SourceClientError'
@@ -63,7 +69,12 @@ export class SourceClient {
     return this.json('DELETE', `/sources/${encodeURIComponent(name)}`, DeletedSchema)
   }
 
-  private async json<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+  private async json<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    body?: unknown
+  ): Promise<z.infer<S>> {
     let response: Response
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
@@ -76,7 +87,9 @@ export class SourceClient {
       const timedOut = err instanceof Error && err.name === 'TimeoutError'
       throw new SourceClientError(
         'SourcesUnavailable',
-        timedOut ? `The API did not answer ${method} ${path} within ${this.timeoutMs} ms` : `The API at ${this.baseUrl} cannot be reached: ${messageOf(err)}`,
+        timedOut
+          ? `The API did not answer ${method} ${path} within ${this.timeoutMs} ms`
+          : `The API at ${this.baseUrl} cannot be reached: ${messageOf(err)}`,
         'Is the stack up? Sources are kept by the api service.'
       )
     }
@@ -85,7 +98,10 @@ export class SourceClient {
     try {
       value = await response.json()
     } catch (err) {
-      throw new SourceClientError('SourcesUnavailable', `The API answered ${method} ${path} with a body that is not JSON: ${messageOf(err)}`)
+      throw new SourceClientError(
+        'SourcesUnavailable',
+        `The API answered ${method} ${path} with a body that is not JSON: ${messageOf(err)}`
+      )
     }
     const parsed = schema.safeParse(value)
     if (!parsed.success) {
@@ -111,10 +127,18 @@ async function errorOf(response: Response): Promise<SourceClientError> {
   } catch {
     // Not the API's error shape (a proxy's page, say): the status says enough.
   }
-  if ((SOURCE_ERROR_KINDS as readonly string[]).includes(kind)) return new SourceClientError(kind as SourceErrorKind, message, hint, response.status)
+  if ((SOURCE_ERROR_KINDS as readonly string[]).includes(kind))
+    return new SourceClientError(kind as SourceErrorKind, message, hint, response.status)
   // A 404 of another kind means no /sources route: an API older than sources.
-  if (response.status === 404) return new SourceClientError('SourcesUnavailable', message, 'This API has no /sources routes; rebuild the stack images.', 404)
-  if (response.status >= 400 && response.status < 500) return new SourceClientError('InvalidSource', message, hint, response.status)
+  if (response.status === 404)
+    return new SourceClientError(
+      'SourcesUnavailable',
+      message,
+      'This API has no /sources routes; rebuild the stack images.',
+      404
+    )
+  if (response.status >= 400 && response.status < 500)
+    return new SourceClientError('InvalidSource', message, hint, response.status)
   return new SourceClientError('SourcesUnavailable', message, hint, response.status)
 }
 

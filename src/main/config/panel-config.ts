@@ -77,7 +77,6 @@ export interface PanelSettings {
   notificationsFile: string
 }
 
-
 function parseMode(value: string | undefined): DeckMode {
   if (value === undefined || value === '' || value === 'compose') return 'compose'
   if (value === 'swarm') return 'swarm'
@@ -115,25 +114,46 @@ export function loadPanelConfig(env: Env = process.env, cwd = process.cwd()): Pa
     const raw = env[name]
     if (raw === undefined || raw === '') return fallback
     const n = Number(raw)
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (milliseconds), got "${raw}"`)
+    if (!Number.isInteger(n) || n <= 0)
+      throw new Error(`${name} must be a positive integer (milliseconds), got "${raw}"`)
     return n
   }
   const scraperService = str('SCRAPER_SERVICE', DEFAULT_SCRAPER_SERVICE)
   const configDir = join(str('XDG_CONFIG_HOME', join(homedir(), '.config')), 'scrapedeck')
   const composeFile = composeFileOf(env, cwd)
-  const envFiles = str('DECK_ENV_FILES', '.env,.env.images').split(',').map((s) => s.trim()).filter(Boolean)
+  const envFiles = str('DECK_ENV_FILES', '.env,.env.images')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   // The stack's own settings (shell over .env files, as Compose reads them) give the defaults,
   // so moving a published port moves the panel's endpoint with it.
   const compose = composeVariables(composeFile, envFiles, env)
   const port = (p: (typeof STACK_PORTS)[keyof typeof STACK_PORTS]): number => publishedPort(p, compose)
   const credentialsFile = existsSync(composeFile) ? credentialsFilePath(composeFile) : null
   // Not there yet (ensureStackCredentials has not run): endpoints without a user, as for no stack.
-  const credentials: StackCredentials | null = credentialsFile === null || !existsSync(credentialsFile) ? null : readCredentialsFile(credentialsFile)
-  const amqpUri = str('AMQP_URI', withUserinfo(`amqp://127.0.0.1:${port(STACK_PORTS.amqp)}`, credentials?.rabbitmqUser, credentials?.rabbitmqPassword))
+  const credentials: StackCredentials | null =
+    credentialsFile === null || !existsSync(credentialsFile) ? null : readCredentialsFile(credentialsFile)
+  const amqpUri = str(
+    'AMQP_URI',
+    withUserinfo(`amqp://127.0.0.1:${port(STACK_PORTS.amqp)}`, credentials?.rabbitmqUser, credentials?.rabbitmqPassword)
+  )
   const amqpUser = userinfoOf(amqpUri)
   const managementPassword = str('RABBITMQ_MANAGEMENT_PASSWORD', amqpUser?.password ?? '')
-  const elasticsearchUrl = str('ELASTICSEARCH_URL', withUserinfo(`http://127.0.0.1:${port(STACK_PORTS.elasticsearch)}`, credentials === null ? undefined : ELASTIC_USER, credentials?.elasticPassword))
-  const secrets = [credentials?.rabbitmqPassword, credentials?.elasticPassword, amqpUser?.password, managementPassword, userinfoOf(elasticsearchUrl)?.password]
+  const elasticsearchUrl = str(
+    'ELASTICSEARCH_URL',
+    withUserinfo(
+      `http://127.0.0.1:${port(STACK_PORTS.elasticsearch)}`,
+      credentials === null ? undefined : ELASTIC_USER,
+      credentials?.elasticPassword
+    )
+  )
+  const secrets = [
+    credentials?.rabbitmqPassword,
+    credentials?.elasticPassword,
+    amqpUser?.password,
+    managementPassword,
+    userinfoOf(elasticsearchUrl)?.password
+  ]
   return {
     composeFile,
     project: str('DECK_PROJECT', composeProjectName(composeFile, compose) ?? 'scrapedeck'),
@@ -166,7 +186,10 @@ export function loadPanelConfig(env: Env = process.env, cwd = process.cwd()): Pa
 
 function parseRpcServices(text: string): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const pair of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [service, rpc] = pair.split('=')
     if (!service || !rpc) throw new Error(`DECK_RPC_SERVICES entries are composeService=namekoService, got "${pair}"`)
     out[service] = rpc

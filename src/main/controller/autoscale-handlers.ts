@@ -14,7 +14,12 @@ export type AutoscalerView = Pick<Autoscaler, 'state' | 'configure' | 'on' | 'cl
 
 export function autoscaleHandlers(autoscaler: AutoscalerView | undefined): { [K in AutoscaleOperation]: Handler<K> } {
   const need = (): AutoscalerView => {
-    if (autoscaler === undefined) throw new StackError('Internal', 'This panel runs no autoscaler', 'Autoscaling runs in the panel composed by src/main/panel-composition.ts.')
+    if (autoscaler === undefined)
+      throw new StackError(
+        'Internal',
+        'This panel runs no autoscaler',
+        'Autoscaling runs in the panel composed by src/main/panel-composition.ts.'
+      )
     return autoscaler
   }
   return {

@@ -5,7 +5,10 @@ import { CrawlClientError } from '../clients/crawl-client'
 import { CrawlWatches } from './crawl-watch'
 
 /** A coordinator whose answers the test scripts, one per poll. */
-function coordinator(answers: (CrawlDetail | Error)[]): { fetch: (id: string) => Promise<CrawlDetail>; polls: string[] } {
+function coordinator(answers: (CrawlDetail | Error)[]): {
+  fetch: (id: string) => Promise<CrawlDetail>
+  polls: string[]
+} {
   const polls: string[] = []
   return {
     polls,
@@ -18,7 +21,11 @@ function coordinator(answers: (CrawlDetail | Error)[]): { fetch: (id: string) =>
   }
 }
 
-function recorder(): { details: CrawlDetail[]; ends: string[]; watcher: { onDetail: (d: CrawlDetail) => void; onEnd: (r: string) => void } } {
+function recorder(): {
+  details: CrawlDetail[]
+  ends: string[]
+  watcher: { onDetail: (d: CrawlDetail) => void; onEnd: (r: string) => void }
+} {
   const details: CrawlDetail[] = []
   const ends: string[] = []
   return { details, ends, watcher: { onDetail: (d) => details.push(d), onEnd: (r) => ends.push(r) } }
@@ -68,7 +75,9 @@ describe('CrawlWatches', () => {
   })
 
   it('ends for everyone when the crawl is deleted, or when the coordinator stays silent', async () => {
-    const deleted = new CrawlWatches(coordinator([new CrawlClientError('CrawlNotFound', 'gone')]).fetch, { intervalMs: 5 })
+    const deleted = new CrawlWatches(coordinator([new CrawlClientError('CrawlNotFound', 'gone')]).fetch, {
+      intervalMs: 5
+    })
     const one = recorder()
     deleted.watch(crawlDetail({ id: 'x' }), one.watcher)
     await expect.poll(() => one.ends).toEqual(['The crawl was deleted.'])

@@ -81,9 +81,14 @@ export class CrawlWatches {
       detail = await this.fetchDetail(id)
       watch.failures = 0
     } catch (err) {
-      if (err instanceof CrawlClientError && err.kind === 'CrawlNotFound') return this.end(id, watch, 'The crawl was deleted.')
+      if (err instanceof CrawlClientError && err.kind === 'CrawlNotFound')
+        return this.end(id, watch, 'The crawl was deleted.')
       if (++watch.failures >= this.maxFailures) {
-        return this.end(id, watch, `The crawl coordinator stopped answering: ${(err as Error).message}. Follow the crawl again when it is back.`)
+        return this.end(
+          id,
+          watch,
+          `The crawl coordinator stopped answering: ${(err as Error).message}. Follow the crawl again when it is back.`
+        )
       }
       if (this.watches.get(id) === watch) this.schedule(id, watch)
       return
@@ -117,7 +122,10 @@ export class CrawlWatches {
 }
 
 /** The `crawl` stream: the detail now, then each changed detail of the crawl's shared watch, until it ends. */
-export function crawlStreamSource(crawls: Pick<CrawlClient, 'get'>, watches: Pick<CrawlWatches, 'watch'>): StreamSource<'crawl'> {
+export function crawlStreamSource(
+  crawls: Pick<CrawlClient, 'get'>,
+  watches: Pick<CrawlWatches, 'watch'>
+): StreamSource<'crawl'> {
   return async ({ id }, sink) => {
     const detail = await crawls.get(id)
     const stop = watches.watch(detail, { onDetail: (next) => sink.push([next]), onEnd: (reason) => sink.end(reason) })

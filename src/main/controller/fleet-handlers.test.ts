@@ -36,7 +36,16 @@ function setup(notificationSettings: FleetParts['notificationSettings'] = null) 
     { minIntervalMs: 0 }
   )
   const handlers = fleetHandlers({
-    engine: { requireConnected: async () => undefined, host: async () => ({ cores: 2, cpuBusyCores: 0.5, memoryTotalBytes: 10, memoryAvailableBytes: 5, containersRunning: 2 }) },
+    engine: {
+      requireConnected: async () => undefined,
+      host: async () => ({
+        cores: 2,
+        cpuBusyCores: 0.5,
+        memoryTotalBytes: 10,
+        memoryAvailableBytes: 5,
+        containersRunning: 2
+      })
+    },
     serviceLimits: () => ({ scraper: { memoryBytes: 4, cpus: null } }),
     notificationSettings
   })
@@ -45,7 +54,8 @@ function setup(notificationSettings: FleetParts['notificationSettings'] = null) 
   }
   const sources: StreamSources = { stats: statsStreamSource(watches), logs: elsewhere, crawl: elsewhere }
   const backend: SessionBackend = {
-    handle: ((operation: OperationName, request: never) => (handlers as Record<string, (r: never) => Promise<unknown>>)[operation]!(request)) as SessionBackend['handle'],
+    handle: ((operation: OperationName, request: never) =>
+      (handlers as Record<string, (r: never) => Promise<unknown>>)[operation]!(request)) as SessionBackend['handle'],
     on: () => () => undefined,
     mask: secretMasker(),
     streams: sources
@@ -63,7 +73,9 @@ describe('fleet handlers', () => {
     await Promise.resolve()
     streams.get('d-scraper-1')?.push(reading('d-scraper-1', 'scraper'))
     streams.get('d-api-1')?.push(reading('d-api-1', 'api'))
-    const items = events.flatMap((e) => (e.event === 'streamData' && e.payload.kind === 'stats' ? [e.payload.items] : []))
+    const items = events.flatMap((e) =>
+      e.event === 'streamData' && e.payload.kind === 'stats' ? [e.payload.items] : []
+    )
     // The first items are the (empty) history when it opened; then the scraper's reading alone.
     expect(items.map((batch) => batch.map((r) => r.container))).toEqual([[], ['d-scraper-1']])
     session.dispose()
@@ -81,7 +93,9 @@ describe('fleet handlers', () => {
     await session.invoke('streamOpen', { kind: 'stats', params: {}, streamId: 'resumed', resume: true })
     const firstItems = (id: string): string[] | undefined => {
       const data = events.find((e) => e.event === 'streamData' && e.payload.streamId === id)
-      return data?.event === 'streamData' ? data.payload.items.map((r) => ('container' in r ? r.container : '?')) : undefined
+      return data?.event === 'streamData'
+        ? data.payload.items.map((r) => ('container' in r ? r.container : '?'))
+        : undefined
     }
     expect(firstItems('again')).toEqual(['d-api-1'])
     expect(firstItems('resumed')).toEqual([])
@@ -97,7 +111,14 @@ describe('fleet handlers', () => {
     const { session } = setup()
     expect(await session.invoke('hostInfo', {})).toEqual({
       ok: true,
-      value: { cores: 2, cpuBusyCores: 0.5, memoryTotalBytes: 10, memoryAvailableBytes: 5, containersRunning: 2, serviceLimits: { scraper: { memoryBytes: 4, cpus: null } } }
+      value: {
+        cores: 2,
+        cpuBusyCores: 0.5,
+        memoryTotalBytes: 10,
+        memoryAvailableBytes: 5,
+        containersRunning: 2,
+        serviceLimits: { scraper: { memoryBytes: 4, cpus: null } }
+      }
     })
   })
 

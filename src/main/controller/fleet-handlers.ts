@@ -19,10 +19,16 @@ export interface FleetParts {
   notificationSettings: NotificationSettingsStore | null
 }
 
-export function fleetHandlers({ engine, serviceLimits, notificationSettings }: FleetParts): { [K in FleetOperation]: Handler<K> } {
+export function fleetHandlers({ engine, serviceLimits, notificationSettings }: FleetParts): {
+  [K in FleetOperation]: Handler<K>
+} {
   const store = (): NotificationSettingsStore => {
     if (notificationSettings !== null) return notificationSettings
-    throw new StackError('NotificationSettingsUnavailable', 'This shell keeps no notification settings.', 'The web shell keeps them in the browser (localStorage); the desktop app in ~/.config/scrapedeck/notifications.json.')
+    throw new StackError(
+      'NotificationSettingsUnavailable',
+      'This shell keeps no notification settings.',
+      'The web shell keeps them in the browser (localStorage); the desktop app in ~/.config/scrapedeck/notifications.json.'
+    )
   }
   return {
     hostInfo: async (): Promise<HostInfo> => {

@@ -13,13 +13,37 @@ import { PanelController } from './panel-controller'
 import type { BrokerView, DriverView, PanelCollaborators, StatusView } from './panel-controller'
 import type { EngineView, StackOperations } from '../stack/drivers/stack-driver'
 
-const settings = loadPanelConfig({ AMQP_URI: 'amqp://deck:s3cret@127.0.0.1:5672', ELASTICSEARCH_URL: 'http://elastic:es-s3cret@127.0.0.1:9200', DECK_PROJECT: 'deck' }, '/srv/deck')
+const settings = loadPanelConfig(
+  {
+    AMQP_URI: 'amqp://deck:s3cret@127.0.0.1:5672',
+    ELASTICSEARCH_URL: 'http://elastic:es-s3cret@127.0.0.1:9200',
+    DECK_PROJECT: 'deck'
+  },
+  '/srv/deck'
+)
 
 function container(name: string, service: string): ProjectContainer {
-  return { id: `id-${name}`, name, service, number: 1, configHash: null, composeVersion: null, imageLabel: null, image: 'img', state: 'running', health: 'none', ports: [] }
+  return {
+    id: `id-${name}`,
+    name,
+    service,
+    number: 1,
+    configHash: null,
+    composeVersion: null,
+    imageLabel: null,
+    image: 'img',
+    state: 'running',
+    health: 'none',
+    ports: []
+  }
 }
 
-const emptyStatus = { project: 'deck', driver: { mode: 'compose', capabilities: { rollingUpdate: false } }, services: [], orphans: [] } as unknown as StackStatus
+const emptyStatus = {
+  project: 'deck',
+  driver: { mode: 'compose', capabilities: { rollingUpdate: false } },
+  services: [],
+  orphans: []
+} as unknown as StackStatus
 
 /** Small fakes of the collaborators: each records what the controller asked of it. */
 function fakes(): PanelCollaborators & {
@@ -28,7 +52,8 @@ function fakes(): PanelCollaborators & {
   failNext: Error | null
 } {
   const calls: string[] = []
-  const follows: { source: LogSource; onLine: (l: LogLine) => void; onEnd: (r: string) => void; stopped: boolean }[] = []
+  const follows: { source: LogSource; onLine: (l: LogLine) => void; onEnd: (r: string) => void; stopped: boolean }[] =
+    []
   const state = { failNext: null as Error | null }
   let connected = false
   const engine = Object.assign(new EventEmitter(), {
@@ -41,8 +66,18 @@ function fakes(): PanelCollaborators & {
       return true
     },
     requireConnected: async () => undefined,
-    listContainers: async (_p: string, service?: string) => [container('deck_api_1', 'api'), container('deck_api_2', 'api'), container('deck_db_1', 'db')].filter((c) => service === undefined || c.service === service),
-    tailLogs: async (sources: LogSource[]) => sources.map((s) => ({ container: s.name, service: s.service, stream: 'stdout' as const, time: '1', line: `tail of ${s.name}` })),
+    listContainers: async (_p: string, service?: string) =>
+      [container('deck_api_1', 'api'), container('deck_api_2', 'api'), container('deck_db_1', 'db')].filter(
+        (c) => service === undefined || c.service === service
+      ),
+    tailLogs: async (sources: LogSource[]) =>
+      sources.map((s) => ({
+        container: s.name,
+        service: s.service,
+        stream: 'stdout' as const,
+        time: '1',
+        line: `tail of ${s.name}`
+      })),
     followLogs: async (source: LogSource, _since: number, onLine: (l: LogLine) => void, onEnd: (r: string) => void) => {
       const follow = { source, onLine, onEnd, stopped: false }
       follows.push(follow)
@@ -50,21 +85,34 @@ function fakes(): PanelCollaborators & {
         follow.stopped = true
       }
     },
-    containerStats: async (c: LogSource) => ({ container: c.name, service: c.service, cpuPercent: 1, memoryBytes: 2, memoryLimitBytes: 3, read: 'now' }),
+    containerStats: async (c: LogSource) => ({
+      container: c.name,
+      service: c.service,
+      cpuPercent: 1,
+      memoryBytes: 2,
+      memoryLimitBytes: 3,
+      read: 'now'
+    }),
     start: async () => ({}) as never,
     stop: () => undefined
   }) as unknown as EngineView
-  const operation = (name: string) => async (...args: unknown[]) => {
-    const at = args.findIndex((a) => typeof a === 'function')
-    const report = args[at] as ProgressSink
-    calls.push(`${name} ${JSON.stringify([...args.slice(0, at), ...args.slice(at + 1)])}`)
-    report({ step: 'create', service: 'api', container: 'deck_api_1', state: 'done', message: 'Started deck_api_1' })
-    if (state.failNext !== null) throw state.failNext
-    return [`${name} done`]
-  }
+  const operation =
+    (name: string) =>
+    async (...args: unknown[]) => {
+      const at = args.findIndex((a) => typeof a === 'function')
+      const report = args[at] as ProgressSink
+      calls.push(`${name} ${JSON.stringify([...args.slice(0, at), ...args.slice(at + 1)])}`)
+      report({ step: 'create', service: 'api', container: 'deck_api_1', state: 'done', message: 'Started deck_api_1' })
+      if (state.failNext !== null) throw state.failNext
+      return [`${name} done`]
+    }
   const operations: StackOperations = {
-    up: operation('up'), down: operation('down'), scale: operation('scale'),
-    startService: operation('startService'), stopService: operation('stopService'), restartService: operation('restartService')
+    up: operation('up'),
+    down: operation('down'),
+    scale: operation('scale'),
+    startService: operation('startService'),
+    stopService: operation('stopService'),
+    restartService: operation('restartService')
   }
   const driver: DriverView = { mode: 'compose', operations, rollingUpdate: null, engine }
   const status = Object.assign(new EventEmitter(), {
@@ -80,25 +128,41 @@ function fakes(): PanelCollaborators & {
     }
   })
   const broker = Object.assign(new EventEmitter(), {
-    start: () => undefined, stop: async () => undefined, latest: async () => ({ queues: [] }), samples: () => [], capacity: 10,
+    start: () => undefined,
+    stop: async () => undefined,
+    latest: async () => ({ queues: [] }),
+    samples: () => [],
+    capacity: 10,
     lookupLatency: { record: (ms: number) => calls.push(`latency ${ms}`) },
     rpcServices: async () => [{ service: 'greeter', queue: 'rpc-greeter', consumers: 2, ready: 0, unacked: 1 }]
   }) as unknown as BrokerView
   const parts = {
-    settings, driver, status: status as unknown as StatusView, broker, calls, follows,
-    listings: async () => ({ lookup: async (id: string) => ({ listing: { ID: id }, source: 'scrape', tookMs: 42, cache: 'stored' }) }) as never,
-    rpc: async () => ({
-      call: async (service: string, method: string) => {
-        if (method === 'fail') throw new RemoteError('ValueError', 'builtins.ValueError', "('bad', 42)")
-        return `${service}.${method}`
-      }
-    }) as never,
+    settings,
+    driver,
+    status: status as unknown as StatusView,
+    broker,
+    calls,
+    follows,
+    listings: async () =>
+      ({
+        lookup: async (id: string) => ({ listing: { ID: id }, source: 'scrape', tookMs: 42, cache: 'stored' })
+      }) as never,
+    rpc: async () =>
+      ({
+        call: async (service: string, method: string) => {
+          if (method === 'fail') throw new RemoteError('ValueError', 'builtins.ValueError', "('bad', 42)")
+          return `${service}.${method}`
+        }
+      }) as never,
     preflight: (services: string[] | undefined) => {
       calls.push(`preflight ${JSON.stringify(services ?? null)}`)
       return { fileHash: 'a'.repeat(64), findings: [], accepted: true }
     }
   }
-  return Object.defineProperty(parts, 'failNext', { get: () => state.failNext, set: (v: Error | null) => (state.failNext = v) }) as never
+  return Object.defineProperty(parts, 'failNext', {
+    get: () => state.failNext,
+    set: (v: Error | null) => (state.failNext = v)
+  }) as never
 }
 
 function connect(controller: PanelController): { session: PanelSession; events: PanelEvent[] } {
@@ -111,7 +175,14 @@ describe('PanelController', () => {
     const { session } = connect(new PanelController(fakes()))
     const result = await session.invoke('config', {})
     expect(JSON.stringify(result)).not.toContain('s3cret')
-    expect(result).toMatchObject({ ok: true, value: { amqpUri: 'amqp://deck:***@127.0.0.1:5672', elasticsearchUrl: 'http://elastic:***@127.0.0.1:9200', credentialsFile: null } })
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        amqpUri: 'amqp://deck:***@127.0.0.1:5672',
+        elasticsearchUrl: 'http://elastic:***@127.0.0.1:9200',
+        credentialsFile: null
+      }
+    })
     expect(result).toMatchObject({ ok: true, value: { project: 'deck', scraperComposeService: 'scraper' } })
   })
 
@@ -123,12 +194,14 @@ describe('PanelController', () => {
     expect(parts.calls).toContain('scale ["api",3]')
     expect(parts.calls.at(-1)).toBe('refresh')
     const progress = events.filter((e) => e.event === 'progress').map((e) => e.payload as ProgressEvent)
-    expect(progress).toEqual([expect.objectContaining({ operationId: 'op-7', operation: 'scale', step: 'create', state: 'done' })])
+    expect(progress).toEqual([
+      expect.objectContaining({ operationId: 'op-7', operation: 'scale', step: 'create', state: 'done' })
+    ])
     await session.invoke('down', { removeVolumes: true })
     expect(parts.calls).toContain('down [{"removeVolumes":true}]')
   })
 
-  it('preflight answers the gate\'s result; up passes the accepted file hash on', async () => {
+  it("preflight answers the gate's result; up passes the accepted file hash on", async () => {
     const parts = fakes()
     const { session } = connect(new PanelController(parts))
     const pre = await session.invoke('preflight', { services: ['api'] })
@@ -145,9 +218,17 @@ describe('PanelController', () => {
     parts.failNext = new StackError('ImageUnavailable', 'Image x is not on this machine', 'Run up first')
     const { session, events } = connect(new PanelController(parts))
     const result = await session.invoke('up', { operationId: 'op-1' })
-    expect(result).toEqual({ ok: false, error: { kind: 'ImageUnavailable', message: 'Image x is not on this machine', hint: 'Run up first' } })
+    expect(result).toEqual({
+      ok: false,
+      error: { kind: 'ImageUnavailable', message: 'Image x is not on this machine', hint: 'Run up first' }
+    })
     const last = events.filter((e) => e.event === 'progress').at(-1)?.payload as ProgressEvent
-    expect(last).toMatchObject({ operationId: 'op-1', step: 'failed', state: 'failed', error: { kind: 'ImageUnavailable' } })
+    expect(last).toMatchObject({
+      operationId: 'op-1',
+      step: 'failed',
+      state: 'failed',
+      error: { kind: 'ImageUnavailable' }
+    })
     expect(parts.calls.at(-1)).toBe('refresh')
   })
 
@@ -168,10 +249,16 @@ describe('PanelController', () => {
   it('logs: the tail of every container of the service, or of the one named; unknown → ContainerNotFound', async () => {
     const { session } = connect(new PanelController(fakes()))
     const all = await session.invoke('logs', { service: 'api' })
-    expect(all).toMatchObject({ ok: true, value: { lines: [{ line: 'tail of deck_api_1' }, { line: 'tail of deck_api_2' }] } })
+    expect(all).toMatchObject({
+      ok: true,
+      value: { lines: [{ line: 'tail of deck_api_1' }, { line: 'tail of deck_api_2' }] }
+    })
     const one = await session.invoke('logs', { service: 'api', container: 'deck_api_2' })
     expect(one.ok && (one.value as { lines: unknown[] }).lines).toHaveLength(1)
-    expect(await session.invoke('logs', { service: 'nope' })).toMatchObject({ ok: false, error: { kind: 'ContainerNotFound' } })
+    expect(await session.invoke('logs', { service: 'nope' })).toMatchObject({
+      ok: false,
+      error: { kind: 'ContainerNotFound' }
+    })
   })
 
   it('a logs stream goes to the client that opened it only: the tail first, then new lines without those the tail gave, until every container ended', async () => {
@@ -184,21 +271,30 @@ describe('PanelController', () => {
     const [first, second] = parts.follows
     first?.onLine({ container: 'deck_api_1', service: 'api', stream: 'stdout', time: '1', line: 'tail of deck_api_1' })
     first?.onLine({ container: 'deck_api_1', service: 'api', stream: 'stdout', time: '2', line: 'new' })
-    const lines = a.events.map((e) => (e.event === 'streamData' && e.payload.kind === 'logs' ? e.payload.items.map((l) => l.line) : e.event))
+    const lines = a.events.map((e) =>
+      e.event === 'streamData' && e.payload.kind === 'logs' ? e.payload.items.map((l) => l.line) : e.event
+    )
     expect(lines).toEqual([['tail of deck_api_1', 'tail of deck_api_2'], ['new']])
     expect(b.events).toEqual([])
     first?.onEnd('deck_api_1 stopped logging')
     expect(a.session.openStreams()).toEqual(['mine'])
     second?.onEnd('deck_api_2 stopped logging')
-    expect(a.events.at(-1)).toEqual({ event: 'streamEnd', payload: { streamId: 'mine', reason: 'deck_api_2 stopped logging' } })
+    expect(a.events.at(-1)).toEqual({
+      event: 'streamEnd',
+      payload: { streamId: 'mine', reason: 'deck_api_2 stopped logging' }
+    })
     expect(a.session.openStreams()).toEqual([])
   })
 
   it('a logs stream resumed after a reconnect sends no tail; one of an unknown service is refused and leaves nothing open', async () => {
     const { session, events } = connect(new PanelController(fakes()))
-    expect(await session.invoke('streamOpen', { kind: 'logs', params: { service: 'api' }, streamId: 'r', resume: true })).toMatchObject({ ok: true })
+    expect(
+      await session.invoke('streamOpen', { kind: 'logs', params: { service: 'api' }, streamId: 'r', resume: true })
+    ).toMatchObject({ ok: true })
     expect(events).toEqual([{ event: 'streamData', payload: { streamId: 'r', kind: 'logs', items: [] } }])
-    expect(await session.invoke('streamOpen', { kind: 'logs', params: { service: 'nope' }, streamId: 'x' })).toMatchObject({ ok: false, error: { kind: 'ContainerNotFound' } })
+    expect(
+      await session.invoke('streamOpen', { kind: 'logs', params: { service: 'nope' }, streamId: 'x' })
+    ).toMatchObject({ ok: false, error: { kind: 'ContainerNotFound' } })
     expect(session.openStreams()).toEqual(['r'])
   })
 
@@ -220,7 +316,10 @@ describe('PanelController', () => {
     const { session } = connect(new PanelController(fakes()))
     await session.invoke('streamOpen', { kind: 'logs', params: { service: 'db' }, streamId: 'dup' })
     const again = await session.invoke('streamOpen', { kind: 'logs', params: { service: 'db' }, streamId: 'dup' })
-    expect(again).toMatchObject({ ok: false, error: { kind: 'InvalidRequest', message: expect.stringContaining('dup') } })
+    expect(again).toMatchObject({
+      ok: false,
+      error: { kind: 'InvalidRequest', message: expect.stringContaining('dup') }
+    })
     expect(session.openStreams()).toEqual(['dup'])
   })
 
@@ -229,12 +328,18 @@ describe('PanelController', () => {
     const { session } = connect(new PanelController(parts))
     expect(await session.invoke('lookup', { id: '42' })).toMatchObject({ ok: true, value: { listing: { ID: '42' } } })
     expect(parts.calls).toContain('latency 42')
-    expect(await session.invoke('rpcCall', { service: 'greeter', method: 'hello' })).toMatchObject({ ok: true, value: { result: 'greeter.hello' } })
+    expect(await session.invoke('rpcCall', { service: 'greeter', method: 'hello' })).toMatchObject({
+      ok: true,
+      value: { result: 'greeter.hello' }
+    })
   })
 
   it('rpcServices lists the broker’s services; a remote exception keeps its exc_type and value', async () => {
     const { session } = connect(new PanelController(fakes()))
-    expect(await session.invoke('rpcServices', {})).toEqual({ ok: true, value: { services: [{ service: 'greeter', queue: 'rpc-greeter', consumers: 2, ready: 0, unacked: 1 }] } })
+    expect(await session.invoke('rpcServices', {})).toEqual({
+      ok: true,
+      value: { services: [{ service: 'greeter', queue: 'rpc-greeter', consumers: 2, ready: 0, unacked: 1 }] }
+    })
     expect(await session.invoke('rpcCall', { service: 'greeter', method: 'fail' })).toEqual({
       ok: false,
       error: {

@@ -9,8 +9,16 @@
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import type {
-  BroadcastEventName, EventListener, EventPayload, OperationName, OperationResponse, ParsedRequest, PreflightResult, ProgressOperation,
-  StreamOperationName, StreamParams
+  BroadcastEventName,
+  EventListener,
+  EventPayload,
+  OperationName,
+  OperationResponse,
+  ParsedRequest,
+  PreflightResult,
+  ProgressOperation,
+  StreamOperationName,
+  StreamParams
 } from '../../shared/contract'
 import type { LogSource } from '../stack/container-logs'
 import type { StackDriver } from '../stack/drivers/stack-driver'
@@ -40,8 +48,14 @@ import type { AutoscalerView } from './autoscale-handlers'
 
 /** The parts of each collaborator the controller uses: what a unit test fakes. */
 export type DriverView = Pick<StackDriver, 'mode' | 'operations' | 'rollingUpdate' | 'engine'>
-export type StatusView = Pick<StackStatusSource, 'start' | 'stop' | 'refresh' | 'on' | 'build' | 'latest' | 'serviceLimits'>
-export type BrokerView = Pick<BrokerMonitor, 'start' | 'stop' | 'latest' | 'samples' | 'capacity' | 'lookupLatency' | 'rpcServices' | 'on'>
+export type StatusView = Pick<
+  StackStatusSource,
+  'start' | 'stop' | 'refresh' | 'on' | 'build' | 'latest' | 'serviceLimits'
+>
+export type BrokerView = Pick<
+  BrokerMonitor,
+  'start' | 'stop' | 'latest' | 'samples' | 'capacity' | 'lookupLatency' | 'rpcServices' | 'on'
+>
 
 export interface PanelCollaborators {
   settings: PanelSettings
@@ -88,10 +102,13 @@ export class PanelController {
     this.mask = secretMasker(parts.settings.secrets)
     this.events.setMaxListeners(100)
     this.crawlWatches = new CrawlWatches((id) => parts.crawls.get(id), { intervalMs: parts.crawlPollMs })
-    this.statsWatches = new StatsWatches(parts.driver.engine, async () => runningContainers(parts.status.latest ?? (await parts.status.build())))
+    this.statsWatches = new StatsWatches(parts.driver.engine, async () =>
+      runningContainers(parts.status.latest ?? (await parts.status.build()))
+    )
     this.table = this.handlers()
     this.streams = {
-      logs: async (params, sink, options) => openLogStream(parts.driver.engine, await this.logSources(params), params, sink, options),
+      logs: async (params, sink, options) =>
+        openLogStream(parts.driver.engine, await this.logSources(params), params, sink, options),
       crawl: crawlStreamSource(parts.crawls, this.crawlWatches),
       stats: statsStreamSource(this.statsWatches)
     }
@@ -149,9 +166,15 @@ export class PanelController {
     const { settings } = this.parts
     const { engine } = this.parts.driver
     await engine.requireConnected()
-    const containers = (await engine.listContainers(settings.project, r.service)).filter((c) => r.container === undefined || c.name === r.container)
+    const containers = (await engine.listContainers(settings.project, r.service)).filter(
+      (c) => r.container === undefined || c.name === r.container
+    )
     if (containers.length === 0) {
-      throw new StackError('ContainerNotFound', `No container of ${r.service}${r.container ? ` named ${r.container}` : ''} in project ${settings.project}`, 'Is the stack up?')
+      throw new StackError(
+        'ContainerNotFound',
+        `No container of ${r.service}${r.container ? ` named ${r.container}` : ''} in project ${settings.project}`,
+        'Is the stack up?'
+      )
     }
     return containers
   }
@@ -174,7 +197,8 @@ export class PanelController {
           managementUrl: this.mask(s.managementUrl),
           elasticsearchUrl: this.mask(s.elasticsearchUrl),
           scraperService: s.scraperService,
-          scraperComposeService: Object.entries(s.rpcServices).find(([, rpc]) => rpc === s.scraperService)?.[0] ?? 'scraper'
+          scraperComposeService:
+            Object.entries(s.rpcServices).find(([, rpc]) => rpc === s.scraperService)?.[0] ?? 'scraper'
         }
       },
       status: async () => {
@@ -182,18 +206,28 @@ export class PanelController {
         if (!engine.connected) await engine.probe()
         return this.parts.status.build()
       },
-      up: (r) => this.operation('up', r.operationId, (report) => this.stack.up(r.services, report, { allowHostAccess: r.allowHostAccess })),
+      up: (r) =>
+        this.operation('up', r.operationId, (report) =>
+          this.stack.up(r.services, report, { allowHostAccess: r.allowHostAccess })
+        ),
       preflight: async (r) => this.parts.preflight(r.services),
-      down: (r) => this.operation('down', r.operationId, (report) => this.stack.down({ removeVolumes: r.removeVolumes }, report)),
+      down: (r) =>
+        this.operation('down', r.operationId, (report) => this.stack.down({ removeVolumes: r.removeVolumes }, report)),
       scale: (r) => this.operation('scale', r.operationId, (report) => this.stack.scale(r.service, r.replicas, report)),
-      startService: (r) => this.operation('start', r.operationId, (report) => this.stack.startService(r.service, report)),
+      startService: (r) =>
+        this.operation('start', r.operationId, (report) => this.stack.startService(r.service, report)),
       stopService: (r) => this.operation('stop', r.operationId, (report) => this.stack.stopService(r.service, report)),
-      restartService: (r) => this.operation('restart', r.operationId, (report) => this.stack.restartService(r.service, report)),
+      restartService: (r) =>
+        this.operation('restart', r.operationId, (report) => this.stack.restartService(r.service, report)),
       updateService: (r) =>
         this.operation('update', r.operationId, (report) => {
           const { rollingUpdate, mode } = this.parts.driver
           if (rollingUpdate === null) {
-            throw new StackError('SwarmUnavailable', `A rolling update of ${r.service} is a swarm operation; this panel drives the stack with ${mode === 'compose' ? 'Compose' : mode}`, `Use \`deck --swarm update ${r.service}\` (DECK_MODE=swarm) on a swarm, or \`deck up ${r.service}\` to recreate its containers on the new image.`)
+            throw new StackError(
+              'SwarmUnavailable',
+              `A rolling update of ${r.service} is a swarm operation; this panel drives the stack with ${mode === 'compose' ? 'Compose' : mode}`,
+              `Use \`deck --swarm update ${r.service}\` (DECK_MODE=swarm) on a swarm, or \`deck up ${r.service}\` to recreate its containers on the new image.`
+            )
           }
           return rollingUpdate.updateService(r.service, report)
         }),
@@ -215,9 +249,14 @@ export class PanelController {
         }
         return this.parts.broker.latest()
       },
-      metricHistory: async (r) => ({ samples: this.parts.broker.samples(r.sinceMs, r.limit), capacity: this.parts.broker.capacity }),
+      metricHistory: async (r) => ({
+        samples: this.parts.broker.samples(r.sinceMs, r.limit),
+        capacity: this.parts.broker.capacity
+      }),
       lookup: async (r) => {
-        const result = await (await this.parts.listings()).lookup(r.id, r.source === undefined ? { refresh: r.refresh } : { refresh: r.refresh, source: r.source })
+        const result = await (
+          await this.parts.listings()
+        ).lookup(r.id, r.source === undefined ? { refresh: r.refresh } : { refresh: r.refresh, source: r.source })
         this.parts.broker.lookupLatency.record(result.tookMs)
         return result
       },
@@ -245,7 +284,11 @@ export class PanelController {
   }
 
   /** Runs a stack operation with progress events under one operation id. */
-  private async operation(operation: ProgressOperation, requestedId: string | undefined, run: (report: ProgressSink) => Promise<string[]>): Promise<OperationResponse<'up'>> {
+  private async operation(
+    operation: ProgressOperation,
+    requestedId: string | undefined,
+    run: (report: ProgressSink) => Promise<string[]>
+  ): Promise<OperationResponse<'up'>> {
     const operationId = requestedId ?? randomUUID()
     const started = performance.now()
     const report: ProgressSink = (p) =>
@@ -277,5 +320,18 @@ export class PanelController {
 
 /** A shell composed without an API client: every source operation says so. */
 const noSources = (): Promise<never> =>
-  Promise.reject(new SourceClientError('SourcesUnavailable', 'This panel has no API to ask for sources', 'Start the stack (its api service keeps the sources).'))
-const NO_SOURCES: SourceClientView = { list: noSources, get: noSources, add: noSources, edit: noSources, setPaused: noSources, remove: noSources }
+  Promise.reject(
+    new SourceClientError(
+      'SourcesUnavailable',
+      'This panel has no API to ask for sources',
+      'Start the stack (its api service keeps the sources).'
+    )
+  )
+const NO_SOURCES: SourceClientView = {
+  list: noSources,
+  get: noSources,
+  add: noSources,
+  edit: noSources,
+  setPaused: noSources,
+  remove: noSources
+}

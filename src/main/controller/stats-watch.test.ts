@@ -18,7 +18,15 @@ function fakeEngine(): StatsEngine & { streams: FakeStream[] } {
     followStats: async (source, onReading, onEnd) => {
       const stream: FakeStream = {
         source,
-        push: (cpu) => onReading({ container: source.name, service: source.service, cpuPercent: cpu, memoryBytes: 1, memoryLimitBytes: 2, read: 'now' }),
+        push: (cpu) =>
+          onReading({
+            container: source.name,
+            service: source.service,
+            cpuPercent: cpu,
+            memoryBytes: 1,
+            memoryLimitBytes: 2,
+            read: 'now'
+          }),
         end: onEnd,
         stopped: false
       }
@@ -33,7 +41,12 @@ function fakeEngine(): StatsEngine & { streams: FakeStream[] } {
 const a = { id: 'a', name: 'deck-scraper-1', service: 'scraper' }
 const b = { id: 'b', name: 'deck-api-1', service: 'api' }
 
-function collector(): { readings: ContainerStats[]; ends: string[]; onReading: (r: ContainerStats) => void; onEnd: (r: string) => void } {
+function collector(): {
+  readings: ContainerStats[]
+  ends: string[]
+  onReading: (r: ContainerStats) => void
+  onEnd: (r: string) => void
+} {
   const readings: ContainerStats[] = []
   const ends: string[] = []
   return { readings, ends, onReading: (r) => readings.push(r), onEnd: (r) => ends.push(r) }

@@ -12,7 +12,11 @@ import type { StatsSource } from '../stack/container-stats'
 import type { StreamSource } from './stream-source'
 
 export interface StatsEngine {
-  followStats(source: StatsSource, onReading: (reading: ContainerStats) => void, onEnd: (reason: string) => void): Promise<() => void>
+  followStats(
+    source: StatsSource,
+    onReading: (reading: ContainerStats) => void,
+    onEnd: (reason: string) => void
+  ): Promise<() => void>
 }
 
 export interface StatsWatcher {
@@ -95,7 +99,15 @@ export class StatsWatches {
   }
 
   private open(source: StatsSource): void {
-    const stream: ContainerStream = { source, stop: null, closed: false, history: new RingBuffer(this.capacity), lastSentAt: 0, pending: null, timer: null }
+    const stream: ContainerStream = {
+      source,
+      stop: null,
+      closed: false,
+      history: new RingBuffer(this.capacity),
+      lastSentAt: 0,
+      pending: null,
+      timer: null
+    }
     this.streams.set(source.id, stream)
     const forget = (): void => {
       if (this.streams.get(source.id) === stream) this.close(source.id, stream)

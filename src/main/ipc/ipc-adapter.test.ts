@@ -51,7 +51,11 @@ async function refuseStream(): Promise<never> {
   throw new Error('no streams here')
 }
 
-function backend(): SessionBackend & { calls: string[]; emit: (event: BroadcastEventName, payload: unknown) => void; listenerCount: () => number } {
+function backend(): SessionBackend & {
+  calls: string[]
+  emit: (event: BroadcastEventName, payload: unknown) => void
+  listenerCount: () => number
+} {
   const calls: string[] = []
   const listeners = new Set<{ event: string; listener: (payload: unknown) => void }>()
   return {
@@ -74,10 +78,18 @@ function backend(): SessionBackend & { calls: string[]; emit: (event: BroadcastE
   }
 }
 
-function setup(): { ipcMain: FakeIpcMain; controller: ReturnType<typeof backend>; ipc: ReturnType<typeof servePanelIpc> } {
+function setup(): {
+  ipcMain: FakeIpcMain
+  controller: ReturnType<typeof backend>
+  ipc: ReturnType<typeof servePanelIpc>
+} {
   const ipcMain = new FakeIpcMain()
   const controller = backend()
-  const ipc = servePanelIpc(ipcMain, (deliver) => new PanelSession(controller, deliver), (url) => url === TRUSTED)
+  const ipc = servePanelIpc(
+    ipcMain,
+    (deliver) => new PanelSession(controller, deliver),
+    (url) => url === TRUSTED
+  )
   return { ipcMain, controller, ipc }
 }
 
@@ -90,7 +102,9 @@ describe('Electron IPC adapter', () => {
     expect(result).toEqual({ ok: true, value: { project: 'deck' } })
     expect(controller.calls).toEqual(['config'])
     // Validation is the session's: a bad request never reaches the controller.
-    expect(await ipcMain.invoke({ sender: contents, senderFrame: contents.mainFrame }, 'lookup', { id: '../x' })).toMatchObject({ ok: false, error: { kind: 'InvalidRequest' } })
+    expect(
+      await ipcMain.invoke({ sender: contents, senderFrame: contents.mainFrame }, 'lookup', { id: '../x' })
+    ).toMatchObject({ ok: false, error: { kind: 'InvalidRequest' } })
     expect(controller.calls).toEqual(['config'])
   })
 
@@ -99,14 +113,21 @@ describe('Electron IPC adapter', () => {
     const contents = new FakeWebContents()
     ipc.attach(contents)
     const subframe = { url: TRUSTED }
-    const refused = { ok: false, error: { kind: 'InvalidRequest', message: 'This request did not come from the panel window.' } }
+    const refused = {
+      ok: false,
+      error: { kind: 'InvalidRequest', message: 'This request did not come from the panel window.' }
+    }
     expect(await ipcMain.invoke({ sender: contents, senderFrame: subframe }, 'config', {})).toMatchObject(refused)
     expect(await ipcMain.invoke({ sender: contents, senderFrame: null }, 'config', {})).toMatchObject(refused)
     const hostile = new FakeWebContents('https://evil.example/')
     ipc.attach(hostile)
-    expect(await ipcMain.invoke({ sender: hostile, senderFrame: hostile.mainFrame }, 'config', {})).toMatchObject(refused)
+    expect(await ipcMain.invoke({ sender: hostile, senderFrame: hostile.mainFrame }, 'config', {})).toMatchObject(
+      refused
+    )
     const stranger = new FakeWebContents()
-    expect(await ipcMain.invoke({ sender: stranger, senderFrame: stranger.mainFrame }, 'config', {})).toMatchObject(refused)
+    expect(await ipcMain.invoke({ sender: stranger, senderFrame: stranger.mainFrame }, 'config', {})).toMatchObject(
+      refused
+    )
     expect(controller.calls).toEqual([])
   })
 
@@ -117,7 +138,9 @@ describe('Electron IPC adapter', () => {
     ipc.attach(one)
     ipc.attach(two)
     controller.emit('status', { project: 'deck' })
-    expect(one.sent).toEqual([{ channel: IPC_EVENT_CHANNEL, args: [{ event: 'status', payload: { project: 'deck' } }] }])
+    expect(one.sent).toEqual([
+      { channel: IPC_EVENT_CHANNEL, args: [{ event: 'status', payload: { project: 'deck' } }] }
+    ])
     expect(two.sent).toHaveLength(1)
     const before = controller.listenerCount()
     two.destroy()
@@ -133,7 +156,10 @@ describe('Electron IPC adapter', () => {
     const session = ipc.attach(contents)
     contents.destroy()
     expect(await session.invoke('config', {})).toMatchObject({ ok: false, error: { kind: 'PanelDisconnected' } })
-    expect(await ipcMain.invoke({ sender: contents, senderFrame: contents.mainFrame }, 'config', {})).toMatchObject({ ok: false, error: { kind: 'InvalidRequest' } })
+    expect(await ipcMain.invoke({ sender: contents, senderFrame: contents.mainFrame }, 'config', {})).toMatchObject({
+      ok: false,
+      error: { kind: 'InvalidRequest' }
+    })
   })
 
   it('close removes the handler and disposes every session', () => {
@@ -169,11 +195,17 @@ describe('panel window', () => {
       loadURL: async (url: string) => void loaded.push(`url ${url}`),
       loadFile: async (file: string) => void loaded.push(`file ${file}`)
     })
-    openPanelWindow((options) => (created.push(options), window), ipc, { preloadPath: '/p.cjs', devServerUrl: null, rendererFile: '/app/index.html' })
+    openPanelWindow((options) => (created.push(options), window), ipc, {
+      preloadPath: '/p.cjs',
+      devServerUrl: null,
+      rendererFile: '/app/index.html'
+    })
     expect(created).toEqual([panelWindowConstructorOptions('/p.cjs')])
     expect(loaded).toEqual(['file /app/index.html'])
     window.emit('ready-to-show')
     expect(window.shown).toBe(true)
-    return expect(ipcMain.invoke({ sender: window.webContents, senderFrame: window.webContents.mainFrame }, 'config', {})).resolves.toMatchObject({ ok: true })
+    return expect(
+      ipcMain.invoke({ sender: window.webContents, senderFrame: window.webContents.mainFrame }, 'config', {})
+    ).resolves.toMatchObject({ ok: true })
   })
 })

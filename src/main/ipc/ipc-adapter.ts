@@ -37,15 +37,23 @@ export interface PanelIpc {
   close(): void
 }
 
-const notFromPanel: Result<unknown> = { ok: false, error: panelError('InvalidRequest', 'This request did not come from the panel window.', null) }
+const notFromPanel: Result<unknown> = {
+  ok: false,
+  error: panelError('InvalidRequest', 'This request did not come from the panel window.', null)
+}
 
-export function servePanelIpc(ipcMain: IpcMainLike, newSession: (deliver: (event: PanelEvent) => void) => PanelSession, isTrustedUrl: TrustedUrl): PanelIpc {
+export function servePanelIpc(
+  ipcMain: IpcMainLike,
+  newSession: (deliver: (event: PanelEvent) => void) => PanelSession,
+  isTrustedUrl: TrustedUrl
+): PanelIpc {
   const sessions = new Map<WebContentsLike, PanelSession>()
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, operation, request) => {
     const session = sessions.get(event.sender)
     const frame = event.senderFrame
-    if (session === undefined || frame === null || frame !== event.sender.mainFrame || !isTrustedUrl(frame.url)) return notFromPanel
+    if (session === undefined || frame === null || frame !== event.sender.mainFrame || !isTrustedUrl(frame.url))
+      return notFromPanel
     return session.invoke(operation, request)
   })
 

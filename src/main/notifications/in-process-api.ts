@@ -3,7 +3,15 @@
  * notifier) program against, so they go through the same validation and events as a window.
  */
 import { EventEmitter } from 'node:events'
-import type { EventListener, EventName, OperationName, OperationRequest, OperationResult, PanelApi, PanelEvent } from '../../shared/contract'
+import type {
+  EventListener,
+  EventName,
+  OperationName,
+  OperationRequest,
+  OperationResult,
+  PanelApi,
+  PanelEvent
+} from '../../shared/contract'
 import { PanelSession } from '../session/panel-session'
 import type { SessionBackend } from '../session/panel-session'
 
@@ -12,7 +20,8 @@ export function inProcessApi(controller: SessionBackend): PanelApi & { dispose()
   events.setMaxListeners(50)
   const session = new PanelSession(controller, (event: PanelEvent) => events.emit(event.event, event.payload))
   return {
-    invoke: <K extends OperationName>(operation: K, request: OperationRequest<K>) => session.invoke(operation, request) as Promise<OperationResult<K>>,
+    invoke: <K extends OperationName>(operation: K, request: OperationRequest<K>) =>
+      session.invoke(operation, request) as Promise<OperationResult<K>>,
     on: <K extends EventName>(event: K, listener: EventListener<K>) => {
       events.on(event, listener)
       return () => {

@@ -9,7 +9,11 @@ describe('NotificationSettingsFile', () => {
   it('gives the defaults without a file, and keeps what was written across instances', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'deck-notify-')), 'nested', 'notifications.json')
     expect(new NotificationSettingsFile(file).read()).toEqual(DEFAULT_NOTIFICATION_SETTINGS)
-    const changed = { ...DEFAULT_NOTIFICATION_SETTINGS, backlogThreshold: 42, kinds: { ...DEFAULT_NOTIFICATION_SETTINGS.kinds, crawlFinished: false } }
+    const changed = {
+      ...DEFAULT_NOTIFICATION_SETTINGS,
+      backlogThreshold: 42,
+      kinds: { ...DEFAULT_NOTIFICATION_SETTINGS.kinds, crawlFinished: false }
+    }
     new NotificationSettingsFile(file).write(changed)
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(changed)
     expect(new NotificationSettingsFile(file).read()).toEqual(changed)

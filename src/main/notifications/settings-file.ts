@@ -5,7 +5,10 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { DEFAULT_NOTIFICATION_SETTINGS, readNotificationSettings } from '../../shared/notifications/notification-settings'
+import {
+  DEFAULT_NOTIFICATION_SETTINGS,
+  readNotificationSettings
+} from '../../shared/notifications/notification-settings'
 import type { NotificationSettings } from '../../shared/notifications/notification-settings'
 
 export interface NotificationSettingsStore {
@@ -37,7 +40,10 @@ export class NotificationSettingsFile implements NotificationSettingsStore {
     try {
       text = readFileSync(this.file, 'utf8')
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') console.error(`scrapedeck: cannot read ${this.file} (${(err as Error).message}); notifications use the defaults`)
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        console.error(
+          `scrapedeck: cannot read ${this.file} (${(err as Error).message}); notifications use the defaults`
+        )
       return DEFAULT_NOTIFICATION_SETTINGS
     }
     try {

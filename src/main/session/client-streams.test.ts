@@ -7,7 +7,12 @@ const line = (text: string): LogLine => ({ container: 'c', service: 's', stream:
 
 /** A `logs` source the test drives: it opens when the test says, and counts its stops. */
 function controllableSource() {
-  const opens: { sink: StreamSink<LogLine>; answer: (initial: string[]) => void; fail: (err: Error) => void; stops: number }[] = []
+  const opens: {
+    sink: StreamSink<LogLine>
+    answer: (initial: string[]) => void
+    fail: (err: Error) => void
+    stops: number
+  }[] = []
   const logs = (_params: unknown, sink: StreamSink<LogLine>): Promise<OpenedStream<LogLine>> =>
     new Promise((resolve, reject) => {
       const entry = {
@@ -41,7 +46,12 @@ function setup(limits?: { maxStreams?: number; maxPending?: number }) {
   return { streams, opens, events, seen }
 }
 
-const open = (streamId?: string): StreamOpen => ({ kind: 'logs', params: { service: 's', tail: 1 }, resume: false, ...(streamId === undefined ? {} : { streamId }) })
+const open = (streamId?: string): StreamOpen => ({
+  kind: 'logs',
+  params: { service: 's', tail: 1 },
+  resume: false,
+  ...(streamId === undefined ? {} : { streamId })
+})
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 describe('ClientStreams', () => {

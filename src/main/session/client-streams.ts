@@ -63,12 +63,24 @@ export class ClientStreams {
   async open(request: StreamOpen): Promise<{ streamId: string }> {
     const streamId = request.streamId ?? randomUUID()
     if (this.streams.has(streamId)) {
-      throw new StreamRefused(`This client already has a stream with id ${streamId}.`, 'Close that stream first, or open this one under another id.')
+      throw new StreamRefused(
+        `This client already has a stream with id ${streamId}.`,
+        'Close that stream first, or open this one under another id.'
+      )
     }
     if (this.streams.size >= this.maxStreams) {
-      throw new StreamRefused(`This client has ${this.maxStreams} streams open, the most it may have.`, 'Close the streams it no longer shows (streamClose) before opening more.')
+      throw new StreamRefused(
+        `This client has ${this.maxStreams} streams open, the most it may have.`,
+        'Close the streams it no longer shows (streamClose) before opening more.'
+      )
     }
-    const stream: ClientStream = { kind: request.kind, state: this.gone ? 'ended' : 'opening', pending: [], pendingEnd: null, stop: null }
+    const stream: ClientStream = {
+      kind: request.kind,
+      state: this.gone ? 'ended' : 'opening',
+      pending: [],
+      pendingEnd: null,
+      stop: null
+    }
     if (!this.gone) this.streams.set(streamId, stream)
     const sink: StreamSink<unknown> = {
       push: (items) => {
@@ -130,12 +142,19 @@ export class ClientStreams {
 
   private openSource(request: StreamOpen, sink: StreamSink<unknown>): Promise<OpenedStream<unknown>> {
     // The contract pairs each kind with its params and items; the map of sources keeps that pairing.
-    const source = this.sources[request.kind] as (params: unknown, sink: StreamSink<unknown>, options: { resume: boolean }) => Promise<OpenedStream<unknown>>
+    const source = this.sources[request.kind] as (
+      params: unknown,
+      sink: StreamSink<unknown>,
+      options: { resume: boolean }
+    ) => Promise<OpenedStream<unknown>>
     return source(request.params, sink, { resume: request.resume })
   }
 
   private data(streamId: string, stream: ClientStream, items: unknown[]): void {
-    this.send({ event: 'streamData', payload: { streamId, kind: stream.kind, items: items as StreamItem<StreamKind>[] } } as PanelEvent)
+    this.send({
+      event: 'streamData',
+      payload: { streamId, kind: stream.kind, items: items as StreamItem<StreamKind>[] }
+    } as PanelEvent)
   }
 
   private end(streamId: string, stream: ClientStream, reason: string, notify: boolean): void {

@@ -8,7 +8,10 @@ import { PanelSession } from './panel-session'
 import type { SessionBackend } from './panel-session'
 
 /** Records what reaches the controller, so a test can prove a bad request never did. */
-function recordingBackend(answer: (operation: OperationName) => unknown = () => ({}), secrets: string[] = []): SessionBackend & {
+function recordingBackend(
+  answer: (operation: OperationName) => unknown = () => ({}),
+  secrets: string[] = []
+): SessionBackend & {
   calls: { operation: string; request: unknown }[]
   listeners: Map<string, (payload: unknown) => void>
 } {
@@ -76,9 +79,19 @@ describe('PanelSession', () => {
       }),
       () => undefined
     )
-    expect(await session.invoke('status', {})).toEqual({ ok: false, error: { kind: 'UnknownService', message: 'No service "x"', hint: 'Services: api' } })
+    expect(await session.invoke('status', {})).toEqual({
+      ok: false,
+      error: { kind: 'UnknownService', message: 'No service "x"', hint: 'Services: api' }
+    })
     error = new Error('boom')
-    expect(await session.invoke('status', {})).toEqual({ ok: false, error: { kind: 'Internal', message: 'boom', hint: 'An unexpected error; see the logs of the process that reported it.' } })
+    expect(await session.invoke('status', {})).toEqual({
+      ok: false,
+      error: {
+        kind: 'Internal',
+        message: 'boom',
+        hint: 'An unexpected error; see the logs of the process that reported it.'
+      }
+    })
   })
 
   it('delivers every broadcast event until disposed, then answers PanelDisconnected', async () => {
@@ -100,12 +113,18 @@ describe('PanelSession', () => {
     const secret = 'Gen3rated-pw_x'
     let fail = false
     const backend = recordingBackend(() => {
-      if (fail) throw new BrokerUnavailable(`Cannot connect to the AMQP broker at amqp://deck-1:${secret}@127.0.0.1:5672: ECONNREFUSED`)
+      if (fail)
+        throw new BrokerUnavailable(
+          `Cannot connect to the AMQP broker at amqp://deck-1:${secret}@127.0.0.1:5672: ECONNREFUSED`
+        )
       return { amqpUri: `amqp://deck-1:${secret}@127.0.0.1:5672`, lines: [{ text: `password is ${secret}` }] }
     }, [secret])
     const seen: unknown[] = []
     const session = new PanelSession(backend, (event) => seen.push(event))
-    expect(await session.invoke('status', {})).toEqual({ ok: true, value: { amqpUri: 'amqp://deck-1:***@127.0.0.1:5672', lines: [{ text: 'password is ***' }] } })
+    expect(await session.invoke('status', {})).toEqual({
+      ok: true,
+      value: { amqpUri: 'amqp://deck-1:***@127.0.0.1:5672', lines: [{ text: 'password is ***' }] }
+    })
     fail = true
     const failed = await session.invoke('status', {})
     expect(failed).toMatchObject({ ok: false, error: { kind: 'BrokerUnavailable' } })

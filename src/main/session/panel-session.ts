@@ -9,7 +9,13 @@
  * backend's masker, so no credential reaches a window, a socket or a terminal.
  * Shells only move frames between their transport and `invoke` / `deliver`.
  */
-import { BROADCAST_EVENT_NAMES, OPERATION_NAMES, isOperationName, panelError, parseRequest } from '../../shared/contract'
+import {
+  BROADCAST_EVENT_NAMES,
+  OPERATION_NAMES,
+  isOperationName,
+  panelError,
+  parseRequest
+} from '../../shared/contract'
 import type { OperationName, ParsedRequest, PanelEvent, Result, StreamOperationName } from '../../shared/contract'
 import type { PanelController } from '../controller/panel-controller'
 import { ClientStreams } from './client-streams'
@@ -36,11 +42,16 @@ export class PanelSession {
   }
 
   async invoke(operation: unknown, request: unknown): Promise<Result<unknown>> {
-    if (this.disposed) return { ok: false, error: panelError('PanelDisconnected', 'This client has disconnected.', null) }
+    if (this.disposed)
+      return { ok: false, error: panelError('PanelDisconnected', 'This client has disconnected.', null) }
     if (!isOperationName(operation)) {
       return {
         ok: false,
-        error: panelError('UnknownOperation', `There is no operation named ${JSON.stringify(operation)}.`, `Known operations: ${OPERATION_NAMES.join(', ')}.`)
+        error: panelError(
+          'UnknownOperation',
+          `There is no operation named ${JSON.stringify(operation)}.`,
+          `Known operations: ${OPERATION_NAMES.join(', ')}.`
+        )
       }
     }
     const parsed = parseRequest(operation, request)

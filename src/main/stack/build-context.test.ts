@@ -36,12 +36,23 @@ describe('build context', () => {
   })
 
   it('sends everything but what a denylist names', () => {
-    const root = context({ '.dockerignore': 'node_modules\n*.log\n', Dockerfile: 'FROM scratch', 'a.ts': 'x', 'b.log': 'x', 'node_modules/m.js': 'x' })
+    const root = context({
+      '.dockerignore': 'node_modules\n*.log\n',
+      Dockerfile: 'FROM scratch',
+      'a.ts': 'x',
+      'b.log': 'x',
+      'node_modules/m.js': 'x'
+    })
     expect(buildContextFiles(root)).toEqual(['.dockerignore', 'Dockerfile', 'a.ts'])
   })
 
   it('packs exactly those files into the tar stream', async () => {
-    const root = context({ '.dockerignore': 'secret.txt\n', Dockerfile: 'FROM scratch', 'secret.txt': 'x', 'app/main.js': 'x' })
+    const root = context({
+      '.dockerignore': 'secret.txt\n',
+      Dockerfile: 'FROM scratch',
+      'secret.txt': 'x',
+      'app/main.js': 'x'
+    })
     const names: string[] = []
     const reader = extract()
     reader.on('entry', (header, stream, next) => {

@@ -39,4 +39,8 @@ export function formatPath(path: readonly (string | number | symbol)[]): string 
 }
 
 /** Records an issue at a key path; `childKey` names a key under it (an unknown key), `unsupported` a key we do not implement. */
-export type IssueAt = (path: (string | number)[], message: string, options?: { unsupported?: boolean; childKey?: string }) => void
+export type IssueAt = (
+  path: (string | number)[],
+  message: string,
+  options?: { unsupported?: boolean; childKey?: string }
+) => void

@@ -64,8 +64,16 @@ x-anchors: {}
     const dir = mkdtempSync(join(tmpdir(), 'deck-compose-'))
     writeFileSync(join(dir, 'vars.env'), '# comment\nA=1\nB="two"\n')
     writeFileSync(join(dir, '.env.images'), 'IMG=from-file\nTAG=file\n')
-    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  s:\n    image: ${IMG}:${TAG}\n    env_file: vars.env\n    environment: [B=override]\n')
-    const p = loadComposeProject({ file: join(dir, 'compose.yaml'), project: 'x', envFiles: ['.env.images'], env: { TAG: 'shell' } })
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      'services:\n  s:\n    image: ${IMG}:${TAG}\n    env_file: vars.env\n    environment: [B=override]\n'
+    )
+    const p = loadComposeProject({
+      file: join(dir, 'compose.yaml'),
+      project: 'x',
+      envFiles: ['.env.images'],
+      env: { TAG: 'shell' }
+    })
     expect(p.services.get('s')?.image).toBe('from-file:shell')
     expect(p.services.get('s')?.environment).toEqual({ A: '1', B: 'override' })
   })
@@ -86,7 +94,9 @@ describe('compose file: errors name the file, the line and the key', () => {
   it('unknown key (a typo) is invalid, with its own line', () => {
     const err = errorOf('services:\n  api:\n    image: a\n    comand: x\n')
     expect(err.kind).toBe('ComposeFileInvalid')
-    expect(err.issues).toEqual([{ line: 4, column: 5, key: 'services.api.comand', message: 'unknown key "comand"', unsupported: false }])
+    expect(err.issues).toEqual([
+      { line: 4, column: 5, key: 'services.api.comand', message: 'unknown key "comand"', unsupported: false }
+    ])
     expect(err.message).toBe('/srv/deck/compose.yaml:4:5: services.api.comand: unknown key "comand"')
   })
 
@@ -108,7 +118,9 @@ describe('compose file: errors name the file, the line and the key', () => {
   })
 
   it('depends_on an unknown service, and a dependency cycle', () => {
-    const err = errorOf('services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n  c:\n    image: x\n    depends_on: [nope]\n')
+    const err = errorOf(
+      'services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n  c:\n    image: x\n    depends_on: [nope]\n'
+    )
     const messages = err.issues.map((i) => `${i.line} ${i.key} ${i.message}`)
     expect(messages).toContain('10 services.c.depends_on depends on "nope", which is not a service in this file')
     expect(messages.some((m) => /dependency cycle: a → b → a/.test(m))).toBe(true)
@@ -123,7 +135,9 @@ describe('compose file: errors name the file, the line and the key', () => {
   it('undeclared named volume and network; no image nor build; missing services', () => {
     const err = errorOf('services:\n  api:\n    volumes: ["data:/data"]\n    networks: [back]\n')
     const keys = err.issues.map((i) => `${i.line}:${i.key}`)
-    expect(keys).toEqual(expect.arrayContaining(['2:services.api', '3:services.api.volumes[0]', '4:services.api.networks']))
+    expect(keys).toEqual(
+      expect.arrayContaining(['2:services.api', '3:services.api.volumes[0]', '4:services.api.networks'])
+    )
     expect(errorOf('version: "3"\n').issues[0]).toMatchObject({ key: 'services', message: 'is required' })
     expect(errorOf('- a\n- b\n').issues[0]?.message).toMatch(/YAML map/)
   })
@@ -134,13 +148,21 @@ describe('compose file: errors name the file, the line and the key', () => {
   })
 
   it('a missing file', () => {
-    expect(() => loadComposeProject({ file: '/nonexistent/compose.yaml' })).toThrow(/\/nonexistent\/compose\.yaml: file not found/)
+    expect(() => loadComposeProject({ file: '/nonexistent/compose.yaml' })).toThrow(
+      /\/nonexistent\/compose\.yaml: file not found/
+    )
   })
 })
 
 describe('compose file: hostile files are refused, not crashed on (found by the fault suite)', () => {
   it('aliases that expand past the alias limit (a "billion laughs" file)', () => {
-    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 5 }, (_, i) => `${'bcdef'[i]}: &${'bcdef'[i]} [${Array(9).fill(`*${'abcde'[i]}`).join(', ')}]`)]
+    const levels = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 5 },
+        (_, i) => `${'bcdef'[i]}: &${'bcdef'[i]} [${Array(9).fill(`*${'abcde'[i]}`).join(', ')}]`
+      )
+    ]
     const err = errorOf(`${levels.join('\n')}\nservices:\n  web:\n    image: a\n`)
     expect(err.kind).toBe('ComposeFileInvalid')
     expect(err.issues[0]?.message).toMatch(/^YAML: .*alias.*write the values out/)
@@ -162,7 +184,9 @@ describe('compose file: hostile files are refused, not crashed on (found by the 
   })
 
   it('more replicas than the panel runs', () => {
-    expect(errorOf('services:\n  web:\n    image: a\n    deploy:\n      replicas: 1000000000\n').issues[0]).toMatchObject({ key: 'services.web.deploy.replicas', message: expect.stringMatching(/at most 32 replicas/) })
+    expect(
+      errorOf('services:\n  web:\n    image: a\n    deploy:\n      replicas: 1000000000\n').issues[0]
+    ).toMatchObject({ key: 'services.web.deploy.replicas', message: expect.stringMatching(/at most 32 replicas/) })
     expect(errorOf('services:\n  web:\n    image: a\n    scale: 33\n').issues[0]?.key).toBe('services.web.scale')
   })
 })

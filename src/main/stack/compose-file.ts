@@ -43,7 +43,9 @@ export function loadComposeProject(options: LoadComposeOptions): ComposeProject 
     text = readFileSync(file, 'utf8')
   } catch (err) {
     const message = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message
-    throw new ComposeFileError('ComposeFileNotFound', file, [{ line: null, column: null, key: '', message, unsupported: false }])
+    throw new ComposeFileError('ComposeFileNotFound', file, [
+      { line: null, column: null, key: '', message, unsupported: false }
+    ])
   }
   return parseComposeText(text, { ...options, file })
 }
@@ -54,14 +56,28 @@ export function parseComposeText(text: string, options: LoadComposeOptions): Com
   const bytes = Buffer.byteLength(text, 'utf8')
   if (bytes > MAX_COMPOSE_FILE_BYTES) {
     const size = `${(bytes / 1024 / 1024).toFixed(1)} MiB`
-    throw new ComposeFileError('ComposeFileInvalid', file, [{ line: null, column: null, key: '', message: `the file is ${size}; a compose file may be at most ${MAX_COMPOSE_FILE_BYTES / 1024 / 1024} MiB`, unsupported: false }])
+    throw new ComposeFileError('ComposeFileInvalid', file, [
+      {
+        line: null,
+        column: null,
+        key: '',
+        message: `the file is ${size}; a compose file may be at most ${MAX_COMPOSE_FILE_BYTES / 1024 / 1024} MiB`,
+        unsupported: false
+      }
+    ])
   }
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e): ComposeIssue => {
       const pos = lines.linePos(e.pos[0])
-      return { line: pos.line, column: pos.col, key: '', message: `YAML: ${e.message.split('\n')[0]}`, unsupported: false }
+      return {
+        line: pos.line,
+        column: pos.col,
+        key: '',
+        message: `YAML: ${e.message.split('\n')[0]}`,
+        unsupported: false
+      }
     })
     throw new ComposeFileError('ComposeFileInvalid', file, issues)
   }
@@ -73,7 +89,11 @@ export function parseComposeText(text: string, options: LoadComposeOptions): Com
     issues.push({ line: pos?.line ?? null, column: pos?.column ?? null, key, message, unsupported })
   }
   const fail = (): never => {
-    throw new ComposeFileError(issues.every((i) => i.unsupported) ? 'ComposeUnsupported' : 'ComposeFileInvalid', file, issues)
+    throw new ComposeFileError(
+      issues.every((i) => i.unsupported) ? 'ComposeUnsupported' : 'ComposeFileInvalid',
+      file,
+      issues
+    )
   }
 
   const tree = withoutExtensions(plainTree(doc, at, fail))
@@ -92,9 +112,14 @@ export function parseComposeText(text: string, options: LoadComposeOptions): Com
   }
   if (!parsed.success) throw new Error('unreachable')
 
-  const project = options.project || env['COMPOSE_PROJECT_NAME'] || parsed.data.name || defaultProjectName(dirname(file))
+  const project =
+    options.project || env['COMPOSE_PROJECT_NAME'] || parsed.data.name || defaultProjectName(dirname(file))
   const writeAs = options.compat ?? parseComposeCompat(env['DECK_COMPOSE_COMPAT'])
-  const result = normalizeProject(parsed.data, { project, writeAs, file, env, written: tree as Record<string, unknown>, source: composeSource(text, doc, lines) }, at)
+  const result = normalizeProject(
+    parsed.data,
+    { project, writeAs, file, env, written: tree as Record<string, unknown>, source: composeSource(text, doc, lines) },
+    at
+  )
   if (issues.length > 0) fail()
   return result
 }
@@ -108,7 +133,10 @@ function plainTree(doc: Document, at: At, fail: () => never): unknown {
     tree = doc.toJS({ maxAliasCount: 100 })
   } catch (err) {
     // yaml throws a ReferenceError when aliases expand past maxAliasCount (a "billion laughs" file).
-    at([], `YAML: ${(err as Error).message.split('\n')[0]} (its aliases expand to more than 100 uses); write the values out`)
+    at(
+      [],
+      `YAML: ${(err as Error).message.split('\n')[0]} (its aliases expand to more than 100 uses); write the values out`
+    )
     fail()
   }
   const problem = shapeProblem(tree, [])
@@ -121,8 +149,10 @@ function plainTree(doc: Document, at: At, fail: () => never): unknown {
 
 function shapeProblem(node: unknown, ancestors: unknown[]): { path: (string | number)[]; message: string } | null {
   if (node === null || typeof node !== 'object') return null
-  if (ancestors.includes(node)) return { path: [], message: 'YAML: an alias refers to a node that contains it (a value that contains itself)' }
-  if (ancestors.length >= MAX_TREE_DEPTH) return { path: [], message: `YAML: values nest more than ${MAX_TREE_DEPTH} levels deep` }
+  if (ancestors.includes(node))
+    return { path: [], message: 'YAML: an alias refers to a node that contains it (a value that contains itself)' }
+  if (ancestors.length >= MAX_TREE_DEPTH)
+    return { path: [], message: `YAML: values nest more than ${MAX_TREE_DEPTH} levels deep` }
   const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node)
   for (const [key, child] of entries) {
     const found = shapeProblem(child, [...ancestors, node])
@@ -142,7 +172,8 @@ function reportSchemaIssue(issue: z.core.$ZodIssue, tree: unknown, at: At): void
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
   if (issue.code === 'unrecognized_keys') {
     for (const key of issue.keys) {
-      if (KNOWN_UNSUPPORTED_KEYS.has(key)) at(path, `"${key}" is valid Compose but not supported by the panel`, { unsupported: true, childKey: key })
+      if (KNOWN_UNSUPPORTED_KEYS.has(key))
+        at(path, `"${key}" is valid Compose but not supported by the panel`, { unsupported: true, childKey: key })
       else at(path, `unknown key "${key}"`, { childKey: key })
     }
     return
@@ -183,11 +214,16 @@ function withoutExtensions(tree: unknown): unknown {
 
 function interpolationEnv(dir: string, options: LoadComposeOptions): Record<string, string | undefined> {
   const fromFiles: Record<string, string> = {}
-  for (const envFile of options.envFiles ?? []) Object.assign(fromFiles, readEnvFile(resolve(dir, envFile), { optional: true }))
+  for (const envFile of options.envFiles ?? [])
+    Object.assign(fromFiles, readEnvFile(resolve(dir, envFile), { optional: true }))
   return { ...fromFiles, ...(options.env ?? process.env) }
 }
 
 /** docker-compose v1: the directory name, lowercased, without characters it does not allow. */
 function defaultProjectName(dir: string): string {
-  return basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, '') || 'default'
+  return (
+    basename(dir)
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, '') || 'default'
+  )
 }

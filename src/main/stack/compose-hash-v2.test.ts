@@ -77,9 +77,17 @@ describe('config hash matches Docker Compose v2.32', () => {
   })
 
   it('differs when a hashed key changes, not when replicas do', () => {
-    const changed = parseComposeText(FILE.replace('stop_grace_period: 500ms', 'stop_grace_period: 501ms'), { file: '/tmp/v2hash/compose.yaml', project: 'v2h', env: {} })
+    const changed = parseComposeText(FILE.replace('stop_grace_period: 500ms', 'stop_grace_period: 501ms'), {
+      file: '/tmp/v2hash/compose.yaml',
+      project: 'v2h',
+      env: {}
+    })
     expect(configHashV2(changed.services.get('c')!)).not.toBe(hash('c'))
-    const scaled = parseComposeText(FILE.replace('scale: 2', 'scale: 5'), { file: '/tmp/v2hash/compose.yaml', project: 'v2h', env: {} })
+    const scaled = parseComposeText(FILE.replace('scale: 2', 'scale: 5'), {
+      file: '/tmp/v2hash/compose.yaml',
+      project: 'v2h',
+      env: {}
+    })
     expect(configHashV2(scaled.services.get('c')!)).toBe(hash('c'))
   })
 })
@@ -114,14 +122,18 @@ describe('config hash of a service with env_file (Docker Compose v2.32 up)', () 
   const DIR = mkdtempSync(join(tmpdir(), 'v2hashenv-'))
   const hashOf = (file: string, vars: string): string => {
     writeFileSync(join(DIR, 'vars.env'), vars)
-    return configHashV2(parseComposeText(file, { file: join(DIR, 'compose.yaml'), project: 'v2h', env: {} }).services.get('d')!)
+    return configHashV2(
+      parseComposeText(file, { file: join(DIR, 'compose.yaml'), project: 'v2h', env: {} }).services.get('d')!
+    )
   }
-  const withFile = 'services:\n  d:\n    image: x\n    env_file: [vars.env]\n    environment:\n      SHARED: from-key\n      OTHER: two\n'
-  const inline = 'services:\n  d:\n    image: x\n    environment:\n      SECRET: one\n      SHARED: from-key\n      OTHER: two\n'
+  const withFile =
+    'services:\n  d:\n    image: x\n    env_file: [vars.env]\n    environment:\n      SHARED: from-key\n      OTHER: two\n'
+  const inline =
+    'services:\n  d:\n    image: x\n    environment:\n      SECRET: one\n      SHARED: from-key\n      OTHER: two\n'
 
   // What `up` does (the interop test against the real Compose v2 checks the label it writes):
   // the file's values merged under environment:, the env_file key itself not hashed.
-  it('hashes the env file\'s values merged into environment, so a changed secret recreates', () => {
+  it("hashes the env file's values merged into environment, so a changed secret recreates", () => {
     expect(hashOf(withFile, 'SECRET=one\nSHARED=from-file\n')).toBe(hashOf(inline, ''))
     expect(hashOf(withFile, 'SECRET=changed\nSHARED=from-file\n')).not.toBe(hashOf(inline, ''))
   })
@@ -130,11 +142,22 @@ describe('config hash of a service with env_file (Docker Compose v2.32 up)', () 
 describe('Go formatting', () => {
   it('durations as time.Duration.String', () => {
     expect([0, 500, 1500, 1.5e6, 1e9, 1.5e9, 60e9, 90e9, 3600e9, 3723.25e9].map(goDuration)).toEqual([
-      '0s', '500ns', '1.5µs', '1.5ms', '1s', '1.5s', '1m0s', '1m30s', '1h0m0s', '1h2m3.25s'
+      '0s',
+      '500ns',
+      '1.5µs',
+      '1.5ms',
+      '1s',
+      '1.5s',
+      '1m0s',
+      '1m30s',
+      '1h0m0s',
+      '1h2m3.25s'
     ])
   })
 
   it('JSON as encoding/json: HTML-safe, no spaces, omitted undefined fields', () => {
-    expect(goJson({ a: '<&>\u2028', b: undefined, c: [1, null], d: 'é' })).toBe('{"a":"\\u003c\\u0026\\u003e\\u2028","c":[1,null],"d":"é"}')
+    expect(goJson({ a: '<&>\u2028', b: undefined, c: [1, null], d: 'é' })).toBe(
+      '{"a":"\\u003c\\u0026\\u003e\\u2028","c":[1,null],"d":"é"}'
+    )
   })
 })

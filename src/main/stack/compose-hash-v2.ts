@@ -12,7 +12,9 @@ import type { HardeningSettings, ServiceSpec, VolumeMount } from './compose-mode
 import { durationToNs, memoryToBytes } from './compose-values'
 
 export function configHashV2(service: ServiceSpec): string {
-  return createHash('sha256').update(goJson(serviceConfig(service)), 'utf8').digest('hex')
+  return createHash('sha256')
+    .update(goJson(serviceConfig(service)), 'utf8')
+    .digest('hex')
 }
 
 /** A Go map: serialized with its keys sorted bytewise, whatever they look like. */
@@ -51,16 +53,24 @@ function serviceConfig(s: ServiceSpec): Record<string, unknown> {
     networks: s.networks.length > 0 ? networks : undefined,
     pid: h.pid ?? undefined,
     pids_limit: d.pidsLimit ?? undefined,
-    ports: s.ports.length === 0 ? undefined : s.ports.map((p) => ({
-      mode: 'ingress',
-      host_ip: p.hostIp ?? undefined,
-      target: p.target,
-      published: p.published === null ? undefined : String(p.published),
-      protocol: p.protocol ?? 'tcp'
-    })),
+    ports:
+      s.ports.length === 0
+        ? undefined
+        : s.ports.map((p) => ({
+            mode: 'ingress',
+            host_ip: p.hostIp ?? undefined,
+            target: p.target,
+            published: p.published === null ? undefined : String(p.published),
+            protocol: p.protocol ?? 'tcp'
+          })),
     privileged: h.privileged === true ? true : undefined,
     read_only: d.readOnly === true ? true : undefined,
-    restart: s.restart === null ? undefined : s.restart.MaximumRetryCount > 0 ? `${s.restart.Name}:${s.restart.MaximumRetryCount}` : s.restart.Name,
+    restart:
+      s.restart === null
+        ? undefined
+        : s.restart.MaximumRetryCount > 0
+          ? `${s.restart.Name}:${s.restart.MaximumRetryCount}`
+          : s.restart.Name,
     security_opt: nonEmptyList(d.securityOpt),
     stop_grace_period: s.stopGracePeriod === null ? undefined : goDuration(durationToNs(s.stopGracePeriod)),
     stop_signal: s.stopSignal ?? undefined,
@@ -76,7 +86,8 @@ function serviceConfig(s: ServiceSpec): Record<string, unknown> {
 function updateConfig(s: ServiceSpec): Record<string, unknown> | undefined {
   const u = s.updateConfig
   if (u === null) return undefined
-  const ns = (value: number | null): string | undefined => (value === null || value === 0 ? undefined : goDuration(value))
+  const ns = (value: number | null): string | undefined =>
+    value === null || value === 0 ? undefined : goDuration(value)
   return {
     parallelism: u.parallelism ?? undefined,
     delay: ns(u.delayNs),
@@ -103,9 +114,16 @@ function healthcheck(s: ServiceSpec): Record<string, unknown> | undefined {
 
 function volume(v: VolumeMount): Record<string, unknown> {
   const readOnly = v.readOnly ? true : undefined
-  if (v.type === 'bind') return { type: 'bind', source: v.source, target: v.target, read_only: readOnly, bind: { create_host_path: true } }
+  if (v.type === 'bind')
+    return { type: 'bind', source: v.source, target: v.target, read_only: readOnly, bind: { create_host_path: true } }
   // compose-go keeps the key under top-level volumes as the source, not the engine's name.
-  return { type: 'volume', source: v.type === 'volume' ? v.name : undefined, target: v.target, read_only: readOnly, volume: {} }
+  return {
+    type: 'volume',
+    source: v.type === 'volume' ? v.name : undefined,
+    target: v.target,
+    read_only: readOnly,
+    volume: {}
+  }
 }
 
 /** The host and hardening keys (see hostAndHardeningOptions in compose-hash.ts for v1). */
@@ -121,7 +139,9 @@ function hasLimits(d: HardeningSettings): boolean {
 function resources(d: HardeningSettings): Record<string, unknown> {
   const l = d.deployLimits
   if (l === null) return {}
-  return { limits: { cpus: l.cpus ?? undefined, memory: l.memory === null ? undefined : String(memoryToBytes(l.memory)) } }
+  return {
+    limits: { cpus: l.cpus ?? undefined, memory: l.memory === null ? undefined : String(memoryToBytes(l.memory)) }
+  }
 }
 
 /** "HOST[:CONTAINER[:PERMISSIONS]]" → compose-go's DeviceMapping. */
@@ -177,7 +197,13 @@ export function goJson(value: unknown): string {
   return JSON.stringify(value)
 }
 
-const HTML_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' }
+const HTML_ESCAPES: Record<string, string> = {
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029'
+}
 
 function goString(text: string): string {
   return JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (c) => HTML_ESCAPES[c] ?? c)

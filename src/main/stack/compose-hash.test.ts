@@ -36,8 +36,12 @@ volumes:
 `,
       { file: '/tmp/cfh/docker-compose.yml', project: 'cfh', env: {} }
     )
-    expect(configHash(p, p.services.get('a')!, IMAGE_ID)).toBe('589df571b29e08276c8559349799f73eabf664da2493e81ed395515fee24e9ea')
-    expect(configHash(p, p.services.get('b')!, IMAGE_ID)).toBe('539ffeec94d1f5fa4363b764cdec630e6e69d0f284ddc1843797efdde300f458')
+    expect(configHash(p, p.services.get('a')!, IMAGE_ID)).toBe(
+      '589df571b29e08276c8559349799f73eabf664da2493e81ed395515fee24e9ea'
+    )
+    expect(configHash(p, p.services.get('b')!, IMAGE_ID)).toBe(
+      '539ffeec94d1f5fa4363b764cdec630e6e69d0f284ddc1843797efdde300f458'
+    )
   })
 
   it('build service with env_file, bind mounts, custom network with aliases, restart', () => {
@@ -75,12 +79,18 @@ networks:
     )
     // The build context is an absolute path, so rebuild the expected dict's hash for this dir:
     // docker-compose printed b32dc990… for /tmp/cfh2; here we only pin b (path-independent).
-    expect(configHash(p, p.services.get('b')!, IMAGE_ID)).toBe('00a0227f7b565a4c1d1a9e9a6055ca60116a2fd54f3d929fd394be31cc9d6a87')
+    expect(configHash(p, p.services.get('b')!, IMAGE_ID)).toBe(
+      '00a0227f7b565a4c1d1a9e9a6055ca60116a2fd54f3d929fd394be31cc9d6a87'
+    )
     expect(p.services.get('a')?.image).toBe('cfh2_a')
   })
 
   it('a build-only service builds <project>-<service> when imitating v2 (the default)', () => {
-    const p = parseComposeText('services:\n  a:\n    build: .\n', { file: '/tmp/cfh3/compose.yaml', project: 'cfh3', env: {} })
+    const p = parseComposeText('services:\n  a:\n    build: .\n', {
+      file: '/tmp/cfh3/compose.yaml',
+      project: 'cfh3',
+      env: {}
+    })
     expect(p.writeAs).toBe('v2')
     expect(p.services.get('a')?.image).toBe('cfh3-a')
   })

@@ -40,7 +40,9 @@ export function flavourOfVersion(version: string | null | undefined): ComposeFla
 export function parseComposeCompat(value: string | undefined): ComposeFlavour {
   if (value === undefined || value === '') return 'v2'
   if (value === 'v1' || value === 'v2') return value
-  throw new Error(`DECK_COMPOSE_COMPAT must be "v1" (imitate docker-compose 1.29) or "v2" (Docker Compose v2), got "${value}"`)
+  throw new Error(
+    `DECK_COMPOSE_COMPAT must be "v1" (imitate docker-compose 1.29) or "v2" (Docker Compose v2), got "${value}"`
+  )
 }
 
 /** v1 `<project>_<service>_<n>` (compose/service.py build_container_name); v2 `<project>-<service>-<n>`. */
@@ -81,7 +83,9 @@ export function containerLabels(input: ContainerLabelInput): Record<string, stri
   }
   if (input.flavour === 'v2') {
     if (input.imageId !== null) labels[LABEL.image] = input.imageId
-    labels[LABEL.dependsOn] = Object.entries(input.dependsOn).map(([dep, condition]) => `${dep}:${condition}:false`).join(',')
+    labels[LABEL.dependsOn] = Object.entries(input.dependsOn)
+      .map(([dep, condition]) => `${dep}:${condition}:false`)
+      .join(',')
   }
   return labels
 }

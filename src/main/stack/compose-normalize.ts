@@ -3,7 +3,19 @@ import { homedir } from 'node:os'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import type { RawComposeFile, RawService } from './compose-schema'
 import type {
-  BuildSpec, ComposeProject, ComposeSource, HardeningSettings, HostSettings, DependencyCondition, HealthcheckSpec, NetworkSpec, PortSpec, ServiceSpec, UpdateConfigSpec, VolumeMount, VolumeSpec
+  BuildSpec,
+  ComposeProject,
+  ComposeSource,
+  HardeningSettings,
+  HostSettings,
+  DependencyCondition,
+  HealthcheckSpec,
+  NetworkSpec,
+  PortSpec,
+  ServiceSpec,
+  UpdateConfigSpec,
+  VolumeMount,
+  VolumeSpec
 } from './compose-model'
 import { durationToNs, memoryToBytes, parsePort, splitCommand } from './compose-values'
 import { readEnvFile } from './env-file'
@@ -23,10 +35,14 @@ interface Context {
   source: ComposeSource
 }
 
-type RawResource = { name?: string | null; external?: boolean | null; driver?: string | null; labels?: unknown } | null | undefined
+type RawResource =
+  { name?: string | null; external?: boolean | null; driver?: string | null; labels?: unknown } | null | undefined
 
 /** Top-level networks and volumes read alike: the engine's name is `<project>_<key>` unless named or external. */
-function normalizeResources(raw: Record<string, RawResource> | null | undefined, project: string): Map<string, NetworkSpec & VolumeSpec> {
+function normalizeResources(
+  raw: Record<string, RawResource> | null | undefined,
+  project: string
+): Map<string, NetworkSpec & VolumeSpec> {
   const out = new Map<string, NetworkSpec & VolumeSpec>()
   for (const [key, def] of Object.entries(raw ?? {})) {
     out.set(key, {
@@ -44,25 +60,37 @@ export function normalizeProject(raw: RawComposeFile, ctx: Context, at: At): Com
   const dir = dirname(ctx.file)
   const networks: Map<string, NetworkSpec> = normalizeResources(raw.networks, ctx.project)
   if (!networks.has('default')) {
-    networks.set('default', { key: 'default', name: `${ctx.project}_default`, external: false, driver: null, labels: {} })
+    networks.set('default', {
+      key: 'default',
+      name: `${ctx.project}_default`,
+      external: false,
+      driver: null,
+      labels: {}
+    })
   }
   const volumes: Map<string, VolumeSpec> = normalizeResources(raw.volumes, ctx.project)
 
   const services = new Map<string, ServiceSpec>()
   for (const [name, svc] of Object.entries(raw.services)) {
-    services.set(name, normalizeService(name, svc, { ...ctx, dir, networks, volumes }, (p, m, o) => at(['services', name, ...p], m, o)))
+    services.set(
+      name,
+      normalizeService(name, svc, { ...ctx, dir, networks, volumes }, (p, m, o) => at(['services', name, ...p], m, o))
+    )
   }
   for (const [name, svc] of services) {
     for (const dep of Object.keys(svc.dependsOn)) {
-      if (!services.has(dep)) at(['services', name, 'depends_on'], `depends on "${dep}", which is not a service in this file`)
+      if (!services.has(dep))
+        at(['services', name, 'depends_on'], `depends on "${dep}", which is not a service in this file`)
     }
   }
   for (const [name, svc] of services) {
-    const shared = svc.host.networkMode?.startsWith('service:') === true ? svc.host.networkMode.slice('service:'.length) : null
+    const shared =
+      svc.host.networkMode?.startsWith('service:') === true ? svc.host.networkMode.slice('service:'.length) : null
     if (shared === null) continue
     if (!services.has(shared)) at(['services', name, 'network_mode'], `"${shared}" is not a service in this file`)
     // Compose adds the dependency itself; the panel asks for it in writing so the start order is visible.
-    else if (svc.dependsOn[shared] === undefined) at(['services', name, 'network_mode'], `uses the network of "${shared}": add "${shared}" to depends_on`)
+    else if (svc.dependsOn[shared] === undefined)
+      at(['services', name, 'network_mode'], `uses the network of "${shared}": add "${shared}" to depends_on`)
   }
   const cycle = findCycle(services)
   if (cycle !== null) at(['services', cycle[0] ?? '', 'depends_on'], `dependency cycle: ${cycle.join(' → ')}`)
@@ -70,7 +98,16 @@ export function normalizeProject(raw: RawComposeFile, ctx: Context, at: At): Com
   // Only networks some service uses are part of the stack (the implicit default in particular).
   const used = new Set([...services.values()].flatMap((s) => s.networks.map((n) => n.name)))
   if (!used.has('default')) networks.delete('default')
-  return { project: ctx.project, writeAs: ctx.writeAs, file: ctx.file, workingDir: dir, services, networks, volumes, source: ctx.source }
+  return {
+    project: ctx.project,
+    writeAs: ctx.writeAs,
+    file: ctx.file,
+    workingDir: dir,
+    services,
+    networks,
+    volumes,
+    source: ctx.source
+  }
 }
 
 interface ServiceContext extends Context {
@@ -81,7 +118,8 @@ interface ServiceContext extends Context {
 
 function normalizeService(name: string, svc: RawService, ctx: ServiceContext, at: At): ServiceSpec {
   if (svc.image === undefined && svc.build === undefined) at([], 'needs an `image:` or a `build:`')
-  if (svc.deploy?.replicas !== undefined && svc.scale !== undefined) at(['scale'], 'both `scale` and `deploy.replicas` are set; keep one')
+  if (svc.deploy?.replicas !== undefined && svc.scale !== undefined)
+    at(['scale'], 'both `scale` and `deploy.replicas` are set; keep one')
 
   const labels = toStringMap(svc.labels)
   for (const key of Object.keys(labels)) {
@@ -104,8 +142,11 @@ function normalizeService(name: string, svc: RawService, ctx: ServiceContext, at
         if (typeof p === 'number') return [{ ...parsePort(String(p)), publishedVariable }]
         if (typeof p === 'string') return [{ ...parsePort(p), publishedVariable }]
         const published = p.published === undefined ? null : Number(p.published)
-        if (published !== null && !Number.isInteger(published)) throw new Error(`published "${p.published}" is not a port number`)
-        return [{ target: p.target, published, protocol: p.protocol ?? null, hostIp: p.host_ip ?? null, publishedVariable }]
+        if (published !== null && !Number.isInteger(published))
+          throw new Error(`published "${p.published}" is not a port number`)
+        return [
+          { target: p.target, published, protocol: p.protocol ?? null, hostIp: p.host_ip ?? null, publishedVariable }
+        ]
       } catch (err) {
         at(['ports', i], (err as Error).message)
         return []
@@ -140,10 +181,12 @@ function envFileList(svc: RawService): string[] {
 }
 
 function normalizeHostSettings(svc: RawService, at: At): HostSettings {
-  if (svc.network_mode !== undefined && svc.networks !== undefined) at(['network_mode'], '`network_mode` and `networks` cannot be combined')
+  if (svc.network_mode !== undefined && svc.networks !== undefined)
+    at(['network_mode'], '`network_mode` and `networks` cannot be combined')
   ;(svc.devices ?? []).forEach((d, i) => {
     const parts = d.split(':')
-    if (parts.length > 3 || !parts.every((p) => p !== '')) at(['devices', i], `"${d}" is not HOST_PATH[:CONTAINER_PATH[:PERMISSIONS]]`)
+    if (parts.length > 3 || !parts.every((p) => p !== ''))
+      at(['devices', i], `"${d}" is not HOST_PATH[:CONTAINER_PATH[:PERMISSIONS]]`)
   })
   return {
     networkMode: svc.network_mode ?? null,
@@ -157,12 +200,17 @@ function normalizeHostSettings(svc: RawService, at: At): HostSettings {
 
 function normalizeHardening(svc: RawService, at: At): HardeningSettings {
   const limits = svc.deploy?.resources?.limits
-  const deployLimits = limits === undefined ? null : { memory: limits.memory ?? null, cpus: limits.cpus === undefined ? null : Number(limits.cpus) }
+  const deployLimits =
+    limits === undefined
+      ? null
+      : { memory: limits.memory ?? null, cpus: limits.cpus === undefined ? null : Number(limits.cpus) }
   const memory = deployLimits?.memory ?? svc.mem_limit ?? null
   const cpus = deployLimits?.cpus ?? (svc.cpus === undefined ? null : Number(svc.cpus))
   ;(svc.security_opt ?? []).forEach((opt, i) => {
-    if (opt !== 'no-new-privileges' && !/^[a-z-]+[=:].+$/.test(opt)) at(['security_opt', i], `"${opt}" is not KEY:VALUE (e.g. "no-new-privileges:true")`)
-    else if (/^seccomp[=:]/.test(opt) && !/^seccomp[=:]unconfined$/.test(opt)) at(['security_opt', i], 'a seccomp profile file is not supported by the panel', { unsupported: true })
+    if (opt !== 'no-new-privileges' && !/^[a-z-]+[=:].+$/.test(opt))
+      at(['security_opt', i], `"${opt}" is not KEY:VALUE (e.g. "no-new-privileges:true")`)
+    else if (/^seccomp[=:]/.test(opt) && !/^seccomp[=:]unconfined$/.test(opt))
+      at(['security_opt', i], 'a seccomp profile file is not supported by the panel', { unsupported: true })
   })
   return {
     capDrop: svc.cap_drop ?? null,
@@ -182,7 +230,12 @@ function normalizeHardening(svc: RawService, at: At): HardeningSettings {
 function portVariable(written: Record<string, unknown>, service: string, index: number): string | null {
   const services = written['services'] as Record<string, { ports?: unknown[] } | undefined> | undefined
   const entry = services?.[service]?.ports?.[index]
-  const text = typeof entry === 'string' ? entry.replace(/:[^:]*$/, '') : entry !== null && typeof entry === 'object' ? (entry as Record<string, unknown>)['published'] : undefined
+  const text =
+    typeof entry === 'string'
+      ? entry.replace(/:[^:]*$/, '')
+      : entry !== null && typeof entry === 'object'
+        ? (entry as Record<string, unknown>)['published']
+        : undefined
   if (typeof text !== 'string') return null
   return /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1] ?? null
 }
@@ -215,7 +268,10 @@ function normalizeEnvironment(svc: RawService, ctx: ServiceContext, at: At): Rec
     try {
       Object.assign(env, readEnvFile(resolve(ctx.dir, f), { optional: false }))
     } catch (err) {
-      at(Array.isArray(svc.env_file) ? ['env_file', i] : ['env_file'], `cannot read env file ${resolve(ctx.dir, f)}: ${(err as Error).message}`)
+      at(
+        Array.isArray(svc.env_file) ? ['env_file', i] : ['env_file'],
+        `cannot read env file ${resolve(ctx.dir, f)}: ${(err as Error).message}`
+      )
     }
   })
   return { ...env, ...declaredEnvironment(svc, ctx) }
@@ -244,7 +300,11 @@ function declaredEnvironment(svc: RawService, ctx: ServiceContext): Record<strin
   return env
 }
 
-function normalizeVolume(v: string | { type: 'volume' | 'bind'; source?: string; target: string; read_only?: boolean }, ctx: ServiceContext, at: (message: string, options?: { unsupported?: boolean }) => void): VolumeMount[] {
+function normalizeVolume(
+  v: string | { type: 'volume' | 'bind'; source?: string; target: string; read_only?: boolean },
+  ctx: ServiceContext,
+  at: (message: string, options?: { unsupported?: boolean }) => void
+): VolumeMount[] {
   let source: string | undefined
   let target: string
   let readOnly = false
@@ -311,7 +371,7 @@ function normalizeHealthcheck(svc: RawService, at: At): HealthcheckSpec | null {
   const hc = svc.healthcheck
   if (hc === undefined || hc.disable === true) return null
   if (hc.test === undefined) {
-    at(['healthcheck'], 'needs `test:` (the panel does not merge with the image\'s own healthcheck)')
+    at(['healthcheck'], "needs `test:` (the panel does not merge with the image's own healthcheck)")
     return null
   }
   if (Array.isArray(hc.test) && !['CMD', 'CMD-SHELL', 'NONE'].includes(hc.test[0] ?? '')) {
@@ -339,13 +399,17 @@ function normalizeRestart(restart: string | undefined): ServiceSpec['restart'] {
   return { Name: name, MaximumRetryCount: count === undefined ? 0 : Number(count) }
 }
 
-function toStringMap(value: Record<string, string | number | boolean | null> | string[] | undefined): Record<string, string> {
+function toStringMap(
+  value: Record<string, string | number | boolean | null> | string[] | undefined
+): Record<string, string> {
   if (value === undefined) return {}
   if (Array.isArray(value)) {
-    return Object.fromEntries(value.map((entry) => {
-      const eq = entry.indexOf('=')
-      return eq === -1 ? [entry, ''] : [entry.slice(0, eq), entry.slice(eq + 1)]
-    }))
+    return Object.fromEntries(
+      value.map((entry) => {
+        const eq = entry.indexOf('=')
+        return eq === -1 ? [entry, ''] : [entry.slice(0, eq), entry.slice(eq + 1)]
+      })
+    )
   }
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? '' : String(v)]))
 }

@@ -64,7 +64,10 @@ const DependsOnSchema = z.union(
       })
     )
   ],
-  { error: 'depends_on is a list of services or a map of service: { condition: service_started|service_healthy|service_completed_successfully }' }
+  {
+    error:
+      'depends_on is a list of services or a map of service: { condition: service_started|service_healthy|service_completed_successfully }'
+  }
 )
 
 const ServiceNetworksSchema = z.union(
@@ -87,13 +90,22 @@ const BuildSchema = z.union(
 
 const RestartSchema = z
   .string()
-  .regex(/^(no|always|unless-stopped|on-failure(:\d+)?)$/, 'restart is "no", "always", "unless-stopped" or "on-failure[:N]"')
+  .regex(
+    /^(no|always|unless-stopped|on-failure(:\d+)?)$/,
+    'restart is "no", "always", "unless-stopped" or "on-failure[:N]"'
+  )
 
 const MemorySchema = z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?\s*([bkmg]b?)?$/i)], {
   error: 'a memory size is bytes or like "512m", "1g"'
 })
-const ReplicasSchema = z.number().int().min(0).max(MAX_REPLICAS, `at most ${MAX_REPLICAS} replicas of a service (the panel's limit)`)
-const CpusSchema = z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/)], { error: 'cpus is a number like 0.5 or "1.5"' })
+const ReplicasSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_REPLICAS, `at most ${MAX_REPLICAS} replicas of a service (the panel's limit)`)
+const CpusSchema = z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/)], {
+  error: 'cpus is a number like 0.5 or "1.5"'
+})
 const ResourceLimitsSchema = z.strictObject({ memory: MemorySchema.optional(), cpus: CpusSchema.optional() })
 /** `deploy.update_config`: how a swarm rolls a service to a new spec (the compose driver has no rolling update). */
 const UpdateConfigSchema = z.strictObject({
@@ -109,11 +121,16 @@ const UpdateConfigSchema = z.strictObject({
 const HostKeys = {
   network_mode: z
     .string()
-    .regex(/^(host|none|bridge|container:.+|service:.+)$/, 'network_mode is "host", "none", "bridge", "container:NAME" or "service:NAME"')
+    .regex(
+      /^(host|none|bridge|container:.+|service:.+)$/,
+      'network_mode is "host", "none", "bridge", "container:NAME" or "service:NAME"'
+    )
     .optional(),
   privileged: z.boolean().optional(),
   pid: z.literal('host', { error: 'pid: only "host" is supported' }).optional(),
-  ipc: z.enum(['host', 'private', 'shareable', 'none'], { error: 'ipc is "host", "private", "shareable" or "none"' }).optional(),
+  ipc: z
+    .enum(['host', 'private', 'shareable', 'none'], { error: 'ipc is "host", "private", "shareable" or "none"' })
+    .optional(),
   cap_add: z.array(z.string()).optional(),
   devices: z.array(z.string()).optional()
 }
@@ -175,7 +192,10 @@ const ResourceSchema = z
 
 export const ComposeFileSchema = z.strictObject({
   version: z.union([z.string(), z.number()]).optional(),
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a project name is lowercase letters, digits, "_" and "-"').optional(),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'a project name is lowercase letters, digits, "_" and "-"')
+    .optional(),
   services: z.record(
     z.string().regex(/^[a-zA-Z0-9._-]+$/, 'a service name is letters, digits, ".", "_" or "-"'),
     ServiceSchema
@@ -187,11 +207,46 @@ export type RawComposeFile = z.infer<typeof ComposeFileSchema>
 
 /** Compose keys that are valid Compose but that the panel does not implement (yet). */
 export const KNOWN_UNSUPPORTED_KEYS = new Set([
-  'secrets', 'configs', 'extends', 'profiles', 'container_name', 'links', 'external_links',
-  'volumes_from', 'dns', 'extra_hosts',
-  'logging', 'ulimits', 'sysctls', 'shm_size', 'placement', 'reservations',
-  'restart_policy', 'rollback_config', 'endpoint_mode', 'platform',
-  'expose', 'domainname', 'mac_address', 'stdin_open', 'isolation', 'runtime', 'userns_mode',
-  'ipam', 'driver_opts', 'attachable', 'internal', 'enable_ipv6', 'ipv4_address', 'ipv6_address', 'priority',
-  'cache_from', 'network', 'shm_size', 'labels_from', 'credential_spec', 'group_add', 'oom_score_adj'
+  'secrets',
+  'configs',
+  'extends',
+  'profiles',
+  'container_name',
+  'links',
+  'external_links',
+  'volumes_from',
+  'dns',
+  'extra_hosts',
+  'logging',
+  'ulimits',
+  'sysctls',
+  'shm_size',
+  'placement',
+  'reservations',
+  'restart_policy',
+  'rollback_config',
+  'endpoint_mode',
+  'platform',
+  'expose',
+  'domainname',
+  'mac_address',
+  'stdin_open',
+  'isolation',
+  'runtime',
+  'userns_mode',
+  'ipam',
+  'driver_opts',
+  'attachable',
+  'internal',
+  'enable_ipv6',
+  'ipv4_address',
+  'ipv6_address',
+  'priority',
+  'cache_from',
+  'network',
+  'shm_size',
+  'labels_from',
+  'credential_spec',
+  'group_add',
+  'oom_score_adj'
 ])

@@ -29,7 +29,10 @@ export function composeVariables(
  * The project name Compose would use without `-p`: COMPOSE_PROJECT_NAME, else the file's
  * top-level `name:`; null when neither is set (or the file cannot be read: the loader says why).
  */
-export function composeProjectName(composeFile: string, variables: Readonly<Record<string, string | undefined>>): string | null {
+export function composeProjectName(
+  composeFile: string,
+  variables: Readonly<Record<string, string | undefined>>
+): string | null {
   const fromEnv = variables['COMPOSE_PROJECT_NAME']
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv
   try {

@@ -15,7 +15,12 @@ describe('compose value syntaxes', () => {
   })
 
   it('ports', () => {
-    expect(parsePort('127.0.0.1::80/udp')).toEqual({ target: 80, published: null, protocol: 'udp', hostIp: '127.0.0.1' })
+    expect(parsePort('127.0.0.1::80/udp')).toEqual({
+      target: 80,
+      published: null,
+      protocol: 'udp',
+      hostIp: '127.0.0.1'
+    })
     expect(() => parsePort('8000-8001:80')).toThrow(/ranges/)
     expect(() => parsePort('80/icmp')).toThrow(/protocol/)
   })
@@ -40,8 +45,17 @@ describe('log splitting', () => {
 
   it('demultiplexes frames split across chunks, and keeps partial lines', () => {
     const s = new LogSplitter(source, false)
-    const all = Buffer.concat([frame(1, '2026-01-01T00:00:00.1Z hello\n2026-01-01T00:00:00.2Z par'), frame(2, '2026-01-01T00:00:00.3Z oops\n'), frame(1, 'tial\n')])
-    const lines = [...s.push(all.subarray(0, 5)), ...s.push(all.subarray(5, 40)), ...s.push(all.subarray(40)), ...s.end()]
+    const all = Buffer.concat([
+      frame(1, '2026-01-01T00:00:00.1Z hello\n2026-01-01T00:00:00.2Z par'),
+      frame(2, '2026-01-01T00:00:00.3Z oops\n'),
+      frame(1, 'tial\n')
+    ])
+    const lines = [
+      ...s.push(all.subarray(0, 5)),
+      ...s.push(all.subarray(5, 40)),
+      ...s.push(all.subarray(40)),
+      ...s.end()
+    ]
     expect(lines.map((l) => [l.stream, l.time, l.line])).toEqual([
       ['stdout', '2026-01-01T00:00:00.1Z', 'hello'],
       ['stderr', '2026-01-01T00:00:00.3Z', 'oops'],

@@ -54,7 +54,8 @@ export function parsePort(text: string): Omit<PortSpec, 'publishedVariable'> {
     throw new Error(`"${text}": protocol must be tcp, udp or sctp`)
   }
   const parts = address.split(':')
-  if (parts.length > 3) throw new Error(`"${text}" is not [HOST_IP:][HOST_PORT:]CONTAINER_PORT (IPv6 host addresses are not supported)`)
+  if (parts.length > 3)
+    throw new Error(`"${text}" is not [HOST_IP:][HOST_PORT:]CONTAINER_PORT (IPv6 host addresses are not supported)`)
   const target = parts[parts.length - 1] ?? ''
   const published = parts.length >= 2 ? (parts[parts.length - 2] ?? '') : ''
   const hostIp = parts.length === 3 ? (parts[0] ?? '') : ''
@@ -69,7 +70,8 @@ export function parsePort(text: string): Omit<PortSpec, 'publishedVariable'> {
 
 function portNumber(value: string, whole: string): number {
   const n = Number(value)
-  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new Error(`"${whole}": "${value}" is not a port number (1–65535)`)
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535)
+    throw new Error(`"${whole}": "${value}" is not a port number (1–65535)`)
   return n
 }
 

@@ -13,7 +13,9 @@ export async function tailLogs(docker: Docker, sources: LogSource[], tail: numbe
   const perContainer = await Promise.all(
     sources.map(async (s) => {
       const tty = (await docker.getContainer(s.id).inspect()).Config.Tty
-      const buf = (await docker.getContainer(s.id).logs({ stdout: true, stderr: true, timestamps: true, tail, follow: false })) as unknown as Buffer
+      const buf = (await docker
+        .getContainer(s.id)
+        .logs({ stdout: true, stderr: true, timestamps: true, tail, follow: false })) as unknown as Buffer
       const splitter = new LogSplitter(s, tty)
       return [...splitter.push(buf), ...splitter.end()]
     })
@@ -34,7 +36,13 @@ export async function followLogs(
 ): Promise<() => void> {
   const container = docker.getContainer(source.id)
   const tty = (await container.inspect()).Config.Tty
-  const stream = (await container.logs({ stdout: true, stderr: true, timestamps: true, follow: true, since: sinceSeconds })) as NodeJS.ReadableStream
+  const stream = (await container.logs({
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+    follow: true,
+    since: sinceSeconds
+  })) as NodeJS.ReadableStream
   return pipeLogStream(stream, source, tty, onLine, onEnd)
 }
 
@@ -114,6 +122,12 @@ export class LogSplitter {
     const space = raw.indexOf(' ')
     const stamp = space > 0 ? raw.slice(0, space) : ''
     const timed = /^\d{4}-\d\d-\d\dT/.test(stamp)
-    return { container: this.source.name, service: this.source.service, stream, time: timed ? stamp : null, line: timed ? raw.slice(space + 1) : raw }
+    return {
+      container: this.source.name,
+      service: this.source.service,
+      stream,
+      time: timed ? stamp : null,
+      line: timed ? raw.slice(space + 1) : raw
+    }
   }
 }

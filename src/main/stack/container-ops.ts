@@ -13,7 +13,9 @@ export async function createContainer(
   number: number,
   identity: ContainerIdentity
 ): Promise<Docker.Container> {
-  const container = await docker.createContainer(containerCreateOptions(project, spec, number, identity, await sharedNetworkMode(docker, project, spec)))
+  const container = await docker.createContainer(
+    containerCreateOptions(project, spec, number, identity, await sharedNetworkMode(docker, project, spec))
+  )
   for (const net of extraNetworks(project, spec)) {
     await docker.getNetwork(net.name).connect({ Container: container.id, EndpointConfig: { Aliases: net.aliases } })
   }
@@ -30,7 +32,11 @@ async function sharedNetworkMode(docker: Docker, project: ComposeProject, spec: 
   })
   const first = running.sort((a, b) => Number(a.Labels[LABEL.number]) - Number(b.Labels[LABEL.number]))[0]
   if (first === undefined) {
-    throw new StackError('ContainerFailed', `${spec.name} uses the network of ${shared}, which has no running container`, `Start ${shared} first.`)
+    throw new StackError(
+      'ContainerFailed',
+      `${spec.name} uses the network of ${shared}, which has no running container`,
+      `Start ${shared} first.`
+    )
   }
   return `container:${first.Id}`
 }
@@ -86,20 +92,36 @@ export async function waitForCondition(
     if (condition === 'service_completed_successfully') {
       if (state.Status === 'exited' || state.Status === 'dead') {
         if (state.ExitCode === 0) return
-        throw new StackError('ContainerFailed', `${name} exited with code ${state.ExitCode}`, `See \`docker logs ${name}\`.`)
+        throw new StackError(
+          'ContainerFailed',
+          `${name} exited with code ${state.ExitCode}`,
+          `See \`docker logs ${name}\`.`
+        )
       }
     } else {
       if (state.Status === 'exited' || state.Status === 'dead') {
-        throw new StackError('ContainerFailed', `${name} exited with code ${state.ExitCode} while starting`, `See its logs (\`npm run deck -- logs\`, or \`docker logs ${name}\`).`)
+        throw new StackError(
+          'ContainerFailed',
+          `${name} exited with code ${state.ExitCode} while starting`,
+          `See its logs (\`npm run deck -- logs\`, or \`docker logs ${name}\`).`
+        )
       }
       if (state.Running && (condition === 'service_started' || health === undefined || health === 'healthy')) return
       if (health === 'unhealthy') {
         const last = state.Health?.Log?.at(-1)?.Output?.trim()
-        throw new StackError('ContainerFailed', `${name} is unhealthy${last ? `: ${last}` : ''}`, 'Check its healthcheck and logs.')
+        throw new StackError(
+          'ContainerFailed',
+          `${name} is unhealthy${last ? `: ${last}` : ''}`,
+          'Check its healthcheck and logs.'
+        )
       }
     }
     if (Date.now() > deadline) {
-      throw new StackError('DependencyTimeout', `${name} did not become ${condition.replace('service_', '')} within ${Math.round(timeoutMs / 1000)} s`, 'Check its logs; raise DECK_UP_TIMEOUT_MS if it is only slow.')
+      throw new StackError(
+        'DependencyTimeout',
+        `${name} did not become ${condition.replace('service_', '')} within ${Math.round(timeoutMs / 1000)} s`,
+        'Check its logs; raise DECK_UP_TIMEOUT_MS if it is only slow.'
+      )
     }
     await new Promise((r) => setTimeout(r, 200))
   }

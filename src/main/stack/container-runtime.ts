@@ -23,8 +23,17 @@ export interface ContainerRuntime {
   /** The project's networks and named volumes, created when missing. */
   ensureResources(project: ComposeProject, report: ProgressSink): Promise<void>
   /** Removes the project's networks (and volumes when asked: its labelled ones and the file's named ones, which up adopts); one summary line each. */
-  removeResources(project: ComposeProject | string, options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]>
-  createContainer(project: ComposeProject, spec: ServiceSpec, number: number, identity: ContainerIdentity): Promise<string>
+  removeResources(
+    project: ComposeProject | string,
+    options: { removeVolumes: boolean },
+    report: ProgressSink
+  ): Promise<string[]>
+  createContainer(
+    project: ComposeProject,
+    spec: ServiceSpec,
+    number: number,
+    identity: ContainerIdentity
+  ): Promise<string>
   /** Starts it unless it runs; with its owner, a taken host port fails as PortInUse naming service, port and holder. */
   startContainer(id: string, owner?: { project: ComposeProject; service: string }): Promise<void>
   stopContainer(id: string, graceSeconds: number): Promise<void>

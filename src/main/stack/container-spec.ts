@@ -58,7 +58,12 @@ export function containerCreateOptions(
       PortBindings: bindings,
       Mounts: spec.volumes.map((v) =>
         v.type === 'volume'
-          ? { Type: 'volume' as const, Source: project.volumes.get(v.name)?.name ?? v.name, Target: v.target, ReadOnly: v.readOnly }
+          ? {
+              Type: 'volume' as const,
+              Source: project.volumes.get(v.name)?.name ?? v.name,
+              Target: v.target,
+              ReadOnly: v.readOnly
+            }
           : v.type === 'bind'
             ? { Type: 'bind' as const, Source: v.source, Target: v.target, ReadOnly: v.readOnly }
             : { Type: 'volume' as const, Source: '', Target: v.target, ReadOnly: v.readOnly }
@@ -92,7 +97,9 @@ export function engineHealthcheck(spec: ServiceSpec): Docker.HealthConfig | unde
 }
 
 export function extraNetworks(project: ComposeProject, spec: ServiceSpec): { name: string; aliases: string[] }[] {
-  return spec.networks.slice(1).map((n) => ({ name: project.networks.get(n.name)?.name ?? n.name, aliases: [spec.name, ...n.aliases] }))
+  return spec.networks
+    .slice(1)
+    .map((n) => ({ name: project.networks.get(n.name)?.name ?? n.name, aliases: [spec.name, ...n.aliases] }))
 }
 
 /** The keys that reach the host, as docker-compose v1 passes them (host-access.ts lists them before up). */
@@ -116,10 +123,15 @@ function hardeningConfig(spec: ServiceSpec): Docker.HostConfig {
   return {
     CapDrop: h.capDrop ?? undefined,
     ReadonlyRootfs: h.readOnly ?? undefined,
-    Tmpfs: h.tmpfs === null ? undefined : Object.fromEntries(h.tmpfs.map((t) => {
-      const colon = t.indexOf(':')
-      return colon === -1 ? [t, ''] : [t.slice(0, colon), t.slice(colon + 1)]
-    })),
+    Tmpfs:
+      h.tmpfs === null
+        ? undefined
+        : Object.fromEntries(
+            h.tmpfs.map((t) => {
+              const colon = t.indexOf(':')
+              return colon === -1 ? [t, ''] : [t.slice(0, colon), t.slice(colon + 1)]
+            })
+          ),
     SecurityOpt: h.securityOpt ?? undefined,
     Memory: h.memoryBytes ?? undefined,
     NanoCpus: h.nanoCpus ?? undefined,

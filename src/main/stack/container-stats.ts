@@ -7,7 +7,11 @@ import type { ContainerStats } from '../../shared/contract'
 
 interface RawStats {
   read: string
-  cpu_stats: { cpu_usage: { total_usage: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number }
+  cpu_stats: {
+    cpu_usage: { total_usage: number; percpu_usage?: number[] }
+    system_cpu_usage?: number
+    online_cpus?: number
+  }
   precpu_stats: { cpu_usage: { total_usage: number }; system_cpu_usage?: number }
   memory_stats: { usage?: number; limit?: number; stats?: Record<string, number> }
 }
@@ -35,7 +39,9 @@ export async function followStats(
   onReading: (reading: ContainerStats) => void,
   onEnd: (reason: string) => void
 ): Promise<() => void> {
-  const stream = (await docker.getContainer(source.id).stats({ stream: true })) as unknown as NodeJS.ReadableStream & { destroy(): void }
+  const stream = (await docker.getContainer(source.id).stats({ stream: true })) as unknown as NodeJS.ReadableStream & {
+    destroy(): void
+  }
   let pending = ''
   let ended = false
   const end = (reason: string): void => {

@@ -2,7 +2,13 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CREDENTIALS_FILE_NAME, CredentialsFileError, credentialsFilePath, ensureCredentialsFile, generateCredentials } from './credentials-file'
+import {
+  CREDENTIALS_FILE_NAME,
+  CredentialsFileError,
+  credentialsFilePath,
+  ensureCredentialsFile,
+  generateCredentials
+} from './credentials-file'
 import { ensureStackCredentials, loadPanelConfig } from '../config/panel-config'
 import { secretMasker } from '../../shared/secret-mask'
 
@@ -53,7 +59,10 @@ describe('the panel settings from the credentials file', () => {
     const credentials = ensureCredentialsFile(join(dir, CREDENTIALS_FILE_NAME))
     expect(settings.credentialsFile).toBe(join(dir, CREDENTIALS_FILE_NAME))
     expect(settings.amqpUri).toBe(`amqp://${credentials.rabbitmqUser}:${credentials.rabbitmqPassword}@127.0.0.1:5672`)
-    expect([settings.managementUser, settings.managementPassword]).toEqual([credentials.rabbitmqUser, credentials.rabbitmqPassword])
+    expect([settings.managementUser, settings.managementPassword]).toEqual([
+      credentials.rabbitmqUser,
+      credentials.rabbitmqPassword
+    ])
     expect(settings.elasticsearchUrl).toBe(`http://elastic:${credentials.elasticPassword}@127.0.0.1:9200`)
     expect(settings.secrets.sort()).toEqual([credentials.rabbitmqPassword, credentials.elasticPassword].sort())
     const shown = secretMasker(settings.secrets)(JSON.stringify(settings))
@@ -67,7 +76,11 @@ describe('the panel settings from the credentials file', () => {
     expect(readdirSync(dir)).toEqual(['compose.yaml'])
     expect(existsSync(join(dir, CREDENTIALS_FILE_NAME))).toBe(false)
     expect(settings.credentialsFile).toBe(join(dir, CREDENTIALS_FILE_NAME))
-    expect([settings.amqpUri, settings.elasticsearchUrl, settings.secrets]).toEqual(['amqp://127.0.0.1:5672', 'http://127.0.0.1:9200', []])
+    expect([settings.amqpUri, settings.elasticsearchUrl, settings.secrets]).toEqual([
+      'amqp://127.0.0.1:5672',
+      'http://127.0.0.1:9200',
+      []
+    ])
   })
 
   it('the credentials step writes nothing when there is no compose file', () => {
@@ -77,7 +90,16 @@ describe('the panel settings from the credentials file', () => {
   })
 
   it('an explicit AMQP_URI wins, and the management login follows its user', () => {
-    const settings = loadPanelConfig({ DECK_COMPOSE_FILE: 'compose.yaml', AMQP_URI: 'amqp://guest:guest@127.0.0.1:16672', ELASTICSEARCH_URL: 'http://127.0.0.1:19200' }, projectDir())
-    expect([settings.amqpUri, settings.managementUser, settings.managementPassword, settings.elasticsearchUrl]).toEqual(['amqp://guest:guest@127.0.0.1:16672', 'guest', 'guest', 'http://127.0.0.1:19200'])
+    const settings = loadPanelConfig(
+      {
+        DECK_COMPOSE_FILE: 'compose.yaml',
+        AMQP_URI: 'amqp://guest:guest@127.0.0.1:16672',
+        ELASTICSEARCH_URL: 'http://127.0.0.1:19200'
+      },
+      projectDir()
+    )
+    expect([settings.amqpUri, settings.managementUser, settings.managementPassword, settings.elasticsearchUrl]).toEqual(
+      ['amqp://guest:guest@127.0.0.1:16672', 'guest', 'guest', 'http://127.0.0.1:19200']
+    )
   })
 })

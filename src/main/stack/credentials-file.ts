@@ -48,7 +48,10 @@ export function generateCredentials(): StackCredentials {
  * atomically, so two panels starting at once agree on one set). A file others may read is
  * narrowed to 0600.
  */
-export function ensureCredentialsFile(path: string, generate: () => StackCredentials = generateCredentials): StackCredentials {
+export function ensureCredentialsFile(
+  path: string,
+  generate: () => StackCredentials = generateCredentials
+): StackCredentials {
   if (!existsSync(path)) writeNew(path, generate())
   if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600)
   return readCredentialsFile(path)
@@ -59,20 +62,33 @@ export function readCredentialsFile(path: string): StackCredentials {
   try {
     values = readEnvFile(path, { optional: false })
   } catch (err) {
-    throw new CredentialsFileError(`Cannot read the stack's credentials file ${path}: ${(err as Error).message}`, 'Delete it and run `npm run deck -- config` to write a new one (then `deck down --volumes` if RabbitMQ keeps the old user).')
+    throw new CredentialsFileError(
+      `Cannot read the stack's credentials file ${path}: ${(err as Error).message}`,
+      'Delete it and run `npm run deck -- config` to write a new one (then `deck down --volumes` if RabbitMQ keeps the old user).'
+    )
   }
   const read = (key: keyof StackCredentials): string => {
     const name = CREDENTIAL_VARIABLES[key]
     const value = values[name]
     if (value === undefined || value === '') {
-      throw new CredentialsFileError(`The stack's credentials file ${path} has no ${name}`, 'Delete the file to have a new one generated, or add the line.')
+      throw new CredentialsFileError(
+        `The stack's credentials file ${path} has no ${name}`,
+        'Delete the file to have a new one generated, or add the line.'
+      )
     }
     if (!SAFE_VALUE.test(value)) {
-      throw new CredentialsFileError(`${name} in ${path} has characters other than letters, digits and . _ ~ -`, 'Use only those (the generated values do), or delete the file to have new ones generated.')
+      throw new CredentialsFileError(
+        `${name} in ${path} has characters other than letters, digits and . _ ~ -`,
+        'Use only those (the generated values do), or delete the file to have new ones generated.'
+      )
     }
     return value
   }
-  return { rabbitmqUser: read('rabbitmqUser'), rabbitmqPassword: read('rabbitmqPassword'), elasticPassword: read('elasticPassword') }
+  return {
+    rabbitmqUser: read('rabbitmqUser'),
+    rabbitmqPassword: read('rabbitmqPassword'),
+    elasticPassword: read('elasticPassword')
+  }
 }
 
 function writeNew(path: string, credentials: StackCredentials): void {
@@ -92,7 +108,10 @@ function writeNew(path: string, credentials: StackCredentials): void {
     linkSync(temporary, path)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return
-    throw new CredentialsFileError(`Cannot write the stack's credentials file ${path}: ${(err as Error).message}`, 'The folder of the compose file must be writable the first time the panel runs.')
+    throw new CredentialsFileError(
+      `Cannot write the stack's credentials file ${path}: ${(err as Error).message}`,
+      'The folder of the compose file must be writable the first time the panel runs.'
+    )
   } finally {
     try {
       unlinkSync(temporary)

@@ -132,7 +132,11 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
     return imageId(this.docker, image)
   }
 
-  ensureImage(spec: ServiceSpec, onProgress: (progress: ImageProgress) => void, options: { rebuild?: boolean } = {}): Promise<string> {
+  ensureImage(
+    spec: ServiceSpec,
+    onProgress: (progress: ImageProgress) => void,
+    options: { rebuild?: boolean } = {}
+  ): Promise<string> {
     return ensureImage(this.docker, spec, onProgress, options)
   }
 
@@ -144,11 +148,20 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
     return ensureResources(this.docker, project, report)
   }
 
-  removeResources(project: ComposeProject | string, options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]> {
+  removeResources(
+    project: ComposeProject | string,
+    options: { removeVolumes: boolean },
+    report: ProgressSink
+  ): Promise<string[]> {
     return removeResources(this.docker, project, options.removeVolumes, report)
   }
 
-  async createContainer(project: ComposeProject, spec: ServiceSpec, number: number, identity: ContainerIdentity): Promise<string> {
+  async createContainer(
+    project: ComposeProject,
+    spec: ServiceSpec,
+    number: number,
+    identity: ContainerIdentity
+  ): Promise<string> {
     return (await createContainer(this.docker, project, spec, number, identity)).id
   }
 
@@ -191,7 +204,12 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
     return tailLogs(this.docker, sources, tail)
   }
 
-  followLogs(source: LogSource, sinceSeconds: number, onLine: (line: LogLine) => void, onEnd: (reason: string) => void): Promise<() => void> {
+  followLogs(
+    source: LogSource,
+    sinceSeconds: number,
+    onLine: (line: LogLine) => void,
+    onEnd: (reason: string) => void
+  ): Promise<() => void> {
     return followLogs(this.docker, source, sinceSeconds, onLine, onEnd)
   }
 
@@ -199,7 +217,11 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
     return containerStats(this.docker, source)
   }
 
-  followStats(source: LogSource, onReading: (reading: ContainerStats) => void, onEnd: (reason: string) => void): Promise<() => void> {
+  followStats(
+    source: LogSource,
+    onReading: (reading: ContainerStats) => void,
+    onEnd: (reason: string) => void
+  ): Promise<() => void> {
     return followStats(this.docker, source, onReading, onEnd)
   }
 
@@ -210,7 +232,12 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
   private async ping(): Promise<boolean> {
     try {
       const version = await withTimeout(this.docker.version(), 3000)
-      this.set({ state: 'connected', version: version.Version, message: `Docker engine ${version.Version} at ${this.options.endpoint}`, hint: null })
+      this.set({
+        state: 'connected',
+        version: version.Version,
+        message: `Docker engine ${version.Version} at ${this.options.endpoint}`,
+        hint: null
+      })
       return true
     } catch (err) {
       const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message
@@ -226,7 +253,11 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
 
   private set(next: Omit<EngineConnectivity, 'endpoint' | 'since'>): void {
     const changed = next.state !== this.current.state || next.version !== this.current.version
-    this.current = { ...next, endpoint: this.options.endpoint, since: changed ? new Date().toISOString() : this.current.since }
+    this.current = {
+      ...next,
+      endpoint: this.options.endpoint,
+      since: changed ? new Date().toISOString() : this.current.since
+    }
     if (changed) this.emit('state', this.current)
   }
 
@@ -242,15 +273,26 @@ export class DockerEngine extends EventEmitter<EngineEvents> implements Containe
 
 export function isConnectionError(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | null)?.code
-  return code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT'
+  return (
+    code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT'
+  )
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' })), ms)
+    const timer = setTimeout(
+      () => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' })),
+      ms
+    )
     promise.then(
-      (v) => { clearTimeout(timer); resolve(v) },
-      (e: unknown) => { clearTimeout(timer); reject(e instanceof Error ? e : new Error(String(e))) }
+      (v) => {
+        clearTimeout(timer)
+        resolve(v)
+      },
+      (e: unknown) => {
+        clearTimeout(timer)
+        reject(e instanceof Error ? e : new Error(String(e)))
+      }
     )
   })
 }

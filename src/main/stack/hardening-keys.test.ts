@@ -41,11 +41,17 @@ const TEXT = `services:
 `
 const project = parseComposeText(TEXT, { file: FILE, project: 'hashcheck', env: {}, compat: 'v1' })
 const ID = { flavour: 'v1' as const, configHash: 'h', imageId: null }
-const svc = (name: string) => project.services.get(name) ?? (() => { throw new Error(name) })()
+const svc = (name: string) =>
+  project.services.get(name) ??
+  (() => {
+    throw new Error(name)
+  })()
 
 describe('hardening and host keys', () => {
   it('hash as docker-compose 1.29.2 does', () => {
-    expect(Object.fromEntries([...project.services.values()].map((s) => [s.name, configHash(project, s, null)]))).toEqual({
+    expect(
+      Object.fromEntries([...project.services.values()].map((s) => [s.name, configHash(project, s, null)]))
+    ).toEqual({
       a: 'dd54b4a5a74d131f248606901fc55a82516e8d86c8d24a70cb33796533cb46f9',
       b: '423bbc345387a5f9b16d22bcd760a69df0b111c9a1be173be2f2984cf9f21135',
       c: 'cd6ca0961e8216699c8a8ad38cd9027d9324ffbd3c68e6d40366befaf0c1527a',
@@ -77,11 +83,16 @@ describe('hardening and host keys', () => {
       IpcMode: 'private',
       Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/xnull', CgroupPermissions: 'r' }]
     })
-    expect(containerCreateOptions(project, svc('b'), 1, ID).HostConfig).toMatchObject({ Memory: 512 * 1024 ** 2, NanoCpus: 1e9 })
+    expect(containerCreateOptions(project, svc('b'), 1, ID).HostConfig).toMatchObject({
+      Memory: 512 * 1024 ** 2,
+      NanoCpus: 1e9
+    })
     const c = containerCreateOptions(project, svc('c'), 1, ID)
     expect(c.HostConfig).toMatchObject({ NetworkMode: 'host', NanoCpus: 5e8 })
     expect(c.NetworkingConfig).toBeUndefined()
-    expect(containerCreateOptions(project, svc('d'), 1, ID, 'container:abc').HostConfig?.NetworkMode).toBe('container:abc')
+    expect(containerCreateOptions(project, svc('d'), 1, ID, 'container:abc').HostConfig?.NetworkMode).toBe(
+      'container:abc'
+    )
   })
 
   it('refuse what cannot be applied, with the line', () => {
@@ -93,8 +104,12 @@ describe('hardening and host keys', () => {
       }
       return 'loaded'
     }
-    expect(bad('services:\n  a:\n    image: x\n    network_mode: host\n    networks: [default]\n')).toMatch(/:4:\d+: services\.a\.network_mode: `network_mode` and `networks` cannot be combined/)
-    expect(bad('services:\n  a:\n    image: x\n    network_mode: "service:b"\n  b:\n    image: x\n')).toMatch(/:4:\d+: .*add "b" to depends_on/)
+    expect(bad('services:\n  a:\n    image: x\n    network_mode: host\n    networks: [default]\n')).toMatch(
+      /:4:\d+: services\.a\.network_mode: `network_mode` and `networks` cannot be combined/
+    )
+    expect(bad('services:\n  a:\n    image: x\n    network_mode: "service:b"\n  b:\n    image: x\n')).toMatch(
+      /:4:\d+: .*add "b" to depends_on/
+    )
     expect(bad('services:\n  a:\n    image: x\n    mem_limit: lots\n')).toMatch(/:4:\d+: services\.a\.mem_limit/)
     expect(bad('services:\n  a:\n    image: x\n    pid: "container:y"\n')).toMatch(/pid: only "host"/)
   })

@@ -57,7 +57,9 @@ export class FileApprovals implements HostAccessApprovals {
   private read(): ApprovalEntry[] {
     try {
       const parsed = JSON.parse(readFileSync(this.path, 'utf8')) as { approvals?: unknown }
-      return Array.isArray(parsed.approvals) ? (parsed.approvals as ApprovalEntry[]).filter((e) => typeof e?.fileHash === 'string') : []
+      return Array.isArray(parsed.approvals)
+        ? (parsed.approvals as ApprovalEntry[]).filter((e) => typeof e?.fileHash === 'string')
+        : []
     } catch {
       return []
     }
@@ -78,10 +80,13 @@ export class HostAccessGate {
 
   preflight(project: ComposeProject, services?: string[]): PreflightResult {
     const findingsOf = (selection: string[] | undefined): HostAccessFinding[] =>
-      [...hostAccessFindings(project, { services: selection }), ...this.driverFindings(project, selection)].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+      [...hostAccessFindings(project, { services: selection }), ...this.driverFindings(project, selection)].sort(
+        (a, b) => (a.line ?? 0) - (b.line ?? 0)
+      )
     const fileHash = hostAccessHash(project, findingsOf(undefined))
     const findings = findingsOf(services)
-    const accepted = !findings.some(needsAcceptance) || this.approvals.accepted(project.project, project.file) === fileHash
+    const accepted =
+      !findings.some(needsAcceptance) || this.approvals.accepted(project.project, project.file) === fileHash
     return { fileHash, findings, accepted }
   }
 
@@ -99,8 +104,12 @@ export class HostAccessGate {
     const why =
       allowHostAccess === undefined
         ? 'it can reach the host, and that was not accepted'
-        : 'it changed since it was accepted (the accepted hash is not this file\'s)'
+        : "it changed since it was accepted (the accepted hash is not this file's)"
     const lines = findings.map((f) => `  ${formatFinding(f)}`)
-    throw new StackError('HostAccessNotAllowed', `Nothing was started: ${project.file} ${why}:\n${lines.join('\n')}`, HOST_ACCESS_HINT)
+    throw new StackError(
+      'HostAccessNotAllowed',
+      `Nothing was started: ${project.file} ${why}:\n${lines.join('\n')}`,
+      HOST_ACCESS_HINT
+    )
   }
 }

@@ -30,7 +30,11 @@ function summary(text: string, services?: string[]) {
 describe('pre-flight: what a compose file can do to the host', () => {
   it('our own compose.yaml reaches nothing outside the project', () => {
     const file = copyOurCompose()
-    const project = parseComposeText(readFileSync(file, 'utf8'), { file, project: 'scrapedeck', env: { SCRAPER_SOURCE_URL_TEMPLATE: 'http://127.0.0.1:1/{id}' } })
+    const project = parseComposeText(readFileSync(file, 'utf8'), {
+      file,
+      project: 'scrapedeck',
+      env: { SCRAPER_SOURCE_URL_TEMPLATE: 'http://127.0.0.1:1/{id}' }
+    })
     expect(hostAccessFindings(project)).toEqual([])
   })
 

@@ -11,7 +11,6 @@ export interface ImageProgress {
   total: number | null
 }
 
-
 /** The image id if the image is on this engine, else null. */
 export async function imageId(docker: Docker, image: string): Promise<string | null> {
   try {
@@ -26,13 +25,23 @@ export async function imageId(docker: Docker, image: string): Promise<string | n
  * Returns the image id, building or pulling first when the image is missing; with `rebuild`,
  * a service with `build:` is built again even so (the engine's layer cache keeps an unchanged one quick).
  */
-export async function ensureImage(docker: Docker, service: ServiceSpec, onProgress: (p: ImageProgress) => void, options: { rebuild?: boolean } = {}): Promise<string> {
+export async function ensureImage(
+  docker: Docker,
+  service: ServiceSpec,
+  onProgress: (p: ImageProgress) => void,
+  options: { rebuild?: boolean } = {}
+): Promise<string> {
   const existing = options.rebuild === true && service.build !== null ? null : await imageId(docker, service.image)
   if (existing !== null) return existing
   if (service.build !== null) await build(docker, service, onProgress)
   else await pull(docker, service, onProgress)
   const id = await imageId(docker, service.image)
-  if (id === null) throw new StackError('ImageUnavailable', `Image ${service.image} is still missing after ${service.build ? 'the build' : 'the pull'}`, 'Check the engine log.')
+  if (id === null)
+    throw new StackError(
+      'ImageUnavailable',
+      `Image ${service.image} is still missing after ${service.build ? 'the build' : 'the pull'}`,
+      'Check the engine log.'
+    )
   return id
 }
 
@@ -43,25 +52,30 @@ async function build(docker: Docker, service: ServiceSpec, onProgress: (p: Image
   try {
     context = packBuildContext(spec.context, spec.dockerfile ?? undefined)
   } catch (err) {
-    throw new StackError('BuildFailed', `Cannot read the build context ${spec.context} of service ${service.name}: ${(err as Error).message}`, 'Fix `build.context` in compose.yaml.')
+    throw new StackError(
+      'BuildFailed',
+      `Cannot read the build context ${spec.context} of service ${service.name}: ${(err as Error).message}`,
+      'Fix `build.context` in compose.yaml.'
+    )
   }
   onProgress({ step: 'build', message: `Building ${service.image} from ${spec.context}`, current: null, total: null })
-  const stream = await docker.buildImage(
-    context,
-    {
-      t: service.image,
-      dockerfile: spec.dockerfile ?? undefined,
-      target: spec.target ?? undefined,
-      buildargs: spec.args,
-      rm: true
-    }
-  )
+  const stream = await docker.buildImage(context, {
+    t: service.image,
+    dockerfile: spec.dockerfile ?? undefined,
+    target: spec.target ?? undefined,
+    buildargs: spec.args,
+    rm: true
+  })
   await follow(docker, stream, (event) => {
     if (event.error !== undefined) return
     const text = (event.stream ?? event.status ?? '').trim()
     if (text !== '') onProgress({ step: 'build', message: text, current: null, total: null })
   }).catch((err: unknown) => {
-    throw new StackError('BuildFailed', `Building ${service.image} for service ${service.name} failed: ${(err as Error).message}`, `Run \`docker build ${spec.context}\` to see the whole build output.`)
+    throw new StackError(
+      'BuildFailed',
+      `Building ${service.image} for service ${service.name} failed: ${(err as Error).message}`,
+      `Run \`docker build ${spec.context}\` to see the whole build output.`
+    )
   })
 }
 
@@ -105,7 +119,11 @@ export interface ProgressEvent {
 }
 
 /** Follows a progress stream to its end; an error line in it fails the whole. */
-export function follow(docker: Docker, stream: NodeJS.ReadableStream, onEvent: (e: ProgressEvent) => void): Promise<void> {
+export function follow(
+  docker: Docker,
+  stream: NodeJS.ReadableStream,
+  onEvent: (e: ProgressEvent) => void
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
       stream,

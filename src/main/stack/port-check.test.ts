@@ -7,18 +7,31 @@ import { StackError } from './stack-error'
 
 // Engine-free: no container publishes anything, so the holder comes from /proc (nothing listens on these).
 const docker = { listContainers: async () => [] } as unknown as Docker
-const project = parseComposeText('services:\n  api:\n    image: x\n    ports: ["127.0.0.1:${API_PORT:-1}:8080"]\n', { file: '/tmp/pc/compose.yaml', project: 'pc', env: { API_PORT: '1' } })
+const project = parseComposeText('services:\n  api:\n    image: x\n    ports: ["127.0.0.1:${API_PORT:-1}:8080"]\n', {
+  file: '/tmp/pc/compose.yaml',
+  project: 'pc',
+  env: { API_PORT: '1' }
+})
 
 describe("the engine's port errors, as PortInUse", () => {
   it.each([
     'driver failed programming external connectivity on endpoint pc-api-1 (0d2f): Bind for 127.0.0.1:1 failed: port is already allocated',
     'driver failed programming external connectivity on endpoint pc-api-1 (0d2f): Error starting userland proxy: listen tcp4 127.0.0.1:1: bind: address already in use'
   ])('%s', async (message) => {
-    const mapped = await portErrorFromEngine(docker, project, 'api', Object.assign(new Error(message), { statusCode: 500 }))
+    const mapped = await portErrorFromEngine(
+      docker,
+      project,
+      'api',
+      Object.assign(new Error(message), { statusCode: 500 })
+    )
     expect(mapped).toBeInstanceOf(StackError)
     expect(mapped).toMatchObject({ kind: 'PortInUse' })
-    expect((mapped as StackError).message).toMatch(/^A port the stack publishes is already in use: 127\.0\.0\.1:1 \(service api\) is held by /)
-    expect((mapped as StackError).hint).toBe("Stop what holds it, or move the stack's port: set API_PORT (in .env or the environment).")
+    expect((mapped as StackError).message).toMatch(
+      /^A port the stack publishes is already in use: 127\.0\.0\.1:1 \(service api\) is held by /
+    )
+    expect((mapped as StackError).hint).toBe(
+      "Stop what holds it, or move the stack's port: set API_PORT (in .env or the environment)."
+    )
   })
 
   it('leaves other errors alone', async () => {

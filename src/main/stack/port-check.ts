@@ -21,32 +21,56 @@ interface Conflict {
 
 export async function assertPortsFree(docker: Docker, project: ComposeProject, services: string[]): Promise<void> {
   // Ports our own running containers publish are ours: up keeps or recreates those containers.
-  const own = new Set((await listProjectContainers(docker, project.project)).flatMap((c) => c.ports.map((p) => p.PublicPort)))
+  const own = new Set(
+    (await listProjectContainers(docker, project.project)).flatMap((c) => c.ports.map((p) => p.PublicPort))
+  )
   const conflicts: Conflict[] = []
   for (const name of services) {
     for (const port of project.services.get(name)?.ports ?? []) {
       if (port.published === null || own.has(port.published)) continue
       const published = { ...port, published: port.published }
-      if (!(await canBind(published))) conflicts.push({ service: name, port: published, holder: await describePortHolder(docker, port.published) })
+      if (!(await canBind(published)))
+        conflicts.push({ service: name, port: published, holder: await describePortHolder(docker, port.published) })
     }
   }
   if (conflicts.length > 0) throw portInUse(conflicts)
 }
 
 /** Maps the engine's bind failure to PortInUse; other errors come back as they are. */
-export async function portErrorFromEngine(docker: Docker, project: ComposeProject, service: string, err: unknown): Promise<unknown> {
+export async function portErrorFromEngine(
+  docker: Docker,
+  project: ComposeProject,
+  service: string,
+  err: unknown
+): Promise<unknown> {
   const message = (err as Error | undefined)?.message ?? ''
-  const taken = /(?:Bind for|listen (?:tcp|udp)[46]?) \[?([0-9a-f.:]*?)\]?:(\d+)(?: failed: port is already allocated|: bind: address already in use)/.exec(message)
+  const taken =
+    /(?:Bind for|listen (?:tcp|udp)[46]?) \[?([0-9a-f.:]*?)\]?:(\d+)(?: failed: port is already allocated|: bind: address already in use)/.exec(
+      message
+    )
   if (taken === null) return err
   const number = Number(taken[2])
   const spec = project.services.get(service)?.ports.find((p) => p.published === number)
-  const port = { target: spec?.target ?? 0, protocol: spec?.protocol ?? null, hostIp: spec?.hostIp ?? (taken[1] || null), publishedVariable: spec?.publishedVariable ?? null, published: number }
+  const port = {
+    target: spec?.target ?? 0,
+    protocol: spec?.protocol ?? null,
+    hostIp: spec?.hostIp ?? (taken[1] || null),
+    publishedVariable: spec?.publishedVariable ?? null,
+    published: number
+  }
   return portInUse([{ service, port, holder: await describePortHolder(docker, number) }])
 }
 
 function portInUse(conflicts: Conflict[]): StackError {
-  const what = conflicts.map((c) => `${c.port.hostIp ?? '0.0.0.0'}:${c.port.published}${c.port.protocol === 'udp' ? '/udp' : ''} (service ${c.service}) is held by ${c.holder ?? 'something that does not say (the engine may have reserved it)'}`)
-  const moves = conflicts.map((c) => (c.port.publishedVariable === null ? `change the published port of ${c.service} in the compose file` : `set ${c.port.publishedVariable} (in .env or the environment)`))
+  const what = conflicts.map(
+    (c) =>
+      `${c.port.hostIp ?? '0.0.0.0'}:${c.port.published}${c.port.protocol === 'udp' ? '/udp' : ''} (service ${c.service}) is held by ${c.holder ?? 'something that does not say (the engine may have reserved it)'}`
+  )
+  const moves = conflicts.map((c) =>
+    c.port.publishedVariable === null
+      ? `change the published port of ${c.service} in the compose file`
+      : `set ${c.port.publishedVariable} (in .env or the environment)`
+  )
   return new StackError(
     'PortInUse',
     `${conflicts.length === 1 ? 'A port the stack publishes is' : 'Ports the stack publishes are'} already in use: ${what.join('; ')}. Nothing was started.`,

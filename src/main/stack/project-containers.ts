@@ -20,7 +20,11 @@ export interface ProjectContainer {
   ports: Docker.Port[]
 }
 
-export async function listProjectContainers(docker: Docker, project: string, service?: string): Promise<ProjectContainer[]> {
+export async function listProjectContainers(
+  docker: Docker,
+  project: string,
+  service?: string
+): Promise<ProjectContainer[]> {
   const labels = projectFilter(project).label
   labels.push(`${LABEL.oneoff}=False`)
   if (service !== undefined) labels.push(`${LABEL.service}=${service}`)

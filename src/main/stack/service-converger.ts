@@ -100,10 +100,21 @@ export async function convergeService(
 }
 
 /** Stops (SIGTERM, then the service's grace period) and removes these containers, all at once; one summary line each. */
-export async function removeGracefully(runtime: ContainerRuntime, spec: ServiceSpec, containers: ProjectContainer[], report: ProgressSink): Promise<string[]> {
+export async function removeGracefully(
+  runtime: ContainerRuntime,
+  spec: ServiceSpec,
+  containers: ProjectContainer[],
+  report: ProgressSink
+): Promise<string[]> {
   return Promise.all(
     containers.map(async (c) => {
-      report({ step: 'stop', service: spec.name, container: c.name, state: 'started', message: `Stopping ${c.name} (grace ${spec.stopGraceSeconds} s)` })
+      report({
+        step: 'stop',
+        service: spec.name,
+        container: c.name,
+        state: 'started',
+        message: `Stopping ${c.name} (grace ${spec.stopGraceSeconds} s)`
+      })
       await runtime.stopContainer(c.id, spec.stopGraceSeconds)
       await runtime.removeContainer(c.id)
       report({ step: 'remove', service: spec.name, container: c.name, state: 'done', message: `Removed ${c.name}` })

@@ -9,5 +9,7 @@ export function replicaLimits(spec: ServiceSpec | undefined): ServiceLimits {
 }
 
 export function serviceLimits(project: ComposeProject): Record<string, ServiceLimits> {
-  return Object.fromEntries([...project.services.entries()].map(([serviceName, spec]) => [serviceName, replicaLimits(spec)]))
+  return Object.fromEntries(
+    [...project.services.entries()].map(([serviceName, spec]) => [serviceName, replicaLimits(spec)])
+  )
 }

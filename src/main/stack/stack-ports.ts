@@ -22,6 +22,7 @@ export function publishedPort(port: StackPort, variables: Readonly<Record<string
   const raw = variables[port.variable]
   if (raw === undefined || raw === '') return port.default
   const n = Number(raw)
-  if (!/^\d+$/.test(raw) || n < 1 || n > 65535) throw new Error(`${port.variable} must be a port number (1–65535), got "${raw}"`)
+  if (!/^\d+$/.test(raw) || n < 1 || n > 65535)
+    throw new Error(`${port.variable} must be a port number (1–65535), got "${raw}"`)
   return n
 }

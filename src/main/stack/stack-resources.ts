@@ -20,7 +20,8 @@ interface ResourceKind {
 const NETWORKS: ResourceKind = {
   step: 'network',
   existing: async (docker) => (await docker.listNetworks()).map((n) => n.Name),
-  create: (docker, spec, labels) => docker.createNetwork({ Name: spec.name, Driver: spec.driver ?? 'bridge', CheckDuplicate: true, Labels: labels }),
+  create: (docker, spec, labels) =>
+    docker.createNetwork({ Name: spec.name, Driver: spec.driver ?? 'bridge', CheckDuplicate: true, Labels: labels }),
   label: LABEL.network,
   noun: 'network'
 }
@@ -28,7 +29,8 @@ const NETWORKS: ResourceKind = {
 const VOLUMES: ResourceKind = {
   step: 'volume',
   existing: async (docker) => ((await docker.listVolumes()).Volumes ?? []).map((v) => v.Name),
-  create: (docker, spec, labels) => docker.createVolume({ Name: spec.name, Driver: spec.driver ?? 'local', Labels: labels }),
+  create: (docker, spec, labels) =>
+    docker.createVolume({ Name: spec.name, Driver: spec.driver ?? 'local', Labels: labels }),
   label: LABEL.volume,
   noun: 'volume'
 }
@@ -39,16 +41,43 @@ export async function ensureResources(docker: Docker, project: ComposeProject, r
   await ensureKind(docker, VOLUMES, project.volumes.values(), project, report)
 }
 
-async function ensureKind(docker: Docker, kind: ResourceKind, specs: Iterable<NetworkSpec | VolumeSpec>, project: ComposeProject, report: ProgressSink): Promise<void> {
+async function ensureKind(
+  docker: Docker,
+  kind: ResourceKind,
+  specs: Iterable<NetworkSpec | VolumeSpec>,
+  project: ComposeProject,
+  report: ProgressSink
+): Promise<void> {
   const existing = new Set(await kind.existing(docker))
   for (const spec of specs) {
     if (existing.has(spec.name)) continue
     if (spec.external) {
-      throw new StackError('ComposeFileInvalid', `External ${kind.noun} ${spec.name} does not exist`, `Create it with \`docker ${kind.noun} create ${spec.name}\`.`)
+      throw new StackError(
+        'ComposeFileInvalid',
+        `External ${kind.noun} ${spec.name} does not exist`,
+        `Create it with \`docker ${kind.noun} create ${spec.name}\`.`
+      )
     }
-    report({ step: kind.step, service: null, container: null, state: 'started', message: `Creating ${kind.noun} ${spec.name}` })
-    await kind.create(docker, spec, { ...spec.labels, [LABEL.project]: project.project, [kind.label]: spec.key, [LABEL.version]: COMPOSE_VERSIONS[project.writeAs] })
-    report({ step: kind.step, service: null, container: null, state: 'done', message: `${kind.noun === 'network' ? 'Network' : 'Volume'} ${spec.name} created` })
+    report({
+      step: kind.step,
+      service: null,
+      container: null,
+      state: 'started',
+      message: `Creating ${kind.noun} ${spec.name}`
+    })
+    await kind.create(docker, spec, {
+      ...spec.labels,
+      [LABEL.project]: project.project,
+      [kind.label]: spec.key,
+      [LABEL.version]: COMPOSE_VERSIONS[project.writeAs]
+    })
+    report({
+      step: kind.step,
+      service: null,
+      container: null,
+      state: 'done',
+      message: `${kind.noun === 'network' ? 'Network' : 'Volume'} ${spec.name} created`
+    })
   }
 }
 
@@ -59,7 +88,12 @@ async function ensureKind(docker: Docker, kind: ResourceKind, specs: Iterable<Ne
  * ones are left alone. A volume the engine will not remove (in use by a container of another
  * project) is reported and named in the summary as left, with the engine's reason.
  */
-export async function removeResources(docker: Docker, project: ComposeProject | string, removeVolumes: boolean, report: ProgressSink): Promise<string[]> {
+export async function removeResources(
+  docker: Docker,
+  project: ComposeProject | string,
+  removeVolumes: boolean,
+  report: ProgressSink
+): Promise<string[]> {
   const name = typeof project === 'string' ? project : project.project
   const done: string[] = []
   const networks = await docker.listNetworks({ filters: { label: [`${LABEL.project}=${name}`] } })
@@ -69,7 +103,13 @@ export async function removeResources(docker: Docker, project: ComposeProject | 
       report({ step: 'network', service: null, container: null, state: 'done', message: `Network ${net.Name} removed` })
       done.push(`removed network ${net.Name}`)
     } catch (err) {
-      report({ step: 'network', service: null, container: null, state: 'failed', message: `Network ${net.Name} not removed: ${(err as Error).message}` })
+      report({
+        step: 'network',
+        service: null,
+        container: null,
+        state: 'failed',
+        message: `Network ${net.Name} not removed: ${(err as Error).message}`
+      })
     }
   }
   if (removeVolumes) {
@@ -79,7 +119,13 @@ export async function removeResources(docker: Docker, project: ComposeProject | 
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode === 404) continue
         const reason = (err as { json?: { message?: string } }).json?.message ?? (err as Error).message
-        report({ step: 'volume', service: null, container: null, state: 'failed', message: `Volume ${volume} left: ${reason}` })
+        report({
+          step: 'volume',
+          service: null,
+          container: null,
+          state: 'failed',
+          message: `Volume ${volume} left: ${reason}`
+        })
         done.push(`left volume ${volume}: ${reason}`)
         continue
       }
@@ -93,7 +139,9 @@ export async function removeResources(docker: Docker, project: ComposeProject | 
 /** The volumes down removes: labelled with the project, and the file's own named volumes that exist. */
 async function projectVolumes(docker: Docker, project: ComposeProject | string): Promise<string[]> {
   const name = typeof project === 'string' ? project : project.project
-  const labelled = ((await docker.listVolumes({ filters: { label: [`${LABEL.project}=${name}`] } })).Volumes ?? []).map((v) => v.Name)
+  const labelled = ((await docker.listVolumes({ filters: { label: [`${LABEL.project}=${name}`] } })).Volumes ?? []).map(
+    (v) => v.Name
+  )
   if (typeof project === 'string') return labelled
   const existing = new Set(((await docker.listVolumes()).Volumes ?? []).map((v) => v.Name))
   const named = [...project.volumes.values()].filter((v) => !v.external && existing.has(v.name)).map((v) => v.name)

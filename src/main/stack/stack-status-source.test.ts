@@ -17,8 +17,25 @@ function source(loadProject: () => ComposeProject): { status: StackStatusSource;
   const requests: StatusRequest[] = []
   const build = async (request: StatusRequest): Promise<EngineStatus> => {
     requests.push(request)
-    const service = (name: string, running: number) => ({ name, image: '', desiredReplicas: running, runningReplicas: running, healthyReplicas: running, hasHealthcheck: false, state: 'up' as const, containers: [] })
-    return { project: 'deck', composeFile: '/srv/deck/compose.yaml', engine: {} as EngineStatus['engine'], composeError: request.composeError, services: [service('scraper', 3), service('api', 1)], orphans: [], updatedAt: 'now' }
+    const service = (name: string, running: number) => ({
+      name,
+      image: '',
+      desiredReplicas: running,
+      runningReplicas: running,
+      healthyReplicas: running,
+      hasHealthcheck: false,
+      state: 'up' as const,
+      containers: []
+    })
+    return {
+      project: 'deck',
+      composeFile: '/srv/deck/compose.yaml',
+      engine: {} as EngineStatus['engine'],
+      composeError: request.composeError,
+      services: [service('scraper', 3), service('api', 1)],
+      orphans: [],
+      updatedAt: 'now'
+    }
   }
   const status = new StackStatusSource({
     engine: new EventEmitter() as unknown as DockerEngine,
@@ -31,7 +48,8 @@ function source(loadProject: () => ComposeProject): { status: StackStatusSource;
   return { status, requests }
 }
 
-const project = (): ComposeProject => parseComposeText(FILE, { file: '/srv/deck/compose.yaml', project: 'deck', env: {} })
+const project = (): ComposeProject =>
+  parseComposeText(FILE, { file: '/srv/deck/compose.yaml', project: 'deck', env: {} })
 
 describe('StackStatusSource', () => {
   it("stamps the driver's mode and capabilities, and keeps the snapshot for the running-replica count", async () => {
@@ -46,7 +64,10 @@ describe('StackStatusSource', () => {
   })
 
   it("reads each service's limits from the file", () => {
-    expect(source(project).status.serviceLimits()).toEqual({ scraper: { memoryBytes: 1536 * 1024 * 1024, cpus: 0.5 }, api: { memoryBytes: null, cpus: null } })
+    expect(source(project).status.serviceLimits()).toEqual({
+      scraper: { memoryBytes: 1536 * 1024 * 1024, cpus: 0.5 },
+      api: { memoryBytes: null, cpus: null }
+    })
   })
 
   it('a file that does not load: the status carries its error, and no limits are known', async () => {

@@ -50,7 +50,12 @@ export class StackStatusSource {
       composeError = this.options.toPanelError(err)
     }
     const { driver } = this.options
-    const built = await driver.status.build({ project, projectName: this.options.projectName, composeFile: this.options.composeFile, composeError })
+    const built = await driver.status.build({
+      project,
+      projectName: this.options.projectName,
+      composeFile: this.options.composeFile,
+      composeError
+    })
     this.last = { ...built, driver: { mode: driver.mode, capabilities: driver.capabilities } }
     return this.last
   }

@@ -1,7 +1,14 @@
 /** One full StackStatus snapshot from the engine's containers and the compose file. */
 import type Docker from 'dockerode'
 import type {
-  ContainerState, ContainerStatus, EngineConnectivity, Health, PanelError, PortBinding, ServiceState, ServiceStatus
+  ContainerState,
+  ContainerStatus,
+  EngineConnectivity,
+  Health,
+  PanelError,
+  PortBinding,
+  ServiceState,
+  ServiceStatus
 } from '../../shared/contract'
 import type { EngineStatus } from './drivers/stack-driver'
 import type { ComposeProject, ServiceSpec } from './compose-model'
@@ -31,7 +38,10 @@ export async function buildStackStatus(input: StatusInput): Promise<EngineStatus
     updatedAt: new Date().toISOString()
   }
   if (input.engine.state !== 'connected') {
-    const services = project === null ? [] : [...project.services.values()].map((s) => serviceStatus(s, [], input.desiredReplicas(s, 0)))
+    const services =
+      project === null
+        ? []
+        : [...project.services.values()].map((s) => serviceStatus(s, [], input.desiredReplicas(s, 0)))
     return { ...base, services, orphans: [] }
   }
   const listed = await listProjectContainers(input.docker, base.project)
@@ -52,10 +62,13 @@ export async function buildStackStatus(input: StatusInput): Promise<EngineStatus
     const want = expected.get(c.service)
     c.upToDate = want === undefined || labels === undefined || isCurrent(labels, want)
   }
-  const services = project === null ? [] : [...project.services.values()].map((s) => {
-    const own = containers.filter((c) => c.service === s.name)
-    return serviceStatus(s, own, input.desiredReplicas(s, own.length))
-  })
+  const services =
+    project === null
+      ? []
+      : [...project.services.values()].map((s) => {
+          const own = containers.filter((c) => c.service === s.name)
+          return serviceStatus(s, own, input.desiredReplicas(s, own.length))
+        })
   const orphans = containers.filter((c) => project === null || !project.services.has(c.service))
   return { ...base, services, orphans }
 }
@@ -129,7 +142,13 @@ function ports(list: Docker.Port[]): PortBinding[] {
     })
   }
   // The engine lists a container's bindings in no fixed order; sorted, a steady stack reads the same.
-  return out.sort((a, b) => a.containerPort - b.containerPort || a.protocol.localeCompare(b.protocol) || (a.hostPort ?? 0) - (b.hostPort ?? 0) || (a.hostIp ?? '').localeCompare(b.hostIp ?? ''))
+  return out.sort(
+    (a, b) =>
+      a.containerPort - b.containerPort ||
+      a.protocol.localeCompare(b.protocol) ||
+      (a.hostPort ?? 0) - (b.hostPort ?? 0) ||
+      (a.hostIp ?? '').localeCompare(b.hostIp ?? '')
+  )
 }
 
 function toState(status: string): ContainerState {

@@ -11,7 +11,12 @@ export interface Position {
  * The position of the deepest node along `path` that exists (a missing key points at its
  * parent); with `childKey`, the position of that key inside the node at `path`.
  */
-export function locate(doc: Document, lines: LineCounter, path: readonly (string | number)[], childKey?: string): Position | null {
+export function locate(
+  doc: Document,
+  lines: LineCounter,
+  path: readonly (string | number)[],
+  childKey?: string
+): Position | null {
   let node: unknown = doc.contents
   let offset: number | null = rangeStart(node)
   for (const seg of path) {

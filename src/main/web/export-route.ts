@@ -14,7 +14,10 @@ import { CrawlClientError } from '../clients/crawl-client'
 
 const EXPORT_PATH_PREFIX = '/exports/crawls/'
 
-const CONTENT_TYPES: Record<ExportFormat, string> = { jsonl: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' }
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  jsonl: 'application/x-ndjson; charset=utf-8',
+  csv: 'text/csv; charset=utf-8'
+}
 
 export type OpenExport = (id: string, format: ExportFormat) => Promise<ReadableStream<Uint8Array>>
 

@@ -31,9 +31,16 @@ try {
   await controller.start()
 } catch (error) {
   // The page shows what is down (engine, broker) and recovers when it comes back.
-  console.error(`scrapedeck: the controller started with a problem: ${error instanceof Error ? error.message : String(error)}`)
+  console.error(
+    `scrapedeck: the controller started with a problem: ${error instanceof Error ? error.message : String(error)}`
+  )
 }
-const shell = await startWebShell({ controller, port, host: '127.0.0.1', token: process.env['DECK_WEB_TOKEN'] || undefined }).catch(async (error: unknown) => {
+const shell = await startWebShell({
+  controller,
+  port,
+  host: '127.0.0.1',
+  token: process.env['DECK_WEB_TOKEN'] || undefined
+}).catch(async (error: unknown) => {
   // A taken port or a weak token: say which, and leave nothing running.
   console.error(`scrapedeck: the web shell did not start: ${error instanceof Error ? error.message : String(error)}`)
   await panel.close()

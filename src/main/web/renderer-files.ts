@@ -7,7 +7,6 @@ import type { ServerResponse } from 'node:http'
 import { extname, resolve, sep } from 'node:path'
 import { CONTENT_SECURITY_POLICY } from '../content-security-policy'
 
-
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -28,7 +27,12 @@ const SECURITY_HEADERS: Record<string, string> = {
 }
 
 /** Answers a GET for a renderer file; returns false when there is no such file. */
-export async function serveRendererFile(rendererDir: string, pathname: string, response: ServerResponse, extraHeaders: Record<string, string> = {}): Promise<boolean> {
+export async function serveRendererFile(
+  rendererDir: string,
+  pathname: string,
+  response: ServerResponse,
+  extraHeaders: Record<string, string> = {}
+): Promise<boolean> {
   const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
   const root = resolve(rendererDir)
   const file = resolve(root, relative)

@@ -55,8 +55,13 @@ describe('checkRequest', () => {
   it('answers 401 without the right token and 403 for a foreign host or origin', () => {
     expect(checkRequest(url('/'), host, PORT, TOKEN)).toMatchObject({ ok: false, status: 401 })
     expect(checkRequest(url('/?token=wrong'), host, PORT, TOKEN)).toMatchObject({ ok: false, status: 401 })
-    expect(checkRequest(url(`/?token=${TOKEN}`), { host: 'evil.example:7400' }, PORT, TOKEN)).toMatchObject({ ok: false, status: 403 })
-    expect(checkRequest(url(`/?token=${TOKEN}`), { ...host, origin: 'http://evil.example' }, PORT, TOKEN)).toMatchObject({ ok: false, status: 403 })
+    expect(checkRequest(url(`/?token=${TOKEN}`), { host: 'evil.example:7400' }, PORT, TOKEN)).toMatchObject({
+      ok: false,
+      status: 403
+    })
+    expect(
+      checkRequest(url(`/?token=${TOKEN}`), { ...host, origin: 'http://evil.example' }, PORT, TOKEN)
+    ).toMatchObject({ ok: false, status: 403 })
   })
 })
 

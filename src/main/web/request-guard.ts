@@ -60,13 +60,21 @@ export function tokenFromRequest(url: URL, headers: IncomingHttpHeaders, port: n
 
 export function checkRequest(url: URL, headers: IncomingHttpHeaders, port: number, token: string): GuardVerdict {
   if (!isAllowedHost(headers.host, port)) {
-    return { ok: false, status: 403, reason: `Host ${JSON.stringify(headers.host ?? '')} is not this panel's loopback address.` }
+    return {
+      ok: false,
+      status: 403,
+      reason: `Host ${JSON.stringify(headers.host ?? '')} is not this panel's loopback address.`
+    }
   }
   if (!isAllowedOrigin(headers.origin, port)) {
     return { ok: false, status: 403, reason: `Origin ${JSON.stringify(headers.origin)} may not use this panel.` }
   }
   if (!tokensEqual(token, tokenFromRequest(url, headers, port))) {
-    return { ok: false, status: 401, reason: 'Missing or wrong token: open the URL the panel printed (it ends in ?token=…).' }
+    return {
+      ok: false,
+      status: 401,
+      reason: 'Missing or wrong token: open the URL the panel printed (it ends in ?token=…).'
+    }
   }
   return { ok: true }
 }

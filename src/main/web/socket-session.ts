@@ -16,7 +16,10 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
 
 const EXAMPLE_FRAME = '{"type":"invoke","id":1,"operation":"status","request":{}}'
 
-export function runSocketSession(socket: WebSocket, newSession: (deliver: (event: PanelEvent) => void) => PanelSession): void {
+export function runSocketSession(
+  socket: WebSocket,
+  newSession: (deliver: (event: PanelEvent) => void) => PanelSession
+): void {
   const send = (frame: ServerFrame): void => {
     if (socket.readyState !== socket.OPEN) return
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -40,7 +43,8 @@ export function runSocketSession(socket: WebSocket, newSession: (deliver: (event
   })
 
   async function receive(text: string | null): Promise<void> {
-    const reject = (message: string, hint: string): void => send({ type: 'rejected', error: panelError('InvalidRequest', message, hint) })
+    const reject = (message: string, hint: string): void =>
+      send({ type: 'rejected', error: panelError('InvalidRequest', message, hint) })
     if (text === null) return reject('Binary frames are not part of the panel protocol.', 'Send JSON text frames.')
     let json: unknown
     try {
@@ -51,7 +55,10 @@ export function runSocketSession(socket: WebSocket, newSession: (deliver: (event
     const frame = InvokeFrameSchema.safeParse(json)
     if (!frame.success) {
       const issues = frame.error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ')
-      return reject(`Not an invoke frame: ${issues}`, 'A frame is {"type":"invoke","id":<number>,"operation":<name>,"request":{…}}.')
+      return reject(
+        `Not an invoke frame: ${issues}`,
+        'A frame is {"type":"invoke","id":<number>,"operation":<name>,"request":{…}}.'
+      )
     }
     const { id, operation, request } = frame.data
     send({ type: 'result', id, result: await session.invoke(operation, request) })

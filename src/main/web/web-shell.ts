@@ -51,7 +51,10 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   }
   if (options.token !== undefined) {
     const weakness = tokenWeakness(options.token)
-    if (weakness !== null) throw new Error(`DECK_WEB_TOKEN is too weak: ${weakness}. Leave it unset for a random one, or use e.g. \`openssl rand -base64 32\`.`)
+    if (weakness !== null)
+      throw new Error(
+        `DECK_WEB_TOKEN is too weak: ${weakness}. Leave it unset for a random one, or use e.g. \`openssl rand -base64 32\`.`
+      )
   }
   const token = options.token ?? randomBytes(24).toString('base64url')
   const maxSockets = options.maxSockets ?? 32
@@ -59,12 +62,15 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   let port = options.port
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
-  sockets.on('connection', (socket) => runSocketSession(socket, (deliver) => new PanelSession(options.controller, deliver)))
+  sockets.on('connection', (socket) =>
+    runSocketSession(socket, (deliver) => new PanelSession(options.controller, deliver))
+  )
 
   const server = createServer((request, response) => {
     // A failed request must not become an unhandled rejection, which would end the process.
     handleHttp(request, response).catch((err: unknown) => {
-      if (!response.headersSent) answerPlain(response, 500, `The web shell failed on this request: ${(err as Error).message}`)
+      if (!response.headersSent)
+        answerPlain(response, 500, `The web shell failed on this request: ${(err as Error).message}`)
       else response.destroy()
     })
   })
@@ -73,7 +79,8 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     const verdict = checkRequest(url, request.headers, port, token)
     if (!verdict.ok) return answerPlain(response, verdict.status, verdict.reason)
-    if (request.method !== 'GET' && request.method !== 'HEAD') return answerPlain(response, 405, 'Only GET is served here.')
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return answerPlain(response, 405, 'Only GET is served here.')
     if (!decodes(url.pathname)) return answerPlain(response, 400, 'The path has a malformed percent-escape.')
     // The token travels on as a cookie, so the page's assets, its socket and a reload work
     // after the renderer removes it from the address bar.
@@ -88,18 +95,27 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   // Node closes a CONNECT (proxy) request without a word when nothing listens for it: answer it.
   server.on('connect', (_request: IncomingMessage, socket: Socket) => {
     socket.on('error', () => socket.destroy())
-    socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nOnly GET is served here.\n')
+    socket.end(
+      'HTTP/1.1 405 Method Not Allowed\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nOnly GET is served here.\n'
+    )
   })
 
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
-    const verdict = url.pathname === SOCKET_PATH ? checkRequest(url, request.headers, port, token) : { ok: false as const, status: 404, reason: 'No socket here.' }
+    const verdict =
+      url.pathname === SOCKET_PATH
+        ? checkRequest(url, request.headers, port, token)
+        : { ok: false as const, status: 404, reason: 'No socket here.' }
     if (verdict.ok && sockets.clients.size >= maxSockets) {
-      socket.end(`HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nThis panel already has ${maxSockets} connections; close a tab and reload.\n`)
+      socket.end(
+        `HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nThis panel already has ${maxSockets} connections; close a tab and reload.\n`
+      )
       return
     }
     if (!verdict.ok) {
-      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : verdict.status === 403 ? 'Forbidden' : 'Not Found'}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${verdict.reason}\n`)
+      socket.end(
+        `HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : verdict.status === 403 ? 'Forbidden' : 'Not Found'}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${verdict.reason}\n`
+      )
       return
     }
     sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request))

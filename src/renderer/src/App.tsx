@@ -54,7 +54,11 @@ export function App({ banner }: { banner?: ReactElement | null }): ReactElement 
               onKeyDown={(event) => onTabKey(event, index)}
             >
               {t.label}
-              {t.id === 'queue' && findings > 0 && <span className="tabs__badge" aria-label={`${findings} warnings`}>{findings}</span>}
+              {t.id === 'queue' && findings > 0 && (
+                <span className="tabs__badge" aria-label={`${findings} warnings`}>
+                  {findings}
+                </span>
+              )}
             </button>
           ))}
         </nav>
@@ -64,7 +68,14 @@ export function App({ banner }: { banner?: ReactElement | null }): ReactElement 
       </header>
       {banner}
       {TABS.map((t) => (
-        <div key={t.id} id={`panel-${t.id}`} role="tabpanel" aria-labelledby={`tab-${t.id}`} hidden={tab !== t.id} className="app__panel">
+        <div
+          key={t.id}
+          id={`panel-${t.id}`}
+          role="tabpanel"
+          aria-labelledby={`tab-${t.id}`}
+          hidden={tab !== t.id}
+          className="app__panel"
+        >
           {t.id === 'stack' && <StackView state={state} active={tab === 'stack'} />}
           {t.id === 'queue' && <QueueView state={state} />}
           {t.id === 'crawls' && <CrawlsView state={state} active={tab === 'crawls'} />}

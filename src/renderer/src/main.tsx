@@ -19,7 +19,8 @@ if (window.scrapedeck) {
   banner = <ConnectionBanner api={socketApi} />
   startBrowserNotifier(socketApi, window.localStorage)
   // The server set the token as a cookie too; keep it out of the address bar and history.
-  if (new URLSearchParams(window.location.search).has('token')) window.history.replaceState(null, '', window.location.pathname)
+  if (new URLSearchParams(window.location.search).has('token'))
+    window.history.replaceState(null, '', window.location.pathname)
 }
 
 const root = document.getElementById('root')

@@ -8,7 +8,15 @@
  * status is its kind's, src/shared/error-kinds.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { CRAWL_ACTIONS, CRAWL_ITEM_STATES, CrawlIdSchema, CrawlItemsQuerySchema, CrawlStartRequestSchema, ExportFormatSchema, MAX_ID_LIST_BYTES } from '../../shared/crawl'
+import {
+  CRAWL_ACTIONS,
+  CRAWL_ITEM_STATES,
+  CrawlIdSchema,
+  CrawlItemsQuerySchema,
+  CrawlStartRequestSchema,
+  ExportFormatSchema,
+  MAX_ID_LIST_BYTES
+} from '../../shared/crawl'
 import type { CrawlAction } from '../../shared/crawl'
 import { isTransientEsError } from '../listings/elasticsearch-client'
 import type { Logger } from '../log'
@@ -21,18 +29,27 @@ import { EXPORT_CONTENT_TYPES, writeExport } from '../crawler/sources/export-wri
 /** Room for an 8 MiB list inside its JSON request. */
 const MAX_BODY_BYTES = MAX_ID_LIST_BYTES * 2 + 64 * 1024
 
-
 export function isCrawlPath(path: string): boolean {
   return path === '/crawls' || path.startsWith('/crawls/')
 }
 
 /** Answers one /crawls request; returns the status sent, for the request log. */
-export async function handleCrawlRequest(coordinator: Coordinator, req: IncomingMessage, res: ServerResponse, url: URL, logger: Logger): Promise<number> {
+export async function handleCrawlRequest(
+  coordinator: Coordinator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  logger: Logger
+): Promise<number> {
   try {
     return await route(coordinator, req, res, url)
   } catch (err) {
     const { status, body } = crawlErrorResponse(err)
-    if (status === 500) logger.error('Crawl request failed', { path: url.pathname, error: err instanceof Error ? err.stack : String(err) })
+    if (status === 500)
+      logger.error('Crawl request failed', {
+        path: url.pathname,
+        error: err instanceof Error ? err.stack : String(err)
+      })
     if (res.headersSent) {
       res.destroy(err instanceof Error ? err : undefined)
       return res.statusCode
@@ -43,7 +60,12 @@ export async function handleCrawlRequest(coordinator: Coordinator, req: Incoming
 }
 
 async function route(coordinator: Coordinator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
-  if (!coordinator.ready) throw new CrawlError('CrawlerUnavailable', 'The crawl coordinator is still starting', 'It waits for Elasticsearch and RabbitMQ; try again in a few seconds.')
+  if (!coordinator.ready)
+    throw new CrawlError(
+      'CrawlerUnavailable',
+      'The crawl coordinator is still starting',
+      'It waits for Elasticsearch and RabbitMQ; try again in a few seconds.'
+    )
   const method = req.method ?? 'GET'
   const parts = url.pathname.split('/').filter((p) => p !== '')
   if (parts.length === 1) {
@@ -56,7 +78,12 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
     throw notAllowed(method, 'GET, POST')
   }
   const id = CrawlIdSchema.safeParse(parts[1] ?? '')
-  if (!id.success) throw new CrawlError('InvalidCrawl', `Not a crawl id: "${(parts[1] ?? '').slice(0, 80)}"`, 'A crawl id is 1–64 of letters, digits, "_" or "-".')
+  if (!id.success)
+    throw new CrawlError(
+      'InvalidCrawl',
+      `Not a crawl id: "${(parts[1] ?? '').slice(0, 80)}"`,
+      'A crawl id is 1–64 of letters, digits, "_" or "-".'
+    )
   const crawlId = id.data
   const sub = parts[2]
   if (parts.length === 2) {
@@ -76,13 +103,19 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
       ...(url.searchParams.get('cursor') ? { cursor: url.searchParams.get('cursor') } : {}),
       ...(limit ? { limit: /^\d{1,4}$/.test(limit) ? Number(limit) : limit } : {})
     })
-    if (!query.success) throw invalid(query.error.issues, `state is one of ${CRAWL_ITEM_STATES.join(', ')}; limit 1–500.`)
+    if (!query.success)
+      throw invalid(query.error.issues, `state is one of ${CRAWL_ITEM_STATES.join(', ')}; limit 1–500.`)
     return sendJson(res, 200, await coordinator.itemsPage(crawlId, query.data))
   }
   if (parts.length === 3 && sub === 'export') {
     if (method !== 'GET') throw notAllowed(method, 'GET')
     const format = ExportFormatSchema.safeParse(url.searchParams.get('format') ?? 'jsonl')
-    if (!format.success) throw new CrawlError('InvalidCrawl', `Unknown export format "${url.searchParams.get('format')}"`, 'format is jsonl or csv.')
+    if (!format.success)
+      throw new CrawlError(
+        'InvalidCrawl',
+        `Unknown export format "${url.searchParams.get('format')}"`,
+        'format is jsonl or csv.'
+      )
     const rows = await coordinator.exportRows(crawlId)
     res.writeHead(200, {
       'Content-Type': EXPORT_CONTENT_TYPES[format.data],
@@ -97,7 +130,11 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
     if (method !== 'POST') throw notAllowed(method, 'POST')
     return sendJson(res, 200, await coordinator.action(crawlId, sub as CrawlAction))
   }
-  throw new CrawlError('InvalidCrawl', `No route for ${method} ${url.pathname}`, 'See the /crawls routes in the README.')
+  throw new CrawlError(
+    'InvalidCrawl',
+    `No route for ${method} ${url.pathname}`,
+    'See the /crawls routes in the README.'
+  )
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -105,17 +142,29 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new CrawlError('InvalidCrawl', `The request body is over ${MAX_BODY_BYTES} bytes`, 'An id list is at most 8 MiB.')
+    if (size > MAX_BODY_BYTES)
+      throw new CrawlError(
+        'InvalidCrawl',
+        `The request body is over ${MAX_BODY_BYTES} bytes`,
+        'An id list is at most 8 MiB.'
+      )
     chunks.push(chunk as Buffer)
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'))
   } catch (err) {
-    throw new CrawlError('InvalidCrawl', `The request body is not JSON: ${(err as Error).message}`, 'Send a CrawlStartRequest as application/json.')
+    throw new CrawlError(
+      'InvalidCrawl',
+      `The request body is not JSON: ${(err as Error).message}`,
+      'Send a CrawlStartRequest as application/json.'
+    )
   }
 }
 
-function invalid(issues: { path: PropertyKey[]; message: string }[], hint = 'See CrawlStartRequest: { source: {kind: board|sitemap|ids, …}, refresh?, maxAttempts? (1–10), name? }.'): CrawlError {
+function invalid(
+  issues: { path: PropertyKey[]; message: string }[],
+  hint = 'See CrawlStartRequest: { source: {kind: board|sitemap|ids, …}, refresh?, maxAttempts? (1–10), name? }.'
+): CrawlError {
   const issue = issues[0]
   const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.map(String).join('.')}: `
   return new CrawlError('InvalidCrawl', `${where}${issue?.message ?? 'invalid request'}`, hint)
@@ -127,13 +176,25 @@ function notAllowed(method: string, allowed: string): CrawlError {
 
 /** Elasticsearch failing here is the crawl ledger's, so the crawler's, not the listing search's. */
 function crawlErrorResponse(err: unknown): ErrorResponse {
-  if (isTransientEsError(err)) return errorResponse(new CrawlError('CrawlerUnavailable', 'The crawl ledger (Elasticsearch) cannot be reached', 'Check Elasticsearch (GET /health).', { cause: err }))
+  if (isTransientEsError(err))
+    return errorResponse(
+      new CrawlError(
+        'CrawlerUnavailable',
+        'The crawl ledger (Elasticsearch) cannot be reached',
+        'Check Elasticsearch (GET /health).',
+        { cause: err }
+      )
+    )
   return errorResponse(err)
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): number {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' })
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store'
+  })
   res.end(text)
   return status
 }

@@ -33,7 +33,12 @@ describe('errorResponse', () => {
     ['broker down', new BrokerUnavailable('no connection'), 503, 'BrokerUnavailable'],
     ['no scraper', new UnknownService('svc'), 503, 'RpcUnknownService'],
     ['listings cache down', new CacheUnavailable('es down'), 503, 'SearchUnavailable'],
-    ['crawl state conflict', new CrawlError('CrawlConflict', 'it is done', 'pause applies to a running crawl.'), 409, 'CrawlConflict'],
+    [
+      'crawl state conflict',
+      new CrawlError('CrawlConflict', 'it is done', 'pause applies to a running crawl.'),
+      409,
+      'CrawlConflict'
+    ],
     ['unknown crawl', new CrawlError('CrawlNotFound', 'No crawl c-1'), 404, 'CrawlNotFound'],
     ['search down', new SearchUnavailable('es down'), 503, 'SearchUnavailable'],
     ['rpc timeout', new RpcTimeout('svc', 'get_job_listing_info', 100), 504, 'RpcTimeout'],
@@ -48,30 +53,58 @@ describe('errorResponse', () => {
   })
 
   it('maps scraper errors that crossed the bus by their exc_type', () => {
-    expect(errorResponse(new RemoteError('ListingNotFound', 'scrapedeck.scraper.ListingNotFound', 'No listing at u')).status).toBe(404)
+    expect(
+      errorResponse(new RemoteError('ListingNotFound', 'scrapedeck.scraper.ListingNotFound', 'No listing at u')).status
+    ).toBe(404)
     expect(errorResponse(new RemoteError('NotAJobListing', null, 'x')).status).toBe(422)
     expect(errorResponse(new RemoteError('SourceTimeout', null, 'x')).status).toBe(504)
-    expect(errorResponse(new RemoteError('PageTooComplex', 'scrapedeck.scraper.PageTooComplex', 'x')).body.error.kind).toBe('PageTooComplex')
-    expect(errorResponse(new RemoteError('InvalidListingId', null, 'x')).body.error).toMatchObject({ kind: 'InvalidListingId', message: 'x' })
+    expect(
+      errorResponse(new RemoteError('PageTooComplex', 'scrapedeck.scraper.PageTooComplex', 'x')).body.error.kind
+    ).toBe('PageTooComplex')
+    expect(errorResponse(new RemoteError('InvalidListingId', null, 'x')).body.error).toMatchObject({
+      kind: 'InvalidListingId',
+      message: 'x'
+    })
   })
 
   it('names a poison request that no replica could finish', () => {
-    const poison = new RemoteError('TooManyDeliveries', 'scrapedeck.rpc.TooManyDeliveries', 'The request was delivered 6 times')
-    expect(errorResponse(poison)).toMatchObject({ status: 502, body: { error: { kind: 'TooManyDeliveries', message: 'The request was delivered 6 times' } } })
+    const poison = new RemoteError(
+      'TooManyDeliveries',
+      'scrapedeck.rpc.TooManyDeliveries',
+      'The request was delivered 6 times'
+    )
+    expect(errorResponse(poison)).toMatchObject({
+      status: 502,
+      body: { error: { kind: 'TooManyDeliveries', message: 'The request was delivered 6 times' } }
+    })
   })
 
-  it('answers 502 RpcRemoteError for a remote exception no kind names, and Nameko\'s own by theirs', () => {
+  it("answers 502 RpcRemoteError for a remote exception no kind names, and Nameko's own by theirs", () => {
     expect(errorResponse(new RemoteError('ValueError', 'builtins.ValueError', 'oops'))).toEqual({
       status: 502,
-      body: { error: { kind: 'RpcRemoteError', message: 'ValueError oops', hint: 'The remote method raised; see that service\'s logs.' } }
+      body: {
+        error: {
+          kind: 'RpcRemoteError',
+          message: 'ValueError oops',
+          hint: "The remote method raised; see that service's logs."
+        }
+      }
     })
-    expect(errorResponse(new MethodNotFound('MethodNotFound', 'nameko.exceptions.MethodNotFound', 'get_job_listing_info'))).toMatchObject({ status: 502, body: { error: { kind: 'RpcMethodNotFound' } } })
+    expect(
+      errorResponse(new MethodNotFound('MethodNotFound', 'nameko.exceptions.MethodNotFound', 'get_job_listing_info'))
+    ).toMatchObject({ status: 502, body: { error: { kind: 'RpcMethodNotFound' } } })
   })
 
-  it('keeps an error\'s own hint, and gives the kind\'s where it has none', () => {
-    expect(errorResponse(new CrawlError('InvalidCrawl', 'source.url: Invalid url', 'Give a full address.')).body.error.hint).toBe('Give a full address.')
-    expect(errorResponse(new CrawlError('CrawlNotFound', 'No crawl c-1')).body.error.hint).toBe('List the crawls with GET /crawls; a deleted crawl is gone for good.')
-    expect(errorResponse(new BrokerUnavailable('no connection')).body.error.hint).toBe("Is RabbitMQ running? Check AMQP_URI (the API's GET /health shows its broker link).")
+  it("keeps an error's own hint, and gives the kind's where it has none", () => {
+    expect(
+      errorResponse(new CrawlError('InvalidCrawl', 'source.url: Invalid url', 'Give a full address.')).body.error.hint
+    ).toBe('Give a full address.')
+    expect(errorResponse(new CrawlError('CrawlNotFound', 'No crawl c-1')).body.error.hint).toBe(
+      'List the crawls with GET /crawls; a deleted crawl is gone for good.'
+    )
+    expect(errorResponse(new BrokerUnavailable('no connection')).body.error.hint).toBe(
+      "Is RabbitMQ running? Check AMQP_URI (the API's GET /health shows its broker link)."
+    )
   })
 
   it('hides the message of unexpected local errors', () => {

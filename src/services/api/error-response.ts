@@ -20,5 +20,8 @@ export function errorKind(err: unknown): ErrorKind {
 
 export function errorResponse(err: unknown): ErrorResponse {
   const value = serviceErrorValue(err) ?? { kind: 'Internal' as const, message: 'Internal error', hint: null }
-  return { status: ERROR_RULES[value.kind].status, body: { error: { kind: value.kind, message: value.message, hint: hintFor(value.kind, value.hint) ?? '' } } }
+  return {
+    status: ERROR_RULES[value.kind].status,
+    body: { error: { kind: value.kind, message: value.message, hint: hintFor(value.kind, value.hint) ?? '' } }
+  }
 }

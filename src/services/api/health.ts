@@ -14,7 +14,12 @@ export interface HealthReport {
   scrapesInFlight: number
 }
 
-export function healthReport(broker: BrokerState, scraperService: string | null, es: ElasticsearchHealth, scrapesInFlight: number): HealthReport {
+export function healthReport(
+  broker: BrokerState,
+  scraperService: string | null,
+  es: ElasticsearchHealth,
+  scrapesInFlight: number
+): HealthReport {
   const esUp = es.clusterStatus !== null && es.clusterStatus !== 'red'
   const scraperUp = broker !== 'disconnected'
   const status = esUp && scraperUp ? 'ok' : esUp || scraperUp ? 'degraded' : 'down'

@@ -3,8 +3,13 @@ import { parseRefresh, parseSearchParams } from './query-params'
 
 describe('parseSearchParams', () => {
   it('reads q, repeated skills, company, location and paging', () => {
-    const parsed = parseSearchParams(new URLSearchParams('q=rust&skill=Go&skill=SQL&company=Acme&location=Berlin&page=2&pageSize=5'))
-    expect(parsed).toEqual({ query: 'rust', options: { skills: ['Go', 'SQL'], company: 'Acme', location: 'Berlin', page: 2, pageSize: 5 } })
+    const parsed = parseSearchParams(
+      new URLSearchParams('q=rust&skill=Go&skill=SQL&company=Acme&location=Berlin&page=2&pageSize=5')
+    )
+    expect(parsed).toEqual({
+      query: 'rust',
+      options: { skills: ['Go', 'SQL'], company: 'Acme', location: 'Berlin', page: 2, pageSize: 5 }
+    })
   })
 
   it('leaves out empty parameters', () => {

@@ -40,6 +40,7 @@ export function parseSource(params: URLSearchParams): string | undefined {
 function positiveInt(params: URLSearchParams, name: string): number | undefined {
   const raw = params.get(name)
   if (raw === null || raw === '') return undefined
-  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1) throw new InvalidSearch(`${name} must be a positive integer, got "${raw}"`)
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1)
+    throw new InvalidSearch(`${name} must be a positive integer, got "${raw}"`)
   return Number(raw)
 }

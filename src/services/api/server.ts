@@ -73,7 +73,8 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   const scraperService = options.rpc ? (options.rpc.service ?? DEFAULT_SCRAPER_SERVICE) : null
   let scrape: ScrapeFn
   if (options.scrape !== undefined) scrape = options.scrape
-  else if (options.rpc !== undefined) scrape = rpcScrape(options.rpc.client, scraperService ?? DEFAULT_SCRAPER_SERVICE, options.rpc.timeoutMs)
+  else if (options.rpc !== undefined)
+    scrape = rpcScrape(options.rpc.client, scraperService ?? DEFAULT_SCRAPER_SERVICE, options.rpc.timeoutMs)
   else throw new Error('startApi needs a scrape function or an RPC client')
 
   const listings = new ListingsService({
@@ -86,13 +87,19 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   })
   await listings.start()
 
-  const brokerState = (): BrokerState => (options.rpc === undefined ? 'not-used' : options.rpc.client.connected ? 'connected' : 'disconnected')
+  const brokerState = (): BrokerState =>
+    options.rpc === undefined ? 'not-used' : options.rpc.client.connected ? 'connected' : 'disconnected'
 
   async function route(method: string, url: URL): Promise<Reply> {
     if (method !== 'GET') throw new ApiError('MethodNotAllowed', `${method} is not allowed`)
     const path = url.pathname
     if (path === '/health') {
-      const report = healthReport(brokerState(), scraperService, await listings.elasticsearchHealth(), listings.lookups.scrapesInFlight)
+      const report = healthReport(
+        brokerState(),
+        scraperService,
+        await listings.elasticsearchHealth(),
+        listings.lookups.scrapesInFlight
+      )
       return { status: healthStatusCode(report), body: report }
     }
     if (path === '/joblistings') {
@@ -101,7 +108,11 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       return { status: 200, body: await listings.search(query, searchOptions) }
     }
     if (path.startsWith(LOOKUP_PATH_PREFIX) && !path.includes('/', LOOKUP_PATH_PREFIX.length)) {
-      return lookup(decodeId(path.slice(LOOKUP_PATH_PREFIX.length)), parseRefresh(url.searchParams), parseSource(url.searchParams))
+      return lookup(
+        decodeId(path.slice(LOOKUP_PATH_PREFIX.length)),
+        parseRefresh(url.searchParams),
+        parseSource(url.searchParams)
+      )
     }
     throw new ApiError('NotFound', `No route for ${path}`)
   }
@@ -124,13 +135,23 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     const url = plainId === null ? requestUrl(req.url) : null
     if (url !== null && options.crawler !== undefined && isCrawlPath(url.pathname)) {
       const status = await handleCrawlRequest(options.crawler, req, res, url, logger)
-      logger.info('request', { method, path: url.pathname, status, ms: Math.round((performance.now() - started) * 10) / 10 })
+      logger.info('request', {
+        method,
+        path: url.pathname,
+        status,
+        ms: Math.round((performance.now() - started) * 10) / 10
+      })
       return
     }
     const sources = options.sources ?? options.crawler?.sources
     if (url !== null && sources !== undefined && isSourcePath(url.pathname)) {
       const status = await handleSourceRequest(sources, req, res, url, logger)
-      logger.info('request', { method, path: url.pathname, status, ms: Math.round((performance.now() - started) * 10) / 10 })
+      logger.info('request', {
+        method,
+        path: url.pathname,
+        status,
+        ms: Math.round((performance.now() - started) * 10) / 10
+      })
       return
     }
     let reply: Reply
@@ -145,7 +166,12 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       const { status, body } = errorResponse(err)
       reply = { status, body, headers: status === 405 ? { Allow: 'GET' } : {} }
       failure = { kind: errorKind(err), message: err instanceof Error ? err.message : String(err) }
-      if (status === 500) logger.error('Unhandled error', { method, path: url?.pathname, error: err instanceof Error ? err.stack : String(err) })
+      if (status === 500)
+        logger.error('Unhandled error', {
+          method,
+          path: url?.pathname,
+          error: err instanceof Error ? err.stack : String(err)
+        })
     }
     send(res, reply)
     // One flat object; the fields left undefined are not written.

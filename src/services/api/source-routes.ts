@@ -22,13 +22,28 @@ export function isSourcePath(path: string): boolean {
 }
 
 /** Answers one /sources request; returns the status sent, for the request log. */
-export async function handleSourceRequest(sources: SourceRegistry | undefined, req: IncomingMessage, res: ServerResponse, url: URL, logger: Logger): Promise<number> {
+export async function handleSourceRequest(
+  sources: SourceRegistry | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  logger: Logger
+): Promise<number> {
   try {
-    if (sources === undefined) throw new SourceError('SourcesUnavailable', 'The source registry is still starting', 'It waits for Elasticsearch; try again in a few seconds.')
+    if (sources === undefined)
+      throw new SourceError(
+        'SourcesUnavailable',
+        'The source registry is still starting',
+        'It waits for Elasticsearch; try again in a few seconds.'
+      )
     return await route(sources, req, res, url)
   } catch (err) {
     const { status, body } = errorBody(err)
-    if (status === 500) logger.error('Source request failed', { path: url.pathname, error: err instanceof Error ? err.stack : String(err) })
+    if (status === 500)
+      logger.error('Source request failed', {
+        path: url.pathname,
+        error: err instanceof Error ? err.stack : String(err)
+      })
     return sendJson(res, status, body)
   }
 }
@@ -61,7 +76,11 @@ async function route(sources: SourceRegistry, req: IncomingMessage, res: ServerR
     if (method !== 'POST') throw notAllowed(method, 'POST')
     return sendJson(res, 200, await sources.setPaused(name.data, action === 'pause'))
   }
-  throw new SourceError('InvalidSource', `No route for ${method} ${url.pathname}`, `The routes are /sources and /sources/:name[/${SOURCE_ACTIONS.join('|')}].`)
+  throw new SourceError(
+    'InvalidSource',
+    `No route for ${method} ${url.pathname}`,
+    `The routes are /sources and /sources/:name[/${SOURCE_ACTIONS.join('|')}].`
+  )
 }
 
 function decodeSegment(raw: string): string {
@@ -77,13 +96,22 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new SourceError('InvalidSource', `The request body is over ${MAX_BODY_BYTES} bytes`, 'A source is a small JSON object.')
+    if (size > MAX_BODY_BYTES)
+      throw new SourceError(
+        'InvalidSource',
+        `The request body is over ${MAX_BODY_BYTES} bytes`,
+        'A source is a small JSON object.'
+      )
     chunks.push(chunk as Buffer)
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'))
   } catch (err) {
-    throw new SourceError('InvalidSource', `The request body is not JSON: ${(err as Error).message}`, 'Send the source as application/json.')
+    throw new SourceError(
+      'InvalidSource',
+      `The request body is not JSON: ${(err as Error).message}`,
+      'Send the source as application/json.'
+    )
   }
 }
 
@@ -92,16 +120,36 @@ function notAllowed(method: string, allowed: string): SourceError {
 }
 
 function errorBody(err: unknown): { status: number; body: { error: { kind: string; message: string; hint: string } } } {
-  if (err instanceof SourceError) return { status: ERROR_RULES[err.kind].status, body: { error: { kind: err.kind, message: err.message, hint: err.hint } } }
+  if (err instanceof SourceError)
+    return {
+      status: ERROR_RULES[err.kind].status,
+      body: { error: { kind: err.kind, message: err.message, hint: err.hint } }
+    }
   if (isTransientEsError(err)) {
-    return { status: 503, body: { error: { kind: 'SourcesUnavailable', message: 'The source store (Elasticsearch) cannot be reached', hint: 'Check Elasticsearch (GET /health).' } } }
+    return {
+      status: 503,
+      body: {
+        error: {
+          kind: 'SourcesUnavailable',
+          message: 'The source store (Elasticsearch) cannot be reached',
+          hint: 'Check Elasticsearch (GET /health).'
+        }
+      }
+    }
   }
-  return { status: 500, body: { error: { kind: 'Internal', message: 'Internal error', hint: 'An unexpected error; see the API logs.' } } }
+  return {
+    status: 500,
+    body: { error: { kind: 'Internal', message: 'Internal error', hint: 'An unexpected error; see the API logs.' } }
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): number {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' })
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store'
+  })
   res.end(text)
   return status
 }

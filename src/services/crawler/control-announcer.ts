@@ -45,11 +45,18 @@ export class ControlAnnouncer {
     }
     for (const crawl of await this.crawls.list(['paused', 'cancelled'], MAX_CONTROLLED_CRAWLS)) {
       if (crawl.state === 'paused') crawls[crawl.id] = 'paused'
-      else if (crawl.finishedAt !== null && now - Date.parse(crawl.finishedAt) < ANNOUNCE_CANCELLED_MS) crawls[crawl.id] = 'cancelled'
+      else if (crawl.finishedAt !== null && now - Date.parse(crawl.finishedAt) < ANNOUNCE_CANCELLED_MS)
+        crawls[crawl.id] = 'cancelled'
     }
-    const sources: AnnouncedSource[] | undefined = (await this.sources?.store.list())?.map(({ name, listingUrlTemplate, paused }) => ({ name, listingUrlTemplate, paused }))
+    const sources: AnnouncedSource[] | undefined = (await this.sources?.store.list())?.map(
+      ({ name, listingUrlTemplate, paused }) => ({ name, listingUrlTemplate, paused })
+    )
     if (sources !== undefined) {
-      this.sourceHosts = new Map(sources.flatMap((s) => (s.listingUrlTemplate === null ? [] : [[s.name, hostOf(s.listingUrlTemplate.replace('{id}', 'id'))] as const])))
+      this.sourceHosts = new Map(
+        sources.flatMap((s) =>
+          s.listingUrlTemplate === null ? [] : [[s.name, hostOf(s.listingUrlTemplate.replace('{id}', 'id'))] as const]
+        )
+      )
     }
     await this.link.announce({
       coordinator: this.coordinatorId,

@@ -31,7 +31,8 @@ export function coordinatorFromEnv(context: CoordinatorEnvContext): Coordinator 
   const host = hostOf(template.replace('{id}', 'id'))
   const politenessSetting = envString('CRAWL_POLITENESS', '')
   const politeness = politenessFromJson(politenessSetting)
-  if (politenessSetting.trim() === POLITENESS_OFF) context.logger.warn('Politeness is off (CRAWL_POLITENESS=off): hosts get whatever the crawl window allows')
+  if (politenessSetting.trim() === POLITENESS_OFF)
+    context.logger.warn('Politeness is off (CRAWL_POLITENESS=off): hosts get whatever the crawl window allows')
   return new Coordinator({
     ...context,
     method: SCRAPE_METHOD,
@@ -60,7 +61,10 @@ export async function startCoordinator(coordinator: Coordinator, logger: Logger,
     } catch (err) {
       if (signal?.aborted) return
       const delayMs = Math.min(10_000, 500 * 2 ** Math.min(attempt, 5))
-      logger.warn('Crawl coordinator cannot start yet; retrying', { error: err instanceof Error ? err.message : String(err), delayMs })
+      logger.warn('Crawl coordinator cannot start yet; retrying', {
+        error: err instanceof Error ? err.message : String(err),
+        delayMs
+      })
       await new Promise((resolve) => setTimeout(resolve, delayMs))
     }
   }

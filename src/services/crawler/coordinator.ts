@@ -7,7 +7,16 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Client } from '@elastic/elasticsearch'
-import type { CrawlAction, CrawlDetail, CrawlItemState, CrawlItemsPage, CrawlStartOptions, CrawlStartResponse, CrawlSummary, ExportRow } from '../../shared/crawl'
+import type {
+  CrawlAction,
+  CrawlDetail,
+  CrawlItemState,
+  CrawlItemsPage,
+  CrawlStartOptions,
+  CrawlStartResponse,
+  CrawlSummary,
+  ExportRow
+} from '../../shared/crawl'
 import { createElasticsearchClient } from '../listings/elasticsearch-client'
 import { ListingRepository } from '../listings/listing-repository'
 import type { Logger } from '../log'
@@ -117,7 +126,8 @@ export class Coordinator {
         settings: options.politeness,
         // An item of a registered source is paced by its source's host; the configured rule is the fallback.
         hostOf: (item) => this.announcer.sourceHosts.get(itemSource(item)) ?? options.hostOf(item),
-        ...(options.slotPlan ? { plan: options.slotPlan } : {}) }
+        ...(options.slotPlan ? { plan: options.slotPlan } : {})
+      }
     })
     this.applier = new ReplyApplier({
       items: this.items,
@@ -164,7 +174,11 @@ export class Coordinator {
     await this.ingests.resumeAll()
     this.started = true
     this.schedule(0)
-    this.options.logger.info('Crawl coordinator started', { prefix: this.options.indexPrefix, window: this.options.window, service: this.options.service })
+    this.options.logger.info('Crawl coordinator started', {
+      prefix: this.options.indexPrefix,
+      window: this.options.window,
+      service: this.options.service
+    })
   }
 
   /** Stops the loop and the AMQP link; unapplied replies stay in the durable reply queue. */
@@ -201,10 +215,17 @@ export class Coordinator {
     return summary!
   }
 
-  async itemsPage(id: string, query: { state?: CrawlItemState; cursor?: string; limit: number }): Promise<CrawlItemsPage> {
+  async itemsPage(
+    id: string,
+    query: { state?: CrawlItemState; cursor?: string; limit: number }
+  ): Promise<CrawlItemsPage> {
     await this.crawl(id)
     const after = query.cursor === undefined ? undefined : parseCursor(query.cursor)
-    const page = await this.items.search(crawlItemsQuery(id, query.state), query.limit, after === undefined ? undefined : [after, id])
+    const page = await this.items.search(
+      crawlItemsQuery(id, query.state),
+      query.limit,
+      after === undefined ? undefined : [after, id]
+    )
     const items = page.map(({ doc }) => crawlItemOf(doc))
     const last = page[page.length - 1]
     return { items, nextCursor: page.length === query.limit && last !== undefined ? String(last.doc.seq) : null }
@@ -239,7 +260,10 @@ export class Coordinator {
    * A 429: the host is paused for every crawl (and blocked if it keeps refusing); retried until
    * a write wins. A page it served in the same batch of replies ends the previous run of refusals.
    */
-  private async pauseHost(host: string, refusal: { retryAfterMs: number | null; message: string; servedToo: boolean }): Promise<void> {
+  private async pauseHost(
+    host: string,
+    refusal: { retryAfterMs: number | null; message: string; servedToo: boolean }
+  ): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const now = Date.now()
       const clock = await this.hostClocks.update(host, (doc) => {
@@ -247,7 +271,15 @@ export class Coordinator {
         return { doc: next, result: next }
       })
       if (clock !== null) {
-        this.options.logger.warn(clock.blocked ? 'Host blocked: it keeps refusing' : 'Host refused; paused for every crawl', { host, pausedUntil: new Date(clock.pausedUntil).toISOString(), refusals: clock.refusals, reason: clock.pauseReason })
+        this.options.logger.warn(
+          clock.blocked ? 'Host blocked: it keeps refusing' : 'Host refused; paused for every crawl',
+          {
+            host,
+            pausedUntil: new Date(clock.pausedUntil).toISOString(),
+            refusals: clock.refusals,
+            reason: clock.pauseReason
+          }
+        )
         return
       }
     }
@@ -256,7 +288,9 @@ export class Coordinator {
 
   /** A page served ends a run of refusals (no write when there was none). */
   private async hostServed(host: string): Promise<void> {
-    await this.hostClocks.update(host, (doc) => (doc.refusals === 0 ? null : { doc: { ...doc, refusals: 0 }, result: true }))
+    await this.hostClocks.update(host, (doc) =>
+      doc.refusals === 0 ? null : { doc: { ...doc, refusals: 0 }, result: true }
+    )
   }
 
   private async crawl(id: string): Promise<CrawlDoc> {
@@ -272,7 +306,11 @@ export class Coordinator {
       this.timer = null
       if (this.ticking !== null) return this.schedule(50)
       this.ticking = this.tick()
-        .catch((err: unknown) => this.options.logger.warn('Crawl loop failed; retrying', { error: err instanceof Error ? err.message : String(err) }))
+        .catch((err: unknown) =>
+          this.options.logger.warn('Crawl loop failed; retrying', {
+            error: err instanceof Error ? err.message : String(err)
+          })
+        )
         .finally(() => {
           this.ticking = null
           this.schedule(this.options.tickMs ?? 500)
@@ -300,12 +338,23 @@ export class Coordinator {
       if (summary.queued + summary.scraping > 0) continue
       const at = new Date().toISOString()
       await this.crawls.update(summary.id, { state: 'done', finishedAt: at, updatedAt: at })
-      this.options.logger.info('Crawl done', { id: summary.id, total: summary.total, done: summary.done, failed: summary.failed, skipped: summary.skipped })
+      this.options.logger.info('Crawl done', {
+        id: summary.id,
+        total: summary.total,
+        done: summary.done,
+        failed: summary.failed,
+        skipped: summary.skipped
+      })
     }
   }
 }
 
 function parseCursor(cursor: string): number {
-  if (!/^\d{1,15}$/.test(cursor)) throw new CrawlError('InvalidCrawl', `Not a cursor: "${cursor.slice(0, 40)}"`, 'Pass back the nextCursor of the previous page.')
+  if (!/^\d{1,15}$/.test(cursor))
+    throw new CrawlError(
+      'InvalidCrawl',
+      `Not a cursor: "${cursor.slice(0, 40)}"`,
+      'Pass back the nextCursor of the previous page.'
+    )
   return Number(cursor)
 }

@@ -24,7 +24,11 @@ const ALLOWED: Record<CrawlAction, CrawlDoc['state'][]> = {
 
 export async function applyAction(crawl: CrawlDoc, action: CrawlAction, ctx: ActionContext): Promise<void> {
   if (!ALLOWED[action].includes(crawl.state)) {
-    throw new CrawlError('CrawlConflict', `Cannot ${action} crawl ${crawl.id}: it is ${crawl.state}`, `${action} applies to a crawl that is ${ALLOWED[action].join(' or ')}.`)
+    throw new CrawlError(
+      'CrawlConflict',
+      `Cannot ${action} crawl ${crawl.id}: it is ${crawl.state}`,
+      `${action} applies to a crawl that is ${ALLOWED[action].join(' or ')}.`
+    )
   }
   const now = new Date().toISOString()
   switch (action) {
@@ -32,7 +36,11 @@ export async function applyAction(crawl: CrawlDoc, action: CrawlAction, ctx: Act
       await ctx.crawls.update(crawl.id, { state: 'cancelled', finishedAt: now, updatedAt: now })
       // Requests already queued are answered "cancelled" by the scrapers (crawl control);
       // their items are settled here at once so the counts say so now.
-      await changeAll(ctx.items, crawl.id, ['queued', 'scraping'], () => ({ state: 'cancelled', finishedAt: now, updatedAt: now }))
+      await changeAll(ctx.items, crawl.id, ['queued', 'scraping'], () => ({
+        state: 'cancelled',
+        finishedAt: now,
+        updatedAt: now
+      }))
       return
     case 'pause':
       // Items in the queue come back `queued` as the scrapers answer them "paused".
@@ -50,7 +58,11 @@ export async function applyAction(crawl: CrawlDoc, action: CrawlAction, ctx: Act
         finishedAt: null,
         updatedAt: now
       }))
-      await ctx.crawls.update(crawl.id, { state: crawl.state === 'paused' ? 'paused' : 'running', finishedAt: null, updatedAt: now })
+      await ctx.crawls.update(crawl.id, {
+        state: crawl.state === 'paused' ? 'paused' : 'running',
+        finishedAt: null,
+        updatedAt: now
+      })
       return
   }
 }
@@ -69,7 +81,12 @@ export async function deleteCrawl(crawlId: string, ctx: ActionContext): Promise<
   }
 }
 
-async function changeAll(items: ItemStore, crawlId: string, from: CrawlItemState[], changes: (item: ItemDoc) => Partial<ItemDoc>): Promise<void> {
+async function changeAll(
+  items: ItemStore,
+  crawlId: string,
+  from: CrawlItemState[],
+  changes: (item: ItemDoc) => Partial<ItemDoc>
+): Promise<void> {
   for (let pass = 0; pass < 10; pass += 1) {
     await items.refresh()
     let pending = 0

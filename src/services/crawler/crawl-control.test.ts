@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { silentLogger } from '../log'
 import { CRAWL_ID_HEADER, CrawlControlListener } from './crawl-control'
 
-const announce = (listener: CrawlControlListener, coordinator: string, crawls: Record<string, string>, ttlMs = 10_000): void =>
-  listener.take(Buffer.from(JSON.stringify({ coordinator, ttlMs, crawls })))
+const announce = (
+  listener: CrawlControlListener,
+  coordinator: string,
+  crawls: Record<string, string>,
+  ttlMs = 10_000
+): void => listener.take(Buffer.from(JSON.stringify({ coordinator, ttlMs, crawls })))
 
 describe('crawl control listener', () => {
   it('answers requests of cancelled and paused crawls, and leaves the rest alone', () => {
@@ -36,7 +40,8 @@ describe('crawl control listener', () => {
 })
 
 describe('sources on the crawl-control announcements', () => {
-  const take = (listener: CrawlControlListener, body: object): void => listener.take(Buffer.from(JSON.stringify({ coordinator: 'a', ttlMs: 10_000, crawls: {}, ...body })))
+  const take = (listener: CrawlControlListener, body: object): void =>
+    listener.take(Buffer.from(JSON.stringify({ coordinator: 'a', ttlMs: 10_000, crawls: {}, ...body })))
   const board = { name: 'jobboard', listingUrlTemplate: 'http://board/jobs/{id}', paused: false }
 
   it('takes the sources announced for its own service, and only those', () => {

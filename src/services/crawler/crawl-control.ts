@@ -52,7 +52,14 @@ export class CrawlControlListener {
   private sources: { byName: Map<string, AnnouncedSource>; expiresAt: number } | null = null
   private connection: { close(): Promise<void> } | null = null
 
-  constructor(private readonly options: { amqpUri: string; logger: Logger; connectionName?: string; /** This scraper's service: it takes the sources announced for it alone. */ service?: string }) {}
+  constructor(
+    private readonly options: {
+      amqpUri: string
+      logger: Logger
+      connectionName?: string
+      /** This scraper's service: it takes the sources announced for it alone. */ service?: string
+    }
+  ) {}
 
   async start(): Promise<void> {
     this.connection = await connectRecovering({
@@ -88,7 +95,10 @@ export class CrawlControlListener {
     const entries = Object.entries(parsed.crawls).slice(0, MAX_CONTROLLED_CRAWLS)
     this.sets.set(parsed.coordinator, { crawls: new Map(entries), expiresAt: Date.now() + parsed.ttlMs })
     if (parsed.sources !== undefined && parsed.service !== undefined && parsed.service === this.options.service) {
-      this.sources = { byName: new Map(parsed.sources.map((source) => [source.name, source])), expiresAt: Date.now() + parsed.ttlMs }
+      this.sources = {
+        byName: new Map(parsed.sources.map((source) => [source.name, source])),
+        expiresAt: Date.now() + parsed.ttlMs
+      }
     }
     if (this.sets.size > 100) this.dropExpired()
   }
@@ -129,7 +139,10 @@ export class CrawlControlListener {
 export function crawlServerHooks(
   control: Pick<CrawlControlListener, 'screen'>,
   replica: string
-): { beforeHandle: (headers: Record<string, unknown> | undefined) => WireError | null; replyHeaders: (tookMs: number) => Record<string, string> } {
+): {
+  beforeHandle: (headers: Record<string, unknown> | undefined) => WireError | null
+  replyHeaders: (tookMs: number) => Record<string, string>
+} {
   return {
     beforeHandle: (headers) => control.screen(headers),
     replyHeaders: (tookMs) => crawlReplyHeaders(replica, tookMs)

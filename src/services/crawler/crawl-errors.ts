@@ -4,7 +4,10 @@
  */
 import type { ErrorKind } from '../../shared/error-kinds'
 
-export type CrawlErrorKind = Extract<ErrorKind, 'CrawlNotFound' | 'InvalidCrawl' | 'CrawlConflict' | 'CrawlerUnavailable'>
+export type CrawlErrorKind = Extract<
+  ErrorKind,
+  'CrawlNotFound' | 'InvalidCrawl' | 'CrawlConflict' | 'CrawlerUnavailable'
+>
 
 export class CrawlError extends Error {
   override readonly name = 'CrawlError'

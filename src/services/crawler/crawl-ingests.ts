@@ -72,7 +72,10 @@ export class CrawlIngests {
       }
       const done = { ingesting: false, source: `list of ${(await this.options.crawls.get(id))?.sourceRead ?? 0} ids` }
       await this.options.crawls.update(id, done)
-      return { crawl: { ...crawl, ...done, invalidCount: result.invalidCount, duplicateCount: result.duplicateCount }, result }
+      return {
+        crawl: { ...crawl, ...done, invalidCount: result.invalidCount, duplicateCount: result.duplicateCount },
+        result
+      }
     }
     this.background(crawl, all, controller)
     return { crawl, result: { invalidLines: [], invalidCount: 0, duplicateCount: 0 } }
@@ -82,7 +85,10 @@ export class CrawlIngests {
   async resumeAll(): Promise<void> {
     for (const crawl of await this.options.crawls.ingesting()) {
       if (crawl.sourceSpec.kind === 'ids' || crawl.state === 'cancelled') {
-        await this.options.crawls.update(crawl.id, { ingesting: false, ...(crawl.state === 'cancelled' ? {} : { ingestError: 'The API restarted while the list was read' }) })
+        await this.options.crawls.update(crawl.id, {
+          ingesting: false,
+          ...(crawl.state === 'cancelled' ? {} : { ingestError: 'The API restarted while the list was read' })
+        })
         continue
       }
       const source = crawlSourceOf(crawl.sourceSpec)
@@ -105,7 +111,12 @@ export class CrawlIngests {
     void this.ingest(crawl, entries, controller.signal)
       .then(() => this.options.crawls.update(crawl.id, { ingesting: false }))
       .catch(async (err: unknown) => {
-        if (controller.signal.aborted && controller.signal.reason instanceof Error && /stopping/.test(controller.signal.reason.message)) return
+        if (
+          controller.signal.aborted &&
+          controller.signal.reason instanceof Error &&
+          /stopping/.test(controller.signal.reason.message)
+        )
+          return
         const message = err instanceof Error ? err.message : String(err)
         this.options.logger.warn('Ingest stopped early', { id: crawl.id, error: message })
         await this.options.crawls.update(crawl.id, { ingesting: false, ingestError: message }).catch(() => {})
@@ -114,25 +125,36 @@ export class CrawlIngests {
   }
 
   private ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry>, signal: AbortSignal): Promise<IngestResult> {
-    return ingest(crawl, entries, { crawls: this.options.crawls, items: this.options.items, es: this.options.es, listingsIndex: this.options.listingsIndex, signal })
+    return ingest(crawl, entries, {
+      crawls: this.options.crawls,
+      items: this.options.items,
+      es: this.options.es,
+      listingsIndex: this.options.listingsIndex,
+      signal
+    })
   }
 }
 
 /** What a crawl keeps of its source to read it again after a restart (not an id list's text). */
 function sourceSpecOf(source: CrawlSource): CrawlDoc['sourceSpec'] {
-  if (source.kind === 'sitemap') return { kind: 'sitemap', url: source.url, ...(source.source === undefined ? {} : { source: source.source }) }
+  if (source.kind === 'sitemap')
+    return { kind: 'sitemap', url: source.url, ...(source.source === undefined ? {} : { source: source.source }) }
   if (source.kind === 'sources') return { kind: 'sources', names: source.names }
   if (source.kind === 'ids') return { kind: 'ids', ...(source.source === undefined ? {} : { source: source.source }) }
   return { kind: 'board' }
 }
 
 function crawlSourceOf(spec: CrawlDoc['sourceSpec']): CrawlSource {
-  if (spec.kind === 'sitemap') return { kind: 'sitemap', url: spec.url ?? '', ...(spec.source === undefined ? {} : { source: spec.source }) }
+  if (spec.kind === 'sitemap')
+    return { kind: 'sitemap', url: spec.url ?? '', ...(spec.source === undefined ? {} : { source: spec.source }) }
   if (spec.kind === 'sources') return { kind: 'sources', names: spec.names ?? [] }
   return { kind: 'board' }
 }
 
-async function* prepend(first: IteratorResult<SourceEntry>, rest: AsyncIterator<SourceEntry>): AsyncGenerator<SourceEntry> {
+async function* prepend(
+  first: IteratorResult<SourceEntry>,
+  rest: AsyncIterator<SourceEntry>
+): AsyncGenerator<SourceEntry> {
   if (first.done === true) return
   yield first.value
   for (;;) {
@@ -144,7 +166,8 @@ async function* prepend(first: IteratorResult<SourceEntry>, rest: AsyncIterator<
 
 function sourceError(err: unknown): Error {
   // A source that cannot be read (even one down just now) is a start request refused: 400.
-  if (err instanceof CrawlSourceError) return new CrawlError('InvalidCrawl', err.message, err.hint ?? 'Check the source of the crawl.', { cause: err })
+  if (err instanceof CrawlSourceError)
+    return new CrawlError('InvalidCrawl', err.message, err.hint ?? 'Check the source of the crawl.', { cause: err })
   return err instanceof Error ? err : new Error(String(err))
 }
 
@@ -175,8 +198,16 @@ export interface IngestResult {
  * Progress (ids read) is saved after every batch, so an ingest cut short by a restart
  * resumes where it was.
  */
-async function ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry> | Iterable<SourceEntry>, ctx: IngestContext): Promise<IngestResult> {
-  const result: IngestResult = { invalidLines: [], invalidCount: crawl.invalidCount, duplicateCount: crawl.duplicateCount }
+async function ingest(
+  crawl: CrawlDoc,
+  entries: AsyncIterable<SourceEntry> | Iterable<SourceEntry>,
+  ctx: IngestContext
+): Promise<IngestResult> {
+  const result: IngestResult = {
+    invalidLines: [],
+    invalidCount: crawl.invalidCount,
+    duplicateCount: crawl.duplicateCount
+  }
   // Ids before this were ingested by an earlier run (before a restart).
   const skip = crawl.sourceRead
   let read = 0
@@ -189,17 +220,30 @@ async function ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry> | Ite
     const cached = crawl.refresh ? new Set<string>() : await cachedIds(ctx, ids)
     const now = new Date().toISOString()
     const docs: ItemDoc[] = ids.map(({ id, source }, i) =>
-      newItem(crawl.id, id, firstSeq + i, crawl.maxAttempts, cached.has(sourceListingKey(source, id)) ? 'skipped' : 'queued', now, source)
+      newItem(
+        crawl.id,
+        id,
+        firstSeq + i,
+        crawl.maxAttempts,
+        cached.has(sourceListingKey(source, id)) ? 'skipped' : 'queued',
+        now,
+        source
+      )
     )
     const { duplicates } = await ctx.items.createMany(docs)
     result.duplicateCount += duplicates
-    await ctx.crawls.update(crawl.id, { sourceRead: read, duplicateCount: result.duplicateCount, invalidCount: result.invalidCount })
+    await ctx.crawls.update(crawl.id, {
+      sourceRead: read,
+      duplicateCount: result.duplicateCount,
+      invalidCount: result.invalidCount
+    })
   }
   for await (const entry of entries) {
     ctx.signal?.throwIfAborted()
     if (entry.kind === 'invalid') {
       result.invalidCount += 1
-      if (result.invalidLines.length < MAX_REPORTED_INVALID) result.invalidLines.push({ line: entry.line, text: entry.text, reason: entry.reason })
+      if (result.invalidLines.length < MAX_REPORTED_INVALID)
+        result.invalidLines.push({ line: entry.line, text: entry.text, reason: entry.reason })
       continue
     }
     if (entry.kind === 'duplicate') {
@@ -217,7 +261,10 @@ async function ingest(crawl: CrawlDoc, entries: AsyncIterable<SourceEntry> | Ite
 
 /** The listings-cache _ids (sourceListingKey) of the batch's ids already cached. */
 async function cachedIds(ctx: IngestContext, ids: { id: string; source: string }[]): Promise<Set<string>> {
-  const res = await ctx.es.mget({ index: ctx.listingsIndex, ids: ids.map(({ id, source }) => sourceListingKey(source, id)), _source: false }, { ignore: [404] })
+  const res = await ctx.es.mget(
+    { index: ctx.listingsIndex, ids: ids.map(({ id, source }) => sourceListingKey(source, id)), _source: false },
+    { ignore: [404] }
+  )
   const found = new Set<string>()
   for (const doc of res.docs ?? []) if ('found' in doc && doc.found) found.add(doc._id)
   return found

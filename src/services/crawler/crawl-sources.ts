@@ -17,7 +17,10 @@ export type SourceEntry =
   | { kind: 'duplicate'; line: number; text: string }
 
 /** The signature of sources/sitemap.ts's readSitemapIds, injected so tests can swap it. */
-type SitemapReader = (url: string, options: { template: string; matchOrigin?: boolean; signal?: AbortSignal }) => AsyncIterable<string>
+type SitemapReader = (
+  url: string,
+  options: { template: string; matchOrigin?: boolean; signal?: AbortSignal }
+) => AsyncIterable<string>
 
 export interface SourceSettings {
   /** The board's sitemap (CRAWL_BOARD_SITEMAP_URL): the default source's at first start. */
@@ -53,7 +56,8 @@ interface Resolved {
 /** A source a crawl may read: registered, not paused, with a listing URL template. */
 async function resolveCrawlSource(name: string, settings: SourceSettings): Promise<Resolved> {
   if (settings.registry === undefined) {
-    if (name !== DEFAULT_SOURCE_NAME) throw new CrawlSourceError('InvalidCrawl', `Unknown source "${name}"`, 'This coordinator keeps no sources.')
+    if (name !== DEFAULT_SOURCE_NAME)
+      throw new CrawlSourceError('InvalidCrawl', `Unknown source "${name}"`, 'This coordinator keeps no sources.')
     return { name, template: settings.template, sitemapUrls: [settings.boardSitemapUrl] }
   }
   let source: Source
@@ -61,18 +65,35 @@ async function resolveCrawlSource(name: string, settings: SourceSettings): Promi
     source = await settings.registry.get(name)
   } catch (err) {
     if (err instanceof SourceError && err.kind === 'SourceNotFound') {
-      throw new CrawlSourceError('InvalidCrawl', `Unknown source "${name}"`, 'List the sources with `deck source list` (GET /sources); add one with `deck source add`.')
+      throw new CrawlSourceError(
+        'InvalidCrawl',
+        `Unknown source "${name}"`,
+        'List the sources with `deck source list` (GET /sources); add one with `deck source add`.'
+      )
     }
     throw err
   }
-  if (source.paused) throw new CrawlSourceError('InvalidCrawl', `The source "${name}" is paused`, `Resume it first: deck source resume ${name}.`)
+  if (source.paused)
+    throw new CrawlSourceError(
+      'InvalidCrawl',
+      `The source "${name}" is paused`,
+      `Resume it first: deck source resume ${name}.`
+    )
   if (source.listingUrlTemplate === null) {
-    throw new CrawlSourceError('InvalidCrawl', `The source "${name}" has no listing URL template`, 'A crawl looks ids up by the template; give the source one (deck source edit).')
+    throw new CrawlSourceError(
+      'InvalidCrawl',
+      `The source "${name}" has no listing URL template`,
+      'A crawl looks ids up by the template; give the source one (deck source edit).'
+    )
   }
   return { name, template: source.listingUrlTemplate, sitemapUrls: source.sitemapUrls }
 }
 
-export async function* sourceEntries(source: CrawlSource, settings: SourceSettings, signal?: AbortSignal): AsyncGenerator<SourceEntry> {
+export async function* sourceEntries(
+  source: CrawlSource,
+  settings: SourceSettings,
+  signal?: AbortSignal
+): AsyncGenerator<SourceEntry> {
   // Every source is resolved before the first id: a crawl of an unknown source is refused whole.
   const resolved = await Promise.all(crawlSourceNames(source).map((name) => resolveCrawlSource(name, settings)))
   if (source.kind === 'ids') {
@@ -85,15 +106,26 @@ export async function* sourceEntries(source: CrawlSource, settings: SourceSettin
   if (source.kind === 'sitemap') {
     const { name, template } = resolved[0]!
     // A sitemap of any URL must list pages on its source's own origin.
-    for await (const id of settings.readSitemap(source.url, { template, matchOrigin: true, ...(signal ? { signal } : {}) })) yield { kind: 'id', id, source: name }
+    for await (const id of settings.readSitemap(source.url, {
+      template,
+      matchOrigin: true,
+      ...(signal ? { signal } : {})
+    }))
+      yield { kind: 'id', id, source: name }
     return
   }
   for (const { name, template, sitemapUrls } of resolved) {
-    if (sitemapUrls.length === 0) throw new CrawlSourceError('InvalidCrawl', `The source "${name}" has no sitemap`, `Give it one (deck source edit ${name} --sitemap-url URL), or crawl a list of its ids.`)
+    if (sitemapUrls.length === 0)
+      throw new CrawlSourceError(
+        'InvalidCrawl',
+        `The source "${name}" has no sitemap`,
+        `Give it one (deck source edit ${name} --sitemap-url URL), or crawl a list of its ids.`
+      )
     for (const url of sitemapUrls) {
       // A source's own sitemap may name it by its published address rather than the template's
       // host (a board reached by its compose service name); the id still goes to the template's host.
-      for await (const id of settings.readSitemap(url, { template, matchOrigin: false, ...(signal ? { signal } : {}) })) yield { kind: 'id', id, source: name }
+      for await (const id of settings.readSitemap(url, { template, matchOrigin: false, ...(signal ? { signal } : {}) }))
+        yield { kind: 'id', id, source: name }
     }
   }
 }

@@ -5,8 +5,20 @@
  */
 import type { Client, estypes } from '@elastic/elasticsearch'
 import { sourceListingKey } from '../../shared/source'
-import { CRAWL_ITEM_STATES, CRAWL_RATE_WINDOW_SECONDS, CRAWL_TIMELINE_BUCKET_SECONDS, CRAWL_TIMELINE_SPAN_SECONDS } from '../../shared/crawl'
-import type { CrawlDetail, CrawlErrorGroup, CrawlItemState, CrawlReplicaStats, CrawlSummary, CrawlTimelinePoint } from '../../shared/crawl'
+import {
+  CRAWL_ITEM_STATES,
+  CRAWL_RATE_WINDOW_SECONDS,
+  CRAWL_TIMELINE_BUCKET_SECONDS,
+  CRAWL_TIMELINE_SPAN_SECONDS
+} from '../../shared/crawl'
+import type {
+  CrawlDetail,
+  CrawlErrorGroup,
+  CrawlItemState,
+  CrawlReplicaStats,
+  CrawlSummary,
+  CrawlTimelinePoint
+} from '../../shared/crawl'
 import type { CrawlDoc } from './ledger-docs'
 
 type Counts = Record<CrawlItemState, number>
@@ -14,7 +26,12 @@ type Bucket = { key: string | number; doc_count: number } & Record<string, unkno
 type Aggs = Record<string, estypes.AggregationsAggregate | undefined>
 
 const finished = (sinceMs: number): estypes.QueryDslQueryContainer => ({
-  bool: { filter: [{ terms: { state: ['done', 'failed'] } }, { range: { finishedAt: { gte: sinceMs, format: 'epoch_millis' } } }] }
+  bool: {
+    filter: [
+      { terms: { state: ['done', 'failed'] } },
+      { range: { finishedAt: { gte: sinceMs, format: 'epoch_millis' } } }
+    ]
+  }
 })
 
 export class CrawlStats {
@@ -33,7 +50,10 @@ export class CrawlStats {
       aggs: {
         crawls: {
           terms: { field: 'crawlId', size: crawls.length },
-          aggs: { states: { terms: { field: 'state', size: CRAWL_ITEM_STATES.length } }, recent: { filter: finished(now - CRAWL_RATE_WINDOW_SECONDS * 1000) } }
+          aggs: {
+            states: { terms: { field: 'state', size: CRAWL_ITEM_STATES.length } },
+            recent: { filter: finished(now - CRAWL_RATE_WINDOW_SECONDS * 1000) }
+          }
         }
       }
     })
@@ -59,17 +79,34 @@ export class CrawlStats {
         recent: { filter: finished(rateSince) },
         replicas: {
           terms: { field: 'replica', size: 100 },
-          aggs: { states: { terms: { field: 'state', size: CRAWL_ITEM_STATES.length } }, recent: { filter: finished(rateSince) } }
+          aggs: {
+            states: { terms: { field: 'state', size: CRAWL_ITEM_STATES.length } },
+            recent: { filter: finished(rateSince) }
+          }
         },
         errors: {
           filter: { term: { state: 'failed' } },
-          aggs: { kinds: { terms: { field: 'errorKind', size: 50 }, aggs: { examples: { top_hits: { size: 5, sort: [{ seq: 'asc' }], _source: ['listingId', 'source', 'errorMessage'] } } } } }
+          aggs: {
+            kinds: {
+              terms: { field: 'errorKind', size: 50 },
+              aggs: {
+                examples: {
+                  top_hits: { size: 5, sort: [{ seq: 'asc' }], _source: ['listingId', 'source', 'errorMessage'] }
+                }
+              }
+            }
+          }
         },
         timeline: {
           filter: finished(timelineStart),
           aggs: {
             buckets: {
-              date_histogram: { field: 'finishedAt', fixed_interval: `${CRAWL_TIMELINE_BUCKET_SECONDS}s`, min_doc_count: 0, extended_bounds: { min: timelineStart, max: timelineEnd } }
+              date_histogram: {
+                field: 'finishedAt',
+                fixed_interval: `${CRAWL_TIMELINE_BUCKET_SECONDS}s`,
+                min_doc_count: 0,
+                extended_bounds: { min: timelineStart, max: timelineEnd }
+              }
             }
           }
         }
@@ -79,7 +116,12 @@ export class CrawlStats {
     const summary = summaryOf(crawl, countsOf(aggs), docCount(aggs, 'recent'))
     const replicas: CrawlReplicaStats[] = buckets(aggs, 'replicas').map((b) => {
       const counts = countsOf(b as Aggs)
-      return { replica: String(b.key), done: counts.done, failed: counts.failed, ratePerSecond: docCount(b, 'recent') / CRAWL_RATE_WINDOW_SECONDS }
+      return {
+        replica: String(b.key),
+        done: counts.done,
+        failed: counts.failed,
+        ratePerSecond: docCount(b, 'recent') / CRAWL_RATE_WINDOW_SECONDS
+      }
     })
     const errorsAgg = aggs?.['errors'] as Aggs | undefined
     const errors: CrawlErrorGroup[] = buckets(errorsAgg, 'kinds').map((b) => {
@@ -94,9 +136,12 @@ export class CrawlStats {
         exampleMessage: hits[0]?.errorMessage ?? ''
       }
     })
-    const completedAt = new Map(buckets(aggs?.['timeline'] as Aggs | undefined, 'buckets').map((b) => [Number(b.key), b.doc_count]))
+    const completedAt = new Map(
+      buckets(aggs?.['timeline'] as Aggs | undefined, 'buckets').map((b) => [Number(b.key), b.doc_count])
+    )
     const timeline: CrawlTimelinePoint[] = []
-    for (let at = timelineStart; at <= timelineEnd; at += bucketMs) timeline.push({ at: new Date(at).toISOString(), completed: completedAt.get(at) ?? 0 })
+    for (let at = timelineStart; at <= timelineEnd; at += bucketMs)
+      timeline.push({ at: new Date(at).toISOString(), completed: completedAt.get(at) ?? 0 })
     return { ...summary, replicas, errors, timeline }
   }
 }

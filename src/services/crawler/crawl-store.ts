@@ -21,7 +21,12 @@ export class CrawlStore {
   }
 
   async update(id: string, changes: Partial<CrawlDoc>): Promise<void> {
-    await this.client.update({ index: this.index, id, doc: { ...changes, updatedAt: changes.updatedAt ?? new Date().toISOString() }, refresh: 'wait_for' })
+    await this.client.update({
+      index: this.index,
+      id,
+      doc: { ...changes, updatedAt: changes.updatedAt ?? new Date().toISOString() },
+      refresh: 'wait_for'
+    })
   }
 
   async delete(id: string): Promise<void> {
@@ -42,7 +47,12 @@ export class CrawlStore {
 
   /** Crawls being read from their source (to resume after a restart). */
   async ingesting(): Promise<CrawlDoc[]> {
-    const res = await this.client.search<CrawlDoc>({ index: this.index, size: 1000, query: { term: { ingesting: true } }, ignore_unavailable: true })
+    const res = await this.client.search<CrawlDoc>({
+      index: this.index,
+      size: 1000,
+      query: { term: { ingesting: true } },
+      ignore_unavailable: true
+    })
     return res.hits.hits.flatMap((hit) => (hit._source === undefined ? [] : [hit._source]))
   }
 }

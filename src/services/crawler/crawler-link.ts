@@ -100,7 +100,10 @@ export class CrawlerLink {
           channel,
           DEFAULT_EXCHANGE,
           request.source === DEFAULT_SOURCE_NAME ? routingKey : sourceRoutingKey,
-          encodeRequest(request.source === DEFAULT_SOURCE_NAME ? [request.listingId] : [request.source, request.listingId], {}),
+          encodeRequest(
+            request.source === DEFAULT_SOURCE_NAME ? [request.listingId] : [request.source, request.listingId],
+            {}
+          ),
           requestProperties(request.correlationId, this.options.replyQueue, {
             [CRAWL_ID_HEADER]: request.crawlId,
             ...(request.slot === null ? {} : { [FETCH_SLOT_HEADER]: encodeFetchSlot(request.slot) })
@@ -113,7 +116,9 @@ export class CrawlerLink {
   async announce(announcement: ControlAnnouncement): Promise<void> {
     const channel = this.publisher
     if (channel === null) return
-    await publishConfirmed(channel, CRAWL_CONTROL_EXCHANGE, '', Buffer.from(JSON.stringify(announcement)), { contentType: 'application/json' })
+    await publishConfirmed(channel, CRAWL_CONTROL_EXCHANGE, '', Buffer.from(JSON.stringify(announcement)), {
+      contentType: 'application/json'
+    })
   }
 
   private async setup(model: ChannelModel): Promise<void> {
@@ -126,7 +131,11 @@ export class CrawlerLink {
     await publisher.assertQueue(replyQueue, { durable: true, exclusive: false, autoDelete: false })
     await publisher.bindQueue(replyQueue, DEFAULT_EXCHANGE, replyQueue)
     // The queue exists (declared above), so a mandatory request is never returned; log if it is.
-    publisher.on('return', (msg: ConsumeMessage) => this.options.logger.warn('A scrape request was returned unrouted', { correlationId: msg.properties.correlationId }))
+    publisher.on('return', (msg: ConsumeMessage) =>
+      this.options.logger.warn('A scrape request was returned unrouted', {
+        correlationId: msg.properties.correlationId
+      })
+    )
 
     const consumer = await model.createChannel()
     await consumer.prefetch(this.options.prefetch)
@@ -146,9 +155,14 @@ export class CrawlerLink {
         }
       })
     })
-    watchChannel(model, publisher, () => {
-      if (this.publisher === publisher) this.publisher = null
-    }, this.options.logger)
+    watchChannel(
+      model,
+      publisher,
+      () => {
+        if (this.publisher === publisher) this.publisher = null
+      },
+      this.options.logger
+    )
     consumer.on('close', () => void model.close().catch(() => {}))
     consumer.on('error', (err: Error) => this.options.logger.warn('Reply channel error', { error: err.message }))
     this.publisher = publisher

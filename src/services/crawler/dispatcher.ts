@@ -77,7 +77,14 @@ export class Dispatcher {
       const query = crawlItemsQuery(runningCrawlIds, 'queued')
       query.bool!.filter = [
         ...(query.bool!.filter as object[]),
-        { bool: { should: [{ bool: { must_not: { exists: { field: 'notBefore' } } } }, { range: { notBefore: { lte: now.getTime(), format: 'epoch_millis' } } }] } }
+        {
+          bool: {
+            should: [
+              { bool: { must_not: { exists: { field: 'notBefore' } } } },
+              { range: { notBefore: { lte: now.getTime(), format: 'epoch_millis' } } }
+            ]
+          }
+        }
       ]
       const requested = Math.min(free, batchSize)
       const candidates = await this.options.items.search(query, requested, after)
@@ -102,7 +109,11 @@ export class Dispatcher {
           }
         }))
       )
-      const slots = new Map(slotted.flatMap(({ item, slot }) => (slot === null ? [] : [[itemDocId(item.doc.crawlId, item.doc.listingId, item.doc.source), slot] as const])))
+      const slots = new Map(
+        slotted.flatMap(({ item, slot }) =>
+          slot === null ? [] : [[itemDocId(item.doc.crawlId, item.doc.listingId, item.doc.source), slot] as const]
+        )
+      )
       if (marked.updated.length > 0) await this.publish(marked.updated, slots)
       sent += marked.updated.length
       free -= marked.updated.length
@@ -118,7 +129,11 @@ export class Dispatcher {
   async expireStale(): Promise<number> {
     const before = Date.now() - this.options.staleMs
     const stale = await this.options.items.search(
-      { bool: { filter: [{ term: { state: 'scraping' } }, { range: { dispatchedAt: { lt: before, format: 'epoch_millis' } } }] } },
+      {
+        bool: {
+          filter: [{ term: { state: 'scraping' } }, { range: { dispatchedAt: { lt: before, format: 'epoch_millis' } } }]
+        }
+      },
       500
     )
     if (stale.length === 0) return 0
@@ -126,10 +141,21 @@ export class Dispatcher {
     const seconds = Math.round(this.options.staleMs / 1000)
     const updates: ItemUpdate[] = stale.map((item) => ({
       item,
-      changes: failure(item.doc, 'RpcTimeout', `No reply within ${seconds} s of dispatch: a replica may have died on this page or it stalls the parser`, { replica: null, tookMs: null }, now, this.options.backoff)
+      changes: failure(
+        item.doc,
+        'RpcTimeout',
+        `No reply within ${seconds} s of dispatch: a replica may have died on this page or it stalls the parser`,
+        { replica: null, tookMs: null },
+        now,
+        this.options.backoff
+      )
     }))
     const result = await this.options.items.updateMany(updates)
-    if (result.updated.length > 0) this.options.logger.warn('Retrying or failing unanswered scrape requests', { count: result.updated.length, staleMs: this.options.staleMs })
+    if (result.updated.length > 0)
+      this.options.logger.warn('Retrying or failing unanswered scrape requests', {
+        count: result.updated.length,
+        staleMs: this.options.staleMs
+      })
     return result.updated.length
   }
 
@@ -138,7 +164,10 @@ export class Dispatcher {
    * gap (minGapMs 0) is bound by in-flight only: at most maxInFlight of its requests
    * outstanding, counted in the ledger, and its requests carry no slot.
    */
-  private async slotted(candidates: StoredItem[], now: number): Promise<{ item: StoredItem; slot: FetchSlot | null; host: string }[]> {
+  private async slotted(
+    candidates: StoredItem[],
+    now: number
+  ): Promise<{ item: StoredItem; slot: FetchSlot | null; host: string }[]> {
     const { clocks, settings, hostOf, plan = SLOT_PLAN } = this.options.politeness
     const byHost = new Map<string, StoredItem[]>()
     for (const item of candidates) {
@@ -155,14 +184,19 @@ export class Dispatcher {
       if (politeness.minGapMs === 0) {
         const clock = await clocks.get(host)
         if (clock.blocked || clock.pausedUntil > now) continue
-        const outstanding = await this.options.items.count({ bool: { filter: [{ term: { state: 'scraping' } }, { term: { host } }] } })
-        for (const item of items.slice(0, Math.max(0, politeness.maxInFlight - outstanding))) slotted.push({ item, slot: null, host })
+        const outstanding = await this.options.items.count({
+          bool: { filter: [{ term: { state: 'scraping' } }, { term: { host } }] }
+        })
+        for (const item of items.slice(0, Math.max(0, politeness.maxInFlight - outstanding)))
+          slotted.push({ item, slot: null, host })
         continue
       }
       const slots = await clocks.update(host, (clock) => {
         if (clock.blocked) return null
         const planned = planSlots(clock, politeness, politeness.minGapMs, now, items.length, plan)
-        return planned.slots.length === 0 ? null : { doc: { ...clock, nextSlotAt: planned.nextSlotAt }, result: planned.slots }
+        return planned.slots.length === 0
+          ? null
+          : { doc: { ...clock, nextSlotAt: planned.nextSlotAt }, result: planned.slots }
       })
       ;(slots ?? []).forEach((slot, i) => slotted.push({ item: items[i]!, slot, host }))
     }
@@ -184,7 +218,15 @@ export class Dispatcher {
     await this.options.items.refresh()
     const now = Date.now()
     const items = await this.options.items.search(
-      { bool: { filter: [{ term: { state: 'scraping' } }, { term: { published: false } }, { range: { dispatchedAt: { lte: now - graceMs, format: 'epoch_millis' } } }] } },
+      {
+        bool: {
+          filter: [
+            { term: { state: 'scraping' } },
+            { term: { published: false } },
+            { range: { dispatchedAt: { lte: now - graceMs, format: 'epoch_millis' } } }
+          ]
+        }
+      },
       this.options.batchSize ?? 500
     )
     // A slotted request is never published twice: a copy might already be in the queue and
@@ -193,10 +235,17 @@ export class Dispatcher {
     const unslotted = items.filter((item) => item.doc.slotAt == null)
     if (closed.length > 0) {
       const at = new Date(now).toISOString()
-      await this.options.items.updateMany(closed.map((item) => ({ item, changes: { state: 'queued', attempts: Math.max(0, item.doc.attempts - 1), updatedAt: at } })))
+      await this.options.items.updateMany(
+        closed.map((item) => ({
+          item,
+          changes: { state: 'queued', attempts: Math.max(0, item.doc.attempts - 1), updatedAt: at }
+        }))
+      )
     }
     if (unslotted.length === 0) return closed.length
-    this.options.logger.warn('Publishing again scrape requests whose publish was not confirmed', { count: unslotted.length })
+    this.options.logger.warn('Publishing again scrape requests whose publish was not confirmed', {
+      count: unslotted.length
+    })
     await this.publish(unslotted, new Map())
     return closed.length + unslotted.length
   }
@@ -215,9 +264,17 @@ export class Dispatcher {
     } catch (err) {
       // Not taken by the broker (or not known to be): back to queued, the attempt not counted.
       // A request that did reach the queue answers a dispatch the item no longer has: ignored.
-      this.options.logger.warn('Scrape requests not confirmed by the broker; requeued', { count: items.length, error: (err as Error).message })
+      this.options.logger.warn('Scrape requests not confirmed by the broker; requeued', {
+        count: items.length,
+        error: (err as Error).message
+      })
       const at = new Date().toISOString()
-      await this.options.items.updateMany(items.map((item) => ({ item, changes: { state: 'queued', attempts: Math.max(0, item.doc.attempts - 1), updatedAt: at } })))
+      await this.options.items.updateMany(
+        items.map((item) => ({
+          item,
+          changes: { state: 'queued', attempts: Math.max(0, item.doc.attempts - 1), updatedAt: at }
+        }))
+      )
       return
     }
     // A conflict here means a reply already settled the item: nothing left to mark.

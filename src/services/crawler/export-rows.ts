@@ -9,15 +9,24 @@ import type { ItemDoc } from './ledger-docs'
 import { sourceListingKey } from '../../shared/source'
 import { exportRow } from './sources/export-writer'
 
-export async function* exportRows(crawlId: string, items: ItemStore, es: Client, listingsIndex: string): AsyncGenerator<ExportRow> {
+export async function* exportRows(
+  crawlId: string,
+  items: ItemStore,
+  es: Client,
+  listingsIndex: string
+): AsyncGenerator<ExportRow> {
   for await (const page of items.scan(crawlItemsQuery(crawlId), 500)) {
-    const doneIds = page.filter((item) => item.doc.state === 'done').map((item) => sourceListingKey(item.doc.source, item.doc.listingId))
+    const doneIds = page
+      .filter((item) => item.doc.state === 'done')
+      .map((item) => sourceListingKey(item.doc.source, item.doc.listingId))
     const listings = new Map<string, Listing>()
     if (doneIds.length > 0) {
       const res = await es.mget<Listing>({ index: listingsIndex, ids: doneIds }, { ignore: [404] })
-      for (const doc of res.docs ?? []) if ('found' in doc && doc.found && doc._source) listings.set(doc._id, doc._source)
+      for (const doc of res.docs ?? [])
+        if ('found' in doc && doc.found && doc._source) listings.set(doc._id, doc._source)
     }
-    for (const { doc } of page) yield exportRow(crawlItemOf(doc), listings.get(sourceListingKey(doc.source, doc.listingId)) ?? null)
+    for (const { doc } of page)
+      yield exportRow(crawlItemOf(doc), listings.get(sourceListingKey(doc.source, doc.listingId)) ?? null)
   }
 }
 

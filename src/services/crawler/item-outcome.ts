@@ -60,13 +60,18 @@ export function outcomeOf(reply: DecodedReply): ReplyOutcome {
     if (reply.error.exc_type === CRAWL_CANCELLED) return { kind: 'cancelled' }
     if (reply.error.exc_type === 'SourcePaused') return { kind: 'sourcePaused' }
     if (reply.error.exc_type === FETCH_SLOT_MISSED) return { kind: 'slot-missed' }
-    if (reply.error.exc_type === SOURCE_REFUSED) return { kind: 'refused', retryAfterMs: retryAfterOf(reply.error.value), message: reply.error.value }
+    if (reply.error.exc_type === SOURCE_REFUSED)
+      return { kind: 'refused', retryAfterMs: retryAfterOf(reply.error.value), message: reply.error.value }
     return { kind: 'error', errorKind: reply.error.exc_type, message: reply.error.value || reply.error.exc_type }
   }
   const parsed = ListingSchema.safeParse(reply.result)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    return { kind: 'error', errorKind: 'MalformedListing', message: `Not a listing: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}` }
+    return {
+      kind: 'error',
+      errorKind: 'MalformedListing',
+      message: `Not a listing: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`
+    }
   }
   return { kind: 'done', listing: parsed.data }
 }
@@ -90,11 +95,26 @@ export interface ReplyMeta {
 }
 
 /** The changes a reply makes to its (current, matching) item. */
-export function applyOutcome(item: ItemDoc, outcome: ReplyOutcome, meta: ReplyMeta, now: Date, backoff: Backoff): Partial<ItemDoc> {
+export function applyOutcome(
+  item: ItemDoc,
+  outcome: ReplyOutcome,
+  meta: ReplyMeta,
+  now: Date,
+  backoff: Backoff
+): Partial<ItemDoc> {
   const at = now.toISOString()
   switch (outcome.kind) {
     case 'done':
-      return { state: 'done', errorKind: null, errorMessage: null, replica: meta.replica, tookMs: meta.tookMs, finishedAt: at, updatedAt: at, notBefore: null }
+      return {
+        state: 'done',
+        errorKind: null,
+        errorMessage: null,
+        replica: meta.replica,
+        tookMs: meta.tookMs,
+        finishedAt: at,
+        updatedAt: at,
+        notBefore: null
+      }
     case 'paused':
     case 'slot-missed':
     case 'refused':
@@ -102,21 +122,45 @@ export function applyOutcome(item: ItemDoc, outcome: ReplyOutcome, meta: ReplyMe
     case 'cancelled':
       return { state: 'cancelled', finishedAt: at, updatedAt: at }
     case 'sourcePaused':
-      return { state: 'queued', attempts: Math.max(0, item.attempts - 1), updatedAt: at, notBefore: new Date(now.getTime() + SOURCE_PAUSED_RECHECK_MS).toISOString() }
+      return {
+        state: 'queued',
+        attempts: Math.max(0, item.attempts - 1),
+        updatedAt: at,
+        notBefore: new Date(now.getTime() + SOURCE_PAUSED_RECHECK_MS).toISOString()
+      }
     case 'error':
       return failure(item, outcome.errorKind, outcome.message, meta, now, backoff)
   }
 }
 
 /** A failed attempt: retried later if transient and attempts remain, else failed for good. */
-export function failure(item: ItemDoc, errorKind: string, message: string, meta: ReplyMeta, now: Date, backoff: Backoff): Partial<ItemDoc> {
+export function failure(
+  item: ItemDoc,
+  errorKind: string,
+  message: string,
+  meta: ReplyMeta,
+  now: Date,
+  backoff: Backoff
+): Partial<ItemDoc> {
   const at = now.toISOString()
   const base = { errorKind, replica: meta.replica, tookMs: meta.tookMs, updatedAt: at }
-  if (isPermanent(errorKind)) return { ...base, state: 'failed', errorMessage: message, finishedAt: at, notBefore: null }
+  if (isPermanent(errorKind))
+    return { ...base, state: 'failed', errorMessage: message, finishedAt: at, notBefore: null }
   if (item.attempts >= item.attemptLimit) {
-    return { ...base, state: 'failed', errorMessage: `${message} (gave up after ${item.attempts} attempts)`, finishedAt: at, notBefore: null }
+    return {
+      ...base,
+      state: 'failed',
+      errorMessage: `${message} (gave up after ${item.attempts} attempts)`,
+      finishedAt: at,
+      notBefore: null
+    }
   }
-  return { ...base, state: 'queued', errorMessage: message, notBefore: new Date(now.getTime() + retryDelayMs(item.attempts, backoff)).toISOString() }
+  return {
+    ...base,
+    state: 'queued',
+    errorMessage: message,
+    notBefore: new Date(now.getTime() + retryDelayMs(item.attempts, backoff)).toISOString()
+  }
 }
 
 /**
@@ -128,7 +172,9 @@ export function correlationId(crawlId: string, listingId: string, dispatch: numb
   return `${crawlId}:${sourceListingKey(source, listingId)}:${dispatch}`
 }
 
-export function parseCorrelationId(value: unknown): { crawlId: string; listingId: string; source: string; dispatch: number } | null {
+export function parseCorrelationId(
+  value: unknown
+): { crawlId: string; listingId: string; source: string; dispatch: number } | null {
   if (typeof value !== 'string') return null
   const parts = value.split(':')
   if (parts.length !== 3 && parts.length !== 4) return null

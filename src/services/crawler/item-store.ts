@@ -31,7 +31,10 @@ export class ItemStore {
   /** Creates items; an existing _id is a duplicate (counted, not written). */
   async createMany(items: ItemDoc[]): Promise<{ created: number; duplicates: number }> {
     if (items.length === 0) return { created: 0, duplicates: 0 }
-    const operations = items.flatMap((item) => [{ create: { _index: this.index, _id: itemDocId(item.crawlId, item.listingId, item.source) } }, item])
+    const operations = items.flatMap((item) => [
+      { create: { _index: this.index, _id: itemDocId(item.crawlId, item.listingId, item.source) } },
+      item
+    ])
     const res = await this.client.bulk({ operations })
     let created = 0
     let duplicates = 0
@@ -49,7 +52,10 @@ export class ItemStore {
   async getMany(keys: { crawlId: string; listingId: string; source?: string }[]): Promise<Map<string, StoredItem>> {
     const found = new Map<string, StoredItem>()
     if (keys.length === 0) return found
-    const res = await this.client.mget<ItemDoc>({ index: this.index, ids: keys.map((k) => itemDocId(k.crawlId, k.listingId, k.source)) })
+    const res = await this.client.mget<ItemDoc>({
+      index: this.index,
+      ids: keys.map((k) => itemDocId(k.crawlId, k.listingId, k.source))
+    })
     for (const doc of res.docs) {
       if (!('found' in doc) || !doc.found || doc._source === undefined) continue
       found.set(doc._id, { doc: doc._source, seqNo: doc._seq_no ?? 0, primaryTerm: doc._primary_term ?? 0 })
@@ -61,16 +67,30 @@ export class ItemStore {
     const outcome: UpdateOutcome = { updated: [], conflicts: [], failed: [] }
     if (updates.length === 0) return outcome
     const operations = updates.flatMap(({ item, changes }) => [
-      { update: { _index: this.index, _id: itemDocId(item.doc.crawlId, item.doc.listingId, item.doc.source), if_seq_no: item.seqNo, if_primary_term: item.primaryTerm } },
+      {
+        update: {
+          _index: this.index,
+          _id: itemDocId(item.doc.crawlId, item.doc.listingId, item.doc.source),
+          if_seq_no: item.seqNo,
+          if_primary_term: item.primaryTerm
+        }
+      },
       { doc: changes }
     ])
-    const res = await this.client.bulk({ operations, ...(options.waitForRefresh ? { refresh: 'wait_for' as const } : {}) })
+    const res = await this.client.bulk({
+      operations,
+      ...(options.waitForRefresh ? { refresh: 'wait_for' as const } : {})
+    })
     res.items.forEach((entry, i) => {
       const update = updates[i]
       const result = entry.update
       if (update === undefined || result === undefined) return
       if (result.error === undefined) {
-        outcome.updated.push({ doc: { ...update.item.doc, ...update.changes }, seqNo: result._seq_no ?? 0, primaryTerm: result._primary_term ?? 0 })
+        outcome.updated.push({
+          doc: { ...update.item.doc, ...update.changes },
+          seqNo: result._seq_no ?? 0,
+          primaryTerm: result._primary_term ?? 0
+        })
       } else if (result.status === 409) outcome.conflicts.push(update.item)
       else outcome.failed.push({ item: update.item, reason: `${result.error.type}: ${result.error.reason ?? ''}` })
     })
@@ -78,7 +98,11 @@ export class ItemStore {
   }
 
   /** Items of the given crawls in one state, by seq (which interleaves crawls fairly). */
-  async search(query: estypes.QueryDslQueryContainer, size: number, searchAfter?: estypes.SortResults): Promise<StoredItem[]> {
+  async search(
+    query: estypes.QueryDslQueryContainer,
+    size: number,
+    searchAfter?: estypes.SortResults
+  ): Promise<StoredItem[]> {
     const res = await this.client.search<ItemDoc>({
       index: this.index,
       query,
@@ -89,7 +113,9 @@ export class ItemStore {
       ...(searchAfter ? { search_after: searchAfter } : {})
     })
     return res.hits.hits.flatMap((hit) =>
-      hit._source === undefined ? [] : [{ doc: hit._source, seqNo: hit._seq_no ?? 0, primaryTerm: hit._primary_term ?? 0 }]
+      hit._source === undefined
+        ? []
+        : [{ doc: hit._source, seqNo: hit._seq_no ?? 0, primaryTerm: hit._primary_term ?? 0 }]
     )
   }
 
@@ -113,7 +139,11 @@ export class ItemStore {
 
   async deleteMany(items: ItemDoc[]): Promise<void> {
     if (items.length === 0) return
-    await this.client.bulk({ operations: items.map((item) => ({ delete: { _index: this.index, _id: itemDocId(item.crawlId, item.listingId, item.source) } })) })
+    await this.client.bulk({
+      operations: items.map((item) => ({
+        delete: { _index: this.index, _id: itemDocId(item.crawlId, item.listingId, item.source) }
+      }))
+    })
   }
 
   async refresh(): Promise<void> {
@@ -121,8 +151,13 @@ export class ItemStore {
   }
 }
 
-export function crawlItemsQuery(crawlIds: string | string[], states?: CrawlItemState | CrawlItemState[]): estypes.QueryDslQueryContainer {
-  const filter: estypes.QueryDslQueryContainer[] = [{ terms: { crawlId: Array.isArray(crawlIds) ? crawlIds : [crawlIds] } }]
+export function crawlItemsQuery(
+  crawlIds: string | string[],
+  states?: CrawlItemState | CrawlItemState[]
+): estypes.QueryDslQueryContainer {
+  const filter: estypes.QueryDslQueryContainer[] = [
+    { terms: { crawlId: Array.isArray(crawlIds) ? crawlIds : [crawlIds] } }
+  ]
   if (states !== undefined) filter.push({ terms: { state: Array.isArray(states) ? states : [states] } })
   return { bool: { filter } }
 }

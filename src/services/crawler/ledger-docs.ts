@@ -62,7 +62,15 @@ export interface StoredItem {
   primaryTerm: number
 }
 
-export function newItem(crawlId: string, listingId: string, seq: number, attemptLimit: number, state: 'queued' | 'skipped', now: string, source: string = DEFAULT_SOURCE_NAME): ItemDoc {
+export function newItem(
+  crawlId: string,
+  listingId: string,
+  seq: number,
+  attemptLimit: number,
+  state: 'queued' | 'skipped',
+  now: string,
+  source: string = DEFAULT_SOURCE_NAME
+): ItemDoc {
   return {
     crawlId,
     listingId,

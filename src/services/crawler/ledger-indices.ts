@@ -105,12 +105,17 @@ export async function ensureLedgerIndices(client: Client, indices: LedgerIndices
     [indices.items, ITEMS_MAPPINGS],
     [indices.hosts, HOSTS_MAPPINGS]
   ] as const) {
-    await client.indices.putIndexTemplate({ name: `${index}-ledger`, index_patterns: [index], template: { settings: SETTINGS, mappings } })
+    await client.indices.putIndexTemplate({
+      name: `${index}-ledger`,
+      index_patterns: [index],
+      template: { settings: SETTINGS, mappings }
+    })
     if (await client.indices.exists({ index })) continue
     try {
       await client.indices.create({ index, settings: SETTINGS, mappings })
     } catch (err) {
-      if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception')) throw err
+      if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception'))
+        throw err
     }
   }
 }

@@ -29,7 +29,10 @@ export interface ReplyApplierOptions {
   /** Told after each flush that changed items (the coordinator checks for finished crawls). */
   onApplied?: (crawlIds: Set<string>) => void
   /** Told of each host that refused (429/503) in a flush, once its items are back in the queue. */
-  onRefused?: (host: string, refusal: { retryAfterMs: number | null; message: string; servedToo: boolean }) => Promise<void>
+  onRefused?: (
+    host: string,
+    refusal: { retryAfterMs: number | null; message: string; servedToo: boolean }
+  ) => Promise<void>
   /** Told of each host that served a page in a flush (it ends a run of refusals). */
   onServed?: (host: string) => Promise<void>
 }
@@ -52,7 +55,9 @@ export class ReplyApplier {
   take(reply: DeliveredReply): void {
     const key = parseCorrelationId(reply.msg.properties.correlationId)
     if (key === null) {
-      this.options.logger.warn('Dropping a reply that is not a crawl reply', { correlationId: String(reply.msg.properties.correlationId) })
+      this.options.logger.warn('Dropping a reply that is not a crawl reply', {
+        correlationId: String(reply.msg.properties.correlationId)
+      })
       reply.ack()
       return
     }
@@ -75,7 +80,9 @@ export class ReplyApplier {
       this.timer = null
       this.flushing = this.flush()
         .catch((err: unknown) => {
-          this.options.logger.warn('Could not apply replies to the ledger; retrying', { error: err instanceof Error ? err.message : String(err) })
+          this.options.logger.warn('Could not apply replies to the ledger; retrying', {
+            error: err instanceof Error ? err.message : String(err)
+          })
           return new Promise<void>((resolve) => setTimeout(resolve, 1000))
         })
         .finally(() => {
@@ -122,19 +129,23 @@ export class ReplyApplier {
       const tookMs = tookMsOf(headers[TOOK_MS_HEADER])
       const outcome = outcomeOf(decodeReply(pending.reply.msg.content))
       if (outcome.kind === 'done') listings.push(toDocument(outcome.listing, now))
-      if (outcome.kind === 'refused' && item.doc.host != null) refusals.set(item.doc.host, { retryAfterMs: outcome.retryAfterMs, message: outcome.message })
+      if (outcome.kind === 'refused' && item.doc.host != null)
+        refusals.set(item.doc.host, { retryAfterMs: outcome.retryAfterMs, message: outcome.message })
       if (outcome.kind === 'done' && item.doc.host != null) served.add(item.doc.host)
       seen.set(id, updates.length)
       updates.push({ item, changes: applyOutcome(item.doc, outcome, { replica, tookMs }, now, this.options.backoff) })
       acks.push([pending])
     }
     // The host is paused before its items are requeued, so no tick re-slots them early.
-    for (const [host, refusal] of refusals) await this.options.onRefused?.(host, { ...refusal, servedToo: served.has(host) })
+    for (const [host, refusal] of refusals)
+      await this.options.onRefused?.(host, { ...refusal, servedToo: served.has(host) })
     for (const host of served) if (!refusals.has(host)) await this.options.onServed?.(host)
     if (listings.length > 0) {
       const outcome = await this.options.listings.putMany(listings)
-      if (outcome.failed.length > 0) throw new Error(`The listings cache did not take ${outcome.failed.length} listings`)
-      for (const { doc, reason } of outcome.rejected) this.options.logger.warn('The listings cache refused a listing', { id: doc.ID, reason })
+      if (outcome.failed.length > 0)
+        throw new Error(`The listings cache did not take ${outcome.failed.length} listings`)
+      for (const { doc, reason } of outcome.rejected)
+        this.options.logger.warn('The listings cache refused a listing', { id: doc.ID, reason })
     }
     const result = await this.options.items.updateMany(updates)
     const retry = new Set([...result.conflicts, ...result.failed.map((f) => f.item)])

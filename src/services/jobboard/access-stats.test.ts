@@ -3,7 +3,10 @@ import { createAccessStats } from './access-stats.js'
 
 describe('access stats', () => {
   it('counts requests by kind and by known listing id, unknown ids in one counter', () => {
-    const stats = createAccessStats((id) => id === '7' || id === '8', () => new Date('2026-12-01T20:00:00Z'))
+    const stats = createAccessStats(
+      (id) => id === '7' || id === '8',
+      () => new Date('2026-12-01T20:00:00Z')
+    )
     for (const id of ['7', '7', '8', 'nope']) stats.record('listing', id)
     stats.record('sitemap')
     stats.record('index')

@@ -38,7 +38,13 @@ export function createAccessStats(isKnownId: (id: string) => boolean, now: () =>
       else unknownListings += 1
     },
     snapshot() {
-      return { since: since.toISOString(), total, byKind: { ...byKind }, listings: Object.fromEntries(listings), unknownListings }
+      return {
+        since: since.toISOString(),
+        total,
+        byKind: { ...byKind },
+        listings: Object.fromEntries(listings),
+        unknownListings
+      }
     }
   }
 }

@@ -15,7 +15,9 @@ export interface IndexPageInput {
 export function renderIndexPage({ listings, page, pageCount, total }: IndexPageInput): string {
   const cards = listings
     .map(
-      (listing) => `<li class="job-card" data-job-id="${escapeHtml(listing.id)}"><a class="job-link" href="${listingPath(listing.id)}">${escapeHtml(listing.title)}</a>
+      (
+        listing
+      ) => `<li class="job-card" data-job-id="${escapeHtml(listing.id)}"><a class="job-link" href="${listingPath(listing.id)}">${escapeHtml(listing.title)}</a>
 <span class="company">${escapeHtml(listing.company)}</span> · <span class="location">${escapeHtml(listing.location)}</span> · <time datetime="${listing.datePosted}">${listing.datePosted}</time></li>`
     )
     .join('\n')
@@ -42,5 +44,8 @@ export function renderExpiredPage(listing: CatalogListing): string {
 }
 
 export function renderStatusPage(title: string, message: string): string {
-  return renderDocument({ title, main: `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>\n<p><a href="/">See open positions</a></p>` })
+  return renderDocument({
+    title,
+    main: `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>\n<p><a href="/">See open positions</a></p>`
+  })
 }

@@ -39,7 +39,14 @@ export const PLACES: readonly Place[] = [
 ]
 
 /** Regions a remote role may be limited to (schema.org applicantLocationRequirements). */
-export const REMOTE_AREAS: readonly string[] = ['Europe', 'United States', 'Canada', 'Germany', 'United Kingdom', 'Worldwide']
+export const REMOTE_AREAS: readonly string[] = [
+  'Europe',
+  'United States',
+  'Canada',
+  'Germany',
+  'United Kingdom',
+  'Worldwide'
+]
 
 export const COMPANIES: readonly string[] = [
   'Northwind Analytics',
@@ -142,5 +149,5 @@ export const BENEFITS: readonly string[] = [
 export const CODE_SNIPPETS: readonly string[] = [
   'if (a < b && b > c) { return "ok" }',
   "document.write('</script><script>alert(1)</script>')",
-  'SELECT * FROM jobs WHERE title LIKE \'%C++%\';'
+  "SELECT * FROM jobs WHERE title LIKE '%C++%';"
 ]

@@ -9,7 +9,9 @@ describe('generateCatalog', () => {
   it('defaults to 300 listings and is identical for the same options', () => {
     expect(listings).toHaveLength(300)
     expect(generateCatalog().listings).toEqual(listings)
-    expect(catalog.entries).toEqual(listings.map((l, index) => ({ id: l.id, index, datePosted: l.datePosted, status: l.status })))
+    expect(catalog.entries).toEqual(
+      listings.map((l, index) => ({ id: l.id, index, datePosted: l.datePosted, status: l.status }))
+    )
   })
 
   it('generates a listing again identically after the cache has let it go', () => {
@@ -25,7 +27,15 @@ describe('generateCatalog', () => {
     const big = generateCatalog({ count: 2000 })
     const last = big.entries[1999]!
     expect(big.byId.get(last.id)?.id).toBe(last.id)
-    for (const id of ['1', '0200000', String(Number(last.id) + 1), '999999999', 'abc', '', String(Number(big.entries[5]!.id) + 1)]) {
+    for (const id of [
+      '1',
+      '0200000',
+      String(Number(last.id) + 1),
+      '999999999',
+      'abc',
+      '',
+      String(Number(big.entries[5]!.id) + 1)
+    ]) {
       expect(big.byId.get(id), id).toBeUndefined()
     }
     expect(() => big.at(2000)).toThrow(RangeError)
@@ -37,7 +47,9 @@ describe('generateCatalog', () => {
     expect(new Set(big.entries.map((e) => e.id)).size).toBe(50_000)
     for (const index of [0, 12_345, 49_999]) {
       const listing = big.at(index)
-      expect({ id: listing.id, index, datePosted: listing.datePosted, status: listing.status }).toEqual(big.entries[index])
+      expect({ id: listing.id, index, datePosted: listing.datePosted, status: listing.status }).toEqual(
+        big.entries[index]
+      )
     }
   })
 
@@ -107,7 +119,9 @@ describe('generateCatalog', () => {
     expect(new Set(listings.flatMap((l) => l.employmentType)).size).toBeGreaterThanOrEqual(4)
     for (const listing of listings) expect(listing.skills.length).toBeGreaterThanOrEqual(3)
     expect(listings.some((l) => /[&<"']/.test(l.company))).toBe(true)
-    expect(listings.some((l) => l.description.some((b) => b.kind === 'code' && b.text.includes('</script>')))).toBe(true)
+    expect(listings.some((l) => l.description.some((b) => b.kind === 'code' && b.text.includes('</script>')))).toBe(
+      true
+    )
   })
 
   it('rejects bad options with the reason', () => {
@@ -124,6 +138,8 @@ describe('formatLocation', () => {
     expect(formatLocation([berlin, austin], null)).toBe('Berlin, Germany; Austin, TX, United States')
     expect(formatLocation([], null)).toBe('Remote')
     expect(formatLocation([], 'Europe')).toBe('Remote (Europe)')
-    expect(formatLocation([{ city: 'Singapore', region: null, country: 'Singapore', currency: 'SGD' }], null)).toBe('Singapore')
+    expect(formatLocation([{ city: 'Singapore', region: null, country: 'Singapore', currency: 'SGD' }], null)).toBe(
+      'Singapore'
+    )
   })
 })

@@ -19,7 +19,6 @@ import type { SeededRandom } from './seeded-random.js'
 
 export type { Place } from './catalog-data.js'
 
-
 /** How the posting is embedded in the page; the scraper must handle every one of these. */
 export type PageStructure = 'json-ld' | 'json-ld-array' | 'json-ld-graph' | 'microdata'
 export const PAGE_STRUCTURES: readonly PageStructure[] = ['json-ld', 'json-ld-array', 'json-ld-graph', 'microdata']
@@ -115,13 +114,18 @@ const LISTING_CACHE_SIZE = 2_000
 
 export function generateCatalog(options: Partial<CatalogOptions> = {}): Catalog {
   // Pick the three fields: callers pass wider option objects (the server's) straight through.
-  const { seed = DEFAULT_CATALOG_OPTIONS.seed, count = DEFAULT_CATALOG_OPTIONS.count, today = DEFAULT_CATALOG_OPTIONS.today } = options
+  const {
+    seed = DEFAULT_CATALOG_OPTIONS.seed,
+    count = DEFAULT_CATALOG_OPTIONS.count,
+    today = DEFAULT_CATALOG_OPTIONS.today
+  } = options
   const resolved: CatalogOptions = { seed, count, today }
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`Catalog seed must be a non-negative integer, got ${seed}`)
   if (!Number.isInteger(count) || count < 1 || count > 100_000) {
     throw new Error(`Catalog count must be an integer from 1 to 100000, got ${count}`)
   }
-  if (!ISO_DATE.test(today) || Number.isNaN(Date.parse(today))) throw new Error(`Catalog "today" must be a date as YYYY-MM-DD, got "${today}"`)
+  if (!ISO_DATE.test(today) || Number.isNaN(Date.parse(today)))
+    throw new Error(`Catalog "today" must be a date as YYYY-MM-DD, got "${today}"`)
 
   const entries: CatalogEntry[] = Array.from({ length: count }, (_, index) => {
     const { id, datePosted, status } = drawListingHead(seed, index, today)
@@ -129,7 +133,8 @@ export function generateCatalog(options: Partial<CatalogOptions> = {}): Catalog 
   })
   const cache = new Map<number, CatalogListing>()
   const at = (index: number): CatalogListing => {
-    if (!Number.isInteger(index) || index < 0 || index >= count) throw new RangeError(`No listing at index ${index} in a catalog of ${count}`)
+    if (!Number.isInteger(index) || index < 0 || index >= count)
+      throw new RangeError(`No listing at index ${index} in a catalog of ${count}`)
     let listing = cache.get(index)
     if (listing === undefined) {
       listing = generateListing(seed, index, today)
@@ -201,16 +206,49 @@ function drawListingHead(seed: number, index: number, today: string): ListingHea
   const datePosted = addDays(CATALOG_REFERENCE_DATE, -random.int(0, 90))
   const validThrough = random.chance(0.1) ? null : addDays(datePosted, random.int(30, 120))
   const status: ListingStatus = validThrough !== null && validThrough < today ? 'expired' : 'active'
-  return { random, id, role, seniority, company, workplace, places, remoteArea, location, title, skills, employmentType, datePosted, validThrough, status }
+  return {
+    random,
+    id,
+    role,
+    seniority,
+    company,
+    workplace,
+    places,
+    remoteArea,
+    location,
+    title,
+    skills,
+    employmentType,
+    datePosted,
+    validThrough,
+    status
+  }
 }
 
 function generateListing(seed: number, index: number, today: string): CatalogListing {
-  const { random, id, company, workplace, places, remoteArea, location, title, skills, employmentType, datePosted, validThrough, status } = drawListingHead(seed, index, today)
+  const {
+    random,
+    id,
+    company,
+    workplace,
+    places,
+    remoteArea,
+    location,
+    title,
+    skills,
+    employmentType,
+    datePosted,
+    validThrough,
+    status
+  } = drawListingHead(seed, index, today)
   return {
     id,
     title,
     company,
-    companyUrl: `https://${company.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.example`,
+    companyUrl: `https://${company
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')}.example`,
     workplace,
     places,
     remoteArea,
@@ -223,7 +261,16 @@ function generateListing(seed: number, index: number, today: string): CatalogLis
     status,
     description: generateDescription(random, { company, title, skills, workplace, location, remoteArea }),
     page: {
-      structure: random.pick<PageStructure>(['json-ld', 'json-ld', 'json-ld', 'json-ld-array', 'json-ld-graph', 'json-ld-graph', 'microdata', 'microdata']),
+      structure: random.pick<PageStructure>([
+        'json-ld',
+        'json-ld',
+        'json-ld',
+        'json-ld-array',
+        'json-ld-graph',
+        'json-ld-graph',
+        'microdata',
+        'microdata'
+      ]),
       descriptionFormat: random.pick<DescriptionFormat>(['text', 'html', 'html', 'html-entities']),
       breadcrumbs: random.chance(0.3)
     }
@@ -242,7 +289,8 @@ export function formatLocation(places: readonly Place[], remoteArea: string | nu
 /** The parts of a place a page shows: a city-state is "Singapore", not "Singapore, Singapore". */
 function shownPlaceParts(place: Place): string[] {
   const parts: string[] = []
-  for (const part of [place.city, place.region, place.country]) if (part !== null && !parts.includes(part)) parts.push(part)
+  for (const part of [place.city, place.region, place.country])
+    if (part !== null && !parts.includes(part)) parts.push(part)
   return parts
 }
 
@@ -256,7 +304,19 @@ function pickEmploymentType(random: SeededRandom, seniority: string): string[] {
 
 /** Rough yearly pay per unit of each currency's worth, so amounts look plausible. */
 const YEARLY_SCALE: Record<string, number> = {
-  USD: 1, EUR: 0.85, GBP: 0.75, CHF: 1.1, CAD: 1.2, SEK: 9, PLN: 3, INR: 20, JPY: 110, SGD: 1.2, AUD: 1.3, BRL: 2.5, ILS: 3.5
+  USD: 1,
+  EUR: 0.85,
+  GBP: 0.75,
+  CHF: 1.1,
+  CAD: 1.2,
+  SEK: 9,
+  PLN: 3,
+  INR: 20,
+  JPY: 110,
+  SGD: 1.2,
+  AUD: 1.3,
+  BRL: 2.5,
+  ILS: 3.5
 }
 
 function pickSalary(random: SeededRandom, currency: string, employmentType: readonly string[]): CatalogSalary | null {
@@ -265,7 +325,11 @@ function pickSalary(random: SeededRandom, currency: string, employmentType: read
   const unit: SalaryUnit = hourly ? 'HOUR' : random.chance(0.15) ? 'MONTH' : 'YEAR'
   const yearly = random.int(45, 190) * 1000 * (YEARLY_SCALE[currency] ?? 1)
   const perUnit = (amount: number): number =>
-    unit === 'YEAR' ? Math.round(amount / 1000) * 1000 : unit === 'MONTH' ? Math.round(amount / 12 / 100) * 100 : Math.round(amount / 1800 / 0.5) * 0.5
+    unit === 'YEAR'
+      ? Math.round(amount / 1000) * 1000
+      : unit === 'MONTH'
+        ? Math.round(amount / 12 / 100) * 100
+        : Math.round(amount / 1800 / 0.5) * 0.5
   const min = perUnit(yearly)
   const max = random.chance(0.3) ? min : perUnit(yearly * (1.1 + random.next() * 0.4))
   return { min, max, currency, unit }

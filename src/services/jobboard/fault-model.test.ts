@@ -37,6 +37,8 @@ describe('createFaultModel', () => {
   })
 
   it('rejects a rate outside 0..1', () => {
-    expect(() => createFaultModel({ seed: 1, latency: { minMs: 0, maxMs: 0 }, failureRate: 1.5 })).toThrow(/from 0 to 1/)
+    expect(() => createFaultModel({ seed: 1, latency: { minMs: 0, maxMs: 0 }, failureRate: 1.5 })).toThrow(
+      /from 0 to 1/
+    )
   })
 })

@@ -48,7 +48,8 @@ function checkLatency(latency: LatencyRange): LatencyRange {
 }
 
 export function checkFailureRate(rate: number): number {
-  if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new Error(`Failure rate must be a number from 0 to 1, got ${rate}`)
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1)
+    throw new Error(`Failure rate must be a number from 0 to 1, got ${rate}`)
   return rate
 }
 

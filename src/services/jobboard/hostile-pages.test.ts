@@ -13,14 +13,18 @@ describe('hostile pages', () => {
     for (const entry of picked) expect(entry.status).toBe('active')
     // Spread: at the start of each third of the active listings.
     const active = entries.filter((entry) => entry.status === 'active')
-    expect(picked.map((entry) => active.indexOf(entry))).toEqual([0, 1, 2].map((k) => Math.floor((k * active.length) / 3)))
+    expect(picked.map((entry) => active.indexOf(entry))).toEqual(
+      [0, 1, 2].map((k) => Math.floor((k * active.length) / 3))
+    )
     expect(pickHostileIds(entries, 0).size).toBe(0)
   })
 
   it('refuses more hostile listings than active ones, and bad settings', () => {
     expect(() => pickHostileIds(entries, entries.length)).toThrow(/more than the \d+ active listings/)
     expect(() => checkHostileSettings({ count: -1, nesting: 10 })).toThrow(/count must be a whole number/)
-    expect(() => checkHostileSettings({ count: 1, nesting: 0 })).toThrow(/nesting must be a whole number from 1 to 80000/)
+    expect(() => checkHostileSettings({ count: 1, nesting: 0 })).toThrow(
+      /nesting must be a whole number from 1 to 80000/
+    )
     expect(() => checkHostileSettings({ count: 1, nesting: 80_001 })).toThrow(/nesting/)
   })
 

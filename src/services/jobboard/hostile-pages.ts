@@ -33,15 +33,18 @@ const MAX_NESTING = 80_000
 
 export function checkHostileSettings(settings: HostileSettings): HostileSettings {
   const { count, nesting } = settings
-  if (!Number.isInteger(count) || count < 0) throw new Error(`Hostile page count must be a whole number from 0, got ${count}`)
-  if (!Number.isInteger(nesting) || nesting < 1 || nesting > MAX_NESTING) throw new Error(`Hostile page nesting must be a whole number from 1 to ${MAX_NESTING}, got ${nesting}`)
+  if (!Number.isInteger(count) || count < 0)
+    throw new Error(`Hostile page count must be a whole number from 0, got ${count}`)
+  if (!Number.isInteger(nesting) || nesting < 1 || nesting > MAX_NESTING)
+    throw new Error(`Hostile page nesting must be a whole number from 1 to ${MAX_NESTING}, got ${nesting}`)
   return settings
 }
 
 /** `count` active listings spread evenly over the catalog (the first active one at or after each step). */
 export function pickHostileIds(entries: readonly CatalogEntry[], count: number): Set<string> {
   const active = entries.filter((entry) => entry.status === 'active')
-  if (count > active.length) throw new Error(`Hostile page count ${count} is more than the ${active.length} active listings`)
+  if (count > active.length)
+    throw new Error(`Hostile page count ${count} is more than the ${active.length} active listings`)
   const ids = new Set<string>()
   for (let k = 0; k < count; k += 1) ids.add(active[Math.floor((k * active.length) / count)]!.id)
   return ids

@@ -41,9 +41,24 @@ export function jsonLdBlocks(listing: CatalogListing, pageUrl: string, siteUrl: 
       const graph = {
         '@context': 'https://schema.org',
         '@graph': [
-          { '@type': 'WebPage', '@id': pageUrl, url: pageUrl, name: listing.title, isPartOf: { '@id': `${siteUrl}/#website` } },
-          { '@type': 'Organization', '@id': organizationId, name: textField(listing, listing.company), url: listing.companyUrl },
-          { ...jobPosting(listing, pageUrl, { withContext: false, organizationId }), '@id': `${pageUrl}#job`, mainEntityOfPage: { '@id': pageUrl } }
+          {
+            '@type': 'WebPage',
+            '@id': pageUrl,
+            url: pageUrl,
+            name: listing.title,
+            isPartOf: { '@id': `${siteUrl}/#website` }
+          },
+          {
+            '@type': 'Organization',
+            '@id': organizationId,
+            name: textField(listing, listing.company),
+            url: listing.companyUrl
+          },
+          {
+            ...jobPosting(listing, pageUrl, { withContext: false, organizationId }),
+            '@id': `${pageUrl}#job`,
+            mainEntityOfPage: { '@id': pageUrl }
+          }
         ]
       }
       return breadcrumbs ? [graph, breadcrumbList] : [graph]
@@ -67,7 +82,9 @@ function jobPosting(listing: CatalogListing, pageUrl: string, options: JobPostin
     datePosted: listing.datePosted,
     ...(listing.validThrough === null ? {} : { validThrough: `${listing.validThrough}T23:59:59Z` }),
     employmentType:
-      listing.employmentType.length === 1 && listingVariant(listing, 'employmentType-string') ? listing.employmentType[0] : listing.employmentType,
+      listing.employmentType.length === 1 && listingVariant(listing, 'employmentType-string')
+        ? listing.employmentType[0]
+        : listing.employmentType,
     hiringOrganization: options.organizationId
       ? { '@id': options.organizationId }
       : { '@type': 'Organization', name: textField(listing, listing.company), sameAs: listing.companyUrl },
@@ -81,7 +98,10 @@ function jobPosting(listing: CatalogListing, pageUrl: string, options: JobPostin
     posting['baseSalary'] = {
       '@type': 'MonetaryAmount',
       currency,
-      value: min === max ? { '@type': 'QuantitativeValue', value: min, unitText: unit } : { '@type': 'QuantitativeValue', minValue: min, maxValue: max, unitText: unit }
+      value:
+        min === max
+          ? { '@type': 'QuantitativeValue', value: min, unitText: unit }
+          : { '@type': 'QuantitativeValue', minValue: min, maxValue: max, unitText: unit }
     }
   }
   return posting
@@ -91,7 +111,9 @@ function locationFields(listing: CatalogListing): JsonObject {
   if (listing.workplace === 'remote') {
     return {
       jobLocationType: 'TELECOMMUTE',
-      ...(listing.remoteArea === null ? {} : { applicantLocationRequirements: { '@type': remoteAreaType(listing.remoteArea), name: listing.remoteArea } })
+      ...(listing.remoteArea === null
+        ? {}
+        : { applicantLocationRequirements: { '@type': remoteAreaType(listing.remoteArea), name: listing.remoteArea } })
     }
   }
   const places = listing.places.map((place) => placeJson(listing, place))
@@ -105,7 +127,9 @@ function placeJson(listing: CatalogListing, place: Place): JsonObject {
       '@type': 'PostalAddress',
       addressLocality: place.city,
       ...(place.region === null ? {} : { addressRegion: place.region }),
-      addressCountry: listingVariant(listing, 'country-object') ? { '@type': 'Country', name: place.country } : place.country
+      addressCountry: listingVariant(listing, 'country-object')
+        ? { '@type': 'Country', name: place.country }
+        : place.country
     }
   }
 }

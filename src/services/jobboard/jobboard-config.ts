@@ -23,7 +23,10 @@ export function jobBoardOptionsFromEnv(): StartJobBoardOptions {
     sitemapPageSize: envInt('JOBBOARD_SITEMAP_PAGE_SIZE', SITEMAP_MAX_URLS),
     // The count is checked against the catalog when the board starts (it must not exceed the active listings).
     hostile: withName('JOBBOARD_HOSTILE_NESTING', () =>
-      checkHostileSettings({ count: envInt('JOBBOARD_HOSTILE_COUNT', 0), nesting: envInt('JOBBOARD_HOSTILE_NESTING', DEFAULT_HOSTILE_NESTING) })
+      checkHostileSettings({
+        count: envInt('JOBBOARD_HOSTILE_COUNT', 0),
+        nesting: envInt('JOBBOARD_HOSTILE_NESTING', DEFAULT_HOSTILE_NESTING)
+      })
     ),
     limit: withName('JOBBOARD_LIMIT', () => parseSiteLimit(envString('JOBBOARD_LIMIT', ''))),
     refuseFor: withName('JOBBOARD_REFUSE_FOR', () => parseRefusalSpell(envString('JOBBOARD_REFUSE_FOR', ''))),

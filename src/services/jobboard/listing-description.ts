@@ -30,11 +30,17 @@ export function generateDescription(random: SeededRandom, facts: DescriptionFact
     { kind: 'paragraph', text: `${facts.company} is hiring a ${facts.title}. ${random.pick(INTRO_SENTENCES)}` }
   ]
   if (facts.workplace === 'remote') {
-    const where = facts.remoteArea === null || facts.remoteArea === 'Worldwide' ? 'from anywhere' : `from anywhere in ${facts.remoteArea}`
+    const where =
+      facts.remoteArea === null || facts.remoteArea === 'Worldwide'
+        ? 'from anywhere'
+        : `from anywhere in ${facts.remoteArea}`
     blocks.push({ kind: 'paragraph', text: `This role is fully remote: work ${where}.` })
   }
   if (facts.workplace === 'hybrid') {
-    blocks.push({ kind: 'paragraph', text: `This is a hybrid role: ${random.int(1, 3)} days a week in our office in ${facts.location}.` })
+    blocks.push({
+      kind: 'paragraph',
+      text: `This is a hybrid role: ${random.int(1, 3)} days a week in our office in ${facts.location}.`
+    })
   }
   blocks.push({ kind: 'heading', text: 'What you will do' })
   blocks.push({ kind: 'list', items: random.sample(RESPONSIBILITIES, random.int(3, 5)) })

@@ -9,7 +9,10 @@ const SITE = 'http://127.0.0.1:8081'
 const HOSTILE = `</script><script>alert("x")</script><!-- & 'quoted' \u2028 <b>bold</b>`
 const base = generateCatalog().listings.find((l) => l.places.length === 1 && l.salary !== null)!
 
-function hostileListing(structure: CatalogListing['page']['structure'], descriptionFormat: DescriptionFormat): CatalogListing {
+function hostileListing(
+  structure: CatalogListing['page']['structure'],
+  descriptionFormat: DescriptionFormat
+): CatalogListing {
   return {
     ...base,
     title: `Senior ${HOSTILE} Engineer`,
@@ -41,7 +44,9 @@ function jobPostingOf(html: string): { blocks: unknown[]; posting: Record<string
 }
 
 describe('renderListingPage with hostile text', () => {
-  const cases = PAGE_STRUCTURES.flatMap((structure) => (['text', 'html', 'html-entities'] as const).map((format) => [structure, format] as const))
+  const cases = PAGE_STRUCTURES.flatMap((structure) =>
+    (['text', 'html', 'html-entities'] as const).map((format) => [structure, format] as const)
+  )
 
   it.each(cases)('%s / %s: no injected element, and every value reads back exactly', (structure, format) => {
     const listing = hostileListing(structure, format)
@@ -49,12 +54,20 @@ describe('renderListingPage with hostile text', () => {
     const $ = cheerio.load(html)
 
     // Only the board's own JSON-LD scripts exist: nothing closed them early or added a script.
-    expect($('script').toArray().every((el) => $(el).attr('type') === 'application/ld+json')).toBe(true)
+    expect(
+      $('script')
+        .toArray()
+        .every((el) => $(el).attr('type') === 'application/ld+json')
+    ).toBe(true)
     expect($('img').length).toBe(0)
     expect($('h1.job-title').text()).toBe(listing.title)
     expect($('.job-company').text()).toBe(listing.company)
     expect($('.job-location').text()).toBe(listing.location)
-    expect($('.job-skills .tag').toArray().map((el) => $(el).text())).toEqual(listing.skills)
+    expect(
+      $('.job-skills .tag')
+        .toArray()
+        .map((el) => $(el).text())
+    ).toEqual(listing.skills)
     expect($('.job-description p').first().text()).toBe(HOSTILE)
     expect($('.job-description code').text()).toBe("document.write('</script>')")
 
@@ -68,7 +81,10 @@ describe('renderListingPage with hostile text', () => {
       return
     }
     expect(posting).toBeDefined()
-    const decode = (text: unknown): string => cheerio.load(`<p>${String(text)}</p>`)('p').text()
+    const decode = (text: unknown): string =>
+      cheerio
+        .load(`<p>${String(text)}</p>`)('p')
+        .text()
     const title = format === 'html-entities' ? decode(posting!['title']) : posting!['title']
     expect(title).toBe(listing.title)
     const description = String(posting!['description'])
@@ -80,10 +96,12 @@ describe('renderListingPage with hostile text', () => {
 
 describe('renderListingPage markup', () => {
   const catalog = generateCatalog()
-  const pageOf = (listing: CatalogListing): string => renderListingPage({ listing, siteUrl: SITE, related: catalog.listings.slice(0, 3) })
+  const pageOf = (listing: CatalogListing): string =>
+    renderListingPage({ listing, siteUrl: SITE, related: catalog.listings.slice(0, 3) })
 
   it('puts the JobPosting at the top level, in an array, or in an @graph with an Organization reference', () => {
-    const bySructure = (structure: string): CatalogListing => catalog.listings.find((l) => l.page.structure === structure)!
+    const bySructure = (structure: string): CatalogListing =>
+      catalog.listings.find((l) => l.page.structure === structure)!
     const plain = jobPostingOf(pageOf(bySructure('json-ld')))
     expect((plain.blocks[0] as Record<string, unknown>)['@type']).toBe('JobPosting')
 
@@ -100,18 +118,32 @@ describe('renderListingPage markup', () => {
   })
 
   it('writes baseSalary as a range or a single value, and the same figure in the visible text', () => {
-    const range = catalog.listings.find((l) => l.salary && l.salary.min < l.salary.max && l.page.structure === 'json-ld')!
-    const single = catalog.listings.find((l) => l.salary && l.salary.min === l.salary.max && l.page.structure === 'json-ld')!
+    const range = catalog.listings.find(
+      (l) => l.salary && l.salary.min < l.salary.max && l.page.structure === 'json-ld'
+    )!
+    const single = catalog.listings.find(
+      (l) => l.salary && l.salary.min === l.salary.max && l.page.structure === 'json-ld'
+    )!
     const rangeValue = (jobPostingOf(pageOf(range)).posting?.['baseSalary'] as { value: Record<string, unknown> }).value
-    expect(rangeValue).toMatchObject({ minValue: range.salary!.min, maxValue: range.salary!.max, unitText: range.salary!.unit })
-    const singleValue = (jobPostingOf(pageOf(single)).posting?.['baseSalary'] as { value: Record<string, unknown> }).value
+    expect(rangeValue).toMatchObject({
+      minValue: range.salary!.min,
+      maxValue: range.salary!.max,
+      unitText: range.salary!.unit
+    })
+    const singleValue = (jobPostingOf(pageOf(single)).posting?.['baseSalary'] as { value: Record<string, unknown> })
+      .value
     expect(singleValue).toMatchObject({ value: single.salary!.min })
     expect(cheerio.load(pageOf(range))('.job-salary').text()).toBe(formatSalary(range.salary!))
   })
 
   it('shows a city-state once but keeps its country in the microdata', () => {
     const singapore = { city: 'Singapore', region: null, country: 'Singapore', currency: 'SGD' }
-    const listing: CatalogListing = { ...base, places: [singapore], location: 'Singapore', page: { ...base.page, structure: 'microdata' } }
+    const listing: CatalogListing = {
+      ...base,
+      places: [singapore],
+      location: 'Singapore',
+      page: { ...base.page, structure: 'microdata' }
+    }
     const $ = cheerio.load(pageOf(listing))
     expect($('.job-location').text()).toBe('Singapore')
     expect($('meta[itemprop="addressCountry"]').attr('content')).toBe('Singapore')
@@ -125,7 +157,9 @@ describe('renderListingPage markup', () => {
 
 describe('escaping helpers', () => {
   it('escapeHtml covers the five significant characters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;')
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;'
+    )
   })
 
   it('jsonForScript leaves no "<" and round-trips', () => {

@@ -27,7 +27,10 @@ export function renderListingPage({ listing, siteUrl, related }: ListingPageInpu
   // Attribute helper: microdata attributes only on microdata pages, so JSON-LD pages carry one source of truth.
   const md = (attributes: string): string => (micro ? ` ${attributes}` : '')
   const scripts = jsonLdBlocks(listing, pageUrl, siteUrl)
-    .map((block) => `<script type="application/ld+json">\n${jsonForScript(block, !listingVariant(listing, 'json-minified'))}\n</script>`)
+    .map(
+      (block) =>
+        `<script type="application/ld+json">\n${jsonForScript(block, !listingVariant(listing, 'json-minified'))}\n</script>`
+    )
     .join('\n')
 
   const main = `<article class="job" data-job-id="${escapeHtml(listing.id)}"${md('itemscope itemtype="https://schema.org/JobPosting"')}>
@@ -46,7 +49,10 @@ ${descriptionToHtml(listing.description)}
 <p><a class="apply" href="${escapeHtml(listing.companyUrl)}/careers/${escapeHtml(listing.id)}">Apply on the company's site</a></p>
 </article>
 <aside class="similar-jobs"><h2>Similar jobs</h2><ul>${related
-    .map((other) => `<li><a href="${listingPath(other.id)}">${escapeHtml(other.title)}</a> at ${escapeHtml(other.company)}</li>`)
+    .map(
+      (other) =>
+        `<li><a href="${listingPath(other.id)}">${escapeHtml(other.title)}</a> at ${escapeHtml(other.company)}</li>`
+    )
     .join('')}</ul></aside>`
 
   return renderDocument({
@@ -56,7 +62,11 @@ ${descriptionToHtml(listing.description)}
   })
 }
 
-const WORKPLACE_LABEL: Record<CatalogListing['workplace'], string> = { onsite: 'On-site', hybrid: 'Hybrid', remote: 'Remote' }
+const WORKPLACE_LABEL: Record<CatalogListing['workplace'], string> = {
+  onsite: 'On-site',
+  hybrid: 'Hybrid',
+  remote: 'Remote'
+}
 
 const EMPLOYMENT_LABEL: Record<string, string> = {
   FULL_TIME: 'Full-time',
@@ -83,7 +93,11 @@ function placeMicrodata(place: Place): string {
   const shown = new Set<string>()
   const visible: string[] = []
   let hidden = ''
-  for (const [prop, value] of [['addressLocality', place.city], ['addressRegion', place.region], ['addressCountry', place.country]] as const) {
+  for (const [prop, value] of [
+    ['addressLocality', place.city],
+    ['addressRegion', place.region],
+    ['addressCountry', place.country]
+  ] as const) {
     if (value === null) continue
     if (shown.has(value)) {
       hidden += `<meta itemprop="${prop}" content="${escapeHtml(value)}">`
@@ -112,6 +126,7 @@ export function formatSalary(salary: CatalogSalary): string {
     currency: salary.currency,
     maximumFractionDigits: Number.isInteger(salary.min) && Number.isInteger(salary.max) ? 0 : 2
   })
-  const amount = salary.min === salary.max ? format.format(salary.min) : `${format.format(salary.min)}–${format.format(salary.max)}`
+  const amount =
+    salary.min === salary.max ? format.format(salary.min) : `${format.format(salary.min)}–${format.format(salary.max)}`
   return `${amount} ${PER_UNIT[salary.unit]}`
 }

@@ -111,7 +111,8 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
   const latency = typeof options.latency === 'string' ? parseLatency(options.latency) : (options.latency ?? NO_LATENCY)
   const faults = createFaultModel({ seed: catalog.options.seed, latency, failureRate: options.failureRate ?? 0 })
   const pageSize = options.pageSize ?? 50
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`Index page size must be a positive integer, got ${pageSize}`)
+  if (!Number.isInteger(pageSize) || pageSize < 1)
+    throw new Error(`Index page size must be a positive integer, got ${pageSize}`)
 
   const sitemapPageSize = options.sitemapPageSize ?? SITEMAP_MAX_URLS
   if (!Number.isInteger(sitemapPageSize) || sitemapPageSize < 1 || sitemapPageSize > SITEMAP_MAX_URLS) {
@@ -129,7 +130,10 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
   const activeIndex = new Map(active.map((entry, index) => [entry.id, index]))
   const related = (listing: CatalogListing): CatalogListing[] => {
     const start = activeIndex.get(listing.id) ?? 0
-    return Array.from({ length: Math.min(RELATED_COUNT, active.length - 1) }, (_, i) => active[(start + 1 + i) % active.length])
+    return Array.from(
+      { length: Math.min(RELATED_COUNT, active.length - 1) },
+      (_, i) => active[(start + 1 + i) % active.length]
+    )
       .filter((other): other is CatalogEntry => other !== undefined && other.id !== listing.id)
       .map((other) => catalog.at(other.index))
   }
@@ -145,7 +149,8 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
     if (page === undefined) {
       page = renderListingPage({ listing, siteUrl, related: related(listing) })
       if (hostileIds.has(listing.id)) page = withParserBomb(page, hostile.nesting)
-      if (renderedPages.size >= RENDERED_PAGE_CACHE_SIZE) renderedPages.delete(renderedPages.keys().next().value as string)
+      if (renderedPages.size >= RENDERED_PAGE_CACHE_SIZE)
+        renderedPages.delete(renderedPages.keys().next().value as string)
     } else {
       renderedPages.delete(key) // re-inserted below: most recently used last
     }
@@ -160,7 +165,8 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
     const address = request.socket.localAddress ?? '127.0.0.1'
     return `http://${address.includes(':') ? `[${address}]` : address}:${request.socket.localPort ?? 80}`
   }
-  const siteUrlFor = (request: IncomingMessage): string => (options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : requestOrigin(request))
+  const siteUrlFor = (request: IncomingMessage): string =>
+    options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : requestOrigin(request)
 
   const sitemapPages = sitemapPageCount(catalog.entries.length, sitemapPageSize)
   /** A sitemap route's answer; 'missing' for a page past the end; null for any other path. */
@@ -191,24 +197,43 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
       const raw = query.get('page') ?? '1'
       const page = /^[1-9]\d{0,6}$/.test(raw) ? Number(raw) : NaN
       const pageCount = Math.max(1, Math.ceil(active.length / pageSize))
-      if (Number.isNaN(page)) return { status: 400, body: renderStatusPage('Bad request', `"page" must be a whole number from 1, got "${raw}".`) }
-      if (page > pageCount) return { status: 404, body: renderStatusPage('No such page', `There are ${pageCount} pages of jobs.`) }
+      if (Number.isNaN(page))
+        return {
+          status: 400,
+          body: renderStatusPage('Bad request', `"page" must be a whole number from 1, got "${raw}".`)
+        }
+      if (page > pageCount)
+        return { status: 404, body: renderStatusPage('No such page', `There are ${pageCount} pages of jobs.`) }
       const listings = active.slice((page - 1) * pageSize, page * pageSize).map((entry) => catalog.at(entry.index))
-      return { status: 200, body: renderIndexPage({ listings, page, pageCount, total: active.length }), headers: { 'cache-control': 'public, max-age=60' } }
+      return {
+        status: 200,
+        body: renderIndexPage({ listings, page, pageCount, total: active.length }),
+        headers: { 'cache-control': 'public, max-age=60' }
+      }
     }
     const match = /^\/jobs\/([^/]+)$/.exec(path)
     const id = match?.[1] === undefined ? undefined : safeDecode(match[1])
     const listing = id === undefined ? undefined : catalog.byId.get(id)
     if (!listing) return { status: 404, body: renderStatusPage('Not found', 'There is no job at this address.') }
-    if (listing.status === 'expired') return { status: 410, body: renderExpiredPage(listing), headers: { 'cache-control': 'public, max-age=3600' } }
+    if (listing.status === 'expired')
+      return { status: 410, body: renderExpiredPage(listing), headers: { 'cache-control': 'public, max-age=3600' } }
     return {
       status: 200,
       body: listingPage(listing, siteUrlFor(request)),
-      headers: { 'cache-control': 'public, max-age=300', 'last-modified': new Date(`${listing.datePosted}T00:00:00Z`).toUTCString() }
+      headers: {
+        'cache-control': 'public, max-age=300',
+        'last-modified': new Date(`${listing.datePosted}T00:00:00Z`).toUTCString()
+      }
     }
   }
 
-  const send = (request: IncomingMessage, response: ServerResponse, reply: Reply, started: number, fields: Record<string, unknown> = {}): void => {
+  const send = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    reply: Reply,
+    started: number,
+    fields: Record<string, unknown> = {}
+  ): void => {
     const body = Buffer.from(reply.body, 'utf8')
     response.writeHead(reply.status, {
       'content-type': reply.contentType ?? HTML,
@@ -219,11 +244,22 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
     })
     // Node drops the body of a HEAD response by itself; the headers stay those of the GET.
     response.end(body)
-    logger.debug('request', { method: request.method, path: request.url, status: reply.status, ms: Date.now() - started, ...fields })
+    logger.debug('request', {
+      method: request.method,
+      path: request.url,
+      status: reply.status,
+      ms: Date.now() - started,
+      ...fields
+    })
   }
 
   const stream = (request: IncomingMessage, response: ServerResponse, reply: StreamedReply, started: number): void => {
-    response.writeHead(200, { 'content-type': reply.contentType, 'cache-control': NO_STORE, 'x-content-type-options': 'nosniff', ...reply.headers })
+    response.writeHead(200, {
+      'content-type': reply.contentType,
+      'cache-control': NO_STORE,
+      'x-content-type-options': 'nosniff',
+      ...reply.headers
+    })
     if (request.method === 'HEAD') {
       response.end()
       logger.debug('request', { method: request.method, path: request.url, status: 200, ms: Date.now() - started })
@@ -233,7 +269,14 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
     const source = Readable.from(reply.chunks)
     const sent = reply.gzip ? pipeline(source, createGzip(), response) : pipeline(source, response)
     sent.then(
-      () => logger.debug('request', { method: request.method, path: request.url, status: 200, ms: Date.now() - started, streamed: true }),
+      () =>
+        logger.debug('request', {
+          method: request.method,
+          path: request.url,
+          status: 200,
+          ms: Date.now() - started,
+          streamed: true
+        }),
       (error: unknown) => logger.debug('response abandoned', { path: request.url, error: String(error) })
     )
   }
@@ -242,48 +285,100 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
     const started = Date.now()
     const [path = '', search = ''] = (request.url ?? '').split('?', 2)
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      send(request, response, { status: 405, body: renderStatusPage('Method not allowed', 'This board answers GET and HEAD only.'), headers: { allow: 'GET, HEAD' } }, started)
+      send(
+        request,
+        response,
+        {
+          status: 405,
+          body: renderStatusPage('Method not allowed', 'This board answers GET and HEAD only.'),
+          headers: { allow: 'GET, HEAD' }
+        },
+        started
+      )
       return
     }
     if (path === '/health') {
       const total = catalog.entries.length
       const body = { status: 'ok', listings: total, active: active.length, expired: total - active.length }
-      send(request, response, { status: 200, body: JSON.stringify(body), contentType: JSON_TYPE, headers: { 'cache-control': NO_STORE } }, started)
+      send(
+        request,
+        response,
+        { status: 200, body: JSON.stringify(body), contentType: JSON_TYPE, headers: { 'cache-control': NO_STORE } },
+        started
+      )
       return
     }
     if (path === '/_stats') {
       const body = JSON.stringify({ ...stats.snapshot(), site: site.snapshot() })
-      send(request, response, { status: 200, body, contentType: JSON_TYPE, headers: { 'cache-control': NO_STORE } }, started)
+      send(
+        request,
+        response,
+        { status: 200, body, contentType: JSON_TYPE, headers: { 'cache-control': NO_STORE } },
+        started
+      )
       return
     }
     if (path === '/jobs.json') {
-      stream(request, response, { contentType: JSON_TYPE, chunks: jobsJsonChunks(catalog, hostileIds), gzip: false }, started)
+      stream(
+        request,
+        response,
+        { contentType: JSON_TYPE, chunks: jobsJsonChunks(catalog, hostileIds), gzip: false },
+        started
+      )
       return
     }
     const sitemap = sitemapReply(request, path)
     if (sitemap !== null) {
       stats.record('sitemap')
-      if (sitemap === 'missing') send(request, response, { status: 404, body: renderStatusPage('No such sitemap', `There are ${sitemapPages} sitemap pages.`) }, started)
+      if (sitemap === 'missing')
+        send(
+          request,
+          response,
+          { status: 404, body: renderStatusPage('No such sitemap', `There are ${sitemapPages} sitemap pages.`) },
+          started
+        )
       else stream(request, response, sitemap, started)
       return
     }
     const listingMatch = /^\/jobs\/([^/]+)$/.exec(path)
-    stats.record(listingMatch ? 'listing' : path === '/' ? 'index' : 'other', listingMatch?.[1] === undefined ? undefined : safeDecode(listingMatch[1]))
+    stats.record(
+      listingMatch ? 'listing' : path === '/' ? 'index' : 'other',
+      listingMatch?.[1] === undefined ? undefined : safeDecode(listingMatch[1])
+    )
     const arrival = site.arrive()
     response.on('close', arrival.done)
     if (arrival.refuse) {
       const retryAfter = String(arrival.retryAfterS)
-      send(request, response, { status: 429, body: renderStatusPage('Too many requests', `Slow down: retry after ${retryAfter} s.`), headers: { 'retry-after': retryAfter } }, started)
+      send(
+        request,
+        response,
+        {
+          status: 429,
+          body: renderStatusPage('Too many requests', `Slow down: retry after ${retryAfter} s.`),
+          headers: { 'retry-after': retryAfter }
+        },
+        started
+      )
       return
     }
     const fault = faults.next()
     const answer = (): void => {
       if (fault.fail) {
-        const reply = { status: 503, body: renderStatusPage('Service unavailable', 'The board is busy. Try again shortly.'), headers: { 'retry-after': '1' } }
+        const reply = {
+          status: 503,
+          body: renderStatusPage('Service unavailable', 'The board is busy. Try again shortly.'),
+          headers: { 'retry-after': '1' }
+        }
         send(request, response, reply, started, { delayMs: fault.delayMs, injected: true })
         return
       }
-      send(request, response, pageReply(request, path, new URLSearchParams(search)), started, fault.delayMs ? { delayMs: fault.delayMs } : {})
+      send(
+        request,
+        response,
+        pageReply(request, path, new URLSearchParams(search)),
+        started,
+        fault.delayMs ? { delayMs: fault.delayMs } : {}
+      )
     }
     if (fault.delayMs === 0) return answer()
     const timer = setTimeout(() => {

@@ -17,7 +17,14 @@ describe('the board limit and its truth', () => {
     d.done()
     b.done()
     expect([a.refuse, b.refuse, c.refuse, d.refuse]).toEqual([false, false, true, true])
-    expect(gate.snapshot()).toEqual({ limit: { maxInFlight: 2, minGapMs: 100, retryAfterS: 1 }, served: 2, refused: 2, early: 1, shortestGapMs: 70, maxConcurrency: 3 })
+    expect(gate.snapshot()).toEqual({
+      limit: { maxInFlight: 2, minGapMs: 100, retryAfterS: 1 },
+      served: 2,
+      refused: 2,
+      early: 1,
+      shortestGapMs: 70,
+      maxConcurrency: 3
+    })
   })
 
   it('refuses everything for a spell from the first request, and counts requests that did not wait', () => {

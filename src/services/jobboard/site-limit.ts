@@ -40,7 +40,11 @@ export interface SiteGate {
   snapshot(): SiteTruth
 }
 
-export function createSiteGate(limit: SiteLimit | null, now: () => number = () => performance.now(), spell: RefusalSpell | null = null): SiteGate {
+export function createSiteGate(
+  limit: SiteLimit | null,
+  now: () => number = () => performance.now(),
+  spell: RefusalSpell | null = null
+): SiteGate {
   let firstArrival: number | null = null
   let retryUntil = -Infinity
   let early = 0
@@ -78,7 +82,14 @@ export function createSiteGate(limit: SiteLimit | null, now: () => number = () =
         }
       }
     },
-    snapshot: () => ({ limit, served, refused, early, shortestGapMs: shortestGapMs === null ? null : Math.round(shortestGapMs * 1000) / 1000, maxConcurrency })
+    snapshot: () => ({
+      limit,
+      served,
+      refused,
+      early,
+      shortestGapMs: shortestGapMs === null ? null : Math.round(shortestGapMs * 1000) / 1000,
+      maxConcurrency
+    })
   }
 }
 
@@ -86,8 +97,15 @@ export function createSiteGate(limit: SiteLimit | null, now: () => number = () =
 export function parseSiteLimit(text: string): SiteLimit | null {
   if (text.trim() === '') return null
   const match = /^\s*(\d{1,4})\/(\d{1,7})(?:\/(\d{1,5}))?\s*$/.exec(text)
-  if (match === null || Number(match[1]) < 1) throw new Error(`expected "N/D" or "N/D/R" (N ≥ 1 requests in flight, D ms between starts, R s of Retry-After), got "${text}"`)
-  return { maxInFlight: Number(match[1]), minGapMs: Number(match[2]), retryAfterS: match[3] === undefined ? 1 : Number(match[3]) }
+  if (match === null || Number(match[1]) < 1)
+    throw new Error(
+      `expected "N/D" or "N/D/R" (N ≥ 1 requests in flight, D ms between starts, R s of Retry-After), got "${text}"`
+    )
+  return {
+    maxInFlight: Number(match[1]),
+    minGapMs: Number(match[2]),
+    retryAfterS: match[3] === undefined ? 1 : Number(match[3])
+  }
 }
 
 /** JOBBOARD_REFUSE_FOR: "MS/R": for MS ms from the first page request, answer 429 + Retry-After: R; empty = never. */

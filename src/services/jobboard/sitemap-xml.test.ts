@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import type { CatalogEntry } from './catalog.js'
-import { parseSitemapPagePath, sitemapIndexChunks, sitemapPageChunks, sitemapPageCount, sitemapPagePath } from './sitemap-xml.js'
+import {
+  parseSitemapPagePath,
+  sitemapIndexChunks,
+  sitemapPageChunks,
+  sitemapPageCount,
+  sitemapPagePath
+} from './sitemap-xml.js'
 
-const entry = (id: string, index: number): CatalogEntry => ({ id, index, datePosted: '2026-11-0' + ((index % 9) + 1), status: 'active' })
+const entry = (id: string, index: number): CatalogEntry => ({
+  id,
+  index,
+  datePosted: '2026-11-0' + ((index % 9) + 1),
+  status: 'active'
+})
 
 describe('sitemap paths', () => {
   it('round-trips page paths, plain and gzip, and refuses anything else', () => {
@@ -10,7 +21,14 @@ describe('sitemap paths', () => {
     expect(sitemapPagePath(3, true)).toBe('/sitemaps/3.xml.gz')
     expect(parseSitemapPagePath('/sitemaps/3.xml')).toEqual({ page: 3, gzip: false })
     expect(parseSitemapPagePath('/sitemaps/12.xml.gz')).toEqual({ page: 12, gzip: true })
-    for (const path of ['/sitemaps/0.xml', '/sitemaps/01.xml', '/sitemaps/x.xml', '/sitemaps/3.xml.zip', '/sitemaps/3', '/sitemap.xml']) {
+    for (const path of [
+      '/sitemaps/0.xml',
+      '/sitemaps/01.xml',
+      '/sitemaps/x.xml',
+      '/sitemaps/3.xml.zip',
+      '/sitemaps/3',
+      '/sitemap.xml'
+    ]) {
       expect(parseSitemapPagePath(path), path).toBeNull()
     }
   })
@@ -26,8 +44,14 @@ describe('sitemap paths', () => {
 describe('sitemap documents', () => {
   it('writes an index with one escaped <loc> per page', () => {
     const xml = [...sitemapIndexChunks(3, 'http://jobboard:8081', true)].join('')
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')).toBe(true)
-    expect(xml.match(/<loc>[^<]+<\/loc>/g)).toEqual([1, 2, 3].map((page) => `<loc>http://jobboard:8081/sitemaps/${page}.xml.gz</loc>`))
+    expect(
+      xml.startsWith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+      )
+    ).toBe(true)
+    expect(xml.match(/<loc>[^<]+<\/loc>/g)).toEqual(
+      [1, 2, 3].map((page) => `<loc>http://jobboard:8081/sitemaps/${page}.xml.gz</loc>`)
+    )
     expect(xml.trimEnd().endsWith('</sitemapindex>')).toBe(true)
   })
 

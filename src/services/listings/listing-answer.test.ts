@@ -45,19 +45,36 @@ function stored(doc: object): Buffer {
 
 const awkward: [string, Listing][] = [
   ['a plain listing', listing()],
-  ['non-ASCII, U+2028, a lone surrogate, quotes and backslashes', listing({ title: 'Ingénieur·e "Back\\end"\u2028\ud800 😀', description: '</script>\n\t' })],
+  [
+    'non-ASCII, U+2028, a lone surrogate, quotes and backslashes',
+    listing({ title: 'Ingénieur·e "Back\\end"\u2028\ud800 😀', description: '</script>\n\t' })
+  ],
   [
     'page JSON that imitates the layout tail',
-    listing({ JSON: { note: `","cachedAt":"2026-12-02T01:47:03.120Z","answerLayout":"${ANSWER_LAYOUT}"}`, '10': 'integer-like key' } })
+    listing({
+      JSON: {
+        note: `","cachedAt":"2026-12-02T01:47:03.120Z","answerLayout":"${ANSWER_LAYOUT}"}`,
+        '10': 'integer-like key'
+      }
+    })
   ],
   // As JSON.parse makes it from a hostile page: an own "__proto__" key.
-  ['page JSON with an own __proto__ key', listing({ JSON: JSON.parse('{"__proto__":{"polluted":true},"a":1}') as Record<string, unknown> })],
+  [
+    'page JSON with an own __proto__ key',
+    listing({ JSON: JSON.parse('{"__proto__":{"polluted":true},"a":1}') as Record<string, unknown> })
+  ],
   [
     'a description ending like the tail',
-    listing({ description: `x","cachedAt":"2026-12-02T01:47:03.120Z","answerLayout":"${ANSWER_LAYOUT}"}`, extractedFrom: 'html' })
+    listing({
+      description: `x","cachedAt":"2026-12-02T01:47:03.120Z","answerLayout":"${ANSWER_LAYOUT}"}`,
+      extractedFrom: 'html'
+    })
   ],
   ['fields in another order', Object.fromEntries(Object.entries(listing()).reverse()) as Listing],
-  ['extra fields the schema strips', { ...listing(), tracking: 'x', salary: { min: 1, max: 2, currency: null, unit: null, extra: true } } as Listing],
+  [
+    'extra fields the schema strips',
+    { ...listing(), tracking: 'x', salary: { min: 1, max: 2, currency: null, unit: null, extra: true } } as Listing
+  ],
   ['numbers JSON writes oddly', listing({ salary: { min: 1e21, max: -0, currency: null, unit: null } })]
 ]
 
@@ -70,7 +87,9 @@ describe('a listing stored in the answer layout', () => {
     expect(cut?.answer.toString('utf8')).toBe(JSON.stringify(ListingSchema.parse(value)))
     expect(cut?.cachedAt).toBe(CACHED_AT.toISOString())
     // And the same as a document without the layout marker (fields as scraped) is answered.
-    expect(cut?.answer.toString('utf8')).toBe(answerBefore(JSON.stringify({ ...value, cachedAt: CACHED_AT.toISOString() })))
+    expect(cut?.answer.toString('utf8')).toBe(
+      answerBefore(JSON.stringify({ ...value, cachedAt: CACHED_AT.toISOString() }))
+    )
   })
 
   it('puts cachedAt and answerLayout last, after the schema fields in order', () => {
@@ -89,7 +108,12 @@ describe('any other stored document', () => {
   })
 
   it('written for another Listing shape is parsed, not passed through', () => {
-    const other = JSON.stringify({ ...listing(), futureField: 1, cachedAt: CACHED_AT.toISOString(), answerLayout: '0123456789abcdef' })
+    const other = JSON.stringify({
+      ...listing(),
+      futureField: 1,
+      cachedAt: CACHED_AT.toISOString(),
+      answerLayout: '0123456789abcdef'
+    })
     expect(answerOfLayout(Buffer.from(other))).toBeNull()
     const answer = answerOfSource(Buffer.from(other))
     expect(JSON.parse(answer?.answer.toString('utf8') ?? 'null')).toEqual(listing())

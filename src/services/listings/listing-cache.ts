@@ -204,7 +204,10 @@ export class ListingCache {
         this.available = false
         this.lastError = describeEsError(err)
         this.retryAttempt += 1
-        this.logger.debug('Elasticsearch still unavailable', { error: this.lastError, pendingWrites: this.pending.size })
+        this.logger.debug('Elasticsearch still unavailable', {
+          error: this.lastError,
+          pendingWrites: this.pending.size
+        })
       } finally {
         this.recovering = null
       }
@@ -219,8 +222,10 @@ export class ListingCache {
       const outcome = await this.repository.putMany(batch)
       for (const doc of outcome.stored) this.pending.settle(doc)
       for (const { doc, reason } of outcome.rejected) this.reject(doc, reason)
-      if (outcome.stored.length > 0) this.logger.info('Flushed pending listing writes', { stored: outcome.stored.length, left: this.pending.size })
-      if (outcome.failed.length > 0) throw new Error(`Elasticsearch could not take ${outcome.failed.length} pending writes yet`)
+      if (outcome.stored.length > 0)
+        this.logger.info('Flushed pending listing writes', { stored: outcome.stored.length, left: this.pending.size })
+      if (outcome.failed.length > 0)
+        throw new Error(`Elasticsearch could not take ${outcome.failed.length} pending writes yet`)
     }
   }
 }

@@ -16,7 +16,10 @@ import { sourceListingKey } from '../../shared/source'
  * changed Listing (a field added, renamed, retyped) changes it, and documents written
  * before then are parsed and checked again instead of being sent as they are.
  */
-export const ANSWER_LAYOUT = createHash('sha256').update(JSON.stringify(z.toJSONSchema(ListingSchema))).digest('hex').slice(0, 16)
+export const ANSWER_LAYOUT = createHash('sha256')
+  .update(JSON.stringify(z.toJSONSchema(ListingSchema)))
+  .digest('hex')
+  .slice(0, 16)
 
 export type ListingDocument = Listing & { cachedAt: string; answerLayout?: string }
 

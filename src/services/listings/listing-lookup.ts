@@ -59,7 +59,13 @@ export class ListingLookup {
     const key = keyOf(id, options.source)
     const cached = options.refresh === true ? SKIPPED : await this.readCache(() => this.cache.read(key))
     if (cached !== SKIPPED && cached !== UNREADABLE && cached !== null) {
-      return { listing: cached.listing, source: 'cache', ageMs: this.ageMs(cached.cachedAt), cache: 'ok', tookMs: performance.now() - started }
+      return {
+        listing: cached.listing,
+        source: 'cache',
+        ageMs: this.ageMs(cached.cachedAt),
+        cache: 'ok',
+        tookMs: performance.now() - started
+      }
     }
     return this.fromScrape(id, options.source, cached !== UNREADABLE, started)
   }
@@ -74,7 +80,13 @@ export class ListingLookup {
     const key = keyOf(id, options.source)
     const cached = options.refresh === true ? SKIPPED : await this.readCache(() => this.cache.readAnswer(key))
     if (cached !== SKIPPED && cached !== UNREADABLE && cached !== null) {
-      return { answer: cached.answer, source: 'cache', ageMs: this.ageMs(cached.cachedAt), cache: 'ok', tookMs: performance.now() - started }
+      return {
+        answer: cached.answer,
+        source: 'cache',
+        ageMs: this.ageMs(cached.cachedAt),
+        cache: 'ok',
+        tookMs: performance.now() - started
+      }
     }
     const { listing, ...result } = await this.fromScrape(id, options.source, cached !== UNREADABLE, started)
     return { ...result, answer: Buffer.from(JSON.stringify(listing)) }
@@ -99,7 +111,12 @@ export class ListingLookup {
     return Math.max(0, this.now() - Date.parse(cachedAt))
   }
 
-  private async fromScrape(id: string, source: string | undefined, cacheReadable: boolean, started: number): Promise<LookupResult> {
+  private async fromScrape(
+    id: string,
+    source: string | undefined,
+    cacheReadable: boolean,
+    started: number
+  ): Promise<LookupResult> {
     // A refresh joins a scrape already running for the id: that one is just as fresh.
     const outcome = await this.flights.run(keyOf(id, source), () => this.scrapeAndStore(id, source))
     const cache: CacheState = !cacheReadable || outcome.stored === 'not-stored' ? 'unavailable' : outcome.stored
@@ -116,7 +133,8 @@ export class ListingLookup {
 
 /** The cache key of an id on a source; a name that cannot be a source's is refused before any read. */
 function keyOf(id: string, source: string | undefined): string {
-  if (source !== undefined && !SourceNameSchema.safeParse(source).success) throw new UnknownSource(source, 'a source name is 1–63 of lower-case letters, digits and "-"')
+  if (source !== undefined && !SourceNameSchema.safeParse(source).success)
+    throw new UnknownSource(source, 'a source name is 1–63 of lower-case letters, digits and "-"')
   return sourceListingKey(source, id)
 }
 

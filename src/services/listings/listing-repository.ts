@@ -9,7 +9,6 @@ import { fromSource, listingDocId } from './listing-document'
 import type { CachedListing, ListingDocument } from './listing-document'
 import { LISTINGS_MAPPINGS, LISTINGS_SETTINGS } from './listing-index'
 
-
 export interface BulkOutcome {
   stored: ListingDocument[]
   /** Elasticsearch refused these for good (say, a mapping conflict): retrying cannot help. */
@@ -38,7 +37,8 @@ export class ListingRepository {
       await this.client.indices.create({ index: this.index, settings: LISTINGS_SETTINGS, mappings: LISTINGS_MAPPINGS })
     } catch (err) {
       // Another process created it between our check and our create.
-      if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception')) throw err
+      if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception'))
+        throw err
     }
   }
 
@@ -56,7 +56,13 @@ export class ListingRepository {
    */
   async put(doc: ListingDocument): Promise<void> {
     try {
-      await this.client.index({ index: this.index, id: listingDocId(doc), document: doc, version: versionOf(doc), version_type: 'external' })
+      await this.client.index({
+        index: this.index,
+        id: listingDocId(doc),
+        document: doc,
+        version: versionOf(doc),
+        version_type: 'external'
+      })
     } catch (err) {
       if (err instanceof errors.ResponseError && err.statusCode === 409) return
       throw err
@@ -67,7 +73,14 @@ export class ListingRepository {
     const outcome: BulkOutcome = { stored: [], rejected: [], failed: [] }
     if (docs.length === 0) return outcome
     const operations = docs.flatMap((doc) => [
-      { index: { _index: this.index, _id: listingDocId(doc), version: versionOf(doc), version_type: 'external' as const } },
+      {
+        index: {
+          _index: this.index,
+          _id: listingDocId(doc),
+          version: versionOf(doc),
+          version_type: 'external' as const
+        }
+      },
       doc
     ])
     const res = await this.client.bulk({ operations })

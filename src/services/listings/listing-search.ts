@@ -4,8 +4,17 @@
  */
 import { performance } from 'node:perf_hooks'
 import type { estypes } from '@elastic/elasticsearch'
-import { DEFAULT_SEARCH_PAGE_SIZE, ListingSearchOptionsSchema, MAX_SEARCH_QUERY_LENGTH } from '../../shared/listing-search'
-import type { FacetBucket, ListingSearchHit, ListingSearchOptions, ListingSearchResult } from '../../shared/listing-search'
+import {
+  DEFAULT_SEARCH_PAGE_SIZE,
+  ListingSearchOptionsSchema,
+  MAX_SEARCH_QUERY_LENGTH
+} from '../../shared/listing-search'
+import type {
+  FacetBucket,
+  ListingSearchHit,
+  ListingSearchOptions,
+  ListingSearchResult
+} from '../../shared/listing-search'
 import { describeEsError, isTransientEsError } from './elasticsearch-client'
 import { CacheUnavailable } from './listing-cache'
 import { fromSource } from './listing-document'
@@ -28,17 +37,28 @@ export class SearchUnavailable extends CacheUnavailable {
   override name = 'SearchUnavailable'
 }
 
-export async function searchListings(repository: ListingRepository, query: string, options: ListingSearchOptions = {}): Promise<ListingSearchResult> {
+export async function searchListings(
+  repository: ListingRepository,
+  query: string,
+  options: ListingSearchOptions = {}
+): Promise<ListingSearchResult> {
   const started = performance.now()
   const checked = ListingSearchOptionsSchema.safeParse(options)
-  if (!checked.success) throw new InvalidSearch(checked.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '))
+  if (!checked.success)
+    throw new InvalidSearch(
+      checked.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')
+    )
   const q = query.trim()
-  if (q.length > MAX_SEARCH_QUERY_LENGTH) throw new InvalidSearch(`The query is longer than ${MAX_SEARCH_QUERY_LENGTH} characters`)
+  if (q.length > MAX_SEARCH_QUERY_LENGTH)
+    throw new InvalidSearch(`The query is longer than ${MAX_SEARCH_QUERY_LENGTH} characters`)
   const page = checked.data.page ?? 1
   const pageSize = checked.data.pageSize ?? DEFAULT_SEARCH_PAGE_SIZE
 
   const res = await repository.search(buildSearchRequest(q, checked.data, page, pageSize)).catch((err: unknown) => {
-    if (isTransientEsError(err)) throw new SearchUnavailable(`Elasticsearch cannot be searched right now (${describeEsError(err)})`, { cause: err })
+    if (isTransientEsError(err))
+      throw new SearchUnavailable(`Elasticsearch cannot be searched right now (${describeEsError(err)})`, {
+        cause: err
+      })
     throw err
   })
   const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0)
@@ -79,11 +99,15 @@ function buildSearchRequest(
 ): Omit<estypes.SearchRequest, 'index'> {
   const filter: estypes.QueryDslQueryContainer[] = []
   for (const skill of options.skills ?? []) filter.push({ term: { skills: { value: skill, case_insensitive: true } } })
-  if (options.company !== undefined) filter.push({ term: { 'company.keyword': { value: options.company, case_insensitive: true } } })
-  if (options.location !== undefined) filter.push({ term: { 'location.keyword': { value: options.location, case_insensitive: true } } })
+  if (options.company !== undefined)
+    filter.push({ term: { 'company.keyword': { value: options.company, case_insensitive: true } } })
+  if (options.location !== undefined)
+    filter.push({ term: { 'location.keyword': { value: options.location, case_insensitive: true } } })
 
   const must: estypes.QueryDslQueryContainer[] =
-    q === '' ? [] : [{ multi_match: { query: q, fields: ['title^3', 'skills^2', 'company^2', 'description', 'location'] } }]
+    q === ''
+      ? []
+      : [{ multi_match: { query: q, fields: ['title^3', 'skills^2', 'company^2', 'description', 'location'] } }]
 
   return {
     from: (page - 1) * pageSize,
@@ -91,7 +115,10 @@ function buildSearchRequest(
     track_total_hits: true,
     query: { bool: { must, filter } },
     // With no words to rank by, newest first.
-    sort: q === '' ? [{ datePosted: { order: 'desc', unmapped_type: 'date' } }, { cachedAt: { order: 'desc' } }] : ['_score'],
+    sort:
+      q === ''
+        ? [{ datePosted: { order: 'desc', unmapped_type: 'date' } }, { cachedAt: { order: 'desc' } }]
+        : ['_score'],
     highlight: {
       // Escape the text around the <em> marks, so a fragment is safe to render as HTML.
       encoder: 'html',

@@ -30,7 +30,8 @@ export interface SourceEndpoint {
 /** Where a listing's source is read from, given the Elasticsearch URL (credentials in it) and the index. */
 export function sourceEndpoint(elasticsearchUrl: string, index: string): SourceEndpoint {
   const url = new URL(elasticsearchUrl)
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`The Elasticsearch URL must be http: or https:, got ${url.protocol}`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`The Elasticsearch URL must be http: or https:, got ${url.protocol}`)
   const user = userinfoOf(elasticsearchUrl)
   return {
     origin: url.origin,
@@ -44,7 +45,14 @@ export function describeAnswer(status: number, body: Buffer): string {
   let reason: string | undefined
   try {
     const error = (JSON.parse(body.toString('utf8')) as { error?: { reason?: unknown; type?: unknown } | string }).error
-    reason = typeof error === 'string' ? error : typeof error?.reason === 'string' ? error.reason : typeof error?.type === 'string' ? error.type : undefined
+    reason =
+      typeof error === 'string'
+        ? error
+        : typeof error?.reason === 'string'
+          ? error.reason
+          : typeof error?.type === 'string'
+            ? error.type
+            : undefined
   } catch {
     // Not JSON (a proxy's page): the status says enough.
   }
@@ -67,7 +75,12 @@ export class ListingSourceReader {
     timeoutMs: number
   ) {
     this.endpoint = sourceEndpoint(elasticsearchUrl, index)
-    this.pool = new Pool(this.endpoint.origin, { connections: MAX_CONNECTIONS, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } })
+    this.pool = new Pool(this.endpoint.origin, {
+      connections: MAX_CONNECTIONS,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connect: { timeout: timeoutMs }
+    })
     this.headers = this.endpoint.authorization === null ? null : { authorization: this.endpoint.authorization }
   }
 
@@ -109,11 +122,14 @@ export class ListingSourceReader {
         onComplete() {
           const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)
           if (status === 200) resolve(body)
-          else if (status === 404) resolve(null) // no such document, or no such index: a miss either way
+          else if (status === 404)
+            resolve(null) // no such document, or no such index: a miss either way
           else reject(new ElasticsearchReadFailed(describeAnswer(status, body)))
         },
         onError(err: Error & { code?: string }) {
-          const message = TIMEOUT_CODES.has(err.code ?? '') ? 'Elasticsearch did not answer in time' : `Elasticsearch could not be reached: ${err.code ?? err.message}`
+          const message = TIMEOUT_CODES.has(err.code ?? '')
+            ? 'Elasticsearch did not answer in time'
+            : `Elasticsearch could not be reached: ${err.code ?? err.message}`
           reject(new ElasticsearchReadFailed(message, { cause: err }))
         }
       }

@@ -46,7 +46,11 @@ export class ListingsService {
     const logger = options.logger ?? silentLogger
     this.client = createElasticsearchClient(options.elasticsearchUrl, options.esRequestTimeoutMs)
     this.repository = new ListingRepository(this.client, options.index ?? DEFAULT_LISTINGS_INDEX)
-    this.reader = new ListingSourceReader(options.elasticsearchUrl, this.repository.index, options.esRequestTimeoutMs ?? DEFAULT_ES_REQUEST_TIMEOUT_MS)
+    this.reader = new ListingSourceReader(
+      options.elasticsearchUrl,
+      this.repository.index,
+      options.esRequestTimeoutMs ?? DEFAULT_ES_REQUEST_TIMEOUT_MS
+    )
     this.cache = new ListingCache(this.repository, this.reader, { ...options.cache, logger })
     this.lookups = new ListingLookup({ cache: this.cache, scrape: options.scrape, logger })
   }

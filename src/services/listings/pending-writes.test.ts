@@ -44,6 +44,8 @@ describe('PendingWrites', () => {
 
 describe('backoffDelay', () => {
   it('doubles from the base up to the cap', () => {
-    expect([0, 1, 2, 3, 10, 100].map((n) => backoffDelay(n, 500, 15_000))).toEqual([500, 1000, 2000, 4000, 15_000, 15_000])
+    expect([0, 1, 2, 3, 10, 100].map((n) => backoffDelay(n, 500, 15_000))).toEqual([
+      500, 1000, 2000, 4000, 15_000, 15_000
+    ])
   })
 })

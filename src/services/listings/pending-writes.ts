@@ -13,7 +13,8 @@ export class PendingWrites {
   private evictedCount = 0
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`Pending-writes capacity must be a positive integer, got ${capacity}`)
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`Pending-writes capacity must be a positive integer, got ${capacity}`)
   }
 
   /** Queues a document; returns the document evicted to make room, if any. */

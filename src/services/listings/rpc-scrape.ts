@@ -39,7 +39,10 @@ export function rpcScrape(client: RpcClient, service: string, timeoutMs?: number
     const parsed = ListingSchema.safeParse(result)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      throw new MalformedListing(service, issue === undefined ? 'invalid' : `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      throw new MalformedListing(
+        service,
+        issue === undefined ? 'invalid' : `${issue.path.join('.') || '(root)'}: ${issue.message}`
+      )
     }
     return parsed.data
   }

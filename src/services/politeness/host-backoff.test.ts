@@ -13,12 +13,26 @@ describe('host backoff', () => {
 
   it('honours Retry-After exactly, up to its cap', () => {
     const clock = afterRefusal(freshHostClock('b:1'), { retryAfterMs: 5000, message: 'answered 429' }, 1_000_000, RULE)
-    expect(clock).toMatchObject({ pausedUntil: 1_005_000, refusals: 1, blocked: false, pauseReason: 'answered 429', lastAnswer: 'answered 429' })
-    expect(afterRefusal(freshHostClock('b:1'), { retryAfterMs: 86_400_000, message: 'x' }, 0, RULE).pausedUntil).toBe(600_000)
+    expect(clock).toMatchObject({
+      pausedUntil: 1_005_000,
+      refusals: 1,
+      blocked: false,
+      pauseReason: 'answered 429',
+      lastAnswer: 'answered 429'
+    })
+    expect(afterRefusal(freshHostClock('b:1'), { retryAfterMs: 86_400_000, message: 'x' }, 0, RULE).pausedUntil).toBe(
+      600_000
+    )
   })
 
   it('without Retry-After backs off exponentially, and never shortens a pause', () => {
-    const first = afterRefusal(freshHostClock('b:1'), { retryAfterMs: null, message: 'answered 503' }, 0, RULE, () => 0.5)
+    const first = afterRefusal(
+      freshHostClock('b:1'),
+      { retryAfterMs: null, message: 'answered 503' },
+      0,
+      RULE,
+      () => 0.5
+    )
     expect(first).toMatchObject({ pausedUntil: 2000, refusals: 1, pauseReason: 'answered 503; backing off 2000 ms' })
     const longer = { ...first, pausedUntil: 50_000 }
     expect(afterRefusal(longer, { retryAfterMs: 1000, message: 'x' }, 0, RULE).pausedUntil).toBe(50_000)

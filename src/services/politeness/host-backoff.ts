@@ -15,7 +15,12 @@ export interface HostBackoffRule {
   maxRetryAfterMs: number
 }
 
-const DEFAULT_HOST_BACKOFF: HostBackoffRule = { baseMs: 2000, maxMs: 120_000, blockAfter: 8, maxRetryAfterMs: 3_600_000 }
+const DEFAULT_HOST_BACKOFF: HostBackoffRule = {
+  baseMs: 2000,
+  maxMs: 120_000,
+  blockAfter: 8,
+  maxRetryAfterMs: 3_600_000
+}
 
 /** The pause after the n-th refusal in a row with no Retry-After: base × 2^(n−1), capped, × a jitter of 0.5–1.5. */
 export function backoffMs(refusals: number, rule: HostBackoffRule, random: () => number = Math.random): number {
@@ -31,9 +36,19 @@ export function afterRefusal(
   random: () => number = Math.random
 ): HostClockDoc {
   const refusals = clock.refusals + 1
-  const waitMs = refusal.retryAfterMs === null ? backoffMs(refusals, rule, random) : Math.min(refusal.retryAfterMs, rule.maxRetryAfterMs)
+  const waitMs =
+    refusal.retryAfterMs === null
+      ? backoffMs(refusals, rule, random)
+      : Math.min(refusal.retryAfterMs, rule.maxRetryAfterMs)
   const pausedUntil = Math.max(clock.pausedUntil, now + waitMs)
   const blocked = clock.blocked || refusals >= rule.blockAfter
   const reason = refusal.retryAfterMs === null ? `${refusal.message}; backing off ${waitMs} ms` : refusal.message
-  return { ...clock, refusals, pausedUntil, pauseReason: blocked ? `blocked after ${refusals} refusals in a row: ${reason}` : reason, blocked, lastAnswer: refusal.message }
+  return {
+    ...clock,
+    refusals,
+    pausedUntil,
+    pauseReason: blocked ? `blocked after ${refusals} refusals in a row: ${reason}` : reason,
+    blocked,
+    lastAnswer: refusal.message
+  }
 }

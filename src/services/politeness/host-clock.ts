@@ -24,7 +24,16 @@ export interface HostClockDoc {
 }
 
 export function freshHostClock(host: string): HostClockDoc {
-  return { host, nextSlotAt: 0, pausedUntil: 0, pauseReason: null, refusals: 0, blocked: false, lastAnswer: null, updatedAt: new Date(0).toISOString() }
+  return {
+    host,
+    nextSlotAt: 0,
+    pausedUntil: 0,
+    pauseReason: null,
+    refusals: 0,
+    blocked: false,
+    lastAnswer: null,
+    updatedAt: new Date(0).toISOString()
+  }
 }
 
 export class HostClocks {
@@ -39,7 +48,10 @@ export class HostClocks {
   }
 
   async all(): Promise<HostClockDoc[]> {
-    const res = await this.client.search<HostClockDoc>({ index: this.index, size: 1000, query: { match_all: {} } }, { ignore: [404] })
+    const res = await this.client.search<HostClockDoc>(
+      { index: this.index, size: 1000, query: { match_all: {} } },
+      { ignore: [404] }
+    )
     return (res.hits?.hits ?? []).flatMap((hit) => (hit._source === undefined ? [] : [hit._source]))
   }
 
@@ -47,14 +59,24 @@ export class HostClocks {
    * Reads the host's document, lets `change` decide the new one (and a result), writes it
    * only if nobody wrote in between. Null when another writer won (or `change` declines).
    */
-  async update<T>(host: string, change: (doc: HostClockDoc) => { doc: HostClockDoc; result: T } | null): Promise<T | null> {
+  async update<T>(
+    host: string,
+    change: (doc: HostClockDoc) => { doc: HostClockDoc; result: T } | null
+  ): Promise<T | null> {
     const res = await this.client.get<HostClockDoc>({ index: this.index, id: host }, { ignore: [404] })
     const current = res.found && res._source !== undefined ? res._source : freshHostClock(host)
     const decided = change(current)
     if (decided === null) return null
     const doc = { ...decided.doc, host, updatedAt: new Date().toISOString() }
     try {
-      if (res.found) await this.client.index({ index: this.index, id: host, document: doc, if_seq_no: res._seq_no!, if_primary_term: res._primary_term! })
+      if (res.found)
+        await this.client.index({
+          index: this.index,
+          id: host,
+          document: doc,
+          if_seq_no: res._seq_no!,
+          if_primary_term: res._primary_term!
+        })
       else await this.client.index({ index: this.index, id: host, document: doc, op_type: 'create' })
     } catch (err) {
       if (err instanceof errors.ResponseError && err.statusCode === 409) return null

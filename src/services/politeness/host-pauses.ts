@@ -24,6 +24,8 @@ export class HostPauses {
       this.until.delete(host)
       return
     }
-    throw new FetchSlotMissed(`Not fetched: ${host} asked this scraper to wait until ${new Date(until).toISOString()}; the coordinator gives it a new slot after that`)
+    throw new FetchSlotMissed(
+      `Not fetched: ${host} asked this scraper to wait until ${new Date(until).toISOString()}; the coordinator gives it a new slot after that`
+    )
   }
 }

@@ -36,7 +36,9 @@ export function politenessFromJson(text: string): PolitenessLookup {
   try {
     json = text.trim() === '' ? {} : JSON.parse(text)
   } catch (err) {
-    throw new Error(`CRAWL_POLITENESS is not JSON (${(err as Error).message}); write e.g. {"default":{"maxInFlight":2,"minGapMs":1000}}`)
+    throw new Error(
+      `CRAWL_POLITENESS is not JSON (${(err as Error).message}); write e.g. {"default":{"maxInFlight":2,"minGapMs":1000}}`
+    )
   }
   const parsed = SettingsSchema.safeParse(json)
   if (!parsed.success) {
@@ -44,6 +46,11 @@ export function politenessFromJson(text: string): PolitenessLookup {
     throw new Error(`CRAWL_POLITENESS: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
   }
   const base = PolitenessSchema.parse(parsed.data.default ?? {})
-  const hosts = new Map(Object.entries(parsed.data.hosts ?? {}).map(([host, p]) => [host.toLowerCase(), PolitenessSchema.parse({ ...base, ...p })]))
+  const hosts = new Map(
+    Object.entries(parsed.data.hosts ?? {}).map(([host, p]) => [
+      host.toLowerCase(),
+      PolitenessSchema.parse({ ...base, ...p })
+    ])
+  )
   return { politenessFor: (host) => hosts.get(host.toLowerCase()) ?? base }
 }

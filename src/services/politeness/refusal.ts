@@ -16,7 +16,9 @@ export class SourceRefused extends Error {
     readonly status: number,
     readonly retryAfterMs: number | null
   ) {
-    super(`${url} answered ${status}${retryAfterMs === null ? '' : ` (retry after ${retryAfterMs} ms)`}: the host asks us to slow down`)
+    super(
+      `${url} answered ${status}${retryAfterMs === null ? '' : ` (retry after ${retryAfterMs} ms)`}: the host asks us to slow down`
+    )
   }
 }
 

@@ -7,11 +7,17 @@ import { FetchSlotMissed } from './fetch-slot'
 import type { FetchSlot } from './fetch-slot'
 
 export async function waitForSlot(slot: FetchSlot, seenBefore: boolean, now: () => number = Date.now): Promise<void> {
-  if (seenBefore) throw new FetchSlotMissed('Not fetched: the request was delivered before, so its fetch slot may have been used; the coordinator gives it a new one')
+  if (seenBefore)
+    throw new FetchSlotMissed(
+      'Not fetched: the request was delivered before, so its fetch slot may have been used; the coordinator gives it a new one'
+    )
   const wait = slot.startAt - now()
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
   const late = now() - slot.notAfter
-  if (late > 0) throw new FetchSlotMissed(`Not fetched: the request reached the scraper ${late} ms after its fetch slot closed; the coordinator gives it a new one`)
+  if (late > 0)
+    throw new FetchSlotMissed(
+      `Not fetched: the request reached the scraper ${late} ms after its fetch slot closed; the coordinator gives it a new one`
+    )
 }
 
 /** How long the fetch may take: until the slot's end, never longer than the scraper's own limit. */

@@ -17,12 +17,22 @@ describe('fetch slots', () => {
   })
 
   it('continues where the host schedule ends, and never before a pause ends', () => {
-    expect(planSlots({ nextSlotAt: 5000, pausedUntil: 0 }, { maxInFlight: 1 }, 1000, 4000, 2, PLAN).slots.map((s) => s.startAt)).toEqual([5000])
-    expect(planSlots({ nextSlotAt: 0, pausedUntil: 9000 }, { maxInFlight: 1 }, 1000, 4000, 2, PLAN)).toEqual({ slots: [], nextSlotAt: 0 })
+    expect(
+      planSlots({ nextSlotAt: 5000, pausedUntil: 0 }, { maxInFlight: 1 }, 1000, 4000, 2, PLAN).slots.map(
+        (s) => s.startAt
+      )
+    ).toEqual([5000])
+    expect(planSlots({ nextSlotAt: 0, pausedUntil: 9000 }, { maxInFlight: 1 }, 1000, 4000, 2, PLAN)).toEqual({
+      slots: [],
+      nextSlotAt: 0
+    })
   })
 
   it('keeps the gap and the concurrency whatever the fetches do inside their slots', () => {
-    const plan = planSlots({ nextSlotAt: 0, pausedUntil: 0 }, { maxInFlight: 3 }, 300, 0, 50, { ...PLAN, horizonMs: 60_000 })
+    const plan = planSlots({ nextSlotAt: 0, pausedUntil: 0 }, { maxInFlight: 3 }, 300, 0, 50, {
+      ...PLAN,
+      horizonMs: 60_000
+    })
     expect(plan.slots).toHaveLength(50)
     plan.slots.forEach((slot, i) => {
       const next = plan.slots[i + 1]

@@ -61,21 +61,37 @@ export interface SlotPlan {
  * Up to `wanted` slots for one host from `now`, and where its schedule then ends.
  * `gapMs` is the effective gap (minGapMs raised by Crawl-delay or AutoThrottle).
  */
-export function planSlots(schedule: HostSchedule, politeness: Pick<Politeness, 'maxInFlight'>, gapMs: number, now: number, wanted: number, options: SlotPlanOptions): SlotPlan {
+export function planSlots(
+  schedule: HostSchedule,
+  politeness: Pick<Politeness, 'maxInFlight'>,
+  gapMs: number,
+  now: number,
+  wanted: number,
+  options: SlotPlanOptions
+): SlotPlan {
   const window = slotWindowMs(gapMs)
   const spacing = slotSpacingMs(gapMs, options.marginMs)
   const slots: FetchSlot[] = []
   let startAt = Math.max(now + options.leadMs, schedule.nextSlotAt, schedule.pausedUntil)
   while (slots.length < wanted && startAt <= now + options.horizonMs) {
     // The slot N later starts no sooner than N spacings on (later batches only start later).
-    slots.push({ startAt, notAfter: startAt + window, endBy: startAt + politeness.maxInFlight * spacing - END_MARGIN_MS })
+    slots.push({
+      startAt,
+      notAfter: startAt + window,
+      endBy: startAt + politeness.maxInFlight * spacing - END_MARGIN_MS
+    })
     startAt += spacing
   }
   return { slots, nextSlotAt: slots.length === 0 ? schedule.nextSlotAt : startAt }
 }
 
 /** Fetch starts per second a host allows: at most one per spacing, and N at once over `latencyMs` each. */
-export function allowedPerSecond(politeness: Pick<Politeness, 'maxInFlight'>, gapMs: number, latencyMs = 0, marginMs = DEFAULT_SLOT_MARGIN_MS): number {
+export function allowedPerSecond(
+  politeness: Pick<Politeness, 'maxInFlight'>,
+  gapMs: number,
+  latencyMs = 0,
+  marginMs = DEFAULT_SLOT_MARGIN_MS
+): number {
   const spacing = slotSpacingMs(gapMs, marginMs)
   return Math.min(1000 / spacing, latencyMs > 0 ? (1000 * politeness.maxInFlight) / latencyMs : Infinity)
 }

@@ -3,7 +3,12 @@ import { parseCliArgs } from './cli-args'
 
 describe('parseCliArgs', () => {
   it('parses target, args and kwargs', () => {
-    expect(parseCliArgs(['svc.m', '[1,"a"]', '{"k":2}'])).toEqual({ service: 'svc', method: 'm', args: [1, 'a'], kwargs: { k: 2 } })
+    expect(parseCliArgs(['svc.m', '[1,"a"]', '{"k":2}'])).toEqual({
+      service: 'svc',
+      method: 'm',
+      args: [1, 'a'],
+      kwargs: { k: 2 }
+    })
     expect(parseCliArgs(['svc.m'])).toEqual({ service: 'svc', method: 'm', args: [], kwargs: {} })
   })
 

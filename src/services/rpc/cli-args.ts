@@ -27,6 +27,7 @@ export function parseCliArgs(argv: readonly string[]): CliCall | { error: string
     return { error: `kwargs is not valid JSON: ${kwargsJson}` }
   }
   if (!Array.isArray(args)) return { error: 'args must be a JSON array' }
-  if (typeof kwargs !== 'object' || kwargs === null || Array.isArray(kwargs)) return { error: 'kwargs must be a JSON object' }
+  if (typeof kwargs !== 'object' || kwargs === null || Array.isArray(kwargs))
+    return { error: 'kwargs must be a JSON object' }
   return { service: match[1] as string, method: match[2] as string, args, kwargs: kwargs as Record<string, unknown> }
 }

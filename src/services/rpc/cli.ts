@@ -9,7 +9,8 @@ import { RemoteError } from './errors'
 import { amqpUriFromEnv, envInt } from '../env'
 import { parseCliArgs } from './cli-args'
 
-const USAGE = "usage: npm run rpc -- <service>.<method> '<json args array>' ['<json kwargs object>']  (env: AMQP_URI, RPC_TIMEOUT_MS)"
+const USAGE =
+  "usage: npm run rpc -- <service>.<method> '<json args array>' ['<json kwargs object>']  (env: AMQP_URI, RPC_TIMEOUT_MS)"
 
 async function main(): Promise<number> {
   const parsed = parseCliArgs(process.argv.slice(2))

@@ -8,7 +8,15 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelMod
 import { BrokerUnavailable, RemoteError, RpcTimeout, UnknownService } from './errors'
 import { errorFromWire } from './error-mapping'
 import { connectRecovering, watchChannel } from './connection'
-import { DEFAULT_EXCHANGE, EXCHANGE_OPTIONS, decodeReply, encodeRequest, requestProperties, requestRoutingKey, serviceQueueName } from './wire'
+import {
+  DEFAULT_EXCHANGE,
+  EXCHANGE_OPTIONS,
+  decodeReply,
+  encodeRequest,
+  requestProperties,
+  requestRoutingKey,
+  serviceQueueName
+} from './wire'
 import { silentLogger } from '../log'
 import type { Logger } from '../log'
 
@@ -113,7 +121,9 @@ export class RpcClient {
     try {
       content = encodeRequest(args, kwargs)
     } catch (err) {
-      return Promise.reject(new TypeError(`Arguments of ${service}.${method} cannot be sent as JSON: ${(err as Error).message}`))
+      return Promise.reject(
+        new TypeError(`Arguments of ${service}.${method} cannot be sent as JSON: ${(err as Error).message}`)
+      )
     }
 
     return new Promise<T>((resolve, reject) => {
@@ -127,10 +137,17 @@ export class RpcClient {
       try {
         channel.publish(this.exchange, requestRoutingKey(service, method), content, properties, (err) => {
           // A nack: the broker did not take the request.
-          if (err) this.settle(correlationId, new BrokerUnavailable(`Broker refused the request to ${service}.${method}`, { cause: err }))
+          if (err)
+            this.settle(
+              correlationId,
+              new BrokerUnavailable(`Broker refused the request to ${service}.${method}`, { cause: err })
+            )
         })
       } catch (err) {
-        this.settle(correlationId, new BrokerUnavailable(`Cannot publish to ${service}.${method}: ${(err as Error).message}`, { cause: err }))
+        this.settle(
+          correlationId,
+          new BrokerUnavailable(`Cannot publish to ${service}.${method}: ${(err as Error).message}`, { cause: err })
+        )
       }
     })
   }
@@ -146,7 +163,9 @@ export class RpcClient {
       channel = await this.connection.createChannel()
     } catch (err) {
       // The connection went between the check above and the open: the broker is restarting.
-      throw new BrokerUnavailable(`Cannot open a channel to read the queue of ${service}: ${(err as Error).message}`, { cause: err })
+      throw new BrokerUnavailable(`Cannot open a channel to read the queue of ${service}: ${(err as Error).message}`, {
+        cause: err
+      })
     }
     channel.on('error', () => {})
     try {

@@ -60,7 +60,12 @@ export async function connectRecovering(options: RecoveringConnectionOptions): P
  * channel-level error, a consumer cancelled by the broker), the whole connection is closed
  * so that recovery re-runs setup instead of leaving us with a dead channel.
  */
-export function watchChannel(model: ChannelModel, channel: ConfirmChannel, onLost: (reason: string) => void, logger: Logger): void {
+export function watchChannel(
+  model: ChannelModel,
+  channel: ConfirmChannel,
+  onLost: (reason: string) => void,
+  logger: Logger
+): void {
   let lost = false
   const lose = (reason: string): void => {
     if (lost) return

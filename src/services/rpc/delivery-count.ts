@@ -27,7 +27,10 @@ export type DeliveryVerdict =
   /** Delivered more than allowed: answer TooManyDeliveries and ack. */
   | { action: 'refuse'; deliveries: number }
 
-export function deliveryVerdict(msg: Pick<ConsumeMessage, 'fields' | 'properties'>, maxDeliveries: number): DeliveryVerdict {
+export function deliveryVerdict(
+  msg: Pick<ConsumeMessage, 'fields' | 'properties'>,
+  maxDeliveries: number
+): DeliveryVerdict {
   const counted = Number((msg.properties.headers ?? {})[DELIVERY_COUNT_HEADER])
   const before = Number.isSafeInteger(counted) && counted > 0 ? counted : 1
   const deliveries = before + (msg.fields.redelivered ? 1 : 0)
@@ -62,5 +65,10 @@ export function tooManyDeliveriesWire(deliveries: number, maxDeliveries: number)
   const message =
     `The request was delivered ${deliveries} times and never answered (its handler crashed or its replica stopped each time), ` +
     `so it is answered with this error and not delivered again (at most ${maxDeliveries} deliveries)`
-  return { exc_type: 'TooManyDeliveries', exc_path: 'scrapedeck.rpc.TooManyDeliveries', exc_args: [message], value: message }
+  return {
+    exc_type: 'TooManyDeliveries',
+    exc_path: 'scrapedeck.rpc.TooManyDeliveries',
+    exc_args: [message],
+    value: message
+  }
 }

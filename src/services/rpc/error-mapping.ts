@@ -37,9 +37,19 @@ export function errorFromWire(error: WireError): RemoteError {
 export function errorToWire(thrown: unknown): WireError {
   if (thrown instanceof RemoteError) {
     if (thrown.excPath !== null && REGISTERED[thrown.excPath] !== undefined) {
-      return { exc_type: thrown.excType, exc_path: thrown.excPath, exc_args: safeArgs(thrown.excArgs), value: thrown.value }
+      return {
+        exc_type: thrown.excType,
+        exc_path: thrown.excPath,
+        exc_args: safeArgs(thrown.excArgs),
+        value: thrown.value
+      }
     }
-    return { exc_type: 'RemoteError', exc_path: NAMEKO_PATHS.RemoteError, exc_args: [thrown.message], value: thrown.message }
+    return {
+      exc_type: 'RemoteError',
+      exc_path: NAMEKO_PATHS.RemoteError,
+      exc_args: [thrown.message],
+      value: thrown.message
+    }
   }
   if (thrown instanceof Error) {
     const excPath = (thrown as { excPath?: unknown }).excPath
@@ -70,7 +80,12 @@ export function methodNotFoundWire(method: string): WireError {
 }
 
 export function incorrectSignatureWire(message: string): WireError {
-  return { exc_type: 'IncorrectSignature', exc_path: NAMEKO_PATHS.IncorrectSignature, exc_args: [message], value: message }
+  return {
+    exc_type: 'IncorrectSignature',
+    exc_path: NAMEKO_PATHS.IncorrectSignature,
+    exc_args: [message],
+    value: message
+  }
 }
 
 export function malformedRequestWire(message: string): WireError {
@@ -78,7 +93,12 @@ export function malformedRequestWire(message: string): WireError {
 }
 
 export function contentDisallowedWire(message: string): WireError {
-  return { exc_type: 'ContentDisallowed', exc_path: NAMEKO_PATHS.ContentDisallowed, exc_args: [message], value: message }
+  return {
+    exc_type: 'ContentDisallowed',
+    exc_path: NAMEKO_PATHS.ContentDisallowed,
+    exc_args: [message],
+    value: message
+  }
 }
 
 export function unserializableWire(result: unknown): WireError {

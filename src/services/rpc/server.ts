@@ -8,7 +8,13 @@ import type { ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelMod
 import { performance } from 'node:perf_hooks'
 import { connectRecovering, publishConfirmed, watchChannel } from './connection'
 import { REPLICA_CLIENT_PROPERTY } from '../../shared/rpc-names'
-import { DEFAULT_MAX_DELIVERIES, DELIVERY_COUNT_HEADER, countedProperties, deliveryVerdict, tooManyDeliveriesWire } from './delivery-count'
+import {
+  DEFAULT_MAX_DELIVERIES,
+  DELIVERY_COUNT_HEADER,
+  countedProperties,
+  deliveryVerdict,
+  tooManyDeliveriesWire
+} from './delivery-count'
 import { runWithRequestContext } from './request-context'
 import {
   contentDisallowedWire,
@@ -100,7 +106,8 @@ export class RpcServer {
     private readonly service: RpcService,
     private readonly options: RpcServerOptions
   ) {
-    if (service.name.includes('.')) throw new Error(`Service name "${service.name}" must not contain a dot (it breaks routing)`)
+    if (service.name.includes('.'))
+      throw new Error(`Service name "${service.name}" must not contain a dot (it breaks routing)`)
     for (const method of Object.keys(service.methods)) {
       if (method.includes('.')) throw new Error(`Method name "${method}" must not contain a dot (it breaks routing)`)
     }
@@ -118,7 +125,8 @@ export class RpcServer {
     this.connection = await connectRecovering({
       amqpUri: this.options.amqpUri,
       connectionName: this.options.connectionName ?? `scrapedeck-rpc-server-${this.service.name}`,
-      clientProperties: this.options.replica === undefined ? undefined : { [REPLICA_CLIENT_PROPERTY]: this.options.replica },
+      clientProperties:
+        this.options.replica === undefined ? undefined : { [REPLICA_CLIENT_PROPERTY]: this.options.replica },
       logger: this.logger,
       initialRetries: this.options.initialRetries ?? 0,
       setup: (model) => this.setup(model),
@@ -126,7 +134,12 @@ export class RpcServer {
         this.consumer = null
       }
     })
-    this.logger.info('RPC server consuming', { service: this.service.name, queue: this.queue, maxWorkers: this.maxWorkers, prefetch: this.prefetch })
+    this.logger.info('RPC server consuming', {
+      service: this.service.name,
+      queue: this.queue,
+      maxWorkers: this.maxWorkers,
+      prefetch: this.prefetch
+    })
   }
 
   /**
@@ -177,9 +190,14 @@ export class RpcServer {
       if (msg === null) void channel.close().catch(() => {})
       else this.onDelivery(channel, msg)
     })
-    watchChannel(model, channel, () => {
-      if (this.consumer?.channel === channel) this.consumer = null
-    }, this.logger)
+    watchChannel(
+      model,
+      channel,
+      () => {
+        if (this.consumer?.channel === channel) this.consumer = null
+      },
+      this.logger
+    )
     this.consumer = { channel, consumerTag }
   }
 
@@ -216,13 +234,17 @@ export class RpcServer {
     const started = performance.now()
     const { body, contentType } = await this.respond(msg).finally(() => this.workers.release())
     const properties = replyProperties(correlationId, contentType)
-    if (this.options.replyHeaders !== undefined) properties.headers = this.options.replyHeaders(Math.round(performance.now() - started))
+    if (this.options.replyHeaders !== undefined)
+      properties.headers = this.options.replyHeaders(Math.round(performance.now() - started))
     try {
       await publishConfirmed(channel, this.exchange, replyTo, body, properties)
       channel.ack(msg)
     } catch (err) {
       // The channel died with the reply unconfirmed: the request is redelivered (at least once).
-      this.logger.warn('RPC reply not confirmed; request will be redelivered', { routingKey, error: (err as Error).message })
+      this.logger.warn('RPC reply not confirmed; request will be redelivered', {
+        routingKey,
+        error: (err as Error).message
+      })
     }
   }
 
@@ -239,13 +261,20 @@ export class RpcServer {
     try {
       if (verdict.action === 'count') await this.republishCounted(channel, msg, verdict.deliveries)
       else {
-        this.logger.warn('Refusing an RPC request delivered too often', { routingKey, correlationId, deliveries: verdict.deliveries })
+        this.logger.warn('Refusing an RPC request delivered too often', {
+          routingKey,
+          correlationId,
+          deliveries: verdict.deliveries
+        })
         const body = encodeErrorReply(tooManyDeliveriesWire(verdict.deliveries, this.maxDeliveries))
         await publishConfirmed(channel, this.exchange, replyTo, body, replyProperties(correlationId, CONTENT_TYPE))
         channel.ack(msg)
       }
     } catch (err) {
-      this.logger.warn('Redelivered RPC request not settled; it will be delivered again', { routingKey, error: (err as Error).message })
+      this.logger.warn('Redelivered RPC request not settled; it will be delivered again', {
+        routingKey,
+        error: (err as Error).message
+      })
     }
     return true
   }
@@ -261,7 +290,13 @@ export class RpcServer {
     let settled!: () => void
     this.acksInTransit.set(key, new Promise<void>((resolve) => (settled = resolve)))
     try {
-      await publishConfirmed(channel, this.exchange, msg.fields.routingKey, msg.content, countedProperties(msg, deliveries))
+      await publishConfirmed(
+        channel,
+        this.exchange,
+        msg.fields.routingKey,
+        msg.content,
+        countedProperties(msg, deliveries)
+      )
       channel.ack(msg)
       await channel.checkQueue(this.queue)
     } finally {
@@ -276,14 +311,18 @@ export class RpcServer {
     const request = decodeRequest(contentType, msg.content)
     if (isRequestProblem(request)) {
       this.logger.warn('Refusing RPC request', { routingKey: msg.fields.routingKey, problem: request.message })
-      const error = request.kind === 'content-type' ? contentDisallowedWire(request.message) : malformedRequestWire(request.message)
+      const error =
+        request.kind === 'content-type' ? contentDisallowedWire(request.message) : malformedRequestWire(request.message)
       return { body: encodeErrorReply(error), contentType: CONTENT_TYPE }
     }
     const refused = this.options.beforeHandle?.(msg.properties.headers as Record<string, unknown> | undefined) ?? null
     if (refused !== null) return { body: encodeErrorReply(refused), contentType: CONTENT_TYPE }
     const headers = (msg.properties.headers ?? {}) as Record<string, unknown>
     const context = { headers, seenBefore: msg.fields.redelivered || Number(headers[DELIVERY_COUNT_HEADER] ?? 1) > 1 }
-    return { body: await runWithRequestContext(context, () => this.run(msg.fields.routingKey, request.args, request.kwargs)), contentType: CONTENT_TYPE }
+    return {
+      body: await runWithRequestContext(context, () => this.run(msg.fields.routingKey, request.args, request.kwargs)),
+      contentType: CONTENT_TYPE
+    }
   }
 
   private async run(routingKey: string, args: unknown[], kwargs: Record<string, unknown>): Promise<Buffer> {
@@ -298,7 +337,12 @@ export class RpcServer {
       result = await method.handler(...bound.args)
     } catch (err) {
       const error: WireError = errorToWire(err)
-      this.logger.info('RPC handler raised', { service: this.service.name, method: name, excType: error.exc_type, value: error.value })
+      this.logger.info('RPC handler raised', {
+        service: this.service.name,
+        method: name,
+        excType: error.exc_type,
+        value: error.value
+      })
       return encodeErrorReply(error)
     }
     const serialized = serializeResult(result)

@@ -21,13 +21,25 @@ describe('bindArguments', () => {
   })
 
   it('reports missing required arguments in Python wording', () => {
-    expect(bindArguments('hello', hello, [], {})).toEqual({ ok: false, message: "hello() missing 1 required positional argument: 'name'" })
-    expect(bindArguments('f', three, ['x'], {})).toEqual({ ok: false, message: "f() missing 2 required positional arguments: 'b' and 'c'" })
-    expect(bindArguments('f', three, [], {})).toEqual({ ok: false, message: "f() missing 3 required positional arguments: 'a', 'b', and 'c'" })
+    expect(bindArguments('hello', hello, [], {})).toEqual({
+      ok: false,
+      message: "hello() missing 1 required positional argument: 'name'"
+    })
+    expect(bindArguments('f', three, ['x'], {})).toEqual({
+      ok: false,
+      message: "f() missing 2 required positional arguments: 'b' and 'c'"
+    })
+    expect(bindArguments('f', three, [], {})).toEqual({
+      ok: false,
+      message: "f() missing 3 required positional arguments: 'a', 'b', and 'c'"
+    })
   })
 
   it('reports too many positional arguments', () => {
-    expect(bindArguments('hello', hello, ['a', 'b'], {})).toEqual({ ok: false, message: 'hello() takes 1 positional argument but 2 were given' })
+    expect(bindArguments('hello', hello, ['a', 'b'], {})).toEqual({
+      ok: false,
+      message: 'hello() takes 1 positional argument but 2 were given'
+    })
     expect(bindArguments('search', search, [1, 2, 3, 4], {})).toEqual({
       ok: false,
       message: 'search() takes from 1 to 3 positional arguments but 4 were given'
@@ -35,8 +47,14 @@ describe('bindArguments', () => {
   })
 
   it('reports unknown and duplicated keywords', () => {
-    expect(bindArguments('hello', hello, [], { nme: 'x' })).toEqual({ ok: false, message: "hello() got an unexpected keyword argument 'nme'" })
-    expect(bindArguments('hello', hello, ['x'], { name: 'y' })).toEqual({ ok: false, message: "hello() got multiple values for argument 'name'" })
+    expect(bindArguments('hello', hello, [], { nme: 'x' })).toEqual({
+      ok: false,
+      message: "hello() got an unexpected keyword argument 'nme'"
+    })
+    expect(bindArguments('hello', hello, ['x'], { name: 'y' })).toEqual({
+      ok: false,
+      message: "hello() got multiple values for argument 'name'"
+    })
   })
 
   it('does not treat inherited object keys as parameters', () => {

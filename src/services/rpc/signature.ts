@@ -10,7 +10,12 @@ export type BindResult = { ok: true; args: unknown[] } | { ok: false; message: s
  * Returns the positional argument list for the handler (unfilled optional parameters are
  * `undefined`, so JS default parameters apply), or why the call does not fit.
  */
-export function bindArguments(name: string, method: RpcMethod, args: readonly unknown[], kwargs: Record<string, unknown>): BindResult {
+export function bindArguments(
+  name: string,
+  method: RpcMethod,
+  args: readonly unknown[],
+  kwargs: Record<string, unknown>
+): BindResult {
   const params = method.params
   const required = Math.min(method.required ?? params.length, params.length)
 
@@ -34,7 +39,10 @@ export function bindArguments(name: string, method: RpcMethod, args: readonly un
   const missing = params.slice(0, required).filter((_, index) => !filled.has(index))
   if (missing.length > 0) {
     const noun = missing.length === 1 ? 'argument' : 'arguments'
-    return { ok: false, message: `${name}() missing ${missing.length} required positional ${noun}: ${pythonList(missing)}` }
+    return {
+      ok: false,
+      message: `${name}() missing ${missing.length} required positional ${noun}: ${pythonList(missing)}`
+    }
   }
 
   // Sparse slots (an optional parameter skipped by keyword) become explicit undefineds.

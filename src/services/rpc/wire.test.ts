@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { decodeReply, decodeRequest, encodeRequest, methodFromRoutingKey, requestProperties, serializeResult } from './wire'
+import {
+  decodeReply,
+  decodeRequest,
+  encodeRequest,
+  methodFromRoutingKey,
+  requestProperties,
+  serializeResult
+} from './wire'
 
 describe('request encoding', () => {
   it('always sends both args and kwargs', () => {
@@ -29,17 +36,25 @@ describe('decodeRequest', () => {
   const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value))
 
   it('accepts a well-formed body', () => {
-    expect(decodeRequest('application/json', json({ args: [1], kwargs: { a: 2 } }))).toEqual({ args: [1], kwargs: { a: 2 } })
+    expect(decodeRequest('application/json', json({ args: [1], kwargs: { a: 2 } }))).toEqual({
+      args: [1],
+      kwargs: { a: 2 }
+    })
   })
 
   it('refuses any content type but exactly application/json', () => {
-    expect(decodeRequest('application/json; charset=utf-8', json({ args: [], kwargs: {} }))).toMatchObject({ kind: 'content-type' })
+    expect(decodeRequest('application/json; charset=utf-8', json({ args: [], kwargs: {} }))).toMatchObject({
+      kind: 'content-type'
+    })
     expect(decodeRequest(undefined, json({ args: [], kwargs: {} }))).toMatchObject({ kind: 'content-type' })
   })
 
   it('reports bad JSON and missing or null args/kwargs as malformed', () => {
     expect(decodeRequest('application/json', Buffer.from('{nope'))).toMatchObject({ kind: 'malformed' })
-    expect(decodeRequest('application/json', json({ args: [] }))).toEqual({ kind: 'malformed', message: 'Message missing `args` or `kwargs`' })
+    expect(decodeRequest('application/json', json({ args: [] }))).toEqual({
+      kind: 'malformed',
+      message: 'Message missing `args` or `kwargs`'
+    })
     expect(decodeRequest('application/json', json({ args: null, kwargs: {} }))).toMatchObject({ kind: 'malformed' })
     expect(decodeRequest('application/json', json([1]))).toMatchObject({ kind: 'malformed' })
   })
@@ -54,7 +69,12 @@ describe('decodeReply', () => {
   })
 
   it('returns the error object', () => {
-    const error = { exc_type: 'ValueError', exc_path: 'builtins.ValueError', exc_args: ['bad', '42'], value: "('bad', 42)" }
+    const error = {
+      exc_type: 'ValueError',
+      exc_path: 'builtins.ValueError',
+      exc_args: ['bad', '42'],
+      value: "('bad', 42)"
+    }
     expect(decodeReply(json({ result: null, error }))).toEqual({ ok: false, error })
   })
 
@@ -64,7 +84,13 @@ describe('decodeReply', () => {
   })
 
   it('unwraps kombu >= 5.3 tagged values into plain strings', () => {
-    const body = { result: { at: { __type__: 'datetime', __value__: '2024-01-02T03:04:05' }, n: { __type__: 'decimal', __value__: '1.5' } }, error: null }
+    const body = {
+      result: {
+        at: { __type__: 'datetime', __value__: '2024-01-02T03:04:05' },
+        n: { __type__: 'decimal', __value__: '1.5' }
+      },
+      error: null
+    }
     expect(decodeReply(json(body))).toEqual({ ok: true, result: { at: '2024-01-02T03:04:05', n: '1.5' } })
   })
 })

@@ -49,7 +49,11 @@ export function encodeRequest(args: unknown[], kwargs: Record<string, unknown>):
   return Buffer.from(JSON.stringify({ args, kwargs }))
 }
 
-export function requestProperties(correlationId: string, replyTo: string, headers: Record<string, unknown>): Options.Publish {
+export function requestProperties(
+  correlationId: string,
+  replyTo: string,
+  headers: Record<string, unknown>
+): Options.Publish {
   return {
     contentType: CONTENT_TYPE,
     contentEncoding: CONTENT_ENCODING,
@@ -74,9 +78,7 @@ export function replyProperties(correlationId: string | undefined, contentType: 
 }
 
 /** Why an incoming request cannot be run; `kind` decides whether it can still get a reply. */
-export type RequestProblem =
-  | { kind: 'content-type'; message: string }
-  | { kind: 'malformed'; message: string }
+export type RequestProblem = { kind: 'content-type'; message: string } | { kind: 'malformed'; message: string }
 
 /**
  * Decodes a request body. kombu accepts exactly `application/json` (point 3); anything
@@ -84,7 +86,10 @@ export type RequestProblem =
  */
 export function decodeRequest(contentType: string | undefined, content: Buffer): RequestBody | RequestProblem {
   if (contentType !== CONTENT_TYPE) {
-    return { kind: 'content-type', message: `Refusing to deserialize untrusted content of type ${contentType ?? '(none)'}` }
+    return {
+      kind: 'content-type',
+      message: `Refusing to deserialize untrusted content of type ${contentType ?? '(none)'}`
+    }
   }
   let body: unknown
   try {
@@ -122,7 +127,8 @@ export function serializeResult(result: unknown): string | null {
   }
 }
 
-export type DecodedReply = { ok: true; result: unknown } | { ok: false; error: WireError } | { ok: 'malformed'; message: string }
+export type DecodedReply =
+  { ok: true; result: unknown } | { ok: false; error: WireError } | { ok: 'malformed'; message: string }
 
 /** Decodes a reply body: any falsy `error` is success and then `result` must be present (point 4). */
 export function decodeReply(content: Buffer): DecodedReply {
@@ -146,7 +152,8 @@ export function decodeReply(content: Buffer): DecodedReply {
 
 /** Takes an error object from a peer at its word where it can, and fills in what is missing. */
 function normalizeWireError(error: unknown): WireError {
-  if (!isPlainObject(error)) return { exc_type: 'RemoteError', exc_path: null, exc_args: [String(error)], value: String(error) }
+  if (!isPlainObject(error))
+    return { exc_type: 'RemoteError', exc_path: null, exc_args: [String(error)], value: String(error) }
   const excArgs = Array.isArray(error['exc_args']) ? error['exc_args'] : []
   const value = typeof error['value'] === 'string' ? error['value'] : excArgs.map(String).join(', ')
   return {

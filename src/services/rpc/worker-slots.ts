@@ -9,7 +9,8 @@ export class WorkerSlots {
   private readonly waiting: Array<(granted: boolean) => void> = []
 
   constructor(private readonly size: number) {
-    if (!Number.isInteger(size) || size < 1) throw new Error(`Worker slots must be a positive whole number, got ${size}`)
+    if (!Number.isInteger(size) || size < 1)
+      throw new Error(`Worker slots must be a positive whole number, got ${size}`)
   }
 
   /** Resolves true with a slot held (give it back with release), or false if `refuseWaiting` came first. */

@@ -45,16 +45,23 @@ async function fetchWithinDeadline(startUrl: string, limits: FetchLimits, deadli
 
     await response.body?.cancel()
     const location = response.headers.get('location')
-    if (location === null) throw new SourceUnavailable(url, `the source answered ${response.status} without a Location header`)
+    if (location === null)
+      throw new SourceUnavailable(url, `the source answered ${response.status} without a Location header`)
     if (redirects >= limits.maxRedirects) {
-      throw new SourceUnavailable(startUrl, `more than ${limits.maxRedirects} redirects (last one from ${url} to ${location})`)
+      throw new SourceUnavailable(
+        startUrl,
+        `more than ${limits.maxRedirects} redirects (last one from ${url} to ${location})`
+      )
     }
     const next = new URL(location, url)
     // Same origin only: the origin in the source's URL template is the one the user chose to
     // trust. Following a board's open redirect elsewhere would let a page make the scraper
     // fetch arbitrary hosts, internal ones included.
     if (next.origin !== origin) {
-      throw new SourceUnavailable(startUrl, `redirected to another origin (${next.href}); point the source's listing URL template at it if it is the real board`)
+      throw new SourceUnavailable(
+        startUrl,
+        `redirected to another origin (${next.href}); point the source's listing URL template at it if it is the real board`
+      )
     }
     url = next.href
   }
@@ -123,7 +130,9 @@ async function readBodyCapped(url: string, response: Response, maxBytes: number)
   let size = 0
   for (;;) {
     const { done, value } = await reader.read().catch((err: unknown) => {
-      throw new SourceUnavailable(url, `the connection broke while reading the page (${describeNetworkError(err)})`, { cause: err })
+      throw new SourceUnavailable(url, `the connection broke while reading the page (${describeNetworkError(err)})`, {
+        cause: err
+      })
     })
     if (done) break
     size += value.byteLength

@@ -3,7 +3,8 @@ import { descriptionText, htmlToText, plainLine } from './html-text'
 
 describe('htmlToText', () => {
   it('keeps paragraphs and list items as line breaks and drops scripts, styles and buttons', () => {
-    const html = '<h2>Role</h2><p>Build  things.<br>Ship them.</p><script>alert(1)</script><style>p{}</style><ul><li>Go</li><li>SQL</li></ul><button>Apply</button>'
+    const html =
+      '<h2>Role</h2><p>Build  things.<br>Ship them.</p><script>alert(1)</script><style>p{}</style><ul><li>Go</li><li>SQL</li></ul><button>Apply</button>'
     expect(htmlToText(html)).toBe('Role\n\nBuild things.\nShip them.\n\n• Go\n• SQL')
   })
 

@@ -8,8 +8,31 @@ import { checkMarkup } from './markup-scan'
 
 /** Elements that start a new paragraph. */
 const PARAGRAPHS = new Set([
-  'p', 'div', 'section', 'article', 'header', 'footer', 'main', 'aside', 'blockquote', 'pre', 'table',
-  'ul', 'ol', 'dl', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'figure', 'form', 'fieldset', 'address', 'hr'
+  'p',
+  'div',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'main',
+  'aside',
+  'blockquote',
+  'pre',
+  'table',
+  'ul',
+  'ol',
+  'dl',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'figure',
+  'form',
+  'fieldset',
+  'address',
+  'hr'
 ])
 /** Elements that start a new line. */
 const LINES = new Set(['tr', 'dt', 'dd', 'li'])

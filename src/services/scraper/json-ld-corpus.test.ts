@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest'
 import { parseListing } from './parse-listing'
 
 const CORPUS = new URL('../../../test/fixtures/json-ld-broken/', import.meta.url)
-const expected = JSON.parse(readFileSync(new URL('expected.json', CORPUS), 'utf8')) as Record<string, Record<string, unknown>>
+const expected = JSON.parse(readFileSync(new URL('expected.json', CORPUS), 'utf8')) as Record<
+  string,
+  Record<string, unknown>
+>
 const pages = readdirSync(CORPUS).filter((name) => name.endsWith('.html'))
 
 describe('broken JSON-LD corpus', () => {

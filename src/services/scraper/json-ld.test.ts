@@ -21,7 +21,18 @@ describe('findJsonLdPosting', () => {
   })
 
   it('never throws on malformed blocks, whatever their shape', () => {
-    const junk = ['', '{', '}', '{"@type":"JobPosting",', '[{"@type":', 'undefined', '<!-- -->', '{"a":1}}', '\u0000', '{"@graph": {"@graph": 1}}']
+    const junk = [
+      '',
+      '{',
+      '}',
+      '{"@type":"JobPosting",',
+      '[{"@type":',
+      'undefined',
+      '<!-- -->',
+      '{"a":1}}',
+      '\u0000',
+      '{"@graph": {"@graph": 1}}'
+    ]
     for (let seed = 0; seed < 200; seed++) {
       const block = junk[seed % junk.length]! + junk[(seed * 7) % junk.length]!
       expect(() => findJsonLdPosting(load(page(block)))).not.toThrow()

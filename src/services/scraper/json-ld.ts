@@ -67,9 +67,15 @@ export function parseJsonLd(text: string): unknown {
 }
 
 function readJsonLd(text: string): { value: unknown; repaired: boolean } | undefined {
-  const source = text.trim().replace(/^<!--|-->$/g, '').replace(/^\/\/\s*<!\[CDATA\[|\/\/\s*\]\]>$/g, '').trim()
+  const source = text
+    .trim()
+    .replace(/^<!--|-->$/g, '')
+    .replace(/^\/\/\s*<!\[CDATA\[|\/\/\s*\]\]>$/g, '')
+    .trim()
   checkJson(source)
-  const candidates = [source, source.includes('&quot;') ? decodeQuotedEntities(source) : null].filter((c): c is string => c !== null)
+  const candidates = [source, source.includes('&quot;') ? decodeQuotedEntities(source) : null].filter(
+    (c): c is string => c !== null
+  )
   for (const candidate of candidates) {
     for (const attempt of [candidate, candidate.replace(CONTROL_CHARACTERS, ' ')]) {
       try {
@@ -101,5 +107,8 @@ function* objectsIn(value: unknown, depth: number): Generator<JsonObject> {
 
 /** Only the entities that break JSON syntax; the rest are decoded later, field by field. */
 function decodeQuotedEntities(text: string): string {
-  return text.replace(/&quot;|&#34;|&#x22;/gi, '"').replace(/&amp;/g, '&').replace(CONTROL_CHARACTERS, ' ')
+  return text
+    .replace(/&quot;|&#34;|&#x22;/gi, '"')
+    .replace(/&amp;/g, '&')
+    .replace(CONTROL_CHARACTERS, ' ')
 }

@@ -22,7 +22,10 @@ export function hasSchemaType(node: JsonObject, type: string): boolean {
 
 /** "http://schema.org/TELECOMMUTE" → "telecommute". */
 export function schemaName(value: string): string {
-  return value.trim().replace(/^(https?:\/\/schema\.org\/|schema:)/i, '').toLowerCase()
+  return value
+    .trim()
+    .replace(/^(https?:\/\/schema\.org\/|schema:)/i, '')
+    .toLowerCase()
 }
 
 /** `{"@id": "#org"}` (maybe with an `@type`): a pointer to a node described elsewhere on the page. */

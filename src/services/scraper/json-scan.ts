@@ -25,7 +25,8 @@ export function checkJson(text: string): void {
     } else if (char === '}' || char === ']') open.pop()
     else if (char === ',' && (open[open.length - 1] ?? -1) >= 0) {
       const commas = (open[open.length - 1] as number) + 1
-      if (commas >= PAGE_LIMITS.maxJsonItems) throw new TooComplex(`a JSON-LD array has more than ${PAGE_LIMITS.maxJsonItems} items`)
+      if (commas >= PAGE_LIMITS.maxJsonItems)
+        throw new TooComplex(`a JSON-LD array has more than ${PAGE_LIMITS.maxJsonItems} items`)
       open[open.length - 1] = commas
     }
   }

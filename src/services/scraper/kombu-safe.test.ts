@@ -3,7 +3,11 @@ import { LITERAL_MARK, defuseKombuTags } from './kombu-safe'
 
 describe('defuseKombuTags', () => {
   it('marks objects that kombu would decode as tagged values, at any depth', () => {
-    const posting = { title: 'x', identifier: { __type__: 'uuid', __value__: 'abc' }, list: [{ __value__: 1, __type__: 'decimal' }] }
+    const posting = {
+      title: 'x',
+      identifier: { __type__: 'uuid', __value__: 'abc' },
+      list: [{ __value__: 1, __type__: 'decimal' }]
+    }
     expect(defuseKombuTags(posting)).toEqual({
       title: 'x',
       identifier: { __type__: 'uuid', __value__: 'abc', [LITERAL_MARK]: true },

@@ -7,7 +7,9 @@ const TEMPLATE = 'http://127.0.0.1:8081/jobs/{id}'
 describe('listingUrl', () => {
   it('puts a valid id into the template', () => {
     expect(listingUrl('abc-123_v2.1', TEMPLATE)).toBe('http://127.0.0.1:8081/jobs/abc-123_v2.1')
-    expect(listingUrl('42', 'https://board.example/view?job={id}&src=x')).toBe('https://board.example/view?job=42&src=x')
+    expect(listingUrl('42', 'https://board.example/view?job={id}&src=x')).toBe(
+      'https://board.example/view?job=42&src=x'
+    )
   })
 
   it.each(['../admin', 'a/b', '..', '.', '', 'a?b=1', 'a#frag', '%2e%2e', 'a b', 'x'.repeat(65), 'é'])(

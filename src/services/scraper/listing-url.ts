@@ -36,6 +36,7 @@ export function templatePrefix(sourceUrlTemplate: string): URL {
   if (prefix.protocol !== 'http:' && prefix.protocol !== 'https:') {
     throw new Error(`The source URL template must be http or https: "${sourceUrlTemplate}"`)
   }
-  if (prefix.hash !== '') throw new Error(`The ${ID_PLACEHOLDER} placeholder cannot be in the URL fragment: "${sourceUrlTemplate}"`)
+  if (prefix.hash !== '')
+    throw new Error(`The ${ID_PLACEHOLDER} placeholder cannot be in the URL fragment: "${sourceUrlTemplate}"`)
   return prefix
 }

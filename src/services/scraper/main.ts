@@ -39,7 +39,15 @@ async function main(): Promise<void> {
   const maxDeliveries = envInt('RPC_MAX_DELIVERIES', DEFAULT_MAX_DELIVERIES)
   // The container's hostname tells a crawl which replica scraped each listing (SCRAPER_REPLICA_NAME for processes on one host).
   const replica = envString('SCRAPER_REPLICA_NAME', hostname())
-  const server = new RpcServer(service, { amqpUri, maxWorkers, prefetch, maxDeliveries, logger, replica, ...crawlServerHooks(control, replica) })
+  const server = new RpcServer(service, {
+    amqpUri,
+    maxWorkers,
+    prefetch,
+    maxDeliveries,
+    logger,
+    replica,
+    ...crawlServerHooks(control, replica)
+  })
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {

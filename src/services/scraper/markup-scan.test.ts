@@ -10,7 +10,8 @@ function realDepth(html: string): number {
   let deepest = 0
   const walk = (node: { children?: unknown[] }, depth: number): void => {
     deepest = Math.max(deepest, depth)
-    for (const child of node.children ?? []) if ((child as { type: string }).type === 'tag') walk(child as { children?: unknown[] }, depth + 1)
+    for (const child of node.children ?? [])
+      if ((child as { type: string }).type === 'tag') walk(child as { children?: unknown[] }, depth + 1)
   }
   walk(load(html)('body').get(0) as { children?: unknown[] }, 0)
   return deepest
@@ -34,7 +35,9 @@ describe('checkMarkup', () => {
   })
 
   it('counts elements, void ones included', () => {
-    expect(() => checkMarkup('<br>'.repeat(maxElements + 1), 'the page')).toThrow(`the page has more than ${maxElements} elements`)
+    expect(() => checkMarkup('<br>'.repeat(maxElements + 1), 'the page')).toThrow(
+      `the page has more than ${maxElements} elements`
+    )
     expect(() => checkMarkup('<br>'.repeat(maxElements), 'the page')).not.toThrow()
   })
 
@@ -46,7 +49,12 @@ describe('checkMarkup', () => {
 
   it('looks at no tags inside scripts, styles and comments', () => {
     const nested = '<div>'.repeat(maxDepth + 1)
-    for (const wrapped of [`<script>${nested}</script>`, `<style>${nested}</STYLE >`, `<!--${nested}-->`, `<textarea>${nested}</textarea>`]) {
+    for (const wrapped of [
+      `<script>${nested}</script>`,
+      `<style>${nested}</STYLE >`,
+      `<!--${nested}-->`,
+      `<textarea>${nested}</textarea>`
+    ]) {
       expect(() => checkMarkup(`<p>x</p>${wrapped}<p>y</p>`, 'x'), wrapped.slice(0, 12)).not.toThrow()
     }
   })

@@ -11,15 +11,67 @@
  */
 import { PAGE_LIMITS, TooComplex } from './page-limits'
 
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr'])
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'keygen',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr'
+])
 const RAW_TEXT = ['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript']
 /** Elements a new one of the same name closes when it is the innermost open element. */
 const IMPLIED_END = new Set(['p', 'li', 'dt', 'dd', 'option', 'optgroup', 'tr', 'td', 'th', 'rb', 'rt', 'rp'])
 /** Elements whose start closes an open <p> (HTML's "close a p element" rule), when p is innermost. */
 const CLOSES_P = new Set([
-  'address', 'article', 'aside', 'blockquote', 'center', 'dd', 'details', 'dialog', 'dir', 'div', 'dl', 'dt', 'fieldset', 'figcaption',
-  'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'li', 'listing', 'main', 'menu',
-  'nav', 'ol', 'p', 'pre', 'search', 'section', 'summary', 'table', 'ul'
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'center',
+  'dd',
+  'details',
+  'dialog',
+  'dir',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'hr',
+  'li',
+  'listing',
+  'main',
+  'menu',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'search',
+  'section',
+  'summary',
+  'table',
+  'ul'
 ])
 const FOREIGN = new Set(['svg', 'math'])
 const RAW_TEXT_END = new Map(RAW_TEXT.map((name) => [name, new RegExp(`</${name}[\\s/>]`, 'gi')]))
@@ -51,12 +103,14 @@ export function checkMarkup(html: string, what: string): void {
       open.closeThrough(name)
       continue
     }
-    if (++elements > PAGE_LIMITS.maxElements) throw new TooComplex(`${what} has more than ${PAGE_LIMITS.maxElements} elements`)
+    if (++elements > PAGE_LIMITS.maxElements)
+      throw new TooComplex(`${what} has more than ${PAGE_LIMITS.maxElements} elements`)
     if (CLOSES_P.has(name) && open.innermost() === 'p') open.closeThrough('p')
     if (IMPLIED_END.has(name) && open.innermost() === name) open.closeThrough(name)
     const selfClosed = html[end - 1] === '/' && open.inForeignContent()
     if (VOID.has(name) || selfClosed) continue
-    if (open.push(name) > PAGE_LIMITS.maxDepth) throw new TooComplex(`${what} nests elements more than ${PAGE_LIMITS.maxDepth} deep`)
+    if (open.push(name) > PAGE_LIMITS.maxDepth)
+      throw new TooComplex(`${what} nests elements more than ${PAGE_LIMITS.maxDepth} deep`)
     const rawEnd = RAW_TEXT_END.get(name)
     if (rawEnd !== undefined) {
       rawEnd.lastIndex = at

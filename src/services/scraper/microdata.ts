@@ -11,7 +11,19 @@ import type { JsonObject } from './json-object'
 /** JobPosting → baseSalary → value is three levels; leave room, but stop runaway nesting. */
 const MAX_DEPTH = 5
 /** Elements whose value is an attribute, per the microdata spec. */
-const URL_ATTRIBUTES: Record<string, string> = { a: 'href', area: 'href', link: 'href', img: 'src', audio: 'src', video: 'src', source: 'src', iframe: 'src', embed: 'src', track: 'src', object: 'data' }
+const URL_ATTRIBUTES: Record<string, string> = {
+  a: 'href',
+  area: 'href',
+  link: 'href',
+  img: 'src',
+  audio: 'src',
+  video: 'src',
+  source: 'src',
+  iframe: 'src',
+  embed: 'src',
+  track: 'src',
+  object: 'data'
+}
 
 export function readMicrodataPosting($: CheerioAPI): JsonObject | null {
   const item = $('[itemscope][itemtype]')
@@ -33,7 +45,11 @@ function readItem($: CheerioAPI, item: Cheerio<Element>, depth: number): JsonObj
   const props = item.find('[itemprop]').filter((_, el) => $(el).parent().closest('[itemscope]').get(0) === itemElement)
   for (const el of props.toArray()) {
     const prop = $(el)
-    const value = prop.is('[itemscope]') ? (depth < MAX_DEPTH ? readItem($, prop, depth + 1) : null) : propertyValue(prop)
+    const value = prop.is('[itemscope]')
+      ? depth < MAX_DEPTH
+        ? readItem($, prop, depth + 1)
+        : null
+      : propertyValue(prop)
     if (value === null) continue
     for (const name of (prop.attr('itemprop') ?? '').split(/\s+/).filter(Boolean)) {
       const existing = result[name]

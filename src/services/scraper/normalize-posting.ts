@@ -8,9 +8,15 @@ import { asList, isBareReference, isJsonObject, schemaName } from './json-object
 import type { JsonObject } from './json-object'
 import { parseSalary } from './salary'
 
-export type PostingFields = Omit<Listing, 'ID' | 'JSON' | 'scrapedAt' | 'extractedFrom' | 'title'> & { title: string | null }
+export type PostingFields = Omit<Listing, 'ID' | 'JSON' | 'scrapedAt' | 'extractedFrom' | 'title'> & {
+  title: string | null
+}
 
-export function normalizePosting(posting: JsonObject, pageUrl: string, nodesById: Map<string, JsonObject> = new Map()): PostingFields {
+export function normalizePosting(
+  posting: JsonObject,
+  pageUrl: string,
+  nodesById: Map<string, JsonObject> = new Map()
+): PostingFields {
   const resolve = (value: unknown): unknown => resolveReference(value, nodesById)
   return {
     title: firstText(posting['title']) ?? firstText(posting['name']),
@@ -54,7 +60,9 @@ function nameOf(value: unknown, resolve: (value: unknown) => unknown): string | 
 
 function locationOf(posting: JsonObject, resolve: (value: unknown) => unknown): string | null {
   const places = asList(posting['jobLocation']).map((place) => placeText(resolve(place), resolve))
-  const remote = asList(posting['jobLocationType']).some((type) => typeof type === 'string' && schemaName(type) === 'telecommute')
+  const remote = asList(posting['jobLocationType']).some(
+    (type) => typeof type === 'string' && schemaName(type) === 'telecommute'
+  )
   const where: string[] = []
   if (remote) {
     const allowed = asList(posting['applicantLocationRequirements']).map((area) => nameOf(area, resolve))
@@ -70,7 +78,9 @@ function placeText(place: unknown, resolve: (value: unknown) => unknown): string
   if (!isJsonObject(place)) return firstText(place)
   const address = resolve(place['address'])
   if (!isJsonObject(address)) return firstText(address) ?? firstText(place['name'])
-  const parts = [address['addressLocality'], address['addressRegion'], address['addressCountry']].map((part) => nameOf(part, resolve))
+  const parts = [address['addressLocality'], address['addressRegion'], address['addressCountry']].map((part) =>
+    nameOf(part, resolve)
+  )
   // Greenhouse puts "San Francisco, CA" in addressLocality alone; do not repeat a part that is already there.
   const kept: string[] = []
   for (const part of parts) {
@@ -79,7 +89,16 @@ function placeText(place: unknown, resolve: (value: unknown) => unknown): string
   return kept.length > 0 ? kept.join(', ') : firstText(place['name'])
 }
 
-const EMPLOYMENT_TYPES = new Set(['FULL_TIME', 'PART_TIME', 'CONTRACTOR', 'TEMPORARY', 'INTERN', 'VOLUNTEER', 'PER_DIEM', 'OTHER'])
+const EMPLOYMENT_TYPES = new Set([
+  'FULL_TIME',
+  'PART_TIME',
+  'CONTRACTOR',
+  'TEMPORARY',
+  'INTERN',
+  'VOLUNTEER',
+  'PER_DIEM',
+  'OTHER'
+])
 const EMPLOYMENT_ALIASES: Record<string, string> = {
   FULLTIME: 'FULL_TIME',
   PARTTIME: 'PART_TIME',

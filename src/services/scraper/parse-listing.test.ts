@@ -114,19 +114,28 @@ describe('parseListing: JSON-LD', () => {
     expect(listing.location).toBe('London, GB; Manchester, GB; Edinburgh, Scotland, GB')
     expect(listing.salary).toEqual({ min: 38000, max: 38000, currency: 'GBP', unit: null })
     expect(listing.skills).toEqual(['Java', 'Kotlin', 'SQL'])
-    expect(listing.description).toBe('Join our two-year graduate scheme. Rotate through payments, lending and platform teams.')
+    expect(listing.description).toBe(
+      'Join our two-year graduate scheme. Rotate through payments, lending and platform teams.'
+    )
   })
 })
 
 describe('parseListing: text fields', () => {
   it('keeps tag-like text in names as written, from JSON-LD and from microdata', () => {
     const context = { id: '1', url: PAGE_URL, scrapedAt: SCRAPED_AT }
-    const jsonLd = '<script type="application/ld+json">{"@type":"JobPosting","title":"C++ <Senior> Dev","hiringOrganization":{"name":"Angle &amp; Bracket <Labs>"}}</script>'
-    expect(parseListing(jsonLd, context)).toMatchObject({ title: 'C++ <Senior> Dev', company: 'Angle & Bracket <Labs>' })
+    const jsonLd =
+      '<script type="application/ld+json">{"@type":"JobPosting","title":"C++ <Senior> Dev","hiringOrganization":{"name":"Angle &amp; Bracket <Labs>"}}</script>'
+    expect(parseListing(jsonLd, context)).toMatchObject({
+      title: 'C++ <Senior> Dev',
+      company: 'Angle & Bracket <Labs>'
+    })
     const microdata =
       '<div itemscope itemtype="https://schema.org/JobPosting"><h1 itemprop="title">C++ &lt;Senior&gt; Dev</h1>' +
       '<div itemprop="hiringOrganization" itemscope itemtype="https://schema.org/Organization"><span itemprop="name">Angle &amp; Bracket &lt;Labs&gt;</span></div></div>'
-    expect(parseListing(microdata, context)).toMatchObject({ title: 'C++ <Senior> Dev', company: 'Angle & Bracket <Labs>' })
+    expect(parseListing(microdata, context)).toMatchObject({
+      title: 'C++ <Senior> Dev',
+      company: 'Angle & Bracket <Labs>'
+    })
   })
 })
 
@@ -148,7 +157,10 @@ describe('parseListing: microdata', () => {
       'Helios builds warehouse robots. You will grow our hardware-in-the-loop test suite.\n\n' +
         'What you bring:\n\n• Python and pytest\n• Experience with CI for embedded systems'
     )
-    expect(listing.JSON).toMatchObject({ '@type': 'JobPosting', hiringOrganization: { '@type': 'Organization', name: 'Helios Robotics' } })
+    expect(listing.JSON).toMatchObject({
+      '@type': 'JobPosting',
+      hiringOrganization: { '@type': 'Organization', name: 'Helios Robotics' }
+    })
   })
 })
 
@@ -169,7 +181,8 @@ describe('parseListing: plain HTML', () => {
   })
 
   it('falls back to the meta description when the page has no description container', () => {
-    const html = '<html><head><meta name="description" content="Night porter, 3 nights a week."></head><body><h1>Night Porter</h1><a href="/jobs/9/apply">Apply</a></body></html>'
+    const html =
+      '<html><head><meta name="description" content="Night porter, 3 nights a week."></head><body><h1>Night Porter</h1><a href="/jobs/9/apply">Apply</a></body></html>'
     const listing = parseListing(html, { id: '9', url: PAGE_URL, scrapedAt: SCRAPED_AT })
     expect(listing.title).toBe('Night Porter')
     expect(listing.description).toBe('Night porter, 3 nights a week.')
@@ -196,9 +209,12 @@ describe('parseListing: the listing address', () => {
   })
 
   it("still prefers the posting's own absolute url, and ignores a canonical link that is not http(s)", () => {
-    expect(parseListing(page('<link rel="canonical" href="http://a.example/x">', { url: 'https://b.example/job/7' }), internal).url).toBe(
-      'https://b.example/job/7'
-    )
+    expect(
+      parseListing(
+        page('<link rel="canonical" href="http://a.example/x">', { url: 'https://b.example/job/7' }),
+        internal
+      ).url
+    ).toBe('https://b.example/job/7')
     expect(parseListing(page('<link rel="canonical" href="javascript:alert(1)">', {}), internal).url).toBe(internal.url)
   })
 })

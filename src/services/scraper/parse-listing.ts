@@ -95,7 +95,11 @@ function pageAddress($: CheerioAPI, fetchedUrl: string): string {
 }
 
 function pageHeading($: CheerioAPI): string | null {
-  const heading = ($('h1').first().text() || $('meta[property="og:title"]').attr('content') || $('title').first().text())
+  const heading = (
+    $('h1').first().text() ||
+    $('meta[property="og:title"]').attr('content') ||
+    $('title').first().text()
+  )
     .replace(/\s+/g, ' ')
     .trim()
   return heading === '' ? null : heading

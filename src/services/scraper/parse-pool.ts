@@ -82,7 +82,11 @@ export class ParsePool {
       if (outcome.ok) return outcome.listing
       throw new RelayedScrapeError(outcome.kind, outcome.message)
     } catch (err) {
-      if (abort.signal.aborted) throw new PageTooComplex(context.url, `parsing it took longer than ${this.timeoutMs} ms (SCRAPER_PARSE_TIMEOUT_MS)`)
+      if (abort.signal.aborted)
+        throw new PageTooComplex(
+          context.url,
+          `parsing it took longer than ${this.timeoutMs} ms (SCRAPER_PARSE_TIMEOUT_MS)`
+        )
       if ((err as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
         throw new PageTooComplex(context.url, `parsing it needed more than ${this.maxHeapMb} MB`)
       }

@@ -5,7 +5,10 @@ const noRefs = (value: unknown): unknown => value
 
 describe('parseSalary', () => {
   it('reads MonetaryAmount with a QuantitativeValue range', () => {
-    const salary = parseSalary({ '@type': 'MonetaryAmount', currency: 'usd', value: { minValue: 100, maxValue: '200', unitText: 'MONTH' } }, noRefs)
+    const salary = parseSalary(
+      { '@type': 'MonetaryAmount', currency: 'usd', value: { minValue: 100, maxValue: '200', unitText: 'MONTH' } },
+      noRefs
+    )
     expect(salary).toEqual({ min: 100, max: 200, currency: 'USD', unit: 'MONTH' })
   })
 

@@ -80,7 +80,12 @@ function amountOf(value: unknown): number | null {
 
 function complete(salary: Partial<Salary>): Salary | null {
   if (salary.min == null && salary.max == null) return null
-  return { min: salary.min ?? null, max: salary.max ?? null, currency: salary.currency ?? null, unit: salary.unit ?? null }
+  return {
+    min: salary.min ?? null,
+    max: salary.max ?? null,
+    currency: salary.currency ?? null,
+    unit: salary.unit ?? null
+  }
 }
 
 const CURRENCY_CODES = /\b(USD|EUR|GBP|CAD|AUD|NZD|CHF|SEK|NOK|DKK|PLN|CZK|JPY|CNY|INR|SGD|HKD|BRL|MXN|ZAR)\b/i

@@ -10,49 +10,72 @@ export { ScrapeError, InvalidListingId } from '../../shared/scrape-errors'
 
 export class ListingNotFound extends ScrapeError {
   override readonly name = 'ListingNotFound'
-  constructor(readonly url: string, readonly status: number) {
+  constructor(
+    readonly url: string,
+    readonly status: number
+  ) {
     super(`No listing at ${url}: the source answered ${status}`)
   }
 }
 
 export class NotAJobListing extends ScrapeError {
   override readonly name = 'NotAJobListing'
-  constructor(readonly url: string, reason: string) {
+  constructor(
+    readonly url: string,
+    reason: string
+  ) {
     super(`${url} is not a job listing: ${reason}`)
   }
 }
 
 export class UnreadablePosting extends ScrapeError {
   override readonly name = 'UnreadablePosting'
-  constructor(readonly url: string, reason: string) {
+  constructor(
+    readonly url: string,
+    reason: string
+  ) {
     super(`${url} has a job posting that cannot be read: ${reason}`)
   }
 }
 
 export class SourceUnavailable extends ScrapeError {
   override readonly name = 'SourceUnavailable'
-  constructor(readonly url: string, reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly url: string,
+    reason: string,
+    options?: { cause?: unknown }
+  ) {
     super(`Could not scrape ${url}: ${reason}`, options)
   }
 }
 
 export class SourceTimeout extends ScrapeError {
   override readonly name = 'SourceTimeout'
-  constructor(readonly url: string, readonly timeoutMs: number) {
+  constructor(
+    readonly url: string,
+    readonly timeoutMs: number
+  ) {
     super(`${url} did not answer in full within ${timeoutMs} ms (SCRAPER_TIMEOUT_MS)`)
   }
 }
 
 export class PageTooLarge extends ScrapeError {
   override readonly name = 'PageTooLarge'
-  constructor(readonly url: string, readonly maxBytes: number, detail: string) {
+  constructor(
+    readonly url: string,
+    readonly maxBytes: number,
+    detail: string
+  ) {
     super(`${url} is larger than the ${maxBytes}-byte limit (${detail})`)
   }
 }
 
 export class PageTooComplex extends ScrapeError {
   override readonly name = 'PageTooComplex'
-  constructor(readonly url: string, detail: string) {
+  constructor(
+    readonly url: string,
+    detail: string
+  ) {
     super(`${url} is too complex to parse safely: ${detail}`)
   }
 }
@@ -62,7 +85,10 @@ export class PageTooComplex extends ScrapeError {
  * error's message but not its class or name, so the parse worker sends kind and message.
  */
 export class RelayedScrapeError extends ScrapeError {
-  constructor(override readonly name: ScrapeErrorKind, message: string) {
+  constructor(
+    override readonly name: ScrapeErrorKind,
+    message: string
+  ) {
     super(message)
   }
 }

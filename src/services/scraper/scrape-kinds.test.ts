@@ -6,7 +6,16 @@ it('a crawl retries a source that is down or slow, and fails a hostile, oversize
   const retried = SCRAPE_ERROR_KINDS.filter((kind) => !isPermanent(kind))
   // A source the scraper does not hold yet (the announcement is on its way) or holds paused: later, it may.
   expect(retried.sort()).toEqual(['SourcePaused', 'SourceTimeout', 'SourceUnavailable', 'UnknownSource'])
-  for (const kind of ['PageTooComplex', 'PageTooLarge', 'UnreadablePosting', 'TooManyDeliveries', 'MethodNotFound', 'PoisonMessage']) expect(isPermanent(kind), kind).toBe(true)
+  for (const kind of [
+    'PageTooComplex',
+    'PageTooLarge',
+    'UnreadablePosting',
+    'TooManyDeliveries',
+    'MethodNotFound',
+    'PoisonMessage'
+  ])
+    expect(isPermanent(kind), kind).toBe(true)
   // Nobody named it (a Python ValueError), or the replica went away: worth another attempt.
-  for (const kind of ['ValueError', 'ReplicaLost', 'ConnectionReset', 'RpcTimeout', 'BrokerUnavailable']) expect(isPermanent(kind), kind).toBe(false)
+  for (const kind of ['ValueError', 'ReplicaLost', 'ConnectionReset', 'RpcTimeout', 'BrokerUnavailable'])
+    expect(isPermanent(kind), kind).toBe(false)
 })

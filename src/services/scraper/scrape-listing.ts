@@ -56,7 +56,11 @@ export interface SlotGrant {
   seenBefore: boolean
 }
 
-export async function scrapeListing(id: string, options: ScrapeOptions, grant: SlotGrant | null = null): Promise<Listing> {
+export async function scrapeListing(
+  id: string,
+  options: ScrapeOptions,
+  grant: SlotGrant | null = null
+): Promise<Listing> {
   // Before any request: a bad id must never reach the network.
   const url = listingUrl(id, options.sourceUrlTemplate)
   const timeoutMs = options.timeoutMs ?? SCRAPE_DEFAULTS.timeoutMs

@@ -38,7 +38,11 @@ export function createScraperService(config: ScraperServiceConfig): ScraperServi
     // Both checked before any request: neither a bad id nor a bad source reaches the network.
     const listingId = listingIdFrom(id)
     const sourceUrlTemplate = targets.templateOf(source)
-    return scrapeListing(listingId, { ...scrape, parsePool, sourceUrlTemplate, sourceName: source as string }, slotGrant())
+    return scrapeListing(
+      listingId,
+      { ...scrape, parsePool, sourceUrlTemplate, sourceName: source as string },
+      slotGrant()
+    )
   }
   return {
     name: serviceName,

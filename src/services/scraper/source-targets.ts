@@ -25,17 +25,24 @@ export class SourceTargets {
   /** The template to build the source's listing URLs from, or UnknownSource / SourcePaused. */
   templateOf(name: unknown): string {
     if (typeof name !== 'string' || !SOURCE_NAME_PATTERN.test(name)) {
-      throw new UnknownSource(typeof name === 'string' ? name : String(name), 'a source name is 1–63 of lower-case letters, digits and "-"')
+      throw new UnknownSource(
+        typeof name === 'string' ? name : String(name),
+        'a source name is 1–63 of lower-case letters, digits and "-"'
+      )
     }
     const sources = this.announced()
     if (sources === null) {
       if (name === DEFAULT_SOURCE_NAME) return this.defaultTemplate
-      throw new UnknownSource(name, `no coordinator has announced the registered sources lately; only "${DEFAULT_SOURCE_NAME}" is known without one`)
+      throw new UnknownSource(
+        name,
+        `no coordinator has announced the registered sources lately; only "${DEFAULT_SOURCE_NAME}" is known without one`
+      )
     }
     const source = sources.get(name)
     if (source === undefined) throw new UnknownSource(name)
     if (source.paused) throw new SourcePaused(name)
-    if (source.listingUrlTemplate === null) throw new UnknownSource(name, 'it has no listing URL template, so no id can be looked up on it')
+    if (source.listingUrlTemplate === null)
+      throw new UnknownSource(name, 'it has no listing URL template, so no id can be looked up on it')
     return source.listingUrlTemplate
   }
 }

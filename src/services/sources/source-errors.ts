@@ -15,11 +15,19 @@ export class SourceError extends Error {
 }
 
 export function sourceNotFound(name: string): SourceError {
-  return new SourceError('SourceNotFound', `No source named "${name}"`, 'List the sources with `deck source list` or GET /sources.')
+  return new SourceError(
+    'SourceNotFound',
+    `No source named "${name}"`,
+    'List the sources with `deck source list` or GET /sources.'
+  )
 }
 
 export function sourceNameTaken(name: string): SourceError {
-  return new SourceError('SourceNameTaken', `A source named "${name}" already exists`, 'Pick another name, or edit that source.')
+  return new SourceError(
+    'SourceNameTaken',
+    `A source named "${name}" already exists`,
+    'Pick another name, or edit that source.'
+  )
 }
 
 export function defaultSourceKept(): SourceError {

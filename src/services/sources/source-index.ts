@@ -26,12 +26,17 @@ const SOURCES_MAPPINGS: estypes.MappingTypeMapping = {
 }
 
 export async function ensureSourcesIndex(client: Client, index: string): Promise<void> {
-  await client.indices.putIndexTemplate({ name: `${index}-sources`, index_patterns: [index], template: { settings: SETTINGS, mappings: SOURCES_MAPPINGS } })
+  await client.indices.putIndexTemplate({
+    name: `${index}-sources`,
+    index_patterns: [index],
+    template: { settings: SETTINGS, mappings: SOURCES_MAPPINGS }
+  })
   if (await client.indices.exists({ index })) return
   try {
     await client.indices.create({ index, settings: SETTINGS, mappings: SOURCES_MAPPINGS })
   } catch (err) {
-    if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception')) throw err
+    if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception'))
+      throw err
   }
 }
 

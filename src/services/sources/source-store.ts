@@ -30,7 +30,12 @@ export class SourceStore {
   ) {}
 
   async list(): Promise<Source[]> {
-    const res = await this.client.search<Source>({ index: this.index, size: MAX_SOURCES, sort: [{ name: 'asc' }], ignore_unavailable: true })
+    const res = await this.client.search<Source>({
+      index: this.index,
+      size: MAX_SOURCES,
+      sort: [{ name: 'asc' }],
+      ignore_unavailable: true
+    })
     return res.hits.hits.flatMap((hit) => (hit._source === undefined ? [] : [SourceSchema.parse(hit._source)]))
   }
 
@@ -71,7 +76,8 @@ export class SourceStore {
     return this.change(name, (current) => {
       const spec = SourceSpecSchema.safeParse({
         name: current.name,
-        listingUrlTemplate: edit.listingUrlTemplate === undefined ? current.listingUrlTemplate : edit.listingUrlTemplate,
+        listingUrlTemplate:
+          edit.listingUrlTemplate === undefined ? current.listingUrlTemplate : edit.listingUrlTemplate,
         sitemapUrls: edit.sitemapUrls ?? current.sitemapUrls,
         politeness: { ...current.politeness, ...edit.politeness }
       })
@@ -95,12 +101,24 @@ export class SourceStore {
       const { source, seqNo, primaryTerm } = await this.read(name)
       const next: Source = { ...apply(source), updatedAt: this.now().toISOString() }
       try {
-        await this.client.index({ index: this.index, id: name, document: next, if_seq_no: seqNo, if_primary_term: primaryTerm, refresh: true })
+        await this.client.index({
+          index: this.index,
+          id: name,
+          document: next,
+          if_seq_no: seqNo,
+          if_primary_term: primaryTerm,
+          refresh: true
+        })
         return next
       } catch (err) {
         if (!isConflict(err)) throw err
         if (tries >= MAX_WRITE_TRIES) {
-          throw new SourceError('SourceConflict', `The source "${name}" kept changing under this edit`, 'Someone else is editing it; read it again and retry.', { cause: err })
+          throw new SourceError(
+            'SourceConflict',
+            `The source "${name}" kept changing under this edit`,
+            'Someone else is editing it; read it again and retry.',
+            { cause: err }
+          )
         }
       }
     }
@@ -114,7 +132,8 @@ export class SourceStore {
 
   private async readOrNull(name: string): Promise<Versioned | null> {
     const res = await this.client.get<Source>({ index: this.index, id: name }, { ignore: [404] })
-    if (!res.found || res._source === undefined || res._seq_no === undefined || res._primary_term === undefined) return null
+    if (!res.found || res._source === undefined || res._seq_no === undefined || res._primary_term === undefined)
+      return null
     return { source: SourceSchema.parse(res._source), seqNo: res._seq_no, primaryTerm: res._primary_term }
   }
 }

@@ -5,14 +5,35 @@ import { NoticeRateLimit } from './notice-rate-limit'
 import { NoticeRules } from './notice-rules'
 import { DEFAULT_NOTIFICATION_SETTINGS } from './notification-settings'
 
-function container(name: string, state: ContainerStatus['state'], health: ContainerStatus['health'] = 'none', exitCode: number | null = null): ContainerStatus {
-  return { id: `id-${name}`, name, service: name.split('-')[1] ?? '', number: 1, image: 'i', state, health, startedAt: null, uptimeMs: null, exitCode, restarts: 0, ports: [], upToDate: true }
+function container(
+  name: string,
+  state: ContainerStatus['state'],
+  health: ContainerStatus['health'] = 'none',
+  exitCode: number | null = null
+): ContainerStatus {
+  return {
+    id: `id-${name}`,
+    name,
+    service: name.split('-')[1] ?? '',
+    number: 1,
+    image: 'i',
+    state,
+    health,
+    startedAt: null,
+    uptimeMs: null,
+    exitCode,
+    restarts: 0,
+    ports: [],
+    upToDate: true
+  }
 }
 function status(...containers: ContainerStatus[]): StackStatus {
   return { services: [{ containers }], orphans: [] } as unknown as StackStatus
 }
 function metrics(ready: number, unacked = 0): BrokerMetrics {
-  return { queues: [{ queue: 'rpc-scraper', service: 'scraper', ready, unacked, consumers: 2 }] } as unknown as BrokerMetrics
+  return {
+    queues: [{ queue: 'rpc-scraper', service: 'scraper', ready, unacked, consumers: 2 }]
+  } as unknown as BrokerMetrics
 }
 function crawl(id: string, state: CrawlSummary['state'], failed = 0): CrawlSummary {
   return { id, name: `crawl ${id}`, state, done: 10, failed, skipped: 0, total: 10 + failed } as unknown as CrawlSummary
@@ -23,14 +44,19 @@ describe('NoticeRules', () => {
     const rules = new NoticeRules(() => 'scraper')
     expect(rules.status(status(container('d-api-1', 'exited', 'none', 1)), 0)).toEqual([])
     rules.status(status(container('d-api-1', 'running', 'healthy'), container('d-scraper-1', 'running')), 1)
-    const notices = rules.status(status(container('d-api-1', 'running', 'unhealthy'), container('d-scraper-1', 'exited', 'none', 137)), 2)
+    const notices = rules.status(
+      status(container('d-api-1', 'running', 'unhealthy'), container('d-scraper-1', 'exited', 'none', 137)),
+      2
+    )
     expect(notices.map((n) => [n.kind, n.title])).toEqual([
       ['containerUnhealthy', 'd-api-1 is unhealthy'],
       ['containerExited', 'd-scraper-1 exited']
     ])
     expect(notices[1]?.body).toContain('code 137')
     // Still unhealthy, still exited: nothing new.
-    expect(rules.status(status(container('d-api-1', 'running', 'unhealthy'), container('d-scraper-1', 'exited')), 3)).toEqual([])
+    expect(
+      rules.status(status(container('d-api-1', 'running', 'unhealthy'), container('d-scraper-1', 'exited')), 3)
+    ).toEqual([])
   })
 
   it('keeps quiet about a container the panel itself stopped', () => {
@@ -58,7 +84,12 @@ describe('NoticeRules', () => {
     const rules = new NoticeRules(() => 'scraper')
     expect(rules.crawlList([crawl('a', 'running'), crawl('old', 'done')])).toEqual([])
     rules.crawlList([crawl('a', 'running'), crawl('b', 'running'), crawl('c', 'paused'), crawl('old', 'done')])
-    const notices = rules.crawlList([crawl('a', 'done'), crawl('b', 'done', 3), crawl('c', 'cancelled'), crawl('old', 'done')])
+    const notices = rules.crawlList([
+      crawl('a', 'done'),
+      crawl('b', 'done', 3),
+      crawl('c', 'cancelled'),
+      crawl('old', 'done')
+    ])
     expect(notices.map((n) => [n.kind, n.title])).toEqual([
       ['crawlFinished', 'Crawl crawl a finished'],
       ['crawlFailed', 'Crawl crawl b ended with failures'],
@@ -68,9 +99,23 @@ describe('NoticeRules', () => {
 
   it('says each autoscale step that scaled, with its formula and reason', () => {
     const rules = new NoticeRules(() => null)
-    const decision = { at: 0, service: 'scraper', current: 2, desired: 4, action: 'up' as const, formula: 'ceil(200 ÷ 50) = 4', reason: 'scale up at once', outcome: null }
+    const decision = {
+      at: 0,
+      service: 'scraper',
+      current: 2,
+      desired: 4,
+      action: 'up' as const,
+      formula: 'ceil(200 ÷ 50) = 4',
+      reason: 'scale up at once',
+      outcome: null
+    }
     expect(rules.autoscale(decision)).toEqual([
-      { kind: 'autoscaleStep', title: 'Autoscale scraper up: 2 → 4', body: 'ceil(200 ÷ 50) = 4; scale up at once', tag: 'autoscale-scraper' }
+      {
+        kind: 'autoscaleStep',
+        title: 'Autoscale scraper up: 2 → 4',
+        body: 'ceil(200 ÷ 50) = 4; scale up at once',
+        tag: 'autoscale-scraper'
+      }
     ])
     expect(rules.autoscale({ ...decision, desired: 2, action: 'none' })).toEqual([])
   })
@@ -79,7 +124,13 @@ describe('NoticeRules', () => {
 describe('NoticeRateLimit', () => {
   it('lets at most max of a kind through a minute, and counts what it held back', () => {
     const limit = new NoticeRateLimit()
-    expect([0, 1, 2, 3, 4].map((t) => limit.admit('containerExited', t * 1000, 3).show)).toEqual([true, true, true, false, false])
+    expect([0, 1, 2, 3, 4].map((t) => limit.admit('containerExited', t * 1000, 3).show)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false
+    ])
     expect(limit.admit('crawlFinished', 5000, 3).show).toBe(true)
     expect(limit.admit('containerExited', 59_999, 3).show).toBe(false)
     expect(limit.admit('containerExited', 60_000, 3)).toEqual({ show: true, heldBack: 3 })

@@ -11,7 +11,10 @@ import type { AutoscaleDecision } from '../autoscale'
 import type { NotificationSettings, PanelNotice } from './notification-settings'
 
 /** What a notice reads of an autoscale decision. */
-export type AutoscaleStep = Pick<AutoscaleDecision, 'service' | 'current' | 'desired' | 'action' | 'formula' | 'reason' | 'outcome'>
+export type AutoscaleStep = Pick<
+  AutoscaleDecision,
+  'service' | 'current' | 'desired' | 'action' | 'formula' | 'reason' | 'outcome'
+>
 
 /** How long a container the panel stopped stays expected to exit. */
 const EXPECTED_EXIT_MS = 120_000
@@ -33,7 +36,8 @@ export class NoticeRules {
   constructor(private readonly scraperService: () => string | null) {}
 
   progress(event: ProgressEvent, now: number): void {
-    if (event.container !== null && PANEL_STOP_STEPS.has(event.step)) this.expectedExits.set(event.container, now + EXPECTED_EXIT_MS)
+    if (event.container !== null && PANEL_STOP_STEPS.has(event.step))
+      this.expectedExits.set(event.container, now + EXPECTED_EXIT_MS)
   }
 
   /** The stack as it is when the notifier starts, unless a status event came first. */
@@ -52,12 +56,23 @@ export class NoticeRules {
       const before = previous.get(c.id)
       if (before === undefined) continue
       if (c.health === 'unhealthy' && before.health !== 'unhealthy') {
-        notices.push({ kind: 'containerUnhealthy', title: `${c.name} is unhealthy`, body: `Its healthcheck fails (service ${c.service}).`, tag: `unhealthy-${c.name}` })
+        notices.push({
+          kind: 'containerUnhealthy',
+          title: `${c.name} is unhealthy`,
+          body: `Its healthcheck fails (service ${c.service}).`,
+          tag: `unhealthy-${c.name}`
+        })
       }
-      const exited = (c.state === 'exited' || c.state === 'dead') && before.state !== 'exited' && before.state !== 'dead'
+      const exited =
+        (c.state === 'exited' || c.state === 'dead') && before.state !== 'exited' && before.state !== 'dead'
       if (exited && !this.expectedExits.has(c.name)) {
         const code = c.exitCode === null ? '' : ` with code ${c.exitCode}`
-        notices.push({ kind: 'containerExited', title: `${c.name} exited`, body: `It stopped${code} (service ${c.service}); the panel did not stop it.`, tag: `exited-${c.name}` })
+        notices.push({
+          kind: 'containerExited',
+          title: `${c.name} exited`,
+          body: `It stopped${code} (service ${c.service}); the panel did not stop it.`,
+          tag: `exited-${c.name}`
+        })
       }
     }
     return notices
@@ -96,8 +111,20 @@ export class NoticeRules {
       const ended = c.state === 'done' || c.state === 'cancelled'
       if (before === undefined || before === 'done' || before === 'cancelled' || !ended) continue
       const counts = `${c.done} done, ${c.failed} failed, ${c.skipped} skipped of ${c.total}`
-      if (c.failed > 0) notices.push({ kind: 'crawlFailed', title: `Crawl ${c.name} ended with failures`, body: counts, tag: `crawl-${c.id}` })
-      else notices.push({ kind: 'crawlFinished', title: `Crawl ${c.name} ${c.state === 'cancelled' ? 'was cancelled' : 'finished'}`, body: counts, tag: `crawl-${c.id}` })
+      if (c.failed > 0)
+        notices.push({
+          kind: 'crawlFailed',
+          title: `Crawl ${c.name} ended with failures`,
+          body: counts,
+          tag: `crawl-${c.id}`
+        })
+      else
+        notices.push({
+          kind: 'crawlFinished',
+          title: `Crawl ${c.name} ${c.state === 'cancelled' ? 'was cancelled' : 'finished'}`,
+          body: counts,
+          tag: `crawl-${c.id}`
+        })
     }
     return notices
   }

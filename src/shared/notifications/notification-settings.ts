@@ -5,7 +5,14 @@
  */
 import { z } from 'zod'
 
-export const NOTIFICATION_KINDS = ['containerUnhealthy', 'containerExited', 'backlogHigh', 'crawlFinished', 'crawlFailed', 'autoscaleStep'] as const
+export const NOTIFICATION_KINDS = [
+  'containerUnhealthy',
+  'containerExited',
+  'backlogHigh',
+  'crawlFinished',
+  'crawlFailed',
+  'autoscaleStep'
+] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
 /** The settings panel's label of each kind. */
@@ -20,7 +27,12 @@ export const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
 
 export const NotificationSettingsSchema = z.object({
   kinds: z
-    .object(Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, z.boolean().default(true)])) as Record<NotificationKind, z.ZodDefault<z.ZodBoolean>>)
+    .object(
+      Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, z.boolean().default(true)])) as Record<
+        NotificationKind,
+        z.ZodDefault<z.ZodBoolean>
+      >
+    )
     .prefault({}),
   /** ready + unacked on the scraper's queue. */
   backlogThreshold: z.number().int().min(1).max(10_000_000).default(1000),

@@ -24,8 +24,18 @@ function fakeApi(): PanelApi & { push: (event: EventName, payload: unknown) => v
   }
 }
 
-const running = { services: [{ containers: [{ id: '1', name: 'd-api-1', service: 'api', state: 'running', health: 'none', exitCode: null }] }], orphans: [] }
-const exited = { services: [{ containers: [{ id: '1', name: 'd-api-1', service: 'api', state: 'exited', health: 'none', exitCode: 1 }] }], orphans: [] }
+const running = {
+  services: [
+    { containers: [{ id: '1', name: 'd-api-1', service: 'api', state: 'running', health: 'none', exitCode: null }] }
+  ],
+  orphans: []
+}
+const exited = {
+  services: [
+    { containers: [{ id: '1', name: 'd-api-1', service: 'api', state: 'exited', health: 'none', exitCode: 1 }] }
+  ],
+  orphans: []
+}
 
 describe('startNotifier', () => {
   it('shows what the rules say, minus the kinds switched off, and stops with its stop function', () => {
@@ -37,11 +47,29 @@ describe('startNotifier', () => {
     api.push('status', exited as unknown as StackStatus)
     expect(shown.map((n) => n.title)).toEqual(['d-api-1 exited'])
     settings = { ...settings, kinds: { ...settings.kinds, autoscaleStep: false } }
-    api.push('autoscaleDecision', { at: 0, service: 'scraper', current: 1, desired: 2, action: 'up', formula: 'f', reason: 'r', outcome: null })
+    api.push('autoscaleDecision', {
+      at: 0,
+      service: 'scraper',
+      current: 1,
+      desired: 2,
+      action: 'up',
+      formula: 'f',
+      reason: 'r',
+      outcome: null
+    })
     expect(shown).toHaveLength(1)
     settings = DEFAULT_NOTIFICATION_SETTINGS
     stop()
-    api.push('autoscaleDecision', { at: 0, service: 'scraper', current: 1, desired: 2, action: 'up', formula: 'f', reason: 'r', outcome: null })
+    api.push('autoscaleDecision', {
+      at: 0,
+      service: 'scraper',
+      current: 1,
+      desired: 2,
+      action: 'up',
+      formula: 'f',
+      reason: 'r',
+      outcome: null
+    })
     expect(shown).toHaveLength(1)
   })
 
@@ -50,8 +78,23 @@ describe('startNotifier', () => {
     const shown: PanelNotice[] = []
     let clock = 0
     const settings = { ...DEFAULT_NOTIFICATION_SETTINGS, maxPerKindPerMinute: 1 }
-    const stop = startNotifier({ api, settings: () => settings, show: (n) => shown.push(n), crawlPollMs: 60_000, now: () => clock })
-    const step = { at: 0, service: 'scraper', current: 1, desired: 2, action: 'up', formula: 'f', reason: 'r', outcome: null }
+    const stop = startNotifier({
+      api,
+      settings: () => settings,
+      show: (n) => shown.push(n),
+      crawlPollMs: 60_000,
+      now: () => clock
+    })
+    const step = {
+      at: 0,
+      service: 'scraper',
+      current: 1,
+      desired: 2,
+      action: 'up',
+      formula: 'f',
+      reason: 'r',
+      outcome: null
+    }
     api.push('autoscaleDecision', step)
     api.push('autoscaleDecision', step)
     api.push('autoscaleDecision', step)

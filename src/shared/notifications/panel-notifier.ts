@@ -33,7 +33,11 @@ export function startNotifier(options: NotifierOptions): () => void {
       if (!current.kinds[notice.kind]) continue
       const admitted = limit.admit(notice.kind, now(), current.maxPerKindPerMinute)
       if (!admitted.show) continue
-      show(admitted.heldBack === 0 ? notice : { ...notice, body: `${notice.body} (${admitted.heldBack} more like it held back)` })
+      show(
+        admitted.heldBack === 0
+          ? notice
+          : { ...notice, body: `${notice.body} (${admitted.heldBack} more like it held back)` }
+      )
     }
   }
   void api.invoke('config', {}).then((result) => {

@@ -34,7 +34,12 @@ export abstract class Orchestration implements StackOperations {
   /** Brings up the selected services (dependencies included, already admitted); its summary. */
   protected abstract bringUp(project: ComposeProject, selected: string[], report: ProgressSink): Promise<string[]>
   /** Takes down everything of the stack `name`; `project` is null when the file does not load. */
-  protected abstract takeDown(project: ComposeProject | null, name: string, options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]>
+  protected abstract takeDown(
+    project: ComposeProject | null,
+    name: string,
+    options: { removeVolumes: boolean },
+    report: ProgressSink
+  ): Promise<string[]>
   abstract scale(serviceName: string, replicas: number, report: ProgressSink): Promise<string[]>
   abstract startService(serviceName: string, report: ProgressSink): Promise<string[]>
   abstract stopService(serviceName: string, report: ProgressSink): Promise<string[]>
@@ -76,7 +81,11 @@ export abstract class Orchestration implements StackOperations {
    * One queued operation on one service: the file loaded, the service looked up, the gate
    * asked when `admit` (it is getting replicas), then the engine.
    */
-  protected onService<T>(serviceName: string, work: (project: ComposeProject, spec: ServiceSpec) => Promise<T>, admit = false): Promise<T> {
+  protected onService<T>(
+    serviceName: string,
+    work: (project: ComposeProject, spec: ServiceSpec) => Promise<T>,
+    admit = false
+  ): Promise<T> {
     return this.serialize(async () => {
       const project = this.base.loadProject()
       const spec = serviceSpec(project, serviceName)
@@ -106,7 +115,11 @@ export interface DependencySteps<T> {
  * service two others depend on is brought once). Independent branches run in parallel; when one
  * fails, the walk still waits for the others, so nothing is created after it has failed.
  */
-export async function walkDependencies<T>(project: ComposeProject, selected: string[], steps: DependencySteps<T>): Promise<{ serviceName: string; brought: T }[]> {
+export async function walkDependencies<T>(
+  project: ComposeProject,
+  selected: string[],
+  steps: DependencySteps<T>
+): Promise<{ serviceName: string; brought: T }[]> {
   const started = new Map<string, Promise<T>>()
   const bring = (serviceName: string): Promise<T> => {
     let promise = started.get(serviceName)
@@ -114,7 +127,9 @@ export async function walkDependencies<T>(project: ComposeProject, selected: str
       const spec = serviceSpec(project, serviceName)
       promise = (async () => {
         await settleAll(
-          Object.entries(spec.dependsOn).map(async ([dep, condition]) => steps.await(serviceName, dep, condition, await bring(dep)))
+          Object.entries(spec.dependsOn).map(async ([dep, condition]) =>
+            steps.await(serviceName, dep, condition, await bring(dep))
+          )
         )
         return steps.bring(serviceName, spec)
       })()
@@ -140,7 +155,11 @@ export async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
 export function serviceSpec(project: ComposeProject, serviceName: string): ServiceSpec {
   const spec = project.services.get(serviceName)
   if (spec === undefined) {
-    throw new StackError('UnknownService', `No service "${serviceName}" in ${project.file}`, `Services: ${[...project.services.keys()].join(', ')}`)
+    throw new StackError(
+      'UnknownService',
+      `No service "${serviceName}" in ${project.file}`,
+      `Services: ${[...project.services.keys()].join(', ')}`
+    )
   }
   return spec
 }

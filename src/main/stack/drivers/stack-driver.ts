@@ -4,7 +4,15 @@
  * it; driver-registry.ts picks one by the panel's mode. A new driver is a folder beside
  * compose/ and swarm/ with a DriverModule, and one line in the registry.
  */
-import type { ContainerStats, DeckMode, DriverCapabilities, EngineConnectivity, LogLine, PanelError, StackStatus } from '../../../shared/contract'
+import type {
+  ContainerStats,
+  DeckMode,
+  DriverCapabilities,
+  EngineConnectivity,
+  LogLine,
+  PanelError,
+  StackStatus
+} from '../../../shared/contract'
 import type { ScaleTarget } from '../../autoscale/autoscaler'
 import type { ComposeProject } from '../compose-model'
 import type { DockerEngine } from '../docker-engine'
@@ -16,7 +24,7 @@ import type { ProgressSink } from '../stack-error'
 import type { RegistryAddress } from './swarm/swarm-registry'
 import type { SwarmPublish } from './swarm/swarm-preflight'
 
-export type { DeckMode,  }
+export type { DeckMode }
 
 export interface UpOptions {
   /** The fileHash of the pre-flight the user accepted. */
@@ -52,9 +60,18 @@ export interface EngineView {
   /** The stack's replicas (of one service), lowest number first. */
   listContainers(project: string, serviceName?: string): Promise<ProjectContainer[]>
   tailLogs(sources: LogSource[], tail: number): Promise<LogLine[]>
-  followLogs(source: LogSource, sinceSeconds: number, onLine: (line: LogLine) => void, onEnd: (reason: string) => void): Promise<() => void>
+  followLogs(
+    source: LogSource,
+    sinceSeconds: number,
+    onLine: (line: LogLine) => void,
+    onEnd: (reason: string) => void
+  ): Promise<() => void>
   containerStats(source: LogSource): Promise<ContainerStats>
-  followStats(source: LogSource, onReading: (reading: ContainerStats) => void, onEnd: (reason: string) => void): Promise<() => void>
+  followStats(
+    source: LogSource,
+    onReading: (reading: ContainerStats) => void,
+    onEnd: (reason: string) => void
+  ): Promise<() => void>
   host(): Promise<EngineHost>
 }
 

@@ -4,7 +4,14 @@
  * items in order until it ends or is stopped, and closes it on stop. The web shell's client
  * opens it again after a reconnect (socket-panel-api.ts); a view does nothing for that.
  */
-import type { PanelApi, PanelError, StreamItem, StreamKind, StreamOpenRequest, StreamParamsInput } from '../../../shared/contract'
+import type {
+  PanelApi,
+  PanelError,
+  StreamItem,
+  StreamKind,
+  StreamOpenRequest,
+  StreamParamsInput
+} from '../../../shared/contract'
 
 export interface StreamListener<K extends StreamKind> {
   /** Items in order; the first call carries the state when the stream (re)opened. */
@@ -19,7 +26,12 @@ let nextId = 1
 const ID_PREFIX = `v${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
 
 /** Opens the stream; the function returned closes it (and is a no-op once it ended). */
-export function followStream<K extends StreamKind>(api: PanelApi, kind: K, params: StreamParamsInput<K>, listener: StreamListener<K>): () => void {
+export function followStream<K extends StreamKind>(
+  api: PanelApi,
+  kind: K,
+  params: StreamParamsInput<K>,
+  listener: StreamListener<K>
+): () => void {
   const streamId = `${ID_PREFIX}-${nextId++}`
   let done = false
   const finish = (): void => {

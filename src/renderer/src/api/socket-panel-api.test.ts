@@ -6,7 +6,9 @@ import type { SocketLike } from './socket-panel-api'
 import type { StreamData, StreamOpenRequest } from '../../../shared/contract'
 
 /** A real WebSocket server that answers invokes the way the web shell frames them. */
-async function startServer(onFrame: (frame: { id: number; operation: string; request: unknown }, send: (data: unknown) => void) => void): Promise<{ url: string; server: WebSocketServer }> {
+async function startServer(
+  onFrame: (frame: { id: number; operation: string; request: unknown }, send: (data: unknown) => void) => void
+): Promise<{ url: string; server: WebSocketServer }> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 })
   await new Promise((resolve) => server.once('listening', resolve))
   server.on('connection', (socket) => {
@@ -25,7 +27,12 @@ describe('SocketPanelApi', () => {
   it('matches answers to invokes by id, even out of order', async () => {
     const held: (() => void)[] = []
     const { url, server } = await startServer((frame, send) => {
-      const answer = (): void => send({ type: 'result', id: frame.id, result: { ok: true, value: { echoed: frame.operation, request: frame.request } } })
+      const answer = (): void =>
+        send({
+          type: 'result',
+          id: frame.id,
+          result: { ok: true, value: { echoed: frame.operation, request: frame.request } }
+        })
       // Hold the first answer until the second arrives, so answers cross.
       if (frame.operation === 'status') held.push(answer)
       else {
@@ -34,7 +41,10 @@ describe('SocketPanelApi', () => {
       }
     })
     const api = new SocketPanelApi(url, createSocket)
-    cleanups.push(() => api.close(), () => server.close())
+    cleanups.push(
+      () => api.close(),
+      () => server.close()
+    )
     const first = api.invoke('status', {})
     const second = api.invoke('lookup', { id: '42' })
     expect(await second).toEqual({ ok: true, value: { echoed: 'lookup', request: { id: '42' } } })
@@ -48,7 +58,10 @@ describe('SocketPanelApi', () => {
       send({ type: 'result', id: frame.id, result: { ok: true, value: {} } })
     })
     const api = new SocketPanelApi(url, createSocket)
-    cleanups.push(() => api.close(), () => server.close())
+    cleanups.push(
+      () => api.close(),
+      () => server.close()
+    )
     const ends: unknown[] = []
     const unsubscribe = api.on('streamEnd', (payload) => ends.push(payload))
     await api.invoke('config', {})
@@ -72,7 +85,10 @@ describe('SocketPanelApi', () => {
     })
     server.on('connection', () => connections++)
     const api = new SocketPanelApi(url, createSocket)
-    cleanups.push(() => api.close(), () => server.close())
+    cleanups.push(
+      () => api.close(),
+      () => server.close()
+    )
     const states: string[] = []
     api.onConnection((s) => states.push(s))
     const lost = await api.invoke('status', {})
@@ -101,16 +117,24 @@ describe('SocketPanelApi streams', () => {
         if (connections > 1 && refuseAfterReconnect.includes(request.streamId ?? '')) {
           return answer({ ok: false, error: { kind: 'ContainerNotFound', message: 'gone', hint: null } })
         }
-        send({ type: 'event', event: 'streamData', payload: { streamId: request.streamId, kind: request.kind, items: [{ connection: connections }] } })
+        send({
+          type: 'event',
+          event: 'streamData',
+          payload: { streamId: request.streamId, kind: request.kind, items: [{ connection: connections }] }
+        })
         answer({ ok: true, value: { streamId: request.streamId } })
-        if (request.streamId === 'ended') send({ type: 'event', event: 'streamEnd', payload: { streamId: 'ended', reason: 'container gone' } })
+        if (request.streamId === 'ended')
+          send({ type: 'event', event: 'streamEnd', payload: { streamId: 'ended', reason: 'container gone' } })
       } else if (frame.operation === 'status') for (const client of server.clients) client.terminate()
       else if (frame.operation === 'streamClose') answer({ ok: true, value: { closed: true } })
       else answer({ ok: true, value: {} })
     })
     server.on('connection', () => connections++)
     const api = new SocketPanelApi(url, createSocket)
-    cleanups.push(() => api.close(), () => server.close())
+    cleanups.push(
+      () => api.close(),
+      () => server.close()
+    )
     const data: StreamData[] = []
     const ends: { streamId: string; reason: string }[] = []
     api.on('streamData', (d) => data.push(d))
@@ -138,19 +162,26 @@ describe('SocketPanelApi streams', () => {
     ])
     expect(opens[3]?.request.params).toEqual({ service: 'api', tail: 50 })
     await expect.poll(() => data.length).toBe(6)
-    expect(data.filter((d) => d.streamId === 'mine').map((d) => d.items)).toEqual([[{ connection: 1 }], [{ connection: 2 }]])
+    expect(data.filter((d) => d.streamId === 'mine').map((d) => d.items)).toEqual([
+      [{ connection: 1 }],
+      [{ connection: 2 }]
+    ])
     expect(ends).toEqual([])
   })
 
   it('does not open again what was closed or ended before the drop; a stream refused on reopening ends with the reason', async () => {
     const { api, opens, ends } = await streamServer(['refused'])
-    for (const streamId of ['kept', 'closed', 'ended', 'refused']) await api.invoke('streamOpen', { kind: 'logs', params: { service: 'api' }, streamId })
+    for (const streamId of ['kept', 'closed', 'ended', 'refused'])
+      await api.invoke('streamOpen', { kind: 'logs', params: { service: 'api' }, streamId })
     await api.invoke('streamClose', { streamId: 'closed' })
     await api.invoke('status', {})
     await expect.poll(() => ends.length).toBe(2)
     expect(ends[0]).toEqual({ streamId: 'ended', reason: 'container gone' })
     expect(opens.filter((o) => o.connection === 2).map((o) => o.request.streamId)).toEqual(['kept', 'refused'])
-    expect(ends[1]).toEqual({ streamId: 'refused', reason: 'The stream could not be opened again after a reconnect: gone' })
+    expect(ends[1]).toEqual({
+      streamId: 'refused',
+      reason: 'The stream could not be opened again after a reconnect: gone'
+    })
   })
 
   it('ends its open streams for their views when closed by its user', async () => {
@@ -164,7 +195,9 @@ describe('SocketPanelApi streams', () => {
 
 describe('socketUrlFor', () => {
   it('keeps host and token and picks ws or wss by the page scheme', () => {
-    expect(socketUrlFor({ protocol: 'http:', host: '127.0.0.1:7400', search: '?token=a%2Bb' })).toBe('ws://127.0.0.1:7400/ws?token=a%2Bb')
+    expect(socketUrlFor({ protocol: 'http:', host: '127.0.0.1:7400', search: '?token=a%2Bb' })).toBe(
+      'ws://127.0.0.1:7400/ws?token=a%2Bb'
+    )
     expect(socketUrlFor({ protocol: 'https:', host: 'x', search: '' })).toBe('wss://x/ws')
   })
 })

@@ -6,7 +6,15 @@
  * gave none), and after a reconnect opened again under the same id with `resume`, so the
  * views that listen to it notice nothing but the state it sends first.
  */
-import type { EventListener, EventName, OperationName, OperationRequest, OperationResult, PanelApi, StreamOpenRequest } from '../../../shared/contract'
+import type {
+  EventListener,
+  EventName,
+  OperationName,
+  OperationRequest,
+  OperationResult,
+  PanelApi,
+  StreamOpenRequest
+} from '../../../shared/contract'
 import type { PanelError, Result } from '../../../shared/panel-error'
 import type { ServerFrame } from '../../../shared/socket-frames'
 
@@ -116,7 +124,8 @@ export class SocketPanelApi implements PanelApi {
       }
       if (this.closedByUser) {
         // Nothing will be opened again: end the streams for whoever shows them.
-        for (const streamId of this.streams.keys()) this.emit('streamEnd', { streamId, reason: 'The panel connection was closed.' })
+        for (const streamId of this.streams.keys())
+          this.emit('streamEnd', { streamId, reason: 'The panel connection was closed.' })
         this.streams.clear()
         return
       }
@@ -155,7 +164,10 @@ export class SocketPanelApi implements PanelApi {
       void this.send('streamOpen', { ...open, resume: true }).then((result) => {
         if (result.ok || !this.streams.has(streamId)) return
         this.streams.delete(streamId)
-        this.emit('streamEnd', { streamId, reason: `The stream could not be opened again after a reconnect: ${result.error.message}` })
+        this.emit('streamEnd', {
+          streamId,
+          reason: `The stream could not be opened again after a reconnect: ${result.error.message}`
+        })
       })
     }
   }

@@ -8,7 +8,9 @@ import type { OperationName, OperationRequest, OperationResponse, PanelError } f
 import { usePageVisible } from '../crawls/use-page-visible'
 import { usePanelApi } from './panel-context'
 
-type EmptyRequestOperation = { [K in OperationName]: Record<string, never> extends OperationRequest<K> ? K : never }[OperationName]
+type EmptyRequestOperation = {
+  [K in OperationName]: Record<string, never> extends OperationRequest<K> ? K : never
+}[OperationName]
 
 export interface Polled<T> {
   /** null until the first answer. */
@@ -18,7 +20,11 @@ export interface Polled<T> {
   refresh: () => void
 }
 
-export function usePolled<K extends EmptyRequestOperation>(operation: K, intervalMs: number, onScreen: boolean): Polled<OperationResponse<K>> {
+export function usePolled<K extends EmptyRequestOperation>(
+  operation: K,
+  intervalMs: number,
+  onScreen: boolean
+): Polled<OperationResponse<K>> {
   const api = usePanelApi()
   const visible = usePageVisible()
   const [value, setValue] = useState<OperationResponse<K> | null>(null)

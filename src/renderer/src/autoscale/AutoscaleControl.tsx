@@ -17,10 +17,21 @@ const FIELDS: { key: NumberSetting; label: string; min: number; max: number }[] 
   { key: 'min', label: 'Min', min: 0, max: AUTOSCALE_LIMITS.maxReplicas },
   { key: 'max', label: 'Max', min: 0, max: AUTOSCALE_LIMITS.maxReplicas },
   { key: 'target', label: 'Backlog per replica', min: 1, max: AUTOSCALE_LIMITS.maxTarget },
-  { key: 'stabilizationSeconds', label: 'Window (s)', min: AUTOSCALE_LIMITS.minStabilizationSeconds, max: AUTOSCALE_LIMITS.maxStabilizationSeconds }
+  {
+    key: 'stabilizationSeconds',
+    label: 'Window (s)',
+    min: AUTOSCALE_LIMITS.minStabilizationSeconds,
+    max: AUTOSCALE_LIMITS.maxStabilizationSeconds
+  }
 ]
 
-export function AutoscaleControl({ service, autoscale }: { service: string; autoscale: Autoscale }): ReactElement | null {
+export function AutoscaleControl({
+  service,
+  autoscale
+}: {
+  service: string
+  autoscale: Autoscale
+}): ReactElement | null {
   const { settings, decisions, error, saving } = autoscale
   if (settings === null) return error === null ? null : <ErrorNotice error={error} onDismiss={autoscale.dismissError} />
   const latest = decisions.at(-1)
@@ -50,7 +61,8 @@ export function AutoscaleControl({ service, autoscale }: { service: string; auto
           <ol data-testid={`autoscale-decisions-${service}`}>
             {changes.map((d) => (
               <li key={d.at}>
-                <time dateTime={new Date(d.at).toISOString()}>{new Date(d.at).toLocaleTimeString()}</time> {decisionSummary(d)}
+                <time dateTime={new Date(d.at).toISOString()}>{new Date(d.at).toLocaleTimeString()}</time>{' '}
+                {decisionSummary(d)}
               </li>
             ))}
           </ol>
@@ -61,7 +73,12 @@ export function AutoscaleControl({ service, autoscale }: { service: string; auto
 }
 
 /** The numbers, each sent when it is left (or Enter): a half-typed value is not a setting. */
-function SettingsForm(props: { service: string; settings: AutoscaleSettings; saving: boolean; onChange: (patch: AutoscaleSettingsPatch) => void }): ReactElement {
+function SettingsForm(props: {
+  service: string
+  settings: AutoscaleSettings
+  saving: boolean
+  onChange: (patch: AutoscaleSettingsPatch) => void
+}): ReactElement {
   const { settings } = props
   const [draft, setDraft] = useState<Partial<Record<NumberSetting, string>>>({})
   const commit = (key: NumberSetting): void => {

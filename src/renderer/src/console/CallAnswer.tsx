@@ -9,7 +9,9 @@ import { ErrorNotice } from '../components/ErrorNotice'
 import { formatTook } from '../lookup/format-listing'
 import type { CallRequest } from './call-form'
 
-export type Answer = { request: CallRequest; tookMs: number } & ({ ok: true; result: unknown } | { ok: false; error: PanelError })
+export type Answer = { request: CallRequest; tookMs: number } & (
+  { ok: true; result: unknown } | { ok: false; error: PanelError }
+)
 
 /** More than this much JSON makes the page sluggish and nobody reads it on screen. */
 const MAX_SHOWN_CHARS = 100_000
@@ -17,12 +19,22 @@ const MAX_SHOWN_CHARS = 100_000
 export function CallAnswer({ answer }: { answer: Answer }): ReactElement {
   const { request } = answer
   return (
-    <section className="panel console-answer" aria-labelledby="console-answer-heading" data-testid="rpc-answer" data-outcome={answer.ok ? 'result' : 'error'}>
+    <section
+      className="panel console-answer"
+      aria-labelledby="console-answer-heading"
+      data-testid="rpc-answer"
+      data-outcome={answer.ok ? 'result' : 'error'}
+    >
       <div className="view__header">
         <h2 id="console-answer-heading">
-          {answer.ok ? 'Result' : answer.error.remote ? 'Remote error' : 'Call failed'} of <code>{request.service}.{request.method}</code>
+          {answer.ok ? 'Result' : answer.error.remote ? 'Remote error' : 'Call failed'} of{' '}
+          <code>
+            {request.service}.{request.method}
+          </code>
         </h2>
-        <span className="muted" data-testid="rpc-took">took {formatTook(answer.tookMs)}</span>
+        <span className="muted" data-testid="rpc-took">
+          took {formatTook(answer.tookMs)}
+        </span>
       </div>
       {answer.ok ? <ResultJson result={answer.result} /> : <CallError error={answer.error} />}
     </section>
@@ -34,8 +46,14 @@ function ResultJson({ result }: { result: unknown }): ReactElement {
   const cut = text.length > MAX_SHOWN_CHARS
   return (
     <>
-      <pre className="console-answer__json" data-testid="rpc-result">{cut ? text.slice(0, MAX_SHOWN_CHARS) : text}</pre>
-      {cut && <p className="muted">Showing the first {MAX_SHOWN_CHARS.toLocaleString()} of {text.length.toLocaleString()} characters.</p>}
+      <pre className="console-answer__json" data-testid="rpc-result">
+        {cut ? text.slice(0, MAX_SHOWN_CHARS) : text}
+      </pre>
+      {cut && (
+        <p className="muted">
+          Showing the first {MAX_SHOWN_CHARS.toLocaleString()} of {text.length.toLocaleString()} characters.
+        </p>
+      )}
     </>
   )
 }

@@ -26,7 +26,8 @@ export function CallForm(props: CallFormProps): ReactElement {
   const problems: CallProblems = check.ok ? {} : check.problems
   const listId = useId()
   // An empty name is only a problem once the user tried to send; bad JSON is one at once.
-  const shown = (field: keyof CallFields): string | undefined => (props.tried || fields[field].trim() !== '' ? problems[field] : undefined)
+  const shown = (field: keyof CallFields): string | undefined =>
+    props.tried || fields[field].trim() !== '' ? problems[field] : undefined
   const send = (): void => {
     props.onTry()
     if (check.ok && !busy) props.onCall(check.request)
@@ -51,38 +52,83 @@ export function CallForm(props: CallFormProps): ReactElement {
       <div className="console-form__names">
         <Field label="Service" name="service" problem={shown('service')}>
           {(describedBy) => (
-            <input className="input" name="service" list={listId} value={fields.service} autoComplete="off" spellCheck={false}
-              placeholder="e.g. hello_microservice" aria-invalid={shown('service') !== undefined} aria-describedby={describedBy}
-              onChange={(event) => set('service')(event.target.value)} />
+            <input
+              className="input"
+              name="service"
+              list={listId}
+              value={fields.service}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="e.g. hello_microservice"
+              aria-invalid={shown('service') !== undefined}
+              aria-describedby={describedBy}
+              onChange={(event) => set('service')(event.target.value)}
+            />
           )}
         </Field>
         <datalist id={listId}>
-          {props.services.map((s) => <option key={s.queue} value={s.service} />)}
+          {props.services.map((s) => (
+            <option key={s.queue} value={s.service} />
+          ))}
         </datalist>
         <Field label="Method" name="method" problem={shown('method')}>
           {(describedBy) => (
-            <input className="input" name="method" value={fields.method} autoComplete="off" spellCheck={false} placeholder="e.g. hello"
-              aria-invalid={shown('method') !== undefined} aria-describedby={describedBy} onChange={(event) => set('method')(event.target.value)} />
+            <input
+              className="input"
+              name="method"
+              value={fields.method}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="e.g. hello"
+              aria-invalid={shown('method') !== undefined}
+              aria-describedby={describedBy}
+              onChange={(event) => set('method')(event.target.value)}
+            />
           )}
         </Field>
         <Field label="Timeout (s)" name="timeout" problem={shown('timeoutSeconds')} narrow>
           {(describedBy) => (
-            <input className="input" name="timeout" inputMode="decimal" value={fields.timeoutSeconds} aria-invalid={shown('timeoutSeconds') !== undefined}
-              aria-describedby={describedBy} onChange={(event) => set('timeoutSeconds')(event.target.value)} />
+            <input
+              className="input"
+              name="timeout"
+              inputMode="decimal"
+              value={fields.timeoutSeconds}
+              aria-invalid={shown('timeoutSeconds') !== undefined}
+              aria-describedby={describedBy}
+              onChange={(event) => set('timeoutSeconds')(event.target.value)}
+            />
           )}
         </Field>
       </div>
       <div className="console-form__json">
         <Field label="args (JSON array)" name="args" problem={shown('args')}>
           {(describedBy) => (
-            <textarea className="input console-form__code" name="args" rows={4} spellCheck={false} value={fields.args} placeholder='["Mike"]'
-              aria-invalid={shown('args') !== undefined} aria-describedby={describedBy} onChange={(event) => set('args')(event.target.value)} />
+            <textarea
+              className="input console-form__code"
+              name="args"
+              rows={4}
+              spellCheck={false}
+              value={fields.args}
+              placeholder='["Mike"]'
+              aria-invalid={shown('args') !== undefined}
+              aria-describedby={describedBy}
+              onChange={(event) => set('args')(event.target.value)}
+            />
           )}
         </Field>
         <Field label="kwargs (JSON object)" name="kwargs" problem={shown('kwargs')}>
           {(describedBy) => (
-            <textarea className="input console-form__code" name="kwargs" rows={4} spellCheck={false} value={fields.kwargs} placeholder='{"name": "Mike"}'
-              aria-invalid={shown('kwargs') !== undefined} aria-describedby={describedBy} onChange={(event) => set('kwargs')(event.target.value)} />
+            <textarea
+              className="input console-form__code"
+              name="kwargs"
+              rows={4}
+              spellCheck={false}
+              value={fields.kwargs}
+              placeholder='{"name": "Mike"}'
+              aria-invalid={shown('kwargs') !== undefined}
+              aria-describedby={describedBy}
+              onChange={(event) => set('kwargs')(event.target.value)}
+            />
           )}
         </Field>
       </div>
@@ -96,7 +142,13 @@ export function CallForm(props: CallFormProps): ReactElement {
   )
 }
 
-function Field(props: { label: string; name: string; problem: string | undefined; narrow?: boolean; children: (describedBy: string) => ReactNode }): ReactElement {
+function Field(props: {
+  label: string
+  name: string
+  problem: string | undefined
+  narrow?: boolean
+  children: (describedBy: string) => ReactNode
+}): ReactElement {
   const problemId = `console-${props.name}-problem`
   return (
     <label className={`field ${props.narrow ? 'console-form__narrow' : 'field--grow'}`}>

@@ -29,22 +29,34 @@ export function CallHistory(props: CallHistoryProps): ReactElement {
       <ol className="history" data-testid="rpc-history">
         {history.map((entry) => (
           <li key={entry.id} className="console-history__entry">
-            <button type="button" className="link-button" title="Put this call in the form" onClick={() => props.onEdit(entry)}>
+            <button
+              type="button"
+              className="link-button"
+              title="Put this call in the form"
+              onClick={() => props.onEdit(entry)}
+            >
               {entry.service}.{entry.method}
             </button>
             <code className="console-history__args">{summary(entry)}</code>
             <span className={`muted console-history__outcome console-history__outcome--${entry.outcome.kind}`}>
-              {entry.outcome.kind === 'result' ? 'ok' : (entry.outcome.excType ?? entry.outcome.errorKind)}, {formatTook(entry.outcome.tookMs)} ·{' '}
-              {new Date(entry.at).toLocaleTimeString()}
+              {entry.outcome.kind === 'result' ? 'ok' : (entry.outcome.excType ?? entry.outcome.errorKind)},{' '}
+              {formatTook(entry.outcome.tookMs)} · {new Date(entry.at).toLocaleTimeString()}
             </span>
-            <button type="button" className="button button--quiet" disabled={props.busy} aria-label={`Run ${entry.service}.${entry.method} again`}
-              onClick={() => props.onRunAgain(entry)}>
+            <button
+              type="button"
+              className="button button--quiet"
+              disabled={props.busy}
+              aria-label={`Run ${entry.service}.${entry.method} again`}
+              onClick={() => props.onRunAgain(entry)}
+            >
               Run again
             </button>
           </li>
         ))}
       </ol>
-      {props.stored < history.length && <p className="muted">The oldest {history.length - props.stored} are too large to keep after a reload.</p>}
+      {props.stored < history.length && (
+        <p className="muted">The oldest {history.length - props.stored} are too large to keep after a reload.</p>
+      )}
     </aside>
   )
 }

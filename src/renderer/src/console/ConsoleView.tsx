@@ -17,7 +17,13 @@ import type { HistoryEntry } from './call-history'
 import { ServiceList } from './ServiceList'
 import { useRpcServices } from './use-rpc-services'
 
-const EMPTY_FIELDS: CallFields = { service: '', method: '', args: '', kwargs: '', timeoutSeconds: String(DEFAULT_TIMEOUT_SECONDS) }
+const EMPTY_FIELDS: CallFields = {
+  service: '',
+  method: '',
+  args: '',
+  kwargs: '',
+  timeoutSeconds: String(DEFAULT_TIMEOUT_SECONDS)
+}
 
 export function ConsoleView({ active }: { active: boolean }): ReactElement {
   const api = usePanelApi()
@@ -43,16 +49,31 @@ export function ConsoleView({ active }: { active: boolean }): ReactElement {
     // The panel times a call that answered; one that failed is timed here, round trip included.
     const tookMs = result.ok ? result.value.tookMs : Math.round(performance.now() - started)
     setBusy(false)
-    setAnswer(result.ok ? { request, tookMs, ok: true, result: result.value.result } : { request, tookMs, ok: false, error: result.error })
+    setAnswer(
+      result.ok
+        ? { request, tookMs, ok: true, result: result.value.result }
+        : { request, tookMs, ok: false, error: result.error }
+    )
     const outcome: HistoryEntry['outcome'] = result.ok
       ? { kind: 'result', tookMs }
       : { kind: 'error', errorKind: result.error.kind, excType: result.error.remote?.excType ?? null, tookMs }
-    const entry: HistoryEntry = { id: crypto.randomUUID(), at: new Date().toISOString(), ...asTyped, service: request.service, method: request.method, outcome }
+    const entry: HistoryEntry = {
+      id: crypto.randomUUID(),
+      at: new Date().toISOString(),
+      ...asTyped,
+      service: request.service,
+      method: request.method,
+      outcome
+    }
     commitHistory(addToHistory(latest.current, entry))
   }
 
   const fieldsOf = (entry: HistoryEntry): CallFields => ({
-    service: entry.service, method: entry.method, args: entry.args, kwargs: entry.kwargs, timeoutSeconds: entry.timeoutSeconds
+    service: entry.service,
+    method: entry.method,
+    args: entry.args,
+    kwargs: entry.kwargs,
+    timeoutSeconds: entry.timeoutSeconds
   })
   const runAgain = (entry: HistoryEntry): void => {
     const again = fieldsOf(entry)
@@ -69,13 +90,30 @@ export function ConsoleView({ active }: { active: boolean }): ReactElement {
       </header>
       <div className="console-layout">
         <div className="console-main">
-          <ServiceList list={services} chosen={fields.service.trim()} onChoose={(service) => setFields({ ...fields, service })} />
-          <CallForm fields={fields} onChange={setFields} services={services.services ?? []} busy={busy} tried={tried}
-            onTry={() => setTried(true)} onCall={(request) => void call(request, fields)} />
+          <ServiceList
+            list={services}
+            chosen={fields.service.trim()}
+            onChoose={(service) => setFields({ ...fields, service })}
+          />
+          <CallForm
+            fields={fields}
+            onChange={setFields}
+            services={services.services ?? []}
+            busy={busy}
+            tried={tried}
+            onTry={() => setTried(true)}
+            onCall={(request) => void call(request, fields)}
+          />
           {answer && <CallAnswer answer={answer} />}
         </div>
-        <CallHistory history={history} stored={stored} busy={busy} onEdit={(entry) => setFields(fieldsOf(entry))} onRunAgain={runAgain}
-          onClear={() => commitHistory([])} />
+        <CallHistory
+          history={history}
+          stored={stored}
+          busy={busy}
+          onEdit={(entry) => setFields(fieldsOf(entry))}
+          onRunAgain={runAgain}
+          onClear={() => commitHistory([])}
+        />
       </div>
     </section>
   )

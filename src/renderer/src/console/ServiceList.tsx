@@ -5,7 +5,15 @@ import { ErrorNotice } from '../components/ErrorNotice'
 import { TableHead } from '../components/TableHead'
 import type { RpcServiceList } from './use-rpc-services'
 
-export function ServiceList({ list, chosen, onChoose }: { list: RpcServiceList; chosen: string; onChoose: (service: string) => void }): ReactElement {
+export function ServiceList({
+  list,
+  chosen,
+  onChoose
+}: {
+  list: RpcServiceList
+  chosen: string
+  onChoose: (service: string) => void
+}): ReactElement {
   const { services, error, refresh } = list
   return (
     <section className="panel console-services" aria-labelledby="console-services-heading">
@@ -17,10 +25,19 @@ export function ServiceList({ list, chosen, onChoose }: { list: RpcServiceList; 
       </div>
       {error && <ErrorNotice error={error} />}
       {services === null && error === null && <p className="muted">Asking the broker…</p>}
-      {services !== null && services.length === 0 && <p className="muted">No Nameko service has a queue on this broker yet.</p>}
+      {services !== null && services.length === 0 && (
+        <p className="muted">No Nameko service has a queue on this broker yet.</p>
+      )}
       {services !== null && services.length > 0 && (
         <table className="services console-services__table" data-testid="rpc-services">
-          <TableHead columns={['Service', { label: 'Consumers', className: 'num' }, { label: 'Ready', className: 'num' }, { label: 'Unacked', className: 'num' }]} />
+          <TableHead
+            columns={[
+              'Service',
+              { label: 'Consumers', className: 'num' },
+              { label: 'Ready', className: 'num' },
+              { label: 'Unacked', className: 'num' }
+            ]}
+          />
           <tbody>
             {services.map((s) => (
               <ServiceRow key={s.queue} service={s} chosen={s.service === chosen} onChoose={onChoose} />
@@ -32,16 +49,34 @@ export function ServiceList({ list, chosen, onChoose }: { list: RpcServiceList; 
   )
 }
 
-function ServiceRow({ service, chosen, onChoose }: { service: RpcService; chosen: boolean; onChoose: (service: string) => void }): ReactElement {
+function ServiceRow({
+  service,
+  chosen,
+  onChoose
+}: {
+  service: RpcService
+  chosen: boolean
+  onChoose: (service: string) => void
+}): ReactElement {
   return (
     <tr data-testid={`rpc-service-${service.service}`} className={chosen ? 'console-services__chosen' : undefined}>
       <th scope="row">
-        <button type="button" className="link-button" title={`queue ${service.queue}`} aria-pressed={chosen} onClick={() => onChoose(service.service)}>
+        <button
+          type="button"
+          className="link-button"
+          title={`queue ${service.queue}`}
+          aria-pressed={chosen}
+          onClick={() => onChoose(service.service)}
+        >
           {service.service}
         </button>
-        {service.consumers === 0 && <div className="console-services__idle">no consumer: a call waits for its timeout</div>}
+        {service.consumers === 0 && (
+          <div className="console-services__idle">no consumer: a call waits for its timeout</div>
+        )}
       </th>
-      <td className="num" data-testid="rpc-service-consumers">{service.consumers}</td>
+      <td className="num" data-testid="rpc-service-consumers">
+        {service.consumers}
+      </td>
       <td className="num">{service.ready}</td>
       <td className="num">{service.unacked}</td>
     </tr>

@@ -7,7 +7,10 @@ const fields: CallFields = { service: 'greeter', method: 'hello', args: '', kwar
 
 describe('the console call form', () => {
   it('builds the request: empty args and kwargs are none, names trimmed, seconds to ms', () => {
-    expect(checkCall({ ...fields, service: ' greeter ' })).toEqual({ ok: true, request: { service: 'greeter', method: 'hello', args: [], kwargs: {}, timeoutMs: 30_000 } })
+    expect(checkCall({ ...fields, service: ' greeter ' })).toEqual({
+      ok: true,
+      request: { service: 'greeter', method: 'hello', args: [], kwargs: {}, timeoutMs: 30_000 }
+    })
     expect(checkCall({ ...fields, args: '["Mike", 2]', kwargs: '{"loud": true}', timeoutSeconds: '1.5' })).toEqual({
       ok: true,
       request: { service: 'greeter', method: 'hello', args: ['Mike', 2], kwargs: { loud: true }, timeoutMs: 1500 }
@@ -25,7 +28,9 @@ describe('the console call form', () => {
     expect(check.ok).toBe(false)
     if (check.ok) return
     expect(check.problems.args).toMatch(/^args is not valid JSON: Unexpected token '}'$/)
-    expect(check.problems.kwargs).toBe("kwargs is not valid JSON (line 1, column 2): Expected property name or '}' in JSON at position 1")
+    expect(check.problems.kwargs).toBe(
+      "kwargs is not valid JSON (line 1, column 2): Expected property name or '}' in JSON at position 1"
+    )
   })
 
   it('args must be an array and kwargs an object, and it says what they are instead', () => {
@@ -36,13 +41,19 @@ describe('the console call form', () => {
         kwargs: 'kwargs must be a JSON object of keyword arguments, e.g. {"name": "Mike"}; this is an array'
       }
     })
-    expect(checkCall({ ...fields, args: '{}', kwargs: 'null' })).toMatchObject({ ok: false, problems: { args: /this is an object$/, kwargs: /this is null$/ } })
+    expect(checkCall({ ...fields, args: '{}', kwargs: 'null' })).toMatchObject({
+      ok: false,
+      problems: { args: /this is an object$/, kwargs: /this is null$/ }
+    })
   })
 
   it('names are required and bounded', () => {
     expect(checkCall({ ...fields, service: ' ', method: 'x'.repeat(201) })).toEqual({
       ok: false,
-      problems: { service: 'Type a service name first.', method: 'A method name is at most 200 characters; this one is 201.' }
+      problems: {
+        service: 'Type a service name first.',
+        method: 'A method name is at most 200 characters; this one is 201.'
+      }
     })
   })
 
@@ -50,14 +61,23 @@ describe('the console call form', () => {
     const fits = 'x'.repeat(MAX_RPC_PAYLOAD_BYTES - JSON.stringify({ args: [''], kwargs: {} }).length)
     expect(checkCall({ ...fields, args: JSON.stringify([fits]) }).ok).toBe(true)
     const over = checkCall({ ...fields, args: JSON.stringify([`${fits}x`]) })
-    expect(over).toEqual({ ok: false, problems: { args: 'args and kwargs together are 64.0 KiB of JSON; a call takes at most 64.0 KiB' } })
+    expect(over).toEqual({
+      ok: false,
+      problems: { args: 'args and kwargs together are 64.0 KiB of JSON; a call takes at most 64.0 KiB' }
+    })
     // The contract refuses the same request from a client that skipped the form.
-    expect(parseRequest('rpcCall', { service: 'a', method: 'b', args: [`${fits}x`] })).toMatchObject({ ok: false, error: { kind: 'InvalidRequest', message: /args: args and kwargs together/ } })
+    expect(parseRequest('rpcCall', { service: 'a', method: 'b', args: [`${fits}x`] })).toMatchObject({
+      ok: false,
+      error: { kind: 'InvalidRequest', message: /args: args and kwargs together/ }
+    })
   })
 
   it('the timeout is seconds within the contract’s bounds', () => {
     for (const bad of ['', 'soon', '0', '-1', '601', 'Infinity']) {
-      expect(checkCall({ ...fields, timeoutSeconds: bad })).toEqual({ ok: false, problems: { timeoutSeconds: 'The timeout is a number of seconds from 0.001 to 600.' } })
+      expect(checkCall({ ...fields, timeoutSeconds: bad })).toEqual({
+        ok: false,
+        problems: { timeoutSeconds: 'The timeout is a number of seconds from 0.001 to 600.' }
+      })
     }
     expect(checkCall({ ...fields, timeoutSeconds: '600' })).toMatchObject({ ok: true, request: { timeoutMs: 600_000 } })
   })

@@ -3,7 +3,14 @@
  * (bad JSON with its line and column, args that are not an array, kwargs that are not an
  * object, a payload or timeout past the contract's bounds), or the rpcCall request.
  */
-import { DEFAULT_RPC_TIMEOUT_MS, MAX_RPC_NAME_LENGTH, MAX_RPC_TIMEOUT_MS, parseRpcArgs, parseRpcKwargs, rpcPayloadProblem } from '../../../shared/contract'
+import {
+  DEFAULT_RPC_TIMEOUT_MS,
+  MAX_RPC_NAME_LENGTH,
+  MAX_RPC_TIMEOUT_MS,
+  parseRpcArgs,
+  parseRpcKwargs,
+  rpcPayloadProblem
+} from '../../../shared/contract'
 import type { OperationRequest } from '../../../shared/contract'
 
 export interface CallFields {
@@ -38,14 +45,16 @@ export function checkCall(fields: CallFields): CallCheck {
   const tooLarge = args.ok && kwargs.ok ? rpcPayloadProblem(args.value, kwargs.value) : null
   if (tooLarge !== null) problems.args = tooLarge
   const timeoutMs = timeoutOf(fields.timeoutSeconds)
-  if (timeoutMs === null) problems.timeoutSeconds = `The timeout is a number of seconds from 0.001 to ${MAX_RPC_TIMEOUT_MS / 1000}.`
+  if (timeoutMs === null)
+    problems.timeoutSeconds = `The timeout is a number of seconds from 0.001 to ${MAX_RPC_TIMEOUT_MS / 1000}.`
   if (!args.ok || !kwargs.ok || timeoutMs === null || Object.keys(problems).length > 0) return { ok: false, problems }
   return { ok: true, request: { service, method, args: args.value, kwargs: kwargs.value, timeoutMs } }
 }
 
 function nameProblem(what: string, name: string): string | null {
   if (name === '') return `Type a ${what} name first.`
-  if (name.length > MAX_RPC_NAME_LENGTH) return `A ${what} name is at most ${MAX_RPC_NAME_LENGTH} characters; this one is ${name.length}.`
+  if (name.length > MAX_RPC_NAME_LENGTH)
+    return `A ${what} name is at most ${MAX_RPC_NAME_LENGTH} characters; this one is ${name.length}.`
   return null
 }
 

@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest'
-import { HISTORY_LIMIT, HISTORY_STORAGE_BUDGET_CHARS, HISTORY_STORAGE_KEY, addToHistory, loadHistory, saveHistory } from './call-history'
+import {
+  HISTORY_LIMIT,
+  HISTORY_STORAGE_BUDGET_CHARS,
+  HISTORY_STORAGE_KEY,
+  addToHistory,
+  loadHistory,
+  saveHistory
+} from './call-history'
 import type { HistoryEntry } from './call-history'
 
 function entry(n: number, overrides: Partial<HistoryEntry> = {}): HistoryEntry {
   return {
-    id: `e${n}`, at: new Date(n * 1000).toISOString(), service: 'greeter', method: 'hello', args: `["${n}"]`, kwargs: '', timeoutSeconds: '30',
-    outcome: { kind: 'result', tookMs: n }, ...overrides
+    id: `e${n}`,
+    at: new Date(n * 1000).toISOString(),
+    service: 'greeter',
+    method: 'hello',
+    args: `["${n}"]`,
+    kwargs: '',
+    timeoutSeconds: '30',
+    outcome: { kind: 'result', tookMs: n },
+    ...overrides
   }
 }
 
@@ -33,7 +47,10 @@ describe('the console history', () => {
 
   it('a call made again moves to the top with its new outcome instead of adding a copy', () => {
     const history = [entry(1), entry(2), entry(3)].reduce<HistoryEntry[]>(addToHistory, [])
-    const again = entry(9, { args: '["1"]', outcome: { kind: 'error', errorKind: 'RpcRemoteError', excType: 'ValueError', tookMs: 4 } })
+    const again = entry(9, {
+      args: '["1"]',
+      outcome: { kind: 'error', errorKind: 'RpcRemoteError', excType: 'ValueError', tookMs: 4 }
+    })
     const next = addToHistory(history, again)
     expect(next.map((e) => e.id)).toEqual(['e9', 'e3', 'e2'])
     expect(next[0]?.outcome).toEqual({ kind: 'error', errorKind: 'RpcRemoteError', excType: 'ValueError', tookMs: 4 })
@@ -43,7 +60,13 @@ describe('the console history', () => {
 
   it('survives a reload: what is saved is loaded back as it was', () => {
     const store = storage()
-    const history = [entry(2), entry(1, { kwargs: '{"a": 1}', outcome: { kind: 'error', errorKind: 'RpcTimeout', excType: null, tookMs: 30_000 } })]
+    const history = [
+      entry(2),
+      entry(1, {
+        kwargs: '{"a": 1}',
+        outcome: { kind: 'error', errorKind: 'RpcTimeout', excType: null, tookMs: 30_000 }
+      })
+    ]
     expect(saveHistory(store, history)).toEqual({ kept: 2 })
     expect(loadHistory(store)).toEqual(history)
   })
@@ -62,7 +85,12 @@ describe('the console history', () => {
   it('stores only the newest entries that fit its budget', () => {
     const store = storage()
     const big = 'x'.repeat(Math.floor(HISTORY_STORAGE_BUDGET_CHARS / 3))
-    const history = [entry(4, { args: `["${big}"]` }), entry(3, { args: `["${big}"]` }), entry(2, { args: `["${big}"]` }), entry(1)]
+    const history = [
+      entry(4, { args: `["${big}"]` }),
+      entry(3, { args: `["${big}"]` }),
+      entry(2, { args: `["${big}"]` }),
+      entry(1)
+    ]
     expect(saveHistory(store, history)).toEqual({ kept: 2 })
     expect(loadHistory(store).map((e) => e.id)).toEqual(['e4', 'e3'])
     expect((store.map.get(HISTORY_STORAGE_KEY) ?? '').length).toBeLessThanOrEqual(HISTORY_STORAGE_BUDGET_CHARS)

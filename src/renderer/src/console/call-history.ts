@@ -37,7 +37,13 @@ export function addToHistory(history: readonly HistoryEntry[], entry: HistoryEnt
 }
 
 function sameCall(a: HistoryEntry, b: HistoryEntry): boolean {
-  return a.service === b.service && a.method === b.method && a.args === b.args && a.kwargs === b.kwargs && a.timeoutSeconds === b.timeoutSeconds
+  return (
+    a.service === b.service &&
+    a.method === b.method &&
+    a.args === b.args &&
+    a.kwargs === b.kwargs &&
+    a.timeoutSeconds === b.timeoutSeconds
+  )
 }
 
 export function loadHistory(storage: Pick<Storage, 'getItem'>): HistoryEntry[] {
@@ -48,10 +54,12 @@ export function loadHistory(storage: Pick<Storage, 'getItem'>): HistoryEntry[] {
     return []
   }
   if (!Array.isArray(raw)) return []
-  return raw.flatMap((item) => {
-    const parsed = HistoryEntrySchema.safeParse(item)
-    return parsed.success ? [parsed.data] : []
-  }).slice(0, HISTORY_LIMIT)
+  return raw
+    .flatMap((item) => {
+      const parsed = HistoryEntrySchema.safeParse(item)
+      return parsed.success ? [parsed.data] : []
+    })
+    .slice(0, HISTORY_LIMIT)
 }
 
 /**

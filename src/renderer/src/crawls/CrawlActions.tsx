@@ -5,10 +5,19 @@ import type { CrawlAction, CrawlSummary, ExportFormat } from '../../../shared/cr
 import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
 
-const DOING: Record<CrawlAction, string> = { cancel: 'Cancelling', pause: 'Pausing', resume: 'Resuming', retry: 'Retrying the failed ids' }
+const DOING: Record<CrawlAction, string> = {
+  cancel: 'Cancelling',
+  pause: 'Pausing',
+  resume: 'Resuming',
+  retry: 'Retrying the failed ids'
+}
 
 /** Retry failed, pause, resume, cancel, delete (asked twice) and export; each offered only when it can apply. */
-export function CrawlActions(props: { crawl: CrawlSummary; onSummary: (summary: CrawlSummary) => void; onDeleted: () => void }): ReactElement {
+export function CrawlActions(props: {
+  crawl: CrawlSummary
+  onSummary: (summary: CrawlSummary) => void
+  onDeleted: () => void
+}): ReactElement {
   const { crawl, onSummary, onDeleted } = props
   const api = usePanelApi()
   /** What is being done, in words, while an action's answer is awaited (a cancel can take seconds). */
@@ -26,7 +35,8 @@ export function CrawlActions(props: { crawl: CrawlSummary; onSummary: (summary: 
     if (result.ok) then(result.value)
     else setError(result.error)
   }
-  const act = (action: CrawlAction): void => void run(DOING[action], () => api.invoke('crawlAction', { id: crawl.id, action }), onSummary)
+  const act = (action: CrawlAction): void =>
+    void run(DOING[action], () => api.invoke('crawlAction', { id: crawl.id, action }), onSummary)
   const remove = (): void =>
     void run(
       'Deleting',
@@ -55,28 +65,70 @@ export function CrawlActions(props: { crawl: CrawlSummary; onSummary: (summary: 
   return (
     <div className="crawl-actions">
       <div className="toolbar">
-        <button type="button" className="button" disabled={busy || crawl.failed === 0 || crawl.state === 'cancelled'} onClick={() => act('retry')} data-testid="crawl-retry">
+        <button
+          type="button"
+          className="button"
+          disabled={busy || crawl.failed === 0 || crawl.state === 'cancelled'}
+          onClick={() => act('retry')}
+          data-testid="crawl-retry"
+        >
           Retry failed{crawl.failed > 0 && ` (${crawl.failed.toLocaleString()})`}
         </button>
-        <button type="button" className="button" disabled={busy || !running} onClick={() => act('pause')} data-testid="crawl-pause">
+        <button
+          type="button"
+          className="button"
+          disabled={busy || !running}
+          onClick={() => act('pause')}
+          data-testid="crawl-pause"
+        >
           Pause
         </button>
-        <button type="button" className="button" disabled={busy || !paused} onClick={() => act('resume')} data-testid="crawl-resume">
+        <button
+          type="button"
+          className="button"
+          disabled={busy || !paused}
+          onClick={() => act('resume')}
+          data-testid="crawl-resume"
+        >
           Resume
         </button>
-        <button type="button" className="button" disabled={busy || !(running || paused)} onClick={() => act('cancel')} data-testid="crawl-cancel">
+        <button
+          type="button"
+          className="button"
+          disabled={busy || !(running || paused)}
+          onClick={() => act('cancel')}
+          data-testid="crawl-cancel"
+        >
           Cancel
         </button>
-        <button type="button" className="button" disabled={busy} onClick={() => exportAs('csv')} data-testid="crawl-export-csv">
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          onClick={() => exportAs('csv')}
+          data-testid="crawl-export-csv"
+        >
           Export CSV
         </button>
-        <button type="button" className="button" disabled={busy} onClick={() => exportAs('jsonl')} data-testid="crawl-export-jsonl">
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          onClick={() => exportAs('jsonl')}
+          data-testid="crawl-export-jsonl"
+        >
           Export JSONL
         </button>
         {confirmDelete ? (
           <span className="crawl-actions__confirm" role="group" aria-label="Confirm delete">
             Delete this crawl and its ledger?{' '}
-            <button type="button" className="button button--danger" disabled={busy} onClick={remove} data-testid="crawl-delete-confirm">
+            <button
+              type="button"
+              className="button button--danger"
+              disabled={busy}
+              onClick={remove}
+              data-testid="crawl-delete-confirm"
+            >
               Delete
             </button>{' '}
             <button type="button" className="button" onClick={() => setConfirmDelete(false)}>
@@ -84,7 +136,13 @@ export function CrawlActions(props: { crawl: CrawlSummary; onSummary: (summary: 
             </button>
           </span>
         ) : (
-          <button type="button" className="button" disabled={busy} onClick={() => setConfirmDelete(true)} data-testid="crawl-delete">
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => setConfirmDelete(true)}
+            data-testid="crawl-delete"
+          >
             Delete…
           </button>
         )}

@@ -16,7 +16,11 @@ export function CrawlCounts({ crawl }: { crawl: CrawlSummary }): ReactElement {
         <dt>Total</dt>
         <dd data-testid="crawl-count-total">
           {crawl.total.toLocaleString()}
-          {crawl.ingesting && <span className="muted crawl-counts__growing" title="Still reading the source">+</span>}
+          {crawl.ingesting && (
+            <span className="muted crawl-counts__growing" title="Still reading the source">
+              +
+            </span>
+          )}
         </dd>
       </div>
       {CRAWL_ITEM_STATES.map((state) => (

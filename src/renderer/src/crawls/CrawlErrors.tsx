@@ -2,7 +2,13 @@ import type { ReactElement } from 'react'
 import type { CrawlErrorGroup } from '../../../shared/crawl'
 
 /** Failures grouped by kind, with a message and a few example ids; a click shows the failed items. */
-export function CrawlErrors({ errors, onShowFailed }: { errors: CrawlErrorGroup[]; onShowFailed: () => void }): ReactElement {
+export function CrawlErrors({
+  errors,
+  onShowFailed
+}: {
+  errors: CrawlErrorGroup[]
+  onShowFailed: () => void
+}): ReactElement {
   return (
     <section className="panel" aria-labelledby="crawl-errors-heading">
       <h2 id="crawl-errors-heading">Errors</h2>

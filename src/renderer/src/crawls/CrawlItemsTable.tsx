@@ -43,7 +43,9 @@ export function CrawlItemsTable(props: {
         </div>
       </div>
       {view.error && <ErrorNotice error={view.error} />}
-      {view.items !== null && view.items.length === 0 && <p className="muted">No items{filter === null ? '' : ` in state ${ITEM_STATE_LABELS[filter]}`}.</p>}
+      {view.items !== null && view.items.length === 0 && (
+        <p className="muted">No items{filter === null ? '' : ` in state ${ITEM_STATE_LABELS[filter]}`}.</p>
+      )}
       {view.items !== null && view.items.length > 0 && (
         <table className="compact-table crawl-items" data-testid="crawl-items" aria-busy={view.loading}>
           <TableHead columns={['Listing', 'State', 'Attempts', 'Error', 'Replica', 'Took', 'Updated']} />
@@ -68,13 +70,25 @@ export function CrawlItemsTable(props: {
         </table>
       )}
       <div className="pager">
-        <button type="button" className="button" disabled={view.page <= 1 || view.loading} onClick={view.previous} data-testid="crawl-items-previous">
+        <button
+          type="button"
+          className="button"
+          disabled={view.page <= 1 || view.loading}
+          onClick={view.previous}
+          data-testid="crawl-items-previous"
+        >
           Previous
         </button>
         <span className="muted" data-testid="crawl-items-page">
           Page {view.page} · {ITEMS_PAGE_SIZE} a page
         </span>
-        <button type="button" className="button" disabled={!view.hasNext || view.loading} onClick={view.next} data-testid="crawl-items-next">
+        <button
+          type="button"
+          className="button"
+          disabled={!view.hasNext || view.loading}
+          onClick={view.next}
+          data-testid="crawl-items-next"
+        >
           Next
         </button>
       </div>

@@ -10,7 +10,9 @@ export function CrawlList({ crawls, onOpen }: { crawls: CrawlSummary[]; onOpen: 
   if (crawls.length === 0) return <p className="muted">No crawls yet: start one above.</p>
   return (
     <table className="crawls" data-testid="crawl-list">
-      <TableHead columns={['Crawl', 'State', { label: 'Progress', className: 'crawls__progress' }, 'Rate', 'Started']} />
+      <TableHead
+        columns={['Crawl', 'State', { label: 'Progress', className: 'crawls__progress' }, 'Rate', 'Started']}
+      />
       <tbody>
         {crawls.map((crawl) => (
           <tr key={crawl.id} data-testid="crawl-row" data-crawl-id={crawl.id} data-state={crawl.state}>

@@ -34,7 +34,8 @@ export function CrawlPace({ crawl, scraper }: { crawl: CrawlDetail; scraper: Scr
       </dl>
       <div className="crawl-pace__scale" aria-labelledby="crawl-scale-label">
         <p id="crawl-scale-label" className="crawl-pace__label">
-          {scraper.service} replicas{scraper.running !== null && <span className="muted"> ({scraper.running} running)</span>}
+          {scraper.service} replicas
+          {scraper.running !== null && <span className="muted"> ({scraper.running} running)</span>}
         </p>
         {planned === null ? (
           <p className="muted">The stack’s status is not known yet.</p>
@@ -43,7 +44,12 @@ export function CrawlPace({ crawl, scraper }: { crawl: CrawlDetail; scraper: Scr
             <ReplicaStepper service={scraper.service} desired={planned} busy={scraper.busy} onScale={scraper.scale} />
             <p className="crawl-pace__eta-at">
               ETA at {planned}: <strong data-testid="crawl-eta-at-n">{live ? formatEta(etaPlanned) : '—'}</strong>
-              {live && etaOneMore !== null && <span className="muted"> · at {planned + 1}: {formatEta(etaOneMore)}</span>}
+              {live && etaOneMore !== null && (
+                <span className="muted">
+                  {' '}
+                  · at {planned + 1}: {formatEta(etaOneMore)}
+                </span>
+              )}
             </p>
           </div>
         )}

@@ -18,21 +18,35 @@ import { useCrawlFollow } from './use-crawl-follow'
 import { useScraperScale } from './use-scraper-scale'
 
 /** One crawl, live while the page is open: counts, pace and ETA beside the scraper stepper, chart, replicas, errors, items. */
-export function CrawlPage(props: { id: string; state: PanelState; onBack: () => void; onDeleted: () => void }): ReactElement {
+export function CrawlPage(props: {
+  id: string
+  state: PanelState
+  onBack: () => void
+  onDeleted: () => void
+}): ReactElement {
   const { id, state, onBack, onDeleted } = props
   const follow = useCrawlFollow(id)
   const scraper = useScraperScale(state)
   const [filter, setFilter] = useState<CrawlItemState | null>(null)
   const { detail } = follow
 
-  const columns = useMemo(() => rateChartColumns(detail?.timeline ?? [], detail?.createdAt ?? ''), [detail?.timeline, detail?.createdAt])
+  const columns = useMemo(
+    () => rateChartColumns(detail?.timeline ?? [], detail?.createdAt ?? ''),
+    [detail?.timeline, detail?.createdAt]
+  )
   const markers = useMemo(
     () => markersWithin(chartMarkers(state.samples, scraper.service, []), columns),
     [state.samples, scraper.service, columns]
   )
 
   return (
-    <section className="view crawl-page" aria-labelledby="crawl-heading" data-testid="crawl-page" data-crawl-id={id} data-state={detail?.state}>
+    <section
+      className="view crawl-page"
+      aria-labelledby="crawl-heading"
+      data-testid="crawl-page"
+      data-crawl-id={id}
+      data-state={detail?.state}
+    >
       <header className="view__header">
         <div>
           <button type="button" className="button button--quiet" onClick={onBack} data-testid="crawl-back">
@@ -48,8 +62,8 @@ export function CrawlPage(props: { id: string; state: PanelState; onBack: () => 
           </h1>
           {detail && (
             <p className="muted crawl-page__meta">
-              {detail.id} · {detail.source} · refresh {detail.refresh ? 'on' : 'off'} · at most {detail.maxAttempts} attempts · started{' '}
-              {new Date(detail.createdAt).toLocaleString()}
+              {detail.id} · {detail.source} · refresh {detail.refresh ? 'on' : 'off'} · at most {detail.maxAttempts}{' '}
+              attempts · started {new Date(detail.createdAt).toLocaleString()}
               {detail.finishedAt !== null && ` · ended ${new Date(detail.finishedAt).toLocaleString()}`}
             </p>
           )}
@@ -79,7 +93,11 @@ export function CrawlPage(props: { id: string; state: PanelState; onBack: () => 
           <CrawlProgressBar counts={detail} large />
           <CrawlCounts crawl={detail} />
           <CrawlPace crawl={detail} scraper={scraper} />
-          <CrawlRateChart columns={columns} markers={markers} label={`Ids of ${crawlTitle(detail)} finished per second over the last 10 minutes, with ${scraper.service} replica changes`} />
+          <CrawlRateChart
+            columns={columns}
+            markers={markers}
+            label={`Ids of ${crawlTitle(detail)} finished per second over the last 10 minutes, with ${scraper.service} replica changes`}
+          />
           <div className="crawl-page__columns">
             <ReplicaThroughput replicas={detail.replicas} />
             <CrawlErrors errors={detail.errors} onShowFailed={() => setFilter('failed')} />

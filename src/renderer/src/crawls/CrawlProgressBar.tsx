@@ -12,7 +12,8 @@ const UNITS = 1000
  */
 export function CrawlProgressBar({ counts, large = false }: { counts: CrawlCounts; large?: boolean }): ReactElement {
   const segments = progressSegments(counts)
-  const label = segments.length === 0 ? 'No ids yet' : segments.map((s) => `${ITEM_STATE_LABELS[s.state]} ${s.count}`).join(', ')
+  const label =
+    segments.length === 0 ? 'No ids yet' : segments.map((s) => `${ITEM_STATE_LABELS[s.state]} ${s.count}`).join(', ')
   return (
     <svg
       className={`crawl-bar${large ? ' crawl-bar--large' : ''}`}

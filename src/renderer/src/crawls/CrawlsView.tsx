@@ -51,7 +51,9 @@ export function CrawlsView({ state, active }: { state: PanelState; active: boole
           list.refresh()
         }}
       />
-      {report && <StartReport report={report} onOpen={() => setOpenId(report.crawl.id)} onDismiss={() => setReport(null)} />}
+      {report && (
+        <StartReport report={report} onOpen={() => setOpenId(report.crawl.id)} onDismiss={() => setReport(null)} />
+      )}
       {list.error && <ErrorNotice error={list.error} />}
       {list.crawls === null && list.error === null && <p className="muted">Loading the crawls…</p>}
       {list.crawls !== null && <CrawlList crawls={list.crawls} onOpen={setOpenId} />}

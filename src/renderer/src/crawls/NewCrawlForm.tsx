@@ -13,7 +13,13 @@ import type { SourceDetail } from '../../../shared/source'
 import type { SourceChoice, StartRequestResult } from './new-crawl-request'
 
 /** Start a crawl: the whole board in one click, or registered sources, a sitemap URL or a list of ids (of a source); refresh and max attempts. */
-export function NewCrawlForm({ onStarted, sources }: { onStarted: (response: CrawlStartResponse) => void; sources: SourceDetail[] | null }): ReactElement {
+export function NewCrawlForm({
+  onStarted,
+  sources
+}: {
+  onStarted: (response: CrawlStartResponse) => void
+  sources: SourceDetail[] | null
+}): ReactElement {
   const api = usePanelApi()
   const [source, setSource] = useState<SourceChoice>('sitemap')
   const [sourceNames, setSourceNames] = useState<string[]>([])
@@ -72,14 +78,34 @@ export function NewCrawlForm({ onStarted, sources }: { onStarted: (response: Cra
         <fieldset className="new-crawl__sources">
           <legend>…or crawl</legend>
           <label className="checkbox">
-            <input type="radio" name="crawl-source" checked={source === 'sources'} onChange={() => setSource('sources')} data-testid="crawl-new-source-sources" /> registered
-            sources
+            <input
+              type="radio"
+              name="crawl-source"
+              checked={source === 'sources'}
+              onChange={() => setSource('sources')}
+              data-testid="crawl-new-source-sources"
+            />{' '}
+            registered sources
           </label>
           <label className="checkbox">
-            <input type="radio" name="crawl-source" checked={source === 'sitemap'} onChange={() => setSource('sitemap')} data-testid="crawl-new-source-sitemap" /> a sitemap
+            <input
+              type="radio"
+              name="crawl-source"
+              checked={source === 'sitemap'}
+              onChange={() => setSource('sitemap')}
+              data-testid="crawl-new-source-sitemap"
+            />{' '}
+            a sitemap
           </label>
           <label className="checkbox">
-            <input type="radio" name="crawl-source" checked={source === 'ids'} onChange={() => setSource('ids')} data-testid="crawl-new-source-ids" /> a list of ids
+            <input
+              type="radio"
+              name="crawl-source"
+              checked={source === 'ids'}
+              onChange={() => setSource('ids')}
+              data-testid="crawl-new-source-ids"
+            />{' '}
+            a list of ids
           </label>
         </fieldset>
         {source === 'sources' && (
@@ -91,7 +117,11 @@ export function NewCrawlForm({ onStarted, sources }: { onStarted: (response: Cra
                   type="checkbox"
                   disabled={s.paused}
                   checked={sourceNames.includes(s.name)}
-                  onChange={(event) => setSourceNames((names) => (event.target.checked ? [...names, s.name] : names.filter((n) => n !== s.name)))}
+                  onChange={(event) =>
+                    setSourceNames((names) =>
+                      event.target.checked ? [...names, s.name] : names.filter((n) => n !== s.name)
+                    )
+                  }
                 />{' '}
                 {s.name}
                 {s.paused && <span className="muted"> (paused)</span>}
@@ -118,8 +148,13 @@ export function NewCrawlForm({ onStarted, sources }: { onStarted: (response: Cra
         )}
         <div className="new-crawl__options">
           <label className="checkbox">
-            <input type="checkbox" checked={refresh} onChange={(event) => setRefresh(event.target.checked)} data-testid="crawl-new-refresh" /> Scrape
-            cached listings again
+            <input
+              type="checkbox"
+              checked={refresh}
+              onChange={(event) => setRefresh(event.target.checked)}
+              data-testid="crawl-new-refresh"
+            />{' '}
+            Scrape cached listings again
           </label>
           <label className="field">
             <span>Max attempts</span>
@@ -135,10 +170,22 @@ export function NewCrawlForm({ onStarted, sources }: { onStarted: (response: Cra
           </label>
           <label className="field">
             <span>Name (optional)</span>
-            <input className="input" value={name} maxLength={200} onChange={(event) => setName(event.target.value)} data-testid="crawl-new-name" />
+            <input
+              className="input"
+              value={name}
+              maxLength={200}
+              onChange={(event) => setName(event.target.value)}
+              data-testid="crawl-new-name"
+            />
           </label>
           {/* Secondary, and disabled until its source is given: the board crawl above is the main action. */}
-          <button type="submit" className="button" disabled={busy || missing !== null} title={missing ?? undefined} data-testid="crawl-new-start">
+          <button
+            type="submit"
+            className="button"
+            disabled={busy || missing !== null}
+            title={missing ?? undefined}
+            data-testid="crawl-new-start"
+          >
             {busy ? 'Starting…' : source === 'sitemap' ? 'Crawl this sitemap' : 'Crawl these ids'}
           </button>
         </div>

@@ -4,7 +4,15 @@ import { crawlTitle } from './crawl-labels'
 import { TableHead } from '../components/TableHead'
 
 /** What a start accepted and left out: the invalid lines (number + reason) and the duplicates. */
-export function StartReport({ report, onOpen, onDismiss }: { report: CrawlStartResponse; onOpen: () => void; onDismiss: () => void }): ReactElement {
+export function StartReport({
+  report,
+  onOpen,
+  onDismiss
+}: {
+  report: CrawlStartResponse
+  onOpen: () => void
+  onDismiss: () => void
+}): ReactElement {
   const { crawl, invalidLines, invalidCount, duplicateCount } = report
   return (
     <div className="panel start-report" role="status" data-testid="crawl-start-report">

@@ -133,7 +133,10 @@ describe('followCrawl', () => {
     const ended = { state: 'cancelled' as const, queued: 0, done: 10, cancelled: 0 }
     api.details(crawlDetail({ ...ended, scraping: 990 }))
     api.end('the crawl ended')
-    api.gets.push(crawlDetail({ ...ended, scraping: 400, cancelled: 590 }), crawlDetail({ ...ended, scraping: 0, cancelled: 990 }))
+    api.gets.push(
+      crawlDetail({ ...ended, scraping: 400, cancelled: 590 }),
+      crawlDetail({ ...ended, scraping: 0, cancelled: 990 })
+    )
     for (let i = 0; i < 5; i++) await vi.advanceTimersByTimeAsync(SETTLE_INTERVAL_MS)
     expect(on.details.map((d) => d.scraping)).toEqual([100, 990, 400, 0])
     expect(api.calls.filter((c) => c.startsWith('crawlGet'))).toHaveLength(2)

@@ -45,19 +45,24 @@ export function followCrawl(api: PanelApi, id: string, listener: FollowListener,
     }, SETTLE_INTERVAL_MS)
   }
 
-  const close = followStream(api, 'crawl', { id }, {
-    items: (details) => {
-      const newest = details.at(-1)
-      if (newest !== undefined) throttle.push(newest)
-    },
-    ended: (reason) => {
-      throttle.flush()
-      throttle.cancel()
-      listener.ended(reason)
-      settle(SETTLE_TRIES)
-    },
-    failed: (error) => listener.error(error)
-  })
+  const close = followStream(
+    api,
+    'crawl',
+    { id },
+    {
+      items: (details) => {
+        const newest = details.at(-1)
+        if (newest !== undefined) throttle.push(newest)
+      },
+      ended: (reason) => {
+        throttle.flush()
+        throttle.cancel()
+        listener.ended(reason)
+        settle(SETTLE_TRIES)
+      },
+      failed: (error) => listener.error(error)
+    }
+  )
 
   return () => {
     stopped = true

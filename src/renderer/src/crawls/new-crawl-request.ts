@@ -37,21 +37,29 @@ export function boardRequest(options: CrawlOptions): StartRequestResult {
  * keeps its start button disabled with this as its title, so the board crawl stays the one
  * action a new user can take at first.
  */
-export function missingSource(values: Pick<NewCrawlValues, 'source' | 'sitemapUrl' | 'idsText'> & { sourceNames?: string[] }): string | null {
-  if (values.source === 'sources') return (values.sourceNames ?? []).length === 0 ? 'Tick at least one source first.' : null
+export function missingSource(
+  values: Pick<NewCrawlValues, 'source' | 'sitemapUrl' | 'idsText'> & { sourceNames?: string[] }
+): string | null {
+  if (values.source === 'sources')
+    return (values.sourceNames ?? []).length === 0 ? 'Tick at least one source first.' : null
   if (values.source === 'sitemap') return values.sitemapUrl.trim() === '' ? 'Type the URL of a sitemap first.' : null
   return values.idsText.trim() === '' ? 'Paste ids or choose a file first.' : null
 }
 
 export function startRequest(values: NewCrawlValues): StartRequestResult {
   if (values.source === 'sources') {
-    if (values.sourceNames.length === 0) return refused('Tick at least one source first.', 'Each source is read through its sitemaps; add sources in the Sources view.')
+    if (values.sourceNames.length === 0)
+      return refused(
+        'Tick at least one source first.',
+        'Each source is read through its sitemaps; add sources in the Sources view.'
+      )
     return checked({ source: { kind: 'sources', names: values.sourceNames }, ...common(values) })
   }
   const of = values.of === DEFAULT_SOURCE_NAME ? {} : { source: values.of }
   const missing = missingSource(values)
   if (values.source === 'sitemap') {
-    if (missing !== null) return refused(missing, 'For example https://jobs.example/sitemap.xml (a sitemap index or .xml.gz works too).')
+    if (missing !== null)
+      return refused(missing, 'For example https://jobs.example/sitemap.xml (a sitemap index or .xml.gz works too).')
     return checked({ source: { kind: 'sitemap', url: values.sitemapUrl.trim(), ...of }, ...common(values) })
   }
   if (missing !== null) return refused(missing, 'One id a line, or a CSV with an "id" column.')
@@ -79,7 +87,16 @@ function checked(request: CrawlStartRequest): StartRequestResult {
   if (parsed.success) return { ok: true, request }
   const issue = parsed.error.issues[0]
   const field = issue?.path.at(-1)
-  const label = field === 'maxAttempts' ? 'Max attempts' : field === 'url' ? 'Sitemap URL' : field === 'name' ? 'Name' : field === 'names' ? 'Sources' : 'The request'
+  const label =
+    field === 'maxAttempts'
+      ? 'Max attempts'
+      : field === 'url'
+        ? 'Sitemap URL'
+        : field === 'name'
+          ? 'Name'
+          : field === 'names'
+            ? 'Sources'
+            : 'The request'
   return refused(`${label}: ${issue?.message ?? 'invalid'}.`, null)
 }
 

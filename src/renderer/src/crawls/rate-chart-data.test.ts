@@ -5,7 +5,16 @@ const at = (s: number): string => new Date(s * 1000).toISOString()
 
 describe('rate chart data', () => {
   it('turns 5 s buckets of finished items into items per second', () => {
-    expect(rateChartColumns([{ at: at(100), completed: 10 }, { at: 'not a time', completed: 1 }, { at: at(105), completed: 0 }], at(0))).toEqual([
+    expect(
+      rateChartColumns(
+        [
+          { at: at(100), completed: 10 },
+          { at: 'not a time', completed: 1 },
+          { at: at(105), completed: 0 }
+        ],
+        at(0)
+      )
+    ).toEqual([
       [100, 105],
       [2, 0]
     ])
@@ -17,7 +26,13 @@ describe('rate chart data', () => {
   })
 
   it('keeps the replica changes inside the chart, up to the end of its last bucket', () => {
-    const columns = rateChartColumns([{ at: at(100), completed: 1 }, { at: at(105), completed: 1 }], at(0))
+    const columns = rateChartColumns(
+      [
+        { at: at(100), completed: 1 },
+        { at: at(105), completed: 1 }
+      ],
+      at(0)
+    )
     const markers = [
       { x: 99, label: 'scraper 1→2' },
       { x: 103, label: 'scraper 2→3' },

@@ -30,8 +30,7 @@ export function useCrawlFollow(id: string): CrawlFollow {
   const [attempt, setAttempt] = useState(0)
 
   useEffect(
-    () =>
-      followCrawl(api, id, { detail: setDetail, error: setError, ended: setEnded }, RENDER_INTERVAL_MS),
+    () => followCrawl(api, id, { detail: setDetail, error: setError, ended: setEnded }, RENDER_INTERVAL_MS),
     [api, id, attempt]
   )
 
@@ -40,6 +39,9 @@ export function useCrawlFollow(id: string): CrawlFollow {
     setEnded(null)
     setAttempt((n) => n + 1)
   }, [])
-  const applySummary = useCallback((summary: CrawlSummary) => setDetail((d) => (d === null ? d : { ...d, ...summary })), [])
+  const applySummary = useCallback(
+    (summary: CrawlSummary) => setDetail((d) => (d === null ? d : { ...d, ...summary })),
+    []
+  )
   return { detail, error, ended, retry, applySummary }
 }

@@ -48,7 +48,12 @@ export function useCrawlItems(id: string, state: CrawlItemState | null, updatedA
 
   useEffect(() => {
     let live = true
-    const query = { id, limit: ITEMS_PAGE_SIZE, ...(state === null ? {} : { state }), ...(cursor === undefined ? {} : { cursor }) }
+    const query = {
+      id,
+      limit: ITEMS_PAGE_SIZE,
+      ...(state === null ? {} : { state }),
+      ...(cursor === undefined ? {} : { cursor })
+    }
     void api.invoke('crawlItems', query).then((result) => {
       if (!live) return
       setAnswered(queryKey)
@@ -68,5 +73,14 @@ export function useCrawlItems(id: string, state: CrawlItemState | null, updatedA
   }, [nextCursor])
   const previous = useCallback(() => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)), [])
   const reload = useCallback(() => setAsked((n) => n + 1), [])
-  return { items, error, loading: answered !== queryKey, page: cursors.length, hasNext: nextCursor !== null, next, previous, reload }
+  return {
+    items,
+    error,
+    loading: answered !== queryKey,
+    page: cursors.length,
+    hasNext: nextCursor !== null,
+    next,
+    previous,
+    reload
+  }
 }

@@ -19,6 +19,9 @@ export interface CrawlList {
 
 export function useCrawlList(onScreen: boolean): CrawlList {
   const { value, error, refresh } = usePolled('crawlList', CRAWL_LIST_REFRESH_MS, onScreen)
-  const crawls = useMemo(() => (value === null ? null : [...value.crawls].sort((a, b) => b.createdAt.localeCompare(a.createdAt))), [value])
+  const crawls = useMemo(
+    () => (value === null ? null : [...value.crawls].sort((a, b) => b.createdAt.localeCompare(a.createdAt))),
+    [value]
+  )
   return { crawls, error, refresh }
 }

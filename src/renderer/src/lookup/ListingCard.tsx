@@ -19,10 +19,15 @@ export function ListingCard({ result }: { result: LookupResult }): ReactElement 
       : 'Fresh scrape from the job board'
   const note = CACHE_NOTES[result.cache]
   return (
-    <article className="listing-card" aria-labelledby="listing-title" data-testid="listing-card" data-source={result.source}>
+    <article
+      className="listing-card"
+      aria-labelledby="listing-title"
+      data-testid="listing-card"
+      data-source={result.source}
+    >
       <p className="listing-card__origin" data-testid="listing-origin">
-        <span className={`badge badge--${result.source}`}>{result.source === 'cache' ? 'cache' : 'fresh scrape'}</span> {origin} · took{' '}
-        {formatTook(result.tookMs)}
+        <span className={`badge badge--${result.source}`}>{result.source === 'cache' ? 'cache' : 'fresh scrape'}</span>{' '}
+        {origin} · took {formatTook(result.tookMs)}
       </p>
       {note && <p className="listing-card__note">{note}</p>}
       <h2 id="listing-title">{listing.title}</h2>

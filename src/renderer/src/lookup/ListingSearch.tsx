@@ -20,7 +20,10 @@ export function ListingSearch(props: { onOpen: (id: string, source: string) => v
   async function search(text: string, withSkills: string[]): Promise<void> {
     if (text.trim() === '') return
     setBusy(true)
-    const answer = await api.invoke('search', { query: text.trim(), options: withSkills.length > 0 ? { skills: withSkills } : {} })
+    const answer = await api.invoke('search', {
+      query: text.trim(),
+      options: withSkills.length > 0 ? { skills: withSkills } : {}
+    })
     setBusy(false)
     if (answer.ok) {
       setResult(answer.value)
@@ -82,13 +85,20 @@ export function ListingSearch(props: { onOpen: (id: string, source: string) => v
             <ol className="hits">
               {result.hits.map((hit) => (
                 <li key={hit.listing.ID} className="hit">
-                  <button type="button" className="hit__title" onClick={() => props.onOpen(hit.listing.ID, hit.listing.source ?? DEFAULT_SOURCE_NAME)}>
+                  <button
+                    type="button"
+                    className="hit__title"
+                    onClick={() => props.onOpen(hit.listing.ID, hit.listing.source ?? DEFAULT_SOURCE_NAME)}
+                  >
                     {hit.highlights.title?.[0] ? renderHighlight(hit.highlights.title[0]) : hit.listing.title}
                   </button>
                   <p className="muted">
-                    {[hit.listing.company, hit.listing.location].filter(Boolean).join(' · ')} · cached {hit.cachedAt.slice(0, 16).replace('T', ' ')}
+                    {[hit.listing.company, hit.listing.location].filter(Boolean).join(' · ')} · cached{' '}
+                    {hit.cachedAt.slice(0, 16).replace('T', ' ')}
                   </p>
-                  {hit.highlights.description?.[0] && <p className="hit__snippet">…{renderHighlight(hit.highlights.description[0])}…</p>}
+                  {hit.highlights.description?.[0] && (
+                    <p className="hit__snippet">…{renderHighlight(hit.highlights.description[0])}…</p>
+                  )}
                 </li>
               ))}
             </ol>

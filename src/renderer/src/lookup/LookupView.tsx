@@ -31,9 +31,14 @@ export function LookupView({ active }: { active: boolean }): ReactElement {
   async function lookup(id: string, { refresh, source }: { refresh: boolean; source: string }): Promise<void> {
     setBusy(true)
     setError(null)
-    const answer = await api.invoke('lookup', source === DEFAULT_SOURCE_NAME ? { id, refresh } : { id, refresh, source })
+    const answer = await api.invoke(
+      'lookup',
+      source === DEFAULT_SOURCE_NAME ? { id, refresh } : { id, refresh, source }
+    )
     setBusy(false)
-    const outcome = answer.ok ? { source: answer.value.source, tookMs: answer.value.tookMs } : { error: answer.error.kind }
+    const outcome = answer.ok
+      ? { source: answer.value.source, tookMs: answer.value.tookMs }
+      : { error: answer.error.kind }
     setHistory((h) => [{ n: (h[0]?.n ?? 0) + 1, id, source, at: new Date(), outcome }, ...h].slice(0, HISTORY_SIZE))
     if (answer.ok) setResult(answer.value)
     else {
@@ -60,7 +65,12 @@ export function LookupView({ active }: { active: boolean }): ReactElement {
           <ol className="history" data-testid="lookup-history">
             {history.map((entry) => (
               <li key={entry.n}>
-                <button type="button" className="button button--quiet" disabled={busy} onClick={() => void lookup(entry.id, { refresh: false, source: entry.source })}>
+                <button
+                  type="button"
+                  className="button button--quiet"
+                  disabled={busy}
+                  onClick={() => void lookup(entry.id, { refresh: false, source: entry.source })}
+                >
                   {entry.source === DEFAULT_SOURCE_NAME ? entry.id : `${entry.source}: ${entry.id}`}
                 </button>{' '}
                 <span className="muted">

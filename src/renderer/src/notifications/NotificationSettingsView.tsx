@@ -41,7 +41,10 @@ export function NotificationSettingsView(): ReactElement {
       } else setError(result.error)
     })
   }
-  const numberField = (key: 'backlogThreshold' | 'backlogForSeconds' | 'maxPerKindPerMinute', label: string): ReactElement | null =>
+  const numberField = (
+    key: 'backlogThreshold' | 'backlogForSeconds' | 'maxPerKindPerMinute',
+    label: string
+  ): ReactElement | null =>
     settings && (
       <label>
         {label}
@@ -64,7 +67,11 @@ export function NotificationSettingsView(): ReactElement {
         <p data-testid="notification-permission">
           Desktop notifications in this browser: <strong>{permission}</strong>{' '}
           {permission === 'default' && (
-            <button type="button" className="button button--primary" onClick={() => void Notification.requestPermission().then(setPermission)}>
+            <button
+              type="button"
+              className="button button--primary"
+              onClick={() => void Notification.requestPermission().then(setPermission)}
+            >
               Allow desktop notifications
             </button>
           )}
@@ -83,7 +90,9 @@ export function NotificationSettingsView(): ReactElement {
                   type="checkbox"
                   checked={settings.kinds[kind]}
                   data-testid={`setting-kind-${kind}`}
-                  onChange={(event) => save({ ...settings, kinds: { ...settings.kinds, [kind]: event.target.checked } })}
+                  onChange={(event) =>
+                    save({ ...settings, kinds: { ...settings.kinds, [kind]: event.target.checked } })
+                  }
                 />
                 {NOTIFICATION_LABELS[kind]}
               </label>

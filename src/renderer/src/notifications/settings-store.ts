@@ -4,7 +4,10 @@
  * shell in this browser's localStorage.
  */
 import type { PanelApi, Result } from '../../../shared/contract'
-import { NotificationSettingsSchema, readNotificationSettings } from '../../../shared/notifications/notification-settings'
+import {
+  NotificationSettingsSchema,
+  readNotificationSettings
+} from '../../../shared/notifications/notification-settings'
 import type { NotificationSettings } from '../../../shared/notifications/notification-settings'
 
 const STORAGE_KEY = 'scrapedeck.notifications'
@@ -22,7 +25,15 @@ export function browserSettingsStore(storage: Storage): SettingsStore {
     load: async () => ({ ok: true, value: readStoredSettings(storage) }),
     save: async (settings) => {
       const parsed = NotificationSettingsSchema.safeParse(settings)
-      if (!parsed.success) return { ok: false, error: { kind: 'InvalidRequest', message: `Invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, hint: null } }
+      if (!parsed.success)
+        return {
+          ok: false,
+          error: {
+            kind: 'InvalidRequest',
+            message: `Invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+            hint: null
+          }
+        }
       storage.setItem(STORAGE_KEY, JSON.stringify(parsed.data))
       return { ok: true, value: parsed.data }
     }

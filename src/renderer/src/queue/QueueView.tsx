@@ -26,10 +26,17 @@ export function QueueView({ state }: { state: PanelState }): ReactElement {
   const queueName = chosen ?? defaultQueue(queues, scraperQueue(state.config))
   const queue = queues.find((q) => q.queue === queueName)
 
-  const columns = useMemo(() => queueChartColumns(samples, queueName ?? '', scraperService), [samples, queueName, scraperService])
+  const columns = useMemo(
+    () => queueChartColumns(samples, queueName ?? '', scraperService),
+    [samples, queueName, scraperService]
+  )
   const { decisions } = useAutoscale(scraperService)
   const markers = useMemo(
-    () => [...chartMarkers(samples, scraperService, state.restarts), ...autoscaleMarkers(scaleDecisions(decisions), samples)].sort((a, b) => a.x - b.x),
+    () =>
+      [
+        ...chartMarkers(samples, scraperService, state.restarts),
+        ...autoscaleMarkers(scaleDecisions(decisions), samples)
+      ].sort((a, b) => a.x - b.x),
     [samples, scraperService, state.restarts, decisions]
   )
 
@@ -56,20 +63,33 @@ export function QueueView({ state }: { state: PanelState }): ReactElement {
         <ErrorNotice
           error={{
             kind: metrics.broker.amqp.state === 'unreachable' ? 'BrokerUnavailable' : 'ManagementUnavailable',
-            message: metrics.broker.amqp.state === 'unreachable' ? metrics.broker.amqp.message : metrics.broker.management.message,
-            hint: metrics.broker.amqp.state === 'unreachable' ? 'Start the stack (its rabbitmq service) to see the queue.' : 'Depth comes from AMQP meanwhile; rates are not available.'
+            message:
+              metrics.broker.amqp.state === 'unreachable'
+                ? metrics.broker.amqp.message
+                : metrics.broker.management.message,
+            hint:
+              metrics.broker.amqp.state === 'unreachable'
+                ? 'Start the stack (its rabbitmq service) to see the queue.'
+                : 'Depth comes from AMQP meanwhile; rates are not available.'
           }}
         />
       )}
 
       {metrics?.findings.map((finding) => (
-        <div key={`${finding.kind}:${finding.queue}`} className={`finding finding--${finding.severity}`} role="alert" data-testid="finding">
+        <div
+          key={`${finding.kind}:${finding.queue}`}
+          className={`finding finding--${finding.severity}`}
+          role="alert"
+          data-testid="finding"
+        >
           <strong>{finding.severity === 'error' ? 'Problem' : 'Warning'}:</strong> {finding.message}
         </div>
       ))}
 
       {metrics === null && state.metricsError === null && <p className="muted">Waiting for the first broker sample…</p>}
-      {metrics && !queue && <p className="muted">No RPC queue on the broker yet: start the stack and its scrapers declare theirs.</p>}
+      {metrics && !queue && (
+        <p className="muted">No RPC queue on the broker yet: start the stack and its scrapers declare theirs.</p>
+      )}
       {queue && (
         <>
           <dl className="numbers" aria-label={`Live numbers of ${queue.queue}`}>
@@ -105,7 +125,11 @@ export function QueueView({ state }: { state: PanelState }): ReactElement {
         </>
       )}
       {queueName !== undefined && (
-        <QueueChart columns={columns} markers={markers} label={`Depth, consumers and ${scraperService} replicas of ${queueName} over the last minutes`} />
+        <QueueChart
+          columns={columns}
+          markers={markers}
+          label={`Depth, consumers and ${scraperService} replicas of ${queueName} over the last minutes`}
+        />
       )}
     </section>
   )

@@ -47,5 +47,7 @@ export function chartMarkers(samples: MetricsSample[], replicaService: string, r
 /** Autoscale decisions where they were taken, with what they did: "autoscale 1→4" (those before the first sample are off the chart). */
 export function autoscaleMarkers(decisions: AutoscaleDecision[], samples: MetricsSample[]): ChartMarker[] {
   const first = samples[0]?.at ?? Infinity
-  return decisions.filter((d) => d.at >= first).map((d) => ({ x: d.at / 1000, label: `autoscale ${d.current}→${replicasAfter(d)}` }))
+  return decisions
+    .filter((d) => d.at >= first)
+    .map((d) => ({ x: d.at / 1000, label: `autoscale ${d.current}→${replicasAfter(d)}` }))
 }

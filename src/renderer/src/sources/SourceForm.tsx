@@ -15,7 +15,8 @@ export function SourceForm({ editing, onDone }: { editing: Source | null; onDone
   const [problems, setProblems] = useState<Partial<Record<SourceFormField, string>>>({})
   const [error, setError] = useState<PanelError | null>(null)
   const [busy, setBusy] = useState(false)
-  const set = <K extends SourceFormField>(field: K, value: SourceFormValues[K]): void => setValues((v) => ({ ...v, [field]: value }))
+  const set = <K extends SourceFormField>(field: K, value: SourceFormValues[K]): void =>
+    setValues((v) => ({ ...v, [field]: value }))
 
   const send = async (call: () => Promise<{ ok: true } | { ok: false; error: PanelError }>): Promise<void> => {
     setProblems({})
@@ -42,7 +43,11 @@ export function SourceForm({ editing, onDone }: { editing: Source | null; onDone
       {problems[field] ?? ''}
     </span>
   )
-  const text = (field: 'listingUrlTemplate' | 'maxInFlight' | 'minGapMs', label: string, placeholder: string): ReactElement => (
+  const text = (
+    field: 'listingUrlTemplate' | 'maxInFlight' | 'minGapMs',
+    label: string,
+    placeholder: string
+  ): ReactElement => (
     <label className="field field--grow">
       <span>{label}</span>
       <input
@@ -72,14 +77,32 @@ export function SourceForm({ editing, onDone }: { editing: Source | null; onDone
       {editing === null && (
         <label className="field">
           <span>Name</span>
-          <input className="input" value={values.name} placeholder="e.g. acme-careers" spellCheck={false} data-testid="source-name" onChange={(event) => set('name', event.target.value)} />
+          <input
+            className="input"
+            value={values.name}
+            placeholder="e.g. acme-careers"
+            spellCheck={false}
+            data-testid="source-name"
+            onChange={(event) => set('name', event.target.value)}
+          />
           {problem('name')}
         </label>
       )}
-      {text('listingUrlTemplate', 'Listing URL, with {id} where the id goes (empty: only the pages its sitemaps list)', 'https://jobs.example/jobs/{id}')}
+      {text(
+        'listingUrlTemplate',
+        'Listing URL, with {id} where the id goes (empty: only the pages its sitemaps list)',
+        'https://jobs.example/jobs/{id}'
+      )}
       <label className="field field--grow">
         <span>Sitemap URLs, one a line</span>
-        <textarea className="input" rows={2} value={values.sitemapUrls} spellCheck={false} data-testid="source-sitemapUrls" onChange={(event) => set('sitemapUrls', event.target.value)} />
+        <textarea
+          className="input"
+          rows={2}
+          value={values.sitemapUrls}
+          spellCheck={false}
+          data-testid="source-sitemapUrls"
+          onChange={(event) => set('sitemapUrls', event.target.value)}
+        />
         {problem('sitemapUrls')}
       </label>
       <fieldset className="source-form__politeness">
@@ -87,15 +110,29 @@ export function SourceForm({ editing, onDone }: { editing: Source | null; onDone
         {text('maxInFlight', 'At most N requests in flight', '2')}
         {text('minGapMs', 'At least D ms between request starts', '1000')}
         <label className="checkbox">
-          <input type="checkbox" checked={values.respectRobots} onChange={(event) => set('respectRobots', event.target.checked)} data-testid="source-respectRobots" /> Obey
-          robots.txt
+          <input
+            type="checkbox"
+            checked={values.respectRobots}
+            onChange={(event) => set('respectRobots', event.target.checked)}
+            data-testid="source-respectRobots"
+          />{' '}
+          Obey robots.txt
         </label>
         <label className="checkbox">
-          <input type="checkbox" checked={values.autoThrottle} onChange={(event) => set('autoThrottle', event.target.checked)} /> Slow down with the host’s latency
+          <input
+            type="checkbox"
+            checked={values.autoThrottle}
+            onChange={(event) => set('autoThrottle', event.target.checked)}
+          />{' '}
+          Slow down with the host’s latency
         </label>
         <label className="field">
           <span>A blocked host’s items</span>
-          <select className="input" value={values.onBlocked} onChange={(event) => set('onBlocked', event.target.value as OnBlocked)}>
+          <select
+            className="input"
+            value={values.onBlocked}
+            onChange={(event) => set('onBlocked', event.target.value as OnBlocked)}
+          >
             {ON_BLOCKED.map((choice) => (
               <option key={choice} value={choice}>
                 {choice}

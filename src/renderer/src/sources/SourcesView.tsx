@@ -25,7 +25,12 @@ export function SourcesView({ active }: { active: boolean }): ReactElement {
     <section className="view" aria-labelledby="sources-heading">
       <header className="view__header">
         <h1 id="sources-heading">Sources</h1>
-        <button type="button" className="button button--primary" data-testid="source-add" onClick={() => setForm({ editing: null })}>
+        <button
+          type="button"
+          className="button button--primary"
+          data-testid="source-add"
+          onClick={() => setForm({ editing: null })}
+        >
           Add a source
         </button>
       </header>
@@ -58,7 +63,13 @@ export function SourcesView({ active }: { active: boolean }): ReactElement {
                   {source.politeness.maxInFlight} in flight, {source.politeness.minGapMs} ms apart
                   {!source.politeness.respectRobots && <strong> · robots.txt ignored</strong>}
                 </td>
-                <td>{source.hosts.length === 0 ? <span className="muted">none fetched yet</span> : <HostList hosts={source.hosts} />}</td>
+                <td>
+                  {source.hosts.length === 0 ? (
+                    <span className="muted">none fetched yet</span>
+                  ) : (
+                    <HostList hosts={source.hosts} />
+                  )}
+                </td>
                 <td className="sources__actions">
                   <button type="button" className="button button--quiet" onClick={() => setForm({ editing: source })}>
                     Edit
@@ -67,7 +78,11 @@ export function SourcesView({ active }: { active: boolean }): ReactElement {
                     type="button"
                     className="button button--quiet"
                     data-testid="source-pause-resume"
-                    onClick={() => void act(() => api.invoke('sourceAction', { name: source.name, action: source.paused ? 'resume' : 'pause' }))}
+                    onClick={() =>
+                      void act(() =>
+                        api.invoke('sourceAction', { name: source.name, action: source.paused ? 'resume' : 'pause' })
+                      )
+                    }
                   >
                     {source.paused ? 'Resume' : 'Pause'}
                   </button>
@@ -75,7 +90,8 @@ export function SourcesView({ active }: { active: boolean }): ReactElement {
                     type="button"
                     className="button button--quiet"
                     onClick={() => {
-                      if (window.confirm(`Remove the source ${source.name}? Crawls of it keep their results.`)) void act(() => api.invoke('sourceRemove', { name: source.name }))
+                      if (window.confirm(`Remove the source ${source.name}? Crawls of it keep their results.`))
+                        void act(() => api.invoke('sourceRemove', { name: source.name }))
                     }}
                   >
                     Remove
@@ -95,7 +111,8 @@ function HostList({ hosts }: { hosts: HostStatus[] }): ReactElement {
     <ul className="sources__hosts">
       {hosts.map((h) => (
         <li key={h.host} data-testid="source-host">
-          <strong>{h.host}</strong> {h.inFlight}/{h.maxInFlight} in flight · {h.requestsPerSecond.toFixed(2)} of {h.allowedPerSecond.toFixed(2)} req/s · robots {h.robots.state}
+          <strong>{h.host}</strong> {h.inFlight}/{h.maxInFlight} in flight · {h.requestsPerSecond.toFixed(2)} of{' '}
+          {h.allowedPerSecond.toFixed(2)} req/s · robots {h.robots.state}
           {h.robots.crawlDelayMs !== null && ` (crawl-delay ${h.robots.crawlDelayMs} ms)`}
           {h.robots.disallowedCount > 0 && ` · ${h.robots.disallowedCount} disallowed`}
           {h.blocked && <span className="crawls__failed"> · blocked: {h.lastAnswer ?? 'no answer'}</span>}

@@ -5,7 +5,14 @@ const board = { ...EMPTY_SOURCE_FORM, name: 'board-b', listingUrlTemplate: 'http
 
 describe('the source form', () => {
   it('builds an add request, a sitemap a line', () => {
-    expect(addRequest({ ...board, sitemapUrls: ' https://b.example/s1.xml \n\nhttps://b.example/s2.xml', maxInFlight: '4', minGapMs: '250' })).toEqual({
+    expect(
+      addRequest({
+        ...board,
+        sitemapUrls: ' https://b.example/s1.xml \n\nhttps://b.example/s2.xml',
+        maxInFlight: '4',
+        minGapMs: '250'
+      })
+    ).toEqual({
       ok: true,
       request: {
         name: 'board-b',
@@ -17,12 +24,27 @@ describe('the source form', () => {
   })
 
   it('shows each problem beside its field, in the contract words', () => {
-    expect(addRequest({ ...board, listingUrlTemplate: 'ftp://b.example/{id}' })).toEqual({ ok: false, problems: { listingUrlTemplate: 'A listing URL template is an http(s) URL' } })
-    expect(addRequest({ ...board, listingUrlTemplate: 'https://b.example/jobs/' })).toEqual({ ok: false, problems: { listingUrlTemplate: 'A listing URL template contains {id}' } })
-    expect(addRequest({ ...board, maxInFlight: '0' })).toEqual({ ok: false, problems: { maxInFlight: 'At most N requests in flight: N is at least 1' } })
+    expect(addRequest({ ...board, listingUrlTemplate: 'ftp://b.example/{id}' })).toEqual({
+      ok: false,
+      problems: { listingUrlTemplate: 'A listing URL template is an http(s) URL' }
+    })
+    expect(addRequest({ ...board, listingUrlTemplate: 'https://b.example/jobs/' })).toEqual({
+      ok: false,
+      problems: { listingUrlTemplate: 'A listing URL template contains {id}' }
+    })
+    expect(addRequest({ ...board, maxInFlight: '0' })).toEqual({
+      ok: false,
+      problems: { maxInFlight: 'At most N requests in flight: N is at least 1' }
+    })
     expect(addRequest({ ...board, minGapMs: 'soon' })).toEqual({ ok: false, problems: { minGapMs: 'A whole number' } })
-    expect(addRequest({ ...board, sitemapUrls: 'file:///etc/passwd' })).toEqual({ ok: false, problems: { sitemapUrls: 'A URL here is an absolute http(s) URL' } })
-    expect(addRequest({ ...board, listingUrlTemplate: '' })).toEqual({ ok: false, problems: { listingUrlTemplate: 'A source needs a listing URL template or at least one sitemap URL' } })
+    expect(addRequest({ ...board, sitemapUrls: 'file:///etc/passwd' })).toEqual({
+      ok: false,
+      problems: { sitemapUrls: 'A URL here is an absolute http(s) URL' }
+    })
+    expect(addRequest({ ...board, listingUrlTemplate: '' })).toEqual({
+      ok: false,
+      problems: { listingUrlTemplate: 'A source needs a listing URL template or at least one sitemap URL' }
+    })
     expect(addRequest({ ...board, name: 'Board B' }).ok).toBe(false)
   })
 
@@ -38,6 +60,9 @@ describe('the source form', () => {
         }
       }
     })
-    expect(editRequest({ ...board, listingUrlTemplate: '' })).toMatchObject({ ok: false, problems: { listingUrlTemplate: 'A source needs a listing URL template or at least one sitemap URL' } })
+    expect(editRequest({ ...board, listingUrlTemplate: '' })).toMatchObject({
+      ok: false,
+      problems: { listingUrlTemplate: 'A source needs a listing URL template or at least one sitemap URL' }
+    })
   })
 })

@@ -20,7 +20,8 @@ export interface SourceFormValues {
 
 export type SourceFormField = keyof SourceFormValues
 
-export type SourceFormResult<T> = { ok: true; request: T } | { ok: false; problems: Partial<Record<SourceFormField, string>> }
+export type SourceFormResult<T> =
+  { ok: true; request: T } | { ok: false; problems: Partial<Record<SourceFormField, string>> }
 
 export const EMPTY_SOURCE_FORM: SourceFormValues = {
   name: '',
@@ -58,10 +59,14 @@ export function editRequest(values: SourceFormValues): SourceFormResult<{ name: 
   const whole = SourceSpecSchema.safeParse({ name: values.name, ...edit })
   if (!whole.success) return { ok: false, problems: problemsOf(whole.error.issues) }
   const parsed = SourceEditSchema.safeParse(edit)
-  return parsed.success ? { ok: true, request: { name: values.name, edit: parsed.data } } : { ok: false, problems: problemsOf(parsed.error.issues) }
+  return parsed.success
+    ? { ok: true, request: { name: values.name, edit: parsed.data } }
+    : { ok: false, problems: problemsOf(parsed.error.issues) }
 }
 
-function fields(values: SourceFormValues): Omit<SourceSpecInput, 'name'> & { politeness: NonNullable<SourceEdit['politeness']> } {
+function fields(
+  values: SourceFormValues
+): Omit<SourceSpecInput, 'name'> & { politeness: NonNullable<SourceEdit['politeness']> } {
   const template = values.listingUrlTemplate.trim()
   return {
     listingUrlTemplate: template === '' ? null : template,
@@ -95,13 +100,18 @@ const FIELD_OF_PATH: Record<string, SourceFormField> = {
   onBlocked: 'onBlocked'
 }
 
-function problemsOf(issues: readonly { path: readonly PropertyKey[]; message: string; code?: string }[]): Partial<Record<SourceFormField, string>> {
+function problemsOf(
+  issues: readonly { path: readonly PropertyKey[]; message: string; code?: string }[]
+): Partial<Record<SourceFormField, string>> {
   const problems: Partial<Record<SourceFormField, string>> = {}
   for (const issue of issues) {
     const key = issue.path.map(String).find((part) => FIELD_OF_PATH[part] !== undefined)
     // A problem of the whole source ("needs a template or a sitemap") is shown at the template.
     const field = key === undefined ? 'listingUrlTemplate' : FIELD_OF_PATH[key]!
-    const message = issue.code === 'invalid_type' && (field === 'maxInFlight' || field === 'minGapMs') ? 'A whole number' : issue.message
+    const message =
+      issue.code === 'invalid_type' && (field === 'maxInFlight' || field === 'minGapMs')
+        ? 'A whole number'
+        : issue.message
     problems[field] ??= message
   }
   return problems

@@ -5,7 +5,11 @@ import { usePolled } from '../api/use-polled'
 
 const SOURCES_REFRESH_MS = 3000
 
-export function useSources(onScreen: boolean): { sources: SourceDetail[] | null; error: PanelError | null; refresh: () => void } {
+export function useSources(onScreen: boolean): {
+  sources: SourceDetail[] | null
+  error: PanelError | null
+  refresh: () => void
+} {
   const { value, error, refresh } = usePolled('sourceList', SOURCES_REFRESH_MS, onScreen)
   return { sources: value?.sources ?? null, error, refresh }
 }

@@ -33,8 +33,8 @@ export function HostAccessDialog({ preflight, onStart, onCancel }: Props): React
       >
         <h2 id="host-access-title">This compose file reaches the host</h2>
         <p id="host-access-intro">
-          Starting it gives its containers what is listed below ({findings.length} finding{findings.length === 1 ? '' : 's'}). Start only a
-          file you trust.
+          Starting it gives its containers what is listed below ({findings.length} finding
+          {findings.length === 1 ? '' : 's'}). Start only a file you trust.
         </p>
         <ul className="findings" data-testid="host-access-findings">
           {findings.map((f, i) => (

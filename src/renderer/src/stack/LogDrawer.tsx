@@ -27,19 +27,24 @@ export function LogDrawer(props: { service: string; container: string; onClose: 
       // The tail comes as the stream's first lines, which replace what was shown; lines after
       // that (and after a reconnect, which sends no tail again) add to them.
       let first = true
-      return followStream(api, 'logs', { service, container, tail: TAIL }, {
-        items: (added) => {
-          const replace = first
-          first = false
-          if (replace) {
-            setError(null)
-            setEnded(false)
-          }
-          setLines((previous) => (replace ? added : [...previous, ...added]).slice(-MAX_LINES))
-        },
-        ended: () => setEnded(true),
-        failed: setError
-      })
+      return followStream(
+        api,
+        'logs',
+        { service, container, tail: TAIL },
+        {
+          items: (added) => {
+            const replace = first
+            first = false
+            if (replace) {
+              setError(null)
+              setEnded(false)
+            }
+            setLines((previous) => (replace ? added : [...previous, ...added]).slice(-MAX_LINES))
+          },
+          ended: () => setEnded(true),
+          failed: setError
+        }
+      )
     }
     let live = true
     void api.invoke('logs', { service, container, tail: TAIL }).then((result) => {

@@ -6,7 +6,14 @@ import { Sparkline } from './Sparkline'
 import { SwarmTasks } from './SwarmTasks'
 import type { ServiceUse } from './stats-series'
 import { formatBytes } from '../../../shared/fleet-stats'
-import { STATE_LABELS, formatDuration, formatPorts, healthText, replicasPerNode, serviceUptimeMs } from './format-status'
+import {
+  STATE_LABELS,
+  formatDuration,
+  formatPorts,
+  healthText,
+  replicasPerNode,
+  serviceUptimeMs
+} from './format-status'
 
 export type ServiceAction = 'startService' | 'stopService' | 'restartService'
 
@@ -59,7 +66,12 @@ export function ServiceRow(props: ServiceRowProps): ReactElement {
             </div>
           )}
           {scalable && (
-            <ReplicaStepper service={service.name} desired={service.desiredReplicas} busy={busy} onScale={props.onScale} />
+            <ReplicaStepper
+              service={service.name}
+              desired={service.desiredReplicas}
+              busy={busy}
+              onScale={props.onScale}
+            />
           )}
           {scalable && props.ceilingWarning && (
             <p className="ceiling-warning" role="alert" data-testid={`ceiling-warning-${service.name}`}>
@@ -75,39 +87,66 @@ export function ServiceRow(props: ServiceRowProps): ReactElement {
             <div className="service-row__use">
               <span data-testid={`cpu-${service.name}`}>{props.use.cpuPercent.toFixed(1)} %</span>
               <span data-testid={`memory-${service.name}`}>{formatBytes(props.use.memoryBytes)}</span>
-              <Sparkline values={props.use.series} label={`${service.name} CPU over the last ${props.use.series.length} s`} testId={`sparkline-${service.name}`} />
+              <Sparkline
+                values={props.use.series}
+                label={`${service.name} CPU over the last ${props.use.series.length} s`}
+                testId={`sparkline-${service.name}`}
+              />
             </div>
           )}
         </td>
         <td data-label="Uptime">{uptime === null ? '—' : formatDuration(uptime)}</td>
         <td data-label="Ports">
-          <div className="service-row__ports">{ports.length === 0 ? '—' : ports.map((p) => <code key={p}>{p}</code>)}</div>
+          <div className="service-row__ports">
+            {ports.length === 0 ? '—' : ports.map((p) => <code key={p}>{p}</code>)}
+          </div>
         </td>
         <td data-label="Actions">
           <div className="service-row__actions">
-          <button type="button" className="button" disabled={busy || running} onClick={() => props.onAction('startService')}>
-            Start<span className="visually-hidden"> {service.name}</span>
-          </button>
-          <button type="button" className="button" disabled={busy || !running} onClick={() => props.onAction('stopService')}>
-            Stop<span className="visually-hidden"> {service.name}</span>
-          </button>
-          <button type="button" className="button" disabled={busy || !running} onClick={() => props.onAction('restartService')}>
-            Restart<span className="visually-hidden"> {service.name}</span>
-          </button>
-          {service.containers.length > 0 && (
-            <details className="log-menu">
-              <summary className="button">Logs<span className="visually-hidden"> of {service.name}</span></summary>
-              <ul className="log-menu__list">
-                {service.containers.map((c) => (
-                  <li key={c.id}>
-                    <button type="button" className="button button--quiet" onClick={() => props.onShowLogs(c.name)}>
-                      {c.name} <span className="muted">({c.state}{c.task?.node ? ` on ${c.task.node}` : ''})</span>
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            </details>
-          )}
+            <button
+              type="button"
+              className="button"
+              disabled={busy || running}
+              onClick={() => props.onAction('startService')}
+            >
+              Start<span className="visually-hidden"> {service.name}</span>
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={busy || !running}
+              onClick={() => props.onAction('stopService')}
+            >
+              Stop<span className="visually-hidden"> {service.name}</span>
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={busy || !running}
+              onClick={() => props.onAction('restartService')}
+            >
+              Restart<span className="visually-hidden"> {service.name}</span>
+            </button>
+            {service.containers.length > 0 && (
+              <details className="log-menu">
+                <summary className="button">
+                  Logs<span className="visually-hidden"> of {service.name}</span>
+                </summary>
+                <ul className="log-menu__list">
+                  {service.containers.map((c) => (
+                    <li key={c.id}>
+                      <button type="button" className="button button--quiet" onClick={() => props.onShowLogs(c.name)}>
+                        {c.name}{' '}
+                        <span className="muted">
+                          ({c.state}
+                          {c.task?.node ? ` on ${c.task.node}` : ''})
+                        </span>
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
           </div>
         </td>
       </tr>

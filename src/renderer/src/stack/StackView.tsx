@@ -42,7 +42,10 @@ export function StackView({ state, active = true }: { state: PanelState; active?
   const scalableService = scraperComposeService(state.config)
   const autoscale = useAutoscale(scalableService)
 
-  async function runStackOperation(label: string, call: (operationId: string) => Promise<Result<OperationReport>>): Promise<void> {
+  async function runStackOperation(
+    label: string,
+    call: (operationId: string) => Promise<Result<OperationReport>>
+  ): Promise<void> {
     const operationId = newOperationId(label)
     setRunning({ operationId, label })
     setStackError(null)
@@ -65,7 +68,10 @@ export function StackView({ state, active = true }: { state: PanelState; active?
     else await startStack()
   }
 
-  async function runServiceOperation(service: string, call: (operationId: string) => Promise<Result<OperationReport>>): Promise<void> {
+  async function runServiceOperation(
+    service: string,
+    call: (operationId: string) => Promise<Result<OperationReport>>
+  ): Promise<void> {
     setBusyServices((s) => new Set(s).add(service))
     setServiceErrors(({ [service]: _, ...rest }) => rest)
     const result = await call(newOperationId(service))
@@ -86,10 +92,15 @@ export function StackView({ state, active = true }: { state: PanelState; active?
 
   const progress = running ? state.progress.filter((p) => p.operationId === running.operationId) : []
   const anyRunning = status?.services.some((s) => s.runningReplicas > 0) ?? false
-  const runningNames = (names: { name: string; state: string }[]): string[] => names.filter((c) => c.state === 'running').map((c) => c.name)
-  const allRunning = new Set(status ? runningNames([...status.services.flatMap((s) => s.containers), ...status.orphans]) : [])
+  const runningNames = (names: { name: string; state: string }[]): string[] =>
+    names.filter((c) => c.state === 'running').map((c) => c.name)
+  const allRunning = new Set(
+    status ? runningNames([...status.services.flatMap((s) => s.containers), ...status.orphans]) : []
+  )
   const ceiling =
-    fleet.host && scalableService ? nextReplicaCeiling(fleet.host, scalableService, latestReadings(fleet.byContainer, allRunning)) : null
+    fleet.host && scalableService
+      ? nextReplicaCeiling(fleet.host, scalableService, latestReadings(fleet.byContainer, allRunning))
+      : null
 
   return (
     <section className="view" aria-labelledby="stack-heading">
@@ -108,7 +119,9 @@ export function StackView({ state, active = true }: { state: PanelState; active?
             type="button"
             className="button"
             disabled={running !== null || !anyRunning}
-            onClick={() => void runStackOperation('Stopping the stack', (operationId) => api.invoke('down', { operationId }))}
+            onClick={() =>
+              void runStackOperation('Stopping the stack', (operationId) => api.invoke('down', { operationId }))
+            }
           >
             Stop stack
           </button>
@@ -130,7 +143,8 @@ export function StackView({ state, active = true }: { state: PanelState; active?
       )}
       {lastReport && (
         <p className="operation__report" role="status">
-          Done in {(lastReport.tookMs / 1000).toFixed(1)} s{lastReport.summary.length > 0 ? `: ${lastReport.summary.join('; ')}` : '.'}
+          Done in {(lastReport.tookMs / 1000).toFixed(1)} s
+          {lastReport.summary.length > 0 ? `: ${lastReport.summary.join('; ')}` : '.'}
         </p>
       )}
 
@@ -186,7 +200,14 @@ export function StackView({ state, active = true }: { state: PanelState; active?
           onCancel={() => setHostAccess(null)}
         />
       )}
-      {logs && <LogDrawer key={logs.container} service={logs.service} container={logs.container} onClose={() => setLogs(null)} />}
+      {logs && (
+        <LogDrawer
+          key={logs.container}
+          service={logs.service}
+          container={logs.container}
+          onClose={() => setLogs(null)}
+        />
+      )}
     </section>
   )
 }

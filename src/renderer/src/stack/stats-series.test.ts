@@ -3,7 +3,14 @@ import type { ContainerStats } from '../../../shared/contract'
 import { latestReadings, serviceUse, withReadings } from './stats-series'
 
 function reading(container: string, second: number, cpuPercent: number, memoryBytes = 100): ContainerStats {
-  return { container, service: container.split('-')[1] ?? '', cpuPercent, memoryBytes, memoryLimitBytes: 1000, read: new Date(second * 1000).toISOString() }
+  return {
+    container,
+    service: container.split('-')[1] ?? '',
+    cpuPercent,
+    memoryBytes,
+    memoryLimitBytes: 1000,
+    read: new Date(second * 1000).toISOString()
+  }
 }
 
 describe('stats series', () => {
@@ -20,7 +27,11 @@ describe('stats series', () => {
       reading('d-scraper-1', 11, 20, 120),
       reading('d-api-1', 11, 99, 999)
     ])
-    expect(serviceUse(map, ['d-scraper-1', 'd-scraper-2'])).toEqual({ cpuPercent: 25, memoryBytes: 170, series: [15, 20] })
+    expect(serviceUse(map, ['d-scraper-1', 'd-scraper-2'])).toEqual({
+      cpuPercent: 25,
+      memoryBytes: 170,
+      series: [15, 20]
+    })
     expect(serviceUse(map, ['d-jobboard-1'])).toBeNull()
     expect(latestReadings(map, new Set(['d-api-1'])).map((r) => r.cpuPercent)).toEqual([99])
   })

@@ -10,7 +10,11 @@ import { STATS_HISTORY } from '../../../shared/fleet-stats'
 export type StatsByContainer = ReadonlyMap<string, ContainerStats[]>
 
 /** Adds readings, keeping at most `capacity` per container and only the containers in `live` (when given). */
-export function withReadings(current: StatsByContainer, readings: ContainerStats[], capacity = STATS_HISTORY): Map<string, ContainerStats[]> {
+export function withReadings(
+  current: StatsByContainer,
+  readings: ContainerStats[],
+  capacity = STATS_HISTORY
+): Map<string, ContainerStats[]> {
   const next = new Map(current)
   for (const reading of readings) {
     const list = [...(next.get(reading.container) ?? []), reading]
@@ -48,7 +52,10 @@ export function serviceUse(byContainer: StatsByContainer, containers: readonly s
       perSecond.set(second, (perSecond.get(second) ?? 0) + r.cpuPercent)
     }
   }
-  const series = [...perSecond.entries()].sort((a, b) => a[0] - b[0]).map(([, cpu]) => cpu).slice(-STATS_HISTORY)
+  const series = [...perSecond.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, cpu]) => cpu)
+    .slice(-STATS_HISTORY)
   return {
     cpuPercent: lists.reduce((sum, l) => sum + (l.at(-1)?.cpuPercent ?? 0), 0),
     memoryBytes: lists.reduce((sum, l) => sum + (l.at(-1)?.memoryBytes ?? 0), 0),

@@ -32,24 +32,29 @@ export function useFleetStats(active: boolean): FleetStats {
     if (!active) return
     let retry: ReturnType<typeof setTimeout> | null = null
     let first = true
-    const close = followStream(api, 'stats', {}, {
-      // The first readings are the recent ones kept by the server: they replace what was drawn.
-      items: (readings) => {
-        if (first) {
-          first = false
-          pending.current = []
-          setError(null)
-          setByContainer(withReadings(new Map(), readings))
-        } else pending.current.push(...readings)
-      },
-      ended: () => {
-        retry = setTimeout(() => setAttempt((n) => n + 1), 2000)
-      },
-      failed: (failure) => {
-        setError(failure)
-        retry = setTimeout(() => setAttempt((n) => n + 1), 5000)
+    const close = followStream(
+      api,
+      'stats',
+      {},
+      {
+        // The first readings are the recent ones kept by the server: they replace what was drawn.
+        items: (readings) => {
+          if (first) {
+            first = false
+            pending.current = []
+            setError(null)
+            setByContainer(withReadings(new Map(), readings))
+          } else pending.current.push(...readings)
+        },
+        ended: () => {
+          retry = setTimeout(() => setAttempt((n) => n + 1), 2000)
+        },
+        failed: (failure) => {
+          setError(failure)
+          retry = setTimeout(() => setAttempt((n) => n + 1), 5000)
+        }
       }
-    })
+    )
     const draw = setInterval(() => {
       const readings = pending.current.splice(0)
       if (readings.length > 0) setByContainer((current) => withReadings(current, readings))

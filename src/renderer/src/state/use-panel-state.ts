@@ -3,7 +3,14 @@
  * its history, and recent progress. Loaded once, then kept current by pushed events.
  */
 import { useEffect, useState } from 'react'
-import type { BrokerMetrics, MetricsSample, PanelConfig, PanelError, ProgressEvent, StackStatus } from '../../../shared/contract'
+import type {
+  BrokerMetrics,
+  MetricsSample,
+  PanelConfig,
+  PanelError,
+  ProgressEvent,
+  StackStatus
+} from '../../../shared/contract'
 import { usePanelApi, usePanelEvent } from '../api/panel-context'
 
 /** History the queue chart keeps (the last 15 minutes). */
@@ -47,12 +54,16 @@ export function usePanelState(): PanelState {
       if (live) setState((s) => ({ ...s, ...patch(s) }))
     }
     void api.invoke('config', {}).then((r) => update(() => (r.ok ? { config: r.value } : {})))
-    void api.invoke('status', {}).then((r) =>
-      update((s) => (r.ok ? { status: s.status ?? r.value, statusError: null } : { statusError: r.error }))
-    )
-    void api.invoke('metrics', {}).then((r) =>
-      update((s) => (r.ok ? { metrics: s.metrics ?? r.value, metricsError: null } : { metricsError: r.error }))
-    )
+    void api
+      .invoke('status', {})
+      .then((r) =>
+        update((s) => (r.ok ? { status: s.status ?? r.value, statusError: null } : { statusError: r.error }))
+      )
+    void api
+      .invoke('metrics', {})
+      .then((r) =>
+        update((s) => (r.ok ? { metrics: s.metrics ?? r.value, metricsError: null } : { metricsError: r.error }))
+      )
     void api.invoke('metricHistory', { sinceMs: Date.now() - HISTORY_WINDOW_MS }).then((r) => {
       if (r.ok) update((s) => ({ samples: mergeSamples(r.value.samples, s.samples) }))
     })
@@ -67,7 +78,10 @@ export function usePanelState(): PanelState {
   usePanelEvent('progress', (event) =>
     setState((s) => {
       const isNewRestart = event.operation === 'restart' && !s.progress.some((p) => p.operationId === event.operationId)
-      const restarts = isNewRestart && event.service !== null ? [...s.restarts, { at: Date.parse(event.at), service: event.service }] : s.restarts
+      const restarts =
+        isNewRestart && event.service !== null
+          ? [...s.restarts, { at: Date.parse(event.at), service: event.service }]
+          : s.restarts
       return { ...s, progress: [...s.progress, event].slice(-MAX_PROGRESS), restarts }
     })
   )

@@ -48,7 +48,17 @@ async function written(format: 'jsonl' | 'csv', rows: readonly ExportRow[]): Pro
   return { count, text: Buffer.concat(chunks).toString('utf8') }
 }
 
-const failed = exportRow(item({ listingId: '200398', state: 'failed', attempts: 3, errorKind: 'SourceTimeout', errorMessage: 'slow,\n"very" slow', tookMs: null }), null)
+const failed = exportRow(
+  item({
+    listingId: '200398',
+    state: 'failed',
+    attempts: 3,
+    errorKind: 'SourceTimeout',
+    errorMessage: 'slow,\n"very" slow',
+    tookMs: null
+  }),
+  null
+)
 
 describe('exportRow', () => {
   it('flattens a done item and its listing: lists joined by "; ", salary as the panel shows it', () => {
@@ -74,7 +84,17 @@ describe('exportRow', () => {
 
   it('leaves the listing columns null unless the item is done', () => {
     const row = exportRow(item({ state: 'skipped' }), listing)
-    for (const column of ['title', 'company', 'location', 'url', 'datePosted', 'employmentType', 'salary', 'skills'] as const) expect(row[column]).toBeNull()
+    for (const column of [
+      'title',
+      'company',
+      'location',
+      'url',
+      'datePosted',
+      'employmentType',
+      'salary',
+      'skills'
+    ] as const)
+      expect(row[column]).toBeNull()
   })
 })
 
@@ -97,8 +117,21 @@ describe('writeExport', () => {
     expect(text.split('\n')[0]).toBe(EXPORT_COLUMNS.join(','))
     const back = parse(text, { columns: true }) as Record<string, string>[]
     expect(back).toHaveLength(2)
-    expect(back[0]).toMatchObject({ listingId: '200001', title: 'Senior Backend Engineer, "Payments"', tookMs: '42', errorKind: '', skills: 'node.js; typescript' })
-    expect(back[1]).toMatchObject({ listingId: '200398', state: 'failed', attempts: '3', errorMessage: 'slow,\n"very" slow', tookMs: '', title: '' })
+    expect(back[0]).toMatchObject({
+      listingId: '200001',
+      title: 'Senior Backend Engineer, "Payments"',
+      tookMs: '42',
+      errorKind: '',
+      skills: 'node.js; typescript'
+    })
+    expect(back[1]).toMatchObject({
+      listingId: '200398',
+      state: 'failed',
+      attempts: '3',
+      errorMessage: 'slow,\n"very" slow',
+      tookMs: '',
+      title: ''
+    })
   })
 
   it('writes just the header for an empty export', async () => {
@@ -107,7 +140,15 @@ describe('writeExport', () => {
   })
 
   it('makes formula-like cells inert in CSV, and only in CSV', async () => {
-    const hostile = exportRow(item({ listingId: '-12', state: 'failed', errorKind: 'NotAJobListing', errorMessage: '=HYPERLINK("http://evil","x")' }), null)
+    const hostile = exportRow(
+      item({
+        listingId: '-12',
+        state: 'failed',
+        errorKind: 'NotAJobListing',
+        errorMessage: '=HYPERLINK("http://evil","x")'
+      }),
+      null
+    )
     const title = { ...exportRow(item(), listing), title: '@SUM(A1)', company: '+1 (555)', location: '\t=1' }
     const csv = parse((await written('csv', [hostile, title])).text, { columns: true }) as Record<string, string>[]
     expect(csv[0]).toMatchObject({ listingId: "'-12", errorMessage: `'=HYPERLINK("http://evil","x")` })
@@ -157,7 +198,14 @@ describe('writeExport', () => {
 
 describe('neutralizeFormula', () => {
   it('prefixes only the dangerous first characters', () => {
-    expect(['=1', '+1', '-1', '@x', '\tx', '\rx'].map(neutralizeFormula)).toEqual(["'=1", "'+1", "'-1", "'@x", "'\tx", "'\rx"])
+    expect(['=1', '+1', '-1', '@x', '\tx', '\rx'].map(neutralizeFormula)).toEqual([
+      "'=1",
+      "'+1",
+      "'-1",
+      "'@x",
+      "'\tx",
+      "'\rx"
+    ])
     expect(['a=1', '1-2', '', "'x", ' =1'].map(neutralizeFormula)).toEqual(['a=1', '1-2', '', "'x", ' =1'])
   })
 })

@@ -48,7 +48,11 @@ export function exportRow(item: CrawlItem, listing: Listing | null): ExportRow {
  * has finished (it is ended). Rejects, and destroys `out`, if reading the rows fails or the
  * client goes away.
  */
-export async function writeExport(format: ExportFormat, rows: AsyncIterable<ExportRow>, out: NodeJS.WritableStream): Promise<number> {
+export async function writeExport(
+  format: ExportFormat,
+  rows: AsyncIterable<ExportRow>,
+  out: NodeJS.WritableStream
+): Promise<number> {
   let count = 0
   const counted = async function* (): AsyncGenerator<ExportRow> {
     for await (const row of rows) {

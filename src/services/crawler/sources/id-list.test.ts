@@ -6,7 +6,9 @@ import { CrawlSourceError } from './source-error'
 const all = (text: string): IdListEntry[] => [...parseIdList(text)]
 const ids = (text: string): string[] => all(text).flatMap((entry) => (entry.kind === 'id' ? [entry.id] : []))
 const invalid = (text: string): { line: number; text: string; reason: string }[] =>
-  all(text).flatMap((entry) => (entry.kind === 'invalid' ? [{ line: entry.line, text: entry.text, reason: entry.reason }] : []))
+  all(text).flatMap((entry) =>
+    entry.kind === 'invalid' ? [{ line: entry.line, text: entry.text, reason: entry.reason }] : []
+  )
 
 describe('parseIdList: one id a line', () => {
   it('yields each id with its 1-based line, skipping blank lines and # comments', () => {
@@ -34,7 +36,11 @@ describe('parseIdList: one id a line', () => {
       { line: 2, text: 'abc def', reason: expect.stringContaining('contains a space') },
       { line: 3, text: long, reason: 'the id is 65 characters long; a listing id is at most 64' },
       { line: 4, text: '..', reason: 'A listing id cannot be "." or ".."' },
-      { line: 5, text: 'https://board.example/jobs/1', reason: expect.stringMatching(/contains ":".*looks like a URL/) },
+      {
+        line: 5,
+        text: 'https://board.example/jobs/1',
+        reason: expect.stringMatching(/contains ":".*looks like a URL/)
+      },
       { line: 6, text: '12%3', reason: expect.stringContaining('contains "%"') }
     ])
   })
@@ -99,7 +105,9 @@ describe('parseIdList: CSV with an id column', () => {
   })
 
   it('gives an invalid row as its own text, without the blank and comment lines before it', () => {
-    expect(invalid('id,t\n\n# c\n"bad id",x\r\n')).toEqual([{ line: 4, text: '"bad id",x', reason: expect.stringContaining('a space') }])
+    expect(invalid('id,t\n\n# c\n"bad id",x\r\n')).toEqual([
+      { line: 4, text: '"bad id",x', reason: expect.stringContaining('a space') }
+    ])
   })
 
   it('takes the first of two id columns', () => {

@@ -110,7 +110,12 @@ function* csvEntries(body: string, header: { line: number; text: string }): Gene
     // The parser counts to a record's last line; a quoted cell may span several, and the user looks for its first.
     const line = record.line - (text.match(/\n/g)?.length ?? 0)
     if (record.cell === undefined) {
-      yield { kind: 'invalid', line, text: truncate(text), reason: `the row has no value in the "${ID_COLUMN}" column (column ${idColumn})` }
+      yield {
+        kind: 'invalid',
+        line,
+        text: truncate(text),
+        reason: `the row has no value in the "${ID_COLUMN}" column (column ${idColumn})`
+      }
     } else {
       yield checkedId(record.cell, text, line)
     }
@@ -120,7 +125,12 @@ function* csvEntries(body: string, header: { line: number; text: string }): Gene
 function checkedId(id: string, text: string, line: number): IdListEntry {
   const problem = listingIdProblem(id)
   if (problem === null) return { kind: 'id', line, id }
-  return { kind: 'invalid', line, text: truncate(text), reason: looksLikeUrl(id) ? `${problem} (it looks like a URL: give the listing's id, or crawl a sitemap)` : problem }
+  return {
+    kind: 'invalid',
+    line,
+    text: truncate(text),
+    reason: looksLikeUrl(id) ? `${problem} (it looks like a URL: give the listing's id, or crawl a sitemap)` : problem
+  }
 }
 
 function missingIdColumn(line: number, names: readonly string[]): CrawlSourceError {

@@ -13,9 +13,11 @@ export function listingIdProblem(id: string): string | null {
   const checked = ListingIdSchema.safeParse(id)
   if (checked.success) return null
   if (id.length === 0) return 'the id is empty'
-  if (id.length > MAX_ID_LENGTH) return `the id is ${id.length} characters long; a listing id is at most ${MAX_ID_LENGTH}`
+  if (id.length > MAX_ID_LENGTH)
+    return `the id is ${id.length} characters long; a listing id is at most ${MAX_ID_LENGTH}`
   const bad = [...id].find((char) => !ID_CHARACTER.test(char))
-  if (bad !== undefined) return `the id contains ${describeCharacter(bad)}; a listing id holds only letters, digits, ".", "_" and "-"`
+  if (bad !== undefined)
+    return `the id contains ${describeCharacter(bad)}; a listing id holds only letters, digits, ".", "_" and "-"`
   return checked.error.issues.map((issue) => issue.message).join('; ')
 }
 

@@ -12,12 +12,18 @@ describe('createLocMatcher', () => {
   })
 
   it('says why a loc gives no id', () => {
-    expect(match('http://other:8081/jobs/1')).toEqual({ reason: 'does not match the listing URL template http://jobboard:8081/jobs/<id>' })
+    expect(match('http://other:8081/jobs/1')).toEqual({
+      reason: 'does not match the listing URL template http://jobboard:8081/jobs/<id>'
+    })
     expect(match('http://jobboard:8081/about')).toEqual({ reason: expect.stringContaining('does not match') })
     expect(match('http://jobboard:8081/jobs/')).toEqual({ reason: expect.stringContaining('does not match') })
     expect(match('/jobs/1')).toEqual({ reason: 'not an absolute URL' })
-    expect(match('http://jobboard:8081/jobs/1/apply')).toEqual({ reason: expect.stringMatching(/id part "1\/apply" is not a listing id: .*contains "\/"/) })
-    expect(match('http://jobboard:8081/jobs/%E0%A4%A')).toEqual({ reason: expect.stringContaining('malformed percent-encoding') })
+    expect(match('http://jobboard:8081/jobs/1/apply')).toEqual({
+      reason: expect.stringMatching(/id part "1\/apply" is not a listing id: .*contains "\/"/)
+    })
+    expect(match('http://jobboard:8081/jobs/%E0%A4%A')).toEqual({
+      reason: expect.stringContaining('malformed percent-encoding')
+    })
   })
 
   it('honours text after the placeholder', () => {

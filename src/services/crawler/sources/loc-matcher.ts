@@ -27,7 +27,11 @@ export function createLocMatcher(template: string, options: LocMatcherOptions = 
   try {
     prefix = templatePrefix(template)
   } catch (error) {
-    throw new CrawlSourceError('InvalidCrawl', (error as Error).message, `Use an absolute http(s) URL with ${ID_PLACEHOLDER} where the id goes.`)
+    throw new CrawlSourceError(
+      'InvalidCrawl',
+      (error as Error).message,
+      `Use an absolute http(s) URL with ${ID_PLACEHOLDER} where the id goes.`
+    )
   }
   const suffix = template.slice(template.indexOf(ID_PLACEHOLDER) + ID_PLACEHOLDER.length)
   const expected = matchOrigin ? prefix.href : withoutOrigin(prefix)

@@ -19,7 +19,9 @@ function fakeFetch(routes: Record<string, Canned>): { fetchImpl: typeof fetch; r
     if (route === undefined) return new Response('not here', { status: 404, statusText: 'Not Found' })
     if (typeof route === 'function') return route()
     if (route instanceof Response) return route
-    return new Response(route as ConstructorParameters<typeof Response>[0], { headers: { 'content-type': 'application/xml' } })
+    return new Response(route as ConstructorParameters<typeof Response>[0], {
+      headers: { 'content-type': 'application/xml' }
+    })
   }) as typeof fetch
   return { fetchImpl, requested }
 }
@@ -29,10 +31,14 @@ const urlset = (locs: readonly string[]): string =>
 const index = (locs: readonly string[]): string =>
   `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs.map((loc) => `<sitemap><loc>${loc}</loc></sitemap>`).join('')}</sitemapindex>`
 
-async function collect(url: string, options: Partial<ReadSitemapOptions> & Pick<ReadSitemapOptions, 'fetchImpl'>): Promise<{ ids: string[]; skips: SitemapSkip[] }> {
+async function collect(
+  url: string,
+  options: Partial<ReadSitemapOptions> & Pick<ReadSitemapOptions, 'fetchImpl'>
+): Promise<{ ids: string[]; skips: SitemapSkip[] }> {
   const ids: string[] = []
   const skips: SitemapSkip[] = []
-  for await (const id of readSitemapIds(url, { template: TEMPLATE, onSkip: (skip) => skips.push(skip), ...options })) ids.push(id)
+  for await (const id of readSitemapIds(url, { template: TEMPLATE, onSkip: (skip) => skips.push(skip), ...options }))
+    ids.push(id)
   return { ids, skips }
 }
 
@@ -63,14 +69,28 @@ describe('readSitemapIds: a urlset', () => {
     const { ids, skips } = await collect(`${SITE}/sitemap.xml`, { fetchImpl })
     expect(ids).toEqual(['200001', '200398', '200795'])
     expect(skips).toEqual([
-      { loc: `${SITE}/about?a=1&b=2`, sitemap: `${SITE}/sitemap.xml`, reason: `does not match the listing URL template ${SITE}/jobs/<id>` },
-      { loc: `${SITE}/jobs/bad%20id`, sitemap: `${SITE}/sitemap.xml`, reason: expect.stringContaining('contains a space') },
-      { loc: 'http://elsewhere.test/jobs/5', sitemap: `${SITE}/sitemap.xml`, reason: expect.stringContaining('does not match') }
+      {
+        loc: `${SITE}/about?a=1&b=2`,
+        sitemap: `${SITE}/sitemap.xml`,
+        reason: `does not match the listing URL template ${SITE}/jobs/<id>`
+      },
+      {
+        loc: `${SITE}/jobs/bad%20id`,
+        sitemap: `${SITE}/sitemap.xml`,
+        reason: expect.stringContaining('contains a space')
+      },
+      {
+        loc: 'http://elsewhere.test/jobs/5',
+        sitemap: `${SITE}/sitemap.xml`,
+        reason: expect.stringContaining('does not match')
+      }
     ])
   })
 
   it('reads a sitemap without the namespace, and yields a repeated id each time', async () => {
-    const { fetchImpl } = fakeFetch({ [`${SITE}/s.xml`]: `<urlset><url><loc>${SITE}/jobs/1</loc></url><url><loc>${SITE}/jobs/1</loc></url></urlset>` })
+    const { fetchImpl } = fakeFetch({
+      [`${SITE}/s.xml`]: `<urlset><url><loc>${SITE}/jobs/1</loc></url><url><loc>${SITE}/jobs/1</loc></url></urlset>`
+    })
     expect((await collect(`${SITE}/s.xml`, { fetchImpl })).ids).toEqual(['1', '1'])
   })
 
@@ -94,11 +114,14 @@ describe('readSitemapIds: a urlset', () => {
       [`${SITE}/bomb.xml`]: `<?xml version="1.0"?><!DOCTYPE u [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><urlset><url><loc>${SITE}/jobs/&b;</loc></url></urlset>`,
       [`${SITE}/xxe.xml`]: `<?xml version="1.0"?><!DOCTYPE u [<!ENTITY e SYSTEM "file:///etc/hostname">]><urlset><url><loc>${SITE}/jobs/&e;</loc></url></urlset>`
     })
-    for (const path of ['bomb.xml', 'xxe.xml']) expect((await failure(collect(`${SITE}/${path}`, { fetchImpl }))).message).toMatch(/undefined entity/)
+    for (const path of ['bomb.xml', 'xxe.xml'])
+      expect((await failure(collect(`${SITE}/${path}`, { fetchImpl }))).message).toMatch(/undefined entity/)
   })
 
   it('yields nothing for an empty urlset', async () => {
-    const { fetchImpl } = fakeFetch({ [`${SITE}/s.xml`]: '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>' })
+    const { fetchImpl } = fakeFetch({
+      [`${SITE}/s.xml`]: '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>'
+    })
     expect(await collect(`${SITE}/s.xml`, { fetchImpl })).toEqual({ ids: [], skips: [] })
   })
 })
@@ -115,7 +138,12 @@ describe('readSitemapIds: indexes and gzip', () => {
     const visits: SitemapVisit[] = []
     const { ids } = await collect(`${SITE}/sitemap.xml`, { fetchImpl, onSitemap: (visit) => visits.push(visit) })
     expect(ids).toEqual(['1', '2', '3', '4'])
-    expect(requested).toEqual([`${SITE}/sitemap.xml`, `${SITE}/sitemaps/1.xml`, `${SITE}/sitemaps/2.xml.gz`, `${SITE}/sitemaps/3.xml`])
+    expect(requested).toEqual([
+      `${SITE}/sitemap.xml`,
+      `${SITE}/sitemaps/1.xml`,
+      `${SITE}/sitemaps/2.xml.gz`,
+      `${SITE}/sitemaps/3.xml`
+    ])
     expect(visits).toEqual([
       { url: `${SITE}/sitemap.xml`, depth: 0, kind: 'sitemapindex' },
       { url: `${SITE}/sitemaps/1.xml`, depth: 1, kind: 'urlset' },
@@ -145,7 +173,9 @@ describe('readSitemapIds: indexes and gzip', () => {
     expect((await collect(`${SITE}/0.xml`, { fetchImpl, maxDepth: 2 })).ids).toEqual(['1'])
     const error = await failure(collect(`${SITE}/0.xml`, { fetchImpl, maxDepth: 1 }))
     expect(error.kind).toBe('InvalidCrawl')
-    expect(error.message).toBe(`The sitemap index ${SITE}/1.xml is nested too deep: it is at level 2 of indexes, and at most 1 are followed`)
+    expect(error.message).toBe(
+      `The sitemap index ${SITE}/1.xml is nested too deep: it is at level 2 of indexes, and at most 1 are followed`
+    )
   })
 
   it('stops with a clear error past maxUrls, counting skipped locs too', async () => {
@@ -153,7 +183,8 @@ describe('readSitemapIds: indexes and gzip', () => {
     const ids: string[] = []
     const error = await failure(
       (async () => {
-        for await (const id of readSitemapIds(`${SITE}/s.xml`, { template: TEMPLATE, fetchImpl, maxUrls: 2 })) ids.push(id)
+        for await (const id of readSitemapIds(`${SITE}/s.xml`, { template: TEMPLATE, fetchImpl, maxUrls: 2 }))
+          ids.push(id)
       })()
     )
     expect(ids).toEqual(['1'])
@@ -163,7 +194,9 @@ describe('readSitemapIds: indexes and gzip', () => {
 
 describe('readSitemapIds: errors name the URL and what went wrong', () => {
   it('an HTTP error status: 4xx is the crawl at fault, 5xx the source', async () => {
-    const { fetchImpl } = fakeFetch({ [`${SITE}/busy.xml`]: () => new Response('busy', { status: 503, statusText: 'Service Unavailable' }) })
+    const { fetchImpl } = fakeFetch({
+      [`${SITE}/busy.xml`]: () => new Response('busy', { status: 503, statusText: 'Service Unavailable' })
+    })
     const missing = await failure(collect(`${SITE}/nope.xml`, { fetchImpl }))
     expect(missing.kind).toBe('InvalidCrawl')
     expect(missing.message).toBe(`The sitemap ${SITE}/nope.xml answered HTTP 404 Not Found`)
@@ -173,7 +206,9 @@ describe('readSitemapIds: errors name the URL and what went wrong', () => {
   })
 
   it('a web page, another XML document, text that is not XML, corrupt gzip', async () => {
-    const page = new Response('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>Hi</body></html>', { headers: { 'content-type': 'text/html' } })
+    const page = new Response('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>Hi</body></html>', {
+      headers: { 'content-type': 'text/html' }
+    })
     const { fetchImpl } = fakeFetch({
       [`${SITE}/page`]: page,
       [`${SITE}/feed.xml`]: '<rss version="2.0"><channel/></rss>',
@@ -182,7 +217,10 @@ describe('readSitemapIds: errors name the URL and what went wrong', () => {
       [`${SITE}/corrupt.xml.gz`]: gzipSync(urlset([`${SITE}/jobs/1`])).subarray(0, 40)
     })
     const expectations: [string, RegExp][] = [
-      ['page', /page is a web page: its root element is <html>, not <urlset> or <sitemapindex> \(Content-Type text\/html\)/],
+      [
+        'page',
+        /page is a web page: its root element is <html>, not <urlset> or <sitemapindex> \(Content-Type text\/html\)/
+      ],
       ['feed.xml', /feed.xml is not a sitemap: its root element is <rss>/],
       ['text', /text is not a readable XML sitemap: .*text/],
       ['broken.xml', /broken.xml is not a readable XML sitemap: .*unclosed tag/],
@@ -197,7 +235,9 @@ describe('readSitemapIds: errors name the URL and what went wrong', () => {
 
   it('a network failure is SourceUnavailable with the cause', async () => {
     const fetchImpl = (async () => {
-      throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) })
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
+      })
     }) as typeof fetch
     const error = await failure(collect(`${SITE}/s.xml`, { fetchImpl }))
     expect(error.kind).toBe('SourceUnavailable')
@@ -205,7 +245,10 @@ describe('readSitemapIds: errors name the URL and what went wrong', () => {
   })
 
   it('a body that stops sending is SourceUnavailable after the idle timeout', async () => {
-    const stalled = (): Response => new Response(new ReadableStream({ start: (controller) => controller.enqueue(new TextEncoder().encode('<urlset>')) }))
+    const stalled = (): Response =>
+      new Response(
+        new ReadableStream({ start: (controller) => controller.enqueue(new TextEncoder().encode('<urlset>')) })
+      )
     const { fetchImpl } = fakeFetch({ [`${SITE}/slow.xml`]: stalled })
     // The fake ignores the signal once the body is handed over, as a stuck server would: the reader must give up on its own.
     const error = await failure(collect(`${SITE}/slow.xml`, { fetchImpl, idleTimeoutMs: 50 }))
@@ -214,14 +257,18 @@ describe('readSitemapIds: errors name the URL and what went wrong', () => {
   })
 
   it('a sitemap over the byte limit', async () => {
-    const { fetchImpl } = fakeFetch({ [`${SITE}/big.xml`]: urlset(Array.from({ length: 100 }, (_, i) => `${SITE}/jobs/${i}`)) })
+    const { fetchImpl } = fakeFetch({
+      [`${SITE}/big.xml`]: urlset(Array.from({ length: 100 }, (_, i) => `${SITE}/jobs/${i}`))
+    })
     const error = await failure(collect(`${SITE}/big.xml`, { fetchImpl, maxBytesPerSitemap: 1000 }))
     expect(error.message).toBe(`The sitemap ${SITE}/big.xml is larger than 1000 bytes uncompressed`)
   })
 
   it('a sitemap URL that is not http(s)', async () => {
     const { fetchImpl } = fakeFetch({})
-    expect((await failure(collect('file:///etc/passwd', { fetchImpl }))).message).toBe('The sitemap URL "file:///etc/passwd" is not http or https')
+    expect((await failure(collect('file:///etc/passwd', { fetchImpl }))).message).toBe(
+      'The sitemap URL "file:///etc/passwd" is not http or https'
+    )
     expect((await failure(collect('sitemap.xml', { fetchImpl }))).message).toMatch(/is not an absolute URL/)
   })
 })

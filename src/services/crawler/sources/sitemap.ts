@@ -81,7 +81,10 @@ interface ReadContext {
   visited: Set<string>
 }
 
-export async function* readSitemapIds(url: string, options: ReadSitemapOptions): AsyncGenerator<string, void, undefined> {
+export async function* readSitemapIds(
+  url: string,
+  options: ReadSitemapOptions
+): AsyncGenerator<string, void, undefined> {
   const root = parseHttpUrl(url, 'The sitemap URL')
   const context: ReadContext = {
     options,
@@ -131,9 +134,16 @@ async function* readSitemap(url: string, depth: number, context: ReadContext): A
     if (child === null) {
       options.onSkip?.({ loc: truncate(entry.loc), sitemap: url, reason: 'not an absolute http(s) URL of a sitemap' })
     } else if (context.visited.has(child) || children.includes(child)) {
-      options.onSkip?.({ loc: truncate(entry.loc), sitemap: url, reason: 'this sitemap was already read (a loop or a repeat in the index)' })
+      options.onSkip?.({
+        loc: truncate(entry.loc),
+        sitemap: url,
+        reason: 'this sitemap was already read (a loop or a repeat in the index)'
+      })
     } else if (children.length >= MAX_SITEMAPS_PER_INDEX) {
-      throw new CrawlSourceError('InvalidCrawl', `The sitemap index ${url} lists more than ${MAX_SITEMAPS_PER_INDEX} sitemaps, the protocol's limit`)
+      throw new CrawlSourceError(
+        'InvalidCrawl',
+        `The sitemap index ${url} lists more than ${MAX_SITEMAPS_PER_INDEX} sitemaps, the protocol's limit`
+      )
     } else {
       children.push(child)
     }
@@ -152,24 +162,36 @@ interface SitemapEntry {
 }
 
 /** The <loc>s of one sitemap document, streamed: each chunk's are yielded before the next chunk is read. */
-async function* sitemapEntries(url: string, depth: number, context: ReadContext): AsyncGenerator<SitemapEntry, void, undefined> {
+async function* sitemapEntries(
+  url: string,
+  depth: number,
+  context: ReadContext
+): AsyncGenerator<SitemapEntry, void, undefined> {
   const { limits, options } = context
   const request = linkedAbort(options.signal, limits.idleTimeoutMs)
   try {
-    const response = await request.during(() =>
-      context.fetchImpl(url, { signal: request.signal, headers: { accept: 'application/xml, text/xml;q=0.9, */*;q=0.1' } })
-    ).catch((error: unknown) => {
-      throw request.explain(error, `Could not fetch the sitemap ${url}`)
-    })
+    const response = await request
+      .during(() =>
+        context.fetchImpl(url, {
+          signal: request.signal,
+          headers: { accept: 'application/xml, text/xml;q=0.9, */*;q=0.1' }
+        })
+      )
+      .catch((error: unknown) => {
+        throw request.explain(error, `Could not fetch the sitemap ${url}`)
+      })
     if (!response.ok) {
       // Close the connection rather than leave the error page's body to the garbage collector.
       await response.body?.cancel().catch(() => undefined)
       checkStatus(url, response)
     }
-    if (response.body === null) throw new CrawlSourceError('InvalidCrawl', `The sitemap ${url} answered ${response.status} with no body`)
+    if (response.body === null)
+      throw new CrawlSourceError('InvalidCrawl', `The sitemap ${url} answered ${response.status} with no body`)
 
     const found: SitemapEntry[] = []
-    const parser = sitemapParser(url, response.headers.get('content-type'), found, (kind) => options.onSitemap?.({ url, depth, kind }))
+    const parser = sitemapParser(url, response.headers.get('content-type'), found, (kind) =>
+      options.onSitemap?.({ url, depth, kind })
+    )
     const decoder = new TextDecoder('utf-8', { fatal: false })
     let bytes = 0
     try {
@@ -197,7 +219,12 @@ async function* sitemapEntries(url: string, depth: number, context: ReadContext)
 }
 
 /** A saxes parser that pushes each <loc> of a <url> or <sitemap> into `found` and checks the root element. */
-function sitemapParser(url: string, contentType: string | null, found: SitemapEntry[], onRoot: (kind: SitemapVisit['kind']) => void): SaxesParser<{ xmlns: true }> {
+function sitemapParser(
+  url: string,
+  contentType: string | null,
+  found: SitemapEntry[],
+  onRoot: (kind: SitemapVisit['kind']) => void
+): SaxesParser<{ xmlns: true }> {
   const parser = new SaxesParser({ xmlns: true, position: true })
   const path: string[] = []
   let loc: string | null = null
@@ -218,7 +245,12 @@ function sitemapParser(url: string, contentType: string | null, found: SitemapEn
     }
     path.push(name)
     // A listing is urlset/url/loc, a sitemap sitemapindex/sitemap/loc; other locs (image:loc…) are not ours.
-    if (name === 'loc' && path.length === 3 && ((path[0] === 'urlset' && path[1] === 'url') || (path[0] === 'sitemapindex' && path[1] === 'sitemap'))) loc = ''
+    if (
+      name === 'loc' &&
+      path.length === 3 &&
+      ((path[0] === 'urlset' && path[1] === 'url') || (path[0] === 'sitemapindex' && path[1] === 'sitemap'))
+    )
+      loc = ''
   })
   const onText = (text: string): void => {
     if (loc !== null) loc += text
@@ -248,9 +280,17 @@ function sitemapParser(url: string, contentType: string | null, found: SitemapEn
 function checkStatus(url: string, response: Response): never {
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
   if (response.status >= 500 || response.status === 429 || response.status === 408) {
-    throw new CrawlSourceError('SourceUnavailable', `The sitemap ${url} answered HTTP ${status}`, 'The site is busy or down: try again later.')
+    throw new CrawlSourceError(
+      'SourceUnavailable',
+      `The sitemap ${url} answered HTTP ${status}`,
+      'The site is busy or down: try again later.'
+    )
   }
-  throw new CrawlSourceError('InvalidCrawl', `The sitemap ${url} answered HTTP ${status}`, response.status === 404 || response.status === 410 ? 'Check the sitemap URL.' : null)
+  throw new CrawlSourceError(
+    'InvalidCrawl',
+    `The sitemap ${url} answered HTTP ${status}`,
+    response.status === 404 || response.status === 410 ? 'Check the sitemap URL.' : null
+  )
 }
 
 /** The body, gunzipped when its first bytes are gzip's magic number. */
@@ -263,19 +303,22 @@ async function bodyBytes(body: ReadableStream<Uint8Array>): Promise<ReadableStre
     if (done) break
     head = concat(head, value)
   }
-  const replayed = new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (head.byteLength > 0) controller.enqueue(head)
+  const replayed = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        if (head.byteLength > 0) controller.enqueue(head)
+      },
+      async pull(controller) {
+        const { done, value } = await reader.read()
+        if (done) controller.close()
+        else controller.enqueue(value)
+      },
+      cancel(reason) {
+        return reader.cancel(reason)
+      }
     },
-    async pull(controller) {
-      const { done, value } = await reader.read()
-      if (done) controller.close()
-      else controller.enqueue(value)
-    },
-    cancel(reason) {
-      return reader.cancel(reason)
-    }
-  }, { highWaterMark: 0 })
+    { highWaterMark: 0 }
+  )
   const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]
   return gzip ? replayed.pipeThrough(new DecompressionStream('gzip')) : replayed
 }
@@ -341,15 +384,31 @@ function linkedAbort(outer: AbortSignal | undefined, idleMs: number): LinkedAbor
     explain(error, doing) {
       if (outer?.aborted) return outer.reason
       if (error instanceof CrawlSourceError) return error
-      if (timedOut) return new CrawlSourceError('SourceUnavailable', `${doing}: no data for ${idleMs >= 1000 ? `${Math.round(idleMs / 1000)} s` : `${idleMs} ms`}`, 'The site is slow or down: try again later.', { cause: error })
+      if (timedOut)
+        return new CrawlSourceError(
+          'SourceUnavailable',
+          `${doing}: no data for ${idleMs >= 1000 ? `${Math.round(idleMs / 1000)} s` : `${idleMs} ms`}`,
+          'The site is slow or down: try again later.',
+          { cause: error }
+        )
       // zlib names its errors Z_DATA_ERROR, Z_BUF_ERROR (truncated)…: the bytes are at fault, not the network.
       const code = (error as { code?: unknown }).code
       if (typeof code === 'string' && code.startsWith('Z_')) {
-        return new CrawlSourceError('InvalidCrawl', `${doing}: its gzip data is corrupt or cut short (${(error as Error).message})`, null, { cause: error })
+        return new CrawlSourceError(
+          'InvalidCrawl',
+          `${doing}: its gzip data is corrupt or cut short (${(error as Error).message})`,
+          null,
+          { cause: error }
+        )
       }
       const cause = (error as { cause?: { code?: string; message?: string } }).cause
       const detail = cause?.code ?? cause?.message ?? (error as Error).message
-      return new CrawlSourceError('SourceUnavailable', `${doing}: ${detail}`, 'Check that the address is right and the site is up.', { cause: error })
+      return new CrawlSourceError(
+        'SourceUnavailable',
+        `${doing}: ${detail}`,
+        'Check that the address is right and the site is up.',
+        { cause: error }
+      )
     },
     done() {
       disarm()
@@ -363,10 +422,18 @@ function parseHttpUrl(text: string, what: string): URL {
   try {
     url = new URL(text)
   } catch {
-    throw new CrawlSourceError('InvalidCrawl', `${what} "${truncate(text)}" is not an absolute URL`, 'Give a full address such as https://example.com/sitemap.xml.')
+    throw new CrawlSourceError(
+      'InvalidCrawl',
+      `${what} "${truncate(text)}" is not an absolute URL`,
+      'Give a full address such as https://example.com/sitemap.xml.'
+    )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CrawlSourceError('InvalidCrawl', `${what} "${truncate(text)}" is not http or https`, 'Give a full address such as https://example.com/sitemap.xml.')
+    throw new CrawlSourceError(
+      'InvalidCrawl',
+      `${what} "${truncate(text)}" is not http or https`,
+      'Give a full address such as https://example.com/sitemap.xml.'
+    )
   }
   url.hash = ''
   return url

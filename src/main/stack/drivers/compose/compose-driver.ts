@@ -9,7 +9,13 @@ import { composeScaleTarget } from './compose-scale-target'
 
 export const composeDriver: DriverModule = {
   create({ engine, settings, loadProject, admit }): StackDriver {
-    const orchestrator = new ComposeOrchestrator({ runtime: engine, loadProject, projectName: settings.project, upTimeoutMs: settings.upTimeoutMs, admit })
+    const orchestrator = new ComposeOrchestrator({
+      runtime: engine,
+      loadProject,
+      projectName: settings.project,
+      upTimeoutMs: settings.upTimeoutMs,
+      admit
+    })
     return {
       mode: 'compose',
       capabilities: { rollingUpdate: false },
@@ -17,10 +23,20 @@ export const composeDriver: DriverModule = {
       engine,
       operations: orchestrator,
       status: {
-        build: (request) => engine.buildStatus({ ...request, desiredReplicas: (spec, existing) => orchestrator.desiredReplicas(spec, existing) })
+        build: (request) =>
+          engine.buildStatus({
+            ...request,
+            desiredReplicas: (spec, existing) => orchestrator.desiredReplicas(spec, existing)
+          })
       },
       // Scale-down stops the replicas the autoscaler chose (the idle ones).
-      scaleTarget: composeScaleTarget({ runtime: engine, orchestrator, loadProject, projectName: settings.project, report: () => undefined })
+      scaleTarget: composeScaleTarget({
+        runtime: engine,
+        orchestrator,
+        loadProject,
+        projectName: settings.project,
+        report: () => undefined
+      })
     }
   }
 }

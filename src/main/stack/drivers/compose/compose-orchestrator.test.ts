@@ -39,7 +39,9 @@ class FakeRuntime implements ContainerRuntime {
 
   async requireConnected(): Promise<void> {}
   async listContainers(_project: string, service?: string): Promise<ProjectContainer[]> {
-    return this.containers.filter((c) => service === undefined || c.service === service).sort((a, b) => a.number - b.number)
+    return this.containers
+      .filter((c) => service === undefined || c.service === service)
+      .sort((a, b) => a.number - b.number)
   }
   async imageId(image: string): Promise<string | null> {
     return `sha256:${image}`
@@ -58,9 +60,26 @@ class FakeRuntime implements ContainerRuntime {
     this.log.push('remove resources')
     return []
   }
-  async createContainer(_project: ComposeProject, service: ServiceSpec, number: number, identity: ContainerIdentity): Promise<string> {
+  async createContainer(
+    _project: ComposeProject,
+    service: ServiceSpec,
+    number: number,
+    identity: ContainerIdentity
+  ): Promise<string> {
     const id = `c${this.nextId++}`
-    this.containers.push({ id, name: containerName(identity.flavour, 'deck', service.name, number), service: service.name, number, configHash: identity.configHash, composeVersion: null, imageLabel: null, image: service.image, state: 'created', health: 'none', ports: [] })
+    this.containers.push({
+      id,
+      name: containerName(identity.flavour, 'deck', service.name, number),
+      service: service.name,
+      number,
+      configHash: identity.configHash,
+      composeVersion: null,
+      imageLabel: null,
+      image: service.image,
+      state: 'created',
+      health: 'none',
+      ports: []
+    })
     this.log.push(`create ${service.name} ${number}`)
     return id
   }
@@ -133,7 +152,13 @@ describe('ComposeOrchestrator over a fake runtime', () => {
     expect(indexOf(log, 'ready deck-search-1 (service_started)')).toBeLessThan(indexOf(log, 'create api 1'))
     expect(indexOf(log, 'ready deck-api-1 (service_started)')).toBeLessThan(indexOf(log, 'create web 1'))
     expect(indexOf(log, 'ready deck-broker-1 (service_healthy)')).toBeLessThan(indexOf(log, 'create worker 1'))
-    expect(runtime.containers.map((c) => c.name).sort()).toEqual(['deck-api-1', 'deck-broker-1', 'deck-search-1', 'deck-web-1', 'deck-worker-1'])
+    expect(runtime.containers.map((c) => c.name).sort()).toEqual([
+      'deck-api-1',
+      'deck-broker-1',
+      'deck-search-1',
+      'deck-web-1',
+      'deck-worker-1'
+    ])
   })
 
   it('up and scale ask admit first, with what they would create; a refusal touches nothing', async () => {
@@ -216,7 +241,10 @@ describe('ComposeOrchestrator over a fake runtime', () => {
 
   it('startService with no container goes through scale: it creates the replicas the service should have', async () => {
     const runtime = new FakeRuntime()
-    const stack = orchestrator(runtime, STACK.replace('image: deck/worker', 'image: deck/worker\n    deploy: { replicas: 2 }'))
+    const stack = orchestrator(
+      runtime,
+      STACK.replace('image: deck/worker', 'image: deck/worker\n    deploy: { replicas: 2 }')
+    )
     const summary = await stack.startService('worker', noReport)
     expect(summary.sort()).toEqual(['created deck-worker-1', 'created deck-worker-2'])
     await stack.stopService('worker', noReport)
@@ -232,7 +260,9 @@ describe('ComposeOrchestrator over a fake runtime', () => {
     const up = stack.up(['worker'], noReport)
     const down = stack.down({ removeVolumes: false }, noReport)
     await Promise.all([up, down])
-    expect(indexOf(runtime.log, 'ready deck-worker-1 (service_healthy)')).toBeLessThan(indexOf(runtime.log, 'stop deck-worker-1'))
+    expect(indexOf(runtime.log, 'ready deck-worker-1 (service_healthy)')).toBeLessThan(
+      indexOf(runtime.log, 'stop deck-worker-1')
+    )
     expect(runtime.containers).toEqual([])
   })
 })

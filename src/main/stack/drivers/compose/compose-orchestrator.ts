@@ -44,10 +44,24 @@ export class ComposeOrchestrator extends Orchestration {
       const spec = serviceSpec(project, serviceName)
       report({ step: 'image', service: serviceName, container: null, state: 'started', message: `Image ${spec.image}` })
       const id = await this.runtime.ensureImage(spec, (p) =>
-        report({ step: p.step, service: serviceName, container: null, state: 'progress', message: p.message, current: p.current, total: p.total })
+        report({
+          step: p.step,
+          service: serviceName,
+          container: null,
+          state: 'progress',
+          message: p.message,
+          current: p.current,
+          total: p.total
+        })
       )
       imageIds.set(serviceName, id)
-      report({ step: 'image', service: serviceName, container: null, state: 'done', message: `Image ${spec.image} ready` })
+      report({
+        step: 'image',
+        service: serviceName,
+        container: null,
+        state: 'done',
+        message: `Image ${spec.image} ready`
+      })
     }
     // A taken host port stops up here too, before any network or container exists.
     await this.runtime.assertPortsFree(project, selected)
@@ -55,12 +69,21 @@ export class ComposeOrchestrator extends Orchestration {
 
     const all = await walkDependencies(project, selected, {
       await: async (serviceName, dep, condition, ids: string[]) => {
-        report({ step: 'wait', service: serviceName, container: null, state: 'started', message: `${serviceName} waits for ${dep} (${condition.replace('service_', '')})` })
+        report({
+          step: 'wait',
+          service: serviceName,
+          container: null,
+          state: 'started',
+          message: `${serviceName} waits for ${dep} (${condition.replace('service_', '')})`
+        })
         await settleAll(ids.map((id, i) => this.runtime.waitFor(id, `${dep} #${i + 1}`, condition, this.upTimeoutMs)))
       },
       bring: async (serviceName, spec) => {
         const target = this.desired.get(serviceName) ?? spec.replicas
-        const result = await convergeService(this.runtime, project, spec, imageIds.get(serviceName) ?? null, target, { recreateStale: true, report })
+        const result = await convergeService(this.runtime, project, spec, imageIds.get(serviceName) ?? null, target, {
+          recreateStale: true,
+          report
+        })
         this.desired.set(serviceName, target)
         summary.push(...result.summary)
         return result.ids
@@ -81,7 +104,9 @@ export class ComposeOrchestrator extends Orchestration {
         ids.map(async (id, i) => {
           const condition = oneShot.has(serviceName) ? 'service_completed_successfully' : 'service_healthy'
           await this.runtime.waitFor(id, `${serviceName} #${i + 1}`, condition, this.upTimeoutMs)
-          const message = oneShot.has(serviceName) ? `${serviceName} #${i + 1} completed` : `${serviceName} #${i + 1} is up`
+          const message = oneShot.has(serviceName)
+            ? `${serviceName} #${i + 1} completed`
+            : `${serviceName} #${i + 1} is up`
           report({ step: 'healthy', service: serviceName, container: id.slice(0, 12), state: 'done', message })
         })
       )
@@ -90,17 +115,31 @@ export class ComposeOrchestrator extends Orchestration {
     return summary
   }
 
-  protected async takeDown(project: ComposeProject | null, name: string, options: { removeVolumes: boolean }, report: ProgressSink): Promise<string[]> {
+  protected async takeDown(
+    project: ComposeProject | null,
+    name: string,
+    options: { removeVolumes: boolean },
+    report: ProgressSink
+  ): Promise<string[]> {
     const containers = await this.runtime.listContainers(name)
     const summary: string[] = []
     // Dependents stop before what they depend on; containers of services the file no longer has go first.
     const levels = project === null ? [] : stopLevels(project)
     const known = new Set(levels.flat())
-    const groups = [containers.filter((c) => !known.has(c.service)), ...levels.map((l) => containers.filter((c) => l.includes(c.service)))]
+    const groups = [
+      containers.filter((c) => !known.has(c.service)),
+      ...levels.map((l) => containers.filter((c) => l.includes(c.service)))
+    ]
     for (const group of groups) {
       await settleAll(
         group.map(async (c) => {
-          report({ step: 'stop', service: c.service, container: c.name, state: 'started', message: `Stopping ${c.name}` })
+          report({
+            step: 'stop',
+            service: c.service,
+            container: c.name,
+            state: 'started',
+            message: `Stopping ${c.name}`
+          })
           await this.runtime.stopContainer(c.id, project?.services.get(c.service)?.stopGraceSeconds ?? 10)
           await this.runtime.removeContainer(c.id)
           report({ step: 'remove', service: c.service, container: c.name, state: 'done', message: `Removed ${c.name}` })
@@ -124,10 +163,16 @@ export class ComposeOrchestrator extends Orchestration {
   removeReplicas(serviceName: string, containerIds: string[], report: ProgressSink): Promise<string[]> {
     return this.onService(serviceName, async (project, spec) => {
       const containers = await this.containersOf(project, serviceName)
-      const chosen = containerIds.map((id) => containers.find((c) => c.id === id || c.id.startsWith(id) || c.name === id))
+      const chosen = containerIds.map((id) =>
+        containers.find((c) => c.id === id || c.id.startsWith(id) || c.name === id)
+      )
       const unknown = containerIds.filter((_, i) => chosen[i] === undefined)
       if (unknown.length > 0) {
-        throw new StackError('ContainerNotFound', `No container ${unknown.join(', ')} of ${serviceName}`, 'It may have been removed meanwhile: read the status again.')
+        throw new StackError(
+          'ContainerNotFound',
+          `No container ${unknown.join(', ')} of ${serviceName}`,
+          'It may have been removed meanwhile: read the status again.'
+        )
       }
       const stopping = [...new Set(chosen as ProjectContainer[])]
       const summary = await removeGracefully(this.runtime, spec, stopping, report)
@@ -144,27 +189,46 @@ export class ComposeOrchestrator extends Orchestration {
         this.admitService(project, serviceName)
         return this.converge(project, spec, this.desired.get(serviceName) || spec.replicas || 1, report)
       }
-      return eachContainer(containers, serviceName, report, CONTAINER_ACTIONS.start, (c) => this.runtime.startContainer(c.id))
+      return eachContainer(containers, serviceName, report, CONTAINER_ACTIONS.start, (c) =>
+        this.runtime.startContainer(c.id)
+      )
     })
   }
 
   stopService(serviceName: string, report: ProgressSink): Promise<string[]> {
     return this.onService(serviceName, async (project, spec) =>
-      eachContainer(await this.containersOf(project, serviceName), serviceName, report, CONTAINER_ACTIONS.stop, (c) => this.runtime.stopContainer(c.id, spec.stopGraceSeconds))
+      eachContainer(await this.containersOf(project, serviceName), serviceName, report, CONTAINER_ACTIONS.stop, (c) =>
+        this.runtime.stopContainer(c.id, spec.stopGraceSeconds)
+      )
     )
   }
 
   restartService(serviceName: string, report: ProgressSink): Promise<string[]> {
     return this.onService(serviceName, async (project, spec) =>
-      eachContainer(await this.containersOf(project, serviceName), serviceName, report, CONTAINER_ACTIONS.restart, (c) => this.runtime.restartContainer(c.id, spec.stopGraceSeconds))
+      eachContainer(
+        await this.containersOf(project, serviceName),
+        serviceName,
+        report,
+        CONTAINER_ACTIONS.restart,
+        (c) => this.runtime.restartContainer(c.id, spec.stopGraceSeconds)
+      )
     )
   }
 
   /** Adds containers with the next numbers, or stops the highest numbers; never recreates. */
-  private async converge(project: ComposeProject, spec: ServiceSpec, replicas: number, report: ProgressSink): Promise<string[]> {
+  private async converge(
+    project: ComposeProject,
+    spec: ServiceSpec,
+    replicas: number,
+    report: ProgressSink
+  ): Promise<string[]> {
     const id = await this.runtime.imageId(spec.image)
     if (id === null && replicas > 0) {
-      throw new StackError('ImageUnavailable', `Image ${spec.image} of ${spec.name} is not on this machine`, 'Run up first: it builds or pulls missing images.')
+      throw new StackError(
+        'ImageUnavailable',
+        `Image ${spec.image} of ${spec.name} is not on this machine`,
+        'Run up first: it builds or pulls missing images.'
+      )
     }
     await this.runtime.ensureResources(project, report)
     const result = await convergeService(this.runtime, project, spec, id, replicas, { recreateStale: false, report })

@@ -9,12 +9,28 @@ const FILE = `services:
 `
 
 function container(id: string, service: string, number: number, state: string): ProjectContainer {
-  return { id, name: `deck-${service}-${number}`, service, number, configHash: null, composeVersion: null, imageLabel: null, image: `deck/${service}`, state, health: 'none', ports: [] }
+  return {
+    id,
+    name: `deck-${service}-${number}`,
+    service,
+    number,
+    configHash: null,
+    composeVersion: null,
+    imageLabel: null,
+    image: `deck/${service}`,
+    state,
+    health: 'none',
+    ports: []
+  }
 }
 
 describe('composeScaleTarget', () => {
   const calls: string[] = []
-  const containers = [container('a'.repeat(64), 'scraper', 1, 'running'), container('b'.repeat(64), 'scraper', 2, 'exited'), container('c'.repeat(64), 'named', 1, 'running')]
+  const containers = [
+    container('a'.repeat(64), 'scraper', 1, 'running'),
+    container('b'.repeat(64), 'scraper', 2, 'exited'),
+    container('c'.repeat(64), 'named', 1, 'running')
+  ]
   const target = composeScaleTarget({
     runtime: { listContainers: async (_p, service) => containers.filter((c) => c.service === service) },
     orchestrator: {
@@ -32,8 +48,10 @@ describe('composeScaleTarget', () => {
     report: () => undefined
   })
 
-  it('lists running containers with the hostname their RPC server reports: the short id, or the file\'s hostname', async () => {
-    expect(await target.running('scraper')).toEqual([{ id: 'a'.repeat(64), name: 'deck-scraper-1', replica: 'a'.repeat(12) }])
+  it("lists running containers with the hostname their RPC server reports: the short id, or the file's hostname", async () => {
+    expect(await target.running('scraper')).toEqual([
+      { id: 'a'.repeat(64), name: 'deck-scraper-1', replica: 'a'.repeat(12) }
+    ])
     expect((await target.running('named')).map((r) => r.replica)).toEqual(['fixed'])
   })
 

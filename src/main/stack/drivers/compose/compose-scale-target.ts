@@ -26,13 +26,19 @@ export function composeScaleTarget(parts: ComposeScaleTargetParts): ScaleTarget 
     running: async (service) => {
       const hostname = spec(service)?.hostname ?? null
       const containers = await parts.runtime.listContainers(parts.projectName, service)
-      return containers.filter((c) => c.state === 'running').map((c) => ({ id: c.id, name: c.name, replica: hostname ?? c.id.slice(0, 12) }))
+      return containers
+        .filter((c) => c.state === 'running')
+        .map((c) => ({ id: c.id, name: c.name, replica: hostname ?? c.id.slice(0, 12) }))
     },
     scaleUp: async (service, replicas) => {
       await parts.orchestrator.scale(service, replicas, parts.report)
     },
     stop: async (service, replicas) => {
-      await parts.orchestrator.removeReplicas(service, replicas.map((r) => r.id), parts.report)
+      await parts.orchestrator.removeReplicas(
+        service,
+        replicas.map((r) => r.id),
+        parts.report
+      )
     },
     perReplica: (service) => replicaLimits(spec(service))
   }

@@ -40,7 +40,13 @@ export const swarmDriver: DriverModule = {
         settleMs: 500
       },
       // Swarm picks which tasks a scale-down stops; each still stops gracefully.
-      scaleTarget: swarmScaleTarget({ swarm, orchestrator, loadProject, projectName: settings.project, report: () => undefined })
+      scaleTarget: swarmScaleTarget({
+        swarm,
+        orchestrator,
+        loadProject,
+        projectName: settings.project,
+        report: () => undefined
+      })
     }
   }
 }

@@ -42,12 +42,19 @@ export class SwarmEngineView implements EngineView {
 
   /** The replicas of a stack's services (of one service), lowest slot first, as containers. */
   async listContainers(stack: string, service?: string): Promise<ProjectContainer[]> {
-    const services = (await this.swarm.services(stack)).filter((s) => service === undefined || s.Spec?.Name === stackServiceName(stack, service))
+    const services = (await this.swarm.services(stack)).filter(
+      (s) => service === undefined || s.Spec?.Name === stackServiceName(stack, service)
+    )
     const tasks = await this.swarm.tasks(services.map((s) => s.ID))
     return services.flatMap((s) => {
       const name = (s.Spec?.Name ?? '').slice(stack.length + 1)
       return currentTasks(tasks.filter((t) => t.ServiceID === s.ID)).map((t): ProjectContainer => {
-        const { state, health } = taskState(t.Status.State, s.Spec?.TaskTemplate !== undefined && 'ContainerSpec' in s.Spec.TaskTemplate && s.Spec.TaskTemplate.ContainerSpec?.HealthCheck !== undefined)
+        const { state, health } = taskState(
+          t.Status.State,
+          s.Spec?.TaskTemplate !== undefined &&
+            'ContainerSpec' in s.Spec.TaskTemplate &&
+            s.Spec.TaskTemplate.ContainerSpec?.HealthCheck !== undefined
+        )
         return {
           id: t.ID,
           name: `${s.Spec?.Name ?? name}.${t.Slot ?? 0}`,
@@ -69,7 +76,12 @@ export class SwarmEngineView implements EngineView {
     return this.swarm.tailLogs(sources, tail)
   }
 
-  followLogs(source: LogSource, sinceSeconds: number, onLine: (line: LogLine) => void, onEnd: (reason: string) => void): Promise<() => void> {
+  followLogs(
+    source: LogSource,
+    sinceSeconds: number,
+    onLine: (line: LogLine) => void,
+    onEnd: (reason: string) => void
+  ): Promise<() => void> {
     return this.swarm.followLogs(source, sinceSeconds, onLine, onEnd)
   }
 
@@ -77,7 +89,11 @@ export class SwarmEngineView implements EngineView {
     return this.swarm.taskStats(source)
   }
 
-  followStats(source: LogSource, onReading: (reading: ContainerStats) => void, onEnd: (reason: string) => void): Promise<() => void> {
+  followStats(
+    source: LogSource,
+    onReading: (reading: ContainerStats) => void,
+    onEnd: (reason: string) => void
+  ): Promise<() => void> {
     return this.swarm.followTaskStats(source, onReading, onEnd)
   }
 

@@ -15,8 +15,19 @@ import { containerStats, followStats } from '../../container-stats'
 import type { ContainerStats, LogLine } from '../../../../shared/contract'
 import type { EngineStatus, StatusRequest } from '../stack-driver'
 import {
-  deployService, ensureOverlayNetwork, listNodes, listServiceTasks, listStackServices, removeService, removeWhenFree, setReplicas,
-  stackContainers, stackNetworks, stackVolumes, swarmState, updateService
+  deployService,
+  ensureOverlayNetwork,
+  listNodes,
+  listServiceTasks,
+  listStackServices,
+  removeService,
+  removeWhenFree,
+  setReplicas,
+  stackContainers,
+  stackNetworks,
+  stackVolumes,
+  swarmState,
+  updateService
 } from './swarm-services'
 import type { SwarmState, SwarmTask } from './swarm-services'
 import { STACK_LABEL, stackServiceName } from './swarm-spec'
@@ -109,13 +120,20 @@ export class SwarmEngine {
   }
 
   /** Pushes the image `name` (as `imageId`) to the stack's registry; its `registry/name@sha256:…`. */
-  pushToRegistry(address: RegistryAddress, name: string, imageId: string, onProgress: (p: PushProgress) => void): Promise<string> {
+  pushToRegistry(
+    address: RegistryAddress,
+    name: string,
+    imageId: string,
+    onProgress: (p: PushProgress) => void
+  ): Promise<string> {
     return pushImage(this.docker, imageId, registryReference(address, name), onProgress)
   }
 
   /** The stack's task containers still on this node (not the relay's or the registry's). */
   async taskContainers(stack: string): Promise<Docker.ContainerInfo[]> {
-    return (await stackContainers(this.docker, stack)).filter((c) => c.Labels[STACK_LABEL.relay] === undefined && c.Labels[STACK_LABEL.registry] === undefined)
+    return (await stackContainers(this.docker, stack)).filter(
+      (c) => c.Labels[STACK_LABEL.relay] === undefined && c.Labels[STACK_LABEL.registry] === undefined
+    )
   }
 
   /**
@@ -132,13 +150,18 @@ export class SwarmEngine {
     }
     if (removeVolumes) {
       const existing = new Set(((await this.docker.listVolumes()).Volumes ?? []).map((v) => v.Name))
-      const named = typeof project === 'string' ? [] : [...project.volumes.values()].filter((v) => !v.external && existing.has(v.name)).map((v) => v.name)
+      const named =
+        typeof project === 'string'
+          ? []
+          : [...project.volumes.values()].filter((v) => !v.external && existing.has(v.name)).map((v) => v.name)
       for (const name of new Set([...(await stackVolumes(this.docker, stack)), ...named])) {
         try {
           await removeWhenFree(() => this.docker.getVolume(name).remove())
           removed.push(`removed volume ${name}`)
         } catch (err) {
-          removed.push(`left volume ${name}: ${(err as { json?: { message?: string } }).json?.message ?? (err as Error).message}`)
+          removed.push(
+            `left volume ${name}: ${(err as { json?: { message?: string } }).json?.message ?? (err as Error).message}`
+          )
         }
       }
     }
@@ -172,7 +195,9 @@ export class SwarmEngine {
       s.on('end', () => merged.end())
       s.on('error', (err) => merged.destroy(err as Error))
     }
-    merged.on('close', () => streams.forEach((s) => (s as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.()))
+    merged.on('close', () =>
+      streams.forEach((s) => (s as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.())
+    )
     return merged
   }
 
@@ -186,7 +211,13 @@ export class SwarmEngine {
   async tailLogs(sources: LogSource[], tail: number): Promise<LogLine[]> {
     const per = await Promise.all(
       sources.map(async (s) => {
-        const buf = (await this.task(s.id).logs({ stdout: true, stderr: true, timestamps: true, tail, follow: false })) as unknown as Buffer
+        const buf = (await this.task(s.id).logs({
+          stdout: true,
+          stderr: true,
+          timestamps: true,
+          tail,
+          follow: false
+        })) as unknown as Buffer
         const splitter = new LogSplitter(s, false)
         return [...splitter.push(buf), ...splitter.end()]
       })
@@ -194,8 +225,19 @@ export class SwarmEngine {
     return per.flat().sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''))
   }
 
-  async followLogs(source: LogSource, sinceSeconds: number, onLine: (line: LogLine) => void, onEnd: (reason: string) => void): Promise<() => void> {
-    const stream = (await this.task(source.id).logs({ stdout: true, stderr: true, timestamps: true, follow: true, since: sinceSeconds })) as NodeJS.ReadableStream
+  async followLogs(
+    source: LogSource,
+    sinceSeconds: number,
+    onLine: (line: LogLine) => void,
+    onEnd: (reason: string) => void
+  ): Promise<() => void> {
+    const stream = (await this.task(source.id).logs({
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      follow: true,
+      since: sinceSeconds
+    })) as NodeJS.ReadableStream
     return pipeLogStream(stream, source, false, onLine, onEnd)
   }
 
@@ -204,7 +246,11 @@ export class SwarmEngine {
     return containerStats(this.docker, await this.localTaskContainer(source))
   }
 
-  async followTaskStats(source: LogSource, onReading: (reading: ContainerStats) => void, onEnd: (reason: string) => void): Promise<() => void> {
+  async followTaskStats(
+    source: LogSource,
+    onReading: (reading: ContainerStats) => void,
+    onEnd: (reason: string) => void
+  ): Promise<() => void> {
     return followStats(this.docker, await this.localTaskContainer(source), onReading, onEnd)
   }
 
@@ -212,8 +258,14 @@ export class SwarmEngine {
   private async localTaskContainer(source: LogSource): Promise<LogSource> {
     const task = (await this.docker.getTask(source.id).inspect()) as SwarmTask
     const containerId = task.Status.ContainerStatus?.ContainerID
-    const local = containerId !== undefined && (await this.docker.listContainers({ filters: { id: [containerId] } })).length > 0
-    if (!local) throw new StackError('ContainerNotFound', `${source.name} runs on another node`, 'Stats are read from the engine a replica runs on; this panel talks to the manager only.')
+    const local =
+      containerId !== undefined && (await this.docker.listContainers({ filters: { id: [containerId] } })).length > 0
+    if (!local)
+      throw new StackError(
+        'ContainerNotFound',
+        `${source.name} runs on another node`,
+        'Stats are read from the engine a replica runs on; this panel talks to the manager only.'
+      )
     return { ...source, id: containerId }
   }
 }

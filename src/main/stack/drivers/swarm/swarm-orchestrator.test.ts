@@ -54,7 +54,9 @@ class FakeSwarm {
   }
   /** One running task per deployed service: a deployed service is up at once. */
   async tasks(serviceIds: string[]): Promise<SwarmTask[]> {
-    return serviceIds.filter((id) => this.deployed.has(id)).map((id) => ({ ID: `${id}.1`, ServiceID: id, Slot: 1, DesiredState: 'running', Status: { State: 'running' } }))
+    return serviceIds
+      .filter((id) => this.deployed.has(id))
+      .map((id) => ({ ID: `${id}.1`, ServiceID: id, Slot: 1, DesiredState: 'running', Status: { State: 'running' } }))
   }
   async service(stack: string, name: string): Promise<Docker.Service | null> {
     return this.deployed.get(`${stack}_${name}`) ?? null
@@ -79,7 +81,11 @@ class FakeSwarm {
 }
 
 function orchestrator(swarm: FakeSwarm): SwarmOrchestrator {
-  const engine = { imageId: async () => 'sha256:x', ensureImage: async () => 'sha256:x', assertPortsFree: async () => undefined }
+  const engine = {
+    imageId: async () => 'sha256:x',
+    ensureImage: async () => 'sha256:x',
+    assertPortsFree: async () => undefined
+  }
   return new SwarmOrchestrator({
     engine: engine as unknown as DockerEngine,
     swarm: swarm as unknown as SwarmEngine,

@@ -12,7 +12,8 @@ import type { SwarmPublish } from './swarm-preflight'
 const FIXTURE_DIR = join(__dirname, '../../../../../test/fixtures/swarm')
 const FIXTURE = join(FIXTURE_DIR, 'swarm-keys.yaml')
 const fixture = () => parseComposeText(readFileSync(FIXTURE, 'utf8'), { file: FIXTURE, project: 'fx', env: {} })
-const summary = (publish: SwarmPublish) => swarmFindings(fixture(), { publish }).map((f) => [f.line, f.service, f.kind, f.severity, f.message.split(':')[0]])
+const summary = (publish: SwarmPublish) =>
+  swarmFindings(fixture(), { publish }).map((f) => [f.line, f.service, f.kind, f.severity, f.message.split(':')[0]])
 
 describe('swarm pre-flight', () => {
   it('lists each key swarm ignores or treats differently, with its line, as a note', () => {
@@ -48,13 +49,23 @@ describe('swarm pre-flight', () => {
   it('with --publish-public, a loopback port becomes a finding to accept, published in host mode', () => {
     const ports = summary('public').filter(([, , kind]) => kind === 'swarm-public-port')
     expect(ports.map(([line]) => line)).toEqual([17, 19, 20])
-    expect(publicPorts(fixture().services.get('app')!, 'public')).toContainEqual({ Protocol: 'tcp', TargetPort: 8080, PublishedPort: 8080, PublishMode: 'host' })
+    expect(publicPorts(fixture().services.get('app')!, 'public')).toContainEqual({
+      Protocol: 'tcp',
+      TargetPort: 8080,
+      PublishedPort: 8080,
+      PublishMode: 'host'
+    })
   })
 
   it('the gate asks once for a port going public, and not for notes', () => {
     const project = fixture()
-    const loopbackOnly = parseComposeText('services:\n  web:\n    image: x\n    ports: ["127.0.0.1:8080:80"]\n', { file: FIXTURE, project: 'fx2', env: {} })
-    const gate = (publish: SwarmPublish) => new HostAccessGate(new MemoryApprovals(), (p, s) => swarmFindings(p, { services: s, publish }))
+    const loopbackOnly = parseComposeText('services:\n  web:\n    image: x\n    ports: ["127.0.0.1:8080:80"]\n', {
+      file: FIXTURE,
+      project: 'fx2',
+      env: {}
+    })
+    const gate = (publish: SwarmPublish) =>
+      new HostAccessGate(new MemoryApprovals(), (p, s) => swarmFindings(p, { services: s, publish }))
     const quiet = gate('loopback').preflight(loopbackOnly)
     expect(quiet.findings.map((f) => f.severity)).toEqual(['note'])
     expect(quiet.accepted).toBe(true)

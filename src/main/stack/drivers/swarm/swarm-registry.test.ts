@@ -12,14 +12,23 @@ describe('the stack registry', () => {
     const options = registryCreateOptions('st', 'scrapedeck/registry:2', { host: '127.0.0.1', port: 22010 })
     expect(options.HostConfig?.PortBindings).toEqual({ '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '22010' }] })
     expect(options.HostConfig?.Mounts?.[0]).toMatchObject({ Source: 'st_registry', Target: '/var/lib/docker-registry' })
-    expect(options.Labels).toMatchObject({ 'com.docker.stack.namespace': 'st', 'io.scrapedeck.swarm.registry': '127.0.0.1:22010' })
+    expect(options.Labels).toMatchObject({
+      'com.docker.stack.namespace': 'st',
+      'io.scrapedeck.swarm.registry': '127.0.0.1:22010'
+    })
   })
 
   it('names an image by its repository and tag, its own registry host dropped', () => {
     const at = { host: '127.0.0.1', port: 5000 }
-    expect(registryReference(at, 'scrapedeck/scraper:latest')).toEqual({ repo: '127.0.0.1:5000/scrapedeck/scraper', tag: 'latest' })
+    expect(registryReference(at, 'scrapedeck/scraper:latest')).toEqual({
+      repo: '127.0.0.1:5000/scrapedeck/scraper',
+      tag: 'latest'
+    })
     expect(registryReference(at, 'redis')).toEqual({ repo: '127.0.0.1:5000/redis', tag: 'latest' })
-    expect(registryReference(at, 'docker.elastic.co/elasticsearch/elasticsearch:8.19.20')).toEqual({ repo: '127.0.0.1:5000/elasticsearch/elasticsearch', tag: '8.19.20' })
+    expect(registryReference(at, 'docker.elastic.co/elasticsearch/elasticsearch:8.19.20')).toEqual({
+      repo: '127.0.0.1:5000/elasticsearch/elasticsearch',
+      tag: '8.19.20'
+    })
     expect(registryReference(at, 'localhost:5000/team/app:v2')).toEqual({ repo: '127.0.0.1:5000/team/app', tag: 'v2' })
   })
 

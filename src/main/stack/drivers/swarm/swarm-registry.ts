@@ -38,12 +38,18 @@ export function parseRegistryAddress(text: string | undefined): RegistryAddress 
   const match = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(value)
   const port = Number(match?.[2])
   if (match === null || port < 1 || port > 65535) {
-    throw new Error(`DECK_SWARM_REGISTRY is the registry's "ip:port" on the manager (default 127.0.0.1:5000), got "${value}"`)
+    throw new Error(
+      `DECK_SWARM_REGISTRY is the registry's "ip:port" on the manager (default 127.0.0.1:5000), got "${value}"`
+    )
   }
   return { host: match[1] as string, port }
 }
 
-export function registryCreateOptions(stack: string, image: string, address: RegistryAddress): Docker.ContainerCreateOptions {
+export function registryCreateOptions(
+  stack: string,
+  image: string,
+  address: RegistryAddress
+): Docker.ContainerCreateOptions {
   const port = `${REGISTRY_CONTAINER_PORT}/tcp`
   return {
     name: registryContainerName(stack),
@@ -52,7 +58,14 @@ export function registryCreateOptions(stack: string, image: string, address: Reg
     ExposedPorts: { [port]: {} },
     HostConfig: {
       PortBindings: { [port]: [{ HostIp: address.host, HostPort: String(address.port) }] },
-      Mounts: [{ Type: 'volume', Source: registryVolumeName(stack), Target: '/var/lib/docker-registry', VolumeOptions: { Labels: stackLabels(stack) } as Docker.MountSettings['VolumeOptions'] }],
+      Mounts: [
+        {
+          Type: 'volume',
+          Source: registryVolumeName(stack),
+          Target: '/var/lib/docker-registry',
+          VolumeOptions: { Labels: stackLabels(stack) } as Docker.MountSettings['VolumeOptions']
+        }
+      ],
       RestartPolicy: { Name: 'unless-stopped' },
       ReadonlyRootfs: true,
       CapDrop: ['ALL'],
@@ -63,7 +76,12 @@ export function registryCreateOptions(stack: string, image: string, address: Reg
 }
 
 /** Starts the stack's registry unless it runs already at this address; says whether it started one. */
-export async function startRegistry(docker: Docker, stack: string, image: string, address: RegistryAddress): Promise<boolean> {
+export async function startRegistry(
+  docker: Docker,
+  stack: string,
+  image: string,
+  address: RegistryAddress
+): Promise<boolean> {
   const current = await docker
     .getContainer(registryContainerName(stack))
     .inspect()
@@ -71,7 +89,12 @@ export async function startRegistry(docker: Docker, stack: string, image: string
       if (err.statusCode === 404) return null
       throw err
     })
-  if (current !== null && current.State.Running && current.Config.Labels[STACK_LABEL.registry] === registryHost(address)) return false
+  if (
+    current !== null &&
+    current.State.Running &&
+    current.Config.Labels[STACK_LABEL.registry] === registryHost(address)
+  )
+    return false
   await removeRegistry(docker, stack)
   const container = await docker.createContainer(registryCreateOptions(stack, image, address))
   try {
@@ -107,8 +130,14 @@ export async function removeRegistry(docker: Docker, stack: string): Promise<boo
   }
   if (host !== undefined) {
     // Tags and digest references both: an image rolled past keeps only its digest reference.
-    const names = (await docker.listImages({ digests: true })).flatMap((i) => [...(i.RepoTags ?? []), ...(i.RepoDigests ?? [])]).filter((t) => t.startsWith(`${host}/`))
-    for (const name of names) await docker.getImage(name).remove({ noprune: true }).catch(() => undefined)
+    const names = (await docker.listImages({ digests: true }))
+      .flatMap((i) => [...(i.RepoTags ?? []), ...(i.RepoDigests ?? [])])
+      .filter((t) => t.startsWith(`${host}/`))
+    for (const name of names)
+      await docker
+        .getImage(name)
+        .remove({ noprune: true })
+        .catch(() => undefined)
   }
   return true
 }
@@ -146,7 +175,13 @@ export interface PushProgress {
  * port's proxy accepts and closes them: "server closed idle connection", seen in CI), so such
  * a push is tried again for a few seconds.
  */
-export async function pushImage(docker: Docker, imageId: string, ref: { repo: string; tag: string }, onProgress: (p: PushProgress) => void, readyTimeoutMs = 15_000): Promise<string> {
+export async function pushImage(
+  docker: Docker,
+  imageId: string,
+  ref: { repo: string; tag: string },
+  onProgress: (p: PushProgress) => void,
+  readyTimeoutMs = 15_000
+): Promise<string> {
   await docker.getImage(imageId).tag({ repo: ref.repo, tag: ref.tag })
   const deadline = Date.now() + readyTimeoutMs
   for (;;) {
@@ -155,21 +190,33 @@ export async function pushImage(docker: Docker, imageId: string, ref: { repo: st
     } catch (err) {
       const message = (err as Error).message
       if (!/connection refused|connection reset|closed idle connection|EOF/i.test(message) || Date.now() > deadline) {
-        throw new StackError('ImageUnavailable', `Pushing ${ref.repo}:${ref.tag} to the stack's registry failed: ${message.split('\n')[0]}`, "See the log of the stack's registry container (`docker logs <stack>_registry`); with more than one node, check DECK_SWARM_REGISTRY.")
+        throw new StackError(
+          'ImageUnavailable',
+          `Pushing ${ref.repo}:${ref.tag} to the stack's registry failed: ${message.split('\n')[0]}`,
+          "See the log of the stack's registry container (`docker logs <stack>_registry`); with more than one node, check DECK_SWARM_REGISTRY."
+        )
       }
       await new Promise((r) => setTimeout(r, 300))
     }
   }
 }
 
-async function pushOnce(docker: Docker, ref: { repo: string; tag: string }, onProgress: (p: PushProgress) => void): Promise<string> {
+async function pushOnce(
+  docker: Docker,
+  ref: { repo: string; tag: string },
+  onProgress: (p: PushProgress) => void
+): Promise<string> {
   // The engine wants an X-Registry-Auth header even for a registry without auth: an empty one.
   const stream = await docker.getImage(ref.repo).push({ tag: ref.tag, authconfig: {} as Docker.AuthConfig })
   let digest: string | null = null
   await follow(docker, stream, (event) => {
     if (event.aux?.Digest !== undefined) digest = event.aux.Digest
     if (event.error !== undefined) return
-    onProgress({ message: [event.id, event.status].filter(Boolean).join(': '), current: event.progressDetail?.current ?? null, total: event.progressDetail?.total ?? null })
+    onProgress({
+      message: [event.id, event.status].filter(Boolean).join(': '),
+      current: event.progressDetail?.current ?? null,
+      total: event.progressDetail?.total ?? null
+    })
   })
   if (digest === null) throw new Error(`the registry answered no digest for ${ref.repo}:${ref.tag}`)
   return digest

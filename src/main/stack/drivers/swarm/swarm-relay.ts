@@ -23,7 +23,8 @@ export interface RelayRoute {
 /** Ports the relay listens on inside its container: high, so a non-root user may bind them. */
 const FIRST_LISTEN_PORT = 20_000
 
-export const isLoopback = (ip: string | null): boolean => ip !== null && (ip === 'localhost' || ip === '::1' || ip.startsWith('127.'))
+export const isLoopback = (ip: string | null): boolean =>
+  ip !== null && (ip === 'localhost' || ip === '::1' || ip.startsWith('127.'))
 
 /** The file's loopback TCP ports, one route each. */
 export function relayRoutes(project: ComposeProject, services: string[] = [...project.services.keys()]): RelayRoute[] {
@@ -31,7 +32,13 @@ export function relayRoutes(project: ComposeProject, services: string[] = [...pr
   for (const name of services) {
     for (const p of project.services.get(name)?.ports ?? []) {
       if (!isLoopback(p.hostIp) || p.published === null || (p.protocol ?? 'tcp') !== 'tcp') continue
-      routes.push({ service: name, hostIp: p.hostIp as string, published: p.published, target: p.target, listen: FIRST_LISTEN_PORT + routes.length })
+      routes.push({
+        service: name,
+        hostIp: p.hostIp as string,
+        published: p.published,
+        target: p.target,
+        listen: FIRST_LISTEN_PORT + routes.length
+      })
     }
   }
   return routes
@@ -69,12 +76,18 @@ for (const route of (process.env.RELAY_ROUTES || '').split(',').filter(Boolean))
 }
 `
 
-function relayCreateOptions(project: ComposeProject, routes: RelayRoute[], image: string): Docker.ContainerCreateOptions {
+function relayCreateOptions(
+  project: ComposeProject,
+  routes: RelayRoute[],
+  image: string
+): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {}
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {}
   for (const r of routes) {
     exposed[`${r.listen}/tcp`] = {}
-    bindings[`${r.listen}/tcp`] = [{ HostIp: r.hostIp === 'localhost' ? '127.0.0.1' : r.hostIp, HostPort: String(r.published) }]
+    bindings[`${r.listen}/tcp`] = [
+      { HostIp: r.hostIp === 'localhost' ? '127.0.0.1' : r.hostIp, HostPort: String(r.published) }
+    ]
   }
   const networks = relayNetworks(project, routes)
   return {
@@ -105,11 +118,17 @@ function relayNetworks(project: ComposeProject, routes: RelayRoute[]): string[] 
 }
 
 /** (Re)creates the relay for these routes: one container, started, on every network it needs. */
-export async function startRelay(docker: Docker, project: ComposeProject, routes: RelayRoute[], image: string): Promise<void> {
+export async function startRelay(
+  docker: Docker,
+  project: ComposeProject,
+  routes: RelayRoute[],
+  image: string
+): Promise<void> {
   await removeRelay(docker, project.project)
   if (routes.length === 0) return
   const container = await docker.createContainer(relayCreateOptions(project, routes, image))
-  for (const network of relayNetworks(project, routes).slice(1)) await docker.getNetwork(network).connect({ Container: container.id })
+  for (const network of relayNetworks(project, routes).slice(1))
+    await docker.getNetwork(network).connect({ Container: container.id })
   await container.start()
 }
 

@@ -20,7 +20,12 @@ const task = (id: string, slot: number, state: string, desired = 'running'): Swa
 
 describe('swarmScaleTarget', () => {
   const calls: string[] = []
-  const tasks = [task('t2', 2, 'running'), task('t1', 1, 'running'), task('t3', 3, 'running', 'shutdown'), task('t4', 4, 'starting')]
+  const tasks = [
+    task('t2', 2, 'running'),
+    task('t1', 1, 'running'),
+    task('t3', 3, 'running', 'shutdown'),
+    task('t4', 4, 'starting')
+  ]
   const target = swarmScaleTarget({
     swarm: {
       service: async (_stack, name) => (name === 'missing' ? null : ({ ID: 'svc' } as Docker.Service)),

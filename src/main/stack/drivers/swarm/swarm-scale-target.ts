@@ -34,7 +34,11 @@ export function swarmScaleTarget(parts: SwarmScaleTargetParts): ScaleTarget {
     return currentTasks(await parts.swarm.tasks([found.ID]))
       .filter((t) => t.Status.State === 'running' && t.DesiredState === 'running')
       .sort((a, b) => (a.Slot ?? 0) - (b.Slot ?? 0))
-      .map((t) => ({ id: t.ID, name: `${stackServiceName(parts.projectName, service)}.${t.Slot ?? 0}`, replica: hostname ?? (t.Status.ContainerStatus?.ContainerID ?? t.ID).slice(0, 12) }))
+      .map((t) => ({
+        id: t.ID,
+        name: `${stackServiceName(parts.projectName, service)}.${t.Slot ?? 0}`,
+        replica: hostname ?? (t.Status.ContainerStatus?.ContainerID ?? t.ID).slice(0, 12)
+      }))
   }
   return {
     running,

@@ -8,7 +8,11 @@ function racingService(races: number) {
   let version = 10
   const sent: { version: number | undefined; replicas: number | undefined }[] = []
   const service = {
-    inspect: async () => ({ ID: 's', Version: { Index: version }, Spec: { Name: 'st_scraper', Mode: { Replicated: { Replicas: 1 } } } }),
+    inspect: async () => ({
+      ID: 's',
+      Version: { Index: version },
+      Spec: { Name: 'st_scraper', Mode: { Replicated: { Replicas: 1 } } }
+    }),
     update: async (opts: { _query: { version?: number }; _body: Docker.ServiceSpec }) => {
       sent.push({ version: opts._query.version, replicas: opts._body.Mode?.Replicated?.Replicas })
       if (races-- > 0) {
@@ -34,7 +38,14 @@ describe('service updates', () => {
 
   it('gives up after a few races, and does not retry other errors', async () => {
     await expect(setReplicas(racingService(9).docker, 's', 2)).rejects.toThrow(/out of sequence/)
-    const broken = { getService: () => ({ inspect: async () => ({ Version: { Index: 1 }, Spec: {} }), update: async () => { throw new Error('no such service') } }) } as unknown as Docker
+    const broken = {
+      getService: () => ({
+        inspect: async () => ({ Version: { Index: 1 }, Spec: {} }),
+        update: async () => {
+          throw new Error('no such service')
+        }
+      })
+    } as unknown as Docker
     await expect(setReplicas(broken, 's', 2)).rejects.toThrow('no such service')
   })
 })

@@ -41,7 +41,9 @@ export interface SwarmNode {
 }
 
 export async function swarmState(docker: Docker): Promise<SwarmState> {
-  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string; NodeID?: string; ControlAvailable?: boolean } }
+  const info = (await docker.info()) as {
+    Swarm?: { LocalNodeState?: string; NodeID?: string; ControlAvailable?: boolean }
+  }
   return {
     localNodeState: info.Swarm?.LocalNodeState ?? 'inactive',
     nodeId: info.Swarm?.NodeID || null,
@@ -61,13 +63,25 @@ export async function listServiceTasks(docker: Docker, serviceIds: string[]): Pr
 }
 
 export async function listNodes(docker: Docker): Promise<SwarmNode[]> {
-  const nodes = (await docker.listNodes()) as { ID: string; Description?: { Hostname?: string }; Spec?: { Role?: string }; Status?: { State?: string } }[]
-  return nodes.map((n) => ({ id: n.ID, hostname: n.Description?.Hostname ?? n.ID.slice(0, 12), role: n.Spec?.Role ?? 'worker', state: n.Status?.State ?? 'unknown' }))
+  const nodes = (await docker.listNodes()) as {
+    ID: string
+    Description?: { Hostname?: string }
+    Spec?: { Role?: string }
+    Status?: { State?: string }
+  }[]
+  return nodes.map((n) => ({
+    id: n.ID,
+    hostname: n.Description?.Hostname ?? n.ID.slice(0, 12),
+    role: n.Spec?.Role ?? 'worker',
+    state: n.Status?.State ?? 'unknown'
+  }))
 }
 
 /** Creates the service, or updates the one of that name to this spec (its replicas as given). */
 export async function deployService(docker: Docker, spec: Docker.CreateServiceOptions): Promise<'created' | 'updated'> {
-  const existing = (await docker.listServices({ filters: { name: [spec.Name as string] } })).find((s) => s.Spec?.Name === spec.Name)
+  const existing = (await docker.listServices({ filters: { name: [spec.Name as string] } })).find(
+    (s) => s.Spec?.Name === spec.Name
+  )
   if (existing === undefined) {
     await docker.createService(spec)
     return 'created'
@@ -81,7 +95,12 @@ export async function deployService(docker: Docker, spec: Docker.CreateServiceOp
  * version ("update out of sequence": someone, or swarm itself, changed it meanwhile), so
  * the spec is read again and the change made again, a few times.
  */
-export async function updateService(docker: Docker, id: string, change: (current: Docker.ServiceSpec) => Docker.ServiceSpec, attempts = 5): Promise<void> {
+export async function updateService(
+  docker: Docker,
+  id: string,
+  change: (current: Docker.ServiceSpec) => Docker.ServiceSpec,
+  attempts = 5
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const service = docker.getService(id)
     const info = (await service.inspect()) as Docker.Service

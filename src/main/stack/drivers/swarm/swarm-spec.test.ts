@@ -5,7 +5,12 @@ import { parseComposeText } from '../../compose-file'
 import { swarmServiceSpec } from './swarm-spec'
 
 const FILE = '/srv/deck/compose.yaml'
-const load = (deploy: string) => parseComposeText(`services:\n  scraper:\n    image: s\n    deploy:\n${deploy}`, { file: FILE, project: 'st', env: {} })
+const load = (deploy: string) =>
+  parseComposeText(`services:\n  scraper:\n    image: s\n    deploy:\n${deploy}`, {
+    file: FILE,
+    project: 'st',
+    env: {}
+  })
 const specOf = (deploy: string) => {
   const project = load(deploy)
   return swarmServiceSpec(project, project.services.get('scraper')!, 'r/s@sha256:aa', 1, { public: [] })
@@ -13,12 +18,25 @@ const specOf = (deploy: string) => {
 
 describe('deploy.update_config on a swarm', () => {
   it('maps every key to the Engine API, durations in nanoseconds', () => {
-    const spec = specOf('      update_config: { parallelism: 2, delay: 1m30s, order: start-first, failure_action: rollback, monitor: 500ms, max_failure_ratio: 0.25 }\n')
-    expect(spec.UpdateConfig).toEqual({ Parallelism: 2, Delay: 90e9, Order: 'start-first', FailureAction: 'rollback', Monitor: 5e8, MaxFailureRatio: 0.25 })
+    const spec = specOf(
+      '      update_config: { parallelism: 2, delay: 1m30s, order: start-first, failure_action: rollback, monitor: 500ms, max_failure_ratio: 0.25 }\n'
+    )
+    expect(spec.UpdateConfig).toEqual({
+      Parallelism: 2,
+      Delay: 90e9,
+      Order: 'start-first',
+      FailureAction: 'rollback',
+      Monitor: 5e8,
+      MaxFailureRatio: 0.25
+    })
   })
 
   it("writes the engine's defaults for parallelism and order, and leaves the rest to it; none without update_config", () => {
-    expect(specOf('      update_config: { delay: 2s }\n').UpdateConfig).toEqual({ Parallelism: 1, Order: 'stop-first', Delay: 2e9 })
+    expect(specOf('      update_config: { delay: 2s }\n').UpdateConfig).toEqual({
+      Parallelism: 1,
+      Order: 'stop-first',
+      Delay: 2e9
+    })
     expect(specOf('      replicas: 2\n').UpdateConfig).toBeUndefined()
   })
 

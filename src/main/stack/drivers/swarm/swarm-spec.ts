@@ -39,7 +39,9 @@ export function stackNetworkKeys(project: ComposeProject): string[] {
 /** The engine's name of a network key (the file's `name:`, else `<stack>_<key>`). */
 export function networkName(project: ComposeProject, key: string): string {
   const net: NetworkSpec | undefined = project.networks.get(key)
-  return net !== undefined && (net.external || net.name !== `${project.project}_${key}`) ? net.name : stackResourceName(project.project, key)
+  return net !== undefined && (net.external || net.name !== `${project.project}_${key}`)
+    ? net.name
+    : stackResourceName(project.project, key)
 }
 
 /** An overlay network of the stack; attachable so the manager's loopback relay can join it. */
@@ -54,7 +56,9 @@ export function overlayNetworkSpec(project: ComposeProject, key: string): Docker
 }
 
 function volumeName(project: ComposeProject, volume: VolumeSpec): string {
-  return volume.external || volume.name !== `${project.project}_${volume.key}` ? volume.name : stackResourceName(project.project, volume.key)
+  return volume.external || volume.name !== `${project.project}_${volume.key}`
+    ? volume.name
+    : stackResourceName(project.project, volume.key)
 }
 
 export interface SwarmPortPlan {
@@ -156,6 +160,7 @@ export function updateConfig(spec: ServiceSpec): Docker.UpdateConfig | undefined
 function restartPolicy(spec: ServiceSpec): Docker.TaskRestartPolicy & { Condition?: string; MaxAttempts?: number } {
   const name = spec.restart?.Name ?? null
   if (name === 'no') return { Condition: 'none' }
-  if (name === 'on-failure') return { Condition: 'on-failure', MaxAttempts: spec.restart?.MaximumRetryCount || undefined }
+  if (name === 'on-failure')
+    return { Condition: 'on-failure', MaxAttempts: spec.restart?.MaximumRetryCount || undefined }
   return { Condition: 'any' }
 }

@@ -9,10 +9,30 @@ import { STACK_LABEL, overlayNetworkSpec, swarmServiceSpec } from './swarm-spec'
 
 const project = loadOurCompose('st')
 const file = project.file
-const engine = { state: 'connected' as const, endpoint: 'unix:///x', version: '20.10', message: '', hint: null, since: '' }
+const engine = {
+  state: 'connected' as const,
+  endpoint: 'unix:///x',
+  version: '20.10',
+  message: '',
+  hint: null,
+  since: ''
+}
 
-const task = (id: string, slot: number, state: string, desired: string, created: string, extra: Partial<SwarmTask['Status']> = {}): SwarmTask => ({
-  ID: id, ServiceID: 'svc-scraper', Slot: slot, NodeID: 'n1', DesiredState: desired, CreatedAt: created, Status: { State: state, Timestamp: '2026-01-01T00:00:00Z', ...extra }
+const task = (
+  id: string,
+  slot: number,
+  state: string,
+  desired: string,
+  created: string,
+  extra: Partial<SwarmTask['Status']> = {}
+): SwarmTask => ({
+  ID: id,
+  ServiceID: 'svc-scraper',
+  Slot: slot,
+  NodeID: 'n1',
+  DesiredState: desired,
+  CreatedAt: created,
+  Status: { State: state, Timestamp: '2026-01-01T00:00:00Z', ...extra }
 })
 
 describe('swarm status from tasks', () => {
@@ -27,12 +47,29 @@ describe('swarm status from tasks', () => {
     // Waiting out the restart delay, a replacement is "ready", not yet "running": still the slot's task.
     const waiting = [tasks[0]!, task('next', 1, 'new', 'ready', '2026-01-01T00:00:03Z')]
     expect(currentTasks(waiting).map((t) => [t.ID, t.Status.State])).toEqual([['next', 'new']])
-    const service = { ID: 'svc-scraper', Spec: { Name: 'st_scraper', Mode: { Replicated: { Replicas: 2 } } } } as Docker.Service
+    const service = {
+      ID: 'svc-scraper',
+      Spec: { Name: 'st_scraper', Mode: { Replicated: { Replicas: 2 } } }
+    } as Docker.Service
     const status = buildSwarmStatus({
-      engine, project, projectName: 'st', composeFile: file, composeError: null, services: [service], tasks, nodes: [{ id: 'n1', hostname: 'manager-1', role: 'manager', state: 'ready' }], routes: relayRoutes(project), now: Date.parse('2026-01-01T00:01:00Z')
+      engine,
+      project,
+      projectName: 'st',
+      composeFile: file,
+      composeError: null,
+      services: [service],
+      tasks,
+      nodes: [{ id: 'n1', hostname: 'manager-1', role: 'manager', state: 'ready' }],
+      routes: relayRoutes(project),
+      now: Date.parse('2026-01-01T00:01:00Z')
     })
     const scraper = status.services.find((s) => s.name === 'scraper')!
-    expect([scraper.desiredReplicas, scraper.runningReplicas, scraper.healthyReplicas, scraper.state]).toEqual([2, 2, 1, 'starting'])
+    expect([scraper.desiredReplicas, scraper.runningReplicas, scraper.healthyReplicas, scraper.state]).toEqual([
+      2,
+      2,
+      1,
+      'starting'
+    ])
     expect(scraper.containers.map((c) => [c.name, c.health, c.restarts, c.task?.node, c.task?.desiredState])).toEqual([
       ['st_scraper.1', 'starting', 1, 'manager-1', 'running'],
       ['st_scraper.2', 'healthy', 0, 'manager-1', 'running']
@@ -54,9 +91,16 @@ describe('swarm status from tasks', () => {
     expect(task.ContainerSpec?.CapabilityDrop).toEqual(['ALL'])
     expect(spec.Mode).toEqual({ Replicated: { Replicas: 3 } })
     expect(spec.EndpointSpec).toEqual({ Mode: 'dnsrr', Ports: [] })
-    expect(overlayNetworkSpec(project, 'default')).toMatchObject({ Name: 'st_default', Driver: 'overlay', Attachable: true, Labels: { [STACK_LABEL.namespace]: 'st' } })
+    expect(overlayNetworkSpec(project, 'default')).toMatchObject({
+      Name: 'st_default',
+      Driver: 'overlay',
+      Attachable: true,
+      Labels: { [STACK_LABEL.namespace]: 'st' }
+    })
     const rabbit = swarmServiceSpec(project, project.services.get('rabbitmq')!, 'sha256:r', 1, { public: [] })
-    expect((rabbit.TaskTemplate as Docker.ContainerTaskSpec).ContainerSpec?.Mounts?.map((m) => [m.Type, m.Source, m.Target])).toEqual([
+    expect(
+      (rabbit.TaskTemplate as Docker.ContainerTaskSpec).ContainerSpec?.Mounts?.map((m) => [m.Type, m.Source, m.Target])
+    ).toEqual([
       ['volume', 'st_rabbitmqdata', '/var/lib/rabbitmq'],
       ['tmpfs', '', '/tmp']
     ])

@@ -5,7 +5,15 @@
  * so the UI and the CLI read both alike. Pure: swarm-engine.ts fetches what it reads.
  */
 import type Docker from 'dockerode'
-import type { ContainerState, ContainerStatus, EngineConnectivity, Health, PanelError, PortBinding, ServiceStatus } from '../../../../shared/contract'
+import type {
+  ContainerState,
+  ContainerStatus,
+  EngineConnectivity,
+  Health,
+  PanelError,
+  PortBinding,
+  ServiceStatus
+} from '../../../../shared/contract'
 import type { EngineStatus } from '../stack-driver'
 import type { ComposeProject, ServiceSpec } from '../../compose-model'
 import type { RelayRoute } from './swarm-relay'
@@ -31,14 +39,31 @@ const PENDING = new Set(['new', 'allocated', 'pending', 'assigned', 'accepted', 
 
 export function buildSwarmStatus(input: SwarmStatusInput): EngineStatus {
   const stack = input.project?.project ?? input.projectName
-  const base = { project: stack, composeFile: input.composeFile, engine: input.engine, composeError: input.composeError, updatedAt: new Date(input.now ?? Date.now()).toISOString() }
+  const base = {
+    project: stack,
+    composeFile: input.composeFile,
+    engine: input.engine,
+    composeError: input.composeError,
+    updatedAt: new Date(input.now ?? Date.now()).toISOString()
+  }
   const byName = new Map(input.services.map((s) => [s.Spec?.Name ?? '', s]))
   const nodeName = new Map(input.nodes.map((n) => [n.id, n.hostname]))
   const statusOf = (name: string, spec: ServiceSpec | null): ServiceStatus => {
     const service = byName.get(stackServiceName(stack, name))
     const tasks = service === undefined ? [] : input.tasks.filter((t) => t.ServiceID === service.ID)
     const hasHealthcheck = spec?.healthcheck != null && !spec.healthcheckDisabled
-    const containers = currentTasks(tasks).map((t) => taskStatus(t, tasks, name, stack, hasHealthcheck, nodeName, portsOf(service, name, input.routes), input.now ?? Date.now()))
+    const containers = currentTasks(tasks).map((t) =>
+      taskStatus(
+        t,
+        tasks,
+        name,
+        stack,
+        hasHealthcheck,
+        nodeName,
+        portsOf(service, name, input.routes),
+        input.now ?? Date.now()
+      )
+    )
     const desired = service?.Spec?.Mode?.Replicated?.Replicas ?? 0
     const running = containers.filter((c) => c.state === 'running')
     const healthy = running.filter((c) => c.health === 'healthy' || (!hasHealthcheck && c.health === 'none'))
@@ -83,7 +108,14 @@ export function currentTasks(tasks: SwarmTask[]): SwarmTask[] {
 }
 
 function taskStatus(
-  t: SwarmTask, all: SwarmTask[], service: string, stack: string, hasHealthcheck: boolean, nodeName: Map<string, string>, ports: PortBinding[], now: number
+  t: SwarmTask,
+  all: SwarmTask[],
+  service: string,
+  stack: string,
+  hasHealthcheck: boolean,
+  nodeName: Map<string, string>,
+  ports: PortBinding[],
+  now: number
 ): ContainerStatus {
   const { state, health } = taskState(t.Status.State, hasHealthcheck)
   const startedAt = state === 'running' ? (t.Status.Timestamp ?? null) : null
@@ -127,8 +159,13 @@ export function taskState(state: string, hasHealthcheck: boolean): { state: Cont
 /** What a replica publishes: swarm's own ports and the relay's loopback ones. */
 function portsOf(service: Docker.Service | undefined, name: string, routes: RelayRoute[]): PortBinding[] {
   const own = (service?.Endpoint?.Ports ?? []).map((p): PortBinding => ({
-    containerPort: p.TargetPort ?? 0, protocol: p.Protocol ?? 'tcp', hostIp: null, hostPort: p.PublishedPort ?? null
+    containerPort: p.TargetPort ?? 0,
+    protocol: p.Protocol ?? 'tcp',
+    hostIp: null,
+    hostPort: p.PublishedPort ?? null
   }))
-  const relayed = routes.filter((r) => r.service === name).map((r): PortBinding => ({ containerPort: r.target, protocol: 'tcp', hostIp: r.hostIp, hostPort: r.published }))
+  const relayed = routes
+    .filter((r) => r.service === name)
+    .map((r): PortBinding => ({ containerPort: r.target, protocol: 'tcp', hostIp: r.hostIp, hostPort: r.published }))
   return [...relayed, ...own].sort((a, b) => a.containerPort - b.containerPort)
 }
