@@ -6,6 +6,7 @@
  * of the built service to a rebuilt image honours its `deploy.update_config` and ends with its
  * tasks on the new digest; down → no registry container, volume or tag left.
  */
+import { requiredPart } from '../support/required-part'
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,8 +26,7 @@ import {
 } from './swarm-fixture'
 import type { SwarmSession, SwarmStack } from './swarm-fixture'
 
-const unavailable = await stackUnavailableReason()
-if (unavailable !== null) console.warn(`Skipping the swarm registry suite: ${unavailable}`)
+const unavailable = requiredPart('The stack images', await stackUnavailableReason())
 
 let swarm: SwarmSession | undefined
 let stack: SwarmStack

@@ -7,6 +7,7 @@
  * scraper service down to its min through the swarm's replica count; down removes every
  * service, network, volume, the relay and the registry, and the engine's swarm state is left as found.
  */
+import { requiredPart } from '../support/required-part'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StackStatus } from '../../src/shared/contract'
@@ -24,8 +25,7 @@ import {
 } from './swarm-fixture'
 import type { SwarmSession, SwarmStack } from './swarm-fixture'
 
-const unavailable = await stackUnavailableReason()
-if (unavailable !== null) console.warn(`Skipping the swarm stack suite: ${unavailable}`)
+const unavailable = requiredPart('The stack images', await stackUnavailableReason())
 
 const RPC_QUEUE = `rpc-${DEFAULT_SCRAPER_SERVICE}`
 let swarm: SwarmSession | undefined

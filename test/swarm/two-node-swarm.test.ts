@@ -10,6 +10,7 @@
  * the scraper scaled to 4 runs on both nodes, the panel names each replica's node, and a crawl
  * of the board completes with the worker's scrapers taking part.
  */
+import { requiredPart } from '../support/required-part'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitFor } from '../engine/engine-fixture'
 import { freePort } from '../support/free-port'
@@ -28,8 +29,7 @@ const HOSTNAME_SERVER = `use IO::Socket::INET; my $s = IO::Socket::INET->new(Loc
 const ASK_EVERY_TASK = (service: string): string =>
   `for ip in $(getent hosts tasks.${service} | cut -d' ' -f1); do answer=$(exec 3<>/dev/tcp/$ip/${ECHO_PORT} && timeout 3 cat <&3) && echo "$ip $answer" || echo "$ip unreachable"; done`
 
-const unavailable = await dindPairUnavailableReason()
-if (unavailable !== null) console.warn(`Skipping the two-node (dind) swarm suite: ${unavailable}`)
+const unavailable = requiredPart('The dind image and a Docker engine', await dindPairUnavailableReason())
 
 interface Task {
   Status: { State: string; ContainerStatus?: { ContainerID?: string } }
@@ -119,7 +119,7 @@ describe.skipIf(unavailable !== null)('a swarm of two dind nodes', () => {
   )
 })
 
-const stackUnavailable = unavailable ?? (await stackUnavailableReason())
+const stackUnavailable = unavailable ?? requiredPart('The stack images', await stackUnavailableReason())
 if (stackUnavailable !== null && unavailable === null)
   console.warn(`Skipping the two-node (dind) stack suite: ${stackUnavailable}`)
 
