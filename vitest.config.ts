@@ -7,6 +7,9 @@ import { defineConfig } from 'vitest/config'
 // The fault suite (test/faults/, `npm run test:faults`) is a project of its own, so
 // `npm test` does not run it: it brings up a whole stack and breaks it on purpose.
 // The Electron 22 smoke test (test/electron22/, `npm run test:electron22`) is one too.
+// The swarm's tests (test/swarm/) are a project of their own so that scripts/test.sh can run
+// them alone: an engine has one swarm, and leaving it cuts the containers off the bridge
+// networks made meanwhile. `npm run test:integration` runs both.
 export default defineConfig({
   test: {
     projects: [
@@ -15,7 +18,17 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/faults/**', 'test/electron22/**'],
+          exclude: ['test/faults/**', 'test/electron22/**', 'test/swarm/**'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false
+        }
+      },
+      {
+        test: {
+          name: 'swarm',
+          include: ['test/swarm/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,

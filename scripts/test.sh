@@ -24,7 +24,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup-host.sh
 
-SWARM_TESTS=test/swarm
 SWARM_SPEC=e2e/swarm.spec.ts
 
 setup_test() {
@@ -51,7 +50,7 @@ stage_typecheck() { npm run -s typecheck; }
 stage_format() { npm run -s format:check; }
 stage_lint() { npm run -s lint; }
 stage_unit() { npx vitest run --project unit; }
-stage_integration() { vitest_timed integration --project integration --exclude "$SWARM_TESTS/**"; }
+stage_integration() { vitest_timed integration --project integration; }
 stage_faults() { vitest_timed faults --project faults; }
 stage_build() { npm run -s build; }
 stage_e2e() {
@@ -67,7 +66,7 @@ stage_electron22() {
   ELECTRON22_BINARY="$binary" npm run -s test:electron22
 }
 stage_swarm() {
-  vitest_timed swarm --project integration "$SWARM_TESTS"
+  vitest_timed swarm --project swarm
   npx playwright test "$SWARM_SPEC"
 }
 stage_bare_debian() { bash scripts/bare-debian-check.sh; }
