@@ -7,6 +7,7 @@
  * (stub-main.ts, bundled here) drives that setup code. The whole-app Electron 45 spec stays in
  * e2e/electron.spec.ts for machines with that binary.
  */
+import { ERROR_RULES } from '../../src/shared/error-kinds'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -157,7 +158,10 @@ describe.skipIf(missing !== null)('Electron 22: the panel window and its preload
   })
 
   it('answers the main frame from the controller, validating the request first', () => {
-    expect(observed.answered).toEqual({ ok: false, error: { kind: 'Internal', message: STUB_ERROR, hint: null } })
+    expect(observed.answered).toEqual({
+      ok: false,
+      error: { kind: 'Internal', message: STUB_ERROR, hint: ERROR_RULES.Internal.hint }
+    })
     expect(observed.invalid).toMatchObject({
       ok: false,
       error: { kind: 'InvalidRequest', message: expect.stringMatching(/^Invalid lookup request: id:/) as unknown }
@@ -187,7 +191,7 @@ describe.skipIf(missing !== null)('Electron 22: the panel window and its preload
     })
     expect(observed.mainFrameAnswer).toEqual({
       ok: false,
-      error: { kind: 'Internal', message: STUB_ERROR, hint: null }
+      error: { kind: 'Internal', message: STUB_ERROR, hint: ERROR_RULES.Internal.hint }
     })
   })
 })
