@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fetchRpcQueues } from '../../src/main/broker/management-api'
 import { rpcQueueName } from '../../src/shared/rpc-names'
 import { AutoscaleDecisionSchema } from '../../src/shared/autoscale'
-import { REPO, STACK_FILE } from '../engine/engine-fixture'
+import { DECK_COMMAND, REPO, STACK_FILE } from '../engine/engine-fixture'
 import { TEST_AMQP_URI, TEST_MANAGEMENT_URL } from '../support/test-endpoints'
 import { waitUntil } from '../support/crawl-stack'
 
@@ -21,7 +21,7 @@ const BACKLOG = 120
 const management = { url: TEST_MANAGEMENT_URL, username: 'guest', password: 'guest' }
 
 function deck(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('npx', ['tsx', 'src/main/cli/deck.ts', ...args], {
+  const r = spawnSync(DECK_COMMAND[0], [DECK_COMMAND[1], ...args], {
     cwd: REPO,
     env: {
       ...process.env,

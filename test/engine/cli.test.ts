@@ -2,12 +2,12 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { StackStatusSchema } from '../../src/shared/contract'
-import { REPO, STACK_FILE, suffix } from './engine-fixture'
+import { DECK_COMMAND, REPO, STACK_FILE, suffix } from './engine-fixture'
 
 const project = `deckcli${suffix()}`
 
 function deck(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('npx', ['tsx', 'src/main/cli/deck.ts', ...args], {
+  const r = spawnSync(DECK_COMMAND[0], [DECK_COMMAND[1], ...args], {
     cwd: REPO,
     env: { ...process.env, DECK_COMPOSE_FILE: STACK_FILE, DECK_PROJECT: project, LOG_LEVEL: 'error' },
     encoding: 'utf8',

@@ -14,6 +14,11 @@ export { freePort } from '../support/free-port'
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const STACK_FILE = join(REPO, 'test/engine/fixtures/stack/compose.yaml')
+/**
+ * The CLI as `npm run deck` runs it, minus npm: npm's own warnings about the machine's npmrc
+ * would land in the stderr the tests read.
+ */
+export const DECK_COMMAND = [join(REPO, 'node_modules/.bin/tsx'), 'src/main/cli/deck.ts'] as const
 
 export function suffix(): string {
   return randomBytes(3).toString('hex')

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startupPanelConfig } from '../support/panel-settings'
 import { PanelUnderTest } from '../support/panel-under-test'
-import { REPO, removeProject, suffix } from './engine-fixture'
+import { DECK_COMMAND, REPO, removeProject, suffix } from './engine-fixture'
 
 const IMAGE = 'scrapedeck/debian:bookworm'
 const root = mkdtempSync(join(tmpdir(), 'deck-hostile-'))
@@ -135,7 +135,7 @@ describe('host access before up (real engine)', () => {
     const project = `deckhostilecli${suffix()}`
     projects.push(project)
     const deck = (...args: string[]) =>
-      spawnSync('npx', ['tsx', 'src/main/cli/deck.ts', ...args], {
+      spawnSync(DECK_COMMAND[0], [DECK_COMMAND[1], ...args], {
         cwd: REPO,
         env: {
           ...process.env,

@@ -4,6 +4,7 @@
  * then the process whose /proc/<pid>/fd links to that socket). Processes of other users are
  * invisible without root; then we say so rather than guess.
  */
+import { basename } from 'node:path'
 import { readFile, readdir, readlink } from 'node:fs/promises'
 import type Docker from 'dockerode'
 
@@ -50,10 +51,20 @@ async function processWithSocket(inodes: Set<string>): Promise<string | null> {
     for (const fd of fds) {
       const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')
       if (links.has(target)) {
-        const comm = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '?')).trim()
-        return `process ${comm} (pid ${pid})`
+        return `process ${await processName(pid)} (pid ${pid})`
       }
     }
   }
   return null
+}
+
+/**
+ * The name a person knows the process by. `comm` is its main thread's name, which Node 22 and
+ * later set to "MainThread" for every Node process; the program's own name is then argv[0].
+ */
+async function processName(pid: string): Promise<string> {
+  const comm = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '?')).trim()
+  if (comm !== 'MainThread') return comm
+  const argv0 = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0')[0] ?? ''
+  return argv0 === '' ? comm : basename(argv0)
 }
