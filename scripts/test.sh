@@ -80,9 +80,13 @@ stage_electron22() {
 }
 # On a dind engine of their own, so they can run beside the other lanes (the header says why
 # not on the host's). vitest_timed is exported for the shell the engine runs the stage in.
+# DECK_SWARM_LOCK names a lock file to hold meanwhile, where runs share a machine and agree
+# to take swarms one at a time.
 stage_swarm() {
+  local lock=()
+  [ -z "${DECK_SWARM_LOCK:-}" ] || lock=(flock "$DECK_SWARM_LOCK")
   export -f vitest_timed
-  bash scripts/swarm-engine.sh bash -c 'vitest_timed swarm --project swarm && npx playwright test "$0"' "$SWARM_SPEC"
+  "${lock[@]}" bash scripts/swarm-engine.sh bash -c 'vitest_timed swarm --project swarm && npx playwright test "$0"' "$SWARM_SPEC"
 }
 # Makes its own engines (dind containers on the host's engine); never touches the host's swarm.
 stage_swarm_pair() { vitest_timed swarm-pair --project swarm-pair; }
