@@ -55,14 +55,17 @@ stage_format() { npm run -s format:check; }
 stage_lint() { npm run -s lint; }
 stage_unit() { npx vitest run --project unit; }
 # The files that assert a duration (vitest.config.ts lists them) alone, then the rest two at
-# a time. DECK_CI_SERIAL=1 runs every file one at a time, as `npm run test:integration` does.
+# a time; both groups run whatever the first's result, so one failure hides nothing.
+# DECK_CI_SERIAL=1 runs every file one at a time, as `npm run test:integration` does.
 stage_integration() {
   if [ "${DECK_CI_SERIAL:-0}" = 1 ]; then
     vitest_timed integration --project integration
-  else
-    DECK_INTEGRATION_FILES=timed vitest_timed integration-timed --project integration
-    DECK_INTEGRATION_FILES=untimed vitest_timed integration-untimed --project integration
+    return
   fi
+  local rc=0
+  DECK_INTEGRATION_FILES=timed vitest_timed integration-timed --project integration || rc=$?
+  DECK_INTEGRATION_FILES=untimed vitest_timed integration-untimed --project integration || rc=$?
+  return "$rc"
 }
 stage_faults() { vitest_timed faults --project faults; }
 stage_build() { npm run -s build; }
