@@ -89,8 +89,13 @@ build() {
   log "$image: building ($hash)"
   local t0=$SECONDS previous; previous="$(image_id "$image")"
   "$fn" "$hash" "$@"
-  # The image this one replaces is now untagged: drop it unless a container still uses it.
-  if [ -n "$previous" ] && [ "$previous" != "$(image_id "$image")" ]; then docker rmi "$previous" >/dev/null 2>&1 || true; fi
+  # The image this one replaces: drop it if nothing names it any more (unless a container
+  # still uses it). Not when another tag still does: an image tagged into a second namespace
+  # (as a base to build on) is that namespace's too, and `docker rmi <id>` would delete it there.
+  if [ -n "$previous" ] && [ "$previous" != "$(image_id "$image")" ] &&
+    [ "$(docker image inspect -f '{{len .RepoTags}}' "$previous" 2>/dev/null || echo 1)" = 0 ]; then
+    docker rmi "$previous" >/dev/null 2>&1 || true
+  fi
   log "$image: built in $((SECONDS - t0)) s, $(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}')"
 }
 
