@@ -46,7 +46,7 @@ describe.skipIf(unavailable !== null)('a swarm of two dind nodes', () => {
     try {
       await pair.start()
       console.log(`two dind engines up and in one swarm: ${((Date.now() - started) / 1000).toFixed(1)} s`)
-      await pair.loadImage(SERVICE_IMAGE)
+      await pair.loadImages([SERVICE_IMAGE])
     } catch (err) {
       await pair.remove()
       throw err
@@ -179,10 +179,8 @@ describe.skipIf(stackUnavailable !== null)('compose.yaml through the panel on a 
         stack.settings.swarmRegistryImage,
         stack.settings.swarmRelayImage
       ]
-      for (const image of new Set(needed)) {
-        if (image === undefined) throw new Error('a service image is not in .env.images')
-        await pair.loadImage(image, [pair.manager])
-      }
+      if (needed.includes(undefined)) throw new Error('a service image is not in .env.images')
+      await pair.loadImages([...new Set(needed as string[])], [pair.manager])
       console.log(
         `two dind engines in one swarm, the stack's images on the manager: ${((Date.now() - started) / 1000).toFixed(1)} s`
       )
