@@ -4,6 +4,7 @@
  * panel and the CLI. No Node imports: the renderer bundles this file.
  */
 import { z } from 'zod'
+import { CrawlHttpStatsSchema } from './crawl-http-stats'
 import { SourceNameSchema } from './source'
 
 /** queued = in the ledger, not yet published; scraping = published to the scraper queue (backlog or a replica). */
@@ -135,7 +136,9 @@ export const CrawlDetailSchema = CrawlSummarySchema.extend({
   replicas: z.array(CrawlReplicaStatsSchema),
   errors: z.array(CrawlErrorGroupSchema),
   /** 5 s buckets of finished items over the last 10 min, oldest first. */
-  timeline: z.array(CrawlTimelinePointSchema)
+  timeline: z.array(CrawlTimelinePointSchema),
+  /** Per source host: status codes, bytes, latency percentiles, redirects, timeouts, robots skips. */
+  http: CrawlHttpStatsSchema.optional()
 })
 export type CrawlDetail = z.infer<typeof CrawlDetailSchema>
 
