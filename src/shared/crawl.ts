@@ -12,7 +12,7 @@ export const CRAWL_ITEM_STATES = ['queued', 'scraping', 'done', 'failed', 'skipp
 const CrawlItemStateSchema = z.enum(CRAWL_ITEM_STATES)
 export type CrawlItemState = z.infer<typeof CrawlItemStateSchema>
 
-const CRAWL_STATES = ['running', 'paused', 'done', 'cancelled'] as const
+export const CRAWL_STATES = ['running', 'paused', 'done', 'cancelled'] as const
 const CrawlStateSchema = z.enum(CRAWL_STATES)
 export type CrawlState = z.infer<typeof CrawlStateSchema>
 

@@ -24,7 +24,8 @@ import { applyAction, deleteCrawl } from './crawl-actions'
 import { ANNOUNCE_EVERY_MS, ControlAnnouncer } from './control-announcer'
 import { CrawlError, crawlNotFound } from './crawl-errors'
 import { CrawlIngests } from './crawl-ingests'
-import { CrawlStats } from './crawl-stats'
+import { CrawlStats, ledgerGauges } from './crawl-stats'
+import type { Politeness } from '../../shared/source'
 import { CrawlStore } from './crawl-store'
 import { CrawlerLink } from './crawler-link'
 import { Dispatcher } from './dispatcher'
@@ -233,6 +234,16 @@ export class Coordinator {
     const crawl = await this.crawl(id)
     const [detail, http] = await Promise.all([this.stats.detail(crawl), this.httpStats.read(id)])
     return { ...detail, http }
+  }
+
+  /** Items by state across crawls and in flight by host (metrics). */
+  ledgerGauges(): ReturnType<typeof ledgerGauges> {
+    return ledgerGauges(this.es, this.items.index)
+  }
+
+  /** The configured limits of a host, null when politeness is off for it (metrics). */
+  politenessOf(host: string): Politeness | null {
+    return this.options.politeness.politenessFor(host)
   }
 
   async httpStatsOf(id: string): Promise<CrawlHttpStats> {

@@ -69,9 +69,10 @@ export class HttpStatsStore {
     const parts: StoredHostStats[] = mine?.hosts ?? []
     let newest: string | null = null
     for (const hit of res.hits.hits) {
-      if (hit._id === mine?.docId || hit._source === undefined) continue
-      parts.push(...hit._source.hosts)
+      if (hit._source === undefined) continue
       if (newest === null || hit._source.updatedAt > newest) newest = hit._source.updatedAt
+      // This process's own checkpoint is older than what it holds.
+      if (hit._id !== mine?.docId) parts.push(...hit._source.hosts)
     }
     return { hosts: mergeHostStats(parts), checkpointedAt: newest }
   }
