@@ -188,7 +188,10 @@ export const CRAWL_ACTIONS = ['cancel', 'pause', 'resume', 'retry'] as const
 export const CrawlActionSchema = z.enum(CRAWL_ACTIONS)
 export type CrawlAction = z.infer<typeof CrawlActionSchema>
 
-export const EXPORT_FORMATS = ['jsonl', 'csv'] as const
+/** Rows of items (jsonl, csv), or the crawl's summary as one JSON document: counts, errors, HTTP statistics. */
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'summary'] as const
+/** The formats that are rows of items. */
+export type ExportRowFormat = Exclude<ExportFormat, 'summary'>
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS)
 export type ExportFormat = z.infer<typeof ExportFormatSchema>
 

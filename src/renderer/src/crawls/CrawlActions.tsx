@@ -119,6 +119,16 @@ export function CrawlActions(props: {
         >
           Export JSONL
         </button>
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          onClick={() => exportAs('summary')}
+          data-testid="crawl-export-summary"
+          title="Counts, errors and per-host HTTP statistics as one JSON document"
+        >
+          Export summary
+        </button>
         {confirmDelete ? (
           <span className="crawl-actions__confirm" role="group" aria-label="Confirm delete">
             Delete this crawl and its ledger?{' '}
