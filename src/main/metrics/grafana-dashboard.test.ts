@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { expect, it } from 'vitest'
-import { fleetMetricsRegistry } from '../../main/metrics/fleet-metrics'
-import type { Coordinator } from '../crawler/coordinator'
-import { crawlMetricsRegistry } from './crawl-metrics'
+import { fleetMetricsRegistry } from './fleet-metrics'
+import type { Coordinator } from '../../services/crawler/coordinator'
+import { crawlMetricsRegistry } from '../../services/metrics/crawl-metrics'
 
 it('the Grafana dashboard in docs/ is JSON and queries only metrics the API and the panel export', () => {
   const dashboard = JSON.parse(
