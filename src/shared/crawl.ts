@@ -190,6 +190,10 @@ export type CrawlAction = z.infer<typeof CrawlActionSchema>
 
 /** Rows of items (jsonl, csv), or the crawl's summary as one JSON document: counts, errors, HTTP statistics. */
 export const EXPORT_FORMATS = ['jsonl', 'csv', 'summary'] as const
+/** The file an export downloads as: crawl-ID.jsonl, crawl-ID.csv, crawl-ID-summary.json. */
+export function exportFileName(id: string, format: ExportFormat): string {
+  return format === 'summary' ? `crawl-${id}-summary.json` : `crawl-${id}.${format}`
+}
 /** The formats that are rows of items. */
 export type ExportRowFormat = Exclude<ExportFormat, 'summary'>
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS)

@@ -115,5 +115,8 @@ it.runIf(present)(
     expect(host.latencyMs.p50).not.toBeNull()
     expect(host.latencyMs.p99!).toBeGreaterThanOrEqual(host.latencyMs.p50!)
     expect(http!.checkpointedAt).not.toBeNull()
+    // The summary export carries the same statistics.
+    const summary = (await (await fetch(`${apiUrl}/crawls/${crawl.id}/export?format=summary`)).json()) as typeof detail
+    expect(summary.http?.hosts[0]?.responses).toEqual(host.responses)
   }
 )

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { ServerResponse } from 'node:http'
-import { CrawlIdSchema, ExportFormatSchema } from '../../shared/crawl'
+import { CrawlIdSchema, ExportFormatSchema, exportFileName } from '../../shared/crawl'
 import type { ExportFormat } from '../../shared/crawl'
 import { ERROR_RULES } from '../../shared/error-kinds'
 import { CrawlClientError } from '../clients/crawl-client'
@@ -42,7 +42,7 @@ export async function serveExport(url: URL, response: ServerResponse, openExport
   }
   response.writeHead(200, {
     'Content-Type': CONTENT_TYPES[format.data],
-    'Content-Disposition': `attachment; filename="crawl-${id.data}.${format.data}"`,
+    'Content-Disposition': `attachment; filename="${exportFileName(id.data, format.data)}"`,
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-store'
   })

@@ -15,6 +15,7 @@ import {
   CrawlItemsQuerySchema,
   CrawlStartRequestSchema,
   ExportFormatSchema,
+  exportFileName,
   MAX_ID_LIST_BYTES
 } from '../../shared/crawl'
 import type { CrawlAction } from '../../shared/crawl'
@@ -122,7 +123,7 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
       res.writeHead(200, {
         'Content-Type': EXPORT_CONTENT_TYPES.summary,
         'Content-Length': Buffer.byteLength(body),
-        'Content-Disposition': `attachment; filename="crawl-${crawlId}-summary.json"`,
+        'Content-Disposition': `attachment; filename="${exportFileName(crawlId, format.data)}"`,
         'Cache-Control': 'no-store'
       })
       res.end(body)
@@ -131,7 +132,7 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
     const rows = await coordinator.exportRows(crawlId)
     res.writeHead(200, {
       'Content-Type': EXPORT_CONTENT_TYPES[format.data],
-      'Content-Disposition': `attachment; filename="crawl-${crawlId}.${format.data}"`,
+      'Content-Disposition': `attachment; filename="${exportFileName(crawlId, format.data)}"`,
       'Cache-Control': 'no-store'
     })
     // It ends the response (or destroys it if reading the ledger fails midway).
