@@ -38,6 +38,7 @@ import { ReplyApplier } from './reply-applier'
 import type { ReplyApplierOptions } from './reply-applier'
 import { DEFAULT_HTTP_STATS_CHECKPOINT_MS, HttpStatsStore } from './http-stats-store'
 import type { CrawlHttpStats } from '../../shared/crawl-http-stats'
+import type { ReplyObservation } from './http-stats'
 import type { SourceSettings } from './crawl-sources'
 import { ensureSourcesIndex, sourcesIndex } from '../sources/source-index'
 import { SourceRegistry } from '../sources/source-registry'
@@ -151,10 +152,7 @@ export class Coordinator {
       logger: options.logger,
       onRefused: (host, refusal) => this.pauseHost(host, refusal),
       onServed: (host) => this.hostServed(host),
-      onObserved: (observation, meta) => {
-        this.httpStats.record(observation)
-        for (const watcher of this.replyWatchers) watcher.onObserved?.(observation, meta)
-      },
+      onObserved: (observation, meta) => this.observe(observation, meta),
       onFinished: (state) => {
         for (const watcher of this.replyWatchers) watcher.onFinished?.(state)
       }
@@ -234,6 +232,15 @@ export class Coordinator {
     const crawl = await this.crawl(id)
     const [detail, http] = await Promise.all([this.stats.detail(crawl), this.httpStats.read(id)])
     return { ...detail, http }
+  }
+
+  /**
+   * Counts a reply, or an item skipped without one (a robots.txt skip decided here: errorKind
+   * RobotsDisallowed, fetch null), in the crawl's HTTP statistics and the metrics.
+   */
+  observe(observation: ReplyObservation, meta: { tookMs: number | null } = { tookMs: null }): void {
+    this.httpStats.record(observation)
+    for (const watcher of this.replyWatchers) watcher.onObserved?.(observation, meta)
   }
 
   /** Items by state across crawls and in flight by host (metrics). */
