@@ -122,61 +122,42 @@ export function crawlMetricsRegistry(coordinator: Coordinator): Registry {
       for (const state of CRAWL_ITEM_STATES) this.set({ state }, ledger.items[state])
     }
   })
-  new Gauge({
-    name: 'scrapedeck_host_in_flight',
-    help: 'Requests dispatched to a host and not yet answered.',
-    labelNames: ['host'],
-    registers,
-    async collect() {
-      const ledger = await readLedger()
-      if (ledger === null) return
-      this.reset()
-      for (const host of ledger.hosts) this.set({ host: hosts.of(host.host) }, host.inFlight)
-    }
-  })
-  new Gauge({
-    name: 'scrapedeck_host_allowed_requests_per_second',
-    help: 'Request starts per second a host allows (1 / its minimum gap); absent when politeness is off for it, +Inf with no gap.',
-    labelNames: ['host'],
-    registers,
-    async collect() {
-      const ledger = await readLedger()
-      if (ledger === null) return
-      this.reset()
-      for (const host of ledger.hosts) {
-        const politeness = coordinator.politenessOf(host.host)
-        if (politeness === null) continue
-        this.set(
-          { host: hosts.of(host.host) },
-          politeness.minGapMs === 0 ? Number.POSITIVE_INFINITY : 1000 / politeness.minGapMs
-        )
+  // Per host gauges: a host gone from the ledger drops out rather than keeping its last value.
+  const hostGauge = (name: string, help: string, value: (host: LedgerHost) => number | null): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['host'],
+      registers,
+      async collect() {
+        const ledger = await readLedger()
+        if (ledger === null) return
+        this.reset()
+        for (const host of ledger.hosts) {
+          const v = value(host)
+          if (v !== null) this.set({ host: hosts.of(host.host) }, v)
+        }
       }
+    })
+  }
+  hostGauge('scrapedeck_host_in_flight', 'Requests dispatched to a host and not yet answered.', (h) => h.inFlight)
+  hostGauge(
+    'scrapedeck_host_allowed_requests_per_second',
+    'Request starts per second a host allows (1 / its minimum gap); absent when politeness is off for it, +Inf with no gap.',
+    (h) => {
+      const politeness = coordinator.politenessOf(h.host)
+      if (politeness === null) return null
+      return politeness.minGapMs === 0 ? Number.POSITIVE_INFINITY : 1000 / politeness.minGapMs
     }
-  })
-  new Gauge({
-    name: 'scrapedeck_host_backoff_seconds',
-    help: 'How long a host that refused (429) stays paused for every crawl; 0 when not paused.',
-    labelNames: ['host'],
-    registers,
-    async collect() {
-      const ledger = await readLedger()
-      if (ledger === null) return
-      this.reset()
-      for (const host of ledger.hosts) this.set({ host: hosts.of(host.host) }, host.backoffSeconds)
-    }
-  })
-  new Gauge({
-    name: 'scrapedeck_host_blocked',
-    help: '1 when a host kept refusing and gets no more requests.',
-    labelNames: ['host'],
-    registers,
-    async collect() {
-      const ledger = await readLedger()
-      if (ledger === null) return
-      this.reset()
-      for (const host of ledger.hosts) this.set({ host: hosts.of(host.host) }, host.blocked ? 1 : 0)
-    }
-  })
+  )
+  hostGauge(
+    'scrapedeck_host_backoff_seconds',
+    'How long a host that refused (429) stays paused for every crawl; 0 when not paused.',
+    (h) => h.backoffSeconds
+  )
+  hostGauge('scrapedeck_host_blocked', '1 when a host kept refusing and gets no more requests.', (h) =>
+    h.blocked ? 1 : 0
+  )
   new Gauge({
     name: 'scrapedeck_ledger_up',
     help: '1 when the last read of the crawl ledger for these metrics worked.',
@@ -188,10 +169,17 @@ export function crawlMetricsRegistry(coordinator: Coordinator): Registry {
   return registry
 }
 
+interface LedgerHost {
+  host: string
+  inFlight: number
+  backoffSeconds: number
+  blocked: boolean
+}
+
 interface LedgerSnapshot {
   crawls: Map<string, number>
   items: Awaited<ReturnType<Coordinator['ledgerGauges']>>['states']
-  hosts: { host: string; inFlight: number; backoffSeconds: number; blocked: boolean }[]
+  hosts: LedgerHost[]
 }
 
 /** Null while the ledger cannot be read: the gauges keep their last values and scrapedeck_ledger_up says 0. */
