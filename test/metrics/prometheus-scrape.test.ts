@@ -41,7 +41,7 @@ beforeAll(async () => {
     jobs: { id: string; status: string }[]
   }
   expiredIds = jobs.jobs.filter((j) => j.status === 'expired').map((j) => j.id)
-  scrapers = [await startScraper(names, board, 'metrics-1'), await startScraper(names, board, 'metrics-2')]
+  scrapers = [await startScraper(names, board, 'metrics-1')]
   const host = new URL(board.board.url).host
   const started = await startApiProcess(names, board, {
     CRAWL_POLITENESS: JSON.stringify({ hosts: { [host]: { maxInFlight: 8, minGapMs: 20 } } }),
