@@ -7,14 +7,13 @@
  */
 import { z } from 'zod'
 
-export const LatencyPercentilesSchema = z.object({
+const LatencyPercentilesSchema = z.object({
   p50: z.number().nullable(),
   p95: z.number().nullable(),
   p99: z.number().nullable()
 })
-export type LatencyPercentiles = z.infer<typeof LatencyPercentilesSchema>
 
-export const HostHttpStatsSchema = z.object({
+const HostHttpStatsSchema = z.object({
   host: z.string(),
   /** Fetches that got an answer or ran out of time (a refused-before-fetch reply is none). */
   fetches: z.number().int().nonnegative(),

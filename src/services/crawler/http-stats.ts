@@ -33,12 +33,12 @@ export interface StoredHostStats {
   latency: SketchBuckets
 }
 
-export function emptyHostStats(host: string): StoredHostStats {
+function emptyHostStats(host: string): StoredHostStats {
   return { host, fetches: 0, responses: {}, bytes: 0, redirects: 0, timeouts: 0, robotsSkipped: 0, latency: {} }
 }
 
 /** Adds one observation to a host's sums. */
-export function addObservation(stats: StoredHostStats, latency: LatencySketch, observation: ReplyObservation): void {
+function addObservation(stats: StoredHostStats, latency: LatencySketch, observation: ReplyObservation): void {
   const { fetch } = observation
   if (fetch !== null) {
     stats.fetches += 1

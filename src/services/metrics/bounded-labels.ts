@@ -3,7 +3,7 @@
  * distinct values, is counted as "other", so a Python peer's odd error kind or a crawl of many
  * hosts cannot grow a time series per value.
  */
-export const OTHER_LABEL = 'other'
+const OTHER_LABEL = 'other'
 
 export class BoundedLabel {
   private readonly seen = new Set<string>()

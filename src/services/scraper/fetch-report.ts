@@ -8,7 +8,7 @@
 import { z } from 'zod'
 import { currentRequestContext } from '../rpc/request-context'
 
-export const FETCH_REPORT_HEADER = 'x-scrapedeck-fetch'
+const FETCH_REPORT_HEADER = 'x-scrapedeck-fetch'
 
 const FetchReportSchema = z.object({
   host: z.string().min(1).max(255),
