@@ -33,7 +33,7 @@ SWARM_SPEC=e2e/swarm.spec.ts
 setup_test() {
   install_basics
   timed "system packages" install_commands curl:curl unzip:unzip java:openjdk-17-jre-headless mvn:maven chromium:chromium \
-    docker-compose:docker-compose xvfb-run:xvfb
+    docker-compose:docker-compose xvfb-run:xvfb prometheus:prometheus
   # Debian's own python3 needs python3-venv for the Nameko peer's virtualenv.
   if ! python3 -c 'import ensurepip' 2>/dev/null; then timed "python3-venv" install_commands_always python3-venv; fi
   timed "Node $NODE_VERSION" ensure_node
