@@ -97,14 +97,24 @@ function secretsFromEnv(): string[] {
   return secrets
 }
 
+const FIXED_FIELDS = ['time', 'level', 'service', 'replica', 'component', 'msg'] as const
+
 /**
  * `,"a":1,…}`: the fields after the fixed ones, without building a merged object. A field
- * named like a fixed one (time, level, component, msg) comes later in the line, so a JSON
- * reader sees its value, as it did when the fields were spread over the fixed ones.
+ * named like a fixed one (time, level, service, replica, component, msg) is written as
+ * `<name>_`: a line with a key twice is refused by the log store, and the fixed value is the
+ * one a reader must be able to trust (which service wrote the line).
  */
 export function fieldsText(fields: Record<string, unknown> | undefined): string {
   if (fields === undefined) return '}'
-  const text = JSON.stringify(fields)
+  let clashes: Record<string, unknown> | null = null
+  for (const name of FIXED_FIELDS) {
+    if (!Object.hasOwn(fields, name)) continue
+    clashes ??= { ...fields }
+    clashes[`${name}_`] = clashes[name]
+    delete clashes[name]
+  }
+  const text = JSON.stringify(clashes ?? fields)
   return text === '{}' ? '}' : `,${text.slice(1)}`
 }
 

@@ -6,7 +6,14 @@
  * src/services/crawler/coordinator-config.ts); LOG_STORE, LOG_INDEX_PREFIX, LOG_RETENTION_DAYS (7),
  * LOG_MAX_MB (2048: all days' log indices together) for the stack's log (logs/log-shipping.ts).
  */
-import { DEFAULT_SCRAPER_SERVICE, amqpUriFromEnv, elasticsearchUrlFromEnv, envInt, envString } from '../env'
+import {
+  DEFAULT_SCRAPER_SERVICE,
+  amqpUriFromEnv,
+  elasticsearchUrlFromEnv,
+  envInt,
+  envString,
+  logElasticsearchUrlFromEnv
+} from '../env'
 import { createLogger } from '../log'
 import { startLogShipping } from '../logs/log-shipping'
 import { LogStore } from '../logs/log-store'
@@ -44,7 +51,7 @@ async function main(): Promise<void> {
   const stopStarting = new AbortController()
   void startCoordinator(coordinator, coordinatorLogger, stopStarting.signal)
   // The API serves the log (GET /logs) and keeps its retention: one per stack, like the coordinator.
-  const logs = new LogStore(elasticsearchUrl, shipping.indexPrefix)
+  const logs = new LogStore(logElasticsearchUrlFromEnv(), shipping.indexPrefix)
   const stopRetention =
     shipping.shipper === null
       ? () => {}

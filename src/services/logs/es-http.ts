@@ -73,7 +73,10 @@ export async function esRequest<T>(
     } catch {
       // not JSON: the text itself
     }
-    throw new LogStoreUnavailable(`Elasticsearch answered ${response.status} to ${method} ${path}: ${reason}`, response.status)
+    throw new LogStoreUnavailable(
+      `Elasticsearch answered ${response.status} to ${method} ${path}: ${reason}`,
+      response.status
+    )
   }
   return (text === '' ? {} : JSON.parse(text)) as T
 }

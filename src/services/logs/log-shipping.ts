@@ -1,15 +1,16 @@
 /**
  * A service's log shipping as its environment sets it (compose.yaml sets it for every
  * service of the stack):
- *   LOG_STORE            `elasticsearch` ships lines to ELASTICSEARCH_URL; `off` (default) keeps them on stderr only
+ *   LOG_STORE            `elasticsearch` ships lines to the log store; `off` (default) keeps them on stderr only
+ *   LOG_ELASTICSEARCH_URL  the log store (default ELASTICSEARCH_URL, with the credentials file's password)
  *   LOG_INDEX_PREFIX     index prefix (default CRAWL_INDEX_PREFIX, else scrapedeck): `<prefix>-logs-YYYY.MM.DD`
  *   LOG_BUFFER_LINES     lines held while the store is down (20000); past it lines are dropped and counted
  *   LOG_FLUSH_MS         how long a line may wait for its batch (1000)
  * The replica is LOG_REPLICA, else the container's hostname.
  */
 import { hostname } from 'node:os'
-import { elasticsearchUrlFromEnv, envInt, envString } from '../env'
-import { createLogger, setLogIdentity, setLogSink } from '../log'
+import { envInt, envString, logElasticsearchUrlFromEnv } from '../env'
+import { createLogger, logIdentity, setLogIdentity, setLogSink } from '../log'
 import { LogShipper } from './log-shipper'
 
 export const LOG_STORES = ['elasticsearch', 'off'] as const
@@ -38,12 +39,15 @@ export function startLogShipping(service: string, replica?: string): LogShipping
   const indexPrefix = logIndexPrefixFromEnv()
   if (logStoreFromEnv() === 'off') return { shipper: null, indexPrefix, stop: async () => {} }
   const shipper = new LogShipper({
-    elasticsearchUrl: elasticsearchUrlFromEnv(),
+    elasticsearchUrl: logElasticsearchUrlFromEnv(),
     indexPrefix,
     maxBufferedLines: envInt('LOG_BUFFER_LINES', 20_000),
     flushMs: envInt('LOG_FLUSH_MS', 1000),
     logger: createLogger('log-shipper'),
-    report: (text) => process.stderr.write(`${text}\n`)
+    report: (text) =>
+      process.stderr.write(
+        `${JSON.stringify({ time: new Date().toISOString(), level: 'warn', ...logIdentity(), component: 'log-shipper', msg: text })}\n`
+      )
   })
   setLogSink((line) => shipper.push(line))
   return {

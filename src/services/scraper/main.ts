@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     serviceName,
     sourceUrlTemplate: envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE),
     sources: () => control.announcedSources(),
+    logger,
     userAgent: userAgentWithContact(contactUrl),
     timeoutMs: envInt('SCRAPER_TIMEOUT_MS', SCRAPE_DEFAULTS.timeoutMs),
     parse: {
@@ -82,7 +83,6 @@ async function main(): Promise<void> {
     contactUrl: contactUrl === '' ? null : contactUrl,
     maxWorkers,
     prefetch,
-    replica,
     // The URI carries credentials; log where, not who.
     broker: new URL(amqpUri).host
   })
