@@ -64,6 +64,12 @@ export const LogQuerySchema = z
 export type LogQuery = z.output<typeof LogQuerySchema>
 export type LogQueryInput = z.input<typeof LogQuerySchema>
 
+/** A followed log: the query's filters (no paging), and how many earlier lines come first. */
+export const StackLogParamsSchema = LogQuerySchema.omit({ order: true, size: true, after: true, until: true })
+  .extend({ tail: z.number().int().min(0).max(MAX_LOG_PAGE).default(200) })
+  .strict()
+export type StackLogParams = z.output<typeof StackLogParamsSchema>
+
 export const LogPageSchema = z.object({
   lines: z.array(LogRecordSchema),
   /** Pass as `after` for the next page in the same order; null at the end. */

@@ -151,7 +151,10 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       s.timer = null
       void this.evaluate(service)
         .catch((err: unknown) =>
-          this.options.logger.warn('autoscale evaluation failed', { scaledService: service, error: (err as Error).message })
+          this.options.logger.warn('autoscale evaluation failed', {
+            scaledService: service,
+            error: (err as Error).message
+          })
         )
         .finally(() => {
           if (!this.closed && s.settings.enabled && s.timer === null)

@@ -133,7 +133,13 @@ export class ReplyApplier {
     const now = new Date()
     const updates: ItemUpdate[] = []
     const acks: Pending[][] = []
-    const outcomes: { kind: string; errorKind?: string; message?: string; replica: string | null; tookMs: number | null }[] = []
+    const outcomes: {
+      kind: string
+      errorKind?: string
+      message?: string
+      replica: string | null
+      tookMs: number | null
+    }[] = []
     const listings: ListingDocument[] = []
     const seen = new Map<string, number>()
     const refusals = new Map<string, { retryAfterMs: number | null; message: string }>()
