@@ -42,7 +42,7 @@ async function crawlOnce(
   logging: boolean
 ): Promise<{ run: Run; prefix: string; cleanUp: () => Promise<void> }> {
   const names = uniqueStackNames(logging ? 'logs-on' : 'logs-off')
-  const env = logging
+  const env: Record<string, string> = logging
     ? { LOG_STORE: 'elasticsearch', LOG_ELASTICSEARCH_URL: TEST_ES_URL, LOG_INDEX_PREFIX: names.prefix }
     : { LOG_STORE: 'off' }
   const scrapers: ServiceProcess[] = []

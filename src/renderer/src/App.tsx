@@ -91,7 +91,9 @@ export function App({ banner }: { banner?: ReactElement | null }): ReactElement 
             {t.id === 'queue' && <QueueView state={state} />}
             {t.id === 'crawls' && <CrawlsView state={state} active={tab === 'crawls'} />}
             {t.id === 'sources' && <SourcesView active={tab === 'sources'} />}
-            {t.id === 'logs' && <LogsView active={tab === 'logs'} request={logsRequest} />}
+            {t.id === 'logs' && (
+              <LogsView key={logsRequest?.seq ?? 0} active={tab === 'logs'} initial={logsRequest?.filter ?? null} />
+            )}
             {t.id === 'lookup' && <LookupView active={tab === 'lookup'} />}
             {t.id === 'console' && <ConsoleView active={tab === 'console'} />}
             {t.id === 'settings' && <NotificationSettingsView />}

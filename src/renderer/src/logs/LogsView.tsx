@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import type { FormEvent, ReactElement } from 'react'
 import { LOG_LEVELS } from '../../../shared/log-record'
 import type { LogLevel, LogQueryInput, LogRecord } from '../../../shared/log-record'
@@ -13,13 +13,13 @@ const RENDERED = 500
 
 /**
  * The stack's log: every service and replica merged in time order, from the log store, live
- * or as history, filtered; a line's fields expand on click. `request` opens it on a query
- * (from a crawl page or an item row).
+ * or as history, filtered; a line's fields expand on click. `initial` is the filter it opens
+ * with (from a crawl page or an item row: App mounts it anew for each such request).
  */
-export function LogsView(props: { active: boolean; request: { filter: LogFilter; seq: number } | null }): ReactElement {
-  const { active, request } = props
-  const [draft, setDraft] = useState<LogFilter>(EMPTY_FILTER)
-  const [applied, setApplied] = useState<LogQueryInput | null>(() => logQueryOf(EMPTY_FILTER).query)
+export function LogsView(props: { active: boolean; initial: LogFilter | null }): ReactElement {
+  const { active, initial } = props
+  const [draft, setDraft] = useState<LogFilter>(initial ?? EMPTY_FILTER)
+  const [applied, setApplied] = useState<LogQueryInput | null>(() => logQueryOf(initial ?? EMPTY_FILTER).query)
   const [problem, setProblem] = useState<string | null>(null)
   const [follow, setFollow] = useState(true)
   const [open, setOpen] = useState<string | null>(null)
@@ -29,12 +29,6 @@ export function LogsView(props: { active: boolean; request: { filter: LogFilter;
     setProblem(wrong)
     if (wrong === null) setApplied(query)
   }
-  useEffect(() => {
-    if (request === null) return
-    setDraft(request.filter)
-    apply(request.filter)
-  }, [request])
-
   const live = follow && (applied?.until ?? '') === ''
   const view = useStackLog(applied, live, active)
   const shown = useMemo(() => view.lines.slice(-RENDERED), [view.lines])

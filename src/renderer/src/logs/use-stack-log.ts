@@ -2,7 +2,8 @@
  * The lines the Logs view shows for one query: a page of history (newest first from the
  * store, shown in time order), older pages on demand, and, when following, the live tail
  * through the `stackLogs` stream. At most MAX_LINES are kept; nothing runs while the view is
- * not on screen.
+ * not on screen. What it holds is tagged with the query it belongs to, so a new query shows
+ * nothing of the last one's.
  */
 import { useCallback, useEffect, useState } from 'react'
 import type { PanelError } from '../../../shared/contract'
@@ -19,27 +20,48 @@ export interface StackLogView {
   total: number | null
   error: PanelError | null
   loading: boolean
-  /** The cursor of the next older page, null when the history is all shown. */
   canLoadOlder: boolean
   loadOlder: () => void
   ended: string | null
 }
 
+interface Held {
+  key: string
+  lines: LogRecord[]
+  total: number | null
+  /** The cursor of the next older page (history only); null when all is shown. */
+  next: string | null
+  error: PanelError | null
+  ended: string | null
+  loading: boolean
+}
+
+const nothing = (key: string): Held => ({
+  key,
+  lines: [],
+  total: null,
+  next: null,
+  error: null,
+  ended: null,
+  loading: false
+})
+
 export function useStackLog(query: LogQueryInput | null, follow: boolean, active: boolean): StackLogView {
   const api = usePanelApi()
-  const [lines, setLines] = useState<LogRecord[]>([])
-  const [total, setTotal] = useState<number | null>(null)
-  const [error, setError] = useState<PanelError | null>(null)
-  const [loading, setLoading] = useState(false)
-  const [next, setNext] = useState<string | null>(null)
-  const [ended, setEnded] = useState<string | null>(null)
+  const key = JSON.stringify([query, follow])
+  const [held, setHeld] = useState<Held>(() => nothing(key))
+  const current = held.key === key ? held : nothing(key)
+  // Changes for this query only: a late answer to an earlier one is dropped.
+  const update = useCallback(
+    (change: (held: Held) => Partial<Held>) =>
+      setHeld((previous) => {
+        const base = previous.key === key ? previous : nothing(key)
+        return { ...base, ...change(base) }
+      }),
+    [key]
+  )
 
   useEffect(() => {
-    setLines([])
-    setTotal(null)
-    setNext(null)
-    setEnded(null)
-    setError(null)
     if (!active || query === null) return
     if (follow) {
       const { until: _until, order: _order, size: _size, after: _after, ...filter } = query
@@ -48,54 +70,57 @@ export function useStackLog(query: LogQueryInput | null, follow: boolean, active
         'stackLogs',
         { ...filter, tail: PAGE },
         {
-          items: (added) => setLines((shown) => mergeLines(shown, added, MAX_LINES)),
-          ended: setEnded,
-          failed: setError
+          items: (added) => update((h) => ({ lines: mergeLines(h.lines, added, MAX_LINES), error: null })),
+          ended: (reason) => update(() => ({ ended: reason })),
+          failed: (error) => update(() => ({ error }))
         }
       )
     }
     let live = true
-    setLoading(true)
     void api.invoke('logSearch', { ...query, order: 'newest', size: PAGE }).then((result) => {
       if (!live) return
-      setLoading(false)
-      if (!result.ok) return setError(result.error)
-      setLines(mergeLines([], result.value.lines, MAX_LINES))
-      setTotal(result.value.total)
-      setNext(result.value.next)
+      if (!result.ok) return update(() => ({ error: result.error }))
+      update(() => ({
+        lines: mergeLines([], result.value.lines, MAX_LINES),
+        total: result.value.total,
+        next: result.value.next,
+        error: null
+      }))
     })
     return () => {
       live = false
     }
-  }, [api, query, follow, active])
+  }, [api, query, follow, active, update])
 
   const loadOlder = useCallback(() => {
     if (query === null) return
-    const oldest = lines[0]
+    const oldest = current.lines[0]
     // Following, the history before the first line shown; else the next page of the same query.
     const request =
       follow && oldest !== undefined
         ? { ...query, until: oldest.time, order: 'newest' as const, size: PAGE }
-        : next !== null
-          ? { ...query, after: next, order: 'newest' as const, size: PAGE }
+        : current.next !== null
+          ? { ...query, after: current.next, order: 'newest' as const, size: PAGE }
           : null
     if (request === null) return
-    setLoading(true)
+    update(() => ({ loading: true }))
     void api.invoke('logSearch', request).then((result) => {
-      setLoading(false)
-      if (!result.ok) return setError(result.error)
-      setLines((shown) => mergeLines(result.value.lines, shown, MAX_LINES))
-      if (!follow) setNext(result.value.next)
+      if (!result.ok) return update(() => ({ loading: false, error: result.error }))
+      update((h) => ({
+        loading: false,
+        lines: mergeLines(result.value.lines, h.lines, MAX_LINES),
+        ...(follow ? {} : { next: result.value.next })
+      }))
     })
-  }, [api, query, follow, lines, next])
+  }, [api, query, follow, current.lines, current.next, update])
 
   return {
-    lines,
-    total,
-    error,
-    loading,
-    canLoadOlder: follow ? lines.length > 0 : next !== null,
+    lines: current.lines,
+    total: current.total,
+    error: current.error,
+    loading: current.loading,
+    canLoadOlder: follow ? current.lines.length > 0 : current.next !== null,
     loadOlder,
-    ended
+    ended: current.ended
   }
 }
