@@ -105,16 +105,18 @@ async function main(): Promise<void> {
   const board = await startTestBoard({ count: Math.ceil(IDS * 1.4), seed: 7, latency: String(LATENCY_MS) })
   const cleanUps: (() => Promise<void>)[] = []
   try {
-    const off = await crawlOnce(board, false)
-    cleanUps.push(off.cleanUp)
-    console.log(
-      `logging off: ${off.run.seconds.toFixed(1)} s (${(IDS / off.run.seconds).toFixed(1)} ids/s), load ${loadavg()[0]!.toFixed(1)}`
-    )
-    const on = await crawlOnce(board, true)
-    cleanUps.push(on.cleanUp)
-    console.log(
-      `logging on:  ${on.run.seconds.toFixed(1)} s (${(IDS / on.run.seconds).toFixed(1)} ids/s), load ${loadavg()[0]!.toFixed(1)}`
-    )
+    const runs: Awaited<ReturnType<typeof crawlOnce>>[] = []
+    for (const logging of FIRST === 'on' ? [true, false] : [false, true]) {
+      const done = await crawlOnce(board, logging)
+      cleanUps.push(done.cleanUp)
+      runs.push(done)
+      const { seconds, done: ok, failed } = done.run
+      console.log(
+        `logging ${logging ? 'on: ' : 'off:'} ${seconds.toFixed(1)} s (${(IDS / seconds).toFixed(1)} ids/s, ${ok} done, ${failed} failed), load ${loadavg()[0]!.toFixed(1)}`
+      )
+    }
+    const on = runs.find((r) => r.run.logging)!
+    const off = runs.find((r) => !r.run.logging)!
     console.log(`slowdown: ${(((on.run.seconds - off.run.seconds) / off.run.seconds) * 100).toFixed(1)} %`)
     const size = await waitUntil(
       async () => {
