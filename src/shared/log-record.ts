@@ -7,7 +7,7 @@
 import { z } from 'zod'
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
-export const LogLevelSchema = z.enum(LOG_LEVELS)
+const LogLevelSchema = z.enum(LOG_LEVELS)
 export type LogLevel = z.infer<typeof LogLevelSchema>
 
 /** The fields every line has; anything else a line carries is one of its `fields`. */
@@ -29,10 +29,7 @@ export const LogRecordSchema = z.object({
 })
 export type LogRecord = z.infer<typeof LogRecordSchema>
 
-/** Names of the fixed fields, as they are written on a line and stored. */
-export const LOG_FIXED_FIELDS = ['time', 'level', 'service', 'replica', 'component', 'msg'] as const
-
-export const MAX_LOG_PAGE = 1000
+const MAX_LOG_PAGE = 1000
 const FieldNameSchema = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_.]{0,63}$/, 'a field name is letters, digits, "_" or "." (at most 64)')

@@ -198,7 +198,7 @@ function formatReport(r: OperationReport): string {
 }
 
 /** `18:52:18.465 WARN  scraper/replica-2  listing not scraped  crawlId=… listingId=…` */
-export function formatLogRecord(line: LogRecord): string {
+function formatLogRecord(line: LogRecord): string {
   const fields = Object.entries(line.fields)
     .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(' ')

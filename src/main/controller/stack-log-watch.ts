@@ -45,7 +45,7 @@ export function stackLogStreamSource(reader: StackLogReader, pollMs = 1000): Str
 }
 
 /** Which lines of a followed query are new: by id, over a window that moves with the newest line seen. */
-export class LogFollow {
+class LogFollow {
   private seen = new Map<string, number>()
   private newest: number
 

@@ -42,7 +42,7 @@ export function logSearchBody(query: LogQuery, now: Date = new Date()): Record<s
   }
 }
 
-export function levelsFrom(level: LogLevel): LogLevel[] {
+function levelsFrom(level: LogLevel): LogLevel[] {
   return LOG_LEVELS.slice(LOG_LEVELS.indexOf(level))
 }
 
@@ -88,7 +88,7 @@ export function logPageOf(answer: SearchAnswer, size: number): LogPage {
   }
 }
 
-export function logRecordOf(hit: SearchHit): LogRecord {
+function logRecordOf(hit: SearchHit): LogRecord {
   const { time, level, service, replica, component, msg, logSeq: _seq, ...fields } = hit._source
   return {
     id: hit._id,

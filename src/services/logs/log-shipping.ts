@@ -13,7 +13,7 @@ import { envInt, envString, logElasticsearchUrlFromEnv } from '../env'
 import { createLogger, logIdentity, setLogIdentity, setLogSink } from '../log'
 import { LogShipper } from './log-shipper'
 
-export const LOG_STORES = ['elasticsearch', 'off'] as const
+const LOG_STORES = ['elasticsearch', 'off'] as const
 
 export interface LogShipping {
   shipper: LogShipper | null
@@ -22,11 +22,11 @@ export interface LogShipping {
   stop: (deadlineMs?: number) => Promise<void>
 }
 
-export function logIndexPrefixFromEnv(): string {
+function logIndexPrefixFromEnv(): string {
   return envString('LOG_INDEX_PREFIX', envString('CRAWL_INDEX_PREFIX', 'scrapedeck'))
 }
 
-export function logStoreFromEnv(): (typeof LOG_STORES)[number] {
+function logStoreFromEnv(): (typeof LOG_STORES)[number] {
   const store = envString('LOG_STORE', 'off')
   if (!(LOG_STORES as readonly string[]).includes(store))
     throw new Error(`Environment variable LOG_STORE must be one of ${LOG_STORES.join(', ')}, got "${store}"`)

@@ -12,7 +12,7 @@ import { usePanelApi } from '../api/panel-context'
 import { followStream } from '../api/follow-stream'
 import { mergeLines } from './log-filter'
 
-export const MAX_LINES = 5000
+const MAX_LINES = 5000
 const PAGE = 200
 
 export interface StackLogView {
