@@ -21,6 +21,7 @@ import { DEFAULT_LISTINGS_INDEX } from '../listings/listing-index'
 import { RpcClient } from '../rpc/client'
 import { coordinatorFromEnv, startCoordinator } from '../crawler/coordinator-config'
 import { startApi } from './server'
+import { crawlMetricsRegistry } from '../metrics/crawl-metrics'
 
 const shipping = startLogShipping('api')
 const logger = createLogger('api')
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
     rpc: { client, service, timeoutMs: rpcTimeoutMs },
     crawler: coordinator,
     logs,
+    metrics: crawlMetricsRegistry(coordinator),
     logger
   })
 
