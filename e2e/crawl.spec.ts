@@ -2,7 +2,8 @@
  * Crawls end to end through the web shell, on a real stack of its own with a big, slow job
  * board: "crawl the whole board" from the Crawls view, its backlog on the Queue view, two
  * clicks on + and the measured rate rising, a second crawl (a pasted list) cancelled with its
- * counts adding up, the first crawl's CSV downloaded and checked row by row, the stack stopped.
+ * counts adding up, the first crawl's CSV downloaded and checked row by row, a failed item's
+ * log lines two clicks away, the stack stopped.
  * Screenshots of each step go to test-results/; UPDATE_DOCS_SCREENSHOTS=1 also refreshes
  * docs/crawl-running.png.
  */
@@ -220,6 +221,26 @@ test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel anoth
     await shoot(page, info, '06-first-crawl-exported')
   })
 
+  await test.step('from a failed item to its log lines in two clicks: every line carries its listing id', async () => {
+    await expect(page.getByTestId('crawl-page')).toHaveAttribute('data-crawl-id', firstId)
+    await page.getByRole('button', { name: 'Show the failed ids' }).click()
+    const failedRow = page.locator('[data-testid="crawl-item"][data-state="failed"]').first()
+    await expect(failedRow).toBeVisible({ timeout: 30_000 })
+    const listingId = ((await failedRow.locator('th code').textContent()) ?? '').trim()
+    expect(listingId).not.toBe('')
+    await failedRow.getByTestId('item-logs').click()
+    await expect(page.getByTestId('logs-view')).toBeVisible()
+    await expect(page.getByTestId('logs-listing')).toHaveValue(listingId)
+    const rows = page.getByTestId('log-row')
+    // The scraper's line and the coordinator's, shipped within seconds of the attempt.
+    await expect(rows.filter({ hasText: 'item failed' })).not.toHaveCount(0, { timeout: 60_000 })
+    await expect(rows.filter({ hasText: 'listing not scraped' })).not.toHaveCount(0, { timeout: 60_000 })
+    for (const fields of await page.locator('[data-testid="log-row"] .logs-table__fields').allTextContents())
+      expect(fields).toContain(`listingId=${listingId}`)
+    await shoot(page, info, '07-failed-item-logs')
+    await crawlsTab.click()
+  })
+
   await test.step('Stop stack: all stopped', async () => {
     await page.getByRole('tab', { name: 'Stack' }).click()
     await page.getByRole('button', { name: 'Stop stack' }).click()
@@ -228,6 +249,6 @@ test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel anoth
         timeout: 180_000
       })
     }
-    await shoot(page, info, '07-stopped')
+    await shoot(page, info, '08-stopped')
   })
 })

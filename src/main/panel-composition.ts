@@ -23,6 +23,7 @@ import { LazyConnection } from './controller/lazy-connection'
 import { toPanelError } from './error-values'
 import type { NotificationSettingsStore } from './notifications/settings-file'
 import { createAutoscaler } from './autoscale/create-autoscaler'
+import { addLogSecrets, setLogIdentity } from '../services/log'
 import { fleetMetricsRegistry } from './metrics/fleet-metrics'
 import { listenForMetrics } from './metrics/metrics-listener'
 import type { MetricsListener } from './metrics/metrics-listener'
@@ -52,6 +53,9 @@ export interface PanelShellOptions {
 }
 
 export function createPanel(settings: PanelSettings, shell: PanelShellOptions = {}): Panel {
+  // The panel's own lines (autoscale, …) name it and mask the stack's passwords as a service's do.
+  setLogIdentity({ service: 'panel' })
+  addLogSecrets(settings.secrets)
   const engine = new DockerEngine({ endpoint: settings.dockerEndpoint })
   const loadProject = (): ComposeProject =>
     loadComposeProject({

@@ -51,3 +51,13 @@ export function elasticsearchUrlFromEnv(): string {
     password
   )
 }
+
+/** Where the stack's log goes: LOG_ELASTICSEARCH_URL, else ELASTICSEARCH_URL (with ELASTIC_PASSWORD as above when it names no user). */
+export function logElasticsearchUrlFromEnv(): string {
+  const password = process.env[CREDENTIAL_VARIABLES.elasticPassword]
+  return withUserinfo(
+    envString('LOG_ELASTICSEARCH_URL', envString('ELASTICSEARCH_URL', DEFAULT_ELASTICSEARCH_URL)),
+    password ? ELASTIC_USER : undefined,
+    password
+  )
+}

@@ -17,6 +17,8 @@ import { CacheUnavailable } from './listings/listing-cache'
 import { InvalidSearch } from './listings/listing-search'
 import { ElasticsearchReadFailed } from './listings/listing-source-reader'
 import { MalformedListing } from './listings/rpc-scrape'
+import { LogStoreUnavailable } from './logs/es-http'
+import { InvalidLogQuery } from './logs/log-query'
 import { FetchSlotMissed } from './politeness/fetch-slot'
 import { SourceRefused } from './politeness/refusal'
 import {
@@ -49,6 +51,14 @@ export function serviceErrorValue(err: unknown): ErrorValue | null {
   if (err instanceof RpcTimeout) return { kind: 'RpcTimeout', message: err.message, hint: null }
   if (err instanceof BrokerUnavailable) return { kind: 'BrokerUnavailable', message: err.message, hint: null }
   if (err instanceof MalformedListing) return { kind: 'MalformedListing', message: err.message, hint: null }
+  if (err instanceof InvalidLogQuery) return { kind: 'InvalidLogQuery', message: err.message, hint: null }
+  // Elasticsearch refusing a log search (4xx) is about the query; anything else is the store.
+  if (err instanceof LogStoreUnavailable)
+    return {
+      kind: err.status >= 400 && err.status < 500 ? 'InvalidLogQuery' : 'LogStoreUnavailable',
+      message: err.message,
+      hint: null
+    }
   if (err instanceof InvalidSearch) return { kind: 'InvalidSearch', message: err.message, hint: null }
   // SearchUnavailable is a CacheUnavailable: the listings' Elasticsearch is not there.
   if (err instanceof CacheUnavailable) return { kind: 'SearchUnavailable', message: err.message, hint: null }

@@ -19,13 +19,18 @@ describe('fieldsText', () => {
     })
   })
 
-  it('lets a field override a fixed one, as the spread did', () => {
-    expect(line({ msg: 'other', time: 'later' })).toEqual({
-      time: 'later',
+  it('renames a field named like a fixed one, so no key comes twice', () => {
+    const text = `{"time":"t","level":"info","component":"api","msg":"m"${fieldsText({ msg: 'other', replica: 'r2', n: 1 })}`
+    expect(JSON.parse(text)).toEqual({
+      time: 't',
       level: 'info',
       component: 'api',
-      msg: 'other'
+      msg: 'm',
+      msg_: 'other',
+      replica_: 'r2',
+      n: 1
     })
+    expect(text.match(/"msg"/g)).toHaveLength(1)
   })
 })
 
@@ -47,6 +52,7 @@ describe('createLogger', () => {
       ['info', 't', 'first', undefined],
       ['error', 't', 'second', 2]
     ])
+    expect(lines[0]).toMatchObject({ service: 'unknown', replica: expect.any(String) })
     expect(Date.parse(String(lines[0]?.['time']))).not.toBeNaN()
   })
 })

@@ -28,6 +28,7 @@ import {
   ExportFormatSchema
 } from './crawl'
 import { HostInfoSchema } from './fleet-stats'
+import { LogPageSchema, LogQuerySchema, LogRecordSchema, StackLogParamsSchema } from './log-record'
 import {
   SourceDetailSchema,
   SourceEditSchema,
@@ -189,7 +190,12 @@ const streams = {
    * Each running container's readings (of one service, or all): the recent ones first, then
    * at most one a second per container, from one engine stream per container shared by all.
    */
-  stats: { params: z.object({ service: ServiceNameSchema.optional() }).strict(), item: ContainerStatsSchema }
+  stats: { params: z.object({ service: ServiceNameSchema.optional() }).strict(), item: ContainerStatsSchema },
+  /**
+   * The stack's log from its store, every service and replica merged: the last `tail` lines
+   * matching, then each new one as it reaches the store (polled every second).
+   */
+  stackLogs: { params: StackLogParamsSchema, item: LogRecordSchema }
 } as const satisfies Record<string, { params: z.ZodType; item: z.ZodType }>
 
 type Streams = typeof streams
@@ -333,6 +339,8 @@ const operations = {
   updateService: { request: ServiceRequest, response: OperationReportSchema },
   /** The last `tail` lines of a service's containers (or one container); a `logs` stream follows them. */
   logs: { request: LogStreamParamsSchema, response: z.object({ lines: z.array(LogLineSchema) }) },
+  /** A page of the stack's log from its store (every service and replica, kept beyond the containers). */
+  logSearch: { request: LogQuerySchema, response: LogPageSchema },
   /** One CPU/memory reading per running container (of one service, or all). */
   stats: {
     request: z.object({ service: ServiceNameSchema.optional() }).strict(),

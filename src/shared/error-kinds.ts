@@ -173,6 +173,17 @@ export const ERROR_RULES = {
     true,
     'Is the stack up? Sources are kept by the api service in Elasticsearch (GET /health).'
   ),
+  // The stack's log store (src/shared/log-record.ts)
+  InvalidLogQuery: rule(
+    400,
+    false,
+    'Log query parameters: service, replica, level (debug|info|warn|error), since/until (ISO time or 15m, 1h, 2d), crawl, listing, field.<name>=<value>, q, exact, order (newest|oldest), size (1–1000), after.'
+  ),
+  LogStoreUnavailable: rule(
+    503,
+    true,
+    "The stack's Elasticsearch does not answer (GET /health); lines are kept by each service until it is back."
+  ),
   // The panel
   NotificationSettingsUnavailable: rule(
     501,

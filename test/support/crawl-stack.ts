@@ -14,6 +14,8 @@ import { createElasticsearchClient } from '../../src/services/listings/elasticse
 import { deleteLedgerIndices, ledgerIndices } from '../../src/services/crawler/ledger-indices'
 import { deleteSourcesIndex, sourcesIndex } from '../../src/services/sources/source-index'
 import { startJobBoard } from '../../src/services/jobboard/server'
+import { logIndexPattern } from '../../src/shared/log-record'
+import { logIndexTemplateName } from '../../src/services/logs/log-index-template'
 import type { RunningJobBoard, StartJobBoardOptions } from '../../src/services/jobboard/server'
 import { TEST_AMQP_URI } from './nameko'
 import { ES_URL } from '../listings/fixtures'
@@ -206,6 +208,9 @@ export async function cleanUpStack(names: CrawlStackNames): Promise<void> {
   await deleteSourcesIndex(es, sourcesIndex(names.prefix))
   await es.indices.delete({ index: names.listingsIndex }, { ignore: [404] })
   await es.indices.deleteIndexTemplate({ name: `${names.listingsIndex}-listings` }, { ignore: [404] })
+  // The stack's log, when its services shipped one (LOG_STORE).
+  await es.indices.delete({ index: logIndexPattern(names.prefix), allow_no_indices: true }, { ignore: [404] })
+  await es.indices.deleteIndexTemplate({ name: logIndexTemplateName(names.prefix) }, { ignore: [404] })
   await es.close()
   const connection = await connect(TEST_AMQP_URI)
   const channel = await connection.createChannel()

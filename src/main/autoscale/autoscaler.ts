@@ -89,7 +89,7 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     }
     const wasEnabled = s.settings.enabled
     s.settings = parsed.data
-    this.options.logger.info('autoscale settings', { service, ...s.settings })
+    this.options.logger.info('autoscale settings', { scaledService: service, ...s.settings })
     this.emit('settings', { service, settings: s.settings })
     if (!s.settings.enabled) {
       this.stopLoop(s)
@@ -151,7 +151,10 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       s.timer = null
       void this.evaluate(service)
         .catch((err: unknown) =>
-          this.options.logger.warn('autoscale evaluation failed', { service, error: (err as Error).message })
+          this.options.logger.warn('autoscale evaluation failed', {
+            scaledService: service,
+            error: (err as Error).message
+          })
         )
         .finally(() => {
           if (!this.closed && s.settings.enabled && s.timer === null)

@@ -71,6 +71,54 @@ describe('deck argument parsing', () => {
   })
 })
 
+describe('deck logs (the stack log store)', () => {
+  it('maps its filters to logSearch, and --follow to a stackLogs stream', () => {
+    expect(
+      parseCli([
+        'logs',
+        'scraper',
+        '--crawl',
+        'c-1',
+        '--listing',
+        '42',
+        '--level',
+        'warn',
+        '--since',
+        '1h',
+        '--grep',
+        'timed out'
+      ])
+    ).toEqual({
+      operation: 'logSearch',
+      request: {
+        service: 'scraper',
+        crawlId: 'c-1',
+        listingId: '42',
+        level: 'warn',
+        since: '1h',
+        text: 'timed out',
+        order: 'newest',
+        size: 200
+      },
+      json: false
+    })
+    expect(parseCli(['logs', '--field', 'kind=NotFound', '--follow', '--limit', '50', '--json'])).toEqual({
+      operation: 'streamOpen',
+      request: { kind: 'stackLogs', params: { fields: { kind: 'NotFound' }, tail: 50 } },
+      json: true,
+      follow: true
+    })
+  })
+
+  it('says which value it cannot use', () => {
+    expect(() => parseCli(['logs', '--level', 'loud'])).toThrow(/--level "loud" is not one of debug, info, warn, error/)
+    expect(() => parseCli(['logs', '--since', 'yesterday'])).toThrow(/--since "yesterday" is neither/)
+    expect(() => parseCli(['logs', '--field', 'kind'])).toThrow(/--field "kind" is not NAME=VALUE/)
+    expect(() => parseCli(['logs', 'a', 'b'])).toThrow(/at most one \[service\]/)
+    expect(() => parseCli(['logs', '--until', '1h', '--follow'])).toThrow(/--until does not go with --follow/)
+  })
+})
+
 describe('deck crawl', () => {
   it('maps each crawl command to its contract operation', () => {
     expect(parseCli(['crawl', 'start', '--board'])).toEqual({

@@ -4,6 +4,7 @@ import { CRAWL_ACTIONS, CrawlIdSchema, EXPORT_FORMATS } from '../../shared/crawl
 import type { CrawlAction, ExportFormat } from '../../shared/crawl'
 import { parseRpcArgs, parseRpcKwargs } from '../../shared/rpc-console'
 import type { AutoscaleSettingsPatch } from '../../shared/autoscale'
+import { LOG_VALUE_OPTIONS, stackLogsCommand } from './log-args'
 import { SOURCE_LIST_OPTIONS, SOURCE_USAGE, SOURCE_VALUE_OPTIONS, SourceUsageError, sourceCommand } from './source-args'
 
 export interface CliCommand {
@@ -45,7 +46,12 @@ usage: npm run deck -- [--swarm [--publish-public]] <command> [--json]
   start|stop|restart <service>
   update <service>           on a swarm: roll the service to its image as it is now (rebuilt if it
                              has build:), honouring deploy.update_config
-  logs <service> [--follow] [--tail N] [--container NAME]
+  logs [service] [--crawl ID] [--listing ID] [--level warn] [--since 1h] [--until TIME] [--grep TEXT]
+       [--replica NAME] [--field NAME=VALUE…] [--limit N] [--follow]
+                             the stack's log, every replica merged (kept beyond the containers);
+                             --since/--until: an ISO time or 15m, 1h, 2d back; --grep: words, all of them
+  logs <service> --tail N [--container NAME] [--follow]
+                             a service's containers' own output, from the engine
   stats [service] [--follow] CPU and memory per container (--follow: live, one reading a second)
   metrics                    RabbitMQ queues and cross-layer findings
   lookup <id> [--refresh] [--source NAME]
@@ -85,6 +91,7 @@ const AUTOSCALE_OPTIONS = {
 
 /** Options that take the next word as their value. */
 const VALUE_OPTIONS = new Set([
+  ...LOG_VALUE_OPTIONS,
   '--tail',
   '--container',
   '--sitemap',
@@ -95,7 +102,7 @@ const VALUE_OPTIONS = new Set([
   ...Object.keys(AUTOSCALE_OPTIONS)
 ])
 /** Options that take a value and may be given more than once. */
-const LIST_OPTIONS = new Set<string>(['--source', ...SOURCE_LIST_OPTIONS])
+const LIST_OPTIONS = new Set<string>(['--source', '--field', ...SOURCE_LIST_OPTIONS])
 
 export function parseCli(argv: string[]): CliCommand {
   const flags = new Set<string>()
@@ -160,6 +167,17 @@ export function parseCli(argv: string[]): CliCommand {
       need(1, '<service>')
       return command_(`${command}Service`, { service: rest[0] })
     case 'logs': {
+      // --tail / --container: a container's own output from the engine; otherwise the stack's log store.
+      if (!values.has('--tail') && !values.has('--container'))
+        return stackLogsCommand(
+          rest,
+          { flags, values, lists },
+          json,
+          (...allowed) => allow(...allowed),
+          (message) => {
+            throw new UsageError(message)
+          }
+        )
       allow('--follow', '--tail', '--container')
       need(1, '<service>')
       const tail = values.get('--tail')

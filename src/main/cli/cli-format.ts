@@ -26,6 +26,7 @@ import type { CrawlCounts } from '../../shared/crawl-progress'
 import type { ListingSearchResult } from '../../shared/listing-search'
 import type { LookupResult } from '../../shared/lookup'
 import { formatBytes } from '../../shared/fleet-stats'
+import type { LogRecord } from '../../shared/log-record'
 import { formatLatencyPercentiles, formatStatusCounts } from '../../shared/http-stats-text'
 import { decisionSummary, settingsSummary } from '../../shared/autoscale'
 import type { AutoscaleDecision, AutoscaleState } from '../../shared/autoscale'
@@ -44,6 +45,14 @@ const FORMATTERS: Formatters = {
   restartService: formatReport,
   updateService: formatReport,
   logs: (v) => v.lines.map(formatLogLine).join('\n'),
+  // Newest first from the store; shown oldest first, so the newest line is the last, as a tail.
+  logSearch: (v) =>
+    v.lines.length === 0
+      ? 'no log lines match'
+      : [...v.lines].reverse().map(formatLogRecord).join('\n') +
+        (v.next === null
+          ? ''
+          : `\n(${v.lines.length} newest of ${v.total}${v.total >= 10_000 ? '+' : ''}; --limit or --since for more)`),
   stats: formatStats,
   metrics: formatMetrics,
   lookup: formatLookup,
@@ -136,6 +145,11 @@ function formatStreamData(data: StreamData, json: boolean, columns: number): Ter
         stream: 'stdout',
         text: data.items.map((line) => (json ? JSON.stringify(line) : formatLogLine(line))).join('\n')
       }
+    case 'stackLogs':
+      return {
+        stream: 'stdout',
+        text: data.items.map((line) => (json ? JSON.stringify(line) : formatLogRecord(line as LogRecord))).join('\n')
+      }
     case 'crawl':
       return { stream: 'stderr', text: formatCrawlProgress(data.items.at(-1) as CrawlDetail, columns), inPlace: true }
     case 'stats':
@@ -182,6 +196,15 @@ function formatProgress(p: ProgressEvent): string | null {
 
 function formatReport(r: OperationReport): string {
   return [...r.summary, `done in ${(r.tookMs / 1000).toFixed(1)} s`].join('\n')
+}
+
+/** `18:52:18.465 WARN  scraper/replica-2  listing not scraped  crawlId=… listingId=…` */
+function formatLogRecord(line: LogRecord): string {
+  const fields = Object.entries(line.fields)
+    .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ')
+  const who = `${line.service}/${line.replica}`
+  return `${line.time} ${line.level.toUpperCase().padEnd(5)} ${who.padEnd(24)} ${line.msg}${fields === '' ? '' : `  ${fields}`}`
 }
 
 function formatLogLine(l: LogLine): string {

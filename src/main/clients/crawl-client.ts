@@ -15,6 +15,9 @@ import {
   CrawlSummarySchema
 } from '../../shared/crawl'
 import { isConnectionReset } from '../../services/connection-reset'
+import { logQueryParams } from '../../services/api/log-routes'
+import { LogPageSchema } from '../../shared/log-record'
+import type { LogPage, LogQuery } from '../../shared/log-record'
 import { ERROR_RULES, isErrorKind } from '../../shared/error-kinds'
 import type { ErrorKind } from '../../shared/error-kinds'
 import type {
@@ -86,6 +89,11 @@ export class CrawlClient {
 
   async remove(id: string): Promise<{ deleted: boolean }> {
     return this.json('DELETE', `/crawls/${encodeURIComponent(id)}`, CrawlDeleteResponseSchema)
+  }
+
+  /** A page of the stack's log (GET /logs, served by the same API; src/shared/log-record.ts). */
+  logs(query: Partial<LogQuery>): Promise<LogPage> {
+    return this.json('GET', `/logs?${logQueryParams(query).toString()}`, LogPageSchema)
   }
 
   /** The export's body as it streams from the API (JSON Lines or CSV). */

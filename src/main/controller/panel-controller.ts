@@ -32,6 +32,7 @@ import { toPanelError } from '../error-values'
 import { secretMasker } from '../../shared/secret-mask'
 import type { ExportFormat } from '../../shared/crawl'
 import type { CrawlClient } from '../clients/crawl-client'
+import { stackLogStreamSource } from './stack-log-watch'
 import { openLogStream } from './log-stream'
 import type { PanelSettings } from '../config/panel-config'
 import { crawlHandlers } from './crawl-handlers'
@@ -67,7 +68,7 @@ export interface PanelCollaborators {
   listings: () => Promise<ListingsService>
   rpc: () => Promise<RpcClient>
   /** The crawl coordinator's REST client (the API service runs the coordinator). */
-  crawls: Pick<CrawlClient, 'start' | 'list' | 'get' | 'items' | 'action' | 'remove' | 'export'>
+  crawls: Pick<CrawlClient, 'start' | 'list' | 'get' | 'items' | 'action' | 'remove' | 'export' | 'logs'>
   /** The api service's /sources client; absent, the source operations answer SourcesUnavailable. */
   sources?: SourceClientView
   /** Where this shell's client downloads a crawl's export. */
@@ -110,7 +111,8 @@ export class PanelController {
       logs: async (params, sink, options) =>
         openLogStream(parts.driver.engine, await this.logSources(params), params, sink, options),
       crawl: crawlStreamSource(parts.crawls, this.crawlWatches),
-      stats: statsStreamSource(this.statsWatches)
+      stats: statsStreamSource(this.statsWatches),
+      stackLogs: stackLogStreamSource(parts.crawls)
     }
     const { driver, status, broker } = parts
     driver.engine.on('state', (s) => this.emit('engine', s))
@@ -231,6 +233,7 @@ export class PanelController {
           }
           return rollingUpdate.updateService(r.service, report)
         }),
+      logSearch: (query) => this.parts.crawls.logs(query),
       logs: async (r) => ({ lines: await this.parts.driver.engine.tailLogs(await this.logSources(r), r.tail) }),
       stats: async (r) => {
         const { settings } = this.parts

@@ -3,16 +3,27 @@
  * AMQP_URI and ELASTICSEARCH_URL (with the credentials of RABBITMQ_DEFAULT_USER / _PASS and
  * ELASTIC_PASSWORD when they name none), ELASTICSEARCH_INDEX (joblistings), SCRAPER_SERVICE_NAME,
  * RPC_TIMEOUT_MS (30000), ES_REQUEST_TIMEOUT_MS (1500); the crawl coordinator's CRAWL_* (see
- * src/services/crawler/coordinator-config.ts).
+ * src/services/crawler/coordinator-config.ts); LOG_STORE, LOG_INDEX_PREFIX, LOG_RETENTION_DAYS (7),
+ * LOG_MAX_MB (2048: all days' log indices together) for the stack's log (logs/log-shipping.ts).
  */
-import { DEFAULT_SCRAPER_SERVICE, amqpUriFromEnv, elasticsearchUrlFromEnv, envInt, envString } from '../env'
+import {
+  DEFAULT_SCRAPER_SERVICE,
+  amqpUriFromEnv,
+  elasticsearchUrlFromEnv,
+  envInt,
+  envString,
+  logElasticsearchUrlFromEnv
+} from '../env'
 import { createLogger } from '../log'
+import { startLogShipping } from '../logs/log-shipping'
+import { LogStore } from '../logs/log-store'
 import { DEFAULT_LISTINGS_INDEX } from '../listings/listing-index'
 import { RpcClient } from '../rpc/client'
 import { coordinatorFromEnv, startCoordinator } from '../crawler/coordinator-config'
 import { startApi } from './server'
 import { crawlMetricsRegistry } from '../metrics/crawl-metrics'
 
+const shipping = startLogShipping('api')
 const logger = createLogger('api')
 
 async function main(): Promise<void> {
@@ -30,9 +41,28 @@ async function main(): Promise<void> {
   const index = envString('ELASTICSEARCH_INDEX', DEFAULT_LISTINGS_INDEX)
   const service = envString('SCRAPER_SERVICE_NAME', DEFAULT_SCRAPER_SERVICE)
   // Crawls run in this process (see coordinator.ts for why); it starts once ES and the broker answer.
-  const coordinator = coordinatorFromEnv({ amqpUri, elasticsearchUrl, listingsIndex: index, service, logger })
+  const coordinatorLogger = createLogger('coordinator')
+  const coordinator = coordinatorFromEnv({
+    amqpUri,
+    elasticsearchUrl,
+    listingsIndex: index,
+    service,
+    logger: coordinatorLogger
+  })
   const stopStarting = new AbortController()
-  void startCoordinator(coordinator, logger, stopStarting.signal)
+  void startCoordinator(coordinator, coordinatorLogger, stopStarting.signal)
+  // The API serves the log (GET /logs) and keeps its retention: one per stack, like the coordinator.
+  const logs = new LogStore(logElasticsearchUrlFromEnv(), shipping.indexPrefix)
+  const stopRetention =
+    shipping.shipper === null
+      ? () => {}
+      : logs.keep(
+          {
+            retentionDays: envInt('LOG_RETENTION_DAYS', 7),
+            maxBytes: envInt('LOG_MAX_MB', 2048) * 1024 * 1024
+          },
+          createLogger('log-retention')
+        )
   const api = await startApi({
     port: envInt('PORT', 8080),
     host: envString('HOST', '127.0.0.1'),
@@ -41,6 +71,7 @@ async function main(): Promise<void> {
     esRequestTimeoutMs: envInt('ES_REQUEST_TIMEOUT_MS', 1500),
     rpc: { client, service, timeoutMs: rpcTimeoutMs },
     crawler: coordinator,
+    logs,
     metrics: crawlMetricsRegistry(coordinator),
     logger
   })
@@ -48,10 +79,12 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     logger.info('Shutting down', { signal })
     stopStarting.abort()
+    stopRetention()
     void api
       .close()
       .then(() => coordinator.close())
       .then(() => client.close())
+      .then(() => shipping.stop())
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         logger.error('Unclean shutdown', { error: err instanceof Error ? err.message : String(err) })
@@ -64,5 +97,5 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   logger.error('API failed to start', { error: err instanceof Error ? err.message : String(err) })
-  process.exit(1)
+  void shipping.stop().finally(() => process.exit(1))
 })

@@ -5,6 +5,7 @@
  *   GET /health                      broker and Elasticsearch status
  *   /crawls…                         the crawl coordinator (crawl-routes.ts)
  *   /sources…                        the boards the fleet may scrape (source-routes.ts)
+ *   GET /logs?…                      the stack's log (log-routes.ts), when a log store is given
  *   GET /metrics                     Prometheus metrics of the crawl side (metrics/crawl-metrics.ts)
  * Errors are `{ error: { kind, message, hint } }`; every request is logged as one JSON line.
  */
@@ -30,6 +31,8 @@ import { healthReport, healthStatusCode } from './health'
 import type { BrokerState } from './health'
 import { LOOKUP_PATH_PREFIX, plainLookupId } from './lookup-target'
 import { parseRefresh, parseSearchParams, parseSource } from './query-params'
+import { LOGS_PATH, logQueryFromParams } from './log-routes'
+import type { LogStore } from '../logs/log-store'
 import type { Registry } from 'prom-client'
 import { METRICS_PATH, sendMetrics } from '../metrics/metrics-response'
 
@@ -54,6 +57,8 @@ export interface ApiOptions {
   crawler?: Coordinator
   /** Serves /sources; default: the coordinator's. */
   sources?: SourceRegistry
+  /** Serves GET /logs. */
+  logs?: LogStore
   /** Served at GET /metrics. */
   metrics?: Registry
 }
@@ -111,6 +116,9 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       const { query, options: searchOptions } = parseSearchParams(url.searchParams)
       // An Elasticsearch outage comes up as SearchUnavailable from the listings layer.
       return { status: 200, body: await listings.search(query, searchOptions) }
+    }
+    if (path === LOGS_PATH && options.logs !== undefined) {
+      return { status: 200, body: await options.logs.search(logQueryFromParams(url.searchParams)) }
     }
     if (path.startsWith(LOOKUP_PATH_PREFIX) && !path.includes('/', LOOKUP_PATH_PREFIX.length)) {
       return lookup(
@@ -184,10 +192,13 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
         })
     }
     send(res, reply)
-    // One flat object; the fields left undefined are not written.
-    logger.info('request', {
+    // One flat object; the fields left undefined are not written. A read of the log itself is
+    // at debug level, so a followed log (a request a second) does not fill the log it reads.
+    const lookupId = plainId ?? lookupIdOf(url)
+    ;(url?.pathname === LOGS_PATH && reply.status === 200 ? logger.debug : logger.info)('request', {
       method,
       path: plainId !== null ? req.url : (url?.pathname ?? clip(req.url ?? '')),
+      listingId: lookupId ?? undefined,
       status: reply.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       source: reply.headers?.['X-Scrapedeck-Source'],
@@ -233,6 +244,14 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     return closing
   }
   return { url, listings, close }
+}
+
+/** The listing id of a lookup's URL (`/joblisting/:id`), so its request line carries it. */
+function lookupIdOf(url: URL | null): string | null {
+  const path = url?.pathname
+  if (path === undefined || !path.startsWith(LOOKUP_PATH_PREFIX) || path.includes('/', LOOKUP_PATH_PREFIX.length))
+    return null
+  return decodeId(path.slice(LOOKUP_PATH_PREFIX.length))
 }
 
 function requestUrl(target: string | undefined): URL | null {

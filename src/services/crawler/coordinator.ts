@@ -198,7 +198,7 @@ export class Coordinator {
     this.options.logger.info('Crawl coordinator started', {
       prefix: this.options.indexPrefix,
       window: this.options.window,
-      service: this.options.service
+      rpcService: this.options.service
     })
   }
 

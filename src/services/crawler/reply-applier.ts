@@ -111,11 +111,43 @@ export class ReplyApplier {
     }
   }
 
+  /** One line per item a reply moved on: which crawl and listing, the replica that answered, and what came of it. */
+  private logOutcome(
+    update: ItemUpdate,
+    outcome: { kind: string; errorKind?: string; message?: string; replica: string | null; tookMs: number | null }
+  ): void {
+    const doc = update.item.doc
+    const state = update.changes.state ?? doc.state
+    const fields = {
+      crawlId: doc.crawlId,
+      listingId: doc.listingId,
+      source: doc.source,
+      host: doc.host ?? undefined,
+      scrapedBy: outcome.replica ?? undefined,
+      attempt: update.changes.attempts ?? doc.attempts,
+      state,
+      outcome: outcome.kind,
+      kind: outcome.errorKind,
+      error: outcome.message,
+      tookMs: outcome.tookMs ?? undefined
+    }
+    if (state === 'failed') this.options.logger.warn('item failed', fields)
+    else if (outcome.kind === 'error') this.options.logger.info('item attempt failed; retrying later', fields)
+    else this.options.logger.info(state === 'done' ? 'item done' : `item ${state}`, fields)
+  }
+
   private async apply(batch: Pending[]): Promise<void> {
     const stored = await this.options.items.getMany(batch.map((p) => p.key))
     const now = new Date()
     const updates: ItemUpdate[] = []
     const acks: Pending[][] = []
+    const outcomes: {
+      kind: string
+      errorKind?: string
+      message?: string
+      replica: string | null
+      tookMs: number | null
+    }[] = []
     const listings: ListingDocument[] = []
     const seen = new Map<string, number>()
     const refusals = new Map<string, { retryAfterMs: number | null; message: string }>()
@@ -156,6 +188,12 @@ export class ReplyApplier {
       seen.set(id, updates.length)
       updates.push({ item, changes: applyOutcome(item.doc, outcome, { replica, tookMs }, now, this.options.backoff) })
       acks.push([pending])
+      outcomes.push({
+        kind: outcome.kind,
+        ...(outcome.kind === 'error' ? { errorKind: outcome.errorKind, message: outcome.message } : {}),
+        replica,
+        tookMs
+      })
     }
     // The host is paused before its items are requeued, so no tick re-slots them early.
     for (const [host, refusal] of refusals)
@@ -178,6 +216,7 @@ export class ReplyApplier {
         for (const pending of group) pending.reply.ack()
         this.applied += 1
         crawlIds.add(update.item.doc.crawlId)
+        this.logOutcome(update, outcomes[i]!)
         const state = update.changes.state
         if (state === 'done' || state === 'failed') this.options.onFinished?.(state)
       }

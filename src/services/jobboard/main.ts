@@ -1,8 +1,10 @@
 /** `npm run service:jobboard`: the local job board as a process (and a container's entry point). */
 import { createLogger } from '../log.js'
+import { startLogShipping } from '../logs/log-shipping.js'
 import { jobBoardOptionsFromEnv } from './jobboard-config.js'
 import { startJobBoard } from './server.js'
 
+const shipping = startLogShipping('jobboard')
 const logger = createLogger('jobboard')
 
 async function main(): Promise<void> {
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
     // Do not wait forever for a client that keeps its connection busy.
     setTimeout(() => process.exit(0), 5_000).unref()
     board.close().then(
-      () => process.exit(0),
+      () => void shipping.stop(1000).finally(() => process.exit(0)),
       (error: unknown) => {
         logger.error('close failed', { error: String(error) })
         process.exit(1)

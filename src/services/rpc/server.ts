@@ -135,7 +135,7 @@ export class RpcServer {
       }
     })
     this.logger.info('RPC server consuming', {
-      service: this.service.name,
+      rpcService: this.service.name,
       queue: this.queue,
       maxWorkers: this.maxWorkers,
       prefetch: this.prefetch
@@ -169,7 +169,7 @@ export class RpcServer {
     await this.connection.close()
     this.connection = null
     this.consumer = null
-    this.logger.info('RPC server stopped', { service: this.service.name })
+    this.logger.info('RPC server stopped', { rpcService: this.service.name })
   }
 
   /** Runs on every (re)connect: declares the exchange, the shared queue and its binding, consumes. */
@@ -345,7 +345,7 @@ export class RpcServer {
     } catch (err) {
       const error: WireError = errorToWire(err)
       this.logger.info('RPC handler raised', {
-        service: this.service.name,
+        rpcService: this.service.name,
         method: name,
         excType: error.exc_type,
         value: error.value

@@ -3,6 +3,7 @@
  */
 import { DEFAULT_SCRAPER_SERVICE, DEFAULT_SOURCE_URL_TEMPLATE, amqpUriFromEnv, envInt, envString } from '../env'
 import { createLogger } from '../log'
+import { startLogShipping } from '../logs/log-shipping'
 import { hostname } from 'node:os'
 import { warmFetch } from '../politeness/warm-fetch'
 import { CrawlControlListener, crawlServerHooks } from '../crawler/crawl-control'
@@ -11,6 +12,10 @@ import { RpcServer } from '../rpc/server'
 import { PARSE_DEFAULTS } from './parse-pool'
 import { SCRAPE_DEFAULTS, userAgentWithContact } from './scrape-listing'
 import { createScraperService } from './service'
+
+// The container's hostname tells a crawl which replica scraped each listing (SCRAPER_REPLICA_NAME for processes on one host).
+const replica = envString('SCRAPER_REPLICA_NAME', hostname())
+const shipping = startLogShipping('scraper', replica)
 
 async function main(): Promise<void> {
   const logger = createLogger('scraper')
@@ -24,6 +29,7 @@ async function main(): Promise<void> {
     serviceName,
     sourceUrlTemplate: envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE),
     sources: () => control.announcedSources(),
+    logger,
     userAgent: userAgentWithContact(contactUrl),
     timeoutMs: envInt('SCRAPER_TIMEOUT_MS', SCRAPE_DEFAULTS.timeoutMs),
     parse: {
@@ -37,8 +43,6 @@ async function main(): Promise<void> {
   // Twice the workers: a worker that has answered takes a waiting request at once (rpc/server.ts).
   const prefetch = envInt('SCRAPER_PREFETCH', 2 * maxWorkers)
   const maxDeliveries = envInt('RPC_MAX_DELIVERIES', DEFAULT_MAX_DELIVERIES)
-  // The container's hostname tells a crawl which replica scraped each listing (SCRAPER_REPLICA_NAME for processes on one host).
-  const replica = envString('SCRAPER_REPLICA_NAME', hostname())
   const server = new RpcServer(service, {
     amqpUri,
     maxWorkers,
@@ -59,9 +63,11 @@ async function main(): Promise<void> {
       await control.stop()
       await service.close()
       logger.info('scraper stopped')
+      await shipping.stop()
       process.exit(0)
     } catch (err) {
       logger.error('scraper did not stop cleanly', { error: err instanceof Error ? err.message : String(err) })
+      await shipping.stop()
       process.exit(1)
     }
   }
@@ -72,12 +78,11 @@ async function main(): Promise<void> {
   await control.start()
   await server.start()
   logger.info('scraper started', {
-    service: service.name,
+    rpcService: service.name,
     sourceUrlTemplate: envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE),
     contactUrl: contactUrl === '' ? null : contactUrl,
     maxWorkers,
     prefetch,
-    replica,
     // The URI carries credentials; log where, not who.
     broker: new URL(amqpUri).host
   })
@@ -85,5 +90,5 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   createLogger('scraper').error('scraper failed to start', { error: err instanceof Error ? err.message : String(err) })
-  process.exit(1)
+  void shipping.stop().finally(() => process.exit(1))
 })

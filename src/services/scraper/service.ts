@@ -5,7 +5,11 @@
  *   get_source_listing_info(source, job_listing_id)  any registered source, by name
  * It owns its parse pool: close() ends the pool's threads once the RPC server has drained.
  */
+import { performance } from 'node:perf_hooks'
 import type { Listing } from '../../shared/listing'
+import { CRAWL_ID_HEADER } from '../crawler/crawl-control'
+import { silentLogger } from '../log'
+import type { Logger } from '../log'
 import { DEFAULT_SCRAPER_SERVICE } from '../env'
 import { FETCH_SLOT_HEADER, decodeFetchSlot } from '../politeness/fetch-slot'
 import { currentRequestContext } from '../rpc/request-context'
@@ -24,6 +28,8 @@ export type ScraperServiceConfig = {
   parse?: ParsePoolOptions
   /** The registered sources as last announced (crawler/crawl-control.ts); without them only the default source, at `sourceUrlTemplate`. */
   sources?: AnnouncedSources
+  /** One line per listing: `listing scraped` (info) or `listing not scraped` (warn), with its crawl and listing ids. */
+  logger?: Logger
 } & Omit<ScrapeOptions, 'parsePool' | 'sourceName'>
 
 export interface ScraperService extends RpcService {
@@ -31,18 +37,41 @@ export interface ScraperService extends RpcService {
 }
 
 export function createScraperService(config: ScraperServiceConfig): ScraperService {
-  const { serviceName = DEFAULT_SCRAPER_SERVICE, parse, sources, ...scrape } = config
+  const { serviceName = DEFAULT_SCRAPER_SERVICE, parse, sources, logger = silentLogger, ...scrape } = config
   const targets = new SourceTargets(scrape.sourceUrlTemplate, sources)
   const parsePool = new ParsePool(parse)
-  const scrapeFrom = (source: unknown, id: unknown): Promise<Listing> => {
-    // Both checked before any request: neither a bad id nor a bad source reaches the network.
-    const listingId = listingIdFrom(id)
-    const sourceUrlTemplate = targets.templateOf(source)
-    return scrapeListing(
-      listingId,
-      { ...scrape, parsePool, sourceUrlTemplate, sourceName: source as string },
-      slotGrant()
-    )
+  const scrapeFrom = async (source: unknown, id: unknown): Promise<Listing> => {
+    const started = performance.now()
+    const context = currentRequestContext()
+    const crawlId = context?.headers[CRAWL_ID_HEADER]
+    const line = {
+      crawlId: typeof crawlId === 'string' ? crawlId : undefined,
+      listingId: typeof id === 'string' || typeof id === 'number' ? String(id) : undefined,
+      source: typeof source === 'string' ? source : undefined,
+      host: undefined as string | undefined,
+      redelivered: context?.seenBefore === true ? true : undefined
+    }
+    try {
+      // Both checked before any request: neither a bad id nor a bad source reaches the network.
+      const listingId = listingIdFrom(id)
+      const sourceUrlTemplate = targets.templateOf(source)
+      line.host = hostOf(sourceUrlTemplate)
+      const listing = await scrapeListing(
+        listingId,
+        { ...scrape, parsePool, sourceUrlTemplate, sourceName: source as string },
+        slotGrant()
+      )
+      logger.info('listing scraped', { ...line, tookMs: elapsed(started) })
+      return listing
+    } catch (err) {
+      logger.warn('listing not scraped', {
+        ...line,
+        kind: err instanceof Error ? err.name : 'Error',
+        error: err instanceof Error ? err.message : String(err),
+        tookMs: elapsed(started)
+      })
+      throw err
+    }
   }
   return {
     name: serviceName,
@@ -68,6 +97,19 @@ function listingIdFrom(value: unknown): string {
   if (typeof value === 'string') return value
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value)
   throw new InvalidListingId(value, 'a listing id must be a string (or a non-negative integer)')
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10
+}
+
+/** The host a URL template names, for log lines (null when it is not a URL). */
+function hostOf(template: string): string | undefined {
+  try {
+    return new URL(template.replace('{id}', 'x')).host
+  } catch {
+    return undefined
+  }
 }
 
 /** The fetch slot the request being served carries, if any (a crawl's request does). */

@@ -5,6 +5,8 @@ import { ErrorNotice } from '../components/ErrorNotice'
 import { ITEM_STATE_LABELS } from './crawl-labels'
 import { ITEMS_PAGE_SIZE, useCrawlItems } from './use-crawl-items'
 import { TableHead } from '../components/TableHead'
+import { EMPTY_FILTER } from '../logs/log-filter'
+import { useOpenLogs } from '../logs/open-logs'
 
 /** The crawl's items one page at a time (never all of them), filtered by state. */
 export function CrawlItemsTable(props: {
@@ -16,6 +18,7 @@ export function CrawlItemsTable(props: {
 }): ReactElement {
   const { crawlId, updatedAt, filter, onFilter } = props
   const view = useCrawlItems(crawlId, filter, updatedAt)
+  const openLogs = useOpenLogs()
   return (
     <section className="panel" aria-labelledby="crawl-items-heading">
       <div className="view__header">
@@ -48,7 +51,7 @@ export function CrawlItemsTable(props: {
       )}
       {view.items !== null && view.items.length > 0 && (
         <table className="compact-table crawl-items" data-testid="crawl-items" aria-busy={view.loading}>
-          <TableHead columns={['Listing', 'State', 'Attempts', 'Error', 'Replica', 'Took', 'Updated']} />
+          <TableHead columns={['Listing', 'State', 'Attempts', 'Error', 'Replica', 'Took', 'Updated', 'Logs']} />
           <tbody>
             {view.items.map((item) => (
               <tr key={item.listingId} data-testid="crawl-item" data-state={item.state}>
@@ -64,6 +67,19 @@ export function CrawlItemsTable(props: {
                 <td>{item.replica ?? '—'}</td>
                 <td>{item.tookMs === null ? '—' : `${item.tookMs} ms`}</td>
                 <td>{new Date(item.updatedAt).toLocaleTimeString()}</td>
+                <td>
+                  {openLogs !== null && (
+                    <button
+                      type="button"
+                      className="button button--quiet"
+                      data-testid="item-logs"
+                      aria-label={`Logs of item ${item.listingId}`}
+                      onClick={() => openLogs({ ...EMPTY_FILTER, since: '', listingId: item.listingId, crawlId })}
+                    >
+                      Logs
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -17,6 +17,8 @@ import { crawlStateLabel, crawlTitle } from './crawl-labels'
 import { markersWithin, rateChartColumns } from './rate-chart-data'
 import { useCrawlFollow } from './use-crawl-follow'
 import { useScraperScale } from './use-scraper-scale'
+import { EMPTY_FILTER } from '../logs/log-filter'
+import { useOpenLogs } from '../logs/open-logs'
 
 /** One crawl, live while the page is open: counts, pace and ETA beside the scraper stepper, chart, replicas, errors, HTTP by host, items. */
 export function CrawlPage(props: {
@@ -29,6 +31,7 @@ export function CrawlPage(props: {
   const follow = useCrawlFollow(id)
   const scraper = useScraperScale(state)
   const [filter, setFilter] = useState<CrawlItemState | null>(null)
+  const openLogs = useOpenLogs()
   const { detail } = follow
 
   const columns = useMemo(
@@ -69,6 +72,16 @@ export function CrawlPage(props: {
             </p>
           )}
         </div>
+        {openLogs !== null && (
+          <button
+            type="button"
+            className="button"
+            data-testid="crawl-logs"
+            onClick={() => openLogs({ ...EMPTY_FILTER, since: '', crawlId: id })}
+          >
+            Logs of this crawl
+          </button>
+        )}
         {detail && <CrawlActions crawl={detail} onSummary={follow.applySummary} onDeleted={onDeleted} />}
       </header>
 
