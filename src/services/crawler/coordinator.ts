@@ -28,6 +28,7 @@ import { CrawlStats } from './crawl-stats'
 import { CrawlStore } from './crawl-store'
 import { CrawlerLink } from './crawler-link'
 import { Dispatcher } from './dispatcher'
+import { DispatchBatches } from './dispatch-batches'
 import { crawlItemOf, exportRows } from './export-rows'
 import type { Backoff } from './item-outcome'
 import { ItemStore, crawlItemsQuery } from './item-store'
@@ -76,6 +77,8 @@ const STALE_CHECK_EVERY_MS = 5000
 export class Coordinator {
   readonly crawls: CrawlStore
   readonly items: ItemStore
+  /** Dispatch batches not yet confirmed by the broker (dispatch-batches.ts). */
+  readonly batches: DispatchBatches
   readonly stats: CrawlStats
   readonly link: CrawlerLink
   readonly dispatcher: Dispatcher
@@ -99,6 +102,7 @@ export class Coordinator {
     const indices = ledgerIndices(options.indexPrefix)
     this.crawls = new CrawlStore(this.es, indices.crawls)
     this.items = new ItemStore(this.es, indices.items)
+    this.batches = new DispatchBatches(this.es, indices.dispatches)
     this.stats = new CrawlStats(this.es, indices.items)
     this.link = new CrawlerLink({
       amqpUri: options.amqpUri,
@@ -116,6 +120,7 @@ export class Coordinator {
     this.hostClocks = new HostClocks(this.es, indices.hosts)
     this.dispatcher = new Dispatcher({
       items: this.items,
+      batches: this.batches,
       link: this.link,
       logger: options.logger,
       backoff: options.backoff,
