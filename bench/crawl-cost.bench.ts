@@ -14,7 +14,10 @@
  * - Elasticsearch operations per url, by type, from `_nodes/stats` before and after the crawl
  *   (nothing else uses that node): documents indexed (index, create, update alike), gets
  *   (get, mget documents, and the read inside each update), search queries, refreshes, and bulk
- *   requests; and Elasticsearch CPU per url;
+ *   requests; Elasticsearch CPU per url, the time it spent indexing into the ledger and into
+ *   the listings cache, and what its idle CPU rate (measured for IDLE_SECONDS before the stack
+ *   starts and again before the crawls) adds over the crawl's wall time;
+ *   BENCH_HOT_THREADS=<file> saves its hot threads 5 s into the crawl;
  * - the ratios of ours to Scrapy's.
  * Our stack is warmed up first by a crawl of BENCH_WARMUP ids (default 200; their listings are
  * then removed from the cache so the measured crawl fetches them again): a long-lived stack's
@@ -22,7 +25,7 @@
  * included, as a user runs it. Images: ELASTICSEARCH_IMAGE and RABBITMQ_IMAGE (default the
  * offline ones, scrapedeck/…; `npm run stack:images`).
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { CrawlClient } from '../src/main/clients/crawl-client'
 import { startJobBoard } from '../src/services/jobboard/server'
 import type { RunningJobBoard } from '../src/services/jobboard/server'
@@ -38,6 +41,8 @@ const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 200)
 const REPLICAS = Number(process.env['BENCH_REPLICAS'] ?? 3)
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1)
 const WARMUP_IDS = Number(process.env['BENCH_WARMUP'] ?? 200)
+const IDLE_SECONDS = 10
+const HOT_THREADS_FILE = process.env['BENCH_HOT_THREADS']
 /** As compose.yaml's scraper. */
 const WORKERS_PER_REPLICA = 10
 const ES_IMAGE = process.env['ELASTICSEARCH_IMAGE'] ?? 'scrapedeck/elasticsearch:8.19.20'
@@ -50,6 +55,9 @@ type EsCounters = {
   searches: number
   refreshes: number
   bulkRequests: number
+  /** Milliseconds Elasticsearch spent indexing, in the ledger's indices and in the listings cache. */
+  ledgerIndexMs: number
+  listingsIndexMs: number
 }
 
 interface SideResult {
@@ -73,17 +81,30 @@ function processCpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** The node's totals (primaries and replicas alike: the ledger has no replicas). */
-async function esCounters(es: BenchElasticsearch): Promise<EsCounters> {
+/** The node's totals (primaries and replicas alike: the ledger has no replicas), and indexing time by index. */
+async function esCounters(es: BenchElasticsearch, listingsIndex: string): Promise<EsCounters> {
   const res = await fetch(`${es.url}/_nodes/_local/stats/indices?filter_path=nodes.*.indices`)
   const body = (await res.json()) as { nodes: Record<string, { indices: Record<string, Record<string, number>> }> }
   const indices = Object.values(body.nodes)[0]!.indices
+  const byIndex = (await (
+    await fetch(`${es.url}/_stats/indexing?filter_path=indices.*.total.indexing.index_time_in_millis`)
+  ).json()) as {
+    indices?: Record<string, { total: { indexing: { index_time_in_millis: number } } }>
+  }
+  let ledgerIndexMs = 0
+  let listingsIndexMs = 0
+  for (const [name, stats] of Object.entries(byIndex.indices ?? {})) {
+    if (name === listingsIndex) listingsIndexMs += stats.total.indexing.index_time_in_millis
+    else ledgerIndexMs += stats.total.indexing.index_time_in_millis
+  }
   return {
     indexed: indices['indexing']!['index_total']!,
     gets: indices['get']!['total']!,
     searches: indices['search']!['query_total']!,
     refreshes: indices['refresh']!['total']!,
-    bulkRequests: indices['bulk']?.['total_operations'] ?? 0
+    bulkRequests: indices['bulk']?.['total_operations'] ?? 0,
+    ledgerIndexMs,
+    listingsIndexMs
   }
 }
 
@@ -142,10 +163,11 @@ async function emptyListingsCache(stack: Stack): Promise<void> {
 
 async function crawlWithStack(stack: Stack, board: RunningJobBoard): Promise<SideResult> {
   const cpuBefore = await stackCpu(stack)
-  const esBefore = await esCounters(stack.es)
+  const esBefore = await esCounters(stack.es, stack.listingsIndex)
   const { crawl } = await stack.client.start({ source: { kind: 'board' }, refresh: false, maxAttempts: 3 })
+  if (HOT_THREADS_FILE !== undefined) void saveHotThreads(stack.es)
   const wallSeconds = await waitForCrawl(stack.client, crawl.id)
-  const esAfter = await esCounters(stack.es)
+  const esAfter = await esCounters(stack.es, stack.listingsIndex)
   const cpuAfter = await stackCpu(stack)
   const summary = await stack.client.get(crawl.id)
   if (summary.total !== board.catalog.entries.length)
@@ -200,9 +222,23 @@ async function warmUp(stack: Stack, board: RunningJobBoard): Promise<void> {
   await emptyListingsCache(stack)
 }
 
+/** Elasticsearch's busiest threads 5 s into the crawl (its own `_nodes/hot_threads`), to BENCH_HOT_THREADS. */
+async function saveHotThreads(es: BenchElasticsearch): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 5000))
+  const res = await fetch(`${es.url}/_nodes/hot_threads?threads=8&interval=2s&ignore_idle_threads=true`)
+  writeFileSync(HOT_THREADS_FILE!, await res.text())
+}
+
+/** A container's CPU seconds per second over IDLE_SECONDS with no crawl running. */
+async function idleCpuPerSecond(container: BenchElasticsearch): Promise<number> {
+  const before = await container.cpuSeconds()
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000))
+  return ((await container.cpuSeconds()) - before) / IDLE_SECONDS
+}
+
 const fmt = (n: number, digits = 1): string => n.toFixed(digits)
 
-function report(round: number, ours: SideResult, scrapy: SideResult): void {
+function report(round: number, ours: SideResult, scrapy: SideResult, idleEsCpu: number): void {
   const floor = (LISTINGS * LATENCY_MS) / 1000 / (REPLICAS * WORKERS_PER_REPLICA)
   const total = (r: SideResult): number => Object.values(r.cpu).reduce((a, b) => a + b, 0)
   const per1000 = (r: SideResult, seconds: number): number => (seconds / r.urls) * 1000
@@ -228,7 +264,9 @@ function report(round: number, ours: SideResult, scrapy: SideResult): void {
   console.log(
     `Elasticsearch per url: ${perUrl(esOps)} operations (indexed ${perUrl(es.indexed)}, gets ${perUrl(es.gets)}, ` +
       `searches ${perUrl(es.searches)}, refreshes ${perUrl(es.refreshes)}; bulk requests ${perUrl(es.bulkRequests)}); ` +
-      `CPU ${fmt(((ours.cpu['elasticsearch'] ?? 0) / ours.urls) * 1000, 2)} ms`
+      `CPU ${fmt(((ours.cpu['elasticsearch'] ?? 0) / ours.urls) * 1000, 2)} ms, of which indexing (Elasticsearch's own ` +
+      `index_time, wall time inside indexing) ${fmt(es.ledgerIndexMs / ours.urls, 2)} ms in the ledger and ${fmt(es.listingsIndexMs / ours.urls, 2)} ms in the listings cache; ` +
+      `its idle rate over the crawl's wall time would be ${fmt((idleEsCpu * ours.wallSeconds * 1000) / ours.urls, 2)} ms`
   )
   console.log(
     `ratios ours ÷ Scrapy: CPU per url ${fmt(total(ours) / ours.urls / (total(scrapy) / scrapy.urls), 2)}×, ` +
@@ -255,12 +293,17 @@ async function main(): Promise<void> {
         (c) => containers.push(c),
         () => undefined
       )
+    const aloneEsCpu = await idleCpuPerSecond(await es)
     const stack = await startStack(board, await es, await rabbit, processes)
     await warmUp(stack, board)
+    const idleEsCpu = await idleCpuPerSecond(stack.es)
+    console.log(
+      `Elasticsearch idle: ${fmt(aloneEsCpu * 1000)} ms of CPU a second alone, ${fmt(idleEsCpu * 1000)} ms with the stack up and no crawl`
+    )
     for (let round = 1; round <= ROUNDS; round += 1) {
       const ours = await crawlWithStack(stack, board)
       const scrapy = await crawlWithScrapy(board)
-      report(round, ours, scrapy)
+      report(round, ours, scrapy, idleEsCpu)
     }
   } finally {
     // The API first, so nothing dispatches to a stopped scraper.
