@@ -25,7 +25,7 @@
  * included, as a user runs it. Images: ELASTICSEARCH_IMAGE and RABBITMQ_IMAGE (default the
  * offline ones, scrapedeck/…; `npm run stack:images`).
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { CrawlClient } from '../src/main/clients/crawl-client'
 import { startJobBoard } from '../src/services/jobboard/server'
 import type { RunningJobBoard } from '../src/services/jobboard/server'
@@ -34,6 +34,7 @@ import type { ServiceProcess } from '../test/support/crawl-stack'
 import { startBenchElasticsearch, startBenchRabbitMq } from './support/bench-containers'
 import type { BenchElasticsearch, BenchRabbitMq } from './support/bench-containers'
 import { machineLine } from './support/machine'
+import { processCpuSeconds } from './support/process-cpu'
 import { runScrapyCrawl } from './support/scrapy-peer'
 
 const LISTINGS = Number(process.env['BENCH_LISTINGS'] ?? 2000)
@@ -66,19 +67,6 @@ interface SideResult {
   /** CPU seconds by service. */
   cpu: Record<string, number>
   es?: EsCounters
-}
-
-/** User + system CPU seconds of a process so far, from /proc (clock ticks of 1/100 s). */
-function processCpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      .replace(/^.*\) /, '')
-      .split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return 0
-  }
 }
 
 /** The node's totals (primaries and replicas alike: the ledger has no replicas), and indexing time by index. */
@@ -198,7 +186,8 @@ async function startStack(
   const names = uniqueStackNames('cost')
   const env = { AMQP_URI: rabbit.amqpUri, ELASTICSEARCH_URL: es.url }
   const address = { board: { url: board.url } }
-  const { api, url } = await startApiProcess(names, address, env)
+  // Elasticsearch just started on a busy machine can take minutes to answer the coordinator's first requests.
+  const { api, url } = await startApiProcess(names, address, env, 300_000)
   started.push(api)
   const scrapers: ServiceProcess[] = []
   for (let i = 1; i <= REPLICAS; i += 1) {
