@@ -5,13 +5,15 @@
  *   CRAWL_BACKOFF_MS (1000) / CRAWL_BACKOFF_MAX_MS (30000), CRAWL_BOARD_SITEMAP_URL
  *   (http://127.0.0.1:8081/sitemap.xml), SCRAPER_SOURCE_URL_TEMPLATE (the scraper's `{id}` URL),
  *   CRAWL_POLITENESS (per host limits, JSON: politeness/politeness-settings.ts),
- *   CRAWL_SLOT_MARGIN_MS (75: added between fetch slots for the check-to-site delay's variation).
+ *   CRAWL_SLOT_MARGIN_MS (75: added between fetch slots for the check-to-site delay's variation),
+ *   CRAWL_HTTP_STATS_CHECKPOINT_MS (5000: how often per-crawl HTTP statistics are stored).
  */
 import { DEFAULT_SOURCE_URL_TEMPLATE, envInt, envString } from '../env'
 import type { Logger } from '../log'
 import { SCRAPE_METHOD } from '../listings/rpc-scrape'
 import { Coordinator } from './coordinator'
 import { SLOT_PLAN } from './dispatcher'
+import { DEFAULT_HTTP_STATS_CHECKPOINT_MS } from './http-stats-store'
 import { readSitemapIds } from './sources/sitemap'
 import { POLITENESS_OFF, hostOf, politenessFromJson } from '../politeness/politeness-settings'
 
@@ -48,6 +50,7 @@ export function coordinatorFromEnv(context: CoordinatorEnvContext): Coordinator 
     politeness,
     hostOf: () => host,
     slotPlan: { ...SLOT_PLAN, marginMs: Math.max(0, envInt('CRAWL_SLOT_MARGIN_MS', SLOT_PLAN.marginMs)) },
+    httpStatsCheckpointMs: Math.max(500, envInt('CRAWL_HTTP_STATS_CHECKPOINT_MS', DEFAULT_HTTP_STATS_CHECKPOINT_MS)),
     amqpInitialRetries: envInt('AMQP_CONNECT_RETRIES', 30)
   })
 }

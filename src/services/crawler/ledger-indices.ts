@@ -6,6 +6,8 @@
  *   <prefix>-hosts        one document per host the fleet fetches from: its fetch schedule and
  *                         what it told us (politeness/host-clock.ts), _id = host
  *   <prefix>-crawl-dispatches  one document per batch of publishes not yet confirmed (dispatch-batches.ts)
+ *   <prefix>-crawl-http-stats  checkpoints of a crawl's per-host HTTP statistics, one document
+ *                         per crawl × coordinator run (http-stats-store.ts)
  * Core field types only: the integ-test Elasticsearch has no extra modules.
  */
 import { errors } from '@elastic/elasticsearch'
@@ -17,6 +19,7 @@ export interface LedgerIndices {
   items: string
   hosts: string
   dispatches: string
+  httpStats: string
 }
 
 export function ledgerIndices(prefix: string): LedgerIndices {
@@ -24,7 +27,8 @@ export function ledgerIndices(prefix: string): LedgerIndices {
     crawls: `${prefix}-crawls`,
     items: `${prefix}-crawl-items`,
     hosts: `${prefix}-hosts`,
-    dispatches: `${prefix}-crawl-dispatches`
+    dispatches: `${prefix}-crawl-dispatches`,
+    httpStats: `${prefix}-crawl-http-stats`
   }
 }
 
@@ -113,13 +117,25 @@ const HOSTS_MAPPINGS: estypes.MappingTypeMapping = {
   }
 }
 
+const HTTP_STATS_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: false,
+  properties: {
+    crawlId: { type: 'keyword' },
+    coordinator: { type: 'keyword' },
+    /** Per host counters and latency sketch buckets: read whole, never searched. */
+    hosts: { type: 'object', enabled: false },
+    updatedAt: { type: 'date' }
+  }
+}
+
 /** Puts every template and creates every index if missing. Also a liveness probe. */
 export async function ensureLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
   for (const [index, mappings] of [
     [indices.crawls, CRAWLS_MAPPINGS],
     [indices.items, ITEMS_MAPPINGS],
     [indices.hosts, HOSTS_MAPPINGS],
-    [indices.dispatches, DISPATCHES_MAPPINGS]
+    [indices.dispatches, DISPATCHES_MAPPINGS],
+    [indices.httpStats, HTTP_STATS_MAPPINGS]
   ] as const) {
     await client.indices.putIndexTemplate({
       name: `${index}-ledger`,
@@ -138,7 +154,7 @@ export async function ensureLedgerIndices(client: Client, indices: LedgerIndices
 
 /** Removes every ledger index and template (tests). */
 export async function deleteLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
-  for (const index of [indices.crawls, indices.items, indices.hosts, indices.dispatches]) {
+  for (const index of [indices.crawls, indices.items, indices.hosts, indices.dispatches, indices.httpStats]) {
     await client.indices.delete({ index }, { ignore: [404] })
     await client.indices.deleteIndexTemplate({ name: `${index}-ledger` }, { ignore: [404] })
   }
