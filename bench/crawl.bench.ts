@@ -21,7 +21,6 @@
  * The 10,000-id crawl (time, peak queue depth, coordinator and panel memory) runs in the real
  * stack, with the panel's web shell watching: bench/footprint.bench.ts.
  */
-import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { managementGet } from '../src/main/broker/management-api'
@@ -38,6 +37,7 @@ import {
 import type { CrawlStackNames, ServiceProcess, TestBoard } from '../test/support/crawl-stack'
 import { TEST_MANAGEMENT_URL } from '../test/support/test-endpoints'
 import { machineLine } from './support/machine'
+import { processCpuSeconds } from './support/process-cpu'
 
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 200)
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 15)
@@ -68,24 +68,11 @@ interface Measurement {
   cpu: { api: number; scrapers: number; board: number }
 }
 
-/** User + system CPU seconds of a child process so far, from /proc (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      .replace(/^.*\) /, '')
-      .split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return 0
-  }
-}
-
 function cpuNow(): { api: number; scrapers: number; board: number } {
   const own = process.cpuUsage()
   return {
-    api: cpuSeconds(api?.child.pid),
-    scrapers: scrapers.reduce((sum, s) => sum + cpuSeconds(s.child.pid), 0),
+    api: processCpuSeconds(api?.child.pid),
+    scrapers: scrapers.reduce((sum, s) => sum + processCpuSeconds(s.child.pid), 0),
     board: (own.user + own.system) / 1e6
   }
 }

@@ -121,7 +121,8 @@ describe('stale requests', () => {
     'publishes again what a coordinator killed mid-dispatch marked scraping but never published',
     { timeout: 30_000 },
     async () => {
-      // The ledger as a coordinator leaves it when killed between its two writes of a dispatch.
+      // The ledger as a coordinator leaves it when killed between the opening of a dispatch
+      // batch (its items marked scraping in it) and the broker's confirm of its publish.
       const now = new Date().toISOString()
       const crawlId = `orphans-${Date.now().toString(36)}`
       await coordinator.crawls.create({
@@ -142,6 +143,7 @@ describe('stale requests', () => {
         finishedAt: null
       })
       const longAgo = new Date(Date.now() - 60_000).toISOString()
+      const batch = await coordinator.batches.open(Date.parse(longAgo))
       await coordinator.items.createMany(
         ['orphan-1', 'orphan-2', 'orphan-3'].map((id, seq) => ({
           ...newItem(crawlId, id, seq, 3, 'queued', now),
@@ -149,7 +151,7 @@ describe('stale requests', () => {
           attempts: 1,
           dispatch: 1,
           dispatchedAt: longAgo,
-          published: false
+          dispatchBatch: batch
         }))
       )
       const detail = await waitForCrawl(client, crawlId, ['done'], 20_000)
@@ -157,6 +159,8 @@ describe('stale requests', () => {
       // One publish each, the same dispatch: no attempt was counted for the lost publish.
       expect((await allItems(client, crawlId)).map((i) => i.attempts)).toEqual([1, 1, 1])
       expect(calls.filter((c) => c.startsWith('orphan-'))).toHaveLength(3)
+      // Its publish confirmed, the batch is closed: a later pass publishes nothing again.
+      expect(await coordinator.batches.openBefore(Date.now())).toEqual([])
     }
   )
 })

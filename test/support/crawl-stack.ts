@@ -164,10 +164,12 @@ export async function startScraper(
   return scraper
 }
 
+/** Starts the API with its coordinator; one that does not start within `timeoutMs` is ended, not left behind. */
 export async function startApiProcess(
   names: CrawlStackNames,
   board: BoardAddress,
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  timeoutMs = 30_000
 ): Promise<{ api: ServiceProcess; url: string }> {
   const api = spawnService('api', {
     PORT: '0',
@@ -185,9 +187,14 @@ export async function startApiProcess(
     CRAWL_POLITENESS: 'off',
     ...env
   })
-  const [, url] = await api.waitFor(/"msg":"API listening","url":"([^"]+)"/)
-  await api.waitFor(/"msg":"Crawl coordinator started"/)
-  return { api, url: url! }
+  try {
+    const [, url] = await api.waitFor(/"msg":"API listening","url":"([^"]+)"/, timeoutMs)
+    await api.waitFor(/"msg":"Crawl coordinator started"/, timeoutMs)
+    return { api, url: url! }
+  } catch (err) {
+    await api.kill()
+    throw err
+  }
 }
 
 /** Ends a crawl stack's processes (API first, so nothing dispatches to a stopped scraper), then removes what it made. */

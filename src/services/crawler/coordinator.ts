@@ -29,6 +29,7 @@ import type { Politeness } from '../../shared/source'
 import { CrawlStore } from './crawl-store'
 import { CrawlerLink } from './crawler-link'
 import { Dispatcher } from './dispatcher'
+import { DispatchBatches } from './dispatch-batches'
 import { crawlItemOf, exportRows } from './export-rows'
 import type { Backoff } from './item-outcome'
 import { ItemStore, crawlItemsQuery } from './item-store'
@@ -83,6 +84,8 @@ const STALE_CHECK_EVERY_MS = 5000
 export class Coordinator {
   readonly crawls: CrawlStore
   readonly items: ItemStore
+  /** Dispatch batches not yet confirmed by the broker (dispatch-batches.ts). */
+  readonly batches: DispatchBatches
   readonly stats: CrawlStats
   readonly link: CrawlerLink
   readonly dispatcher: Dispatcher
@@ -110,6 +113,7 @@ export class Coordinator {
     const indices = ledgerIndices(options.indexPrefix)
     this.crawls = new CrawlStore(this.es, indices.crawls)
     this.items = new ItemStore(this.es, indices.items)
+    this.batches = new DispatchBatches(this.es, indices.dispatches)
     this.stats = new CrawlStats(this.es, indices.items)
     this.link = new CrawlerLink({
       amqpUri: options.amqpUri,
@@ -132,6 +136,7 @@ export class Coordinator {
     })
     this.dispatcher = new Dispatcher({
       items: this.items,
+      batches: this.batches,
       link: this.link,
       logger: options.logger,
       backoff: options.backoff,

@@ -259,13 +259,18 @@ async function ingest(
   return result
 }
 
-/** The listings-cache _ids (sourceListingKey) of the batch's ids already cached. */
+/**
+ * The listings-cache _ids (sourceListingKey) of the batch's ids already cached: one `ids`
+ * search per batch rather than an mget (a get per id). A search sees what the cache held at
+ * its last refresh (a second ago at most): a listing cached since is scraped once more.
+ */
 async function cachedIds(ctx: IngestContext, ids: { id: string; source: string }[]): Promise<Set<string>> {
-  const res = await ctx.es.mget(
-    { index: ctx.listingsIndex, ids: ids.map(({ id, source }) => sourceListingKey(source, id)), _source: false },
-    { ignore: [404] }
-  )
-  const found = new Set<string>()
-  for (const doc of res.docs ?? []) if ('found' in doc && doc.found) found.add(doc._id)
-  return found
+  const res = await ctx.es.search({
+    index: ctx.listingsIndex,
+    size: ids.length,
+    _source: false,
+    ignore_unavailable: true,
+    query: { ids: { values: ids.map(({ id, source }) => sourceListingKey(source, id)) } }
+  })
+  return new Set(res.hits.hits.flatMap((hit) => (hit._id === undefined ? [] : [hit._id])))
 }

@@ -1,11 +1,12 @@
 /**
  * Keeps the scraper queue full: up to `window` requests outstanding (items `scraping`)
- * across all running crawls. Each batch is first marked `scraping`, `published: false` in
- * the ledger (guarded, so an item changed meanwhile is left alone), then published with
- * confirms, then marked `published`; a batch the broker did not take goes back to `queued`.
- * A coordinator killed between the first write and the confirm leaves items `scraping` but
- * unpublished: they are published again (same dispatch, so one reply counts) once they are
- * older than UNPUBLISHED_GRACE_MS, or at once by the next coordinator's first pass.
+ * across all running crawls. Each batch is first recorded as open (dispatch-batches.ts) and
+ * its items marked `scraping` with the batch's id in the ledger (guarded, so an item changed
+ * meanwhile is left alone), then published with confirms, then the batch is closed; a batch
+ * the broker did not take goes back to `queued`. A coordinator killed between the batch's
+ * opening and its closing leaves it open: its items still `scraping` are published again
+ * (same dispatch, so one reply counts) once the batch is older than UNPUBLISHED_GRACE_MS, or
+ * at once by the next coordinator's first pass.
  * Items dispatched but unanswered past the stale deadline (a replica died on them, or the
  * page stalls it) count as a failed attempt.
  *
@@ -22,6 +23,7 @@ import { itemDocId } from './ledger-indices'
 import type { Backoff } from './item-outcome'
 import { crawlItemsQuery } from './item-store'
 import type { ItemStore, ItemUpdate } from './item-store'
+import type { DispatchBatches } from './dispatch-batches'
 import type { ItemDoc, StoredItem } from './ledger-docs'
 import type { FetchSlot } from '../politeness/fetch-slot'
 import type { HostClocks } from '../politeness/host-clock'
@@ -45,6 +47,7 @@ interface DispatchPoliteness {
 
 export interface DispatcherOptions {
   items: ItemStore
+  batches: DispatchBatches
   link: CrawlerLink
   logger: Logger
   backoff: Backoff
@@ -93,6 +96,8 @@ export class Dispatcher {
       after = [last.doc.seq, last.doc.crawlId]
       const slotted = await this.slotted(candidates, now.getTime())
       const at = now.toISOString()
+      if (slotted.length === 0) break
+      const batch = await this.options.batches.open(now.getTime())
       const marked = await this.options.items.updateMany(
         slotted.map(({ item, slot, host }) => ({
           item,
@@ -101,7 +106,7 @@ export class Dispatcher {
             attempts: item.doc.attempts + 1,
             dispatch: item.doc.dispatch + 1,
             dispatchedAt: at,
-            published: false,
+            dispatchBatch: batch,
             notBefore: null,
             updatedAt: at,
             host,
@@ -114,7 +119,8 @@ export class Dispatcher {
           slot === null ? [] : [[itemDocId(item.doc.crawlId, item.doc.listingId, item.doc.source), slot] as const]
         )
       )
-      if (marked.updated.length > 0) await this.publish(marked.updated, slots)
+      if (marked.updated.length > 0) await this.publish(marked.updated, slots, batch)
+      else await this.options.batches.close(batch)
       sent += marked.updated.length
       free -= marked.updated.length
       // A host out of slots keeps the rest of its items for a later tick.
@@ -208,31 +214,34 @@ export class Dispatcher {
   }
 
   /**
-   * Publishes items marked `scraping` whose publish was never confirmed (the coordinator died
-   * in between), older than `graceMs`: 0 on a new coordinator's first pass, when none of
-   * them can still be on its way.
+   * Publishes again the items of batches whose publish was never confirmed (the coordinator
+   * died in between) and still `scraping` in them, for batches older than `graceMs`: 0 on a
+   * new coordinator's first pass, when none of them can still be on its way.
    */
   async republishUnconfirmed(graceMs = UNPUBLISHED_GRACE_MS): Promise<number> {
     if (!this.options.link.connected) return 0
-    // Our own dispatches of this tick were marked published after the dispatcher's refresh.
-    await this.options.items.refresh()
+    const batches = await this.options.batches.openBefore(Date.now() - graceMs)
+    // The batches' items may have been written after the dispatcher's last refresh.
+    if (batches.length > 0) await this.options.items.refresh()
+    let count = 0
+    for (const batch of batches) {
+      const items: StoredItem[] = []
+      for await (const page of this.options.items.scan({
+        bool: { filter: [{ term: { state: 'scraping' } }, { term: { dispatchBatch: batch.id } }] }
+      }))
+        items.push(...page)
+      count += await this.publishAgain(items, batch.id)
+    }
+    return count
+  }
+
+  private async publishAgain(items: StoredItem[], batch: string): Promise<number> {
     const now = Date.now()
-    const items = await this.options.items.search(
-      {
-        bool: {
-          filter: [
-            { term: { state: 'scraping' } },
-            { term: { published: false } },
-            { range: { dispatchedAt: { lte: now - graceMs, format: 'epoch_millis' } } }
-          ]
-        }
-      },
-      this.options.batchSize ?? 500
-    )
     // A slotted request is never published twice: a copy might already be in the queue and
     // fetch in that slot. Once its slot has closed no copy can fetch, so it is dispatched anew.
     const closed = items.filter((item) => item.doc.slotAt != null && now > item.doc.slotAt + MAX_SLOT_WINDOW_MS)
     const unslotted = items.filter((item) => item.doc.slotAt == null)
+    const open = items.length - closed.length - unslotted.length
     if (closed.length > 0) {
       const at = new Date(now).toISOString()
       await this.options.items.updateMany(
@@ -242,15 +251,22 @@ export class Dispatcher {
         }))
       )
     }
-    if (unslotted.length === 0) return closed.length
-    this.options.logger.warn('Publishing again scrape requests whose publish was not confirmed', {
-      count: unslotted.length
-    })
-    await this.publish(unslotted, new Map())
+    if (unslotted.length > 0) {
+      this.options.logger.warn('Publishing again scrape requests whose publish was not confirmed', {
+        count: unslotted.length
+      })
+      // The stale deadline counts from this publish: the lost one never reached a replica.
+      const at = new Date(now).toISOString()
+      const marked = await this.options.items.updateMany(
+        unslotted.map((item) => ({ item, changes: { dispatchedAt: at, updatedAt: at } }))
+      )
+      await this.publish(marked.updated, new Map(), open === 0 ? batch : null)
+    } else if (open === 0) await this.options.batches.close(batch)
     return closed.length + unslotted.length
   }
 
-  private async publish(items: StoredItem[], slots: Map<string, FetchSlot>): Promise<void> {
+  /** Publishes with confirms, then closes the batch (null: leave it open, it still holds slotted items). */
+  private async publish(items: StoredItem[], slots: Map<string, FetchSlot>, batch: string | null): Promise<void> {
     try {
       await this.options.link.publish(
         items.map(({ doc }) => ({
@@ -275,9 +291,7 @@ export class Dispatcher {
           changes: { state: 'queued', attempts: Math.max(0, item.doc.attempts - 1), updatedAt: at }
         }))
       )
-      return
     }
-    // A conflict here means a reply already settled the item: nothing left to mark.
-    await this.options.items.updateMany(items.map((item) => ({ item, changes: { published: true } })))
+    if (batch !== null) await this.options.batches.close(batch)
   }
 }

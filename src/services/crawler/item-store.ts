@@ -1,8 +1,15 @@
 /**
  * The crawl-items index: bulk creates at ingest, reads for dispatch and replies, and guarded
- * bulk updates. Every update carries the seq_no/primary_term it was decided on, so two
+ * bulk writes. Every write carries the seq_no/primary_term it was decided on, so two
  * writers (replies, dispatch, an action) can never overwrite each other's decision: the
  * loser gets a conflict and decides again from the fresh document.
+ *
+ * A write is the whole document (a bulk `index`), never a partial `update`: the writer holds
+ * the document it decided on, and Elasticsearch's update is a realtime get, a merge and an
+ * index, so it would read every item once more per write. The versions this store wrote of
+ * items now `scraping` are remembered (a bounded map), so a reply to one is decided without
+ * reading it again: a remembered version that is stale fails its write with a conflict, and
+ * the item is then read afresh.
  */
 import type { Client, estypes } from '@elastic/elasticsearch'
 import type { CrawlItemState } from '../../shared/crawl'
@@ -22,7 +29,13 @@ export interface UpdateOutcome {
   failed: { item: StoredItem; reason: string }[]
 }
 
+/** Remembered versions at most: well above any window of requests outstanding. */
+const MAX_KNOWN = 50_000
+
 export class ItemStore {
+  /** The last version this store wrote of items in flight, by itemDocId (insertion order = age). */
+  private readonly known = new Map<string, StoredItem>()
+
   constructor(
     private readonly client: Client,
     readonly index: string
@@ -63,19 +76,42 @@ export class ItemStore {
     return found
   }
 
+  /**
+   * Like getMany, but an item whose remembered version passes `current` is taken from memory;
+   * the others are read (realtime). A remembered version that does not pass is read too, so
+   * nothing is decided as moved on from memory alone.
+   */
+  async getManyKnown(
+    keys: { crawlId: string; listingId: string; source?: string }[],
+    current: (item: StoredItem, index: number) => boolean
+  ): Promise<Map<string, StoredItem>> {
+    const found = new Map<string, StoredItem>()
+    const unknown: typeof keys = []
+    keys.forEach((key, i) => {
+      const id = itemDocId(key.crawlId, key.listingId, key.source)
+      const item = this.known.get(id)
+      if (item !== undefined && current(item, i)) found.set(id, item)
+      else unknown.push(key)
+    })
+    for (const [id, item] of await this.getMany(unknown)) found.set(id, item)
+    return found
+  }
+
+  /** Writes each item whole with its changes, guarded by the version it was decided on. */
   async updateMany(updates: ItemUpdate[], options: { waitForRefresh?: boolean } = {}): Promise<UpdateOutcome> {
     const outcome: UpdateOutcome = { updated: [], conflicts: [], failed: [] }
     if (updates.length === 0) return outcome
-    const operations = updates.flatMap(({ item, changes }) => [
+    const docs = updates.map(({ item, changes }) => withChanges(item.doc, changes))
+    const operations = updates.flatMap(({ item }, i) => [
       {
-        update: {
+        index: {
           _index: this.index,
           _id: itemDocId(item.doc.crawlId, item.doc.listingId, item.doc.source),
           if_seq_no: item.seqNo,
           if_primary_term: item.primaryTerm
         }
       },
-      { doc: changes }
+      docs[i]!
     ])
     const res = await this.client.bulk({
       operations,
@@ -83,18 +119,23 @@ export class ItemStore {
     })
     res.items.forEach((entry, i) => {
       const update = updates[i]
-      const result = entry.update
+      const result = entry.index
       if (update === undefined || result === undefined) return
+      const id = itemDocId(update.item.doc.crawlId, update.item.doc.listingId, update.item.doc.source)
+      this.known.delete(id)
       if (result.error === undefined) {
-        outcome.updated.push({
-          doc: { ...update.item.doc, ...update.changes },
-          seqNo: result._seq_no ?? 0,
-          primaryTerm: result._primary_term ?? 0
-        })
+        const written = { doc: docs[i]!, seqNo: result._seq_no ?? 0, primaryTerm: result._primary_term ?? 0 }
+        outcome.updated.push(written)
+        if (written.doc.state === 'scraping') this.remember(id, written)
       } else if (result.status === 409) outcome.conflicts.push(update.item)
       else outcome.failed.push({ item: update.item, reason: `${result.error.type}: ${result.error.reason ?? ''}` })
     })
     return outcome
+  }
+
+  private remember(id: string, item: StoredItem): void {
+    this.known.set(id, item)
+    if (this.known.size > MAX_KNOWN) this.known.delete(this.known.keys().next().value!)
   }
 
   /** Items of the given crawls in one state, by seq (which interleaves crawls fairly). */
@@ -149,6 +190,13 @@ export class ItemStore {
   async refresh(): Promise<void> {
     await this.client.indices.refresh({ index: this.index })
   }
+}
+
+/** The document with its changes; a change to `undefined` leaves the field as it was (as a partial update would). */
+function withChanges(doc: ItemDoc, changes: Partial<ItemDoc>): ItemDoc {
+  const merged: Record<string, unknown> = { ...doc }
+  for (const [field, value] of Object.entries(changes)) if (value !== undefined) merged[field] = value
+  return merged as unknown as ItemDoc
 }
 
 export function crawlItemsQuery(

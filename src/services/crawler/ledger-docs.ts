@@ -45,8 +45,8 @@ export interface ItemDoc {
   tookMs: number | null
   notBefore: string | null
   dispatchedAt: string | null
-  /** The broker confirmed the current dispatch (see dispatcher.ts). */
-  published: boolean
+  /** The batch of the current dispatch (dispatch-batches.ts); absent before the first. */
+  dispatchBatch?: string | null
   /** The host of the item's page, set at dispatch (politeness is per host). */
   host?: string | null
   /** Epoch ms the current dispatch's fetch slot opens; null for a request with no slot. */
@@ -86,7 +86,6 @@ export function newItem(
     tookMs: null,
     notBefore: null,
     dispatchedAt: null,
-    published: false,
     finishedAt: state === 'skipped' ? now : null,
     updatedAt: now
   }

@@ -5,6 +5,7 @@
  *   <prefix>-crawl-items  one document per crawl × source × listing id, _id = itemDocId()
  *   <prefix>-hosts        one document per host the fleet fetches from: its fetch schedule and
  *                         what it told us (politeness/host-clock.ts), _id = host
+ *   <prefix>-crawl-dispatches  one document per batch of publishes not yet confirmed (dispatch-batches.ts)
  *   <prefix>-crawl-http-stats  checkpoints of a crawl's per-host HTTP statistics, one document
  *                         per crawl × coordinator run (http-stats-store.ts)
  * Core field types only: the integ-test Elasticsearch has no extra modules.
@@ -17,6 +18,7 @@ export interface LedgerIndices {
   crawls: string
   items: string
   hosts: string
+  dispatches: string
   httpStats: string
 }
 
@@ -25,6 +27,7 @@ export function ledgerIndices(prefix: string): LedgerIndices {
     crawls: `${prefix}-crawls`,
     items: `${prefix}-crawl-items`,
     hosts: `${prefix}-hosts`,
+    dispatches: `${prefix}-crawl-dispatches`,
     httpStats: `${prefix}-crawl-http-stats`
   }
 }
@@ -61,6 +64,9 @@ const CRAWLS_MAPPINGS: estypes.MappingTypeMapping = {
   }
 }
 
+/** In _source only: a field read with its document but never searched, sorted or aggregated on. */
+const STORED_ONLY = { index: false, doc_values: false } as const
+
 const ITEMS_MAPPINGS: estypes.MappingTypeMapping = {
   dynamic: false,
   properties: {
@@ -70,26 +76,31 @@ const ITEMS_MAPPINGS: estypes.MappingTypeMapping = {
     /** The id's position in its source: orders dispatch (and interleaves crawls) and pages. */
     seq: { type: 'long' },
     state: { type: 'keyword' },
-    attempts: { type: 'integer' },
+    attempts: { type: 'integer', ...STORED_ONLY },
     /** attempts allowed before the item fails for good; retry raises it by maxAttempts. */
-    attemptLimit: { type: 'integer' },
+    attemptLimit: { type: 'integer', ...STORED_ONLY },
     /** Publishes so far; the reply's correlation id carries it, so late replies are told apart. */
-    dispatch: { type: 'integer' },
+    dispatch: { type: 'integer', ...STORED_ONLY },
     errorKind: { type: 'keyword' },
-    errorMessage: { type: 'keyword', index: false },
+    errorMessage: { type: 'keyword', ...STORED_ONLY },
     replica: { type: 'keyword' },
-    tookMs: { type: 'double' },
+    tookMs: { type: 'double', ...STORED_ONLY },
     /** Not dispatched before this time (backoff after a transient failure). */
     notBefore: { type: 'date' },
     dispatchedAt: { type: 'date' },
-    /** False between the ledger's "scraping" and the broker's confirm: a crash there leaves it to publish again. */
-    published: { type: 'boolean' },
+    /** The dispatch batch of the current dispatch (dispatch-batches.ts): open until the broker confirmed it. */
+    dispatchBatch: { type: 'keyword' },
     /** The host the item's page is on, and when its current dispatch's fetch slot opens (politeness/). */
     host: { type: 'keyword' },
-    slotAt: { type: 'date' },
+    slotAt: { type: 'date', ...STORED_ONLY },
     finishedAt: { type: 'date' },
-    updatedAt: { type: 'date' }
+    updatedAt: { type: 'date', ...STORED_ONLY }
   }
+}
+
+const DISPATCHES_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: false,
+  properties: { openedAt: { type: 'long' } }
 }
 
 const HOSTS_MAPPINGS: estypes.MappingTypeMapping = {
@@ -123,6 +134,7 @@ export async function ensureLedgerIndices(client: Client, indices: LedgerIndices
     [indices.crawls, CRAWLS_MAPPINGS],
     [indices.items, ITEMS_MAPPINGS],
     [indices.hosts, HOSTS_MAPPINGS],
+    [indices.dispatches, DISPATCHES_MAPPINGS],
     [indices.httpStats, HTTP_STATS_MAPPINGS]
   ] as const) {
     await client.indices.putIndexTemplate({
@@ -142,7 +154,7 @@ export async function ensureLedgerIndices(client: Client, indices: LedgerIndices
 
 /** Removes every ledger index and template (tests). */
 export async function deleteLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
-  for (const index of [indices.crawls, indices.items, indices.hosts, indices.httpStats]) {
+  for (const index of [indices.crawls, indices.items, indices.hosts, indices.dispatches, indices.httpStats]) {
     await client.indices.delete({ index }, { ignore: [404] })
     await client.indices.deleteIndexTemplate({ name: `${index}-ledger` }, { ignore: [404] })
   }

@@ -1,5 +1,6 @@
 /**
- * Applies scrape replies to the ledger in batches: reads the items (realtime), decides each
+ * Applies scrape replies to the ledger in batches: takes the items as this coordinator last
+ * wrote them or reads them (realtime; item-store.ts), decides each
  * (item-outcome.ts), stores done listings in the listings cache, writes the items with one
  * guarded bulk request, and only then acks the replies. A reply for an item that has moved
  * on (a later dispatch, a cancel) is acked and ignored; a write that lost a race or failed
@@ -137,7 +138,11 @@ export class ReplyApplier {
   }
 
   private async apply(batch: Pending[]): Promise<void> {
-    const stored = await this.options.items.getMany(batch.map((p) => p.key))
+    // Items this coordinator dispatched are known as it wrote them: no read unless stale.
+    const stored = await this.options.items.getManyKnown(
+      batch.map((p) => p.key),
+      (item, i) => item.doc.state === 'scraping' && item.doc.dispatch === batch[i]!.key.dispatch
+    )
     const now = new Date()
     const updates: ItemUpdate[] = []
     const acks: Pending[][] = []
