@@ -14,6 +14,8 @@ import type { Logger } from '../log.js'
 import { silentLogger } from '../log.js'
 import { createAccessStats } from './access-stats.js'
 import type { AccessStats } from './access-stats.js'
+import { createBoardRobots } from './robots-txt.js'
+import type { BoardRobotsConfig } from './robots-txt.js'
 import { createSiteGate } from './site-limit.js'
 import type { RefusalSpell, SiteGate, SiteLimit } from './site-limit.js'
 import { renderExpiredPage, renderIndexPage, renderStatusPage } from './board-pages.js'
@@ -52,6 +54,8 @@ interface JobBoardOptions extends Partial<CatalogOptions> {
   limit?: SiteLimit | null
   /** A spell of 429s from the first page request (tests of backing off); none by default. */
   refuseFor?: RefusalSpell | null
+  /** What /robots.txt serves (and /_stats counts requests against); none (404) by default. */
+  robots?: BoardRobotsConfig | null
   logger?: Logger
 }
 
@@ -122,6 +126,7 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
   const hostileIds = pickHostileIds(catalog.entries, hostile.count)
   const stats = createAccessStats((id) => catalog.byId.get(id) !== undefined)
   const site = createSiteGate(options.limit ?? null, undefined, options.refuseFor ?? null)
+  const robots = createBoardRobots(options.robots ?? null)
 
   // Newest first, as boards list them; expired listings are reachable by id only.
   const active = catalog.entries
@@ -284,6 +289,7 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
   const server = createServer((request, response) => {
     const started = Date.now()
     const [path = '', search = ''] = (request.url ?? '').split('?', 2)
+    robots.record(path)
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       send(
         request,
@@ -309,7 +315,7 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
       return
     }
     if (path === '/_stats') {
-      const body = JSON.stringify({ ...stats.snapshot(), site: site.snapshot() })
+      const body = JSON.stringify({ ...stats.snapshot(), site: site.snapshot(), robots: robots.snapshot() })
       send(
         request,
         response,
@@ -361,6 +367,8 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
       )
       return
     }
+    // A page request as the site sees it (counted, limited), but never a random 503.
+    if (path === '/robots.txt') return send(request, response, robots.reply(), started)
     const fault = faults.next()
     const answer = (): void => {
       if (fault.fail) {
