@@ -131,7 +131,12 @@ const HostStatusSchema = z.object({
     state: RobotsStateSchema,
     fetchedAt: IsoTimeSchema.nullable(),
     crawlDelayMs: z.number().int().nullable(),
-    disallowedCount: z.number().int()
+    /** URLs skipped (RobotsDisallowed) since robots.txt was last fetched. */
+    disallowedCount: z.number().int(),
+    /** The status robots.txt answered with (null: not fetched, or a network error). */
+    httpStatus: z.number().int().nullable().optional(),
+    /** When it is fetched again; while `unreachable`, the host waits until then. */
+    expiresAt: IsoTimeSchema.nullable().optional()
   }),
   /** Paused by a 429/503 (or a failing robots.txt) until then. */
   backoffUntil: IsoTimeSchema.nullable(),

@@ -24,6 +24,8 @@ export class ControlAnnouncer {
   lastAnnounce = 0
   /** Each source's host (from its listing URL template) as of the last announcement: politeness paces by host. */
   sourceHosts: ReadonlyMap<string, string> = new Map()
+  /** Each source's listing URL template as of the last announcement: robots.txt is checked per page URL. */
+  sourceTemplates: ReadonlyMap<string, string> = new Map()
 
   constructor(
     private readonly crawls: CrawlStore,
@@ -52,6 +54,9 @@ export class ControlAnnouncer {
       ({ name, listingUrlTemplate, paused }) => ({ name, listingUrlTemplate, paused })
     )
     if (sources !== undefined) {
+      this.sourceTemplates = new Map(
+        sources.flatMap((s) => (s.listingUrlTemplate === null ? [] : [[s.name, s.listingUrlTemplate] as const]))
+      )
       this.sourceHosts = new Map(
         sources.flatMap((s) =>
           s.listingUrlTemplate === null ? [] : [[s.name, hostOf(s.listingUrlTemplate.replace('{id}', 'id'))] as const]

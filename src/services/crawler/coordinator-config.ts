@@ -5,7 +5,10 @@
  *   CRAWL_BACKOFF_MS (1000) / CRAWL_BACKOFF_MAX_MS (30000), CRAWL_BOARD_SITEMAP_URL
  *   (http://127.0.0.1:8081/sitemap.xml), SCRAPER_SOURCE_URL_TEMPLATE (the scraper's `{id}` URL),
  *   CRAWL_POLITENESS (per host limits, JSON: politeness/politeness-settings.ts),
- *   CRAWL_SLOT_MARGIN_MS (75: added between fetch slots for the check-to-site delay's variation).
+ *   CRAWL_SLOT_MARGIN_MS (75: added between fetch slots for the check-to-site delay's variation),
+ *   CRAWL_ROBOTS_TTL_MS (6 h) / CRAWL_ROBOTS_ERROR_TTL_MS (5 min): how long a robots.txt, or a
+ *   failure to read one, is kept; SCRAPER_CONTACT_URL: the contact in the User-Agent robots.txt
+ *   is fetched with (the scrapers' own).
  */
 import { DEFAULT_SOURCE_URL_TEMPLATE, envInt, envString } from '../env'
 import type { Logger } from '../log'
@@ -13,6 +16,8 @@ import { SCRAPE_METHOD } from '../listings/rpc-scrape'
 import { Coordinator } from './coordinator'
 import { SLOT_PLAN } from './dispatcher'
 import { readSitemapIds } from './sources/sitemap'
+import { DEFAULT_ROBOTS_TIMING } from '../politeness/robots-rules'
+import { userAgentWithContact } from '../scraper/scrape-listing'
 import { POLITENESS_OFF, hostOf, politenessFromJson } from '../politeness/politeness-settings'
 
 const DEFAULT_BOARD_SITEMAP_URL = 'http://127.0.0.1:8081/sitemap.xml'
@@ -47,6 +52,13 @@ export function coordinatorFromEnv(context: CoordinatorEnvContext): Coordinator 
     },
     politeness,
     hostOf: () => host,
+    robots: {
+      userAgent: userAgentWithContact(envString('SCRAPER_CONTACT_URL', '')),
+      timing: {
+        ttlMs: Math.max(1000, envInt('CRAWL_ROBOTS_TTL_MS', DEFAULT_ROBOTS_TIMING.ttlMs)),
+        errorTtlMs: Math.max(1000, envInt('CRAWL_ROBOTS_ERROR_TTL_MS', DEFAULT_ROBOTS_TIMING.errorTtlMs))
+      }
+    },
     slotPlan: { ...SLOT_PLAN, marginMs: Math.max(0, envInt('CRAWL_SLOT_MARGIN_MS', SLOT_PLAN.marginMs)) },
     amqpInitialRetries: envInt('AMQP_CONNECT_RETRIES', 30)
   })

@@ -27,7 +27,8 @@ import { CrawlIngests } from './crawl-ingests'
 import { CrawlStats } from './crawl-stats'
 import { CrawlStore } from './crawl-store'
 import { CrawlerLink } from './crawler-link'
-import { Dispatcher } from './dispatcher'
+import { Dispatcher, SLOT_PLAN } from './dispatcher'
+import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 import { crawlItemOf, exportRows } from './export-rows'
 import type { Backoff } from './item-outcome'
 import { ItemStore, crawlItemsQuery } from './item-store'
@@ -41,6 +42,10 @@ import { SourceStore } from '../sources/source-store'
 import { afterRefusal } from '../politeness/host-backoff'
 import { HostClocks } from '../politeness/host-clock'
 import type { PolitenessLookup } from '../politeness/politeness-settings'
+import { RobotsGate } from '../politeness/robots-gate'
+import type { RobotsTiming } from '../politeness/robots-rules'
+import { RobotsStore } from '../politeness/robots-store'
+import { listingUrl } from '../scraper/listing-url'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 import type { ItemDoc } from './ledger-docs'
 import { itemSource } from './ledger-docs'
@@ -66,6 +71,8 @@ export interface CoordinatorOptions {
   hostOf: (item: ItemDoc) => string
   /** How far ahead slots are handed out and the margin between them (dispatcher.ts SLOT_PLAN by default). */
   slotPlan?: SlotPlanOptions
+  /** robots.txt is obeyed per host (politeness/robots-gate.ts) when given: the User-Agent we fetch with, and how long answers are kept. */
+  robots?: { userAgent: string; timing: RobotsTiming }
   logger: Logger
   tickMs?: number
   amqpInitialRetries?: number
@@ -82,6 +89,8 @@ export class Coordinator {
   /** The boards the fleet may scrape (`<prefix>-sources`); scrapers learn them from the announcements. */
   readonly sources: SourceRegistry
   readonly hostClocks: HostClocks
+  readonly robots: RobotsStore
+  private readonly robotsGate: RobotsGate | null
   private readonly es: Client
   private readonly applier: ReplyApplier
   private readonly ingests: CrawlIngests
@@ -114,6 +123,17 @@ export class Coordinator {
     // Scrapers learn of a change at once, not at the next announcement.
     this.sources = new SourceRegistry({ store: sourceStore, onChange: () => this.announcer.announce().catch(() => {}) })
     this.hostClocks = new HostClocks(this.es, indices.hosts)
+    this.robots = new RobotsStore(this.es, indices.robots)
+    this.robotsGate = options.robots
+      ? new RobotsGate({
+          store: this.robots,
+          clocks: this.hostClocks,
+          userAgent: options.robots.userAgent,
+          timing: options.robots.timing,
+          plan: options.slotPlan ?? SLOT_PLAN,
+          logger: options.logger
+        })
+      : null
     this.dispatcher = new Dispatcher({
       items: this.items,
       link: this.link,
@@ -126,7 +146,8 @@ export class Coordinator {
         settings: options.politeness,
         // An item of a registered source is paced by its source's host; the configured rule is the fallback.
         hostOf: (item) => this.announcer.sourceHosts.get(itemSource(item)) ?? options.hostOf(item),
-        ...(options.slotPlan ? { plan: options.slotPlan } : {})
+        ...(options.slotPlan ? { plan: options.slotPlan } : {}),
+        ...(this.robotsGate ? { robots: { gate: this.robotsGate, urlOf: (item) => this.pageUrlOf(item) } } : {})
       }
     })
     this.applier = new ReplyApplier({
@@ -189,6 +210,7 @@ export class Coordinator {
     // A start still under way finishes (or fails) first, so nothing it opens outlives close().
     await this.starting?.catch(() => {})
     await this.ticking
+    await this.robotsGate?.close()
     await this.applier.close()
     await this.link.close()
     await this.es.close()
@@ -291,6 +313,20 @@ export class Coordinator {
     await this.hostClocks.update(host, (doc) =>
       doc.refusals === 0 ? null : { doc: { ...doc, refusals: 0 }, result: true }
     )
+  }
+
+  /** The page an item's fetch asks for (as the scraper builds it), or null for a source with no template. */
+  private pageUrlOf(item: ItemDoc): string | null {
+    const source = itemSource(item)
+    const template =
+      this.announcer.sourceTemplates.get(source) ??
+      (source === DEFAULT_SOURCE_NAME ? this.options.sources.template : undefined)
+    if (template === undefined) return null
+    try {
+      return listingUrl(item.listingId, template)
+    } catch {
+      return null // an id the scraper will refuse (InvalidListingId) without fetching
+    }
   }
 
   private async crawl(id: string): Promise<CrawlDoc> {

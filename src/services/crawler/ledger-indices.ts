@@ -5,6 +5,8 @@
  *   <prefix>-crawl-items  one document per crawl × source × listing id, _id = itemDocId()
  *   <prefix>-hosts        one document per host the fleet fetches from: its fetch schedule and
  *                         what it told us (politeness/host-clock.ts), _id = host
+ *   <prefix>-robots       one document per host: its robots.txt as last fetched
+ *                         (politeness/robots-store.ts), _id = host
  * Core field types only: the integ-test Elasticsearch has no extra modules.
  */
 import { errors } from '@elastic/elasticsearch'
@@ -15,10 +17,16 @@ export interface LedgerIndices {
   crawls: string
   items: string
   hosts: string
+  robots: string
 }
 
 export function ledgerIndices(prefix: string): LedgerIndices {
-  return { crawls: `${prefix}-crawls`, items: `${prefix}-crawl-items`, hosts: `${prefix}-hosts` }
+  return {
+    crawls: `${prefix}-crawls`,
+    items: `${prefix}-crawl-items`,
+    hosts: `${prefix}-hosts`,
+    robots: `${prefix}-robots`
+  }
 }
 
 /**
@@ -98,12 +106,33 @@ const HOSTS_MAPPINGS: estypes.MappingTypeMapping = {
   }
 }
 
+/**
+ * Apart from the host's clock: that document is rewritten by every tick that hands out slots,
+ * and a robots.txt (up to 512 KiB) would be rewritten with it; the skip counter's increments
+ * would also make those guarded writes lose races.
+ */
+const ROBOTS_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: false,
+  properties: {
+    host: { type: 'keyword' },
+    url: { type: 'keyword', index: false },
+    state: { type: 'keyword' },
+    httpStatus: { type: 'integer' },
+    fetchedAt: { type: 'date' },
+    expiresAt: { type: 'date' },
+    body: { type: 'text', index: false },
+    reason: { type: 'keyword', index: false },
+    disallowedCount: { type: 'long' }
+  }
+}
+
 /** Puts every template and creates every index if missing. Also a liveness probe. */
 export async function ensureLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
   for (const [index, mappings] of [
     [indices.crawls, CRAWLS_MAPPINGS],
     [indices.items, ITEMS_MAPPINGS],
-    [indices.hosts, HOSTS_MAPPINGS]
+    [indices.hosts, HOSTS_MAPPINGS],
+    [indices.robots, ROBOTS_MAPPINGS]
   ] as const) {
     await client.indices.putIndexTemplate({
       name: `${index}-ledger`,
@@ -122,7 +151,7 @@ export async function ensureLedgerIndices(client: Client, indices: LedgerIndices
 
 /** Removes every ledger index and template (tests). */
 export async function deleteLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
-  for (const index of [indices.crawls, indices.items, indices.hosts]) {
+  for (const index of [indices.crawls, indices.items, indices.hosts, indices.robots]) {
     await client.indices.delete({ index }, { ignore: [404] })
     await client.indices.deleteIndexTemplate({ name: `${index}-ledger` }, { ignore: [404] })
   }

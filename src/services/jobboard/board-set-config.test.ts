@@ -10,7 +10,7 @@ describe('JOBBOARD_BOARDS', () => {
       JSON.stringify([
         { name: 'acme', count: 12, latencyMs: '50-400', limit: '2/250/5', port: 0 },
         { name: 'globex', seed: 9, latencyMs: 30, limit: { maxInFlight: 1, minGapMs: 1000 }, refuseFor: '3000/5' },
-        { name: 'initech', failureRate: 0.1, limit: null }
+        { name: 'initech', failureRate: 0.1, limit: null, robots: { disallow: ['/jobs/2001'], crawlDelay: 1 } }
       ])
     )
     expect(boards).toEqual([
@@ -34,7 +34,16 @@ describe('JOBBOARD_BOARDS', () => {
           refuseFor: { forMs: 3000, retryAfterS: 5 }
         }
       },
-      { name: 'initech', port: null, options: { seed: 3, failureRate: 0.1, limit: null } }
+      {
+        name: 'initech',
+        port: null,
+        options: {
+          seed: 3,
+          failureRate: 0.1,
+          limit: null,
+          robots: { disallow: ['/jobs/2001'], crawlDelayS: 1, status: 200 }
+        }
+      }
     ])
   })
 
@@ -59,6 +68,10 @@ describe('JOBBOARD_BOARDS', () => {
     ['[{"name":"a","limit":{"maxInFlight":0,"minGapMs":100}}]', /^JOBBOARD_BOARDS: 0\.limit/],
     ['[{"name":"a","latencyMs":"slow"}]', /^JOBBOARD_BOARDS: 0\.latencyMs: Latency must be/],
     ['[{"name":"a","failureRate":2}]', /^JOBBOARD_BOARDS: 0\.failureRate: Failure rate must be a number from 0 to 1/],
+    [
+      '[{"name":"a","robots":{"disallow":["jobs"]}}]',
+      /^JOBBOARD_BOARDS: 0\.robots: disallow\.0: a disallowed path starts with "\/"/
+    ],
     ['[{"name":"a","colour":"red"}]', /^JOBBOARD_BOARDS: 0: .*colour/],
     ['{"boards":21}', /^JOBBOARD_BOARDS: boards/],
     ['[{"name":"a"},{"name":"a"}]', /two boards are named "a"/],

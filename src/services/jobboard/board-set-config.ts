@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { checkFailureRate, parseLatency } from './fault-model.js'
 import type { JobBoardOptions } from './server.js'
+import { parseBoardRobots } from './robots-txt.js'
 import { parseRefusalSpell, parseSiteLimit } from './site-limit.js'
 import { SITEMAP_MAX_URLS } from './sitemap-xml.js'
 
@@ -86,6 +87,18 @@ const BoardSettingsSchema = z.strictObject({
   limit: LimitSchema.optional(),
   /** "MS/R", or { forMs, retryAfterS }: every page answered 429 for MS ms from the first. */
   refuseFor: RefuseForSchema.optional(),
+  /** What /robots.txt serves, as JOBBOARD_ROBOTS: { disallow, crawlDelay, status }; null: none (404). */
+  robots: z
+    .union([z.record(z.string(), z.unknown()), z.null()])
+    .transform((value, ctx) => {
+      try {
+        return value === null ? null : parseBoardRobots(JSON.stringify(value))
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message })
+        return z.NEVER
+      }
+    })
+    .optional(),
   port: wholeNumber(0, 65_535).optional()
 })
 

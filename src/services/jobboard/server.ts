@@ -14,6 +14,8 @@ import type { Logger } from '../log.js'
 import { silentLogger } from '../log.js'
 import { createAccessStats } from './access-stats.js'
 import type { AccessStats, AccessStatsSnapshot } from './access-stats.js'
+import { createBoardRobots } from './robots-txt.js'
+import type { BoardRobotsConfig, RobotsTruth } from './robots-txt.js'
 import { createSiteGate } from './site-limit.js'
 import type { RefusalSpell, SiteGate, SiteLimit, SiteTruth } from './site-limit.js'
 import { renderExpiredPage, renderIndexPage, renderStatusPage } from './board-pages.js'
@@ -52,6 +54,8 @@ export interface JobBoardOptions extends Partial<CatalogOptions> {
   limit?: SiteLimit | null
   /** A spell of 429s from the first page request (tests of backing off); none by default. */
   refuseFor?: RefusalSpell | null
+  /** What /robots.txt serves (and /_stats counts requests against); none (404) by default. */
+  robots?: BoardRobotsConfig | null
   logger?: Logger
 }
 
@@ -73,6 +77,8 @@ interface JobBoardServer {
 /** A board's `GET /_stats`: what it was asked for, and how its page requests arrived and were answered. */
 export interface BoardStats extends AccessStatsSnapshot {
   site: SiteTruth
+  /** Requests for paths its robots.txt disallows. */
+  robots: RobotsTruth
 }
 
 export interface RunningJobBoard extends JobBoardServer {
@@ -131,6 +137,7 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
   const hostileIds = pickHostileIds(catalog.entries, hostile.count)
   const stats = createAccessStats((id) => catalog.byId.get(id) !== undefined)
   const site = createSiteGate(options.limit ?? null, undefined, options.refuseFor ?? null)
+  const robots = createBoardRobots(options.robots ?? null)
 
   // Newest first, as boards list them; expired listings are reachable by id only.
   const active = catalog.entries
@@ -147,7 +154,7 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
       .map((other) => catalog.at(other.index))
   }
   const pendingTimers = new Set<NodeJS.Timeout>()
-  const snapshot = (): BoardStats => ({ ...stats.snapshot(), site: site.snapshot() })
+  const snapshot = (): BoardStats => ({ ...stats.snapshot(), site: site.snapshot(), robots: robots.snapshot() })
 
   // Pages never change for a catalog, so each is rendered once per site address, and the
   // recent ones are kept: bounded, so neither a 50,000-listing crawl nor a stream of
@@ -294,6 +301,7 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
   const handle: RequestListener = (request, response) => {
     const started = Date.now()
     const [path = '', search = ''] = (request.url ?? '').split('?', 2)
+    robots.record(path)
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       send(
         request,
@@ -371,6 +379,8 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
       )
       return
     }
+    // A page request as the site sees it (counted, limited), but never a random 503.
+    if (path === '/robots.txt') return send(request, response, robots.reply(), started)
     const fault = faults.next()
     const answer = (): void => {
       if (fault.fail) {
