@@ -4,7 +4,8 @@
  * some ids, the disallowed among them: the board sees no request for a disallowed path and no
  * gap under the Crawl-delay (robots.txt's own fetch included), the disallowed items end
  * `skipped` / RobotsDisallowed, the others `done`. With the host's robots.txt ignored by
- * choice (logged), the same disallowed ids are fetched.
+ * choice (logged), the same disallowed ids are fetched. A single lookup of a disallowed id is
+ * refused (RobotsDisallowed) without a request to the board.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { CrawlClient } from '../../src/main/clients/crawl-client'
@@ -78,7 +79,8 @@ it(
   'disallowed ids are skipped (RobotsDisallowed) and never requested; Crawl-delay holds; ignored by choice, they are fetched',
   { timeout: 120_000 },
   async () => {
-    let client = new CrawlClient({ baseUrl: (await api.waitFor(/"msg":"API listening","url":"([^"]+)"/))[1]! })
+    const apiUrl = (await api.waitFor(/"msg":"API listening","url":"([^"]+)"/))[1]!
+    let client = new CrawlClient({ baseUrl: apiUrl })
     const ids = [...DISALLOWED, ...ALLOWED]
     const { crawl } = await client.start({ source: { kind: 'ids', text: ids.join('\n') } })
     const detail = await waitForCrawl(client, crawl.id, ['done'], 60_000)
@@ -100,6 +102,15 @@ it(
     )
     // robots.txt itself is a request the site saw, paced with the pages.
     expect(truth.site.served).toBe(ALLOWED.length + 1)
+
+    // A single lookup follows the same rule, with the error saying why.
+    const lookup = await fetch(`${apiUrl}/joblisting/${DISALLOWED[0]}`)
+    const body = (await lookup.json()) as { error: { kind: string; message: string; hint: string } }
+    expect(lookup.status).toBe(403)
+    expect(body.error.kind).toBe('RobotsDisallowed')
+    expect(body.error.message).toContain(`disallows ${board.board.url}/jobs/${DISALLOWED[0]}`)
+    expect(body.error.hint).toContain('--ignore-robots')
+    expect((await boardTruth()).robots.disallowedRequested).toBe(0)
 
     await api.kill()
     // Ignoring robots.txt ignores its Crawl-delay too: the source's own gap keeps the board's limit.
