@@ -41,6 +41,7 @@ import { SourceRegistry } from '../sources/source-registry'
 import { SourceStore } from '../sources/source-store'
 import { afterRefusal } from '../politeness/host-backoff'
 import { HostClocks } from '../politeness/host-clock'
+import { hostOf } from '../politeness/politeness-settings'
 import type { PolitenessLookup } from '../politeness/politeness-settings'
 import { RobotsGate } from '../politeness/robots-gate'
 import type { RobotsTiming } from '../politeness/robots-rules'
@@ -315,8 +316,19 @@ export class Coordinator {
     )
   }
 
+  /**
+   * A single lookup obeys robots.txt as a crawl does: throws RobotsDisallowed (or
+   * SourceUnavailable while the host's file cannot be read) unless the source ignores it.
+   */
+  async checkRobots(id: string, source: string = DEFAULT_SOURCE_NAME): Promise<void> {
+    const url = this.pageUrlOf({ listingId: id, source })
+    if (this.robotsGate === null || url === null) return
+    const host = hostOf(url)
+    await this.robotsGate.checkOne(host, url, this.options.politeness.politenessFor(host))
+  }
+
   /** The page an item's fetch asks for (as the scraper builds it), or null for a source with no template. */
-  private pageUrlOf(item: ItemDoc): string | null {
+  private pageUrlOf(item: Pick<ItemDoc, 'listingId' | 'source'>): string | null {
     const source = itemSource(item)
     const template =
       this.announcer.sourceTemplates.get(source) ??

@@ -13,11 +13,27 @@ import type { Logger } from '../log'
 import type { FetchSlot } from './fetch-slot'
 import type { HostClocks } from './host-clock'
 import { fetchRobotsTxt } from './robots-fetch'
-import { DEFAULT_ROBOTS_TIMING, effectiveGapMs, recordFromAnswer, robotsUrlOf, rulesOf } from './robots-rules'
+import { SourceUnavailable } from '../scraper/scrape-errors'
+import {
+  DEFAULT_ROBOTS_TIMING,
+  ROBOTS_DISALLOWED,
+  effectiveGapMs,
+  recordFromAnswer,
+  robotsUrlOf,
+  rulesOf
+} from './robots-rules'
 import type { RobotsRecord, RobotsRules, RobotsTiming } from './robots-rules'
 import type { RobotsStore } from './robots-store'
 import { planSlots } from './slot-schedule'
 import type { SlotPlanOptions } from './slot-schedule'
+
+/** How often a single lookup waits for its host's robots.txt (a fetch may find no free slot at first). */
+const LOOKUP_TRIES = 4
+
+/** A page not fetched because the host's robots.txt disallows it for our agent (a single lookup's answer). */
+export class RobotsDisallowed extends Error {
+  override readonly name = ROBOTS_DISALLOWED
+}
 
 /** A robots.txt fetch with no slot (a host with no gap) is given this long. */
 const UNSLOTTED_TIMEOUT_MS = 10_000
@@ -93,6 +109,33 @@ export class RobotsGate {
     if (verdict.disallowed.length > 0)
       await this.options.store.addDisallowed(host, known.record.fetchedAt, verdict.disallowed.length)
     return verdict
+  }
+
+  /**
+   * The same rule for a single lookup of `url` on `host`: resolves when our agent may fetch it,
+   * throws RobotsDisallowed when robots.txt disallows it, SourceUnavailable while the file
+   * cannot be read. A host's first lookup waits for its robots.txt, fetched in a slot as for a crawl.
+   */
+  async checkOne(host: string, url: string, politeness: Politeness | null): Promise<void> {
+    const verdict = await this.verdictOf(host, url, politeness)
+    if (verdict === 'unknown')
+      throw new SourceUnavailable(url, `${host}/robots.txt could not be read yet (or failed); try again shortly`)
+    if (verdict.disallowed[0] !== undefined) throw new RobotsDisallowed(verdict.disallowed[0].message)
+  }
+
+  private async verdictOf(
+    host: string,
+    url: string,
+    politeness: Politeness | null
+  ): Promise<RobotsVerdict<string> | 'unknown'> {
+    for (let attempt = 0; attempt < LOOKUP_TRIES; attempt += 1) {
+      const verdict = await this.screen(host, [url], (u) => u, politeness)
+      if (verdict.allowed.length + verdict.disallowed.length > 0) return verdict
+      const known = this.known.get(host)
+      if (known?.record.state === 'unreachable' && known.record.expiresAt > this.now()) return 'unknown'
+      await (this.fetching.get(host) ?? new Promise((resolve) => setTimeout(resolve, this.options.plan.horizonMs)))
+    }
+    return 'unknown'
   }
 
   /** Ends fetches under way (the coordinator is closing). */

@@ -3,6 +3,7 @@
  * (`<prefix>-robots`, _id = host), so every coordinator, and a restarted one, uses the same
  * answer for its whole lifetime instead of fetching the file again.
  */
+import { errors } from '@elastic/elasticsearch'
 import type { Client } from '@elastic/elasticsearch'
 import type { RobotsRecord } from './robots-rules'
 
@@ -30,20 +31,28 @@ export class RobotsStore {
     await this.client.index({ index: this.index, id: record.host, document: record })
   }
 
-  /** Counts skipped URLs on the record of the fetch that disallowed them (an atomic increment). */
+  /**
+   * Counts skipped URLs on the record of the fetch that disallowed them: a guarded
+   * read-modify-write (the stack's Elasticsearch runs no scripts), given up after a few lost
+   * races, as the count is for people to read.
+   */
   async addDisallowed(host: string, fetchedAt: number, count: number): Promise<void> {
-    await this.client.update(
-      {
-        index: this.index,
-        id: host,
-        script: {
-          source:
-            'if (ctx._source.fetchedAt == params.fetchedAt) { ctx._source.disallowedCount += params.count } else { ctx.op = "noop" }',
-          params: { fetchedAt, count }
-        },
-        retry_on_conflict: 3
-      },
-      { ignore: [404] }
-    )
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const res = await this.client.get<RobotsRecord>({ index: this.index, id: host }, { ignore: [404] })
+      const record = res._source
+      if (!res.found || record === undefined || record.fetchedAt !== fetchedAt) return
+      try {
+        await this.client.index({
+          index: this.index,
+          id: host,
+          document: { ...record, disallowedCount: record.disallowedCount + count },
+          if_seq_no: res._seq_no!,
+          if_primary_term: res._primary_term!
+        })
+        return
+      } catch (err) {
+        if (!(err instanceof errors.ResponseError && err.statusCode === 409)) throw err
+      }
+    }
   }
 }
