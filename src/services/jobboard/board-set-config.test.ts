@@ -17,6 +17,7 @@ describe('JOBBOARD_BOARDS', () => {
       {
         name: 'acme',
         port: 0,
+        host: null,
         options: {
           seed: 1,
           count: 12,
@@ -27,6 +28,7 @@ describe('JOBBOARD_BOARDS', () => {
       {
         name: 'globex',
         port: null,
+        host: null,
         options: {
           seed: 9,
           latency: { minMs: 30, maxMs: 30 },
@@ -37,6 +39,7 @@ describe('JOBBOARD_BOARDS', () => {
       {
         name: 'initech',
         port: null,
+        host: null,
         options: {
           seed: 3,
           failureRate: 0.1,
@@ -75,9 +78,21 @@ describe('JOBBOARD_BOARDS', () => {
     ['[{"name":"a","colour":"red"}]', /^JOBBOARD_BOARDS: 0: .*colour/],
     ['{"boards":21}', /^JOBBOARD_BOARDS: boards/],
     ['[{"name":"a"},{"name":"a"}]', /two boards are named "a"/],
-    ['[{"name":"a","port":9000},{"name":"b","port":9000}]', /boards "a" and "b" both ask for port 9000/]
+    ['[{"name":"a","port":9000},{"name":"b","port":9000}]', /boards "a" and "b" both ask for port 9000/],
+    ['[{"name":"a","host":"localhost","port":0}]', /^JOBBOARD_BOARDS: 0\.host: an IP address to listen on/],
+    ['[{"name":"a","host":"127.0.0.2"}]', /board "a" has a host but no port/]
   ])('refuses %s and says where and why', (text, message) => {
     expect(() => parseBoardSet(text)).toThrow(message)
+  })
+
+  it('lets boards share a port on distinct addresses', () => {
+    const boards = parseBoardSet(
+      '[{"name":"a","host":"127.0.0.2","port":9000},{"name":"b","host":"127.0.0.3","port":9000}]'
+    )
+    expect(boards.map((b) => [b.host, b.port])).toEqual([
+      ['127.0.0.2', 9000],
+      ['127.0.0.3', 9000]
+    ])
   })
 
   it('comes from JOBBOARD_BOARDS or the file JOBBOARD_BOARDS_FILE names, not both', () => {

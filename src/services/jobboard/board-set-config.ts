@@ -9,6 +9,7 @@
  * its place in the JSON.
  */
 import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { z } from 'zod'
 import { checkFailureRate, parseLatency } from './fault-model.js'
 import type { JobBoardOptions } from './server.js'
@@ -21,6 +22,8 @@ export interface BoardSpec {
   name: string
   /** A port of its own (0: any free one), or null: reached only by its name as the Host. */
   port: number | null
+  /** The address its own port listens on, or null for the process's HOST. */
+  host: string | null
   options: JobBoardOptions
 }
 
@@ -99,7 +102,12 @@ const BoardSettingsSchema = z.strictObject({
       }
     })
     .optional(),
-  port: wholeNumber(0, 65_535).optional()
+  port: wholeNumber(0, 65_535).optional(),
+  /** The address of its own port (e.g. 127.0.0.7): distinct loopback addresses are distinct host names too. */
+  host: z
+    .string()
+    .refine((text) => isIP(text) !== 0, 'an IP address to listen on, e.g. 127.0.0.7')
+    .optional()
 })
 
 const BoardSchema = BoardSettingsSchema.extend({
@@ -179,10 +187,11 @@ function telling(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: strin
 }
 
 function toSpec(settings: BoardSettings, name: string, position: number): BoardSpec {
-  const { port, latencyMs, ...rest } = settings
+  const { port, host, latencyMs, ...rest } = settings
   return {
     name,
     port: port ?? null,
+    host: host ?? null,
     options: {
       ...rest,
       seed: settings.seed ?? position,
@@ -193,18 +202,21 @@ function toSpec(settings: BoardSettings, name: string, position: number): BoardS
 
 function checkDistinct(specs: BoardSpec[], source: string): void {
   const names = new Set<string>()
-  const ports = new Map<number, string>()
+  const ports = new Map<string, string>()
   for (const spec of specs) {
     if (names.has(spec.name))
       throw new Error(`${source}: two boards are named "${spec.name}": each name is a host name`)
     names.add(spec.name)
+    if (spec.host !== null && spec.port === null)
+      throw new Error(`${source}: board "${spec.name}" has a host but no port: give it "port" (0 for any free one)`)
     if (spec.port === null || spec.port === 0) continue
-    const other = ports.get(spec.port)
+    const address = `${spec.host ?? ''}:${spec.port}`
+    const other = ports.get(address)
     if (other !== undefined)
       throw new Error(
         `${source}: boards "${other}" and "${spec.name}" both ask for port ${spec.port}: give each its own, or 0 for any free one`
       )
-    ports.set(spec.port, spec.name)
+    ports.set(address, spec.name)
   }
 }
 

@@ -79,7 +79,7 @@ export async function startBoardSet(options: StartBoardSetOptions): Promise<Runn
       if (spec.port !== null) {
         const server = createServer(withSetStats(() => board.handle))
         servers.push(server)
-        url = await listenOn(server, options.host, spec.port)
+        url = await listenOn(server, spec.host ?? options.host, spec.port)
       }
       boards.push({ name: spec.name, url, board })
     }
