@@ -40,10 +40,11 @@ import { SourceRegistry } from '../sources/source-registry'
 import { SourceStore } from '../sources/source-store'
 import { afterRefusal } from '../politeness/host-backoff'
 import { HostClocks } from '../politeness/host-clock'
-import type { PolitenessLookup } from '../politeness/politeness-settings'
+import { hostOf } from '../politeness/politeness-settings'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
-import type { ItemDoc } from './ledger-docs'
+import { SourcePoliteness } from '../politeness/source-politeness'
 import { itemSource } from './ledger-docs'
+import type { Politeness } from '../../shared/source'
 
 export interface CoordinatorOptions {
   elasticsearchUrl: string
@@ -61,9 +62,11 @@ export interface CoordinatorOptions {
   staleMs: number
   backoff: Backoff
   sources: SourceSettings
-  /** Per host limits (politeness/politeness-settings.ts) and the host an item's page is on. */
-  politeness: PolitenessLookup
-  hostOf: (item: ItemDoc) => string
+  /**
+   * The politeness the default source is created with at first start (the fields not given
+   * take the contract's defaults); afterwards the stored source's own settings apply.
+   */
+  defaultSourcePoliteness?: Partial<Politeness>
   /** How far ahead slots are handed out and the margin between them (dispatcher.ts SLOT_PLAN by default). */
   slotPlan?: SlotPlanOptions
   logger: Logger
@@ -82,6 +85,8 @@ export class Coordinator {
   /** The boards the fleet may scrape (`<prefix>-sources`); scrapers learn them from the announcements. */
   readonly sources: SourceRegistry
   readonly hostClocks: HostClocks
+  /** Each host's politeness, from its sources' settings (re-read every few seconds). */
+  readonly politeness: SourcePoliteness
   private readonly es: Client
   private readonly applier: ReplyApplier
   private readonly ingests: CrawlIngests
@@ -111,9 +116,18 @@ export class Coordinator {
     })
     const sourceStore = new SourceStore(this.es, sourcesIndex(options.indexPrefix))
     this.announcer = new ControlAnnouncer(this.crawls, this.link, { store: sourceStore, service: options.service })
-    // Scrapers learn of a change at once, not at the next announcement.
-    this.sources = new SourceRegistry({ store: sourceStore, onChange: () => this.announcer.announce().catch(() => {}) })
+    this.politeness = new SourcePoliteness(() => sourceStore.list())
+    // Scrapers learn of a change at once, not at the next announcement; the next tick applies new politeness.
+    this.sources = new SourceRegistry({
+      store: sourceStore,
+      onChange: () => {
+        this.politeness.invalidate()
+        return this.announcer.announce().catch(() => {})
+      }
+    })
     this.hostClocks = new HostClocks(this.es, indices.hosts)
+    // An item of a source no longer registered is counted against the default source's host.
+    const fallbackHost = hostOf(options.sources.template.replace('{id}', 'id'))
     this.dispatcher = new Dispatcher({
       items: this.items,
       link: this.link,
@@ -123,9 +137,8 @@ export class Coordinator {
       staleMs: options.staleMs,
       politeness: {
         clocks: this.hostClocks,
-        settings: options.politeness,
-        // An item of a registered source is paced by its source's host; the configured rule is the fallback.
-        hostOf: (item) => this.announcer.sourceHosts.get(itemSource(item)) ?? options.hostOf(item),
+        settings: this.politeness,
+        hostOf: (item) => this.politeness.hostOfSource(itemSource(item)) ?? fallbackHost,
         ...(options.slotPlan ? { plan: options.slotPlan } : {})
       }
     })
@@ -164,7 +177,10 @@ export class Coordinator {
     await ensureSourcesIndex(this.es, this.sources.store.index)
     await this.sources.store.ensureDefault({
       listingUrlTemplate: this.options.sources.template,
-      sitemapUrls: [this.options.sources.boardSitemapUrl]
+      sitemapUrls: [this.options.sources.boardSitemapUrl],
+      ...(this.options.defaultSourcePoliteness === undefined
+        ? {}
+        : { politeness: this.options.defaultSourcePoliteness })
     })
     if (!this.linkStarted && !this.closed) {
       await this.link.start((reply) => this.applier.take(reply))
@@ -322,6 +338,7 @@ export class Coordinator {
     const now = Date.now()
     if (now - this.announcer.lastAnnounce >= ANNOUNCE_EVERY_MS) await this.announcer.announce()
     const running = await this.crawls.list(['running'], 1000)
+    if (running.length > 0) await this.politeness.refresh()
     await this.dispatcher.dispatch(running.map((c) => c.id))
     if (now - this.lastStaleCheck >= STALE_CHECK_EVERY_MS) {
       // The first pass of a new coordinator publishes at once what the last one left unconfirmed.

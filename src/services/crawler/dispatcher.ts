@@ -177,10 +177,6 @@ export class Dispatcher {
     const slotted: { item: StoredItem; slot: FetchSlot | null; host: string }[] = []
     for (const [host, items] of byHost) {
       const politeness = settings.politenessFor(host)
-      if (politeness === null) {
-        for (const item of items) slotted.push({ item, slot: null, host })
-        continue
-      }
       if (politeness.minGapMs === 0) {
         const clock = await clocks.get(host)
         if (clock.blocked || clock.pausedUntil > now) continue
