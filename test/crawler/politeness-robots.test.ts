@@ -36,13 +36,7 @@ const names = uniqueStackNames('robots')
 let board: BoardProcess
 let scraper: ServiceProcess
 let api: ServiceProcess
-let host: string
-
-const apiEnv = (politeness: { minGapMs: number; respectRobots?: boolean }): Record<string, string> => ({
-  CRAWL_POLITENESS: JSON.stringify({ hosts: { [host]: { maxInFlight: 2, ...politeness } } }),
-  // Processes on a shared 2-core machine: see politeness.test.ts.
-  CRAWL_SLOT_MARGIN_MS: '150'
-})
+let apiUrl: string
 
 async function boardTruth(): Promise<{ site: SiteTruth; robots: RobotsTruth; listings: Record<string, number> }> {
   return (await (await fetch(`${board.board.url}/_stats`)).json()) as {
@@ -63,9 +57,14 @@ beforeAll(async () => {
     JOBBOARD_LIMIT: `2/${CRAWL_DELAY_MS}/1`
   })
   scraper = await startScraper(names, board, 'robots-1')
-  host = new URL(board.board.url).host
-  // The source's own gap is below the Crawl-delay: the delay must raise it.
-  api = (await startApiProcess(names, board, apiEnv({ minGapMs: 100 }))).api
+  const started = await startApiProcess(names, board, {
+    // The board is the default source; its own gap is below the Crawl-delay: the delay must raise it.
+    CRAWL_DEFAULT_SOURCE_POLITENESS: '2/100',
+    // Processes on a shared 2-core machine: see politeness.test.ts.
+    CRAWL_SLOT_MARGIN_MS: '150'
+  })
+  api = started.api
+  apiUrl = started.url
 }, 120_000)
 
 afterAll(async () => {
@@ -79,8 +78,7 @@ it(
   'disallowed ids are skipped (RobotsDisallowed) and never requested; Crawl-delay holds; ignored by choice, they are fetched',
   { timeout: 120_000 },
   async () => {
-    const apiUrl = (await api.waitFor(/"msg":"API listening","url":"([^"]+)"/))[1]!
-    let client = new CrawlClient({ baseUrl: apiUrl })
+    const client = new CrawlClient({ baseUrl: apiUrl })
     const ids = [...DISALLOWED, ...ALLOWED]
     const { crawl } = await client.start({ source: { kind: 'ids', text: ids.join('\n') } })
     const detail = await waitForCrawl(client, crawl.id, ['done'], 60_000)
@@ -112,11 +110,13 @@ it(
     expect(body.error.hint).toContain('--ignore-robots')
     expect((await boardTruth()).robots.disallowedRequested).toBe(0)
 
-    await api.kill()
     // Ignoring robots.txt ignores its Crawl-delay too: the source's own gap keeps the board's limit.
-    const ignoring = await startApiProcess(names, board, apiEnv({ minGapMs: CRAWL_DELAY_MS, respectRobots: false }))
-    api = ignoring.api
-    client = new CrawlClient({ baseUrl: ignoring.url })
+    const edit = await fetch(`${apiUrl}/sources/jobboard`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ politeness: { minGapMs: CRAWL_DELAY_MS, respectRobots: false } })
+    })
+    expect(edit.status).toBe(200)
     const second = await client.start({ source: { kind: 'ids', text: DISALLOWED.join('\n') } })
     const fetched = await waitForCrawl(client, second.crawl.id, ['done'], 60_000)
     expectCountsAddUp(fetched)

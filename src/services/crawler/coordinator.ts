@@ -42,14 +42,14 @@ import { SourceStore } from '../sources/source-store'
 import { afterRefusal } from '../politeness/host-backoff'
 import { HostClocks } from '../politeness/host-clock'
 import { hostOf } from '../politeness/politeness-settings'
-import type { PolitenessLookup } from '../politeness/politeness-settings'
 import { RobotsGate } from '../politeness/robots-gate'
 import type { RobotsTiming } from '../politeness/robots-rules'
 import { RobotsStore } from '../politeness/robots-store'
 import { listingUrl } from '../scraper/listing-url'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
-import type { ItemDoc } from './ledger-docs'
+import { SourcePoliteness } from '../politeness/source-politeness'
 import { itemSource } from './ledger-docs'
+import type { Politeness } from '../../shared/source'
 
 export interface CoordinatorOptions {
   elasticsearchUrl: string
@@ -67,9 +67,11 @@ export interface CoordinatorOptions {
   staleMs: number
   backoff: Backoff
   sources: SourceSettings
-  /** Per host limits (politeness/politeness-settings.ts) and the host an item's page is on. */
-  politeness: PolitenessLookup
-  hostOf: (item: ItemDoc) => string
+  /**
+   * The politeness the default source is created with at first start (the fields not given
+   * take the contract's defaults); afterwards the stored source's own settings apply.
+   */
+  defaultSourcePoliteness?: Partial<Politeness>
   /** How far ahead slots are handed out and the margin between them (dispatcher.ts SLOT_PLAN by default). */
   slotPlan?: SlotPlanOptions
   /** robots.txt is obeyed per host (politeness/robots-gate.ts) when given: the User-Agent we fetch with, and how long answers are kept. */
@@ -90,6 +92,8 @@ export class Coordinator {
   /** The boards the fleet may scrape (`<prefix>-sources`); scrapers learn them from the announcements. */
   readonly sources: SourceRegistry
   readonly hostClocks: HostClocks
+  /** Each host's politeness, from its sources' settings (re-read every few seconds). */
+  readonly politeness: SourcePoliteness
   readonly robots: RobotsStore
   private readonly robotsGate: RobotsGate | null
   private readonly es: Client
@@ -121,8 +125,15 @@ export class Coordinator {
     })
     const sourceStore = new SourceStore(this.es, sourcesIndex(options.indexPrefix))
     this.announcer = new ControlAnnouncer(this.crawls, this.link, { store: sourceStore, service: options.service })
-    // Scrapers learn of a change at once, not at the next announcement.
-    this.sources = new SourceRegistry({ store: sourceStore, onChange: () => this.announcer.announce().catch(() => {}) })
+    this.politeness = new SourcePoliteness(() => sourceStore.list())
+    // Scrapers learn of a change at once, not at the next announcement; the next tick applies new politeness.
+    this.sources = new SourceRegistry({
+      store: sourceStore,
+      onChange: () => {
+        this.politeness.invalidate()
+        return this.announcer.announce().catch(() => {})
+      }
+    })
     this.hostClocks = new HostClocks(this.es, indices.hosts)
     this.robots = new RobotsStore(this.es, indices.robots)
     this.robotsGate = options.robots
@@ -135,6 +146,8 @@ export class Coordinator {
           logger: options.logger
         })
       : null
+    // An item of a source no longer registered is counted against the default source's host.
+    const fallbackHost = hostOf(options.sources.template.replace('{id}', 'id'))
     this.dispatcher = new Dispatcher({
       items: this.items,
       link: this.link,
@@ -144,9 +157,8 @@ export class Coordinator {
       staleMs: options.staleMs,
       politeness: {
         clocks: this.hostClocks,
-        settings: options.politeness,
-        // An item of a registered source is paced by its source's host; the configured rule is the fallback.
-        hostOf: (item) => this.announcer.sourceHosts.get(itemSource(item)) ?? options.hostOf(item),
+        settings: this.politeness,
+        hostOf: (item) => this.politeness.hostOfSource(itemSource(item)) ?? fallbackHost,
         ...(options.slotPlan ? { plan: options.slotPlan } : {}),
         ...(this.robotsGate ? { robots: { gate: this.robotsGate, urlOf: (item) => this.pageUrlOf(item) } } : {})
       }
@@ -186,7 +198,10 @@ export class Coordinator {
     await ensureSourcesIndex(this.es, this.sources.store.index)
     await this.sources.store.ensureDefault({
       listingUrlTemplate: this.options.sources.template,
-      sitemapUrls: [this.options.sources.boardSitemapUrl]
+      sitemapUrls: [this.options.sources.boardSitemapUrl],
+      ...(this.options.defaultSourcePoliteness === undefined
+        ? {}
+        : { politeness: this.options.defaultSourcePoliteness })
     })
     if (!this.linkStarted && !this.closed) {
       await this.link.start((reply) => this.applier.take(reply))
@@ -324,14 +339,15 @@ export class Coordinator {
     const url = this.pageUrlOf({ listingId: id, source })
     if (this.robotsGate === null || url === null) return
     const host = hostOf(url)
-    await this.robotsGate.checkOne(host, url, this.options.politeness.politenessFor(host))
+    await this.politeness.refresh()
+    await this.robotsGate.checkOne(host, url, this.politeness.politenessFor(host))
   }
 
   /** The page an item's fetch asks for (as the scraper builds it), or null for a source with no template. */
-  private pageUrlOf(item: Pick<ItemDoc, 'listingId' | 'source'>): string | null {
+  private pageUrlOf(item: { listingId: string; source?: string | undefined }): string | null {
     const source = itemSource(item)
     const template =
-      this.announcer.sourceTemplates.get(source) ??
+      this.politeness.templateOfSource(source) ??
       (source === DEFAULT_SOURCE_NAME ? this.options.sources.template : undefined)
     if (template === undefined) return null
     try {
@@ -370,6 +386,7 @@ export class Coordinator {
     const now = Date.now()
     if (now - this.announcer.lastAnnounce >= ANNOUNCE_EVERY_MS) await this.announcer.announce()
     const running = await this.crawls.list(['running'], 1000)
+    if (running.length > 0) await this.politeness.refresh()
     await this.dispatcher.dispatch(running.map((c) => c.id))
     if (now - this.lastStaleCheck >= STALE_CHECK_EVERY_MS) {
       // The first pass of a new coordinator publishes at once what the last one left unconfirmed.

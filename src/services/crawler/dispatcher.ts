@@ -191,10 +191,6 @@ export class Dispatcher {
       for (const { item, message } of verdict.disallowed) skipped.push({ item, host, message })
       const items = verdict.allowed
       if (items.length === 0) continue
-      if (politeness === null) {
-        for (const item of items) slotted.push({ item, slot: null, host })
-        continue
-      }
       const gapMs = effectiveGapMs(politeness.minGapMs, verdict.crawlDelayMs)
       if (gapMs === 0) {
         const clock = await clocks.get(host)

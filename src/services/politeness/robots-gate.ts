@@ -79,9 +79,9 @@ export class RobotsGate {
     host: string,
     items: T[],
     urlOf: (item: T) => string | null,
-    politeness: Politeness | null
+    politeness: Politeness
   ): Promise<RobotsVerdict<T>> {
-    if (politeness !== null && !politeness.respectRobots) {
+    if (!politeness.respectRobots) {
       if (!this.ignoredLogged.has(host)) {
         this.ignoredLogged.add(host)
         this.options.logger.warn("robots.txt ignored for this host: its source's choice (respectRobots false)", {
@@ -116,7 +116,7 @@ export class RobotsGate {
    * throws RobotsDisallowed when robots.txt disallows it, SourceUnavailable while the file
    * cannot be read. A host's first lookup waits for its robots.txt, fetched in a slot as for a crawl.
    */
-  async checkOne(host: string, url: string, politeness: Politeness | null): Promise<void> {
+  async checkOne(host: string, url: string, politeness: Politeness): Promise<void> {
     const verdict = await this.verdictOf(host, url, politeness)
     if (verdict === 'unknown')
       throw new SourceUnavailable(url, `${host}/robots.txt could not be read yet (or failed); try again shortly`)
@@ -126,7 +126,7 @@ export class RobotsGate {
   private async verdictOf(
     host: string,
     url: string,
-    politeness: Politeness | null
+    politeness: Politeness
   ): Promise<RobotsVerdict<string> | 'unknown'> {
     for (let attempt = 0; attempt < LOOKUP_TRIES; attempt += 1) {
       const verdict = await this.screen(host, [url], (u) => u, politeness)
@@ -145,7 +145,7 @@ export class RobotsGate {
   }
 
   /** The host's robots.txt to use now, or null while it is being fetched; starts a fetch when due. */
-  private async current(host: string, robotsUrl: string, politeness: Politeness | null): Promise<Known | null> {
+  private async current(host: string, robotsUrl: string, politeness: Politeness): Promise<Known | null> {
     const now = this.now()
     let known = this.known.get(host)
     if ((known === undefined || known.record.expiresAt <= now) && !this.fetching.has(host)) {
@@ -161,8 +161,8 @@ export class RobotsGate {
     return known.record.state === 'unreachable' && known.record.expiresAt <= now ? null : known
   }
 
-  private startFetch(host: string, robotsUrl: string, politeness: Politeness | null, previous?: Known): void {
-    const gapMs = politeness === null ? 0 : effectiveGapMs(politeness.minGapMs, previous?.rules.crawlDelayMs ?? null)
+  private startFetch(host: string, robotsUrl: string, politeness: Politeness, previous?: Known): void {
+    const gapMs = effectiveGapMs(politeness.minGapMs, previous?.rules.crawlDelayMs ?? null)
     const run = this.fetchInSlot(host, robotsUrl, politeness, gapMs)
       .catch((err: unknown) =>
         this.options.logger.warn('Could not fetch or store robots.txt; trying again at a later tick', {
@@ -179,14 +179,9 @@ export class RobotsGate {
    * host with no gap; gives up quietly when no slot is free or it would start late (the next
    * tick tries again).
    */
-  private async fetchInSlot(
-    host: string,
-    robotsUrl: string,
-    politeness: Politeness | null,
-    gapMs: number
-  ): Promise<void> {
+  private async fetchInSlot(host: string, robotsUrl: string, politeness: Politeness, gapMs: number): Promise<void> {
     let slot: FetchSlot | null = null
-    if (politeness !== null && gapMs > 0) {
+    if (gapMs > 0) {
       slot = await this.options.clocks.update(host, (clock) => {
         if (clock.blocked) return null
         const planned = planSlots(clock, politeness, gapMs, this.now(), 1, this.options.plan)
@@ -197,7 +192,7 @@ export class RobotsGate {
       const wait = slot.startAt - this.now()
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
       if (this.now() > slot.notAfter || this.closing.signal.aborted) return
-    } else if (politeness !== null) {
+    } else {
       const clock = await this.options.clocks.get(host)
       if (clock.blocked || clock.pausedUntil > this.now()) return
     }
