@@ -103,8 +103,6 @@ beforeAll(async () => {
   ])
   scrapers.push(await startScraper(names, boards, 'boards-1'))
   const started = await startApiProcess(names, boards, {
-    // The sources' own limits apply (no host override); the stack's default board is not crawled.
-    CRAWL_POLITENESS: '',
     // Seven processes on a shared 2-core machine: the delay from a scraper's slot check to the
     // board seeing the request varies by up to ~100 ms under load, more than the default margin.
     CRAWL_SLOT_MARGIN_MS: '150'
