@@ -1,7 +1,9 @@
 /**
- * The benches' Python peers (bench/peers/): one venv under .cache/bench-venv with the pins of
- * bench/peers/requirements.txt, installed from PyPI the first time a bench needs it (and again
- * when the pins change), and long-lived Python processes spoken to one JSON line at a time.
+ * The benches' Python peers (bench/peers/): a venv per requirements file (.cache/bench-venv for
+ * bench/peers/requirements.txt, .cache/bench-venv-scrapy for scrapy-requirements.txt, whose
+ * Twisted must not meet the Nameko peer's eventlet), installed from PyPI the first time a bench
+ * needs it (and again when the pins change), and long-lived Python processes spoken to one
+ * JSON line at a time.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -12,19 +14,25 @@ import { fileURLToPath } from 'node:url'
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const PEERS_DIR = `${REPO_ROOT}bench/peers`
-const VENV = `${REPO_ROOT}.cache/bench-venv`
-const REQUIREMENTS = `${PEERS_DIR}/requirements.txt`
-const STAMP = `${VENV}/.requirements-sha256`
 
-/** The venv's bin directory, after installing the pinned peers if they are missing or stale. */
-export function benchVenvBin(): string {
-  const wanted = createHash('sha256').update(readFileSync(REQUIREMENTS)).digest('hex')
-  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === wanted) return `${VENV}/bin`
-  console.error(`installing the Python peers (${REQUIREMENTS}) into ${VENV} from PyPI…`)
-  run('python3', ['-m', 'venv', VENV])
-  run(`${VENV}/bin/pip`, ['install', '-q', '-r', REQUIREMENTS])
-  writeFileSync(STAMP, wanted)
-  return `${VENV}/bin`
+/** The peers' venvs, each with its own requirements file under bench/peers/. */
+const VENVS = {
+  nameko: { dir: `${REPO_ROOT}.cache/bench-venv`, requirements: `${PEERS_DIR}/requirements.txt` },
+  scrapy: { dir: `${REPO_ROOT}.cache/bench-venv-scrapy`, requirements: `${PEERS_DIR}/scrapy-requirements.txt` }
+} as const
+export type BenchVenv = keyof typeof VENVS
+
+/** A venv's bin directory, after installing its pinned peers if they are missing or stale. */
+export function benchVenvBin(venv: BenchVenv = 'nameko'): string {
+  const { dir, requirements } = VENVS[venv]
+  const stamp = `${dir}/.requirements-sha256`
+  const wanted = createHash('sha256').update(readFileSync(requirements)).digest('hex')
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return `${dir}/bin`
+  console.error(`installing the Python peers (${requirements}) into ${dir} from PyPI…`)
+  run('python3', ['-m', 'venv', dir])
+  run(`${dir}/bin/pip`, ['install', '-q', '-r', requirements])
+  writeFileSync(stamp, wanted)
+  return `${dir}/bin`
 }
 
 function run(command: string, args: string[]): void {
