@@ -72,7 +72,10 @@ describe('service:jobboard process', () => {
       expect(all.boards['board-02']).toMatchObject({ url: board, site: { served: 1 } })
       expect(all.boards['board-01']!.site.served).toBe(0)
     } finally {
-      child.kill('SIGKILL')
+      // SIGTERM, not SIGKILL: tsx passes it on to the board, which a SIGKILL of tsx would leave running.
+      const exited = once(child, 'exit')
+      child.kill('SIGTERM')
+      await exited
     }
   })
 
