@@ -23,6 +23,7 @@
 import { performance } from 'node:perf_hooks'
 import { CrawlClient } from '../src/main/clients/crawl-client'
 import { SourceClient } from '../src/main/clients/source-client'
+import type { CrawlDetail } from '../src/shared/crawl'
 import { numberedBoardName } from '../src/services/jobboard/board-set-config'
 import type { BoardStats } from '../src/services/jobboard/server'
 import {
@@ -102,6 +103,20 @@ function rowFrom(who: string, truth: Record<string, BoardStats>, wallSeconds: nu
   }
 }
 
+/** One crawl of every board (refresh: each listing fetched again), until it is done. */
+async function crawlAll(crawls: CrawlClient, sourceNames: string[]): Promise<CrawlDetail> {
+  const { crawl } = await crawls.start({ source: { kind: 'sources', names: sourceNames }, refresh: true })
+  return waitUntil(
+    async () => {
+      const detail = await crawls.get(crawl.id)
+      return detail.state === 'done' ? detail : null
+    },
+    900_000,
+    `crawl ${crawl.id} to be done`,
+    200
+  )
+}
+
 async function ourFleet(): Promise<Row[]> {
   const names = uniqueStackNames('bench-polite')
   const scrapers: ServiceProcess[] = []
@@ -122,22 +137,16 @@ async function ourFleet(): Promise<Row[]> {
         sitemapUrls: [`${boardUrl(i)}/sitemap.xml`],
         politeness: LIMIT
       })
+    // A first crawl, not measured: the coordinator reads each host's robots.txt once (kept 6 h), in
+    // the host's own fetch slots, and that one-time cost is not the steady rate being compared.
+    await crawlAll(crawls, sourceNames)
     for (const replicas of REPLICAS) {
       while (scrapers.length < replicas)
         scrapers.push(await startScraper(names, boards, `polite-${scrapers.length + 1}`))
       await boards.process.kill()
       boards = await startBoards(LISTINGS)
       const t0 = performance.now()
-      const { crawl } = await crawls.start({ source: { kind: 'sources', names: sourceNames }, refresh: true })
-      const detail = await waitUntil(
-        async () => {
-          const d = await crawls.get(crawl.id)
-          return d.state === 'done' ? d : null
-        },
-        600_000,
-        `crawl ${crawl.id} to be done`,
-        200
-      )
+      const detail = await crawlAll(crawls, sourceNames)
       const wallSeconds = (performance.now() - t0) / 1000
       const row = rowFrom(
         `ours, ${replicas} replica${replicas > 1 ? 's' : ''}`,
