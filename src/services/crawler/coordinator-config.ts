@@ -9,13 +9,15 @@
  *   CRAWL_SLOT_MARGIN_MS (75: added between fetch slots for the check-to-site delay's variation),
  *   CRAWL_ROBOTS_TTL_MS (6 h) / CRAWL_ROBOTS_ERROR_TTL_MS (5 min): how long a robots.txt, or a
  *   failure to read one, is kept; SCRAPER_CONTACT_URL: the contact in the User-Agent robots.txt
- *   is fetched with (the scrapers' own).
+ *   is fetched with (the scrapers' own),
+ *   CRAWL_HTTP_STATS_CHECKPOINT_MS (5000: how often per-crawl HTTP statistics are stored).
  */
 import { DEFAULT_SOURCE_URL_TEMPLATE, envInt, envString } from '../env'
 import type { Logger } from '../log'
 import { SCRAPE_METHOD } from '../listings/rpc-scrape'
 import { Coordinator } from './coordinator'
 import { SLOT_PLAN } from './dispatcher'
+import { DEFAULT_HTTP_STATS_CHECKPOINT_MS } from './http-stats-store'
 import { readSitemapIds } from './sources/sitemap'
 import { DEFAULT_ROBOTS_TIMING } from '../politeness/robots-rules'
 import { userAgentWithContact } from '../scraper/scrape-listing'
@@ -55,6 +57,7 @@ export function coordinatorFromEnv(context: CoordinatorEnvContext): Coordinator 
       }
     },
     slotPlan: { ...SLOT_PLAN, marginMs: Math.max(0, envInt('CRAWL_SLOT_MARGIN_MS', SLOT_PLAN.marginMs)) },
+    httpStatsCheckpointMs: Math.max(500, envInt('CRAWL_HTTP_STATS_CHECKPOINT_MS', DEFAULT_HTTP_STATS_CHECKPOINT_MS)),
     amqpInitialRetries: envInt('AMQP_CONNECT_RETRIES', 30)
   })
 }

@@ -7,6 +7,8 @@
  *                         what it told us (politeness/host-clock.ts), _id = host
  *   <prefix>-robots       one document per host: its robots.txt as last fetched
  *                         (politeness/robots-store.ts), _id = host
+ *   <prefix>-crawl-http-stats  checkpoints of a crawl's per-host HTTP statistics, one document
+ *                         per crawl × coordinator run (http-stats-store.ts)
  * Core field types only: the integ-test Elasticsearch has no extra modules.
  */
 import { errors } from '@elastic/elasticsearch'
@@ -18,6 +20,7 @@ export interface LedgerIndices {
   items: string
   hosts: string
   robots: string
+  httpStats: string
 }
 
 export function ledgerIndices(prefix: string): LedgerIndices {
@@ -25,7 +28,8 @@ export function ledgerIndices(prefix: string): LedgerIndices {
     crawls: `${prefix}-crawls`,
     items: `${prefix}-crawl-items`,
     hosts: `${prefix}-hosts`,
-    robots: `${prefix}-robots`
+    robots: `${prefix}-robots`,
+    httpStats: `${prefix}-crawl-http-stats`
   }
 }
 
@@ -126,13 +130,25 @@ const ROBOTS_MAPPINGS: estypes.MappingTypeMapping = {
   }
 }
 
+const HTTP_STATS_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: false,
+  properties: {
+    crawlId: { type: 'keyword' },
+    coordinator: { type: 'keyword' },
+    /** Per host counters and latency sketch buckets: read whole, never searched. */
+    hosts: { type: 'object', enabled: false },
+    updatedAt: { type: 'date' }
+  }
+}
+
 /** Puts every template and creates every index if missing. Also a liveness probe. */
 export async function ensureLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
   for (const [index, mappings] of [
     [indices.crawls, CRAWLS_MAPPINGS],
     [indices.items, ITEMS_MAPPINGS],
     [indices.hosts, HOSTS_MAPPINGS],
-    [indices.robots, ROBOTS_MAPPINGS]
+    [indices.robots, ROBOTS_MAPPINGS],
+    [indices.httpStats, HTTP_STATS_MAPPINGS]
   ] as const) {
     await client.indices.putIndexTemplate({
       name: `${index}-ledger`,
@@ -151,7 +167,7 @@ export async function ensureLedgerIndices(client: Client, indices: LedgerIndices
 
 /** Removes every ledger index and template (tests). */
 export async function deleteLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
-  for (const index of [indices.crawls, indices.items, indices.hosts, indices.robots]) {
+  for (const index of [indices.crawls, indices.items, indices.hosts, indices.robots, indices.httpStats]) {
     await client.indices.delete({ index }, { ignore: [404] })
     await client.indices.deleteIndexTemplate({ name: `${index}-ledger` }, { ignore: [404] })
   }

@@ -12,6 +12,8 @@ import { REPLICA_HEADER, TOOK_MS_HEADER } from './crawl-control'
 import { decodeReply } from '../rpc/wire'
 import type { Logger } from '../log'
 import type { DeliveredReply } from './crawler-link'
+import { fetchReportOf } from '../scraper/fetch-report'
+import type { ReplyObservation } from './http-stats'
 import { applyOutcome, outcomeOf, parseCorrelationId } from './item-outcome'
 import type { Backoff } from './item-outcome'
 import type { ItemStore, ItemUpdate } from './item-store'
@@ -35,11 +37,17 @@ export interface ReplyApplierOptions {
   ) => Promise<void>
   /** Told of each host that served a page in a flush (it ends a run of refusals). */
   onServed?: (host: string) => Promise<void>
+  /** Told once of each reply of a crawl item still in the ledger, whatever its dispatch (HTTP statistics, metrics). */
+  onObserved?: (observation: ReplyObservation, meta: { tookMs: number | null }) => void
+  /** Told of each item the ledger now holds as done or failed. */
+  onFinished?: (state: 'done' | 'failed') => void
 }
 
 interface Pending {
   reply: DeliveredReply
   key: { crawlId: string; listingId: string; source: string; dispatch: number }
+  /** Told to onObserved already: a reply re-applied after a lost race is not counted twice. */
+  observed?: boolean
 }
 
 export class ReplyApplier {
@@ -115,6 +123,20 @@ export class ReplyApplier {
     for (const pending of batch) {
       const id = itemDocId(pending.key.crawlId, pending.key.listingId, pending.key.source)
       const item = stored.get(id)
+      const headers = (pending.reply.msg.properties.headers ?? {}) as Record<string, unknown>
+      const decoded = decodeReply(pending.reply.msg.content)
+      if (item !== undefined && pending.observed !== true) {
+        pending.observed = true
+        this.options.onObserved?.(
+          {
+            crawlId: pending.key.crawlId,
+            host: item.doc.host ?? null,
+            fetch: fetchReportOf(headers),
+            errorKind: decoded.ok === false ? decoded.error.exc_type : null
+          },
+          { tookMs: tookMsOf(headers[TOOK_MS_HEADER]) }
+        )
+      }
       if (item === undefined || item.doc.state !== 'scraping' || item.doc.dispatch !== pending.key.dispatch) {
         pending.reply.ack() // Its crawl was deleted or cancelled, or a later attempt owns the item.
         continue
@@ -124,10 +146,9 @@ export class ReplyApplier {
         acks[already]!.push(pending) // The same reply delivered twice: settled with the first.
         continue
       }
-      const headers = (pending.reply.msg.properties.headers ?? {}) as Record<string, unknown>
       const replica = typeof headers[REPLICA_HEADER] === 'string' ? headers[REPLICA_HEADER] : null
       const tookMs = tookMsOf(headers[TOOK_MS_HEADER])
-      const outcome = outcomeOf(decodeReply(pending.reply.msg.content))
+      const outcome = outcomeOf(decoded)
       if (outcome.kind === 'done') listings.push(toDocument(outcome.listing, now))
       if (outcome.kind === 'refused' && item.doc.host != null)
         refusals.set(item.doc.host, { retryAfterMs: outcome.retryAfterMs, message: outcome.message })
@@ -157,6 +178,8 @@ export class ReplyApplier {
         for (const pending of group) pending.reply.ack()
         this.applied += 1
         crawlIds.add(update.item.doc.crawlId)
+        const state = update.changes.state
+        if (state === 'done' || state === 'failed') this.options.onFinished?.(state)
       }
     })
     if (crawlIds.size > 0) this.options.onApplied?.(crawlIds)
