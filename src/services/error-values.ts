@@ -21,6 +21,7 @@ import { LogStoreUnavailable } from './logs/es-http'
 import { InvalidLogQuery } from './logs/log-query'
 import { FetchSlotMissed } from './politeness/fetch-slot'
 import { SourceRefused } from './politeness/refusal'
+import { RobotsDisallowed } from './politeness/robots-gate'
 import {
   BrokerUnavailable,
   IncorrectSignature,
@@ -44,7 +45,7 @@ export function serviceErrorValue(err: unknown): ErrorValue | null {
   if (err instanceof CrawlError || err instanceof CrawlSourceError || err instanceof SourceError)
     return { kind: err.kind, message: err.message, hint: err.hint }
   if (err instanceof ScrapeError || err instanceof ApiError) return { kind: err.name, message: err.message, hint: null }
-  if (err instanceof SourceRefused || err instanceof FetchSlotMissed)
+  if (err instanceof SourceRefused || err instanceof FetchSlotMissed || err instanceof RobotsDisallowed)
     return { kind: err.name, message: err.message, hint: null }
   if (err instanceof UnknownService) return { kind: 'RpcUnknownService', message: err.message, hint: null }
   if (err instanceof NoConsumer) return { kind: 'RpcNoConsumer', message: err.message, hint: null }

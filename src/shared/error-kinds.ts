@@ -113,6 +113,11 @@ export const ERROR_RULES = {
     true,
     'The request reached a scraper after its politeness slot had closed; a crawl gives it a new slot without counting an attempt.'
   ),
+  RobotsDisallowed: rule(
+    403,
+    false,
+    "The site's robots.txt disallows this page for our agent, so it is not fetched; if you have the site's permission, set the source to ignore robots.txt (deck source edit NAME --ignore-robots)."
+  ),
   PageTooLarge: rule(502, false, 'The listing page is larger than the scraper accepts (SCRAPER_MAX_BYTES).'),
   PageTooComplex: rule(
     502,

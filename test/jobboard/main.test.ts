@@ -53,6 +53,32 @@ describe('service:jobboard process', () => {
     }
   })
 
+  it('serves the boards of JOBBOARD_BOARDS, each on its own port when asked, and all their stats at /_boards', async () => {
+    const { child, listening, stderr } = startProcess({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JOBBOARD_BOARDS: '{"defaults":{"count":6,"port":0,"limit":"2/100"},"boards":2}'
+    })
+    try {
+      const url = await listening
+      await expect.poll(() => stderr().match(/"msg":"board listening"/g)?.length ?? 0).toBe(2)
+      const board = /"board":"board-02","url":"([^"]+)"/.exec(stderr())![1]!
+      expect(board).not.toBe(url)
+      expect((await fetch(`${board}/`)).status).toBe(200)
+      const all = (await (await fetch(`${url}/_boards`)).json()) as {
+        boards: Record<string, { url: string; site: { served: number } }>
+      }
+      expect(Object.keys(all.boards)).toEqual(['board-01', 'board-02'])
+      expect(all.boards['board-02']).toMatchObject({ url: board, site: { served: 1 } })
+      expect(all.boards['board-01']!.site.served).toBe(0)
+    } finally {
+      // SIGTERM, not SIGKILL: tsx passes it on to the board, which a SIGKILL of tsx would leave running.
+      const exited = once(child, 'exit')
+      child.kill('SIGTERM')
+      await exited
+    }
+  })
+
   it.each([
     [{ JOBBOARD_FAILURE_RATE: '2' }, /JOBBOARD_FAILURE_RATE: Failure rate must be a number from 0 to 1/],
     [{ JOBBOARD_LATENCY_MS: 'slow' }, /JOBBOARD_LATENCY_MS: Latency must be/],
@@ -62,7 +88,8 @@ describe('service:jobboard process', () => {
     [
       { JOBBOARD_HOSTILE_NESTING: '0', JOBBOARD_HOSTILE_COUNT: '1' },
       /JOBBOARD_HOSTILE_NESTING: Hostile page nesting must be/
-    ]
+    ],
+    [{ JOBBOARD_BOARDS: '[{"name":"a","limit":"fast"}]' }, /JOBBOARD_BOARDS: 0\.limit: expected \\"N\/D\\" or/]
   ])('refuses to start with bad settings %j and says why', async (env, message) => {
     const { child, stderr } = startProcess({ PORT: '0', ...env })
     const [code] = await once(child, 'exit')

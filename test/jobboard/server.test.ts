@@ -230,3 +230,31 @@ describe('job board latency and failures', () => {
     await expect(fetch(`${board.url}/health`)).rejects.toThrow()
   })
 })
+
+describe('job board robots.txt', () => {
+  it('serves its robots.txt as a page request (never a random 503) and counts disallowed paths requested', async () => {
+    const robots = { disallow: ['/jobs/job-00003'], crawlDelayS: 2, status: 200 }
+    const board = await startJobBoard({ port: 0, robots, failureRate: 1 })
+    try {
+      const response = await fetch(`${board.url}/robots.txt`)
+      expect(response.status).toBe(200)
+      expect(await response.text()).toBe('User-agent: *\nDisallow: /jobs/job-00003\nCrawl-delay: 2\n')
+      for (const path of ['/jobs/job-00003', '/jobs/job-00004', '/jobs/job-00003?x=1'])
+        await (await fetch(board.url + path)).arrayBuffer()
+      const stats = (await (await fetch(`${board.url}/_stats`)).json()) as {
+        robots: unknown
+        site: { served: number }
+      }
+      expect(stats.robots).toEqual({ disallowedRequested: 2, disallowedPaths: { '/jobs/job-00003': 2 } })
+      expect(stats.site.served).toBe(4) // robots.txt arrived at the site like any page
+    } finally {
+      await board.close()
+    }
+    const bare = await startJobBoard({ port: 0 })
+    try {
+      expect((await fetch(`${bare.url}/robots.txt`)).status).toBe(404)
+    } finally {
+      await bare.close()
+    }
+  })
+})

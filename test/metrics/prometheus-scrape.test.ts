@@ -42,9 +42,8 @@ beforeAll(async () => {
   }
   expiredIds = jobs.jobs.filter((j) => j.status === 'expired').map((j) => j.id)
   scrapers = [await startScraper(names, board, 'metrics-1')]
-  const host = new URL(board.board.url).host
   const started = await startApiProcess(names, board, {
-    CRAWL_POLITENESS: JSON.stringify({ hosts: { [host]: { maxInFlight: 8, minGapMs: 20 } } }),
+    CRAWL_DEFAULT_SOURCE_POLITENESS: '8/20',
     CRAWL_HTTP_STATS_CHECKPOINT_MS: '1000'
   })
   api = started.api

@@ -13,6 +13,8 @@ import { connect } from 'amqplib'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
 import { deleteLedgerIndices, ledgerIndices } from '../../src/services/crawler/ledger-indices'
 import { deleteSourcesIndex, sourcesIndex } from '../../src/services/sources/source-index'
+import { parseBoardSet } from '../../src/services/jobboard/board-set-config'
+import type { BoardSetStats } from '../../src/services/jobboard/board-set'
 import { startJobBoard } from '../../src/services/jobboard/server'
 import { logIndexPattern } from '../../src/shared/log-record'
 import { logIndexTemplateName } from '../../src/services/logs/log-index-template'
@@ -144,6 +146,41 @@ export async function startBoardProcess(env: Record<string, string>): Promise<Bo
   return { board: { url: url! }, process, activeIds: jobs.jobs.filter((j) => j.status === 'active').map((j) => j.id) }
 }
 
+/** One board of a board-set process: where it listens and the ids it lists. */
+export interface SetBoard {
+  name: string
+  url: string
+  activeIds: string[]
+  expiredIds: string[]
+}
+
+/** A job board process serving the boards of a JOBBOARD_BOARDS value, each on a port of its own. */
+export interface BoardSetProcess extends BoardProcess {
+  boards: Map<string, SetBoard>
+  /** Every board's `/_stats`, as `GET /_boards` answers. */
+  stats(): Promise<BoardSetStats>
+}
+
+/** `boards` is a JOBBOARD_BOARDS value; every board in it must have a port (0 for any). */
+export async function startBoardSetProcess(
+  boards: unknown,
+  env: Record<string, string> = {}
+): Promise<BoardSetProcess> {
+  const value = JSON.stringify(boards)
+  const names = parseBoardSet(value).map((board) => board.name)
+  const base = await startBoardProcess({ JOBBOARD_COUNT: '5', ...env, JOBBOARD_BOARDS: value })
+  const set = new Map<string, SetBoard>()
+  for (const name of names) {
+    const [, url] = await base.process.waitFor(new RegExp(`"msg":"board listening","board":"${name}","url":"([^"]+)"`))
+    const jobs = (await (await fetch(`${url!}/jobs.json`)).json()) as { jobs: { id: string; status: string }[] }
+    const ids = (status: string): string[] => jobs.jobs.filter((j) => j.status === status).map((j) => j.id)
+    set.set(name, { name, url: url!, activeIds: ids('active'), expiredIds: ids('expired') })
+  }
+  const stats = async (): Promise<BoardSetStats> =>
+    (await (await fetch(`${base.board.url}/_boards`)).json()) as BoardSetStats
+  return { ...base, boards: set, stats }
+}
+
 /** Where the services find the board: an in-process TestBoard, or a board process (its URL). */
 export type BoardAddress = Pick<TestBoard, 'board'> | { board: { url: string } }
 
@@ -183,8 +220,9 @@ export async function startApiProcess(
     CRAWL_INDEX_PREFIX: names.prefix,
     CRAWL_BACKOFF_MS: '100',
     CRAWL_BACKOFF_MAX_MS: '1000',
-    // The test board has no limit; the politeness tests set their own.
-    CRAWL_POLITENESS: 'off',
+    // The test board has no limit: its source is bounded by the crawl window only; the
+    // politeness tests set their own.
+    CRAWL_DEFAULT_SOURCE_POLITENESS: '10000/0',
     ...env
   })
   try {

@@ -86,6 +86,8 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   else if (options.rpc !== undefined)
     scrape = rpcScrape(options.rpc.client, scraperService ?? DEFAULT_SCRAPER_SERVICE, options.rpc.timeoutMs)
   else throw new Error('startApi needs a scrape function or an RPC client')
+  const crawler = options.crawler
+  if (crawler !== undefined) scrape = robotsChecked(scrape, crawler)
 
   const listings = new ListingsService({
     elasticsearchUrl: options.elasticsearchUrl ?? DEFAULT_ELASTICSEARCH_URL,
@@ -294,4 +296,12 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       resolve()
     })
   })
+}
+
+/** A lookup that would fetch a page obeys the host's robots.txt first, as a crawl does (coordinator.ts). */
+function robotsChecked(scrape: ScrapeFn, crawler: Pick<Coordinator, 'checkRobots'>): ScrapeFn {
+  return async (id, source) => {
+    await crawler.checkRobots(id, source)
+    return scrape(id, source)
+  }
 }

@@ -25,11 +25,11 @@ import { ANNOUNCE_EVERY_MS, ControlAnnouncer } from './control-announcer'
 import { CrawlError, crawlNotFound } from './crawl-errors'
 import { CrawlIngests } from './crawl-ingests'
 import { CrawlStats, ledgerGauges } from './crawl-stats'
-import type { Politeness } from '../../shared/source'
 import { CrawlStore } from './crawl-store'
 import { CrawlerLink } from './crawler-link'
-import { Dispatcher } from './dispatcher'
+import { Dispatcher, SLOT_PLAN } from './dispatcher'
 import { DispatchBatches } from './dispatch-batches'
+import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 import { crawlItemOf, exportRows } from './export-rows'
 import type { Backoff } from './item-outcome'
 import { ItemStore, crawlItemsQuery } from './item-store'
@@ -46,10 +46,15 @@ import { SourceRegistry } from '../sources/source-registry'
 import { SourceStore } from '../sources/source-store'
 import { afterRefusal } from '../politeness/host-backoff'
 import { HostClocks } from '../politeness/host-clock'
-import type { PolitenessLookup } from '../politeness/politeness-settings'
+import { hostOf } from '../politeness/politeness-settings'
+import { RobotsGate } from '../politeness/robots-gate'
+import type { RobotsTiming } from '../politeness/robots-rules'
+import { RobotsStore } from '../politeness/robots-store'
+import { listingUrl } from '../scraper/listing-url'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
-import type { ItemDoc } from './ledger-docs'
+import { SourcePoliteness } from '../politeness/source-politeness'
 import { itemSource } from './ledger-docs'
+import type { Politeness } from '../../shared/source'
 
 export interface CoordinatorOptions {
   elasticsearchUrl: string
@@ -67,11 +72,15 @@ export interface CoordinatorOptions {
   staleMs: number
   backoff: Backoff
   sources: SourceSettings
-  /** Per host limits (politeness/politeness-settings.ts) and the host an item's page is on. */
-  politeness: PolitenessLookup
-  hostOf: (item: ItemDoc) => string
+  /**
+   * The politeness the default source is created with at first start (the fields not given
+   * take the contract's defaults); afterwards the stored source's own settings apply.
+   */
+  defaultSourcePoliteness?: Partial<Politeness>
   /** How far ahead slots are handed out and the margin between them (dispatcher.ts SLOT_PLAN by default). */
   slotPlan?: SlotPlanOptions
+  /** robots.txt is obeyed per host (politeness/robots-gate.ts) when given: the User-Agent we fetch with, and how long answers are kept. */
+  robots?: { userAgent: string; timing: RobotsTiming }
   logger: Logger
   /** How often the per-crawl HTTP statistics are checkpointed (CRAWL_HTTP_STATS_CHECKPOINT_MS). */
   httpStatsCheckpointMs?: number
@@ -92,6 +101,10 @@ export class Coordinator {
   /** The boards the fleet may scrape (`<prefix>-sources`); scrapers learn them from the announcements. */
   readonly sources: SourceRegistry
   readonly hostClocks: HostClocks
+  /** Each host's politeness, from its sources' settings (re-read every few seconds). */
+  readonly politeness: SourcePoliteness
+  readonly robots: RobotsStore
+  private readonly robotsGate: RobotsGate | null
   /** Per crawl and host HTTP statistics: counted in memory, checkpointed every few seconds. */
   readonly httpStats: HttpStatsStore
   /** Told of every reply and every finished item (metrics/crawl-metrics.ts listens). */
@@ -126,9 +139,29 @@ export class Coordinator {
     })
     const sourceStore = new SourceStore(this.es, sourcesIndex(options.indexPrefix))
     this.announcer = new ControlAnnouncer(this.crawls, this.link, { store: sourceStore, service: options.service })
-    // Scrapers learn of a change at once, not at the next announcement.
-    this.sources = new SourceRegistry({ store: sourceStore, onChange: () => this.announcer.announce().catch(() => {}) })
+    this.politeness = new SourcePoliteness(() => sourceStore.list())
+    // Scrapers learn of a change at once, not at the next announcement; the next tick applies new politeness.
+    this.sources = new SourceRegistry({
+      store: sourceStore,
+      onChange: () => {
+        this.politeness.invalidate()
+        return this.announcer.announce().catch(() => {})
+      }
+    })
     this.hostClocks = new HostClocks(this.es, indices.hosts)
+    this.robots = new RobotsStore(this.es, indices.robots)
+    this.robotsGate = options.robots
+      ? new RobotsGate({
+          store: this.robots,
+          clocks: this.hostClocks,
+          userAgent: options.robots.userAgent,
+          timing: options.robots.timing,
+          plan: options.slotPlan ?? SLOT_PLAN,
+          logger: options.logger
+        })
+      : null
+    // An item of a source no longer registered is counted against the default source's host.
+    const fallbackHost = hostOf(options.sources.template.replace('{id}', 'id'))
     this.httpStats = new HttpStatsStore(this.es, indices.httpStats, {
       coordinatorId: randomBytes(6).toString('hex'),
       everyMs: options.httpStatsCheckpointMs ?? DEFAULT_HTTP_STATS_CHECKPOINT_MS,
@@ -144,10 +177,10 @@ export class Coordinator {
       staleMs: options.staleMs,
       politeness: {
         clocks: this.hostClocks,
-        settings: options.politeness,
-        // An item of a registered source is paced by its source's host; the configured rule is the fallback.
-        hostOf: (item) => this.announcer.sourceHosts.get(itemSource(item)) ?? options.hostOf(item),
-        ...(options.slotPlan ? { plan: options.slotPlan } : {})
+        settings: this.politeness,
+        hostOf: (item) => this.politeness.hostOfSource(itemSource(item)) ?? fallbackHost,
+        ...(options.slotPlan ? { plan: options.slotPlan } : {}),
+        ...(this.robotsGate ? { robots: { gate: this.robotsGate, urlOf: (item) => this.pageUrlOf(item) } } : {})
       }
     })
     this.applier = new ReplyApplier({
@@ -189,7 +222,10 @@ export class Coordinator {
     await ensureSourcesIndex(this.es, this.sources.store.index)
     await this.sources.store.ensureDefault({
       listingUrlTemplate: this.options.sources.template,
-      sitemapUrls: [this.options.sources.boardSitemapUrl]
+      sitemapUrls: [this.options.sources.boardSitemapUrl],
+      ...(this.options.defaultSourcePoliteness === undefined
+        ? {}
+        : { politeness: this.options.defaultSourcePoliteness })
     })
     if (!this.linkStarted && !this.closed) {
       await this.link.start((reply) => this.applier.take(reply))
@@ -215,6 +251,7 @@ export class Coordinator {
     // A start still under way finishes (or fails) first, so nothing it opens outlives close().
     await this.starting?.catch(() => {})
     await this.ticking
+    await this.robotsGate?.close()
     await this.applier.close()
     await this.httpStats.close()
     await this.link.close()
@@ -253,9 +290,9 @@ export class Coordinator {
     return ledgerGauges(this.es, this.items.index)
   }
 
-  /** The configured limits of a host, null when politeness is off for it (metrics). */
+  /** The limits a host is held to, from its sources' settings (metrics). */
   politenessOf(host: string): Politeness | null {
-    return this.options.politeness.politenessFor(host)
+    return this.politeness.politenessFor(host)
   }
 
   async httpStatsOf(id: string): Promise<CrawlHttpStats> {
@@ -347,6 +384,32 @@ export class Coordinator {
     )
   }
 
+  /**
+   * A single lookup obeys robots.txt as a crawl does: throws RobotsDisallowed (or
+   * SourceUnavailable while the host's file cannot be read) unless the source ignores it.
+   */
+  async checkRobots(id: string, source: string = DEFAULT_SOURCE_NAME): Promise<void> {
+    const url = this.pageUrlOf({ listingId: id, source })
+    if (this.robotsGate === null || url === null) return
+    const host = hostOf(url)
+    await this.politeness.refresh()
+    await this.robotsGate.checkOne(host, url, this.politeness.politenessFor(host))
+  }
+
+  /** The page an item's fetch asks for (as the scraper builds it), or null for a source with no template. */
+  private pageUrlOf(item: { listingId: string; source?: string | undefined }): string | null {
+    const source = itemSource(item)
+    const template =
+      this.politeness.templateOfSource(source) ??
+      (source === DEFAULT_SOURCE_NAME ? this.options.sources.template : undefined)
+    if (template === undefined) return null
+    try {
+      return listingUrl(item.listingId, template)
+    } catch {
+      return null // an id the scraper will refuse (InvalidListingId) without fetching
+    }
+  }
+
   private async crawl(id: string): Promise<CrawlDoc> {
     const crawl = await this.crawls.get(id)
     if (crawl === null) throw crawlNotFound(id)
@@ -376,6 +439,7 @@ export class Coordinator {
     const now = Date.now()
     if (now - this.announcer.lastAnnounce >= ANNOUNCE_EVERY_MS) await this.announcer.announce()
     const running = await this.crawls.list(['running'], 1000)
+    if (running.length > 0) await this.politeness.refresh()
     await this.dispatcher.dispatch(running.map((c) => c.id))
     if (now - this.lastStaleCheck >= STALE_CHECK_EVERY_MS) {
       // The first pass of a new coordinator publishes at once what the last one left unconfirmed.

@@ -28,6 +28,8 @@ import type { ItemDoc, StoredItem } from './ledger-docs'
 import type { FetchSlot } from '../politeness/fetch-slot'
 import type { HostClocks } from '../politeness/host-clock'
 import type { PolitenessLookup } from '../politeness/politeness-settings'
+import type { RobotsGate } from '../politeness/robots-gate'
+import { ROBOTS_DISALLOWED, effectiveGapMs } from '../politeness/robots-rules'
 import { DEFAULT_SLOT_MARGIN_MS, MAX_SLOT_WINDOW_MS, planSlots } from '../politeness/slot-schedule'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 
@@ -43,7 +45,11 @@ interface DispatchPoliteness {
   /** The host an item's page is on. */
   hostOf: (item: ItemDoc) => string
   plan?: SlotPlanOptions
+  /** robots.txt per host (disallowed items are skipped, Crawl-delay raises the gap), with each item's page URL. */
+  robots?: { gate: RobotsGate; urlOf: (item: ItemDoc) => string | null }
 }
+
+type Slotted = { item: StoredItem; slot: FetchSlot | null; host: string }
 
 export interface DispatcherOptions {
   items: ItemStore
@@ -94,9 +100,14 @@ export class Dispatcher {
       if (candidates.length === 0) break
       const last = candidates[candidates.length - 1]!
       after = [last.doc.seq, last.doc.crawlId]
-      const slotted = await this.slotted(candidates, now.getTime())
+      const { slotted, skipped } = await this.slotted(candidates, now.getTime())
       const at = now.toISOString()
-      if (slotted.length === 0) break
+      if (skipped.length > 0) await this.options.items.updateMany(skipped.map((s) => robotsSkip(s, at)))
+      if (slotted.length === 0) {
+        // A page robots.txt wholly skipped leaves room for the next one; a host out of slots does not.
+        if (skipped.length === candidates.length && candidates.length === requested) continue
+        break
+      }
       const batch = await this.options.batches.open(now.getTime())
       const marked = await this.options.items.updateMany(
         slotted.map(({ item, slot, host }) => ({
@@ -124,7 +135,7 @@ export class Dispatcher {
       sent += marked.updated.length
       free -= marked.updated.length
       // A host out of slots keeps the rest of its items for a later tick.
-      if (slotted.length < candidates.length) break
+      if (slotted.length + skipped.length < candidates.length) break
       if (candidates.length < requested) break
     }
     this.published += sent
@@ -173,21 +184,25 @@ export class Dispatcher {
   private async slotted(
     candidates: StoredItem[],
     now: number
-  ): Promise<{ item: StoredItem; slot: FetchSlot | null; host: string }[]> {
-    const { clocks, settings, hostOf, plan = SLOT_PLAN } = this.options.politeness
+  ): Promise<{ slotted: Slotted[]; skipped: RobotsSkipped[] }> {
+    const { clocks, settings, hostOf, plan = SLOT_PLAN, robots } = this.options.politeness
     const byHost = new Map<string, StoredItem[]>()
     for (const item of candidates) {
       const host = hostOf(item.doc)
       byHost.set(host, [...(byHost.get(host) ?? []), item])
     }
-    const slotted: { item: StoredItem; slot: FetchSlot | null; host: string }[] = []
-    for (const [host, items] of byHost) {
+    const slotted: Slotted[] = []
+    const skipped: RobotsSkipped[] = []
+    for (const [host, candidatesOfHost] of byHost) {
       const politeness = settings.politenessFor(host)
-      if (politeness === null) {
-        for (const item of items) slotted.push({ item, slot: null, host })
-        continue
-      }
-      if (politeness.minGapMs === 0) {
+      const verdict = robots
+        ? await robots.gate.screen(host, candidatesOfHost, (item) => robots.urlOf(item.doc), politeness)
+        : { allowed: candidatesOfHost, disallowed: [], crawlDelayMs: null }
+      for (const { item, message } of verdict.disallowed) skipped.push({ item, host, message })
+      const items = verdict.allowed
+      if (items.length === 0) continue
+      const gapMs = effectiveGapMs(politeness.minGapMs, verdict.crawlDelayMs)
+      if (gapMs === 0) {
         const clock = await clocks.get(host)
         if (clock.blocked || clock.pausedUntil > now) continue
         const outstanding = await this.options.items.count({
@@ -199,14 +214,14 @@ export class Dispatcher {
       }
       const slots = await clocks.update(host, (clock) => {
         if (clock.blocked) return null
-        const planned = planSlots(clock, politeness, politeness.minGapMs, now, items.length, plan)
+        const planned = planSlots(clock, politeness, gapMs, now, items.length, plan)
         return planned.slots.length === 0
           ? null
           : { doc: { ...clock, nextSlotAt: planned.nextSlotAt }, result: planned.slots }
       })
       ;(slots ?? []).forEach((slot, i) => slotted.push({ item: items[i]!, slot, host }))
     }
-    return slotted
+    return { slotted, skipped }
   }
 
   private async outstanding(): Promise<number> {
@@ -293,5 +308,27 @@ export class Dispatcher {
       )
     }
     if (batch !== null) await this.options.batches.close(batch)
+  }
+}
+
+interface RobotsSkipped {
+  item: StoredItem
+  host: string
+  message: string
+}
+
+/** An item robots.txt disallows: skipped, never fetched, no attempt spent. */
+function robotsSkip({ item, host, message }: RobotsSkipped, at: string): ItemUpdate {
+  return {
+    item,
+    changes: {
+      state: 'skipped',
+      errorKind: ROBOTS_DISALLOWED,
+      errorMessage: message,
+      notBefore: null,
+      finishedAt: at,
+      updatedAt: at,
+      host
+    }
   }
 }

@@ -6,6 +6,8 @@
  *   <prefix>-hosts        one document per host the fleet fetches from: its fetch schedule and
  *                         what it told us (politeness/host-clock.ts), _id = host
  *   <prefix>-crawl-dispatches  one document per batch of publishes not yet confirmed (dispatch-batches.ts)
+ *   <prefix>-robots       one document per host: its robots.txt as last fetched
+ *                         (politeness/robots-store.ts), _id = host
  *   <prefix>-crawl-http-stats  checkpoints of a crawl's per-host HTTP statistics, one document
  *                         per crawl × coordinator run (http-stats-store.ts)
  * Core field types only: the integ-test Elasticsearch has no extra modules.
@@ -19,6 +21,7 @@ export interface LedgerIndices {
   items: string
   hosts: string
   dispatches: string
+  robots: string
   httpStats: string
 }
 
@@ -28,6 +31,7 @@ export function ledgerIndices(prefix: string): LedgerIndices {
     items: `${prefix}-crawl-items`,
     hosts: `${prefix}-hosts`,
     dispatches: `${prefix}-crawl-dispatches`,
+    robots: `${prefix}-robots`,
     httpStats: `${prefix}-crawl-http-stats`
   }
 }
@@ -117,6 +121,26 @@ const HOSTS_MAPPINGS: estypes.MappingTypeMapping = {
   }
 }
 
+/**
+ * Apart from the host's clock: that document is rewritten by every tick that hands out slots,
+ * and a robots.txt (up to 512 KiB) would be rewritten with it; the skip counter's increments
+ * would also make those guarded writes lose races.
+ */
+const ROBOTS_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: false,
+  properties: {
+    host: { type: 'keyword' },
+    url: { type: 'keyword', index: false },
+    state: { type: 'keyword' },
+    httpStatus: { type: 'integer' },
+    fetchedAt: { type: 'date' },
+    expiresAt: { type: 'date' },
+    body: { type: 'text', index: false },
+    reason: { type: 'keyword', index: false },
+    disallowedCount: { type: 'long' }
+  }
+}
+
 const HTTP_STATS_MAPPINGS: estypes.MappingTypeMapping = {
   dynamic: false,
   properties: {
@@ -135,6 +159,7 @@ export async function ensureLedgerIndices(client: Client, indices: LedgerIndices
     [indices.items, ITEMS_MAPPINGS],
     [indices.hosts, HOSTS_MAPPINGS],
     [indices.dispatches, DISPATCHES_MAPPINGS],
+    [indices.robots, ROBOTS_MAPPINGS],
     [indices.httpStats, HTTP_STATS_MAPPINGS]
   ] as const) {
     await client.indices.putIndexTemplate({
@@ -154,7 +179,7 @@ export async function ensureLedgerIndices(client: Client, indices: LedgerIndices
 
 /** Removes every ledger index and template (tests). */
 export async function deleteLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
-  for (const index of [indices.crawls, indices.items, indices.hosts, indices.dispatches, indices.httpStats]) {
+  for (const index of [indices.crawls, indices.items, indices.hosts, indices.dispatches, indices.robots, indices.httpStats]) {
     await client.indices.delete({ index }, { ignore: [404] })
     await client.indices.deleteIndexTemplate({ name: `${index}-ledger` }, { ignore: [404] })
   }

@@ -4,6 +4,7 @@ import { DEFAULT_CATALOG_OPTIONS } from './catalog.js'
 import { checkFailureRate, parseLatency } from './fault-model.js'
 import { DEFAULT_HOSTILE_NESTING, checkHostileSettings } from './hostile-pages.js'
 import type { StartJobBoardOptions } from './server.js'
+import { parseBoardRobots } from './robots-txt.js'
 import { parseRefusalSpell, parseSiteLimit } from './site-limit.js'
 import { SITEMAP_MAX_URLS } from './sitemap-xml.js'
 
@@ -30,6 +31,7 @@ export function jobBoardOptionsFromEnv(): StartJobBoardOptions {
     ),
     limit: withName('JOBBOARD_LIMIT', () => parseSiteLimit(envString('JOBBOARD_LIMIT', ''))),
     refuseFor: withName('JOBBOARD_REFUSE_FOR', () => parseRefusalSpell(envString('JOBBOARD_REFUSE_FOR', ''))),
+    robots: withName('JOBBOARD_ROBOTS', () => parseBoardRobots(envString('JOBBOARD_ROBOTS', ''))),
     ...(publicUrl ? { publicUrl } : {})
   }
 }

@@ -5,7 +5,7 @@
  * crawl can always learn its ids.
  */
 import { createServer } from 'node:http'
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -13,9 +13,11 @@ import { createGzip } from 'node:zlib'
 import type { Logger } from '../log.js'
 import { silentLogger } from '../log.js'
 import { createAccessStats } from './access-stats.js'
-import type { AccessStats } from './access-stats.js'
+import type { AccessStats, AccessStatsSnapshot } from './access-stats.js'
+import { createBoardRobots } from './robots-txt.js'
+import type { BoardRobotsConfig, RobotsTruth } from './robots-txt.js'
 import { createSiteGate } from './site-limit.js'
-import type { RefusalSpell, SiteGate, SiteLimit } from './site-limit.js'
+import type { RefusalSpell, SiteGate, SiteLimit, SiteTruth } from './site-limit.js'
 import { renderExpiredPage, renderIndexPage, renderStatusPage } from './board-pages.js'
 import { generateCatalog } from './catalog.js'
 import type { Catalog, CatalogEntry, CatalogListing, CatalogOptions } from './catalog.js'
@@ -33,7 +35,7 @@ import {
   sitemapPageCount
 } from './sitemap-xml.js'
 
-interface JobBoardOptions extends Partial<CatalogOptions> {
+export interface JobBoardOptions extends Partial<CatalogOptions> {
   /** A ready catalog; otherwise one is generated from seed/count/today. */
   catalog?: Catalog
   /** Per-request delay: a range, or text as "120" / "50-400". */
@@ -52,11 +54,15 @@ interface JobBoardOptions extends Partial<CatalogOptions> {
   limit?: SiteLimit | null
   /** A spell of 429s from the first page request (tests of backing off); none by default. */
   refuseFor?: RefusalSpell | null
+  /** What /robots.txt serves (and /_stats counts requests against); none (404) by default. */
+  robots?: BoardRobotsConfig | null
   logger?: Logger
 }
 
 interface JobBoardServer {
   server: Server
+  /** The board's request handler, for a server that routes several boards (board-router.ts). */
+  handle: RequestListener
   catalog: Catalog
   /** Requests so far, as `GET /_stats` answers. */
   stats: AccessStats
@@ -64,6 +70,15 @@ interface JobBoardServer {
   hostileIds: ReadonlySet<string>
   /** How page requests arrived (gaps, concurrency) and were answered, as `GET /_stats` reports under `site`. */
   site: SiteGate
+  /** What `GET /_stats` answers. */
+  snapshot(): BoardStats
+}
+
+/** A board's `GET /_stats`: what it was asked for, and how its page requests arrived and were answered. */
+export interface BoardStats extends AccessStatsSnapshot {
+  site: SiteTruth
+  /** Requests for paths its robots.txt disallows. */
+  robots: RobotsTruth
 }
 
 export interface RunningJobBoard extends JobBoardServer {
@@ -105,7 +120,7 @@ const GZIP = 'application/gzip'
 const RENDERED_PAGE_CACHE_SIZE = 500
 const JOBS_PER_CHUNK = 200
 
-function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
+export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
   const catalog = options.catalog ?? generateCatalog(options)
   const logger = options.logger ?? silentLogger
   const latency = typeof options.latency === 'string' ? parseLatency(options.latency) : (options.latency ?? NO_LATENCY)
@@ -122,6 +137,7 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
   const hostileIds = pickHostileIds(catalog.entries, hostile.count)
   const stats = createAccessStats((id) => catalog.byId.get(id) !== undefined)
   const site = createSiteGate(options.limit ?? null, undefined, options.refuseFor ?? null)
+  const robots = createBoardRobots(options.robots ?? null)
 
   // Newest first, as boards list them; expired listings are reachable by id only.
   const active = catalog.entries
@@ -138,6 +154,7 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
       .map((other) => catalog.at(other.index))
   }
   const pendingTimers = new Set<NodeJS.Timeout>()
+  const snapshot = (): BoardStats => ({ ...stats.snapshot(), site: site.snapshot(), robots: robots.snapshot() })
 
   // Pages never change for a catalog, so each is rendered once per site address, and the
   // recent ones are kept: bounded, so neither a 50,000-listing crawl nor a stream of
@@ -281,9 +298,10 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
     )
   }
 
-  const server = createServer((request, response) => {
+  const handle: RequestListener = (request, response) => {
     const started = Date.now()
     const [path = '', search = ''] = (request.url ?? '').split('?', 2)
+    robots.record(path)
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       send(
         request,
@@ -309,7 +327,7 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
       return
     }
     if (path === '/_stats') {
-      const body = JSON.stringify({ ...stats.snapshot(), site: site.snapshot() })
+      const body = JSON.stringify(snapshot())
       send(
         request,
         response,
@@ -361,6 +379,8 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
       )
       return
     }
+    // A page request as the site sees it (counted, limited), but never a random 503.
+    if (path === '/robots.txt') return send(request, response, robots.reply(), started)
     const fault = faults.next()
     const answer = (): void => {
       if (fault.fail) {
@@ -391,12 +411,13 @@ function createJobBoardServer(options: JobBoardOptions = {}): JobBoardServer {
       clearTimeout(timer)
       pendingTimers.delete(timer)
     })
-  })
+  }
+  const server = createServer(handle)
   server.on('close', () => {
     for (const timer of pendingTimers) clearTimeout(timer)
     pendingTimers.clear()
   })
-  return { server, catalog, stats, hostileIds, site }
+  return { server, handle, catalog, stats, hostileIds, site, snapshot }
 }
 
 /**
@@ -446,20 +467,26 @@ function safeDecode(segment: string): string | undefined {
 export async function startJobBoard(options: StartJobBoardOptions = {}): Promise<RunningJobBoard> {
   const board = createJobBoardServer(options)
   const { server } = board
-  const host = options.host ?? '127.0.0.1'
+  const url = await listenOn(server, options.host ?? '127.0.0.1', options.port ?? 0)
+  return { ...board, url, close: () => closeServer(server) }
+}
+
+/** Listens on host:port (0: any free port); resolves with the server's URL, e.g. http://127.0.0.1:41234. */
+export async function listenOn(server: Server, host: string, port: number): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port ?? 0, host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject)
       resolve()
     })
   })
-  const { port } = server.address() as AddressInfo
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-  const close = (): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()))
-      server.closeIdleConnections()
-    })
-  return { ...board, url, close }
+  const address = server.address() as AddressInfo
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()))
+    server.closeIdleConnections()
+  })
 }

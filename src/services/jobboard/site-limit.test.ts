@@ -23,7 +23,9 @@ describe('the board limit and its truth', () => {
       refused: 2,
       early: 1,
       shortestGapMs: 70,
-      maxConcurrency: 3
+      maxConcurrency: 3,
+      firstArrivalAt: 0,
+      lastArrivalAt: 320
     })
   })
 

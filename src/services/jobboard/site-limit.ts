@@ -32,6 +32,9 @@ export interface SiteTruth {
   shortestGapMs: number | null
   /** Most requests being answered at once. */
   maxConcurrency: number
+  /** When the first and the last request arrived, epoch ms (null before the first): a benchmark's rate at the site. */
+  firstArrivalAt: number | null
+  lastArrivalAt: number | null
 }
 
 export interface SiteGate {
@@ -42,7 +45,7 @@ export interface SiteGate {
 
 export function createSiteGate(
   limit: SiteLimit | null,
-  now: () => number = () => performance.now(),
+  now: () => number = () => performance.timeOrigin + performance.now(),
   spell: RefusalSpell | null = null
 ): SiteGate {
   let firstArrival: number | null = null
@@ -88,7 +91,9 @@ export function createSiteGate(
       refused,
       early,
       shortestGapMs: shortestGapMs === null ? null : Math.round(shortestGapMs * 1000) / 1000,
-      maxConcurrency
+      maxConcurrency,
+      firstArrivalAt: firstArrival === null ? null : Math.round(firstArrival),
+      lastArrivalAt: lastArrival === null ? null : Math.round(lastArrival)
     })
   }
 }
