@@ -36,8 +36,7 @@ import {
 import { FetchSlotMissed } from '../services/politeness/fetch-slot'
 import { SourceRefused } from '../services/politeness/refusal'
 import { ManagementApiError } from './broker/management-api'
-import { CrawlClientError } from './clients/crawl-client'
-import { SourceClientError } from './clients/source-client'
+import { ApiClientError } from './clients/api-client'
 import { SourceError } from '../services/sources/source-errors'
 import { SourcePaused, UnknownSource } from '../shared/scrape-errors'
 import { toPanelError } from './error-values'
@@ -52,8 +51,8 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
   SourceRefused: [new SourceRefused('http://board.test/jobs/1', 429, 5000), 'SourceRefused'],
   FetchSlotMissed: [new FetchSlotMissed('the slot closed 40 ms ago'), 'FetchSlotMissed'],
   ManagementApiError: [new ManagementApiError('GET /api/queues answered 401'), 'ManagementUnavailable'],
-  CrawlClientError: [
-    new CrawlClientError('CrawlConflict', 'Cannot pause crawl c-1: it is done', null, 409),
+  ApiClientError: [
+    new ApiClientError('CrawlConflict', 'Cannot pause crawl c-1: it is done', null, 409),
     'CrawlConflict'
   ],
   StreamRefused: [
@@ -121,10 +120,6 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
   SourceError: [
     new SourceError('SourceNameTaken', 'A source named "b" already exists', 'Pick another name.'),
     'SourceNameTaken'
-  ],
-  SourceClientError: [
-    new SourceClientError('InvalidSource', 'listingUrlTemplate: A listing URL template contains {id}', null, 400),
-    'InvalidSource'
   ]
 }
 
@@ -218,8 +213,7 @@ describe('toPanelError', () => {
 /** The panel's own errors: they never reach the API, which would answer them Internal. */
 const PANEL_ONLY = new Set([
   'ManagementApiError',
-  'CrawlClientError',
-  'SourceClientError',
+  'ApiClientError',
   'StreamRefused',
   'ComposeFileError',
   'CredentialsFileError',

@@ -36,7 +36,7 @@ import { openLogStream } from './log-stream'
 import type { PanelSettings } from '../config/panel-config'
 import { crawlHandlers } from './crawl-handlers'
 import { sourceHandlers } from './source-handlers'
-import { SourceClientError } from '../clients/source-client'
+import { ApiClientError } from '../clients/api-client'
 import type { SourceClientView } from './source-handlers'
 import { CrawlWatches, crawlStreamSource } from './crawl-watch'
 import type { NotificationSettingsStore } from '../notifications/settings-file'
@@ -321,7 +321,7 @@ export class PanelController {
 /** A shell composed without an API client: every source operation says so. */
 const noSources = (): Promise<never> =>
   Promise.reject(
-    new SourceClientError(
+    new ApiClientError(
       'SourcesUnavailable',
       'This panel has no API to ask for sources',
       'Start the stack (its api service keeps the sources).'
