@@ -29,6 +29,7 @@ import {
 } from './crawl'
 import { HostInfoSchema } from './fleet-stats'
 import {
+  HostListResponseSchema,
   SourceDetailSchema,
   SourceEditSchema,
   SourceListResponseSchema,
@@ -403,6 +404,11 @@ const operations = {
   // -- Sources (src/shared/source.ts): the boards the fleet may scrape, kept by the api service.
   sourceList: { request: Empty, response: SourceListResponseSchema },
   sourceGet: { request: z.object({ name: SourceNameSchema }).strict(), response: SourceDetailSchema },
+  /** One source's hosts, or every host the fleet fetches from: limits, load, backoff. */
+  sourceHosts: {
+    request: z.object({ name: SourceNameSchema.optional() }).strict(),
+    response: HostListResponseSchema
+  },
   sourceAdd: { request: SourceSpecSchema, response: SourceDetailSchema },
   /** Any field but the name; politeness fields not given are kept. */
   sourceEdit: {

@@ -116,30 +116,39 @@ export type Source = z.infer<typeof SourceSchema>
 const ROBOTS_STATES = ['unknown', 'allowed-all', 'fetched', 'unreachable', 'ignored'] as const
 const RobotsStateSchema = z.enum(ROBOTS_STATES)
 
-/** What the stack knows of one host right now (the Sources view, `deck source show`, GET /sources/:name). */
-const HostStatusSchema = z.object({
+/**
+ * What the stack knows of one host right now (the Sources view, `deck source show|hosts`,
+ * GET /hosts, GET /sources/:name/hosts). The limits are null where politeness is off for the host.
+ */
+export const HostStatusSchema = z.object({
   host: z.string(),
   source: SourceNameSchema,
-  maxInFlight: z.number().int(),
+  maxInFlight: z.number().int().nullable(),
   /** minGapMs raised by robots Crawl-delay or AutoThrottle. */
-  effectiveGapMs: z.number().int(),
+  effectiveGapMs: z.number().int().nullable(),
   inFlight: z.number().int(),
   /** Fetch starts over the last minute ÷ 60, against allowedPerSecond. */
   requestsPerSecond: z.number(),
-  allowedPerSecond: z.number(),
+  /** The most fetch starts a second its limits allow; null when nothing limits it (no gap, or politeness off). */
+  allowedPerSecond: z.number().nullable(),
+  /** Items of running crawls on this host not finished yet (queued or being scraped). */
+  remaining: z.number().int(),
   robots: z.object({
     state: RobotsStateSchema,
     fetchedAt: IsoTimeSchema.nullable(),
     crawlDelayMs: z.number().int().nullable(),
     disallowedCount: z.number().int()
   }),
-  /** Paused by a 429/503 (or a failing robots.txt) until then. */
+  /** Paused by a 429/503 (or a failing robots.txt) until then; null when not paused now. */
   backoffUntil: IsoTimeSchema.nullable(),
   backoffReason: z.string().nullable(),
   blocked: z.boolean(),
   lastAnswer: z.string().nullable()
 })
 export type HostStatus = z.infer<typeof HostStatusSchema>
+
+export const HostListResponseSchema = z.object({ hosts: z.array(HostStatusSchema) })
+export type HostListResponse = z.infer<typeof HostListResponseSchema>
 
 export const SourceDetailSchema = SourceSchema.extend({ hosts: z.array(HostStatusSchema) })
 export type SourceDetail = z.infer<typeof SourceDetailSchema>

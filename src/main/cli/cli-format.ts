@@ -28,7 +28,7 @@ import type { LookupResult } from '../../shared/lookup'
 import { formatBytes } from '../../shared/fleet-stats'
 import { decisionSummary, settingsSummary } from '../../shared/autoscale'
 import type { AutoscaleDecision, AutoscaleState } from '../../shared/autoscale'
-import { formatSourceDetail, formatSourceList } from './source-format'
+import { formatHostList, formatSourceDetail, formatSourceList } from './source-format'
 
 type Formatters = { [K in OperationName]?: (value: OperationResponse<K>) => string }
 
@@ -57,6 +57,7 @@ const FORMATTERS: Formatters = {
   rpcServices: formatRpcServices,
   sourceList: formatSourceList,
   sourceGet: formatSourceDetail,
+  sourceHosts: formatHostList,
   sourceAdd: formatSourceDetail,
   sourceEdit: formatSourceDetail,
   sourceAction: formatSourceDetail,

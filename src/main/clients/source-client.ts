@@ -5,8 +5,14 @@
  * usable answer.
  */
 import { z } from 'zod'
-import { SourceDetailSchema, SourceListResponseSchema } from '../../shared/source'
-import type { SourceDetail, SourceEdit, SourceListResponse, SourceSpecInput } from '../../shared/source'
+import { HostListResponseSchema, SourceDetailSchema, SourceListResponseSchema } from '../../shared/source'
+import type {
+  HostListResponse,
+  SourceDetail,
+  SourceEdit,
+  SourceListResponse,
+  SourceSpecInput
+} from '../../shared/source'
 import { ApiClient } from './api-client'
 import type { ApiClientOptions, ApiRoutesErrors } from './api-client'
 
@@ -43,6 +49,15 @@ export class SourceClient extends ApiClient {
 
   setPaused(name: string, paused: boolean): Promise<SourceDetail> {
     return this.json('POST', `/sources/${encodeURIComponent(name)}/${paused ? 'pause' : 'resume'}`, SourceDetailSchema)
+  }
+
+  /** One source's hosts, or (no name) every host the fleet fetches from. */
+  hosts(name?: string): Promise<HostListResponse> {
+    return this.json(
+      'GET',
+      name === undefined ? '/hosts' : `/sources/${encodeURIComponent(name)}/hosts`,
+      HostListResponseSchema
+    )
   }
 
   remove(name: string): Promise<{ deleted: boolean }> {

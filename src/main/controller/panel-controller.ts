@@ -330,6 +330,7 @@ const noSources = (): Promise<never> =>
 const NO_SOURCES: SourceClientView = {
   list: noSources,
   get: noSources,
+  hosts: noSources,
   add: noSources,
   edit: noSources,
   setPaused: noSources,

@@ -5,6 +5,7 @@
  *   GET /health                      broker and Elasticsearch status
  *   /crawls…                         the crawl coordinator (crawl-routes.ts)
  *   /sources…                        the boards the fleet may scrape (source-routes.ts)
+ *   GET /hosts                       every host's politeness status (host-routes.ts)
  * Errors are `{ error: { kind, message, hint } }`; every request is logged as one JSON line.
  */
 import { createServer } from 'node:http'
@@ -23,6 +24,7 @@ import type { Coordinator } from '../crawler/coordinator'
 import { handleCrawlRequest, isCrawlPath } from './crawl-routes'
 import type { SourceRegistry } from '../sources/source-registry'
 import { handleSourceRequest, isSourcePath } from './source-routes'
+import { handleHostRequest, isHostPath } from './host-routes'
 import { ApiError } from './api-error'
 import { errorKind, errorResponse } from './error-response'
 import { healthReport, healthStatusCode } from './health'
@@ -133,8 +135,16 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     const method = req.method ?? 'GET'
     const plainId = method === 'GET' ? plainLookupId(req.url) : null
     const url = plainId === null ? requestUrl(req.url) : null
-    if (url !== null && options.crawler !== undefined && isCrawlPath(url.pathname)) {
-      const status = await handleCrawlRequest(options.crawler, req, res, url, logger)
+    const crawlRoutes =
+      url === null || options.crawler === undefined
+        ? null
+        : isCrawlPath(url.pathname)
+          ? handleCrawlRequest
+          : isHostPath(url.pathname)
+            ? handleHostRequest
+            : null
+    if (url !== null && options.crawler !== undefined && crawlRoutes !== null) {
+      const status = await crawlRoutes(options.crawler, req, res, url, logger)
       logger.info('request', {
         method,
         path: url.pathname,

@@ -2,6 +2,7 @@
  * The /sources REST routes of the API service:
  *   GET /sources → SourceListResponse, POST /sources (a SourceSpec) → 201 SourceDetail,
  *   GET /sources/:name, PATCH /sources/:name (a SourceEdit), POST /sources/:name/pause|resume,
+ *   GET /sources/:name/hosts → HostListResponse,
  *   DELETE /sources/:name
  * Bad input is 400 InvalidSource with the specific reason, an unknown source 404
  * SourceNotFound, a taken name 409 SourceNameTaken, Elasticsearch down 503 SourcesUnavailable.
@@ -75,6 +76,10 @@ async function route(sources: SourceRegistry, req: IncomingMessage, res: ServerR
     throw notAllowed(method, 'GET, PATCH, DELETE')
   }
   const action = parts[2]
+  if (parts.length === 3 && action === 'hosts') {
+    if (method !== 'GET') throw notAllowed(method, 'GET')
+    return sendJson(res, 200, { hosts: (await sources.detail(name.data)).hosts })
+  }
   if (parts.length === 3 && (action === 'pause' || action === 'resume')) {
     if (method !== 'POST') throw notAllowed(method, 'POST')
     return sendJson(res, 200, await sources.setPaused(name.data, action === 'pause'))
@@ -82,7 +87,7 @@ async function route(sources: SourceRegistry, req: IncomingMessage, res: ServerR
   throw new SourceError(
     'InvalidSource',
     `No route for ${method} ${url.pathname}`,
-    `The routes are /sources and /sources/:name[/${SOURCE_ACTIONS.join('|')}].`
+    `The routes are /sources and /sources/:name[/${[...SOURCE_ACTIONS, 'hosts'].join('|')}].`
   )
 }
 

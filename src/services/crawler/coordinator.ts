@@ -40,6 +40,8 @@ import { SourceRegistry } from '../sources/source-registry'
 import { SourceStore } from '../sources/source-store'
 import { afterRefusal } from '../politeness/host-backoff'
 import { HostClocks } from '../politeness/host-clock'
+import { HostLoads } from './host-load'
+import { HostStatuses } from './host-statuses'
 import type { PolitenessLookup } from '../politeness/politeness-settings'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 import type { ItemDoc } from './ledger-docs'
@@ -82,6 +84,8 @@ export class Coordinator {
   /** The boards the fleet may scrape (`<prefix>-sources`); scrapers learn them from the announcements. */
   readonly sources: SourceRegistry
   readonly hostClocks: HostClocks
+  /** Every host's politeness status (GET /hosts, each source's hosts). */
+  readonly hostStatuses: HostStatuses
   private readonly es: Client
   private readonly applier: ReplyApplier
   private readonly ingests: CrawlIngests
@@ -112,8 +116,20 @@ export class Coordinator {
     const sourceStore = new SourceStore(this.es, sourcesIndex(options.indexPrefix))
     this.announcer = new ControlAnnouncer(this.crawls, this.link, { store: sourceStore, service: options.service })
     // Scrapers learn of a change at once, not at the next announcement.
-    this.sources = new SourceRegistry({ store: sourceStore, onChange: () => this.announcer.announce().catch(() => {}) })
+    this.sources = new SourceRegistry({
+      store: sourceStore,
+      hosts: (source) => this.hostStatuses.ofSource(source.name),
+      onChange: () => this.announcer.announce().catch(() => {})
+    })
     this.hostClocks = new HostClocks(this.es, indices.hosts)
+    this.hostStatuses = new HostStatuses({
+      clocks: this.hostClocks,
+      loads: new HostLoads(this.es, indices.items),
+      politeness: options.politeness,
+      sourceHosts: () => this.announcer.sourceHosts,
+      runningCrawlIds: async () => (await this.crawls.list(['running'], 1000)).map((c) => c.id),
+      ...(options.slotPlan ? { marginMs: options.slotPlan.marginMs } : {})
+    })
     this.dispatcher = new Dispatcher({
       items: this.items,
       link: this.link,

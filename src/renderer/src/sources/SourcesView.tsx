@@ -1,7 +1,8 @@
 import { useState } from 'react'
 import type { ReactElement } from 'react'
 import type { PanelError } from '../../../shared/contract'
-import type { HostStatus, SourceDetail } from '../../../shared/source'
+import type { SourceDetail } from '../../../shared/source'
+import { HostList } from './HostList'
 import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { TableHead } from '../components/TableHead'
@@ -103,27 +104,5 @@ export function SourcesView({ active }: { active: boolean }): ReactElement {
         </table>
       )}
     </section>
-  )
-}
-
-function HostList({ hosts }: { hosts: HostStatus[] }): ReactElement {
-  return (
-    <ul className="sources__hosts">
-      {hosts.map((h) => (
-        <li key={h.host} data-testid="source-host">
-          <strong>{h.host}</strong> {h.inFlight}/{h.maxInFlight} in flight · {h.requestsPerSecond.toFixed(2)} of{' '}
-          {h.allowedPerSecond.toFixed(2)} req/s · robots {h.robots.state}
-          {h.robots.crawlDelayMs !== null && ` (crawl-delay ${h.robots.crawlDelayMs} ms)`}
-          {h.robots.disallowedCount > 0 && ` · ${h.robots.disallowedCount} disallowed`}
-          {h.blocked && <span className="crawls__failed"> · blocked: {h.lastAnswer ?? 'no answer'}</span>}
-          {!h.blocked && h.backoffUntil !== null && (
-            <span>
-              {' '}
-              · backing off until {new Date(h.backoffUntil).toLocaleTimeString()} ({h.backoffReason ?? 'told to'})
-            </span>
-          )}
-        </li>
-      ))}
-    </ul>
   )
 }

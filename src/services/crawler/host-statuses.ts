@@ -1,0 +1,58 @@
+/**
+ * Every host's status (HostStatus) as the coordinator knows it: the shared host clocks, the
+ * limits the dispatcher applies, and the ledger's load. Hosts are those of the registered
+ * sources, those with a host clock and those with items in the ledger.
+ */
+import { DEFAULT_SOURCE_NAME } from '../../shared/source'
+import type { HostStatus } from '../../shared/source'
+import { freshHostClock } from '../politeness/host-clock'
+import type { HostClocks } from '../politeness/host-clock'
+import { NO_LOAD, hostStatusOf } from '../politeness/host-status'
+import type { PolitenessLookup } from '../politeness/politeness-settings'
+import type { HostLoads } from './host-load'
+
+export interface HostStatusesOptions {
+  clocks: HostClocks
+  loads: HostLoads
+  politeness: PolitenessLookup
+  /** Each source's host (from its listing URL template), as the dispatcher paces it. */
+  sourceHosts: () => ReadonlyMap<string, string>
+  runningCrawlIds: () => Promise<string[]>
+  marginMs?: number
+}
+
+export class HostStatuses {
+  constructor(private readonly options: HostStatusesOptions) {}
+
+  async all(now = Date.now()): Promise<HostStatus[]> {
+    const { clocks, loads, politeness } = this.options
+    const sourceHosts = this.options.sourceHosts()
+    const [clockDocs, ledger] = await Promise.all([
+      clocks.all(),
+      this.options.runningCrawlIds().then((ids) => loads.read(ids, now))
+    ])
+    const sourceOf = new Map<string, string>()
+    const remaining = new Map<string, number>()
+    for (const [source, host] of sourceHosts) {
+      if (!sourceOf.has(host)) sourceOf.set(host, source)
+      remaining.set(host, (remaining.get(host) ?? 0) + (ledger.remainingBySource.get(source) ?? 0))
+    }
+    const clockOf = new Map(clockDocs.map((doc) => [doc.host, doc]))
+    const hosts = new Set([...sourceOf.keys(), ...clockOf.keys(), ...ledger.hosts.keys()])
+    return [...hosts].sort().map((host) =>
+      hostStatusOf({
+        host,
+        source: sourceOf.get(host) ?? DEFAULT_SOURCE_NAME,
+        politeness: politeness.politenessFor(host),
+        clock: clockOf.get(host) ?? freshHostClock(host),
+        load: { ...NO_LOAD, ...ledger.hosts.get(host), remaining: remaining.get(host) ?? 0 },
+        now,
+        ...(this.options.marginMs === undefined ? {} : { marginMs: this.options.marginMs })
+      })
+    )
+  }
+
+  async ofSource(source: string, now = Date.now()): Promise<HostStatus[]> {
+    return (await this.all(now)).filter((h) => h.source === source)
+  }
+}
