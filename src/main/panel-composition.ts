@@ -109,6 +109,7 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     (service) => service.close()
   )
 
+  const sources = new SourceClient({ baseUrl: settings.apiUrl })
   const controller = new PanelController({
     settings,
     driver,
@@ -117,11 +118,11 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     listings: () => listings.get(),
     rpc: () => rpc.get(),
     crawls: new CrawlClient({ baseUrl: settings.apiUrl }),
-    sources: new SourceClient({ baseUrl: settings.apiUrl }),
+    sources,
     exportUrl: shell.exportUrl ?? webExportUrl,
     preflight: (services) => gate.preflight(loadProject(), services),
     notificationSettings: shell.notificationSettings ?? null,
-    autoscaler: createAutoscaler({ settings, broker, target: driver.scaleTarget })
+    autoscaler: createAutoscaler({ settings, broker, target: driver.scaleTarget, hosts: sources })
   })
   return {
     controller,

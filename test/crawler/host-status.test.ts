@@ -31,11 +31,9 @@ const statuses = new HostStatuses({
   politeness: politenessFromJson(
     '{"default":{"maxInFlight":2,"minGapMs":1000},"hosts":{"b.test:8080":{"minGapMs":0}}}'
   ),
-  sourceHosts: () =>
-    new Map([
-      ['board-a', 'a.test:8080'],
-      ['board-b', 'b.test:8080']
-    ]),
+  sourceNames: () => ['board-a'],
+  // board-b is not registered: its items are paced by the fallback rule, as the dispatcher does.
+  hostOfSource: (source) => (source === 'board-a' ? 'a.test:8080' : 'b.test:8080'),
   runningCrawlIds: async () => ['c-run']
 })
 let api: RunningApi

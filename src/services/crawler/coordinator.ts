@@ -45,7 +45,7 @@ import { HostStatuses } from './host-statuses'
 import type { PolitenessLookup } from '../politeness/politeness-settings'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 import type { ItemDoc } from './ledger-docs'
-import { itemSource } from './ledger-docs'
+import { itemSource, newItem } from './ledger-docs'
 
 export interface CoordinatorOptions {
   elasticsearchUrl: string
@@ -122,11 +122,15 @@ export class Coordinator {
       onChange: () => this.announcer.announce().catch(() => {})
     })
     this.hostClocks = new HostClocks(this.es, indices.hosts)
+    // An item of a registered source is paced by its source's host; the configured rule is the fallback.
+    const hostOfItem = (item: ItemDoc): string =>
+      this.announcer.sourceHosts.get(itemSource(item)) ?? options.hostOf(item)
     this.hostStatuses = new HostStatuses({
       clocks: this.hostClocks,
       loads: new HostLoads(this.es, indices.items),
       politeness: options.politeness,
-      sourceHosts: () => this.announcer.sourceHosts,
+      sourceNames: () => this.announcer.sourceHosts.keys(),
+      hostOfSource: (source) => hostOfItem(newItem('', '', 0, 1, 'queued', '', source)),
       runningCrawlIds: async () => (await this.crawls.list(['running'], 1000)).map((c) => c.id),
       ...(options.slotPlan ? { marginMs: options.slotPlan.marginMs } : {})
     })
@@ -140,8 +144,7 @@ export class Coordinator {
       politeness: {
         clocks: this.hostClocks,
         settings: options.politeness,
-        // An item of a registered source is paced by its source's host; the configured rule is the fallback.
-        hostOf: (item) => this.announcer.sourceHosts.get(itemSource(item)) ?? options.hostOf(item),
+        hostOf: hostOfItem,
         ...(options.slotPlan ? { plan: options.slotPlan } : {})
       }
     })

@@ -15,8 +15,10 @@ export interface HostStatusesOptions {
   clocks: HostClocks
   loads: HostLoads
   politeness: PolitenessLookup
-  /** Each source's host (from its listing URL template), as the dispatcher paces it. */
-  sourceHosts: () => ReadonlyMap<string, string>
+  /** The registered sources' names. */
+  sourceNames: () => Iterable<string>
+  /** The host the dispatcher paces a source's items by. */
+  hostOfSource: (source: string) => string
   runningCrawlIds: () => Promise<string[]>
   marginMs?: number
 }
@@ -26,14 +28,14 @@ export class HostStatuses {
 
   async all(now = Date.now()): Promise<HostStatus[]> {
     const { clocks, loads, politeness } = this.options
-    const sourceHosts = this.options.sourceHosts()
     const [clockDocs, ledger] = await Promise.all([
       clocks.all(),
       this.options.runningCrawlIds().then((ids) => loads.read(ids, now))
     ])
     const sourceOf = new Map<string, string>()
     const remaining = new Map<string, number>()
-    for (const [source, host] of sourceHosts) {
+    for (const source of new Set([...this.options.sourceNames(), ...ledger.remainingBySource.keys()])) {
+      const host = this.options.hostOfSource(source)
       if (!sourceOf.has(host)) sourceOf.set(host, source)
       remaining.set(host, (remaining.get(host) ?? 0) + (ledger.remainingBySource.get(source) ?? 0))
     }
