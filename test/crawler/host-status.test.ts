@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SourceClient } from '../../src/main/clients/source-client'
 import { startApi } from '../../src/services/api/server'
 import type { RunningApi } from '../../src/services/api/server'
+import { CrawlStats } from '../../src/services/crawler/crawl-stats'
 import { HostLoads } from '../../src/services/crawler/host-load'
+import type { CrawlDoc } from '../../src/services/crawler/ledger-docs'
 import { HostStatuses } from '../../src/services/crawler/host-statuses'
 import { deleteLedgerIndices, ensureLedgerIndices, ledgerIndices } from '../../src/services/crawler/ledger-indices'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
@@ -29,7 +31,7 @@ const statuses = new HostStatuses({
   clocks,
   loads: new HostLoads(es, indices.items),
   politeness: politenessFromJson(
-    '{"default":{"maxInFlight":2,"minGapMs":1000},"hosts":{"b.test:8080":{"minGapMs":0}}}'
+    '{"default":{"maxInFlight":2,"minGapMs":60000},"hosts":{"b.test:8080":{"minGapMs":0}}}'
   ),
   sourceNames: () => ['board-a'],
   // board-b is not registered: its items are paced by the fallback rule, as the dispatcher does.
@@ -60,9 +62,9 @@ beforeAll(async () => {
       item(1, { ...a, state: 'scraping', host: 'a.test:8080', slotAt: NOW - 10_000 }),
       // Dispatched, its slot not open yet: not in flight, not started.
       item(2, { ...a, state: 'scraping', host: 'a.test:8080', slotAt: NOW + 5_000 }),
-      item(3, { ...a, state: 'done', host: 'a.test:8080', slotAt: NOW - 30_000 }),
+      item(3, { ...a, state: 'done', host: 'a.test:8080', slotAt: NOW - 30_000, finishedAt: NOW - 5000 }),
       // Two minutes ago: not in the last minute.
-      item(4, { ...a, state: 'done', host: 'a.test:8080', slotAt: NOW - 120_000 }),
+      item(4, { ...a, state: 'done', host: 'a.test:8080', slotAt: NOW - 120_000, finishedAt: NOW - 5000 }),
       item(5, { ...a, state: 'queued' }),
       item(6, { ...a, state: 'queued' }),
       // Another crawl's (not running): not left to do.
@@ -98,10 +100,10 @@ describe('host status', () => {
     expect(hosts[0]).toMatchObject({
       source: 'board-a',
       maxInFlight: 2,
-      effectiveGapMs: 1000,
+      effectiveGapMs: 60000,
       inFlight: 1,
       requestsPerSecond: 2 / 60,
-      allowedPerSecond: 1000 / 1125,
+      allowedPerSecond: 1000 / 60575,
       remaining: 4,
       backoffUntil: new Date(NOW + 60_000).toISOString(),
       backoffReason: '429, Retry-After 60 s',
@@ -126,5 +128,57 @@ describe('host status', () => {
     expect(hosts.map((h) => [h.host, h.inFlight, h.remaining])).toEqual([['a.test:8080', 1, 4]])
     expect((await client.get('board-a')).hosts).toEqual(hosts)
     await expect(client.hosts('no-such')).rejects.toMatchObject({ kind: 'SourceNotFound', status: 404 })
+  })
+
+  it("gives a crawl's part per host, and an ETA no sooner than its slowest host allows", async () => {
+    const at = new Date(NOW).toISOString()
+    const crawl: CrawlDoc = {
+      id: 'c-run',
+      name: 'two boards',
+      state: 'running',
+      source: 'sources board-a, board-b',
+      sourceSpec: { kind: 'sources', names: ['board-a', 'board-b'] },
+      ingesting: false,
+      ingestError: null,
+      sourceRead: 7,
+      duplicateCount: 0,
+      invalidCount: 0,
+      refresh: false,
+      maxAttempts: 3,
+      createdAt: at,
+      updatedAt: at,
+      finishedAt: null
+    }
+    const detail = await new CrawlStats(es, indices.items, (counts) => statuses.ofCrawl(counts, NOW)).detail(crawl, NOW)
+    expect(detail.hosts).toEqual([
+      {
+        host: 'a.test:8080',
+        source: 'board-a',
+        done: 2,
+        failed: 0,
+        waiting: 2,
+        scraping: 2,
+        allowedPerSecond: 1000 / 60575,
+        backoffUntil: new Date(NOW + 60_000).toISOString(),
+        backoffReason: '429, Retry-After 60 s',
+        blocked: false
+      },
+      {
+        host: 'b.test:8080',
+        source: 'board-b',
+        done: 0,
+        failed: 0,
+        waiting: 0,
+        scraping: 1,
+        allowedPerSecond: null,
+        backoffUntil: null,
+        backoffReason: null,
+        blocked: false
+      }
+    ])
+    // 2 finished in the last 30 s: the fleet would finish the 5 left in 75 s, but a.test allows
+    // one fetch start per 60000 + 500 (window) + 75 (margin) ms for its 4: 242 s.
+    expect(detail.ratePerSecond).toBe(2 / 30)
+    expect(detail.etaSeconds).toBe(242)
   })
 })

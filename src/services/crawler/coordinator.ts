@@ -103,7 +103,7 @@ export class Coordinator {
     const indices = ledgerIndices(options.indexPrefix)
     this.crawls = new CrawlStore(this.es, indices.crawls)
     this.items = new ItemStore(this.es, indices.items)
-    this.stats = new CrawlStats(this.es, indices.items)
+    this.stats = new CrawlStats(this.es, indices.items, (counts) => this.hostStatuses.ofCrawl(counts))
     this.link = new CrawlerLink({
       amqpUri: options.amqpUri,
       service: options.service,

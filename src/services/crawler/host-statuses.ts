@@ -5,6 +5,8 @@
  */
 import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 import type { HostStatus } from '../../shared/source'
+import type { CrawlHostStats } from '../../shared/crawl'
+import type { Counts } from './crawl-stats'
 import { freshHostClock } from '../politeness/host-clock'
 import type { HostClocks } from '../politeness/host-clock'
 import { NO_LOAD, hostStatusOf } from '../politeness/host-status'
@@ -52,6 +54,46 @@ export class HostStatuses {
         ...(this.options.marginMs === undefined ? {} : { marginMs: this.options.marginMs })
       })
     )
+  }
+
+  /** A crawl's part per host (its counts per source, merged by host), slowest first. */
+  async ofCrawl(countsBySource: ReadonlyMap<string, Counts>, now = Date.now()): Promise<CrawlHostStats[]> {
+    const byHost = new Map<
+      string,
+      { source: string; done: number; failed: number; waiting: number; scraping: number }
+    >()
+    for (const [source, counts] of countsBySource) {
+      const host = this.options.hostOfSource(source)
+      const part = byHost.get(host) ?? { source, done: 0, failed: 0, waiting: 0, scraping: 0 }
+      part.done += counts.done
+      part.failed += counts.failed
+      part.waiting += counts.queued
+      part.scraping += counts.scraping
+      byHost.set(host, part)
+    }
+    const clocks = new Map((await this.options.clocks.all()).map((doc) => [doc.host, doc]))
+    const parts = [...byHost].map(([host, part]): CrawlHostStats => {
+      const status = hostStatusOf({
+        host,
+        source: part.source,
+        politeness: this.options.politeness.politenessFor(host),
+        clock: clocks.get(host) ?? freshHostClock(host),
+        load: NO_LOAD,
+        now,
+        ...(this.options.marginMs === undefined ? {} : { marginMs: this.options.marginMs })
+      })
+      return {
+        host,
+        ...part,
+        allowedPerSecond: status.allowedPerSecond,
+        backoffUntil: status.backoffUntil,
+        backoffReason: status.backoffReason,
+        blocked: status.blocked
+      }
+    })
+    const seconds = (h: CrawlHostStats): number =>
+      h.allowedPerSecond === null ? 0 : (h.waiting + h.scraping) / h.allowedPerSecond
+    return parts.sort((a, b) => seconds(b) - seconds(a) || a.host.localeCompare(b.host))
   }
 
   async ofSource(source: string, now = Date.now()): Promise<HostStatus[]> {
