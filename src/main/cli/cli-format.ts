@@ -311,6 +311,20 @@ export function formatCrawlDetail(d: CrawlDetail): string {
         `  ${r.replica.padEnd(28)} ${formatRate(r.ratePerSecond).padStart(8)}  done ${r.done}, failed ${r.failed}`
       )
   }
+  if (d.hosts.length > 0) {
+    lines.push('hosts:')
+    for (const h of d.hosts) {
+      const state = h.blocked
+        ? 'BLOCKED'
+        : h.backoffUntil !== null
+          ? `backing off until ${h.backoffUntil} (${h.backoffReason ?? 'told to'})`
+          : 'ok'
+      const allowed = h.allowedPerSecond === null ? 'no limit' : `${formatRate(h.allowedPerSecond)} allowed`
+      lines.push(
+        `  ${h.host.padEnd(28)} done ${h.done}, waiting for politeness ${h.waiting}, fetching ${h.scraping}; ${allowed}; ${state}`
+      )
+    }
+  }
   if (d.errors.length > 0) {
     lines.push('errors:')
     for (const e of d.errors)

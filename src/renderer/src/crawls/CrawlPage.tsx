@@ -8,6 +8,7 @@ import { CrawlActions } from './CrawlActions'
 import { CrawlCounts } from './CrawlCounts'
 import { CrawlErrors } from './CrawlErrors'
 import { CrawlItemsTable } from './CrawlItemsTable'
+import { CrawlHosts } from './CrawlHosts'
 import { CrawlPace } from './CrawlPace'
 import { CrawlProgressBar } from './CrawlProgressBar'
 import { CrawlRateChart } from './CrawlRateChart'
@@ -93,6 +94,7 @@ export function CrawlPage(props: {
           <CrawlProgressBar counts={detail} large />
           <CrawlCounts crawl={detail} />
           <CrawlPace crawl={detail} scraper={scraper} />
+          <CrawlHosts hosts={detail.hosts} />
           <CrawlRateChart
             columns={columns}
             markers={markers}
