@@ -113,6 +113,12 @@ export const ERROR_RULES = {
     true,
     'The request reached a scraper after its politeness slot had closed; a crawl gives it a new slot without counting an attempt.'
   ),
+  // A crawl item of a host that kept refusing, whose source says onBlocked: 'fail'.
+  HostBlocked: rule(
+    503,
+    false,
+    "The host kept refusing (429/503) and is blocked; its source's onBlocked is 'fail'. Try the crawl again later, or set onBlocked to 'wait'."
+  ),
   PageTooLarge: rule(502, false, 'The listing page is larger than the scraper accepts (SCRAPER_MAX_BYTES).'),
   PageTooComplex: rule(
     502,

@@ -33,7 +33,8 @@ export type OnBlocked = z.infer<typeof OnBlockedSchema>
  * robots.txt's Crawl-delay raises the gap; it never lowers it.
  */
 const POLITENESS_FIELDS = {
-  maxInFlight: z.number().int().min(1, 'At most N requests in flight: N is at least 1').max(64),
+  /** Up to 10,000: a local board with no limit (the stack's own) is bounded by the crawl window instead. */
+  maxInFlight: z.number().int().min(1, 'At most N requests in flight: N is at least 1').max(10_000),
   minGapMs: z.number().int().min(0).max(3_600_000),
   /** Off only by an explicit, logged choice of the user. */
   respectRobots: z.boolean(),
@@ -49,8 +50,12 @@ export const PolitenessSchema = z.object({
   autoThrottle: POLITENESS_FIELDS.autoThrottle.default(false),
   onBlocked: POLITENESS_FIELDS.onBlocked.default('wait')
 })
-/** An edit's politeness: only the fields given (no defaults, which would overwrite the others). */
-const PolitenessEditSchema = z.object(POLITENESS_FIELDS).partial()
+/**
+ * An edit's politeness: only the fields given. Not `PolitenessSchema.partial()`: that keeps
+ * each field's default, so a partial would carry every default and overwrite what it meant
+ * to keep.
+ */
+export const PolitenessEditSchema = z.object(POLITENESS_FIELDS).partial()
 export type Politeness = z.output<typeof PolitenessSchema>
 
 const ID_PLACEHOLDER = '{id}'

@@ -11,7 +11,6 @@ import { CrawlClient } from '../../src/main/clients/crawl-client'
 import { Coordinator } from '../../src/services/crawler/coordinator'
 import { crawlReplyHeaders } from '../../src/services/crawler/crawl-control'
 import { newItem } from '../../src/services/crawler/ledger-docs'
-import { politenessFromJson } from '../../src/services/politeness/politeness-settings'
 import { readSitemapIds } from '../../src/services/crawler/sources/sitemap'
 import { SCRAPE_METHOD } from '../../src/services/listings/rpc-scrape'
 import { silentLogger } from '../../src/services/log'
@@ -69,8 +68,8 @@ beforeAll(async () => {
       template: 'http://127.0.0.1:9/jobs/{id}',
       readSitemap: readSitemapIds
     },
-    politeness: politenessFromJson('off'),
-    hostOf: () => '127.0.0.1:9',
+    // A fake replica with no limit: the default source is bounded by the window only.
+    defaultSourcePoliteness: { maxInFlight: 10_000, minGapMs: 0 },
     logger: silentLogger,
     tickMs: 200
   })

@@ -15,7 +15,7 @@ import { deleteLedgerIndices, ensureLedgerIndices, ledgerIndices } from '../../s
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
 import { silentLogger } from '../../src/services/log'
 import { HostClocks } from '../../src/services/politeness/host-clock'
-import { politenessFromJson } from '../../src/services/politeness/politeness-settings'
+import { PolitenessSchema } from '../../src/shared/source'
 import { deleteSourcesIndex, ensureSourcesIndex } from '../../src/services/sources/source-index'
 import { SourceRegistry } from '../../src/services/sources/source-registry'
 import { SourceStore } from '../../src/services/sources/source-store'
@@ -30,10 +30,10 @@ const clocks = new HostClocks(es, indices.hosts)
 const statuses = new HostStatuses({
   clocks,
   loads: new HostLoads(es, indices.items),
-  politeness: politenessFromJson(
-    '{"default":{"maxInFlight":2,"minGapMs":60000},"hosts":{"b.test:8080":{"minGapMs":0}}}'
-  ),
-  sourceNames: () => ['board-a'],
+  politeness: {
+    politenessFor: (host) => PolitenessSchema.parse({ maxInFlight: 2, minGapMs: host === 'b.test:8080' ? 0 : 60_000 })
+  },
+  sourceNames: async () => ['board-a'],
   // board-b is not registered: its items are paced by the fallback rule, as the dispatcher does.
   hostOfSource: (source) => (source === 'board-a' ? 'a.test:8080' : 'b.test:8080'),
   runningCrawlIds: async () => ['c-run']

@@ -27,10 +27,7 @@ let client: CrawlClient
 beforeAll(async () => {
   board = await startBoardProcess({ JOBBOARD_COUNT: '40', JOBBOARD_SEED: '43', JOBBOARD_REFUSE_FOR: '3000/5' })
   scraper = await startScraper(names, board, 'backoff-1')
-  const host = new URL(board.board.url).host
-  const started = await startApiProcess(names, board, {
-    CRAWL_POLITENESS: JSON.stringify({ hosts: { [host]: { maxInFlight: 2, minGapMs: 100 } } })
-  })
+  const started = await startApiProcess(names, board, { CRAWL_DEFAULT_SOURCE_POLITENESS: '2/100' })
   api = started.api
   client = new CrawlClient({ baseUrl: started.url })
 }, 120_000)

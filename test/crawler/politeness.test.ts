@@ -37,11 +37,9 @@ beforeAll(async () => {
     JOBBOARD_LIMIT: `${LIMIT.maxInFlight}/${LIMIT.minGapMs}/${LIMIT.retryAfterS}`
   })
   scrapers.push(await startScraper(names, board, 'polite-1'))
-  const host = new URL(board.board.url).host
   apiEnv = {
-    CRAWL_POLITENESS: JSON.stringify({
-      hosts: { [host]: { maxInFlight: LIMIT.maxInFlight, minGapMs: LIMIT.minGapMs } }
-    }),
+    // The board is the stack's default source: it is created with the board's limit.
+    CRAWL_DEFAULT_SOURCE_POLITENESS: `${LIMIT.maxInFlight}/${LIMIT.minGapMs}`,
     // Seven processes on a shared 2-core machine: the delay from a scraper's slot check to the
     // board seeing the request varied by up to ~100 ms under load, more than the default margin.
     CRAWL_SLOT_MARGIN_MS: '150'

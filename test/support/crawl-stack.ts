@@ -179,8 +179,9 @@ export async function startApiProcess(
     CRAWL_INDEX_PREFIX: names.prefix,
     CRAWL_BACKOFF_MS: '100',
     CRAWL_BACKOFF_MAX_MS: '1000',
-    // The test board has no limit; the politeness tests set their own.
-    CRAWL_POLITENESS: 'off',
+    // The test board has no limit: its source is bounded by the crawl window only; the
+    // politeness tests set their own.
+    CRAWL_DEFAULT_SOURCE_POLITENESS: '10000/0',
     ...env
   })
   const [, url] = await api.waitFor(/"msg":"API listening","url":"([^"]+)"/)

@@ -10,7 +10,6 @@ import type { CrawlerLink } from './crawler-link'
 import type { CrawlStore } from './crawl-store'
 import type { SourceStore } from '../sources/source-store'
 import type { AnnouncedSource } from '../../shared/source'
-import { hostOf } from '../politeness/politeness-settings'
 
 /** How long a cancelled or deleted crawl is still announced: its requests may sit in the queue that long. */
 const ANNOUNCE_CANCELLED_MS = 15 * 60_000
@@ -22,8 +21,6 @@ export class ControlAnnouncer {
   /** Deleted crawls have no document left to say so. */
   private readonly deleted = new Map<string, number>()
   lastAnnounce = 0
-  /** Each source's host (from its listing URL template) as of the last announcement: politeness paces by host. */
-  sourceHosts: ReadonlyMap<string, string> = new Map()
 
   constructor(
     private readonly crawls: CrawlStore,
@@ -51,13 +48,6 @@ export class ControlAnnouncer {
     const sources: AnnouncedSource[] | undefined = (await this.sources?.store.list())?.map(
       ({ name, listingUrlTemplate, paused }) => ({ name, listingUrlTemplate, paused })
     )
-    if (sources !== undefined) {
-      this.sourceHosts = new Map(
-        sources.flatMap((s) =>
-          s.listingUrlTemplate === null ? [] : [[s.name, hostOf(s.listingUrlTemplate.replace('{id}', 'id'))] as const]
-        )
-      )
-    }
     await this.link.announce({
       coordinator: this.coordinatorId,
       ttlMs: CONTROL_TTL_MS,

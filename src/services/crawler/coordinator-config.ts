@@ -4,7 +4,8 @@
  *   CRAWL_STALE_MS (600000: unanswered this long after dispatch → a failed attempt),
  *   CRAWL_BACKOFF_MS (1000) / CRAWL_BACKOFF_MAX_MS (30000), CRAWL_BOARD_SITEMAP_URL
  *   (http://127.0.0.1:8081/sitemap.xml), SCRAPER_SOURCE_URL_TEMPLATE (the scraper's `{id}` URL),
- *   CRAWL_POLITENESS (per host limits, JSON: politeness/politeness-settings.ts),
+ *   CRAWL_DEFAULT_SOURCE_POLITENESS (what the default source is created with: "N/D" or JSON,
+ *   politeness/politeness-settings.ts; per host limits are then each source's own),
  *   CRAWL_SLOT_MARGIN_MS (75: added between fetch slots for the check-to-site delay's variation).
  */
 import { DEFAULT_SOURCE_URL_TEMPLATE, envInt, envString } from '../env'
@@ -13,7 +14,7 @@ import { SCRAPE_METHOD } from '../listings/rpc-scrape'
 import { Coordinator } from './coordinator'
 import { SLOT_PLAN } from './dispatcher'
 import { readSitemapIds } from './sources/sitemap'
-import { POLITENESS_OFF, hostOf, politenessFromJson } from '../politeness/politeness-settings'
+import { DEFAULT_SOURCE_POLITENESS_ENV, politenessFromEnv } from '../politeness/politeness-settings'
 
 const DEFAULT_BOARD_SITEMAP_URL = 'http://127.0.0.1:8081/sitemap.xml'
 
@@ -27,12 +28,7 @@ export interface CoordinatorEnvContext {
 
 export function coordinatorFromEnv(context: CoordinatorEnvContext): Coordinator {
   const template = envString('SCRAPER_SOURCE_URL_TEMPLATE', DEFAULT_SOURCE_URL_TEMPLATE)
-  // Every item is on the one source's host until crawls name their sources.
-  const host = hostOf(template.replace('{id}', 'id'))
-  const politenessSetting = envString('CRAWL_POLITENESS', '')
-  const politeness = politenessFromJson(politenessSetting)
-  if (politenessSetting.trim() === POLITENESS_OFF)
-    context.logger.warn('Politeness is off (CRAWL_POLITENESS=off): hosts get whatever the crawl window allows')
+  const defaultSourcePoliteness = politenessFromEnv(envString(DEFAULT_SOURCE_POLITENESS_ENV, ''))
   return new Coordinator({
     ...context,
     method: SCRAPE_METHOD,
@@ -45,8 +41,7 @@ export function coordinatorFromEnv(context: CoordinatorEnvContext): Coordinator 
       template,
       readSitemap: readSitemapIds
     },
-    politeness,
-    hostOf: () => host,
+    defaultSourcePoliteness,
     slotPlan: { ...SLOT_PLAN, marginMs: Math.max(0, envInt('CRAWL_SLOT_MARGIN_MS', SLOT_PLAN.marginMs)) },
     amqpInitialRetries: envInt('AMQP_CONNECT_RETRIES', 30)
   })

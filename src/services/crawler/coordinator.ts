@@ -38,14 +38,17 @@ import type { SourceSettings } from './crawl-sources'
 import { ensureSourcesIndex, sourcesIndex } from '../sources/source-index'
 import { SourceRegistry } from '../sources/source-registry'
 import { SourceStore } from '../sources/source-store'
-import { afterRefusal } from '../politeness/host-backoff'
+import { applyAnswers, clockChanged } from '../politeness/host-answers'
+import type { AnsweredClock, HostAnswer } from '../politeness/host-answers'
 import { HostClocks } from '../politeness/host-clock'
 import { HostLoads } from './host-load'
 import { HostStatuses } from './host-statuses'
-import type { PolitenessLookup } from '../politeness/politeness-settings'
+import type { HostClockDoc } from '../politeness/host-clock'
+import { hostOf } from '../politeness/politeness-settings'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
-import type { ItemDoc } from './ledger-docs'
-import { itemSource, newItem } from './ledger-docs'
+import { SourcePoliteness } from '../politeness/source-politeness'
+import { itemSource } from './ledger-docs'
+import type { Politeness } from '../../shared/source'
 
 export interface CoordinatorOptions {
   elasticsearchUrl: string
@@ -63,9 +66,11 @@ export interface CoordinatorOptions {
   staleMs: number
   backoff: Backoff
   sources: SourceSettings
-  /** Per host limits (politeness/politeness-settings.ts) and the host an item's page is on. */
-  politeness: PolitenessLookup
-  hostOf: (item: ItemDoc) => string
+  /**
+   * The politeness the default source is created with at first start (the fields not given
+   * take the contract's defaults); afterwards the stored source's own settings apply.
+   */
+  defaultSourcePoliteness?: Partial<Politeness>
   /** How far ahead slots are handed out and the margin between them (dispatcher.ts SLOT_PLAN by default). */
   slotPlan?: SlotPlanOptions
   logger: Logger
@@ -84,6 +89,8 @@ export class Coordinator {
   /** The boards the fleet may scrape (`<prefix>-sources`); scrapers learn them from the announcements. */
   readonly sources: SourceRegistry
   readonly hostClocks: HostClocks
+  /** Each host's politeness, from its sources' settings (re-read every few seconds). */
+  readonly politeness: SourcePoliteness
   /** Every host's politeness status (GET /hosts, each source's hosts). */
   readonly hostStatuses: HostStatuses
   private readonly es: Client
@@ -115,22 +122,26 @@ export class Coordinator {
     })
     const sourceStore = new SourceStore(this.es, sourcesIndex(options.indexPrefix))
     this.announcer = new ControlAnnouncer(this.crawls, this.link, { store: sourceStore, service: options.service })
-    // Scrapers learn of a change at once, not at the next announcement.
+    this.politeness = new SourcePoliteness(() => sourceStore.list())
+    // Scrapers learn of a change at once, not at the next announcement; the next tick applies new politeness.
     this.sources = new SourceRegistry({
       store: sourceStore,
       hosts: (source) => this.hostStatuses.ofSource(source.name),
-      onChange: () => this.announcer.announce().catch(() => {})
+      onChange: () => {
+        this.politeness.invalidate()
+        return this.announcer.announce().catch(() => {})
+      }
     })
     this.hostClocks = new HostClocks(this.es, indices.hosts)
-    // An item of a registered source is paced by its source's host; the configured rule is the fallback.
-    const hostOfItem = (item: ItemDoc): string =>
-      this.announcer.sourceHosts.get(itemSource(item)) ?? options.hostOf(item)
+    // An item of a source no longer registered is counted against the default source's host.
+    const fallbackHost = hostOf(options.sources.template.replace('{id}', 'id'))
+    const hostOfSource = (source: string): string => this.politeness.hostOfSource(source) ?? fallbackHost
     this.hostStatuses = new HostStatuses({
       clocks: this.hostClocks,
       loads: new HostLoads(this.es, indices.items),
-      politeness: options.politeness,
-      sourceNames: () => this.announcer.sourceHosts.keys(),
-      hostOfSource: (source) => hostOfItem(newItem('', '', 0, 1, 'queued', '', source)),
+      politeness: this.politeness,
+      sourceNames: async () => (await sourceStore.list()).map((s) => s.name),
+      hostOfSource,
       runningCrawlIds: async () => (await this.crawls.list(['running'], 1000)).map((c) => c.id),
       ...(options.slotPlan ? { marginMs: options.slotPlan.marginMs } : {})
     })
@@ -143,8 +154,8 @@ export class Coordinator {
       staleMs: options.staleMs,
       politeness: {
         clocks: this.hostClocks,
-        settings: options.politeness,
-        hostOf: hostOfItem,
+        settings: this.politeness,
+        hostOf: (item) => hostOfSource(itemSource(item)),
         ...(options.slotPlan ? { plan: options.slotPlan } : {})
       }
     })
@@ -153,8 +164,7 @@ export class Coordinator {
       listings: new ListingRepository(this.es, options.listingsIndex),
       backoff: options.backoff,
       logger: options.logger,
-      onRefused: (host, refusal) => this.pauseHost(host, refusal),
-      onServed: (host) => this.hostServed(host)
+      onHostAnswers: (host, answers) => this.hostAnswered(host, answers)
     })
     this.ingests = new CrawlIngests({
       crawls: this.crawls,
@@ -183,7 +193,10 @@ export class Coordinator {
     await ensureSourcesIndex(this.es, this.sources.store.index)
     await this.sources.store.ensureDefault({
       listingUrlTemplate: this.options.sources.template,
-      sitemapUrls: [this.options.sources.boardSitemapUrl]
+      sitemapUrls: [this.options.sources.boardSitemapUrl],
+      ...(this.options.defaultSourcePoliteness === undefined
+        ? {}
+        : { politeness: this.options.defaultSourcePoliteness })
     })
     if (!this.linkStarted && !this.closed) {
       await this.link.start((reply) => this.applier.take(reply))
@@ -276,40 +289,37 @@ export class Coordinator {
   }
 
   /**
-   * A 429: the host is paused for every crawl (and blocked if it keeps refusing); retried until
-   * a write wins. A page it served in the same batch of replies ends the previous run of refusals.
+   * A host's answers in a flush of replies, applied to its shared clock (paused by a 429 or a
+   * run of 503s, blocked if it keeps refusing, a page served ends a run); retried until a write
+   * wins. Answers, per answer, whether it was the host's refusal.
    */
-  private async pauseHost(
-    host: string,
-    refusal: { retryAfterMs: number | null; message: string; servedToo: boolean }
-  ): Promise<void> {
+  private async hostAnswered(host: string, answers: HostAnswer[]): Promise<boolean[]> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const now = Date.now()
-      const clock = await this.hostClocks.update(host, (doc) => {
-        const next = afterRefusal(refusal.servedToo ? { ...doc, refusals: 0 } : doc, refusal, now)
-        return { doc: next, result: next }
+      const seen: { before?: HostClockDoc; answered?: AnsweredClock } = {}
+      const written = await this.hostClocks.update(host, (doc) => {
+        const answered = applyAnswers(doc, answers, now)
+        Object.assign(seen, { before: doc, answered })
+        return clockChanged(doc, answered.clock) ? { doc: answered.clock, result: true } : null
       })
-      if (clock !== null) {
+      const { before, answered } = seen
+      if (before === undefined || answered === undefined) continue
+      // Declined: nothing to write (pages served by a host with no run of refusals).
+      if (written === null && !clockChanged(before, answered.clock)) return answered.refused
+      if (written === null) continue // Another coordinator wrote first: apply to its result.
+      if (answered.clock.pausedUntil !== before.pausedUntil || answered.clock.blocked !== before.blocked)
         this.options.logger.warn(
-          clock.blocked ? 'Host blocked: it keeps refusing' : 'Host refused; paused for every crawl',
+          answered.clock.blocked ? 'Host blocked: it keeps refusing' : 'Host refused; paused for every crawl',
           {
             host,
-            pausedUntil: new Date(clock.pausedUntil).toISOString(),
-            refusals: clock.refusals,
-            reason: clock.pauseReason
+            pausedUntil: new Date(answered.clock.pausedUntil).toISOString(),
+            refusals: answered.clock.refusals,
+            reason: answered.clock.pauseReason
           }
         )
-        return
-      }
+      return answered.refused
     }
-    throw new Error(`Could not record that ${host} refused: its clock kept changing under us`)
-  }
-
-  /** A page served ends a run of refusals (no write when there was none). */
-  private async hostServed(host: string): Promise<void> {
-    await this.hostClocks.update(host, (doc) =>
-      doc.refusals === 0 ? null : { doc: { ...doc, refusals: 0 }, result: true }
-    )
+    throw new Error(`Could not record what ${host} answered: its clock kept changing under us`)
   }
 
   private async crawl(id: string): Promise<CrawlDoc> {
@@ -341,6 +351,7 @@ export class Coordinator {
     const now = Date.now()
     if (now - this.announcer.lastAnnounce >= ANNOUNCE_EVERY_MS) await this.announcer.announce()
     const running = await this.crawls.list(['running'], 1000)
+    if (running.length > 0) await this.politeness.refresh()
     await this.dispatcher.dispatch(running.map((c) => c.id))
     if (now - this.lastStaleCheck >= STALE_CHECK_EVERY_MS) {
       // The first pass of a new coordinator publishes at once what the last one left unconfirmed.

@@ -18,7 +18,7 @@ export interface HostStatusesOptions {
   loads: HostLoads
   politeness: PolitenessLookup
   /** The registered sources' names. */
-  sourceNames: () => Iterable<string>
+  sourceNames: () => Promise<string[]>
   /** The host the dispatcher paces a source's items by. */
   hostOfSource: (source: string) => string
   runningCrawlIds: () => Promise<string[]>
@@ -30,13 +30,14 @@ export class HostStatuses {
 
   async all(now = Date.now()): Promise<HostStatus[]> {
     const { clocks, loads, politeness } = this.options
-    const [clockDocs, ledger] = await Promise.all([
+    const [names, clockDocs, ledger] = await Promise.all([
+      this.options.sourceNames(),
       clocks.all(),
       this.options.runningCrawlIds().then((ids) => loads.read(ids, now))
     ])
     const sourceOf = new Map<string, string>()
     const remaining = new Map<string, number>()
-    for (const source of new Set([...this.options.sourceNames(), ...ledger.remainingBySource.keys()])) {
+    for (const source of new Set([...names, ...ledger.remainingBySource.keys()])) {
       const host = this.options.hostOfSource(source)
       if (!sourceOf.has(host)) sourceOf.set(host, source)
       remaining.set(host, (remaining.get(host) ?? 0) + (ledger.remainingBySource.get(source) ?? 0))
