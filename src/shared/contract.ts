@@ -190,7 +190,12 @@ const streams = {
    * Each running container's readings (of one service, or all): the recent ones first, then
    * at most one a second per container, from one engine stream per container shared by all.
    */
-  stats: { params: z.object({ service: ServiceNameSchema.optional() }).strict(), item: ContainerStatsSchema }
+  stats: { params: z.object({ service: ServiceNameSchema.optional() }).strict(), item: ContainerStatsSchema },
+  /**
+   * Every host's politeness status (or one source's hosts), polled from the API at most every
+   * 2 s per stream and sent only when it changed. Ends when the API stops answering.
+   */
+  hosts: { params: z.object({ source: SourceNameSchema.optional() }).strict(), item: HostListResponseSchema }
 } as const satisfies Record<string, { params: z.ZodType; item: z.ZodType }>
 
 type Streams = typeof streams

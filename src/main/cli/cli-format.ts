@@ -29,6 +29,7 @@ import { formatBytes } from '../../shared/fleet-stats'
 import { decisionSummary, settingsSummary } from '../../shared/autoscale'
 import type { AutoscaleDecision, AutoscaleState } from '../../shared/autoscale'
 import { formatHostList, formatSourceDetail, formatSourceList } from './source-format'
+import type { HostListResponse } from '../../shared/source'
 
 type Formatters = { [K in OperationName]?: (value: OperationResponse<K>) => string }
 
@@ -140,6 +141,10 @@ function formatStreamData(data: StreamData, json: boolean, columns: number): Ter
       return { stream: 'stderr', text: formatCrawlProgress(data.items.at(-1) as CrawlDetail, columns), inPlace: true }
     case 'stats':
       return null
+    case 'hosts': {
+      const latest = data.items.at(-1) as HostListResponse
+      return { stream: 'stdout', text: json ? JSON.stringify(latest) : formatHostList(latest) }
+    }
   }
 }
 

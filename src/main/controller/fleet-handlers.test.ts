@@ -52,7 +52,12 @@ function setup(notificationSettings: FleetParts['notificationSettings'] = null) 
   const elsewhere = async (): Promise<never> => {
     throw new Error('not a fleet stream')
   }
-  const sources: StreamSources = { stats: statsStreamSource(watches), logs: elsewhere, crawl: elsewhere }
+  const sources: StreamSources = {
+    stats: statsStreamSource(watches),
+    logs: elsewhere,
+    crawl: elsewhere,
+    hosts: elsewhere
+  }
   const backend: SessionBackend = {
     handle: ((operation: OperationName, request: never) =>
       (handlers as Record<string, (r: never) => Promise<unknown>>)[operation]!(request)) as SessionBackend['handle'],

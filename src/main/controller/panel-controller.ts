@@ -42,6 +42,7 @@ import { CrawlWatches, crawlStreamSource } from './crawl-watch'
 import type { NotificationSettingsStore } from '../notifications/settings-file'
 import { fleetHandlers } from './fleet-handlers'
 import { StatsWatches, runningContainers, statsStreamSource } from './stats-watch'
+import { hostStreamSource } from './host-watch'
 import type { StreamSources } from './stream-source'
 import { autoscaleHandlers } from './autoscale-handlers'
 import type { AutoscalerView } from './autoscale-handlers'
@@ -110,7 +111,8 @@ export class PanelController {
       logs: async (params, sink, options) =>
         openLogStream(parts.driver.engine, await this.logSources(params), params, sink, options),
       crawl: crawlStreamSource(parts.crawls, this.crawlWatches),
-      stats: statsStreamSource(this.statsWatches)
+      stats: statsStreamSource(this.statsWatches),
+      hosts: hostStreamSource((source) => (this.parts.sources ?? NO_SOURCES).hosts(source))
     }
     const { driver, status, broker } = parts
     driver.engine.on('state', (s) => this.emit('engine', s))

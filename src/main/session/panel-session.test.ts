@@ -29,7 +29,7 @@ function recordingBackend(
       return () => listeners.delete(event)
     }) as SessionBackend['on'],
     mask: secretMasker(secrets),
-    streams: { logs: refuseStream, crawl: refuseStream, stats: refuseStream }
+    streams: { logs: refuseStream, crawl: refuseStream, stats: refuseStream, hosts: refuseStream }
   }
 }
 

@@ -8,11 +8,16 @@ import { ErrorNotice } from '../components/ErrorNotice'
 import { TableHead } from '../components/TableHead'
 import { SourceForm } from './SourceForm'
 import { useSources } from './use-sources'
+import { useLiveHosts } from './use-live-hosts'
 
 /** The boards the fleet may scrape: each with its hosts as the politeness engine reports them; add, edit, pause, resume, remove. */
 export function SourcesView({ active }: { active: boolean }): ReactElement {
   const api = usePanelApi()
   const { sources, error, refresh } = useSources(active)
+  // The hosts' figures change by the second: they come live from the hosts stream, the sources from the poll.
+  const liveHosts = useLiveHosts(active)
+  const hostsOf = (source: SourceDetail): SourceDetail['hosts'] =>
+    liveHosts === null ? source.hosts : liveHosts.filter((h) => h.source === source.name)
   const [form, setForm] = useState<{ editing: SourceDetail | null } | null>(null)
   const [actionError, setActionError] = useState<PanelError | null>(null)
 
@@ -65,10 +70,10 @@ export function SourcesView({ active }: { active: boolean }): ReactElement {
                   {!source.politeness.respectRobots && <strong> · robots.txt ignored</strong>}
                 </td>
                 <td>
-                  {source.hosts.length === 0 ? (
+                  {hostsOf(source).length === 0 ? (
                     <span className="muted">none fetched yet</span>
                   ) : (
-                    <HostList hosts={source.hosts} />
+                    <HostList hosts={hostsOf(source)} />
                   )}
                 </td>
                 <td className="sources__actions">
