@@ -89,7 +89,7 @@ export function perReplicaRate(detail: Pick<CrawlDetail, 'replicas'>): number | 
 }
 
 /** Each host's part of what remains, with its allowed rate (politeness-eta.ts). */
-export function hostWork(detail: Pick<CrawlDetail, 'hosts'>): HostWork[] {
+function hostWork(detail: Pick<CrawlDetail, 'hosts'>): HostWork[] {
   return detail.hosts.map((h) => ({
     host: h.host,
     remaining: h.waiting + h.scraping,

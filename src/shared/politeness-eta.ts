@@ -46,7 +46,7 @@ export function politeEtaSeconds(
   return Number.isFinite(seconds) ? Math.round(seconds) : null
 }
 
-export interface ReplicaEta {
+interface ReplicaEta {
   replicas: number
   etaSeconds: number | null
 }

@@ -125,7 +125,7 @@ const RobotsStateSchema = z.enum(ROBOTS_STATES)
  * What the stack knows of one host right now (the Sources view, `deck source show|hosts`,
  * GET /hosts, GET /sources/:name/hosts). The limits are null where politeness is off for the host.
  */
-export const HostStatusSchema = z.object({
+const HostStatusSchema = z.object({
   host: z.string(),
   source: SourceNameSchema,
   maxInFlight: z.number().int().nullable(),
@@ -162,14 +162,8 @@ export const SourceListResponseSchema = z.object({ sources: z.array(SourceDetail
 export type SourceListResponse = z.infer<typeof SourceListResponseSchema>
 
 /** Error kinds of the source surfaces (REST, panel, CLI); their statuses and hints are in error-kinds.ts. */
-export const SOURCE_ERROR_KINDS = [
-  'InvalidSource',
-  'SourceNotFound',
-  'SourceNameTaken',
-  'SourceConflict',
-  'SourcesUnavailable'
-] as const
-export type SourceErrorKind = (typeof SOURCE_ERROR_KINDS)[number]
+export type SourceErrorKind =
+  'InvalidSource' | 'SourceNotFound' | 'SourceNameTaken' | 'SourceConflict' | 'SourcesUnavailable'
 
 /** What the stack's scrapers are told of every source (the crawl-control fanout carries it). */
 export const AnnouncedSourceSchema = z.object({

@@ -64,7 +64,7 @@ export async function queueFigures(
 }
 
 /** A host backing off or blocked can take nothing now. */
-export function dispatchableNow({ hosts }: HostListResponse): DispatchableWork {
+function dispatchableNow({ hosts }: HostListResponse): DispatchableWork {
   return dispatchableWork(
     hosts.map((h) => ({
       host: h.host,

@@ -21,7 +21,7 @@ import type { CrawlAction } from '../../shared/crawl'
 import type { Logger } from '../log'
 import { readJsonBody, sendJson, sendRouteError } from './json-routes'
 import type { Coordinator } from '../crawler/coordinator'
-import { CrawlError } from '../crawler/crawl-errors'
+import { CrawlError, coordinatorStarting, coordinatorStoreUnavailable } from '../crawler/crawl-errors'
 import { EXPORT_CONTENT_TYPES, writeExport } from '../crawler/sources/export-writer'
 
 /** Room for an 8 MiB list inside its JSON request. */
@@ -46,25 +46,13 @@ export async function handleCrawlRequest(
       failed: 'Crawl request failed',
       url,
       logger,
-      // Elasticsearch failing here is the crawl ledger's, so the crawler's, not the listing search's.
-      storeUnavailable: (cause) =>
-        new CrawlError(
-          'CrawlerUnavailable',
-          'The crawl ledger (Elasticsearch) cannot be reached',
-          'Check Elasticsearch (GET /health).',
-          { cause }
-        )
+      storeUnavailable: coordinatorStoreUnavailable
     })
   }
 }
 
 async function route(coordinator: Coordinator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
-  if (!coordinator.ready)
-    throw new CrawlError(
-      'CrawlerUnavailable',
-      'The crawl coordinator is still starting',
-      'It waits for Elasticsearch and RabbitMQ; try again in a few seconds.'
-    )
+  if (!coordinator.ready) throw coordinatorStarting()
   const method = req.method ?? 'GET'
   const parts = url.pathname.split('/').filter((p) => p !== '')
   if (parts.length === 1) {

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Coordinator } from '../crawler/coordinator'
-import { CrawlError } from '../crawler/crawl-errors'
+import { CrawlError, coordinatorStarting, coordinatorStoreUnavailable } from '../crawler/crawl-errors'
 import type { Logger } from '../log'
 import { sendJson, sendRouteError } from './json-routes'
 
@@ -21,12 +21,7 @@ export async function handleHostRequest(
   logger: Logger
 ): Promise<number> {
   try {
-    if (!coordinator.ready)
-      throw new CrawlError(
-        'CrawlerUnavailable',
-        'The crawl coordinator is still starting',
-        'It waits for Elasticsearch and RabbitMQ; try again in a few seconds.'
-      )
+    if (!coordinator.ready) throw coordinatorStarting()
     if (url.pathname !== '/hosts')
       throw new CrawlError('InvalidCrawl', `No route for ${url.pathname}`, 'GET /hosts, or GET /sources/:name/hosts.')
     if ((req.method ?? 'GET') !== 'GET')
@@ -37,13 +32,7 @@ export async function handleHostRequest(
       failed: 'Host request failed',
       url,
       logger,
-      storeUnavailable: (cause) =>
-        new CrawlError(
-          'CrawlerUnavailable',
-          'The host clocks (Elasticsearch) cannot be reached',
-          'Check Elasticsearch (GET /health).',
-          { cause }
-        )
+      storeUnavailable: coordinatorStoreUnavailable
     })
   }
 }
