@@ -45,7 +45,6 @@ import type { HostClockDoc } from '../politeness/host-clock'
 import { hostOf } from '../politeness/politeness-settings'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 import { SourcePoliteness } from '../politeness/source-politeness'
-import { itemSource } from './ledger-docs'
 import type { Politeness } from '../../shared/source'
 
 export interface CoordinatorOptions {
@@ -140,7 +139,7 @@ export class Coordinator {
       politeness: {
         clocks: this.hostClocks,
         settings: this.politeness,
-        hostOf: (item) => this.politeness.hostOfSource(itemSource(item)) ?? fallbackHost,
+        hostOfSource: (source) => this.politeness.hostOfSource(source) ?? fallbackHost,
         ...(options.slotPlan ? { plan: options.slotPlan } : {})
       }
     })
