@@ -278,11 +278,13 @@ export class Coordinator {
    * wins. Answers, per answer, whether it was the host's refusal.
    */
   private async hostAnswered(host: string, answers: HostAnswer[]): Promise<boolean[]> {
+    const politeness = this.politeness.politenessFor(host)
+    const throttle = politeness.autoThrottle ? politeness : null
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const now = Date.now()
       const seen: { before?: HostClockDoc; answered?: AnsweredClock } = {}
       const written = await this.hostClocks.update(host, (doc) => {
-        const answered = applyAnswers(doc, answers, now)
+        const answered = applyAnswers(doc, answers, now, throttle)
         Object.assign(seen, { before: doc, answered })
         return clockChanged(doc, answered.clock) ? { doc: answered.clock, result: true } : null
       })

@@ -24,6 +24,7 @@ import type { ItemStore, ItemUpdate } from './item-store'
 import type { StoredItem } from './ledger-docs'
 import { SCRAPING_QUERY, dueQuery, ofSources } from './dispatch-queries'
 import type { FetchSlot } from '../politeness/fetch-slot'
+import { effectiveGapMs } from '../politeness/auto-throttle'
 import { freshHostClock } from '../politeness/host-clock'
 import type { HostClockDoc, HostClocks } from '../politeness/host-clock'
 import { DEFAULT_SOURCE_NAME } from '../../shared/source'
@@ -135,7 +136,8 @@ export class Dispatcher {
       return 0
     }
     if (clock.pausedUntil > now + plan.horizonMs) return 0
-    if (politeness.minGapMs === 0) {
+    const gapMs = effectiveGapMs(politeness, clock.throttleGapMs)
+    if (gapMs === 0) {
       if (clock.pausedUntil > now) return 0
       let room = Math.min(tick.free, politeness.maxInFlight - tick.inFlight)
       let sent = 0
@@ -157,15 +159,15 @@ export class Dispatcher {
       return sent
     }
     // The slots the host's schedule has room for now; the reservation re-reads the clock.
-    const room = planSlots(clock, politeness, politeness.minGapMs, now, Math.min(tick.free, batchSize), plan).slots
-      .length
+    const room = planSlots(clock, politeness, gapMs, now, Math.min(tick.free, batchSize), plan).slots.length
     if (room === 0) return 0
     const items = await this.options.items.search(query, room)
     if (items.length === 0) return 0
     const slots = await clocks.update(host, (current) => {
       if (current.blocked) return null
       // Planned from the time of the reservation, not of the tick: the lead is for publishing only.
-      const planned = planSlots(current, politeness, politeness.minGapMs, Date.now(), items.length, plan)
+      const gap = effectiveGapMs(politeness, current.throttleGapMs)
+      const planned = planSlots(current, politeness, gap, Date.now(), items.length, plan)
       return planned.slots.length === 0
         ? null
         : { doc: { ...current, nextSlotAt: planned.nextSlotAt }, result: planned.slots }

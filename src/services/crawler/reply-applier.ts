@@ -134,11 +134,12 @@ export class ReplyApplier {
       const headers = (pending.reply.msg.properties.headers ?? {}) as Record<string, unknown>
       const replica = typeof headers[REPLICA_HEADER] === 'string' ? headers[REPLICA_HEADER] : null
       const outcome = outcomeOf(decodeReply(pending.reply.msg.content))
-      const answer = hostAnswerOf(outcome)
+      const tookMs = tookMsOf(headers[TOOK_MS_HEADER])
+      const answer = hostAnswerOf(outcome, tookMs)
       if (answer !== null && item.doc.host != null && pending.hostRefused === undefined)
         hostAnswers.set(item.doc.host, [...(hostAnswers.get(item.doc.host) ?? []), { answer, at: decided.length }])
       seen.set(id, decided.length)
-      decided.push({ pending, item, outcome, meta: { replica, tookMs: tookMsOf(headers[TOOK_MS_HEADER]) } })
+      decided.push({ pending, item, outcome, meta: { replica, tookMs } })
       acks.push([pending])
     }
     // The hosts' clocks first: a host is paused before its items are requeued, so no tick re-slots them early.
@@ -189,8 +190,8 @@ function tookMsOf(value: unknown): number | null {
 }
 
 /** What an outcome tells of its host: a page served, a 429, a 503; null for anything else. */
-function hostAnswerOf(outcome: ReplyOutcome): HostAnswer | null {
-  if (outcome.kind === 'done') return { kind: 'served' }
+function hostAnswerOf(outcome: ReplyOutcome, tookMs: number | null): HostAnswer | null {
+  if (outcome.kind === 'done') return { kind: 'served', latencyMs: tookMs }
   if (outcome.kind === 'refused')
     return { kind: 'refused', retryAfterMs: outcome.retryAfterMs, message: outcome.message }
   if (outcome.kind !== 'error') return null
