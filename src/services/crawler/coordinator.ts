@@ -24,7 +24,8 @@ import { applyAction, deleteCrawl } from './crawl-actions'
 import { ANNOUNCE_EVERY_MS, ControlAnnouncer } from './control-announcer'
 import { CrawlError, crawlNotFound } from './crawl-errors'
 import { CrawlIngests } from './crawl-ingests'
-import { CrawlStats } from './crawl-stats'
+import { CrawlStats, ledgerGauges } from './crawl-stats'
+import type { Politeness } from '../../shared/source'
 import { CrawlStore } from './crawl-store'
 import { CrawlerLink } from './crawler-link'
 import { Dispatcher } from './dispatcher'
@@ -34,6 +35,10 @@ import { ItemStore, crawlItemsQuery } from './item-store'
 import { ensureLedgerIndices, ledgerIndices } from './ledger-indices'
 import type { CrawlDoc } from './ledger-docs'
 import { ReplyApplier } from './reply-applier'
+import type { ReplyApplierOptions } from './reply-applier'
+import { DEFAULT_HTTP_STATS_CHECKPOINT_MS, HttpStatsStore } from './http-stats-store'
+import type { CrawlHttpStats } from '../../shared/crawl-http-stats'
+import type { ReplyObservation } from './http-stats'
 import type { SourceSettings } from './crawl-sources'
 import { ensureSourcesIndex, sourcesIndex } from '../sources/source-index'
 import { SourceRegistry } from '../sources/source-registry'
@@ -45,7 +50,6 @@ import type { HostClockDoc } from '../politeness/host-clock'
 import { hostOf } from '../politeness/politeness-settings'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 import { SourcePoliteness } from '../politeness/source-politeness'
-import type { Politeness } from '../../shared/source'
 
 export interface CoordinatorOptions {
   elasticsearchUrl: string
@@ -71,6 +75,8 @@ export interface CoordinatorOptions {
   /** How far ahead slots are handed out and the margin between them (dispatcher.ts SLOT_PLAN by default). */
   slotPlan?: SlotPlanOptions
   logger: Logger
+  /** How often the per-crawl HTTP statistics are checkpointed (CRAWL_HTTP_STATS_CHECKPOINT_MS). */
+  httpStatsCheckpointMs?: number
   tickMs?: number
   amqpInitialRetries?: number
 }
@@ -88,6 +94,10 @@ export class Coordinator {
   readonly hostClocks: HostClocks
   /** Each host's politeness, from its sources' settings (re-read every few seconds). */
   readonly politeness: SourcePoliteness
+  /** Per crawl and host HTTP statistics: counted in memory, checkpointed every few seconds. */
+  readonly httpStats: HttpStatsStore
+  /** Told of every reply and every finished item (metrics/crawl-metrics.ts listens). */
+  readonly replyWatchers: Pick<ReplyApplierOptions, 'onObserved' | 'onFinished'>[] = []
   private readonly es: Client
   private readonly applier: ReplyApplier
   private readonly ingests: CrawlIngests
@@ -129,6 +139,11 @@ export class Coordinator {
     this.hostClocks = new HostClocks(this.es, indices.hosts)
     // An item of a source no longer registered is counted against the default source's host.
     const fallbackHost = hostOf(options.sources.template.replace('{id}', 'id'))
+    this.httpStats = new HttpStatsStore(this.es, indices.httpStats, {
+      coordinatorId: randomBytes(6).toString('hex'),
+      everyMs: options.httpStatsCheckpointMs ?? DEFAULT_HTTP_STATS_CHECKPOINT_MS,
+      logger: options.logger
+    })
     this.dispatcher = new Dispatcher({
       items: this.items,
       link: this.link,
@@ -148,7 +163,11 @@ export class Coordinator {
       listings: new ListingRepository(this.es, options.listingsIndex),
       backoff: options.backoff,
       logger: options.logger,
-      onHostAnswers: (host, answers) => this.hostAnswered(host, answers)
+      onHostAnswers: (host, answers) => this.hostAnswered(host, answers),
+      onObserved: (observation, meta) => this.observe(observation, meta),
+      onFinished: (state) => {
+        for (const watcher of this.replyWatchers) watcher.onFinished?.(state)
+      }
     })
     this.ingests = new CrawlIngests({
       crawls: this.crawls,
@@ -188,6 +207,7 @@ export class Coordinator {
     }
     if (this.closed) return
     await this.ingests.resumeAll()
+    this.httpStats.start()
     this.started = true
     this.schedule(0)
     this.options.logger.info('Crawl coordinator started', {
@@ -206,6 +226,7 @@ export class Coordinator {
     await this.starting?.catch(() => {})
     await this.ticking
     await this.applier.close()
+    await this.httpStats.close()
     await this.link.close()
     await this.es.close()
   }
@@ -223,7 +244,33 @@ export class Coordinator {
   }
 
   async detail(id: string): Promise<CrawlDetail> {
-    return this.stats.detail(await this.crawl(id))
+    const crawl = await this.crawl(id)
+    const [detail, http] = await Promise.all([this.stats.detail(crawl), this.httpStats.read(id)])
+    return { ...detail, http }
+  }
+
+  /**
+   * Counts a reply, or an item skipped without one (a robots.txt skip decided here: errorKind
+   * RobotsDisallowed, fetch null), in the crawl's HTTP statistics and the metrics.
+   */
+  observe(observation: ReplyObservation, meta: { tookMs: number | null } = { tookMs: null }): void {
+    this.httpStats.record(observation)
+    for (const watcher of this.replyWatchers) watcher.onObserved?.(observation, meta)
+  }
+
+  /** Items by state across crawls and in flight by host (metrics). */
+  ledgerGauges(): ReturnType<typeof ledgerGauges> {
+    return ledgerGauges(this.es, this.items.index)
+  }
+
+  /** The limits a host is held to: its sources' settings, or the defaults (metrics). */
+  politenessOf(host: string): Politeness {
+    return this.politeness.politenessFor(host)
+  }
+
+  async httpStatsOf(id: string): Promise<CrawlHttpStats> {
+    await this.crawl(id)
+    return this.httpStats.read(id)
   }
 
   async summary(id: string): Promise<CrawlSummary> {
@@ -265,6 +312,7 @@ export class Coordinator {
     this.announcer.markDeleted(id)
     await this.announcer.announce().catch(() => {})
     await deleteCrawl(id, { crawls: this.crawls, items: this.items })
+    await this.httpStats.remove(id)
   }
 
   async exportRows(id: string): Promise<AsyncGenerator<ExportRow>> {
@@ -350,8 +398,10 @@ export class Coordinator {
 
   /** A running crawl with nothing queued or in flight is done. */
   private async finishDone(crawls: CrawlDoc[]): Promise<void> {
+    let finished = false
     for (const summary of await this.stats.summaries(crawls)) {
       if (summary.queued + summary.scraping > 0) continue
+      finished = true
       const at = new Date().toISOString()
       await this.crawls.update(summary.id, { state: 'done', finishedAt: at, updatedAt: at })
       this.options.logger.info('Crawl done', {
@@ -362,6 +412,8 @@ export class Coordinator {
         skipped: summary.skipped
       })
     }
+    // A finished crawl's statistics are stored whole at once, not at the next checkpoint.
+    if (finished) await this.httpStats.checkpoint()
   }
 }
 
