@@ -9,15 +9,19 @@
 #
 # Stages that do not disturb each other run side by side, in lanes (each line of a lane's
 # output starts with its name):
-#   tests     integration tests but for the swarm's, then the fault suite
-#   checks    typecheck, format, lint, unit, build, the Electron 22 smoke test
-#   bare      scripts/bare-debian-check.sh: the setup of both commands on a bare Debian 12
-# then, alone, the end-to-end specs, and the swarm's integration tests and end-to-end spec.
-# The fault suite and the end-to-end specs measure a stack under faults and a UI against
-# deadlines: beside another lane's load they fail for want of CPU, not for a bug (a broker
-# restart's lookups went from 150 of 150 answered alone to 102 beside the integration tests).
-# Swarm is one per engine, and a bridge network made while the engine is in a swarm loses its
-# containers when the swarm is left, so nothing else may run a stack while its tests do.
+#   tests     the integration files that assert a duration, one at a time (beside the
+#             checks' first stages, as before), then every other integration file, two at a time
+#   checks    typecheck, format, lint, unit, build, the Electron 22 smoke test, then the swarm's
+#             tests and end-to-end spec on an engine of their own (scripts/swarm-engine.sh)
+#   bare      scripts/bare-debian-check.sh: the setup of both commands on a bare Debian 12, then
+#             the two-node swarm test (engines of its own, in dind containers)
+# then, alone, the fault suite and the end-to-end specs: they measure a stack under faults and
+# a UI against deadlines, and beside another lane's load they fail for want of CPU, not for a
+# bug (a broker restart's lookups went from 150 of 150 answered alone to 102 beside the
+# integration tests).
+# The swarm never runs on the host's engine: a bridge network made while an engine is in a
+# swarm loses its containers when the swarm is left, so the swarm's tests get a dind engine
+# and share the machine, not the engine, with the other lanes.
 # DECK_CI_SERIAL=1 runs the same stages one after another.
 # Usage: test.sh [--setup-only]   (--setup-only: install what is missing, run nothing)
 set -euo pipefail
@@ -29,7 +33,7 @@ SWARM_SPEC=e2e/swarm.spec.ts
 setup_test() {
   install_basics
   timed "system packages" install_commands curl:curl unzip:unzip java:openjdk-17-jre-headless mvn:maven chromium:chromium \
-    docker-compose:docker-compose xvfb-run:xvfb
+    docker-compose:docker-compose xvfb-run:xvfb prometheus:prometheus
   # Debian's own python3 needs python3-venv for the Nameko peer's virtualenv.
   if ! python3 -c 'import ensurepip' 2>/dev/null; then timed "python3-venv" install_commands_always python3-venv; fi
   timed "Node $NODE_VERSION" ensure_node
@@ -50,7 +54,19 @@ stage_typecheck() { npm run -s typecheck; }
 stage_format() { npm run -s format:check; }
 stage_lint() { npm run -s lint; }
 stage_unit() { npx vitest run --project unit; }
-stage_integration() { vitest_timed integration --project integration; }
+# The files that assert a duration (vitest.config.ts lists them) alone, then the rest two at
+# a time; both groups run whatever the first's result, so one failure hides nothing.
+# DECK_CI_SERIAL=1 runs every file one at a time, as `npm run test:integration` does.
+stage_integration() {
+  if [ "${DECK_CI_SERIAL:-0}" = 1 ]; then
+    vitest_timed integration --project integration
+    return
+  fi
+  local rc=0
+  DECK_INTEGRATION_FILES=timed vitest_timed integration-timed --project integration || rc=$?
+  DECK_INTEGRATION_FILES=untimed vitest_timed integration-untimed --project integration || rc=$?
+  return "$rc"
+}
 stage_faults() { vitest_timed faults --project faults; }
 stage_build() { npm run -s build; }
 stage_e2e() {
@@ -65,10 +81,18 @@ stage_electron22() {
   binary="$(bash scripts/fetch-electron22.sh)"
   ELECTRON22_BINARY="$binary" npm run -s test:electron22
 }
+# On a dind engine of their own, so they can run beside the other lanes (the header says why
+# not on the host's). vitest_timed is exported for the shell the engine runs the stage in.
+# DECK_SWARM_LOCK names a lock file to hold meanwhile, where runs share a machine and agree
+# to take swarms one at a time.
 stage_swarm() {
-  vitest_timed swarm --project swarm
-  npx playwright test "$SWARM_SPEC"
+  local lock=()
+  [ -z "${DECK_SWARM_LOCK:-}" ] || lock=(flock "$DECK_SWARM_LOCK")
+  export -f vitest_timed
+  "${lock[@]}" bash scripts/swarm-engine.sh bash -c 'vitest_timed swarm --project swarm && npx playwright test "$0"' "$SWARM_SPEC"
 }
+# Makes its own engines (dind containers on the host's engine); never touches the host's swarm.
+stage_swarm_pair() { vitest_timed swarm-pair --project swarm-pair; }
 stage_bare_debian() { bash scripts/bare-debian-check.sh; }
 
 # vitest_timed NAME ARGS...: `vitest run ARGS` that also writes .cache/ci/vitest-NAME.json
@@ -127,9 +151,9 @@ main() {
   [ "${1:-}" = --setup-only ] && return 0
   timed "infrastructure (RabbitMQ, Elasticsearch, Nameko)" stage_infra
   timed "stack images" stage_images
-  local tests="tests stage_integration stage_faults"
-  local checks="checks stage_typecheck stage_format stage_lint stage_unit stage_build stage_electron22"
-  local bare="bare stage_bare_debian"
+  local tests="tests stage_integration"
+  local checks="checks stage_typecheck stage_format stage_lint stage_unit stage_build stage_electron22 stage_swarm"
+  local bare="bare stage_bare_debian stage_swarm_pair"
   if [ "${DECK_CI_SERIAL:-0}" = 1 ]; then
     lane $checks
     lane $tests
@@ -137,8 +161,8 @@ main() {
   else
     run_lanes "$tests" "$checks" "$bare"
   fi
+  lane faults stage_faults
   lane e2e stage_e2e
-  lane swarm stage_swarm
 }
 
 main "$@"

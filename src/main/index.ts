@@ -9,7 +9,7 @@ import { ensureStackCredentials, loadPanelConfig } from './config/panel-config'
 import { servePanelIpc } from './ipc/ipc-adapter'
 import type { IpcMainLike } from './ipc/ipc-adapter'
 import { createPanel } from './panel-composition'
-import { CrawlIdSchema, ExportFormatSchema } from '../shared/crawl'
+import { CrawlIdSchema, ExportFormatSchema, exportFileName } from '../shared/crawl'
 import { enforceSessionPolicy, isPanelRendererUrl, openPanelWindow, refuseNavigation } from './panel-window'
 import { PanelSession } from './session/panel-session'
 import { NotificationSettingsFile } from './notifications/settings-file'
@@ -53,7 +53,7 @@ app
       try {
         const body = await panel.controller.openExport(id.data, format.data)
         return new Response(body, {
-          headers: { 'Content-Disposition': `attachment; filename="crawl-${id.data}.${format.data}"` }
+          headers: { 'Content-Disposition': `attachment; filename="${exportFileName(id.data, format.data)}"` }
         })
       } catch (error) {
         return new Response(`The export failed: ${(error as Error).message}`, { status: 502 })

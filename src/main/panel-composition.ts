@@ -23,11 +23,16 @@ import { LazyConnection } from './controller/lazy-connection'
 import { toPanelError } from './error-values'
 import type { NotificationSettingsStore } from './notifications/settings-file'
 import { createAutoscaler } from './autoscale/create-autoscaler'
+import { fleetMetricsRegistry } from './metrics/fleet-metrics'
+import { listenForMetrics } from './metrics/metrics-listener'
+import type { MetricsListener } from './metrics/metrics-listener'
 
 export interface Panel {
   controller: PanelController
   /** The real parts, for integration tests that look underneath the contract. */
   broker: BrokerMonitor
+  /** The fleet metrics' listener (DECK_PROMETHEUS_PORT), once it listens; null when not asked for or the port was taken. */
+  metrics: Promise<MetricsListener | null>
   /** Stops watching and closes every connection the panel opened. */
   close(): Promise<void>
 }
@@ -110,6 +115,7 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
   )
 
   const sources = new SourceClient({ baseUrl: settings.apiUrl })
+  const autoscaler = createAutoscaler({ settings, broker, target: driver.scaleTarget, hosts: sources })
   const controller = new PanelController({
     settings,
     driver,
@@ -122,14 +128,34 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     exportUrl: shell.exportUrl ?? webExportUrl,
     preflight: (services) => gate.preflight(loadProject(), services),
     notificationSettings: shell.notificationSettings ?? null,
-    autoscaler: createAutoscaler({ settings, broker, target: driver.scaleTarget, hosts: sources })
+    autoscaler
   })
+  const metrics = servePanelMetrics(settings.prometheusPort, broker, autoscaler)
   return {
     controller,
     broker,
+    metrics: metrics.then((m) => m?.listener ?? null),
     close: async () => {
       await controller.close()
-      await Promise.allSettled([listings.close(), rpc.close()])
+      await Promise.allSettled([listings.close(), rpc.close(), metrics.then((m) => m?.close())])
     }
+  }
+}
+
+/** Fleet metrics on 127.0.0.1:port when a port is set; a port in use is reported, not fatal to the panel. */
+async function servePanelMetrics(
+  port: number | undefined,
+  broker: BrokerMonitor,
+  autoscaler: ReturnType<typeof createAutoscaler>
+): Promise<{ listener: MetricsListener; close: () => Promise<void> } | null> {
+  if (port === undefined) return null
+  const fleet = fleetMetricsRegistry({ broker, autoscaler })
+  try {
+    const listener = await listenForMetrics(fleet.registry, port)
+    return { listener, close: async () => (fleet.stop(), await listener.close()) }
+  } catch (err) {
+    fleet.stop()
+    console.error(`scrapedeck: fleet metrics not served on 127.0.0.1:${port}: ${(err as Error).message}`)
+    return null
   }
 }

@@ -4,6 +4,7 @@
  * panel and the CLI. No Node imports: the renderer bundles this file.
  */
 import { z } from 'zod'
+import { CrawlHttpStatsSchema } from './crawl-http-stats'
 import { SourceNameSchema } from './source'
 
 /** queued = in the ledger, not yet published; scraping = published to the scraper queue (backlog or a replica). */
@@ -11,7 +12,7 @@ export const CRAWL_ITEM_STATES = ['queued', 'scraping', 'done', 'failed', 'skipp
 const CrawlItemStateSchema = z.enum(CRAWL_ITEM_STATES)
 export type CrawlItemState = z.infer<typeof CrawlItemStateSchema>
 
-const CRAWL_STATES = ['running', 'paused', 'done', 'cancelled'] as const
+export const CRAWL_STATES = ['running', 'paused', 'done', 'cancelled'] as const
 const CrawlStateSchema = z.enum(CRAWL_STATES)
 export type CrawlState = z.infer<typeof CrawlStateSchema>
 
@@ -156,7 +157,9 @@ export const CrawlDetailSchema = CrawlSummarySchema.extend({
   hosts: z.array(CrawlHostStatsSchema),
   errors: z.array(CrawlErrorGroupSchema),
   /** 5 s buckets of finished items over the last 10 min, oldest first. */
-  timeline: z.array(CrawlTimelinePointSchema)
+  timeline: z.array(CrawlTimelinePointSchema),
+  /** Per source host: status codes, bytes, latency percentiles, redirects, timeouts, robots skips. */
+  http: CrawlHttpStatsSchema.optional()
 })
 export type CrawlDetail = z.infer<typeof CrawlDetailSchema>
 
@@ -206,7 +209,14 @@ export const CRAWL_ACTIONS = ['cancel', 'pause', 'resume', 'retry'] as const
 export const CrawlActionSchema = z.enum(CRAWL_ACTIONS)
 export type CrawlAction = z.infer<typeof CrawlActionSchema>
 
-export const EXPORT_FORMATS = ['jsonl', 'csv'] as const
+/** Rows of items (jsonl, csv), or the crawl's summary as one JSON document: counts, errors, HTTP statistics. */
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'summary'] as const
+/** The file an export downloads as: crawl-ID.jsonl, crawl-ID.csv, crawl-ID-summary.json. */
+export function exportFileName(id: string, format: ExportFormat): string {
+  return format === 'summary' ? `crawl-${id}-summary.json` : `crawl-${id}.${format}`
+}
+/** The formats that are rows of items. */
+export type ExportRowFormat = Exclude<ExportFormat, 'summary'>
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS)
 export type ExportFormat = z.infer<typeof ExportFormatSchema>
 

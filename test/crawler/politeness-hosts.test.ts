@@ -4,7 +4,9 @@
  * request until those 3 s are up; the crawl finishes, only the two 503s before the run told
  * it was busy costing an attempt. Board B answers 429 to everything: it is blocked after 8
  * refusals in a row, and its source says onBlocked 'fail', so its items end failed with the
- * reason.
+ * reason. Then, with its source edited to onBlocked 'wait' (applied without a restart), a
+ * crawl of the blocked board waits while a crawl of site A, started after it, finishes: work is
+ * picked per host, so the waiting host's items do not fill the window.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CrawlClient } from '../../src/main/clients/crawl-client'
@@ -42,7 +44,11 @@ beforeAll(async () => {
   siteA = await startBusySite(boardA.board.url, { forMs: 1500, retryAfterS: RETRY_AFTER_S })
   const defaultSite = { board: { url: siteA.url } }
   scraper = await startScraper(names, defaultSite, 'backoff-hosts-1')
-  const started = await startApiProcess(names, defaultSite, { CRAWL_DEFAULT_SOURCE_POLITENESS: '2/100' })
+  const started = await startApiProcess(names, defaultSite, {
+    CRAWL_DEFAULT_SOURCE_POLITENESS: '2/100',
+    // A window this small fills with a waiting host's items unless work is picked per host.
+    CRAWL_WINDOW: '4'
+  })
   api = started.api
   crawls = new CrawlClient({ baseUrl: started.url })
   sources = new SourceClient({ baseUrl: started.url })
@@ -108,4 +114,21 @@ describe('backing off per host', () => {
       expect(truth.early, 'requests before an earlier Retry-After ran out').toBe(0)
     }
   )
+
+  it('while a blocked host waits, the other host is crawled to the end', { timeout: 60_000 }, async () => {
+    const refusedBefore = (await truthOf(boardB)).refused
+    const arrivalsBefore = siteA.arrivals.length
+    await sources.edit('stubborn', { politeness: { onBlocked: 'wait' } })
+    const waitingIds = boardB.activeIds.slice(4, 14)
+    const ids = boardA.activeIds.slice(6, 16)
+    const waiting = await crawls.start({ source: { kind: 'ids', text: waitingIds.join('\n'), source: 'stubborn' } })
+    const { crawl } = await crawls.start({ source: { kind: 'ids', text: ids.join('\n') } })
+    const detail = await waitForCrawl(crawls, crawl.id, ['done'], 50_000)
+    expect(detail).toMatchObject({ done: ids.length, failed: 0 })
+    const blocked = await crawls.get(waiting.crawl.id)
+    expect(blocked).toMatchObject({ state: 'running', queued: waitingIds.length, done: 0, failed: 0 })
+    await crawls.action(waiting.crawl.id, 'cancel')
+    expect(siteA.arrivals.length - arrivalsBefore, 'requests site A served').toBe(ids.length)
+    expect((await truthOf(boardB)).refused, 'requests that reached the blocked board').toBe(refusedBefore)
+  })
 })

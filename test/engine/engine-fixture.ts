@@ -1,5 +1,5 @@
 /** Shared setup of the engine tests: a unique project on the fixture stack, free loopback ports. */
-import { copyFileSync, existsSync, mkdtempSync, realpathSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, realpathSync, renameSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
@@ -27,7 +27,12 @@ export function suffix(): string {
 /** The node image's build context needs the host's node binary (too big to commit). */
 export function prepareNodeContext(): void {
   const target = join(REPO, 'test/engine/fixtures/stack/node/node')
-  if (!existsSync(target)) copyFileSync(realpathSync(process.execPath), target)
+  if (existsSync(target)) return
+  // Copied beside it and renamed into place: another test file running at the same time sees
+  // either no binary or the whole of it, never a half-written one in its build context.
+  const partial = `${target}.${process.pid}`
+  copyFileSync(realpathSync(process.execPath), partial)
+  renameSync(partial, target)
 }
 
 export interface FixtureStack {

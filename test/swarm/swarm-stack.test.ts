@@ -181,7 +181,8 @@ describe.skipIf(unavailable !== null)('the stack on a single-node swarm', () => 
     "a killed task is replaced by swarm, and the panel shows it soon after swarm's event",
     { timeout: 120_000 },
     async () => {
-      const engine = new Docker({ socketPath: '/var/run/docker.sock' })
+      // The engine DOCKER_HOST names, as the docker CLI calls here use (scripts/swarm-engine.sh sets it).
+      const engine = new Docker()
       const before = ok(await panel!.invoke('status', {})).services.find((s) => s.name === 'scraper')!
       const victim = before.containers.find((c) => c.state === 'running' && c.health === 'healthy')!
       const slotNumber = victim.number

@@ -62,7 +62,7 @@ usage: npm run deck -- [--swarm [--publish-public]] <command> [--json]
   crawl status <id>          counts by state, rate, ETA, replicas and errors
   crawl list                 the crawls, newest first
   crawl cancel|pause|resume|retry|delete <id>
-  crawl export <id> --format jsonl|csv   its results, to stdout
+  crawl export <id> --format jsonl|csv|summary   its results (or its summary), to stdout
 ${SOURCE_USAGE}
   autoscale <service> [--min N] [--max N] [--target N] [--activation N] [--window S] [--interval S] [--follow]
                              turn autoscaling from the queue's backlog on in this process and print
@@ -291,7 +291,7 @@ function crawlCommand(words: string[], options: Options): CliCommand {
       allow('--format')
       const id = crawlId()
       const format = options.values.get('--format')
-      if (format === undefined) throw new UsageError('crawl export needs --format jsonl|csv')
+      if (format === undefined) throw new UsageError('crawl export needs --format jsonl|csv|summary')
       if (!isExportFormat(format))
         throw new UsageError(`crawl export: --format "${format}" is not one of ${EXPORT_FORMATS.join(', ')}`)
       return { operation: 'crawlExportUrl', request: { id, format }, json, streamsExport: true }

@@ -26,6 +26,7 @@ import type { CrawlCounts } from '../../shared/crawl-progress'
 import type { ListingSearchResult } from '../../shared/listing-search'
 import type { LookupResult } from '../../shared/lookup'
 import { formatBytes } from '../../shared/fleet-stats'
+import { formatLatencyPercentiles, formatStatusCounts } from '../../shared/http-stats-text'
 import { decisionSummary, settingsSummary } from '../../shared/autoscale'
 import type { AutoscaleDecision, AutoscaleState } from '../../shared/autoscale'
 import { formatHostList, formatSourceDetail, formatSourceList } from './source-format'
@@ -334,6 +335,13 @@ export function formatCrawlDetail(d: CrawlDetail): string {
     lines.push('errors:')
     for (const e of d.errors)
       lines.push(`  ${e.kind} × ${e.count}: ${e.exampleMessage} (e.g. ${e.exampleIds.join(', ')})`)
+  }
+  if (d.http !== undefined && d.http.hosts.length > 0) {
+    lines.push('http by host:')
+    for (const h of d.http.hosts)
+      lines.push(
+        `  ${h.host}: ${formatStatusCounts(h.responses)}; ${formatBytes(h.bytes)}; latency p50/p95/p99 ${formatLatencyPercentiles(h.latencyMs)}; redirects ${h.redirects}, timeouts ${h.timeouts}, robots skipped ${h.robotsSkipped}`
+      )
   }
   return lines.join('\n')
 }

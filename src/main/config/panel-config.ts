@@ -55,6 +55,8 @@ export interface PanelSettings {
   scraperService: string
   /** DECK_RPC_SERVICES "composeService=namekoService,…": which replicas serve which queue. Default scraper=<SCRAPER_SERVICE>. */
   rpcServices: Record<string, string>
+  /** DECK_PROMETHEUS_PORT: where the panel serves its fleet metrics on 127.0.0.1 (main/metrics/); unset: nowhere. */
+  prometheusPort?: number
   /** DECK_METRICS_INTERVAL_MS; default 2000. */
   metricsIntervalMs: number
   /** DECK_STATUS_REFRESH_MS (the safety-net refresh); default 5000. */
@@ -171,6 +173,7 @@ export function loadPanelConfig(env: Env = process.env, cwd = process.cwd()): Pa
     listingsIndex: str('LISTINGS_INDEX', 'joblistings'),
     scraperService,
     rpcServices: parseRpcServices(str('DECK_RPC_SERVICES', `scraper=${scraperService}`)),
+    ...prometheusPortOf(env['DECK_PROMETHEUS_PORT']),
     metricsIntervalMs: int('DECK_METRICS_INTERVAL_MS', 2000),
     statusRefreshMs: int('DECK_STATUS_REFRESH_MS', 5000),
     upTimeoutMs: int('DECK_UP_TIMEOUT_MS', 180_000),
@@ -182,6 +185,14 @@ export function loadPanelConfig(env: Env = process.env, cwd = process.cwd()): Pa
     swarmRegistryImage: str('DECK_SWARM_REGISTRY_IMAGE', compose['REGISTRY_IMAGE'] || 'scrapedeck/registry:2'),
     notificationsFile: resolve(cwd, str('DECK_NOTIFICATIONS_FILE', join(configDir, 'notifications.json')))
   }
+}
+
+function prometheusPortOf(raw: string | undefined): { prometheusPort?: number } {
+  if (raw === undefined || raw === '') return {}
+  const port = Number(raw)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`DECK_PROMETHEUS_PORT must be a port number (0 picks a free one), got "${raw}"`)
+  return { prometheusPort: port }
 }
 
 function parseRpcServices(text: string): Record<string, string> {

@@ -1,5 +1,5 @@
 /**
- * `GET /exports/crawls/:id?format=jsonl|csv` on the web shell: a crawl's export streamed from
+ * `GET /exports/crawls/:id?format=jsonl|csv|summary` on the web shell: a crawl's export streamed from
  * the coordinator to the browser as a download, behind the same token check as every other
  * request (the page's cookie carries it). The browser's own download UI is the save dialog.
  */
@@ -7,7 +7,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { ServerResponse } from 'node:http'
-import { CrawlIdSchema, ExportFormatSchema } from '../../shared/crawl'
+import { CrawlIdSchema, ExportFormatSchema, exportFileName } from '../../shared/crawl'
 import type { ExportFormat } from '../../shared/crawl'
 import { ERROR_RULES } from '../../shared/error-kinds'
 import { ApiClientError } from '../clients/api-client'
@@ -16,7 +16,8 @@ const EXPORT_PATH_PREFIX = '/exports/crawls/'
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
   jsonl: 'application/x-ndjson; charset=utf-8',
-  csv: 'text/csv; charset=utf-8'
+  csv: 'text/csv; charset=utf-8',
+  summary: 'application/json; charset=utf-8'
 }
 
 export type OpenExport = (id: string, format: ExportFormat) => Promise<ReadableStream<Uint8Array>>
@@ -27,7 +28,7 @@ export async function serveExport(url: URL, response: ServerResponse, openExport
   const id = CrawlIdSchema.safeParse(decodeURIComponent(url.pathname.slice(EXPORT_PATH_PREFIX.length)))
   const format = ExportFormatSchema.safeParse(url.searchParams.get('format') ?? '')
   if (!id.success) return plain(response, 400, 'Not a crawl id.')
-  if (!format.success) return plain(response, 400, 'format must be jsonl or csv.')
+  if (!format.success) return plain(response, 400, 'format must be jsonl, csv or summary.')
   let body: ReadableStream<Uint8Array>
   try {
     body = await openExport(id.data, format.data)
@@ -41,7 +42,7 @@ export async function serveExport(url: URL, response: ServerResponse, openExport
   }
   response.writeHead(200, {
     'Content-Type': CONTENT_TYPES[format.data],
-    'Content-Disposition': `attachment; filename="crawl-${id.data}.${format.data}"`,
+    'Content-Disposition': `attachment; filename="${exportFileName(id.data, format.data)}"`,
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-store'
   })

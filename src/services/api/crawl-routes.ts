@@ -2,7 +2,7 @@
  * The /crawls REST routes of the API service, over the coordinator:
  *   POST /crawls, GET /crawls, GET /crawls/:id, GET /crawls/:id/items?state=&cursor=&limit=,
  *   POST /crawls/:id/{cancel,pause,resume,retry}, DELETE /crawls/:id,
- *   GET /crawls/:id/export?format=jsonl|csv (streamed)
+ *   GET /crawls/:id/export?format=jsonl|csv (streamed) or summary (the detail with its HTTP statistics)
  * Bad input is 400 InvalidCrawl, an unknown crawl 404 CrawlNotFound, an action the crawl's
  * state does not allow 409 CrawlConflict, Elasticsearch down 503 CrawlerUnavailable (each
  * status is its kind's, src/shared/error-kinds.ts).
@@ -15,6 +15,7 @@ import {
   CrawlItemsQuerySchema,
   CrawlStartRequestSchema,
   ExportFormatSchema,
+  exportFileName,
   MAX_ID_LIST_BYTES
 } from '../../shared/crawl'
 import type { CrawlAction } from '../../shared/crawl'
@@ -101,12 +102,24 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
       throw new CrawlError(
         'InvalidCrawl',
         `Unknown export format "${url.searchParams.get('format')}"`,
-        'format is jsonl or csv.'
+        'format is jsonl, csv or summary.'
       )
+    if (format.data === 'summary') {
+      const detail = await coordinator.detail(crawlId)
+      const body = JSON.stringify(detail, null, 2)
+      res.writeHead(200, {
+        'Content-Type': EXPORT_CONTENT_TYPES.summary,
+        'Content-Length': Buffer.byteLength(body),
+        'Content-Disposition': `attachment; filename="${exportFileName(crawlId, format.data)}"`,
+        'Cache-Control': 'no-store'
+      })
+      res.end(body)
+      return 200
+    }
     const rows = await coordinator.exportRows(crawlId)
     res.writeHead(200, {
       'Content-Type': EXPORT_CONTENT_TYPES[format.data],
-      'Content-Disposition': `attachment; filename="crawl-${crawlId}.${format.data}"`,
+      'Content-Disposition': `attachment; filename="${exportFileName(crawlId, format.data)}"`,
       'Cache-Control': 'no-store'
     })
     // It ends the response (or destroys it if reading the ledger fails midway).

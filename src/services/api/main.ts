@@ -11,6 +11,7 @@ import { DEFAULT_LISTINGS_INDEX } from '../listings/listing-index'
 import { RpcClient } from '../rpc/client'
 import { coordinatorFromEnv, startCoordinator } from '../crawler/coordinator-config'
 import { startApi } from './server'
+import { crawlMetricsRegistry } from '../metrics/crawl-metrics'
 
 const logger = createLogger('api')
 
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     esRequestTimeoutMs: envInt('ES_REQUEST_TIMEOUT_MS', 1500),
     rpc: { client, service, timeoutMs: rpcTimeoutMs },
     crawler: coordinator,
+    metrics: crawlMetricsRegistry(coordinator),
     logger
   })
 

@@ -6,6 +6,7 @@
  *   /crawls…                         the crawl coordinator (crawl-routes.ts)
  *   /sources…                        the boards the fleet may scrape (source-routes.ts)
  *   GET /hosts                       every host's politeness status (host-routes.ts)
+ *   GET /metrics                     Prometheus metrics of the crawl side (metrics/crawl-metrics.ts)
  * Errors are `{ error: { kind, message, hint } }`; every request is logged as one JSON line.
  */
 import { createServer } from 'node:http'
@@ -31,6 +32,8 @@ import { healthReport, healthStatusCode } from './health'
 import type { BrokerState } from './health'
 import { LOOKUP_PATH_PREFIX, plainLookupId } from './lookup-target'
 import { parseRefresh, parseSearchParams, parseSource } from './query-params'
+import type { Registry } from 'prom-client'
+import { METRICS_PATH, sendMetrics } from '../metrics/metrics-response'
 
 export interface ApiOptions {
   /** Default 8080; 0 picks a free port. */
@@ -53,6 +56,8 @@ export interface ApiOptions {
   crawler?: Coordinator
   /** Serves /sources; default: the coordinator's. */
   sources?: SourceRegistry
+  /** Served at GET /metrics. */
+  metrics?: Registry
 }
 
 export interface RunningApi {
@@ -151,6 +156,11 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
         status,
         ms: Math.round((performance.now() - started) * 10) / 10
       })
+      return
+    }
+    if (url?.pathname === METRICS_PATH && method === 'GET' && options.metrics !== undefined) {
+      // Not logged: Prometheus asks every few seconds.
+      await sendMetrics(options.metrics, res)
       return
     }
     const sources = options.sources ?? options.crawler?.sources

@@ -6,13 +6,15 @@
  *   (http://127.0.0.1:8081/sitemap.xml), SCRAPER_SOURCE_URL_TEMPLATE (the scraper's `{id}` URL),
  *   CRAWL_DEFAULT_SOURCE_POLITENESS (what the default source is created with: "N/D" or JSON,
  *   politeness/politeness-settings.ts; per host limits are then each source's own),
- *   CRAWL_SLOT_MARGIN_MS (75: added between fetch slots for the check-to-site delay's variation).
+ *   CRAWL_SLOT_MARGIN_MS (75: added between fetch slots for the check-to-site delay's variation),
+ *   CRAWL_HTTP_STATS_CHECKPOINT_MS (5000: how often per-crawl HTTP statistics are stored).
  */
 import { DEFAULT_SOURCE_URL_TEMPLATE, envInt, envString } from '../env'
 import type { Logger } from '../log'
 import { SCRAPE_METHOD } from '../listings/rpc-scrape'
 import { Coordinator } from './coordinator'
 import { SLOT_PLAN } from './dispatcher'
+import { DEFAULT_HTTP_STATS_CHECKPOINT_MS } from './http-stats-store'
 import { readSitemapIds } from './sources/sitemap'
 import { DEFAULT_SOURCE_POLITENESS_ENV, politenessFromEnv } from '../politeness/politeness-settings'
 
@@ -43,6 +45,7 @@ export function coordinatorFromEnv(context: CoordinatorEnvContext): Coordinator 
     },
     defaultSourcePoliteness,
     slotPlan: { ...SLOT_PLAN, marginMs: Math.max(0, envInt('CRAWL_SLOT_MARGIN_MS', SLOT_PLAN.marginMs)) },
+    httpStatsCheckpointMs: Math.max(500, envInt('CRAWL_HTTP_STATS_CHECKPOINT_MS', DEFAULT_HTTP_STATS_CHECKPOINT_MS)),
     amqpInitialRetries: envInt('AMQP_CONNECT_RETRIES', 30)
   })
 }

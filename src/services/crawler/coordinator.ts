@@ -24,7 +24,8 @@ import { applyAction, deleteCrawl } from './crawl-actions'
 import { ANNOUNCE_EVERY_MS, ControlAnnouncer } from './control-announcer'
 import { CrawlError, crawlNotFound } from './crawl-errors'
 import { CrawlIngests } from './crawl-ingests'
-import { CrawlStats } from './crawl-stats'
+import { CrawlStats, ledgerGauges } from './crawl-stats'
+import type { Politeness } from '../../shared/source'
 import { CrawlStore } from './crawl-store'
 import { CrawlerLink } from './crawler-link'
 import { Dispatcher } from './dispatcher'
@@ -34,6 +35,10 @@ import { ItemStore, crawlItemsQuery } from './item-store'
 import { ensureLedgerIndices, ledgerIndices } from './ledger-indices'
 import type { CrawlDoc } from './ledger-docs'
 import { ReplyApplier } from './reply-applier'
+import type { ReplyApplierOptions } from './reply-applier'
+import { DEFAULT_HTTP_STATS_CHECKPOINT_MS, HttpStatsStore } from './http-stats-store'
+import type { CrawlHttpStats } from '../../shared/crawl-http-stats'
+import type { ReplyObservation } from './http-stats'
 import type { SourceSettings } from './crawl-sources'
 import { ensureSourcesIndex, sourcesIndex } from '../sources/source-index'
 import { SourceRegistry } from '../sources/source-registry'
@@ -47,8 +52,6 @@ import type { HostClockDoc } from '../politeness/host-clock'
 import { hostOf } from '../politeness/politeness-settings'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 import { SourcePoliteness } from '../politeness/source-politeness'
-import { itemSource } from './ledger-docs'
-import type { Politeness } from '../../shared/source'
 
 export interface CoordinatorOptions {
   elasticsearchUrl: string
@@ -74,6 +77,8 @@ export interface CoordinatorOptions {
   /** How far ahead slots are handed out and the margin between them (dispatcher.ts SLOT_PLAN by default). */
   slotPlan?: SlotPlanOptions
   logger: Logger
+  /** How often the per-crawl HTTP statistics are checkpointed (CRAWL_HTTP_STATS_CHECKPOINT_MS). */
+  httpStatsCheckpointMs?: number
   tickMs?: number
   amqpInitialRetries?: number
 }
@@ -93,6 +98,10 @@ export class Coordinator {
   readonly politeness: SourcePoliteness
   /** Every host's politeness status (GET /hosts, each source's hosts). */
   readonly hostStatuses: HostStatuses
+  /** Per crawl and host HTTP statistics: counted in memory, checkpointed every few seconds. */
+  readonly httpStats: HttpStatsStore
+  /** Told of every reply and every finished item (metrics/crawl-metrics.ts listens). */
+  readonly replyWatchers: Pick<ReplyApplierOptions, 'onObserved' | 'onFinished'>[] = []
   private readonly es: Client
   private readonly applier: ReplyApplier
   private readonly ingests: CrawlIngests
@@ -145,6 +154,11 @@ export class Coordinator {
       runningCrawlIds: async () => (await this.crawls.list(['running'], 1000)).map((c) => c.id),
       ...(options.slotPlan ? { marginMs: options.slotPlan.marginMs } : {})
     })
+    this.httpStats = new HttpStatsStore(this.es, indices.httpStats, {
+      coordinatorId: randomBytes(6).toString('hex'),
+      everyMs: options.httpStatsCheckpointMs ?? DEFAULT_HTTP_STATS_CHECKPOINT_MS,
+      logger: options.logger
+    })
     this.dispatcher = new Dispatcher({
       items: this.items,
       link: this.link,
@@ -155,7 +169,7 @@ export class Coordinator {
       politeness: {
         clocks: this.hostClocks,
         settings: this.politeness,
-        hostOf: (item) => hostOfSource(itemSource(item)),
+        hostOfSource,
         ...(options.slotPlan ? { plan: options.slotPlan } : {})
       }
     })
@@ -164,7 +178,11 @@ export class Coordinator {
       listings: new ListingRepository(this.es, options.listingsIndex),
       backoff: options.backoff,
       logger: options.logger,
-      onHostAnswers: (host, answers) => this.hostAnswered(host, answers)
+      onHostAnswers: (host, answers) => this.hostAnswered(host, answers),
+      onObserved: (observation, meta) => this.observe(observation, meta),
+      onFinished: (state) => {
+        for (const watcher of this.replyWatchers) watcher.onFinished?.(state)
+      }
     })
     this.ingests = new CrawlIngests({
       crawls: this.crawls,
@@ -204,6 +222,7 @@ export class Coordinator {
     }
     if (this.closed) return
     await this.ingests.resumeAll()
+    this.httpStats.start()
     this.started = true
     this.schedule(0)
     this.options.logger.info('Crawl coordinator started', {
@@ -222,6 +241,7 @@ export class Coordinator {
     await this.starting?.catch(() => {})
     await this.ticking
     await this.applier.close()
+    await this.httpStats.close()
     await this.link.close()
     await this.es.close()
   }
@@ -239,7 +259,33 @@ export class Coordinator {
   }
 
   async detail(id: string): Promise<CrawlDetail> {
-    return this.stats.detail(await this.crawl(id))
+    const crawl = await this.crawl(id)
+    const [detail, http] = await Promise.all([this.stats.detail(crawl), this.httpStats.read(id)])
+    return { ...detail, http }
+  }
+
+  /**
+   * Counts a reply, or an item skipped without one (a robots.txt skip decided here: errorKind
+   * RobotsDisallowed, fetch null), in the crawl's HTTP statistics and the metrics.
+   */
+  observe(observation: ReplyObservation, meta: { tookMs: number | null } = { tookMs: null }): void {
+    this.httpStats.record(observation)
+    for (const watcher of this.replyWatchers) watcher.onObserved?.(observation, meta)
+  }
+
+  /** Items by state across crawls and in flight by host (metrics). */
+  ledgerGauges(): ReturnType<typeof ledgerGauges> {
+    return ledgerGauges(this.es, this.items.index)
+  }
+
+  /** The limits a host is held to: its sources' settings, or the defaults (metrics). */
+  politenessOf(host: string): Politeness {
+    return this.politeness.politenessFor(host)
+  }
+
+  async httpStatsOf(id: string): Promise<CrawlHttpStats> {
+    await this.crawl(id)
+    return this.httpStats.read(id)
   }
 
   async summary(id: string): Promise<CrawlSummary> {
@@ -281,6 +327,7 @@ export class Coordinator {
     this.announcer.markDeleted(id)
     await this.announcer.announce().catch(() => {})
     await deleteCrawl(id, { crawls: this.crawls, items: this.items })
+    await this.httpStats.remove(id)
   }
 
   async exportRows(id: string): Promise<AsyncGenerator<ExportRow>> {
@@ -294,11 +341,13 @@ export class Coordinator {
    * wins. Answers, per answer, whether it was the host's refusal.
    */
   private async hostAnswered(host: string, answers: HostAnswer[]): Promise<boolean[]> {
+    const politeness = this.politeness.politenessFor(host)
+    const throttle = politeness.autoThrottle ? politeness : null
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const now = Date.now()
       const seen: { before?: HostClockDoc; answered?: AnsweredClock } = {}
       const written = await this.hostClocks.update(host, (doc) => {
-        const answered = applyAnswers(doc, answers, now)
+        const answered = applyAnswers(doc, answers, now, throttle)
         Object.assign(seen, { before: doc, answered })
         return clockChanged(doc, answered.clock) ? { doc: answered.clock, result: true } : null
       })
@@ -364,8 +413,10 @@ export class Coordinator {
 
   /** A running crawl with nothing queued or in flight is done. */
   private async finishDone(crawls: CrawlDoc[]): Promise<void> {
+    let finished = false
     for (const summary of await this.stats.summaries(crawls)) {
       if (summary.queued + summary.scraping > 0) continue
+      finished = true
       const at = new Date().toISOString()
       await this.crawls.update(summary.id, { state: 'done', finishedAt: at, updatedAt: at })
       this.options.logger.info('Crawl done', {
@@ -376,6 +427,8 @@ export class Coordinator {
         skipped: summary.skipped
       })
     }
+    // A finished crawl's statistics are stored whole at once, not at the next checkpoint.
+    if (finished) await this.httpStats.checkpoint()
   }
 }
 

@@ -167,6 +167,28 @@ export class CrawlStats {
   }
 }
 
+/** Items of every crawl by state, and the ones in flight by host: the metrics endpoint's gauges, in one search. */
+export async function ledgerGauges(
+  client: Client,
+  itemsIndex: string
+): Promise<{ states: Counts; scrapingByHost: Map<string, number> }> {
+  const res = await client.search({
+    index: itemsIndex,
+    size: 0,
+    ignore_unavailable: true,
+    aggs: {
+      states: { terms: { field: 'state', size: CRAWL_ITEM_STATES.length } },
+      scraping: {
+        filter: { term: { state: 'scraping' } },
+        aggs: { hosts: { terms: { field: 'host', size: 1000 } } }
+      }
+    }
+  })
+  const aggs = res.aggregations as Aggs | undefined
+  const hosts = buckets(aggs?.['scraping'] as Aggs | undefined, 'hosts')
+  return { states: countsOf(aggs), scrapingByHost: new Map(hosts.map((b) => [String(b.key), b.doc_count])) }
+}
+
 function summaryOf(crawl: CrawlDoc, counts: Counts, recentFinished: number): CrawlSummary {
   const total = CRAWL_ITEM_STATES.reduce((sum, state) => sum + counts[state], 0)
   const ratePerSecond = recentFinished / CRAWL_RATE_WINDOW_SECONDS

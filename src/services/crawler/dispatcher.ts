@@ -20,20 +20,27 @@ import { correlationId, failure } from './item-outcome'
 import { itemSource } from './ledger-docs'
 import { itemDocId } from './ledger-indices'
 import type { Backoff } from './item-outcome'
-import { crawlItemsQuery } from './item-store'
 import type { ItemStore, ItemUpdate } from './item-store'
-import type { ItemDoc, StoredItem } from './ledger-docs'
+import type { StoredItem } from './ledger-docs'
+import { SCRAPING_QUERY, dueQuery, ofSources } from './dispatch-queries'
 import type { FetchSlot } from '../politeness/fetch-slot'
+import { effectiveGapMs } from '../politeness/auto-throttle'
+import { freshHostClock } from '../politeness/host-clock'
 import type { HostClockDoc, HostClocks } from '../politeness/host-clock'
+import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 import type { PolitenessLookup } from '../politeness/politeness-settings'
 import { DEFAULT_SLOT_MARGIN_MS, MAX_SLOT_WINDOW_MS, planSlots } from '../politeness/slot-schedule'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 
-/** Queued items of a blocked host whose source fails them rather than letting them wait. */
-interface BlockedItems {
-  host: string
-  items: StoredItem[]
-  reason: string | null
+/** What a host's share of a tick starts from. */
+interface HostTick {
+  /** Requests the window still allows this tick. */
+  free: number
+  now: number
+  /** The host's clock as the tick read it (a moment old at most). */
+  clock: HostClockDoc
+  /** Its requests outstanding. */
+  inFlight: number
 }
 
 /** How long an unconfirmed dispatch may be on its way before it is published again. */
@@ -45,8 +52,8 @@ export const SLOT_PLAN: SlotPlanOptions = { leadMs: 150, horizonMs: 1500, margin
 interface DispatchPoliteness {
   clocks: HostClocks
   settings: PolitenessLookup
-  /** The host an item's page is on. */
-  hostOf: (item: ItemDoc) => string
+  /** The host a source's pages are on. */
+  hostOfSource: (source: string) => string
   plan?: SlotPlanOptions
 }
 
@@ -67,70 +74,142 @@ export interface DispatcherOptions {
 export class Dispatcher {
   /** Requests published since start (tests, logs). */
   published = 0
+  /** Which host goes first next tick. */
+  private turn = 0
 
   constructor(private readonly options: DispatcherOptions) {}
 
-  /** Publishes what the window allows for these running crawls; returns how many. */
+  /**
+   * Publishes what the window allows for these running crawls; returns how many. Work is
+   * picked per host: each host with due items takes what its politeness allows now (its free
+   * slots, or its room under maxInFlight), so a host that waits (paused, blocked, out of slots)
+   * holds back only its own items and the others' go out. Hosts take turns being first, so a
+   * window too small for all of them is shared over ticks.
+   */
   async dispatch(runningCrawlIds: string[]): Promise<number> {
     if (runningCrawlIds.length === 0 || !this.options.link.connected) return 0
-    const batchSize = this.options.batchSize ?? 500
     // One refresh per tick makes the counts and searches below see every earlier write.
     await this.options.items.refresh()
     let free = this.options.window - (await this.outstanding())
+    if (free <= 0) return 0
+    const now = Date.now()
+    const due = dueQuery(runningCrawlIds, now)
+    const hosts = new Map<string, string[]>()
+    for (const source of (await this.options.items.countBy(due, 'source', DEFAULT_SOURCE_NAME)).keys()) {
+      const host = this.options.politeness.hostOfSource(source)
+      hosts.set(host, [...(hosts.get(host) ?? []), source])
+    }
+    if (hosts.size === 0) return 0
+    // One search for every host's clock; a moment old at most, and every reservation re-reads its own.
+    const clocks = new Map((await this.options.politeness.clocks.all()).map((clock) => [clock.host, clock]))
+    const inFlight = await this.options.items.countBy(SCRAPING_QUERY, 'host')
+    const order = [...hosts]
+    const first = this.turn++ % order.length
     let sent = 0
-    let after: estypes.SortResults | undefined
-    while (free > 0) {
-      const now = new Date()
-      const query = crawlItemsQuery(runningCrawlIds, 'queued')
-      query.bool!.filter = [
-        ...(query.bool!.filter as object[]),
-        {
-          bool: {
-            should: [
-              { bool: { must_not: { exists: { field: 'notBefore' } } } },
-              { range: { notBefore: { lte: now.getTime(), format: 'epoch_millis' } } }
-            ]
-          }
-        }
-      ]
-      const requested = Math.min(free, batchSize)
-      const candidates = await this.options.items.search(query, requested, after)
-      if (candidates.length === 0) break
-      const last = candidates[candidates.length - 1]!
-      after = [last.doc.seq, last.doc.crawlId]
-      const { slotted, blocked } = await this.slotted(candidates, now.getTime())
-      const at = now.toISOString()
-      if (blocked.length > 0) await this.failBlocked(blocked, at)
-      const marked = await this.options.items.updateMany(
-        slotted.map(({ item, slot, host }) => ({
-          item,
-          changes: {
-            state: 'scraping',
-            attempts: item.doc.attempts + 1,
-            dispatch: item.doc.dispatch + 1,
-            dispatchedAt: at,
-            published: false,
-            notBefore: null,
-            updatedAt: at,
-            host,
-            slotAt: slot?.startAt ?? null
-          }
-        }))
-      )
-      const slots = new Map(
-        slotted.flatMap(({ item, slot }) =>
-          slot === null ? [] : [[itemDocId(item.doc.crawlId, item.doc.listingId, item.doc.source), slot] as const]
-        )
-      )
-      if (marked.updated.length > 0) await this.publish(marked.updated, slots)
-      sent += marked.updated.length
-      free -= marked.updated.length
-      // A host out of slots keeps the rest of its items for a later tick.
-      if (slotted.length < candidates.length) break
-      if (candidates.length < requested) break
+    for (const [host, sources] of [...order.slice(first), ...order.slice(0, first)]) {
+      if (free <= 0) break
+      const count = await this.dispatchHost(host, ofSources(due, sources), {
+        free,
+        now,
+        clock: clocks.get(host) ?? freshHostClock(host),
+        inFlight: inFlight.get(host) ?? 0
+      })
+      sent += count
+      free -= count
     }
     this.published += sent
     return sent
+  }
+
+  /**
+   * One host's share of a tick. A host with a gap gets fetch slots, reserved on its shared
+   * clock; a host with no gap (minGapMs 0) is bound by in-flight only: at most maxInFlight of
+   * its requests outstanding, counted in the ledger, and its requests carry no slot.
+   */
+  private async dispatchHost(host: string, query: estypes.QueryDslQueryContainer, tick: HostTick): Promise<number> {
+    const { clocks, settings, plan = SLOT_PLAN } = this.options.politeness
+    const batchSize = this.options.batchSize ?? 500
+    const politeness = settings.politenessFor(host)
+    const { clock, now } = tick
+    if (clock.blocked) {
+      if (politeness.onBlocked === 'fail') await this.failBlocked(host, query, clock.pauseReason)
+      return 0
+    }
+    if (clock.pausedUntil > now + plan.horizonMs) return 0
+    const gapMs = effectiveGapMs(politeness, clock.throttleGapMs)
+    if (gapMs === 0) {
+      if (clock.pausedUntil > now) return 0
+      let room = Math.min(tick.free, politeness.maxInFlight - tick.inFlight)
+      let sent = 0
+      let after: estypes.SortResults | undefined
+      while (room > 0) {
+        const size = Math.min(room, batchSize)
+        const items = await this.options.items.search(query, size, after)
+        if (items.length === 0) break
+        const last = items[items.length - 1]!
+        after = [last.doc.seq, last.doc.crawlId]
+        sent += await this.send(
+          items.map((item) => ({ item, slot: null })),
+          host,
+          now
+        )
+        room -= items.length
+        if (items.length < size) break
+      }
+      return sent
+    }
+    // The slots the host's schedule has room for now; the reservation re-reads the clock.
+    const room = planSlots(clock, politeness, gapMs, now, Math.min(tick.free, batchSize), plan).slots.length
+    if (room === 0) return 0
+    const items = await this.options.items.search(query, room)
+    if (items.length === 0) return 0
+    const slots = await clocks.update(host, (current) => {
+      if (current.blocked) return null
+      // Planned from the time of the reservation, not of the tick: the lead is for publishing only.
+      const gap = effectiveGapMs(politeness, current.throttleGapMs)
+      const planned = planSlots(current, politeness, gap, Date.now(), items.length, plan)
+      return planned.slots.length === 0
+        ? null
+        : { doc: { ...current, nextSlotAt: planned.nextSlotAt }, result: planned.slots }
+    })
+    if (slots === null) return 0
+    return this.send(
+      slots.map((slot, i) => ({ item: items[i]!, slot })),
+      host,
+      now
+    )
+  }
+
+  /** Marks the items dispatched (guarded), then publishes those marked; returns how many. */
+  private async send(
+    entries: { item: StoredItem; slot: FetchSlot | null }[],
+    host: string,
+    now: number
+  ): Promise<number> {
+    const at = new Date(now).toISOString()
+    const marked = await this.options.items.updateMany(
+      entries.map(({ item, slot }) => ({
+        item,
+        changes: {
+          state: 'scraping',
+          attempts: item.doc.attempts + 1,
+          dispatch: item.doc.dispatch + 1,
+          dispatchedAt: at,
+          published: false,
+          notBefore: null,
+          updatedAt: at,
+          host,
+          slotAt: slot?.startAt ?? null
+        }
+      }))
+    )
+    const slots = new Map(
+      entries.flatMap(({ item, slot }) =>
+        slot === null ? [] : [[itemDocId(item.doc.crawlId, item.doc.listingId, item.doc.source), slot] as const]
+      )
+    )
+    if (marked.updated.length > 0) await this.publish(marked.updated, slots)
+    return marked.updated.length
   }
 
   /** Items unanswered past the stale deadline: a failed attempt each (RpcTimeout). */
@@ -167,57 +246,12 @@ export class Dispatcher {
     return result.updated.length
   }
 
-  /**
-   * The candidates that may go out now, in order, each with its fetch slot. A host with no
-   * gap (minGapMs 0) is bound by in-flight only: at most maxInFlight of its requests
-   * outstanding, counted in the ledger, and its requests carry no slot.
-   */
-  private async slotted(
-    candidates: StoredItem[],
-    now: number
-  ): Promise<{ slotted: { item: StoredItem; slot: FetchSlot | null; host: string }[]; blocked: BlockedItems[] }> {
-    const { clocks, settings, hostOf, plan = SLOT_PLAN } = this.options.politeness
-    const byHost = new Map<string, StoredItem[]>()
-    for (const item of candidates) {
-      const host = hostOf(item.doc)
-      byHost.set(host, [...(byHost.get(host) ?? []), item])
-    }
-    const slotted: { item: StoredItem; slot: FetchSlot | null; host: string }[] = []
-    const blocked: BlockedItems[] = []
-    for (const [host, items] of byHost) {
-      const politeness = settings.politenessFor(host)
-      const failBlocked = (clock: HostClockDoc): void => {
-        if (politeness.onBlocked === 'fail') blocked.push({ host, items, reason: clock.pauseReason })
-      }
-      if (politeness.minGapMs === 0) {
-        const clock = await clocks.get(host)
-        if (clock.blocked) failBlocked(clock)
-        if (clock.blocked || clock.pausedUntil > now) continue
-        const outstanding = await this.options.items.count({
-          bool: { filter: [{ term: { state: 'scraping' } }, { term: { host } }] }
-        })
-        for (const item of items.slice(0, Math.max(0, politeness.maxInFlight - outstanding)))
-          slotted.push({ item, slot: null, host })
-        continue
-      }
-      const slots = await clocks.update(host, (clock) => {
-        if (clock.blocked) {
-          failBlocked(clock)
-          return null
-        }
-        const planned = planSlots(clock, politeness, politeness.minGapMs, now, items.length, plan)
-        return planned.slots.length === 0
-          ? null
-          : { doc: { ...clock, nextSlotAt: planned.nextSlotAt }, result: planned.slots }
-      })
-      ;(slots ?? []).forEach((slot, i) => slotted.push({ item: items[i]!, slot, host }))
-    }
-    return { slotted, blocked }
-  }
-
-  /** Items of a blocked host whose source says onBlocked 'fail': failed, with the host's reason. */
-  private async failBlocked(blocked: BlockedItems[], at: string): Promise<void> {
-    const updates: ItemUpdate[] = blocked.flatMap(({ host, items, reason }) =>
+  /** Due items of a blocked host whose source says onBlocked 'fail': failed, with the host's reason. */
+  private async failBlocked(host: string, query: estypes.QueryDslQueryContainer, reason: string | null): Promise<void> {
+    const items = await this.options.items.search(query, this.options.batchSize ?? 500)
+    if (items.length === 0) return
+    const at = new Date().toISOString()
+    const result = await this.options.items.updateMany(
       items.map((item) => ({
         item,
         changes: {
@@ -230,9 +264,8 @@ export class Dispatcher {
         }
       }))
     )
-    const result = await this.options.items.updateMany(updates)
-    this.options.logger.warn('Failed the items of blocked hosts (onBlocked: fail)', {
-      hosts: blocked.map((b) => b.host),
+    this.options.logger.warn("Failed the items of a blocked host (its source's onBlocked is 'fail')", {
+      host,
       count: result.updated.length
     })
   }

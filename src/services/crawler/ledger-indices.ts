@@ -5,6 +5,8 @@
  *   <prefix>-crawl-items  one document per crawl × source × listing id, _id = itemDocId()
  *   <prefix>-hosts        one document per host the fleet fetches from: its fetch schedule and
  *                         what it told us (politeness/host-clock.ts), _id = host
+ *   <prefix>-crawl-http-stats  checkpoints of a crawl's per-host HTTP statistics, one document
+ *                         per crawl × coordinator run (http-stats-store.ts)
  * Core field types only: the integ-test Elasticsearch has no extra modules.
  */
 import { errors } from '@elastic/elasticsearch'
@@ -15,10 +17,16 @@ export interface LedgerIndices {
   crawls: string
   items: string
   hosts: string
+  httpStats: string
 }
 
 export function ledgerIndices(prefix: string): LedgerIndices {
-  return { crawls: `${prefix}-crawls`, items: `${prefix}-crawl-items`, hosts: `${prefix}-hosts` }
+  return {
+    crawls: `${prefix}-crawls`,
+    items: `${prefix}-crawl-items`,
+    hosts: `${prefix}-hosts`,
+    httpStats: `${prefix}-crawl-http-stats`
+  }
 }
 
 /**
@@ -98,12 +106,24 @@ const HOSTS_MAPPINGS: estypes.MappingTypeMapping = {
   }
 }
 
+const HTTP_STATS_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: false,
+  properties: {
+    crawlId: { type: 'keyword' },
+    coordinator: { type: 'keyword' },
+    /** Per host counters and latency sketch buckets: read whole, never searched. */
+    hosts: { type: 'object', enabled: false },
+    updatedAt: { type: 'date' }
+  }
+}
+
 /** Puts every template and creates every index if missing. Also a liveness probe. */
 export async function ensureLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
   for (const [index, mappings] of [
     [indices.crawls, CRAWLS_MAPPINGS],
     [indices.items, ITEMS_MAPPINGS],
-    [indices.hosts, HOSTS_MAPPINGS]
+    [indices.hosts, HOSTS_MAPPINGS],
+    [indices.httpStats, HTTP_STATS_MAPPINGS]
   ] as const) {
     await client.indices.putIndexTemplate({
       name: `${index}-ledger`,
@@ -122,7 +142,7 @@ export async function ensureLedgerIndices(client: Client, indices: LedgerIndices
 
 /** Removes every ledger index and template (tests). */
 export async function deleteLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
-  for (const index of [indices.crawls, indices.items, indices.hosts]) {
+  for (const index of [indices.crawls, indices.items, indices.hosts, indices.httpStats]) {
     await client.indices.delete({ index }, { ignore: [404] })
     await client.indices.deleteIndexTemplate({ name: `${index}-ledger` }, { ignore: [404] })
   }

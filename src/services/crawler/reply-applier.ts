@@ -12,6 +12,8 @@ import { REPLICA_HEADER, TOOK_MS_HEADER } from './crawl-control'
 import { decodeReply } from '../rpc/wire'
 import type { Logger } from '../log'
 import type { DeliveredReply } from './crawler-link'
+import { fetchReportOf } from '../scraper/fetch-report'
+import type { ReplyObservation } from './http-stats'
 import { applyOutcome, outcomeOf, parseCorrelationId } from './item-outcome'
 import type { Backoff, ReplyMeta, ReplyOutcome } from './item-outcome'
 import type { ItemStore, ItemUpdate } from './item-store'
@@ -37,6 +39,10 @@ export interface ReplyApplierOptions {
    * item then waits for the host with no attempt lost (politeness/host-answers.ts).
    */
   onHostAnswers?: (host: string, answers: HostAnswer[]) => Promise<boolean[]>
+  /** Told once of each reply of a crawl item still in the ledger, whatever its dispatch (HTTP statistics, metrics). */
+  onObserved?: (observation: ReplyObservation, meta: { tookMs: number | null }) => void
+  /** Told of each item the ledger now holds as done or failed. */
+  onFinished?: (state: 'done' | 'failed') => void
 }
 
 interface Pending {
@@ -47,6 +53,8 @@ interface Pending {
    * whose item write must be retried is not counted again.
    */
   hostRefused?: boolean
+  /** Told to onObserved already: a reply re-applied after a lost race is not counted twice. */
+  observed?: boolean
 }
 
 export class ReplyApplier {
@@ -122,6 +130,20 @@ export class ReplyApplier {
     for (const pending of batch) {
       const id = itemDocId(pending.key.crawlId, pending.key.listingId, pending.key.source)
       const item = stored.get(id)
+      const headers = (pending.reply.msg.properties.headers ?? {}) as Record<string, unknown>
+      const decoded = decodeReply(pending.reply.msg.content)
+      if (item !== undefined && pending.observed !== true) {
+        pending.observed = true
+        this.options.onObserved?.(
+          {
+            crawlId: pending.key.crawlId,
+            host: item.doc.host ?? null,
+            fetch: fetchReportOf(headers),
+            errorKind: decoded.ok === false ? decoded.error.exc_type : null
+          },
+          { tookMs: tookMsOf(headers[TOOK_MS_HEADER]) }
+        )
+      }
       if (item === undefined || item.doc.state !== 'scraping' || item.doc.dispatch !== pending.key.dispatch) {
         pending.reply.ack() // Its crawl was deleted or cancelled, or a later attempt owns the item.
         continue
@@ -131,14 +153,14 @@ export class ReplyApplier {
         acks[already]!.push(pending) // The same reply delivered twice: settled with the first.
         continue
       }
-      const headers = (pending.reply.msg.properties.headers ?? {}) as Record<string, unknown>
       const replica = typeof headers[REPLICA_HEADER] === 'string' ? headers[REPLICA_HEADER] : null
-      const outcome = outcomeOf(decodeReply(pending.reply.msg.content))
-      const answer = hostAnswerOf(outcome)
+      const tookMs = tookMsOf(headers[TOOK_MS_HEADER])
+      const outcome = outcomeOf(decoded)
+      const answer = hostAnswerOf(outcome, tookMs)
       if (answer !== null && item.doc.host != null && pending.hostRefused === undefined)
         hostAnswers.set(item.doc.host, [...(hostAnswers.get(item.doc.host) ?? []), { answer, at: decided.length }])
       seen.set(id, decided.length)
-      decided.push({ pending, item, outcome, meta: { replica, tookMs: tookMsOf(headers[TOOK_MS_HEADER]) } })
+      decided.push({ pending, item, outcome, meta: { replica, tookMs } })
       acks.push([pending])
     }
     // The hosts' clocks first: a host is paused before its items are requeued, so no tick re-slots them early.
@@ -176,6 +198,8 @@ export class ReplyApplier {
         for (const pending of group) pending.reply.ack()
         this.applied += 1
         crawlIds.add(update.item.doc.crawlId)
+        const state = update.changes.state
+        if (state === 'done' || state === 'failed') this.options.onFinished?.(state)
       }
     })
     if (crawlIds.size > 0) this.options.onApplied?.(crawlIds)
@@ -189,8 +213,8 @@ function tookMsOf(value: unknown): number | null {
 }
 
 /** What an outcome tells of its host: a page served, a 429, a 503; null for anything else. */
-function hostAnswerOf(outcome: ReplyOutcome): HostAnswer | null {
-  if (outcome.kind === 'done') return { kind: 'served' }
+function hostAnswerOf(outcome: ReplyOutcome, tookMs: number | null): HostAnswer | null {
+  if (outcome.kind === 'done') return { kind: 'served', latencyMs: tookMs }
   if (outcome.kind === 'refused')
     return { kind: 'refused', retryAfterMs: outcome.retryAfterMs, message: outcome.message }
   if (outcome.kind !== 'error') return null

@@ -4,13 +4,13 @@ import type { HostAnswer } from './host-answers'
 import { freshHostClock } from './host-clock'
 
 const RULE = { baseMs: 2000, maxMs: 120_000, blockAfter: 8, maxRetryAfterMs: 600_000 }
-const served: HostAnswer = { kind: 'served' }
+const served: HostAnswer = { kind: 'served', latencyMs: 400 }
 const busy = (retryAfterMs: number | null): HostAnswer => ({ kind: 'busy', retryAfterMs, message: 'answered 503' })
 const tooMany: HostAnswer = { kind: 'refused', retryAfterMs: 5000, message: 'answered 429' }
 
 describe("a host's answers", () => {
   it('a 429 is always the host refusal: paused until its Retry-After', () => {
-    const { clock, refused } = applyAnswers(freshHostClock('b:1'), [tooMany], 1_000_000, RULE)
+    const { clock, refused } = applyAnswers(freshHostClock('b:1'), [tooMany], 1_000_000, null, RULE)
     expect(refused).toEqual([true])
     expect(clock).toMatchObject({ pausedUntil: 1_005_000, refusals: 1, unavailable: 0 })
   })
@@ -20,6 +20,7 @@ describe("a host's answers", () => {
       freshHostClock('b:1'),
       [busy(1000), busy(1000), busy(3000), busy(null)],
       0,
+      null,
       RULE,
       () => 0.5
     )
@@ -33,6 +34,7 @@ describe("a host's answers", () => {
       freshHostClock('b:1'),
       [busy(1000), busy(1000), served, busy(1000), busy(1000)],
       0,
+      null,
       RULE
     )
     expect(refused).toEqual([false, false, false, false, false])
@@ -40,17 +42,17 @@ describe("a host's answers", () => {
   })
 
   it('the run carries over between batches, and blocks the host after 8 refusals in a row', () => {
-    let clock = applyAnswers(freshHostClock('b:1'), [busy(1000), busy(1000)], 0, RULE).clock
-    const third = applyAnswers(clock, [busy(1000)], 0, RULE)
+    let clock = applyAnswers(freshHostClock('b:1'), [busy(1000), busy(1000)], 0, null, RULE).clock
+    const third = applyAnswers(clock, [busy(1000)], 0, null, RULE)
     expect(third.refused).toEqual([true])
-    clock = applyAnswers(third.clock, Array<HostAnswer>(7).fill(tooMany), 0, RULE).clock
+    clock = applyAnswers(third.clock, Array<HostAnswer>(7).fill(tooMany), 0, null, RULE).clock
     expect(clock).toMatchObject({ refusals: 8, blocked: true })
     expect(clock.pauseReason).toBe('blocked after 8 refusals in a row: answered 429')
   })
 
   it('needs no write for pages served by a host with no run', () => {
     const fresh = freshHostClock('b:1')
-    expect(clockChanged(fresh, applyAnswers(fresh, [served, served], 0, RULE).clock)).toBe(false)
-    expect(clockChanged(fresh, applyAnswers(fresh, [busy(1000)], 0, RULE).clock)).toBe(true)
+    expect(clockChanged(fresh, applyAnswers(fresh, [served, served], 0, null, RULE).clock)).toBe(false)
+    expect(clockChanged(fresh, applyAnswers(fresh, [busy(1000)], 0, null, RULE).clock)).toBe(true)
   })
 })

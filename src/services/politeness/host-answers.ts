@@ -2,7 +2,8 @@
  * What a host's answers do to its clock, in the order they were applied (pure; the coordinator
  * stores the result in host-clock.ts):
  *
- * - a page served ends a run of refusals and of 503s;
+ * - a page served ends a run of refusals and of 503s, and moves AutoThrottle's gap when the
+ *   host's source asks for it (`throttle`, auto-throttle.ts);
  * - a 429 is the host's refusal: it is paused (host-backoff.ts) and the item waits, no attempt lost;
  * - a 503 is the host's refusal only as the BUSY_AFTER_503S-th 503 in a row (no page served
  *   between) or later in that run; before that it is the page's own transient failure
@@ -12,6 +13,8 @@
  *   with Retry-After does not tell them apart: the stack's own board sends Retry-After: 1 with
  *   its random 503s, as busy servers do.
  */
+import { throttledGapMs } from './auto-throttle'
+import type { ThrottleTarget } from './auto-throttle'
 import { afterRefusal } from './host-backoff'
 import type { HostBackoffRule } from './host-backoff'
 import type { HostClockDoc } from './host-clock'
@@ -20,7 +23,8 @@ import type { HostClockDoc } from './host-clock'
 export const BUSY_AFTER_503S = 3
 
 export type HostAnswer =
-  | { kind: 'served' }
+  /** A page served, in `latencyMs` when the reply says (the scraper's handler time). */
+  | { kind: 'served'; latencyMs: number | null }
   /** A 429. */
   | { kind: 'refused'; retryAfterMs: number | null; message: string }
   /** A 503. */
@@ -36,6 +40,7 @@ export function applyAnswers(
   clock: HostClockDoc,
   answers: HostAnswer[],
   now: number,
+  throttle: ThrottleTarget | null = null,
   rule?: HostBackoffRule,
   random?: () => number
 ): AnsweredClock {
@@ -44,6 +49,8 @@ export function applyAnswers(
   for (const answer of answers) {
     if (answer.kind === 'served') {
       next = { ...next, refusals: 0, unavailable: 0 }
+      if (throttle !== null && answer.latencyMs !== null)
+        next = { ...next, throttleGapMs: throttledGapMs(next.throttleGapMs, answer.latencyMs, throttle) }
       refused.push(false)
       continue
     }
@@ -64,6 +71,7 @@ export function clockChanged(before: HostClockDoc, after: HostClockDoc): boolean
   return (
     before.refusals !== after.refusals ||
     before.unavailable !== after.unavailable ||
+    before.throttleGapMs !== after.throttleGapMs ||
     before.pausedUntil !== after.pausedUntil ||
     before.blocked !== after.blocked ||
     before.lastAnswer !== after.lastAnswer

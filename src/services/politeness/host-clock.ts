@@ -20,6 +20,8 @@ export interface HostClockDoc {
   refusals: number
   /** 503s in a row since the last page it served. */
   unavailable: number
+  /** AutoThrottle's gap for the host (auto-throttle.ts); 0 until a page is served with it on. */
+  throttleGapMs: number
   blocked: boolean
   lastAnswer: string | null
   updatedAt: string
@@ -33,6 +35,7 @@ export function freshHostClock(host: string): HostClockDoc {
     pauseReason: null,
     refusals: 0,
     unavailable: 0,
+    throttleGapMs: 0,
     blocked: false,
     lastAnswer: null,
     updatedAt: new Date(0).toISOString()

@@ -9,6 +9,8 @@ export interface RequestContext {
   headers: Record<string, unknown>
   /** Delivered to a replica before (redelivered, or a counted copy of a redelivered request). */
   seenBefore: boolean
+  /** Headers the handler adds to its reply (strings, as every reply header: see server.ts's replyHeaders). */
+  replyHeaders: Record<string, string>
 }
 
 const storage = new AsyncLocalStorage<RequestContext>()

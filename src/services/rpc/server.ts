@@ -232,10 +232,10 @@ export class RpcServer {
       return
     }
     const started = performance.now()
-    const { body, contentType } = await this.respond(msg).finally(() => this.workers.release())
+    const { body, contentType, headers } = await this.respond(msg).finally(() => this.workers.release())
     const properties = replyProperties(correlationId, contentType)
-    if (this.options.replyHeaders !== undefined)
-      properties.headers = this.options.replyHeaders(Math.round(performance.now() - started))
+    if (this.options.replyHeaders !== undefined || Object.keys(headers).length > 0)
+      properties.headers = { ...headers, ...this.options.replyHeaders?.(Math.round(performance.now() - started)) }
     try {
       await publishConfirmed(channel, this.exchange, replyTo, body, properties)
       channel.ack(msg)
@@ -306,22 +306,29 @@ export class RpcServer {
   }
 
   /** The reply body for one request; never throws. */
-  private async respond(msg: ConsumeMessage): Promise<{ body: Buffer; contentType: string }> {
+  private async respond(
+    msg: ConsumeMessage
+  ): Promise<{ body: Buffer; contentType: string; headers: Record<string, string> }> {
     const contentType = msg.properties.contentType as string | undefined
     const request = decodeRequest(contentType, msg.content)
     if (isRequestProblem(request)) {
       this.logger.warn('Refusing RPC request', { routingKey: msg.fields.routingKey, problem: request.message })
       const error =
         request.kind === 'content-type' ? contentDisallowedWire(request.message) : malformedRequestWire(request.message)
-      return { body: encodeErrorReply(error), contentType: CONTENT_TYPE }
+      return { body: encodeErrorReply(error), contentType: CONTENT_TYPE, headers: {} }
     }
     const refused = this.options.beforeHandle?.(msg.properties.headers as Record<string, unknown> | undefined) ?? null
-    if (refused !== null) return { body: encodeErrorReply(refused), contentType: CONTENT_TYPE }
+    if (refused !== null) return { body: encodeErrorReply(refused), contentType: CONTENT_TYPE, headers: {} }
     const headers = (msg.properties.headers ?? {}) as Record<string, unknown>
-    const context = { headers, seenBefore: msg.fields.redelivered || Number(headers[DELIVERY_COUNT_HEADER] ?? 1) > 1 }
+    const context = {
+      headers,
+      seenBefore: msg.fields.redelivered || Number(headers[DELIVERY_COUNT_HEADER] ?? 1) > 1,
+      replyHeaders: {}
+    }
     return {
       body: await runWithRequestContext(context, () => this.run(msg.fields.routingKey, request.args, request.kwargs)),
-      contentType: CONTENT_TYPE
+      contentType: CONTENT_TYPE,
+      headers: context.replyHeaders
     }
   }
 

@@ -6,6 +6,8 @@
  */
 import { isConnectionReset, networkErrorCode, networkErrorSource } from '../connection-reset'
 import { BUSY_STATUS, REFUSING_STATUSES, SourceRefused, busyReason, parseRetryAfter } from '../politeness/refusal'
+import { newFetchTrace } from './fetch-report'
+import type { FetchTrace } from './fetch-report'
 import { ListingNotFound, NotAJobListing, PageTooLarge, SourceTimeout, SourceUnavailable } from './scrape-errors'
 
 export interface FetchLimits {
@@ -26,22 +28,37 @@ const NOT_FOUND_STATUSES = new Set([404, 410])
 /** Types a listing page can plausibly be served as; anything else (PDF, image, JSON) is not one. */
 const PAGE_TYPES = /^(text\/html|application\/xhtml\+xml|text\/plain)$/i
 
-export async function fetchPage(startUrl: string, limits: FetchLimits): Promise<FetchedPage> {
+/** `trace` gets the final status, bytes read, redirects and a timeout as they happen, whatever the outcome. */
+export async function fetchPage(
+  startUrl: string,
+  limits: FetchLimits,
+  trace: FetchTrace = newFetchTrace()
+): Promise<FetchedPage> {
   const deadline = AbortSignal.timeout(limits.timeoutMs)
   try {
-    return await fetchWithinDeadline(startUrl, limits, deadline)
+    return await fetchWithinDeadline(startUrl, limits, deadline, trace)
   } catch (err) {
-    if (deadline.aborted) throw new SourceTimeout(startUrl, limits.timeoutMs)
+    if (deadline.aborted) {
+      trace.timedOut = true
+      throw new SourceTimeout(startUrl, limits.timeoutMs)
+    }
     throw err
   }
 }
 
-async function fetchWithinDeadline(startUrl: string, limits: FetchLimits, deadline: AbortSignal): Promise<FetchedPage> {
+async function fetchWithinDeadline(
+  startUrl: string,
+  limits: FetchLimits,
+  deadline: AbortSignal,
+  trace: FetchTrace
+): Promise<FetchedPage> {
   const origin = new URL(startUrl).origin
   let url = startUrl
   for (let redirects = 0; ; redirects++) {
+    trace.status = null
     const response = await request(url, limits, deadline)
-    if (!REDIRECT_STATUSES.has(response.status)) return { url, html: await readPage(url, response, limits) }
+    trace.status = response.status
+    if (!REDIRECT_STATUSES.has(response.status)) return { url, html: await readPage(url, response, limits, trace) }
 
     await response.body?.cancel()
     const location = response.headers.get('location')
@@ -64,6 +81,7 @@ async function fetchWithinDeadline(startUrl: string, limits: FetchLimits, deadli
       )
     }
     url = next.href
+    trace.redirects = redirects + 1
   }
 }
 
@@ -95,7 +113,7 @@ function requestFailed(url: string, err: unknown, deadline: AbortSignal): unknow
   return new SourceUnavailable(url, `the request failed (${describeNetworkError(err)})`, { cause: err })
 }
 
-async function readPage(url: string, response: Response, limits: FetchLimits): Promise<string> {
+async function readPage(url: string, response: Response, limits: FetchLimits, trace: FetchTrace): Promise<string> {
   if (NOT_FOUND_STATUSES.has(response.status)) {
     await response.body?.cancel()
     throw new ListingNotFound(url, response.status)
@@ -125,12 +143,17 @@ async function readPage(url: string, response: Response, limits: FetchLimits): P
     await response.body?.cancel()
     throw new PageTooLarge(url, limits.maxBytes, `Content-Length says ${declaredLength} bytes`)
   }
-  const body = await readBodyCapped(url, response, limits.maxBytes)
+  const body = await readBodyCapped(url, response, limits.maxBytes, trace)
   return decode(body, contentType.charset)
 }
 
 /** Reads the body chunk by chunk and gives up as soon as it passes the cap, whatever Content-Length claimed. */
-async function readBodyCapped(url: string, response: Response, maxBytes: number): Promise<Uint8Array> {
+async function readBodyCapped(
+  url: string,
+  response: Response,
+  maxBytes: number,
+  trace: FetchTrace
+): Promise<Uint8Array> {
   if (response.body === null) return new Uint8Array()
   const reader = response.body.getReader()
   const chunks: Uint8Array[] = []
@@ -143,6 +166,7 @@ async function readBodyCapped(url: string, response: Response, maxBytes: number)
     })
     if (done) break
     size += value.byteLength
+    trace.bytes = size
     if (size > maxBytes) {
       await reader.cancel()
       throw new PageTooLarge(url, maxBytes, `stopped reading after ${size} bytes`)

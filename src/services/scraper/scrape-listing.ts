@@ -8,6 +8,7 @@ import { HostPauses } from '../politeness/host-pauses'
 import { SourceRefused, busyAnswerOf } from '../politeness/refusal'
 import { slotTimeoutMs, waitForSlot } from '../politeness/slot-gate'
 import { fetchPage } from './fetch-page'
+import { newFetchTrace, reportFetch } from './fetch-report'
 import { listingUrl } from './listing-url'
 import { sharedParsePool } from './parse-pool'
 import type { ParsePool } from './parse-pool'
@@ -70,17 +71,25 @@ export async function scrapeListing(
     await waitForSlot(grant.slot, grant.seenBefore)
     pauses.check(host)
   }
-  const page = await fetchPage(url, {
-    timeoutMs: grant === null ? timeoutMs : slotTimeoutMs(grant.slot, timeoutMs),
-    maxBytes: options.maxBytes ?? SCRAPE_DEFAULTS.maxBytes,
-    maxRedirects: options.maxRedirects ?? SCRAPE_DEFAULTS.maxRedirects,
-    userAgent: options.userAgent ?? SCRAPE_DEFAULTS.userAgent
-  }).catch((err: unknown) => {
-    if (err instanceof SourceRefused && err.retryAfterMs !== null) pauses.pause(host, err.retryAfterMs)
-    const busy = err instanceof Error ? busyAnswerOf(err.name, err.message) : null
-    if (busy !== null) pauses.busy(host, busy.retryAfterMs)
-    throw err
-  })
+  const trace = newFetchTrace()
+  const fetchStarted = performance.now()
+  const page = await fetchPage(
+    url,
+    {
+      timeoutMs: grant === null ? timeoutMs : slotTimeoutMs(grant.slot, timeoutMs),
+      maxBytes: options.maxBytes ?? SCRAPE_DEFAULTS.maxBytes,
+      maxRedirects: options.maxRedirects ?? SCRAPE_DEFAULTS.maxRedirects,
+      userAgent: options.userAgent ?? SCRAPE_DEFAULTS.userAgent
+    },
+    trace
+  )
+    .catch((err: unknown) => {
+      if (err instanceof SourceRefused && err.retryAfterMs !== null) pauses.pause(host, err.retryAfterMs)
+      const busy = err instanceof Error ? busyAnswerOf(err.name, err.message) : null
+      if (busy !== null) pauses.busy(host, busy.retryAfterMs)
+      throw err
+    })
+    .finally(() => reportFetch(host, trace, performance.now() - fetchStarted))
   pauses.served(host)
   const scrapedAt = (options.now ?? (() => new Date()))().toISOString()
   const listing = await (options.parsePool ?? sharedParsePool()).parse(page.html, { id, url: page.url, scrapedAt })

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react'
 import type { ReactElement } from 'react'
 import type { PanelError, Result } from '../../../shared/contract'
 import type { CrawlAction, CrawlSummary, ExportFormat } from '../../../shared/crawl'
+import { exportFileName } from '../../../shared/crawl'
 import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
 
@@ -55,7 +56,7 @@ export function CrawlActions(props: {
         const a = link.current
         if (a === null) return
         a.href = url
-        a.download = `crawl-${crawl.id}.${format}`
+        a.download = exportFileName(crawl.id, format)
         a.click()
       }
     )
@@ -118,6 +119,16 @@ export function CrawlActions(props: {
           data-testid="crawl-export-jsonl"
         >
           Export JSONL
+        </button>
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          onClick={() => exportAs('summary')}
+          data-testid="crawl-export-summary"
+          title="Counts, errors and per-host HTTP statistics as one JSON document"
+        >
+          Export summary
         </button>
         {confirmDelete ? (
           <span className="crawl-actions__confirm" role="group" aria-label="Confirm delete">

@@ -7,6 +7,7 @@ import type { PanelState } from '../state/use-panel-state'
 import { CrawlActions } from './CrawlActions'
 import { CrawlCounts } from './CrawlCounts'
 import { CrawlErrors } from './CrawlErrors'
+import { CrawlHttpStats } from './CrawlHttpStats'
 import { CrawlItemsTable } from './CrawlItemsTable'
 import { CrawlHosts } from './CrawlHosts'
 import { CrawlPace } from './CrawlPace'
@@ -18,7 +19,7 @@ import { markersWithin, rateChartColumns } from './rate-chart-data'
 import { useCrawlFollow } from './use-crawl-follow'
 import { useScraperScale } from './use-scraper-scale'
 
-/** One crawl, live while the page is open: counts, pace and ETA beside the scraper stepper, chart, replicas, errors, items. */
+/** One crawl, live while the page is open: counts, pace and ETA beside the scraper stepper, chart, replicas, errors, HTTP by host, items. */
 export function CrawlPage(props: {
   id: string
   state: PanelState
@@ -104,6 +105,7 @@ export function CrawlPage(props: {
             <ReplicaThroughput replicas={detail.replicas} />
             <CrawlErrors errors={detail.errors} onShowFailed={() => setFilter('failed')} />
           </div>
+          <CrawlHttpStats stats={detail.http} />
           <CrawlItemsTable crawlId={id} updatedAt={detail.updatedAt} filter={filter} onFilter={setFilter} />
         </>
       )}

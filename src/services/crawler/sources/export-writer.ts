@@ -8,13 +8,14 @@ import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { stringify } from 'csv-stringify'
 import { EXPORT_COLUMNS } from '../../../shared/crawl'
-import type { CrawlItem, ExportFormat, ExportRow } from '../../../shared/crawl'
+import type { CrawlItem, ExportFormat, ExportRow, ExportRowFormat } from '../../../shared/crawl'
 import type { Listing } from '../../../shared/listing'
 import { formatSalary } from '../../../shared/salary-text'
 
 export const EXPORT_CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
   jsonl: 'application/x-ndjson; charset=utf-8',
-  csv: 'text/csv; charset=utf-8'
+  csv: 'text/csv; charset=utf-8',
+  summary: 'application/json; charset=utf-8'
 }
 
 /** How lists (employment types, skills) are joined into one cell. */
@@ -49,7 +50,7 @@ export function exportRow(item: CrawlItem, listing: Listing | null): ExportRow {
  * client goes away.
  */
 export async function writeExport(
-  format: ExportFormat,
+  format: ExportRowFormat,
   rows: AsyncIterable<ExportRow>,
   out: NodeJS.WritableStream
 ): Promise<number> {
