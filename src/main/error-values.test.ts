@@ -34,10 +34,11 @@ import {
   UnreadablePosting
 } from '../services/scraper/scrape-errors'
 import { FetchSlotMissed } from '../services/politeness/fetch-slot'
+import { LogStoreUnavailable } from '../services/logs/es-http'
+import { InvalidLogQuery } from '../services/logs/log-query'
 import { SourceRefused } from '../services/politeness/refusal'
 import { ManagementApiError } from './broker/management-api'
-import { CrawlClientError } from './clients/crawl-client'
-import { SourceClientError } from './clients/source-client'
+import { ApiClientError } from './clients/api-client'
 import { SourceError } from '../services/sources/source-errors'
 import { SourcePaused, UnknownSource } from '../shared/scrape-errors'
 import { toPanelError } from './error-values'
@@ -51,9 +52,11 @@ import { StackError } from './stack/stack-error'
 const SAMPLES: Record<string, [Error, ErrorKind]> = {
   SourceRefused: [new SourceRefused('http://board.test/jobs/1', 429, 5000), 'SourceRefused'],
   FetchSlotMissed: [new FetchSlotMissed('the slot closed 40 ms ago'), 'FetchSlotMissed'],
+  InvalidLogQuery: [new InvalidLogQuery('since: not a duration or a time: "yesterday"'), 'InvalidLogQuery'],
+  LogStoreUnavailable: [new LogStoreUnavailable('Elasticsearch answered 503', 503), 'LogStoreUnavailable'],
   ManagementApiError: [new ManagementApiError('GET /api/queues answered 401'), 'ManagementUnavailable'],
-  CrawlClientError: [
-    new CrawlClientError('CrawlConflict', 'Cannot pause crawl c-1: it is done', null, 409),
+  ApiClientError: [
+    new ApiClientError('CrawlConflict', 'Cannot pause crawl c-1: it is done', null, 409),
     'CrawlConflict'
   ],
   StreamRefused: [
@@ -121,10 +124,6 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
   SourceError: [
     new SourceError('SourceNameTaken', 'A source named "b" already exists', 'Pick another name.'),
     'SourceNameTaken'
-  ],
-  SourceClientError: [
-    new SourceClientError('InvalidSource', 'listingUrlTemplate: A listing URL template contains {id}', null, 400),
-    'InvalidSource'
   ]
 }
 
@@ -218,8 +217,7 @@ describe('toPanelError', () => {
 /** The panel's own errors: they never reach the API, which would answer them Internal. */
 const PANEL_ONLY = new Set([
   'ManagementApiError',
-  'CrawlClientError',
-  'SourceClientError',
+  'ApiClientError',
   'StreamRefused',
   'ComposeFileError',
   'CredentialsFileError',

@@ -12,8 +12,7 @@ import { serviceErrorValue } from '../services/error-values'
 import type { ErrorValue } from '../services/error-values'
 import { RemoteError } from '../services/rpc/errors'
 import { ManagementApiError } from './broker/management-api'
-import { CrawlClientError } from './clients/crawl-client'
-import { SourceClientError } from './clients/source-client'
+import { ApiClientError } from './clients/api-client'
 import { StreamRefused } from './session/client-streams'
 import { ComposeFileError } from './stack/compose-error'
 import { CredentialsFileError } from './stack/credentials-file'
@@ -30,7 +29,7 @@ export function toPanelError(err: unknown): PanelError {
 function panelErrorValue(err: unknown): ErrorValue | null {
   if (err instanceof ComposeFileError) return { kind: err.kind, message: err.message, hint: null }
   if (err instanceof StreamRefused) return { kind: 'InvalidRequest', message: err.message, hint: err.hint }
-  if (err instanceof CrawlClientError || err instanceof SourceClientError || err instanceof StackError)
+  if (err instanceof ApiClientError || err instanceof StackError)
     return { kind: err.kind, message: err.message, hint: err.hint }
   if (err instanceof EngineUnavailableError)
     return { kind: 'EngineUnavailable', message: err.connectivity.message, hint: err.connectivity.hint }

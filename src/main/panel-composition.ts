@@ -118,7 +118,8 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     (service) => service.close()
   )
 
-  const autoscaler = createAutoscaler({ settings, broker, target: driver.scaleTarget })
+  const sources = new SourceClient({ baseUrl: settings.apiUrl })
+  const autoscaler = createAutoscaler({ settings, broker, target: driver.scaleTarget, hosts: sources })
   const controller = new PanelController({
     settings,
     driver,
@@ -127,7 +128,7 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     listings: () => listings.get(),
     rpc: () => rpc.get(),
     crawls: new CrawlClient({ baseUrl: settings.apiUrl }),
-    sources: new SourceClient({ baseUrl: settings.apiUrl }),
+    sources,
     exportUrl: shell.exportUrl ?? webExportUrl,
     preflight: (services) => gate.preflight(loadProject(), services),
     notificationSettings: shell.notificationSettings ?? null,

@@ -13,6 +13,7 @@ const decision: AutoscaleDecision = {
   service: 'scraper',
   queue: 'rpc-scr',
   ready: 380,
+  dispatchable: null,
   unacked: 20,
   backlog: 400,
   current: 4,

@@ -102,6 +102,12 @@ export const AutoscaleDecisionSchema = z.object({
   ready: z.number().int(),
   unacked: z.number().int(),
   backlog: z.number().int(),
+  /**
+   * Requests the crawler could have in flight now, host by host (a host at most its
+   * maxInFlight, none while it backs off): the backlog is no more than this. Null when the
+   * crawler gave none (no API, or the service is not the scrapers).
+   */
+  dispatchable: z.number().int().nullable(),
   /** Running replicas when evaluated. */
   current: z.number().int(),
   target: z.number().int(),

@@ -30,6 +30,7 @@ import {
 import { HostInfoSchema } from './fleet-stats'
 import { LogPageSchema, LogQuerySchema, LogRecordSchema, StackLogParamsSchema } from './log-record'
 import {
+  HostListResponseSchema,
   SourceDetailSchema,
   SourceEditSchema,
   SourceListResponseSchema,
@@ -195,7 +196,12 @@ const streams = {
    * The stack's log from its store, every service and replica merged: the last `tail` lines
    * matching, then each new one as it reaches the store (polled every second).
    */
-  stackLogs: { params: StackLogParamsSchema, item: LogRecordSchema }
+  stackLogs: { params: StackLogParamsSchema, item: LogRecordSchema },
+  /**
+   * Every host's politeness status (or one source's hosts), polled from the API at most every
+   * 2 s per stream and sent only when it changed. Ends when the API stops answering.
+   */
+  hosts: { params: z.object({ source: SourceNameSchema.optional() }).strict(), item: HostListResponseSchema }
 } as const satisfies Record<string, { params: z.ZodType; item: z.ZodType }>
 
 type Streams = typeof streams
@@ -411,6 +417,11 @@ const operations = {
   // -- Sources (src/shared/source.ts): the boards the fleet may scrape, kept by the api service.
   sourceList: { request: Empty, response: SourceListResponseSchema },
   sourceGet: { request: z.object({ name: SourceNameSchema }).strict(), response: SourceDetailSchema },
+  /** One source's hosts, or every host the fleet fetches from: limits, load, backoff. */
+  sourceHosts: {
+    request: z.object({ name: SourceNameSchema.optional() }).strict(),
+    response: HostListResponseSchema
+  },
   sourceAdd: { request: SourceSpecSchema, response: SourceDetailSchema },
   /** Any field but the name; politeness fields not given are kept. */
   sourceEdit: {

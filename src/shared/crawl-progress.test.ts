@@ -8,6 +8,7 @@ import {
   percentFinished,
   perReplicaRate,
   progressSegments,
+  replicaAdvice,
   remainingCount
 } from './crawl-progress'
 import { crawlDetail } from '../../test/support/crawl-detail'
@@ -73,6 +74,28 @@ describe('ETA at N replicas', () => {
     expect(etaAtReplicas(detail, 1)).toBe(40)
     expect(etaAtReplicas(detail, 4)).toBe(10)
     expect(etaAtReplicas(detail, 0)).toBeNull()
+  })
+
+  it("waits for a host's allowed rate, and says past how many replicas nothing is gained", () => {
+    // 400 remaining at 10/s per replica; 100 of them on slow.test, which allows 2/s: 50 s at least.
+    const host = {
+      source: 'slow',
+      done: 0,
+      failed: 0,
+      backoffUntil: null,
+      backoffReason: null,
+      blocked: false
+    }
+    const detail = crawlDetail({
+      hosts: [
+        { ...host, host: 'slow.test', waiting: 90, scraping: 10, allowedPerSecond: 2 },
+        { ...host, host: 'fast.test', source: 'fast', waiting: 300, scraping: 0, allowedPerSecond: null }
+      ]
+    })
+    expect(etaAtReplicas(detail, 1)).toBe(50)
+    expect(etaAtReplicas(detail, 4)).toBe(50)
+    expect(replicaAdvice(detail, 4)).toMatchObject({ helpfulUpTo: 1, hostsAtLimit: ['slow.test'] })
+    expect(replicaAdvice(crawlDetail({ replicas: [] }), 4)).toBeNull()
   })
 
   it('has no ETA for an ended or unmeasured crawl, and 0 when nothing remains', () => {

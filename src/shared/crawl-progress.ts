@@ -4,6 +4,8 @@
  * ETA in words, and the ETA a given number of scraper replicas would reach.
  */
 import type { CrawlDetail, CrawlItemState, CrawlSummary } from './crawl'
+import { politeEtaSeconds, scalingAdvice } from './politeness-eta'
+import type { HostWork, ScalingAdvice } from './politeness-eta'
 
 export type CrawlCounts = Pick<CrawlSummary, CrawlItemState | 'total'>
 
@@ -86,13 +88,23 @@ export function perReplicaRate(detail: Pick<CrawlDetail, 'replicas'>): number | 
   return working.reduce((sum, r) => sum + r.ratePerSecond, 0) / working.length
 }
 
+/** Each host's part of what remains, with its allowed rate (politeness-eta.ts). */
+function hostWork(detail: Pick<CrawlDetail, 'hosts'>): HostWork[] {
+  return detail.hosts.map((h) => ({
+    host: h.host,
+    remaining: h.waiting + h.scraping,
+    allowedPerSecond: h.allowedPerSecond
+  }))
+}
+
 /**
  * Seconds until the remaining items are finished by `replicas` replicas that each keep the
- * measured per-replica rate (linear scaling: the board or the broker may bound it sooner).
- * 0 when nothing remains; null when the crawl has ended, nothing was measured, or replicas < 1.
+ * measured per-replica rate, but no sooner than each host's remaining ÷ its allowed rate
+ * (politeness-eta.ts). 0 when nothing remains; null when the crawl has ended, nothing was
+ * measured, or replicas < 1.
  */
 export function etaAtReplicas(
-  detail: CrawlCounts & Pick<CrawlDetail, 'replicas' | 'state'>,
+  detail: CrawlCounts & Pick<CrawlDetail, 'replicas' | 'state' | 'hosts'>,
   replicas: number
 ): number | null {
   if (detail.state === 'done' || detail.state === 'cancelled') return null
@@ -100,7 +112,17 @@ export function etaAtReplicas(
   if (remaining === 0) return 0
   const rate = perReplicaRate(detail)
   if (rate === null || replicas < 1) return null
-  return remaining / (rate * replicas)
+  return politeEtaSeconds(remaining, rate * replicas, hostWork(detail))
+}
+
+/** Where more replicas stop making the crawl end sooner, up to `maxReplicas`; null before a rate is measured. */
+export function replicaAdvice(
+  detail: CrawlCounts & Pick<CrawlDetail, 'replicas' | 'state' | 'hosts'>,
+  maxReplicas: number
+): ScalingAdvice | null {
+  const rate = perReplicaRate(detail)
+  if (rate === null || detail.state === 'done' || detail.state === 'cancelled') return null
+  return scalingAdvice(remainingCount(detail), rate, hostWork(detail), maxReplicas)
 }
 
 /** The CLI's --follow exit status: a crawl that ended done with no failed item is a success. */

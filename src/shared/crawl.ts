@@ -132,8 +132,29 @@ export const CRAWL_TIMELINE_SPAN_SECONDS = 600
 /** The window the rates are measured over. */
 export const CRAWL_RATE_WINDOW_SECONDS = 30
 
+/** One host's part of a crawl: what is done, what waits for a fetch slot, whether the host backs off. */
+const CrawlHostStatsSchema = z.object({
+  host: z.string(),
+  source: z.string(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  /** Queued: waiting for the host's politeness (a fetch slot), or for a retry's backoff. */
+  waiting: z.number().int(),
+  /** Dispatched with a slot, not answered yet. */
+  scraping: z.number().int(),
+  /** The host's allowed fetch starts a second; null when nothing limits it. */
+  allowedPerSecond: z.number().nullable(),
+  /** The host is paused until then (a 429/503); null when it is not now. */
+  backoffUntil: IsoTimeSchema.nullable(),
+  backoffReason: z.string().nullable(),
+  blocked: z.boolean()
+})
+export type CrawlHostStats = z.infer<typeof CrawlHostStatsSchema>
+
 export const CrawlDetailSchema = CrawlSummarySchema.extend({
   replicas: z.array(CrawlReplicaStatsSchema),
+  /** Per host, slowest first; the ETA takes each host's allowed rate into account. */
+  hosts: z.array(CrawlHostStatsSchema),
   errors: z.array(CrawlErrorGroupSchema),
   /** 5 s buckets of finished items over the last 10 min, oldest first. */
   timeline: z.array(CrawlTimelinePointSchema),

@@ -121,17 +121,23 @@ export type Source = z.infer<typeof SourceSchema>
 const ROBOTS_STATES = ['unknown', 'allowed-all', 'fetched', 'unreachable', 'ignored'] as const
 const RobotsStateSchema = z.enum(ROBOTS_STATES)
 
-/** What the stack knows of one host right now (the Sources view, `deck source show`, GET /sources/:name). */
+/**
+ * What the stack knows of one host right now (the Sources view, `deck source show|hosts`,
+ * GET /hosts, GET /sources/:name/hosts). The limits are null where politeness is off for the host.
+ */
 const HostStatusSchema = z.object({
   host: z.string(),
   source: SourceNameSchema,
-  maxInFlight: z.number().int(),
+  maxInFlight: z.number().int().nullable(),
   /** minGapMs raised by robots Crawl-delay or AutoThrottle. */
-  effectiveGapMs: z.number().int(),
+  effectiveGapMs: z.number().int().nullable(),
   inFlight: z.number().int(),
   /** Fetch starts over the last minute ÷ 60, against allowedPerSecond. */
   requestsPerSecond: z.number(),
-  allowedPerSecond: z.number(),
+  /** The most fetch starts a second its limits allow; null when nothing limits it (no gap, or politeness off). */
+  allowedPerSecond: z.number().nullable(),
+  /** Items of running crawls on this host not finished yet (queued or being scraped). */
+  remaining: z.number().int(),
   robots: z.object({
     state: RobotsStateSchema,
     fetchedAt: IsoTimeSchema.nullable(),
@@ -143,13 +149,16 @@ const HostStatusSchema = z.object({
     /** When it is fetched again; while `unreachable`, the host waits until then. */
     expiresAt: IsoTimeSchema.nullable().optional()
   }),
-  /** Paused by a 429/503 (or a failing robots.txt) until then. */
+  /** Paused by a 429/503 (or a failing robots.txt) until then; null when not paused now. */
   backoffUntil: IsoTimeSchema.nullable(),
   backoffReason: z.string().nullable(),
   blocked: z.boolean(),
   lastAnswer: z.string().nullable()
 })
 export type HostStatus = z.infer<typeof HostStatusSchema>
+
+export const HostListResponseSchema = z.object({ hosts: z.array(HostStatusSchema) })
+export type HostListResponse = z.infer<typeof HostListResponseSchema>
 
 export const SourceDetailSchema = SourceSchema.extend({ hosts: z.array(HostStatusSchema) })
 export type SourceDetail = z.infer<typeof SourceDetailSchema>
@@ -158,14 +167,8 @@ export const SourceListResponseSchema = z.object({ sources: z.array(SourceDetail
 export type SourceListResponse = z.infer<typeof SourceListResponseSchema>
 
 /** Error kinds of the source surfaces (REST, panel, CLI); their statuses and hints are in error-kinds.ts. */
-export const SOURCE_ERROR_KINDS = [
-  'InvalidSource',
-  'SourceNotFound',
-  'SourceNameTaken',
-  'SourceConflict',
-  'SourcesUnavailable'
-] as const
-export type SourceErrorKind = (typeof SOURCE_ERROR_KINDS)[number]
+export type SourceErrorKind =
+  'InvalidSource' | 'SourceNotFound' | 'SourceNameTaken' | 'SourceConflict' | 'SourcesUnavailable'
 
 /** What the stack's scrapers are told of every source (the crawl-control fanout carries it). */
 export const AnnouncedSourceSchema = z.object({

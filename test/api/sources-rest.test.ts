@@ -4,7 +4,8 @@
  * and a lookup of an id on a named source, cached apart from the same id of the default one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SourceClient, SourceClientError } from '../../src/main/clients/source-client'
+import { ApiClientError } from '../../src/main/clients/api-client'
+import { SourceClient } from '../../src/main/clients/source-client'
 import { startApi } from '../../src/services/api/server'
 import type { RunningApi } from '../../src/services/api/server'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
@@ -166,7 +167,7 @@ describe('/sources', () => {
       body: { error: { kind: 'SourceConflict', message: 'The default source "jobboard" cannot be removed' } }
     })
     await expect(client.add({ name: 'jobboard', listingUrlTemplate: 'https://e.example/{id}' })).rejects.toBeInstanceOf(
-      SourceClientError
+      ApiClientError
     )
   })
 

@@ -7,7 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createServer } from 'node:net'
 import type { AddressInfo, Server, Socket } from 'node:net'
-import { CrawlClient, CrawlClientError } from '../../src/main/clients/crawl-client'
+import { ApiClientError } from '../../src/main/clients/api-client'
+import { CrawlClient } from '../../src/main/clients/crawl-client'
 
 let server: Server | null = null
 
@@ -47,7 +48,7 @@ describe('CrawlClient when the connection closes under a request', () => {
     const api = await flakyApi(2)
     const client = new CrawlClient({ baseUrl: api.url, timeoutMs: 5000 })
     const err = await client.list().catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(CrawlClientError)
+    expect(err).toBeInstanceOf(ApiClientError)
     expect(err).toMatchObject({ kind: 'CrawlerUnavailable' })
     expect(api.requests).toHaveLength(2)
   })

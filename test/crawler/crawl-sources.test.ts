@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SourceClient } from '../../src/main/clients/source-client'
-import { CrawlClient, CrawlClientError } from '../../src/main/clients/crawl-client'
+import { ApiClientError } from '../../src/main/clients/api-client'
+import { CrawlClient } from '../../src/main/clients/crawl-client'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
 import { ES_URL } from '../listings/fixtures'
 import {
@@ -112,7 +113,7 @@ describe('a crawl of two sources', () => {
     const paused = await crawls
       .start({ source: { kind: 'ids', text: '1\n2', source: 'board-b' } })
       .catch((err: unknown) => err)
-    expect(paused).toBeInstanceOf(CrawlClientError)
+    expect(paused).toBeInstanceOf(ApiClientError)
     expect(paused).toMatchObject({
       kind: 'InvalidCrawl',
       message: 'The source "board-b" is paused',

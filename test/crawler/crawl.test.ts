@@ -6,7 +6,8 @@
  * reason, with a replica SIGKILLed mid-crawl and, in another crawl, the coordinator itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CrawlClient, CrawlClientError } from '../../src/main/clients/crawl-client'
+import { ApiClientError } from '../../src/main/clients/api-client'
+import { CrawlClient } from '../../src/main/clients/crawl-client'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
 import type { CrawlDetail, CrawlItemState } from '../../src/shared/crawl'
 import { ES_URL } from '../listings/fixtures'
@@ -132,7 +133,7 @@ describe('REST errors', () => {
     const bad = await client
       .start({ source: { kind: 'sitemap', url: 'ftp://example.invalid/x' } } as never)
       .catch((e: unknown) => e)
-    expect(bad).toBeInstanceOf(CrawlClientError)
+    expect(bad).toBeInstanceOf(ApiClientError)
     expect(bad).toMatchObject({ kind: 'InvalidCrawl', status: 400 })
     const missing = await client.get('no-such-crawl').catch((e: unknown) => e)
     expect(missing).toMatchObject({ kind: 'CrawlNotFound', status: 404 })

@@ -29,7 +29,7 @@ const stubController: SessionBackend = {
   handle: () => Promise.reject(new Error(STUB_ERROR)),
   on: () => () => {},
   mask: (text) => text,
-  streams: { logs: noStream, crawl: noStream, stats: noStream, stackLogs: noStream }
+  streams: { logs: noStream, crawl: noStream, stats: noStream, stackLogs: noStream, hosts: noStream }
 }
 
 const openedExternally: string[] = []

@@ -43,6 +43,7 @@ beforeAll(async () => {
   expiredIds = jobs.jobs.filter((j) => j.status === 'expired').map((j) => j.id)
   scrapers = [await startScraper(names, board, 'metrics-1')]
   const started = await startApiProcess(names, board, {
+    // The board is the default source: it is created with these limits.
     CRAWL_DEFAULT_SOURCE_POLITENESS: '8/20',
     CRAWL_HTTP_STATS_CHECKPOINT_MS: '1000'
   })

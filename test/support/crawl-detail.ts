@@ -25,6 +25,7 @@ export function crawlDetail(patch: Partial<CrawlDetail> = {}): CrawlDetail {
     createdAt: '2026-12-01T10:00:00.000Z',
     updatedAt: '2026-12-01T10:05:00.000Z',
     finishedAt: null,
+    hosts: [],
     replicas: [
       { replica: 'scraper-1', done: 300, failed: 20, ratePerSecond: 10 },
       { replica: 'scraper-2', done: 200, failed: 20, ratePerSecond: 10 }

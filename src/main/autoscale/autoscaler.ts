@@ -6,6 +6,7 @@
  * clamp and cooldown, kept (bounded) for autoscaleGet, and emitted as `decision`.
  * Off for every service until configured; evaluations of one service never overlap.
  */
+import type { DispatchableWork } from '../../shared/dispatchable-work'
 import { EventEmitter } from 'node:events'
 import { AUTOSCALE_DEFAULTS, AutoscaleSettingsSchema } from '../../shared/autoscale'
 import type {
@@ -43,6 +44,12 @@ export interface AutoscalerOptions {
   /** The queue's ready and unacked messages now (from the broker monitor); null when unknown. */
   figures: (queue: string) => Promise<{ ready: number; unacked: number } | null>
   consumers: (queue: string) => Promise<ConsumerLoad[]>
+  /**
+   * What the crawler could dispatch now for this service's replicas, host by host
+   * (src/shared/dispatchable-work.ts); null when unknown or not a crawler's. Absent: the
+   * queue's backlog alone decides.
+   */
+  dispatchable?: (service: string) => Promise<DispatchableWork | null>
   host: () => { cores: number; freeMemoryBytes: number }
   logger: Logger
   now?: () => number
@@ -167,9 +174,10 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     const { target } = this.options
     const queue = this.options.queueOf(service) as string
     const at = this.now()
-    const [running, figures] = await Promise.all([
+    const [running, figures, dispatchable] = await Promise.all([
       target.running(service),
-      this.options.figures(queue).catch(() => null)
+      this.options.figures(queue).catch(() => null),
+      this.options.dispatchable?.(service).catch(() => null) ?? null
     ])
     if (!s.seeded) {
       s.window = [{ at, replicas: running.length }]
@@ -190,6 +198,7 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       queue,
       settings: s.settings,
       figures,
+      dispatchable,
       current: running.length,
       hostCeiling: ceiling,
       window: s.window

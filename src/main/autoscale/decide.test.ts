@@ -27,6 +27,7 @@ function input(
     queue: 'rpc-scr',
     settings: { ...settings, ...s },
     figures: { ready, unacked },
+    dispatchable: null,
     current: 1,
     hostCeiling: null,
     window: [],
@@ -82,6 +83,50 @@ describe('decide: the formula and its bounds', () => {
       expect(d.hostCeiling?.reason).toBe(`test host of ${hostReplicas}`)
     }
   )
+})
+
+describe('decide: sized on the work dispatchable now', () => {
+  const oneSlowHost = { total: 2, hostsAtLimit: 1, hostsHeld: 0 }
+  const twentyHosts = { total: 40, hostsAtLimit: 20, hostsHeld: 0 }
+
+  it('keeps a crawl of one slow host at min, however long the queue', () => {
+    // 400 queued (a window filled before the host's limit applied), target 5: the queue alone says 80.
+    const d = decide(input({ ready: 398, unacked: 2, settings: { target: 5 }, dispatchable: oneSlowHost }))
+    expect({ backlog: d.backlog, dispatchable: d.dispatchable, raw: d.raw, desired: d.desired }).toEqual({
+      backlog: 2,
+      dispatchable: 2,
+      raw: 1,
+      desired: 1
+    })
+    expect(d.formula).toBe('ceil(min(398 ready + 2 unacked, 2 dispatchable now: 1 host at its limit) ÷ 5) = 1')
+  })
+
+  it('scales up for twenty hosts, each at its limit', () => {
+    const d = decide(input({ ready: 380, unacked: 20, settings: { target: 5 }, dispatchable: twentyHosts }))
+    expect({
+      backlog: d.backlog,
+      raw: d.raw,
+      recommended: d.recommended,
+      desired: d.desired,
+      action: d.action
+    }).toEqual({ backlog: 40, raw: 8, recommended: 8, desired: 5, action: 'up' })
+  })
+
+  it('counts the queue when it holds less than the hosts could take, and nothing for hosts backing off', () => {
+    expect(decide(input({ ready: 10, unacked: 5, settings: { target: 5 }, dispatchable: twentyHosts })).raw).toBe(3)
+    const held = decide(
+      input({
+        ready: 0,
+        unacked: 30,
+        settings: { target: 5 },
+        dispatchable: { total: 0, hostsAtLimit: 0, hostsHeld: 3 }
+      })
+    )
+    expect({ backlog: held.backlog, active: held.active, raw: held.raw }).toEqual({ backlog: 0, active: false, raw: 1 })
+    expect(held.formula).toBe(
+      'backlog min(0 ready + 30 unacked, 0 dispatchable now: 3 backing off) = 0 ≤ activation 0: idle, min 1'
+    )
+  })
 })
 
 describe('decide: scale up at once, at most +max(100 %, 4) a step', () => {

@@ -2,7 +2,10 @@
  * The autoscaling rule, as a pure function of one evaluation's inputs, after KEDA's RabbitMQ
  * scaler and the Kubernetes HPA's algorithm:
  *
- *   backlog     = ready + unacked on the service's queue
+ *   backlog     = ready + unacked on the service's queue, but no more than the requests the
+ *                 crawler could have in flight now (each host at most its maxInFlight, none
+ *                 while it backs off: src/shared/dispatchable-work.ts), so work that the
+ *                 hosts' limits hold back asks for no scrapers
  *   raw         = ceil(backlog ÷ target)            (idle, backlog ≤ activation: min)
  *   recommended = raw clamped to [min, max] and to the host ceiling (which caps growth only)
  *   up          at once, at most +max(100 %, 4) replicas per step          (HPA's default policy)
@@ -12,6 +15,7 @@
  * The caller keeps the window's recommendations (pruneWindow) and records each decision.
  */
 import type { AutoscaleDecision, AutoscaleSettings, HostCeiling } from '../../shared/autoscale'
+import type { DispatchableWork } from '../../shared/dispatchable-work'
 
 /** A change of 10 % or less is not worth a scale-down (the HPA's default tolerance). */
 const TOLERANCE = 0.1
@@ -30,6 +34,8 @@ export interface DecisionInput {
   settings: Pick<AutoscaleSettings, 'min' | 'max' | 'target' | 'activationBacklog' | 'stabilizationSeconds'>
   /** The queue's figures from the broker; null when the broker gave none. */
   figures: { ready: number; unacked: number } | null
+  /** What the crawler could dispatch now (dispatchable-work.ts); null when it gave none. */
+  dispatchable: DispatchableWork | null
   /** Running replicas now. */
   current: number
   hostCeiling: HostCeiling | null
@@ -63,6 +69,7 @@ export function decide(input: DecisionInput): AutoscaleDecision {
     current,
     target: settings.target,
     hostCeiling: input.hostCeiling,
+    dispatchable: input.dispatchable?.total ?? null,
     stopped: [],
     outcome: null
   }
@@ -85,12 +92,18 @@ export function decide(input: DecisionInput): AutoscaleDecision {
     }
   }
   const { ready, unacked } = input.figures
-  const backlog = ready + unacked
+  const queued = ready + unacked
+  const limit = input.dispatchable
+  const held = limit !== null && limit.total < queued
+  const backlog = held ? limit.total : queued
   const active = backlog > settings.activationBacklog
   const raw = active ? Math.ceil(backlog / settings.target) : settings.min
+  const counted = held
+    ? `min(${ready} ready + ${unacked} unacked, ${limit.total} dispatchable now${heldBy(limit)})`
+    : `(${ready} ready + ${unacked} unacked)`
   const formula = active
-    ? `ceil((${ready} ready + ${unacked} unacked) ÷ ${settings.target}) = ${raw}`
-    : `backlog ${backlog} ≤ activation ${settings.activationBacklog}: idle, min ${settings.min}`
+    ? `ceil(${counted} ÷ ${settings.target}) = ${raw}`
+    : `backlog ${held ? `${counted} = ` : ''}${backlog} ≤ activation ${settings.activationBacklog}: idle, min ${settings.min}`
   const { recommended, clamp } = clampRecommendation(raw, settings, current, input.hostCeiling)
   const inputs = { ...base, ready, unacked, backlog, active, formula, raw, clamp, recommended }
 
@@ -157,6 +170,15 @@ export function decide(input: DecisionInput): AutoscaleDecision {
     rule: 'scale-down',
     reason: `Scale down to the highest recommendation of the last ${windowText}: ${current} → ${stabilized}`
   }
+}
+
+/** ": 3 hosts at their limit, 1 backing off" */
+function heldBy(work: DispatchableWork): string {
+  const parts = [
+    work.hostsAtLimit > 0 ? `${work.hostsAtLimit} host${work.hostsAtLimit === 1 ? ' at its' : 's at their'} limit` : '',
+    work.hostsHeld > 0 ? `${work.hostsHeld} backing off` : ''
+  ].filter((p) => p !== '')
+  return parts.length === 0 ? '' : `: ${parts.join(', ')}`
 }
 
 function clampToBounds(replicas: number, settings: Pick<AutoscaleSettings, 'min' | 'max'>): number {

@@ -228,6 +228,12 @@ describe('deck source and lookup --source', () => {
   it('maps each source command to its contract operation', () => {
     expect(parseCli(['source', 'list', '--json'])).toEqual({ operation: 'sourceList', request: {}, json: true })
     expect(parseCli(['source', 'show', 'b'])).toEqual({ operation: 'sourceGet', request: { name: 'b' }, json: false })
+    expect(parseCli(['source', 'hosts', '--json'])).toEqual({ operation: 'sourceHosts', request: {}, json: true })
+    expect(parseCli(['source', 'hosts', 'b'])).toEqual({
+      operation: 'sourceHosts',
+      request: { name: 'b' },
+      json: false
+    })
     expect(
       parseCli([
         'source',
@@ -282,7 +288,9 @@ describe('deck source and lookup --source', () => {
   })
 
   it('refuses a source command it cannot mean, saying why', () => {
-    expect(() => parseCli(['source'])).toThrow('source takes one of: list, show, add, edit, pause, resume, remove')
+    expect(() => parseCli(['source'])).toThrow(
+      'source takes one of: list, show, hosts, add, edit, pause, resume, remove'
+    )
     expect(() => parseCli(['source', 'edit', 'b'])).toThrow('source edit: say what to change')
     expect(() => parseCli(['source', 'add', 'b', '--max-in-flight', 'two'])).toThrow(
       'source add: --max-in-flight "two" is not a whole number'

@@ -30,7 +30,8 @@ import type { LogRecord } from '../../shared/log-record'
 import { formatLatencyPercentiles, formatStatusCounts } from '../../shared/http-stats-text'
 import { decisionSummary, settingsSummary } from '../../shared/autoscale'
 import type { AutoscaleDecision, AutoscaleState } from '../../shared/autoscale'
-import { formatSourceDetail, formatSourceList } from './source-format'
+import { formatHostList, formatSourceDetail, formatSourceList } from './source-format'
+import type { HostListResponse } from '../../shared/source'
 
 type Formatters = { [K in OperationName]?: (value: OperationResponse<K>) => string }
 
@@ -67,6 +68,7 @@ const FORMATTERS: Formatters = {
   rpcServices: formatRpcServices,
   sourceList: formatSourceList,
   sourceGet: formatSourceDetail,
+  sourceHosts: formatHostList,
   sourceAdd: formatSourceDetail,
   sourceEdit: formatSourceDetail,
   sourceAction: formatSourceDetail,
@@ -154,6 +156,10 @@ function formatStreamData(data: StreamData, json: boolean, columns: number): Ter
       return { stream: 'stderr', text: formatCrawlProgress(data.items.at(-1) as CrawlDetail, columns), inPlace: true }
     case 'stats':
       return null
+    case 'hosts': {
+      const latest = data.items.at(-1) as HostListResponse
+      return { stream: 'stdout', text: json ? JSON.stringify(latest) : formatHostList(latest) }
+    }
   }
 }
 
@@ -333,6 +339,20 @@ export function formatCrawlDetail(d: CrawlDetail): string {
       lines.push(
         `  ${r.replica.padEnd(28)} ${formatRate(r.ratePerSecond).padStart(8)}  done ${r.done}, failed ${r.failed}`
       )
+  }
+  if (d.hosts.length > 0) {
+    lines.push('hosts:')
+    for (const h of d.hosts) {
+      const state = h.blocked
+        ? 'BLOCKED'
+        : h.backoffUntil !== null
+          ? `backing off until ${h.backoffUntil} (${h.backoffReason ?? 'told to'})`
+          : 'ok'
+      const allowed = h.allowedPerSecond === null ? 'no limit' : `${formatRate(h.allowedPerSecond)} allowed`
+      lines.push(
+        `  ${h.host.padEnd(28)} done ${h.done}, waiting for politeness ${h.waiting}, fetching ${h.scraping}; ${allowed}; ${state}`
+      )
+    }
   }
   if (d.errors.length > 0) {
     lines.push('errors:')

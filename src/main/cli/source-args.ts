@@ -18,6 +18,8 @@ export interface SourceOptions {
 
 export const SOURCE_USAGE = `  source list                the sources, each with its hosts' politeness status
   source show <name>
+  source hosts [<name>]      every host's limits, requests in flight, req/s of the last minute
+                             against its allowed rate, backoff and robots status (one source's)
   source add <name> (--template URL | --sitemap-url URL…) [--sitemap-url URL…] [--max-in-flight N]
              [--min-gap-ms MS] [--ignore-robots] [--auto-throttle] [--on-blocked wait|fail]
                              register a job board: URL is its listing page with {id} where the id goes
@@ -29,7 +31,7 @@ export const SOURCE_USAGE = `  source list                the sources, each with
 export const SOURCE_VALUE_OPTIONS = ['--template', '--max-in-flight', '--min-gap-ms', '--on-blocked'] as const
 export const SOURCE_LIST_OPTIONS = ['--sitemap-url'] as const
 
-const SUBCOMMANDS = ['list', 'show', 'add', 'edit', 'pause', 'resume', 'remove'] as const
+const SUBCOMMANDS = ['list', 'show', 'hosts', 'add', 'edit', 'pause', 'resume', 'remove'] as const
 const ADD_OPTIONS = [
   '--template',
   '--sitemap-url',
@@ -45,7 +47,7 @@ export function sourceCommand(
   words: string[],
   options: SourceOptions
 ): {
-  operation: 'sourceList' | 'sourceGet' | 'sourceAdd' | 'sourceEdit' | 'sourceAction' | 'sourceRemove'
+  operation: 'sourceList' | 'sourceGet' | 'sourceHosts' | 'sourceAdd' | 'sourceEdit' | 'sourceAction' | 'sourceRemove'
   request: Record<string, unknown>
 } {
   const [sub, ...rest] = words
@@ -67,6 +69,10 @@ export function sourceCommand(
     case 'show':
       allow([])
       return { operation: 'sourceGet', request: { name: name() } }
+    case 'hosts':
+      allow([])
+      if (rest.length > 1) throw new SourceUsageError('source hosts takes at most one <name>')
+      return { operation: 'sourceHosts', request: rest.length === 0 ? {} : { name: rest[0] } }
     case 'add': {
       allow(ADD_OPTIONS)
       const request: Record<string, unknown> = { name: name(), politeness: politenessOf(options, command) }

@@ -1,5 +1,5 @@
 /** How sources read in a terminal (`deck source list|show|add|edit|pause|resume`). */
-import type { HostStatus, SourceDetail, SourceListResponse } from '../../shared/source'
+import type { HostListResponse, HostStatus, SourceDetail, SourceListResponse } from '../../shared/source'
 
 export function formatSourceList(r: SourceListResponse): string {
   if (r.sources.length === 0) return 'no sources'
@@ -26,13 +26,23 @@ export function formatSourceDetail(s: SourceDetail): string {
   return lines.join('\n')
 }
 
+export function formatHostList(r: HostListResponse): string {
+  if (r.hosts.length === 0) return 'no hosts fetched from yet'
+  return r.hosts.map((h) => `${h.source.padEnd(20)} ${formatHost(h)}`).join('\n')
+}
+
+/** "board:8080: 1/2 in flight, 0.75/0.89 req/s, gap 1000 ms, 120 left, robots unknown, ok" */
 function formatHost(h: HostStatus): string {
   const state = h.blocked
     ? `BLOCKED (${h.lastAnswer ?? 'no answer'})`
     : h.backoffUntil !== null
       ? `backing off until ${h.backoffUntil} (${h.backoffReason ?? 'told to'})`
       : 'ok'
-  return `${h.host}: ${h.inFlight}/${h.maxInFlight} in flight, ${h.requestsPerSecond.toFixed(2)}/${h.allowedPerSecond.toFixed(2)} req/s, gap ${h.effectiveGapMs} ms, robots ${h.robots.state}, ${state}`
+  const limits =
+    h.maxInFlight === null
+      ? `${h.inFlight} in flight (no limit), ${h.requestsPerSecond.toFixed(2)} req/s`
+      : `${h.inFlight}/${h.maxInFlight} in flight, ${h.requestsPerSecond.toFixed(2)}/${h.allowedPerSecond === null ? 'any' : h.allowedPerSecond.toFixed(2)} req/s, gap ${h.effectiveGapMs} ms`
+  return `${h.host}: ${limits}, ${h.remaining} left, robots ${h.robots.state}, ${state}`
 }
 
 function hostsSuffix(hosts: HostStatus[]): string {

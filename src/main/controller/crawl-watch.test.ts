@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { crawlDetail } from '../../../test/support/crawl-detail'
 import type { CrawlDetail } from '../../shared/crawl'
-import { CrawlClientError } from '../clients/crawl-client'
+import { ApiClientError } from '../clients/api-client'
 import { CrawlWatches } from './crawl-watch'
 
 /** A coordinator whose answers the test scripts, one per poll. */
@@ -75,7 +75,7 @@ describe('CrawlWatches', () => {
   })
 
   it('ends for everyone when the crawl is deleted, or when the coordinator stays silent', async () => {
-    const deleted = new CrawlWatches(coordinator([new CrawlClientError('CrawlNotFound', 'gone')]).fetch, {
+    const deleted = new CrawlWatches(coordinator([new ApiClientError('CrawlNotFound', 'gone')]).fetch, {
       intervalMs: 5
     })
     const one = recorder()

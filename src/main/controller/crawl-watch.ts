@@ -5,7 +5,7 @@
  * everyone when the crawl ends, is deleted, or the coordinator stops answering.
  */
 import type { CrawlDetail } from '../../shared/crawl'
-import { CrawlClientError } from '../clients/crawl-client'
+import { ApiClientError } from '../clients/api-client'
 import type { CrawlClient } from '../clients/crawl-client'
 import type { StreamSource } from './stream-source'
 
@@ -81,7 +81,7 @@ export class CrawlWatches {
       detail = await this.fetchDetail(id)
       watch.failures = 0
     } catch (err) {
-      if (err instanceof CrawlClientError && err.kind === 'CrawlNotFound')
+      if (err instanceof ApiClientError && err.kind === 'CrawlNotFound')
         return this.end(id, watch, 'The crawl was deleted.')
       if (++watch.failures >= this.maxFailures) {
         return this.end(

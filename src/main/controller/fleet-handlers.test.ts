@@ -56,7 +56,8 @@ function setup(notificationSettings: FleetParts['notificationSettings'] = null) 
     stats: statsStreamSource(watches),
     logs: elsewhere,
     crawl: elsewhere,
-    stackLogs: elsewhere
+    stackLogs: elsewhere,
+    hosts: elsewhere
   }
   const backend: SessionBackend = {
     handle: ((operation: OperationName, request: never) =>

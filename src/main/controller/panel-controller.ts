@@ -37,12 +37,13 @@ import { openLogStream } from './log-stream'
 import type { PanelSettings } from '../config/panel-config'
 import { crawlHandlers } from './crawl-handlers'
 import { sourceHandlers } from './source-handlers'
-import { SourceClientError } from '../clients/source-client'
+import { ApiClientError } from '../clients/api-client'
 import type { SourceClientView } from './source-handlers'
 import { CrawlWatches, crawlStreamSource } from './crawl-watch'
 import type { NotificationSettingsStore } from '../notifications/settings-file'
 import { fleetHandlers } from './fleet-handlers'
 import { StatsWatches, runningContainers, statsStreamSource } from './stats-watch'
+import { hostStreamSource } from './host-watch'
 import type { StreamSources } from './stream-source'
 import { autoscaleHandlers } from './autoscale-handlers'
 import type { AutoscalerView } from './autoscale-handlers'
@@ -112,7 +113,8 @@ export class PanelController {
         openLogStream(parts.driver.engine, await this.logSources(params), params, sink, options),
       crawl: crawlStreamSource(parts.crawls, this.crawlWatches),
       stats: statsStreamSource(this.statsWatches),
-      stackLogs: stackLogStreamSource(parts.crawls)
+      stackLogs: stackLogStreamSource(parts.crawls),
+      hosts: hostStreamSource((source) => (this.parts.sources ?? NO_SOURCES).hosts(source))
     }
     const { driver, status, broker } = parts
     driver.engine.on('state', (s) => this.emit('engine', s))
@@ -324,7 +326,7 @@ export class PanelController {
 /** A shell composed without an API client: every source operation says so. */
 const noSources = (): Promise<never> =>
   Promise.reject(
-    new SourceClientError(
+    new ApiClientError(
       'SourcesUnavailable',
       'This panel has no API to ask for sources',
       'Start the stack (its api service keeps the sources).'
@@ -333,6 +335,7 @@ const noSources = (): Promise<never> =>
 const NO_SOURCES: SourceClientView = {
   list: noSources,
   get: noSources,
+  hosts: noSources,
   add: noSources,
   edit: noSources,
   setPaused: noSources,

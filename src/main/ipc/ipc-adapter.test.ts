@@ -70,7 +70,13 @@ function backend(): SessionBackend & {
       return () => listeners.delete(entry)
     }) as SessionBackend['on'],
     mask: (text) => text,
-    streams: { logs: refuseStream, crawl: refuseStream, stats: refuseStream, stackLogs: refuseStream },
+    streams: {
+      logs: refuseStream,
+      crawl: refuseStream,
+      stats: refuseStream,
+      stackLogs: refuseStream,
+      hosts: refuseStream
+    },
     emit: (event, payload) => {
       for (const l of listeners) if (l.event === event) l.listener(payload)
     },

@@ -26,7 +26,7 @@ function controllableSource() {
   const never = async (): Promise<never> => {
     throw new Error('not used here')
   }
-  const sources: StreamSources = { logs, crawl: never, stats: never, stackLogs: never }
+  const sources: StreamSources = { logs, crawl: never, stats: never, stackLogs: never, hosts: never }
   return { sources, opens }
 }
 

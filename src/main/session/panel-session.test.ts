@@ -29,7 +29,13 @@ function recordingBackend(
       return () => listeners.delete(event)
     }) as SessionBackend['on'],
     mask: secretMasker(secrets),
-    streams: { logs: refuseStream, crawl: refuseStream, stats: refuseStream, stackLogs: refuseStream }
+    streams: {
+      logs: refuseStream,
+      crawl: refuseStream,
+      stats: refuseStream,
+      stackLogs: refuseStream,
+      hosts: refuseStream
+    }
   }
 }
 

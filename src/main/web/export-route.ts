@@ -10,7 +10,7 @@ import type { ServerResponse } from 'node:http'
 import { CrawlIdSchema, ExportFormatSchema, exportFileName } from '../../shared/crawl'
 import type { ExportFormat } from '../../shared/crawl'
 import { ERROR_RULES } from '../../shared/error-kinds'
-import { CrawlClientError } from '../clients/crawl-client'
+import { ApiClientError } from '../clients/api-client'
 
 const EXPORT_PATH_PREFIX = '/exports/crawls/'
 
@@ -33,7 +33,7 @@ export async function serveExport(url: URL, response: ServerResponse, openExport
   try {
     body = await openExport(id.data, format.data)
   } catch (err) {
-    if (err instanceof CrawlClientError) {
+    if (err instanceof ApiClientError) {
       // The caller's mistake keeps its kind's status; the coordinator failing is this gateway's 502.
       const status = ERROR_RULES[err.kind].status
       return plain(response, status < 500 ? status : 502, err.message)

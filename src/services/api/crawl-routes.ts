@@ -19,12 +19,10 @@ import {
   MAX_ID_LIST_BYTES
 } from '../../shared/crawl'
 import type { CrawlAction } from '../../shared/crawl'
-import { isTransientEsError } from '../listings/elasticsearch-client'
 import type { Logger } from '../log'
-import { errorResponse } from './error-response'
-import type { ErrorResponse } from './error-response'
+import { readJsonBody, sendJson, sendRouteError } from './json-routes'
 import type { Coordinator } from '../crawler/coordinator'
-import { CrawlError } from '../crawler/crawl-errors'
+import { CrawlError, coordinatorStarting, coordinatorStoreUnavailable } from '../crawler/crawl-errors'
 import { EXPORT_CONTENT_TYPES, writeExport } from '../crawler/sources/export-writer'
 
 /** Room for an 8 MiB list inside its JSON request. */
@@ -45,28 +43,17 @@ export async function handleCrawlRequest(
   try {
     return await route(coordinator, req, res, url)
   } catch (err) {
-    const { status, body } = crawlErrorResponse(err)
-    if (status === 500)
-      logger.error('Crawl request failed', {
-        path: url.pathname,
-        error: err instanceof Error ? err.stack : String(err)
-      })
-    if (res.headersSent) {
-      res.destroy(err instanceof Error ? err : undefined)
-      return res.statusCode
-    }
-    sendJson(res, status, body)
-    return status
+    return sendRouteError(err, res, {
+      failed: 'Crawl request failed',
+      url,
+      logger,
+      storeUnavailable: coordinatorStoreUnavailable
+    })
   }
 }
 
 async function route(coordinator: Coordinator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
-  if (!coordinator.ready)
-    throw new CrawlError(
-      'CrawlerUnavailable',
-      'The crawl coordinator is still starting',
-      'It waits for Elasticsearch and RabbitMQ; try again in a few seconds.'
-    )
+  if (!coordinator.ready) throw coordinatorStarting()
   const method = req.method ?? 'GET'
   const parts = url.pathname.split('/').filter((p) => p !== '')
   if (parts.length === 1) {
@@ -150,28 +137,22 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
   )
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES)
-      throw new CrawlError(
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return readJsonBody(req, {
+    maxBytes: MAX_BODY_BYTES,
+    tooLarge: () =>
+      new CrawlError(
         'InvalidCrawl',
         `The request body is over ${MAX_BODY_BYTES} bytes`,
         'An id list is at most 8 MiB.'
+      ),
+    notJson: (reason) =>
+      new CrawlError(
+        'InvalidCrawl',
+        `The request body is not JSON: ${reason}`,
+        'Send a CrawlStartRequest as application/json.'
       )
-    chunks.push(chunk as Buffer)
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
-  } catch (err) {
-    throw new CrawlError(
-      'InvalidCrawl',
-      `The request body is not JSON: ${(err as Error).message}`,
-      'Send a CrawlStartRequest as application/json.'
-    )
-  }
+  })
 }
 
 function invalid(
@@ -185,29 +166,4 @@ function invalid(
 
 function notAllowed(method: string, allowed: string): CrawlError {
   return new CrawlError('InvalidCrawl', `${method} is not allowed here`, `Allowed: ${allowed}.`)
-}
-
-/** Elasticsearch failing here is the crawl ledger's, so the crawler's, not the listing search's. */
-function crawlErrorResponse(err: unknown): ErrorResponse {
-  if (isTransientEsError(err))
-    return errorResponse(
-      new CrawlError(
-        'CrawlerUnavailable',
-        'The crawl ledger (Elasticsearch) cannot be reached',
-        'Check Elasticsearch (GET /health).',
-        { cause: err }
-      )
-    )
-  return errorResponse(err)
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): number {
-  const text = JSON.stringify(body)
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store'
-  })
-  res.end(text)
-  return status
 }

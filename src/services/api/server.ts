@@ -6,6 +6,7 @@
  *   /crawls…                         the crawl coordinator (crawl-routes.ts)
  *   /sources…                        the boards the fleet may scrape (source-routes.ts)
  *   GET /logs?…                      the stack's log (log-routes.ts), when a log store is given
+ *   GET /hosts                       every host's politeness status (host-routes.ts)
  *   GET /metrics                     Prometheus metrics of the crawl side (metrics/crawl-metrics.ts)
  * Errors are `{ error: { kind, message, hint } }`; every request is logged as one JSON line.
  */
@@ -25,6 +26,7 @@ import type { Coordinator } from '../crawler/coordinator'
 import { handleCrawlRequest, isCrawlPath } from './crawl-routes'
 import type { SourceRegistry } from '../sources/source-registry'
 import { handleSourceRequest, isSourcePath } from './source-routes'
+import { handleHostRequest, isHostPath } from './host-routes'
 import { ApiError } from './api-error'
 import { errorKind, errorResponse } from './error-response'
 import { healthReport, healthStatusCode } from './health'
@@ -148,8 +150,16 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     const method = req.method ?? 'GET'
     const plainId = method === 'GET' ? plainLookupId(req.url) : null
     const url = plainId === null ? requestUrl(req.url) : null
-    if (url !== null && options.crawler !== undefined && isCrawlPath(url.pathname)) {
-      const status = await handleCrawlRequest(options.crawler, req, res, url, logger)
+    const crawlRoutes =
+      url === null || options.crawler === undefined
+        ? null
+        : isCrawlPath(url.pathname)
+          ? handleCrawlRequest
+          : isHostPath(url.pathname)
+            ? handleHostRequest
+            : null
+    if (url !== null && options.crawler !== undefined && crawlRoutes !== null) {
+      const status = await crawlRoutes(options.crawler, req, res, url, logger)
       logger.info('request', {
         method,
         path: url.pathname,

@@ -30,10 +30,12 @@ import { CrawlerLink } from './crawler-link'
 import { Dispatcher, SLOT_PLAN } from './dispatcher'
 import { DispatchBatches } from './dispatch-batches'
 import { DEFAULT_SOURCE_NAME } from '../../shared/source'
+import type { Politeness } from '../../shared/source'
 import { crawlItemOf, exportRows } from './export-rows'
 import type { Backoff } from './item-outcome'
 import { ItemStore, crawlItemsQuery } from './item-store'
 import { ensureLedgerIndices, ledgerIndices } from './ledger-indices'
+import { itemSource } from './ledger-docs'
 import type { CrawlDoc } from './ledger-docs'
 import { ReplyApplier } from './reply-applier'
 import type { ReplyApplierOptions } from './reply-applier'
@@ -44,8 +46,12 @@ import type { SourceSettings } from './crawl-sources'
 import { ensureSourcesIndex, sourcesIndex } from '../sources/source-index'
 import { SourceRegistry } from '../sources/source-registry'
 import { SourceStore } from '../sources/source-store'
-import { afterRefusal } from '../politeness/host-backoff'
+import { applyAnswers, clockChanged } from '../politeness/host-answers'
+import type { AnsweredClock, HostAnswer } from '../politeness/host-answers'
 import { HostClocks } from '../politeness/host-clock'
+import { HostLoads } from './host-load'
+import { HostStatuses } from './host-statuses'
+import type { HostClockDoc } from '../politeness/host-clock'
 import { hostOf } from '../politeness/politeness-settings'
 import { RobotsGate } from '../politeness/robots-gate'
 import type { RobotsTiming } from '../politeness/robots-rules'
@@ -53,8 +59,6 @@ import { RobotsStore } from '../politeness/robots-store'
 import { listingUrl } from '../scraper/listing-url'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 import { SourcePoliteness } from '../politeness/source-politeness'
-import { itemSource } from './ledger-docs'
-import type { Politeness } from '../../shared/source'
 
 export interface CoordinatorOptions {
   elasticsearchUrl: string
@@ -105,6 +109,8 @@ export class Coordinator {
   readonly politeness: SourcePoliteness
   readonly robots: RobotsStore
   private readonly robotsGate: RobotsGate | null
+  /** Every host's politeness status (GET /hosts, each source's hosts). */
+  readonly hostStatuses: HostStatuses
   /** Per crawl and host HTTP statistics: counted in memory, checkpointed every few seconds. */
   readonly httpStats: HttpStatsStore
   /** Told of every reply and every finished item (metrics/crawl-metrics.ts listens). */
@@ -127,7 +133,7 @@ export class Coordinator {
     this.crawls = new CrawlStore(this.es, indices.crawls)
     this.items = new ItemStore(this.es, indices.items)
     this.batches = new DispatchBatches(this.es, indices.dispatches)
-    this.stats = new CrawlStats(this.es, indices.items)
+    this.stats = new CrawlStats(this.es, indices.items, (counts) => this.hostStatuses.ofCrawl(counts))
     this.link = new CrawlerLink({
       amqpUri: options.amqpUri,
       service: options.service,
@@ -143,6 +149,7 @@ export class Coordinator {
     // Scrapers learn of a change at once, not at the next announcement; the next tick applies new politeness.
     this.sources = new SourceRegistry({
       store: sourceStore,
+      hosts: (source) => this.hostStatuses.ofSource(source.name),
       onChange: () => {
         this.politeness.invalidate()
         return this.announcer.announce().catch(() => {})
@@ -162,6 +169,17 @@ export class Coordinator {
       : null
     // An item of a source no longer registered is counted against the default source's host.
     const fallbackHost = hostOf(options.sources.template.replace('{id}', 'id'))
+    const hostOfSource = (source: string): string => this.politeness.hostOfSource(source) ?? fallbackHost
+    this.hostStatuses = new HostStatuses({
+      clocks: this.hostClocks,
+      loads: new HostLoads(this.es, indices.items),
+      politeness: this.politeness,
+      sourceNames: async () => (await sourceStore.list()).map((s) => s.name),
+      hostOfSource,
+      runningCrawlIds: async () => (await this.crawls.list(['running'], 1000)).map((c) => c.id),
+      robots: options.robots ? { all: () => this.robots.all(), userAgent: options.robots.userAgent } : null,
+      ...(options.slotPlan ? { marginMs: options.slotPlan.marginMs } : {})
+    })
     this.httpStats = new HttpStatsStore(this.es, indices.httpStats, {
       coordinatorId: randomBytes(6).toString('hex'),
       everyMs: options.httpStatsCheckpointMs ?? DEFAULT_HTTP_STATS_CHECKPOINT_MS,
@@ -178,7 +196,7 @@ export class Coordinator {
       politeness: {
         clocks: this.hostClocks,
         settings: this.politeness,
-        hostOf: (item) => this.politeness.hostOfSource(itemSource(item)) ?? fallbackHost,
+        hostOfSource,
         ...(options.slotPlan ? { plan: options.slotPlan } : {}),
         ...(this.robotsGate ? { robots: { gate: this.robotsGate, urlOf: (item) => this.pageUrlOf(item) } } : {})
       }
@@ -188,8 +206,7 @@ export class Coordinator {
       listings: new ListingRepository(this.es, options.listingsIndex),
       backoff: options.backoff,
       logger: options.logger,
-      onRefused: (host, refusal) => this.pauseHost(host, refusal),
-      onServed: (host) => this.hostServed(host),
+      onHostAnswers: (host, answers) => this.hostAnswered(host, answers),
       onObserved: (observation, meta) => this.observe(observation, meta),
       onFinished: (state) => {
         for (const watcher of this.replyWatchers) watcher.onFinished?.(state)
@@ -290,8 +307,8 @@ export class Coordinator {
     return ledgerGauges(this.es, this.items.index)
   }
 
-  /** The limits a host is held to, from its sources' settings (metrics). */
-  politenessOf(host: string): Politeness | null {
+  /** The limits a host is held to: its sources' settings, or the defaults (metrics). */
+  politenessOf(host: string): Politeness {
     return this.politeness.politenessFor(host)
   }
 
@@ -348,40 +365,39 @@ export class Coordinator {
   }
 
   /**
-   * A 429: the host is paused for every crawl (and blocked if it keeps refusing); retried until
-   * a write wins. A page it served in the same batch of replies ends the previous run of refusals.
+   * A host's answers in a flush of replies, applied to its shared clock (paused by a 429 or a
+   * run of 503s, blocked if it keeps refusing, a page served ends a run); retried until a write
+   * wins. Answers, per answer, whether it was the host's refusal.
    */
-  private async pauseHost(
-    host: string,
-    refusal: { retryAfterMs: number | null; message: string; servedToo: boolean }
-  ): Promise<void> {
+  private async hostAnswered(host: string, answers: HostAnswer[]): Promise<boolean[]> {
+    const politeness = this.politeness.politenessFor(host)
+    const throttle = politeness.autoThrottle ? politeness : null
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const now = Date.now()
-      const clock = await this.hostClocks.update(host, (doc) => {
-        const next = afterRefusal(refusal.servedToo ? { ...doc, refusals: 0 } : doc, refusal, now)
-        return { doc: next, result: next }
+      const seen: { before?: HostClockDoc; answered?: AnsweredClock } = {}
+      const written = await this.hostClocks.update(host, (doc) => {
+        const answered = applyAnswers(doc, answers, now, throttle)
+        Object.assign(seen, { before: doc, answered })
+        return clockChanged(doc, answered.clock) ? { doc: answered.clock, result: true } : null
       })
-      if (clock !== null) {
+      const { before, answered } = seen
+      if (before === undefined || answered === undefined) continue
+      // Declined: nothing to write (pages served by a host with no run of refusals).
+      if (written === null && !clockChanged(before, answered.clock)) return answered.refused
+      if (written === null) continue // Another coordinator wrote first: apply to its result.
+      if (answered.clock.pausedUntil !== before.pausedUntil || answered.clock.blocked !== before.blocked)
         this.options.logger.warn(
-          clock.blocked ? 'Host blocked: it keeps refusing' : 'Host refused; paused for every crawl',
+          answered.clock.blocked ? 'Host blocked: it keeps refusing' : 'Host refused; paused for every crawl',
           {
             host,
-            pausedUntil: new Date(clock.pausedUntil).toISOString(),
-            refusals: clock.refusals,
-            reason: clock.pauseReason
+            pausedUntil: new Date(answered.clock.pausedUntil).toISOString(),
+            refusals: answered.clock.refusals,
+            reason: answered.clock.pauseReason
           }
         )
-        return
-      }
+      return answered.refused
     }
-    throw new Error(`Could not record that ${host} refused: its clock kept changing under us`)
-  }
-
-  /** A page served ends a run of refusals (no write when there was none). */
-  private async hostServed(host: string): Promise<void> {
-    await this.hostClocks.update(host, (doc) =>
-      doc.refusals === 0 ? null : { doc: { ...doc, refusals: 0 }, result: true }
-    )
+    throw new Error(`Could not record what ${host} answered: its clock kept changing under us`)
   }
 
   /**

@@ -24,3 +24,22 @@ export class CrawlError extends Error {
 export function crawlNotFound(id: string): CrawlError {
   return new CrawlError('CrawlNotFound', `No crawl ${id}`)
 }
+
+/** What the coordinator's routes answer until it has started. */
+export function coordinatorStarting(): CrawlError {
+  return new CrawlError(
+    'CrawlerUnavailable',
+    'The crawl coordinator is still starting',
+    'It waits for Elasticsearch and RabbitMQ; try again in a few seconds.'
+  )
+}
+
+/** Elasticsearch failing under the coordinator's routes: the crawler's store, not the listing search's. */
+export function coordinatorStoreUnavailable(cause: unknown): CrawlError {
+  return new CrawlError(
+    'CrawlerUnavailable',
+    'The crawl ledger (Elasticsearch) cannot be reached',
+    'Check Elasticsearch (GET /health).',
+    { cause }
+  )
+}

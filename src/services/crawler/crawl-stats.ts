@@ -1,10 +1,12 @@
 /**
  * Every number a crawl shows, as aggregations of the ledger: counts by state (so they always
- * add up to the total), the rate over the last 30 s, per-replica rates, errors grouped by
- * kind with example ids, and the 5 s timeline.
+ * add up to the total), the rate over the last 30 s, per-replica rates, per-host parts,
+ * errors grouped by kind with example ids, and the 5 s timeline. A crawl's detail has the
+ * politeness-aware ETA (src/shared/politeness-eta.ts): no sooner than its slowest host allows.
  */
 import type { Client, estypes } from '@elastic/elasticsearch'
-import { sourceListingKey } from '../../shared/source'
+import { DEFAULT_SOURCE_NAME, sourceListingKey } from '../../shared/source'
+import { politeEtaSeconds } from '../../shared/politeness-eta'
 import {
   CRAWL_ITEM_STATES,
   CRAWL_RATE_WINDOW_SECONDS,
@@ -14,6 +16,7 @@ import {
 import type {
   CrawlDetail,
   CrawlErrorGroup,
+  CrawlHostStats,
   CrawlItemState,
   CrawlReplicaStats,
   CrawlSummary,
@@ -21,7 +24,10 @@ import type {
 } from '../../shared/crawl'
 import type { CrawlDoc } from './ledger-docs'
 
-type Counts = Record<CrawlItemState, number>
+export type Counts = Record<CrawlItemState, number>
+
+/** A crawl's counts per source → its part per host (host-statuses.ts), with each host's limits and backoff. */
+export type CrawlHostsOf = (countsBySource: ReadonlyMap<string, Counts>) => Promise<CrawlHostStats[]>
 type Bucket = { key: string | number; doc_count: number } & Record<string, unknown>
 type Aggs = Record<string, estypes.AggregationsAggregate | undefined>
 
@@ -37,7 +43,8 @@ const finished = (sinceMs: number): estypes.QueryDslQueryContainer => ({
 export class CrawlStats {
   constructor(
     private readonly client: Client,
-    private readonly itemsIndex: string
+    private readonly itemsIndex: string,
+    private readonly hostsOf?: CrawlHostsOf
   ) {}
 
   async summaries(crawls: CrawlDoc[], now = Date.now()): Promise<CrawlSummary[]> {
@@ -77,6 +84,10 @@ export class CrawlStats {
       aggs: {
         states: { terms: { field: 'state', size: CRAWL_ITEM_STATES.length } },
         recent: { filter: finished(rateSince) },
+        sources: {
+          terms: { field: 'source', missing: DEFAULT_SOURCE_NAME, size: 1000 },
+          aggs: { states: { terms: { field: 'state', size: CRAWL_ITEM_STATES.length } } }
+        },
         replicas: {
           terms: { field: 'replica', size: 100 },
           aggs: {
@@ -142,7 +153,17 @@ export class CrawlStats {
     const timeline: CrawlTimelinePoint[] = []
     for (let at = timelineStart; at <= timelineEnd; at += bucketMs)
       timeline.push({ at: new Date(at).toISOString(), completed: completedAt.get(at) ?? 0 })
-    return { ...summary, replicas, errors, timeline }
+    const countsBySource = new Map(buckets(aggs, 'sources').map((b) => [String(b.key), countsOf(b as Aggs)]))
+    const hosts = this.hostsOf === undefined ? [] : await this.hostsOf(countsBySource)
+    const ended = crawl.state === 'done' || crawl.state === 'cancelled'
+    const etaSeconds = ended
+      ? null
+      : politeEtaSeconds(
+          summary.queued + summary.scraping,
+          summary.ratePerSecond,
+          hosts.map((h) => ({ host: h.host, remaining: h.waiting + h.scraping, allowedPerSecond: h.allowedPerSecond }))
+        )
+    return { ...summary, etaSeconds, replicas, hosts, errors, timeline }
   }
 }
 

@@ -12,7 +12,9 @@
  *
  * Politeness: an item is dispatched only with a fetch slot of its host (politeness/): the
  * slots are reserved in a batch per host per tick from the host's shared clock, so a host
- * with no slot free now keeps its items queued while the other hosts' items go out.
+ * with no slot free now keeps its items queued while the other hosts' items go out. An item
+ * whose page the host's robots.txt disallows is skipped, never dispatched; a host whose
+ * robots.txt is not known yet dispatches nothing until it is.
  */
 import type { estypes } from '@elastic/elasticsearch'
 import type { Logger } from '../log'
@@ -21,17 +23,32 @@ import { correlationId, failure } from './item-outcome'
 import { itemSource } from './ledger-docs'
 import { itemDocId } from './ledger-indices'
 import type { Backoff } from './item-outcome'
-import { crawlItemsQuery } from './item-store'
 import type { ItemStore, ItemUpdate } from './item-store'
 import type { DispatchBatches } from './dispatch-batches'
 import type { ItemDoc, StoredItem } from './ledger-docs'
+import { SCRAPING_QUERY, dueQuery, ofSources } from './dispatch-queries'
 import type { FetchSlot } from '../politeness/fetch-slot'
-import type { HostClocks } from '../politeness/host-clock'
+import { effectiveGapMs } from '../politeness/auto-throttle'
+import { freshHostClock } from '../politeness/host-clock'
+import type { HostClockDoc, HostClocks } from '../politeness/host-clock'
+import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 import type { PolitenessLookup } from '../politeness/politeness-settings'
 import type { RobotsGate } from '../politeness/robots-gate'
-import { ROBOTS_DISALLOWED, effectiveGapMs } from '../politeness/robots-rules'
+import { ROBOTS_DISALLOWED } from '../politeness/robots-rules'
+import type { Politeness } from '../../shared/source'
 import { DEFAULT_SLOT_MARGIN_MS, MAX_SLOT_WINDOW_MS, planSlots } from '../politeness/slot-schedule'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
+
+/** What a host's share of a tick starts from. */
+interface HostTick {
+  /** Requests the window still allows this tick. */
+  free: number
+  now: number
+  /** The host's clock as the tick read it (a moment old at most). */
+  clock: HostClockDoc
+  /** Its requests outstanding. */
+  inFlight: number
+}
 
 /** How long an unconfirmed dispatch may be on its way before it is published again. */
 const UNPUBLISHED_GRACE_MS = 30_000
@@ -42,14 +59,12 @@ export const SLOT_PLAN: SlotPlanOptions = { leadMs: 150, horizonMs: 1500, margin
 interface DispatchPoliteness {
   clocks: HostClocks
   settings: PolitenessLookup
-  /** The host an item's page is on. */
-  hostOf: (item: ItemDoc) => string
+  /** The host a source's pages are on. */
+  hostOfSource: (source: string) => string
   plan?: SlotPlanOptions
   /** robots.txt per host (disallowed items are skipped, Crawl-delay raises the gap), with each item's page URL. */
   robots?: { gate: RobotsGate; urlOf: (item: ItemDoc) => string | null }
 }
-
-type Slotted = { item: StoredItem; slot: FetchSlot | null; host: string }
 
 export interface DispatcherOptions {
   items: ItemStore
@@ -69,77 +84,173 @@ export interface DispatcherOptions {
 export class Dispatcher {
   /** Requests published since start (tests, logs). */
   published = 0
+  /** Which host goes first next tick. */
+  private turn = 0
 
   constructor(private readonly options: DispatcherOptions) {}
 
-  /** Publishes what the window allows for these running crawls; returns how many. */
+  /**
+   * Publishes what the window allows for these running crawls; returns how many. Work is
+   * picked per host: each host with due items takes what its politeness allows now (its free
+   * slots, or its room under maxInFlight), so a host that waits (paused, blocked, out of slots)
+   * holds back only its own items and the others' go out. Hosts take turns being first, so a
+   * window too small for all of them is shared over ticks.
+   */
   async dispatch(runningCrawlIds: string[]): Promise<number> {
     if (runningCrawlIds.length === 0 || !this.options.link.connected) return 0
-    const batchSize = this.options.batchSize ?? 500
     // One refresh per tick makes the counts and searches below see every earlier write.
     await this.options.items.refresh()
     let free = this.options.window - (await this.outstanding())
+    if (free <= 0) return 0
+    const now = Date.now()
+    const due = dueQuery(runningCrawlIds, now)
+    const hosts = new Map<string, string[]>()
+    for (const source of (await this.options.items.countBy(due, 'source', DEFAULT_SOURCE_NAME)).keys()) {
+      const host = this.options.politeness.hostOfSource(source)
+      hosts.set(host, [...(hosts.get(host) ?? []), source])
+    }
+    if (hosts.size === 0) return 0
+    // One search for every host's clock; a moment old at most, and every reservation re-reads its own.
+    const clocks = new Map((await this.options.politeness.clocks.all()).map((clock) => [clock.host, clock]))
+    const inFlight = await this.options.items.countBy(SCRAPING_QUERY, 'host')
+    const order = [...hosts]
+    const first = this.turn++ % order.length
     let sent = 0
-    let after: estypes.SortResults | undefined
-    while (free > 0) {
-      const now = new Date()
-      const query = crawlItemsQuery(runningCrawlIds, 'queued')
-      query.bool!.filter = [
-        ...(query.bool!.filter as object[]),
-        {
-          bool: {
-            should: [
-              { bool: { must_not: { exists: { field: 'notBefore' } } } },
-              { range: { notBefore: { lte: now.getTime(), format: 'epoch_millis' } } }
-            ]
-          }
-        }
-      ]
-      const requested = Math.min(free, batchSize)
-      const candidates = await this.options.items.search(query, requested, after)
-      if (candidates.length === 0) break
-      const last = candidates[candidates.length - 1]!
-      after = [last.doc.seq, last.doc.crawlId]
-      const { slotted, skipped } = await this.slotted(candidates, now.getTime())
-      const at = now.toISOString()
-      if (skipped.length > 0) await this.options.items.updateMany(skipped.map((s) => robotsSkip(s, at)))
-      if (slotted.length === 0) {
-        // A page robots.txt wholly skipped leaves room for the next one; a host out of slots does not.
-        if (skipped.length === candidates.length && candidates.length === requested) continue
-        break
-      }
-      const batch = await this.options.batches.open(now.getTime())
-      const marked = await this.options.items.updateMany(
-        slotted.map(({ item, slot, host }) => ({
-          item,
-          changes: {
-            state: 'scraping',
-            attempts: item.doc.attempts + 1,
-            dispatch: item.doc.dispatch + 1,
-            dispatchedAt: at,
-            dispatchBatch: batch,
-            notBefore: null,
-            updatedAt: at,
-            host,
-            slotAt: slot?.startAt ?? null
-          }
-        }))
-      )
-      const slots = new Map(
-        slotted.flatMap(({ item, slot }) =>
-          slot === null ? [] : [[itemDocId(item.doc.crawlId, item.doc.listingId, item.doc.source), slot] as const]
-        )
-      )
-      if (marked.updated.length > 0) await this.publish(marked.updated, slots, batch)
-      else await this.options.batches.close(batch)
-      sent += marked.updated.length
-      free -= marked.updated.length
-      // A host out of slots keeps the rest of its items for a later tick.
-      if (slotted.length + skipped.length < candidates.length) break
-      if (candidates.length < requested) break
+    for (const [host, sources] of [...order.slice(first), ...order.slice(0, first)]) {
+      if (free <= 0) break
+      const count = await this.dispatchHost(host, ofSources(due, sources), {
+        free,
+        now,
+        clock: clocks.get(host) ?? freshHostClock(host),
+        inFlight: inFlight.get(host) ?? 0
+      })
+      sent += count
+      free -= count
     }
     this.published += sent
     return sent
+  }
+
+  /**
+   * One host's share of a tick. A host with a gap gets fetch slots, reserved on its shared
+   * clock; a host with no gap (minGapMs 0) is bound by in-flight only: at most maxInFlight of
+   * its requests outstanding, counted in the ledger, and its requests carry no slot. Items are
+   * read a page at a time; a page robots.txt skipped leaves its room to the next one.
+   */
+  private async dispatchHost(host: string, query: estypes.QueryDslQueryContainer, tick: HostTick): Promise<number> {
+    const { settings, plan = SLOT_PLAN } = this.options.politeness
+    const batchSize = this.options.batchSize ?? 500
+    const politeness = settings.politenessFor(host)
+    const { clock, now } = tick
+    if (clock.blocked) {
+      if (politeness.onBlocked === 'fail') await this.failBlocked(host, query, clock.pauseReason)
+      return 0
+    }
+    if (clock.pausedUntil > now + plan.horizonMs) return 0
+    const ownGapMs = effectiveGapMs(politeness, clock.throttleGapMs)
+    if (ownGapMs === 0 && clock.pausedUntil > now) return 0
+    // What the host's limits leave room for now; the reservation re-reads the clock.
+    let room =
+      ownGapMs === 0
+        ? Math.min(tick.free, politeness.maxInFlight - tick.inFlight)
+        : planSlots(clock, politeness, ownGapMs, now, Math.min(tick.free, batchSize), plan).slots.length
+    let sent = 0
+    let after: estypes.SortResults | undefined
+    while (room > 0) {
+      const size = Math.min(room, batchSize)
+      const page = await this.options.items.search(query, size, after)
+      if (page.length === 0) break
+      const last = page[page.length - 1]!
+      after = [last.doc.seq, last.doc.crawlId]
+      const screened = await this.screen(host, page, politeness, now)
+      if (screened === null) break // robots.txt not known yet: nothing goes out
+      const gapMs = Math.max(ownGapMs, screened.crawlDelayMs ?? 0)
+      if (screened.allowed.length > 0) {
+        const slots = gapMs === 0 ? null : await this.reserve(host, politeness, gapMs, screened.allowed.length)
+        const entries =
+          slots === null
+            ? screened.allowed.map((item) => ({ item, slot: null }))
+            : slots.map((slot, i) => ({ item: screened.allowed[i]!, slot }))
+        sent += await this.send(entries, host, now)
+        room -= entries.length
+        // Out of slots: the rest of the host's items wait for a later tick.
+        if (entries.length < screened.allowed.length) break
+      }
+      if (page.length < size) break
+    }
+    return sent
+  }
+
+  /** Reserves up to `count` fetch slots on the host's shared clock (none while it is blocked). */
+  private async reserve(host: string, politeness: Politeness, gapMs: number, count: number): Promise<FetchSlot[]> {
+    const { clocks, plan = SLOT_PLAN } = this.options.politeness
+    const slots = await clocks.update(host, (current) => {
+      if (current.blocked) return null
+      // Planned from the time of the reservation, not of the tick: the lead is for publishing only.
+      const gap = Math.max(gapMs, effectiveGapMs(politeness, current.throttleGapMs))
+      const planned = planSlots(current, politeness, gap, Date.now(), count, plan)
+      return planned.slots.length === 0
+        ? null
+        : { doc: { ...current, nextSlotAt: planned.nextSlotAt }, result: planned.slots }
+    })
+    return slots ?? []
+  }
+
+  /**
+   * A page of the host's items split by its robots.txt: the disallowed ones are written
+   * `skipped` here; null while the file is being fetched or cannot be read.
+   */
+  private async screen(
+    host: string,
+    page: StoredItem[],
+    politeness: Politeness,
+    now: number
+  ): Promise<{ allowed: StoredItem[]; crawlDelayMs: number | null } | null> {
+    const robots = this.options.politeness.robots
+    if (robots === undefined) return { allowed: page, crawlDelayMs: null }
+    const verdict = await robots.gate.screen(host, page, (item) => robots.urlOf(item.doc), politeness)
+    if (verdict.allowed.length === 0 && verdict.disallowed.length === 0) return null
+    if (verdict.disallowed.length > 0) {
+      const at = new Date(now).toISOString()
+      await this.options.items.updateMany(
+        verdict.disallowed.map(({ item, message }) => robotsSkip(item, host, message, at))
+      )
+    }
+    return { allowed: verdict.allowed, crawlDelayMs: verdict.crawlDelayMs }
+  }
+
+  /** Marks the items dispatched (guarded), then publishes those marked; returns how many. */
+  private async send(
+    entries: { item: StoredItem; slot: FetchSlot | null }[],
+    host: string,
+    now: number
+  ): Promise<number> {
+    const at = new Date(now).toISOString()
+    const batch = await this.options.batches.open(now)
+    const marked = await this.options.items.updateMany(
+      entries.map(({ item, slot }) => ({
+        item,
+        changes: {
+          state: 'scraping',
+          attempts: item.doc.attempts + 1,
+          dispatch: item.doc.dispatch + 1,
+          dispatchedAt: at,
+          dispatchBatch: batch,
+          notBefore: null,
+          updatedAt: at,
+          host,
+          slotAt: slot?.startAt ?? null
+        }
+      }))
+    )
+    const slots = new Map(
+      entries.flatMap(({ item, slot }) =>
+        slot === null ? [] : [[itemDocId(item.doc.crawlId, item.doc.listingId, item.doc.source), slot] as const]
+      )
+    )
+    if (marked.updated.length > 0) await this.publish(marked.updated, slots, batch)
+    else await this.options.batches.close(batch)
+    return marked.updated.length
   }
 
   /** Items unanswered past the stale deadline: a failed attempt each (RpcTimeout). */
@@ -176,52 +287,28 @@ export class Dispatcher {
     return result.updated.length
   }
 
-  /**
-   * The candidates that may go out now, in order, each with its fetch slot. A host with no
-   * gap (minGapMs 0) is bound by in-flight only: at most maxInFlight of its requests
-   * outstanding, counted in the ledger, and its requests carry no slot.
-   */
-  private async slotted(
-    candidates: StoredItem[],
-    now: number
-  ): Promise<{ slotted: Slotted[]; skipped: RobotsSkipped[] }> {
-    const { clocks, settings, hostOf, plan = SLOT_PLAN, robots } = this.options.politeness
-    const byHost = new Map<string, StoredItem[]>()
-    for (const item of candidates) {
-      const host = hostOf(item.doc)
-      byHost.set(host, [...(byHost.get(host) ?? []), item])
-    }
-    const slotted: Slotted[] = []
-    const skipped: RobotsSkipped[] = []
-    for (const [host, candidatesOfHost] of byHost) {
-      const politeness = settings.politenessFor(host)
-      const verdict = robots
-        ? await robots.gate.screen(host, candidatesOfHost, (item) => robots.urlOf(item.doc), politeness)
-        : { allowed: candidatesOfHost, disallowed: [], crawlDelayMs: null }
-      for (const { item, message } of verdict.disallowed) skipped.push({ item, host, message })
-      const items = verdict.allowed
-      if (items.length === 0) continue
-      const gapMs = effectiveGapMs(politeness.minGapMs, verdict.crawlDelayMs)
-      if (gapMs === 0) {
-        const clock = await clocks.get(host)
-        if (clock.blocked || clock.pausedUntil > now) continue
-        const outstanding = await this.options.items.count({
-          bool: { filter: [{ term: { state: 'scraping' } }, { term: { host } }] }
-        })
-        for (const item of items.slice(0, Math.max(0, politeness.maxInFlight - outstanding)))
-          slotted.push({ item, slot: null, host })
-        continue
-      }
-      const slots = await clocks.update(host, (clock) => {
-        if (clock.blocked) return null
-        const planned = planSlots(clock, politeness, gapMs, now, items.length, plan)
-        return planned.slots.length === 0
-          ? null
-          : { doc: { ...clock, nextSlotAt: planned.nextSlotAt }, result: planned.slots }
-      })
-      ;(slots ?? []).forEach((slot, i) => slotted.push({ item: items[i]!, slot, host }))
-    }
-    return { slotted, skipped }
+  /** Due items of a blocked host whose source says onBlocked 'fail': failed, with the host's reason. */
+  private async failBlocked(host: string, query: estypes.QueryDslQueryContainer, reason: string | null): Promise<void> {
+    const items = await this.options.items.search(query, this.options.batchSize ?? 500)
+    if (items.length === 0) return
+    const at = new Date().toISOString()
+    const result = await this.options.items.updateMany(
+      items.map((item) => ({
+        item,
+        changes: {
+          state: 'failed' as const,
+          errorKind: 'HostBlocked',
+          errorMessage: `${host}: ${reason ?? 'blocked: it kept refusing'}`,
+          finishedAt: at,
+          updatedAt: at,
+          notBefore: null
+        }
+      }))
+    )
+    this.options.logger.warn("Failed the items of a blocked host (its source's onBlocked is 'fail')", {
+      host,
+      count: result.updated.length
+    })
   }
 
   private async outstanding(): Promise<number> {
@@ -311,14 +398,8 @@ export class Dispatcher {
   }
 }
 
-interface RobotsSkipped {
-  item: StoredItem
-  host: string
-  message: string
-}
-
 /** An item robots.txt disallows: skipped, never fetched, no attempt spent. */
-function robotsSkip({ item, host, message }: RobotsSkipped, at: string): ItemUpdate {
+function robotsSkip(item: StoredItem, host: string, message: string, at: string): ItemUpdate {
   return {
     item,
     changes: {

@@ -178,6 +178,19 @@ export class ItemStore {
     return res.count
   }
 
+  /** How many items match, per value of a keyword field (`missing` counts the items without it). */
+  async countBy(query: estypes.QueryDslQueryContainer, field: string, missing?: string): Promise<Map<string, number>> {
+    const res = await this.client.search({
+      index: this.index,
+      query,
+      size: 0,
+      ignore_unavailable: true,
+      aggs: { by: { terms: { field, size: 10_000, ...(missing === undefined ? {} : { missing }) } } }
+    })
+    const buckets = (res.aggregations?.by as estypes.AggregationsStringTermsAggregate | undefined)?.buckets
+    return new Map((Array.isArray(buckets) ? buckets : []).map((b) => [String(b.key), b.doc_count]))
+  }
+
   async deleteMany(items: ItemDoc[]): Promise<void> {
     if (items.length === 0) return
     await this.client.bulk({

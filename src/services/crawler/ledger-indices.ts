@@ -179,7 +179,14 @@ export async function ensureLedgerIndices(client: Client, indices: LedgerIndices
 
 /** Removes every ledger index and template (tests). */
 export async function deleteLedgerIndices(client: Client, indices: LedgerIndices): Promise<void> {
-  for (const index of [indices.crawls, indices.items, indices.hosts, indices.dispatches, indices.robots, indices.httpStats]) {
+  for (const index of [
+    indices.crawls,
+    indices.items,
+    indices.hosts,
+    indices.dispatches,
+    indices.robots,
+    indices.httpStats
+  ]) {
     await client.indices.delete({ index }, { ignore: [404] })
     await client.indices.deleteIndexTemplate({ name: `${index}-ledger` }, { ignore: [404] })
   }

@@ -143,10 +143,9 @@ export function crawlMetricsRegistry(coordinator: Coordinator): Registry {
   hostGauge('scrapedeck_host_in_flight', 'Requests dispatched to a host and not yet answered.', (h) => h.inFlight)
   hostGauge(
     'scrapedeck_host_allowed_requests_per_second',
-    'Request starts per second a host allows (1 / its minimum gap); absent when politeness is off for it, +Inf with no gap.',
+    'Request starts per second a host allows (1 / its minimum gap); +Inf with no gap.',
     (h) => {
       const politeness = coordinator.politenessOf(h.host)
-      if (politeness === null) return null
       return politeness.minGapMs === 0 ? Number.POSITIVE_INFINITY : 1000 / politeness.minGapMs
     }
   )

@@ -1,14 +1,15 @@
 import type { ReactElement } from 'react'
 import type { CrawlDetail } from '../../../shared/crawl'
-import { etaAtReplicas, formatEta, formatRate, perReplicaRate } from '../../../shared/crawl-progress'
+import { etaAtReplicas, formatEta, formatRate, perReplicaRate, replicaAdvice } from '../../../shared/crawl-progress'
+import { scalingAdviceText } from '../../../shared/politeness-eta'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { ReplicaStepper } from '../stack/ReplicaStepper'
 import type { ScraperScale } from './use-scraper-scale'
 
 /**
  * Rate over the last 30 s and ETA, and beside the scraper's replica stepper the ETA that
- * many replicas would reach at the measured per-replica rate: the number to watch while
- * clicking +.
+ * many replicas would reach at the measured per-replica rate, no sooner than each host's
+ * allowed rate lets it: the number to watch while clicking +, and where + stops helping.
  */
 export function CrawlPace({ crawl, scraper }: { crawl: CrawlDetail; scraper: ScraperScale }): ReactElement {
   const perReplica = perReplicaRate(crawl)
@@ -16,6 +17,8 @@ export function CrawlPace({ crawl, scraper }: { crawl: CrawlDetail; scraper: Scr
   const planned = scraper.desired
   const etaPlanned = planned === null ? null : etaAtReplicas(crawl, planned)
   const etaOneMore = planned === null ? null : etaAtReplicas(crawl, planned + 1)
+  const advice = live ? replicaAdvice(crawl, (planned ?? 1) + 1) : null
+  const limitText = advice === null ? null : scalingAdviceText(advice)
   return (
     <div className="panel crawl-pace">
       <dl className="numbers crawl-pace__numbers">
@@ -52,6 +55,11 @@ export function CrawlPace({ crawl, scraper }: { crawl: CrawlDetail; scraper: Scr
               )}
             </p>
           </div>
+        )}
+        {limitText !== null && (
+          <p className="crawl-pace__limit" data-testid="crawl-replica-limit">
+            {limitText.charAt(0).toUpperCase() + limitText.slice(1)}.
+          </p>
         )}
         <p className="muted crawl-pace__note">
           {perReplica === null

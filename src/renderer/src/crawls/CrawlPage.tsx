@@ -9,6 +9,7 @@ import { CrawlCounts } from './CrawlCounts'
 import { CrawlErrors } from './CrawlErrors'
 import { CrawlHttpStats } from './CrawlHttpStats'
 import { CrawlItemsTable } from './CrawlItemsTable'
+import { CrawlHosts } from './CrawlHosts'
 import { CrawlPace } from './CrawlPace'
 import { CrawlProgressBar } from './CrawlProgressBar'
 import { CrawlRateChart } from './CrawlRateChart'
@@ -107,6 +108,7 @@ export function CrawlPage(props: {
           <CrawlProgressBar counts={detail} large />
           <CrawlCounts crawl={detail} />
           <CrawlPace crawl={detail} scraper={scraper} />
+          <CrawlHosts hosts={detail.hosts} />
           <CrawlRateChart
             columns={columns}
             markers={markers}

@@ -64,6 +64,7 @@ describe('autoscaleMarkers', () => {
     queue: Q,
     ready: 0,
     unacked: 0,
+    dispatchable: null,
     backlog: 0,
     current,
     target: 50,

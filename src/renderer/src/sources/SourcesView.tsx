@@ -1,17 +1,23 @@
 import { useState } from 'react'
 import type { ReactElement } from 'react'
 import type { PanelError } from '../../../shared/contract'
-import type { HostStatus, SourceDetail } from '../../../shared/source'
+import type { SourceDetail } from '../../../shared/source'
+import { HostList } from './HostList'
 import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { TableHead } from '../components/TableHead'
 import { SourceForm } from './SourceForm'
 import { useSources } from './use-sources'
+import { useLiveHosts } from './use-live-hosts'
 
 /** The boards the fleet may scrape: each with its hosts as the politeness engine reports them; add, edit, pause, resume, remove. */
 export function SourcesView({ active }: { active: boolean }): ReactElement {
   const api = usePanelApi()
   const { sources, error, refresh } = useSources(active)
+  // The hosts' figures change by the second: they come live from the hosts stream, the sources from the poll.
+  const liveHosts = useLiveHosts(active)
+  const hostsOf = (source: SourceDetail): SourceDetail['hosts'] =>
+    liveHosts === null ? source.hosts : liveHosts.filter((h) => h.source === source.name)
   const [form, setForm] = useState<{ editing: SourceDetail | null } | null>(null)
   const [actionError, setActionError] = useState<PanelError | null>(null)
 
@@ -64,10 +70,10 @@ export function SourcesView({ active }: { active: boolean }): ReactElement {
                   {!source.politeness.respectRobots && <strong> · robots.txt ignored</strong>}
                 </td>
                 <td>
-                  {source.hosts.length === 0 ? (
+                  {hostsOf(source).length === 0 ? (
                     <span className="muted">none fetched yet</span>
                   ) : (
-                    <HostList hosts={source.hosts} />
+                    <HostList hosts={hostsOf(source)} />
                   )}
                 </td>
                 <td className="sources__actions">
@@ -103,27 +109,5 @@ export function SourcesView({ active }: { active: boolean }): ReactElement {
         </table>
       )}
     </section>
-  )
-}
-
-function HostList({ hosts }: { hosts: HostStatus[] }): ReactElement {
-  return (
-    <ul className="sources__hosts">
-      {hosts.map((h) => (
-        <li key={h.host} data-testid="source-host">
-          <strong>{h.host}</strong> {h.inFlight}/{h.maxInFlight} in flight · {h.requestsPerSecond.toFixed(2)} of{' '}
-          {h.allowedPerSecond.toFixed(2)} req/s · robots {h.robots.state}
-          {h.robots.crawlDelayMs !== null && ` (crawl-delay ${h.robots.crawlDelayMs} ms)`}
-          {h.robots.disallowedCount > 0 && ` · ${h.robots.disallowedCount} disallowed`}
-          {h.blocked && <span className="crawls__failed"> · blocked: {h.lastAnswer ?? 'no answer'}</span>}
-          {!h.blocked && h.backoffUntil !== null && (
-            <span>
-              {' '}
-              · backing off until {new Date(h.backoffUntil).toLocaleTimeString()} ({h.backoffReason ?? 'told to'})
-            </span>
-          )}
-        </li>
-      ))}
-    </ul>
   )
 }
