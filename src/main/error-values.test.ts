@@ -13,6 +13,7 @@ import { CacheUnavailable } from '../services/listings/listing-cache'
 import { InvalidSearch, SearchUnavailable } from '../services/listings/listing-search'
 import { ElasticsearchReadFailed } from '../services/listings/listing-source-reader'
 import { MalformedListing } from '../services/listings/rpc-scrape'
+import { RobotsDisallowed } from '../services/politeness/robots-gate'
 import {
   BrokerUnavailable,
   IncorrectSignature,
@@ -51,6 +52,12 @@ import { StackError } from './stack/stack-error'
 const SAMPLES: Record<string, [Error, ErrorKind]> = {
   SourceRefused: [new SourceRefused('http://board.test/jobs/1', 429, 5000), 'SourceRefused'],
   FetchSlotMissed: [new FetchSlotMissed('the slot closed 40 ms ago'), 'FetchSlotMissed'],
+  RobotsDisallowed: [
+    new RobotsDisallowed(
+      'board.test/robots.txt disallows http://board.test/jobs/1 for scrapedeck-scraper; not fetched'
+    ),
+    'RobotsDisallowed'
+  ],
   ManagementApiError: [new ManagementApiError('GET /api/queues answered 401'), 'ManagementUnavailable'],
   CrawlClientError: [
     new CrawlClientError('CrawlConflict', 'Cannot pause crawl c-1: it is done', null, 409),
