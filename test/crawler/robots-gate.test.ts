@@ -108,4 +108,24 @@ describe('the robots gate', () => {
     })
     await g.close()
   })
+
+  it('with Elasticsearch away, a lookup still obeys robots.txt, fetched directly and kept in memory', async () => {
+    const site = await board({ disallow: ['/jobs/secret'], crawlDelayS: null, status: 200 })
+    const away = createElasticsearchClient('http://127.0.0.1:9', 2_000)
+    const g = new RobotsGate({
+      store: new RobotsStore(away, indices.robots),
+      clocks: new HostClocks(away, indices.hosts),
+      userAgent: AGENT,
+      plan: PLAN,
+      logger: silentLogger
+    })
+    try {
+      await g.checkOne(site.host, `${site.url}/jobs/a`, POLITENESS)
+      await expect(g.checkOne(site.host, `${site.url}/jobs/secret`, POLITENESS)).rejects.toThrow(RobotsDisallowed)
+      expect(site.robotsAsked()).toBe(1)
+    } finally {
+      await g.close()
+      await away.close()
+    }
+  })
 })

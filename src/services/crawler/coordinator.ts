@@ -339,7 +339,8 @@ export class Coordinator {
     const url = this.pageUrlOf({ listingId: id, source })
     if (this.robotsGate === null || url === null) return
     const host = hostOf(url)
-    await this.politeness.refresh()
+    // The last read of the sources serves while Elasticsearch is away (a lookup still answers then).
+    await this.politeness.refresh().catch(() => {})
     await this.robotsGate.checkOne(host, url, this.politeness.politenessFor(host))
   }
 

@@ -8,6 +8,7 @@
  * fetched again. A file that expired is still used while its next fetch is under way.
  * A source that chose to ignore robots.txt (respectRobots false) skips all of this, logged.
  */
+import { errors as esErrors } from '@elastic/elasticsearch'
 import type { Politeness } from '../../shared/source'
 import type { Logger } from '../log'
 import type { FetchSlot } from './fetch-slot'
@@ -100,11 +101,7 @@ export class RobotsGate {
     for (const item of items) {
       const page = urlOf(item)
       if (page === null || known.rules.allows(page)) verdict.allowed.push(item)
-      else
-        verdict.disallowed.push({
-          item,
-          message: `${host}/robots.txt disallows ${page} for ${this.options.userAgent.split('/')[0]}; not fetched`
-        })
+      else verdict.disallowed.push({ item, message: this.disallowedMessage(host, page) })
     }
     if (verdict.disallowed.length > 0)
       await this.options.store.addDisallowed(host, known.record.fetchedAt, verdict.disallowed.length)
@@ -117,7 +114,10 @@ export class RobotsGate {
    * cannot be read. A host's first lookup waits for its robots.txt, fetched in a slot as for a crawl.
    */
   async checkOne(host: string, url: string, politeness: Politeness): Promise<void> {
-    const verdict = await this.verdictOf(host, url, politeness)
+    const verdict = await this.verdictOf(host, url, politeness).catch((err: unknown) => {
+      if (!(err instanceof esErrors.ElasticsearchClientError)) throw err
+      return this.verdictWithoutStore(host, url, politeness)
+    })
     if (verdict === 'unknown')
       throw new SourceUnavailable(url, `${host}/robots.txt could not be read yet (or failed); try again shortly`)
     if (verdict.disallowed[0] !== undefined) throw new RobotsDisallowed(verdict.disallowed[0].message)
@@ -136,6 +136,37 @@ export class RobotsGate {
       await (this.fetching.get(host) ?? new Promise((resolve) => setTimeout(resolve, this.options.plan.horizonMs)))
     }
     return 'unknown'
+  }
+
+  /**
+   * While Elasticsearch is away a lookup still answers through the scraper, so it still obeys
+   * robots.txt: the copy this process holds (even expired), else one fetched now and kept in
+   * memory only (unslotted, as the lookup itself: the host's clock is in Elasticsearch too).
+   */
+  private async verdictWithoutStore(
+    host: string,
+    url: string,
+    politeness: Politeness
+  ): Promise<RobotsVerdict<string> | 'unknown'> {
+    if (!politeness.respectRobots) return { allowed: [url], disallowed: [], crawlDelayMs: null }
+    let known = this.known.get(host)
+    if (known === undefined) {
+      const robotsUrl = robotsUrlOf(url)
+      const signal = AbortSignal.any([AbortSignal.timeout(UNSLOTTED_TIMEOUT_MS), this.closing.signal])
+      const answer = await fetchRobotsTxt(robotsUrl, this.options.userAgent, signal)
+      const timing = this.options.timing ?? DEFAULT_ROBOTS_TIMING
+      const record = recordFromAnswer(host, robotsUrl, answer, this.now(), timing)
+      known = { record, rules: rulesOf(record, this.options.userAgent) }
+      this.known.set(host, known)
+    }
+    if (known.record.state === 'unreachable') return 'unknown'
+    return known.rules.allows(url)
+      ? { allowed: [url], disallowed: [], crawlDelayMs: known.rules.crawlDelayMs }
+      : { allowed: [], disallowed: [{ item: url, message: this.disallowedMessage(host, url) }], crawlDelayMs: null }
+  }
+
+  private disallowedMessage(host: string, url: string): string {
+    return `${host}/robots.txt disallows ${url} for ${this.options.userAgent.split('/')[0]}; not fetched`
   }
 
   /** Ends fetches under way (the coordinator is closing). */
