@@ -341,7 +341,8 @@ export class Coordinator {
     const host = hostOf(url)
     // The last read of the sources serves while Elasticsearch is away (a lookup still answers then).
     await this.politeness.refresh().catch(() => {})
-    await this.robotsGate.checkOne(host, url, this.politeness.politenessFor(host))
+    // Before start the robots and hosts indices may not exist: a write would create them unmapped.
+    await this.robotsGate.checkOne(host, url, this.politeness.politenessFor(host), this.started)
   }
 
   /** The page an item's fetch asks for (as the scraper builds it), or null for a source with no template. */

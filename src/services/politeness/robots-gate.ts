@@ -112,12 +112,16 @@ export class RobotsGate {
    * The same rule for a single lookup of `url` on `host`: resolves when our agent may fetch it,
    * throws RobotsDisallowed when robots.txt disallows it, SourceUnavailable while the file
    * cannot be read. A host's first lookup waits for its robots.txt, fetched in a slot as for a crawl.
+   * Without `useStore` (the coordinator has not made its indices yet) it goes as while
+   * Elasticsearch is away.
    */
-  async checkOne(host: string, url: string, politeness: Politeness): Promise<void> {
-    const verdict = await this.verdictOf(host, url, politeness).catch((err: unknown) => {
-      if (!(err instanceof esErrors.ElasticsearchClientError)) throw err
-      return this.verdictWithoutStore(host, url, politeness)
-    })
+  async checkOne(host: string, url: string, politeness: Politeness, useStore = true): Promise<void> {
+    const verdict = useStore
+      ? await this.verdictOf(host, url, politeness).catch((err: unknown) => {
+          if (!(err instanceof esErrors.ElasticsearchClientError)) throw err
+          return this.verdictWithoutStore(host, url, politeness)
+        })
+      : await this.verdictWithoutStore(host, url, politeness)
     if (verdict === 'unknown')
       throw new SourceUnavailable(url, `${host}/robots.txt could not be read yet (or failed); try again shortly`)
     if (verdict.disallowed[0] !== undefined) throw new RobotsDisallowed(verdict.disallowed[0].message)
