@@ -118,6 +118,12 @@ export const ERROR_RULES = {
     false,
     "The site's robots.txt disallows this page for our agent, so it is not fetched; if you have the site's permission, set the source to ignore robots.txt (deck source edit NAME --ignore-robots)."
   ),
+  // A crawl item of a host that kept refusing, whose source says onBlocked: 'fail'.
+  HostBlocked: rule(
+    503,
+    false,
+    "The host kept refusing (429/503) and is blocked; its source's onBlocked is 'fail'. Try the crawl again later, or set onBlocked to 'wait'."
+  ),
   PageTooLarge: rule(502, false, 'The listing page is larger than the scraper accepts (SCRAPER_MAX_BYTES).'),
   PageTooComplex: rule(
     502,

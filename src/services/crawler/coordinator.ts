@@ -39,8 +39,10 @@ import type { SourceSettings } from './crawl-sources'
 import { ensureSourcesIndex, sourcesIndex } from '../sources/source-index'
 import { SourceRegistry } from '../sources/source-registry'
 import { SourceStore } from '../sources/source-store'
-import { afterRefusal } from '../politeness/host-backoff'
+import { applyAnswers, clockChanged } from '../politeness/host-answers'
+import type { AnsweredClock, HostAnswer } from '../politeness/host-answers'
 import { HostClocks } from '../politeness/host-clock'
+import type { HostClockDoc } from '../politeness/host-clock'
 import { hostOf } from '../politeness/politeness-settings'
 import { RobotsGate } from '../politeness/robots-gate'
 import type { RobotsTiming } from '../politeness/robots-rules'
@@ -168,8 +170,7 @@ export class Coordinator {
       listings: new ListingRepository(this.es, options.listingsIndex),
       backoff: options.backoff,
       logger: options.logger,
-      onRefused: (host, refusal) => this.pauseHost(host, refusal),
-      onServed: (host) => this.hostServed(host)
+      onHostAnswers: (host, answers) => this.hostAnswered(host, answers)
     })
     this.ingests = new CrawlIngests({
       crawls: this.crawls,
@@ -295,40 +296,37 @@ export class Coordinator {
   }
 
   /**
-   * A 429: the host is paused for every crawl (and blocked if it keeps refusing); retried until
-   * a write wins. A page it served in the same batch of replies ends the previous run of refusals.
+   * A host's answers in a flush of replies, applied to its shared clock (paused by a 429 or a
+   * run of 503s, blocked if it keeps refusing, a page served ends a run); retried until a write
+   * wins. Answers, per answer, whether it was the host's refusal.
    */
-  private async pauseHost(
-    host: string,
-    refusal: { retryAfterMs: number | null; message: string; servedToo: boolean }
-  ): Promise<void> {
+  private async hostAnswered(host: string, answers: HostAnswer[]): Promise<boolean[]> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const now = Date.now()
-      const clock = await this.hostClocks.update(host, (doc) => {
-        const next = afterRefusal(refusal.servedToo ? { ...doc, refusals: 0 } : doc, refusal, now)
-        return { doc: next, result: next }
+      const seen: { before?: HostClockDoc; answered?: AnsweredClock } = {}
+      const written = await this.hostClocks.update(host, (doc) => {
+        const answered = applyAnswers(doc, answers, now)
+        Object.assign(seen, { before: doc, answered })
+        return clockChanged(doc, answered.clock) ? { doc: answered.clock, result: true } : null
       })
-      if (clock !== null) {
+      const { before, answered } = seen
+      if (before === undefined || answered === undefined) continue
+      // Declined: nothing to write (pages served by a host with no run of refusals).
+      if (written === null && !clockChanged(before, answered.clock)) return answered.refused
+      if (written === null) continue // Another coordinator wrote first: apply to its result.
+      if (answered.clock.pausedUntil !== before.pausedUntil || answered.clock.blocked !== before.blocked)
         this.options.logger.warn(
-          clock.blocked ? 'Host blocked: it keeps refusing' : 'Host refused; paused for every crawl',
+          answered.clock.blocked ? 'Host blocked: it keeps refusing' : 'Host refused; paused for every crawl',
           {
             host,
-            pausedUntil: new Date(clock.pausedUntil).toISOString(),
-            refusals: clock.refusals,
-            reason: clock.pauseReason
+            pausedUntil: new Date(answered.clock.pausedUntil).toISOString(),
+            refusals: answered.clock.refusals,
+            reason: answered.clock.pauseReason
           }
         )
-        return
-      }
+      return answered.refused
     }
-    throw new Error(`Could not record that ${host} refused: its clock kept changing under us`)
-  }
-
-  /** A page served ends a run of refusals (no write when there was none). */
-  private async hostServed(host: string): Promise<void> {
-    await this.hostClocks.update(host, (doc) =>
-      doc.refusals === 0 ? null : { doc: { ...doc, refusals: 0 }, result: true }
-    )
+    throw new Error(`Could not record what ${host} answered: its clock kept changing under us`)
   }
 
   /**

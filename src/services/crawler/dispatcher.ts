@@ -24,12 +24,19 @@ import { crawlItemsQuery } from './item-store'
 import type { ItemStore, ItemUpdate } from './item-store'
 import type { ItemDoc, StoredItem } from './ledger-docs'
 import type { FetchSlot } from '../politeness/fetch-slot'
-import type { HostClocks } from '../politeness/host-clock'
+import type { HostClockDoc, HostClocks } from '../politeness/host-clock'
 import type { PolitenessLookup } from '../politeness/politeness-settings'
 import type { RobotsGate } from '../politeness/robots-gate'
 import { ROBOTS_DISALLOWED, effectiveGapMs } from '../politeness/robots-rules'
 import { DEFAULT_SLOT_MARGIN_MS, MAX_SLOT_WINDOW_MS, planSlots } from '../politeness/slot-schedule'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
+
+/** Queued items of a blocked host whose source fails them rather than letting them wait. */
+interface BlockedItems {
+  host: string
+  items: StoredItem[]
+  reason: string | null
+}
 
 /** How long an unconfirmed dispatch may be on its way before it is published again. */
 const UNPUBLISHED_GRACE_MS = 30_000
@@ -97,9 +104,10 @@ export class Dispatcher {
       if (candidates.length === 0) break
       const last = candidates[candidates.length - 1]!
       after = [last.doc.seq, last.doc.crawlId]
-      const { slotted, skipped } = await this.slotted(candidates, now.getTime())
+      const { slotted, skipped, blocked } = await this.slotted(candidates, now.getTime())
       const at = now.toISOString()
       if (skipped.length > 0) await this.options.items.updateMany(skipped.map((s) => robotsSkip(s, at)))
+      if (blocked.length > 0) await this.failBlocked(blocked, at)
       const marked = await this.options.items.updateMany(
         slotted.map(({ item, slot, host }) => ({
           item,
@@ -174,7 +182,7 @@ export class Dispatcher {
   private async slotted(
     candidates: StoredItem[],
     now: number
-  ): Promise<{ slotted: Slotted[]; skipped: RobotsSkipped[] }> {
+  ): Promise<{ slotted: Slotted[]; skipped: RobotsSkipped[]; blocked: BlockedItems[] }> {
     const { clocks, settings, hostOf, plan = SLOT_PLAN, robots } = this.options.politeness
     const byHost = new Map<string, StoredItem[]>()
     for (const item of candidates) {
@@ -183,6 +191,7 @@ export class Dispatcher {
     }
     const slotted: Slotted[] = []
     const skipped: RobotsSkipped[] = []
+    const blocked: BlockedItems[] = []
     for (const [host, candidatesOfHost] of byHost) {
       const politeness = settings.politenessFor(host)
       const verdict = robots
@@ -191,9 +200,13 @@ export class Dispatcher {
       for (const { item, message } of verdict.disallowed) skipped.push({ item, host, message })
       const items = verdict.allowed
       if (items.length === 0) continue
+      const failBlocked = (clock: HostClockDoc): void => {
+        if (politeness.onBlocked === 'fail') blocked.push({ host, items, reason: clock.pauseReason })
+      }
       const gapMs = effectiveGapMs(politeness.minGapMs, verdict.crawlDelayMs)
       if (gapMs === 0) {
         const clock = await clocks.get(host)
+        if (clock.blocked) failBlocked(clock)
         if (clock.blocked || clock.pausedUntil > now) continue
         const outstanding = await this.options.items.count({
           bool: { filter: [{ term: { state: 'scraping' } }, { term: { host } }] }
@@ -203,7 +216,10 @@ export class Dispatcher {
         continue
       }
       const slots = await clocks.update(host, (clock) => {
-        if (clock.blocked) return null
+        if (clock.blocked) {
+          failBlocked(clock)
+          return null
+        }
         const planned = planSlots(clock, politeness, gapMs, now, items.length, plan)
         return planned.slots.length === 0
           ? null
@@ -211,7 +227,29 @@ export class Dispatcher {
       })
       ;(slots ?? []).forEach((slot, i) => slotted.push({ item: items[i]!, slot, host }))
     }
-    return { slotted, skipped }
+    return { slotted, skipped, blocked }
+  }
+
+  /** Items of a blocked host whose source says onBlocked 'fail': failed, with the host's reason. */
+  private async failBlocked(blocked: BlockedItems[], at: string): Promise<void> {
+    const updates: ItemUpdate[] = blocked.flatMap(({ host, items, reason }) =>
+      items.map((item) => ({
+        item,
+        changes: {
+          state: 'failed' as const,
+          errorKind: 'HostBlocked',
+          errorMessage: `${host}: ${reason ?? 'blocked: it kept refusing'}`,
+          finishedAt: at,
+          updatedAt: at,
+          notBefore: null
+        }
+      }))
+    )
+    const result = await this.options.items.updateMany(updates)
+    this.options.logger.warn('Failed the items of blocked hosts (onBlocked: fail)', {
+      hosts: blocked.map((b) => b.host),
+      count: result.updated.length
+    })
   }
 
   private async outstanding(): Promise<number> {

@@ -13,8 +13,11 @@ import { decodeReply } from '../rpc/wire'
 import type { Logger } from '../log'
 import type { DeliveredReply } from './crawler-link'
 import { applyOutcome, outcomeOf, parseCorrelationId } from './item-outcome'
-import type { Backoff } from './item-outcome'
+import type { Backoff, ReplyMeta, ReplyOutcome } from './item-outcome'
 import type { ItemStore, ItemUpdate } from './item-store'
+import type { StoredItem } from './ledger-docs'
+import { busyAnswerOf } from '../politeness/refusal'
+import type { HostAnswer } from '../politeness/host-answers'
 import { itemDocId } from './ledger-indices'
 
 export interface ReplyApplierOptions {
@@ -28,18 +31,22 @@ export interface ReplyApplierOptions {
   flushMs?: number
   /** Told after each flush that changed items (the coordinator checks for finished crawls). */
   onApplied?: (crawlIds: Set<string>) => void
-  /** Told of each host that refused (429/503) in a flush, once its items are back in the queue. */
-  onRefused?: (
-    host: string,
-    refusal: { retryAfterMs: number | null; message: string; servedToo: boolean }
-  ) => Promise<void>
-  /** Told of each host that served a page in a flush (it ends a run of refusals). */
-  onServed?: (host: string) => Promise<void>
+  /**
+   * Told, per host, of the answers it gave in a flush (pages served, 429s, 503s, in order), before
+   * any of their items is written: answers for each whether it was the host's refusal, whose
+   * item then waits for the host with no attempt lost (politeness/host-answers.ts).
+   */
+  onHostAnswers?: (host: string, answers: HostAnswer[]) => Promise<boolean[]>
 }
 
 interface Pending {
   reply: DeliveredReply
   key: { crawlId: string; listingId: string; source: string; dispatch: number }
+  /**
+   * Whether its answer was the host's refusal, once the host's clock has counted it: a reply
+   * whose item write must be retried is not counted again.
+   */
+  hostRefused?: boolean
 }
 
 export class ReplyApplier {
@@ -110,8 +117,8 @@ export class ReplyApplier {
     const acks: Pending[][] = []
     const listings: ListingDocument[] = []
     const seen = new Map<string, number>()
-    const refusals = new Map<string, { retryAfterMs: number | null; message: string }>()
-    const served = new Set<string>()
+    const decided: { pending: Pending; item: StoredItem; outcome: ReplyOutcome; meta: ReplyMeta }[] = []
+    const hostAnswers = new Map<string, { answer: HostAnswer; at: number }[]>()
     for (const pending of batch) {
       const id = itemDocId(pending.key.crawlId, pending.key.listingId, pending.key.source)
       const item = stored.get(id)
@@ -126,20 +133,32 @@ export class ReplyApplier {
       }
       const headers = (pending.reply.msg.properties.headers ?? {}) as Record<string, unknown>
       const replica = typeof headers[REPLICA_HEADER] === 'string' ? headers[REPLICA_HEADER] : null
-      const tookMs = tookMsOf(headers[TOOK_MS_HEADER])
       const outcome = outcomeOf(decodeReply(pending.reply.msg.content))
-      if (outcome.kind === 'done') listings.push(toDocument(outcome.listing, now))
-      if (outcome.kind === 'refused' && item.doc.host != null)
-        refusals.set(item.doc.host, { retryAfterMs: outcome.retryAfterMs, message: outcome.message })
-      if (outcome.kind === 'done' && item.doc.host != null) served.add(item.doc.host)
-      seen.set(id, updates.length)
-      updates.push({ item, changes: applyOutcome(item.doc, outcome, { replica, tookMs }, now, this.options.backoff) })
+      const answer = hostAnswerOf(outcome)
+      if (answer !== null && item.doc.host != null && pending.hostRefused === undefined)
+        hostAnswers.set(item.doc.host, [...(hostAnswers.get(item.doc.host) ?? []), { answer, at: decided.length }])
+      seen.set(id, decided.length)
+      decided.push({ pending, item, outcome, meta: { replica, tookMs: tookMsOf(headers[TOOK_MS_HEADER]) } })
       acks.push([pending])
     }
-    // The host is paused before its items are requeued, so no tick re-slots them early.
-    for (const [host, refusal] of refusals)
-      await this.options.onRefused?.(host, { ...refusal, servedToo: served.has(host) })
-    for (const host of served) if (!refusals.has(host)) await this.options.onServed?.(host)
+    // The hosts' clocks first: a host is paused before its items are requeued, so no tick re-slots them early.
+    for (const [host, answers] of hostAnswers) {
+      const refused =
+        (await this.options.onHostAnswers?.(
+          host,
+          answers.map((a) => a.answer)
+        )) ?? answers.map((a) => a.answer.kind === 'refused')
+      answers.forEach((a, i) => (decided[a.at]!.pending.hostRefused = refused[i] === true))
+    }
+    for (const { pending, item, outcome, meta } of decided) {
+      // A 503 judged the host's refusal waits for the host like a 429: no attempt counted.
+      const applied: ReplyOutcome =
+        pending.hostRefused === true && outcome.kind === 'error'
+          ? { kind: 'refused', retryAfterMs: null, message: outcome.message }
+          : outcome
+      if (applied.kind === 'done') listings.push(toDocument(applied.listing, now))
+      updates.push({ item, changes: applyOutcome(item.doc, applied, meta, now, this.options.backoff) })
+    }
     if (listings.length > 0) {
       const outcome = await this.options.listings.putMany(listings)
       if (outcome.failed.length > 0)
@@ -167,4 +186,14 @@ export class ReplyApplier {
 function tookMsOf(value: unknown): number | null {
   const n = typeof value === 'string' ? Number(value) : value
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null
+}
+
+/** What an outcome tells of its host: a page served, a 429, a 503; null for anything else. */
+function hostAnswerOf(outcome: ReplyOutcome): HostAnswer | null {
+  if (outcome.kind === 'done') return { kind: 'served' }
+  if (outcome.kind === 'refused')
+    return { kind: 'refused', retryAfterMs: outcome.retryAfterMs, message: outcome.message }
+  if (outcome.kind !== 'error') return null
+  const busy = busyAnswerOf(outcome.errorKind, outcome.message)
+  return busy === null ? null : { kind: 'busy', retryAfterMs: busy.retryAfterMs, message: outcome.message }
 }

@@ -1,5 +1,5 @@
 /**
- * What a refusal (429/503) does to a host's clock: it is paused for every crawl until the
+ * What a refusal (a 429, or a 503 judged the host's: host-answers.ts) does to a host's clock: it is paused for every crawl until the
  * time it asked for (Retry-After), or else for an exponential backoff with jitter, capped;
  * after `blockAfter` refusals in a row it is blocked, with the reason. A page served resets
  * the count (pure; host-clock.ts stores the result).

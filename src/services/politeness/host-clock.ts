@@ -16,8 +16,10 @@ export interface HostClockDoc {
   /** Epoch ms: no fetch starts before this (0 = not paused). */
   pausedUntil: number
   pauseReason: string | null
-  /** Refusals (429/503) in a row since the last page it served. */
+  /** Refusals (429s, and 503s judged the host's, host-answers.ts) in a row since the last page it served. */
   refusals: number
+  /** 503s in a row since the last page it served. */
+  unavailable: number
   blocked: boolean
   lastAnswer: string | null
   updatedAt: string
@@ -30,6 +32,7 @@ export function freshHostClock(host: string): HostClockDoc {
     pausedUntil: 0,
     pauseReason: null,
     refusals: 0,
+    unavailable: 0,
     blocked: false,
     lastAnswer: null,
     updatedAt: new Date(0).toISOString()
@@ -44,7 +47,7 @@ export class HostClocks {
 
   async get(host: string): Promise<HostClockDoc> {
     const res = await this.client.get<HostClockDoc>({ index: this.index, id: host }, { ignore: [404] })
-    return res.found && res._source !== undefined ? res._source : freshHostClock(host)
+    return stored(host, res._source)
   }
 
   async all(): Promise<HostClockDoc[]> {
@@ -52,7 +55,9 @@ export class HostClocks {
       { index: this.index, size: 1000, query: { match_all: {} } },
       { ignore: [404] }
     )
-    return (res.hits?.hits ?? []).flatMap((hit) => (hit._source === undefined ? [] : [hit._source]))
+    return (res.hits?.hits ?? []).flatMap((hit) =>
+      hit._source === undefined ? [] : [stored(hit._source.host, hit._source)]
+    )
   }
 
   /**
@@ -64,7 +69,7 @@ export class HostClocks {
     change: (doc: HostClockDoc) => { doc: HostClockDoc; result: T } | null
   ): Promise<T | null> {
     const res = await this.client.get<HostClockDoc>({ index: this.index, id: host }, { ignore: [404] })
-    const current = res.found && res._source !== undefined ? res._source : freshHostClock(host)
+    const current = stored(host, res.found ? res._source : undefined)
     const decided = change(current)
     if (decided === null) return null
     const doc = { ...decided.doc, host, updatedAt: new Date().toISOString() }
@@ -84,4 +89,9 @@ export class HostClocks {
     }
     return decided.result
   }
+}
+
+/** A stored document, with the fields a document written before them lacks. */
+function stored(host: string, source: HostClockDoc | undefined): HostClockDoc {
+  return source === undefined ? freshHostClock(host) : { ...freshHostClock(host), ...source }
 }

@@ -5,7 +5,7 @@
  * is reset under it (a stale kept-alive connection) is retried once.
  */
 import { isConnectionReset, networkErrorCode, networkErrorSource } from '../connection-reset'
-import { REFUSING_STATUSES, SourceRefused, parseRetryAfter } from '../politeness/refusal'
+import { BUSY_STATUS, REFUSING_STATUSES, SourceRefused, busyReason, parseRetryAfter } from '../politeness/refusal'
 import { ListingNotFound, NotAJobListing, PageTooLarge, SourceTimeout, SourceUnavailable } from './scrape-errors'
 
 export interface FetchLimits {
@@ -103,6 +103,13 @@ async function readPage(url: string, response: Response, limits: FetchLimits): P
   if (REFUSING_STATUSES.has(response.status)) {
     await response.body?.cancel()
     throw new SourceRefused(url, response.status, parseRetryAfter(response.headers.get('retry-after')))
+  }
+  if (response.status === BUSY_STATUS) {
+    await response.body?.cancel()
+    throw new SourceUnavailable(
+      url,
+      busyReason(response.statusText, parseRetryAfter(response.headers.get('retry-after')))
+    )
   }
   if (!response.ok) {
     await response.body?.cancel()

@@ -5,7 +5,7 @@
 import type { Listing } from '../../shared/listing'
 import type { FetchSlot } from '../politeness/fetch-slot'
 import { HostPauses } from '../politeness/host-pauses'
-import { SourceRefused } from '../politeness/refusal'
+import { SourceRefused, busyAnswerOf } from '../politeness/refusal'
 import { slotTimeoutMs, waitForSlot } from '../politeness/slot-gate'
 import { fetchPage } from './fetch-page'
 import { listingUrl } from './listing-url'
@@ -77,8 +77,11 @@ export async function scrapeListing(
     userAgent: options.userAgent ?? SCRAPE_DEFAULTS.userAgent
   }).catch((err: unknown) => {
     if (err instanceof SourceRefused && err.retryAfterMs !== null) pauses.pause(host, err.retryAfterMs)
+    const busy = err instanceof Error ? busyAnswerOf(err.name, err.message) : null
+    if (busy !== null) pauses.busy(host, busy.retryAfterMs)
     throw err
   })
+  pauses.served(host)
   const scrapedAt = (options.now ?? (() => new Date()))().toISOString()
   const listing = await (options.parsePool ?? sharedParsePool()).parse(page.html, { id, url: page.url, scrapedAt })
   return { ...listing, source: options.sourceName ?? DEFAULT_SOURCE_NAME }
