@@ -83,20 +83,37 @@ describe('the robots gate', () => {
     await expect(shortLived.checkOne(site.host, `${site.url}/jobs/secret`, POLITENESS)).rejects.toThrow(
       RobotsDisallowed
     )
-    await waitUntil(async () => site.robotsAsked() >= 2, 10_000, 'robots.txt fetched again')
+    // Each screen, as each dispatcher tick, starts the fetch again if the last one found no slot.
+    const tick = () => shortLived.screen(site.host, ['a'], (id) => `${site.url}/jobs/${id}`, POLITENESS)
+    await waitUntil(
+      async () => (await tick()).allowed.length === 1 && site.robotsAsked() >= 2,
+      20_000,
+      'robots.txt fetched again'
+    )
     await shortLived.close()
   })
 
   it('a 503 holds the host and pauses its clock with the reason; a 404 allows everything', async () => {
     const failing = await board({ disallow: [], crawlDelayS: null, status: 503 })
     const g = gate()
+    const store = new RobotsStore(es, indices.robots)
+    await waitUntil(
+      async () => {
+        await g.screen(failing.host, ['a'], (id) => `${failing.url}/jobs/${id}`, POLITENESS)
+        return store.get(failing.host)
+      },
+      20_000,
+      'the failing robots.txt fetched'
+    )
     await expect(g.checkOne(failing.host, `${failing.url}/jobs/a`, POLITENESS)).rejects.toThrow(SourceUnavailable)
     const held = await g.screen(failing.host, ['a'], (id) => `${failing.url}/jobs/${id}`, POLITENESS)
     expect(held).toEqual({ allowed: [], disallowed: [], crawlDelayMs: null })
     const clock = await new HostClocks(es, indices.hosts).get(failing.host)
     const record = await new RobotsStore(es, indices.robots).get(failing.host)
     expect(record).toMatchObject({ state: 'unreachable', httpStatus: 503 })
-    expect(clock.pausedUntil).toBe(record!.expiresAt)
+    // A refusal of the host: paused until the file is due again, counted toward blocking it.
+    expect(clock.pausedUntil).toBeGreaterThanOrEqual(record!.expiresAt)
+    expect(clock.refusals).toBe(1)
     expect(clock.pauseReason).toBe('robots.txt answered 503; nothing is fetched from the host until it can be read')
     expect(failing.robotsAsked()).toBe(1)
 

@@ -199,9 +199,16 @@ export class Dispatcher {
         : { allowed: candidatesOfHost, disallowed: [], crawlDelayMs: null }
       for (const { item, message } of verdict.disallowed) skipped.push({ item, host, message })
       const items = verdict.allowed
-      if (items.length === 0) continue
       const failBlocked = (clock: HostClockDoc): void => {
         if (politeness.onBlocked === 'fail') blocked.push({ host, items, reason: clock.pauseReason })
+      }
+      if (items.length === 0) {
+        // Waiting for robots.txt: a host blocked for failing it still fails its items if asked to.
+        if (verdict.disallowed.length === 0 && politeness.onBlocked === 'fail') {
+          const clock = await clocks.get(host)
+          if (clock.blocked) blocked.push({ host, items: candidatesOfHost, reason: clock.pauseReason })
+        }
+        continue
       }
       const gapMs = effectiveGapMs(politeness.minGapMs, verdict.crawlDelayMs)
       if (gapMs === 0) {

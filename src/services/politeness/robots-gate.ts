@@ -12,6 +12,7 @@ import { errors as esErrors } from '@elastic/elasticsearch'
 import type { Politeness } from '../../shared/source'
 import type { Logger } from '../log'
 import type { FetchSlot } from './fetch-slot'
+import { afterRefusal } from './host-backoff'
 import type { HostClocks } from './host-clock'
 import { fetchRobotsTxt } from './robots-fetch'
 import { SourceUnavailable } from '../scraper/scrape-errors'
@@ -250,14 +251,22 @@ export class RobotsGate {
     await this.pauseHost(host, record)
   }
 
-  /** Shows the wait on the host's clock (HostStatus backoffUntil/backoffReason) and holds every slot until then. */
+  /**
+   * An unreadable robots.txt is the host refusing: its clock is paused until the file is due
+   * again (HostStatus backoffUntil/backoffReason), every slot held until then, and a host whose
+   * robots.txt keeps failing is blocked like one whose pages keep refusing (host-backoff.ts).
+   */
   private async pauseHost(host: string, record: RobotsRecord): Promise<void> {
+    const refusal = { retryAfterMs: record.expiresAt - record.fetchedAt, message: record.reason ?? 'robots.txt failed' }
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const done = await this.options.clocks.update(host, (clock) => ({
-        doc: { ...clock, pausedUntil: Math.max(clock.pausedUntil, record.expiresAt), pauseReason: record.reason },
-        result: true
-      }))
-      if (done !== null) return
+      const clock = await this.options.clocks.update(host, (doc) => {
+        const next = afterRefusal(doc, refusal, this.now())
+        return { doc: next, result: next }
+      })
+      if (clock === null) continue
+      if (clock.blocked)
+        this.options.logger.warn('Host blocked: its robots.txt keeps failing', { host, reason: clock.pauseReason })
+      return
     }
   }
 
