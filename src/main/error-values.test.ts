@@ -13,6 +13,7 @@ import { CacheUnavailable } from '../services/listings/listing-cache'
 import { InvalidSearch, SearchUnavailable } from '../services/listings/listing-search'
 import { ElasticsearchReadFailed } from '../services/listings/listing-source-reader'
 import { MalformedListing } from '../services/listings/rpc-scrape'
+import { RobotsDisallowed } from '../services/politeness/robots-gate'
 import {
   BrokerUnavailable,
   IncorrectSignature,
@@ -54,6 +55,12 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
   FetchSlotMissed: [new FetchSlotMissed('the slot closed 40 ms ago'), 'FetchSlotMissed'],
   InvalidLogQuery: [new InvalidLogQuery('since: not a duration or a time: "yesterday"'), 'InvalidLogQuery'],
   LogStoreUnavailable: [new LogStoreUnavailable('Elasticsearch answered 503', 503), 'LogStoreUnavailable'],
+  RobotsDisallowed: [
+    new RobotsDisallowed(
+      'board.test/robots.txt disallows http://board.test/jobs/1 for scrapedeck-scraper; not fetched'
+    ),
+    'RobotsDisallowed'
+  ],
   ManagementApiError: [new ManagementApiError('GET /api/queues answered 401'), 'ManagementUnavailable'],
   ApiClientError: [
     new ApiClientError('CrawlConflict', 'Cannot pause crawl c-1: it is done', null, 409),

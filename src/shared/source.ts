@@ -142,7 +142,7 @@ const HostStatusSchema = z.object({
     state: RobotsStateSchema,
     fetchedAt: IsoTimeSchema.nullable(),
     crawlDelayMs: z.number().int().nullable(),
-    /** URLs skipped (RobotsDisallowed) since robots.txt was last fetched. */
+    /** URLs refused as RobotsDisallowed (crawl items skipped, lookups refused) since robots.txt was last fetched. */
     disallowedCount: z.number().int(),
     /** The status robots.txt answered with (null: not fetched, or a network error). */
     httpStatus: z.number().int().nullable().optional(),

@@ -7,7 +7,7 @@
  *   CRAWL_DEFAULT_SOURCE_POLITENESS (what the default source is created with: "N/D" or JSON,
  *   politeness/politeness-settings.ts; per host limits are then each source's own),
  *   CRAWL_SLOT_MARGIN_MS (75: added between fetch slots for the check-to-site delay's variation),
- *   CRAWL_ROBOTS_TTL_MS (6 h) / CRAWL_ROBOTS_ERROR_TTL_MS (5 min): how long a robots.txt, or a
+ *   CRAWL_ROBOTS_TTL_MS (6 h) / CRAWL_ROBOTS_ERROR_TTL_MS (1 min): how long a robots.txt, or a
  *   failure to read one, is kept; SCRAPER_CONTACT_URL: the contact in the User-Agent robots.txt
  *   is fetched with (the scrapers' own),
  *   CRAWL_HTTP_STATS_CHECKPOINT_MS (5000: how often per-crawl HTTP statistics are stored).

@@ -408,8 +408,10 @@ export class Coordinator {
     const url = this.pageUrlOf({ listingId: id, source })
     if (this.robotsGate === null || url === null) return
     const host = hostOf(url)
-    await this.politeness.refresh()
-    await this.robotsGate.checkOne(host, url, this.politeness.politenessFor(host))
+    // The last read of the sources serves while Elasticsearch is away (a lookup still answers then).
+    await this.politeness.refresh().catch(() => {})
+    // Before start the robots and hosts indices may not exist: a write would create them unmapped.
+    await this.robotsGate.checkOne(host, url, this.politeness.politenessFor(host), this.started)
   }
 
   /** The page an item's fetch asks for (as the scraper builds it), or null for a source with no template. */

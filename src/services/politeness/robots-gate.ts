@@ -8,9 +8,11 @@
  * fetched again. A file that expired is still used while its next fetch is under way.
  * A source that chose to ignore robots.txt (respectRobots false) skips all of this, logged.
  */
+import { errors as esErrors } from '@elastic/elasticsearch'
 import type { Politeness } from '../../shared/source'
 import type { Logger } from '../log'
 import type { FetchSlot } from './fetch-slot'
+import { afterRefusal } from './host-backoff'
 import type { HostClocks } from './host-clock'
 import { fetchRobotsTxt } from './robots-fetch'
 import { SourceUnavailable } from '../scraper/scrape-errors'
@@ -100,11 +102,7 @@ export class RobotsGate {
     for (const item of items) {
       const page = urlOf(item)
       if (page === null || known.rules.allows(page)) verdict.allowed.push(item)
-      else
-        verdict.disallowed.push({
-          item,
-          message: `${host}/robots.txt disallows ${page} for ${this.options.userAgent.split('/')[0]}; not fetched`
-        })
+      else verdict.disallowed.push({ item, message: this.disallowedMessage(host, page) })
     }
     if (verdict.disallowed.length > 0)
       await this.options.store.addDisallowed(host, known.record.fetchedAt, verdict.disallowed.length)
@@ -115,9 +113,16 @@ export class RobotsGate {
    * The same rule for a single lookup of `url` on `host`: resolves when our agent may fetch it,
    * throws RobotsDisallowed when robots.txt disallows it, SourceUnavailable while the file
    * cannot be read. A host's first lookup waits for its robots.txt, fetched in a slot as for a crawl.
+   * Without `useStore` (the coordinator has not made its indices yet) it goes as while
+   * Elasticsearch is away.
    */
-  async checkOne(host: string, url: string, politeness: Politeness): Promise<void> {
-    const verdict = await this.verdictOf(host, url, politeness)
+  async checkOne(host: string, url: string, politeness: Politeness, useStore = true): Promise<void> {
+    const verdict = useStore
+      ? await this.verdictOf(host, url, politeness).catch((err: unknown) => {
+          if (!(err instanceof esErrors.ElasticsearchClientError)) throw err
+          return this.verdictWithoutStore(host, url, politeness)
+        })
+      : await this.verdictWithoutStore(host, url, politeness)
     if (verdict === 'unknown')
       throw new SourceUnavailable(url, `${host}/robots.txt could not be read yet (or failed); try again shortly`)
     if (verdict.disallowed[0] !== undefined) throw new RobotsDisallowed(verdict.disallowed[0].message)
@@ -136,6 +141,37 @@ export class RobotsGate {
       await (this.fetching.get(host) ?? new Promise((resolve) => setTimeout(resolve, this.options.plan.horizonMs)))
     }
     return 'unknown'
+  }
+
+  /**
+   * While Elasticsearch is away a lookup still answers through the scraper, so it still obeys
+   * robots.txt: the copy this process holds (even expired), else one fetched now and kept in
+   * memory only (unslotted, as the lookup itself: the host's clock is in Elasticsearch too).
+   */
+  private async verdictWithoutStore(
+    host: string,
+    url: string,
+    politeness: Politeness
+  ): Promise<RobotsVerdict<string> | 'unknown'> {
+    if (!politeness.respectRobots) return { allowed: [url], disallowed: [], crawlDelayMs: null }
+    let known = this.known.get(host)
+    if (known === undefined) {
+      const robotsUrl = robotsUrlOf(url)
+      const signal = AbortSignal.any([AbortSignal.timeout(UNSLOTTED_TIMEOUT_MS), this.closing.signal])
+      const answer = await fetchRobotsTxt(robotsUrl, this.options.userAgent, signal)
+      const timing = this.options.timing ?? DEFAULT_ROBOTS_TIMING
+      const record = recordFromAnswer(host, robotsUrl, answer, this.now(), timing)
+      known = { record, rules: rulesOf(record, this.options.userAgent) }
+      this.known.set(host, known)
+    }
+    if (known.record.state === 'unreachable') return 'unknown'
+    return known.rules.allows(url)
+      ? { allowed: [url], disallowed: [], crawlDelayMs: known.rules.crawlDelayMs }
+      : { allowed: [], disallowed: [{ item: url, message: this.disallowedMessage(host, url) }], crawlDelayMs: null }
+  }
+
+  private disallowedMessage(host: string, url: string): string {
+    return `${host}/robots.txt disallows ${url} for ${this.options.userAgent.split('/')[0]}; not fetched`
   }
 
   /** Ends fetches under way (the coordinator is closing). */
@@ -215,14 +251,22 @@ export class RobotsGate {
     await this.pauseHost(host, record)
   }
 
-  /** Shows the wait on the host's clock (HostStatus backoffUntil/backoffReason) and holds every slot until then. */
+  /**
+   * An unreadable robots.txt is the host refusing: its clock is paused until the file is due
+   * again (HostStatus backoffUntil/backoffReason), every slot held until then, and a host whose
+   * robots.txt keeps failing is blocked like one whose pages keep refusing (host-backoff.ts).
+   */
   private async pauseHost(host: string, record: RobotsRecord): Promise<void> {
+    const refusal = { retryAfterMs: record.expiresAt - record.fetchedAt, message: record.reason ?? 'robots.txt failed' }
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const done = await this.options.clocks.update(host, (clock) => ({
-        doc: { ...clock, pausedUntil: Math.max(clock.pausedUntil, record.expiresAt), pauseReason: record.reason },
-        result: true
-      }))
-      if (done !== null) return
+      const clock = await this.options.clocks.update(host, (doc) => {
+        const next = afterRefusal(doc, refusal, this.now())
+        return { doc: next, result: next }
+      })
+      if (clock === null) continue
+      if (clock.blocked)
+        this.options.logger.warn('Host blocked: its robots.txt keeps failing', { host, reason: clock.pauseReason })
+      return
     }
   }
 

@@ -49,7 +49,7 @@ describe('robots.txt rules', () => {
     const down = recordFromAnswer('h', URL, { status: 503, body: '', retryAfterMs: null }, NOW, TIMING)
     expect(down).toMatchObject({ state: 'unreachable', httpStatus: 503, expiresAt: NOW + 60_000, body: null })
     expect(down.reason).toBe('robots.txt answered 503; nothing is fetched from the host until it can be read')
-    expect(DEFAULT_ROBOTS_TIMING).toEqual({ ttlMs: 21_600_000, errorTtlMs: 300_000 })
+    expect(DEFAULT_ROBOTS_TIMING).toEqual({ ttlMs: 21_600_000, errorTtlMs: 60_000 })
   })
 
   it('a 5xx or a network error blocks everything; a 429 waits as long as Retry-After asks', () => {

@@ -28,7 +28,7 @@ export interface RobotsTiming {
   errorTtlMs: number
 }
 
-export const DEFAULT_ROBOTS_TIMING: RobotsTiming = { ttlMs: 6 * 3_600_000, errorTtlMs: 5 * 60_000 }
+export const DEFAULT_ROBOTS_TIMING: RobotsTiming = { ttlMs: 6 * 3_600_000, errorTtlMs: 60_000 }
 
 type RobotsState = Exclude<HostStatus['robots']['state'], 'unknown' | 'ignored'>
 
