@@ -55,6 +55,8 @@ beforeAll(async () => {
     doc: { ...doc, pausedUntil: NOW + 60_000, pauseReason: '429, Retry-After 60 s', refusals: 1, lastAnswer: '429' },
     result: true
   }))
+  // The statuses read every clock with a search: make the write visible to it.
+  await es.indices.refresh({ index: indices.hosts })
   const a = { crawlId: 'c-run', source: 'board-a' }
   await es.bulk({
     refresh: true,

@@ -94,9 +94,12 @@ const ITEMS_MAPPINGS: estypes.MappingTypeMapping = {
     dispatchedAt: { type: 'date' },
     /** The dispatch batch of the current dispatch (dispatch-batches.ts): open until the broker confirmed it. */
     dispatchBatch: { type: 'keyword' },
-    /** The host the item's page is on, and when its current dispatch's fetch slot opens (politeness/). */
+    /**
+     * The host the item's page is on, and when its current dispatch's fetch slot opens
+     * (politeness/); a host's load (host-load.ts) counts fetches by their slot.
+     */
     host: { type: 'keyword' },
-    slotAt: { type: 'date', ...STORED_ONLY },
+    slotAt: { type: 'date' },
     finishedAt: { type: 'date' },
     updatedAt: { type: 'date', ...STORED_ONLY }
   }
