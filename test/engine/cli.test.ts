@@ -45,8 +45,9 @@ describe('deck CLI', () => {
     expect(r.stderr).toMatch(/hint: Services: rabbitmq, echo, sleeper/)
   })
 
-  it('logs --follow opens the logs stream: with no container up it exits 1, naming the service and the hint', () => {
-    const r = deck('logs', 'echo', '--follow')
+  it('logs --tail --follow opens the container logs stream: with no container up it exits 1, naming the service and the hint', () => {
+    // --tail asks for a container's own output from the engine; without it `deck logs` reads the stack's log store.
+    const r = deck('logs', 'echo', '--tail', '10', '--follow')
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('')
     expect(r.stderr).toMatch(new RegExp(`deck: ContainerNotFound: No container of echo in project ${project}`))

@@ -51,7 +51,8 @@ afterAll(async () => {
 })
 
 describe('stack lifecycle on the real engine', () => {
-  it('up brings every service up and healthy, in dependency order, with progress', async () => {
+  // RabbitMQ's health check alone can take most of a minute on a busy machine: this bounds a hang, not the speed.
+  it('up brings every service up and healthy, in dependency order, with progress', { timeout: 180_000 }, async () => {
     const result = await controller.invoke('up', { operationId: 'up-1' })
     if (!result.ok) throw new Error(`${result.error.kind}: ${result.error.message}`)
     const status = await controller.invoke('status', {})

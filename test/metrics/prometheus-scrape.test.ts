@@ -43,8 +43,9 @@ beforeAll(async () => {
   expiredIds = jobs.jobs.filter((j) => j.status === 'expired').map((j) => j.id)
   scrapers = [await startScraper(names, board, 'metrics-1')]
   const started = await startApiProcess(names, board, {
-    // The board is the default source: it is created with these limits.
-    CRAWL_DEFAULT_SOURCE_POLITENESS: '8/20',
+    // The board is the default source: it is created with these limits. Its robots.txt is not
+    // read, so the board's refusals (from its first request) fall on pages, not on robots.txt.
+    CRAWL_DEFAULT_SOURCE_POLITENESS: JSON.stringify({ maxInFlight: 8, minGapMs: 20, respectRobots: false }),
     CRAWL_HTTP_STATS_CHECKPOINT_MS: '1000'
   })
   api = started.api
