@@ -63,8 +63,8 @@ export async function queueFigures(
   return q === undefined ? null : { ready: q.ready, unacked: q.unacked }
 }
 
-/** A host backing off or blocked can take nothing now. */
-function dispatchableNow({ hosts }: HostListResponse): DispatchableWork {
+/** What the crawler could dispatch now, from every host's status (GET /hosts): a host backing off or blocked can take nothing. */
+export function dispatchableNow({ hosts }: HostListResponse): DispatchableWork {
   return dispatchableWork(
     hosts.map((h) => ({
       host: h.host,
