@@ -26,7 +26,14 @@ const ScheduleShapeSchema = z.discriminatedUnion('kind', [
     cron: z.string().min(1, 'A cron expression is not empty').max(200),
     timeZone: z.string().min(1).max(100).default('UTC')
   }),
-  z.object({ kind: z.literal('every'), hours: z.number().int('N is a whole number of hours').min(1).max(24 * 366) })
+  z.object({
+    kind: z.literal('every'),
+    hours: z
+      .number()
+      .int('N is a whole number of hours')
+      .min(1)
+      .max(24 * 366)
+  })
 ])
 
 /** A schedule that parses: the cron expression and time zone are checked here, with the reason and an example. */

@@ -80,7 +80,9 @@ describe('when a watch runs', () => {
   })
 
   it('does nothing while paused', () => {
-    expect(dueStep(watch({ paused: true, nextRunAt: null }), { now: new Date('2026-12-09T00:00:00Z'), startedAt })).toEqual({
+    expect(
+      dueStep(watch({ paused: true, nextRunAt: null }), { now: new Date('2026-12-09T00:00:00Z'), startedAt })
+    ).toEqual({
       kind: 'wait'
     })
   })
@@ -98,7 +100,8 @@ describe('when a watch runs', () => {
     const now = new Date('2026-12-07T06:10:00Z')
     expect(settledRun(run(), { state: 'running', total: 5, done: 1, failed: 0, finishedAt: null }, now)).toBeNull()
     expect(
-      settledRun(run(), { state: 'done', total: 5, done: 4, failed: 1, finishedAt: '2026-12-07T06:09:00.000Z' }, now)?.outcome
+      settledRun(run(), { state: 'done', total: 5, done: 4, failed: 1, finishedAt: '2026-12-07T06:09:00.000Z' }, now)
+        ?.outcome
     ).toEqual({ state: 'done', total: 5, done: 4, failed: 1, finishedAt: '2026-12-07T06:09:00.000Z' })
     expect(settledRun(run(), null, now)?.outcome?.state).toBe('deleted')
     const claimed = run({ crawlId: null, decidedAt: '2026-12-07T06:09:30.000Z' })
