@@ -9,8 +9,6 @@ import { SourceNameSchema } from './source'
 import { SCHEDULE_EXAMPLE, scheduleProblem } from './watch-schedule'
 import type { WatchSchedule } from './watch-schedule'
 
-export type { WatchSchedule } from './watch-schedule'
-
 export const WatchIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'A watch id is 1–64 of lower-case letters, digits and "-"')
@@ -61,7 +59,6 @@ export const WatchSpecSchema = z.object({
   crawl: WatchCrawlOptionsSchema.default({ refresh: false, maxAttempts: 3 })
 })
 export type WatchSpecInput = z.input<typeof WatchSpecSchema>
-export type WatchSpec = z.output<typeof WatchSpecSchema>
 
 export const WatchEditSchema = z.object({
   name: z.string().min(1).max(200).optional(),
@@ -69,12 +66,12 @@ export const WatchEditSchema = z.object({
   schedule: WatchScheduleSchema.optional(),
   crawl: WatchCrawlOptionsSchema.partial().optional()
 })
-export type WatchEdit = z.infer<typeof WatchEditSchema>
+export type WatchEdit = z.input<typeof WatchEditSchema>
 
 const IsoTimeSchema = z.string()
 
 /** schedule: its due time came; missed: it came while no coordinator ran (run once on start); manual: run now. */
-export const WATCH_RUN_TRIGGERS = ['schedule', 'missed', 'manual'] as const
+const WATCH_RUN_TRIGGERS = ['schedule', 'missed', 'manual'] as const
 
 const WatchRunOutcomeSchema = z.object({
   /** The crawl's end state, or deleted when it was removed before it ended. */
@@ -86,7 +83,7 @@ const WatchRunOutcomeSchema = z.object({
 })
 export type WatchRunOutcome = z.infer<typeof WatchRunOutcomeSchema>
 
-export const WatchRunSchema = z.object({
+const WatchRunSchema = z.object({
   id: z.string(),
   /** The schedule's slot this run is for (for a manual run, when it was asked for). */
   dueAt: IsoTimeSchema,

@@ -70,7 +70,7 @@ function newRun(dueAt: Date, trigger: WatchRun['trigger'], now: Date): WatchRun 
   }
 }
 
-export function withRun(watch: Watch, run: WatchRun): Watch {
+function withRun(watch: Watch, run: WatchRun): Watch {
   return { ...watch, runs: [run, ...watch.runs].slice(0, WATCH_RUNS_KEPT) }
 }
 
