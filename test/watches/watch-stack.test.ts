@@ -5,7 +5,14 @@
  * time while that crawl still runs is skipped and recorded; the API stopped over due times
  * runs the watch once when it starts again.
  */
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Watch } from '../../src/shared/watch'
+import { PanelUnderTest } from '../support/panel-under-test'
+import { startupPanelConfig } from '../support/panel-settings'
+import { TEST_AMQP_URI } from '../support/nameko'
 import { CrawlClient } from '../../src/main/clients/crawl-client'
 import { WatchClient } from '../../src/main/clients/watch-client'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
@@ -23,6 +30,8 @@ import {
 } from '../crawler/crawl-fixture'
 import type { ServiceProcess, TestBoard } from '../crawler/crawl-fixture'
 
+const run = promisify(execFile)
+const REPO = join(import.meta.dirname, '../..')
 const names = uniqueStackNames('watch-stack')
 const API_ENV = { WATCH_TICK_MS: '200' }
 let board: TestBoard
@@ -30,10 +39,12 @@ const scrapers: ServiceProcess[] = []
 let api: ServiceProcess | undefined
 let watches: WatchClient
 let crawls: CrawlClient
+let apiUrl = ''
 
 async function startApi(): Promise<void> {
   const started = await startApiProcess(names, board, API_ENV)
   api = started.api
+  apiUrl = started.url
   watches = new WatchClient({ baseUrl: started.url })
   crawls = new CrawlClient({ baseUrl: started.url })
 }
@@ -97,4 +108,66 @@ describe('watches on the stack', () => {
       expect(forDowntime.map((run) => run.id)).toEqual([missed.id])
     }
   )
+
+  it('is added, shown, run and removed through the panel session and `deck watch`', { timeout: 120_000 }, async () => {
+    const panel = new PanelUnderTest(
+      startupPanelConfig(
+        {
+          DECK_API_URL: apiUrl,
+          AMQP_URI: TEST_AMQP_URI,
+          ELASTICSEARCH_URL: ES_URL,
+          DECK_PROJECT: `deckwatch${Date.now()}`
+        },
+        REPO
+      )
+    )
+    try {
+      const bad = await panel.invoke('watchAdd', {
+        sources: ['jobboard'],
+        schedule: { kind: 'cron', cron: '0 7 * * *', timeZone: 'Berlin' }
+      })
+      expect(bad).toMatchObject({ ok: false })
+      expect(bad.ok ? '' : bad.error.message).toMatch(/"Berlin" is not a time zone.*For example/)
+      const added = await panel.invoke('watchAdd', {
+        name: 'mornings',
+        sources: ['jobboard'],
+        schedule: { kind: 'cron', cron: '0 7 * * *', timeZone: 'Europe/Berlin' }
+      })
+      if (!added.ok) throw new Error(added.error.message)
+      // 07:00 Berlin is 06:00 or 05:00 UTC, on the next day at the latest.
+      expect(new Date(added.value.nextRunAt!).getUTCHours()).toBeGreaterThanOrEqual(5)
+      expect(Date.parse(added.value.nextRunAt!) - Date.now()).toBeLessThanOrEqual(24 * 3600 * 1000)
+
+      const env = { ...process.env, DECK_API_URL: apiUrl, AMQP_URI: TEST_AMQP_URI, ELASTICSEARCH_URL: ES_URL }
+      const tsx = join(REPO, 'node_modules/.bin/tsx')
+      const deck = (...args: string[]) =>
+        run(tsx, ['src/main/cli/deck.ts', ...args], { cwd: REPO, env, timeout: 60_000 })
+      const cliAdded = JSON.parse(
+        (await deck('watch', 'add', '--source', 'jobboard', '--every', '6h', '--name', 'six-hourly', '--json')).stdout
+      ) as Watch
+      expect(cliAdded.schedule).toEqual({ kind: 'every', hours: 6 })
+      const list = (await deck('watch', 'list')).stdout
+      expect(list).toContain('mornings: At 07:00, every day (Europe/Berlin); next ')
+      expect(list).toContain('six-hourly: Every 6 hours; next ')
+      const badCli = await deck('watch', 'add', '--source', 'jobboard', '--cron', '61 * * * *').catch(
+        (err: { stderr: string; code: number }) => err
+      )
+      expect(badCli).toMatchObject({ code: expect.any(Number) })
+      expect((badCli as { stderr: string }).stderr).toMatch(/Invalid value for minute: 61/)
+
+      const ran = await panel.invoke('watchAction', { id: added.value.id, action: 'run' })
+      if (!ran.ok) throw new Error(ran.error.message)
+      expect(ran.value.runs[0]).toMatchObject({ trigger: 'manual', skipped: null })
+      const shown = (await deck('watch', 'show', added.value.id)).stdout
+      expect(shown).toContain(`(manual) crawl ${ran.value.runs[0]!.crawlId}`)
+      expect((await deck('watch', 'remove', cliAdded.id)).stdout.trim()).toBe('removed')
+      expect(await panel.invoke('watchRemove', { id: added.value.id })).toMatchObject({ ok: true })
+      expect(await panel.invoke('watchGet', { id: added.value.id })).toMatchObject({
+        ok: false,
+        error: { kind: 'WatchNotFound' }
+      })
+    } finally {
+      await panel.close()
+    }
+  })
 })
