@@ -38,7 +38,14 @@ import {
   SourceSpecSchema
 } from './source'
 import { NotificationSettingsSchema } from './notifications/notification-settings'
-import { WatchEditSchema, WatchIdSchema, WatchListResponseSchema, WatchSchema, WatchSpecSchema } from './watch'
+import {
+  WATCH_ACTIONS,
+  WatchEditSchema,
+  WatchIdSchema,
+  WatchListResponseSchema,
+  WatchSchema,
+  WatchSpecSchema
+} from './watch'
 import {
   AutoscaleDecisionSchema,
   AutoscaleSettingsPatchSchema,
@@ -468,7 +475,7 @@ function watchOperations() {
     },
     /** pause, resume, or run now (under the overlap rule: skipped while its last crawl runs). */
     watchAction: {
-      request: z.object({ id: WatchIdSchema, action: z.enum(['pause', 'resume', 'run']) }).strict(),
+      request: z.object({ id: WatchIdSchema, action: z.enum(WATCH_ACTIONS) }).strict(),
       response: WatchSchema
     },
     watchRemove: { request: z.object({ id: WatchIdSchema }).strict(), response: z.object({ deleted: z.boolean() }) }

@@ -63,7 +63,7 @@ export function WatchForm({
       }}
     >
       <h2>{editing === null ? 'New watch' : `Edit ${editing.name}`}</h2>
-      <label className="field field--grow">
+      <label className="field">
         <span>Name</span>
         <input
           className="input"
@@ -73,7 +73,7 @@ export function WatchForm({
           onChange={(event) => set('name', event.target.value)}
         />
       </label>
-      <fieldset className="field">
+      <fieldset className="source-form__politeness">
         <legend>Sources</legend>
         {names.map((name) => (
           <label key={name} className="checkbox">
@@ -95,7 +95,7 @@ export function WatchForm({
           {problems.sources ?? ''}
         </span>
       </fieldset>
-      <fieldset className="field">
+      <fieldset className="source-form__politeness">
         <legend>Schedule</legend>
         <label className="checkbox">
           <input type="radio" checked={values.kind === 'cron'} onChange={() => set('kind', 'cron')} /> cron
