@@ -14,11 +14,9 @@ import { ApiClientError } from '../../src/main/clients/api-client'
 import { Coordinator } from '../../src/services/crawler/coordinator'
 import { crawlReplyHeaders } from '../../src/services/crawler/crawl-control'
 import { readSitemapIds } from '../../src/services/crawler/sources/sitemap'
-import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
 import { SCRAPE_METHOD } from '../../src/services/listings/rpc-scrape'
 import { silentLogger } from '../../src/services/log'
 import { RpcServer } from '../../src/services/rpc/server'
-import { deleteWatchesIndex, watchesIndex } from '../../src/services/watches/watch-index'
 import { runInProgress } from '../../src/shared/watch'
 import type { Watch, WatchRun } from '../../src/shared/watch'
 import { TEST_AMQP_URI } from '../support/nameko'
@@ -139,9 +137,6 @@ afterAll(async () => {
   await stopCoordinators()
   await server?.stop()
   await board?.board.close()
-  const es = createElasticsearchClient(ES_URL, 30_000)
-  await deleteWatchesIndex(es, watchesIndex(names.prefix))
-  await es.close()
   await cleanUpStack(names)
 })
 

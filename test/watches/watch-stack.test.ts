@@ -15,8 +15,6 @@ import { startupPanelConfig } from '../support/panel-settings'
 import { TEST_AMQP_URI } from '../support/nameko'
 import { CrawlClient } from '../../src/main/clients/crawl-client'
 import { WatchClient } from '../../src/main/clients/watch-client'
-import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
-import { deleteWatchesIndex, watchesIndex } from '../../src/services/watches/watch-index'
 import type { WatchRun } from '../../src/shared/watch'
 import { ES_URL } from '../listings/fixtures'
 import {
@@ -62,9 +60,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopCrawlStack(names, { ...(api === undefined ? {} : { api }), scrapers, board })
-  const es = createElasticsearchClient(ES_URL, 30_000)
-  await deleteWatchesIndex(es, watchesIndex(names.prefix))
-  await es.close()
 })
 
 describe('watches on the stack', () => {
