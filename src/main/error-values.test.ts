@@ -41,6 +41,7 @@ import { SourceRefused } from '../services/politeness/refusal'
 import { ManagementApiError } from './broker/management-api'
 import { ApiClientError } from './clients/api-client'
 import { SourceError } from '../services/sources/source-errors'
+import { WatchError } from '../services/watches/watch-errors'
 import { SourcePaused, UnknownSource } from '../shared/scrape-errors'
 import { toPanelError } from './error-values'
 import { StreamRefused } from './session/client-streams'
@@ -128,6 +129,10 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
   RelayedScrapeError: [new RelayedScrapeError('NotAJobListing', 'no posting'), 'NotAJobListing'],
   UnknownSource: [new UnknownSource('board-b'), 'UnknownSource'],
   SourcePaused: [new SourcePaused('board-b'), 'SourcePaused'],
+  WatchError: [
+    new WatchError('InvalidWatch', 'schedule: "61 * * * *": Invalid value for minute: 61', 'See the example.'),
+    'InvalidWatch'
+  ],
   SourceError: [
     new SourceError('SourceNameTaken', 'A source named "b" already exists', 'Pick another name.'),
     'SourceNameTaken'
@@ -140,7 +145,8 @@ const CONVERTED: Record<string, string> = {
   UsageError: 'the CLI prints its usage text instead (cli-args.ts)',
   InterpolationError: 'becomes a ComposeFileInvalid issue of the file (compose-interpolation.ts)',
   TooComplex: 'becomes PageTooComplex (parse-listing.ts)',
-  SourceUsageError: 'becomes a UsageError (cli-args.ts)'
+  SourceUsageError: 'becomes a UsageError (cli-args.ts)',
+  WatchUsageError: 'becomes a UsageError (cli-args.ts)'
 }
 
 /** Every `class X extends <an error class>` in the shipped code. */

@@ -7,6 +7,7 @@
  */
 import { errors as esErrors } from '@elastic/elasticsearch'
 import { SourceError } from './sources/source-errors'
+import { WatchError } from './watches/watch-errors'
 import { isErrorKind } from '../shared/error-kinds'
 import type { ErrorKind } from '../shared/error-kinds'
 import { ScrapeError } from '../shared/scrape-errors'
@@ -42,7 +43,12 @@ export interface ErrorValue {
 /** Null for an error no service raises on purpose: the caller reports it as Internal. */
 export function serviceErrorValue(err: unknown): ErrorValue | null {
   if (err instanceof RemoteError) return remoteErrorValue(err)
-  if (err instanceof CrawlError || err instanceof CrawlSourceError || err instanceof SourceError)
+  if (
+    err instanceof CrawlError ||
+    err instanceof CrawlSourceError ||
+    err instanceof SourceError ||
+    err instanceof WatchError
+  )
     return { kind: err.kind, message: err.message, hint: err.hint }
   if (err instanceof ScrapeError || err instanceof ApiError) return { kind: err.name, message: err.message, hint: null }
   if (err instanceof SourceRefused || err instanceof FetchSlotMissed || err instanceof RobotsDisallowed)

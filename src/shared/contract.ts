@@ -39,6 +39,14 @@ import {
 } from './source'
 import { NotificationSettingsSchema } from './notifications/notification-settings'
 import {
+  WATCH_ACTIONS,
+  WatchEditSchema,
+  WatchIdSchema,
+  WatchListResponseSchema,
+  WatchSchema,
+  WatchSpecSchema
+} from './watch'
+import {
   AutoscaleDecisionSchema,
   AutoscaleSettingsPatchSchema,
   AutoscaleSettingsSchema,
@@ -436,6 +444,7 @@ const operations = {
     request: z.object({ name: SourceNameSchema }).strict(),
     response: z.object({ deleted: z.boolean() })
   },
+  ...watchOperations(),
   ...streamOperations(),
   ...fleetOperations(),
   // -- Autoscale (src/shared/autoscale.ts): a service's replicas from its queue's backlog, off until turned on.
@@ -450,6 +459,28 @@ const operations = {
     response: AutoscaleStateSchema
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
+
+// ---- Watches (src/shared/watch.ts): crawls on a schedule, run by the coordinator in the stack ----
+
+function watchOperations() {
+  return {
+    watchList: { request: Empty, response: WatchListResponseSchema },
+    watchGet: { request: z.object({ id: WatchIdSchema }).strict(), response: WatchSchema },
+    /** A bad cron expression or time zone is refused with the reason and an example. */
+    watchAdd: { request: WatchSpecSchema.strict(), response: WatchSchema },
+    /** Fields not given are kept; a new schedule counts from now. */
+    watchEdit: {
+      request: z.object({ id: WatchIdSchema, edit: WatchEditSchema.strict() }).strict(),
+      response: WatchSchema
+    },
+    /** pause, resume, or run now (under the overlap rule: skipped while its last crawl runs). */
+    watchAction: {
+      request: z.object({ id: WatchIdSchema, action: z.enum(WATCH_ACTIONS) }).strict(),
+      response: WatchSchema
+    },
+    watchRemove: { request: z.object({ id: WatchIdSchema }).strict(), response: z.object({ deleted: z.boolean() }) }
+  } as const
+}
 
 // ---- Fleet: resource use and notifications (src/shared/fleet-stats.ts, src/shared/notifications/) ----
 

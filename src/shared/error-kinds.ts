@@ -184,6 +184,19 @@ export const ERROR_RULES = {
     true,
     'Is the stack up? Sources are kept by the api service in Elasticsearch (GET /health).'
   ),
+  // Watches (src/shared/watch.ts)
+  InvalidWatch: rule(
+    400,
+    false,
+    'A watch is { sources: ["jobboard"], schedule: { kind: "cron", cron: "0 7 * * *", timeZone: "Europe/Berlin" } or { kind: "every", hours: 6 }, crawl?: { refresh, maxAttempts } }.'
+  ), // message: the field and the reason (a cron expression or time zone that does not parse)
+  WatchNotFound: rule(404, false, 'List the watches with `deck watch list` or GET /watches.'),
+  WatchConflict: rule(409, true, 'Someone else (or its coordinator) kept changing the watch; read it again and retry.'),
+  WatchesUnavailable: rule(
+    503,
+    true,
+    'Is the stack up? Watches are kept and run by the crawl coordinator in the api service (GET /health).'
+  ),
   // The stack's log store (src/shared/log-record.ts)
   InvalidLogQuery: rule(
     400,

@@ -6,6 +6,7 @@ import { parseRpcArgs, parseRpcKwargs } from '../../shared/rpc-console'
 import type { AutoscaleSettingsPatch } from '../../shared/autoscale'
 import { LOG_VALUE_OPTIONS, stackLogsCommand } from './log-args'
 import { SOURCE_LIST_OPTIONS, SOURCE_USAGE, SOURCE_VALUE_OPTIONS, SourceUsageError, sourceCommand } from './source-args'
+import { WATCH_USAGE, WATCH_VALUE_OPTIONS, WatchUsageError, watchCommand } from './watch-args'
 
 export interface CliCommand {
   operation: OperationName
@@ -70,6 +71,7 @@ usage: npm run deck -- [--swarm [--publish-public]] <command> [--json]
   crawl cancel|pause|resume|retry|delete <id>
   crawl export <id> --format jsonl|csv|summary   its results (or its summary), to stdout
 ${SOURCE_USAGE}
+${WATCH_USAGE}
   autoscale <service> [--min N] [--max N] [--target N] [--activation N] [--window S] [--interval S] [--follow]
                              turn autoscaling from the queue's backlog on in this process and print
                              its decision (--follow: every decision until Ctrl-C; without it, one step)`
@@ -99,6 +101,7 @@ const VALUE_OPTIONS = new Set([
   '--max-attempts',
   '--format',
   ...SOURCE_VALUE_OPTIONS,
+  ...WATCH_VALUE_OPTIONS,
   ...Object.keys(AUTOSCALE_OPTIONS)
 ])
 /** Options that take a value and may be given more than once. */
@@ -242,6 +245,13 @@ export function parseCli(argv: string[]): CliCommand {
         return { ...sourceCommand(rest, { flags, values, lists }), json }
       } catch (err) {
         if (err instanceof SourceUsageError) throw new UsageError(err.message)
+        throw err
+      }
+    case 'watch':
+      try {
+        return { ...watchCommand(rest, { flags, values, lists }), json }
+      } catch (err) {
+        if (err instanceof WatchUsageError) throw new UsageError(err.message)
         throw err
       }
     case 'autoscale':

@@ -31,6 +31,7 @@ import { formatLatencyPercentiles, formatStatusCounts } from '../../shared/http-
 import { decisionSummary, settingsSummary } from '../../shared/autoscale'
 import type { AutoscaleDecision, AutoscaleState } from '../../shared/autoscale'
 import { formatHostList, formatSourceDetail, formatSourceList } from './source-format'
+import { formatWatch, formatWatchList } from './watch-format'
 import type { HostListResponse } from '../../shared/source'
 
 type Formatters = { [K in OperationName]?: (value: OperationResponse<K>) => string }
@@ -73,6 +74,12 @@ const FORMATTERS: Formatters = {
   sourceEdit: formatSourceDetail,
   sourceAction: formatSourceDetail,
   sourceRemove: (v) => (v.deleted ? 'removed' : 'nothing to remove'),
+  watchList: formatWatchList,
+  watchGet: formatWatch,
+  watchAdd: formatWatch,
+  watchEdit: formatWatch,
+  watchAction: formatWatch,
+  watchRemove: (v) => (v.deleted ? 'removed' : 'nothing to remove'),
   autoscaleGet: formatAutoscaleState,
   autoscaleSet: formatAutoscaleState
 }

@@ -37,6 +37,8 @@ import { openLogStream } from './log-stream'
 import type { PanelSettings } from '../config/panel-config'
 import { crawlHandlers } from './crawl-handlers'
 import { sourceHandlers } from './source-handlers'
+import { NO_WATCHES, watchHandlers } from './watch-handlers'
+import type { WatchClientView } from './watch-handlers'
 import { ApiClientError } from '../clients/api-client'
 import type { SourceClientView } from './source-handlers'
 import { CrawlWatches, crawlStreamSource } from './crawl-watch'
@@ -72,6 +74,8 @@ export interface PanelCollaborators {
   crawls: Pick<CrawlClient, 'start' | 'list' | 'get' | 'items' | 'action' | 'remove' | 'export' | 'logs'>
   /** The api service's /sources client; absent, the source operations answer SourcesUnavailable. */
   sources?: SourceClientView
+  /** The api service's /watches client; absent, the watch operations answer WatchesUnavailable. */
+  watches?: WatchClientView
   /** Where this shell's client downloads a crawl's export. */
   exportUrl: (id: string, format: ExportFormat) => string
   /** The pre-flight of the compose file as it is now (host-access-gate.ts). */
@@ -275,6 +279,7 @@ export class PanelController {
       rpcServices: async () => ({ services: await this.parts.broker.rpcServices() }),
       ...crawlHandlers({ crawls: this.parts.crawls, exportUrl: this.parts.exportUrl }),
       ...sourceHandlers(this.parts.sources ?? NO_SOURCES),
+      ...watchHandlers(this.parts.watches ?? NO_WATCHES),
       ...fleetHandlers({
         engine: this.parts.driver.engine,
         serviceLimits: () => this.parts.status.serviceLimits(),

@@ -10,6 +10,7 @@ import { NotificationSettingsView } from './notifications/NotificationSettingsVi
 import { QueueView } from './queue/QueueView'
 import { SourcesView } from './sources/SourcesView'
 import { StackView } from './stack/StackView'
+import { WatchesView } from './watches/WatchesView'
 import { usePanelState } from './state/use-panel-state'
 
 const TABS = [
@@ -17,6 +18,7 @@ const TABS = [
   { id: 'queue', label: 'Queue' },
   { id: 'crawls', label: 'Crawls' },
   { id: 'sources', label: 'Sources' },
+  { id: 'watches', label: 'Watches' },
   { id: 'logs', label: 'Logs' },
   { id: 'lookup', label: 'Lookup' },
   { id: 'console', label: 'Console' },
@@ -91,6 +93,7 @@ export function App({ banner }: { banner?: ReactElement | null }): ReactElement 
             {t.id === 'queue' && <QueueView state={state} />}
             {t.id === 'crawls' && <CrawlsView state={state} active={tab === 'crawls'} />}
             {t.id === 'sources' && <SourcesView active={tab === 'sources'} />}
+            {t.id === 'watches' && <WatchesView active={tab === 'watches'} />}
             {t.id === 'logs' && (
               <LogsView key={logsRequest?.seq ?? 0} active={tab === 'logs'} initial={logsRequest?.filter ?? null} />
             )}

@@ -5,6 +5,7 @@
  *   GET /health                      broker and Elasticsearch status
  *   /crawls…                         the crawl coordinator (crawl-routes.ts)
  *   /sources…                        the boards the fleet may scrape (source-routes.ts)
+ *   /watches…                        crawls on a schedule, run by the coordinator (watch-routes.ts)
  *   GET /logs?…                      the stack's log (log-routes.ts), when a log store is given
  *   GET /hosts                       every host's politeness status (host-routes.ts)
  *   GET /metrics                     Prometheus metrics of the crawl side (metrics/crawl-metrics.ts)
@@ -27,6 +28,7 @@ import { handleCrawlRequest, isCrawlPath } from './crawl-routes'
 import type { SourceRegistry } from '../sources/source-registry'
 import { handleSourceRequest, isSourcePath } from './source-routes'
 import { handleHostRequest, isHostPath } from './host-routes'
+import { handleWatchRequest, isWatchPath } from './watch-routes'
 import { ApiError } from './api-error'
 import { errorKind, errorResponse } from './error-response'
 import { healthReport, healthStatusCode } from './health'
@@ -157,7 +159,9 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
           ? handleCrawlRequest
           : isHostPath(url.pathname)
             ? handleHostRequest
-            : null
+            : isWatchPath(url.pathname)
+              ? handleWatchRoutes
+              : null
     if (url !== null && options.crawler !== undefined && crawlRoutes !== null) {
       const status = await crawlRoutes(options.crawler, req, res, url, logger)
       logger.info('request', {
@@ -256,6 +260,17 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     return closing
   }
   return { url, listings, close }
+}
+
+/** The /watches routes of the coordinator's watch scheduler, in the shape the crawl route families share. */
+function handleWatchRoutes(
+  crawler: Coordinator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  logger: Logger
+): Promise<number> {
+  return handleWatchRequest(crawler.watches, req, res, url, logger)
 }
 
 /** The listing id of a lookup's URL (`/joblisting/:id`), so its request line carries it. */

@@ -10,7 +10,8 @@
  *   CRAWL_ROBOTS_TTL_MS (6 h) / CRAWL_ROBOTS_ERROR_TTL_MS (1 min): how long a robots.txt, or a
  *   failure to read one, is kept; SCRAPER_CONTACT_URL: the contact in the User-Agent robots.txt
  *   is fetched with (the scrapers' own),
- *   CRAWL_HTTP_STATS_CHECKPOINT_MS (5000: how often per-crawl HTTP statistics are stored).
+ *   CRAWL_HTTP_STATS_CHECKPOINT_MS (5000: how often per-crawl HTTP statistics are stored),
+ *   WATCH_TICK_MS (1000: how often due watches are looked for).
  */
 import { DEFAULT_SOURCE_URL_TEMPLATE, envInt, envString } from '../env'
 import type { Logger } from '../log'
@@ -18,6 +19,7 @@ import { SCRAPE_METHOD } from '../listings/rpc-scrape'
 import { Coordinator } from './coordinator'
 import { SLOT_PLAN } from './dispatcher'
 import { DEFAULT_HTTP_STATS_CHECKPOINT_MS } from './http-stats-store'
+import { DEFAULT_WATCH_TICK_MS } from '../watches/watch-scheduler'
 import { readSitemapIds } from './sources/sitemap'
 import { DEFAULT_ROBOTS_TIMING } from '../politeness/robots-rules'
 import { userAgentWithContact } from '../scraper/scrape-listing'
@@ -58,6 +60,7 @@ export function coordinatorFromEnv(context: CoordinatorEnvContext): Coordinator 
     },
     slotPlan: { ...SLOT_PLAN, marginMs: Math.max(0, envInt('CRAWL_SLOT_MARGIN_MS', SLOT_PLAN.marginMs)) },
     httpStatsCheckpointMs: Math.max(500, envInt('CRAWL_HTTP_STATS_CHECKPOINT_MS', DEFAULT_HTTP_STATS_CHECKPOINT_MS)),
+    watchTickMs: Math.max(100, envInt('WATCH_TICK_MS', DEFAULT_WATCH_TICK_MS)),
     amqpInitialRetries: envInt('AMQP_CONNECT_RETRIES', 30)
   })
 }

@@ -59,6 +59,10 @@ import { RobotsStore } from '../politeness/robots-store'
 import { listingUrl } from '../scraper/listing-url'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 import { SourcePoliteness } from '../politeness/source-politeness'
+import { ensureWatchesIndex, watchesIndex } from '../watches/watch-index'
+import { WatchScheduler } from '../watches/watch-scheduler'
+import type { CrawlNow } from '../watches/watch-due'
+import { WatchStore } from '../watches/watch-store'
 
 export interface CoordinatorOptions {
   elasticsearchUrl: string
@@ -89,6 +93,8 @@ export interface CoordinatorOptions {
   /** How often the per-crawl HTTP statistics are checkpointed (CRAWL_HTTP_STATS_CHECKPOINT_MS). */
   httpStatsCheckpointMs?: number
   tickMs?: number
+  /** How often due watches are looked for (WATCH_TICK_MS; watch-scheduler.ts). */
+  watchTickMs?: number
   amqpInitialRetries?: number
 }
 
@@ -113,6 +119,8 @@ export class Coordinator {
   readonly hostStatuses: HostStatuses
   /** Per crawl and host HTTP statistics: counted in memory, checkpointed every few seconds. */
   readonly httpStats: HttpStatsStore
+  /** Scheduled crawls (`<prefix>-watches`): due times claimed here, each run an ordinary crawl. */
+  readonly watches: WatchScheduler
   /** Told of every reply and every finished item (metrics/crawl-metrics.ts listens). */
   readonly replyWatchers: Pick<ReplyApplierOptions, 'onObserved' | 'onFinished'>[] = []
   private readonly es: Client
@@ -212,6 +220,13 @@ export class Coordinator {
         for (const watcher of this.replyWatchers) watcher.onFinished?.(state)
       }
     })
+    this.watches = new WatchScheduler({
+      store: new WatchStore(this.es, watchesIndex(options.indexPrefix)),
+      startCrawl: async (request) => (await this.startCrawl(request)).crawl.id,
+      crawlNow: (id) => this.crawlNow(id),
+      logger: options.logger,
+      ...(options.watchTickMs === undefined ? {} : { tickMs: options.watchTickMs })
+    })
     this.ingests = new CrawlIngests({
       crawls: this.crawls,
       items: this.items,
@@ -237,6 +252,7 @@ export class Coordinator {
     if (this.closed) throw new Error('The coordinator is closed')
     await ensureLedgerIndices(this.es, ledgerIndices(this.options.indexPrefix))
     await ensureSourcesIndex(this.es, this.sources.store.index)
+    await ensureWatchesIndex(this.es, this.watches.store.index)
     await this.sources.store.ensureDefault({
       listingUrlTemplate: this.options.sources.template,
       sitemapUrls: [this.options.sources.boardSitemapUrl],
@@ -253,6 +269,7 @@ export class Coordinator {
     this.httpStats.start()
     this.started = true
     this.schedule(0)
+    this.watches.start()
     this.options.logger.info('Crawl coordinator started', {
       prefix: this.options.indexPrefix,
       window: this.options.window,
@@ -264,6 +281,7 @@ export class Coordinator {
   async close(): Promise<void> {
     this.closed = true
     if (this.timer !== null) clearTimeout(this.timer)
+    await this.watches.close()
     this.ingests.abortAll()
     // A start still under way finishes (or fails) first, so nothing it opens outlives close().
     await this.starting?.catch(() => {})
@@ -336,6 +354,22 @@ export class Coordinator {
     const items = page.map(({ doc }) => crawlItemOf(doc))
     const last = page[page.length - 1]
     return { items, nextCursor: page.length === query.limit && last !== undefined ? String(last.doc.seq) : null }
+  }
+
+  /** A crawl's state and, once it ended, its counts (a watch's run outcome); null when it is gone. */
+  private async crawlNow(id: string): Promise<CrawlNow | null> {
+    const crawl = await this.crawls.get(id)
+    if (crawl === null) return null
+    if (crawl.state === 'running' || crawl.state === 'paused')
+      return { state: crawl.state, total: 0, done: 0, failed: 0, finishedAt: null }
+    const [summary] = await this.stats.summaries([crawl])
+    return {
+      state: crawl.state,
+      total: summary?.total ?? 0,
+      done: summary?.done ?? 0,
+      failed: summary?.failed ?? 0,
+      finishedAt: summary?.finishedAt ?? null
+    }
   }
 
   async action(id: string, action: CrawlAction): Promise<CrawlSummary> {

@@ -1,0 +1,134 @@
+/**
+ * `deck watch <subcommand> …` → one watch operation of the contract. A schedule is `--cron
+ * EXPR [--tz ZONE]` or `--every 6h`; the cron expression and time zone are passed on as
+ * given, so the contract says what is wrong with them in the same words REST and the panel use.
+ */
+export class WatchUsageError extends Error {
+  override name = 'UsageError'
+}
+
+export interface WatchOptions {
+  flags: Set<string>
+  values: Map<string, string>
+  /** Every value of a repeatable option (`--source A --source B`). */
+  lists: Map<string, string[]>
+}
+
+export const WATCH_USAGE = `  watch add --source NAME [--source NAME…] (--cron "0 7 * * *" [--tz Europe/Berlin] | --every 6h)
+            [--name TEXT] [--refresh] [--max-attempts N]
+                             crawl those sources on a schedule, run by the stack (not this terminal):
+                             a cron expression (5 fields, or 6 with seconds first) in a time zone
+                             (default UTC), or every N hours; a due time while the last run's crawl
+                             still runs is skipped, and one missed while the stack was down runs once
+  watch edit <id> [--source NAME…] [--cron EXPR [--tz ZONE] | --every Nh] [--name TEXT]
+             [--refresh | --no-refresh] [--max-attempts N]
+  watch list                 every watch: its schedule in words, next run, last run and its outcome
+  watch show <id>            a watch and its last runs
+  watch pause|resume|run|remove <id>
+                             run: start a run now (skipped, and said so, while its last crawl runs)`
+
+export const WATCH_VALUE_OPTIONS = ['--cron', '--tz', '--every', '--name'] as const
+
+const SUBCOMMANDS = ['add', 'edit', 'list', 'show', 'pause', 'resume', 'run', 'remove'] as const
+const ADD_OPTIONS = ['--source', '--cron', '--tz', '--every', '--name', '--refresh', '--max-attempts']
+const EDIT_OPTIONS = [...ADD_OPTIONS, '--no-refresh']
+
+type WatchOperation = 'watchList' | 'watchGet' | 'watchAdd' | 'watchEdit' | 'watchAction' | 'watchRemove'
+
+export function watchCommand(
+  words: string[],
+  options: WatchOptions
+): { operation: WatchOperation; request: Record<string, unknown> } {
+  const [sub, ...rest] = words
+  const command = `watch ${sub ?? ''}`.trim()
+  const allow = (allowed: string[]): void => {
+    for (const option of [...options.flags, ...options.values.keys(), ...options.lists.keys()]) {
+      if (!allowed.includes(option)) throw new WatchUsageError(`${command} does not take ${option}`)
+    }
+  }
+  const id = (): string => {
+    if (rest.length !== 1) throw new WatchUsageError(`${command} takes <watch id>`)
+    return rest[0] as string
+  }
+  switch (sub) {
+    case 'list':
+      allow([])
+      if (rest.length > 0) throw new WatchUsageError('watch list takes no arguments')
+      return { operation: 'watchList', request: {} }
+    case 'show':
+      allow([])
+      return { operation: 'watchGet', request: { id: id() } }
+    case 'add': {
+      allow(ADD_OPTIONS)
+      if (rest.length > 0) throw new WatchUsageError(`watch add takes no words, only options (got "${rest[0]}")`)
+      const sources = options.lists.get('--source')
+      if (sources === undefined) throw new WatchUsageError('watch add needs --source NAME (one or more)')
+      const schedule = scheduleOf(options, command)
+      if (schedule === undefined) throw new WatchUsageError('watch add needs --cron EXPR [--tz ZONE] or --every Nh')
+      return {
+        operation: 'watchAdd',
+        request: { sources, schedule, crawl: crawlOf(options, command), ...nameOf(options) }
+      }
+    }
+    case 'edit': {
+      allow(EDIT_OPTIONS)
+      const edit: Record<string, unknown> = { ...nameOf(options) }
+      const sources = options.lists.get('--source')
+      if (sources !== undefined) edit['sources'] = sources
+      const schedule = scheduleOf(options, command)
+      if (schedule !== undefined) edit['schedule'] = schedule
+      const crawl = crawlOf(options, command)
+      if (Object.keys(crawl).length > 0) edit['crawl'] = crawl
+      if (Object.keys(edit).length === 0)
+        throw new WatchUsageError('watch edit: say what to change (see the options of watch edit)')
+      return { operation: 'watchEdit', request: { id: id(), edit } }
+    }
+    case 'pause':
+    case 'resume':
+    case 'run':
+      allow([])
+      return { operation: 'watchAction', request: { id: id(), action: sub } }
+    case 'remove':
+      allow([])
+      return { operation: 'watchRemove', request: { id: id() } }
+    case undefined:
+      throw new WatchUsageError(`watch takes one of: ${SUBCOMMANDS.join(', ')}`)
+    default:
+      throw new WatchUsageError(`unknown watch command "${sub}" (one of: ${SUBCOMMANDS.join(', ')})`)
+  }
+}
+
+function scheduleOf(options: WatchOptions, command: string): Record<string, unknown> | undefined {
+  const cron = options.values.get('--cron')
+  const timeZone = options.values.get('--tz')
+  const every = options.values.get('--every')
+  if (cron !== undefined && every !== undefined)
+    throw new WatchUsageError(`${command} takes --cron or --every, not both`)
+  if (timeZone !== undefined && cron === undefined) throw new WatchUsageError(`${command}: --tz goes with --cron`)
+  if (cron !== undefined) return { kind: 'cron', cron, ...(timeZone === undefined ? {} : { timeZone }) }
+  if (every === undefined) return undefined
+  const hours = /^(\d{1,5})h?$/.exec(every)
+  if (hours === null)
+    throw new WatchUsageError(`${command}: --every "${every}" is not a number of hours (for example --every 6h)`)
+  return { kind: 'every', hours: Number(hours[1]) }
+}
+
+function crawlOf(options: WatchOptions, command: string): Record<string, unknown> {
+  const crawl: Record<string, unknown> = {}
+  if (options.flags.has('--refresh') && options.flags.has('--no-refresh'))
+    throw new WatchUsageError(`${command} takes --refresh or --no-refresh, not both`)
+  if (options.flags.has('--refresh')) crawl['refresh'] = true
+  if (options.flags.has('--no-refresh')) crawl['refresh'] = false
+  const attempts = options.values.get('--max-attempts')
+  if (attempts !== undefined) {
+    if (!/^\d{1,3}$/.test(attempts))
+      throw new WatchUsageError(`${command}: --max-attempts "${attempts}" is not a whole number`)
+    crawl['maxAttempts'] = Number(attempts)
+  }
+  return crawl
+}
+
+function nameOf(options: WatchOptions): { name?: string } {
+  const name = options.values.get('--name')
+  return name === undefined ? {} : { name }
+}

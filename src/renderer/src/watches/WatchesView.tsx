@@ -1,0 +1,141 @@
+import { useState } from 'react'
+import type { ReactElement } from 'react'
+import type { PanelError } from '../../../shared/contract'
+import type { Watch } from '../../../shared/watch'
+import { describeSchedule } from '../../../shared/watch-schedule'
+import { usePanelApi } from '../api/panel-context'
+import { ErrorNotice } from '../components/ErrorNotice'
+import { TableHead } from '../components/TableHead'
+import { useSources } from '../sources/use-sources'
+import { WatchForm } from './WatchForm'
+import { WatchRunsChart } from './WatchRunsChart'
+import { useWatches } from './use-watches'
+import { runOutcomeText } from './watch-runs'
+
+/**
+ * Crawls on a schedule, run by the stack's coordinator (closing the panel stops nothing):
+ * each watch's schedule in words, next run, last run and its outcome, and its last runs as a
+ * chart; add, edit, run now, pause, resume, remove.
+ */
+export function WatchesView({ active }: { active: boolean }): ReactElement {
+  const api = usePanelApi()
+  const { watches, error, refresh } = useWatches(active)
+  const { sources } = useSources(active)
+  const [form, setForm] = useState<{ editing: Watch | null } | null>(null)
+  const [actionError, setActionError] = useState<PanelError | null>(null)
+
+  const act = async (call: () => Promise<{ ok: true } | { ok: false; error: PanelError }>): Promise<void> => {
+    const answer = await call()
+    setActionError(answer.ok ? null : answer.error)
+    refresh()
+  }
+
+  return (
+    <section className="view" aria-labelledby="watches-heading">
+      <header className="view__header">
+        <h1 id="watches-heading">Watches</h1>
+        <button
+          type="button"
+          className="button button--primary"
+          data-testid="watch-add"
+          onClick={() => setForm({ editing: null })}
+        >
+          Add a watch
+        </button>
+      </header>
+      {form !== null && (
+        <WatchForm
+          key={form.editing?.id ?? '(new)'}
+          editing={form.editing}
+          sources={sources}
+          onDone={() => {
+            setForm(null)
+            refresh()
+          }}
+        />
+      )}
+      {error && <ErrorNotice error={error} />}
+      {actionError && <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} />}
+      {watches === null ? (
+        <p className="muted">Asking the stack for its watches…</p>
+      ) : watches.length === 0 ? (
+        <p className="muted">No watches yet: add one to crawl sources on a schedule.</p>
+      ) : (
+        <table className="sources watches" data-testid="watch-list">
+          <TableHead columns={['Watch', 'Schedule', 'Next run', 'Last run', 'Last runs', '']} />
+          <tbody>
+            {watches.map((watch) => {
+              const last = watch.runs[0]
+              return (
+                <tr key={watch.id} data-testid="watch-row" data-watch={watch.id} data-paused={watch.paused}>
+                  <th scope="row">
+                    {watch.name}
+                    {watch.paused && <span className="muted"> · paused</span>}
+                    <div className="muted">{watch.sources.join(', ')}</div>
+                  </th>
+                  <td data-testid="watch-schedule">{describeSchedule(watch.schedule)}</td>
+                  <td>
+                    {watch.nextRunAt === null ? <span className="muted">paused</span> : formatTime(watch.nextRunAt)}
+                  </td>
+                  <td data-testid="watch-last-run">
+                    {last === undefined ? (
+                      <span className="muted">never</span>
+                    ) : (
+                      <>
+                        {formatTime(last.dueAt)} ({last.trigger})<div>{runOutcomeText(last)}</div>
+                        {last.crawlId !== null && <div className="muted">crawl {last.crawlId}</div>}
+                      </>
+                    )}
+                  </td>
+                  <td className="watches__chart">
+                    <WatchRunsChart runs={watch.runs} label={`Done and failed per run of ${watch.name}`} />
+                  </td>
+                  <td className="sources__actions">
+                    <button
+                      type="button"
+                      className="button button--quiet"
+                      data-testid="watch-run-now"
+                      onClick={() => void act(() => api.invoke('watchAction', { id: watch.id, action: 'run' }))}
+                    >
+                      Run now
+                    </button>
+                    <button type="button" className="button button--quiet" onClick={() => setForm({ editing: watch })}>
+                      Edit
+                    </button>
+                    <button
+                      type="button"
+                      className="button button--quiet"
+                      data-testid="watch-pause-resume"
+                      onClick={() =>
+                        void act(() =>
+                          api.invoke('watchAction', { id: watch.id, action: watch.paused ? 'resume' : 'pause' })
+                        )
+                      }
+                    >
+                      {watch.paused ? 'Resume' : 'Pause'}
+                    </button>
+                    <button
+                      type="button"
+                      className="button button--quiet"
+                      onClick={() => {
+                        if (window.confirm(`Remove the watch ${watch.name}? Its crawls keep their results.`))
+                          void act(() => api.invoke('watchRemove', { id: watch.id }))
+                      }}
+                    >
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
+
+/** A time in the viewer's own zone, to the minute. */
+function formatTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+}

@@ -1,0 +1,52 @@
+/**
+ * The watches index, `<prefix>-watches` beside the crawl ledger's and the sources' (same
+ * prefix): one document per watch, `_id` = its id, with its last runs inside it. Mapped
+ * explicitly (and by an index template, so an index deleted at run time comes back mapped);
+ * the runs and the schedule are read whole, never searched.
+ */
+import { errors } from '@elastic/elasticsearch'
+import type { Client, estypes } from '@elastic/elasticsearch'
+
+export function watchesIndex(prefix: string): string {
+  return `${prefix}-watches`
+}
+
+const SETTINGS: estypes.IndicesIndexSettings = { number_of_shards: 1, number_of_replicas: 0 }
+
+const WATCHES_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: false,
+  properties: {
+    id: { type: 'keyword' },
+    name: { type: 'keyword', ignore_above: 256 },
+    sources: { type: 'keyword' },
+    schedule: { type: 'object', enabled: false },
+    crawl: { type: 'object', enabled: false },
+    paused: { type: 'boolean' },
+    anchorAt: { type: 'date', index: false },
+    nextRunAt: { type: 'date' },
+    runs: { type: 'object', enabled: false },
+    createdAt: { type: 'date' },
+    updatedAt: { type: 'date' }
+  }
+}
+
+export async function ensureWatchesIndex(client: Client, index: string): Promise<void> {
+  await client.indices.putIndexTemplate({
+    name: `${index}-watches`,
+    index_patterns: [index],
+    template: { settings: SETTINGS, mappings: WATCHES_MAPPINGS }
+  })
+  if (await client.indices.exists({ index })) return
+  try {
+    await client.indices.create({ index, settings: SETTINGS, mappings: WATCHES_MAPPINGS })
+  } catch (err) {
+    if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception'))
+      throw err
+  }
+}
+
+/** Removes the index and its template (tests). */
+export async function deleteWatchesIndex(client: Client, index: string): Promise<void> {
+  await client.indices.delete({ index }, { ignore: [404] })
+  await client.indices.deleteIndexTemplate({ name: `${index}-watches` }, { ignore: [404] })
+}
