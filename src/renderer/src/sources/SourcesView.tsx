@@ -1,11 +1,11 @@
 import { useState } from 'react'
 import type { ReactElement } from 'react'
-import type { PanelError } from '../../../shared/contract'
 import type { SourceDetail } from '../../../shared/source'
 import { HostList } from './HostList'
 import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { TableHead } from '../components/TableHead'
+import { useRowActions } from '../components/use-row-actions'
 import { SourceForm } from './SourceForm'
 import { useSources } from './use-sources'
 import { useLiveHosts } from './use-live-hosts'
@@ -19,13 +19,7 @@ export function SourcesView({ active }: { active: boolean }): ReactElement {
   const hostsOf = (source: SourceDetail): SourceDetail['hosts'] =>
     liveHosts === null ? source.hosts : liveHosts.filter((h) => h.source === source.name)
   const [form, setForm] = useState<{ editing: SourceDetail | null } | null>(null)
-  const [actionError, setActionError] = useState<PanelError | null>(null)
-
-  const act = async (call: () => Promise<{ ok: true } | { ok: false; error: PanelError }>): Promise<void> => {
-    const answer = await call()
-    setActionError(answer.ok ? null : answer.error)
-    refresh()
-  }
+  const { act, actionError, dismiss } = useRowActions(refresh)
 
   return (
     <section className="view" aria-labelledby="sources-heading">
@@ -51,7 +45,7 @@ export function SourcesView({ active }: { active: boolean }): ReactElement {
         />
       )}
       {error && <ErrorNotice error={error} />}
-      {actionError && <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} />}
+      {actionError && <ErrorNotice error={actionError} onDismiss={dismiss} />}
       {sources === null ? (
         <p className="muted">Asking the stack for its sources…</p>
       ) : (

@@ -1,11 +1,11 @@
 import { useState } from 'react'
 import type { ReactElement } from 'react'
-import type { PanelError } from '../../../shared/contract'
 import type { Watch } from '../../../shared/watch'
 import { describeSchedule } from '../../../shared/watch-schedule'
 import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { TableHead } from '../components/TableHead'
+import { useRowActions } from '../components/use-row-actions'
 import { useSources } from '../sources/use-sources'
 import { WatchForm } from './WatchForm'
 import { WatchRunsChart } from './WatchRunsChart'
@@ -22,13 +22,7 @@ export function WatchesView({ active }: { active: boolean }): ReactElement {
   const { watches, error, refresh } = useWatches(active)
   const { sources } = useSources(active)
   const [form, setForm] = useState<{ editing: Watch | null } | null>(null)
-  const [actionError, setActionError] = useState<PanelError | null>(null)
-
-  const act = async (call: () => Promise<{ ok: true } | { ok: false; error: PanelError }>): Promise<void> => {
-    const answer = await call()
-    setActionError(answer.ok ? null : answer.error)
-    refresh()
-  }
+  const { act, actionError, dismiss } = useRowActions(refresh)
 
   return (
     <section className="view" aria-labelledby="watches-heading">
@@ -55,7 +49,7 @@ export function WatchesView({ active }: { active: boolean }): ReactElement {
         />
       )}
       {error && <ErrorNotice error={error} />}
-      {actionError && <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} />}
+      {actionError && <ErrorNotice error={actionError} onDismiss={dismiss} />}
       {watches === null ? (
         <p className="muted">Asking the stack for its watches…</p>
       ) : watches.length === 0 ? (
