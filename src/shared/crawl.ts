@@ -4,6 +4,7 @@
  * panel and the CLI. No Node imports: the renderer bundles this file.
  */
 import { z } from 'zod'
+import { CrawlChangeCountsSchema } from './crawl-changes'
 import { CrawlHttpStatsSchema } from './crawl-http-stats'
 import { SourceNameSchema } from './source'
 
@@ -94,6 +95,11 @@ export const CrawlSummarySchema = z.object({
   failed: z.number().int(),
   skipped: z.number().int(),
   cancelled: z.number().int(),
+  /**
+   * What its finished items did since the last crawl of their source: new + changed + unchanged
+   * + gone + failed === done + failed + skipped. Absent from a stack that keeps no registry.
+   */
+  changes: CrawlChangeCountsSchema.optional(),
   /** done + failed finished in the last 30 s ÷ 30. */
   ratePerSecond: z.number(),
   /** remaining ÷ rate; null when the rate is 0 or the crawl has ended. */

@@ -3,6 +3,7 @@
  *   POST /crawls, GET /crawls, GET /crawls/:id, GET /crawls/:id/items?state=&cursor=&limit=,
  *   POST /crawls/:id/{cancel,pause,resume,retry}, DELETE /crawls/:id,
  *   GET /crawls/:id/export?format=jsonl|csv (streamed) or summary (the detail with its HTTP statistics)
+ *   GET /crawls/:id/changes?kind=&q=&cursor=&limit= (the change report), /changes/export?format=jsonl|csv
  * Bad input is 400 InvalidCrawl, an unknown crawl 404 CrawlNotFound, an action the crawl's
  * state does not allow 409 CrawlConflict, Elasticsearch down 503 CrawlerUnavailable (each
  * status is its kind's, src/shared/error-kinds.ts).
@@ -24,6 +25,8 @@ import { readJsonBody, sendJson, sendRouteError } from './json-routes'
 import type { Coordinator } from '../crawler/coordinator'
 import { CrawlError, coordinatorStarting, coordinatorStoreUnavailable } from '../crawler/crawl-errors'
 import { EXPORT_CONTENT_TYPES, writeExport } from '../crawler/sources/export-writer'
+import { CHANGE_EXPORT_TYPES, writeChangesExport } from '../crawler/changes/change-export'
+import { CHANGE_KINDS, CrawlChangesQuerySchema, changesFileName } from '../../shared/crawl-changes'
 
 /** Room for an 8 MiB list inside its JSON request. */
 const MAX_BODY_BYTES = MAX_ID_LIST_BYTES * 2 + 64 * 1024
@@ -124,6 +127,36 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
     })
     // It ends the response (or destroys it if reading the ledger fails midway).
     await writeExport(format.data, rows, res)
+    return 200
+  }
+  if (sub === 'changes' && parts.length === 3) {
+    if (method !== 'GET') throw notAllowed(method, 'GET')
+    const param = (name: string): Record<string, string> => {
+      const value = url.searchParams.get(name)
+      return value ? { [name]: value } : {}
+    }
+    const limit = url.searchParams.get('limit')
+    const query = CrawlChangesQuerySchema.safeParse({
+      ...param('kind'),
+      ...param('q'),
+      ...param('cursor'),
+      ...(limit ? { limit: /^\d{1,4}$/.test(limit) ? Number(limit) : limit } : {})
+    })
+    if (!query.success) throw invalid(query.error.issues, `kind is one of ${CHANGE_KINDS.join(', ')}; limit 1–500.`)
+    return sendJson(res, 200, await coordinator.changesPage(crawlId, query.data))
+  }
+  if (sub === 'changes' && parts.length === 4 && parts[3] === 'export') {
+    if (method !== 'GET') throw notAllowed(method, 'GET')
+    const format = url.searchParams.get('format') ?? 'jsonl'
+    if (format !== 'jsonl' && format !== 'csv')
+      throw new CrawlError('InvalidCrawl', `Unknown export format "${format}"`, 'format is jsonl or csv.')
+    await coordinator.summary(crawlId) // 404 before the headers go out
+    res.writeHead(200, {
+      'Content-Type': CHANGE_EXPORT_TYPES[format],
+      'Content-Disposition': `attachment; filename="${changesFileName(crawlId, format)}"`,
+      'Cache-Control': 'no-store'
+    })
+    await writeChangesExport(format, coordinator.changeRows(crawlId), res)
     return 200
   }
   if (parts.length === 3 && (CRAWL_ACTIONS as readonly string[]).includes(sub ?? '')) {

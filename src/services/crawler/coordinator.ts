@@ -5,6 +5,11 @@
  * the scraper queue full (dispatcher), expires stale requests, marks finished crawls done
  * and announces crawl control; replies are applied as they come (reply-applier).
  */
+import { ChangeRecorder } from './changes/change-recorder'
+import { changeOf, changesQuery } from './changes/change-report'
+import { sweepGone } from './changes/gone-sweep'
+import { ListingRegistry, registryIndex } from './changes/listing-registry'
+import type { ChangeKind, CrawlChange, CrawlChangesPage } from '../../shared/crawl-changes'
 import { randomBytes } from 'node:crypto'
 import type { Client } from '@elastic/elasticsearch'
 import type {
@@ -113,6 +118,8 @@ export class Coordinator {
   readonly hostStatuses: HostStatuses
   /** Per crawl and host HTTP statistics: counted in memory, checkpointed every few seconds. */
   readonly httpStats: HttpStatsStore
+  /** Every listing's record across crawls: what changed, what a re-crawl may skip (changes/). */
+  readonly registry: ListingRegistry
   /** Told of every reply and every finished item (metrics/crawl-metrics.ts listens). */
   readonly replyWatchers: Pick<ReplyApplierOptions, 'onObserved' | 'onFinished'>[] = []
   private readonly es: Client
@@ -132,6 +139,7 @@ export class Coordinator {
     const indices = ledgerIndices(options.indexPrefix)
     this.crawls = new CrawlStore(this.es, indices.crawls)
     this.items = new ItemStore(this.es, indices.items)
+    this.registry = new ListingRegistry(this.es, registryIndex(options.indexPrefix))
     this.batches = new DispatchBatches(this.es, indices.dispatches)
     this.stats = new CrawlStats(this.es, indices.items, (counts) => this.hostStatuses.ofCrawl(counts))
     this.link = new CrawlerLink({
@@ -203,6 +211,7 @@ export class Coordinator {
     })
     this.applier = new ReplyApplier({
       items: this.items,
+      changes: new ChangeRecorder(this.registry),
       listings: new ListingRepository(this.es, options.listingsIndex),
       backoff: options.backoff,
       logger: options.logger,
@@ -215,6 +224,7 @@ export class Coordinator {
     this.ingests = new CrawlIngests({
       crawls: this.crawls,
       items: this.items,
+      registry: this.registry,
       es: this.es,
       listingsIndex: options.listingsIndex,
       sources: { ...options.sources, registry: sourceStore },
@@ -236,6 +246,7 @@ export class Coordinator {
   private async startOnce(): Promise<void> {
     if (this.closed) throw new Error('The coordinator is closed')
     await ensureLedgerIndices(this.es, ledgerIndices(this.options.indexPrefix))
+    await this.registry.ensure()
     await ensureSourcesIndex(this.es, this.sources.store.index)
     await this.sources.store.ensureDefault({
       listingUrlTemplate: this.options.sources.template,
@@ -336,6 +347,31 @@ export class Coordinator {
     const items = page.map(({ doc }) => crawlItemOf(doc))
     const last = page[page.length - 1]
     return { items, nextCursor: page.length === query.limit && last !== undefined ? String(last.doc.seq) : null }
+  }
+
+  /** A page of the crawl's change report, with its counts. */
+  async changesPage(
+    id: string,
+    query: { kind?: ChangeKind; q?: string; cursor?: string; limit: number }
+  ): Promise<CrawlChangesPage> {
+    const crawl = await this.crawl(id)
+    const after = query.cursor === undefined ? undefined : parseCursor(query.cursor)
+    const [page, [summary]] = await Promise.all([
+      this.items.search(changesQuery(id, query.kind, query.q), query.limit, after === undefined ? undefined : [after, id]),
+      this.stats.summaries([crawl])
+    ])
+    const last = page[page.length - 1]
+    return {
+      counts: summary?.changes ?? { new: 0, changed: 0, unchanged: 0, gone: 0, failed: 0 },
+      changes: page.map(({ doc }) => changeOf(doc)),
+      nextCursor: page.length === query.limit && last !== undefined ? String(last.doc.seq) : null
+    }
+  }
+
+  /** Every row of the crawl's change report of the listed kinds, a page at a time (the export). */
+  async *changeRows(id: string): AsyncGenerator<CrawlChange> {
+    for await (const page of this.items.scan(changesQuery(id, undefined, undefined), 500))
+      for (const { doc } of page) yield changeOf(doc)
   }
 
   async action(id: string, action: CrawlAction): Promise<CrawlSummary> {
@@ -474,6 +510,8 @@ export class Coordinator {
     for (const summary of await this.stats.summaries(crawls)) {
       if (summary.queued + summary.scraping > 0) continue
       finished = true
+      const crawl = crawls.find((c) => c.id === summary.id)
+      const gone = crawl === undefined ? 0 : await sweepGone(crawl, this.registry, this.items)
       const at = new Date().toISOString()
       await this.crawls.update(summary.id, { state: 'done', finishedAt: at, updatedAt: at })
       this.options.logger.info('Crawl done', {
@@ -481,7 +519,8 @@ export class Coordinator {
         total: summary.total,
         done: summary.done,
         failed: summary.failed,
-        skipped: summary.skipped
+        skipped: summary.skipped,
+        gone
       })
     }
     // A finished crawl's statistics are stored whole at once, not at the next checkpoint.
