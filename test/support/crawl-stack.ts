@@ -13,6 +13,7 @@ import { connect } from 'amqplib'
 import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
 import { deleteLedgerIndices, ledgerIndices } from '../../src/services/crawler/ledger-indices'
 import { deleteSourcesIndex, sourcesIndex } from '../../src/services/sources/source-index'
+import { ListingRegistry, registryIndex } from '../../src/services/crawler/changes/listing-registry'
 import { parseBoardSet } from '../../src/services/jobboard/board-set-config'
 import type { BoardSetStats } from '../../src/services/jobboard/board-set'
 import { startJobBoard } from '../../src/services/jobboard/server'
@@ -251,6 +252,7 @@ export async function cleanUpStack(names: CrawlStackNames): Promise<void> {
   const es = createElasticsearchClient(ES_URL, 30_000)
   await deleteLedgerIndices(es, ledgerIndices(names.prefix))
   await deleteSourcesIndex(es, sourcesIndex(names.prefix))
+  await new ListingRegistry(es, registryIndex(names.prefix)).drop()
   await es.indices.delete({ index: names.listingsIndex }, { ignore: [404] })
   await es.indices.deleteIndexTemplate({ name: `${names.listingsIndex}-listings` }, { ignore: [404] })
   // The stack's log, when its services shipped one (LOG_STORE).

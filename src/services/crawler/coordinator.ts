@@ -512,6 +512,8 @@ export class Coordinator {
       finished = true
       const crawl = crawls.find((c) => c.id === summary.id)
       const gone = crawl === undefined ? 0 : await sweepGone(crawl, this.registry, this.items)
+      // A crawl seen done has its gone listings counted.
+      if (gone > 0) await this.items.refresh()
       const at = new Date().toISOString()
       await this.crawls.update(summary.id, { state: 'done', finishedAt: at, updatedAt: at })
       this.options.logger.info('Crawl done', {

@@ -10,6 +10,7 @@
 import { DEFAULT_SOURCE_NAME } from '../../../shared/source'
 import type { ItemStore } from '../item-store'
 import { newItem } from '../ledger-docs'
+import { itemDocId } from '../ledger-indices'
 import type { CrawlDoc } from '../ledger-docs'
 import { changeFieldsOf } from './change-recorder'
 import { classify } from './change-rules'
@@ -28,7 +29,12 @@ export async function sweepGone(crawl: CrawlDoc, registry: ListingRegistry, item
   let seq = crawl.sourceRead
   let gone = 0
   for (const source of fullySeenSources(crawl)) {
-    for await (const records of registry.unseen(source, crawl.id)) {
+    for await (const unseen of registry.unseen(source, crawl.id)) {
+      // An item the crawl has but whose record it did not write (failed by the stale deadline,
+      // skipped by robots.txt) was listed: not gone.
+      const listed = await items.existing(unseen.map((record) => itemDocId(crawl.id, record.listingId, source)))
+      const records = unseen.filter((record) => !listed.has(itemDocId(crawl.id, record.listingId, source)))
+      if (records.length === 0) continue
       const at = new Date().toISOString()
       const decided = records.map((record) =>
         classify(record, { kind: 'absent' }, { crawlId: crawl.id, source, listingId: record.listingId, at, lastmod: null })
