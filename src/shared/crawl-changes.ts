@@ -74,11 +74,6 @@ export const LISTED_CHANGE_KINDS: readonly ChangeKind[] = ['new', 'changed', 'go
 /** An export of changes only: one row per listing of a listed kind, in column order. */
 export const CHANGE_EXPORT_COLUMNS = ['source', 'listingId', 'kind', 'title', 'company', 'fields', 'reason'] as const
 
-/** The file a changes export downloads as. */
-export function changesFileName(id: string, format: 'jsonl' | 'csv'): string {
-  return `crawl-${id}-changes.${format}`
-}
-
 /** `title: A → B; salary: … → …`, for one line of a table or a CSV cell. */
 export function fieldDiffText(fields: readonly FieldDiff[]): string {
   return fields.map((f) => `${f.field}: ${f.old ?? '—'} → ${f.new ?? '—'}`).join('; ')

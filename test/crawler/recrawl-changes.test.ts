@@ -138,10 +138,10 @@ describe('a re-crawl after the board moved one epoch', () => {
       expect(unchanged.counts).toEqual(counts)
 
       // The export holds the changes only, every listed one.
-      const exported = await new Response(await client.exportChanges(second.crawl.id, 'jsonl')).text()
+      const exported = await new Response(await client.export(second.crawl.id, 'changes-jsonl')).text()
       const rows = exported.trim().split('\n')
       expect(rows).toHaveLength(counts.new + counts.changed + counts.gone + counts.failed)
-      const csv = await new Response(await client.exportChanges(second.crawl.id, 'csv')).text()
+      const csv = await new Response(await client.export(second.crawl.id, 'changes-csv')).text()
       expect(csv.split('\n')[0]).toBe('source,listingId,kind,title,company,fields,reason')
       expect(csv).toContain(' → ')
     }

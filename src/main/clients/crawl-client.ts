@@ -76,14 +76,6 @@ export class CrawlClient extends ApiClient {
     return this.json('GET', `/crawls/${encodeURIComponent(id)}/changes${qs}`, CrawlChangesPageSchema)
   }
 
-  /** The changes-only export's body as it streams from the API (JSON Lines or CSV). */
-  async exportChanges(id: string, format: 'jsonl' | 'csv'): Promise<ReadableStream<Uint8Array>> {
-    const response = await this.request('GET', `/crawls/${encodeURIComponent(id)}/changes/export?format=${format}`)
-    if (response.body === null)
-      throw new ApiClientError('CrawlerUnavailable', 'The export answered no body', null, response.status)
-    return response.body
-  }
-
   action(id: string, action: CrawlAction): Promise<CrawlSummary> {
     return this.json('POST', `/crawls/${encodeURIComponent(id)}/${action}`, CrawlSummarySchema)
   }

@@ -69,7 +69,7 @@ export interface PanelCollaborators {
   listings: () => Promise<ListingsService>
   rpc: () => Promise<RpcClient>
   /** The crawl coordinator's REST client (the API service runs the coordinator). */
-  crawls: Pick<CrawlClient, 'start' | 'list' | 'get' | 'items' | 'action' | 'remove' | 'export' | 'logs'>
+  crawls: Pick<CrawlClient, 'start' | 'list' | 'get' | 'items' | 'changes' | 'action' | 'remove' | 'export' | 'logs'>
   /** The api service's /sources client; absent, the source operations answer SourcesUnavailable. */
   sources?: SourceClientView
   /** Where this shell's client downloads a crawl's export. */

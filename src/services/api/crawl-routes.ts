@@ -3,7 +3,7 @@
  *   POST /crawls, GET /crawls, GET /crawls/:id, GET /crawls/:id/items?state=&cursor=&limit=,
  *   POST /crawls/:id/{cancel,pause,resume,retry}, DELETE /crawls/:id,
  *   GET /crawls/:id/export?format=jsonl|csv (streamed) or summary (the detail with its HTTP statistics)
- *   GET /crawls/:id/changes?kind=&q=&cursor=&limit= (the change report), /changes/export?format=jsonl|csv
+ *   GET /crawls/:id/changes?kind=&q=&cursor=&limit= (the change report; its export: format=changes-jsonl|changes-csv)
  * Bad input is 400 InvalidCrawl, an unknown crawl 404 CrawlNotFound, an action the crawl's
  * state does not allow 409 CrawlConflict, Elasticsearch down 503 CrawlerUnavailable (each
  * status is its kind's, src/shared/error-kinds.ts).
@@ -15,6 +15,7 @@ import {
   CrawlIdSchema,
   CrawlItemsQuerySchema,
   CrawlStartRequestSchema,
+  EXPORT_FORMATS,
   ExportFormatSchema,
   exportFileName,
   MAX_ID_LIST_BYTES
@@ -25,8 +26,8 @@ import { readJsonBody, sendJson, sendRouteError } from './json-routes'
 import type { Coordinator } from '../crawler/coordinator'
 import { CrawlError, coordinatorStarting, coordinatorStoreUnavailable } from '../crawler/crawl-errors'
 import { EXPORT_CONTENT_TYPES, writeExport } from '../crawler/sources/export-writer'
-import { CHANGE_EXPORT_TYPES, writeChangesExport } from '../crawler/changes/change-export'
-import { CHANGE_KINDS, CrawlChangesQuerySchema, changesFileName } from '../../shared/crawl-changes'
+import { writeChangesExport } from '../crawler/changes/change-export'
+import { CHANGE_KINDS, CrawlChangesQuerySchema } from '../../shared/crawl-changes'
 
 /** Room for an 8 MiB list inside its JSON request. */
 const MAX_BODY_BYTES = MAX_ID_LIST_BYTES * 2 + 64 * 1024
@@ -105,7 +106,7 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
       throw new CrawlError(
         'InvalidCrawl',
         `Unknown export format "${url.searchParams.get('format')}"`,
-        'format is jsonl, csv or summary.'
+        `format is one of ${EXPORT_FORMATS.join(', ')}.`
       )
     if (format.data === 'summary') {
       const detail = await coordinator.detail(crawlId)
@@ -117,6 +118,16 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
         'Cache-Control': 'no-store'
       })
       res.end(body)
+      return 200
+    }
+    if (format.data === 'changes-jsonl' || format.data === 'changes-csv') {
+      await coordinator.summary(crawlId) // 404 before the headers go out
+      res.writeHead(200, {
+        'Content-Type': EXPORT_CONTENT_TYPES[format.data],
+        'Content-Disposition': `attachment; filename="${exportFileName(crawlId, format.data)}"`,
+        'Cache-Control': 'no-store'
+      })
+      await writeChangesExport(format.data === 'changes-csv' ? 'csv' : 'jsonl', coordinator.changeRows(crawlId), res)
       return 200
     }
     const rows = await coordinator.exportRows(crawlId)
@@ -144,20 +155,6 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
     })
     if (!query.success) throw invalid(query.error.issues, `kind is one of ${CHANGE_KINDS.join(', ')}; limit 1–500.`)
     return sendJson(res, 200, await coordinator.changesPage(crawlId, query.data))
-  }
-  if (sub === 'changes' && parts.length === 4 && parts[3] === 'export') {
-    if (method !== 'GET') throw notAllowed(method, 'GET')
-    const format = url.searchParams.get('format') ?? 'jsonl'
-    if (format !== 'jsonl' && format !== 'csv')
-      throw new CrawlError('InvalidCrawl', `Unknown export format "${format}"`, 'format is jsonl or csv.')
-    await coordinator.summary(crawlId) // 404 before the headers go out
-    res.writeHead(200, {
-      'Content-Type': CHANGE_EXPORT_TYPES[format],
-      'Content-Disposition': `attachment; filename="${changesFileName(crawlId, format)}"`,
-      'Cache-Control': 'no-store'
-    })
-    await writeChangesExport(format, coordinator.changeRows(crawlId), res)
-    return 200
   }
   if (parts.length === 3 && (CRAWL_ACTIONS as readonly string[]).includes(sub ?? '')) {
     if (method !== 'POST') throw notAllowed(method, 'POST')

@@ -13,11 +13,6 @@ import { neutralizeFormula } from '../sources/export-writer'
 
 const BUFFERS = { writableHighWaterMark: 16, readableHighWaterMark: 16 * 1024 } as const
 
-export const CHANGE_EXPORT_TYPES = {
-  jsonl: 'application/x-ndjson; charset=utf-8',
-  csv: 'text/csv; charset=utf-8'
-} as const
-
 /** Resolves with the rows written once `out` has ended; rejects (and destroys `out`) if reading fails. */
 export async function writeChangesExport(
   format: 'jsonl' | 'csv',
