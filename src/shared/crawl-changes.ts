@@ -6,7 +6,7 @@
 import { z } from 'zod'
 
 export const CHANGE_KINDS = ['new', 'changed', 'unchanged', 'gone', 'failed'] as const
-export const ChangeKindSchema = z.enum(CHANGE_KINDS)
+const ChangeKindSchema = z.enum(CHANGE_KINDS)
 export type ChangeKind = z.infer<typeof ChangeKindSchema>
 
 /** Every item a crawl finished (done, failed, skipped) has one kind, so these add up to those. */
@@ -37,7 +37,7 @@ export type ComparedField = (typeof COMPARED_FIELDS)[number]
 const FieldDiffSchema = z.object({ field: z.string(), old: z.string().nullable(), new: z.string().nullable() })
 export type FieldDiff = z.infer<typeof FieldDiffSchema>
 
-export const CrawlChangeSchema = z.object({
+const CrawlChangeSchema = z.object({
   source: z.string(),
   listingId: z.string(),
   kind: ChangeKindSchema,

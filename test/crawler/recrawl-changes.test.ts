@@ -76,76 +76,72 @@ const ids = (changes: CrawlChange[], kind: CrawlChange['kind']): string[] =>
     .sort()
 
 describe('a re-crawl after the board moved one epoch', () => {
-  it(
-    "fetches only what changed and reports exactly the board's truth",
-    { timeout: 300_000 },
-    async () => {
-      const first = await client.start({ source: { kind: 'board' } })
-      const firstDetail = await waitForCrawl(client, first.crawl.id, ['done'], 200_000)
-      const firstCounts = expectChangesAddUp(firstDetail)
-      // Everything is new to an empty registry; an expired listing's 410 says it is gone.
-      expect(firstCounts).toEqual({
-        new: board.activeIds.length,
-        changed: 0,
-        unchanged: 0,
-        gone: board.expiredIds.length,
-        failed: 0
-      })
-      const afterFirst = await boardStats()
-      // Every live page fetched whole (a retried one twice).
-      expect(Object.keys(afterFirst.listings).length).toBe(COUNT)
-      expect(afterFirst.bodies.full).toBeGreaterThanOrEqual(board.activeIds.length)
+  it("fetches only what changed and reports exactly the board's truth", { timeout: 300_000 }, async () => {
+    const first = await client.start({ source: { kind: 'board' } })
+    const firstDetail = await waitForCrawl(client, first.crawl.id, ['done'], 200_000)
+    const firstCounts = expectChangesAddUp(firstDetail)
+    // Everything is new to an empty registry; an expired listing's 410 says it is gone.
+    expect(firstCounts).toEqual({
+      new: board.activeIds.length,
+      changed: 0,
+      unchanged: 0,
+      gone: board.expiredIds.length,
+      failed: 0
+    })
+    const afterFirst = await boardStats()
+    // Every live page fetched whole (a retried one twice).
+    expect(Object.keys(afterFirst.listings).length).toBe(COUNT)
+    expect(afterFirst.bodies.full).toBeGreaterThanOrEqual(board.activeIds.length)
 
-      const moved = (await (await fetch(`${board.board.url}/_epoch`, { method: 'POST' })).json()) as { epoch: number }
-      expect(moved.epoch).toBe(1)
-      const truth = (await (await fetch(`${board.board.url}/_churn?from=0&to=1`)).json()) as ChurnTruth
-      expect([truth.new.length, truth.changed.length, truth.removed.length]).toEqual([30, 40, 20])
+    const moved = (await (await fetch(`${board.board.url}/_epoch`, { method: 'POST' })).json()) as { epoch: number }
+    expect(moved.epoch).toBe(1)
+    const truth = (await (await fetch(`${board.board.url}/_churn?from=0&to=1`)).json()) as ChurnTruth
+    expect([truth.new.length, truth.changed.length, truth.removed.length]).toEqual([30, 40, 20])
 
-      const second = await client.start({ source: { kind: 'board' } })
-      const detail = await waitForCrawl(client, second.crawl.id, ['done'], 200_000)
-      const counts = expectChangesAddUp(detail)
-      expect(counts).toEqual({
-        new: truth.new.length,
-        changed: truth.changed.length,
-        unchanged: COUNT - truth.removed.length - truth.changed.length,
-        gone: truth.removed.length,
-        failed: 0
-      })
-      const changes = await allChanges(second.crawl.id)
-      expect(ids(changes, 'new')).toEqual(truth.new)
-      expect(ids(changes, 'gone')).toEqual(truth.removed)
-      expect(
-        changes
-          .filter((c) => c.kind === 'changed')
-          .map((c) => ({ id: c.listingId, fields: c.fields.map((f) => f.field).sort() }))
-          .sort((a, b) => a.id.localeCompare(b.id))
-      ).toEqual(truth.changed.map((c) => ({ id: c.id, fields: [...c.fields].sort() })))
-      // Each diff says old → new.
-      for (const change of changes.filter((c) => c.kind === 'changed'))
-        for (const field of change.fields) expect(field.old).not.toEqual(field.new)
+    const second = await client.start({ source: { kind: 'board' } })
+    const detail = await waitForCrawl(client, second.crawl.id, ['done'], 200_000)
+    const counts = expectChangesAddUp(detail)
+    expect(counts).toEqual({
+      new: truth.new.length,
+      changed: truth.changed.length,
+      unchanged: COUNT - truth.removed.length - truth.changed.length,
+      gone: truth.removed.length,
+      failed: 0
+    })
+    const changes = await allChanges(second.crawl.id)
+    expect(ids(changes, 'new')).toEqual(truth.new)
+    expect(ids(changes, 'gone')).toEqual(truth.removed)
+    expect(
+      changes
+        .filter((c) => c.kind === 'changed')
+        .map((c) => ({ id: c.listingId, fields: c.fields.map((f) => f.field).sort() }))
+        .sort((a, b) => a.id.localeCompare(b.id))
+    ).toEqual(truth.changed.map((c) => ({ id: c.id, fields: [...c.fields].sort() })))
+    // Each diff says old → new.
+    for (const change of changes.filter((c) => c.kind === 'changed'))
+      for (const field of change.fields) expect(field.old).not.toEqual(field.new)
 
-      const afterSecond = await boardStats()
-      const bodies = afterSecond.bodies.full - afterFirst.bodies.full
-      expect(bodies).toBeGreaterThanOrEqual(truth.new.length + truth.changed.length)
-      expect(bodies).toBeLessThanOrEqual(truth.new.length + truth.changed.length + MARGIN)
+    const afterSecond = await boardStats()
+    const bodies = afterSecond.bodies.full - afterFirst.bodies.full
+    expect(bodies).toBeGreaterThanOrEqual(truth.new.length + truth.changed.length)
+    expect(bodies).toBeLessThanOrEqual(truth.new.length + truth.changed.length + MARGIN)
 
-      // Searchable, one kind at a time.
-      const changed = changes.find((c) => c.kind === 'changed')!
-      const found = await client.changes(second.crawl.id, { kind: 'changed', q: changed.listingId })
-      expect(found.changes.map((c) => c.listingId)).toEqual([changed.listingId])
-      const unchanged = await client.changes(second.crawl.id, { kind: 'unchanged', limit: 5 })
-      expect(unchanged.changes.every((c) => c.kind === 'unchanged')).toBe(true)
-      expect(unchanged.counts).toEqual(counts)
+    // Searchable, one kind at a time.
+    const changed = changes.find((c) => c.kind === 'changed')!
+    const found = await client.changes(second.crawl.id, { kind: 'changed', q: changed.listingId })
+    expect(found.changes.map((c) => c.listingId)).toEqual([changed.listingId])
+    const unchanged = await client.changes(second.crawl.id, { kind: 'unchanged', limit: 5 })
+    expect(unchanged.changes.every((c) => c.kind === 'unchanged')).toBe(true)
+    expect(unchanged.counts).toEqual(counts)
 
-      // The export holds the changes only, every listed one.
-      const exported = await new Response(await client.export(second.crawl.id, 'changes-jsonl')).text()
-      const rows = exported.trim().split('\n')
-      expect(rows).toHaveLength(counts.new + counts.changed + counts.gone + counts.failed)
-      const csv = await new Response(await client.export(second.crawl.id, 'changes-csv')).text()
-      expect(csv.split('\n')[0]).toBe('source,listingId,kind,title,company,fields,reason')
-      expect(csv).toContain(' → ')
-    }
-  )
+    // The export holds the changes only, every listed one.
+    const exported = await new Response(await client.export(second.crawl.id, 'changes-jsonl')).text()
+    const rows = exported.trim().split('\n')
+    expect(rows).toHaveLength(counts.new + counts.changed + counts.gone + counts.failed)
+    const csv = await new Response(await client.export(second.crawl.id, 'changes-csv')).text()
+    expect(csv.split('\n')[0]).toBe('source,listingId,kind,title,company,fields,reason')
+    expect(csv).toContain(' → ')
+  })
 
   it('sends the validators it was given and takes a 304 as unchanged, unparsed', async () => {
     const before = await boardStats()

@@ -357,7 +357,11 @@ export class Coordinator {
     const crawl = await this.crawl(id)
     const after = query.cursor === undefined ? undefined : parseCursor(query.cursor)
     const [page, [summary]] = await Promise.all([
-      this.items.search(changesQuery(id, query.kind, query.q), query.limit, after === undefined ? undefined : [after, id]),
+      this.items.search(
+        changesQuery(id, query.kind, query.q),
+        query.limit,
+        after === undefined ? undefined : [after, id]
+      ),
       this.stats.summaries([crawl])
     ])
     const last = page[page.length - 1]

@@ -193,12 +193,7 @@ export async function ledgerGauges(
   return { states: countsOf(aggs), scrapingByHost: new Map(hosts.map((b) => [String(b.key), b.doc_count])) }
 }
 
-function summaryOf(
-  crawl: CrawlDoc,
-  counts: Counts,
-  recentFinished: number,
-  changes: CrawlChangeCounts
-): CrawlSummary {
+function summaryOf(crawl: CrawlDoc, counts: Counts, recentFinished: number, changes: CrawlChangeCounts): CrawlSummary {
   const total = CRAWL_ITEM_STATES.reduce((sum, state) => sum + counts[state], 0)
   const ratePerSecond = recentFinished / CRAWL_RATE_WINDOW_SECONDS
   const remaining = counts.queued + counts.scraping

@@ -23,7 +23,7 @@ export interface ChurnSettings {
 }
 
 /** The fields a churn changes, named as the scraper's listing names them. */
-export const CHURN_FIELDS = ['title', 'salary', 'skills'] as const
+const CHURN_FIELDS = ['title', 'salary', 'skills'] as const
 type ChurnField = (typeof CHURN_FIELDS)[number]
 
 /** One version of a listing: as it is from `epoch` on (null: removed), since `at`. */
@@ -42,7 +42,7 @@ export interface ChurnTruth {
   removed: string[]
 }
 
-export interface ListingVersion {
+interface ListingVersion {
   listing: CatalogListing
   /** The epoch it last changed in (0: as generated). */
   epoch: number
@@ -228,6 +228,10 @@ function changeField(listing: CatalogListing, field: ChurnField, random: SeededR
 function raised(salary: CatalogSalary | null, currency: string): CatalogSalary {
   if (salary === null) return { min: 60_000, max: 75_000, currency, unit: 'YEAR' }
   const step = (n: number): number =>
-    salary.unit === 'HOUR' ? n + 1 : salary.unit === 'MONTH' ? Math.round((n * 1.1) / 100) * 100 : Math.round((n * 1.1) / 1000) * 1000
+    salary.unit === 'HOUR'
+      ? n + 1
+      : salary.unit === 'MONTH'
+        ? Math.round((n * 1.1) / 100) * 100
+        : Math.round((n * 1.1) / 1000) * 1000
   return { ...salary, min: step(salary.min), max: step(salary.max) }
 }

@@ -284,7 +284,9 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
     const body = Buffer.from(reply.body, 'utf8')
     response.writeHead(reply.status, {
       // A 304 carries no body, so neither a type nor a length of one.
-      ...(reply.status === 304 ? {} : { 'content-type': reply.contentType ?? HTML, 'content-length': String(body.length) }),
+      ...(reply.status === 304
+        ? {}
+        : { 'content-type': reply.contentType ?? HTML, 'content-length': String(body.length) }),
       'cache-control': reply.status >= 400 && reply.status !== 410 ? NO_STORE : 'no-cache',
       'x-content-type-options': 'nosniff',
       ...reply.headers

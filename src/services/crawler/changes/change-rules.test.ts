@@ -55,7 +55,10 @@ describe('change rules', () => {
   })
 
   it('names each changed field, old → new', () => {
-    const changed = listing({ title: 'Data Engineer (Platform)', salary: { min: 66000, max: 77000, currency: 'EUR', unit: 'YEAR' } })
+    const changed = listing({
+      title: 'Data Engineer (Platform)',
+      salary: { min: 66000, max: 77000, currency: 'EUR', unit: 'YEAR' }
+    })
     const { change, next } = classify(firstSeen(), { kind: 'page', listing: changed, validators }, context('c2'))
     expect(change.kind).toBe('changed')
     expect(change.fields).toEqual([
@@ -82,9 +85,9 @@ describe('change rules', () => {
 
   it('answers the same when a crawl decides a listing again, except after a failure', () => {
     const changed = classify(firstSeen(), { kind: 'page', listing: listing({ title: 'X' }), validators }, context('c2'))
-    expect(classify(changed.next, { kind: 'page', listing: listing({ title: 'X' }), validators }, context('c2')).change).toEqual(
-      changed.change
-    )
+    expect(
+      classify(changed.next, { kind: 'page', listing: listing({ title: 'X' }), validators }, context('c2')).change
+    ).toEqual(changed.change)
     const failed = classify(firstSeen(), { kind: 'failed', reason: 'timeout' }, context('c2'))
     expect(classify(failed.next, { kind: 'not-modified' }, context('c2')).change.kind).toBe('unchanged')
   })

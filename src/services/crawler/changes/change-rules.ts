@@ -74,9 +74,7 @@ export function normalisedFields(listing: Listing): NormalisedFields {
   // A board listing the same skills in another order has not changed them.
   const list = (values: readonly string[]): string | null =>
     text(
-      [...new Set(values.map((v) => v.trim()).filter((v) => v !== ''))]
-        .sort((a, b) => a.localeCompare(b))
-        .join('; ')
+      [...new Set(values.map((v) => v.trim()).filter((v) => v !== ''))].sort((a, b) => a.localeCompare(b)).join('; ')
     )
   return {
     title: text(listing.title),
@@ -91,7 +89,7 @@ export function normalisedFields(listing: Listing): NormalisedFields {
   }
 }
 
-export function fieldsHash(fields: NormalisedFields): string {
+function fieldsHash(fields: NormalisedFields): string {
   return createHash('sha256')
     .update(JSON.stringify(COMPARED_FIELDS.map((field) => fields[field])))
     .digest('hex')
@@ -125,7 +123,7 @@ export function validatorsOf(record: RegistryDoc | null): PageValidators | null 
 }
 
 /** A sitemap's lastmod (a day, or a W3C date-time) in epoch ms; null when it is not one. */
-export function lastmodTime(lastmod: string): number | null {
+function lastmodTime(lastmod: string): number | null {
   const at = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(lastmod) ? `${lastmod}T00:00:00Z` : lastmod)
   return Number.isNaN(at) ? null : at
 }

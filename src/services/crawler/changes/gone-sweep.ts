@@ -37,7 +37,11 @@ export async function sweepGone(crawl: CrawlDoc, registry: ListingRegistry, item
       if (records.length === 0) continue
       const at = new Date().toISOString()
       const decided = records.map((record) =>
-        classify(record, { kind: 'absent' }, { crawlId: crawl.id, source, listingId: record.listingId, at, lastmod: null })
+        classify(
+          record,
+          { kind: 'absent' },
+          { crawlId: crawl.id, source, listingId: record.listingId, at, lastmod: null }
+        )
       )
       await items.createMany(
         decided.map(({ change, next }) => ({
