@@ -248,9 +248,9 @@ async function ingest(
       if (cached.has(sourceListingKey(source, id))) return item('skipped')
       return { ...item('queued'), validators: crawl.refresh ? null : validatorsOf(record) }
     })
-    // The records first: an ingest cut short after them reads the same decisions back.
-    await ctx.registry.writeMany(recordWrites)
-    const { duplicates } = await ctx.items.createMany(docs)
+    // Both before the progress below: an ingest cut short here reads the batch again, and the
+    // same decisions from the records (its items already written come back as duplicates).
+    const [, { duplicates }] = await Promise.all([ctx.registry.writeMany(recordWrites), ctx.items.createMany(docs)])
     result.duplicateCount += duplicates
     await ctx.crawls.update(crawl.id, {
       sourceRead: read,
