@@ -252,11 +252,12 @@ async function ingest(
     // same decisions from the records (its items already written come back as duplicates).
     const [, { duplicates }] = await Promise.all([ctx.registry.writeMany(recordWrites), ctx.items.createMany(docs)])
     result.duplicateCount += duplicates
-    await ctx.crawls.update(crawl.id, {
-      sourceRead: read,
-      duplicateCount: result.duplicateCount,
-      invalidCount: result.invalidCount
-    })
+    // Progress is read back by a realtime get (a resumed ingest); it need not wait for a refresh.
+    await ctx.crawls.update(
+      crawl.id,
+      { sourceRead: read, duplicateCount: result.duplicateCount, invalidCount: result.invalidCount },
+      { visible: false }
+    )
   }
   for await (const entry of entries) {
     ctx.signal?.throwIfAborted()
