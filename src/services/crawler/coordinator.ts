@@ -6,7 +6,7 @@
  * and announces crawl control; replies are applied as they come (reply-applier).
  */
 import { ChangeRecorder } from './changes/change-recorder'
-import { changeOf, changesQuery } from './changes/change-report'
+import { changeRows, changesPage } from './changes/change-report'
 import { sweepGone } from './changes/gone-sweep'
 import { ListingRegistry, registryIndex } from './changes/listing-registry'
 import type { ChangeKind, CrawlChange, CrawlChangesPage } from '../../shared/crawl-changes'
@@ -356,26 +356,13 @@ export class Coordinator {
   ): Promise<CrawlChangesPage> {
     const crawl = await this.crawl(id)
     const after = query.cursor === undefined ? undefined : parseCursor(query.cursor)
-    const [page, [summary]] = await Promise.all([
-      this.items.search(
-        changesQuery(id, query.kind, query.q),
-        query.limit,
-        after === undefined ? undefined : [after, id]
-      ),
-      this.stats.summaries([crawl])
-    ])
-    const last = page[page.length - 1]
-    return {
-      counts: summary?.changes ?? { new: 0, changed: 0, unchanged: 0, gone: 0, failed: 0 },
-      changes: page.map(({ doc }) => changeOf(doc)),
-      nextCursor: page.length === query.limit && last !== undefined ? String(last.doc.seq) : null
-    }
+    const [summary] = await this.stats.summaries([crawl])
+    return changesPage(this.items, id, summary?.changes, { ...query, after })
   }
 
-  /** Every row of the crawl's change report of the listed kinds, a page at a time (the export). */
-  async *changeRows(id: string): AsyncGenerator<CrawlChange> {
-    for await (const page of this.items.scan(changesQuery(id, undefined, undefined), 500))
-      for (const { doc } of page) yield changeOf(doc)
+  /** Every row of the crawl's change report of the listed kinds (the export). */
+  changeRows(id: string): AsyncGenerator<CrawlChange> {
+    return changeRows(this.items, id)
   }
 
   async action(id: string, action: CrawlAction): Promise<CrawlSummary> {

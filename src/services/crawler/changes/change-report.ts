@@ -6,7 +6,8 @@
  */
 import type { estypes } from '@elastic/elasticsearch'
 import { CHANGE_KINDS, LISTED_CHANGE_KINDS } from '../../../shared/crawl-changes'
-import type { ChangeKind, CrawlChange, CrawlChangeCounts } from '../../../shared/crawl-changes'
+import type { ChangeKind, CrawlChange, CrawlChangeCounts, CrawlChangesPage } from '../../../shared/crawl-changes'
+import type { ItemStore } from '../item-store'
 import { itemSource } from '../ledger-docs'
 import type { ItemDoc } from '../ledger-docs'
 
@@ -63,7 +64,7 @@ function kindQuery(kind: ChangeKind): estypes.QueryDslQueryContainer {
 }
 
 /** The items of a crawl's report: one kind, or every listed kind; `q` matches words of the title or company, or the id. */
-export function changesQuery(crawlId: string, kind: ChangeKind | undefined, q: string | undefined) {
+function changesQuery(crawlId: string, kind: ChangeKind | undefined, q: string | undefined) {
   const kinds = kind === undefined ? LISTED_CHANGE_KINDS : [kind]
   const filter: estypes.QueryDslQueryContainer[] = [
     { term: { crawlId } },
@@ -89,7 +90,7 @@ export function changesQuery(crawlId: string, kind: ChangeKind | undefined, q: s
 }
 
 /** The report's row for an item. */
-export function changeOf(doc: ItemDoc): CrawlChange {
+function changeOf(doc: ItemDoc): CrawlChange {
   const kind: ChangeKind = doc.change ?? (doc.state === 'failed' ? 'failed' : 'unchanged')
   return {
     source: itemSource(doc),
@@ -100,4 +101,27 @@ export function changeOf(doc: ItemDoc): CrawlChange {
     fields: doc.changedFields ?? [],
     reason: doc.changeReason ?? (kind === 'failed' ? (doc.errorMessage ?? doc.errorKind) : null)
   }
+}
+
+/** A page of a crawl's report, by seq after `after`; `counts` as its summary has them. */
+export async function changesPage(
+  items: ItemStore,
+  crawlId: string,
+  counts: CrawlChangeCounts | undefined,
+  query: { kind?: ChangeKind; q?: string; after?: number | undefined; limit: number }
+): Promise<CrawlChangesPage> {
+  const after = query.after === undefined ? undefined : [query.after, crawlId]
+  const page = await items.search(changesQuery(crawlId, query.kind, query.q), query.limit, after)
+  const last = page.at(-1)
+  return {
+    counts: counts ?? { new: 0, changed: 0, unchanged: 0, gone: 0, failed: 0 },
+    changes: page.map(({ doc }) => changeOf(doc)),
+    nextCursor: page.length === query.limit && last !== undefined ? String(last.doc.seq) : null
+  }
+}
+
+/** Every row of the report's listed kinds, a page of the ledger at a time (the export). */
+export async function* changeRows(items: ItemStore, crawlId: string): AsyncGenerator<CrawlChange> {
+  for await (const page of items.scan(changesQuery(crawlId, undefined, undefined), 500))
+    for (const { doc } of page) yield changeOf(doc)
 }
