@@ -143,6 +143,40 @@ describe('a re-crawl after the board moved one epoch', () => {
     expect(csv).toContain(' → ')
   })
 
+  it(
+    'without <lastmod> re-fetches every listing conditionally: unchanged ones answer 304, unparsed',
+    { timeout: 300_000 },
+    async () => {
+      board.board.sitemap.lastmod = false
+      const before = await boardStats()
+      const moved = (await (await fetch(`${board.board.url}/_epoch`, { method: 'POST' })).json()) as {
+        changes: ChurnTruth
+      }
+      const truth = moved.changes
+      const crawl = await client.start({ source: { kind: 'board' } })
+      const detail = await waitForCrawl(client, crawl.crawl.id, ['done'], 200_000)
+      const counts = expectChangesAddUp(detail)
+      expect([counts.new, counts.changed, counts.gone, counts.failed]).toEqual([
+        truth.new.length,
+        truth.changed.length,
+        truth.removed.length,
+        0
+      ])
+      const changes = await allChanges(crawl.crawl.id)
+      expect(ids(changes, 'new')).toEqual(truth.new)
+      expect(ids(changes, 'changed')).toEqual(truth.changed.map((c) => c.id))
+      expect(ids(changes, 'gone')).toEqual(truth.removed)
+      const after = await boardStats()
+      const bodies = after.bodies.full - before.bodies.full
+      expect(bodies).toBeGreaterThanOrEqual(truth.new.length + truth.changed.length)
+      expect(bodies).toBeLessThanOrEqual(truth.new.length + truth.changed.length + MARGIN)
+      // Every live listing it held whole answered 304 (the expired ones answer 410 as before).
+      expect(after.bodies.notModified - before.bodies.notModified).toBeGreaterThanOrEqual(
+        counts.unchanged - board.expiredIds.length
+      )
+    }
+  )
+
   it('sends the validators it was given and takes a 304 as unchanged, unparsed', async () => {
     const before = await boardStats()
     const id = board.activeIds[0]!

@@ -87,6 +87,8 @@ const BoardSettingsSchema = z.strictObject({
     .optional(),
   pageSize: wholeNumber(1, 10_000).optional(),
   sitemapPageSize: wholeNumber(1, SITEMAP_MAX_URLS).optional(),
+  /** Whether its sitemaps give <lastmod>; as JOBBOARD_SITEMAP_LASTMOD. */
+  sitemapLastmod: z.boolean().optional(),
   /** "N/D" or "N/D/R", or { maxInFlight, minGapMs, retryAfterS }: 429 + Retry-After beyond it. */
   limit: LimitSchema.optional(),
   /** "MS/R", or { forMs, retryAfterS }: every page answered 429 for MS ms from the first. */

@@ -34,6 +34,7 @@ export function jobBoardOptionsFromEnv(): StartJobBoardOptions {
     refuseFor: withName('JOBBOARD_REFUSE_FOR', () => parseRefusalSpell(envString('JOBBOARD_REFUSE_FOR', ''))),
     robots: withName('JOBBOARD_ROBOTS', () => parseBoardRobots(envString('JOBBOARD_ROBOTS', ''))),
     churn: withName('JOBBOARD_CHURN', () => parseChurn(envString('JOBBOARD_CHURN', ''))),
+    sitemapLastmod: envString('JOBBOARD_SITEMAP_LASTMOD', 'true') !== 'false',
     ...(publicUrl ? { publicUrl } : {})
   }
 }

@@ -61,6 +61,8 @@ export interface JobBoardOptions extends Partial<CatalogOptions> {
   robots?: BoardRobotsConfig | null
   /** New, changed and removed listings per epoch (churn.ts); none by default: the board never changes. */
   churn?: ChurnSettings | null
+  /** Whether its sitemaps give each listing's <lastmod> (default true); many boards give none. */
+  sitemapLastmod?: boolean
   logger?: Logger
 }
 
@@ -79,6 +81,8 @@ interface JobBoardServer {
   snapshot(): BoardStats
   /** Its epochs and what each changed (`POST /_epoch`, `GET /_churn`). */
   churn: BoardChurn
+  /** What its sitemaps say; `lastmod` may be switched off while it runs (tests of a board without it). */
+  sitemap: { lastmod: boolean }
 }
 
 /** A board's `GET /_stats`: what it was asked for, and how its page requests arrived and were answered. */
@@ -151,6 +155,7 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
   const robots = createBoardRobots(options.robots ?? null)
   const churn = createBoardChurn(catalog, options.churn ?? null)
   const bodies = { full: 0, notModified: 0 }
+  const sitemap = { lastmod: options.sitemapLastmod ?? true }
 
   // Newest first, as boards list them; expired listings are reachable by id only.
   const active = catalog.entries
@@ -231,7 +236,7 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
     if (page === null) return null
     if (page.page > sitemapPages()) return 'missing'
     const entries = listed().slice((page.page - 1) * sitemapPageSize, page.page * sitemapPageSize)
-    return { ...format, chunks: sitemapPageChunks(entries, siteUrlFor(request)) }
+    return { ...format, chunks: sitemapPageChunks(entries, siteUrlFor(request), sitemap.lastmod) }
   }
 
   const pageReply = (request: IncomingMessage, path: string, query: URLSearchParams): Reply => {
@@ -454,7 +459,7 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
     for (const timer of pendingTimers) clearTimeout(timer)
     pendingTimers.clear()
   })
-  return { server, handle, catalog, stats, hostileIds, site, snapshot, churn }
+  return { server, handle, catalog, stats, hostileIds, site, snapshot, churn, sitemap }
 }
 
 /**

@@ -50,12 +50,14 @@ export interface SitemapRow {
   lastmod: string
 }
 
-export function* sitemapPageChunks(entries: readonly SitemapRow[], siteUrl: string): Generator<string> {
+/** `lastmod: false` leaves <lastmod> out, as many boards do. */
+export function* sitemapPageChunks(entries: readonly SitemapRow[], siteUrl: string, lastmod = true): Generator<string> {
   yield `${XML_DECLARATION}<urlset xmlns="${SITEMAP_NS}">\n`
   for (let start = 0; start < entries.length; start += URLS_PER_CHUNK) {
     let chunk = ''
     for (const entry of entries.slice(start, start + URLS_PER_CHUNK)) {
-      chunk += `<url><loc>${escapeHtml(siteUrl + listingPath(entry.id))}</loc><lastmod>${entry.lastmod}</lastmod></url>\n`
+      const modified = lastmod ? `<lastmod>${entry.lastmod}</lastmod>` : ''
+      chunk += `<url><loc>${escapeHtml(siteUrl + listingPath(entry.id))}</loc>${modified}</url>\n`
     }
     yield chunk
   }
