@@ -26,6 +26,8 @@ import { machineLine } from './support/machine'
 const COUNT = 10_000
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 100)
 const SCRAPERS = Number(process.env['BENCH_SCRAPERS'] ?? 2)
+/** BENCH_LASTMOD=false: sitemaps without <lastmod>, so the re-crawl asks for every page, conditionally. */
+const LASTMOD = process.env['BENCH_LASTMOD'] !== 'false'
 const CHURN = { new: COUNT * 0.005, changed: COUNT * 0.01, removed: 0, everyMs: null }
 
 const names = uniqueStackNames('recrawl-bench')
@@ -82,9 +84,15 @@ function line(label: string, run: CrawlRun): string {
 async function main(): Promise<void> {
   console.log(machineLine())
   console.log(
-    `board: ${COUNT} listings, ${LATENCY_MS} ms a page, churn ${CHURN.changed} changed + ${CHURN.new} new; ${SCRAPERS} scrapers × 10 workers`
+    `board: ${COUNT} listings, ${LATENCY_MS} ms a page, churn ${CHURN.changed} changed + ${CHURN.new} new, <lastmod> ${LASTMOD ? 'on' : 'off'}; ${SCRAPERS} scrapers × 10 workers`
   )
-  board = await startTestBoard({ count: COUNT, seed: 31, latency: String(LATENCY_MS), churn: CHURN })
+  board = await startTestBoard({
+    count: COUNT,
+    seed: 31,
+    latency: String(LATENCY_MS),
+    churn: CHURN,
+    sitemapLastmod: LASTMOD
+  })
   for (let i = 0; i < SCRAPERS; i += 1)
     scrapers.push(await startScraper(names, board, `bench-${i}`, { SCRAPER_MAX_WORKERS: '10' }))
   const started = await startApiProcess(names, board)
