@@ -26,6 +26,7 @@ import {
 } from '../services/rpc/errors'
 import {
   ListingNotFound,
+  ListingNotModified,
   NotAJobListing,
   PageTooComplex,
   PageTooLarge,
@@ -120,6 +121,7 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
   BrokerUnavailable: [new BrokerUnavailable('Not connected'), 'BrokerUnavailable'],
   InvalidListingId: [new InvalidListingId('a/b', 'bad character'), 'InvalidListingId'],
   ListingNotFound: [new ListingNotFound('http://board/jobs/1', 404), 'ListingNotFound'],
+  ListingNotModified: [new ListingNotModified('http://board/jobs/1'), 'ListingNotModified'],
   NotAJobListing: [new NotAJobListing('http://board/jobs/1', 'no JobPosting'), 'NotAJobListing'],
   UnreadablePosting: [new UnreadablePosting('http://board/jobs/1', 'broken JSON-LD'), 'UnreadablePosting'],
   SourceUnavailable: [new SourceUnavailable('http://board/jobs/1', 'ECONNREFUSED'), 'SourceUnavailable'],

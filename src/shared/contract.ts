@@ -4,6 +4,7 @@
  * preload bridge, the web shell and the CLI are all derived from these two maps; main
  * validates every request against them because types vanish at the process boundary.
  */
+import { CrawlChangesPageSchema, CrawlChangesQuerySchema } from './crawl-changes'
 import { z } from 'zod'
 import { ListingIdSchema } from './listing'
 import { LookupResultSchema } from './lookup'
@@ -412,6 +413,11 @@ const operations = {
   crawlGet: { request: z.object({ id: CrawlIdSchema }).strict(), response: CrawlDetailSchema },
   /** One page of a crawl's items; pass `nextCursor` back for the next. */
   crawlItems: { request: CrawlItemsQuerySchema.extend({ id: CrawlIdSchema }).strict(), response: CrawlItemsPageSchema },
+  /** One page of a crawl's change report (shared/crawl-changes.ts) with its counts; pass `nextCursor` back for the next. */
+  crawlChanges: {
+    request: CrawlChangesQuerySchema.extend({ id: CrawlIdSchema }).strict(),
+    response: CrawlChangesPageSchema
+  },
   crawlAction: {
     request: z.object({ id: CrawlIdSchema, action: CrawlActionSchema }).strict(),
     response: CrawlSummarySchema

@@ -4,6 +4,7 @@
  * panel and the CLI. No Node imports: the renderer bundles this file.
  */
 import { z } from 'zod'
+import { CrawlChangeCountsSchema } from './crawl-changes'
 import { CrawlHttpStatsSchema } from './crawl-http-stats'
 import { SourceNameSchema } from './source'
 
@@ -94,6 +95,11 @@ export const CrawlSummarySchema = z.object({
   failed: z.number().int(),
   skipped: z.number().int(),
   cancelled: z.number().int(),
+  /**
+   * What its finished items did since the last crawl of their source: new + changed + unchanged
+   * + gone + failed === done + failed + skipped. Absent from a stack that keeps no registry.
+   */
+  changes: CrawlChangeCountsSchema.optional(),
   /** done + failed finished in the last 30 s ÷ 30. */
   ratePerSecond: z.number(),
   /** remaining ÷ rate; null when the rate is 0 or the crawl has ended. */
@@ -209,14 +215,19 @@ export const CRAWL_ACTIONS = ['cancel', 'pause', 'resume', 'retry'] as const
 export const CrawlActionSchema = z.enum(CRAWL_ACTIONS)
 export type CrawlAction = z.infer<typeof CrawlActionSchema>
 
-/** Rows of items (jsonl, csv), or the crawl's summary as one JSON document: counts, errors, HTTP statistics. */
-export const EXPORT_FORMATS = ['jsonl', 'csv', 'summary'] as const
-/** The file an export downloads as: crawl-ID.jsonl, crawl-ID.csv, crawl-ID-summary.json. */
+/**
+ * Rows of items (jsonl, csv), the crawl's summary as one JSON document (counts, errors, HTTP
+ * statistics), or its changes only (changes-jsonl, changes-csv: shared/crawl-changes.ts).
+ */
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'summary', 'changes-jsonl', 'changes-csv'] as const
+/** The file an export downloads as: crawl-ID.jsonl, crawl-ID.csv, crawl-ID-summary.json, crawl-ID-changes.csv. */
 export function exportFileName(id: string, format: ExportFormat): string {
-  return format === 'summary' ? `crawl-${id}-summary.json` : `crawl-${id}.${format}`
+  if (format === 'summary') return `crawl-${id}-summary.json`
+  if (format === 'changes-jsonl' || format === 'changes-csv') return `crawl-${id}-changes.${format.slice(8)}`
+  return `crawl-${id}.${format}`
 }
 /** The formats that are rows of items. */
-export type ExportRowFormat = Exclude<ExportFormat, 'summary'>
+export type ExportRowFormat = Exclude<ExportFormat, 'summary' | 'changes-jsonl' | 'changes-csv'>
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS)
 export type ExportFormat = z.infer<typeof ExportFormatSchema>
 

@@ -95,6 +95,11 @@ export const ERROR_RULES = {
   // Listings (the scraper's kinds, src/shared/scrape-errors.ts, travel by name)
   InvalidListingId: rule(400, false, 'A listing id is 1–64 characters of letters, digits, ".", "_" or "-".'),
   ListingNotFound: rule(404, false, 'The job board has no listing with this id (it may have been removed).'),
+  ListingNotModified: rule(
+    409,
+    false,
+    "The page has not changed since the validators the request sent (ETag, Last-Modified): a crawl's re-fetch counts it unchanged."
+  ),
   NotAJobListing: rule(422, false, 'The page exists but holds no job posting; check the id.'),
   UnreadablePosting: rule(
     422,

@@ -13,7 +13,8 @@ export const SCRAPE_ERROR_KINDS = [
   'PageTooLarge', // the page is over the body-size cap
   'PageTooComplex', // the page nests too deep, holds too many items, or took too long to parse
   'UnknownSource', // no registered source has this name (or it has no listing URL template)
-  'SourcePaused' // the source is paused: nothing of it is fetched until it is resumed
+  'SourcePaused', // the source is paused: nothing of it is fetched until it is resumed
+  'ListingNotModified' // a conditional fetch: the source answered 304, the copy the caller holds is current
 ] as const
 
 export type ScrapeErrorKind = (typeof SCRAPE_ERROR_KINDS)[number]

@@ -5,6 +5,7 @@
  * No Node imports: the renderer bundles this file.
  */
 import { z } from 'zod'
+import { CrawlChangeCountsSchema } from './crawl-changes'
 import { SourceNameSchema } from './source'
 import { SCHEDULE_EXAMPLE, scheduleProblem } from './watch-schedule'
 import type { WatchSchedule } from './watch-schedule'
@@ -79,7 +80,9 @@ const WatchRunOutcomeSchema = z.object({
   total: z.number().int(),
   done: z.number().int(),
   failed: z.number().int(),
-  finishedAt: IsoTimeSchema.nullable()
+  finishedAt: IsoTimeSchema.nullable(),
+  /** What the crawl found changed since the source's last crawl (its change report's counts). */
+  changes: CrawlChangeCountsSchema.nullable().default(null)
 })
 export type WatchRunOutcome = z.infer<typeof WatchRunOutcomeSchema>
 

@@ -11,7 +11,7 @@ import { CrawlClient } from '../../src/main/clients/crawl-client'
 import { Coordinator } from '../../src/services/crawler/coordinator'
 import { crawlReplyHeaders } from '../../src/services/crawler/crawl-control'
 import { newItem } from '../../src/services/crawler/ledger-docs'
-import { readSitemapIds } from '../../src/services/crawler/sources/sitemap'
+import { readSitemapListings } from '../../src/services/crawler/sources/sitemap'
 import { SCRAPE_METHOD } from '../../src/services/listings/rpc-scrape'
 import { silentLogger } from '../../src/services/log'
 import { RpcServer } from '../../src/services/rpc/server'
@@ -66,7 +66,7 @@ beforeAll(async () => {
     sources: {
       boardSitemapUrl: 'http://127.0.0.1:9/sitemap.xml',
       template: 'http://127.0.0.1:9/jobs/{id}',
-      readSitemap: readSitemapIds
+      readSitemap: readSitemapListings
     },
     // A fake replica with no limit: the default source is bounded by the window only.
     defaultSourcePoliteness: { maxInFlight: 10_000, minGapMs: 0 },

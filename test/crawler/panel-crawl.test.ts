@@ -131,6 +131,18 @@ describe('crawls through the panel session', () => {
       }[]
       expect(rows.map((r) => r.listingId).sort()).toEqual([...ids].sort())
       expect(rows.every((r) => r.state === 'done' && r.title !== '')).toBe(true)
+
+      // Its change report through the panel: all new to an empty registry; its changes-only export.
+      const changes = await panel.invoke('crawlChanges', { id: started.value.crawl.id, kind: 'new', limit: 50 })
+      if (!changes.ok) throw new Error(changes.error.message)
+      expect(changes.value.counts).toEqual({ new: 30, changed: 0, unchanged: 0, gone: 0, failed: 0 })
+      expect(changes.value.changes.map((c) => c.listingId).sort()).toEqual([...ids].sort())
+      const changesLink = await panel.invoke('crawlExportUrl', { id: started.value.crawl.id, format: 'changes-csv' })
+      if (!changesLink.ok) throw new Error(changesLink.error.message)
+      const changesCsv = await fetch(`http://127.0.0.1:${shell.port}${changesLink.value.url}&token=${shell.token}`)
+      expect(changesCsv.headers.get('content-disposition')).toMatch(/attachment; filename="crawl-.*-changes\.csv"/)
+      const changeRows = parse(await changesCsv.text(), { columns: true }) as { listingId: string; kind: string }[]
+      expect(changeRows.map((r) => r.kind)).toEqual(ids.map(() => 'new'))
     }
   )
 

@@ -13,7 +13,7 @@ import { WatchClient } from '../../src/main/clients/watch-client'
 import { ApiClientError } from '../../src/main/clients/api-client'
 import { Coordinator } from '../../src/services/crawler/coordinator'
 import { crawlReplyHeaders } from '../../src/services/crawler/crawl-control'
-import { readSitemapIds } from '../../src/services/crawler/sources/sitemap'
+import { readSitemapListings } from '../../src/services/crawler/sources/sitemap'
 import { SCRAPE_METHOD } from '../../src/services/listings/rpc-scrape'
 import { silentLogger } from '../../src/services/log'
 import { RpcServer } from '../../src/services/rpc/server'
@@ -61,7 +61,7 @@ function newCoordinator(): Coordinator {
     sources: {
       boardSitemapUrl: `${board.board.url}/sitemap.xml`,
       template: `${board.board.url}/jobs/{id}`,
-      readSitemap: readSitemapIds
+      readSitemap: readSitemapListings
     },
     defaultSourcePoliteness: { maxInFlight: 10_000, minGapMs: 0 },
     logger: silentLogger,

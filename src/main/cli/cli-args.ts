@@ -1,6 +1,8 @@
 /** `deck <command> [args] [--flags]` → one contract operation and its request. */
 import type { OperationName } from '../../shared/contract'
 import { CRAWL_ACTIONS, CrawlIdSchema, EXPORT_FORMATS } from '../../shared/crawl'
+import { CHANGE_KINDS } from '../../shared/crawl-changes'
+import type { ChangeKind } from '../../shared/crawl-changes'
 import type { CrawlAction, ExportFormat } from '../../shared/crawl'
 import { parseRpcArgs, parseRpcKwargs } from '../../shared/rpc-console'
 import type { AutoscaleSettingsPatch } from '../../shared/autoscale'
@@ -69,7 +71,11 @@ usage: npm run deck -- [--swarm [--publish-public]] <command> [--json]
   crawl status <id>          counts by state, rate, ETA, replicas and errors
   crawl list                 the crawls, newest first
   crawl cancel|pause|resume|retry|delete <id>
-  crawl export <id> --format jsonl|csv|summary   its results (or its summary), to stdout
+  crawl export <id> --format jsonl|csv|summary|changes-jsonl|changes-csv
+                             its results (its summary, or its changes only), to stdout
+  crawl changes <id> [--kind new|changed|unchanged|gone|failed]
+                             what its listings did since the last crawl: new, changed (field by
+                             field, old → new), gone, failed; one kind with --kind
 ${SOURCE_USAGE}
 ${WATCH_USAGE}
   autoscale <service> [--min N] [--max N] [--target N] [--activation N] [--window S] [--interval S] [--follow]
@@ -100,6 +106,7 @@ const VALUE_OPTIONS = new Set([
   '--ids-file',
   '--max-attempts',
   '--format',
+  '--kind',
   ...SOURCE_VALUE_OPTIONS,
   ...WATCH_VALUE_OPTIONS,
   ...Object.keys(AUTOSCALE_OPTIONS)
@@ -263,7 +270,7 @@ export function parseCli(argv: string[]): CliCommand {
   }
 }
 
-const CRAWL_SUBCOMMANDS = ['start', 'status', 'list', ...CRAWL_ACTIONS, 'delete', 'export'] as const
+const CRAWL_SUBCOMMANDS = ['start', 'status', 'list', ...CRAWL_ACTIONS, 'delete', 'export', 'changes'] as const
 
 /** The options parseCli collected (--json already taken out). */
 interface Options {
@@ -319,10 +326,19 @@ function crawlCommand(words: string[], options: Options): CliCommand {
       allow('--format')
       const id = crawlId()
       const format = options.values.get('--format')
-      if (format === undefined) throw new UsageError('crawl export needs --format jsonl|csv|summary')
+      if (format === undefined) throw new UsageError(`crawl export needs --format ${EXPORT_FORMATS.join('|')}`)
       if (!isExportFormat(format))
         throw new UsageError(`crawl export: --format "${format}" is not one of ${EXPORT_FORMATS.join(', ')}`)
       return { operation: 'crawlExportUrl', request: { id, format }, json, streamsExport: true }
+    }
+    case 'changes': {
+      allow('--kind')
+      const id = crawlId()
+      const kind = options.values.get('--kind')
+      if (kind !== undefined && !(CHANGE_KINDS as readonly string[]).includes(kind))
+        throw new UsageError(`crawl changes: --kind "${kind}" is not one of ${CHANGE_KINDS.join(', ')}`)
+      const request = { id, limit: 500, ...(kind === undefined ? {} : { kind: kind as ChangeKind }) }
+      return { operation: 'crawlChanges', request, json }
     }
     case undefined:
       throw new UsageError(`crawl takes one of: ${CRAWL_SUBCOMMANDS.join(', ')}`)

@@ -14,6 +14,7 @@ import type {
   StreamData
 } from '../../shared/contract'
 import { formatFinding } from '../../shared/host-access'
+import { formatChangeCounts, formatChangesPage } from './change-format'
 import type {
   CrawlDetail,
   CrawlItemState,
@@ -65,6 +66,7 @@ const FORMATTERS: Formatters = {
   crawlGet: formatCrawlDetail,
   crawlAction: formatCrawlSummary,
   crawlDelete: (v) => (v.deleted ? 'deleted' : 'nothing to delete'),
+  crawlChanges: formatChangesPage,
   preflight: formatPreflight,
   rpcServices: formatRpcServices,
   sourceList: formatSourceList,
@@ -340,6 +342,7 @@ export function formatCrawlSummary(c: CrawlSummary): string {
 /** `deck crawl status`: the summary, then throughput per replica and the errors by kind. */
 export function formatCrawlDetail(d: CrawlDetail): string {
   const lines = [formatCrawlSummary(d)]
+  if (d.changes !== undefined) lines.push(`changes: ${formatChangeCounts(d.changes)}`)
   if (d.replicas.length > 0) {
     lines.push('replicas:')
     for (const r of d.replicas)

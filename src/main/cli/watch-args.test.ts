@@ -109,7 +109,7 @@ describe('deck watch', () => {
           crawlId: 'c1',
           skipped: null,
           error: null,
-          outcome: { state: 'done', total: 40, done: 39, failed: 1, finishedAt: null }
+          outcome: { state: 'done', total: 40, done: 39, failed: 1, finishedAt: null, changes: null }
         }
       ],
       createdAt: '2026-12-01T00:00:00.000Z',

@@ -12,6 +12,8 @@ import {
   CrawlStartResponseSchema,
   CrawlSummarySchema
 } from '../../shared/crawl'
+import { CrawlChangesPageSchema } from '../../shared/crawl-changes'
+import type { CrawlChangesPage, CrawlChangesQuery } from '../../shared/crawl-changes'
 import { logQueryParams } from '../../services/api/log-routes'
 import { LogPageSchema } from '../../shared/log-record'
 import type { LogPage, LogQuery } from '../../shared/log-record'
@@ -61,6 +63,17 @@ export class CrawlClient extends ApiClient {
     if (query.limit !== undefined) params.set('limit', String(query.limit))
     const qs = params.size > 0 ? `?${params.toString()}` : ''
     return this.json('GET', `/crawls/${encodeURIComponent(id)}/items${qs}`, CrawlItemsPageSchema)
+  }
+
+  /** A page of the crawl's change report (new, changed with field diffs, gone, failed; unchanged on request). */
+  changes(id: string, query: CrawlChangesQuery = {}): Promise<CrawlChangesPage> {
+    const params = new URLSearchParams()
+    if (query.kind !== undefined) params.set('kind', query.kind)
+    if (query.q !== undefined && query.q !== '') params.set('q', query.q)
+    if (query.cursor !== undefined) params.set('cursor', query.cursor)
+    if (query.limit !== undefined) params.set('limit', String(query.limit))
+    const qs = params.size > 0 ? `?${params.toString()}` : ''
+    return this.json('GET', `/crawls/${encodeURIComponent(id)}/changes${qs}`, CrawlChangesPageSchema)
   }
 
   action(id: string, action: CrawlAction): Promise<CrawlSummary> {

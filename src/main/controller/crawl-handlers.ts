@@ -11,7 +11,7 @@ type CrawlOperation = Extract<OperationName, `crawl${string}`>
 type Handler<K extends OperationName> = (request: ParsedRequest<K>) => Promise<OperationResponse<K>>
 
 export interface CrawlParts {
-  crawls: Pick<CrawlClient, 'start' | 'list' | 'get' | 'items' | 'action' | 'remove'>
+  crawls: Pick<CrawlClient, 'start' | 'list' | 'get' | 'items' | 'changes' | 'action' | 'remove'>
   /** Where a shell's client downloads a crawl's export (the web shell's path, Electron's scheme). */
   exportUrl: (id: string, format: ExportFormat) => string
 }
@@ -22,6 +22,7 @@ export function crawlHandlers({ crawls, exportUrl }: CrawlParts): { [K in CrawlO
     crawlList: () => crawls.list(),
     crawlGet: (r) => crawls.get(r.id),
     crawlItems: ({ id, ...query }) => crawls.items(id, query),
+    crawlChanges: ({ id, ...query }) => crawls.changes(id, query),
     crawlAction: (r) => crawls.action(r.id, r.action),
     crawlDelete: (r) => crawls.remove(r.id),
     crawlExportUrl: async (r) => {

@@ -71,7 +71,7 @@ export interface PanelCollaborators {
   listings: () => Promise<ListingsService>
   rpc: () => Promise<RpcClient>
   /** The crawl coordinator's REST client (the API service runs the coordinator). */
-  crawls: Pick<CrawlClient, 'start' | 'list' | 'get' | 'items' | 'action' | 'remove' | 'export' | 'logs'>
+  crawls: Pick<CrawlClient, 'start' | 'list' | 'get' | 'items' | 'changes' | 'action' | 'remove' | 'export' | 'logs'>
   /** The api service's /sources client; absent, the source operations answer SourcesUnavailable. */
   sources?: SourceClientView
   /** The api service's /watches client; absent, the watch operations answer WatchesUnavailable. */

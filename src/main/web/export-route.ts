@@ -17,7 +17,9 @@ const EXPORT_PATH_PREFIX = '/exports/crawls/'
 const CONTENT_TYPES: Record<ExportFormat, string> = {
   jsonl: 'application/x-ndjson; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
-  summary: 'application/json; charset=utf-8'
+  summary: 'application/json; charset=utf-8',
+  'changes-jsonl': 'application/x-ndjson; charset=utf-8',
+  'changes-csv': 'text/csv; charset=utf-8'
 }
 
 export type OpenExport = (id: string, format: ExportFormat) => Promise<ReadableStream<Uint8Array>>

@@ -3,6 +3,7 @@
  *   POST /crawls, GET /crawls, GET /crawls/:id, GET /crawls/:id/items?state=&cursor=&limit=,
  *   POST /crawls/:id/{cancel,pause,resume,retry}, DELETE /crawls/:id,
  *   GET /crawls/:id/export?format=jsonl|csv (streamed) or summary (the detail with its HTTP statistics)
+ *   GET /crawls/:id/changes?kind=&q=&cursor=&limit= (the change report; its export: format=changes-jsonl|changes-csv)
  * Bad input is 400 InvalidCrawl, an unknown crawl 404 CrawlNotFound, an action the crawl's
  * state does not allow 409 CrawlConflict, Elasticsearch down 503 CrawlerUnavailable (each
  * status is its kind's, src/shared/error-kinds.ts).
@@ -14,6 +15,7 @@ import {
   CrawlIdSchema,
   CrawlItemsQuerySchema,
   CrawlStartRequestSchema,
+  EXPORT_FORMATS,
   ExportFormatSchema,
   exportFileName,
   MAX_ID_LIST_BYTES
@@ -24,6 +26,8 @@ import { readJsonBody, sendJson, sendRouteError } from './json-routes'
 import type { Coordinator } from '../crawler/coordinator'
 import { CrawlError, coordinatorStarting, coordinatorStoreUnavailable } from '../crawler/crawl-errors'
 import { EXPORT_CONTENT_TYPES, writeExport } from '../crawler/sources/export-writer'
+import { writeChangesExport } from '../crawler/changes/change-export'
+import { CHANGE_KINDS, CrawlChangesQuerySchema } from '../../shared/crawl-changes'
 
 /** Room for an 8 MiB list inside its JSON request. */
 const MAX_BODY_BYTES = MAX_ID_LIST_BYTES * 2 + 64 * 1024
@@ -102,7 +106,7 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
       throw new CrawlError(
         'InvalidCrawl',
         `Unknown export format "${url.searchParams.get('format')}"`,
-        'format is jsonl, csv or summary.'
+        `format is one of ${EXPORT_FORMATS.join(', ')}.`
       )
     if (format.data === 'summary') {
       const detail = await coordinator.detail(crawlId)
@@ -116,6 +120,16 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
       res.end(body)
       return 200
     }
+    if (format.data === 'changes-jsonl' || format.data === 'changes-csv') {
+      await coordinator.summary(crawlId) // 404 before the headers go out
+      res.writeHead(200, {
+        'Content-Type': EXPORT_CONTENT_TYPES[format.data],
+        'Content-Disposition': `attachment; filename="${exportFileName(crawlId, format.data)}"`,
+        'Cache-Control': 'no-store'
+      })
+      await writeChangesExport(format.data === 'changes-csv' ? 'csv' : 'jsonl', coordinator.changeRows(crawlId), res)
+      return 200
+    }
     const rows = await coordinator.exportRows(crawlId)
     res.writeHead(200, {
       'Content-Type': EXPORT_CONTENT_TYPES[format.data],
@@ -125,6 +139,22 @@ async function route(coordinator: Coordinator, req: IncomingMessage, res: Server
     // It ends the response (or destroys it if reading the ledger fails midway).
     await writeExport(format.data, rows, res)
     return 200
+  }
+  if (sub === 'changes' && parts.length === 3) {
+    if (method !== 'GET') throw notAllowed(method, 'GET')
+    const param = (name: string): Record<string, string> => {
+      const value = url.searchParams.get(name)
+      return value ? { [name]: value } : {}
+    }
+    const limit = url.searchParams.get('limit')
+    const query = CrawlChangesQuerySchema.safeParse({
+      ...param('kind'),
+      ...param('q'),
+      ...param('cursor'),
+      ...(limit ? { limit: /^\d{1,4}$/.test(limit) ? Number(limit) : limit } : {})
+    })
+    if (!query.success) throw invalid(query.error.issues, `kind is one of ${CHANGE_KINDS.join(', ')}; limit 1–500.`)
+    return sendJson(res, 200, await coordinator.changesPage(crawlId, query.data))
   }
   if (parts.length === 3 && (CRAWL_ACTIONS as readonly string[]).includes(sub ?? '')) {
     if (method !== 'POST') throw notAllowed(method, 'POST')

@@ -20,7 +20,7 @@ import { Coordinator } from './coordinator'
 import { SLOT_PLAN } from './dispatcher'
 import { DEFAULT_HTTP_STATS_CHECKPOINT_MS } from './http-stats-store'
 import { DEFAULT_WATCH_TICK_MS } from '../watches/watch-scheduler'
-import { readSitemapIds } from './sources/sitemap'
+import { readSitemapListings } from './sources/sitemap'
 import { DEFAULT_ROBOTS_TIMING } from '../politeness/robots-rules'
 import { userAgentWithContact } from '../scraper/scrape-listing'
 import { DEFAULT_SOURCE_POLITENESS_ENV, politenessFromEnv } from '../politeness/politeness-settings'
@@ -48,7 +48,7 @@ export function coordinatorFromEnv(context: CoordinatorEnvContext): Coordinator 
     sources: {
       boardSitemapUrl: envString('CRAWL_BOARD_SITEMAP_URL', DEFAULT_BOARD_SITEMAP_URL),
       template,
-      readSitemap: readSitemapIds
+      readSitemap: readSitemapListings
     },
     defaultSourcePoliteness,
     robots: {

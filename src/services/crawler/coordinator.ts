@@ -5,6 +5,11 @@
  * the scraper queue full (dispatcher), expires stale requests, marks finished crawls done
  * and announces crawl control; replies are applied as they come (reply-applier).
  */
+import { ChangeRecorder } from './changes/change-recorder'
+import { changeRows, changesPage } from './changes/change-report'
+import { sweepGone } from './changes/gone-sweep'
+import { ListingRegistry, registryIndex } from './changes/listing-registry'
+import type { ChangeKind, CrawlChange, CrawlChangesPage } from '../../shared/crawl-changes'
 import { randomBytes } from 'node:crypto'
 import type { Client } from '@elastic/elasticsearch'
 import type {
@@ -121,6 +126,8 @@ export class Coordinator {
   readonly httpStats: HttpStatsStore
   /** Scheduled crawls (`<prefix>-watches`): due times claimed here, each run an ordinary crawl. */
   readonly watches: WatchScheduler
+  /** Every listing's record across crawls: what changed, what a re-crawl may skip (changes/). */
+  readonly registry: ListingRegistry
   /** Told of every reply and every finished item (metrics/crawl-metrics.ts listens). */
   readonly replyWatchers: Pick<ReplyApplierOptions, 'onObserved' | 'onFinished'>[] = []
   private readonly es: Client
@@ -140,6 +147,7 @@ export class Coordinator {
     const indices = ledgerIndices(options.indexPrefix)
     this.crawls = new CrawlStore(this.es, indices.crawls)
     this.items = new ItemStore(this.es, indices.items)
+    this.registry = new ListingRegistry(this.es, registryIndex(options.indexPrefix))
     this.batches = new DispatchBatches(this.es, indices.dispatches)
     this.stats = new CrawlStats(this.es, indices.items, (counts) => this.hostStatuses.ofCrawl(counts))
     this.link = new CrawlerLink({
@@ -211,6 +219,7 @@ export class Coordinator {
     })
     this.applier = new ReplyApplier({
       items: this.items,
+      changes: new ChangeRecorder(this.registry),
       listings: new ListingRepository(this.es, options.listingsIndex),
       backoff: options.backoff,
       logger: options.logger,
@@ -230,6 +239,7 @@ export class Coordinator {
     this.ingests = new CrawlIngests({
       crawls: this.crawls,
       items: this.items,
+      registry: this.registry,
       es: this.es,
       listingsIndex: options.listingsIndex,
       sources: { ...options.sources, registry: sourceStore },
@@ -251,6 +261,7 @@ export class Coordinator {
   private async startOnce(): Promise<void> {
     if (this.closed) throw new Error('The coordinator is closed')
     await ensureLedgerIndices(this.es, ledgerIndices(this.options.indexPrefix))
+    await this.registry.ensure()
     await ensureSourcesIndex(this.es, this.sources.store.index)
     await ensureWatchesIndex(this.es, this.watches.store.index)
     await this.sources.store.ensureDefault({
@@ -361,15 +372,32 @@ export class Coordinator {
     const crawl = await this.crawls.get(id)
     if (crawl === null) return null
     if (crawl.state === 'running' || crawl.state === 'paused')
-      return { state: crawl.state, total: 0, done: 0, failed: 0, finishedAt: null }
+      return { state: crawl.state, total: 0, done: 0, failed: 0, finishedAt: null, changes: null }
     const [summary] = await this.stats.summaries([crawl])
     return {
       state: crawl.state,
       total: summary?.total ?? 0,
       done: summary?.done ?? 0,
       failed: summary?.failed ?? 0,
-      finishedAt: summary?.finishedAt ?? null
+      finishedAt: summary?.finishedAt ?? null,
+      changes: summary?.changes ?? null
     }
+  }
+
+  /** A page of the crawl's change report, with its counts. */
+  async changesPage(
+    id: string,
+    query: { kind?: ChangeKind; q?: string; cursor?: string; limit: number }
+  ): Promise<CrawlChangesPage> {
+    const crawl = await this.crawl(id)
+    const after = query.cursor === undefined ? undefined : parseCursor(query.cursor)
+    const [summary] = await this.stats.summaries([crawl])
+    return changesPage(this.items, id, summary?.changes, { ...query, after })
+  }
+
+  /** Every row of the crawl's change report of the listed kinds (the export). */
+  changeRows(id: string): AsyncGenerator<CrawlChange> {
+    return changeRows(this.items, id)
   }
 
   async action(id: string, action: CrawlAction): Promise<CrawlSummary> {
@@ -508,6 +536,10 @@ export class Coordinator {
     for (const summary of await this.stats.summaries(crawls)) {
       if (summary.queued + summary.scraping > 0) continue
       finished = true
+      const crawl = crawls.find((c) => c.id === summary.id)
+      const gone = crawl === undefined ? 0 : await sweepGone(crawl, this.registry, this.items)
+      // A crawl seen done has its gone listings counted.
+      if (gone > 0) await this.items.refresh()
       const at = new Date().toISOString()
       await this.crawls.update(summary.id, { state: 'done', finishedAt: at, updatedAt: at })
       this.options.logger.info('Crawl done', {
@@ -515,7 +547,8 @@ export class Coordinator {
         total: summary.total,
         done: summary.done,
         failed: summary.failed,
-        skipped: summary.skipped
+        skipped: summary.skipped,
+        gone
       })
     }
     // A finished crawl's statistics are stored whole at once, not at the next checkpoint.

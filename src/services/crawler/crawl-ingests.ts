@@ -16,10 +16,17 @@ import { newItem } from './ledger-docs'
 import { sourceListingKey } from '../../shared/source'
 import type { CrawlDoc, ItemDoc } from './ledger-docs'
 import { CrawlSourceError } from './sources/source-error'
+import { changeFieldsOf } from './changes/change-recorder'
+import { classify, unchangedSince, validatorsOf } from './changes/change-rules'
+import type { RegistryDoc } from './changes/change-rules'
+import { registryDocId } from './changes/listing-registry'
+import type { ListingRegistry } from './changes/listing-registry'
 
 export interface CrawlIngestsOptions {
   crawls: CrawlStore
   items: ItemStore
+  /** Each listing's record from the last crawls: what a re-crawl may skip, and the validators it sends. */
+  registry: ListingRegistry
   es: Client
   listingsIndex: string
   sources: SourceSettings
@@ -128,6 +135,7 @@ export class CrawlIngests {
     return ingest(crawl, entries, {
       crawls: this.options.crawls,
       items: this.options.items,
+      registry: this.options.registry,
       es: this.options.es,
       listingsIndex: this.options.listingsIndex,
       signal
@@ -178,6 +186,7 @@ const MAX_REPORTED_INVALID = 100
 interface IngestContext {
   crawls: CrawlStore
   items: ItemStore
+  registry: ListingRegistry
   /** The listings cache, to skip ids already cached. */
   es: Client
   listingsIndex: string
@@ -211,32 +220,44 @@ async function ingest(
   // Ids before this were ingested by an earlier run (before a restart).
   const skip = crawl.sourceRead
   let read = 0
-  let batch: { id: string; source: string }[] = []
+  // A sitemap's crawl is decided by the registry (and <lastmod>); a pasted list, which has no
+  // <lastmod>, skips what the listings cache holds, as it always did.
+  const fromSitemap = crawl.sourceSpec.kind !== 'ids'
+  let batch: { id: string; source: string; lastmod: string | null }[] = []
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return
     const ids = batch
     batch = []
     const firstSeq = read - ids.length
-    const cached = crawl.refresh ? new Set<string>() : await cachedIds(ctx, ids)
+    const records = await ctx.registry.readMany(ids.map(({ id, source }) => ({ source, listingId: id })))
+    const cached = crawl.refresh || fromSitemap ? new Set<string>() : await cachedIds(ctx, ids)
     const now = new Date().toISOString()
-    const docs: ItemDoc[] = ids.map(({ id, source }, i) =>
-      newItem(
-        crawl.id,
-        id,
-        firstSeq + i,
-        crawl.maxAttempts,
-        cached.has(sourceListingKey(source, id)) ? 'skipped' : 'queued',
-        now,
-        source
-      )
-    )
-    const { duplicates } = await ctx.items.createMany(docs)
-    result.duplicateCount += duplicates
-    await ctx.crawls.update(crawl.id, {
-      sourceRead: read,
-      duplicateCount: result.duplicateCount,
-      invalidCount: result.invalidCount
+    const recordWrites: RegistryDoc[] = []
+    const docs: ItemDoc[] = ids.map(({ id, source, lastmod }, i) => {
+      const record = records.get(registryDocId(source, id)) ?? null
+      const item = (state: 'queued' | 'skipped'): ItemDoc => ({
+        ...newItem(crawl.id, id, firstSeq + i, crawl.maxAttempts, state, now, source),
+        lastmod
+      })
+      if (fromSitemap && !crawl.refresh && unchangedSince(record, lastmod)) {
+        const context = { crawlId: crawl.id, source, listingId: id, at: now, lastmod }
+        const { change, next } = classify(record, { kind: 'listed-unchanged' }, context)
+        recordWrites.push(next)
+        return { ...item('skipped'), ...changeFieldsOf(change, next) }
+      }
+      if (cached.has(sourceListingKey(source, id))) return item('skipped')
+      return { ...item('queued'), validators: crawl.refresh ? null : validatorsOf(record) }
     })
+    // Both before the progress below: an ingest cut short here reads the batch again, and the
+    // same decisions from the records (its items already written come back as duplicates).
+    const [, { duplicates }] = await Promise.all([ctx.registry.writeMany(recordWrites), ctx.items.createMany(docs)])
+    result.duplicateCount += duplicates
+    // Progress is read back by a realtime get (a resumed ingest); it need not wait for a refresh.
+    await ctx.crawls.update(
+      crawl.id,
+      { sourceRead: read, duplicateCount: result.duplicateCount, invalidCount: result.invalidCount },
+      { visible: false }
+    )
   }
   for await (const entry of entries) {
     ctx.signal?.throwIfAborted()
@@ -252,7 +273,7 @@ async function ingest(
     }
     read += 1
     if (read <= skip) continue
-    batch.push({ id: entry.id, source: entry.source })
+    batch.push({ id: entry.id, source: entry.source, lastmod: entry.lastmod })
     if (batch.length >= INGEST_BATCH) await flush()
   }
   await flush()

@@ -8,19 +8,21 @@ import type { CrawlSource } from '../../shared/crawl'
 import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 import type { Source } from '../../shared/source'
 import { parseIdList } from './sources/id-list'
+import type { SitemapListing } from './sources/sitemap'
 import { CrawlSourceError } from './sources/source-error'
 import { SourceError } from '../sources/source-errors'
 
 export type SourceEntry =
-  | { kind: 'id'; id: string; source: string }
+  /** `lastmod`: the sitemap's <lastmod> for it; null when it gave none or the id came from a list. */
+  | { kind: 'id'; id: string; source: string; lastmod: string | null }
   | { kind: 'invalid'; line: number; text: string; reason: string }
   | { kind: 'duplicate'; line: number; text: string }
 
-/** The signature of sources/sitemap.ts's readSitemapIds, injected so tests can swap it. */
+/** The signature of sources/sitemap.ts's readSitemapListings, injected so tests can swap it. */
 type SitemapReader = (
   url: string,
   options: { template: string; matchOrigin?: boolean; signal?: AbortSignal }
-) => AsyncIterable<string>
+) => AsyncIterable<SitemapListing>
 
 export interface SourceSettings {
   /** The board's sitemap (CRAWL_BOARD_SITEMAP_URL): the default source's at first start. */
@@ -99,19 +101,19 @@ export async function* sourceEntries(
   if (source.kind === 'ids') {
     const name = resolved[0]!.name
     for (const entry of parseIdList(source.text)) {
-      yield entry.kind === 'id' ? { kind: 'id', id: entry.id, source: name } : entry
+      yield entry.kind === 'id' ? { kind: 'id', id: entry.id, source: name, lastmod: null } : entry
     }
     return
   }
   if (source.kind === 'sitemap') {
     const { name, template } = resolved[0]!
     // A sitemap of any URL must list pages on its source's own origin.
-    for await (const id of settings.readSitemap(source.url, {
+    for await (const { id, lastmod } of settings.readSitemap(source.url, {
       template,
       matchOrigin: true,
       ...(signal ? { signal } : {})
     }))
-      yield { kind: 'id', id, source: name }
+      yield { kind: 'id', id, source: name, lastmod }
     return
   }
   for (const { name, template, sitemapUrls } of resolved) {
@@ -124,8 +126,12 @@ export async function* sourceEntries(
     for (const url of sitemapUrls) {
       // A source's own sitemap may name it by its published address rather than the template's
       // host (a board reached by its compose service name); the id still goes to the template's host.
-      for await (const id of settings.readSitemap(url, { template, matchOrigin: false, ...(signal ? { signal } : {}) }))
-        yield { kind: 'id', id, source: name }
+      for await (const { id, lastmod } of settings.readSitemap(url, {
+        template,
+        matchOrigin: false,
+        ...(signal ? { signal } : {})
+      }))
+        yield { kind: 'id', id, source: name, lastmod }
     }
   }
 }

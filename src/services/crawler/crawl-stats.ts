@@ -23,6 +23,8 @@ import type {
   CrawlTimelinePoint
 } from '../../shared/crawl'
 import type { CrawlDoc } from './ledger-docs'
+import type { CrawlChangeCounts } from '../../shared/crawl-changes'
+import { changeCountsAgg, changeCountsOf } from './changes/change-report'
 
 export type Counts = Record<CrawlItemState, number>
 
@@ -59,15 +61,16 @@ export class CrawlStats {
           terms: { field: 'crawlId', size: crawls.length },
           aggs: {
             states: { terms: { field: 'state', size: CRAWL_ITEM_STATES.length } },
-            recent: { filter: finished(now - CRAWL_RATE_WINDOW_SECONDS * 1000) }
+            recent: { filter: finished(now - CRAWL_RATE_WINDOW_SECONDS * 1000) },
+            ...changeCountsAgg()
           }
         }
       }
     })
     const byCrawl = new Map(buckets(res.aggregations, 'crawls').map((b) => [String(b.key), b]))
     return crawls.map((crawl) => {
-      const bucket = byCrawl.get(crawl.id)
-      return summaryOf(crawl, countsOf(bucket as Aggs | undefined), docCount(bucket, 'recent'))
+      const bucket = byCrawl.get(crawl.id) as Aggs | undefined
+      return summaryOf(crawl, countsOf(bucket), docCount(bucket, 'recent'), changeCountsOf(bucket))
     })
   }
 
@@ -84,6 +87,7 @@ export class CrawlStats {
       aggs: {
         states: { terms: { field: 'state', size: CRAWL_ITEM_STATES.length } },
         recent: { filter: finished(rateSince) },
+        ...changeCountsAgg(),
         sources: {
           terms: { field: 'source', missing: DEFAULT_SOURCE_NAME, size: 1000 },
           aggs: { states: { terms: { field: 'state', size: CRAWL_ITEM_STATES.length } } }
@@ -124,7 +128,7 @@ export class CrawlStats {
       }
     })
     const aggs = res.aggregations as Aggs | undefined
-    const summary = summaryOf(crawl, countsOf(aggs), docCount(aggs, 'recent'))
+    const summary = summaryOf(crawl, countsOf(aggs), docCount(aggs, 'recent'), changeCountsOf(aggs))
     const replicas: CrawlReplicaStats[] = buckets(aggs, 'replicas').map((b) => {
       const counts = countsOf(b as Aggs)
       return {
@@ -189,7 +193,7 @@ export async function ledgerGauges(
   return { states: countsOf(aggs), scrapingByHost: new Map(hosts.map((b) => [String(b.key), b.doc_count])) }
 }
 
-function summaryOf(crawl: CrawlDoc, counts: Counts, recentFinished: number): CrawlSummary {
+function summaryOf(crawl: CrawlDoc, counts: Counts, recentFinished: number, changes: CrawlChangeCounts): CrawlSummary {
   const total = CRAWL_ITEM_STATES.reduce((sum, state) => sum + counts[state], 0)
   const ratePerSecond = recentFinished / CRAWL_RATE_WINDOW_SECONDS
   const remaining = counts.queued + counts.scraping
@@ -205,6 +209,7 @@ function summaryOf(crawl: CrawlDoc, counts: Counts, recentFinished: number): Cra
     maxAttempts: crawl.maxAttempts,
     total,
     ...counts,
+    changes,
     ratePerSecond,
     etaSeconds: ended || ratePerSecond === 0 ? null : Math.round(remaining / ratePerSecond),
     createdAt: crawl.createdAt,

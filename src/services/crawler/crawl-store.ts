@@ -20,12 +20,16 @@ export class CrawlStore {
     return res.found && res._source !== undefined ? res._source : null
   }
 
-  async update(id: string, changes: Partial<CrawlDoc>): Promise<void> {
+  /**
+   * `visible: false` for a write only a realtime get needs to see (an ingest's progress): it
+   * does not wait up to a second for the next refresh, as a change the lists must show does.
+   */
+  async update(id: string, changes: Partial<CrawlDoc>, options: { visible?: boolean } = {}): Promise<void> {
     await this.client.update({
       index: this.index,
       id,
       doc: { ...changes, updatedAt: changes.updatedAt ?? new Date().toISOString() },
-      refresh: 'wait_for'
+      ...(options.visible === false ? {} : { refresh: 'wait_for' as const })
     })
   }
 

@@ -24,6 +24,8 @@ import {
 } from '../rpc/wire'
 import type { Logger } from '../log'
 import { FETCH_SLOT_HEADER, encodeFetchSlot } from '../politeness/fetch-slot'
+import { VALIDATORS_HEADER, encodeValidators } from '../scraper/page-validators'
+import type { PageValidators } from '../scraper/page-validators'
 import type { FetchSlot } from '../politeness/fetch-slot'
 
 export interface CrawlerLinkOptions {
@@ -48,6 +50,8 @@ export interface ScrapeRequest {
   source: string
   /** When the scraper may fetch (null: whenever it takes the request). */
   slot: FetchSlot | null
+  /** The validators of the copy the registry holds: the scraper sends a conditional GET. */
+  validators?: PageValidators | null
 }
 
 /** A delivered reply; `ack` settles it on the channel it came from (a no-op if that channel is gone). */
@@ -106,7 +110,8 @@ export class CrawlerLink {
           ),
           requestProperties(request.correlationId, this.options.replyQueue, {
             [CRAWL_ID_HEADER]: request.crawlId,
-            ...(request.slot === null ? {} : { [FETCH_SLOT_HEADER]: encodeFetchSlot(request.slot) })
+            ...(request.slot === null ? {} : { [FETCH_SLOT_HEADER]: encodeFetchSlot(request.slot) }),
+            ...(request.validators == null ? {} : { [VALIDATORS_HEADER]: encodeValidators(request.validators) })
           })
         )
       )

@@ -397,7 +397,8 @@ export class Dispatcher {
           listingId: doc.listingId,
           source: itemSource(doc),
           correlationId: correlationId(doc.crawlId, doc.listingId, doc.dispatch, doc.source),
-          slot: slots.get(itemDocId(doc.crawlId, doc.listingId, doc.source)) ?? null
+          slot: slots.get(itemDocId(doc.crawlId, doc.listingId, doc.source)) ?? null,
+          validators: doc.validators ?? null
         }))
       )
     } catch (err) {

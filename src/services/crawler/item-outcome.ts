@@ -6,6 +6,7 @@
 import { ERROR_RULES, isErrorKind } from '../../shared/error-kinds'
 import { ListingSchema } from '../../shared/listing'
 import type { Listing } from '../../shared/listing'
+import type { ScrapeErrorKind } from '../../shared/scrape-errors'
 import { FETCH_SLOT_MISSED } from '../politeness/fetch-slot'
 import { SOURCE_REFUSED, retryAfterOf } from '../politeness/refusal'
 import { CRAWL_CANCELLED, CRAWL_PAUSED } from './crawl-control'
@@ -26,6 +27,8 @@ const PERMANENT_WIRE_TYPES: ReadonlySet<string> = new Set([
   'PoisonMessage'
 ])
 
+const LISTING_NOT_MODIFIED: ScrapeErrorKind = 'ListingNotModified'
+
 /** How long an item of a paused source waits before it is offered again (the scraper refuses it while paused). */
 const SOURCE_PAUSED_RECHECK_MS = 5000
 
@@ -42,6 +45,8 @@ export function isPermanent(errorKind: string): boolean {
 
 export type ReplyOutcome =
   | { kind: 'done'; listing: Listing }
+  /** A conditional fetch answered 304: done, unchanged, nothing parsed. */
+  | { kind: 'not-modified' }
   | { kind: 'error'; errorKind: string; message: string }
   /** The crawl was paused when a scraper took it: back to queued, no attempt counted. */
   | { kind: 'paused' }
@@ -60,6 +65,7 @@ export function outcomeOf(reply: DecodedReply): ReplyOutcome {
     if (reply.error.exc_type === CRAWL_CANCELLED) return { kind: 'cancelled' }
     if (reply.error.exc_type === 'SourcePaused') return { kind: 'sourcePaused' }
     if (reply.error.exc_type === FETCH_SLOT_MISSED) return { kind: 'slot-missed' }
+    if (reply.error.exc_type === LISTING_NOT_MODIFIED) return { kind: 'not-modified' }
     if (reply.error.exc_type === SOURCE_REFUSED)
       return { kind: 'refused', retryAfterMs: retryAfterOf(reply.error.value), message: reply.error.value }
     return { kind: 'error', errorKind: reply.error.exc_type, message: reply.error.value || reply.error.exc_type }
@@ -105,6 +111,7 @@ export function applyOutcome(
   const at = now.toISOString()
   switch (outcome.kind) {
     case 'done':
+    case 'not-modified':
       return {
         state: 'done',
         errorKind: null,

@@ -173,6 +173,19 @@ export class ItemStore {
     }
   }
 
+  /** Which of these item ids exist: one `ids` search, as of the last refresh. */
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set()
+    const res = await this.client.search({
+      index: this.index,
+      size: ids.length,
+      _source: false,
+      ignore_unavailable: true,
+      query: { ids: { values: [...ids] } }
+    })
+    return new Set(res.hits.hits.flatMap((hit) => (hit._id === undefined ? [] : [hit._id])))
+  }
+
   async count(query: estypes.QueryDslQueryContainer): Promise<number> {
     const res = await this.client.count({ index: this.index, query, ignore_unavailable: true })
     return res.count

@@ -1,5 +1,7 @@
 /** The ledger's documents as stored in Elasticsearch (see ledger-indices.ts for the mappings). */
 import type { CrawlItemState, CrawlSource, CrawlState } from '../../shared/crawl'
+import type { ChangeKind, FieldDiff } from '../../shared/crawl-changes'
+import type { PageValidators } from '../scraper/page-validators'
 import { DEFAULT_SOURCE_NAME } from '../../shared/source'
 
 /** An item's source, the default one for items written before sources. */
@@ -53,6 +55,17 @@ export interface ItemDoc {
   slotAt?: number | null
   finishedAt: string | null
   updatedAt: string
+  /** The sitemap's <lastmod> for it, when a sitemap listed it. */
+  lastmod?: string | null
+  /** The validators of the registry's copy, sent with the request (a conditional GET). */
+  validators?: PageValidators | null
+  /** What it did since the last crawl (change-rules.ts), once finished; with the fields that changed. */
+  change?: ChangeKind | null
+  changedFields?: FieldDiff[]
+  changeReason?: string | null
+  /** As last known, for the change report and its search. */
+  title?: string | null
+  company?: string | null
 }
 
 /** An item as read, with what optimistic concurrency needs to update it safely. */

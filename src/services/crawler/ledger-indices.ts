@@ -101,7 +101,16 @@ const ITEMS_MAPPINGS: estypes.MappingTypeMapping = {
     host: { type: 'keyword' },
     slotAt: { type: 'date' },
     finishedAt: { type: 'date' },
-    updatedAt: { type: 'date', ...STORED_ONLY }
+    updatedAt: { type: 'date', ...STORED_ONLY },
+    lastmod: { type: 'keyword', ...STORED_ONLY },
+    validators: { type: 'object', enabled: false },
+    /** new, changed, unchanged, gone, failed (changes/change-rules.ts): the change report's counts and lists. */
+    change: { type: 'keyword' },
+    changedFields: { type: 'object', enabled: false },
+    changeReason: { type: 'keyword', ...STORED_ONLY },
+    /** Searched by the change report's `q`. */
+    title: { type: 'text' },
+    company: { type: 'text' }
   }
 }
 

@@ -18,13 +18,19 @@ import type { ReplyObservation } from './http-stats'
 import { applyOutcome, outcomeOf, parseCorrelationId } from './item-outcome'
 import type { Backoff, ReplyMeta, ReplyOutcome } from './item-outcome'
 import type { ItemStore, ItemUpdate } from './item-store'
-import type { StoredItem } from './ledger-docs'
+import type { ItemDoc, StoredItem } from './ledger-docs'
+import type { ScrapeErrorKind } from '../../shared/scrape-errors'
 import { busyAnswerOf } from '../politeness/refusal'
 import type { HostAnswer } from '../politeness/host-answers'
 import { itemDocId } from './ledger-indices'
+import type { ChangeRecorder, FinishedItem } from './changes/change-recorder'
+import type { Observation } from './changes/change-rules'
+import { VALIDATORS_HEADER, decodeValidators } from '../scraper/page-validators'
 
 export interface ReplyApplierOptions {
   items: ItemStore
+  /** Decides what each finished item did since the last crawl, and keeps the registry; none: no change report. */
+  changes?: ChangeRecorder
   listings: ListingRepository
   backoff: Backoff
   logger: Logger
@@ -215,6 +221,7 @@ export class ReplyApplier {
         )) ?? answers.map((a) => a.answer.kind === 'refused')
       answers.forEach((a, i) => (decided[a.at]!.pending.hostRefused = refused[i] === true))
     }
+    const finished: FinishedItem[] = []
     for (const { pending, item, outcome, meta } of decided) {
       // A 503 judged the host's refusal waits for the host like a 429: no attempt counted.
       const applied: ReplyOutcome =
@@ -222,8 +229,12 @@ export class ReplyApplier {
           ? { kind: 'refused', retryAfterMs: null, message: outcome.message }
           : outcome
       if (applied.kind === 'done') listings.push(toDocument(applied.listing, now))
-      updates.push({ item, changes: applyOutcome(item.doc, applied, meta, now, this.options.backoff) })
+      const changes = applyOutcome(item.doc, applied, meta, now, this.options.backoff)
+      updates.push({ item, changes })
+      const observation = observationOf(applied, changes, pending.reply.msg.properties.headers ?? {})
+      if (observation !== null) finished.push({ item, changes, observation })
     }
+    await this.options.changes?.record(finished, now)
     if (listings.length > 0) {
       const outcome = await this.options.listings.putMany(listings)
       if (outcome.failed.length > 0)
@@ -256,9 +267,25 @@ function tookMsOf(value: unknown): number | null {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null
 }
 
+/** What a reply that finished its item saw of the listing; null when the item goes on (a retry, a wait). */
+function observationOf(
+  outcome: ReplyOutcome,
+  changes: Partial<ItemDoc>,
+  headers: Record<string, unknown>
+): Observation | null {
+  if (outcome.kind === 'done')
+    return { kind: 'page', listing: outcome.listing, validators: decodeValidators(headers[VALIDATORS_HEADER]) }
+  if (outcome.kind === 'not-modified') return { kind: 'not-modified' }
+  if (changes.state !== 'failed') return null
+  const reason = changes.errorMessage ?? changes.errorKind ?? 'failed'
+  return changes.errorKind === LISTING_NOT_FOUND ? { kind: 'not-found', reason } : { kind: 'failed', reason }
+}
+
+const LISTING_NOT_FOUND: ScrapeErrorKind = 'ListingNotFound'
+
 /** What an outcome tells of its host: a page served, a 429, a 503; null for anything else. */
 function hostAnswerOf(outcome: ReplyOutcome, tookMs: number | null): HostAnswer | null {
-  if (outcome.kind === 'done') return { kind: 'served', latencyMs: tookMs }
+  if (outcome.kind === 'done' || outcome.kind === 'not-modified') return { kind: 'served', latencyMs: tookMs }
   if (outcome.kind === 'refused')
     return { kind: 'refused', retryAfterMs: outcome.retryAfterMs, message: outcome.message }
   if (outcome.kind !== 'error') return null

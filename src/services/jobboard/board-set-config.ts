@@ -13,6 +13,7 @@ import { isIP } from 'node:net'
 import { z } from 'zod'
 import { checkFailureRate, parseLatency } from './fault-model.js'
 import type { JobBoardOptions } from './server.js'
+import { parseChurn } from './churn.js'
 import { parseBoardRobots } from './robots-txt.js'
 import { parseRefusalSpell, parseSiteLimit } from './site-limit.js'
 import { SITEMAP_MAX_URLS } from './sitemap-xml.js'
@@ -86,6 +87,8 @@ const BoardSettingsSchema = z.strictObject({
     .optional(),
   pageSize: wholeNumber(1, 10_000).optional(),
   sitemapPageSize: wholeNumber(1, SITEMAP_MAX_URLS).optional(),
+  /** Whether its sitemaps give <lastmod>; as JOBBOARD_SITEMAP_LASTMOD. */
+  sitemapLastmod: z.boolean().optional(),
   /** "N/D" or "N/D/R", or { maxInFlight, minGapMs, retryAfterS }: 429 + Retry-After beyond it. */
   limit: LimitSchema.optional(),
   /** "MS/R", or { forMs, retryAfterS }: every page answered 429 for MS ms from the first. */
@@ -96,6 +99,18 @@ const BoardSettingsSchema = z.strictObject({
     .transform((value, ctx) => {
       try {
         return value === null ? null : parseBoardRobots(JSON.stringify(value))
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message })
+        return z.NEVER
+      }
+    })
+    .optional(),
+  /** As JOBBOARD_CHURN: "NEW/CHANGED/REMOVED[/EVERY_MS]" or { new, changed, removed, everyMs }; null: none. */
+  churn: z
+    .union([z.string(), z.record(z.string(), z.unknown()), z.null()])
+    .transform((value, ctx) => {
+      try {
+        return value === null ? null : parseChurn(typeof value === 'string' ? value : JSON.stringify(value))
       } catch (error) {
         ctx.addIssue({ code: 'custom', message: (error as Error).message })
         return z.NEVER

@@ -225,7 +225,8 @@ function drawListingHead(seed: number, index: number, today: string): ListingHea
   }
 }
 
-function generateListing(seed: number, index: number, today: string): CatalogListing {
+/** Listing `index` of the catalogue of `seed`, whatever the catalogue's count: churn adds listings past the end. */
+export function generateListing(seed: number, index: number, today: string): CatalogListing {
   const {
     random,
     id,

@@ -1,6 +1,7 @@
 /** The job board's settings from the environment (PORT, HOST, JOBBOARD_*), checked up front. */
 import { envInt, envNumber, envString } from '../env.js'
 import { DEFAULT_CATALOG_OPTIONS } from './catalog.js'
+import { parseChurn } from './churn.js'
 import { checkFailureRate, parseLatency } from './fault-model.js'
 import { DEFAULT_HOSTILE_NESTING, checkHostileSettings } from './hostile-pages.js'
 import type { StartJobBoardOptions } from './server.js'
@@ -32,6 +33,8 @@ export function jobBoardOptionsFromEnv(): StartJobBoardOptions {
     limit: withName('JOBBOARD_LIMIT', () => parseSiteLimit(envString('JOBBOARD_LIMIT', ''))),
     refuseFor: withName('JOBBOARD_REFUSE_FOR', () => parseRefusalSpell(envString('JOBBOARD_REFUSE_FOR', ''))),
     robots: withName('JOBBOARD_ROBOTS', () => parseBoardRobots(envString('JOBBOARD_ROBOTS', ''))),
+    churn: withName('JOBBOARD_CHURN', () => parseChurn(envString('JOBBOARD_CHURN', ''))),
+    sitemapLastmod: envString('JOBBOARD_SITEMAP_LASTMOD', 'true') !== 'false',
     ...(publicUrl ? { publicUrl } : {})
   }
 }

@@ -21,6 +21,9 @@ import type { RefusalSpell, SiteGate, SiteLimit, SiteTruth } from './site-limit.
 import { renderExpiredPage, renderIndexPage, renderStatusPage } from './board-pages.js'
 import { generateCatalog } from './catalog.js'
 import type { Catalog, CatalogEntry, CatalogListing, CatalogOptions } from './catalog.js'
+import { createBoardChurn } from './churn.js'
+import type { BoardChurn, ChurnSettings } from './churn.js'
+import { isNotModified, listingValidators } from './conditional-get.js'
 import { NO_LATENCY, createFaultModel, parseLatency } from './fault-model.js'
 import type { LatencyRange } from './fault-model.js'
 import { NO_HOSTILE_PAGES, checkHostileSettings, pickHostileIds, withParserBomb } from './hostile-pages.js'
@@ -56,6 +59,10 @@ export interface JobBoardOptions extends Partial<CatalogOptions> {
   refuseFor?: RefusalSpell | null
   /** What /robots.txt serves (and /_stats counts requests against); none (404) by default. */
   robots?: BoardRobotsConfig | null
+  /** New, changed and removed listings per epoch (churn.ts); none by default: the board never changes. */
+  churn?: ChurnSettings | null
+  /** Whether its sitemaps give each listing's <lastmod> (default true); many boards give none. */
+  sitemapLastmod?: boolean
   logger?: Logger
 }
 
@@ -72,6 +79,10 @@ interface JobBoardServer {
   site: SiteGate
   /** What `GET /_stats` answers. */
   snapshot(): BoardStats
+  /** Its epochs and what each changed (`POST /_epoch`, `GET /_churn`). */
+  churn: BoardChurn
+  /** What its sitemaps say; `lastmod` may be switched off while it runs (tests of a board without it). */
+  sitemap: { lastmod: boolean }
 }
 
 /** A board's `GET /_stats`: what it was asked for, and how its page requests arrived and were answered. */
@@ -79,6 +90,10 @@ export interface BoardStats extends AccessStatsSnapshot {
   site: SiteTruth
   /** Requests for paths its robots.txt disallows. */
   robots: RobotsTruth
+  /** Listing pages answered with their body (200) and without it (304, the client's copy is current). */
+  bodies: { full: number; notModified: number }
+  /** The churn's epoch now (0: as generated). */
+  epoch: number
 }
 
 export interface RunningJobBoard extends JobBoardServer {
@@ -135,9 +150,12 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
   }
   const hostile = checkHostileSettings(options.hostile ?? NO_HOSTILE_PAGES)
   const hostileIds = pickHostileIds(catalog.entries, hostile.count)
-  const stats = createAccessStats((id) => catalog.byId.get(id) !== undefined)
+  const stats = createAccessStats((id) => catalog.byId.get(id) !== undefined || churn.current(id) !== undefined)
   const site = createSiteGate(options.limit ?? null, undefined, options.refuseFor ?? null)
   const robots = createBoardRobots(options.robots ?? null)
+  const churn = createBoardChurn(catalog, options.churn ?? null)
+  const bodies = { full: 0, notModified: 0 }
+  const sitemap = { lastmod: options.sitemapLastmod ?? true }
 
   // Newest first, as boards list them; expired listings are reachable by id only.
   const active = catalog.entries
@@ -154,14 +172,20 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
       .map((other) => catalog.at(other.index))
   }
   const pendingTimers = new Set<NodeJS.Timeout>()
-  const snapshot = (): BoardStats => ({ ...stats.snapshot(), site: site.snapshot(), robots: robots.snapshot() })
+  const snapshot = (): BoardStats => ({
+    ...stats.snapshot(),
+    site: site.snapshot(),
+    robots: robots.snapshot(),
+    bodies: { ...bodies },
+    epoch: churn.epoch
+  })
 
   // Pages never change for a catalog, so each is rendered once per site address, and the
   // recent ones are kept: bounded, so neither a 50,000-listing crawl nor a stream of
   // made-up Host headers grows the cache without limit.
   const renderedPages = new Map<string, string>()
-  const listingPage = (listing: CatalogListing, siteUrl: string): string => {
-    const key = `${siteUrl} ${listing.id}`
+  const listingPage = (listing: CatalogListing, siteUrl: string, epoch: number): string => {
+    const key = `${siteUrl} ${listing.id} ${epoch}`
     let page = renderedPages.get(key)
     if (page === undefined) {
       page = renderListingPage({ listing, siteUrl, related: related(listing) })
@@ -185,7 +209,13 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
   const siteUrlFor = (request: IncomingMessage): string =>
     options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : requestOrigin(request)
 
-  const sitemapPages = sitemapPageCount(catalog.entries.length, sitemapPageSize)
+  // What the sitemaps list moves with the churn's epoch; worked out once per epoch.
+  let listedCache: { epoch: number; rows: { id: string; lastmod: string }[] } | null = null
+  const listed = (): { id: string; lastmod: string }[] => {
+    if (listedCache?.epoch !== churn.epoch) listedCache = { epoch: churn.epoch, rows: churn.listed() }
+    return listedCache.rows
+  }
+  const sitemapPages = (): number => sitemapPageCount(listed().length, sitemapPageSize)
   /** A sitemap route's answer; 'missing' for a page past the end; null for any other path. */
   const sitemapReply = (request: IncomingMessage, path: string): StreamedReply | 'missing' | null => {
     const gzipFile = path.endsWith('.gz')
@@ -200,13 +230,13 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
       // Its pages are named by the address the index was asked on, not the public URL:
       // whoever read the index (a crawler inside the stack, by the service name) must be able
       // to fetch them. The listings' locs are the public URLs their pages declare.
-      return { ...format, chunks: sitemapIndexChunks(sitemapPages, requestOrigin(request), gzipFile) }
+      return { ...format, chunks: sitemapIndexChunks(sitemapPages(), requestOrigin(request), gzipFile) }
     }
     const page = parseSitemapPagePath(path)
     if (page === null) return null
-    if (page.page > sitemapPages) return 'missing'
-    const entries = catalog.entries.slice((page.page - 1) * sitemapPageSize, page.page * sitemapPageSize)
-    return { ...format, chunks: sitemapPageChunks(entries, siteUrlFor(request)) }
+    if (page.page > sitemapPages()) return 'missing'
+    const entries = listed().slice((page.page - 1) * sitemapPageSize, page.page * sitemapPageSize)
+    return { ...format, chunks: sitemapPageChunks(entries, siteUrlFor(request), sitemap.lastmod) }
   }
 
   const pageReply = (request: IncomingMessage, path: string, query: URLSearchParams): Reply => {
@@ -230,18 +260,23 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
     }
     const match = /^\/jobs\/([^/]+)$/.exec(path)
     const id = match?.[1] === undefined ? undefined : safeDecode(match[1])
-    const listing = id === undefined ? undefined : catalog.byId.get(id)
-    if (!listing) return { status: 404, body: renderStatusPage('Not found', 'There is no job at this address.') }
+    const version = id === undefined ? undefined : churn.current(id)
+    if (!version) return { status: 404, body: renderStatusPage('Not found', 'There is no job at this address.') }
+    const { listing } = version
     if (listing.status === 'expired')
       return { status: 410, body: renderExpiredPage(listing), headers: { 'cache-control': 'public, max-age=3600' } }
-    return {
-      status: 200,
-      body: listingPage(listing, siteUrlFor(request)),
-      headers: {
-        'cache-control': 'public, max-age=300',
-        'last-modified': new Date(`${listing.datePosted}T00:00:00Z`).toUTCString()
-      }
+    const validators = listingValidators(listing.id, version.epoch, version.lastmod)
+    const headers = {
+      'cache-control': 'public, max-age=300',
+      etag: validators.etag,
+      'last-modified': validators.lastModified
     }
+    if (isNotModified(request, validators)) {
+      bodies.notModified += 1
+      return { status: 304, body: '', headers }
+    }
+    bodies.full += 1
+    return { status: 200, body: listingPage(listing, siteUrlFor(request), version.epoch), headers }
   }
 
   const send = (
@@ -253,8 +288,10 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
   ): void => {
     const body = Buffer.from(reply.body, 'utf8')
     response.writeHead(reply.status, {
-      'content-type': reply.contentType ?? HTML,
-      'content-length': String(body.length),
+      // A 304 carries no body, so neither a type nor a length of one.
+      ...(reply.status === 304
+        ? {}
+        : { 'content-type': reply.contentType ?? HTML, 'content-length': String(body.length) }),
       'cache-control': reply.status >= 400 && reply.status !== 410 ? NO_STORE : 'no-cache',
       'x-content-type-options': 'nosniff',
       ...reply.headers
@@ -302,7 +339,7 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
     const started = Date.now()
     const [path = '', search = ''] = (request.url ?? '').split('?', 2)
     robots.record(path)
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !(request.method === 'POST' && path === '/_epoch')) {
       send(
         request,
         response,
@@ -324,6 +361,10 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
         { status: 200, body: JSON.stringify(body), contentType: JSON_TYPE, headers: { 'cache-control': NO_STORE } },
         started
       )
+      return
+    }
+    if (path === '/_epoch' || path === '/_churn') {
+      send(request, response, churnReply(churn, request, path, new URLSearchParams(search)), started)
       return
     }
     if (path === '/_stats') {
@@ -414,10 +455,39 @@ export function createJobBoardServer(options: JobBoardOptions = {}): JobBoardSer
   }
   const server = createServer(handle)
   server.on('close', () => {
+    churn.stop()
     for (const timer of pendingTimers) clearTimeout(timer)
     pendingTimers.clear()
   })
-  return { server, handle, catalog, stats, hostileIds, site, snapshot }
+  return { server, handle, catalog, stats, hostileIds, site, snapshot, churn, sitemap }
+}
+
+/**
+ * `GET /_epoch`: the epoch now; `POST /_epoch`: move one epoch, answering what it changed;
+ * `GET /_churn?from=A&to=B`: exactly what changed between two epochs (default: the last move).
+ * Test endpoints, like /_stats: not limited, not counted.
+ */
+function churnReply(churn: BoardChurn, request: IncomingMessage, path: string, query: URLSearchParams): Reply {
+  const json = (status: number, body: unknown): Reply => ({
+    status,
+    body: JSON.stringify(body),
+    contentType: JSON_TYPE,
+    headers: { 'cache-control': NO_STORE }
+  })
+  if (path === '/_epoch') {
+    if (request.method === 'POST') return json(200, { epoch: churn.epoch + 1, changes: churn.advance() })
+    return json(200, { epoch: churn.epoch, at: churn.epochAt, churn: churn.settings })
+  }
+  const epochParam = (name: string, fallback: number): number | null => {
+    const raw = query.get(name)
+    if (raw === null) return fallback
+    return /^\d{1,9}$/.test(raw) && Number(raw) <= churn.epoch ? Number(raw) : null
+  }
+  const to = epochParam('to', churn.epoch)
+  const from = epochParam('from', Math.max(0, (to ?? 0) - 1))
+  if (from === null || to === null || from > to)
+    return json(400, { error: `from and to are epochs from 0 to ${churn.epoch}, from ≤ to` })
+  return json(200, churn.truth(from, to))
 }
 
 /**

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import type { CatalogEntry } from './catalog.js'
 import {
   parseSitemapPagePath,
   sitemapIndexChunks,
@@ -7,13 +6,9 @@ import {
   sitemapPageCount,
   sitemapPagePath
 } from './sitemap-xml.js'
+import type { SitemapRow } from './sitemap-xml.js'
 
-const entry = (id: string, index: number): CatalogEntry => ({
-  id,
-  index,
-  datePosted: '2026-11-0' + ((index % 9) + 1),
-  status: 'active'
-})
+const entry = (id: string, index: number): SitemapRow => ({ id, lastmod: '2026-11-0' + ((index % 9) + 1) })
 
 describe('sitemap paths', () => {
   it('round-trips page paths, plain and gzip, and refuses anything else', () => {
@@ -62,7 +57,7 @@ describe('sitemap documents', () => {
     const xml = chunks.join('')
     const locs = [...xml.matchAll(/<url><loc>([^<]+)<\/loc><lastmod>(\d{4}-\d{2}-\d{2})<\/lastmod><\/url>/g)]
     expect(locs.map((match) => match[1])).toEqual(entries.map((e) => `http://127.0.0.1:8081/jobs/${e.id}`))
-    expect(locs[4]![2]).toBe(entries[4]!.datePosted)
+    expect(locs[4]![2]).toBe(entries[4]!.lastmod)
   })
 
   it('escapes what XML needs escaped in a loc', () => {

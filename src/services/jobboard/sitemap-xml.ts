@@ -4,7 +4,6 @@
  * ones included (a crawler learns they are gone from their 410). Written as chunks of a few
  * hundred urls, so a page of 50,000 is streamed, never built as one string.
  */
-import type { CatalogEntry } from './catalog.js'
 import { escapeHtml } from './html-escape.js'
 import { listingPath } from './listing-page.js'
 
@@ -45,12 +44,20 @@ export function* sitemapIndexChunks(pageCount: number, origin: string, gzip: boo
 }
 
 /** One page: a <url> per listing, its loc under `siteUrl` as the listing's own page links it. */
-export function* sitemapPageChunks(entries: readonly CatalogEntry[], siteUrl: string): Generator<string> {
+/** A listing as a sitemap lists it: its id and when it last changed (a day, or an ISO time). */
+export interface SitemapRow {
+  id: string
+  lastmod: string
+}
+
+/** `lastmod: false` leaves <lastmod> out, as many boards do. */
+export function* sitemapPageChunks(entries: readonly SitemapRow[], siteUrl: string, lastmod = true): Generator<string> {
   yield `${XML_DECLARATION}<urlset xmlns="${SITEMAP_NS}">\n`
   for (let start = 0; start < entries.length; start += URLS_PER_CHUNK) {
     let chunk = ''
     for (const entry of entries.slice(start, start + URLS_PER_CHUNK)) {
-      chunk += `<url><loc>${escapeHtml(siteUrl + listingPath(entry.id))}</loc><lastmod>${entry.datePosted}</lastmod></url>\n`
+      const modified = lastmod ? `<lastmod>${entry.lastmod}</lastmod>` : ''
+      chunk += `<url><loc>${escapeHtml(siteUrl + listingPath(entry.id))}</loc>${modified}</url>\n`
     }
     yield chunk
   }

@@ -8,22 +8,35 @@ import { isConnectionReset, networkErrorCode, networkErrorSource } from '../conn
 import { BUSY_STATUS, REFUSING_STATUSES, SourceRefused, busyReason, parseRetryAfter } from '../politeness/refusal'
 import { newFetchTrace } from './fetch-report'
 import type { FetchTrace } from './fetch-report'
-import { ListingNotFound, NotAJobListing, PageTooLarge, SourceTimeout, SourceUnavailable } from './scrape-errors'
+import type { PageValidators } from './page-validators'
+import {
+  ListingNotFound,
+  ListingNotModified,
+  NotAJobListing,
+  PageTooLarge,
+  SourceTimeout,
+  SourceUnavailable
+} from './scrape-errors'
 
 export interface FetchLimits {
   timeoutMs: number
   maxBytes: number
   maxRedirects: number
   userAgent: string
+  /** The validators of the copy the caller holds: sent as a conditional GET, a 304 is ListingNotModified. */
+  validators?: PageValidators | null
 }
 
 export interface FetchedPage {
   /** The URL the body came from, after redirects. */
   url: string
   html: string
+  /** What the source gave to validate this copy with next time. */
+  validators: PageValidators
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+const NOT_MODIFIED = 304
 const NOT_FOUND_STATUSES = new Set([404, 410])
 /** Types a listing page can plausibly be served as; anything else (PDF, image, JSON) is not one. */
 const PAGE_TYPES = /^(text\/html|application\/xhtml\+xml|text\/plain)$/i
@@ -58,7 +71,18 @@ async function fetchWithinDeadline(
     trace.status = null
     const response = await request(url, limits, deadline)
     trace.status = response.status
-    if (!REDIRECT_STATUSES.has(response.status)) return { url, html: await readPage(url, response, limits, trace) }
+    if (response.status === NOT_MODIFIED && limits.validators != null) {
+      await response.body?.cancel()
+      throw new ListingNotModified(url)
+    }
+    if (!REDIRECT_STATUSES.has(response.status)) {
+      const html = await readPage(url, response, limits, trace)
+      return {
+        url,
+        html,
+        validators: { etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') }
+      }
+    }
 
     await response.body?.cancel()
     const location = response.headers.get('location')
@@ -103,8 +127,20 @@ function get(url: string, limits: FetchLimits, deadline: AbortSignal): Promise<R
   return fetch(url, {
     redirect: 'manual',
     signal: deadline,
-    headers: { 'user-agent': limits.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1' }
+    headers: {
+      'user-agent': limits.userAgent,
+      accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1',
+      ...conditionalHeaders(limits.validators ?? null)
+    }
   })
+}
+
+function conditionalHeaders(validators: PageValidators | null): Record<string, string> {
+  if (validators === null) return {}
+  return {
+    ...(validators.etag === null ? {} : { 'if-none-match': validators.etag }),
+    ...(validators.lastModified === null ? {} : { 'if-modified-since': validators.lastModified })
+  }
 }
 
 /** The deadline's own abort goes up as is (fetchPage names it); anything else is SourceUnavailable. */

@@ -18,6 +18,14 @@ export class ListingNotFound extends ScrapeError {
   }
 }
 
+/** The source answered a conditional GET with 304: the page is as it was when the validators were given. */
+export class ListingNotModified extends ScrapeError {
+  override readonly name = 'ListingNotModified'
+  constructor(readonly url: string) {
+    super(`${url} has not changed since the last fetch (304 Not Modified)`)
+  }
+}
+
 export class NotAJobListing extends ScrapeError {
   override readonly name = 'NotAJobListing'
   constructor(

@@ -10,6 +10,8 @@ import { slotTimeoutMs, waitForSlot } from '../politeness/slot-gate'
 import { fetchPage } from './fetch-page'
 import { newFetchTrace, reportFetch } from './fetch-report'
 import { listingUrl } from './listing-url'
+import { reportValidators } from './page-validators'
+import type { PageValidators } from './page-validators'
 import { sharedParsePool } from './parse-pool'
 import type { ParsePool } from './parse-pool'
 import { DEFAULT_SOURCE_NAME } from '../../shared/source'
@@ -28,6 +30,8 @@ export interface ScrapeOptions {
   parsePool?: ParsePool
   /** Hosts that told this scraper to wait (a crawl's slotted fetches honour them); default: the process's. */
   hostPauses?: HostPauses
+  /** The validators of the caller's copy (a crawl's re-fetch): a 304 throws ListingNotModified, unparsed. */
+  validators?: PageValidators | null
 }
 
 const processHostPauses = new HostPauses()
@@ -79,7 +83,8 @@ export async function scrapeListing(
       timeoutMs: grant === null ? timeoutMs : slotTimeoutMs(grant.slot, timeoutMs),
       maxBytes: options.maxBytes ?? SCRAPE_DEFAULTS.maxBytes,
       maxRedirects: options.maxRedirects ?? SCRAPE_DEFAULTS.maxRedirects,
-      userAgent: options.userAgent ?? SCRAPE_DEFAULTS.userAgent
+      userAgent: options.userAgent ?? SCRAPE_DEFAULTS.userAgent,
+      validators: options.validators ?? null
     },
     trace
   )
@@ -91,6 +96,7 @@ export async function scrapeListing(
     })
     .finally(() => reportFetch(host, trace, performance.now() - fetchStarted))
   pauses.served(host)
+  reportValidators(page.validators)
   const scrapedAt = (options.now ?? (() => new Date()))().toISOString()
   const listing = await (options.parsePool ?? sharedParsePool()).parse(page.html, { id, url: page.url, scrapedAt })
   return { ...listing, source: options.sourceName ?? DEFAULT_SOURCE_NAME }

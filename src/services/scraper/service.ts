@@ -19,7 +19,8 @@ import { SourceTargets } from './source-targets'
 import type { AnnouncedSources } from './source-targets'
 import { ParsePool } from './parse-pool'
 import type { ParsePoolOptions } from './parse-pool'
-import { InvalidListingId } from './scrape-errors'
+import { requestValidators } from './page-validators'
+import { InvalidListingId, ListingNotModified } from './scrape-errors'
 import { scrapeListing } from './scrape-listing'
 import type { ScrapeOptions, SlotGrant } from './scrape-listing'
 
@@ -58,12 +59,16 @@ export function createScraperService(config: ScraperServiceConfig): ScraperServi
       line.host = hostOf(sourceUrlTemplate)
       const listing = await scrapeListing(
         listingId,
-        { ...scrape, parsePool, sourceUrlTemplate, sourceName: source as string },
+        { ...scrape, parsePool, sourceUrlTemplate, sourceName: source as string, validators: requestValidators() },
         slotGrant()
       )
       logger.info('listing scraped', { ...line, tookMs: elapsed(started) })
       return listing
     } catch (err) {
+      if (err instanceof ListingNotModified) {
+        logger.info('listing not modified', { ...line, tookMs: elapsed(started) })
+        throw err
+      }
       logger.warn('listing not scraped', {
         ...line,
         kind: err instanceof Error ? err.name : 'Error',

@@ -73,7 +73,7 @@ describe('when a watch runs', () => {
 
   it('starts when the previous run ended, was skipped or failed to start', () => {
     const now = new Date('2026-12-07T06:00:01Z')
-    const ended = run({ outcome: { state: 'done', total: 3, done: 3, failed: 0, finishedAt: null } })
+    const ended = run({ outcome: { state: 'done', total: 3, done: 3, failed: 0, finishedAt: null, changes: null } })
     expect(dueStep(watch({ runs: [ended] }), { now, startedAt }).kind).toBe('run')
     expect(dueStep(watch({ runs: [run({ crawlId: null, skipped: 'busy' })] }), { now, startedAt }).kind).toBe('run')
     expect(dueStep(watch({ runs: [run({ crawlId: null, error: 'no source' })] }), { now, startedAt }).kind).toBe('run')
@@ -98,11 +98,17 @@ describe('when a watch runs', () => {
 
   it("writes the crawl's end into its run, and closes a run its coordinator left without a crawl", () => {
     const now = new Date('2026-12-07T06:10:00Z')
-    expect(settledRun(run(), { state: 'running', total: 5, done: 1, failed: 0, finishedAt: null }, now)).toBeNull()
+    const changes = { new: 1, changed: 1, unchanged: 2, gone: 0, failed: 1 }
     expect(
-      settledRun(run(), { state: 'done', total: 5, done: 4, failed: 1, finishedAt: '2026-12-07T06:09:00.000Z' }, now)
-        ?.outcome
-    ).toEqual({ state: 'done', total: 5, done: 4, failed: 1, finishedAt: '2026-12-07T06:09:00.000Z' })
+      settledRun(run(), { state: 'running', total: 5, done: 1, failed: 0, finishedAt: null, changes: null }, now)
+    ).toBeNull()
+    expect(
+      settledRun(
+        run(),
+        { state: 'done', total: 5, done: 4, failed: 1, finishedAt: '2026-12-07T06:09:00.000Z', changes },
+        now
+      )?.outcome
+    ).toEqual({ state: 'done', total: 5, done: 4, failed: 1, finishedAt: '2026-12-07T06:09:00.000Z', changes })
     expect(settledRun(run(), null, now)?.outcome?.state).toBe('deleted')
     const claimed = run({ crawlId: null, decidedAt: '2026-12-07T06:09:30.000Z' })
     expect(settledRun(claimed, undefined, now)).toBeNull()

@@ -8,6 +8,7 @@
  *     failed after a while, so it does not block the watch forever.
  */
 import { randomBytes } from 'node:crypto'
+import type { CrawlChangeCounts } from '../../shared/crawl-changes'
 import { nextRunAfter } from '../../shared/watch-schedule'
 import { WATCH_RUNS_KEPT, runInProgress } from '../../shared/watch'
 import type { Watch, WatchRun, WatchRunOutcome } from '../../shared/watch'
@@ -86,6 +87,8 @@ export interface CrawlNow {
   done: number
   failed: number
   finishedAt: string | null
+  /** The crawl's change report counts, once it ended; null before, or when it has none. */
+  changes: CrawlChangeCounts | null
 }
 
 /**
@@ -99,14 +102,16 @@ export function settledRun(run: WatchRun, crawl: CrawlNow | null | undefined, no
     return { ...run, error: 'the coordinator stopped before it started the crawl' }
   }
   if (crawl === undefined) return null
-  if (crawl === null) return { ...run, outcome: { state: 'deleted', total: 0, done: 0, failed: 0, finishedAt: null } }
+  if (crawl === null)
+    return { ...run, outcome: { state: 'deleted', total: 0, done: 0, failed: 0, finishedAt: null, changes: null } }
   if (crawl.state !== 'done' && crawl.state !== 'cancelled') return null
   const outcome: WatchRunOutcome = {
     state: crawl.state,
     total: crawl.total,
     done: crawl.done,
     failed: crawl.failed,
-    finishedAt: crawl.finishedAt
+    finishedAt: crawl.finishedAt,
+    changes: crawl.changes
   }
   return { ...run, outcome }
 }

@@ -5,6 +5,7 @@ import { ErrorNotice } from '../components/ErrorNotice'
 import { chartMarkers } from '../queue/chart-data'
 import type { PanelState } from '../state/use-panel-state'
 import { CrawlActions } from './CrawlActions'
+import { CrawlChanges } from './CrawlChanges'
 import { CrawlCounts } from './CrawlCounts'
 import { CrawlErrors } from './CrawlErrors'
 import { CrawlHttpStats } from './CrawlHttpStats'
@@ -32,6 +33,7 @@ export function CrawlPage(props: {
   const follow = useCrawlFollow(id)
   const scraper = useScraperScale(state)
   const [filter, setFilter] = useState<CrawlItemState | null>(null)
+  const [tab, setTab] = useState<'overview' | 'changes'>('overview')
   const openLogs = useOpenLogs()
   const { detail } = follow
 
@@ -104,6 +106,36 @@ export function CrawlPage(props: {
       )}
       {detail === null && follow.error === null && <p className="muted">Loading the crawl…</p>}
       {detail && (
+        <div className="tabs" role="tablist" aria-label="Crawl">
+          <button
+            type="button"
+            role="tab"
+            className="tabs__tab"
+            aria-selected={tab === 'overview'}
+            onClick={() => setTab('overview')}
+            data-testid="crawl-tab-overview"
+          >
+            Overview
+          </button>
+          <button
+            type="button"
+            role="tab"
+            className="tabs__tab"
+            aria-selected={tab === 'changes'}
+            onClick={() => setTab('changes')}
+            data-testid="crawl-tab-changes"
+          >
+            Changes
+            {detail.changes !== undefined && detail.changes.new + detail.changes.changed + detail.changes.gone > 0 && (
+              <span className="tabs__badge">
+                {(detail.changes.new + detail.changes.changed + detail.changes.gone).toLocaleString()}
+              </span>
+            )}
+          </button>
+        </div>
+      )}
+      {detail && tab === 'changes' && <CrawlChanges crawlId={id} updatedAt={detail.updatedAt} />}
+      {detail && tab === 'overview' && (
         <>
           <CrawlProgressBar counts={detail} large />
           <CrawlCounts crawl={detail} />

@@ -22,9 +22,15 @@ describe('watch runs in the view', () => {
     expect(runOutcomeText(run({}))).toBe('running')
     expect(runOutcomeText(run({ crawlId: null }))).toBe('starting')
     expect(runOutcomeText(run({ crawlId: null, skipped: 'busy' }))).toBe('skipped: busy')
-    expect(runOutcomeText(run({ outcome: { state: 'done', total: 40, done: 39, failed: 1, finishedAt: null } }))).toBe(
-      'done · 39 done, 1 failed'
-    )
+    expect(
+      runOutcomeText(
+        run({ outcome: { state: 'done', total: 40, done: 39, failed: 1, finishedAt: null, changes: null } })
+      )
+    ).toBe('done · 39 done, 1 failed')
+    const changes = { new: 3, changed: 2, unchanged: 33, gone: 1, failed: 1 }
+    expect(
+      runOutcomeText(run({ outcome: { state: 'done', total: 40, done: 39, failed: 1, finishedAt: null, changes } }))
+    ).toBe('done · 39 done, 1 failed · 3 new, 2 changed, 1 gone')
   })
 
   it('charts ended runs oldest first and marks skipped ones', () => {
@@ -33,12 +39,12 @@ describe('watch runs in the view', () => {
       run({
         id: 'b',
         dueAt: '2026-12-08T06:00:00.000Z',
-        outcome: { state: 'done', total: 5, done: 5, failed: 0, finishedAt: null }
+        outcome: { state: 'done', total: 5, done: 5, failed: 0, finishedAt: null, changes: null }
       }),
       run({
         id: 'a',
         dueAt: '2026-12-07T06:00:00.000Z',
-        outcome: { state: 'done', total: 5, done: 3, failed: 2, finishedAt: null }
+        outcome: { state: 'done', total: 5, done: 3, failed: 2, finishedAt: null, changes: null }
       })
     ]
     expect(runChartData(runs)).toEqual({

@@ -2,13 +2,15 @@
 import type { WatchRun } from '../../../shared/watch'
 import type { ChartMarker } from '../queue/chart-data'
 
-/** "done · 39 done, 1 failed", "skipped: the previous run's crawl … is still running", "running". */
+/** "done · 39 done, 1 failed · 3 new, 2 changed, 1 gone", "skipped: the previous run's crawl … is still running", "running". */
 export function runOutcomeText(run: WatchRun): string {
   if (run.skipped !== null) return `skipped: ${run.skipped}`
   if (run.error !== null) return `did not start: ${run.error}`
   if (run.crawlId === null) return 'starting'
   if (run.outcome === null) return 'running'
-  return `${run.outcome.state} · ${run.outcome.done} done, ${run.outcome.failed} failed`
+  const counts = `${run.outcome.state} · ${run.outcome.done} done, ${run.outcome.failed} failed`
+  const c = run.outcome.changes
+  return c === null ? counts : `${counts} · ${c.new} new, ${c.changed} changed, ${c.gone} gone`
 }
 
 /** x (epoch seconds of the due time), done, failed: oldest first, as uPlot's aligned columns. */

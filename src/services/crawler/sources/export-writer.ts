@@ -15,7 +15,9 @@ import { formatSalary } from '../../../shared/salary-text'
 export const EXPORT_CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
   jsonl: 'application/x-ndjson; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
-  summary: 'application/json; charset=utf-8'
+  summary: 'application/json; charset=utf-8',
+  'changes-jsonl': 'application/x-ndjson; charset=utf-8',
+  'changes-csv': 'text/csv; charset=utf-8'
 }
 
 /** How lists (employment types, skills) are joined into one cell. */

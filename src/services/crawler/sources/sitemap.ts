@@ -81,10 +81,24 @@ interface ReadContext {
   visited: Set<string>
 }
 
+/** A listing as a sitemap names it: its id, and its <lastmod> as written (null when it has none). */
+export interface SitemapListing {
+  id: string
+  lastmod: string | null
+}
+
 export async function* readSitemapIds(
   url: string,
   options: ReadSitemapOptions
 ): AsyncGenerator<string, void, undefined> {
+  for await (const listing of readSitemapListings(url, options)) yield listing.id
+}
+
+/** As readSitemapIds, with each listing's <lastmod>: a re-crawl skips what has not changed since its last fetch. */
+export async function* readSitemapListings(
+  url: string,
+  options: ReadSitemapOptions
+): AsyncGenerator<SitemapListing, void, undefined> {
   const root = parseHttpUrl(url, 'The sitemap URL')
   const context: ReadContext = {
     options,
@@ -102,7 +116,11 @@ export async function* readSitemapIds(
   yield* readSitemap(root.href, 0, context)
 }
 
-async function* readSitemap(url: string, depth: number, context: ReadContext): AsyncGenerator<string, void, undefined> {
+async function* readSitemap(
+  url: string,
+  depth: number,
+  context: ReadContext
+): AsyncGenerator<SitemapListing, void, undefined> {
   const { options, limits } = context
   context.visited.add(url)
   const children: string[] = []
@@ -119,7 +137,7 @@ async function* readSitemap(url: string, depth: number, context: ReadContext): A
         )
       }
       const match = context.match(entry.loc)
-      if ('id' in match) yield match.id
+      if ('id' in match) yield { id: match.id, lastmod: entry.lastmod }
       else options.onSkip?.({ loc: truncate(entry.loc), sitemap: url, reason: match.reason })
       continue
     }
@@ -159,6 +177,7 @@ interface SitemapEntry {
   /** `url` in a urlset (a listing), `sitemap` in an index (another sitemap). */
   parent: 'url' | 'sitemap'
   loc: string
+  lastmod: string | null
 }
 
 /** The <loc>s of one sitemap document, streamed: each chunk's are yielded before the next chunk is read. */
@@ -228,6 +247,10 @@ function sitemapParser(
   const parser = new SaxesParser({ xmlns: true, position: true })
   const path: string[] = []
   let loc: string | null = null
+  let lastmod: string | null = null
+  // The text being read: a <loc> or a <lastmod> of the current <url>/<sitemap>.
+  let reading: 'loc' | 'lastmod' | null = null
+  let text = ''
   let rootSeen = false
   parser.on('opentag', (tag: SaxesTagNS) => {
     const name = tag.uri === SITEMAP_NS || tag.uri === '' ? tag.local : `{${tag.uri}}${tag.local}`
@@ -246,23 +269,29 @@ function sitemapParser(
     path.push(name)
     // A listing is urlset/url/loc, a sitemap sitemapindex/sitemap/loc; other locs (image:loc…) are not ours.
     if (
-      name === 'loc' &&
+      (name === 'loc' || name === 'lastmod') &&
       path.length === 3 &&
       ((path[0] === 'urlset' && path[1] === 'url') || (path[0] === 'sitemapindex' && path[1] === 'sitemap'))
-    )
-      loc = ''
+    ) {
+      reading = name
+      text = ''
+    }
   })
-  const onText = (text: string): void => {
-    if (loc !== null) loc += text
+  const onText = (chunk: string): void => {
+    if (reading !== null) text += chunk
   }
   parser.on('text', onText)
   parser.on('cdata', onText)
   parser.on('closetag', () => {
-    if (loc !== null && path.length === 3) {
-      const parent = path[1] === 'url' ? 'url' : 'sitemap'
-      const text = loc.trim()
+    if (reading !== null && path.length === 3) {
+      if (reading === 'loc') loc = text.trim()
+      else lastmod = text.trim() || null
+      reading = null
+    } else if (path.length === 2 && (path[1] === 'url' || path[1] === 'sitemap')) {
+      // The entry ends with its element: <lastmod> may come before or after <loc>.
+      if (loc !== null && loc !== '') found.push({ parent: path[1], loc, lastmod })
       loc = null
-      if (text !== '') found.push({ parent, loc: text })
+      lastmod = null
     }
     path.pop()
   })
