@@ -42,6 +42,7 @@ import { ManagementApiError } from './broker/management-api'
 import { ApiClientError } from './clients/api-client'
 import { SourceError } from '../services/sources/source-errors'
 import { WatchError } from '../services/watches/watch-errors'
+import { SavedSearchError } from '../services/alerts/saved-search-errors'
 import { SourcePaused, UnknownSource } from '../shared/scrape-errors'
 import { toPanelError } from './error-values'
 import { StreamRefused } from './session/client-streams'
@@ -133,6 +134,7 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
     new WatchError('InvalidWatch', 'schedule: "61 * * * *": Invalid value for minute: 61', 'See the example.'),
     'InvalidWatch'
   ],
+  SavedSearchError: [new SavedSearchError('SavedSearchNotFound', 'No saved search "x"'), 'SavedSearchNotFound'],
   SourceError: [
     new SourceError('SourceNameTaken', 'A source named "b" already exists', 'Pick another name.'),
     'SourceNameTaken'

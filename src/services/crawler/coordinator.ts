@@ -60,6 +60,11 @@ import { listingUrl } from '../scraper/listing-url'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 import { SourcePoliteness } from '../politeness/source-politeness'
 import { ensureWatchesIndex, watchesIndex } from '../watches/watch-index'
+import { AlertDispatcher } from '../alerts/alert-dispatcher'
+import { ensureSavedSearchesIndex, savedSearchesIndex } from '../alerts/saved-search-index'
+import { SavedSearchStore } from '../alerts/saved-search-store'
+import type { Listing } from '../../shared/listing'
+import { crawlListings } from './crawl-listings'
 import { WatchScheduler } from '../watches/watch-scheduler'
 import type { CrawlNow } from '../watches/watch-due'
 import { WatchStore } from '../watches/watch-store'
@@ -95,6 +100,8 @@ export interface CoordinatorOptions {
   tickMs?: number
   /** How often due watches are looked for (WATCH_TICK_MS; watch-scheduler.ts). */
   watchTickMs?: number
+  /** A failed webhook's first wait before it is tried again (webhook-backoff.ts; 1 s). */
+  webhookFirstRetryMs?: number
   amqpInitialRetries?: number
 }
 
@@ -121,6 +128,9 @@ export class Coordinator {
   readonly httpStats: HttpStatsStore
   /** Scheduled crawls (`<prefix>-watches`): due times claimed here, each run an ordinary crawl. */
   readonly watches: WatchScheduler
+  /** Saved searches (`<prefix>-saved-searches`), matched after every watched crawl; their webhooks sent from here. */
+  readonly alerts: AlertDispatcher
+  readonly savedSearches: SavedSearchStore
   /** Told of every reply and every finished item (metrics/crawl-metrics.ts listens). */
   readonly replyWatchers: Pick<ReplyApplierOptions, 'onObserved' | 'onFinished'>[] = []
   private readonly es: Client
@@ -220,10 +230,18 @@ export class Coordinator {
         for (const watcher of this.replyWatchers) watcher.onFinished?.(state)
       }
     })
+    this.savedSearches = new SavedSearchStore(this.es, savedSearchesIndex(options.indexPrefix))
+    this.alerts = new AlertDispatcher({
+      store: this.savedSearches,
+      listingsToAnnounce: (crawlId) => this.listingsToAnnounce(crawlId),
+      logger: options.logger,
+      ...(options.webhookFirstRetryMs === undefined ? {} : { firstRetryMs: options.webhookFirstRetryMs })
+    })
     this.watches = new WatchScheduler({
       store: new WatchStore(this.es, watchesIndex(options.indexPrefix)),
       startCrawl: async (request) => (await this.startCrawl(request)).crawl.id,
       crawlNow: (id) => this.crawlNow(id),
+      onRunEnded: (watch, run) => this.alerts.runEnded(watch, run),
       logger: options.logger,
       ...(options.watchTickMs === undefined ? {} : { tickMs: options.watchTickMs })
     })
@@ -253,6 +271,7 @@ export class Coordinator {
     await ensureLedgerIndices(this.es, ledgerIndices(this.options.indexPrefix))
     await ensureSourcesIndex(this.es, this.sources.store.index)
     await ensureWatchesIndex(this.es, this.watches.store.index)
+    await ensureSavedSearchesIndex(this.es, this.savedSearches.index)
     await this.sources.store.ensureDefault({
       listingUrlTemplate: this.options.sources.template,
       sitemapUrls: [this.options.sources.boardSitemapUrl],
@@ -282,6 +301,7 @@ export class Coordinator {
     this.closed = true
     if (this.timer !== null) clearTimeout(this.timer)
     await this.watches.close()
+    await this.alerts.close()
     this.ingests.abortAll()
     // A start still under way finishes (or fails) first, so nothing it opens outlives close().
     await this.starting?.catch(() => {})
@@ -354,6 +374,13 @@ export class Coordinator {
     const items = page.map(({ doc }) => crawlItemOf(doc))
     const last = page[page.length - 1]
     return { items, nextCursor: page.length === query.limit && last !== undefined ? String(last.doc.seq) : null }
+  }
+
+  /** What a watched crawl's alerts are matched against: the listings it fetched and indexed. */
+  private async listingsToAnnounce(crawlId: string): Promise<Listing[]> {
+    const all: Listing[] = []
+    for await (const page of crawlListings(crawlId, this.items, this.es, this.options.listingsIndex)) all.push(...page)
+    return all
   }
 
   /** A crawl's state and, once it ended, its counts (a watch's run outcome); null when it is gone. */

@@ -1,0 +1,103 @@
+/**
+ * After a watched crawl ends: matches every saved search against the listings the crawl is
+ * to announce, and sends one webhook per saved search with at least one match. Runs in the
+ * api service (the coordinator calls it when it closes a watch's run), so it works with the
+ * panel closed. Deliveries run in the background; `close` stops their waits.
+ */
+import type { Listing } from '../../shared/listing'
+import type { RevealedSavedSearch } from '../../shared/saved-search'
+import type { Watch, WatchRun } from '../../shared/watch'
+import type { Logger } from '../log'
+import { matchesSavedSearch } from './saved-search-match'
+import type { SavedSearchStore } from './saved-search-store'
+import { deliverWebhook } from './webhook-delivery'
+
+/** Listings in one webhook body at most; `total` in the body says how many matched. */
+export const MAX_LISTINGS_PER_DELIVERY = 500
+
+export interface AlertDispatcherOptions {
+  store: SavedSearchStore
+  /** What a finished crawl announces (today: every listing it fetched and indexed). */
+  listingsToAnnounce: (crawlId: string) => Promise<Listing[]>
+  logger: Logger
+  firstRetryMs?: number
+}
+
+export interface MatchGroup {
+  savedSearch: RevealedSavedSearch
+  listings: Listing[]
+}
+
+/** Each saved search with its matches among `listings`; those with none are left out. */
+export function matchGroups(savedSearches: readonly RevealedSavedSearch[], listings: readonly Listing[]): MatchGroup[] {
+  return savedSearches
+    .map((savedSearch) => ({ savedSearch, listings: listings.filter((l) => matchesSavedSearch(l, savedSearch.query)) }))
+    .filter((group) => group.listings.length > 0)
+}
+
+export class AlertDispatcher {
+  private readonly running = new Set<Promise<unknown>>()
+  private readonly abort = new AbortController()
+
+  constructor(private readonly options: AlertDispatcherOptions) {}
+
+  /** Called once per watch run whose crawl ended; never throws (an alert never fails a run). */
+  runEnded(watch: Watch, run: WatchRun): void {
+    if (run.crawlId === null || run.outcome === null || run.outcome.state === 'deleted') return
+    this.track(this.announce(watch, run.crawlId))
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort()
+    await Promise.allSettled([...this.running])
+  }
+
+  private async announce(watch: Watch, crawlId: string): Promise<void> {
+    const [savedSearches, listings] = await Promise.all([
+      this.options.store.listRevealed(),
+      this.options.listingsToAnnounce(crawlId)
+    ])
+    for (const group of matchGroups(savedSearches, listings)) {
+      const { savedSearch } = group
+      this.options.logger.info('Saved search matched', {
+        savedSearch: savedSearch.name,
+        watch: watch.id,
+        crawlId,
+        matches: group.listings.length
+      })
+      if (savedSearch.webhook === null) continue
+      this.track(
+        deliverWebhook({
+          url: savedSearch.webhook,
+          secret: savedSearch.secret,
+          body: {
+            event: 'matches',
+            savedSearch: savedSearch.name,
+            watch: watch.id,
+            crawlId,
+            total: group.listings.length,
+            listings: group.listings.slice(0, MAX_LISTINGS_PER_DELIVERY)
+          },
+          record: (delivery) => this.options.store.recordDelivery(savedSearch.name, delivery),
+          signal: this.abort.signal,
+          ...(this.options.firstRetryMs === undefined ? {} : { firstRetryMs: this.options.firstRetryMs })
+        }).then((delivery) =>
+          this.options.logger.info('Webhook delivery ended', {
+            savedSearch: savedSearch.name,
+            delivery: delivery.id,
+            state: delivery.state,
+            attempts: delivery.attempts.length
+          })
+        )
+      )
+    }
+  }
+
+  private track(work: Promise<unknown>): void {
+    const guarded = work.catch((err: unknown) =>
+      this.options.logger.warn('Alert failed', { error: err instanceof Error ? err.message : String(err) })
+    )
+    this.running.add(guarded)
+    void guarded.finally(() => this.running.delete(guarded))
+  }
+}
