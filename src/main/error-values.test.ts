@@ -148,7 +148,8 @@ const CONVERTED: Record<string, string> = {
   InterpolationError: 'becomes a ComposeFileInvalid issue of the file (compose-interpolation.ts)',
   TooComplex: 'becomes PageTooComplex (parse-listing.ts)',
   SourceUsageError: 'becomes a UsageError (cli-args.ts)',
-  WatchUsageError: 'becomes a UsageError (cli-args.ts)'
+  WatchUsageError: 'becomes a UsageError (cli-args.ts)',
+  SavedSearchUsageError: 'becomes a UsageError (cli-args.ts)'
 }
 
 /** Every `class X extends <an error class>` in the shipped code. */
