@@ -170,6 +170,19 @@ describe('saved searches with webhooks on the stack', () => {
       const steadyDeliveries = (await searches.deliveries('steady')).deliveries
       expect(steadyDeliveries).toMatchObject([{ state: 'delivered', listings: 3, crawlId, watch: watch.id }])
       expect(api!.output()).not.toContain(steady.secret)
+
+      // The run's health is recorded on it: what the crawl fetched, with no earlier run to compare.
+      const checked = await waitUntil(
+        async () => {
+          const r = (await watches.get(watch.id)).runs[0]
+          return r?.health ? r : null
+        },
+        20_000,
+        'the run’s health',
+        250
+      )
+      expect(checked.health?.listings).toBe(checked.outcome?.done)
+      expect(checked.health?.total).toBe(checked.outcome?.total)
     }
   )
 })

@@ -8,6 +8,8 @@ import type { Listing } from '../../shared/listing'
 import type { RevealedSavedSearch } from '../../shared/saved-search'
 import type { Watch, WatchRun } from '../../shared/watch'
 import type { Logger } from '../log'
+import type { RunHealth } from '../../shared/watch-health'
+import { healthAlerts, runFigures } from './health-rules'
 import { matchesSavedSearch } from './saved-search-match'
 import type { SavedSearchStore } from './saved-search-store'
 import { deliverWebhook } from './webhook-delivery'
@@ -19,6 +21,8 @@ export interface AlertDispatcherOptions {
   store: SavedSearchStore
   /** What a finished crawl announces (today: every listing it fetched and indexed). */
   listingsToAnnounce: (crawlId: string) => Promise<Listing[]>
+  /** Writes a run's health onto the watch's run record. */
+  recordHealth: (watchId: string, runId: string, health: RunHealth) => Promise<void>
   logger: Logger
   firstRetryMs?: number
 }
@@ -44,7 +48,7 @@ export class AlertDispatcher {
   /** Called once per watch run whose crawl ended; never throws (an alert never fails a run). */
   runEnded(watch: Watch, run: WatchRun): void {
     if (run.crawlId === null || run.outcome === null || run.outcome.state === 'deleted') return
-    this.track(this.announce(watch, run.crawlId))
+    this.track(this.announce(watch, run, run.crawlId))
   }
 
   async close(): Promise<void> {
@@ -52,11 +56,13 @@ export class AlertDispatcher {
     await Promise.allSettled([...this.running])
   }
 
-  private async announce(watch: Watch, crawlId: string): Promise<void> {
+  private async announce(watch: Watch, run: WatchRun, crawlId: string): Promise<void> {
     const [savedSearches, listings] = await Promise.all([
       this.options.store.listRevealed(),
       this.options.listingsToAnnounce(crawlId)
     ])
+    // Its own task: a failed health record never holds back the deliveries.
+    this.track(this.checkHealth(watch, run, listings))
     for (const group of matchGroups(savedSearches, listings)) {
       const { savedSearch } = group
       this.options.logger.info('Saved search matched', {
@@ -91,6 +97,19 @@ export class AlertDispatcher {
         )
       )
     }
+  }
+
+  /** The run's figures against the last run that has them; alerts are logged and recorded on the run. */
+  private async checkHealth(watch: Watch, run: WatchRun, listings: readonly Listing[]): Promise<void> {
+    if (run.outcome === null) return
+    const figures = runFigures(run.outcome.total, run.outcome.failed, listings)
+    const previous = watch.runs.find(
+      (r) => r.id !== run.id && r.health !== undefined && r.health !== null && r.dueAt < run.dueAt
+    )
+    const alerts = healthAlerts(figures, previous?.health ?? null)
+    for (const alert of alerts)
+      this.options.logger.warn('Watch health alert', { watch: watch.id, crawlId: run.crawlId, ...alert })
+    await this.options.recordHealth(watch.id, run.id, { ...figures, alerts })
   }
 
   private track(work: Promise<unknown>): void {

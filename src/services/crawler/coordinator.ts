@@ -234,6 +234,12 @@ export class Coordinator {
     this.alerts = new AlertDispatcher({
       store: this.savedSearches,
       listingsToAnnounce: (crawlId) => this.listingsToAnnounce(crawlId),
+      recordHealth: async (watchId, runId, health) => {
+        await this.watches.store.change(watchId, (watch) => ({
+          ...watch,
+          runs: watch.runs.map((run) => (run.id === runId ? { ...run, health } : run))
+        }))
+      },
       logger: options.logger,
       ...(options.webhookFirstRetryMs === undefined ? {} : { firstRetryMs: options.webhookFirstRetryMs })
     })
