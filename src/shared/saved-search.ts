@@ -21,7 +21,7 @@ export const MAX_DELIVERY_ATTEMPTS = 5
 export const SIGNATURE_HEADER = 'X-Scrapedeck-Signature'
 
 /** A webhook URL: http(s), no user name or password in it (the secret signs the body instead). */
-export const WebhookUrlSchema = z
+const WebhookUrlSchema = z
   .string()
   .max(2000)
   .superRefine((text, ctx) => {
@@ -84,7 +84,7 @@ const DeliveryAttemptSchema = z.object({
 })
 export type DeliveryAttempt = z.infer<typeof DeliveryAttemptSchema>
 
-export const DeliverySchema = z.object({
+const DeliverySchema = z.object({
   id: z.string(),
   event: z.enum(['matches', 'health']),
   watch: z.string().nullable(),
@@ -98,10 +98,15 @@ export const DeliverySchema = z.object({
 })
 export type Delivery = z.infer<typeof DeliverySchema>
 
+/** The last watched crawl it matched listings of (with or without a webhook): what the panel's notice reads. */
+const LastMatchSchema = z.object({ at: z.string(), watch: z.string(), crawlId: z.string(), listings: z.number().int() })
+export type LastMatch = z.infer<typeof LastMatchSchema>
+
 export const SavedSearchSchema = z.object({
   name: SavedSearchNameSchema,
   query: SavedSearchQuerySchema,
   webhook: z.string().nullable(),
+  lastMatch: LastMatchSchema.nullable().default(null),
   /** Newest first, at most DELIVERIES_KEPT. */
   deliveries: z.array(DeliverySchema),
   createdAt: z.string(),

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod'
 
-export const HEALTH_RULES = ['failure-rate', 'no-listings', 'coverage-drop'] as const
+const HEALTH_RULES = ['failure-rate', 'no-listings', 'coverage-drop'] as const
 
-export const HealthAlertSchema = z.object({ rule: z.enum(HEALTH_RULES), message: z.string() })
+const HealthAlertSchema = z.object({ rule: z.enum(HEALTH_RULES), message: z.string() })
 export type HealthAlert = z.infer<typeof HealthAlertSchema>
 
 export const RunHealthSchema = z.object({

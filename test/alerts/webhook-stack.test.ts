@@ -12,9 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SavedSearchClient } from '../../src/main/clients/saved-search-client'
 import { WatchClient } from '../../src/main/clients/watch-client'
 import { verifySignature } from '../../src/services/alerts/webhook-signature'
-import { createElasticsearchClient } from '../../src/services/listings/elasticsearch-client'
-import { deleteSavedSearchesIndex, savedSearchesIndex } from '../../src/services/alerts/saved-search-index'
-import { ES_URL } from '../listings/fixtures'
 import {
   startApiProcess,
   startScraper,
@@ -88,9 +85,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopCrawlStack(names, { ...(api === undefined ? {} : { api }), scrapers, ...(board ? { board } : {}) })
   await new Promise((resolve) => receiver?.close(resolve))
-  const es = createElasticsearchClient(ES_URL, 30_000)
-  await deleteSavedSearchesIndex(es, savedSearchesIndex(names.prefix))
-  await es.close()
 })
 
 describe('saved searches with webhooks on the stack', () => {
@@ -170,6 +164,9 @@ describe('saved searches with webhooks on the stack', () => {
       const steadyDeliveries = (await searches.deliveries('steady')).deliveries
       expect(steadyDeliveries).toMatchObject([{ state: 'delivered', listings: 3, crawlId, watch: watch.id }])
       expect(api!.output()).not.toContain(steady.secret)
+      // What the panel's notice reads: the last match, kept with or without a webhook.
+      expect((await searches.get('steady')).lastMatch).toMatchObject({ watch: watch.id, crawlId, listings: 3 })
+      expect((await searches.get('nothing')).lastMatch).toBeNull()
 
       // The run's health is recorded on it: what the crawl fetched, with no earlier run to compare.
       const checked = await waitUntil(

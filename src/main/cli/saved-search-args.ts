@@ -27,7 +27,7 @@ export const SAVED_SEARCH_VALUE_OPTIONS = ['--q', '--location', '--min-salary', 
 export const SAVED_SEARCH_LIST_OPTIONS = ['--skill'] as const
 
 /** The words after `search` that name a saved-search command rather than search for themselves. */
-export const SAVED_SEARCH_SUBCOMMANDS = ['save', 'list', 'show', 'deliveries', 'remove'] as const
+const SAVED_SEARCH_SUBCOMMANDS = ['save', 'list', 'show', 'deliveries', 'remove'] as const
 
 type SavedSearchOperation =
   'savedSearchList' | 'savedSearchGet' | 'savedSearchAdd' | 'savedSearchRemove' | 'savedSearchDeliveries'

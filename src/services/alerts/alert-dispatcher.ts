@@ -15,7 +15,7 @@ import type { SavedSearchStore } from './saved-search-store'
 import { deliverWebhook } from './webhook-delivery'
 
 /** Listings in one webhook body at most; `total` in the body says how many matched. */
-export const MAX_LISTINGS_PER_DELIVERY = 500
+const MAX_LISTINGS_PER_DELIVERY = 500
 
 export interface AlertDispatcherOptions {
   store: SavedSearchStore
@@ -70,6 +70,12 @@ export class AlertDispatcher {
         watch: watch.id,
         crawlId,
         matches: group.listings.length
+      })
+      await this.options.store.recordMatch(savedSearch.name, {
+        at: new Date().toISOString(),
+        watch: watch.id,
+        crawlId,
+        listings: group.listings.length
       })
       if (savedSearch.webhook === null) continue
       this.track(

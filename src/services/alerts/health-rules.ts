@@ -15,7 +15,7 @@ export interface HealthThresholds {
   coverageDropFactor: number
 }
 
-export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = {
+const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = {
   maxFailureRate: 0.2,
   manyListings: 10,
   coverageDropFactor: 0.5

@@ -72,6 +72,7 @@ describe('matchesSavedSearch', () => {
       name,
       query: q(query),
       webhook: null,
+      lastMatch: null,
       deliveries: [],
       createdAt: '',
       updatedAt: '',

@@ -13,7 +13,7 @@ import {
   SavedSearchEditSchema,
   SavedSearchSpecSchema
 } from '../../shared/saved-search'
-import type { Delivery, RevealedSavedSearch, SavedSearch } from '../../shared/saved-search'
+import type { Delivery, LastMatch, RevealedSavedSearch, SavedSearch } from '../../shared/saved-search'
 import { SavedSearchError, invalidSavedSearch, savedSearchNotFound } from './saved-search-errors'
 
 const MAX_SAVED_SEARCHES = 1000
@@ -66,6 +66,7 @@ export class SavedSearchStore {
       name: spec.data.name,
       query: spec.data.query,
       webhook: spec.data.webhook,
+      lastMatch: null,
       deliveries: [],
       createdAt: at,
       updatedAt: at,
@@ -100,6 +101,10 @@ export class SavedSearchStore {
   async remove(name: string): Promise<void> {
     const res = await this.client.delete({ index: this.index, id: name, refresh: true }, { ignore: [404] })
     if (res.result === 'not_found') throw savedSearchNotFound(name)
+  }
+
+  async recordMatch(name: string, match: LastMatch): Promise<void> {
+    await this.change(name, (current) => ({ ...current, lastMatch: match }))
   }
 
   /** Adds or replaces (by id) a delivery record, newest first, keeping the last DELIVERIES_KEPT. */

@@ -1,9 +1,9 @@
 /** When a failed webhook delivery is tried again: doubling from 1 s, or what the receiver's Retry-After asks. */
 import { MAX_DELIVERY_ATTEMPTS } from '../../shared/saved-search'
 
-export const FIRST_RETRY_MS = 1000
+const FIRST_RETRY_MS = 1000
 /** A Retry-After asking longer than this is cut to it: the delivery gives up rather than wait for hours. */
-export const MAX_RETRY_WAIT_MS = 60_000
+const MAX_RETRY_WAIT_MS = 60_000
 
 /** The wait after failed attempt `attempt` (1-based); null when no attempt is left. */
 export function retryDelayMs(attempt: number, retryAfterMs: number | null, firstMs = FIRST_RETRY_MS): number | null {

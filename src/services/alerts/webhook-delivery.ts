@@ -14,9 +14,9 @@ import { parseRetryAfter, retryDelayMs } from './webhook-backoff'
 import { signBody } from './webhook-signature'
 
 /** One attempt's budget, connection to answer. */
-export const DELIVERY_TIMEOUT_MS = 10_000
+const DELIVERY_TIMEOUT_MS = 10_000
 
-export interface WebhookBody {
+interface WebhookBody {
   event: 'matches' | 'health'
   savedSearch: string | null
   watch: string | null

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { BrokerMetrics, ContainerStatus, StackStatus } from '../contract'
 import type { CrawlSummary } from '../crawl'
+import type { SavedSearch } from '../saved-search'
 import { NoticeRateLimit } from './notice-rate-limit'
 import { NoticeRules } from './notice-rules'
 import { DEFAULT_NOTIFICATION_SETTINGS } from './notification-settings'
@@ -148,5 +149,31 @@ describe('NoticeRules.baseline', () => {
     late.status(status(container('d-api-1', 'exited')), 0)
     late.baseline(status(container('d-api-1', 'running')), 1)
     expect(late.status(status(container('d-api-1', 'exited')), 2)).toEqual([])
+  })
+})
+
+describe('saved search notices', () => {
+  const search = (name: string, at: string | null): SavedSearch => ({
+    name,
+    query: { q: '' },
+    webhook: null,
+    lastMatch: at === null ? null : { at, watch: 'w-1', crawlId: 'c-1', listings: 3 },
+    deliveries: [],
+    createdAt: '2026-12-07T00:00:00Z',
+    updatedAt: '2026-12-07T00:00:00Z'
+  })
+
+  it('rings for a match newer than the last look, not for the baseline', () => {
+    const rules = new NoticeRules(() => null)
+    expect(rules.savedSearches([search('a', '2026-12-07T07:00:00Z'), search('b', null)])).toEqual([])
+    expect(rules.savedSearches([search('a', '2026-12-07T07:00:00Z'), search('b', '2026-12-07T08:00:00Z')])).toEqual([
+      {
+        kind: 'savedSearchMatched',
+        title: 'Saved search b: 3 listings',
+        body: 'Matched in crawl c-1 of watch w-1.',
+        tag: 'saved-search-b'
+      }
+    ])
+    expect(rules.savedSearches([search('a', '2026-12-07T07:00:00Z'), search('b', '2026-12-07T08:00:00Z')])).toEqual([])
   })
 })

@@ -11,7 +11,8 @@ export const NOTIFICATION_KINDS = [
   'backlogHigh',
   'crawlFinished',
   'crawlFailed',
-  'autoscaleStep'
+  'autoscaleStep',
+  'savedSearchMatched'
 ] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
@@ -22,7 +23,8 @@ export const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
   backlogHigh: 'The scraper backlog stays over the threshold',
   crawlFinished: 'A crawl finished',
   crawlFailed: 'A crawl finished with failures',
-  autoscaleStep: 'The autoscaler scaled a service'
+  autoscaleStep: 'The autoscaler scaled a service',
+  savedSearchMatched: 'A watched crawl fetched listings a saved search matches'
 }
 
 export const NotificationSettingsSchema = z.object({
