@@ -5,13 +5,18 @@
  * ends; each saved search that matched gets one signed delivery listing its matches; a
  * receiver that fails twice gets it on the third try, every attempt recorded.
  */
+import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { IncomingHttpHeaders, Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SavedSearchClient } from '../../src/main/clients/saved-search-client'
 import { WatchClient } from '../../src/main/clients/watch-client'
 import { verifySignature } from '../../src/services/alerts/webhook-signature'
+import { ES_URL } from '../listings/fixtures'
+import { TEST_AMQP_URI } from '../support/nameko'
 import {
   startApiProcess,
   startScraper,
@@ -29,6 +34,8 @@ interface Received {
   status: number
 }
 
+const run = promisify(execFile)
+const REPO = join(import.meta.dirname, '../..')
 const names = uniqueStackNames('webhooks')
 let board: TestBoard
 const scrapers: ServiceProcess[] = []
@@ -167,6 +174,18 @@ describe('saved searches with webhooks on the stack', () => {
       // What the panel's notice reads: the last match, kept with or without a webhook.
       expect((await searches.get('steady')).lastMatch).toMatchObject({ watch: watch.id, crawlId, listings: 3 })
       expect((await searches.get('nothing')).lastMatch).toBeNull()
+
+      // `deck search deliveries` shows the three attempts; `deck search show` hides the secret.
+      const deck = (...args: string[]) =>
+        run(join(REPO, 'node_modules/.bin/tsx'), ['src/main/cli/deck.ts', ...args], {
+          cwd: REPO,
+          env: { ...process.env, DECK_API_URL: apiUrl, AMQP_URI: TEST_AMQP_URI, ELASTICSEARCH_URL: ES_URL },
+          timeout: 60_000
+        })
+      const shown = (await deck('search', 'deliveries', 'flaky')).stdout
+      expect(shown).toContain(`matches delivered after 3 attempts: 3 listings, crawl ${crawlId}`)
+      expect(shown.match(/attempt \d at .*: (500 \(HTTP 500\)|200),/g)).toHaveLength(3)
+      expect((await deck('search', 'show', 'steady')).stdout).not.toContain(steady.secret)
 
       // The run's health is recorded on it: what the crawl fetched, with no earlier run to compare.
       const checked = await waitUntil(
