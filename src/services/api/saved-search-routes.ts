@@ -52,7 +52,7 @@ async function route(store: SavedSearchStore, req: IncomingMessage, res: ServerR
     if (method === 'POST') return sendJson(res, 201, await store.create(await readJson(req)))
     throw notAllowed(method, 'GET, POST')
   }
-  const name = SavedSearchNameSchema.safeParse(decodeURIComponent(parts[1] ?? ''))
+  const name = SavedSearchNameSchema.safeParse(decoded(parts[1] ?? ''))
   if (!name.success) throw invalidSavedSearch(name.error.issues)
   if (parts.length === 2) {
     if (method === 'GET') {
@@ -80,6 +80,15 @@ async function route(store: SavedSearchStore, req: IncomingMessage, res: ServerR
     `No route for ${method} ${url.pathname}`,
     `The routes are ${ROOT}, ${ROOT}/:name and ${ROOT}/:name/deliveries.`
   )
+}
+
+/** A path segment as written; a malformed escape is left as it is (and then fails the name's pattern). */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
 }
 
 function readJson(req: IncomingMessage): Promise<unknown> {
