@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { BrokerMetrics, ContainerStatus, StackStatus } from '../contract'
 import type { CrawlSummary } from '../crawl'
 import type { SavedSearch } from '../saved-search'
+import type { Watch } from '../watch'
 import { NoticeRateLimit } from './notice-rate-limit'
 import { NoticeRules } from './notice-rules'
 import { DEFAULT_NOTIFICATION_SETTINGS } from './notification-settings'
@@ -175,5 +176,59 @@ describe('saved search notices', () => {
       }
     ])
     expect(rules.savedSearches([search('a', '2026-12-07T07:00:00Z'), search('b', '2026-12-07T08:00:00Z')])).toEqual([])
+  })
+})
+
+describe('watch health notices', () => {
+  const health = (alerts: string[]) => ({
+    total: 40,
+    failed: 12,
+    listings: 28,
+    coverage: { salary: 0.5 },
+    alerts: alerts.map((message) => ({ rule: 'failure-rate' as const, message }))
+  })
+  const watch = (runs: { id: string; alerts: string[] | null }[]): Watch => ({
+    id: 'w-1',
+    name: 'mornings',
+    sources: ['jobboard'],
+    schedule: { kind: 'every', hours: 6 },
+    crawl: { refresh: false, maxAttempts: 3 },
+    paused: false,
+    anchorAt: '2026-12-07T00:00:00Z',
+    nextRunAt: null,
+    runs: runs.map((r) => ({
+      id: r.id,
+      dueAt: '2026-12-07T07:00:00Z',
+      trigger: 'schedule' as const,
+      decidedAt: '2026-12-07T07:00:00Z',
+      crawlId: `c-${r.id}`,
+      skipped: null,
+      error: null,
+      outcome: null,
+      health: r.alerts === null ? null : health(r.alerts)
+    })),
+    createdAt: '2026-12-07T00:00:00Z',
+    updatedAt: '2026-12-07T00:00:00Z'
+  })
+
+  it('rings once for a run checked since the last look that raised alerts', () => {
+    const rules = new NoticeRules(() => null)
+    expect(rules.watches([watch([{ id: 'r1', alerts: ['old'] }])])).toEqual([])
+    const two = [
+      watch([
+        { id: 'r3', alerts: [] },
+        { id: 'r2', alerts: ['12 of 40 items failed (30 %), over 20 %'] },
+        { id: 'r1', alerts: ['old'] }
+      ])
+    ]
+    expect(rules.watches(two)).toEqual([
+      {
+        kind: 'watchHealth',
+        title: 'Watch mornings: a health alert',
+        body: '12 of 40 items failed (30 %), over 20 %',
+        tag: 'watch-health-w-1'
+      }
+    ])
+    expect(rules.watches(two)).toEqual([])
   })
 })

@@ -12,7 +12,8 @@ export const NOTIFICATION_KINDS = [
   'crawlFinished',
   'crawlFailed',
   'autoscaleStep',
-  'savedSearchMatched'
+  'savedSearchMatched',
+  'watchHealth'
 ] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
@@ -24,7 +25,8 @@ export const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
   crawlFinished: 'A crawl finished',
   crawlFailed: 'A crawl finished with failures',
   autoscaleStep: 'The autoscaler scaled a service',
-  savedSearchMatched: 'A watched crawl fetched listings a saved search matches'
+  savedSearchMatched: 'A watched crawl fetched listings a saved search matches',
+  watchHealth: 'A watched crawl raised a health alert'
 }
 
 export const NotificationSettingsSchema = z.object({

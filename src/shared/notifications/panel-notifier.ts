@@ -65,6 +65,9 @@ export function startNotifier(options: NotifierOptions): () => void {
     void api.invoke('savedSearchList', {}).then((result) => {
       if (result.ok) deliver(rules.savedSearches(result.value.savedSearches))
     })
+    void api.invoke('watchList', {}).then((result) => {
+      if (result.ok) deliver(rules.watches(result.value.watches))
+    })
   }
   poll()
   const timer = setInterval(poll, options.crawlPollMs ?? 5000)
