@@ -43,6 +43,7 @@ import { ManagementApiError } from './broker/management-api'
 import { ApiClientError } from './clients/api-client'
 import { SourceError } from '../services/sources/source-errors'
 import { WatchError } from '../services/watches/watch-errors'
+import { SavedSearchError } from '../services/alerts/saved-search-errors'
 import { SourcePaused, UnknownSource } from '../shared/scrape-errors'
 import { toPanelError } from './error-values'
 import { StreamRefused } from './session/client-streams'
@@ -135,6 +136,7 @@ const SAMPLES: Record<string, [Error, ErrorKind]> = {
     new WatchError('InvalidWatch', 'schedule: "61 * * * *": Invalid value for minute: 61', 'See the example.'),
     'InvalidWatch'
   ],
+  SavedSearchError: [new SavedSearchError('SavedSearchNotFound', 'No saved search "x"'), 'SavedSearchNotFound'],
   SourceError: [
     new SourceError('SourceNameTaken', 'A source named "b" already exists', 'Pick another name.'),
     'SourceNameTaken'
@@ -148,7 +150,8 @@ const CONVERTED: Record<string, string> = {
   InterpolationError: 'becomes a ComposeFileInvalid issue of the file (compose-interpolation.ts)',
   TooComplex: 'becomes PageTooComplex (parse-listing.ts)',
   SourceUsageError: 'becomes a UsageError (cli-args.ts)',
-  WatchUsageError: 'becomes a UsageError (cli-args.ts)'
+  WatchUsageError: 'becomes a UsageError (cli-args.ts)',
+  SavedSearchUsageError: 'becomes a UsageError (cli-args.ts)'
 }
 
 /** Every `class X extends <an error class>` in the shipped code. */

@@ -7,6 +7,7 @@
 import type { ExportFormat } from '../shared/crawl'
 import { CrawlClient } from './clients/crawl-client'
 import { SourceClient } from './clients/source-client'
+import { SavedSearchClient } from './clients/saved-search-client'
 import { WatchClient } from './clients/watch-client'
 import { RpcClient } from '../services/rpc'
 import { ListingsService, rpcScrape } from '../services/listings'
@@ -131,6 +132,7 @@ export function createPanel(settings: PanelSettings, shell: PanelShellOptions = 
     crawls: new CrawlClient({ baseUrl: settings.apiUrl }),
     sources,
     watches: new WatchClient({ baseUrl: settings.apiUrl }),
+    savedSearches: new SavedSearchClient({ baseUrl: settings.apiUrl }),
     exportUrl: shell.exportUrl ?? webExportUrl,
     preflight: (services) => gate.preflight(loadProject(), services),
     notificationSettings: shell.notificationSettings ?? null,

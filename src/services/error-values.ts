@@ -8,6 +8,7 @@
 import { errors as esErrors } from '@elastic/elasticsearch'
 import { SourceError } from './sources/source-errors'
 import { WatchError } from './watches/watch-errors'
+import { SavedSearchError } from './alerts/saved-search-errors'
 import { isErrorKind } from '../shared/error-kinds'
 import type { ErrorKind } from '../shared/error-kinds'
 import { ScrapeError } from '../shared/scrape-errors'
@@ -47,7 +48,8 @@ export function serviceErrorValue(err: unknown): ErrorValue | null {
     err instanceof CrawlError ||
     err instanceof CrawlSourceError ||
     err instanceof SourceError ||
-    err instanceof WatchError
+    err instanceof WatchError ||
+    err instanceof SavedSearchError
   )
     return { kind: err.kind, message: err.message, hint: err.hint }
   if (err instanceof ScrapeError || err instanceof ApiError) return { kind: err.name, message: err.message, hint: null }

@@ -48,6 +48,15 @@ import {
   WatchSpecSchema
 } from './watch'
 import {
+  DeliveryListResponseSchema,
+  RevealedSavedSearchSchema,
+  SavedSearchEditSchema,
+  SavedSearchListResponseSchema,
+  SavedSearchNameSchema,
+  SavedSearchSchema,
+  SavedSearchSpecSchema
+} from './saved-search'
+import {
   AutoscaleDecisionSchema,
   AutoscaleSettingsPatchSchema,
   AutoscaleSettingsSchema,
@@ -451,6 +460,7 @@ const operations = {
     response: z.object({ deleted: z.boolean() })
   },
   ...watchOperations(),
+  ...savedSearchOperations(),
   ...streamOperations(),
   ...fleetOperations(),
   // -- Autoscale (src/shared/autoscale.ts): a service's replicas from its queue's backlog, off until turned on.
@@ -485,6 +495,29 @@ function watchOperations() {
       response: WatchSchema
     },
     watchRemove: { request: z.object({ id: WatchIdSchema }).strict(), response: z.object({ deleted: z.boolean() }) }
+  } as const
+}
+
+// ---- Saved searches (src/shared/saved-search.ts): announced by webhook after watched crawls ----
+
+function savedSearchOperations() {
+  const Name = z.object({ name: SavedSearchNameSchema }).strict()
+  return {
+    savedSearchList: { request: Empty, response: SavedSearchListResponseSchema },
+    /** `reveal: true` adds the signing secret. */
+    savedSearchGet: {
+      request: z.object({ name: SavedSearchNameSchema, reveal: z.boolean().default(false) }).strict(),
+      response: z.union([RevealedSavedSearchSchema, SavedSearchSchema])
+    },
+    /** Answers it with its signing secret, the one time it is sent unasked; a bad webhook URL is refused with the reason. */
+    savedSearchAdd: { request: SavedSearchSpecSchema, response: RevealedSavedSearchSchema },
+    savedSearchEdit: {
+      request: z.object({ name: SavedSearchNameSchema, edit: SavedSearchEditSchema }).strict(),
+      response: SavedSearchSchema
+    },
+    savedSearchRemove: { request: Name, response: z.object({ deleted: z.boolean() }) },
+    /** Its last deliveries, newest first, each with every attempt's status. */
+    savedSearchDeliveries: { request: Name, response: DeliveryListResponseSchema }
   } as const
 }
 

@@ -202,6 +202,15 @@ export const ERROR_RULES = {
     true,
     'Is the stack up? Watches are kept and run by the crawl coordinator in the api service (GET /health).'
   ),
+  // Saved searches (src/shared/saved-search.ts)
+  InvalidSavedSearch: rule(
+    400,
+    false,
+    'A saved search is { name: "rust-berlin", query: { q, source?, location?, minSalary?, skills? }, webhook?: "https://…" }.'
+  ), // message: the field and the reason (a webhook URL that is not http(s) or carries credentials)
+  SavedSearchNotFound: rule(404, false, 'List the saved searches with `deck search list` or GET /saved-searches.'),
+  SavedSearchExists: rule(409, false, 'Pick another name, or edit the saved search.'),
+  SavedSearchConflict: rule(409, true, 'The saved search kept changing (deliveries are recorded in it); retry.'),
   // The stack's log store (src/shared/log-record.ts)
   InvalidLogQuery: rule(
     400,

@@ -9,6 +9,7 @@ import { CrawlChangeCountsSchema } from './crawl-changes'
 import { SourceNameSchema } from './source'
 import { SCHEDULE_EXAMPLE, scheduleProblem } from './watch-schedule'
 import type { WatchSchedule } from './watch-schedule'
+import { RunHealthSchema } from './watch-health'
 
 export const WatchIdSchema = z
   .string()
@@ -100,7 +101,9 @@ const WatchRunSchema = z.object({
   /** Why the crawl could not be started. */
   error: z.string().nullable(),
   /** The crawl's end; null while it runs. */
-  outcome: WatchRunOutcomeSchema.nullable()
+  outcome: WatchRunOutcomeSchema.nullable(),
+  /** What the ended crawl fetched and the health alerts it raised; absent until checked. */
+  health: RunHealthSchema.nullable().optional()
 })
 export type WatchRun = z.infer<typeof WatchRunSchema>
 

@@ -15,6 +15,7 @@ import { deleteLedgerIndices, ledgerIndices } from '../../src/services/crawler/l
 import { deleteSourcesIndex, sourcesIndex } from '../../src/services/sources/source-index'
 import { deleteWatchesIndex, watchesIndex } from '../../src/services/watches/watch-index'
 import { ListingRegistry, registryIndex } from '../../src/services/crawler/changes/listing-registry'
+import { deleteSavedSearchesIndex, savedSearchesIndex } from '../../src/services/alerts/saved-search-index'
 import { parseBoardSet } from '../../src/services/jobboard/board-set-config'
 import type { BoardSetStats } from '../../src/services/jobboard/board-set'
 import { startJobBoard } from '../../src/services/jobboard/server'
@@ -255,6 +256,7 @@ export async function cleanUpStack(names: CrawlStackNames): Promise<void> {
   await deleteSourcesIndex(es, sourcesIndex(names.prefix))
   await deleteWatchesIndex(es, watchesIndex(names.prefix))
   await new ListingRegistry(es, registryIndex(names.prefix)).drop()
+  await deleteSavedSearchesIndex(es, savedSearchesIndex(names.prefix))
   await es.indices.delete({ index: names.listingsIndex }, { ignore: [404] })
   await es.indices.deleteIndexTemplate({ name: `${names.listingsIndex}-listings` }, { ignore: [404] })
   // The stack's log, when its services shipped one (LOG_STORE).

@@ -8,6 +8,14 @@ import { parseRpcArgs, parseRpcKwargs } from '../../shared/rpc-console'
 import type { AutoscaleSettingsPatch } from '../../shared/autoscale'
 import { LOG_VALUE_OPTIONS, stackLogsCommand } from './log-args'
 import { SOURCE_LIST_OPTIONS, SOURCE_USAGE, SOURCE_VALUE_OPTIONS, SourceUsageError, sourceCommand } from './source-args'
+import {
+  SAVED_SEARCH_LIST_OPTIONS,
+  SAVED_SEARCH_USAGE,
+  SAVED_SEARCH_VALUE_OPTIONS,
+  SavedSearchUsageError,
+  isSavedSearchCommand,
+  savedSearchCommand
+} from './saved-search-args'
 import { WATCH_USAGE, WATCH_VALUE_OPTIONS, WatchUsageError, watchCommand } from './watch-args'
 
 export interface CliCommand {
@@ -78,6 +86,7 @@ usage: npm run deck -- [--swarm [--publish-public]] <command> [--json]
                              field, old → new), gone, failed; one kind with --kind
 ${SOURCE_USAGE}
 ${WATCH_USAGE}
+${SAVED_SEARCH_USAGE}
   autoscale <service> [--min N] [--max N] [--target N] [--activation N] [--window S] [--interval S] [--follow]
                              turn autoscaling from the queue's backlog on in this process and print
                              its decision (--follow: every decision until Ctrl-C; without it, one step)`
@@ -109,10 +118,11 @@ const VALUE_OPTIONS = new Set([
   '--kind',
   ...SOURCE_VALUE_OPTIONS,
   ...WATCH_VALUE_OPTIONS,
+  ...SAVED_SEARCH_VALUE_OPTIONS,
   ...Object.keys(AUTOSCALE_OPTIONS)
 ])
 /** Options that take a value and may be given more than once. */
-const LIST_OPTIONS = new Set<string>(['--source', '--field', ...SOURCE_LIST_OPTIONS])
+const LIST_OPTIONS = new Set<string>(['--source', '--field', ...SOURCE_LIST_OPTIONS, ...SAVED_SEARCH_LIST_OPTIONS])
 
 export function parseCli(argv: string[]): CliCommand {
   const flags = new Set<string>()
@@ -223,6 +233,13 @@ export function parseCli(argv: string[]): CliCommand {
       })
     }
     case 'search':
+      if (isSavedSearchCommand(rest))
+        try {
+          return { ...savedSearchCommand(rest, { flags, values, lists }), json }
+        } catch (err) {
+          if (err instanceof SavedSearchUsageError) throw new UsageError(err.message)
+          throw err
+        }
       allow()
       if (rest.length === 0) throw new UsageError('search takes <words…>')
       return command_('search', { query: rest.join(' ') })

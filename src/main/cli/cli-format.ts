@@ -33,6 +33,7 @@ import { decisionSummary, settingsSummary } from '../../shared/autoscale'
 import type { AutoscaleDecision, AutoscaleState } from '../../shared/autoscale'
 import { formatHostList, formatSourceDetail, formatSourceList } from './source-format'
 import { formatWatch, formatWatchList } from './watch-format'
+import { formatDeliveries, formatSavedSearch, formatSavedSearchList } from './saved-search-format'
 import type { HostListResponse } from '../../shared/source'
 
 type Formatters = { [K in OperationName]?: (value: OperationResponse<K>) => string }
@@ -82,6 +83,12 @@ const FORMATTERS: Formatters = {
   watchEdit: formatWatch,
   watchAction: formatWatch,
   watchRemove: (v) => (v.deleted ? 'removed' : 'nothing to remove'),
+  savedSearchList: formatSavedSearchList,
+  savedSearchGet: formatSavedSearch,
+  savedSearchAdd: formatSavedSearch,
+  savedSearchEdit: formatSavedSearch,
+  savedSearchRemove: (v) => (v.deleted ? 'removed' : 'nothing to remove'),
+  savedSearchDeliveries: formatDeliveries,
   autoscaleGet: formatAutoscaleState,
   autoscaleSet: formatAutoscaleState
 }

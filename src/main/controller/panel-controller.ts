@@ -38,6 +38,8 @@ import type { PanelSettings } from '../config/panel-config'
 import { crawlHandlers } from './crawl-handlers'
 import { sourceHandlers } from './source-handlers'
 import { NO_WATCHES, watchHandlers } from './watch-handlers'
+import { NO_SAVED_SEARCHES, savedSearchHandlers } from './saved-search-handlers'
+import type { SavedSearchClientView } from './saved-search-handlers'
 import type { WatchClientView } from './watch-handlers'
 import { ApiClientError } from '../clients/api-client'
 import type { SourceClientView } from './source-handlers'
@@ -76,6 +78,8 @@ export interface PanelCollaborators {
   sources?: SourceClientView
   /** The api service's /watches client; absent, the watch operations answer WatchesUnavailable. */
   watches?: WatchClientView
+  /** The api service's /saved-searches client; absent, those operations answer WatchesUnavailable. */
+  savedSearches?: SavedSearchClientView
   /** Where this shell's client downloads a crawl's export. */
   exportUrl: (id: string, format: ExportFormat) => string
   /** The pre-flight of the compose file as it is now (host-access-gate.ts). */
@@ -280,6 +284,7 @@ export class PanelController {
       ...crawlHandlers({ crawls: this.parts.crawls, exportUrl: this.parts.exportUrl }),
       ...sourceHandlers(this.parts.sources ?? NO_SOURCES),
       ...watchHandlers(this.parts.watches ?? NO_WATCHES),
+      ...savedSearchHandlers(this.parts.savedSearches ?? NO_SAVED_SEARCHES),
       ...fleetHandlers({
         engine: this.parts.driver.engine,
         serviceLimits: () => this.parts.status.serviceLimits(),

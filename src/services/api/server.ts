@@ -6,6 +6,7 @@
  *   /crawls…                         the crawl coordinator (crawl-routes.ts)
  *   /sources…                        the boards the fleet may scrape (source-routes.ts)
  *   /watches…                        crawls on a schedule, run by the coordinator (watch-routes.ts)
+ *   /saved-searches…                 searches announced by webhook after watched crawls (saved-search-routes.ts)
  *   GET /logs?…                      the stack's log (log-routes.ts), when a log store is given
  *   GET /hosts                       every host's politeness status (host-routes.ts)
  *   GET /metrics                     Prometheus metrics of the crawl side (metrics/crawl-metrics.ts)
@@ -29,6 +30,7 @@ import type { SourceRegistry } from '../sources/source-registry'
 import { handleSourceRequest, isSourcePath } from './source-routes'
 import { handleHostRequest, isHostPath } from './host-routes'
 import { handleWatchRequest, isWatchPath } from './watch-routes'
+import { handleSavedSearchRequest, isSavedSearchPath } from './saved-search-routes'
 import { ApiError } from './api-error'
 import { errorKind, errorResponse } from './error-response'
 import { healthReport, healthStatusCode } from './health'
@@ -161,7 +163,9 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
             ? handleHostRequest
             : isWatchPath(url.pathname)
               ? handleWatchRoutes
-              : null
+              : isSavedSearchPath(url.pathname)
+                ? handleSavedSearchRoutes
+                : null
     if (url !== null && options.crawler !== undefined && crawlRoutes !== null) {
       const status = await crawlRoutes(options.crawler, req, res, url, logger)
       logger.info('request', {
@@ -271,6 +275,17 @@ function handleWatchRoutes(
   logger: Logger
 ): Promise<number> {
   return handleWatchRequest(crawler.watches, req, res, url, logger)
+}
+
+/** The /saved-searches routes of the coordinator's saved searches. */
+function handleSavedSearchRoutes(
+  crawler: Coordinator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  logger: Logger
+): Promise<number> {
+  return handleSavedSearchRequest(crawler.savedSearches, req, res, url, logger)
 }
 
 /** The listing id of a lookup's URL (`/joblisting/:id`), so its request line carries it. */

@@ -65,10 +65,17 @@ import { listingUrl } from '../scraper/listing-url'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 import { SourcePoliteness } from '../politeness/source-politeness'
 import { ensureWatchesIndex, watchesIndex } from '../watches/watch-index'
+import { AlertDispatcher } from '../alerts/alert-dispatcher'
+import { ensureSavedSearchesIndex, savedSearchesIndex } from '../alerts/saved-search-index'
+import { SavedSearchStore } from '../alerts/saved-search-store'
+import type { Listing } from '../../shared/listing'
+import { crawlListings } from './crawl-listings'
 import { WatchScheduler } from '../watches/watch-scheduler'
 import type { CrawlNow } from '../watches/watch-due'
 import { WatchStore } from '../watches/watch-store'
 
+/** The change kinds a watched crawl's saved searches are matched against. */
+const ANNOUNCED = ['new', 'changed'] as const
 export interface CoordinatorOptions {
   elasticsearchUrl: string
   /** The listings cache index the API's lookups use. */
@@ -100,6 +107,8 @@ export interface CoordinatorOptions {
   tickMs?: number
   /** How often due watches are looked for (WATCH_TICK_MS; watch-scheduler.ts). */
   watchTickMs?: number
+  /** A failed webhook's first wait before it is tried again (webhook-backoff.ts; 1 s). */
+  webhookFirstRetryMs?: number
   amqpInitialRetries?: number
 }
 
@@ -128,6 +137,9 @@ export class Coordinator {
   readonly watches: WatchScheduler
   /** Every listing's record across crawls: what changed, what a re-crawl may skip (changes/). */
   readonly registry: ListingRegistry
+  /** Saved searches (`<prefix>-saved-searches`), matched after every watched crawl; their webhooks sent from here. */
+  readonly alerts: AlertDispatcher
+  readonly savedSearches: SavedSearchStore
   /** Told of every reply and every finished item (metrics/crawl-metrics.ts listens). */
   readonly replyWatchers: Pick<ReplyApplierOptions, 'onObserved' | 'onFinished'>[] = []
   private readonly es: Client
@@ -229,10 +241,24 @@ export class Coordinator {
         for (const watcher of this.replyWatchers) watcher.onFinished?.(state)
       }
     })
+    this.savedSearches = new SavedSearchStore(this.es, savedSearchesIndex(options.indexPrefix))
+    this.alerts = new AlertDispatcher({
+      store: this.savedSearches,
+      listingsToAnnounce: (crawlId) => this.listingsToAnnounce(crawlId),
+      recordHealth: async (watchId, runId, health) => {
+        await this.watches.store.change(watchId, (watch) => ({
+          ...watch,
+          runs: watch.runs.map((run) => (run.id === runId ? { ...run, health } : run))
+        }))
+      },
+      logger: options.logger,
+      ...(options.webhookFirstRetryMs === undefined ? {} : { firstRetryMs: options.webhookFirstRetryMs })
+    })
     this.watches = new WatchScheduler({
       store: new WatchStore(this.es, watchesIndex(options.indexPrefix)),
       startCrawl: async (request) => (await this.startCrawl(request)).crawl.id,
       crawlNow: (id) => this.crawlNow(id),
+      onRunEnded: (watch, run) => this.alerts.runEnded(watch, run),
       logger: options.logger,
       ...(options.watchTickMs === undefined ? {} : { tickMs: options.watchTickMs })
     })
@@ -264,6 +290,7 @@ export class Coordinator {
     await this.registry.ensure()
     await ensureSourcesIndex(this.es, this.sources.store.index)
     await ensureWatchesIndex(this.es, this.watches.store.index)
+    await ensureSavedSearchesIndex(this.es, this.savedSearches.index)
     await this.sources.store.ensureDefault({
       listingUrlTemplate: this.options.sources.template,
       sitemapUrls: [this.options.sources.boardSitemapUrl],
@@ -293,6 +320,7 @@ export class Coordinator {
     this.closed = true
     if (this.timer !== null) clearTimeout(this.timer)
     await this.watches.close()
+    await this.alerts.close()
     this.ingests.abortAll()
     // A start still under way finishes (or fails) first, so nothing it opens outlives close().
     await this.starting?.catch(() => {})
@@ -365,6 +393,15 @@ export class Coordinator {
     const items = page.map(({ doc }) => crawlItemOf(doc))
     const last = page[page.length - 1]
     return { items, nextCursor: page.length === query.limit && last !== undefined ? String(last.doc.seq) : null }
+  }
+
+  /** What a watched crawl's alerts are matched against: the listings it found new or changed. */
+  private async listingsToAnnounce(crawlId: string): Promise<Listing[]> {
+    const all: Listing[] = []
+    // What is new or changed since the source's last crawl: an unchanged listing was announced before.
+    for await (const page of crawlListings(crawlId, this.items, this.es, this.options.listingsIndex, ANNOUNCED))
+      all.push(...page)
+    return all
   }
 
   /** A crawl's state and, once it ended, its counts (a watch's run outcome); null when it is gone. */

@@ -31,6 +31,11 @@ export interface WatchSchedulerOptions {
   logger: Logger
   tickMs?: number
   now?: () => Date
+  /**
+   * Told of each run whose crawl ended, once: by the coordinator whose write recording the
+   * end won (alerts hang here).
+   */
+  onRunEnded?: (watch: Watch, run: WatchRun) => void
 }
 
 export class WatchScheduler {
@@ -70,6 +75,7 @@ export class WatchScheduler {
       const settled = await this.settle(version.watch)
       const step = manualStep(settled, this.now())
       if (!(await this.store.writeIf(version, step.watch))) continue
+      this.announceEnded(version.watch, step.watch)
       if (step.kind === 'skip') return step.watch
       return this.launch(step.watch, step.run)
     }
@@ -102,11 +108,16 @@ export class WatchScheduler {
     const now = this.now()
     const step = dueStep(settled, { now, startedAt })
     if (step.kind === 'wait') {
-      if (settled !== version.watch) await this.store.writeIf(version, { ...settled, updatedAt: now.toISOString() })
+      if (
+        settled !== version.watch &&
+        (await this.store.writeIf(version, { ...settled, updatedAt: now.toISOString() }))
+      )
+        this.announceEnded(version.watch, settled)
       return
     }
     // Lost: another coordinator (or an edit) wrote first; the next tick decides from its version.
     if (!(await this.store.writeIf(version, step.watch))) return
+    this.announceEnded(version.watch, step.watch)
     if (step.kind === 'skip') {
       this.options.logger.info('Watch run skipped', {
         watch: step.watch.id,
@@ -128,6 +139,13 @@ export class WatchScheduler {
       if (next !== null) settled = replaceRun(settled, next)
     }
     return settled
+  }
+
+  /** Tells onRunEnded of the runs `after` closed that were in progress in `before`. */
+  private announceEnded(before: Watch, after: Watch): void {
+    const onRunEnded = this.options.onRunEnded
+    if (onRunEnded === undefined) return
+    for (const run of endedRuns(before, after)) onRunEnded(after, run)
   }
 
   /** Starts the claimed run's crawl and records its id (or why it could not start). */
@@ -174,4 +192,10 @@ export class WatchScheduler {
         })
     }, delayMs)
   }
+}
+
+/** The runs whose crawl `after` records as ended while `before` had them in progress. */
+export function endedRuns(before: Watch, after: Watch): WatchRun[] {
+  const open = new Set(before.runs.filter(runInProgress).map((run) => run.id))
+  return after.runs.filter((run) => open.has(run.id) && run.outcome !== null)
 }

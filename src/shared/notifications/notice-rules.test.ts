@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { BrokerMetrics, ContainerStatus, StackStatus } from '../contract'
 import type { CrawlSummary } from '../crawl'
+import type { SavedSearch } from '../saved-search'
+import type { Watch } from '../watch'
 import { NoticeRateLimit } from './notice-rate-limit'
 import { NoticeRules } from './notice-rules'
 import { DEFAULT_NOTIFICATION_SETTINGS } from './notification-settings'
@@ -148,5 +150,85 @@ describe('NoticeRules.baseline', () => {
     late.status(status(container('d-api-1', 'exited')), 0)
     late.baseline(status(container('d-api-1', 'running')), 1)
     expect(late.status(status(container('d-api-1', 'exited')), 2)).toEqual([])
+  })
+})
+
+describe('saved search notices', () => {
+  const search = (name: string, at: string | null): SavedSearch => ({
+    name,
+    query: { q: '' },
+    webhook: null,
+    lastMatch: at === null ? null : { at, watch: 'w-1', crawlId: 'c-1', listings: 3 },
+    deliveries: [],
+    createdAt: '2026-12-07T00:00:00Z',
+    updatedAt: '2026-12-07T00:00:00Z'
+  })
+
+  it('rings for a match newer than the last look, not for the baseline', () => {
+    const rules = new NoticeRules(() => null)
+    expect(rules.savedSearches([search('a', '2026-12-07T07:00:00Z'), search('b', null)])).toEqual([])
+    expect(rules.savedSearches([search('a', '2026-12-07T07:00:00Z'), search('b', '2026-12-07T08:00:00Z')])).toEqual([
+      {
+        kind: 'savedSearchMatched',
+        title: 'Saved search b: 3 listings',
+        body: 'Matched in crawl c-1 of watch w-1.',
+        tag: 'saved-search-b'
+      }
+    ])
+    expect(rules.savedSearches([search('a', '2026-12-07T07:00:00Z'), search('b', '2026-12-07T08:00:00Z')])).toEqual([])
+  })
+})
+
+describe('watch health notices', () => {
+  const health = (alerts: string[]) => ({
+    total: 40,
+    failed: 12,
+    listings: 28,
+    coverage: { salary: 0.5 },
+    alerts: alerts.map((message) => ({ rule: 'failure-rate' as const, message }))
+  })
+  const watch = (runs: { id: string; alerts: string[] | null }[]): Watch => ({
+    id: 'w-1',
+    name: 'mornings',
+    sources: ['jobboard'],
+    schedule: { kind: 'every', hours: 6 },
+    crawl: { refresh: false, maxAttempts: 3 },
+    paused: false,
+    anchorAt: '2026-12-07T00:00:00Z',
+    nextRunAt: null,
+    runs: runs.map((r) => ({
+      id: r.id,
+      dueAt: '2026-12-07T07:00:00Z',
+      trigger: 'schedule' as const,
+      decidedAt: '2026-12-07T07:00:00Z',
+      crawlId: `c-${r.id}`,
+      skipped: null,
+      error: null,
+      outcome: null,
+      health: r.alerts === null ? null : health(r.alerts)
+    })),
+    createdAt: '2026-12-07T00:00:00Z',
+    updatedAt: '2026-12-07T00:00:00Z'
+  })
+
+  it('rings once for a run checked since the last look that raised alerts', () => {
+    const rules = new NoticeRules(() => null)
+    expect(rules.watches([watch([{ id: 'r1', alerts: ['old'] }])])).toEqual([])
+    const two = [
+      watch([
+        { id: 'r3', alerts: [] },
+        { id: 'r2', alerts: ['12 of 40 items failed (30 %), over 20 %'] },
+        { id: 'r1', alerts: ['old'] }
+      ])
+    ]
+    expect(rules.watches(two)).toEqual([
+      {
+        kind: 'watchHealth',
+        title: 'Watch mornings: a health alert',
+        body: '12 of 40 items failed (30 %), over 20 %',
+        tag: 'watch-health-w-1'
+      }
+    ])
+    expect(rules.watches(two)).toEqual([])
   })
 })

@@ -8,6 +8,8 @@
 import type { BrokerMetrics, ProgressEvent, StackStatus } from '../contract'
 import type { CrawlSummary } from '../crawl'
 import type { AutoscaleDecision } from '../autoscale'
+import type { SavedSearch } from '../saved-search'
+import type { Watch } from '../watch'
 import type { NotificationSettings, PanelNotice } from './notification-settings'
 
 /** What a notice reads of an autoscale decision. */
@@ -28,6 +30,9 @@ interface ContainerSeen {
 export class NoticeRules {
   private containers: Map<string, ContainerSeen> | null = null
   private crawls: Map<string, CrawlSummary['state']> | null = null
+  private lastMatches: Map<string, string | null> | null = null
+  /** Runs whose health was already checked when last seen. */
+  private checkedRuns: Set<string> | null = null
   private readonly expectedExits = new Map<string, number>()
   private backlogOverSince: number | null = null
   private backlogNotified = false
@@ -127,6 +132,47 @@ export class NoticeRules {
         })
     }
     return notices
+  }
+
+  /** A saved search whose last match is newer than when the panel last looked. */
+  savedSearches(searches: SavedSearch[]): PanelNotice[] {
+    const previous = this.lastMatches
+    this.lastMatches = new Map(searches.map((s) => [s.name, s.lastMatch?.at ?? null]))
+    if (previous === null) return []
+    return searches.flatMap((s) => {
+      const match = s.lastMatch
+      if (match === null || previous.get(s.name) === match.at) return []
+      return [
+        {
+          kind: 'savedSearchMatched' as const,
+          title: `Saved search ${s.name}: ${match.listings} listing${match.listings === 1 ? '' : 's'}`,
+          body: `Matched in crawl ${match.crawlId} of watch ${match.watch}.`,
+          tag: `saved-search-${s.name}`
+        }
+      ]
+    })
+  }
+
+  /** A watch run whose health check, new since the last look, raised alerts. */
+  watches(watches: Watch[]): PanelNotice[] {
+    const previous = this.checkedRuns
+    const checked = watches.flatMap((w) =>
+      w.runs.filter((r) => r.health !== undefined && r.health !== null).map((r) => ({ watch: w, run: r }))
+    )
+    this.checkedRuns = new Set(checked.map(({ run }) => run.id))
+    if (previous === null) return []
+    return checked.flatMap(({ watch, run }) => {
+      const alerts = run.health?.alerts ?? []
+      if (previous.has(run.id) || alerts.length === 0) return []
+      return [
+        {
+          kind: 'watchHealth' as const,
+          title: `Watch ${watch.name}: ${alerts.length === 1 ? 'a health alert' : `${alerts.length} health alerts`}`,
+          body: alerts.map((a) => a.message).join('; '),
+          tag: `watch-health-${watch.id}`
+        }
+      ]
+    })
   }
 
   /** Only evaluations that scaled: one every few seconds says "none" most of the time. */

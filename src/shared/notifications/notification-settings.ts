@@ -11,7 +11,9 @@ export const NOTIFICATION_KINDS = [
   'backlogHigh',
   'crawlFinished',
   'crawlFailed',
-  'autoscaleStep'
+  'autoscaleStep',
+  'savedSearchMatched',
+  'watchHealth'
 ] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
@@ -22,7 +24,9 @@ export const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
   backlogHigh: 'The scraper backlog stays over the threshold',
   crawlFinished: 'A crawl finished',
   crawlFailed: 'A crawl finished with failures',
-  autoscaleStep: 'The autoscaler scaled a service'
+  autoscaleStep: 'The autoscaler scaled a service',
+  savedSearchMatched: 'A watched crawl fetched listings a saved search matches',
+  watchHealth: 'A watched crawl raised a health alert'
 }
 
 export const NotificationSettingsSchema = z.object({

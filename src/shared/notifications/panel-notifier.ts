@@ -62,6 +62,12 @@ export function startNotifier(options: NotifierOptions): () => void {
       // The coordinator is down with the stack: nothing to say about crawls then.
       if (result.ok) deliver(rules.crawlList(result.value.crawls))
     })
+    void api.invoke('savedSearchList', {}).then((result) => {
+      if (result.ok) deliver(rules.savedSearches(result.value.savedSearches))
+    })
+    void api.invoke('watchList', {}).then((result) => {
+      if (result.ok) deliver(rules.watches(result.value.watches))
+    })
   }
   poll()
   const timer = setInterval(poll, options.crawlPollMs ?? 5000)

@@ -1,0 +1,47 @@
+/**
+ * The saved searches index, `<prefix>-saved-searches` beside the watches index (same prefix):
+ * one document per saved search, `_id` = its name, with its signing secret and its last
+ * deliveries inside it. Read whole, never searched, so mapped with almost nothing indexed.
+ */
+import { errors } from '@elastic/elasticsearch'
+import type { Client, estypes } from '@elastic/elasticsearch'
+
+export function savedSearchesIndex(prefix: string): string {
+  return `${prefix}-saved-searches`
+}
+
+const SETTINGS: estypes.IndicesIndexSettings = { number_of_shards: 1, number_of_replicas: 0 }
+
+const MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: false,
+  properties: {
+    name: { type: 'keyword' },
+    query: { type: 'object', enabled: false },
+    webhook: { type: 'keyword', index: false },
+    secret: { type: 'keyword', index: false },
+    deliveries: { type: 'object', enabled: false },
+    createdAt: { type: 'date' },
+    updatedAt: { type: 'date' }
+  }
+}
+
+export async function ensureSavedSearchesIndex(client: Client, index: string): Promise<void> {
+  await client.indices.putIndexTemplate({
+    name: `${index}-saved-searches`,
+    index_patterns: [index],
+    template: { settings: SETTINGS, mappings: MAPPINGS }
+  })
+  if (await client.indices.exists({ index })) return
+  try {
+    await client.indices.create({ index, settings: SETTINGS, mappings: MAPPINGS })
+  } catch (err) {
+    if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception'))
+      throw err
+  }
+}
+
+/** Removes the index and its template (tests). */
+export async function deleteSavedSearchesIndex(client: Client, index: string): Promise<void> {
+  await client.indices.delete({ index }, { ignore: [404] })
+  await client.indices.deleteIndexTemplate({ name: `${index}-saved-searches` }, { ignore: [404] })
+}
