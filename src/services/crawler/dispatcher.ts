@@ -41,7 +41,7 @@ import type { SlotPlanOptions } from '../politeness/slot-schedule'
 
 /** What a host's share of a tick starts from. */
 interface HostTick {
-  /** Requests this host may send this tick: the window's rest, or (in dispatchHost) its share of it. */
+  /** Requests the window still allows this tick. */
   free: number
   now: number
   /** The host's clock as the tick read it (a moment old at most). */
@@ -94,10 +94,7 @@ export class Dispatcher {
    * picked per host: each host with due items takes what its politeness allows now (its free
    * slots, or its room under maxInFlight), so a host that waits (paused, blocked, out of slots)
    * holds back only its own items and the others' go out. Hosts take turns being first, so a
-   * window too small for all of them is shared over ticks. Each host's share of the window is
-   * decided from the clocks read once, before any is sent, so the hosts' Elasticsearch round
-   * trips overlap instead of adding up: with 20 hosts, one after another, a tick took longer
-   * than the slots it handed out.
+   * window too small for all of them is shared over ticks.
    */
   async dispatch(runningCrawlIds: string[]): Promise<number> {
     if (runningCrawlIds.length === 0 || !this.options.link.connected) return 0
@@ -118,63 +115,45 @@ export class Dispatcher {
     const inFlight = await this.options.items.countBy(SCRAPING_QUERY, 'host')
     const order = [...hosts]
     const first = this.turn++ % order.length
-    const shares: Promise<number>[] = []
+    let sent = 0
     for (const [host, sources] of [...order.slice(first), ...order.slice(0, first)]) {
-      const clock = clocks.get(host) ?? freshHostClock(host)
-      const query = ofSources(due, sources)
-      const room = this.roomOf(host, { free, now, clock, inFlight: inFlight.get(host) ?? 0 })
-      if (room === 'blocked') shares.push(this.failBlockedIfAsked(host, query, clock))
-      else if (room > 0 && free > 0) {
-        shares.push(this.dispatchHost(host, query, { free: room, now, clock, inFlight: inFlight.get(host) ?? 0 }))
-        free -= room
-      }
+      if (free <= 0) break
+      const count = await this.dispatchHost(host, ofSources(due, sources), {
+        free,
+        now,
+        clock: clocks.get(host) ?? freshHostClock(host),
+        inFlight: inFlight.get(host) ?? 0
+      })
+      sent += count
+      free -= count
     }
-    const sent = (await Promise.all(shares)).reduce((a, b) => a + b, 0)
     this.published += sent
     return sent
   }
 
   /**
-   * How many of the host's items may go out this tick (at most `tick.free`): its free slots
-   * as its clock stood at the tick's read (the reservation re-reads it), or its room under
-   * maxInFlight where it has no gap; 'blocked' for a blocked host.
-   */
-  private roomOf(host: string, tick: HostTick): number | 'blocked' {
-    const { settings, plan = SLOT_PLAN } = this.options.politeness
-    const politeness = settings.politenessFor(host)
-    const { clock, now } = tick
-    if (clock.blocked) return 'blocked'
-    if (clock.pausedUntil > now + plan.horizonMs) return 0
-    const gapMs = effectiveGapMs(politeness, clock.throttleGapMs)
-    if (gapMs === 0)
-      return clock.pausedUntil > now ? 0 : Math.max(0, Math.min(tick.free, politeness.maxInFlight - tick.inFlight))
-    const batchSize = this.options.batchSize ?? 500
-    return planSlots(clock, politeness, gapMs, now, Math.min(tick.free, batchSize), plan).slots.length
-  }
-
-  private async failBlockedIfAsked(
-    host: string,
-    query: estypes.QueryDslQueryContainer,
-    clock: HostClockDoc
-  ): Promise<number> {
-    if (this.options.politeness.settings.politenessFor(host).onBlocked === 'fail')
-      await this.failBlocked(host, query, clock.pauseReason)
-    return 0
-  }
-
-  /**
-   * One host's share of a tick: up to `tick.free` of its items (its room, from roomOf). A host
-   * with a gap gets fetch slots, reserved on its shared clock; a host with no gap (minGapMs 0)
-   * is bound by in-flight only: at most maxInFlight of its requests outstanding, counted in the
-   * ledger, and its requests carry no slot. Items are read a page at a time; a page robots.txt
-   * skipped leaves its room to the next one.
+   * One host's share of a tick. A host with a gap gets fetch slots, reserved on its shared
+   * clock; a host with no gap (minGapMs 0) is bound by in-flight only: at most maxInFlight of
+   * its requests outstanding, counted in the ledger, and its requests carry no slot. Items are
+   * read a page at a time; a page robots.txt skipped leaves its room to the next one.
    */
   private async dispatchHost(host: string, query: estypes.QueryDslQueryContainer, tick: HostTick): Promise<number> {
+    const { settings, plan = SLOT_PLAN } = this.options.politeness
     const batchSize = this.options.batchSize ?? 500
-    const politeness = this.options.politeness.settings.politenessFor(host)
+    const politeness = settings.politenessFor(host)
     const { clock, now } = tick
+    if (clock.blocked) {
+      if (politeness.onBlocked === 'fail') await this.failBlocked(host, query, clock.pauseReason)
+      return 0
+    }
+    if (clock.pausedUntil > now + plan.horizonMs) return 0
     const ownGapMs = effectiveGapMs(politeness, clock.throttleGapMs)
-    let room = tick.free
+    if (ownGapMs === 0 && clock.pausedUntil > now) return 0
+    // What the host's limits leave room for now; the reservation re-reads the clock.
+    let room =
+      ownGapMs === 0
+        ? Math.min(tick.free, politeness.maxInFlight - tick.inFlight)
+        : planSlots(clock, politeness, ownGapMs, now, Math.min(tick.free, batchSize), plan).slots.length
     let sent = 0
     let after: estypes.SortResults | undefined
     while (room > 0) {
