@@ -114,12 +114,15 @@ es_up() {
 }
 
 es_down() {
-  if [ -f "$ES_HOME/es.pid" ]; then
-    local pid; pid="$(cat "$ES_HOME/es.pid")"
-    kill "$pid" 2>/dev/null || true
+  # The pid file, and any node running from this ES_HOME without one: a pid file lost by an
+  # earlier run would otherwise leave a node up that es:down reports as stopped.
+  local pids
+  pids="$( { cat "$ES_HOME/es.pid" 2>/dev/null || true; pgrep -f -- "-Des.path.home=$ES_HOME( |$)" || true; } | sort -u)"
+  for pid in $pids; do kill "$pid" 2>/dev/null || true; done
+  for pid in $pids; do
     for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    rm -f "$ES_HOME/es.pid"
-  fi
+  done
+  rm -f "$ES_HOME/es.pid"
 }
 
 nameko_up() {
