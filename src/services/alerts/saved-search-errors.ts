@@ -1,5 +1,6 @@
 /** Errors of the saved-search store and its routes; REST answers them as `{ error: { kind, message, hint } }`. */
 import type { SavedSearchErrorKind } from '../../shared/saved-search'
+import { WatchError } from '../watches/watch-errors'
 
 export class SavedSearchError extends Error {
   override readonly name = 'SavedSearchError'
@@ -23,4 +24,14 @@ export function invalidSavedSearch(
   const issue = issues[0]
   const where = issue === undefined || issue.path.length === 0 ? '' : `${issue.path.map(String).join('.')}: `
   return new SavedSearchError('InvalidSavedSearch', `${where}${issue?.message ?? 'invalid saved search'}`)
+}
+
+/** Elasticsearch did not answer: the stack's stores are down together, so the kind is the watches'. */
+export function savedSearchStoreUnavailable(cause: unknown): WatchError {
+  return new WatchError(
+    'WatchesUnavailable',
+    'The saved-search store (Elasticsearch) cannot be reached',
+    'Check Elasticsearch (GET /health).',
+    { cause }
+  )
 }

@@ -12,9 +12,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { SavedSearchNameSchema } from '../../shared/saved-search'
 import type { SavedSearchStore } from '../alerts/saved-search-store'
-import { SavedSearchError, invalidSavedSearch } from '../alerts/saved-search-errors'
+import { SavedSearchError, invalidSavedSearch, savedSearchStoreUnavailable } from '../alerts/saved-search-errors'
 import type { Logger } from '../log'
-import { watchStoreUnavailable } from '../watches/watch-errors'
 import { readJsonBody, sendJson, sendRouteError } from './json-routes'
 
 const MAX_BODY_BYTES = 64 * 1024
@@ -39,7 +38,7 @@ export async function handleSavedSearchRequest(
       failed: 'Saved search request failed',
       url,
       logger,
-      storeUnavailable: watchStoreUnavailable
+      storeUnavailable: savedSearchStoreUnavailable
     })
   }
 }
