@@ -16,10 +16,12 @@ const NOT_INTEGRATION = ['test/faults/**', 'test/electron22/**', 'test/swarm/**'
 // Integration files that assert how long something took (an answer within so many ms, a CPU
 // share measured against the kernel's): they run one at a time, with no other file of the
 // suite beside them, since a neighbour's container starts would eat their margin. Files that
-// stop the shared test broker (rabbitmqctl stop_app) run here too: a neighbour would lose it.
+// stop the shared test broker (rabbitmqctl stop_app) run here too: a neighbour would lose it,
+// and so do the at-site politeness checks whose margin is the scheduling jitter of this machine.
 const TIMED_INTEGRATION_FILES = [
   'test/api/lookup-broker-restart.test.ts',
   'test/crawler/crawl-scale-restart.test.ts',
+  'test/crawler/politeness-boards.test.ts',
   'test/fleet/container-stats.test.ts',
   'test/jobboard/hostile-pages.test.ts',
   'test/jobboard/server.test.ts',
