@@ -114,15 +114,20 @@ es_up() {
 }
 
 es_down() {
-  # The pid file, and any node running from this ES_HOME without one: a pid file lost by an
-  # earlier run would otherwise leave a node up that es:down reports as stopped.
+  # The pid file, any node running from this ES_HOME, and whatever listens on ES_PORT: a pid
+  # file lost by an earlier run would otherwise leave a node up that es:down reports as stopped.
   local pids
-  pids="$( { cat "$ES_HOME/es.pid" 2>/dev/null || true; pgrep -f -- "-Des.path.home=$ES_HOME( |$)" || true; } | sort -u)"
+  pids="$( {
+    cat "$ES_HOME/es.pid" 2>/dev/null || true
+    pgrep -f -- "-Des.path.home=$ES_HOME( |$)" || true
+    ss -ltnpH "sport = :$ES_PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 || true
+  } | sort -u)"
   for pid in $pids; do kill "$pid" 2>/dev/null || true; done
   for pid in $pids; do
     for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
   done
   rm -f "$ES_HOME/es.pid"
+  if es_healthy; then log "Elasticsearch still answers on $ES_PORT after es:down"; return 1; fi
 }
 
 nameko_up() {

@@ -13,10 +13,11 @@ describe('htmlToText', () => {
   })
 
   it('stays fast on a description made of tens of thousands of top-level nodes', () => {
-    // cheerio's fragment parser took ~15 s on this; the document parser takes a fraction of a second.
+    // cheerio's fragment parser took ~15 s on this; the document parser takes a fraction of a
+    // second, and up to 4 s beside CI's other lanes: the bound tells those two apart, no more.
     const started = performance.now()
     expect(descriptionText('x<br>'.repeat(50_000)).split('\n')).toHaveLength(50_000)
-    expect(performance.now() - started).toBeLessThan(3000)
+    expect(performance.now() - started).toBeLessThan(8000)
   })
 })
 
