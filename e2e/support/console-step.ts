@@ -36,9 +36,11 @@ export async function exerciseConsole(
     await expect(
       page.getByTestId(`rpc-service-${DEFAULT_SCRAPER_SERVICE}`).getByTestId('rpc-service-consumers')
     ).toHaveText(String(stack.scraperConsumers), { timeout: 30_000 })
+    // Every tab stays mounted (hidden), and the Logs filters have a Service field too.
+    const consolePanel = page.getByRole('tabpanel', { name: 'Console' })
     const call = async (service: string, method: string, args: string): Promise<void> => {
       await page.getByTestId(`rpc-service-${service}`).getByRole('button', { name: service }).click()
-      await expect(page.getByLabel('Service', { exact: true })).toHaveValue(service)
+      await expect(consolePanel.getByLabel('Service', { exact: true })).toHaveValue(service)
       await page.getByLabel('Method').fill(method)
       await page.getByLabel('args (JSON array)').fill(args)
       await page.getByRole('button', { name: 'Call', exact: true }).click()
