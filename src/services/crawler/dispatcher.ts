@@ -50,6 +50,23 @@ interface HostTick {
   inFlight: number
 }
 
+/** What one host takes this tick: up to `room` of its items matching `query`. */
+interface HostShare {
+  host: string
+  query: estypes.QueryDslQueryContainer
+  politeness: Politeness
+  /** Its gap before robots.txt's Crawl-delay (0: no slots). */
+  ownGapMs: number
+  room: number
+}
+
+/** An item going out, with its host and its fetch slot (null for a host with no gap). */
+interface DispatchEntry {
+  item: StoredItem
+  host: string
+  slot: FetchSlot | null
+}
+
 /** How long an unconfirmed dispatch may be on its way before it is published again. */
 const UNPUBLISHED_GRACE_MS = 30_000
 
@@ -115,120 +132,170 @@ export class Dispatcher {
     const inFlight = await this.options.items.countBy(SCRAPING_QUERY, 'host')
     const order = [...hosts]
     const first = this.turn++ % order.length
-    let sent = 0
+    const shares: HostShare[] = []
     for (const [host, sources] of [...order.slice(first), ...order.slice(0, first)]) {
       if (free <= 0) break
-      const count = await this.dispatchHost(host, ofSources(due, sources), {
+      const share = await this.shareOf(host, ofSources(due, sources), {
         free,
         now,
         clock: clocks.get(host) ?? freshHostClock(host),
         inFlight: inFlight.get(host) ?? 0
       })
-      sent += count
-      free -= count
+      if (share === null) continue
+      shares.push(share)
+      free -= share.room
     }
+    const sent = await this.sendShares(shares, now)
     this.published += sent
     return sent
   }
 
   /**
-   * One host's share of a tick. A host with a gap gets fetch slots, reserved on its shared
-   * clock; a host with no gap (minGapMs 0) is bound by in-flight only: at most maxInFlight of
-   * its requests outstanding, counted in the ledger, and its requests carry no slot. Items are
-   * read a page at a time; a page robots.txt skipped leaves its room to the next one.
+   * What one host may take this tick, from the tick's reads alone. A host with a gap gets
+   * fetch slots, reserved on its shared clock; a host with no gap (minGapMs 0) is bound by
+   * in-flight only: at most maxInFlight of its requests outstanding, counted in the ledger,
+   * and its requests carry no slot. Null when it takes nothing.
    */
-  private async dispatchHost(host: string, query: estypes.QueryDslQueryContainer, tick: HostTick): Promise<number> {
+  private async shareOf(
+    host: string,
+    query: estypes.QueryDslQueryContainer,
+    tick: HostTick
+  ): Promise<HostShare | null> {
     const { settings, plan = SLOT_PLAN } = this.options.politeness
     const batchSize = this.options.batchSize ?? 500
     const politeness = settings.politenessFor(host)
     const { clock, now } = tick
     if (clock.blocked) {
       if (politeness.onBlocked === 'fail') await this.failBlocked(host, query, clock.pauseReason)
-      return 0
+      return null
     }
-    if (clock.pausedUntil > now + plan.horizonMs) return 0
+    if (clock.pausedUntil > now + plan.horizonMs) return null
     const ownGapMs = effectiveGapMs(politeness, clock.throttleGapMs)
-    if (ownGapMs === 0 && clock.pausedUntil > now) return 0
+    if (ownGapMs === 0 && clock.pausedUntil > now) return null
     // What the host's limits leave room for now; the reservation re-reads the clock.
-    let room =
+    const room =
       ownGapMs === 0
         ? Math.min(tick.free, politeness.maxInFlight - tick.inFlight)
         : planSlots(clock, politeness, ownGapMs, now, Math.min(tick.free, batchSize), plan).slots.length
+    return room > 0 ? { host, query, politeness, ownGapMs, room } : null
+  }
+
+  /**
+   * The hosts' shares together, whatever their number: per round, one search for every
+   * host's next page of due items, robots.txt per host, one reservation of every slotted
+   * host's slots (a read and a guarded write of each clock, in two requests), then one batch.
+   * A host goes on to its next page only while it has room and its page went out whole; one
+   * out of slots takes the rest at a later tick.
+   */
+  private async sendShares(shares: HostShare[], now: number): Promise<number> {
+    const batchSize = this.options.batchSize ?? 500
+    let round = shares.map((share) => ({
+      share,
+      room: share.room,
+      after: undefined as estypes.SortResults | undefined
+    }))
     let sent = 0
-    let after: estypes.SortResults | undefined
-    while (room > 0) {
-      const size = Math.min(room, batchSize)
-      const page = await this.options.items.search(query, size, after)
-      if (page.length === 0) break
-      const last = page[page.length - 1]!
-      after = [last.doc.seq, last.doc.crawlId]
-      const screened = await this.screen(host, page, politeness, now)
-      if (screened === null) break // robots.txt not known yet: nothing goes out
-      const gapMs = Math.max(ownGapMs, screened.crawlDelayMs ?? 0)
-      if (screened.allowed.length > 0) {
-        const slots = gapMs === 0 ? null : await this.reserve(host, politeness, gapMs, screened.allowed.length)
-        const entries =
-          slots === null
-            ? screened.allowed.map((item) => ({ item, slot: null }))
-            : slots.map((slot, i) => ({ item: screened.allowed[i]!, slot }))
-        sent += await this.send(entries, host, now)
-        room -= entries.length
-        // Out of slots: the rest of the host's items wait for a later tick.
-        if (entries.length < screened.allowed.length) break
-      }
-      if (page.length < size) break
+    while (round.length > 0) {
+      const sizes = round.map(({ room }) => Math.min(room, batchSize))
+      const pages = await this.options.items.searchEach(
+        round.map(({ share, after }, i) => ({ query: share.query, size: sizes[i]!, after }))
+      )
+      const screened = await Promise.all(
+        round.map(({ share }, i) => this.screen(share.host, pages[i] ?? [], share.politeness, now))
+      )
+      const skips = screened.flatMap((verdict) => verdict?.skipped ?? [])
+      if (skips.length > 0) await this.options.items.updateMany(skips)
+      const entries: DispatchEntry[] = []
+      const slotted = new Map<string, { politeness: Politeness; gapMs: number; allowed: StoredItem[] }>()
+      round.forEach(({ share }, i) => {
+        const verdict = screened[i]
+        if (verdict === null || verdict === undefined || verdict.allowed.length === 0) return
+        const gapMs = Math.max(share.ownGapMs, verdict.crawlDelayMs ?? 0)
+        if (gapMs === 0) entries.push(...verdict.allowed.map((item) => ({ item, host: share.host, slot: null })))
+        else slotted.set(share.host, { politeness: share.politeness, gapMs, allowed: verdict.allowed })
+      })
+      const reserved = await this.reserve(
+        new Map(
+          [...slotted].map(([host, { politeness, gapMs, allowed }]) => [
+            host,
+            { politeness, gapMs, count: allowed.length }
+          ])
+        )
+      )
+      for (const [host, { allowed }] of slotted)
+        entries.push(...(reserved.get(host) ?? []).map((slot, i) => ({ item: allowed[i]!, host, slot })))
+      if (entries.length > 0) sent += await this.send(entries, now)
+      const out = new Map<string, number>()
+      for (const { host } of entries) out.set(host, (out.get(host) ?? 0) + 1)
+      round = round.flatMap((entry, i) => {
+        const page = pages[i] ?? []
+        const verdict = screened[i]
+        const went = out.get(entry.share.host) ?? 0
+        const whole = verdict != null && went === verdict.allowed.length
+        const room = entry.room - went
+        const last = page[page.length - 1]
+        if (!whole || room <= 0 || page.length < sizes[i]! || last === undefined) return []
+        return [{ share: entry.share, room, after: [last.doc.seq, last.doc.crawlId] }]
+      })
     }
     return sent
   }
 
-  /** Reserves up to `count` fetch slots on the host's shared clock (none while it is blocked). */
-  private async reserve(host: string, politeness: Politeness, gapMs: number, count: number): Promise<FetchSlot[]> {
+  /**
+   * Reserves fetch slots on each host's shared clock, up to the count asked (none while it is
+   * blocked, none where another coordinator wrote its clock in between).
+   */
+  private async reserve(
+    wanted: Map<string, { politeness: Politeness; gapMs: number; count: number }>
+  ): Promise<Map<string, FetchSlot[]>> {
     const { clocks, plan = SLOT_PLAN } = this.options.politeness
-    const slots = await clocks.update(host, (current) => {
-      if (current.blocked) return null
-      // Planned from the time of the reservation, not of the tick: the lead is for publishing only.
-      const gap = Math.max(gapMs, effectiveGapMs(politeness, current.throttleGapMs))
-      const planned = planSlots(current, politeness, gap, Date.now(), count, plan)
-      return planned.slots.length === 0
-        ? null
-        : { doc: { ...current, nextSlotAt: planned.nextSlotAt }, result: planned.slots }
-    })
-    return slots ?? []
+    const changes = new Map(
+      [...wanted].map(([host, { politeness, gapMs, count }]) => [
+        host,
+        (current: HostClockDoc) => {
+          if (current.blocked) return null
+          // Planned from the time of the reservation, not of the tick: the lead is for publishing only.
+          const gap = Math.max(gapMs, effectiveGapMs(politeness, current.throttleGapMs))
+          const planned = planSlots(current, politeness, gap, Date.now(), count, plan)
+          return planned.slots.length === 0
+            ? null
+            : { doc: { ...current, nextSlotAt: planned.nextSlotAt }, result: planned.slots }
+        }
+      ])
+    )
+    const reserved = await clocks.updateEach(changes)
+    return new Map([...reserved].map(([host, slots]) => [host, slots ?? []]))
   }
 
   /**
-   * A page of the host's items split by its robots.txt: the disallowed ones are written
-   * `skipped` here; null while the file is being fetched or cannot be read.
+   * A page of the host's items split by its robots.txt, with the disallowed ones' `skipped`
+   * writes; null while the file is being fetched or cannot be read, or for an empty page.
    */
   private async screen(
     host: string,
     page: StoredItem[],
     politeness: Politeness,
     now: number
-  ): Promise<{ allowed: StoredItem[]; crawlDelayMs: number | null } | null> {
+  ): Promise<{ allowed: StoredItem[]; skipped: ItemUpdate[]; crawlDelayMs: number | null } | null> {
     const robots = this.options.politeness.robots
-    if (robots === undefined) return { allowed: page, crawlDelayMs: null }
+    if (robots === undefined) return { allowed: page, skipped: [], crawlDelayMs: null }
+    if (page.length === 0) return null
     const verdict = await robots.gate.screen(host, page, (item) => robots.urlOf(item.doc), politeness)
     if (verdict.allowed.length === 0 && verdict.disallowed.length === 0) return null
-    if (verdict.disallowed.length > 0) {
-      const at = new Date(now).toISOString()
-      await this.options.items.updateMany(
-        verdict.disallowed.map(({ item, message }) => robotsSkip(item, host, message, at))
-      )
+    const at = new Date(now).toISOString()
+    return {
+      allowed: verdict.allowed,
+      skipped: verdict.disallowed.map(({ item, message }) => robotsSkip(item, host, message, at)),
+      crawlDelayMs: verdict.crawlDelayMs
     }
-    return { allowed: verdict.allowed, crawlDelayMs: verdict.crawlDelayMs }
   }
 
   /** Marks the items dispatched (guarded), then publishes those marked; returns how many. */
-  private async send(
-    entries: { item: StoredItem; slot: FetchSlot | null }[],
-    host: string,
-    now: number
-  ): Promise<number> {
+  private async send(entries: DispatchEntry[], now: number): Promise<number> {
     const at = new Date(now).toISOString()
     const batch = await this.options.batches.open(now)
     const marked = await this.options.items.updateMany(
-      entries.map(({ item, slot }) => ({
+      entries.map(({ item, host, slot }) => ({
         item,
         changes: {
           state: 'scraping',

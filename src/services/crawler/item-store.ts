@@ -160,6 +160,34 @@ export class ItemStore {
     )
   }
 
+  /** `search` for many queries in one request (msearch), each answer in the order asked. */
+  async searchEach(
+    requests: { query: estypes.QueryDslQueryContainer; size: number; after?: estypes.SortResults }[]
+  ): Promise<StoredItem[][]> {
+    if (requests.length === 0) return []
+    const res = await this.client.msearch<ItemDoc>({
+      searches: requests.flatMap(({ query, size, after }) => [
+        { index: this.index, ignore_unavailable: true },
+        {
+          query,
+          size,
+          sort: [{ seq: 'asc' }, { crawlId: 'asc' }],
+          seq_no_primary_term: true,
+          ...(after ? { search_after: after } : {})
+        }
+      ])
+    })
+    return res.responses.map((answer) => {
+      if ('error' in answer)
+        throw new Error(`Cannot read queued items: ${answer.error.type}: ${answer.error.reason ?? ''}`)
+      return answer.hits.hits.flatMap((hit) =>
+        hit._source === undefined
+          ? []
+          : [{ doc: hit._source, seqNo: hit._seq_no ?? 0, primaryTerm: hit._primary_term ?? 0 }]
+      )
+    })
+  }
+
   /** Every item matching, in pages of `pageSize`; memory stays one page. */
   async *scan(query: estypes.QueryDslQueryContainer, pageSize = 500): AsyncGenerator<StoredItem[]> {
     let after: estypes.SortResults | undefined

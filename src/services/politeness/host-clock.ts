@@ -92,6 +92,52 @@ export class HostClocks {
     }
     return decided.result
   }
+
+  /**
+   * `update` for many hosts in two requests (one mget, one bulk of guarded writes), each host
+   * decided and written on its own: a host another writer won gets null, the others their
+   * result.
+   */
+  async updateEach<T>(
+    changes: Map<string, (doc: HostClockDoc) => { doc: HostClockDoc; result: T } | null>
+  ): Promise<Map<string, T | null>> {
+    const results = new Map<string, T | null>()
+    const hosts = [...changes.keys()]
+    if (hosts.length === 0) return results
+    const res = await this.client.mget<HostClockDoc>({ index: this.index, ids: hosts }, { ignore: [404] })
+    const operations: object[] = []
+    const written: { host: string; result: T }[] = []
+    const at = new Date().toISOString()
+    hosts.forEach((host, i) => {
+      const entry = res.docs?.[i]
+      const found = entry !== undefined && 'found' in entry && entry.found
+      const current = stored(host, found ? entry._source : undefined)
+      const decided = changes.get(host)!(current)
+      results.set(host, null)
+      if (decided === null) return
+      // Guarded like `update`: the version read, or create when there was none.
+      operations.push(
+        found
+          ? {
+              index: { _index: this.index, _id: host, if_seq_no: entry._seq_no!, if_primary_term: entry._primary_term! }
+            }
+          : { create: { _index: this.index, _id: host } },
+        { ...decided.doc, host, updatedAt: at }
+      )
+      written.push({ host, result: decided.result })
+    })
+    if (written.length === 0) return results
+    const bulk = await this.client.bulk({ operations })
+    bulk.items.forEach((item, i) => {
+      const outcome = item.index ?? item.create
+      const entry = written[i]
+      if (entry === undefined || outcome === undefined) return
+      if (outcome.error === undefined) results.set(entry.host, entry.result)
+      else if (outcome.status !== 409)
+        throw new Error(`Cannot write the clock of ${entry.host}: ${outcome.error.type}: ${outcome.error.reason ?? ''}`)
+    })
+    return results
+  }
 }
 
 /** A stored document, with the fields a document written before them lacks. */

@@ -3,7 +3,7 @@
  * and is refused (FetchSlotMissed, no fetch) when it reaches the scraper after the slot closed,
  * or when a replica took it before (that replica may have fetched in this slot already).
  */
-import { FetchSlotMissed } from './fetch-slot'
+import { FETCH_SLOT_HEADER, FetchSlotMissed, decodeFetchSlot } from './fetch-slot'
 import type { FetchSlot } from './fetch-slot'
 
 export async function waitForSlot(slot: FetchSlot, seenBefore: boolean, now: () => number = Date.now): Promise<void> {
@@ -23,4 +23,12 @@ export async function waitForSlot(slot: FetchSlot, seenBefore: boolean, now: () 
 /** How long the fetch may take: until the slot's end, never longer than the scraper's own limit. */
 export function slotTimeoutMs(slot: FetchSlot, timeoutMs: number, now: () => number = Date.now): number {
   return Math.max(1, Math.min(timeoutMs, slot.endBy - now()))
+}
+
+/**
+ * When the slot a request carries opens (epoch ms), null without one: the RPC server holds the
+ * request on a timer until then, so waiting for a slot takes no worker.
+ */
+export function slotOpensAt(headers: Record<string, unknown> | undefined): number | null {
+  return decodeFetchSlot(headers?.[FETCH_SLOT_HEADER])?.startAt ?? null
 }

@@ -27,6 +27,7 @@ import {
 import { bindArguments } from './signature'
 import type { RpcService } from './types'
 import { WorkerSlots } from './worker-slots'
+import { PacedWaits } from './paced-waits'
 import {
   CONTENT_TYPE,
   DEFAULT_EXCHANGE,
@@ -78,6 +79,13 @@ export interface RpcServerOptions {
   replyHeaders?: (tookMs: number) => Record<string, string>
   /** Deliveries of one request before it is answered TooManyDeliveries (delivery-count.ts). Default 5. */
   maxDeliveries?: number
+  /**
+   * When a request may start at the earliest (epoch ms), from its headers; null for now. Until
+   * then it waits on a timer, holding no worker (paced-waits.ts): the scraper's fetch slots.
+   */
+  notBefore?: (headers: Record<string, unknown> | undefined) => number | null
+  /** How many requests waiting for their time may be held beyond the prefetch. Default 0. */
+  pacedPrefetch?: number
 }
 
 interface Consumer {
@@ -92,6 +100,7 @@ export class RpcServer {
   private readonly maxWorkers: number
   private readonly prefetch: number
   private readonly workers: WorkerSlots
+  private readonly paced: PacedWaits
   private readonly maxDeliveries: number
   private readonly logger: Logger
   private connection: RecoveringChannelModel | null = null
@@ -116,6 +125,7 @@ export class RpcServer {
     this.maxWorkers = options.maxWorkers ?? 10
     this.prefetch = Math.max(this.maxWorkers, options.prefetch ?? this.maxWorkers)
     this.workers = new WorkerSlots(this.maxWorkers)
+    this.paced = new PacedWaits(this.prefetch, options.pacedPrefetch ?? 0)
     this.maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES
     this.logger = options.logger ?? createLogger('rpc-server')
   }
@@ -175,7 +185,7 @@ export class RpcServer {
   /** Runs on every (re)connect: declares the exchange, the shared queue and its binding, consumes. */
   private async setup(model: ChannelModel): Promise<void> {
     const channel = await model.createConfirmChannel()
-    await channel.prefetch(this.prefetch)
+    await this.paced.setup(channel)
     await channel.assertExchange(this.exchange, 'topic', EXCHANGE_OPTIONS)
     await channel.assertQueue(this.queue, SERVICE_QUEUE_OPTIONS)
     await channel.bindQueue(this.queue, this.exchange, serviceBindingKey(this.service.name))
@@ -222,6 +232,14 @@ export class RpcServer {
     }
     if (await this.settledAsRedelivery(channel, msg, replyTo)) return
     await this.acksInTransit.get(requestKey(msg))
+    const notBefore = this.options.notBefore?.(msg.properties.headers as Record<string, unknown> | undefined) ?? null
+    if (notBefore !== null) {
+      await this.paced.until(notBefore)
+      if (this.stopping) {
+        safely(() => channel.nack(msg, false, true))
+        return
+      }
+    }
     if (!(await this.workers.acquire())) {
       safely(() => channel.nack(msg, false, true))
       return

@@ -6,6 +6,7 @@ import { createLogger } from '../log'
 import { startLogShipping } from '../logs/log-shipping'
 import { hostname } from 'node:os'
 import { warmFetch } from '../politeness/warm-fetch'
+import { slotOpensAt } from '../politeness/slot-gate'
 import { CrawlControlListener, crawlServerHooks } from '../crawler/crawl-control'
 import { DEFAULT_MAX_DELIVERIES } from '../rpc/delivery-count'
 import { RpcServer } from '../rpc/server'
@@ -43,10 +44,14 @@ async function main(): Promise<void> {
   // Twice the workers: a worker that has answered takes a waiting request at once (rpc/server.ts).
   const prefetch = envInt('SCRAPER_PREFETCH', 2 * maxWorkers)
   const maxDeliveries = envInt('RPC_MAX_DELIVERIES', DEFAULT_MAX_DELIVERIES)
+  // Crawl requests for slots up to the dispatcher's horizon ahead wait on timers, beyond the prefetch.
+  const pacedPrefetch = envInt('SCRAPER_PACED_PREFETCH', 100)
   const server = new RpcServer(service, {
     amqpUri,
     maxWorkers,
     prefetch,
+    notBefore: slotOpensAt,
+    pacedPrefetch,
     maxDeliveries,
     logger,
     replica,
@@ -83,6 +88,7 @@ async function main(): Promise<void> {
     contactUrl: contactUrl === '' ? null : contactUrl,
     maxWorkers,
     prefetch,
+    pacedPrefetch,
     // The URI carries credentials; log where, not who.
     broker: new URL(amqpUri).host
   })
