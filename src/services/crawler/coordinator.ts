@@ -572,13 +572,16 @@ export class Coordinator {
     let finished = false
     for (const summary of await this.stats.summaries(crawls)) {
       if (summary.queued + summary.scraping > 0) continue
+      // Read at the tick's start: a cancel since then also leaves nothing queued, and stays cancelled.
+      const crawl = await this.crawls.get(summary.id)
+      if (crawl?.state !== 'running') continue
       finished = true
-      const crawl = crawls.find((c) => c.id === summary.id)
-      const gone = crawl === undefined ? 0 : await sweepGone(crawl, this.registry, this.items)
+      const gone = await sweepGone(crawl, this.registry, this.items)
       // A crawl seen done has its gone listings counted.
       if (gone > 0) await this.items.refresh()
       const at = new Date().toISOString()
-      await this.crawls.update(summary.id, { state: 'done', finishedAt: at, updatedAt: at })
+      if (!(await this.crawls.updateIf(summary.id, ['running'], { state: 'done', finishedAt: at, updatedAt: at })))
+        continue
       this.options.logger.info('Crawl done', {
         id: summary.id,
         total: summary.total,

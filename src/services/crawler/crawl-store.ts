@@ -1,4 +1,5 @@
 /** The crawls index: one document per crawl, read and written whole or in part. */
+import { errors } from '@elastic/elasticsearch'
 import type { Client } from '@elastic/elasticsearch'
 import type { CrawlState } from '../../shared/crawl'
 import type { CrawlDoc } from './ledger-docs'
@@ -31,6 +32,32 @@ export class CrawlStore {
       doc: { ...changes, updatedAt: changes.updatedAt ?? new Date().toISOString() },
       ...(options.visible === false ? {} : { refresh: 'wait_for' as const })
     })
+  }
+
+  /**
+   * `update`, only while the crawl is in one of `states`: read, then written whole guarded by
+   * the version read, read again if another write came between. The coordinator's tick decides
+   * a crawl is done from a list it read before an action could cancel or pause it. True when it
+   * wrote. (Not a script: the stack's Elasticsearch ships without a scripting language.)
+   */
+  async updateIf(id: string, states: CrawlState[], changes: Partial<CrawlDoc>): Promise<boolean> {
+    for (;;) {
+      const res = await this.client.get<CrawlDoc>({ index: this.index, id }, { ignore: [404] })
+      if (!res.found || res._source === undefined || !states.includes(res._source.state)) return false
+      try {
+        await this.client.index({
+          index: this.index,
+          id,
+          document: { ...res._source, ...changes, updatedAt: changes.updatedAt ?? new Date().toISOString() },
+          if_seq_no: res._seq_no!,
+          if_primary_term: res._primary_term!,
+          refresh: 'wait_for'
+        })
+        return true
+      } catch (err) {
+        if (!(err instanceof errors.ResponseError && err.statusCode === 409)) throw err
+      }
+    }
   }
 
   async delete(id: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { allowedPerSecond, planSlots, slotSpacingMs, slotWindowMs } from './slot-schedule'
+import { allowedPerSecond, hostPhase, planSlots, slotSpacingMs, slotWindowMs } from './slot-schedule'
 
 const PLAN = { leadMs: 100, horizonMs: 1500, marginMs: 75 }
 
@@ -26,6 +26,27 @@ describe('fetch slots', () => {
       slots: [],
       nextSlotAt: 0
     })
+  })
+
+  it("starts a fresh schedule at its host's own phase of the spacing, and continues a running one as it is", () => {
+    // spacing 285: phase 0.8535… → 243 ms, 0.3822… → 108 ms after now + lead.
+    expect(hostPhase('127.0.0.11:21250')).toBeCloseTo(0.8535, 4)
+    const fresh = (host: string): number[] =>
+      planSlots({ nextSlotAt: 0, pausedUntil: 0, host }, { maxInFlight: 2 }, 200, 1000, 10, PLAN).slots.map(
+        (s) => s.startAt
+      )
+    expect(fresh('127.0.0.11:21250')).toEqual([1343, 1628, 1913, 2198, 2483])
+    expect(fresh('127.0.0.12:21250')).toEqual([1208, 1493, 1778, 2063, 2348])
+    expect(
+      planSlots(
+        { nextSlotAt: 1150, pausedUntil: 0, host: '127.0.0.11:21250' },
+        { maxInFlight: 2 },
+        200,
+        1000,
+        2,
+        PLAN
+      ).slots.map((s) => s.startAt)
+    ).toEqual([1150, 1435])
   })
 
   it('keeps the gap and the concurrency whatever the fetches do inside their slots', () => {

@@ -50,6 +50,21 @@ export interface HostSchedule {
   nextSlotAt: number
   /** No slot starts before this (epoch ms): a 429/503 or a failing robots.txt asked us to wait. */
   pausedUntil: number
+  /** Whose schedule it is: a schedule that starts afresh is offset by the host's own phase. */
+  host?: string
+}
+
+/**
+ * Where in its spacing a host's fresh schedule starts, in [0, 1), from its name. Hosts whose
+ * schedules all started at one tick would otherwise open their slots at the same moments for
+ * as long as they run, and a replica would get their requests in bursts: the last of a burst
+ * then reaches its check past its slot's window and is refused. Hosts out of phase spread
+ * their slots over the spacing.
+ */
+export function hostPhase(host: string): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < host.length; i++) hash = Math.imul(hash ^ host.charCodeAt(i), 0x01000193) >>> 0
+  return hash / 2 ** 32
 }
 
 export interface SlotPlan {
@@ -72,8 +87,11 @@ export function planSlots(
   const window = slotWindowMs(gapMs)
   const spacing = slotSpacingMs(gapMs, options.marginMs)
   const slots: FetchSlot[] = []
-  let startAt = Math.max(now + options.leadMs, schedule.nextSlotAt, schedule.pausedUntil)
-  while (slots.length < wanted && startAt <= now + options.horizonMs) {
+  const earliest = now + options.leadMs
+  const fresh = schedule.nextSlotAt < earliest && schedule.pausedUntil <= earliest && schedule.host !== undefined
+  const phase = fresh ? Math.floor(hostPhase(schedule.host!) * spacing) : 0
+  let startAt = Math.max(earliest + phase, schedule.nextSlotAt, schedule.pausedUntil)
+  while (slots.length < wanted && startAt <= now + options.horizonMs + phase) {
     // The slot N later starts no sooner than N spacings on (later batches only start later).
     slots.push({
       startAt,
