@@ -205,7 +205,7 @@ export class Coordinator {
       sourceNames: async () => (await sourceStore.list()).map((s) => s.name),
       hostOfSource,
       runningCrawlIds: async () => (await this.crawls.list(['running'], 1000)).map((c) => c.id),
-      robots: options.robots ? { all: () => this.robots.all(), userAgent: options.robots.userAgent } : null,
+      robots: options.robots ? { summaries: () => this.robots.summaries(), userAgent: options.robots.userAgent } : null,
       ...(options.slotPlan ? { marginMs: options.slotPlan.marginMs } : {})
     })
     this.httpStats = new HttpStatsStore(this.es, indices.httpStats, {

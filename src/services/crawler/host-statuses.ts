@@ -13,7 +13,7 @@ import { NO_LOAD, hostStatusOf } from '../politeness/host-status'
 import type { PolitenessLookup } from '../politeness/politeness-settings'
 import type { HostLoads } from './host-load'
 import { robotsStatusOf } from '../politeness/robots-rules'
-import type { RobotsRecord } from '../politeness/robots-rules'
+import type { RobotsSummary } from '../politeness/robots-rules'
 
 export interface HostStatusesOptions {
   clocks: HostClocks
@@ -24,8 +24,8 @@ export interface HostStatusesOptions {
   /** The host the dispatcher paces a source's items by. */
   hostOfSource: (source: string) => string
   runningCrawlIds: () => Promise<string[]>
-  /** Every host's stored robots.txt, and the agent whose rules apply (null: robots not checked). */
-  robots: { all: () => Promise<RobotsRecord[]>; userAgent: string } | null
+  /** Every host's stored robots.txt record, without the file, and the agent whose rules apply (null: robots not checked). */
+  robots: { summaries: () => Promise<RobotsSummary[]>; userAgent: string } | null
   marginMs?: number
 }
 
@@ -105,12 +105,12 @@ export class HostStatuses {
     return parts.sort((a, b) => seconds(b) - seconds(a) || a.host.localeCompare(b.host))
   }
 
-  private async robotsOf(): Promise<Map<string, RobotsRecord>> {
-    const records = this.options.robots === null ? [] : await this.options.robots.all()
+  private async robotsOf(): Promise<Map<string, RobotsSummary>> {
+    const records = this.options.robots === null ? [] : await this.options.robots.summaries()
     return new Map(records.map((record) => [record.host, record]))
   }
 
-  private robotsStatus(records: Map<string, RobotsRecord>, host: string): HostStatus['robots'] {
+  private robotsStatus(records: Map<string, RobotsSummary>, host: string): HostStatus['robots'] {
     const respected = this.options.robots !== null && this.options.politeness.politenessFor(host).respectRobots
     return robotsStatusOf(records.get(host) ?? null, respected, this.options.robots?.userAgent ?? '')
   }

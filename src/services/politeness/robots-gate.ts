@@ -236,9 +236,11 @@ export class RobotsGate {
     const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.closing.signal])
     const answer = await fetchRobotsTxt(robotsUrl, this.options.userAgent, signal)
     if (this.closing.signal.aborted) return
-    const record = recordFromAnswer(host, robotsUrl, answer, this.now(), this.options.timing ?? DEFAULT_ROBOTS_TIMING)
+    const answered = recordFromAnswer(host, robotsUrl, answer, this.now(), this.options.timing ?? DEFAULT_ROBOTS_TIMING)
+    const rules = rulesOf(answered, this.options.userAgent)
+    const record = { ...answered, crawlDelayMs: rules.crawlDelayMs }
     await this.options.store.put(record)
-    this.known.set(host, { record, rules: rulesOf(record, this.options.userAgent) })
+    this.known.set(host, { record, rules })
     const fields = { host, state: record.state, httpStatus: record.httpStatus, expiresAt: new Date(record.expiresAt) }
     if (record.state !== 'unreachable') {
       this.options.logger.info('robots.txt fetched', fields)

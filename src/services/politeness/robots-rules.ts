@@ -50,7 +50,15 @@ export interface RobotsRecord {
   reason: string | null
   /** URLs skipped since the fetch because the file disallows them. */
   disallowedCount: number
+  /**
+   * Our agent's Crawl-delay in the file (ms), parsed when it was fetched, so a host's status
+   * needs no parse of the body; absent in a record stored before it was kept.
+   */
+  crawlDelayMs?: number | null
 }
+
+/** A record without its file: what a host's status shows (RobotsStore.summaries). */
+export type RobotsSummary = Omit<RobotsRecord, 'body'>
 
 /** How a fetch of robots.txt ended: an answer, or no answer at all. */
 export type RobotsAnswer = { status: number; body: string; retryAfterMs: number | null } | { error: string }
@@ -123,7 +131,7 @@ export function effectiveGapMs(minGapMs: number, crawlDelayMs: number | null): n
 
 /** The robots part of a host's status (HostStatus.robots) from what is stored. */
 export function robotsStatusOf(
-  record: RobotsRecord | null,
+  record: RobotsSummary | null,
   respected: boolean,
   userAgent: string
 ): HostStatus['robots'] {
@@ -148,7 +156,7 @@ export function robotsStatusOf(
   return {
     state: record.state,
     fetchedAt: new Date(record.fetchedAt).toISOString(),
-    crawlDelayMs: rulesOf(record, userAgent).crawlDelayMs,
+    crawlDelayMs: crawlDelayOf(record, userAgent),
     disallowedCount: record.disallowedCount,
     httpStatus: record.httpStatus,
     expiresAt: new Date(record.expiresAt).toISOString()
@@ -158,4 +166,10 @@ export function robotsStatusOf(
 /** robots.txt of the origin a URL is on. */
 export function robotsUrlOf(url: string): string {
   return new URL('/robots.txt', url).href
+}
+
+/** The record's Crawl-delay for our agent: as stored, or parsed from the file when it carries one. */
+function crawlDelayOf(record: RobotsSummary & { body?: string | null }, userAgent: string): number | null {
+  if (record.crawlDelayMs !== undefined) return record.crawlDelayMs
+  return record.body === undefined ? null : rulesOf({ ...record, body: record.body }, userAgent).crawlDelayMs
 }

@@ -5,7 +5,7 @@
  */
 import { errors } from '@elastic/elasticsearch'
 import type { Client } from '@elastic/elasticsearch'
-import type { RobotsRecord } from './robots-rules'
+import type { RobotsRecord, RobotsSummary } from './robots-rules'
 
 export class RobotsStore {
   constructor(
@@ -18,9 +18,10 @@ export class RobotsStore {
     return res.found && res._source !== undefined ? res._source : null
   }
 
-  async all(): Promise<RobotsRecord[]> {
-    const res = await this.client.search<RobotsRecord>(
-      { index: this.index, size: 1000, query: { match_all: {} } },
+  /** Every host's record without its file (up to 512 KiB each): what host statuses read, every few seconds. */
+  async summaries(): Promise<RobotsSummary[]> {
+    const res = await this.client.search<RobotsSummary>(
+      { index: this.index, size: 1000, query: { match_all: {} }, _source_excludes: ['body'] },
       { ignore: [404] }
     )
     return (res.hits?.hits ?? []).flatMap((hit) => (hit._source === undefined ? [] : [hit._source]))
