@@ -22,7 +22,7 @@ import {
 } from '../../shared/crawl'
 import type { CrawlAction } from '../../shared/crawl'
 import type { Logger } from '../log'
-import { readJsonBody, sendJson, sendRouteError } from './json-routes'
+import { answerRoute, readJsonBody, sendJson } from './json-routes'
 import type { Coordinator } from '../crawler/coordinator'
 import { CrawlError, coordinatorStarting, coordinatorStoreUnavailable } from '../crawler/crawl-errors'
 import { EXPORT_CONTENT_TYPES, writeExport } from '../crawler/sources/export-writer'
@@ -44,16 +44,8 @@ export async function handleCrawlRequest(
   url: URL,
   logger: Logger
 ): Promise<number> {
-  try {
-    return await route(coordinator, req, res, url)
-  } catch (err) {
-    return sendRouteError(err, res, {
-      failed: 'Crawl request failed',
-      url,
-      logger,
-      storeUnavailable: coordinatorStoreUnavailable
-    })
-  }
+  const context = { failed: 'Crawl request failed', url, logger, storeUnavailable: coordinatorStoreUnavailable }
+  return answerRoute(res, context, () => route(coordinator, req, res, url))
 }
 
 async function route(coordinator: Coordinator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {

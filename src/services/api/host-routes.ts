@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Coordinator } from '../crawler/coordinator'
 import { CrawlError, coordinatorStarting, coordinatorStoreUnavailable } from '../crawler/crawl-errors'
 import type { Logger } from '../log'
-import { sendJson, sendRouteError } from './json-routes'
+import { answerRoute, sendJson } from './json-routes'
 
 export function isHostPath(path: string): boolean {
   return path === '/hosts' || path.startsWith('/hosts/')
@@ -20,19 +20,13 @@ export async function handleHostRequest(
   url: URL,
   logger: Logger
 ): Promise<number> {
-  try {
+  const context = { failed: 'Host request failed', url, logger, storeUnavailable: coordinatorStoreUnavailable }
+  return answerRoute(res, context, async () => {
     if (!coordinator.ready) throw coordinatorStarting()
     if (url.pathname !== '/hosts')
       throw new CrawlError('InvalidCrawl', `No route for ${url.pathname}`, 'GET /hosts, or GET /sources/:name/hosts.')
     if ((req.method ?? 'GET') !== 'GET')
       throw new CrawlError('InvalidCrawl', `${req.method} is not allowed here`, 'Allowed: GET.')
     return sendJson(res, 200, { hosts: await coordinator.hostStatuses.all() })
-  } catch (err) {
-    return sendRouteError(err, res, {
-      failed: 'Host request failed',
-      url,
-      logger,
-      storeUnavailable: coordinatorStoreUnavailable
-    })
-  }
+  })
 }

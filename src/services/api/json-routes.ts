@@ -67,3 +67,25 @@ export function sendRouteError(err: unknown, res: ServerResponse, context: Route
   }
   return sendJson(res, status, body)
 }
+
+/** Runs one request of a route family; whatever it throws is answered as sendRouteError does. */
+export async function answerRoute(
+  res: ServerResponse,
+  context: RouteErrorContext,
+  route: () => Promise<number>
+): Promise<number> {
+  try {
+    return await route()
+  } catch (err) {
+    return sendRouteError(err, res, context)
+  }
+}
+
+/** A path segment as written; a malformed escape is left as it is (and then fails the name's pattern). */
+export function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}

@@ -14,7 +14,7 @@ import { SavedSearchNameSchema } from '../../shared/saved-search'
 import type { SavedSearchStore } from '../alerts/saved-search-store'
 import { SavedSearchError, invalidSavedSearch, savedSearchStoreUnavailable } from '../alerts/saved-search-errors'
 import type { Logger } from '../log'
-import { readJsonBody, sendJson, sendRouteError } from './json-routes'
+import { answerRoute, decodedSegment, readJsonBody, sendJson } from './json-routes'
 
 const MAX_BODY_BYTES = 64 * 1024
 const ROOT = '/saved-searches'
@@ -31,16 +31,8 @@ export async function handleSavedSearchRequest(
   url: URL,
   logger: Logger
 ): Promise<number> {
-  try {
-    return await route(store, req, res, url)
-  } catch (err) {
-    return sendRouteError(err, res, {
-      failed: 'Saved search request failed',
-      url,
-      logger,
-      storeUnavailable: savedSearchStoreUnavailable
-    })
-  }
+  const context = { failed: 'Saved search request failed', url, logger, storeUnavailable: savedSearchStoreUnavailable }
+  return answerRoute(res, context, () => route(store, req, res, url))
 }
 
 async function route(store: SavedSearchStore, req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
@@ -51,7 +43,7 @@ async function route(store: SavedSearchStore, req: IncomingMessage, res: ServerR
     if (method === 'POST') return sendJson(res, 201, await store.create(await readJson(req)))
     throw notAllowed(method, 'GET, POST')
   }
-  const name = SavedSearchNameSchema.safeParse(decoded(parts[1] ?? ''))
+  const name = SavedSearchNameSchema.safeParse(decodedSegment(parts[1] ?? ''))
   if (!name.success) throw invalidSavedSearch(name.error.issues)
   if (parts.length === 2) {
     if (method === 'GET') {
@@ -79,15 +71,6 @@ async function route(store: SavedSearchStore, req: IncomingMessage, res: ServerR
     `No route for ${method} ${url.pathname}`,
     `The routes are ${ROOT}, ${ROOT}/:name and ${ROOT}/:name/deliveries.`
   )
-}
-
-/** A path segment as written; a malformed escape is left as it is (and then fails the name's pattern). */
-function decoded(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return segment
-  }
 }
 
 function readJson(req: IncomingMessage): Promise<unknown> {

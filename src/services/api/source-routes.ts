@@ -12,7 +12,7 @@ import { SourceEditSchema, SourceNameSchema } from '../../shared/source'
 import type { Logger } from '../log'
 import { SourceError, invalidSource } from '../sources/source-errors'
 import type { SourceRegistry } from '../sources/source-registry'
-import { readJsonBody, sendJson, sendRouteError } from './json-routes'
+import { answerRoute, decodedSegment, readJsonBody, sendJson } from './json-routes'
 
 const MAX_BODY_BYTES = 64 * 1024
 const SOURCE_ACTIONS = ['pause', 'resume'] as const
@@ -29,27 +29,26 @@ export async function handleSourceRequest(
   url: URL,
   logger: Logger
 ): Promise<number> {
-  try {
+  const context = {
+    failed: 'Source request failed',
+    url,
+    logger,
+    storeUnavailable: () =>
+      new SourceError(
+        'SourcesUnavailable',
+        'The source store (Elasticsearch) cannot be reached',
+        'Check Elasticsearch (GET /health).'
+      )
+  }
+  return answerRoute(res, context, () => {
     if (sources === undefined)
       throw new SourceError(
         'SourcesUnavailable',
         'The source registry is still starting',
         'It waits for Elasticsearch; try again in a few seconds.'
       )
-    return await route(sources, req, res, url)
-  } catch (err) {
-    return sendRouteError(err, res, {
-      failed: 'Source request failed',
-      url,
-      logger,
-      storeUnavailable: () =>
-        new SourceError(
-          'SourcesUnavailable',
-          'The source store (Elasticsearch) cannot be reached',
-          'Check Elasticsearch (GET /health).'
-        )
-    })
-  }
+    return route(sources, req, res, url)
+  })
 }
 
 async function route(sources: SourceRegistry, req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
@@ -60,7 +59,7 @@ async function route(sources: SourceRegistry, req: IncomingMessage, res: ServerR
     if (method === 'POST') return sendJson(res, 201, await sources.create(await readJson(req)))
     throw notAllowed(method, 'GET, POST')
   }
-  const name = SourceNameSchema.safeParse(decodeSegment(parts[1] ?? ''))
+  const name = SourceNameSchema.safeParse(decodedSegment(parts[1] ?? ''))
   if (!name.success) throw invalidSource(name.error.issues)
   if (parts.length === 2) {
     if (method === 'GET') return sendJson(res, 200, await sources.detail(name.data))
@@ -89,14 +88,6 @@ async function route(sources: SourceRegistry, req: IncomingMessage, res: ServerR
     `No route for ${method} ${url.pathname}`,
     `The routes are /sources and /sources/:name[/${[...SOURCE_ACTIONS, 'hosts'].join('|')}].`
   )
-}
-
-function decodeSegment(raw: string): string {
-  try {
-    return decodeURIComponent(raw)
-  } catch {
-    return raw // left as is: the name check refuses the stray "%"
-  }
 }
 
 function readJson(req: IncomingMessage): Promise<unknown> {

@@ -12,7 +12,7 @@ import { WATCH_ACTIONS, WatchIdSchema } from '../../shared/watch'
 import type { Logger } from '../log'
 import { WatchError, invalidWatch, watchStoreUnavailable, watchesStarting } from '../watches/watch-errors'
 import type { WatchScheduler } from '../watches/watch-scheduler'
-import { readJsonBody, sendJson, sendRouteError } from './json-routes'
+import { answerRoute, readJsonBody, sendJson } from './json-routes'
 
 const MAX_BODY_BYTES = 64 * 1024
 
@@ -28,17 +28,11 @@ export async function handleWatchRequest(
   url: URL,
   logger: Logger
 ): Promise<number> {
-  try {
+  const context = { failed: 'Watch request failed', url, logger, storeUnavailable: watchStoreUnavailable }
+  return answerRoute(res, context, () => {
     if (!watches.ready) throw watchesStarting()
-    return await route(watches, req, res, url)
-  } catch (err) {
-    return sendRouteError(err, res, {
-      failed: 'Watch request failed',
-      url,
-      logger,
-      storeUnavailable: watchStoreUnavailable
-    })
-  }
+    return route(watches, req, res, url)
+  })
 }
 
 async function route(watches: WatchScheduler, req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
