@@ -34,9 +34,15 @@ const TIMED_INTEGRATION_FILES = [
   'test/scraper/scrape-listing.test.ts'
 ]
 
+// Untimed files that mostly wait on the Docker engine and Compose: scripts/test.sh runs them in
+// the bare lane once its own tests are done, beside the other untimed files, so the integration
+// lane is not the CI run's longest by their three minutes.
+const ENGINE_BOUND_FILES = ['test/stack/compose.test.ts', 'test/engine/compose-interop.test.ts']
+
 /**
  * Which integration files a run takes, by DECK_INTEGRATION_FILES: unset, all of them one at a
- * time; `timed`, the list above one at a time; `untimed`, every other file, two at a time.
+ * time; `timed`, the list above one at a time; `engine`, the engine-bound list one at a time;
+ * `untimed`, every other file, two at a time.
  * The untimed ones wait on containers, brokers and Elasticsearch far more than they compute,
  * and each makes its own compose project, queues and indices, so two of them share the
  * machine as two engineers' runs do. scripts/test.sh runs the two groups.
@@ -48,11 +54,17 @@ function integrationFiles(group: string | undefined): {
   maxWorkers?: number
 } {
   if (group === 'timed') return { include: TIMED_INTEGRATION_FILES, exclude: [], fileParallelism: false }
+  if (group === 'engine') return { include: ENGINE_BOUND_FILES, exclude: [], fileParallelism: false }
   const all = { include: ['test/**/*.test.ts'], exclude: NOT_INTEGRATION }
   if (group === 'untimed')
-    return { ...all, exclude: [...NOT_INTEGRATION, ...TIMED_INTEGRATION_FILES], fileParallelism: true, maxWorkers: 2 }
+    return {
+      ...all,
+      exclude: [...NOT_INTEGRATION, ...TIMED_INTEGRATION_FILES, ...ENGINE_BOUND_FILES],
+      fileParallelism: true,
+      maxWorkers: 2
+    }
   if (group === undefined || group === '') return { ...all, fileParallelism: false }
-  throw new Error(`DECK_INTEGRATION_FILES is "${group}": expected timed, untimed, or nothing (every file)`)
+  throw new Error(`DECK_INTEGRATION_FILES is "${group}": expected timed, engine, untimed, or nothing (every file)`)
 }
 
 // The swarm's tests that make engines of their own (dind containers on the host's engine,

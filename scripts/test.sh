@@ -14,7 +14,8 @@
 #   checks    typecheck, format, lint, unit, build, the Electron 22 smoke test, then the swarm's
 #             tests and end-to-end spec on an engine of their own (scripts/swarm-engine.sh)
 #   bare      scripts/bare-debian-check.sh: the setup of both commands on a bare Debian 12, then
-#             the two-node swarm test (engines of its own, in dind containers)
+#             the two-node swarm test (engines of its own, in dind containers), then the
+#             integration files that mostly wait on the engine and Compose (vitest.config.ts)
 # then, alone, the fault suite and the end-to-end specs: they measure a stack under faults and
 # a UI against deadlines, and beside another lane's load they fail for want of CPU, not for a
 # bug (a broker restart's lookups went from 150 of 150 answered alone to 102 beside the
@@ -66,6 +67,11 @@ stage_integration() {
   DECK_INTEGRATION_FILES=timed vitest_timed integration-timed --project integration || rc=$?
   DECK_INTEGRATION_FILES=untimed vitest_timed integration-untimed --project integration || rc=$?
   return "$rc"
+}
+stage_integration_engine() {
+  # Serial runs take these in stage_integration, with every other file.
+  [ "${DECK_CI_SERIAL:-0}" = 1 ] && return 0
+  DECK_INTEGRATION_FILES=engine vitest_timed integration-engine --project integration
 }
 stage_faults() { vitest_timed faults --project faults; }
 stage_build() { npm run -s build; }
@@ -153,7 +159,7 @@ main() {
   timed "stack images" stage_images
   local tests="tests stage_integration"
   local checks="checks stage_typecheck stage_format stage_lint stage_unit stage_build stage_electron22 stage_swarm"
-  local bare="bare stage_bare_debian stage_swarm_pair"
+  local bare="bare stage_bare_debian stage_swarm_pair stage_integration_engine"
   if [ "${DECK_CI_SERIAL:-0}" = 1 ]; then
     lane $checks
     lane $tests
