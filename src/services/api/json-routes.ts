@@ -53,7 +53,7 @@ export interface RouteErrorContext {
 }
 
 /** Answers a failed request; returns the status sent, for the request log. */
-export function sendRouteError(err: unknown, res: ServerResponse, context: RouteErrorContext): number {
+function sendRouteError(err: unknown, res: ServerResponse, context: RouteErrorContext): number {
   const { status, body } = errorResponse(isTransientEsError(err) ? context.storeUnavailable(err) : err)
   if (status === 500)
     context.logger.error(context.failed, {
@@ -68,7 +68,7 @@ export function sendRouteError(err: unknown, res: ServerResponse, context: Route
   return sendJson(res, status, body)
 }
 
-/** Runs one request of a route family; whatever it throws is answered as sendRouteError does. */
+/** Runs one request of a route family; whatever it throws is answered with its kind's status. */
 export async function answerRoute(
   res: ServerResponse,
   context: RouteErrorContext,
