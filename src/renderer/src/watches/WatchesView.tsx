@@ -77,7 +77,11 @@ export function WatchesView({ active }: { active: boolean }): ReactElement {
                     ) : (
                       <>
                         {formatTime(last.dueAt)} ({last.trigger})<div>{runOutcomeText(last)}</div>
-                        {last.crawlId !== null && <div className="muted">crawl {last.crawlId}</div>}
+                        {last.crawlId !== null && (
+                          <div className="muted" data-testid="watch-last-crawl" data-crawl-id={last.crawlId}>
+                            crawl {last.crawlId}
+                          </div>
+                        )}
                       </>
                     )}
                   </td>
