@@ -21,7 +21,7 @@ export const MAX_DELIVERY_ATTEMPTS = 5
 export const SIGNATURE_HEADER = 'X-Scrapedeck-Signature'
 
 /** A webhook URL: http(s), no user name or password in it (the secret signs the body instead). */
-const WebhookUrlSchema = z
+export const WebhookUrlSchema = z
   .string()
   .max(2000)
   .superRefine((text, ctx) => {
@@ -84,7 +84,7 @@ const DeliveryAttemptSchema = z.object({
 })
 export type DeliveryAttempt = z.infer<typeof DeliveryAttemptSchema>
 
-const DeliverySchema = z.object({
+export const DeliverySchema = z.object({
   id: z.string(),
   event: z.enum(['matches', 'health']),
   watch: z.string().nullable(),

@@ -49,6 +49,7 @@ function queryText(q: SavedSearchQuery): string {
   return parts.join(', ')
 }
 
-function deliveryText(d: Delivery): string {
+/** `2026-12-07T21:51:58.120Z matches delivered after 3 attempts: 3 listings, crawl mabc-12ef` */
+export function deliveryText(d: Delivery): string {
   return `${d.createdAt} ${d.event} ${d.state} after ${d.attempts.length} attempt${d.attempts.length === 1 ? '' : 's'}: ${d.listings} listing${d.listings === 1 ? '' : 's'}, crawl ${d.crawlId ?? '—'}`
 }

@@ -1,7 +1,7 @@
 /**
  * After a watched crawl ends: matches every saved search against the listings the crawl is
  * to announce, a page at a time, and sends one webhook per saved search with at least one
- * match; checks the run's health. Runs in the api service (the coordinator calls it when it
+ * match; checks the run's health, and POSTs its alerts to the watch's own webhook. Runs in the api service (the coordinator calls it when it
  * closes a watch's run), so it works with the panel closed. Deliveries run in the background
  * through the outbox (webhook-outbox.ts): `start` takes up the deliveries a stopped dispatcher
  * left pending, `close` stops the waits and releases what this one holds.
@@ -9,7 +9,8 @@
 import { randomBytes } from 'node:crypto'
 import type { Listing } from '../../shared/listing'
 import type { Delivery, RevealedSavedSearch } from '../../shared/saved-search'
-import type { Watch, WatchRun } from '../../shared/watch'
+import type { RevealedWatch, Watch, WatchRun } from '../../shared/watch'
+import { NoticeRateLimit } from '../../shared/notifications/notice-rate-limit'
 import type { Logger } from '../log'
 import type { RunHealth } from '../../shared/watch-health'
 import { healthAlerts, runFigures, tallyListings } from './health-rules'
@@ -24,6 +25,12 @@ import type { DeliveryTarget, HeldEntry, WebhookOutbox } from './webhook-outbox'
 const MAX_LISTINGS_PER_DELIVERY = 500
 /** How often the outbox is read for deliveries whose holder stopped. */
 const OUTBOX_SCAN_EVERY_MS = 5000
+/**
+ * Health webhooks per watch per minute at most, as the desktop notices are limited by default
+ * (notification-settings.ts): a watch every few seconds on a broken board must not flood its
+ * receiver. What is held back is counted in the next body that goes (`heldBack`).
+ */
+const HEALTH_WEBHOOKS_PER_MINUTE = 3
 
 export interface AlertDispatcherOptions {
   store: SavedSearchStore
@@ -32,6 +39,11 @@ export interface AlertDispatcherOptions {
   listingPages: (crawlId: string) => AsyncIterable<Listing[]>
   /** Writes a run's health onto the watch's run record. */
   recordHealth: (watchId: string, runId: string, health: RunHealth) => Promise<void>
+  /** A watch with its webhook's secret, and where its webhook's deliveries are recorded. */
+  watches: {
+    reveal: (watchId: string) => Promise<RevealedWatch>
+    recordDelivery: (watchId: string, delivery: Delivery) => Promise<void>
+  }
   logger: Logger
   firstRetryMs?: number
   outboxScanEveryMs?: number
@@ -89,6 +101,7 @@ export class AlertDispatcher {
   private readonly active = new Set<string>()
   private scanTimer: NodeJS.Timeout | null = null
   private closed = false
+  private readonly healthLimit = new NoticeRateLimit()
 
   constructor(private readonly options: AlertDispatcherOptions) {}
 
@@ -204,6 +217,7 @@ export class AlertDispatcher {
     return async (delivery) => {
       try {
         if (target.kind === 'saved-search') await this.options.store.recordDelivery(target.name, delivery)
+        else await this.options.watches.recordDelivery(target.id, delivery)
       } catch (err) {
         this.options.logger.warn('Webhook delivery not recorded', {
           ...targetFields(target),
@@ -214,17 +228,43 @@ export class AlertDispatcher {
     }
   }
 
-  /** The run's figures against the last run that has them; alerts are logged and recorded on the run. */
+  /**
+   * The run's figures against the last run that has them; alerts are logged, recorded on the
+   * run, and sent to the watch's webhook (at most HEALTH_WEBHOOKS_PER_MINUTE a minute).
+   */
   private async checkHealth(watch: Watch, run: WatchRun, tally: ListingTally): Promise<void> {
     if (run.outcome === null) return
-    const figures = runFigures(run.outcome.total, run.outcome.failed, tally)
+    const changes = run.outcome.changes
+    const live = changes === null ? null : changes.new + changes.changed + changes.unchanged
+    const figures = runFigures(run.outcome.total, run.outcome.failed, tally, live)
     const previous = watch.runs.find(
       (r) => r.id !== run.id && r.health !== undefined && r.health !== null && r.dueAt < run.dueAt
     )
     const alerts = healthAlerts(figures, previous?.health ?? null)
     for (const alert of alerts)
       this.options.logger.warn('Watch health alert', { watch: watch.id, crawlId: run.crawlId, ...alert })
-    await this.options.recordHealth(watch.id, run.id, { ...figures, alerts })
+    const health = { ...figures, alerts }
+    await this.options.recordHealth(watch.id, run.id, health)
+    if (alerts.length === 0 || watch.webhook === null) return
+    const admitted = this.healthLimit.admit(watch.id, Date.now(), HEALTH_WEBHOOKS_PER_MINUTE)
+    if (!admitted.show) {
+      this.options.logger.info('Health webhook held back', { watch: watch.id, crawlId: run.crawlId })
+      return
+    }
+    // The secret as stored now: the watch passed in is the public shape.
+    const revealed = await this.options.watches.reveal(watch.id)
+    if (revealed.webhook === null) return
+    await this.send({ kind: 'watch', id: watch.id }, revealed.webhook, revealed.secret, {
+      event: 'health',
+      savedSearch: null,
+      watch: watch.id,
+      crawlId: run.crawlId,
+      run: run.id,
+      alerts,
+      health,
+      heldBack: admitted.heldBack,
+      listings: []
+    })
   }
 
   private track(work: Promise<unknown>): void {

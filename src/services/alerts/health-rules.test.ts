@@ -46,5 +46,9 @@ describe('health rules', () => {
     expect(tally).toEqual({ listings: 9, withSalary: 4 })
     expect(runFigures(12, 3, tally)).toEqual({ total: 12, failed: 3, listings: 9, coverage: { salary: 4 / 9 } })
     expect(runFigures(0, 0, { listings: 0, withSalary: 0 }).coverage.salary).toBeNull()
+    // A quiet re-crawl fetched nothing whole but saw 40 live listings: not "no listings".
+    const quiet = runFigures(40, 0, { listings: 0, withSalary: 0 }, 40)
+    expect(quiet).toEqual({ total: 40, failed: 0, listings: 40, coverage: { salary: null } })
+    expect(healthAlerts(quiet, figures(40, 0, 40, 0.5))).toEqual([])
   })
 })

@@ -34,12 +34,17 @@ export function tallyListings(tally: ListingTally, page: readonly Listing[]): Li
   return { listings: tally.listings + page.length, withSalary: tally.withSalary + withSalary }
 }
 
-/** A run's figures from its counts and the tally of the listings it fetched. */
-export function runFigures(total: number, failed: number, tally: ListingTally): RunFigures {
+/**
+ * A run's figures from its counts and the tally of the listings it fetched whole. `live` is
+ * how many listings its change report found on the board (new + changed + unchanged): a
+ * re-crawl that fetched nothing whole because nothing changed still saw them all, and must not
+ * read as "no listings". Without a report, the listings fetched are all it knows.
+ */
+export function runFigures(total: number, failed: number, tally: ListingTally, live: number | null = null): RunFigures {
   return {
     total,
     failed,
-    listings: tally.listings,
+    listings: live ?? tally.listings,
     coverage: { salary: tally.listings === 0 ? null : tally.withSalary / tally.listings }
   }
 }

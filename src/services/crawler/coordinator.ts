@@ -253,6 +253,10 @@ export class Coordinator {
           runs: watch.runs.map((run) => (run.id === runId ? { ...run, health } : run))
         }))
       },
+      watches: {
+        reveal: (id) => this.watches.store.reveal(id),
+        recordDelivery: (id, delivery) => this.watches.store.recordDelivery(id, delivery)
+      },
       logger: options.logger,
       ...(options.webhookFirstRetryMs === undefined ? {} : { firstRetryMs: options.webhookFirstRetryMs })
     })
