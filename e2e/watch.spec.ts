@@ -3,6 +3,8 @@
  * that changes on demand (JOBBOARD_CHURN): a watch added on the Watches view, run now; the
  * board moved one epoch (its `/_epoch` test endpoint); run now again; the second crawl's
  * Changes tab shows what the board's truth (`/_churn`) says changed, field by field, old → new.
+ * Between the runs a search (a changed listing's company) is saved from the Lookup view; after
+ * the second run it shows that run's match, and is removed.
  * Screenshots of each step go to test-results/; UPDATE_DOCS_SCREENSHOTS=1 also refreshes
  * docs/watches.png.
  */
@@ -97,6 +99,25 @@ test('a watch run now twice around a board epoch: its Changes tab shows the fiel
     ])
   })
 
+  const lookup = page.getByRole('tabpanel', { name: 'Lookup' })
+  const savedRow = lookup.getByTestId('saved-search-row').filter({ hasText: 'e2e-company' })
+  await test.step("save a search for a changed listing's company in the Lookup view", async () => {
+    const churn = truth!
+    const jobs = (await (await fetch(`${board}/jobs.json`)).json()) as { jobs: { id: string; company: string }[] }
+    const company = jobs.jobs.find((j) => j.id === churn.changed[0]!.id)!.company
+    await page.getByRole('tab', { name: 'Lookup' }).click()
+    await lookup.getByLabel('Search words').fill(company)
+    await lookup.getByRole('button', { name: 'Search', exact: true }).click()
+    const form = lookup.getByTestId('save-search-form')
+    await expect(form).toBeVisible({ timeout: 30_000 })
+    await form.getByTestId('save-search-name').fill('e2e-company')
+    await form.getByTestId('save-search-submit').click()
+    await expect(form.getByTestId('save-search-saved')).toContainText('Saved e2e-company')
+    await expect(savedRow).toBeVisible()
+    await expect(savedRow).toContainText(`words "${company}"`)
+    await expect(savedRow).toContainText('never')
+  })
+
   let second = ''
   await test.step('run it now again: the run says what the board changed', async () => {
     const churn = truth!
@@ -105,6 +126,17 @@ test('a watch run now twice around a board epoch: its Changes tab shows the fiel
       `${churn.new.length} new, ${churn.changed.length} changed, ${churn.removed.length} gone`
     )
     await shoot(page, info, '02-second-run', { file: 'watches.png', view: 'viewport' })
+  })
+
+  await test.step("the saved search shows the second run's match; no webhook, no deliveries; removed", async () => {
+    await page.getByRole('tab', { name: 'Lookup' }).click()
+    await expect(savedRow).toContainText(new RegExp(`[1-9]\\d* listings, crawl ${second}`), { timeout: 30_000 })
+    await savedRow.getByTestId('saved-search-deliveries-toggle').click()
+    await expect(lookup.getByText('No deliveries yet.')).toBeVisible()
+    await shoot(page, info, '03-saved-search')
+    page.once('dialog', (dialog) => void dialog.accept())
+    await savedRow.getByTestId('saved-search-remove').click()
+    await expect(savedRow).toHaveCount(0)
   })
 
   await test.step("the second crawl's Changes tab: every changed listing, each with its fields old → new", async () => {
@@ -136,6 +168,6 @@ test('a watch run now twice around a board epoch: its Changes tab shows the fiel
       expect(after).not.toBe(before)
       await expect(diff).toContainText(`${field}: ${before} → ${after}`)
     }
-    await shoot(page, info, '03-changes-tab')
+    await shoot(page, info, '04-changes-tab')
   })
 })
