@@ -15,6 +15,7 @@ import { CRAWL_ITEM_STATES, EXPORT_COLUMNS } from '../src/shared/crawl'
 import type { CrawlItemState } from '../src/shared/crawl'
 import { panelServerForSpec } from './support/panel-server'
 import { shoot } from './support/screenshots'
+import { STACK_SERVICES, startStackFromPanel } from './support/stack-start'
 
 /**
  * A board the scrapers cannot drain at once. With SCRAPER_MAX_WORKERS 10 a replica finishes
@@ -26,7 +27,6 @@ import { shoot } from './support/screenshots'
  */
 const BOARD_COUNT = 3000
 const BOARD_LATENCY_MS = 1000
-const SERVICES = ['rabbitmq', 'elasticsearch', 'scraper', 'api', 'jobboard']
 /** Elasticsearch took over 7 min to turn healthy beside other stacks at a load average of 40. */
 const UP_TIMEOUT_MS = 10 * 60_000
 const STACK_START_MS = UP_TIMEOUT_MS + 60_000
@@ -68,20 +68,7 @@ test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel anoth
 
   await test.step('Start stack: every service healthy', async () => {
     await page.goto(url)
-    await expect(page.getByTestId('service-api')).toHaveAttribute('data-state', /^(down|stopped)$/)
-    await page.getByRole('button', { name: 'Start stack' }).click()
-    // Every service up, or the start's error on screen (then at once, not after the timeout).
-    const failure = page.getByRole('alert').filter({ hasText: /^A container failed|did not become|could not/ })
-    const deadline = Date.now() + STACK_START_MS
-    for (;;) {
-      const states = await Promise.all(SERVICES.map((s) => page.getByTestId(`service-${s}`).getAttribute('data-state')))
-      if (states.every((s) => s === 'up') || (await failure.count()) > 0 || Date.now() > deadline) break
-      await page.waitForTimeout(1_000)
-    }
-    await expect(failure).toHaveCount(0)
-    for (const service of SERVICES)
-      await expect(page.getByTestId(`service-${service}`)).toHaveAttribute('data-state', 'up')
-    await expect(page.getByTestId('operation-running')).toBeHidden({ timeout: 60_000 })
+    await startStackFromPanel(page, STACK_START_MS)
     await expect(page.getByTestId('replicas-scraper')).toHaveText('1/1')
   })
 
@@ -244,7 +231,7 @@ test('crawl the whole board: backlog, scale to 3 and a faster rate, cancel anoth
   await test.step('Stop stack: all stopped', async () => {
     await page.getByRole('tab', { name: 'Stack' }).click()
     await page.getByRole('button', { name: 'Stop stack' }).click()
-    for (const service of SERVICES) {
+    for (const service of STACK_SERVICES) {
       await expect(page.getByTestId(`service-${service}`)).toHaveAttribute('data-state', /^(down|stopped)$/, {
         timeout: 180_000
       })

@@ -40,6 +40,7 @@ import {
 } from './source'
 import { NotificationSettingsSchema } from './notifications/notification-settings'
 import {
+  RevealedWatchSchema,
   WATCH_ACTIONS,
   WatchEditSchema,
   WatchIdSchema,
@@ -481,9 +482,13 @@ const operations = {
 function watchOperations() {
   return {
     watchList: { request: Empty, response: WatchListResponseSchema },
-    watchGet: { request: z.object({ id: WatchIdSchema }).strict(), response: WatchSchema },
-    /** A bad cron expression or time zone is refused with the reason and an example. */
-    watchAdd: { request: WatchSpecSchema.strict(), response: WatchSchema },
+    /** `reveal: true` adds its webhook's signing secret. */
+    watchGet: {
+      request: z.object({ id: WatchIdSchema, reveal: z.boolean().default(false) }).strict(),
+      response: z.union([RevealedWatchSchema, WatchSchema])
+    },
+    /** A bad cron expression or time zone is refused with the reason and an example; answers the watch with its secret. */
+    watchAdd: { request: WatchSpecSchema.strict(), response: RevealedWatchSchema },
     /** Fields not given are kept; a new schedule counts from now. */
     watchEdit: {
       request: z.object({ id: WatchIdSchema, edit: WatchEditSchema.strict() }).strict(),

@@ -21,7 +21,7 @@ export const MAX_DELIVERY_ATTEMPTS = 5
 export const SIGNATURE_HEADER = 'X-Scrapedeck-Signature'
 
 /** A webhook URL: http(s), no user name or password in it (the secret signs the body instead). */
-const WebhookUrlSchema = z
+export const WebhookUrlSchema = z
   .string()
   .max(2000)
   .superRefine((text, ctx) => {
@@ -60,6 +60,16 @@ export const SavedSearchQuerySchema = z
 export type SavedSearchQuery = z.infer<typeof SavedSearchQuerySchema>
 export type SavedSearchQueryInput = z.input<typeof SavedSearchQuerySchema>
 
+/** `words "rust berlin", location Berlin, salary ≥ 60000, skills rust, go` */
+export function describeSavedSearchQuery(q: SavedSearchQuery): string {
+  const parts = [q.q === '' ? 'any words' : `words "${q.q}"`]
+  if (q.source !== undefined) parts.push(`source ${q.source}`)
+  if (q.location !== undefined) parts.push(`location ${q.location}`)
+  if (q.minSalary !== undefined) parts.push(`salary ≥ ${q.minSalary}`)
+  if (q.skills !== undefined && q.skills.length > 0) parts.push(`skills ${q.skills.join(', ')}`)
+  return parts.join(', ')
+}
+
 export const SavedSearchSpecSchema = z
   .object({
     name: SavedSearchNameSchema,
@@ -84,7 +94,7 @@ const DeliveryAttemptSchema = z.object({
 })
 export type DeliveryAttempt = z.infer<typeof DeliveryAttemptSchema>
 
-const DeliverySchema = z.object({
+export const DeliverySchema = z.object({
   id: z.string(),
   event: z.enum(['matches', 'health']),
   watch: z.string().nullable(),

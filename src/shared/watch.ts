@@ -10,6 +10,7 @@ import { SourceNameSchema } from './source'
 import { SCHEDULE_EXAMPLE, scheduleProblem } from './watch-schedule'
 import type { WatchSchedule } from './watch-schedule'
 import { RunHealthSchema } from './watch-health'
+import { DeliverySchema, WebhookUrlSchema } from './saved-search'
 
 export const WatchIdSchema = z
   .string()
@@ -58,7 +59,9 @@ export const WatchSpecSchema = z.object({
   name: z.string().min(1).max(200).optional(),
   sources: WatchSourcesSchema,
   schedule: WatchScheduleSchema,
-  crawl: WatchCrawlOptionsSchema.default({ refresh: false, maxAttempts: 3 })
+  crawl: WatchCrawlOptionsSchema.default({ refresh: false, maxAttempts: 3 }),
+  /** Where its runs' health alerts are POSTed, signed with the watch's secret. */
+  webhook: WebhookUrlSchema.nullable().default(null)
 })
 export type WatchSpecInput = z.input<typeof WatchSpecSchema>
 
@@ -66,7 +69,9 @@ export const WatchEditSchema = z.object({
   name: z.string().min(1).max(200).optional(),
   sources: WatchSourcesSchema.optional(),
   schedule: WatchScheduleSchema.optional(),
-  crawl: WatchCrawlOptionsSchema.partial().optional()
+  crawl: WatchCrawlOptionsSchema.partial().optional(),
+  /** null removes it. */
+  webhook: WebhookUrlSchema.nullable().optional()
 })
 export type WatchEdit = z.input<typeof WatchEditSchema>
 
@@ -120,10 +125,18 @@ export const WatchSchema = z.object({
   nextRunAt: IsoTimeSchema.nullable(),
   /** Newest first, at most WATCH_RUNS_KEPT. */
   runs: z.array(WatchRunSchema),
+  /** Its health alerts' webhook (docs/alerts.md), or null. */
+  webhook: z.string().nullable().default(null),
+  /** That webhook's last deliveries, newest first, at most DELIVERIES_KEPT. */
+  deliveries: z.array(DeliverySchema).default([]),
   createdAt: IsoTimeSchema,
   updatedAt: IsoTimeSchema
 })
 export type Watch = z.infer<typeof WatchSchema>
+
+/** A watch with its webhook's signing secret: the add answer, and `show --reveal`. */
+export const RevealedWatchSchema = WatchSchema.extend({ secret: z.string() })
+export type RevealedWatch = z.infer<typeof RevealedWatchSchema>
 
 export const WatchListResponseSchema = z.object({ watches: z.array(WatchSchema) })
 export type WatchListResponse = z.infer<typeof WatchListResponseSchema>

@@ -16,6 +16,7 @@ import { deleteSourcesIndex, sourcesIndex } from '../../src/services/sources/sou
 import { deleteWatchesIndex, watchesIndex } from '../../src/services/watches/watch-index'
 import { ListingRegistry, registryIndex } from '../../src/services/crawler/changes/listing-registry'
 import { deleteSavedSearchesIndex, savedSearchesIndex } from '../../src/services/alerts/saved-search-index'
+import { deleteWebhookOutboxIndex, webhookOutboxIndex } from '../../src/services/alerts/webhook-outbox'
 import { parseBoardSet } from '../../src/services/jobboard/board-set-config'
 import type { BoardSetStats } from '../../src/services/jobboard/board-set'
 import { startJobBoard } from '../../src/services/jobboard/server'
@@ -257,6 +258,7 @@ export async function cleanUpStack(names: CrawlStackNames): Promise<void> {
   await deleteWatchesIndex(es, watchesIndex(names.prefix))
   await new ListingRegistry(es, registryIndex(names.prefix)).drop()
   await deleteSavedSearchesIndex(es, savedSearchesIndex(names.prefix))
+  await deleteWebhookOutboxIndex(es, webhookOutboxIndex(names.prefix))
   await es.indices.delete({ index: names.listingsIndex }, { ignore: [404] })
   await es.indices.deleteIndexTemplate({ name: `${names.listingsIndex}-listings` }, { ignore: [404] })
   // The stack's log, when its services shipped one (LOG_STORE).

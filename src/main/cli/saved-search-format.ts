@@ -4,22 +4,26 @@ import type {
   DeliveryListResponse,
   RevealedSavedSearch,
   SavedSearch,
-  SavedSearchListResponse,
-  SavedSearchQuery
+  SavedSearchListResponse
 } from '../../shared/saved-search'
+import { describeSavedSearchQuery } from '../../shared/saved-search'
 
 export function formatSavedSearchList(r: SavedSearchListResponse): string {
   if (r.savedSearches.length === 0) return 'no saved searches'
   return r.savedSearches
     .map((s) => {
       const last = s.deliveries[0]
-      return `${s.name.padEnd(20)} ${queryText(s.query)}; webhook ${s.webhook ?? 'none'}; last delivery ${last === undefined ? 'never' : deliveryText(last)}`
+      return `${s.name.padEnd(20)} ${describeSavedSearchQuery(s.query)}; webhook ${s.webhook ?? 'none'}; last delivery ${last === undefined ? 'never' : deliveryText(last)}`
     })
     .join('\n')
 }
 
 export function formatSavedSearch(s: SavedSearch | RevealedSavedSearch): string {
-  const lines = [`${s.name}`, `  matches       ${queryText(s.query)}`, `  webhook       ${s.webhook ?? 'none'}`]
+  const lines = [
+    `${s.name}`,
+    `  matches       ${describeSavedSearchQuery(s.query)}`,
+    `  webhook       ${s.webhook ?? 'none'}`
+  ]
   if ('secret' in s) lines.push(`  secret        ${s.secret}  (signs each body: X-Scrapedeck-Signature)`)
   if (s.deliveries.length === 0) lines.push('  deliveries    none yet')
   else lines.push('  deliveries (newest first):', ...s.deliveries.map((d) => `    ${deliveryText(d)}`))
@@ -39,16 +43,7 @@ export function formatDeliveries(r: DeliveryListResponse): string {
     .join('\n')
 }
 
-/** `words "rust berlin", location Berlin, salary ≥ 60000, skills rust, go` */
-function queryText(q: SavedSearchQuery): string {
-  const parts = [q.q === '' ? 'any words' : `words "${q.q}"`]
-  if (q.source !== undefined) parts.push(`source ${q.source}`)
-  if (q.location !== undefined) parts.push(`location ${q.location}`)
-  if (q.minSalary !== undefined) parts.push(`salary ≥ ${q.minSalary}`)
-  if (q.skills !== undefined && q.skills.length > 0) parts.push(`skills ${q.skills.join(', ')}`)
-  return parts.join(', ')
-}
-
-function deliveryText(d: Delivery): string {
+/** `2026-12-07T21:51:58.120Z matches delivered after 3 attempts: 3 listings, crawl mabc-12ef` */
+export function deliveryText(d: Delivery): string {
   return `${d.createdAt} ${d.event} ${d.state} after ${d.attempts.length} attempt${d.attempts.length === 1 ? '' : 's'}: ${d.listings} listing${d.listings === 1 ? '' : 's'}, crawl ${d.crawlId ?? '—'}`
 }

@@ -29,6 +29,25 @@ describe('deck watch', () => {
     })
   })
 
+  it('takes a webhook for its health alerts on add and edit, --no-webhook to drop it, and show --reveal', () => {
+    expect(
+      parseCli(['watch', 'add', '--source', 'jobboard', '--every', '6h', '--webhook', 'http://127.0.0.1:9/h'])
+    ).toMatchObject({ operation: 'watchAdd', request: { webhook: 'http://127.0.0.1:9/h' } })
+    expect(parseCli(['watch', 'edit', 'w-1', '--no-webhook'])).toEqual({
+      operation: 'watchEdit',
+      request: { id: 'w-1', edit: { webhook: null } },
+      json: false
+    })
+    expect(() => parseCli(['watch', 'edit', 'w-1', '--no-webhook', '--webhook', 'http://x/'])).toThrow(
+      'watch edit takes --webhook or --no-webhook, not both'
+    )
+    expect(() => parseCli(['watch', 'add', '--source', 'jobboard', '--every', '6h', '--no-webhook'])).toThrow(
+      /does not take --no-webhook/
+    )
+    expect(parseCli(['watch', 'show', 'w-1', '--reveal'])).toMatchObject({ request: { id: 'w-1', reveal: true } })
+    expect(parseCli(['watch', 'show', 'w-1'])).toMatchObject({ request: { id: 'w-1', reveal: false } })
+  })
+
   it('adds one every N hours, with crawl options and --json', () => {
     expect(
       parseCli(['watch', 'add', '--source', 'jobboard', '--every', '6h', '--refresh', '--max-attempts', '2', '--json'])
@@ -88,6 +107,8 @@ describe('deck watch', () => {
       schedule: { kind: 'cron', cron: '0 7 * * *', timeZone: 'Europe/Berlin' },
       crawl: { refresh: false, maxAttempts: 3 },
       paused: false,
+      webhook: null,
+      deliveries: [],
       anchorAt: '2026-12-01T00:00:00.000Z',
       nextRunAt: '2026-12-09T06:00:00.000Z',
       runs: [
@@ -122,6 +143,7 @@ describe('deck watch', () => {
         '  schedule      At 07:00, every day (Europe/Berlin)  [0 7 * * *]',
         '  next run      2026-12-09T06:00:00.000Z',
         '  crawl         refresh no, max attempts 3',
+        '  webhook       none',
         '  runs (newest first):',
         "    2026-12-08T06:00:00.000Z (schedule) skipped: the previous run's crawl c1 is still running",
         '    2026-12-07T06:00:00.000Z (missed) crawl c1: done, 39 done, 1 failed of 40'

@@ -15,23 +15,25 @@ export interface WatchOptions {
 }
 
 export const WATCH_USAGE = `  watch add --source NAME [--source NAME…] (--cron "0 7 * * *" [--tz Europe/Berlin] | --every 6h)
-            [--name TEXT] [--refresh] [--max-attempts N]
+            [--name TEXT] [--refresh] [--max-attempts N] [--webhook URL]
                              crawl those sources on a schedule, run by the stack (not this terminal):
                              a cron expression (5 fields, or 6 with seconds first) in a time zone
                              (default UTC), or every N hours; a due time while the last run's crawl
-                             still runs is skipped, and one missed while the stack was down runs once
+                             still runs is skipped, and one missed while the stack was down runs once;
+                             its runs' health alerts are POSTed to the webhook, signed with a secret
+                             printed once, here, and by show --reveal
   watch edit <id> [--source NAME…] [--cron EXPR [--tz ZONE] | --every Nh] [--name TEXT]
-             [--refresh | --no-refresh] [--max-attempts N]
+             [--refresh | --no-refresh] [--max-attempts N] [--webhook URL | --no-webhook]
   watch list                 every watch: its schedule in words, next run, last run and its outcome
-  watch show <id>            a watch and its last runs
+  watch show <id> [--reveal] a watch, its last runs and its webhook's deliveries
   watch pause|resume|run|remove <id>
                              run: start a run now (skipped, and said so, while its last crawl runs)`
 
-export const WATCH_VALUE_OPTIONS = ['--cron', '--tz', '--every', '--name'] as const
+export const WATCH_VALUE_OPTIONS = ['--cron', '--tz', '--every', '--name', '--webhook'] as const
 
 const SUBCOMMANDS = ['add', 'edit', 'list', 'show', 'pause', 'resume', 'run', 'remove'] as const
-const ADD_OPTIONS = ['--source', '--cron', '--tz', '--every', '--name', '--refresh', '--max-attempts']
-const EDIT_OPTIONS = [...ADD_OPTIONS, '--no-refresh']
+const ADD_OPTIONS = ['--source', '--cron', '--tz', '--every', '--name', '--refresh', '--max-attempts', '--webhook']
+const EDIT_OPTIONS = [...ADD_OPTIONS, '--no-refresh', '--no-webhook']
 
 type WatchOperation = 'watchList' | 'watchGet' | 'watchAdd' | 'watchEdit' | 'watchAction' | 'watchRemove'
 
@@ -56,8 +58,8 @@ export function watchCommand(
       if (rest.length > 0) throw new WatchUsageError('watch list takes no arguments')
       return { operation: 'watchList', request: {} }
     case 'show':
-      allow([])
-      return { operation: 'watchGet', request: { id: id() } }
+      allow(['--reveal'])
+      return { operation: 'watchGet', request: { id: id(), reveal: options.flags.has('--reveal') } }
     case 'add': {
       allow(ADD_OPTIONS)
       if (rest.length > 0) throw new WatchUsageError(`watch add takes no words, only options (got "${rest[0]}")`)
@@ -67,12 +69,18 @@ export function watchCommand(
       if (schedule === undefined) throw new WatchUsageError('watch add needs --cron EXPR [--tz ZONE] or --every Nh')
       return {
         operation: 'watchAdd',
-        request: { sources, schedule, crawl: crawlOf(options, command), ...nameOf(options) }
+        request: {
+          sources,
+          schedule,
+          crawl: crawlOf(options, command),
+          ...nameOf(options),
+          ...webhookOf(options, command)
+        }
       }
     }
     case 'edit': {
       allow(EDIT_OPTIONS)
-      const edit: Record<string, unknown> = { ...nameOf(options) }
+      const edit: Record<string, unknown> = { ...nameOf(options), ...webhookOf(options, command) }
       const sources = options.lists.get('--source')
       if (sources !== undefined) edit['sources'] = sources
       const schedule = scheduleOf(options, command)
@@ -111,6 +119,14 @@ function scheduleOf(options: WatchOptions, command: string): Record<string, unkn
   if (hours === null)
     throw new WatchUsageError(`${command}: --every "${every}" is not a number of hours (for example --every 6h)`)
   return { kind: 'every', hours: Number(hours[1]) }
+}
+
+function webhookOf(options: WatchOptions, command: string): { webhook?: string | null } {
+  const webhook = options.values.get('--webhook')
+  if (webhook !== undefined && options.flags.has('--no-webhook'))
+    throw new WatchUsageError(`${command} takes --webhook or --no-webhook, not both`)
+  if (options.flags.has('--no-webhook')) return { webhook: null }
+  return webhook === undefined ? {} : { webhook }
 }
 
 function crawlOf(options: WatchOptions, command: string): Record<string, unknown> {

@@ -1,5 +1,6 @@
 /** How watches read in a terminal (`deck watch list|show|add|edit|pause|resume|run`). */
-import type { Watch, WatchListResponse, WatchRun } from '../../shared/watch'
+import type { RevealedWatch, Watch, WatchListResponse, WatchRun } from '../../shared/watch'
+import { deliveryText } from './saved-search-format'
 import { describeSchedule } from '../../shared/watch-schedule'
 
 export function formatWatchList(r: WatchListResponse): string {
@@ -12,14 +13,18 @@ export function formatWatchList(r: WatchListResponse): string {
     .join('\n')
 }
 
-export function formatWatch(w: Watch): string {
+export function formatWatch(w: Watch | RevealedWatch): string {
   const lines = [
     `${w.id} "${w.name}" (${w.paused ? 'paused' : 'active'})`,
     `  sources       ${w.sources.join(', ')}`,
     `  schedule      ${describeSchedule(w.schedule)}  [${w.schedule.kind === 'cron' ? w.schedule.cron : `every ${w.schedule.hours}h`}]`,
     `  next run      ${w.nextRunAt ?? 'none while paused'}`,
-    `  crawl         refresh ${w.crawl.refresh ? 'yes' : 'no'}, max attempts ${w.crawl.maxAttempts}`
+    `  crawl         refresh ${w.crawl.refresh ? 'yes' : 'no'}, max attempts ${w.crawl.maxAttempts}`,
+    `  webhook       ${w.webhook ?? 'none'}`
   ]
+  if ('secret' in w) lines.push(`  secret        ${w.secret}  (signs each body: X-Scrapedeck-Signature)`)
+  if (w.deliveries.length > 0)
+    lines.push('  deliveries (newest first):', ...w.deliveries.map((d) => `    ${deliveryText(d)}`))
   if (w.runs.length === 0) lines.push('  runs          none yet')
   else lines.push('  runs (newest first):', ...w.runs.map((run) => `    ${runText(run)}`))
   return lines.join('\n')

@@ -4,8 +4,15 @@
  * WatchNotFound, WatchConflict), or WatchesUnavailable when there was no usable answer.
  */
 import { z } from 'zod'
-import { WatchListResponseSchema, WatchSchema } from '../../shared/watch'
-import type { Watch, WatchAction, WatchEdit, WatchListResponse, WatchSpecInput } from '../../shared/watch'
+import { RevealedWatchSchema, WatchListResponseSchema, WatchSchema } from '../../shared/watch'
+import type {
+  RevealedWatch,
+  Watch,
+  WatchAction,
+  WatchEdit,
+  WatchListResponse,
+  WatchSpecInput
+} from '../../shared/watch'
 import { ApiClient } from './api-client'
 import type { ApiClientOptions, ApiRoutesErrors } from './api-client'
 
@@ -32,8 +39,14 @@ export class WatchClient extends ApiClient {
     return this.json('GET', `/watches/${encodeURIComponent(id)}`, WatchSchema)
   }
 
-  add(spec: WatchSpecInput): Promise<Watch> {
-    return this.json('POST', '/watches', WatchSchema, spec)
+  /** With its webhook's secret. */
+  reveal(id: string): Promise<RevealedWatch> {
+    return this.json('GET', `/watches/${encodeURIComponent(id)}?reveal=1`, RevealedWatchSchema)
+  }
+
+  /** Answers it with its webhook's secret, the one time it is sent unasked. */
+  add(spec: WatchSpecInput): Promise<RevealedWatch> {
+    return this.json('POST', '/watches', RevealedWatchSchema, spec)
   }
 
   edit(id: string, edit: WatchEdit): Promise<Watch> {

@@ -10,12 +10,12 @@ import { ApiClientError } from '../clients/api-client'
 type WatchOperation = Extract<OperationName, `watch${string}`>
 type Handler<K extends OperationName> = (request: ParsedRequest<K>) => Promise<OperationResponse<K>>
 
-export type WatchClientView = Pick<WatchClient, 'list' | 'get' | 'add' | 'edit' | 'action' | 'remove'>
+export type WatchClientView = Pick<WatchClient, 'list' | 'get' | 'reveal' | 'add' | 'edit' | 'action' | 'remove'>
 
 export function watchHandlers(watches: WatchClientView): { [K in WatchOperation]: Handler<K> } {
   return {
     watchList: () => watches.list(),
-    watchGet: (r) => watches.get(r.id),
+    watchGet: (r) => (r.reveal ? watches.reveal(r.id) : watches.get(r.id)),
     watchAdd: (r) => watches.add(r),
     watchEdit: (r) => watches.edit(r.id, r.edit),
     watchAction: (r) => watches.action(r.id, r.action),
@@ -36,6 +36,7 @@ const noWatches = (): Promise<never> =>
 export const NO_WATCHES: WatchClientView = {
   list: noWatches,
   get: noWatches,
+  reveal: noWatches,
   add: noWatches,
   edit: noWatches,
   action: noWatches,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { healthAlerts } from './health-rules'
+import { healthAlerts, runFigures, tallyListings } from './health-rules'
 import type { RunFigures } from './health-rules'
+import type { Listing } from '../../shared/listing'
 
 const figures = (total: number, failed: number, listings: number, salary: number | null): RunFigures => ({
   total,
@@ -31,5 +32,23 @@ describe('health rules', () => {
     ])
     expect(healthAlerts(figures(20, 0, 20, 0.4), figures(20, 0, 20, 0.8))).toEqual([])
     expect(healthAlerts(figures(20, 0, 20, 0), figures(20, 0, 20, 0))).toEqual([])
+  })
+
+  it('tallies a run’s listings a page at a time: the salary share over every page', () => {
+    const salary = { min: 1, max: null, currency: 'EUR', unit: 'YEAR' }
+    const page = (withSalary: number, without: number) =>
+      [
+        ...Array.from({ length: withSalary }, () => ({ salary })),
+        ...Array.from({ length: without }, () => ({ salary: null })),
+        { salary: { min: null, max: null, currency: null, unit: null } }
+      ] as unknown as Listing[]
+    const tally = tallyListings(tallyListings({ listings: 0, withSalary: 0 }, page(3, 1)), page(1, 2))
+    expect(tally).toEqual({ listings: 9, withSalary: 4 })
+    expect(runFigures(12, 3, tally)).toEqual({ total: 12, failed: 3, listings: 9, coverage: { salary: 4 / 9 } })
+    expect(runFigures(0, 0, { listings: 0, withSalary: 0 }).coverage.salary).toBeNull()
+    // A quiet re-crawl fetched nothing whole but saw 40 live listings: not "no listings".
+    const quiet = runFigures(40, 0, { listings: 0, withSalary: 0 }, 40)
+    expect(quiet).toEqual({ total: 40, failed: 0, listings: 40, coverage: { salary: null } })
+    expect(healthAlerts(quiet, figures(40, 0, 40, 0.5))).toEqual([])
   })
 })

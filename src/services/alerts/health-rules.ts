@@ -23,16 +23,29 @@ const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = {
 
 export type RunFigures = Omit<RunHealth, 'alerts'>
 
-/** A run's figures from its counts and the listings it fetched. */
-export function runFigures(total: number, failed: number, listings: readonly Listing[]): RunFigures {
-  const withSalary = listings.filter(
-    (l) => l.salary !== null && (l.salary.min !== null || l.salary.max !== null)
-  ).length
+/** What the health rules read of a run's listings, tallied a page at a time. */
+export interface ListingTally {
+  listings: number
+  withSalary: number
+}
+
+export function tallyListings(tally: ListingTally, page: readonly Listing[]): ListingTally {
+  const withSalary = page.filter((l) => l.salary !== null && (l.salary.min !== null || l.salary.max !== null)).length
+  return { listings: tally.listings + page.length, withSalary: tally.withSalary + withSalary }
+}
+
+/**
+ * A run's figures from its counts and the tally of the listings it fetched whole. `live` is
+ * how many listings its change report found on the board (new + changed + unchanged): a
+ * re-crawl that fetched nothing whole because nothing changed still saw them all, and must not
+ * read as "no listings". Without a report, the listings fetched are all it knows.
+ */
+export function runFigures(total: number, failed: number, tally: ListingTally, live: number | null = null): RunFigures {
   return {
     total,
     failed,
-    listings: listings.length,
-    coverage: { salary: listings.length === 0 ? null : withSalary / listings.length }
+    listings: live ?? tally.listings,
+    coverage: { salary: tally.listings === 0 ? null : tally.withSalary / tally.listings }
   }
 }
 

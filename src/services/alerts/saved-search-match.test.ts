@@ -3,7 +3,7 @@ import type { Listing } from '../../shared/listing'
 import { SavedSearchQuerySchema } from '../../shared/saved-search'
 import type { SavedSearchQueryInput } from '../../shared/saved-search'
 import { matchesSavedSearch, words } from './saved-search-match'
-import { matchGroups } from './alert-dispatcher'
+import { matchGroups, matchPages } from './alert-dispatcher'
 
 function listing(over: Partial<Listing>): Listing {
   return {
@@ -86,5 +86,60 @@ describe('matchesSavedSearch', () => {
       ['rust', ['a', 'c']],
       ['berlin', ['a', 'b']]
     ])
+  })
+})
+
+describe('matchPages', () => {
+  const saved = (name: string, query: SavedSearchQueryInput) => ({
+    name,
+    query: q(query),
+    webhook: null,
+    lastMatch: null,
+    deliveries: [],
+    createdAt: '',
+    updatedAt: '',
+    secret: 's'
+  })
+
+  async function* pagesOf(count: number, size: number, pulled: { pages: number }): AsyncGenerator<Listing[]> {
+    for (let start = 0; start < count; start += size) {
+      pulled.pages++
+      yield Array.from({ length: Math.min(size, count - start) }, (_, i) =>
+        listing({
+          ID: String(start + i),
+          location: (start + i) % 3 === 0 ? 'Paris' : 'Berlin',
+          salary: (start + i) % 4 === 0 ? null : { min: 50000, max: null, currency: 'EUR', unit: 'YEAR' }
+        })
+      )
+    }
+  }
+
+  it('answers what matchGroups answers over the whole crawl, page by page', async () => {
+    const searches = [saved('paris', { location: 'Paris' }), saved('none', { q: 'cobol' }), saved('all', {})]
+    const all: Listing[] = []
+    for await (const page of pagesOf(95, 10, { pages: 0 })) all.push(...page)
+    const { matches, tally } = await matchPages(searches, pagesOf(95, 10, { pages: 0 }))
+    expect(matches.map((m) => [m.savedSearch.name, m.total, m.listings.map((l) => l.ID)])).toEqual(
+      matchGroups(searches, all).map((g) => [g.savedSearch.name, g.listings.length, g.listings.map((l) => l.ID)])
+    )
+    // Every fourth listing has no salary: 0, 4, … 92 are 24 of the 95.
+    expect(tally).toEqual({ listings: 95, withSalary: 71 })
+  })
+
+  it('keeps at most `keep` listings per saved search over a 12,000-listing crawl, and counts them all', async () => {
+    const pulled = { pages: 0 }
+    const { matches, tally } = await matchPages(
+      [saved('berlin', { location: 'Berlin' }), saved('all', {})],
+      pagesOf(12_000, 500, pulled),
+      500
+    )
+    expect(pulled.pages).toBe(24)
+    expect(tally.listings).toBe(12_000)
+    expect(matches.map((m) => [m.savedSearch.name, m.total, m.listings.length])).toEqual([
+      ['berlin', 8000, 500],
+      ['all', 12_000, 500]
+    ])
+    // The first matches, in the crawl's order.
+    expect(matches[1]!.listings.map((l) => l.ID).slice(0, 3)).toEqual(['0', '1', '2'])
   })
 })

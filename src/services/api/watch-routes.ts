@@ -1,7 +1,7 @@
 /**
  * The /watches REST routes of the API service (the scheduler runs in its crawl coordinator):
- *   GET /watches → WatchListResponse, POST /watches (a WatchSpec) → 201 Watch,
- *   GET /watches/:id, PATCH /watches/:id (a WatchEdit), DELETE /watches/:id,
+ *   GET /watches → WatchListResponse, POST /watches (a WatchSpec) → 201 RevealedWatch (its secret),
+ *   GET /watches/:id (`?reveal=1` adds the secret), PATCH /watches/:id (a WatchEdit), DELETE /watches/:id,
  *   POST /watches/:id/pause|resume|run
  * Bad input (a cron expression or time zone that does not parse among it) is 400 InvalidWatch
  * with the reason and an example, an unknown watch 404 WatchNotFound, Elasticsearch down or
@@ -47,7 +47,12 @@ async function route(watches: WatchScheduler, req: IncomingMessage, res: ServerR
   const id = WatchIdSchema.safeParse(parts[1] ?? '')
   if (!id.success) throw invalidWatch(id.error.issues)
   if (parts.length === 2) {
-    if (method === 'GET') return sendJson(res, 200, await store.get(id.data))
+    if (method === 'GET')
+      return sendJson(
+        res,
+        200,
+        url.searchParams.get('reveal') === '1' ? await store.reveal(id.data) : await store.get(id.data)
+      )
     if (method === 'PATCH') return sendJson(res, 200, await store.edit(id.data, await readJson(req)))
     if (method === 'DELETE') {
       await store.remove(id.data)

@@ -65,7 +65,8 @@ import { listingUrl } from '../scraper/listing-url'
 import type { SlotPlanOptions } from '../politeness/slot-schedule'
 import { SourcePoliteness } from '../politeness/source-politeness'
 import { ensureWatchesIndex, watchesIndex } from '../watches/watch-index'
-import { AlertDispatcher } from '../alerts/alert-dispatcher'
+import { AlertDispatcher, outboxHolderName } from '../alerts/alert-dispatcher'
+import { WebhookOutbox, ensureWebhookOutboxIndex, webhookOutboxIndex } from '../alerts/webhook-outbox'
 import { ensureSavedSearchesIndex, savedSearchesIndex } from '../alerts/saved-search-index'
 import { SavedSearchStore } from '../alerts/saved-search-store'
 import type { Listing } from '../../shared/listing'
@@ -244,12 +245,17 @@ export class Coordinator {
     this.savedSearches = new SavedSearchStore(this.es, savedSearchesIndex(options.indexPrefix))
     this.alerts = new AlertDispatcher({
       store: this.savedSearches,
-      listingsToAnnounce: (crawlId) => this.listingsToAnnounce(crawlId),
+      outbox: new WebhookOutbox(this.es, webhookOutboxIndex(options.indexPrefix), outboxHolderName()),
+      listingPages: (crawlId) => this.listingsToAnnounce(crawlId),
       recordHealth: async (watchId, runId, health) => {
         await this.watches.store.change(watchId, (watch) => ({
           ...watch,
           runs: watch.runs.map((run) => (run.id === runId ? { ...run, health } : run))
         }))
+      },
+      watches: {
+        reveal: (id) => this.watches.store.reveal(id),
+        recordDelivery: (id, delivery) => this.watches.store.recordDelivery(id, delivery)
       },
       logger: options.logger,
       ...(options.webhookFirstRetryMs === undefined ? {} : { firstRetryMs: options.webhookFirstRetryMs })
@@ -291,6 +297,7 @@ export class Coordinator {
     await ensureSourcesIndex(this.es, this.sources.store.index)
     await ensureWatchesIndex(this.es, this.watches.store.index)
     await ensureSavedSearchesIndex(this.es, this.savedSearches.index)
+    await ensureWebhookOutboxIndex(this.es, webhookOutboxIndex(this.options.indexPrefix))
     await this.sources.store.ensureDefault({
       listingUrlTemplate: this.options.sources.template,
       sitemapUrls: [this.options.sources.boardSitemapUrl],
@@ -308,6 +315,7 @@ export class Coordinator {
     this.started = true
     this.schedule(0)
     this.watches.start()
+    this.alerts.start()
     this.options.logger.info('Crawl coordinator started', {
       prefix: this.options.indexPrefix,
       window: this.options.window,
@@ -395,13 +403,10 @@ export class Coordinator {
     return { items, nextCursor: page.length === query.limit && last !== undefined ? String(last.doc.seq) : null }
   }
 
-  /** What a watched crawl's alerts are matched against: the listings it found new or changed. */
-  private async listingsToAnnounce(crawlId: string): Promise<Listing[]> {
-    const all: Listing[] = []
-    // What is new or changed since the source's last crawl: an unchanged listing was announced before.
-    for await (const page of crawlListings(crawlId, this.items, this.es, this.options.listingsIndex, ANNOUNCED))
-      all.push(...page)
-    return all
+  /** What a watched crawl's alerts are matched against, a page at a time: the listings it found new or changed. */
+  private listingsToAnnounce(crawlId: string): AsyncGenerator<Listing[]> {
+    // An unchanged listing was announced by the crawl that last found it new or changed.
+    return crawlListings(crawlId, this.items, this.es, this.options.listingsIndex, ANNOUNCED)
   }
 
   /** A crawl's state and, once it ended, its counts (a watch's run outcome); null when it is gone. */

@@ -10,6 +10,8 @@ function watch(overrides: Partial<Watch> = {}): Watch {
     schedule: { kind: 'cron', cron: '0 7 * * *', timeZone: 'Europe/Berlin' },
     crawl: { refresh: false, maxAttempts: 3 },
     paused: false,
+    webhook: null,
+    deliveries: [],
     anchorAt: '2026-12-01T00:00:00.000Z',
     nextRunAt: '2026-12-07T06:00:00.000Z',
     runs: [],

@@ -28,6 +28,8 @@ const watch = (runs: WatchRun[]): Watch => ({
   schedule: { kind: 'every', hours: 6 },
   crawl: { refresh: false, maxAttempts: 3 },
   paused: false,
+  webhook: null,
+  deliveries: [],
   anchorAt: '2026-12-07T00:00:00Z',
   nextRunAt: null,
   runs,

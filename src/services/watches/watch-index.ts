@@ -25,6 +25,9 @@ const WATCHES_MAPPINGS: estypes.MappingTypeMapping = {
     anchorAt: { type: 'date', index: false },
     nextRunAt: { type: 'date' },
     runs: { type: 'object', enabled: false },
+    webhook: { type: 'keyword', index: false },
+    secret: { type: 'keyword', index: false },
+    deliveries: { type: 'object', enabled: false },
     createdAt: { type: 'date' },
     updatedAt: { type: 'date' }
   }

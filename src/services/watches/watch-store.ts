@@ -3,12 +3,17 @@
  * version it was decided on (`if_seq_no`/`if_primary_term`): two coordinators (or a person's
  * edit and a coordinator) never both win one version, which is how a due time is claimed by
  * exactly one coordinator. Writes refresh at once: they are rare and the next list must show them.
+ * Each watch's webhook secret lives in its stored document and leaves the store only through
+ * `create` and `reveal`; every other answer is the public shape, and every write carries the
+ * secret of the version it was decided on.
  */
 import { randomBytes } from 'node:crypto'
 import { errors } from '@elastic/elasticsearch'
 import type { Client } from '@elastic/elasticsearch'
+import { DELIVERIES_KEPT } from '../../shared/saved-search'
+import type { Delivery } from '../../shared/saved-search'
 import { WatchEditSchema, WatchSchema, WatchSpecSchema } from '../../shared/watch'
-import type { Watch } from '../../shared/watch'
+import type { RevealedWatch, Watch } from '../../shared/watch'
 import { nextRunAfter } from '../../shared/watch-schedule'
 import { WatchError, invalidWatch, watchNotFound } from './watch-errors'
 
@@ -19,6 +24,8 @@ const MAX_WRITE_TRIES = 5
 
 export interface VersionedWatch {
   watch: Watch
+  /** Its webhook's signing secret; null in a document written before watches had one (the next write makes one). */
+  secret: string | null
   seqNo: number
   primaryTerm: number
 }
@@ -46,7 +53,7 @@ export class WatchStore {
     return res.hits.hits.flatMap((hit) =>
       hit._source === undefined || hit._seq_no === undefined || hit._primary_term === undefined
         ? []
-        : [{ watch: WatchSchema.parse(hit._source), seqNo: hit._seq_no, primaryTerm: hit._primary_term }]
+        : [versionOf(hit._source, hit._seq_no, hit._primary_term)]
     )
   }
 
@@ -54,7 +61,17 @@ export class WatchStore {
     return (await this.read(id)).watch
   }
 
-  async create(input: unknown): Promise<Watch> {
+  /** With its webhook's secret: for `show --reveal` and the api service's own deliveries. */
+  async reveal(id: string): Promise<RevealedWatch> {
+    const version = await this.read(id)
+    if (version.secret !== null) return { ...version.watch, secret: version.secret }
+    // An old document with no secret yet: a write gives it one.
+    await this.writeIf(version, version.watch)
+    return this.reveal(id)
+  }
+
+  /** Answers it with its new secret: the one time the secret is sent unasked. */
+  async create(input: unknown): Promise<RevealedWatch> {
     const spec = WatchSpecSchema.safeParse(input)
     if (!spec.success) throw invalidWatch(spec.error.issues)
     const now = this.now()
@@ -70,11 +87,14 @@ export class WatchStore {
       anchorAt: at,
       nextRunAt: nextRunAfter(spec.data.schedule, now, now).toISOString(),
       runs: [],
+      webhook: spec.data.webhook,
+      deliveries: [],
       createdAt: at,
       updatedAt: at
     }
-    await this.client.create({ index: this.index, id, document: watch, refresh: true })
-    return watch
+    const revealed: RevealedWatch = { ...watch, secret: newSecret() }
+    await this.client.create({ index: this.index, id, document: revealed, refresh: true })
+    return revealed
   }
 
   async edit(id: string, input: unknown): Promise<Watch> {
@@ -86,6 +106,7 @@ export class WatchStore {
         ...current,
         ...(edit.data.name === undefined ? {} : { name: edit.data.name }),
         ...(edit.data.sources === undefined ? {} : { sources: edit.data.sources }),
+        ...(edit.data.webhook === undefined ? {} : { webhook: edit.data.webhook }),
         crawl: { ...current.crawl, ...edit.data.crawl }
       }
       if (edit.data.schedule === undefined) return next
@@ -115,6 +136,14 @@ export class WatchStore {
     })
   }
 
+  /** Adds or replaces (by id) a delivery of its webhook, newest first, keeping the last DELIVERIES_KEPT. */
+  async recordDelivery(id: string, delivery: Delivery): Promise<void> {
+    await this.change(id, (current) => ({
+      ...current,
+      deliveries: [delivery, ...current.deliveries.filter((d) => d.id !== delivery.id)].slice(0, DELIVERIES_KEPT)
+    }))
+  }
+
   async remove(id: string): Promise<void> {
     const res = await this.client.delete({ index: this.index, id, refresh: true }, { ignore: [404] })
     if (res.result === 'not_found') throw watchNotFound(id)
@@ -126,7 +155,7 @@ export class WatchStore {
       await this.client.index({
         index: this.index,
         id: next.id,
-        document: next,
+        document: { ...next, secret: version.secret ?? newSecret() },
         if_seq_no: version.seqNo,
         if_primary_term: version.primaryTerm,
         refresh: true
@@ -159,8 +188,18 @@ export class WatchStore {
     const res = await this.client.get<Watch>({ index: this.index, id }, { ignore: [404] })
     if (!res.found || res._source === undefined || res._seq_no === undefined || res._primary_term === undefined)
       throw watchNotFound(id)
-    return { watch: WatchSchema.parse(res._source), seqNo: res._seq_no, primaryTerm: res._primary_term }
+    return versionOf(res._source, res._seq_no, res._primary_term)
   }
+}
+
+/** The public watch (the schema drops the secret) beside its secret. */
+function versionOf(source: unknown, seqNo: number, primaryTerm: number): VersionedWatch {
+  const secret = (source as { secret?: unknown }).secret
+  return { watch: WatchSchema.parse(source), secret: typeof secret === 'string' ? secret : null, seqNo, primaryTerm }
+}
+
+function newSecret(): string {
+  return randomBytes(32).toString('hex')
 }
 
 function isConflict(err: unknown): boolean {

@@ -6,10 +6,17 @@ import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { formatTook } from './format-listing'
 import { renderHighlight } from './highlight'
+import { SaveSearchForm } from '../saved-searches/SaveSearchForm'
 
-/** Full-text search over cached listings, narrowed by skill facets. */
-/** `onOpen` gets the hit's id and its source (the default one for listings cached before sources). */
-export function ListingSearch(props: { onOpen: (id: string, source: string) => void }): ReactElement {
+/**
+ * Full-text search over cached listings, narrowed by skill facets, and saved with a name for
+ * alerts. `onOpen` gets the hit's id and its source (the default one for listings cached
+ * before sources); `onSaved` is told when a search was saved.
+ */
+export function ListingSearch(props: {
+  onOpen: (id: string, source: string) => void
+  onSaved: () => void
+}): ReactElement {
   const api = usePanelApi()
   const [query, setQuery] = useState('')
   const [skills, setSkills] = useState<string[]>([])
@@ -105,6 +112,7 @@ export function ListingSearch(props: { onOpen: (id: string, source: string) => v
           </div>
         </div>
       )}
+      {result && <SaveSearchForm q={result.query} skills={skills} onSaved={props.onSaved} />}
     </section>
   )
 }

@@ -9,6 +9,8 @@ import { LookupForm } from './LookupForm'
 import { formatTook } from './format-listing'
 import { useSources } from '../sources/use-sources'
 import { DEFAULT_SOURCE_NAME } from '../../../shared/source'
+import { SavedSearchList } from '../saved-searches/SavedSearchList'
+import { useSavedSearches } from '../saved-searches/use-saved-searches'
 
 interface HistoryEntry {
   n: number
@@ -23,6 +25,7 @@ const HISTORY_SIZE = 20
 export function LookupView({ active }: { active: boolean }): ReactElement {
   const api = usePanelApi()
   const { sources } = useSources(active)
+  const saved = useSavedSearches(active)
   const [busy, setBusy] = useState(false)
   const [result, setResult] = useState<LookupResult | null>(null)
   const [error, setError] = useState<PanelError | null>(null)
@@ -57,7 +60,8 @@ export function LookupView({ active }: { active: boolean }): ReactElement {
           <LookupForm busy={busy} sources={sources} onLookup={(id, options) => void lookup(id, options)} />
           {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
           {result && <ListingCard result={result} />}
-          <ListingSearch onOpen={(id, source) => void lookup(id, { refresh: false, source })} />
+          <ListingSearch onOpen={(id, source) => void lookup(id, { refresh: false, source })} onSaved={saved.refresh} />
+          <SavedSearchList savedSearches={saved.savedSearches} error={saved.error} refresh={saved.refresh} />
         </div>
         <aside className="panel lookup-history" aria-labelledby="history-heading">
           <h2 id="history-heading">History</h2>

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import type { ReactElement } from 'react'
 import type { PanelError } from '../../../shared/contract'
 import type { SourceDetail } from '../../../shared/source'
-import type { Watch } from '../../../shared/watch'
+import type { RevealedWatch, Watch } from '../../../shared/watch'
 import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { emptyWatchForm, formOfWatch, scheduleWords, watchEditOf, watchSpecOf } from './watch-form'
@@ -19,7 +19,8 @@ export function WatchForm({
 }: {
   editing: Watch | null
   sources: SourceDetail[] | null
-  onDone: () => void
+  /** With the watch added (its webhook's secret is in it), or nothing after an edit or a cancel. */
+  onDone: (added?: RevealedWatch) => void
 }): ReactElement {
   const api = usePanelApi()
   const [values, setValues] = useState<WatchFormValues>(
@@ -32,23 +33,34 @@ export function WatchForm({
     setValues((v) => ({ ...v, [field]: value }))
   const names = sources?.map((s) => s.name) ?? values.sources
 
-  const send = async (call: () => Promise<{ ok: true } | { ok: false; error: PanelError }>): Promise<void> => {
+  const send = async <T,>(
+    call: () => Promise<{ ok: true; value: T } | { ok: false; error: PanelError }>,
+    done: (value: T) => void
+  ): Promise<void> => {
     setProblems({})
     setBusy(true)
     const answer = await call()
     setBusy(false)
     setError(answer.ok ? null : answer.error)
-    if (answer.ok) onDone()
+    if (answer.ok) done(answer.value)
   }
   const submit = async (): Promise<void> => {
     if (editing === null) {
       const built = watchSpecOf(values)
-      if (built.ok) await send(() => api.invoke('watchAdd', built.request))
+      if (built.ok)
+        await send(
+          () => api.invoke('watchAdd', built.request),
+          (added) => onDone(added)
+        )
       else setProblems(built.problems)
       return
     }
     const built = watchEditOf(values)
-    if (built.ok) await send(() => api.invoke('watchEdit', { id: editing.id, edit: built.request }))
+    if (built.ok)
+      await send(
+        () => api.invoke('watchEdit', { id: editing.id, edit: built.request }),
+        () => onDone()
+      )
     else setProblems(built.problems)
   }
 
@@ -143,12 +155,28 @@ export function WatchForm({
         <input type="checkbox" checked={values.refresh} onChange={(event) => set('refresh', event.target.checked)} />{' '}
         scrape again what is cached (refresh)
       </label>
+      <label className="field">
+        <span>Webhook for health alerts</span>
+        <input
+          className="input"
+          type="url"
+          value={values.webhook}
+          placeholder="https://hooks.example.com/scrapedeck (optional)"
+          spellCheck={false}
+          data-testid="watch-webhook"
+          aria-invalid={problems.webhook !== undefined}
+          onChange={(event) => set('webhook', event.target.value)}
+        />
+        <span className="field-problem" role="status">
+          {problems.webhook ?? ''}
+        </span>
+      </label>
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       <div className="source-form__actions">
         <button type="submit" className="button button--primary" disabled={busy} data-testid="watch-save">
           {editing === null ? 'Add the watch' : 'Save'}
         </button>
-        <button type="button" className="button" onClick={onDone}>
+        <button type="button" className="button" onClick={() => onDone()}>
           Cancel
         </button>
       </div>

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { ReactElement } from 'react'
-import type { Watch } from '../../../shared/watch'
+import type { RevealedWatch, Watch } from '../../../shared/watch'
 import { describeSchedule } from '../../../shared/watch-schedule'
 import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
@@ -23,6 +23,8 @@ export function WatchesView({ active }: { active: boolean }): ReactElement {
   const { sources } = useSources(active)
   const [form, setForm] = useState<{ editing: Watch | null } | null>(null)
   const { act, actionError, dismiss } = useRowActions(refresh)
+  // A new watch's webhook secret, shown once (it is not in the list's answers).
+  const [added, setAdded] = useState<RevealedWatch | null>(null)
 
   return (
     <section className="view" aria-labelledby="watches-heading">
@@ -42,11 +44,24 @@ export function WatchesView({ active }: { active: boolean }): ReactElement {
           key={form.editing?.id ?? '(new)'}
           editing={form.editing}
           sources={sources}
-          onDone={() => {
+          onDone={(watch) => {
             setForm(null)
+            if (watch?.webhook != null) setAdded(watch)
             refresh()
           }}
         />
+      )}
+      {added !== null && (
+        <div className="panel" role="status" data-testid="watch-secret">
+          <p>
+            The webhook of <strong>{added.name}</strong> gets its health alerts signed with this secret (the
+            X-Scrapedeck-Signature header); it is shown once here, and by <code>deck watch show --reveal</code>:
+          </p>
+          <code className="secret">{added.secret}</code>{' '}
+          <button type="button" className="button button--quiet" onClick={() => setAdded(null)}>
+            Done
+          </button>
+        </div>
       )}
       {error && <ErrorNotice error={error} />}
       {actionError && <ErrorNotice error={actionError} onDismiss={dismiss} />}
@@ -66,6 +81,13 @@ export function WatchesView({ active }: { active: boolean }): ReactElement {
                     {watch.name}
                     {watch.paused && <span className="muted"> · paused</span>}
                     <div className="muted">{watch.sources.join(', ')}</div>
+                    {watch.webhook !== null && (
+                      <div className="muted" data-testid="watch-webhook-state">
+                        webhook {watch.webhook}
+                        {watch.deliveries[0] !== undefined &&
+                          ` · last ${watch.deliveries[0].event} ${watch.deliveries[0].state} after ${watch.deliveries[0].attempts.length} attempt(s)`}
+                      </div>
+                    )}
                   </th>
                   <td data-testid="watch-schedule">{describeSchedule(watch.schedule)}</td>
                   <td>
@@ -77,7 +99,11 @@ export function WatchesView({ active }: { active: boolean }): ReactElement {
                     ) : (
                       <>
                         {formatTime(last.dueAt)} ({last.trigger})<div>{runOutcomeText(last)}</div>
-                        {last.crawlId !== null && <div className="muted">crawl {last.crawlId}</div>}
+                        {last.crawlId !== null && (
+                          <div className="muted" data-testid="watch-last-crawl" data-crawl-id={last.crawlId}>
+                            crawl {last.crawlId}
+                          </div>
+                        )}
                       </>
                     )}
                   </td>

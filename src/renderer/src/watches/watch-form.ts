@@ -4,6 +4,7 @@
  * is named beside its field, with its words shown while it is typed.
  */
 import type { WatchEdit, WatchSpecInput, Watch } from '../../../shared/watch'
+import { webhookUrlProblem } from '../../../shared/saved-search'
 import { describeSchedule, scheduleProblem } from '../../../shared/watch-schedule'
 import type { WatchSchedule } from '../../../shared/watch-schedule'
 
@@ -15,12 +16,23 @@ export interface WatchFormValues {
   timeZone: string
   hours: string
   refresh: boolean
+  /** Where its health alerts are POSTed; empty for none. */
+  webhook: string
 }
 
-export type WatchFormField = 'sources' | 'schedule'
+export type WatchFormField = 'sources' | 'schedule' | 'webhook'
 
 export function emptyWatchForm(timeZone: string): WatchFormValues {
-  return { name: '', sources: ['jobboard'], kind: 'cron', cron: '0 7 * * *', timeZone, hours: '6', refresh: false }
+  return {
+    name: '',
+    sources: ['jobboard'],
+    kind: 'cron',
+    cron: '0 7 * * *',
+    timeZone,
+    hours: '6',
+    refresh: false,
+    webhook: ''
+  }
 }
 
 export function formOfWatch(watch: Watch): WatchFormValues {
@@ -32,7 +44,8 @@ export function formOfWatch(watch: Watch): WatchFormValues {
     cron: s.kind === 'cron' ? s.cron : '0 7 * * *',
     timeZone: s.kind === 'cron' ? s.timeZone : 'UTC',
     hours: s.kind === 'every' ? String(s.hours) : '6',
-    refresh: watch.crawl.refresh
+    refresh: watch.crawl.refresh,
+    webhook: watch.webhook ?? ''
   }
 }
 
@@ -60,14 +73,18 @@ export function watchSpecOf(values: WatchFormValues): Built<WatchSpecInput> {
   if (values.sources.length === 0) problems.sources = 'Pick at least one source'
   const schedule = scheduleOf(values)
   if (!schedule.ok) problems.schedule = schedule.problem
-  if (!schedule.ok || problems.sources !== undefined) return { ok: false, problems }
+  const webhook = values.webhook.trim()
+  const webhookProblem = webhook === '' ? null : webhookUrlProblem(webhook)
+  if (webhookProblem !== null) problems.webhook = webhookProblem
+  if (!schedule.ok || Object.keys(problems).length > 0) return { ok: false, problems }
   return {
     ok: true,
     request: {
       ...(values.name.trim() === '' ? {} : { name: values.name.trim() }),
       sources: values.sources,
       schedule: schedule.schedule,
-      crawl: { refresh: values.refresh, maxAttempts: 3 }
+      crawl: { refresh: values.refresh, maxAttempts: 3 },
+      webhook: webhook === '' ? null : webhook
     }
   }
 }
@@ -75,9 +92,15 @@ export function watchSpecOf(values: WatchFormValues): Built<WatchSpecInput> {
 export function watchEditOf(values: WatchFormValues): Built<WatchEdit> {
   const spec = watchSpecOf(values)
   if (!spec.ok) return spec
-  const { name, sources, schedule } = spec.request
+  const { name, sources, schedule, webhook } = spec.request
   return {
     ok: true,
-    request: { ...(name === undefined ? {} : { name }), sources, schedule, crawl: { refresh: values.refresh } }
+    request: {
+      ...(name === undefined ? {} : { name }),
+      sources,
+      schedule,
+      crawl: { refresh: values.refresh },
+      webhook: webhook ?? null
+    }
   }
 }

@@ -74,8 +74,17 @@ describe('watch runs in the view', () => {
       request: {
         sources: ['jobboard'],
         schedule: { kind: 'cron', cron: '0 7 * * *', timeZone: 'Europe/Berlin' },
-        crawl: { refresh: false, maxAttempts: 3 }
+        crawl: { refresh: false, maxAttempts: 3 },
+        webhook: null
       }
+    })
+    expect(watchSpecOf({ ...form, webhook: ' ftp://hooks.example.com/x ' })).toEqual({
+      ok: false,
+      problems: { webhook: 'A webhook URL is http or https, not ftp' }
+    })
+    expect(watchSpecOf({ ...form, webhook: ' https://hooks.example.com/x ' })).toMatchObject({
+      ok: true,
+      request: { webhook: 'https://hooks.example.com/x' }
     })
   })
 })
