@@ -20,7 +20,8 @@
  *   BENCH_HOT_THREADS=<file> saves its hot threads 5 s into the crawl;
  * - the ratios of ours to Scrapy's.
  * Our stack is warmed up first by a crawl of BENCH_WARMUP ids (default 200; their listings are
- * then removed from the cache so the measured crawl fetches them again): a long-lived stack's
+ * then removed from the cache and the listing registry is dropped, so the measured crawl is a
+ * first crawl that fetches every page whole, as every round's is): a long-lived stack's
  * workers have loaded their parser by the time a user crawls. Scrapy runs cold, start-up
  * included, as a user runs it. Images: ELASTICSEARCH_IMAGE and RABBITMQ_IMAGE (default the
  * offline ones, scrapedeck/…; `npm run stack:images`).
@@ -36,6 +37,7 @@ import type { BenchElasticsearch, BenchRabbitMq } from './support/bench-containe
 import { machineLine } from './support/machine'
 import { processCpuSeconds } from './support/process-cpu'
 import { runScrapyCrawl } from './support/scrapy-peer'
+import { registryIndex } from '../src/services/crawler/changes/listing-registry'
 
 const LISTINGS = Number(process.env['BENCH_LISTINGS'] ?? 2000)
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 200)
@@ -107,6 +109,7 @@ interface Stack {
   scrapers: ServiceProcess[]
   client: CrawlClient
   listingsIndex: string
+  registryIndex: string
 }
 
 async function stackCpu(stack: Stack): Promise<Record<string, number>> {
@@ -133,8 +136,14 @@ async function waitForCrawl(client: CrawlClient, id: string): Promise<number> {
   }
 }
 
-/** Removes every cached listing (the integ-test Elasticsearch has no _delete_by_query). */
-async function emptyListingsCache(stack: Stack): Promise<void> {
+/**
+ * Makes the next crawl a first crawl, as Scrapy's is: the listing registry is dropped (its
+ * template stays, so the next write recreates it as mapped; a record left would turn the page
+ * into a conditional GET and a 304, or a <lastmod> skip), and every cached listing removed
+ * (the integ-test Elasticsearch has no _delete_by_query).
+ */
+async function forgetCrawled(stack: Stack): Promise<void> {
+  await fetch(`${stack.es.url}/${stack.registryIndex}`, { method: 'DELETE' })
   for (;;) {
     await fetch(`${stack.es.url}/${stack.listingsIndex}/_refresh`, { method: 'POST' })
     const res = await fetch(`${stack.es.url}/${stack.listingsIndex}/_search?size=1000&_source=false`)
@@ -161,7 +170,7 @@ async function crawlWithStack(stack: Stack, board: RunningJobBoard): Promise<Sid
   if (summary.total !== board.catalog.entries.length)
     throw new Error(`the crawl has ${summary.total} items, the board ${board.catalog.entries.length} urls`)
   // The next round crawls the same board again: its listings leave the cache, so none is skipped.
-  await emptyListingsCache(stack)
+  await forgetCrawled(stack)
   return { wallSeconds, urls: summary.total, cpu: diff(cpuAfter, cpuBefore), es: diff(esAfter, esBefore) }
 }
 
@@ -197,7 +206,15 @@ async function startStack(
     started.push(scrapers[scrapers.length - 1]!)
   }
   const client = new CrawlClient({ baseUrl: url, timeoutMs: 30_000 })
-  return { es, rabbit, api, scrapers, client, listingsIndex: names.listingsIndex }
+  return {
+    es,
+    rabbit,
+    api,
+    scrapers,
+    client,
+    listingsIndex: names.listingsIndex,
+    registryIndex: registryIndex(names.prefix)
+  }
 }
 
 async function warmUp(stack: Stack, board: RunningJobBoard): Promise<void> {
@@ -208,7 +225,7 @@ async function warmUp(stack: Stack, board: RunningJobBoard): Promise<void> {
     maxAttempts: 3
   })
   await waitForCrawl(stack.client, crawl.id)
-  await emptyListingsCache(stack)
+  await forgetCrawled(stack)
 }
 
 /** Elasticsearch's busiest threads 5 s into the crawl (its own `_nodes/hot_threads`), to BENCH_HOT_THREADS. */
