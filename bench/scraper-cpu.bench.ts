@@ -9,10 +9,13 @@
  * answered; the board and the caller run in this process and are left out.
  * BENCH_TREES=<dir>,<dir> runs the scraper of each tree (a checkout of another commit, with
  * node_modules) in turn, BENCH_ROUNDS times (default 2), so two versions are compared in one
- * run under the same load; default: this tree.
+ * run under the same load; default: this tree. BENCH_NODE_ARGS adds options to each scraper's
+ * `node` (`--cpu-prof --cpu-prof-dir=<dir>`: a profile per thread, of wall time, so a thread
+ * preempted inside a function counts there; the per-thread CPU in the table is /proc's).
  */
 import { connect } from 'amqplib'
 import { spawn } from 'node:child_process'
+import { readFileSync, readdirSync } from 'node:fs'
 import type { ChildProcess } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -30,6 +33,7 @@ const IN_FLIGHT = 20
 const WARMUP = 200
 const HERE = fileURLToPath(new URL('..', import.meta.url))
 const TREES = (process.env['BENCH_TREES'] ?? HERE).split(',').filter((tree) => tree !== '')
+const NODE_ARGS = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '')
 
 interface Scraper {
   child: ChildProcess
@@ -37,7 +41,7 @@ interface Scraper {
 }
 
 async function startScraper(tree: string, service: string, boardUrl: string): Promise<Scraper> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/services/scraper/main.ts'], {
+  const child = spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', 'src/services/scraper/main.ts'], {
     cwd: tree,
     env: {
       ...process.env,
@@ -73,6 +77,40 @@ async function startScraper(tree: string, service: string, boardUrl: string): Pr
   }
 }
 
+/** CPU seconds of each thread of a process, by thread id, with its name (/proc/<pid>/task). */
+function threadCpu(pid: number): Map<string, { name: string; seconds: number }> {
+  const threads = new Map<string, { name: string; seconds: number }>()
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ')
+      threads.set(tid, {
+        name: tid === String(pid) ? 'main' : name,
+        seconds: (Number(fields[11]) + Number(fields[12])) / 100
+      })
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return threads
+}
+
+/** Milliseconds per page by thread name, the busiest first: where in the process the CPU went. */
+function threadShares(before: ReturnType<typeof threadCpu>, after: ReturnType<typeof threadCpu>): string {
+  const byName = new Map<string, number>()
+  for (const [tid, { name, seconds }] of after) {
+    const spent = seconds - (before.get(tid)?.seconds ?? 0)
+    byName.set(name, (byName.get(name) ?? 0) + spent)
+  }
+  return [...byName]
+    .filter(([, seconds]) => seconds > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, seconds]) => `${name} ${((seconds / PAGES) * 1000).toFixed(2)}`)
+    .join(', ')
+}
+
 /** Calls for these ids, IN_FLIGHT at a time; answers how many were listings (the rest are errors such as 410s). */
 async function scrape(client: RpcClient, service: string, ids: string[]): Promise<number> {
   let next = 0
@@ -105,8 +143,8 @@ async function main(): Promise<void> {
   const services: string[] = []
   try {
     console.log(`${PAGES} pages at ${LATENCY_MS} ms, ${IN_FLIGHT} calls in flight, one scraper × 10 workers`)
-    console.log('| round | tree | CPU ms per page | listings | wall s | load average |')
-    console.log('|---|---|---|---|---|---|')
+    console.log('| round | tree | CPU ms per page | by thread (ms per page) | listings | wall s | load average |')
+    console.log('|---|---|---|---|---|---|---|')
     for (let round = 1; round <= ROUNDS; round += 1) {
       for (const tree of TREES) {
         const service = `bench_cpu_${process.pid}_${round}_${TREES.indexOf(tree)}`
@@ -115,12 +153,14 @@ async function main(): Promise<void> {
         try {
           await scrape(client, service, ids.slice(0, WARMUP))
           const before = processCpuSeconds(scraper.child.pid)
+          const threadsBefore = threadCpu(scraper.child.pid!)
           const started = performance.now()
           const listings = await scrape(client, service, ids.slice(WARMUP))
           const cpu = processCpuSeconds(scraper.child.pid) - before
+          const threads = threadShares(threadsBefore, threadCpu(scraper.child.pid!))
           const wall = (performance.now() - started) / 1000
           console.log(
-            `| ${round} | ${tree} | ${((cpu / PAGES) * 1000).toFixed(2)} | ${listings} | ${wall.toFixed(1)} | ${loadavg()[0]!.toFixed(1)} |`
+            `| ${round} | ${tree} | ${((cpu / PAGES) * 1000).toFixed(2)} | ${threads} | ${listings} | ${wall.toFixed(1)} | ${loadavg()[0]!.toFixed(1)} |`
           )
         } finally {
           await scraper.stop()
