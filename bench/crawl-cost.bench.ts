@@ -16,7 +16,8 @@
  *   (get, mget documents, and the read inside each update), search queries, refreshes, and bulk
  *   requests; Elasticsearch CPU per url, the time it spent indexing into the ledger and into
  *   the listings cache, and what its idle CPU rate (measured for IDLE_SECONDS before the stack
- *   starts and again before the crawls) adds over the crawl's wall time;
+ *   starts, and with the stack up IDLE_SETTLE_SECONDS after the warm-up, with the searches a
+ *   second the idle stack makes) adds over the crawl's wall time;
  *   BENCH_HOT_THREADS=<file> saves its hot threads 5 s into the crawl;
  * - the ratios of ours to Scrapy's.
  * Our stack is warmed up first by a crawl of BENCH_WARMUP ids (default 200; their listings are
@@ -45,6 +46,7 @@ const REPLICAS = Number(process.env['BENCH_REPLICAS'] ?? 3)
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1)
 const WARMUP_IDS = Number(process.env['BENCH_WARMUP'] ?? 200)
 const IDLE_SECONDS = 10
+const IDLE_SETTLE_SECONDS = 20
 const HOT_THREADS_FILE = process.env['BENCH_HOT_THREADS']
 /** As compose.yaml's scraper. */
 const WORKERS_PER_REPLICA = 10
@@ -235,11 +237,15 @@ async function saveHotThreads(es: BenchElasticsearch): Promise<void> {
   writeFileSync(HOT_THREADS_FILE!, await res.text())
 }
 
-/** A container's CPU seconds per second over IDLE_SECONDS with no crawl running. */
-async function idleCpuPerSecond(container: BenchElasticsearch): Promise<number> {
-  const before = await container.cpuSeconds()
+/** Elasticsearch's CPU seconds and search queries per second over IDLE_SECONDS with no crawl running. */
+async function idleRate(es: BenchElasticsearch): Promise<{ cpu: number; searches: number }> {
+  const searches = async (): Promise<number> => (await esCounters(es, '')).searches
+  const [cpuBefore, searchesBefore] = [await es.cpuSeconds(), await searches()]
   await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000))
-  return ((await container.cpuSeconds()) - before) / IDLE_SECONDS
+  return {
+    cpu: ((await es.cpuSeconds()) - cpuBefore) / IDLE_SECONDS,
+    searches: ((await searches()) - searchesBefore) / IDLE_SECONDS
+  }
 }
 
 const fmt = (n: number, digits = 1): string => n.toFixed(digits)
@@ -299,12 +305,16 @@ async function main(): Promise<void> {
         (c) => containers.push(c),
         () => undefined
       )
-    const aloneEsCpu = await idleCpuPerSecond(await es)
+    const alone = await idleRate(await es)
     const stack = await startStack(board, await es, await rabbit, processes)
     await warmUp(stack, board)
-    const idleEsCpu = await idleCpuPerSecond(stack.es)
+    // The warm-up's writes are merged and its indices go search-idle first: this is the stack at rest.
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_SECONDS * 1000))
+    const idle = await idleRate(stack.es)
+    const idleEsCpu = idle.cpu
     console.log(
-      `Elasticsearch idle: ${fmt(aloneEsCpu * 1000)} ms of CPU a second alone, ${fmt(idleEsCpu * 1000)} ms with the stack up and no crawl`
+      `Elasticsearch idle: ${fmt(alone.cpu * 1000)} ms of CPU a second alone, ${fmt(idle.cpu * 1000)} ms with the stack up ` +
+        `and no crawl (${IDLE_SETTLE_SECONDS} s after the warm-up), serving ${fmt(idle.searches, 2)} searches a second`
     )
     for (let round = 1; round <= ROUNDS; round += 1) {
       const ours = await crawlWithStack(stack, board)
