@@ -16,11 +16,13 @@
  *   (get, mget documents, and the read inside each update), search queries, refreshes, and bulk
  *   requests; Elasticsearch CPU per url, the time it spent indexing into the ledger and into
  *   the listings cache, and what its idle CPU rate (measured for IDLE_SECONDS before the stack
- *   starts and again before the crawls) adds over the crawl's wall time;
+ *   starts, and with the stack up IDLE_SETTLE_SECONDS after the warm-up, with the searches a
+ *   second the idle stack makes) adds over the crawl's wall time;
  *   BENCH_HOT_THREADS=<file> saves its hot threads 5 s into the crawl;
  * - the ratios of ours to Scrapy's.
  * Our stack is warmed up first by a crawl of BENCH_WARMUP ids (default 200; their listings are
- * then removed from the cache so the measured crawl fetches them again): a long-lived stack's
+ * then removed from the cache and the listing registry is dropped, so the measured crawl is a
+ * first crawl that fetches every page whole, as every round's is): a long-lived stack's
  * workers have loaded their parser by the time a user crawls. Scrapy runs cold, start-up
  * included, as a user runs it. Images: ELASTICSEARCH_IMAGE and RABBITMQ_IMAGE (default the
  * offline ones, scrapedeck/…; `npm run stack:images`).
@@ -36,6 +38,7 @@ import type { BenchElasticsearch, BenchRabbitMq } from './support/bench-containe
 import { machineLine } from './support/machine'
 import { processCpuSeconds } from './support/process-cpu'
 import { runScrapyCrawl } from './support/scrapy-peer'
+import { registryIndex } from '../src/services/crawler/changes/listing-registry'
 
 const LISTINGS = Number(process.env['BENCH_LISTINGS'] ?? 2000)
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 200)
@@ -43,6 +46,7 @@ const REPLICAS = Number(process.env['BENCH_REPLICAS'] ?? 3)
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1)
 const WARMUP_IDS = Number(process.env['BENCH_WARMUP'] ?? 200)
 const IDLE_SECONDS = 10
+const IDLE_SETTLE_SECONDS = 20
 const HOT_THREADS_FILE = process.env['BENCH_HOT_THREADS']
 /** As compose.yaml's scraper. */
 const WORKERS_PER_REPLICA = 10
@@ -107,6 +111,7 @@ interface Stack {
   scrapers: ServiceProcess[]
   client: CrawlClient
   listingsIndex: string
+  registryIndex: string
 }
 
 async function stackCpu(stack: Stack): Promise<Record<string, number>> {
@@ -133,8 +138,14 @@ async function waitForCrawl(client: CrawlClient, id: string): Promise<number> {
   }
 }
 
-/** Removes every cached listing (the integ-test Elasticsearch has no _delete_by_query). */
-async function emptyListingsCache(stack: Stack): Promise<void> {
+/**
+ * Makes the next crawl a first crawl, as Scrapy's is: the listing registry is dropped (its
+ * template stays, so the next write recreates it as mapped; a record left would turn the page
+ * into a conditional GET and a 304, or a <lastmod> skip), and every cached listing removed
+ * (the integ-test Elasticsearch has no _delete_by_query).
+ */
+async function forgetCrawled(stack: Stack): Promise<void> {
+  await fetch(`${stack.es.url}/${stack.registryIndex}`, { method: 'DELETE' })
   for (;;) {
     await fetch(`${stack.es.url}/${stack.listingsIndex}/_refresh`, { method: 'POST' })
     const res = await fetch(`${stack.es.url}/${stack.listingsIndex}/_search?size=1000&_source=false`)
@@ -161,7 +172,7 @@ async function crawlWithStack(stack: Stack, board: RunningJobBoard): Promise<Sid
   if (summary.total !== board.catalog.entries.length)
     throw new Error(`the crawl has ${summary.total} items, the board ${board.catalog.entries.length} urls`)
   // The next round crawls the same board again: its listings leave the cache, so none is skipped.
-  await emptyListingsCache(stack)
+  await forgetCrawled(stack)
   return { wallSeconds, urls: summary.total, cpu: diff(cpuAfter, cpuBefore), es: diff(esAfter, esBefore) }
 }
 
@@ -197,7 +208,15 @@ async function startStack(
     started.push(scrapers[scrapers.length - 1]!)
   }
   const client = new CrawlClient({ baseUrl: url, timeoutMs: 30_000 })
-  return { es, rabbit, api, scrapers, client, listingsIndex: names.listingsIndex }
+  return {
+    es,
+    rabbit,
+    api,
+    scrapers,
+    client,
+    listingsIndex: names.listingsIndex,
+    registryIndex: registryIndex(names.prefix)
+  }
 }
 
 async function warmUp(stack: Stack, board: RunningJobBoard): Promise<void> {
@@ -208,7 +227,7 @@ async function warmUp(stack: Stack, board: RunningJobBoard): Promise<void> {
     maxAttempts: 3
   })
   await waitForCrawl(stack.client, crawl.id)
-  await emptyListingsCache(stack)
+  await forgetCrawled(stack)
 }
 
 /** Elasticsearch's busiest threads 5 s into the crawl (its own `_nodes/hot_threads`), to BENCH_HOT_THREADS. */
@@ -218,11 +237,15 @@ async function saveHotThreads(es: BenchElasticsearch): Promise<void> {
   writeFileSync(HOT_THREADS_FILE!, await res.text())
 }
 
-/** A container's CPU seconds per second over IDLE_SECONDS with no crawl running. */
-async function idleCpuPerSecond(container: BenchElasticsearch): Promise<number> {
-  const before = await container.cpuSeconds()
+/** Elasticsearch's CPU seconds and search queries per second over IDLE_SECONDS with no crawl running. */
+async function idleRate(es: BenchElasticsearch): Promise<{ cpu: number; searches: number }> {
+  const searches = async (): Promise<number> => (await esCounters(es, '')).searches
+  const [cpuBefore, searchesBefore] = [await es.cpuSeconds(), await searches()]
   await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000))
-  return ((await container.cpuSeconds()) - before) / IDLE_SECONDS
+  return {
+    cpu: ((await es.cpuSeconds()) - cpuBefore) / IDLE_SECONDS,
+    searches: ((await searches()) - searchesBefore) / IDLE_SECONDS
+  }
 }
 
 const fmt = (n: number, digits = 1): string => n.toFixed(digits)
@@ -282,12 +305,16 @@ async function main(): Promise<void> {
         (c) => containers.push(c),
         () => undefined
       )
-    const aloneEsCpu = await idleCpuPerSecond(await es)
+    const alone = await idleRate(await es)
     const stack = await startStack(board, await es, await rabbit, processes)
     await warmUp(stack, board)
-    const idleEsCpu = await idleCpuPerSecond(stack.es)
+    // The warm-up's writes are merged and its indices go search-idle first: this is the stack at rest.
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_SECONDS * 1000))
+    const idle = await idleRate(stack.es)
+    const idleEsCpu = idle.cpu
     console.log(
-      `Elasticsearch idle: ${fmt(aloneEsCpu * 1000)} ms of CPU a second alone, ${fmt(idleEsCpu * 1000)} ms with the stack up and no crawl`
+      `Elasticsearch idle: ${fmt(alone.cpu * 1000)} ms of CPU a second alone, ${fmt(idle.cpu * 1000)} ms with the stack up ` +
+        `and no crawl (${IDLE_SETTLE_SECONDS} s after the warm-up), serving ${fmt(idle.searches, 2)} searches a second`
     )
     for (let round = 1; round <= ROUNDS; round += 1) {
       const ours = await crawlWithStack(stack, board)

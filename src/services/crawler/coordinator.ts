@@ -114,6 +114,13 @@ export interface CoordinatorOptions {
 }
 
 const STALE_CHECK_EVERY_MS = 5000
+/**
+ * With no crawl running, running crawls are looked for this often instead of at every tick, so
+ * an idle stack does not search the ledger twice a second. A crawl started, resumed or retried
+ * through this coordinator wakes the loop at once; one started through another coordinator
+ * (a second `api`) is dispatched by that one at once and seen here within this.
+ */
+const IDLE_LOOK_EVERY_MS = 5000
 
 export class Coordinator {
   readonly crawls: CrawlStore
@@ -154,6 +161,10 @@ export class Coordinator {
   private linkStarted = false
   private starting: Promise<void> | null = null
   private lastStaleCheck = 0
+  /** Until then the last look found no running crawl and nothing woke the loop since. */
+  private idleUntil = 0
+  /** Counts wake(): a look that started before a wake must not put the loop back to sleep. */
+  private wakes = 0
 
   constructor(private readonly options: CoordinatorOptions) {
     this.es = createElasticsearchClient(options.elasticsearchUrl, 30_000)
@@ -313,7 +324,7 @@ export class Coordinator {
     await this.ingests.resumeAll()
     this.httpStats.start()
     this.started = true
-    this.schedule(0)
+    this.wake()
     this.watches.start()
     this.alerts.start()
     this.options.logger.info('Crawl coordinator started', {
@@ -344,7 +355,7 @@ export class Coordinator {
     const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`
     const started = await this.ingests.start(id, request)
     const [crawl] = await this.stats.summaries([started.crawl])
-    this.schedule(0)
+    this.wake()
     return { ...started.result, crawl: crawl! }
   }
 
@@ -448,7 +459,7 @@ export class Coordinator {
     // Scrapers learn of a cancel or pause (or a resume) at once, not at the next announcement.
     await this.announcer.announce().catch(() => {})
     if (action === 'cancel') this.ingests.abort(id)
-    this.schedule(0)
+    this.wake()
     // The answer's counts include what the action just changed.
     await this.items.refresh()
     return this.summary(id)
@@ -538,6 +549,13 @@ export class Coordinator {
     return crawl
   }
 
+  /** Looks for running crawls at the next tick, at once. */
+  private wake(): void {
+    this.wakes += 1
+    this.idleUntil = 0
+    this.schedule(0)
+  }
+
   private schedule(delayMs: number): void {
     if (this.closed) return
     if (this.timer !== null) clearTimeout(this.timer)
@@ -560,7 +578,10 @@ export class Coordinator {
   private async tick(): Promise<void> {
     const now = Date.now()
     if (now - this.announcer.lastAnnounce >= ANNOUNCE_EVERY_MS) await this.announcer.announce()
-    const running = await this.crawls.list(['running'], 1000)
+    const idle = now < this.idleUntil
+    const wakes = this.wakes
+    const running = idle ? [] : await this.crawls.list(['running'], 1000)
+    if (!idle && wakes === this.wakes) this.idleUntil = running.length === 0 ? now + IDLE_LOOK_EVERY_MS : 0
     if (running.length > 0) await this.politeness.refresh()
     await this.dispatcher.dispatch(running.map((c) => c.id))
     if (now - this.lastStaleCheck >= STALE_CHECK_EVERY_MS) {

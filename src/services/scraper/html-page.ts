@@ -44,12 +44,23 @@ function hasJobMarker($: CheerioAPI): boolean {
 }
 
 function meta($: CheerioAPI, key: string): string | null {
-  const content = $(`meta[property="${key}"], meta[name="${key}"]`).first().attr('content')
+  return trimmedContent($(`meta[property="${key}"], meta[name="${key}"]`).first().attr('content'))
+}
+
+function trimmedContent(content: string | undefined): string | null {
   return content === undefined || content.trim() === '' ? null : content.trim()
 }
 
 export function canonicalUrl($: CheerioAPI): string | null {
-  return $('link[rel="canonical"]').attr('href') ?? meta($, 'og:url')
+  return declaredUrl(
+    $('link[rel="canonical"]').attr('href'),
+    $('meta[property="og:url"], meta[name="og:url"]').first().attr('content')
+  )
+}
+
+/** The page's own address as it declares it: its first canonical link's href, else its first og:url. */
+export function declaredUrl(canonicalHref: string | undefined, ogUrl: string | undefined): string | null {
+  return canonicalHref ?? trimmedContent(ogUrl)
 }
 
 function firstNonEmpty(values: (string | null)[]): string | null {

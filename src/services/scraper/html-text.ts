@@ -3,6 +3,7 @@
  * kept as line breaks so a description still reads like the page did.
  */
 import { load } from 'cheerio'
+import { decodeHTML } from 'entities'
 import type { AnyNode } from 'domhandler'
 import { checkMarkup } from './markup-scan'
 
@@ -72,10 +73,22 @@ function decodeEntities(value: string): string {
 export function descriptionText(value: string): string {
   // Plain text with line breaks (Workday does this) keeps them: they are its paragraphs.
   const hasTags = /<[a-z!/]/i.test(value)
-  const once = htmlToText(hasTags ? value : value.replace(/\r?\n/g, '<br>'))
+  const once = /[<\0]/.test(value) ? htmlToText(hasTags ? value : value.replace(/\r?\n/g, '<br>')) : plainText(value)
   // A lookahead, not `[^>]*>`: that rescans to the end from every "<p" with no ">" after it,
   // which made a crafted description (`&lt;p ` × 100k) take minutes.
   return /<\/?(p|br|div|ul|ol|li|strong|em|b|i|h[1-6]|span|a)(?=[\s/>])/i.test(once) ? htmlToText(once) : once
+}
+
+/**
+ * Text with no `<` and no NUL, as htmlToText reads its lines joined by `<br>` (under the same
+ * markup limits), without parsing it: the parser makes each line one text node, its character
+ * references decoded as parse5 decodes them (the same `entities` decoder, in its legacy mode
+ * for text), and each break one `<br>`.
+ */
+function plainText(value: string): string {
+  const lines = value.split(/\r?\n/)
+  checkMarkup(lines.join('<br>'), 'a description')
+  return tidy(lines.map((line) => (line.includes('&') ? decodeHTML(line) : line).replace(/\s+/g, ' ')).join('\n'))
 }
 
 function appendText(nodes: AnyNode[], parts: string[]): void {

@@ -24,12 +24,17 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f]+/g
 const MAX_DEPTH = 6
 
 export function findJsonLdPosting($: CheerioAPI): JsonLdPosting | null {
+  return findJsonLdPostingIn(jsonLdBlocks($))
+}
+
+/** The same, from the blocks' texts in document order (page-scan.ts reads them without a DOM). */
+export function findJsonLdPostingIn(blocks: readonly string[]): JsonLdPosting | null {
   const nodesById = new Map<string, JsonObject>()
   // A block that is valid JSON is trusted over one we repaired: a broken block beside a good
   // one is often a leftover (a draft, a template default).
   let posting: JsonObject | null = null
   let repairedPosting: JsonObject | null = null
-  for (const block of jsonLdBlocks($)) {
+  for (const block of blocks) {
     const parsed = readJsonLd(block)
     for (const node of objectsIn(parsed?.value, 0)) {
       const id = node['@id']
