@@ -138,11 +138,17 @@ describe('a pending webhook delivery across an api restart', () => {
     })
     expect(second.api.output()).not.toContain(saved.secret)
 
-    // The outbox is empty once the delivery ended.
+    // The outbox empties once the delivery ended (its entry goes just after the record is written).
     const es2 = createElasticsearchClient(ES_URL, 30_000)
     try {
-      await es2.indices.refresh({ index: webhookOutboxIndex(names.prefix) })
-      expect((await es2.count({ index: webhookOutboxIndex(names.prefix) })).count).toBe(0)
+      await waitUntil(
+        async () => {
+          await es2.indices.refresh({ index: webhookOutboxIndex(names.prefix) })
+          return (await es2.count({ index: webhookOutboxIndex(names.prefix) })).count === 0
+        },
+        15_000,
+        'the outbox to be empty'
+      )
     } finally {
       await es2.close()
     }
