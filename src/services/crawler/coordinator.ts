@@ -354,6 +354,8 @@ export class Coordinator {
   async startCrawl(request: CrawlStartOptions): Promise<CrawlStartResponse> {
     const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`
     const started = await this.ingests.start(id, request)
+    // The answer's counts include the items just ingested (the aggregation sees refreshed items only).
+    await this.items.refresh()
     const [crawl] = await this.stats.summaries([started.crawl])
     this.wake()
     return { ...started.result, crawl: crawl! }
