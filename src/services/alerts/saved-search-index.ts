@@ -3,8 +3,8 @@
  * one document per saved search, `_id` = its name, with its signing secret and its last
  * deliveries inside it. Read whole, never searched, so mapped with almost nothing indexed.
  */
-import { errors } from '@elastic/elasticsearch'
 import type { Client, estypes } from '@elastic/elasticsearch'
+import { deleteOwnedIndex, ensureOwnedIndex } from '../listings/owned-index'
 
 export function savedSearchesIndex(prefix: string): string {
   return `${prefix}-saved-searches`
@@ -26,22 +26,10 @@ const MAPPINGS: estypes.MappingTypeMapping = {
 }
 
 export async function ensureSavedSearchesIndex(client: Client, index: string): Promise<void> {
-  await client.indices.putIndexTemplate({
-    name: `${index}-saved-searches`,
-    index_patterns: [index],
-    template: { settings: SETTINGS, mappings: MAPPINGS }
-  })
-  if (await client.indices.exists({ index })) return
-  try {
-    await client.indices.create({ index, settings: SETTINGS, mappings: MAPPINGS })
-  } catch (err) {
-    if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception'))
-      throw err
-  }
+  await ensureOwnedIndex(client, index, 'saved-searches', { settings: SETTINGS, mappings: MAPPINGS })
 }
 
 /** Removes the index and its template (tests). */
 export async function deleteSavedSearchesIndex(client: Client, index: string): Promise<void> {
-  await client.indices.delete({ index }, { ignore: [404] })
-  await client.indices.deleteIndexTemplate({ name: `${index}-saved-searches` }, { ignore: [404] })
+  await deleteOwnedIndex(client, index, 'saved-searches')
 }

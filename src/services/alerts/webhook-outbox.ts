@@ -15,6 +15,7 @@
 import { errors } from '@elastic/elasticsearch'
 import type { Client, estypes } from '@elastic/elasticsearch'
 import type { Delivery } from '../../shared/saved-search'
+import { deleteOwnedIndex, ensureOwnedIndex } from '../listings/owned-index'
 
 export function webhookOutboxIndex(prefix: string): string {
   return `${prefix}-webhook-outbox`
@@ -56,24 +57,12 @@ const MAPPINGS: estypes.MappingTypeMapping = {
 }
 
 export async function ensureWebhookOutboxIndex(client: Client, index: string): Promise<void> {
-  await client.indices.putIndexTemplate({
-    name: `${index}-webhook-outbox`,
-    index_patterns: [index],
-    template: { settings: SETTINGS, mappings: MAPPINGS }
-  })
-  if (await client.indices.exists({ index })) return
-  try {
-    await client.indices.create({ index, settings: SETTINGS, mappings: MAPPINGS })
-  } catch (err) {
-    if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception'))
-      throw err
-  }
+  await ensureOwnedIndex(client, index, 'webhook-outbox', { settings: SETTINGS, mappings: MAPPINGS })
 }
 
 /** Removes the index and its template (tests). */
 export async function deleteWebhookOutboxIndex(client: Client, index: string): Promise<void> {
-  await client.indices.delete({ index }, { ignore: [404] })
-  await client.indices.deleteIndexTemplate({ name: `${index}-webhook-outbox` }, { ignore: [404] })
+  await deleteOwnedIndex(client, index, 'webhook-outbox')
 }
 
 export class WebhookOutbox {

@@ -12,7 +12,7 @@
  *                         per crawl × coordinator run (http-stats-store.ts)
  * Core field types only: the integ-test Elasticsearch has no extra modules.
  */
-import { errors } from '@elastic/elasticsearch'
+import { deleteOwnedIndex, ensureOwnedIndex } from '../listings/owned-index'
 import type { Client, estypes } from '@elastic/elasticsearch'
 import { sourceListingKey } from '../../shared/source'
 
@@ -174,18 +174,7 @@ export async function ensureLedgerIndices(client: Client, indices: LedgerIndices
     [indices.robots, ROBOTS_MAPPINGS],
     [indices.httpStats, HTTP_STATS_MAPPINGS]
   ] as const) {
-    await client.indices.putIndexTemplate({
-      name: `${index}-ledger`,
-      index_patterns: [index],
-      template: { settings: SETTINGS, mappings }
-    })
-    if (await client.indices.exists({ index })) continue
-    try {
-      await client.indices.create({ index, settings: SETTINGS, mappings })
-    } catch (err) {
-      if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception'))
-        throw err
-    }
+    await ensureOwnedIndex(client, index, 'ledger', { settings: SETTINGS, mappings })
   }
 }
 
@@ -199,7 +188,6 @@ export async function deleteLedgerIndices(client: Client, indices: LedgerIndices
     indices.robots,
     indices.httpStats
   ]) {
-    await client.indices.delete({ index }, { ignore: [404] })
-    await client.indices.deleteIndexTemplate({ name: `${index}-ledger` }, { ignore: [404] })
+    await deleteOwnedIndex(client, index, 'ledger')
   }
 }

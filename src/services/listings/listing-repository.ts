@@ -4,6 +4,7 @@
  * Knows Elasticsearch, not availability: errors go up as they come (ListingCache decides).
  */
 import { errors } from '@elastic/elasticsearch'
+import { deleteOwnedIndex, ensureOwnedIndex } from './owned-index'
 import type { Client, estypes } from '@elastic/elasticsearch'
 import { fromSource, listingDocId } from './listing-document'
 import type { CachedListing, ListingDocument } from './listing-document'
@@ -25,21 +26,12 @@ export class ListingRepository {
 
   /** Creates the index with its mapping if it is missing; also serves as a liveness probe. */
   async ensureIndex(): Promise<void> {
-    // Also a template for the name: if the index is deleted while we run (to clear the cache),
+    // The template (owned-index.ts): if the index is deleted while we run (to clear the cache),
     // the next write auto-creates it with our mapping, not a dynamic one that breaks facets.
-    await this.client.indices.putIndexTemplate({
-      name: `${this.index}-listings`,
-      index_patterns: [this.index],
-      template: { settings: LISTINGS_SETTINGS, mappings: LISTINGS_MAPPINGS }
+    await ensureOwnedIndex(this.client, this.index, 'listings', {
+      settings: LISTINGS_SETTINGS,
+      mappings: LISTINGS_MAPPINGS
     })
-    if (await this.client.indices.exists({ index: this.index })) return
-    try {
-      await this.client.indices.create({ index: this.index, settings: LISTINGS_SETTINGS, mappings: LISTINGS_MAPPINGS })
-    } catch (err) {
-      // Another process created it between our check and our create.
-      if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception'))
-        throw err
-    }
   }
 
   /** Null on a miss, and on a stored document that is no longer a valid Listing; `id` is the `_id` (listingDocId). */
@@ -108,8 +100,7 @@ export class ListingRepository {
 
   /** Removes the index and its template (tests, and a user's "forget everything"). */
   async deleteIndex(): Promise<void> {
-    await this.client.indices.delete({ index: this.index }, { ignore: [404] })
-    await this.client.indices.deleteIndexTemplate({ name: `${this.index}-listings` }, { ignore: [404] })
+    await deleteOwnedIndex(this.client, this.index, 'listings')
   }
 }
 

@@ -4,8 +4,8 @@
  * explicitly (and by an index template, so an index deleted at run time comes back mapped);
  * the runs and the schedule are read whole, never searched.
  */
-import { errors } from '@elastic/elasticsearch'
 import type { Client, estypes } from '@elastic/elasticsearch'
+import { deleteOwnedIndex, ensureOwnedIndex } from '../listings/owned-index'
 
 export function watchesIndex(prefix: string): string {
   return `${prefix}-watches`
@@ -34,22 +34,10 @@ const WATCHES_MAPPINGS: estypes.MappingTypeMapping = {
 }
 
 export async function ensureWatchesIndex(client: Client, index: string): Promise<void> {
-  await client.indices.putIndexTemplate({
-    name: `${index}-watches`,
-    index_patterns: [index],
-    template: { settings: SETTINGS, mappings: WATCHES_MAPPINGS }
-  })
-  if (await client.indices.exists({ index })) return
-  try {
-    await client.indices.create({ index, settings: SETTINGS, mappings: WATCHES_MAPPINGS })
-  } catch (err) {
-    if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception'))
-      throw err
-  }
+  await ensureOwnedIndex(client, index, 'watches', { settings: SETTINGS, mappings: WATCHES_MAPPINGS })
 }
 
 /** Removes the index and its template (tests). */
 export async function deleteWatchesIndex(client: Client, index: string): Promise<void> {
-  await client.indices.delete({ index }, { ignore: [404] })
-  await client.indices.deleteIndexTemplate({ name: `${index}-watches` }, { ignore: [404] })
+  await deleteOwnedIndex(client, index, 'watches')
 }

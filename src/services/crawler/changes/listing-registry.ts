@@ -5,7 +5,7 @@
  * written with one bulk of whole documents per batch. Writes are not guarded: the last crawl
  * to see a listing is its truth.
  */
-import { errors } from '@elastic/elasticsearch'
+import { deleteOwnedIndex, ensureOwnedIndex } from '../../listings/owned-index'
 import type { Client, estypes } from '@elastic/elasticsearch'
 import type { RegistryDoc } from './change-rules'
 
@@ -51,18 +51,7 @@ export class ListingRegistry {
   ) {}
 
   async ensure(): Promise<void> {
-    await this.client.indices.putIndexTemplate({
-      name: `${this.index}-registry`,
-      index_patterns: [this.index],
-      template: { settings: SETTINGS, mappings: REGISTRY_MAPPINGS }
-    })
-    if (await this.client.indices.exists({ index: this.index })) return
-    try {
-      await this.client.indices.create({ index: this.index, settings: SETTINGS, mappings: REGISTRY_MAPPINGS })
-    } catch (err) {
-      if (!(err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception'))
-        throw err
-    }
+    await ensureOwnedIndex(this.client, this.index, 'registry', { settings: SETTINGS, mappings: REGISTRY_MAPPINGS })
   }
 
   /** The records of these listings, keyed by registryDocId: one search, as of the last refresh. */
@@ -125,7 +114,6 @@ export class ListingRegistry {
 
   /** Removes the index and its template (tests). */
   async drop(): Promise<void> {
-    await this.client.indices.delete({ index: this.index }, { ignore: [404] })
-    await this.client.indices.deleteIndexTemplate({ name: `${this.index}-registry` }, { ignore: [404] })
+    await deleteOwnedIndex(this.client, this.index, 'registry')
   }
 }
