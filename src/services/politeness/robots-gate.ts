@@ -26,7 +26,7 @@ import {
 } from './robots-rules'
 import type { RobotsRecord, RobotsRules, RobotsTiming } from './robots-rules'
 import type { RobotsStore } from './robots-store'
-import { planSlots } from './slot-schedule'
+import { planSlots, slotSpacingMs } from './slot-schedule'
 import type { SlotPlanOptions } from './slot-schedule'
 
 /** How often a single lookup waits for its host's robots.txt (a fetch may find no free slot at first). */
@@ -211,6 +211,31 @@ export class RobotsGate {
   }
 
   /**
+   * The file's Crawl-delay may be longer than the gap this fetch's slot was planned with, and the
+   * host's next slot was planned one short spacing after it: pushed to one spacing of the
+   * Crawl-delay after this fetch's slot, before any page is planned with the file's rules, so the
+   * site sees the Crawl-delay between robots.txt and the first page too.
+   */
+  private async keepCrawlDelayAfter(
+    host: string,
+    slot: FetchSlot,
+    gapMs: number,
+    crawlDelayMs: number | null
+  ): Promise<void> {
+    if (crawlDelayMs === null || crawlDelayMs <= gapMs) return
+    const after = slot.startAt + slotSpacingMs(crawlDelayMs, this.options.plan.marginMs)
+    // A lost race is another write of the clock: read it again.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const written = await this.options.clocks.update(host, (clock) =>
+        clock.nextSlotAt >= after
+          ? { doc: clock, result: true }
+          : { doc: { ...clock, nextSlotAt: after }, result: true }
+      )
+      if (written !== null) return
+    }
+  }
+
+  /**
    * Fetches the file in a slot of the host's schedule (reserved as for a page), or at once for a
    * host with no gap; gives up quietly when no slot is free or it would start late (the next
    * tick tries again).
@@ -239,6 +264,7 @@ export class RobotsGate {
     const answered = recordFromAnswer(host, robotsUrl, answer, this.now(), this.options.timing ?? DEFAULT_ROBOTS_TIMING)
     const rules = rulesOf(answered, this.options.userAgent)
     const record = { ...answered, crawlDelayMs: rules.crawlDelayMs }
+    if (slot !== null) await this.keepCrawlDelayAfter(host, slot, gapMs, rules.crawlDelayMs)
     await this.options.store.put(record)
     this.known.set(host, { record, rules })
     const fields = { host, state: record.state, httpStatus: record.httpStatus, expiresAt: new Date(record.expiresAt) }
