@@ -205,12 +205,16 @@ export async function startScraper(
   return scraper
 }
 
-/** Starts the API with its coordinator; one that does not start within `timeoutMs` is ended, not left behind. */
+/**
+ * Starts the API with its coordinator; one that does not start within `timeoutMs` is ended, not
+ * left behind. The coordinator starts once Elasticsearch answers, which took over 30 s while
+ * the shared node served two suites at a load of 20.
+ */
 export async function startApiProcess(
   names: CrawlStackNames,
   board: BoardAddress,
   env: Record<string, string> = {},
-  timeoutMs = 30_000
+  timeoutMs = 90_000
 ): Promise<{ api: ServiceProcess; url: string }> {
   const api = spawnService('api', {
     PORT: '0',
