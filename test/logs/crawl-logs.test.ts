@@ -223,7 +223,15 @@ describe('the stack log of a crawl', () => {
         'every item line of the crawl run while the store was down'
       )
       expect(new Set(page.lines.map((l) => l.fields['listingId']))).toEqual(new Set(ids))
-      const scraped = await logs({ crawl: crawl.id, service: 'scraper' })
+      // Each process ships its own buffer when the store is back: the scrapers' may come later.
+      const scraped = await waitUntil(
+        async () => {
+          const found = await logs({ crawl: crawl.id, service: 'scraper' })
+          return new Set(found.lines.map((l) => l.fields['listingId'])).size >= ids.length ? found : null
+        },
+        60_000,
+        "the scrapers' lines of the crawl run while the store was down"
+      )
       expect(new Set(scraped.lines.map((l) => l.fields['listingId']))).toEqual(new Set(ids))
     }
   )
