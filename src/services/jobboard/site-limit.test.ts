@@ -21,6 +21,7 @@ describe('the board limit and its truth', () => {
       limit: { maxInFlight: 2, minGapMs: 100, retryAfterS: 1 },
       served: 2,
       refused: 2,
+      refusedFor: { inFlight: 1, gap: 1 },
       early: 1,
       shortestGapMs: 70,
       maxConcurrency: 3,

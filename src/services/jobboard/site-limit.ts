@@ -26,6 +26,8 @@ export interface SiteTruth {
   served: number
   /** 429s sent (the limit exceeded, or during a refusal spell). */
   refused: number
+  /** Of those, the limit's: arrivals while `maxInFlight` were being answered, and sooner than `minGapMs` after the previous one (both can hold). */
+  refusedFor: { inFlight: number; gap: number }
   /** Requests that came before the Retry-After of an earlier 429 had run out. */
   early: number
   /** Shortest time between two request arrivals, ms (null before the second). */
@@ -53,6 +55,7 @@ export function createSiteGate(
   let early = 0
   let served = 0
   let refused = 0
+  const refusedFor = { inFlight: 0, gap: 0 }
   let shortestGapMs: number | null = null
   let lastArrival: number | null = null
   let inFlight = 0
@@ -66,8 +69,11 @@ export function createSiteGate(
       firstArrival ??= at
       if (at < retryUntil) early += 1
       const spelled = spell !== null && at - firstArrival < spell.forMs
-      const limited = limit !== null && (inFlight >= limit.maxInFlight || (gap !== null && gap < limit.minGapMs))
-      const refuse = spelled || limited
+      const crowded = limit !== null && inFlight >= limit.maxInFlight
+      const tooSoon = limit !== null && gap !== null && gap < limit.minGapMs
+      const refuse = spelled || crowded || tooSoon
+      if (crowded) refusedFor.inFlight += 1
+      if (tooSoon) refusedFor.gap += 1
       inFlight += 1
       maxConcurrency = Math.max(maxConcurrency, inFlight)
       if (refuse) {
@@ -89,6 +95,7 @@ export function createSiteGate(
       limit,
       served,
       refused,
+      refusedFor: { ...refusedFor },
       early,
       shortestGapMs: shortestGapMs === null ? null : Math.round(shortestGapMs * 1000) / 1000,
       maxConcurrency,
