@@ -3,6 +3,7 @@
  * that answers 404/410/500, stalls, streams a huge body, loops redirects or drops the line.
  */
 import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { scrapeListing } from '../../src/services/scraper/scrape-listing'
 import type { ScrapeOptions } from '../../src/services/scraper/scrape-listing'
@@ -11,6 +12,7 @@ import type { StaticServer } from '../support/static-server'
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const MiB = 1024 * 1024
+const COMPRESSED_PAGE = '<script type="application/ld+json">{"@type":"JobPosting","title":"Squeezed"}</script>'
 
 let source: StaticServer
 let elsewhere: StaticServer
@@ -37,6 +39,11 @@ beforeAll(async () => {
       '/jobs/offsite': () => ({ redirect: `${elsewhere.origin}/jobs/x` }),
       '/jobs/no-location': { status: 302 },
       '/jobs/dropped': { destroy: true },
+      '/jobs/gzip': { headers: { 'content-encoding': 'gzip' }, body: gzipSync(COMPRESSED_PAGE) },
+      '/jobs/br': { headers: { 'content-encoding': 'br' }, body: brotliCompressSync(COMPRESSED_PAGE) },
+      // 64 MiB of spaces in about 64 KiB on the wire.
+      '/jobs/gzip-bomb': { headers: { 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(64 * MiB, 32)) },
+      '/jobs/zstd': { headers: { 'content-encoding': 'zstd' }, body: 'not read' },
       '/jobs/pdf': { headers: { 'content-type': 'application/pdf' }, body: '%PDF-1.7' },
       '/jobs/latin1': {
         headers: { 'content-type': 'text/html; charset=iso-8859-1' },
@@ -89,6 +96,25 @@ describe('scrapeListing over HTTP', () => {
     const listing = await scrapeListing('latin1', jobs())
     expect(listing.title).toBe('Ingénieur')
     expect(listing.description).toBe('Café')
+  })
+
+  it.each(['gzip', 'br'])('asks for compressed pages and reads one sent as %s', async (id) => {
+    await expect(scrapeListing(id, jobs())).resolves.toMatchObject({ title: 'Squeezed' })
+    expect(source.requests.at(-1)?.headers['accept-encoding']).toBe('gzip, deflate, br')
+  })
+
+  it('stops inflating a compressed page at maxBytes of the page, not of the wire', async () => {
+    await expect(scrapeListing('gzip-bomb', jobs())).rejects.toMatchObject({
+      name: 'PageTooLarge',
+      message: expect.stringMatching(/larger than the 1048576-byte limit \(stopped reading after \d+ bytes\)/)
+    })
+  })
+
+  it('names an encoding it cannot read', async () => {
+    await expect(scrapeListing('zstd', jobs())).rejects.toMatchObject({
+      name: 'SourceUnavailable',
+      message: expect.stringContaining('an encoding the scraper cannot read (zstd)')
+    })
   })
 
   it.each([

@@ -4,10 +4,15 @@
  * broken source can neither hang a worker nor fill its memory. A request whose connection
  * is reset under it (a stale kept-alive connection) is retried once.
  */
+import type { IncomingMessage } from 'node:http'
+import type { Readable } from 'node:stream'
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import { isConnectionReset, networkErrorCode, networkErrorSource } from '../connection-reset'
+import { FetchSlotMissed } from '../politeness/fetch-slot'
 import { BUSY_STATUS, REFUSING_STATUSES, SourceRefused, busyReason, parseRetryAfter } from '../politeness/refusal'
 import { newFetchTrace } from './fetch-report'
 import type { FetchTrace } from './fetch-report'
+import { discardBody, headerOf, httpGet } from './http-get'
 import type { PageValidators } from './page-validators'
 import {
   ListingNotFound,
@@ -25,6 +30,8 @@ export interface FetchLimits {
   userAgent: string
   /** The validators of the copy the caller holds: sent as a conditional GET, a 304 is ListingNotModified. */
   validators?: PageValidators | null
+  /** The end of the fetch slot's start window (epoch ms): a first request that would leave later is not sent (FetchSlotMissed). */
+  notAfter?: number | null
 }
 
 export interface FetchedPage {
@@ -69,25 +76,26 @@ async function fetchWithinDeadline(
   let url = startUrl
   for (let redirects = 0; ; redirects++) {
     trace.status = null
-    const response = await request(url, limits, deadline)
-    trace.status = response.status
-    if (response.status === NOT_MODIFIED && limits.validators != null) {
-      await response.body?.cancel()
+    // Only the first request answers to the slot: a redirect's follows the answer it got.
+    const response = await request(url, limits, deadline, redirects === 0 ? (limits.notAfter ?? null) : null)
+    const status = response.statusCode ?? 0
+    trace.status = status
+    if (status === NOT_MODIFIED && limits.validators != null) {
+      discardBody(response)
       throw new ListingNotModified(url)
     }
-    if (!REDIRECT_STATUSES.has(response.status)) {
+    if (!REDIRECT_STATUSES.has(status)) {
       const html = await readPage(url, response, limits, trace)
       return {
         url,
         html,
-        validators: { etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') }
+        validators: { etag: headerOf(response, 'etag'), lastModified: headerOf(response, 'last-modified') }
       }
     }
 
-    await response.body?.cancel()
-    const location = response.headers.get('location')
-    if (location === null)
-      throw new SourceUnavailable(url, `the source answered ${response.status} without a Location header`)
+    discardBody(response)
+    const location = headerOf(response, 'location')
+    if (location === null) throw new SourceUnavailable(url, `the source answered ${status} without a Location header`)
     if (redirects >= limits.maxRedirects) {
       throw new SourceUnavailable(
         startUrl,
@@ -110,28 +118,43 @@ async function fetchWithinDeadline(
 }
 
 /** A GET whose connection died under it (connection-reset.ts) gets one retry on a fresh connection, within the same deadline. */
-async function request(url: string, limits: FetchLimits, deadline: AbortSignal): Promise<Response> {
+async function request(
+  url: string,
+  limits: FetchLimits,
+  deadline: AbortSignal,
+  notAfter: number | null
+): Promise<IncomingMessage> {
   try {
-    return await get(url, limits, deadline)
+    return await get(url, limits, deadline, notAfter)
   } catch (err) {
     if (deadline.aborted || !isConnectionReset(err)) throw requestFailed(url, err, deadline)
   }
   try {
-    return await get(url, limits, deadline)
+    return await get(url, limits, deadline, notAfter)
   } catch (err) {
     throw requestFailed(url, err, deadline)
   }
 }
 
-function get(url: string, limits: FetchLimits, deadline: AbortSignal): Promise<Response> {
-  return fetch(url, {
-    redirect: 'manual',
+function get(
+  url: string,
+  limits: FetchLimits,
+  deadline: AbortSignal,
+  notAfter: number | null
+): Promise<IncomingMessage> {
+  return httpGet(url, {
     signal: deadline,
     headers: {
       'user-agent': limits.userAgent,
       accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1',
+      'accept-encoding': ACCEPT_ENCODING,
       ...conditionalHeaders(limits.validators ?? null)
-    }
+    },
+    sendBy: notAfter,
+    late: (lateMs) =>
+      new FetchSlotMissed(
+        `Not fetched: the request was ready to leave ${lateMs} ms after its fetch slot closed; the coordinator gives it a new one`
+      )
   })
 }
 
@@ -143,73 +166,103 @@ function conditionalHeaders(validators: PageValidators | null): Record<string, s
   }
 }
 
-/** The deadline's own abort goes up as is (fetchPage names it); anything else is SourceUnavailable. */
+/** The deadline's own abort and a missed slot go up as they are (fetchPage names the first); anything else is SourceUnavailable. */
 function requestFailed(url: string, err: unknown, deadline: AbortSignal): unknown {
-  if (deadline.aborted) return err
+  if (deadline.aborted || err instanceof FetchSlotMissed) return err
   return new SourceUnavailable(url, `the request failed (${describeNetworkError(err)})`, { cause: err })
 }
 
-async function readPage(url: string, response: Response, limits: FetchLimits, trace: FetchTrace): Promise<string> {
-  if (NOT_FOUND_STATUSES.has(response.status)) {
-    await response.body?.cancel()
-    throw new ListingNotFound(url, response.status)
+async function readPage(
+  url: string,
+  response: IncomingMessage,
+  limits: FetchLimits,
+  trace: FetchTrace
+): Promise<string> {
+  const status = response.statusCode ?? 0
+  const refusal = refusalOf(url, response, status)
+  if (refusal !== null) {
+    discardBody(response)
+    throw refusal
   }
-  if (REFUSING_STATUSES.has(response.status)) {
-    await response.body?.cancel()
-    throw new SourceRefused(url, response.status, parseRetryAfter(response.headers.get('retry-after')))
-  }
-  if (response.status === BUSY_STATUS) {
-    await response.body?.cancel()
-    throw new SourceUnavailable(
-      url,
-      busyReason(response.statusText, parseRetryAfter(response.headers.get('retry-after')))
-    )
-  }
-  if (!response.ok) {
-    await response.body?.cancel()
-    throw new SourceUnavailable(url, `the source answered ${response.status} ${response.statusText}`.trimEnd())
-  }
-  const contentType = parseContentType(response.headers.get('content-type'))
+  const contentType = parseContentType(headerOf(response, 'content-type'))
   if (contentType.mediaType !== null && !PAGE_TYPES.test(contentType.mediaType)) {
-    await response.body?.cancel()
+    response.destroy()
     throw new NotAJobListing(url, `it is served as ${contentType.mediaType}, not as an HTML page`)
   }
-  const declaredLength = Number(response.headers.get('content-length') ?? NaN)
+  const declaredLength = Number(headerOf(response, 'content-length') ?? NaN)
   if (declaredLength > limits.maxBytes) {
-    await response.body?.cancel()
+    response.destroy()
     throw new PageTooLarge(url, limits.maxBytes, `Content-Length says ${declaredLength} bytes`)
   }
   const body = await readBodyCapped(url, response, limits.maxBytes, trace)
   return decode(body, contentType.charset)
 }
 
-/** Reads the body chunk by chunk and gives up as soon as it passes the cap, whatever Content-Length claimed. */
+/** What an answer other than a page means, null for a page (2xx). */
+function refusalOf(url: string, response: IncomingMessage, status: number): Error | null {
+  const retryAfter = (): number | null => parseRetryAfter(headerOf(response, 'retry-after'))
+  const statusText = response.statusMessage ?? ''
+  if (NOT_FOUND_STATUSES.has(status)) return new ListingNotFound(url, status)
+  if (REFUSING_STATUSES.has(status)) return new SourceRefused(url, status, retryAfter())
+  if (status === BUSY_STATUS) return new SourceUnavailable(url, busyReason(statusText, retryAfter()))
+  if (status < 200 || status > 299)
+    return new SourceUnavailable(url, `the source answered ${status} ${statusText}`.trimEnd())
+  return null
+}
+
+/**
+ * Reads the body chunk by chunk, decoded as its Content-Encoding says, and gives up as soon as
+ * the decoded bytes pass the cap, whatever Content-Length claimed (a small gzip can inflate to
+ * gigabytes).
+ */
 async function readBodyCapped(
   url: string,
-  response: Response,
+  response: IncomingMessage,
   maxBytes: number,
   trace: FetchTrace
-): Promise<Uint8Array> {
-  if (response.body === null) return new Uint8Array()
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
+): Promise<Buffer> {
+  const body = decodedBody(url, response)
+  const chunks: Buffer[] = []
   let size = 0
-  for (;;) {
-    const { done, value } = await reader.read().catch((err: unknown) => {
-      throw new SourceUnavailable(url, `the connection broke while reading the page (${describeNetworkError(err)})`, {
-        cause: err
-      })
-    })
-    if (done) break
-    size += value.byteLength
-    trace.bytes = size
-    if (size > maxBytes) {
-      await reader.cancel()
-      throw new PageTooLarge(url, maxBytes, `stopped reading after ${size} bytes`)
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      size += chunk.byteLength
+      trace.bytes = size
+      if (size > maxBytes) {
+        body.destroy()
+        response.destroy()
+        throw new PageTooLarge(url, maxBytes, `stopped reading after ${size} bytes`)
+      }
+      chunks.push(chunk)
     }
-    chunks.push(value)
+  } catch (err) {
+    if (err instanceof PageTooLarge) throw err
+    throw new SourceUnavailable(url, `the connection broke while reading the page (${describeNetworkError(err)})`, {
+      cause: err
+    })
   }
-  return Buffer.concat(chunks)
+  return Buffer.concat(chunks, size)
+}
+
+const ACCEPT_ENCODING = 'gzip, deflate, br'
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream & Readable> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress
+}
+
+function decodedBody(url: string, response: IncomingMessage): Readable {
+  const encoding = (headerOf(response, 'content-encoding') ?? 'identity').trim().toLowerCase()
+  if (encoding === 'identity' || encoding === '') return response
+  const decoder = DECODERS[encoding]
+  if (decoder === undefined) {
+    response.destroy()
+    throw new SourceUnavailable(url, `the page came in an encoding the scraper cannot read (${encoding})`)
+  }
+  const decoded = decoder()
+  response.on('error', (err) => decoded.destroy(err))
+  return response.pipe(decoded)
 }
 
 function decode(body: Uint8Array, charset: string | null): string {

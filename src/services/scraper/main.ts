@@ -5,7 +5,7 @@ import { DEFAULT_SCRAPER_SERVICE, DEFAULT_SOURCE_URL_TEMPLATE, amqpUriFromEnv, e
 import { createLogger } from '../log'
 import { startLogShipping } from '../logs/log-shipping'
 import { hostname } from 'node:os'
-import { warmFetch } from '../politeness/warm-fetch'
+import { warmFetch } from './warm-fetch'
 import { slotOpensAt } from '../politeness/slot-gate'
 import { CrawlControlListener, crawlServerHooks } from '../crawler/crawl-control'
 import { DEFAULT_MAX_DELIVERIES } from '../rpc/delivery-count'

@@ -84,7 +84,8 @@ export async function scrapeListing(
       maxBytes: options.maxBytes ?? SCRAPE_DEFAULTS.maxBytes,
       maxRedirects: options.maxRedirects ?? SCRAPE_DEFAULTS.maxRedirects,
       userAgent: options.userAgent ?? SCRAPE_DEFAULTS.userAgent,
-      validators: options.validators ?? null
+      validators: options.validators ?? null,
+      notAfter: grant?.slot.notAfter ?? null
     },
     trace
   )

@@ -5,13 +5,15 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { httpGet } from './http-get'
 
 export async function warmFetch(): Promise<void> {
   const server = createServer((_, response) => response.end('ok'))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   try {
     const { port } = server.address() as AddressInfo
-    await (await fetch(`http://127.0.0.1:${port}/`)).text()
+    const response = await httpGet(`http://127.0.0.1:${port}/`, { headers: {}, signal: AbortSignal.timeout(5000) })
+    for await (const _ of response);
   } finally {
     server.closeAllConnections()
     await new Promise<void>((resolve) => server.close(() => resolve()))
