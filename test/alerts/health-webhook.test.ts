@@ -7,9 +7,6 @@
  * the delivery is kept on the watch and shown by `deck watch show`.
  */
 import { execFile } from 'node:child_process'
-import { createServer } from 'node:http'
-import type { IncomingHttpHeaders, Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -26,6 +23,8 @@ import {
   waitUntil
 } from '../crawler/crawl-fixture'
 import type { ServiceProcess, TestBoard } from '../crawler/crawl-fixture'
+import { startWebhookReceiver } from '../support/webhook-receiver'
+import type { Delivery, WebhookReceiver } from '../support/webhook-receiver'
 
 const run = promisify(execFile)
 const REPO = join(import.meta.dirname, '../..')
@@ -34,24 +33,17 @@ let board: TestBoard
 const scrapers: ServiceProcess[] = []
 let api: ServiceProcess | undefined
 let apiUrl = ''
-let receiver: Server
+let receiver: WebhookReceiver | undefined
 let receiverUrl = ''
-const received: { headers: IncomingHttpHeaders; body: string }[] = []
+let received: Delivery[] = []
 
 beforeAll(async () => {
   // Judged in 2099, 11 of these 12 listings have expired: 410, a permanent failure.
   board = await startTestBoard({ count: 12, seed: 5, today: '2099-01-01' })
   expect(board.expiredIds).toHaveLength(11)
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') })
-      res.writeHead(204).end()
-    })
-  })
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/health`
+  receiver = await startWebhookReceiver()
+  received = receiver.received
+  receiverUrl = `${receiver.origin}/health`
   scrapers.push(await startScraper(names, board, 'replica-0'))
   const started = await startApiProcess(names, board, { WATCH_TICK_MS: '200' })
   api = started.api
@@ -60,7 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopCrawlStack(names, { ...(api === undefined ? {} : { api }), scrapers, ...(board ? { board } : {}) })
-  await new Promise((resolve) => receiver?.close(resolve))
+  await receiver?.close()
 })
 
 describe('health alerts as webhook events', () => {

@@ -4,9 +4,6 @@
  * process is stopped between two attempts; a new api process on the same indices takes the
  * delivery up from the outbox and delivers it, signed as before, every attempt on its record.
  */
-import { createServer } from 'node:http'
-import type { IncomingHttpHeaders, Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SavedSearchClient } from '../../src/main/clients/saved-search-client'
 import { WatchClient } from '../../src/main/clients/watch-client'
@@ -23,43 +20,32 @@ import {
   waitUntil
 } from '../crawler/crawl-fixture'
 import type { ServiceProcess, TestBoard } from '../crawler/crawl-fixture'
-
-interface Received {
-  headers: IncomingHttpHeaders
-  body: string
-  status: number
-  at: number
-}
+import { startWebhookReceiver } from '../support/webhook-receiver'
+import type { Delivery, WebhookReceiver } from '../support/webhook-receiver'
 
 const names = uniqueStackNames('webhook-resume')
 let board: TestBoard
 const scrapers: ServiceProcess[] = []
 let api: ServiceProcess | undefined
-let receiver: Server
+let receiver: WebhookReceiver | undefined
 let receiverUrl = ''
-const received: Received[] = []
+let received: Delivery[] = []
 /** While true the receiver answers 503 with Retry-After: 4; then 200. */
 let failing = true
 
 beforeAll(async () => {
   board = await startTestBoard({ count: 20, seed: 3 })
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const status = failing ? 503 : 200
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status, at: Date.now() })
-      res.writeHead(status, failing ? { 'Retry-After': '4' } : {}).end()
-    })
-  })
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+  receiver = await startWebhookReceiver(() =>
+    failing ? { status: 503, headers: { 'Retry-After': '4' } } : { status: 200 }
+  )
+  received = receiver.received
+  receiverUrl = `${receiver.origin}/hook`
   scrapers.push(await startScraper(names, board, 'replica-0'))
 }, 120_000)
 
 afterAll(async () => {
   await stopCrawlStack(names, { ...(api === undefined ? {} : { api }), scrapers, ...(board ? { board } : {}) })
-  await new Promise((resolve) => receiver?.close(resolve))
+  await receiver?.close()
 })
 
 describe('a pending webhook delivery across an api restart', () => {

@@ -6,9 +6,6 @@
  * receiver that fails twice gets it on the third try, every attempt recorded.
  */
 import { execFile } from 'node:child_process'
-import { createServer } from 'node:http'
-import type { IncomingHttpHeaders, Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -26,13 +23,8 @@ import {
   waitUntil
 } from '../crawler/crawl-fixture'
 import type { ServiceProcess, TestBoard } from '../crawler/crawl-fixture'
-
-interface Received {
-  path: string
-  headers: IncomingHttpHeaders
-  body: string
-  status: number
-}
+import { startWebhookReceiver } from '../support/webhook-receiver'
+import type { Delivery, WebhookReceiver } from '../support/webhook-receiver'
 
 const run = promisify(execFile)
 const REPO = join(import.meta.dirname, '../..')
@@ -40,10 +32,10 @@ const names = uniqueStackNames('webhooks')
 let board: TestBoard
 const scrapers: ServiceProcess[] = []
 let api: ServiceProcess | undefined
-let receiver: Server
+let receiver: WebhookReceiver | undefined
 let receiverUrl = ''
 let apiUrl = ''
-const received: Received[] = []
+let received: Delivery[] = []
 /** Answers 500 to the first two requests on /flaky, 200 to everything else. */
 let flakyFailuresLeft = 2
 let skill = ''
@@ -72,17 +64,11 @@ async function boardWithSkillOfThree(): Promise<void> {
 
 beforeAll(async () => {
   await boardWithSkillOfThree()
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const status = req.url === '/flaky' && flakyFailuresLeft-- > 0 ? 500 : 200
-      received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status })
-      res.writeHead(status).end()
-    })
-  })
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`
+  receiver = await startWebhookReceiver((path) => ({
+    status: path === '/flaky' && flakyFailuresLeft-- > 0 ? 500 : 200
+  }))
+  received = receiver.received
+  receiverUrl = receiver.origin
   scrapers.push(await startScraper(names, board, 'replica-0'))
   const started = await startApiProcess(names, board, { WATCH_TICK_MS: '200' })
   api = started.api
@@ -91,7 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopCrawlStack(names, { ...(api === undefined ? {} : { api }), scrapers, ...(board ? { board } : {}) })
-  await new Promise((resolve) => receiver?.close(resolve))
+  await receiver?.close()
 })
 
 describe('saved searches with webhooks on the stack', () => {

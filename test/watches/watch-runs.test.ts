@@ -37,6 +37,8 @@ let watches: WatchClient
 let crawls: CrawlClient
 
 function holdAnswers(): void {
+  // A hold a failed test left behind would keep its handlers (and the server's stop) waiting.
+  releaseAnswers()
   let release = (): void => {}
   const promise = new Promise<void>((resolve) => (release = resolve))
   hold = { promise, release }
@@ -169,12 +171,16 @@ describe('watches', () => {
       const first = await waitForRun(watch.id, 'a run that started a crawl', (run) => run.crawlId !== null)
       expect(first.trigger).toBe('schedule')
       expect((await crawls.get(first.crawlId!)).state).toBe('running')
-      const skipped = await waitForRun(watch.id, 'a skipped run', (run) => run.skipped !== null)
-      expect(skipped).toMatchObject({
-        crawlId: null,
-        skipped: `the previous run's crawl ${first.crawlId} is still running`
-      })
+      const stillRunning = `the previous run's crawl ${first.crawlId} is still running`
+      const skipped = await waitForRun(watch.id, 'a skipped run', (run) => run.skipped === stillRunning)
+      expect(skipped.crawlId).toBeNull()
       expect(Date.parse(skipped.dueAt)).toBeGreaterThan(Date.parse(first.dueAt))
+      // On a loaded machine a due time can also come while the first run is still starting its
+      // crawl (ingesting the sitemap): skipped too, for that reason.
+      const skips = (await watches.get(watch.id)).runs.flatMap((run) => (run.skipped === null ? [] : [run.skipped]))
+      expect(skips.filter((reason) => reason !== stillRunning)).toEqual(
+        skips.filter((reason) => reason === 'the previous run is still starting its crawl')
+      )
 
       releaseAnswers()
       await waitForCrawl(crawls, first.crawlId!, ['done'], 30_000)
