@@ -73,14 +73,15 @@ export interface BenchElasticsearch extends BenchContainer {
 
 /**
  * One node, security off (a loopback port for one run; the stack's image otherwise runs its
- * keystore tool, a JVM start of its own, before the server), heap and memory as compose.yaml.
+ * keystore tool, a JVM start of its own, before the server), heap and memory as compose.yaml
+ * (BENCH_ES_JAVA_OPTS replaces its JVM options, to try others).
  */
 export async function startBenchElasticsearch(image: string): Promise<BenchElasticsearch> {
   const container = await startContainer('es', image, 9200, [
     '--memory',
     '1g',
     '-e',
-    'ES_JAVA_OPTS=-Xms512m -Xmx512m',
+    `ES_JAVA_OPTS=${process.env['BENCH_ES_JAVA_OPTS'] ?? '-Xms512m -Xmx512m -XX:TieredStopAtLevel=1'}`,
     '--entrypoint',
     'elasticsearch',
     image,
