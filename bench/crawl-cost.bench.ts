@@ -17,7 +17,8 @@
  *   requests; Elasticsearch CPU per url, the time it spent indexing into the ledger and into
  *   the listings cache, and what its idle CPU rate (measured for IDLE_SECONDS before the stack
  *   starts, and with the stack up IDLE_SETTLE_SECONDS after the warm-up, with the searches a
- *   second the idle stack makes) adds over the crawl's wall time;
+ *   second the idle stack makes) adds over the crawl's wall time, and how much of its CPU its
+ *   JVM's JIT compiler and garbage collector threads took (/proc);
  *   BENCH_HOT_THREADS=<file> saves its hot threads 5 s into the crawl;
  * - the ratios of ours to Scrapy's.
  * Our stack is warmed up first by a crawl of BENCH_WARMUP ids (default 200; their listings are
@@ -63,6 +64,9 @@ type EsCounters = {
   /** Milliseconds Elasticsearch spent indexing, in the ledger's indices and in the listings cache. */
   ledgerIndexMs: number
   listingsIndexMs: number
+  /** CPU seconds of its JVM's JIT compiler threads and garbage collector threads. */
+  jitSeconds: number
+  gcSeconds: number
 }
 
 interface SideResult {
@@ -89,6 +93,7 @@ async function esCounters(es: BenchElasticsearch, listingsIndex: string): Promis
     if (name === listingsIndex) listingsIndexMs += stats.total.indexing.index_time_in_millis
     else ledgerIndexMs += stats.total.indexing.index_time_in_millis
   }
+  const jvm = await es.jvmCpu()
   return {
     indexed: indices['indexing']!['index_total']!,
     gets: indices['get']!['total']!,
@@ -96,7 +101,9 @@ async function esCounters(es: BenchElasticsearch, listingsIndex: string): Promis
     refreshes: indices['refresh']!['total']!,
     bulkRequests: indices['bulk']?.['total_operations'] ?? 0,
     ledgerIndexMs,
-    listingsIndexMs
+    listingsIndexMs,
+    jitSeconds: jvm.jit,
+    gcSeconds: jvm.gc
   }
 }
 
@@ -278,7 +285,8 @@ function report(round: number, ours: SideResult, scrapy: SideResult, idleEsCpu: 
       `searches ${perUrl(es.searches)}, refreshes ${perUrl(es.refreshes)}; bulk requests ${perUrl(es.bulkRequests)}); ` +
       `CPU ${fmt(((ours.cpu['elasticsearch'] ?? 0) / ours.urls) * 1000, 2)} ms, of which indexing (Elasticsearch's own ` +
       `index_time, wall time inside indexing) ${fmt(es.ledgerIndexMs / ours.urls, 2)} ms in the ledger and ${fmt(es.listingsIndexMs / ours.urls, 2)} ms in the listings cache; ` +
-      `its idle rate over the crawl's wall time would be ${fmt((idleEsCpu * ours.wallSeconds * 1000) / ours.urls, 2)} ms`
+      `its idle rate over the crawl's wall time would be ${fmt((idleEsCpu * ours.wallSeconds * 1000) / ours.urls, 2)} ms; ` +
+      `its JVM's JIT compiler threads ${fmt((es.jitSeconds * 1000) / ours.urls, 2)} ms and garbage collector ${fmt((es.gcSeconds * 1000) / ours.urls, 2)} ms`
   )
   console.log(
     `ratios ours ÷ Scrapy: CPU per url ${fmt(total(ours) / ours.urls / (total(scrapy) / scrapy.urls), 2)}×, ` +

@@ -107,7 +107,7 @@ es_up() {
   chmod o+x "$HOME" "$CACHE" "$CACHE/es-run" "$(dirname "$ES_HOME")" 2>/dev/null || true
   local java_home; java_home="$(es_java_home)"
   log "starting Elasticsearch $ES_VERSION (java: $java_home)"
-  runuser -u "$ES_USER" -- env ES_JAVA_HOME="$java_home" ES_JAVA_OPTS="${ES_JAVA_OPTS:--Xms512m -Xmx512m -XX:TieredStopAtLevel=1}" \
+  runuser -u "$ES_USER" -- env ES_JAVA_HOME="$java_home" ES_JAVA_OPTS="${ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
     "$ES_HOME/bin/elasticsearch" -d -p "$ES_HOME/es.pid" >"$ES_HOME/logs/startup.log" 2>&1
   for _ in $(seq 120); do es_healthy && return 0; sleep 1; done
   log "Elasticsearch did not become healthy; see $ES_HOME/logs"; return 1

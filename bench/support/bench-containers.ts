@@ -6,9 +6,11 @@
  * everything else on a shared machine.
  */
 import { execFile } from 'node:child_process'
+import { readFileSync, readdirSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { request } from 'node:http'
 import { promisify } from 'node:util'
+import { processCpuSeconds } from './process-cpu'
 
 const run = promisify(execFile)
 const DOCKER_SOCKET = process.env['DOCKER_SOCKET'] ?? '/var/run/docker.sock'
@@ -69,6 +71,42 @@ async function startContainer(
 
 export interface BenchElasticsearch extends BenchContainer {
   url: string
+  /** CPU seconds its JVM has used so far by kind of thread (/proc: the engine runs it on this machine). */
+  jvmCpu(): Promise<JvmCpu>
+}
+
+export interface JvmCpu {
+  /** The JIT's compiler threads (C1, C2). */
+  jit: number
+  /** The garbage collector's threads. */
+  gc: number
+  /** Every thread, those included. */
+  total: number
+}
+
+const JIT_THREAD = /^C[12] CompilerThre/
+const GC_THREAD = /^(GC Thread|G1 )/
+
+/** The container's JVM: of its processes (a launcher JVM starts the server's), the one with the most threads. */
+async function jvmPid(name: string): Promise<number> {
+  const rows = (await docker(['top', name, '-o', 'pid,nlwp'])).split('\n').slice(1)
+  const [pid] = rows.map((row) => row.trim().split(/\s+/).map(Number)).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))[0] ?? [
+    NaN
+  ]
+  if (!Number.isInteger(pid)) throw new Error(`No process in ${name}`)
+  return pid!
+}
+
+function jvmCpuOf(pid: number): JvmCpu {
+  const cpu = { jit: 0, gc: 0, total: 0 }
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const seconds = processCpuSeconds(`${pid}/task/${task}`)
+    const comm = readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim()
+    cpu.total += seconds
+    if (JIT_THREAD.test(comm)) cpu.jit += seconds
+    else if (GC_THREAD.test(comm)) cpu.gc += seconds
+  }
+  return cpu
 }
 
 /**
@@ -88,6 +126,8 @@ export async function startBenchElasticsearch(image: string): Promise<BenchElast
     '-Expack.security.enabled=false'
   ])
   const url = `http://127.0.0.1:${container.port}`
+  let pid: number | null = null
+  const jvmCpu = async (): Promise<JvmCpu> => jvmCpuOf((pid ??= await jvmPid(container.name)))
   const deadline = Date.now() + 600_000
   for (;;) {
     try {
@@ -102,7 +142,7 @@ export async function startBenchElasticsearch(image: string): Promise<BenchElast
     }
     await new Promise((resolve) => setTimeout(resolve, 1000))
   }
-  return { ...container, url }
+  return { ...container, url, jvmCpu }
 }
 
 export interface BenchRabbitMq extends BenchContainer {
