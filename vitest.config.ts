@@ -34,10 +34,15 @@ const TIMED_INTEGRATION_FILES = [
   'test/scraper/scrape-listing.test.ts'
 ]
 
-// Untimed files that mostly wait on the Docker engine and Compose: scripts/test.sh runs them in
-// the bare lane once its own tests are done, beside the other untimed files, so the integration
-// lane is not the CI run's longest by their three minutes.
-const ENGINE_BOUND_FILES = ['test/stack/compose.test.ts', 'test/engine/compose-interop.test.ts']
+// Untimed files that mostly wait on the Docker engine and Compose (stacks brought up and down):
+// scripts/test.sh runs them in the bare lane once its own tests are done, beside the other
+// untimed files, so the integration lane is not the CI run's longest by their five minutes.
+const ENGINE_BOUND_FILES = [
+  'test/stack/compose.test.ts',
+  'test/engine/compose-interop.test.ts',
+  'test/engine/stack-lifecycle.test.ts',
+  'test/stack/hardening.test.ts'
+]
 
 /**
  * Which integration files a run takes, by DECK_INTEGRATION_FILES: unset, all of them one at a
