@@ -3,6 +3,7 @@
  * worker thread under its own deadline (parse-pool.ts).
  */
 import type { Listing } from '../../shared/listing'
+import { FetchSlotMissed } from '../politeness/fetch-slot'
 import type { FetchSlot } from '../politeness/fetch-slot'
 import { HostPauses } from '../politeness/host-pauses'
 import { SourceRefused, busyAnswerOf } from '../politeness/refusal'
@@ -77,6 +78,8 @@ export async function scrapeListing(
   }
   const trace = newFetchTrace()
   const fetchStarted = performance.now()
+  // A request stopped at the write for its closed slot never reached the site: no fetch to report.
+  let sent = true
   const page = await fetchPage(
     url,
     {
@@ -90,12 +93,15 @@ export async function scrapeListing(
     trace
   )
     .catch((err: unknown) => {
+      if (err instanceof FetchSlotMissed) sent = false
       if (err instanceof SourceRefused && err.retryAfterMs !== null) pauses.pause(host, err.retryAfterMs)
       const busy = err instanceof Error ? busyAnswerOf(err.name, err.message) : null
       if (busy !== null) pauses.busy(host, busy.retryAfterMs)
       throw err
     })
-    .finally(() => reportFetch(host, trace, performance.now() - fetchStarted))
+    .finally(() => {
+      if (sent) reportFetch(host, trace, performance.now() - fetchStarted)
+    })
   pauses.served(host)
   reportValidators(page.validators)
   const scrapedAt = (options.now ?? (() => new Date()))().toISOString()
