@@ -51,7 +51,10 @@ export async function startEsGate(credentials: { user: string; password: string 
     req.pipe(out)
   }
 
-  let server: Server = createServer(forward)
+  // Elasticsearch keeps an idle connection open; Node's server closes one after 5 s, and a
+  // client reusing it just then reads "other side closed" (the cache marked unavailable).
+  const gateServer = (): Server => Object.assign(createServer(forward), { keepAliveTimeout: 0 })
+  let server: Server = gateServer()
   await listen(server, 0)
   const port = (server.address() as AddressInfo).port
   const shut = async (): Promise<void> => {
@@ -66,7 +69,7 @@ export async function startEsGate(credentials: { user: string; password: string 
     async open() {
       hanging = false
       if (server.listening) return
-      server = createServer(forward)
+      server = gateServer()
       await listen(server, port)
     },
     hang() {

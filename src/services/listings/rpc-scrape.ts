@@ -54,14 +54,20 @@ export function rpcScrape(client: RpcClient, service: string, timeoutMs?: number
  * early refusal only; when it cannot be read the call goes ahead and waits as it always did.
  */
 const RECONNECT_GRACE_MS = 60_000
+/** The count takes a channel of its own; one the broker does not open in time is no answer. */
+const COUNT_TIMEOUT_MS = 2_000
 
 async function noReplicaConsumes(client: RpcClient, service: string): Promise<boolean> {
   if (!client.connected) return false
   const sinceReconnect = client.sinceReconnectMs()
   if (sinceReconnect !== null && sinceReconnect < RECONNECT_GRACE_MS) return false
-  const count = await client.consumerCount(service).catch((err: unknown) => {
-    if (err instanceof BrokerUnavailable) return null
-    throw err
-  })
+  let timer: NodeJS.Timeout | undefined
+  const count = await Promise.race([
+    client.consumerCount(service).catch((err: unknown) => {
+      if (err instanceof BrokerUnavailable) return null
+      throw err
+    }),
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), COUNT_TIMEOUT_MS)))
+  ]).finally(() => clearTimeout(timer))
   return count === 0
 }

@@ -65,16 +65,18 @@ export class HostClocks {
 
   /**
    * Reads the host's document, lets `change` decide the new one (and a result), writes it
-   * only if nobody wrote in between. Null when another writer won (or `change` declines).
+   * only if nobody wrote in between. Null when another writer won (or `change` declines);
+   * a decision with no `doc` is its result with nothing written (the document is fine as it is).
    */
   async update<T>(
     host: string,
-    change: (doc: HostClockDoc) => { doc: HostClockDoc; result: T } | null
+    change: (doc: HostClockDoc) => { doc?: HostClockDoc; result: T } | null
   ): Promise<T | null> {
     const res = await this.client.get<HostClockDoc>({ index: this.index, id: host }, { ignore: [404] })
     const current = stored(host, res.found ? res._source : undefined)
     const decided = change(current)
     if (decided === null) return null
+    if (decided.doc === undefined) return decided.result
     const doc = { ...decided.doc, host, updatedAt: new Date().toISOString() }
     try {
       if (res.found)

@@ -227,9 +227,7 @@ export class RobotsGate {
     // A lost race is another write of the clock: read it again.
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const written = await this.options.clocks.update(host, (clock) =>
-        clock.nextSlotAt >= after
-          ? { doc: clock, result: true }
-          : { doc: { ...clock, nextSlotAt: after }, result: true }
+        clock.nextSlotAt >= after ? { result: true } : { doc: { ...clock, nextSlotAt: after }, result: true }
       )
       if (written !== null) return
     }

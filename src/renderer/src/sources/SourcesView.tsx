@@ -4,6 +4,7 @@ import type { SourceDetail } from '../../../shared/source'
 import { HostList } from './HostList'
 import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
+import { ItemButtons } from '../components/ItemButtons'
 import { TableHead } from '../components/TableHead'
 import { useRowActions } from '../components/use-row-actions'
 import { SourceForm } from './SourceForm'
@@ -71,31 +72,18 @@ export function SourcesView({ active }: { active: boolean }): ReactElement {
                   )}
                 </td>
                 <td className="sources__actions">
-                  <button type="button" className="button button--quiet" onClick={() => setForm({ editing: source })}>
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    className="button button--quiet"
-                    data-testid="source-pause-resume"
-                    onClick={() =>
+                  <ItemButtons
+                    paused={source.paused}
+                    pauseTestId="source-pause-resume"
+                    removeQuestion={`Remove the source ${source.name}? Crawls of it keep their results.`}
+                    onEdit={() => setForm({ editing: source })}
+                    onPauseResume={() =>
                       void act(() =>
                         api.invoke('sourceAction', { name: source.name, action: source.paused ? 'resume' : 'pause' })
                       )
                     }
-                  >
-                    {source.paused ? 'Resume' : 'Pause'}
-                  </button>
-                  <button
-                    type="button"
-                    className="button button--quiet"
-                    onClick={() => {
-                      if (window.confirm(`Remove the source ${source.name}? Crawls of it keep their results.`))
-                        void act(() => api.invoke('sourceRemove', { name: source.name }))
-                    }}
-                  >
-                    Remove
-                  </button>
+                    onRemove={() => void act(() => api.invoke('sourceRemove', { name: source.name }))}
+                  />
                 </td>
               </tr>
             ))}

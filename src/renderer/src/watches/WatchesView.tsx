@@ -4,6 +4,7 @@ import type { RevealedWatch, Watch } from '../../../shared/watch'
 import { describeSchedule } from '../../../shared/watch-schedule'
 import { usePanelApi } from '../api/panel-context'
 import { ErrorNotice } from '../components/ErrorNotice'
+import { ItemButtons } from '../components/ItemButtons'
 import { TableHead } from '../components/TableHead'
 import { useRowActions } from '../components/use-row-actions'
 import { useSources } from '../sources/use-sources'
@@ -119,31 +120,18 @@ export function WatchesView({ active }: { active: boolean }): ReactElement {
                     >
                       Run now
                     </button>
-                    <button type="button" className="button button--quiet" onClick={() => setForm({ editing: watch })}>
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      className="button button--quiet"
-                      data-testid="watch-pause-resume"
-                      onClick={() =>
+                    <ItemButtons
+                      paused={watch.paused}
+                      pauseTestId="watch-pause-resume"
+                      removeQuestion={`Remove the watch ${watch.name}? Its crawls keep their results.`}
+                      onEdit={() => setForm({ editing: watch })}
+                      onPauseResume={() =>
                         void act(() =>
                           api.invoke('watchAction', { id: watch.id, action: watch.paused ? 'resume' : 'pause' })
                         )
                       }
-                    >
-                      {watch.paused ? 'Resume' : 'Pause'}
-                    </button>
-                    <button
-                      type="button"
-                      className="button button--quiet"
-                      onClick={() => {
-                        if (window.confirm(`Remove the watch ${watch.name}? Its crawls keep their results.`))
-                          void act(() => api.invoke('watchRemove', { id: watch.id }))
-                      }}
-                    >
-                      Remove
-                    </button>
+                      onRemove={() => void act(() => api.invoke('watchRemove', { id: watch.id }))}
+                    />
                   </td>
                 </tr>
               )
