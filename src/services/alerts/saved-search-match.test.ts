@@ -26,6 +26,16 @@ function listing(over: Partial<Listing>): Listing {
 }
 
 const q = (input: SavedSearchQueryInput) => SavedSearchQuerySchema.parse(input)
+const saved = (name: string, query: SavedSearchQueryInput) => ({
+  name,
+  query: q(query),
+  webhook: null,
+  lastMatch: null,
+  deliveries: [],
+  createdAt: '',
+  updatedAt: '',
+  secret: 's'
+})
 
 describe('matchesSavedSearch', () => {
   it('splits words on anything but letters and digits, lower-cased', () => {
@@ -68,16 +78,6 @@ describe('matchesSavedSearch', () => {
       listing({ ID: 'b', skills: ['Go'] }),
       listing({ ID: 'c', location: 'Paris' })
     ]
-    const saved = (name: string, query: SavedSearchQueryInput) => ({
-      name,
-      query: q(query),
-      webhook: null,
-      lastMatch: null,
-      deliveries: [],
-      createdAt: '',
-      updatedAt: '',
-      secret: 's'
-    })
     const groups = matchGroups(
       [saved('rust', { skills: ['rust'] }), saved('none', { q: 'cobol' }), saved('berlin', { location: 'Berlin' })],
       listings
@@ -90,17 +90,6 @@ describe('matchesSavedSearch', () => {
 })
 
 describe('matchPages', () => {
-  const saved = (name: string, query: SavedSearchQueryInput) => ({
-    name,
-    query: q(query),
-    webhook: null,
-    lastMatch: null,
-    deliveries: [],
-    createdAt: '',
-    updatedAt: '',
-    secret: 's'
-  })
-
   async function* pagesOf(count: number, size: number, pulled: { pages: number }): AsyncGenerator<Listing[]> {
     for (let start = 0; start < count; start += size) {
       pulled.pages++

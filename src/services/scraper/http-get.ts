@@ -23,7 +23,6 @@ export interface GetOptions {
   sendBy?: number | null
   /** The error for a request that was not sent because it was `lateMs` past `sendBy`. */
   late?: (lateMs: number) => Error
-  now?: () => number
 }
 
 export function httpGet(url: string, options: GetOptions): Promise<IncomingMessage> {
@@ -34,9 +33,8 @@ export function httpGet(url: string, options: GetOptions): Promise<IncomingMessa
     request.once('error', reject)
     const sendBy = options.sendBy ?? null
     if (sendBy === null) return
-    const now = options.now ?? Date.now
     const stopIfLate = (): void => {
-      const lateMs = now() - sendBy
+      const lateMs = Date.now() - sendBy
       if (lateMs > 0) request.destroy(options.late?.(lateMs) ?? new Error(`not sent: ${lateMs} ms late`))
     }
     request.once('socket', (socket: Socket) => {
